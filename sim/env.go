@@ -1,0 +1,361 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Env is one simulated world: a virtual clock, the future event set, the
+// processes, the named random streams and the trace. An Env is driven by one
+// goroutine at a time (the one that calls Run, RunUntil or Step) and needs no
+// locks; run independent replications in independent Envs.
+//
+// The zero Env is not usable; create one with New. Call Close when done so
+// that processes still suspended release their coroutines.
+type Env struct {
+	now   Time
+	seq   uint64
+	q     eventQueue
+	stale int // cancelled events still in q
+
+	handlers []func(arg uint64)
+	timers   []timerSlot
+	freeTmr  []uint32
+
+	procs    []*Proc
+	freeProc []uint32
+	deadGen  map[uint32]uint32 // last generation of freed process slots
+	current  *Proc
+	live     int
+
+	running bool
+	stopped bool
+	closed  bool
+
+	epoch   time.Time
+	seed    uint64
+	streams map[string]*rand.Rand
+	trace   *Trace
+}
+
+// Built-in handler indices; user handlers registered with Handle follow.
+const (
+	hTimer = iota // arg = slot<<32 | gen: a cancellable callback
+	hProc         // arg = proc index<<32 | gen: resume a process
+	numBuiltinHandlers
+)
+
+type timerSlot struct {
+	fn  func()
+	at  Time
+	gen uint32
+}
+
+// Option configures New.
+type Option func(*Env)
+
+// WithEpoch sets the calendar instant at which the clock reads zero.
+func WithEpoch(epoch time.Time) Option { return func(e *Env) { e.epoch = epoch.UTC() } }
+
+// WithTrace turns the trace on from the start; see Env.EnableTrace.
+func WithTrace() Option { return func(e *Env) { e.EnableTrace() } }
+
+// New returns an Env whose random streams all derive from seed.
+func New(seed uint64, opts ...Option) *Env {
+	e := &Env{
+		epoch:    DefaultEpoch,
+		seed:     seed,
+		streams:  make(map[string]*rand.Rand),
+		handlers: make([]func(uint64), numBuiltinHandlers, 8),
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Seed returns the root seed the Env was created with.
+func (e *Env) Seed() uint64 { return e.seed }
+
+// Now returns the current virtual instant.
+func (e *Env) Now() Time { return e.now }
+
+// Epoch returns the calendar instant of Time zero.
+func (e *Env) Epoch() time.Time { return e.epoch }
+
+// TimeOf returns the calendar instant of t.
+func (e *Env) TimeOf(t Time) time.Time { return e.epoch.Add(time.Duration(t)) }
+
+// NowTime returns the current virtual instant as a calendar time.
+func (e *Env) NowTime() time.Time { return e.TimeOf(e.now) }
+
+// FromTime returns the virtual instant of a calendar time. Instants before
+// the epoch give negative values, which cannot be scheduled.
+func (e *Env) FromTime(t time.Time) Time { return Time(t.Sub(e.epoch)) }
+
+// Pending returns the number of events in the event set, counting
+// cancelled timers that have not been purged yet.
+func (e *Env) Pending() int { return e.q.len() }
+
+// Handler names a callback registered with Env.Handle.
+type Handler uint16
+
+// Handle registers fn as a handler for events scheduled with Schedule. It
+// is the allocation-free way to schedule many events: register once, then
+// each event carries only a 64-bit argument (an entity index, say) instead
+// of a closure. At most 65,532 handlers can be registered.
+func (e *Env) Handle(fn func(arg uint64)) Handler {
+	if fn == nil {
+		panic("sim: Handle: fn is nil")
+	}
+	if len(e.handlers) >= maxHandlers {
+		panic("sim: Handle: too many handlers")
+	}
+	e.handlers = append(e.handlers, fn)
+	return Handler(len(e.handlers) - 1)
+}
+
+// Schedule arranges for handler h to run with arg at instant at. Events at
+// the same instant run in the order they were scheduled. Scheduling in the
+// past panics. Events scheduled this way cannot be cancelled; use At or
+// After for a Timer that can.
+func (e *Env) Schedule(at Time, h Handler, arg uint64) {
+	if int(h) < numBuiltinHandlers || int(h) >= len(e.handlers) {
+		panic(fmt.Sprintf("sim: Schedule: unknown handler %d", h))
+	}
+	e.push(at, uint16(h), arg)
+}
+
+// ScheduleAfter is Schedule at Now()+d.
+func (e *Env) ScheduleAfter(d time.Duration, h Handler, arg uint64) {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: ScheduleAfter: negative delay %v", d))
+	}
+	e.Schedule(e.now+Time(d), h, arg)
+}
+
+func (e *Env) push(at Time, h uint16, arg uint64) {
+	if at < e.now {
+		panic(fmt.Sprintf("sim: scheduling at %v, before now (%v)", at, e.now))
+	}
+	e.seq++
+	e.q.push(event{at: at, key: e.seq<<handlerBits | uint64(h), arg: arg})
+}
+
+// Timer is a handle on a callback scheduled with At or After. The zero
+// Timer is not pending and Stop on it is a no-op.
+type Timer struct {
+	env  *Env
+	slot uint32
+	gen  uint32
+}
+
+// At schedules fn to run at instant t and returns a Timer that can cancel
+// it. Scheduling in the past panics.
+func (e *Env) At(t Time, fn func()) Timer {
+	if fn == nil {
+		panic("sim: At: fn is nil")
+	}
+	if t < e.now {
+		panic(fmt.Sprintf("sim: At: instant %v is before now (%v)", t, e.now))
+	}
+	var slot uint32
+	if n := len(e.freeTmr); n > 0 {
+		slot = e.freeTmr[n-1]
+		e.freeTmr = e.freeTmr[:n-1]
+	} else {
+		e.timers = append(e.timers, timerSlot{})
+		slot = uint32(len(e.timers) - 1)
+	}
+	ts := &e.timers[slot]
+	ts.fn = fn
+	ts.at = t
+	e.push(t, hTimer, uint64(slot)<<32|uint64(ts.gen))
+	return Timer{env: e, slot: slot, gen: ts.gen}
+}
+
+// After schedules fn to run after d. A negative d panics.
+func (e *Env) After(d time.Duration, fn func()) Timer {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: After: negative delay %v", d))
+	}
+	return e.At(e.now+Time(d), fn)
+}
+
+// Pending reports whether the timer is scheduled and has neither fired nor
+// been stopped.
+func (t Timer) Pending() bool {
+	return t.env != nil && t.env.timers[t.slot].gen == t.gen
+}
+
+// When returns the instant the timer fires at, if it is pending.
+func (t Timer) When() (Time, bool) {
+	if !t.Pending() {
+		return 0, false
+	}
+	return t.env.timers[t.slot].at, true
+}
+
+// Stop cancels the timer. It reports whether the call stopped it, false if
+// it had already fired or been stopped. Cancellation is O(1): the event
+// stays in the queue, marked dead, and is purged lazily.
+func (t Timer) Stop() bool {
+	if !t.Pending() {
+		return false
+	}
+	t.env.freeTimer(t.slot)
+	t.env.noteStale()
+	return true
+}
+
+func (e *Env) freeTimer(slot uint32) {
+	ts := &e.timers[slot]
+	ts.fn = nil
+	ts.gen++
+	e.freeTmr = append(e.freeTmr, slot)
+}
+
+// noteStale records that one event in the queue is now dead, and purges
+// the dead events once they outnumber the live ones so that a workload
+// that cancels most of its timers keeps a small queue.
+func (e *Env) noteStale() {
+	e.stale++
+	if e.stale > 1024 && e.stale > e.q.len()/2 {
+		e.q.filter(e.isLive)
+		e.stale = 0
+	}
+}
+
+func (e *Env) isLive(ev *event) bool {
+	slot, gen := uint32(ev.arg>>32), uint32(ev.arg)
+	switch ev.handler() {
+	case hTimer:
+		return e.timers[slot].gen == gen
+	case hProc:
+		p := e.procs[slot]
+		return p != nil && p.gen == gen
+	}
+	return true
+}
+
+// Step runs the next event, advancing the clock to its instant. It reports
+// false if there was no event to run.
+func (e *Env) Step() bool {
+	e.enter("Step")
+	defer e.leave()
+	return e.step(MaxTime)
+}
+
+// step runs the next live event at or before limit.
+func (e *Env) step(limit Time) bool {
+	for e.q.len() > 0 {
+		if e.q.peek().at > limit {
+			return false
+		}
+		ev := e.q.pop()
+		h := ev.handler()
+		slot, gen := uint32(ev.arg>>32), uint32(ev.arg)
+		switch h {
+		case hTimer:
+			ts := &e.timers[slot]
+			if ts.gen != gen {
+				e.stale--
+				continue
+			}
+			fn := ts.fn
+			e.freeTimer(slot)
+			e.dispatched(&ev)
+			fn()
+		case hProc:
+			p := e.procs[slot]
+			if p == nil || p.gen != gen {
+				e.stale--
+				continue
+			}
+			e.dispatched(&ev)
+			p.resume()
+		default:
+			e.dispatched(&ev)
+			e.handlers[h](ev.arg)
+		}
+		return true
+	}
+	return false
+}
+
+func (e *Env) dispatched(ev *event) {
+	e.now = ev.at
+	if e.trace != nil {
+		e.trace.foldEvent(ev.at, ev.handler())
+	}
+}
+
+// Run runs events until none are left or Stop is called.
+func (e *Env) Run() {
+	e.enter("Run")
+	defer e.leave()
+	for !e.stopped && e.step(MaxTime) {
+	}
+}
+
+// RunUntil runs every event scheduled at or before t, then sets the clock
+// to t (if it is not already later, as after Stop). It panics if t is
+// before now.
+func (e *Env) RunUntil(t Time) {
+	if t < e.now {
+		panic(fmt.Sprintf("sim: RunUntil: %v is before now (%v)", t, e.now))
+	}
+	e.enter("RunUntil")
+	defer e.leave()
+	for !e.stopped && e.step(t) {
+	}
+	if !e.stopped {
+		e.now = t
+	}
+}
+
+// RunFor is RunUntil(Now()+d).
+func (e *Env) RunFor(d time.Duration) {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: RunFor: negative duration %v", d))
+	}
+	e.RunUntil(e.now + Time(d))
+}
+
+// Stop makes the Run, RunUntil or RunFor in progress return after the
+// current event. The next call to a Run method resumes.
+func (e *Env) Stop() { e.stopped = true }
+
+func (e *Env) enter(op string) {
+	if e.running {
+		panic("sim: " + op + " called while the Env is already running (from a process or callback)")
+	}
+	if e.closed {
+		panic("sim: " + op + " called on a closed Env")
+	}
+	e.running = true
+	e.stopped = false
+}
+
+func (e *Env) leave() { e.running = false }
+
+// Close ends every process still alive (in creation order, so that their
+// deferred calls run deterministically) and drops all pending events. A
+// closed Env cannot run again.
+func (e *Env) Close() {
+	if e.closed {
+		return
+	}
+	for e.live > 0 {
+		for i := 0; i < len(e.procs); i++ {
+			if p := e.procs[i]; p != nil && p.state != procDone {
+				p.Kill(ErrEnvClosed)
+			}
+		}
+	}
+	e.closed = true
+	e.q.a = nil
+	e.timers = nil
+	e.freeTmr = nil
+}

@@ -1,0 +1,203 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// Event is a one-shot signal that processes can wait for, in SimPy's sense:
+// it is pending until Trigger is called, then it carries a value (or an
+// error) for ever. Create one with Env.NewEvent or Env.Timeout.
+type Event struct {
+	env       *Env
+	name      string
+	triggered bool
+	value     any
+	err       error
+	waiters   []waiter
+	callbacks []func(*Event)
+}
+
+type waiter struct {
+	p     *Proc
+	gen   uint32
+	which int
+}
+
+// NewEvent returns a pending event. The name labels it in traces.
+func (e *Env) NewEvent(name string) *Event {
+	return &Event{env: e, name: name}
+}
+
+// Timeout returns an event that triggers by itself after d.
+func (e *Env) Timeout(d time.Duration) *Event {
+	ev := e.NewEvent("timeout")
+	e.After(d, func() { ev.Trigger(nil) })
+	return ev
+}
+
+// Name returns the event's name.
+func (ev *Event) Name() string { return ev.name }
+
+// Triggered reports whether the event has happened.
+func (ev *Event) Triggered() bool { return ev.triggered }
+
+// Value returns the value passed to Trigger (nil while pending).
+func (ev *Event) Value() any { return ev.value }
+
+// Err returns the error passed to Fail (nil while pending or on success).
+func (ev *Event) Err() error { return ev.err }
+
+// Trigger makes the event happen now with value v. Waiting processes resume
+// at the current instant in the order they started waiting; callbacks run
+// at once. Triggering twice panics.
+func (ev *Event) Trigger(v any) {
+	if ev.triggered {
+		panic(fmt.Sprintf("sim: event %q triggered twice", ev.name))
+	}
+	ev.triggered = true
+	ev.value = v
+	for _, w := range ev.waiters {
+		w.p.wakeAt(w.gen, wakeEvent, w.which)
+	}
+	ev.waiters = nil
+	cbs := ev.callbacks
+	ev.callbacks = nil
+	for _, f := range cbs {
+		f(ev)
+	}
+}
+
+// Fail makes the event happen now with an error, which Wait returns.
+func (ev *Event) Fail(err error) {
+	if err == nil {
+		panic(fmt.Sprintf("sim: event %q failed with a nil error", ev.name))
+	}
+	ev.err = err
+	ev.Trigger(nil)
+}
+
+// OnTrigger registers f to run when the event happens (at once if it has).
+func (ev *Event) OnTrigger(f func(*Event)) {
+	if ev.triggered {
+		f(ev)
+		return
+	}
+	ev.callbacks = append(ev.callbacks, f)
+}
+
+func (p *Proc) checkEvent(op string, ev *Event) {
+	if ev == nil {
+		panic(fmt.Sprintf("sim: %s: nil event in process %q", op, p.name))
+	}
+	if ev.env != p.env {
+		panic(fmt.Sprintf("sim: %s: event %q belongs to another Env than process %q", op, ev.name, p.name))
+	}
+}
+
+// Wait suspends the process until ev happens. It returns ev's error (from
+// Fail), or an *Interrupted error if the process is interrupted first.
+func (p *Proc) Wait(ev *Event) error {
+	_, err := p.WaitAny(ev)
+	return err
+}
+
+// WaitAny suspends the process until the first of evs happens and returns
+// its index. If several have already happened, the first in argument order
+// wins. Combine with Env.Timeout for a wait with a deadline:
+//
+//	i, err := p.WaitAny(done, env.Timeout(30*time.Second))
+//	if i == 1 { /* timed out */ }
+func (p *Proc) WaitAny(evs ...*Event) (int, error) {
+	if len(evs) == 0 {
+		panic(fmt.Sprintf("sim: WaitAny: no events in process %q", p.name))
+	}
+	for _, ev := range evs {
+		p.checkEvent("WaitAny", ev)
+	}
+	gen, err := p.beginWait("WaitAny")
+	if err != nil {
+		return -1, err
+	}
+	for i, ev := range evs {
+		if ev.triggered {
+			return i, ev.err
+		}
+	}
+	for i, ev := range evs {
+		ev.waiters = append(ev.waiters, waiter{p: p, gen: gen, which: i})
+	}
+	p.suspend()
+	if p.reason == wakeInterrupt {
+		p.dropWaiters(evs)
+		return -1, p.intr
+	}
+	p.dropWaiters(evs)
+	return p.which, evs[p.which].err
+}
+
+// dropWaiters removes the process's stale registrations from events that
+// did not fire, so long-lived events do not accumulate them.
+func (p *Proc) dropWaiters(evs []*Event) {
+	for _, ev := range evs {
+		ws := ev.waiters[:0]
+		for _, w := range ev.waiters {
+			if w.p != p {
+				ws = append(ws, w)
+			}
+		}
+		clear(ev.waiters[len(ws):])
+		ev.waiters = ws
+	}
+}
+
+// WaitAll suspends the process until every one of evs has happened. It
+// returns the first error among them in argument order, or an
+// *Interrupted error.
+func (p *Proc) WaitAll(evs ...*Event) error {
+	for _, ev := range evs {
+		p.checkEvent("WaitAll", ev)
+	}
+	for _, ev := range evs {
+		if !ev.triggered {
+			if _, err := p.WaitAny(ev); err != nil {
+				if _, ok := err.(*Interrupted); ok {
+					return err
+				}
+			}
+		}
+	}
+	for _, ev := range evs {
+		if ev.err != nil {
+			return ev.err
+		}
+	}
+	return nil
+}
+
+// WaitTimeout waits for ev for at most d. It reports whether ev happened.
+func (p *Proc) WaitTimeout(ev *Event, d time.Duration) (bool, error) {
+	p.checkEvent("WaitTimeout", ev)
+	if d < 0 {
+		panic(fmt.Sprintf("sim: WaitTimeout: negative duration %v in process %q", d, p.name))
+	}
+	gen, err := p.beginWait("WaitTimeout")
+	if err != nil {
+		return false, err
+	}
+	if ev.triggered {
+		return true, ev.err
+	}
+	ev.waiters = append(ev.waiters, waiter{p: p, gen: gen})
+	p.armTimer(d)
+	p.suspend()
+	switch p.reason {
+	case wakeInterrupt:
+		p.dropWaiters([]*Event{ev})
+		return false, p.intr
+	case wakeTimer:
+		p.dropWaiters([]*Event{ev})
+		return false, nil
+	}
+	return true, ev.err
+}

@@ -1,0 +1,408 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime/debug"
+	"time"
+)
+
+// Proc is a simulated process: straight-line Go code that waits in virtual
+// time. Start one with Env.Go. Inside its function the process calls
+// methods of its own *Proc to wait (Sleep, Wait, WaitAny, Resource.Acquire,
+// ...); each wait suspends the process, lets the clock move, and resumes it
+// when the wait is over.
+//
+// A process runs as a runtime coroutine (iter.Pull): switching into and out
+// of it costs about as much as a function call through a channel-free
+// hand-off, and exactly one process runs at a time, so model code needs no
+// locks.
+//
+// *Proc implements context.Context so that simulated API calls can take it
+// as their first argument, as the AWS SDK takes ctx. Its Done channel is
+// closed when the process ends, and Err then reports why.
+type Proc struct {
+	env   *Env
+	name  string
+	idx   uint32
+	gen   uint32 // wait generation: events for older generations are stale
+	state procState
+
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
+	fn    func(*Proc)
+
+	timerPending bool  // an hProc event for gen is in the queue
+	woken        bool  // the current wait has been decided
+	reason       wake  // why the current wait ended
+	which        int   // index of the event that ended a WaitAny
+	pendingIntr  error // interrupt to deliver at the next wait
+	intr         error // interrupt that ended the current wait
+
+	started Time
+	err     error // why the process ended; nil while alive
+	done    chan struct{}
+	values  map[any]any
+	onExit  []func(*Proc)
+}
+
+type procState uint8
+
+const (
+	procCreated procState = iota
+	procRunning
+	procWaiting
+	procDone
+)
+
+type wake uint8
+
+const (
+	wakeNone wake = iota
+	wakeTimer
+	wakeEvent
+	wakeGrant
+	wakeInterrupt
+)
+
+// ErrEnvClosed is the cause given to processes ended by Env.Close.
+var ErrEnvClosed = errors.New("sim: environment closed")
+
+// ErrFinished is what Err reports for a process whose function returned.
+var ErrFinished = fmt.Errorf("sim: process finished: %w", context.Canceled)
+
+// Interrupted is the error a wait returns when another process or callback
+// calls Interrupt on the waiting process. Cause says why (a spot reclaim
+// notice, a failover, ...).
+type Interrupted struct {
+	Cause any
+}
+
+func (i *Interrupted) Error() string { return fmt.Sprintf("sim: interrupted: %v", i.Cause) }
+
+// Killed is the error Err reports for a process ended by Kill.
+type Killed struct {
+	Cause error
+}
+
+func (k *Killed) Error() string { return fmt.Sprintf("sim: process killed: %v", k.Cause) }
+
+// Unwrap lets errors.Is(err, context.Canceled) and errors.Is(err, Cause)
+// both hold.
+func (k *Killed) Unwrap() []error { return []error{context.Canceled, k.Cause} }
+
+// killSignal unwinds a killed process's stack through its deferred calls.
+type killSignal struct{}
+
+// Go starts a process running fn at the current instant, after the events
+// already scheduled for this instant. The name labels the process in traces
+// and panics; it need not be unique.
+func (e *Env) Go(name string, fn func(p *Proc)) *Proc {
+	if fn == nil {
+		panic(fmt.Sprintf("sim: Go(%q): fn is nil", name))
+	}
+	if e.closed {
+		panic(fmt.Sprintf("sim: Go(%q) on a closed Env", name))
+	}
+	p := &Proc{env: e, name: name, fn: fn, started: e.now}
+	if n := len(e.freeProc); n > 0 {
+		p.idx = e.freeProc[n-1]
+		e.freeProc = e.freeProc[:n-1]
+		p.gen = e.procGen(p.idx) + 1
+		e.procs[p.idx] = p
+	} else {
+		e.procs = append(e.procs, p)
+		p.idx = uint32(len(e.procs) - 1)
+	}
+	e.live++
+	p.next, p.stop = iter.Pull(p.body)
+	if e.trace != nil {
+		e.trace.procStart(e.now, p)
+	}
+	p.timerPending = true
+	e.push(e.now, hProc, uint64(p.idx)<<32|uint64(p.gen))
+	return p
+}
+
+// procGen returns the last generation used by the process slot idx, kept in
+// a dead placeholder so that events of a process that has ended can never
+// match a new process that reuses its slot.
+func (e *Env) procGen(idx uint32) uint32 {
+	if g, ok := e.deadGen[idx]; ok {
+		delete(e.deadGen, idx)
+		return g
+	}
+	return 0
+}
+
+func (p *Proc) body(yield func(struct{}) bool) {
+	p.yield = yield
+	defer p.finish()
+	p.fn(p)
+}
+
+// finish runs as the coroutine unwinds, normally or by Kill.
+func (p *Proc) finish() {
+	r := recover()
+	if r != nil {
+		if _, ok := r.(killSignal); !ok {
+			panic(fmt.Sprintf("sim: process %q panicked at %v (%s): %v\n%s",
+				p.name, p.env.now, p.env.NowTime().Format(time.RFC3339Nano), r, debug.Stack()))
+		}
+	}
+	if p.err == nil {
+		p.err = ErrFinished
+	}
+	p.end()
+}
+
+func (p *Proc) end() {
+	if p.state == procDone {
+		return
+	}
+	e := p.env
+	p.state = procDone
+	p.invalidate()
+	e.procs[p.idx] = nil
+	if e.deadGen == nil {
+		e.deadGen = make(map[uint32]uint32)
+	}
+	e.deadGen[p.idx] = p.gen
+	e.freeProc = append(e.freeProc, p.idx)
+	e.live--
+	if p.done != nil {
+		close(p.done)
+	}
+	if e.trace != nil {
+		e.trace.procEnd(e.now, p)
+	}
+	for _, f := range p.onExit {
+		f(p)
+	}
+}
+
+// resume switches into the process until its next wait or its end.
+func (p *Proc) resume() {
+	e := p.env
+	p.timerPending = false
+	if p.state == procWaiting && !p.woken {
+		p.reason = wakeTimer
+	}
+	p.state = procRunning
+	prev := e.current
+	e.current = p
+	_, ok := p.next()
+	e.current = prev
+	if !ok && p.state != procDone {
+		p.end()
+	}
+}
+
+// Name returns the name given to Go.
+func (p *Proc) Name() string { return p.name }
+
+// Env returns the environment the process runs in.
+func (p *Proc) Env() *Env { return p.env }
+
+// Now returns the current virtual instant.
+func (p *Proc) Now() Time { return p.env.now }
+
+// Alive reports whether the process has not ended.
+func (p *Proc) Alive() bool { return p.state != procDone }
+
+// String returns the process name.
+func (p *Proc) String() string { return p.name }
+
+// OnExit registers f to run when the process ends, for any reason.
+func (p *Proc) OnExit(f func(*Proc)) {
+	if p.state == procDone {
+		f(p)
+		return
+	}
+	p.onExit = append(p.onExit, f)
+}
+
+// beginWait starts a new wait generation. It returns a pending interrupt, if
+// one was queued while the process was not waiting.
+func (p *Proc) beginWait(op string) (uint32, error) {
+	if p.env.current != p {
+		panic(fmt.Sprintf("sim: %s called on process %q from outside it", op, p.name))
+	}
+	if err := p.pendingIntr; err != nil {
+		p.pendingIntr = nil
+		return 0, err
+	}
+	p.gen++
+	p.woken = false
+	p.reason = wakeNone
+	p.intr = nil
+	return p.gen, nil
+}
+
+// suspend yields to the scheduler until the current wait is decided.
+func (p *Proc) suspend() {
+	p.state = procWaiting
+	if !p.yield(struct{}{}) {
+		// The coroutine is being stopped: Kill or Env.Close.
+		panic(killSignal{})
+	}
+}
+
+// wakeAt ends the wait of generation gen (if it is still current) for the
+// given reason, and schedules the process to resume at the current instant.
+func (p *Proc) wakeAt(gen uint32, r wake, which int) bool {
+	if p.gen != gen || p.woken || p.state != procWaiting {
+		return false
+	}
+	e := p.env
+	p.woken = true
+	p.reason = r
+	p.which = which
+	p.invalidate()
+	p.timerPending = true
+	e.push(e.now, hProc, uint64(p.idx)<<32|uint64(p.gen))
+	return true
+}
+
+// invalidate makes every event and registration of the current wait
+// generation stale.
+func (p *Proc) invalidate() {
+	p.gen++
+	if p.timerPending {
+		p.timerPending = false
+		p.env.noteStale()
+	}
+}
+
+func (p *Proc) armTimer(d time.Duration) {
+	e := p.env
+	p.timerPending = true
+	e.push(e.now+Time(d), hProc, uint64(p.idx)<<32|uint64(p.gen))
+}
+
+// Sleep suspends the process for d of virtual time. It returns nil, or an
+// *Interrupted error if Interrupt was called during the sleep (the sleep
+// then ends early). A negative d panics.
+func (p *Proc) Sleep(d time.Duration) error {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: Sleep: negative duration %v in process %q", d, p.name))
+	}
+	if _, err := p.beginWait("Sleep"); err != nil {
+		return err
+	}
+	p.armTimer(d)
+	p.suspend()
+	if p.reason == wakeInterrupt {
+		return p.intr
+	}
+	return nil
+}
+
+// SleepUntil suspends the process until instant t (now, if t has passed).
+func (p *Proc) SleepUntil(t Time) error {
+	if t < p.env.now {
+		t = p.env.now
+	}
+	return p.Sleep(time.Duration(t - p.env.now))
+}
+
+// Interrupt delivers cause to p: if p is waiting, its wait ends at once with
+// an *Interrupted error carrying cause; otherwise the next wait p starts
+// returns it immediately. It reports false if p has ended. A process cannot
+// interrupt itself.
+func (p *Proc) Interrupt(cause any) bool {
+	if p.state == procDone {
+		return false
+	}
+	if p.env.current == p {
+		panic(fmt.Sprintf("sim: process %q interrupted itself", p.name))
+	}
+	err := &Interrupted{Cause: cause}
+	if p.state == procWaiting && !p.woken {
+		p.intr = err
+		p.wakeAt(p.gen, wakeInterrupt, -1)
+		if p.env.trace != nil {
+			p.env.Emit(p.name, "interrupt", F("cause", cause))
+		}
+		return true
+	}
+	p.pendingIntr = err
+	return true
+}
+
+// Kill ends p now: its wait is abandoned, its deferred calls run, its Done
+// channel closes and Err reports a *Killed error wrapping cause (and
+// context.Canceled). This is how a stopped or reclaimed instance takes its
+// processes down. A process that kills itself unwinds at once. Kill
+// reports false if p had already ended.
+func (p *Proc) Kill(cause error) bool {
+	if p.state == procDone {
+		return false
+	}
+	if cause == nil {
+		cause = context.Canceled
+	}
+	p.err = &Killed{Cause: cause}
+	e := p.env
+	if e.trace != nil {
+		e.Emit(p.name, "kill", F("cause", cause))
+	}
+	if e.current == p {
+		panic(killSignal{})
+	}
+	p.invalidate()
+	if p.state == procCreated {
+		// Never started: its function must not run at all.
+		p.stop()
+		p.end()
+		return true
+	}
+	prev := e.current
+	e.current = p
+	p.stop()
+	e.current = prev
+	p.end()
+	return true
+}
+
+// Deadline implements context.Context. A process has no deadline.
+func (p *Proc) Deadline() (deadline time.Time, ok bool) { return time.Time{}, false }
+
+// Done implements context.Context: the channel is closed when p ends.
+func (p *Proc) Done() <-chan struct{} {
+	if p.done == nil {
+		p.done = make(chan struct{})
+		if p.state == procDone {
+			close(p.done)
+		}
+	}
+	return p.done
+}
+
+// Err implements context.Context: nil while p is alive; afterwards
+// ErrFinished or a *Killed error, both matching context.Canceled.
+func (p *Proc) Err() error {
+	if p.state != procDone {
+		return nil
+	}
+	return p.err
+}
+
+// Value implements context.Context with the values set by SetValue.
+func (p *Proc) Value(key any) any {
+	return p.values[key]
+}
+
+// SetValue attaches a value to the process's context, as
+// context.WithValue would (ec2 uses it to bind a process to its instance).
+func (p *Proc) SetValue(key, val any) {
+	if p.values == nil {
+		p.values = make(map[any]any)
+	}
+	p.values[key] = val
+}
+
+var _ context.Context = (*Proc)(nil)

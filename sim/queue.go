@@ -1,0 +1,113 @@
+package sim
+
+// event is one entry of the future event set. It is a 24-byte value: the
+// instant, a word that packs the scheduling sequence number (high 48 bits)
+// with the handler that runs it (low 16 bits), and an argument for the
+// handler. Because sequence numbers are unique, comparing the packed word
+// compares sequence numbers, so events at the same instant pop first-in
+// first-out.
+type event struct {
+	at  Time
+	key uint64 // seq<<handlerBits | handler
+	arg uint64
+}
+
+const (
+	handlerBits = 16
+	handlerMask = 1<<handlerBits - 1
+	// maxHandlers bounds the handler table; see Env.Handle.
+	maxHandlers = 1 << handlerBits
+)
+
+func (e *event) handler() uint16 { return uint16(e.key & handlerMask) }
+
+func less(a, b *event) bool {
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.key < b.key
+}
+
+// eventQueue is a 4-ary min-heap of value events. A 4-ary heap halves the
+// depth of a binary heap and keeps the four children of a node in one or
+// two cache lines, which is what dominates the cost at large sizes.
+type eventQueue struct {
+	a []event
+}
+
+func (q *eventQueue) len() int { return len(q.a) }
+
+func (q *eventQueue) push(e event) {
+	q.a = append(q.a, e)
+	a := q.a
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) >> 2
+		if !less(&e, &a[p]) {
+			break
+		}
+		a[i] = a[p]
+		i = p
+	}
+	a[i] = e
+}
+
+// pop removes and returns the earliest event. The queue must not be empty.
+func (q *eventQueue) pop() event {
+	a := q.a
+	top := a[0]
+	last := len(a) - 1
+	x := a[last]
+	a = a[:last]
+	q.a = a
+	if last > 0 {
+		q.siftDown(0, x)
+	}
+	return top
+}
+
+func (q *eventQueue) siftDown(i int, x event) {
+	a := q.a
+	n := len(a)
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		end := min(c+4, n)
+		for j := c + 1; j < end; j++ {
+			if less(&a[j], &a[m]) {
+				m = j
+			}
+		}
+		if !less(&a[m], &x) {
+			break
+		}
+		a[i] = a[m]
+		i = m
+	}
+	a[i] = x
+}
+
+// peek returns the earliest event without removing it.
+func (q *eventQueue) peek() *event { return &q.a[0] }
+
+// filter keeps only the events for which keep returns true and restores
+// the heap order in O(n). It is how cancelled events are purged when they
+// would otherwise outnumber the live ones.
+func (q *eventQueue) filter(keep func(*event) bool) {
+	a := q.a
+	n := 0
+	for i := range a {
+		if keep(&a[i]) {
+			a[n] = a[i]
+			n++
+		}
+	}
+	clear(a[n:])
+	q.a = a[:n]
+	for i := (n - 2) >> 2; i >= 0; i-- {
+		q.siftDown(i, q.a[i])
+	}
+}

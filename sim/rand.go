@@ -2,7 +2,14 @@ package sim
 
 import (
 	"math/rand/v2"
+	"time"
 )
+
+// Exp draws an exponentially distributed duration with the given mean from
+// r, rounded to the nanosecond.
+func Exp(r *rand.Rand, mean time.Duration) time.Duration {
+	return time.Duration(r.ExpFloat64() * float64(mean))
+}
 
 // Rand returns the random stream called name. Its source is a PCG
 // generator seeded from (root seed, name) alone, so adding a stream, or

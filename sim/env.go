@@ -249,17 +249,19 @@ func (e *Env) Step() bool {
 
 // step runs the next live event at or before limit.
 func (e *Env) step(limit Time) bool {
-	for e.q.len() > 0 {
-		if e.q.peek().at > limit {
+	e.q.finish() // in case a handler panicked and the caller recovered
+	for len(e.q.a) > 0 {
+		if e.q.a[0].at > limit {
 			return false
 		}
-		ev := e.q.pop()
+		ev := e.q.take()
 		h := ev.handler()
 		slot, gen := uint32(ev.arg>>32), uint32(ev.arg)
 		switch h {
 		case hTimer:
 			ts := &e.timers[slot]
 			if ts.gen != gen {
+				e.q.finish()
 				e.stale--
 				continue
 			}
@@ -270,6 +272,7 @@ func (e *Env) step(limit Time) bool {
 		case hProc:
 			p := e.procs[slot]
 			if p == nil || p.gen != gen {
+				e.q.finish()
 				e.stale--
 				continue
 			}
@@ -279,6 +282,7 @@ func (e *Env) step(limit Time) bool {
 			e.dispatched(&ev)
 			e.handlers[h](ev.arg)
 		}
+		e.q.finish()
 		return true
 	}
 	return false
@@ -355,7 +359,7 @@ func (e *Env) Close() {
 		}
 	}
 	e.closed = true
-	e.q.a = nil
+	e.q = eventQueue{}
 	e.timers = nil
 	e.freeTmr = nil
 }

@@ -24,23 +24,23 @@ import (
 // as their first argument, as the AWS SDK takes ctx. Its Done channel is
 // closed when the process ends, and Err then reports why.
 type Proc struct {
-	env   *Env
-	name  string
-	idx   uint32
-	gen   uint32 // wait generation: events for older generations are stale
-	state procState
-
-	next  func() (struct{}, bool)
-	stop  func()
-	yield func(struct{}) bool
-	fn    func(*Proc)
-
-	timerPending bool  // an hProc event for gen is in the queue
-	woken        bool  // the current wait has been decided
-	reason       wake  // why the current wait ended
-	which        int   // index of the event that ended a WaitAny
+	// Hot fields first: a wait touches only the first cache line.
+	env          *Env
+	gen          uint32 // wait generation: events for older generations are stale
+	idx          uint32
+	state        procState
+	woken        bool // the current wait has been decided
+	reason       wake // why the current wait ended
+	timerPending bool // an hProc event for gen is in the queue
+	next         func() (struct{}, bool)
+	yield        func(struct{}) bool
 	pendingIntr  error // interrupt to deliver at the next wait
 	intr         error // interrupt that ended the current wait
+
+	name  string
+	which int // index of the event that ended a WaitAny
+	stop  func()
+	fn    func(*Proc)
 
 	started Time
 	err     error // why the process ended; nil while alive
@@ -238,7 +238,9 @@ func (p *Proc) beginWait(op string) (uint32, error) {
 	p.gen++
 	p.woken = false
 	p.reason = wakeNone
-	p.intr = nil
+	if p.intr != nil {
+		p.intr = nil
+	}
 	return p.gen, nil
 }
 

@@ -31,13 +31,31 @@ func less(a, b *event) bool {
 // eventQueue is a 4-ary min-heap of value events. A 4-ary heap halves the
 // depth of a binary heap and keeps the four children of a node in one or
 // two cache lines, which is what dominates the cost at large sizes.
+//
+// The queue supports a deferred pop: take marks the earliest event as taken
+// but leaves it in place while its handler runs. If the handler schedules an
+// event (as most do: a process sleeps again, a timer re-arms), push replaces
+// the taken root and sifts it down once, instead of a pop's sift-down
+// followed by a push's sift-up. finish removes the root if nothing replaced
+// it.
 type eventQueue struct {
-	a []event
+	a     []event
+	taken bool // a[0] has been taken and awaits replacement or removal
 }
 
-func (q *eventQueue) len() int { return len(q.a) }
+func (q *eventQueue) len() int {
+	if q.taken {
+		return len(q.a) - 1
+	}
+	return len(q.a)
+}
 
 func (q *eventQueue) push(e event) {
+	if q.taken {
+		q.taken = false
+		q.siftDown(0, e)
+		return
+	}
 	q.a = append(q.a, e)
 	a := q.a
 	i := len(a) - 1
@@ -50,6 +68,21 @@ func (q *eventQueue) push(e event) {
 		i = p
 	}
 	a[i] = e
+}
+
+// take returns the earliest event and marks it taken. The queue must not be
+// empty and must not hold a taken event.
+func (q *eventQueue) take() event {
+	q.taken = true
+	return q.a[0]
+}
+
+// finish removes the taken event if no push replaced it.
+func (q *eventQueue) finish() {
+	if q.taken {
+		q.taken = false
+		q.pop()
+	}
 }
 
 // pop removes and returns the earliest event. The queue must not be empty.
@@ -90,13 +123,11 @@ func (q *eventQueue) siftDown(i int, x event) {
 	a[i] = x
 }
 
-// peek returns the earliest event without removing it.
-func (q *eventQueue) peek() *event { return &q.a[0] }
-
 // filter keeps only the events for which keep returns true and restores
 // the heap order in O(n). It is how cancelled events are purged when they
 // would otherwise outnumber the live ones.
 func (q *eventQueue) filter(keep func(*event) bool) {
+	q.finish()
 	a := q.a
 	n := 0
 	for i := range a {

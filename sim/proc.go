@@ -149,8 +149,12 @@ func (p *Proc) finish() {
 	r := recover()
 	if r != nil {
 		if _, ok := r.(killSignal); !ok {
-			panic(fmt.Sprintf("sim: process %q panicked at %v (%s): %v\n%s",
-				p.name, p.env.now, p.env.NowTime().Format(time.RFC3339Nano), r, debug.Stack()))
+			msg := fmt.Sprintf("sim: process %q panicked at %v (%s): %v\n%s",
+				p.name, p.env.now, p.env.NowTime().Format(time.RFC3339Nano), r, debug.Stack())
+			p.err = fmt.Errorf("sim: process %q panicked: %v", p.name, r)
+			p.end()
+			p.env.current = nil
+			panic(msg)
 		}
 	}
 	if p.err == nil {

@@ -401,3 +401,24 @@ func TestGaugeTimeWeighted(t *testing.T) {
 		t.Fatalf("max %v / %v", g.Max(), g.MaxOver(Time(21*time.Second), Time(30*time.Second)))
 	}
 }
+
+func TestProcessKillsAnotherProcess(t *testing.T) {
+	env := New(1)
+	defer env.Close()
+	var log []string
+	victim := env.Go("victim", func(p *Proc) {
+		defer func() { log = append(log, fmt.Sprint("victim unwound at ", p.Now())) }()
+		p.Sleep(time.Hour)
+	})
+	env.Go("reaper", func(p *Proc) {
+		p.Sleep(time.Second)
+		victim.Kill(errors.New("reclaimed"))
+		log = append(log, "reaper continues")
+		p.Sleep(time.Second)
+		log = append(log, fmt.Sprint("reaper done at ", p.Now()))
+	})
+	env.Run()
+	if got := strings.Join(log, "; "); got != "victim unwound at +1s; reaper continues; reaper done at +2s" {
+		t.Fatalf("%s", got)
+	}
+}

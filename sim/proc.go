@@ -196,10 +196,9 @@ func (p *Proc) resume() {
 		p.reason = wakeTimer
 	}
 	p.state = procRunning
-	prev := e.current
-	e.current = p
+	e.current = p // resume runs only from the event loop, never nested
 	_, ok := p.next()
-	e.current = prev
+	e.current = nil
 	if !ok && p.state != procDone {
 		p.end()
 	}
@@ -241,10 +240,7 @@ func (p *Proc) beginWait(op string) (uint32, error) {
 	}
 	p.gen++
 	p.woken = false
-	p.reason = wakeNone
-	if p.intr != nil {
-		p.intr = nil
-	}
+	p.reason = wakeNone // p.intr is read only when reason is wakeInterrupt
 	return p.gen, nil
 }
 
@@ -293,6 +289,28 @@ func (p *Proc) armTimer(d time.Duration) {
 // *Interrupted error if Interrupt was called during the sleep (the sleep
 // then ends early). A negative d panics.
 func (p *Proc) Sleep(d time.Duration) error {
+	e := p.env
+	if d < 0 || e.current != p || p.pendingIntr != nil {
+		return p.sleepSlow(d)
+	}
+	// The hot path of every simulation, inlined by hand: start a wait
+	// generation, arm the wake-up event, switch to the event loop.
+	p.gen++
+	p.woken = false
+	p.reason = wakeNone
+	p.timerPending = true
+	e.seq++
+	e.q.push(event{at: e.now + Time(d), key: e.seq<<handlerBits | hProc, arg: uint64(p.idx)<<32 | uint64(p.gen)})
+	p.suspend()
+	if p.reason == wakeInterrupt {
+		return p.intr
+	}
+	return nil
+}
+
+// sleepSlow is Sleep with its checks: a negative duration, a call from
+// outside the process, or an interrupt queued before the wait.
+func (p *Proc) sleepSlow(d time.Duration) error {
 	if d < 0 {
 		panic(fmt.Sprintf("sim: Sleep: negative duration %v in process %q", d, p.name))
 	}

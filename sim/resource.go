@@ -110,7 +110,13 @@ func (r *Resource) Acquire(p *Proc) error {
 		return err
 	}
 	if r.TryAcquire() {
+		if r.env.trace != nil {
+			r.env.Emit(r.name, "acquire", F("proc", p.name))
+		}
 		return nil
+	}
+	if r.env.trace != nil {
+		r.env.Emit(r.name, "queue", F("proc", p.name))
 	}
 	r.q.push(waiter{p: p, gen: gen})
 	r.queued.Add(1)
@@ -142,6 +148,9 @@ func (r *Resource) Release() {
 	if w, ok := r.q.popLive(); ok {
 		r.queued.Add(-1)
 		w.p.wakeAt(w.gen, wakeGrant, 0)
+		if r.env.trace != nil {
+			r.env.Emit(r.name, "acquire", F("proc", w.p.name))
+		}
 		return
 	}
 	r.inUse--

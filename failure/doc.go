@@ -1,0 +1,56 @@
+// Package failure gives nimbus scenarios their faults: lifetime and
+// latency distributions, failure domains, fault injectors, fault plans and
+// recovery metrics.
+//
+// # Usage
+//
+//	env := sim.New(seed)
+//	defer env.Close()
+//	h := failure.NewHarness(env, world, ec2svc) // anything implementing the target interfaces
+//	h.Start(
+//		failure.At(2*time.Hour, failure.AZOutage("use1-az1", 30*time.Minute)),
+//		failure.HostFailures("h-0001", 2000*time.Hour, 4*time.Hour),
+//		failure.During(time.Hour, 5*time.Hour,
+//			failure.Recurring(failure.Exp(20*time.Minute),
+//				failure.ErrorSpike("s3", "us-east-1", 0.2, time.Minute))),
+//	)
+//	rec := failure.NewRecovery(env, "web")
+//	rec.Watch(h, nil)
+//	// ... the workload calls rec.Down/Detect/Up/LoseWork as it sees faults ...
+//	env.RunUntil(env.FromTime(sim.DefaultEpoch.Add(24 * time.Hour)))
+//	fmt.Println(rec.Report(0, env.Now()), h.Err())
+//
+// # Faults and injectors
+//
+// A Fault is a change to the world with its inverse (HostDown, AZDown,
+// RegionImpaired, Partitioned, SlowLink, Lossy, Errors, Throttled, and the
+// permanent VolumeLost and SpotReclaim). Faults reach the world through
+// small target interfaces (HostTarget, AZTarget, RegionTarget,
+// NetworkTarget, ErrorTarget, VolumeTarget, SpotTarget) that region and
+// ec2 implement; this package imports neither. Faults on the same piece of
+// the world stack, so overlapping outages compose and the last revert
+// restores the world as it was.
+//
+// An Injector schedules faults: For (a fault for a while), At (later), All,
+// Randomly(p), During (confined to a window), Alternating (a renewal
+// process of failures and repairs), Recurring (a renewal process of
+// injector starts), DomainFailures (correlated failures through a
+// Topology of hosts, racks, AZs and regions). Injectors print themselves,
+// and every apply and revert is traced (subject "failure") with the
+// fault's name.
+//
+// # Distributions
+//
+// Exponential, Weibull, LogNormal, Gamma and Pareto (backed by gonum's
+// distuv), Deterministic, Empirical (resampling observations), CDFTable
+// (interpolating a published CDF) and Bathtub (the preemption-lifetime
+// model of Kadupitiya et al.) share the Distribution interface. Each draws
+// from a named stream (env.Rand(name)) and prints its parameters.
+// Durations measures one in a time unit.
+//
+// # Plans
+//
+// A Plan is a list of injectors; DrawPlan draws one from a replication's
+// seed so a Monte Carlo study (package sim/study) explores fault settings
+// as well as timings, and the plan prints itself next to the results.
+package failure

@@ -1,0 +1,275 @@
+package failure
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Harness applies faults to targets inside one Env and keeps the books:
+// which faults are in force, every window a fault was in force, and the
+// errors targets returned. Injectors schedule themselves on it.
+//
+// Faults with the same Key stack (see Fault): the Harness calls the target
+// only when what is in force changes, so overlapping outages compose and
+// the last revert restores the world.
+//
+// A Harness belongs to one Env and, like it, is single-goroutine. Scoped
+// harnesses made by During share the books and can be stopped, which ends
+// their injectors and reverts their faults.
+type Harness struct {
+	st       *state
+	parent   *Harness
+	children []*Harness
+	active   map[*Active]struct{}
+	stopped  bool
+}
+
+type state struct {
+	env       *sim.Env
+	targets   Targets
+	stacks    map[string][]*Active
+	windows   []Window
+	errs      []error
+	observers []func(Change)
+}
+
+// Window is one application of a fault, from Start until End. End is
+// sim.MaxTime while the fault is in force; a permanent fault's window has
+// End == Start.
+type Window struct {
+	ID         int
+	Fault, Key string
+	Start, End sim.Time
+}
+
+// Open reports whether the fault is still in force.
+func (w Window) Open() bool { return w.End == sim.MaxTime }
+
+// Contains reports whether instant t falls in [Start, End).
+func (w Window) Contains(t sim.Time) bool { return t >= w.Start && t < w.End }
+
+// Change is what observers see when a fault is applied or reverted.
+type Change struct {
+	Window
+	Applied bool // false when reverted
+}
+
+// Active is a handle on an applied fault.
+type Active struct {
+	h      *Harness
+	id     int
+	f      Fault
+	parts  []*Active
+	failed bool // the target refused the fault; nothing to revert
+	done   bool
+}
+
+// Fault returns the applied fault.
+func (a *Active) Fault() Fault { return a.f }
+
+// Reverted reports whether Revert has been called.
+func (a *Active) Reverted() bool { return a.done }
+
+// NewHarness returns a harness driving faults in env against targets
+// (region.World, ec2's service, test fakes, ...).
+func NewHarness(env *sim.Env, targets ...any) *Harness {
+	return &Harness{
+		st:     &state{env: env, targets: targets, stacks: make(map[string][]*Active)},
+		active: make(map[*Active]struct{}),
+	}
+}
+
+// Env returns the harness's Env.
+func (h *Harness) Env() *sim.Env { return h.st.env }
+
+// Targets returns the targets faults act on.
+func (h *Harness) Targets() Targets { return h.st.targets }
+
+// Start starts injectors at the current instant.
+func (h *Harness) Start(injs ...Injector) {
+	for _, inj := range injs {
+		if inj == nil {
+			panic("failure: Harness.Start: nil injector")
+		}
+		if !h.stopped {
+			inj.Start(h)
+		}
+	}
+}
+
+// After runs fn after d unless the harness (or a parent) is stopped by
+// then. Injectors schedule through it so that stopping a scope silences
+// them.
+func (h *Harness) After(d time.Duration, fn func()) sim.Timer {
+	return h.st.env.After(d, func() {
+		if !h.stopped {
+			fn()
+		}
+	})
+}
+
+// Rand returns the named stream of the harness's Env.
+func (h *Harness) Rand(name string) *rand.Rand { return h.st.env.Rand(name) }
+
+// OnChange registers an observer called after every fault is applied or
+// reverted (recovery metrics use it to learn when faults start).
+func (h *Harness) OnChange(fn func(Change)) { h.st.observers = append(h.st.observers, fn) }
+
+// Fail records an error that stops nothing: injectors report bad
+// parameters this way, and Err returns them all.
+func (h *Harness) Fail(err error) {
+	h.st.errs = append(h.st.errs, err)
+	st := h.st
+	st.env.Emit("failure", "fault.error", sim.F("error", err.Error()))
+}
+
+// Err returns the errors targets and injectors reported, joined.
+func (h *Harness) Err() error { return errors.Join(h.st.errs...) }
+
+// Windows returns every fault application so far, in order of application.
+func (h *Harness) Windows() []Window { return h.st.windows }
+
+// InForce reports whether some fault with the given key is in force.
+func (h *Harness) InForce(key string) bool { return len(h.st.stacks[key]) > 0 }
+
+// Apply applies f now and returns a handle whose Revert undoes it. In a
+// stopped harness Apply does nothing and returns an already reverted
+// handle.
+func (h *Harness) Apply(f Fault) *Active {
+	if f == nil {
+		panic("failure: Harness.Apply: nil fault")
+	}
+	st := h.st
+	a := &Active{h: h, id: len(st.windows), f: f}
+	if h.stopped {
+		a.done, a.failed = true, true
+		return a
+	}
+	now := st.env.Now()
+	st.windows = append(st.windows, Window{ID: a.id, Fault: f.String(), Key: f.Key(), Start: now, End: sim.MaxTime})
+	st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", a.id))
+	switch f := f.(type) {
+	case Composite:
+		// A composite's own Apply only validates; its parts change the world.
+		if err := f.Apply(st.targets); err != nil {
+			h.Fail(err)
+			a.failed = true
+			break
+		}
+		for _, p := range f.Parts() {
+			a.parts = append(a.parts, h.Apply(p))
+		}
+	case Permanent:
+		if err := f.Apply(st.targets); err != nil {
+			h.Fail(err)
+		}
+		a.done, a.failed = true, true
+		st.windows[a.id].End = now
+		h.notify(a.id, true)
+		return a
+	default:
+		s := st.stacks[f.Key()]
+		if len(s) == 0 || s[len(s)-1].f.String() != f.String() {
+			if err := f.Apply(st.targets); err != nil {
+				h.Fail(err)
+				a.failed = true
+			}
+		}
+		if !a.failed {
+			st.stacks[f.Key()] = append(s, a)
+		}
+	}
+	h.active[a] = struct{}{}
+	h.notify(a.id, true)
+	return a
+}
+
+func (h *Harness) notify(id int, applied bool) {
+	for _, fn := range h.st.observers {
+		fn(Change{Window: h.st.windows[id], Applied: applied})
+	}
+}
+
+// Revert undoes the fault. Reverting twice does nothing.
+func (a *Active) Revert() {
+	if a.done {
+		return
+	}
+	a.done = true
+	h, st := a.h, a.h.st
+	delete(h.active, a)
+	for i := len(a.parts) - 1; i >= 0; i-- {
+		a.parts[i].Revert()
+	}
+	if _, composite := a.f.(Composite); !composite && !a.failed {
+		key := a.f.Key()
+		s := st.stacks[key]
+		i := indexOf(s, a)
+		wasTop := i == len(s)-1
+		s = append(s[:i:i], s[i+1:]...)
+		if len(s) == 0 {
+			delete(st.stacks, key)
+			if err := a.f.Revert(st.targets); err != nil {
+				h.Fail(err)
+			}
+		} else {
+			st.stacks[key] = s
+			if top := s[len(s)-1]; wasTop && top.f.String() != a.f.String() {
+				if err := top.f.Apply(st.targets); err != nil {
+					h.Fail(err)
+				}
+			}
+		}
+	}
+	st.windows[a.id].End = st.env.Now()
+	st.env.Emit("failure", "fault.revert", sim.F("fault", a.f.String()), sim.F("id", a.id))
+	h.notify(a.id, false)
+}
+
+func indexOf(s []*Active, a *Active) int {
+	for i, x := range s {
+		if x == a {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("failure: internal: fault %v not on its stack", a.f))
+}
+
+// scope returns a child harness sharing the books.
+func (h *Harness) scope() *Harness {
+	c := &Harness{st: h.st, parent: h, active: make(map[*Active]struct{}), stopped: h.stopped}
+	h.children = append(h.children, c)
+	return c
+}
+
+// Stop ends the harness's injectors (their pending timers do nothing) and
+// reverts the faults they applied that are still in force, most recent
+// first. Scopes started from it stop too.
+func (h *Harness) Stop() {
+	if h.stopped {
+		return
+	}
+	h.stopped = true
+	for _, c := range h.children {
+		c.Stop()
+	}
+	// Revert in reverse order of application, for a deterministic order.
+	var as []*Active
+	for a := range h.active {
+		as = append(as, a)
+	}
+	for len(as) > 0 {
+		best := 0
+		for i, a := range as {
+			if a.id > as[best].id {
+				best = i
+			}
+		}
+		as[best].Revert()
+		as = append(as[:best], as[best+1:]...)
+	}
+}

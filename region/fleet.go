@@ -1,0 +1,509 @@
+package region
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/google/btree"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+const (
+	maxSockets = 4
+	noSlot     = ^uint32(0)
+	// btreeDegree trades node size for depth; 16 keeps a 100,000-host
+	// pool at depth 4 and node scans within a cache line or two.
+	btreeDegree = 16
+)
+
+// host is one physical server. It is kept small (40 bytes) because a
+// world may hold 100,000 of them.
+type host struct {
+	free     [maxSockets]uint8 // free cores per socket (socket-bound types)
+	memFree  uint32            // MiB
+	vcpuFree uint16            // sold vCPUs not yet allocated
+	nInst    uint16
+	gpuFree  uint8
+	typ      uint8
+	failed   bool
+	pool     uint32
+	pos      uint32 // index in pool.hosts; rack = pos / rackSize
+	head     uint32 // first slot on the host, or noSlot
+	key      uint64 // current key in the pool index (meaningless if failed)
+}
+
+// slot is one placed instance: which host and which cores it holds. 40
+// bytes; the slots of a host form a doubly linked list so that a host
+// failure finds its instances and a release unlinks in O(1).
+type slot struct {
+	owner      uint64
+	host       uint32
+	prev, next uint32
+	group      uint32 // placement group index + 1, or 0
+	gen        uint32
+	shape      uint16
+	alloc      [maxSockets]uint8
+	live       bool
+	background bool
+}
+
+// pool is the hosts of one host type in one zone, with the ordered index
+// of their free capacity that best fit searches in O(log n).
+type pool struct {
+	az    *AZ
+	typ   uint8
+	idx   uint32
+	hosts []uint32 // world host indices, in pool order
+	index *btree.BTreeG[uint64]
+	bg    *background
+}
+
+// fleet is the World's host and slot storage.
+type fleet struct {
+	w         *World
+	pools     []*pool
+	hosts     []host
+	slots     []slot
+	freeSlots []uint32
+	groups    []*PlacementGroup
+	observers []func(HostEvent)
+	running   int
+}
+
+func (f *fleet) init(w *World) { f.w = w }
+
+func lessKey(a, b uint64) bool { return a < b }
+
+// Index keys order hosts by (primary free capacity, secondary free
+// capacity, position in pool). For socket-bound hosts primary is the
+// largest free socket (what decides whether an instance fits) and
+// secondary the total free cores; for oversubscribed hosts primary is free
+// memory in 512 MiB units and secondary the free instance count.
+func (f *fleet) keyOf(h *host) uint64 {
+	ht := &f.w.hostTypes[h.typ]
+	var p, s uint64
+	if ht.Oversubscribed {
+		p = uint64(h.memFree / 512)
+		if ht.MaxInstances > 0 {
+			s = uint64(ht.MaxInstances - int(h.nInst))
+		} else {
+			s = uint64(h.vcpuFree)
+		}
+	} else {
+		for i := 0; i < ht.Sockets; i++ {
+			c := uint64(h.free[i])
+			s += c
+			if c > p {
+				p = c
+			}
+		}
+	}
+	if p > 0xffff {
+		p = 0xffff
+	}
+	return p<<48 | s<<32 | uint64(h.pos)
+}
+
+// lowerKey is the smallest key a host able to take shape s can have.
+func (f *fleet) lowerKey(ht *HostType, s *Shape) uint64 {
+	var p uint64
+	if ht.Oversubscribed {
+		p = uint64(s.MemoryMiB / 512)
+	} else {
+		p = uint64(min(s.Cores(), ht.CoresPerSocket))
+	}
+	return p << 48
+}
+
+// AddHosts adds n hosts of a host type to zone azID and returns their IDs.
+func (w *World) AddHosts(azID, hostType string, n int) ([]string, error) {
+	z, err := w.AZ(azID)
+	if err != nil {
+		return nil, err
+	}
+	ti, ok := w.hostTypeIx[hostType]
+	if !ok {
+		return nil, awserr.New("InvalidParameterValue", 400, false, "unknown host type %q", hostType)
+	}
+	if n < 0 {
+		return nil, awserr.New("InvalidParameterValue", 400, false, "host count %d is negative", n)
+	}
+	first := len(w.hosts)
+	w.addHosts(z, ti, n)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = hostID(uint32(first + i))
+	}
+	return ids, nil
+}
+
+func (f *fleet) addHosts(z *AZ, ti int, n int) {
+	p := z.pools[ti]
+	if p == nil {
+		p = &pool{az: z, typ: uint8(ti), idx: uint32(len(f.pools)), index: btree.NewG[uint64](btreeDegree, lessKey)}
+		f.pools = append(f.pools, p)
+		z.pools[ti] = p
+	}
+	ht := &f.w.hostTypes[ti]
+	for range n {
+		h := host{
+			memFree:  uint32(ht.MemoryMiB),
+			vcpuFree: uint16(ht.VCPUs),
+			gpuFree:  uint8(ht.GPUs),
+			typ:      uint8(ti),
+			pool:     p.idx,
+			pos:      uint32(len(p.hosts)),
+			head:     noSlot,
+		}
+		for s := 0; s < ht.Sockets; s++ {
+			h.free[s] = uint8(ht.CoresPerSocket)
+		}
+		h.key = f.keyOf(&h)
+		p.hosts = append(p.hosts, uint32(len(f.hosts)))
+		f.hosts = append(f.hosts, h)
+		p.index.ReplaceOrInsert(h.key)
+	}
+}
+
+// hostID formats a host index as a Dedicated Host style ID
+// (h-0123456789abcdef0: "h-" and 17 hex digits).
+func hostID(i uint32) string {
+	const digits = "0123456789abcdef"
+	var b [19]byte
+	b[0], b[1] = 'h', '-'
+	v := uint64(i)
+	for j := 18; j >= 2; j-- {
+		b[j] = digits[v&15]
+		v >>= 4
+	}
+	return string(b[:])
+}
+
+// ErrInvalidHostID is the sentinel of the error for a malformed or unknown
+// host ID.
+var ErrInvalidHostID = awserr.Code("InvalidHostID.NotFound")
+
+func (f *fleet) parseHostID(id string) (uint32, error) {
+	if len(id) == 19 && id[0] == 'h' && id[1] == '-' {
+		if v, err := strconv.ParseUint(id[2:], 16, 64); err == nil && v < uint64(len(f.hosts)) {
+			return uint32(v), nil
+		}
+	}
+	return 0, awserr.New("InvalidHostID.NotFound", 400, false, "The host ID '%s' does not exist", id)
+}
+
+// fit decides whether shape s fits host h and, for socket-bound hosts,
+// which cores it takes from each socket.
+func (f *fleet) fit(h *host, s *Shape) (alloc [maxSockets]uint8, ok bool) {
+	ht := &f.w.hostTypes[h.typ]
+	if h.failed || int(h.memFree) < s.MemoryMiB || int(h.gpuFree) < s.GPUs || int(h.vcpuFree) < s.VCPUs {
+		return alloc, false
+	}
+	if ht.MaxInstances > 0 && int(h.nInst) >= ht.MaxInstances {
+		return alloc, false
+	}
+	if ht.Oversubscribed {
+		return alloc, true
+	}
+	c, cps := s.Cores(), ht.CoresPerSocket
+	if c <= cps {
+		// Best fit among sockets: the fullest one that still fits keeps
+		// whole sockets free for large sizes.
+		best := -1
+		for i := 0; i < ht.Sockets; i++ {
+			if int(h.free[i]) >= c && (best < 0 || h.free[i] < h.free[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return alloc, false
+		}
+		alloc[best] = uint8(c)
+		return alloc, true
+	}
+	// Larger than a socket: whole free sockets plus the remainder on one
+	// more socket, preferring a partly used one.
+	whole, rem := c/cps, c%cps
+	var full [maxSockets]bool
+	nFull := 0
+	for i := 0; i < ht.Sockets; i++ {
+		if int(h.free[i]) == cps {
+			full[i] = true
+			nFull++
+		}
+	}
+	if nFull < whole {
+		return alloc, false
+	}
+	if rem > 0 {
+		best := -1
+		for i := 0; i < ht.Sockets; i++ {
+			if !full[i] && int(h.free[i]) >= rem && (best < 0 || h.free[i] < h.free[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			if nFull < whole+1 {
+				return alloc, false
+			}
+			// Use the last whole socket for the remainder.
+			for i := ht.Sockets - 1; i >= 0; i-- {
+				if full[i] {
+					full[i] = false
+					best = i
+					break
+				}
+			}
+		}
+		alloc[best] = uint8(rem)
+	}
+	taken := 0
+	for i := 0; i < ht.Sockets && taken < whole; i++ {
+		if full[i] {
+			alloc[i] = uint8(cps)
+			taken++
+		}
+	}
+	return alloc, true
+}
+
+// reindex moves host hi to its new key after its free capacity changed.
+func (f *fleet) reindex(hi uint32) {
+	h := &f.hosts[hi]
+	if h.failed {
+		return
+	}
+	k := f.keyOf(h)
+	if k == h.key {
+		return
+	}
+	p := f.pools[h.pool]
+	p.index.Delete(h.key)
+	h.key = k
+	p.index.ReplaceOrInsert(k)
+}
+
+// take applies a placement of shape si to host hi and returns the slot.
+func (f *fleet) take(hi uint32, si uint16, alloc [maxSockets]uint8, group uint32, owner uint64, bg bool) Slot {
+	h := &f.hosts[hi]
+	s := &f.w.shapes[si]
+	for i := range alloc {
+		h.free[i] -= alloc[i]
+	}
+	h.memFree -= uint32(s.MemoryMiB)
+	h.gpuFree -= uint8(s.GPUs)
+	h.vcpuFree -= uint16(s.VCPUs)
+	h.nInst++
+	var idx uint32
+	if n := len(f.freeSlots); n > 0 {
+		idx = f.freeSlots[n-1]
+		f.freeSlots = f.freeSlots[:n-1]
+	} else {
+		f.slots = append(f.slots, slot{})
+		idx = uint32(len(f.slots) - 1)
+	}
+	sl := &f.slots[idx]
+	gen := sl.gen + 1
+	if gen == 0 {
+		gen = 1
+	}
+	*sl = slot{owner: owner, host: hi, prev: noSlot, next: h.head, group: group, gen: gen,
+		shape: si, alloc: alloc, live: true, background: bg}
+	if h.head != noSlot {
+		f.slots[h.head].prev = idx
+	}
+	h.head = idx
+	f.running++
+	f.reindex(hi)
+	return Slot(uint64(gen)<<32 | uint64(idx))
+}
+
+// free returns slot idx's capacity to its host and recycles the slot.
+func (f *fleet) free(idx uint32) {
+	sl := &f.slots[idx]
+	h := &f.hosts[sl.host]
+	s := &f.w.shapes[sl.shape]
+	for i := range sl.alloc {
+		h.free[i] += sl.alloc[i]
+	}
+	h.memFree += uint32(s.MemoryMiB)
+	h.gpuFree += uint8(s.GPUs)
+	h.vcpuFree += uint16(s.VCPUs)
+	h.nInst--
+	if sl.prev != noSlot {
+		f.slots[sl.prev].next = sl.next
+	} else {
+		h.head = sl.next
+	}
+	if sl.next != noSlot {
+		f.slots[sl.next].prev = sl.prev
+	}
+	if sl.group != 0 {
+		f.groups[sl.group-1].leave(f, sl)
+	}
+	sl.live = false
+	f.running--
+	f.freeSlots = append(f.freeSlots, idx)
+	f.reindex(sl.host)
+}
+
+// Slot is the handle of one placed instance. The zero Slot is invalid; a
+// released Slot stays invalid even when its storage is reused.
+type Slot uint64
+
+// IsValid reports whether s could name a placement (it may have been
+// released since).
+func (s Slot) IsValid() bool { return s>>32 != 0 }
+
+func (s Slot) index() uint32 { return uint32(s) }
+func (s Slot) gen() uint32   { return uint32(s >> 32) }
+
+// ErrSlotNotFound is the sentinel for a Slot that was released (by Release
+// or by its host failing) or never existed.
+var ErrSlotNotFound = awserr.Code("SlotNotFound")
+
+func (f *fleet) lookup(s Slot) (*slot, error) {
+	i := s.index()
+	if s.IsValid() && int(i) < len(f.slots) {
+		if sl := &f.slots[i]; sl.live && sl.gen == s.gen() {
+			return sl, nil
+		}
+	}
+	return nil, awserr.New("SlotNotFound", 400, false, "placement %#x is not running on any host", uint64(s))
+}
+
+// Running returns the number of placed instances, background tenants
+// included.
+func (w *World) Running() int { return w.running }
+
+// HostCount returns the number of hosts in the world.
+func (w *World) HostCount() int { return len(w.hosts) }
+
+// HostInfo is a snapshot of one host.
+type HostInfo struct {
+	ID       string
+	AZ       string // zone ID
+	Type     string
+	Rack     int
+	Failed   bool
+	Capacity Capacity
+	Used     Capacity
+	// Instances is the number of placed instances, background included.
+	Instances int
+}
+
+// Capacity is an amount of host resources.
+type Capacity struct {
+	VCPUs     int
+	Cores     int
+	MemoryMiB int
+	GPUs      int
+}
+
+// Utilization is the used fraction of the host's binding dimension: cores
+// for socket-bound hosts, the larger of memory and instance-count use for
+// oversubscribed ones.
+func (h HostInfo) Utilization() float64 {
+	if h.Capacity.Cores > 0 && h.Capacity.VCPUs <= 2*h.Capacity.Cores {
+		return float64(h.Used.Cores) / float64(h.Capacity.Cores)
+	}
+	return float64(h.Used.MemoryMiB) / float64(h.Capacity.MemoryMiB)
+}
+
+func (f *fleet) info(hi uint32) HostInfo {
+	h := &f.hosts[hi]
+	ht := &f.w.hostTypes[h.typ]
+	p := f.pools[h.pool]
+	freeCores := 0
+	for i := 0; i < ht.Sockets; i++ {
+		freeCores += int(h.free[i])
+	}
+	cap := Capacity{VCPUs: ht.VCPUs, Cores: ht.Sockets * ht.CoresPerSocket, MemoryMiB: ht.MemoryMiB, GPUs: ht.GPUs}
+	used := Capacity{VCPUs: ht.VCPUs - int(h.vcpuFree), MemoryMiB: ht.MemoryMiB - int(h.memFree), GPUs: ht.GPUs - int(h.gpuFree)}
+	if ht.Oversubscribed {
+		used.Cores = 0
+	} else {
+		used.Cores = cap.Cores - freeCores
+	}
+	return HostInfo{ID: hostID(hi), AZ: p.az.id, Type: ht.Name, Rack: int(h.pos) / f.w.rackSize,
+		Failed: h.failed, Capacity: cap, Used: used, Instances: int(h.nInst)}
+}
+
+// Host returns a snapshot of a host by ID.
+func (w *World) Host(id string) (HostInfo, error) {
+	hi, err := w.parseHostID(id)
+	if err != nil {
+		return HostInfo{}, err
+	}
+	return w.info(hi), nil
+}
+
+// Hosts returns snapshots of the hosts in zone azID, of one host type if
+// hostType is not empty, in pool order.
+func (w *World) Hosts(azID, hostType string) ([]HostInfo, error) {
+	z, err := w.AZ(azID)
+	if err != nil {
+		return nil, err
+	}
+	var out []HostInfo
+	for ti, p := range z.pools {
+		if p == nil || (hostType != "" && w.hostTypes[ti].Name != hostType) {
+			continue
+		}
+		for _, hi := range p.hosts {
+			out = append(out, w.info(hi))
+		}
+	}
+	return out, nil
+}
+
+// SlotInfo describes one placement.
+type SlotInfo struct {
+	Slot         Slot
+	HostID       string
+	AZ           string
+	InstanceType string
+	Owner        uint64
+	Background   bool
+}
+
+// SlotInfo returns where slot s is placed.
+func (w *World) SlotInfo(s Slot) (SlotInfo, error) {
+	sl, err := w.lookup(s)
+	if err != nil {
+		return SlotInfo{}, err
+	}
+	return w.slotInfo(s, sl), nil
+}
+
+func (f *fleet) slotInfo(s Slot, sl *slot) SlotInfo {
+	h := &f.hosts[sl.host]
+	return SlotInfo{Slot: s, HostID: hostID(sl.host), AZ: f.pools[h.pool].az.id,
+		InstanceType: f.w.shapes[sl.shape].Name, Owner: sl.owner, Background: sl.background}
+}
+
+// FreeCapacity sums the free capacity of the healthy hosts of a type in a
+// zone: the figure that can be large while no single host fits
+// (fragmentation).
+func (w *World) FreeCapacity(azID, hostType string) (Capacity, error) {
+	hs, err := w.Hosts(azID, hostType)
+	if err != nil {
+		return Capacity{}, err
+	}
+	var c Capacity
+	for _, h := range hs {
+		if h.Failed {
+			continue
+		}
+		c.VCPUs += h.Capacity.VCPUs - h.Used.VCPUs
+		c.Cores += h.Capacity.Cores - h.Used.Cores
+		c.MemoryMiB += h.Capacity.MemoryMiB - h.Used.MemoryMiB
+		c.GPUs += h.Capacity.GPUs - h.Used.GPUs
+	}
+	return c, nil
+}
+
+func (f *fleet) String() string {
+	return fmt.Sprintf("fleet{%d hosts, %d running}", len(f.hosts), f.running)
+}

@@ -1,0 +1,442 @@
+package region
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+// PathClass classifies the path between two places; each class has its
+// own latency distribution and throughput.
+type PathClass uint8
+
+const (
+	PathSameHost PathClass = iota + 1
+	PathSameAZ
+	PathCrossAZ
+	PathCrossRegion
+	PathInternet
+	numPathClasses
+)
+
+func (c PathClass) String() string {
+	switch c {
+	case PathSameHost:
+		return "same-host"
+	case PathSameAZ:
+		return "same-az"
+	case PathCrossAZ:
+		return "cross-az"
+	case PathCrossRegion:
+		return "cross-region"
+	case PathInternet:
+		return "internet"
+	}
+	return "invalid-path"
+}
+
+// LatencyDist is a round-trip latency distribution: a lognormal body with
+// the given median and shape, and a rare heavy tail (REFERENCE.md 6.3: a
+// tight body with a heavy tail; no AWS-published family exists, so the
+// shape is a modelling choice). One-way latency is half a draw.
+type LatencyDist struct {
+	MedianRTT time.Duration
+	Sigma     float64 // lognormal shape of the body
+	TailProb  float64 // probability that a draw comes from the tail
+	// TailFactor scales tail draws: a tail draw is the body draw times
+	// 1 + TailFactor*Exp(1).
+	TailFactor float64
+}
+
+func (d LatencyDist) validate(c PathClass) error {
+	if d.MedianRTT < 0 || d.Sigma < 0 || d.TailProb < 0 || d.TailProb > 1 || d.TailFactor < 0 ||
+		math.IsNaN(d.Sigma) || math.IsNaN(d.TailProb) || math.IsNaN(d.TailFactor) {
+		return fmt.Errorf("region: invalid latency distribution for %v: %+v", c, d)
+	}
+	return nil
+}
+
+// sample draws a round trip with median m.
+func (d LatencyDist) sample(r *rand.Rand, m float64) float64 {
+	x := m * math.Exp(d.Sigma*r.NormFloat64())
+	if d.TailProb > 0 && r.Float64() < d.TailProb {
+		x *= 1 + d.TailFactor*r.ExpFloat64()
+	}
+	return x
+}
+
+// NetworkModel holds the network's parameters. DefaultNetwork gives the
+// REFERENCE.md figures.
+type NetworkModel struct {
+	// Latency per path class (index by PathClass). For PathCrossRegion the
+	// median comes from InterRegionRTT (or the distance estimate) and only
+	// the shape is used; for PathInternet, MedianRTT is the client's last mile
+	// and the path on from the client's nearest region is added.
+	Latency [numPathClasses]LatencyDist
+	// ThroughputBps is the single-flow throughput per path class in bits
+	// per second, further bounded by TCPWindowBytes / RTT.
+	ThroughputBps [numPathClasses]float64
+	// InterRegionRTT holds median round trips between region codes; a pair
+	// is looked up in either order.
+	InterRegionRTT map[[2]string]time.Duration
+	// FibreKmPerMs is the speed of light in fibre (about 200 km per ms):
+	// one-way latency between regions is never below distance over it.
+	FibreKmPerMs float64
+	// RouteInflation estimates the RTT of region pairs missing from
+	// InterRegionRTT: 2 x distance / FibreKmPerMs x RouteInflation + 2 ms.
+	RouteInflation float64
+	// TCPWindowBytes bounds a flow's throughput to window / RTT.
+	TCPWindowBytes float64
+	// MinRTO is the first retransmission timeout after a lost packet
+	// (Linux's 200 ms); each further loss doubles it.
+	MinRTO time.Duration
+}
+
+// DefaultNetwork returns the default model:
+//   - cross-AZ: median RTT 1.02 ms, the median of 47 measured AZ-pair means
+//     in 16 regions [S26]; sigma 0.25 puts the typical max/mean ratio near
+//     the measured 1.65;
+//   - cross-region: the cloudping p50 matrix of REFERENCE.md 6.2 [S27]
+//     (mean of both directions), sigma 0.05;
+//   - same AZ 0.2 ms and same host 0.05 ms RTT, internet last mile 20 ms:
+//     assumptions (REFERENCE.md 10: no source for intra-AZ values);
+//   - throughput: 5 Gbit/s single flow between instances (EC2's limit
+//     outside cluster placement groups), 10 Gbit/s on one host, 100 Mbit/s
+//     for an internet client (assumption); TCP window 16 MiB.
+func DefaultNetwork() NetworkModel {
+	m := NetworkModel{
+		InterRegionRTT: map[[2]string]time.Duration{},
+		FibreKmPerMs:   200,
+		RouteInflation: 1.7,
+		TCPWindowBytes: 16 << 20,
+		MinRTO:         200 * time.Millisecond,
+	}
+	m.Latency[PathSameHost] = LatencyDist{MedianRTT: 50 * time.Microsecond, Sigma: 0.2}
+	m.Latency[PathSameAZ] = LatencyDist{MedianRTT: 200 * time.Microsecond, Sigma: 0.3, TailProb: 0.001, TailFactor: 5}
+	m.Latency[PathCrossAZ] = LatencyDist{MedianRTT: 1020 * time.Microsecond, Sigma: 0.25, TailProb: 0.001, TailFactor: 5}
+	m.Latency[PathCrossRegion] = LatencyDist{Sigma: 0.05, TailProb: 0.0005, TailFactor: 2}
+	m.Latency[PathInternet] = LatencyDist{MedianRTT: 20 * time.Millisecond, Sigma: 0.5, TailProb: 0.01, TailFactor: 3}
+	m.ThroughputBps[PathSameHost] = 10e9
+	m.ThroughputBps[PathSameAZ] = 5e9
+	m.ThroughputBps[PathCrossAZ] = 5e9
+	m.ThroughputBps[PathCrossRegion] = 5e9
+	m.ThroughputBps[PathInternet] = 100e6
+	for i, a := range rttRegions {
+		for j, b := range rttRegions {
+			if i < j {
+				ms := (interRegionRTT[i][j] + interRegionRTT[j][i]) / 2
+				m.InterRegionRTT[[2]string{a, b}] = time.Duration(ms * float64(time.Millisecond))
+			}
+		}
+	}
+	return m
+}
+
+// Location is a place traffic flows between: a host, a zone, a region (a
+// regional service endpoint) or an internet client near a region. The zero
+// Location is invalid.
+type Location struct {
+	region   string
+	az       string
+	host     uint32 // host index + 1; 0 = not on a host
+	internet bool
+}
+
+// InRegion is the location of a regional endpoint (its front ends sit in
+// every zone, so a caller inside the region reaches one in its own zone).
+func InRegion(code string) Location { return Location{region: code} }
+
+// OnInternet is a client on the internet whose nearest AWS region is near.
+func OnInternet(near string) Location { return Location{region: near, internet: true} }
+
+// InAZ returns the location of zone azID.
+func (w *World) InAZ(azID string) (Location, error) {
+	z, err := w.AZ(azID)
+	if err != nil {
+		return Location{}, err
+	}
+	return Location{region: z.region.spec.Code, az: z.id}, nil
+}
+
+// AtHost returns the location of a host.
+func (w *World) AtHost(hostID string) (Location, error) {
+	hi, err := w.parseHostID(hostID)
+	if err != nil {
+		return Location{}, err
+	}
+	return w.hostLoc(hi), nil
+}
+
+func (w *World) hostLoc(hi uint32) Location {
+	z := w.pools[w.hosts[hi].pool].az
+	return Location{region: z.region.spec.Code, az: z.id, host: hi + 1}
+}
+
+// AtSlot returns the location of a placed instance.
+func (w *World) AtSlot(s Slot) (Location, error) {
+	sl, err := w.lookup(s)
+	if err != nil {
+		return Location{}, err
+	}
+	return w.hostLoc(sl.host), nil
+}
+
+// IsValid reports whether l is not the zero Location.
+func (l Location) IsValid() bool { return l.region != "" }
+
+// Region returns the location's region code (the nearest one for an
+// internet client).
+func (l Location) Region() string { return l.region }
+
+// AZ returns the zone ID, or "".
+func (l Location) AZ() string { return l.az }
+
+func (l Location) String() string {
+	switch {
+	case !l.IsValid():
+		return "nowhere"
+	case l.internet:
+		return "internet(" + l.region + ")"
+	case l.host != 0:
+		return hostID(l.host-1) + "@" + l.az
+	case l.az != "":
+		return l.az
+	}
+	return l.region
+}
+
+// ErrUnreachable is the sentinel for a path that a partition, a dark zone
+// or total loss cuts.
+var ErrUnreachable = awserr.Code("NetworkUnreachable")
+
+type network struct {
+	w       *World
+	m       NetworkModel
+	streams [numPathClasses]*rand.Rand
+	loss    *rand.Rand
+}
+
+func (n *network) init(w *World, m NetworkModel) error {
+	for c := PathSameHost; c < numPathClasses; c++ {
+		if err := m.Latency[c].validate(c); err != nil {
+			return err
+		}
+		if !(m.ThroughputBps[c] > 0) {
+			return fmt.Errorf("region: throughput for %v must be positive", c)
+		}
+		n.streams[c] = w.env.Rand("region/network/" + c.String())
+	}
+	if !(m.FibreKmPerMs > 0) || m.RouteInflation < 1 || !(m.TCPWindowBytes > 0) || m.MinRTO <= 0 {
+		return fmt.Errorf("region: invalid network model constants")
+	}
+	n.w, n.m = w, m
+	n.loss = w.env.Rand("region/network/loss")
+	return nil
+}
+
+// Class returns the path class between two locations.
+func (w *World) Class(from, to Location) (PathClass, error) {
+	if err := w.checkLoc(from); err != nil {
+		return 0, err
+	}
+	if err := w.checkLoc(to); err != nil {
+		return 0, err
+	}
+	return classOf(from, to), nil
+}
+
+func classOf(a, b Location) PathClass {
+	switch {
+	case a.internet || b.internet:
+		return PathInternet
+	case a.region != b.region:
+		return PathCrossRegion
+	case a.az == "" || b.az == "":
+		return PathSameAZ
+	case a.az != b.az:
+		return PathCrossAZ
+	case a.host != 0 && a.host == b.host:
+		return PathSameHost
+	}
+	return PathSameAZ
+}
+
+func (w *World) checkLoc(l Location) error {
+	if !l.IsValid() {
+		return awserr.New("InvalidParameterValue", 400, false, "location is the zero Location")
+	}
+	if _, ok := w.regionByKey[l.region]; !ok {
+		return awserr.New("InvalidParameterValue", 400, false, "location %v: unknown region %q", l, l.region)
+	}
+	return nil
+}
+
+// DistanceKm returns the great-circle distance between two regions.
+func (w *World) DistanceKm(a, b string) (float64, error) {
+	ra, err := w.Region(a)
+	if err != nil {
+		return 0, err
+	}
+	rb, err := w.Region(b)
+	if err != nil {
+		return 0, err
+	}
+	return greatCircleKm(ra.spec.Lat, ra.spec.Lon, rb.spec.Lat, rb.spec.Lon), nil
+}
+
+func greatCircleKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const earthKm = 6371.0
+	rad := math.Pi / 180
+	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// MedianRTT returns the median round trip between two regions: the
+// matrix value, or the distance estimate for pairs outside it.
+func (w *World) MedianRTT(a, b string) (time.Duration, error) {
+	d, err := w.DistanceKm(a, b)
+	if err != nil {
+		return 0, err
+	}
+	return w.net.regionRTT(a, b, d), nil
+}
+
+func (n *network) regionRTT(a, b string, km float64) time.Duration {
+	if rtt, ok := n.m.InterRegionRTT[[2]string{a, b}]; ok {
+		return rtt
+	}
+	if rtt, ok := n.m.InterRegionRTT[[2]string{b, a}]; ok {
+		return rtt
+	}
+	if a == b {
+		return n.m.Latency[PathSameAZ].MedianRTT
+	}
+	ms := 2*km/n.m.FibreKmPerMs*n.m.RouteInflation + 2
+	return time.Duration(ms * float64(time.Millisecond))
+}
+
+// floor returns the physical one-way minimum between two regions.
+func (n *network) floor(a, b string) (float64, float64) {
+	ra, rb := n.w.regionByKey[a], n.w.regionByKey[b]
+	km := greatCircleKm(ra.spec.Lat, ra.spec.Lon, rb.spec.Lat, rb.spec.Lon)
+	return km / n.m.FibreKmPerMs * float64(time.Millisecond), km
+}
+
+// DistanceFloor returns the one-way latency floor between two regions:
+// great-circle distance at the speed of light in fibre.
+func (w *World) DistanceFloor(a, b string) (time.Duration, error) {
+	km, err := w.DistanceKm(a, b)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(km / w.net.m.FibreKmPerMs * float64(time.Millisecond)), nil
+}
+
+// oneWay draws a one-way latency (without faults) and returns it with the
+// path's round-trip median, used for the window bound.
+func (n *network) oneWay(from, to Location) (time.Duration, time.Duration) {
+	c := classOf(from, to)
+	d := &n.m.Latency[c]
+	r := n.streams[c]
+	var median float64
+	floor := 0.0
+	switch c {
+	case PathCrossRegion:
+		f, km := n.floor(from.region, to.region)
+		floor = f
+		median = float64(n.regionRTT(from.region, to.region, km))
+	case PathInternet:
+		median = float64(d.MedianRTT)
+		if from.region != to.region {
+			f, km := n.floor(from.region, to.region)
+			floor = f
+			median += float64(n.regionRTT(from.region, to.region, km))
+		}
+	default:
+		median = float64(d.MedianRTT)
+	}
+	rtt := d.sample(r, median) * n.w.faults.latencyFactor(from, to)
+	x := max(rtt/2, floor)
+	return time.Duration(math.Round(x)), time.Duration(median)
+}
+
+// Latency draws the one-way latency from one place to another. It fails
+// with NetworkUnreachable if a partition or a dark zone cuts the path.
+// Cross-region draws are never below the great-circle distance floor, even
+// under DegradeLatency with a factor below one.
+func (w *World) Latency(from, to Location) (time.Duration, error) {
+	if _, err := w.Class(from, to); err != nil {
+		return 0, err
+	}
+	if err := w.faults.reachable(w, from, to); err != nil {
+		return 0, err
+	}
+	d, _ := w.net.oneWay(from, to)
+	return d, nil
+}
+
+// Throughput returns the single-flow throughput of the path in bytes per
+// second: the class's rate, bounded by TCP window / median RTT.
+func (w *World) Throughput(from, to Location) (float64, error) {
+	if _, err := w.Class(from, to); err != nil {
+		return 0, err
+	}
+	return w.net.throughput(from, to), nil
+}
+
+func (n *network) throughput(from, to Location) float64 {
+	c := classOf(from, to)
+	bps := n.m.ThroughputBps[c] / 8
+	var rtt float64
+	switch c {
+	case PathCrossRegion:
+		_, km := n.floor(from.region, to.region)
+		rtt = float64(n.regionRTT(from.region, to.region, km))
+	default:
+		rtt = float64(n.m.Latency[c].MedianRTT)
+	}
+	if rtt > 0 {
+		bps = min(bps, n.m.TCPWindowBytes/(rtt/float64(time.Second)))
+	}
+	return bps
+}
+
+// Transfer draws the time to move bytes from one place to another:
+// one-way latency + bytes / throughput, plus a retransmission timeout
+// (MinRTO, doubling) for every loss drawn under SetLoss. After 15 losses in
+// a row (Linux's tcp_retries2) the path counts as unreachable.
+func (w *World) Transfer(from, to Location, bytes int64) (time.Duration, error) {
+	if bytes < 0 {
+		return 0, awserr.New("InvalidParameterValue", 400, false, "negative transfer size %d", bytes)
+	}
+	if _, err := w.Class(from, to); err != nil {
+		return 0, err
+	}
+	return w.transfer(from, to, bytes)
+}
+
+func (w *World) transfer(from, to Location, bytes int64) (time.Duration, error) {
+	if err := w.faults.reachable(w, from, to); err != nil {
+		return 0, err
+	}
+	d, _ := w.net.oneWay(from, to)
+	if bytes > 0 {
+		d += time.Duration(float64(bytes) / w.net.throughput(from, to) * float64(time.Second))
+	}
+	if p := w.faults.lossProb(from, to); p > 0 {
+		rto := w.net.m.MinRTO
+		for tries := 0; w.net.loss.Float64() < p; tries++ {
+			if tries == 15 {
+				return 0, awserr.New("NetworkUnreachable", 504, true,
+					"connection from %v to %v lost: packet loss %.2f", from, to, p)
+			}
+			d += rto
+			rto *= 2
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,162 @@
+package billing
+
+import (
+	"fmt"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Plan is an account's free-tier regime (REFERENCE.md 8.7, [S39]).
+type Plan uint8
+
+const (
+	// PlanAlwaysFree: only the always-free offers — Lambda's 1M requests
+	// and 400,000 GB-s per month [S38] and the first 100 GB per month of
+	// data transfer out to the internet, account-wide across regions and
+	// services [S40]. Every AWS account has these; it is the default.
+	PlanAlwaysFree Plan = iota
+	// PlanNone: list prices with no free offers at all — for "what does
+	// this cost at list price" questions.
+	PlanNone
+	// PlanLegacy: the 12-month free tier of accounts created before
+	// 2025-07-15, plus always-free. Per calendar month: 750 hours of
+	// t2.micro/t3.micro pooled across all instances and regions; 30 GB-Mo
+	// of EBS (gp2, gp3, magnetic); 5 GB-Mo of S3 Standard with 20,000 GET
+	// and 2,000 PUT requests; 100 GB of data transfer out (the always-free
+	// 100 GB, which since 2021 covers the same ground). It applies to the
+	// sign-up month and the eleven that follow.
+	PlanLegacy
+	// PlanCreditFree: the credit-based Free plan of accounts created on or
+	// after 2025-07-15: $100 of credits at sign-up plus up to $100 earned
+	// for onboarding activities (Account.BonusCredits), always-free offers,
+	// no charges; it ends after 6 months or when the credits run out
+	// (AccountStatus reports when). Credits expire 12 months after sign-up.
+	PlanCreditFree
+	// PlanCreditPaid: the Paid plan — the same credits applied to the bill,
+	// pay-as-you-go after they run out or expire.
+	PlanCreditPaid
+)
+
+func (p Plan) String() string {
+	switch p {
+	case PlanAlwaysFree:
+		return "always-free"
+	case PlanNone:
+		return "none"
+	case PlanLegacy:
+		return "legacy-12-month"
+	case PlanCreditFree:
+		return "credit-free-plan"
+	case PlanCreditPaid:
+		return "credit-paid-plan"
+	}
+	return fmt.Sprintf("Plan(%d)", uint8(p))
+}
+
+// Account configures an account's billing.
+type Account struct {
+	ID   string
+	Plan Plan
+	// Created is the sign-up instant; the 12-month free tier, the credit
+	// plans' 6- and 12-month limits run from it. Zero is the epoch.
+	Created sim.Time
+	// BonusCredits are credits earned through onboarding activities on the
+	// credit plans (at most $100) [S39].
+	BonusCredits Money
+}
+
+// SignUpCredits is the credit granted at sign-up on the credit-based plans.
+const SignUpCredits = 100 * Dollar
+
+// MaxBonusCredits is the most that onboarding activities add.
+const MaxBonusCredits = 100 * Dollar
+
+type account struct {
+	id      string
+	plan    Plan
+	created sim.Time
+	bonus   Money
+}
+
+// SetAccount configures an account's plan and sign-up time. Accounts that
+// only appear in usage get the ledger's default plan, created at the epoch.
+func (l *Ledger) SetAccount(a Account) error {
+	if a.ID == "" {
+		return newErr(ErrInvalidUsage, "billing: account has no ID")
+	}
+	if a.Plan > PlanCreditPaid {
+		return newErr(ErrInvalidUsage, "billing: unknown plan %d for account %s", a.Plan, a.ID)
+	}
+	if a.BonusCredits < 0 || a.BonusCredits > MaxBonusCredits {
+		return newErr(ErrInvalidUsage, "billing: bonus credits %v outside [$0, %v]", a.BonusCredits, MaxBonusCredits)
+	}
+	if a.BonusCredits != 0 && a.Plan != PlanCreditFree && a.Plan != PlanCreditPaid {
+		return newErr(ErrInvalidUsage, "billing: bonus credits need a credit plan, account %s is on %v", a.ID, a.Plan)
+	}
+	acc, ok := l.accounts[a.ID]
+	if !ok {
+		acc = &account{id: a.ID}
+		l.accounts[a.ID] = acc
+		l.accountOrder = append(l.accountOrder, a.ID)
+	}
+	acc.plan, acc.created, acc.bonus = a.Plan, a.Created, a.BonusCredits
+	if l.watched != nil {
+		l.touch(a.ID)
+	}
+	return nil
+}
+
+func (l *Ledger) account(id string) *account {
+	if a, ok := l.accounts[id]; ok {
+		return a
+	}
+	return &account{id: id, plan: l.defaultPlan}
+}
+
+// Offer is a monthly free allowance: Quantity pricing units per calendar
+// month of the listed usage types, pooled across the account's resources,
+// services and regions.
+type Offer struct {
+	Name       string
+	UsageTypes []string // normalized usage types (no region prefix)
+	Quantity   int64    // pricing units per month
+}
+
+// Always-free and legacy 12-month offers (REFERENCE.md 8.3, 8.5, 8.7).
+var (
+	alwaysFreeOffers = []Offer{
+		{Name: "Lambda requests (always free)", UsageTypes: []string{"Request", "Request-ARM"}, Quantity: 1_000_000},
+		{Name: "Lambda duration (always free)", UsageTypes: []string{"Lambda-GB-Second", "Lambda-GB-Second-ARM"}, Quantity: 400_000},
+		{Name: "Data transfer out (always free)", UsageTypes: []string{"DataTransfer-Out-Bytes"}, Quantity: 100},
+	}
+	legacyOffers = []Offer{
+		{Name: "EC2 t2/t3.micro hours (12-month free tier)", UsageTypes: []string{"BoxUsage:t2.micro", "BoxUsage:t3.micro"}, Quantity: 750},
+		{Name: "EBS storage (12-month free tier)", UsageTypes: []string{"EBS:VolumeUsage.gp2", "EBS:VolumeUsage.gp3", "EBS:VolumeUsage"}, Quantity: 30},
+		{Name: "S3 Standard storage (12-month free tier)", UsageTypes: []string{"TimedStorage-ByteHrs"}, Quantity: 5},
+		{Name: "S3 GET requests (12-month free tier)", UsageTypes: []string{"Requests-Tier2"}, Quantity: 20_000},
+		{Name: "S3 PUT requests (12-month free tier)", UsageTypes: []string{"Requests-Tier1"}, Quantity: 2_000},
+	}
+)
+
+// Offers returns the free offers that apply to an account in a month.
+func (l *Ledger) Offers(accountID string, m Month) []Offer {
+	a := l.account(accountID)
+	switch a.plan {
+	case PlanNone:
+		return nil
+	case PlanLegacy:
+		if m >= l.monthOf(a.created) && m < l.monthOf(a.created)+12 {
+			return append(append([]Offer(nil), legacyOffers...), alwaysFreeOffers...)
+		}
+	}
+	return alwaysFreeOffers
+}
+
+// credits returns the credits an account has been granted and the last
+// month (exclusive) they may be applied in.
+func (l *Ledger) credits(a *account) (Money, Month, bool) {
+	if a.plan != PlanCreditFree && a.plan != PlanCreditPaid {
+		return 0, 0, false
+	}
+	return SignUpCredits + a.bonus, l.monthOf(a.created) + 12, true
+}

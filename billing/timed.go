@@ -1,0 +1,340 @@
+package billing
+
+import (
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Granularity is how a timed meter rounds a run (a start-to-stop interval).
+type Granularity uint8
+
+const (
+	// PerSecond60 bills each run per second, rounding the run up to a
+	// whole second, with a 60-second minimum per start: Linux on-demand and
+	// spot instances and EBS volumes since 2017-10-02 [S16] (REFERENCE.md
+	// 2.2). It is the zero value.
+	PerSecond60 Granularity = iota
+	// PerSecond bills per second without a minimum (continuously metered
+	// storage such as S3 byte-hours, public IPv4 address time).
+	PerSecond
+	// PerHour bills every started hour in full (OSes with an hourly fee,
+	// Dedicated Instances, NAT gateway hours, fast snapshot restore).
+	PerHour
+)
+
+func (g Granularity) String() string {
+	switch g {
+	case PerSecond60:
+		return "per-second (60 s minimum)"
+	case PerSecond:
+		return "per-second"
+	case PerHour:
+		return "per-hour"
+	}
+	return "Granularity(?)"
+}
+
+// MeterID names a running timed meter. The zero value is invalid.
+type MeterID uint64
+
+func (id MeterID) IsValid() bool { return id != 0 }
+
+func meterID(idx, gen uint32) MeterID { return MeterID(uint64(gen)<<32 | uint64(idx)) }
+
+// StopOptions qualifies how a timed meter stops.
+type StopOptions struct {
+	// Interrupted marks an EC2-initiated spot interruption. Per "Billing
+	// for interrupted Spot Instances" [S11] (REFERENCE.md 3.1): interrupted
+	// in the first instance-hour, the run is not charged at all; after it,
+	// per-second for the time used (per-hour meters: full hours only, the
+	// interrupted partial hour is free). A user-initiated stop is billed
+	// normally.
+	Interrupted bool
+}
+
+// seg is a stretch of a run with one rate and price.
+type seg struct {
+	from  sim.Time
+	rate  int64
+	price Price
+}
+
+type timedMeter struct {
+	gen      uint32
+	live     bool
+	base     lineKey // month and price filled per piece
+	gran     Granularity
+	runStart sim.Time
+	// committed is whole seconds since runStart already added to slots;
+	// pending holds segments not yet committed (those started in a run's
+	// first hour, which an interruption could still make free, and all of a
+	// per-hour run). cur is the open segment.
+	committed int64
+	pending   []seg
+	cur       seg
+	first     sim.Time // start of the uncommitted part
+}
+
+// StartTimed starts a time-based or capacity-based meter at the current
+// instant: u.Quantity raw units accrue per second of the run — 1 for an
+// instance (raw unit: seconds), the provisioned GiB for an EBS volume
+// (GiB-seconds), IOPS above the free baseline for gp3 IOPS, bytes stored
+// for S3 storage. Capacity accrues whether or not it is used. u.Start and
+// u.End are ignored; u.Price overrides the catalog price (spot).
+//
+// Each StartTimed begins a run, so the 60-second minimum of PerSecond60
+// applies per start: stop and start an instance three times for 30 s each
+// and three minutes are billed.
+func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
+	if g > PerHour {
+		return 0, newErr(ErrInvalidUsage, "billing: unknown granularity %d", g)
+	}
+	if u.Quantity < 0 || u.Price < 0 {
+		return 0, newErr(ErrInvalidUsage, "billing: negative rate %d or price %v for %s", u.Quantity, u.Price, u.UsageType)
+	}
+	now := l.clk.Now()
+	k := lineKey{
+		account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation,
+		region: u.Region, az: u.AZ, resource: u.ResourceID, timed: true,
+	}
+	if len(u.Tags) > 0 {
+		k.tags = l.tagID(u.Tags)
+	}
+	// Validate now, so that a bad usage type fails at start, not at stop.
+	probe := k
+	probe.month, probe.price = l.monthOf(now), u.Price
+	if _, ok := l.index[probe]; !ok {
+		if _, err := l.newSlot(probe); err != nil {
+			return 0, err
+		}
+	}
+	var idx uint32
+	if n := len(l.freeMeters); n > 0 {
+		idx = l.freeMeters[n-1]
+		l.freeMeters = l.freeMeters[:n-1]
+	} else {
+		idx = uint32(len(l.meters))
+		l.meters = append(l.meters, timedMeter{})
+	}
+	m := &l.meters[idx]
+	m.gen++
+	if m.gen == 0 {
+		m.gen = 1
+	}
+	m.live = true
+	m.base = k
+	m.gran = g
+	m.runStart, m.first = now, now
+	m.committed = 0
+	m.pending = m.pending[:0]
+	m.cur = seg{from: now, rate: u.Quantity, price: u.Price}
+	l.running[k.account] = append(l.running[k.account], idx)
+	if l.watched != nil {
+		l.touch(k.account)
+	}
+	if l.env.Tracing() {
+		l.env.Emit(k.resource, "billing.meter.start", sim.F("usageType", k.usageType), sim.F("rate", u.Quantity))
+	}
+	return meterID(idx, m.gen), nil
+}
+
+func (l *Ledger) meter(id MeterID) (*timedMeter, uint32, error) {
+	idx, gen := uint32(id), uint32(id>>32)
+	if int(idx) >= len(l.meters) || l.meters[idx].gen != gen || !l.meters[idx].live {
+		return nil, 0, newErr(ErrNoSuchMeter, "billing: no running meter %#x", uint64(id))
+	}
+	return &l.meters[idx], idx, nil
+}
+
+// Running reports whether id names a running meter.
+func (l *Ledger) Running(id MeterID) bool {
+	_, _, err := l.meter(id)
+	return err == nil
+}
+
+// SetTimedRate changes a running meter's rate from now on (a volume
+// resized, bytes stored changed) without starting a new run.
+func (l *Ledger) SetTimedRate(id MeterID, rate int64) error {
+	m, _, err := l.meter(id)
+	if err != nil {
+		return err
+	}
+	if rate < 0 {
+		return newErr(ErrInvalidUsage, "billing: negative rate %d", rate)
+	}
+	l.cut(m, seg{rate: rate, price: m.cur.price})
+	return nil
+}
+
+// SetTimedPrice changes a running meter's caller-supplied price from now on
+// (the spot price moved).
+func (l *Ledger) SetTimedPrice(id MeterID, p Price) error {
+	m, _, err := l.meter(id)
+	if err != nil {
+		return err
+	}
+	if p <= 0 {
+		return newErr(ErrInvalidUsage, "billing: SetTimedPrice needs a positive price, got %v", p)
+	}
+	l.cut(m, seg{rate: m.cur.rate, price: p})
+	return nil
+}
+
+// cut closes the open segment at now and opens next.
+func (l *Ledger) cut(m *timedMeter, next seg) {
+	now := l.clk.Now()
+	next.from = now
+	if now == m.cur.from {
+		m.cur = next
+		return
+	}
+	m.pending = append(m.pending, m.cur)
+	m.cur = next
+	// Commit eagerly once the run is past its first hour (an interruption
+	// can no longer make it free) so pending stays short for meters whose
+	// rate changes often, such as S3 bytes stored.
+	if m.gran != PerHour && now.Sub(m.runStart) >= time.Hour {
+		l.emitRun(m, now, false, false, l.commitPiece)
+		m.pending = m.pending[:0]
+	}
+	if l.watched != nil {
+		l.touch(m.base.account)
+	}
+}
+
+// StopTimed stops a meter at the current instant and commits its run.
+func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
+	m, idx, err := l.meter(id)
+	if err != nil {
+		return err
+	}
+	now := l.clk.Now()
+	m.pending = append(m.pending, m.cur)
+	l.emitRun(m, now, true, opt.Interrupted, l.commitPiece)
+	m.pending = m.pending[:0]
+	m.live = false
+	run := l.running[m.base.account]
+	for i, x := range run {
+		if x == idx {
+			run[i] = run[len(run)-1]
+			l.running[m.base.account] = run[:len(run)-1]
+			break
+		}
+	}
+	l.freeMeters = append(l.freeMeters, idx)
+	if l.watched != nil {
+		l.touch(m.base.account)
+	}
+	if l.env.Tracing() {
+		l.env.Emit(m.base.resource, "billing.meter.stop", sim.F("usageType", m.base.usageType), sim.F("interrupted", opt.Interrupted))
+	}
+	return nil
+}
+
+// billedSeconds is the whole-second length a run of duration d is billed.
+func billedSeconds(g Granularity, d time.Duration, interrupted bool) int64 {
+	secs := int64((d + time.Second - 1) / time.Second)
+	switch g {
+	case PerSecond60:
+		if interrupted && d < time.Hour {
+			return 0
+		}
+		return max(secs, 60)
+	case PerSecond:
+		if interrupted && d < time.Hour {
+			return 0
+		}
+		return secs
+	default: // PerHour
+		h := int64((d + time.Hour - 1) / time.Hour)
+		if interrupted {
+			h = int64(d / time.Hour) // the interrupted partial hour is free
+		}
+		return h * 3600
+	}
+}
+
+// piece is a run's contribution to one (month, rate, price) accumulator.
+type piece struct {
+	month       Month
+	rate        int64
+	price       Price
+	secs        int64
+	first, last sim.Time
+}
+
+// emitRun splits the uncommitted part of a run — m.pending, ending at end —
+// into pieces at segment and month boundaries and hands them to emit.
+// Whole seconds are assigned by flooring the elapsed time since the run's
+// start at each boundary, so pieces add up exactly; if final, the last
+// piece also takes the rounding up and the minimum (billedSeconds). The
+// meter's committed count advances only when emit commits (virtual
+// evaluations for budgets and invoices pass a non-committing emit).
+func (l *Ledger) emitRun(m *timedMeter, end sim.Time, final, interrupted bool, emit func(m *timedMeter, p piece)) int64 {
+	committed := m.committed
+	var total int64
+	if final {
+		total = billedSeconds(m.gran, end.Sub(m.runStart), interrupted)
+		if total == 0 {
+			return committed
+		}
+	}
+	floorAt := func(t sim.Time) int64 { return int64(t.Sub(m.runStart) / time.Second) }
+	for i, s := range m.pending {
+		to := end
+		if i+1 < len(m.pending) {
+			to = m.pending[i+1].from
+		}
+		from := s.from
+		for from < to {
+			mo := l.monthOf(from)
+			ms := spanOf(l.clk, mo)
+			pe := min(to, ms.end)
+			last := final && i == len(m.pending)-1 && pe == to
+			var upto int64
+			switch {
+			case last:
+				upto = total
+			case final:
+				upto = min(floorAt(pe), total)
+			default:
+				upto = floorAt(pe)
+			}
+			if secs := upto - committed; secs > 0 {
+				emit(m, piece{month: mo, rate: s.rate, price: s.price, secs: secs, first: from, last: pe})
+				committed = upto
+			}
+			from = pe
+		}
+	}
+	if final && committed < total && len(m.pending) > 0 {
+		// A zero-length final segment: put the minimum on the last segment.
+		s := m.pending[len(m.pending)-1]
+		emit(m, piece{month: l.monthOf(s.from), rate: s.rate, price: s.price, secs: total - committed, first: s.from, last: end})
+		committed = total
+	}
+	return committed
+}
+
+// commitPiece adds a piece to its slot.
+func (l *Ledger) commitPiece(m *timedMeter, p piece) {
+	k := m.base
+	k.month, k.price = p.month, p.price
+	i, ok := l.index[k]
+	if !ok {
+		var err error
+		if i, err = l.newSlot(k); err != nil {
+			// The key was validated at StartTimed; only a caller price of
+			// zero on a caller-priced type can get here, and SetTimedPrice
+			// rejects it.
+			panic("billing: timed meter lost its price: " + err.Error())
+		}
+	}
+	s := &l.slots[i]
+	s.qty.mulAdd(uint64(p.secs), uint64(p.rate))
+	s.first = min(s.first, p.first)
+	s.last = max(s.last, p.last)
+	s.records++
+	m.committed += p.secs
+}

@@ -1,0 +1,160 @@
+package ec2
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Image describes an AMI as DescribeImages returns it. An image exists per
+// region: the same published image (say Amazon Linux 2023 for x86_64) has
+// a different ImageId in every region, and a launch in one region with
+// another region's ID fails with InvalidAMIID.NotFound.
+type Image struct {
+	ImageId            string
+	Name               string
+	Description        string
+	Architecture       string // "x86_64"
+	PlatformDetails    string // "Linux/UNIX"
+	RootDeviceName     string // "/dev/xvda"
+	RootDeviceType     string // "ebs"
+	RootVolumeSizeGiB  int32
+	RootVolumeType     VolumeType
+	OwnerId            string
+	Public             bool
+	Region             string
+	RequiresGPU        bool
+	EnaSupport         bool
+	VirtualizationType string
+}
+
+// PublicImage is one published image family, registered in every region
+// under a region-specific ID.
+type PublicImage struct {
+	Name              string
+	Description       string
+	Architecture      string
+	RootDeviceName    string
+	RootVolumeSizeGiB int32
+	OwnerId           string
+}
+
+// PublicImages are the images every simulated region carries. Their root
+// volume sizes follow the published AMIs (Amazon Linux and Ubuntu 8 GiB;
+// the Deep Learning AMI 75 GiB).
+var PublicImages = []PublicImage{
+	{Name: "al2023-ami-2023.6.20250101.0-kernel-6.1-x86_64", Description: "Amazon Linux 2023 AMI", Architecture: "x86_64",
+		RootDeviceName: "/dev/xvda", RootVolumeSizeGiB: 8, OwnerId: "137112412989"},
+	{Name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20250101", Description: "Canonical, Ubuntu, 22.04 LTS",
+		Architecture: "x86_64", RootDeviceName: "/dev/sda1", RootVolumeSizeGiB: 8, OwnerId: "099720109477"},
+	{Name: "Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.5 (Amazon Linux 2023) 20250101",
+		Description: "Deep Learning AMI with PyTorch", Architecture: "x86_64", RootDeviceName: "/dev/xvda",
+		RootVolumeSizeGiB: 75, OwnerId: "898082745236"},
+}
+
+// ImageID returns the region-specific AMI ID of a public image name: a
+// stable hash of (name, region), so that scenarios can hard-code nothing
+// and still get the same IDs on every run.
+func ImageID(name, region string) string {
+	return fmt.Sprintf("ami-%017x", mix64(fnv64(name+"\x00"+region)))
+}
+
+func (s *Service) registerImages(region string) {
+	for _, pi := range PublicImages {
+		img := &Image{
+			ImageId: ImageID(pi.Name, region), Name: pi.Name, Description: pi.Description,
+			Architecture: pi.Architecture, PlatformDetails: "Linux/UNIX", RootDeviceName: pi.RootDeviceName,
+			RootDeviceType: "ebs", RootVolumeSizeGiB: pi.RootVolumeSizeGiB, RootVolumeType: VolumeTypeGp3,
+			OwnerId: pi.OwnerId, Public: true, Region: region, EnaSupport: true, VirtualizationType: "hvm",
+		}
+		s.images[img.ImageId] = img
+	}
+}
+
+// image looks up an AMI ID as seen from region.
+func (s *Service) image(id, region string) (*Image, error) {
+	if !validID(id, "ami-") {
+		return nil, clientErr("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
+	}
+	img, ok := s.images[id]
+	if !ok || img.Region != region {
+		return nil, errAMINotFound(id)
+	}
+	return img, nil
+}
+
+// DescribeImagesInput filters by ID or by name (exact match).
+type DescribeImagesInput struct {
+	ImageIds []string
+	Names    []string
+}
+
+// DescribeImagesOutput lists the matching images, sorted by ID.
+type DescribeImagesOutput struct {
+	Images []Image
+}
+
+func (s *Service) describeImages(region string, in *DescribeImagesInput) (*DescribeImagesOutput, error) {
+	out := &DescribeImagesOutput{}
+	for _, id := range in.ImageIds {
+		if _, err := s.image(id, region); err != nil {
+			return nil, err
+		}
+	}
+	want := func(img *Image) bool {
+		if len(in.ImageIds) > 0 && !contains(in.ImageIds, img.ImageId) {
+			return false
+		}
+		return len(in.Names) == 0 || contains(in.Names, img.Name)
+	}
+	for _, img := range s.images {
+		if img.Region == region && want(img) {
+			out.Images = append(out.Images, *img)
+		}
+	}
+	sort.Slice(out.Images, func(i, j int) bool { return out.Images[i].ImageId < out.Images[j].ImageId })
+	return out, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// validID reports whether id is prefix followed by 8 or 17 lowercase hex
+// digits, EC2's two resource-ID lengths.
+func validID(id, prefix string) bool {
+	h, ok := strings.CutPrefix(id, prefix)
+	if !ok || (len(h) != 8 && len(h) != 17) {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// mix64 is splitmix64's finaliser: a bijection, so distinct counters give
+// distinct resource IDs.
+func mix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}

@@ -1,0 +1,729 @@
+package ec2
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// RunInstancesInput is RunInstances' request (aws-sdk-go-v2 field names;
+// plain values instead of pointers).
+type RunInstancesInput struct {
+	ImageId      string
+	InstanceType InstanceType
+	MinCount     int32
+	MaxCount     int32
+	// Placement.AvailabilityZone picks the zone by the account's zone name
+	// (or zone ID); empty lets EC2 choose. SubnetId is recorded but, until
+	// the vpc package exists, does not pick the zone.
+	Placement             *Placement
+	SubnetId              string
+	SecurityGroupIds      []string
+	KeyName               string
+	IamInstanceProfile    *IamInstanceProfileSpecification
+	BlockDeviceMappings   []BlockDeviceMapping
+	TagSpecifications     []TagSpecification
+	InstanceMarketOptions *InstanceMarketOptionsRequest
+	CreditSpecification   *CreditSpecificationRequest
+	ClientToken           string
+	DryRun                bool
+}
+
+// RunInstancesOutput is a reservation: the instances launched together.
+type RunInstancesOutput struct {
+	ReservationId string
+	OwnerId       string
+	Instances     []Instance
+}
+
+// waiterDelay is the SDK waiters' default polling interval.
+const waiterDelay = 15 * time.Second
+
+// MaxInstancesPerCall bounds MaxCount, like EC2's per-request limit.
+const MaxInstancesPerCall = 1000
+
+// RunInstances launches between MinCount and MaxCount instances. They
+// start pending on hosts chosen by the world's slot packing and become
+// running after the boot delay. If fewer than MinCount fit, none launch
+// and the error is InsufficientInstanceCapacity.
+func (c *Client) RunInstances(ctx context.Context, in *RunInstancesInput) (*RunInstancesOutput, error) {
+	var out *RunInstancesOutput
+	err := c.call(ctx, "RunInstances", func(account string) error {
+		var err error
+		out, err = c.svc.runInstances(account, c.region, in)
+		return err
+	})
+	return out, wrap("RunInstances", err)
+}
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return opError(op, err)
+}
+
+// launchSpec is a validated RunInstances request.
+type launchSpec struct {
+	it       InstanceTypeInfo
+	img      *Image
+	azID     string
+	spot     *SpotMarketOptions
+	maxPrice int64
+	credit   CreditMode
+	tags     []Tag
+	volTags  []Tag
+	devices  []deviceSpec
+	profile  string
+}
+
+type deviceSpec struct {
+	name      string
+	vtype     VolumeType
+	size      int32
+	iops      int32
+	tput      int32
+	snapshot  string
+	enc       bool
+	delOnTerm bool
+}
+
+func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*launchSpec, error) {
+	if in == nil {
+		return nil, clientErr("MissingParameter", "The request must contain the parameter ImageId")
+	}
+	if in.MinCount < 1 || in.MaxCount < in.MinCount {
+		return nil, clientErr("InvalidParameterValue",
+			"Invalid value '%d' for minCount/maxCount: MinCount must be at least 1 and MaxCount at least MinCount (MaxCount %d).", in.MinCount, in.MaxCount)
+	}
+	if in.MaxCount > MaxInstancesPerCall {
+		return nil, clientErr("InvalidParameterValue", "Invalid value '%d' for maxCount: at most %d.", in.MaxCount, MaxInstancesPerCall)
+	}
+	if in.ImageId == "" {
+		return nil, clientErr("MissingParameter", "The request must contain the parameter ImageId")
+	}
+	it, ok := catalog[in.InstanceType]
+	if !ok {
+		return nil, errInvalidValue(string(in.InstanceType), "InstanceType")
+	}
+	img, err := s.image(in.ImageId, region)
+	if err != nil {
+		return nil, err
+	}
+	sp := &launchSpec{it: it, img: img}
+	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
+		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
+		if err != nil {
+			return nil, err
+		}
+		z, _ := s.w.AZ(azID)
+		if z.Region().Code() != region {
+			return nil, clientErr("InvalidParameterValue", "Invalid availability zone: [%s]", in.Placement.AvailabilityZone)
+		}
+		sp.azID = azID
+	}
+	if mo := in.InstanceMarketOptions; mo != nil {
+		switch mo.MarketType {
+		case "":
+		case MarketTypeSpot:
+			so := SpotMarketOptions{}
+			if mo.SpotOptions != nil {
+				so = *mo.SpotOptions
+			}
+			if so.SpotInstanceType == "" {
+				so.SpotInstanceType = SpotOneTime
+			}
+			if so.InstanceInterruptionBehavior == "" {
+				so.InstanceInterruptionBehavior = InterruptionTerminate
+			}
+			switch so.SpotInstanceType {
+			case SpotOneTime, SpotPersistent:
+			default:
+				return nil, errInvalidValue(string(so.SpotInstanceType), "SpotInstanceType")
+			}
+			switch so.InstanceInterruptionBehavior {
+			case InterruptionTerminate:
+			case InterruptionStop, InterruptionHibernate:
+				if so.SpotInstanceType != SpotPersistent {
+					return nil, clientErr("InvalidParameterCombination",
+						"The instance interruption behavior '%s' is only supported for persistent Spot Instance requests.", so.InstanceInterruptionBehavior)
+				}
+			default:
+				return nil, errInvalidValue(string(so.InstanceInterruptionBehavior), "InstanceInterruptionBehavior")
+			}
+			od, _ := it.PriceIn(region)
+			sp.maxPrice = od
+			if so.MaxPrice != "" {
+				f, err := strconv.ParseFloat(so.MaxPrice, 64)
+				if err != nil || !(f > 0) || math.IsInf(f, 0) {
+					return nil, errInvalidValue(so.MaxPrice, "MaxPrice")
+				}
+				sp.maxPrice = int64(math.Round(f * 1e6))
+			}
+			sp.spot = &so
+		default:
+			return nil, errInvalidValue(string(mo.MarketType), "MarketType")
+		}
+	}
+	if cs := in.CreditSpecification; cs != nil && cs.CpuCredits != "" {
+		if !it.Burstable {
+			return nil, clientErr("InvalidParameterCombination",
+				"The parameter CreditSpecification is not supported for instance type %s.", it.InstanceType)
+		}
+		switch cs.CpuCredits {
+		case CreditStandard, CreditUnlimited:
+			sp.credit = cs.CpuCredits
+		default:
+			return nil, errInvalidValue(string(cs.CpuCredits), "CpuCredits")
+		}
+	} else if it.Burstable {
+		// T3/T3a default to unlimited, T2 to standard [S4].
+		sp.credit = CreditUnlimited
+		if it.Family == "t2" {
+			sp.credit = CreditStandard
+		}
+	}
+	for _, ts := range in.TagSpecifications {
+		switch ts.ResourceType {
+		case "instance":
+			sp.tags = append(sp.tags, ts.Tags...)
+		case "volume":
+			sp.volTags = append(sp.volTags, ts.Tags...)
+		default:
+			return nil, errInvalidValue(ts.ResourceType, "ResourceType")
+		}
+	}
+	// Block devices: the AMI's root, overridden or extended by mappings.
+	root := deviceSpec{name: img.RootDeviceName, vtype: img.RootVolumeType, size: img.RootVolumeSizeGiB, delOnTerm: true}
+	sp.devices = []deviceSpec{root}
+	for _, bd := range in.BlockDeviceMappings {
+		if bd.DeviceName == "" || bd.Ebs == nil {
+			return nil, clientErr("InvalidBlockDeviceMapping", "Each block device mapping needs a device name and an EBS volume.")
+		}
+		d := deviceSpec{name: bd.DeviceName, vtype: bd.Ebs.VolumeType, size: bd.Ebs.VolumeSize, iops: bd.Ebs.Iops,
+			tput: bd.Ebs.Throughput, snapshot: bd.Ebs.SnapshotId, enc: bd.Ebs.Encrypted}
+		if d.vtype == "" {
+			d.vtype = VolumeTypeGp3
+		}
+		isRoot := bd.DeviceName == img.RootDeviceName
+		if isRoot {
+			if d.size == 0 {
+				d.size = img.RootVolumeSizeGiB
+			}
+			if d.size < img.RootVolumeSizeGiB {
+				return nil, clientErr("InvalidBlockDeviceMapping",
+					"Volume of size %dGB is smaller than snapshot of the image %s, expect size >= %dGB", d.size, img.ImageId, img.RootVolumeSizeGiB)
+			}
+		}
+		if d.snapshot != "" {
+			sn, ok := s.snapshots[d.snapshot]
+			if !ok || sn.region != region || sn.account != account {
+				return nil, errSnapshotNotFound(d.snapshot)
+			}
+			if d.size == 0 {
+				d.size = sn.size
+			}
+		}
+		if d.size == 0 {
+			return nil, clientErr("InvalidBlockDeviceMapping", "The volume size for device %s must be specified.", bd.DeviceName)
+		}
+		iops, tput, err := volumeShape(d.vtype, d.size, d.iops, d.tput)
+		if err != nil {
+			return nil, err
+		}
+		d.iops, d.tput = iops, tput
+		d.delOnTerm = isRoot
+		if bd.Ebs.DeleteOnTermination != nil {
+			d.delOnTerm = *bd.Ebs.DeleteOnTermination
+		}
+		if isRoot {
+			sp.devices[0] = d
+		} else {
+			for _, x := range sp.devices {
+				if x.name == d.name {
+					return nil, clientErr("InvalidBlockDeviceMapping", "The device '%s' is used in more than one block-device mapping", d.name)
+				}
+			}
+			sp.devices = append(sp.devices, d)
+		}
+	}
+	r := &sp.devices[0]
+	if r.iops == 0 {
+		r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
+	}
+	if ip := in.IamInstanceProfile; ip != nil && (ip.Arn != "" || ip.Name != "") {
+		arn, err := s.resolveInstanceProfile(account, ip)
+		if err != nil {
+			return nil, err
+		}
+		sp.profile = arn
+	}
+	return sp, nil
+}
+
+func (s *Service) runInstances(account, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
+	sp, err := s.validateRun(account, region, in)
+	if err != nil {
+		return nil, err
+	}
+	r, _ := s.w.Region(region)
+	// The zone: the one asked for, else the first (in the account's name
+	// order) where the whole minimum fits.
+	var zones []string
+	if sp.azID != "" {
+		zones = []string{sp.azID}
+	} else {
+		for _, z := range r.AZs() {
+			zones = append(zones, z.ID())
+		}
+		sort.Slice(zones, func(i, j int) bool {
+			a, _ := s.w.AZName(account, zones[i])
+			b, _ := s.w.AZName(account, zones[j])
+			return a < b
+		})
+	}
+	var lastErr error
+	for _, azID := range zones {
+		out, err := s.launchIn(account, region, azID, sp, in)
+		if err == nil {
+			return out, nil
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+// launchIn launches the request in one zone, all-or-nothing down to
+// MinCount.
+func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *RunInstancesInput) (*RunInstancesOutput, error) {
+	azName, _ := s.w.AZName(account, azID)
+	var pool *spotPool
+	if sp.spot != nil {
+		pool = s.pool(azID, region, sp.it)
+		if price := s.priceAt(pool, s.env.Now()); sp.maxPrice < price {
+			return nil, clientErr("SpotMaxPriceTooLow",
+				"Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.",
+				dollars(sp.maxPrice), dollars(price))
+		}
+	}
+	resID := s.newID("r")
+	var placed []*Machine
+	for i := int32(0); i < in.MaxCount; i++ {
+		m := &Machine{svc: s, account: account, region: region, itype: sp.it, image: sp.img, azID: azID, azName: azName,
+			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
+			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
+		m.id = s.newID("i")
+		m.seq = s.seq
+		if err := s.place(m); err != nil {
+			if i >= in.MinCount {
+				break
+			}
+			for _, p := range placed {
+				s.unplace(p)
+			}
+			if isCode(err, "InsufficientInstanceCapacity") {
+				return nil, errInsufficientCapacity(sp.it.InstanceType, azName)
+			}
+			return nil, err
+		}
+		placed = append(placed, m)
+	}
+	out := &RunInstancesOutput{ReservationId: resID, OwnerId: account}
+	now := s.env.Now()
+	for _, m := range placed {
+		m.launchTime = now
+		m.privateIP = s.allocPrivateIP(azID)
+		s.assignPublicIP(m)
+		m.cpu = &cpuSched{last: now}
+		if sp.it.Burstable {
+			m.credits = newCreditAccount(sp.it, sp.credit, now)
+		}
+		if sp.profile != "" {
+			m.profileID = "AIPA" + strings.ToUpper(fmt.Sprintf("%016x", mix64(fnv64(sp.profile))))
+		}
+		if sp.spot != nil {
+			m.spot = &spotState{requestID: s.newID("sir")[:12], maxPrice: sp.maxPrice, behavior: sp.spot.InstanceInterruptionBehavior,
+				reqType: sp.spot.SpotInstanceType, pool: pool}
+			m.spot.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
+			m.spot.rebalEv = s.env.NewEvent(m.id + "/rebalance")
+		}
+		for _, d := range sp.devices {
+			v := s.newVolume(account, region, azID, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
+			v.readyTm.Stop()
+			v.state = VolumeStateInUse
+			a := &attachment{vol: v, m: m, device: d.name, state: AttachmentAttached, at: now, deleteOnTermination: d.delOnTerm}
+			v.att = a
+			m.devices = append(m.devices, a)
+		}
+		s.instances[m.id] = m
+		s.setState(m, InstanceStatePending, nil)
+		s.boot(m)
+		out.Instances = append(out.Instances, m.describe())
+	}
+	return out, nil
+}
+
+func dollars(micro int64) string { return strconv.FormatFloat(float64(micro)/1e6, 'f', -1, 64) }
+
+// InstanceStateChange reports one instance's transition in the outputs of
+// Start/Stop/TerminateInstances.
+type InstanceStateChange struct {
+	InstanceId    string
+	CurrentState  InstanceState
+	PreviousState InstanceState
+}
+
+// StopInstancesInput is StopInstances' request.
+type StopInstancesInput struct {
+	InstanceIds []string
+	Hibernate   bool
+	Force       bool
+	DryRun      bool
+}
+
+// StopInstancesOutput lists the state changes.
+type StopInstancesOutput struct {
+	StoppingInstances []InstanceStateChange
+}
+
+// StartInstancesInput is StartInstances' request.
+type StartInstancesInput struct {
+	InstanceIds []string
+	DryRun      bool
+}
+
+// StartInstancesOutput lists the state changes.
+type StartInstancesOutput struct {
+	StartingInstances []InstanceStateChange
+}
+
+// RebootInstancesInput is RebootInstances' request.
+type RebootInstancesInput struct {
+	InstanceIds []string
+	DryRun      bool
+}
+
+// RebootInstancesOutput is empty, as in EC2.
+type RebootInstancesOutput struct{}
+
+// TerminateInstancesInput is TerminateInstances' request.
+type TerminateInstancesInput struct {
+	InstanceIds []string
+	DryRun      bool
+}
+
+// TerminateInstancesOutput lists the state changes.
+type TerminateInstancesOutput struct {
+	TerminatingInstances []InstanceStateChange
+}
+
+// lookup resolves instance IDs in the caller's account and region; any
+// malformed or unknown ID fails the whole request, as EC2 does.
+func (s *Service) lookup(account, region string, ids []string) ([]*Machine, error) {
+	if len(ids) == 0 {
+		return nil, clientErr("MissingParameter", "The request must contain the parameter InstanceId")
+	}
+	var missing []string
+	ms := make([]*Machine, 0, len(ids))
+	for _, id := range ids {
+		if !validID(id, "i-") {
+			return nil, errInstanceMalformed(id)
+		}
+		m, ok := s.instances[id]
+		if !ok || m.account != account || m.region != region {
+			missing = append(missing, id)
+			continue
+		}
+		ms = append(ms, m)
+	}
+	if len(missing) > 0 {
+		return nil, errInstanceNotFound(missing...)
+	}
+	return ms, nil
+}
+
+// StopInstances stops running instances: processes die, billing stops,
+// and once stopped the host slot and the auto-assigned public IP are
+// released; the private IP and the EBS volumes stay.
+func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*StopInstancesOutput, error) {
+	out := &StopInstancesOutput{}
+	err := c.call(ctx, "StopInstances", func(account string) error {
+		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			switch m.state {
+			case InstanceStateRunning, InstanceStateStopping, InstanceStateStopped:
+			default:
+				return errIncorrectInstanceState(m.id, m.state, "stopped")
+			}
+			if m.spot != nil && m.spot.reqType != SpotPersistent {
+				return clientErr("UnsupportedOperation",
+					"You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. "+
+						"You can only stop Spot Instances associated with persistent Spot Instance requests.", m.id)
+			}
+		}
+		for _, m := range ms {
+			prev := stateOf(m.state)
+			if m.state == InstanceStateRunning {
+				c.svc.stop(m, "stop", reasonUserStop, false)
+			}
+			out.StoppingInstances = append(out.StoppingInstances, InstanceStateChange{m.id, stateOf(m.state), prev})
+		}
+		return nil
+	})
+	return out, wrap("StopInstances", err)
+}
+
+// StartInstances starts stopped instances; each is placed afresh and may
+// land on another host. If any cannot be placed, none starts and the error
+// is InsufficientInstanceCapacity.
+func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*StartInstancesOutput, error) {
+	out := &StartInstancesOutput{}
+	err := c.call(ctx, "StartInstances", func(account string) error {
+		s := c.svc
+		ms, err := s.lookup(account, c.region, in.InstanceIds)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			switch m.state {
+			case InstanceStateStopped, InstanceStatePending, InstanceStateRunning:
+			default:
+				return errIncorrectInstanceState(m.id, m.state, "started")
+			}
+			if m.spot != nil && m.state == InstanceStateStopped {
+				if price := s.priceAt(m.spot.pool, s.env.Now()); m.spot.maxPrice < price {
+					return clientErr("SpotMaxPriceTooLow",
+						"Your Spot request price of %s is lower than the minimum required Spot request fulfillment price of %s.",
+						dollars(m.spot.maxPrice), dollars(price))
+				}
+			}
+		}
+		var started []*Machine
+		for _, m := range ms {
+			if m.state != InstanceStateStopped {
+				continue
+			}
+			if err := s.place(m); err != nil {
+				for _, p := range started {
+					s.unplace(p)
+				}
+				if isCode(err, "InsufficientInstanceCapacity") {
+					return errInsufficientCapacity(m.itype.InstanceType, m.azName)
+				}
+				return err
+			}
+			started = append(started, m)
+		}
+		for _, m := range ms {
+			prev := stateOf(m.state)
+			if m.state == InstanceStateStopped {
+				s.assignPublicIP(m)
+				m.reason, m.trans = nil, ""
+				s.setState(m, InstanceStatePending, nil)
+				s.boot(m)
+			}
+			out.StartingInstances = append(out.StartingInstances, InstanceStateChange{m.id, stateOf(m.state), prev})
+		}
+		return nil
+	})
+	return out, wrap("StartInstances", err)
+}
+
+// RebootInstances reboots running instances: their processes die and may
+// start again after the reboot delay; the host, the IPs and the billing
+// period are kept (a reboot is not a new start).
+func (c *Client) RebootInstances(ctx context.Context, in *RebootInstancesInput) (*RebootInstancesOutput, error) {
+	err := c.call(ctx, "RebootInstances", func(account string) error {
+		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.state != InstanceStateRunning {
+				return errIncorrectInstanceState(m.id, m.state, "rebooted")
+			}
+		}
+		for _, m := range ms {
+			c.svc.reboot(m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("RebootInstances", err)
+	}
+	return &RebootInstancesOutput{}, nil
+}
+
+// TerminateInstances terminates instances. Volumes marked
+// DeleteOnTermination are deleted, others detached. Terminated instances
+// stay describable for LifecycleDelays.TerminatedVisible.
+func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesInput) (*TerminateInstancesOutput, error) {
+	out := &TerminateInstancesOutput{}
+	err := c.call(ctx, "TerminateInstances", func(account string) error {
+		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			prev := stateOf(m.state)
+			switch m.state {
+			case InstanceStateShuttingDown, InstanceStateTerminated:
+			default:
+				c.svc.terminate(m, "terminate", reasonUserTerminate, false)
+			}
+			out.TerminatingInstances = append(out.TerminatingInstances, InstanceStateChange{m.id, stateOf(m.state), prev})
+		}
+		return nil
+	})
+	return out, wrap("TerminateInstances", err)
+}
+
+// Filter is a DescribeInstances/DescribeVolumes filter.
+type Filter struct {
+	Name   string
+	Values []string
+}
+
+// DescribeInstancesInput selects instances by ID and filters
+// (instance-state-name, instance-type, availability-zone,
+// instance-lifecycle, tag:<key>).
+type DescribeInstancesInput struct {
+	InstanceIds []string
+	Filters     []Filter
+}
+
+// Reservation groups the instances of one RunInstances call.
+type Reservation struct {
+	ReservationId string
+	OwnerId       string
+	Instances     []Instance
+}
+
+// DescribeInstancesOutput lists reservations in launch order.
+type DescribeInstancesOutput struct {
+	Reservations []Reservation
+}
+
+// DescribeInstances describes the caller's instances in the region.
+func (c *Client) DescribeInstances(ctx context.Context, in *DescribeInstancesInput) (*DescribeInstancesOutput, error) {
+	if in == nil {
+		in = &DescribeInstancesInput{}
+	}
+	out := &DescribeInstancesOutput{}
+	err := c.call(ctx, "DescribeInstances", func(account string) error {
+		s := c.svc
+		var ms []*Machine
+		if len(in.InstanceIds) > 0 {
+			var err error
+			if ms, err = s.lookup(account, c.region, in.InstanceIds); err != nil {
+				return err
+			}
+		} else {
+			for _, m := range s.instances {
+				if m.account == account && m.region == c.region {
+					ms = append(ms, m)
+				}
+			}
+		}
+		sort.Slice(ms, func(i, j int) bool {
+			if ms[i].launchTime != ms[j].launchTime {
+				return ms[i].launchTime < ms[j].launchTime
+			}
+			return ms[i].seq < ms[j].seq
+		})
+		idx := map[string]int{}
+		for _, m := range ms {
+			if !matchInstance(m, in.Filters) {
+				continue
+			}
+			i, ok := idx[m.reservation]
+			if !ok {
+				i = len(out.Reservations)
+				idx[m.reservation] = i
+				out.Reservations = append(out.Reservations, Reservation{ReservationId: m.reservation, OwnerId: account})
+			}
+			out.Reservations[i].Instances = append(out.Reservations[i].Instances, m.describe())
+		}
+		return nil
+	})
+	return out, wrap("DescribeInstances", err)
+}
+
+func matchInstance(m *Machine, fs []Filter) bool {
+	for _, f := range fs {
+		var v []string
+		switch {
+		case f.Name == "instance-state-name":
+			v = []string{string(m.state)}
+		case f.Name == "instance-type":
+			v = []string{string(m.itype.InstanceType)}
+		case f.Name == "availability-zone":
+			v = []string{m.azName, m.azID}
+		case f.Name == "instance-lifecycle":
+			if m.spot != nil {
+				v = []string{"spot"}
+			}
+		case strings.HasPrefix(f.Name, "tag:"):
+			for _, t := range m.tags {
+				if t.Key == f.Name[4:] {
+					v = append(v, t.Value)
+				}
+			}
+		default:
+			return false
+		}
+		hit := false
+		for _, x := range v {
+			if contains(f.Values, x) {
+				hit = true
+			}
+		}
+		if !hit {
+			return false
+		}
+	}
+	return true
+}
+
+// WaitUntilInstanceRunning polls DescribeInstances, as the SDK's
+// InstanceRunningWaiter does (every 15 s by default), until every instance
+// is running; it fails if one is terminated or the wait exceeds maxWait.
+func (c *Client) WaitUntilInstanceRunning(p *sim.Proc, ids []string, maxWait time.Duration) error {
+	deadline := p.Now().Add(maxWait)
+	for {
+		out, err := c.DescribeInstances(p, &DescribeInstancesInput{InstanceIds: ids})
+		if err != nil {
+			return err
+		}
+		all := true
+		for _, r := range out.Reservations {
+			for _, i := range r.Instances {
+				switch i.State.Name {
+				case InstanceStateRunning:
+				case InstanceStateTerminated, InstanceStateShuttingDown, InstanceStateStopping, InstanceStateStopped:
+					return fmt.Errorf("ec2: waiter InstanceRunning: %s reached state %s", i.InstanceId, i.State.Name)
+				default:
+					all = false
+				}
+			}
+		}
+		if all {
+			return nil
+		}
+		if p.Now() >= deadline {
+			return fmt.Errorf("ec2: waiter InstanceRunning: exceeded max wait time")
+		}
+		if err := p.Sleep(waiterDelay); err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,388 @@
+package ec2
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// VolumeType is an EBS volume type.
+type VolumeType string
+
+// EBS volume types [S22].
+const (
+	VolumeTypeGp2 VolumeType = "gp2"
+	VolumeTypeGp3 VolumeType = "gp3"
+	VolumeTypeIo1 VolumeType = "io1"
+	VolumeTypeIo2 VolumeType = "io2"
+	VolumeTypeSt1 VolumeType = "st1"
+	VolumeTypeSc1 VolumeType = "sc1"
+)
+
+// VolumeSpec holds a volume type's limits and failure rate (REFERENCE.md
+// 5.2 [S22]).
+type VolumeSpec struct {
+	MinSizeGiB, MaxSizeGiB int32
+	// IOPS: provisioned range (io1/io2/gp3) and the per-GiB ratio cap.
+	MinIOPS, MaxIOPS, IOPSPerGiB int32
+	// BaselineIOPS is gp3's included IOPS; MaxThroughputMiBps the type's
+	// ceiling; BaselineThroughputMiBps gp3's included throughput.
+	BaselineIOPS            int32
+	BaselineThroughputMiBps int32
+	MaxThroughputMiBps      int32
+	// AFR is the annual failure rate of a volume (0.002 = 0.2%).
+	AFR float64
+	// Latency is the typical per-I/O latency (single-digit ms for SSD
+	// types, sub-ms for io2 Block Express; HDD types are throughput-bound).
+	Latency time.Duration
+}
+
+// VolumeSpecs are the built-in limits. io2 sizes and IOPS are Block
+// Express's (64 TiB, 256,000 IOPS, 4,000 MiB/s, up to 1,000 IOPS/GiB) [S22].
+var VolumeSpecs = map[VolumeType]VolumeSpec{
+	VolumeTypeGp3: {MinSizeGiB: 1, MaxSizeGiB: 16384, MinIOPS: 3000, MaxIOPS: 16000, IOPSPerGiB: 500,
+		BaselineIOPS: 3000, BaselineThroughputMiBps: 125, MaxThroughputMiBps: 1000, AFR: 0.002, Latency: 2 * time.Millisecond},
+	VolumeTypeGp2: {MinSizeGiB: 1, MaxSizeGiB: 16384, MinIOPS: 100, MaxIOPS: 16000, IOPSPerGiB: 3,
+		MaxThroughputMiBps: 250, AFR: 0.002, Latency: 2 * time.Millisecond},
+	VolumeTypeIo1: {MinSizeGiB: 4, MaxSizeGiB: 16384, MinIOPS: 100, MaxIOPS: 64000, IOPSPerGiB: 50,
+		MaxThroughputMiBps: 1000, AFR: 0.002, Latency: time.Millisecond},
+	VolumeTypeIo2: {MinSizeGiB: 4, MaxSizeGiB: 65536, MinIOPS: 100, MaxIOPS: 256000, IOPSPerGiB: 1000,
+		MaxThroughputMiBps: 4000, AFR: 0.00001, Latency: 500 * time.Microsecond},
+	VolumeTypeSt1: {MinSizeGiB: 125, MaxSizeGiB: 16384, MaxIOPS: 500, MaxThroughputMiBps: 500, AFR: 0.002, Latency: 10 * time.Millisecond},
+	VolumeTypeSc1: {MinSizeGiB: 125, MaxSizeGiB: 16384, MaxIOPS: 250, MaxThroughputMiBps: 250, AFR: 0.002, Latency: 20 * time.Millisecond},
+}
+
+// VolumeState is an EBS volume's state.
+type VolumeState string
+
+// Volume states.
+const (
+	VolumeStateCreating  VolumeState = "creating"
+	VolumeStateAvailable VolumeState = "available"
+	VolumeStateInUse     VolumeState = "in-use"
+	VolumeStateDeleting  VolumeState = "deleting"
+	VolumeStateDeleted   VolumeState = "deleted"
+	VolumeStateError     VolumeState = "error"
+)
+
+// AttachmentState is a volume attachment's state.
+type AttachmentState string
+
+// Attachment states.
+const (
+	AttachmentAttached AttachmentState = "attached"
+	AttachmentDetached AttachmentState = "detached"
+)
+
+// Volume describes an EBS volume as DescribeVolumes returns it.
+type Volume struct {
+	VolumeId           string
+	VolumeType         VolumeType
+	Size               int32 // GiB
+	Iops               int32
+	Throughput         int32 // MiB/s
+	AvailabilityZone   string
+	AvailabilityZoneId string
+	SnapshotId         string
+	State              VolumeState
+	CreateTime         time.Time
+	Attachments        []VolumeAttachment
+	Encrypted          bool
+	Tags               []Tag
+}
+
+// VolumeAttachment is one attachment of a volume.
+type VolumeAttachment struct {
+	VolumeId            string
+	InstanceId          string
+	Device              string
+	State               AttachmentState
+	AttachTime          time.Time
+	DeleteOnTermination bool
+}
+
+// volume is the live EBS volume.
+type volume struct {
+	id         string
+	account    string
+	region     string
+	azID       string
+	vtype      VolumeType
+	size       int32
+	iops       int32
+	throughput int32
+	snapshotID string
+	encrypted  bool
+	state      VolumeState
+	created    sim.Time
+	tags       []Tag
+	att        *attachment
+	lossTm     sim.Timer
+	readyTm    sim.Timer
+	// replicaFailures counts replica failures survived (repaired before
+	// the other replica also failed), as drawn for the loss time.
+	replicaFailures int
+	meter           meterHandle
+}
+
+type attachment struct {
+	vol                 *volume
+	m                   *Machine
+	device              string
+	state               AttachmentState
+	at                  sim.Time
+	deleteOnTermination bool
+}
+
+// volumeShape validates a volume request and fills the IOPS and
+// throughput the type gives by default. Errors read like EC2's.
+func volumeShape(t VolumeType, size, iops, tput int32) (int32, int32, error) {
+	if t == "" {
+		t = VolumeTypeGp2 // EC2's CreateVolume default
+	}
+	sp, ok := VolumeSpecs[t]
+	if !ok {
+		return 0, 0, errInvalidValue(string(t), "VolumeType")
+	}
+	if size < sp.MinSizeGiB || size > sp.MaxSizeGiB {
+		return 0, 0, clientErr("InvalidParameterValue",
+			"Volume of size %dGiB is outside the %s range: %d-%d GiB.", size, t, sp.MinSizeGiB, sp.MaxSizeGiB)
+	}
+	switch t {
+	case VolumeTypeGp3:
+		if iops == 0 {
+			iops = sp.BaselineIOPS
+		}
+		if tput == 0 {
+			tput = sp.BaselineThroughputMiBps
+		}
+		if iops < sp.MinIOPS || iops > sp.MaxIOPS {
+			return 0, 0, clientErr("InvalidParameterValue", "Invalid iops value %d for gp3: must be %d-%d.", iops, sp.MinIOPS, sp.MaxIOPS)
+		}
+		if int64(iops) > int64(sp.IOPSPerGiB)*int64(size) && iops > sp.BaselineIOPS {
+			return 0, 0, clientErr("InvalidParameterValue", "Iops to volume size ratio of %.1f is too high; maximum is %d.", float64(iops)/float64(size), sp.IOPSPerGiB)
+		}
+		if tput < sp.BaselineThroughputMiBps || tput > sp.MaxThroughputMiBps {
+			return 0, 0, clientErr("InvalidParameterValue", "Throughput (MiBps) of %d is not valid for gp3: must be %d-%d.", tput, sp.BaselineThroughputMiBps, sp.MaxThroughputMiBps)
+		}
+		if float64(tput) > 0.25*float64(iops) && tput > sp.BaselineThroughputMiBps {
+			return 0, 0, clientErr("InvalidParameterValue", "Throughput (MiBps) to iops ratio of %.3f is too high; maximum is 0.25 MiBps per iops.", float64(tput)/float64(iops))
+		}
+	case VolumeTypeIo1, VolumeTypeIo2:
+		if iops == 0 {
+			return 0, 0, clientErr("MissingParameter", "The request must contain the parameter iops")
+		}
+		if tput != 0 {
+			return 0, 0, clientErr("InvalidParameterCombination", "The parameter throughput is not supported for %s volumes.", t)
+		}
+		if iops < sp.MinIOPS || iops > sp.MaxIOPS {
+			return 0, 0, clientErr("InvalidParameterValue", "Invalid iops value %d for %s: must be %d-%d.", iops, t, sp.MinIOPS, sp.MaxIOPS)
+		}
+		if int64(iops) > int64(sp.IOPSPerGiB)*int64(size) {
+			return 0, 0, clientErr("InvalidParameterValue", "Iops to volume size ratio of %.1f is too high; maximum is %d.", float64(iops)/float64(size), sp.IOPSPerGiB)
+		}
+		// 256 KiB I/Os: a quarter MiB/s per IOPS, up to the type's cap.
+		tput = int32(min(int64(sp.MaxThroughputMiBps), int64(iops)/4))
+	default: // gp2, st1, sc1: performance follows from size
+		if iops != 0 {
+			return 0, 0, clientErr("InvalidParameterCombination", "The parameter iops is not supported for %s volumes.", t)
+		}
+		if tput != 0 {
+			return 0, 0, clientErr("InvalidParameterCombination", "The parameter throughput is not supported for %s volumes.", t)
+		}
+		switch t {
+		case VolumeTypeGp2: // 3 IOPS/GiB, 100 minimum, 16,000 max; 128-250 MiB/s [S22]
+			iops = int32(max(100, min(16000, 3*int64(size))))
+			tput = 128
+			if size > 170 {
+				tput = 250
+			}
+		case VolumeTypeSt1: // 40 MiB/s per TiB baseline, 500 cap [S22]
+			iops = sp.MaxIOPS
+			tput = int32(min(500, math.Round(40*float64(size)/1024)))
+		case VolumeTypeSc1: // 12 MiB/s per TiB baseline, 250 cap [S22]
+			iops = sp.MaxIOPS
+			tput = int32(min(250, math.Round(12*float64(size)/1024)))
+		}
+	}
+	return iops, tput, nil
+}
+
+// replicaModel is the in-AZ replication behind a volume's AFR: two
+// replicas, each failing at rate lambda and re-replicated at rate mu. The
+// volume is lost when the second replica fails before the first is
+// repaired. Lambda is chosen so that the chain's mean time to data loss,
+// MTTDL = (3 lambda + mu) / (2 lambda^2), equals 1/AFR years: the
+// analytical MTTDL of REFERENCE.md 5.3 run backwards.
+type replicaModel struct {
+	lambda, mu float64 // per hour
+}
+
+// DefaultReplicaRepair is the mean time to re-replicate a failed replica
+// (an assumption; EBS publishes none).
+const DefaultReplicaRepair = time.Hour
+
+func newReplicaModel(afr float64, repair time.Duration) replicaModel {
+	mttdlH := 8760 / afr
+	mu := 1 / repair.Hours()
+	// 2 A lambda^2 - 3 lambda - mu = 0
+	lambda := (3 + math.Sqrt(9+8*mttdlH*mu)) / (4 * mttdlH)
+	return replicaModel{lambda: lambda, mu: mu}
+}
+
+// MTTDL returns the chain's mean time to data loss.
+func (r replicaModel) MTTDL() time.Duration {
+	h := (3*r.lambda + r.mu) / (2 * r.lambda * r.lambda)
+	return time.Duration(h * float64(time.Hour))
+}
+
+// drawLoss samples the time to data loss exactly without simulating each
+// replica event: the chain leaves "both up" K times, K geometric with
+// success probability p = lambda/(lambda+mu) (the second failure beating
+// the repair); the time is then Gamma(K, 2 lambda) + Gamma(K, lambda+mu).
+func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ Float64() float64 }) (time.Duration, int) {
+	p := r.lambda / (r.lambda + r.mu)
+	k := 1 + int(math.Floor(math.Log(1-rnd.Float64())/math.Log1p(-p)))
+	g1 := distuv.Gamma{Alpha: float64(k), Beta: 2 * r.lambda, Src: src}
+	g2 := distuv.Gamma{Alpha: float64(k), Beta: r.lambda + r.mu, Src: src}
+	h := g1.Rand() + g2.Rand()
+	if h*float64(time.Hour) > float64(math.MaxInt64/2) {
+		return math.MaxInt64 / 2, k - 1
+	}
+	return time.Duration(h * float64(time.Hour)), k - 1
+}
+
+func (v *volume) describe(s *Service) Volume {
+	d := Volume{VolumeId: v.id, VolumeType: v.vtype, Size: v.size, Iops: v.iops, Throughput: v.throughput,
+		AvailabilityZoneId: v.azID, SnapshotId: v.snapshotID, State: v.state, CreateTime: s.env.TimeOf(v.created),
+		Encrypted: v.encrypted, Tags: append([]Tag(nil), v.tags...)}
+	d.AvailabilityZone, _ = s.w.AZName(v.account, v.azID)
+	if v.att != nil {
+		d.Attachments = []VolumeAttachment{{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
+			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}}
+	}
+	return d
+}
+
+// newVolume creates a volume record, starts its meter and arms its loss.
+func (s *Service) newVolume(account, region, azID string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
+	if t == "" {
+		t = VolumeTypeGp2
+	}
+	s.seq++
+	v := &volume{id: fmt.Sprintf("vol-%017x", mix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
+		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
+		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
+	s.volumes[v.id] = v
+	sp := VolumeSpecs[t]
+	afr := sp.AFR
+	if a, ok := s.opts.VolumeAFR[t]; ok {
+		afr = a
+	}
+	if afr > 0 {
+		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
+		name := "ec2/ebs/" + azID + "/replicas"
+		d, k := rm.drawLoss(s.source(name), s.env.Rand(name))
+		v.replicaFailures = k
+		v.lossTm = s.env.After(d, func() { s.loseVolume(v, "replica loss") })
+	}
+	s.meterVolumeStart(v)
+	return v
+}
+
+// loseVolume marks a volume's data lost: state error, I/O fails.
+func (s *Service) loseVolume(v *volume, why string) {
+	if v.state == VolumeStateDeleted || v.state == VolumeStateError {
+		return
+	}
+	v.lossTm.Stop()
+	v.readyTm.Stop()
+	v.state = VolumeStateError
+	if s.env.Tracing() {
+		s.env.Emit(v.id, "ebs.lost", sim.F("why", why))
+	}
+}
+
+// FailVolume loses a volume's data now, as if every replica failed; its
+// state becomes "error" and I/O to it fails. It implements
+// failure.VolumeTarget.
+func (s *Service) FailVolume(volumeID string) error {
+	v, ok := s.volumes[volumeID]
+	if !ok || v.state == VolumeStateDeleted {
+		return errVolumeNotFound(volumeID)
+	}
+	s.loseVolume(v, "injected")
+	return nil
+}
+
+// deleteVolume removes a volume (it must not be attached).
+func (s *Service) deleteVolume(v *volume) {
+	v.lossTm.Stop()
+	v.readyTm.Stop()
+	v.state = VolumeStateDeleted
+	s.meterVolumeStop(v)
+	delete(s.volumes, v.id)
+}
+
+// releaseVolumesOnTerminate detaches every volume of a terminated
+// instance, deleting those marked DeleteOnTermination.
+func (s *Service) releaseVolumesOnTerminate(m *Machine) {
+	for _, a := range m.devices {
+		v := a.vol
+		v.att = nil
+		if a.deleteOnTermination {
+			s.deleteVolume(v)
+		} else if v.state == VolumeStateInUse {
+			v.state = VolumeStateAvailable
+		}
+	}
+	m.devices = nil
+}
+
+// ErrVolumeIO is returned by Machine.VolumeIO when the volume is not
+// attached to the instance or its data is lost.
+var ErrVolumeIO = fmt.Errorf("ec2: volume I/O error")
+
+// VolumeIO performs bytes of I/O in ioSize-byte operations on a volume
+// attached to this instance, from process p on the instance, and returns
+// when it completes: the time is the larger of ops/IOPS and
+// bytes/throughput, plus one I/O latency. It fails with ErrVolumeIO if the
+// volume is not attached here or has been lost.
+func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) error {
+	if on, ok := MachineOf(p); !ok || on != m {
+		return fmt.Errorf("ec2: VolumeIO: process %q does not run on %s", p.Name(), m.id)
+	}
+	if bytes < 0 || ioSize <= 0 {
+		return fmt.Errorf("ec2: VolumeIO: bytes %d and ioSize %d must be non-negative and positive", bytes, ioSize)
+	}
+	var v *volume
+	for _, a := range m.devices {
+		if a.vol.id == volumeID {
+			v = a.vol
+		}
+	}
+	if v == nil {
+		return fmt.Errorf("%w: %s is not attached to %s", ErrVolumeIO, volumeID, m.id)
+	}
+	if v.state != VolumeStateInUse {
+		return fmt.Errorf("%w: %s is %s", ErrVolumeIO, volumeID, v.state)
+	}
+	d := ioTime(v, bytes, ioSize)
+	if err := p.Sleep(d); err != nil {
+		return err
+	}
+	if v.state != VolumeStateInUse {
+		return fmt.Errorf("%w: %s failed during I/O (%s)", ErrVolumeIO, volumeID, v.state)
+	}
+	return nil
+}
+
+// ioTime is the IOPS/throughput model.
+func ioTime(v *volume, bytes, ioSize int64) time.Duration {
+	ops := float64((bytes + ioSize - 1) / ioSize)
+	sec := math.Max(ops/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
+	return VolumeSpecs[v.vtype].Latency + time.Duration(sec*float64(time.Second))
+}

@@ -1,0 +1,136 @@
+package ec2
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// The instance metadata service (IMDS) at 169.254.169.254, reachable only
+// from processes running on the instance. Paths are those of
+// /latest/meta-data/ (the prefix is optional).
+
+// ErrMetadataNotFound is the IMDS's HTTP 404: the item does not exist (yet),
+// as spot/instance-action before a notice.
+var ErrMetadataNotFound = errors.New("ec2 imds: 404 Not Found")
+
+// ErrIMDSUnreachable is returned to a caller that does not run on an
+// instance: 169.254.169.254 is link-local to the instance.
+var ErrIMDSUnreachable = errors.New("ec2 imds: 169.254.169.254 unreachable: caller does not run on an EC2 instance")
+
+// DefaultIMDSLatency is the time one metadata read takes (sub-millisecond
+// on Nitro; an assumption).
+const DefaultIMDSLatency = 500 * time.Microsecond
+
+// CredentialRefreshMargin is how long before expiry the IMDS rotates an
+// instance profile's credentials (AWS: at least five minutes before).
+const CredentialRefreshMargin = 5 * time.Minute
+
+// GetMetadata reads a metadata item from the instance ctx runs on; ctx must
+// be a *sim.Proc started with Machine.Go. The read takes the IMDS latency
+// of virtual time.
+func GetMetadata(ctx context.Context, path string) (string, error) {
+	p, ok := ctx.(*sim.Proc)
+	if !ok {
+		return "", ErrIMDSUnreachable
+	}
+	m, ok := MachineOf(p)
+	if !ok {
+		return "", ErrIMDSUnreachable
+	}
+	if d := m.svc.opts.IMDSLatency; d > 0 {
+		if err := p.Sleep(d); err != nil {
+			return "", err
+		}
+	}
+	if m.state != InstanceStateRunning {
+		return "", ErrIMDSUnreachable
+	}
+	return m.metadata(path)
+}
+
+func notFound(path string) error { return fmt.Errorf("%w: %s", ErrMetadataNotFound, path) }
+
+func (m *Machine) metadata(path string) (string, error) {
+	path = strings.TrimPrefix(path, "/")
+	path = strings.TrimPrefix(path, "latest/meta-data/")
+	s := m.svc
+	switch path {
+	case "", "/":
+		return strings.Join([]string{"ami-id", "events/", "iam/", "instance-id", "instance-life-cycle", "instance-type",
+			"local-ipv4", "placement/", "public-ipv4", "spot/"}, "\n"), nil
+	case "instance-id":
+		return m.id, nil
+	case "instance-type":
+		return string(m.itype.InstanceType), nil
+	case "ami-id":
+		return m.image.ImageId, nil
+	case "local-ipv4":
+		return m.privateIP.String(), nil
+	case "public-ipv4":
+		if !m.publicIP.IsValid() {
+			return "", notFound(path)
+		}
+		return m.publicIP.String(), nil
+	case "instance-life-cycle":
+		if m.spot != nil {
+			return "spot", nil
+		}
+		return "on-demand", nil
+	case "placement/availability-zone":
+		return m.azName, nil
+	case "placement/availability-zone-id":
+		return m.azID, nil
+	case "placement/region":
+		return m.region, nil
+	case "spot/instance-action":
+		if m.spot == nil || m.spot.action == nil {
+			return "", notFound(path)
+		}
+		return m.spot.action.json(), nil
+	case "events/recommendations/rebalance":
+		if m.spot == nil || m.spot.rebalance == nil {
+			return "", notFound(path)
+		}
+		return fmt.Sprintf(`{"noticeTime":"%s"}`, m.spot.rebalance.UTC().Format("2006-01-02T15:04:05Z")), nil
+	case "iam/security-credentials", "iam/security-credentials/":
+		if m.profileARN == "" {
+			return "", notFound(path)
+		}
+		return m.roleName(), nil
+	case "iam/info":
+		if m.profileARN == "" {
+			return "", notFound(path)
+		}
+		b, _ := json.Marshal(map[string]string{"Code": "Success",
+			"LastUpdated":        s.env.NowTime().UTC().Format(time.RFC3339),
+			"InstanceProfileArn": m.profileARN, "InstanceProfileId": m.profileID})
+		return string(b), nil
+	}
+	if role, ok := strings.CutPrefix(path, "iam/security-credentials/"); ok {
+		if m.profileARN == "" || role != m.roleName() {
+			return "", notFound(path)
+		}
+		c, err := m.instanceCredentials()
+		if err != nil {
+			return "", err
+		}
+		b, _ := json.Marshal(struct {
+			Code            string
+			LastUpdated     string
+			Type            string
+			AccessKeyId     string
+			SecretAccessKey string
+			Token           string
+			Expiration      string
+		}{"Success", m.creds.fetched.UTC().Format(time.RFC3339), "AWS-HMAC", c.AccessKeyID, c.SecretAccessKey,
+			c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)})
+		return string(b), nil
+	}
+	return "", notFound(path)
+}

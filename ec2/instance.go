@@ -1,0 +1,296 @@
+package ec2
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// InstanceStateName is an instance's lifecycle state.
+type InstanceStateName string
+
+// The lifecycle states with their API codes (the low byte of
+// InstanceState.Code): pending 0, running 16, shutting-down 32,
+// terminated 48, stopping 64, stopped 80.
+const (
+	InstanceStatePending      InstanceStateName = "pending"
+	InstanceStateRunning      InstanceStateName = "running"
+	InstanceStateShuttingDown InstanceStateName = "shutting-down"
+	InstanceStateTerminated   InstanceStateName = "terminated"
+	InstanceStateStopping     InstanceStateName = "stopping"
+	InstanceStateStopped      InstanceStateName = "stopped"
+)
+
+// Code returns the state's API code.
+func (n InstanceStateName) Code() int32 {
+	switch n {
+	case InstanceStatePending:
+		return 0
+	case InstanceStateRunning:
+		return 16
+	case InstanceStateShuttingDown:
+		return 32
+	case InstanceStateTerminated:
+		return 48
+	case InstanceStateStopping:
+		return 64
+	case InstanceStateStopped:
+		return 80
+	}
+	return -1
+}
+
+// InstanceState is the state as DescribeInstances reports it.
+type InstanceState struct {
+	Code int32
+	Name InstanceStateName
+}
+
+func stateOf(n InstanceStateName) InstanceState { return InstanceState{Code: n.Code(), Name: n} }
+
+// MarketType selects on-demand (empty) or spot capacity.
+type MarketType string
+
+// MarketTypeSpot asks for spot capacity.
+const MarketTypeSpot MarketType = "spot"
+
+// InstanceInterruptionBehavior is what EC2 does to a reclaimed spot
+// instance.
+type InstanceInterruptionBehavior string
+
+// Interruption behaviours [S10].
+const (
+	InterruptionTerminate InstanceInterruptionBehavior = "terminate"
+	InterruptionStop      InstanceInterruptionBehavior = "stop"
+	InterruptionHibernate InstanceInterruptionBehavior = "hibernate"
+)
+
+// SpotInstanceType is the spot request type; stop and hibernate need a
+// persistent request, as in EC2.
+type SpotInstanceType string
+
+// Spot request types.
+const (
+	SpotOneTime    SpotInstanceType = "one-time"
+	SpotPersistent SpotInstanceType = "persistent"
+)
+
+// SpotMarketOptions are RunInstances' spot options.
+type SpotMarketOptions struct {
+	// MaxPrice is the most you will pay per hour, in dollars as a decimal
+	// string like EC2's ("0.05"); empty means the on-demand price.
+	MaxPrice                     string
+	SpotInstanceType             SpotInstanceType
+	InstanceInterruptionBehavior InstanceInterruptionBehavior
+}
+
+// InstanceMarketOptionsRequest chooses the market.
+type InstanceMarketOptionsRequest struct {
+	MarketType  MarketType
+	SpotOptions *SpotMarketOptions
+}
+
+// Placement names where an instance runs.
+type Placement struct {
+	AvailabilityZone   string // per-account name, "us-east-1a"
+	AvailabilityZoneId string // physical ID, "use1-az1" (output only)
+	HostId             string // output: the simulated host (not an AWS field for shared tenancy)
+	Tenancy            string
+}
+
+// IamInstanceProfileSpecification names an instance profile by ARN or name.
+type IamInstanceProfileSpecification struct {
+	Arn  string
+	Name string
+}
+
+// IamInstanceProfile is the profile attached to an instance.
+type IamInstanceProfile struct {
+	Arn string
+	Id  string
+}
+
+// Tag is a key/value label.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// TagSpecification tags resources created by a call ("instance", "volume").
+type TagSpecification struct {
+	ResourceType string
+	Tags         []Tag
+}
+
+// CreditSpecificationRequest sets a burstable instance's credit mode.
+type CreditSpecificationRequest struct {
+	CpuCredits CreditMode
+}
+
+// EbsBlockDevice describes a volume created at launch.
+type EbsBlockDevice struct {
+	// DeleteOnTermination defaults to true for the root volume and false
+	// for added volumes when nil.
+	DeleteOnTermination *bool
+	Iops                int32
+	Throughput          int32
+	SnapshotId          string
+	VolumeSize          int32
+	VolumeType          VolumeType
+	Encrypted           bool
+}
+
+// BlockDeviceMapping maps a device name to a volume.
+type BlockDeviceMapping struct {
+	DeviceName string
+	Ebs        *EbsBlockDevice
+}
+
+// InstanceBlockDeviceMapping is a device as DescribeInstances reports it.
+type InstanceBlockDeviceMapping struct {
+	DeviceName          string
+	VolumeId            string
+	Status              string
+	AttachTime          time.Time
+	DeleteOnTermination bool
+}
+
+// StateReason explains the last state change (e.g.
+// "Server.SpotInstanceTermination").
+type StateReason struct {
+	Code    string
+	Message string
+}
+
+// Instance describes an instance as DescribeInstances returns it: a
+// snapshot, not a live handle (see Machine for that).
+type Instance struct {
+	InstanceId            string
+	InstanceType          InstanceType
+	ImageId               string
+	State                 InstanceState
+	StateReason           *StateReason
+	StateTransitionReason string
+	Placement             Placement
+	PrivateIpAddress      string
+	PublicIpAddress       string
+	LaunchTime            time.Time
+	KeyName               string
+	SubnetId              string
+	SecurityGroupIds      []string
+	IamInstanceProfile    *IamInstanceProfile
+	InstanceLifecycle     string // "spot" for spot instances
+	SpotInstanceRequestId string
+	BlockDeviceMappings   []InstanceBlockDeviceMapping
+	Tags                  []Tag
+	CpuCredits            CreditMode
+	OwnerId               string
+	RootDeviceName        string
+}
+
+// Machine is the live instance inside the simulation: code runs on it
+// (Go), reads its metadata service, and dies with it. Get one from
+// Service.Machine. A Machine is owned by its Env's goroutine.
+type Machine struct {
+	svc     *Service
+	id      string
+	account string
+	region  string
+	itype   InstanceTypeInfo
+	image   *Image
+	state   InstanceStateName
+	reason  *StateReason
+	trans   string
+	azID    string
+	azName  string
+	hostID  string
+	reservation string
+	seq     uint64
+	slot    region.Slot
+	subnet  string
+	sgs     []string
+	key     string
+	tags    []Tag
+
+	privateIP netip.Addr
+	publicIP  netip.Addr
+
+	launchTime sim.Time // first launch (AWS: last start, see LaunchTime)
+	startedAt  sim.Time // last transition to running
+	goneAt     sim.Time // terminated at
+
+	profileARN string
+	profileID  string
+	creds      *credsCache
+
+	spot     *spotState
+	credits  *creditAccount
+	cpu      *cpuSched
+	devices  []*attachment
+	procs    []*sim.Proc
+	pending  sim.Timer // the running/stopped/terminated transition in flight
+	rebootAt sim.Time  // processes may start again at this instant
+	meter    meterHandle
+	creditTm sim.Timer
+}
+
+// ID returns the instance ID.
+func (m *Machine) ID() string { return m.id }
+
+// State returns the current lifecycle state.
+func (m *Machine) State() InstanceStateName { return m.state }
+
+// Type returns the catalog row of the instance's type.
+func (m *Machine) Type() InstanceTypeInfo { return m.itype }
+
+// AvailabilityZoneID returns the AZ ID the instance lives in.
+func (m *Machine) AvailabilityZoneID() string { return m.azID }
+
+// HostID returns the host the instance occupies, or "" when it has none
+// (stopped, terminated).
+func (m *Machine) HostID() string { return m.hostID }
+
+// Region returns the instance's region code.
+func (m *Machine) Region() string { return m.region }
+
+// describe snapshots the instance.
+func (m *Machine) describe() Instance {
+	env := m.svc.env
+	d := Instance{
+		InstanceId: m.id, InstanceType: m.itype.InstanceType, ImageId: m.image.ImageId,
+		State: stateOf(m.state), StateTransitionReason: m.trans,
+		Placement:  Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"},
+		LaunchTime: env.TimeOf(m.launchTime), KeyName: m.key, SubnetId: m.subnet,
+		SecurityGroupIds: append([]string(nil), m.sgs...), Tags: append([]Tag(nil), m.tags...),
+		OwnerId: m.account, RootDeviceName: m.image.RootDeviceName,
+	}
+	if m.reason != nil {
+		r := *m.reason
+		d.StateReason = &r
+	}
+	if m.privateIP.IsValid() && m.state != InstanceStateTerminated {
+		d.PrivateIpAddress = m.privateIP.String()
+	}
+	if m.publicIP.IsValid() {
+		d.PublicIpAddress = m.publicIP.String()
+	}
+	if m.profileARN != "" {
+		d.IamInstanceProfile = &IamInstanceProfile{Arn: m.profileARN, Id: m.profileID}
+	}
+	if m.spot != nil {
+		d.InstanceLifecycle = "spot"
+		d.SpotInstanceRequestId = m.spot.requestID
+	}
+	if m.credits != nil {
+		d.CpuCredits = m.credits.mode
+	}
+	for _, a := range m.devices {
+		d.BlockDeviceMappings = append(d.BlockDeviceMappings, InstanceBlockDeviceMapping{
+			DeviceName: a.device, VolumeId: a.vol.id, Status: string(a.state),
+			AttachTime: env.TimeOf(a.at), DeleteOnTermination: a.deleteOnTermination,
+		})
+	}
+	return d
+}

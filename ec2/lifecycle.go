@@ -1,0 +1,279 @@
+package ec2
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Delay is a shifted-exponential duration: Min plus an exponential with
+// mean Mean-Min. EC2 publishes no distribution for its state transitions;
+// these shapes (a floor, then a tail) are modelling assumptions, printable
+// so that studies can log them.
+type Delay struct {
+	Min  time.Duration
+	Mean time.Duration
+}
+
+// Rand draws a delay from r.
+func (d Delay) Rand(r *rand.Rand) time.Duration {
+	if d.Mean <= d.Min {
+		return d.Min
+	}
+	return d.Min + sim.Exp(r, d.Mean-d.Min)
+}
+
+func (d Delay) String() string { return fmt.Sprintf("Delay{Min: %v, Mean: %v}", d.Min, d.Mean) }
+
+// LifecycleDelays are the durations of the transient states.
+type LifecycleDelays struct {
+	Boot     Delay // pending -> running
+	Stop     Delay // stopping -> stopped
+	Shutdown Delay // shutting-down -> terminated
+	Reboot   Delay // reboot: processes cannot start until it is over
+	// TerminatedVisible is how long a terminated instance stays in
+	// DescribeInstances (AWS: about an hour).
+	TerminatedVisible time.Duration
+}
+
+// DefaultLifecycleDelays are typical figures (seconds to tens of seconds);
+// not sourced, see Delay.
+var DefaultLifecycleDelays = LifecycleDelays{
+	Boot:              Delay{Min: 5 * time.Second, Mean: 15 * time.Second},
+	Stop:              Delay{Min: 5 * time.Second, Mean: 20 * time.Second},
+	Shutdown:          Delay{Min: 3 * time.Second, Mean: 10 * time.Second},
+	Reboot:            Delay{Min: 10 * time.Second, Mean: 30 * time.Second},
+	TerminatedVisible: time.Hour,
+}
+
+// StateChangeEvent is published to subscribers at every lifecycle
+// transition (EventBridge's "EC2 Instance State-change Notification", plus
+// what billing and traces need).
+type StateChangeEvent struct {
+	At           sim.Time
+	InstanceID   string
+	Account      string
+	Region       string
+	AZID         string
+	HostID       string
+	InstanceType InstanceType
+	Previous     InstanceStateName // "" for a new instance
+	Current      InstanceStateName
+	Reason       *StateReason
+	Spot         bool
+}
+
+// Subscribe registers f to run at every instance state change, in
+// registration order. It returns a function that unsubscribes.
+func (s *Service) Subscribe(f func(StateChangeEvent)) (cancel func()) {
+	if f == nil {
+		panic("ec2: Subscribe: f is nil")
+	}
+	i := len(s.subs)
+	s.subs = append(s.subs, f)
+	return func() { s.subs[i] = nil }
+}
+
+// ShutdownError is the cause a process on an instance is killed with when
+// the instance stops, reboots, terminates or is reclaimed; find it with
+// errors.As(p.Err(), &se).
+type ShutdownError struct {
+	InstanceID string
+	// Event is "stop", "reboot", "terminate", "spot-interruption" or
+	// "host-failure".
+	Event  string
+	Reason StateReason
+}
+
+func (e *ShutdownError) Error() string {
+	return fmt.Sprintf("ec2: instance %s went down (%s): %s", e.InstanceID, e.Event, e.Reason.Code)
+}
+
+// State reasons, as EC2 reports them in StateReason.Code.
+var (
+	reasonUserStop      = StateReason{"Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"}
+	reasonUserTerminate = StateReason{"Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"}
+	reasonSpotTerminate = StateReason{"Server.SpotInstanceTermination", "Server.SpotInstanceTermination: Spot instance termination"}
+	reasonSpotStop      = StateReason{"Server.SpotInstanceShutdown", "Server.SpotInstanceShutdown: Spot instance shutdown"}
+	reasonHostFailure   = StateReason{"Server.InternalError", "Server.InternalError: An internal error caused the instance to stop"}
+	reasonLaunchICE     = StateReason{"Server.InsufficientInstanceCapacity", "Server.InsufficientInstanceCapacity: Insufficient capacity to satisfy the launch request"}
+)
+
+func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason) {
+	from := m.state
+	m.state = to
+	if reason != nil {
+		m.reason = reason
+	}
+	env := s.env
+	if env.Tracing() {
+		code := ""
+		if reason != nil {
+			code = reason.Code
+		}
+		env.Emit(m.id, "ec2.state", sim.F("from", string(from)), sim.F("to", string(to)), sim.F("reason", code))
+	}
+	if len(s.subs) == 0 {
+		return
+	}
+	ev := StateChangeEvent{At: env.Now(), InstanceID: m.id, Account: m.account, Region: m.region, AZID: m.azID,
+		HostID: m.hostID, InstanceType: m.itype.InstanceType, Previous: from, Current: to, Reason: reason, Spot: m.spot != nil}
+	for _, f := range s.subs {
+		if f != nil {
+			f(ev)
+		}
+	}
+}
+
+// boot moves a pending instance to running after the boot delay.
+func (s *Service) boot(m *Machine) {
+	d := s.opts.Lifecycle.Boot.Rand(s.rng(m.region, "lifecycle"))
+	m.pending = s.env.After(d, func() { s.becomeRunning(m) })
+}
+
+func (s *Service) becomeRunning(m *Machine) {
+	now := s.env.Now()
+	m.startedAt = now
+	m.rebootAt = now
+	if m.credits != nil {
+		m.credits.last = now
+		m.credits.running = true
+	}
+	s.setState(m, InstanceStateRunning, nil)
+	s.meterStart(m)
+	if m.spot != nil {
+		s.armSpot(m)
+	}
+	s.creditsChanged(m)
+}
+
+// leaveRunning does what every exit from running shares: stop the meter
+// and the credit clock, kill the processes, cancel spot timers.
+func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+	if m.state == InstanceStateRunning {
+		s.chargeCredits(m, m.credits != nil)
+		if m.credits != nil {
+			m.credits.running = false
+		}
+		s.meterStop(m, ec2Interrupted)
+	}
+	m.pending.Stop()
+	m.creditTm.Stop()
+	if m.spot != nil {
+		m.spot.disarm()
+	}
+	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+}
+
+// stop begins a stop (user, spot or host failure). hibernate only changes
+// the reason and the trace: the simulation keeps no memory image.
+func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+	s.leaveRunning(m, event, reason, ec2Interrupted)
+	r := reason
+	m.trans = fmt.Sprintf("%s (%s)", reason.Code, s.env.NowTime().Format(time.RFC3339))
+	s.setState(m, InstanceStateStopping, &r)
+	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
+	m.pending = s.env.After(d, func() {
+		s.unplace(m)
+		s.releasePublicIP(m)
+		if !m.itype.CreditsSurviveStop && m.credits != nil {
+			m.credits.balance = 0 // T2 loses accrued credits on stop [S4]
+		}
+		s.setState(m, InstanceStateStopped, nil)
+	})
+}
+
+// start relaunches a stopped instance, possibly on another host.
+func (s *Service) start(m *Machine) error {
+	if err := s.place(m); err != nil {
+		return err
+	}
+	s.assignPublicIP(m)
+	m.reason = nil
+	m.trans = ""
+	s.setState(m, InstanceStatePending, nil)
+	s.boot(m)
+	return nil
+}
+
+// reboot kills the instance's processes and keeps it running on the same
+// host; billing goes on (a reboot is not a new start).
+func (s *Service) reboot(m *Machine) {
+	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: "reboot", Reason: StateReason{Code: "Client.UserInitiatedReboot"}})
+	m.rebootAt = s.env.Now().Add(s.opts.Lifecycle.Reboot.Rand(s.rng(m.region, "lifecycle")))
+	if s.env.Tracing() {
+		s.env.Emit(m.id, "ec2.reboot", sim.F("until", m.rebootAt))
+	}
+}
+
+// terminate moves an instance to shutting-down, then terminated.
+func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+	s.leaveRunning(m, event, reason, ec2Interrupted)
+	r := reason
+	m.trans = fmt.Sprintf("%s (%s)", reason.Code, s.env.NowTime().Format(time.RFC3339))
+	s.setState(m, InstanceStateShuttingDown, &r)
+	d := s.opts.Lifecycle.Shutdown.Rand(s.rng(m.region, "lifecycle"))
+	m.pending = s.env.After(d, func() {
+		s.unplace(m)
+		s.releasePublicIP(m)
+		s.releaseVolumesOnTerminate(m)
+		m.goneAt = s.env.Now()
+		s.setState(m, InstanceStateTerminated, nil)
+		if m.spot != nil && m.spot.pool != nil {
+			m.spot.pool.remove(m)
+		}
+		s.env.After(s.opts.Lifecycle.TerminatedVisible, func() { delete(s.instances, m.id) })
+	})
+}
+
+// killProcs ends every process bound to m, oldest first.
+func (s *Service) killProcs(m *Machine, cause error) {
+	procs := m.procs
+	m.procs = nil
+	for _, p := range procs {
+		p.Kill(cause)
+	}
+	if m.cpu != nil {
+		m.cpu.reset()
+	}
+}
+
+type machineKey struct{}
+
+// ErrInstanceNotRunning is returned by Machine.Go when the instance cannot
+// run code now (not running, or rebooting).
+var ErrInstanceNotRunning = fmt.Errorf("ec2: instance is not running")
+
+// Go starts fn as a process on the instance. The process can read the
+// instance's metadata service (GetMetadata) and is killed, with a
+// *ShutdownError cause, when the instance stops, reboots, terminates or is
+// reclaimed, as a real process dies with its VM.
+func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
+	if fn == nil {
+		panic("ec2: Machine.Go: fn is nil")
+	}
+	env := m.svc.env
+	if m.state != InstanceStateRunning || env.Now() < m.rebootAt {
+		return nil, fmt.Errorf("%w: %s is %s", ErrInstanceNotRunning, m.id, m.state)
+	}
+	p := env.Go(m.id+"/"+name, fn)
+	p.SetValue(machineKey{}, m)
+	m.procs = append(m.procs, p)
+	p.OnExit(func(p *sim.Proc) {
+		for i, q := range m.procs {
+			if q == p {
+				m.procs = append(m.procs[:i], m.procs[i+1:]...)
+				break
+			}
+		}
+	})
+	return p, nil
+}
+
+// MachineOf returns the instance a process runs on, if any.
+func MachineOf(p *sim.Proc) (*Machine, bool) {
+	m, ok := p.Value(machineKey{}).(*Machine)
+	return m, ok
+}

@@ -1,0 +1,243 @@
+package ec2
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Options configure New. The zero value of a field means its default.
+type Options struct {
+	Lifecycle LifecycleDelays
+	Spot      *SpotOptions
+	// VolumeAFR overrides the annual failure rate of volume types (set 0
+	// to disable losses of a type).
+	VolumeAFR map[VolumeType]float64
+	// ReplicaRepair is the mean re-replication time of a failed volume
+	// replica (default DefaultReplicaRepair).
+	ReplicaRepair time.Duration
+	// IMDSLatency is the time a metadata read takes (default
+	// DefaultIMDSLatency; negative means zero).
+	IMDSLatency time.Duration
+	// SnapshotRate is how fast CreateSnapshot copies a volume (default
+	// 128 MiB/s; an assumption, EBS publishes none).
+	SnapshotRateMiBps int
+	// VolumeCreate is the time a new volume spends in "creating".
+	VolumeCreate Delay
+	// HostFailure is what EC2 does to an instance whose host fails:
+	// "stop" (default; EBS-backed instances survive) or "terminate".
+	HostFailure string
+}
+
+// Service is the EC2 service of a world: every region's instances,
+// volumes, snapshots and spot pools. Call it through a Client, as the AWS
+// SDK does; FailVolume and ReclaimSpot are the failure layer's hooks. A
+// Service is owned by its Env's goroutine.
+type Service struct {
+	env  *sim.Env
+	w    *region.World
+	opts Options
+
+	instances map[string]*Machine
+	volumes   map[string]*volume
+	snapshots map[string]*snapshot
+	images    map[string]*Image
+	pools     map[poolKey]*spotPool
+	subs      []func(StateChangeEvent)
+	bySlot    map[region.Slot]*Machine
+
+	seq       uint64
+	privateIP map[string]int // per AZ: addresses handed out
+	publicIP  uint32
+	rngs      map[string]*rand.Rand
+	srcs      map[string]*rand.PCG
+
+	deps
+}
+
+// New returns the EC2 service of world w. It registers the catalog's
+// instance shapes that the world does not know yet, the public AMIs of
+// every region, and subscribes to host failures.
+func New(w *region.World, opts Options) (*Service, error) {
+	if w == nil {
+		panic("ec2: New: nil world")
+	}
+	d := DefaultLifecycleDelays
+	if opts.Lifecycle == (LifecycleDelays{}) {
+		opts.Lifecycle = d
+	}
+	if opts.Spot == nil {
+		sp := DefaultSpotOptions()
+		opts.Spot = &sp
+	}
+	if opts.ReplicaRepair <= 0 {
+		opts.ReplicaRepair = DefaultReplicaRepair
+	}
+	if opts.IMDSLatency == 0 {
+		opts.IMDSLatency = DefaultIMDSLatency
+	}
+	if opts.SnapshotRateMiBps <= 0 {
+		opts.SnapshotRateMiBps = 128
+	}
+	if opts.VolumeCreate == (Delay{}) {
+		opts.VolumeCreate = Delay{Min: time.Second, Mean: 3 * time.Second}
+	}
+	switch opts.HostFailure {
+	case "":
+		opts.HostFailure = "stop"
+	case "stop", "terminate":
+	default:
+		return nil, fmt.Errorf("ec2: Options.HostFailure %q: want \"stop\" or \"terminate\"", opts.HostFailure)
+	}
+	s := &Service{
+		env: w.Env(), w: w, opts: opts,
+		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
+		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{},
+		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+	}
+	for _, it := range InstanceTypes() {
+		if _, ok := w.Shape(string(it.InstanceType)); ok {
+			continue
+		}
+		if err := w.RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
+			VCPUs: it.VCPUs, MemoryMiB: int(it.MemoryMiB), GPUs: it.GPUs}); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range w.Regions() {
+		s.registerImages(r.Code())
+	}
+	w.OnHostEvent(s.onHostEvent)
+	if err := s.initDeps(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// MustNew is New for tests and examples.
+func MustNew(w *region.World, opts Options) *Service {
+	s, err := New(w, opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Machine returns the live instance with the given ID (also for a while
+// after it terminated).
+func (s *Service) Machine(instanceID string) (*Machine, bool) {
+	m, ok := s.instances[instanceID]
+	return m, ok
+}
+
+// Env returns the simulation environment.
+func (s *Service) Env() *sim.Env { return s.env }
+
+// World returns the world the service runs in.
+func (s *Service) World() *region.World { return s.w }
+
+// rng returns the stream "ec2/<region>/<what>".
+func (s *Service) rng(region, what string) *rand.Rand {
+	k := region + "/" + what
+	r, ok := s.rngs[k]
+	if !ok {
+		r = s.env.Rand("ec2/" + k)
+		s.rngs[k] = r
+	}
+	return r
+}
+
+// source returns a PCG source for gonum distributions, one per name.
+func (s *Service) source(name string) *rand.PCG {
+	src, ok := s.srcs[name]
+	if !ok {
+		src = s.env.Source(name + "/src")
+		s.srcs[name] = src
+	}
+	return src
+}
+
+func (s *Service) newID(prefix string) string {
+	s.seq++
+	return fmt.Sprintf("%s-%017x", prefix, mix64(s.seq))
+}
+
+// place puts m on a host in its AZ.
+func (s *Service) place(m *Machine) error {
+	slot, err := s.w.Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
+	if err != nil {
+		return err
+	}
+	info, err := s.w.SlotInfo(slot)
+	if err != nil {
+		return err
+	}
+	m.slot = slot
+	m.hostID = info.HostID
+	s.bySlot[slot] = m
+	return nil
+}
+
+// unplace releases m's host slot.
+func (s *Service) unplace(m *Machine) {
+	if m.slot.IsValid() {
+		_ = s.w.Release(m.slot) // the host may have failed and released it already
+		delete(s.bySlot, m.slot)
+	}
+	m.slot = 0
+	m.hostID = ""
+}
+
+// onHostEvent stops (or terminates) the instances of a failed host. The
+// slots are already released by region.
+func (s *Service) onHostEvent(ev region.HostEvent) {
+	if !ev.Failed {
+		return
+	}
+	for _, si := range ev.Slots {
+		m, ok := s.bySlot[si.Slot]
+		if !ok {
+			continue
+		}
+		delete(s.bySlot, si.Slot)
+		m.slot = 0
+		switch m.state {
+		case InstanceStatePending, InstanceStateRunning, InstanceStateStopping:
+			if s.opts.HostFailure == "terminate" || (m.spot != nil && m.spot.reqType != SpotPersistent) {
+				s.terminate(m, "host-failure", reasonHostFailure, true)
+			} else {
+				s.stop(m, "host-failure", reasonHostFailure, true)
+			}
+		}
+	}
+}
+
+// allocPrivateIP hands out the next address of the AZ's default subnet:
+// the default VPC is 172.31.0.0/16 with one /20 per zone, the first four
+// addresses reserved.
+func (s *Service) allocPrivateIP(azID string) netip.Addr {
+	z, _ := s.w.AZ(azID)
+	k := 0
+	for i, x := range z.Region().AZs() {
+		if x.ID() == azID {
+			k = i
+		}
+	}
+	n := s.privateIP[azID] + 4
+	s.privateIP[azID]++
+	return netip.AddrFrom4([4]byte{172, 31, byte(16*k + (n>>8)&15), byte(n)})
+}
+
+// assignPublicIP gives m a fresh auto-assigned public address (from
+// 3.80.0.0/12, an Amazon range); a stop gives it back.
+func (s *Service) assignPublicIP(m *Machine) {
+	s.publicIP++
+	n := s.publicIP
+	m.publicIP = netip.AddrFrom4([4]byte{3, 80 + byte(n>>16)&15, byte(n >> 8), byte(n)})
+}
+
+func (s *Service) releasePublicIP(m *Machine) { m.publicIP = netip.Addr{} }

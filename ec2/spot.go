@@ -1,0 +1,404 @@
+package ec2
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// AdvisorBucket is a Spot Instance Advisor interruption-frequency bucket
+// (the "r" field of spot-advisor-data.json) [S9]: the share of a type's
+// spot instances reclaimed over the trailing month.
+type AdvisorBucket int
+
+// The five buckets of the advisor feed [S9].
+const (
+	BucketUnder5   AdvisorBucket = iota // <5%
+	Bucket5To10                         // 5-10%
+	Bucket10To15                        // 10-15%
+	Bucket15To20                        // 15-20%
+	BucketOver20                        // >20%
+)
+
+// Range returns the bucket's bounds as monthly fractions. The top bucket
+// has no published upper bound; 1 is returned.
+func (b AdvisorBucket) Range() (lo, hi float64) {
+	switch b {
+	case BucketUnder5:
+		return 0, 0.05
+	case Bucket5To10:
+		return 0.05, 0.10
+	case Bucket10To15:
+		return 0.10, 0.15
+	case Bucket15To20:
+		return 0.15, 0.20
+	}
+	return 0.20, 1
+}
+
+// MonthlyFraction is the fraction the statistical model targets: the
+// bucket's midpoint, and 30% for ">20%" (an assumption: the feed gives no
+// upper bound).
+func (b AdvisorBucket) MonthlyFraction() float64 {
+	if b >= BucketOver20 {
+		return 0.30
+	}
+	lo, hi := b.Range()
+	return (lo + hi) / 2
+}
+
+func (b AdvisorBucket) String() string {
+	return [...]string{"<5%", "5-10%", "10-15%", "15-20%", ">20%"}[min(int(b), 4)]
+}
+
+// HoursPerMonth is the billing convention REFERENCE.md uses (730 h).
+const HoursPerMonth = 730
+
+// HazardPerHour converts a monthly interruption fraction f into a constant
+// hazard, lambda = -ln(1-f)/730 h (REFERENCE.md 3.2, DERIVED): a modelling
+// assumption, since real reclaims are bursty.
+func HazardPerHour(f float64) float64 { return -math.Log1p(-f) / HoursPerMonth }
+
+// SpotModel selects how spot instances get reclaimed.
+type SpotModel int
+
+const (
+	// SpotStatistical draws each spot instance's time to interruption from
+	// a constant hazard calibrated to its advisor bucket.
+	SpotStatistical SpotModel = iota
+	// SpotMechanistic reclaims spot instances only when on-demand demand
+	// needs their host slots (and when ReclaimSpot is called).
+	SpotMechanistic
+)
+
+// SpotOptions configure the spot market.
+type SpotOptions struct {
+	Model SpotModel
+	// Buckets gives the advisor bucket per instance type; types not listed
+	// use DefaultBucket. The defaults follow REFERENCE.md 3.2's us-east-1
+	// examples (m5.large 15-20%, c5.large <5%, p3.2xlarge >20%).
+	Buckets       map[InstanceType]AdvisorBucket
+	DefaultBucket AdvisorBucket
+	// Savings is the spot discount off on-demand (0.65 = the advisor feed's
+	// median saving [S9]) around which each pool's price wanders.
+	Savings float64
+	// PriceStep is how often a pool's price moves, and PriceVolatility the
+	// standard deviation of its log change per step. Post-2017 prices move
+	// slowly (days to weeks) [S10, S12].
+	PriceStep       time.Duration
+	PriceVolatility float64
+	// RebalanceProbability is the chance that a rebalance recommendation
+	// precedes an interruption notice, RebalanceLead its mean lead time
+	// (exponential). AWS gives no figures: both are assumptions.
+	RebalanceProbability float64
+	RebalanceLead        time.Duration
+}
+
+// DefaultSpotOptions are the defaults of New.
+func DefaultSpotOptions() SpotOptions {
+	return SpotOptions{
+		Model: SpotStatistical,
+		Buckets: map[InstanceType]AdvisorBucket{
+			"m5.large": Bucket15To20, "c5.large": BucketUnder5, "p3.2xlarge": BucketOver20,
+		},
+		DefaultBucket:        Bucket5To10, // the feed's global rate is "<10%" [S9]
+		Savings:              0.65,
+		PriceStep:            24 * time.Hour,
+		PriceVolatility:      0.03,
+		RebalanceProbability: 0.5,
+		RebalanceLead:        10 * time.Minute,
+	}
+}
+
+// NoticeLead is the two minutes between the interruption notice and the
+// interruption [S10].
+const NoticeLead = 2 * time.Minute
+
+type poolKey struct {
+	azID  string
+	itype InstanceType
+}
+
+// spotPool is the spot capacity pool of one (instance type, AZ): its price
+// path and its running spot instances.
+type spotPool struct {
+	key      poolKey
+	od       int64 // on-demand micro-USD/h in the pool's region
+	bucket   AdvisorBucket
+	prices   []pricePoint
+	rng      randSource
+	machines []*Machine
+}
+
+type pricePoint struct {
+	at       sim.Time
+	microUSD int64
+}
+
+type randSource interface{ NormFloat64() float64 }
+
+func (s *Service) pool(azID, region string, it InstanceTypeInfo) *spotPool {
+	k := poolKey{azID, it.InstanceType}
+	if p, ok := s.pools[k]; ok {
+		return p
+	}
+	od, _ := it.PriceIn(region)
+	b, ok := s.opts.Spot.Buckets[it.InstanceType]
+	if !ok {
+		b = s.opts.Spot.DefaultBucket
+	}
+	p := &spotPool{key: k, od: od, bucket: b, rng: s.env.Rand("ec2/spot/" + azID + "/" + string(it.InstanceType) + "/price")}
+	p.prices = []pricePoint{{0, int64(math.Round(float64(od) * (1 - s.opts.Spot.Savings)))}}
+	s.pools[k] = p
+	return p
+}
+
+// priceAt returns the pool's spot price at t, extending the price path
+// lazily (no events are scheduled, so an idle market never keeps Run
+// going). The path is a bounded geometric random walk stepped every
+// PriceStep, kept between 10% and 100% of on-demand.
+func (s *Service) priceAt(p *spotPool, t sim.Time) int64 {
+	step := sim.Time(s.opts.Spot.PriceStep)
+	for last := p.prices[len(p.prices)-1]; last.at+step <= t && step > 0; last = p.prices[len(p.prices)-1] {
+		v := float64(last.microUSD) * math.Exp(s.opts.Spot.PriceVolatility*p.rng.NormFloat64())
+		v = math.Max(0.1*float64(p.od), math.Min(float64(p.od), v))
+		p.prices = append(p.prices, pricePoint{last.at + step, int64(math.Round(v))})
+	}
+	i := sort.Search(len(p.prices), func(i int) bool { return p.prices[i].at > t }) - 1
+	return p.prices[max(i, 0)].microUSD
+}
+
+// SpotPrice returns the current spot price of a type in a zone, in
+// micro-dollars per hour (DescribeSpotPriceHistory's latest entry).
+func (s *Service) SpotPrice(azID string, t InstanceType) (int64, error) {
+	it, ok := catalog[t]
+	if !ok {
+		return 0, errInvalidValue(string(t), "InstanceType")
+	}
+	z, err := s.w.AZ(azID)
+	if err != nil {
+		return 0, err
+	}
+	return s.priceAt(s.pool(azID, z.Region().Code(), it), s.env.Now()), nil
+}
+
+func (p *spotPool) add(m *Machine) { p.machines = append(p.machines, m) }
+
+func (p *spotPool) remove(m *Machine) {
+	for i, x := range p.machines {
+		if x == m {
+			p.machines = append(p.machines[:i], p.machines[i+1:]...)
+			return
+		}
+	}
+}
+
+// spotState is a spot instance's market state.
+type spotState struct {
+	requestID string
+	maxPrice  int64 // micro-USD/h
+	behavior  InstanceInterruptionBehavior
+	reqType   SpotInstanceType
+	pool      *spotPool
+
+	action    *SpotInstanceAction // nil until the notice
+	rebalance *time.Time          // recommendation time, nil until issued
+	noticeEv  *sim.Event
+	rebalEv   *sim.Event
+	timers    [3]sim.Timer // rebalance, notice, interruption
+}
+
+func (st *spotState) disarm() {
+	for _, t := range st.timers {
+		t.Stop()
+	}
+}
+
+// SpotInstanceAction is the body of the metadata item spot/instance-action
+// [S10]: {"action": "terminate", "time": "2017-09-18T08:22:00Z"}.
+type SpotInstanceAction struct {
+	Action string    `json:"action"`
+	Time   time.Time `json:"time"`
+}
+
+// RebalanceRecommendation is the body of
+// events/recommendations/rebalance: {"noticeTime": "..."}.
+type RebalanceRecommendation struct {
+	NoticeTime time.Time `json:"noticeTime"`
+}
+
+func (a SpotInstanceAction) json() string {
+	b, _ := json.Marshal(struct {
+		Action string `json:"action"`
+		Time   string `json:"time"`
+	}{a.Action, a.Time.UTC().Format("2006-01-02T15:04:05Z")})
+	return string(b)
+}
+
+// armSpot schedules a running spot instance's interruption under the
+// statistical model (and a price-driven one if its max price is below the
+// price path), and registers it in its pool.
+func (s *Service) armSpot(m *Machine) {
+	st := m.spot
+	st.action, st.rebalance = nil, nil
+	st.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
+	st.rebalEv = s.env.NewEvent(m.id + "/rebalance")
+	if !containsMachine(st.pool.machines, m) {
+		st.pool.add(m)
+	}
+	now := s.env.Now()
+	noticeAt := sim.MaxTime
+	if s.opts.Spot.Model == SpotStatistical {
+		lambda := HazardPerHour(st.pool.bucket.MonthlyFraction())
+		r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/interruptions")
+		noticeAt = now.Add(time.Duration(r.ExpFloat64() / lambda * float64(time.Hour)))
+	}
+	// Price above max price is also a reason [S10]: find the first step of
+	// the price path (up to the statistical notice) that exceeds it.
+	if st.maxPrice < st.pool.od {
+		step := sim.Time(s.opts.Spot.PriceStep)
+		horizon := min(noticeAt, now.Add(HoursPerMonth*time.Hour))
+		for t := now; t <= horizon && step > 0; t += step {
+			if s.priceAt(st.pool, t) > st.maxPrice {
+				noticeAt = max(t, now)
+				break
+			}
+		}
+	}
+	if noticeAt == sim.MaxTime || noticeAt < 0 {
+		return
+	}
+	s.scheduleNotice(m, noticeAt)
+}
+
+func containsMachine(ms []*Machine, m *Machine) bool {
+	for _, x := range ms {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// scheduleNotice arranges the rebalance recommendation (maybe), the
+// two-minute notice at noticeAt, and the interruption.
+func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
+	st := m.spot
+	st.disarm()
+	now := s.env.Now()
+	r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/rebalance")
+	if r.Float64() < s.opts.Spot.RebalanceProbability {
+		at := noticeAt.Add(-sim.Exp(r, s.opts.Spot.RebalanceLead))
+		st.timers[0] = s.env.At(max(at, now), func() { s.recommendRebalance(m) })
+	}
+	st.timers[1] = s.env.At(noticeAt, func() { s.issueNotice(m) })
+}
+
+func (s *Service) recommendRebalance(m *Machine) {
+	st := m.spot
+	if st.rebalance != nil {
+		return
+	}
+	t := s.env.NowTime()
+	st.rebalance = &t
+	if s.env.Tracing() {
+		s.env.Emit(m.id, "ec2.spot.rebalance")
+	}
+	st.rebalEv.Trigger(RebalanceRecommendation{NoticeTime: t})
+}
+
+// issueNotice posts the instance-action and schedules the interruption two
+// minutes later (at once for hibernate, which gets no lead [S10]).
+func (s *Service) issueNotice(m *Machine) {
+	st := m.spot
+	if st.action != nil || m.state != InstanceStateRunning {
+		return
+	}
+	if st.rebalance == nil && st.timers[0].Pending() {
+		st.timers[0].Stop()
+		s.recommendRebalance(m) // it may arrive together with the notice
+	}
+	lead := NoticeLead
+	if st.behavior == InterruptionHibernate {
+		lead = 0
+	}
+	at := s.env.Now().Add(lead)
+	st.action = &SpotInstanceAction{Action: string(st.behavior), Time: s.env.TimeOf(at)}
+	if s.env.Tracing() {
+		s.env.Emit(m.id, "ec2.spot.notice", sim.F("action", st.action.Action), sim.F("at", at))
+	}
+	st.noticeEv.Trigger(*st.action)
+	st.timers[2] = s.env.At(at, func() { s.interrupt(m) })
+}
+
+// interrupt carries out the interruption behaviour.
+func (s *Service) interrupt(m *Machine) {
+	if m.state != InstanceStateRunning {
+		return
+	}
+	switch m.spot.behavior {
+	case InterruptionStop, InterruptionHibernate:
+		s.stop(m, "spot-interruption", reasonSpotStop, true)
+	default:
+		s.terminate(m, "spot-interruption", reasonSpotTerminate, true)
+	}
+}
+
+// InterruptionNotice returns an event that triggers (with a
+// SpotInstanceAction value) when the current run of this spot instance
+// gets its interruption notice; nil for on-demand instances. Processes can
+// WaitAny on it alongside their work, instead of polling the metadata
+// service every 5 s as AWS suggests.
+func (m *Machine) InterruptionNotice() *sim.Event {
+	if m.spot == nil {
+		return nil
+	}
+	return m.spot.noticeEv
+}
+
+// RebalanceRecommendation returns an event that triggers when the current
+// run gets a rebalance recommendation; nil for on-demand instances.
+func (m *Machine) RebalanceRecommendation() *sim.Event {
+	if m.spot == nil {
+		return nil
+	}
+	return m.spot.rebalEv
+}
+
+// ReclaimSpot reclaims a fraction of the running spot instances of a type
+// in a zone: each chosen instance gets its two-minute notice now. It
+// implements failure.SpotTarget. The chosen instances are a uniform sample
+// (stream "ec2/spot/<az>/reclaim"); the count is fraction x n rounded up.
+func (s *Service) ReclaimSpot(azID, instanceType string, fraction float64) error {
+	if !(fraction > 0 && fraction <= 1) {
+		return fmt.Errorf("ec2: ReclaimSpot: fraction %v must be in (0, 1]", fraction)
+	}
+	if _, err := s.w.AZ(azID); err != nil {
+		return err
+	}
+	if _, ok := catalog[InstanceType(instanceType)]; !ok {
+		return errInvalidValue(instanceType, "InstanceType")
+	}
+	p, ok := s.pools[poolKey{azID, InstanceType(instanceType)}]
+	if !ok {
+		return nil
+	}
+	var cands []*Machine
+	for _, m := range p.machines {
+		if m.state == InstanceStateRunning && m.spot.action == nil {
+			cands = append(cands, m)
+		}
+	}
+	n := int(math.Ceil(fraction*float64(len(cands)) - 1e-9))
+	r := s.env.Rand("ec2/spot/" + azID + "/reclaim")
+	r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+	for _, m := range cands[:n] {
+		m.spot.disarm()
+		s.issueNotice(m)
+	}
+	return nil
+}

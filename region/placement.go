@@ -216,12 +216,8 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 // Release frees slot s (an instance stopped or terminated). A restarted
 // instance is placed afresh and may land on another host.
 func (w *World) Release(s Slot) error {
-	sl, err := w.lookup(s)
-	if err != nil {
+	if _, err := w.lookup(s); err != nil {
 		return err
-	}
-	if sl.background {
-		w.pools[w.hosts[sl.host].pool].bg.forget(s)
 	}
 	w.free(s.index())
 	return nil
@@ -270,10 +266,6 @@ func (f *fleet) failHost(hi uint32) {
 		lost = append(lost, f.slotInfo(Slot(uint64(sl.gen)<<32|uint64(i)), sl))
 	}
 	for _, si := range lost {
-		sl := &f.slots[si.Slot.index()]
-		if sl.background {
-			f.pools[h.pool].bg.forget(si.Slot)
-		}
 		f.free(si.Slot.index())
 	}
 	p := f.pools[h.pool]

@@ -62,6 +62,7 @@ type World struct {
 	shapeTypes [][]uint8
 
 	fleet
+	bg     bgHandles
 	net    network
 	faults faults
 	pipe   pipeline
@@ -196,7 +197,7 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 		}
 	}
 	for _, p := range w.partitions {
-		if g := p.spec.GlobalRegion; g != "" {
+		if g := p.spec.GlobalRegion; g != "" && len(p.regions) > 0 {
 			if r, ok := w.regionByKey[g]; !ok || r.partition != p {
 				return nil, fmt.Errorf("region: partition %q: global region %q is not one of its regions", p.spec.Name, g)
 			}

@@ -1,0 +1,252 @@
+package region
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nimbus-sim/nimbus/failure"
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// The failure layer drives a World through these interfaces.
+var (
+	_ failure.HostTarget    = (*World)(nil)
+	_ failure.AZTarget      = (*World)(nil)
+	_ failure.RegionTarget  = (*World)(nil)
+	_ failure.NetworkTarget = (*World)(nil)
+	_ failure.ErrorTarget   = (*World)(nil)
+)
+
+func newWorld(t testing.TB, seed uint64, opts Options) *World {
+	t.Helper()
+	env := sim.New(seed)
+	t.Cleanup(env.Close)
+	w, err := NewWorld(env, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func emptyFleet() Options { return Options{HostsPerAZ: map[string]int{}} }
+
+func TestCatalogHasRequiredRegions(t *testing.T) {
+	w := newWorld(t, 1, emptyFleet())
+	for _, c := range []struct {
+		code, partition string
+		azs             int
+	}{
+		{"us-east-1", "aws", 6}, {"us-east-2", "aws", 3}, {"us-west-2", "aws", 4}, {"eu-west-1", "aws", 3},
+		{"eu-central-1", "aws", 3}, {"ap-northeast-1", "aws", 3}, {"ap-southeast-1", "aws", 3},
+		{"sa-east-1", "aws", 3}, {"cn-north-1", "aws-cn", 3}, {"us-gov-west-1", "aws-us-gov", 3},
+	} {
+		r, err := w.Region(c.code)
+		if err != nil {
+			t.Fatalf("%s: %v", c.code, err)
+		}
+		if r.Partition().Name() != c.partition || len(r.AZs()) != c.azs {
+			t.Errorf("%s: partition %s with %d zones, want %s with %d", c.code, r.Partition().Name(), len(r.AZs()), c.partition, c.azs)
+		}
+	}
+	if _, err := w.AZ("apne1-az3"); err == nil {
+		t.Error("apne1-az3 exists; ap-northeast-1 offers az1, az2, az4")
+	}
+}
+
+func TestUnknownRegionIsAClearError(t *testing.T) {
+	w := newWorld(t, 1, emptyFleet())
+	_, err := w.Region("us-east-7")
+	if err == nil || !strings.Contains(err.Error(), "us-east-7") || !strings.Contains(err.Error(), "us-east-1") {
+		t.Fatalf("error %v should name the bad region and list the known ones", err)
+	}
+	if _, err := w.Endpoint("s3", "mars-north-1"); !errors.Is(err, ErrUnknownEndpoint) {
+		t.Fatalf("Endpoint(s3, mars-north-1) = %v, want UnknownEndpoint", err)
+	}
+	if _, err := w.AZ("use1-az9"); err == nil {
+		t.Fatal("unknown zone ID accepted")
+	}
+}
+
+func TestEndpointNames(t *testing.T) {
+	w := newWorld(t, 1, emptyFleet())
+	cases := []struct{ service, region, want string }{
+		{"s3", "us-east-1", "s3.us-east-1.amazonaws.com"},
+		{"ec2", "eu-west-1", "ec2.eu-west-1.amazonaws.com"},
+		{"ec2", "cn-north-1", "ec2.cn-north-1.amazonaws.com.cn"},
+		{"s3", "us-gov-west-1", "s3.us-gov-west-1.amazonaws.com"},
+		{"iam", "", "iam.amazonaws.com"},
+		{"iam", "eu-central-1", "iam.amazonaws.com"},
+		{"iam", "cn-northwest-1", "iam.cn-north-1.amazonaws.com.cn"},
+		{"iam", "us-gov-east-1", "iam.us-gov.amazonaws.com"},
+		{"sts", "", "sts.amazonaws.com"},
+		{"sts", "ap-southeast-1", "sts.ap-southeast-1.amazonaws.com"},
+	}
+	for _, c := range cases {
+		got, err := w.Endpoint(c.service, c.region)
+		if err != nil || got != c.want {
+			t.Errorf("Endpoint(%q, %q) = %q, %v; want %q", c.service, c.region, got, err, c.want)
+		}
+	}
+	for _, bad := range [][2]string{{"s3", ""}, {"", "us-east-1"}, {"ec2", "us-east-1a"}} {
+		if got, err := w.Endpoint(bad[0], bad[1]); err == nil {
+			t.Errorf("Endpoint(%q, %q) = %q, want an error", bad[0], bad[1], got)
+		}
+	}
+}
+
+func azMapping(t *testing.T, w *World, account, region string) string {
+	r, err := w.Region(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, z := range r.AZs() {
+		name, err := w.AZName(account, z.ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := w.AZID(account, name)
+		if err != nil || back != z.ID() {
+			t.Fatalf("AZID(%s, %s) = %s, %v; want %s", account, name, back, err, z.ID())
+		}
+		b.WriteString(z.ID() + "=" + name + " ")
+	}
+	return b.String()
+}
+
+// TestAZNamesPerAccount: the same zone name maps to different zone IDs in
+// different accounts, but the mapping is stable for a seed (seed 7).
+func TestAZNamesPerAccount(t *testing.T) {
+	w1 := newWorld(t, 7, emptyFleet())
+	w2 := newWorld(t, 7, emptyFleet())
+	accounts := []string{"111122223333", "444455556666", "777788889999", "123456789012", "210987654321"}
+	distinct := map[string]bool{}
+	for _, a := range accounts {
+		m1 := azMapping(t, w1, a, "us-east-1")
+		if m2 := azMapping(t, w2, a, "us-east-1"); m1 != m2 {
+			t.Errorf("account %s: mapping not stable for seed 7:\n%s\n%s", a, m1, m2)
+		}
+		distinct[m1] = true
+	}
+	// Six zones have 720 orders; five accounts sharing one has
+	// probability 720^-4.
+	if len(distinct) < 2 {
+		t.Errorf("all %d accounts share one zone-name mapping", len(accounts))
+	}
+	// Names are a bijection onto a..f.
+	seen := map[string]bool{}
+	r, _ := w1.Region("us-east-1")
+	for _, z := range r.AZs() {
+		n, _ := w1.AZName(accounts[0], z.ID())
+		if seen[n] || n < "us-east-1a" || n > "us-east-1f" {
+			t.Errorf("bad or duplicate name %q", n)
+		}
+		seen[n] = true
+	}
+	if _, err := w1.AZID(accounts[0], "us-east-1g"); err == nil {
+		t.Error("us-east-1g accepted in a six-zone region")
+	}
+	if id, err := w1.AZID(accounts[0], "use1-az4"); err != nil || id != "use1-az4" {
+		t.Errorf("AZID passes zone IDs through: got %q, %v", id, err)
+	}
+	// Another seed gives another world: at least one account differs.
+	w3 := newWorld(t, 8, emptyFleet())
+	differs := false
+	for _, a := range accounts {
+		differs = differs || azMapping(t, w1, a, "us-east-1") != azMapping(t, w3, a, "us-east-1")
+	}
+	if !differs {
+		t.Error("seeds 7 and 8 gave identical mappings for five accounts")
+	}
+}
+
+func TestScopesAndPerAZRules(t *testing.T) {
+	w := newWorld(t, 1, emptyFleet())
+	z1, _ := w.ZonalScope("use1-az1")
+	z1b, _ := w.ZonalScope("use1-az1")
+	z2, _ := w.ZonalScope("use1-az2")
+	zEU, _ := w.ZonalScope("euw1-az1")
+	use1, _ := w.RegionalScope("us-east-1")
+	g := GlobalScope("aws")
+	cases := []struct {
+		name             string
+		a, b             Scope
+		sameAZ, sameRegn bool
+	}{
+		{"volume and instance in one zone", z1, z1b, true, true},
+		{"different zones of a region", z1, z2, false, true},
+		{"zones of different regions", z1, zEU, false, false},
+		{"regional and zonal", use1, z1, false, true},
+		{"global and zonal", g, z1, false, false},
+	}
+	for _, c := range cases {
+		if got := SameAZ(c.a, c.b); got != c.sameAZ {
+			t.Errorf("%s: SameAZ = %v", c.name, got)
+		}
+		if got := SameRegion(c.a, c.b); got != c.sameRegn {
+			t.Errorf("%s: SameRegion = %v", c.name, got)
+		}
+		err := RequireSameAZ(c.a, c.b, "attach")
+		if (err == nil) != c.sameAZ {
+			t.Errorf("%s: RequireSameAZ = %v", c.name, err)
+		}
+		if err != nil && !errors.Is(err, ErrZoneMismatch) {
+			t.Errorf("%s: error %v is not InvalidParameterCombination", c.name, err)
+		}
+	}
+	if !g.Contains(use1) || !use1.Contains(z1) || use1.Contains(zEU) || z1.Contains(use1) || GlobalScope("aws-cn").Contains(z1) {
+		t.Error("Contains wrong")
+	}
+	if ServiceLevel("iam") != LevelGlobal || ServiceLevel("s3") != LevelRegional {
+		t.Error("ServiceLevel wrong")
+	}
+	if (Scope{}).IsValid() || SameAZ(Scope{}, Scope{}) {
+		t.Error("zero Scope must be invalid")
+	}
+}
+
+func TestCustomTopology(t *testing.T) {
+	w := newWorld(t, 1, Options{
+		Partitions: []PartitionSpec{{Name: "lab", DNSSuffix: "lab.test", GlobalRegion: "lab-1"}},
+		Regions: []RegionSpec{
+			{Code: "lab-1", Partition: "lab", Lat: 0, Lon: 0, AZIDs: []string{"lab1-az1", "lab1-az2"}},
+			{Code: "lab-2", Partition: "lab", Lat: 0, Lon: 90, AZIDs: []string{"lab2-az1"}},
+		},
+		HostsPerAZ: map[string]int{"m5": 2},
+	})
+	if got, _ := w.Endpoint("s3", "lab-2"); got != "s3.lab-2.lab.test" {
+		t.Errorf("endpoint %q", got)
+	}
+	if w.HostCount() != 6 {
+		t.Errorf("hosts = %d, want 3 zones x 2", w.HostCount())
+	}
+	// No matrix entry: the RTT comes from the distance estimate, above
+	// twice the floor (10,008 km along the equator).
+	rtt, _ := w.MedianRTT("lab-1", "lab-2")
+	floor, _ := w.DistanceFloor("lab-1", "lab-2")
+	if rtt < 2*floor || floor < 49*1e6 || floor > 51*1e6 {
+		t.Errorf("rtt %v, floor %v", rtt, floor)
+	}
+	for _, bad := range []Options{
+		{Regions: []RegionSpec{{Code: "x", Partition: "nope", AZIDs: []string{"x1"}}}},
+		{Regions: []RegionSpec{{Code: "x", Partition: "aws", AZIDs: []string{"a", "a"}}}},
+		{HostTypes: []HostType{{Name: "bad", Family: "m5", Sockets: 9, CoresPerSocket: 1, VCPUs: 1, MemoryMiB: 1}}},
+	} {
+		env := sim.New(1)
+		if _, err := NewWorld(env, bad); err == nil {
+			t.Errorf("NewWorld(%+v) accepted a bad topology", bad)
+		}
+		env.Close()
+	}
+}
+
+func TestAWSErrorsCarryCodeAndStatus(t *testing.T) {
+	w := newWorld(t, 1, emptyFleet())
+	_, err := w.Region("nowhere-1")
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Code != "InvalidParameterValue" || ae.Retryable {
+		t.Fatalf("got %#v", err)
+	}
+}

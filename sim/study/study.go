@@ -1,0 +1,300 @@
+package study
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Config describes a study: which replications to run and how.
+type Config struct {
+	// Name labels the study in its output files.
+	Name string
+	// Seed is the study seed; replication i of every point runs in an Env
+	// seeded with sim.DeriveSeed(Seed, i).
+	Seed uint64
+	// Reps is the number of replications per sweep point (at least 1).
+	Reps int
+	// Points are the sweep points; nil means a single point without
+	// parameters.
+	Points []Point
+	// Workers is the number of goroutines running replications; 0 means
+	// GOMAXPROCS. It never changes the results.
+	Workers int
+	// Shard selects the part of the study this process runs; the zero
+	// Shard runs everything.
+	Shard Shard
+	// Progress, if set, is called from the goroutine that called Run after
+	// every finished replication.
+	Progress func(Progress)
+	// EnvOptions are passed to sim.New for every replication.
+	EnvOptions []sim.Option
+}
+
+// Rep is one replication: its own Env, its sweep point, its index and seed.
+type Rep struct {
+	// Env is the replication's world; Run closes it when the function
+	// returns.
+	Env *sim.Env
+	// Point is the sweep point and PointIndex its position in Config.Points.
+	Point      Point
+	PointIndex int
+	// Index is the replication's index within its point, Seed its Env's seed.
+	Index int
+	Seed  uint64
+}
+
+// Param returns the value of the named parameter of the replication's
+// point. Asking for a parameter the point lacks panics: it is a bug in the
+// study, not an outcome.
+func (r *Rep) Param(name string) float64 {
+	v, ok := r.Point.Get(name)
+	if !ok {
+		panic(fmt.Sprintf("study: point %v has no parameter %q", r.Point, name))
+	}
+	return v
+}
+
+// Result is what a replication reports: named metrics.
+type Result map[string]float64
+
+// Row is one replication's outcome. Rows carry their point, replication
+// index and seed, so any row can be rerun alone with Replay.
+type Row struct {
+	Point   int
+	Rep     int
+	Seed    uint64
+	Metrics Result
+	// Err is set if the replication panicked; its metrics are then empty
+	// and summaries skip it.
+	Err string
+}
+
+// Results are the rows of a study (or of one shard of it), sorted by
+// point and replication index, with the study's description.
+type Results struct {
+	Meta Meta
+	Rows []Row
+}
+
+// Meta describes the study that produced a set of rows.
+type Meta struct {
+	Name   string  `json:"name,omitempty"`
+	Seed   uint64  `json:"seed"`
+	Reps   int     `json:"reps"`
+	Points []Point `json:"points"`
+	Shard  Shard   `json:"shard"`
+}
+
+// Progress reports how far a Run has got. Elapsed and ETA are wall-clock
+// times, used only for reporting.
+type Progress struct {
+	Done, Total  int
+	Elapsed, ETA time.Duration
+}
+
+// SeedOf returns the seed of replication index rep in a study seeded with
+// seed. Every point uses the same seeds (common random numbers), so
+// sweep points are compared on the same random draws and differences
+// between them are sharper than independent runs would give.
+func SeedOf(seed uint64, rep int) uint64 { return sim.DeriveSeed(seed, uint64(rep)) }
+
+func (cfg *Config) points() []Point {
+	if len(cfg.Points) == 0 {
+		return []Point{{}}
+	}
+	return cfg.Points
+}
+
+func (cfg *Config) validate() error {
+	if cfg.Reps < 1 {
+		return fmt.Errorf("study: Reps = %d, need at least 1", cfg.Reps)
+	}
+	if cfg.Workers < 0 {
+		return fmt.Errorf("study: Workers = %d is negative", cfg.Workers)
+	}
+	if err := cfg.Shard.validate(); err != nil {
+		return err
+	}
+	for i, p := range cfg.Points {
+		if err := p.validate(); err != nil {
+			return fmt.Errorf("study: point %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// Run runs the study's replications (those of cfg.Shard) on a pool of
+// workers, each replication in its own Env, and returns the rows sorted
+// by point and index. The rows, and everything computed from them, are
+// the same whatever the number of workers. A replication that panics
+// yields a row with Err set instead of stopping the study. If ctx is
+// cancelled Run stops handing out replications and returns ctx's error.
+func Run(ctx context.Context, cfg Config, fn func(rep *Rep) Result) (*Results, error) {
+	if fn == nil {
+		panic("study: Run: fn is nil")
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	points := cfg.points()
+	shard := cfg.Shard.norm()
+	total := len(points) * cfg.Reps
+	var jobs []int
+	for j := shard.Index; j < total; j += shard.Count {
+		jobs = append(jobs, j)
+	}
+	rows := make([]Row, len(jobs))
+	workers := cmp.Or(cfg.Workers, runtime.GOMAXPROCS(0))
+	workers = max(1, min(workers, len(jobs)))
+
+	var next atomic.Int64
+	done := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				j := jobs[i]
+				rows[i] = runOne(&cfg, points, j/cfg.Reps, j%cfg.Reps, fn, nil)
+				done <- struct{}{}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	start := time.Now() // wall time for the progress report only
+	n := 0
+	for range done {
+		n++
+		if cfg.Progress != nil {
+			el := time.Since(start)
+			eta := time.Duration(float64(el) / float64(n) * float64(len(jobs)-n))
+			cfg.Progress(Progress{Done: n, Total: len(jobs), Elapsed: el, ETA: eta})
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := &Results{Meta: Meta{Name: cfg.Name, Seed: cfg.Seed, Reps: cfg.Reps, Points: slices.Clone(cfg.Points), Shard: shard}, Rows: rows}
+	if err := res.check(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// runOne runs replication rep of point pi. trace, if non-nil, receives the
+// Env's trace.
+func runOne(cfg *Config, points []Point, pi, rep int, fn func(*Rep) Result, trace **sim.Trace) (row Row) {
+	seed := SeedOf(cfg.Seed, rep)
+	row = Row{Point: pi, Rep: rep, Seed: seed}
+	opts := cfg.EnvOptions
+	if trace != nil {
+		opts = append(slices.Clone(opts), sim.WithTrace())
+	}
+	env := sim.New(seed, opts...)
+	defer env.Close()
+	if trace != nil {
+		*trace = env.Trace()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			row.Metrics = nil
+			row.Err = fmt.Sprintf("panic: %v (rerun with study.Replay(cfg, %d, %d, fn), seed %d)", r, pi, rep, seed)
+		}
+	}()
+	m := fn(&Rep{Env: env, Point: points[pi], PointIndex: pi, Index: rep, Seed: seed})
+	row.Metrics = make(Result, len(m))
+	for k, v := range m {
+		row.Metrics[k] = v
+	}
+	return row
+}
+
+// reserved column names of the row files.
+var reserved = []string{"point", "rep", "seed", "error"}
+
+// check validates metric names against parameter and column names.
+func (r *Results) check() error {
+	params := map[string]bool{}
+	for _, p := range r.Meta.Points {
+		for _, kv := range p {
+			params[kv.Name] = true
+		}
+	}
+	for _, m := range r.Metrics() {
+		if m == "" {
+			return errors.New("study: a replication returned a metric with an empty name")
+		}
+		if params[m] || slices.Contains(reserved, m) {
+			return fmt.Errorf("study: metric name %q collides with a parameter or column name", m)
+		}
+	}
+	return nil
+}
+
+// Metrics returns the names of all metrics in the rows, sorted.
+func (r *Results) Metrics() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, row := range r.Rows {
+		for k := range row.Metrics {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Values returns metric's values at point pi, in replication order,
+// skipping rows that lack it.
+func (r *Results) Values(pi int, metric string) []float64 {
+	var xs []float64
+	for _, row := range r.Rows {
+		if row.Point != pi || row.Err != "" {
+			continue
+		}
+		if v, ok := row.Metrics[metric]; ok {
+			xs = append(xs, v)
+		}
+	}
+	return xs
+}
+
+// Replay reruns replication rep of point pi of the study cfg, alone and
+// with tracing on, so an outlier row can be opened as a timeline
+// (Trace.WriteChromeJSON). The row it returns equals the study's row.
+func Replay(cfg Config, pi, rep int, fn func(rep *Rep) Result) (Row, *sim.Trace, error) {
+	if fn == nil {
+		panic("study: Replay: fn is nil")
+	}
+	if err := cfg.validate(); err != nil {
+		return Row{}, nil, err
+	}
+	points := cfg.points()
+	if pi < 0 || pi >= len(points) || rep < 0 || rep >= cfg.Reps {
+		return Row{}, nil, fmt.Errorf("study: Replay: point %d, replication %d outside %d points × %d replications", pi, rep, len(points), cfg.Reps)
+	}
+	var tr *sim.Trace
+	row := runOne(&cfg, points, pi, rep, fn, &tr)
+	return row, tr, nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

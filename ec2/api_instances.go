@@ -116,6 +116,10 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	if err != nil {
 		return nil, err
 	}
+	spot := in.InstanceMarketOptions != nil && in.InstanceMarketOptions.MarketType == MarketTypeSpot
+	if err := s.canPrice(region, it.InstanceType, spot); err != nil {
+		return nil, err
+	}
 	sp := &launchSpec{it: it, img: img}
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)

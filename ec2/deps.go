@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -20,29 +21,31 @@ type Credentials struct {
 }
 
 type deps struct {
-	usage []UsageRecord
+	ledger *billing.Ledger
 }
 
-func (s *Service) initDeps() error { return nil }
-
-// UsageRecord is one metered usage as ec2 reports it to billing.
-type UsageRecord struct {
-	Account, UsageType, Operation, Region, AZ, ResourceID string
-	Start, End                                            sim.Time
-	// Seconds is the billed quantity of time-based usage (after the 60 s
-	// minimum and the spot interruption waiver); Quantity other usage.
-	Seconds  int64
-	Quantity float64
-	// PriceMicroUSD is the caller-supplied unit price (spot), per hour.
-	PriceMicroUSD int64
+func (s *Service) initDeps() error {
+	s.ledger = s.opts.Billing
+	if s.ledger == nil {
+		s.ledger = billing.New(s.env, nil)
+	}
+	return nil
 }
 
-// Usage returns every usage record ec2 has reported so far.
-func (s *Service) Usage() []UsageRecord { return append([]UsageRecord(nil), s.usage...) }
+// Billing returns the ledger ec2 meters to.
+func (s *Service) Billing() *billing.Ledger { return s.ledger }
 
 type meterHandle struct {
-	start  sim.Time
-	active bool
+	ids [3]billing.MeterID // main, IOPS, throughput
+}
+
+func (h *meterHandle) stop(l *billing.Ledger, opt billing.StopOptions) {
+	for i, id := range h.ids {
+		if id.IsValid() {
+			_ = l.StopTimed(id, opt)
+			h.ids[i] = 0
+		}
+	}
 }
 
 type credsCache struct {
@@ -72,71 +75,129 @@ func (m *Machine) instanceCredentials() (Credentials, error) {
 	return c, nil
 }
 
-// usageType prefixes EC2 usage types with the region code AWS uses.
-func usageType(region, ut string) string { return ut }
-
-func billedSeconds(d time.Duration) int64 {
-	s := int64((d + time.Second - 1) / time.Second)
-	return max(s, 60)
+// priceOf converts micro-dollars per hour to a billing price.
+func priceOf(microUSD int64) billing.Price {
+	return billing.Price(microUSD) * billing.PriceDollar / 1_000_000
 }
 
+func (s *Service) usage(account, region, azID, resource, ut, op string, qty int64) billing.Usage {
+	return billing.Usage{Account: account, Service: "AmazonEC2", UsageType: ut, Operation: op, Region: region,
+		AZ: azID, ResourceID: resource, Quantity: qty}
+}
+
+// meterStart starts the instance's per-second meter (60 s minimum per
+// start [S16]); spot instances are billed at the pool's spot price, which
+// follows the price path while the instance runs.
 func (s *Service) meterStart(m *Machine) {
-	m.meter = meterHandle{start: s.env.Now(), active: true}
-}
-
-func (s *Service) meterStop(m *Machine, ec2Interrupted bool) {
-	if !m.meter.active {
-		return
-	}
-	m.meter.active = false
-	now := s.env.Now()
-	d := now.Sub(m.meter.start)
-	r := UsageRecord{Account: m.account, Operation: "RunInstances", Region: m.region, AZ: m.azID, ResourceID: m.id,
-		Start: m.meter.start, End: now, Seconds: billedSeconds(d)}
+	u := s.usage(m.account, m.region, m.azID, m.id, "BoxUsage:"+string(m.itype.InstanceType), "RunInstances", 1)
 	if m.spot != nil {
-		r.UsageType = usageType(m.region, "SpotUsage:"+string(m.itype.InstanceType))
-		r.Operation = "RunInstances:SV001"
-		r.PriceMicroUSD = s.priceAt(m.spot.pool, m.meter.start)
-		// EC2-initiated interruption in the first instance-hour: no
-		// charge [S11].
-		if ec2Interrupted && d < time.Hour {
-			r.Seconds = 0
+		u.UsageType = "SpotUsage:" + string(m.itype.InstanceType)
+		u.Operation = "RunInstances:SV001"
+		u.Price = priceOf(s.priceAt(m.spot.pool, s.env.Now()))
+	}
+	id, err := s.ledger.StartTimed(u, billing.PerSecond60)
+	if err != nil {
+		panic("ec2: meter rejected a validated launch: " + err.Error())
+	}
+	m.meter.ids[0] = id
+	if m.spot != nil {
+		s.followSpotPrice(m)
+	}
+}
+
+// followSpotPrice moves a running spot instance's meter to each new price
+// step; it stops with the instance.
+func (s *Service) followSpotPrice(m *Machine) {
+	step := s.opts.Spot.PriceStep
+	if step <= 0 {
+		return
+	}
+	now := s.env.Now()
+	next := (now/sim.Time(step) + 1) * sim.Time(step)
+	m.spot.priceTm = s.env.At(next, func() {
+		if !m.meter.ids[0].IsValid() {
+			return
 		}
-	} else {
-		r.UsageType = usageType(m.region, "BoxUsage:"+string(m.itype.InstanceType))
-	}
-	s.usage = append(s.usage, r)
+		_ = s.ledger.SetTimedPrice(m.meter.ids[0], priceOf(s.priceAt(m.spot.pool, s.env.Now())))
+		s.followSpotPrice(m)
+	})
 }
 
+// meterStop ends the instance's run; an EC2-initiated spot interruption in
+// the first hour is free [S11].
+func (s *Service) meterStop(m *Machine, ec2Interrupted bool) {
+	m.meter.stop(s.ledger, billing.StopOptions{Interrupted: ec2Interrupted && m.spot != nil})
+	if m.spot != nil {
+		m.spot.priceTm.Stop()
+	}
+}
+
+// meterSurplusCredits bills surplus CPU credits (one credit = one
+// vCPU-minute, the raw unit of CPUCredits:<family>) at $0.05 per
+// vCPU-hour [S4]. Fractions of a credit are carried until whole.
 func (s *Service) meterSurplusCredits(m *Machine, credits float64) {
-	s.usage = append(s.usage, UsageRecord{Account: m.account, UsageType: usageType(m.region, "CPUCredits:"+m.itype.Family),
-		Operation: "RunInstances", Region: m.region, AZ: m.azID, ResourceID: m.id, Start: s.env.Now(), End: s.env.Now(),
-		Quantity: creditsToVCPUHours(credits)})
-}
-
-func (s *Service) meterVolumeStart(v *volume) { v.meter = meterHandle{start: s.env.Now(), active: true} }
-
-func (s *Service) meterVolumeStop(v *volume) {
-	if !v.meter.active {
+	m.creditFrac += credits
+	n := int64(m.creditFrac)
+	if n <= 0 {
 		return
 	}
-	v.meter.active = false
-	now := s.env.Now()
-	s.usage = append(s.usage, UsageRecord{Account: v.account, UsageType: usageType(v.region, "EBS:VolumeUsage."+string(v.vtype)),
-		Operation: "CreateVolume", Region: v.region, AZ: v.azID, ResourceID: v.id, Start: v.meter.start, End: now,
-		Seconds: billedSeconds(now.Sub(v.meter.start)), Quantity: float64(v.size)})
+	m.creditFrac -= float64(n)
+	u := s.usage(m.account, m.region, m.azID, m.id, "CPUCredits:"+m.itype.Family, "RunInstances", n)
+	_ = s.ledger.Record(u)
 }
 
-func (s *Service) meterSnapshotStart(sn *snapshot) { sn.meter = meterHandle{start: s.env.Now(), active: true} }
-func (s *Service) meterSnapshotStop(sn *snapshot) {
-	if !sn.meter.active {
-		return
+// meterVolumeStart starts a volume's capacity meters: GiB provisioned, and
+// for gp3 the IOPS and throughput above the included baseline, for io1 and
+// io2 all provisioned IOPS (REFERENCE.md 8.1), per second with a 60 s
+// minimum [S16], whether or not anything is written.
+func (s *Service) meterVolumeStart(v *volume) {
+	suffix := string(v.vtype)
+	if v.vtype == VolumeTypeIo1 {
+		suffix = "piops"
 	}
-	sn.meter.active = false
-	now := s.env.Now()
-	s.usage = append(s.usage, UsageRecord{Account: sn.account, UsageType: usageType(sn.region, "EBS:SnapshotUsage"),
-		Operation: "CreateSnapshot", Region: sn.region, ResourceID: sn.id, Start: sn.meter.start, End: now,
-		Seconds: int64(now.Sub(sn.meter.start) / time.Second), Quantity: float64(sn.size)})
+	start := func(i int, ut string, qty int64) {
+		if qty <= 0 {
+			return
+		}
+		id, err := s.ledger.StartTimed(s.usage(v.account, v.region, v.azID, v.id, ut, "CreateVolume", qty), billing.PerSecond60)
+		if err == nil {
+			v.meter.ids[i] = id
+		}
+	}
+	start(0, "EBS:VolumeUsage."+suffix, int64(v.size))
+	switch v.vtype {
+	case VolumeTypeGp3:
+		start(1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-VolumeSpecs[VolumeTypeGp3].BaselineIOPS))
+		start(2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-VolumeSpecs[VolumeTypeGp3].BaselineThroughputMiBps))
+	case VolumeTypeIo1, VolumeTypeIo2:
+		start(1, "EBS:VolumeP-IOPS."+suffix, int64(v.iops))
+	}
+}
+
+func (s *Service) meterVolumeStop(v *volume) { v.meter.stop(s.ledger, billing.StopOptions{}) }
+
+// Snapshots are billed per byte-second of the snapshot's size.
+func (s *Service) meterSnapshotStart(sn *snapshot) {
+	id, err := s.ledger.StartTimed(s.usage(sn.account, sn.region, "", sn.id, "EBS:SnapshotUsage", "CreateSnapshot",
+		int64(sn.size)<<30), billing.PerSecond)
+	if err == nil {
+		sn.meter.ids[0] = id
+	}
+}
+
+func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, billing.StopOptions{}) }
+
+// canPrice reports whether the ledger's catalog prices an instance type in
+// a region; a type it cannot price is not offered there.
+func (s *Service) canPrice(region string, t InstanceType, spot bool) error {
+	ut := "BoxUsage:" + string(t)
+	if spot {
+		ut = "SpotUsage:" + string(t)
+	}
+	if _, err := s.ledger.Catalog().Lookup(region, ut); err != nil {
+		return clientErr("Unsupported", "Your requested instance type (%s) is not supported in your requested region (%s).", t, region)
+	}
+	return nil
 }
 
 // Client is an EC2 client for one region and one set of credentials, like

@@ -194,25 +194,25 @@ type Instance struct {
 // (Go), reads its metadata service, and dies with it. Get one from
 // Service.Machine. A Machine is owned by its Env's goroutine.
 type Machine struct {
-	svc     *Service
-	id      string
-	account string
-	region  string
-	itype   InstanceTypeInfo
-	image   *Image
-	state   InstanceStateName
-	reason  *StateReason
-	trans   string
-	azID    string
-	azName  string
-	hostID  string
+	svc         *Service
+	id          string
+	account     string
+	region      string
+	itype       InstanceTypeInfo
+	image       *Image
+	state       InstanceStateName
+	reason      *StateReason
+	trans       string
+	azID        string
+	azName      string
+	hostID      string
 	reservation string
-	seq     uint64
-	slot    region.Slot
-	subnet  string
-	sgs     []string
-	key     string
-	tags    []Tag
+	seq         uint64
+	slot        region.Slot
+	subnet      string
+	sgs         []string
+	key         string
+	tags        []Tag
 
 	privateIP netip.Addr
 	publicIP  netip.Addr
@@ -225,15 +225,16 @@ type Machine struct {
 	profileID  string
 	creds      *credsCache
 
-	spot     *spotState
-	credits  *creditAccount
-	cpu      *cpuSched
-	devices  []*attachment
-	procs    []*sim.Proc
-	pending  sim.Timer // the running/stopped/terminated transition in flight
-	rebootAt sim.Time  // processes may start again at this instant
-	meter    meterHandle
-	creditTm sim.Timer
+	spot       *spotState
+	credits    *creditAccount
+	cpu        *cpuSched
+	devices    []*attachment
+	procs      []*sim.Proc
+	pending    sim.Timer // the running/stopped/terminated transition in flight
+	rebootAt   sim.Time  // processes may start again at this instant
+	meter      meterHandle
+	creditTm   sim.Timer
+	creditFrac float64
 }
 
 // ID returns the instance ID.

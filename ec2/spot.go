@@ -17,11 +17,11 @@ type AdvisorBucket int
 
 // The five buckets of the advisor feed [S9].
 const (
-	BucketUnder5   AdvisorBucket = iota // <5%
-	Bucket5To10                         // 5-10%
-	Bucket10To15                        // 10-15%
-	Bucket15To20                        // 15-20%
-	BucketOver20                        // >20%
+	BucketUnder5 AdvisorBucket = iota // <5%
+	Bucket5To10                       // 5-10%
+	Bucket10To15                      // 10-15%
+	Bucket15To20                      // 15-20%
+	BucketOver20                      // >20%
 )
 
 // Range returns the bucket's bounds as monthly fractions. The top bucket
@@ -210,6 +210,7 @@ type spotState struct {
 	noticeEv  *sim.Event
 	rebalEv   *sim.Event
 	timers    [3]sim.Timer // rebalance, notice, interruption
+	priceTm   sim.Timer
 }
 
 func (st *spotState) disarm() {

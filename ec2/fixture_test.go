@@ -1,0 +1,65 @@
+package ec2
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+const testRegion = "us-east-1"
+
+type fixture struct {
+	t   testing.TB
+	env *sim.Env
+	w   *region.World
+	svc *Service
+	c   *Client
+}
+
+func newFixture(t testing.TB, seed uint64, opts Options) *fixture {
+	t.Helper()
+	env := sim.New(seed)
+	t.Cleanup(env.Close)
+	w, err := region.NewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 4, "c5": 2, "t3": 2, "p3": 1, "g4dn": 1, "r5": 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := New(w, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, env: env, w: w, svc: svc}
+	f.c = svc.NewClient(testRegion, Credentials{AccessKeyID: "AKIATEST"})
+	return f
+}
+
+// do runs fn in a process now and runs the simulation for d.
+func (f *fixture) do(d time.Duration, fn func(p *sim.Proc)) {
+	f.t.Helper()
+	f.env.Go("test", fn)
+	f.env.RunFor(d)
+}
+
+func (f *fixture) ami() string { return ImageID(PublicImages[0].Name, testRegion) }
+
+// launch runs one instance and waits until it is running.
+func (f *fixture) launch(p *sim.Proc, in RunInstancesInput) *Machine {
+	f.t.Helper()
+	if in.ImageId == "" {
+		in.ImageId = f.ami()
+	}
+	if in.MinCount == 0 {
+		in.MinCount, in.MaxCount = 1, 1
+	}
+	out, err := f.c.RunInstances(p, &in)
+	if err != nil {
+		f.t.Fatalf("RunInstances: %v", err)
+	}
+	m, _ := f.svc.Machine(out.Instances[0].InstanceId)
+	if err := f.c.WaitUntilInstanceRunning(p, []string{m.ID()}, 10*time.Minute); err != nil {
+		f.t.Fatal(err)
+	}
+	return m
+}

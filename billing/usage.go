@@ -117,9 +117,6 @@ func (l *Ledger) newSlot(k lineKey) (int32, error) {
 	if rt.CallerPriced && k.price == 0 {
 		return 0, newErr(ErrInvalidUsage, "billing: usage type %s is priced by the caller; set Usage.Price", k.usageType)
 	}
-	if k.service == "" {
-		k.service = rt.Service
-	}
 	i := int32(len(l.slots))
 	l.slots = append(l.slots, slot{key: k, rate: rt, first: sim.MaxTime, last: -1 << 63})
 	l.index[k] = i

@@ -46,9 +46,9 @@ func DefaultCatalogJSON() []byte { return slices.Clone(defaultCatalogJSON) }
 // multipliers. A Catalog is immutable once built, so one catalog can be
 // shared by any number of ledgers and goroutines.
 type Catalog struct {
-	Version  string           `json:"version,omitempty"`
-	Regions  []RegionInfo     `json:"regions"`
-	Products []Product        `json:"products"`
+	Version  string       `json:"version,omitempty"`
+	Regions  []RegionInfo `json:"regions"`
+	Products []Product    `json:"products"`
 	regions  map[string]*RegionInfo
 	prefixes map[string]string // usage-type prefix → region code
 	products map[string]*Product
@@ -122,22 +122,22 @@ type tier struct {
 // defaultPerUnit gives PerUnit for common (RawUnit, Unit) pairs so catalog
 // files need not spell it out.
 var defaultPerUnit = map[[2]string]int64{
-	{"second", "Hrs"}:              3600,
-	{"GiB-second", "GB-Mo"}:        1,
-	{"byte-second", "GB-Mo"}:       1 << 30,
-	{"byte", "GB"}:                 1 << 30,
-	{"request", "Requests"}:        1,
-	{"request", "IOs"}:             1,
-	{"MB-ms", "Lambda-GB-Second"}:  1024 * 1000,
-	{"MB-ms", "GB-Second"}:         1024 * 1000,
-	{"IOPS-second", "IOPS-Mo"}:     1,
-	{"MiBps-second", "MiBps-Mo"}:   1,
-	{"vCPU-minute", "vCPU-Hours"}:  60,
-	{"object-second", "Objects"}:   1,
-	{"GiB-second", "GB-Hrs"}:       3600,
-	{"unit-second", "Hrs"}:         3600,
-	{"byte", "Bytes"}:              1,
-	{"second", "Seconds"}:          1,
+	{"second", "Hrs"}:             3600,
+	{"GiB-second", "GB-Mo"}:       1,
+	{"byte-second", "GB-Mo"}:      1 << 30,
+	{"byte", "GB"}:                1 << 30,
+	{"request", "Requests"}:       1,
+	{"request", "IOs"}:            1,
+	{"MB-ms", "Lambda-GB-Second"}: 1024 * 1000,
+	{"MB-ms", "GB-Second"}:        1024 * 1000,
+	{"IOPS-second", "IOPS-Mo"}:    1,
+	{"MiBps-second", "MiBps-Mo"}:  1,
+	{"vCPU-minute", "vCPU-Hours"}: 60,
+	{"object-second", "Objects"}:  1,
+	{"GiB-second", "GB-Hrs"}:      3600,
+	{"unit-second", "Hrs"}:        3600,
+	{"byte", "Bytes"}:             1,
+	{"second", "Seconds"}:         1,
 }
 
 // ParseCatalog parses a catalog file (the JSON format of catalog.json).

@@ -23,7 +23,7 @@ func MonthOf(t time.Time) Month {
 func MakeMonth(year int, m time.Month) Month { return Month(year*12 + int(m) - 1) }
 
 // Year and Month of the calendar month.
-func (m Month) Year() int          { return int(m) / 12 }
+func (m Month) Year() int         { return int(m) / 12 }
 func (m Month) Month() time.Month { return time.Month(int(m)%12 + 1) }
 
 // Start returns the first instant of the month (UTC).

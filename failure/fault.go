@@ -298,22 +298,26 @@ type funcFault struct {
 }
 
 // Func is a custom fault: apply and revert are called as the Harness
-// applies and reverts it (revert may be nil for a fault without inverse).
-// It is the hook for faults on the workload itself, such as killing a
-// process.
+// applies and reverts it. It is the hook for faults on the workload
+// itself, such as interrupting a process. With a nil revert the fault is
+// an instantaneous event without inverse (a crash signal): it is
+// Permanent, so it never stacks and fires every time it is applied.
 func Func(name, key string, apply, revert func() error) Fault {
 	if apply == nil {
 		panic("failure: Func(" + name + "): apply is nil")
 	}
+	if revert == nil {
+		return eventFault{funcFault{name, key, apply, nil}}
+	}
 	return funcFault{name, key, apply, revert}
 }
 
-func (f funcFault) String() string      { return f.name }
-func (f funcFault) Key() string         { return f.key }
-func (f funcFault) Apply(Targets) error { return f.apply() }
-func (f funcFault) Revert(Targets) error {
-	if f.revert == nil {
-		return nil
-	}
-	return f.revert()
-}
+func (f funcFault) String() string       { return f.name }
+func (f funcFault) Key() string          { return f.key }
+func (f funcFault) Apply(Targets) error  { return f.apply() }
+func (f funcFault) Revert(Targets) error { return f.revert() }
+
+type eventFault struct{ funcFault }
+
+func (eventFault) Revert(Targets) error { return nil }
+func (eventFault) Permanent()           {}

@@ -332,6 +332,9 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 				s.unplace(p)
 			}
 			if isCode(err, "InsufficientInstanceCapacity") {
+				if sp.spot == nil && s.opts.Spot.Model == SpotMechanistic {
+					s.reclaimForOnDemand(azID, sp.it)
+				}
 				return nil, errInsufficientCapacity(sp.it.InstanceType, azName)
 			}
 			return nil, err

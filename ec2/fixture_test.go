@@ -1,9 +1,12 @@
 package ec2
 
 import (
+	"math/big"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -63,3 +66,53 @@ func (f *fixture) launch(p *sim.Proc, in RunInstancesInput) *Machine {
 	}
 	return m
 }
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantCode fails unless err carries the AWS error code.
+func wantCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if !isCode(err, code) {
+		t.Fatalf("error = %v, want code %s", err, code)
+	}
+}
+
+// billedSeconds sums the instance-hours billed to resource id (on-demand
+// and spot) over every month, in seconds, from the ledger's invoices.
+func (f *fixture) billedSeconds(account, id string) int64 {
+	f.t.Helper()
+	var total big.Rat
+	for _, mo := range f.svc.Billing().Months(account) {
+		for _, li := range f.svc.Billing().Invoice(account, mo).Lines {
+			if li.ResourceID == id && (strings.Contains(li.UsageType, "BoxUsage:") || strings.Contains(li.UsageType, "SpotUsage:")) {
+				total.Add(&total, li.Amount)
+			}
+		}
+	}
+	total.Mul(&total, big.NewRat(3600, 1))
+	if !total.IsInt() {
+		f.t.Fatalf("billed %v s: not whole seconds", total.String())
+	}
+	return total.Num().Int64()
+}
+
+// lines returns the invoice lines of resource id with a usage type
+// containing ut.
+func (f *fixture) lines(account, id, ut string) []billing.LineItem {
+	var out []billing.LineItem
+	for _, mo := range f.svc.Billing().Months(account) {
+		for _, li := range f.svc.Billing().Invoice(account, mo).Lines {
+			if li.ResourceID == id && strings.Contains(li.UsageType, ut) {
+				out = append(out, li)
+			}
+		}
+	}
+	return out
+}
+
+const testAccount = "123456789012"

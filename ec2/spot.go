@@ -403,3 +403,64 @@ func (s *Service) ReclaimSpot(azID, instanceType string, fraction float64) error
 	}
 	return nil
 }
+
+// reclaimForOnDemand is the mechanistic model's trigger: an on-demand
+// launch of it in zone azID found no host, so EC2 reclaims spot capacity
+// of the same family there. It picks the host where the fewest running
+// spot instances (largest first) must go for the launch to fit, and gives
+// them their two-minute notice; the launch itself still fails now and can
+// succeed once they are gone.
+func (s *Service) reclaimForOnDemand(azID string, it InstanceTypeInfo) {
+	byHost := map[string][]*Machine{}
+	var hosts []string
+	for _, p := range s.pools {
+		if p.key.azID != azID {
+			continue
+		}
+		for _, m := range p.machines {
+			if m.state != InstanceStateRunning || m.spot.action != nil || m.itype.Family != it.Family || m.hostID == "" {
+				continue
+			}
+			if _, ok := byHost[m.hostID]; !ok {
+				hosts = append(hosts, m.hostID)
+			}
+			byHost[m.hostID] = append(byHost[m.hostID], m)
+		}
+	}
+	sort.Strings(hosts)
+	var best []*Machine
+	for _, h := range hosts {
+		info, err := s.w.Host(h)
+		if err != nil || info.Failed {
+			continue
+		}
+		ms := byHost[h]
+		sort.Slice(ms, func(i, j int) bool {
+			if ms[i].itype.VCPUs != ms[j].itype.VCPUs {
+				return ms[i].itype.VCPUs > ms[j].itype.VCPUs
+			}
+			return ms[i].id < ms[j].id
+		})
+		freeV := info.Capacity.VCPUs - info.Used.VCPUs
+		freeM := info.Capacity.MemoryMiB - info.Used.MemoryMiB
+		freeG := info.Capacity.GPUs - info.Used.GPUs
+		var pick []*Machine
+		for _, m := range ms {
+			if freeV >= it.VCPUs && freeM >= int(it.MemoryMiB) && freeG >= it.GPUs {
+				break
+			}
+			pick = append(pick, m)
+			freeV += m.itype.VCPUs
+			freeM += int(m.itype.MemoryMiB)
+			freeG += m.itype.GPUs
+		}
+		if freeV >= it.VCPUs && freeM >= int(it.MemoryMiB) && freeG >= it.GPUs && len(pick) > 0 &&
+			(best == nil || len(pick) < len(best)) {
+			best = pick
+		}
+	}
+	for _, m := range best {
+		m.spot.disarm()
+		s.issueNotice(m)
+	}
+}

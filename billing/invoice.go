@@ -64,7 +64,8 @@ func (inv *Invoice) ByService() []Group {
 }
 
 // Invoice returns account's invoice for month m as of now: usage recorded
-// so far and running meters as if stopped now.
+// so far and running meters as accrued by now (whole seconds elapsed,
+// at least the minimum; see billedSeconds).
 func (l *Ledger) Invoice(accountID string, m Month) *Invoice {
 	return l.invoiceAt(accountID, m, l.clk.Now())
 }
@@ -90,7 +91,7 @@ type charge struct {
 }
 
 // collect gathers an account's usage in month m: committed accumulators,
-// plus running meters as if stopped at meterEnd. If scale is non-nil,
+// plus running meters as accrued at meterEnd. If scale is non-nil,
 // usage reported with Record (not by meters) is multiplied by it (forecasts).
 func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *big.Rat) []*charge {
 	byKey := make(map[lineKey]*charge)
@@ -130,7 +131,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		}
 		tmp := *mt
 		tmp.pending = append(slices.Clip(mt.pending), mt.cur)
-		l.emitRun(&tmp, meterEnd, true, false, func(_ *timedMeter, p piece) {
+		l.emitRun(&tmp, meterEnd, endAccrued, func(_ *timedMeter, p piece) {
 			if p.month != m {
 				return
 			}

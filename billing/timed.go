@@ -195,7 +195,7 @@ func (l *Ledger) cut(m *timedMeter, next seg) {
 	// can no longer make it free) so pending stays short for meters whose
 	// rate changes often, such as S3 bytes stored.
 	if m.gran != PerHour && now.Sub(m.runStart) >= time.Hour {
-		l.emitRun(m, now, false, false, l.commitPiece)
+		l.emitRun(m, now, endCut, l.commitPiece)
 		m.pending = m.pending[:0]
 	}
 	if l.watched != nil {
@@ -211,7 +211,11 @@ func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
 	}
 	now := l.clk.Now()
 	m.pending = append(m.pending, m.cur)
-	l.emitRun(m, now, true, opt.Interrupted, l.commitPiece)
+	e := endStop
+	if opt.Interrupted {
+		e = endInterrupt
+	}
+	l.emitRun(m, now, e, l.commitPiece)
 	m.pending = m.pending[:0]
 	m.live = false
 	run := l.running[m.base.account]
@@ -232,24 +236,45 @@ func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
 	return nil
 }
 
-// billedSeconds is the whole-second length a run of duration d is billed.
-func billedSeconds(g Granularity, d time.Duration, interrupted bool) int64 {
+// runEnd says how the uncommitted part of a run is being closed.
+type runEnd uint8
+
+const (
+	endCut       runEnd = iota // a rate or price change: commit whole seconds so far
+	endStop                    // the user stopped the meter
+	endInterrupt               // EC2 interrupted a spot instance
+	endAccrued                 // a view at an instant (invoices, budgets): nothing committed
+)
+
+// billedSeconds is the whole-second length a run of duration d is billed
+// when it ends as e. A running meter has accrued the elapsed whole seconds
+// (at least the 60-second minimum once started; a started hour for hourly
+// meters), so its cost is a non-decreasing step function of time whose
+// steps fall on whole seconds after the start; stopping rounds the last
+// partial second (or hour) up.
+func billedSeconds(g Granularity, d time.Duration, e runEnd) int64 {
 	secs := int64((d + time.Second - 1) / time.Second)
+	if e == endAccrued {
+		secs = int64(d / time.Second)
+	}
 	switch g {
 	case PerSecond60:
-		if interrupted && d < time.Hour {
+		if e == endInterrupt && d < time.Hour {
 			return 0
 		}
 		return max(secs, 60)
 	case PerSecond:
-		if interrupted && d < time.Hour {
+		if e == endInterrupt && d < time.Hour {
 			return 0
 		}
 		return secs
 	default: // PerHour
 		h := int64((d + time.Hour - 1) / time.Hour)
-		if interrupted {
+		switch e {
+		case endInterrupt:
 			h = int64(d / time.Hour) // the interrupted partial hour is free
+		case endAccrued:
+			h = max(h, 1)
 		}
 		return h * 3600
 	}
@@ -271,11 +296,12 @@ type piece struct {
 // piece also takes the rounding up and the minimum (billedSeconds). The
 // meter's committed count advances only when emit commits (virtual
 // evaluations for budgets and invoices pass a non-committing emit).
-func (l *Ledger) emitRun(m *timedMeter, end sim.Time, final, interrupted bool, emit func(m *timedMeter, p piece)) int64 {
+func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *timedMeter, p piece)) int64 {
 	committed := m.committed
+	final := e != endCut
 	var total int64
 	if final {
-		total = billedSeconds(m.gran, end.Sub(m.runStart), interrupted)
+		total = billedSeconds(m.gran, end.Sub(m.runStart), e)
 		if total == 0 {
 			return committed
 		}

@@ -31,6 +31,10 @@ type Options struct {
 	Network *NetworkModel
 	// Retry replaces the client retry and timeout defaults of Call.
 	Retry *ClientConfig
+	// Guard authenticates and authorizes every call (steps 2-3 of the
+	// pipeline). Without one, every call is refused: no call bypasses
+	// authorization. KeyGuard is a minimal stand-in for tests.
+	Guard Guard
 }
 
 // DefaultHostsPerAZ is the fleet size per host type per zone when
@@ -257,7 +261,10 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if opts.Retry != nil {
 		cc = *opts.Retry
 	}
-	w.pipe.init(w, cc)
+	if err := cc.validate(); err != nil {
+		return nil, err
+	}
+	w.pipe.init(w, cc, opts.Guard)
 	return w, nil
 }
 

@@ -1,0 +1,337 @@
+package region
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+var alice = Credentials{AccessKeyID: "AKIAALICE", SecretAccessKey: "secret"}
+
+func pipelineWorld(t testing.TB, seed uint64) *World {
+	g := NewKeyGuard()
+	g.AddKey("111122223333", alice)
+	return newWorld(t, seed, Options{HostsPerAZ: map[string]int{}, Guard: g})
+}
+
+// run runs f in a process to completion and returns how much virtual time
+// it took.
+func run(w *World, f func(p *sim.Proc)) time.Duration {
+	env := w.Env()
+	start := env.Now()
+	var end sim.Time
+	env.Go("caller", func(p *sim.Proc) { f(p); end = env.Now() })
+	env.Run()
+	return end.Sub(start)
+}
+
+func getReq(from Location) Request {
+	return Request{Service: "s3", Operation: "GetObject", Region: "us-east-1", Credentials: alice, From: from,
+		Resource: "arn:aws:s3:::bucket/key"}
+}
+
+func TestRetriedTransientErrorSucceedsWithinBudget(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	from, _ := w.InAZ("use1-az1")
+	calls, metered := 0, 0
+	var err error
+	elapsed := run(w, func(p *sim.Proc) {
+		err = w.Call(p, getReq(from), func(c *Call) error {
+			calls++
+			c.Meter(func() { metered++ })
+			if c.Attempt() < 3 {
+				return awserr.New("InternalError", 500, true, "We encountered an internal error. Please try again.")
+			}
+			return nil
+		})
+	})
+	if err != nil || calls != 3 || metered != 1 {
+		t.Fatalf("err %v after %d attempts, metered %d; want success on the third, metered once", err, calls, metered)
+	}
+	// Two backoffs, each under min(20 s, 1 s x 2^i): below 2 s + 4 s, plus
+	// three sub-millisecond round trips.
+	if elapsed > 6*time.Second+10*time.Millisecond || elapsed <= 0 {
+		t.Errorf("elapsed %v", elapsed)
+	}
+	st := w.PipelineStats()
+	if st.Attempts != 3 || st.Retries != 2 || st.Succeeded != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	// Two retries cost 5 tokens each; the success refunds the last retry's.
+	if tok, _ := w.RetryTokens("AKIAALICE", "s3", "us-east-1"); tok != 495 {
+		t.Errorf("retry tokens %d, want 495", tok)
+	}
+}
+
+func TestRetryBudgetExhausted(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	calls := 0
+	var err error
+	run(w, func(p *sim.Proc) {
+		err = w.Call(p, getReq(Location{}), func(c *Call) error {
+			calls++
+			return awserr.New("InternalError", 500, true, "boom")
+		})
+	})
+	var mae *MaxAttemptsError
+	if calls != 3 || !errors.As(err, &mae) || mae.Attempt != 3 || !errors.Is(err, ErrInternalError) {
+		t.Fatalf("calls %d, err %v", calls, err)
+	}
+	var oe *smithy.OperationError
+	if !errors.As(err, &oe) || oe.ServiceID != "S3" || oe.OperationName != "GetObject" {
+		t.Fatalf("not an OperationError: %v", err)
+	}
+}
+
+func TestNonRetryableErrorIsNotRetried(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	calls := 0
+	var err error
+	run(w, func(p *sim.Proc) {
+		err = w.Call(p, getReq(Location{}), func(c *Call) error {
+			calls++
+			return awserr.New("NoSuchKey", 404, false, "The specified key does not exist.")
+		})
+	})
+	if calls != 1 || !errors.Is(err, awserr.Code("NoSuchKey")) {
+		t.Fatalf("calls %d, err %v", calls, err)
+	}
+	var api smithy.APIError
+	var ae *awserr.Error
+	if !errors.As(err, &api) || api.ErrorCode() != "NoSuchKey" || !errors.As(err, &ae) || ae.RequestID == "" {
+		t.Fatalf("error lacks code or request ID: %v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "operation error S3: GetObject, api error NoSuchKey: The specified key does not exist.") {
+		t.Errorf("message %q", err.Error())
+	}
+	if w.PipelineStats().Retries != 0 {
+		t.Error("retried")
+	}
+}
+
+// TestTimeoutFiresInVirtualTime: every response hangs; with one attempt
+// the call fails with RequestTimeout exactly ReadTimeout after it started,
+// and the effect was applied (a timeout does not tell the outcome).
+func TestTimeoutFiresInVirtualTime(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	if err := w.SetTimeoutRate("s3", "us-east-1", 1); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultClientConfig()
+	cfg.MaxAttempts = 1
+	cfg.ReadTimeout = 5 * time.Second
+	req := getReq(Location{})
+	req.Client = &cfg
+	applied := 0
+	var err error
+	elapsed := run(w, func(p *sim.Proc) {
+		err = w.Call(p, req, func(c *Call) error { applied++; return nil })
+	})
+	if !errors.Is(err, ErrRequestTimeout) || elapsed != 5*time.Second || applied != 1 {
+		t.Fatalf("err %v after %v, applied %d; want RequestTimeout after exactly 5s, applied once", err, elapsed, applied)
+	}
+	// A partition: the connection never opens; ConnectTimeout after 2 s,
+	// and the effect never runs.
+	w.SetTimeoutRate("s3", "us-east-1", 0)
+	w.Partition("internet", "us-east-1")
+	cfg.ConnectTimeout = 2 * time.Second
+	applied = 0
+	elapsed = run(w, func(p *sim.Proc) {
+		err = w.Call(p, req, func(c *Call) error { applied++; return nil })
+	})
+	if !errors.Is(err, ErrConnectTimeout) || elapsed != 2*time.Second || applied != 0 {
+		t.Fatalf("partitioned: err %v after %v, applied %d", err, elapsed, applied)
+	}
+}
+
+func TestNoCredentialsFailsBeforeAnyEffect(t *testing.T) {
+	g := NewKeyGuard()
+	g.AddKey("111122223333", alice)
+	expiring := Credentials{AccessKeyID: "ASIATEMP", SecretAccessKey: "s", Expiration: sim.DefaultEpoch.Add(time.Hour)}
+	g.AddKey("111122223333", expiring)
+	g.Deny["s3:DeleteObject"] = true
+	cases := []struct {
+		name  string
+		creds Credentials
+		op    string
+		code  string
+		at    time.Duration
+	}{
+		{"no credentials", Credentials{}, "GetObject", "MissingAuthenticationToken", 0},
+		{"unknown key", Credentials{AccessKeyID: "AKIANOBODY", SecretAccessKey: "x"}, "GetObject", "InvalidClientTokenId", 0},
+		{"wrong secret", Credentials{AccessKeyID: "AKIAALICE", SecretAccessKey: "guess"}, "GetObject", "SignatureDoesNotMatch", 0},
+		{"expired session", expiring, "GetObject", "ExpiredToken", 2 * time.Hour},
+		{"explicit deny", alice, "DeleteObject", "AccessDenied", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Guard: g})
+			w.Env().RunUntil(sim.Time(c.at))
+			effects, meters := 0, 0
+			var err error
+			run(w, func(p *sim.Proc) {
+				req := getReq(Location{})
+				req.Credentials, req.Operation = c.creds, c.op
+				err = w.Call(p, req, func(call *Call) error {
+					effects++
+					call.Meter(func() { meters++ })
+					return nil
+				})
+			})
+			if effects != 0 || meters != 0 || !errors.Is(err, awserr.Code(c.code)) {
+				t.Fatalf("err %v, effects %d, meters %d; want %s before any effect", err, effects, meters, c.code)
+			}
+			var ae *awserr.Error
+			if errors.As(err, &ae); ae.StatusCode != 403 || ae.Retryable {
+				t.Errorf("status %d retryable %v", ae.StatusCode, ae.Retryable)
+			}
+		})
+	}
+	// A world built without a guard refuses everything.
+	w := newWorld(t, 1, emptyFleet())
+	effects := 0
+	var err error
+	run(w, func(p *sim.Proc) {
+		err = w.Call(p, getReq(Location{}), func(*Call) error { effects++; return nil })
+	})
+	if err == nil || effects != 0 {
+		t.Fatalf("guardless world ran the effect: %v", err)
+	}
+}
+
+// TestInjectedErrorRateMatchesRetryClosedForm: with transient errors at
+// rate q on every attempt and 3 attempts, a call fails with probability
+// q^3. Seed 21, 4,000 calls at q = 0.5: 1/8 expected, tolerance 0.025
+// (about 2.4 standard errors).
+func TestInjectedErrorRateMatchesRetryClosedForm(t *testing.T) {
+	w := pipelineWorld(t, 21)
+	cfg := DefaultClientConfig()
+	cfg.RetryTokens = 1 << 30
+	w.SetErrorRate("s3", "*", 0.5)
+	failed, n := 0, 4000
+	run(w, func(p *sim.Proc) {
+		for range n {
+			req := getReq(Location{})
+			req.Client = &cfg
+			if err := w.Call(p, req, func(*Call) error { return nil }); err != nil {
+				if !errors.Is(err, ErrInternalError) && !errors.Is(err, ErrServiceUnavailable) {
+					t.Fatalf("unexpected %v", err)
+				}
+				failed++
+			}
+		}
+	})
+	if f := float64(failed) / float64(n); math.Abs(f-0.125) > 0.025 {
+		t.Errorf("failure fraction %.4f, want 0.125", f)
+	}
+	// Throttling for EC2 reads as RequestLimitExceeded.
+	w.SetThrottleRate("ec2", "us-east-1", 1)
+	var err error
+	run(w, func(p *sim.Proc) {
+		err = w.Call(p, Request{Service: "ec2", Operation: "RunInstances", Region: "us-east-1", Credentials: alice},
+			func(*Call) error { return nil })
+	})
+	if !errors.Is(err, ErrRequestLimit) {
+		t.Errorf("throttled EC2: %v", err)
+	}
+}
+
+func TestRegionImpairmentAndUnknownRegion(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	w.ImpairRegion("us-east-1")
+	var err error
+	run(w, func(p *sim.Proc) { err = w.Call(p, getReq(Location{}), func(*Call) error { return nil }) })
+	if !errors.Is(err, ErrServiceUnavailable) {
+		t.Fatalf("impaired region: %v", err)
+	}
+	w.RestoreRegion("us-east-1")
+	run(w, func(p *sim.Proc) { err = w.Call(p, getReq(Location{}), func(*Call) error { return nil }) })
+	if err != nil {
+		t.Fatalf("restored region: %v", err)
+	}
+	effects := 0
+	run(w, func(p *sim.Proc) {
+		req := getReq(Location{})
+		req.Region = "us-mars-1"
+		err = w.Call(p, req, func(*Call) error { effects++; return nil })
+	})
+	if !errors.Is(err, ErrUnknownEndpoint) || effects != 0 {
+		t.Fatalf("unknown region: %v", err)
+	}
+}
+
+// TestCallLatencyFollowsThePath: an EC2 call from a zone of the region
+// costs about a same-AZ round trip; from Europe, the transatlantic one;
+// an IAM call from anywhere travels to us-east-1.
+func TestCallLatencyFollowsThePath(t *testing.T) {
+	w := pipelineWorld(t, 4)
+	local, _ := w.InAZ("use1-az2")
+	europe, _ := w.InAZ("euw1-az1")
+	measure := func(req Request) time.Duration {
+		return run(w, func(p *sim.Proc) {
+			if err := w.Call(p, req, func(*Call) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	ec2 := Request{Service: "ec2", Operation: "DescribeInstances", Region: "us-east-1", Credentials: alice, From: local}
+	if d := measure(ec2); d > 5*time.Millisecond {
+		t.Errorf("in-region call took %v", d)
+	}
+	ec2.From = europe
+	if d := measure(ec2); d < 60*time.Millisecond || d > 80*time.Millisecond {
+		t.Errorf("call from eu-west-1 took %v, want about 69.5 ms", d)
+	}
+	iamReq := Request{Service: "iam", Operation: "ListUsers", Credentials: alice, From: europe}
+	if d := measure(iamReq); d < 60*time.Millisecond {
+		t.Errorf("IAM call from Europe took %v; IAM is served from us-east-1", d)
+	}
+	// Server-side delay and response size add up.
+	get := getReq(local)
+	if d := run(w, func(p *sim.Proc) {
+		w.Call(p, get, func(c *Call) error { c.Delay(100 * time.Millisecond); c.SetResponseBytes(625_000_000); return nil })
+	}); d < 1100*time.Millisecond || d > 1110*time.Millisecond {
+		t.Errorf("100 ms service time + 625 MB at 5 Gbit/s took %v", d)
+	}
+}
+
+func TestInterruptAbandonsCall(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	w.SetTimeoutRate("s3", "us-east-1", 1)
+	env := w.Env()
+	var err error
+	caller := env.Go("caller", func(p *sim.Proc) {
+		err = w.Call(p, getReq(Location{}), func(*Call) error { return nil })
+	})
+	env.After(time.Second, func() { caller.Interrupt("spot reclaim") })
+	env.Run()
+	var intr *sim.Interrupted
+	if !errors.As(err, &intr) || env.Now() != sim.Time(time.Second) {
+		t.Fatalf("err %v at %v", err, env.Now())
+	}
+}
+
+func TestBackoffIsCappedFullJitter(t *testing.T) {
+	cfg := DefaultClientConfig()
+	cases := []struct {
+		attempt int
+		u       float64
+		want    time.Duration
+	}{
+		{1, 0.999999, 2 * time.Second}, {1, 0.5, time.Second}, {2, 0.5, 2 * time.Second},
+		{4, 0.999999, 16 * time.Second}, {5, 0.5, 10 * time.Second}, {40, 0.5, 10 * time.Second}, {3, 0, 0},
+	}
+	for _, c := range cases {
+		got := cfg.Backoff(c.attempt, c.u)
+		if got < c.want-time.Millisecond || got > c.want {
+			t.Errorf("Backoff(%d, %v) = %v, want %v", c.attempt, c.u, got, c.want)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func (m *Machine) instanceCredentials() (Credentials, error) {
 
 // priceOf converts micro-dollars per hour to a billing price.
 func priceOf(microUSD int64) billing.Price {
-	return billing.Price(microUSD) * billing.PriceDollar / 1_000_000
+	return billing.Price(microUSD) * (billing.PriceDollar / 1_000_000)
 }
 
 func (s *Service) usage(account, region, azID, resource, ut, op string, qty int64) billing.Usage {

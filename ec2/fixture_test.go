@@ -22,10 +22,14 @@ type fixture struct {
 }
 
 func newFixture(t testing.TB, seed uint64, opts Options) *fixture {
+	return newFixtureHosts(t, seed, opts, map[string]int{"m5": 4, "c5": 2, "t3": 2, "p3": 1, "g4dn": 1, "r5": 1})
+}
+
+func newFixtureHosts(t testing.TB, seed uint64, opts Options, hosts map[string]int) *fixture {
 	t.Helper()
 	env := sim.New(seed)
 	t.Cleanup(env.Close)
-	w, err := region.NewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 4, "c5": 2, "t3": 2, "p3": 1, "g4dn": 1, "r5": 1}})
+	w, err := region.NewWorld(env, region.Options{HostsPerAZ: hosts})
 	if err != nil {
 		t.Fatal(err)
 	}

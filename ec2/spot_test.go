@@ -1,0 +1,297 @@
+package ec2
+
+// Spot rules from the EC2 User Guide: spot-instance-termination-notices.md,
+// rebalance-recommendations.md, interruption-reasons.md [S10] and
+// "Billing for interrupted Spot Instances" [S11].
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+func spotInput(behavior InstanceInterruptionBehavior) RunInstancesInput {
+	so := &SpotMarketOptions{InstanceInterruptionBehavior: behavior}
+	if behavior != InterruptionTerminate {
+		so.SpotInstanceType = SpotPersistent
+	}
+	return RunInstancesInput{InstanceType: "m5.large", Placement: &Placement{AvailabilityZone: "us-east-1a"},
+		InstanceMarketOptions: &InstanceMarketOptionsRequest{MarketType: MarketTypeSpot, SpotOptions: so}}
+}
+
+func TestSpotNoticeTwoMinutesBeforeInterruption(t *testing.T) {
+	f := newFixture(t, 21, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	var noticeAt, goneAt sim.Time
+	var action SpotInstanceAction
+	var before error
+	f.svc.Subscribe(func(e StateChangeEvent) {
+		if e.Current == InstanceStateShuttingDown {
+			goneAt = e.At
+			if e.Reason == nil || e.Reason.Code != "Server.SpotInstanceTermination" {
+				t.Errorf("reason %+v", e.Reason)
+			}
+		}
+	})
+	f.do(2*time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, spotInput(InterruptionTerminate))
+		_, err := m.Go("poller", func(q *sim.Proc) {
+			_, before = GetMetadata(q, "spot/instance-action")
+			for { // poll every 5 s, as AWS suggests
+				body, err := GetMetadata(q, "spot/instance-action")
+				if err == nil {
+					noticeAt = q.Now()
+					must(t, json.Unmarshal([]byte(body), &action))
+					return
+				}
+				q.Sleep(5 * time.Second)
+			}
+		})
+		must(t, err)
+		p.Sleep(10 * time.Minute)
+		must(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
+	})
+	if !errors.Is(before, ErrMetadataNotFound) {
+		t.Fatalf("instance-action before the notice: %v, want 404", before)
+	}
+	if action.Action != "terminate" {
+		t.Fatalf("action %+v", action)
+	}
+	if lead := goneAt.Sub(noticeAt); lead < NoticeLead-5*time.Second || lead > NoticeLead {
+		t.Fatalf("interruption %v after the poller saw the notice, want 2 min (minus the polling gap)", lead)
+	}
+	if got := f.env.FromTime(action.Time); got != goneAt {
+		t.Fatalf("notice says %v, interruption at %v", action.Time, goneAt)
+	}
+}
+
+func TestSpotInterruptionBehaviours(t *testing.T) {
+	for _, tc := range []struct {
+		behavior InstanceInterruptionBehavior
+		final    InstanceStateName
+		reason   string
+		lead     time.Duration
+	}{
+		{InterruptionTerminate, InstanceStateTerminated, "Server.SpotInstanceTermination", NoticeLead},
+		{InterruptionStop, InstanceStateStopped, "Server.SpotInstanceShutdown", NoticeLead},
+		{InterruptionHibernate, InstanceStateStopped, "Server.SpotInstanceShutdown", 0}, // no 2-min lead [S10]
+	} {
+		t.Run(string(tc.behavior), func(t *testing.T) {
+			f := newFixture(t, 22, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+			var m *Machine
+			var reclaimed, left sim.Time
+			f.svc.Subscribe(func(e StateChangeEvent) {
+				if e.Previous == InstanceStateRunning {
+					left = e.At
+				}
+			})
+			f.do(time.Hour, func(p *sim.Proc) {
+				m = f.launch(p, spotInput(tc.behavior))
+				reclaimed = p.Now()
+				must(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
+			})
+			if m.State() != tc.final || m.describe().StateReason.Code != tc.reason {
+				t.Fatalf("state %s reason %+v", m.State(), m.describe().StateReason)
+			}
+			if left.Sub(reclaimed) != tc.lead {
+				t.Fatalf("left running %v after the notice, want %v", left.Sub(reclaimed), tc.lead)
+			}
+		})
+	}
+}
+
+func TestSpotOneTimeCannotBeStopped(t *testing.T) {
+	f := newFixture(t, 23, Options{})
+	f.do(time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, spotInput(InterruptionTerminate))
+		_, err := f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{m.ID()}})
+		wantCode(t, err, "UnsupportedOperation")
+	})
+}
+
+func TestSpotInterruptedInFirstHourIsFree(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		runFor   time.Duration
+		byEC2    bool
+		wantFree bool
+	}{
+		{"EC2InterruptsIn40Min", 40 * time.Minute, true, true},
+		{"EC2InterruptsAfter90Min", 90 * time.Minute, true, false},
+		{"UserTerminatesIn40Min", 40 * time.Minute, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 24, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+			var m *Machine
+			var ran time.Duration
+			f.svc.Subscribe(func(e StateChangeEvent) {
+				if e.Current == InstanceStateRunning {
+					ran = -time.Duration(e.At)
+				}
+				if e.Previous == InstanceStateRunning {
+					ran += time.Duration(e.At)
+				}
+			})
+			f.do(4*time.Hour, func(p *sim.Proc) {
+				m = f.launch(p, spotInput(InterruptionTerminate))
+				p.Sleep(tc.runFor - NoticeLead)
+				if tc.byEC2 {
+					must(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
+				} else {
+					p.Sleep(NoticeLead)
+					_, err := f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{m.ID()}})
+					must(t, err)
+				}
+			})
+			got := f.billedSeconds(testAccount, m.ID())
+			want := int64((ran + time.Second - 1) / time.Second)
+			if tc.wantFree {
+				want = 0
+			}
+			if got != want {
+				t.Fatalf("billed %d s for a %v run, want %d", got, ran, want)
+			}
+		})
+	}
+}
+
+func TestReclaimSpotFraction(t *testing.T) {
+	f := newFixture(t, 25, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(time.Hour, func(p *sim.Proc) {
+		in := spotInput(InterruptionTerminate)
+		in.MinCount, in.MaxCount = 10, 10
+		in.ImageId = f.ami()
+		out, err := f.c.RunInstances(p, &in)
+		must(t, err)
+		p.Sleep(5 * time.Minute)
+		must(t, f.svc.ReclaimSpot(out.Instances[0].Placement.AvailabilityZoneId, "m5.large", 0.25))
+		noticed := 0
+		for _, i := range out.Instances {
+			m, _ := f.svc.Machine(i.InstanceId)
+			if m.InterruptionNotice().Triggered() {
+				noticed++
+			}
+		}
+		if noticed != 3 { // ceil(0.25 x 10)
+			t.Fatalf("%d noticed, want 3", noticed)
+		}
+		if err := f.svc.ReclaimSpot("use1-az1", "m5.large", 1.5); err == nil {
+			t.Error("fraction 1.5 accepted")
+		}
+		if err := f.svc.ReclaimSpot("nowhere", "m5.large", 0.5); err == nil {
+			t.Error("unknown AZ accepted")
+		}
+	})
+}
+
+func TestMechanisticSpotReclaimedByOnDemand(t *testing.T) {
+	f := newFixture(t, 26, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(2*time.Hour, func(p *sim.Proc) {
+		az := &Placement{AvailabilityZone: "us-east-1c"}
+		// Fill the zone's four m5 hosts with spot m5.24xlarge.
+		in := spotInput(InterruptionTerminate)
+		in.Placement, in.InstanceType, in.ImageId, in.MinCount, in.MaxCount = az, "m5.24xlarge", f.ami(), 4, 4
+		out, err := f.c.RunInstances(p, &in)
+		must(t, err)
+		must(t, f.c.WaitUntilInstanceRunning(p, []string{out.Instances[3].InstanceId}, time.Hour))
+		_, err = f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1, Placement: az})
+		wantCode(t, err, "InsufficientInstanceCapacity")
+		noticed := 0
+		for _, i := range out.Instances {
+			m, _ := f.svc.Machine(i.InstanceId)
+			if m.InterruptionNotice().Triggered() {
+				noticed++
+			}
+		}
+		if noticed != 1 {
+			t.Fatalf("%d spot instances reclaimed for one m5.large, want 1", noticed)
+		}
+		p.Sleep(NoticeLead + 5*time.Minute)
+		_, err = f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1, Placement: az})
+		must(t, err)
+	})
+}
+
+func TestRebalanceRecommendationPrecedesNotice(t *testing.T) {
+	sp := DefaultSpotOptions()
+	sp.Buckets = map[InstanceType]AdvisorBucket{"m5.large": BucketOver20}
+	sp.RebalanceProbability = 1
+	f := newFixture(t, 27, Options{Spot: &sp})
+	var rebalAt, noticeAt sim.Time
+	var body string
+	f.do(HoursPerMonth*time.Hour*6, func(p *sim.Proc) {
+		m := f.launch(p, spotInput(InterruptionTerminate))
+		_, err := m.Go("watch", func(q *sim.Proc) {
+			i, _ := q.WaitAny(m.RebalanceRecommendation(), m.InterruptionNotice())
+			if i != 0 {
+				t.Error("notice before rebalance recommendation")
+			}
+			rebalAt = q.Now()
+			body, _ = GetMetadata(q, "events/recommendations/rebalance")
+			q.Wait(m.InterruptionNotice())
+			noticeAt = q.Now()
+		})
+		must(t, err)
+	})
+	if noticeAt == 0 || rebalAt > noticeAt {
+		t.Fatalf("rebalance at %v, notice at %v", rebalAt, noticeAt)
+	}
+	var rr RebalanceRecommendation
+	if err := json.Unmarshal([]byte(body), &rr); err != nil || f.env.FromTime(rr.NoticeTime) > rebalAt {
+		t.Fatalf("rebalance body %q (%v)", body, err)
+	}
+}
+
+// TestSpotStatisticalInterruptionsMatchAdvisorBucket launches spot
+// instances under the statistical model and counts those interrupted
+// within a 730-hour month. The count is binomial with p = the bucket's
+// target fraction; with n = 4000 its standard deviation is at most 0.53%
+// (the bucket edges are 4.7 sd or more away), and the test demands the observed fraction lie inside the bucket (seed 31).
+func TestSpotStatisticalInterruptionsMatchAdvisorBucket(t *testing.T) {
+	for _, b := range []AdvisorBucket{Bucket5To10, Bucket10To15} {
+		t.Run(b.String(), func(t *testing.T) {
+			sp := DefaultSpotOptions()
+			sp.DefaultBucket = b
+			sp.Buckets = nil
+			f := newFixtureHosts(t, 31, Options{Spot: &sp, VolumeAFR: map[VolumeType]float64{VolumeTypeGp3: 0}}, map[string]int{"t3": 6})
+			const n = 4000
+			interrupted := 0
+			f.svc.Subscribe(func(e StateChangeEvent) {
+				if e.Current == InstanceStateShuttingDown && e.Reason != nil && e.Reason.Code == "Server.SpotInstanceTermination" {
+					interrupted++
+				}
+			})
+			f.env.Go("launch", func(p *sim.Proc) {
+				for _, az := range []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"} {
+					in := spotInput(InterruptionTerminate)
+					in.InstanceType, in.ImageId, in.MinCount, in.MaxCount = "t3.nano", f.ami(), n/4, n/4
+					in.Placement = &Placement{AvailabilityZone: az}
+					_, err := f.c.RunInstances(p, &in)
+					must(t, err)
+				}
+			})
+			f.env.RunFor(HoursPerMonth * time.Hour)
+			got := float64(interrupted) / n
+			lo, hi := b.Range()
+			sd := math.Sqrt(b.MonthlyFraction() * (1 - b.MonthlyFraction()) / n)
+			t.Logf("bucket %s: %d/%d interrupted = %.4f (target %.3f, sd %.4f)", b, interrupted, n, got, b.MonthlyFraction(), sd)
+			if got < lo || got > hi {
+				t.Fatalf("monthly fraction %.4f outside bucket %s", got, b)
+			}
+		})
+	}
+}
+
+func TestHazardConversion(t *testing.T) {
+	// REFERENCE.md 3.2: f = 5% -> MTTI ~ 14,200 h; 10% -> ~6,900 h;
+	// 15% -> ~4,500 h; 20% -> ~3,300 h.
+	for _, tc := range []struct{ f, mtti float64 }{{0.05, 14200}, {0.10, 6900}, {0.15, 4500}, {0.20, 3300}} {
+		got := 1 / HazardPerHour(tc.f)
+		if math.Abs(got-tc.mtti)/tc.mtti > 0.02 {
+			t.Errorf("f=%v: MTTI %.0f h, want ~%.0f", tc.f, got, tc.mtti)
+		}
+	}
+}

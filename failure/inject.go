@@ -206,7 +206,7 @@ func (a alternating) String() string {
 func (a alternating) Start(h *Harness) {
 	for _, d := range []Durations{a.up, a.down} {
 		if err := d.Validate(); err != nil {
-			h.Fail(fmt.Errorf("failure: %v: %w", a, err))
+			h.Fail(fmt.Errorf("failure: %v: %s", a, strings.TrimPrefix(err.Error(), "failure: ")))
 			return
 		}
 	}
@@ -243,7 +243,7 @@ func (r recurring) String() string {
 }
 func (r recurring) Start(h *Harness) {
 	if err := r.gap.Validate(); err != nil {
-		h.Fail(fmt.Errorf("failure: %v: %w", r, err))
+		h.Fail(fmt.Errorf("failure: %v: %s", r, strings.TrimPrefix(err.Error(), "failure: ")))
 		return
 	}
 	if r.gap.Mean() <= 0 {

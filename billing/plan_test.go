@@ -1,0 +1,186 @@
+package billing
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Free-tier regimes (REFERENCE.md 8.7, [S39]) and forecasts.
+
+func TestLegacyFreeTierS3AndEBSAllowances(t *testing.T) {
+	env, led := newTestLedger(t, PlanLegacy)
+	s3 := mustStart(t, led, Usage{Account: acct, UsageType: "TimedStorage-ByteHrs", Region: "us-east-1", ResourceID: "b", Quantity: 10 * gib}, PerSecond)
+	gp2 := mustStart(t, led, Usage{Account: acct, UsageType: "EBS:VolumeUsage.gp2", Region: "us-east-1", ResourceID: "vol-a", Quantity: 20}, PerSecond60)
+	gp3 := mustStart(t, led, Usage{Account: acct, UsageType: "EBS:VolumeUsage.gp3", Region: "us-east-1", ResourceID: "vol-b", Quantity: 20}, PerSecond60)
+	for _, r := range []Usage{
+		{Account: acct, UsageType: "Requests-Tier2", Region: "us-east-1", ResourceID: "b", Quantity: 50_000},
+		{Account: acct, UsageType: "Requests-Tier1", Region: "us-east-1", ResourceID: "b", Quantity: 2_000},
+	} {
+		if err := led.Record(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runMonth(env)
+	for _, id := range []MeterID{s3, gp2, gp3} {
+		mustStop(t, led, id, StopOptions{})
+	}
+	inv := led.Invoice(acct, jan2026)
+	want := map[string]Money{
+		"TimedStorage-ByteHrs": MustParseMoney("0.115"), // (10-5) GB × $0.023
+		"EBS:VolumeUsage.gp2":  0,                       // 20 of the 30 GB-Mo
+		"EBS:VolumeUsage.gp3":  MustParseMoney("0.8"),   // 10 left free, 10 × $0.08
+		"Requests-Tier2":       MustParseMoney("0.012"), // 30,000 × $0.0004/1000
+		"Requests-Tier1":       0,                       // exactly the 2,000 free
+	}
+	for _, li := range inv.Lines {
+		if w, ok := want[li.UsageType]; !ok || li.Cost != w {
+			t.Errorf("%s: %v, want %v", li.UsageType, li.Cost, w)
+		}
+	}
+}
+
+func TestLegacyFreeTierEndsAfterTwelveMonths(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil)
+	if err := led.SetAccount(Account{ID: acct, Plan: PlanLegacy}); err != nil {
+		t.Fatal(err)
+	}
+	at := func(y int, m time.Month) sim.Time { return env.FromTime(time.Date(y, m, 10, 0, 0, 0, 0, time.UTC)) }
+	for _, when := range []sim.Time{at(2026, time.December), at(2027, time.January)} {
+		if err := led.Record(Usage{Account: acct, UsageType: "BoxUsage:t3.micro", Region: "us-east-1", ResourceID: "i", Start: when, End: when, Quantity: 3600}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := led.Invoice(acct, MakeMonth(2026, time.December)).Total; got != 0 {
+		t.Errorf("12th month: %v, want free", got)
+	}
+	if got := led.Invoice(acct, MakeMonth(2027, time.January)).Total; got != hoursAt(1, "0.0104") {
+		t.Errorf("13th month: %v, want 1 h charged", got)
+	}
+}
+
+func TestAlwaysFreeLambda(t *testing.T) {
+	_, led := newTestLedger(t, PlanAlwaysFree)
+	for _, u := range []Usage{
+		{Account: acct, UsageType: "Request", Region: "us-east-1", ResourceID: "f", Quantity: 3_000_000},
+		{Account: acct, UsageType: "Lambda-GB-Second", Region: "us-east-1", ResourceID: "f", Quantity: 500_000 * 1024 * 1000}, // 500,000 GB-s in MB-ms
+	} {
+		if err := led.Record(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 2M requests × $0.0000002 + 100,000 GB-s × $0.0000166667.
+	if got, want := led.Invoice(acct, jan2026).Total, MustParseMoney("0.4")+MustParseMoney("1.66667"); got != want {
+		t.Errorf("Lambda beyond always-free = %v, want %v", got, want)
+	}
+}
+
+func TestLambdaDurationTiers(t *testing.T) {
+	_, led := newTestLedger(t, PlanNone)
+	// 7 billion GB-s: 6 B at the first tier, 1 B at the second.
+	if err := led.Record(Usage{Account: acct, UsageType: "Lambda-GB-Second", Region: "us-east-1", ResourceID: "f",
+		Quantity: 7_000_000_000 * 1024 * 1000}); err != nil {
+		t.Fatal(err)
+	}
+	// 6e9 × $0.0000166667 + 1e9 × $0.000015 = $100,000.20 + $15,000.
+	if got, want := led.Invoice(acct, jan2026).Total, MustParseMoney("115000.2"); got != want {
+		t.Errorf("7 B GB-s = %v, want %v", got, want)
+	}
+}
+
+func TestCreditPlanAppliesCreditsUntilExhausted(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil)
+	if err := led.SetAccount(Account{ID: acct, Plan: PlanCreditPaid, BonusCredits: 20 * Dollar}); err != nil {
+		t.Fatal(err)
+	}
+	rec := func(m time.Month, hours int64) {
+		at := env.FromTime(time.Date(2026, m, 3, 0, 0, 0, 0, time.UTC))
+		if err := led.Record(Usage{Account: acct, UsageType: "BoxUsage:m5.large", Region: "us-east-1", ResourceID: "i", Start: at, End: at, Quantity: hours * 3600}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec(time.January, 1000) // $96 of $120 credits
+	rec(time.February, 500) // $48: $24 credit left
+	jan, feb := led.Invoice(acct, jan2026), led.Invoice(acct, jan2026+1)
+	if jan.Total != 0 || jan.Credits != -96*Dollar {
+		t.Errorf("January: total %v credits %v, want $0 and -$96", jan.Total, jan.Credits)
+	}
+	if feb.Total != 24*Dollar || feb.Credits != -24*Dollar {
+		t.Errorf("February: total %v credits %v, want $24 and -$24", feb.Total, feb.Credits)
+	}
+	var sum Money
+	for _, li := range feb.Lines {
+		sum += li.Cost
+	}
+	if sum != feb.Total {
+		t.Errorf("lines sum %v != total %v", sum, feb.Total)
+	}
+	if err := led.SetAccount(Account{ID: acct, Plan: PlanCreditPaid, BonusCredits: 101 * Dollar}); err == nil {
+		t.Error("bonus credits above $100 accepted")
+	}
+}
+
+func TestForecastExtrapolatesRecordsAndRunsMeters(t *testing.T) {
+	env, led := newTestLedger(t, PlanNone)
+	id := mustStart(t, led, instance("i-1", "m5.large"), PerSecond60)
+	env.RunFor(31 * 24 * time.Hour / 4) // a quarter of January
+	if err := led.Record(Usage{Account: acct, UsageType: "Requests-Tier1", Region: "us-east-1", ResourceID: "b", Quantity: 1_000_000}); err != nil {
+		t.Fatal(err)
+	}
+	// The instance runs on to the month's end (744 h); the $5 of requests
+	// so far recur at the same rate: ×4.
+	want := hoursAt(744, "0.096") + 20*Dollar
+	if got := led.Forecast(acct, jan2026); got != want {
+		t.Errorf("forecast %v, want %v", got, want)
+	}
+	mustStop(t, led, id, StopOptions{})
+	runMonth(env)
+	if got, act := led.Forecast(acct, jan2026), led.Invoice(acct, jan2026).Total; got != act {
+		t.Errorf("forecast after the month %v != actual %v", got, act)
+	}
+}
+
+func TestCostExplorerGrouping(t *testing.T) {
+	_, led := newTestLedger(t, PlanNone)
+	for _, u := range []Usage{
+		{Account: acct, Service: "AmazonEC2", UsageType: "BoxUsage:m5.large", Region: "us-east-1", ResourceID: "i-1", Tags: map[string]string{"team": "web"}, Quantity: 3600},
+		{Account: acct, Service: "AmazonEC2", UsageType: "BoxUsage:m5.large", Region: "us-east-1", ResourceID: "i-2", Tags: map[string]string{"team": "ml"}, Quantity: 7200},
+		{Account: acct, Service: "AmazonS3", UsageType: "Requests-Tier1", Region: "us-east-1", ResourceID: "b", Quantity: 1000},
+	} {
+		if err := led.Record(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := led.GetCostAndUsage(CostQuery{From: jan2026, To: jan2026 + 1, GroupBy: []Dimension{DimService, TagDimension("team")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]string]Money{}
+	for _, g := range res[0].Groups {
+		got[[2]string{g.Keys[0], g.Keys[1]}] = g.Cost
+	}
+	want := map[[2]string]Money{
+		{"AmazonEC2", "team$ml"}:  MustParseMoney("0.192"),
+		{"AmazonEC2", "team$web"}: MustParseMoney("0.096"),
+		{"AmazonS3", "team$"}:     MustParseMoney("0.005"),
+	}
+	if len(got) != len(want) {
+		t.Errorf("groups %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%v = %v, want %v", k, got[k], v)
+		}
+	}
+	if res[0].Total != MustParseMoney("0.293") {
+		t.Errorf("total %v", res[0].Total)
+	}
+	if _, err := led.GetCostAndUsage(CostQuery{From: jan2026, To: jan2026 + 1, GroupBy: []Dimension{"COLOUR"}}); err == nil {
+		t.Error("unknown dimension accepted")
+	}
+}

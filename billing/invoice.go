@@ -126,7 +126,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	}
 	for _, mi := range l.running[accountID] {
 		mt := &l.meters[mi]
-		if meterEnd <= mt.first {
+		if meterEnd < mt.first {
 			continue
 		}
 		tmp := *mt

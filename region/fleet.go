@@ -14,7 +14,7 @@ const (
 	noSlot     = ^uint32(0)
 	// btreeDegree trades node size for depth; 16 keeps a 100,000-host
 	// pool at depth 4 and node scans within a cache line or two.
-	btreeDegree = 16
+	btreeDegree = 32
 )
 
 // host is one physical server. It is kept small (40 bytes) because a
@@ -75,26 +75,24 @@ func (f *fleet) init(w *World) { f.w = w }
 
 func lessKey(a, b uint64) bool { return a < b }
 
-// Index keys order hosts by (primary free capacity, secondary free
-// capacity, position in pool). For socket-bound hosts primary is the
-// largest free socket (what decides whether an instance fits) and
-// secondary the total free cores; for oversubscribed hosts primary is free
-// memory in 512 MiB units and secondary the free instance count.
+// Index keys order hosts by (free capacity, position in pool). For
+// socket-bound hosts the free capacity is the largest free socket (what
+// decides whether an instance fits); for oversubscribed hosts it is free
+// memory in 512 MiB units, and a host at its instance cap counts as full.
+// Keeping the key to the deciding dimension means most placements (which
+// take from a socket other than the largest) leave the key, and so the
+// index, untouched.
 func (f *fleet) keyOf(h *host) uint64 {
 	ht := &f.w.hostTypes[h.typ]
-	var p, s uint64
+	var p uint64
 	if ht.Oversubscribed {
 		p = uint64(h.memFree / 512)
-		if ht.MaxInstances > 0 {
-			s = uint64(ht.MaxInstances - int(h.nInst))
-		} else {
-			s = uint64(h.vcpuFree)
+		if ht.MaxInstances > 0 && int(h.nInst) >= ht.MaxInstances {
+			p = 0
 		}
 	} else {
 		for i := 0; i < ht.Sockets; i++ {
-			c := uint64(h.free[i])
-			s += c
-			if c > p {
+			if c := uint64(h.free[i]); c > p {
 				p = c
 			}
 		}
@@ -102,7 +100,7 @@ func (f *fleet) keyOf(h *host) uint64 {
 	if p > 0xffff {
 		p = 0xffff
 	}
-	return p<<48 | s<<32 | uint64(h.pos)
+	return p<<48 | uint64(h.pos)
 }
 
 // lowerKey is the smallest key a host able to take shape s can have.

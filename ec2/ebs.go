@@ -233,26 +233,22 @@ func newReplicaModel(afr float64, repair time.Duration) replicaModel {
 	return replicaModel{lambda: lambda, mu: mu}
 }
 
-// MTTDL returns the chain's mean time to data loss.
-func (r replicaModel) MTTDL() time.Duration {
-	h := (3*r.lambda + r.mu) / (2 * r.lambda * r.lambda)
-	return time.Duration(h * float64(time.Hour))
+// MTTDLHours returns the chain's mean time to data loss in hours (a
+// float: it exceeds time.Duration's 292 years for io2).
+func (r replicaModel) MTTDLHours() float64 {
+	return (3*r.lambda + r.mu) / (2 * r.lambda * r.lambda)
 }
 
 // drawLoss samples the time to data loss exactly without simulating each
 // replica event: the chain leaves "both up" K times, K geometric with
 // success probability p = lambda/(lambda+mu) (the second failure beating
 // the repair); the time is then Gamma(K, 2 lambda) + Gamma(K, lambda+mu).
-func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ Float64() float64 }) (time.Duration, int) {
+func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ Float64() float64 }) (hours float64, survived int) {
 	p := r.lambda / (r.lambda + r.mu)
 	k := 1 + int(math.Floor(math.Log(1-rnd.Float64())/math.Log1p(-p)))
 	g1 := distuv.Gamma{Alpha: float64(k), Beta: 2 * r.lambda, Src: src}
 	g2 := distuv.Gamma{Alpha: float64(k), Beta: r.lambda + r.mu, Src: src}
-	h := g1.Rand() + g2.Rand()
-	if h*float64(time.Hour) > float64(math.MaxInt64/2) {
-		return math.MaxInt64 / 2, k - 1
-	}
-	return time.Duration(h * float64(time.Hour)), k - 1
+	return g1.Rand() + g2.Rand(), k - 1
 }
 
 func (v *volume) describe(s *Service) Volume {
@@ -285,9 +281,13 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 	if afr > 0 {
 		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
 		name := "ec2/ebs/" + azID + "/replicas"
-		d, k := rm.drawLoss(s.source(name), s.env.Rand(name))
+		h, k := rm.drawLoss(s.source(name), s.env.Rand(name))
 		v.replicaFailures = k
-		v.lossTm = s.env.After(d, func() { s.loseVolume(v, "replica loss") })
+		// Losses beyond a century are outside any simulation (and
+		// time.Duration): no timer.
+		if h < 100*8760 {
+			v.lossTm = s.env.After(time.Duration(h*float64(time.Hour)), func() { s.loseVolume(v, "replica loss") })
+		}
 	}
 	s.meterVolumeStart(v)
 	return v

@@ -1,0 +1,135 @@
+package iam
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ARN is an Amazon Resource Name, arn:partition:service:region:account-id:resource
+// (IAM User Guide, "IAM identifiers" and the AWS General Reference "Amazon
+// Resource Names (ARNs)"). It is an immutable, comparable value usable as a map
+// key. The zero ARN is invalid (IsValid reports false); create one with
+// ParseARN, MustParseARN or a composite literal.
+//
+// Region and AccountID may be empty: S3 bucket and object ARNs have neither
+// (arn:aws:s3:::bucket/key), IAM and STS ARNs have no region
+// (arn:aws:iam::123456789012:user/alice). Resource keeps every colon and
+// slash after the fifth colon, so arn:aws:logs:us-east-1:1:log-group:g:* has
+// Resource "log-group:g:*".
+type ARN struct {
+	Partition string
+	Service   string
+	Region    string
+	AccountID string
+	Resource  string
+}
+
+// ParseARN parses s. It needs the "arn" prefix, six colon-separated sections
+// (the last may contain further colons), and non-empty partition, service and
+// resource. The error quotes s.
+func ParseARN(s string) (ARN, error) {
+	var a ARN
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return a, fmt.Errorf("iam: invalid ARN %q: must start with \"arn:\"", s)
+	}
+	var parts [4]string
+	for i := range parts {
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return a, fmt.Errorf("iam: invalid ARN %q: want arn:partition:service:region:account-id:resource (6 sections)", s)
+		}
+		parts[i], rest = rest[:j], rest[j+1:]
+	}
+	a = ARN{Partition: parts[0], Service: parts[1], Region: parts[2], AccountID: parts[3], Resource: rest}
+	switch {
+	case a.Partition == "":
+		return ARN{}, fmt.Errorf("iam: invalid ARN %q: empty partition", s)
+	case a.Service == "":
+		return ARN{}, fmt.Errorf("iam: invalid ARN %q: empty service", s)
+	case a.Resource == "":
+		return ARN{}, fmt.Errorf("iam: invalid ARN %q: empty resource", s)
+	}
+	return a, nil
+}
+
+// MustParseARN is ParseARN for literals in tests and examples; it panics on
+// invalid input.
+func MustParseARN(s string) ARN {
+	a, err := ParseARN(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// IsValid reports whether a has the sections every ARN needs.
+func (a ARN) IsValid() bool { return a.Partition != "" && a.Service != "" && a.Resource != "" }
+
+// String returns the ARN text; ParseARN(a.String()) == a for every valid a.
+// The zero ARN prints as "".
+func (a ARN) String() string {
+	if a == (ARN{}) {
+		return ""
+	}
+	return "arn:" + a.Partition + ":" + a.Service + ":" + a.Region + ":" + a.AccountID + ":" + a.Resource
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (a ARN) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (a *ARN) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*a = ARN{}
+		return nil
+	}
+	p, err := ParseARN(string(b))
+	if err != nil {
+		return err
+	}
+	*a = p
+	return nil
+}
+
+// ResourceType is the part of Resource before the first '/' or ':' ("user"
+// for user/alice, "instance" for instance/i-0abc), or "" when Resource has
+// neither (an S3 bucket ARN's resource is just the bucket name).
+func (a ARN) ResourceType() string {
+	if i := strings.IndexAny(a.Resource, "/:"); i >= 0 {
+		return a.Resource[:i]
+	}
+	return ""
+}
+
+// ResourceID is the part of Resource after the resource type and its
+// separator ("path/Name" for role/path/Name), or all of Resource when there
+// is no type.
+func (a ARN) ResourceID() string {
+	if i := strings.IndexAny(a.Resource, "/:"); i >= 0 {
+		return a.Resource[i+1:]
+	}
+	return a.Resource
+}
+
+// Name is the last '/'-separated element of Resource: the friendly name of
+// an IAM user, role, group or policy whatever its path ("Name" for
+// role/path/Name).
+func (a ARN) Name() string {
+	r := a.Resource
+	if i := strings.LastIndexByte(r, '/'); i >= 0 {
+		return r[i+1:]
+	}
+	return a.ResourceID()
+}
+
+// Path is the IAM path of a user, role, group, policy or instance profile
+// ARN: "/" for role/Name, "/a/b/" for role/a/b/Name.
+func (a ARN) Path() string {
+	id := a.ResourceID()
+	i := strings.LastIndexByte(id, '/')
+	if i < 0 {
+		return "/"
+	}
+	return "/" + id[:i+1]
+}

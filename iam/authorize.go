@@ -1,0 +1,497 @@
+package iam
+
+// Authorization across policy types, following the IAM User Guide's
+// "Policy evaluation logic":
+//
+//  1. An explicit Deny in any applicable policy (identity-based,
+//     resource-based, permissions boundary, session policy) denies.
+//  2. Within one account, the request is allowed when an identity-based
+//     policy allows it (and the permissions boundary and session policy,
+//     where present, allow it too), or when the resource-based policy
+//     allows it for this principal. A resource-based policy that names the
+//     user's or the session's own ARN is not limited by a boundary or
+//     session policy; one that names the role's ARN is; one that names the
+//     account (its ID or :root) only delegates to the account, so an
+//     identity-based policy must still allow.
+//  3. Across accounts, both must allow: the caller's identity-based
+//     policies (within boundary and session policy) and the resource's
+//     policy.
+//  4. Otherwise the request is implicitly denied.
+//
+// The account root user has every permission in its own account; only
+// explicit denies in resource-based policies limit it.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+// PolicyKind says which kind of policy a statement came from.
+type PolicyKind uint8
+
+// Kinds of policy, in the order AWS evaluates them.
+const (
+	IdentityPolicy PolicyKind = iota + 1
+	ResourcePolicy
+	PermissionsBoundary
+	SessionPolicy
+)
+
+func (k PolicyKind) String() string {
+	switch k {
+	case IdentityPolicy:
+		return "identity-based policy"
+	case ResourcePolicy:
+		return "resource-based policy"
+	case PermissionsBoundary:
+		return "permissions boundary"
+	case SessionPolicy:
+		return "session policy"
+	}
+	return "policy"
+}
+
+// PolicyRef names one policy that took part in a decision.
+type PolicyRef struct {
+	Kind PolicyKind
+	// Name is the managed policy ARN, or "inline policy NAME of user U" /
+	// "... of role R" / "... of group G", "resource policy", "session policy".
+	Name   string
+	Policy *Policy
+}
+
+// StatementRef points at one statement of one policy.
+type StatementRef struct {
+	Policy PolicyRef
+	Index  int
+	Sid    string
+}
+
+func (r StatementRef) String() string {
+	if r.Policy.Policy == nil {
+		return ""
+	}
+	s := fmt.Sprintf("statement %d", r.Index)
+	if r.Sid != "" {
+		s += fmt.Sprintf(" (Sid %q)", r.Sid)
+	}
+	return s + " of " + r.Policy.Name
+}
+
+// Reason classifies a Decision.
+type Reason uint8
+
+// Decision reasons.
+const (
+	ImplicitDeny Reason = iota
+	ExplicitDeny
+	AllowedByIdentity // an identity-based policy allowed (within limits)
+	AllowedByResource // the resource-based policy allowed on its own
+	AllowedByBoth     // cross-account: both allowed
+	AllowedAsRoot     // the account root user in its own account
+)
+
+// Decision is the answer to a Request, with enough to explain it. The zero
+// Decision is an implicit deny.
+type Decision struct {
+	Allowed bool
+	Reason  Reason
+	// Missing is, for an implicit deny, the kind of policy that lacked an
+	// Allow (the "because no ... allows" of the AccessDenied message); for
+	// an explicit deny, the kind of policy that denied.
+	Missing PolicyKind
+	// Statement is the statement that decided: the Deny that matched, or
+	// the Allow that granted. Zero for an implicit deny.
+	Statement StatementRef
+
+	req      Request
+	identity []PolicyRef
+	boundary *PolicyRef
+	session  *PolicyRef
+}
+
+// Err returns nil when d allows, else an AccessDenied error (HTTP 403)
+// worded like AWS's.
+func (d Decision) Err() error {
+	if d.Allowed {
+		return nil
+	}
+	return awserr.New("AccessDenied", 403, false, "%s", d.Message())
+}
+
+// Message is the AccessDenied message: "User: arn:aws:iam::111122223333:user/alice
+// is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k
+// because no identity-based policy allows the s3:GetObject action".
+func (d Decision) Message() string {
+	r := &d.req
+	who := "anonymous"
+	if r.Principal != nil {
+		who = r.Principal.display()
+	}
+	res := r.Resource.String()
+	if res == "" {
+		res = "*"
+	}
+	head := fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", who, r.Action, res)
+	switch {
+	case d.Allowed:
+		return fmt.Sprintf("User: %s is authorized to perform: %s on resource: %s", who, r.Action, res)
+	case d.Reason == ExplicitDeny:
+		return head + " with an explicit deny in a " + d.Missing.String()
+	case d.Missing == 0:
+		return head
+	}
+	return head + " because no " + d.Missing.String() + " allows the " + r.Action + " action"
+}
+
+// Authorize evaluates req and returns the decision. A zero req.Time is
+// filled from the simulation clock. It allocates nothing in steady state.
+func (s *Service) Authorize(req *Request) Decision {
+	if req.Time.IsZero() {
+		req.Time = s.env.NowTime()
+	}
+	return authorize(req, identityPolicies(s, req.Principal))
+}
+
+// idPolicies is what applies to a principal besides the resource policy.
+type idPolicies struct {
+	identity []PolicyRef
+	boundary *PolicyRef
+	session  *PolicyRef
+	root     bool
+}
+
+func identityPolicies(s *Service, p *Principal) idPolicies {
+	var ip idPolicies
+	if p == nil {
+		return ip
+	}
+	switch {
+	case p.Type == PrincipalAccount:
+		ip.root = true
+	case p.user != nil:
+		ip.identity = p.user.policyRefs(s)
+		ip.boundary = p.user.boundaryRef()
+	case p.session != nil:
+		se := p.session
+		if se.role != nil {
+			ip.identity = se.role.policyRefs(s)
+			ip.boundary = se.role.boundaryRef()
+		}
+		if se.policy != nil {
+			ip.session = &se.policyRef
+		}
+	}
+	return ip
+}
+
+// Authorize evaluates req against explicitly given policies, without a
+// Service: identity-based policies of the caller, optional permissions
+// boundary and session policy (nil when absent), and req.ResourcePolicy.
+// It is the evaluation logic on its own, for teaching and testing.
+func Authorize(req *Request, identity []*Policy, boundary, session *Policy) Decision {
+	var ip idPolicies
+	for i, p := range identity {
+		ip.identity = append(ip.identity, PolicyRef{Kind: IdentityPolicy, Name: fmt.Sprintf("identity policy %d", i), Policy: p})
+	}
+	if boundary != nil {
+		ip.boundary = &PolicyRef{Kind: PermissionsBoundary, Name: "permissions boundary", Policy: boundary}
+	}
+	if session != nil {
+		ip.session = &PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: session}
+	}
+	if req.Principal != nil && req.Principal.Type == PrincipalAccount {
+		ip.root = true
+	}
+	return authorize(req, ip)
+}
+
+func authorize(req *Request, ip idPolicies) Decision {
+	d := Decision{req: *req, identity: ip.identity, boundary: ip.boundary, session: ip.session}
+	ec := evalCtx{req: req, p: req.Principal}
+	p := req.Principal
+
+	// 1. Explicit denies, identity first as AWS reports them.
+	idAllow := NotApplicable
+	var idStmt StatementRef
+	for _, ref := range ip.identity {
+		o, i, _ := ref.Policy.eval(&ec)
+		if o == Denied {
+			return denied(d, ref, i)
+		}
+		if o == Allowed && idAllow != Allowed {
+			idAllow, idStmt = Allowed, stmtRef(ref, i)
+		}
+	}
+	resAllow, resPM := NotApplicable, pmNone
+	var resStmt StatementRef
+	if rp := req.ResourcePolicy; rp != nil {
+		ref := PolicyRef{Kind: ResourcePolicy, Name: "resource-based policy", Policy: rp}
+		o, i, pm := rp.eval(&ec)
+		if o == Denied {
+			return denied(d, ref, i)
+		}
+		resAllow, resPM = o, pm
+		if o == Allowed {
+			resStmt = stmtRef(ref, i)
+		}
+	}
+	bAllow, sAllow := true, true
+	if ip.boundary != nil {
+		o, i, _ := ip.boundary.Policy.eval(&ec)
+		if o == Denied {
+			return denied(d, *ip.boundary, i)
+		}
+		bAllow = o == Allowed
+	}
+	if ip.session != nil {
+		o, i, _ := ip.session.Policy.eval(&ec)
+		if o == Denied {
+			return denied(d, *ip.session, i)
+		}
+		sAllow = o == Allowed
+	}
+
+	// 2. Allows.
+	principalAcct := ""
+	if p != nil {
+		principalAcct = p.AccountID
+	}
+	resAcct := req.resourceAccount()
+	same := principalAcct != "" && (resAcct == "" || resAcct == principalAcct)
+	identityOK := ip.root || idAllow == Allowed && bAllow && sAllow
+	resOK := resAllow == Allowed
+
+	if same {
+		switch {
+		case ip.root:
+			d.Allowed, d.Reason = true, AllowedAsRoot
+			return d
+		case identityOK:
+			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, idStmt
+			return d
+		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
+			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
+			return d
+		}
+		switch {
+		case idAllow != Allowed:
+			d.Missing = IdentityPolicy
+		case !bAllow:
+			d.Missing = PermissionsBoundary
+		default:
+			d.Missing = SessionPolicy
+		}
+		return d
+	}
+	// Different accounts, or a caller with no account (a service or
+	// anonymous): the resource policy must allow, and an account's caller
+	// needs its own identity-based allow too.
+	if principalAcct == "" {
+		if resOK && resPM == pmDirect {
+			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
+			return d
+		}
+		d.Missing = ResourcePolicy
+		return d
+	}
+	if identityOK && resOK {
+		d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
+		return d
+	}
+	switch {
+	case !ip.root && idAllow != Allowed:
+		d.Missing = IdentityPolicy
+	case !ip.root && !bAllow:
+		d.Missing = PermissionsBoundary
+	case !ip.root && !sAllow:
+		d.Missing = SessionPolicy
+	default:
+		d.Missing = ResourcePolicy
+	}
+	return d
+}
+
+func stmtRef(ref PolicyRef, i int) StatementRef {
+	return StatementRef{Policy: ref, Index: i, Sid: ref.Policy.Statements[i].Sid}
+}
+
+func denied(d Decision, ref PolicyRef, i int) Decision {
+	d.Allowed, d.Reason, d.Missing, d.Statement = false, ExplicitDeny, ref.Kind, stmtRef(ref, i)
+	return d
+}
+
+// Explain describes in plain words why d came out as it did: the request,
+// the decision, and for each policy consulted what each statement made of
+// the request (action, resource, principal, conditions), with hints for the
+// usual mistakes (ListBucket needs the bucket ARN, GetObject the object ARN).
+func (d Decision) Explain() string {
+	var b strings.Builder
+	r := &d.req
+	who := "anonymous"
+	if r.Principal != nil {
+		who = r.Principal.display()
+	}
+	res := r.Resource.String()
+	if res == "" {
+		res = "*"
+	}
+	fmt.Fprintf(&b, "Request: %s wants %s on %s", who, r.Action, res)
+	if ra := r.resourceAccount(); ra != "" && r.Principal != nil && r.Principal.AccountID != "" {
+		if ra == r.Principal.AccountID {
+			fmt.Fprintf(&b, " (same account %s)", ra)
+		} else {
+			fmt.Fprintf(&b, " (cross-account: caller in %s, resource in %s, so both sides must allow)", r.Principal.AccountID, ra)
+		}
+	}
+	b.WriteString("\n")
+	switch {
+	case d.Allowed && d.Reason == AllowedAsRoot:
+		b.WriteString("Decision: ALLOW — the account's root user may do anything in its own account.\n")
+	case d.Allowed:
+		fmt.Fprintf(&b, "Decision: ALLOW — granted by %s.\n", d.Statement)
+	case d.Reason == ExplicitDeny:
+		fmt.Fprintf(&b, "Decision: DENY (explicit) — %s denies it; an explicit Deny overrides every Allow.\n", d.Statement)
+	default:
+		fmt.Fprintf(&b, "Decision: DENY (implicit) — no %s allows %s; everything not allowed is denied by default.\n", d.Missing, r.Action)
+	}
+	ec := evalCtx{req: r, p: r.Principal}
+	var hints []string
+	explainPolicy := func(ref PolicyRef) {
+		fmt.Fprintf(&b, "  %s:\n", ref.Name)
+		for i := range ref.Policy.Statements {
+			line, hint := explainStatement(ref.Policy, i, &ec)
+			fmt.Fprintf(&b, "    %s\n", line)
+			if hint != "" && !containsStr(hints, hint) {
+				hints = append(hints, hint)
+			}
+		}
+	}
+	if len(d.identity) > 0 {
+		b.WriteString("Identity-based policies:\n")
+		for _, ref := range d.identity {
+			explainPolicy(ref)
+		}
+	} else if r.Principal != nil && r.Principal.Type != PrincipalAccount {
+		b.WriteString("Identity-based policies: none attached.\n")
+	}
+	if r.ResourcePolicy != nil {
+		b.WriteString("Resource-based policy:\n")
+		explainPolicy(PolicyRef{Kind: ResourcePolicy, Name: "resource-based policy", Policy: r.ResourcePolicy})
+	}
+	if d.boundary != nil {
+		b.WriteString("Permissions boundary (limits what identity-based policies can grant):\n")
+		explainPolicy(*d.boundary)
+	}
+	if d.session != nil {
+		b.WriteString("Session policy (limits what the role's policies can grant):\n")
+		explainPolicy(*d.session)
+	}
+	for _, h := range hints {
+		b.WriteString("Hint: " + h + "\n")
+	}
+	return b.String()
+}
+
+func containsStr(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// explainStatement says what statement i made of the request, and offers a
+// hint when the statement nearly applied.
+func explainStatement(p *Policy, i int, ec *evalCtx) (string, string) {
+	st := &p.Statements[i]
+	name := fmt.Sprintf("statement %d", i)
+	if st.Sid != "" {
+		name += fmt.Sprintf(" (Sid %q)", st.Sid)
+	}
+	req := ec.req
+	act := "Action"
+	if st.NotAction {
+		act = "NotAction"
+	}
+	head := fmt.Sprintf("%s: %s %s %v", name, st.Effect, act, st.Action)
+	if st.Resource != nil {
+		rs := "Resource"
+		if st.NotResource {
+			rs = "NotResource"
+		}
+		head += fmt.Sprintf(" %s %v", rs, st.Resource)
+	}
+	if !st.matchAction(req.Action) {
+		if st.NotAction {
+			return head + fmt.Sprintf(" — does not apply: %s is excluded by NotAction", req.Action), ""
+		}
+		return head + fmt.Sprintf(" — does not apply: the action %s is not listed", req.Action), ""
+	}
+	if st.matchPrincipal(ec.p) == pmNone {
+		return head + " — does not apply: the caller is not the statement's principal", ""
+	}
+	if !st.matchResource(req.Resource, ec) {
+		return head + fmt.Sprintf(" — does not apply: the resource %s does not match", resText(req.Resource)), resourceHint(st, req)
+	}
+	if j := st.matchConditions(ec); j >= 0 {
+		c := st.Condition[j]
+		v := ec.lookup(st.c.conds[j].key, st.c.conds[j].bid)
+		have := "absent from the request"
+		if v.n > 0 {
+			vals := make([]string, v.n)
+			for k := range vals {
+				vals[k] = v.at(k)
+			}
+			have = fmt.Sprintf("%q in the request", vals)
+		}
+		return head + fmt.Sprintf(" — does not apply: condition %s %s %q is not met (%s is %s)", c.Operator, c.Key, c.Values, c.Key, have), ""
+	}
+	if st.Effect == Deny {
+		return head + " — MATCHES: explicit deny", ""
+	}
+	return head + " — MATCHES: allows", ""
+}
+
+func resText(a ARN) string {
+	if s := a.String(); s != "" {
+		return s
+	}
+	return "*"
+}
+
+// resourceHint explains the commonest resource mistake: S3 bucket-level
+// actions (ListBucket, GetBucketLocation, ...) act on the bucket ARN
+// arn:aws:s3:::b, object-level actions (GetObject, PutObject, ...) on
+// object ARNs arn:aws:s3:::b/key.
+func resourceHint(st *Statement, req *Request) string {
+	a := req.Resource
+	if st.NotResource || a.Service != "s3" || !a.IsValid() {
+		return fmt.Sprintf("%s acts on %s, which none of %v matches.", req.Action, resText(a), st.Resource)
+	}
+	action := req.Action
+	if _, op, ok := strings.Cut(action, ":"); ok {
+		action = op
+	}
+	bucket, key, isObject := strings.Cut(a.Resource, "/")
+	bucketARN := "arn:" + a.Partition + ":s3:::" + bucket
+	if !isObject {
+		for _, r := range st.Resource {
+			if strings.HasPrefix(r, bucketARN+"/") {
+				return fmt.Sprintf("%s applies to the bucket ARN %s, not to objects (%s). Add %q to the statement's Resource.",
+					action, bucketARN, r, bucketARN)
+			}
+		}
+		return fmt.Sprintf("%s applies to the bucket ARN %s, which none of %v matches.", action, bucketARN, st.Resource)
+	}
+	for _, r := range st.Resource {
+		if r == bucketARN {
+			return fmt.Sprintf("%s applies to objects (%s/%s), not to the bucket ARN %s. Add %q to the statement's Resource.",
+				action, bucketARN, key, bucketARN, bucketARN+"/*")
+		}
+	}
+	return fmt.Sprintf("%s applies to the object ARN %s, which none of %v matches.", action, a, st.Resource)
+}

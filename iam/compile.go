@@ -1,0 +1,220 @@
+package iam
+
+import (
+	"fmt"
+	"strings"
+)
+
+// compiledStatement holds a statement's patterns, split once at parse time.
+type compiledStatement struct {
+	actions   []pattern
+	resources []resourcePattern
+	conds     []compiledCond
+}
+
+// compile prepares every statement for evaluation. Policy variables are
+// live only in Version 2012-10-17 documents ("IAM JSON policy elements:
+// Version": with 2008-10-17 or no Version, ${...} is literal text).
+func (p *Policy) compile() error {
+	vars := p.Version == Version2012
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		loc := fmt.Sprintf("Statement[%d]", i)
+		var c compiledStatement
+		for _, a := range st.Action {
+			// Action names are case-insensitive ("IAM JSON policy
+			// elements: Action"); no variables in actions.
+			pt, err := compilePattern(a, true, false, true)
+			if err != nil {
+				return errf(loc+".Action", "%v", err)
+			}
+			c.actions = append(c.actions, pt)
+		}
+		for j, r := range st.Resource {
+			rp, err := compileResource(r, vars)
+			if err != nil {
+				return errf(fmt.Sprintf("%s.Resource[%d]", loc, j), "%v", err)
+			}
+			c.resources = append(c.resources, rp)
+		}
+		for _, cd := range st.Condition {
+			cc, err := compileCondition(cd, vars, loc+".Condition."+cd.Operator+"."+cd.Key)
+			if err != nil {
+				return err
+			}
+			c.conds = append(c.conds, cc)
+		}
+		st.c = c
+	}
+	return nil
+}
+
+func (st *Statement) matchAction(action string) bool {
+	m := false
+	for i := range st.c.actions {
+		if st.c.actions[i].match(action, nil) {
+			m = true
+			break
+		}
+	}
+	return m != st.NotAction
+}
+
+func (st *Statement) matchResource(a ARN, ec *evalCtx) bool {
+	if st.Resource == nil {
+		// Trust policies may omit Resource: the role itself is implied.
+		return true
+	}
+	m := false
+	for i := range st.c.resources {
+		if st.c.resources[i].match(a, ec) {
+			m = true
+			break
+		}
+	}
+	return m != st.NotResource
+}
+
+// matchConditions ANDs every operator/key pair; it returns the index of
+// the first that failed, or -1.
+func (st *Statement) matchConditions(ec *evalCtx) int {
+	for i := range st.c.conds {
+		if !st.c.conds[i].eval(ec) {
+			return i
+		}
+	}
+	return -1
+}
+
+// principalMatch is how a resource-based statement's Principal matched the
+// caller; it decides whether the resource policy can grant on its own.
+type principalMatch uint8
+
+const (
+	pmNone principalMatch = iota
+	// pmAccount: the account ID or its root ARN. This delegates to the
+	// account: its identity-based policies must still allow.
+	pmAccount
+	// pmRole: the role's ARN matched a session of that role; the session's
+	// permissions boundary and session policy still limit it.
+	pmRole
+	// pmDirect: "*", the user's ARN, the session's ARN or the service.
+	pmDirect
+)
+
+func (st *Statement) matchPrincipal(p *Principal) principalMatch {
+	if st.Principal == nil {
+		// Identity-based statement: the principal is whoever holds it.
+		return pmDirect
+	}
+	m := matchPrincipalSet(st.Principal, p)
+	if st.NotPrincipal {
+		if m == pmNone {
+			return pmDirect
+		}
+		return pmNone
+	}
+	return m
+}
+
+func matchPrincipalSet(ps *PrincipalSet, p *Principal) principalMatch {
+	if ps.All {
+		return pmDirect
+	}
+	best := pmNone
+	for _, s := range ps.AWS {
+		if s == "*" {
+			return pmDirect
+		}
+		if p == nil || p.AccountID == "" {
+			continue
+		}
+		var m principalMatch
+		switch {
+		case s == p.arnText && p.Type != PrincipalAccount:
+			m = pmDirect
+		case p.Type == PrincipalAssumedRole && s == p.roleText:
+			m = pmRole
+		case s == p.AccountID:
+			m = pmAccount
+		case strings.HasSuffix(s, ":root"):
+			if a, err := ParseARN(s); err == nil && a.Service == "iam" && a.AccountID == p.AccountID && a.Resource == "root" {
+				m = pmAccount
+			}
+		}
+		best = max(best, m)
+	}
+	if p != nil && p.Type == PrincipalService {
+		for _, s := range ps.Service {
+			if strings.EqualFold(s, p.ServiceName) {
+				return pmDirect
+			}
+		}
+	}
+	return best
+}
+
+// Outcome is what one policy says about a request.
+type Outcome uint8
+
+// Policy outcomes.
+const (
+	// NotApplicable: no statement matched (an implicit deny, unless
+	// another policy allows).
+	NotApplicable Outcome = iota
+	// Allowed: an Allow statement matched and no Deny did.
+	Allowed
+	// Denied: a Deny statement matched (explicit deny).
+	Denied
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Allowed:
+		return "Allow"
+	case Denied:
+		return "Deny"
+	}
+	return "NotApplicable"
+}
+
+// Evaluate applies this one policy to req: Denied if any matching statement
+// denies, Allowed if one allows and none denies, NotApplicable otherwise.
+// Statements with a Principal are matched against req.Principal. It
+// allocates nothing; see Service.Authorize for the full evaluation logic
+// across identity, resource, boundary and session policies.
+func (p *Policy) Evaluate(req *Request) Outcome {
+	ec := evalCtx{req: req, p: req.Principal}
+	o, _, _ := p.eval(&ec)
+	return o
+}
+
+// eval returns the outcome, the deciding statement (first Deny, else the
+// first Allow with the strongest principal match) and the principal match.
+func (p *Policy) eval(ec *evalCtx) (Outcome, int, principalMatch) {
+	out, idx, pm := NotApplicable, -1, pmNone
+	action, res := ec.req.Action, ec.req.Resource
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if st.Effect == Allow && out == Allowed && pm == pmDirect {
+			continue // cannot improve on a direct allow; only a Deny matters now
+		}
+		if !st.matchAction(action) {
+			continue
+		}
+		m := st.matchPrincipal(ec.p)
+		if m == pmNone {
+			continue
+		}
+		if !st.matchResource(res, ec) || st.matchConditions(ec) >= 0 {
+			continue
+		}
+		if st.Effect == Deny {
+			return Denied, i, m
+		}
+		if out != Allowed || m > pm {
+			out, idx, pm = Allowed, i, m
+		}
+	}
+	return out, idx, pm
+}

@@ -1,0 +1,200 @@
+package iam
+
+// The request context: condition keys looked up without allocating.
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// builtinKey names a condition key whose value the evaluator derives itself
+// ("AWS global condition context keys"). Resolved once when a policy is
+// compiled, so evaluation does not compare key names.
+type builtinKey uint8
+
+const (
+	bNone builtinKey = iota
+	bUsername
+	bUserID
+	bPrincipalArn
+	bPrincipalAccount
+	bPrincipalType
+	bPrincipalTag
+	bPrincipalIsAWSService
+	bPrincipalServiceName
+	bResourceAccount
+	bCurrentTime
+	bEpochTime
+	bTokenIssueTime
+)
+
+var builtinNames = map[string]builtinKey{
+	"aws:username":              bUsername,
+	"aws:userid":                bUserID,
+	"aws:principalarn":          bPrincipalArn,
+	"aws:principalaccount":      bPrincipalAccount,
+	"aws:principaltype":         bPrincipalType,
+	"aws:principalisawsservice": bPrincipalIsAWSService,
+	"aws:principalservicename":  bPrincipalServiceName,
+	"aws:resourceaccount":       bResourceAccount,
+	"aws:currenttime":           bCurrentTime,
+	"aws:epochtime":             bEpochTime,
+	"aws:tokenissuetime":        bTokenIssueTime,
+}
+
+const principalTagPrefix = "aws:principaltag/"
+
+// builtinOf classifies a condition key (case-insensitively, as IAM treats
+// key names).
+func builtinOf(key string) builtinKey {
+	low := strings.ToLower(key)
+	if b, ok := builtinNames[low]; ok {
+		return b
+	}
+	if strings.HasPrefix(low, principalTagPrefix) && len(low) > len(principalTagPrefix) {
+		return bPrincipalTag
+	}
+	return bNone
+}
+
+// ctxVals is the value list of one key: n values, either one string, a
+// slice, or an instant (aws:CurrentTime) that Date operators compare
+// without formatting.
+type ctxVals struct {
+	n      int
+	one    string
+	many   []string
+	t      time.Time
+	isTime bool
+	epoch  bool // format t as epoch seconds when a string is needed
+}
+
+func (v ctxVals) at(i int) string {
+	switch {
+	case v.isTime && v.epoch:
+		return strconv.FormatInt(v.t.Unix(), 10)
+	case v.isTime:
+		return v.t.UTC().Format(time.RFC3339)
+	case v.many != nil:
+		return v.many[i]
+	}
+	return v.one
+}
+
+func single(s string) ctxVals {
+	if s == "" {
+		return ctxVals{}
+	}
+	return ctxVals{n: 1, one: s}
+}
+
+// evalCtx is the request being evaluated; it resolves condition keys and
+// policy variables.
+type evalCtx struct {
+	req *Request
+	p   *Principal
+}
+
+func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
+	p := ec.p
+	switch b {
+	case bNone:
+		return ec.fromContext(key)
+	case bUsername:
+		if p != nil && p.Type == PrincipalUser {
+			return single(p.UserName)
+		}
+		return ctxVals{}
+	case bUserID:
+		if p != nil {
+			return single(p.UserID)
+		}
+	case bPrincipalArn:
+		if p != nil {
+			return single(p.principalARN())
+		}
+	case bPrincipalAccount:
+		if p != nil {
+			return single(p.AccountID)
+		}
+	case bPrincipalType:
+		if p != nil {
+			return single(p.typeText)
+		}
+	case bPrincipalTag:
+		if p != nil && p.Tags != nil {
+			tk := key[len(principalTagPrefix):]
+			if v, ok := p.Tags[tk]; ok {
+				return ctxVals{n: 1, one: v}
+			}
+			for k, v := range p.Tags {
+				if strings.EqualFold(k, tk) {
+					return ctxVals{n: 1, one: v}
+				}
+			}
+		}
+		return ctxVals{}
+	case bPrincipalIsAWSService:
+		if p != nil && p.Type == PrincipalService {
+			return single("true")
+		}
+		return single("false")
+	case bPrincipalServiceName:
+		if p != nil && p.Type == PrincipalService {
+			return single(p.ServiceName)
+		}
+		return ctxVals{}
+	case bResourceAccount:
+		return single(ec.req.resourceAccount())
+	case bCurrentTime, bEpochTime:
+		if ec.req.Time.IsZero() {
+			return ec.fromContext(key)
+		}
+		return ctxVals{n: 1, t: ec.req.Time, isTime: true, epoch: b == bEpochTime}
+	case bTokenIssueTime:
+		if p != nil && !p.TokenIssueTime.IsZero() {
+			return ctxVals{n: 1, t: p.TokenIssueTime, isTime: true}
+		}
+		return ctxVals{}
+	}
+	return ctxVals{}
+}
+
+// fromContext looks a key up in Request.Context: exactly first, then
+// case-insensitively (condition key names are case-insensitive).
+func (ec *evalCtx) fromContext(key string) ctxVals {
+	m := ec.req.Context
+	if m == nil {
+		return ctxVals{}
+	}
+	v, ok := m[key]
+	if !ok {
+		for k, vv := range m {
+			if strings.EqualFold(k, key) {
+				v, ok = vv, true
+				break
+			}
+		}
+	}
+	if !ok || len(v) == 0 {
+		return ctxVals{}
+	}
+	if len(v) == 1 {
+		return ctxVals{n: 1, one: v[0]}
+	}
+	return ctxVals{n: len(v), many: v}
+}
+
+// variable resolves ${key}: a single value, or nothing. Multivalued keys
+// cannot be policy variables ("Single-valued vs. multivalued context keys").
+func (ec *evalCtx) variable(key string, b builtinKey) (string, bool) {
+	if ec == nil {
+		return "", false
+	}
+	v := ec.lookup(key, b)
+	if v.n != 1 {
+		return "", false
+	}
+	return v.at(0), true
+}

@@ -1,0 +1,49 @@
+package iam
+
+import "time"
+
+// A few AWS managed policies, simplified but faithful in shape, so that
+// scenarios can attach the policies students know by name. Their ARNs have
+// the account "aws": arn:aws:iam::aws:policy/NAME.
+var awsManagedDocs = []struct{ name, path, doc string }{
+	{"AdministratorAccess", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
+	{"PowerUserAccess", "/", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},
+		{"Effect":"Allow","Action":["iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization","account:ListRegions","account:GetAccountInformation"],"Resource":"*"}]}`},
+	{"ReadOnlyAccess", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["*:Describe*","*:Get*","*:List*","*:Head*"],"Resource":"*"}]}`},
+	{"IAMFullAccess", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}`},
+	{"AmazonS3FullAccess", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]}`},
+	{"AmazonS3ReadOnlyAccess", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*","s3-object-lambda:Get*","s3-object-lambda:List*"],"Resource":"*"}]}`},
+	{"AmazonEC2FullAccess", "/", `{"Version":"2012-10-17","Statement":[{"Action":"ec2:*","Effect":"Allow","Resource":"*"},{"Effect":"Allow","Action":"elasticloadbalancing:*","Resource":"*"},{"Effect":"Allow","Action":"cloudwatch:*","Resource":"*"},{"Effect":"Allow","Action":"autoscaling:*","Resource":"*"},{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringEquals":{"iam:AWSServiceName":["autoscaling.amazonaws.com","ec2scheduled.amazonaws.com","elasticloadbalancing.amazonaws.com","spot.amazonaws.com","spotfleet.amazonaws.com","transitgateway.amazonaws.com"]}}}]}`},
+	{"AmazonEC2ReadOnlyAccess", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"},{"Effect":"Allow","Action":"elasticloadbalancing:Describe*","Resource":"*"},{"Effect":"Allow","Action":["cloudwatch:ListMetrics","cloudwatch:GetMetricStatistics","cloudwatch:Describe*"],"Resource":"*"},{"Effect":"Allow","Action":"autoscaling:Describe*","Resource":"*"}]}`},
+}
+
+func (s *Service) loadAWSManaged() {
+	epoch := time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC) // when AWS published its first managed policies
+	for _, m := range awsManagedDocs {
+		doc := MustParsePolicy(m.doc)
+		arn := ARN{Partition: s.partition, Service: "iam", AccountID: "aws", Resource: "policy" + m.path + m.name}
+		s.managed[arn.String()] = &ManagedPolicy{ARN: arn, PolicyName: m.name, PolicyID: "ANPA" + pad17(m.name),
+			Path: m.path, DefaultVersionID: "v1", CreateDate: epoch, Document: doc, awsManaged: true}
+	}
+}
+
+// pad17 derives a stable pseudo-ID from a name, so AWS managed policy IDs do
+// not consume draws from the ID stream.
+func pad17(name string) string {
+	var h uint64 = 14695981039346656037
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint64(name[i])) * 1099511628211
+	}
+	b := make([]byte, 17)
+	for i := range b {
+		b[i] = keyAlphabet[h%32]
+		h = h/32 ^ h<<7
+	}
+	return string(b)
+}
+
+// AWSManagedPolicyARN returns arn:aws:iam::aws:policy/NAME.
+func AWSManagedPolicyARN(name string) ARN {
+	return ARN{Partition: "aws", Service: "iam", AccountID: "aws", Resource: "policy/" + name}
+}

@@ -1,0 +1,298 @@
+package iam
+
+// Wildcard patterns with policy variables, compiled once. Matching allocates
+// nothing: variables are resolved against the request while matching.
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+var asErr = errors.As
+
+type tokKind uint8
+
+const (
+	tLit  tokKind = iota // literal text
+	tStar                // * : any run of characters, '/' and ':' included
+	tQM                  // ? : exactly one character
+	tVar                 // ${key} or ${key, 'default'}
+)
+
+type tok struct {
+	kind   tokKind
+	s      string // literal text, or the variable's key
+	def    string // default value of a variable
+	hasDef bool
+	bid    builtinKey // the variable's key, when it is one the principal supplies
+}
+
+// pattern is a compiled string pattern. The common shapes skip the general
+// matcher: "*" (any), no wildcard at all (exact) and a literal prefix
+// followed by one trailing "*" (prefix).
+type pattern struct {
+	src   string
+	shape uint8
+	lit   string // exact text or prefix for the fast shapes
+	toks  []tok
+	fold  bool // ASCII case-insensitive (action names, ...IgnoreCase)
+}
+
+const (
+	shAny uint8 = iota
+	shExact
+	shPrefix
+	shGeneral
+)
+
+// compilePattern compiles s. wild enables * and ?; vars enables ${...}
+// (policy Version 2012-10-17 only). fold makes literals match ASCII
+// case-insensitively.
+func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
+	p := pattern{src: s, fold: fold}
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			p.toks = append(p.toks, tok{kind: tLit, s: lit.String()})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case wild && c == '*':
+			flush()
+			if n := len(p.toks); n == 0 || p.toks[n-1].kind != tStar {
+				p.toks = append(p.toks, tok{kind: tStar})
+			}
+			i++
+		case wild && c == '?':
+			flush()
+			p.toks = append(p.toks, tok{kind: tQM})
+			i++
+		case vars && c == '$' && i+1 < len(s) && s[i+1] == '{':
+			end := strings.IndexByte(s[i:], '}')
+			if end < 0 {
+				// An unterminated ${ is literal text, as IAM treats it.
+				lit.WriteByte(c)
+				i++
+				continue
+			}
+			body := s[i+2 : i+end]
+			i += end + 1
+			switch body {
+			case "*", "?", "$":
+				// ${*}, ${?}, ${$}: the literal character.
+				lit.WriteString(body)
+				continue
+			}
+			key, def, hasDef, err := parseVar(body)
+			if err != nil {
+				return p, err
+			}
+			flush()
+			p.toks = append(p.toks, tok{kind: tVar, s: key, def: def, hasDef: hasDef, bid: builtinOf(key)})
+		default:
+			lit.WriteByte(c)
+			i++
+		}
+	}
+	flush()
+	switch {
+	case len(p.toks) == 1 && p.toks[0].kind == tStar:
+		p.shape = shAny
+	case len(p.toks) == 0:
+		p.shape, p.lit = shExact, ""
+	case len(p.toks) == 1 && p.toks[0].kind == tLit:
+		p.shape, p.lit = shExact, p.toks[0].s
+	case len(p.toks) == 2 && p.toks[0].kind == tLit && p.toks[1].kind == tStar:
+		p.shape, p.lit = shPrefix, p.toks[0].s
+	default:
+		p.shape = shGeneral
+	}
+	return p, nil
+}
+
+// parseVar splits "aws:username" or "aws:PrincipalTag/team, 'default'"
+// ("Policy variables": specifying default values; ” inside the quotes is
+// one quote).
+func parseVar(body string) (key, def string, hasDef bool, err error) {
+	k, d, ok := strings.Cut(body, ",")
+	key = strings.TrimSpace(k)
+	if key == "" {
+		return "", "", false, errors.New("empty policy variable ${}")
+	}
+	if !ok {
+		return key, "", false, nil
+	}
+	d = strings.TrimSpace(d)
+	if len(d) < 2 || d[0] != '\'' || d[len(d)-1] != '\'' {
+		return "", "", false, errors.New("the default value of policy variable ${" + body + "} must be in single quotes")
+	}
+	return key, strings.ReplaceAll(d[1:len(d)-1], "''", "'"), true, nil
+}
+
+// match reports whether s matches p. A variable with no value (and no
+// default) matches nothing ("Policy variables with no value").
+func (p *pattern) match(s string, r *evalCtx) bool {
+	switch p.shape {
+	case shAny:
+		return true
+	case shExact:
+		if p.fold {
+			return strings.EqualFold(s, p.lit)
+		}
+		return s == p.lit
+	case shPrefix:
+		if len(s) < len(p.lit) {
+			return false
+		}
+		if p.fold {
+			return strings.EqualFold(s[:len(p.lit)], p.lit)
+		}
+		return s[:len(p.lit)] == p.lit
+	}
+	return globMatch(p.toks, s, p.fold, r)
+}
+
+// globMatch is the classic linear-backtracking wildcard matcher over
+// tokens: remember the last star and where it started, and on a mismatch
+// let that star swallow one more character.
+func globMatch(toks []tok, s string, fold bool, r *evalCtx) bool {
+	ti, si := 0, 0
+	starT, starS := -1, 0
+	for {
+		if ti < len(toks) {
+			t := &toks[ti]
+			switch t.kind {
+			case tStar:
+				starT, starS = ti, si
+				ti++
+				continue
+			case tQM:
+				if si < len(s) {
+					_, n := utf8.DecodeRuneInString(s[si:])
+					si += n
+					ti++
+					continue
+				}
+			case tLit, tVar:
+				lit := t.s
+				if t.kind == tVar {
+					v, ok := r.variable(t.s, t.bid)
+					if !ok {
+						if !t.hasDef {
+							return false
+						}
+						v = t.def
+					}
+					lit = v
+				}
+				if hasPrefixFold(s[si:], lit, fold) {
+					si += len(lit)
+					ti++
+					continue
+				}
+			}
+		} else if si == len(s) {
+			return true
+		}
+		if starT < 0 || starS >= len(s) {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(s[starS:])
+		starS += n
+		ti, si = starT+1, starS
+	}
+}
+
+func hasPrefixFold(s, prefix string, fold bool) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	if fold {
+		return strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	return s[:len(prefix)] == prefix
+}
+
+// hasVars reports whether the pattern needs a resolver.
+func (p *pattern) hasVars() bool {
+	for _, t := range p.toks {
+		if t.kind == tVar {
+			return true
+		}
+	}
+	return false
+}
+
+// resourcePattern matches an ARN. "*" matches everything. A pattern with
+// the six ARN sections matches section by section (the IAM User Guide,
+// "IAM JSON policy elements: Resource": wildcards work within any ARN
+// segment); within the resource section * crosses '/' and ':'. A pattern
+// with fewer sections whose last section ends in * ("arn:aws:s3:*") may
+// expand across colon boundaries, so it is matched against the whole ARN
+// text.
+type resourcePattern struct {
+	src   string
+	any   bool
+	whole *pattern   // fewer than six sections
+	secs  [5]pattern // partition, service, region, account, resource
+}
+
+func compileResource(s string, vars bool) (resourcePattern, error) {
+	rp := resourcePattern{src: s}
+	if s == "*" {
+		rp.any = true
+		return rp, nil
+	}
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		w, err := compilePattern(s, true, vars, false)
+		rp.whole = &w
+		return rp, err
+	}
+	for i := 0; i < 5; i++ {
+		sp, err := compilePattern(parts[i+1], true, vars, false)
+		if err != nil {
+			return rp, err
+		}
+		rp.secs[i] = sp
+	}
+	return rp, nil
+}
+
+func (rp *resourcePattern) match(a ARN, r *evalCtx) bool {
+	if rp.any {
+		return true
+	}
+	if !a.IsValid() {
+		return false
+	}
+	if rp.whole != nil {
+		return rp.whole.match(a.String(), r)
+	}
+	return rp.secs[4].match(a.Resource, r) &&
+		rp.secs[0].match(a.Partition, r) &&
+		rp.secs[1].match(a.Service, r) &&
+		rp.secs[2].match(a.Region, r) &&
+		rp.secs[3].match(a.AccountID, r)
+}
+
+// matchString matches ARN text (the ArnEquals/ArnLike operators): each of
+// the six colon-delimited components separately ("Condition operators",
+// Amazon Resource Name (ARN) condition operators).
+func (rp *resourcePattern) matchString(s string, r *evalCtx) bool {
+	if rp.any {
+		return true
+	}
+	if rp.whole != nil {
+		return rp.whole.match(s, r)
+	}
+	a, err := ParseARN(s)
+	if err != nil {
+		return false
+	}
+	return rp.match(a, r)
+}

@@ -1,0 +1,364 @@
+package iam
+
+// Managed and inline policies and permissions boundaries: CreatePolicy,
+// GetPolicy, DeletePolicy, Put/Get/DeleteUserPolicy (and Role, Group),
+// Attach/DetachUserPolicy (and Role, Group), Put/DeleteUserPermissionsBoundary
+// (and Role).
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+// Quotas from the IAM User Guide, "IAM and AWS STS quotas" (default values).
+const (
+	MaxManagedPolicySize = 6144  // characters, whitespace excluded
+	MaxUserInlineSize    = 2048  // aggregate of a user's inline policies
+	MaxGroupInlineSize   = 5120  // aggregate of a group's inline policies
+	MaxRoleInlineSize    = 10240 // aggregate of a role's inline policies
+	MaxTrustPolicySize   = 2048  // role trust policy
+	MaxAttachedPolicies  = 10    // managed policies per user, role or group
+	MaxAccessKeysPerUser = 2
+	MaxGroupsPerUser     = 10
+	MaxTagsPerEntity     = 50
+	MaxUsersPerAccount   = 5000
+	MaxRolesPerAccount   = 1000
+	MaxGroupsPerAccount  = 300
+	MaxCustomerPolicies  = 1500
+	MaxInstanceProfiles  = 1000
+	MaxSessionPolicySize = 2048 // packed size limit of an inline session policy
+)
+
+// ManagedPolicy is a standalone policy with an ARN: customer managed
+// (arn:aws:iam::ACCT:policy/path/Name) or AWS managed
+// (arn:aws:iam::aws:policy/Name).
+type ManagedPolicy struct {
+	ARN              ARN
+	PolicyName       string
+	PolicyID         string
+	Path             string
+	Description      string
+	DefaultVersionID string
+	AttachmentCount  int
+	CreateDate       time.Time
+	Document         *Policy
+	Tags             map[string]string
+	awsManaged       bool
+	boundaryCount    int
+}
+
+// IsAWSManaged reports whether AWS maintains the policy.
+func (m *ManagedPolicy) IsAWSManaged() bool { return m.awsManaged }
+
+func (m *ManagedPolicy) snapshot() ManagedPolicy {
+	c := *m
+	c.Tags = cloneTags(m.Tags)
+	return c
+}
+
+type namedPolicy struct {
+	name string
+	pol  *Policy
+}
+
+// holder is what users, groups and roles share: inline and attached
+// policies.
+type holder struct {
+	kind     string // "user", "group", "role"
+	name     string
+	inline   []namedPolicy // sorted by name
+	attached []*ManagedPolicy
+}
+
+func (h *holder) refs(out []PolicyRef) []PolicyRef {
+	for _, np := range h.inline {
+		out = append(out, PolicyRef{Kind: IdentityPolicy, Name: fmt.Sprintf("inline policy %q of %s %s", np.name, h.kind, h.name), Policy: np.pol})
+	}
+	for _, m := range h.attached {
+		out = append(out, PolicyRef{Kind: IdentityPolicy, Name: "managed policy " + m.ARN.String(), Policy: m.Document})
+	}
+	return out
+}
+
+func (h *holder) inlineSize() int {
+	n := 0
+	for _, np := range h.inline {
+		n += np.pol.Size()
+	}
+	return n
+}
+
+func (h *holder) putInline(name string, p *Policy, limit int) error {
+	if err := checkName("policyName", name, 128); err != nil {
+		return err
+	}
+	i, found := slices.BinarySearchFunc(h.inline, name, func(a namedPolicy, n string) int { return cmpString(a.name, n) })
+	size := h.inlineSize() + p.Size()
+	if found {
+		size -= h.inline[i].pol.Size()
+	}
+	if size > limit {
+		return limitExceeded("Maximum policy size of %d bytes exceeded for %s %s.", limit, h.kind, h.name)
+	}
+	if found {
+		h.inline[i].pol = p
+	} else {
+		h.inline = slices.Insert(h.inline, i, namedPolicy{name, p})
+	}
+	return nil
+}
+
+func (h *holder) getInline(name string) (*Policy, error) {
+	for _, np := range h.inline {
+		if np.name == name {
+			return np.pol, nil
+		}
+	}
+	return nil, noSuchEntity("The %s policy with name %s cannot be found.", h.kind, name)
+}
+
+func (h *holder) deleteInline(name string) error {
+	for i, np := range h.inline {
+		if np.name == name {
+			h.inline = slices.Delete(h.inline, i, i+1)
+			return nil
+		}
+	}
+	return noSuchEntity("The %s policy with name %s cannot be found.", h.kind, name)
+}
+
+func (h *holder) inlineNames() []string {
+	out := make([]string, len(h.inline))
+	for i, np := range h.inline {
+		out[i] = np.name
+	}
+	return out
+}
+
+func (h *holder) attach(m *ManagedPolicy) error {
+	if slices.Contains(h.attached, m) {
+		return nil // AttachUserPolicy is idempotent
+	}
+	if len(h.attached) >= MaxAttachedPolicies {
+		return limitExceeded("Cannot exceed quota for PoliciesPerUser: %d", MaxAttachedPolicies)
+	}
+	h.attached = append(h.attached, m)
+	m.AttachmentCount++
+	return nil
+}
+
+func (h *holder) detach(m *ManagedPolicy) error {
+	i := slices.Index(h.attached, m)
+	if i < 0 {
+		return noSuchEntity("Policy %s was not found.", m.ARN)
+	}
+	h.attached = slices.Delete(h.attached, i, i+1)
+	m.AttachmentCount--
+	return nil
+}
+
+func (h *holder) attachedARNs() []ARN {
+	out := make([]ARN, len(h.attached))
+	for i, m := range h.attached {
+		out[i] = m.ARN
+	}
+	return out
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// parseIdentityPolicy parses a document for an identity-based policy or a
+// permissions boundary: Principal is not allowed, Resource is required.
+func parseIdentityPolicy(doc string, limit int) (*Policy, error) {
+	p, err := ParsePolicy(doc)
+	if err != nil {
+		return nil, err
+	}
+	for i, st := range p.Statements {
+		if st.Principal != nil {
+			return nil, errf(fmt.Sprintf("Statement[%d].Principal", i), "Policy document should not specify a principal.")
+		}
+		if st.Resource == nil {
+			return nil, errf(fmt.Sprintf("Statement[%d]", i), "Policy statement must contain resources.")
+		}
+	}
+	if limit > 0 && p.Size() > limit {
+		return nil, limitExceeded("Cannot exceed quota for PolicySize: %d", limit)
+	}
+	return p, nil
+}
+
+// ParseTrustPolicy parses a role trust policy: every statement needs a
+// Principal, and the actions must be STS actions (sts:AssumeRole,
+// sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML, sts:TagSession,
+// sts:SetSourceIdentity).
+func ParseTrustPolicy(doc string) (*Policy, error) {
+	p, err := ParsePolicy(doc)
+	if err != nil {
+		return nil, err
+	}
+	for i, st := range p.Statements {
+		if st.Principal == nil {
+			return nil, errf(fmt.Sprintf("Statement[%d]", i), "AssumeRolepolicy contained an invalid principal element: Principal is required")
+		}
+		for _, a := range st.Action {
+			if a != "*" && !(len(a) > 4 && (a[:4] == "sts:" || a[:4] == "STS:" || a[:4] == "Sts:")) {
+				return nil, errf(fmt.Sprintf("Statement[%d].Action", i), "AssumeRole policy may only specify STS AssumeRole actions, got %q", a)
+			}
+		}
+	}
+	if p.Size() > MaxTrustPolicySize {
+		return nil, limitExceeded("Cannot exceed quota for ACLSizePerRole: %d", MaxTrustPolicySize)
+	}
+	return p, nil
+}
+
+// ParseResourcePolicy parses a resource-based policy (bucket policy and the
+// like): every statement needs a Principal or NotPrincipal and a Resource.
+func ParseResourcePolicy(doc string) (*Policy, error) {
+	p, err := ParsePolicy(doc)
+	if err != nil {
+		return nil, err
+	}
+	for i, st := range p.Statements {
+		if st.Principal == nil {
+			return nil, errf(fmt.Sprintf("Statement[%d]", i), "Missing required field Principal")
+		}
+		if st.Resource == nil {
+			return nil, errf(fmt.Sprintf("Statement[%d]", i), "Policy statement must contain resources.")
+		}
+	}
+	return p, nil
+}
+
+// CreatePolicyInput is the input of CreatePolicy.
+type CreatePolicyInput struct {
+	PolicyName     string
+	Path           string
+	PolicyDocument string
+	Description    string
+	Tags           map[string]string
+}
+
+// CreatePolicy creates a customer managed policy in the caller's account.
+func (s *Service) CreatePolicy(c Credentials, in CreatePolicyInput) (ManagedPolicy, error) {
+	path, err := checkPath(in.Path)
+	if err != nil {
+		return ManagedPolicy{}, err
+	}
+	if err := checkName("policyName", in.PolicyName, 128); err != nil {
+		return ManagedPolicy{}, err
+	}
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return ManagedPolicy{}, err
+	}
+	arn := s.iamARN(p.AccountID, "policy", path, in.PolicyName)
+	_, a, err := s.caller(c, "iam:CreatePolicy", arn)
+	if err != nil {
+		return ManagedPolicy{}, err
+	}
+	for _, m := range a.policies {
+		if m.PolicyName == in.PolicyName {
+			return ManagedPolicy{}, alreadyExists("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
+		}
+	}
+	if len(a.policies) >= MaxCustomerPolicies {
+		return ManagedPolicy{}, limitExceeded("Cannot exceed quota for PoliciesPerAccount: %d", MaxCustomerPolicies)
+	}
+	doc, err := parseIdentityPolicy(in.PolicyDocument, MaxManagedPolicySize)
+	if err != nil {
+		return ManagedPolicy{}, err
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return ManagedPolicy{}, err
+	}
+	m := &ManagedPolicy{
+		ARN: arn, PolicyName: in.PolicyName, PolicyID: s.uniqueID("ANPA", 17), Path: path,
+		Description: in.Description, DefaultVersionID: "v1", CreateDate: s.env.NowTime(),
+		Document: doc, Tags: cloneTags(in.Tags),
+	}
+	a.policies[arn.String()] = m
+	s.gen++
+	s.emit(a.id, "CreatePolicy", simF("arn", arn.String()))
+	return m.snapshot(), nil
+}
+
+// GetPolicy returns a managed policy (customer managed in the caller's
+// account, or AWS managed).
+func (s *Service) GetPolicy(c Credentials, policyARN ARN) (ManagedPolicy, error) {
+	_, a, err := s.caller(c, "iam:GetPolicy", policyARN)
+	if err != nil {
+		return ManagedPolicy{}, err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return ManagedPolicy{}, err
+	}
+	return m.snapshot(), nil
+}
+
+// DeletePolicy deletes a customer managed policy that is attached nowhere.
+func (s *Service) DeletePolicy(c Credentials, policyARN ARN) error {
+	_, a, err := s.caller(c, "iam:DeletePolicy", policyARN)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if m.awsManaged {
+		return invalidInput("Cannot delete an AWS managed policy: %s", policyARN)
+	}
+	if m.AttachmentCount > 0 || m.boundaryCount > 0 {
+		return awserr.New("DeleteConflict", 409, false, "Cannot delete a policy attached to entities.")
+	}
+	delete(a.policies, policyARN.String())
+	s.gen++
+	return nil
+}
+
+// ListPolicies lists the customer managed policies of the caller's
+// account, sorted by name.
+func (s *Service) ListPolicies(c Credentials) ([]ManagedPolicy, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, err
+	}
+	_, a, err := s.caller(c, "iam:ListPolicies", s.iamARN(p.AccountID, "policy", "/", "*"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ManagedPolicy, 0, len(a.policies))
+	for _, m := range a.policies {
+		out = append(out, m.snapshot())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PolicyName < out[j].PolicyName })
+	return out, nil
+}
+
+func (s *Service) findPolicy(a *account, arn ARN) (*ManagedPolicy, error) {
+	key := arn.String()
+	if m, ok := s.managed[key]; ok {
+		return m, nil
+	}
+	if arn.AccountID == a.id {
+		if m, ok := a.policies[key]; ok {
+			return m, nil
+		}
+	}
+	return nil, noSuchEntity("Policy %s does not exist or is not attachable.", arn)
+}

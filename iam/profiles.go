@@ -1,0 +1,211 @@
+package iam
+
+// Instance profiles: CreateInstanceProfile, GetInstanceProfile,
+// DeleteInstanceProfile, AddRoleToInstanceProfile,
+// RemoveRoleFromInstanceProfile; the credentials EC2 hands to an instance
+// (InstanceProfileCredentials) and the iam:PassRole check EC2 makes when an
+// instance is launched with a profile.
+
+import (
+	"slices"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+// InstanceProfileSessionDuration is how long the role credentials EC2
+// serves through instance metadata last; the metadata service rotates them
+// well before they expire.
+const InstanceProfileSessionDuration = 6 * time.Hour
+
+type instanceProfile struct {
+	name, path, id string
+	arn            ARN
+	created        time.Time
+	role           *role
+}
+
+// InstanceProfile is a container for at most one role that EC2 instances
+// are launched with.
+type InstanceProfile struct {
+	InstanceProfileName string
+	InstanceProfileID   string
+	ARN                 ARN
+	Path                string
+	CreateDate          time.Time
+	// Roles holds zero or one role ARN.
+	Roles []ARN
+}
+
+func (ip *instanceProfile) snapshot() InstanceProfile {
+	out := InstanceProfile{InstanceProfileName: ip.name, InstanceProfileID: ip.id, ARN: ip.arn, Path: ip.path, CreateDate: ip.created}
+	if ip.role != nil {
+		out.Roles = []ARN{ip.role.arn}
+	}
+	return out
+}
+
+// CreateInstanceProfile creates an empty instance profile.
+func (s *Service) CreateInstanceProfile(c Credentials, name, path string) (InstanceProfile, error) {
+	if err := checkName("instanceProfileName", name, 128); err != nil {
+		return InstanceProfile{}, err
+	}
+	path, err := checkPath(path)
+	if err != nil {
+		return InstanceProfile{}, err
+	}
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return InstanceProfile{}, err
+	}
+	arn := s.iamARN(p.AccountID, "instance-profile", path, name)
+	_, a, err := s.caller(c, "iam:CreateInstanceProfile", arn)
+	if err != nil {
+		return InstanceProfile{}, err
+	}
+	if findFold(a.profiles, name) {
+		return InstanceProfile{}, alreadyExists("Instance Profile %s already exists.", name)
+	}
+	if len(a.profiles) >= MaxInstanceProfiles {
+		return InstanceProfile{}, limitExceeded("Cannot exceed quota for InstanceProfilesPerAccount: %d", MaxInstanceProfiles)
+	}
+	ip := &instanceProfile{name: name, path: path, id: s.uniqueID("AIPA", 17), arn: arn, created: s.env.NowTime()}
+	a.profiles[name] = ip
+	return ip.snapshot(), nil
+}
+
+func (s *Service) profileFor(c Credentials, action, name string) (*instanceProfile, *account, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := p.acct
+	if a == nil {
+		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
+	}
+	ip, ok := a.profiles[name]
+	arn := s.iamARN(a.id, "instance-profile", "/", name)
+	if ok {
+		arn = ip.arn
+	}
+	if _, _, err := s.caller(c, action, arn); err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, noSuchEntity("Instance Profile %s cannot be found.", name)
+	}
+	return ip, a, nil
+}
+
+// GetInstanceProfile returns an instance profile.
+func (s *Service) GetInstanceProfile(c Credentials, name string) (InstanceProfile, error) {
+	ip, _, err := s.profileFor(c, "iam:GetInstanceProfile", name)
+	if err != nil {
+		return InstanceProfile{}, err
+	}
+	return ip.snapshot(), nil
+}
+
+// DeleteInstanceProfile deletes a profile that holds no role.
+func (s *Service) DeleteInstanceProfile(c Credentials, name string) error {
+	ip, a, err := s.profileFor(c, "iam:DeleteInstanceProfile", name)
+	if err != nil {
+		return err
+	}
+	if ip.role != nil {
+		return awserr.New("DeleteConflict", 409, false, "Cannot delete entity, must remove roles from instance profile first.")
+	}
+	delete(a.profiles, ip.name)
+	return nil
+}
+
+// AddRoleToInstanceProfile puts a role into a profile; a profile holds at
+// most one role (LimitExceeded).
+func (s *Service) AddRoleToInstanceProfile(c Credentials, profileName, roleName string) error {
+	ip, a, err := s.profileFor(c, "iam:AddRoleToInstanceProfile", profileName)
+	if err != nil {
+		return err
+	}
+	r, ok := a.roles[roleName]
+	if !ok {
+		return noSuchEntity("The role with name %s cannot be found.", roleName)
+	}
+	if ip.role != nil {
+		return limitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")
+	}
+	ip.role = r
+	r.profiles = append(r.profiles, ip)
+	return nil
+}
+
+// RemoveRoleFromInstanceProfile empties a profile.
+func (s *Service) RemoveRoleFromInstanceProfile(c Credentials, profileName, roleName string) error {
+	ip, _, err := s.profileFor(c, "iam:RemoveRoleFromInstanceProfile", profileName)
+	if err != nil {
+		return err
+	}
+	if ip.role == nil || ip.role.name != roleName {
+		return noSuchEntity("The role with name %s cannot be found in instance profile %s.", roleName, profileName)
+	}
+	r := ip.role
+	r.profiles = slices.DeleteFunc(r.profiles, func(x *instanceProfile) bool { return x == ip })
+	ip.role = nil
+	return nil
+}
+
+func (s *Service) profileByARN(arn ARN) (*instanceProfile, bool) {
+	a, ok := s.accounts[arn.AccountID]
+	if !ok {
+		return nil, false
+	}
+	ip, ok := a.profiles[arn.Name()]
+	if !ok || ip.arn != arn {
+		return nil, false
+	}
+	return ip, true
+}
+
+// ProfileRole returns the ARN of the role in an instance profile (comma-ok:
+// false when the profile does not exist or is empty).
+func (s *Service) ProfileRole(profileARN ARN) (ARN, bool) {
+	ip, ok := s.profileByARN(profileARN)
+	if !ok || ip.role == nil {
+		return ARN{}, false
+	}
+	return ip.role.arn, true
+}
+
+// InstanceProfileCredentials returns the credentials the metadata service
+// of instance instanceID serves for profileARN: a session of the profile's
+// role assumed by the service principal ec2.amazonaws.com, named after the
+// instance. The role's trust policy must allow ec2.amazonaws.com
+// (AccessDenied otherwise); a missing or empty profile is NoSuchEntity.
+func (s *Service) InstanceProfileCredentials(profileARN ARN, instanceID string) (Credentials, error) {
+	ip, ok := s.profileByARN(profileARN)
+	if !ok {
+		return Credentials{}, noSuchEntity("Instance Profile %s cannot be found.", profileARN)
+	}
+	if ip.role == nil {
+		return Credentials{}, noSuchEntity("Instance Profile %s has no role.", profileARN)
+	}
+	r := ip.role
+	ec2 := ServicePrincipal("ec2.amazonaws.com")
+	req := &Request{Principal: ec2, Action: "sts:AssumeRole", Resource: r.arn, ResourceAccount: r.arn.AccountID, ResourcePolicy: r.trust}
+	if d := s.Authorize(req); !d.Allowed {
+		return Credentials{}, d.Err()
+	}
+	name := instanceID
+	if err := checkSessionName(name); err != nil {
+		return Credentials{}, err
+	}
+	out := s.startSession(r, name, InstanceProfileSessionDuration, nil, 0, nil, "", "EC2RoleProvider")
+	return out.Credentials, nil
+}
+
+// CheckPassRole is the iam:PassRole check a service makes when a caller
+// hands it a role (launching an instance with a profile, ...): the caller
+// must be allowed iam:PassRole on the role ARN.
+func (s *Service) CheckPassRole(caller *Principal, roleARN ARN) error {
+	d := s.Authorize(&Request{Principal: caller, Action: "iam:PassRole", Resource: roleARN, ResourceAccount: roleARN.AccountID})
+	return d.Err()
+}

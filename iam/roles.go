@@ -1,0 +1,405 @@
+package iam
+
+// Roles: CreateRole, GetRole, DeleteRole, ListRoles, UpdateRole,
+// UpdateAssumeRolePolicy, Put/Get/DeleteRolePolicy, Attach/DetachRolePolicy,
+// Put/DeleteRolePermissionsBoundary, TagRole, UntagRole.
+
+import (
+	"maps"
+	"sort"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+// Role session duration bounds ("IAM roles": maximum session duration
+// between 1 and 12 hours; AssumeRole DurationSeconds from 900 s).
+const (
+	MinSessionDuration     = 15 * time.Minute
+	DefaultSessionDuration = time.Hour
+	MaxRoleSessionDuration = 12 * time.Hour
+	// RoleChainingLimit caps sessions assumed with role-session
+	// credentials ("Role chaining": at most one hour).
+	RoleChainingLimit = time.Hour
+)
+
+type role struct {
+	holder
+	path        string
+	id          string
+	arn         ARN
+	created     time.Time
+	trust       *Policy
+	description string
+	maxSession  time.Duration
+	tags        map[string]string
+	boundary    *ManagedPolicy
+	profiles    []*instanceProfile
+	deleted     bool
+
+	cache    []PolicyRef
+	cacheGen uint64
+	bref     PolicyRef
+}
+
+func (r *role) policyRefs(s *Service) []PolicyRef {
+	if r.cache != nil && r.cacheGen == s.gen {
+		return r.cache
+	}
+	r.cache, r.cacheGen = r.refs(make([]PolicyRef, 0, 4)), s.gen
+	return r.cache
+}
+
+func (r *role) boundaryRef() *PolicyRef {
+	if r.boundary == nil {
+		return nil
+	}
+	r.bref = PolicyRef{Kind: PermissionsBoundary, Name: "permissions boundary " + r.boundary.ARN.String(), Policy: r.boundary.Document}
+	return &r.bref
+}
+
+// Role is a snapshot of an IAM role.
+type Role struct {
+	RoleName                 string
+	RoleID                   string
+	ARN                      ARN
+	Path                     string
+	CreateDate               time.Time
+	AssumeRolePolicyDocument *Policy
+	Description              string
+	MaxSessionDuration       time.Duration
+	Tags                     map[string]string
+	PermissionsBoundary      ARN
+	AttachedPolicies         []ARN
+	InlinePolicies           []string
+}
+
+func (r *role) snapshot() Role {
+	out := Role{RoleName: r.name, RoleID: r.id, ARN: r.arn, Path: r.path, CreateDate: r.created,
+		AssumeRolePolicyDocument: r.trust, Description: r.description, MaxSessionDuration: r.maxSession,
+		Tags: cloneTags(r.tags), AttachedPolicies: r.attachedARNs(), InlinePolicies: r.inlineNames()}
+	if r.boundary != nil {
+		out.PermissionsBoundary = r.boundary.ARN
+	}
+	return out
+}
+
+// CreateRoleInput is the input of CreateRole.
+type CreateRoleInput struct {
+	RoleName string
+	Path     string
+	// AssumeRolePolicyDocument is the trust policy: who may assume the role.
+	AssumeRolePolicyDocument string
+	Description              string
+	// MaxSessionDuration is 1 h to 12 h; zero means 1 h.
+	MaxSessionDuration  time.Duration
+	Tags                map[string]string
+	PermissionsBoundary ARN
+}
+
+func checkMaxSession(d time.Duration) (time.Duration, error) {
+	if d == 0 {
+		return DefaultSessionDuration, nil
+	}
+	if d < time.Hour || d > MaxRoleSessionDuration || d%time.Second != 0 {
+		return 0, validationError("1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200", int64(d/time.Second))
+	}
+	return d, nil
+}
+
+// CreateRole creates a role with a trust policy.
+func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
+	if err := checkName("roleName", in.RoleName, 64); err != nil {
+		return Role{}, err
+	}
+	path, err := checkPath(in.Path)
+	if err != nil {
+		return Role{}, err
+	}
+	maxS, err := checkMaxSession(in.MaxSessionDuration)
+	if err != nil {
+		return Role{}, err
+	}
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return Role{}, err
+	}
+	arn := s.iamARN(p.AccountID, "role", path, in.RoleName)
+	_, a, err := s.caller(c, "iam:CreateRole", arn)
+	if err != nil {
+		return Role{}, err
+	}
+	if findFold(a.roles, in.RoleName) {
+		return Role{}, alreadyExists("Role with name %s already exists.", in.RoleName)
+	}
+	if len(a.roles) >= MaxRolesPerAccount {
+		return Role{}, limitExceeded("Cannot exceed quota for RolesPerAccount: %d", MaxRolesPerAccount)
+	}
+	trust, err := ParseTrustPolicy(in.AssumeRolePolicyDocument)
+	if err != nil {
+		return Role{}, err
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return Role{}, err
+	}
+	r := &role{holder: holder{kind: "role", name: in.RoleName}, path: path, id: s.uniqueID("AROA", 17), arn: arn,
+		created: s.env.NowTime(), trust: trust, description: in.Description, maxSession: maxS, tags: cloneTags(in.Tags)}
+	if in.PermissionsBoundary.IsValid() {
+		m, err := s.findPolicy(a, in.PermissionsBoundary)
+		if err != nil {
+			return Role{}, err
+		}
+		r.boundary = m
+		m.boundaryCount++
+	}
+	a.roles[in.RoleName] = r
+	s.gen++
+	s.emit(a.id, "CreateRole", simF("arn", arn.String()))
+	return r.snapshot(), nil
+}
+
+func (s *Service) roleFor(c Credentials, action, name string) (*role, *account, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := p.acct
+	if a == nil {
+		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
+	}
+	r, ok := a.roles[name]
+	arn := s.iamARN(a.id, "role", "/", name)
+	if ok {
+		arn = r.arn
+	}
+	if _, _, err := s.caller(c, action, arn); err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, noSuchEntity("The role with name %s cannot be found.", name)
+	}
+	return r, a, nil
+}
+
+// GetRole returns a role.
+func (s *Service) GetRole(c Credentials, roleName string) (Role, error) {
+	r, _, err := s.roleFor(c, "iam:GetRole", roleName)
+	if err != nil {
+		return Role{}, err
+	}
+	return r.snapshot(), nil
+}
+
+// ListRoles lists the account's roles sorted by name.
+func (s *Service) ListRoles(c Credentials) ([]Role, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, err
+	}
+	_, a, err := s.caller(c, "iam:ListRoles", s.iamARN(p.AccountID, "role", "/", "*"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Role, 0, len(a.roles))
+	for _, r := range a.roles {
+		out = append(out, r.snapshot())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].RoleName < out[j].RoleName })
+	return out, nil
+}
+
+// DeleteRole deletes a role without policies or instance profiles. Its
+// outstanding sessions stop authenticating.
+func (s *Service) DeleteRole(c Credentials, roleName string) error {
+	r, a, err := s.roleFor(c, "iam:DeleteRole", roleName)
+	if err != nil {
+		return err
+	}
+	if len(r.inline) > 0 || len(r.attached) > 0 {
+		return awserr.New("DeleteConflict", 409, false, "Cannot delete entity, must detach all policies first.")
+	}
+	if len(r.profiles) > 0 {
+		return awserr.New("DeleteConflict", 409, false, "Cannot delete entity, must remove roles from instance profile first.")
+	}
+	if r.boundary != nil {
+		r.boundary.boundaryCount--
+	}
+	r.deleted = true
+	delete(a.roles, r.name)
+	s.gen++
+	return nil
+}
+
+// UpdateRole changes a role's description and maximum session duration
+// (zero leaves it unchanged).
+func (s *Service) UpdateRole(c Credentials, roleName, description string, maxSession time.Duration) error {
+	r, _, err := s.roleFor(c, "iam:UpdateRole", roleName)
+	if err != nil {
+		return err
+	}
+	if maxSession != 0 {
+		d, err := checkMaxSession(maxSession)
+		if err != nil {
+			return err
+		}
+		r.maxSession = d
+	}
+	if description != "" {
+		r.description = description
+	}
+	return nil
+}
+
+// UpdateAssumeRolePolicy replaces a role's trust policy.
+func (s *Service) UpdateAssumeRolePolicy(c Credentials, roleName, policyDocument string) error {
+	r, _, err := s.roleFor(c, "iam:UpdateAssumeRolePolicy", roleName)
+	if err != nil {
+		return err
+	}
+	p, err := ParseTrustPolicy(policyDocument)
+	if err != nil {
+		return err
+	}
+	r.trust = p
+	return nil
+}
+
+// PutRolePolicy adds or replaces an inline policy of a role.
+func (s *Service) PutRolePolicy(c Credentials, roleName, policyName, policyDocument string) error {
+	r, _, err := s.roleFor(c, "iam:PutRolePolicy", roleName)
+	if err != nil {
+		return err
+	}
+	p, err := parseIdentityPolicy(policyDocument, 0)
+	if err != nil {
+		return err
+	}
+	if err := r.putInline(policyName, p, MaxRoleInlineSize); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// GetRolePolicy returns a role's inline policy.
+func (s *Service) GetRolePolicy(c Credentials, roleName, policyName string) (*Policy, error) {
+	r, _, err := s.roleFor(c, "iam:GetRolePolicy", roleName)
+	if err != nil {
+		return nil, err
+	}
+	return r.getInline(policyName)
+}
+
+// DeleteRolePolicy deletes a role's inline policy.
+func (s *Service) DeleteRolePolicy(c Credentials, roleName, policyName string) error {
+	r, _, err := s.roleFor(c, "iam:DeleteRolePolicy", roleName)
+	if err != nil {
+		return err
+	}
+	if err := r.deleteInline(policyName); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// AttachRolePolicy attaches a managed policy to a role.
+func (s *Service) AttachRolePolicy(c Credentials, roleName string, policyARN ARN) error {
+	r, a, err := s.roleFor(c, "iam:AttachRolePolicy", roleName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if err := r.attach(m); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// DetachRolePolicy detaches a managed policy from a role.
+func (s *Service) DetachRolePolicy(c Credentials, roleName string, policyARN ARN) error {
+	r, a, err := s.roleFor(c, "iam:DetachRolePolicy", roleName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if err := r.detach(m); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// PutRolePermissionsBoundary sets the role's permissions boundary.
+func (s *Service) PutRolePermissionsBoundary(c Credentials, roleName string, policyARN ARN) error {
+	r, a, err := s.roleFor(c, "iam:PutRolePermissionsBoundary", roleName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if r.boundary != nil {
+		r.boundary.boundaryCount--
+	}
+	r.boundary = m
+	m.boundaryCount++
+	s.gen++
+	return nil
+}
+
+// DeleteRolePermissionsBoundary removes the role's boundary.
+func (s *Service) DeleteRolePermissionsBoundary(c Credentials, roleName string) error {
+	r, _, err := s.roleFor(c, "iam:DeleteRolePermissionsBoundary", roleName)
+	if err != nil {
+		return err
+	}
+	if r.boundary == nil {
+		return noSuchEntity("The role %s has no permissions boundary.", r.name)
+	}
+	r.boundary.boundaryCount--
+	r.boundary = nil
+	s.gen++
+	return nil
+}
+
+// TagRole adds or overwrites tags on a role; sessions started afterwards
+// see them as aws:PrincipalTag/... values.
+func (s *Service) TagRole(c Credentials, roleName string, tags map[string]string) error {
+	r, _, err := s.roleFor(c, "iam:TagRole", roleName)
+	if err != nil {
+		return err
+	}
+	merged := cloneTags(r.tags)
+	if merged == nil {
+		merged = map[string]string{}
+	}
+	maps.Copy(merged, tags)
+	if err := checkTags(merged); err != nil {
+		return err
+	}
+	r.tags = merged
+	return nil
+}
+
+// UntagRole removes tags from a role.
+func (s *Service) UntagRole(c Credentials, roleName string, keys []string) error {
+	r, _, err := s.roleFor(c, "iam:UntagRole", roleName)
+	if err != nil {
+		return err
+	}
+	merged := cloneTags(r.tags)
+	for _, k := range keys {
+		delete(merged, k)
+	}
+	r.tags = merged
+	return nil
+}

@@ -1,0 +1,269 @@
+package iam
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Service is IAM and STS for every account of one simulated world. It is
+// global (IAM has no regions) and, like everything driven by a sim.Env,
+// must be used from one goroutine at a time.
+//
+// The zero Service is not usable; create one with NewService.
+type Service struct {
+	env       *sim.Env
+	rng       *rand.Rand
+	partition string
+
+	accounts map[string]*account
+	keys     map[string]*accessKey // AKIA... and ASIA... alike
+	managed  map[string]*ManagedPolicy
+	ids      map[string]bool // unique IDs handed out, to never repeat one
+
+	// gen advances on every change to policies, memberships or
+	// attachments; identities rebuild their cached policy lists when it
+	// moves, so Authorize allocates nothing in steady state.
+	gen uint64
+}
+
+type account struct {
+	id       string
+	root     *Principal
+	rootKey  *accessKey
+	users    map[string]*user
+	groups   map[string]*group
+	roles    map[string]*role
+	policies map[string]*ManagedPolicy // by ARN text
+	profiles map[string]*instanceProfile
+}
+
+type accessKey struct {
+	id, secret string
+	active     bool
+	created    time.Time
+	acct       *account
+	user       *user    // nil for root keys and sessions
+	session    *session // temporary credentials
+}
+
+// NewService returns an IAM/STS service in the "aws" partition whose keys
+// and IDs are drawn from the stream "iam/ids".
+func NewService(env *sim.Env) *Service {
+	if env == nil {
+		panic("iam: NewService with nil env")
+	}
+	s := &Service{
+		env:       env,
+		rng:       env.Rand("iam/ids"),
+		partition: "aws",
+		accounts:  map[string]*account{},
+		keys:      map[string]*accessKey{},
+		managed:   map[string]*ManagedPolicy{},
+		ids:       map[string]bool{},
+	}
+	s.loadAWSManaged()
+	return s
+}
+
+// Env returns the simulation the service runs in.
+func (s *Service) Env() *sim.Env { return s.env }
+
+// CreateAccount opens an account (like signing up) and returns its root
+// user's long-term access keys. accountID must be 12 digits.
+func (s *Service) CreateAccount(accountID string) (Credentials, error) {
+	if !isAccountID(accountID) {
+		return Credentials{}, invalidInput("account ID %q must be exactly 12 digits", accountID)
+	}
+	if _, ok := s.accounts[accountID]; ok {
+		return Credentials{}, alreadyExists("account %s already exists", accountID)
+	}
+	a := &account{
+		id:       accountID,
+		users:    map[string]*user{},
+		groups:   map[string]*group{},
+		roles:    map[string]*role{},
+		policies: map[string]*ManagedPolicy{},
+		profiles: map[string]*instanceProfile{},
+	}
+	a.root = &Principal{
+		Type:      PrincipalAccount,
+		ARN:       ARN{Partition: s.partition, Service: "iam", AccountID: accountID, Resource: "root"},
+		AccountID: accountID,
+		UserID:    accountID,
+		acct:      a,
+	}
+	a.root.finish()
+	s.accounts[accountID] = a
+	k := s.newKey("AKIA", a)
+	a.rootKey = k
+	s.emit(accountID, "CreateAccount")
+	return Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, Source: "StaticCredentials"}, nil
+}
+
+// Accounts lists the account IDs in ascending order.
+func (s *Service) Accounts() []string {
+	out := make([]string, 0, len(s.accounts))
+	for id := range s.accounts {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+const (
+	keyAlphabet    = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" // access key IDs are base32
+	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+)
+
+func (s *Service) randString(alphabet string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[s.rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// uniqueID returns prefix plus random base32, e.g. AIDA... for users, AROA...
+// for roles ("IAM identifiers": unique ID prefixes).
+func (s *Service) uniqueID(prefix string, n int) string {
+	for {
+		id := prefix + s.randString(keyAlphabet, n)
+		if !s.ids[id] {
+			s.ids[id] = true
+			return id
+		}
+	}
+}
+
+func (s *Service) newKey(prefix string, a *account) *accessKey {
+	k := &accessKey{
+		id:      s.uniqueID(prefix, 16),
+		secret:  s.randString(secretAlphabet, 40),
+		active:  true,
+		created: s.env.NowTime(),
+		acct:    a,
+	}
+	s.keys[k.id] = k
+	return k
+}
+
+func (s *Service) emit(subject, kind string, fields ...sim.Field) {
+	if s.env.Tracing() {
+		s.env.Emit("iam/"+subject, kind, fields...)
+	}
+}
+
+// Authenticate checks credentials the way AWS's signature check does and
+// returns the calling principal: the key must exist and be active
+// (InvalidClientTokenId), the secret must match (SignatureDoesNotMatch),
+// temporary keys need their session token (InvalidClientTokenId) and must
+// not have expired at the current virtual time (ExpiredToken).
+func (s *Service) Authenticate(c Credentials) (*Principal, error) {
+	k, ok := s.keys[c.AccessKeyID]
+	if !ok || !k.active {
+		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
+	}
+	if c.SecretAccessKey != k.secret {
+		return nil, awserr.New("SignatureDoesNotMatch", 403, false,
+			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+	}
+	if k.session == nil {
+		if c.SessionToken != "" {
+			return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
+		}
+		if k.user != nil {
+			return k.user.principal, nil
+		}
+		return k.acct.root, nil
+	}
+	se := k.session
+	if c.SessionToken != se.token {
+		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
+	}
+	if !s.env.NowTime().Before(se.expires) {
+		return nil, awserr.New("ExpiredToken", 403, false, "The security token included in the request is expired")
+	}
+	if se.role != nil && se.role.deleted {
+		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
+	}
+	return se.principal, nil
+}
+
+func (s *Service) accountOf(id string) (*account, error) {
+	a, ok := s.accounts[id]
+	if !ok {
+		return nil, noSuchEntity("The account %s cannot be found.", id)
+	}
+	return a, nil
+}
+
+// iamARN builds arn:aws:iam::ACCT:kind/path/name.
+func (s *Service) iamARN(acct, kind, path, name string) ARN {
+	return ARN{Partition: s.partition, Service: "iam", AccountID: acct, Resource: kind + path + name}
+}
+
+// caller authenticates c and authorizes action on resource (an IAM
+// operation acting in the caller's own account).
+func (s *Service) caller(c Credentials, action string, resource ARN) (*Principal, *account, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.acct == nil {
+		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
+	}
+	if resource.AccountID == "" && resource.Service == "iam" {
+		resource.AccountID = p.AccountID
+	}
+	d := s.Authorize(&Request{Principal: p, Action: action, Resource: resource, ResourceAccount: p.AccountID})
+	if !d.Allowed {
+		return nil, nil, d.Err()
+	}
+	return p, p.acct, nil
+}
+
+// checkPath validates an IAM path: "/" or "/a/b/" ("IAM identifiers":
+// friendly names and paths).
+func checkPath(path string) (string, error) {
+	if path == "" {
+		return "/", nil
+	}
+	if !strings.HasPrefix(path, "/") || !strings.HasSuffix(path, "/") || len(path) > 512 {
+		return "", validationError("1 validation error detected: Value '%s' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)", path)
+	}
+	for _, r := range path {
+		if r < 0x21 || r > 0x7e {
+			return "", validationError("path %q contains a character outside \\u0021-\\u007E", path)
+		}
+	}
+	return path, nil
+}
+
+// checkName validates a user, group, role or policy name: [\w+=,.@-]+ of
+// bounded length.
+func checkName(kind, name string, maxLen int) error {
+	if name == "" || len(name) > maxLen {
+		return validationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length between 1 and %d", name, kind, maxLen)
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_+=,.@-", r)) {
+			return validationError("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", name, kind)
+		}
+	}
+	return nil
+}
+
+func fmtDuration(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return d.String()
+}
+
+func simF(k string, v any) sim.Field { return sim.F(k, v) }

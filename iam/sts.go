@@ -1,0 +1,265 @@
+package iam
+
+// AWS STS: AssumeRole and GetCallerIdentity (AWS STS API Reference), and
+// the temporary credentials they issue.
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+type session struct {
+	role      *role
+	name      string
+	principal *Principal
+	policy    *Policy // merged session policies, or nil
+	policyRef PolicyRef
+	issued    time.Time
+	expires   time.Time
+	token     string
+}
+
+// AssumeRoleInput is the input of AssumeRole.
+type AssumeRoleInput struct {
+	RoleArn         ARN
+	RoleSessionName string
+	// Duration of the session: 15 min up to the role's MaxSessionDuration
+	// (1 h when the caller is itself a role session); zero means 1 h.
+	Duration time.Duration
+	// Policy is an optional inline session policy; PolicyArns optional
+	// managed session policies. The session may do only what both the
+	// role's policies and the session policies allow.
+	Policy     string
+	PolicyArns []ARN
+	// Tags are session tags (need sts:TagSession in the trust policy);
+	// they override role tags of the same key as aws:PrincipalTag values.
+	Tags map[string]string
+	// ExternalID is checked by trust policies through sts:ExternalId.
+	ExternalID     string
+	SourceIdentity string
+}
+
+// AssumedRoleUser identifies the session.
+type AssumedRoleUser struct {
+	// AssumedRoleID is ROLEID:session-name (the session's aws:userid).
+	AssumedRoleID string
+	// Arn is arn:aws:sts::ACCT:assumed-role/RoleName/session-name.
+	Arn ARN
+}
+
+// AssumeRoleOutput is the output of AssumeRole.
+type AssumeRoleOutput struct {
+	Credentials     Credentials
+	AssumedRoleUser AssumedRoleUser
+	// PackedPolicySize is the session policies' share of the packed size
+	// limit, in percent.
+	PackedPolicySize int
+	SourceIdentity   string
+}
+
+// AssumeRole returns temporary credentials for a role. The caller needs
+// sts:AssumeRole on the role (identity-based policy, unless the trust
+// policy names the caller directly in the same account), and the role's
+// trust policy must allow the caller: across accounts both must allow
+// ("How to use trust policies with IAM roles"). The account root user
+// cannot assume roles. A missing role is reported as AccessDenied, as AWS
+// does, so that role names do not leak.
+func (s *Service) AssumeRole(caller Credentials, in AssumeRoleInput) (*AssumeRoleOutput, error) {
+	p, err := s.Authenticate(caller)
+	if err != nil {
+		return nil, err
+	}
+	return s.assumeRole(p, in, "AssumedRoleProvider")
+}
+
+func (s *Service) assumeRole(p *Principal, in AssumeRoleInput, source string) (*AssumeRoleOutput, error) {
+	if err := checkSessionName(in.RoleSessionName); err != nil {
+		return nil, err
+	}
+	if in.RoleArn.Service != "iam" || in.RoleArn.ResourceType() != "role" {
+		return nil, validationError("%q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", in.RoleArn.String())
+	}
+	d := in.Duration
+	if d == 0 {
+		d = DefaultSessionDuration
+	}
+	if d < MinSessionDuration || d%time.Second != 0 {
+		return nil, validationError("1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", int64(d/time.Second))
+	}
+	if d > MaxRoleSessionDuration {
+		return nil, validationError("1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200", int64(d/time.Second))
+	}
+	if p.Type == PrincipalAccount {
+		return nil, awserr.New("AccessDenied", 403, false, "Roles may not be assumed by root accounts.")
+	}
+	if p.Type == PrincipalAssumedRole && d > RoleChainingLimit {
+		return nil, validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	}
+
+	var r *role
+	if a, ok := s.accounts[in.RoleArn.AccountID]; ok {
+		if rr, ok := a.roles[in.RoleArn.Name()]; ok && rr.arn == in.RoleArn {
+			r = rr
+		}
+	}
+	ctx := map[string][]string{"sts:RoleSessionName": {in.RoleSessionName}}
+	if in.ExternalID != "" {
+		ctx["sts:ExternalId"] = []string{in.ExternalID}
+	}
+	if in.SourceIdentity != "" {
+		ctx["sts:SourceIdentity"] = []string{in.SourceIdentity}
+	}
+	if len(in.Tags) > 0 {
+		keys := make([]string, 0, len(in.Tags))
+		for k, v := range in.Tags {
+			keys = append(keys, k)
+			ctx["aws:RequestTag/"+k] = []string{v}
+		}
+		ctx["aws:TagKeys"] = keys
+	}
+	req := &Request{Principal: p, Action: "sts:AssumeRole", Resource: in.RoleArn, ResourceAccount: in.RoleArn.AccountID, Context: ctx}
+	if r == nil {
+		// Evaluate without a trust policy: same-account callers may still
+		// be denied by their own policies first, and the message is the
+		// one AWS gives for a role that exists but does not trust them.
+		dec := s.Authorize(req)
+		dec.Allowed = false
+		if dec.Reason != ExplicitDeny {
+			dec.Missing = 0
+		}
+		return nil, dec.Err()
+	}
+	req.ResourcePolicy = r.trust
+	if dec := s.Authorize(req); !dec.Allowed {
+		return nil, dec.Err()
+	}
+	if len(in.Tags) > 0 {
+		tr := *req
+		tr.Action = "sts:TagSession"
+		if dec := s.Authorize(&tr); !dec.Allowed {
+			return nil, dec.Err()
+		}
+		if err := checkTags(in.Tags); err != nil {
+			return nil, err
+		}
+	}
+	if d > r.maxSession {
+		return nil, validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	sp, packed, err := s.sessionPolicy(r, in)
+	if err != nil {
+		return nil, err
+	}
+	return s.startSession(r, in.RoleSessionName, d, sp, packed, in.Tags, in.SourceIdentity, source), nil
+}
+
+func checkSessionName(n string) error {
+	if len(n) < 2 || len(n) > 64 {
+		return validationError("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64", n)
+	}
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '+' || r == '=' || r == ',' || r == '.' || r == '@' || r == '-') {
+			return validationError("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", n)
+		}
+	}
+	return nil
+}
+
+// sessionPolicy merges the inline and managed session policies into one
+// (their union is the most the session may do).
+func (s *Service) sessionPolicy(r *role, in AssumeRoleInput) (*Policy, int, error) {
+	if in.Policy == "" && len(in.PolicyArns) == 0 {
+		return nil, 0, nil
+	}
+	if len(in.PolicyArns) > 10 {
+		return nil, 0, validationError("1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	merged := &Policy{Version: Version2012}
+	size := 0
+	if in.Policy != "" {
+		p, err := parseIdentityPolicy(in.Policy, 0)
+		if err != nil {
+			return nil, 0, err
+		}
+		merged.Statements = append(merged.Statements, p.Statements...)
+		size += p.Size()
+	}
+	a := s.accounts[r.arn.AccountID]
+	for _, arn := range in.PolicyArns {
+		m, err := s.findPolicy(a, arn)
+		if err != nil {
+			return nil, 0, err
+		}
+		merged.Statements = append(merged.Statements, m.Document.Statements...)
+		size += len(arn.String())
+	}
+	packed := size * 100 / MaxSessionPolicySize
+	if packed > 100 {
+		return nil, 0, awserr.New("PackedPolicyTooLarge", 400, false, "Packed policy consumes %d%% of allotted space, please use smaller policy.", packed)
+	}
+	return merged, packed, nil
+}
+
+// tokenPrefix makes session tokens look like STS's (base64 of a
+// serialized structure); only their identity matters.
+const tokenPrefix = "IQoJb3JpZ2luX2VjE"
+
+func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy, packed int, tags map[string]string, sourceIdentity, source string) *AssumeRoleOutput {
+	a := s.accounts[r.arn.AccountID]
+	now := s.env.NowTime()
+	k := s.newKey("ASIA", a)
+	se := &session{role: r, name: name, policy: sp, issued: now, expires: now.Add(d),
+		token: tokenPrefix + s.randString(secretAlphabet, 300)}
+	if sp != nil {
+		se.policyRef = PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: sp}
+	}
+	ptags := cloneTags(r.tags)
+	if len(tags) > 0 {
+		if ptags == nil {
+			ptags = map[string]string{}
+		}
+		for k, v := range tags {
+			ptags[k] = v
+		}
+	}
+	sessARN := ARN{Partition: s.partition, Service: "sts", AccountID: a.id, Resource: "assumed-role/" + r.name + "/" + name}
+	se.principal = &Principal{
+		Type: PrincipalAssumedRole, ARN: sessARN, AccountID: a.id, UserID: r.id + ":" + name,
+		RoleARN: r.arn, SessionName: name, Tags: ptags, TokenIssueTime: now, Expiration: se.expires,
+		acct: a, session: se,
+	}
+	se.principal.finish()
+	k.session = se
+	s.emit(a.id, "AssumeRole", simF("session", sessARN.String()), simF("expires", se.expires))
+	return &AssumeRoleOutput{
+		Credentials: Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: se.token,
+			Expiration: se.expires, Source: source},
+		AssumedRoleUser:  AssumedRoleUser{AssumedRoleID: se.principal.UserID, Arn: sessARN},
+		PackedPolicySize: packed,
+		SourceIdentity:   sourceIdentity,
+	}
+}
+
+// CallerIdentity is the output of GetCallerIdentity.
+type CallerIdentity struct {
+	UserID  string
+	Account string
+	Arn     ARN
+}
+
+// GetCallerIdentity returns who the credentials belong to. It needs no
+// permission: "No permissions are required to perform this operation",
+// and even an explicit deny cannot block it.
+func (s *Service) GetCallerIdentity(c Credentials) (CallerIdentity, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return CallerIdentity{}, err
+	}
+	return CallerIdentity{UserID: p.UserID, Account: p.AccountID, Arn: p.ARN}, nil
+}
+
+func (o *AssumeRoleOutput) String() string {
+	return fmt.Sprintf("%s until %s", o.AssumedRoleUser.Arn, o.Credentials.Expiration.Format(time.RFC3339))
+}

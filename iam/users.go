@@ -1,0 +1,688 @@
+package iam
+
+// Users, access keys, groups and tags: CreateUser, GetUser, DeleteUser,
+// ListUsers, CreateAccessKey, UpdateAccessKey, DeleteAccessKey,
+// ListAccessKeys, CreateGroup, AddUserToGroup, RemoveUserFromGroup,
+// TagUser, UntagUser, and the user/group policy operations.
+
+import (
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+)
+
+type user struct {
+	holder
+	path      string
+	id        string
+	arn       ARN
+	created   time.Time
+	tags      map[string]string
+	groups    []*group
+	boundary  *ManagedPolicy
+	keys      []*accessKey
+	principal *Principal
+
+	cache    []PolicyRef
+	cacheGen uint64
+	bref     PolicyRef
+}
+
+func (u *user) policyRefs(s *Service) []PolicyRef {
+	if u.cache != nil && u.cacheGen == s.gen {
+		return u.cache
+	}
+	out := u.refs(make([]PolicyRef, 0, 4))
+	for _, g := range u.groups {
+		out = g.refs(out)
+	}
+	u.cache, u.cacheGen = out, s.gen
+	return out
+}
+
+func (u *user) boundaryRef() *PolicyRef {
+	if u.boundary == nil {
+		return nil
+	}
+	u.bref = PolicyRef{Kind: PermissionsBoundary, Name: "permissions boundary " + u.boundary.ARN.String(), Policy: u.boundary.Document}
+	return &u.bref
+}
+
+// User is a snapshot of an IAM user.
+type User struct {
+	UserName            string
+	UserID              string
+	ARN                 ARN
+	Path                string
+	CreateDate          time.Time
+	Tags                map[string]string
+	PermissionsBoundary ARN
+	Groups              []string
+	AttachedPolicies    []ARN
+	InlinePolicies      []string
+}
+
+func (u *user) snapshot() User {
+	out := User{UserName: u.name, UserID: u.id, ARN: u.arn, Path: u.path, CreateDate: u.created,
+		Tags: cloneTags(u.tags), AttachedPolicies: u.attachedARNs(), InlinePolicies: u.inlineNames()}
+	if u.boundary != nil {
+		out.PermissionsBoundary = u.boundary.ARN
+	}
+	for _, g := range u.groups {
+		out.Groups = append(out.Groups, g.name)
+	}
+	return out
+}
+
+// CreateUserInput is the input of CreateUser.
+type CreateUserInput struct {
+	UserName            string
+	Path                string
+	Tags                map[string]string
+	PermissionsBoundary ARN // optional managed policy ARN
+}
+
+// CreateUser creates an IAM user in the caller's account.
+func (s *Service) CreateUser(c Credentials, in CreateUserInput) (User, error) {
+	if err := checkName("userName", in.UserName, 64); err != nil {
+		return User{}, err
+	}
+	path, err := checkPath(in.Path)
+	if err != nil {
+		return User{}, err
+	}
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return User{}, err
+	}
+	arn := s.iamARN(p.AccountID, "user", path, in.UserName)
+	_, a, err := s.caller(c, "iam:CreateUser", arn)
+	if err != nil {
+		return User{}, err
+	}
+	if findFold(a.users, in.UserName) {
+		return User{}, alreadyExists("User with name %s already exists.", in.UserName)
+	}
+	if len(a.users) >= MaxUsersPerAccount {
+		return User{}, limitExceeded("Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return User{}, err
+	}
+	u := &user{holder: holder{kind: "user", name: in.UserName}, path: path, id: s.uniqueID("AIDA", 17),
+		arn: arn, created: s.env.NowTime(), tags: cloneTags(in.Tags)}
+	if in.PermissionsBoundary.IsValid() {
+		m, err := s.findPolicy(a, in.PermissionsBoundary)
+		if err != nil {
+			return User{}, err
+		}
+		u.boundary = m
+		m.boundaryCount++
+	}
+	u.principal = &Principal{Type: PrincipalUser, ARN: arn, AccountID: a.id, UserID: u.id, UserName: u.name,
+		Tags: u.tags, acct: a, user: u}
+	u.principal.finish()
+	a.users[in.UserName] = u
+	s.gen++
+	s.emit(a.id, "CreateUser", simF("arn", arn.String()))
+	return u.snapshot(), nil
+}
+
+// findFold reports whether m has name, compared case-insensitively: IAM
+// names are unique regardless of case.
+func findFold[V any](m map[string]V, name string) bool {
+	for k := range m {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) userFor(c Credentials, action, name string) (*user, *account, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if name == "" && p.user != nil {
+		// Operations on "the calling user" default to the caller.
+		name = p.user.name
+	}
+	a := p.acct
+	if a == nil {
+		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
+	}
+	u, ok := a.users[name]
+	arn := s.iamARN(a.id, "user", "/", name)
+	if ok {
+		arn = u.arn
+	}
+	if _, _, err := s.caller(c, action, arn); err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, noSuchEntity("The user with name %s cannot be found.", name)
+	}
+	return u, a, nil
+}
+
+// GetUser returns a user; an empty name means the calling user.
+func (s *Service) GetUser(c Credentials, userName string) (User, error) {
+	u, _, err := s.userFor(c, "iam:GetUser", userName)
+	if err != nil {
+		return User{}, err
+	}
+	return u.snapshot(), nil
+}
+
+// ListUsers lists the account's users sorted by name.
+func (s *Service) ListUsers(c Credentials) ([]User, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, err
+	}
+	_, a, err := s.caller(c, "iam:ListUsers", s.iamARN(p.AccountID, "user", "/", "*"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, 0, len(a.users))
+	for _, u := range a.users {
+		out = append(out, u.snapshot())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserName < out[j].UserName })
+	return out, nil
+}
+
+// DeleteUser deletes a user that has no access keys, policies or group
+// memberships left (DeleteConflict otherwise, as AWS requires).
+func (s *Service) DeleteUser(c Credentials, userName string) error {
+	u, a, err := s.userFor(c, "iam:DeleteUser", userName)
+	if err != nil {
+		return err
+	}
+	if len(u.keys) > 0 || len(u.inline) > 0 || len(u.attached) > 0 || len(u.groups) > 0 {
+		return awserr.New("DeleteConflict", 409, false, "Cannot delete entity, must delete access keys, policies and group memberships first.")
+	}
+	if u.boundary != nil {
+		u.boundary.boundaryCount--
+	}
+	delete(a.users, u.name)
+	s.gen++
+	return nil
+}
+
+// AccessKey is an IAM user's (or the root user's) long-term key pair.
+// SecretAccessKey is only returned by CreateAccessKey.
+type AccessKey struct {
+	UserName        string
+	AccessKeyID     string
+	SecretAccessKey string
+	Status          string // "Active" or "Inactive"
+	CreateDate      time.Time
+}
+
+// Credentials returns the key pair as Credentials.
+func (k AccessKey) Credentials() Credentials {
+	return Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey, Source: "StaticCredentials"}
+}
+
+func (k *accessKey) status() string {
+	if k.active {
+		return "Active"
+	}
+	return "Inactive"
+}
+
+// CreateAccessKey creates an AKIA... key pair for a user (at most two per
+// user); an empty name means the calling user.
+func (s *Service) CreateAccessKey(c Credentials, userName string) (AccessKey, error) {
+	u, a, err := s.userFor(c, "iam:CreateAccessKey", userName)
+	if err != nil {
+		return AccessKey{}, err
+	}
+	if len(u.keys) >= MaxAccessKeysPerUser {
+		return AccessKey{}, limitExceeded("Cannot exceed quota for AccessKeysPerUser: %d", MaxAccessKeysPerUser)
+	}
+	k := s.newKey("AKIA", a)
+	k.user = u
+	u.keys = append(u.keys, k)
+	s.emit(a.id, "CreateAccessKey", simF("user", u.name), simF("key", k.id))
+	return AccessKey{UserName: u.name, AccessKeyID: k.id, SecretAccessKey: k.secret, Status: "Active", CreateDate: k.created}, nil
+}
+
+// ListAccessKeys lists a user's keys (without secrets).
+func (s *Service) ListAccessKeys(c Credentials, userName string) ([]AccessKey, error) {
+	u, _, err := s.userFor(c, "iam:ListAccessKeys", userName)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AccessKey, len(u.keys))
+	for i, k := range u.keys {
+		out[i] = AccessKey{UserName: u.name, AccessKeyID: k.id, Status: k.status(), CreateDate: k.created}
+	}
+	return out, nil
+}
+
+// UpdateAccessKey sets a key's status to "Active" or "Inactive"; an
+// inactive key fails authentication with InvalidClientTokenId.
+func (s *Service) UpdateAccessKey(c Credentials, userName, accessKeyID, status string) error {
+	u, _, err := s.userFor(c, "iam:UpdateAccessKey", userName)
+	if err != nil {
+		return err
+	}
+	if status != "Active" && status != "Inactive" {
+		return validationError("1 validation error detected: Value '%s' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", status)
+	}
+	for _, k := range u.keys {
+		if k.id == accessKeyID {
+			k.active = status == "Active"
+			return nil
+		}
+	}
+	return noSuchEntity("The Access Key with id %s cannot be found.", accessKeyID)
+}
+
+// DeleteAccessKey deletes a user's key.
+func (s *Service) DeleteAccessKey(c Credentials, userName, accessKeyID string) error {
+	u, _, err := s.userFor(c, "iam:DeleteAccessKey", userName)
+	if err != nil {
+		return err
+	}
+	for i, k := range u.keys {
+		if k.id == accessKeyID {
+			u.keys = slices.Delete(u.keys, i, i+1)
+			delete(s.keys, k.id)
+			return nil
+		}
+	}
+	return noSuchEntity("The Access Key with id %s cannot be found.", accessKeyID)
+}
+
+// PutUserPolicy adds or replaces an inline policy of a user.
+func (s *Service) PutUserPolicy(c Credentials, userName, policyName, policyDocument string) error {
+	u, _, err := s.userFor(c, "iam:PutUserPolicy", userName)
+	if err != nil {
+		return err
+	}
+	p, err := parseIdentityPolicy(policyDocument, 0)
+	if err != nil {
+		return err
+	}
+	if err := u.putInline(policyName, p, MaxUserInlineSize); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// GetUserPolicy returns a user's inline policy.
+func (s *Service) GetUserPolicy(c Credentials, userName, policyName string) (*Policy, error) {
+	u, _, err := s.userFor(c, "iam:GetUserPolicy", userName)
+	if err != nil {
+		return nil, err
+	}
+	return u.getInline(policyName)
+}
+
+// DeleteUserPolicy deletes a user's inline policy.
+func (s *Service) DeleteUserPolicy(c Credentials, userName, policyName string) error {
+	u, _, err := s.userFor(c, "iam:DeleteUserPolicy", userName)
+	if err != nil {
+		return err
+	}
+	if err := u.deleteInline(policyName); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// AttachUserPolicy attaches a managed policy to a user.
+func (s *Service) AttachUserPolicy(c Credentials, userName string, policyARN ARN) error {
+	u, a, err := s.userFor(c, "iam:AttachUserPolicy", userName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if err := u.attach(m); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// DetachUserPolicy detaches a managed policy from a user.
+func (s *Service) DetachUserPolicy(c Credentials, userName string, policyARN ARN) error {
+	u, a, err := s.userFor(c, "iam:DetachUserPolicy", userName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if err := u.detach(m); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// PutUserPermissionsBoundary sets a managed policy as the user's
+// permissions boundary: the most its identity-based policies can grant.
+func (s *Service) PutUserPermissionsBoundary(c Credentials, userName string, policyARN ARN) error {
+	u, a, err := s.userFor(c, "iam:PutUserPermissionsBoundary", userName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if u.boundary != nil {
+		u.boundary.boundaryCount--
+	}
+	u.boundary = m
+	m.boundaryCount++
+	s.gen++
+	return nil
+}
+
+// DeleteUserPermissionsBoundary removes the user's boundary.
+func (s *Service) DeleteUserPermissionsBoundary(c Credentials, userName string) error {
+	u, _, err := s.userFor(c, "iam:DeleteUserPermissionsBoundary", userName)
+	if err != nil {
+		return err
+	}
+	if u.boundary == nil {
+		return noSuchEntity("The user %s has no permissions boundary.", u.name)
+	}
+	u.boundary.boundaryCount--
+	u.boundary = nil
+	s.gen++
+	return nil
+}
+
+// TagUser adds or overwrites tags on a user (they become the user's
+// aws:PrincipalTag/... values).
+func (s *Service) TagUser(c Credentials, userName string, tags map[string]string) error {
+	u, _, err := s.userFor(c, "iam:TagUser", userName)
+	if err != nil {
+		return err
+	}
+	merged := cloneTags(u.tags)
+	if merged == nil {
+		merged = map[string]string{}
+	}
+	maps.Copy(merged, tags)
+	if err := checkTags(merged); err != nil {
+		return err
+	}
+	u.tags = merged
+	u.principal.Tags = merged
+	return nil
+}
+
+// UntagUser removes tags from a user.
+func (s *Service) UntagUser(c Credentials, userName string, keys []string) error {
+	u, _, err := s.userFor(c, "iam:UntagUser", userName)
+	if err != nil {
+		return err
+	}
+	merged := cloneTags(u.tags)
+	for _, k := range keys {
+		delete(merged, k)
+	}
+	u.tags = merged
+	u.principal.Tags = merged
+	return nil
+}
+
+func cloneTags(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	return maps.Clone(m)
+}
+
+// checkTags enforces "Tagging IAM resources": at most 50 tags, keys 1-128
+// characters, values 0-256, no "aws:" prefix.
+func checkTags(m map[string]string) error {
+	if len(m) > MaxTagsPerEntity {
+		return limitExceeded("Cannot exceed quota for TagsPerEntity: %d", MaxTagsPerEntity)
+	}
+	for k, v := range m {
+		if k == "" || len(k) > 128 {
+			return invalidInput("tag key %q must be 1 to 128 characters", k)
+		}
+		if len(v) > 256 {
+			return invalidInput("tag value for key %q must be at most 256 characters", k)
+		}
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return invalidInput("tag key %q: the aws: prefix is reserved for AWS use", k)
+		}
+	}
+	return nil
+}
+
+// ----- groups -----
+
+type group struct {
+	holder
+	path    string
+	id      string
+	arn     ARN
+	created time.Time
+	members []*user
+}
+
+// Group is a snapshot of an IAM group.
+type Group struct {
+	GroupName        string
+	GroupID          string
+	ARN              ARN
+	Path             string
+	CreateDate       time.Time
+	Members          []string
+	AttachedPolicies []ARN
+	InlinePolicies   []string
+}
+
+func (g *group) snapshot() Group {
+	out := Group{GroupName: g.name, GroupID: g.id, ARN: g.arn, Path: g.path, CreateDate: g.created,
+		AttachedPolicies: g.attachedARNs(), InlinePolicies: g.inlineNames()}
+	for _, u := range g.members {
+		out.Members = append(out.Members, u.name)
+	}
+	return out
+}
+
+// CreateGroup creates a group.
+func (s *Service) CreateGroup(c Credentials, groupName, path string) (Group, error) {
+	if err := checkName("groupName", groupName, 128); err != nil {
+		return Group{}, err
+	}
+	path, err := checkPath(path)
+	if err != nil {
+		return Group{}, err
+	}
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return Group{}, err
+	}
+	arn := s.iamARN(p.AccountID, "group", path, groupName)
+	_, a, err := s.caller(c, "iam:CreateGroup", arn)
+	if err != nil {
+		return Group{}, err
+	}
+	if findFold(a.groups, groupName) {
+		return Group{}, alreadyExists("Group with name %s already exists.", groupName)
+	}
+	if len(a.groups) >= MaxGroupsPerAccount {
+		return Group{}, limitExceeded("Cannot exceed quota for GroupsPerAccount: %d", MaxGroupsPerAccount)
+	}
+	g := &group{holder: holder{kind: "group", name: groupName}, path: path, id: s.uniqueID("AGPA", 17), arn: arn, created: s.env.NowTime()}
+	a.groups[groupName] = g
+	s.gen++
+	return g.snapshot(), nil
+}
+
+func (s *Service) groupFor(c Credentials, action, name string) (*group, *account, error) {
+	p, err := s.Authenticate(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := p.acct
+	if a == nil {
+		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
+	}
+	g, ok := a.groups[name]
+	arn := s.iamARN(a.id, "group", "/", name)
+	if ok {
+		arn = g.arn
+	}
+	if _, _, err := s.caller(c, action, arn); err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, noSuchEntity("The group with name %s cannot be found.", name)
+	}
+	return g, a, nil
+}
+
+// GetGroup returns a group and its members.
+func (s *Service) GetGroup(c Credentials, groupName string) (Group, error) {
+	g, _, err := s.groupFor(c, "iam:GetGroup", groupName)
+	if err != nil {
+		return Group{}, err
+	}
+	return g.snapshot(), nil
+}
+
+// DeleteGroup deletes a group with no members and no policies.
+func (s *Service) DeleteGroup(c Credentials, groupName string) error {
+	g, a, err := s.groupFor(c, "iam:DeleteGroup", groupName)
+	if err != nil {
+		return err
+	}
+	if len(g.members) > 0 || len(g.inline) > 0 || len(g.attached) > 0 {
+		return awserr.New("DeleteConflict", 409, false, "Cannot delete entity, must remove users and policies from group first.")
+	}
+	delete(a.groups, g.name)
+	s.gen++
+	return nil
+}
+
+// AddUserToGroup adds a user to a group (at most 10 groups per user).
+func (s *Service) AddUserToGroup(c Credentials, groupName, userName string) error {
+	g, a, err := s.groupFor(c, "iam:AddUserToGroup", groupName)
+	if err != nil {
+		return err
+	}
+	u, ok := a.users[userName]
+	if !ok {
+		return noSuchEntity("The user with name %s cannot be found.", userName)
+	}
+	if slices.Contains(u.groups, g) {
+		return nil
+	}
+	if len(u.groups) >= MaxGroupsPerUser {
+		return limitExceeded("Cannot exceed quota for GroupsPerUser: %d", MaxGroupsPerUser)
+	}
+	u.groups = append(u.groups, g)
+	sort.Slice(u.groups, func(i, j int) bool { return u.groups[i].name < u.groups[j].name })
+	g.members = append(g.members, u)
+	s.gen++
+	return nil
+}
+
+// RemoveUserFromGroup removes a user from a group.
+func (s *Service) RemoveUserFromGroup(c Credentials, groupName, userName string) error {
+	g, a, err := s.groupFor(c, "iam:RemoveUserFromGroup", groupName)
+	if err != nil {
+		return err
+	}
+	u, ok := a.users[userName]
+	if !ok {
+		return noSuchEntity("The user with name %s cannot be found.", userName)
+	}
+	i := slices.Index(u.groups, g)
+	if i < 0 {
+		return noSuchEntity("User %s is not in group %s.", userName, groupName)
+	}
+	u.groups = slices.Delete(u.groups, i, i+1)
+	g.members = slices.DeleteFunc(g.members, func(m *user) bool { return m == u })
+	s.gen++
+	return nil
+}
+
+// PutGroupPolicy adds or replaces an inline policy of a group.
+func (s *Service) PutGroupPolicy(c Credentials, groupName, policyName, policyDocument string) error {
+	g, _, err := s.groupFor(c, "iam:PutGroupPolicy", groupName)
+	if err != nil {
+		return err
+	}
+	p, err := parseIdentityPolicy(policyDocument, 0)
+	if err != nil {
+		return err
+	}
+	if err := g.putInline(policyName, p, MaxGroupInlineSize); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// DeleteGroupPolicy deletes a group's inline policy.
+func (s *Service) DeleteGroupPolicy(c Credentials, groupName, policyName string) error {
+	g, _, err := s.groupFor(c, "iam:DeleteGroupPolicy", groupName)
+	if err != nil {
+		return err
+	}
+	if err := g.deleteInline(policyName); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// AttachGroupPolicy attaches a managed policy to a group.
+func (s *Service) AttachGroupPolicy(c Credentials, groupName string, policyARN ARN) error {
+	g, a, err := s.groupFor(c, "iam:AttachGroupPolicy", groupName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if err := g.attach(m); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}
+
+// DetachGroupPolicy detaches a managed policy from a group.
+func (s *Service) DetachGroupPolicy(c Credentials, groupName string, policyARN ARN) error {
+	g, a, err := s.groupFor(c, "iam:DetachGroupPolicy", groupName)
+	if err != nil {
+		return err
+	}
+	m, err := s.findPolicy(a, policyARN)
+	if err != nil {
+		return err
+	}
+	if err := g.detach(m); err != nil {
+		return err
+	}
+	s.gen++
+	return nil
+}

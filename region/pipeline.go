@@ -66,14 +66,15 @@ func (r *Request) serviceID() string {
 // runs at one virtual instant and must not wait; it changes the service's
 // state and returns nil or a typed error.
 type Call struct {
-	w         *World
-	req       *Request
-	principal Principal
-	requestID string
-	attempt   int
-	delay     time.Duration
-	respBytes int64
-	meters    []func()
+	w             *World
+	serviceRegion string
+	req           *Request
+	principal     Principal
+	requestID     string
+	attempt       int
+	delay         time.Duration
+	respBytes     int64
+	meters        []func()
 }
 
 // World returns the world.
@@ -393,7 +394,7 @@ func (w *World) attempt(p *sim.Proc, req *Request, sr *Region, cfg *ClientConfig
 		env.Emit(id, "request", sim.F("service", req.Service), sim.F("op", req.Operation),
 			sim.F("region", sr.spec.Code), sim.F("attempt", attempt))
 	}
-	c := &Call{w: w, req: req, requestID: id, attempt: attempt}
+	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, requestID: id, attempt: attempt}
 	hung := false
 	res := func() error {
 		princ, err := pp.guard.Authenticate(env.NowTime(), req.Credentials)

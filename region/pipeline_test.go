@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/smithy-go"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -333,5 +334,51 @@ func TestBackoffIsCappedFullJitter(t *testing.T) {
 		if got < c.want-time.Millisecond || got > c.want {
 			t.Errorf("Backoff(%d, %v) = %v, want %v", c.attempt, c.u, got, c.want)
 		}
+	}
+}
+
+// TestMeteringOnlyOnSuccess: a GET that succeeds is metered to the ledger
+// as one Requests-Tier2 record; a GET that fails (5xx, not billed [S20])
+// or is refused is not.
+func TestMeteringOnlyOnSuccess(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	get := func(fail bool) error {
+		var err error
+		run(w, func(p *sim.Proc) {
+			cfg := DefaultClientConfig()
+			cfg.MaxAttempts = 1
+			req := getReq(Location{})
+			req.Client = &cfg
+			err = w.Call(p, req, func(c *Call) error {
+				c.Record(billing.Usage{Service: "AmazonS3", UsageType: "Requests-Tier2", ResourceID: "bucket", Quantity: 1})
+				if fail {
+					return awserr.New("InternalError", 500, true, "boom")
+				}
+				return nil
+			})
+		})
+		return err
+	}
+	if err := get(false); err != nil {
+		t.Fatal(err)
+	}
+	if err := get(true); err == nil {
+		t.Fatal("failing GET succeeded")
+	}
+	inv := w.Billing().Invoice("111122223333", billing.MonthOf(w.Env().NowTime()))
+	var records uint64
+	for _, li := range inv.Lines {
+		if strings.Contains(li.UsageType, "Requests-Tier2") {
+			records += li.Records
+			if li.Region != "us-east-1" || li.Operation != "GetObject" {
+				t.Errorf("line %+v lacks the request's region or operation", li)
+			}
+		}
+	}
+	if records != 1 {
+		t.Fatalf("metered %d GETs, want 1 (lines %+v)", records, inv.Lines)
+	}
+	if ep := BillingEndpoint(OnInternet("us-east-1")); !ep.Internet {
+		t.Error("internet endpoint")
 	}
 }

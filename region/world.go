@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	Network *NetworkModel
 	// Retry replaces the client retry and timeout defaults of Call.
 	Retry *ClientConfig
+	// Billing is the ledger services meter to; nil builds one with the
+	// default catalog (billing.New(env, nil)).
+	Billing *billing.Ledger
 	// Guard authenticates and authorizes every call (steps 2-3 of the
 	// pipeline). Without one, every call is refused: no call bypasses
 	// authorization. KeyGuard is a minimal stand-in for tests.
@@ -66,6 +70,7 @@ type World struct {
 	shapeTypes [][]uint8
 
 	fleet
+	ledger *billing.Ledger
 	bg     bgHandles
 	net    network
 	faults faults
@@ -265,6 +270,10 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 		return nil, err
 	}
 	w.pipe.init(w, cc, opts.Guard)
+	w.ledger = opts.Billing
+	if w.ledger == nil {
+		w.ledger = billing.New(env, nil)
+	}
 	return w, nil
 }
 

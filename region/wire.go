@@ -1,0 +1,41 @@
+package region
+
+import (
+	"github.com/nimbus-sim/nimbus/billing"
+)
+
+// Billing returns the world's ledger: services meter usage to it (through
+// Call.Record in the pipeline, or directly for timed meters).
+func (w *World) Billing() *billing.Ledger { return w.ledger }
+
+// Record queues a usage record for step 7 of the pipeline: it goes to the
+// world's ledger after the effect succeeds, never for a failed request. A
+// zero Start/End means "now"; an empty Region or Operation is filled from
+// the request. A ledger error (unknown usage type, say) is a programming
+// error of the service and panics, so mis-metering cannot pass silently.
+func (c *Call) Record(u billing.Usage) {
+	if u.Region == "" {
+		u.Region = c.serviceRegion
+	}
+	if u.Operation == "" {
+		u.Operation = c.req.Operation
+	}
+	if u.Account == "" {
+		u.Account = c.principal.Account
+	}
+	led := c.w.ledger
+	c.Meter(func() {
+		if err := led.Record(u); err != nil {
+			panic("region: metering " + u.UsageType + ": " + err.Error())
+		}
+	})
+}
+
+// BillingEndpoint returns the billing view of a location, for
+// billing.Transfer: the internet, or a region and zone.
+func BillingEndpoint(l Location) billing.Endpoint {
+	if l.internet {
+		return billing.Endpoint{Internet: true}
+	}
+	return billing.Endpoint{Region: l.region, AZ: l.az}
+}

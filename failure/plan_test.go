@@ -103,7 +103,7 @@ func TestScenarioRecovery(t *testing.T) {
 	if r.MeanTimeToRecover != 5*time.Minute+20*time.Second {
 		t.Errorf("time to recover %v, want 5m20s", r.MeanTimeToRecover)
 	}
-	wantAvail := 1 - (5 * time.Minute).Hours()/24
+	wantAvail := 1 - (5*time.Minute).Hours()/24
 	if d := r.Availability - wantAvail; d > 1e-12 || d < -1e-12 {
 		t.Errorf("availability %v, want %v", r.Availability, wantAvail)
 	}

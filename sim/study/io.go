@@ -308,10 +308,13 @@ func (r *Results) readCSV(br *bufio.Reader) error {
 // in order, with the right seeds.
 func (r *Results) validateRows() error {
 	s := r.Meta.Shard.norm()
+	if r.Meta.Reps > maxJobs/max(1, len(r.Meta.Points)) {
+		return fmt.Errorf("study: %d points × %d replications is too many", len(r.Meta.Points), r.Meta.Reps)
+	}
 	total := max(1, len(r.Meta.Points)) * r.Meta.Reps
 	want := 0
-	for j := s.Index; j < total; j += s.Count {
-		want++
+	if total > s.Index {
+		want = (total - s.Index + s.Count - 1) / s.Count
 	}
 	if len(r.Rows) != want {
 		return fmt.Errorf("study: shard %v has %d rows, want %d", s, len(r.Rows), want)

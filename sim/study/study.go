@@ -15,6 +15,9 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
+// maxJobs bounds points × replications (2^40, about 10^12).
+const maxJobs = 1 << 40
+
 // Config describes a study: which replications to run and how.
 type Config struct {
 	// Name labels the study in its output files.
@@ -118,6 +121,9 @@ func (cfg *Config) points() []Point {
 func (cfg *Config) validate() error {
 	if cfg.Reps < 1 {
 		return fmt.Errorf("study: Reps = %d, need at least 1", cfg.Reps)
+	}
+	if cfg.Reps > maxJobs/max(1, len(cfg.Points)) {
+		return fmt.Errorf("study: %d points × %d replications is too many", len(cfg.Points), cfg.Reps)
 	}
 	if cfg.Workers < 0 {
 		return fmt.Errorf("study: Workers = %d is negative", cfg.Workers)

@@ -1,0 +1,265 @@
+// Command mmc runs an M/M/c queue as a Monte Carlo study and compares the
+// simulated mean wait in queue with the Erlang C formula (REFERENCE.md
+// section 9, [S41]).
+//
+//	go run ./examples/mmc                         # the whole sweep, on all cores
+//	go run ./examples/mmc -shard 1/4 -out s1.jsonl # one shard of it
+//	go run ./examples/mmc -merge s*.jsonl          # merge the shards
+//
+// The shard can also come from the batch system: with -shards N, a
+// Kubernetes Indexed Job's JOB_COMPLETION_INDEX or a Slurm array's
+// SLURM_ARRAY_TASK_ID picks the shard (see examples/cluster).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/nimbus-sim/nimbus/sim/study"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "mmc:", err)
+		os.Exit(1)
+	}
+}
+
+// points are rows of REFERENCE.md section 9's table (mu = 1): a light
+// single server, a heavily loaded pair, and two larger pools.
+var points = []study.Point{
+	study.Pt("c", 1, "lambda", 0.5),
+	study.Pt("c", 2, "lambda", 1.8),
+	study.Pt("c", 4, "lambda", 3.2),
+	study.Pt("c", 16, "lambda", 12.0),
+}
+
+type options struct {
+	seed       uint64
+	reps       int
+	customers  int
+	warmup     int
+	workers    int
+	shard      study.Shard
+	shards     int
+	out        string
+	summary    string
+	plot       string
+	merge      bool
+	quiet      bool
+	shardFiles []string
+}
+
+func parse(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("mmc", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Uint64Var(&o.seed, "seed", 1, "study seed")
+	fs.IntVar(&o.reps, "reps", 30, "replications per sweep point")
+	fs.IntVar(&o.customers, "customers", 10000, "customers measured per replication")
+	fs.IntVar(&o.warmup, "warmup", 1000, "customers discarded at the start of each replication")
+	fs.IntVar(&o.workers, "workers", 0, "worker goroutines (0: GOMAXPROCS)")
+	fs.Var(&o.shard, "shard", "run only shard k/n of the study")
+	fs.IntVar(&o.shards, "shards", 0, "number of shards; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
+	fs.StringVar(&o.out, "out", "", "write the rows to this file (.jsonl or .csv)")
+	fs.StringVar(&o.summary, "summary", "", "write the summaries to this file (.csv or .json)")
+	fs.StringVar(&o.plot, "plot", "", "write a box plot of the waits relative to Erlang C (.svg or .png)")
+	fs.BoolVar(&o.merge, "merge", false, "merge the shard files given as arguments instead of running")
+	fs.BoolVar(&o.quiet, "q", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	o.shardFiles = fs.Args()
+	if o.merge != (len(o.shardFiles) > 0) {
+		return nil, errors.New("-merge takes the shard files as arguments, and arguments need -merge")
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	o, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	var res *study.Results
+	if o.merge {
+		if res, err = mergeFiles(o.shardFiles); err != nil {
+			return err
+		}
+	} else {
+		if o.shard == (study.Shard{}) && o.shards > 0 {
+			s, ok, err := study.ShardFromEnv(getenv, o.shards)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("-shards %d but neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set", o.shards)
+			}
+			o.shard = s
+		}
+		cfg := study.Config{Name: "mmc", Seed: o.seed, Reps: o.reps, Points: points, Workers: o.workers, Shard: o.shard}
+		if bar := progressBar(stderr, o); bar != nil {
+			cfg.Progress = func(p study.Progress) { bar.Set(p.Done) }
+			defer bar.Finish()
+		}
+		if res, err = study.Run(ctx, cfg, scenario(o.customers, o.warmup)); err != nil {
+			return err
+		}
+	}
+	if o.out != "" {
+		if err := writeFile(o.out, func(w io.Writer) error { return res.WriteRows(w, format(o.out, study.JSONL)) }); err != nil {
+			return err
+		}
+	}
+	if res.Meta.Shard.Count > 1 {
+		fmt.Fprintf(stdout, "shard %v: %d replications done; merge the shard files with -merge\n", res.Meta.Shard, len(res.Rows))
+		return nil
+	}
+	if o.summary != "" {
+		if err := writeFile(o.summary, func(w io.Writer) error { return res.WriteSummaries(w, format(o.summary, study.CSV), 0.95) }); err != nil {
+			return err
+		}
+	}
+	if o.plot != "" {
+		ext := strings.TrimPrefix(filepath.Ext(o.plot), ".")
+		if err := writeFile(o.plot, func(w io.Writer) error { return res.PlotBox(w, ext, "wq_ratio") }); err != nil {
+			return err
+		}
+	}
+	report(stdout, res)
+	return nil
+}
+
+// progressBar returns a bar on stderr if it is a terminal, else nil.
+func progressBar(stderr io.Writer, o *options) *progressbar.ProgressBar {
+	f, ok := stderr.(*os.File)
+	if o.quiet || !ok {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	total := len(points) * o.reps
+	if o.shard.Count > 1 {
+		total = (total - o.shard.Index + o.shard.Count - 1) / o.shard.Count
+	}
+	return progressbar.NewOptions(total, progressbar.OptionSetWriter(f),
+		progressbar.OptionSetDescription("replications"), progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond))
+}
+
+func format(path string, def study.Format) study.Format {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return study.CSV
+	case ".json":
+		return study.JSON
+	case ".jsonl":
+		return study.JSONL
+	}
+	return def
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func mergeFiles(paths []string) (*study.Results, error) {
+	var parts []*study.Results
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		r, err := study.ReadRows(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		parts = append(parts, r)
+	}
+	return study.Merge(parts...)
+}
+
+// erlangCWait is the mean wait in queue of an M/M/c queue with service
+// rate 1: Wq = C(c, a) / (c - lambda), a = lambda.
+func erlangCWait(c int, lambda float64) float64 {
+	term, sum := 1.0, 0.0 // a^k/k!
+	for k := range c {
+		sum += term
+		term *= lambda / float64(k+1)
+	}
+	top := term * float64(c) / (float64(c) - lambda)
+	return top / (sum + top) / (float64(c) - lambda)
+}
+
+// scenario simulates one replication: Poisson arrivals at rate lambda,
+// c servers with Exp(1 s) service, one process per customer holding a
+// server of a sim.Resource; it reports the mean wait in queue of the
+// customers after warm-up, and that wait over Erlang C's.
+func scenario(customers, warmup int) func(rep *study.Rep) study.Result {
+	return func(rep *study.Rep) study.Result {
+		env := rep.Env
+		c, lambda := int(rep.Param("c")), rep.Param("lambda")
+		servers := sim.NewResource(env, "servers", c)
+		arrivals, service := env.Rand("mmc/arrivals"), env.Rand("mmc/service")
+		gap := time.Duration(float64(time.Second) / lambda)
+		var waited time.Duration
+		n := 0
+		env.Go("source", func(p *sim.Proc) {
+			for i := range warmup + customers {
+				p.Sleep(sim.Exp(arrivals, gap))
+				counted := i >= warmup
+				env.Go("customer", func(q *sim.Proc) {
+					t0 := q.Now()
+					servers.Acquire(q)
+					if counted {
+						waited += q.Now().Sub(t0)
+						n++
+					}
+					q.Sleep(sim.Exp(service, time.Second))
+					servers.Release()
+				})
+			}
+		})
+		env.Run()
+		wq := waited.Seconds() / float64(n)
+		return study.Result{"wq_s": wq, "wq_ratio": wq / erlangCWait(c, lambda)}
+	}
+}
+
+func report(w io.Writer, res *study.Results) {
+	fmt.Fprintf(w, "M/M/c mean wait in queue (mu = 1/s), %d replications per point, seed %d\n", res.Meta.Reps, res.Meta.Seed)
+	fmt.Fprintf(w, "%4s %7s %5s   %-30s %10s\n", "c", "lambda", "rho", "simulated Wq, 95% CI (s)", "Erlang C")
+	for pi, p := range res.Meta.Points {
+		c, _ := p.Get("c")
+		lambda, _ := p.Get("lambda")
+		s := res.Summary(pi, "wq_s", 0.95)
+		want := erlangCWait(int(c), lambda)
+		mark := "inside CI"
+		if want < s.CILow || want > s.CIHigh {
+			mark = "OUTSIDE CI"
+		}
+		ci := fmt.Sprintf("%.4f [%.4f, %.4f]", s.Mean, s.CILow, s.CIHigh)
+		fmt.Fprintf(w, "%4.0f %7.2f %5.2f   %-30s %10.6f  %s\n", c, lambda, lambda/c, ci, want, mark)
+	}
+}

@@ -23,6 +23,8 @@ type Ledger struct {
 	index       map[lineKey]int32
 	byAcctMonth map[acctMonth][]int32
 	span        monthSpan
+	lastSlot    int32 // index of the slot Record used last
+	handles     []keyHandle
 
 	seed     maphash.Seed
 	tagSets  []map[string]string

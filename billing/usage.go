@@ -83,12 +83,18 @@ func (l *Ledger) Record(u Usage) error {
 	if len(u.Tags) > 0 {
 		k.tags = l.tagID(u.Tags)
 	}
-	i, ok := l.index[k]
-	if !ok {
-		var err error
-		if i, err = l.newSlot(k); err != nil {
-			return err
+	// A one-entry cache in front of the map: services often report a run
+	// of records for the same key (a request stream on one bucket).
+	i := l.lastSlot
+	if l.slots == nil || l.slots[i].key != k {
+		var ok bool
+		if i, ok = l.index[k]; !ok {
+			var err error
+			if i, err = l.newSlot(k); err != nil {
+				return err
+			}
 		}
+		l.lastSlot = i
 	}
 	s := &l.slots[i]
 	s.qty.add64(uint64(u.Quantity))
@@ -146,12 +152,8 @@ func (l *Ledger) monthOf(t sim.Time) Month {
 func (l *Ledger) tagID(tags map[string]string) uint32 {
 	var h uint64
 	for k, v := range tags {
-		var mh maphash.Hash
-		mh.SetSeed(l.seed)
-		mh.WriteString(k)
-		mh.WriteByte(0)
-		mh.WriteString(v)
-		h += mh.Sum64() // sum: independent of map iteration order
+		// Sum of per-pair hashes: independent of map iteration order.
+		h += maphash.String(l.seed, k)*0x9E3779B97F4A7C15 ^ maphash.String(l.seed, v)
 	}
 	for _, id := range l.tagIndex[h] {
 		if sameTags(l.tagSets[id], tags) {

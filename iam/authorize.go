@@ -53,6 +53,13 @@ func (k PolicyKind) String() string {
 	return "policy"
 }
 
+func (k PolicyKind) article() string {
+	if k == IdentityPolicy {
+		return "an " + k.String()
+	}
+	return "a " + k.String()
+}
+
 // PolicyRef names one policy that took part in a decision.
 type PolicyRef struct {
 	Kind PolicyKind
@@ -139,7 +146,7 @@ func (d Decision) Message() string {
 	case d.Allowed:
 		return fmt.Sprintf("User: %s is authorized to perform: %s on resource: %s", who, r.Action, res)
 	case d.Reason == ExplicitDeny:
-		return head + " with an explicit deny in a " + d.Missing.String()
+		return head + " with an explicit deny in " + d.Missing.article()
 	case d.Missing == 0:
 		return head
 	}

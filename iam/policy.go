@@ -295,7 +295,9 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 			if r == "*" {
 				continue
 			}
-			if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 5 {
+			// Six sections, or fewer when the last ends in * (which may
+			// then expand across colons: "arn:aws:s3:*").
+			if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 5 && !(strings.Count(r, ":") >= 2 && strings.HasSuffix(r, "*")) {
 				return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Resource %s must be in ARN format or \"*\"", r)
 			}
 			if svc := strings.SplitN(r, ":", 4)[2]; svc == "" {
@@ -381,9 +383,6 @@ func parseCondition(raw any, loc string) ([]Condition, error) {
 			kl := loc + "." + op + "." + key
 			if key == "" {
 				return nil, errf(kl, "Syntax errors in policy: empty condition key")
-			}
-			if !strings.Contains(key, ":") {
-				return nil, errf(kl, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.: condition key %q", key)
 			}
 			vs, err := scalarList(vals, kl)
 			if err != nil {

@@ -3,6 +3,7 @@ package region
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/google/btree"
 
@@ -183,7 +184,7 @@ func hostID(i uint32) string {
 var ErrInvalidHostID = awserr.Code("InvalidHostID.NotFound")
 
 func (f *fleet) parseHostID(id string) (uint32, error) {
-	if len(id) == 19 && id[0] == 'h' && id[1] == '-' {
+	if len(id) == 19 && id[0] == 'h' && id[1] == '-' && strings.Trim(id[2:], "0123456789abcdef") == "" {
 		if v, err := strconv.ParseUint(id[2:], 16, 64); err == nil && v < uint64(len(f.hosts)) {
 			return uint32(v), nil
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -248,5 +249,54 @@ func TestAWSErrorsCarryCodeAndStatus(t *testing.T) {
 	var ae *awserr.Error
 	if !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Code != "InvalidParameterValue" || ae.Retryable {
 		t.Fatalf("got %#v", err)
+	}
+}
+
+// TestFailureTopologyDrivesRackOutage: a rack outage from the failure
+// package fails exactly the hosts of that rack.
+func TestFailureTopologyDrivesRackOutage(t *testing.T) {
+	w := newWorld(t, 1, Options{
+		Regions:    []RegionSpec{{Code: "us-east-1", Partition: "aws", AZIDs: []string{"use1-az1", "use1-az2"}}},
+		HostsPerAZ: map[string]int{"m5": 5}, RackSize: 2,
+	})
+	topo, err := w.FailureTopology()
+	if err != nil {
+		t.Fatal(err)
+	}
+	racks := topo.Domains(failure.Rack)
+	if len(racks) != 6 || racks[0] != "use1-az1/m5/rack-0" {
+		t.Fatalf("racks %v", racks)
+	}
+	hosts := topo.Hosts("use1-az1/m5/rack-1")
+	if len(hosts) != 2 {
+		t.Fatalf("rack-1 hosts %v", hosts)
+	}
+	h := failure.NewHarness(w.Env(), w)
+	h.Start(failure.For(failure.DomainDown(topo, "use1-az1/m5/rack-1"), time.Hour))
+	w.Env().RunFor(30 * time.Minute)
+	if err := h.Err(); err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	all, _ := w.Hosts("use1-az1", "")
+	for _, h := range all {
+		if h.Failed {
+			failed++
+			if h.ID != hosts[0] && h.ID != hosts[1] {
+				t.Errorf("host %s outside the rack failed", h.ID)
+			}
+		}
+	}
+	if failed != 2 {
+		t.Errorf("%d hosts failed, want 2", failed)
+	}
+	w.Env().RunFor(time.Hour)
+	for _, id := range hosts {
+		if hi, _ := w.Host(id); hi.Failed {
+			t.Errorf("host %s not repaired after the outage", id)
+		}
+	}
+	if _, err := w.FailureTopology("nowhere-1"); err == nil {
+		t.Error("unknown region accepted")
 	}
 }

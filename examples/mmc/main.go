@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,11 +71,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.warmup, "warmup", 1000, "customers discarded at the start of each replication")
 	fs.IntVar(&o.workers, "workers", 0, "worker goroutines (0: GOMAXPROCS)")
 	fs.Var(&o.shard, "shard", "run only shard k/n of the study")
-	fs.IntVar(&o.shards, "shards", 0, "number of shards; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")
-	fs.StringVar(&o.out, "out", "", "write the rows to this file (.jsonl or .csv)")
+	fs.IntVar(&o.shards, "shards", 0, "number of shards, with the index from JOB_COMPLETION_INDEX (Kubernetes); a Slurm array needs neither flag")
+	fs.StringVar(&o.out, "out", "", "write the rows to this file (.jsonl or .csv); {shard} in the name becomes the shard index")
 	fs.StringVar(&o.summary, "summary", "", "write the summaries to this file (.csv or .json)")
 	fs.StringVar(&o.plot, "plot", "", "write a box plot of the waits relative to Erlang C (.svg or .png)")
-	fs.BoolVar(&o.merge, "merge", false, "merge the shard files given as arguments instead of running")
+	fs.BoolVar(&o.merge, "merge", false, "merge the shard files given as arguments (or glob patterns) instead of running")
 	fs.BoolVar(&o.quiet, "q", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -97,12 +98,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return err
 		}
 	} else {
-		if o.shard == (study.Shard{}) && o.shards > 0 {
+		if o.shard == (study.Shard{}) {
+			// No -shard: a batch system may have assigned one.
 			s, ok, err := study.ShardFromEnv(getenv, o.shards)
 			if err != nil {
 				return err
 			}
-			if !ok {
+			if !ok && o.shards > 0 {
 				return fmt.Errorf("-shards %d but neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set", o.shards)
 			}
 			o.shard = s
@@ -117,6 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 	}
 	if o.out != "" {
+		o.out = strings.ReplaceAll(o.out, "{shard}", strconv.Itoa(res.Meta.Shard.Index))
 		if err := writeFile(o.out, func(w io.Writer) error { return res.WriteRows(w, format(o.out, study.JSONL)) }); err != nil {
 			return err
 		}
@@ -183,7 +186,25 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-func mergeFiles(paths []string) (*study.Results, error) {
+// mergeFiles reads and merges shard files. Arguments with glob
+// metacharacters are expanded (for batch systems that run the merge
+// without a shell).
+func mergeFiles(args []string) (*study.Results, error) {
+	var paths []string
+	for _, a := range args {
+		if !strings.ContainsAny(a, "*?[") {
+			paths = append(paths, a)
+			continue
+		}
+		m, err := filepath.Glob(a)
+		if err != nil {
+			return nil, err
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("no shard files match %q", a)
+		}
+		paths = append(paths, m...)
+	}
 	var parts []*study.Results
 	for _, p := range paths {
 		f, err := os.Open(p)

@@ -55,9 +55,10 @@ func TestShardsMergeToTheSingleProcessOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := []string{p("s0.jsonl"), p("s1.csv"), p("s2.jsonl")}
-	for k, f := range files {
+	outs := []string{p("s{shard}.jsonl"), p("s{shard}.csv"), p("s{shard}.jsonl")}
+	for k := range files {
 		env := map[string]string{"JOB_COMPLETION_INDEX": string(rune('0' + k))}
-		args := append(small, "-shards", "3", "-out", f)
+		args := append(small, "-shards", "3", "-out", outs[k])
 		out.Reset()
 		if err := run(ctx, args, &out, os.Stderr, func(k string) string { return env[k] }); err != nil {
 			t.Fatal(err)
@@ -67,7 +68,7 @@ func TestShardsMergeToTheSingleProcessOutput(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := run(ctx, append([]string{"-merge", "-out", p("merged.jsonl"), "-summary", p("merged.csv")}, files...), &out, os.Stderr, os.Getenv); err != nil {
+	if err := run(ctx, []string{"-merge", "-out", p("merged.jsonl"), "-summary", p("merged.csv"), p("s[02].jsonl"), p("s1.csv")}, &out, os.Stderr, os.Getenv); err != nil {
 		t.Fatal(err)
 	}
 	for _, pair := range [][2]string{{"all.jsonl", "merged.jsonl"}, {"all.csv", "merged.csv"}} {
@@ -80,6 +81,22 @@ func TestShardsMergeToTheSingleProcessOutput(t *testing.T) {
 	// A missing shard is an error, not a smaller study.
 	if err := run(ctx, []string{"-merge", files[0], files[2]}, &out, os.Stderr, os.Getenv); err == nil || !strings.Contains(err.Error(), "shard 1/3 is missing") {
 		t.Errorf("merging two of three shards: %v", err)
+	}
+}
+
+func TestSlurmArrayPicksTheShard(t *testing.T) {
+	env := map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-reps", "2", "-customers", "100", "-warmup", "0"}, &out, os.Stderr, func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	// 4 points × 2 replications = 8 jobs; shard 3/4 runs jobs 3 and 7.
+	if got := out.String(); got != "shard 3/4: 2 replications done; merge the shard files with -merge\n" {
+		t.Errorf("output %q", got)
+	}
+	env = map[string]string{"JOB_COMPLETION_INDEX": "1"}
+	if err := run(context.Background(), nil, &out, os.Stderr, func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "shard count is unknown") {
+		t.Errorf("JOB_COMPLETION_INDEX without -shards: %v", err)
 	}
 }
 

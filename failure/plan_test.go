@@ -1,7 +1,10 @@
 package failure_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -9,6 +12,7 @@ import (
 
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/nimbus-sim/nimbus/sim/study"
 )
 
 // drawAZPlan lets the seed choose which AZ fails, when and for how long.
@@ -120,5 +124,59 @@ func TestScenarioRecovery(t *testing.T) {
 	// Over a window without the incident, availability is 1.
 	if a := rec.Availability(sim.Time(3*time.Hour), end); a != 1 {
 		t.Errorf("availability after recovery %v", a)
+	}
+}
+
+// TestStudyExploresDrawnPlans: each replication of a study draws its own
+// fault plan from its seed, notes it in its row, and the metrics follow
+// the plan; a replay of a row draws the same plan.
+func TestStudyExploresDrawnPlans(t *testing.T) {
+	fn := func(rep *study.Rep) study.Result {
+		plan := failure.DrawPlan(rep.Seed, drawAZPlan)
+		rep.SetNote(plan.String())
+		w := newFakeWorld(rep.Env)
+		h := failure.NewHarness(rep.Env, w)
+		rec := failure.NewRecovery(rep.Env, "az")
+		h.OnChange(func(c failure.Change) {
+			if c.Applied {
+				rec.Down()
+			} else {
+				rec.Up()
+			}
+		})
+		plan.Start(h)
+		end := sim.Time(48 * time.Hour)
+		rep.Env.RunUntil(end)
+		return study.Result{"downtime_s": (1 - rec.Availability(0, end)) * end.Seconds()}
+	}
+	cfg := study.Config{Seed: 3, Reps: 12}
+	res, err := study.Run(context.Background(), cfg, fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := map[string]bool{}
+	for _, row := range res.Rows {
+		notes[row.Note] = true
+		// The plan's outage lasts "for <d>"; the measured downtime must be d.
+		i := strings.LastIndex(row.Note, " for ")
+		d, err := time.ParseDuration(row.Note[i+5:])
+		if err != nil {
+			t.Fatalf("row %d note %q: %v", row.Rep, row.Note, err)
+		}
+		if got := row.Metrics["downtime_s"]; math.Abs(got-d.Seconds()) > 1e-6 {
+			t.Errorf("row %d (%s): downtime %v s, want %v", row.Rep, row.Note, got, d.Seconds())
+		}
+	}
+	if len(notes) < 8 {
+		t.Errorf("12 replications drew only %d distinct plans", len(notes))
+	}
+	row, _, err := study.Replay(cfg, 0, 5, fn)
+	if err != nil || row.Note != res.Rows[5].Note {
+		t.Errorf("replay drew %q, study row has %q (%v)", row.Note, res.Rows[5].Note, err)
+	}
+	var buf bytes.Buffer
+	res.WriteRows(&buf, study.CSV)
+	if !strings.Contains(buf.String(), res.Rows[0].Note) {
+		t.Error("the plan is not printed with the rows")
 	}
 }

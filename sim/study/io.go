@@ -108,6 +108,7 @@ type jsonRow struct {
 	Rep     int    `json:"rep"`
 	Seed    uint64 `json:"seed"`
 	Metrics Result `json:"metrics"`
+	Note    string `json:"note,omitempty"`
 	Err     string `json:"error,omitempty"`
 }
 
@@ -127,7 +128,7 @@ func (r *Results) WriteRows(w io.Writer, f Format) error {
 	case JSONL:
 		fmt.Fprintf(bw, "{%q:%s}\n", metaKey, r.metaJSON())
 		for _, row := range r.Rows {
-			b, err := json.Marshal(jsonRow{row.Point, row.Rep, row.Seed, row.Metrics, row.Err})
+			b, err := json.Marshal(jsonRow{row.Point, row.Rep, row.Seed, row.Metrics, row.Note, row.Err})
 			if err != nil {
 				return err
 			}
@@ -140,7 +141,7 @@ func (r *Results) WriteRows(w io.Writer, f Format) error {
 		metrics := r.Metrics()
 		cw := csv.NewWriter(bw)
 		header := append([]string{"point", "rep", "seed"}, params...)
-		header = append(append(header, metrics...), "error")
+		header = append(append(header, metrics...), "note", "error")
 		cw.Write(header)
 		for _, row := range r.Rows {
 			rec := []string{strconv.Itoa(row.Point), strconv.Itoa(row.Rep), strconv.FormatUint(row.Seed, 10)}
@@ -152,7 +153,7 @@ func (r *Results) WriteRows(w io.Writer, f Format) error {
 				v, ok := row.Metrics[m]
 				rec = append(rec, cell(v, ok))
 			}
-			cw.Write(append(rec, row.Err))
+			cw.Write(append(rec, row.Note, row.Err))
 		}
 		cw.Flush()
 		if err := cw.Error(); err != nil {
@@ -254,7 +255,7 @@ func (r *Results) readJSONL(br *bufio.Reader) error {
 		if jr.Metrics == nil {
 			jr.Metrics = Result{}
 		}
-		r.Rows = append(r.Rows, Row{jr.Point, jr.Rep, jr.Seed, jr.Metrics, jr.Err})
+		r.Rows = append(r.Rows, Row{jr.Point, jr.Rep, jr.Seed, jr.Metrics, jr.Note, jr.Err})
 	}
 }
 
@@ -266,11 +267,11 @@ func (r *Results) readCSV(br *bufio.Reader) error {
 	}
 	params := r.paramNames()
 	np := 3 + len(params)
-	if len(header) < np+1 || !slices.Equal(header[:3], []string{"point", "rep", "seed"}) ||
-		!slices.Equal(header[3:np], params) || header[len(header)-1] != "error" {
+	if len(header) < np+2 || !slices.Equal(header[:3], []string{"point", "rep", "seed"}) ||
+		!slices.Equal(header[3:np], params) || !slices.Equal(header[len(header)-2:], []string{"note", "error"}) {
 		return fmt.Errorf("study: ReadRows: CSV header %q does not match the study's parameters %q", header, params)
 	}
-	metrics := header[np : len(header)-1]
+	metrics := header[np : len(header)-2]
 	for line := 3; ; line++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -299,7 +300,7 @@ func (r *Results) readCSV(br *bufio.Reader) error {
 			}
 			row.Metrics[m] = v
 		}
-		row.Err = rec[len(rec)-1]
+		row.Note, row.Err = rec[len(rec)-2], rec[len(rec)-1]
 		r.Rows = append(r.Rows, row)
 	}
 }

@@ -54,7 +54,14 @@ type Rep struct {
 	// Index is the replication's index within its point, Seed its Env's seed.
 	Index int
 	Seed  uint64
+
+	note string
 }
+
+// SetNote attaches a line of text to the replication's row, such as the
+// fault plan drawn from its seed (failure.DrawPlan), so that it is printed
+// with the results.
+func (r *Rep) SetNote(s string) { r.note = s }
 
 // Param returns the value of the named parameter of the replication's
 // point. Asking for a parameter the point lacks panics: it is a bug in the
@@ -77,6 +84,8 @@ type Row struct {
 	Rep     int
 	Seed    uint64
 	Metrics Result
+	// Note is the text the replication attached with SetNote.
+	Note string
 	// Err is set if the replication panicked; its metrics are then empty
 	// and summaries skip it.
 	Err string
@@ -223,7 +232,9 @@ func runOne(cfg *Config, points []Point, pi, rep int, fn func(*Rep) Result, trac
 			row.Err = fmt.Sprintf("panic: %v (rerun with study.Replay(cfg, %d, %d, fn), seed %d)", r, pi, rep, seed)
 		}
 	}()
-	m := fn(&Rep{Env: env, Point: points[pi], PointIndex: pi, Index: rep, Seed: seed})
+	r := &Rep{Env: env, Point: points[pi], PointIndex: pi, Index: rep, Seed: seed}
+	defer func() { row.Note = r.note }()
+	m := fn(r)
 	row.Metrics = make(Result, len(m))
 	for k, v := range m {
 		row.Metrics[k] = v
@@ -232,7 +243,7 @@ func runOne(cfg *Config, points []Point, pi, rep int, fn func(*Rep) Result, trac
 }
 
 // reserved column names of the row files.
-var reserved = []string{"point", "rep", "seed", "error"}
+var reserved = []string{"point", "rep", "seed", "note", "error"}
 
 // check validates metric names against parameter and column names.
 func (r *Results) check() error {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/btree"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
 )
 
 const (
@@ -315,6 +316,9 @@ func (f *fleet) take(hi uint32, si uint16, alloc [maxSockets]uint8, group uint32
 	h.head = idx
 	f.running++
 	f.reindex(hi)
+	if env := f.w.env; env.Tracing() {
+		env.Emit(hostID(hi), "place", sim.F("type", s.Name), sim.F("slot", idx), sim.F("background", bg))
+	}
 	return Slot(uint64(gen)<<32 | uint64(idx))
 }
 
@@ -345,6 +349,9 @@ func (f *fleet) free(idx uint32) {
 	f.running--
 	f.freeSlots = append(f.freeSlots, idx)
 	f.reindex(sl.host)
+	if env := f.w.env; env.Tracing() {
+		env.Emit(hostID(sl.host), "release", sim.F("type", s.Name), sim.F("slot", idx))
+	}
 }
 
 // Slot is the handle of one placed instance. The zero Slot is invalid; a

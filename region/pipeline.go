@@ -92,6 +92,13 @@ func (c *Call) RequestID() string { return c.requestID }
 // Attempt returns the attempt number, from 1.
 func (c *Call) Attempt() int { return c.attempt }
 
+// Region returns the region serving the call (the partition's global
+// region for global services).
+func (c *Call) Region() string { return c.serviceRegion }
+
+// From returns the caller's location.
+func (c *Call) From() Location { return c.req.From }
+
 // Request returns the request being served.
 func (c *Call) Request() *Request { return c.req }
 

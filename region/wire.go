@@ -39,3 +39,26 @@ func BillingEndpoint(l Location) billing.Endpoint {
 	}
 	return billing.Endpoint{Region: l.region, AZ: l.az}
 }
+
+// RecordTransfer queues a data-transfer record for step 7, metered after
+// the effect succeeds. Services use it for the bytes a request moves (an
+// S3 GET's body to the internet, say); From/To can come from
+// BillingEndpoint(c.Request().From) and c.Endpoint().
+func (c *Call) RecordTransfer(t billing.Transfer) {
+	if t.Operation == "" {
+		t.Operation = c.req.Operation
+	}
+	if t.Account == "" {
+		t.Account = c.principal.Account
+	}
+	led := c.w.ledger
+	c.Meter(func() {
+		if _, err := led.RecordTransfer(t); err != nil {
+			panic("region: metering transfer: " + err.Error())
+		}
+	})
+}
+
+// Endpoint returns the billing endpoint of the service side of the call:
+// the serving region, regional (no zone).
+func (c *Call) Endpoint() billing.Endpoint { return billing.Endpoint{Region: c.serviceRegion} }

@@ -54,7 +54,10 @@ const MaxInstancesPerCall = 1000
 // and the error is InsufficientInstanceCapacity.
 func (c *Client) RunInstances(ctx context.Context, in *RunInstancesInput) (*RunInstancesOutput, error) {
 	var out *RunInstancesOutput
-	err := c.call(ctx, "RunInstances", func(account string) error {
+	err := c.call(ctx, "RunInstances", resRef{"image", in.ImageId}, []resRef{{"instance", "*"}, {"volume", "*"}}, func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		var err error
 		out, err = c.svc.runInstances(account, c.region, in)
 		return err
@@ -262,7 +265,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 		r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
 	}
 	if ip := in.IamInstanceProfile; ip != nil && (ip.Arn != "" || ip.Name != "") {
-		arn, err := s.resolveInstanceProfile(account, ip)
+		arn, err := s.resolveInstanceProfile(account, ip, s.caller)
 		if err != nil {
 			return nil, err
 		}
@@ -460,7 +463,10 @@ func (s *Service) lookup(account, region string, ids []string) ([]*Machine, erro
 // released; the private IP and the EBS volumes stay.
 func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*StopInstancesOutput, error) {
 	out := &StopInstancesOutput{}
-	err := c.call(ctx, "StopInstances", func(account string) error {
+	err := c.call(ctx, "StopInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
 		if err != nil {
 			return err
@@ -494,7 +500,10 @@ func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*St
 // is InsufficientInstanceCapacity.
 func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*StartInstancesOutput, error) {
 	out := &StartInstancesOutput{}
-	err := c.call(ctx, "StartInstances", func(account string) error {
+	err := c.call(ctx, "StartInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		s := c.svc
 		ms, err := s.lookup(account, c.region, in.InstanceIds)
 		if err != nil {
@@ -549,7 +558,10 @@ func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*
 // start again after the reboot delay; the host, the IPs and the billing
 // period are kept (a reboot is not a new start).
 func (c *Client) RebootInstances(ctx context.Context, in *RebootInstancesInput) (*RebootInstancesOutput, error) {
-	err := c.call(ctx, "RebootInstances", func(account string) error {
+	err := c.call(ctx, "RebootInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
 		if err != nil {
 			return err
@@ -575,7 +587,10 @@ func (c *Client) RebootInstances(ctx context.Context, in *RebootInstancesInput) 
 // stay describable for LifecycleDelays.TerminatedVisible.
 func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesInput) (*TerminateInstancesOutput, error) {
 	out := &TerminateInstancesOutput{}
-	err := c.call(ctx, "TerminateInstances", func(account string) error {
+	err := c.call(ctx, "TerminateInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
 		if err != nil {
 			return err
@@ -626,7 +641,7 @@ func (c *Client) DescribeInstances(ctx context.Context, in *DescribeInstancesInp
 		in = &DescribeInstancesInput{}
 	}
 	out := &DescribeInstancesOutput{}
-	err := c.call(ctx, "DescribeInstances", func(account string) error {
+	err := c.call(ctx, "DescribeInstances", resRef{}, nil, func(account string) error {
 		s := c.svc
 		var ms []*Machine
 		if len(in.InstanceIds) > 0 {
@@ -733,4 +748,21 @@ func (c *Client) WaitUntilInstanceRunning(p *sim.Proc, ids []string, maxWait tim
 			return err
 		}
 	}
+}
+
+// first and rest split a list of IDs into the resource the pipeline
+// authorizes and those the effect authorizes.
+func first(kind string, ids []string) resRef {
+	if len(ids) == 0 {
+		return resRef{}
+	}
+	return resRef{kind, ids[0]}
+}
+
+func rest(kind string, ids []string) []resRef {
+	var out []resRef
+	for i := 1; i < len(ids); i++ {
+		out = append(out, resRef{kind, ids[i]})
+	}
+	return out
 }

@@ -33,7 +33,10 @@ type CreateVolumeOutput = Volume
 // to deletion, whether or not anything is written.
 func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*CreateVolumeOutput, error) {
 	var out *Volume
-	err := c.call(ctx, "CreateVolume", func(account string) error {
+	err := c.call(ctx, "CreateVolume", resRef{}, []resRef{{"volume", "*"}}, func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		s := c.svc
 		if in.AvailabilityZone == "" {
 			return clientErr("MissingParameter", "The request must contain the parameter AvailabilityZone")
@@ -115,7 +118,10 @@ type AttachVolumeOutput = VolumeAttachment
 // attached one with VolumeInUse.
 func (c *Client) AttachVolume(ctx context.Context, in *AttachVolumeInput) (*AttachVolumeOutput, error) {
 	var out *VolumeAttachment
-	err := c.call(ctx, "AttachVolume", func(account string) error {
+	err := c.call(ctx, "AttachVolume", resRef{"instance", in.InstanceId}, []resRef{{"volume", in.VolumeId}}, func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		s := c.svc
 		v, err := s.volume(account, c.region, in.VolumeId)
 		if err != nil {
@@ -176,7 +182,10 @@ type DetachVolumeOutput = VolumeAttachment
 // not stopped cannot be detached.
 func (c *Client) DetachVolume(ctx context.Context, in *DetachVolumeInput) (*DetachVolumeOutput, error) {
 	var out *VolumeAttachment
-	err := c.call(ctx, "DetachVolume", func(account string) error {
+	err := c.call(ctx, "DetachVolume", resRef{"volume", in.VolumeId}, nil, func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		s := c.svc
 		v, err := s.volume(account, c.region, in.VolumeId)
 		if err != nil {
@@ -222,7 +231,10 @@ type DeleteVolumeOutput struct{}
 // DeleteVolume deletes a volume that is not attached (VolumeInUse
 // otherwise); billing stops.
 func (c *Client) DeleteVolume(ctx context.Context, in *DeleteVolumeInput) (*DeleteVolumeOutput, error) {
-	err := c.call(ctx, "DeleteVolume", func(account string) error {
+	err := c.call(ctx, "DeleteVolume", resRef{"volume", in.VolumeId}, nil, func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		v, err := c.svc.volume(account, c.region, in.VolumeId)
 		if err != nil {
 			return err
@@ -253,7 +265,7 @@ type DescribeVolumesOutput struct {
 // DescribeVolumes describes volumes.
 func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) (*DescribeVolumesOutput, error) {
 	out := &DescribeVolumesOutput{}
-	err := c.call(ctx, "DescribeVolumes", func(account string) error {
+	err := c.call(ctx, "DescribeVolumes", resRef{}, nil, func(account string) error {
 		s := c.svc
 		if in != nil && len(in.VolumeIds) > 0 {
 			for _, id := range in.VolumeIds {
@@ -332,7 +344,10 @@ type CreateSnapshotOutput = Snapshot
 // blocks, which the simulation does not track).
 func (c *Client) CreateSnapshot(ctx context.Context, in *CreateSnapshotInput) (*CreateSnapshotOutput, error) {
 	var out *Snapshot
-	err := c.call(ctx, "CreateSnapshot", func(account string) error {
+	err := c.call(ctx, "CreateSnapshot", resRef{"volume", in.VolumeId}, []resRef{{"snapshot", "*"}}, func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		s := c.svc
 		v, err := s.volume(account, c.region, in.VolumeId)
 		if err != nil {
@@ -373,7 +388,7 @@ type DescribeSnapshotsOutput struct {
 // DescribeSnapshots describes snapshots.
 func (c *Client) DescribeSnapshots(ctx context.Context, in *DescribeSnapshotsInput) (*DescribeSnapshotsOutput, error) {
 	out := &DescribeSnapshotsOutput{}
-	err := c.call(ctx, "DescribeSnapshots", func(account string) error {
+	err := c.call(ctx, "DescribeSnapshots", resRef{}, nil, func(account string) error {
 		s := c.svc
 		for id, sn := range s.snapshots {
 			if sn.account != account || sn.region != c.region {
@@ -408,7 +423,10 @@ type DeleteSnapshotOutput struct{}
 
 // DeleteSnapshot deletes a snapshot; its storage billing stops.
 func (c *Client) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotInput) (*DeleteSnapshotOutput, error) {
-	err := c.call(ctx, "DeleteSnapshot", func(account string) error {
+	err := c.call(ctx, "DeleteSnapshot", resRef{"snapshot", in.SnapshotId}, nil, func(account string) error {
+		if in.DryRun {
+			return errDryRun()
+		}
 		s := c.svc
 		sn, ok := s.snapshots[in.SnapshotId]
 		if !ok || sn.account != account || sn.region != c.region {

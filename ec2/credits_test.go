@@ -186,7 +186,8 @@ func TestT3KeepsCreditsAcrossStop(t *testing.T) {
 		p.Sleep(time.Hour)
 		_, err = f.c.StartInstances(p, &StartInstancesInput{InstanceIds: []string{m.ID()}})
 		must(t, err)
-		if got := m.CPUCreditBalance(); math.Abs(got-b) > 1e-9 || b < 11.9 {
+		// The stop call's latency lets it earn a little more (12/h).
+		if got := m.CPUCreditBalance(); got < b || got > b+0.01 || b < 11.9 {
 			t.Fatalf("balance %v after stop/start, had %v", got, b)
 		}
 	})
@@ -195,13 +196,9 @@ func TestT3KeepsCreditsAcrossStop(t *testing.T) {
 func TestT2LosesCreditsOnStop(t *testing.T) {
 	// The built-in fleet has no T2 hosts; add a T2 host type (as region's
 	// T3 host, oversubscribed) for this test.
-	env := sim.New(46)
-	defer env.Close()
 	hts := append(region.HostTypes(), region.HostType{Name: "t2", Family: "t2", Sockets: 2, CoresPerSocket: 24,
 		VCPUs: 384, MemoryMiB: 768 * 1024, MaxInstances: 192, Oversubscribed: true})
-	w := region.MustNewWorld(env, region.Options{HostTypes: hts, HostsPerAZ: map[string]int{"t2": 1}})
-	f := &fixture{t: t, env: env, w: w, svc: MustNew(w, Options{})}
-	f.c = f.svc.NewClient(testRegion, Credentials{AccessKeyID: "AKIATEST"})
+	f := newFixtureWorld(t, 46, Options{}, region.Options{HostTypes: hts, HostsPerAZ: map[string]int{"t2": 1}})
 	f.do(6*time.Hour, func(p *sim.Proc) {
 		m := f.launch(p, RunInstancesInput{InstanceType: "t2.micro"})
 		if b := m.CPUCreditBalance(); b < 30 { // 30 launch credits per vCPU [S4]

@@ -2,33 +2,29 @@ package ec2
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/aws/smithy-go"
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
 // This file is the seam to iam, billing and the region request pipeline.
-// INTERIM: until those packages commit their APIs, it holds stand-ins;
-// nothing else in the package depends on their shape.
-
-// Credentials are AWS credentials (interim stand-in for iam.Credentials).
-type Credentials struct {
-	AccessKeyID, SecretAccessKey, SessionToken string
-	Expiration                                 time.Time
-	Source                                     string
-}
 
 type deps struct {
 	ledger *billing.Ledger
+	iam    *iam.Service
+	caller *iam.Principal // the principal of the call whose effect is running
 }
 
 func (s *Service) initDeps() error {
-	s.ledger = s.opts.Billing
-	if s.ledger == nil {
-		s.ledger = billing.New(s.env, nil)
-	}
+	s.ledger = s.w.Billing()
+	s.iam = s.w.IAM()
 	return nil
 }
 
@@ -49,7 +45,7 @@ func (h *meterHandle) stop(l *billing.Ledger, opt billing.StopOptions) {
 }
 
 type credsCache struct {
-	c       Credentials
+	c       iam.Credentials
 	fetched time.Time
 }
 
@@ -62,15 +58,25 @@ func (m *Machine) roleName() string {
 	return m.profileARN
 }
 
-// instanceCredentials returns the profile's role credentials, refreshed
-// CredentialRefreshMargin before they expire.
-func (m *Machine) instanceCredentials() (Credentials, error) {
+// instanceCredentials returns the profile role's temporary credentials
+// from STS, fetched again CredentialRefreshMargin before they expire (the
+// IMDS rotates them at least five minutes ahead).
+func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 	now := m.svc.env.NowTime()
 	if m.creds != nil && now.Before(m.creds.c.Expiration.Add(-CredentialRefreshMargin)) {
 		return m.creds.c, nil
 	}
-	c := Credentials{AccessKeyID: "ASIA" + m.id[2:18], SecretAccessKey: "interim", SessionToken: "interim",
-		Expiration: now.Add(6 * time.Hour), Source: "ec2-instance-profile"}
+	if m.svc.iam == nil {
+		return iam.Credentials{}, notFound("iam/security-credentials/" + m.roleName())
+	}
+	arn, err := iam.ParseARN(m.profileARN)
+	if err != nil {
+		return iam.Credentials{}, err
+	}
+	c, err := m.svc.iam.InstanceProfileCredentials(arn, m.id)
+	if err != nil {
+		return iam.Credentials{}, err
+	}
 	m.creds = &credsCache{c: c, fetched: now}
 	return c, nil
 }
@@ -201,41 +207,131 @@ func (s *Service) canPrice(region string, t InstanceType, spot bool) error {
 }
 
 // Client is an EC2 client for one region and one set of credentials, like
-// aws-sdk-go-v2's ec2.Client built from a config.
+// aws-sdk-go-v2's ec2.Client built from a config. Every method is one API
+// call through the world's request pipeline: authenticated and authorized
+// by IAM, carried over the network from the caller's place (an instance's
+// host, or the internet), subject to injected faults, retried under the
+// SDK's standard mode.
 type Client struct {
 	svc    *Service
 	region string
-	creds  Credentials
+	creds  iam.Credentials
 }
 
 // NewClient returns a client calling region's endpoint with creds.
-func (s *Service) NewClient(region string, creds Credentials) *Client {
+func (s *Service) NewClient(region string, creds iam.Credentials) *Client {
 	return &Client{svc: s, region: region, creds: creds}
 }
 
-// callInfo is what the pipeline needs about one request.
-type callInfo struct {
-	op        string
-	action    string
-	resources []string
+// resRef names a resource an operation acts on; id "*" for resources it
+// creates.
+type resRef struct{ kind, id string }
+
+// arnOf returns a resource's ARN and owning account: the owner of an
+// existing resource, else acct (the caller's, once known). Images are
+// account-less, as AWS's public image ARNs are.
+func (s *Service) arnOf(region string, r resRef, acct string) (arn, owner string) {
+	switch r.kind {
+	case "image":
+		return "arn:aws:ec2:" + region + "::image/" + r.id, ""
+	case "instance":
+		if m, ok := s.instances[r.id]; ok {
+			acct = m.account
+		}
+	case "volume":
+		if v, ok := s.volumes[r.id]; ok {
+			acct = v.account
+		}
+	case "snapshot":
+		if sn, ok := s.snapshots[r.id]; ok {
+			acct = sn.account
+		}
+	}
+	if acct == "" {
+		return "*", ""
+	}
+	return "arn:aws:ec2:" + region + ":" + acct + ":" + r.kind + "/" + r.id, acct
 }
 
-// call runs one API request. INTERIM: runs the effect directly.
-func (c *Client) call(ctx context.Context, op string, effect func(account string) error) error {
-	if _, ok := ctx.(*sim.Proc); !ok {
-		return fmt.Errorf("ec2: %s: ctx must be the calling *sim.Proc", op)
+// call runs one API request through the pipeline. outer is the resource
+// the pipeline authorizes (zero: "*"); inner are further resources
+// authorized at the server instant, once the caller's account is known
+// (each instance of a multi-instance call, the instances a launch
+// creates). EC2 reports authorization failures as UnauthorizedOperation.
+func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resRef, effect func(account string) error) error {
+	p, ok := ctx.(*sim.Proc)
+	if !ok {
+		return awserr.Operation("EC2", op, fmt.Errorf("ec2: %s: ctx must be the calling *sim.Proc", op))
 	}
-	if _, err := c.svc.w.Region(c.region); err != nil {
+	s := c.svc
+	req := region.Request{Service: "ec2", ServiceID: "EC2", Operation: op, Region: c.region,
+		Credentials: region.Credentials(c.creds), Resource: "*"}
+	if outer.kind != "" {
+		req.Resource, req.ResourceAccount = s.arnOf(c.region, outer, "")
+	}
+	if m, ok := MachineOf(p); ok && m.slot.IsValid() {
+		if loc, err := s.w.AtSlot(m.slot); err == nil {
+			req.From = loc
+		}
+	}
+	err := s.w.Call(p, req, func(rc *region.Call) error {
+		acct := rc.Principal().Account
+		for _, r := range inner {
+			arn, owner := s.arnOf(c.region, r, acct)
+			also := *rc.Request()
+			also.Resource, also.ResourceAccount = arn, owner
+			if err := s.w.Guard().Authorize(rc.Principal(), &also); err != nil {
+				return err
+			}
+		}
+		s.caller = rc.Principal().IAM
+		defer func() { s.caller = nil }()
+		return effect(acct)
+	})
+	return unauthorized(err)
+}
+
+// unauthorized rewrites IAM's AccessDenied as EC2's UnauthorizedOperation
+// (HTTP 403), keeping the explanation.
+func unauthorized(err error) error {
+	var ae *awserr.Error
+	if err == nil || !errors.As(err, &ae) || ae.Code != "AccessDenied" {
 		return err
 	}
-	return effect("123456789012")
+	u := awserr.New("UnauthorizedOperation", 403, false, "You are not authorized to perform this operation. %s", ae.Message)
+	u.RequestID = ae.RequestID
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		return &smithy.OperationError{ServiceID: oe.ServiceID, OperationName: oe.OperationName, Err: u}
+	}
+	return u
 }
 
-// resolveInstanceProfile turns a profile name or ARN into its ARN.
-// INTERIM: accepts any well-formed name.
-func (s *Service) resolveInstanceProfile(account string, ip *IamInstanceProfileSpecification) (string, error) {
-	if ip.Arn != "" {
-		return ip.Arn, nil
+// resolveInstanceProfile turns a profile name or ARN into its ARN, checking
+// that it exists with a role and that the caller may pass that role
+// (iam:PassRole), as RunInstances does.
+func (s *Service) resolveInstanceProfile(account string, ip *IamInstanceProfileSpecification, caller *iam.Principal) (string, error) {
+	arnStr := ip.Arn
+	if arnStr == "" {
+		arnStr = "arn:aws:iam::" + account + ":instance-profile/" + ip.Name
 	}
-	return "arn:aws:iam::" + account + ":instance-profile/" + ip.Name, nil
+	arn, err := iam.ParseARN(arnStr)
+	if err != nil || s.iam == nil {
+		return "", clientErr("InvalidParameterValue", "Value (%s) for parameter iamInstanceProfile is invalid. Invalid IAM Instance Profile.", arnStr)
+	}
+	roleARN, ok := s.iam.ProfileRole(arn)
+	if !ok {
+		what, val := "arn", ip.Arn
+		if ip.Arn == "" {
+			what, val = "name", ip.Name
+		}
+		return "", clientErr("InvalidParameterValue", "Value (%s) for parameter iamInstanceProfile.%s is invalid. Invalid IAM Instance Profile %s", val, what, what)
+	}
+	if caller == nil {
+		return "", clientErr("InvalidParameterValue", "iamInstanceProfile needs an IAM-authenticated caller")
+	}
+	if err := s.iam.CheckPassRole(caller, roleARN); err != nil {
+		return "", err
+	}
+	return arn.String(), nil
 }

@@ -206,9 +206,11 @@ func TestVolumeIOTimeModel(t *testing.T) {
 }
 
 // TestEBSBilledWhetherOrNotWritten keeps a 100 GiB gp3 volume with 4,000
-// IOPS for 30 days of January, writing nothing: storage is 100 x 30/31
-// GB-Mo and the 1,000 IOPS above the included 3,000 are 1,000 x 30/31
-// IOPS-Mo (REFERENCE.md 8.1; prorated by the second over the month).
+// IOPS for 30 days of January, writing nothing. Storage is prorated by the
+// second over the month (REFERENCE.md 8.1): 100 GiB x s / (31 x 86,400 s)
+// GB-Mo, and the 1,000 IOPS above the included 3,000 likewise, where s is
+// the whole seconds from the CreateVolume to the DeleteVolume effect
+// (30 days plus the calls' latency, under a second).
 func TestEBSBilledWhetherOrNotWritten(t *testing.T) {
 	f := newFixture(t, 56, Options{VolumeAFR: map[VolumeType]float64{VolumeTypeGp3: 0}})
 	var vol string
@@ -220,16 +222,22 @@ func TestEBSBilledWhetherOrNotWritten(t *testing.T) {
 		_, err = f.c.DeleteVolume(p, &DeleteVolumeInput{VolumeId: vol})
 		must(t, err)
 	})
+	month := big.NewRat(31*86400, 1)
 	for _, tc := range []struct {
 		ut   string
-		want *big.Rat
+		rate int64
 	}{
-		{"EBS:VolumeUsage.gp3", big.NewRat(100*30, 31)},
-		{"EBS:VolumeP-IOPS.gp3", big.NewRat(1000*30, 31)},
+		{"EBS:VolumeUsage.gp3", 100},
+		{"EBS:VolumeP-IOPS.gp3", 1000},
 	} {
 		ls := f.lines(testAccount, vol, tc.ut)
-		if len(ls) != 1 || ls[0].Amount.Cmp(tc.want) != 0 {
-			t.Errorf("%s: %v, want %s", tc.ut, ls, tc.want.RatString())
+		if len(ls) != 1 {
+			t.Fatalf("%s: lines %v", tc.ut, ls)
+		}
+		secs := new(big.Rat).Mul(ls[0].Amount, month)
+		secs.Quo(secs, big.NewRat(tc.rate, 1))
+		if !secs.IsInt() || secs.Num().Int64() < 30*86400 || secs.Num().Int64() > 30*86400+1 {
+			t.Errorf("%s: %s = %d x %s s / month, want 30 days of whole seconds", tc.ut, ls[0].Amount.RatString(), tc.rate, secs.RatString())
 		}
 	}
 	if ls := f.lines(testAccount, vol, "EBS:VolumeP-Throughput.gp3"); len(ls) != 0 {

@@ -1,9 +1,11 @@
 package ec2
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
+	"github.com/aws/smithy-go"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 )
 
@@ -81,4 +83,20 @@ func errSnapshotNotFound(id string) error {
 	return clientErr("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
 }
 
-func opError(op string, err error) error { return awserr.Operation("EC2", op, err) }
+// opError wraps err like the SDK, unless the pipeline already did.
+func opError(op string, err error) error {
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		return err
+	}
+	return awserr.Operation("EC2", op, err)
+}
+
+// errDryRun is EC2's answer to an authorized request with DryRun set.
+func errDryRun() error {
+	return awserr.New("DryRunOperation", http.StatusPreconditionFailed, false, "Request would have succeeded, but DryRun flag is set.")
+}
+
+// ErrDryRunOperation matches the answer to a DryRun request that would
+// have succeeded.
+var ErrDryRunOperation = awserr.Code("DryRunOperation")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -14,12 +15,24 @@ import (
 const testRegion = "us-east-1"
 
 type fixture struct {
-	t   testing.TB
-	env *sim.Env
-	w   *region.World
-	svc *Service
-	c   *Client
+	t    testing.TB
+	env  *sim.Env
+	w    *region.World
+	iam  *iam.Service
+	svc  *Service
+	c    *Client
+	root iam.Credentials
+	user iam.Credentials
 }
+
+// operatorPolicy is the test user's identity policy: EC2 and passing the
+// worker role, nothing else.
+const operatorPolicy = `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"ec2:*","Resource":"*"},
+ {"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/worker"}]}`
+
+const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+ "Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 func newFixture(t testing.TB, seed uint64, opts Options) *fixture {
 	return newFixtureHosts(t, seed, opts, map[string]int{"m5": 4, "c5": 2, "t3": 2, "p3": 1, "g4dn": 1, "r5": 1})
@@ -27,18 +40,37 @@ func newFixture(t testing.TB, seed uint64, opts Options) *fixture {
 
 func newFixtureHosts(t testing.TB, seed uint64, opts Options, hosts map[string]int) *fixture {
 	t.Helper()
+	return newFixtureWorld(t, seed, opts, region.Options{HostsPerAZ: hosts})
+}
+
+func newFixtureWorld(t testing.TB, seed uint64, opts Options, wo region.Options) *fixture {
+	t.Helper()
 	env := sim.New(seed)
 	t.Cleanup(env.Close)
-	w, err := region.NewWorld(env, region.Options{HostsPerAZ: hosts})
+	w, err := region.NewWorld(env, wo) // IAM-guarded pipeline
 	if err != nil {
 		t.Fatal(err)
 	}
+	ids := w.IAM()
 	svc, err := New(w, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, env: env, w: w, svc: svc}
-	f.c = svc.NewClient(testRegion, Credentials{AccessKeyID: "AKIATEST"})
+	f := &fixture{t: t, env: env, w: w, iam: ids, svc: svc}
+	f.root, err = ids.CreateAccount(testAccount)
+	must(t, err)
+	_, err = ids.CreateUser(f.root, iam.CreateUserInput{UserName: "operator"})
+	must(t, err)
+	must(t, ids.PutUserPolicy(f.root, "operator", "ec2", operatorPolicy))
+	k, err := ids.CreateAccessKey(f.root, "operator")
+	must(t, err)
+	f.user = k.Credentials()
+	_, err = ids.CreateRole(f.root, iam.CreateRoleInput{RoleName: "worker", AssumeRolePolicyDocument: ec2Trust})
+	must(t, err)
+	_, err = ids.CreateInstanceProfile(f.root, "worker", "/")
+	must(t, err)
+	must(t, ids.AddRoleToInstanceProfile(f.root, "worker", "worker"))
+	f.c = svc.NewClient(testRegion, f.user)
 	return f
 }
 
@@ -135,4 +167,4 @@ func (f *fixture) lines(account, id, ut string) []billing.LineItem {
 	return out
 }
 
-const testAccount = "123456789012"
+const testAccount = "111122223333"

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -32,9 +31,6 @@ type Options struct {
 	// HostFailure is what EC2 does to an instance whose host fails:
 	// "stop" (default; EBS-backed instances survive) or "terminate".
 	HostFailure string
-	// Billing is the ledger to meter to (INTERIM until region provides
-	// one); nil means a new ledger with the default catalog.
-	Billing *billing.Ledger
 }
 
 // Service is the EC2 service of a world: every region's instances,

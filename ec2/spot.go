@@ -418,7 +418,7 @@ func (s *Service) reclaimForOnDemand(azID string, it InstanceTypeInfo) {
 			continue
 		}
 		for _, m := range p.machines {
-			if m.state != InstanceStateRunning || m.spot.action != nil || m.itype.Family != it.Family || m.hostID == "" {
+			if m.state != InstanceStateRunning || m.itype.Family != it.Family || m.hostID == "" {
 				continue
 			}
 			if _, ok := byHost[m.hostID]; !ok {
@@ -444,8 +444,24 @@ func (s *Service) reclaimForOnDemand(azID string, it InstanceTypeInfo) {
 		freeV := info.Capacity.VCPUs - info.Used.VCPUs
 		freeM := info.Capacity.MemoryMiB - info.Used.MemoryMiB
 		freeG := info.Capacity.GPUs - info.Used.GPUs
+		// Instances already given notice free their slots soon: count
+		// them as free, so that retries of the same launch do not reclaim
+		// more.
 		var pick []*Machine
 		for _, m := range ms {
+			if m.spot.action != nil {
+				freeV += m.itype.VCPUs
+				freeM += int(m.itype.MemoryMiB)
+				freeG += m.itype.GPUs
+			}
+		}
+		if freeV >= it.VCPUs && freeM >= int(it.MemoryMiB) && freeG >= it.GPUs {
+			return // enough is on its way out already
+		}
+		for _, m := range ms {
+			if m.spot.action != nil {
+				continue
+			}
 			if freeV >= it.VCPUs && freeM >= int(it.MemoryMiB) && freeG >= it.GPUs {
 				break
 			}

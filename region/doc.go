@@ -6,9 +6,8 @@
 // # Usage
 //
 //	env := sim.New(1)
-//	guard := region.NewKeyGuard() // or the IAM-backed guard
-//	guard.AddKey("111122223333", creds)
-//	w := region.MustNewWorld(env, region.Options{Guard: guard})
+//	w := region.MustNewWorld(env, region.Options{}) // IAM and billing built in
+//	creds, _ := w.IAM().CreateAccount("111122223333") // the root user's keys
 //
 //	// hosts and placement
 //	slot, err := w.Place("use1-az1", "m5.large", region.PlaceOptions{Owner: 7})
@@ -85,7 +84,8 @@
 // Call runs DESIGN.md's pipeline in virtual time: resolve the endpoint;
 // per attempt, connect and send (latency from the caller's place;
 // partitions block until the connect timeout); at the server instant
-// authenticate and authorize through the Guard (no call skips it); draw
+// authenticate and authorize through the Guard (IAMGuard over the world's
+// iam.Service by default; no call skips it); draw
 // injected faults (SetThrottleRate, SetErrorRate, SetTimeoutRate,
 // ImpairRegion); run the effect atomically; meter (Call.Record and
 // Call.RecordTransfer go to the billing ledger only after success); then

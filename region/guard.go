@@ -3,27 +3,19 @@ package region
 import (
 	"time"
 
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 )
 
-// Credentials are a caller's AWS credentials. The fields are those of
-// iam.Credentials, one for one, so the two convert with a plain type
-// conversion (region.Credentials(c)).
-type Credentials struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      time.Time
-	Source          string
-}
+// Credentials are a caller's AWS credentials: iam.Credentials.
+type Credentials = iam.Credentials
 
 // Principal is the authenticated caller as the pipeline sees it.
 type Principal struct {
 	Account string // 12-digit account ID
 	ARN     string // arn:aws:iam::111122223333:user/alice
-	// Raw is the guard's own principal value (an *iam.Principal for the
-	// IAM guard), handed back to Authorize.
-	Raw any
+	// IAM is the IAM principal (set by the IAM guard; nil for KeyGuard).
+	IAM *iam.Principal
 }
 
 // Guard is steps 2 and 3 of the pipeline: authenticate the credentials
@@ -109,14 +101,35 @@ func (g *KeyGuard) Authorize(p Principal, r *Request) error {
 	return nil
 }
 
-// denyAll is the guard of a world that was given none: no call passes.
-type denyAll struct{}
+// IAMGuard is the Guard backed by the iam package: Authenticate checks
+// the access key, secret, session token and expiration; Authorize
+// evaluates identity and resource policies (default deny, explicit deny
+// wins) and returns iam's AccessDenied with AWS's message.
+type IAMGuard struct{ Service *iam.Service }
 
-func (denyAll) Authenticate(time.Time, Credentials) (Principal, error) {
-	return Principal{}, awserr.New("InvalidClientTokenId", 403, false,
-		"The security token included in the request is invalid. (this world has no Guard: set Options.Guard)")
+// Authenticate implements Guard.
+func (g IAMGuard) Authenticate(now time.Time, c Credentials) (Principal, error) {
+	if err := checkCredentials(c); err != nil {
+		return Principal{}, err
+	}
+	p, err := g.Service.Authenticate(c)
+	if err != nil {
+		return Principal{}, err
+	}
+	return Principal{Account: p.AccountID, ARN: p.ARN.String(), IAM: p}, nil
 }
 
-func (denyAll) Authorize(Principal, *Request) error {
-	return awserr.New("AccessDenied", 403, false, "no Guard configured")
+// Authorize implements Guard. A Request.Resource that is not "*" must be
+// an ARN.
+func (g IAMGuard) Authorize(p Principal, r *Request) error {
+	req := iam.Request{Principal: p.IAM, Action: r.action(), ResourceAccount: r.ResourceAccount,
+		ResourcePolicy: r.ResourcePolicy, Context: r.Context}
+	if res := r.resource(); res != "*" {
+		arn, err := iam.ParseARN(res)
+		if err != nil {
+			return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
+		}
+		req.Resource = arn
+	}
+	return g.Service.Authorize(&req).Err()
 }

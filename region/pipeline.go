@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -28,11 +29,11 @@ type Request struct {
 	From Location
 	// Action is the IAM action (default "service:Operation"); Resource the
 	// ARN acted on (default "*"), with the resource's account and policy
-	// (an *iam.Policy, or nil) and extra condition keys.
+	// (or nil) and extra condition keys (aws:SourceIp, s3:prefix, ...).
 	Action          string
 	Resource        string
 	ResourceAccount string
-	ResourcePolicy  any
+	ResourcePolicy  *iam.Policy
 	Context         map[string][]string
 	// RequestBytes travel with the request; the effect sets the response
 	// size with Call.SetResponseBytes.
@@ -195,9 +196,6 @@ type PipelineStats struct {
 
 func (p *pipeline) init(w *World, cfg ClientConfig, g Guard) {
 	p.w, p.cfg, p.guard = w, cfg, g
-	if g == nil {
-		p.guard = denyAll{}
-	}
 	p.buckets = map[bucketKey]*int{}
 	p.faultR = w.env.Rand("region/pipeline/faults")
 	p.backoff = w.env.Rand("region/pipeline/backoff")

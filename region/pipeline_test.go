@@ -10,6 +10,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -195,15 +196,62 @@ func TestNoCredentialsFailsBeforeAnyEffect(t *testing.T) {
 			}
 		})
 	}
-	// A world built without a guard refuses everything.
+	// A world built without a guard uses IAM, which knows no such key.
 	w := newWorld(t, 1, emptyFleet())
 	effects := 0
 	var err error
 	run(w, func(p *sim.Proc) {
 		err = w.Call(p, getReq(Location{}), func(*Call) error { effects++; return nil })
 	})
-	if err == nil || effects != 0 {
-		t.Fatalf("guardless world ran the effect: %v", err)
+	if !errors.Is(err, ErrInvalidClientTokenID) || effects != 0 {
+		t.Fatalf("IAM world ran the effect or said %v", err)
+	}
+}
+
+// TestIAMGuardDefaultDenyThenAllow: with the world's IAM, an account's
+// root may call; a fresh user with no policy is denied with AWS's
+// message, before any effect; after PutUserPolicy grants s3:GetObject on
+// the bucket, the call goes through and the effect sees the user.
+func TestIAMGuardDefaultDenyThenAllow(t *testing.T) {
+	w := newWorld(t, 1, emptyFleet())
+	svc := w.IAM()
+	root, err := svc.CreateAccount("111122223333")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateUser(root, iam.CreateUserInput{UserName: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := svc.CreateAccessKey(root, "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := key.Credentials()
+	call := func(c Credentials) (string, error) {
+		who := ""
+		var err error
+		run(w, func(p *sim.Proc) {
+			req := getReq(Location{})
+			req.Credentials = c
+			req.ResourceAccount = "111122223333"
+			err = w.Call(p, req, func(call *Call) error { who = call.Principal().ARN; return nil })
+		})
+		return who, err
+	}
+	if who, err := call(root); err != nil || who != "arn:aws:iam::111122223333:root" {
+		t.Fatalf("root: %q, %v", who, err)
+	}
+	who, err := call(bob)
+	want := "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::bucket/key"
+	if who != "" || !errors.Is(err, ErrAccessDenied) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("bob without policy: effect by %q, err %v", who, err)
+	}
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]}`
+	if err := svc.PutUserPolicy(root, "bob", "read", doc); err != nil {
+		t.Fatal(err)
+	}
+	if who, err := call(bob); err != nil || who != "arn:aws:iam::111122223333:user/bob" {
+		t.Fatalf("bob with policy: %q, %v", who, err)
 	}
 }
 

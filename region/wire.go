@@ -2,7 +2,12 @@ package region
 
 import (
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
 )
+
+// IAM returns the world's identity service (accounts, users, roles,
+// policies, STS); the default guard authenticates and authorizes with it.
+func (w *World) IAM() *iam.Service { return w.iam }
 
 // Billing returns the world's ledger: services meter usage to it (through
 // Call.Record in the pipeline, or directly for timed meters).

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -35,9 +36,11 @@ type Options struct {
 	// Billing is the ledger services meter to; nil builds one with the
 	// default catalog (billing.New(env, nil)).
 	Billing *billing.Ledger
+	// IAM is the identity service; nil builds one (iam.NewService(env)).
+	IAM *iam.Service
 	// Guard authenticates and authorizes every call (steps 2-3 of the
-	// pipeline). Without one, every call is refused: no call bypasses
-	// authorization. KeyGuard is a minimal stand-in for tests.
+	// pipeline); nil means IAMGuard over the world's IAM service. No call
+	// bypasses it. KeyGuard is a minimal stand-in for tests.
 	Guard Guard
 }
 
@@ -71,6 +74,7 @@ type World struct {
 
 	fleet
 	ledger *billing.Ledger
+	iam    *iam.Service
 	bg     bgHandles
 	net    network
 	faults faults
@@ -269,7 +273,15 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if err := cc.validate(); err != nil {
 		return nil, err
 	}
-	w.pipe.init(w, cc, opts.Guard)
+	w.iam = opts.IAM
+	if w.iam == nil {
+		w.iam = iam.NewService(env)
+	}
+	guard := opts.Guard
+	if guard == nil {
+		guard = IAMGuard{Service: w.iam}
+	}
+	w.pipe.init(w, cc, guard)
 	w.ledger = opts.Billing
 	if w.ledger == nil {
 		w.ledger = billing.New(env, nil)

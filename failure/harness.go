@@ -96,6 +96,9 @@ func (h *Harness) Start(injs ...Injector) {
 			panic("failure: Harness.Start: nil injector")
 		}
 		if !h.stopped {
+			if h.st.env.Tracing() {
+				h.st.env.Emit("failure", "inject", sim.F("injector", inj.String()))
+			}
 			inj.Start(h)
 		}
 	}

@@ -216,6 +216,7 @@ func TestTraceNamesFaults(t *testing.T) {
 	}
 	want := []string{
 		`0s failure plan plan="plan az: at 1h0m0s: az-down(use1-az1) for 1m0s"`,
+		`0s failure inject injector="at 1h0m0s: az-down(use1-az1) for 1m0s"`,
 		`1h0m0s failure fault.apply fault="az-down(use1-az1)" id="0"`,
 		`1h1m0s failure fault.revert fault="az-down(use1-az1)" id="0"`,
 	}

@@ -162,6 +162,9 @@ func (w *World) bgArrive(arg uint64) {
 	hi, alloc, ok := w.search(b.pool, &w.shapes[si], PlaceOptions{}, nil)
 	if !ok || w.faults.azDown(b.pool.az) {
 		b.stats.Rejected++
+		if !w.faults.azDown(b.pool.az) {
+			w.shortage(b.pool.az, si, true)
+		}
 	} else {
 		s := w.take(hi, si, alloc, 0, 0, true)
 		b.stats.Launched++

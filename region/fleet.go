@@ -70,6 +70,7 @@ type fleet struct {
 	freeSlots []uint32
 	groups    []*PlacementGroup
 	observers []func(HostEvent)
+	shortObs  []func(CapacityShortage)
 	running   int
 }
 

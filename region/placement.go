@@ -150,7 +150,41 @@ func (w *World) place(z *AZ, si uint16, opts PlaceOptions, bg bool) (Slot, error
 		return 0, awserr.New("Unsupported", 400, false,
 			"Your requested instance type (%s) is not supported in your requested Availability Zone (%s).", s.Name, z.id)
 	}
+	if g == nil {
+		w.shortage(z, si, bg)
+	}
 	return 0, insufficientCapacity(s.Name, z.id)
+}
+
+// CapacityShortage reports a launch that found no host: the signal a
+// mechanistic spot model acts on (reclaim spot capacity that on-demand
+// demand needs).
+type CapacityShortage struct {
+	At           sim.Time
+	AZ           string
+	InstanceType string
+	// Background is true when the launch was a background tenant's.
+	Background bool
+}
+
+// OnCapacityShortage subscribes f to launches that fail with
+// InsufficientInstanceCapacity for lack of a fitting host (not those
+// refused by a dark zone or a placement group rule).
+func (w *World) OnCapacityShortage(f func(CapacityShortage)) {
+	if f == nil {
+		panic("region: OnCapacityShortage: nil func")
+	}
+	w.shortObs = append(w.shortObs, f)
+}
+
+func (f *fleet) shortage(z *AZ, si uint16, bg bool) {
+	if len(f.shortObs) == 0 {
+		return
+	}
+	ev := CapacityShortage{At: f.w.env.Now(), AZ: z.id, InstanceType: f.w.shapes[si].Name, Background: bg}
+	for _, o := range f.shortObs {
+		o(ev)
+	}
 }
 
 // search finds a host in pool p for shape s under the options' policy and

@@ -455,3 +455,22 @@ func TestPackingInvariants(t *testing.T) {
 		}
 	})
 }
+
+// TestCapacityShortageObserved: a background tenant that finds no host is
+// reported, as is an ordinary launch, so a spot model can react.
+func TestCapacityShortageObserved(t *testing.T) {
+	w := newWorld(t, 2, Options{HostsPerAZ: map[string]int{"p3": 1}})
+	var got []CapacityShortage
+	w.OnCapacityShortage(func(c CapacityShortage) { got = append(got, c) })
+	mustPlace(t, w, "use1-az1", "p3.16xlarge", PlaceOptions{})
+	if _, err := w.Place("use1-az1", "p3.2xlarge", PlaceOptions{}); err == nil {
+		t.Fatal("full p3 host took more")
+	}
+	w.StartBackground("use1-az1", "p3", BackgroundDemand{ArrivalsPerHour: 10, MeanLifetime: time.Hour})
+	w.Env().RunUntil(w.Env().Now().Add(time.Hour))
+	st, _ := w.Background("use1-az1", "p3")
+	if len(got) != 1+st.Rejected || st.Rejected == 0 || got[0].Background || !got[len(got)-1].Background ||
+		got[0].InstanceType != "p3.2xlarge" || got[0].AZ != "use1-az1" {
+		t.Fatalf("shortages %+v, background stats %+v", got, st)
+	}
+}

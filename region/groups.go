@@ -35,6 +35,11 @@ func (s Strategy) String() string {
 // MaxPartitions is EC2's limit on partitions per partition group per zone.
 const MaxPartitions = 7
 
+// MaxSpreadPerAZ is EC2's limit of running instances per zone in a rack
+// spread group. Place does not enforce it (it is an API quota, checked by
+// ec2 with MembersIn); Place enforces the distinct racks.
+const MaxSpreadPerAZ = 7
+
 // PlacementGroup is the placement mechanics of an EC2 placement group; ec2
 // owns the API (names per account and region, quotas) and passes the group
 // in PlaceOptions.
@@ -113,8 +118,10 @@ func (g *PlacementGroup) admit(z *AZ, partition int) error {
 	switch g.strategy {
 	case Cluster:
 		if g.clusterAZ != nil && g.clusterAZ != z {
-			return awserr.New("InvalidParameterCombination", 400, false,
-				"A cluster placement group can't span Availability Zones: '%s' is in %s", g.name, g.clusterAZ.id)
+			// The error EC2 returns for this (seen in the wild, e.g.
+			// hashicorp/terraform#16183).
+			return awserr.New("InvalidPlacementGroup.InUse", 400, false,
+				"The placement group '%s' is in use in another availability zone: %s", g.name, g.clusterAZ.id)
 		}
 	case PartitionStrategy:
 		if partition < 0 || partition > g.partitions {

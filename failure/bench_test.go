@@ -1,12 +1,14 @@
 package failure_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/nimbus-sim/nimbus/sim/study"
 )
 
 // BenchmarkHostFailures runs crash/repair renewal processes on 1,000 hosts
@@ -45,3 +47,15 @@ type countingHosts struct{ down, up int }
 
 func (c *countingHosts) FailHost(string) error   { c.down++; return nil }
 func (c *countingHosts) RepairHost(string) error { c.up++; return nil }
+
+// BenchmarkCheckpointStudy runs the Young/Daly checkpointed job (8 h of
+// work, tau = 600 s, Exp(1 h) failures injected by a Recurring fault) as a
+// study on all cores and reports replications per second.
+func BenchmarkCheckpointStudy(b *testing.B) {
+	cfg := study.Config{Seed: 1, Reps: b.N, Points: []study.Point{study.Pt("tau_s", 600)}}
+	b.ReportAllocs()
+	if _, err := study.Run(context.Background(), cfg, checkpointJob); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reps/s")
+}

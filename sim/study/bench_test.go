@@ -3,7 +3,6 @@ package study_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/nimbus-sim/nimbus/sim/study"
 )
@@ -14,9 +13,8 @@ import (
 func BenchmarkStudy(b *testing.B) {
 	cfg := study.Config{Seed: 1, Reps: b.N}
 	b.ReportAllocs()
-	start := time.Now()
 	if _, err := study.Run(context.Background(), cfg, mm1(100)); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reps/s")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reps/s")
 }

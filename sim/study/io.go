@@ -128,7 +128,7 @@ func (r *Results) WriteRows(w io.Writer, f Format) error {
 	case JSONL:
 		fmt.Fprintf(bw, "{%q:%s}\n", metaKey, r.metaJSON())
 		for _, row := range r.Rows {
-			b, err := json.Marshal(jsonRow{row.Point, row.Rep, row.Seed, row.Metrics, row.Note, row.Err})
+			b, err := json.Marshal(jsonRow(row))
 			if err != nil {
 				return err
 			}
@@ -255,7 +255,7 @@ func (r *Results) readJSONL(br *bufio.Reader) error {
 		if jr.Metrics == nil {
 			jr.Metrics = Result{}
 		}
-		r.Rows = append(r.Rows, Row{jr.Point, jr.Rep, jr.Seed, jr.Metrics, jr.Note, jr.Err})
+		r.Rows = append(r.Rows, Row(jr))
 	}
 }
 

@@ -177,8 +177,7 @@ func TestPanickingReplicationBecomesAnErrorRow(t *testing.T) {
 	cfg := study.Config{Seed: 1, Reps: 6, Workers: 2}
 	res, err := study.Run(context.Background(), cfg, func(rep *study.Rep) study.Result {
 		if rep.Index == 4 {
-			var m map[string]int
-			m["boom"]++ // a bug in the scenario
+			panic("scenario bug: negative queue length")
 		}
 		return study.Result{"x": float64(rep.Index)}
 	})
@@ -186,7 +185,7 @@ func TestPanickingReplicationBecomesAnErrorRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := res.Rows[4]
-	if !strings.Contains(row.Err, "assignment to entry in nil map") || !strings.Contains(row.Err, "study.Replay(cfg, 0, 4, fn)") {
+	if !strings.Contains(row.Err, "panic: scenario bug: negative queue length") || !strings.Contains(row.Err, "study.Replay(cfg, 0, 4, fn)") {
 		t.Errorf("error row: %q", row.Err)
 	}
 	s := res.Summary(0, "x", 0.95)

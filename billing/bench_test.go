@@ -3,6 +3,7 @@ package billing
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -113,5 +114,33 @@ func TestRecordAllocatesNothingInSteadyState(t *testing.T) {
 		i++
 	}); a != 0 {
 		t.Errorf("Record allocates %v per record in steady state", a)
+	}
+}
+
+// BenchmarkBudgetedRecord measures what a watched account costs: a record
+// at a new instant while meters run re-prices the month and searches for
+// the next crossing instant.
+func BenchmarkBudgetedRecord(b *testing.B) {
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil)
+	for i := range 3 {
+		if _, err := led.StartTimed(instance(fmt.Sprintf("i-%d", i), "m5.large"), PerSecond60); err != nil {
+			b.Fatal(err)
+		}
+	}
+	us := benchUsages(100, false)
+	if err := led.CreateBudget(Budget{BudgetName: "b", AccountID: acct, BudgetLimit: 1000 * Dollar,
+		Notifications: []Notification{{NotificationType: Actual, Percent: 100}, {NotificationType: Forecasted, Percent: 100}}}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		env.RunFor(time.Second)
+		if err := led.Record(us[i%len(us)]); err != nil {
+			b.Fatal(err)
+		}
+		env.Step() // the evaluation scheduled at this instant
 	}
 }

@@ -161,8 +161,7 @@ func (l *Ledger) evaluate() {
 // costAt is the account's month-m usage cost (before credits) with running
 // meters accrued to t, restricted to services if given.
 func (l *Ledger) costAt(account string, m Month, t sim.Time, services []string) Money {
-	inv := l.priceMonth(account, m, l.collect(account, m, t, nil), false)
-	return sumLines(inv.Lines, services)
+	return l.usageCost(account, m, l.collect(account, m, t, nil, nil), services)
 }
 
 func (l *Ledger) evalAccount(w *watch) {
@@ -217,15 +216,43 @@ func (l *Ledger) evalAccount(w *watch) {
 // crossing finds the first instant in (from, to] at which the month's cost
 // with running meters accrued exceeds thr, by bisection: the cost is a
 // non-decreasing step function of the instant (meters accrue whole
-// seconds, free tier and tiers only ever add cost).
+// seconds, free tier and tiers only ever add cost). Only the usage types
+// the running meters can affect — their own, and those sharing a
+// free-tier offer with them — are re-priced at each probe; the rest of the
+// month's cost is fixed and computed once.
 func (l *Ledger) crossing(account string, m Month, from, to sim.Time, thr Money, services []string) (sim.Time, bool) {
-	if l.costAt(account, m, to, services) <= thr {
+	dyn := map[string]bool{}
+	for _, mi := range l.running[account] {
+		if rt, err := l.cat.Lookup(l.meters[mi].base.region, l.meters[mi].base.usageType); err == nil {
+			dyn[rt.UsageType] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, o := range l.Offers(account, m) {
+			hit := false
+			for _, ut := range o.UsageTypes {
+				hit = hit || dyn[ut]
+			}
+			for _, ut := range o.UsageTypes {
+				if hit && !dyn[ut] {
+					dyn[ut], changed = true, true
+				}
+			}
+		}
+	}
+	isDyn := func(ut string) bool { return dyn[ut] }
+	static := l.usageCost(account, m, l.collect(account, m, from, nil, func(ut string) bool { return !dyn[ut] }), services)
+	cost := func(t sim.Time) Money {
+		return static + l.usageCost(account, m, l.collect(account, m, t, nil, isDyn), services)
+	}
+	if cost(to) <= thr {
 		return 0, false
 	}
 	lo, hi := from, to // cost(lo) <= thr < cost(hi)
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		if l.costAt(account, m, mid, services) > thr {
+		if cost(mid) > thr {
 			hi = mid
 		} else {
 			lo = mid

@@ -182,20 +182,5 @@ func (l *Ledger) forecastAt(accountID string, m Month, now sim.Time, filter []st
 	if now >= sp.end {
 		end = now
 	}
-	inv := l.priceMonth(accountID, m, l.collect(accountID, m, end, scale), false)
-	return sumLines(inv.Lines, filter)
-}
-
-func sumLines(lines []LineItem, services []string) Money {
-	var t Money
-	for i := range lines {
-		if lines[i].Type != "Usage" {
-			continue
-		}
-		if len(services) > 0 && !contains(services, lines[i].Service) {
-			continue
-		}
-		t += lines[i].Cost
-	}
-	return t
+	return l.usageCost(accountID, m, l.collect(accountID, m, end, scale, nil), filter)
 }

@@ -71,32 +71,63 @@ func (l *Ledger) Invoice(accountID string, m Month) *Invoice {
 }
 
 func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
-	chs := l.collect(accountID, m, asOf, nil)
-	inv := l.priceMonth(accountID, m, chs, true)
+	b := l.collect(accountID, m, asOf, nil, nil)
+	l.price(accountID, m, b)
+	inv := &Invoice{Account: accountID, Month: m}
+	for _, c := range b.charges {
+		inv.Usage += c.money
+		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c, b))
+	}
+	inv.Total = inv.Usage
+	if cr := l.creditsFor(accountID, m, inv.Usage); cr != 0 {
+		inv.Credits = -cr
+		inv.Total -= cr
+		inv.Lines = append(inv.Lines, LineItem{
+			Type: "Credit", Account: accountID, Month: m, Service: "AWS Credits",
+			UsageType: "Credit", Start: m.Start(), End: m.End(),
+			Amount: new(big.Rat), FreeAmount: new(big.Rat), Cost: -cr,
+			Description: "AWS Free Tier credits (" + l.account(accountID).plan.String() + ")",
+		})
+	}
 	inv.AsOf = l.clk.TimeOf(asOf)
 	inv.Final = !inv.AsOf.Before(m.End())
 	return inv
+}
+
+// batch is an account-month's usage being priced. Raw quantities are
+// integers in units of 1/den raw unit: den is 1 except in forecasts, where
+// recorded usage is scaled by the rational num/den. Keeping one common
+// denominator lets free tier, tiers and prices work in exact integers.
+type batch struct {
+	charges []*charge
+	den     *big.Int
 }
 
 // charge is a line item being priced: merged accumulators of one key.
 type charge struct {
 	key         lineKey // usageType normalized, timed false
 	rate        Rate
-	raw         *big.Rat // raw units (rational only in forecasts)
-	free        *big.Rat
-	cost        *big.Rat // femto-dollars... in nano-dollars, exact
+	raw         *big.Int // in 1/den raw units
+	free        *big.Int // in 1/den raw units
+	money       Money
 	first, last sim.Time
 	records     uint64
 	tagStr      string
 }
 
 // collect gathers an account's usage in month m: committed accumulators,
-// plus running meters as accrued at meterEnd. If scale is non-nil,
-// usage reported with Record (not by meters) is multiplied by it (forecasts).
-func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *big.Rat) []*charge {
+// plus running meters as accrued at meterEnd. If scale is non-nil, usage
+// reported with Record (not by meters) is multiplied by it (forecasts). If
+// keep is non-nil, only usage types it accepts are collected.
+func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *big.Rat, keep func(usageType string) bool) batch {
+	b := batch{den: big.NewInt(1)}
+	var recMul, timedMul *big.Int
+	if scale != nil {
+		b.den = new(big.Int).Set(scale.Denom())
+		recMul, timedMul = scale.Num(), scale.Denom()
+	}
 	byKey := make(map[lineKey]*charge)
-	var out []*charge
-	add := func(k lineKey, rt Rate, raw *big.Rat, first, last sim.Time, records uint64) {
+	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
 		k.usageType = rt.UsageType
 		k.timed = false
 		if k.service == "" {
@@ -104,9 +135,9 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		}
 		c, ok := byKey[k]
 		if !ok {
-			c = &charge{key: k, rate: rt, raw: new(big.Rat), free: new(big.Rat), first: first, last: last, tagStr: l.tagString(k.tags)}
+			c = &charge{key: k, rate: rt, raw: new(big.Int), free: new(big.Int), first: first, last: last, tagStr: l.tagString(k.tags)}
 			byKey[k] = c
-			out = append(out, c)
+			b.charges = append(b.charges, c)
 		}
 		c.raw.Add(c.raw, raw)
 		c.first = min(c.first, first)
@@ -115,12 +146,15 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	}
 	for _, i := range l.byAcctMonth[acctMonth{accountID, m}] {
 		s := &l.slots[i]
-		if s.records == 0 {
+		if s.records == 0 || (keep != nil && !keep(s.rate.UsageType)) {
 			continue
 		}
-		raw := new(big.Rat).SetInt(s.qty.big())
-		if scale != nil && !s.key.timed {
-			raw.Mul(raw, scale)
+		raw := s.qty.big()
+		switch {
+		case recMul != nil && !s.key.timed:
+			raw.Mul(raw, recMul)
+		case timedMul != nil:
+			raw.Mul(raw, timedMul)
 		}
 		add(s.key, s.rate, raw, s.first, s.last, s.records)
 	}
@@ -128,6 +162,10 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		mt := &l.meters[mi]
 		if meterEnd < mt.first {
 			continue
+		}
+		rt, err := l.cat.Lookup(mt.base.region, mt.base.usageType)
+		if err != nil || (keep != nil && !keep(rt.UsageType)) {
+			continue // validated at StartTimed
 		}
 		tmp := *mt
 		tmp.pending = append(slices.Clip(mt.pending), mt.cur)
@@ -137,16 +175,15 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 			}
 			k := mt.base
 			k.month, k.price = p.month, p.price
-			rt, err := l.cat.Lookup(k.region, k.usageType)
-			if err != nil {
-				return // validated at StartTimed
-			}
 			q := new(big.Int).Mul(big.NewInt(p.secs), big.NewInt(p.rate))
-			add(k, rt, new(big.Rat).SetInt(q), p.first, p.last, 1)
+			if timedMul != nil {
+				q.Mul(q, timedMul)
+			}
+			add(k, rt, q, p.first, p.last, 1)
 		})
 	}
-	sort.Slice(out, func(i, j int) bool { return chargeLess(out[i], out[j]) })
-	return out
+	sort.Slice(b.charges, func(i, j int) bool { return chargeLess(b.charges[i], b.charges[j]) })
+	return b
 }
 
 // chargeLess is the fixed order in which free tier and price tiers are
@@ -173,7 +210,10 @@ func chargeLess(a, b *charge) bool {
 }
 
 func (l *Ledger) tagString(id uint32) string {
-	return canonicalTags(l.tagSets[id])
+	for int(id) >= len(l.tagStrs) {
+		l.tagStrs = append(l.tagStrs, canonicalTags(l.tagSets[len(l.tagStrs)]))
+	}
+	return l.tagStrs[id]
 }
 
 // canonicalTags formats a tag set as sorted "k=v" pairs joined by "&".
@@ -209,43 +249,60 @@ func perUnit(rt Rate, m Month) *big.Int {
 
 var femtoPerNano = big.NewInt(1_000_000) // femto-dollars per nano-dollar
 
-// priceMonth applies free tier, tiers and credits to an account's sorted
-// charges for month m and builds the invoice.
-func (l *Ledger) priceMonth(accountID string, m Month, chs []*charge, withCredits bool) *Invoice {
-	inv := &Invoice{Account: accountID, Month: m}
-	// Free-tier offers, consumed in charge order.
+// price applies the free-tier offers and the tiers to a batch's sorted
+// charges and sets each charge's cost: the exact Σ quantity × price,
+// rounded half up to a nano-dollar once.
+func (l *Ledger) price(accountID string, m Month, b batch) {
+	pus := make([]*big.Int, len(b.charges)) // raw units per pricing unit, × den
+	for i, c := range b.charges {
+		pus[i] = perUnit(c.rate, m)
+		pus[i].Mul(pus[i], b.den)
+	}
+	// Free-tier offers, consumed in charge order. An offer's remainder is
+	// kept in pricing units as a fraction over the product of the perUnits
+	// met so far, so that offers spanning usage types of different raw
+	// units stay exact.
 	for _, o := range l.Offers(accountID, m) {
-		remaining := new(big.Rat).SetInt64(o.Quantity) // pricing units
-		for _, c := range chs {
-			if remaining.Sign() <= 0 {
+		remN, remD := big.NewInt(o.Quantity), big.NewInt(1) // pricing units remN/remD
+		for i, c := range b.charges {
+			if remN.Sign() <= 0 {
 				break
 			}
 			if c.key.price != 0 || !slices.Contains(o.UsageTypes, c.key.usageType) {
 				continue
 			}
-			pu := new(big.Rat).SetInt(perUnit(c.rate, m))
-			avail := new(big.Rat).Sub(c.raw, c.free)
-			give := new(big.Rat).Mul(remaining, pu)
+			avail := new(big.Int).Sub(c.raw, c.free)
+			// give = min(avail, floor(rem × pu)) raw units.
+			give := new(big.Int).Mul(remN, pus[i])
+			give.Quo(give, remD)
 			if give.Cmp(avail) > 0 {
 				give = avail
 			}
 			c.free.Add(c.free, give)
-			remaining.Sub(remaining, give.Quo(give, pu))
+			// rem -= give/pu
+			remN.Mul(remN, pus[i])
+			remN.Sub(remN, new(big.Int).Mul(give, remD))
+			remD.Mul(remD, pus[i])
 		}
 	}
-	// Tiers, per (usage type, region), consumed in charge order.
-	used := make(map[[2]string]*big.Rat)
-	for _, c := range chs {
-		pu := perUnit(c.rate, m)
-		chargeable := new(big.Rat).Sub(c.raw, c.free)
-		cost := new(big.Rat) // femto-dollars × raw units / perUnit
+	// Tiers, per (usage type, region), consumed in charge order; usage is
+	// tracked in pricing units × den-scaled perUnit of the pool (the pool's
+	// charges share a usage type, hence a perUnit).
+	used := make(map[[2]string]*big.Int)
+	num := new(big.Int)
+	for i, c := range b.charges {
+		pu := pus[i]
+		chargeable := new(big.Int).Sub(c.raw, c.free)
+		num.SetInt64(0) // femto-dollars × raw/den units
 		if c.key.price != 0 {
-			cost.Mul(chargeable, new(big.Rat).SetInt64(int64(c.key.price)))
+			num.Mul(chargeable, big.NewInt(int64(c.key.price)))
+		} else if len(c.rate.tiers) == 1 {
+			num.Mul(chargeable, big.NewInt(int64(c.rate.tiers[0].price)))
 		} else {
 			pk := [2]string{c.key.usageType, c.key.region}
 			u := used[pk]
 			if u == nil {
-				u = new(big.Rat)
+				u = new(big.Int)
 				used[pk] = u
 			}
 			left := chargeable
@@ -253,10 +310,10 @@ func (l *Ledger) priceMonth(accountID string, m Month, chs []*charge, withCredit
 				if left.Sign() <= 0 {
 					break
 				}
-				take := new(big.Rat).Set(left)
+				take := new(big.Int).Set(left)
 				if t.upTo != 0 {
-					bound := new(big.Rat).SetInt(new(big.Int).Mul(big.NewInt(t.upTo), pu))
-					room := bound.Sub(bound, u)
+					room := new(big.Int).Mul(big.NewInt(t.upTo), pu)
+					room.Sub(room, u)
 					if room.Sign() <= 0 {
 						continue
 					}
@@ -264,48 +321,59 @@ func (l *Ledger) priceMonth(accountID string, m Month, chs []*charge, withCredit
 						take = room
 					}
 				}
-				cost.Add(cost, new(big.Rat).Mul(take, new(big.Rat).SetInt64(int64(t.price))))
+				num.Add(num, new(big.Int).Mul(take, big.NewInt(int64(t.price))))
 				u.Add(u, take)
-				left = new(big.Rat).Sub(left, take)
+				left = new(big.Int).Sub(left, take)
 			}
 		}
-		cost.Quo(cost, new(big.Rat).SetInt(new(big.Int).Mul(pu, femtoPerNano)))
-		c.cost = cost
-		money := Money(roundRat(cost))
-		inv.Usage += money
-		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c, pu, money))
+		c.money = Money(roundQuo(num, new(big.Int).Mul(pu, femtoPerNano)))
 	}
-	inv.Total = inv.Usage
-	if withCredits {
-		if cr := l.creditsFor(accountID, m, inv.Usage); cr != 0 {
-			inv.Credits = -cr
-			inv.Total -= cr
-			inv.Lines = append(inv.Lines, LineItem{
-				Type: "Credit", Account: accountID, Month: m, Service: "AWS Credits",
-				UsageType: "Credit", Start: m.Start(), End: m.End(),
-				Amount: new(big.Rat), FreeAmount: new(big.Rat), Cost: -cr,
-				Description: "AWS Free Tier credits (" + l.account(accountID).plan.String() + ")",
-			})
-		}
-	}
-	return inv
 }
 
-func (l *Ledger) lineItem(accountID string, m Month, c *charge, pu *big.Int, cost Money) LineItem {
+// roundQuo returns num/den rounded half away from zero (den > 0).
+func roundQuo(num, den *big.Int) int64 {
+	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
+	r.Abs(r)
+	r.Lsh(r, 1)
+	if r.Cmp(den) >= 0 {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return q.Int64()
+}
+
+func (l *Ledger) lineItem(accountID string, m Month, c *charge, b batch) LineItem {
 	rt := c.rate
-	puR := new(big.Rat).SetInt(pu)
+	pu := perUnit(rt, m)
+	pu.Mul(pu, b.den)
 	li := LineItem{
 		Type: "Usage", Account: accountID, Month: m, Service: c.key.service,
 		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,
 		ResourceID: c.key.resource, Tags: l.tagSets[c.key.tags],
 		Start: l.clk.TimeOf(max(c.first, l.monthStart(m))), End: l.clk.TimeOf(min(c.last, l.monthStart(m+1))),
-		Unit: rt.Unit, Amount: new(big.Rat).Quo(c.raw, puR), FreeAmount: new(big.Rat).Quo(c.free, puR),
-		UnitPrice: c.key.price, Cost: cost, Description: rt.Description, Records: c.records,
+		Unit: rt.Unit, Amount: new(big.Rat).SetFrac(c.raw, pu), FreeAmount: new(big.Rat).SetFrac(c.free, pu),
+		UnitPrice: c.key.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
 	if li.UnitPrice == 0 {
 		li.UnitPrice = rt.UnitPrice()
 	}
 	return li
+}
+
+// usageCost prices a batch and sums its charges, restricted to services if
+// given.
+func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string) Money {
+	l.price(accountID, m, b)
+	var t Money
+	for _, c := range b.charges {
+		if len(services) == 0 || contains(services, c.key.service) {
+			t += c.money
+		}
+	}
+	return t
 }
 
 func (l *Ledger) monthStart(m Month) sim.Time { return spanOf(l.clk, m).start }
@@ -334,8 +402,8 @@ func (l *Ledger) creditsFor(accountID string, m Month, usage Money) Money {
 	}
 	left := grant
 	for pm := l.monthOf(a.created); pm < m && left > 0; pm++ {
-		prior := l.priceMonth(accountID, pm, l.collect(accountID, pm, l.clk.Now(), nil), false)
-		left -= min(left, max(prior.Usage, 0))
+		prior := l.usageCost(accountID, pm, l.collect(accountID, pm, l.clk.Now(), nil, nil), nil)
+		left -= min(left, max(prior, 0))
 	}
 	return min(left, usage)
 }

@@ -29,6 +29,7 @@ type Ledger struct {
 	seed     maphash.Seed
 	tagSets  []map[string]string
 	tagIndex map[uint64][]uint32
+	tagStrs  []string // canonical form of each tag set, filled lazily
 
 	accounts     map[string]*account
 	accountOrder []string

@@ -9,8 +9,6 @@ import (
 	"unicode/utf8"
 )
 
-var asErr = errors.As
-
 type tokKind uint8
 
 const (

@@ -8,6 +8,8 @@ package iam
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"fmt"
 	"slices"
 	"sort"
@@ -489,10 +491,13 @@ func jsonErr(doc string, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
-	case asErr(err, &se):
+	case errors.As(err, &se):
 		return errf(lineCol(doc, int(se.Offset)), "Syntax errors in policy: %v", se)
-	case asErr(err, &te):
+	case errors.As(err, &te):
 		return errf(lineCol(doc, int(te.Offset)), "Syntax errors in policy: %v", te)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return errf(lineCol(doc, len(doc)), "Syntax errors in policy: unexpected end of JSON input")
 	}
 	return errf("", "Syntax errors in policy: %v", err)
 }

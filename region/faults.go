@@ -225,7 +225,7 @@ func (w *World) FailAZ(azID string) error {
 			continue
 		}
 		for _, hi := range p.hosts {
-			w.failHost(hi)
+			w.failHost(hi, failZone)
 		}
 	}
 	return nil
@@ -247,7 +247,7 @@ func (w *World) RestoreAZ(azID string) error {
 			continue
 		}
 		for _, hi := range p.hosts {
-			w.repairHost(hi)
+			w.repairHost(hi, failZone)
 		}
 	}
 	return nil

@@ -28,12 +28,22 @@ type host struct {
 	nInst    uint16
 	gpuFree  uint8
 	typ      uint8
-	failed   bool
+	failed   failMask
 	pool     uint32
 	pos      uint32 // index in pool.hosts; rack = pos / rackSize
 	head     uint32 // first slot on the host, or noSlot
 	key      uint64 // current key in the pool index (meaningless if failed)
 }
+
+// failMask records why a host is out of service: its own failure, its
+// zone's, or both. A host is in service only when no bit is set, so a host
+// that failed on its own stays down when its zone comes back.
+type failMask uint8
+
+const (
+	failSelf failMask = 1 << iota
+	failZone
+)
 
 // slot is one placed instance: which host and which cores it holds. 40
 // bytes; the slots of a host form a doubly linked list so that a host
@@ -198,7 +208,7 @@ func (f *fleet) parseHostID(id string) (uint32, error) {
 // which cores it takes from each socket.
 func (f *fleet) fit(h *host, s *Shape) (alloc [maxSockets]uint8, ok bool) {
 	ht := &f.w.hostTypes[h.typ]
-	if h.failed || int(h.memFree) < s.MemoryMiB || int(h.gpuFree) < s.GPUs || int(h.vcpuFree) < s.VCPUs {
+	if h.failed != 0 || int(h.memFree) < s.MemoryMiB || int(h.gpuFree) < s.GPUs || int(h.vcpuFree) < s.VCPUs {
 		return alloc, false
 	}
 	if ht.MaxInstances > 0 && int(h.nInst) >= ht.MaxInstances {
@@ -272,7 +282,7 @@ func (f *fleet) fit(h *host, s *Shape) (alloc [maxSockets]uint8, ok bool) {
 // reindex moves host hi to its new key after its free capacity changed.
 func (f *fleet) reindex(hi uint32) {
 	h := &f.hosts[hi]
-	if h.failed {
+	if h.failed != 0 {
 		return
 	}
 	k := f.keyOf(h)
@@ -434,7 +444,7 @@ func (f *fleet) info(hi uint32) HostInfo {
 		used.Cores = cap.Cores - freeCores
 	}
 	return HostInfo{ID: hostID(hi), AZ: p.az.id, Type: ht.Name, Rack: int(h.pos) / f.w.rackSize,
-		Failed: h.failed, Capacity: cap, Used: used, Instances: int(h.nInst)}
+		Failed: h.failed != 0, Capacity: cap, Used: used, Instances: int(h.nInst)}
 }
 
 // Host returns a snapshot of a host by ID.

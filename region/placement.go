@@ -212,7 +212,7 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 			for pos := lo; pos < hiPos; pos++ {
 				cand := p.hosts[pos]
 				h := &f.hosts[cand]
-				if h.failed {
+				if h.failed != 0 {
 					continue
 				}
 				if _, fits := f.fit(h, s); fits && (best < 0 || h.key < bestKey) {
@@ -228,7 +228,7 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 	switch opts.Policy {
 	case FirstFit:
 		for _, cand := range p.hosts {
-			if !f.hosts[cand].failed && try(cand) {
+			if f.hosts[cand].failed == 0 && try(cand) {
 				return
 			}
 		}
@@ -285,13 +285,14 @@ func (w *World) FailHost(hostID string) error {
 	if err != nil {
 		return err
 	}
-	w.failHost(hi)
+	w.failHost(hi, failSelf)
 	return nil
 }
 
-func (f *fleet) failHost(hi uint32) {
+func (f *fleet) failHost(hi uint32, why failMask) {
 	h := &f.hosts[hi]
-	if h.failed {
+	if h.failed != 0 {
+		h.failed |= why
 		return
 	}
 	var lost []SlotInfo
@@ -304,7 +305,7 @@ func (f *fleet) failHost(hi uint32) {
 	}
 	p := f.pools[h.pool]
 	p.index.Delete(h.key)
-	h.failed = true
+	h.failed = why
 	env := f.w.env
 	if env.Tracing() {
 		env.Emit(hostID(hi), "host-failed", sim.F("az", p.az.id), sim.F("instances", len(lost)))
@@ -316,22 +317,25 @@ func (f *fleet) failHost(hi uint32) {
 }
 
 // RepairHost returns a failed host to service, empty. Repairing a healthy
-// host is a no-op.
+// host is a no-op; a host in a dark zone comes back with the zone.
 func (w *World) RepairHost(hostID string) error {
 	hi, err := w.parseHostID(hostID)
 	if err != nil {
 		return err
 	}
-	w.repairHost(hi)
+	w.repairHost(hi, failSelf)
 	return nil
 }
 
-func (f *fleet) repairHost(hi uint32) {
+func (f *fleet) repairHost(hi uint32, why failMask) {
 	h := &f.hosts[hi]
-	if !h.failed {
+	if h.failed == 0 {
 		return
 	}
-	h.failed = false
+	h.failed &^= why
+	if h.failed != 0 {
+		return
+	}
 	h.key = f.keyOf(h)
 	p := f.pools[h.pool]
 	p.index.ReplaceOrInsert(h.key)

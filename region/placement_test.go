@@ -177,8 +177,17 @@ func TestFailAZ(t *testing.T) {
 	if _, err := w.Latency(InRegion("us-east-1"), loc); !errors.Is(err, ErrUnreachable) {
 		t.Errorf("dark zone reachable: %v", err)
 	}
+	// A host that failed on its own stays down when its zone returns.
+	hs, _ := w.Hosts("use1-az1", "m5")
+	w.FailHost(hs[0].ID)
 	if err := w.RestoreAZ("use1-az1"); err != nil {
 		t.Fatal(err)
+	}
+	if h, _ := w.Host(hs[0].ID); !h.Failed {
+		t.Error("independently failed host came back with its zone")
+	}
+	if h, _ := w.Host(hs[1].ID); h.Failed {
+		t.Error("zone restored but its host is down")
 	}
 	mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
 }
@@ -332,7 +341,7 @@ func checkInvariants(w *World) error {
 		u.vcpu += s.VCPUs
 		u.gpu += s.GPUs
 		u.n++
-		if w.hosts[sl.host].failed {
+		if w.hosts[sl.host].failed != 0 {
 			return fmt.Errorf("slot %d on failed host", i)
 		}
 	}
@@ -374,7 +383,7 @@ func checkInvariants(w *World) error {
 	for _, p := range w.pools {
 		var want []uint64
 		for _, hi := range p.hosts {
-			if !w.hosts[hi].failed {
+			if w.hosts[hi].failed == 0 {
 				want = append(want, w.keyOf(&w.hosts[hi]))
 			}
 		}
@@ -389,7 +398,7 @@ func checkInvariants(w *World) error {
 }
 
 // TestPackingInvariants (rapid): under random launches, releases, host
-// failures and repairs, no host is ever over capacity in any dimension,
+// and zone failures and repairs, no host is ever over capacity in any dimension,
 // every running instance is on exactly one host, and the free-capacity
 // index equals a recomputation.
 func TestPackingInvariants(t *testing.T) {
@@ -413,7 +422,7 @@ func TestPackingInvariants(t *testing.T) {
 		var live []Slot
 		azs := []string{"use1-az1", "use1-az2"}
 		for step := 0; step < 150; step++ {
-			switch op := rapid.IntRange(0, 9).Draw(rt, "op"); {
+			switch op := rapid.IntRange(0, 11).Draw(rt, "op"); {
 			case op < 6:
 				g := rapid.SampledFrom(groups).Draw(rt, "group")
 				o := PlaceOptions{Policy: Policy(rapid.IntRange(0, 2).Draw(rt, "policy")), Group: g}
@@ -435,8 +444,12 @@ func TestPackingInvariants(t *testing.T) {
 				live = append(live[:i], live[i+1:]...)
 			case op == 8:
 				w.FailHost(hostID(uint32(rapid.IntRange(0, len(w.hosts)-1).Draw(rt, "fail"))))
-			default:
+			case op == 9:
 				w.RepairHost(hostID(uint32(rapid.IntRange(0, len(w.hosts)-1).Draw(rt, "repair"))))
+			case op == 10:
+				w.FailAZ(rapid.SampledFrom(azs).Draw(rt, "failaz"))
+			default:
+				w.RestoreAZ(rapid.SampledFrom(azs).Draw(rt, "restoreaz"))
 			}
 			if err := checkInvariants(w); err != nil {
 				rt.Fatalf("step %d: %v", step, err)

@@ -1,0 +1,43 @@
+package ec2
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// BenchmarkRunTerminate measures one RunInstances and one
+// TerminateInstances call through the whole pipeline (IAM authentication
+// and authorization, network latency, fault draws, the effect with slot
+// packing and metering, response latency), the lifecycle transitions they
+// cause, and the events they schedule. sim-ms/op is the virtual time one
+// launch+terminate pair takes.
+func BenchmarkRunTerminate(b *testing.B) {
+	f := newFixture(b, 1, Options{VolumeAFR: map[VolumeType]float64{VolumeTypeGp3: 0}})
+	in := &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1}
+	var failed error
+	var end sim.Time
+	b.ReportAllocs()
+	b.ResetTimer()
+	f.env.Go("bench", func(p *sim.Proc) {
+		for i := 0; i < b.N; i++ {
+			out, err := f.c.RunInstances(p, in)
+			if err != nil {
+				failed = err
+				return
+			}
+			if _, err := f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{out.Instances[0].InstanceId}}); err != nil {
+				failed = err
+				return
+			}
+		}
+		end = p.Now()
+	})
+	f.env.Run()
+	b.StopTimer()
+	if failed != nil {
+		b.Fatal(failed)
+	}
+	b.ReportMetric(float64(end)/float64(time.Millisecond)/float64(b.N), "sim-ms/op")
+}

@@ -30,7 +30,7 @@ const (
 	// after 2025-07-15: $100 of credits at sign-up plus up to $100 earned
 	// for onboarding activities (Account.BonusCredits), always-free offers,
 	// no charges; it ends after 6 months or when the credits run out
-	// (AccountStatus reports when). Credits expire 12 months after sign-up.
+	// (FreePlanActive reports when). Credits expire 12 months after sign-up.
 	PlanCreditFree
 	// PlanCreditPaid: the Paid plan — the same credits applied to the bill,
 	// pay-as-you-go after they run out or expire.
@@ -159,4 +159,38 @@ func (l *Ledger) credits(a *account) (Money, Month, bool) {
 		return 0, 0, false
 	}
 	return SignUpCredits + a.bonus, l.monthOf(a.created) + 12, true
+}
+
+// CreditBalance returns the credits a credit-plan account has left as of
+// now (the grant less what the months so far, including the current one,
+// have used), or 0 once they have expired or for other plans.
+func (l *Ledger) CreditBalance(accountID string) Money {
+	a := l.account(accountID)
+	grant, expiry, ok := l.credits(a)
+	now := l.monthOf(l.clk.Now())
+	if !ok || now >= expiry {
+		return 0
+	}
+	left := grant
+	for m := l.monthOf(a.created); m <= now && left > 0; m++ {
+		used := l.usageCost(accountID, m, l.collect(accountID, m, l.clk.Now(), nil, nil), nil)
+		left -= min(left, max(used, 0))
+	}
+	return left
+}
+
+// FreePlanActive reports whether a PlanCreditFree account is still on the
+// Free plan at the current instant: less than six months since sign-up and
+// credits left [S39]. When it turns false AWS closes the account unless it
+// upgrades; a scenario decides what to do (the ledger keeps billing).
+func (l *Ledger) FreePlanActive(accountID string) bool {
+	a := l.account(accountID)
+	if a.plan != PlanCreditFree {
+		return false
+	}
+	sixMonths := l.clk.TimeOf(a.created).AddDate(0, 6, 0)
+	if !l.clk.TimeOf(l.clk.Now()).Before(sixMonths) {
+		return false
+	}
+	return l.CreditBalance(accountID) > 0
 }

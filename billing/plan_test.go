@@ -184,3 +184,34 @@ func TestCostExplorerGrouping(t *testing.T) {
 		t.Error("unknown dimension accepted")
 	}
 }
+
+func TestFreePlanEndsWhenCreditsRunOutOrAfterSixMonths(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil)
+	if err := led.SetAccount(Account{ID: acct, Plan: PlanCreditFree}); err != nil {
+		t.Fatal(err)
+	}
+	if !led.FreePlanActive(acct) || led.CreditBalance(acct) != 100*Dollar {
+		t.Fatalf("fresh account: active %v balance %v", led.FreePlanActive(acct), led.CreditBalance(acct))
+	}
+	id := mustStart(t, led, instance("i-1", "m5.large"), PerSecond60) // $100 after 1041.67 h
+	env.RunFor(1000 * time.Hour)
+	if !led.FreePlanActive(acct) || led.CreditBalance(acct) != 4*Dollar {
+		t.Errorf("after 1000 h: active %v balance %v, want true and $4", led.FreePlanActive(acct), led.CreditBalance(acct))
+	}
+	env.RunFor(50 * time.Hour)
+	if led.FreePlanActive(acct) || led.CreditBalance(acct) != 0 {
+		t.Errorf("after $100.80: active %v balance %v", led.FreePlanActive(acct), led.CreditBalance(acct))
+	}
+	mustStop(t, led, id, StopOptions{})
+
+	other := "999988887777"
+	if err := led.SetAccount(Account{ID: other, Plan: PlanCreditFree, Created: env.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	env.RunFor(183 * 24 * time.Hour)
+	if led.FreePlanActive(other) {
+		t.Error("free plan still active after six months")
+	}
+}

@@ -31,8 +31,6 @@ func (x *u128) mulAdd(a, b uint64) {
 	x.add(u128{hi, lo})
 }
 
-func (x u128) isZero() bool { return x.hi == 0 && x.lo == 0 }
-
 func (x u128) big() *big.Int {
 	b := new(big.Int).SetUint64(x.hi)
 	b.Lsh(b, 64)

@@ -32,6 +32,42 @@
 // Movement is reported with RecordTransfer, which classifies bytes by path
 // (internet in, same AZ, cross-AZ, cross-region, internet out, NAT).
 //
+// A service that reports many records with the same dimensions can resolve
+// them once with Key and then call Add, which is an integer add (no
+// hashing): the hot path for per-request metering.
+//
+// # Usage types, units and the catalog
+//
+// Usage types are AWS's ("BoxUsage:t3.micro", "EBS:VolumeUsage.gp3",
+// "TimedStorage-ByteHrs", "Requests-Tier1", "DataTransfer-Out-Bytes",
+// "Lambda-GB-Second", ...). Outside us-east-1 AWS prefixes them with a
+// region code ("USW2-"); services may pass either form, and invoices and
+// exports show the prefixed one. Each usage type has a raw unit that
+// services meter in exact integers and a pricing unit the price is quoted
+// in:
+//
+//	raw unit       pricing unit       examples
+//	second         Hrs (÷3600)        BoxUsage:*, SpotUsage:*, NatGateway-Hours, PublicIPv4:*
+//	GiB-second     GB-Mo (÷month s)   EBS:VolumeUsage.*
+//	IOPS-second    IOPS-Mo            EBS:VolumeP-IOPS.*
+//	byte-second    GB-Mo (÷2^30·s)    TimedStorage-*ByteHrs, EBS:SnapshotUsage
+//	byte           GB (÷2^30)         DataTransfer-*, NatGateway-Bytes
+//	MB-ms          GB-Second (÷1.024e6) Lambda-GB-Second
+//	request        Requests           Requests-Tier1/2, Request
+//
+// GB-Mo and IOPS-Mo are prorated by the second over the seconds of the
+// calendar month being billed (AWS's "15 days in a 30-day month" rule), so a
+// 100 GB gp3 volume costs $8.00 in January and in February.
+//
+// The catalog is loaded from an embedded JSON file (DefaultCatalog,
+// DefaultCatalogJSON): us-east-1 prices from REFERENCE.md with their
+// sources, per-family regional multipliers (table 2.4; "ec2" is the
+// default for other instance families) and per-region data-transfer prices
+// (table 8.3). Replace it with ParseCatalog/LoadCatalog or extend it with
+// Merge; regional prices are the us-east-1 price × the multiplier, rounded
+// to a femto-dollar, unless the product lists the region explicitly.
+// Caller-priced products (SpotUsage:*) take their price from the record.
+//
 // # Money and rounding
 //
 // Money is an int64 count of nano-dollars; Price an int64 count of
@@ -48,9 +84,12 @@
 // Pooled rules are applied in a fixed order at invoice time: line items of
 // a month are sorted by (usage type, region, service, operation, AZ,
 // resource, tags); free-tier offers are consumed in that order, then each
-// usage type's price tiers (per region) are consumed in that order. So two
-// t3.micro instances running all of January under the legacy free tier
-// show 744 h free on the first and 6 h free + 738 h charged on the second.
+// usage type's price tiers (per region, counting usage after the free tier)
+// are consumed in that order. So two t3.micro instances running all of
+// January under the legacy free tier show 744 h free on the first and 6 h
+// free + 738 h charged on the second. Records with a caller price (spot)
+// get neither free tier nor tiers. The free 100 GB of data transfer out is
+// consumed by regions in name order.
 //
 // # Metering models
 //
@@ -67,14 +106,40 @@
 // Records are attributed to the calendar month (UTC) containing their
 // Start; meters split exactly at month boundaries.
 //
+// Invoices, reports and budgets see running meters as accrued: the whole
+// seconds elapsed (at least the 60-second minimum once started, a started
+// hour for hourly meters). Stopping rounds the last partial second up, so an
+// invoice never decreases as time passes.
+//
+// # Reports
+//
+// GetCostAndUsage groups line items like Cost Explorer (by service, usage
+// type, operation, region, AZ, resource, account, record type or a tag).
+// Forecast is the month's usage so far, plus running meters continued to
+// the month's end, plus usage reported with Record extrapolated linearly
+// from its rate so far. WriteCUR and WriteCURJSON export line items with
+// Cost and Usage Report 2.0 column names.
+//
 // # Budgets
 //
-// CreateBudget watches an account's monthly cost. A notification on
-// ACTUAL cost fires at the exact virtual instant the cost first exceeds
-// its threshold, including the instant a running per-second meter carries
-// it over (found by search over the priced cost function and scheduled with
-// env.At); one on FORECASTED cost fires when a change of usage lifts the
-// month's forecast over it. Each fires at most once per month.
+// CreateBudget watches an account's monthly usage cost (before credits,
+// optionally for some services only). A notification on ACTUAL cost fires
+// at the exact virtual instant the cost first exceeds its threshold —
+// including the instant a running per-second meter carries it over, found
+// by bisection over the (monotone, step-wise) cost function and scheduled
+// with env.At; one on FORECASTED cost fires when a change of usage lifts
+// the forecast over it. Each fires at most once per month, and calls
+// Budget.OnAlert from the event loop so a scenario can react. Budgets cost
+// a re-pricing of the account's month at each instant its usage changes;
+// accounts without budgets pay nothing.
+//
+// # Free tier
+//
+// SetAccount selects an account's plan: PlanAlwaysFree (the default: the
+// always-free offers), PlanNone (list prices), PlanLegacy (the 12-month free
+// tier of accounts created before 2025-07-15) or the credit-based
+// PlanCreditFree / PlanCreditPaid of later accounts (credits appear as a
+// "Credit" line item; see CreditBalance and FreePlanActive).
 //
 // # Concurrency
 //

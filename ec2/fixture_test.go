@@ -45,8 +45,17 @@ func newFixtureHosts(t testing.TB, seed uint64, opts Options, hosts map[string]i
 
 func newFixtureWorld(t testing.TB, seed uint64, opts Options, wo region.Options) *fixture {
 	t.Helper()
+	return newFixtureCatalog(t, seed, opts, wo, nil)
+}
+
+// newFixtureCatalog builds the world's ledger on cat (nil: the default).
+func newFixtureCatalog(t testing.TB, seed uint64, opts Options, wo region.Options, cat *billing.Catalog) *fixture {
+	t.Helper()
 	env := sim.New(seed)
 	t.Cleanup(env.Close)
+	if cat != nil {
+		wo.Billing = billing.New(env, cat)
+	}
 	w, err := region.NewWorld(env, wo) // IAM-guarded pipeline
 	if err != nil {
 		t.Fatal(err)

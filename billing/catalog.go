@@ -59,6 +59,8 @@ type Catalog struct {
 type RegionInfo struct {
 	Code string `json:"code"`
 	Name string `json:"name,omitempty"`
+	// Note records where the region's prices come from.
+	Note string `json:"note,omitempty"`
 	// Prefix is the region's usage-type prefix ("USW2"; "" for us-east-1,
 	// where EC2 usage types carry none). Pair is the code used in
 	// inter-region transfer usage types ("USE1-USW2-AWS-Out-Bytes"); it

@@ -260,3 +260,40 @@ func TestRegionalPricesAndUsageTypePrefixes(t *testing.T) {
 		t.Errorf("%d lines, want 3", len(inv.Lines))
 	}
 }
+
+func TestKeyAddMatchesRecord(t *testing.T) {
+	env, led := newTestLedger(t, PlanNone)
+	_, ref := newTestLedger(t, PlanNone)
+	u := Usage{Account: acct, Service: "AmazonS3", UsageType: "Requests-Tier2", Operation: "GetObject", Region: "us-east-1",
+		ResourceID: "b", Tags: map[string]string{"team": "web"}}
+	k, err := led.Key(u)
+	if err != nil || !k.IsValid() {
+		t.Fatal(err)
+	}
+	feb := env.FromTime(MakeMonth(2026, time.February).Start())
+	for i, at := range []sim.Time{0, 5, feb - 1, feb, feb + 10} {
+		if err := led.Add(k, int64(1000*(i+1)), at); err != nil {
+			t.Fatal(err)
+		}
+		r := u
+		r.Start, r.End, r.Quantity = at, at, int64(1000*(i+1))
+		if err := ref.Record(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range []Month{jan2026, jan2026 + 1} {
+		a, b := led.Invoice(acct, m), ref.Invoice(acct, m)
+		if a.Total != b.Total || len(a.Lines) != 1 || a.Lines[0].Amount.Cmp(b.Lines[0].Amount) != 0 {
+			t.Errorf("%v: Add gives %v, Record %v", m, a.Total, b.Total)
+		}
+	}
+	if err := led.Add(UsageKey{}, 1, 0); !errors.Is(err, ErrInvalidUsage) {
+		t.Errorf("zero key: %v", err)
+	}
+	if _, err := led.Key(Usage{Account: acct, UsageType: "Nope", Region: "us-east-1"}); !errors.Is(err, ErrUnknownUsageType) {
+		t.Errorf("bad key: %v", err)
+	}
+	if a := testing.AllocsPerRun(1000, func() { _ = led.Add(k, 1, 7) }); a != 0 {
+		t.Errorf("Add allocates %v", a)
+	}
+}

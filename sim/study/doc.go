@@ -43,7 +43,9 @@
 //
 // # Reproducing one replication
 //
-// Every row carries its point, replication index and seed. Replay reruns
+// Every row carries its point, replication index and seed, and a note the
+// replication may attach (Rep.SetNote), such as the fault plan it drew
+// from its seed with failure.DrawPlan. Replay reruns
 // one replication alone with tracing on, so an outlier can be opened as a
 // timeline; a replication that panics records the Replay call in its
 // row's Err.

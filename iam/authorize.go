@@ -13,6 +13,8 @@ package iam
 //     session policy; one that names the role's ARN is; one that names the
 //     account (its ID or :root) only delegates to the account, so an
 //     identity-based policy must still allow.
+//     IAM role trust policies are the exception: there the trust policy
+//     must allow even within the account (Request.RequireResourcePolicy).
 //  3. Across accounts, both must allow: the caller's identity-based
 //     policies (within boundary and session policy) and the resource's
 //     policy.
@@ -271,6 +273,27 @@ func authorize(req *Request, ip idPolicies) Decision {
 	identityOK := ip.root || idAllow == Allowed && bAllow && sAllow
 	resOK := resAllow == Allowed
 
+	if same && req.RequireResourcePolicy {
+		// Role trust policies: the trust policy must allow; if it names
+		// only the account, the identity side must allow too.
+		switch {
+		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
+			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
+			return d
+		case resOK && identityOK:
+			d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
+			return d
+		case !resOK:
+			d.Missing = ResourcePolicy
+		case idAllow != Allowed && !ip.root:
+			d.Missing = IdentityPolicy
+		case !bAllow:
+			d.Missing = PermissionsBoundary
+		default:
+			d.Missing = SessionPolicy
+		}
+		return d
+	}
 	if same {
 		switch {
 		case ip.root:

@@ -17,7 +17,10 @@ package iam
 //     is absent or has no values;
 //   - with a negated operator the negation applies per request value
 //     ("ForAllValues:StringNotLike": no request value may match any policy
-//     value).
+//     value);
+//   - a multivalued key needs a set operator: a bare operator against a key
+//     with several values (or a documented multivalued key such as
+//     aws:TagKeys) does not match.
 
 import (
 	"encoding/base64"
@@ -136,6 +139,7 @@ type compiledCond struct {
 	opInfo
 	key   string
 	bid   builtinKey
+	multi bool      // a documented multivalued key
 	pats  []pattern // string families
 	arns  []resourcePattern
 	nums  []float64
@@ -150,7 +154,7 @@ func compileCondition(c Condition, vars bool, loc string) (compiledCond, error) 
 	if err != nil {
 		return compiledCond{}, errf(loc, "%v", err)
 	}
-	cc := compiledCond{opInfo: info, key: c.Key, bid: builtinOf(c.Key)}
+	cc := compiledCond{opInfo: info, key: c.Key, bid: builtinOf(c.Key), multi: multivaluedKeys[strings.ToLower(c.Key)]}
 	for i, v := range c.Values {
 		vl := fmt.Sprintf("%s[%d]", loc, i)
 		bad := func(what string) error {
@@ -307,14 +311,26 @@ func (cc *compiledCond) eval(ec *evalCtx) bool {
 		}
 		return false
 	}
-	// No qualifier: the positive operator holds when some request value
-	// matches some policy value; a negated one is its complement (NOR).
-	for i := 0; i < vals.n; i++ {
-		if cc.matchOne(vals, i, ec) {
-			return !cc.neg
-		}
+	// No qualifier on a multivalued key: the set operator is required
+	// ("Multivalued context keys require a condition set operator"), and a
+	// bare operator matches nothing, negated or not.
+	if cc.multi || vals.n > 1 {
+		return false
 	}
-	return cc.neg
+	// A single value: the positive operator holds when it matches some
+	// policy value (OR); a negated one when it matches none (NOR).
+	return cc.matchOne(vals, 0, ec) != cc.neg
+}
+
+// multivaluedKeys are the global keys AWS documents as multivalued ("AWS
+// global condition context keys", Value type: Multivalued).
+var multivaluedKeys = map[string]bool{
+	"aws:tagkeys":                   true,
+	"aws:calledvia":                 true,
+	"aws:principalservicenameslist": true,
+	"aws:principalorgpaths":         true,
+	"aws:resourceorgpaths":          true,
+	"aws:sourceorgpaths":            true,
 }
 
 // matchOne reports whether request value i matches any policy value under

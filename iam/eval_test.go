@@ -99,6 +99,9 @@ func TestEvaluateActionAndResource(t *testing.T) {
 		{"wildcard in region and account segments", "[Resource]", stmt(`{"Effect":"Allow","Action":"ec2:*","Resource":"arn:aws:ec2:*:*:instance/*"}`), "ec2:StopInstances", "arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc", nil, nil, time.Time{}, Allowed},
 		{"a segment wildcard stays in its segment", "[Resource]", stmt(`{"Effect":"Allow","Action":"ec2:*","Resource":"arn:aws:ec2:us-*:111122223333:instance/*"}`), "ec2:StopInstances", "arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc", nil, nil, time.Time{}, NotApplicable},
 		{"trailing * may expand across colons", "[Resource]", stmt(`{"Effect":"Allow","Action":"ec2:*","Resource":"arn:aws:ec2:*"}`), "ec2:StopInstances", "arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc", nil, nil, time.Time{}, Allowed},
+		{"short ARN: missing sections match anything", "[Resource]", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3"}`), "s3:GetObject", "arn:aws:s3:::b/k", nil, nil, time.Time{}, Allowed},
+		{"short ARN: given sections still compared", "[Resource]", stmt(`{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3"}`), "ec2:RunInstances", "arn:aws:ec2:us-east-1:111122223333:instance/i-1", nil, nil, time.Time{}, NotApplicable},
+		{"service section is not case-sensitive", "[Resource]", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:AWS:S3:::b/*"}`), "s3:GetObject", "arn:aws:s3:::b/k", nil, nil, time.Time{}, Allowed},
 		{"resource list is OR", "[Resource]", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::a","arn:aws:s3:::b"]}`), "s3:ListBucket", "arn:aws:s3:::b", nil, nil, time.Time{}, Allowed},
 		{"IAM path wildcard", "[Resource]", stmt(`{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::111122223333:user/division_abc/*"}`), "iam:GetUser", "arn:aws:iam::111122223333:user/division_abc/subdivision_xyz/Bob", nil, nil, time.Time{}, Allowed},
 		{"NotResource applies to every other resource", "[NotRes]", stmt(`{"Effect":"Deny","Action":"s3:*","NotResource":["arn:aws:s3:::hr","arn:aws:s3:::hr/*"]}`), "s3:GetObject", "arn:aws:s3:::other/k", nil, nil, time.Time{}, Denied},
@@ -221,6 +224,10 @@ func TestEvaluateSetOperators(t *testing.T) {
 		{"ForAnyValue:StringNotEquals: all inside", "[Sets] negated per value", c("ForAnyValue:StringNotEquals", `["environment","owner"]`), "iam:TagUser", res, tags("environment", "owner"), nil, time.Time{}, NotApplicable},
 		{"ForAnyValue:StringLike wildcard", "[Sets] ForAnyValue", c("ForAnyValue:StringLike", `"cost*"`), "iam:TagUser", res, tags("owner", "cost-center"), nil, time.Time{}, Allowed},
 		{"ForAnyValue:StringEqualsIfExists absent is true", "[Ops] ...IfExists", c("ForAnyValue:StringEqualsIfExists", `"environment"`), "iam:TagUser", res, nil, nil, time.Time{}, Allowed},
+		{"bare operator on a multivalued key does not match", "[Sets] set operator required", c("StringEquals", `["environment","owner"]`), "iam:TagUser", res, tags("environment", "owner"), nil, time.Time{}, NotApplicable},
+		{"bare negated operator on a multivalued key does not match", "[Sets] set operator required", c("StringNotEquals", `"x"`), "iam:TagUser", res, tags("environment", "owner"), nil, time.Time{}, NotApplicable},
+		{"bare operator on aws:TagKeys with one value does not match", "[Sets] set operator required", c("StringEquals", `"environment"`), "iam:TagUser", res, tags("environment"), nil, time.Time{}, NotApplicable},
+		{"bare operator on a documented multivalued key, absent, negated", "[Ops] (key not present, negated)", c("StringNotEquals", `"environment"`), "iam:TagUser", res, nil, nil, time.Time{}, Allowed},
 	})
 }
 

@@ -225,17 +225,18 @@ func (p *pattern) hasVars() bool {
 	return false
 }
 
-// resourcePattern matches an ARN. "*" matches everything. A pattern with
-// the six ARN sections matches section by section (the IAM User Guide,
-// "IAM JSON policy elements: Resource": wildcards work within any ARN
-// segment); within the resource section * crosses '/' and ':'. A pattern
-// with fewer sections whose last section ends in * ("arn:aws:s3:*") may
-// expand across colon boundaries, so it is matched against the whole ARN
-// text.
+// resourcePattern matches an ARN. "*" matches everything. Otherwise the
+// pattern matches section by section (IAM User Guide, "IAM JSON policy
+// elements: Resource": wildcards work within any ARN segment); within the
+// resource section * crosses '/' and ':'. A pattern with fewer than six
+// sections ("arn:aws:s3:*") has its missing sections filled with "*": a
+// trailing * may expand beyond colon boundaries. Partition, service and
+// region compare case-insensitively; account and resource sections
+// case-sensitively (resource ARNs are case-sensitive).
 type resourcePattern struct {
 	src   string
 	any   bool
-	whole *pattern   // fewer than six sections
+	whole *pattern   // not an ARN pattern at all (never produced by ParsePolicy)
 	secs  [5]pattern // partition, service, region, account, resource
 }
 
@@ -246,13 +247,16 @@ func compileResource(s string, vars bool) (resourcePattern, error) {
 		return rp, nil
 	}
 	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
+	if len(parts) < 3 || parts[0] != "arn" {
 		w, err := compilePattern(s, true, vars, false)
 		rp.whole = &w
 		return rp, err
 	}
+	for len(parts) < 6 {
+		parts = append(parts, "*")
+	}
 	for i := 0; i < 5; i++ {
-		sp, err := compilePattern(parts[i+1], true, vars, false)
+		sp, err := compilePattern(parts[i+1], true, vars, i < 3)
 		if err != nil {
 			return rp, err
 		}

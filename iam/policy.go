@@ -297,9 +297,9 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 			if r == "*" {
 				continue
 			}
-			// Six sections, or fewer when the last ends in * (which may
-			// then expand across colons: "arn:aws:s3:*").
-			if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 5 && !(strings.Count(r, ":") >= 2 && strings.HasSuffix(r, "*")) {
+			// Six sections, or at least arn:partition:service (the missing
+			// sections then match anything: "arn:aws:s3:*").
+			if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 2 {
 				return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Resource %s must be in ARN format or \"*\"", r)
 			}
 			if svc := strings.SplitN(r, ":", 4)[2]; svc == "" {

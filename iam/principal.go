@@ -139,6 +139,10 @@ type Request struct {
 	// policy, ...), or nil.
 	ResourcePolicy *Policy
 	Context        map[string][]string
+	// RequireResourcePolicy marks resources whose policy must allow the
+	// request even within their own account: IAM role trust policies (and
+	// KMS key policies). An identity-based allow alone is not enough there.
+	RequireResourcePolicy bool
 	// Time is the request instant (aws:CurrentTime). Service.Authorize
 	// fills a zero Time from the simulation clock.
 	Time time.Time

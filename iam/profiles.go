@@ -190,7 +190,8 @@ func (s *Service) InstanceProfileCredentials(profileARN ARN, instanceID string) 
 	}
 	r := ip.role
 	ec2 := ServicePrincipal("ec2.amazonaws.com")
-	req := &Request{Principal: ec2, Action: "sts:AssumeRole", Resource: r.arn, ResourceAccount: r.arn.AccountID, ResourcePolicy: r.trust}
+	req := &Request{Principal: ec2, Action: "sts:AssumeRole", Resource: r.arn, ResourceAccount: r.arn.AccountID, ResourcePolicy: r.trust,
+		RequireResourcePolicy: true}
 	if d := s.Authorize(req); !d.Allowed {
 		return Credentials{}, d.Err()
 	}

@@ -119,13 +119,11 @@ func (s *Service) assumeRole(p *Principal, in AssumeRoleInput, source string) (*
 		}
 		ctx["aws:TagKeys"] = keys
 	}
-	req := &Request{Principal: p, Action: "sts:AssumeRole", Resource: in.RoleArn, ResourceAccount: in.RoleArn.AccountID, Context: ctx}
+	req := &Request{Principal: p, Action: "sts:AssumeRole", Resource: in.RoleArn, ResourceAccount: in.RoleArn.AccountID, Context: ctx,
+		RequireResourcePolicy: true}
 	if r == nil {
-		// Evaluate without a trust policy: same-account callers may still
-		// be denied by their own policies first, and the message is the
-		// one AWS gives for a role that exists but does not trust them.
+		// The same message as for a role that does not trust the caller.
 		dec := s.Authorize(req)
-		dec.Allowed = false
 		if dec.Reason != ExplicitDeny {
 			dec.Missing = 0
 		}

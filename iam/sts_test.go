@@ -91,14 +91,16 @@ func TestAssumeRoleTrustNamingUserDirectly(t *testing.T) {
 	}
 	bk, _ := svc.CreateAccessKey(root, "bob")
 	mustDo(t, svc.PutUserPolicy(root, "bob", "assume", stmt(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`)))
-	if _, err := svc.AssumeRole(bk.Credentials(), AssumeRoleInput{RoleArn: MustParseARN("arn:aws:iam::111122223333:role/R"), RoleSessionName: "s1"}); err != nil {
-		// bob's identity policy allows, and within one account either side
-		// suffices, so bob may assume it too.
-		t.Errorf("same-account identity policy allowing sts:AssumeRole: %v [Logic]", err)
-	}
-	// An explicit deny in bob's policies wins.
-	mustDo(t, svc.PutUserPolicy(root, "bob", "deny", stmt(`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}`)))
+	// Unlike most resources, a role's trust policy must allow even within
+	// the account: bob's identity policy alone is not enough, even with
+	// AdministratorAccess [Trust].
+	mustDo(t, svc.AttachUserPolicy(root, "bob", AWSManagedPolicyARN("AdministratorAccess")))
 	if _, err := svc.AssumeRole(bk.Credentials(), AssumeRoleInput{RoleArn: MustParseARN("arn:aws:iam::111122223333:role/R"), RoleSessionName: "s1"}); !errors.Is(err, ErrAccessDenied) {
+		t.Errorf("same-account identity policy without trust: %v [Trust]", err)
+	}
+	// An explicit deny in alice's own policies wins over the trust policy.
+	mustDo(t, svc.PutUserPolicy(root, "alice", "deny", stmt(`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}`)))
+	if _, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: MustParseARN("arn:aws:iam::111122223333:role/R"), RoleSessionName: "s1"}); !errors.Is(err, ErrAccessDenied) {
 		t.Errorf("explicit deny: %v", err)
 	}
 }

@@ -273,3 +273,30 @@ func TestHostFailuresAvailability(t *testing.T) {
 		t.Errorf("MTTR %v, want 1h ± 5m over %d incidents (seed 3)", r.MeanTimeToRecover, r.Incidents)
 	}
 }
+
+func TestOneOfPicksExactlyOne(t *testing.T) {
+	counts := map[string]int{}
+	for seed := range uint64(300) {
+		env := sim.New(seed)
+		w := newFakeWorld(env)
+		h := failure.NewHarness(env, w)
+		h.Start(failure.OneOf(failure.AZOutage("use1-az1", time.Hour), failure.AZOutage("use1-az2", time.Hour), failure.AZOutage("use1-az4", time.Hour)))
+		env.RunUntil(at(time.Minute))
+		if len(w.down) != 1 {
+			t.Fatalf("seed %d: %v down, want exactly one AZ", seed, w.down)
+		}
+		for k := range w.down {
+			counts[k]++
+		}
+		env.Close()
+	}
+	// Each of three AZs about 100 times in 300 seeds; binomial sd ≈ 8.2.
+	for k, n := range counts {
+		if n < 60 || n > 140 {
+			t.Errorf("%s chosen %d times of 300", k, n)
+		}
+	}
+	if len(counts) != 3 {
+		t.Errorf("chosen: %v", counts)
+	}
+}

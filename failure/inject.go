@@ -258,3 +258,24 @@ func (r recurring) Start(h *Harness) {
 	}
 	h.After(gap.Rand(), next)
 }
+
+type oneOf []Injector
+
+// OneOf starts one of injs, chosen uniformly from the stream
+// "failure/oneof/<injs>": a plan that loses one AZ of three, say.
+func OneOf(injs ...Injector) Injector { return oneOf(injs) }
+
+func (o oneOf) String() string {
+	parts := make([]string, len(o))
+	for i, inj := range o {
+		parts[i] = inj.String()
+	}
+	return "one-of(" + strings.Join(parts, "; ") + ")"
+}
+func (o oneOf) Start(h *Harness) {
+	if len(o) == 0 {
+		h.Fail(fmt.Errorf("failure: one-of(): no injectors to choose from"))
+		return
+	}
+	o[h.Rand("failure/oneof/"+o.String()).IntN(len(o))].Start(h)
+}

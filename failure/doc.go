@@ -32,7 +32,7 @@
 // restores the world as it was.
 //
 // An Injector schedules faults: For (a fault for a while), At (later), All,
-// Randomly(p), During (confined to a window), Alternating (a renewal
+// Randomly(p), OneOf, During (confined to a window), Alternating (a renewal
 // process of failures and repairs), Recurring (a renewal process of
 // injector starts), DomainFailures (correlated failures through a
 // Topology of hosts, racks, AZs and regions). Injectors print themselves,

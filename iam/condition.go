@@ -104,7 +104,8 @@ var baseOps = map[string]opInfo{
 
 // parseOperator decodes "ForAnyValue:StringLikeIfExists" and friends.
 // Operator names are matched case-insensitively.
-func parseOperator(op string) (opInfo, error) {
+// The second result is AWS's reason for rejecting op, or "".
+func parseOperator(op string) (opInfo, string) {
 	s := op
 	set := setNone
 	if q, rest, ok := strings.Cut(s, ":"); ok {
@@ -114,7 +115,7 @@ func parseOperator(op string) (opInfo, error) {
 		case "foranyvalue":
 			set = setForAny
 		default:
-			return opInfo{}, fmt.Errorf("Invalid Condition type : %s (the only qualifiers are ForAllValues: and ForAnyValue:)", op)
+			return opInfo{}, fmt.Sprintf("Invalid Condition type : %s (the only qualifiers are ForAllValues: and ForAnyValue:)", op)
 		}
 		s = rest
 	}
@@ -125,13 +126,13 @@ func parseOperator(op string) (opInfo, error) {
 	}
 	info, ok := baseOps[low]
 	if !ok {
-		return opInfo{}, fmt.Errorf("Invalid Condition type : %s", op)
+		return opInfo{}, fmt.Sprintf("Invalid Condition type : %s", op)
 	}
 	if info.fam == famNull && (ifExists || set != setNone) {
-		return opInfo{}, fmt.Errorf("Invalid Condition type : %s (Null takes neither IfExists nor a set qualifier)", op)
+		return opInfo{}, fmt.Sprintf("Invalid Condition type : %s (Null takes neither IfExists nor a set qualifier)", op)
 	}
 	info.ifExists, info.set = ifExists, set
-	return info, nil
+	return info, ""
 }
 
 // compiledCond is one operator/key/values triple ready to evaluate.
@@ -150,9 +151,9 @@ type compiledCond struct {
 }
 
 func compileCondition(c Condition, vars bool, loc string) (compiledCond, error) {
-	info, err := parseOperator(c.Operator)
-	if err != nil {
-		return compiledCond{}, errf(loc, "%v", err)
+	info, why := parseOperator(c.Operator)
+	if why != "" {
+		return compiledCond{}, errf(loc, "%s", why)
 	}
 	cc := compiledCond{opInfo: info, key: c.Key, bid: builtinOf(c.Key), multi: multivaluedKeys[strings.ToLower(c.Key)]}
 	for i, v := range c.Values {

@@ -215,16 +215,6 @@ func hasPrefixFold(s, prefix string, fold bool) bool {
 	return s[:len(prefix)] == prefix
 }
 
-// hasVars reports whether the pattern needs a resolver.
-func (p *pattern) hasVars() bool {
-	for _, t := range p.toks {
-		if t.kind == tVar {
-			return true
-		}
-	}
-	return false
-}
-
 // resourcePattern matches an ARN. "*" matches everything. Otherwise the
 // pattern matches section by section (IAM User Guide, "IAM JSON policy
 // elements: Resource": wildcards work within any ARN segment); within the

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -371,8 +370,8 @@ func parseCondition(raw any, loc string) ([]Condition, error) {
 	}
 	var out []Condition
 	for op, body := range m {
-		if _, err := parseOperator(op); err != nil {
-			return nil, errf(loc+"."+op, "%v", err)
+		if _, why := parseOperator(op); why != "" {
+			return nil, errf(loc+"."+op, "%s", why)
 		}
 		km, ok := body.(map[string]any)
 		if !ok {
@@ -660,8 +659,3 @@ func (p *Policy) Equal(q *Policy) bool {
 // JSON without whitespace ("IAM and AWS STS quotas": white space does not
 // count).
 func (p *Policy) Size() int { return len(p.String()) }
-
-// hasPrincipal reports whether any statement names a principal.
-func (p *Policy) hasPrincipal() bool {
-	return slices.ContainsFunc(p.Statements, func(s Statement) bool { return s.Principal != nil })
-}

@@ -1,7 +1,6 @@
 package iam
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -195,14 +194,6 @@ func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 	return se.principal, nil
 }
 
-func (s *Service) accountOf(id string) (*account, error) {
-	a, ok := s.accounts[id]
-	if !ok {
-		return nil, noSuchEntity("The account %s cannot be found.", id)
-	}
-	return a, nil
-}
-
 // iamARN builds arn:aws:iam::ACCT:kind/path/name.
 func (s *Service) iamARN(acct, kind, path, name string) ARN {
 	return ARN{Partition: s.partition, Service: "iam", AccountID: acct, Resource: kind + path + name}
@@ -257,13 +248,6 @@ func checkName(kind, name string, maxLen int) error {
 		}
 	}
 	return nil
-}
-
-func fmtDuration(d time.Duration) string {
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%dh", d/time.Hour)
-	}
-	return d.String()
 }
 
 func simF(k string, v any) sim.Field { return sim.F(k, v) }

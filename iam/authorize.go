@@ -161,7 +161,15 @@ func (s *Service) Authorize(req *Request) Decision {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
 	}
-	return authorize(req, identityPolicies(s, req.Principal))
+	d := authorize(req, identityPolicies(s, req.Principal))
+	if !d.Allowed && s.env.Tracing() {
+		acct := "anonymous"
+		if req.Principal != nil && req.Principal.AccountID != "" {
+			acct = req.Principal.AccountID
+		}
+		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.Message()))
+	}
+	return d
 }
 
 // idPolicies is what applies to a principal besides the resource policy.

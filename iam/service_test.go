@@ -13,8 +13,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/nimbus-sim/nimbus/sim"
 )
 
 func s3req(p *Principal, action, res, owner string) *Request {
@@ -313,5 +315,90 @@ func TestPolicyQuotas(t *testing.T) {
 	}
 	if _, err := svc.CreatePolicy(root, CreatePolicyInput{PolicyName: "pa", PolicyDocument: stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)}); !errors.Is(err, ErrEntityAlreadyExists) {
 		t.Errorf("duplicate policy name: %v", err)
+	}
+}
+
+func TestConditionsSeeSimulationClock(t *testing.T) {
+	svc, root := newTestService(t)
+	alice, _ := svc.Authenticate(aliceKey(t, svc, root))
+	// Access only during January 2026 (aws:CurrentTime, "Date condition operators").
+	mustDo(t, svc.PutUserPolicy(root, "alice", "jan", stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+	  "Condition":{"DateGreaterThanEquals":{"aws:CurrentTime":"2026-01-01T00:00:00Z"},"DateLessThan":{"aws:CurrentTime":"2026-02-01T00:00:00Z"}}}`)))
+	if d := svc.Authorize(s3req(alice, "s3:GetObject", "arn:aws:s3:::b/k", acctA)); !d.Allowed {
+		t.Fatalf("in January: %s", d.Explain())
+	}
+	svc.Env().RunFor(31 * 24 * time.Hour)
+	d := svc.Authorize(s3req(alice, "s3:GetObject", "arn:aws:s3:::b/k", acctA))
+	if d.Allowed {
+		t.Fatal("allowed in February")
+	}
+	if ex := d.Explain(); !strings.Contains(ex, `condition DateLessThan aws:CurrentTime ["2026-02-01T00:00:00Z"] is not met`) ||
+		!strings.Contains(ex, `"2026-02-01T00:00:00Z"] in the request`) {
+		t.Errorf("explanation should name the failed condition and the request's value:\n%s", ex)
+	}
+}
+
+func TestExplainExplicitDenyAndTrace(t *testing.T) {
+	env := sim.New(1, sim.WithTrace())
+	defer env.Close()
+	svc := NewService(env)
+	root, _ := svc.CreateAccount(acctA)
+	if _, err := svc.CreateUser(root, CreateUserInput{UserName: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	alice, _ := svc.Authenticate(aliceKey(t, svc, root))
+	mustDo(t, svc.AttachUserPolicy(root, "alice", AWSManagedPolicyARN("AdministratorAccess")))
+	mustDo(t, svc.PutUserPolicy(root, "alice", "guard", stmt(`{"Sid":"NoLeaving","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}`)))
+	d := svc.Authorize(s3req(alice, "organizations:LeaveOrganization", "arn:aws:organizations::111122223333:account/o-1/111122223333", acctA))
+	if d.Allowed || d.Reason != ExplicitDeny {
+		t.Fatalf("%+v", d)
+	}
+	ex := d.Explain()
+	for _, want := range []string{
+		`DENY (explicit) — statement 0 (Sid "NoLeaving") of inline policy "guard" of user alice denies it`,
+		"managed policy arn:aws:iam::aws:policy/AdministratorAccess",
+		"MATCHES: allows",
+		"MATCHES: explicit deny",
+	} {
+		if !strings.Contains(ex, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, ex)
+		}
+	}
+	found := false
+	for _, e := range env.Trace().Records() {
+		if e.Kind == "AccessDenied" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no AccessDenied trace event")
+	}
+}
+
+func TestResourcePolicyNamingRoleVsSession(t *testing.T) {
+	svc, root, alice := setupRole(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "assume", stmt(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`)))
+	// The role's own policies allow nothing on SQS; a session policy limits
+	// the session further.
+	out, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "job-7",
+		Policy: stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := svc.Authenticate(out.Credentials)
+	q := "arn:aws:sqs:us-east-1:111122223333:jobs"
+	byRole := MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/Trainer"},"Action":"sqs:SendMessage","Resource":"*"}]}`)
+	bySession := MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::111122223333:assumed-role/Trainer/job-7"},"Action":"sqs:SendMessage","Resource":"*"}]}`)
+	req := s3req(p, "sqs:SendMessage", q, acctA)
+	// Naming the role ARN: the session policy still limits ("Session
+	// policies": resource-based policy that specifies the role ARN).
+	req.ResourcePolicy = byRole
+	if d := svc.Authorize(req); d.Allowed {
+		t.Errorf("role ARN principal bypassed the session policy:\n%s", d.Explain())
+	}
+	// Naming the session ARN: the grant stands on its own.
+	req.ResourcePolicy = bySession
+	if d := svc.Authorize(req); !d.Allowed || d.Reason != AllowedByResource {
+		t.Errorf("session ARN principal: %+v\n%s", d, d.Explain())
 	}
 }

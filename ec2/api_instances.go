@@ -275,6 +275,54 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 }
 
 func (s *Service) runInstances(account, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
+	// Idempotency ("Ensuring idempotency in Amazon EC2 API requests"): a
+	// repeated ClientToken returns the first call's reservation; the same
+	// token with other parameters is IdempotentParameterMismatch.
+	var tk tokenKey
+	if in != nil && in.ClientToken != "" {
+		if len(in.ClientToken) > 64 {
+			return nil, clientErr("InvalidParameterValue", "Value (%s) for parameter clientToken is invalid: at most 64 characters.", in.ClientToken)
+		}
+		tk = tokenKey{account, region, in.ClientToken}
+		if prev, ok := s.tokens[tk]; ok {
+			if prev.sig != runSignature(in) {
+				return nil, clientErr("IdempotentParameterMismatch",
+					"The client token %s was used with different parameters.", in.ClientToken)
+			}
+			out := *prev.out
+			return &out, nil
+		}
+	}
+	out, err := s.runInstancesOnce(account, region, in)
+	if err == nil && tk.token != "" {
+		s.tokens[tk] = tokenEntry{sig: runSignature(in), out: out}
+	}
+	return out, err
+}
+
+type tokenKey struct{ account, region, token string }
+
+type tokenEntry struct {
+	sig string
+	out *RunInstancesOutput
+}
+
+// runSignature summarizes the parameters that identify a launch.
+func runSignature(in *RunInstancesInput) string {
+	az, market, spot := "", MarketType(""), SpotMarketOptions{}
+	if in.Placement != nil {
+		az = in.Placement.AvailabilityZone
+	}
+	if mo := in.InstanceMarketOptions; mo != nil {
+		market = mo.MarketType
+		if mo.SpotOptions != nil {
+			spot = *mo.SpotOptions
+		}
+	}
+	return fmt.Sprintf("%s|%s|%d|%d|%s|%s|%+v|%s", in.ImageId, in.InstanceType, in.MinCount, in.MaxCount, az, market, spot, in.KeyName)
+}
+
+func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
 	sp, err := s.validateRun(account, region, in)
 	if err != nil {
 		return nil, err

@@ -306,3 +306,37 @@ func TestReplicaSamplerMatchesNaiveChain(t *testing.T) {
 		}
 	}
 }
+
+// TestVolumesAreLostAtTheirAFR gives gp3 an AFR of 50% (so that a year
+// shows losses) and keeps 400 volumes for a year. Time to loss is the
+// two-replica chain's absorption time, exponential to within
+// lambda/mu (< 0.1% here), so about 1 - exp(-0.5) = 39.3% are lost;
+// binomial sd 2.4%, tolerance 4 sd (seed 59). Lost volumes report state
+// "error".
+func TestVolumesAreLostAtTheirAFR(t *testing.T) {
+	f := newFixture(t, 59, Options{VolumeAFR: map[VolumeType]float64{VolumeTypeGp3: 0.5}})
+	const n = 400
+	var ids []string
+	f.do(365*24*time.Hour, func(p *sim.Proc) {
+		for i := 0; i < n; i++ {
+			out, err := f.c.CreateVolume(p, &CreateVolumeInput{AvailabilityZone: "us-east-1a", Size: 1, VolumeType: VolumeTypeGp3})
+			must(t, err)
+			ids = append(ids, out.VolumeId)
+		}
+	})
+	lost := 0
+	f.do(time.Minute, func(p *sim.Proc) {
+		out, err := f.c.DescribeVolumes(p, &DescribeVolumesInput{VolumeIds: ids})
+		must(t, err)
+		for _, v := range out.Volumes {
+			if v.State == VolumeStateError {
+				lost++
+			}
+		}
+	})
+	got, want := float64(lost)/n, 1-math.Exp(-0.5)
+	t.Logf("%d of %d lost (%.3f, expected %.3f)", lost, n, got, want)
+	if math.Abs(got-want) > 4*math.Sqrt(want*(1-want)/n) {
+		t.Fatalf("lost fraction %.3f, want %.3f", got, want)
+	}
+}

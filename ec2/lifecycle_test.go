@@ -326,3 +326,26 @@ func TestHostFailureStopsInstances(t *testing.T) {
 		}
 	})
 }
+
+func TestClientTokenMakesRunInstancesIdempotent(t *testing.T) {
+	f := newFixture(t, 12, Options{})
+	f.do(time.Hour, func(p *sim.Proc) {
+		in := RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1, ClientToken: "launch-1"}
+		a, err := f.c.RunInstances(p, &in)
+		must(t, err)
+		again := in // a fresh struct with the same parameters
+		b, err := f.c.RunInstances(p, &again)
+		must(t, err)
+		if a.ReservationId != b.ReservationId || a.Instances[0].InstanceId != b.Instances[0].InstanceId {
+			t.Fatalf("retry launched again: %s vs %s", a.ReservationId, b.ReservationId)
+		}
+		out, err := f.c.DescribeInstances(p, nil)
+		must(t, err)
+		if len(out.Reservations) != 1 {
+			t.Fatalf("%d reservations", len(out.Reservations))
+		}
+		in.InstanceType = "c5.large"
+		_, err = f.c.RunInstances(p, &in)
+		wantCode(t, err, "IdempotentParameterMismatch")
+	})
+}

@@ -49,6 +49,7 @@ type Service struct {
 	pools     map[poolKey]*spotPool
 	subs      []func(StateChangeEvent)
 	bySlot    map[region.Slot]*Machine
+	tokens    map[tokenKey]tokenEntry
 
 	seq       uint64
 	privateIP map[string]int // per AZ: addresses handed out
@@ -96,7 +97,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{},
+		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{},
 		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
 	}
 	for _, it := range InstanceTypes() {

@@ -263,11 +263,13 @@ func (s *Service) armSpot(m *Machine) {
 	if st.maxPrice < st.pool.od {
 		step := sim.Time(s.opts.Spot.PriceStep)
 		horizon := min(noticeAt, now.Add(HoursPerMonth*time.Hour))
-		for t := now; t <= horizon && step > 0; t += step {
+		t := now
+		for step > 0 && t <= horizon {
 			if s.priceAt(st.pool, t) > st.maxPrice {
-				noticeAt = max(t, now)
+				noticeAt = t
 				break
 			}
+			t = (t/step + 1) * step // the next price step
 		}
 	}
 	if noticeAt == sim.MaxTime || noticeAt < 0 {

@@ -296,3 +296,44 @@ func TestHazardConversion(t *testing.T) {
 		}
 	}
 }
+
+// TestSpotPriceAboveMaxPriceInterrupts: with a max price equal to the
+// launch price and a volatile price path, the instance gets its notice at
+// the first price step that exceeds its max price [S10].
+func TestSpotPriceAboveMaxPriceInterrupts(t *testing.T) {
+	sp := SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 6 * time.Hour, PriceVolatility: 0.3}
+	f := newFixture(t, 28, Options{Spot: &sp})
+	var noticeAt sim.Time
+	var m *Machine
+	f.do(30*24*time.Hour, func(p *sim.Proc) {
+		price, err := f.svc.SpotPrice("use1-az1", "m5.large")
+		must(t, err)
+		in := spotInput(InterruptionTerminate)
+		in.Placement = &Placement{AvailabilityZoneId: "use1-az1"}
+		azName, _ := f.w.AZName(testAccount, "use1-az1")
+		in.Placement.AvailabilityZone = azName
+		in.InstanceMarketOptions.SpotOptions.MaxPrice = dollars(price)
+		m = f.launch(p, in)
+		q, _ := m.Go("wait", func(q *sim.Proc) {
+			q.Wait(m.InterruptionNotice())
+			noticeAt = q.Now()
+		})
+		_ = q
+	})
+	if noticeAt == 0 {
+		t.Fatal("never interrupted although the price path is volatile")
+	}
+	step := sim.Time(6 * time.Hour)
+	if noticeAt%step != 0 {
+		t.Fatalf("notice at %v, not at a price step", noticeAt)
+	}
+	pool := m.spot.pool
+	if f.svc.priceAt(pool, noticeAt) <= m.spot.maxPrice {
+		t.Fatalf("notice at %v with price %d <= max %d", noticeAt, f.svc.priceAt(pool, noticeAt), m.spot.maxPrice)
+	}
+	for at := step; at < noticeAt; at += step {
+		if f.svc.priceAt(pool, at) > m.spot.maxPrice {
+			t.Fatalf("price exceeded max at %v, notice only at %v", at, noticeAt)
+		}
+	}
+}

@@ -333,12 +333,29 @@ func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
 	return *t, true
 }
 
+// newRequestID returns a UUID-shaped request ID (version 4 layout) derived
+// from the seed and a counter, so IDs are reproducible and drawing them
+// disturbs no random stream.
 func (w *World) newRequestID() string {
+	const hex = "0123456789abcdef"
 	w.pipe.seq++
 	a := splitmix(w.env.Seed() ^ splitmix(w.pipe.seq))
 	b := splitmix(a ^ w.pipe.seq)
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff,
-		uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+	a = a&^(0xf<<12) | 0x4<<12 // version 4
+	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
+	var buf [36]byte
+	pos := 0
+	for i, x := range [2]uint64{a, b} {
+		for j := 60; j >= 0; j -= 4 {
+			if n := i*16 + (60-j)/4; n == 8 || n == 12 || n == 16 || n == 20 {
+				buf[pos] = '-'
+				pos++
+			}
+			buf[pos] = hex[x>>uint(j)&0xf]
+			pos++
+		}
+	}
+	return string(buf[:])
 }
 
 func splitmix(x uint64) uint64 {

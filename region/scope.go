@@ -199,20 +199,44 @@ func (w *World) unknownEndpoint(service, region string) error {
 
 // serviceRegion returns the region whose front ends serve a request to
 // service in region: the region itself, or the partition's global region
-// for global services.
+// for global services. It fails exactly when Endpoint does, without
+// building the endpoint name (it runs on every call).
 func (w *World) serviceRegion(service, region string) (*Region, error) {
-	if _, err := w.Endpoint(service, region); err != nil {
-		return nil, err
+	if service == "" {
+		return nil, awserr.New("UnknownEndpoint", 400, false, "could not resolve endpoint: empty service name")
 	}
 	if ServiceLevel(service) == LevelGlobal || (service == "sts" && region == "") {
 		p := w.partByName["aws"]
 		if region != "" {
-			p = w.regionByKey[region].partition
+			r, ok := w.regionByKey[region]
+			if !ok {
+				return nil, w.unknownEndpoint(service, region)
+			}
+			p = r.partition
+		}
+		if p == nil {
+			return nil, awserr.New("UnknownEndpoint", 400, false,
+				"could not resolve endpoint for global service %q: no partition given", service)
+		}
+		if _, ok := p.spec.GlobalEndpoints[service]; !ok {
+			if region == "" {
+				return nil, awserr.New("UnknownEndpoint", 400, false,
+					"could not resolve endpoint for %q: partition %s has no global endpoint for it", service, p.spec.Name)
+			}
+			return w.regionByKey[region], nil
 		}
 		if r, ok := w.regionByKey[p.spec.GlobalRegion]; ok {
 			return r, nil
 		}
 		return nil, awserr.New("UnknownEndpoint", 400, false, "partition %s has no global region", p.spec.Name)
 	}
-	return w.regionByKey[region], nil
+	if region == "" {
+		return nil, awserr.New("UnknownEndpoint", 400, false,
+			"could not resolve endpoint for %q: a region is required", service)
+	}
+	r, ok := w.regionByKey[region]
+	if !ok {
+		return nil, w.unknownEndpoint(service, region)
+	}
+	return r, nil
 }

@@ -300,3 +300,25 @@ func TestFailureTopologyDrivesRackOutage(t *testing.T) {
 		t.Error("unknown region accepted")
 	}
 }
+
+// TestServiceRegionAgreesWithEndpoint: the pipeline's endpoint resolution
+// fails exactly when Endpoint does, and global services are served from
+// their partition's global region.
+func TestServiceRegionAgreesWithEndpoint(t *testing.T) {
+	w := newWorld(t, 1, emptyFleet())
+	cases := []struct{ service, region, served string }{
+		{"s3", "eu-west-1", "eu-west-1"}, {"iam", "", "us-east-1"}, {"iam", "cn-northwest-1", "cn-north-1"},
+		{"iam", "us-gov-east-1", "us-gov-west-1"}, {"sts", "", "us-east-1"}, {"sts", "sa-east-1", "sa-east-1"},
+		{"s3", "", ""}, {"", "us-east-1", ""}, {"ec2", "atlantis-1", ""},
+	}
+	for _, c := range cases {
+		r, err := w.serviceRegion(c.service, c.region)
+		_, eerr := w.Endpoint(c.service, c.region)
+		if (err == nil) != (eerr == nil) {
+			t.Errorf("%s/%s: serviceRegion err %v, Endpoint err %v", c.service, c.region, err, eerr)
+		}
+		if err == nil && r.Code() != c.served {
+			t.Errorf("%s/%s served from %s, want %s", c.service, c.region, r.Code(), c.served)
+		}
+	}
+}

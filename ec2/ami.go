@@ -1,6 +1,7 @@
 package ec2
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -92,6 +93,21 @@ type DescribeImagesInput struct {
 // DescribeImagesOutput lists the matching images, sorted by ID.
 type DescribeImagesOutput struct {
 	Images []Image
+}
+
+// DescribeImages describes the region's images (the public ones: every
+// region carries PublicImages under its own IDs).
+func (c *Client) DescribeImages(ctx context.Context, in *DescribeImagesInput) (*DescribeImagesOutput, error) {
+	if in == nil {
+		in = &DescribeImagesInput{}
+	}
+	var out *DescribeImagesOutput
+	err := c.call(ctx, "DescribeImages", resRef{}, nil, func(string) error {
+		var err error
+		out, err = c.svc.describeImages(c.region, in)
+		return err
+	})
+	return out, wrap("DescribeImages", err)
 }
 
 func (s *Service) describeImages(region string, in *DescribeImagesInput) (*DescribeImagesOutput, error) {

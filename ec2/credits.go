@@ -137,7 +137,3 @@ func (c *creditAccount) settle() float64 {
 	c.charged += s
 	return s
 }
-
-// creditsToVCPUHours converts surplus credits (vCPU-minutes) into the
-// billed unit.
-func creditsToVCPUHours(credits float64) float64 { return credits / 60 }

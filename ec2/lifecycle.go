@@ -98,7 +98,6 @@ var (
 	reasonSpotTerminate = StateReason{"Server.SpotInstanceTermination", "Server.SpotInstanceTermination: Spot instance termination"}
 	reasonSpotStop      = StateReason{"Server.SpotInstanceShutdown", "Server.SpotInstanceShutdown: Spot instance shutdown"}
 	reasonHostFailure   = StateReason{"Server.InternalError", "Server.InternalError: An internal error caused the instance to stop"}
-	reasonLaunchICE     = StateReason{"Server.InsufficientInstanceCapacity", "Server.InsufficientInstanceCapacity: Insufficient capacity to satisfy the launch request"}
 )
 
 func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason) {
@@ -183,19 +182,6 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 		}
 		s.setState(m, InstanceStateStopped, nil)
 	})
-}
-
-// start relaunches a stopped instance, possibly on another host.
-func (s *Service) start(m *Machine) error {
-	if err := s.place(m); err != nil {
-		return err
-	}
-	s.assignPublicIP(m)
-	m.reason = nil
-	m.trans = ""
-	s.setState(m, InstanceStatePending, nil)
-	s.boot(m)
-	return nil
 }
 
 // reboot kills the instance's processes and keeps it running on the same

@@ -349,3 +349,16 @@ func TestClientTokenMakesRunInstancesIdempotent(t *testing.T) {
 		wantCode(t, err, "IdempotentParameterMismatch")
 	})
 }
+
+func TestDescribeImagesShowsTheRegionsOwnIDs(t *testing.T) {
+	f := newFixture(t, 13, Options{})
+	f.do(time.Minute, func(p *sim.Proc) {
+		out, err := f.c.DescribeImages(p, &DescribeImagesInput{Names: []string{PublicImages[0].Name}})
+		must(t, err)
+		if len(out.Images) != 1 || out.Images[0].ImageId != f.ami() || out.Images[0].Region != testRegion {
+			t.Fatalf("images %+v", out.Images)
+		}
+		_, err = f.c.DescribeImages(p, &DescribeImagesInput{ImageIds: []string{ImageID(PublicImages[0].Name, "eu-west-1")}})
+		wantCode(t, err, "InvalidAMIID.NotFound")
+	})
+}

@@ -137,6 +137,10 @@ func matchPrincipalSet(ps *PrincipalSet, p *Principal) principalMatch {
 			m = pmRole
 		case s == p.AccountID:
 			m = pmAccount
+		case p.Type == PrincipalUser && s == p.UserID:
+			m = pmDirect
+		case p.Type == PrincipalAssumedRole && len(p.UserID) > len(s) && p.UserID[len(s)] == ':' && p.UserID[:len(s)] == s:
+			m = pmRole // the role's unique ID
 		case strings.HasSuffix(s, ":root"):
 			if a, err := ParseARN(s); err == nil && a.Service == "iam" && a.AccountID == p.AccountID && a.Resource == "root" {
 				m = pmAccount

@@ -341,7 +341,7 @@ func parsePrincipal(raw any, loc string) (*PrincipalSet, error) {
 		switch k {
 		case "AWS":
 			for i, s := range l {
-				if s == "*" || isAccountID(s) {
+				if s == "*" || isAccountID(s) || isUniqueID(s) {
 					continue
 				}
 				a, err := ParseARN(s)
@@ -507,6 +507,22 @@ func lineCol(doc string, off int) string {
 	line := 1 + strings.Count(doc[:off], "\n")
 	col := off - strings.LastIndexByte(doc[:off], '\n')
 	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// isUniqueID reports whether s looks like an IAM unique ID (AIDA... for
+// users, AROA... for roles; "IAM identifiers": unique IDs). AWS stores
+// principals as unique IDs and shows the ID when the entity was deleted.
+func isUniqueID(s string) bool {
+	if len(s) < 16 || len(s) > 128 || s[0] != 'A' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func isAccountID(s string) bool {

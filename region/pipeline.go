@@ -226,7 +226,11 @@ func (cfg *ClientConfig) validate() error {
 
 // Backoff returns the delay before retry number attempt (1 for the first
 // retry) for a uniform draw u in [0, 1): full jitter over the capped
-// exponential, u x min(MaxBackoff, BaseBackoff x 2^attempt).
+// exponential, u x min(MaxBackoff, BaseBackoff x 2^attempt). This is
+// aws-sdk-go-v2's backoffDelay2026 with base 1 s; its legacy
+// ExponentialJitterBackoff (u x 2^attempt s, but exactly MaxBackoff once
+// attempt > log2(MaxBackoff/1s)) gives the same delays for the first four
+// retries, so the two agree under the default three attempts.
 func (cfg ClientConfig) Backoff(attempt int, u float64) time.Duration {
 	ceil := cfg.MaxBackoff
 	if attempt < 62 {

@@ -402,3 +402,25 @@ func TestResourcePolicyNamingRoleVsSession(t *testing.T) {
 		t.Errorf("session ARN principal: %+v\n%s", d, d.Explain())
 	}
 }
+
+func TestSimulatePrincipalPolicy(t *testing.T) {
+	svc, root, _ := setupRole(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "read", stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`)))
+	ds, err := svc.SimulatePrincipalPolicy(root, SimulatePrincipalPolicyInput{
+		PolicySourceArn: MustParseARN("arn:aws:iam::111122223333:user/alice"),
+		ActionNames:     []string{"s3:GetObject", "s3:PutObject"},
+		ResourceArns:    []ARN{MustParseARN("arn:aws:s3:::b/k")},
+	})
+	if err != nil || len(ds) != 2 || !ds[0].Allowed || ds[1].Allowed {
+		t.Fatalf("%v %+v", err, ds)
+	}
+	ds, err = svc.SimulatePrincipalPolicy(root, SimulatePrincipalPolicyInput{
+		PolicySourceArn: trainerARN, ActionNames: []string{"s3:DeleteBucket", "ec2:RunInstances"},
+	})
+	if err != nil || !ds[0].Allowed || ds[1].Allowed {
+		t.Fatalf("role simulation: %v %+v", err, ds)
+	}
+	if _, err := svc.SimulatePrincipalPolicy(root, SimulatePrincipalPolicyInput{PolicySourceArn: MustParseARN("arn:aws:iam::111122223333:user/nobody"), ActionNames: []string{"s3:GetObject"}}); !errors.Is(err, ErrNoSuchEntity) {
+		t.Errorf("unknown user: %v", err)
+	}
+}

@@ -17,7 +17,7 @@ type SimulatePrincipalPolicyInput struct {
 	ResourcePolicy *Policy
 	// ResourceOwner is the account owning the resources (default: the
 	// principal's account).
-	ResourceOwner string
+	ResourceOwner  string
 	ContextEntries map[string][]string
 }
 

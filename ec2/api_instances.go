@@ -338,8 +338,8 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 			zones = append(zones, z.ID())
 		}
 		sort.Slice(zones, func(i, j int) bool {
-			a, _ := s.w.AZName(account, zones[i])
-			b, _ := s.w.AZName(account, zones[j])
+			a, _ := s.azName(account, zones[i])
+			b, _ := s.azName(account, zones[j])
 			return a < b
 		})
 	}
@@ -357,7 +357,7 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 // launchIn launches the request in one zone, all-or-nothing down to
 // MinCount.
 func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *RunInstancesInput) (*RunInstancesOutput, error) {
-	azName, _ := s.w.AZName(account, azID)
+	azName, _ := s.azName(account, azID)
 	var pool *spotPool
 	if sp.spot != nil {
 		pool = s.pool(azID, region, sp.it)

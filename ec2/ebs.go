@@ -255,7 +255,7 @@ func (v *volume) describe(s *Service) Volume {
 	d := Volume{VolumeId: v.id, VolumeType: v.vtype, Size: v.size, Iops: v.iops, Throughput: v.throughput,
 		AvailabilityZoneId: v.azID, SnapshotId: v.snapshotID, State: v.state, CreateTime: s.env.TimeOf(v.created),
 		Encrypted: v.encrypted, Tags: append([]Tag(nil), v.tags...)}
-	d.AvailabilityZone, _ = s.w.AZName(v.account, v.azID)
+	d.AvailabilityZone, _ = s.azName(v.account, v.azID)
 	if v.att != nil {
 		d.Attachments = []VolumeAttachment{{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
 			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}}

@@ -50,6 +50,7 @@ type Service struct {
 	subs      []func(StateChangeEvent)
 	bySlot    map[region.Slot]*Machine
 	tokens    map[tokenKey]tokenEntry
+	azNames   map[[2]string]string
 
 	seq       uint64
 	privateIP map[string]int // per AZ: addresses handed out
@@ -97,7 +98,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{},
+		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{},
 		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
 	}
 	for _, it := range InstanceTypes() {
@@ -242,3 +243,16 @@ func (s *Service) assignPublicIP(m *Machine) {
 }
 
 func (s *Service) releasePublicIP(m *Machine) { m.publicIP = netip.Addr{} }
+
+// azName is World.AZName, cached: an account's zone names never change.
+func (s *Service) azName(account, azID string) (string, error) {
+	k := [2]string{account, azID}
+	if n, ok := s.azNames[k]; ok {
+		return n, nil
+	}
+	n, err := s.w.AZName(account, azID)
+	if err == nil {
+		s.azNames[k] = n
+	}
+	return n, err
+}

@@ -427,10 +427,53 @@ func (d Decision) Explain() string {
 		b.WriteString("Session policy (limits what the role's policies can grant):\n")
 		explainPolicy(*d.session)
 	}
+	if !d.Allowed && d.Reason == ImplicitDeny {
+		hints = append(hints, d.missingHint()...)
+	}
 	for _, h := range hints {
 		b.WriteString("Hint: " + h + "\n")
 	}
 	return b.String()
+}
+
+// missingHint says, for an implicit deny, what kind of grant would be
+// needed.
+func (d Decision) missingHint() []string {
+	r := &d.req
+	if r.Principal == nil {
+		return nil
+	}
+	ra, pa := r.resourceAccount(), r.Principal.AccountID
+	cross := ra != "" && pa != "" && ra != pa
+	switch d.Missing {
+	case ResourcePolicy:
+		if cross {
+			return []string{fmt.Sprintf("the resource belongs to account %s: its resource-based policy must also allow %s (Principal {\"AWS\": %q}) to perform %s.",
+				ra, r.Principal.display(), r.Principal.principalARN(), r.Action)}
+		}
+		if r.RequireResourcePolicy {
+			return []string{fmt.Sprintf("a role's trust policy must allow %s even within its own account; an identity-based policy alone is not enough.", r.Action)}
+		}
+		return []string{fmt.Sprintf("only a resource-based policy can grant %s to this caller.", r.Action)}
+	case IdentityPolicy:
+		if cross {
+			return []string{fmt.Sprintf("the caller's own account (%s) must also grant %s on %s in an identity-based policy; a resource policy in another account is not enough.",
+				pa, r.Action, resText(r.Resource))}
+		}
+		for _, ref := range d.identity {
+			for i := range ref.Policy.Statements {
+				if ref.Policy.Statements[i].Effect == Allow && ref.Policy.Statements[i].matchAction(r.Action) {
+					return nil // some statement lists the action: its line above says why it did not apply
+				}
+			}
+		}
+		return []string{fmt.Sprintf("no Allow statement lists %s; add it to a policy attached to the caller (or to its group or role).", r.Action)}
+	case PermissionsBoundary:
+		return []string{fmt.Sprintf("an identity-based policy allows %s, but the permissions boundary does not: effective permissions are the intersection of both.", r.Action)}
+	case SessionPolicy:
+		return []string{fmt.Sprintf("the role allows %s, but the session policy passed to AssumeRole does not: a session can only do what both allow.", r.Action)}
+	}
+	return nil
 }
 
 func containsStr(l []string, s string) bool {

@@ -424,3 +424,26 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+func TestExplainHintsForImplicitDenies(t *testing.T) {
+	svc, root := newTestService(t)
+	if _, err := svc.CreateAccount(acctB); err != nil {
+		t.Fatal(err)
+	}
+	alice, _ := svc.Authenticate(aliceKey(t, svc, root))
+	mustDo(t, svc.PutUserPolicy(root, "alice", "read", stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)))
+	cases := []struct {
+		name string
+		req  *Request
+		want string
+	}{
+		{"action listed nowhere", s3req(alice, "s3:PutObject", "arn:aws:s3:::b/k", acctA), "no Allow statement lists s3:PutObject"},
+		{"cross-account, no bucket policy", s3req(alice, "s3:GetObject", "arn:aws:s3:::theirs/k", acctB), "its resource-based policy must also allow"},
+	}
+	for _, c := range cases {
+		d := svc.Authorize(c.req)
+		if d.Allowed || !strings.Contains(d.Explain(), c.want) {
+			t.Errorf("%s: allowed=%v, explanation lacks %q:\n%s", c.name, d.Allowed, c.want, d.Explain())
+		}
+	}
+}

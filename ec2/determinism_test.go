@@ -63,4 +63,3 @@ func TestDeterministicTrace(t *testing.T) {
 		t.Fatalf("trace kinds %v", kinds)
 	}
 }
-

@@ -128,10 +128,17 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 			if v, ok := p.Tags[tk]; ok {
 				return ctxVals{n: 1, one: v}
 			}
+			// Case-insensitive fallback; the smallest matching key wins so
+			// the answer never depends on map order.
+			best, found := "", false
+			var bv string
 			for k, v := range p.Tags {
-				if strings.EqualFold(k, tk) {
-					return ctxVals{n: 1, one: v}
+				if strings.EqualFold(k, tk) && (!found || k < best) {
+					best, bv, found = k, v, true
 				}
+			}
+			if found {
+				return ctxVals{n: 1, one: bv}
 			}
 		}
 		return ctxVals{}
@@ -170,10 +177,12 @@ func (ec *evalCtx) fromContext(key string) ctxVals {
 	}
 	v, ok := m[key]
 	if !ok {
+		// Case-insensitive fallback; the smallest matching key wins so the
+		// answer never depends on map order.
+		best := ""
 		for k, vv := range m {
-			if strings.EqualFold(k, key) {
-				v, ok = vv, true
-				break
+			if strings.EqualFold(k, key) && (!ok || k < best) {
+				best, v, ok = k, vv, true
 			}
 		}
 	}

@@ -72,7 +72,8 @@
 // Latency between two Locations is drawn per path class (same host, same
 // zone, cross-zone, cross-region, internet) from a lognormal body with a
 // rare heavy tail, defaulting to REFERENCE.md 6 (cross-zone median RTT
-// 1.02 ms, the cloudping inter-region matrix, one-way = RTT/2), and never
+// 1.02 ms, spread over zone pairs as measured; the cloudping inter-region
+// matrix; one-way = RTT/2), and never
 // below the great-circle distance at the speed of light in fibre (200
 // km/ms). Transfer adds bytes / throughput (single flow, bounded by TCP
 // window / RTT) and retransmission timeouts under packet loss. The failure
@@ -98,6 +99,7 @@
 // # Randomness
 //
 // Streams: "region/az-names/<account>/<region>", "region/network/<class>",
+// "region/network/az-pair/<zone>|<zone>",
 // "region/network/loss", "region/pipeline/faults", "region/pipeline/backoff",
 // "region/background/<zone>/<host type>".
 package region

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
 )
 
 // PathClass classifies the path between two places; each class has its
@@ -93,12 +94,19 @@ type NetworkModel struct {
 	// MinRTO is the first retransmission timeout after a lost packet
 	// (Linux's 200 ms); each further loss doubles it.
 	MinRTO time.Duration
+	// AZPairSigma spreads the cross-AZ median over zone pairs: each pair
+	// keeps a fixed factor exp(AZPairSigma x N(0,1)), clamped to
+	// [0.5, 3], on the class median, because some zones are farther
+	// apart than others (measured pair means range 0.64-2.79 ms around a
+	// median of 1.02 ms [S26]). 0 gives every pair the class median.
+	AZPairSigma float64
 }
 
 // DefaultNetwork returns the default model:
 //   - cross-AZ: median RTT 1.02 ms, the median of 47 measured AZ-pair means
-//     in 16 regions [S26]; sigma 0.25 puts the typical max/mean ratio near
-//     the measured 1.65;
+//     in 16 regions [S26], spread over zone pairs by AZPairSigma 0.3 (the
+//     measured 0.64-2.79 ms range of pair means); within a pair sigma 0.25
+//     puts the typical max/mean ratio near the measured 1.65;
 //   - cross-region: the cloudping p50 matrix of REFERENCE.md 6.2 [S27]
 //     (mean of both directions), sigma 0.05;
 //   - same AZ 0.2 ms and same host 0.05 ms RTT, internet last mile 20 ms:
@@ -113,6 +121,7 @@ func DefaultNetwork() NetworkModel {
 		RouteInflation: 1.7,
 		TCPWindowBytes: 16 << 20,
 		MinRTO:         200 * time.Millisecond,
+		AZPairSigma:    0.3,
 	}
 	m.Latency[PathSameHost] = LatencyDist{MedianRTT: 50 * time.Microsecond, Sigma: 0.2}
 	m.Latency[PathSameAZ] = LatencyDist{MedianRTT: 200 * time.Microsecond, Sigma: 0.3, TailProb: 0.001, TailFactor: 5}
@@ -217,6 +226,44 @@ type network struct {
 	m       NetworkModel
 	streams [numPathClasses]*rand.Rand
 	loss    *rand.Rand
+	pairs   map[[2]string]float64
+}
+
+// pairFactor returns the fixed median factor of a zone pair, drawn once
+// from a stream named after the pair, so it depends on the seed and the
+// pair alone.
+func (n *network) pairFactor(a, b string) float64 {
+	if n.m.AZPairSigma == 0 {
+		return 1
+	}
+	if a > b {
+		a, b = b, a
+	}
+	k := [2]string{a, b}
+	if f, ok := n.pairs[k]; ok {
+		return f
+	}
+	z := rand.New(sim.StreamSource(n.w.env.Seed(), "region/network/az-pair/"+a+"|"+b)).NormFloat64()
+	f := min(max(math.Exp(n.m.AZPairSigma*z), 0.5), 3)
+	n.pairs[k] = f
+	return f
+}
+
+// AZPairMedianRTT returns the median round trip between two zones of a
+// region.
+func (w *World) AZPairMedianRTT(a, b string) (time.Duration, error) {
+	za, err := w.AZ(a)
+	if err != nil {
+		return 0, err
+	}
+	zb, err := w.AZ(b)
+	if err != nil {
+		return 0, err
+	}
+	if za.region != zb.region || za == zb {
+		return 0, awserr.New("InvalidParameterValue", 400, false, "%s and %s are not two zones of one region", a, b)
+	}
+	return time.Duration(float64(w.net.m.Latency[PathCrossAZ].MedianRTT) * w.net.pairFactor(a, b)), nil
 }
 
 func (n *network) init(w *World, m NetworkModel) error {
@@ -229,11 +276,13 @@ func (n *network) init(w *World, m NetworkModel) error {
 		}
 		n.streams[c] = w.env.Rand("region/network/" + c.String())
 	}
-	if !(m.FibreKmPerMs > 0) || m.RouteInflation < 1 || !(m.TCPWindowBytes > 0) || m.MinRTO <= 0 {
+	if !(m.FibreKmPerMs > 0) || m.RouteInflation < 1 || !(m.TCPWindowBytes > 0) || m.MinRTO <= 0 ||
+		!(m.AZPairSigma >= 0) {
 		return fmt.Errorf("region: invalid network model constants")
 	}
 	n.w, n.m = w, m
 	n.loss = w.env.Rand("region/network/loss")
+	n.pairs = map[[2]string]float64{}
 	return nil
 }
 
@@ -349,6 +398,8 @@ func (n *network) oneWay(from, to Location) (time.Duration, time.Duration) {
 		f, km := n.floor(from.region, to.region)
 		floor = f
 		median = float64(n.regionRTT(from.region, to.region, km))
+	case PathCrossAZ:
+		median = float64(d.MedianRTT) * n.pairFactor(from.az, to.az)
 	case PathInternet:
 		median = float64(d.MedianRTT)
 		if from.region != to.region {

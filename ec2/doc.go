@@ -70,7 +70,8 @@
 // statistical one draws each instance's time to interruption from a
 // constant hazard calibrated to its Spot Instance Advisor bucket; the
 // mechanistic one reclaims spot instances only when on-demand launches need
-// their host slots. Either way a rebalance recommendation may come first,
+// their host slots — the users' own, or other tenants' demand started with
+// StartOnDemandDemand. Either way a rebalance recommendation may come first,
 // then the two-minute instance-action notice, then the interruption
 // behaviour (terminate, stop or hibernate). The failure layer can also
 // reclaim a fraction of a pool with ReclaimSpot.

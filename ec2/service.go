@@ -51,6 +51,7 @@ type Service struct {
 	bySlot    map[region.Slot]*Machine
 	tokens    map[tokenKey]tokenEntry
 	azNames   map[[2]string]string
+	demands   map[string]*demand
 
 	seq       uint64
 	privateIP map[string]int // per AZ: addresses handed out
@@ -98,7 +99,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{},
+		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
 		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
 	}
 	for _, it := range InstanceTypes() {

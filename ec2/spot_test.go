@@ -337,3 +337,49 @@ func TestSpotPriceAboveMaxPriceInterrupts(t *testing.T) {
 		}
 	}
 }
+
+// TestMechanisticSpotReclaimedByOtherTenantsDemand fills a zone's c5 hosts
+// with spot c5.large, then lets other tenants' on-demand c5.large arrive
+// (60/h, staying 10 h): once the free slots are gone, arrivals reclaim
+// spot instances. Without the demand, the mechanistic model reclaims
+// nothing.
+func TestMechanisticSpotReclaimedByOtherTenantsDemand(t *testing.T) {
+	for _, withDemand := range []bool{false, true} {
+		f := newFixture(t, 29, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+		interrupted := 0
+		f.svc.Subscribe(func(e StateChangeEvent) {
+			if e.Current == InstanceStateShuttingDown && e.Reason != nil && e.Reason.Code == "Server.SpotInstanceTermination" {
+				interrupted++
+			}
+		})
+		var azID string
+		f.do(24*time.Hour, func(p *sim.Proc) {
+			in := spotInput(InterruptionTerminate)
+			// Two c5 hosts take 2 x 36 c5.large (REFERENCE.md 1.2).
+			in.InstanceType, in.ImageId, in.MinCount, in.MaxCount = "c5.large", f.ami(), 72, 72
+			out, err := f.c.RunInstances(p, &in)
+			must(t, err)
+			azID = out.Instances[0].Placement.AvailabilityZoneId
+			p.Sleep(time.Minute)
+			if withDemand {
+				must(t, f.svc.StartOnDemandDemand(azID, OnDemandDemand{InstanceType: "c5.large", ArrivalsPerHour: 60, MeanLifetime: 10 * time.Hour}))
+			}
+		})
+		if !withDemand {
+			if interrupted != 0 {
+				t.Fatalf("%d interrupted without demand", interrupted)
+			}
+			continue
+		}
+		st, _ := f.svc.OnDemandDemandStats(azID, "c5.large")
+		f.svc.StopOnDemandDemand(azID, "c5.large")
+		t.Logf("demand %+v, %d spot interrupted", st, interrupted)
+		if interrupted == 0 || st.Rejected == 0 || st.Placed == 0 {
+			t.Fatalf("demand %+v interrupted %d spot instances", st, interrupted)
+		}
+		// Each rejection reclaims at most what one c5.large needs.
+		if interrupted > st.Rejected {
+			t.Fatalf("%d interrupted for %d rejected arrivals", interrupted, st.Rejected)
+		}
+	}
+}

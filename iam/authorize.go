@@ -20,6 +20,11 @@ package iam
 //     policy.
 //  4. Otherwise the request is implicitly denied.
 //
+// AWS Organizations policies cap all of this: a service control policy
+// (SCP) limits the principals of an account, a resource control policy
+// (RCP) the access to an account's resources; at every level of the
+// organization some SCP (RCP) must allow, and a Deny in any denies.
+//
 // The account root user has every permission in its own account; only
 // explicit denies in resource-based policies limit it.
 
@@ -39,6 +44,8 @@ const (
 	ResourcePolicy
 	PermissionsBoundary
 	SessionPolicy
+	ServiceControlPolicy  // AWS Organizations SCP: limits principals of an account
+	ResourceControlPolicy // AWS Organizations RCP: limits access to an account's resources
 )
 
 func (k PolicyKind) String() string {
@@ -51,6 +58,10 @@ func (k PolicyKind) String() string {
 		return "permissions boundary"
 	case SessionPolicy:
 		return "session policy"
+	case ServiceControlPolicy:
+		return "service control policy"
+	case ResourceControlPolicy:
+		return "resource control policy"
 	}
 	return "policy"
 }
@@ -119,6 +130,8 @@ type Decision struct {
 	identity []PolicyRef
 	boundary *PolicyRef
 	session  *PolicyRef
+	scps     [][]PolicyRef
+	rcps     [][]PolicyRef
 }
 
 // Err returns nil when d allows, else an AccessDenied error (HTTP 403)
@@ -161,7 +174,15 @@ func (s *Service) Authorize(req *Request) Decision {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
 	}
-	d := authorize(req, identityPolicies(s, req.Principal))
+	ip := identityPolicies(s, req.Principal)
+	if p := req.Principal; p != nil && p.AccountID != "" {
+		ip.scps = s.scps[p.AccountID]
+	}
+	if p := req.Principal; p == nil || p.Type != PrincipalService {
+		// RCPs do not restrict AWS service principals.
+		ip.rcps = s.rcps[req.resourceAccount()]
+	}
+	d := authorize(req, ip)
 	if !d.Allowed && s.env.Tracing() {
 		acct := "anonymous"
 		if req.Principal != nil && req.Principal.AccountID != "" {
@@ -178,6 +199,8 @@ type idPolicies struct {
 	boundary *PolicyRef
 	session  *PolicyRef
 	root     bool
+	scps     [][]PolicyRef // levels, organization root first
+	rcps     [][]PolicyRef
 }
 
 func identityPolicies(s *Service, p *Principal) idPolicies {
@@ -225,8 +248,123 @@ func Authorize(req *Request, identity []*Policy, boundary, session *Policy) Deci
 	return authorize(req, ip)
 }
 
+// EvaluateInput is every policy that can bear on one request, for
+// Evaluate.
+type EvaluateInput struct {
+	Request  *Request // its ResourcePolicy is the resource-based policy
+	Identity []*Policy
+	Boundary *Policy // permissions boundary, or nil
+	Session  *Policy // session policy, or nil
+	// SCPs are the service control policies that apply to the principal's
+	// account, one slice per level of the organization (root, OUs,
+	// account): every level must allow. RCPs likewise for the resource's
+	// account. Leave them empty outside an organization.
+	SCPs [][]*Policy
+	RCPs [][]*Policy
+}
+
+// Evaluate is the complete evaluation logic without a Service: explicit
+// denies in any policy first, then RCPs and SCPs (each level must allow),
+// then resource-based, identity-based, boundary and session policies as
+// Authorize describes.
+func Evaluate(in EvaluateInput) Decision {
+	ip := idPolicies{}
+	for i, p := range in.Identity {
+		ip.identity = append(ip.identity, PolicyRef{Kind: IdentityPolicy, Name: fmt.Sprintf("identity policy %d", i), Policy: p})
+	}
+	if in.Boundary != nil {
+		ip.boundary = &PolicyRef{Kind: PermissionsBoundary, Name: "permissions boundary", Policy: in.Boundary}
+	}
+	if in.Session != nil {
+		ip.session = &PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: in.Session}
+	}
+	if p := in.Request.Principal; p != nil && p.Type == PrincipalAccount {
+		ip.root = true
+	}
+	ip.scps = orgRefs(ServiceControlPolicy, "SCP", in.SCPs)
+	if p := in.Request.Principal; p == nil || p.Type != PrincipalService {
+		ip.rcps = orgRefs(ResourceControlPolicy, "RCP", in.RCPs)
+	}
+	return authorize(in.Request, ip)
+}
+
+func orgRefs(kind PolicyKind, short string, levels [][]*Policy) [][]PolicyRef {
+	out := make([][]PolicyRef, len(levels))
+	for l, level := range levels {
+		for i, p := range level {
+			out[l] = append(out[l], PolicyRef{Kind: kind, Name: fmt.Sprintf("%s %d at level %d", short, i, l), Policy: p})
+		}
+	}
+	return out
+}
+
+// SetServiceControlPolicies stands in for AWS Organizations: the SCPs that
+// apply to accountID, one slice per level (organization root, each OU,
+// the account). Every level must allow an action for the account's
+// principals, the root user included; an explicit deny at any level wins.
+// No levels removes them (the management account has none).
+func (s *Service) SetServiceControlPolicies(accountID string, levels ...[]*Policy) error {
+	if _, ok := s.accounts[accountID]; !ok {
+		return noSuchEntity("The account %s cannot be found.", accountID)
+	}
+	for _, l := range levels {
+		for _, p := range l {
+			for i, st := range p.Statements {
+				if st.Principal != nil {
+					return errf(fmt.Sprintf("Statement[%d].Principal", i), "a service control policy cannot specify a principal")
+				}
+			}
+		}
+	}
+	if s.scps == nil {
+		s.scps = map[string][][]PolicyRef{}
+	}
+	if len(levels) == 0 {
+		delete(s.scps, accountID)
+		return nil
+	}
+	s.scps[accountID] = orgRefs(ServiceControlPolicy, "SCP", levels)
+	return nil
+}
+
+// SetResourceControlPolicies is SetServiceControlPolicies for RCPs: they
+// limit what any principal (except AWS service principals) may do to the
+// resources of accountID.
+func (s *Service) SetResourceControlPolicies(accountID string, levels ...[]*Policy) error {
+	if _, ok := s.accounts[accountID]; !ok {
+		return noSuchEntity("The account %s cannot be found.", accountID)
+	}
+	if s.rcps == nil {
+		s.rcps = map[string][][]PolicyRef{}
+	}
+	if len(levels) == 0 {
+		delete(s.rcps, accountID)
+		return nil
+	}
+	s.rcps[accountID] = orgRefs(ResourceControlPolicy, "RCP", levels)
+	return nil
+}
+
+// orgLevels checks organization policies: a Deny anywhere denies (denyRef
+// set); otherwise ok reports whether every level has an Allow.
+func orgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
+	ok = true
+	for _, level := range levels {
+		allowed := false
+		for k := range level {
+			o, i, _ := level[k].Policy.eval(ec)
+			if o == Denied {
+				return false, &level[k], i
+			}
+			allowed = allowed || o == Allowed
+		}
+		ok = ok && allowed
+	}
+	return ok, nil, 0
+}
+
 func authorize(req *Request, ip idPolicies) Decision {
-	d := Decision{req: *req, identity: ip.identity, boundary: ip.boundary, session: ip.session}
+	d := Decision{req: *req, identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 
@@ -269,6 +407,24 @@ func authorize(req *Request, ip idPolicies) Decision {
 			return denied(d, *ip.session, i)
 		}
 		sAllow = o == Allowed
+	}
+
+	rcpOK, rd, ri := orgLevels(ip.rcps, &ec)
+	if rd != nil {
+		return denied(d, *rd, ri)
+	}
+	scpOK, sd, si := orgLevels(ip.scps, &ec)
+	if sd != nil {
+		return denied(d, *sd, si)
+	}
+	// RCPs and SCPs grant nothing; they only cap. Every level must allow.
+	if !rcpOK {
+		d.Missing = ResourceControlPolicy
+		return d
+	}
+	if !scpOK {
+		d.Missing = ServiceControlPolicy
+		return d
 	}
 
 	// 2. Allows.
@@ -427,6 +583,20 @@ func (d Decision) Explain() string {
 		b.WriteString("Session policy (limits what the role's policies can grant):\n")
 		explainPolicy(*d.session)
 	}
+	for _, org := range []struct {
+		what   string
+		levels [][]PolicyRef
+	}{{"Service control policies (every level must allow)", d.scps}, {"Resource control policies (every level must allow)", d.rcps}} {
+		if len(org.levels) == 0 {
+			continue
+		}
+		b.WriteString(org.what + ":\n")
+		for _, level := range org.levels {
+			for _, ref := range level {
+				explainPolicy(ref)
+			}
+		}
+	}
 	if !d.Allowed && d.Reason == ImplicitDeny {
 		hints = append(hints, d.missingHint()...)
 	}
@@ -472,6 +642,10 @@ func (d Decision) missingHint() []string {
 		return []string{fmt.Sprintf("an identity-based policy allows %s, but the permissions boundary does not: effective permissions are the intersection of both.", r.Action)}
 	case SessionPolicy:
 		return []string{fmt.Sprintf("the role allows %s, but the session policy passed to AssumeRole does not: a session can only do what both allow.", r.Action)}
+	case ServiceControlPolicy:
+		return []string{fmt.Sprintf("the organization's SCPs cap account %s: some SCP at every level (root, each OU, the account) must allow %s, whatever IAM policies say.", pa, r.Action)}
+	case ResourceControlPolicy:
+		return []string{fmt.Sprintf("the organization's RCPs cap access to account %s's resources: some RCP at every level must allow %s.", ra, r.Action)}
 	}
 	return nil
 }

@@ -24,6 +24,8 @@ type Service struct {
 	keys     map[string]*accessKey // AKIA... and ASIA... alike
 	managed  map[string]*ManagedPolicy
 	ids      map[string]bool // unique IDs handed out, to never repeat one
+	scps     map[string][][]PolicyRef
+	rcps     map[string][][]PolicyRef
 
 	// gen advances on every change to policies, memberships or
 	// attachments; identities rebuild their cached policy lists when it

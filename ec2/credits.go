@@ -39,13 +39,18 @@ type creditAccount struct {
 	max         float64
 	mode        CreditMode
 
-	balance float64 // accrued credits, 0..max
-	surplus float64 // unlimited: surplus credits spent and not yet repaid, 0..max
-	charged float64 // surplus credits billed so far
-	demand  float64 // demanded utilization, 0..1
-	last    sim.Time
-	running bool
+	balance   float64 // accrued credits, 0..max
+	surplus   float64 // unlimited: surplus credits spent and not yet repaid, 0..max
+	charged   float64 // surplus credits billed so far
+	demand    float64 // demanded utilization, 0..1
+	last      sim.Time
+	running   bool
+	stoppedAt sim.Time // when the instance last stopped (0: never)
 }
+
+// CreditRetention is how long a stopped T3 instance keeps its accrued
+// credits [S4].
+const CreditRetention = 7 * 24 * time.Hour
 
 func newCreditAccount(it InstanceTypeInfo, mode CreditMode, now sim.Time) *creditAccount {
 	c := &creditAccount{

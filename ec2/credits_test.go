@@ -193,6 +193,23 @@ func TestT3KeepsCreditsAcrossStop(t *testing.T) {
 	})
 }
 
+func TestT3CreditsExpireAfterSevenDaysStopped(t *testing.T) {
+	f := newFixture(t, 47, Options{})
+	f.do(10*24*time.Hour, func(p *sim.Proc) {
+		m := standardT3(p, f, "t3.micro")
+		p.Sleep(time.Hour)
+		_, err := f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{m.ID()}})
+		must(t, err)
+		p.Sleep(8 * 24 * time.Hour)
+		_, err = f.c.StartInstances(p, &StartInstancesInput{InstanceIds: []string{m.ID()}})
+		must(t, err)
+		f.waitRunning(p, m)
+		if b := m.CPUCreditBalance(); b != 0 {
+			t.Fatalf("balance %v after 8 days stopped, want 0", b)
+		}
+	})
+}
+
 func TestT2LosesCreditsOnStop(t *testing.T) {
 	// The built-in fleet has no T2 hosts; add a T2 host type (as region's
 	// T3 host, oversubscribed) for this test.

@@ -137,6 +137,10 @@ func (s *Service) becomeRunning(m *Machine) {
 	m.startedAt = now
 	m.rebootAt = now
 	if m.credits != nil {
+		// T3 keeps accrued credits for seven days after a stop [S4].
+		if m.credits.stoppedAt != 0 && now.Sub(m.credits.stoppedAt) > CreditRetention {
+			m.credits.balance = 0
+		}
 		m.credits.last = now
 		m.credits.running = true
 	}
@@ -177,8 +181,11 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 	m.pending = s.env.After(d, func() {
 		s.unplace(m)
 		s.releasePublicIP(m)
-		if !m.itype.CreditsSurviveStop && m.credits != nil {
-			m.credits.balance = 0 // T2 loses accrued credits on stop [S4]
+		if m.credits != nil {
+			m.credits.stoppedAt = s.env.Now()
+			if !m.itype.CreditsSurviveStop {
+				m.credits.balance = 0 // T2 loses accrued credits on stop [S4]
+			}
 		}
 		s.setState(m, InstanceStateStopped, nil)
 	})

@@ -209,7 +209,7 @@ func (s *Service) onHostEvent(ev region.HostEvent) {
 		delete(s.bySlot, si.Slot)
 		m.slot = 0
 		switch m.state {
-		case InstanceStatePending, InstanceStateRunning, InstanceStateStopping:
+		case InstanceStatePending, InstanceStateRunning: // a stopping one just finishes stopping
 			if s.opts.HostFailure == "terminate" || (m.spot != nil && m.spot.reqType != SpotPersistent) {
 				s.terminate(m, "host-failure", reasonHostFailure, true)
 			} else {

@@ -27,6 +27,7 @@ const (
 	bCurrentTime
 	bEpochTime
 	bTokenIssueTime
+	bPrincipalOrgID
 )
 
 var builtinNames = map[string]builtinKey{
@@ -41,6 +42,7 @@ var builtinNames = map[string]builtinKey{
 	"aws:currenttime":           bCurrentTime,
 	"aws:epochtime":             bEpochTime,
 	"aws:tokenissuetime":        bTokenIssueTime,
+	"aws:principalorgid":        bPrincipalOrgID,
 }
 
 const principalTagPrefix = "aws:principaltag/"
@@ -159,6 +161,11 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 			return ec.fromContext(key)
 		}
 		return ctxVals{n: 1, t: ec.req.Time, isTime: true, epoch: b == bEpochTime}
+	case bPrincipalOrgID:
+		if p != nil {
+			return single(p.orgID())
+		}
+		return ctxVals{}
 	case bTokenIssueTime:
 		if p != nil && !p.TokenIssueTime.IsZero() {
 			return ctxVals{n: 1, t: p.TokenIssueTime, isTime: true}

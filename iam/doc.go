@@ -33,8 +33,26 @@
 // Policies can also be evaluated on their own: ParsePolicy compiles a
 // document once (MalformedPolicyDocument errors carry reason and location),
 // Policy.Evaluate applies it to a Request without allocating, and the
-// package-level Authorize combines identity, resource, boundary and
-// session policies without a Service.
+// package-level Authorize and Evaluate combine identity, resource,
+// boundary, session and AWS Organizations (SCP, RCP) policies without a
+// Service. SimulatePrincipalPolicy asks the same question of a user or role
+// through the IAM API.
+//
+// # Evaluation rules
+//
+// Default deny; an explicit Deny anywhere wins; RCPs and SCPs cap (every
+// level must allow); within an account an identity-based or a
+// resource-based allow suffices (a resource policy naming only the account
+// delegates to identity policies; role trust policies must always allow,
+// Request.RequireResourcePolicy); across accounts both must allow;
+// permissions boundaries and session policies limit identity grants.
+// Action names match case-insensitively, resource ARNs case-sensitively,
+// and * in a resource crosses '/'. Conditions: operators AND, keys AND,
+// values OR (NOR for negated operators); a missing key fails positive
+// operators and satisfies negated ones, ...IfExists and ForAllValues;
+// ForAnyValue needs a value; a bare operator never matches a multivalued
+// key; ${...} variables resolve only in Version 2012-10-17 documents, and a
+// variable with no value matches nothing.
 //
 // STS: AssumeRole checks the caller's sts:AssumeRole permission and the
 // role's trust policy and returns ASIA... credentials valid from 15 minutes

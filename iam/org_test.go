@@ -101,3 +101,23 @@ func TestResourceControlPolicies(t *testing.T) {
 		t.Errorf("Evaluate: %+v", d)
 	}
 }
+
+func TestPrincipalOrgID(t *testing.T) {
+	svc, root := newTestService(t)
+	alice, _ := svc.Authenticate(aliceKey(t, svc, root))
+	bp := MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*",
+	  "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdef1234"}}}]}`)
+	req := s3req(alice, "s3:GetObject", "arn:aws:s3:::shared/k", acctB)
+	req.ResourcePolicy = bp
+	mustDo(t, svc.PutUserPolicy(root, "alice", "s3", stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)))
+	if svc.Authorize(req).Allowed {
+		t.Fatal("allowed outside the organization")
+	}
+	mustDo(t, svc.SetOrganization(acctA, "o-abcdef1234"))
+	if d := svc.Authorize(req); !d.Allowed {
+		t.Fatalf("inside the organization: %s", d.Explain())
+	}
+	if err := svc.SetOrganization(acctA, "org-1"); err == nil {
+		t.Error("bad organization ID accepted")
+	}
+}

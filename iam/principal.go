@@ -60,6 +60,9 @@ type Principal struct {
 	// Tags are the principal tags (aws:PrincipalTag/key): a user's tags, or
 	// a role's tags overridden by session tags.
 	Tags map[string]string
+	// OrgID is aws:PrincipalOrgID for principals built by hand; the
+	// Service uses its account's organization (SetOrganization).
+	OrgID string
 	// TokenIssueTime is set for temporary credentials.
 	TokenIssueTime time.Time
 	// Expiration is when the credentials used stop working (zero for
@@ -104,6 +107,13 @@ func (p *Principal) principalARN() string {
 		return p.roleText
 	}
 	return p.arnText
+}
+
+func (p *Principal) orgID() string {
+	if p.acct != nil {
+		return p.acct.orgID
+	}
+	return p.OrgID
 }
 
 // display is the "User: ..." part of AccessDenied messages.

@@ -35,6 +35,7 @@ type Service struct {
 
 type account struct {
 	id       string
+	orgID    string
 	root     *Principal
 	rootKey  *accessKey
 	users    map[string]*user
@@ -105,6 +106,28 @@ func (s *Service) CreateAccount(accountID string) (Credentials, error) {
 	a.rootKey = k
 	s.emit(accountID, "CreateAccount")
 	return Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, Source: "StaticCredentials"}, nil
+}
+
+// SetOrganization records that accountID belongs to the AWS Organizations
+// organization orgID ("o-" followed by 10 to 32 lowercase letters or
+// digits), so its principals carry aws:PrincipalOrgID. An empty orgID
+// removes the account from its organization.
+func (s *Service) SetOrganization(accountID, orgID string) error {
+	a, ok := s.accounts[accountID]
+	if !ok {
+		return noSuchEntity("The account %s cannot be found.", accountID)
+	}
+	if orgID != "" {
+		valid := strings.HasPrefix(orgID, "o-") && len(orgID) >= 12 && len(orgID) <= 34
+		for _, r := range orgID[min(2, len(orgID)):] {
+			valid = valid && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		}
+		if !valid {
+			return invalidInput("organization ID %q must match o-[a-z0-9]{10,32}", orgID)
+		}
+	}
+	a.orgID = orgID
+	return nil
 }
 
 // Accounts lists the account IDs in ascending order.

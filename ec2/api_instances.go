@@ -592,6 +592,7 @@ func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*
 			if m.state == InstanceStateStopped {
 				s.assignPublicIP(m)
 				m.reason, m.trans = nil, ""
+				m.launchTime = s.env.Now() // LaunchTime is the last start
 				s.setState(m, InstanceStatePending, nil)
 				s.boot(m)
 			}

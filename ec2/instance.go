@@ -217,7 +217,7 @@ type Machine struct {
 	privateIP netip.Addr
 	publicIP  netip.Addr
 
-	launchTime sim.Time // first launch (AWS: last start, see LaunchTime)
+	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running
 	goneAt     sim.Time // terminated at
 

@@ -175,7 +175,7 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
 	s.leaveRunning(m, event, reason, ec2Interrupted)
 	r := reason
-	m.trans = fmt.Sprintf("%s (%s)", reason.Code, s.env.NowTime().Format(time.RFC3339))
+	m.trans = transitionReason(reason, s.env.NowTime())
 	s.setState(m, InstanceStateStopping, &r)
 	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
 	m.pending = s.env.After(d, func() {
@@ -205,7 +205,7 @@ func (s *Service) reboot(m *Machine) {
 func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
 	s.leaveRunning(m, event, reason, ec2Interrupted)
 	r := reason
-	m.trans = fmt.Sprintf("%s (%s)", reason.Code, s.env.NowTime().Format(time.RFC3339))
+	m.trans = transitionReason(reason, s.env.NowTime())
 	s.setState(m, InstanceStateShuttingDown, &r)
 	d := s.opts.Lifecycle.Shutdown.Rand(s.rng(m.region, "lifecycle"))
 	m.pending = s.env.After(d, func() {
@@ -269,4 +269,14 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 func MachineOf(p *sim.Proc) (*Machine, bool) {
 	m, ok := p.Value(machineKey{}).(*Machine)
 	return m, ok
+}
+
+// transitionReason formats StateTransitionReason as EC2 does: "User
+// initiated (2026-01-01 10:00:00 GMT)" for the user's own stops and
+// terminations, the server reason otherwise.
+func transitionReason(r StateReason, at time.Time) string {
+	if r.Code == "Client.UserInitiatedShutdown" {
+		return "User initiated (" + at.UTC().Format("2006-01-02 15:04:05") + " GMT)"
+	}
+	return r.Message
 }

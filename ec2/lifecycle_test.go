@@ -5,6 +5,7 @@ package ec2
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,9 @@ func TestStopReleasesPublicIP(t *testing.T) {
 		stopped := m.describe()
 		if stopped.State.Name != InstanceStateStopped {
 			t.Fatalf("state %s", stopped.State.Name)
+		}
+		if !strings.HasPrefix(stopped.StateTransitionReason, "User initiated (2026-01-01 ") {
+			t.Errorf("StateTransitionReason %q", stopped.StateTransitionReason)
 		}
 		if stopped.PublicIpAddress != "" {
 			t.Errorf("stopped instance keeps public IP %s", stopped.PublicIpAddress)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -382,4 +383,23 @@ func TestMechanisticSpotReclaimedByOtherTenantsDemand(t *testing.T) {
 			t.Fatalf("%d interrupted for %d rejected arrivals", interrupted, st.Rejected)
 		}
 	}
+}
+
+// TestFailureLayerDrivesSpotAndVolumes applies the failure package's
+// SpotReclaim and VolumeLost faults to the service.
+func TestFailureLayerDrivesSpotAndVolumes(t *testing.T) {
+	f := newFixture(t, 30, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, spotInput(InterruptionTerminate))
+		root := m.describe().BlockDeviceMappings[0].VolumeId
+		targets := failure.Targets{f.svc}
+		must(t, failure.SpotReclaim(m.AvailabilityZoneID(), "m5.large", 1).Apply(targets))
+		if !m.InterruptionNotice().Triggered() {
+			t.Fatal("no notice after SpotReclaim")
+		}
+		must(t, failure.VolumeLost(root).Apply(targets))
+		if f.svc.volumes[root].state != VolumeStateError {
+			t.Fatal("volume not lost")
+		}
+	})
 }

@@ -186,6 +186,9 @@ func parseIdentityPolicy(doc string, limit int) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSids(p); err != nil {
+		return nil, err
+	}
 	for i, st := range p.Statements {
 		if st.Principal != nil {
 			return nil, errf(fmt.Sprintf("Statement[%d].Principal", i), "Policy document should not specify a principal.")
@@ -200,6 +203,20 @@ func parseIdentityPolicy(doc string, limit int) (*Policy, error) {
 	return p, nil
 }
 
+// checkSids enforces IAM's rule for policies it stores (identity, trust,
+// boundary, session): a Sid is alphanumeric. Resource policies of other
+// services (S3 bucket policies) are laxer, so ParsePolicy does not check.
+func checkSids(p *Policy) error {
+	for i, st := range p.Statements {
+		for _, r := range st.Sid {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+				return errf(fmt.Sprintf("Statement[%d].Sid", i), "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*: %q", st.Sid)
+			}
+		}
+	}
+	return nil
+}
+
 // ParseTrustPolicy parses a role trust policy: every statement needs a
 // Principal, and the actions must be STS actions (sts:AssumeRole,
 // sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML, sts:TagSession,
@@ -207,6 +224,9 @@ func parseIdentityPolicy(doc string, limit int) (*Policy, error) {
 func ParseTrustPolicy(doc string) (*Policy, error) {
 	p, err := ParsePolicy(doc)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSids(p); err != nil {
 		return nil, err
 	}
 	for i, st := range p.Statements {

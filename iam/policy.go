@@ -208,12 +208,11 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 			return st, errf(loc+".Sid", "Syntax errors in policy: Sid must be a string, got %s", jsonKind(raw))
 		}
 		for _, r := range s {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-				// IAM policies accept only [A-Za-z0-9] in Sid; resource
-				// policies of some services are laxer, so keep it readable.
-				if r < 0x20 || r == 0x7f {
-					return st, errf(loc+".Sid", "Syntax errors in policy: Sid %q contains a control character", s)
-				}
+			// IAM's own policies accept only [A-Za-z0-9] (checkSids);
+			// other services' resource policies are laxer, so only control
+			// characters are refused here.
+			if r < 0x20 || r == 0x7f {
+				return st, errf(loc+".Sid", "Syntax errors in policy: Sid %q contains a control character", s)
 			}
 		}
 		st.Sid = s

@@ -122,6 +122,12 @@ func TestIAMOperationsAuthorizeThemselves(t *testing.T) {
 	if err := svc.PutUserPolicy(root, "bob", "p", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}`); !errors.Is(err, ErrMalformedPolicyDocument) {
 		t.Errorf("principal in identity policy: %v", err)
 	}
+	if err := svc.PutUserPolicy(root, "bob", "p", `{"Version":"2012-10-17","Statement":{"Sid":"read-all","Effect":"Allow","Action":"s3:*","Resource":"*"}}`); !errors.Is(err, ErrMalformedPolicyDocument) {
+		t.Errorf("non-alphanumeric Sid in an IAM policy: %v", err)
+	}
+	if _, err := ParseResourcePolicy(`{"Version":"2012-10-17","Statement":{"Sid":"read all","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}`); err != nil {
+		t.Errorf("bucket policies allow any Sid: %v", err)
+	}
 	if err := svc.DeleteUser(root, "alice"); !errors.Is(err, ErrDeleteConflict) {
 		t.Errorf("delete user with keys and policies: %v", err)
 	}

@@ -126,6 +126,7 @@ type volume struct {
 	// the other replica also failed), as drawn for the loss time.
 	replicaFailures int
 	meter           meterHandle
+	bucket          *ioBucket // gp2 I/O credits, from the first I/O
 }
 
 type attachment struct {
@@ -370,7 +371,7 @@ func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) er
 	if v.state != VolumeStateInUse {
 		return fmt.Errorf("%w: %s is %s", ErrVolumeIO, volumeID, v.state)
 	}
-	d := ioTime(v, bytes, ioSize)
+	d := volumeIOTime(v, p.Now(), bytes, ioSize)
 	if err := p.Sleep(d); err != nil {
 		return err
 	}
@@ -380,9 +381,64 @@ func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) er
 	return nil
 }
 
-// ioTime is the IOPS/throughput model.
+// ioTime is the IOPS/throughput model for a volume without a burst
+// bucket (or with an empty one): the larger of ops/IOPS and
+// bytes/throughput, plus one I/O latency.
 func ioTime(v *volume, bytes, ioSize int64) time.Duration {
 	ops := float64((bytes + ioSize - 1) / ioSize)
 	sec := math.Max(ops/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
+	return VolumeSpecs[v.vtype].Latency + time.Duration(sec*float64(time.Second))
+}
+
+// gp2 burst bucket [S22]: volumes under 1 TiB earn 3 I/O credits per GiB
+// per second (their baseline IOPS), hold at most 5.4 million (also the
+// initial balance) and burst to 3,000 IOPS while credits last.
+const (
+	gp2BurstIOPS    = 3000
+	gp2BucketCredit = 5_400_000
+)
+
+// ioBucket is a gp2 volume's I/O credit balance, brought up to date
+// lazily.
+type ioBucket struct {
+	balance float64
+	last    sim.Time
+}
+
+// gp2IOTime returns how long ops I/Os take on a gp2 volume starting at now,
+// spending its burst credits, and updates the bucket to the end of the
+// I/O. Bursting lasts balance / (burst - baseline) seconds [S22].
+func gp2IOTime(v *volume, b *ioBucket, now sim.Time, ops float64) float64 {
+	base := float64(v.iops)
+	if base >= gp2BurstIOPS {
+		return ops / base
+	}
+	if now > b.last { // I/Os overlapping an earlier one queue behind it
+		b.balance = math.Min(gp2BucketCredit, b.balance+base*now.Sub(b.last).Seconds())
+		b.last = now
+	}
+	tb := b.balance / (gp2BurstIOPS - base)
+	var sec float64
+	if ops <= gp2BurstIOPS*tb {
+		sec = ops / gp2BurstIOPS
+		b.balance -= (gp2BurstIOPS - base) * sec
+	} else {
+		sec = tb + (ops-gp2BurstIOPS*tb)/base
+		b.balance = 0
+	}
+	b.last = b.last.Add(time.Duration(sec * float64(time.Second)))
+	return sec
+}
+
+// volumeIOTime is ioTime with the gp2 burst bucket.
+func volumeIOTime(v *volume, now sim.Time, bytes, ioSize int64) time.Duration {
+	if v.vtype != VolumeTypeGp2 {
+		return ioTime(v, bytes, ioSize)
+	}
+	if v.bucket == nil {
+		v.bucket = &ioBucket{balance: gp2BucketCredit, last: now}
+	}
+	ops := float64((bytes + ioSize - 1) / ioSize)
+	sec := math.Max(gp2IOTime(v, v.bucket, now, ops), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
 	return VolumeSpecs[v.vtype].Latency + time.Duration(sec*float64(time.Second))
 }

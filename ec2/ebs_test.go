@@ -205,6 +205,27 @@ func TestVolumeIOTimeModel(t *testing.T) {
 	}
 }
 
+// TestGp2BurstBucket: a 100 GiB gp2 volume (baseline 300 IOPS) starts
+// with 5.4 M I/O credits and bursts to 3,000 IOPS for 5.4 M / 2,700 =
+// 2,000 s [S22]. 12 M I/Os take the 2,000 s burst (6 M I/Os) plus 6 M at
+// 300 IOPS = 20,000 s; an hour later the bucket has earned 1.08 M credits
+// back, so 1 M I/Os run at the burst rate again.
+func TestGp2BurstBucket(t *testing.T) {
+	v := &volume{vtype: VolumeTypeGp2, iops: 300, throughput: 128}
+	b := &ioBucket{balance: gp2BucketCredit}
+	if sec := gp2IOTime(v, b, 0, 12e6); math.Abs(sec-22000) > 1e-6 || b.balance != 0 {
+		t.Fatalf("12 M I/Os: %v s, balance %v; want 22,000 s and 0", sec, b.balance)
+	}
+	at := b.last.Add(time.Hour)
+	if sec := gp2IOTime(v, b, at, 1e6); math.Abs(sec-1e6/3000) > 1e-6 {
+		t.Fatalf("after an hour's refill: %v s, want %v", sec, 1e6/3000)
+	}
+	big := &volume{vtype: VolumeTypeGp2, iops: 3000, throughput: 250} // 1 TiB: baseline = burst
+	if sec := gp2IOTime(big, &ioBucket{}, 0, 3e6); sec != 1000 {
+		t.Fatalf("1 TiB gp2: %v s, want 1,000", sec)
+	}
+}
+
 // TestEBSBilledWhetherOrNotWritten keeps a 100 GiB gp3 volume with 4,000
 // IOPS for 30 days of January, writing nothing. Storage is prorated by the
 // second over the month (REFERENCE.md 8.1): 100 GiB x s / (31 x 86,400 s)

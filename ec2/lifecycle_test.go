@@ -366,3 +366,21 @@ func TestDescribeImagesShowsTheRegionsOwnIDs(t *testing.T) {
 		wantCode(t, err, "InvalidAMIID.NotFound")
 	})
 }
+
+func TestStartFailsWithInsufficientCapacityWhenHostsAreFull(t *testing.T) {
+	f := newFixture(t, 14, Options{}) // one p3 host per zone: 8 p3.2xlarge
+	f.do(time.Hour, func(p *sim.Proc) {
+		az := &Placement{AvailabilityZone: "us-east-1a"}
+		a := f.launch(p, RunInstancesInput{InstanceType: "p3.2xlarge", Placement: az})
+		_, err := f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{a.ID()}})
+		must(t, err)
+		p.Sleep(5 * time.Minute)
+		_, err = f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "p3.2xlarge", MinCount: 8, MaxCount: 8, Placement: az})
+		must(t, err)
+		_, err = f.c.StartInstances(p, &StartInstancesInput{InstanceIds: []string{a.ID()}})
+		wantCode(t, err, "InsufficientInstanceCapacity")
+		if a.State() != InstanceStateStopped || a.HostID() != "" {
+			t.Fatalf("after a failed start: %s on %q", a.State(), a.HostID())
+		}
+	})
+}

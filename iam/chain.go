@@ -285,3 +285,22 @@ func (s *Service) InstanceMetadataSource(profileARN ARN, instanceID string) func
 		return c, nil
 	}
 }
+
+// AssumeRoleProvider assumes a role with the credentials another provider
+// gives (the SDK's stscreds.AssumeRoleProvider, and what a profile with
+// role_arn and source_profile does). Each Retrieve makes a fresh
+// AssumeRole call; put it in a Chain so the session is reused until it
+// nears expiry.
+func (s *Service) AssumeRoleProvider(source Provider, in AssumeRoleInput) Provider {
+	return providerFunc{"assume role " + in.RoleArn.String(), func() (Credentials, error) {
+		base, err := source.Retrieve()
+		if err != nil {
+			return Credentials{}, err
+		}
+		out, err := s.AssumeRole(base, in)
+		if err != nil {
+			return Credentials{}, err
+		}
+		return out.Credentials, nil
+	}}
+}

@@ -143,3 +143,31 @@ func TestParseINIErrors(t *testing.T) {
 		t.Errorf("container variable set but endpoint unreachable must fail the chain: %v", err)
 	}
 }
+
+func TestAssumeRoleProviderRefreshes(t *testing.T) {
+	svc, root, alice := setupRole(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "assume", stmt(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`)))
+	env := svc.Env()
+	ch := NewChain(env, svc.AssumeRoleProvider(StaticProvider(alice), AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "batch", Duration: 15 * time.Minute}))
+	seen := map[string]bool{}
+	for i := 0; i < 12; i++ { // an hour, a call every 5 minutes
+		c, err := ch.Retrieve()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Authenticate(c); err != nil {
+			t.Fatalf("at %v: %v", env.NowTime(), err)
+		}
+		seen[c.AccessKeyID] = true
+		env.RunFor(5 * time.Minute)
+	}
+	// 15-minute sessions refreshed 5 minutes early: a new one every 10 minutes.
+	if len(seen) != 6 {
+		t.Errorf("distinct sessions in an hour: %d, want 6", len(seen))
+	}
+	// A source that cannot assume the role fails the chain with AccessDenied.
+	bad := NewChain(env, svc.AssumeRoleProvider(StaticProvider(root), AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "root"}))
+	if _, err := bad.Retrieve(); !errors.Is(err, ErrAccessDenied) {
+		t.Errorf("root source: %v", err)
+	}
+}

@@ -210,3 +210,12 @@ func (s *Service) CheckPassRole(caller *Principal, roleARN ARN) error {
 	d := s.Authorize(&Request{Principal: caller, Action: "iam:PassRole", Resource: roleARN, ResourceAccount: roleARN.AccountID})
 	return d.Err()
 }
+
+// CheckPassRoleTo is CheckPassRole with the iam:PassedToService condition
+// key set (e.g. "ec2.amazonaws.com"), for policies that allow passing a
+// role only to one service.
+func (s *Service) CheckPassRoleTo(caller *Principal, roleARN ARN, service string) error {
+	d := s.Authorize(&Request{Principal: caller, Action: "iam:PassRole", Resource: roleARN, ResourceAccount: roleARN.AccountID,
+		Context: map[string][]string{"iam:PassedToService": {service}}})
+	return d.Err()
+}

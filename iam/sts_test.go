@@ -295,6 +295,13 @@ func TestInstanceProfileCredentials(t *testing.T) {
 	if err := svc.CheckPassRole(alice, roleARN); err != nil {
 		t.Errorf("PassRole with permission: %v", err)
 	}
+	mustDo(t, svc.PutUserPolicy(root, "alice", "pass", stmt(`{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}`)))
+	if err := svc.CheckPassRoleTo(alice, roleARN, "ec2.amazonaws.com"); err != nil {
+		t.Errorf("PassRole to EC2: %v", err)
+	}
+	if err := svc.CheckPassRoleTo(alice, roleARN, "lambda.amazonaws.com"); !errors.Is(err, ErrAccessDenied) {
+		t.Errorf("PassRole to Lambda: %v", err)
+	}
 }
 
 func TestDeletedRoleSessionsStopWorking(t *testing.T) {

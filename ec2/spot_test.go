@@ -403,3 +403,26 @@ func TestFailureLayerDrivesSpotAndVolumes(t *testing.T) {
 		}
 	})
 }
+
+func TestDescribeSpotPriceHistory(t *testing.T) {
+	sp := SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour, PriceVolatility: 0.05}
+	f := newFixture(t, 32, Options{Spot: &sp})
+	f.do(10*24*time.Hour+time.Hour, func(p *sim.Proc) {
+		p.Sleep(10 * 24 * time.Hour)
+		out, err := f.c.DescribeSpotPriceHistory(p, &DescribeSpotPriceHistoryInput{InstanceTypes: []InstanceType{"m5.large"},
+			AvailabilityZone: "us-east-1a", StartTime: f.env.TimeOf(0), EndTime: f.env.NowTime()})
+		must(t, err)
+		h := out.SpotPriceHistory
+		if len(h) != 11 { // the launch price and ten daily steps
+			t.Fatalf("%d prices: %+v", len(h), h)
+		}
+		if h[len(h)-1].SpotPrice != "0.0336" || !h[0].Timestamp.After(h[1].Timestamp) { // 0.096 x (1 - 0.65)
+			t.Fatalf("history %+v", h)
+		}
+		cur, err := f.svc.SpotPrice(h[0].AvailabilityZoneId, "m5.large")
+		must(t, err)
+		if h[0].SpotPrice != dollars(cur) {
+			t.Fatalf("latest %s, current %s", h[0].SpotPrice, dollars(cur))
+		}
+	})
+}

@@ -8,7 +8,8 @@
 // (RunInstances, StopInstances, StartInstances, RebootInstances,
 // TerminateInstances, DescribeInstances, CreateVolume, AttachVolume,
 // DetachVolume, DeleteVolume, DescribeVolumes, CreateSnapshot,
-// DescribeSnapshots, DeleteSnapshot), each taking the calling *sim.Proc as
+// DescribeSnapshots, DeleteSnapshot, DescribeImages,
+// DescribeSpotPriceHistory), each taking the calling *sim.Proc as
 // its context and an input struct, returning an output struct or an error
 // carrying EC2's code (InvalidInstanceID.NotFound, IncorrectInstanceState,
 // InvalidAMIID.NotFound, InvalidParameterValue,
@@ -53,7 +54,8 @@
 // start places the instance afresh, possibly on another host; a reboot
 // keeps both and is not a new billing start. Terminated instances stay
 // describable for an hour. Every transition is published to Subscribe's
-// observers (and the trace), and a host failure stops its instances.
+// observers (and the trace). A host failure (or a whole zone's) stops its
+// instances (Options.HostFailure; one-time spot instances terminate).
 //
 // Machine is the live instance: Go runs a process on it, killed with a
 // *ShutdownError cause when the instance stops, reboots, terminates or is

@@ -384,3 +384,23 @@ func TestStartFailsWithInsufficientCapacityWhenHostsAreFull(t *testing.T) {
 		}
 	})
 }
+
+func TestAZFailureStopsItsInstances(t *testing.T) {
+	f := newFixture(t, 15, Options{})
+	f.do(2*time.Hour, func(p *sim.Proc) {
+		a := f.launch(p, RunInstancesInput{InstanceType: "m5.large", Placement: &Placement{AvailabilityZone: "us-east-1a"}})
+		b := f.launch(p, RunInstancesInput{InstanceType: "m5.large", Placement: &Placement{AvailabilityZone: "us-east-1b"}})
+		must(t, f.w.FailAZ(a.AvailabilityZoneID()))
+		p.Sleep(5 * time.Minute)
+		if a.State() != InstanceStateStopped || b.State() != InstanceStateRunning {
+			t.Fatalf("after the AZ failure: %s in the dark zone, %s elsewhere", a.State(), b.State())
+		}
+		_, err := f.c.StartInstances(p, &StartInstancesInput{InstanceIds: []string{a.ID()}})
+		if err == nil {
+			t.Fatal("started an instance in a dark zone")
+		}
+		must(t, f.w.RestoreAZ(a.AvailabilityZoneID()))
+		_, err = f.c.StartInstances(p, &StartInstancesInput{InstanceIds: []string{a.ID()}})
+		must(t, err)
+	})
+}

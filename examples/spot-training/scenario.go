@@ -1,0 +1,655 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/ec2"
+	"github.com/nimbus-sim/nimbus/failure"
+	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+const (
+	account    = "111122223333"
+	regionCode = "us-east-1"
+	gpuType    = ec2.InstanceType("p3.2xlarge")
+	// volumeZone is where the engineer creates the checkpoint volume; the
+	// trainers follow it, since a volume attaches only in its zone.
+	volumeZone = "us-east-1a"
+	device     = "/dev/sdf"
+	ioSize     = 1 << 20 // checkpoints are written and read in 1 MiB operations
+	// volumeType is gp3 at its included baseline (3,000 IOPS, 125 MiB/s):
+	// the cheapest SSD volume, and what a launch template gets by default.
+	volumeType = ec2.VolumeTypeGp3
+	gp3IOPS    = 3000
+	gp3MiBps   = 125
+)
+
+// Config is one run of the training job.
+type Config struct {
+	// Work is the GPU compute the job needs (W).
+	Work time.Duration
+	// Interval is the compute between checkpoints (tau). The last segment
+	// is shorter; an interval of Work or more leaves only the final save.
+	Interval time.Duration
+	// StateGiB is the model and optimizer state a checkpoint writes and a
+	// restart reads back; VolumeGiB the checkpoint volume's size.
+	StateGiB, VolumeGiB int
+	// Startup is the time a fresh instance needs before it can restore
+	// (container pull, CUDA init, data loaders): part of the restart cost.
+	Startup time.Duration
+	// Poll is how often the trainer reads spot/instance-action from the
+	// metadata service (AWS suggests every 5 s [S10]); 0 waits on the
+	// notice event ec2 delivers instead (EventBridge-style), which is
+	// faster to simulate and at most Poll earlier.
+	Poll time.Duration
+	// OnDemand runs the job on on-demand capacity: no interruptions.
+	OnDemand bool
+	// Bucket is p3.2xlarge's Spot Instance Advisor bucket, which ec2's
+	// statistical model turns into a constant hazard.
+	Bucket ec2.AdvisorBucket
+	// StormEvery is the mean time between reclaim storms in a zone
+	// (failure.SpotStorm reclaiming every p3.2xlarge spot instance there);
+	// 0 means none.
+	StormEvery time.Duration
+	// NoInterruptions makes the spot market never reclaim (ec2's
+	// mechanistic model with no on-demand pressure, no storms).
+	NoInterruptions bool
+	// Savings is the spot discount ec2's price path wanders around.
+	Savings float64
+	// Horizon bounds the simulated time; a job not done by then fails.
+	Horizon time.Duration
+}
+
+// DefaultConfig is the scenario of the README: 24 h of V100 time, 16 GiB
+// of state, checkpointed every 45 min.
+func DefaultConfig() Config {
+	return Config{
+		Work:       24 * time.Hour,
+		Interval:   45 * time.Minute,
+		StateGiB:   16, // a V100's memory: a state that trains on one GPU fits in it
+		VolumeGiB:  100,
+		Startup:    90 * time.Second,
+		Poll:       5 * time.Second,
+		Bucket:     ec2.BucketOver20, // p3.2xlarge in us-east-1 (REFERENCE.md 3.2)
+		StormEvery: 8 * time.Hour,
+		Savings:    0.80, // p3.2xlarge's saving in us-east-1 (REFERENCE.md 3.2)
+		Horizon:    30 * 24 * time.Hour,
+	}
+}
+
+func (c Config) stateBytes() int64 { return int64(c.StateGiB) << 30 }
+
+// CheckpointTime is delta: writing the state to the gp3 volume.
+func (c Config) CheckpointTime() time.Duration {
+	return checkpointTime(c.stateBytes(), volumeType, gp3IOPS, gp3MiBps)
+}
+
+// Hazard is the notice rate of a running spot instance, per hour (0 when
+// nothing reclaims).
+func (c Config) Hazard() float64 {
+	if c.OnDemand || c.NoInterruptions {
+		return 0
+	}
+	return hazard(c.Bucket, c.StormEvery)
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.Work <= 0:
+		return fmt.Errorf("work %v must be positive", c.Work)
+	case c.Interval <= 0:
+		return fmt.Errorf("checkpoint interval %v must be positive", c.Interval)
+	case c.StateGiB <= 0 || c.StateGiB > c.VolumeGiB/2:
+		return fmt.Errorf("state of %d GiB must be positive and fit twice on the %d GiB volume", c.StateGiB, c.VolumeGiB)
+	case c.Startup < 0 || c.Poll < 0 || c.StormEvery < 0:
+		return errors.New("startup, poll and storm period must not be negative")
+	case !(c.Savings >= 0 && c.Savings < 1):
+		return fmt.Errorf("spot savings %v must be in [0, 1)", c.Savings)
+	case c.Horizon < c.Work:
+		return fmt.Errorf("horizon %v is shorter than the work %v", c.Horizon, c.Work)
+	}
+	return nil
+}
+
+// Outcome is what one run measured. Money comes from the account's
+// invoices (billing's exact amounts).
+type Outcome struct {
+	// Wall is the time from the engineer's first API call to the final
+	// checkpoint on the volume.
+	Wall time.Duration
+	// Interruptions counts spot interruption notices, Launches the
+	// instances started, Checkpoints the checkpoints completed.
+	Interruptions, Launches, Checkpoints int
+	// Computed is the GPU compute done, Lost the part of it that was
+	// redone after interruptions (Computed - Work).
+	Computed, Lost time.Duration
+	// InstanceHours are the billed instance hours (exact); ComputeCost
+	// their cost, StorageCost the EBS lines, TotalCost the invoices'
+	// total.
+	InstanceHours                       *big.Rat
+	ComputeCost, StorageCost, TotalCost billing.Money
+	// Zones are the zone IDs the trainers ran in, in order.
+	Zones []string
+}
+
+// Simulate runs the job once in env and returns what it measured.
+func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
+	if err := cfg.validate(); err != nil {
+		return Outcome{}, err
+	}
+	w, svc, driverCreds, err := newWorld(env, cfg)
+	if err != nil {
+		return Outcome{}, err
+	}
+	r := &job{cfg: cfg, env: env, svc: svc, insts: map[string]*instance{}, done: env.NewEvent("job/done")}
+	cancel := svc.Subscribe(r.observe)
+	defer cancel()
+	if !cfg.OnDemand && !cfg.NoInterruptions && cfg.StormEvery > 0 {
+		h := failure.NewHarness(env, svc)
+		reg, err := w.Region(regionCode)
+		if err != nil {
+			return Outcome{}, err
+		}
+		for _, z := range reg.AZs() {
+			h.Start(failure.Recurring(failure.Exp(cfg.StormEvery), failure.SpotStorm(z.ID(), string(gpuType), 1, 1, 0)))
+		}
+	}
+	client := svc.NewClient(regionCode, driverCreds)
+	env.Go("driver", func(p *sim.Proc) {
+		if err := r.drive(p, client); err != nil {
+			r.err = err
+		}
+		env.Stop()
+	})
+	env.RunFor(cfg.Horizon)
+	if r.err == nil && !r.done.Triggered() {
+		r.err = fmt.Errorf("job not done after %v (%v of %v computed)", cfg.Horizon, r.out.Computed, cfg.Work)
+	}
+	if r.err != nil {
+		return Outcome{}, r.err
+	}
+	r.out.Lost = r.out.Computed - cfg.Work
+	r.bill(svc.Billing())
+	return r.out, nil
+}
+
+// newWorld builds us-east-1 with a few p3 hosts per zone, EC2 with the
+// spot market of cfg, and the account: the engineer's IAM user (allowed
+// what the driver calls, and to pass the trainer role) and the trainer
+// role behind the instance profile (allowed to find and attach the
+// checkpoint volume).
+func newWorld(env *sim.Env, cfg Config) (*region.World, *ec2.Service, iam.Credentials, error) {
+	var zero iam.Credentials
+	led := billing.New(env, nil)
+	if err := led.SetAccount(billing.Account{ID: account, Plan: billing.PlanNone}); err != nil {
+		return nil, nil, zero, err
+	}
+	var regions []region.RegionSpec
+	for _, r := range region.Catalog() {
+		if r.Code == regionCode {
+			regions = append(regions, r)
+		}
+	}
+	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led})
+	if err != nil {
+		return nil, nil, zero, err
+	}
+	spot := ec2.DefaultSpotOptions()
+	spot.Savings = cfg.Savings
+	spot.Buckets = map[ec2.InstanceType]ec2.AdvisorBucket{gpuType: cfg.Bucket}
+	if cfg.NoInterruptions {
+		spot.Model = ec2.SpotMechanistic
+	}
+	svc, err := ec2.New(w, ec2.Options{Spot: &spot})
+	if err != nil {
+		return nil, nil, zero, err
+	}
+	ids := w.IAM()
+	root, err := ids.CreateAccount(account)
+	if err != nil {
+		return nil, nil, zero, err
+	}
+	steps := []func() error{
+		func() error { _, err := ids.CreateUser(root, iam.CreateUserInput{UserName: "ml-engineer"}); return err },
+		func() error { return ids.PutUserPolicy(root, "ml-engineer", "spot-training", driverPolicy) },
+		func() error {
+			_, err := ids.CreateRole(root, iam.CreateRoleInput{RoleName: "trainer", AssumeRolePolicyDocument: ec2Trust})
+			return err
+		},
+		func() error { return ids.PutRolePolicy(root, "trainer", "checkpoint-volume", trainerPolicy) },
+		func() error { _, err := ids.CreateInstanceProfile(root, "trainer", "/"); return err },
+		func() error { return ids.AddRoleToInstanceProfile(root, "trainer", "trainer") },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, nil, zero, err
+		}
+	}
+	key, err := ids.CreateAccessKey(root, "ml-engineer")
+	if err != nil {
+		return nil, nil, zero, err
+	}
+	return w, svc, key.Credentials(), nil
+}
+
+// driverPolicy is the engineer's identity policy: what the driver calls,
+// and passing the trainer role to the instances, nothing else.
+const driverPolicy = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"Trainers","Effect":"Allow","Action":["ec2:RunInstances","ec2:DescribeInstances","ec2:TerminateInstances"],"Resource":"*"},
+ {"Sid":"CheckpointVolume","Effect":"Allow","Action":["ec2:CreateVolume","ec2:DescribeVolumes","ec2:DeleteVolume"],"Resource":"*"},
+ {"Sid":"PassTrainerRole","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/trainer"}]}`
+
+// trainerPolicy is the instance role's: find the checkpoint volume and
+// attach it, nothing else.
+const trainerPolicy = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"FindVolume","Effect":"Allow","Action":"ec2:DescribeVolumes","Resource":"*"},
+ {"Sid":"AttachVolume","Effect":"Allow","Action":"ec2:AttachVolume","Resource":[
+   "arn:aws:ec2:us-east-1:111122223333:volume/*","arn:aws:ec2:us-east-1:111122223333:instance/*"]}]}`
+
+const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+ "Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// job is one execution of the job: the driver on the engineer's side,
+// a trainer on each instance, and the checkpoint volume they share.
+type job struct {
+	cfg   Config
+	env   *sim.Env
+	svc   *ec2.Service
+	insts map[string]*instance
+	volID string
+	// launched lists the instances in launch order.
+	launched []string
+	// durable is the work saved by the last complete checkpoint: what a
+	// restart resumes from.
+	durable time.Duration
+	done    *sim.Event
+	out     Outcome
+	err     error
+}
+
+// instance is the driver's view of one trainer instance, fed by ec2's
+// state-change notifications (EventBridge's "EC2 Instance State-change
+// Notification").
+type instance struct {
+	running, ended *sim.Event
+}
+
+func (r *job) inst(id string) *instance {
+	in, ok := r.insts[id]
+	if !ok {
+		in = &instance{running: r.env.NewEvent(id + "/running"), ended: r.env.NewEvent(id + "/ended")}
+		r.insts[id] = in
+	}
+	return in
+}
+
+// observe starts the trainer on each instance as it boots (user data)
+// and tells the driver when an instance leaves running.
+func (r *job) observe(e ec2.StateChangeEvent) {
+	if e.Account != account {
+		return
+	}
+	in := r.inst(e.InstanceID)
+	switch e.Current {
+	case ec2.InstanceStateRunning:
+		m, ok := r.svc.Machine(e.InstanceID)
+		if !ok {
+			return
+		}
+		if _, err := m.Go("trainer", func(q *sim.Proc) { r.train(q, m) }); err != nil {
+			r.err = err
+		}
+		r.out.Zones = append(r.out.Zones, e.AZID)
+		in.running.Trigger(m)
+	case ec2.InstanceStateShuttingDown, ec2.InstanceStateStopping, ec2.InstanceStateTerminated, ec2.InstanceStateStopped:
+		if !in.ended.Triggered() {
+			in.ended.Trigger(e.Current)
+		}
+	}
+}
+
+// drive is the engineer's script: create the checkpoint volume, then keep
+// one trainer instance going until the job is done, launching a
+// replacement as soon as an interruption notice arrives (so its boot
+// overlaps the old instance's last two minutes).
+func (r *job) drive(p *sim.Proc, c *ec2.Client) error {
+	vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: volumeZone, Size: int32(r.cfg.VolumeGiB),
+		VolumeType: volumeType, TagSpecifications: tags("volume")})
+	if err != nil {
+		return err
+	}
+	r.volID = vol.VolumeId
+	for {
+		out, err := c.DescribeVolumes(p, &ec2.DescribeVolumesInput{VolumeIds: []string{r.volID}})
+		if err != nil {
+			return err
+		}
+		if out.Volumes[0].State == ec2.VolumeStateAvailable {
+			break
+		}
+		p.Sleep(2 * time.Second)
+	}
+	for {
+		id, err := r.launch(p, c)
+		if errors.Is(err, ec2.ErrInsufficientInstanceCapacity) {
+			p.Sleep(time.Minute) // the zone's p3 hosts are full: try again shortly
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		r.out.Launches++
+		r.launched = append(r.launched, id)
+		in := r.inst(id)
+		if _, err := p.WaitAny(in.running, in.ended, r.done); err != nil {
+			return err
+		}
+		if r.done.Triggered() {
+			return r.finish(p, c)
+		}
+		if in.ended.Triggered() {
+			continue
+		}
+		m := in.running.Value().(*ec2.Machine)
+		evs := []*sim.Event{in.ended, r.done}
+		if n := m.InterruptionNotice(); n != nil {
+			evs = append(evs, n) // EventBridge's "EC2 Spot Instance Interruption Warning"
+		}
+		i, err := p.WaitAny(evs...)
+		if err != nil {
+			return err
+		}
+		switch {
+		case r.done.Triggered():
+			return r.finish(p, c)
+		case i == 2:
+			r.out.Interruptions++
+		}
+	}
+}
+
+// finish terminates the instances still running once the job is done:
+// the one that wrote the final checkpoint, and a replacement waiting for
+// the volume if the job finished on an instance that got its notice
+// during the last checkpoint. (The trainer does not terminate its own
+// instance: see the package README on ec2's self-termination.)
+func (r *job) finish(p *sim.Proc, c *ec2.Client) error {
+	var ids []string
+	for _, id := range r.launched {
+		if !r.inst(id).ended.Triggered() {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		if _, err := c.TerminateInstances(p, &ec2.TerminateInstancesInput{InstanceIds: ids}); err != nil {
+			return err
+		}
+	}
+	for _, id := range r.launched {
+		if ok, err := p.WaitTimeout(r.inst(id).ended, time.Hour); err != nil || !ok {
+			return fmt.Errorf("instance %s still running an hour after the job ended (%v)", id, err)
+		}
+	}
+	return nil
+}
+
+func (r *job) launch(p *sim.Proc, c *ec2.Client) (string, error) {
+	in := &ec2.RunInstancesInput{
+		ImageId:            ec2.ImageID(ec2.PublicImages[2].Name, regionCode), // the Deep Learning AMI
+		InstanceType:       gpuType,
+		MinCount:           1,
+		MaxCount:           1,
+		Placement:          &ec2.Placement{AvailabilityZone: volumeZone},
+		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "trainer"},
+		TagSpecifications:  tags("instance"),
+	}
+	if !r.cfg.OnDemand {
+		in.InstanceMarketOptions = &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
+	}
+	out, err := c.RunInstances(p, in)
+	if err != nil {
+		return "", err
+	}
+	return out.Instances[0].InstanceId, nil
+}
+
+func tags(kind string) []ec2.TagSpecification {
+	return []ec2.TagSpecification{{ResourceType: kind, Tags: []ec2.Tag{{Key: "project", Value: "spot-training"}}}}
+}
+
+// trainer is the state of the training process on one instance, shared
+// with its notice watcher.
+type trainer struct {
+	proc *sim.Proc
+	// checkpointEnd is when the checkpoint being written completes
+	// (sim.MaxTime when none is).
+	checkpointEnd sim.Time
+	// stopAfterCheckpoint is set when a notice came during a checkpoint
+	// that completes before the interruption.
+	stopAfterCheckpoint bool
+	deadline            sim.Time // the interruption instant of the notice
+}
+
+// train is the process on the instance, from boot: credentials from the
+// instance profile, the checkpoint volume attached once the previous
+// instance has let go of it, restore, then compute and checkpoint until
+// the work is done.
+func (r *job) train(q *sim.Proc, m *ec2.Machine) {
+	cfg := r.cfg
+	t := &trainer{proc: q, checkpointEnd: sim.MaxTime, deadline: sim.MaxTime}
+	computing := sim.MaxTime // start of the compute segment in progress
+	defer func() {           // killed or interrupted mid-segment: that compute was done, and is lost
+		if computing != sim.MaxTime {
+			r.out.Computed += q.Now().Sub(computing)
+		}
+	}()
+	client := &instanceClient{svc: r.svc}
+	if m.InterruptionNotice() != nil {
+		if _, err := m.Go("spot-watch", func(w *sim.Proc) { r.watch(w, m, t) }); err != nil {
+			r.fail(err)
+			return
+		}
+	}
+	if !r.attach(q, client, m) {
+		return
+	}
+	if q.Sleep(cfg.Startup) != nil {
+		return
+	}
+	progress := r.durable
+	if progress > 0 && m.VolumeIO(q, r.volID, cfg.stateBytes(), ioSize) != nil { // restore
+		return
+	}
+	for progress < cfg.Work {
+		seg := min(cfg.Interval, cfg.Work-progress)
+		computing = q.Now()
+		err := q.Sleep(seg)
+		r.out.Computed += q.Now().Sub(computing)
+		if err != nil { // the notice: save what fits before the interruption
+			done := q.Now().Sub(computing)
+			computing = sim.MaxTime
+			if q.Now().Add(cfg.CheckpointTime()) <= t.deadline {
+				r.checkpoint(q, m, t, progress+done)
+			}
+			return
+		}
+		computing = sim.MaxTime
+		progress += seg
+		if !r.checkpoint(q, m, t, progress) {
+			return
+		}
+		if t.stopAfterCheckpoint && progress < cfg.Work {
+			return
+		}
+	}
+	r.out.Wall = q.Now().Duration()
+	r.done.Trigger(m.ID())
+}
+
+// checkpoint writes the state for progress to the volume; it returns
+// false if the write did not complete (the notice interrupted it).
+func (r *job) checkpoint(q *sim.Proc, m *ec2.Machine, t *trainer, progress time.Duration) bool {
+	t.checkpointEnd = q.Now().Add(r.cfg.CheckpointTime())
+	err := m.VolumeIO(q, r.volID, r.cfg.stateBytes(), ioSize)
+	t.checkpointEnd = sim.MaxTime
+	if err != nil {
+		var in *sim.Interrupted
+		if !errors.As(err, &in) {
+			r.fail(err)
+		}
+		return false
+	}
+	r.durable = progress
+	r.out.Checkpoints++
+	return true
+}
+
+// attach attaches the checkpoint volume to m, polling every 5 s while the
+// previous instance still holds it. It returns false if interrupted.
+func (r *job) attach(q *sim.Proc, ic *instanceClient, m *ec2.Machine) bool {
+	for {
+		c, err := ic.get(q)
+		if err != nil {
+			r.fail(err)
+			return false
+		}
+		out, err := c.DescribeVolumes(q, &ec2.DescribeVolumesInput{VolumeIds: []string{r.volID}})
+		if err != nil {
+			r.fail(err)
+			return false
+		}
+		if out.Volumes[0].State == ec2.VolumeStateAvailable {
+			_, err := c.AttachVolume(q, &ec2.AttachVolumeInput{VolumeId: r.volID, InstanceId: m.ID(), Device: device})
+			if err == nil {
+				return true
+			}
+			var in *sim.Interrupted
+			if errors.As(err, &in) {
+				return false
+			}
+			if !errors.Is(err, ec2.ErrVolumeInUse) && !errors.Is(err, ec2.ErrIncorrectState) {
+				r.fail(err)
+				return false
+			}
+		}
+		if q.Sleep(5*time.Second) != nil {
+			return false
+		}
+	}
+}
+
+// watch polls spot/instance-action every Poll (or waits for the notice
+// event when Poll is 0). On a notice it lets a checkpoint in progress
+// finish if it can before the interruption, and otherwise stops the
+// trainer at once: work after the notice cannot be saved anyway unless a
+// checkpoint fits in the two minutes.
+func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
+	var body string
+	if r.cfg.Poll == 0 {
+		ev := m.InterruptionNotice()
+		if w.Wait(ev) != nil {
+			return
+		}
+		a := ev.Value().(ec2.SpotInstanceAction)
+		t.deadline = r.env.FromTime(a.Time)
+	} else {
+		for {
+			if w.Sleep(r.cfg.Poll) != nil {
+				return
+			}
+			b, err := ec2.GetMetadata(w, "spot/instance-action")
+			if err == nil {
+				body = b
+				break
+			}
+			if !errors.Is(err, ec2.ErrMetadataNotFound) {
+				return
+			}
+		}
+		var a ec2.SpotInstanceAction
+		if err := json.Unmarshal([]byte(body), &a); err != nil {
+			r.fail(fmt.Errorf("spot/instance-action %q: %w", body, err))
+			return
+		}
+		t.deadline = r.env.FromTime(a.Time)
+	}
+	if t.checkpointEnd <= t.deadline {
+		t.stopAfterCheckpoint = true
+		return
+	}
+	if t.proc.Alive() {
+		t.proc.Interrupt("spot interruption notice")
+	}
+}
+
+// instanceClient gives the trainer an EC2 client with the instance
+// profile's credentials, read from the metadata service and read again
+// when they are within five minutes of expiring, as the SDK's credential
+// chain does (a job outlives one set of STS credentials).
+type instanceClient struct {
+	svc    *ec2.Service
+	client *ec2.Client
+	exp    time.Time
+}
+
+func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
+	if ic.client != nil && ic.svc.Env().NowTime().Before(ic.exp.Add(-5*time.Minute)) {
+		return ic.client, nil
+	}
+	role, err := ec2.GetMetadata(q, "iam/security-credentials/")
+	if err != nil {
+		return nil, err
+	}
+	body, err := ec2.GetMetadata(q, "iam/security-credentials/"+role)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		AccessKeyId, SecretAccessKey, Token, Expiration string
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		return nil, fmt.Errorf("instance credentials: %w", err)
+	}
+	exp, err := time.Parse(time.RFC3339, doc.Expiration)
+	if err != nil {
+		return nil, fmt.Errorf("instance credentials: %w", err)
+	}
+	creds := iam.Credentials{AccessKeyID: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey,
+		SessionToken: doc.Token, Expiration: exp, Source: "ec2-imds"}
+	ic.client, ic.exp = ic.svc.NewClient(regionCode, creds), exp
+	return ic.client, nil
+}
+
+func (r *job) fail(err error) {
+	if r.err == nil {
+		r.err = err
+		r.env.Stop()
+	}
+}
+
+// bill reads the account's invoices: instance lines (on-demand BoxUsage
+// or SpotUsage), EBS lines and the total.
+func (r *job) bill(led *billing.Ledger) {
+	r.out.InstanceHours = new(big.Rat)
+	for _, mo := range led.Months(account) {
+		inv := led.Invoice(account, mo)
+		r.out.TotalCost += inv.Total
+		for _, li := range inv.Lines {
+			switch {
+			case strings.Contains(li.UsageType, "BoxUsage:") || strings.Contains(li.UsageType, "SpotUsage:"):
+				r.out.ComputeCost += li.Cost
+				r.out.InstanceHours.Add(r.out.InstanceHours, li.Amount)
+			case strings.Contains(li.UsageType, "EBS:"):
+				r.out.StorageCost += li.Cost
+			}
+		}
+	}
+}

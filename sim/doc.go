@@ -44,6 +44,15 @@
 // allocation-free form for hot paths. Scheduling in the past panics: it is
 // a programming error.
 //
+// # Daemons
+//
+// Background machinery that never ends by itself — failure renewal
+// processes, spot price walks, other tenants' demand — is started with
+// GoDaemon, AtDaemon, AfterDaemon or HandleDaemon. Daemon events run like
+// any others, but Run returns once only daemon events remain, so a
+// scenario ends when its own processes are done; RunUntil and RunFor run a
+// fixed horizon, daemons included.
+//
 // # Processes
 //
 // Env.Go starts a process; inside it, Sleep, Wait, WaitAny, WaitAll,

@@ -18,8 +18,10 @@ type Env struct {
 	seq   uint64
 	q     eventQueue
 	stale int // cancelled events still in q
+	fg    int // live foreground (non-daemon) events in q
 
 	handlers []func(arg uint64)
+	daemonH  []bool // handlers registered with HandleDaemon
 	timers   []timerSlot
 	freeTmr  []uint32
 
@@ -47,9 +49,10 @@ const (
 )
 
 type timerSlot struct {
-	fn  func()
-	at  Time
-	gen uint32
+	fn     func()
+	at     Time
+	gen    uint32
+	daemon bool
 }
 
 // Option configures New.
@@ -68,6 +71,7 @@ func New(seed uint64, opts ...Option) *Env {
 		seed:     seed,
 		streams:  make(map[string]*rand.Rand),
 		handlers: make([]func(uint64), numBuiltinHandlers, 8),
+		daemonH:  make([]bool, numBuiltinHandlers, 8),
 	}
 	for _, o := range opts {
 		o(e)
@@ -104,8 +108,15 @@ type Handler uint16
 // Handle registers fn as a handler for events scheduled with Schedule. It
 // is the allocation-free way to schedule many events: register once, then
 // each event carries only a 64-bit argument (an entity index, say) instead
-// of a closure. At most 65,532 handlers can be registered.
-func (e *Env) Handle(fn func(arg uint64)) Handler {
+// of a closure. At most 32,766 handlers can be registered.
+func (e *Env) Handle(fn func(arg uint64)) Handler { return e.handle(fn, false) }
+
+// HandleDaemon is Handle for background machinery: events scheduled for
+// the handler are daemon events, which run like any other but do not keep
+// Run going (see Env.Run).
+func (e *Env) HandleDaemon(fn func(arg uint64)) Handler { return e.handle(fn, true) }
+
+func (e *Env) handle(fn func(arg uint64), daemon bool) Handler {
 	if fn == nil {
 		panic("sim: Handle: fn is nil")
 	}
@@ -113,6 +124,7 @@ func (e *Env) Handle(fn func(arg uint64)) Handler {
 		panic("sim: Handle: too many handlers")
 	}
 	e.handlers = append(e.handlers, fn)
+	e.daemonH = append(e.daemonH, daemon)
 	return Handler(len(e.handlers) - 1)
 }
 
@@ -124,7 +136,7 @@ func (e *Env) Schedule(at Time, h Handler, arg uint64) {
 	if int(h) < numBuiltinHandlers || int(h) >= len(e.handlers) {
 		panic(fmt.Sprintf("sim: Schedule: unknown handler %d", h))
 	}
-	e.push(at, uint16(h), arg)
+	e.push(at, uint16(h), arg, e.daemonH[h])
 }
 
 // ScheduleAfter is Schedule at Now()+d.
@@ -135,12 +147,18 @@ func (e *Env) ScheduleAfter(d time.Duration, h Handler, arg uint64) {
 	e.Schedule(e.now+Time(d), h, arg)
 }
 
-func (e *Env) push(at Time, h uint16, arg uint64) {
+func (e *Env) push(at Time, h uint16, arg uint64, daemon bool) {
 	if at < e.now {
 		panic(fmt.Sprintf("sim: scheduling at %v, before now (%v)", at, e.now))
 	}
 	e.seq++
-	e.q.push(event{at: at, key: e.seq<<handlerBits | uint64(h), arg: arg})
+	key := e.seq<<handlerBits | uint64(h)
+	if daemon {
+		key |= daemonBit
+	} else {
+		e.fg++
+	}
+	e.q.push(event{at: at, key: key, arg: arg})
 }
 
 // Timer is a handle on a callback scheduled with At or After. The zero
@@ -153,7 +171,21 @@ type Timer struct {
 
 // At schedules fn to run at instant t and returns a Timer that can cancel
 // it. Scheduling in the past panics.
-func (e *Env) At(t Time, fn func()) Timer {
+func (e *Env) At(t Time, fn func()) Timer { return e.at(t, fn, false) }
+
+// AtDaemon is At for background machinery: the callback runs like any
+// other, but a pending daemon timer does not keep Run going.
+func (e *Env) AtDaemon(t Time, fn func()) Timer { return e.at(t, fn, true) }
+
+// AfterDaemon is After for background machinery; see AtDaemon.
+func (e *Env) AfterDaemon(d time.Duration, fn func()) Timer {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: AfterDaemon: negative delay %v", d))
+	}
+	return e.at(e.now+Time(d), fn, true)
+}
+
+func (e *Env) at(t Time, fn func(), daemon bool) Timer {
 	if fn == nil {
 		panic("sim: At: fn is nil")
 	}
@@ -171,7 +203,8 @@ func (e *Env) At(t Time, fn func()) Timer {
 	ts := &e.timers[slot]
 	ts.fn = fn
 	ts.at = t
-	e.push(t, hTimer, uint64(slot)<<32|uint64(ts.gen))
+	ts.daemon = daemon
+	e.push(t, hTimer, uint64(slot)<<32|uint64(ts.gen), daemon)
 	return Timer{env: e, slot: slot, gen: ts.gen}
 }
 
@@ -180,7 +213,7 @@ func (e *Env) After(d time.Duration, fn func()) Timer {
 	if d < 0 {
 		panic(fmt.Sprintf("sim: After: negative delay %v", d))
 	}
-	return e.At(e.now+Time(d), fn)
+	return e.at(e.now+Time(d), fn, false)
 }
 
 // Pending reports whether the timer is scheduled and has neither fired nor
@@ -204,8 +237,9 @@ func (t Timer) Stop() bool {
 	if !t.Pending() {
 		return false
 	}
+	daemon := t.env.timers[t.slot].daemon
 	t.env.freeTimer(t.slot)
-	t.env.noteStale()
+	t.env.noteStale(daemon)
 	return true
 }
 
@@ -216,14 +250,24 @@ func (e *Env) freeTimer(slot uint32) {
 	e.freeTmr = append(e.freeTmr, slot)
 }
 
-// noteStale records that one event in the queue is now dead, and purges
-// the dead events once they outnumber the live ones so that a workload
-// that cancels most of its timers keeps a small queue.
-func (e *Env) noteStale() {
+// noteStale records that one event in the queue is now dead (so it no
+// longer counts as foreground work), and purges the dead events once they
+// outnumber the live ones so that a workload that cancels most of its
+// timers keeps a small queue.
+func (e *Env) noteStale(daemon bool) {
+	if !daemon {
+		e.fg--
+	}
 	e.stale++
 	if e.stale > 1024 && e.stale > e.q.len()/2 {
 		e.q.filter(e.isLive)
 		e.stale = 0
+		e.fg = 0
+		for i := range e.q.a {
+			if !e.q.a[i].daemon() {
+				e.fg++
+			}
+		}
 	}
 }
 
@@ -244,14 +288,15 @@ func (e *Env) isLive(ev *event) bool {
 func (e *Env) Step() bool {
 	e.enter("Step")
 	defer e.leave()
-	return e.step(MaxTime)
+	return e.step(MaxTime, false)
 }
 
-// step runs the next live event at or before limit.
-func (e *Env) step(limit Time) bool {
+// step runs the next live event at or before limit. With fgOnly it stops,
+// returning false, once no foreground event is left.
+func (e *Env) step(limit Time, fgOnly bool) bool {
 	e.q.finish() // in case a handler panicked and the caller recovered
 	for len(e.q.a) > 0 {
-		if e.q.a[0].at > limit {
+		if e.q.a[0].at > limit || fgOnly && e.fg == 0 {
 			return false
 		}
 		ev := e.q.take()
@@ -290,16 +335,25 @@ func (e *Env) step(limit Time) bool {
 
 func (e *Env) dispatched(ev *event) {
 	e.now = ev.at
+	if !ev.daemon() {
+		e.fg--
+	}
 	if e.trace != nil {
 		e.trace.foldEvent(ev.at, ev.handler())
 	}
 }
 
-// Run runs events until none are left or Stop is called.
+// Run runs events until no foreground event is left, or Stop is called.
+// Daemon events — background machinery such as failure renewal processes,
+// spot price walks or other tenants' demand, scheduled with AtDaemon,
+// HandleDaemon or GoDaemon — run interleaved with the rest but do not keep
+// Run going: when only they remain, Run returns and the clock stays at the
+// last foreground event. Use RunUntil or RunFor to run a fixed horizon,
+// daemons included.
 func (e *Env) Run() {
 	e.enter("Run")
 	defer e.leave()
-	for !e.stopped && e.step(MaxTime) {
+	for !e.stopped && e.step(MaxTime, true) {
 	}
 }
 
@@ -312,7 +366,7 @@ func (e *Env) RunUntil(t Time) {
 	}
 	e.enter("RunUntil")
 	defer e.leave()
-	for !e.stopped && e.step(t) {
+	for !e.stopped && e.step(t, false) {
 	}
 	if !e.stopped {
 		e.now = t
@@ -360,6 +414,7 @@ func (e *Env) Close() {
 	}
 	e.closed = true
 	e.q = eventQueue{}
+	e.fg = 0
 	e.timers = nil
 	e.freeTmr = nil
 }

@@ -32,6 +32,7 @@ type Proc struct {
 	woken        bool // the current wait has been decided
 	reason       wake // why the current wait ended
 	timerPending bool // an hProc event for gen is in the queue
+	daemon       bool // its events do not keep Run going
 	next         func() (struct{}, bool)
 	yield        func(struct{}) bool
 	pendingIntr  error // interrupt to deliver at the next wait
@@ -100,14 +101,23 @@ type killSignal struct{}
 // Go starts a process running fn at the current instant, after the events
 // already scheduled for this instant. The name labels the process in traces
 // and panics; it need not be unique.
-func (e *Env) Go(name string, fn func(p *Proc)) *Proc {
+func (e *Env) Go(name string, fn func(p *Proc)) *Proc { return e.goProc(name, fn, false) }
+
+// GoDaemon starts a background process: it runs like any other, but its
+// pending wake-ups do not keep Run going (see Env.Run). Use it for
+// machinery that never ends by itself — a failure renewal process, a spot
+// price walk, other tenants' demand — so that Run returns when the
+// scenario's own processes are done.
+func (e *Env) GoDaemon(name string, fn func(p *Proc)) *Proc { return e.goProc(name, fn, true) }
+
+func (e *Env) goProc(name string, fn func(p *Proc), daemon bool) *Proc {
 	if fn == nil {
 		panic(fmt.Sprintf("sim: Go(%q): fn is nil", name))
 	}
 	if e.closed {
 		panic(fmt.Sprintf("sim: Go(%q) on a closed Env", name))
 	}
-	p := &Proc{env: e, name: name, fn: fn, started: e.now}
+	p := &Proc{env: e, name: name, fn: fn, started: e.now, daemon: daemon}
 	if n := len(e.freeProc); n > 0 {
 		p.idx = e.freeProc[n-1]
 		e.freeProc = e.freeProc[:n-1]
@@ -123,7 +133,7 @@ func (e *Env) Go(name string, fn func(p *Proc)) *Proc {
 		e.trace.procStart(e.now, p)
 	}
 	p.timerPending = true
-	e.push(e.now, hProc, uint64(p.idx)<<32|uint64(p.gen))
+	e.push(e.now, hProc, uint64(p.idx)<<32|uint64(p.gen), daemon)
 	return p
 }
 
@@ -265,7 +275,7 @@ func (p *Proc) wakeAt(gen uint32, r wake, which int) bool {
 	p.which = which
 	p.invalidate()
 	p.timerPending = true
-	e.push(e.now, hProc, uint64(p.idx)<<32|uint64(p.gen))
+	e.push(e.now, hProc, uint64(p.idx)<<32|uint64(p.gen), p.daemon)
 	return true
 }
 
@@ -275,14 +285,14 @@ func (p *Proc) invalidate() {
 	p.gen++
 	if p.timerPending {
 		p.timerPending = false
-		p.env.noteStale()
+		p.env.noteStale(p.daemon)
 	}
 }
 
 func (p *Proc) armTimer(d time.Duration) {
 	e := p.env
 	p.timerPending = true
-	e.push(e.now+Time(d), hProc, uint64(p.idx)<<32|uint64(p.gen))
+	e.push(e.now+Time(d), hProc, uint64(p.idx)<<32|uint64(p.gen), p.daemon)
 }
 
 // Sleep suspends the process for d of virtual time. It returns nil, or an
@@ -300,7 +310,13 @@ func (p *Proc) Sleep(d time.Duration) error {
 	p.reason = wakeNone
 	p.timerPending = true
 	e.seq++
-	e.q.push(event{at: e.now + Time(d), key: e.seq<<handlerBits | hProc, arg: uint64(p.idx)<<32 | uint64(p.gen)})
+	key := e.seq<<handlerBits | hProc
+	if p.daemon {
+		key |= daemonBit
+	} else {
+		e.fg++
+	}
+	e.q.push(event{at: e.now + Time(d), key: key, arg: uint64(p.idx)<<32 | uint64(p.gen)})
 	p.suspend()
 	if p.reason == wakeInterrupt {
 		return p.intr

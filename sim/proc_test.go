@@ -422,3 +422,50 @@ func TestProcessKillsAnotherProcess(t *testing.T) {
 		t.Fatalf("%s", got)
 	}
 }
+
+// TestRunEndsWhenOnlyDaemonsRemain: background machinery (a daemon process
+// and a daemon timer that re-arms for ever) runs interleaved with the
+// scenario but does not keep Run going; RunUntil runs it over a horizon.
+func TestRunEndsWhenOnlyDaemonsRemain(t *testing.T) {
+	env := New(1)
+	defer env.Close()
+	ticks, beats := 0, 0
+	env.GoDaemon("price-walk", func(p *Proc) {
+		for {
+			p.Sleep(10 * time.Minute)
+			ticks++
+		}
+	})
+	var beat func()
+	beat = func() { beats++; env.AfterDaemon(time.Hour, beat) }
+	env.AfterDaemon(time.Hour, beat)
+	done := false
+	env.Go("job", func(p *Proc) {
+		p.Sleep(3 * time.Hour)
+		done = true
+	})
+	env.Run()
+	if !done || env.Now() != Time(3*time.Hour) {
+		t.Fatalf("done=%v now=%v", done, env.Now())
+	}
+	// Run stops right after the last foreground event: the daemon events
+	// due at 3h were scheduled after the job's wake-up, so they have not run
+	// yet: 17 ticks (10m..2h50m) and 2 beats (1h, 2h).
+	if ticks != 17 || beats != 2 {
+		t.Fatalf("ticks=%d beats=%d", ticks, beats)
+	}
+	env.Run() // nothing in the foreground: returns at once
+	if env.Now() != Time(3*time.Hour) {
+		t.Fatalf("Run with only daemons moved the clock to %v", env.Now())
+	}
+	env.RunFor(time.Hour)
+	if ticks != 24 || beats != 4 {
+		t.Fatalf("RunFor: ticks=%d beats=%d", ticks, beats)
+	}
+	// A cancelled foreground timer does not keep Run going either.
+	env.After(time.Hour, func() {}).Stop()
+	env.Run()
+	if env.Now() != Time(4*time.Hour) {
+		t.Fatalf("a cancelled timer kept Run going to %v", env.Now())
+	}
+}

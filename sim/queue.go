@@ -2,24 +2,29 @@ package sim
 
 // event is one entry of the future event set. It is a 24-byte value: the
 // instant, a word that packs the scheduling sequence number (high 48 bits)
-// with the handler that runs it (low 16 bits), and an argument for the
-// handler. Because sequence numbers are unique, comparing the packed word
+// with a daemon flag (bit 15) and the handler that runs it (low 15 bits),
+// and an argument for the handler. Because sequence numbers are unique, comparing the packed word
 // compares sequence numbers, so events at the same instant pop first-in
 // first-out.
 type event struct {
 	at  Time
-	key uint64 // seq<<handlerBits | handler
+	key uint64 // seq<<handlerBits | daemonBit? | handler
 	arg uint64
 }
 
 const (
 	handlerBits = 16
-	handlerMask = 1<<handlerBits - 1
+	daemonBit   = 1 << 15
+	handlerMask = daemonBit - 1
 	// maxHandlers bounds the handler table; see Env.Handle.
-	maxHandlers = 1 << handlerBits
+	maxHandlers = daemonBit
 )
 
 func (e *event) handler() uint16 { return uint16(e.key & handlerMask) }
+
+// daemon reports whether the event belongs to background machinery that
+// does not keep Env.Run going.
+func (e *event) daemon() bool { return e.key&daemonBit != 0 }
 
 func less(a, b *event) bool {
 	if a.at != b.at {

@@ -174,3 +174,57 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 		t.Errorf("Sleep allocates %v per wait", a)
 	}
 }
+
+// TestRunStopsAtLastForegroundEvent: for random mixes of foreground and
+// daemon timers, some cancelled, Run fires every live foreground timer and
+// stops at the last of them, having fired exactly the daemon timers due
+// strictly before it (or at the same instant but scheduled earlier).
+func TestRunStopsAtLastForegroundEvent(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		env := New(1)
+		defer env.Close()
+		type tm struct {
+			at             Time
+			seq            int
+			daemon, cancel bool
+			fired          *bool
+		}
+		var all []tm
+		for i := range rapid.IntRange(0, 60).Draw(rt, "n") {
+			x := tm{
+				at:     Time(rapid.IntRange(0, 30).Draw(rt, "at")),
+				seq:    i,
+				daemon: rapid.Bool().Draw(rt, "daemon"),
+				cancel: rapid.IntRange(0, 3).Draw(rt, "c") == 0,
+				fired:  new(bool),
+			}
+			f := x.fired
+			var h Timer
+			if x.daemon {
+				h = env.AtDaemon(x.at, func() { *f = true })
+			} else {
+				h = env.At(x.at, func() { *f = true })
+			}
+			if x.cancel {
+				h.Stop()
+			}
+			all = append(all, x)
+		}
+		env.Run()
+		last := tm{at: -1, seq: -1}
+		for _, x := range all {
+			if !x.daemon && !x.cancel && (x.at > last.at || x.at == last.at && x.seq > last.seq) {
+				last = x
+			}
+		}
+		if last.seq >= 0 && env.Now() != last.at {
+			rt.Fatalf("Run stopped at %v, last foreground event at %v", env.Now(), last.at)
+		}
+		for _, x := range all {
+			due := x.at < last.at || x.at == last.at && x.seq <= last.seq
+			if want := !x.cancel && due; *x.fired != want {
+				rt.Fatalf("timer %+v fired=%v, want %v (last foreground %v #%d)", x, *x.fired, want, last.at, last.seq)
+			}
+		}
+	})
+}

@@ -1,6 +1,10 @@
 package billing
 
 import (
+	"math"
+	"math/bits"
+	"time"
+
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -57,11 +61,31 @@ type budgetState struct {
 }
 
 // watch is the per-account budget state.
+//
+// Exact evaluation re-prices the account's month, which is far too slow to
+// do for every record, so between exact evaluations the watch keeps
+// conservative bounds: each record adds at most quantity × the highest
+// price of its usage type per raw unit (plus a nano-dollar of rounding),
+// and running meters accrue at most rate × that price per second. A record
+// triggers an exact evaluation only once the records since the last one
+// could have used half the smallest margin to an ACTUAL threshold (or all
+// of the margin to a FORECASTED one); a timer triggers one when the meters
+// could have used the other half. Close to a threshold (search mode) every
+// change is evaluated exactly and the crossing instant is found by
+// bisection. So alerts stay exact while records cost O(1).
 type watch struct {
 	account string
 	budgets []*budgetState
 	dirty   bool
 	timer   sim.Timer
+
+	t0      sim.Time
+	marginA int64 // nano-dollars left before the nearest ACTUAL threshold could be crossed; -1: none pending
+	marginF int64 // same for FORECASTED
+	addA    uint64
+	addF    uint64
+	search  bool
+	end     sim.Time // end of t0's month: thresholds reset after it
 }
 
 // CreateBudget starts watching an account's monthly cost. Notifications are
@@ -158,6 +182,102 @@ func (l *Ledger) evaluate() {
 	}
 }
 
+// noteRecord bounds what a record of quantity raw units at bound
+// femto-dollars per raw unit can add to the watched account's cost, and
+// asks for an exact evaluation if that could bring a threshold within
+// reach (see watch).
+func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
+	w := l.watched[account]
+	if w == nil || w.dirty {
+		return
+	}
+	if w.search || l.clk.Now() >= w.end {
+		l.touch(account)
+		return
+	}
+	add := satMulDiv(uint64(quantity), bound, 1_000_000) + 2 // nano, rounding up, plus rounding of lines
+	w.addA = satAdd(w.addA, add)
+	if w.marginA >= 0 && w.addA > uint64(w.marginA)/2 {
+		l.touch(account)
+		return
+	}
+	if w.marginF >= 0 {
+		// A record lifts the forecast by its cost extrapolated over the
+		// month: × (month length / elapsed).
+		now := l.clk.Now()
+		sp := spanOf(l.clk, l.monthOf(now))
+		base := max(sp.start, 0)
+		f := add
+		if now > base {
+			f = satMulDiv(add, uint64(sp.end-base), uint64(now-base)) + 1
+		}
+		w.addF = satAdd(w.addF, f)
+		if w.addF >= uint64(w.marginF) {
+			l.touch(account)
+		}
+	}
+}
+
+func satAdd(a, b uint64) uint64 {
+	s, c := bits.Add64(a, b, 0)
+	if c != 0 {
+		return math.MaxUint64
+	}
+	return s
+}
+
+// satMulDiv returns ceil(a*b/d), saturating.
+func satMulDiv(a, b, d uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	if hi >= d {
+		return math.MaxUint64
+	}
+	q, r := bits.Div64(hi, lo, d)
+	if r != 0 {
+		q = satAdd(q, 1)
+	}
+	return q
+}
+
+// priceBound is an upper bound, in femto-dollars per raw unit, of what a
+// raw unit of a usage type can cost: its highest tier price (or the
+// caller's price) over its raw units per pricing unit in the shortest month.
+func priceBound(rt Rate, price Price) uint64 {
+	p := price
+	if p == 0 {
+		for _, t := range rt.tiers {
+			p = max(p, t.price)
+		}
+	}
+	per := uint64(rt.PerUnit)
+	if rt.Monthly {
+		per *= 28 * 86400
+	}
+	if p <= 0 || per == 0 {
+		return 0
+	}
+	return satMulDiv(uint64(p), 1, per)
+}
+
+// meterBound returns an upper bound on how fast the account's running
+// meters accrue cost (femto-dollars per second) and, in nano-dollars, the
+// extra a per-hour meter can add at once when it starts a new hour.
+func (l *Ledger) meterBound(account string) (rate uint64, hourly int64) {
+	for _, mi := range l.running[account] {
+		mt := &l.meters[mi]
+		rt, err := l.cat.Lookup(mt.base.region, mt.base.usageType)
+		if err != nil {
+			continue
+		}
+		r := satMulDiv(uint64(mt.cur.rate), priceBound(rt, mt.cur.price), 1)
+		rate = satAdd(rate, r)
+		if mt.gran == PerHour {
+			hourly = min(hourly+int64(min(satMulDiv(r, 3600, 1_000_000), math.MaxInt64/8)), math.MaxInt64/4)
+		}
+	}
+	return rate, hourly
+}
+
 // costAt is the account's month-m usage cost (before credits) with running
 // meters accrued to t, restricted to services if given.
 func (l *Ledger) costAt(account string, m Month, t sim.Time, services []string) Money {
@@ -169,8 +289,15 @@ func (l *Ledger) evalAccount(w *watch) {
 	m := l.monthOf(now)
 	sp := spanOf(l.clk, m)
 	w.timer.Stop()
-	next := sim.MaxTime
-	hasRunning := len(l.running[w.account]) > 0
+	slack := int64(len(l.byAcctMonth[acctMonth{w.account, m}]) + len(l.running[w.account]) + 1)
+	rate, hourly := l.meterBound(w.account)
+	w.t0, w.addA, w.addF, w.search = now, 0, 0, false
+	w.marginA, w.marginF = -1, -1
+	type pending struct {
+		bs  *budgetState
+		thr Money
+	}
+	var actuals []pending
 	for _, bs := range w.budgets {
 		var actual, forecast Money
 		haveA, haveF := false, false
@@ -195,21 +322,58 @@ func (l *Ledger) evalAccount(w *watch) {
 				l.fire(bs, i, m, cost, now)
 				continue
 			}
-			if n.NotificationType == Actual && hasRunning {
-				if t, ok := l.crossing(w.account, m, now, sp.end, thr, bs.b.Services); ok {
-					next = min(next, t)
+			margin := max(int64(thr-cost)-slack, 0)
+			if n.NotificationType == Actual {
+				margin = max(margin-hourly, 0)
+				if w.marginA < 0 || margin < w.marginA {
+					w.marginA = margin
 				}
+				actuals = append(actuals, pending{bs, thr})
+			} else if w.marginF < 0 || margin < w.marginF {
+				w.marginF = margin
 			}
 		}
 	}
-	if hasRunning {
-		// Running meters carry on into the next month, whose thresholds
-		// start afresh.
-		next = min(next, sp.end)
+	w.end = sp.end
+	// Thresholds start afresh each month: running meters need an
+	// evaluation then (records check the month themselves).
+	next := sim.MaxTime
+	if len(l.running[w.account]) > 0 {
+		next = sp.end
+	}
+	if len(actuals) > 0 && rate > 0 {
+		// Whole seconds the meters need to use half the margin (rounded
+		// down), less two for whole-second accrual. Far from the threshold
+		// the next check comes then; within a minute of it, search.
+		hi, lo := bits.Mul64(uint64(w.marginA)/2, 1_000_000)
+		secs := int64(math.MaxInt32)
+		if hi < rate {
+			q, _ := bits.Div64(hi, lo, rate)
+			secs = int64(min(q, math.MaxInt32))
+		}
+		secs -= 2
+		if secs >= 60 {
+			next = min(next, now.Add(time.Duration(secs)*time.Second))
+		} else {
+			// Close: find the crossing instants exactly within a window;
+			// every change until then is evaluated exactly.
+			w.search = true
+			window := time.Duration(max(60, min(satMulDiv(4*uint64(w.marginA+slack+hourly+1), 1_000_000, rate), 86400))) * time.Second
+			to := min(sp.end, now.Add(window))
+			for _, p := range actuals {
+				if t, ok := l.crossing(w.account, m, now, to, p.thr, p.bs.b.Services); ok {
+					to = min(to, t)
+				}
+			}
+			next = min(next, to)
+		}
 	}
 	if next != sim.MaxTime {
+		// A daemon timer: a pending check does not keep env.Run going (a
+		// meter left running would otherwise never let it return);
+		// RunUntil and other activity still run it at its instant.
 		account := w.account
-		w.timer = l.env.At(next, func() { l.touch(account) })
+		w.timer = l.env.AtDaemon(next, func() { l.touch(account) })
 	}
 }
 

@@ -74,7 +74,7 @@ func (l *Ledger) Add(k UsageKey, quantity int64, at sim.Time) error {
 	s.last = max(s.last, at)
 	s.records++
 	if l.watched != nil {
-		l.touch(h.base.account)
+		l.noteRecord(h.base.account, quantity, s.bound)
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ type lineKey struct {
 type slot struct {
 	key         lineKey
 	rate        Rate
+	bound       uint64 // femto-dollars per raw unit, an upper bound (budgets)
 	qty         u128
 	first, last sim.Time
 	records     uint64
@@ -106,7 +107,7 @@ func (l *Ledger) Record(u Usage) error {
 	}
 	s.records++
 	if l.watched != nil {
-		l.touch(u.Account)
+		l.noteRecord(u.Account, u.Quantity, s.bound)
 	}
 	return nil
 }
@@ -124,7 +125,7 @@ func (l *Ledger) newSlot(k lineKey) (int32, error) {
 		return 0, newErr(ErrInvalidUsage, "billing: usage type %s is priced by the caller; set Usage.Price", k.usageType)
 	}
 	i := int32(len(l.slots))
-	l.slots = append(l.slots, slot{key: k, rate: rt, first: sim.MaxTime, last: -1 << 63})
+	l.slots = append(l.slots, slot{key: k, rate: rt, bound: priceBound(rt, k.price), first: sim.MaxTime, last: -1 << 63})
 	l.index[k] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)

@@ -117,9 +117,10 @@ func TestRecordAllocatesNothingInSteadyState(t *testing.T) {
 	}
 }
 
-// BenchmarkBudgetedRecord measures what a watched account costs: a record
-// at a new instant while meters run re-prices the month and searches for
-// the next crossing instant.
+// BenchmarkBudgetedRecord measures a record on a watched account, each at a
+// new instant while meters run: far from its thresholds a record only
+// updates the budget's bounds; the exact re-pricings (when the bounds come
+// near a threshold, and the meters' periodic checks) are amortized in.
 func BenchmarkBudgetedRecord(b *testing.B) {
 	env := sim.New(1)
 	defer env.Close()
@@ -141,6 +142,6 @@ func BenchmarkBudgetedRecord(b *testing.B) {
 		if err := led.Record(us[i%len(us)]); err != nil {
 			b.Fatal(err)
 		}
-		env.Step() // the evaluation scheduled at this instant
 	}
+	b.ReportMetric(float64(len(led.Alerts())), "alerts")
 }

@@ -127,11 +127,17 @@
 // at the exact virtual instant the cost first exceeds its threshold —
 // including the instant a running per-second meter carries it over, found
 // by bisection over the (monotone, step-wise) cost function and scheduled
-// with env.At; one on FORECASTED cost fires when a change of usage lifts
-// the forecast over it. Each fires at most once per month, and calls
-// Budget.OnAlert from the event loop so a scenario can react. Budgets cost
-// a re-pricing of the account's month at each instant its usage changes;
-// accounts without budgets pay nothing.
+// with env.AtDaemon; one on FORECASTED cost fires when a change of usage
+// lifts the forecast over it. Each fires at most once per month, and calls
+// Budget.OnAlert from the event loop so a scenario can react.
+//
+// Exact evaluation re-prices the month, so between evaluations a watched
+// account keeps conservative bounds (a record can add at most quantity ×
+// its usage type's highest price; meters accrue at most rate × price per
+// second): far from every threshold a record costs a few additions, and
+// the month is re-priced only when a threshold could be within reach.
+// Budget timers are daemon events: a pending check does not keep env.Run
+// alive, but RunUntil runs it at its instant.
 //
 // # Free tier
 //

@@ -10,7 +10,8 @@ import (
 // the timed meters StartTimed/StopTimed), and it prices that usage into
 // invoices, cost reports, forecasts and budget alerts.
 //
-// A Ledger belongs to one sim.Env and, like it, is single-goroutine.
+// A Ledger belongs to one sim.Env and, like it, is single-goroutine. The
+// zero value is not usable: create ledgers with New.
 // Nothing is priced when usage is recorded: Record only adds integers into
 // a per-key accumulator; prices, free tier, tiers and rounding are applied
 // when an invoice or report is asked for (and when budgets are evaluated).

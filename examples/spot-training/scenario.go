@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +67,10 @@ type Config struct {
 	Savings float64
 	// Horizon bounds the simulated time; a job not done by then fails.
 	Horizon time.Duration
+
+	// setup, if set, runs once the world is built (tests use it to fill
+	// a zone or to watch prices).
+	setup func(w *region.World, svc *ec2.Service, root iam.Credentials)
 }
 
 // DefaultConfig is the scenario of the README: 24 h of V100 time, 16 GiB
@@ -136,6 +141,12 @@ type Outcome struct {
 	// total.
 	InstanceHours                       *big.Rat
 	ComputeCost, StorageCost, TotalCost billing.Money
+	// CheckpointTime is the time spent in completed checkpoints.
+	CheckpointTime time.Duration
+	// CapacityErrors counts launches refused with
+	// InsufficientInstanceCapacity, Moves the times the checkpoint moved
+	// to another zone (by snapshot) to follow the capacity.
+	CapacityErrors, Moves int
 	// Zones are the zone IDs the trainers ran in, in order.
 	Zones []string
 }
@@ -145,11 +156,17 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 	if err := cfg.validate(); err != nil {
 		return Outcome{}, err
 	}
-	w, svc, driverCreds, err := newWorld(env, cfg)
+	w, svc, root, driverCreds, err := newWorld(env, cfg)
 	if err != nil {
 		return Outcome{}, err
 	}
-	r := &job{cfg: cfg, env: env, svc: svc, insts: map[string]*instance{}, done: env.NewEvent("job/done")}
+	r := &job{cfg: cfg, env: env, w: w, svc: svc, insts: map[string]*instance{}, done: env.NewEvent("job/done")}
+	if err := r.zoneNames(); err != nil {
+		return Outcome{}, err
+	}
+	if cfg.setup != nil {
+		cfg.setup(w, svc, root)
+	}
 	cancel := svc.Subscribe(r.observe)
 	defer cancel()
 	if !cfg.OnDemand && !cfg.NoInterruptions && cfg.StormEvery > 0 {
@@ -186,11 +203,11 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 // what the driver calls, and to pass the trainer role) and the trainer
 // role behind the instance profile (allowed to find and attach the
 // checkpoint volume).
-func newWorld(env *sim.Env, cfg Config) (*region.World, *ec2.Service, iam.Credentials, error) {
+func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root, driver iam.Credentials, err error) {
 	var zero iam.Credentials
 	led := billing.New(env, nil)
 	if err := led.SetAccount(billing.Account{ID: account, Plan: billing.PlanNone}); err != nil {
-		return nil, nil, zero, err
+		return nil, nil, zero, zero, err
 	}
 	var regions []region.RegionSpec
 	for _, r := range region.Catalog() {
@@ -198,9 +215,9 @@ func newWorld(env *sim.Env, cfg Config) (*region.World, *ec2.Service, iam.Creden
 			regions = append(regions, r)
 		}
 	}
-	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led})
+	w, err = region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led})
 	if err != nil {
-		return nil, nil, zero, err
+		return nil, nil, zero, zero, err
 	}
 	spot := ec2.DefaultSpotOptions()
 	spot.Savings = cfg.Savings
@@ -208,14 +225,14 @@ func newWorld(env *sim.Env, cfg Config) (*region.World, *ec2.Service, iam.Creden
 	if cfg.NoInterruptions {
 		spot.Model = ec2.SpotMechanistic
 	}
-	svc, err := ec2.New(w, ec2.Options{Spot: &spot})
+	svc, err = ec2.New(w, ec2.Options{Spot: &spot})
 	if err != nil {
-		return nil, nil, zero, err
+		return nil, nil, zero, zero, err
 	}
 	ids := w.IAM()
-	root, err := ids.CreateAccount(account)
+	root, err = ids.CreateAccount(account)
 	if err != nil {
-		return nil, nil, zero, err
+		return nil, nil, zero, zero, err
 	}
 	steps := []func() error{
 		func() error { _, err := ids.CreateUser(root, iam.CreateUserInput{UserName: "ml-engineer"}); return err },
@@ -230,21 +247,22 @@ func newWorld(env *sim.Env, cfg Config) (*region.World, *ec2.Service, iam.Creden
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return nil, nil, zero, err
+			return nil, nil, zero, zero, err
 		}
 	}
 	key, err := ids.CreateAccessKey(root, "ml-engineer")
 	if err != nil {
-		return nil, nil, zero, err
+		return nil, nil, zero, zero, err
 	}
-	return w, svc, key.Credentials(), nil
+	return w, svc, root, key.Credentials(), nil
 }
 
 // driverPolicy is the engineer's identity policy: what the driver calls,
 // and passing the trainer role to the instances, nothing else.
 const driverPolicy = `{"Version":"2012-10-17","Statement":[
  {"Sid":"Trainers","Effect":"Allow","Action":["ec2:RunInstances","ec2:DescribeInstances","ec2:TerminateInstances"],"Resource":"*"},
- {"Sid":"CheckpointVolume","Effect":"Allow","Action":["ec2:CreateVolume","ec2:DescribeVolumes","ec2:DeleteVolume"],"Resource":"*"},
+ {"Sid":"CheckpointVolume","Effect":"Allow","Action":["ec2:CreateVolume","ec2:DescribeVolumes","ec2:DeleteVolume",
+   "ec2:CreateSnapshot","ec2:DescribeSnapshots","ec2:DeleteSnapshot"],"Resource":"*"},
  {"Sid":"PassTrainerRole","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/trainer"}]}`
 
 // trainerPolicy is the instance role's: find the checkpoint volume and
@@ -262,8 +280,14 @@ const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 type job struct {
 	cfg   Config
 	env   *sim.Env
+	w     *region.World
 	svc   *ec2.Service
 	insts map[string]*instance
+	// zones are the account's zone names in us-east-1, sorted; zone is
+	// the one holding the checkpoint volume volID. volID is empty while
+	// the checkpoint moves to another zone.
+	zones []string
+	zone  string
 	volID string
 	// launched lists the instances in launch order.
 	launched []string
@@ -326,28 +350,22 @@ func (r *job) drive(p *sim.Proc, c *ec2.Client) error {
 	if err != nil {
 		return err
 	}
-	r.volID = vol.VolumeId
-	for {
-		out, err := c.DescribeVolumes(p, &ec2.DescribeVolumesInput{VolumeIds: []string{r.volID}})
-		if err != nil {
-			return err
-		}
-		if out.Volumes[0].State == ec2.VolumeStateAvailable {
-			break
-		}
-		p.Sleep(2 * time.Second)
+	if err := waitVolume(p, c, vol.VolumeId); err != nil {
+		return err
 	}
+	r.volID, r.zone = vol.VolumeId, volumeZone
 	for {
-		id, err := r.launch(p, c)
-		if errors.Is(err, ec2.ErrInsufficientInstanceCapacity) {
-			p.Sleep(time.Minute) // the zone's p3 hosts are full: try again shortly
-			continue
-		}
+		id, zone, err := r.launchAnywhere(p, c)
 		if err != nil {
 			return err
 		}
 		r.out.Launches++
 		r.launched = append(r.launched, id)
+		if zone != r.zone {
+			if err := r.move(p, c, zone); err != nil {
+				return err
+			}
+		}
 		in := r.inst(id)
 		if _, err := p.WaitAny(in.running, in.ended, r.done); err != nil {
 			return err
@@ -356,6 +374,9 @@ func (r *job) drive(p *sim.Proc, c *ec2.Client) error {
 			return r.finish(p, c)
 		}
 		if in.ended.Triggered() {
+			if err := r.release(p, c, id); err != nil {
+				return err
+			}
 			continue
 		}
 		m := in.running.Value().(*ec2.Machine)
@@ -372,8 +393,24 @@ func (r *job) drive(p *sim.Proc, c *ec2.Client) error {
 			return r.finish(p, c)
 		case i == 2:
 			r.out.Interruptions++
+		default:
+			if err := r.release(p, c, id); err != nil {
+				return err
+			}
 		}
 	}
+}
+
+// release terminates an instance that left running without a notice and
+// was stopped (a host failure stops EBS-backed instances), since a stopped
+// instance keeps the checkpoint volume attached.
+func (r *job) release(p *sim.Proc, c *ec2.Client, id string) error {
+	switch r.inst(id).ended.Value() {
+	case ec2.InstanceStateStopping, ec2.InstanceStateStopped:
+		_, err := c.TerminateInstances(p, &ec2.TerminateInstancesInput{InstanceIds: []string{id}})
+		return err
+	}
+	return nil
 }
 
 // finish terminates the instances still running once the job is done:
@@ -401,13 +438,120 @@ func (r *job) finish(p *sim.Proc, c *ec2.Client) error {
 	return nil
 }
 
-func (r *job) launch(p *sim.Proc, c *ec2.Client) (string, error) {
+// launchAnywhere launches a trainer in the checkpoint volume's zone or,
+// if that zone has no p3 capacity, in the next zone that has; when none
+// has, it tries again a minute later.
+func (r *job) launchAnywhere(p *sim.Proc, c *ec2.Client) (id, zone string, err error) {
+	order := []string{r.zone}
+	for _, z := range r.zones {
+		if z != r.zone {
+			order = append(order, z)
+		}
+	}
+	for {
+		for _, z := range order {
+			id, err := r.launch(p, c, z)
+			if err == nil {
+				return id, z, nil
+			}
+			if !errors.Is(err, ec2.ErrInsufficientInstanceCapacity) {
+				return "", "", err
+			}
+			r.out.CapacityErrors++
+		}
+		if err := p.Sleep(time.Minute); err != nil {
+			return "", "", err
+		}
+	}
+}
+
+// move carries the checkpoint to zone: once the previous instance has let
+// go of the volume, snapshot it (snapshots are regional), restore the
+// snapshot into a volume in zone, and delete the old volume and the
+// snapshot. The new trainer waits meanwhile.
+func (r *job) move(p *sim.Proc, c *ec2.Client, zone string) error {
+	old := r.volID
+	r.volID = ""
+	if err := waitVolume(p, c, old); err != nil {
+		return err
+	}
+	snap, err := c.CreateSnapshot(p, &ec2.CreateSnapshotInput{VolumeId: old, Description: "spot-training checkpoint"})
+	if err != nil {
+		return err
+	}
+	for {
+		out, err := c.DescribeSnapshots(p, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{snap.SnapshotId}})
+		if err != nil {
+			return err
+		}
+		if st := out.Snapshots[0].State; st == ec2.SnapshotCompleted {
+			break
+		} else if st == ec2.SnapshotError {
+			return fmt.Errorf("snapshot %s of the checkpoint volume failed", snap.SnapshotId)
+		}
+		if err := p.Sleep(15 * time.Second); err != nil {
+			return err
+		}
+	}
+	vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: zone, SnapshotId: snap.SnapshotId,
+		Size: int32(r.cfg.VolumeGiB), VolumeType: volumeType, TagSpecifications: tags("volume")})
+	if err != nil {
+		return err
+	}
+	if err := waitVolume(p, c, vol.VolumeId); err != nil {
+		return err
+	}
+	r.volID, r.zone = vol.VolumeId, zone
+	r.emit("moved", sim.F("volume", vol.VolumeId), sim.F("zone", zone))
+	r.out.Moves++
+	if _, err := c.DeleteVolume(p, &ec2.DeleteVolumeInput{VolumeId: old}); err != nil {
+		return err
+	}
+	_, err = c.DeleteSnapshot(p, &ec2.DeleteSnapshotInput{SnapshotId: snap.SnapshotId})
+	return err
+}
+
+// waitVolume polls DescribeVolumes every 5 s until the volume is
+// available (created, or let go by a terminated instance).
+func waitVolume(p *sim.Proc, c *ec2.Client, id string) error {
+	for {
+		out, err := c.DescribeVolumes(p, &ec2.DescribeVolumesInput{VolumeIds: []string{id}})
+		if err != nil {
+			return err
+		}
+		if out.Volumes[0].State == ec2.VolumeStateAvailable {
+			return nil
+		}
+		if err := p.Sleep(5 * time.Second); err != nil {
+			return err
+		}
+	}
+}
+
+// zoneNames lists the account's names of us-east-1's zones.
+func (r *job) zoneNames() error {
+	reg, err := r.w.Region(regionCode)
+	if err != nil {
+		return err
+	}
+	for _, z := range reg.AZs() {
+		name, err := r.w.AZName(account, z.ID())
+		if err != nil {
+			return err
+		}
+		r.zones = append(r.zones, name)
+	}
+	slices.Sort(r.zones)
+	return nil
+}
+
+func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 	in := &ec2.RunInstancesInput{
 		ImageId:            ec2.ImageID(ec2.PublicImages[2].Name, regionCode), // the Deep Learning AMI
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,
-		Placement:          &ec2.Placement{AvailabilityZone: volumeZone},
+		Placement:          &ec2.Placement{AvailabilityZone: zone},
 		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "trainer"},
 		TagSpecifications:  tags("instance"),
 	}
@@ -468,6 +612,7 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	if progress > 0 && m.VolumeIO(q, r.volID, cfg.stateBytes(), ioSize) != nil { // restore
 		return
 	}
+	r.emit("resume", sim.F("instance", m.ID()), sim.F("from", progress))
 	for progress < cfg.Work {
 		seg := min(cfg.Interval, cfg.Work-progress)
 		computing = q.Now()
@@ -476,6 +621,7 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 		if err != nil { // the notice: save what fits before the interruption
 			done := q.Now().Sub(computing)
 			computing = sim.MaxTime
+			r.emit("stop", sim.F("instance", m.ID()), sim.F("saved", progress), sim.F("unsaved", done))
 			if q.Now().Add(cfg.CheckpointTime()) <= t.deadline {
 				r.checkpoint(q, m, t, progress+done)
 			}
@@ -491,13 +637,15 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 		}
 	}
 	r.out.Wall = q.Now().Duration()
+	r.emit("done", sim.F("instance", m.ID()), sim.F("wall", r.out.Wall))
 	r.done.Trigger(m.ID())
 }
 
 // checkpoint writes the state for progress to the volume; it returns
 // false if the write did not complete (the notice interrupted it).
 func (r *job) checkpoint(q *sim.Proc, m *ec2.Machine, t *trainer, progress time.Duration) bool {
-	t.checkpointEnd = q.Now().Add(r.cfg.CheckpointTime())
+	start := q.Now()
+	t.checkpointEnd = start.Add(r.cfg.CheckpointTime())
 	err := m.VolumeIO(q, r.volID, r.cfg.stateBytes(), ioSize)
 	t.checkpointEnd = sim.MaxTime
 	if err != nil {
@@ -508,7 +656,9 @@ func (r *job) checkpoint(q *sim.Proc, m *ec2.Machine, t *trainer, progress time.
 		return false
 	}
 	r.durable = progress
+	r.emit("checkpoint", sim.F("work", progress))
 	r.out.Checkpoints++
+	r.out.CheckpointTime += q.Now().Sub(start)
 	return true
 }
 
@@ -516,6 +666,12 @@ func (r *job) checkpoint(q *sim.Proc, m *ec2.Machine, t *trainer, progress time.
 // previous instance still holds it. It returns false if interrupted.
 func (r *job) attach(q *sim.Proc, ic *instanceClient, m *ec2.Machine) bool {
 	for {
+		if r.volID == "" { // the checkpoint is on its way to this zone
+			if q.Sleep(5*time.Second) != nil {
+				return false
+			}
+			continue
+		}
 		c, err := ic.get(q)
 		if err != nil {
 			r.fail(err)
@@ -581,6 +737,7 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 		}
 		t.deadline = r.env.FromTime(a.Time)
 	}
+	r.emit("notice", sim.F("instance", m.ID()), sim.F("interruption", t.deadline))
 	if t.checkpointEnd <= t.deadline {
 		t.stopAfterCheckpoint = true
 		return
@@ -626,6 +783,13 @@ func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
 		SessionToken: doc.Token, Expiration: exp, Source: "ec2-imds"}
 	ic.client, ic.exp = ic.svc.NewClient(regionCode, creds), exp
 	return ic.client, nil
+}
+
+// emit traces a step of the job (subject "job").
+func (r *job) emit(kind string, fields ...sim.Field) {
+	if r.env.Tracing() {
+		r.env.Emit("job", kind, fields...)
+	}
 }
 
 func (r *job) fail(err error) {

@@ -91,7 +91,28 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	}
 	inv.AsOf = l.clk.TimeOf(asOf)
 	inv.Final = !inv.AsOf.Before(m.End())
+	if invariants {
+		checkInvoice(inv, b)
+	}
 	return inv
+}
+
+// checkInvoice panics if an invoice breaks the ledger's invariants: the
+// total is the sum of the lines, no line is free beyond its usage or
+// negative.
+func checkInvoice(inv *Invoice, b batch) {
+	var sum Money
+	for _, li := range inv.Lines {
+		sum += li.Cost
+	}
+	if sum != inv.Total || inv.Usage+inv.Credits != inv.Total {
+		panic("billing: invariant: invoice total differs from the sum of its lines")
+	}
+	for _, c := range b.charges {
+		if c.free.Sign() < 0 || c.free.Cmp(c.raw) > 0 || c.money < 0 {
+			panic("billing: invariant: free usage outside [0, usage] or negative cost")
+		}
+	}
 }
 
 // batch is an account-month's usage being priced. Raw quantities are

@@ -39,6 +39,26 @@
 // and every apply and revert is traced (subject "failure") with the
 // fault's name.
 //
+// # Faults are background: Run ends with the workload
+//
+// Every timer a harness sets — the offset of At, the end of For, the
+// draws of Alternating, HostFailures, DomainFailures and Recurring, the
+// edges of During, the waves of SpotStorm — is a daemon timer
+// (sim.Env.AfterDaemon, through Harness.After). Faults are what the world
+// does to the workload, not work of the scenario's own, so they never keep
+// env.Run going: Run returns when the scenario's own processes and calls
+// are done, even with renewal processes that never stop by themselves.
+// The rule has no exceptions, so it covers planned faults too: an outage
+// scheduled with At after the workload has finished is not played by Run,
+// and a fault in force when Run returns stays in force (its Window is
+// still open). RunUntil and RunFor play a fixed horizon, every fault in it
+// included; use them to watch faults with no workload, or to let a plan
+// run to its end. Faults still reach a running workload as before: a
+// daemon timer that fires while the workload sleeps interrupts or kills it
+// like any other event. A process that waits for a fault to end on an
+// event, with no timer of its own, gives Run nothing to wait for; give
+// such waits a timeout (Proc.WaitTimeout).
+//
 // # Distributions
 //
 // Exponential, Weibull, LogNormal, Gamma and Pareto (backed by gonum's

@@ -29,7 +29,7 @@ func Example() {
 	outage := failure.At(2*time.Hour, failure.AZOutage("use1-az1", 30*time.Minute))
 	fmt.Println(outage)
 	h.Start(outage)
-	env.Run()
+	env.RunFor(3 * time.Hour) // faults are daemon events: Run would not wait for them
 	fmt.Println(h.Windows()[0].Start, h.Windows()[0].End, h.Err())
 	// Output:
 	// at 2h0m0s: az-down(use1-az1) for 30m0s

@@ -107,8 +107,13 @@ func (h *Harness) Start(injs ...Injector) {
 // After runs fn after d unless the harness (or a parent) is stopped by
 // then. Injectors schedule through it so that stopping a scope silences
 // them.
+//
+// The timer is a daemon timer (sim.Env.AfterDaemon): faults are the
+// world's doing, not the scenario's work, so a pending fault or revert
+// never keeps Env.Run going. Run ends when the workload's own processes
+// are done; RunUntil or RunFor play a fixed horizon, faults included.
 func (h *Harness) After(d time.Duration, fn func()) sim.Timer {
-	return h.st.env.After(d, func() {
+	return h.st.env.AfterDaemon(d, func() {
 		if !h.stopped {
 			fn()
 		}

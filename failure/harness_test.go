@@ -34,7 +34,7 @@ func TestOverlappingOutagesStack(t *testing.T) {
 	if !w.down["az/use1-az1"] {
 		t.Error("AZ restored at 3h although the second outage lasts until 4h")
 	}
-	env.Run()
+	env.RunUntil(at(5 * time.Hour)) // past every window; faults are daemon, so Run would stop at once
 	if len(w.down) != 0 || len(w.level) != 0 {
 		t.Errorf("after every fault: %v %v, want the world as it was", w.down, w.level)
 	}
@@ -101,7 +101,7 @@ func TestRackOutageAndHostCrashCompose(t *testing.T) {
 	if !w.down["host/h1"] || w.down["host/h2"] {
 		t.Errorf("after the rack outage, during h1's crash: %v", w.down)
 	}
-	env.Run()
+	env.RunUntil(at(3 * time.Hour))
 	if len(w.down) != 0 {
 		t.Errorf("at the end: %v", w.down)
 	}
@@ -115,7 +115,7 @@ func TestMissingTargetIsAnError(t *testing.T) {
 	defer env.Close()
 	h := failure.NewHarness(env) // no targets
 	h.Start(failure.AZOutage("use1-az1", time.Minute))
-	env.Run()
+	env.RunFor(time.Hour)
 	err := h.Err()
 	if err == nil || !strings.Contains(err.Error(), "az-down(use1-az1): no target implements *failure.AZTarget") {
 		t.Errorf("Err = %v", err)
@@ -132,7 +132,7 @@ func TestTargetErrorsAreReported(t *testing.T) {
 	w.failOn = "bad"
 	h := failure.NewHarness(env, w)
 	h.Start(failure.HostCrash("bad-host", time.Minute), failure.HostCrash("good", time.Minute))
-	env.Run()
+	env.RunFor(time.Hour)
 	if err := h.Err(); err == nil || !strings.Contains(err.Error(), "FailHost(host/bad-host) refused") {
 		t.Errorf("Err = %v", err)
 	}
@@ -185,7 +185,7 @@ func TestPermanentFaults(t *testing.T) {
 		failure.VolumeFailure("vol-1"),
 		failure.At(time.Minute, failure.SpotStorm("use1-az1", "m5.large", 0.3, 3, 10*time.Second)),
 	)
-	env.Run()
+	env.RunFor(time.Hour)
 	if len(w.volumes) != 1 || w.volumes[0] != "vol-1" {
 		t.Errorf("volumes failed: %v", w.volumes)
 	}
@@ -207,7 +207,7 @@ func TestTraceNamesFaults(t *testing.T) {
 	defer env.Close()
 	h := failure.NewHarness(env, newFakeWorld(env))
 	failure.Plan{Name: "az", Faults: []failure.Injector{failure.At(time.Hour, failure.AZOutage("use1-az1", time.Minute))}}.Start(h)
-	env.Run()
+	env.RunFor(2 * time.Hour)
 	var lines []string
 	for _, r := range env.Trace().Records() {
 		if r.Subject == "failure" {

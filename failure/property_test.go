@@ -100,7 +100,7 @@ func TestPropertyOutagesRestoreTheWorld(t *testing.T) {
 				}
 			}
 		}
-		env.Run()
+		env.RunUntil(sim.Time(4 * time.Hour)) // every window ends by 3h
 		// No call outside a window boundary of its key.
 		for _, c := range w.calls {
 			ok := false

@@ -1,6 +1,8 @@
 package billing
 
 import (
+	"fmt"
+	"math"
 	"math/big"
 	"slices"
 	"sort"
@@ -53,6 +55,9 @@ type Invoice struct {
 	Usage   Money
 	Credits Money
 	Total   Money
+	// Overflow reports that an amount exceeded Money's range (±$9.2
+	// billion) and saturated: the invoice is then a lower bound.
+	Overflow bool
 }
 
 // AmountDue is the Total rounded half up to whole cents.
@@ -75,8 +80,9 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	l.price(accountID, m, b)
 	inv := &Invoice{Account: accountID, Month: m}
 	for _, c := range b.charges {
-		inv.Usage += c.money
+		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
 		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c, b))
+		inv.Overflow = inv.Overflow || c.overflow
 	}
 	inv.Total = inv.Usage
 	if cr := l.creditsFor(accountID, m, inv.Usage); cr != 0 {
@@ -110,7 +116,7 @@ func checkInvoice(inv *Invoice, b batch) {
 	}
 	for _, c := range b.charges {
 		if c.free.Sign() < 0 || c.free.Cmp(c.raw) > 0 || c.money < 0 {
-			panic("billing: invariant: free usage outside [0, usage] or negative cost")
+			panic(fmt.Sprintf("billing: invariant: free usage %v outside [0, %v] or negative cost %v", c.free, c.raw, c.money))
 		}
 	}
 }
@@ -131,6 +137,7 @@ type charge struct {
 	raw         *big.Int // in 1/den raw units
 	free        *big.Int // in 1/den raw units
 	money       Money
+	overflow    bool // the cost exceeded Money's range and saturated
 	first, last sim.Time
 	records     uint64
 	tagStr      string
@@ -347,12 +354,17 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 				left = new(big.Int).Sub(left, take)
 			}
 		}
-		c.money = Money(roundQuo(num, new(big.Int).Mul(pu, femtoPerNano)))
+		q := roundQuo(num, new(big.Int).Mul(pu, femtoPerNano))
+		if q.IsInt64() {
+			c.money = Money(q.Int64())
+		} else {
+			c.money, c.overflow = Money(math.MaxInt64), true
+		}
 	}
 }
 
 // roundQuo returns num/den rounded half away from zero (den > 0).
-func roundQuo(num, den *big.Int) int64 {
+func roundQuo(num, den *big.Int) *big.Int {
 	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
 	r.Abs(r)
 	r.Lsh(r, 1)
@@ -363,7 +375,7 @@ func roundQuo(num, den *big.Int) int64 {
 			q.Add(q, big.NewInt(1))
 		}
 	}
-	return q.Int64()
+	return q
 }
 
 func (l *Ledger) lineItem(accountID string, m Month, c *charge, b batch) LineItem {
@@ -391,7 +403,8 @@ func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string
 	var t Money
 	for _, c := range b.charges {
 		if len(services) == 0 || contains(services, c.key.service) {
-			t += c.money
+			var o bool
+			t = t.addSat(c.money, &o)
 		}
 	}
 	return t

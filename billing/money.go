@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -17,6 +18,20 @@ import (
 //
 // The zero value is $0.
 type Money int64
+
+// addSat returns m+n, saturating at the int64 range and setting *overflow
+// if it had to.
+func (m Money) addSat(n Money, overflow *bool) Money {
+	s := m + n
+	if (n > 0 && s < m) || (n < 0 && s > m) {
+		*overflow = true
+		if n > 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	}
+	return s
+}
 
 // Money units.
 const (

@@ -215,3 +215,18 @@ func TestFreePlanEndsWhenCreditsRunOutOrAfterSixMonths(t *testing.T) {
 		t.Error("free plan still active after six months")
 	}
 }
+
+func TestInvoiceBeyondMoneyRangeSaturatesAndSaysSo(t *testing.T) {
+	_, led := newTestLedger(t, PlanNone)
+	// 2^62 seconds of p3.2xlarge is about $3.9e15: beyond ±$9.2 billion.
+	if err := led.Record(Usage{Account: acct, UsageType: "BoxUsage:p3.2xlarge", Region: "us-east-1", ResourceID: "i", Quantity: 1 << 62}); err != nil {
+		t.Fatal(err)
+	}
+	if err := led.Record(Usage{Account: acct, UsageType: "BoxUsage:t3.micro", Region: "us-east-1", ResourceID: "j", Quantity: 3600}); err != nil {
+		t.Fatal(err)
+	}
+	inv := led.Invoice(acct, jan2026)
+	if !inv.Overflow || inv.Total != Money(1<<63-1) {
+		t.Errorf("overflow %v total %v, want a saturated total flagged as overflow", inv.Overflow, inv.Total)
+	}
+}

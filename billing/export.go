@@ -11,6 +11,9 @@ import (
 
 // CURColumns are the Cost and Usage Report 2.0 columns that WriteCUR
 // writes — the subset of the CUR 2.0 schema that a simulated bill fills.
+// Names follow the AWS Data Exports table dictionary
+// (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2.html);
+// resource_tags is CUR 2.0's map column, keyed "user_<tag key>".
 var CURColumns = []string{
 	"bill_billing_period_start_date",
 	"bill_billing_period_end_date",

@@ -48,7 +48,10 @@ type bgHandles struct {
 
 // StartBackground starts (or replaces) background demand on the hosts of
 // hostType in zone azID. Tenants are ordinary placements marked
-// Background in SlotInfo and HostEvent.
+// Background in SlotInfo and HostEvent. Arrivals and departures are
+// daemon events (see package sim): they run alongside the scenario but do
+// not keep env.Run going, which returns when the scenario's own processes
+// are done; RunUntil and RunFor play a fixed horizon with the tenants.
 func (w *World) StartBackground(azID, hostType string, d BackgroundDemand) error {
 	p, err := w.poolOf(azID, hostType)
 	if err != nil {
@@ -94,7 +97,10 @@ func (w *World) StartBackground(azID, hostType string, d BackgroundDemand) error
 		return awserr.New("InvalidParameterValue", 400, false, "background mix for %s has no weight", hostType)
 	}
 	if !w.bg.ok {
-		w.bg = bgHandles{ok: true, arrive: w.env.Handle(w.bgArrive), depart: w.env.Handle(w.bgDepart)}
+		// Daemon handlers: other tenants come and go for ever, by
+		// themselves, so their arrivals and departures must not keep
+		// env.Run going once the scenario's own work is done.
+		w.bg = bgHandles{ok: true, arrive: w.env.HandleDaemon(w.bgArrive), depart: w.env.HandleDaemon(w.bgDepart)}
 	}
 	b := p.bg
 	if b == nil {

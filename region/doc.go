@@ -67,6 +67,21 @@
 // customers' demand to a pool as a Poisson process of launches with
 // exponential lifetimes, so capacity pressure emerges from the model.
 //
+// # What keeps env.Run going
+//
+// The world's own machinery runs in the background: background tenants'
+// arrivals and departures are daemon events (sim.Env.HandleDaemon), so
+// env.Run returns when the scenario's own processes are done instead of
+// running other customers' demand for ever; RunUntil and RunFor play a
+// fixed horizon, tenants included. Everything else the world does happens
+// inside the caller's process: an API call's latency, connect timeouts,
+// retries and backoff are sleeps of the process that called Call, so a
+// call in flight is the caller's work and keeps Run going exactly as long
+// as that process would (a daemon process's calls are daemon). Latency,
+// loss and partitions are drawn per call, with no timers of their own;
+// host and AZ failures come from the failure package, whose timers are
+// daemon too.
+//
 // # Network
 //
 // Latency between two Locations is drawn per path class (same host, same

@@ -39,6 +39,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/nimbus-sim/nimbus/ec2"
 	"github.com/nimbus-sim/nimbus/sim/study"
 )
 
@@ -186,6 +187,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// modelApplies reports whether ExpectedWall describes the job: it
+// assumes no checkpoint fits in the notice lead.
+func modelApplies(cfg Config) bool { return cfg.CheckpointTime() > ec2.NoticeLead }
+
+// modelOptimum is the interval minimising ExpectedWall, in hours, found
+// by a scan on a log grid from Daly's tau/10 to 10x, refined around the
+// best point.
+func modelOptimum(cfg Config, tauDaly float64) float64 {
+	best, bestE := tauDaly, ExpectedWall(cfg, tauDaly)
+	lo, hi := math.Log(tauDaly/10), math.Log(tauDaly*10)
+	for range 3 {
+		step := (hi - lo) / 200
+		for x := lo; x <= hi; x += step {
+			if e := ExpectedWall(cfg, math.Exp(x)); e < bestE {
+				best, bestE = math.Exp(x), e
+			}
+		}
+		lo, hi = math.Log(best)-2*step, math.Log(best)+2*step
+	}
+	return best
+}
+
 func report(w io.Writer, o *options, res *study.Results) {
 	cfg := o.cfg
 	m, delta, ty, td := theoryOf(cfg)
@@ -196,47 +219,56 @@ func report(w io.Writer, o *options, res *study.Results) {
 		fmt.Fprintf(w, " + reclaim storms every %v per zone", cfg.StormEvery)
 	}
 	fmt.Fprintf(w, " -> M = %.2f h\n", m)
-	fmt.Fprintf(w, "Young tau = %.1f min, Daly tau = %.1f min; %d replications per row, seed %d, 95%% CIs\n\n",
-		ty*60, td*60, res.Meta.Reps, res.Meta.Seed)
-	fmt.Fprintf(w, "%-22s %-23s %7s %7s %-23s %-23s\n", "checkpoint every", "wall time (h)", "interr.", "lost h", "instance cost ($)", "total cost ($)")
+	fmt.Fprintf(w, "Young tau = %.1f min, Daly tau = %.1f min", ty*60, td*60)
+	if modelApplies(cfg) {
+		fmt.Fprintf(w, ", model optimum %.1f min", modelOptimum(cfg, td)*60)
+	}
+	fmt.Fprintf(w, "; %d replications per row, seed %d, 95%% CIs\n\n", res.Meta.Reps, res.Meta.Seed)
+	fmt.Fprintf(w, "%-22s %-23s %7s %7s %7s %-23s %-23s\n", "checkpoint every", "wall time (h)", "model", "interr.", "lost h", "instance cost ($)", "total cost ($)")
 	ci := func(s study.Summary, prec int) string {
 		return fmt.Sprintf("%.*f [%.*f, %.*f]", prec, s.Mean, prec, s.CILow, prec, s.CIHigh)
 	}
-	bestWall, bestCost := -1, -1
+	mean := func(pi int, metric string) float64 { return res.Summary(pi, metric, 0.95).Mean }
+	bestWall, bestCost := 1, 1
 	for pi := 1; pi < len(res.Meta.Points); pi++ {
-		if bestWall < 0 || res.Summary(pi, "wall_h", 0.95).Mean < res.Summary(bestWall, "wall_h", 0.95).Mean {
+		if mean(pi, "wall_h") < mean(bestWall, "wall_h") {
 			bestWall = pi
 		}
-		if bestCost < 0 || res.Summary(pi, "total_usd", 0.95).Mean < res.Summary(bestCost, "total_usd", 0.95).Mean {
+		if mean(pi, "total_usd") < mean(bestCost, "total_usd") {
 			bestCost = pi
 		}
 	}
 	for pi, p := range res.Meta.Points {
 		tau, _ := p.Get("tau_h")
-		label := "on-demand (final save)"
-		if pi > 0 {
+		label, model := "on-demand (final save)", "-"
+		if pi == 0 {
+			od := cfg
+			od.OnDemand = true
+			model = fmt.Sprintf("%.2f", ExpectedWall(od, cfg.Work.Hours()))
+		} else {
 			label = fmt.Sprintf("%.1f min", tau*60)
-			switch {
-			case tau == td:
+			switch tau {
+			case td:
 				label += " (Daly)"
-			case tau == ty:
+			case ty:
 				label += " (Young)"
+			}
+			if modelApplies(cfg) {
+				model = fmt.Sprintf("%.2f", ExpectedWall(cfg, tau))
 			}
 		}
 		if pi == bestWall {
 			label += " *"
 		}
-		fmt.Fprintf(w, "%-22s %-23s %7.2f %7.2f %-23s %-23s\n", label,
-			ci(res.Summary(pi, "wall_h", 0.95), 2), res.Summary(pi, "interruptions", 0.95).Mean,
-			res.Summary(pi, "lost_h", 0.95).Mean, ci(res.Summary(pi, "compute_usd", 0.95), 2),
-			ci(res.Summary(pi, "total_usd", 0.95), 2))
+		fmt.Fprintf(w, "%-22s %-23s %7s %7.2f %7.2f %-23s %-23s\n", label,
+			ci(res.Summary(pi, "wall_h", 0.95), 2), model, mean(pi, "interruptions"), mean(pi, "lost_h"),
+			ci(res.Summary(pi, "compute_usd", 0.95), 2), ci(res.Summary(pi, "total_usd", 0.95), 2))
 	}
-	od := res.Summary(0, "total_usd", 0.95)
-	b := res.Summary(bestCost, "total_usd", 0.95)
-	bw, odw := res.Summary(bestCost, "wall_h", 0.95), res.Summary(0, "wall_h", 0.95)
 	tau, _ := res.Meta.Points[bestCost].Get("tau_h")
-	fmt.Fprintf(w, "\n* lowest mean wall time. Cheapest on spot: every %.1f min, $%.2f vs $%.2f on-demand (%.0f%% less), %.1f%% longer.\n",
-		tau*60, b.Mean, od.Mean, 100*(1-b.Mean/od.Mean), 100*(bw.Mean/odw.Mean-1))
+	od, b := mean(0, "total_usd"), mean(bestCost, "total_usd")
+	fmt.Fprintf(w, "\n* lowest mean wall time; model: the closed-form mean wall time (Daly's, with the two-minute notice).\n")
+	fmt.Fprintf(w, "Cheapest on spot: every %.1f min, $%.2f vs $%.2f on-demand (%.0f%% less), %.1f%% longer.\n",
+		tau*60, b, od, 100*(1-b/od), 100*(mean(bestCost, "wall_h")/mean(0, "wall_h")-1))
 }
 
 func ratFloat(r interface{ Float64() (float64, bool) }) float64 {

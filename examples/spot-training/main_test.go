@@ -317,7 +317,8 @@ func TestSpotWithoutInterruptionsBillsTheSpotPrice(t *testing.T) {
 }
 
 // TestDalyOptimum runs the sweep and checks the interval with the lowest
-// mean wall time against Daly's optimum. Both interruption sources are
+// mean wall time against Daly's optimum, and every simulated mean against
+// the closed form (ExpectedWall). Both interruption sources are
 // memoryless (a constant hazard and Poisson storms), so REFERENCE.md 4
 // applies with M = 1/(lambda_advisor + 1/storm period) and delta the
 // checkpoint time. The notice is the failure instant of the theory: work
@@ -347,7 +348,13 @@ func TestDalyOptimum(t *testing.T) {
 		if s.N != reps {
 			t.Fatalf("tau=%v: %d of %d replications reported (%d errors)", tau, s.N, reps, s.Errors)
 		}
-		t.Logf("tau = %6.1f min: wall %.3f h [%.3f, %.3f], %.2f interruptions", tau*60, s.Mean, s.CILow, s.CIHigh, res.Summary(i, "interruptions", level).Mean)
+		want := ExpectedWall(cfg, tau)
+		t.Logf("tau = %6.1f min: wall %.3f h [%.3f, %.3f], model %.3f h, %.2f interruptions", tau*60, s.Mean, s.CILow, s.CIHigh, want, res.Summary(i, "interruptions", level).Mean)
+		// The closed form (Daly's with the notice lead) must lie inside
+		// the 99% CI of the simulated mean.
+		if s99 := res.Summary(i, "wall_h", 0.99); want < s99.CILow || want > s99.CIHigh {
+			t.Errorf("tau = %.1f min: model %.3f h outside the 99%% CI [%.3f, %.3f] (seed %d)", tau*60, want, s99.CILow, s99.CIHigh, seed)
+		}
 		if s.Mean < res.Summary(best, "wall_h", level).Mean {
 			best = i
 		}
@@ -357,6 +364,9 @@ func TestDalyOptimum(t *testing.T) {
 	}
 	d := res.Summary(dalyIdx, "wall_h", level)
 	t.Logf("Daly tau* = %.1f min, Young %.1f min; lowest mean at %.1f min", td*60, ty*60, taus[best]*60)
+	if opt := modelOptimum(cfg, td); math.Abs(opt-td) > 0.05*td {
+		t.Errorf("the model's optimum %.1f min is not within 5%% of Daly's %.1f min", opt*60, td*60)
+	}
 	if b := res.Summary(best, "wall_h", level); b.Mean < d.CILow {
 		t.Errorf("tau = %.1f min beats Daly's %.1f min beyond the CI: %.3f < %.3f h (seed %d)", taus[best]*60, td*60, b.Mean, d.CILow, seed)
 	}

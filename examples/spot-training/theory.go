@@ -46,3 +46,66 @@ func hazard(b ec2.AdvisorBucket, stormEvery time.Duration) float64 {
 	}
 	return l
 }
+
+// volumePoll is how often the driver and the trainer poll
+// DescribeVolumes while waiting for the checkpoint volume.
+const volumePoll = 5 * time.Second
+
+// restartTime is R of the theory: from the interruption notice to
+// computing again on the replacement, which the driver launched at the
+// notice (its boot overlaps the wait). The volume is free once the old
+// instance has been reclaimed (the notice lead) and has shut down (ec2's
+// mean shutdown delay); the trainer sees that at its next poll (half a
+// poll period on average), attaches it, starts up and reads the state
+// back (as long as a checkpoint takes).
+func (c Config) restartTime() time.Duration {
+	return ec2.NoticeLead + ec2.DefaultLifecycleDelays.Shutdown.Mean + volumePoll/2 + c.Startup + c.CheckpointTime()
+}
+
+// setupTime is the time before the first compute: the volume (created
+// within the first poll period, as a rule), the boot, and the startup.
+func (c Config) setupTime() time.Duration {
+	return volumePoll + ec2.DefaultLifecycleDelays.Boot.Mean + c.Startup
+}
+
+// ExpectedWall is the mean wall time, in hours, of the job checkpointing
+// every tau hours: Daly's expected wall time (REFERENCE.md 4 (3), summed
+// per segment so that the last, shorter one is exact) extended with the
+// two-minute notice. With L the notice lead, a segment of compute s and
+// checkpoint delta is lost only if the notice comes in its first
+// a = s + delta - L (later, the checkpoint finishes before the
+// interruption; it is assumed that delta > L, so no checkpoint fits after
+// a notice during compute); a notice in [a, s + delta) saves the segment
+// but still costs a restart from the notice. With failures at rate lambda
+// striking compute, checkpoint and restart alike, a segment then takes
+//
+//	E = e^{lambda a} (1 - e^{-lambda (s+delta)}) e^{lambda R} / lambda
+//
+// and the last one (no restart after the job is done)
+//
+//	E = (e^{lambda a} - 1) e^{lambda R} / lambda + L.
+//
+// For L = 0 both are Daly's (e^{lambda (s+delta)} - 1) e^{lambda R} / lambda.
+// The set-up before the first compute is added. On-demand (lambda = 0) it
+// is set-up + W + delta.
+func ExpectedWall(cfg Config, tau float64) float64 {
+	w, delta := cfg.Work.Hours(), cfg.CheckpointTime().Hours()
+	lam := cfg.Hazard()
+	total := cfg.setupTime().Hours()
+	if lam == 0 {
+		return total + w + math.Ceil(w/tau-1e-9)*delta
+	}
+	l, r := ec2.NoticeLead.Hours(), cfg.restartTime().Hours()
+	n := int(math.Ceil(w/tau - 1e-9))
+	for i := range n {
+		s := min(tau, w-float64(i)*tau)
+		b := s + delta
+		a := b - l
+		if i < n-1 {
+			total += math.Exp(lam*a) * -math.Expm1(-lam*b) * math.Exp(lam*r) / lam
+		} else {
+			total += math.Expm1(lam*a)*math.Exp(lam*r)/lam + l
+		}
+	}
+	return total
+}

@@ -8,7 +8,7 @@ package iam
 import (
 	"fmt"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -92,11 +92,18 @@ func (h *holder) inlineSize() int {
 	return n
 }
 
-func (h *holder) putInline(name string, p *Policy, limit int) error {
+// putInline parses doc as an identity-based policy and stores it as h's
+// inline policy name; limit is h's quota for all its inline policies
+// together (PutUserPolicy, PutGroupPolicy, PutRolePolicy).
+func (h *holder) putInline(name, doc string, limit int) error {
+	p, err := parseIdentityPolicy(doc, 0)
+	if err != nil {
+		return err
+	}
 	if err := checkName("policyName", name, 128); err != nil {
 		return err
 	}
-	i, found := slices.BinarySearchFunc(h.inline, name, func(a namedPolicy, n string) int { return cmpString(a.name, n) })
+	i, found := slices.BinarySearchFunc(h.inline, name, func(a namedPolicy, n string) int { return strings.Compare(a.name, n) })
 	size := h.inlineSize() + p.Size()
 	if found {
 		size -= h.inline[i].pol.Size()
@@ -169,14 +176,50 @@ func (h *holder) attachedARNs() []ARN {
 	return out
 }
 
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// bounded is what users and roles share: an optional permissions boundary,
+// counted on the policy so that DeletePolicy can refuse while it is in use.
+type bounded struct {
+	boundary *ManagedPolicy
+	bref     PolicyRef
+}
+
+func (b *bounded) boundaryRef() *PolicyRef {
+	if b.boundary == nil {
+		return nil
 	}
-	return 0
+	b.bref = PolicyRef{Kind: PermissionsBoundary, Name: "permissions boundary " + b.boundary.ARN.String(), Policy: b.boundary.Document}
+	return &b.bref
+}
+
+// setBoundary replaces the boundary with m (Put*PermissionsBoundary). The
+// error is always nil: it has the shape of the operations withPolicy
+// applies.
+func (b *bounded) setBoundary(m *ManagedPolicy) error {
+	if b.boundary != nil {
+		b.boundary.boundaryCount--
+	}
+	b.boundary = m
+	m.boundaryCount++
+	return nil
+}
+
+// withPolicy finds the managed policy arn and applies op to it (a holder's
+// attach or detach, a boundary's setBoundary); a change bumps the policy
+// generation so that cached policy lists are rebuilt.
+func (s *Service) withPolicy(a *account, arn ARN, op func(*ManagedPolicy) error) error {
+	m, err := s.findPolicy(a, arn)
+	if err != nil {
+		return err
+	}
+	return s.changed(op(m))
+}
+
+// changed bumps the policy generation unless err says nothing changed.
+func (s *Service) changed(err error) error {
+	if err == nil {
+		s.gen++
+	}
+	return err
 }
 
 // parseIdentityPolicy parses a document for an identity-based policy or a
@@ -354,20 +397,11 @@ func (s *Service) DeletePolicy(c Credentials, policyARN ARN) error {
 // ListPolicies lists the customer managed policies of the caller's
 // account, sorted by name.
 func (s *Service) ListPolicies(c Credentials) ([]ManagedPolicy, error) {
-	p, err := s.Authenticate(c)
+	a, err := s.listCaller(c, "iam:ListPolicies", "policy")
 	if err != nil {
 		return nil, err
 	}
-	_, a, err := s.caller(c, "iam:ListPolicies", s.iamARN(p.AccountID, "policy", "/", "*"))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ManagedPolicy, 0, len(a.policies))
-	for _, m := range a.policies {
-		out = append(out, m.snapshot())
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].PolicyName < out[j].PolicyName })
-	return out, nil
+	return snapshotsByName(a.policies, (*ManagedPolicy).snapshot, func(m ManagedPolicy) string { return m.PolicyName }), nil
 }
 
 func (s *Service) findPolicy(a *account, arn ARN) (*ManagedPolicy, error) {

@@ -54,20 +54,9 @@ func (s *Service) CreateInstanceProfile(c Credentials, name, path string) (Insta
 	if err != nil {
 		return InstanceProfile{}, err
 	}
-	p, err := s.Authenticate(c)
+	arn, a, err := reserve(s, c, &profileKind, "iam:CreateInstanceProfile", path, name)
 	if err != nil {
 		return InstanceProfile{}, err
-	}
-	arn := s.iamARN(p.AccountID, "instance-profile", path, name)
-	_, a, err := s.caller(c, "iam:CreateInstanceProfile", arn)
-	if err != nil {
-		return InstanceProfile{}, err
-	}
-	if findFold(a.profiles, name) {
-		return InstanceProfile{}, alreadyExists("Instance Profile %s already exists.", name)
-	}
-	if len(a.profiles) >= MaxInstanceProfiles {
-		return InstanceProfile{}, limitExceeded("Cannot exceed quota for InstanceProfilesPerAccount: %d", MaxInstanceProfiles)
 	}
 	ip := &instanceProfile{name: name, path: path, id: s.uniqueID("AIPA", 17), arn: arn, created: s.env.NowTime()}
 	a.profiles[name] = ip
@@ -75,26 +64,7 @@ func (s *Service) CreateInstanceProfile(c Credentials, name, path string) (Insta
 }
 
 func (s *Service) profileFor(c Credentials, action, name string) (*instanceProfile, *account, error) {
-	p, err := s.Authenticate(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	a := p.acct
-	if a == nil {
-		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
-	}
-	ip, ok := a.profiles[name]
-	arn := s.iamARN(a.id, "instance-profile", "/", name)
-	if ok {
-		arn = ip.arn
-	}
-	if _, _, err := s.caller(c, action, arn); err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, noSuchEntity("Instance Profile %s cannot be found.", name)
-	}
-	return ip, a, nil
+	return lookup(s, c, &profileKind, action, name)
 }
 
 // GetInstanceProfile returns an instance profile.

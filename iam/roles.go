@@ -5,8 +5,6 @@ package iam
 // Put/DeleteRolePermissionsBoundary, TagRole, UntagRole.
 
 import (
-	"maps"
-	"sort"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -25,6 +23,7 @@ const (
 
 type role struct {
 	holder
+	bounded
 	path        string
 	id          string
 	arn         ARN
@@ -33,13 +32,11 @@ type role struct {
 	description string
 	maxSession  time.Duration
 	tags        map[string]string
-	boundary    *ManagedPolicy
 	profiles    []*instanceProfile
 	deleted     bool
 
 	cache    []PolicyRef
 	cacheGen uint64
-	bref     PolicyRef
 }
 
 func (r *role) policyRefs(s *Service) []PolicyRef {
@@ -48,14 +45,6 @@ func (r *role) policyRefs(s *Service) []PolicyRef {
 	}
 	r.cache, r.cacheGen = r.refs(make([]PolicyRef, 0, 4)), s.gen
 	return r.cache
-}
-
-func (r *role) boundaryRef() *PolicyRef {
-	if r.boundary == nil {
-		return nil
-	}
-	r.bref = PolicyRef{Kind: PermissionsBoundary, Name: "permissions boundary " + r.boundary.ARN.String(), Policy: r.boundary.Document}
-	return &r.bref
 }
 
 // Role is a snapshot of an IAM role.
@@ -120,20 +109,9 @@ func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
 	if err != nil {
 		return Role{}, err
 	}
-	p, err := s.Authenticate(c)
+	arn, a, err := reserve(s, c, &roleKind, "iam:CreateRole", path, in.RoleName)
 	if err != nil {
 		return Role{}, err
-	}
-	arn := s.iamARN(p.AccountID, "role", path, in.RoleName)
-	_, a, err := s.caller(c, "iam:CreateRole", arn)
-	if err != nil {
-		return Role{}, err
-	}
-	if findFold(a.roles, in.RoleName) {
-		return Role{}, alreadyExists("Role with name %s already exists.", in.RoleName)
-	}
-	if len(a.roles) >= MaxRolesPerAccount {
-		return Role{}, limitExceeded("Cannot exceed quota for RolesPerAccount: %d", MaxRolesPerAccount)
 	}
 	trust, err := ParseTrustPolicy(in.AssumeRolePolicyDocument)
 	if err != nil {
@@ -159,26 +137,7 @@ func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
 }
 
 func (s *Service) roleFor(c Credentials, action, name string) (*role, *account, error) {
-	p, err := s.Authenticate(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	a := p.acct
-	if a == nil {
-		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
-	}
-	r, ok := a.roles[name]
-	arn := s.iamARN(a.id, "role", "/", name)
-	if ok {
-		arn = r.arn
-	}
-	if _, _, err := s.caller(c, action, arn); err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, noSuchEntity("The role with name %s cannot be found.", name)
-	}
-	return r, a, nil
+	return lookup(s, c, &roleKind, action, name)
 }
 
 // GetRole returns a role.
@@ -192,20 +151,11 @@ func (s *Service) GetRole(c Credentials, roleName string) (Role, error) {
 
 // ListRoles lists the account's roles sorted by name.
 func (s *Service) ListRoles(c Credentials) ([]Role, error) {
-	p, err := s.Authenticate(c)
+	a, err := s.listCaller(c, "iam:ListRoles", "role")
 	if err != nil {
 		return nil, err
 	}
-	_, a, err := s.caller(c, "iam:ListRoles", s.iamARN(p.AccountID, "role", "/", "*"))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Role, 0, len(a.roles))
-	for _, r := range a.roles {
-		out = append(out, r.snapshot())
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].RoleName < out[j].RoleName })
-	return out, nil
+	return snapshotsByName(a.roles, (*role).snapshot, func(r Role) string { return r.RoleName }), nil
 }
 
 // DeleteRole deletes a role without policies or instance profiles. Its
@@ -270,15 +220,7 @@ func (s *Service) PutRolePolicy(c Credentials, roleName, policyName, policyDocum
 	if err != nil {
 		return err
 	}
-	p, err := parseIdentityPolicy(policyDocument, 0)
-	if err != nil {
-		return err
-	}
-	if err := r.putInline(policyName, p, MaxRoleInlineSize); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.changed(r.putInline(policyName, policyDocument, MaxRoleInlineSize))
 }
 
 // GetRolePolicy returns a role's inline policy.
@@ -296,11 +238,7 @@ func (s *Service) DeleteRolePolicy(c Credentials, roleName, policyName string) e
 	if err != nil {
 		return err
 	}
-	if err := r.deleteInline(policyName); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.changed(r.deleteInline(policyName))
 }
 
 // AttachRolePolicy attaches a managed policy to a role.
@@ -309,15 +247,7 @@ func (s *Service) AttachRolePolicy(c Credentials, roleName string, policyARN ARN
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if err := r.attach(m); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, r.attach)
 }
 
 // DetachRolePolicy detaches a managed policy from a role.
@@ -326,15 +256,7 @@ func (s *Service) DetachRolePolicy(c Credentials, roleName string, policyARN ARN
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if err := r.detach(m); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, r.detach)
 }
 
 // PutRolePermissionsBoundary sets the role's permissions boundary.
@@ -343,17 +265,7 @@ func (s *Service) PutRolePermissionsBoundary(c Credentials, roleName string, pol
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if r.boundary != nil {
-		r.boundary.boundaryCount--
-	}
-	r.boundary = m
-	m.boundaryCount++
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, r.setBoundary)
 }
 
 // DeleteRolePermissionsBoundary removes the role's boundary.
@@ -378,12 +290,8 @@ func (s *Service) TagRole(c Credentials, roleName string, tags map[string]string
 	if err != nil {
 		return err
 	}
-	merged := cloneTags(r.tags)
-	if merged == nil {
-		merged = map[string]string{}
-	}
-	maps.Copy(merged, tags)
-	if err := checkTags(merged); err != nil {
+	merged, err := withTags(r.tags, tags)
+	if err != nil {
 		return err
 	}
 	r.tags = merged
@@ -396,10 +304,6 @@ func (s *Service) UntagRole(c Credentials, roleName string, keys []string) error
 	if err != nil {
 		return err
 	}
-	merged := cloneTags(r.tags)
-	for _, k := range keys {
-		delete(merged, k)
-	}
-	r.tags = merged
+	r.tags = withoutTags(r.tags, keys)
 	return nil
 }

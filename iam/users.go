@@ -6,10 +6,8 @@ package iam
 // TagUser, UntagUser, and the user/group policy operations.
 
 import (
-	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -17,19 +15,18 @@ import (
 
 type user struct {
 	holder
+	bounded
 	path      string
 	id        string
 	arn       ARN
 	created   time.Time
 	tags      map[string]string
 	groups    []*group
-	boundary  *ManagedPolicy
 	keys      []*accessKey
 	principal *Principal
 
 	cache    []PolicyRef
 	cacheGen uint64
-	bref     PolicyRef
 }
 
 func (u *user) policyRefs(s *Service) []PolicyRef {
@@ -42,14 +39,6 @@ func (u *user) policyRefs(s *Service) []PolicyRef {
 	}
 	u.cache, u.cacheGen = out, s.gen
 	return out
-}
-
-func (u *user) boundaryRef() *PolicyRef {
-	if u.boundary == nil {
-		return nil
-	}
-	u.bref = PolicyRef{Kind: PermissionsBoundary, Name: "permissions boundary " + u.boundary.ARN.String(), Policy: u.boundary.Document}
-	return &u.bref
 }
 
 // User is a snapshot of an IAM user.
@@ -95,20 +84,9 @@ func (s *Service) CreateUser(c Credentials, in CreateUserInput) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	p, err := s.Authenticate(c)
+	arn, a, err := reserve(s, c, &userKind, "iam:CreateUser", path, in.UserName)
 	if err != nil {
 		return User{}, err
-	}
-	arn := s.iamARN(p.AccountID, "user", path, in.UserName)
-	_, a, err := s.caller(c, "iam:CreateUser", arn)
-	if err != nil {
-		return User{}, err
-	}
-	if findFold(a.users, in.UserName) {
-		return User{}, alreadyExists("User with name %s already exists.", in.UserName)
-	}
-	if len(a.users) >= MaxUsersPerAccount {
-		return User{}, limitExceeded("Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
 	}
 	if err := checkTags(in.Tags); err != nil {
 		return User{}, err
@@ -132,42 +110,18 @@ func (s *Service) CreateUser(c Credentials, in CreateUserInput) (User, error) {
 	return u.snapshot(), nil
 }
 
-// findFold reports whether m has name, compared case-insensitively: IAM
-// names are unique regardless of case.
-func findFold[V any](m map[string]V, name string) bool {
-	for k := range m {
-		if strings.EqualFold(k, name) {
-			return true
+// userFor is lookup for users: an empty name means the calling user.
+func (s *Service) userFor(c Credentials, action, name string) (*user, *account, error) {
+	if name == "" {
+		p, err := s.Authenticate(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p.user != nil {
+			name = p.user.name
 		}
 	}
-	return false
-}
-
-func (s *Service) userFor(c Credentials, action, name string) (*user, *account, error) {
-	p, err := s.Authenticate(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	if name == "" && p.user != nil {
-		// Operations on "the calling user" default to the caller.
-		name = p.user.name
-	}
-	a := p.acct
-	if a == nil {
-		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
-	}
-	u, ok := a.users[name]
-	arn := s.iamARN(a.id, "user", "/", name)
-	if ok {
-		arn = u.arn
-	}
-	if _, _, err := s.caller(c, action, arn); err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, noSuchEntity("The user with name %s cannot be found.", name)
-	}
-	return u, a, nil
+	return lookup(s, c, &userKind, action, name)
 }
 
 // GetUser returns a user; an empty name means the calling user.
@@ -181,20 +135,11 @@ func (s *Service) GetUser(c Credentials, userName string) (User, error) {
 
 // ListUsers lists the account's users sorted by name.
 func (s *Service) ListUsers(c Credentials) ([]User, error) {
-	p, err := s.Authenticate(c)
+	a, err := s.listCaller(c, "iam:ListUsers", "user")
 	if err != nil {
 		return nil, err
 	}
-	_, a, err := s.caller(c, "iam:ListUsers", s.iamARN(p.AccountID, "user", "/", "*"))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]User, 0, len(a.users))
-	for _, u := range a.users {
-		out = append(out, u.snapshot())
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].UserName < out[j].UserName })
-	return out, nil
+	return snapshotsByName(a.users, (*user).snapshot, func(u User) string { return u.UserName }), nil
 }
 
 // DeleteUser deletes a user that has no access keys, policies or group
@@ -308,15 +253,7 @@ func (s *Service) PutUserPolicy(c Credentials, userName, policyName, policyDocum
 	if err != nil {
 		return err
 	}
-	p, err := parseIdentityPolicy(policyDocument, 0)
-	if err != nil {
-		return err
-	}
-	if err := u.putInline(policyName, p, MaxUserInlineSize); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.changed(u.putInline(policyName, policyDocument, MaxUserInlineSize))
 }
 
 // GetUserPolicy returns a user's inline policy.
@@ -334,11 +271,7 @@ func (s *Service) DeleteUserPolicy(c Credentials, userName, policyName string) e
 	if err != nil {
 		return err
 	}
-	if err := u.deleteInline(policyName); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.changed(u.deleteInline(policyName))
 }
 
 // AttachUserPolicy attaches a managed policy to a user.
@@ -347,15 +280,7 @@ func (s *Service) AttachUserPolicy(c Credentials, userName string, policyARN ARN
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if err := u.attach(m); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, u.attach)
 }
 
 // DetachUserPolicy detaches a managed policy from a user.
@@ -364,15 +289,7 @@ func (s *Service) DetachUserPolicy(c Credentials, userName string, policyARN ARN
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if err := u.detach(m); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, u.detach)
 }
 
 // PutUserPermissionsBoundary sets a managed policy as the user's
@@ -382,17 +299,7 @@ func (s *Service) PutUserPermissionsBoundary(c Credentials, userName string, pol
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if u.boundary != nil {
-		u.boundary.boundaryCount--
-	}
-	u.boundary = m
-	m.boundaryCount++
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, u.setBoundary)
 }
 
 // DeleteUserPermissionsBoundary removes the user's boundary.
@@ -417,12 +324,8 @@ func (s *Service) TagUser(c Credentials, userName string, tags map[string]string
 	if err != nil {
 		return err
 	}
-	merged := cloneTags(u.tags)
-	if merged == nil {
-		merged = map[string]string{}
-	}
-	maps.Copy(merged, tags)
-	if err := checkTags(merged); err != nil {
+	merged, err := withTags(u.tags, tags)
+	if err != nil {
 		return err
 	}
 	u.tags = merged
@@ -436,39 +339,8 @@ func (s *Service) UntagUser(c Credentials, userName string, keys []string) error
 	if err != nil {
 		return err
 	}
-	merged := cloneTags(u.tags)
-	for _, k := range keys {
-		delete(merged, k)
-	}
-	u.tags = merged
-	u.principal.Tags = merged
-	return nil
-}
-
-func cloneTags(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	return maps.Clone(m)
-}
-
-// checkTags enforces "Tagging IAM resources": at most 50 tags, keys 1-128
-// characters, values 0-256, no "aws:" prefix.
-func checkTags(m map[string]string) error {
-	if len(m) > MaxTagsPerEntity {
-		return limitExceeded("Cannot exceed quota for TagsPerEntity: %d", MaxTagsPerEntity)
-	}
-	for k, v := range m {
-		if k == "" || len(k) > 128 {
-			return invalidInput("tag key %q must be 1 to 128 characters", k)
-		}
-		if len(v) > 256 {
-			return invalidInput("tag value for key %q must be at most 256 characters", k)
-		}
-		if strings.HasPrefix(strings.ToLower(k), "aws:") {
-			return invalidInput("tag key %q: the aws: prefix is reserved for AWS use", k)
-		}
-	}
+	u.tags = withoutTags(u.tags, keys)
+	u.principal.Tags = u.tags
 	return nil
 }
 
@@ -513,20 +385,9 @@ func (s *Service) CreateGroup(c Credentials, groupName, path string) (Group, err
 	if err != nil {
 		return Group{}, err
 	}
-	p, err := s.Authenticate(c)
+	arn, a, err := reserve(s, c, &groupKind, "iam:CreateGroup", path, groupName)
 	if err != nil {
 		return Group{}, err
-	}
-	arn := s.iamARN(p.AccountID, "group", path, groupName)
-	_, a, err := s.caller(c, "iam:CreateGroup", arn)
-	if err != nil {
-		return Group{}, err
-	}
-	if findFold(a.groups, groupName) {
-		return Group{}, alreadyExists("Group with name %s already exists.", groupName)
-	}
-	if len(a.groups) >= MaxGroupsPerAccount {
-		return Group{}, limitExceeded("Cannot exceed quota for GroupsPerAccount: %d", MaxGroupsPerAccount)
 	}
 	g := &group{holder: holder{kind: "group", name: groupName}, path: path, id: s.uniqueID("AGPA", 17), arn: arn, created: s.env.NowTime()}
 	a.groups[groupName] = g
@@ -535,26 +396,7 @@ func (s *Service) CreateGroup(c Credentials, groupName, path string) (Group, err
 }
 
 func (s *Service) groupFor(c Credentials, action, name string) (*group, *account, error) {
-	p, err := s.Authenticate(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	a := p.acct
-	if a == nil {
-		return nil, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
-	}
-	g, ok := a.groups[name]
-	arn := s.iamARN(a.id, "group", "/", name)
-	if ok {
-		arn = g.arn
-	}
-	if _, _, err := s.caller(c, action, arn); err != nil {
-		return nil, nil, err
-	}
-	if !ok {
-		return nil, nil, noSuchEntity("The group with name %s cannot be found.", name)
-	}
-	return g, a, nil
+	return lookup(s, c, &groupKind, action, name)
 }
 
 // GetGroup returns a group and its members.
@@ -629,15 +471,7 @@ func (s *Service) PutGroupPolicy(c Credentials, groupName, policyName, policyDoc
 	if err != nil {
 		return err
 	}
-	p, err := parseIdentityPolicy(policyDocument, 0)
-	if err != nil {
-		return err
-	}
-	if err := g.putInline(policyName, p, MaxGroupInlineSize); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.changed(g.putInline(policyName, policyDocument, MaxGroupInlineSize))
 }
 
 // DeleteGroupPolicy deletes a group's inline policy.
@@ -646,11 +480,7 @@ func (s *Service) DeleteGroupPolicy(c Credentials, groupName, policyName string)
 	if err != nil {
 		return err
 	}
-	if err := g.deleteInline(policyName); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.changed(g.deleteInline(policyName))
 }
 
 // AttachGroupPolicy attaches a managed policy to a group.
@@ -659,15 +489,7 @@ func (s *Service) AttachGroupPolicy(c Credentials, groupName string, policyARN A
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if err := g.attach(m); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, g.attach)
 }
 
 // DetachGroupPolicy detaches a managed policy from a group.
@@ -676,13 +498,5 @@ func (s *Service) DetachGroupPolicy(c Credentials, groupName string, policyARN A
 	if err != nil {
 		return err
 	}
-	m, err := s.findPolicy(a, policyARN)
-	if err != nil {
-		return err
-	}
-	if err := g.detach(m); err != nil {
-		return err
-	}
-	s.gen++
-	return nil
+	return s.withPolicy(a, policyARN, g.detach)
 }

@@ -29,7 +29,7 @@ type Ledger struct {
 
 	seed     maphash.Seed
 	tagSets  []map[string]string
-	tagIndex map[uint64][]uint32
+	tagIndex map[[2]uint64]uint32
 	tagStrs  []string // canonical form of each tag set, filled lazily
 
 	accounts     map[string]*account
@@ -72,7 +72,7 @@ func New(env *sim.Env, cat *Catalog, opts ...Option) *Ledger {
 		byAcctMonth: make(map[acctMonth][]int32),
 		seed:        maphash.MakeSeed(),
 		tagSets:     []map[string]string{nil}, // tag set 0 is "no tags"
-		tagIndex:    make(map[uint64][]uint32),
+		tagIndex:    make(map[[2]uint64]uint32),
 		accounts:    make(map[string]*account),
 		running:     make(map[string][]uint32),
 		defaultPlan: PlanAlwaysFree,

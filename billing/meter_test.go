@@ -297,3 +297,33 @@ func TestKeyAddMatchesRecord(t *testing.T) {
 		t.Errorf("Add allocates %v", a)
 	}
 }
+
+func TestTagSetsInternedByContentNotIdentity(t *testing.T) {
+	_, led := newTestLedger(t, PlanNone)
+	rec := func(tags map[string]string) {
+		t.Helper()
+		if err := led.Record(Usage{Account: acct, UsageType: "Requests-Tier1", Region: "us-east-1", ResourceID: "b", Tags: tags, Quantity: 1000}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec(map[string]string{"team": "web", "env": "prod"})
+	rec(map[string]string{"env": "prod", "team": "web"}) // same set, another map
+	rec(map[string]string{"team": "prod", "env": "web"}) // values swapped: another set
+	rec(map[string]string{"team": "web"})
+	rec(nil)
+	rec(map[string]string{})
+	lines := led.Invoice(acct, jan2026).Lines
+	got := map[string]int{}
+	for _, li := range lines {
+		got[canonicalTags(li.Tags)] += int(li.Records)
+	}
+	want := map[string]int{"env=prod&team=web": 2, "env=web&team=prod": 1, "team=web": 1, "": 2}
+	if len(got) != len(want) {
+		t.Fatalf("tag groups %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%q: %d records, want %d", k, got[k], v)
+		}
+	}
+}

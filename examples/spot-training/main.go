@@ -57,6 +57,7 @@ type options struct {
 	workers int
 	plot    string
 	summary string
+	trace   string
 	quiet   bool
 }
 
@@ -69,6 +70,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.workers, "workers", 0, "worker goroutines (0: GOMAXPROCS)")
 	fs.StringVar(&o.plot, "plot", "", "write a plot of the mean wall time ± 95% CI against the interval (.svg or .png)")
 	fs.StringVar(&o.summary, "summary", "", "write every summary to this file (.csv or .json)")
+	fs.StringVar(&o.trace, "trace", "", "write the trace of replication 0 at Daly's interval (.json: Chrome/Perfetto; else text)")
 	fs.BoolVar(&o.quiet, "q", false, "no progress bar")
 	fs.DurationVar(&o.cfg.Work, "work", o.cfg.Work, "GPU compute the job needs (W)")
 	fs.IntVar(&o.cfg.StateGiB, "state-gib", o.cfg.StateGiB, "checkpoint size in GiB (written to gp3 at 125 MiB/s)")
@@ -103,6 +105,9 @@ func theoryOf(cfg Config) (m, delta, tauYoung, tauDaly float64) {
 func intervals(cfg Config) []float64 {
 	_, _, ty, td := theoryOf(cfg)
 	taus := []float64{td / 4, td / 2, td, ty, 2 * td, 4 * td, 8 * td}
+	for i, tau := range taus { // beyond W every interval is one segment
+		taus[i] = min(tau, cfg.Work.Hours())
+	}
 	slices.Sort(taus)
 	return slices.Compact(taus)
 }
@@ -183,8 +188,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if o.trace != "" {
+		if err := writeTrace(o.trace, cfg, o.cfg); err != nil {
+			return err
+		}
+	}
 	report(stdout, o, res)
 	return nil
+}
+
+// writeTrace replays replication 0 at Daly's interval with the trace on
+// and writes it.
+func writeTrace(path string, cfg study.Config, base Config) error {
+	cfg.Progress = nil
+	_, _, _, td := theoryOf(base)
+	pi := 0
+	for i, p := range cfg.Points {
+		if tau, _ := p.Get("tau_h"); tau > 0 && (pi == 0 || math.Abs(tau-td) < 1e-12) {
+			pi = i
+		}
+	}
+	_, tr, err := study.Replay(cfg, pi, 0, scenario(base))
+	if err != nil {
+		return err
+	}
+	return writeFile(path, func(w io.Writer) error {
+		if strings.EqualFold(filepath.Ext(path), ".json") {
+			return tr.WriteChromeJSON(w)
+		}
+		return tr.WriteText(w)
+	})
 }
 
 // modelApplies reports whether ExpectedWall describes the job: it
@@ -247,11 +280,13 @@ func report(w io.Writer, o *options, res *study.Results) {
 			model = fmt.Sprintf("%.2f", ExpectedWall(od, cfg.Work.Hours()))
 		} else {
 			label = fmt.Sprintf("%.1f min", tau*60)
-			switch tau {
-			case td:
+			switch {
+			case tau == td:
 				label += " (Daly)"
-			case ty:
+			case tau == ty:
 				label += " (Young)"
+			case tau >= cfg.Work.Hours():
+				label = "never (final save)"
 			}
 			if modelApplies(cfg) {
 				model = fmt.Sprintf("%.2f", ExpectedWall(cfg, tau))
@@ -265,10 +300,14 @@ func report(w io.Writer, o *options, res *study.Results) {
 			ci(res.Summary(pi, "compute_usd", 0.95), 2), ci(res.Summary(pi, "total_usd", 0.95), 2))
 	}
 	tau, _ := res.Meta.Points[bestCost].Get("tau_h")
+	every := fmt.Sprintf("every %.1f min", tau*60)
+	if tau >= cfg.Work.Hours() {
+		every = "never (final save only)"
+	}
 	od, b := mean(0, "total_usd"), mean(bestCost, "total_usd")
 	fmt.Fprintf(w, "\n* lowest mean wall time; model: the closed-form mean wall time (Daly's, with the two-minute notice).\n")
-	fmt.Fprintf(w, "Cheapest on spot: every %.1f min, $%.2f vs $%.2f on-demand (%.0f%% less), %.1f%% longer.\n",
-		tau*60, b, od, 100*(1-b/od), 100*(mean(bestCost, "wall_h")/mean(0, "wall_h")-1))
+	fmt.Fprintf(w, "Cheapest on spot: checkpointing %s, $%.2f vs $%.2f on-demand (%.0f%% less), %.1f%% longer.\n",
+		every, b, od, 100*(1-b/od), 100*(mean(bestCost, "wall_h")/mean(0, "wall_h")-1))
 }
 
 func ratFloat(r interface{ Float64() (float64, bool) }) float64 {

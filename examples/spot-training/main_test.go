@@ -438,22 +438,22 @@ func TestIAMIsEnforced(t *testing.T) {
 
 // TestMainRuns runs the command with fast settings (a 4 h job, a few
 // replications, the notice event instead of polling) and checks its
-// table, plot and summary file.
+// table, plot, summary and trace files, and that bad flags are refused.
 func TestMainRuns(t *testing.T) {
 	dir := t.TempDir()
-	plot, sum := filepath.Join(dir, "wall.svg"), filepath.Join(dir, "summary.csv")
+	plot, sum, trace := filepath.Join(dir, "wall.svg"), filepath.Join(dir, "summary.csv"), filepath.Join(dir, "trace.txt")
 	var out bytes.Buffer
-	args := []string{"-reps", "4", "-work", "4h", "-poll", "0", "-q", "-plot", plot, "-summary", sum}
+	args := []string{"-reps", "4", "-work", "4h", "-poll", "0", "-q", "-plot", plot, "-summary", sum, "-trace", trace}
 	if err := run(context.Background(), args, &out, os.Stderr); err != nil {
 		t.Fatal(err)
 	}
 	t.Log("\n" + out.String())
-	for _, want := range []string{"on-demand", "(Daly)", "(Young)", "Cheapest on spot", "4 replications per row"} {
+	for _, want := range []string{"on-demand", "(Daly)", "(Young)", "never (final save)", "Cheapest on spot", "4 replications per row"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if n := len(regexp.MustCompile(`(?m)^[0-9.]+ min `).FindAllString(out.String(), -1)); n != 7 {
+	if n := len(regexp.MustCompile(`(?m)^([0-9.]+ min|never) `).FindAllString(out.String(), -1)); n != 7 {
 		t.Errorf("%d interval rows, want 7", n)
 	}
 	if b, err := os.ReadFile(plot); err != nil || !bytes.Contains(b, []byte("<svg")) {
@@ -461,6 +461,9 @@ func TestMainRuns(t *testing.T) {
 	}
 	if b, err := os.ReadFile(sum); err != nil || !strings.HasPrefix(string(b), "point,tau_h,metric,") {
 		t.Errorf("summary: %v, %.60q", err, b)
+	}
+	if b, err := os.ReadFile(trace); err != nil || !bytes.Contains(b, []byte(" job done ")) {
+		t.Errorf("trace: %v, %d bytes without the job's end", err, len(b))
 	}
 	for _, bad := range [][]string{{"-reps", "1"}, {"-work", "-1h"}, {"-state-gib", "80"}, {"extra"}} {
 		if err := run(context.Background(), bad, &out, &bytes.Buffer{}); err == nil {

@@ -19,10 +19,15 @@
 // (">20%", REFERENCE.md 3.2) plus reclaim storms (failure.SpotStorm); the
 // money comes from billing's invoices.
 //
+// If the volume's zone runs out of p3 capacity, the driver launches in
+// another zone and carries the checkpoint there by snapshot.
+//
 // A sim/study sweep over tau, including Young's and Daly's optimum for the
 // interruption rate (REFERENCE.md section 4), runs N replications per
 // interval and prints wall time, interruptions, lost work and cost with 95%
-// confidence intervals, next to the same job on on-demand capacity.
+// confidence intervals, next to the same job on on-demand capacity and to
+// the closed-form mean wall time (ExpectedWall: Daly's, extended with the
+// two-minute notice). See README.md for the figures at the default seed.
 package main
 
 import (
@@ -245,11 +250,11 @@ func modelOptimum(cfg Config, tauDaly float64) float64 {
 func report(w io.Writer, o *options, res *study.Results) {
 	cfg := o.cfg
 	m, delta, ty, td := theoryOf(cfg)
-	fmt.Fprintf(w, "Training job: %v of GPU compute on p3.2xlarge (us-east-1), %d GiB checkpoints on gp3 (%.1f min each)\n",
-		cfg.Work, cfg.StateGiB, delta*60)
+	fmt.Fprintf(w, "Training job: %s of GPU compute on p3.2xlarge (us-east-1), %d GiB checkpoints on gp3 (%.1f min each)\n",
+		short(cfg.Work), cfg.StateGiB, delta*60)
 	fmt.Fprintf(w, "Spot interruptions: advisor bucket %v (MTTI %.0f h)", cfg.Bucket, 1/hazard(cfg.Bucket, 0))
 	if cfg.StormEvery > 0 {
-		fmt.Fprintf(w, " + reclaim storms every %v per zone", cfg.StormEvery)
+		fmt.Fprintf(w, " + reclaim storms every %s per zone", short(cfg.StormEvery))
 	}
 	fmt.Fprintf(w, " -> M = %.2f h\n", m)
 	fmt.Fprintf(w, "Young tau = %.1f min, Daly tau = %.1f min", ty*60, td*60)
@@ -308,6 +313,18 @@ func report(w io.Writer, o *options, res *study.Results) {
 	fmt.Fprintf(w, "\n* lowest mean wall time; model: the closed-form mean wall time (Daly's, with the two-minute notice).\n")
 	fmt.Fprintf(w, "Cheapest on spot: checkpointing %s, $%.2f vs $%.2f on-demand (%.0f%% less), %.1f%% longer.\n",
 		every, b, od, 100*(1-b/od), 100*(mean(bestCost, "wall_h")/mean(0, "wall_h")-1))
+}
+
+// short prints a duration without trailing zero units ("24h", "1h30m").
+func short(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func ratFloat(r interface{ Float64() (float64, bool) }) float64 {

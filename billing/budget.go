@@ -195,7 +195,7 @@ func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
 		l.touch(account)
 		return
 	}
-	add := satMulDiv(uint64(quantity), bound, 1_000_000) + 2 // nano, rounding up, plus rounding of lines
+	add := satAdd(satMulDiv(uint64(quantity), bound, 1_000_000), 2) // nano, rounding up, plus rounding of lines
 	w.addA = satAdd(w.addA, add)
 	if w.marginA >= 0 && w.addA > uint64(w.marginA)/2 {
 		l.touch(account)
@@ -209,7 +209,7 @@ func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
 		base := max(sp.start, 0)
 		f := add
 		if now > base {
-			f = satMulDiv(add, uint64(sp.end-base), uint64(now-base)) + 1
+			f = satAdd(satMulDiv(add, uint64(sp.end-base), uint64(now-base)), 1)
 		}
 		w.addF = satAdd(w.addF, f)
 		if w.addF >= uint64(w.marginF) {
@@ -358,7 +358,7 @@ func (l *Ledger) evalAccount(w *watch) {
 			// Close: find the crossing instants exactly within a window;
 			// every change until then is evaluated exactly.
 			w.search = true
-			window := time.Duration(max(60, min(satMulDiv(4*uint64(w.marginA+slack+hourly+1), 1_000_000, rate), 86400))) * time.Second
+			window := time.Duration(max(60, min(satMulDiv(satAdd(uint64(w.marginA), uint64(slack+hourly+1)), 4_000_000, rate), 86400))) * time.Second
 			to := min(sp.end, now.Add(window))
 			for _, p := range actuals {
 				if t, ok := l.crossing(w.account, m, now, to, p.thr, p.bs.b.Services); ok {

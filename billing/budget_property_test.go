@@ -67,6 +67,14 @@ func TestPropertyBudgetsFireAtFirstCrossing(t *testing.T) {
 				thresholds = append(thresholds, Notification{NotificationType: Actual, Amount: a})
 			}
 		}
+		var forecasts []Notification
+		for range rapid.IntRange(0, 2).Draw(rt, "forecasts") {
+			a := Money(rapid.Int64Range(1, int64(200*Dollar)).Draw(rt, "fthr"))
+			if !amounts[a] {
+				amounts[a] = true
+				forecasts = append(forecasts, Notification{NotificationType: Forecasted, Amount: a})
+			}
+		}
 		end := env0End(acts)
 		run := func(withBudget bool) (*sim.Env, *Ledger) {
 			env := sim.New(1)
@@ -75,7 +83,7 @@ func TestPropertyBudgetsFireAtFirstCrossing(t *testing.T) {
 				rt.Fatal(err)
 			}
 			if withBudget {
-				if err := led.CreateBudget(Budget{BudgetName: "b", AccountID: acct, Notifications: thresholds}); err != nil {
+				if err := led.CreateBudget(Budget{BudgetName: "b", AccountID: acct, Notifications: append(append([]Notification{}, thresholds...), forecasts...)}); err != nil {
 					rt.Fatal(err)
 				}
 			}
@@ -122,7 +130,49 @@ func TestPropertyBudgetsFireAtFirstCrossing(t *testing.T) {
 			seen[t] = ref.Invoice(acct, jan2026).Usage
 			return seen[t]
 		}
-		for _, a := range alerts { // in time order
+		var actual []Alert
+		fAlerts := map[Money]Alert{}
+		for _, a := range alerts {
+			if a.NotificationType == Forecasted {
+				fAlerts[a.Threshold] = a
+			} else {
+				actual = append(actual, a)
+			}
+		}
+		// Forecast alerts: the forecast only jumps at changes of usage, so
+		// check it after every action's instant in a second replay.
+		if len(forecasts) > 0 {
+			fenv, fref := run(false)
+			instants := []sim.Time{}
+			for _, a := range acts {
+				if len(instants) == 0 || instants[len(instants)-1] != a.at {
+					instants = append(instants, a.at)
+				}
+			}
+			for _, n := range forecasts {
+				if al, ok := fAlerts[n.Amount]; ok && !contains2(instants, al.At) {
+					rt.Fatalf("forecast alert at %v, not at a change of usage", al.At)
+				}
+			}
+			for _, at := range instants {
+				if at > end {
+					break
+				}
+				fenv.RunUntil(at)
+				fc := fref.Forecast(acct, jan2026)
+				for _, n := range forecasts {
+					al, ok := fAlerts[n.Amount]
+					switch {
+					case fc > n.Amount && (!ok || al.At > at):
+						rt.Fatalf("forecast %v exceeded %v at %v, alert %v", fc, n.Amount, at, al)
+					case ok && al.At == at && (fc <= n.Amount || fc != al.Cost):
+						rt.Fatalf("forecast alert %+v, replay forecast %v", al, fc)
+					}
+				}
+			}
+			fenv.Close()
+		}
+		for _, a := range actual { // in time order
 			if _, ok := seen[a.At-1]; a.At > 0 && (a.At-1 >= renv.Now() || ok) {
 				if before := cost(a.At - 1); before > a.Threshold {
 					rt.Fatalf("threshold %v alerted at %v but cost was already %v a nanosecond earlier", a.Threshold, a.At, before)
@@ -139,6 +189,15 @@ func TestPropertyBudgetsFireAtFirstCrossing(t *testing.T) {
 			}
 		}
 	})
+}
+
+func contains2(ts []sim.Time, t sim.Time) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
 }
 
 // env0End is the end of the scenario: a day after the last action, within

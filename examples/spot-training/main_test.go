@@ -465,6 +465,14 @@ func TestMainRuns(t *testing.T) {
 	if b, err := os.ReadFile(trace); err != nil || !bytes.Contains(b, []byte(" job done ")) {
 		t.Errorf("trace: %v, %d bytes without the job's end", err, len(b))
 	}
+	// Workers never change the results: the same table on one worker.
+	var one bytes.Buffer
+	if err := run(context.Background(), []string{"-reps", "4", "-work", "4h", "-poll", "0", "-q", "-workers", "1"}, &one, os.Stderr); err != nil {
+		t.Fatal(err)
+	}
+	if one.String() != out.String() {
+		t.Errorf("-workers 1 printed a different table:\n%s", one.String())
+	}
 	for _, bad := range [][]string{{"-reps", "1"}, {"-work", "-1h"}, {"-state-gib", "80"}, {"extra"}} {
 		if err := run(context.Background(), bad, &out, &bytes.Buffer{}); err == nil {
 			t.Errorf("run %q: no error", bad)

@@ -26,8 +26,9 @@ const (
 	volumeZone = "us-east-1a"
 	device     = "/dev/sdf"
 	ioSize     = 1 << 20 // checkpoints are written and read in 1 MiB operations
-	// volumeType is gp3 at its included baseline (3,000 IOPS, 125 MiB/s):
-	// the cheapest SSD volume, and what a launch template gets by default.
+	// volumeType is gp3 at its included baseline (3,000 IOPS, 125 MiB/s,
+	// REFERENCE.md 5.2), the cheapest SSD volume: provisioning more
+	// throughput would shorten checkpoints at a price.
 	volumeType = ec2.VolumeTypeGp3
 	gp3IOPS    = 3000
 	gp3MiBps   = 125
@@ -182,7 +183,7 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 	client := svc.NewClient(regionCode, driverCreds)
 	env.Go("driver", func(p *sim.Proc) {
 		if err := r.drive(p, client); err != nil {
-			r.err = err
+			r.fail(err)
 		}
 		env.Stop()
 	})
@@ -275,8 +276,8 @@ const trainerPolicy = `{"Version":"2012-10-17","Statement":[
 const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
  "Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
-// job is one execution of the job: the driver on the engineer's side,
-// a trainer on each instance, and the checkpoint volume they share.
+// job is one run of the training job: the driver on the engineer's
+// side, a trainer on each instance, and the checkpoint volume they share.
 type job struct {
 	cfg   Config
 	env   *sim.Env

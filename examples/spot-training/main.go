@@ -104,9 +104,11 @@ func theoryOf(cfg Config) (m, delta, tauYoung, tauDaly float64) {
 }
 
 // intervals is the sweep, in hours: Young's and Daly's optimum and
-// multiples of Daly's from 1/4 to 8. (Never checkpointing is left out:
-// with M well below W its wall time has so heavy a tail that a
-// replication can outlast any horizon.)
+// multiples of Daly's from 1/4 to 8. Intervals beyond W are one segment
+// ("never", only the final save); that point appears only when
+// interruptions are rare enough for 8x Daly's interval to exceed W, since
+// with M well below W never checkpointing has so heavy a tail that a
+// replication can outlast any horizon.
 func intervals(cfg Config) []float64 {
 	_, _, ty, td := theoryOf(cfg)
 	taus := []float64{td / 4, td / 2, td, ty, 2 * td, 4 * td, 8 * td}

@@ -1,6 +1,9 @@
 package iam
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // A few AWS managed policies, simplified but faithful in shape, so that
 // scenarios can attach the policies students know by name. Their ARNs have
@@ -18,10 +21,23 @@ var awsManagedDocs = []struct{ name, path, doc string }{
 	{"AmazonEC2ReadOnlyAccess", "/", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"},{"Effect":"Allow","Action":"elasticloadbalancing:Describe*","Resource":"*"},{"Effect":"Allow","Action":["cloudwatch:ListMetrics","cloudwatch:GetMetricStatistics","cloudwatch:Describe*"],"Resource":"*"},{"Effect":"Allow","Action":"autoscaling:Describe*","Resource":"*"}]}`},
 }
 
+// awsManagedParsed holds the managed documents parsed once per program:
+// a compiled Policy is immutable and evaluation only reads it, so every
+// Service (one per world, many worlds in a study) shares them, instead of
+// re-parsing them for each replication.
+var awsManagedParsed = sync.OnceValue(func() []*Policy {
+	out := make([]*Policy, len(awsManagedDocs))
+	for i, m := range awsManagedDocs {
+		out[i] = MustParsePolicy(m.doc)
+	}
+	return out
+})
+
 func (s *Service) loadAWSManaged() {
 	epoch := time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC) // when AWS published its first managed policies
-	for _, m := range awsManagedDocs {
-		doc := MustParsePolicy(m.doc)
+	docs := awsManagedParsed()
+	for i, m := range awsManagedDocs {
+		doc := docs[i]
 		arn := ARN{Partition: s.partition, Service: "iam", AccountID: "aws", Resource: "policy" + m.path + m.name}
 		s.managed[arn.String()] = &ManagedPolicy{ARN: arn, PolicyName: m.name, PolicyID: "ANPA" + pad17(m.name),
 			Path: m.path, DefaultVersionID: "v1", CreateDate: epoch, Document: doc, awsManaged: true}

@@ -219,7 +219,8 @@ func (e *Env) After(d time.Duration, fn func()) Timer {
 // Pending reports whether the timer is scheduled and has neither fired nor
 // been stopped.
 func (t Timer) Pending() bool {
-	return t.env != nil && t.env.timers[t.slot].gen == t.gen
+	// The bounds check covers timers of a closed Env, whose slots are gone.
+	return t.env != nil && int(t.slot) < len(t.env.timers) && t.env.timers[t.slot].gen == t.gen
 }
 
 // When returns the instant the timer fires at, if it is pending.

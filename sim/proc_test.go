@@ -155,6 +155,15 @@ func TestSelfKillUnwinds(t *testing.T) {
 	}
 }
 
+func TestTimerAfterCloseIsNotPending(t *testing.T) {
+	env := New(1)
+	tm := env.After(time.Hour, func() {})
+	env.Close()
+	if tm.Pending() || tm.Stop() {
+		t.Fatal("a timer of a closed Env is still pending")
+	}
+}
+
 func TestCloseEndsSuspendedProcesses(t *testing.T) {
 	env := New(1)
 	cleaned := 0

@@ -79,6 +79,7 @@ func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*Crea
 			tags = append(tags, ts.Tags...)
 		}
 		v := s.newVolume(account, c.region, azID, in.VolumeType, size, iops, tput, in.SnapshotId, in.Encrypted, tags)
+		// creating -> available completes the user's call: foreground.
 		v.readyTm = s.env.After(s.opts.VolumeCreate.Rand(s.rng(c.region, "ebs")), func() {
 			if v.state == VolumeStateCreating {
 				v.state = VolumeStateAvailable
@@ -362,6 +363,7 @@ func (c *Client) CreateSnapshot(ctx context.Context, in *CreateSnapshotInput) (*
 		s.snapshots[sn.id] = sn
 		s.meterSnapshotStart(sn)
 		d := time.Duration(float64(v.size) * 1024 / float64(s.opts.SnapshotRateMiBps) * float64(time.Second))
+		// pending -> completed finishes the user's call: foreground.
 		s.env.After(d, func() {
 			if sn.state == SnapshotPending {
 				sn.state = SnapshotCompleted

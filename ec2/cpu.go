@@ -202,8 +202,17 @@ func (s *Service) creditsChanged(m *Machine) {
 			}
 		}
 	}
-	if next >= 0 {
+	switch {
+	case next < 0:
+	case len(m.cpu.workers) > 0:
+		// Work in progress: the timer finishes the user's Work calls (or
+		// changes their speed on the way), so it is foreground.
 		m.creditTm = s.env.After(next, func() { s.creditsChanged(m) })
+	default:
+		// Only the credit account changes (credits run out or reach the
+		// cap under the utilization profile): bookkeeping that happens by
+		// itself, a daemon timer.
+		m.creditTm = s.env.AfterDaemon(next, func() { s.creditsChanged(m) })
 	}
 }
 

@@ -37,8 +37,9 @@ type demand struct {
 // StartOnDemandDemand starts on-demand demand from other tenants in zone
 // azID. Under the statistical model it only takes capacity; under the
 // mechanistic model its arrivals reclaim spot instances when no host fits.
-// Stop it with StopOnDemandDemand (it keeps the event set busy while it
-// runs).
+// Stop it with StopOnDemandDemand. Arrivals and departures are daemon
+// events: other tenants never keep env.Run going (RunUntil and RunFor play
+// them over a fixed horizon).
 func (s *Service) StartOnDemandDemand(azID string, d OnDemandDemand) error {
 	if _, err := s.w.AZ(azID); err != nil {
 		return err
@@ -80,7 +81,7 @@ func (s *Service) OnDemandDemandStats(azID string, t InstanceType) (DemandStats,
 
 func (s *Service) scheduleArrival(dm *demand) {
 	mean := time.Duration(float64(time.Hour) / dm.d.ArrivalsPerHour)
-	s.env.After(sim.Exp(dm.rng, mean), func() {
+	s.env.AfterDaemon(sim.Exp(dm.rng, mean), func() {
 		if !dm.active {
 			return
 		}
@@ -92,7 +93,7 @@ func (s *Service) scheduleArrival(dm *demand) {
 			}
 		} else {
 			dm.stats.Placed++
-			s.env.After(sim.Exp(dm.rng, dm.d.MeanLifetime), func() {
+			s.env.AfterDaemon(sim.Exp(dm.rng, dm.d.MeanLifetime), func() {
 				if s.w.Release(slot) == nil { // unless its host failed first
 					dm.stats.Departed++
 				}

@@ -112,7 +112,8 @@ func (s *Service) meterStart(m *Machine) {
 }
 
 // followSpotPrice moves a running spot instance's meter to each new price
-// step; it stops with the instance.
+// step; it stops with the instance. The step timer is a daemon timer:
+// price moves are the market's, not the user's work.
 func (s *Service) followSpotPrice(m *Machine) {
 	step := s.opts.Spot.PriceStep
 	if step <= 0 {
@@ -120,7 +121,7 @@ func (s *Service) followSpotPrice(m *Machine) {
 	}
 	now := s.env.Now()
 	next := (now/sim.Time(step) + 1) * sim.Time(step)
-	m.spot.priceTm = s.env.At(next, func() {
+	m.spot.priceTm = s.env.AtDaemon(next, func() {
 		if !m.meter.ids[0].IsValid() {
 			return
 		}

@@ -40,7 +40,7 @@
 //			m.Work(q, 3600) // vCPU-seconds
 //		})
 //	})
-//	env.RunFor(24 * time.Hour)
+//	env.Run() // returns when the operator and "train" are done (or reclaimed)
 //
 // # Instances
 //
@@ -109,6 +109,41 @@
 // All randomness comes from named streams of the Env ("ec2/<region>/
 // lifecycle", "ec2/spot/<az>/interruptions", "ec2/ebs/<az>/replicas",
 // ...). A Service belongs to its Env's goroutine and needs no locks.
-// Volumes schedule their (distant) loss instant; use RunFor or RunUntil
-// rather than Run to bound a scenario.
+//
+// # What keeps env.Run going
+//
+// env.Run returns when the scenario's own work is done, even though EC2's
+// background machinery never stops by itself. The rule: what the user
+// started, and its completion, is foreground; what happens by itself is a
+// daemon event (see package sim), which runs alongside but never keeps Run
+// going.
+//
+// Foreground: the API calls themselves (their latency and retries are
+// sleeps of the calling process); pending -> running after RunInstances
+// or StartInstances; stopping -> stopped and shutting-down -> terminated
+// after StopInstances or TerminateInstances; creating -> available after
+// CreateVolume; a snapshot's pending -> completed; the CPU scheduler's
+// timer while Machine.Work is in progress (it ends the Work call); and
+// processes started with Machine.Go, which are ordinary processes.
+//
+// Daemon: EBS volume losses (usually years ahead); the spot market — the
+// statistical model's rebalance recommendations and notices, price steps
+// and the meter following them — and the whole reclaim sequence once a
+// notice is posted: the interruption two minutes later and the stop or
+// termination it starts, like every transition EC2 starts by itself (a
+// host failure's too); other tenants' demand (StartOnDemandDemand); the
+// credit clock of a burstable instance with no Work in progress; and
+// forgetting a terminated instance an hour later.
+//
+// Why the reclaim sequence is daemon throughout: it is EC2's doing, and
+// making any part of it foreground would move the instant Run returns
+// whenever a notice happened to land in the workload's last minutes. A
+// workload still running then — sleeping, working or polling — sees the
+// interruption exactly as before; a workload that has finished does not
+// wait for it, and Run may return with an instance still running with its
+// notice posted, or shutting down. A process that waits for the world on
+// an event alone (Subscribe feeding a sim.Event, InterruptionNotice) with
+// no timer of its own gives Run nothing to wait for: give the wait a
+// timeout, or play a fixed horizon with RunFor or RunUntil, which run
+// every event, daemon ones included.
 package ec2

@@ -285,9 +285,10 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 		h, k := rm.drawLoss(s.source(name), s.env.Rand(name))
 		v.replicaFailures = k
 		// Losses beyond a century are outside any simulation (and
-		// time.Duration): no timer.
+		// time.Duration): no timer. The loss is a daemon timer: it lies
+		// years ahead as a rule and must not keep env.Run going.
 		if h < 100*8760 {
-			v.lossTm = s.env.After(time.Duration(h*float64(time.Hour)), func() { s.loseVolume(v, "replica loss") })
+			v.lossTm = s.env.AfterDaemon(time.Duration(h*float64(time.Hour)), func() { s.loseVolume(v, "replica loss") })
 		}
 	}
 	s.meterVolumeStart(v)

@@ -126,10 +126,27 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 	}
 }
 
-// boot moves a pending instance to running after the boot delay.
+// boot moves a pending instance to running after the boot delay. Only the
+// user's RunInstances and StartInstances boot instances, so the boot is
+// foreground: env.Run waits for it (see "What keeps env.Run going" in the
+// package doc).
 func (s *Service) boot(m *Machine) {
 	d := s.opts.Lifecycle.Boot.Rand(s.rng(m.region, "lifecycle"))
 	m.pending = s.env.After(d, func() { s.becomeRunning(m) })
+}
+
+// afterTransition schedules the end of a stop or termination. One the user
+// asked for (StopInstances, TerminateInstances) is the user's work and
+// keeps env.Run going; one EC2 started by itself (a spot interruption, a
+// host failure: ec2Interrupted) is background, a daemon timer, like the
+// event that started it. Otherwise the instant Run returns would move by
+// a few seconds whenever a reclaim happened to land just before the
+// workload's end.
+func (s *Service) afterTransition(d time.Duration, ec2Interrupted bool, fn func()) sim.Timer {
+	if ec2Interrupted {
+		return s.env.AfterDaemon(d, fn)
+	}
+	return s.env.After(d, fn)
 }
 
 func (s *Service) becomeRunning(m *Machine) {
@@ -178,7 +195,7 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 	m.trans = transitionReason(reason, s.env.NowTime())
 	s.setState(m, InstanceStateStopping, &r)
 	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
-	m.pending = s.env.After(d, func() {
+	m.pending = s.afterTransition(d, ec2Interrupted, func() {
 		s.unplace(m)
 		s.releasePublicIP(m)
 		if m.credits != nil {
@@ -208,7 +225,7 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 	m.trans = transitionReason(reason, s.env.NowTime())
 	s.setState(m, InstanceStateShuttingDown, &r)
 	d := s.opts.Lifecycle.Shutdown.Rand(s.rng(m.region, "lifecycle"))
-	m.pending = s.env.After(d, func() {
+	m.pending = s.afterTransition(d, ec2Interrupted, func() {
 		s.unplace(m)
 		s.releasePublicIP(m)
 		s.releaseVolumesOnTerminate(m)
@@ -217,7 +234,9 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 		if m.spot != nil && m.spot.pool != nil {
 			m.spot.pool.remove(m)
 		}
-		s.env.After(s.opts.Lifecycle.TerminatedVisible, func() { delete(s.instances, m.id) })
+		// Forgetting the instance an hour later is clean-up, not work:
+		// a daemon timer, so that it never keeps env.Run going.
+		s.env.AfterDaemon(s.opts.Lifecycle.TerminatedVisible, func() { delete(s.instances, m.id) })
 	})
 }
 

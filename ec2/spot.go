@@ -288,7 +288,13 @@ func containsMachine(ms []*Machine, m *Machine) bool {
 }
 
 // scheduleNotice arranges the rebalance recommendation (maybe), the
-// two-minute notice at noticeAt, and the interruption.
+// two-minute notice at noticeAt, and the interruption. All three are daemon
+// timers: a reclaim is the market's doing, drawn days ahead under the
+// statistical model, and must not keep env.Run going after the user's work
+// is done. The interruption two minutes after the notice stays daemon too,
+// so that when Run returns does not depend on whether a notice happened to
+// land in the workload's last two minutes; a workload still running then
+// (sleeping, working, polling) sees the interruption as before.
 func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
 	st := m.spot
 	st.disarm()
@@ -296,9 +302,9 @@ func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
 	r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/rebalance")
 	if r.Float64() < s.opts.Spot.RebalanceProbability {
 		at := noticeAt.Add(-sim.Exp(r, s.opts.Spot.RebalanceLead))
-		st.timers[0] = s.env.At(max(at, now), func() { s.recommendRebalance(m) })
+		st.timers[0] = s.env.AtDaemon(max(at, now), func() { s.recommendRebalance(m) })
 	}
-	st.timers[1] = s.env.At(noticeAt, func() { s.issueNotice(m) })
+	st.timers[1] = s.env.AtDaemon(noticeAt, func() { s.issueNotice(m) })
 }
 
 func (s *Service) recommendRebalance(m *Machine) {
@@ -335,7 +341,7 @@ func (s *Service) issueNotice(m *Machine) {
 		s.env.Emit(m.id, "ec2.spot.notice", sim.F("action", st.action.Action), sim.F("at", at))
 	}
 	st.noticeEv.Trigger(*st.action)
-	st.timers[2] = s.env.At(at, func() { s.interrupt(m) })
+	st.timers[2] = s.env.AtDaemon(at, func() { s.interrupt(m) }) // daemon: see scheduleNotice
 }
 
 // interrupt carries out the interruption behaviour.

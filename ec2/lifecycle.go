@@ -244,7 +244,17 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 func (s *Service) killProcs(m *Machine, cause error) {
 	procs := m.procs
 	m.procs = nil
+	cur := s.env.Current()
 	for _, p := range procs {
+		if p == cur {
+			// A process on the instance stopped, rebooted or terminated its
+			// own instance: killing it now would unwind the API call half
+			// way through its effect. It dies at its next wait instead
+			// (typically while the call's response is in flight), as a
+			// process dies with its VM after the request was accepted.
+			s.env.At(s.env.Now(), func() { p.Kill(cause) })
+			continue
+		}
 		p.Kill(cause)
 	}
 	if m.cpu != nil {

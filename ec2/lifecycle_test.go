@@ -203,6 +203,34 @@ func TestTerminatedInstancesStayDescribableForAWhile(t *testing.T) {
 	})
 }
 
+// TestInstanceTerminatesItself: a process on an instance that terminates
+// its own instance (a batch job's last step) gets the call accepted — the
+// instance goes shutting-down, then terminated, its meter and host slot
+// released — and the process dies with the instance instead of carrying on.
+func TestInstanceTerminatesItself(t *testing.T) {
+	f := newFixture(t, 61, Options{})
+	var m *Machine
+	after := false
+	f.do(time.Hour, func(p *sim.Proc) {
+		m = f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
+		_, err := m.Go("batch-job", func(q *sim.Proc) {
+			q.Sleep(time.Minute)
+			f.c.TerminateInstances(q, &TerminateInstancesInput{InstanceIds: []string{m.ID()}})
+			after = true
+		})
+		must(t, err)
+	})
+	if m.State() != InstanceStateTerminated {
+		t.Fatalf("state %s after the instance terminated itself", m.State())
+	}
+	if after {
+		t.Fatal("the process carried on after its instance was terminated")
+	}
+	if n := f.w.Running(); n != 0 {
+		t.Fatalf("%d host slots still held", n)
+	}
+}
+
 func TestIncorrectInstanceState(t *testing.T) {
 	f := newFixture(t, 7, Options{})
 	f.do(time.Hour, func(p *sim.Proc) {

@@ -214,6 +214,11 @@ func (p *Proc) resume() {
 	}
 }
 
+// Current returns the process that is running now, or nil when the Env is
+// running a callback (or is not running). Services use it to tell whether a
+// call comes from a process they are about to kill.
+func (e *Env) Current() *Proc { return e.current }
+
 // Name returns the name given to Go.
 func (p *Proc) Name() string { return p.name }
 

@@ -206,11 +206,7 @@ func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
 		// month: × (month length / elapsed).
 		now := l.clk.Now()
 		sp := spanOf(l.clk, l.monthOf(now))
-		base := max(sp.start, 0)
-		f := add
-		if now > base {
-			f = satAdd(satMulDiv(add, uint64(sp.end-base), uint64(now-base)), 1)
-		}
+		f := satAdd(satMulDiv(add, uint64(sp.end-max(sp.start, 0)), uint64(forecastElapsed(sp, now))), 1)
 		w.addF = satAdd(w.addF, f)
 		if w.addF >= uint64(w.marginF) {
 			l.touch(account)

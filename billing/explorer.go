@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -163,10 +164,23 @@ func contains(xs []string, s string) bool {
 // Forecast returns the forecast usage cost (before credits) of an
 // account's month m: usage so far, running meters continued to the end of
 // the month, and usage reported with Record extrapolated linearly over the
-// month from its rate so far. For a month that has ended it is the actual
-// cost.
+// month from its rate so far (over at least MinForecastHistory). For a
+// month that has ended it is the actual cost.
 func (l *Ledger) Forecast(accountID string, m Month) Money {
 	return l.forecastAt(accountID, m, l.clk.Now(), nil)
+}
+
+// MinForecastHistory is the least history a forecast extrapolates from:
+// usage recorded in a month's first day is extrapolated as if it had taken
+// a whole day, rather than multiplied by the month's length over a few
+// seconds. It also makes the forecast a non-increasing function of time
+// between changes of usage, which budgets rely on.
+const MinForecastHistory = 24 * time.Hour
+
+// forecastElapsed is the elapsed part of the month the forecast divides by.
+func forecastElapsed(sp monthSpan, now sim.Time) time.Duration {
+	base := max(sp.start, 0) // the simulation starts at its epoch
+	return min(max(now.Sub(base), MinForecastHistory), sp.end.Sub(base))
 }
 
 // forecastAt computes the forecast as of now, optionally only over the
@@ -175,8 +189,8 @@ func (l *Ledger) forecastAt(accountID string, m Month, now sim.Time, filter []st
 	sp := spanOf(l.clk, m)
 	var scale *big.Rat
 	base := max(sp.start, 0) // the simulation starts at its epoch
-	if now < sp.end && now > base {
-		scale = new(big.Rat).SetFrac64(int64(sp.end-base), int64(now-base))
+	if now < sp.end {
+		scale = new(big.Rat).SetFrac64(int64(sp.end-base), int64(forecastElapsed(sp, now)))
 	}
 	end := sp.end
 	if now >= sp.end {

@@ -286,6 +286,13 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if w.ledger == nil {
 		w.ledger = billing.New(env, nil)
 	}
+	// Every region must have prices, or metering its first call would fail
+	// after the call's effect; say so now, while it is the user's input.
+	for _, r := range w.regions {
+		if _, ok := w.ledger.Catalog().Region(r.Code()); !ok {
+			return nil, fmt.Errorf("region: region %q has no prices in the billing catalog; add it with billing.Catalog.Merge and pass the ledger in Options.Billing", r.Code())
+		}
+	}
 	return w, nil
 }
 

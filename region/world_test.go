@@ -2,10 +2,12 @@ package region
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -208,15 +210,44 @@ func TestScopesAndPerAZRules(t *testing.T) {
 	}
 }
 
+// pricedLedger returns a ledger whose catalog also prices the given
+// user-built regions (at the catalog's base prices), as a user of a custom
+// topology would build it.
+func pricedLedger(t testing.TB, env *sim.Env, codes ...string) *billing.Ledger {
+	t.Helper()
+	doc := `{"regions":[`
+	for i, c := range codes {
+		if i > 0 {
+			doc += ","
+		}
+		doc += fmt.Sprintf(`{"code":%q,"name":"lab","prefix":"LAB%d"}`, c, i+1)
+	}
+	extra, err := billing.ParseCatalog([]byte(doc + `]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := billing.DefaultCatalog().Merge(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return billing.New(env, cat)
+}
+
 func TestCustomTopology(t *testing.T) {
-	w := newWorld(t, 1, Options{
+	env := sim.New(1)
+	t.Cleanup(env.Close)
+	w, err := NewWorld(env, Options{
 		Partitions: []PartitionSpec{{Name: "lab", DNSSuffix: "lab.test", GlobalRegion: "lab-1"}},
 		Regions: []RegionSpec{
 			{Code: "lab-1", Partition: "lab", Lat: 0, Lon: 0, AZIDs: []string{"lab1-az1", "lab1-az2"}},
 			{Code: "lab-2", Partition: "lab", Lat: 0, Lon: 90, AZIDs: []string{"lab2-az1"}},
 		},
 		HostsPerAZ: map[string]int{"m5": 2},
+		Billing:    pricedLedger(t, env, "lab-1", "lab-2"),
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got, _ := w.Endpoint("s3", "lab-2"); got != "s3.lab-2.lab.test" {
 		t.Errorf("endpoint %q", got)
 	}
@@ -320,5 +351,20 @@ func TestServiceRegionAgreesWithEndpoint(t *testing.T) {
 		if err == nil && r.Code() != c.served {
 			t.Errorf("%s/%s served from %s, want %s", c.service, c.region, r.Code(), c.served)
 		}
+	}
+}
+
+// TestUnpricedRegionIsAnErrorAtNewWorld: a user-built region the billing
+// catalog does not know fails NewWorld with a clear error, rather than
+// panicking when its first call is metered.
+func TestUnpricedRegionIsAnErrorAtNewWorld(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	_, err := NewWorld(env, Options{
+		Partitions: []PartitionSpec{{Name: "lab", DNSSuffix: "lab.test", GlobalRegion: "xx-lab-1"}},
+		Regions:    []RegionSpec{{Code: "xx-lab-1", Partition: "lab", Lat: 0, Lon: 0, AZIDs: []string{"xxl1-az1"}}},
+	})
+	if err == nil || !strings.Contains(err.Error(), `"xx-lab-1" has no prices`) {
+		t.Fatalf("err = %v", err)
 	}
 }

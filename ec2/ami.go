@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/nimbus-sim/nimbus/internal/mix"
 )
 
 // Image describes an AMI as DescribeImages returns it. An image exists per
@@ -57,7 +59,7 @@ var PublicImages = []PublicImage{
 // stable hash of (name, region), so that scenarios can hard-code nothing
 // and still get the same IDs on every run.
 func ImageID(name, region string) string {
-	return fmt.Sprintf("ami-%017x", mix64(fnv64(name+"\x00"+region)))
+	return fmt.Sprintf("ami-%017x", mix.SplitMix64(mix.FNV64a(name+"\x00"+region)))
 }
 
 func (s *Service) registerImages(region string) {
@@ -155,22 +157,4 @@ func validID(id, prefix string) bool {
 		}
 	}
 	return true
-}
-
-func fnv64(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-// mix64 is splitmix64's finaliser: a bijection, so distinct counters give
-// distinct resource IDs.
-func mix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
 }

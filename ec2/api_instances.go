@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -403,7 +404,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			m.credits = newCreditAccount(sp.it, sp.credit, now)
 		}
 		if sp.profile != "" {
-			m.profileID = "AIPA" + strings.ToUpper(fmt.Sprintf("%016x", mix64(fnv64(sp.profile))))
+			m.profileID = "AIPA" + strings.ToUpper(fmt.Sprintf("%016x", mix.SplitMix64(mix.FNV64a(sp.profile))))
 		}
 		if sp.spot != nil {
 			m.spot = &spotState{requestID: s.newID("sir")[:12], maxPrice: sp.maxPrice, behavior: sp.spot.InstanceInterruptionBehavior,

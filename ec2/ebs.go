@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/sim"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -270,7 +271,7 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 		t = VolumeTypeGp2
 	}
 	s.seq++
-	v := &volume{id: fmt.Sprintf("vol-%017x", mix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
+	v := &volume{id: fmt.Sprintf("vol-%017x", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
 	s.volumes[v.id] = v

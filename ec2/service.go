@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -166,7 +167,7 @@ func (s *Service) source(name string) *rand.PCG {
 
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	return fmt.Sprintf("%s-%017x", prefix, mix64(s.seq))
+	return fmt.Sprintf("%s-%017x", prefix, mix.SplitMix64(s.seq))
 }
 
 // place puts m on a host in its AZ.

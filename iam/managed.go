@@ -3,6 +3,8 @@ package iam
 import (
 	"sync"
 	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/mix"
 )
 
 // A few AWS managed policies, simplified but faithful in shape, so that
@@ -47,10 +49,7 @@ func (s *Service) loadAWSManaged() {
 // pad17 derives a stable pseudo-ID from a name, so AWS managed policy IDs do
 // not consume draws from the ID stream.
 func pad17(name string) string {
-	var h uint64 = 14695981039346656037
-	for i := 0; i < len(name); i++ {
-		h = (h ^ uint64(name[i])) * 1099511628211
-	}
+	h := mix.FNV64a(name)
 	b := make([]byte, 17)
 	for i := range b {
 		b[i] = keyAlphabet[h%32]

@@ -3,6 +3,8 @@ package sim
 import (
 	"math/rand/v2"
 	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/mix"
 )
 
 // Exp draws an exponentially distributed duration with the given mean from
@@ -41,32 +43,14 @@ func (e *Env) Source(name string) *rand.PCG {
 // StreamSource is the source Env.Source derives for (seed, name), usable
 // without an Env (for example to draw a study's fault plan).
 func StreamSource(seed uint64, name string) *rand.PCG {
-	h := fnv64a(name)
-	s1 := splitmix64(seed ^ splitmix64(h))
-	s2 := splitmix64(s1 ^ h ^ 0x6a09e667f3bcc909)
+	h := mix.FNV64a(name)
+	s1 := mix.SplitMix64(seed ^ mix.SplitMix64(h))
+	s2 := mix.SplitMix64(s1 ^ h ^ 0x6a09e667f3bcc909)
 	return rand.NewPCG(s1, s2)
 }
 
 // DeriveSeed returns a child seed for (seed, index), used for per-replication
 // seeds in studies. Neighbouring indices give unrelated seeds.
 func DeriveSeed(seed uint64, index uint64) uint64 {
-	return splitmix64(splitmix64(seed) ^ splitmix64(index+0x9e3779b97f4a7c15))
-}
-
-func fnv64a(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-// splitmix64 is Steele, Lea and Flood's finaliser: a bijective mixer with
-// good avalanche, used to spread seeds.
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
+	return mix.SplitMix64(mix.SplitMix64(seed) ^ mix.SplitMix64(index+0x9e3779b97f4a7c15))
 }

@@ -1,0 +1,22 @@
+package mix
+
+import "testing"
+
+func TestKnownValues(t *testing.T) {
+	// FNV-1a reference values (the empty string is the offset basis).
+	if FNV64a("") != 0xcbf29ce484222325 || FNV64a("a") != 0xaf63dc4c8601ec8c {
+		t.Fatalf("FNV64a: %x %x", FNV64a(""), FNV64a("a"))
+	}
+	// splitmix64 from state 0: the first output of the reference generator.
+	if SplitMix64(0) != 0xe220a8397b1dcdaf {
+		t.Fatalf("SplitMix64(0) = %x", SplitMix64(0))
+	}
+	seen := map[uint64]bool{}
+	for i := range uint64(10000) {
+		v := SplitMix64(i)
+		if seen[v] {
+			t.Fatalf("collision at %d", i)
+		}
+		seen[v] = true
+	}
+}

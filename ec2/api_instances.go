@@ -54,6 +54,9 @@ const MaxInstancesPerCall = 1000
 // running after the boot delay. If fewer than MinCount fit, none launch
 // and the error is InsufficientInstanceCapacity.
 func (c *Client) RunInstances(ctx context.Context, in *RunInstancesInput) (*RunInstancesOutput, error) {
+	if in == nil {
+		in = &RunInstancesInput{} // as the SDK treats nil params
+	}
 	var out *RunInstancesOutput
 	err := c.call(ctx, "RunInstances", resRef{"image", in.ImageId}, []resRef{{"instance", "*"}, {"volume", "*"}}, func(account string) error {
 		if in.DryRun {
@@ -511,6 +514,9 @@ func (s *Service) lookup(account, region string, ids []string) ([]*Machine, erro
 // and once stopped the host slot and the auto-assigned public IP are
 // released; the private IP and the EBS volumes stay.
 func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*StopInstancesOutput, error) {
+	if in == nil {
+		in = &StopInstancesInput{} // as the SDK treats nil params
+	}
 	out := &StopInstancesOutput{}
 	err := c.call(ctx, "StopInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
 		if in.DryRun {
@@ -548,6 +554,9 @@ func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*St
 // land on another host. If any cannot be placed, none starts and the error
 // is InsufficientInstanceCapacity.
 func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*StartInstancesOutput, error) {
+	if in == nil {
+		in = &StartInstancesInput{} // as the SDK treats nil params
+	}
 	out := &StartInstancesOutput{}
 	err := c.call(ctx, "StartInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
 		if in.DryRun {
@@ -608,6 +617,9 @@ func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*
 // start again after the reboot delay; the host, the IPs and the billing
 // period are kept (a reboot is not a new start).
 func (c *Client) RebootInstances(ctx context.Context, in *RebootInstancesInput) (*RebootInstancesOutput, error) {
+	if in == nil {
+		in = &RebootInstancesInput{} // as the SDK treats nil params
+	}
 	err := c.call(ctx, "RebootInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
 		if in.DryRun {
 			return errDryRun()
@@ -636,6 +648,9 @@ func (c *Client) RebootInstances(ctx context.Context, in *RebootInstancesInput) 
 // DeleteOnTermination are deleted, others detached. Terminated instances
 // stay describable for LifecycleDelays.TerminatedVisible.
 func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesInput) (*TerminateInstancesOutput, error) {
+	if in == nil {
+		in = &TerminateInstancesInput{} // as the SDK treats nil params
+	}
 	out := &TerminateInstancesOutput{}
 	err := c.call(ctx, "TerminateInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
 		if in.DryRun {

@@ -32,6 +32,9 @@ type CreateVolumeOutput = Volume
 // VolumeCreate delay, then "available". Storage is billed from creation
 // to deletion, whether or not anything is written.
 func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*CreateVolumeOutput, error) {
+	if in == nil {
+		in = &CreateVolumeInput{} // as the SDK treats nil params
+	}
 	var out *Volume
 	err := c.call(ctx, "CreateVolume", resRef{}, []resRef{{"volume", "*"}}, func(account string) error {
 		if in.DryRun {
@@ -93,6 +96,9 @@ func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*Crea
 }
 
 func (s *Service) volume(account, region, id string) (*volume, error) {
+	if id == "" {
+		return nil, clientErr("MissingParameter", "The request must contain the parameter VolumeId")
+	}
 	if !validID(id, "vol-") {
 		return nil, clientErr("InvalidParameterValue", "Value (%s) for parameter volume is invalid. Expected: 'vol-...'.", id)
 	}
@@ -118,6 +124,9 @@ type AttachVolumeOutput = VolumeAttachment
 // zone. A volume in another zone fails with InvalidVolume.ZoneMismatch; an
 // attached one with VolumeInUse.
 func (c *Client) AttachVolume(ctx context.Context, in *AttachVolumeInput) (*AttachVolumeOutput, error) {
+	if in == nil {
+		in = &AttachVolumeInput{} // as the SDK treats nil params
+	}
 	var out *VolumeAttachment
 	err := c.call(ctx, "AttachVolume", resRef{"instance", in.InstanceId}, []resRef{{"volume", in.VolumeId}}, func(account string) error {
 		if in.DryRun {
@@ -182,6 +191,9 @@ type DetachVolumeOutput = VolumeAttachment
 // DetachVolume detaches a volume. The root volume of an instance that is
 // not stopped cannot be detached.
 func (c *Client) DetachVolume(ctx context.Context, in *DetachVolumeInput) (*DetachVolumeOutput, error) {
+	if in == nil {
+		in = &DetachVolumeInput{} // as the SDK treats nil params
+	}
 	var out *VolumeAttachment
 	err := c.call(ctx, "DetachVolume", resRef{"volume", in.VolumeId}, nil, func(account string) error {
 		if in.DryRun {
@@ -232,6 +244,9 @@ type DeleteVolumeOutput struct{}
 // DeleteVolume deletes a volume that is not attached (VolumeInUse
 // otherwise); billing stops.
 func (c *Client) DeleteVolume(ctx context.Context, in *DeleteVolumeInput) (*DeleteVolumeOutput, error) {
+	if in == nil {
+		in = &DeleteVolumeInput{} // as the SDK treats nil params
+	}
 	err := c.call(ctx, "DeleteVolume", resRef{"volume", in.VolumeId}, nil, func(account string) error {
 		if in.DryRun {
 			return errDryRun()
@@ -344,6 +359,9 @@ type CreateSnapshotOutput = Snapshot
 // billed at the volume's full size (an upper bound: EBS bills only changed
 // blocks, which the simulation does not track).
 func (c *Client) CreateSnapshot(ctx context.Context, in *CreateSnapshotInput) (*CreateSnapshotOutput, error) {
+	if in == nil {
+		in = &CreateSnapshotInput{} // as the SDK treats nil params
+	}
 	var out *Snapshot
 	err := c.call(ctx, "CreateSnapshot", resRef{"volume", in.VolumeId}, []resRef{{"snapshot", "*"}}, func(account string) error {
 		if in.DryRun {
@@ -425,11 +443,17 @@ type DeleteSnapshotOutput struct{}
 
 // DeleteSnapshot deletes a snapshot; its storage billing stops.
 func (c *Client) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotInput) (*DeleteSnapshotOutput, error) {
+	if in == nil {
+		in = &DeleteSnapshotInput{} // as the SDK treats nil params
+	}
 	err := c.call(ctx, "DeleteSnapshot", resRef{"snapshot", in.SnapshotId}, nil, func(account string) error {
 		if in.DryRun {
 			return errDryRun()
 		}
 		s := c.svc
+		if in.SnapshotId == "" {
+			return clientErr("MissingParameter", "The request must contain the parameter SnapshotId")
+		}
 		sn, ok := s.snapshots[in.SnapshotId]
 		if !ok || sn.account != account || sn.region != c.region {
 			return errSnapshotNotFound(in.SnapshotId)

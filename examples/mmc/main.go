@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -81,6 +82,14 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, err
 	}
 	o.shardFiles = fs.Args()
+	// A replication with no measured customer has no mean wait (0/0);
+	// reject the counts rather than print NaN.
+	if o.customers < 1 {
+		return nil, fmt.Errorf("-customers %d: need at least one measured customer", o.customers)
+	}
+	if o.warmup < 0 {
+		return nil, fmt.Errorf("-warmup %d is negative", o.warmup)
+	}
 	if o.merge != (len(o.shardFiles) > 0) {
 		return nil, errors.New("-merge takes the shard files as arguments, and arguments need -merge")
 	}
@@ -277,7 +286,11 @@ func report(w io.Writer, res *study.Results) {
 		s := res.Summary(pi, "wq_s", 0.95)
 		want := erlangCWait(int(c), lambda)
 		mark := "inside CI"
-		if want < s.CILow || want > s.CIHigh {
+		switch {
+		case math.IsNaN(s.CILow) || math.IsNaN(s.CIHigh):
+			// One replication (or none) gives no interval to judge by.
+			mark = "no CI (need 2+ replications)"
+		case want < s.CILow || want > s.CIHigh:
 			mark = "OUTSIDE CI"
 		}
 		ci := fmt.Sprintf("%.4f [%.4f, %.4f]", s.Mean, s.CILow, s.CIHigh)

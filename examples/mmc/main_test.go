@@ -103,7 +103,7 @@ func TestSlurmArrayPicksTheShard(t *testing.T) {
 func TestFlagErrors(t *testing.T) {
 	var out, errb bytes.Buffer
 	none := func(string) string { return "" }
-	for _, args := range [][]string{{"-shards", "4"}, {"-shard", "4/4"}, {"stray"}, {"-merge"}} {
+	for _, args := range [][]string{{"-shards", "4"}, {"-shard", "4/4"}, {"stray"}, {"-merge"}, {"-customers", "0"}, {"-customers", "-3"}, {"-warmup", "-1"}} {
 		if err := run(context.Background(), args, &out, &errb, none); err == nil {
 			t.Errorf("%q accepted", args)
 		}
@@ -118,5 +118,18 @@ func TestPlot(t *testing.T) {
 	}
 	if b, err := os.ReadFile(f); err != nil || !bytes.Contains(b, []byte("<svg")) {
 		t.Errorf("plot: %v", err)
+	}
+}
+
+// TestOneReplicationHasNoCI: with one replication per point there is no
+// confidence interval, and the report must not claim Erlang C lies inside
+// it (comparisons with NaN bounds are all false).
+func TestOneReplicationHasNoCI(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-reps", "1", "-customers", "50", "-warmup", "0", "-q"}, &out, os.Stderr, os.Getenv); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "inside CI") || strings.Count(out.String(), "no CI") != len(points) {
+		t.Errorf("one replication per point:\n%s", out.String())
 	}
 }

@@ -385,6 +385,9 @@ func pointsEqual(a, b []Point) bool {
 
 // WriteSummaries writes Summaries(level) as CSV or JSON.
 func (r *Results) WriteSummaries(w io.Writer, f Format, level float64) error {
+	if _, err := checkLevel(level); err != nil {
+		return err
+	}
 	ss := r.Summaries(level)
 	params := r.paramNames()
 	bw := bufio.NewWriter(w)

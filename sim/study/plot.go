@@ -109,6 +109,9 @@ type meanCI struct {
 // are sorted by x; other parameters are not distinguished, so sweep one
 // parameter at a time or filter first).
 func (r *Results) PlotMeanCI(w io.Writer, format, metric, x string, level float64) error {
+	if _, err := checkLevel(level); err != nil {
+		return err
+	}
 	var d meanCI
 	for _, s := range r.Summaries(level) {
 		if s.Metric != metric {

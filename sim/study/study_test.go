@@ -386,3 +386,28 @@ func TestGrid(t *testing.T) {
 		t.Errorf("grid %s", s)
 	}
 }
+
+// TestBadConfidenceLevel: the functions that return an error reject a
+// level outside (0, 1) instead of panicking, and a zero level means 0.95
+// everywhere, Summarize included (it used to give a zero-width interval).
+func TestBadConfidenceLevel(t *testing.T) {
+	res, err := study.Run(context.Background(), sweepConfig(), mm1(50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, level := range []float64{-0.5, 1, 1.5, math.NaN()} {
+		var buf bytes.Buffer
+		for _, f := range []study.Format{study.CSV, study.JSON} {
+			if err := res.WriteSummaries(&buf, f, level); err == nil || !strings.Contains(err.Error(), "level") {
+				t.Errorf("WriteSummaries(%s, level %v): %v", f, level, err)
+			}
+		}
+		if err := res.PlotMeanCI(&buf, "svg", "wait_s", "lambda", level); err == nil || !strings.Contains(err.Error(), "level") {
+			t.Errorf("PlotMeanCI(level %v): %v", level, err)
+		}
+	}
+	xs := res.Values(0, "wait_s")
+	if a, b := study.Summarize(xs, 0), study.Summarize(xs, 0.95); a.CILow != b.CILow || a.CIHigh != b.CIHigh || !(a.CIHigh > a.CILow) {
+		t.Errorf("Summarize at level 0 gives [%v, %v], at 0.95 [%v, %v]", a.CILow, a.CIHigh, b.CILow, b.CIHigh)
+	}
+}

@@ -1,6 +1,7 @@
 package study
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -34,11 +35,9 @@ func (s Summary) HalfWidth() float64 { return (s.CIHigh - s.CILow) / 2 }
 // Values are taken in replication order, so the summaries are
 // bit-identical however the rows were computed.
 func (r *Results) Summaries(level float64) []Summary {
-	if level == 0 {
-		level = 0.95
-	}
-	if !(level > 0 && level < 1) {
-		panic("study: Summaries: level must be in (0, 1)")
+	level, err := checkLevel(level)
+	if err != nil {
+		panic(err)
 	}
 	metrics := r.Metrics()
 	npoints := max(1, len(r.Meta.Points))
@@ -65,9 +64,6 @@ func (r *Results) Summaries(level float64) []Summary {
 
 // Summary returns the summary of one metric at point pi.
 func (r *Results) Summary(pi int, metric string, level float64) Summary {
-	if level == 0 {
-		level = 0.95
-	}
 	s := Summarize(r.Values(pi, metric), level)
 	s.Point, s.Metric = pi, metric
 	if pi < len(r.Meta.Points) {
@@ -76,9 +72,27 @@ func (r *Results) Summary(pi int, metric string, level float64) Summary {
 	return s
 }
 
+// checkLevel defaults a zero confidence level to 0.95 and rejects levels
+// outside (0, 1). The functions that return an error report it; those
+// that cannot panic with it.
+func checkLevel(level float64) (float64, error) {
+	if level == 0 {
+		return 0.95, nil
+	}
+	if !(level > 0 && level < 1) {
+		return 0, fmt.Errorf("study: confidence level %v outside (0, 1)", level)
+	}
+	return level, nil
+}
+
 // Summarize computes the statistics of xs (in the given order) with a
-// Student-t confidence interval at level.
+// Student-t confidence interval at level (0 means 0.95, as for
+// Summaries; a level outside (0, 1) panics).
 func Summarize(xs []float64, level float64) Summary {
+	level, err := checkLevel(level)
+	if err != nil {
+		panic(err)
+	}
 	n := len(xs)
 	s := Summary{N: n, Level: level}
 	nan := math.NaN()

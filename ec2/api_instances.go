@@ -123,10 +123,6 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	if err != nil {
 		return nil, err
 	}
-	spot := in.InstanceMarketOptions != nil && in.InstanceMarketOptions.MarketType == MarketTypeSpot
-	if err := s.canPrice(region, it.InstanceType, spot); err != nil {
-		return nil, err
-	}
 	sp := &launchSpec{it: it, img: img}
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
@@ -199,6 +195,9 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 		if it.Family == "t2" {
 			sp.credit = CreditStandard
 		}
+	}
+	if err := s.canPrice(region, it, sp.spot != nil, sp.credit); err != nil {
+		return nil, err
 	}
 	for _, ts := range in.TagSpecifications {
 		switch ts.ResourceType {
@@ -347,15 +346,32 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 			return a < b
 		})
 	}
-	var lastErr error
+	// A zone without hosts for the type answers Unsupported (named by the
+	// account's zone name, as EC2 does); another zone's capacity error is
+	// the more useful answer when there is one.
+	var lastErr, unsupported error
 	for _, azID := range zones {
 		out, err := s.launchIn(account, region, azID, sp, in)
 		if err == nil {
 			return out, nil
 		}
+		if isCode(err, "Unsupported") {
+			azName, _ := s.azName(account, azID)
+			unsupported = clientErr("Unsupported",
+				"Your requested instance type (%s) is not supported in your requested Availability Zone (%s).", sp.it.InstanceType, azName)
+			continue
+		}
 		lastErr = err
 	}
-	return nil, lastErr
+	if lastErr != nil {
+		return nil, lastErr
+	}
+	if sp.azID == "" {
+		return nil, clientErr("Unsupported",
+			"Your requested instance type (%s) is not supported in your requested region (%s): no zone has hosts for it "+
+				"(the world's host types lack family %s).", sp.it.InstanceType, region, sp.it.Family)
+	}
+	return nil, unsupported
 }
 
 // launchIn launches the request in one zone, all-or-nothing down to

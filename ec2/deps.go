@@ -195,14 +195,24 @@ func (s *Service) meterSnapshotStart(sn *snapshot) {
 func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, billing.StopOptions{}) }
 
 // canPrice reports whether the ledger's catalog prices an instance type in
-// a region; a type it cannot price is not offered there.
-func (s *Service) canPrice(region string, t InstanceType, spot bool) error {
-	ut := "BoxUsage:" + string(t)
+// a region (on-demand, spot, and the surplus credits of unlimited mode); a
+// type it cannot price is not offered there. The error says which usage
+// type is missing: billing's default price list lacks T3a, most T2 sizes
+// and the larger P3 sizes, which ExtraProducts adds.
+func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
+	uts := []string{"BoxUsage:" + string(it.InstanceType)}
 	if spot {
-		ut = "SpotUsage:" + string(t)
+		uts = append(uts, "SpotUsage:"+string(it.InstanceType))
 	}
-	if _, err := s.ledger.Catalog().Lookup(region, ut); err != nil {
-		return clientErr("Unsupported", "Your requested instance type (%s) is not supported in your requested region (%s).", t, region)
+	if credit == CreditUnlimited {
+		uts = append(uts, "CPUCredits:"+it.Family)
+	}
+	for _, ut := range uts {
+		if _, err := s.ledger.Catalog().Lookup(region, ut); err != nil {
+			return clientErr("Unsupported",
+				"Your requested instance type (%s) is not supported in your requested region (%s): "+
+					"the price list has no %s (extend the ledger's catalog with ec2.ExtraProducts).", it.InstanceType, region, ut)
+		}
 	}
 	return nil
 }

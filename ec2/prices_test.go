@@ -1,6 +1,8 @@
 package ec2
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,4 +43,93 @@ func TestRegionalPrices(t *testing.T) {
 	if _, ok := m5.PriceIn("mars-north-1"); ok {
 		t.Error("unknown region priced")
 	}
+}
+
+// withHostType returns the built-in host types plus one for family, shaped
+// like the T3 host (an assumption: the region package has no T3a or T2 host).
+func withHostType(family string) []region.HostType {
+	hts := region.HostTypes()
+	for _, ht := range hts {
+		if ht.Name == "t3" {
+			ht.Name, ht.Family = family, family
+			return append(hts, ht)
+		}
+	}
+	panic("no t3 host type")
+}
+
+// A catalog type the world cannot price or host is refused as Unsupported
+// with a message that says what is missing and names the account's zone,
+// never the zone ID; with prices and hosts it launches and is billed.
+func TestCatalogTypeLaunchesOnlyWhenPricedAndHosted(t *testing.T) {
+	merged, err := billing.DefaultCatalog().Merge(&billing.Catalog{Products: ExtraProducts()})
+	must(t, err)
+	run := func(f *fixture, p *sim.Proc, ty InstanceType, az string, credits CreditMode) (*RunInstancesOutput, error) {
+		in := &RunInstancesInput{ImageId: f.ami(), InstanceType: ty, MinCount: 1, MaxCount: 1}
+		if az != "" {
+			in.Placement = &Placement{AvailabilityZone: az}
+		}
+		if credits != "" {
+			in.CreditSpecification = &CreditSpecificationRequest{CpuCredits: credits}
+		}
+		return f.c.RunInstances(p, in)
+	}
+	wantMsg := func(t *testing.T, err error, parts ...string) {
+		t.Helper()
+		if !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("error = %v, want Unsupported", err)
+		}
+		for _, s := range parts {
+			if !strings.Contains(err.Error(), s) {
+				t.Errorf("error %q does not mention %q", err, s)
+			}
+		}
+		if strings.Contains(err.Error(), "use1-az") {
+			t.Errorf("error %q names a zone ID, not the account's zone name", err)
+		}
+	}
+	hosts := map[string]int{"m5": 1, "t3": 1, "t3a": 1, "t2": 1}
+
+	t.Run("default price list", func(t *testing.T) {
+		f := newFixtureWorld(t, 82, Options{}, region.Options{HostTypes: withHostType("t3a"), HostsPerAZ: hosts})
+		f.do(time.Minute, func(p *sim.Proc) {
+			_, err := run(f, p, "t3a.micro", "", "")
+			wantMsg(t, err, "t3a.micro", "BoxUsage:t3a.micro", "ExtraProducts")
+		})
+	})
+	t.Run("unlimited credits unpriced", func(t *testing.T) {
+		// t2.micro is in billing's list, its surplus credits are not: an
+		// unlimited t2.micro would run with its surplus silently unbilled.
+		f := newFixtureWorld(t, 83, Options{}, region.Options{HostTypes: withHostType("t2"), HostsPerAZ: hosts})
+		f.do(time.Minute, func(p *sim.Proc) {
+			_, err := run(f, p, "t2.micro", "", CreditUnlimited)
+			wantMsg(t, err, "CPUCredits:t2")
+			if _, err := run(f, p, "t2.micro", "", CreditStandard); err != nil {
+				t.Errorf("standard t2.micro: %v", err)
+			}
+		})
+	})
+	t.Run("no host type", func(t *testing.T) {
+		f := newFixtureCatalog(t, 84, Options{}, region.Options{HostsPerAZ: hosts}, merged)
+		f.do(time.Minute, func(p *sim.Proc) {
+			_, err := run(f, p, "t3a.micro", "us-east-1b", "")
+			wantMsg(t, err, "t3a.micro", "us-east-1b")
+			_, err = run(f, p, "t3a.micro", "", "")
+			wantMsg(t, err, "t3a.micro", "us-east-1", "t3a")
+		})
+	})
+	t.Run("priced and hosted", func(t *testing.T) {
+		f := newFixtureCatalog(t, 85, Options{}, region.Options{HostTypes: withHostType("t3a"), HostsPerAZ: hosts}, merged)
+		var id string
+		f.do(2*time.Hour, func(p *sim.Proc) {
+			m := f.launch(p, RunInstancesInput{InstanceType: "t3a.micro"})
+			id = m.ID()
+			must(t, p.Sleep(time.Hour))
+			_, err := f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{id}})
+			must(t, err)
+		})
+		if len(f.lines(testAccount, id, "BoxUsage:t3a.micro")) == 0 {
+			t.Error("t3a.micro ran but no BoxUsage:t3a.micro line was billed")
+		}
+	})
 }

@@ -121,9 +121,13 @@ func TestScenarioRecovery(t *testing.T) {
 	if err := h.Err(); err != nil {
 		t.Error(err)
 	}
-	// Over a window without the incident, availability is 1.
+	// Over a window without the incident, availability is 1 and nothing
+	// was lost.
 	if a := rec.Availability(sim.Time(3*time.Hour), end); a != 1 {
 		t.Errorf("availability after recovery %v", a)
+	}
+	if r := rec.Report(sim.Time(3*time.Hour), end); r.Incidents != 0 || r.DataLost != 0 || r.WorkLost != 0 {
+		t.Errorf("report over a window after the incident: %v", r)
 	}
 }
 

@@ -22,8 +22,14 @@ type Recovery struct {
 	name      string
 	up        *sim.Gauge
 	incidents []Incident
-	workLost  time.Duration
-	dataLost  int64
+	losses    []loss // in time order, so Report can window them
+}
+
+// loss is one LoseWork or LoseData call.
+type loss struct {
+	at   sim.Time
+	work time.Duration
+	data int64
 }
 
 // Incident is one stretch from a fault (or an outage, if no fault was
@@ -126,12 +132,17 @@ func (r *Recovery) Up() {
 // IsUp reports whether the workload is serving.
 func (r *Recovery) IsUp() bool { return r.up.Value() == 1 }
 
-// LoseWork adds d to the work lost (computation redone after a crash).
-func (r *Recovery) LoseWork(d time.Duration) { r.workLost += d }
+// LoseWork records that work d was lost now (computation redone after a
+// crash).
+func (r *Recovery) LoseWork(d time.Duration) {
+	r.losses = append(r.losses, loss{at: r.env.Now(), work: d})
+}
 
-// LoseData adds n bytes (or objects; the unit is the caller's) to the data
-// lost.
-func (r *Recovery) LoseData(n int64) { r.dataLost += n }
+// LoseData records that n bytes (or objects; the unit is the caller's)
+// were lost now.
+func (r *Recovery) LoseData(n int64) {
+	r.losses = append(r.losses, loss{at: r.env.Now(), data: n})
+}
 
 // Incidents returns the incidents so far.
 func (r *Recovery) Incidents() []Incident { return r.incidents }
@@ -152,10 +163,17 @@ type Report struct {
 	DataLost          int64
 }
 
-// Report summarises incidents that started in [from, to]; unrecovered
-// incidents count in Unrecovered and not in the recovery times.
+// Report summarises incidents that started in [from, to], and the work
+// and data lost in [from, to]; unrecovered incidents count in Unrecovered
+// and not in the recovery times.
 func (r *Recovery) Report(from, to sim.Time) Report {
-	rep := Report{Availability: r.Availability(from, to), WorkLost: r.workLost, DataLost: r.dataLost}
+	rep := Report{Availability: r.Availability(from, to)}
+	for _, l := range r.losses {
+		if l.at >= from && l.at <= to {
+			rep.WorkLost += l.work
+			rep.DataLost += l.data
+		}
+	}
 	var ttd, ttr time.Duration
 	var nd, nr int
 	for _, in := range r.incidents {

@@ -236,7 +236,7 @@ func compileResource(s string, vars bool) (resourcePattern, error) {
 		rp.any = true
 		return rp, nil
 	}
-	parts := strings.SplitN(s, ":", 6)
+	parts := splitARNPattern(s, vars)
 	if len(parts) < 3 || parts[0] != "arn" {
 		w, err := compilePattern(s, true, vars, false)
 		rp.whole = &w
@@ -253,6 +253,30 @@ func compileResource(s string, vars bool) (resourcePattern, error) {
 		rp.secs[i] = sp
 	}
 	return rp, nil
+}
+
+// splitARNPattern splits an ARN pattern into at most six colon-separated
+// sections, like strings.SplitN(s, ":", 6), except that with vars a colon
+// inside ${...} belongs to the variable: ${aws:PrincipalAccount} in the
+// account section must not be cut at "aws:".
+func splitARNPattern(s string, vars bool) []string {
+	if !vars || !strings.Contains(s, "${") {
+		return strings.SplitN(s, ":", 6)
+	}
+	parts := make([]string, 0, 6)
+	start := 0
+	for i := 0; i < len(s) && len(parts) < 5; i++ {
+		switch {
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+			if end := strings.IndexByte(s[i:], '}'); end >= 0 {
+				i += end // skip the variable; the loop's i++ steps past '}'
+			}
+		case s[i] == ':':
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
 }
 
 func (rp *resourcePattern) match(a ARN, r *evalCtx) bool {

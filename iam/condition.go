@@ -25,6 +25,7 @@ package iam
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -175,8 +176,8 @@ func compileCondition(c Condition, vars bool, loc string) (compiledCond, error) 
 			}
 			cc.arns = append(cc.arns, rp)
 		case famNumeric:
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
+			f, ok := parseDecimal(v)
+			if !ok {
 				return cc, bad("a number")
 			}
 			cc.nums = append(cc.nums, f)
@@ -218,6 +219,21 @@ func compileCondition(c Condition, vars bool, loc string) (compiledCond, error) 
 		}
 	}
 	return cc, nil
+}
+
+// parseDecimal accepts what a JSON number or a decimal string can say
+// ("10", "-1.5", "1e3"). strconv.ParseFloat alone would also take "NaN",
+// "Inf" and hex floats, which no IAM numeric condition means and which
+// would compare false against everything.
+func parseDecimal(s string) (float64, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil && !math.IsInf(f, 0)
 }
 
 func parseCIDR(s string) (netip.Prefix, error) {

@@ -347,6 +347,12 @@ func parsePrincipal(raw any, loc string) (*PrincipalSet, error) {
 				if err != nil || (a.Service != "iam" && a.Service != "sts") {
 					return nil, errf(fmt.Sprintf("%s.AWS[%d]", loc, i), "Invalid principal in policy: %q is neither \"*\", a 12-digit account ID nor an IAM/STS ARN", s)
 				}
+				// "IAM JSON policy elements: Principal": a wildcard cannot
+				// match part of a principal name or ARN; only "*" alone
+				// means everyone. Accepting one would silently match nobody.
+				if strings.ContainsAny(s, "*?") {
+					return nil, errf(fmt.Sprintf("%s.AWS[%d]", loc, i), "Invalid principal in policy: %q: wildcards cannot match part of a principal ARN; use \"*\" with a condition such as ArnLike on aws:PrincipalArn", s)
+				}
 			}
 			ps.AWS = l
 		case "Service":

@@ -91,6 +91,13 @@ func TestMalformedPolicyDocuments(t *testing.T) {
 		{"NullIfExists", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"aws:TagKeys":"true"}}}]}`, "Null takes neither", "Statement[0].Condition"},
 		{"condition block not an object", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":"x"}}]}`, "must map condition keys", "Statement[0].Condition.StringEquals"},
 		{"numeric value not a number", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"ten"}}}]}`, "needs a number", "Statement[0].Condition.NumericLessThan.s3:max-keys[0]"},
+		{"numeric value NaN", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"NaN"}}}]}`, "needs a number", "Statement[0].Condition.NumericLessThan.s3:max-keys[0]"},
+		{"numeric value Inf", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericGreaterThan":{"s3:max-keys":"-Inf"}}}]}`, "needs a number", "Statement[0].Condition.NumericGreaterThan.s3:max-keys[0]"},
+		{"numeric value hex float", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericEquals":{"s3:max-keys":"0x1p4"}}}]}`, "needs a number", "Statement[0].Condition.NumericEquals.s3:max-keys[0]"},
+		// "IAM JSON policy elements: Principal": no wildcard to match part
+		// of a principal name or ARN.
+		{"wildcard in a principal ARN", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/*"},"Action":"*","Resource":"*"}]}`, "wildcards cannot match part", "Statement[0].Principal.AWS[0]"},
+		{"wildcard account in a principal ARN", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::*:root"]},"Action":"*","Resource":"*"}]}`, "wildcards cannot match part", "Statement[0].Principal.AWS[1]"},
 		{"date value not a date", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"tomorrow"}}}]}`, "ISO 8601", "Statement[0].Condition.DateLessThan.aws:CurrentTime[0]"},
 		{"bad CIDR", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/33"}}}]}`, "IPv4 or IPv6", "Statement[0].Condition.IpAddress.aws:SourceIp[0]"},
 		{"bad Bool", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"yes"}}}]}`, "\"true\" or \"false\"", "Statement[0].Condition.Bool"},

@@ -170,7 +170,7 @@ func compileCondition(c Condition, vars bool, loc string) (compiledCond, error) 
 			}
 			cc.pats = append(cc.pats, p)
 		case famARN:
-			rp, err := compileResource(v, vars)
+			rp, err := compileARNValue(v, vars)
 			if err != nil {
 				return cc, errf(vl, "%v", err)
 			}

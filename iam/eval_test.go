@@ -178,6 +178,9 @@ func TestEvaluateConditionOperators(t *testing.T) {
 		{"ArnEquals on a role session uses the role ARN", "[Ops] ARN", c("ArnEquals", "aws:PrincipalArn", `"arn:aws:iam::111122223333:role/Trainer"`), "s3:GetObject", res, nil, testSession(), at, Allowed},
 		{"ArnLike wildcard in account segment", "[Ops] ARN", c("ArnLike", "aws:SourceArn", `"arn:aws:sns:us-east-1:*:topic"`), "s3:GetObject", res, ctx("aws:SourceArn", "arn:aws:sns:us-east-1:444455556666:topic"), nil, at, Allowed},
 		{"ArnLike segment wildcard does not span colons", "[Ops] ARN", c("ArnLike", "aws:SourceArn", `"arn:aws:sns:us-*:444455556666:topic"`), "s3:GetObject", res, ctx("aws:SourceArn", "arn:aws:sns:eu-west-1:444455556666:topic"), nil, at, NotApplicable},
+		{"ArnLike is case-sensitive in the service section", "[Ops] ARN", c("ArnLike", "aws:SourceArn", `"arn:aws:SNS:us-east-1:*:topic"`), "s3:GetObject", res, ctx("aws:SourceArn", "arn:aws:sns:us-east-1:444455556666:topic"), nil, at, NotApplicable},
+		{"ArnEquals is case-sensitive in the region section", "[Ops] ARN", c("ArnEquals", "aws:SourceArn", `"arn:aws:sns:US-EAST-1:444455556666:topic"`), "s3:GetObject", res, ctx("aws:SourceArn", "arn:aws:sns:us-east-1:444455556666:topic"), nil, at, NotApplicable},
+		{"ArnNotLike: a different-case ARN is not like", "[Ops] ARN", c("ArnNotLike", "aws:SourceArn", `"arn:aws:SNS:*"`), "s3:GetObject", res, ctx("aws:SourceArn", "arn:aws:sns:us-east-1:444455556666:topic"), nil, at, Allowed},
 		{"ArnNotEquals absent key is true", "[Ops] (key not present, negated)", c("ArnNotEquals", "aws:SourceArn", `"arn:aws:sns:us-east-1:1:t"`), "s3:GetObject", res, nil, nil, at, Allowed},
 		// IfExists and Null.
 		{"StringEqualsIfExists absent key is true", "[Ops] ...IfExists", c("StringEqualsIfExists", "ec2:InstanceType", `"t3.micro"`), "s3:GetObject", res, nil, nil, at, Allowed},

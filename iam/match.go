@@ -220,9 +220,10 @@ func hasPrefixFold(s, prefix string, fold bool) bool {
 // elements: Resource": wildcards work within any ARN segment); within the
 // resource section * crosses '/' and ':'. A pattern with fewer than six
 // sections ("arn:aws:s3:*") has its missing sections filled with "*": a
-// trailing * may expand beyond colon boundaries. Partition, service and
-// region compare case-insensitively; account and resource sections
-// case-sensitively (resource ARNs are case-sensitive).
+// trailing * may expand beyond colon boundaries. In a Resource element,
+// partition, service and region compare case-insensitively; account and
+// resource sections case-sensitively (resource ARNs are case-sensitive).
+// ArnEquals/ArnLike values compare every section case-sensitively.
 type resourcePattern struct {
 	src   string
 	any   bool
@@ -230,7 +231,22 @@ type resourcePattern struct {
 	secs  [5]pattern // partition, service, region, account, resource
 }
 
+// compileResource compiles a Resource element entry. The ARN condition
+// operators use compileARNValue instead, which folds no case.
 func compileResource(s string, vars bool) (resourcePattern, error) {
+	return compileARNPattern(s, vars, true)
+}
+
+// compileARNValue compiles an ArnEquals/ArnLike value: "Case-sensitive
+// matching of the ARN" in every section ("Condition operators", Amazon
+// Resource Name (ARN) condition operators).
+func compileARNValue(s string, vars bool) (resourcePattern, error) {
+	return compileARNPattern(s, vars, false)
+}
+
+// compileARNPattern: foldHead makes partition, service and region compare
+// case-insensitively.
+func compileARNPattern(s string, vars, foldHead bool) (resourcePattern, error) {
 	rp := resourcePattern{src: s}
 	if s == "*" {
 		rp.any = true
@@ -246,7 +262,7 @@ func compileResource(s string, vars bool) (resourcePattern, error) {
 		parts = append(parts, "*")
 	}
 	for i := 0; i < 5; i++ {
-		sp, err := compilePattern(parts[i+1], true, vars, i < 3)
+		sp, err := compilePattern(parts[i+1], true, vars, foldHead && i < 3)
 		if err != nil {
 			return rp, err
 		}

@@ -349,6 +349,9 @@ func Merge(parts ...*Results) (*Results, error) {
 			return nil, fmt.Errorf("study: Merge: shard %v is from another study (name %q seed %d reps %d) than shard %v (name %q seed %d reps %d)",
 				m.Shard, m.Name, m.Seed, m.Reps, m0.Shard, m0.Name, m0.Seed, m0.Reps)
 		}
+		if err := m.Shard.validate(); err != nil {
+			return nil, fmt.Errorf("study: Merge: %w", err)
+		}
 		s := m.Shard.norm()
 		if s.Count != n {
 			return nil, fmt.Errorf("study: Merge: shard %v does not match shard count %d", s, n)

@@ -68,8 +68,9 @@ func ParseShard(v string) (Shard, error) {
 // a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX (the shard count is
 // the Job's completions, which the pod does not see, so count must be
 // given), a Slurm job array sets SLURM_ARRAY_TASK_ID and
-// SLURM_ARRAY_TASK_COUNT (and SLURM_ARRAY_TASK_MIN, subtracted so that
-// arrays need not start at zero). count > 0 overrides the count from the
+// SLURM_ARRAY_TASK_COUNT (and SLURM_ARRAY_TASK_MIN and
+// SLURM_ARRAY_TASK_STEP, so that arrays need not start at zero or count by
+// one: task min+i*step is shard i). count > 0 overrides the count from the
 // environment. It reports false if neither system's variables are set.
 // Pass os.Getenv as getenv.
 func ShardFromEnv(getenv func(string) string, count int) (Shard, bool, error) {
@@ -105,6 +106,22 @@ func ShardFromEnv(getenv func(string) string, count int) (Shard, bool, error) {
 				return Shard{}, false, err
 			}
 			k -= lo
+		}
+		// A stepped array (--array=0-14:2) numbers its tasks min, min+step,
+		// ...; SLURM_ARRAY_TASK_COUNT counts them, so shard k is the
+		// task's position, not its offset.
+		if getenv("SLURM_ARRAY_TASK_STEP") != "" {
+			step, err := atoi("SLURM_ARRAY_TASK_STEP")
+			if err != nil {
+				return Shard{}, false, err
+			}
+			if step < 1 {
+				return Shard{}, false, fmt.Errorf("study: SLURM_ARRAY_TASK_STEP=%d is not positive", step)
+			}
+			if k%step != 0 {
+				return Shard{}, false, fmt.Errorf("study: SLURM_ARRAY_TASK_ID=%s is not min + a multiple of SLURM_ARRAY_TASK_STEP=%d", getenv("SLURM_ARRAY_TASK_ID"), step)
+			}
+			k /= step
 		}
 		n := count
 		if n == 0 {

@@ -56,6 +56,11 @@ func TestShardFromEnv(t *testing.T) {
 		{"slurm", map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "6", "SLURM_ARRAY_TASK_MIN": "0"}, 0, study.Shard{Index: 5, Count: 6}, true, ""},
 		{"slurm from 1", map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "1"}, 0, study.Shard{Index: 0, Count: 4}, true, ""},
 		{"slurm count flag", map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, 4, study.Shard{Index: 1, Count: 4}, true, ""},
+		{"slurm stepped", map[string]string{"SLURM_ARRAY_TASK_ID": "14", "SLURM_ARRAY_TASK_COUNT": "8", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "2"}, 0, study.Shard{Index: 7, Count: 8}, true, ""},
+		{"slurm stepped from 1", map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_STEP": "2"}, 0, study.Shard{Index: 1, Count: 4}, true, ""},
+		{"slurm step of one", map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "6", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "1"}, 0, study.Shard{Index: 5, Count: 6}, true, ""},
+		{"slurm off step", map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "2"}, 0, study.Shard{}, false, "multiple of SLURM_ARRAY_TASK_STEP"},
+		{"slurm zero step", map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_STEP": "0"}, 0, study.Shard{}, false, "not positive"},
 		{"slurm garbage", map[string]string{"SLURM_ARRAY_TASK_ID": "x"}, 4, study.Shard{}, false, `SLURM_ARRAY_TASK_ID="x"`},
 	} {
 		got, ok, err := study.ShardFromEnv(func(k string) string { return c.env[k] }, c.count)

@@ -300,6 +300,9 @@ func TestMergeRejectsIncompleteOrForeignShards(t *testing.T) {
 		{"foreign", []*study.Results{run(1, 0, 2), run(2, 1, 2)}, "another study"},
 		{"counts", []*study.Results{run(1, 0, 2), run(1, 1, 3)}, "does not match shard count"},
 		{"none", nil, "no shards"},
+		// A hand-built part whose shard index is past its count used to
+		// index out of range.
+		{"bad shard", []*study.Results{run(1, 0, 2), {Meta: study.Meta{Seed: 1, Reps: 7, Shard: study.Shard{Index: 3, Count: 2}}}}, "need 0 <= index < count"},
 	}
 	for _, c := range cases {
 		if _, err := study.Merge(c.parts...); err == nil || !strings.Contains(err.Error(), c.want) {

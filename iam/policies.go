@@ -276,6 +276,11 @@ func ParseTrustPolicy(doc string) (*Policy, error) {
 		if st.Principal == nil {
 			return nil, errf(fmt.Sprintf("Statement[%d]", i), "AssumeRolepolicy contained an invalid principal element: Principal is required")
 		}
+		if st.NotPrincipal {
+			// "AWS JSON policy elements: NotPrincipal": not usable in an
+			// IAM role trust policy.
+			return nil, errf(fmt.Sprintf("Statement[%d].NotPrincipal", i), "AssumeRolepolicy contained an invalid principal element: NotPrincipal cannot be used in a role trust policy")
+		}
 		for _, a := range st.Action {
 			if a != "*" && !(len(a) > 4 && (a[:4] == "sts:" || a[:4] == "STS:" || a[:4] == "Sts:")) {
 				return nil, errf(fmt.Sprintf("Statement[%d].Action", i), "AssumeRole policy may only specify STS AssumeRole actions, got %q", a)

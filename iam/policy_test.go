@@ -139,6 +139,10 @@ func TestPolicyShapeChecks(t *testing.T) {
 	if _, err := ParseTrustPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"s3:GetObject"}]}`); !errors.Is(err, ErrMalformedPolicyDocument) {
 		t.Errorf("trust policy with a non-STS action: %v", err)
 	}
+	// "AWS JSON policy elements: NotPrincipal": not in a role trust policy.
+	if _, err := ParseTrustPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}`); !errors.Is(err, ErrMalformedPolicyDocument) || !strings.Contains(err.Error(), "NotPrincipal") {
+		t.Errorf("trust policy with NotPrincipal: %v", err)
+	}
 	if _, err := ParseResourcePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`); !errors.Is(err, ErrMalformedPolicyDocument) {
 		t.Errorf("resource policy without principal: %v", err)
 	}

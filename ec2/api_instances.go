@@ -697,8 +697,11 @@ type Filter struct {
 }
 
 // DescribeInstancesInput selects instances by ID and filters
-// (instance-state-name, instance-type, availability-zone,
-// instance-lifecycle, tag:<key>).
+// (instance-state-name, instance-state-code, instance-type, instance-id,
+// image-id, reservation-id, availability-zone, availability-zone-id,
+// key-name, private-ip-address, ip-address, instance-lifecycle,
+// spot-instance-request-id, tag-key, tag:<key>; values take * and ?
+// wildcards). Another filter name is InvalidParameterValue.
 type DescribeInstancesInput struct {
 	InstanceIds []string
 	Filters     []Filter
@@ -724,6 +727,9 @@ func (c *Client) DescribeInstances(ctx context.Context, in *DescribeInstancesInp
 	out := &DescribeInstancesOutput{}
 	err := c.call(ctx, "DescribeInstances", resRef{}, nil, func(account string) error {
 		s := c.svc
+		if err := checkInstanceFilters(in.Filters); err != nil {
+			return err
+		}
 		var ms []*Machine
 		if len(in.InstanceIds) > 0 {
 			var err error
@@ -761,33 +767,91 @@ func (c *Client) DescribeInstances(ctx context.Context, in *DescribeInstancesInp
 	return out, wrap("DescribeInstances", err)
 }
 
+// instanceFilters are the DescribeInstances filter names supported (besides
+// tag:<key>); any other name is InvalidParameterValue, as EC2 answers for a
+// name it does not know, rather than a silently empty result.
+var instanceFilters = map[string]func(m *Machine) []string{
+	"instance-state-name": func(m *Machine) []string { return []string{string(m.state)} },
+	"instance-state-code": func(m *Machine) []string { return []string{strconv.Itoa(int(stateOf(m.state).Code))} },
+	"instance-type":       func(m *Machine) []string { return []string{string(m.itype.InstanceType)} },
+	"instance-id":         func(m *Machine) []string { return []string{m.id} },
+	"image-id":            func(m *Machine) []string { return []string{m.image.ImageId} },
+	"reservation-id":      func(m *Machine) []string { return []string{m.reservation} },
+	"availability-zone":   func(m *Machine) []string { return []string{m.azName} },
+	"availability-zone-id": func(m *Machine) []string {
+		return []string{m.azID}
+	},
+	"key-name": func(m *Machine) []string { return nonEmpty(m.key) },
+	"private-ip-address": func(m *Machine) []string {
+		if !m.privateIP.IsValid() || m.state == InstanceStateTerminated {
+			return nil
+		}
+		return []string{m.privateIP.String()}
+	},
+	"ip-address": func(m *Machine) []string {
+		if !m.publicIP.IsValid() {
+			return nil
+		}
+		return []string{m.publicIP.String()}
+	},
+	"instance-lifecycle": func(m *Machine) []string {
+		if m.spot != nil {
+			return []string{"spot"}
+		}
+		return nil
+	},
+	"spot-instance-request-id": func(m *Machine) []string {
+		if m.spot != nil {
+			return []string{m.spot.requestID}
+		}
+		return nil
+	},
+	"tag-key": func(m *Machine) []string {
+		var v []string
+		for _, t := range m.tags {
+			v = append(v, t.Key)
+		}
+		return v
+	},
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func checkInstanceFilters(fs []Filter) error {
+	for _, f := range fs {
+		if _, ok := instanceFilters[f.Name]; !ok && !(strings.HasPrefix(f.Name, "tag:") && len(f.Name) > 4) {
+			return clientErr("InvalidParameterValue", "The filter '%s' is invalid", f.Name)
+		}
+	}
+	return nil
+}
+
+// matchInstance applies the filters: every filter must match (AND), by any
+// of its values (OR), each value a pattern where * matches any run of
+// characters and ? one character (EC2's filter wildcards).
 func matchInstance(m *Machine, fs []Filter) bool {
 	for _, f := range fs {
 		var v []string
-		switch {
-		case f.Name == "instance-state-name":
-			v = []string{string(m.state)}
-		case f.Name == "instance-type":
-			v = []string{string(m.itype.InstanceType)}
-		case f.Name == "availability-zone":
-			v = []string{m.azName, m.azID}
-		case f.Name == "instance-lifecycle":
-			if m.spot != nil {
-				v = []string{"spot"}
-			}
-		case strings.HasPrefix(f.Name, "tag:"):
+		if get, ok := instanceFilters[f.Name]; ok {
+			v = get(m)
+		} else if key, ok := strings.CutPrefix(f.Name, "tag:"); ok {
 			for _, t := range m.tags {
-				if t.Key == f.Name[4:] {
+				if t.Key == key {
 					v = append(v, t.Value)
 				}
 			}
-		default:
-			return false
 		}
 		hit := false
 		for _, x := range v {
-			if contains(f.Values, x) {
-				hit = true
+			for _, pat := range f.Values {
+				if wildcardMatch(pat, x) {
+					hit = true
+				}
 			}
 		}
 		if !hit {
@@ -795,6 +859,48 @@ func matchInstance(m *Machine, fs []Filter) bool {
 		}
 	}
 	return true
+}
+
+// wildcardMatch matches s against an EC2 filter value: * is any run of
+// characters, ? exactly one, and a backslash escapes the next character.
+func wildcardMatch(pat, s string) bool {
+	// Iterative glob with one backtrack point (the last *), linear in
+	// practice.
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		if p < len(pat) {
+			switch c := pat[p]; {
+			case c == '*':
+				star, mark = p, i
+				p++
+				continue
+			case c == '?':
+				p++
+				i++
+				continue
+			case c == '\\' && p+1 < len(pat):
+				if pat[p+1] == s[i] {
+					p += 2
+					i++
+					continue
+				}
+			case c == s[i]:
+				p++
+				i++
+				continue
+			}
+		}
+		if star < 0 {
+			return false
+		}
+		p, mark = star+1, mark+1
+		i = mark
+	}
+	for p < len(pat) && pat[p] == '*' {
+		p++
+	}
+	return p == len(pat)
 }
 
 // WaitUntilInstanceRunning polls DescribeInstances, as the SDK's

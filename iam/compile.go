@@ -109,12 +109,29 @@ func (st *Statement) matchPrincipal(p *Principal) principalMatch {
 	}
 	m := matchPrincipalSet(st.Principal, p)
 	if st.NotPrincipal {
-		if m == pmNone {
+		// "AWS JSON policy elements: NotPrincipal": a Deny with
+		// NotPrincipal always denies an IAM user or role that has a
+		// permissions boundary, whatever NotPrincipal lists.
+		if m == pmNone || st.Effect == Deny && p.hasBoundary() {
 			return pmDirect
 		}
 		return pmNone
 	}
 	return m
+}
+
+// hasBoundary reports whether the user, or the role behind a session, has
+// a permissions boundary attached.
+func (p *Principal) hasBoundary() bool {
+	switch {
+	case p == nil:
+		return false
+	case p.user != nil:
+		return p.user.boundary != nil
+	case p.session != nil && p.session.role != nil:
+		return p.session.role.boundary != nil
+	}
+	return false
 }
 
 func matchPrincipalSet(ps *PrincipalSet, p *Principal) principalMatch {

@@ -300,6 +300,20 @@ func TestPermissionsBoundary(t *testing.T) {
 	if err := svc.DeletePolicy(root, b.ARN); !errors.Is(err, ErrDeleteConflict) {
 		t.Errorf("delete a policy in use as a boundary: %v", err)
 	}
+	// "AWS JSON policy elements: NotPrincipal": a Deny with NotPrincipal
+	// always denies a principal with a permissions boundary, even one it
+	// lists; without the boundary the same listing spares alice.
+	mustDo(t, svc.AttachUserPolicy(root, "alice", AWSManagedPolicyARN("AdministratorAccess")))
+	notAlice := MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/alice","111122223333"]},"Action":"s3:*","Resource":"*"}]}`)
+	req = s3req(alice, "s3:GetObject", "arn:aws:s3:::b/k", acctA)
+	req.ResourcePolicy = notAlice
+	if d := svc.Authorize(req); d.Allowed || d.Reason != ExplicitDeny || d.Missing != ResourcePolicy {
+		t.Errorf("NotPrincipal deny with a boundary: %+v\n%s", d, d.Explain())
+	}
+	mustDo(t, svc.DeleteUserPermissionsBoundary(root, "alice"))
+	if d := svc.Authorize(req); !d.Allowed {
+		t.Errorf("NotPrincipal deny without a boundary: %s", d.Explain())
+	}
 }
 
 func TestPolicyQuotas(t *testing.T) {

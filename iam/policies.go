@@ -304,6 +304,11 @@ func ParseResourcePolicy(doc string) (*Policy, error) {
 		if st.Principal == nil {
 			return nil, errf(fmt.Sprintf("Statement[%d]", i), "Missing required field Principal")
 		}
+		if st.NotPrincipal && st.Effect == Allow {
+			// "AWS JSON policy elements: NotPrincipal": must be used with
+			// "Effect":"Deny"; with Allow it is not supported.
+			return nil, errf(fmt.Sprintf("Statement[%d].NotPrincipal", i), "NotPrincipal must be used with \"Effect\": \"Deny\"; it is not supported with Allow")
+		}
 		if st.Resource == nil {
 			return nil, errf(fmt.Sprintf("Statement[%d]", i), "Policy statement must contain resources.")
 		}

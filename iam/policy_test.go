@@ -146,6 +146,13 @@ func TestPolicyShapeChecks(t *testing.T) {
 	if _, err := ParseResourcePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`); !errors.Is(err, ErrMalformedPolicyDocument) {
 		t.Errorf("resource policy without principal: %v", err)
 	}
+	// "AWS JSON policy elements: NotPrincipal": Deny only.
+	if _, err := ParseResourcePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"*"}]}`); !errors.Is(err, ErrMalformedPolicyDocument) || !strings.Contains(err.Error(), "NotPrincipal") {
+		t.Errorf("resource policy with NotPrincipal and Allow: %v", err)
+	}
+	if _, err := ParseResourcePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"*"}]}`); err != nil {
+		t.Errorf("resource policy with NotPrincipal and Deny: %v", err)
+	}
 	if _, err := ParseResourcePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`); err != nil {
 		t.Errorf("valid bucket policy: %v", err)
 	}

@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -48,7 +49,7 @@ func (s *Service) StartOnDemandDemand(azID string, d OnDemandDemand) error {
 	if !ok {
 		return errInvalidValue(string(d.InstanceType), "InstanceType")
 	}
-	if !(d.ArrivalsPerHour > 0) || d.MeanLifetime <= 0 {
+	if !(d.ArrivalsPerHour > 0) || math.IsInf(d.ArrivalsPerHour, 0) || d.MeanLifetime <= 0 {
 		return fmt.Errorf("ec2: StartOnDemandDemand: need a positive arrival rate and lifetime, got %v/h and %v", d.ArrivalsPerHour, d.MeanLifetime)
 	}
 	k := azID + "/" + string(d.InstanceType)

@@ -373,6 +373,11 @@ func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) er
 	if v.state != VolumeStateInUse {
 		return fmt.Errorf("%w: %s is %s", ErrVolumeIO, volumeID, v.state)
 	}
+	// Refuse before touching the gp2 bucket: an I/O that could take longer
+	// than maxIOTime at the volume's baseline would overflow the clock.
+	if bound := math.Max(opsOf(bytes, ioSize)/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20))); !(bound < maxIOTime.Seconds()) {
+		return fmt.Errorf("ec2: VolumeIO: %d bytes on %s could take more than %v", bytes, volumeID, maxIOTime)
+	}
 	d := volumeIOTime(v, p.Now(), bytes, ioSize)
 	if err := p.Sleep(d); err != nil {
 		return err
@@ -387,9 +392,30 @@ func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) er
 // bucket (or with an empty one): the larger of ops/IOPS and
 // bytes/throughput, plus one I/O latency.
 func ioTime(v *volume, bytes, ioSize int64) time.Duration {
-	ops := float64((bytes + ioSize - 1) / ioSize)
-	sec := math.Max(ops/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return VolumeSpecs[v.vtype].Latency + time.Duration(sec*float64(time.Second))
+	sec := math.Max(opsOf(bytes, ioSize)/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
+	return VolumeSpecs[v.vtype].Latency + seconds(sec)
+}
+
+// opsOf is the number of ioSize operations bytes take, rounded up without
+// overflowing near MaxInt64.
+func opsOf(bytes, ioSize int64) float64 {
+	n := bytes / ioSize
+	if bytes%ioSize != 0 {
+		n++
+	}
+	return float64(n)
+}
+
+// maxIOTime bounds one VolumeIO call: an I/O that would take longer is
+// refused rather than overflowing the clock.
+const maxIOTime = 100 * 365 * 24 * time.Hour
+
+// seconds converts sec to a Duration, saturating at maxIOTime.
+func seconds(sec float64) time.Duration {
+	if !(sec < maxIOTime.Seconds()) {
+		return maxIOTime
+	}
+	return time.Duration(sec * float64(time.Second))
 }
 
 // gp2 burst bucket [S22]: volumes under 1 TiB earn 3 I/O credits per GiB
@@ -440,7 +466,6 @@ func volumeIOTime(v *volume, now sim.Time, bytes, ioSize int64) time.Duration {
 	if v.bucket == nil {
 		v.bucket = &ioBucket{balance: gp2BucketCredit, last: now}
 	}
-	ops := float64((bytes + ioSize - 1) / ioSize)
-	sec := math.Max(gp2IOTime(v, v.bucket, now, ops), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return VolumeSpecs[v.vtype].Latency + time.Duration(sec*float64(time.Second))
+	sec := math.Max(gp2IOTime(v, v.bucket, now, opsOf(bytes, ioSize)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
+	return VolumeSpecs[v.vtype].Latency + seconds(sec)
 }

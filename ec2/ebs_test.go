@@ -361,3 +361,32 @@ func TestVolumesAreLostAtTheirAFR(t *testing.T) {
 		t.Fatalf("lost fraction %.3f, want %.3f", got, want)
 	}
 }
+
+// An I/O too large for the clock (here MaxInt64 bytes, which also
+// overflowed the op count) is an error, not a negative sleep; the volume
+// still works afterwards.
+func TestVolumeIOTooLargeIsAnError(t *testing.T) {
+	f := newFixture(t, 56, Options{})
+	var huge, small error
+	var took time.Duration
+	f.do(time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
+		root := m.describe().BlockDeviceMappings[0].VolumeId
+		done := f.env.NewEvent("io")
+		_, err := m.Go("io", func(q *sim.Proc) {
+			huge = m.VolumeIO(q, root, math.MaxInt64, 1)
+			t0 := q.Now()
+			small = m.VolumeIO(q, root, 1<<20, 16<<10)
+			took = q.Now().Sub(t0)
+			done.Trigger(nil)
+		})
+		must(t, err)
+		p.Wait(done)
+	})
+	if huge == nil || small != nil {
+		t.Fatalf("huge I/O: %v; 1 MiB after it: %v", huge, small)
+	}
+	if took <= 0 || took > time.Second {
+		t.Fatalf("1 MiB I/O after the refused one took %v", took)
+	}
+}

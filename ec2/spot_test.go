@@ -426,3 +426,18 @@ func TestDescribeSpotPriceHistory(t *testing.T) {
 		}
 	})
 }
+
+func TestOnDemandDemandRejectsBadRates(t *testing.T) {
+	f := newFixture(t, 57, Options{})
+	for _, d := range []OnDemandDemand{
+		{InstanceType: "m5.large", ArrivalsPerHour: math.Inf(1), MeanLifetime: time.Hour},
+		{InstanceType: "m5.large", ArrivalsPerHour: math.NaN(), MeanLifetime: time.Hour},
+		{InstanceType: "m5.large", ArrivalsPerHour: 0, MeanLifetime: time.Hour},
+		{InstanceType: "m5.large", ArrivalsPerHour: 1, MeanLifetime: 0},
+		{InstanceType: "m5.huge", ArrivalsPerHour: 1, MeanLifetime: time.Hour},
+	} {
+		if err := f.svc.StartOnDemandDemand("use1-az1", d); err == nil {
+			t.Errorf("StartOnDemandDemand(%+v) accepted", d)
+		}
+	}
+}

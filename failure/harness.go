@@ -39,7 +39,8 @@ type state struct {
 
 // Window is one application of a fault, from Start until End. End is
 // sim.MaxTime while the fault is in force; a permanent fault's window has
-// End == Start.
+// End == Start, and so has the window of a fault that its target refused
+// (Err reports why).
 type Window struct {
 	ID         int
 	Fault, Key string
@@ -160,20 +161,28 @@ func (h *Harness) Apply(f Fault) *Active {
 	now := st.env.Now()
 	st.windows = append(st.windows, Window{ID: a.id, Fault: f.String(), Key: f.Key(), Start: now, End: sim.MaxTime})
 	st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", a.id))
+	// refused closes the window of a fault the target (or the fault's own
+	// validation) refused: the world did not change, so the window is
+	// empty and observers are not told, lest Recovery.Watch open an
+	// incident that nothing can end. Err reports the refusal.
+	refused := func(err error) *Active {
+		h.Fail(err)
+		a.done, a.failed = true, true
+		st.windows[a.id].End = now
+		return a
+	}
 	switch f := f.(type) {
 	case Composite:
 		// A composite's own Apply only validates; its parts change the world.
 		if err := f.Apply(st.targets); err != nil {
-			h.Fail(err)
-			a.failed = true
-			break
+			return refused(err)
 		}
 		for _, p := range f.Parts() {
 			a.parts = append(a.parts, h.Apply(p))
 		}
 	case Permanent:
 		if err := f.Apply(st.targets); err != nil {
-			h.Fail(err)
+			return refused(err)
 		}
 		a.done, a.failed = true, true
 		st.windows[a.id].End = now
@@ -183,13 +192,10 @@ func (h *Harness) Apply(f Fault) *Active {
 		s := st.stacks[f.Key()]
 		if len(s) == 0 || s[len(s)-1].f.String() != f.String() {
 			if err := f.Apply(st.targets); err != nil {
-				h.Fail(err)
-				a.failed = true
+				return refused(err)
 			}
 		}
-		if !a.failed {
-			st.stacks[f.Key()] = append(s, a)
-		}
+		st.stacks[f.Key()] = append(s, a)
 	}
 	h.active[a] = struct{}{}
 	h.notify(a.id, true)

@@ -348,3 +348,45 @@ func TestInjectorsAreDeterministic(t *testing.T) {
 		t.Errorf("5 seeds gave %d distinct traces", len(hashes))
 	}
 }
+
+// TestRefusedFaultOpensNoIncident: a fault its target refuses (a typo in
+// an AZ ID, say) changes nothing, so its window is empty, observers are
+// not told, and a watching Recovery opens no incident that could never
+// end; Err still reports it. The accepted fault beside it is measured as
+// usual.
+func TestRefusedFaultOpensNoIncident(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	w := newFakeWorld(env)
+	w.failOn = "bad"
+	h := failure.NewHarness(env, w)
+	rec := failure.NewRecovery(env, "svc")
+	rec.Watch(h, nil)
+	var changes []failure.Change
+	h.OnChange(func(c failure.Change) { changes = append(changes, c) })
+	h.Start(
+		failure.At(time.Minute, failure.AZOutage("bad-az", 10*time.Minute)),
+		failure.At(time.Minute, failure.VolumeFailure("vol-bad")),
+		failure.At(time.Hour, failure.HostCrash("good", time.Minute)),
+	)
+	env.RunFor(2 * time.Hour)
+	if err := h.Err(); err == nil || !strings.Contains(err.Error(), "bad-az") || !strings.Contains(err.Error(), "vol-bad") {
+		t.Errorf("Err = %v", err)
+	}
+	wins := h.Windows()
+	if len(wins) != 3 {
+		t.Fatalf("windows %+v", wins)
+	}
+	for _, win := range wins[:2] {
+		if win.Open() || win.End != win.Start {
+			t.Errorf("refused fault's window %+v is not empty", win)
+		}
+	}
+	if len(changes) != 2 || changes[0].Fault != "host-down(good)" || !changes[0].Applied || changes[1].Applied {
+		t.Errorf("observers saw %+v, want only the good host's apply and revert", changes)
+	}
+	in := rec.Incidents()
+	if len(in) != 1 || in[0].Cause != "host-down(good)" || in[0].Start != at(time.Hour) {
+		t.Errorf("incidents %+v, want one for the good host at 1h", in)
+	}
+}

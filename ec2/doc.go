@@ -49,7 +49,12 @@
 // shutting-down/terminated, with the API's state codes (0, 16, 32, 48, 64,
 // 80). Launches are placed by the world's slot packing, so
 // InsufficientInstanceCapacity appears when no single host fits, even if
-// the zone's summed free capacity would. A stop releases the host slot and
+// the zone's summed free capacity would. A catalog type launches only
+// where the ledger can price it and the world has hosts for its family:
+// billing's default price list lacks T3a, most T2 sizes, p3.8xlarge and
+// p3.16xlarge (ExtraProducts adds them) and the built-in fleet has no T3a
+// or T2 hosts (region.Options.HostTypes can add some); otherwise
+// RunInstances answers Unsupported, saying which is missing. A stop releases the host slot and
 // the auto-assigned public IP and keeps the private IP and the volumes; a
 // start places the instance afresh, possibly on another host; a reboot
 // keeps both and is not a new billing start. Terminated instances stay

@@ -113,8 +113,16 @@ func (h *Harness) Start(injs ...Injector) {
 // world's doing, not the scenario's work, so a pending fault or revert
 // never keeps Env.Run going. Run ends when the workload's own processes
 // are done; RunUntil or RunFor play a fixed horizon, faults included.
+//
+// A d that would carry past the end of the simulated clock (sim.MaxTime),
+// such as For(f, math.MaxInt64) once the clock has moved, schedules
+// nothing: the instant is never reached.
 func (h *Harness) After(d time.Duration, fn func()) sim.Timer {
-	return h.st.env.AfterDaemon(d, func() {
+	env := h.st.env
+	if d > 0 && d > time.Duration(sim.MaxTime-env.Now()) {
+		return sim.Timer{}
+	}
+	return env.AfterDaemon(d, func() {
 		if !h.stopped {
 			fn()
 		}

@@ -1,6 +1,7 @@
 package failure_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -388,5 +389,30 @@ func TestRefusedFaultOpensNoIncident(t *testing.T) {
 	in := rec.Incidents()
 	if len(in) != 1 || in[0].Cause != "host-down(good)" || in[0].Start != at(time.Hour) {
 		t.Errorf("incidents %+v, want one for the good host at 1h", in)
+	}
+}
+
+// TestDurationsPastTheEndOfTime: an offset or duration that would carry
+// past sim.MaxTime once the clock has moved used to overflow the instant
+// and panic in the kernel; it now never fires.
+func TestDurationsPastTheEndOfTime(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	w := newFakeWorld(env)
+	h := failure.NewHarness(env, w)
+	env.RunFor(time.Hour)
+	h.Start(
+		failure.For(failure.HostDown("forever"), math.MaxInt64),
+		failure.At(math.MaxInt64, failure.HostCrash("never", time.Minute)),
+	)
+	env.RunFor(24 * time.Hour)
+	if !h.InForce("host/forever") || !w.down["host/forever"] {
+		t.Error("the fault held past the end of time is not in force")
+	}
+	if w.down["host/never"] {
+		t.Error("a fault scheduled past the end of time fired")
+	}
+	if err := h.Err(); err != nil {
+		t.Error(err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -509,9 +510,14 @@ func (s *Service) lookup(account, region string, ids []string) ([]*Machine, erro
 	}
 	var missing []string
 	ms := make([]*Machine, 0, len(ids))
-	for _, id := range ids {
+	for i, id := range ids {
 		if !validID(id, "i-") {
 			return nil, errInstanceMalformed(id)
+		}
+		// A repeated ID names the same instance once: acting on it twice
+		// would, for StartInstances, place it on two slots.
+		if slices.Contains(ids[:i], id) {
+			continue
 		}
 		m, ok := s.instances[id]
 		if !ok || m.account != account || m.region != region {

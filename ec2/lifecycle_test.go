@@ -432,3 +432,32 @@ func TestAZFailureStopsItsInstances(t *testing.T) {
 		must(t, err)
 	})
 }
+
+// TestRepeatedInstanceIDActsOnce: an ID given twice names one instance;
+// StartInstances used to place it twice and leak the first host slot.
+func TestRepeatedInstanceIDActsOnce(t *testing.T) {
+	f := newFixture(t, 94, Options{})
+	f.do(time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, RunInstancesInput{InstanceType: "p3.2xlarge"})
+		ids := []string{m.ID(), m.ID()}
+		_, err := f.c.StopInstances(p, &StopInstancesInput{InstanceIds: ids})
+		must(t, err)
+		must(t, p.Sleep(10*time.Minute))
+		out, err := f.c.StartInstances(p, &StartInstancesInput{InstanceIds: ids})
+		must(t, err)
+		if len(out.StartingInstances) != 1 {
+			t.Errorf("%d state changes for one instance", len(out.StartingInstances))
+		}
+		must(t, p.Sleep(10*time.Minute))
+		_, err = f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: ids})
+		must(t, err)
+		must(t, p.Sleep(10*time.Minute))
+		hosts, err := f.w.Hosts(m.AvailabilityZoneID(), "p3")
+		must(t, err)
+		for _, h := range hosts {
+			if h.Instances != 0 {
+				t.Errorf("host %s still holds %d instances after the only one terminated", h.ID, h.Instances)
+			}
+		}
+	})
+}

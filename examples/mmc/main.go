@@ -118,6 +118,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			}
 			o.shard = s
 		}
+		// A shard's rows are a part of the study; summaries and plots of
+		// a part would be wrong, and writing none silently surprises.
+		if o.shard.Count > 1 && (o.summary != "" || o.plot != "") {
+			return fmt.Errorf("shard %v: -summary and -plot need the whole study; pass them to the -merge step", o.shard)
+		}
 		cfg := study.Config{Name: "mmc", Seed: o.seed, Reps: o.reps, Points: points, Workers: o.workers, Shard: o.shard}
 		if bar := progressBar(stderr, o); bar != nil {
 			cfg.Progress = func(p study.Progress) { bar.Set(p.Done) }

@@ -103,7 +103,7 @@ func TestSlurmArrayPicksTheShard(t *testing.T) {
 func TestFlagErrors(t *testing.T) {
 	var out, errb bytes.Buffer
 	none := func(string) string { return "" }
-	for _, args := range [][]string{{"-shards", "4"}, {"-shard", "4/4"}, {"stray"}, {"-merge"}, {"-customers", "0"}, {"-customers", "-3"}, {"-warmup", "-1"}} {
+	for _, args := range [][]string{{"-shards", "4"}, {"-shard", "4/4"}, {"stray"}, {"-merge"}, {"-shard", "1/2", "-summary", "s.csv"}, {"-shard", "0/3", "-plot", "p.svg"}, {"-customers", "0"}, {"-customers", "-3"}, {"-warmup", "-1"}} {
 		if err := run(context.Background(), args, &out, &errb, none); err == nil {
 			t.Errorf("%q accepted", args)
 		}

@@ -7,9 +7,9 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-// Plan is a named list of faults for a scenario. It prints itself, one
-// injector per line, so a study can log the faults each replication ran
-// with.
+// Plan is a named list of faults for a scenario. It prints itself on one
+// line, its injectors separated by "; ", so a study can log the faults
+// each replication ran with (study.Rep.SetNote puts it in the row).
 type Plan struct {
 	Name   string
 	Faults []Injector

@@ -78,6 +78,9 @@ func (s *Service) assumeRole(p *Principal, in AssumeRoleInput, source string) (*
 	if err := checkSessionName(in.RoleSessionName); err != nil {
 		return nil, err
 	}
+	if err := checkSourceIdentity(in.SourceIdentity); err != nil {
+		return nil, err
+	}
 	if in.RoleArn.Service != "iam" || in.RoleArn.ResourceType() != "role" {
 		return nil, validationError("%q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", in.RoleArn.String())
 	}
@@ -143,6 +146,16 @@ func (s *Service) assumeRole(p *Principal, in AssumeRoleInput, source string) (*
 			return nil, err
 		}
 	}
+	if in.SourceIdentity != "" {
+		// "Monitor and control actions taken with assumed roles": setting
+		// a source identity needs sts:SetSourceIdentity in the trust
+		// policy (and, like AssumeRole, the caller's own permission).
+		tr := *req
+		tr.Action = "sts:SetSourceIdentity"
+		if dec := s.Authorize(&tr); !dec.Allowed {
+			return nil, dec.Err()
+		}
+	}
 	if d > r.maxSession {
 		return nil, validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
@@ -160,6 +173,24 @@ func checkSessionName(n string) error {
 	for _, r := range n {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '+' || r == '=' || r == ',' || r == '.' || r == '@' || r == '-') {
 			return validationError("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", n)
+		}
+	}
+	return nil
+}
+
+// checkSourceIdentity validates AssumeRole's SourceIdentity (AWS STS API
+// Reference, "AssumeRole": length 2-64, pattern [\w=,.@-]*); empty means
+// none.
+func checkSourceIdentity(v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) < 2 || len(v) > 64 {
+		return validationError("1 validation error detected: Value '%s' at 'sourceIdentity' failed to satisfy constraint: Member must have length between 2 and 64", v)
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '=' || r == ',' || r == '.' || r == '@' || r == '-') {
+			return validationError("1 validation error detected: Value '%s' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w=,.@-]*", v)
 		}
 	}
 	return nil

@@ -244,6 +244,24 @@ func TestSessionPolicyLimitsRole(t *testing.T) {
 	if _, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "tagged", Tags: map[string]string{"project": "x"}}); !errors.Is(err, ErrAccessDenied) {
 		t.Errorf("session tags without sts:TagSession: %v", err)
 	}
+	// A source identity needs sts:SetSourceIdentity in the trust policy
+	// ("Monitor and control actions taken with assumed roles") and a valid
+	// value ([AssumeRole]: 2-64 characters of [\w=,.@-]).
+	if _, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "src", SourceIdentity: "alice"}); !errors.Is(err, ErrAccessDenied) ||
+		!strings.Contains(err.Error(), "sts:SetSourceIdentity") {
+		t.Errorf("source identity without sts:SetSourceIdentity: %v", err)
+	}
+	mustDo(t, svc.UpdateAssumeRolePolicy(root, "Trainer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}]}`))
+	mustDo(t, svc.PutUserPolicy(root, "alice", "assume", stmt(`{"Effect":"Allow","Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Resource":"*"}`)))
+	out, err = svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "src", SourceIdentity: "alice@example.com"})
+	if err != nil || out.SourceIdentity != "alice@example.com" {
+		t.Errorf("source identity with sts:SetSourceIdentity: %v %v", out, err)
+	}
+	for _, bad := range []string{"a", "aws:alice", "alice smith", strings.Repeat("x", 65)} {
+		if _, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "src", SourceIdentity: bad}); !errors.Is(err, ErrValidationError) {
+			t.Errorf("SourceIdentity %q: %v, want ValidationError", bad, err)
+		}
+	}
 }
 
 func TestInstanceProfileCredentials(t *testing.T) {

@@ -210,6 +210,12 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 			return nil, errInvalidValue(ts.ResourceType, "ResourceType")
 		}
 	}
+	if err := checkTags(sp.tags); err != nil {
+		return nil, err
+	}
+	if err := checkTags(sp.volTags); err != nil {
+		return nil, err
+	}
 	// Block devices: the AMI's root, overridden or extended by mappings.
 	root := deviceSpec{name: img.RootDeviceName, vtype: img.RootVolumeType, size: img.RootVolumeSizeGiB, delOnTerm: true}
 	sp.devices = []deviceSpec{root}

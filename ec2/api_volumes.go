@@ -81,6 +81,9 @@ func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*Crea
 			}
 			tags = append(tags, ts.Tags...)
 		}
+		if err := checkTags(tags); err != nil {
+			return err
+		}
 		v := s.newVolume(account, c.region, azID, in.VolumeType, size, iops, tput, in.SnapshotId, in.Encrypted, tags)
 		// creating -> available completes the user's call: foreground.
 		v.readyTm = s.env.After(s.opts.VolumeCreate.Rand(s.rng(c.region, "ebs")), func() {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -103,3 +104,33 @@ func errDryRun() error {
 // ErrDryRunOperation matches the answer to a DryRun request that would
 // have succeeded.
 var ErrDryRunOperation = awserr.Code("DryRunOperation")
+
+// MaxTagsPerResource is EC2's limit of user tags on one resource.
+const MaxTagsPerResource = 50
+
+// checkTags applies EC2's tag restrictions to one resource's tags: at most
+// 50, keys of 1 to 128 characters not starting with "aws:" (in any case),
+// values of at most 256 characters, no key twice.
+func checkTags(tags []Tag) error {
+	if len(tags) > MaxTagsPerResource {
+		return clientErr("TagLimitExceeded", "The maximum number of Tags for a resource has been reached (%d, at most %d).", len(tags), MaxTagsPerResource)
+	}
+	for i, t := range tags {
+		switch {
+		case t.Key == "":
+			return clientErr("InvalidParameterValue", "Tag key must not be empty.")
+		case utf8.RuneCountInString(t.Key) > 128:
+			return clientErr("InvalidParameterValue", "Tag key exceeds the maximum length of 128 characters")
+		case utf8.RuneCountInString(t.Value) > 256:
+			return clientErr("InvalidParameterValue", "Tag value exceeds the maximum length of 256 characters")
+		case len(t.Key) >= 4 && strings.EqualFold(t.Key[:4], "aws:"):
+			return clientErr("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
+		}
+		for _, u := range tags[:i] {
+			if u.Key == t.Key {
+				return clientErr("InvalidParameterValue", "Duplicate tag key '%s' specified.", t.Key)
+			}
+		}
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ package ec2
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -460,4 +461,42 @@ func TestRepeatedInstanceIDActsOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestTagRestrictions(t *testing.T) {
+	f := newFixture(t, 95, Options{})
+	many := make([]Tag, MaxTagsPerResource+1)
+	for i := range many {
+		many[i] = Tag{Key: fmt.Sprintf("k%d", i)}
+	}
+	for _, tc := range []struct {
+		name string
+		tags []Tag
+		code string
+	}{
+		{"reserved prefix", []Tag{{Key: "AWS:cloudformation:stack-name", Value: "x"}}, "InvalidParameterValue"},
+		{"long key", []Tag{{Key: strings.Repeat("k", 129)}}, "InvalidParameterValue"},
+		{"long value", []Tag{{Key: "k", Value: strings.Repeat("v", 257)}}, "InvalidParameterValue"},
+		{"empty key", []Tag{{Key: "", Value: "v"}}, "InvalidParameterValue"},
+		{"duplicate key", []Tag{{Key: "Name", Value: "a"}, {Key: "Name", Value: "b"}}, "InvalidParameterValue"},
+		{"too many", many, "TagLimitExceeded"},
+		{"fifty is the limit", many[:MaxTagsPerResource], ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tags := tc.tags
+			f.do(time.Second, func(p *sim.Proc) {
+				_, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1,
+					TagSpecifications: []TagSpecification{{ResourceType: "instance", Tags: tags}}})
+				_, verr := f.c.CreateVolume(p, &CreateVolumeInput{AvailabilityZone: "us-east-1a", Size: 10,
+					TagSpecifications: []TagSpecification{{ResourceType: "volume", Tags: tags}}})
+				if tc.code == "" {
+					must(t, err)
+					must(t, verr)
+					return
+				}
+				wantCode(t, err, tc.code)
+				wantCode(t, verr, tc.code)
+			})
+		})
+	}
 }

@@ -28,6 +28,7 @@ const (
 	bEpochTime
 	bTokenIssueTime
 	bPrincipalOrgID
+	bSourceIdentity
 )
 
 var builtinNames = map[string]builtinKey{
@@ -43,6 +44,7 @@ var builtinNames = map[string]builtinKey{
 	"aws:epochtime":             bEpochTime,
 	"aws:tokenissuetime":        bTokenIssueTime,
 	"aws:principalorgid":        bPrincipalOrgID,
+	"aws:sourceidentity":        bSourceIdentity,
 }
 
 const principalTagPrefix = "aws:principaltag/"
@@ -164,6 +166,11 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 	case bPrincipalOrgID:
 		if p != nil {
 			return single(p.orgID())
+		}
+		return ctxVals{}
+	case bSourceIdentity:
+		if p != nil {
+			return single(p.SourceIdentity)
 		}
 		return ctxVals{}
 	case bTokenIssueTime:

@@ -63,6 +63,10 @@ type Principal struct {
 	// OrgID is aws:PrincipalOrgID for principals built by hand; the
 	// Service uses its account's organization (SetOrganization).
 	OrgID string
+	// SourceIdentity is the role session's source identity
+	// (aws:SourceIdentity), set by AssumeRole and kept through role
+	// chaining; empty when none was set.
+	SourceIdentity string
 	// TokenIssueTime is set for temporary credentials.
 	TokenIssueTime time.Time
 	// Expiration is when the credentials used stop working (zero for
@@ -134,7 +138,7 @@ func (p *Principal) display() string {
 // (aws:SourceIp, aws:SourceVpce, aws:SecureTransport, s3:prefix,
 // aws:RequestTag/k, aws:TagKeys, ...); keys derived from the principal
 // (aws:username, aws:userid, aws:PrincipalArn, aws:PrincipalAccount,
-// aws:PrincipalType, aws:PrincipalTag/k), from the resource
+// aws:PrincipalType, aws:PrincipalTag/k, aws:SourceIdentity), from the resource
 // (aws:ResourceAccount) and from the clock (aws:CurrentTime,
 // aws:EpochTime) are supplied by the evaluator and cannot be overridden.
 type Request struct {

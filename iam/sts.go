@@ -81,6 +81,11 @@ func (s *Service) assumeRole(p *Principal, in AssumeRoleInput, source string) (*
 	if err := checkSourceIdentity(in.SourceIdentity); err != nil {
 		return nil, err
 	}
+	if in.SourceIdentity == "" && p.Type == PrincipalAssumedRole {
+		// A source identity, once set, persists through role chaining
+		// ("Monitor and control actions taken with assumed roles").
+		in.SourceIdentity = p.SourceIdentity
+	}
 	if in.RoleArn.Service != "iam" || in.RoleArn.ResourceType() != "role" {
 		return nil, validationError("%q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", in.RoleArn.String())
 	}
@@ -256,7 +261,7 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 	sessARN := ARN{Partition: s.partition, Service: "sts", AccountID: a.id, Resource: "assumed-role/" + r.name + "/" + name}
 	se.principal = &Principal{
 		Type: PrincipalAssumedRole, ARN: sessARN, AccountID: a.id, UserID: r.id + ":" + name,
-		RoleARN: r.arn, SessionName: name, Tags: ptags, TokenIssueTime: now, Expiration: se.expires,
+		RoleARN: r.arn, SessionName: name, Tags: ptags, SourceIdentity: sourceIdentity, TokenIssueTime: now, Expiration: se.expires,
 		acct: a, session: se,
 	}
 	se.principal.finish()

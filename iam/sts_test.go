@@ -255,7 +255,24 @@ func TestSessionPolicyLimitsRole(t *testing.T) {
 	mustDo(t, svc.PutUserPolicy(root, "alice", "assume", stmt(`{"Effect":"Allow","Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Resource":"*"}`)))
 	out, err = svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "src", SourceIdentity: "alice@example.com"})
 	if err != nil || out.SourceIdentity != "alice@example.com" {
-		t.Errorf("source identity with sts:SetSourceIdentity: %v %v", out, err)
+		t.Fatalf("source identity with sts:SetSourceIdentity: %v %v", out, err)
+	}
+	// The session carries aws:SourceIdentity, and a chained session keeps it.
+	onlyAlice := MustParsePolicy(stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceIdentity":"alice@example.com"}}}`))
+	sess, err := svc.Authenticate(out.Credentials)
+	if err != nil || onlyAlice.Evaluate(&Request{Principal: sess, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k")}) != Allowed {
+		t.Errorf("aws:SourceIdentity of the session: %v", err)
+	}
+	mustDo(t, svc.PutRolePolicy(root, "Trainer", "chain", stmt(`{"Effect":"Allow","Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Resource":"*"}`)))
+	chained, err := svc.AssumeRole(out.Credentials, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "chained"})
+	if err != nil || chained.SourceIdentity != "alice@example.com" {
+		t.Fatalf("chained session: %v %v", chained, err)
+	}
+	if sess, _ = svc.Authenticate(chained.Credentials); sess == nil || sess.SourceIdentity != "alice@example.com" {
+		t.Errorf("chained session lost its source identity: %+v", sess)
+	}
+	if alicePrincipal, _ := svc.Authenticate(alice); onlyAlice.Evaluate(&Request{Principal: alicePrincipal, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k")}) != NotApplicable {
+		t.Error("aws:SourceIdentity present for a user without a session")
 	}
 	for _, bad := range []string{"a", "aws:alice", "alice smith", strings.Repeat("x", 65)} {
 		if _, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "src", SourceIdentity: bad}); !errors.Is(err, ErrValidationError) {

@@ -5,6 +5,7 @@ package iam
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -79,6 +80,9 @@ func (s *Service) assumeRole(p *Principal, in AssumeRoleInput, source string) (*
 		return nil, err
 	}
 	if err := checkSourceIdentity(in.SourceIdentity); err != nil {
+		return nil, err
+	}
+	if err := checkExternalID(in.ExternalID); err != nil {
 		return nil, err
 	}
 	if in.SourceIdentity == "" && p.Type == PrincipalAssumedRole {
@@ -196,6 +200,24 @@ func checkSourceIdentity(v string) error {
 	for _, r := range v {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '=' || r == ',' || r == '.' || r == '@' || r == '-') {
 			return validationError("1 validation error detected: Value '%s' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w=,.@-]*", v)
+		}
+	}
+	return nil
+}
+
+// checkExternalID validates AssumeRole's ExternalId (AWS STS API
+// Reference, "AssumeRole": length 2-1224, pattern [\w+=,.@:\/-]*); empty
+// means none.
+func checkExternalID(v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) < 2 || len(v) > 1224 {
+		return validationError("1 validation error detected: Value '%s' at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224", v)
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_+=,.@:/-", r)) {
+			return validationError("1 validation error detected: Value '%s' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*", v)
 		}
 	}
 	return nil

@@ -274,6 +274,11 @@ func TestSessionPolicyLimitsRole(t *testing.T) {
 	if alicePrincipal, _ := svc.Authenticate(alice); onlyAlice.Evaluate(&Request{Principal: alicePrincipal, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k")}) != NotApplicable {
 		t.Error("aws:SourceIdentity present for a user without a session")
 	}
+	for _, bad := range []string{"x", "has space", "semi;colon", strings.Repeat("x", 1225)} {
+		if _, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "ext", ExternalID: bad}); !errors.Is(err, ErrValidationError) {
+			t.Errorf("ExternalId %q: %v, want ValidationError [AssumeRole]", bad, err)
+		}
+	}
 	for _, bad := range []string{"a", "aws:alice", "alice smith", strings.Repeat("x", 65)} {
 		if _, err := svc.AssumeRole(alice, AssumeRoleInput{RoleArn: trainerARN, RoleSessionName: "src", SourceIdentity: bad}); !errors.Is(err, ErrValidationError) {
 			t.Errorf("SourceIdentity %q: %v, want ValidationError", bad, err)

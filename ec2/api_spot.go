@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// DescribeSpotPriceHistoryInput selects pools and a time window (zero
-// times: the current price only).
+// DescribeSpotPriceHistoryInput selects pools (no InstanceTypes: every
+// type offered in the region) and a time window (zero times: the current
+// price only).
 type DescribeSpotPriceHistoryInput struct {
 	InstanceTypes    []InstanceType
 	AvailabilityZone string // the account's zone name; empty: every zone of the region
@@ -48,14 +49,24 @@ func (c *Client) DescribeSpotPriceHistory(ctx context.Context, in *DescribeSpotP
 			if err != nil {
 				return err
 			}
+			if z, _ := s.w.AZ(azID); z.Region().Code() != c.region {
+				return clientErr("InvalidParameterValue", "Invalid availability zone: [%s]", in.AvailabilityZone)
+			}
 			zones = []string{azID}
 		} else {
 			for _, z := range r.AZs() {
 				zones = append(zones, z.ID())
 			}
 		}
-		if len(in.InstanceTypes) == 0 {
-			return clientErr("MissingParameter", "The request must contain the parameter InstanceTypes")
+		types := in.InstanceTypes
+		if len(types) == 0 {
+			// InstanceTypes is optional: every type offered in the region
+			// (the catalog's rows the ledger can price there).
+			for _, it := range InstanceTypes() {
+				if s.canPrice(c.region, it, true, "") == nil {
+					types = append(types, it.InstanceType)
+				}
+			}
 		}
 		now := s.env.Now()
 		from, to := now, now
@@ -68,7 +79,7 @@ func (c *Client) DescribeSpotPriceHistory(ctx context.Context, in *DescribeSpotP
 		if to < from {
 			return clientErr("InvalidParameterValue", "EndTime must not be before StartTime")
 		}
-		for _, t := range in.InstanceTypes {
+		for _, t := range types {
 			it, ok := catalog[t]
 			if !ok {
 				return errInvalidValue(string(t), "InstanceType")

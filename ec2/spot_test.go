@@ -441,3 +441,31 @@ func TestOnDemandDemandRejectsBadRates(t *testing.T) {
 		}
 	}
 }
+
+// InstanceTypes is optional in DescribeSpotPriceHistory (every type the
+// region offers); a zone of another region is refused, not priced.
+func TestDescribeSpotPriceHistoryAllTypesAndZoneOfTheRegion(t *testing.T) {
+	f := newFixture(t, 33, Options{})
+	f.do(time.Minute, func(p *sim.Proc) {
+		out, err := f.c.DescribeSpotPriceHistory(p, &DescribeSpotPriceHistoryInput{AvailabilityZone: "us-east-1a"})
+		must(t, err)
+		seen := map[InstanceType]int{}
+		for _, sp := range out.SpotPriceHistory {
+			seen[sp.InstanceType]++
+			if sp.AvailabilityZone != "us-east-1a" {
+				t.Errorf("zone %s", sp.AvailabilityZone)
+			}
+		}
+		for _, ty := range []InstanceType{"m5.large", "c5.large", "p3.2xlarge", "t3.micro", "g4dn.xlarge"} {
+			if seen[ty] != 1 {
+				t.Errorf("%s: %d current prices, want 1", ty, seen[ty])
+			}
+		}
+		if seen["t3a.micro"] != 0 {
+			t.Error("t3a.micro listed though the region cannot price it")
+		}
+		_, err = f.c.DescribeSpotPriceHistory(p, &DescribeSpotPriceHistoryInput{InstanceTypes: []InstanceType{"m5.large"},
+			AvailabilityZone: "us-west-2a"})
+		wantCode(t, err, "InvalidParameterValue")
+	})
+}

@@ -20,9 +20,10 @@ const (
 	PlanNone
 	// PlanLegacy: the 12-month free tier of accounts created before
 	// 2025-07-15, plus always-free. Per calendar month: 750 hours of
-	// t2.micro/t3.micro pooled across all instances and regions; 30 GB-Mo
-	// of EBS (gp2, gp3, magnetic); 5 GB-Mo of S3 Standard with 20,000 GET
-	// and 2,000 PUT requests; 100 GB of data transfer out (the always-free
+	// t2.micro/t3.micro pooled across all instances and regions; 750 hours
+	// of in-use public IPv4 addresses; 30 GB-Mo of EBS (gp2, gp3,
+	// magnetic); 5 GB-Mo of S3 Standard with 20,000 GET and 2,000 PUT
+	// requests; 100 GB of data transfer out (the always-free
 	// 100 GB, which since 2021 covers the same ground). It applies to the
 	// sign-up month and the eleven that follow.
 	PlanLegacy
@@ -135,6 +136,12 @@ var (
 		{Name: "S3 Standard storage (12-month free tier)", UsageTypes: []string{"TimedStorage-ByteHrs"}, Quantity: 5},
 		{Name: "S3 GET requests (12-month free tier)", UsageTypes: []string{"Requests-Tier2"}, Quantity: 20_000},
 		{Name: "S3 PUT requests (12-month free tier)", UsageTypes: []string{"Requests-Tier1"}, Quantity: 2_000},
+		// Since public IPv4 became chargeable (2024-02-01) the EC2 free
+		// tier includes 750 hours of in-use public IPv4 per month for the
+		// first 12 months (REFERENCE.md 8.4; AWS re:Post "Why am I seeing
+		// charges for 'Public IPv4 addresses' when I am under the AWS free
+		// tier?"), so a free-tier t3.micro with a public address stays free.
+		{Name: "Public IPv4 in use (12-month free tier)", UsageTypes: []string{"PublicIPv4:InUseAddress"}, Quantity: 750},
 	}
 )
 

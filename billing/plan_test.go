@@ -230,3 +230,39 @@ func TestInvoiceBeyondMoneyRangeSaturatesAndSaysSo(t *testing.T) {
 		t.Errorf("overflow %v total %v, want a saturated total flagged as overflow", inv.Overflow, inv.Total)
 	}
 }
+
+func TestLegacyFreeTierCoversPublicIPv4InUse(t *testing.T) {
+	// 750 h of in-use public IPv4 per month in the 12-month free tier
+	// (REFERENCE.md 8.4): one t3.micro with a public address all January
+	// is free; a second address pays for 2 × 744 - 750 = 738 h at $0.005,
+	// and an idle address is not covered.
+	env, led := newTestLedger(t, PlanLegacy)
+	ip := func(id, ut string) Usage {
+		return Usage{Account: acct, Service: "AmazonVPC", UsageType: ut, Region: "us-east-1", ResourceID: id, Quantity: 1}
+	}
+	ids := []MeterID{
+		mustStart(t, led, instance("i-1", "t3.micro"), PerSecond60),
+		mustStart(t, led, ip("eipalloc-1", "PublicIPv4:InUseAddress"), PerSecond),
+	}
+	runMonth(env)
+	for _, id := range ids {
+		mustStop(t, led, id, StopOptions{})
+	}
+	if got := led.Invoice(acct, jan2026).Total; got != 0 {
+		t.Errorf("t3.micro with a public IPv4 for January under the legacy free tier = %v, want $0", got)
+	}
+
+	env2, led2 := newTestLedger(t, PlanLegacy)
+	ids = []MeterID{
+		mustStart(t, led2, ip("eipalloc-1", "PublicIPv4:InUseAddress"), PerSecond),
+		mustStart(t, led2, ip("eipalloc-2", "PublicIPv4:InUseAddress"), PerSecond),
+		mustStart(t, led2, ip("eipalloc-3", "PublicIPv4:IdleAddress"), PerSecond),
+	}
+	runMonth(env2)
+	for _, id := range ids {
+		mustStop(t, led2, id, StopOptions{})
+	}
+	if got, want := led2.Invoice(acct, jan2026).Total, hoursAt(738, "0.005")+hoursAt(744, "0.005"); got != want {
+		t.Errorf("two in-use and one idle address = %v, want 738 h + 744 h at $0.005 = %v", got, want)
+	}
+}

@@ -182,7 +182,7 @@ func (w *World) bgArrive(arg uint64) {
 func (w *World) bgDepart(arg uint64) {
 	s := Slot(arg)
 	sl, err := w.lookup(s)
-	if err != nil || !sl.background {
+	if err != nil || !sl.background() {
 		return // its host failed first
 	}
 	if b := w.pools[w.hosts[sl.host].pool].bg; b != nil {

@@ -14,13 +14,15 @@ import (
 const (
 	maxSockets = 4
 	noSlot     = ^uint32(0)
-	// btreeDegree trades node size for depth; 16 keeps a 100,000-host
-	// pool at depth 4 and node scans within a cache line or two.
+	// btreeDegree trades node size for depth; 32 keeps a 100,000-host
+	// pool at depth 3 to 4.
 	btreeDegree = 32
 )
 
-// host is one physical server. It is kept small (40 bytes) because a
-// world may hold 100,000 of them.
+// host is one physical server. It is kept small (28 bytes) because a
+// world may hold 100,000 of them and a release touches a random one: its
+// key in the pool index is not stored but recomputed (keyOf) from the
+// fields it depends on, which callers read before changing them.
 type host struct {
 	free     [maxSockets]uint8 // free cores per socket (socket-bound types)
 	memFree  uint32            // MiB
@@ -32,7 +34,6 @@ type host struct {
 	pool     uint32
 	pos      uint32 // index in pool.hosts; rack = pos / rackSize
 	head     uint32 // first slot on the host, or noSlot
-	key      uint64 // current key in the pool index (meaningless if failed)
 }
 
 // failMask records why a host is out of service: its own failure, its
@@ -45,9 +46,10 @@ const (
 	failZone
 )
 
-// slot is one placed instance: which host and which cores it holds. 40
-// bytes; the slots of a host form a doubly linked list so that a host
-// failure finds its instances and a release unlinks in O(1).
+// slot is one placed instance: which host and which cores it holds. 32
+// bytes (two per cache line; a release touches a random one and its list
+// neighbours); the slots of a host form a doubly linked list so that a
+// host failure finds its instances and a release unlinks in O(1).
 type slot struct {
 	owner      uint64
 	host       uint32
@@ -55,9 +57,60 @@ type slot struct {
 	group      uint32 // placement group index + 1, or 0
 	gen        uint32
 	shape      uint16
-	alloc      [maxSockets]uint8
-	live       bool
-	background bool
+	alloc      allocCode
+	flags      slotFlags
+}
+
+type slotFlags uint8
+
+const (
+	slotLive slotFlags = 1 << iota
+	slotBackground
+)
+
+func (sl *slot) live() bool       { return sl.flags&slotLive != 0 }
+func (sl *slot) background() bool { return sl.flags&slotBackground != 0 }
+
+// allocCode is the cores a slot holds per socket, in one byte: bits 0-3
+// mark sockets taken whole, bit 6 says one more socket holds the rest of
+// the shape's cores and bits 4-5 name it. fit never splits an instance
+// otherwise (whole sockets plus at most one partial one), so the code is
+// exact; an oversubscribed host's slots hold no cores (code 0).
+type allocCode uint8
+
+const allocRest allocCode = 1 << 6
+
+func encodeAlloc(a [maxSockets]uint8, coresPerSocket int) allocCode {
+	var c allocCode
+	for i, n := range a {
+		switch {
+		case n == 0:
+		case int(n) == coresPerSocket:
+			c |= 1 << i
+		default:
+			c |= allocRest | allocCode(i)<<4
+		}
+	}
+	return c
+}
+
+func (c allocCode) decode(cores, coresPerSocket int) (a [maxSockets]uint8) {
+	whole := 0
+	for i := range a {
+		if c&(1<<i) != 0 {
+			a[i] = uint8(coresPerSocket)
+			whole++
+		}
+	}
+	if c&allocRest != 0 {
+		a[c>>4&3] = uint8(cores - whole*coresPerSocket)
+	}
+	return a
+}
+
+// allocOf returns the cores slot sl holds on each socket of its host.
+func (f *fleet) allocOf(sl *slot) [maxSockets]uint8 {
+	return sl.alloc.decode(f.w.shapes[sl.shape].Cores(), f.w.hostTypes[f.hosts[sl.host].typ].CoresPerSocket)
 }
 
 // pool is the hosts of one host type in one zone, with the ordered index
@@ -170,10 +223,9 @@ func (f *fleet) addHosts(z *AZ, ti int, n int) {
 		for s := 0; s < ht.Sockets; s++ {
 			h.free[s] = uint8(ht.CoresPerSocket)
 		}
-		h.key = f.keyOf(&h)
 		p.hosts = append(p.hosts, uint32(len(f.hosts)))
 		f.hosts = append(f.hosts, h)
-		p.index.ReplaceOrInsert(h.key)
+		p.index.ReplaceOrInsert(f.keyOf(&h))
 	}
 }
 
@@ -279,19 +331,19 @@ func (f *fleet) fit(h *host, s *Shape) (alloc [maxSockets]uint8, ok bool) {
 	return alloc, true
 }
 
-// reindex moves host hi to its new key after its free capacity changed.
-func (f *fleet) reindex(hi uint32) {
+// reindex moves host hi from key old (its key before its free capacity
+// changed) to its new key.
+func (f *fleet) reindex(hi uint32, old uint64) {
 	h := &f.hosts[hi]
 	if h.failed != 0 {
 		return
 	}
 	k := f.keyOf(h)
-	if k == h.key {
+	if k == old {
 		return
 	}
 	p := f.pools[h.pool]
-	p.index.Delete(h.key)
-	h.key = k
+	p.index.Delete(old)
 	p.index.ReplaceOrInsert(k)
 }
 
@@ -299,6 +351,7 @@ func (f *fleet) reindex(hi uint32) {
 func (f *fleet) take(hi uint32, si uint16, alloc [maxSockets]uint8, group uint32, owner uint64, bg bool) Slot {
 	h := &f.hosts[hi]
 	s := &f.w.shapes[si]
+	old := f.keyOf(h)
 	for i := range alloc {
 		h.free[i] -= alloc[i]
 	}
@@ -319,14 +372,18 @@ func (f *fleet) take(hi uint32, si uint16, alloc [maxSockets]uint8, group uint32
 	if gen == 0 {
 		gen = 1
 	}
+	flags := slotLive
+	if bg {
+		flags |= slotBackground
+	}
 	*sl = slot{owner: owner, host: hi, prev: noSlot, next: h.head, group: group, gen: gen,
-		shape: si, alloc: alloc, live: true, background: bg}
+		shape: si, alloc: encodeAlloc(alloc, f.w.hostTypes[h.typ].CoresPerSocket), flags: flags}
 	if h.head != noSlot {
 		f.slots[h.head].prev = idx
 	}
 	h.head = idx
 	f.running++
-	f.reindex(hi)
+	f.reindex(hi, old)
 	if env := f.w.env; env.Tracing() {
 		env.Emit(hostID(hi), "place", sim.F("type", s.Name), sim.F("slot", idx), sim.F("background", bg))
 	}
@@ -338,8 +395,10 @@ func (f *fleet) free(idx uint32) {
 	sl := &f.slots[idx]
 	h := &f.hosts[sl.host]
 	s := &f.w.shapes[sl.shape]
-	for i := range sl.alloc {
-		h.free[i] += sl.alloc[i]
+	old := f.keyOf(h)
+	alloc := f.allocOf(sl)
+	for i := range alloc {
+		h.free[i] += alloc[i]
 	}
 	h.memFree += uint32(s.MemoryMiB)
 	h.gpuFree += uint8(s.GPUs)
@@ -356,10 +415,10 @@ func (f *fleet) free(idx uint32) {
 	if sl.group != 0 {
 		f.groups[sl.group-1].leave(f, sl)
 	}
-	sl.live = false
+	sl.flags = 0
 	f.running--
 	f.freeSlots = append(f.freeSlots, idx)
-	f.reindex(sl.host)
+	f.reindex(sl.host, old)
 	if env := f.w.env; env.Tracing() {
 		env.Emit(hostID(sl.host), "release", sim.F("type", s.Name), sim.F("slot", idx))
 	}
@@ -383,7 +442,7 @@ var ErrSlotNotFound = awserr.Code("SlotNotFound")
 func (f *fleet) lookup(s Slot) (*slot, error) {
 	i := s.index()
 	if s.IsValid() && int(i) < len(f.slots) {
-		if sl := &f.slots[i]; sl.live && sl.gen == s.gen() {
+		if sl := &f.slots[i]; sl.live() && sl.gen == s.gen() {
 			return sl, nil
 		}
 	}
@@ -497,7 +556,7 @@ func (w *World) SlotInfo(s Slot) (SlotInfo, error) {
 func (f *fleet) slotInfo(s Slot, sl *slot) SlotInfo {
 	h := &f.hosts[sl.host]
 	return SlotInfo{Slot: s, HostID: hostID(sl.host), AZ: f.pools[h.pool].az.id,
-		InstanceType: f.w.shapes[sl.shape].Name, Owner: sl.owner, Background: sl.background}
+		InstanceType: f.w.shapes[sl.shape].Name, Owner: sl.owner, Background: sl.background()}
 }
 
 // FreeCapacity sums the free capacity of the healthy hosts of a type in a

@@ -2,6 +2,9 @@ package region
 
 import (
 	"testing"
+	"unsafe"
+
+	"pgregory.net/rapid"
 
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -53,5 +56,52 @@ func TestDedicatedHostPerSizeCounts(t *testing.T) {
 				t.Errorf("%s per %s host = %d, want %d", c.typ, c.host, got, c.want)
 			}
 		})
+	}
+}
+
+// TestAllocCodeRoundTrip (rapid): every allocation fit can return, on any
+// host shape and free-core state, survives the one-byte slot encoding.
+func TestAllocCodeRoundTrip(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		sockets := rapid.IntRange(1, maxSockets).Draw(rt, "sockets")
+		cps := rapid.IntRange(1, 64).Draw(rt, "coresPerSocket")
+		ht := HostType{Name: "x", Family: "x", Sockets: sockets, CoresPerSocket: cps,
+			VCPUs: 2 * sockets * cps, MemoryMiB: 1 << 20}
+		w := &World{hostTypes: []HostType{ht}}
+		w.fleet.init(w)
+		h := &host{memFree: 1 << 20, vcpuFree: uint16(ht.VCPUs)}
+		for i := 0; i < sockets; i++ {
+			h.free[i] = uint8(rapid.IntRange(0, cps).Draw(rt, "free"))
+		}
+		cores := rapid.IntRange(1, sockets*cps).Draw(rt, "cores")
+		s := &Shape{Name: "x.y", Family: "x", VCPUs: 2 * cores, MemoryMiB: 1}
+		alloc, ok := w.fit(h, s)
+		if !ok {
+			return
+		}
+		sum := 0
+		for i, c := range alloc {
+			sum += int(c)
+			if c > h.free[i] {
+				rt.Fatalf("alloc %v exceeds free %v", alloc, h.free)
+			}
+		}
+		if sum != cores {
+			rt.Fatalf("alloc %v holds %d cores, shape needs %d", alloc, sum, cores)
+		}
+		if got := encodeAlloc(alloc, cps).decode(cores, cps); got != alloc {
+			rt.Fatalf("alloc %v decodes as %v", alloc, got)
+		}
+	})
+}
+
+// TestRecordSizes guards the per-host and per-instance record sizes the
+// memory budget and BenchmarkPlace's locality rest on.
+func TestRecordSizes(t *testing.T) {
+	if n := unsafe.Sizeof(host{}); n > 28 {
+		t.Errorf("host record is %d bytes, want at most 28", n)
+	}
+	if n := unsafe.Sizeof(slot{}); n > 32 {
+		t.Errorf("slot record is %d bytes, want at most 32", n)
 	}
 }

@@ -215,8 +215,10 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 				if h.failed != 0 {
 					continue
 				}
-				if _, fits := f.fit(h, s); fits && (best < 0 || h.key < bestKey) {
-					best, bestKey = pos, h.key
+				if _, fits := f.fit(h, s); fits {
+					if k := f.keyOf(h); best < 0 || k < bestKey {
+						best, bestKey = pos, k
+					}
 				}
 			}
 			if best >= 0 {
@@ -304,7 +306,7 @@ func (f *fleet) failHost(hi uint32, why failMask) {
 		f.free(si.Slot.index())
 	}
 	p := f.pools[h.pool]
-	p.index.Delete(h.key)
+	p.index.Delete(f.keyOf(h))
 	h.failed = why
 	env := f.w.env
 	if env.Tracing() {
@@ -336,9 +338,8 @@ func (f *fleet) repairHost(hi uint32, why failMask) {
 	if h.failed != 0 {
 		return
 	}
-	h.key = f.keyOf(h)
 	p := f.pools[h.pool]
-	p.index.ReplaceOrInsert(h.key)
+	p.index.ReplaceOrInsert(f.keyOf(h))
 	env := f.w.env
 	if env.Tracing() {
 		env.Emit(hostID(hi), "host-repaired", sim.F("az", p.az.id))

@@ -328,14 +328,14 @@ func checkInvariants(w *World) error {
 	seen := 0
 	for i := range w.slots {
 		sl := &w.slots[i]
-		if !sl.live {
+		if !sl.live() {
 			continue
 		}
 		seen++
 		s := w.shapes[sl.shape]
 		u := &uses[sl.host]
-		for k := range sl.alloc {
-			u.cores[k] += int(sl.alloc[k])
+		for k, c := range w.allocOf(sl) {
+			u.cores[k] += int(c)
 		}
 		u.mem += s.MemoryMiB
 		u.vcpu += s.VCPUs
@@ -367,7 +367,7 @@ func checkInvariants(w *World) error {
 		}
 		n := 0
 		for i := h.head; i != noSlot; i = w.slots[i].next {
-			if !w.slots[i].live || w.slots[i].host != uint32(hi) {
+			if !w.slots[i].live() || w.slots[i].host != uint32(hi) {
 				return fmt.Errorf("host %d lists slot %d that is not its own", hi, i)
 			}
 			n++
@@ -458,7 +458,7 @@ func TestPackingInvariants(t *testing.T) {
 		for _, g := range groups[1:] {
 			total := 0
 			for i := range w.slots {
-				if w.slots[i].live && w.slots[i].group == g.idx+1 {
+				if w.slots[i].live() && w.slots[i].group == g.idx+1 {
 					total++
 				}
 			}

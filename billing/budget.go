@@ -114,8 +114,20 @@ func (l *Ledger) CreateBudget(b Budget) error {
 		}
 		thr := n.Amount
 		if thr == 0 {
-			// Percent of the limit, rounded half up to a nano-dollar.
-			thr = Money((int64(b.BudgetLimit)*n.Percent + 50) / 100)
+			// Percent of the limit, rounded half up to a nano-dollar, in
+			// 128 bits: limit × percent overflows int64 from a $92 million
+			// limit at 100%, which must not wrap into a tiny threshold.
+			hi, lo := bits.Mul64(uint64(b.BudgetLimit), uint64(n.Percent))
+			lo, c := bits.Add64(lo, 50, 0)
+			hi += c
+			if hi >= 100 {
+				return newErr(ErrInvalidBudget, "billing: notification %d: %d%% of %v is beyond the largest amount", i, n.Percent, b.BudgetLimit)
+			}
+			q, _ := bits.Div64(hi, lo, 100)
+			if q > math.MaxInt64 {
+				return newErr(ErrInvalidBudget, "billing: notification %d: %d%% of %v is beyond the largest amount", i, n.Percent, b.BudgetLimit)
+			}
+			thr = Money(q)
 		}
 		bs.threshold = append(bs.threshold, thr)
 	}

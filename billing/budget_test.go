@@ -192,6 +192,7 @@ func TestCreateBudgetValidates(t *testing.T) {
 		{BudgetName: "x", AccountID: acct, BudgetLimit: -1},
 		{BudgetName: "x", AccountID: acct, Notifications: []Notification{{NotificationType: "SOMETIMES", Percent: 1}}},
 		{BudgetName: "x", AccountID: acct, Notifications: []Notification{{NotificationType: Actual}}},
+		{BudgetName: "x", AccountID: acct, BudgetLimit: 5_000_000_000 * Dollar, Notifications: []Notification{{NotificationType: Actual, Percent: 200}}}, // $10 billion: beyond Money
 	} {
 		if err := led.CreateBudget(b); err == nil {
 			t.Errorf("accepted %+v", b)
@@ -209,5 +210,23 @@ func TestCreateBudgetValidates(t *testing.T) {
 	}
 	if err := led.DeleteBudget(acct, "x"); err == nil {
 		t.Error("deleted twice")
+	}
+}
+
+func TestBudgetPercentOfLargeLimitIsExact(t *testing.T) {
+	// limit × percent exceeds int64 for limits above $92 million at 100%:
+	// the threshold must still be exact, not wrapped into a small or
+	// negative amount that fires at the first cent.
+	env, led := newTestLedger(t, PlanNone)
+	if err := led.CreateBudget(Budget{BudgetName: "big", AccountID: acct, BudgetLimit: 100_000_000 * Dollar,
+		Notifications: []Notification{{NotificationType: Actual, Percent: 100}, {NotificationType: Actual, Percent: 50}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := led.Record(Usage{Account: acct, UsageType: "Requests-Tier1", Region: "us-east-1", ResourceID: "b", Quantity: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	env.RunFor(time.Second)
+	if al := led.Alerts(); len(al) != 0 {
+		t.Errorf("$0.005 of usage fired %+v against thresholds of $100M and $50M", al)
 	}
 }

@@ -53,8 +53,8 @@
 // where the ledger can price it and the world has hosts for its family:
 // billing's default price list lacks T3a, most T2 sizes, p3.8xlarge and
 // p3.16xlarge (ExtraProducts adds them) and the built-in fleet has no T3a
-// or T2 hosts (region.Options.HostTypes can add some); otherwise
-// RunInstances answers Unsupported, saying which is missing. A stop releases the host slot and
+// or T2 hosts; otherwise RunInstances answers Unsupported, saying which is
+// missing. A world built with Catalog and HostTypes launches every row. A stop releases the host slot and
 // the auto-assigned public IP and keeps the private IP and the volumes; a
 // start places the instance afresh, possibly on another host; a reboot
 // keeps both and is not a new billing start. Terminated instances stay

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/region"
 )
 
 // ExtraProducts returns billing products for the catalog rows that
@@ -14,8 +15,8 @@ import (
 //
 //	cat, _ := billing.DefaultCatalog().Merge(&billing.Catalog{Products: ec2.ExtraProducts()})
 //
-// (the world's region may also need host types for T3a and T2; the
-// built-in fleet has none).
+// (the world also needs host types for T3a and T2, which the built-in
+// fleet lacks: see HostTypes and Catalog).
 func ExtraProducts() []billing.Product {
 	def := billing.DefaultCatalog()
 	var out []billing.Product
@@ -50,4 +51,37 @@ func containsProduct(ps []billing.Product, ut string) bool {
 		}
 	}
 	return false
+}
+
+// Catalog returns billing's default catalog extended with ExtraProducts:
+// a price list under which every row of the instance type catalog can be
+// billed. With HostTypes it builds a world where every catalog type
+// launches:
+//
+//	cat, err := ec2.Catalog()
+//	...
+//	w, err := region.NewWorld(env, region.Options{HostTypes: ec2.HostTypes(), Billing: billing.New(env, cat)})
+func Catalog() (*billing.Catalog, error) {
+	return billing.DefaultCatalog().Merge(&billing.Catalog{Products: ExtraProducts()})
+}
+
+// HostTypes returns region's built-in host types plus hosts for the
+// catalog families the built-in fleet lacks, T3a and T2. Both are shaped
+// like region's T3 host (2 x 24 cores, 384 vCPUs sold, 768 GiB, at most
+// 192 instances, oversubscribed): an assumption, since AWS publishes no
+// Dedicated Host figures for them (T3a runs on AMD EPYC hosts, T2 on
+// Xen-era Intel hosts).
+func HostTypes() []region.HostType {
+	hts := region.HostTypes()
+	for _, ht := range hts {
+		if ht.Family == "t3" {
+			for _, fam := range []string{"t3a", "t2"} {
+				h := ht
+				h.Name, h.Family = fam, fam
+				hts = append(hts, h)
+			}
+			break
+		}
+	}
+	return hts
 }

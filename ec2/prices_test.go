@@ -133,3 +133,44 @@ func TestCatalogTypeLaunchesOnlyWhenPricedAndHosted(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryCatalogTypeLaunchesWithCatalogAndHostTypes: in a world built
+// on Catalog and HostTypes every row of the instance type catalog
+// launches, on demand, and is billed under its own usage type.
+func TestEveryCatalogTypeLaunchesWithCatalogAndHostTypes(t *testing.T) {
+	cat, err := Catalog()
+	must(t, err)
+	hosts := map[string]int{}
+	for _, ht := range HostTypes() {
+		hosts[ht.Name] = 1
+	}
+	for _, fam := range []string{"t3a", "t2"} {
+		if hosts[fam] == 0 {
+			t.Fatalf("HostTypes has no %s host", fam)
+		}
+	}
+	f := newFixtureCatalog(t, 86, Options{}, region.Options{HostTypes: HostTypes(), HostsPerAZ: hosts}, cat)
+	ids := map[InstanceType]string{}
+	f.do(time.Duration(len(InstanceTypes())+1)*10*time.Minute, func(p *sim.Proc) {
+		for _, it := range InstanceTypes() {
+			out, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: it.InstanceType, MinCount: 1, MaxCount: 1})
+			if err != nil {
+				t.Errorf("%s: %v", it.InstanceType, err)
+				continue
+			}
+			id := out.Instances[0].InstanceId
+			ids[it.InstanceType] = id
+			must(t, p.Sleep(10*time.Minute))
+			_, err = f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{id}})
+			must(t, err)
+		}
+	})
+	for ty, id := range ids {
+		if len(f.lines(testAccount, id, "BoxUsage:"+string(ty))) == 0 {
+			t.Errorf("%s ran but was not billed as BoxUsage:%s", ty, ty)
+		}
+	}
+	if len(ids) != len(InstanceTypes()) {
+		t.Errorf("%d of %d catalog types launched", len(ids), len(InstanceTypes()))
+	}
+}

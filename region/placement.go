@@ -69,7 +69,7 @@ func insufficientCapacity(instanceType, azName string) error {
 // returns its slot. It fails with InsufficientInstanceCapacity when no host
 // fits (the AWS message; HTTP 500 as EC2 returns it), with Unsupported when
 // the zone has no host type for the instance type, and with
-// InvalidParameterValue for an unknown zone or type.
+// InvalidParameterValue for an unknown zone or type or an invalid policy.
 func (w *World) Place(azID, instanceType string, opts PlaceOptions) (Slot, error) {
 	z, err := w.AZ(azID)
 	if err != nil {
@@ -85,6 +85,9 @@ func (w *World) Place(azID, instanceType string, opts PlaceOptions) (Slot, error
 
 func (w *World) place(z *AZ, si uint16, opts PlaceOptions, bg bool) (Slot, error) {
 	s := &w.shapes[si]
+	if opts.Policy > WorstFit {
+		return 0, awserr.New("InvalidParameterValue", 400, false, "invalid placement policy %d", opts.Policy)
+	}
 	g := opts.Group
 	if g != nil {
 		if g.w != w {

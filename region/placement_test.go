@@ -57,6 +57,14 @@ func TestUnsupportedAndUnknownTypes(t *testing.T) {
 	if _, err := w.Place("use1-az9", "m5.large", PlaceOptions{}); err == nil {
 		t.Error("unknown zone accepted")
 	}
+	// An out-of-range policy is the caller's mistake, not a request for
+	// the default: it is refused and nothing is placed.
+	if _, err := w.Place("use1-az1", "m5.large", PlaceOptions{Policy: WorstFit + 1}); !errors.Is(err, awserr.Code("InvalidParameterValue")) {
+		t.Errorf("invalid policy: %v", err)
+	}
+	if w.Running() != 0 {
+		t.Errorf("%d placed after refused calls", w.Running())
+	}
 }
 
 // TestBestFitPacksTightest: best fit fills a partly used host before an

@@ -24,7 +24,8 @@ type Options struct {
 	Shapes    []Shape
 	// HostsPerAZ gives the fleet size per host type name in every zone.
 	// nil means DefaultHostsPerAZ of every type; a map with a type missing
-	// builds none of that type. World.AddHosts adds more later.
+	// builds none of that type; a negative count is an error. World.AddHosts
+	// adds more later.
 	HostsPerAZ map[string]int
 	// RackSize is the number of hosts per rack, the unit spread placement
 	// groups spread over and cluster groups pack into (default 16).
@@ -246,6 +247,11 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 		}
 	}
 	w.fleet.init(w)
+	for name, n := range opts.HostsPerAZ {
+		if n < 0 {
+			return nil, fmt.Errorf("region: HostsPerAZ[%q] = %d is negative", name, n)
+		}
+	}
 	for _, z := range w.azs {
 		for ti, ht := range w.hostTypes {
 			n := DefaultHostsPerAZ

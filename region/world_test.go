@@ -368,3 +368,14 @@ func TestUnpricedRegionIsAnErrorAtNewWorld(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestNegativeFleetSizeIsAnError: a negative host count is a mistake in
+// the options, reported by NewWorld rather than read as zero.
+func TestNegativeFleetSizeIsAnError(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	_, err := NewWorld(env, Options{HostsPerAZ: map[string]int{"m5": 2, "c5": -1}})
+	if err == nil || !strings.Contains(err.Error(), "c5") {
+		t.Fatalf("err %v, want an error naming c5", err)
+	}
+}

@@ -104,6 +104,10 @@ type Product struct {
 	// CallerPriced marks usage types whose price the reporting service
 	// supplies with each record (spot instances: ec2 owns the spot price).
 	CallerPriced bool `json:"callerPriced,omitempty"`
+	// PrefixedInUSE1 marks usage types that AWS writes with the region
+	// prefix in us-east-1 too ("USE1-PublicIPv4:InUseAddress"), where EC2,
+	// S3 and data-transfer usage types carry none.
+	PrefixedInUSE1 bool `json:"prefixedInUSE1,omitempty"`
 
 	tiers  []tier
 	region map[string][]tier
@@ -437,6 +441,14 @@ func (c *Catalog) Lookup(region, usageType string) (Rate, error) {
 func (c *Catalog) normalize(reg *RegionInfo, ut string) string {
 	if reg.Prefix != "" {
 		if rest, ok := strings.CutPrefix(ut, reg.Prefix+"-"); ok {
+			return rest
+		}
+	}
+	// us-east-1 has no EC2 prefix, but AWS writes "USE1-" on other
+	// services' usage types there ("USE1-PublicIPv4:InUseAddress"):
+	// accept both spellings.
+	if reg.Prefix == "" && reg.Pair != "" {
+		if rest, ok := strings.CutPrefix(ut, reg.Pair+"-"); ok {
 			return rest
 		}
 	}

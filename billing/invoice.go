@@ -413,13 +413,17 @@ func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string
 func (l *Ledger) monthStart(m Month) sim.Time { return spanOf(l.clk, m).start }
 
 // curUsageType writes a normalized usage type as a CUR shows it in its
-// region: "USW2-BoxUsage:m5.large", "USE1-USW2-AWS-Out-Bytes".
+// region: "USW2-BoxUsage:m5.large", "USE1-USW2-AWS-Out-Bytes",
+// "USE1-PublicIPv4:InUseAddress".
 func (l *Ledger) curUsageType(rt Rate) string {
 	reg, _ := l.cat.Region(rt.Region)
 	if rt.Dest != "" {
 		return reg.Pair + "-" + rt.UsageType
 	}
 	if reg.Prefix == "" {
+		if rt.PrefixedInUSE1 && reg.Pair != "" {
+			return reg.Pair + "-" + rt.UsageType
+		}
 		return rt.UsageType
 	}
 	return reg.Prefix + "-" + rt.UsageType

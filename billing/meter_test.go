@@ -327,3 +327,34 @@ func TestTagSetsInternedByContentNotIdentity(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicIPv4IsAmazonVPCAndPrefixedInUSE1(t *testing.T) {
+	// AWS bills public IPv4 under Amazon VPC with the usage type
+	// "USE1-PublicIPv4:InUseAddress" in us-east-1 (where EC2's own usage
+	// types carry no prefix). Both spellings are accepted and merge.
+	_, led := newTestLedger(t, PlanNone)
+	for _, u := range []Usage{
+		{Account: acct, UsageType: "PublicIPv4:InUseAddress", Region: "us-east-1", ResourceID: "eipalloc-1", Quantity: 3600},
+		{Account: acct, UsageType: "USE1-PublicIPv4:InUseAddress", Region: "us-east-1", ResourceID: "eipalloc-1", Quantity: 3600},
+		{Account: acct, UsageType: "USE1-BoxUsage:t3.micro", Region: "us-east-1", ResourceID: "i-1", Quantity: 3600},
+		{Account: acct, UsageType: "PublicIPv4:IdleAddress", Region: "eu-west-1", ResourceID: "eipalloc-2", Quantity: 3600},
+	} {
+		if err := led.Record(u); err != nil {
+			t.Fatalf("%s: %v", u.UsageType, err)
+		}
+	}
+	inv := led.Invoice(acct, jan2026)
+	ip := lineFor(t, inv, "eipalloc-1", "USE1-PublicIPv4:InUseAddress")
+	if ip.Service != "AmazonVPC" || ip.Cost != MustParseMoney("0.01") || ip.Records != 2 {
+		t.Errorf("in-use IPv4: service %q cost %v records %d, want AmazonVPC, $0.01 (2 h), 2", ip.Service, ip.Cost, ip.Records)
+	}
+	if li := lineFor(t, inv, "i-1", "BoxUsage:t3.micro"); li.Service != "AmazonEC2" {
+		t.Errorf("t3.micro service %q", li.Service)
+	}
+	if li := lineFor(t, inv, "eipalloc-2", "EU-PublicIPv4:IdleAddress"); li.Service != "AmazonVPC" {
+		t.Errorf("idle IPv4 service %q", li.Service)
+	}
+	if len(inv.Lines) != 3 {
+		t.Errorf("%d lines, want 3", len(inv.Lines))
+	}
+}

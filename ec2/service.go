@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/netip"
 	"time"
@@ -89,6 +90,9 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	if opts.VolumeCreate == (Delay{}) {
 		opts.VolumeCreate = Delay{Min: time.Second, Mean: 3 * time.Second}
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
 	}
 	switch opts.HostFailure {
 	case "":
@@ -257,4 +261,57 @@ func (s *Service) azName(account, azID string) (string, error) {
 		s.azNames[k] = n
 	}
 	return n, err
+}
+
+// validate rejects option values that would break the simulation later (a
+// zero or negative spot price panicking the meter, a negative delay, an
+// out-of-range advisor bucket), after New filled in the defaults.
+func (o *Options) validate() error {
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	l := o.Lifecycle
+	for _, d := range []struct {
+		name string
+		d    Delay
+	}{{"Boot", l.Boot}, {"Stop", l.Stop}, {"Shutdown", l.Shutdown}, {"Reboot", l.Reboot}, {"VolumeCreate", o.VolumeCreate}} {
+		if d.d.Min < 0 || d.d.Mean < 0 {
+			return fmt.Errorf("ec2: Options: %s delay %v is negative", d.name, d.d)
+		}
+	}
+	if l.TerminatedVisible < 0 {
+		return fmt.Errorf("ec2: Options: Lifecycle.TerminatedVisible %v is negative", l.TerminatedVisible)
+	}
+	for t, a := range o.VolumeAFR {
+		if _, ok := VolumeSpecs[t]; !ok {
+			return fmt.Errorf("ec2: Options.VolumeAFR: unknown volume type %q", t)
+		}
+		if !(a >= 0 && a < 1) {
+			return fmt.Errorf("ec2: Options.VolumeAFR[%s] = %v: want a fraction in [0, 1)", t, a)
+		}
+	}
+	sp := o.Spot
+	switch sp.Model {
+	case SpotStatistical, SpotMechanistic:
+	default:
+		return fmt.Errorf("ec2: SpotOptions.Model %d unknown", sp.Model)
+	}
+	if !(sp.Savings >= 0 && sp.Savings < 1) {
+		return fmt.Errorf("ec2: SpotOptions.Savings %v: want a discount in [0, 1) (a spot price must stay positive)", sp.Savings)
+	}
+	if !finite(sp.PriceVolatility) || sp.PriceVolatility < 0 || sp.PriceStep < 0 || sp.RebalanceLead < 0 {
+		return fmt.Errorf("ec2: SpotOptions: PriceVolatility %v, PriceStep %v and RebalanceLead %v must be finite and non-negative",
+			sp.PriceVolatility, sp.PriceStep, sp.RebalanceLead)
+	}
+	if !(sp.RebalanceProbability >= 0 && sp.RebalanceProbability <= 1) {
+		return fmt.Errorf("ec2: SpotOptions.RebalanceProbability %v: want [0, 1]", sp.RebalanceProbability)
+	}
+	validBucket := func(b AdvisorBucket) bool { return b >= BucketUnder5 && b <= BucketOver20 }
+	if !validBucket(sp.DefaultBucket) {
+		return fmt.Errorf("ec2: SpotOptions.DefaultBucket %d out of range", sp.DefaultBucket)
+	}
+	for t, b := range sp.Buckets {
+		if !validBucket(b) {
+			return fmt.Errorf("ec2: SpotOptions.Buckets[%s] = %d out of range", t, b)
+		}
+	}
+	return nil
 }

@@ -52,7 +52,10 @@ func (b AdvisorBucket) MonthlyFraction() float64 {
 }
 
 func (b AdvisorBucket) String() string {
-	return [...]string{"<5%", "5-10%", "10-15%", "15-20%", ">20%"}[min(int(b), 4)]
+	if b < BucketUnder5 || b > BucketOver20 {
+		return fmt.Sprintf("AdvisorBucket(%d)", int(b))
+	}
+	return [...]string{"<5%", "5-10%", "10-15%", "15-20%", ">20%"}[b]
 }
 
 // HoursPerMonth is the billing convention REFERENCE.md uses (730 h).

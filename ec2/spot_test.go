@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/failure"
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -468,4 +469,42 @@ func TestDescribeSpotPriceHistoryAllTypesAndZoneOfTheRegion(t *testing.T) {
 			AvailabilityZone: "us-west-2a"})
 		wantCode(t, err, "InvalidParameterValue")
 	})
+}
+
+// Options that would break the simulation later (Savings 1 made the spot
+// price zero and the meter panic at the first spot launch) fail New.
+func TestNewRejectsBadOptions(t *testing.T) {
+	spot := func(f func(*SpotOptions)) Options {
+		sp := DefaultSpotOptions()
+		f(&sp)
+		return Options{Spot: &sp}
+	}
+	for name, o := range map[string]Options{
+		"savings 1":         spot(func(s *SpotOptions) { s.Savings = 1 }),
+		"savings >1":        spot(func(s *SpotOptions) { s.Savings = 1.5 }),
+		"savings NaN":       spot(func(s *SpotOptions) { s.Savings = math.NaN() }),
+		"volatility Inf":    spot(func(s *SpotOptions) { s.PriceVolatility = math.Inf(1) }),
+		"rebalance prob 2":  spot(func(s *SpotOptions) { s.RebalanceProbability = 2 }),
+		"negative lead":     spot(func(s *SpotOptions) { s.RebalanceLead = -time.Minute }),
+		"bucket -1":         spot(func(s *SpotOptions) { s.DefaultBucket = -1 }),
+		"bucket of type 9":  spot(func(s *SpotOptions) { s.Buckets = map[InstanceType]AdvisorBucket{"m5.large": 9} }),
+		"model 7":           spot(func(s *SpotOptions) { s.Model = 7 }),
+		"negative boot":     {Lifecycle: LifecycleDelays{Boot: Delay{Min: -time.Second}}},
+		"AFR 1":             {VolumeAFR: map[VolumeType]float64{VolumeTypeGp3: 1}},
+		"AFR negative":      {VolumeAFR: map[VolumeType]float64{VolumeTypeGp3: -0.1}},
+		"AFR of no type":    {VolumeAFR: map[VolumeType]float64{"gp9": 0.1}},
+		"negative visible":  {Lifecycle: LifecycleDelays{Boot: Delay{Min: time.Second}, TerminatedVisible: -time.Hour}},
+		"volume create < 0": {VolumeCreate: Delay{Mean: -time.Second}},
+	} {
+		env := sim.New(1)
+		w, err := region.NewWorld(env, region.Options{})
+		must(t, err)
+		if _, err := New(w, o); err == nil {
+			t.Errorf("%s: New accepted it", name)
+		}
+		env.Close()
+	}
+	if s := AdvisorBucket(-1).String(); s != "AdvisorBucket(-1)" {
+		t.Errorf("String of a bad bucket: %q", s)
+	}
 }

@@ -243,6 +243,9 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 			if !ok || sn.region != region || sn.account != account {
 				return nil, errSnapshotNotFound(d.snapshot)
 			}
+			if sn.state != SnapshotCompleted {
+				return nil, clientErr("IncorrectState", "Snapshot is in invalid state - %s", sn.state)
+			}
 			if d.size == 0 {
 				d.size = sn.size
 			}

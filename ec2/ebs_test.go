@@ -143,6 +143,9 @@ func TestSnapshotRestorableIntoAnyAZOfTheRegion(t *testing.T) {
 		must(t, err)
 		_, err = f.c.CreateVolume(p, &CreateVolumeInput{AvailabilityZone: "us-east-1c", SnapshotId: sn.SnapshotId})
 		wantCode(t, err, "IncorrectState") // still pending
+		_, err = f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1,
+			BlockDeviceMappings: []BlockDeviceMapping{{DeviceName: "/dev/sdf", Ebs: &EbsBlockDevice{SnapshotId: sn.SnapshotId}}}})
+		wantCode(t, err, "IncorrectState") // a launch cannot restore it either
 		p.Sleep(10 * time.Minute)
 		for _, az := range []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"} {
 			out, err := f.c.CreateVolume(p, &CreateVolumeInput{AvailabilityZone: az, SnapshotId: sn.SnapshotId, VolumeType: VolumeTypeGp3})

@@ -189,7 +189,10 @@ func (l *Ledger) forecastAt(accountID string, m Month, now sim.Time, filter []st
 	sp := spanOf(l.clk, m)
 	var scale *big.Rat
 	base := max(sp.start, 0) // the simulation starts at its epoch
-	if now < sp.end {
+	// A month beyond the clock's range (about 292 years after the epoch)
+	// has an empty span: nothing can be recorded in it, so there is
+	// nothing to extrapolate (and no elapsed time to divide by).
+	if now < sp.end && sp.end > base {
 		scale = new(big.Rat).SetFrac64(int64(sp.end-base), int64(forecastElapsed(sp, now)))
 	}
 	end := sp.end

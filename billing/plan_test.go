@@ -266,3 +266,21 @@ func TestLegacyFreeTierCoversPublicIPv4InUse(t *testing.T) {
 		t.Errorf("two in-use and one idle address = %v, want 738 h + 744 h at $0.005 = %v", got, want)
 	}
 }
+
+func TestForecastOfMonthsOutsideTheClockIsZero(t *testing.T) {
+	// Months whose span the clock cannot represent (before the epoch's
+	// range, or centuries after) have no usage: the forecast is $0, not a
+	// division by zero.
+	_, led := newTestLedger(t, PlanNone)
+	if err := led.Record(Usage{Account: acct, UsageType: "Requests-Tier1", Region: "us-east-1", ResourceID: "b", Quantity: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []Month{0, MakeMonth(1500, time.March), MakeMonth(2400, time.January), MakeMonth(9999, time.December)} {
+		if got := led.Forecast(acct, m); got != 0 {
+			t.Errorf("forecast of %v = %v, want $0", m, got)
+		}
+	}
+	if got, want := led.Forecast(acct, jan2026), 31*MustParseMoney("0.005"); got != want {
+		t.Errorf("forecast of January = %v, want %v (a day's usage × 31)", got, want)
+	}
+}

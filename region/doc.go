@@ -58,8 +58,9 @@
 // capacity, O(log hosts); first fit; worst fit; and cluster, spread and
 // partition placement groups. When no single host fits, Place fails with
 // InsufficientInstanceCapacity even if the zone's summed free capacity
-// would suffice. A host costs 40 bytes and a placement 40 bytes: 100,000
-// hosts and 1,000,000 instances take about 50 MB.
+// would suffice. A host costs 28 bytes and a placement 32 bytes: 100,000
+// hosts and 1,000,000 instances take about 37 MiB, 38 bytes per instance
+// (TestMemory100kHosts1MInstances).
 //
 // Hosts fail and are repaired (FailHost, RepairHost, FailAZ, RestoreAZ);
 // the instances on a failed host are released and observers registered

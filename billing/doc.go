@@ -42,7 +42,10 @@
 // "TimedStorage-ByteHrs", "Requests-Tier1", "DataTransfer-Out-Bytes",
 // "Lambda-GB-Second", ...). Outside us-east-1 AWS prefixes them with a
 // region code ("USW2-"); services may pass either form, and invoices and
-// exports show the prefixed one. Each usage type has a raw unit that
+// exports show the prefixed one. In us-east-1 EC2, S3 and data-transfer
+// usage types carry no prefix but some others do
+// ("USE1-PublicIPv4:InUseAddress", Product.PrefixedInUSE1); "USE1-" is
+// accepted there on any usage type. Each usage type has a raw unit that
 // services meter in exact integers and a pricing unit the price is quoted
 // in:
 //

@@ -141,14 +141,17 @@ func (f *fleet) init(w *World) { f.w = w }
 
 func lessKey(a, b uint64) bool { return a < b }
 
-// Index keys order hosts by (free capacity, position in pool). For
+// Index keys order hosts by (free capacity, host index). A pool's hosts
+// have increasing world indices in pool order, so the tie-break is pool
+// order, and a key names its host without a lookup in pool.hosts. For
 // socket-bound hosts the free capacity is the largest free socket (what
 // decides whether an instance fits); for oversubscribed hosts it is free
 // memory in 512 MiB units, and a host at its instance cap counts as full.
 // Keeping the key to the deciding dimension means most placements (which
 // take from a socket other than the largest) leave the key, and so the
 // index, untouched.
-func (f *fleet) keyOf(h *host) uint64 {
+func (f *fleet) keyOf(hi uint32) uint64 {
+	h := &f.hosts[hi]
 	ht := &f.w.hostTypes[h.typ]
 	var p uint64
 	if ht.Oversubscribed {
@@ -166,7 +169,7 @@ func (f *fleet) keyOf(h *host) uint64 {
 	if p > 0xffff {
 		p = 0xffff
 	}
-	return p<<48 | uint64(h.pos)
+	return p<<48 | uint64(hi)
 }
 
 // lowerKey is the smallest key a host able to take shape s can have.
@@ -223,9 +226,10 @@ func (f *fleet) addHosts(z *AZ, ti int, n int) {
 		for s := 0; s < ht.Sockets; s++ {
 			h.free[s] = uint8(ht.CoresPerSocket)
 		}
-		p.hosts = append(p.hosts, uint32(len(f.hosts)))
+		hi := uint32(len(f.hosts))
+		p.hosts = append(p.hosts, hi)
 		f.hosts = append(f.hosts, h)
-		p.index.ReplaceOrInsert(f.keyOf(&h))
+		p.index.ReplaceOrInsert(f.keyOf(hi))
 	}
 }
 
@@ -338,7 +342,7 @@ func (f *fleet) reindex(hi uint32, old uint64) {
 	if h.failed != 0 {
 		return
 	}
-	k := f.keyOf(h)
+	k := f.keyOf(hi)
 	if k == old {
 		return
 	}
@@ -351,7 +355,7 @@ func (f *fleet) reindex(hi uint32, old uint64) {
 func (f *fleet) take(hi uint32, si uint16, alloc [maxSockets]uint8, group uint32, owner uint64, bg bool) Slot {
 	h := &f.hosts[hi]
 	s := &f.w.shapes[si]
-	old := f.keyOf(h)
+	old := f.keyOf(hi)
 	for i := range alloc {
 		h.free[i] -= alloc[i]
 	}
@@ -395,7 +399,7 @@ func (f *fleet) free(idx uint32) {
 	sl := &f.slots[idx]
 	h := &f.hosts[sl.host]
 	s := &f.w.shapes[sl.shape]
-	old := f.keyOf(h)
+	old := f.keyOf(sl.host)
 	alloc := f.allocOf(sl)
 	for i := range alloc {
 		h.free[i] += alloc[i]

@@ -219,7 +219,7 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 					continue
 				}
 				if _, fits := f.fit(h, s); fits {
-					if k := f.keyOf(h); best < 0 || k < bestKey {
+					if k := f.keyOf(cand); best < 0 || k < bestKey {
 						best, bestKey = pos, k
 					}
 				}
@@ -242,11 +242,11 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 			if k < f.lowerKey(ht, s) {
 				return false
 			}
-			return !try(p.hosts[uint32(k)])
+			return !try(uint32(k))
 		})
 	default:
 		p.index.AscendGreaterOrEqual(f.lowerKey(ht, s), func(k uint64) bool {
-			return !try(p.hosts[uint32(k)])
+			return !try(uint32(k))
 		})
 	}
 	return
@@ -309,7 +309,7 @@ func (f *fleet) failHost(hi uint32, why failMask) {
 		f.free(si.Slot.index())
 	}
 	p := f.pools[h.pool]
-	p.index.Delete(f.keyOf(h))
+	p.index.Delete(f.keyOf(hi))
 	h.failed = why
 	env := f.w.env
 	if env.Tracing() {
@@ -342,7 +342,7 @@ func (f *fleet) repairHost(hi uint32, why failMask) {
 		return
 	}
 	p := f.pools[h.pool]
-	p.index.ReplaceOrInsert(f.keyOf(h))
+	p.index.ReplaceOrInsert(f.keyOf(hi))
 	env := f.w.env
 	if env.Tracing() {
 		env.Emit(hostID(hi), "host-repaired", sim.F("az", p.az.id))

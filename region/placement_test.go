@@ -392,7 +392,7 @@ func checkInvariants(w *World) error {
 		var want []uint64
 		for _, hi := range p.hosts {
 			if w.hosts[hi].failed == 0 {
-				want = append(want, w.keyOf(&w.hosts[hi]))
+				want = append(want, w.keyOf(hi))
 			}
 		}
 		sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })

@@ -28,15 +28,21 @@ type Notification struct {
 }
 
 // Budget is a monthly cost budget on one account (AWS Budgets' COST budget
-// with MONTHLY time unit). Cost is the usage cost before credits.
+// with MONTHLY time unit). As in AWS Budgets, whose CostTypes.IncludeCredit
+// defaults to true, the cost is net of the credits the account's plan
+// applies (PlanCreditFree, PlanCreditPaid); other plans have none.
 type Budget struct {
 	BudgetName  string
 	AccountID   string
 	BudgetLimit Money
-	// Services, if non-empty, restricts the budget to those services (a
-	// CostFilter on Service).
-	Services      []string
-	Notifications []Notification
+	// Services, if non-empty, restricts the budget to the usage cost of
+	// those services (a CostFilter on Service); credits, which the ledger
+	// applies to the whole bill, are then not counted.
+	Services []string
+	// ExcludeCredits watches the usage cost before credits
+	// (CostTypes.IncludeCredit = false).
+	ExcludeCredits bool
+	Notifications  []Notification
 	// OnAlert is called at the virtual instant a notification fires, from
 	// the event loop, so a scenario can react (stop instances, ...).
 	OnAlert func(Alert)
@@ -298,17 +304,23 @@ func (l *Ledger) evalAccount(w *watch) {
 	sp := spanOf(l.clk, m)
 	w.timer.Stop()
 	slack := int64(len(l.byAcctMonth[acctMonth{w.account, m}]) + len(l.running[w.account]) + 1)
+	// Credits left for the month (zero off the credit plans). Net cost
+	// grows no faster than usage cost, so the bounds below stay
+	// conservative when budgets count credits.
+	credits := l.creditsLeft(w.account, m)
 	rate, hourly := l.meterBound(w.account)
 	w.t0, w.addA, w.addF, w.search = now, 0, 0, false
 	w.marginA, w.marginF = -1, -1
 	type pending struct {
-		bs  *budgetState
-		thr Money
+		bs   *budgetState
+		thr  Money
+		left Money
 	}
 	var actuals []pending
 	for _, bs := range w.budgets {
 		var actual, forecast Money
 		haveA, haveF := false, false
+		left := bs.credits(credits)
 		for i, n := range bs.b.Notifications {
 			if bs.firedIn[i] == m+1 {
 				continue
@@ -317,12 +329,12 @@ func (l *Ledger) evalAccount(w *watch) {
 			var cost Money
 			if n.NotificationType == Actual {
 				if !haveA {
-					actual, haveA = l.costAt(w.account, m, now, bs.b.Services), true
+					actual, haveA = netOf(l.costAt(w.account, m, now, bs.b.Services), left), true
 				}
 				cost = actual
 			} else {
 				if !haveF {
-					forecast, haveF = l.forecastAt(w.account, m, now, bs.b.Services), true
+					forecast, haveF = netOf(l.forecastAt(w.account, m, now, bs.b.Services), left), true
 				}
 				cost = forecast
 			}
@@ -336,7 +348,7 @@ func (l *Ledger) evalAccount(w *watch) {
 				if w.marginA < 0 || margin < w.marginA {
 					w.marginA = margin
 				}
-				actuals = append(actuals, pending{bs, thr})
+				actuals = append(actuals, pending{bs, thr, left})
 			} else if w.marginF < 0 || margin < w.marginF {
 				w.marginF = margin
 			}
@@ -369,7 +381,7 @@ func (l *Ledger) evalAccount(w *watch) {
 			window := time.Duration(max(60, min(satMulDiv(satAdd(uint64(w.marginA), uint64(slack+hourly+1)), 4_000_000, rate), 86400))) * time.Second
 			to := min(sp.end, now.Add(window))
 			for _, p := range actuals {
-				if t, ok := l.crossing(w.account, m, now, to, p.thr, p.bs.b.Services); ok {
+				if t, ok := l.crossing(w.account, m, now, to, p.thr, p.bs.b.Services, p.left); ok {
 					to = min(to, t)
 				}
 			}
@@ -392,7 +404,7 @@ func (l *Ledger) evalAccount(w *watch) {
 // the running meters can affect — their own, and those sharing a
 // free-tier offer with them — are re-priced at each probe; the rest of the
 // month's cost is fixed and computed once.
-func (l *Ledger) crossing(account string, m Month, from, to sim.Time, thr Money, services []string) (sim.Time, bool) {
+func (l *Ledger) crossing(account string, m Month, from, to sim.Time, thr Money, services []string, credits Money) (sim.Time, bool) {
 	dyn := map[string]bool{}
 	for _, mi := range l.running[account] {
 		if rt, err := l.cat.Lookup(l.meters[mi].base.region, l.meters[mi].base.usageType); err == nil {
@@ -415,8 +427,8 @@ func (l *Ledger) crossing(account string, m Month, from, to sim.Time, thr Money,
 	}
 	isDyn := func(ut string) bool { return dyn[ut] }
 	static := l.usageCost(account, m, l.collect(account, m, from, nil, func(ut string) bool { return !dyn[ut] }), services)
-	cost := func(t sim.Time) Money {
-		return static + l.usageCost(account, m, l.collect(account, m, t, nil, isDyn), services)
+	cost := func(t sim.Time) Money { // net of credits: still non-decreasing
+		return netOf(static+l.usageCost(account, m, l.collect(account, m, t, nil, isDyn), services), credits)
 	}
 	if cost(to) <= thr {
 		return 0, false
@@ -432,6 +444,19 @@ func (l *Ledger) crossing(account string, m Month, from, to sim.Time, thr Money,
 	}
 	return hi, true
 }
+
+// credits returns the credits a budget counts against its cost, given the
+// account's credits left for the month.
+func (bs *budgetState) credits(left Money) Money {
+	if bs.b.ExcludeCredits || len(bs.b.Services) > 0 {
+		return 0
+	}
+	return left
+}
+
+// netOf is a usage cost less the credits that apply to it (never below
+// zero, as credits cover at most the usage).
+func netOf(usage, credits Money) Money { return max(usage-min(credits, max(usage, 0)), 0) }
 
 func (l *Ledger) fire(bs *budgetState, i int, m Month, cost Money, at sim.Time) {
 	bs.firedIn[i] = m + 1

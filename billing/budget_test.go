@@ -230,3 +230,48 @@ func TestBudgetPercentOfLargeLimitIsExact(t *testing.T) {
 		t.Errorf("$0.005 of usage fired %+v against thresholds of $100M and $50M", al)
 	}
 }
+
+func TestBudgetCountsCreditsLikeAWSBudgetsByDefault(t *testing.T) {
+	// AWS Budgets include credits by default (CostTypes.IncludeCredit): on
+	// the Paid plan with $100 of credits a $50 budget fires when usage
+	// passes $150, and at $50 of usage only if credits are excluded.
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil)
+	if err := led.SetAccount(Account{ID: acct, Plan: PlanCreditPaid}); err != nil {
+		t.Fatal(err)
+	}
+	var net, gross []Alert
+	var invAtAlert Money
+	for _, b := range []Budget{
+		{BudgetName: "net", AccountID: acct, BudgetLimit: 50 * Dollar,
+			Notifications: []Notification{{NotificationType: Actual, Percent: 100}},
+			OnAlert: func(a Alert) {
+				net = append(net, a)
+				invAtAlert = led.Invoice(acct, jan2026).Total
+			}},
+		{BudgetName: "gross", AccountID: acct, BudgetLimit: 50 * Dollar, ExcludeCredits: true,
+			Notifications: []Notification{{NotificationType: Actual, Percent: 100}},
+			OnAlert:       func(a Alert) { gross = append(gross, a) }},
+	} {
+		if err := led.CreateBudget(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := sim.Time(2 * time.Hour)
+	env.RunUntil(start)
+	id := mustStart(t, led, instance("i-gpu", "p3.2xlarge"), PerSecond60)
+	runMonth(env)
+	mustStop(t, led, id, StopOptions{})
+	price := MustParsePrice("3.06")
+	if want := start.Add(time.Duration(secondsToExceed(price, 150*Dollar, 60)) * time.Second); len(net) != 1 || net[0].At != want || net[0].Cost <= 50*Dollar {
+		t.Errorf("net-of-credits alerts %+v, want one at %v (usage just over $150)", net, want)
+	}
+	if want := start.Add(time.Duration(secondsToExceed(price, 50*Dollar, 60)) * time.Second); len(gross) != 1 || gross[0].At != want {
+		t.Errorf("credits-excluded alerts %+v, want one at %v (usage just over $50)", gross, want)
+	}
+	// The net cost at the alert is what the invoice showed at that instant.
+	if len(net) == 1 && invAtAlert != net[0].Cost {
+		t.Errorf("invoice total at the alert %v, alert cost %v", invAtAlert, net[0].Cost)
+	}
+}

@@ -433,9 +433,19 @@ func (l *Ledger) curUsageType(rt Rate) string {
 // account with usage cost usage: what is left of the grant after earlier
 // months, until the credits expire.
 func (l *Ledger) creditsFor(accountID string, m Month, usage Money) Money {
+	if usage <= 0 {
+		return 0
+	}
+	return min(l.creditsLeft(accountID, m), usage)
+}
+
+// creditsLeft returns the credits a credit-plan account can still apply in
+// month m: the grant less what earlier months used, or 0 once expired and
+// on other plans.
+func (l *Ledger) creditsLeft(accountID string, m Month) Money {
 	a := l.account(accountID)
 	grant, expiry, ok := l.credits(a)
-	if !ok || m >= expiry || usage <= 0 {
+	if !ok || m >= expiry {
 		return 0
 	}
 	left := grant
@@ -443,5 +453,5 @@ func (l *Ledger) creditsFor(accountID string, m Month, usage Money) Money {
 		prior := l.usageCost(accountID, pm, l.collect(accountID, pm, l.clk.Now(), nil, nil), nil)
 		left -= min(left, max(prior, 0))
 	}
-	return min(left, usage)
+	return left
 }

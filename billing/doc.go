@@ -125,8 +125,9 @@
 //
 // # Budgets
 //
-// CreateBudget watches an account's monthly usage cost (before credits,
-// optionally for some services only). A notification on ACTUAL cost fires
+// CreateBudget watches an account's monthly cost: net of the credit plans'
+// credits, as AWS Budgets count credits by default (Budget.ExcludeCredits
+// watches usage before credits), or the usage cost of some services only. A notification on ACTUAL cost fires
 // at the exact virtual instant the cost first exceeds its threshold —
 // including the instant a running per-second meter carries it over, found
 // by bisection over the (monotone, step-wise) cost function and scheduled

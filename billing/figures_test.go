@@ -220,3 +220,30 @@ func TestP32xlargeLeftRunningOverAWeekend(t *testing.T) {
 		t.Errorf("weekend p3.2xlarge = %v, want 63 h × $3.06 = %v", got, want)
 	}
 }
+
+func TestS3StandardStorageTiersPoolBucketsPerMonth(t *testing.T) {
+	// REFERENCE.md 8.2: $0.023 per GB-Mo for the first 50 TB a month, then
+	// $0.022 (next 450 TB). Two 30 TB buckets for all of January are 60 TB
+	// of the region's pool: 51,200 GB-Mo at $0.023 + 10,240 at $0.022 =
+	// $1,402.88, the first bucket (in name order) wholly in the first tier.
+	env, led := newTestLedger(t, PlanNone)
+	var ids []MeterID
+	for _, b := range []string{"bucket-a", "bucket-b"} {
+		ids = append(ids, mustStart(t, led, Usage{Account: acct, Service: "AmazonS3", UsageType: "TimedStorage-ByteHrs",
+			Operation: "StandardStorage", Region: "us-east-1", ResourceID: b, Quantity: 30 << 40}, PerSecond))
+	}
+	runMonth(env)
+	for _, id := range ids {
+		mustStop(t, led, id, StopOptions{})
+	}
+	inv := led.Invoice(acct, jan2026)
+	if got := lineFor(t, inv, "bucket-a", "TimedStorage-ByteHrs").Cost; got != MustParseMoney("706.56") {
+		t.Errorf("bucket-a (30,720 GB-Mo at $0.023) = %v, want $706.56", got)
+	}
+	if got := lineFor(t, inv, "bucket-b", "TimedStorage-ByteHrs").Cost; got != MustParseMoney("696.32") {
+		t.Errorf("bucket-b (20,480 at $0.023 + 10,240 at $0.022) = %v, want $696.32", got)
+	}
+	if inv.Total != MustParseMoney("1402.88") {
+		t.Errorf("total %v, want $1,402.88", inv.Total)
+	}
+}

@@ -120,6 +120,12 @@ func (l *Ledger) GetCostAndUsage(q CostQuery) ([]CostResult, error) {
 	if q.To <= q.From {
 		return nil, newErr(ErrInvalidUsage, "billing: empty period %v..%v", q.From, q.To)
 	}
+	// The virtual clock spans about 584 years (int64 nanoseconds either
+	// side of the epoch); a longer period cannot hold usage, and looping
+	// over billions of months would hang the caller.
+	if int64(q.To)-int64(q.From) > maxQueryMonths {
+		return nil, newErr(ErrInvalidUsage, "billing: period %v..%v is longer than the simulation clock can span (%d months)", q.From, q.To, maxQueryMonths)
+	}
 	for _, d := range q.GroupBy {
 		if !d.valid() {
 			return nil, newErr(ErrInvalidUsage, "billing: unknown group-by dimension %q", d)
@@ -151,6 +157,10 @@ func (l *Ledger) GetCostAndUsage(q CostQuery) ([]CostResult, error) {
 	}
 	return out, nil
 }
+
+// maxQueryMonths bounds a cost query's period: the months a sim.Time can
+// reach from the epoch, both ways.
+const maxQueryMonths = 2 * 292 * 12
 
 func contains(xs []string, s string) bool {
 	for _, x := range xs {

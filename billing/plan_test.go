@@ -1,6 +1,8 @@
 package billing
 
 import (
+	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -182,6 +184,14 @@ func TestCostExplorerGrouping(t *testing.T) {
 	}
 	if _, err := led.GetCostAndUsage(CostQuery{From: jan2026, To: jan2026 + 1, GroupBy: []Dimension{"COLOUR"}}); err == nil {
 		t.Error("unknown dimension accepted")
+	}
+	// A period longer than the clock spans is rejected at once rather
+	// than looped over month by month.
+	if _, err := led.GetCostAndUsage(CostQuery{From: math.MinInt32, To: math.MaxInt32}); !errors.Is(err, ErrInvalidUsage) {
+		t.Errorf("period of 4 billion months: %v, want InvalidUsage", err)
+	}
+	if res, err := led.GetCostAndUsage(CostQuery{From: MakeMonth(2000, time.January), To: MakeMonth(2100, time.January)}); err != nil || len(res) != 1200 || res[26*12].Total != MustParseMoney("0.293") {
+		t.Errorf("a century: %d months, err %v", len(res), err)
 	}
 }
 

@@ -30,7 +30,7 @@ func bigWorld(tb testing.TB, n int) *World {
 //
 // Two release orders: fifo releases the oldest instance (instances leave
 // roughly in launch order), random a uniformly chosen one. At 100,000
-// hosts the random order touches a random slot and host in a ~20 MB
+// hosts the random order touches a random slot and host in a ~17 MB
 // working set on every release, so it measures cache misses as much as
 // the algorithm; fifo isolates the algorithm.
 func BenchmarkPlace(b *testing.B) {

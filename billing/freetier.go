@@ -22,8 +22,8 @@ const (
 	// 2025-07-15, plus always-free. Per calendar month: 750 hours of
 	// t2.micro/t3.micro pooled across all instances and regions; 750 hours
 	// of in-use public IPv4 addresses; 30 GB-Mo of EBS (gp2, gp3,
-	// magnetic); 5 GB-Mo of S3 Standard with 20,000 GET and 2,000 PUT
-	// requests; 100 GB of data transfer out (the always-free
+	// magnetic) with 2 million magnetic I/Os and 1 GB-Mo of snapshots;
+	// 5 GB-Mo of S3 Standard with 20,000 GET and 2,000 PUT requests; 100 GB of data transfer out (the always-free
 	// 100 GB, which since 2021 covers the same ground). It applies to the
 	// sign-up month and the eleven that follow.
 	PlanLegacy
@@ -133,6 +133,11 @@ var (
 	legacyOffers = []Offer{
 		{Name: "EC2 t2/t3.micro hours (12-month free tier)", UsageTypes: []string{"BoxUsage:t2.micro", "BoxUsage:t3.micro"}, Quantity: 750},
 		{Name: "EBS storage (12-month free tier)", UsageTypes: []string{"EBS:VolumeUsage.gp2", "EBS:VolumeUsage.gp3", "EBS:VolumeUsage"}, Quantity: 30},
+		// The same EBS offer's other two parts: "2 million I/Os (with EBS
+		// Magnetic) and 1 GB of snapshot storage" (AWS Free Tier page as
+		// summarised by third parties; not in REFERENCE.md: UNVERIFIED).
+		{Name: "EBS magnetic I/O (12-month free tier)", UsageTypes: []string{"EBS:VolumeIOUsage"}, Quantity: 2_000_000},
+		{Name: "EBS snapshot storage (12-month free tier)", UsageTypes: []string{"EBS:SnapshotUsage"}, Quantity: 1},
 		{Name: "S3 Standard storage (12-month free tier)", UsageTypes: []string{"TimedStorage-ByteHrs"}, Quantity: 5},
 		{Name: "S3 GET requests (12-month free tier)", UsageTypes: []string{"Requests-Tier2"}, Quantity: 20_000},
 		{Name: "S3 PUT requests (12-month free tier)", UsageTypes: []string{"Requests-Tier1"}, Quantity: 2_000},

@@ -294,3 +294,25 @@ func TestForecastOfMonthsOutsideTheClockIsZero(t *testing.T) {
 		t.Errorf("forecast of January = %v, want %v (a day's usage × 31)", got, want)
 	}
 }
+
+func TestLegacyFreeTierEBSSnapshotAndMagneticIO(t *testing.T) {
+	// The legacy EBS offer also covers 1 GB-Mo of snapshot storage and 2
+	// million magnetic I/Os a month: a 3 GiB snapshot kept all January
+	// pays for 2 GB-Mo at $0.05, 2.5 M I/Os for 0.5 M at $0.05 per million.
+	env, led := newTestLedger(t, PlanLegacy)
+	snap := mustStart(t, led, Usage{Account: acct, Service: "AmazonEC2", UsageType: "EBS:SnapshotUsage", Region: "us-east-1",
+		ResourceID: "snap-1", Quantity: 3 * gib}, PerSecond)
+	if err := led.Record(Usage{Account: acct, Service: "AmazonEC2", UsageType: "EBS:VolumeIOUsage", Region: "us-east-1",
+		ResourceID: "vol-1", Quantity: 2_500_000}); err != nil {
+		t.Fatal(err)
+	}
+	runMonth(env)
+	mustStop(t, led, snap, StopOptions{})
+	inv := led.Invoice(acct, jan2026)
+	if got := lineFor(t, inv, "snap-1", "EBS:SnapshotUsage").Cost; got != 10*Cent {
+		t.Errorf("3 GB-Mo of snapshots, 1 free = %v, want $0.10", got)
+	}
+	if got := lineFor(t, inv, "vol-1", "EBS:VolumeIOUsage").Cost; got != MustParseMoney("0.025") {
+		t.Errorf("2.5 M magnetic I/Os, 2 M free = %v, want $0.025", got)
+	}
+}

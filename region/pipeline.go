@@ -9,6 +9,7 @@ import (
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -343,8 +344,8 @@ func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
 func (w *World) newRequestID() string {
 	const hex = "0123456789abcdef"
 	w.pipe.seq++
-	a := splitmix(w.env.Seed() ^ splitmix(w.pipe.seq))
-	b := splitmix(a ^ w.pipe.seq)
+	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(w.pipe.seq))
+	b := mix.SplitMix64(a ^ w.pipe.seq)
 	a = a&^(0xf<<12) | 0x4<<12 // version 4
 	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
 	var buf [36]byte
@@ -360,13 +361,6 @@ func (w *World) newRequestID() string {
 		}
 	}
 	return string(buf[:])
-}
-
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
 }
 
 func withID(err error, id string) error {

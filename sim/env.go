@@ -264,11 +264,11 @@ func (e *Env) noteStale(daemon bool) {
 		e.q.filter(e.isLive)
 		e.stale = 0
 		e.fg = 0
-		for i := range e.q.a {
-			if !e.q.a[i].daemon() {
+		e.q.forEach(func(ev *event) {
+			if !ev.daemon() {
 				e.fg++
 			}
-		}
+		})
 	}
 }
 
@@ -295,9 +295,8 @@ func (e *Env) Step() bool {
 // step runs the next live event at or before limit. With fgOnly it stops,
 // returning false, once no foreground event is left.
 func (e *Env) step(limit Time, fgOnly bool) bool {
-	e.q.finish() // in case a handler panicked and the caller recovered
-	for len(e.q.a) > 0 {
-		if e.q.a[0].at > limit || fgOnly && e.fg == 0 {
+	for e.q.n > 0 {
+		if fgOnly && e.fg == 0 || e.q.min().at > limit {
 			return false
 		}
 		ev := e.q.take()
@@ -307,7 +306,6 @@ func (e *Env) step(limit Time, fgOnly bool) bool {
 		case hTimer:
 			ts := &e.timers[slot]
 			if ts.gen != gen {
-				e.q.finish()
 				e.stale--
 				continue
 			}
@@ -318,7 +316,6 @@ func (e *Env) step(limit Time, fgOnly bool) bool {
 		case hProc:
 			p := e.procs[slot]
 			if p == nil || p.gen != gen {
-				e.q.finish()
 				e.stale--
 				continue
 			}
@@ -328,7 +325,6 @@ func (e *Env) step(limit Time, fgOnly bool) bool {
 			e.dispatched(&ev)
 			e.handlers[h](ev.arg)
 		}
-		e.q.finish()
 		return true
 	}
 	return false

@@ -54,7 +54,16 @@ func GetMetadata(ctx context.Context, path string) (string, error) {
 	return m.metadata(path)
 }
 
-func notFound(path string) error { return fmt.Errorf("%w: %s", ErrMetadataNotFound, path) }
+// notFoundError is the 404 for one path. It formats its message only when
+// asked: a process polling spot/instance-action every 5 s gets thousands
+// of 404s per simulated day.
+type notFoundError struct{ path string }
+
+func (e *notFoundError) Error() string { return ErrMetadataNotFound.Error() + ": " + e.path }
+
+func (e *notFoundError) Unwrap() error { return ErrMetadataNotFound }
+
+func notFound(path string) error { return &notFoundError{path} }
 
 func (m *Machine) metadata(path string) (string, error) {
 	path = strings.TrimPrefix(path, "/")

@@ -78,14 +78,13 @@ type Trace struct {
 	keep    bool
 	h       hash.Hash
 	buf     [16]byte
-	spans   map[*Proc]int // process -> index of its start record
 }
 
 // EnableTrace starts recording. Records are kept in memory for export
 // unless hashOnly is set by EnableTraceHash.
 func (e *Env) EnableTrace() {
 	if e.trace == nil {
-		e.trace = &Trace{keep: true, h: sha256.New(), spans: make(map[*Proc]int)}
+		e.trace = &Trace{keep: true, h: sha256.New()}
 	}
 }
 
@@ -93,7 +92,7 @@ func (e *Env) EnableTrace() {
 // is computed, for determinism checks over long runs.
 func (e *Env) EnableTraceHash() {
 	if e.trace == nil {
-		e.trace = &Trace{h: sha256.New(), spans: make(map[*Proc]int)}
+		e.trace = &Trace{h: sha256.New()}
 	}
 }
 
@@ -128,12 +127,10 @@ func (t *Trace) foldEvent(at Time, h uint16) {
 }
 
 func (t *Trace) procStart(at Time, p *Proc) {
-	t.spans[p] = len(t.records)
 	t.add(Record{At: at, Subject: p.name, Kind: "proc.start"})
 }
 
 func (t *Trace) procEnd(at Time, p *Proc) {
-	delete(t.spans, p)
 	kind := "proc.end"
 	if _, killed := p.err.(*Killed); killed {
 		kind = "proc.killed"

@@ -149,7 +149,7 @@ func (e *Env) ScheduleAfter(d time.Duration, h Handler, arg uint64) {
 
 func (e *Env) push(at Time, h uint16, arg uint64, daemon bool) {
 	if at < e.now {
-		panic(fmt.Sprintf("sim: scheduling at %v, before now (%v)", at, e.now))
+		e.panicPast(at)
 	}
 	e.seq++
 	key := e.seq<<handlerBits | uint64(h)
@@ -159,6 +159,10 @@ func (e *Env) push(at Time, h uint16, arg uint64, daemon bool) {
 		e.fg++
 	}
 	e.q.push(event{at: at, key: key, arg: arg})
+}
+
+func (e *Env) panicPast(at Time) {
+	panic(fmt.Sprintf("sim: scheduling at %v, before now (%v)", at, e.now))
 }
 
 // Timer is a handle on a callback scheduled with At or After. The zero

@@ -308,20 +308,13 @@ func (p *Proc) Sleep(d time.Duration) error {
 	if d < 0 || e.current != p || p.pendingIntr != nil {
 		return p.sleepSlow(d)
 	}
-	// The hot path of every simulation, inlined by hand: start a wait
-	// generation, arm the wake-up event, switch to the event loop.
+	// The hot path of every simulation: start a wait generation, arm the
+	// wake-up event, switch to the event loop.
 	p.gen++
 	p.woken = false
 	p.reason = wakeNone
 	p.timerPending = true
-	e.seq++
-	key := e.seq<<handlerBits | hProc
-	if p.daemon {
-		key |= daemonBit
-	} else {
-		e.fg++
-	}
-	e.q.push(event{at: e.now + Time(d), key: key, arg: uint64(p.idx)<<32 | uint64(p.gen)})
+	e.push(e.now+Time(d), hProc, uint64(p.idx)<<32|uint64(p.gen), p.daemon)
 	p.suspend()
 	if p.reason == wakeInterrupt {
 		return p.intr

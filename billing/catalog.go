@@ -12,10 +12,13 @@ import (
 	"sync"
 )
 
-// The default price catalog: us-east-1 list prices from REFERENCE.md
-// (sections 2.1 and 8.x, sources [S5], [S35], [S37], [S38]), per-family
-// regional multipliers from its table 2.4 ([S6], [S7]) and per-region
-// data-transfer prices from its table 8.3 ([S35], [S40]).
+// The default price catalog: us-east-1 list prices ([on-demand prices],
+// [AWS pricing pages], [public IPv4 pricing], [Lambda pricing], [burstable
+// guide] for T3 surplus credits, [snapshot archive pricing]), per-family
+// regional multipliers ([price list 2018]; where it has no figure for a
+// family, the region's x2iedn ratio from [ec2instances.info]) and
+// per-region data-transfer prices ([AWS pricing pages], [data transfer
+// FAQ]). The sources are listed in the package documentation (doc.go).
 //
 //go:embed catalog.json
 var defaultCatalogJSON []byte

@@ -34,23 +34,23 @@ func TestDefaultCatalogResolvesEveryProductInEveryRegion(t *testing.T) {
 	}
 }
 
-func TestCatalogREFERENCEPrices(t *testing.T) {
+func TestCatalogListPrices(t *testing.T) {
 	c := DefaultCatalog()
 	for _, tc := range []struct{ region, ut, price string }{
-		{"us-east-1", "BoxUsage:t3.micro", "0.0104"},       // 2.1 [S5]
+		{"us-east-1", "BoxUsage:t3.micro", "0.0104"},       // [on-demand prices]
 		{"us-east-1", "BoxUsage:m5.large", "0.096"},        // 2.1
 		{"us-east-1", "BoxUsage:p3.2xlarge", "3.06"},       // 2.1
-		{"eu-west-1", "BoxUsage:c5.large", "0.095965"},     // 0.085 × 1.129 (2.4 [S6])
+		{"eu-west-1", "BoxUsage:c5.large", "0.095965"},     // 0.085 × 1.129 [price list 2018]
 		{"ap-northeast-1", "BoxUsage:t3.large", "0.10816"}, // 0.0832 × 1.30
-		{"us-east-1", "EBS:VolumeUsage.gp3", "0.08"},       // 8.1 [S35]
+		{"us-east-1", "EBS:VolumeUsage.gp3", "0.08"},       // [AWS pricing pages]
 		{"us-east-1", "TimedStorage-ByteHrs", "0.023"},     // 8.2
 		{"sa-east-1", "DataTransfer-Out-Bytes", "0.15"},    // 8.3
 		{"ap-northeast-1", "USE1-AWS-Out-Bytes", "0.09"},   // 8.3
 		{"us-east-1", "USE2-AWS-Out-Bytes", "0.01"},        // 8.3 us-east-1 ↔ us-east-2
 		{"us-east-1", "USW2-AWS-Out-Bytes", "0.02"},        // 8.3
-		{"us-east-1", "Lambda-GB-Second", "0.0000166667"},  // 8.5 [S38]
+		{"us-east-1", "Lambda-GB-Second", "0.0000166667"},  // [Lambda pricing]
 		{"us-east-1", "Lambda-Storage-GB-Second", "0.0000000309"},
-		{"us-east-1", "PublicIPv4:InUseAddress", "0.005"}, // 8.4 [S37]
+		{"us-east-1", "PublicIPv4:InUseAddress", "0.005"}, // [public IPv4 pricing]
 		{"us-east-1", "NatGateway-Bytes", "0.045"},        // 8.4
 	} {
 		rt, err := c.Lookup(tc.region, tc.ut)
@@ -212,7 +212,7 @@ func TestMoneyFormatting(t *testing.T) {
 		}
 	}
 	if p := MustParsePrice("0.0000000309"); p != 30_900_000 || p.String() != "$0.0000000309" {
-		t.Errorf("finest REFERENCE price: %d %v", int64(p), p)
+		t.Errorf("finest list price: %d %v", int64(p), p)
 	}
 	var buf bytes.Buffer
 	if err := WriteCURJSON(&buf, nil); err != nil || strings.TrimSpace(buf.String()) != "[]" {

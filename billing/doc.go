@@ -63,10 +63,10 @@
 // 100 GB gp3 volume costs $8.00 in January and in February.
 //
 // The catalog is loaded from an embedded JSON file (DefaultCatalog,
-// DefaultCatalogJSON): us-east-1 prices from REFERENCE.md with their
-// sources, per-family regional multipliers (table 2.4; "ec2" is the
-// default for other instance families) and per-region data-transfer prices
-// (table 8.3). Replace it with ParseCatalog/LoadCatalog or extend it with
+// DefaultCatalogJSON): us-east-1 list prices, per-family regional
+// multipliers ("ec2" is the default for other instance families) and
+// per-region data-transfer prices, each from the sources listed under
+// Sources below. Replace it with ParseCatalog/LoadCatalog or extend it with
 // Merge; regional prices are the us-east-1 price × the multiplier, rounded
 // to a femto-dollar, unless the product lists the region explicitly.
 // Caller-priced products (SpotUsage:*) take their price from the record.

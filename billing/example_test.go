@@ -77,7 +77,7 @@ func ExampleWriteCUR() {
 	billing.WriteCUR(os.Stdout, led.LineItems(billing.MakeMonth(2026, time.January)))
 	// Output:
 	// bill_billing_period_start_date,bill_billing_period_end_date,bill_payer_account_id,line_item_usage_account_id,line_item_line_item_type,line_item_usage_start_date,line_item_usage_end_date,line_item_product_code,line_item_usage_type,line_item_operation,line_item_availability_zone,line_item_resource_id,line_item_usage_amount,pricing_unit,line_item_unblended_rate,line_item_unblended_cost,line_item_currency_code,line_item_line_item_description,product_region_code,resource_tags
-	// 2026-01-01T00:00:00Z,2026-02-01T00:00:00Z,111122223333,111122223333,Usage,2026-01-01T00:00:00Z,2026-01-01T01:30:00Z,AmazonEC2,EU-BoxUsage:m5.large,RunInstances,euw1-az1,i-0abc,1.5,Hrs,0.10704,0.160560000,USD,Linux/UNIX on-demand m5.large instance-hour [S5],eu-west-1,"{""user_team"":""ml""}"
+	// 2026-01-01T00:00:00Z,2026-02-01T00:00:00Z,111122223333,111122223333,Usage,2026-01-01T00:00:00Z,2026-01-01T01:30:00Z,AmazonEC2,EU-BoxUsage:m5.large,RunInstances,euw1-az1,i-0abc,1.5,Hrs,0.10704,0.160560000,USD,Linux/UNIX on-demand m5.large instance-hour,eu-west-1,"{""user_team"":""ml""}"
 }
 
 // A budget that stops an instance the moment the month's cost exceeds $5.

@@ -1,8 +1,9 @@
 package billing
 
-// The course-notes figures (DESIGN.md "Testing"), each checked against its
-// closed form from REFERENCE.md prices: 2.1 [S5] for instances, 8.1-8.5
-// [S35, S38] for EBS, S3 and Lambda, 8.7 [S39] for the free tier.
+// The course-notes figures, each checked against its closed form from
+// list prices: [on-demand prices] for instances, [AWS pricing pages;
+// Lambda pricing] for EBS, S3 and Lambda, [AWS Free Tier] for the free
+// tier.
 
 import (
 	"math/big"
@@ -222,7 +223,7 @@ func TestP32xlargeLeftRunningOverAWeekend(t *testing.T) {
 }
 
 func TestS3StandardStorageTiersPoolBucketsPerMonth(t *testing.T) {
-	// REFERENCE.md 8.2: $0.023 per GB-Mo for the first 50 TB a month, then
+	// [AWS pricing pages]: $0.023 per GB-Mo for the first 50 TB a month, then
 	// $0.022 (next 450 TB). Two 30 TB buckets for all of January are 60 TB
 	// of the region's pool: 51,200 GB-Mo at $0.023 + 10,240 at $0.022 =
 	// $1,402.88, the first bucket (in name order) wholly in the first tier.

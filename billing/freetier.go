@@ -6,14 +6,14 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-// Plan is an account's free-tier regime (REFERENCE.md 8.7, [S39]).
+// Plan is an account's free-tier regime [AWS Free Tier].
 type Plan uint8
 
 const (
 	// PlanAlwaysFree: only the always-free offers — Lambda's 1M requests
-	// and 400,000 GB-s per month [S38] and the first 100 GB per month of
+	// and 400,000 GB-s per month [Lambda pricing] and the first 100 GB per month of
 	// data transfer out to the internet, account-wide across regions and
-	// services [S40]. Every AWS account has these; it is the default.
+	// services [data transfer FAQ]. Every AWS account has these; it is the default.
 	PlanAlwaysFree Plan = iota
 	// PlanNone: list prices with no free offers at all — for "what does
 	// this cost at list price" questions.
@@ -62,7 +62,7 @@ type Account struct {
 	// plans' 6- and 12-month limits run from it. Zero is the epoch.
 	Created sim.Time
 	// BonusCredits are credits earned through onboarding activities on the
-	// credit plans (at most $100) [S39].
+	// credit plans (at most $100) [AWS Free Tier].
 	BonusCredits Money
 }
 
@@ -123,7 +123,8 @@ type Offer struct {
 	Quantity   int64    // pricing units per month
 }
 
-// Always-free and legacy 12-month offers (REFERENCE.md 8.3, 8.5, 8.7).
+// Always-free and legacy 12-month offers [AWS Free Tier; Lambda pricing;
+// data transfer FAQ].
 var (
 	alwaysFreeOffers = []Offer{
 		{Name: "Lambda requests (always free)", UsageTypes: []string{"Request", "Request-ARM"}, Quantity: 1_000_000},
@@ -135,7 +136,7 @@ var (
 		{Name: "EBS storage (12-month free tier)", UsageTypes: []string{"EBS:VolumeUsage.gp2", "EBS:VolumeUsage.gp3", "EBS:VolumeUsage"}, Quantity: 30},
 		// The same EBS offer's other two parts: "2 million I/Os (with EBS
 		// Magnetic) and 1 GB of snapshot storage" (AWS Free Tier page as
-		// summarised by third parties; not in REFERENCE.md: UNVERIFIED).
+		// summarised by third parties: UNVERIFIED).
 		{Name: "EBS magnetic I/O (12-month free tier)", UsageTypes: []string{"EBS:VolumeIOUsage"}, Quantity: 2_000_000},
 		{Name: "EBS snapshot storage (12-month free tier)", UsageTypes: []string{"EBS:SnapshotUsage"}, Quantity: 1},
 		{Name: "S3 Standard storage (12-month free tier)", UsageTypes: []string{"TimedStorage-ByteHrs"}, Quantity: 5},
@@ -143,7 +144,7 @@ var (
 		{Name: "S3 PUT requests (12-month free tier)", UsageTypes: []string{"Requests-Tier1"}, Quantity: 2_000},
 		// Since public IPv4 became chargeable (2024-02-01) the EC2 free
 		// tier includes 750 hours of in-use public IPv4 per month for the
-		// first 12 months (REFERENCE.md 8.4; AWS re:Post "Why am I seeing
+		// first 12 months ([public IPv4 pricing]; AWS re:Post "Why am I seeing
 		// charges for 'Public IPv4 addresses' when I am under the AWS free
 		// tier?"), so a free-tier t3.micro with a public address stays free.
 		{Name: "Public IPv4 in use (12-month free tier)", UsageTypes: []string{"PublicIPv4:InUseAddress"}, Quantity: 750},
@@ -193,7 +194,7 @@ func (l *Ledger) CreditBalance(accountID string) Money {
 
 // FreePlanActive reports whether a PlanCreditFree account is still on the
 // Free plan at the current instant: less than six months since sign-up and
-// credits left [S39]. When it turns false AWS closes the account unless it
+// credits left [AWS Free Tier]. When it turns false AWS closes the account unless it
 // upgrades; a scenario decides what to do (the ledger keeps billing).
 func (l *Ledger) FreePlanActive(accountID string) bool {
 	a := l.account(accountID)

@@ -9,8 +9,8 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-// Per-second billing with a 60 s minimum per start [S16]; EBS bills while
-// the instance is stopped (REFERENCE.md 2.2, 3.1).
+// Per-second billing with a 60 s minimum per start [per-second billing]; EBS bills while
+// the instance is stopped [interrupted Spot billing].
 
 func lineFor(t *testing.T, inv *Invoice, resource, usageType string) LineItem {
 	t.Helper()
@@ -99,7 +99,7 @@ func spot(id string, price string) Usage {
 }
 
 func TestSpotInterruptedInFirstHourIsFree(t *testing.T) {
-	// [S11]: EC2-initiated interruption in the first instance-hour: no
+	// [interrupted Spot billing]: EC2-initiated interruption in the first instance-hour: no
 	// charge; after it: per second. A user stop is always charged.
 	for _, tc := range []struct {
 		name        string

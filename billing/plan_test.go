@@ -9,7 +9,7 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-// Free-tier regimes (REFERENCE.md 8.7, [S39]) and forecasts.
+// Free-tier regimes [AWS Free Tier] and forecasts.
 
 func TestLegacyFreeTierS3AndEBSAllowances(t *testing.T) {
 	env, led := newTestLedger(t, PlanLegacy)
@@ -243,7 +243,7 @@ func TestInvoiceBeyondMoneyRangeSaturatesAndSaysSo(t *testing.T) {
 
 func TestLegacyFreeTierCoversPublicIPv4InUse(t *testing.T) {
 	// 750 h of in-use public IPv4 per month in the 12-month free tier
-	// (REFERENCE.md 8.4): one t3.micro with a public address all January
+	// [public IPv4 pricing]: one t3.micro with a public address all January
 	// is free; a second address pays for 2 × 744 - 750 = 738 h at $0.005,
 	// and an idle address is not covered.
 	env, led := newTestLedger(t, PlanLegacy)

@@ -12,8 +12,8 @@ type Granularity uint8
 const (
 	// PerSecond60 bills each run per second, rounding the run up to a
 	// whole second, with a 60-second minimum per start: Linux on-demand and
-	// spot instances and EBS volumes since 2017-10-02 [S16] (REFERENCE.md
-	// 2.2). It is the zero value.
+	// spot instances and EBS volumes since 2017-10-02 [per-second billing].
+	// It is the zero value.
 	PerSecond60 Granularity = iota
 	// PerSecond bills per second without a minimum (continuously metered
 	// storage such as S3 byte-hours, public IPv4 address time).
@@ -45,7 +45,7 @@ func meterID(idx, gen uint32) MeterID { return MeterID(uint64(gen)<<32 | uint64(
 // StopOptions qualifies how a timed meter stops.
 type StopOptions struct {
 	// Interrupted marks an EC2-initiated spot interruption. Per "Billing
-	// for interrupted Spot Instances" [S11] (REFERENCE.md 3.1): interrupted
+	// for interrupted Spot Instances" [interrupted Spot billing]: interrupted
 	// in the first instance-hour, the run is not charged at all; after it,
 	// per-second for the time used (per-hour meters: full hours only, the
 	// interrupted partial hour is free). A user-initiated stop is billed

@@ -4,8 +4,8 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-// Path classifies a data transfer the way AWS bills it (REFERENCE.md 8.3,
-// categories from the AWS Global Network FAQs [S40]).
+// Path classifies a data transfer the way AWS bills it (categories from
+// the AWS Global Network FAQs [data transfer FAQ]).
 type Path uint8
 
 const (

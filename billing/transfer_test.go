@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Data transfer by path (REFERENCE.md 8.3, [S35, S40]).
+// Data transfer by path [AWS pricing pages; data transfer FAQ].
 
 const gib = int64(1) << 30
 

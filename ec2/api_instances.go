@@ -191,7 +191,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 			return nil, errInvalidValue(string(cs.CpuCredits), "CpuCredits")
 		}
 	} else if it.Burstable {
-		// T3/T3a default to unlimited, T2 to standard [S4].
+		// T3/T3a default to unlimited, T2 to standard [burstable guide].
 		sp.credit = CreditUnlimited
 		if it.Family == "t2" {
 			sp.credit = CreditStandard

@@ -14,7 +14,7 @@ import (
 // in a wrong state are rejected, as EC2 rejects them), then compares the
 // seconds billing charged with a naive recomputation from the published
 // state changes: every stretch from running to stopping/shutting-down is
-// one start, billed per second rounded up with a 60-second minimum [S16];
+// one start, billed per second rounded up with a 60-second minimum [per-second billing];
 // a reboot is not a start.
 func TestBilledSecondsMatchNaiveRecomputation(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {

@@ -34,27 +34,27 @@ type InstanceTypeInfo struct {
 	Burstable bool
 	// BaselinePermille is the burstable baseline per vCPU in 1/1000 (100 = 10%).
 	BaselinePermille int
-	// LaunchCreditsPerVCPU: T2 starts with launch credits, T3 with none [S4].
+	// LaunchCreditsPerVCPU: T2 starts with launch credits, T3 with none [burstable guide].
 	LaunchCreditsPerVCPU int
 	// CreditsSurviveStop: T3 keeps accrued credits for 7 days after a stop,
-	// T2 loses them [S4].
+	// T2 loses them [burstable guide].
 	CreditsSurviveStop bool
 	Nitro              bool
 }
 
-// CreditsPerHour is baseline x vCPUs x 60 [S4]: one credit is one vCPU at
+// CreditsPerHour is baseline x vCPUs x 60 [burstable guide]: one credit is one vCPU at
 // 100% for one minute.
 func (t InstanceTypeInfo) CreditsPerHour() float64 {
 	return float64(t.BaselinePermille) / 1000 * float64(t.VCPUs) * 60
 }
 
-// MaxCredits is 24 hours of earnings [S4].
+// MaxCredits is 24 hours of earnings [burstable guide].
 func (t InstanceTypeInfo) MaxCredits() float64 { return 24 * t.CreditsPerHour() }
 
 // Baseline is the baseline utilization as a fraction of all the type's vCPUs.
 func (t InstanceTypeInfo) Baseline() float64 { return float64(t.BaselinePermille) / 1000 }
 
-// usd converts a dollar literal from REFERENCE.md into micro-dollars,
+// usd converts a list-price dollar literal into micro-dollars,
 // rounding to the nearest unit so that 0.0052 stays exact.
 func usd(d float64) int64 {
 	if d < 0 {
@@ -81,8 +81,8 @@ func addType(it InstanceTypeInfo) {
 }
 
 func init() {
-	// T3 [S3, S4, S5]: vCPU, GiB, $/h, baseline/vCPU. Network: baseline
-	// 32 Mbps for nano doubling per size to 2,048 Mbps, burst 5 Gbps [S3].
+	// T3 [instance types guide; burstable guide; on-demand prices]: vCPU, GiB, $/h, baseline/vCPU. Network: baseline
+	// 32 Mbps for nano doubling per size to 2,048 Mbps, burst 5 Gbps [instance types guide].
 	t3 := []struct {
 		size   string
 		vcpu   int
@@ -106,7 +106,7 @@ func init() {
 			CreditsSurviveStop: true, Nitro: true})
 	}
 	// T3a: same shapes and credit table as T3 (AMD, ~10% cheaper). Prices
-	// are the EC2 pricing page's us-east-1 values; not in REFERENCE.md
+	// are the EC2 pricing page's us-east-1 values
 	// (UNVERIFIED here).
 	t3a := []float64{0.0047, 0.0094, 0.0188, 0.0376, 0.0752, 0.1504, 0.3008}
 	for i, r := range t3 {
@@ -115,9 +115,9 @@ func init() {
 			PricePerHourMicroUSD: usd(t3a[i]), Burstable: true, BaselinePermille: r.base,
 			CreditsSurviveStop: true, Nitro: true})
 	}
-	// T2 (Xen): launch credits 30 per vCPU, credits lost on stop [S4].
-	// Shapes and prices from the EC2 user guide / pricing page, not in
-	// REFERENCE.md (UNVERIFIED here).
+	// T2 (Xen): launch credits 30 per vCPU, credits lost on stop [burstable guide].
+	// Shapes and prices from the EC2 user guide / pricing page
+	// (UNVERIFIED here).
 	t2 := []struct {
 		size  string
 		vcpu  int
@@ -138,7 +138,7 @@ func init() {
 			NetworkPerformance: "Low to Moderate", PricePerHourMicroUSD: usd(r.price), Burstable: true,
 			BaselinePermille: r.base, LaunchCreditsPerVCPU: 30})
 	}
-	// M5, C5, R5 [S3, S5]; network per REFERENCE.md 2.1: "up to 10" sizes
+	// M5, C5, R5 [instance types guide; on-demand prices]; network per [instance types guide]: "up to 10" sizes
 	// have baselines 750/1250/2500/5000 Mbps.
 	upTo := map[string]int{"large": 750, "xlarge": 1250, "2xlarge": 2500, "4xlarge": 5000}
 	fixed := map[string]int{"8xlarge": 10000, "9xlarge": 12000, "12xlarge": 12000, "16xlarge": 20000, "18xlarge": 25000, "24xlarge": 25000}
@@ -168,8 +168,8 @@ func init() {
 		{"9xlarge", 36, 72, 1.530}, {"12xlarge", 48, 96, 2.040}, {"18xlarge", 72, 144, 3.060}, {"24xlarge", 96, 192, 4.080}})
 	fam("r5", []row{{"large", 2, 16, 0.126}, {"xlarge", 4, 32, 0.252}, {"2xlarge", 8, 64, 0.504}, {"4xlarge", 16, 128, 1.008},
 		{"8xlarge", 32, 256, 2.016}, {"12xlarge", 48, 384, 3.024}, {"16xlarge", 64, 512, 4.032}, {"24xlarge", 96, 768, 6.048}})
-	// P3 (V100, not Nitro [S8]): p3.2xlarge from [S3, S5]; the 8xlarge and
-	// 16xlarge rows (the host sizes of REFERENCE.md 1.2) scale linearly in
+	// P3 (V100, not Nitro [Nitro guide]): p3.2xlarge from [instance types guide; on-demand prices]; the 8xlarge and
+	// 16xlarge rows (the host sizes of the p3 Dedicated Host) scale linearly in
 	// GPUs, as prices within a family do (DERIVED).
 	addType(InstanceTypeInfo{InstanceType: "p3.2xlarge", VCPUs: 8, MemoryMiB: gib(61), GPUs: 1, GPUModel: "V100",
 		NetworkPerformance: "Up to 10 Gigabit", BaselineBandwidthMbps: 2500, BurstBandwidthMbps: 10000, PricePerHourMicroUSD: usd(3.06)})
@@ -177,7 +177,7 @@ func init() {
 		NetworkPerformance: "10 Gigabit", BaselineBandwidthMbps: 10000, BurstBandwidthMbps: 10000, PricePerHourMicroUSD: usd(12.24)})
 	addType(InstanceTypeInfo{InstanceType: "p3.16xlarge", VCPUs: 64, MemoryMiB: gib(488), GPUs: 8, GPUModel: "V100",
 		NetworkPerformance: "25 Gigabit", BaselineBandwidthMbps: 25000, BurstBandwidthMbps: 25000, PricePerHourMicroUSD: usd(24.48)})
-	// G4dn (T4, Nitro) [S3, S5]: 5 Gbps baseline, 25 burst.
+	// G4dn (T4, Nitro) [instance types guide; on-demand prices]: 5 Gbps baseline, 25 burst.
 	addType(InstanceTypeInfo{InstanceType: "g4dn.xlarge", VCPUs: 4, MemoryMiB: gib(16), GPUs: 1, GPUModel: "T4",
 		NetworkPerformance: "Up to 25 Gigabit", BaselineBandwidthMbps: 5000, BurstBandwidthMbps: 25000,
 		PricePerHourMicroUSD: usd(0.526), Nitro: true})
@@ -208,8 +208,8 @@ func InstanceTypes() []InstanceTypeInfo {
 }
 
 // regionMultiplierPermille holds per-family price ratios to us-east-1 from
-// the 2018-09 price list (REFERENCE.md 2.4, [S6]). Where the table has no
-// figure for a family, the region's x2iedn ratio [S7] is used (the "*"
+// the 2018-09 price list [price list 2018]. Where the table has no
+// figure for a family, the region's x2iedn ratio [ec2instances.info] is used (the "*"
 // row): an assumption, flagged so that callers can override the price.
 var regionMultiplierPermille = map[string]map[string]int{
 	"us-east-1":      {"*": 1000},

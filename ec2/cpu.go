@@ -218,7 +218,7 @@ func (s *Service) creditsChanged(m *Machine) {
 
 // chargeCredits advances the credit account and bills surplus credits
 // that became chargeable; settle also bills the unpaid surplus, as at a
-// stop or terminate [S4].
+// stop or terminate [burstable guide].
 func (s *Service) chargeCredits(m *Machine, settle bool) {
 	if m.credits == nil {
 		return

@@ -16,12 +16,12 @@ const (
 	// accrued credits are spent.
 	CreditStandard CreditMode = "standard"
 	// CreditUnlimited lets the instance keep bursting on surplus credits,
-	// repaid from later earnings and otherwise billed [S4].
+	// repaid from later earnings and otherwise billed [burstable guide].
 	CreditUnlimited CreditMode = "unlimited"
 )
 
 // SurplusCreditPricePerVCPUHourMicroUSD is the flat charge for unpaid
-// surplus credits on Linux, $0.05 per vCPU-hour [S4].
+// surplus credits on Linux, $0.05 per vCPU-hour [burstable guide].
 const SurplusCreditPricePerVCPUHourMicroUSD = 50_000
 
 // creditAccount integrates a burstable instance's CPU credits over time.
@@ -30,7 +30,7 @@ const SurplusCreditPricePerVCPUHourMicroUSD = 50_000
 // linearly between regime changes (balance reaches zero, the cap, or the
 // surplus is repaid), and advance walks those breakpoints exactly.
 //
-// Rates [S4]: earned/h = baseline x vCPUs x 60; spent/h = util x vCPUs x
+// Rates [burstable guide]: earned/h = baseline x vCPUs x 60; spent/h = util x vCPUs x
 // 60, where util is the fraction of all the instance's vCPUs in use.
 type creditAccount struct {
 	earnPerHour float64
@@ -49,7 +49,7 @@ type creditAccount struct {
 }
 
 // CreditRetention is how long a stopped T3 instance keeps its accrued
-// credits [S4].
+// credits [burstable guide].
 const CreditRetention = 7 * 24 * time.Hour
 
 func newCreditAccount(it InstanceTypeInfo, mode CreditMode, now sim.Time) *creditAccount {
@@ -96,7 +96,7 @@ func (c *creditAccount) advance(now sim.Time) (charge float64) {
 	switch {
 	case net >= 0:
 		gain := net * dt
-		if c.surplus > 0 { // earnings repay the surplus first [S4]
+		if c.surplus > 0 { // earnings repay the surplus first [burstable guide]
 			pay := math.Min(gain, c.surplus)
 			c.surplus -= pay
 			gain -= pay
@@ -111,7 +111,7 @@ func (c *creditAccount) advance(now sim.Time) (charge float64) {
 		use := math.Min(loss, c.balance)
 		c.balance -= use
 		c.surplus += loss - use
-		if c.surplus > c.max { // beyond 24 h of earnings: charged [S4]
+		if c.surplus > c.max { // beyond 24 h of earnings: charged [burstable guide]
 			charge = c.surplus - c.max
 			c.surplus = c.max
 			c.charged += charge
@@ -135,7 +135,7 @@ func (c *creditAccount) nextChange() (time.Duration, bool) {
 	return time.Duration(math.Ceil(h * float64(time.Hour))), true
 }
 
-// settle charges whatever surplus is left, as at a stop or terminate [S4].
+// settle charges whatever surplus is left, as at a stop or terminate [burstable guide].
 func (c *creditAccount) settle() float64 {
 	s := c.surplus
 	c.surplus = 0

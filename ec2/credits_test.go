@@ -2,8 +2,7 @@ package ec2
 
 // Burstable credit rules from the EC2 User Guide,
 // burstable-credits-baseline-concepts.md and
-// burstable-performance-instances-unlimited-mode-concepts.md [S4]
-// (REFERENCE.md 2.3).
+// burstable-performance-instances-unlimited-mode-concepts.md [burstable guide].
 
 import (
 	"math"
@@ -144,7 +143,7 @@ func TestWorkSharesTheCPU(t *testing.T) {
 // TestUnlimitedSurplusCreditsAreBilled runs a t3.micro in unlimited mode
 // at 100% for 10 h from a zero balance: it spends 120 credits/h and earns
 // 12, so 1,080 surplus credits (18 vCPU-hours) are charged by the stop,
-// at $0.05 per vCPU-hour: $0.90 [S4].
+// at $0.05 per vCPU-hour: $0.90 [burstable guide].
 func TestUnlimitedSurplusCreditsAreBilled(t *testing.T) {
 	f := newFixture(t, 44, Options{})
 	var id string
@@ -218,7 +217,7 @@ func TestT2LosesCreditsOnStop(t *testing.T) {
 	f := newFixtureWorld(t, 46, Options{}, region.Options{HostTypes: hts, HostsPerAZ: map[string]int{"t2": 1}})
 	f.do(6*time.Hour, func(p *sim.Proc) {
 		m := f.launch(p, RunInstancesInput{InstanceType: "t2.micro"})
-		if b := m.CPUCreditBalance(); b < 30 { // 30 launch credits per vCPU [S4]
+		if b := m.CPUCreditBalance(); b < 30 { // 30 launch credits per vCPU [burstable guide]
 			t.Fatalf("t2.micro launched with %v credits", b)
 		}
 		_, err := f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{m.ID()}})

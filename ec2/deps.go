@@ -92,7 +92,7 @@ func (s *Service) usage(account, region, azID, resource, ut, op string, qty int6
 }
 
 // meterStart starts the instance's per-second meter (60 s minimum per
-// start [S16]); spot instances are billed at the pool's spot price, which
+// start [per-second billing]); spot instances are billed at the pool's spot price, which
 // follows the price path while the instance runs.
 func (s *Service) meterStart(m *Machine) {
 	u := s.usage(m.account, m.region, m.azID, m.id, "BoxUsage:"+string(m.itype.InstanceType), "RunInstances", 1)
@@ -131,7 +131,7 @@ func (s *Service) followSpotPrice(m *Machine) {
 }
 
 // meterStop ends the instance's run; an EC2-initiated spot interruption in
-// the first hour is free [S11].
+// the first hour is free [interrupted Spot billing].
 func (s *Service) meterStop(m *Machine, ec2Interrupted bool) {
 	m.meter.stop(s.ledger, billing.StopOptions{Interrupted: ec2Interrupted && m.spot != nil})
 	if m.spot != nil {
@@ -141,7 +141,7 @@ func (s *Service) meterStop(m *Machine, ec2Interrupted bool) {
 
 // meterSurplusCredits bills surplus CPU credits (one credit = one
 // vCPU-minute, the raw unit of CPUCredits:<family>) at $0.05 per
-// vCPU-hour [S4]. Fractions of a credit are carried until whole.
+// vCPU-hour [burstable guide]. Fractions of a credit are carried until whole.
 func (s *Service) meterSurplusCredits(m *Machine, credits float64) {
 	m.creditFrac += credits
 	n := int64(m.creditFrac)
@@ -155,8 +155,8 @@ func (s *Service) meterSurplusCredits(m *Machine, credits float64) {
 
 // meterVolumeStart starts a volume's capacity meters: GiB provisioned, and
 // for gp3 the IOPS and throughput above the included baseline, for io1 and
-// io2 all provisioned IOPS (REFERENCE.md 8.1), per second with a 60 s
-// minimum [S16], whether or not anything is written.
+// io2 all provisioned IOPS [AWS pricing pages], per second with a 60 s
+// minimum [per-second billing], whether or not anything is written.
 func (s *Service) meterVolumeStart(v *volume) {
 	suffix := string(v.vtype)
 	if v.vtype == VolumeTypeIo1 {

@@ -13,7 +13,7 @@ import (
 // VolumeType is an EBS volume type.
 type VolumeType string
 
-// EBS volume types [S22].
+// EBS volume types [EBS volume types guide].
 const (
 	VolumeTypeGp2 VolumeType = "gp2"
 	VolumeTypeGp3 VolumeType = "gp3"
@@ -23,8 +23,8 @@ const (
 	VolumeTypeSc1 VolumeType = "sc1"
 )
 
-// VolumeSpec holds a volume type's limits and failure rate (REFERENCE.md
-// 5.2 [S22]).
+// VolumeSpec holds a volume type's limits and failure rate
+// [EBS volume types guide].
 type VolumeSpec struct {
 	MinSizeGiB, MaxSizeGiB int32
 	// IOPS: provisioned range (io1/io2/gp3) and the per-GiB ratio cap.
@@ -42,7 +42,7 @@ type VolumeSpec struct {
 }
 
 // VolumeSpecs are the built-in limits. io2 sizes and IOPS are Block
-// Express's (64 TiB, 256,000 IOPS, 4,000 MiB/s, up to 1,000 IOPS/GiB) [S22].
+// Express's (64 TiB, 256,000 IOPS, 4,000 MiB/s, up to 1,000 IOPS/GiB) [EBS volume types guide].
 var VolumeSpecs = map[VolumeType]VolumeSpec{
 	VolumeTypeGp3: {MinSizeGiB: 1, MaxSizeGiB: 16384, MinIOPS: 3000, MaxIOPS: 16000, IOPSPerGiB: 500,
 		BaselineIOPS: 3000, BaselineThroughputMiBps: 125, MaxThroughputMiBps: 1000, AFR: 0.002, Latency: 2 * time.Millisecond},
@@ -196,16 +196,16 @@ func volumeShape(t VolumeType, size, iops, tput int32) (int32, int32, error) {
 			return 0, 0, clientErr("InvalidParameterCombination", "The parameter throughput is not supported for %s volumes.", t)
 		}
 		switch t {
-		case VolumeTypeGp2: // 3 IOPS/GiB, 100 minimum, 16,000 max; 128-250 MiB/s [S22]
+		case VolumeTypeGp2: // 3 IOPS/GiB, 100 minimum, 16,000 max; 128-250 MiB/s [EBS volume types guide]
 			iops = int32(max(100, min(16000, 3*int64(size))))
 			tput = 128
 			if size > 170 {
 				tput = 250
 			}
-		case VolumeTypeSt1: // 40 MiB/s per TiB baseline, 500 cap [S22]
+		case VolumeTypeSt1: // 40 MiB/s per TiB baseline, 500 cap [EBS volume types guide]
 			iops = sp.MaxIOPS
 			tput = int32(min(500, math.Round(40*float64(size)/1024)))
-		case VolumeTypeSc1: // 12 MiB/s per TiB baseline, 250 cap [S22]
+		case VolumeTypeSc1: // 12 MiB/s per TiB baseline, 250 cap [EBS volume types guide]
 			iops = sp.MaxIOPS
 			tput = int32(min(250, math.Round(12*float64(size)/1024)))
 		}
@@ -218,7 +218,7 @@ func volumeShape(t VolumeType, size, iops, tput int32) (int32, int32, error) {
 // volume is lost when the second replica fails before the first is
 // repaired. Lambda is chosen so that the chain's mean time to data loss,
 // MTTDL = (3 lambda + mu) / (2 lambda^2), equals 1/AFR years: the
-// analytical MTTDL of REFERENCE.md 5.3 run backwards.
+// analytical MTTDL of a replicated set run backwards.
 type replicaModel struct {
 	lambda, mu float64 // per hour
 }
@@ -418,7 +418,7 @@ func seconds(sec float64) time.Duration {
 	return time.Duration(sec * float64(time.Second))
 }
 
-// gp2 burst bucket [S22]: volumes under 1 TiB earn 3 I/O credits per GiB
+// gp2 burst bucket [EBS volume types guide]: volumes under 1 TiB earn 3 I/O credits per GiB
 // per second (their baseline IOPS), hold at most 5.4 million (also the
 // initial balance) and burst to 3,000 IOPS while credits last.
 const (
@@ -435,7 +435,7 @@ type ioBucket struct {
 
 // gp2IOTime returns how long ops I/Os take on a gp2 volume starting at now,
 // spending its burst credits, and updates the bucket to the end of the
-// I/O. Bursting lasts balance / (burst - baseline) seconds [S22].
+// I/O. Bursting lasts balance / (burst - baseline) seconds [EBS volume types guide].
 func gp2IOTime(v *volume, b *ioBucket, now sim.Time, ops float64) float64 {
 	base := float64(v.iops)
 	if base >= gp2BurstIOPS {

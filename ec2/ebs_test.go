@@ -2,7 +2,7 @@ package ec2
 
 // EBS rules from the EC2 User Guide: ebs-volume-types.md,
 // ebs-attaching-volume.md, ebs-detaching-volume.md, ebs-deleting-volume.md,
-// ebs-creating-snapshot.md [S22] and REFERENCE.md 5.2, 8.1.
+// ebs-creating-snapshot.md [EBS volume types guide] and EBS pricing [AWS pricing pages].
 
 import (
 	"errors"
@@ -210,7 +210,7 @@ func TestVolumeIOTimeModel(t *testing.T) {
 
 // TestGp2BurstBucket: a 100 GiB gp2 volume (baseline 300 IOPS) starts
 // with 5.4 M I/O credits and bursts to 3,000 IOPS for 5.4 M / 2,700 =
-// 2,000 s [S22]. 12 M I/Os take the 2,000 s burst (6 M I/Os) plus 6 M at
+// 2,000 s [EBS volume types guide]. 12 M I/Os take the 2,000 s burst (6 M I/Os) plus 6 M at
 // 300 IOPS = 20,000 s; an hour later the bucket has earned 1.08 M credits
 // back, so 1 M I/Os run at the burst rate again.
 func TestGp2BurstBucket(t *testing.T) {
@@ -231,7 +231,7 @@ func TestGp2BurstBucket(t *testing.T) {
 
 // TestEBSBilledWhetherOrNotWritten keeps a 100 GiB gp3 volume with 4,000
 // IOPS for 30 days of January, writing nothing. Storage is prorated by the
-// second over the month (REFERENCE.md 8.1): 100 GiB x s / (31 x 86,400 s)
+// second over the month [AWS pricing pages]: 100 GiB x s / (31 x 86,400 s)
 // GB-Mo, and the 1,000 IOPS above the included 3,000 likewise, where s is
 // the whole seconds from the CreateVolume to the DeleteVolume effect
 // (30 days plus the calls' latency, under a second).

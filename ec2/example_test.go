@@ -75,7 +75,7 @@ func Example_spotReclaim() {
 	})
 	env.RunFor(3 * time.Hour)
 	// Interrupted by EC2 after its first hour: billed per second at the
-	// spot price [S11].
+	// spot price [interrupted Spot billing].
 	for _, li := range w.Billing().Invoice("111122223333", billing.MonthOf(env.NowTime())).Lines {
 		if strings.HasPrefix(li.UsageType, "SpotUsage") {
 			fmt.Println(li.UsageType, li.Amount.FloatString(4), li.Unit, "at", li.UnitPrice, "=", li.Cost)

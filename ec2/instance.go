@@ -60,7 +60,7 @@ const MarketTypeSpot MarketType = "spot"
 // instance.
 type InstanceInterruptionBehavior string
 
-// Interruption behaviours [S10].
+// Interruption behaviours [Spot interruptions guide].
 const (
 	InterruptionTerminate InstanceInterruptionBehavior = "terminate"
 	InterruptionStop      InstanceInterruptionBehavior = "stop"

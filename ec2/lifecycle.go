@@ -154,7 +154,7 @@ func (s *Service) becomeRunning(m *Machine) {
 	m.startedAt = now
 	m.rebootAt = now
 	if m.credits != nil {
-		// T3 keeps accrued credits for seven days after a stop [S4].
+		// T3 keeps accrued credits for seven days after a stop [burstable guide].
 		if m.credits.stoppedAt != 0 && now.Sub(m.credits.stoppedAt) > CreditRetention {
 			m.credits.balance = 0
 		}
@@ -201,7 +201,7 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 		if m.credits != nil {
 			m.credits.stoppedAt = s.env.Now()
 			if !m.itype.CreditsSurviveStop {
-				m.credits.balance = 0 // T2 loses accrued credits on stop [S4]
+				m.credits.balance = 0 // T2 loses accrued credits on stop [burstable guide]
 			}
 		}
 		s.setState(m, InstanceStateStopped, nil)

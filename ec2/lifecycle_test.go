@@ -312,7 +312,7 @@ func TestAMIIDsAreRegionSpecific(t *testing.T) {
 func TestInsufficientInstanceCapacitySurfaces(t *testing.T) {
 	f := newFixture(t, 9, Options{}) // one p3 host per zone
 	f.do(time.Hour, func(p *sim.Proc) {
-		// A p3 host takes 8 p3.2xlarge (REFERENCE.md 1.2).
+		// A p3 host takes 8 p3.2xlarge (its Dedicated Host capacity).
 		_, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "p3.2xlarge", MinCount: 8, MaxCount: 8,
 			Placement: &Placement{AvailabilityZone: "us-east-1a"}})
 		must(t, err)
@@ -330,7 +330,7 @@ func TestInsufficientInstanceCapacitySurfaces(t *testing.T) {
 }
 
 func TestMinCountIsAllOrNothing(t *testing.T) {
-	f := newFixture(t, 10, Options{}) // one p3 host: eight p3.2xlarge fit (REFERENCE.md 1.2)
+	f := newFixture(t, 10, Options{}) // one p3 host: eight p3.2xlarge fit (Dedicated Host capacity)
 	f.do(time.Hour, func(p *sim.Proc) {
 		az := &Placement{AvailabilityZone: "us-east-1b"}
 		_, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "p3.2xlarge", MinCount: 9, MaxCount: 9, Placement: az})

@@ -36,7 +36,7 @@ func ExtraProducts() []billing.Product {
 			cu := "CPUCredits:" + it.Family
 			if !have(cu) && !containsProduct(out, cu) {
 				out = append(out, billing.Product{UsageType: cu, Service: "AmazonEC2",
-					Description: it.Family + " surplus credits, per vCPU-hour [S4]", Unit: "vCPU-Hours", RawUnit: "vCPU-minute",
+					Description: it.Family + " surplus credits, per vCPU-hour", Unit: "vCPU-Hours", RawUnit: "vCPU-minute",
 					Price: "0.05"})
 			}
 		}

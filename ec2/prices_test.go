@@ -35,7 +35,7 @@ func TestRegionalPrices(t *testing.T) {
 	for _, tc := range []struct {
 		region string
 		want   int64
-	}{{"us-east-1", 96000}, {"eu-west-1", 107040}, {"sa-east-1", 153024}} { // x1.000, 1.115, 1.594 [S6]
+	}{{"us-east-1", 96000}, {"eu-west-1", 107040}, {"sa-east-1", 153024}} { // x1.000, 1.115, 1.594 [price list 2018]
 		if got, ok := m5.PriceIn(tc.region); !ok || got != tc.want {
 			t.Errorf("m5.large in %s: %d µ$/h, want %d", tc.region, got, tc.want)
 		}

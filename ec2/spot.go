@@ -11,11 +11,11 @@ import (
 )
 
 // AdvisorBucket is a Spot Instance Advisor interruption-frequency bucket
-// (the "r" field of spot-advisor-data.json) [S9]: the share of a type's
+// (the "r" field of spot-advisor-data.json) [Spot Instance Advisor]: the share of a type's
 // spot instances reclaimed over the trailing month.
 type AdvisorBucket int
 
-// The five buckets of the advisor feed [S9].
+// The five buckets of the advisor feed [Spot Instance Advisor].
 const (
 	BucketUnder5 AdvisorBucket = iota // <5%
 	Bucket5To10                       // 5-10%
@@ -58,11 +58,11 @@ func (b AdvisorBucket) String() string {
 	return [...]string{"<5%", "5-10%", "10-15%", "15-20%", ">20%"}[b]
 }
 
-// HoursPerMonth is the billing convention REFERENCE.md uses (730 h).
+// HoursPerMonth is AWS pricing's month convention (730 h) [AWS pricing pages].
 const HoursPerMonth = 730
 
 // HazardPerHour converts a monthly interruption fraction f into a constant
-// hazard, lambda = -ln(1-f)/730 h (REFERENCE.md 3.2, DERIVED): a modelling
+// hazard, lambda = -ln(1-f)/730 h (derived here from [Spot Instance Advisor] buckets): a modelling
 // assumption, since real reclaims are bursty.
 func HazardPerHour(f float64) float64 { return -math.Log1p(-f) / HoursPerMonth }
 
@@ -82,16 +82,16 @@ const (
 type SpotOptions struct {
 	Model SpotModel
 	// Buckets gives the advisor bucket per instance type; types not listed
-	// use DefaultBucket. The defaults follow REFERENCE.md 3.2's us-east-1
-	// examples (m5.large 15-20%, c5.large <5%, p3.2xlarge >20%).
+	// use DefaultBucket. The defaults follow the [Spot Instance Advisor]'s us-east-1
+	// values (m5.large 15-20%, c5.large <5%, p3.2xlarge >20%).
 	Buckets       map[InstanceType]AdvisorBucket
 	DefaultBucket AdvisorBucket
 	// Savings is the spot discount off on-demand (0.65 = the advisor feed's
-	// median saving [S9]) around which each pool's price wanders.
+	// median saving [Spot Instance Advisor]) around which each pool's price wanders.
 	Savings float64
 	// PriceStep is how often a pool's price moves, and PriceVolatility the
 	// standard deviation of its log change per step. Post-2017 prices move
-	// slowly (days to weeks) [S10, S12].
+	// slowly (days to weeks) [Spot interruptions guide; Spot pricing blog].
 	PriceStep       time.Duration
 	PriceVolatility float64
 	// RebalanceProbability is the chance that a rebalance recommendation
@@ -108,7 +108,7 @@ func DefaultSpotOptions() SpotOptions {
 		Buckets: map[InstanceType]AdvisorBucket{
 			"m5.large": Bucket15To20, "c5.large": BucketUnder5, "p3.2xlarge": BucketOver20,
 		},
-		DefaultBucket:        Bucket5To10, // the feed's global rate is "<10%" [S9]
+		DefaultBucket:        Bucket5To10, // the feed's global rate is "<10%" [Spot Instance Advisor]
 		Savings:              0.65,
 		PriceStep:            24 * time.Hour,
 		PriceVolatility:      0.03,
@@ -118,7 +118,7 @@ func DefaultSpotOptions() SpotOptions {
 }
 
 // NoticeLead is the two minutes between the interruption notice and the
-// interruption [S10].
+// interruption [Spot interruptions guide].
 const NoticeLead = 2 * time.Minute
 
 type poolKey struct {
@@ -223,7 +223,7 @@ func (st *spotState) disarm() {
 }
 
 // SpotInstanceAction is the body of the metadata item spot/instance-action
-// [S10]: {"action": "terminate", "time": "2017-09-18T08:22:00Z"}.
+// [Spot interruptions guide]: {"action": "terminate", "time": "2017-09-18T08:22:00Z"}.
 type SpotInstanceAction struct {
 	Action string    `json:"action"`
 	Time   time.Time `json:"time"`
@@ -261,7 +261,7 @@ func (s *Service) armSpot(m *Machine) {
 		r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/interruptions")
 		noticeAt = now.Add(time.Duration(r.ExpFloat64() / lambda * float64(time.Hour)))
 	}
-	// Price above max price is also a reason [S10]: find the first step of
+	// Price above max price is also a reason [Spot interruptions guide]: find the first step of
 	// the price path (up to the statistical notice) that exceeds it.
 	if st.maxPrice < st.pool.od {
 		step := sim.Time(s.opts.Spot.PriceStep)
@@ -324,7 +324,7 @@ func (s *Service) recommendRebalance(m *Machine) {
 }
 
 // issueNotice posts the instance-action and schedules the interruption two
-// minutes later (at once for hibernate, which gets no lead [S10]).
+// minutes later (at once for hibernate, which gets no lead [Spot interruptions guide]).
 func (s *Service) issueNotice(m *Machine) {
 	st := m.spot
 	if st.action != nil || m.state != InstanceStateRunning {

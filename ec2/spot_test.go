@@ -1,8 +1,8 @@
 package ec2
 
 // Spot rules from the EC2 User Guide: spot-instance-termination-notices.md,
-// rebalance-recommendations.md, interruption-reasons.md [S10] and
-// "Billing for interrupted Spot Instances" [S11].
+// rebalance-recommendations.md, interruption-reasons.md [Spot interruptions guide] and
+// "Billing for interrupted Spot Instances" [interrupted Spot billing].
 
 import (
 	"encoding/json"
@@ -80,7 +80,7 @@ func TestSpotInterruptionBehaviours(t *testing.T) {
 	}{
 		{InterruptionTerminate, InstanceStateTerminated, "Server.SpotInstanceTermination", NoticeLead},
 		{InterruptionStop, InstanceStateStopped, "Server.SpotInstanceShutdown", NoticeLead},
-		{InterruptionHibernate, InstanceStateStopped, "Server.SpotInstanceShutdown", 0}, // no 2-min lead [S10]
+		{InterruptionHibernate, InstanceStateStopped, "Server.SpotInstanceShutdown", 0}, // no 2-min lead [Spot interruptions guide]
 	} {
 		t.Run(string(tc.behavior), func(t *testing.T) {
 			f := newFixture(t, 22, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
@@ -289,7 +289,7 @@ func TestSpotStatisticalInterruptionsMatchAdvisorBucket(t *testing.T) {
 }
 
 func TestHazardConversion(t *testing.T) {
-	// REFERENCE.md 3.2: f = 5% -> MTTI ~ 14,200 h; 10% -> ~6,900 h;
+	// lambda = -ln(1-f)/730 h: f = 5% -> MTTI ~ 14,200 h; 10% -> ~6,900 h;
 	// 15% -> ~4,500 h; 20% -> ~3,300 h.
 	for _, tc := range []struct{ f, mtti float64 }{{0.05, 14200}, {0.10, 6900}, {0.15, 4500}, {0.20, 3300}} {
 		got := 1 / HazardPerHour(tc.f)
@@ -301,7 +301,7 @@ func TestHazardConversion(t *testing.T) {
 
 // TestSpotPriceAboveMaxPriceInterrupts: with a max price equal to the
 // launch price and a volatile price path, the instance gets its notice at
-// the first price step that exceeds its max price [S10].
+// the first price step that exceeds its max price [Spot interruptions guide].
 func TestSpotPriceAboveMaxPriceInterrupts(t *testing.T) {
 	sp := SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 6 * time.Hour, PriceVolatility: 0.3}
 	f := newFixture(t, 28, Options{Spot: &sp})
@@ -357,7 +357,7 @@ func TestMechanisticSpotReclaimedByOtherTenantsDemand(t *testing.T) {
 		var azID string
 		f.do(24*time.Hour, func(p *sim.Proc) {
 			in := spotInput(InterruptionTerminate)
-			// Two c5 hosts take 2 x 36 c5.large (REFERENCE.md 1.2).
+			// Two c5 hosts take 2 x 36 c5.large (their Dedicated Host capacity).
 			in.InstanceType, in.ImageId, in.MinCount, in.MaxCount = "c5.large", f.ami(), 72, 72
 			out, err := f.c.RunInstances(p, &in)
 			must(t, err)

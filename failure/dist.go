@@ -123,7 +123,7 @@ func (d Weibull) Validate() error {
 }
 
 // LogNormal is exp(N(Mu, Sigma²)): a common body for latencies and repair
-// times [REFERENCE 6.3].
+// times (J. Dean, L. A. Barroso, "The Tail at Scale", CACM 56(2), 2013).
 type LogNormal struct {
 	Mu, Sigma float64
 	Src       rand.Source
@@ -388,7 +388,7 @@ func (d CDFTable) Validate() error {
 }
 
 // Bathtub is the preemption-lifetime model fitted to Google preemptible
-// VMs by Kadupitiya, Jadhao and Sharma (HPDC'20) [REFERENCE 3.3, S13]: a
+// VMs by Kadupitiya, Jadhao and Sharma (HPDC'20) [Kadupitiya et al. 2020]: a
 // high early rate, a quiet middle and a surge before the hard cap.
 //
 //	F(t) = A (1 - exp(-t/Tau1) + exp((t-B)/Tau2))   for 0 <= t < Cap

@@ -77,7 +77,7 @@ func TestDistributionSampleMean(t *testing.T) {
 }
 
 func TestBathtubReferenceValues(t *testing.T) {
-	// REFERENCE 3.3 (DERIVED): A=0.45, tau1=1, tau2=0.8, b=24 h.
+	// Kadupitiya et al. 2020 (https://arxiv.org/abs/1911.05160): A=0.45, tau1=1, tau2=0.8, b=24 h.
 	d := failure.Bathtub{A: 0.45, Tau1: 1, Tau2: 0.8, B: 24, Cap: 24}
 	for _, c := range []struct{ t, f float64 }{{1, 0.284}, {3, 0.428}, {12, 0.450}, {22, 0.487}} {
 		if got := d.CDF(c.t); math.Abs(got-c.f) > 0.0005 {

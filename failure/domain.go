@@ -11,7 +11,7 @@ type Kind uint8
 // Failure domains from the smallest up. A rack stands for any shared
 // power or network domain inside an AZ (a PDU, a top-of-rack switch):
 // Google's first-year cluster numbers have about 20 rack failures and one
-// PDU failure per ~1,800 machines [REFERENCE 7.1, S32].
+// PDU failure per ~1,800 machines [Dean 2009].
 const (
 	Host Kind = iota + 1
 	Rack
@@ -213,7 +213,7 @@ type domainFailures struct {
 // process of outages, Exp(mtbf) up and Exp(mttr) down. With Rack, hosts
 // in a failed rack go down together: the correlated failures that make
 // real durability far worse than independent-failure models predict
-// [REFERENCE 5.3, S23].
+// [Ford et al. 2010].
 func DomainFailures(t *Topology, kind Kind, mtbf, mttr time.Duration) Injector {
 	return domainFailures{t, kind, mtbf, mttr}
 }

@@ -38,7 +38,7 @@ func Example() {
 	// +2h0m0s +2h30m0s <nil>
 }
 
-// The preemption-lifetime model of Google preemptible VMs [REFERENCE 3.3]:
+// The preemption-lifetime model of Google preemptible VMs (https://arxiv.org/abs/1911.05160):
 // most of the risk is in the first hours and just before the 24-hour cap.
 func ExampleBathtub() {
 	env := sim.New(1)

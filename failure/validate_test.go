@@ -1,8 +1,9 @@
 package failure_test
 
 // Analytical validation of the failure machinery through Monte Carlo
-// studies: Young/Daly checkpointing [REFERENCE 4, S17, S18] and replica
-// MTTDL [REFERENCE 5.3].
+// studies: Young/Daly checkpointing [Young 1974; Daly 2006] and replica
+// MTTDL (Greenan, Plank, Wylie, "Mean time to meaningless", HotStorage
+// 2010, and the Markov model of Patterson, Gibson, Katz, SIGMOD 1988).
 
 import (
 	"context"
@@ -18,7 +19,7 @@ import (
 )
 
 // Checkpointed job parameters: MTBF M, checkpoint cost C, restart R,
-// work W (the 3,600 s / 60 s row of REFERENCE 4's validation table, with
+// work W (the 3,600 s / 60 s row of a validation table derived from Daly 2006, with
 // a restart cost added).
 const (
 	cpM = 3600 * time.Second
@@ -27,7 +28,7 @@ const (
 	cpW = 8 * time.Hour
 )
 
-// dalyTau is Daly's higher-order optimum, eq. 37 [S18], in seconds.
+// dalyTau is Daly's higher-order optimum, eq. 37 [Daly 2006], in seconds.
 func dalyTau(m, c float64) float64 {
 	if c >= 2*m {
 		return m
@@ -36,7 +37,7 @@ func dalyTau(m, c float64) float64 {
 	return math.Sqrt(2*c*m)*(1+math.Sqrt(x)/3+x/9) - c
 }
 
-// expectedWall is E[T_w] of REFERENCE 4 (3), with D = 0, summed per
+// expectedWall is E[T_w] under Daly 2006's model, with D = 0, summed per
 // segment so that a last partial segment is exact too: each segment of
 // compute s plus checkpoint C costs e^{λR} (e^{λ(s+C)} - 1) / λ.
 func expectedWall(w, tau, c, r, m float64) float64 {
@@ -129,7 +130,7 @@ func TestYoungDalyCheckpointInterval(t *testing.T) {
 			t.Errorf("E[T_w] at tau=%.1f is below that at Daly's tau*", tau)
 		}
 	}
-	// REFERENCE 4's table: Daly's optimum for M=3600 s, delta=60 s is 617.9 s.
+	// Daly 2006, eq. 37: the optimum for M=3600 s, delta=60 s is 617.9 s.
 	if math.Abs(daly-617.9) > 0.1 {
 		t.Errorf("Daly tau* = %.2f s, want 617.9 s", daly)
 	}
@@ -171,7 +172,7 @@ func replicaRun(rep *study.Rep, mtbf, mttr time.Duration, horizon sim.Time) (los
 	return set.lost, set.lostAt
 }
 
-// mttdl3Parallel is REFERENCE 5.3's exact MTTDL for 3 replicas with
+// mttdl3Parallel is the CTMC's exact MTTDL for 3 replicas with
 // parallel repair.
 func mttdl3Parallel(lam, mu float64) float64 {
 	return (11*lam*lam + 7*lam*mu + 2*mu*mu) / (6 * lam * lam * lam)

@@ -109,7 +109,7 @@ func placeMillion(tb testing.TB) (bytes uint64, w *World) {
 }
 
 // TestMemory100kHosts1MInstances: 100,000 hosts and 1,000,000 placed
-// instances fit in well under the 2 GiB budget of DESIGN.md.
+// instances fit in well under the project's 2 GiB budget.
 func TestMemory100kHosts1MInstances(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a million placements")

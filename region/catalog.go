@@ -46,7 +46,7 @@ func Partitions() []PartitionSpec {
 }
 
 // Catalog returns the built-in regions: the eleven of the cloudping
-// latency matrix in REFERENCE.md 6.2 [S27], us-west-1, and two regions each
+// latency matrix [cloudping.co], us-west-1, and two regions each
 // of aws-cn and aws-us-gov. Zone IDs follow AWS's, including the gaps that
 // accounts actually see (ap-northeast-1 and ca-central-1 offer az1, az2,
 // az4; us-west-1 offers az1 and az3 to accounts created since 2013).
@@ -78,8 +78,8 @@ func Catalog() []RegionSpec {
 	}
 }
 
-// interRegionRTT is the cloudping.co p50 round-trip matrix of REFERENCE.md
-// 6.2 [S27], in milliseconds, rows = from, columns = to, in the order of
+// interRegionRTT is the cloudping.co p50 round-trip matrix
+// [cloudping.co], in milliseconds, rows = from, columns = to, in the order of
 // rttRegions. The matrix is symmetric within 7 ms; the model uses the mean
 // of both directions.
 var rttRegions = []string{"us-east-1", "us-east-2", "us-west-2", "ca-central-1", "eu-west-1",

@@ -35,7 +35,7 @@
 // # Places
 //
 // Partition -> region -> zone -> host. The built-in Catalog has the
-// regions of the REFERENCE.md latency matrix plus us-west-1 and two
+// regions of the [cloudping.co] latency matrix plus us-west-1 and two
 // regions each of aws-cn and aws-us-gov; Options.Regions builds any other
 // topology. Zones are named by zone ID (use1-az1); each account sees them
 // under names (us-east-1a ...) drawn by a seeded shuffle per (account,
@@ -49,7 +49,7 @@
 // # Hosts and slot packing
 //
 // Each zone holds pools of hosts per host type (m5, c5, r5, t3, p3, g4dn)
-// with the capacities of the Dedicated Host tables (REFERENCE.md 1.2-1.3).
+// with the capacities of the Dedicated Host tables [Dedicated Hosts guide; Dedicated Host price list 2019].
 // Socket-bound hosts follow the DERIVED rule: an instance sits on one
 // socket unless it needs more than a socket, which reproduces every
 // per-size count of the tables (48 m5.large, 8 c5.2xlarge per host; 192
@@ -87,7 +87,7 @@
 //
 // Latency between two Locations is drawn per path class (same host, same
 // zone, cross-zone, cross-region, internet) from a lognormal body with a
-// rare heavy tail, defaulting to REFERENCE.md 6 (cross-zone median RTT
+// rare heavy tail, defaulting to measured figures (cross-zone median RTT
 // 1.02 ms, spread over zone pairs as measured; the cloudping inter-region
 // matrix; one-way = RTT/2), and never
 // below the great-circle distance at the speed of light in fibre (200
@@ -98,7 +98,7 @@
 //
 // # The request pipeline
 //
-// Call runs DESIGN.md's pipeline in virtual time: resolve the endpoint;
+// Call runs the request pipeline in virtual time: resolve the endpoint;
 // per attempt, connect and send (latency from the caller's place;
 // partitions block until the connect timeout); at the server instant
 // authenticate and authorize through the Guard (IAMGuard over the world's

@@ -261,7 +261,7 @@ func (w *World) AZDown(azID string) bool {
 
 // ImpairRegion makes every service endpoint in a region answer 503
 // ServiceUnavailable (a regional control-plane event such as us-east-1 on
-// 2021-12-07 [S34]); instances keep running.
+// 2021-12-07 [AWS post-event summaries]); instances keep running.
 func (w *World) ImpairRegion(region string) error {
 	if _, err := w.Region(region); err != nil {
 		return err

@@ -40,8 +40,8 @@ func (c PathClass) String() string {
 }
 
 // LatencyDist is a round-trip latency distribution: a lognormal body with
-// the given median and shape, and a rare heavy tail (REFERENCE.md 6.3: a
-// tight body with a heavy tail; no AWS-published family exists, so the
+// the given median and shape, and a rare heavy tail (third-party
+// measurements show a tight body with a heavy tail; no AWS-published family exists, so the
 // shape is a modelling choice). One-way latency is half a draw.
 type LatencyDist struct {
 	MedianRTT time.Duration
@@ -70,7 +70,7 @@ func (d LatencyDist) sample(r *rand.Rand, m float64) float64 {
 }
 
 // NetworkModel holds the network's parameters. DefaultNetwork gives the
-// REFERENCE.md figures.
+// measured figures cited there.
 type NetworkModel struct {
 	// Latency per path class (index by PathClass). For PathCrossRegion the
 	// median comes from InterRegionRTT (or the distance estimate) and only
@@ -98,19 +98,19 @@ type NetworkModel struct {
 	// keeps a fixed factor exp(AZPairSigma x N(0,1)), clamped to
 	// [0.5, 3], on the class median, because some zones are farther
 	// apart than others (measured pair means range 0.64-2.79 ms around a
-	// median of 1.02 ms [S26]). 0 gives every pair the class median.
+	// median of 1.02 ms [Imaoka 2019]). 0 gives every pair the class median.
 	AZPairSigma float64
 }
 
 // DefaultNetwork returns the default model:
 //   - cross-AZ: median RTT 1.02 ms, the median of 47 measured AZ-pair means
-//     in 16 regions [S26], spread over zone pairs by AZPairSigma 0.3 (the
+//     in 16 regions [Imaoka 2019], spread over zone pairs by AZPairSigma 0.3 (the
 //     measured 0.64-2.79 ms range of pair means); within a pair sigma 0.25
 //     puts the typical max/mean ratio near the measured 1.65;
-//   - cross-region: the cloudping p50 matrix of REFERENCE.md 6.2 [S27]
+//   - cross-region: the cloudping p50 matrix [cloudping.co]
 //     (mean of both directions), sigma 0.05;
 //   - same AZ 0.2 ms and same host 0.05 ms RTT, internet last mile 20 ms:
-//     assumptions (REFERENCE.md 10: no source for intra-AZ values);
+//     assumptions (no published source for intra-AZ values);
 //   - throughput: 5 Gbit/s single flow between instances (EC2's limit
 //     outside cluster placement groups), 10 Gbit/s on one host, 100 Mbit/s
 //     for an internet client (assumption); TCP window 16 MiB.

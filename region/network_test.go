@@ -21,7 +21,7 @@ func near(got, want time.Duration, tol float64) bool {
 // TestLatencyMediansPerPathClass: seed 42, 20,000 draws per class; the
 // sample median of the round trip (2 x one-way) is within 5% of the model
 // median: the zone pair's median for cross-AZ (see
-// TestCrossAZPairMedians), the cloudping p50 for cross-region [S27].
+// TestCrossAZPairMedians), the cloudping p50 for cross-region [cloudping.co].
 func TestLatencyMediansPerPathClass(t *testing.T) {
 	w := newWorld(t, 42, Options{HostsPerAZ: map[string]int{"m5": 1}})
 	a := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
@@ -66,7 +66,7 @@ func TestLatencyMediansPerPathClass(t *testing.T) {
 
 // TestCrossAZPairMedians: over every zone pair of the catalog (seed 42),
 // the median of the pair medians is within 10% of the measured 1.02 ms
-// [S26], and the pairs spread like the measured 0.64-2.79 ms range.
+// [Imaoka 2019], and the pairs spread like the measured 0.64-2.79 ms range.
 func TestCrossAZPairMedians(t *testing.T) {
 	w := newWorld(t, 42, emptyFleet())
 	var meds []time.Duration

@@ -35,7 +35,7 @@ func fillCount(t *testing.T, hostType, instanceType string) int {
 }
 
 // TestDedicatedHostPerSizeCounts reproduces the per-size instance counts
-// of the Dedicated Host tables in REFERENCE.md 1.2 and 1.3 [S1, S2].
+// of the Dedicated Host tables [Dedicated Hosts guide; Dedicated Host price list 2019].
 func TestDedicatedHostPerSizeCounts(t *testing.T) {
 	cases := []struct {
 		host, typ string

@@ -124,7 +124,7 @@ func (c *Call) SetResponseBytes(n int64) {
 
 // Meter registers a metering step: f runs after the effect succeeds (step
 // 7), and not at all when the effect fails — failed requests (5xx) are not
-// billed [S20]. Services record their billing.Usage in f.
+// billed [Amazon S3 error responses]. Services record their billing.Usage in f.
 func (c *Call) Meter(f func()) {
 	if f == nil {
 		panic("region: Call.Meter(nil)")

@@ -386,7 +386,7 @@ func TestBackoffIsCappedFullJitter(t *testing.T) {
 }
 
 // TestMeteringOnlyOnSuccess: a GET that succeeds is metered to the ledger
-// as one Requests-Tier2 record; a GET that fails (5xx, not billed [S20])
+// as one Requests-Tier2 record; a GET that fails (5xx, not billed [Amazon S3 error responses])
 // or is refused is not.
 func TestMeteringOnlyOnSuccess(t *testing.T) {
 	w := pipelineWorld(t, 1)

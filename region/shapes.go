@@ -26,15 +26,15 @@ func (s Shape) Size() string {
 }
 
 // Cores is the number of physical cores the shape occupies on a Nitro
-// host: vCPUs are hyperthreads, two per core [S2].
+// host: vCPUs are hyperthreads, two per core [Dedicated Host price list 2019].
 func (s Shape) Cores() int { return (s.VCPUs + 1) / 2 }
 
 func gib(g float64) int { return int(g * 1024) }
 
 // Shapes returns the built-in shape table: the t3, m5, c5, r5, p3 and g4dn
-// rows of REFERENCE.md 2.1 (vCPU and GiB from the EC2 User Guide [S3]), plus
-// the p3.8xlarge and p3.16xlarge sizes that the p3 Dedicated Host table of
-// REFERENCE.md 1.2 counts (4 and 8 GPUs; 244 and 488 GiB [S3]).
+// rows (vCPU and GiB from the EC2 User Guide [instance types guide]), plus
+// the p3.8xlarge and p3.16xlarge sizes that the p3 Dedicated Host table
+// [Dedicated Host price list 2019] counts (4 and 8 GPUs; 244 and 488 GiB [instance types guide]).
 func Shapes() []Shape {
 	return []Shape{
 		{"t3.nano", "t3", 2, gib(0.5), 0},
@@ -76,8 +76,8 @@ func Shapes() []Shape {
 }
 
 // HostType is a physical server model: the capacity that slot packing
-// fills. Socket-bound types follow the DERIVED packing rule of REFERENCE.md
-// 1.2: an instance of c cores sits on one socket if c fits in a socket,
+// fills. Socket-bound types follow the packing rule derived from the
+// Dedicated Host tables [Dedicated Hosts guide; Dedicated Host price list 2019]: an instance of c cores sits on one socket if c fits in a socket,
 // otherwise it takes whole sockets plus the remainder on one more, so the
 // per-size cap is sockets x floor(coresPerSocket / c), or 1 when c exceeds a
 // socket. Oversubscribed types (T3) sell more vCPUs than the hardware has
@@ -94,7 +94,7 @@ type HostType struct {
 	// Oversubscribed hosts do not pin instances to cores (T3 burstable).
 	Oversubscribed bool
 	// Sizes, if non-empty, lists the only sizes the host offers (the c5
-	// Skylake host has no 12xlarge or 24xlarge [S2]).
+	// Skylake host has no 12xlarge or 24xlarge [Dedicated Host price list 2019]).
 	Sizes []string
 }
 
@@ -136,7 +136,7 @@ func (h HostType) validate() error {
 }
 
 // HostTypes returns the built-in host types, from the Dedicated Host
-// tables of REFERENCE.md 1.2 and 1.3 [S1, S2]. Memory per host is the
+// tables [Dedicated Hosts guide; Dedicated Host price list 2019]. Memory per host is the
 // largest size's memory (m5.24xlarge 384 GiB, c5.18xlarge 144 GiB, ...);
 // the T3 host's 768 GiB is DERIVED: it is the only value that reproduces
 // the per-size caps of the T3 table (96 t3.large x 8 GiB, 24 t3.2xlarge x
@@ -150,7 +150,7 @@ func HostTypes() []HostType {
 			Sizes: []string{"large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "18xlarge"}},
 		// Second-generation c5 host (Xeon Platinum 8275CL) for the 12xlarge
 		// and 24xlarge sizes, which the Skylake host lacks; 2 x 24 cores is
-		// what c5.24xlarge's 96 vCPUs imply (assumption, not in [S2]).
+		// what c5.24xlarge's 96 vCPUs imply (assumption, not in [Dedicated Host price list 2019]).
 		{Name: "c5.cascadelake", Family: "c5", Sockets: 2, CoresPerSocket: 24, VCPUs: 96, MemoryMiB: gib(192)},
 		{Name: "r5", Family: "r5", Sockets: 2, CoresPerSocket: 24, VCPUs: 96, MemoryMiB: gib(768)},
 		{Name: "t3", Family: "t3", Sockets: 2, CoresPerSocket: 24, VCPUs: 384, MemoryMiB: gib(768),

@@ -4,6 +4,6 @@
 // model, request-rate throttling (SlowDown) and latency.
 //
 // It is not implemented yet: no issue has been taken for it. The package
-// exists so that the top-level layout of DESIGN.md is in place; it exports
+// exists so that the planned top-level layout is in place; it exports
 // nothing.
 package s3

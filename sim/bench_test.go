@@ -7,7 +7,7 @@ import (
 )
 
 // BenchmarkHold is the classic hold model (Vaucher & Duval 1975; Jones
-// 1986), run exactly as ../shared/bench/go-baseline runs it: n events are
+// 1986), run exactly as internal/bench/baseline runs it: n events are
 // pending; each popped event schedules one new event at now+Exp(1) drawn
 // from a PCG stream. The figure to compare is ns/event against the
 // baseline's `-bench hold -impl dary4 -n N`.

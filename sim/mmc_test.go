@@ -11,7 +11,7 @@ import (
 )
 
 // Queueing checks of the kernel against closed forms (Kleinrock 1975;
-// Harchol-Balter 2013; ../shared/REFERENCE.md section 9 [S41]).
+// Harchol-Balter 2013).
 
 // erlangC returns the probability that an arrival waits in an M/M/c queue
 // with offered load a = lambda/mu.
@@ -26,7 +26,7 @@ func erlangC(c int, a float64) float64 {
 }
 
 func TestErlangCReferenceValues(t *testing.T) {
-	// The DERIVED table of REFERENCE.md section 9 (mu = 1).
+	// Erlang C values for mu = 1 (Kleinrock 1975).
 	for _, tc := range []struct {
 		c      int
 		lambda float64
@@ -78,7 +78,7 @@ func mmcMeanWait(seed uint64, c int, lambda float64, warmup, customers int) floa
 }
 
 // TestMMcMeanWaitMatchesErlangC runs independent replications of M/M/1
-// and M/M/c at the loads of REFERENCE.md section 9 and requires the
+// and M/M/c at the loads of TestErlangCReferenceValues and requires the
 // Erlang C mean wait to lie inside the replications' 99.9% Student-t
 // confidence interval (fixed seeds, so the outcome is reproducible; at
 // 99.9% a correct kernel fails one configuration in a thousand seeds).

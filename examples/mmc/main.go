@@ -1,6 +1,7 @@
 // Command mmc runs an M/M/c queue as a Monte Carlo study and compares the
-// simulated mean wait in queue with the Erlang C formula (REFERENCE.md
-// section 9, [S41]).
+// simulated mean wait in queue with the Erlang C formula (L. Kleinrock, Queueing Systems Vol. 1, 1975;
+// M. Harchol-Balter, Performance Modeling and Design of Computer Systems,
+// 2013).
 //
 //	go run ./examples/mmc                         # the whole sweep, on all cores
 //	go run ./examples/mmc -shard 1/4 -out s1.jsonl # one shard of it
@@ -37,7 +38,7 @@ func main() {
 	}
 }
 
-// points are rows of REFERENCE.md section 9's table (mu = 1): a light
+// points are Erlang C check points (mu = 1): a light
 // single server, a heavily loaded pair, and two larger pools.
 var points = []study.Point{
 	study.Pt("c", 1, "lambda", 0.5),

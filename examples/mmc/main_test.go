@@ -11,7 +11,7 @@ import (
 )
 
 func TestErlangCReferenceValues(t *testing.T) {
-	// REFERENCE.md section 9 (mu = 1).
+	// Erlang C values for mu = 1 (Kleinrock 1975).
 	for _, c := range []struct {
 		c      int
 		lambda float64

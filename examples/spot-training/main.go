@@ -16,14 +16,14 @@
 // checkpoint takes longer than the two minutes' notice) and the driver
 // launches a replacement at once. Interruptions come from ec2's
 // statistical spot model at p3.2xlarge's Spot Instance Advisor bucket
-// (">20%", REFERENCE.md 3.2) plus reclaim storms (failure.SpotStorm); the
+// (">20%", https://aws.amazon.com/ec2/spot/instance-advisor/) plus reclaim storms (failure.SpotStorm); the
 // money comes from billing's invoices.
 //
 // If the volume's zone runs out of p3 capacity, the driver launches in
 // another zone and carries the checkpoint there by snapshot.
 //
 // A sim/study sweep over tau, including Young's and Daly's optimum for the
-// interruption rate (REFERENCE.md section 4), runs N replications per
+// interruption rate (Young 1974, Daly 2006; see theory.go), runs N replications per
 // interval and prints wall time, interruptions, lost work and cost with 95%
 // confidence intervals, next to the same job on on-demand capacity and to
 // the closed-form mean wall time (ExpectedWall: Daly's, extended with the

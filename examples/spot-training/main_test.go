@@ -30,7 +30,8 @@ var update = flag.Bool("update", false, "rewrite testdata/trace.golden")
 const goldenSeed = 3
 
 func TestTheoryMatchesReference(t *testing.T) {
-	// REFERENCE.md section 4's validation table (R = D = 0), in seconds.
+	// Young's (1974) and Daly's (2006, eq. 37) optima for R = D = 0,
+	// computed from the two papers' formulas, in seconds.
 	for _, c := range []struct{ m, delta, daly, young float64 }{
 		{86400, 300, 7001.4, 7200.0},
 		{3600, 60, 617.9, 657.3},
@@ -47,7 +48,7 @@ func TestTheoryMatchesReference(t *testing.T) {
 	if got := daly(10, 4); got != 4 { // delta >= 2M: tau = M
 		t.Errorf("Daly tau for delta >= 2M = %v, want M", got)
 	}
-	// REFERENCE.md 3.2: lambda = -ln(1-f)/730 h; ">20%" is taken as 30%.
+	// lambda = -ln(1-f)/730 h (ec2.HazardPerHour); ">20%" is taken as 30%.
 	if got, want := hazard(ec2.BucketOver20, 0), -math.Log(0.7)/730; math.Abs(got-want) > 1e-15 {
 		t.Errorf("hazard(>20%%) = %v, want %v", got, want)
 	}
@@ -181,7 +182,7 @@ func (s instanceSpans) watch(svc *ec2.Service) {
 }
 
 // billedSeconds is per-second billing of a span: whole seconds, the last
-// partial one rounded up, at least 60 [S16].
+// partial one rounded up, at least 60 [per-second billing].
 func billedSeconds(from, to sim.Time) int64 {
 	d := int64(to - from)
 	return max(60, (d+int64(time.Second)-1)/int64(time.Second))
@@ -309,7 +310,7 @@ func TestSpotWithoutInterruptionsBillsTheSpotPrice(t *testing.T) {
 					t.Errorf("compute cost %v, want %d s x %v/h = %s", out.ComputeCost, secs, lines[0].UnitPrice, want.FloatString(9))
 				}
 				if od := billing.Price(3060000) * billing.Price(1e9); lines[0].UnitPrice != od/5 {
-					t.Errorf("first-step spot price %v, want 20%% of $3.06 (the 80%% saving of REFERENCE.md 3.2)", lines[0].UnitPrice)
+					t.Errorf("first-step spot price %v, want 20%% of $3.06 (the advisor's 80%% saving)", lines[0].UnitPrice)
 				}
 			}
 		})
@@ -319,7 +320,7 @@ func TestSpotWithoutInterruptionsBillsTheSpotPrice(t *testing.T) {
 // TestDalyOptimum runs the sweep and checks the interval with the lowest
 // mean wall time against Daly's optimum, and every simulated mean against
 // the closed form (ExpectedWall). Both interruption sources are
-// memoryless (a constant hazard and Poisson storms), so REFERENCE.md 4
+// memoryless (a constant hazard and Poisson storms), so Daly's model
 // applies with M = 1/(lambda_advisor + 1/storm period) and delta the
 // checkpoint time. The notice is the failure instant of the theory: work
 // since the last checkpoint is lost when it comes (a 16 GiB checkpoint

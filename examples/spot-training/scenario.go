@@ -27,7 +27,7 @@ const (
 	device     = "/dev/sdf"
 	ioSize     = 1 << 20 // checkpoints are written and read in 1 MiB operations
 	// volumeType is gp3 at its included baseline (3,000 IOPS, 125 MiB/s,
-	// REFERENCE.md 5.2), the cheapest SSD volume: provisioning more
+	// https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html), the cheapest SSD volume: provisioning more
 	// throughput would shorten checkpoints at a price.
 	volumeType = ec2.VolumeTypeGp3
 	gp3IOPS    = 3000
@@ -48,7 +48,7 @@ type Config struct {
 	// (container pull, CUDA init, data loaders): part of the restart cost.
 	Startup time.Duration
 	// Poll is how often the trainer reads spot/instance-action from the
-	// metadata service (AWS suggests every 5 s [S10]); 0 waits on the
+	// metadata service (AWS suggests every 5 s [Spot interruptions guide]); 0 waits on the
 	// notice event ec2 delivers instead (EventBridge-style), which is
 	// faster to simulate and at most Poll earlier.
 	Poll time.Duration
@@ -84,9 +84,9 @@ func DefaultConfig() Config {
 		VolumeGiB:  100,
 		Startup:    90 * time.Second,
 		Poll:       5 * time.Second,
-		Bucket:     ec2.BucketOver20, // p3.2xlarge in us-east-1 (REFERENCE.md 3.2)
+		Bucket:     ec2.BucketOver20, // p3.2xlarge in us-east-1, https://aws.amazon.com/ec2/spot/instance-advisor/
 		StormEvery: 8 * time.Hour,
-		Savings:    0.80, // p3.2xlarge's saving in us-east-1 (REFERENCE.md 3.2)
+		Savings:    0.80, // p3.2xlarge's saving in us-east-1 (same source)
 		Horizon:    30 * 24 * time.Hour,
 	}
 }

@@ -7,12 +7,17 @@ import (
 	"github.com/nimbus-sim/nimbus/ec2"
 )
 
-// The checkpoint/restart theory of REFERENCE.md section 4, in hours.
+// The checkpoint/restart theory, in hours. Sources:
+//   - Young 1974: J. W. Young, "A first order approximation to the optimum
+//     checkpoint interval", CACM 17(9), https://doi.org/10.1145/361147.361115
+//   - Daly 2006: J. T. Daly, "A higher order estimate of the optimum
+//     checkpoint interval for restart dumps", FGCS 22(3),
+//     https://doi.org/10.1016/j.future.2004.11.016
 
-// young is Young's first-order optimum, tau = sqrt(2 delta M) [S17].
+// young is Young's first-order optimum, tau = sqrt(2 delta M) [Young 1974].
 func young(delta, m float64) float64 { return math.Sqrt(2 * delta * m) }
 
-// daly is Daly's higher-order optimum, eq. 37 [S18] (as in LLNL SCR):
+// daly is Daly's higher-order optimum, eq. 37 [Daly 2006] (as in LLNL SCR):
 // sqrt(2 delta M) [1 + sqrt(delta/2M)/3 + (delta/2M)/9] - delta for
 // delta < 2M, and M beyond.
 func daly(delta, m float64) float64 {
@@ -35,7 +40,7 @@ func checkpointTime(stateBytes int64, vt ec2.VolumeType, iops, throughputMiBps i
 
 // hazard is the rate (per hour) at which a running spot instance of the
 // job gets an interruption notice: ec2's statistical model for the
-// advisor bucket, lambda = -ln(1-f)/730 h (REFERENCE.md 3.2, DERIVED),
+// advisor bucket, lambda = -ln(1-f)/730 h (a modelling assumption: the advisor publishes buckets, not hazards),
 // plus the reclaim storms of the job's zone, a Poisson process of rate
 // 1/stormEvery that reclaims every p3.2xlarge spot instance there. Both
 // are memoryless, so Young and Daly apply to their sum.
@@ -69,7 +74,7 @@ func (c Config) setupTime() time.Duration {
 }
 
 // ExpectedWall is the mean wall time, in hours, of the job checkpointing
-// every tau hours: Daly's expected wall time (REFERENCE.md 4 (3), summed
+// every tau hours: Daly's expected wall time (Daly 2006's model, summed
 // per segment so that the last, shorter one is exact) extended with the
 // two-minute notice. With L the notice lead, a segment of compute s and
 // checkpoint delta is lost only if the notice comes in its first

@@ -151,6 +151,12 @@
 // PlanCreditFree / PlanCreditPaid of later accounts (credits appear as a
 // "Credit" line item; see CreditBalance and FreePlanActive).
 //
+// SignUp sets an account up the way AWS does at sign-up: the plan follows
+// the creation date (PlanForSignUp: PlanLegacy before 2025-07-15,
+// PlanCreditFree from then on). region.World calls it for every account
+// iam.Service.CreateAccount opens (iam.CreatedAt back-dates one), unless
+// SetAccount or WithDefaultPlan already chose the plan.
+//
 // # Concurrency
 //
 // A Ledger belongs to one sim.Env and is single-goroutine like it. A

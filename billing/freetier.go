@@ -77,6 +77,9 @@ type account struct {
 	plan    Plan
 	created sim.Time
 	bonus   Money
+	// configured: SetAccount or SignUp set this account up; SignUp does
+	// not override it.
+	configured bool
 }
 
 // SetAccount configures an account's plan and sign-up time. Accounts that
@@ -100,7 +103,7 @@ func (l *Ledger) SetAccount(a Account) error {
 		l.accounts[a.ID] = acc
 		l.accountOrder = append(l.accountOrder, a.ID)
 	}
-	acc.plan, acc.created, acc.bonus = a.Plan, a.Created, a.BonusCredits
+	acc.plan, acc.created, acc.bonus, acc.configured = a.Plan, a.Created, a.BonusCredits, true
 	if l.watched != nil {
 		l.touch(a.ID)
 	}

@@ -35,6 +35,8 @@ type Ledger struct {
 	accounts     map[string]*account
 	accountOrder []string
 	defaultPlan  Plan
+	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.
+	planChosen bool
 
 	meters     []timedMeter
 	freeMeters []uint32
@@ -53,8 +55,11 @@ type Ledger struct {
 type Option func(*Ledger)
 
 // WithDefaultPlan sets the free-tier plan of accounts not configured with
-// SetAccount (PlanAlwaysFree by default).
-func WithDefaultPlan(p Plan) Option { return func(l *Ledger) { l.defaultPlan = p } }
+// SetAccount (PlanAlwaysFree by default). It is an explicit choice for
+// every such account: SignUp then leaves their plans alone.
+func WithDefaultPlan(p Plan) Option {
+	return func(l *Ledger) { l.defaultPlan, l.planChosen = p, true }
+}
 
 // New returns a ledger for env priced by cat (DefaultCatalog() if nil).
 func New(env *sim.Env, cat *Catalog, opts ...Option) *Ledger {

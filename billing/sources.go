@@ -34,7 +34,7 @@
 //   - Lambda pricing:
 //     https://docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html
 //   - AWS Free Tier: https://aws.amazon.com/free/ and
-//     https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/free-tier.html
+//     https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/billing-free-tier.html
 //   - data transfer FAQ:
 //     https://aws.amazon.com/about-aws/global-infrastructure/global-network/faqs
 package billing

@@ -27,6 +27,9 @@ type Service struct {
 	scps     map[string][][]PolicyRef
 	rcps     map[string][][]PolicyRef
 
+	// onCreate runs on every CreateAccount (see OnAccountCreated).
+	onCreate []func(accountID string, created time.Time) error
+
 	// gen advances on every change to policies, memberships or
 	// attachments; identities rebuild their cached policy lists when it
 	// moves, so Authorize allocates nothing in steady state.
@@ -35,6 +38,7 @@ type Service struct {
 
 type account struct {
 	id       string
+	created  time.Time // sign-up instant (see CreatedAt)
 	orgID    string
 	root     *Principal
 	rootKey  *accessKey
@@ -77,16 +81,29 @@ func NewService(env *sim.Env) *Service {
 func (s *Service) Env() *sim.Env { return s.env }
 
 // CreateAccount opens an account (like signing up) and returns its root
-// user's long-term access keys. accountID must be 12 digits.
-func (s *Service) CreateAccount(accountID string) (Credentials, error) {
+// user's long-term access keys. accountID must be 12 digits. The account
+// is created now, in virtual time, unless CreatedAt says it was opened
+// earlier; the functions registered with OnAccountCreated (region.World's
+// billing set-up) run before it exists, and an error from one aborts it.
+func (s *Service) CreateAccount(accountID string, opts ...AccountOption) (Credentials, error) {
 	if !isAccountID(accountID) {
 		return Credentials{}, invalidInput("account ID %q must be exactly 12 digits", accountID)
 	}
 	if _, ok := s.accounts[accountID]; ok {
 		return Credentials{}, alreadyExists("account %s already exists", accountID)
 	}
+	created, err := s.accountCreated(opts)
+	if err != nil {
+		return Credentials{}, err
+	}
+	for _, f := range s.onCreate {
+		if err := f(accountID, created); err != nil {
+			return Credentials{}, err
+		}
+	}
 	a := &account{
 		id:       accountID,
+		created:  created,
 		users:    map[string]*user{},
 		groups:   map[string]*group{},
 		roles:    map[string]*role{},

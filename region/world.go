@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/iam"
@@ -292,6 +293,13 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if w.ledger == nil {
 		w.ledger = billing.New(env, nil)
 	}
+	// Billing is set up at sign-up, as on AWS: each account IAM opens from
+	// now on gets the free-tier plan of its creation date (accounts that
+	// Options.IAM held before are left to the caller's SetAccount).
+	w.iam.OnAccountCreated(func(id string, created time.Time) error {
+		_, err := w.ledger.SignUp(id, created)
+		return err
+	})
 	// Every region must have prices, or metering its first call would fail
 	// after the call's effect; say so now, while it is the user's input.
 	for _, r := range w.regions {

@@ -64,6 +64,8 @@ type options struct {
 	summary string
 	trace   string
 	quiet   bool
+	// sens prints the sensitivity table instead of the sweep.
+	sens bool
 }
 
 func parse(args []string, stderr io.Writer) (*options, error) {
@@ -77,6 +79,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.summary, "summary", "", "write every summary to this file (.csv or .json)")
 	fs.StringVar(&o.trace, "trace", "", "write the trace of replication 0 at Daly's interval (.json: Chrome/Perfetto; else text)")
 	fs.BoolVar(&o.quiet, "q", false, "no progress bar")
+	fs.BoolVar(&o.sens, "sensitivity", false, "print how the cheapest interval and its cost move with the storm rate, checkpoint size and spot discount (one at a time)")
 	fs.DurationVar(&o.cfg.Work, "work", o.cfg.Work, "GPU compute the job needs (W)")
 	fs.IntVar(&o.cfg.StateGiB, "state-gib", o.cfg.StateGiB, "checkpoint size in GiB (written to gp3 at 125 MiB/s)")
 	fs.DurationVar(&o.cfg.Startup, "startup", o.cfg.Startup, "framework start on a fresh instance, before the restore")
@@ -153,6 +156,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.cfg.Hazard() <= 0 {
 		return fmt.Errorf("no interruption rate to optimise for")
+	}
+	if o.sens {
+		return sensitivity(ctx, o, stdout, stderr)
 	}
 	points := []study.Point{study.Pt("tau_h", 0)} // on-demand
 	for _, tau := range intervals(o.cfg) {

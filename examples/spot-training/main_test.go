@@ -559,3 +559,35 @@ func TestMainRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitivityTable runs -sensitivity on a short job: one row per
+// variant, and the spot discount moves the bill but not the wall time or
+// the cheapest interval (the discount changes no random draw).
+func TestSensitivityTable(t *testing.T) {
+	var out bytes.Buffer
+	args := []string{"-sensitivity", "-reps", "3", "-work", "4h", "-poll", "0", "-q"}
+	require.NoError(t, run(context.Background(), args, &out, os.Stderr))
+	t.Log("\n" + out.String())
+	rows := regexp.MustCompile(`(?m)^\| ([^|]+) \| ([^|]*) \|.*\| ([0-9.]+|never) \| ([0-9.]+) \[[^]]+\] \| [0-9.]+ \| [0-9]+% \| ([+-][0-9.]+)% \|$`).FindAllStringSubmatch(out.String(), -1)
+	require.Len(t, rows, 10, "one row per variant")
+	byValue := map[string][]string{}
+	for _, r := range rows {
+		byValue[strings.TrimSpace(r[1])+"/"+strings.TrimSpace(r[2])] = r[3:]
+	}
+	base := byValue["(as configured)/"]
+	require.NotNil(t, base)
+	prev := math.Inf(1)
+	for _, v := range []string{"60%", "70%", "90%"} {
+		r := byValue["spot discount/"+v]
+		require.NotNil(t, r, v)
+		require.Equal(t, base[0], r[0], "cheapest interval at %s discount", v)
+		require.Equal(t, base[2], r[2], "extra wall time at %s discount", v)
+		var cost float64
+		_, err := fmt.Sscan(r[1], &cost)
+		require.NoError(t, err)
+		require.Less(t, cost, prev, "a deeper discount must cost less")
+		prev = cost
+	}
+	var bad bytes.Buffer
+	require.Error(t, run(context.Background(), []string{"-sensitivity", "-savings", "1"}, &bad, &bytes.Buffer{}))
+}

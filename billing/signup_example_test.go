@@ -15,11 +15,14 @@ func ExampleLedger_SignUp() {
 	env := sim.New(1) // the clock starts at 2026-01-01
 	defer env.Close()
 	led := billing.New(env, nil)
-	for id, created := range map[string]time.Time{
-		"111122223333": time.Date(2025, time.March, 1, 0, 0, 0, 0, time.UTC),
-		"444455556666": env.NowTime(),
+	for _, a := range []struct {
+		id      string
+		created time.Time
+	}{
+		{"111122223333", time.Date(2025, time.March, 1, 0, 0, 0, 0, time.UTC)},
+		{"444455556666", env.NowTime()},
 	} {
-		if _, err := led.SignUp(id, created); err != nil {
+		if _, err := led.SignUp(a.id, a.created); err != nil {
 			panic(err)
 		}
 	}

@@ -4,6 +4,7 @@ package cluster
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -23,6 +24,7 @@ import (
 var mmcBin string
 
 func TestMain(m *testing.M) {
+	flag.Parse() // for testing.Short
 	os.Exit(func() int {
 		dir, err := os.MkdirTemp("", "cluster-test")
 		if err != nil {
@@ -31,7 +33,7 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(dir)
 		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(gobin); err == nil {
+		if _, err := os.Stat(gobin); err == nil && !raceEnabled && !testing.Short() {
 			bin := filepath.Join(dir, "mmc")
 			if out, err := exec.Command(gobin, "build", "-o", bin, "../mmc").CombinedOutput(); err != nil {
 				fmt.Fprintf(os.Stderr, "building examples/mmc: %v\n%s", err, out)
@@ -45,6 +47,9 @@ func TestMain(m *testing.M) {
 
 func binary(t *testing.T) string {
 	t.Helper()
+	if testing.Short() || raceEnabled {
+		t.Skip("runs the pipeline in child processes (not under -short or -race)")
+	}
 	if mmcBin == "" {
 		t.Skip("no go command to build examples/mmc with")
 	}

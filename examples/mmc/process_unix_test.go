@@ -71,8 +71,8 @@ func rows(data []byte) int { return max(0, bytes.Count(data, []byte{'\n'})-1) }
 // machine would leave it), reruns it with -resume, and compares the row
 // file and the summary with an uninterrupted run's, byte for byte.
 func TestResumeAfterSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the study in child processes")
+	if testing.Short() || raceEnabled {
+		t.Skip("runs the study in child processes (not under -short or -race)")
 	}
 	dir := t.TempDir()
 	small := []string{"-reps", "8", "-customers", "3000", "-warmup", "100", "-workers", "2", "-q"}

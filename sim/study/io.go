@@ -330,6 +330,9 @@ func (r *Results) validateRows() error {
 	if total > s.Index {
 		want = (total - s.Index + s.Count - 1) / s.Count
 	}
+	if len(r.Rows) < want {
+		return fmt.Errorf("study: shard %v has %d rows, want %d: it is unfinished (run it again with its RowFile to resume it)", s, len(r.Rows), want)
+	}
 	if len(r.Rows) != want {
 		return fmt.Errorf("study: shard %v has %d rows, want %d", s, len(r.Rows), want)
 	}

@@ -87,8 +87,8 @@ func killed(err error) bool {
 // and in the middle of writing a row), runs it again to resume, and
 // compares the row file with an uninterrupted run's byte for byte.
 func TestResumeAfterSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the study in child processes")
+	if testing.Short() || raceEnabled {
+		t.Skip("runs the study in child processes (not under -short or -race)")
 	}
 	want := reference(t, killConfig(), mm1(killCustomers))
 	total := rowsIn(want)

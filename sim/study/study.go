@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -173,6 +174,11 @@ func (cfg *Config) validate() error {
 	if err := cfg.Shard.validate(); err != nil {
 		return err
 	}
+	if strings.EqualFold(filepath.Ext(cfg.RowFile), ".csv") {
+		// A CSV header lists every metric, so CSV cannot be appended to
+		// row by row; a .csv name holding JSON Lines would mislead.
+		return fmt.Errorf("study: RowFile %q: row files are written as JSON Lines; name it .jsonl", cfg.RowFile)
+	}
 	for i, p := range cfg.Points {
 		if err := p.validate(); err != nil {
 			return fmt.Errorf("study: point %d: %w", i, err)
@@ -218,6 +224,11 @@ func Run(ctx context.Context, cfg Config, fn func(rep *Rep) Result) (*Results, e
 		}
 	}
 	params := meta.paramSet()
+	for i := range rows[:resumed] {
+		if err := checkRow(&rows[i], params); err != nil {
+			return nil, fmt.Errorf("study: %s: %w", cfg.RowFile, err)
+		}
+	}
 	workCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := cmp.Or(cfg.Workers, runtime.GOMAXPROCS(0))

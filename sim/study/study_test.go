@@ -367,6 +367,7 @@ func TestConfigErrors(t *testing.T) {
 		{study.Config{Reps: 1, Workers: -1}, "Workers"},
 		{study.Config{Reps: 1, Points: []study.Point{study.Pt("a", math.NaN())}}, `parameter "a" is NaN`},
 		{study.Config{Reps: 1, Points: []study.Point{study.Pt("a", 1, "a", 2)}}, "repeated"},
+		{study.Config{Reps: 1, RowFile: "rows.CSV"}, "name it .jsonl"},
 	} {
 		if _, err := study.Run(context.Background(), c.cfg, fn); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: err = %v, want %q", c.cfg, err, c.want)

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,8 +31,7 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(gobin); err == nil && !raceEnabled && !testing.Short() {
+		if gobin, err := exec.LookPath("go"); err == nil && !raceEnabled && !testing.Short() {
 			bin := filepath.Join(dir, "mmc")
 			if out, err := exec.Command(gobin, "build", "-o", bin, "../mmc").CombinedOutput(); err != nil {
 				fmt.Fprintf(os.Stderr, "building examples/mmc: %v\n%s", err, out)

@@ -3,13 +3,15 @@
 // M. Harchol-Balter, Performance Modeling and Design of Computer Systems,
 // 2013).
 //
-//	go run ./examples/mmc                         # the whole sweep, on all cores
-//	go run ./examples/mmc -shard 1/4 -out s1.jsonl # one shard of it
-//	go run ./examples/mmc -merge s*.jsonl          # merge the shards
+//	go run ./examples/mmc                                 # the whole sweep, on all cores
+//	go run ./examples/mmc -shard 1/4 -out s1.jsonl -resume # one shard of it, resumable
+//	go run ./examples/mmc -merge s*.jsonl                  # merge the shards
 //
 // The shard can also come from the batch system: with -shards N, a
 // Kubernetes Indexed Job's JOB_COMPLETION_INDEX or a Slurm array's
-// SLURM_ARRAY_TASK_ID picks the shard (see examples/cluster).
+// SLURM_ARRAY_TASK_ID picks the shard (see examples/cluster). With
+// -resume the rows go to -out as they finish, and a run killed part-way
+// continues where it stopped when started again with the same flags.
 package main
 
 import (
@@ -29,13 +31,31 @@ import (
 
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/nimbus-sim/nimbus/sim/study"
+	"github.com/nimbus-sim/nimbus/sim/study/plot"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		// -h asked for the usage, which has been printed: not a failure.
+	case errors.Is(err, errUsage):
+		os.Exit(2) // the flag package has said what is wrong
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "mmc:", err)
 		os.Exit(1)
 	}
+}
+
+// errUsage reports flags the flag package refused (and explained).
+var errUsage = errors.New("usage")
+
+// version names what decides the rows besides the seed, the points and the
+// replication count: the scenario and its inputs. A row file of another
+// version is refused on -resume instead of being continued with rows that
+// measure something else.
+func version(o *options) string {
+	return fmt.Sprintf("mmc/1 customers=%d warmup=%d", o.customers, o.warmup)
 }
 
 // points are Erlang C check points (mu = 1): a light
@@ -59,6 +79,7 @@ type options struct {
 	summary    string
 	plot       string
 	merge      bool
+	resume     bool
 	quiet      bool
 	shardFiles []string
 }
@@ -75,14 +96,23 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&o.shard, "shard", "run only shard k/n of the study")
 	fs.IntVar(&o.shards, "shards", 0, "number of shards, with the index from JOB_COMPLETION_INDEX (Kubernetes); a Slurm array needs neither flag")
 	fs.StringVar(&o.out, "out", "", "write the rows to this file (.jsonl or .csv); {shard} in the name becomes the shard index")
+	fs.BoolVar(&o.resume, "resume", false, "write the rows to -out (.jsonl) as they finish, and if it exists continue the study it holds")
 	fs.StringVar(&o.summary, "summary", "", "write the summaries to this file (.csv or .json)")
 	fs.StringVar(&o.plot, "plot", "", "write a box plot of the waits relative to Erlang C (.svg or .png)")
 	fs.BoolVar(&o.merge, "merge", false, "merge the shard files given as arguments (or glob patterns) instead of running")
 	fs.BoolVar(&o.quiet, "q", false, "no progress bar")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: mmc [flags]                 run the M/M/c study (or one shard of it)\n"+
+			"       mmc -merge [flags] file...  merge shard files (globs allowed)\n")
+		fs.PrintDefaults()
 	}
-	o.shardFiles = fs.Args()
+	var err error
+	if o.shardFiles, err = parseInterspersed(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", errUsage, err)
+	}
 	// A replication with no measured customer has no mean wait (0/0);
 	// reject the counts rather than print NaN.
 	if o.customers < 1 {
@@ -94,7 +124,39 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	if o.merge != (len(o.shardFiles) > 0) {
 		return nil, errors.New("-merge takes the shard files as arguments, and arguments need -merge")
 	}
+	if o.resume {
+		switch {
+		case o.merge:
+			return nil, errors.New("-resume continues a run; a merge is rerun whole")
+		case o.out == "":
+			return nil, errors.New("-resume needs -out, the row file to continue")
+		case format(o.out, study.JSONL) != study.JSONL:
+			return nil, fmt.Errorf("-resume -out %s: rows are written as they finish only as JSON Lines (.jsonl); a CSV header lists every metric, so CSV is written at the end", o.out)
+		}
+	}
 	return o, nil
+}
+
+// parseInterspersed parses flags wherever they appear among the
+// arguments (mmc -merge s*.jsonl -summary all.csv), as the flag package
+// alone stops at the first argument that is not a flag. "--" ends the
+// flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -124,18 +186,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		if o.shard.Count > 1 && (o.summary != "" || o.plot != "") {
 			return fmt.Errorf("shard %v: -summary and -plot need the whole study; pass them to the -merge step", o.shard)
 		}
-		cfg := study.Config{Name: "mmc", Seed: o.seed, Reps: o.reps, Points: points, Workers: o.workers, Shard: o.shard}
-		if bar := progressBar(stderr, o); bar != nil {
-			cfg.Progress = func(p study.Progress) { bar.Set(p.Done) }
-			defer bar.Finish()
+		o.out = strings.ReplaceAll(o.out, "{shard}", strconv.Itoa(o.shard.Index))
+		cfg := study.Config{Name: "mmc", Version: version(o), Seed: o.seed, Reps: o.reps, Points: points, Workers: o.workers, Shard: o.shard}
+		if o.resume {
+			cfg.RowFile = o.out
+		}
+		if bar := newBar(stderr, o.quiet); bar != nil {
+			cfg.Progress = bar.update
+			defer bar.finish()
 		}
 		if res, err = study.Run(ctx, cfg, scenario(o.customers, o.warmup)); err != nil {
 			return err
 		}
 	}
-	if o.out != "" {
+	if o.out != "" && !o.resume {
 		o.out = strings.ReplaceAll(o.out, "{shard}", strconv.Itoa(res.Meta.Shard.Index))
-		if err := writeFile(o.out, func(w io.Writer) error { return res.WriteRows(w, format(o.out, study.JSONL)) }); err != nil {
+		if err := study.WriteFile(o.out, func(w io.Writer) error { return res.WriteRows(w, format(o.out, study.JSONL)) }); err != nil {
 			return err
 		}
 	}
@@ -144,13 +210,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return nil
 	}
 	if o.summary != "" {
-		if err := writeFile(o.summary, func(w io.Writer) error { return res.WriteSummaries(w, format(o.summary, study.CSV), 0.95) }); err != nil {
+		if err := study.WriteFile(o.summary, func(w io.Writer) error { return res.WriteSummaries(w, format(o.summary, study.CSV), 0.95) }); err != nil {
 			return err
 		}
 	}
 	if o.plot != "" {
 		ext := strings.TrimPrefix(filepath.Ext(o.plot), ".")
-		if err := writeFile(o.plot, func(w io.Writer) error { return res.PlotBox(w, ext, "wq_ratio") }); err != nil {
+		if err := study.WriteFile(o.plot, func(w io.Writer) error { return plot.Box(w, ext, res, "wq_ratio") }); err != nil {
 			return err
 		}
 	}
@@ -158,23 +224,54 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return nil
 }
 
-// progressBar returns a bar on stderr if it is a terminal, else nil.
-func progressBar(stderr io.Writer, o *options) *progressbar.ProgressBar {
+// bar draws a progress bar on stderr when it is a terminal. It is made at
+// the first report, which knows the total and how much a resumed run
+// found done. The bar's own time prediction would count resumed rows as
+// done at once and promise far too early an end, so the ETA shown is the
+// study's, which extrapolates only this run's work.
+type bar struct {
+	f   *os.File
+	bar *progressbar.ProgressBar
+}
+
+func newBar(stderr io.Writer, quiet bool) *bar {
 	f, ok := stderr.(*os.File)
-	if o.quiet || !ok {
+	if quiet || !ok {
 		return nil
 	}
 	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 		return nil
 	}
-	total := len(points) * o.reps
-	if o.shard.Count > 1 {
-		total = (total - o.shard.Index + o.shard.Count - 1) / o.shard.Count
+	return &bar{f: f}
+}
+
+func (b *bar) update(p study.Progress) {
+	if b.bar == nil {
+		b.bar = progressbar.NewOptions(p.Total, progressbar.OptionSetWriter(b.f),
+			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(false),
+			progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 	}
-	return progressbar.NewOptions(total, progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription("replications"), progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
-		progressbar.OptionThrottle(100*time.Millisecond))
+	b.bar.Describe(describe(p))
+	b.bar.Set(p.Done)
+}
+
+func (b *bar) finish() {
+	if b.bar != nil {
+		b.bar.Finish()
+	}
+}
+
+// describe labels the bar: how many replications a resume found done,
+// and the time left at this run's rate.
+func describe(p study.Progress) string {
+	d := "replications"
+	if p.Resumed > 0 {
+		d += fmt.Sprintf(" (%d resumed)", p.Resumed)
+	}
+	if p.Done > p.Resumed && p.Done < p.Total {
+		d += ", " + p.ETA.Round(time.Second).String() + " left"
+	}
+	return d
 }
 
 func format(path string, def study.Format) study.Format {
@@ -187,18 +284,6 @@ func format(path string, def study.Format) study.Format {
 		return study.JSONL
 	}
 	return def
-}
-
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
 }
 
 // mergeFiles reads and merges shard files. Arguments with glob

@@ -3,11 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nimbus-sim/nimbus/sim/study"
 )
 
 func TestErlangCReferenceValues(t *testing.T) {
@@ -103,11 +109,36 @@ func TestSlurmArrayPicksTheShard(t *testing.T) {
 func TestFlagErrors(t *testing.T) {
 	var out, errb bytes.Buffer
 	none := func(string) string { return "" }
-	for _, args := range [][]string{{"-shards", "4"}, {"-shard", "4/4"}, {"stray"}, {"-merge"}, {"-shard", "1/2", "-summary", "s.csv"}, {"-shard", "0/3", "-plot", "p.svg"}, {"-customers", "0"}, {"-customers", "-3"}, {"-warmup", "-1"}} {
+	for _, args := range [][]string{{"-shards", "4"}, {"-shard", "4/4"}, {"stray"}, {"-merge"}, {"-shard", "1/2", "-summary", "s.csv"}, {"-shard", "0/3", "-plot", "p.svg"}, {"-customers", "0"}, {"-customers", "-3"}, {"-warmup", "-1"},
+		{"-resume"}, {"-resume", "-out", "rows.csv"}, {"-merge", "-resume", "-out", "m.jsonl", "s0.jsonl"}, {"-nosuchflag"}} {
 		if err := run(context.Background(), args, &out, &errb, none); err == nil {
 			t.Errorf("%q accepted", args)
 		}
 	}
+}
+
+// TestFlagsAfterArguments: flags may follow the shard files of -merge,
+// and "--" ends the flags.
+func TestFlagsAfterArguments(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	small := []string{"-reps", "2", "-customers", "100", "-warmup", "0", "-q"}
+	p := func(name string) string { return filepath.Join(dir, name) }
+	var out bytes.Buffer
+	for k := range 2 {
+		require.NoError(t, run(ctx, append(small, "-shard", fmt.Sprintf("%d/2", k), "-out", p("s{shard}.jsonl")), &out, os.Stderr, os.Getenv))
+	}
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"-merge", p("s0.jsonl"), "-q", p("s1.jsonl"), "-summary", p("sum.csv")}, &out, os.Stderr, os.Getenv))
+	require.Contains(t, out.String(), "M/M/c mean wait")
+	b, err := os.ReadFile(p("sum.csv"))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(b), "point,c,lambda,metric"))
+
+	o, err := parse([]string{"-merge", "a", "-q", "--", "-b", "c"}, &out)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "-b", "c"}, o.shardFiles)
+	require.True(t, o.quiet)
 }
 
 func TestPlot(t *testing.T) {
@@ -132,4 +163,8 @@ func TestOneReplicationHasNoCI(t *testing.T) {
 	if strings.Contains(out.String(), "inside CI") || strings.Count(out.String(), "no CI") != len(points) {
 		t.Errorf("one replication per point:\n%s", out.String())
 	}
+}
+
+func studyProgress(done, total, resumed int, eta time.Duration) study.Progress {
+	return study.Progress{Done: done, Total: total, Resumed: resumed, ETA: eta}
 }

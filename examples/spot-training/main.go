@@ -46,6 +46,7 @@ import (
 
 	"github.com/nimbus-sim/nimbus/ec2"
 	"github.com/nimbus-sim/nimbus/sim/study"
+	"github.com/nimbus-sim/nimbus/sim/study/plot"
 )
 
 func main() {
@@ -197,7 +198,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		ext := strings.TrimPrefix(filepath.Ext(o.plot), ".")
-		if err := writeFile(o.plot, func(w io.Writer) error { return spot.PlotMeanCI(w, ext, "wall_h", "tau_h", 0.95) }); err != nil {
+		if err := writeFile(o.plot, func(w io.Writer) error { return plot.MeanCI(w, ext, spot, "wall_h", "tau_h", 0.95) }); err != nil {
 			return err
 		}
 	}

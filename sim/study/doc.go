@@ -1,6 +1,7 @@
 // Package study runs Monte Carlo studies of nimbus scenarios: many
 // replications, each in its own sim.Env, on all cores or sharded across a
-// cluster, with summaries, confidence intervals, output files and plots.
+// cluster, with summaries, confidence intervals and output files, resuming
+// where a killed run stopped.
 //
 // # Usage
 //
@@ -18,7 +19,9 @@
 //		fmt.Println(s.Params, s.Metric, s.Mean, s.CILow, s.CIHigh)
 //	}
 //	res.WriteRows(f, study.CSV)
-//	res.PlotMeanCI(svg, "svg", "wall_h", "interval_s", 0.95)
+//	err = study.WriteFile("summary.csv", func(w io.Writer) error {
+//		return res.WriteSummaries(w, study.CSV, 0.95)
+//	})
 //
 // # Determinism
 //
@@ -41,12 +44,41 @@
 // and the merged results write byte-identical files to a single-process
 // run. See examples/cluster for a Kubernetes manifest and a Slurm script.
 //
+// # Resuming
+//
+// Machines running long studies get preempted: spot nodes under a
+// Kubernetes Job, Slurm tasks on a preemptible partition. With
+// Config.RowFile set, Run appends each row to that JSON Lines file as soon
+// as it and every row before it are done, one write per row, so a killed
+// process leaves a prefix of the finished file and at most one torn final
+// row. Rerunning the same configuration resumes: Run checks that the
+// file's header describes this study, refusing it otherwise with a
+// *MismatchError naming the first field that differs (name, version,
+// seed, reps, points or shard); it cuts off a torn final row, keeps the
+// rows before it, and runs only the rest. Since every replication's seed
+// depends only on the study seed and its index, the finished file is
+// byte-identical to an uninterrupted run's, and Merge cannot tell a
+// resumed shard from another. A file that is not a study's row file, or
+// is a CSV one, is refused and left as it is. Progress counts the resumed
+// rows in Done and reports them as Resumed. Summaries and plots, written
+// once at the end, go through WriteFile, which writes a temporary file and
+// renames it into place.
+//
+// # Failed replications
+//
+// A replication that panics, or reports an error with Rep.Fail (such as
+// the injection errors of a failure.Harness), gets a row whose Err names
+// its seed and the Replay call that reruns it; summaries skip it and count
+// it under Errors.
+//
 // # Reproducing one replication
 //
 // Every row carries its point, replication index and seed, and a note the
 // replication may attach (Rep.SetNote), such as the fault plan it drew
 // from its seed with failure.DrawPlan. Replay reruns
 // one replication alone with tracing on, so an outlier can be opened as a
-// timeline; a replication that panics records the Replay call in its
-// row's Err.
+// timeline.
+//
+// Plots of results are drawn by package sim/study/plot, so that this
+// package does not depend on a plotting library.
 package study

@@ -112,12 +112,26 @@ type jsonRow struct {
 	Err     string `json:"error,omitempty"`
 }
 
-func (r *Results) metaJSON() []byte {
-	b, err := json.Marshal(r.Meta)
+func metaJSON(m *Meta) []byte {
+	b, err := json.Marshal(m)
 	if err != nil {
 		panic(err) // params are validated finite
 	}
 	return b
+}
+
+// headerLine is the first line of a JSON Lines row file.
+func headerLine(m *Meta) []byte {
+	return fmt.Appendf(nil, "{%q:%s}\n", metaKey, metaJSON(m))
+}
+
+// rowLine is one row of a JSON Lines row file.
+func rowLine(row *Row) ([]byte, error) {
+	b, err := json.Marshal(jsonRow(*row))
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 // WriteRows writes the rows as JSONL or CSV, preceded by the study's
@@ -126,17 +140,16 @@ func (r *Results) WriteRows(w io.Writer, f Format) error {
 	bw := bufio.NewWriter(w)
 	switch f {
 	case JSONL:
-		fmt.Fprintf(bw, "{%q:%s}\n", metaKey, r.metaJSON())
-		for _, row := range r.Rows {
-			b, err := json.Marshal(jsonRow(row))
+		bw.Write(headerLine(&r.Meta))
+		for i := range r.Rows {
+			b, err := rowLine(&r.Rows[i])
 			if err != nil {
 				return err
 			}
 			bw.Write(b)
-			bw.WriteByte('\n')
 		}
 	case CSV:
-		fmt.Fprintf(bw, "# %s %s\n", metaKey, r.metaJSON())
+		fmt.Fprintf(bw, "# %s %s\n", metaKey, metaJSON(&r.Meta))
 		params := r.paramNames()
 		metrics := r.Metrics()
 		cw := csv.NewWriter(bw)
@@ -317,6 +330,9 @@ func (r *Results) validateRows() error {
 	if total > s.Index {
 		want = (total - s.Index + s.Count - 1) / s.Count
 	}
+	if len(r.Rows) < want {
+		return fmt.Errorf("study: shard %v has %d rows, want %d: it is unfinished (run it again with its RowFile to resume it)", s, len(r.Rows), want)
+	}
 	if len(r.Rows) != want {
 		return fmt.Errorf("study: shard %v has %d rows, want %d", s, len(r.Rows), want)
 	}
@@ -345,9 +361,9 @@ func Merge(parts ...*Results) (*Results, error) {
 	seen := make([]bool, n)
 	for _, p := range parts {
 		m := p.Meta
-		if m.Name != m0.Name || m.Seed != m0.Seed || m.Reps != m0.Reps || !pointsEqual(m.Points, m0.Points) {
-			return nil, fmt.Errorf("study: Merge: shard %v is from another study (name %q seed %d reps %d) than shard %v (name %q seed %d reps %d)",
-				m.Shard, m.Name, m.Seed, m.Reps, m0.Shard, m0.Name, m0.Seed, m0.Reps)
+		if field, a, b := metaDiff(&m, &m0); field != "" && field != "shard" {
+			return nil, fmt.Errorf("study: Merge: shard %v is from another study than shard %v: its %s is %s, not %s",
+				m.Shard, m0.Shard, field, a, b)
 		}
 		if err := m.Shard.validate(); err != nil {
 			return nil, fmt.Errorf("study: Merge: %w", err)
@@ -380,10 +396,6 @@ func Merge(parts ...*Results) (*Results, error) {
 		return nil, err
 	}
 	return out, out.check()
-}
-
-func pointsEqual(a, b []Point) bool {
-	return slices.EqualFunc(a, b, func(p, q Point) bool { return slices.Equal(p, q) })
 }
 
 // WriteSummaries writes Summaries(level) as CSV or JSON.

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +25,11 @@ const maxJobs = 1 << 40
 type Config struct {
 	// Name labels the study in its output files.
 	Name string
+	// Version names whatever else decides the rows besides the seed, the
+	// points and the replication count: the scenario's code and its fixed
+	// inputs (e.g. "mmc/2 customers=10000"). It is recorded in the row
+	// files, and resuming a row file of another version is refused.
+	Version string
 	// Seed is the study seed; replication i of every point runs in an Env
 	// seeded with sim.DeriveSeed(Seed, i).
 	Seed uint64
@@ -41,6 +49,15 @@ type Config struct {
 	Progress func(Progress)
 	// EnvOptions are passed to sim.New for every replication.
 	EnvOptions []sim.Option
+	// RowFile, if set, is a JSON Lines file that Run writes the rows to as
+	// they finish, in order, so that a study killed part-way can resume:
+	// see Resuming in the package documentation. The finished file is
+	// byte-identical to WriteRows(JSONL) of an uninterrupted run.
+	RowFile string
+
+	// writeRow writes one row's line to the row file; tests replace it to
+	// die part-way through a write.
+	writeRow func(f *os.File, i int, line []byte) (int, error)
 }
 
 // Rep is one replication: its own Env, its sweep point, its index and seed.
@@ -56,12 +73,25 @@ type Rep struct {
 	Seed  uint64
 
 	note string
+	errs []string
 }
 
 // SetNote attaches a line of text to the replication's row, such as the
 // fault plan drawn from its seed (failure.DrawPlan), so that it is printed
 // with the results.
 func (r *Rep) SetNote(s string) { r.note = s }
+
+// Fail marks the replication as failed with err, such as the errors a
+// fault harness met while injecting (failure.Harness.Err): its row keeps
+// no metrics, its Err names err, the replication's seed and the Replay
+// call that reruns it, and summaries count it under Errors. A nil err is
+// ignored, so a scenario may end with rep.Fail(h.Err()); calling Fail
+// again adds to the errors.
+func (r *Rep) Fail(err error) {
+	if err != nil {
+		r.errs = append(r.errs, err.Error())
+	}
+}
 
 // Param returns the value of the named parameter of the replication's
 // point. Asking for a parameter the point lacks panics: it is a bug in the
@@ -86,8 +116,8 @@ type Row struct {
 	Metrics Result
 	// Note is the text the replication attached with SetNote.
 	Note string
-	// Err is set if the replication panicked; its metrics are then empty
-	// and summaries skip it.
+	// Err is set if the replication panicked or called Rep.Fail; its
+	// metrics are then empty and summaries skip it.
 	Err string
 }
 
@@ -100,18 +130,22 @@ type Results struct {
 
 // Meta describes the study that produced a set of rows.
 type Meta struct {
-	Name   string  `json:"name,omitempty"`
-	Seed   uint64  `json:"seed"`
-	Reps   int     `json:"reps"`
-	Points []Point `json:"points"`
-	Shard  Shard   `json:"shard"`
+	Name    string  `json:"name,omitempty"`
+	Version string  `json:"version,omitempty"`
+	Seed    uint64  `json:"seed"`
+	Reps    int     `json:"reps"`
+	Points  []Point `json:"points"`
+	Shard   Shard   `json:"shard"`
 }
 
-// Progress reports how far a Run has got. Elapsed and ETA are wall-clock
-// times, used only for reporting.
+// Progress reports how far a Run has got. Done counts the replications
+// finished out of Total, the Resumed of them found in the row file
+// included; Elapsed is the wall-clock time this Run has taken, and ETA
+// extrapolates this Run's own rate (resumed work took no time here) to
+// the replications left. Both are for reporting only.
 type Progress struct {
-	Done, Total  int
-	Elapsed, ETA time.Duration
+	Done, Total, Resumed int
+	Elapsed, ETA         time.Duration
 }
 
 // SeedOf returns the seed of replication index rep in a study seeded with
@@ -140,6 +174,11 @@ func (cfg *Config) validate() error {
 	if err := cfg.Shard.validate(); err != nil {
 		return err
 	}
+	if strings.EqualFold(filepath.Ext(cfg.RowFile), ".csv") {
+		// A CSV header lists every metric, so CSV cannot be appended to
+		// row by row; a .csv name holding JSON Lines would mislead.
+		return fmt.Errorf("study: RowFile %q: row files are written as JSON Lines; name it .jsonl", cfg.RowFile)
+	}
 	for i, p := range cfg.Points {
 		if err := p.validate(); err != nil {
 			return fmt.Errorf("study: point %d: %w", i, err)
@@ -151,9 +190,11 @@ func (cfg *Config) validate() error {
 // Run runs the study's replications (those of cfg.Shard) on a pool of
 // workers, each replication in its own Env, and returns the rows sorted
 // by point and index. The rows, and everything computed from them, are
-// the same whatever the number of workers. A replication that panics
-// yields a row with Err set instead of stopping the study. If ctx is
-// cancelled Run stops handing out replications and returns ctx's error.
+// the same whatever the number of workers. A replication that panics or
+// calls Rep.Fail yields a row with Err set instead of stopping the study.
+// If ctx is cancelled Run stops handing out replications and returns
+// ctx's error. With cfg.RowFile set, the rows go to that file as they
+// finish, and a rerun resumes from what it holds.
 func Run(ctx context.Context, cfg Config, fn func(rep *Rep) Result) (*Results, error) {
 	if fn == nil {
 		panic("study: Run: fn is nil")
@@ -162,54 +203,111 @@ func Run(ctx context.Context, cfg Config, fn func(rep *Rep) Result) (*Results, e
 		return nil, err
 	}
 	points := cfg.points()
-	shard := cfg.Shard.norm()
+	meta := cfg.meta()
+	shard := meta.Shard
 	total := len(points) * cfg.Reps
 	var jobs []int
 	for j := shard.Index; j < total; j += shard.Count {
 		jobs = append(jobs, j)
 	}
 	rows := make([]Row, len(jobs))
+	resumed := 0
+	var out *rowFile
+	if cfg.RowFile != "" {
+		var err error
+		if out, resumed, err = openRowFile(cfg.RowFile, meta, rows); err != nil {
+			return nil, err
+		}
+		defer out.close()
+		if cfg.writeRow != nil {
+			out.writeRow = cfg.writeRow
+		}
+	}
+	params := meta.paramSet()
+	for i := range rows[:resumed] {
+		if err := checkRow(&rows[i], params); err != nil {
+			return nil, fmt.Errorf("study: %s: %w", cfg.RowFile, err)
+		}
+	}
+	workCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	workers := cmp.Or(cfg.Workers, runtime.GOMAXPROCS(0))
-	workers = max(1, min(workers, len(jobs)))
+	workers = max(1, min(workers, len(jobs)-resumed))
 
-	var next atomic.Int64
-	done := make(chan struct{}, workers)
+	// Workers take jobs in order and report each finished one by its
+	// position; this goroutine writes the rows out in order, so the file
+	// is always a prefix of the finished one.
+	next := atomic.Int64{}
+	next.Store(int64(resumed))
+	done := make(chan int, workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			for workCtx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= len(jobs) {
 					return
 				}
 				j := jobs[i]
 				rows[i] = runOne(&cfg, points, j/cfg.Reps, j%cfg.Reps, fn, nil)
-				done <- struct{}{}
+				done <- i
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(done) }()
 
 	start := time.Now() // wall time for the progress report only
-	n := 0
-	for range done {
-		n++
-		if cfg.Progress != nil {
-			el := time.Since(start)
-			eta := time.Duration(float64(el) / float64(n) * float64(len(jobs)-n))
-			cfg.Progress(Progress{Done: n, Total: len(jobs), Elapsed: el, ETA: eta})
+	report := func(n int) {
+		if cfg.Progress == nil {
+			return
 		}
+		el := time.Since(start)
+		var eta time.Duration
+		if n > resumed {
+			eta = time.Duration(float64(el) / float64(n-resumed) * float64(len(jobs)-n))
+		}
+		cfg.Progress(Progress{Done: n, Total: len(jobs), Resumed: resumed, Elapsed: el, ETA: eta})
+	}
+	if resumed > 0 {
+		report(resumed)
+	}
+	n := resumed
+	ready := make([]bool, len(jobs))
+	written := resumed
+	var werr error
+	for i := range done {
+		n++
+		ready[i] = true
+		for werr == nil && written < len(jobs) && ready[written] {
+			if werr = checkRow(&rows[written], params); werr == nil && out != nil {
+				werr = out.write(written, rows[written])
+			}
+			if werr != nil {
+				cancel() // stop the workers; the file keeps the rows before this one
+				break
+			}
+			written++
+		}
+		report(n)
+	}
+	if werr != nil {
+		return nil, werr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &Results{Meta: Meta{Name: cfg.Name, Seed: cfg.Seed, Reps: cfg.Reps, Points: slices.Clone(cfg.Points), Shard: shard}, Rows: rows}
-	if err := res.check(); err != nil {
-		return nil, err
+	if out != nil {
+		if err := out.finish(); err != nil {
+			return nil, err
+		}
 	}
-	return res, nil
+	return &Results{Meta: meta, Rows: rows}, nil
+}
+
+func (cfg *Config) meta() Meta {
+	return Meta{Name: cfg.Name, Version: cfg.Version, Seed: cfg.Seed, Reps: cfg.Reps, Points: slices.Clone(cfg.Points), Shard: cfg.Shard.norm()}
 }
 
 // runOne runs replication rep of point pi. trace, if non-nil, receives the
@@ -235,6 +333,10 @@ func runOne(cfg *Config, points []Point, pi, rep int, fn func(*Rep) Result, trac
 	r := &Rep{Env: env, Point: points[pi], PointIndex: pi, Index: rep, Seed: seed}
 	defer func() { row.Note = r.note }()
 	m := fn(r)
+	if len(r.errs) > 0 {
+		row.Err = fmt.Sprintf("failed: %s (rerun with study.Replay(cfg, %d, %d, fn), seed %d)", strings.Join(r.errs, "; "), pi, rep, seed)
+		return row
+	}
 	row.Metrics = make(Result, len(m))
 	for k, v := range m {
 		row.Metrics[k] = v
@@ -245,20 +347,37 @@ func runOne(cfg *Config, points []Point, pi, rep int, fn func(*Rep) Result, trac
 // reserved column names of the row files.
 var reserved = []string{"point", "rep", "seed", "note", "error"}
 
-// check validates metric names against parameter and column names.
-func (r *Results) check() error {
+// paramSet returns the names of the study's parameters.
+func (m *Meta) paramSet() map[string]bool {
 	params := map[string]bool{}
-	for _, p := range r.Meta.Points {
+	for _, p := range m.Points {
 		for _, kv := range p {
 			params[kv.Name] = true
 		}
 	}
-	for _, m := range r.Metrics() {
+	return params
+}
+
+// checkRow validates a row's metric names against parameter and column
+// names.
+func checkRow(row *Row, params map[string]bool) error {
+	for m := range row.Metrics {
 		if m == "" {
 			return errors.New("study: a replication returned a metric with an empty name")
 		}
 		if params[m] || slices.Contains(reserved, m) {
 			return fmt.Errorf("study: metric name %q collides with a parameter or column name", m)
+		}
+	}
+	return nil
+}
+
+// check validates metric names against parameter and column names.
+func (r *Results) check() error {
+	params := r.Meta.paramSet()
+	for i := range r.Rows {
+		if err := checkRow(&r.Rows[i], params); err != nil {
+			return err
 		}
 	}
 	return nil

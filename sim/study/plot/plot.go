@@ -1,4 +1,4 @@
-package study
+package plot
 
 import (
 	"fmt"
@@ -7,54 +7,63 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/plot"
+	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-)
 
-// Plots are written with gonum.org/v1/plot in the format its canvases
-// know: "svg", "png", "pdf", "eps", "jpg" or "tif".
+	"github.com/nimbus-sim/nimbus/sim/study"
+)
 
 const plotW, plotH = 6 * vg.Inch, 4 * vg.Inch
 
-func (r *Results) checkPlot(pi int, metric string) ([]float64, error) {
-	if pi < 0 || pi >= max(1, len(r.Meta.Points)) {
-		return nil, fmt.Errorf("study: plot: no point %d", pi)
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func point(r *study.Results, pi int) study.Point {
+	if pi < len(r.Meta.Points) {
+		return r.Meta.Points[pi]
 	}
-	xs := r.Values(pi, metric)
+	return nil
+}
+
+// values returns the finite values of metric at point pi, or an error if
+// there is no such point or no finite value to draw.
+func values(r *study.Results, pi int, metric string) ([]float64, error) {
+	if pi < 0 || pi >= max(1, len(r.Meta.Points)) {
+		return nil, fmt.Errorf("plot: no point %d", pi)
+	}
 	var ok []float64
-	for _, x := range xs {
+	for _, x := range r.Values(pi, metric) {
 		if finite(x) {
 			ok = append(ok, x)
 		}
 	}
 	if len(ok) == 0 {
-		return nil, fmt.Errorf("study: plot: no finite values of %q at point %d", metric, pi)
+		return nil, fmt.Errorf("plot: no finite values of %q at point %d", metric, pi)
 	}
 	return ok, nil
 }
 
-func (r *Results) title(pi int, what, metric string) string {
+func title(r *study.Results, pi int, what, metric string) string {
 	t := what + " of " + metric
-	if p := r.point(pi); len(p) > 0 {
+	if p := point(r, pi); len(p) > 0 {
 		t += " (" + p.String() + ")"
 	}
 	return t
 }
 
-func save(p *plot.Plot, w io.Writer, format string) error {
+func save(p *gplot.Plot, w io.Writer, format string) error {
 	wt, err := p.WriterTo(plotW, plotH, strings.ToLower(format))
 	if err != nil {
-		return fmt.Errorf("study: plot: %w", err)
+		return fmt.Errorf("plot: %w", err)
 	}
 	_, err = wt.WriteTo(w)
 	return err
 }
 
-// PlotHistogram draws a histogram of metric at point pi, with bins bins
-// (0 picks the square root of the number of values).
-func (r *Results) PlotHistogram(w io.Writer, format string, pi int, metric string, bins int) error {
-	xs, err := r.checkPlot(pi, metric)
+// Histogram draws a histogram of metric at point pi, with bins bins (0
+// picks the square root of the number of values).
+func Histogram(w io.Writer, format string, r *study.Results, pi int, metric string, bins int) error {
+	xs, err := values(r, pi, metric)
 	if err != nil {
 		return err
 	}
@@ -63,19 +72,19 @@ func (r *Results) PlotHistogram(w io.Writer, format string, pi int, metric strin
 	}
 	h, err := plotter.NewHist(plotter.Values(xs), bins)
 	if err != nil {
-		return fmt.Errorf("study: plot: %w", err)
+		return fmt.Errorf("plot: %w", err)
 	}
-	p := plot.New()
-	p.Title.Text = r.title(pi, "Histogram", metric)
+	p := gplot.New()
+	p.Title.Text = title(r, pi, "Histogram", metric)
 	p.X.Label.Text = metric
 	p.Y.Label.Text = "replications"
 	p.Add(h)
 	return save(p, w, format)
 }
 
-// PlotECDF draws the empirical CDF of metric at point pi.
-func (r *Results) PlotECDF(w io.Writer, format string, pi int, metric string) error {
-	xs, err := r.checkPlot(pi, metric)
+// ECDF draws the empirical CDF of metric at point pi.
+func ECDF(w io.Writer, format string, r *study.Results, pi int, metric string) error {
+	xs, err := values(r, pi, metric)
 	if err != nil {
 		return err
 	}
@@ -87,11 +96,11 @@ func (r *Results) PlotECDF(w io.Writer, format string, pi int, metric string) er
 	}
 	l, err := plotter.NewLine(pts)
 	if err != nil {
-		return fmt.Errorf("study: plot: %w", err)
+		return fmt.Errorf("plot: %w", err)
 	}
 	l.StepStyle = plotter.PostStep
-	p := plot.New()
-	p.Title.Text = r.title(pi, "ECDF", metric)
+	p := gplot.New()
+	p.Title.Text = title(r, pi, "ECDF", metric)
 	p.X.Label.Text = metric
 	p.Y.Label.Text = "P(X ≤ x)"
 	p.Y.Min, p.Y.Max = 0, 1
@@ -104,13 +113,16 @@ type meanCI struct {
 	plotter.YErrors
 }
 
-// PlotMeanCI draws the mean of metric with its confidence interval at
-// level against the sweep parameter x, one point per sweep point (points
-// are sorted by x; other parameters are not distinguished, so sweep one
-// parameter at a time or filter first).
-func (r *Results) PlotMeanCI(w io.Writer, format, metric, x string, level float64) error {
-	if _, err := checkLevel(level); err != nil {
-		return err
+// MeanCI draws the mean of metric with its confidence interval at level
+// (0 means 0.95) against the sweep parameter x, one point per sweep point
+// (points are sorted by x; other parameters are not distinguished, so
+// sweep one parameter at a time or filter first).
+func MeanCI(w io.Writer, format string, r *study.Results, metric, x string, level float64) error {
+	if level == 0 {
+		level = 0.95
+	}
+	if !(level > 0 && level < 1) {
+		return fmt.Errorf("plot: confidence level %v outside (0, 1)", level)
 	}
 	var d meanCI
 	for _, s := range r.Summaries(level) {
@@ -119,7 +131,7 @@ func (r *Results) PlotMeanCI(w io.Writer, format, metric, x string, level float6
 		}
 		xv, ok := s.Params.Get(x)
 		if !ok {
-			return fmt.Errorf("study: plot: point %d has no parameter %q", s.Point, x)
+			return fmt.Errorf("plot: point %d has no parameter %q", s.Point, x)
 		}
 		if !finite(s.Mean) {
 			continue
@@ -132,7 +144,7 @@ func (r *Results) PlotMeanCI(w io.Writer, format, metric, x string, level float6
 		d.YErrors = append(d.YErrors, struct{ Low, High float64 }{hw, hw})
 	}
 	if len(d.XYs) == 0 {
-		return fmt.Errorf("study: plot: no finite means of %q", metric)
+		return fmt.Errorf("plot: no finite means of %q", metric)
 	}
 	order := make([]int, len(d.XYs))
 	for i := range order {
@@ -154,16 +166,13 @@ func (r *Results) PlotMeanCI(w io.Writer, format, metric, x string, level float6
 	}
 	bars, err := plotter.NewYErrorBars(sorted)
 	if err != nil {
-		return fmt.Errorf("study: plot: %w", err)
+		return fmt.Errorf("plot: %w", err)
 	}
 	line, pts, err := plotter.NewLinePoints(sorted.XYs)
 	if err != nil {
-		return fmt.Errorf("study: plot: %w", err)
+		return fmt.Errorf("plot: %w", err)
 	}
-	if level == 0 {
-		level = 0.95
-	}
-	p := plot.New()
+	p := gplot.New()
 	p.Title.Text = fmt.Sprintf("Mean of %s with %g%% CI", metric, 100*level)
 	p.X.Label.Text = x
 	p.Y.Label.Text = metric
@@ -171,23 +180,23 @@ func (r *Results) PlotMeanCI(w io.Writer, format, metric, x string, level float6
 	return save(p, w, format)
 }
 
-// PlotBox draws a box-and-whisker plot of metric for every sweep point.
-func (r *Results) PlotBox(w io.Writer, format, metric string) error {
-	p := plot.New()
+// Box draws a box-and-whisker plot of metric for every sweep point.
+func Box(w io.Writer, format string, r *study.Results, metric string) error {
+	p := gplot.New()
 	p.Title.Text = "Distribution of " + metric
 	p.Y.Label.Text = metric
 	var names []string
 	for pi := range max(1, len(r.Meta.Points)) {
-		xs, err := r.checkPlot(pi, metric)
+		xs, err := values(r, pi, metric)
 		if err != nil {
 			return err
 		}
 		b, err := plotter.NewBoxPlot(vg.Points(20), float64(pi), plotter.Values(xs))
 		if err != nil {
-			return fmt.Errorf("study: plot: %w", err)
+			return fmt.Errorf("plot: %w", err)
 		}
 		p.Add(b)
-		name := r.point(pi).String()
+		name := point(r, pi).String()
 		if name == "" {
 			name = fmt.Sprint(pi)
 		}

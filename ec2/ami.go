@@ -29,6 +29,8 @@ type Image struct {
 	RequiresGPU        bool
 	EnaSupport         bool
 	VirtualizationType string
+	// ImdsSupport is "v2.0" or "" (see PublicImage.ImdsSupport).
+	ImdsSupport string
 }
 
 // PublicImage is one published image family, registered in every region
@@ -40,12 +42,22 @@ type PublicImage struct {
 	RootDeviceName    string
 	RootVolumeSizeGiB int32
 	OwnerId           string
+	// ImdsSupport "v2.0" makes instances launched from the image require
+	// IMDSv2 tokens unless the launch says otherwise.
+	ImdsSupport string
 }
 
-// PublicImages are the images every simulated region carries. Their root
-// volume sizes follow the published AMIs (Amazon Linux and Ubuntu 8 GiB;
-// the Deep Learning AMI 75 GiB).
-var PublicImages = []PublicImage{
+// imageAL2023Arm indexes the arm64 Amazon Linux image (Graviton types).
+const imageAL2023Arm = 3
+
+// PublicImages returns the images every simulated region carries, a fresh
+// copy per call. Their root volume sizes follow the published AMIs (Amazon
+// Linux and Ubuntu 8 GiB; the Deep Learning AMI 75 GiB).
+func PublicImages() []PublicImage { return append([]PublicImage(nil), publicImages...) }
+
+// publicImages is never written after initialisation; PublicImages
+// copies it.
+var publicImages = []PublicImage{
 	{Name: "al2023-ami-2023.6.20250101.0-kernel-6.1-x86_64", Description: "Amazon Linux 2023 AMI", Architecture: "x86_64",
 		RootDeviceName: "/dev/xvda", RootVolumeSizeGiB: 8, OwnerId: "137112412989"},
 	{Name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20250101", Description: "Canonical, Ubuntu, 22.04 LTS",
@@ -53,6 +65,13 @@ var PublicImages = []PublicImage{
 	{Name: "Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.5 (Amazon Linux 2023) 20250101",
 		Description: "Deep Learning AMI with PyTorch", Architecture: "x86_64", RootDeviceName: "/dev/xvda",
 		RootVolumeSizeGiB: 75, OwnerId: "898082745236"},
+	// AL2023 AMIs are registered with ImdsSupport v2.0, so their instances
+	// default to HttpTokens required:
+	// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html
+	// (the x86_64 images above keep the "optional" default, so that
+	// scenarios written against IMDSv1 keep running).
+	{Name: "al2023-ami-2023.6.20250101.0-kernel-6.1-arm64", Description: "Amazon Linux 2023 AMI (arm64)", Architecture: "arm64",
+		RootDeviceName: "/dev/xvda", RootVolumeSizeGiB: 8, OwnerId: "137112412989", ImdsSupport: "v2.0"},
 }
 
 // ImageID returns the region-specific AMI ID of a public image name: a
@@ -63,12 +82,13 @@ func ImageID(name, region string) string {
 }
 
 func (s *Service) registerImages(region string) {
-	for _, pi := range PublicImages {
+	for _, pi := range publicImages {
 		img := &Image{
 			ImageId: ImageID(pi.Name, region), Name: pi.Name, Description: pi.Description,
 			Architecture: pi.Architecture, PlatformDetails: "Linux/UNIX", RootDeviceName: pi.RootDeviceName,
 			RootDeviceType: "ebs", RootVolumeSizeGiB: pi.RootVolumeSizeGiB, RootVolumeType: VolumeTypeGp3,
 			OwnerId: pi.OwnerId, Public: true, Region: region, EnaSupport: true, VirtualizationType: "hvm",
+			ImdsSupport: pi.ImdsSupport,
 		}
 		s.images[img.ImageId] = img
 	}

@@ -124,6 +124,11 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	if err != nil {
 		return nil, err
 	}
+	if img.Architecture != it.Architecture {
+		return nil, clientErr("InvalidParameterValue",
+			"The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
+				"Specify an instance type and an AMI that have matching architectures, and try again.", it.Architecture, img.Architecture)
+	}
 	sp := &launchSpec{it: it, img: img}
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
@@ -165,8 +170,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 			default:
 				return nil, errInvalidValue(string(so.InstanceInterruptionBehavior), "InstanceInterruptionBehavior")
 			}
-			od, _ := it.PriceIn(region)
-			sp.maxPrice = od
+			sp.maxPrice = s.onDemandMicro(region, it.InstanceType)
 			if so.MaxPrice != "" {
 				f, err := strconv.ParseFloat(so.MaxPrice, 64)
 				if err != nil || !(f > 0) || math.IsInf(f, 0) {

@@ -20,10 +20,6 @@ const (
 	CreditUnlimited CreditMode = "unlimited"
 )
 
-// SurplusCreditPricePerVCPUHourMicroUSD is the flat charge for unpaid
-// surplus credits on Linux, $0.05 per vCPU-hour [S4].
-const SurplusCreditPricePerVCPUHourMicroUSD = 50_000
-
 // creditAccount integrates a burstable instance's CPU credits over time.
 // Credits are counted in float64 credits (one vCPU-minute at 100%); the
 // demand is piecewise constant between calls, so the balance moves

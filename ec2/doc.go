@@ -29,7 +29,7 @@
 //
 //	env.Go("operator", func(p *sim.Proc) {
 //		out, err := client.RunInstances(p, &ec2.RunInstancesInput{
-//			ImageId:      ec2.ImageID(ec2.PublicImages[0].Name, "us-east-1"),
+//			ImageId:      ec2.ImageID(ec2.PublicImages()[0].Name, "us-east-1"),
 //			InstanceType: "m5.large", MinCount: 1, MaxCount: 1,
 //			InstanceMarketOptions: &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot},
 //		})
@@ -50,11 +50,12 @@
 // 80). Launches are placed by the world's slot packing, so
 // InsufficientInstanceCapacity appears when no single host fits, even if
 // the zone's summed free capacity would. A catalog type launches only
-// where the ledger can price it and the world has hosts for its family:
-// billing's default price list lacks T3a, most T2 sizes, p3.8xlarge and
-// p3.16xlarge (ExtraProducts adds them) and the built-in fleet has no T3a
-// or T2 hosts; otherwise RunInstances answers Unsupported, saying which is
-// missing. A world built with Catalog and HostTypes launches every row. A stop releases the host slot and
+// where the ledger can price it and the world has hosts for its family.
+// Prices live only in billing's catalog (BoxUsage:<type>), which prices
+// every row; region's built-in fleet lacks hosts for T3a, T2, T4g and the
+// modern families (HostTypes adds them); otherwise RunInstances answers
+// Unsupported, saying which is missing. A world built with HostTypes
+// launches every row. A stop releases the host slot and
 // the auto-assigned public IP and keeps the private IP and the volumes; a
 // start places the instance afresh, possibly on another host; a reboot
 // keeps both and is not a new billing start. Terminated instances stay

@@ -38,14 +38,17 @@ type LifecycleDelays struct {
 	TerminatedVisible time.Duration
 }
 
-// DefaultLifecycleDelays are typical figures (seconds to tens of seconds);
-// not sourced, see Delay.
-var DefaultLifecycleDelays = LifecycleDelays{
-	Boot:              Delay{Min: 5 * time.Second, Mean: 15 * time.Second},
-	Stop:              Delay{Min: 5 * time.Second, Mean: 20 * time.Second},
-	Shutdown:          Delay{Min: 3 * time.Second, Mean: 10 * time.Second},
-	Reboot:            Delay{Min: 10 * time.Second, Mean: 30 * time.Second},
-	TerminatedVisible: time.Hour,
+// DefaultLifecycleDelays returns typical figures (seconds to tens of
+// seconds; not sourced, see Delay): the delays Options.Lifecycle gets when
+// left zero.
+func DefaultLifecycleDelays() LifecycleDelays {
+	return LifecycleDelays{
+		Boot:              Delay{Min: 5 * time.Second, Mean: 15 * time.Second},
+		Stop:              Delay{Min: 5 * time.Second, Mean: 20 * time.Second},
+		Shutdown:          Delay{Min: 3 * time.Second, Mean: 10 * time.Second},
+		Reboot:            Delay{Min: 10 * time.Second, Mean: 30 * time.Second},
+		TerminatedVisible: time.Hour,
+	}
 }
 
 // StateChangeEvent is published to subscribers at every lifecycle
@@ -61,8 +64,10 @@ type StateChangeEvent struct {
 	InstanceType InstanceType
 	Previous     InstanceStateName // "" for a new instance
 	Current      InstanceStateName
-	Reason       *StateReason
-	Spot         bool
+	// Reason is why the state changed; the zero value when EC2 gives none
+	// (a value, not a pointer, so that printing an event shows it).
+	Reason StateReason
+	Spot   bool
 }
 
 // Subscribe registers f to run at every instance state change, in
@@ -118,7 +123,10 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 		return
 	}
 	ev := StateChangeEvent{At: env.Now(), InstanceID: m.id, Account: m.account, Region: m.region, AZID: m.azID,
-		HostID: m.hostID, InstanceType: m.itype.InstanceType, Previous: from, Current: to, Reason: reason, Spot: m.spot != nil}
+		HostID: m.hostID, InstanceType: m.itype.InstanceType, Previous: from, Current: to, Spot: m.spot != nil}
+	if reason != nil {
+		ev.Reason = *reason
+	}
 	for _, f := range s.subs {
 		if f != nil {
 			f(ev)

@@ -71,9 +71,8 @@ func New(w *region.World, opts Options) (*Service, error) {
 	if w == nil {
 		panic("ec2: New: nil world")
 	}
-	d := DefaultLifecycleDelays
 	if opts.Lifecycle == (LifecycleDelays{}) {
-		opts.Lifecycle = d
+		opts.Lifecycle = DefaultLifecycleDelays()
 	}
 	if opts.Spot == nil {
 		sp := DefaultSpotOptions()
@@ -281,7 +280,7 @@ func (o *Options) validate() error {
 		return fmt.Errorf("ec2: Options: Lifecycle.TerminatedVisible %v is negative", l.TerminatedVisible)
 	}
 	for t, a := range o.VolumeAFR {
-		if _, ok := VolumeSpecs[t]; !ok {
+		if _, ok := volumeSpec(t); !ok {
 			return fmt.Errorf("ec2: Options.VolumeAFR: unknown volume type %q", t)
 		}
 		if !(a >= 0 && a < 1) {

@@ -35,6 +35,20 @@ type RunInstancesInput struct {
 	CreditSpecification   *CreditSpecificationRequest
 	ClientToken           string
 	DryRun                bool
+
+	// Launch options of attributes.go and imdsv2.go.
+
+	// MetadataOptions sets IMDSv2 and the metadata endpoint (see
+	// InstanceMetadataOptionsRequest for the defaults).
+	MetadataOptions *InstanceMetadataOptionsRequest
+	// UserData is the instance's user data, base64-encoded as the API
+	// takes it (at most 16 KB before encoding).
+	UserData string
+	// DisableApiTermination protects the instance from TerminateInstances.
+	DisableApiTermination bool
+	// HibernationOptions.Configured enables hibernation (StopInstances with
+	// Hibernate).
+	HibernationOptions *HibernationOptionsRequest
 }
 
 // RunInstancesOutput is a reservation: the instances launched together.
@@ -89,6 +103,7 @@ type launchSpec struct {
 	volTags  []Tag
 	devices  []deviceSpec
 	profile  string
+	extra    launchExtras
 }
 
 type deviceSpec struct {
@@ -281,6 +296,9 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	if r.iops == 0 {
 		r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
 	}
+	if err := s.validateExtras(sp, in); err != nil {
+		return nil, err
+	}
 	if ip := in.IamInstanceProfile; ip != nil && (ip.Arn != "" || ip.Name != "") {
 		arn, err := s.resolveInstanceProfile(account, ip, s.caller)
 		if err != nil {
@@ -409,6 +427,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
 		m.id = s.newID("i")
 		m.seq = s.seq
+		m.applyExtras(&sp.extra)
 		if err := s.place(m); err != nil {
 			if i >= in.MinCount {
 				break
@@ -693,6 +712,9 @@ func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesI
 		}
 		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
 		if err != nil {
+			return err
+		}
+		if err := checkTerminationProtection(ms); err != nil {
 			return err
 		}
 		for _, m := range ms {

@@ -193,6 +193,7 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 		m.spot.disarm()
 	}
 	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+	m.imds.sessions = nil // IMDSv2 sessions end with the instance's run
 }
 
 // stop begins a stop (user, spot or host failure). hibernate only changes

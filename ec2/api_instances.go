@@ -296,7 +296,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	if r.iops == 0 {
 		r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
 	}
-	if err := s.validateExtras(sp, in); err != nil {
+	if err := s.validateExtras(account, region, sp, in); err != nil {
 		return nil, err
 	}
 	if ip := in.IamInstanceProfile; ip != nil && (ip.Arn != "" || ip.Name != "") {
@@ -421,7 +421,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 	}
 	resID := s.newID("r")
 	var placed []*Machine
-	for i := int32(0); i < in.MaxCount; i++ {
+	for i := int32(0); i < sp.extra.maxCount; i++ { // MaxCount, or fewer if a quota says so
 		m := &Machine{svc: s, account: account, region: region, itype: sp.it, image: sp.img, azID: azID, azName: azName,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
@@ -634,6 +634,9 @@ func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*
 						dollars(m.spot.maxPrice), dollars(price))
 				}
 			}
+		}
+		if err := s.checkStartQuota(account, c.region, ms); err != nil {
+			return err
 		}
 		var started []*Machine
 		for _, m := range ms {

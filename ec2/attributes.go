@@ -35,8 +35,9 @@ type instanceAttrs struct {
 // launchExtras carries the validated launch options of this file and
 // imdsv2.go from validateRun to each new Machine.
 type launchExtras struct {
-	imds  imdsState
-	attrs instanceAttrs
+	imds     imdsState
+	attrs    instanceAttrs
+	maxCount int32 // MaxCount, lowered to what the vCPU quota allows
 }
 
 // HibernationOptionsRequest enables hibernation at launch.
@@ -46,7 +47,10 @@ type HibernationOptionsRequest struct{ Configured bool }
 type HibernationOptions struct{ Configured bool }
 
 // validateExtras checks the launch options this file and imdsv2.go own.
-func (s *Service) validateExtras(sp *launchSpec, in *RunInstancesInput) error {
+func (s *Service) validateExtras(account, region string, sp *launchSpec, in *RunInstancesInput) error {
+	if err := s.checkLaunchQuota(account, region, sp, in); err != nil {
+		return err
+	}
 	st, err := metadataOptions(in.MetadataOptions, sp.img)
 	if err != nil {
 		return err

@@ -108,6 +108,7 @@ var (
 func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason) {
 	from := m.state
 	m.state = to
+	s.trackQuota(m, from, to)
 	if reason != nil {
 		m.reason = reason
 	}

@@ -33,6 +33,9 @@ type Options struct {
 	// HostFailure is what EC2 does to an instance whose host fails:
 	// "stop" (default; EBS-backed instances survive) or "terminate".
 	HostFailure string
+	// Quotas turns on vCPU quotas per account and region (see QuotaOptions);
+	// nil leaves launches unlimited.
+	Quotas *QuotaOptions
 }
 
 // Service is the EC2 service of a world: every region's instances,
@@ -60,6 +63,7 @@ type Service struct {
 	publicIP  uint32
 	rngs      map[string]*rand.Rand
 	srcs      map[string]*rand.PCG
+	quotas    *quotaState // nil: quotas off
 
 	deps
 }
@@ -105,6 +109,13 @@ func New(w *region.World, opts Options) (*Service, error) {
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
 		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+	}
+	if opts.Quotas != nil {
+		q, err := newQuotaState(opts.Quotas)
+		if err != nil {
+			return nil, err
+		}
+		s.quotas = q
 	}
 	for _, it := range InstanceTypes() {
 		if _, ok := w.Shape(string(it.InstanceType)); ok {

@@ -51,6 +51,9 @@ func (s *Service) validateExtras(account, region string, sp *launchSpec, in *Run
 	if err := s.checkLaunchQuota(account, region, sp, in); err != nil {
 		return err
 	}
+	if err := s.checkPlatformPrice(region, sp.img, sp.it); err != nil {
+		return err
+	}
 	st, err := metadataOptions(in.MetadataOptions, sp.img)
 	if err != nil {
 		return err

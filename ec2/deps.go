@@ -101,7 +101,8 @@ func (s *Service) meterStart(m *Machine) {
 		u.Operation = "RunInstances:SV001"
 		u.Price = priceOf(s.priceAt(m.spot.pool, s.env.Now()))
 	}
-	id, err := s.ledger.StartTimed(u, billing.PerSecond60)
+	g := s.platformMeter(m, &u) // operation, price and granularity of the AMI's platform
+	id, err := s.ledger.StartTimed(u, g)
 	if err != nil {
 		panic("ec2: meter rejected a validated launch: " + err.Error())
 	}

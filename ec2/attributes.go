@@ -30,6 +30,7 @@ type instanceAttrs struct {
 	userData            []byte
 	disableTermination  bool
 	hibernateConfigured bool
+	events              []*scheduledEvent // status.go
 }
 
 // launchExtras carries the validated launch options of this file and

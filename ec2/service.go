@@ -63,7 +63,10 @@ type Service struct {
 	publicIP  uint32
 	rngs      map[string]*rand.Rand
 	srcs      map[string]*rand.PCG
-	quotas    *quotaState // nil: quotas off
+	quotas    *quotaState  // nil: quotas off
+	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
+	stateRule func()
+	eventSeq  uint64
 
 	deps
 }

@@ -335,6 +335,7 @@ func (s *Service) recommendRebalance(m *Machine) {
 		s.env.Emit(m.id, "ec2.spot.rebalance")
 	}
 	st.rebalEv.Trigger(RebalanceRecommendation{NoticeTime: t})
+	s.publishRebalance(m)
 }
 
 // issueNotice posts the instance-action and schedules the interruption two
@@ -358,6 +359,7 @@ func (s *Service) issueNotice(m *Machine) {
 		s.env.Emit(m.id, "ec2.spot.notice", sim.F("action", st.action.Action), sim.F("at", at))
 	}
 	st.noticeEv.Trigger(*st.action)
+	s.publishSpotWarning(m, st.action.Action)
 	st.timers[2] = s.env.AtDaemon(at, func() { s.interrupt(m) }) // daemon: see scheduleNotice
 }
 

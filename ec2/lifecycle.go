@@ -169,6 +169,7 @@ func (s *Service) becomeRunning(m *Machine) {
 		}
 		m.credits.last = now
 		m.credits.running = true
+		s.grantLaunchCredits(m)
 	}
 	s.setState(m, InstanceStateRunning, nil)
 	s.meterStart(m)
@@ -212,6 +213,7 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 			m.credits.stoppedAt = s.env.Now()
 			if !m.itype.CreditsSurviveStop {
 				m.credits.balance = 0 // T2 loses accrued credits on stop [S4]
+				m.credits.launch = 0
 			}
 		}
 		s.setState(m, InstanceStateStopped, nil)

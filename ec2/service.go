@@ -36,6 +36,10 @@ type Options struct {
 	// Quotas turns on vCPU quotas per account and region (see QuotaOptions);
 	// nil leaves launches unlimited.
 	Quotas *QuotaOptions
+	// LaunchCreditLimit is how many T2 Standard launches or starts per
+	// account, region and rolling 24 hours earn launch credits (0: the
+	// documented 100; negative: none do).
+	LaunchCreditLimit int
 }
 
 // Service is the EC2 service of a world: every region's instances,
@@ -67,6 +71,9 @@ type Service struct {
 	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
 	stateRule func()
 	eventSeq  uint64
+	// launchGrants: per (account, region), when T2 launch credits were
+	// granted in the last 24 hours (launchcredits.go).
+	launchGrants map[[2]string][]sim.Time
 
 	deps
 }

@@ -35,7 +35,7 @@ type creditAccount struct {
 	max         float64
 	mode        CreditMode
 
-	balance   float64 // accrued earned credits, 0..max
+	balance float64 // accrued earned credits, 0..max
 	// launch holds T2 Standard's launch credits: spent before earned
 	// credits, not counted against max, lost at a stop or a switch to
 	// unlimited (launchcredits.go).

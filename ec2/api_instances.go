@@ -591,11 +591,19 @@ func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*St
 					"You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. "+
 						"You can only stop Spot Instances associated with persistent Spot Instance requests.", m.id)
 			}
+			if in.Hibernate && !m.attrs.hibernateConfigured {
+				return clientErr("UnsupportedHibernationConfiguration",
+					"The instance '%s' is not enabled for hibernation: set HibernationOptions.Configured at launch.", m.id)
+			}
 		}
 		for _, m := range ms {
 			prev := stateOf(m.state)
 			if m.state == InstanceStateRunning {
-				c.svc.stop(m, "stop", reasonUserStop, false)
+				if in.Hibernate {
+					c.svc.hibernate(m, "hibernate", reasonUserHibernate, false)
+				} else {
+					c.svc.stop(m, "stop", reasonUserStop, false)
+				}
 			}
 			out.StoppingInstances = append(out.StoppingInstances, InstanceStateChange{m.id, stateOf(m.state), prev})
 		}

@@ -31,6 +31,9 @@ type instanceAttrs struct {
 	disableTermination  bool
 	hibernateConfigured bool
 	events              []*scheduledEvent // status.go
+	// hibernate.go: a hibernating stop in progress, whether EC2 started it,
+	// and whether the last stop was a hibernation.
+	hibernating, hibInterrupted, wasHibernated bool
 }
 
 // launchExtras carries the validated launch options of this file and

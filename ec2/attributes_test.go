@@ -135,3 +135,44 @@ func TestHibernationPrerequisites(t *testing.T) {
 		require.NoError(t, run("m5.large", true, 16))
 	})
 }
+
+// A hibernating stop is billed until stopped, lasts as long as dumping the
+// RAM to the root volume, and the start knows the memory was kept. An
+// instance launched without hibernation cannot hibernate.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html
+func TestHibernateStop(t *testing.T) {
+	f := newFixture(t, 155, Options{})
+	var id string
+	var stopping, stopped sim.Time
+	f.do(3*time.Hour, func(p *sim.Proc) {
+		plain := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
+		_, err := f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{plain.ID()}, Hibernate: true})
+		wantCode(t, err, "UnsupportedHibernationConfiguration")
+		require.Equal(t, InstanceStateRunning, plain.State())
+
+		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large", HibernationOptions: &HibernationOptionsRequest{Configured: true},
+			BlockDeviceMappings: []BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &EbsBlockDevice{VolumeSize: 20, Encrypted: true}}}})
+		id = m.ID()
+		f.svc.Subscribe(func(e StateChangeEvent) {
+			if e.InstanceID == id && e.Current == InstanceStateStopping {
+				stopping = e.At
+				require.Equal(t, "Client.UserInitiatedHibernate", e.Reason.Code)
+			}
+			if e.InstanceID == id && e.Current == InstanceStateStopped {
+				stopped = e.At
+			}
+		})
+		require.NoError(t, p.Sleep(time.Hour))
+		_, err = f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{id}, Hibernate: true})
+		require.NoError(t, err)
+		for m.State() != InstanceStateStopped {
+			require.NoError(t, p.Sleep(time.Second))
+		}
+		require.True(t, m.Hibernated())
+		// 8 GiB at gp3's 125 MiB/s: at least 65.5 s of dumping.
+		require.GreaterOrEqual(t, stopped.Sub(stopping), 8192*time.Second/125)
+	})
+	billed := f.billedSeconds(testAccount, id)
+	run := int64((stopped - f.env.FromTime(f.lines(testAccount, id, "BoxUsage")[0].Start)) / sim.Time(time.Second))
+	require.InDelta(t, run, billed, 1, "billed through the stopping phase")
+}

@@ -1,5 +1,7 @@
 package ec2
 
+import "time"
+
 // Hibernation prerequisites, as "Prerequisites for EC2 instance
 // hibernation" lists them:
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html
@@ -39,3 +41,50 @@ func (s *Service) checkHibernation(sp *launchSpec, in *RunInstancesInput) error 
 	}
 	return nil
 }
+
+// reasonUserHibernate is the state reason of a user's hibernation.
+var reasonUserHibernate = StateReason{"Client.UserInitiatedHibernate", "Client.UserInitiatedHibernate: User initiated hibernate"}
+
+// hibernate stops an instance by hibernating it: the instance stays billed
+// while stopping, the stopping phase lasts as long as writing its RAM to
+// the root volume takes (RAM / the volume's throughput, on top of the
+// ordinary stop delay), and the next start knows its memory was kept
+// (Machine.Hibernated). "You're charged for the instance while it is in
+// the stopping state", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html
+// The simulation does not freeze processes: they die as in a stop, and a
+// workload restarted after the start reads Hibernated to skip its own
+// recovery (its state was in memory).
+func (s *Service) hibernate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+	m.attrs.hibernating, m.attrs.hibInterrupted = true, ec2Interrupted
+	s.stop(m, event, reason, ec2Interrupted)
+}
+
+// hibernateDump is how long writing the instance's RAM to its root volume
+// takes.
+func (s *Service) hibernateDump(m *Machine) time.Duration {
+	tput := int32(125) // gp3 baseline, MiB/s
+	for _, a := range m.devices {
+		if a.device == m.image.RootDeviceName && a.vol.throughput > 0 {
+			tput = a.vol.throughput
+		}
+	}
+	return time.Duration(float64(m.itype.MemoryMiB) / float64(tput) * float64(time.Second))
+}
+
+// hibernateHook follows state changes: a hibernating stop ends with the
+// meter stopping (not when stopping began); a plain stop clears
+// Hibernated.
+func (s *Service) hibernateHook(m *Machine, to InstanceStateName) {
+	switch {
+	case to == InstanceStateStopping:
+		m.attrs.wasHibernated = false
+	case to == InstanceStateStopped && m.attrs.hibernating:
+		m.attrs.hibernating = false
+		m.attrs.wasHibernated = true
+		s.meterStop(m, m.attrs.hibInterrupted)
+	}
+}
+
+// Hibernated reports whether the instance's last stop was a hibernation
+// (its memory was saved to the root volume and restored at the start).
+func (m *Machine) Hibernated() bool { return m.attrs.wasHibernated }

@@ -109,6 +109,7 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 	from := m.state
 	m.state = to
 	s.trackQuota(m, from, to)
+	s.hibernateHook(m, to)
 	if reason != nil {
 		m.reason = reason
 	}
@@ -187,7 +188,9 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 		if m.credits != nil {
 			m.credits.running = false
 		}
-		s.meterStop(m, ec2Interrupted)
+		if !m.attrs.hibernating { // a hibernating instance is billed while stopping (hibernate.go)
+			s.meterStop(m, ec2Interrupted)
+		}
 	}
 	m.pending.Stop()
 	m.creditTm.Stop()
@@ -206,6 +209,9 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 	m.trans = transitionReason(reason, s.env.NowTime())
 	s.setState(m, InstanceStateStopping, &r)
 	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
+	if m.attrs.hibernating {
+		d += s.hibernateDump(m)
+	}
 	m.pending = s.afterTransition(d, ec2Interrupted, func() {
 		s.unplace(m)
 		s.releasePublicIP(m)

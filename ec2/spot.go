@@ -369,7 +369,9 @@ func (s *Service) interrupt(m *Machine) {
 		return
 	}
 	switch m.spot.behavior {
-	case InterruptionStop, InterruptionHibernate:
+	case InterruptionHibernate:
+		s.hibernate(m, "spot-interruption", reasonSpotStop, true)
+	case InterruptionStop:
 		s.stop(m, "spot-interruption", reasonSpotStop, true)
 	default:
 		s.terminate(m, "spot-interruption", reasonSpotTerminate, true)

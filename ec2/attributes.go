@@ -34,6 +34,7 @@ type instanceAttrs struct {
 	// hibernate.go: a hibernating stop in progress, whether EC2 started it,
 	// and whether the last stop was a hibernation.
 	hibernating, hibInterrupted, wasHibernated bool
+	stoppedByOutage                            bool // recovery.go
 }
 
 // launchExtras carries the validated launch options of this file and

@@ -240,8 +240,9 @@ type Machine struct {
 	creditTm   sim.Timer
 	creditFrac float64
 
-	imds  imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
-	attrs instanceAttrs // modifiable attributes (attributes.go)
+	recoveries int           // recovery.go
+	imds       imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
+	attrs      instanceAttrs // modifiable attributes (attributes.go)
 }
 
 // ID returns the instance ID.

@@ -344,7 +344,7 @@ func TestMinCountIsAllOrNothing(t *testing.T) {
 }
 
 func TestHostFailureStopsInstances(t *testing.T) {
-	f := newFixture(t, 11, Options{})
+	f := newFixture(t, 11, Options{AutoRecovery: "disabled"})
 	f.do(time.Hour, func(p *sim.Proc) {
 		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
 		w, err := m.Go("worker", func(q *sim.Proc) { q.Sleep(24 * time.Hour) })

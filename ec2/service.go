@@ -40,6 +40,12 @@ type Options struct {
 	// account, region and rolling 24 hours earn launch credits (0: the
 	// documented 100; negative: none do).
 	LaunchCreditLimit int
+	// AutoRecovery "disabled" turns off simplified automatic recovery on
+	// host failures ("" or "default": on, see recovery.go).
+	AutoRecovery string
+	// AZRestart is what happens to the instances a zone outage stopped when
+	// it ends: "restart" (default) or "stopped".
+	AZRestart string
 }
 
 // Service is the EC2 service of a world: every region's instances,
@@ -74,6 +80,9 @@ type Service struct {
 	// launchGrants: per (account, region), when T2 launch credits were
 	// granted in the last 24 hours (launchcredits.go).
 	launchGrants map[[2]string][]sim.Time
+	// restartPending: zones whose outage-stopped instances restart at this
+	// instant (recovery.go).
+	restartPending map[string]bool
 
 	deps
 }
@@ -105,6 +114,9 @@ func New(w *region.World, opts Options) (*Service, error) {
 		opts.VolumeCreate = Delay{Min: time.Second, Mean: 3 * time.Second}
 	}
 	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if err := validateRecoveryOptions(&opts); err != nil {
 		return nil, err
 	}
 	switch opts.HostFailure {
@@ -218,30 +230,6 @@ func (s *Service) unplace(m *Machine) {
 	}
 	m.slot = 0
 	m.hostID = ""
-}
-
-// onHostEvent stops (or terminates) the instances of a failed host. The
-// slots are already released by region.
-func (s *Service) onHostEvent(ev region.HostEvent) {
-	if !ev.Failed {
-		return
-	}
-	for _, si := range ev.Slots {
-		m, ok := s.bySlot[si.Slot]
-		if !ok {
-			continue
-		}
-		delete(s.bySlot, si.Slot)
-		m.slot = 0
-		switch m.state {
-		case InstanceStatePending, InstanceStateRunning: // a stopping one just finishes stopping
-			if s.opts.HostFailure == "terminate" || (m.spot != nil && m.spot.reqType != SpotPersistent) {
-				s.terminate(m, "host-failure", reasonHostFailure, true)
-			} else {
-				s.stop(m, "host-failure", reasonHostFailure, true)
-			}
-		}
-	}
 }
 
 // allocPrivateIP hands out the next address of the AZ's default subnet:

@@ -108,11 +108,12 @@ var (
 func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason) {
 	from := m.state
 	m.state = to
-	s.trackQuota(m, from, to)
-	s.hibernateHook(m, to)
 	if reason != nil {
 		m.reason = reason
 	}
+	s.trackQuota(m, from, to)
+	s.hibernateHook(m, to)
+	s.spotRequestHook(m, to)
 	env := s.env
 	if env.Tracing() {
 		code := ""

@@ -83,6 +83,8 @@ type Service struct {
 	// restartPending: zones whose outage-stopped instances restart at this
 	// instant (recovery.go).
 	restartPending map[string]bool
+	spotRequests   map[string]*spotRequest // spotrequests.go
+	noQuotaCheck   bool                    // validating a spot request's launch (spotrequests.go)
 
 	deps
 }

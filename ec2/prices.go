@@ -32,11 +32,6 @@ func priceToMoney(p billing.Price) billing.Money {
 	return billing.Money((int64(p) + per/2) / per)
 }
 
-// moneyToPrice is the inverse of priceToMoney (exact).
-func moneyToPrice(m billing.Money) billing.Price {
-	return billing.Price(int64(m) * (int64(billing.PriceDollar) / int64(billing.Dollar)))
-}
-
 // HostTypes returns region's built-in host types plus hosts for the
 // catalog families the built-in fleet lacks. AWS publishes Dedicated Host
 // capacity for some of them; where it publishes none the host below is

@@ -93,8 +93,9 @@ func (m *Machine) applyExtras(x *launchExtras) {
 
 // describeExtras fills the Instance fields of this file and imdsv2.go.
 func (m *Machine) describeExtras(d *Instance) {
-	d.MetadataOptions = m.imds.response("applied")
-	d.HibernationOptions = &HibernationOptions{Configured: m.attrs.hibernateConfigured}
+	d.MetadataOptions = InstanceMetadataOptionsResponse{State: "applied", HttpTokens: m.imds.tokens,
+		HttpPutResponseHopLimit: m.imds.hops, HttpEndpoint: m.imds.endpoint}
+	d.HibernationOptions = HibernationOptions{Configured: m.attrs.hibernateConfigured}
 	d.PlatformDetails = m.image.PlatformDetails
 }
 

@@ -142,7 +142,7 @@ func TestIMDSOptionsBadInput(t *testing.T) {
 	f := newFixture(t, 143, Options{})
 	f.do(time.Hour, func(p *sim.Proc) {
 		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
-		before := *m.describe().MetadataOptions
+		before := m.describe().MetadataOptions
 		for _, tc := range []struct {
 			in   ModifyInstanceMetadataOptionsInput
 			code string
@@ -158,7 +158,7 @@ func TestIMDSOptionsBadInput(t *testing.T) {
 			in.InstanceId = m.ID()
 			_, err := f.c.ModifyInstanceMetadataOptions(p, &in)
 			wantCode(t, err, tc.code)
-			require.Equal(t, before, *m.describe().MetadataOptions, "options changed by a failed call %+v", tc.in)
+			require.Equal(t, before, m.describe().MetadataOptions, "options changed by a failed call %+v", tc.in)
 		}
 		_, err := f.c.ModifyInstanceMetadataOptions(p, &ModifyInstanceMetadataOptionsInput{InstanceId: "i-00000000000000000", HttpTokens: HttpTokensRequired})
 		wantCode(t, err, "InvalidInstanceID.NotFound")

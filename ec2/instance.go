@@ -189,8 +189,8 @@ type Instance struct {
 	OwnerId               string
 	RootDeviceName        string
 	// MetadataOptions are the IMDS options (State "applied").
-	MetadataOptions    *InstanceMetadataOptionsResponse
-	HibernationOptions *HibernationOptions
+	MetadataOptions    InstanceMetadataOptionsResponse
+	HibernationOptions HibernationOptions
 	PlatformDetails    string
 }
 

@@ -14,7 +14,8 @@ import (
 // Granularity: per second with a 60-second minimum for Linux/UNIX, Windows,
 // Red Hat Enterprise Linux and Ubuntu Pro; per started hour for SUSE Linux
 // ("Per-second billing is available for ... Amazon Linux, Windows, Red Hat
-// Enterprise Linux, Ubuntu and Ubuntu Pro", https://aws.amazon.com/ec2/pricing/on-demand/).
+// Enterprise Linux, Ubuntu and Ubuntu Pro", https://aws.amazon.com/ec2/pricing/on-demand/;
+// RHEL since 2024-04-01, https://aws.amazon.com/about-aws/whats-new/2024/04/per-second-billing-ec2-rhel-based-instances/).
 //
 // Price: the type's Linux price (BoxUsage:<type>) plus the platform's
 // license fee per vCPU-hour (PlatformFee:<platform> in billing's

@@ -53,10 +53,14 @@ type Quota struct {
 }
 
 // quotaDef is one quota's identity and new-account default. The codes are
-// the Service Quotas console's; the defaults are what a new account gets:
-// 5 vCPUs of Standard On-Demand and Spot, none of the accelerated classes
-// (an assumption from AWS's published defaults; AWS lowers or raises them
-// per account over time).
+// the Service Quotas console's. Spot defaults are the published ones (All
+// Standard Spot Instance Requests 5, every other class 0:
+// https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/using-spot-limits.html);
+// the On-Demand defaults mirror them (Standard 5, accelerated classes 0),
+// an assumption: AWS publishes no fixed figure, and adjusts each account's
+// values over time. AWS now splits P Spot into "P4, P3 and P2" and "P5"
+// quotas, and counts open Spot requests as well as running instances;
+// this package keeps one P quota and counts pending and running instances.
 type quotaDef struct {
 	class      QuotaClass
 	spot       bool

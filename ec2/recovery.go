@@ -98,16 +98,29 @@ func (s *Service) zoneBack(azID string) {
 				continue
 			}
 			m.attrs.stoppedByOutage = false
-			if err := s.place(m); err != nil {
-				continue // no room: it stays stopped, as an owner would find it
-			}
-			s.assignPublicIP(m)
-			m.reason, m.trans = nil, ""
-			m.launchTime = s.env.Now()
-			s.setState(m, InstanceStatePending, nil)
-			s.boot(m)
+			_ = s.startStopped(m) // no room: it stays stopped, as an owner would find it
 		}
 	})
+}
+
+// startStopped starts a stopped instance on EC2's own initiative (as
+// StartInstances would, without the API call).
+func (s *Service) startStopped(m *Machine) error {
+	if m.state != InstanceStateStopped {
+		return nil
+	}
+	if err := s.checkStartQuota(m.account, m.region, []*Machine{m}); err != nil {
+		return err
+	}
+	if err := s.place(m); err != nil {
+		return err
+	}
+	s.assignPublicIP(m)
+	m.reason, m.trans = nil, ""
+	m.launchTime = s.env.Now()
+	s.setState(m, InstanceStatePending, nil)
+	s.boot(m)
+	return nil
 }
 
 func (s *Service) sortedInstances() []*Machine {

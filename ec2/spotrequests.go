@@ -20,9 +20,10 @@ import (
 // does not terminate the instance. While open, EC2 retries every
 // SpotRequestRetry.
 //
-// Not modelled: requests whose interruption behaviour is stop or
-// hibernate become "disabled" with their stopped instance; EC2 restarting
-// such an instance when capacity returns is left to StartInstances.
+// A request whose interruption behaviour is stop or hibernate becomes
+// "disabled" while EC2 has its instance stopped, and EC2 starts the same
+// instance again when capacity and the price allow (a stop by the user
+// leaves it to the user).
 
 // SpotRequestRetry is how often an open request tries to launch (an
 // assumption: AWS evaluates open requests continuously).
@@ -177,6 +178,22 @@ func (s *Service) fulfil(r *spotRequest) {
 	s.retryLater(r)
 }
 
+// restartLater starts a request's instance that EC2 stopped (interruption
+// behaviour stop or hibernate) once capacity and the price allow again.
+func (s *Service) restartLater(r *spotRequest, m *Machine) {
+	s.env.AfterDaemon(SpotRequestRetry, func() {
+		if r.State != "disabled" || m.state != InstanceStateStopped {
+			return
+		}
+		if s.priceAt(m.spot.pool, s.env.Now()) > m.spot.maxPrice || s.startStopped(m) != nil {
+			s.restartLater(r, m)
+			return
+		}
+		r.State = "active"
+		r.Status = SpotInstanceStatus{Code: "fulfilled", Message: "Your spot request is fulfilled.", UpdateTime: s.env.NowTime()}
+	})
+}
+
 // retryLater schedules one more fulfilment attempt (a daemon timer: an
 // open request waiting for capacity does not keep env.Run going).
 func (s *Service) retryLater(r *spotRequest) {
@@ -197,7 +214,16 @@ func (s *Service) spotRequestHook(m *Machine, to InstanceStateName) {
 		return
 	}
 	r, ok := s.spotRequests[m.spot.requestID]
-	if !ok || r.InstanceId != m.id || r.State != "active" {
+	if !ok || r.InstanceId != m.id {
+		return
+	}
+	if to == InstanceStateStopped {
+		if r.State == "disabled" && r.Status.Code == "instance-stopped-by-service" {
+			s.restartLater(r, m)
+		}
+		return
+	}
+	if r.State != "active" {
 		return
 	}
 	now := s.env.NowTime()

@@ -72,3 +72,29 @@ func TestSpotRequestWaitsForCapacity(t *testing.T) {
 		require.Equal(t, "active", d.SpotInstanceRequests[0].State)
 	})
 }
+
+// A persistent request with interruption behaviour stop: EC2 stops the
+// instance (request disabled) and starts the same instance again.
+func TestSpotRequestStopBehaviourRestarts(t *testing.T) {
+	f := newFixture(t, 222, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(4*time.Hour, func(p *sim.Proc) {
+		out, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{Type: SpotPersistent, InstanceInterruptionBehavior: InterruptionStop,
+			LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.large"}})
+		require.NoError(t, err)
+		id := out.SpotInstanceRequests[0].InstanceId
+		m, _ := f.svc.Machine(id)
+		f.waitRunning(p, m)
+		require.NoError(t, p.Sleep(time.Hour))
+		require.NoError(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
+		require.NoError(t, p.Sleep(3*time.Minute))
+		d, err := f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Contains(t, []string{"disabled", "active"}, d.SpotInstanceRequests[0].State)
+		require.NoError(t, p.Sleep(10*time.Minute))
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "active", d.SpotInstanceRequests[0].State)
+		require.Equal(t, id, d.SpotInstanceRequests[0].InstanceId, "the same instance")
+		require.Equal(t, InstanceStateRunning, m.State())
+	})
+}

@@ -29,6 +29,11 @@ type Image struct {
 	RequiresGPU        bool
 	EnaSupport         bool
 	VirtualizationType string
+	// ImdsSupport is "v2.0" or "" (see PublicImage.ImdsSupport).
+	ImdsSupport string
+	// UsageOperation is the billing code of PlatformDetails
+	// ("RunInstances:0002" for Windows).
+	UsageOperation string
 }
 
 // PublicImage is one published image family, registered in every region
@@ -40,12 +45,25 @@ type PublicImage struct {
 	RootDeviceName    string
 	RootVolumeSizeGiB int32
 	OwnerId           string
+	// ImdsSupport "v2.0" makes instances launched from the image require
+	// IMDSv2 tokens unless the launch says otherwise.
+	ImdsSupport string
+	// PlatformDetails is the billing platform (PlatformLinux when empty);
+	// see platforms.go.
+	PlatformDetails string
 }
 
-// PublicImages are the images every simulated region carries. Their root
-// volume sizes follow the published AMIs (Amazon Linux and Ubuntu 8 GiB;
-// the Deep Learning AMI 75 GiB).
-var PublicImages = []PublicImage{
+// imageAL2023Arm indexes the arm64 Amazon Linux image (Graviton types).
+const imageAL2023Arm = 3
+
+// PublicImages returns the images every simulated region carries, a fresh
+// copy per call. Their root volume sizes follow the published AMIs (Amazon
+// Linux and Ubuntu 8 GiB; the Deep Learning AMI 75 GiB).
+func PublicImages() []PublicImage { return append([]PublicImage(nil), publicImages...) }
+
+// publicImages is never written after initialisation; PublicImages
+// copies it.
+var publicImages = []PublicImage{
 	{Name: "al2023-ami-2023.6.20250101.0-kernel-6.1-x86_64", Description: "Amazon Linux 2023 AMI", Architecture: "x86_64",
 		RootDeviceName: "/dev/xvda", RootVolumeSizeGiB: 8, OwnerId: "137112412989"},
 	{Name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20250101", Description: "Canonical, Ubuntu, 22.04 LTS",
@@ -53,6 +71,22 @@ var PublicImages = []PublicImage{
 	{Name: "Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.5 (Amazon Linux 2023) 20250101",
 		Description: "Deep Learning AMI with PyTorch", Architecture: "x86_64", RootDeviceName: "/dev/xvda",
 		RootVolumeSizeGiB: 75, OwnerId: "898082745236"},
+	// AL2023 AMIs are registered with ImdsSupport v2.0, so their instances
+	// default to HttpTokens required:
+	// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html
+	// (the x86_64 images above keep the "optional" default, so that
+	// scenarios written against IMDSv1 keep running).
+	{Name: "al2023-ami-2023.6.20250101.0-kernel-6.1-arm64", Description: "Amazon Linux 2023 AMI (arm64)", Architecture: "arm64",
+		RootDeviceName: "/dev/xvda", RootVolumeSizeGiB: 8, OwnerId: "137112412989", ImdsSupport: "v2.0"},
+	// Licensed platforms (billing: platforms.go).
+	{Name: "Windows_Server-2022-English-Full-Base-2025.01.15", Description: "Microsoft Windows Server 2022 Full Locale English AMI provided by Amazon",
+		Architecture: "x86_64", RootDeviceName: "/dev/sda1", RootVolumeSizeGiB: 30, OwnerId: "801119661308", PlatformDetails: PlatformWindows},
+	{Name: "RHEL-9.5.0_HVM-20250101-x86_64-0-Hourly2-GP3", Description: "Provided by Red Hat, Inc.",
+		Architecture: "x86_64", RootDeviceName: "/dev/sda1", RootVolumeSizeGiB: 10, OwnerId: "309956199498", PlatformDetails: PlatformRHEL},
+	{Name: "suse-sles-15-sp6-v20250101-hvm-ssd-x86_64", Description: "SUSE Linux Enterprise Server 15 SP6 (HVM, 64-bit, SSD-Backed)",
+		Architecture: "x86_64", RootDeviceName: "/dev/sda1", RootVolumeSizeGiB: 10, OwnerId: "013907871322", PlatformDetails: PlatformSUSE},
+	{Name: "ubuntu-pro-server/images/hvm-ssd/ubuntu-jammy-22.04-amd64-pro-server-20250101", Description: "Canonical, Ubuntu Pro, 22.04 LTS",
+		Architecture: "x86_64", RootDeviceName: "/dev/sda1", RootVolumeSizeGiB: 8, OwnerId: "099720109477", PlatformDetails: PlatformUbuntuPro},
 }
 
 // ImageID returns the region-specific AMI ID of a public image name: a
@@ -63,12 +97,17 @@ func ImageID(name, region string) string {
 }
 
 func (s *Service) registerImages(region string) {
-	for _, pi := range PublicImages {
+	for _, pi := range publicImages {
+		if pi.PlatformDetails == "" {
+			pi.PlatformDetails = PlatformLinux
+		}
+		pl, _ := platformOf(pi.PlatformDetails)
 		img := &Image{
 			ImageId: ImageID(pi.Name, region), Name: pi.Name, Description: pi.Description,
-			Architecture: pi.Architecture, PlatformDetails: "Linux/UNIX", RootDeviceName: pi.RootDeviceName,
+			Architecture: pi.Architecture, PlatformDetails: pi.PlatformDetails, RootDeviceName: pi.RootDeviceName,
 			RootDeviceType: "ebs", RootVolumeSizeGiB: pi.RootVolumeSizeGiB, RootVolumeType: VolumeTypeGp3,
 			OwnerId: pi.OwnerId, Public: true, Region: region, EnaSupport: true, VirtualizationType: "hvm",
+			ImdsSupport: pi.ImdsSupport, UsageOperation: pl.usageOperation,
 		}
 		s.images[img.ImageId] = img
 	}

@@ -35,6 +35,20 @@ type RunInstancesInput struct {
 	CreditSpecification   *CreditSpecificationRequest
 	ClientToken           string
 	DryRun                bool
+
+	// Launch options of attributes.go and imdsv2.go.
+
+	// MetadataOptions sets IMDSv2 and the metadata endpoint (see
+	// InstanceMetadataOptionsRequest for the defaults).
+	MetadataOptions *InstanceMetadataOptionsRequest
+	// UserData is the instance's user data, base64-encoded as the API
+	// takes it (at most 16 KB before encoding).
+	UserData string
+	// DisableApiTermination protects the instance from TerminateInstances.
+	DisableApiTermination bool
+	// HibernationOptions.Configured enables hibernation (StopInstances with
+	// Hibernate).
+	HibernationOptions *HibernationOptionsRequest
 }
 
 // RunInstancesOutput is a reservation: the instances launched together.
@@ -89,6 +103,7 @@ type launchSpec struct {
 	volTags  []Tag
 	devices  []deviceSpec
 	profile  string
+	extra    launchExtras
 }
 
 type deviceSpec struct {
@@ -123,6 +138,11 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	img, err := s.image(in.ImageId, region)
 	if err != nil {
 		return nil, err
+	}
+	if img.Architecture != it.Architecture {
+		return nil, clientErr("InvalidParameterValue",
+			"The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
+				"Specify an instance type and an AMI that have matching architectures, and try again.", it.Architecture, img.Architecture)
 	}
 	sp := &launchSpec{it: it, img: img}
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
@@ -165,8 +185,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 			default:
 				return nil, errInvalidValue(string(so.InstanceInterruptionBehavior), "InstanceInterruptionBehavior")
 			}
-			od, _ := it.PriceIn(region)
-			sp.maxPrice = od
+			sp.maxPrice = s.onDemandMicro(region, it.InstanceType)
 			if so.MaxPrice != "" {
 				f, err := strconv.ParseFloat(so.MaxPrice, 64)
 				if err != nil || !(f > 0) || math.IsInf(f, 0) {
@@ -276,6 +295,9 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	r := &sp.devices[0]
 	if r.iops == 0 {
 		r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
+	}
+	if err := s.validateExtras(account, region, sp, in); err != nil {
+		return nil, err
 	}
 	if ip := in.IamInstanceProfile; ip != nil && (ip.Arn != "" || ip.Name != "") {
 		arn, err := s.resolveInstanceProfile(account, ip, s.caller)
@@ -399,12 +421,13 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 	}
 	resID := s.newID("r")
 	var placed []*Machine
-	for i := int32(0); i < in.MaxCount; i++ {
+	for i := int32(0); i < sp.extra.maxCount; i++ { // MaxCount, or fewer if a quota says so
 		m := &Machine{svc: s, account: account, region: region, itype: sp.it, image: sp.img, azID: azID, azName: azName,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
 		m.id = s.newID("i")
 		m.seq = s.seq
+		m.applyExtras(&sp.extra)
 		if err := s.place(m); err != nil {
 			if i >= in.MinCount {
 				break
@@ -568,11 +591,19 @@ func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*St
 					"You can't stop the Spot Instance '%s' because it is associated with a one-time Spot Instance request. "+
 						"You can only stop Spot Instances associated with persistent Spot Instance requests.", m.id)
 			}
+			if in.Hibernate && !m.attrs.hibernateConfigured {
+				return clientErr("UnsupportedHibernationConfiguration",
+					"The instance '%s' is not enabled for hibernation: set HibernationOptions.Configured at launch.", m.id)
+			}
 		}
 		for _, m := range ms {
 			prev := stateOf(m.state)
 			if m.state == InstanceStateRunning {
-				c.svc.stop(m, "stop", reasonUserStop, false)
+				if in.Hibernate {
+					c.svc.hibernate(m, "hibernate", reasonUserHibernate, false)
+				} else {
+					c.svc.stop(m, "stop", reasonUserStop, false)
+				}
 			}
 			out.StoppingInstances = append(out.StoppingInstances, InstanceStateChange{m.id, stateOf(m.state), prev})
 		}
@@ -611,6 +642,9 @@ func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*
 						dollars(m.spot.maxPrice), dollars(price))
 				}
 			}
+		}
+		if err := s.checkStartQuota(account, c.region, ms); err != nil {
+			return err
 		}
 		var started []*Machine
 		for _, m := range ms {
@@ -689,6 +723,9 @@ func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesI
 		}
 		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
 		if err != nil {
+			return err
+		}
+		if err := checkTerminationProtection(ms); err != nil {
 			return err
 		}
 		for _, m := range ms {

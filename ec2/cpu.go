@@ -77,7 +77,7 @@ func (m *Machine) CPUCreditBalance() float64 {
 		return 0
 	}
 	m.svc.creditsChanged(m)
-	return m.credits.balance
+	return m.credits.balance + m.credits.launch
 }
 
 // CPUSurplusCreditBalance returns unlimited mode's surplus credits not yet

@@ -20,10 +20,6 @@ const (
 	CreditUnlimited CreditMode = "unlimited"
 )
 
-// SurplusCreditPricePerVCPUHourMicroUSD is the flat charge for unpaid
-// surplus credits on Linux, $0.05 per vCPU-hour [burstable guide].
-const SurplusCreditPricePerVCPUHourMicroUSD = 50_000
-
 // creditAccount integrates a burstable instance's CPU credits over time.
 // Credits are counted in float64 credits (one vCPU-minute at 100%); the
 // demand is piecewise constant between calls, so the balance moves
@@ -39,7 +35,11 @@ type creditAccount struct {
 	max         float64
 	mode        CreditMode
 
-	balance   float64 // accrued credits, 0..max
+	balance float64 // accrued earned credits, 0..max
+	// launch holds T2 Standard's launch credits: spent before earned
+	// credits, not counted against max, lost at a stop or a switch to
+	// unlimited (launchcredits.go).
+	launch    float64
 	surplus   float64 // unlimited: surplus credits spent and not yet repaid, 0..max
 	charged   float64 // surplus credits billed so far
 	demand    float64 // demanded utilization, 0..1
@@ -61,8 +61,7 @@ func newCreditAccount(it InstanceTypeInfo, mode CreditMode, now sim.Time) *credi
 		mode:        mode,
 		last:        now,
 	}
-	c.balance = float64(it.LaunchCreditsPerVCPU * it.VCPUs)
-	return c
+	return c // launch credits are granted when the instance becomes running (launchcredits.go)
 }
 
 // spendPerHour is the credit burn at utilization u.
@@ -70,7 +69,7 @@ func (c *creditAccount) spendPerHour(u float64) float64 { return u * c.vcpus * 6
 
 // throttled reports whether a standard-mode instance is held at baseline.
 func (c *creditAccount) throttled() bool {
-	return c.mode == CreditStandard && c.running && c.balance <= 0 && c.demand > c.baseline
+	return c.mode == CreditStandard && c.running && c.balance+c.launch <= 0 && c.demand > c.baseline
 }
 
 // effective is the utilization the instance actually gets.
@@ -103,9 +102,12 @@ func (c *creditAccount) advance(now sim.Time) (charge float64) {
 		}
 		c.balance = math.Min(c.max, c.balance+gain)
 	case c.mode == CreditStandard:
-		// Burn until empty, then sit at zero, throttled to baseline
-		// (spend = earn).
-		c.balance = math.Max(0, c.balance+net*dt)
+		// Burn launch credits first, then earned ones, until empty; then
+		// sit at zero, throttled to baseline (spend = earn).
+		loss := -net * dt
+		l := math.Min(loss, c.launch)
+		c.launch -= l
+		c.balance = math.Max(0, c.balance-(loss-l))
 	default: // unlimited
 		loss := -net * dt
 		use := math.Min(loss, c.balance)
@@ -124,14 +126,14 @@ func (c *creditAccount) advance(now sim.Time) (charge float64) {
 // current demand (standard: credits run out and throttling starts), or
 // false if it never does.
 func (c *creditAccount) nextChange() (time.Duration, bool) {
-	if !c.running || c.mode != CreditStandard || c.balance <= 0 {
+	if !c.running || c.mode != CreditStandard || c.balance+c.launch <= 0 {
 		return 0, false
 	}
 	net := c.earnPerHour - c.spendPerHour(c.demand)
 	if net >= 0 {
 		return 0, false
 	}
-	h := c.balance / -net
+	h := (c.balance + c.launch) / -net
 	return time.Duration(math.Ceil(h * float64(time.Hour))), true
 }
 

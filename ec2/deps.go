@@ -101,7 +101,8 @@ func (s *Service) meterStart(m *Machine) {
 		u.Operation = "RunInstances:SV001"
 		u.Price = priceOf(s.priceAt(m.spot.pool, s.env.Now()))
 	}
-	id, err := s.ledger.StartTimed(u, billing.PerSecond60)
+	g := s.platformMeter(m, &u) // operation, price and granularity of the AMI's platform
+	id, err := s.ledger.StartTimed(u, g)
 	if err != nil {
 		panic("ec2: meter rejected a validated launch: " + err.Error())
 	}
@@ -174,8 +175,8 @@ func (s *Service) meterVolumeStart(v *volume) {
 	start(0, "EBS:VolumeUsage."+suffix, int64(v.size))
 	switch v.vtype {
 	case VolumeTypeGp3:
-		start(1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-VolumeSpecs[VolumeTypeGp3].BaselineIOPS))
-		start(2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-VolumeSpecs[VolumeTypeGp3].BaselineThroughputMiBps))
+		start(1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-volumeSpecs[VolumeTypeGp3].BaselineIOPS))
+		start(2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-volumeSpecs[VolumeTypeGp3].BaselineThroughputMiBps))
 	case VolumeTypeIo1, VolumeTypeIo2:
 		start(1, "EBS:VolumeP-IOPS."+suffix, int64(v.iops))
 	}
@@ -196,9 +197,8 @@ func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, bill
 
 // canPrice reports whether the ledger's catalog prices an instance type in
 // a region (on-demand, spot, and the surplus credits of unlimited mode); a
-// type it cannot price is not offered there. The error says which usage
-// type is missing: billing's default price list lacks T3a, most T2 sizes
-// and the larger P3 sizes, which ExtraProducts adds.
+// type it cannot price is not offered there (a user's own catalog may
+// leave types out). The error says which usage type is missing.
 func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
 	uts := []string{"BoxUsage:" + string(it.InstanceType)}
 	if spot {
@@ -211,7 +211,7 @@ func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit
 		if _, err := s.ledger.Catalog().Lookup(region, ut); err != nil {
 			return clientErr("Unsupported",
 				"Your requested instance type (%s) is not supported in your requested region (%s): "+
-					"the price list has no %s (extend the ledger's catalog with ec2.ExtraProducts).", it.InstanceType, region, ut)
+					"the price list has no %s.", it.InstanceType, region, ut)
 		}
 	}
 	return nil

@@ -20,7 +20,7 @@ func TestDeterministicTrace(t *testing.T) {
 		svc := MustNew(w, Options{Spot: &sp})
 		root, _ := w.IAM().CreateAccount(testAccount)
 		c := svc.NewClient(testRegion, root) // the root user may do anything in its account
-		ami := ImageID(PublicImages[0].Name, testRegion)
+		ami := ImageID(PublicImages()[0].Name, testRegion)
 		env.Go("ops", func(p *sim.Proc) {
 			spot := &InstanceMarketOptionsRequest{MarketType: MarketTypeSpot}
 			out, err := c.RunInstances(p, &RunInstancesInput{ImageId: ami, InstanceType: "c5.large", MinCount: 20, MaxCount: 20, InstanceMarketOptions: spot})

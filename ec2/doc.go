@@ -29,7 +29,7 @@
 //
 //	env.Go("operator", func(p *sim.Proc) {
 //		out, err := client.RunInstances(p, &ec2.RunInstancesInput{
-//			ImageId:      ec2.ImageID(ec2.PublicImages[0].Name, "us-east-1"),
+//			ImageId:      ec2.ImageID(ec2.PublicImages()[0].Name, "us-east-1"),
 //			InstanceType: "m5.large", MinCount: 1, MaxCount: 1,
 //			InstanceMarketOptions: &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot},
 //		})
@@ -50,25 +50,55 @@
 // 80). Launches are placed by the world's slot packing, so
 // InsufficientInstanceCapacity appears when no single host fits, even if
 // the zone's summed free capacity would. A catalog type launches only
-// where the ledger can price it and the world has hosts for its family:
-// billing's default price list lacks T3a, most T2 sizes, p3.8xlarge and
-// p3.16xlarge (ExtraProducts adds them) and the built-in fleet has no T3a
-// or T2 hosts; otherwise RunInstances answers Unsupported, saying which is
-// missing. A world built with Catalog and HostTypes launches every row. A stop releases the host slot and
+// where the ledger can price it and the world has hosts for its family.
+// Prices live only in billing's catalog (BoxUsage:<type>), which prices
+// every row; region's built-in fleet lacks hosts for T3a, T2, T4g and the
+// modern families (HostTypes adds them); otherwise RunInstances answers
+// Unsupported, saying which is missing. A world built with HostTypes
+// launches every row. A stop releases the host slot and
 // the auto-assigned public IP and keeps the private IP and the volumes; a
 // start places the instance afresh, possibly on another host; a reboot
 // keeps both and is not a new billing start. Terminated instances stay
 // describable for an hour. Every transition is published to Subscribe's
-// observers (and the trace). A host failure (or a whole zone's) stops its
-// instances (Options.HostFailure; one-time spot instances terminate).
+// observers (and the trace), and as EventBridge-shaped events to
+// SubscribeEvents' patterns (with Spot interruption warnings and rebalance
+// recommendations). A host failure recovers supported instances onto a new
+// host (same ID, IPs and volumes); others, and every instance of a dark
+// zone, stop (Options.HostFailure; one-time spot instances terminate); when
+// the zone returns they restart (Options.AZRestart).
+// ModifyInstanceAttribute / DescribeInstanceAttribute change and read the
+// type and user data (while stopped), termination protection and volumes'
+// DeleteOnTermination; DescribeInstanceStatus reports status checks and the
+// scheduled events the failure layer posts (ScheduleInstanceEvent).
+// Hibernation (HibernationOptions at launch, StopInstances Hibernate) is
+// billed while stopping.
+//
+// # Quotas
+//
+// With Options.Quotas, vCPU quotas per account, region and class (Standard,
+// G and VT, P, Inf, Trn, X; On-Demand and Spot) start at a new account's
+// values and refuse launches beyond them with VcpuLimitExceeded or
+// MaxSpotInstanceCountExceeded; QuotasClient asks for increases as Service
+// Quotas does.
+//
+// # Platforms and prices
+//
+// Prices live only in billing's catalog: BoxUsage:<type> rows (Linux,
+// us-east-1, with regional ratios) and a license fee per vCPU-hour per
+// platform. An AMI's PlatformDetails (Linux/UNIX, Windows, Red Hat
+// Enterprise Linux, SUSE Linux, Ubuntu Pro) sets the line item's operation,
+// price and granularity (SUSE per hour, the others per second).
 //
 // Machine is the live instance: Go runs a process on it, killed with a
 // *ShutdownError cause when the instance stops, reboots, terminates or is
 // reclaimed; GetMetadata, from such a process only, reads the metadata
 // service (instance-id, instance-type, ami-id, local-ipv4, public-ipv4,
 // placement/..., iam/security-credentials/<role> with STS credentials
-// rotated before expiry, spot/instance-action, events/recommendations/
-// rebalance).
+// rotated before expiry, spot/instance-action, spot/termination-time,
+// events/recommendations/rebalance) with IMDSv1; GetMetadataToken and
+// GetMetadataWithToken are IMDSv2's session (see imdsv2.go for the
+// metadata options, the hop limit and IMDSCredentials, the SDK's
+// v2-first role provider).
 //
 // # Spot
 //
@@ -81,12 +111,15 @@
 // StartOnDemandDemand. Either way a rebalance recommendation may come first,
 // then the two-minute instance-action notice, then the interruption
 // behaviour (terminate, stop or hibernate). The failure layer can also
-// reclaim a fraction of a pool with ReclaimSpot.
+// reclaim a fraction of a pool with ReclaimSpot. RequestSpotInstances'
+// persistent requests reopen after an interruption and relaunch when
+// capacity returns.
 //
 // # Burstable instances
 //
-// T3, T3a and T2 instances earn and spend CPU credits as the EC2 User
-// Guide's tables say, driven by the utilization profile user code sets
+// T3, T3a, T4g and T2 instances earn and spend CPU credits as the EC2 User
+// Guide's tables say (T2 Standard's launch credits included; switch modes
+// with ModifyInstanceCreditSpecification), driven by the utilization profile user code sets
 // (Machine.SetCPUUtilization) and by CPU work (Machine.Work). In standard
 // mode an instance out of credits is held at its baseline, so the same work
 // takes longer; in unlimited mode it keeps bursting and surplus credits are

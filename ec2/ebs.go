@@ -41,9 +41,27 @@ type VolumeSpec struct {
 	Latency time.Duration
 }
 
-// VolumeSpecs are the built-in limits. io2 sizes and IOPS are Block
-// Express's (64 TiB, 256,000 IOPS, 4,000 MiB/s, up to 1,000 IOPS/GiB) [EBS volume types guide].
-var VolumeSpecs = map[VolumeType]VolumeSpec{
+// VolumeSpecs returns the built-in limits of every volume type, a fresh
+// copy per call (replications share nothing mutable). io2 sizes and IOPS
+// are Block Express's (64 TiB, 256,000 IOPS, 4,000 MiB/s, up to 1,000
+// IOPS/GiB) [EBS volume types guide].
+func VolumeSpecs() map[VolumeType]VolumeSpec {
+	out := make(map[VolumeType]VolumeSpec, len(volumeSpecs))
+	for t, sp := range volumeSpecs {
+		out[t] = sp
+	}
+	return out
+}
+
+// volumeSpec returns the limits of one volume type.
+func volumeSpec(t VolumeType) (VolumeSpec, bool) {
+	sp, ok := volumeSpecs[t]
+	return sp, ok
+}
+
+// volumeSpecs is never written after initialisation and never handed
+// out: VolumeSpecs copies it.
+var volumeSpecs = map[VolumeType]VolumeSpec{
 	VolumeTypeGp3: {MinSizeGiB: 1, MaxSizeGiB: 16384, MinIOPS: 3000, MaxIOPS: 16000, IOPSPerGiB: 500,
 		BaselineIOPS: 3000, BaselineThroughputMiBps: 125, MaxThroughputMiBps: 1000, AFR: 0.002, Latency: 2 * time.Millisecond},
 	VolumeTypeGp2: {MinSizeGiB: 1, MaxSizeGiB: 16384, MinIOPS: 100, MaxIOPS: 16000, IOPSPerGiB: 3,
@@ -145,7 +163,7 @@ func volumeShape(t VolumeType, size, iops, tput int32) (int32, int32, error) {
 	if t == "" {
 		t = VolumeTypeGp2 // EC2's CreateVolume default
 	}
-	sp, ok := VolumeSpecs[t]
+	sp, ok := volumeSpec(t)
 	if !ok {
 		return 0, 0, errInvalidValue(string(t), "VolumeType")
 	}
@@ -275,7 +293,7 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
 	s.volumes[v.id] = v
-	sp := VolumeSpecs[t]
+	sp, _ := volumeSpec(t)
 	afr := sp.AFR
 	if a, ok := s.opts.VolumeAFR[t]; ok {
 		afr = a
@@ -393,7 +411,7 @@ func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) er
 // bytes/throughput, plus one I/O latency.
 func ioTime(v *volume, bytes, ioSize int64) time.Duration {
 	sec := math.Max(opsOf(bytes, ioSize)/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return VolumeSpecs[v.vtype].Latency + seconds(sec)
+	return volumeSpecs[v.vtype].Latency + seconds(sec)
 }
 
 // opsOf is the number of ioSize operations bytes take, rounded up without
@@ -467,5 +485,5 @@ func volumeIOTime(v *volume, now sim.Time, bytes, ioSize int64) time.Duration {
 		v.bucket = &ioBucket{balance: gp2BucketCredit, last: now}
 	}
 	sec := math.Max(gp2IOTime(v, v.bucket, now, opsOf(bytes, ioSize)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return VolumeSpecs[v.vtype].Latency + seconds(sec)
+	return volumeSpecs[v.vtype].Latency + seconds(sec)
 }

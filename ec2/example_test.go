@@ -36,7 +36,7 @@ func Example_spotReclaim() {
 	})
 	env.Go("operator", func(p *sim.Proc) {
 		out, err := client.RunInstances(p, &ec2.RunInstancesInput{
-			ImageId:      ec2.ImageID(ec2.PublicImages[0].Name, "us-east-1"),
+			ImageId:      ec2.ImageID(ec2.PublicImages()[0].Name, "us-east-1"),
 			InstanceType: "m5.large", MinCount: 1, MaxCount: 1,
 			InstanceMarketOptions: &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot},
 		})

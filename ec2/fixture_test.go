@@ -90,7 +90,7 @@ func (f *fixture) do(d time.Duration, fn func(p *sim.Proc)) {
 	f.env.RunFor(d)
 }
 
-func (f *fixture) ami() string { return ImageID(PublicImages[0].Name, testRegion) }
+func (f *fixture) ami() string { return ImageID(PublicImages()[0].Name, testRegion) }
 
 // launch runs one instance and waits until it is running.
 func (f *fixture) launch(p *sim.Proc, in RunInstancesInput) *Machine {

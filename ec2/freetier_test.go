@@ -44,7 +44,7 @@ func janWorld(t *testing.T, n int32, opts ...iam.AccountOption) (hours, free *bi
 
 	var instanceIDs []string
 	env.Go("student", func(p *sim.Proc) {
-		out, err := c.RunInstances(p, &RunInstancesInput{ImageId: ImageID(PublicImages[0].Name, testRegion),
+		out, err := c.RunInstances(p, &RunInstancesInput{ImageId: ImageID(PublicImages()[0].Name, testRegion),
 			InstanceType: "t3.micro", MinCount: n, MaxCount: n})
 		require.NoError(t, err)
 		for _, in := range out.Instances {

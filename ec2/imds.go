@@ -51,6 +51,14 @@ func GetMetadata(ctx context.Context, path string) (string, error) {
 	if m.state != InstanceStateRunning {
 		return "", ErrIMDSUnreachable
 	}
+	// IMDSv1 (no token): refused when the endpoint is off or tokens are
+	// required (see imdsv2.go).
+	switch {
+	case m.imds.endpoint == HttpEndpointDisabled:
+		return "", ErrMetadataForbidden
+	case m.imds.tokens == HttpTokensRequired:
+		return "", ErrMetadataUnauthorized
+	}
 	return m.metadata(path)
 }
 
@@ -102,6 +110,14 @@ func (m *Machine) metadata(path string) (string, error) {
 			return "", notFound(path)
 		}
 		return m.spot.action.json(), nil
+	case "spot/termination-time":
+		// The legacy item next to instance-action: the interruption time
+		// alone, present only for terminations:
+		// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html
+		if m.spot == nil || m.spot.action == nil || m.spot.action.Action != "terminate" {
+			return "", notFound(path)
+		}
+		return m.spot.action.Time.UTC().Format("2006-01-02T15:04:05Z"), nil
 	case "events/recommendations/rebalance":
 		if m.spot == nil || m.spot.rebalance == nil {
 			return "", notFound(path)

@@ -188,6 +188,10 @@ type Instance struct {
 	CpuCredits            CreditMode
 	OwnerId               string
 	RootDeviceName        string
+	// MetadataOptions are the IMDS options (State "applied").
+	MetadataOptions    InstanceMetadataOptionsResponse
+	HibernationOptions HibernationOptions
+	PlatformDetails    string
 }
 
 // Machine is the live instance inside the simulation: code runs on it
@@ -235,6 +239,10 @@ type Machine struct {
 	meter      meterHandle
 	creditTm   sim.Timer
 	creditFrac float64
+
+	recoveries int           // recovery.go
+	imds       imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
+	attrs      instanceAttrs // modifiable attributes (attributes.go)
 }
 
 // ID returns the instance ID.
@@ -287,6 +295,7 @@ func (m *Machine) describe() Instance {
 	if m.credits != nil {
 		d.CpuCredits = m.credits.mode
 	}
+	m.describeExtras(&d)
 	for _, a := range m.devices {
 		d.BlockDeviceMappings = append(d.BlockDeviceMappings, InstanceBlockDeviceMapping{
 			DeviceName: a.device, VolumeId: a.vol.id, Status: string(a.state),

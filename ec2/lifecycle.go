@@ -38,14 +38,17 @@ type LifecycleDelays struct {
 	TerminatedVisible time.Duration
 }
 
-// DefaultLifecycleDelays are typical figures (seconds to tens of seconds);
-// not sourced, see Delay.
-var DefaultLifecycleDelays = LifecycleDelays{
-	Boot:              Delay{Min: 5 * time.Second, Mean: 15 * time.Second},
-	Stop:              Delay{Min: 5 * time.Second, Mean: 20 * time.Second},
-	Shutdown:          Delay{Min: 3 * time.Second, Mean: 10 * time.Second},
-	Reboot:            Delay{Min: 10 * time.Second, Mean: 30 * time.Second},
-	TerminatedVisible: time.Hour,
+// DefaultLifecycleDelays returns typical figures (seconds to tens of
+// seconds; not sourced, see Delay): the delays Options.Lifecycle gets when
+// left zero.
+func DefaultLifecycleDelays() LifecycleDelays {
+	return LifecycleDelays{
+		Boot:              Delay{Min: 5 * time.Second, Mean: 15 * time.Second},
+		Stop:              Delay{Min: 5 * time.Second, Mean: 20 * time.Second},
+		Shutdown:          Delay{Min: 3 * time.Second, Mean: 10 * time.Second},
+		Reboot:            Delay{Min: 10 * time.Second, Mean: 30 * time.Second},
+		TerminatedVisible: time.Hour,
+	}
 }
 
 // StateChangeEvent is published to subscribers at every lifecycle
@@ -61,8 +64,10 @@ type StateChangeEvent struct {
 	InstanceType InstanceType
 	Previous     InstanceStateName // "" for a new instance
 	Current      InstanceStateName
-	Reason       *StateReason
-	Spot         bool
+	// Reason is why the state changed; the zero value when EC2 gives none
+	// (a value, not a pointer, so that printing an event shows it).
+	Reason StateReason
+	Spot   bool
 }
 
 // Subscribe registers f to run at every instance state change, in
@@ -106,6 +111,9 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 	if reason != nil {
 		m.reason = reason
 	}
+	s.trackQuota(m, from, to)
+	s.hibernateHook(m, to)
+	s.spotRequestHook(m, to)
 	env := s.env
 	if env.Tracing() {
 		code := ""
@@ -118,7 +126,10 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 		return
 	}
 	ev := StateChangeEvent{At: env.Now(), InstanceID: m.id, Account: m.account, Region: m.region, AZID: m.azID,
-		HostID: m.hostID, InstanceType: m.itype.InstanceType, Previous: from, Current: to, Reason: reason, Spot: m.spot != nil}
+		HostID: m.hostID, InstanceType: m.itype.InstanceType, Previous: from, Current: to, Spot: m.spot != nil}
+	if reason != nil {
+		ev.Reason = *reason
+	}
 	for _, f := range s.subs {
 		if f != nil {
 			f(ev)
@@ -160,6 +171,7 @@ func (s *Service) becomeRunning(m *Machine) {
 		}
 		m.credits.last = now
 		m.credits.running = true
+		s.grantLaunchCredits(m)
 	}
 	s.setState(m, InstanceStateRunning, nil)
 	s.meterStart(m)
@@ -177,7 +189,9 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 		if m.credits != nil {
 			m.credits.running = false
 		}
-		s.meterStop(m, ec2Interrupted)
+		if !m.attrs.hibernating { // a hibernating instance is billed while stopping (hibernate.go)
+			s.meterStop(m, ec2Interrupted)
+		}
 	}
 	m.pending.Stop()
 	m.creditTm.Stop()
@@ -185,6 +199,7 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 		m.spot.disarm()
 	}
 	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+	m.imds.sessions = nil // IMDSv2 sessions end with the instance's run
 }
 
 // stop begins a stop (user, spot or host failure). hibernate only changes
@@ -195,6 +210,9 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 	m.trans = transitionReason(reason, s.env.NowTime())
 	s.setState(m, InstanceStateStopping, &r)
 	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
+	if m.attrs.hibernating {
+		d += s.hibernateDump(m)
+	}
 	m.pending = s.afterTransition(d, ec2Interrupted, func() {
 		s.unplace(m)
 		s.releasePublicIP(m)
@@ -202,6 +220,7 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 			m.credits.stoppedAt = s.env.Now()
 			if !m.itype.CreditsSurviveStop {
 				m.credits.balance = 0 // T2 loses accrued credits on stop [burstable guide]
+				m.credits.launch = 0
 			}
 		}
 		s.setState(m, InstanceStateStopped, nil)

@@ -256,8 +256,8 @@ func TestIncorrectInstanceState(t *testing.T) {
 
 func TestRunInstancesValidation(t *testing.T) {
 	f := newFixture(t, 8, Options{})
-	ami := ImageID(PublicImages[0].Name, testRegion)
-	west := ImageID(PublicImages[0].Name, "us-west-2")
+	ami := ImageID(PublicImages()[0].Name, testRegion)
+	west := ImageID(PublicImages()[0].Name, "us-west-2")
 	for _, tc := range []struct {
 		name string
 		in   RunInstancesInput
@@ -298,7 +298,7 @@ func TestRunInstancesValidation(t *testing.T) {
 func TestAMIIDsAreRegionSpecific(t *testing.T) {
 	seen := map[string]string{}
 	for _, r := range []string{"us-east-1", "us-west-2", "eu-west-1"} {
-		id := ImageID(PublicImages[0].Name, r)
+		id := ImageID(PublicImages()[0].Name, r)
 		if !validID(id, "ami-") {
 			t.Fatalf("malformed %s", id)
 		}
@@ -344,7 +344,7 @@ func TestMinCountIsAllOrNothing(t *testing.T) {
 }
 
 func TestHostFailureStopsInstances(t *testing.T) {
-	f := newFixture(t, 11, Options{})
+	f := newFixture(t, 11, Options{AutoRecovery: "disabled"})
 	f.do(time.Hour, func(p *sim.Proc) {
 		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
 		w, err := m.Go("worker", func(q *sim.Proc) { q.Sleep(24 * time.Hour) })
@@ -386,12 +386,12 @@ func TestClientTokenMakesRunInstancesIdempotent(t *testing.T) {
 func TestDescribeImagesShowsTheRegionsOwnIDs(t *testing.T) {
 	f := newFixture(t, 13, Options{})
 	f.do(time.Minute, func(p *sim.Proc) {
-		out, err := f.c.DescribeImages(p, &DescribeImagesInput{Names: []string{PublicImages[0].Name}})
+		out, err := f.c.DescribeImages(p, &DescribeImagesInput{Names: []string{PublicImages()[0].Name}})
 		must(t, err)
 		if len(out.Images) != 1 || out.Images[0].ImageId != f.ami() || out.Images[0].Region != testRegion {
 			t.Fatalf("images %+v", out.Images)
 		}
-		_, err = f.c.DescribeImages(p, &DescribeImagesInput{ImageIds: []string{ImageID(PublicImages[0].Name, "eu-west-1")}})
+		_, err = f.c.DescribeImages(p, &DescribeImagesInput{ImageIds: []string{ImageID(PublicImages()[0].Name, "eu-west-1")}})
 		wantCode(t, err, "InvalidAMIID.NotFound")
 	})
 }

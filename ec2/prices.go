@@ -1,81 +1,60 @@
 package ec2
 
 import (
-	"strconv"
-
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/region"
 )
 
-// ExtraProducts returns billing products for the catalog rows that
-// billing's default price list lacks (T3a, most T2 sizes, p3.8xlarge,
-// p3.16xlarge, and their surplus-credit usage types), priced from this
-// package's catalog. Without them the ledger cannot price those types and
-// RunInstances refuses them as Unsupported. Extend a ledger's catalog with
-//
-//	cat, _ := billing.DefaultCatalog().Merge(&billing.Catalog{Products: ec2.ExtraProducts()})
-//
-// (the world also needs host types for T3a and T2, which the built-in
-// fleet lacks: see HostTypes and Catalog).
-func ExtraProducts() []billing.Product {
-	def := billing.DefaultCatalog()
-	var out []billing.Product
-	have := func(ut string) bool {
-		_, err := def.Lookup("us-east-1", ut)
-		return err == nil
+// Instance prices live in one place: the "BoxUsage:<type>" rows of
+// billing's catalog (billing.DefaultCatalog, or the catalog a user gives
+// the world's ledger). This package keeps shapes only; it reads a price
+// from the ledger's catalog when it needs one (the spot market's ceiling,
+// a launch's price check).
+
+// OnDemandPrice returns the Linux/UNIX on-demand price per hour of an
+// instance type in a region, from the world's price catalog.
+func (s *Service) OnDemandPrice(region string, t InstanceType) (billing.Money, error) {
+	if _, ok := catalog[t]; !ok {
+		return 0, errInvalidValue(string(t), "InstanceType")
 	}
-	for _, it := range InstanceTypes() {
-		ut := "BoxUsage:" + string(it.InstanceType)
-		if !have(ut) {
-			out = append(out, billing.Product{UsageType: ut, Service: "AmazonEC2",
-				Description: "Linux/UNIX on-demand " + string(it.InstanceType) + " instance-hour (ec2 catalog)",
-				Unit:        "Hrs", RawUnit: "second", Family: it.Family,
-				Price: strconv.FormatFloat(float64(it.PricePerHourMicroUSD)/1e6, 'f', -1, 64)})
-		}
-		if it.Burstable {
-			cu := "CPUCredits:" + it.Family
-			if !have(cu) && !containsProduct(out, cu) {
-				out = append(out, billing.Product{UsageType: cu, Service: "AmazonEC2",
-					Description: it.Family + " surplus credits, per vCPU-hour", Unit: "vCPU-Hours", RawUnit: "vCPU-minute",
-					Price: "0.05"})
-			}
-		}
+	rt, err := s.ledger.Catalog().Lookup(region, "BoxUsage:"+string(t))
+	if err != nil {
+		return 0, err
 	}
-	return out
+	return priceToMoney(rt.UnitPrice()), nil
 }
 
-func containsProduct(ps []billing.Product, ut string) bool {
-	for _, p := range ps {
-		if p.UsageType == ut {
-			return true
-		}
-	}
-	return false
-}
-
-// Catalog returns billing's default catalog extended with ExtraProducts:
-// a price list under which every row of the instance type catalog can be
-// billed. With HostTypes it builds a world where every catalog type
-// launches:
-//
-//	cat, err := ec2.Catalog()
-//	...
-//	w, err := region.NewWorld(env, region.Options{HostTypes: ec2.HostTypes(), Billing: billing.New(env, cat)})
-func Catalog() (*billing.Catalog, error) {
-	return billing.DefaultCatalog().Merge(&billing.Catalog{Products: ExtraProducts()})
+// priceToMoney converts a per-hour unit price to Money per hour, rounding
+// half up to the nano-dollar (instance prices have at most six decimals,
+// so this is exact for every catalog row).
+func priceToMoney(p billing.Price) billing.Money {
+	const per = int64(billing.PriceDollar) / int64(billing.Dollar)
+	return billing.Money((int64(p) + per/2) / per)
 }
 
 // HostTypes returns region's built-in host types plus hosts for the
-// catalog families the built-in fleet lacks, T3a and T2. Both are shaped
-// like region's T3 host (2 x 24 cores, 384 vCPUs sold, 768 GiB, at most
-// 192 instances, oversubscribed): an assumption, since AWS publishes no
-// Dedicated Host figures for them (T3a runs on AMD EPYC hosts, T2 on
-// Xen-era Intel hosts).
+// catalog families the built-in fleet lacks. AWS publishes Dedicated Host
+// capacity for some of them; where it publishes none the host below is
+// DERIVED from the family's largest size (the host holds exactly one
+// instance of it, its vCPUs, memory and accelerators), an assumption:
+//   - t3a, t2, t4g: shaped like region's T3 host (2 x 24 cores, 384 vCPUs
+//     sold, 768 GiB, at most 192 instances, oversubscribed); assumption.
+//   - m6i, c6i, r6i: 2 x 32 cores (the 32xlarge: 128 vCPUs); m7i: 2 x 48
+//     cores (48xlarge: 192 vCPUs); m7g, c7g: 64 Graviton3 cores, one vCPU
+//     each (the 16xlarge / metal); DERIVED.
+//   - g5, g6: 2 x 48 cores, 8 GPUs, 768 GiB (the 48xlarge); p4d: 2 x 24
+//     cores, 8 A100, 1,152 GiB; p5: 2 x 48 cores, 8 H100, 2,048 GiB;
+//     trn1: 2 x 32 cores, 16 Trainium, 512 GiB; inf2: 2 x 48 cores, 12
+//     Inferentia2, 768 GiB; DERIVED.
+//
+// Build a world where every catalog type launches with
+//
+//	w, err := region.NewWorld(env, region.Options{HostTypes: ec2.HostTypes()})
 func HostTypes() []region.HostType {
 	hts := region.HostTypes()
 	for _, ht := range hts {
 		if ht.Family == "t3" {
-			for _, fam := range []string{"t3a", "t2"} {
+			for _, fam := range []string{"t3a", "t2", "t4g"} {
 				h := ht
 				h.Name, h.Family = fam, fam
 				hts = append(hts, h)
@@ -83,5 +62,19 @@ func HostTypes() []region.HostType {
 			break
 		}
 	}
-	return hts
+	gib := func(g int) int { return g * 1024 }
+	return append(hts,
+		region.HostType{Name: "m6i", Family: "m6i", Sockets: 2, CoresPerSocket: 32, VCPUs: 128, MemoryMiB: gib(512)},
+		region.HostType{Name: "c6i", Family: "c6i", Sockets: 2, CoresPerSocket: 32, VCPUs: 128, MemoryMiB: gib(256)},
+		region.HostType{Name: "r6i", Family: "r6i", Sockets: 2, CoresPerSocket: 32, VCPUs: 128, MemoryMiB: gib(1024)},
+		region.HostType{Name: "m7i", Family: "m7i", Sockets: 2, CoresPerSocket: 48, VCPUs: 192, MemoryMiB: gib(768)},
+		region.HostType{Name: "m7g", Family: "m7g", Sockets: 1, CoresPerSocket: 64, VCPUs: 64, MemoryMiB: gib(256)},
+		region.HostType{Name: "c7g", Family: "c7g", Sockets: 1, CoresPerSocket: 64, VCPUs: 64, MemoryMiB: gib(128)},
+		region.HostType{Name: "g5", Family: "g5", Sockets: 2, CoresPerSocket: 48, VCPUs: 192, MemoryMiB: gib(768), GPUs: 8},
+		region.HostType{Name: "g6", Family: "g6", Sockets: 2, CoresPerSocket: 48, VCPUs: 192, MemoryMiB: gib(768), GPUs: 8},
+		region.HostType{Name: "p4d", Family: "p4d", Sockets: 2, CoresPerSocket: 24, VCPUs: 96, MemoryMiB: gib(1152), GPUs: 8},
+		region.HostType{Name: "p5", Family: "p5", Sockets: 2, CoresPerSocket: 48, VCPUs: 192, MemoryMiB: gib(2048), GPUs: 8},
+		region.HostType{Name: "trn1", Family: "trn1", Sockets: 2, CoresPerSocket: 32, VCPUs: 128, MemoryMiB: gib(512), GPUs: 16},
+		region.HostType{Name: "inf2", Family: "inf2", Sockets: 2, CoresPerSocket: 48, VCPUs: 192, MemoryMiB: gib(768), GPUs: 12},
+	)
 }

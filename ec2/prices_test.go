@@ -1,7 +1,9 @@
 package ec2
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -9,40 +11,49 @@ import (
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
 )
 
-func TestExtraProductsPriceTheWholeCatalog(t *testing.T) {
-	cat, err := billing.DefaultCatalog().Merge(&billing.Catalog{Products: ExtraProducts()})
-	must(t, err)
-	for _, it := range InstanceTypes() {
-		if _, err := cat.Lookup("us-east-1", "BoxUsage:"+string(it.InstanceType)); err != nil {
-			t.Errorf("%s: %v", it.InstanceType, err)
+// Instance prices live in one place: billing's catalog prices every
+// instance type exactly once (one BoxUsage row per type, no row for a type
+// ec2 does not know), and InstanceTypeInfo carries no price.
+func TestEveryInstanceTypeIsPricedExactlyOnce(t *testing.T) {
+	var doc struct {
+		Products []struct {
+			UsageType string `json:"usageType"`
+		} `json:"products"`
+	}
+	require.NoError(t, json.Unmarshal(billing.DefaultCatalogJSON(), &doc))
+	rows := map[string]int{}
+	for _, p := range doc.Products {
+		if ty, ok := strings.CutPrefix(p.UsageType, "BoxUsage:"); ok {
+			rows[ty]++
 		}
 	}
-	// With the merged catalog, a p3.8xlarge (4 of the host's 8 GPUs) can
-	// launch; with the default one it is Unsupported.
-	f := newFixtureCatalog(t, 81, Options{}, region.Options{}, cat)
-	f.do(time.Hour, func(p *sim.Proc) {
-		m := f.launch(p, RunInstancesInput{InstanceType: "p3.8xlarge"})
-		if m.Type().GPUs != 4 {
-			t.Fatalf("GPUs %d", m.Type().GPUs)
-		}
-	})
+	for _, it := range InstanceTypes() {
+		require.Equalf(t, 1, rows[string(it.InstanceType)], "BoxUsage rows for %s", it.InstanceType)
+	}
+	for ty := range rows {
+		_, ok := LookupInstanceType(InstanceType(ty))
+		require.Truef(t, ok, "billing prices %s, which the instance type catalog lacks", ty)
+	}
+	for _, f := range reflect.VisibleFields(reflect.TypeOf(InstanceTypeInfo{})) {
+		require.NotContains(t, strings.ToLower(f.Name), "price", "InstanceTypeInfo.%s duplicates billing's price", f.Name)
+	}
 }
 
 func TestRegionalPrices(t *testing.T) {
-	m5, _ := LookupInstanceType("m5.large")
+	f := newFixture(t, 80, Options{})
 	for _, tc := range []struct {
 		region string
-		want   int64
-	}{{"us-east-1", 96000}, {"eu-west-1", 107040}, {"sa-east-1", 153024}} { // x1.000, 1.115, 1.594 [price list 2018]
-		if got, ok := m5.PriceIn(tc.region); !ok || got != tc.want {
-			t.Errorf("m5.large in %s: %d µ$/h, want %d", tc.region, got, tc.want)
-		}
+		want   string
+	}{{"us-east-1", "0.096"}, {"eu-west-1", "0.10704"}, {"sa-east-1", "0.153024"}} { // x1.000, 1.115, 1.594 [price list 2018]
+		got, err := f.svc.OnDemandPrice(tc.region, "m5.large")
+		require.NoError(t, err)
+		require.Equal(t, billing.MustParseMoney(tc.want), got, "m5.large in %s", tc.region)
 	}
-	if _, ok := m5.PriceIn("mars-north-1"); ok {
-		t.Error("unknown region priced")
-	}
+	_, err := f.svc.OnDemandPrice("us-east-1", "m5.huge")
+	require.Error(t, err)
 }
 
 // withHostType returns the built-in host types plus one for family, shaped
@@ -62,8 +73,21 @@ func withHostType(family string) []region.HostType {
 // with a message that says what is missing and names the account's zone,
 // never the zone ID; with prices and hosts it launches and is billed.
 func TestCatalogTypeLaunchesOnlyWhenPricedAndHosted(t *testing.T) {
-	merged, err := billing.DefaultCatalog().Merge(&billing.Catalog{Products: ExtraProducts()})
-	must(t, err)
+	// A user's own price list without T3a: every T3a product removed.
+	var own billing.Catalog
+	require.NoError(t, json.Unmarshal(billing.DefaultCatalogJSON(), &own))
+	kept := own.Products[:0]
+	for _, p := range own.Products {
+		if !strings.Contains(p.UsageType, "t3a") && p.UsageType != "CPUCredits:t2" {
+			kept = append(kept, p)
+		}
+	}
+	own.Products = kept
+	b, err := json.Marshal(&own)
+	require.NoError(t, err)
+	noT3a, err := billing.ParseCatalog(b)
+	require.NoError(t, err)
+	merged := billing.DefaultCatalog()
 	run := func(f *fixture, p *sim.Proc, ty InstanceType, az string, credits CreditMode) (*RunInstancesOutput, error) {
 		in := &RunInstancesInput{ImageId: f.ami(), InstanceType: ty, MinCount: 1, MaxCount: 1}
 		if az != "" {
@@ -90,17 +114,17 @@ func TestCatalogTypeLaunchesOnlyWhenPricedAndHosted(t *testing.T) {
 	}
 	hosts := map[string]int{"m5": 1, "t3": 1, "t3a": 1, "t2": 1}
 
-	t.Run("default price list", func(t *testing.T) {
-		f := newFixtureWorld(t, 82, Options{}, region.Options{HostTypes: withHostType("t3a"), HostsPerAZ: hosts})
+	t.Run("price list without the type", func(t *testing.T) {
+		f := newFixtureCatalog(t, 82, Options{}, region.Options{HostTypes: withHostType("t3a"), HostsPerAZ: hosts}, noT3a)
 		f.do(time.Minute, func(p *sim.Proc) {
 			_, err := run(f, p, "t3a.micro", "", "")
-			wantMsg(t, err, "t3a.micro", "BoxUsage:t3a.micro", "ExtraProducts")
+			wantMsg(t, err, "t3a.micro", "BoxUsage:t3a.micro")
 		})
 	})
 	t.Run("unlimited credits unpriced", func(t *testing.T) {
-		// t2.micro is in billing's list, its surplus credits are not: an
+		// t2.micro is in the list, its surplus credits are not: an
 		// unlimited t2.micro would run with its surplus silently unbilled.
-		f := newFixtureWorld(t, 83, Options{}, region.Options{HostTypes: withHostType("t2"), HostsPerAZ: hosts})
+		f := newFixtureCatalog(t, 83, Options{}, region.Options{HostTypes: withHostType("t2"), HostsPerAZ: hosts}, noT3a)
 		f.do(time.Minute, func(p *sim.Proc) {
 			_, err := run(f, p, "t2.micro", "", CreditUnlimited)
 			wantMsg(t, err, "CPUCredits:t2")
@@ -138,13 +162,12 @@ func TestCatalogTypeLaunchesOnlyWhenPricedAndHosted(t *testing.T) {
 // on Catalog and HostTypes every row of the instance type catalog
 // launches, on demand, and is billed under its own usage type.
 func TestEveryCatalogTypeLaunchesWithCatalogAndHostTypes(t *testing.T) {
-	cat, err := Catalog()
-	must(t, err)
+	cat := billing.DefaultCatalog()
 	hosts := map[string]int{}
 	for _, ht := range HostTypes() {
 		hosts[ht.Name] = 1
 	}
-	for _, fam := range []string{"t3a", "t2"} {
+	for _, fam := range []string{"t3a", "t2", "t4g", "p5", "p4d", "g5", "g6", "trn1", "inf2", "m7g", "c7g", "m6i", "c6i", "r6i", "m7i"} {
 		if hosts[fam] == 0 {
 			t.Fatalf("HostTypes has no %s host", fam)
 		}
@@ -153,7 +176,11 @@ func TestEveryCatalogTypeLaunchesWithCatalogAndHostTypes(t *testing.T) {
 	ids := map[InstanceType]string{}
 	f.do(time.Duration(len(InstanceTypes())+1)*10*time.Minute, func(p *sim.Proc) {
 		for _, it := range InstanceTypes() {
-			out, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: it.InstanceType, MinCount: 1, MaxCount: 1})
+			ami := f.ami()
+			if it.Architecture == "arm64" {
+				ami = ImageID(publicImages[imageAL2023Arm].Name, testRegion)
+			}
+			out, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: ami, InstanceType: it.InstanceType, MinCount: 1, MaxCount: 1})
 			if err != nil {
 				t.Errorf("%s: %v", it.InstanceType, err)
 				continue

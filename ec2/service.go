@@ -33,6 +33,19 @@ type Options struct {
 	// HostFailure is what EC2 does to an instance whose host fails:
 	// "stop" (default; EBS-backed instances survive) or "terminate".
 	HostFailure string
+	// Quotas turns on vCPU quotas per account and region (see QuotaOptions);
+	// nil leaves launches unlimited.
+	Quotas *QuotaOptions
+	// LaunchCreditLimit is how many T2 Standard launches or starts per
+	// account, region and rolling 24 hours earn launch credits (0: the
+	// documented 100; negative: none do).
+	LaunchCreditLimit int
+	// AutoRecovery "disabled" turns off simplified automatic recovery on
+	// host failures ("" or "default": on, see recovery.go).
+	AutoRecovery string
+	// AZRestart is what happens to the instances a zone outage stopped when
+	// it ends: "restart" (default) or "stopped".
+	AZRestart string
 }
 
 // Service is the EC2 service of a world: every region's instances,
@@ -60,6 +73,18 @@ type Service struct {
 	publicIP  uint32
 	rngs      map[string]*rand.Rand
 	srcs      map[string]*rand.PCG
+	quotas    *quotaState  // nil: quotas off
+	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
+	stateRule func()
+	eventSeq  uint64
+	// launchGrants: per (account, region), when T2 launch credits were
+	// granted in the last 24 hours (launchcredits.go).
+	launchGrants map[[2]string][]sim.Time
+	// restartPending: zones whose outage-stopped instances restart at this
+	// instant (recovery.go).
+	restartPending map[string]bool
+	spotRequests   map[string]*spotRequest // spotrequests.go
+	noQuotaCheck   bool                    // validating a spot request's launch (spotrequests.go)
 
 	deps
 }
@@ -71,9 +96,8 @@ func New(w *region.World, opts Options) (*Service, error) {
 	if w == nil {
 		panic("ec2: New: nil world")
 	}
-	d := DefaultLifecycleDelays
 	if opts.Lifecycle == (LifecycleDelays{}) {
-		opts.Lifecycle = d
+		opts.Lifecycle = DefaultLifecycleDelays()
 	}
 	if opts.Spot == nil {
 		sp := DefaultSpotOptions()
@@ -94,6 +118,9 @@ func New(w *region.World, opts Options) (*Service, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
+	if err := validateRecoveryOptions(&opts); err != nil {
+		return nil, err
+	}
 	switch opts.HostFailure {
 	case "":
 		opts.HostFailure = "stop"
@@ -106,6 +133,13 @@ func New(w *region.World, opts Options) (*Service, error) {
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
 		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+	}
+	if opts.Quotas != nil {
+		q, err := newQuotaState(opts.Quotas)
+		if err != nil {
+			return nil, err
+		}
+		s.quotas = q
 	}
 	for _, it := range InstanceTypes() {
 		if _, ok := w.Shape(string(it.InstanceType)); ok {
@@ -200,30 +234,6 @@ func (s *Service) unplace(m *Machine) {
 	m.hostID = ""
 }
 
-// onHostEvent stops (or terminates) the instances of a failed host. The
-// slots are already released by region.
-func (s *Service) onHostEvent(ev region.HostEvent) {
-	if !ev.Failed {
-		return
-	}
-	for _, si := range ev.Slots {
-		m, ok := s.bySlot[si.Slot]
-		if !ok {
-			continue
-		}
-		delete(s.bySlot, si.Slot)
-		m.slot = 0
-		switch m.state {
-		case InstanceStatePending, InstanceStateRunning: // a stopping one just finishes stopping
-			if s.opts.HostFailure == "terminate" || (m.spot != nil && m.spot.reqType != SpotPersistent) {
-				s.terminate(m, "host-failure", reasonHostFailure, true)
-			} else {
-				s.stop(m, "host-failure", reasonHostFailure, true)
-			}
-		}
-	}
-}
-
 // allocPrivateIP hands out the next address of the AZ's default subnet:
 // the default VPC is 172.31.0.0/16 with one /20 per zone, the first four
 // addresses reserved.
@@ -281,7 +291,7 @@ func (o *Options) validate() error {
 		return fmt.Errorf("ec2: Options: Lifecycle.TerminatedVisible %v is negative", l.TerminatedVisible)
 	}
 	for t, a := range o.VolumeAFR {
-		if _, ok := VolumeSpecs[t]; !ok {
+		if _, ok := volumeSpec(t); !ok {
 			return fmt.Errorf("ec2: Options.VolumeAFR: unknown volume type %q", t)
 		}
 		if !(a >= 0 && a < 1) {

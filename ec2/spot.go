@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -149,7 +150,7 @@ func (s *Service) pool(azID, region string, it InstanceTypeInfo) *spotPool {
 	if p, ok := s.pools[k]; ok {
 		return p
 	}
-	od, _ := it.PriceIn(region)
+	od := s.onDemandMicro(region, it.InstanceType)
 	b, ok := s.opts.Spot.Buckets[it.InstanceType]
 	if !ok {
 		b = s.opts.Spot.DefaultBucket
@@ -175,9 +176,22 @@ func (s *Service) priceAt(p *spotPool, t sim.Time) int64 {
 	return p.prices[max(i, 0)].microUSD
 }
 
-// SpotPrice returns the current spot price of a type in a zone, in
-// micro-dollars per hour (DescribeSpotPriceHistory's latest entry).
-func (s *Service) SpotPrice(azID string, t InstanceType) (int64, error) {
+// onDemandMicro is the on-demand price per hour of t in region from the
+// ledger's catalog, in micro-dollars: the unit the spot price path moves
+// in (every catalog price has at most six decimals). It is 0 when the
+// catalog cannot price t; canPrice refuses such launches first.
+func (s *Service) onDemandMicro(region string, t InstanceType) int64 {
+	rt, err := s.ledger.Catalog().Lookup(region, "BoxUsage:"+string(t))
+	if err != nil {
+		return 0
+	}
+	const per = int64(billing.PriceDollar) / 1_000_000
+	return (int64(rt.UnitPrice()) + per/2) / per
+}
+
+// SpotPrice returns the current spot price per hour of a type in a zone
+// (DescribeSpotPriceHistory's latest entry).
+func (s *Service) SpotPrice(azID string, t InstanceType) (billing.Money, error) {
 	it, ok := catalog[t]
 	if !ok {
 		return 0, errInvalidValue(string(t), "InstanceType")
@@ -186,7 +200,7 @@ func (s *Service) SpotPrice(azID string, t InstanceType) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return s.priceAt(s.pool(azID, z.Region().Code(), it), s.env.Now()), nil
+	return billing.Money(s.priceAt(s.pool(azID, z.Region().Code(), it), s.env.Now())) * billing.MicroUSD, nil
 }
 
 func (p *spotPool) add(m *Machine) { p.machines = append(p.machines, m) }
@@ -321,6 +335,7 @@ func (s *Service) recommendRebalance(m *Machine) {
 		s.env.Emit(m.id, "ec2.spot.rebalance")
 	}
 	st.rebalEv.Trigger(RebalanceRecommendation{NoticeTime: t})
+	s.publishRebalance(m)
 }
 
 // issueNotice posts the instance-action and schedules the interruption two
@@ -344,6 +359,7 @@ func (s *Service) issueNotice(m *Machine) {
 		s.env.Emit(m.id, "ec2.spot.notice", sim.F("action", st.action.Action), sim.F("at", at))
 	}
 	st.noticeEv.Trigger(*st.action)
+	s.publishSpotWarning(m, st.action.Action)
 	st.timers[2] = s.env.AtDaemon(at, func() { s.interrupt(m) }) // daemon: see scheduleNotice
 }
 
@@ -353,7 +369,9 @@ func (s *Service) interrupt(m *Machine) {
 		return
 	}
 	switch m.spot.behavior {
-	case InterruptionStop, InterruptionHibernate:
+	case InterruptionHibernate:
+		s.hibernate(m, "spot-interruption", reasonSpotStop, true)
+	case InterruptionStop:
 		s.stop(m, "spot-interruption", reasonSpotStop, true)
 	default:
 		s.terminate(m, "spot-interruption", reasonSpotTerminate, true)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -33,7 +34,7 @@ func TestSpotNoticeTwoMinutesBeforeInterruption(t *testing.T) {
 	f.svc.Subscribe(func(e StateChangeEvent) {
 		if e.Current == InstanceStateShuttingDown {
 			goneAt = e.At
-			if e.Reason == nil || e.Reason.Code != "Server.SpotInstanceTermination" {
+			if e.Reason.Code != "Server.SpotInstanceTermination" {
 				t.Errorf("reason %+v", e.Reason)
 			}
 		}
@@ -263,7 +264,7 @@ func TestSpotStatisticalInterruptionsMatchAdvisorBucket(t *testing.T) {
 			const n = 4000
 			interrupted := 0
 			f.svc.Subscribe(func(e StateChangeEvent) {
-				if e.Current == InstanceStateShuttingDown && e.Reason != nil && e.Reason.Code == "Server.SpotInstanceTermination" {
+				if e.Current == InstanceStateShuttingDown && e.Reason.Code == "Server.SpotInstanceTermination" {
 					interrupted++
 				}
 			})
@@ -314,7 +315,7 @@ func TestSpotPriceAboveMaxPriceInterrupts(t *testing.T) {
 		in.Placement = &Placement{AvailabilityZoneId: "use1-az1"}
 		azName, _ := f.w.AZName(testAccount, "use1-az1")
 		in.Placement.AvailabilityZone = azName
-		in.InstanceMarketOptions.SpotOptions.MaxPrice = dollars(price)
+		in.InstanceMarketOptions.SpotOptions.MaxPrice = dollars(int64(price / billing.MicroUSD))
 		m = f.launch(p, in)
 		q, _ := m.Go("wait", func(q *sim.Proc) {
 			q.Wait(m.InterruptionNotice())
@@ -350,7 +351,7 @@ func TestMechanisticSpotReclaimedByOtherTenantsDemand(t *testing.T) {
 		f := newFixture(t, 29, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
 		interrupted := 0
 		f.svc.Subscribe(func(e StateChangeEvent) {
-			if e.Current == InstanceStateShuttingDown && e.Reason != nil && e.Reason.Code == "Server.SpotInstanceTermination" {
+			if e.Current == InstanceStateShuttingDown && e.Reason.Code == "Server.SpotInstanceTermination" {
 				interrupted++
 			}
 		})
@@ -422,8 +423,8 @@ func TestDescribeSpotPriceHistory(t *testing.T) {
 		}
 		cur, err := f.svc.SpotPrice(h[0].AvailabilityZoneId, "m5.large")
 		must(t, err)
-		if h[0].SpotPrice != dollars(cur) {
-			t.Fatalf("latest %s, current %s", h[0].SpotPrice, dollars(cur))
+		if h[0].SpotPrice != dollars(int64(cur/billing.MicroUSD)) {
+			t.Fatalf("latest %s, current %v", h[0].SpotPrice, cur)
 		}
 	})
 }
@@ -462,8 +463,9 @@ func TestDescribeSpotPriceHistoryAllTypesAndZoneOfTheRegion(t *testing.T) {
 				t.Errorf("%s: %d current prices, want 1", ty, seen[ty])
 			}
 		}
-		if seen["t3a.micro"] != 0 {
-			t.Error("t3a.micro listed though the region cannot price it")
+		// Every catalog row is priced by billing's default catalog now.
+		if len(seen) != len(InstanceTypes()) {
+			t.Errorf("%d types listed, want all %d", len(seen), len(InstanceTypes()))
 		}
 		_, err = f.c.DescribeSpotPriceHistory(p, &DescribeSpotPriceHistoryInput{InstanceTypes: []InstanceType{"m5.large"},
 			AvailabilityZone: "us-west-2a"})

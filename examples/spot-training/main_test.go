@@ -257,8 +257,8 @@ func TestSpotWithoutInterruptionsBillsTheSpotPrice(t *testing.T) {
 				env.Go("price-watch", func(p *sim.Proc) { // DescribeSpotPriceHistory, every hour
 					for {
 						for _, z := range w.AZs() {
-							if microUSD, err := svc.SpotPrice(z.ID(), gpuType); err == nil {
-								quoted[billing.Price(microUSD)*billing.Price(1e9)] = true
+							if price, err := svc.SpotPrice(z.ID(), gpuType); err == nil {
+								quoted[billing.Price(price)*(billing.PriceDollar/billing.Price(billing.Dollar))] = true
 							}
 						}
 						p.Sleep(time.Hour)

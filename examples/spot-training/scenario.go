@@ -548,7 +548,7 @@ func (r *job) zoneNames() error {
 
 func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 	in := &ec2.RunInstancesInput{
-		ImageId:            ec2.ImageID(ec2.PublicImages[2].Name, regionCode), // the Deep Learning AMI
+		ImageId:            ec2.ImageID(ec2.PublicImages()[2].Name, regionCode), // the Deep Learning AMI
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,

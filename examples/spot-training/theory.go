@@ -35,7 +35,7 @@ func daly(delta, m float64) float64 {
 func checkpointTime(stateBytes int64, vt ec2.VolumeType, iops, throughputMiBps int32) time.Duration {
 	ops := float64((stateBytes + ioSize - 1) / ioSize)
 	sec := math.Max(ops/float64(iops), float64(stateBytes)/(float64(throughputMiBps)*(1<<20)))
-	return ec2.VolumeSpecs[vt].Latency + time.Duration(sec*float64(time.Second))
+	return ec2.VolumeSpecs()[vt].Latency + time.Duration(sec*float64(time.Second))
 }
 
 // hazard is the rate (per hour) at which a running spot instance of the
@@ -64,13 +64,13 @@ const volumePoll = 5 * time.Second
 // poll period on average), attaches it, starts up and reads the state
 // back (as long as a checkpoint takes).
 func (c Config) restartTime() time.Duration {
-	return ec2.NoticeLead + ec2.DefaultLifecycleDelays.Shutdown.Mean + volumePoll/2 + c.Startup + c.CheckpointTime()
+	return ec2.NoticeLead + ec2.DefaultLifecycleDelays().Shutdown.Mean + volumePoll/2 + c.Startup + c.CheckpointTime()
 }
 
 // setupTime is the time before the first compute: the volume (created
 // within the first poll period, as a rule), the boot, and the startup.
 func (c Config) setupTime() time.Duration {
-	return volumePoll + ec2.DefaultLifecycleDelays.Boot.Mean + c.Startup
+	return volumePoll + ec2.DefaultLifecycleDelays().Boot.Mean + c.Startup
 }
 
 // ExpectedWall is the mean wall time, in hours, of the job checkpointing

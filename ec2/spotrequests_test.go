@@ -1,0 +1,100 @@
+package ec2
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
+)
+
+// A persistent request goes back to open after its instance is
+// interrupted and launches a new one when capacity returns; a one-time
+// request closes; cancelling keeps the instance.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html
+func TestPersistentSpotRequestRelaunches(t *testing.T) {
+	f := newFixture(t, 220, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(6*time.Hour, func(p *sim.Proc) {
+		spec := &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.large", Placement: &Placement{AvailabilityZone: "us-east-1a"}}
+		out, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{Type: SpotPersistent, LaunchSpecification: spec})
+		require.NoError(t, err)
+		persistent := out.SpotInstanceRequests[0]
+		require.Equal(t, "active", persistent.State)
+		first := persistent.InstanceId
+		m, _ := f.svc.Machine(first)
+		require.Equal(t, persistent.SpotInstanceRequestId, m.describe().SpotInstanceRequestId)
+
+		one, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{LaunchSpecification: spec})
+		require.NoError(t, err)
+		oneID := one.SpotInstanceRequests[0].SpotInstanceRequestId
+
+		f.waitRunning(p, m)
+		require.NoError(t, p.Sleep(time.Hour))
+		require.NoError(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1)) // both instances
+		require.NoError(t, p.Sleep(5*time.Minute))
+		d, err := f.c.DescribeSpotInstanceRequests(p, &DescribeSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{persistent.SpotInstanceRequestId, oneID}})
+		require.NoError(t, err)
+		require.Equal(t, "active", d.SpotInstanceRequests[0].State, "relaunched")
+		require.NotEqual(t, first, d.SpotInstanceRequests[0].InstanceId)
+		require.Equal(t, "closed", d.SpotInstanceRequests[1].State)
+		require.Equal(t, "instance-terminated-by-service", d.SpotInstanceRequests[1].Status.Code)
+
+		second := d.SpotInstanceRequests[0].InstanceId
+		c, err := f.c.CancelSpotInstanceRequests(p, &CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{persistent.SpotInstanceRequestId}})
+		require.NoError(t, err)
+		require.Equal(t, "cancelled", c.CancelledSpotInstanceRequests[0].State)
+		m2, _ := f.svc.Machine(second)
+		require.NotEqual(t, InstanceStateTerminated, m2.State(), "cancelling keeps the instance")
+
+		_, err = f.c.DescribeSpotInstanceRequests(p, &DescribeSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{"sir-nope"}})
+		wantCode(t, err, "InvalidSpotInstanceRequestID.NotFound")
+		_, err = f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.huge"}})
+		wantCode(t, err, "InvalidParameterValue")
+	})
+}
+
+// While capacity is short the request stays open and retries.
+func TestSpotRequestWaitsForCapacity(t *testing.T) {
+	f := newFixture(t, 221, Options{Quotas: &QuotaOptions{Values: map[string]int{"L-34B43A08": 0}}})
+	require.NoError(t, f.iam.PutUserPolicy(f.root, "operator", "quotas",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"servicequotas:*","Resource":"*"}]}`))
+	f.do(3*time.Hour, func(p *sim.Proc) {
+		out, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{Type: SpotPersistent,
+			LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.large"}})
+		require.NoError(t, err)
+		r := out.SpotInstanceRequests[0]
+		require.Equal(t, "open", r.State)
+		_, err = f.svc.NewQuotasClient(testRegion, f.user).RequestServiceQuotaIncrease(p, "ec2", "L-34B43A08", 8)
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(time.Hour))
+		d, err := f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "active", d.SpotInstanceRequests[0].State)
+	})
+}
+
+// A persistent request with interruption behaviour stop: EC2 stops the
+// instance (request disabled) and starts the same instance again.
+func TestSpotRequestStopBehaviourRestarts(t *testing.T) {
+	f := newFixture(t, 222, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(4*time.Hour, func(p *sim.Proc) {
+		out, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{Type: SpotPersistent, InstanceInterruptionBehavior: InterruptionStop,
+			LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.large"}})
+		require.NoError(t, err)
+		id := out.SpotInstanceRequests[0].InstanceId
+		m, _ := f.svc.Machine(id)
+		f.waitRunning(p, m)
+		require.NoError(t, p.Sleep(time.Hour))
+		require.NoError(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
+		require.NoError(t, p.Sleep(3*time.Minute))
+		d, err := f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Contains(t, []string{"disabled", "active"}, d.SpotInstanceRequests[0].State)
+		require.NoError(t, p.Sleep(10*time.Minute))
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "active", d.SpotInstanceRequests[0].State)
+		require.Equal(t, id, d.SpotInstanceRequests[0].InstanceId, "the same instance")
+		require.Equal(t, InstanceStateRunning, m.State())
+	})
+}

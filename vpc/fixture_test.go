@@ -1,6 +1,7 @@
 package vpc
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -111,3 +112,5 @@ func (f *fixture) instance(subnet string, groups ...string) InterfaceInfo {
 	require.NoError(f.t, err)
 	return info
 }
+
+func sprint(xs ...any) string { return fmt.Sprintf("%+v", xs) }

@@ -228,6 +228,7 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 	m.pending = s.afterTransition(d, ec2Interrupted, func() {
 		s.unplace(m)
 		s.releasePublicIP(m)
+		s.releaseInterface(m)
 		s.releaseVolumesOnTerminate(m)
 		m.goneAt = s.env.Now()
 		s.setState(m, InstanceStateTerminated, nil)

@@ -58,9 +58,9 @@ type Service struct {
 	azNames   map[[2]string]string
 	demands   map[string]*demand
 
-	seq       uint64
-	rngs      map[string]*rand.Rand
-	srcs      map[string]*rand.PCG
+	seq  uint64
+	rngs map[string]*rand.Rand
+	srcs map[string]*rand.PCG
 
 	network
 	deps

@@ -95,7 +95,7 @@ func randomRoutes(r *rand.Rand, n int) []lpmEntry {
 	return es
 }
 
-func BenchmarkRouteLookup(b *testing.B) {
+func BenchmarkLPMLookup(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
 	es := randomRoutes(r, 1000)
 	var tb lpm

@@ -357,7 +357,7 @@ func (f *flows) reshare() {
 	if !math.IsInf(next, 1) {
 		// Round up so the flow is done (not a hair short) when the timer runs.
 		d := time.Duration(math.Ceil(next * float64(time.Second)))
-		f.timer = f.w.env.AtDaemon(f.w.env.Now().Add(d), func() {
+		f.timer = f.w.env.At(f.w.env.Now().Add(d), func() {
 			f.armed = false
 			f.advance()
 			f.reshare()
@@ -366,4 +366,6 @@ func (f *flows) reshare() {
 	}
 }
 
-func (f *flows) String() string { return fmt.Sprintf("%d flows on %d interfaces", len(f.all), len(f.links)) }
+func (f *flows) String() string {
+	return fmt.Sprintf("%d flows on %d interfaces", len(f.all), len(f.links))
+}

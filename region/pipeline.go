@@ -282,7 +282,6 @@ type pipeline struct {
 	cfg     ClientConfig
 	buckets map[bucketKey]*int
 	streams map[streamKey]*callStreams
-	seq     uint64
 	stats   PipelineStats
 }
 
@@ -295,6 +294,9 @@ type streamKey struct{ service, region string }
 // never changes another service's draws.
 type callStreams struct {
 	latency, faults, backoff, loss *rand.Rand
+	// salt and seq number the service's request IDs, so that they too
+	// are the same whatever other services do.
+	salt, seq uint64
 }
 
 func (p *pipeline) streamsFor(service, region string) *callStreams {
@@ -305,7 +307,7 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	base := "region/pipeline/" + service + "/" + region + "/"
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(base + "latency"), faults: env.Rand(base + "faults"),
-		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss")}
+		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base)}
 	p.streams[k] = s
 	return s
 }
@@ -508,14 +510,26 @@ func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
 	return *t, true
 }
 
+// fnv64 is FNV-1a, naming a service's request-ID sequence.
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
 // newRequestID returns a UUID-shaped request ID (version 4 layout) derived
-// from the seed and a counter, so IDs are reproducible and drawing them
-// disturbs no random stream.
-func (w *World) newRequestID() string {
+// from the seed, the service's name and region, and the service's own
+// counter, so IDs are reproducible, drawing them disturbs no random
+// stream, and one service's calls never renumber another's.
+func (w *World) newRequestID(ss *callStreams) string {
 	const hex = "0123456789abcdef"
-	w.pipe.seq++
-	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(w.pipe.seq))
-	b := mix.SplitMix64(a ^ w.pipe.seq)
+	ss.seq++
+	seq := ss.seq ^ ss.salt
+	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(seq))
+	b := mix.SplitMix64(a ^ seq)
 	a = a&^(0xf<<12) | 0x4<<12 // version 4
 	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
 	var buf [36]byte
@@ -543,10 +557,10 @@ func withID(err error, id string) error {
 
 // routeOf asks the Router for the request's route, turning a panic into
 // an error that names the operation and a request ID.
-func (w *World) routeOf(req *Request, sr *Region) (r Route, ok bool, err error) {
+func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			id := w.newRequestID()
+			id := w.newRequestID(ss)
 			err = awserr.New("InternalFailure", 500, false,
 				"%s %s: the network layer's Router panicked while routing request %s from %v: %v",
 				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
@@ -564,7 +578,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 	to := InRegion(sr.spec.Code)
 	var route *Route
 	if w.router != nil {
-		r, ok, err := w.routeOf(req, sr)
+		r, ok, err := w.routeOf(req, sr, ss)
 		if err != nil {
 			return err
 		}
@@ -604,7 +618,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			"%s %s: no response within the read timeout of %v", req.serviceID(), req.Operation, cfg.ReadTimeout)
 	}
 	// The server instant: everything from here to the response is atomic.
-	id := w.newRequestID()
+	id := w.newRequestID(ss)
 	if env.Tracing() {
 		env.Emit(id, "request", sim.F("service", req.Service), sim.F("op", req.Operation),
 			sim.F("region", sr.spec.Code), sim.F("attempt", attempt))

@@ -434,7 +434,7 @@ func TestRequestIDsAreUUIDShapedAndDistinct(t *testing.T) {
 	w := pipelineWorld(t, 1)
 	seen := map[string]bool{}
 	for range 1000 {
-		id := w.newRequestID()
+		id := w.newRequestID(w.pipe.streamsFor("s3", "us-east-1"))
 		if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' || id[14] != '4' ||
 			!strings.ContainsRune("89ab", rune(id[19])) || strings.Trim(id, "0123456789abcdef-") != "" {
 			t.Fatalf("request ID %q is not a v4 UUID", id)

@@ -13,6 +13,7 @@ type Point struct {
 	ENI     string
 	Addr    netip.Addr
 	Service string
+	Region  string // the service's region; "" means the other end's
 }
 
 // ENI names a network interface (an instance's primary interface is
@@ -152,11 +153,15 @@ func (s *Service) Reach(src, dst Point, protocol string, port int) (*Analysis, e
 			}
 			return t.eniToENI(e, d, proto, port), nil
 		case dst.Service != "":
-			addr, err := s.ServiceAddr(dst.Service, e.region)
+			reg := dst.Region
+			if reg == "" {
+				reg = e.region
+			}
+			addr, err := s.ServiceAddr(dst.Service, reg)
 			if err != nil {
 				return nil, err
 			}
-			if ep := s.interfaceEndpoint(e.subnet.vpc, dst.Service); ep != nil {
+			if ep := s.interfaceEndpoint(e.subnet.vpc, dst.Service); ep != nil && reg == e.region {
 				return t.viaInterfaceEndpoint(e, ep, proto, port), nil
 			}
 			return t.outbound(e, addr, dst.Service, proto, port), nil

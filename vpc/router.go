@@ -55,7 +55,11 @@ type ServicePath struct {
 // as the interface's subnet route table, NACL and security groups decide.
 // The interface must exist.
 func (s *Service) PathToService(eniID, service string) (*ServicePath, error) {
-	a, err := s.Reach(ENI(eniID), ServiceEndpoint(service), "tcp", 443)
+	return s.pathTo(eniID, Point{Service: service}, "tcp", 443)
+}
+
+func (s *Service) pathTo(eniID string, dst Point, proto string, port int) (*ServicePath, error) {
+	a, err := s.Reach(ENI(eniID), dst, proto, port)
 	if err != nil {
 		return nil, err
 	}

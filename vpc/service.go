@@ -48,7 +48,8 @@ type Service struct {
 	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs
 }
 
-// New returns the VPC service of world w.
+// New returns the VPC service of world w and registers it as the world's
+// Router; a world has at most one.
 func New(w *region.World, _ Options) (*Service, error) {
 	if w == nil {
 		panic("vpc: New: nil world")
@@ -68,6 +69,10 @@ func New(w *region.World, _ Options) (*Service, error) {
 			s.plByName[p.name] = p
 		}
 	}
+	if r := w.Router(); r != nil {
+		return nil, fmt.Errorf("vpc: the world already has a network layer (%T); use it (ec2.Options.VPC) rather than a second one", r)
+	}
+	w.SetRouter(s)
 	return s, nil
 }
 
@@ -147,7 +152,6 @@ type Client struct {
 	svc    *Service
 	region string
 	creds  region.Credentials
-	from   func(p *sim.Proc) (region.Location, bool)
 }
 
 // NewClient returns a client for regionCode.
@@ -158,13 +162,9 @@ func (s *Service) NewClient(regionCode string, creds region.Credentials) *Client
 // call runs one operation through the world's pipeline under the IAM
 // action ec2:<op>.
 func (c *Client) call(ctx context.Context, op string, effect func(account string) error) error {
-	p, ok := ctx.(*sim.Proc)
-	if !ok {
-		return awserr.Operation("EC2", op, fmt.Errorf("vpc: %s: ctx must be the calling *sim.Proc", op))
-	}
 	req := region.Request{Service: "ec2", ServiceID: "EC2", Operation: op, Region: c.region,
 		Credentials: c.creds, Action: "ec2:" + op}
-	err := c.svc.w.Call(p, req, func(rc *region.Call) error {
+	err := c.svc.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		c.svc.ensureDefault(acct, c.region)
 		return effect(acct)

@@ -1,0 +1,159 @@
+package vpc
+
+import (
+	"strconv"
+
+	"github.com/nimbus-sim/nimbus/region"
+)
+
+// The Service is the world's region.Router: New registers it. A call from
+// a Location with a network interface follows that interface's subnet
+// route table, NACL and security groups; a caller outside any VPC gets a
+// direct path.
+var _ region.Router = (*Service)(nil)
+
+func protoOf(p region.Protocol) string {
+	switch p {
+	case region.ProtocolUDP:
+		return "udp"
+	case region.ProtocolICMP:
+		return "icmp"
+	}
+	return "tcp"
+}
+
+// Route answers the World's routing question for a call or a flow.
+func (s *Service) Route(from region.Location, to region.Destination) (region.Route, bool) {
+	n := from.Network()
+	if n.NetworkInterfaceID == "" {
+		return region.Route{}, true // not inside a VPC: a direct path
+	}
+	e := s.enis[n.NetworkInterfaceID]
+	if e == nil {
+		return region.Route{}, false
+	}
+	proto, port := protoOf(to.Protocol), int(to.Port)
+	switch {
+	case to.Service != "":
+		p, err := s.pathTo(e.id, Point{Service: to.Service, Region: to.Region}, proto, port)
+		if err != nil || p.Kind == PathNone {
+			return region.Route{}, false
+		}
+		r := region.Route{Transfer: region.TransferIntraAZ}
+		if to.Region != "" && to.Region != e.region {
+			r.Transfer = region.TransferInterRegion
+		}
+		switch p.Kind {
+		case PathGatewayEndpoint:
+			r.Hops = []region.Hop{{Kind: region.HopGatewayEndpoint, ID: p.EndpointID}}
+			r.Keys = region.SourceKeys{SourceVpc: p.VpcID, SourceVpce: p.EndpointID, VpcSourceIP: e.ip}
+		case PathInterfaceEndpoint:
+			r.Hops = []region.Hop{{Kind: region.HopLocal}, {Kind: region.HopInterfaceEndpoint, ID: p.EndpointID}}
+			if d := p.Analysis.dstENI; d != nil && d.subnet.azID != e.subnet.azID {
+				r.Transfer = region.TransferInterAZ
+			}
+			r.Keys = region.SourceKeys{SourceVpc: p.VpcID, SourceVpce: p.EndpointID, VpcSourceIP: e.ip}
+		case PathNATGateway:
+			igw := e.subnet.vpc.igw
+			r.Hops = []region.Hop{{Kind: region.HopNATGateway, ID: p.NATGatewayID}, {Kind: region.HopInternetGateway, ID: igw.id}}
+			r.Transfer = region.TransferNATProcessed
+			r.Keys = region.SourceKeys{SourceIP: p.SourceIP}
+		case PathInternetGateway:
+			r.Hops = []region.Hop{{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id}}
+			r.Keys = region.SourceKeys{SourceIP: p.SourceIP}
+		}
+		return r, true
+	case to.To.IsValid() || to.IP.IsValid():
+		d := s.eniAt(e, to)
+		if d == nil {
+			if !to.IP.IsValid() {
+				return region.Route{}, true // a place outside any VPC
+			}
+			a, _ := s.Reach(ENI(e.id), Internet(to.IP), proto, port)
+			if a == nil || !a.Reachable {
+				return region.Route{}, false
+			}
+			r := region.Route{Transfer: region.TransferInternetOut}
+			if a.viaNAT != nil {
+				r.Hops = append(r.Hops, region.Hop{Kind: region.HopNATGateway, ID: a.viaNAT.id})
+			}
+			r.Hops = append(r.Hops, region.Hop{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id})
+			return r, true
+		}
+		a, _ := s.Reach(ENI(e.id), ENI(d.id), proto, port)
+		if a == nil || !a.Reachable {
+			return region.Route{}, false
+		}
+		r := region.Route{Transfer: region.TransferIntraAZ, Hops: []region.Hop{{Kind: region.HopLocal}}}
+		if d.subnet.vpc != e.subnet.vpc {
+			for _, h := range a.Hops {
+				if h.Kind == "peering-connection" {
+					r.Hops = []region.Hop{{Kind: region.HopPeering, ID: h.Component}}
+				}
+			}
+		}
+		if d.subnet.azID != e.subnet.azID {
+			r.Transfer = region.TransferInterAZ
+		}
+		return r, true
+	}
+	return region.Route{}, true
+}
+
+// eniAt finds the interface a destination names: by its network identity,
+// else by private address in the source's VPC (then its peers).
+func (s *Service) eniAt(src *eniRec, to region.Destination) *eniRec {
+	if id := to.To.Network().NetworkInterfaceID; id != "" {
+		return s.enis[id]
+	}
+	ip := to.IP
+	if !ip.IsValid() {
+		ip = to.To.Network().PrivateIPv4
+	}
+	if !ip.IsValid() {
+		return nil
+	}
+	var peerHit *eniRec
+	for _, id := range sortedKeys(s.enis) {
+		d := s.enis[id]
+		if d.region != src.region || d.ip != ip {
+			continue
+		}
+		if d.subnet.vpc == src.subnet.vpc {
+			return d
+		}
+		peerHit = d
+	}
+	return peerHit
+}
+
+// CheckNetwork validates a network identity: every non-empty ID must
+// exist, and they must agree (the subnet in the VPC, the interface in the
+// subnet).
+func (s *Service) CheckNetwork(n region.NetworkIdentity) error {
+	var v *vpcRec
+	if n.VpcID != "" {
+		if v = s.vpcs[n.VpcID]; v == nil {
+			return clientErr("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", n.VpcID)
+		}
+	}
+	var sn *subnetRec
+	if n.SubnetID != "" {
+		if sn = s.subnets[n.SubnetID]; sn == nil {
+			return clientErr("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", n.SubnetID)
+		}
+		if v != nil && sn.vpc != v {
+			return clientErr("InvalidParameterValue", "Subnet %s is not in VPC %s", sn.id, v.id)
+		}
+	}
+	if n.NetworkInterfaceID != "" {
+		e := s.enis[n.NetworkInterfaceID]
+		if e == nil {
+			return clientErr("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", n.NetworkInterfaceID)
+		}
+		if (sn != nil && e.subnet != sn) || (v != nil && e.subnet.vpc != v) {
+			return clientErr("InvalidParameterValue", "Network interface %s is not in %s", e.id, strconv.Quote(n.SubnetID+n.VpcID))
+		}
+	}
+	return nil
+}

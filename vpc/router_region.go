@@ -157,3 +157,28 @@ func (s *Service) CheckNetwork(n region.NetworkIdentity) error {
 	}
 	return nil
 }
+
+// ExplainRoute is the explanation behind Route: after a call from an
+// interface fails with a connect timeout for lack of a route, it names the
+// component that blocks (the route table and the missing route, the NACL
+// and its rule, the group with no matching rule). It is nil for a caller
+// outside any VPC or an unknown interface.
+func (s *Service) ExplainRoute(from region.Location, to region.Destination) *Analysis {
+	e := s.enis[from.Network().NetworkInterfaceID]
+	if e == nil {
+		return nil
+	}
+	proto, port := protoOf(to.Protocol), int(to.Port)
+	var a *Analysis
+	switch {
+	case to.Service != "":
+		a, _ = s.Reach(ENI(e.id), Point{Service: to.Service, Region: to.Region}, proto, port)
+	case to.To.IsValid() || to.IP.IsValid():
+		if d := s.eniAt(e, to); d != nil {
+			a, _ = s.Reach(ENI(e.id), ENI(d.id), proto, port)
+		} else if to.IP.IsValid() {
+			a, _ = s.Reach(ENI(e.id), Internet(to.IP), proto, port)
+		}
+	}
+	return a
+}

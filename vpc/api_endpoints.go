@@ -2,6 +2,7 @@ package vpc
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/nimbus-sim/nimbus/iam"
@@ -122,6 +123,9 @@ func (c *Client) CreateVpcEndpoint(ctx context.Context, in *CreateVpcEndpointInp
 			return clientErr("InvalidParameterValue", "Invalid value '%s' for VpcEndpointType: want Gateway or Interface.", in.VpcEndpointType)
 		}
 		s.endpoints[ep.id] = ep
+		if !ep.gateway {
+			v.ifEndpoints = append(v.ifEndpoints, ep)
+		}
 		out = &CreateVpcEndpointOutput{VpcEndpoint: describeEndpoint(ep)}
 		return nil
 	})
@@ -179,6 +183,9 @@ func (c *Client) DeleteVpcEndpoints(ctx context.Context, in *DeleteVpcEndpointsI
 			}
 			for _, e := range ep.enis {
 				s.deleteENI(e)
+			}
+			if i := slices.Index(ep.vpc.ifEndpoints, ep); i >= 0 {
+				ep.vpc.ifEndpoints = slices.Delete(ep.vpc.ifEndpoints, i, i+1)
 			}
 			delete(s.endpoints, ep.id)
 		}

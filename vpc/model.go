@@ -22,6 +22,8 @@ type vpcRec struct {
 	nacl      *naclRec // the default NACL
 	sg        *sgRec   // the default security group
 	igw       *igwRec  // attached gateway, or nil
+	// ifEndpoints are the VPC's interface endpoints in creation order.
+	ifEndpoints []*endpointRec
 }
 
 type subnetRec struct {
@@ -89,11 +91,13 @@ type rtbRec struct {
 
 type igwRec struct {
 	owned
+	hopCache
 	vpc *vpcRec
 }
 
 type natRec struct {
 	owned
+	hopCache
 	subnet *subnetRec
 	eip    *eipRec
 	eni    *eniRec
@@ -113,6 +117,7 @@ type eipRec struct {
 
 type endpointRec struct {
 	owned
+	hopCache
 	vpc     *vpcRec
 	service string // "s3", "dynamodb", ...
 	name    string // com.amazonaws.<region>.<service>

@@ -12,6 +12,16 @@ import (
 // direct path.
 var _ region.Router = (*Service)(nil)
 
+func protoNum(p string) int {
+	switch p {
+	case "udp":
+		return ProtoUDP
+	case "icmp":
+		return ProtoICMP
+	}
+	return ProtoTCP
+}
+
 func protoOf(p region.Protocol) string {
 	switch p {
 	case region.ProtocolUDP:
@@ -35,32 +45,32 @@ func (s *Service) Route(from region.Location, to region.Destination) (region.Rou
 	proto, port := protoOf(to.Protocol), int(to.Port)
 	switch {
 	case to.Service != "":
-		p, err := s.pathTo(e.id, Point{Service: to.Service, Region: to.Region}, proto, port)
-		if err != nil || p.Kind == PathNone {
+		a, err := s.reach(ENI(e.id), Point{Service: to.Service, Region: to.Region}, protoNum(proto), port, false)
+		if err != nil || !a.Reachable {
 			return region.Route{}, false
 		}
 		r := region.Route{Transfer: region.TransferIntraAZ}
 		if to.Region != "" && to.Region != e.region {
 			r.Transfer = region.TransferInterRegion
 		}
-		switch p.Kind {
-		case PathGatewayEndpoint:
-			r.Hops = []region.Hop{{Kind: region.HopGatewayEndpoint, ID: p.EndpointID}}
-			r.Keys = region.SourceKeys{SourceVpc: p.VpcID, SourceVpce: p.EndpointID, VpcSourceIP: e.ip}
-		case PathInterfaceEndpoint:
-			r.Hops = []region.Hop{{Kind: region.HopLocal}, {Kind: region.HopInterfaceEndpoint, ID: p.EndpointID}}
-			if d := p.Analysis.dstENI; d != nil && d.subnet.azID != e.subnet.azID {
+		switch {
+		case a.viaVPCE != nil && a.viaVPCE.gateway:
+			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopGatewayEndpoint, ID: a.viaVPCE.id})
+			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
+		case a.viaVPCE != nil:
+			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopLocal}, region.Hop{Kind: region.HopInterfaceEndpoint, ID: a.viaVPCE.id})
+			if d := a.dstENI; d != nil && d.subnet.azID != e.subnet.azID {
 				r.Transfer = region.TransferInterAZ
 			}
-			r.Keys = region.SourceKeys{SourceVpc: p.VpcID, SourceVpce: p.EndpointID, VpcSourceIP: e.ip}
-		case PathNATGateway:
-			igw := e.subnet.vpc.igw
-			r.Hops = []region.Hop{{Kind: region.HopNATGateway, ID: p.NATGatewayID}, {Kind: region.HopInternetGateway, ID: igw.id}}
+			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
+		case a.viaNAT != nil:
+			r.Hops = a.viaNAT.hops(region.Hop{Kind: region.HopNATGateway, ID: a.viaNAT.id}, region.Hop{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id})
 			r.Transfer = region.TransferNATProcessed
-			r.Keys = region.SourceKeys{SourceIP: p.SourceIP}
-		case PathInternetGateway:
-			r.Hops = []region.Hop{{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id}}
-			r.Keys = region.SourceKeys{SourceIP: p.SourceIP}
+			r.Keys = region.SourceKeys{SourceIP: a.viaNAT.eip.ip}
+		default:
+			g := e.subnet.vpc.igw
+			r.Hops = g.hops(region.Hop{Kind: region.HopInternetGateway, ID: g.id})
+			r.Keys = region.SourceKeys{SourceIP: e.publicIP()}
 		}
 		return r, true
 	case to.To.IsValid() || to.IP.IsValid():
@@ -69,7 +79,7 @@ func (s *Service) Route(from region.Location, to region.Destination) (region.Rou
 			if !to.IP.IsValid() {
 				return region.Route{}, true // a place outside any VPC
 			}
-			a, _ := s.Reach(ENI(e.id), Internet(to.IP), proto, port)
+			a, _ := s.reach(ENI(e.id), Internet(to.IP), protoNum(proto), port, false)
 			if a == nil || !a.Reachable {
 				return region.Route{}, false
 			}
@@ -80,17 +90,13 @@ func (s *Service) Route(from region.Location, to region.Destination) (region.Rou
 			r.Hops = append(r.Hops, region.Hop{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id})
 			return r, true
 		}
-		a, _ := s.Reach(ENI(e.id), ENI(d.id), proto, port)
+		a, _ := s.reach(ENI(e.id), ENI(d.id), protoNum(proto), port, false)
 		if a == nil || !a.Reachable {
 			return region.Route{}, false
 		}
 		r := region.Route{Transfer: region.TransferIntraAZ, Hops: []region.Hop{{Kind: region.HopLocal}}}
-		if d.subnet.vpc != e.subnet.vpc {
-			for _, h := range a.Hops {
-				if h.Kind == "peering-connection" {
-					r.Hops = []region.Hop{{Kind: region.HopPeering, ID: h.Component}}
-				}
-			}
+		if a.viaPeering != nil {
+			r.Hops = []region.Hop{{Kind: region.HopPeering, ID: a.viaPeering.id}}
 		}
 		if d.subnet.azID != e.subnet.azID {
 			r.Transfer = region.TransferInterAZ
@@ -181,4 +187,22 @@ func (s *Service) ExplainRoute(from region.Location, to region.Destination) *Ana
 		}
 	}
 	return a
+}
+
+// hopCache keeps a component's route hops so that routing a call does not
+// allocate them each time. The World only reads a Route's hops.
+type hopCache struct{ cached []region.Hop }
+
+func (c *hopCache) hops(want ...region.Hop) []region.Hop {
+	if len(c.cached) == len(want) {
+		same := true
+		for i := range want {
+			same = same && c.cached[i] == want[i]
+		}
+		if same {
+			return c.cached
+		}
+	}
+	c.cached = append([]region.Hop(nil), want...)
+	return c.cached
 }

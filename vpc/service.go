@@ -46,6 +46,9 @@ type Service struct {
 
 	publicSeq uint32
 	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs
+
+	regionIdx map[string]int // region code -> catalog index (service addresses)
+	scratch   Analysis       // the router's reusable analysis
 }
 
 // New returns the VPC service of world w and registers it as the world's
@@ -60,7 +63,9 @@ func New(w *region.World, _ Options) (*Service, error) {
 		peerings: map[string]*peeringRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{},
 		pls: map[string]*prefixList{}, plByName: map[string]*prefixList{}, defaults: map[[2]string]*vpcRec{},
 		azNames: map[[2]string]string{}, failed: map[string]bool{}}
+	s.regionIdx = map[string]int{}
 	for i, r := range w.Regions() {
+		s.regionIdx[r.Code()] = i
 		for k, svc := range gatewayServices {
 			p := &prefixList{region: r.Code(), service: svc, name: "com.amazonaws." + r.Code() + "." + svc,
 				cidrs: []netip.Prefix{serviceBlock(i, k)}}
@@ -105,17 +110,17 @@ func serviceBlock(regionIdx, svc int) netip.Prefix {
 // answers on ("s3" in "us-east-1"): inside its prefix list for S3 and
 // DynamoDB, in a shared block for the rest.
 func (s *Service) ServiceAddr(service, regionCode string) (netip.Addr, error) {
-	for i, r := range s.w.Regions() {
-		if r.Code() != regionCode {
-			continue
-		}
-		k := len(gatewayServices)
-		if j := slices.Index(gatewayServices[:], service); j >= 0 {
-			k = j
-		}
-		return serviceBlock(i, k).Addr().Next().Next(), nil
+	i, ok := s.regionIdx[regionCode]
+	if !ok {
+		return netip.Addr{}, clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
 	}
-	return netip.Addr{}, clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
+	k := len(gatewayServices)
+	if j := slices.Index(gatewayServices[:], service); j >= 0 {
+		k = j
+	}
+	b := serviceBlock(i, k).Addr().As4()
+	b[3] = 2 // the block's .0.2, as a fixed address for the endpoint
+	return netip.AddrFrom4(b), nil
 }
 
 // PrefixListID returns the ID of the AWS-managed prefix list of a gateway

@@ -129,6 +129,7 @@ type endpointRec struct {
 	policy  *iam.Policy
 	doc     string
 	pl      *prefixList
+	meters  []billing.MeterID // interface endpoints: one per zone
 }
 
 type peeringRec struct {

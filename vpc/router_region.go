@@ -3,6 +3,8 @@ package vpc
 import (
 	"strconv"
 
+	"github.com/nimbus-sim/nimbus/billing"
+
 	"github.com/nimbus-sim/nimbus/region"
 )
 
@@ -205,4 +207,37 @@ func (c *hopCache) hops(want ...region.Hop) []region.Hop {
 	}
 	c.cached = append([]region.Hop(nil), want...)
 	return c.cached
+}
+
+// MeterFlow bills bytes sent from an interface to another place (dst.To,
+// with the protocol and port of the flow) as their route classifies it:
+// nothing within a zone, $0.01/GB on each side across zones
+// (DataTransfer-Regional-Bytes,
+// https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer). It
+// returns the route's class, or an error for no route. The sender's
+// account pays its side, the receiver's interface owner the other.
+func (s *Service) MeterFlow(from region.Location, dst region.Destination, bytes int64) (region.TransferClass, error) {
+	r, ok := s.Route(from, dst)
+	if !ok {
+		return 0, clientErr("InvalidParameterValue", "no route from %v to %v", from, dst)
+	}
+	to := dst.To
+	acct, dstAcct := "", ""
+	if e := s.enis[from.Network().NetworkInterfaceID]; e != nil {
+		acct = e.account
+	}
+	if d := s.enis[to.Network().NetworkInterfaceID]; d != nil {
+		dstAcct = d.account
+	}
+	if acct == "" || bytes <= 0 {
+		return r.Transfer, nil
+	}
+	t := billing.Transfer{Account: acct, Operation: "Transfer", Bytes: bytes,
+		From: region.BillingEndpoint(from), To: region.BillingEndpoint(to)}
+	t.To.Account = dstAcct
+	if r.Transfer == region.TransferIntraAZ {
+		return r.Transfer, nil
+	}
+	_, err := s.ledger.RecordTransfer(t)
+	return r.Transfer, err
 }

@@ -112,7 +112,6 @@ type eipRec struct {
 	eni   *eniRec
 	nat   *natRec
 	meter billing.MeterID
-	inUse bool
 }
 
 type endpointRec struct {

@@ -51,9 +51,8 @@ type Analysis struct {
 	Hops      []Hop
 	// Blocked is the component that stops the traffic, nil if reachable.
 	Blocked *Hop
-	// via is what the router needs: the gateway-like hop the path leaves
-	// the VPC through.
-	via        *Hop
+	// What the router needs: the endpoint, NAT gateway or peering the
+	// path leaves through, and the interfaces at both ends.
 	viaNAT     *natRec
 	viaVPCE    *endpointRec
 	viaPeering *peeringRec

@@ -135,11 +135,25 @@ func BenchmarkMemory(b *testing.B) {
 	}
 }
 
-// BenchmarkCall measures one successful API call through the pipeline.
+// BenchmarkCall measures one successful API call through the pipeline,
+// authenticated and authorized by IAM (alice's policy: allow all, deny
+// s3:DeleteObject).
 func BenchmarkCall(b *testing.B) {
 	w := pipelineWorld(b, 1)
 	from, _ := w.InAZ("use1-az1")
-	req := getReq(w, from)
+	benchCall(b, w, getReq(w, from))
+}
+
+// BenchmarkCallRouter is BenchmarkCall with the tests' Router registered:
+// the caller sits in a public subnet, so every attempt is routed through
+// an internet gateway and carries aws:SourceIp into IAM.
+func BenchmarkCallRouter(b *testing.B) {
+	w := pipelineWorld(b, 1)
+	w.SetRouter(&testRouter{})
+	benchCall(b, w, getReq(w, vpcLoc(b, w, "subnet-public")))
+}
+
+func benchCall(b *testing.B, w *World, req Request) {
 	env := w.Env()
 	b.ReportAllocs()
 	env.Go("caller", func(p *sim.Proc) {

@@ -84,7 +84,7 @@ func TestRunInstancesNetworkErrors(t *testing.T) {
 		wantCode(t, run(RunInstancesInput{SecurityGroupIds: []string{group}}), "InvalidParameter") // group of another VPC than the default
 		wantCode(t, run(RunInstancesInput{SubnetId: subnet, Placement: &Placement{AvailabilityZone: "us-east-1a"}}), "InvalidParameterValue")
 		wantCode(t, run(RunInstancesInput{KeyName: "nope"}), "InvalidKeyPair.NotFound")
-		require.Zero(t, f.w.Running(), "no failed launch placed anything")
+		require.Zero(t, f.w.Fleet().Running(), "no failed launch placed anything")
 	})
 }
 

@@ -404,7 +404,7 @@ func (t *tracer) outbound(e *eniRec, addr netip.Addr, service string, proto, por
 				t.block("route-table", rt.id, "route %s -> %s is a blackhole (the NAT gateway is not available)", r.dest(), r.target)
 			})
 		}
-		if t.s.failed[n.id] || t.s.w.AZDown(n.subnet.azID) {
+		if t.s.failed[n.id] || t.s.w.Faults().AZDown(n.subnet.azID) {
 			return t.fail(func() {
 				t.block("nat-gateway", n.id, "is down (its zone %s is out or the gateway failed)", t.s.azName(n.account, n.subnet.azID))
 			})

@@ -74,10 +74,10 @@ func New(w *region.World, _ Options) (*Service, error) {
 			s.plByName[p.name] = p
 		}
 	}
-	if r := w.Router(); r != nil {
+	if r := w.Network().Router(); r != nil {
 		return nil, fmt.Errorf("vpc: the world already has a network layer (%T); use it (ec2.Options.VPC) rather than a second one", r)
 	}
-	w.SetRouter(s)
+	w.Network().SetRouter(s)
 	return s, nil
 }
 

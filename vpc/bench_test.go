@@ -101,6 +101,18 @@ func BenchmarkCall(b *testing.B) {
 			req := region.Request{Service: "s3", Operation: "GetObject", Region: testRegion,
 				Credentials: region.Credentials(f.user), Resource: "arn:aws:s3:::data/k", ResourceAccount: testAccount}
 			loc, _ := region.LocationOf(ctx)
+			f.do(func(p *sim.Proc) {
+				var through bool
+				err := f.w.Call(region.WithLocation(p, loc), req, func(c *region.Call) error {
+					if r := c.Route(); r != nil {
+						_, through = r.Via(region.HopGatewayEndpoint)
+					}
+					return nil
+				})
+				if err != nil || through != (via == "router") {
+					b.Fatalf("%s: err %v, through the gateway endpoint %v", via, err, through)
+				}
+			})
 			b.ReportAllocs()
 			f.env.Go("caller", func(p *sim.Proc) {
 				c := region.WithLocation(p, loc)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
@@ -126,4 +127,37 @@ func TestMonthlyBillThroughCalls(t *testing.T) {
 	}
 	require.Equal(t, billing.MustParseMoney("41.70"), bill(true))
 	require.Equal(t, billing.Money(0), bill(false))
+}
+
+// TestEndpointPolicy: a gateway endpoint's policy limits what goes through
+// it, on top of the caller's own policy.
+func TestEndpointPolicy(t *testing.T) {
+	f := newFixture(t, 33)
+	f.do(func(p *sim.Proc) {
+		n := f.privateNet(p)
+		i := f.instance(n.private)
+		ep, err := f.c.CreateVpcEndpoint(p, &CreateVpcEndpointInput{VpcId: n.vpc, ServiceName: "com.amazonaws.us-east-1.s3",
+			RouteTableIds: []string{rtsOf(t, f, p, n.vpc)},
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]}`})
+		require.NoError(t, err)
+		require.NoError(t, f.putS3Policy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`))
+		path, err := f.svc.PathToService(i.NetworkInterfaceID, "s3")
+		require.NoError(t, err)
+		require.Equal(t, ep.VpcEndpoint.VpcEndpointId, path.EndpointID)
+		check := func(action, res string) error {
+			var verdict error
+			err := f.w.Call(f.at(p, i), region.Request{Service: "s3", Operation: "Probe", Region: testRegion, Credentials: region.Credentials(f.user),
+				Action: action, Resource: res, ResourceAccount: testAccount}, func(c *region.Call) error {
+				arn, err := iam.ParseARN(res)
+				require.NoError(t, err)
+				verdict = path.AuthorizeEndpoint(&iam.Request{Principal: c.Principal().IAM, Action: action, Resource: arn, ResourceAccount: testAccount})
+				return nil
+			})
+			require.NoError(t, err)
+			return verdict
+		}
+		require.NoError(t, check("s3:GetObject", "arn:aws:s3:::data/model.bin"))
+		requireCode(t, check("s3:PutObject", "arn:aws:s3:::data/model.bin"), "AccessDenied")
+		requireCode(t, check("s3:GetObject", "arn:aws:s3:::other/x"), "AccessDenied")
+	})
 }

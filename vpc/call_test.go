@@ -137,7 +137,7 @@ func TestEndpointPolicy(t *testing.T) {
 		n := f.privateNet(p)
 		i := f.instance(n.private)
 		ep, err := f.c.CreateVpcEndpoint(p, &CreateVpcEndpointInput{VpcId: n.vpc, ServiceName: "com.amazonaws.us-east-1.s3",
-			RouteTableIds: []string{rtsOf(t, f, p, n.vpc)},
+			RouteTableIds:  []string{rtsOf(t, f, p, n.vpc)},
 			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]}`})
 		require.NoError(t, err)
 		require.NoError(t, f.putS3Policy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`))

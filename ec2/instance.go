@@ -210,6 +210,7 @@ type Machine struct {
 	azID        string
 	azName      string
 	hostID      string
+	nic         string // the primary interface as attached to the world for bandwidth (attachNIC)
 	reservation string
 	seq         uint64
 	slot        region.Slot
@@ -220,6 +221,8 @@ type Machine struct {
 
 	privateIP netip.Addr
 	publicIP  netip.Addr
+	eni       string // primary network interface (vpc)
+	mapPublic bool   // gets an auto-assigned public address on each start
 
 	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running

@@ -34,7 +34,7 @@ func (s *Service) onHostEvent(ev region.HostEvent) {
 		s.zoneBack(ev.AZ)
 		return
 	}
-	zoneDown := s.w.AZDown(ev.AZ)
+	zoneDown := s.w.Faults().AZDown(ev.AZ)
 	for _, si := range ev.Slots {
 		m, ok := s.bySlot[si.Slot]
 		if !ok {
@@ -82,7 +82,7 @@ func (m *Machine) Recoveries() int { return m.recoveries }
 // zoneBack restarts, once the zone's hosts are back, the instances its
 // outage stopped (Options.AZRestart "restart").
 func (s *Service) zoneBack(azID string) {
-	if s.opts.AZRestart == "stopped" || s.w.AZDown(azID) || s.restartPending[azID] {
+	if s.opts.AZRestart == "stopped" || s.w.Faults().AZDown(azID) || s.restartPending[azID] {
 		return
 	}
 	if s.restartPending == nil {

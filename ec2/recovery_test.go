@@ -20,7 +20,7 @@ func TestAutoRecoveryOnHostFailure(t *testing.T) {
 		host := m.HostID()
 		w, err := m.Go("worker", func(q *sim.Proc) { q.Sleep(24 * time.Hour) })
 		require.NoError(t, err)
-		require.NoError(t, f.w.FailHost(host))
+		require.NoError(t, f.w.Faults().FailHost(host))
 		require.False(t, w.Alive(), "in-memory work is lost")
 		require.Equal(t, InstanceStateRunning, m.State())
 		require.NotEqual(t, host, m.HostID())
@@ -31,7 +31,7 @@ func TestAutoRecoveryOnHostFailure(t *testing.T) {
 		require.Equal(t, before.BlockDeviceMappings[0].VolumeId, after.BlockDeviceMappings[0].VolumeId)
 
 		g := f.launch(p, RunInstancesInput{InstanceType: "p3.2xlarge", ImageId: ImageID(publicImages[2].Name, testRegion)})
-		require.NoError(t, f.w.FailHost(g.HostID()))
+		require.NoError(t, f.w.Faults().FailHost(g.HostID()))
 		require.NoError(t, p.Sleep(5*time.Minute))
 		require.Equal(t, InstanceStateStopped, g.State(), "p3 does not support recovery")
 	})
@@ -46,10 +46,10 @@ func TestAZOutageRestartPolicy(t *testing.T) {
 		f.do(3*time.Hour, func(p *sim.Proc) {
 			m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
 			az := m.AvailabilityZoneID()
-			require.NoError(t, f.w.FailAZ(az))
+			require.NoError(t, f.w.Faults().FailAZ(az))
 			require.NoError(t, p.Sleep(10*time.Minute))
 			require.Equal(t, InstanceStateStopped, m.State())
-			require.NoError(t, f.w.RestoreAZ(az))
+			require.NoError(t, f.w.Faults().RestoreAZ(az))
 			require.NoError(t, p.Sleep(10*time.Minute))
 			if policy == "stopped" {
 				require.Equal(t, InstanceStateStopped, m.State())

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net/netip"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/nimbus-sim/nimbus/vpc"
 )
 
 // Options configure New. The zero value of a field means its default.
@@ -46,6 +46,9 @@ type Options struct {
 	// AZRestart is what happens to the instances a zone outage stopped when
 	// it ends: "restart" (default) or "stopped".
 	AZRestart string
+	// VPC is the networking service instances live in; nil builds one
+	// (vpc.New) that Service.VPC returns.
+	VPC *vpc.Service
 }
 
 // Service is the EC2 service of a world: every region's instances,
@@ -68,15 +71,13 @@ type Service struct {
 	azNames   map[[2]string]string
 	demands   map[string]*demand
 
-	seq       uint64
-	privateIP map[string]int // per AZ: addresses handed out
-	publicIP  uint32
-	rngs      map[string]*rand.Rand
-	srcs      map[string]*rand.PCG
-	quotas    *quotaState  // nil: quotas off
-	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
-	stateRule func()
-	eventSeq  uint64
+	seq            uint64
+	rngs           map[string]*rand.Rand
+	srcs           map[string]*rand.PCG
+	quotas         *quotaState  // nil: quotas off
+	rules          []*eventRule // EventBridge-shaped subscriptions (events.go)
+	stateRule      func()
+	eventSeq       uint64
 	// launchGrants: per (account, region), when T2 launch credits were
 	// granted in the last 24 hours (launchcredits.go).
 	launchGrants map[[2]string][]sim.Time
@@ -86,6 +87,7 @@ type Service struct {
 	spotRequests   map[string]*spotRequest // spotrequests.go
 	noQuotaCheck   bool                    // validating a spot request's launch (spotrequests.go)
 
+	network
 	deps
 }
 
@@ -132,7 +134,15 @@ func New(w *region.World, opts Options) (*Service, error) {
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
-		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+		rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+	}
+	s.net = opts.VPC
+	if s.net == nil {
+		net, err := vpc.New(w, vpc.Options{})
+		if err != nil {
+			return nil, err
+		}
+		s.net = net
 	}
 	if opts.Quotas != nil {
 		q, err := newQuotaState(opts.Quotas)
@@ -142,10 +152,10 @@ func New(w *region.World, opts Options) (*Service, error) {
 		s.quotas = q
 	}
 	for _, it := range InstanceTypes() {
-		if _, ok := w.Shape(string(it.InstanceType)); ok {
+		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
 			continue
 		}
-		if err := w.RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
+		if err := w.Fleet().RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
 			VCPUs: it.VCPUs, MemoryMiB: int(it.MemoryMiB), GPUs: it.GPUs}); err != nil {
 			return nil, err
 		}
@@ -153,7 +163,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	for _, r := range w.Regions() {
 		s.registerImages(r.Code())
 	}
-	w.OnHostEvent(s.onHostEvent)
+	w.Fleet().OnHostEvent(s.onHostEvent)
 	if err := s.initDeps(); err != nil {
 		return nil, err
 	}
@@ -210,55 +220,62 @@ func (s *Service) newID(prefix string) string {
 
 // place puts m on a host in its AZ.
 func (s *Service) place(m *Machine) error {
-	slot, err := s.w.Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
+	slot, err := s.w.Fleet().Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
 	if err != nil {
 		return err
 	}
-	info, err := s.w.SlotInfo(slot)
+	info, err := s.w.Fleet().SlotInfo(slot)
 	if err != nil {
 		return err
 	}
 	m.slot = slot
 	m.hostID = info.HostID
 	s.bySlot[slot] = m
+	s.attachNIC(m)
 	return nil
+}
+
+// attachNIC registers the instance's primary network interface with the
+// world at its host, with the instance type's bandwidth, so its transfers
+// share it. "Up to" types burst for a limited time, "typically from 5 to
+// 60 minutes, depending on the instance size"; we take the short end.
+// https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-network-bandwidth.html
+func (s *Service) attachNIC(m *Machine) {
+	it := m.itype
+	if it.BaselineBandwidthMbps <= 0 {
+		return
+	}
+	loc, err := s.w.AtSlot(m.slot)
+	if err != nil {
+		return
+	}
+	bw := region.Bandwidth{BaselineBps: float64(it.BaselineBandwidthMbps) * 1e6}
+	if it.BurstBandwidthMbps > it.BaselineBandwidthMbps {
+		bw.BurstBps, bw.BurstFor = float64(it.BurstBandwidthMbps)*1e6, 5*time.Minute
+	}
+	// The world knows the interface by its vpc ID; at launch the
+	// interface comes after placement, and launchIn attaches it then.
+	if m.eni == "" || m.nic != "" {
+		return
+	}
+	if s.w.Network().AttachInterface(m.eni, loc, bw) == nil {
+		m.nic = m.eni
+	}
 }
 
 // unplace releases m's host slot.
 func (s *Service) unplace(m *Machine) {
 	if m.slot.IsValid() {
-		_ = s.w.Release(m.slot) // the host may have failed and released it already
+		_ = s.w.Fleet().Release(m.slot) // the host may have failed and released it already
 		delete(s.bySlot, m.slot)
+	}
+	if m.nic != "" {
+		s.w.Network().DetachInterface(m.nic)
+		m.nic = ""
 	}
 	m.slot = 0
 	m.hostID = ""
 }
-
-// allocPrivateIP hands out the next address of the AZ's default subnet:
-// the default VPC is 172.31.0.0/16 with one /20 per zone, the first four
-// addresses reserved.
-func (s *Service) allocPrivateIP(azID string) netip.Addr {
-	z, _ := s.w.AZ(azID)
-	k := 0
-	for i, x := range z.Region().AZs() {
-		if x.ID() == azID {
-			k = i
-		}
-	}
-	n := s.privateIP[azID] + 4
-	s.privateIP[azID]++
-	return netip.AddrFrom4([4]byte{172, 31, byte(16*k + (n>>8)&15), byte(n)})
-}
-
-// assignPublicIP gives m a fresh auto-assigned public address (from
-// 3.80.0.0/12, an Amazon range); a stop gives it back.
-func (s *Service) assignPublicIP(m *Machine) {
-	s.publicIP++
-	n := s.publicIP
-	m.publicIP = netip.AddrFrom4([4]byte{3, 80 + byte(n>>16)&15, byte(n >> 8), byte(n)})
-}
-
-func (s *Service) releasePublicIP(m *Machine) { m.publicIP = netip.Addr{} }
 
 // azName is World.AZName, cached: an account's zone names never change.
 func (s *Service) azName(account, azID string) (string, error) {

@@ -20,6 +20,12 @@ const (
 	PathCrossAZ
 	PathCrossRegion
 	PathInternet
+	// PathRegional is an in-region caller reaching a regional service
+	// endpoint (s3.us-east-1.amazonaws.com): the endpoint's front ends sit
+	// in every zone, so the path has its own class rather than "same AZ".
+	// A call to a specific place (an instance, a load-balancer node) keeps
+	// the same-AZ and cross-AZ classes.
+	PathRegional
 	numPathClasses
 )
 
@@ -35,6 +41,8 @@ func (c PathClass) String() string {
 		return "cross-region"
 	case PathInternet:
 		return "internet"
+	case PathRegional:
+		return "regional"
 	}
 	return "invalid-path"
 }
@@ -125,11 +133,15 @@ func DefaultNetwork() NetworkModel {
 	}
 	m.Latency[PathSameHost] = LatencyDist{MedianRTT: 50 * time.Microsecond, Sigma: 0.2}
 	m.Latency[PathSameAZ] = LatencyDist{MedianRTT: 200 * time.Microsecond, Sigma: 0.3, TailProb: 0.001, TailFactor: 5}
+	// A regional endpoint's front end in the caller's zone: same-AZ figures
+	// (an assumption; AWS publishes no endpoint round trip).
+	m.Latency[PathRegional] = LatencyDist{MedianRTT: 200 * time.Microsecond, Sigma: 0.3, TailProb: 0.001, TailFactor: 5}
 	m.Latency[PathCrossAZ] = LatencyDist{MedianRTT: 1020 * time.Microsecond, Sigma: 0.25, TailProb: 0.001, TailFactor: 5}
 	m.Latency[PathCrossRegion] = LatencyDist{Sigma: 0.05, TailProb: 0.0005, TailFactor: 2}
 	m.Latency[PathInternet] = LatencyDist{MedianRTT: 20 * time.Millisecond, Sigma: 0.5, TailProb: 0.01, TailFactor: 3}
 	m.ThroughputBps[PathSameHost] = 10e9
 	m.ThroughputBps[PathSameAZ] = 5e9
+	m.ThroughputBps[PathRegional] = 5e9
 	m.ThroughputBps[PathCrossAZ] = 5e9
 	m.ThroughputBps[PathCrossRegion] = 5e9
 	m.ThroughputBps[PathInternet] = 100e6
@@ -142,79 +154,6 @@ func DefaultNetwork() NetworkModel {
 		}
 	}
 	return m
-}
-
-// Location is a place traffic flows between: a host, a zone, a region (a
-// regional service endpoint) or an internet client near a region. The zero
-// Location is invalid.
-type Location struct {
-	region   string
-	az       string
-	host     uint32 // host index + 1; 0 = not on a host
-	internet bool
-}
-
-// InRegion is the location of a regional endpoint (its front ends sit in
-// every zone, so a caller inside the region reaches one in its own zone).
-func InRegion(code string) Location { return Location{region: code} }
-
-// OnInternet is a client on the internet whose nearest AWS region is near.
-func OnInternet(near string) Location { return Location{region: near, internet: true} }
-
-// InAZ returns the location of zone azID.
-func (w *World) InAZ(azID string) (Location, error) {
-	z, err := w.AZ(azID)
-	if err != nil {
-		return Location{}, err
-	}
-	return Location{region: z.region.spec.Code, az: z.id}, nil
-}
-
-// AtHost returns the location of a host.
-func (w *World) AtHost(hostID string) (Location, error) {
-	hi, err := w.parseHostID(hostID)
-	if err != nil {
-		return Location{}, err
-	}
-	return w.hostLoc(hi), nil
-}
-
-func (w *World) hostLoc(hi uint32) Location {
-	z := w.pools[w.hosts[hi].pool].az
-	return Location{region: z.region.spec.Code, az: z.id, host: hi + 1}
-}
-
-// AtSlot returns the location of a placed instance.
-func (w *World) AtSlot(s Slot) (Location, error) {
-	sl, err := w.lookup(s)
-	if err != nil {
-		return Location{}, err
-	}
-	return w.hostLoc(sl.host), nil
-}
-
-// IsValid reports whether l is not the zero Location.
-func (l Location) IsValid() bool { return l.region != "" }
-
-// Region returns the location's region code (the nearest one for an
-// internet client).
-func (l Location) Region() string { return l.region }
-
-// AZ returns the zone ID, or "".
-func (l Location) AZ() string { return l.az }
-
-func (l Location) String() string {
-	switch {
-	case !l.IsValid():
-		return "nowhere"
-	case l.internet:
-		return "internet(" + l.region + ")"
-	case l.host != 0:
-		return hostID(l.host-1) + "@" + l.az
-	case l.az != "":
-		return l.az
-	}
-	return l.region
 }
 
 // ErrUnreachable is the sentinel for a path that a partition, a dark zone
@@ -251,7 +190,8 @@ func (n *network) pairFactor(a, b string) float64 {
 
 // AZPairMedianRTT returns the median round trip between two zones of a
 // region.
-func (w *World) AZPairMedianRTT(a, b string) (time.Duration, error) {
+func (v Network) AZPairMedianRTT(a, b string) (time.Duration, error) {
+	w := v.w
 	za, err := w.AZ(a)
 	if err != nil {
 		return 0, err
@@ -287,7 +227,8 @@ func (n *network) init(w *World, m NetworkModel) error {
 }
 
 // Class returns the path class between two locations.
-func (w *World) Class(from, to Location) (PathClass, error) {
+func (v Network) Class(from, to Location) (PathClass, error) {
+	w := v.w
 	if err := w.checkLoc(from); err != nil {
 		return 0, err
 	}
@@ -303,6 +244,8 @@ func classOf(a, b Location) PathClass {
 		return PathInternet
 	case a.region != b.region:
 		return PathCrossRegion
+	case a.IsEndpoint() || b.IsEndpoint():
+		return PathRegional
 	case a.az == "" || b.az == "":
 		return PathSameAZ
 	case a.az != b.az:
@@ -320,11 +263,15 @@ func (w *World) checkLoc(l Location) error {
 	if _, ok := w.regionByKey[l.region]; !ok {
 		return awserr.New("InvalidParameterValue", 400, false, "location %v: unknown region %q", l, l.region)
 	}
-	return nil
+	if l.net.IsZero() {
+		return nil
+	}
+	return w.checkNetwork(l)
 }
 
 // DistanceKm returns the great-circle distance between two regions.
-func (w *World) DistanceKm(a, b string) (float64, error) {
+func (v Network) DistanceKm(a, b string) (float64, error) {
+	w := v.w
 	ra, err := w.Region(a)
 	if err != nil {
 		return 0, err
@@ -346,8 +293,9 @@ func greatCircleKm(lat1, lon1, lat2, lon2 float64) float64 {
 
 // MedianRTT returns the median round trip between two regions: the
 // matrix value, or the distance estimate for pairs outside it.
-func (w *World) MedianRTT(a, b string) (time.Duration, error) {
-	d, err := w.DistanceKm(a, b)
+func (v Network) MedianRTT(a, b string) (time.Duration, error) {
+	w := v.w
+	d, err := w.Network().DistanceKm(a, b)
 	if err != nil {
 		return 0, err
 	}
@@ -377,8 +325,9 @@ func (n *network) floor(a, b string) (float64, float64) {
 
 // DistanceFloor returns the one-way latency floor between two regions:
 // great-circle distance at the speed of light in fibre.
-func (w *World) DistanceFloor(a, b string) (time.Duration, error) {
-	km, err := w.DistanceKm(a, b)
+func (v Network) DistanceFloor(a, b string) (time.Duration, error) {
+	w := v.w
+	km, err := w.Network().DistanceKm(a, b)
 	if err != nil {
 		return 0, err
 	}
@@ -387,10 +336,9 @@ func (w *World) DistanceFloor(a, b string) (time.Duration, error) {
 
 // oneWay draws a one-way latency (without faults) and returns it with the
 // path's round-trip median, used for the window bound.
-func (n *network) oneWay(from, to Location) (time.Duration, time.Duration) {
+func (n *network) oneWay(r *rand.Rand, from, to Location) (time.Duration, time.Duration) {
 	c := classOf(from, to)
 	d := &n.m.Latency[c]
-	r := n.streams[c]
 	var median float64
 	floor := 0.0
 	switch c {
@@ -419,21 +367,23 @@ func (n *network) oneWay(from, to Location) (time.Duration, time.Duration) {
 // with NetworkUnreachable if a partition or a dark zone cuts the path.
 // Cross-region draws are never below the great-circle distance floor, even
 // under DegradeLatency with a factor below one.
-func (w *World) Latency(from, to Location) (time.Duration, error) {
-	if _, err := w.Class(from, to); err != nil {
+func (v Network) Latency(from, to Location) (time.Duration, error) {
+	w := v.w
+	if _, err := w.Network().Class(from, to); err != nil {
 		return 0, err
 	}
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(from, to)
+	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
 	return d, nil
 }
 
 // Throughput returns the single-flow throughput of the path in bytes per
 // second: the class's rate, bounded by TCP window / median RTT.
-func (w *World) Throughput(from, to Location) (float64, error) {
-	if _, err := w.Class(from, to); err != nil {
+func (v Network) Throughput(from, to Location) (float64, error) {
+	w := v.w
+	if _, err := w.Network().Class(from, to); err != nil {
 		return 0, err
 	}
 	return w.net.throughput(from, to), nil
@@ -460,11 +410,12 @@ func (n *network) throughput(from, to Location) float64 {
 // one-way latency + bytes / throughput, plus a retransmission timeout
 // (MinRTO, doubling) for every loss drawn under SetLoss. After 15 losses in
 // a row (Linux's tcp_retries2) the path counts as unreachable.
-func (w *World) Transfer(from, to Location, bytes int64) (time.Duration, error) {
+func (v Network) Transfer(from, to Location, bytes int64) (time.Duration, error) {
+	w := v.w
 	if bytes < 0 {
 		return 0, awserr.New("InvalidParameterValue", 400, false, "negative transfer size %d", bytes)
 	}
-	if _, err := w.Class(from, to); err != nil {
+	if _, err := w.Network().Class(from, to); err != nil {
 		return 0, err
 	}
 	return w.transfer(from, to, bytes)
@@ -474,7 +425,7 @@ func (w *World) transfer(from, to Location, bytes int64) (time.Duration, error) 
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(from, to)
+	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
 	if bytes > 0 {
 		d += time.Duration(float64(bytes) / w.net.throughput(from, to) * float64(time.Second))
 	}

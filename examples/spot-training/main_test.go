@@ -230,8 +230,8 @@ func TestOnDemandBaselineBilling(t *testing.T) {
 	if overhead < lo || overhead > lo+60 {
 		t.Errorf("on-demand overhead %d s, want within a minute above startup + final save = %d s", overhead, lo)
 	}
-	if out.TotalCost != out.ComputeCost+out.StorageCost || out.StorageCost <= 0 {
-		t.Errorf("total %v != compute %v + storage %v (storage must be positive)", out.TotalCost, out.ComputeCost, out.StorageCost)
+	if out.TotalCost != out.ComputeCost+out.StorageCost+out.NetworkCost || out.StorageCost <= 0 || out.NetworkCost <= 0 {
+		t.Errorf("total %v != compute %v + storage %v + public IPv4 %v (storage and IPv4 must be positive)", out.TotalCost, out.ComputeCost, out.StorageCost, out.NetworkCost)
 	}
 	t.Logf("on-demand: %d s billed = W + %d s, %v compute, %v total", secs, overhead, out.ComputeCost, out.TotalCost)
 }
@@ -475,7 +475,7 @@ func TestCapacityMovesTheCheckpoint(t *testing.T) {
 		}
 		env.At(sim.Time(2*time.Hour), func() {
 			for { // other tenants fill the zone's p3 hosts
-				if _, err := w.Place(az, string(gpuType), region.PlaceOptions{}); err != nil {
+				if _, err := w.Fleet().Place(az, string(gpuType), region.PlaceOptions{}); err != nil {
 					break
 				}
 			}

@@ -71,13 +71,13 @@ type Service struct {
 	azNames   map[[2]string]string
 	demands   map[string]*demand
 
-	seq            uint64
-	rngs           map[string]*rand.Rand
-	srcs           map[string]*rand.PCG
-	quotas         *quotaState  // nil: quotas off
-	rules          []*eventRule // EventBridge-shaped subscriptions (events.go)
-	stateRule      func()
-	eventSeq       uint64
+	seq       uint64
+	rngs      map[string]*rand.Rand
+	srcs      map[string]*rand.PCG
+	quotas    *quotaState  // nil: quotas off
+	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
+	stateRule func()
+	eventSeq  uint64
 	// launchGrants: per (account, region), when T2 launch credits were
 	// granted in the last 24 hours (launchcredits.go).
 	launchGrants map[[2]string][]sim.Time

@@ -1,0 +1,258 @@
+package s3
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/failure"
+	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/region/storage"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Options configure New. The zero value means every default.
+type Options struct {
+	// FirstByteLatency is the server's time to first byte, in
+	// milliseconds, drawn per request (default DefaultFirstByteLatency).
+	FirstByteLatency failure.Distribution
+	// Storage is the template of each region's storage pool (Name, Zones
+	// and ZoneDown are filled in per region). Its zero NodeLifetime means
+	// nodes never fail: durability studies set one.
+	Storage storage.Options
+	// GroupsPerPool is the number of replica groups objects are hashed
+	// onto in each region, per kind of placement (default 64).
+	GroupsPerPool int
+	// Throttle is the request-rate model (zero: DefaultThrottle).
+	Throttle Throttle
+	// BucketQuota is the number of buckets per account (default
+	// DefaultBucketQuota).
+	BucketQuota int
+}
+
+// DefaultFirstByteLatency is the default server-side first-byte latency in
+// ms: lognormal with a median of 60 ms (p95 about 140 ms). An assumption
+// placed inside the 100-200 ms small-object latency AWS quotes, which
+// includes the network:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html
+func DefaultFirstByteLatency() failure.Distribution {
+	return failure.LogNormal{Mu: math.Log(60), Sigma: 0.5}
+}
+
+// Service is the S3 service of a world: one global bucket namespace per
+// partition, buckets in regions, each region's storage pool. Call it
+// through a Client. A Service is owned by its Env's goroutine.
+type Service struct {
+	env    *sim.Env
+	w      *region.World
+	opts   Options
+	ledger *billing.Ledger
+
+	buckets map[string]*bucket // partition + "/" + name
+	pools   map[string]*regionPool
+	uploads map[string]*upload
+	seq     uint64
+	fbl     failure.Distribution
+	rng     *rand.Rand
+	lost    int64
+}
+
+// New returns the S3 service of world w.
+func New(w *region.World, opts Options) (*Service, error) {
+	if w == nil {
+		panic("s3: New: nil world")
+	}
+	if opts.FirstByteLatency == nil {
+		opts.FirstByteLatency = DefaultFirstByteLatency()
+	}
+	if err := opts.FirstByteLatency.Validate(); err != nil {
+		return nil, fmt.Errorf("s3: Options.FirstByteLatency: %w", err)
+	}
+	if opts.GroupsPerPool == 0 {
+		opts.GroupsPerPool = 64
+	}
+	if opts.GroupsPerPool < 0 {
+		return nil, fmt.Errorf("s3: Options.GroupsPerPool %d < 0", opts.GroupsPerPool)
+	}
+	if opts.BucketQuota == 0 {
+		opts.BucketQuota = DefaultBucketQuota
+	}
+	if opts.Throttle == (Throttle{}) {
+		opts.Throttle = DefaultThrottle()
+	}
+	if err := opts.Throttle.validate(); err != nil {
+		return nil, err
+	}
+	env := w.Env()
+	s := &Service{env: env, w: w, opts: opts, ledger: w.Billing(),
+		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{},
+		rng: env.Rand("s3/latency")}
+	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
+	return s, nil
+}
+
+// MustNew is New for tests and examples.
+func MustNew(w *region.World, opts Options) *Service {
+	s, err := New(w, opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// World returns the world.
+func (s *Service) World() *region.World { return s.w }
+
+// LostObjects returns the number of object versions lost because every
+// replica of their group failed before repair.
+func (s *Service) LostObjects() int64 { return s.lost }
+
+// Pool returns a region's storage pool (created with the region's first
+// bucket).
+func (s *Service) Pool(regionCode string) (*storage.Pool, bool) {
+	rp, ok := s.pools[regionCode]
+	if !ok {
+		return nil, false
+	}
+	return rp.pool, true
+}
+
+// Client is an S3 client for one region and one set of credentials, like
+// aws-sdk-go-v2's s3.Client built from a config. Every method is one API
+// call through the world's request pipeline.
+type Client struct {
+	svc    *Service
+	region string
+	creds  iam.Credentials
+	from   region.Location
+}
+
+// NewClient returns a client calling region's endpoint with creds.
+func (s *Service) NewClient(regionCode string, creds iam.Credentials) *Client {
+	return &Client{svc: s, region: regionCode, creds: creds}
+}
+
+// From returns a copy of the client whose calls come from loc (an
+// instance's place, another region, the internet).
+func (c *Client) From(loc region.Location) *Client {
+	d := *c
+	d.from = loc
+	return &d
+}
+
+// Region returns the client's region.
+func (c *Client) Region() string { return c.region }
+
+// request describes one S3 call for call.
+type request struct {
+	op       string
+	action   string // IAM action; default "s3:" + op
+	bucket   string
+	key      string // "" for bucket operations
+	hasKey   bool
+	ctx      map[string][]string
+	reqBytes int64
+	// noBucket: the operation does not need the bucket to exist
+	// (CreateBucket, ListBuckets).
+	noBucket bool
+	head     bool // HEAD: errors carry no body
+	write    bool // counts against the PUT/COPY/POST/DELETE rate
+	payer    RequestPayer
+}
+
+// served is what the effect sees.
+type served struct {
+	rc      *region.Call
+	account string
+	b       *bucket // nil when the bucket does not exist
+}
+
+func (s *Service) arnPrefix(partition string) string { return "arn:" + partition + ":s3:::" }
+
+// call runs one S3 request through the pipeline: the bucket's policy and
+// owner go to IAM with the bucket ARN (bucket operations) or object ARN
+// (object operations); the bucket must be in the client's region
+// (PermanentRedirect otherwise); throttling and first-byte latency apply
+// at the server; effect changes state at one instant.
+func (c *Client) call(ctx context.Context, r request, effect func(sv *served) error) error {
+	p, ok := ctx.(*sim.Proc)
+	if !ok {
+		return awserr.Operation("S3", r.op, fmt.Errorf("s3: %s: ctx must be the calling *sim.Proc", r.op))
+	}
+	s := c.svc
+	partition := "aws"
+	if reg, err := s.w.Region(c.region); err == nil {
+		partition = reg.Partition().Name()
+	}
+	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
+		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*"}
+	var b *bucket
+	if r.bucket != "" {
+		b = s.buckets[partition+"/"+r.bucket]
+		req.Resource = s.arnPrefix(partition) + r.bucket
+		if r.hasKey {
+			req.Resource += "/" + r.key
+		}
+		if b != nil {
+			req.ResourceAccount = b.owner
+			req.ResourcePolicy = b.effectivePolicy
+		}
+	}
+	err := s.w.Call(p, req, func(rc *region.Call) error {
+		sv := &served{rc: rc, account: rc.Principal().Account, b: b}
+		if b != nil && b.deleted {
+			sv.b = nil
+		}
+		if !r.noBucket {
+			if sv.b == nil {
+				return errNoSuchBucket(r.bucket)
+			}
+			if sv.b.region != c.region {
+				return s3err("PermanentRedirect", 301,
+					"The bucket you are attempting to access must be addressed using the specified endpoint: %s is in %s, not %s.",
+					r.bucket, sv.b.region, c.region)
+			}
+			if err := s.throttle(sv.b, r); err != nil {
+				return err
+			}
+		}
+		if d := s.fbl.Rand(); d > 0 {
+			rc.Delay(time.Duration(d * float64(time.Millisecond)))
+		}
+		return effect(sv)
+	})
+	if r.head {
+		err = headError(err)
+	}
+	return opError(r.op, err)
+}
+
+// authorize asks IAM whether the caller of rc may also perform action on
+// resource (CopyObject's source, DeleteObjects' keys, the ListBucket
+// check behind 403-versus-404).
+func (s *Service) authorize(sv *served, action, resource string, b *bucket) error {
+	also := *sv.rc.Request()
+	also.Action, also.Resource = action, resource
+	also.ResourcePolicy, also.ResourceAccount = nil, ""
+	if b != nil {
+		also.ResourcePolicy, also.ResourceAccount = b.effectivePolicy, b.owner
+	}
+	return s.w.Guard().Authorize(sv.rc.Principal(), &also)
+}
+
+// payer returns who pays for a request on b: the bucket owner, or the
+// requester when the bucket is Requester Pays and the request says so.
+func (sv *served) payer(r RequestPayer) string {
+	if sv.b != nil && sv.b.requesterPays && r == RequestPayerRequester {
+		return sv.account
+	}
+	if sv.b != nil {
+		return sv.b.owner
+	}
+	return sv.account
+}

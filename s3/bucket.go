@@ -26,7 +26,7 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 	}
 	var out *CreateBucketOutput
 	s := c.svc
-	err := c.call(ctx, request{op: "CreateBucket", bucket: in.Bucket, noBucket: true, write: true}, func(sv *served) error {
+	err := c.call(ctx, request{op: "CreateBucket", bucket: in.Bucket, noBucket: true, create: true, write: true}, func(sv *served) error {
 		target := c.region
 		lc := ""
 		if in.CreateBucketConfiguration != nil {
@@ -180,10 +180,7 @@ func (c *Client) GetBucketLocation(ctx context.Context, in *GetBucketLocationInp
 		in = &GetBucketLocationInput{}
 	}
 	var out *GetBucketLocationOutput
-	err := c.call(ctx, request{op: "GetBucketLocation", bucket: in.Bucket, noBucket: true}, func(sv *served) error {
-		if sv.b == nil {
-			return errNoSuchBucket(in.Bucket)
-		}
+	err := c.call(ctx, request{op: "GetBucketLocation", bucket: in.Bucket, anyRegion: true}, func(sv *served) error {
 		lc := sv.b.region
 		if lc == "us-east-1" {
 			lc = ""

@@ -38,6 +38,10 @@ func prefixEnd(p string) string {
 // objects). It seeks past each common prefix, so a page costs
 // O(page x log n) however many keys a prefix holds.
 func (b *bucket) scan(prefix, delim, after string, max int, visible func(item) bool) (out []entry, truncated bool) {
+	if max <= 0 {
+		// MaxKeys 0 returns an empty, untruncated page.
+		return nil, false
+	}
 	start := prefix
 	if after >= start {
 		start = after

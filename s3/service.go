@@ -160,6 +160,11 @@ type request struct {
 	// noBucket: the operation does not need the bucket to exist
 	// (CreateBucket, ListBuckets).
 	noBucket bool
+	// create: the bucket is being created, so an existing bucket's owner
+	// and policy do not apply.
+	create bool
+	// anyRegion: answered from every region's endpoint.
+	anyRegion bool
 	head     bool // HEAD: errors carry no body
 	write    bool // counts against the PUT/COPY/POST/DELETE rate
 	payer    RequestPayer
@@ -198,7 +203,7 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 		if r.hasKey {
 			req.Resource += "/" + r.key
 		}
-		if b != nil {
+		if b != nil && !r.create {
 			req.ResourceAccount = b.owner
 			req.ResourcePolicy = b.effectivePolicy
 		}
@@ -212,7 +217,7 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 			if sv.b == nil {
 				return errNoSuchBucket(r.bucket)
 			}
-			if sv.b.region != c.region {
+			if sv.b.region != c.region && !r.anyRegion {
 				return s3err("PermanentRedirect", 301,
 					"The bucket you are attempting to access must be addressed using the specified endpoint: %s is in %s, not %s.",
 					r.bucket, sv.b.region, c.region)

@@ -29,13 +29,13 @@ const (
 )
 
 type fixture struct {
-	t       testing.TB
-	env     *sim.Env
-	w       *region.World
-	svc     *Service
-	admin   *Client // owner account, s3:*
-	reader  *Client // owner account, s3:GetObject only
-	partner *Client // other account, s3:*
+	t                    testing.TB
+	env                  *sim.Env
+	w                    *region.World
+	svc                  *Service
+	admin                *Client // owner account, s3:*
+	reader               *Client // owner account, s3:GetObject only
+	partner              *Client // other account, s3:*
 	ownerRoot, otherRoot iam.Credentials
 }
 

@@ -227,7 +227,9 @@ func TestRangeReadsMatchSlicing(t *testing.T) {
 	})
 }
 
-func itoa(n int64) string { return strings.TrimSpace(strings.Replace(string(rune('0'))+"", "0", "", 1)) + fmtInt(n) }
+func itoa(n int64) string {
+	return strings.TrimSpace(strings.Replace(string(rune('0'))+"", "0", "", 1)) + fmtInt(n)
+}
 
 func fmtInt(n int64) string {
 	if n == 0 {

@@ -165,9 +165,9 @@ type request struct {
 	create bool
 	// anyRegion: answered from every region's endpoint.
 	anyRegion bool
-	head     bool // HEAD: errors carry no body
-	write    bool // counts against the PUT/COPY/POST/DELETE rate
-	payer    RequestPayer
+	head      bool // HEAD: errors carry no body
+	write     bool // counts against the PUT/COPY/POST/DELETE rate
+	payer     RequestPayer
 }
 
 // served is what the effect sees.

@@ -452,4 +452,3 @@ func (p *Pool) lose(id GroupID) {
 		f(l)
 	}
 }
-

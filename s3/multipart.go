@@ -273,22 +273,27 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 			if cp.PartNumber == nil {
 				return s3err("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema (part %d has no PartNumber).", i+1)
 			}
-			n := *cp.PartNumber
-			if i > 0 && n <= *list[i-1].PartNumber {
-				return s3err("InvalidPartOrder", http.StatusBadRequest, "The list of parts was not in ascending order. Parts must be ordered by part number (part %d after %d).", n, *list[i-1].PartNumber)
+			if i > 0 && *cp.PartNumber <= *list[i-1].PartNumber {
+				return s3err("InvalidPartOrder", http.StatusBadRequest, "The list of parts was not in ascending order. Parts must be ordered by part number (part %d after %d).", *cp.PartNumber, *list[i-1].PartNumber)
 			}
+		}
+		for i, cp := range list {
+			n := *cp.PartNumber
 			p := u.parts[n]
 			if p == nil || unquote(p.etag) != unquote(cp.ETag) {
 				return s3err("InvalidPart", http.StatusBadRequest,
 					"One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag (part %d, ETag %s).", n, cp.ETag)
 			}
+			parts[i] = p
+		}
+		for i, p := range parts {
+			n := *list[i].PartNumber
 			if i < len(list)-1 && p.size < MinPartSize {
 				return s3err("EntityTooSmall", http.StatusBadRequest,
 					"Your proposed upload is smaller than the minimum allowed object size (part %d is %d bytes; every part but the last needs at least %d).", n, p.size, MinPartSize)
 			}
 			raw, _ := hex.DecodeString(unquote(p.etag))
 			h.Write(raw)
-			parts[i] = p
 			total += p.size
 		}
 		if total > MaxObjectSize {

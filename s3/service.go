@@ -60,7 +60,18 @@ type Service struct {
 	fbl     failure.Distribution
 	rng     *rand.Rand
 	lost    int64
+	stats   Stats
 }
+
+// Stats counts what the service did.
+type Stats struct {
+	// SlowDowns is the number of 503 SlowDown answers of the request-rate
+	// model (before client retries).
+	SlowDowns int64
+}
+
+// Stats returns the service's counters.
+func (s *Service) Stats() Stats { return s.stats }
 
 // New returns the S3 service of world w.
 func New(w *region.World, opts Options) (*Service, error) {
@@ -130,6 +141,15 @@ type Client struct {
 	region string
 	creds  iam.Credentials
 	from   region.Location
+	retry  *region.ClientConfig
+}
+
+// WithRetry returns a copy of the client with its own retry and timeout
+// configuration (the world's by default).
+func (c *Client) WithRetry(cfg region.ClientConfig) *Client {
+	d := *c
+	d.retry = &cfg
+	return &d
 }
 
 // NewClient returns a client calling region's endpoint with creds.
@@ -195,7 +215,7 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 		partition = reg.Partition().Name()
 	}
 	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
-		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*"}
+		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*", Client: c.retry}
 	var b *bucket
 	if r.bucket != "" {
 		b = s.buckets[partition+"/"+r.bucket]

@@ -101,5 +101,6 @@ func (s *Service) throttle(b *bucket, r request) error {
 		pt.hotSince = now
 	}
 	pt.lastThrottle = now
+	s.stats.SlowDowns++
 	return awserr.New("SlowDown", http.StatusServiceUnavailable, true, "Please reduce your request rate.")
 }

@@ -424,3 +424,5 @@ func (s *Service) addVersion(out *ListObjectVersionsOutput, b *bucket, key strin
 	out.Versions = append(out.Versions, ObjectVersion{Key: encodeKey(key, enc), VersionId: s.versionID(v), IsLatest: latest,
 		LastModified: s.env.TimeOf(v.modified), ETag: v.etag(), Size: v.size, StorageClass: classes[v.class].name})
 }
+
+func urlQueryUnescape(s string) (string, error) { return url.QueryUnescape(s) }

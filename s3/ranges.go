@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,7 +89,8 @@ func ParseRange(h string, size int64) (r ByteRange, ok bool, err error) {
 }
 
 // digits parses a non-empty run of ASCII digits; values too large for an
-// int64 saturate, which is still "past the end" of any object.
+// int64 saturate at math.MaxInt64, which is still "past the end" of any
+// object.
 func digits(s string) (int64, bool) {
 	if s == "" {
 		return 0, false
@@ -99,11 +101,12 @@ func digits(s string) (int64, bool) {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		if n > (1<<62)/10 {
-			n = 1 << 62
+		d := int64(c - '0')
+		if n > (math.MaxInt64-d)/10 {
+			n = math.MaxInt64
 			continue
 		}
-		n = n*10 + int64(c-'0')
+		n = n*10 + d
 	}
 	return n, true
 }

@@ -148,3 +148,34 @@ func s3ErrCode(err error) string {
 	}
 	return fmt.Sprint(err)
 }
+
+func Example_publicReadObject() {
+	env, svc, c := world("111122223333")
+	defer env.Close()
+	owner := c[0]
+	anonymous := svc.NewClient("us-east-1", iam.Credentials{}) // no credentials: the anonymous principal
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+		"Action":"s3:GetObject","Resource":"arn:aws:s3:::public-assets/*"}]}`
+	env.Go("app", func(p *sim.Proc) {
+		_, err := owner.CreateBucket(p, &s3.CreateBucketInput{Bucket: "public-assets"})
+		check(err)
+		_, err = owner.PutObject(p, &s3.PutObjectInput{Bucket: "public-assets", Key: "logo.svg", Body: bytes.NewReader([]byte("<svg/>"))})
+		check(err)
+		// Block Public Access is on for new buckets: the public policy is refused.
+		_, err = owner.PutBucketPolicy(p, &s3.PutBucketPolicyInput{Bucket: "public-assets", Policy: policy})
+		fmt.Println("with Block Public Access:", s3ErrCode(err))
+		_, err = owner.PutPublicAccessBlock(p, &s3.PutPublicAccessBlockInput{Bucket: "public-assets",
+			PublicAccessBlockConfiguration: &s3.PublicAccessBlockConfiguration{}})
+		check(err)
+		_, err = owner.PutBucketPolicy(p, &s3.PutBucketPolicyInput{Bucket: "public-assets", Policy: policy})
+		check(err)
+		get, err := anonymous.GetObject(p, &s3.GetObjectInput{Bucket: "public-assets", Key: "logo.svg"})
+		check(err)
+		body, _ := io.ReadAll(get.Body)
+		fmt.Println("anonymous read:", string(body))
+	})
+	env.Run()
+	// Output:
+	// with Block Public Access: AccessDenied
+	// anonymous read: <svg/>
+}

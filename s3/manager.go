@@ -54,9 +54,9 @@ type UploadOutput struct {
 // Upload uploads in.Body (or, for a size-only object, in.ContentLength
 // bytes). ctx must be the calling *sim.Proc.
 func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutput, error) {
-	p, ok := ctx.(*sim.Proc)
+	p, ok := sim.ProcFrom(ctx)
 	if !ok {
-		return nil, opError("Upload", fmt.Errorf("s3: Uploader.Upload: ctx must be the calling *sim.Proc"))
+		return nil, opError("Upload", fmt.Errorf("s3: Uploader.Upload: ctx carries no *sim.Proc"))
 	}
 	var body []byte
 	var size int64
@@ -74,7 +74,7 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 		if body != nil {
 			pin.Body = bytes.NewReader(body)
 		}
-		out, err := u.Client.PutObject(p, &pin)
+		out, err := u.Client.PutObject(ctx, &pin)
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +85,7 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 		partSize = (size + MaxParts - 1) / MaxParts
 	}
 	n := int((size + partSize - 1) / partSize)
-	cr, err := u.Client.CreateMultipartUpload(p, &CreateMultipartUploadInput{Bucket: in.Bucket, Key: in.Key,
+	cr, err := u.Client.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: in.Bucket, Key: in.Key,
 		ContentType: in.ContentType, Metadata: in.Metadata, StorageClass: in.StorageClass,
 		ServerSideEncryption: in.ServerSideEncryption, RequestPayer: in.RequestPayer})
 	if err != nil {
@@ -128,7 +128,7 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 		return nil, err
 	}
 	if firstErr == nil {
-		out, err := u.Client.CompleteMultipartUpload(p, &CompleteMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId,
+		out, err := u.Client.CompleteMultipartUpload(ctx, &CompleteMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId,
 			MultipartUpload: &CompletedMultipartUpload{Parts: parts}, RequestPayer: in.RequestPayer})
 		if err == nil {
 			return &UploadOutput{ETag: out.ETag, VersionId: out.VersionId, UploadID: cr.UploadId, Parts: n}, nil
@@ -136,7 +136,7 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 		firstErr = err
 	}
 	if !u.LeavePartsOnError {
-		_, _ = u.Client.AbortMultipartUpload(p, &AbortMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId, RequestPayer: in.RequestPayer})
+		_, _ = u.Client.AbortMultipartUpload(ctx, &AbortMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId, RequestPayer: in.RequestPayer})
 	}
 	return nil, firstErr
 }
@@ -164,11 +164,11 @@ func NewDownloader(c *Client, opts ...func(*Downloader)) *Downloader {
 // be the calling *sim.Proc. in.Range is not supported (as in the SDK's
 // concurrent path).
 func (d *Downloader) Download(ctx context.Context, w io.WriterAt, in *GetObjectInput) (int64, error) {
-	p, ok := ctx.(*sim.Proc)
+	p, ok := sim.ProcFrom(ctx)
 	if !ok {
-		return 0, opError("Download", fmt.Errorf("s3: Downloader.Download: ctx must be the calling *sim.Proc"))
+		return 0, opError("Download", fmt.Errorf("s3: Downloader.Download: ctx carries no *sim.Proc"))
 	}
-	h, err := d.Client.HeadObject(p, &HeadObjectInput{Bucket: in.Bucket, Key: in.Key, VersionId: in.VersionId, RequestPayer: in.RequestPayer})
+	h, err := d.Client.HeadObject(ctx, &HeadObjectInput{Bucket: in.Bucket, Key: in.Key, VersionId: in.VersionId, RequestPayer: in.RequestPayer})
 	if err != nil {
 		return 0, err
 	}

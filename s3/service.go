@@ -10,7 +10,6 @@ import (
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/iam"
-	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/region/storage"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -188,6 +187,9 @@ type request struct {
 	head      bool // HEAD: errors carry no body
 	write     bool // counts against the PUT/COPY/POST/DELETE rate
 	payer     RequestPayer
+	// tier is the request charge when the effect does not set one (a
+	// billed 4xx before the effect): 1, 2, or 0 for free requests.
+	tier int
 }
 
 // served is what the effect sees.
@@ -195,6 +197,7 @@ type served struct {
 	rc      *region.Call
 	account string
 	b       *bucket // nil when the bucket does not exist
+	bill    *callBill
 }
 
 func (s *Service) arnPrefix(partition string) string { return "arn:" + partition + ":s3:::" }
@@ -205,17 +208,19 @@ func (s *Service) arnPrefix(partition string) string { return "arn:" + partition
 // (PermanentRedirect otherwise); throttling and first-byte latency apply
 // at the server; effect changes state at one instant.
 func (c *Client) call(ctx context.Context, r request, effect func(sv *served) error) error {
-	p, ok := ctx.(*sim.Proc)
-	if !ok {
-		return awserr.Operation("S3", r.op, fmt.Errorf("s3: %s: ctx must be the calling *sim.Proc", r.op))
-	}
 	s := c.svc
 	partition := "aws"
 	if reg, err := s.w.Region(c.region); err == nil {
 		partition = reg.Partition().Name()
 	}
 	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
-		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*", Client: c.retry}
+		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*", Client: c.retry,
+		AllowAnonymous: true, BillErrors: region.BillClientErrors}
+	if r.tier == 0 {
+		r.tier = defaultTier(r)
+	}
+	bill := &callBill{tier: r.tier}
+	req.BillRequest = s.billRequest(bill)
 	var b *bucket
 	if r.bucket != "" {
 		b = s.buckets[partition+"/"+r.bucket]
@@ -226,10 +231,17 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 		if b != nil && !r.create {
 			req.ResourceAccount = b.owner
 			req.ResourcePolicy = b.effectivePolicy
+			// S3 bills the bucket owner, or the requester of a Requester
+			// Pays bucket who says it will pay.
+			req.Payer = region.PayResourceOwner
+			if b.requesterPays && r.payer == RequestPayerRequester {
+				req.Payer = region.PayRequester
+			}
 		}
 	}
-	err := s.w.Call(p, req, func(rc *region.Call) error {
-		sv := &served{rc: rc, account: rc.Principal().Account, b: b}
+	err := s.w.Call(ctx, req, func(rc *region.Call) error {
+		*bill = callBill{tier: r.tier}
+		sv := &served{rc: rc, account: rc.Principal().Account, b: b, bill: bill}
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -267,7 +279,7 @@ func (s *Service) authorize(sv *served, action, resource string, b *bucket) erro
 	if b != nil {
 		also.ResourcePolicy, also.ResourceAccount = b.effectivePolicy, b.owner
 	}
-	return s.w.Guard().Authorize(sv.rc.Principal(), &also)
+	return sv.rc.Authorize(&also)
 }
 
 // payer returns who pays for a request on b: the bucket owner, or the
@@ -280,4 +292,20 @@ func (sv *served) payer(r RequestPayer) string {
 		return sv.b.owner
 	}
 	return sv.account
+}
+
+// defaultTier is an operation's request charge: DELETE requests are free;
+// PUT, COPY, POST and LIST are tier 1; GET, HEAD and the rest tier 2.
+// https://aws.amazon.com/s3/pricing/
+func defaultTier(r request) int {
+	switch r.op {
+	case "DeleteObject", "DeleteBucket", "AbortMultipartUpload", "DeleteBucketPolicy":
+		return 0
+	case "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListBuckets", "ListParts", "ListMultipartUploads", "DeleteObjects":
+		return 1
+	}
+	if r.write {
+		return 1
+	}
+	return 2
 }

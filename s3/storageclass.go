@@ -2,6 +2,7 @@ package s3
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -261,57 +262,90 @@ func (s *Service) meterStorage(b *bucket, c classIdx, delta int64) {
 	}
 }
 
-// meterRequest bills one request of tier 1 (PUT, COPY, POST, LIST) or
-// tier 2 (GET and others) at class c's price, to payer.
-func (s *Service) meterRequest(sv *served, payer string, c classIdx, tier int, op string) {
-	b := sv.b
-	ut := classes[c].tier2UT
-	if tier == 1 {
-		ut = classes[c].tier1UT
+// meterRequest sets the request charge of the call: tier 1 (PUT, COPY,
+// POST, LIST) or tier 2 (GET and others) at class c's price. The pipeline
+// bills it to the payer (bucket owner, or requester) through
+// Request.BillRequest, for successes and for the 4xx errors S3 bills.
+func (s *Service) meterRequest(sv *served, _ string, c classIdx, tier int, _ string) {
+	sv.bill.class, sv.bill.tier = c, tier
+}
+
+// callBill is the request charge of one call, filled in by the effect.
+type callBill struct {
+	tier  int // 0: free (DELETE, and requests the effect has not priced)
+	class classIdx
+}
+
+func (s *Service) billRequest(bill *callBill) func(c *region.Call, err error) {
+	return func(c *region.Call, err error) {
+		if bill.tier == 0 {
+			return
+		}
+		payer := c.Payer()
+		if payer == "" {
+			return // anonymous request to a bucket that does not exist
+		}
+		ut := classes[bill.class].tier2UT
+		if bill.tier == 1 {
+			ut = classes[bill.class].tier1UT
+		}
+		res := ""
+		if c.Request().ResourceAccount != "" {
+			res = bucketOfARN(c.Request().Resource)
+		}
+		_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
+			Region: c.Region(), ResourceID: res, Quantity: 1})
 	}
-	regionCode, res := sv.rc.Region(), ""
-	if b != nil {
-		res = b.name
+}
+
+// bucketOfARN returns the bucket name of an S3 ARN.
+func bucketOfARN(arn string) string {
+	i := strings.Index(arn, ":::")
+	if i < 0 {
+		return ""
 	}
-	sv.rc.Meter(func() {
-		_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: op,
-			Region: regionCode, ResourceID: res, Quantity: 1})
-	})
+	b, _, _ := strings.Cut(arn[i+3:], "/")
+	return b
 }
 
 // meterRetrieval bills per-GB retrieval of IA and Glacier IR classes.
-func (s *Service) meterRetrieval(sv *served, payer string, c classIdx, bytes int64) {
+func (s *Service) meterRetrieval(sv *served, _ string, c classIdx, bytes int64) {
 	ut := classes[c].retrievalUT
 	if ut == "" || bytes == 0 {
 		return
 	}
-	b := sv.b
-	sv.rc.Meter(func() {
-		_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: "GetObject",
-			Region: b.region, ResourceID: b.name, Quantity: bytes})
-	})
+	sv.rc.Record(billing.Usage{Service: "AmazonS3", UsageType: ut, ResourceID: sv.b.name, Quantity: bytes})
 }
 
-// meterTransferOut bills the response bytes by path: to the internet and
-// to other regions; same-region transfer to EC2 is free.
-func (s *Service) meterTransferOut(sv *served, payer string, bytes int64) {
+// meterTransferOut bills the response bytes by path, to the payer: out to
+// the internet and to other regions; same-region transfer to EC2 is free,
+// and through a NAT gateway the caller's NAT processes the bytes.
+func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
 	if bytes == 0 {
 		return
 	}
-	from := sv.rc.From()
-	b := sv.b
-	sv.rc.Meter(func() {
-		t := billing.Transfer{Account: payer, Service: "AmazonS3", Operation: sv.rc.Request().Operation, ResourceID: b.name,
-			From: billing.Endpoint{Region: b.region}, Bytes: bytes}
-		class, _ := s.w.Class(from, region.InRegion(b.region))
-		switch {
-		case class == region.PathInternet:
-			t.To = billing.Endpoint{Internet: true}
-		case from.Region() != b.region:
-			t.To = billing.Endpoint{Region: from.Region()}
-		default:
-			return // same region: free
+	rc := sv.rc
+	from := rc.From()
+	t := billing.Transfer{Service: "AmazonS3", ResourceID: sv.b.name, From: billing.Endpoint{Region: sv.b.region}, Bytes: bytes}
+	to := region.BillingEndpoint(from)
+	internet := from.OnInternet()
+	if rt := rc.Route(); rt != nil {
+		internet = rt.Transfer == region.TransferInternetOut
+		for _, h := range rt.Hops {
+			if h.Kind == region.HopNATGateway && rc.Principal().Account != "" {
+				// NAT processing is the caller's (the NAT's owner's), not S3's.
+				rc.RecordTransfer(billing.Transfer{Account: rc.Principal().Account, Service: "AmazonS3", ResourceID: sv.b.name,
+					From: billing.Endpoint{Region: sv.b.region}, To: billing.Endpoint{Region: sv.b.region}, Bytes: bytes, NATGatewayID: h.ID})
+			}
 		}
-		_, _ = s.ledger.RecordTransfer(t)
-	})
+	}
+	switch {
+	case internet:
+		t.To = billing.Endpoint{Internet: true}
+	case to.Region != sv.b.region:
+		t.To = billing.Endpoint{Region: to.Region}
+	default:
+		return // same region: free
+	}
+	rc.RecordTransfer(t)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -57,7 +56,6 @@ type Service struct {
 	uploads map[string]*upload
 	seq     uint64
 	fbl     failure.Distribution
-	rng     *rand.Rand
 	lost    int64
 	stats   Stats
 }
@@ -100,8 +98,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	env := w.Env()
 	s := &Service{env: env, w: w, opts: opts, ledger: w.Billing(),
-		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{},
-		rng: env.Rand("s3/latency")}
+		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{}}
 	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
 	return s, nil
 }

@@ -22,7 +22,7 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 		in = &CreateBucketInput{}
 	}
 	if err := ValidateBucketName(in.Bucket); err != nil {
-		return nil, opError("CreateBucket", err)
+		return nil, c.reject(ctx, "CreateBucket", in.Bucket, err)
 	}
 	var out *CreateBucketOutput
 	s := c.svc

@@ -97,7 +97,7 @@ func (c *Client) PutBucketLifecycleConfiguration(ctx context.Context, in *PutBuc
 	}
 	const op = "PutBucketLifecycleConfiguration"
 	if err := validateLifecycle(in.LifecycleConfiguration); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
 	err := c.call(ctx, request{op: op, action: "s3:PutLifecycleConfiguration", bucket: in.Bucket, write: true}, func(sv *served) error {

@@ -143,7 +143,7 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 		after, err = decodeToken(*in.ContinuationToken)
 	}
 	if err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
 	var out *ListObjectsV2Output
@@ -216,7 +216,7 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 		err = checkEncoding(in.EncodingType)
 	}
 	if err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
 	var out *ListObjectsOutput
@@ -312,7 +312,7 @@ func (c *Client) ListObjectVersions(ctx context.Context, in *ListObjectVersionsI
 		err = errInvalidArgument("A version-id marker cannot be specified without a key marker.")
 	}
 	if err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
 	var out *ListObjectVersionsOutput

@@ -72,10 +72,10 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartU
 	}
 	const op = "CreateMultipartUpload"
 	if err := ValidateKey(in.Key); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	cls, _ := parseClass(in.StorageClass)
 	s := c.svc
@@ -142,14 +142,14 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 	}
 	const op = "UploadPart"
 	if err := ValidateKey(in.Key); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	if in.PartNumber == nil || *in.PartNumber < 1 || *in.PartNumber > MaxParts {
 		n := "none"
 		if in.PartNumber != nil {
 			n = fmt.Sprint(*in.PartNumber)
 		}
-		return nil, opError(op, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive (got %s).", n))
+		return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive (got %s).", n))
 	}
 	var body []byte
 	var size int64
@@ -162,13 +162,13 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 	} else if in.ContentLength != nil {
 		size = *in.ContentLength
 		if size < 0 {
-			return nil, opError(op, errInvalidArgument("Content-Length must not be negative (%d).", size))
+			return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Content-Length must not be negative (%d).", size))
 		}
 	} else {
 		body = []byte{}
 	}
 	if size > MaxPartSize {
-		return nil, opError(op, s3err("EntityTooLarge", http.StatusBadRequest,
+		return nil, c.reject(ctx, op, in.Bucket, s3err("EntityTooLarge", http.StatusBadRequest,
 			"Your proposed upload exceeds the maximum allowed size (part of %d bytes; at most %d).", size, int64(MaxPartSize)))
 	}
 	s := c.svc
@@ -246,7 +246,7 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 	}
 	const op = "CompleteMultipartUpload"
 	if err := ValidateKey(in.Key); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
 	var out *CompleteMultipartUploadOutput
@@ -416,7 +416,7 @@ func (c *Client) ListParts(ctx context.Context, in *ListPartsInput) (*ListPartsO
 		marker = int32(n)
 	}
 	if err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
 	var out *ListPartsOutput
@@ -484,7 +484,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, in *ListMultipartUplo
 	const op = "ListMultipartUploads"
 	max, err := maxKeysOf(in.MaxUploads)
 	if err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
 	var out *ListMultipartUploadsOutput

@@ -20,7 +20,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	}
 	const op = "PutObject"
 	if err := ValidateKey(in.Key); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	var body []byte
 	size := int64(0)
@@ -31,23 +31,23 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		}
 		size = int64(len(body))
 		if in.ContentLength != nil && *in.ContentLength != size {
-			return nil, opError(op, s3err("IncompleteBody", http.StatusBadRequest,
+			return nil, c.reject(ctx, op, in.Bucket, s3err("IncompleteBody", http.StatusBadRequest,
 				"You did not provide the number of bytes specified by the Content-Length HTTP header (%d given, %d sent).", *in.ContentLength, size))
 		}
 	} else if in.ContentLength != nil {
 		size = *in.ContentLength
 		if size < 0 {
-			return nil, opError(op, errInvalidArgument("Content-Length must not be negative (%d).", size))
+			return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Content-Length must not be negative (%d).", size))
 		}
 	} else {
 		body = []byte{}
 	}
 	if size > MaxPutObjectSize {
-		return nil, opError(op, s3err("EntityTooLarge", http.StatusBadRequest,
+		return nil, c.reject(ctx, op, in.Bucket, s3err("EntityTooLarge", http.StatusBadRequest,
 			"Your proposed upload exceeds the maximum allowed size (%d bytes; a single PUT takes at most %d).", size, int64(MaxPutObjectSize)))
 	}
 	if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	cls, _ := parseClass(in.StorageClass)
 	var out *PutObjectOutput
@@ -277,7 +277,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		if head {
 			err = headError(err)
 		}
-		return opError(op, err)
+		return c.reject(ctx, op, bucketName, err)
 	}
 	action := "s3:GetObject"
 	if versionID != "" {
@@ -356,7 +356,7 @@ func (c *Client) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*Dele
 		in = &DeleteObjectInput{}
 	}
 	if err := ValidateKey(in.Key); err != nil {
-		return nil, opError("DeleteObject", err)
+		return nil, c.reject(ctx, "DeleteObject", in.Bucket, err)
 	}
 	action := "s3:DeleteObject"
 	if in.VersionId != "" {
@@ -449,7 +449,7 @@ func (c *Client) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*De
 		if in.Delete != nil {
 			n = len(in.Delete.Objects)
 		}
-		return nil, opError(op, s3err("MalformedXML", http.StatusBadRequest,
+		return nil, c.reject(ctx, op, in.Bucket, s3err("MalformedXML", http.StatusBadRequest,
 			"The XML you provided was not well-formed or did not validate against our published schema (%d objects; 1 to %d).", n, MaxDeleteObjects))
 	}
 	s := c.svc
@@ -511,19 +511,19 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 	}
 	const op = "CopyObject"
 	if err := ValidateKey(in.Key); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	srcBucket, srcKey, srcVersion, err := parseCopySource(in.CopySource)
 	if err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	switch in.MetadataDirective {
 	case "", "COPY", "REPLACE":
 	default:
-		return nil, opError(op, errInvalidArgument("Unknown metadata directive (%q; COPY or REPLACE).", in.MetadataDirective))
+		return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Unknown metadata directive (%q; COPY or REPLACE).", in.MetadataDirective))
 	}
 	if err := checkPutOptions(in.Metadata, in.StorageClass, "", ""); err != nil {
-		return nil, opError(op, err)
+		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	cls, _ := parseClass(in.StorageClass)
 	s := c.svc

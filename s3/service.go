@@ -306,3 +306,58 @@ func defaultTier(r request) int {
 	}
 	return 2
 }
+
+// reject answers a request S3 refuses for its parameters (a bad bucket
+// name, key, part number, range ...). The check is S3's, not the SDK's,
+// so the request still goes through the pipeline: it is authenticated,
+// authorized against the bucket, and billed as the 4xx it is; then the
+// effect returns err.
+func (c *Client) reject(ctx context.Context, op, bucketName string, err error) error {
+	r := request{op: op, action: actionOf(op), bucket: bucketName, noBucket: true, anyRegion: true,
+		head: op == "HeadObject" || op == "HeadBucket"}
+	if ValidateBucketName(bucketName) != nil {
+		r.bucket = "" // not a name an ARN can carry
+	}
+	return c.call(ctx, r, func(*served) error { return err })
+}
+
+// Action returns the IAM action an S3 operation is authorized as (without
+// a VersionId): "s3:GetObject" for HeadObject, "s3:ListBucket" for the
+// list calls and HeadBucket, "s3:PutObject" for the multipart and copy
+// calls, and "s3:" + op for the others.
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+func Action(op string) string {
+	if a := actionOf(op); a != "" {
+		return a
+	}
+	return "s3:" + op
+}
+
+// actionOf maps operations whose IAM action is not "s3:" + the operation.
+func actionOf(op string) string {
+	switch op {
+	case "HeadObject":
+		return "s3:GetObject"
+	case "HeadBucket", "ListObjects", "ListObjectsV2":
+		return "s3:ListBucket"
+	case "ListObjectVersions":
+		return "s3:ListBucketVersions"
+	case "ListBuckets":
+		return "s3:ListAllMyBuckets"
+	case "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "CopyObject":
+		return "s3:PutObject"
+	case "ListParts":
+		return "s3:ListMultipartUploadParts"
+	case "ListMultipartUploads":
+		return "s3:ListBucketMultipartUploads"
+	case "PutBucketLifecycleConfiguration":
+		return "s3:PutLifecycleConfiguration"
+	case "GetBucketLifecycleConfiguration":
+		return "s3:GetLifecycleConfiguration"
+	case "PutPublicAccessBlock":
+		return "s3:PutBucketPublicAccessBlock"
+	case "GetPublicAccessBlock":
+		return "s3:GetBucketPublicAccessBlock"
+	}
+	return ""
+}

@@ -21,9 +21,9 @@ func ec2Trace(t *testing.T, withS3 bool) string {
 	w, err := NewWorld(env, Options{HostsPerAZ: map[string]int{}})
 	require.NoError(t, err)
 	withAlice(t, w)
-	require.NoError(t, w.SetErrorRate("ec2", "us-east-1", 0.3))
-	require.NoError(t, w.SetErrorRate("s3", "us-east-1", 0.3))
-	require.NoError(t, w.SetThrottleRate("s3", "us-east-1", 0.2))
+	require.NoError(t, w.Faults().SetErrorRate("ec2", "us-east-1", 0.3))
+	require.NoError(t, w.Faults().SetErrorRate("s3", "us-east-1", 0.3))
+	require.NoError(t, w.Faults().SetThrottleRate("s3", "us-east-1", 0.2))
 	az2, _ := w.InAZ("use1-az2")
 	env.Go("ec2-client", func(p *sim.Proc) {
 		for i := range 40 {

@@ -27,7 +27,7 @@ func TestAZOutageKeepsObjectsReadable(t *testing.T) {
 		}
 		reg, _ := f.w.Region(testRegion)
 		dark := reg.AZs()[0].ID()
-		require.NoError(t, f.w.FailAZ(dark))
+		require.NoError(t, f.w.Faults().FailAZ(dark))
 		cfg := region.DefaultClientConfig()
 		cfg.MaxAttempts = 1
 		c := f.admin.WithRetry(cfg)
@@ -56,15 +56,15 @@ func TestAZOutageKeepsObjectsReadable(t *testing.T) {
 		require.Positive(t, ozFailed)
 		_, err := c.PutObject(p, &PutObjectInput{Bucket: "avail", Key: "std/new", ContentLength: Int64(1)})
 		require.NoError(t, err)
-		require.NoError(t, f.w.RestoreAZ(dark))
+		require.NoError(t, f.w.Faults().RestoreAZ(dark))
 		for i := range 50 {
 			_, err := c.GetObject(p, &GetObjectInput{Bucket: "avail", Key: fmt.Sprintf("oz/%02d", i)})
 			require.NoError(t, err)
 		}
-		require.NoError(t, f.w.ImpairRegion(testRegion))
+		require.NoError(t, f.w.Faults().ImpairRegion(testRegion))
 		_, err = c.GetObject(p, &GetObjectInput{Bucket: "avail", Key: "std/00"})
 		wantErr(t, err, "ServiceUnavailable", 503)
-		require.NoError(t, f.w.RestoreRegion(testRegion))
+		require.NoError(t, f.w.Faults().RestoreRegion(testRegion))
 	})
 }
 

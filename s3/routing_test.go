@@ -79,7 +79,7 @@ func (testRouter) CheckNetwork(n region.NetworkIdentity) error {
 // and is denied.
 func TestSourceVpceConditionFromRouter(t *testing.T) {
 	f := newFixture(t, 71, Options{})
-	f.w.SetRouter(testRouter{})
+	f.w.Network().SetRouter(testRouter{})
 	az := f.w.Regions()[0].AZs()[0].ID()
 	loc, err := f.w.InAZ(az)
 	require.NoError(t, err)

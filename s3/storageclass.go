@@ -116,7 +116,7 @@ func (s *Service) poolFor(regionCode string) (*regionPool, error) {
 	for _, z := range reg.AZs() {
 		o.Zones = append(o.Zones, z.ID())
 	}
-	o.ZoneDown = s.w.AZDown
+	o.ZoneDown = s.w.Faults().AZDown
 	pool, err := storage.New(s.env, o)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package s3
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -106,5 +105,3 @@ func wantErr(t testing.TB, err error, code string, status int) {
 	require.Equal(t, code, codeOf(err), "error: %v", err)
 	require.Equal(t, status, statusOf(err), "error: %v", err)
 }
-
-var _ = time.Second

@@ -3,6 +3,7 @@ package s3
 import (
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -227,18 +228,6 @@ func TestRangeReadsMatchSlicing(t *testing.T) {
 	})
 }
 
-func itoa(n int64) string {
-	return strings.TrimSpace(strings.Replace(string(rune('0'))+"", "0", "", 1)) + fmtInt(n)
-}
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func fmtInt(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
-}
+func fmtInt(n int64) string { return itoa(n) }

@@ -166,3 +166,25 @@ func TestThrottleOnlyCountsItsPrefix(t *testing.T) {
 	require.Equal(t, "logs/", PartitionOf("logs/2026/01/01"))
 	require.Equal(t, "", PartitionOf("flat-key"))
 }
+
+// TestTransientErrorsAreRetried: with the failure layer answering 20% of
+// S3 requests with 500 InternalError or 503 ServiceUnavailable, the SDK's
+// standard retry mode (3 attempts) gets almost every request through, and
+// those 5xx are not billed.
+func TestTransientErrorsAreRetried(t *testing.T) {
+	f := newFixture(t, 43, Options{Throttle: Throttle{Disabled: true}})
+	failed := 0
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "flaky")
+		require.NoError(t, f.w.Faults().SetErrorRate("s3", testRegion, 0.2))
+		for i := range 200 {
+			if _, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "flaky", Key: fmt.Sprintf("k%03d", i), ContentLength: Int64(1)}); err != nil {
+				failed++
+			}
+		}
+	})
+	// P(three 5xx in a row) = 0.008: about 1.6 of 200 at seed 43.
+	require.LessOrEqual(t, failed, 6)
+	require.Equal(t, fmt.Sprint(200-failed+1), f.amount(ownerAccount, "Requests-Tier1").RatString(), "successful PUTs and the CreateBucket")
+	require.Positive(t, f.w.PipelineStats().Retries)
+}

@@ -34,7 +34,7 @@ func TestUploaderDownloaderRoundTrip(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 3, out.Parts)
 		require.Contains(t, out.ETag, "-3")
-		var w writerAt
+		w := writerAt{b: make([]byte, 0, len(body))}
 		n, err := NewDownloader(f.admin, func(d *Downloader) { d.PartSize = 1 << 20 }).Download(p, &w, &GetObjectInput{Bucket: "xfer", Key: "big"})
 		require.NoError(t, err)
 		require.Equal(t, int64(len(body)), n)

@@ -89,3 +89,28 @@ func TestRequesterPays(t *testing.T) {
 	require.Equal(t, "0", f.amount(ownerAccount, "Requests-Tier2").RatString())
 	require.Positive(t, f.amount(ownerAccount, "TimedStorage-ByteHrs").Sign())
 }
+
+// TestTransferByPath: a GET from an instance's zone in the bucket's region
+// moves no billed bytes; from another region it is inter-region transfer
+// out of the bucket's region, billed to the bucket owner.
+func TestTransferByPath(t *testing.T) {
+	f := newFixture(t, 62, Options{})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "paths")
+		_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "paths", Key: "k", ContentLength: Int64(1 << 20)})
+		require.NoError(t, err)
+		use1, err := f.w.InAZ(f.w.Regions()[0].AZs()[0].ID())
+		require.NoError(t, err)
+		_, err = f.admin.From(use1).GetObject(p, &GetObjectInput{Bucket: "paths", Key: "k"})
+		require.NoError(t, err)
+		eu, err := f.w.Region("eu-west-1")
+		require.NoError(t, err)
+		euw1, err := f.w.InAZ(eu.AZs()[0].ID())
+		require.NoError(t, err)
+		_, err = f.admin.From(euw1).GetObject(p, &GetObjectInput{Bucket: "paths", Key: "k"})
+		require.NoError(t, err)
+	})
+	mib := new(big.Rat).SetFrac64(1, 1024)
+	require.Equal(t, mib.RatString(), f.amount(ownerAccount, "-AWS-Out-Bytes").RatString())
+	require.Equal(t, "0", f.amount(ownerAccount, "DataTransfer-Out-Bytes").RatString())
+}

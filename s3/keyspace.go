@@ -114,12 +114,16 @@ func (v *version) etag() string {
 	if v.x != nil && v.x.etag != "" {
 		return v.x.etag
 	}
-	var b [16]byte
+	const hexdigits = "0123456789abcdef"
+	var buf [34]byte
+	buf[0], buf[33] = '"', '"'
 	a, c := mix.SplitMix64(v.seq), mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15)
 	for i := range 8 {
-		b[i], b[8+i] = byte(a>>(8*i)), byte(c>>(8*i))
+		x, y := byte(a>>(8*i)), byte(c>>(8*i))
+		buf[1+2*i], buf[2+2*i] = hexdigits[x>>4], hexdigits[x&0xf]
+		buf[17+2*i], buf[18+2*i] = hexdigits[y>>4], hexdigits[y&0xf]
 	}
-	return `"` + hex.EncodeToString(b[:]) + `"`
+	return string(buf[:])
 }
 
 func md5ETag(body []byte) string {

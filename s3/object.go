@@ -124,35 +124,27 @@ func (s *Service) putVersion(b *bucket, key string, v *version) error {
 	s.seq++
 	v.seq = s.seq
 	v.modified = s.env.Now()
-	it, exists := b.keys.Get(item{key: key})
+	if b.versioning != BucketVersioningStatusEnabled {
+		v.flags |= flagNull
+	}
+	if err := s.store(b, key, v); err != nil {
+		return err
+	}
+	// One descent of the B-tree: insert, then fix up with what was there.
+	old, exists := b.keys.ReplaceOrInsert(item{key: key, v: v})
+	if !exists {
+		return nil
+	}
 	switch b.versioning {
 	case "":
-		v.flags |= flagNull
-		if err := s.store(b, key, v); err != nil {
-			return err
-		}
-		if exists {
-			for old := it.v; old != nil; old = old.prev {
-				s.drop(b, old)
-			}
+		for o := old.v; o != nil; o = o.prev {
+			s.drop(b, o)
 		}
 	case BucketVersioningStatusEnabled:
-		if err := s.store(b, key, v); err != nil {
-			return err
-		}
-		if exists {
-			v.prev = it.v
-		}
+		v.prev = old.v
 	case BucketVersioningStatusSuspended:
-		v.flags |= flagNull
-		if err := s.store(b, key, v); err != nil {
-			return err
-		}
-		if exists {
-			v.prev = s.unlinkNull(b, it.v)
-		}
+		v.prev = s.unlinkNull(b, old.v)
 	}
-	b.keys.ReplaceOrInsert(item{key: key, v: v})
 	return nil
 }
 

@@ -189,6 +189,12 @@ type request struct {
 	tier int
 }
 
+// callState is one call's state, allocated once.
+type callState struct {
+	sv   served
+	bill callBill
+}
+
 // served is what the effect sees.
 type served struct {
 	rc      *region.Call
@@ -197,7 +203,12 @@ type served struct {
 	bill    *callBill
 }
 
-func (s *Service) arnPrefix(partition string) string { return "arn:" + partition + ":s3:::" }
+func (s *Service) arnPrefix(partition string) string {
+	if partition == "aws" {
+		return "arn:aws:s3:::"
+	}
+	return "arn:" + partition + ":s3:::"
+}
 
 // call runs one S3 request through the pipeline: the bucket's policy and
 // owner go to IAM with the bucket ARN (bucket operations) or object ARN
@@ -216,14 +227,22 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 	if r.tier == 0 {
 		r.tier = defaultTier(r)
 	}
-	bill := &callBill{tier: r.tier}
+	if req.Action == "" {
+		req.Action = Action(r.op)
+	}
+	// One allocation carries the call's state: the effect's view and the
+	// request charge the pipeline bills.
+	st := &callState{}
+	bill := &st.bill
+	*bill = callBill{tier: r.tier}
 	req.BillRequest = s.billRequest(bill)
 	var b *bucket
 	if r.bucket != "" {
 		b = s.buckets[partition+"/"+r.bucket]
-		req.Resource = s.arnPrefix(partition) + r.bucket
 		if r.hasKey {
-			req.Resource += "/" + r.key
+			req.Resource = s.arnPrefix(partition) + r.bucket + "/" + r.key
+		} else {
+			req.Resource = s.arnPrefix(partition) + r.bucket
 		}
 		if b != nil && !r.create {
 			req.ResourceAccount = b.owner
@@ -238,7 +257,8 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 	}
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		*bill = callBill{tier: r.tier}
-		sv := &served{rc: rc, account: rc.Principal().Account, b: b, bill: bill}
+		sv := &st.sv
+		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: bill}
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -330,8 +350,24 @@ func Action(op string) string {
 	if a := actionOf(op); a != "" {
 		return a
 	}
+	if a, ok := plainActions[op]; ok {
+		return a
+	}
 	return "s3:" + op
 }
+
+// plainActions holds "s3:" + op for the operations whose action is
+// named after them, so a call does not build the string each time. It is
+// never written after package initialization.
+var plainActions = func() map[string]string {
+	m := map[string]string{}
+	for _, op := range []string{"GetObject", "PutObject", "DeleteObject", "CopyObject", "CreateBucket", "DeleteBucket",
+		"GetBucketLocation", "PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "PutBucketVersioning",
+		"GetBucketVersioning", "PutBucketRequestPayment", "AbortMultipartUpload"} {
+		m[op] = "s3:" + op
+	}
+	return m
+}()
 
 // actionOf maps operations whose IAM action is not "s3:" + the operation.
 func actionOf(op string) string {

@@ -83,11 +83,12 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 		if n >= s.opts.BucketQuota {
 			return s3err("TooManyBuckets", http.StatusBadRequest, "You have attempted to create more buckets than allowed (%d).", s.opts.BucketQuota)
 		}
-		if _, err := s.poolFor(target); err != nil {
+		rp, err := s.poolFor(target)
+		if err != nil {
 			return err
 		}
 		b := &bucket{name: in.Bucket, region: target, partition: part, owner: sv.account, created: s.env.Now(),
-			keys: newKeyspace(), uploads: btree.NewG(16, uploadLess)}
+			keys: newKeyspace(), uploads: btree.NewG(16, uploadLess), pool: rp, hash: fnv64(in.Bucket)}
 		b.pab = PublicAccessBlockConfiguration{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 		s.buckets[part+"/"+in.Bucket] = b
 		s.meterRequest(sv, sv.account, classStandard, 1, "CreateBucket")

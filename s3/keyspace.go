@@ -36,6 +36,8 @@ type bucket struct {
 	uploads *btree.BTreeG[*upload]
 	meters  [numClasses]classMeter
 	hot     map[string]*partition
+	pool    *regionPool // the region's storage pool
+	hash    uint64      // fnv64 of the name, for replica placement
 }
 
 // item is one key: its newest version heads a chain to the oldest.
@@ -139,7 +141,7 @@ func (s *Service) live(b *bucket, v *version) bool {
 	if v.deleteMarker() || !v.group.IsValid() {
 		return true
 	}
-	rp := s.pools[b.region]
+	rp := b.pool
 	return rp.pool.Epoch(v.group) == v.epoch
 }
 

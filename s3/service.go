@@ -138,6 +138,8 @@ type Client struct {
 	creds  iam.Credentials
 	from   region.Location
 	retry  *region.ClientConfig
+	// partition is the region's partition, resolved once.
+	partition string
 }
 
 // WithRetry returns a copy of the client with its own retry and timeout
@@ -150,7 +152,11 @@ func (c *Client) WithRetry(cfg region.ClientConfig) *Client {
 
 // NewClient returns a client calling region's endpoint with creds.
 func (s *Service) NewClient(regionCode string, creds iam.Credentials) *Client {
-	return &Client{svc: s, region: regionCode, creds: creds}
+	partition := "aws" // an unknown region fails in the pipeline (UnknownEndpoint)
+	if reg, err := s.w.Region(regionCode); err == nil {
+		partition = reg.Partition().Name()
+	}
+	return &Client{svc: s, region: regionCode, creds: creds, partition: partition}
 }
 
 // From returns a copy of the client whose calls come from loc (an
@@ -217,10 +223,7 @@ func (s *Service) arnPrefix(partition string) string {
 // at the server; effect changes state at one instant.
 func (c *Client) call(ctx context.Context, r request, effect func(sv *served) error) error {
 	s := c.svc
-	partition := "aws"
-	if reg, err := s.w.Region(c.region); err == nil {
-		partition = reg.Partition().Name()
-	}
+	partition := c.partition
 	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
 		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*", Client: c.retry,
 		AllowAnonymous: true, BillErrors: region.BillClientErrors}

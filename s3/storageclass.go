@@ -142,10 +142,7 @@ func (s *Service) poolFor(regionCode string) (*regionPool, error) {
 
 // place assigns a new version to a replica group and adds it to the pool.
 func (s *Service) place(b *bucket, key string, v *version) error {
-	rp, err := s.poolFor(b.region)
-	if err != nil {
-		return err
-	}
+	rp := b.pool
 	gs := rp.multi
 	if classes[v.class].singleZone {
 		gs = rp.single
@@ -153,7 +150,7 @@ func (s *Service) place(b *bucket, key string, v *version) error {
 	if len(gs) == 0 {
 		return nil
 	}
-	h := fnv64(b.name) ^ fnv64(key)*31 ^ v.seq
+	h := b.hash ^ fnv64(key)*31 ^ v.seq
 	g := gs[h%uint64(len(gs))]
 	if err := rp.pool.Add(g, v.size, 1); err != nil {
 		return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again. (%v)", err)
@@ -167,7 +164,7 @@ func (s *Service) unplace(b *bucket, v *version) {
 	if !v.group.IsValid() {
 		return
 	}
-	rp := s.pools[b.region]
+	rp := b.pool
 	if rp.pool.Epoch(v.group) == v.epoch {
 		_ = rp.pool.Add(v.group, -v.size, -1)
 	}
@@ -188,7 +185,7 @@ func (s *Service) readable(b *bucket, v *version) bool {
 	if !v.group.IsValid() {
 		return true
 	}
-	return s.pools[b.region].pool.Readable(v.group)
+	return b.pool.pool.Readable(v.group)
 }
 
 // store accounts a new version: replica placement, storage meter.

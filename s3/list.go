@@ -46,6 +46,7 @@ func (b *bucket) scan(prefix, delim, after string, max int, visible func(item) b
 	if after >= start {
 		start = after
 	}
+	out = make([]entry, 0, min(max, 1024))
 	for {
 		restart, more := "", false
 		b.keys.AscendGreaterOrEqual(item{key: start}, func(it item) bool {
@@ -159,6 +160,15 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 			KeyCount: int32(len(es)), IsTruncated: trunc, EncodingType: enc}
 		if in.MaxKeys != nil {
 			out.MaxKeys = *in.MaxKeys
+		}
+		nk := 0
+		for _, e := range es {
+			if !e.cp {
+				nk++
+			}
+		}
+		if nk > 0 {
+			out.Contents = make([]Object, 0, nk)
 		}
 		for _, e := range es {
 			if e.cp {

@@ -36,6 +36,7 @@ type bucket struct {
 	uploads *btree.BTreeG[*upload]
 	meters  [numClasses]classMeter
 	hot     map[string]*partition
+	slab    []version   // where newVersion allocates
 	pool    *regionPool // the region's storage pool
 	hash    uint64      // fnv64 of the name, for replica placement
 }
@@ -51,6 +52,7 @@ func itemLess(a, b item) bool { return a.key < b.key }
 const (
 	flagDeleteMarker = 1 << iota
 	flagNull         // the version ID is "null"
+	flagDropped      // removed for good; its slab slot lingers until the slab is freed
 )
 
 // version is one version of an object, or a delete marker. It is kept
@@ -78,6 +80,22 @@ type extra struct {
 	partSizes   []int64  // multipart objects: the size of each part
 	synth       uint64   // synthetic-body seed of a copied size-only object
 	classSince  sim.Time // when a lifecycle transition moved it to its class
+}
+
+// versionSlab is how many versions newVersion allocates at once.
+const versionSlab = 512
+
+// newVersion returns a new version with v's fields. Versions come from
+// per-bucket slabs, so versions written one after another (a dataset
+// uploaded in key order) sit next to each other in memory and a listing
+// walks them sequentially instead of chasing pointers across the heap.
+// A slab is freed when none of its versions is referenced any more.
+func (b *bucket) newVersion(v version) *version {
+	if len(b.slab) == cap(b.slab) {
+		b.slab = make([]version, 0, versionSlab)
+	}
+	b.slab = append(b.slab, v)
+	return &b.slab[len(b.slab)-1]
 }
 
 func (v *version) deleteMarker() bool { return v.flags&flagDeleteMarker != 0 }

@@ -390,7 +390,7 @@ func transitionAllowed(from, to classIdx) bool {
 // transition moves a version to another class in place: the old class's
 // early-deletion charge applies, storage moves meters.
 func (s *Service) transition(b *bucket, v *version, to classIdx) {
-	if v.deleteMarker() || v.class == to {
+	if v.deleteMarker() || v.class == to || v.flags&flagDropped != 0 {
 		return
 	}
 	from := v.class

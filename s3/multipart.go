@@ -299,8 +299,8 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 		if total > MaxObjectSize {
 			return s3err("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed size (%d bytes; at most %d).", total, int64(MaxObjectSize))
 		}
-		v := &version{size: total, class: u.class, x: &extra{contentType: u.contentType, meta: u.meta, sse: u.sse,
-			etag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(h.Sum(nil)), len(parts))}}
+		v := sv.b.newVersion(version{size: total, class: u.class, x: &extra{contentType: u.contentType, meta: u.meta, sse: u.sse,
+			etag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(h.Sum(nil)), len(parts))}})
 		real := true
 		for _, p := range parts {
 			v.x.partSizes = append(v.x.partSizes, p.size)

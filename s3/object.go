@@ -57,7 +57,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
-		v := &version{size: size, class: cls}
+		v := sv.b.newVersion(version{size: size, class: cls})
 		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
 			v.x = &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
 			if body != nil {
@@ -416,7 +416,7 @@ func (s *Service) deleteOne(b *bucket, key, versionID string) (DeletedObject, er
 		}
 		return d, nil
 	default:
-		m := &version{flags: flagDeleteMarker}
+		m := b.newVersion(version{flags: flagDeleteMarker})
 		if b.versioning == BucketVersioningStatusSuspended {
 			m.flags |= flagNull
 		}
@@ -549,7 +549,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 		if !s.readable(sb, v) {
 			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
 		}
-		nv := &version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}}
+		nv := sv.b.newVersion(version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}})
 		if v.x != nil {
 			nv.x.body, nv.x.sse = v.x.body, v.x.sse
 			if v.x.body != nil {

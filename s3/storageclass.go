@@ -205,6 +205,11 @@ func (s *Service) store(b *bucket, key string, v *version) error {
 // drop removes a version for good: storage meter, replicas, and the
 // early-deletion charge of IA and Glacier IR classes.
 func (s *Service) drop(b *bucket, v *version) {
+	if v.flags&flagDropped != 0 {
+		return
+	}
+	v.flags |= flagDropped
+	defer func() { v.x = nil }() // the slab slot must not keep the bytes alive
 	b.versions--
 	if v.deleteMarker() {
 		return

@@ -37,6 +37,7 @@ type bucket struct {
 	meters  [numClasses]classMeter
 	hot     map[string]*partition
 	slab    []version   // where newVersion allocates
+	keyBuf  strings.Builder
 	pool    *regionPool // the region's storage pool
 	hash    uint64      // fnv64 of the name, for replica placement
 }
@@ -96,6 +97,23 @@ func (b *bucket) newVersion(v version) *version {
 	}
 	b.slab = append(b.slab, v)
 	return &b.slab[len(b.slab)-1]
+}
+
+// keyChunk is the size of the string chunks keys are copied into.
+const keyChunk = 64 << 10
+
+// internKey copies a new key into the bucket's current key chunk, so keys
+// written one after another share memory (the caller's string, built
+// among other short-lived allocations, would be scattered over the heap).
+// A chunk is freed when none of its keys is referenced any more.
+func (b *bucket) internKey(k string) string {
+	if b.keyBuf.Cap()-b.keyBuf.Len() < len(k) {
+		b.keyBuf = strings.Builder{}
+		b.keyBuf.Grow(max(keyChunk, len(k)))
+	}
+	start := b.keyBuf.Len()
+	b.keyBuf.WriteString(k)
+	return b.keyBuf.String()[start:]
 }
 
 func (v *version) deleteMarker() bool { return v.flags&flagDeleteMarker != 0 }

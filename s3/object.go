@@ -130,11 +130,14 @@ func (s *Service) putVersion(b *bucket, key string, v *version) error {
 	if err := s.store(b, key, v); err != nil {
 		return err
 	}
-	// One descent of the B-tree: insert, then fix up with what was there.
-	old, exists := b.keys.ReplaceOrInsert(item{key: key, v: v})
+	// One descent of the B-tree for a new key: insert, then fix up with
+	// what was there. An overwrite puts the existing key string back, so
+	// the copy made for it is only wasted bytes of a chunk.
+	old, exists := b.keys.ReplaceOrInsert(item{key: b.internKey(key), v: v})
 	if !exists {
 		return nil
 	}
+	b.keys.ReplaceOrInsert(item{key: old.key, v: v})
 	switch b.versioning {
 	case "":
 		for o := old.v; o != nil; o = o.prev {

@@ -36,7 +36,7 @@ type bucket struct {
 	uploads *btree.BTreeG[*upload]
 	meters  [numClasses]classMeter
 	hot     map[string]*partition
-	slab    []version   // where newVersion allocates
+	slab    []version // where newVersion allocates
 	keyBuf  strings.Builder
 	pool    *regionPool // the region's storage pool
 	hash    uint64      // fnv64 of the name, for replica placement

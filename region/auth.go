@@ -50,7 +50,7 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{Account: p.AccountID, ARN: p.ARN.String(), IAM: p}, nil
+	return Principal{Account: p.AccountID, ARN: p.ARNString(), IAM: p}, nil
 }
 
 // authorize is step 3: IAM evaluates the identity and resource policies

@@ -110,7 +110,7 @@ func withSourceKeys(ctx map[string][]string, k SourceKeys) map[string][]string {
 // and subnet known to the Router. Without a Router nothing knows a VPC or
 // subnet ID.
 func (w *World) checkNetwork(l Location) error {
-	n := l.net
+	n := l.Network()
 	if n.NetworkInterfaceID != "" && n.VpcID == "" && n.SubnetID == "" {
 		if _, ok := w.flows.links[n.NetworkInterfaceID]; ok {
 			return nil

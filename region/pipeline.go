@@ -275,7 +275,6 @@ func (e *QuotaExceededError) Error() string {
 
 func (e *QuotaExceededError) Unwrap() error { return e.Err }
 
-
 type pipeline struct {
 	w       *World
 	cfg     ClientConfig

@@ -22,7 +22,7 @@ func TestMachineProcessCarriesItsLocation(t *testing.T) {
 	f.do(time.Hour, func(p *sim.Proc) {
 		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
 		_, err := m.Go("app", func(q *sim.Proc) {
-			loc, ok = region.LocationOf(context.WithValue(q, struct{}{}, 1))
+			loc, ok = region.LocationOf(context.WithValue(q, testCtxKey{}, 1))
 		})
 		require.NoError(t, err)
 	})
@@ -44,7 +44,7 @@ func TestWaiterTakesContext(t *testing.T) {
 	f.do(time.Hour, func(p *sim.Proc) {
 		out, rerr := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1})
 		require.NoError(t, rerr)
-		ctx, cancel := sim.WithTimeout(context.WithValue(p, struct{}{}, 1), 30*time.Minute)
+		ctx, cancel := sim.WithTimeout(context.WithValue(p, testCtxKey{}, 1), 30*time.Minute)
 		defer cancel()
 		err = f.c.WaitUntilInstanceRunning(ctx, []string{out.Instances[0].InstanceId}, 10*time.Minute)
 		//lint:ignore SA1012 a nil context is the bad input under test
@@ -53,3 +53,6 @@ func TestWaiterTakesContext(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorIs(t, nilErr, sim.ErrNoProcess)
 }
+
+// testCtxKey keys test values in derived contexts.
+type testCtxKey struct{}

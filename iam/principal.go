@@ -104,6 +104,15 @@ func (p *Principal) finish() {
 	p.typeText = string(p.Type)
 }
 
+// ARNString returns p.ARN as text, computed once when p was built (the
+// request pipeline reads it on every call).
+func (p *Principal) ARNString() string {
+	if p.arnText == "" && p.ARN != (ARN{}) {
+		return p.ARN.String()
+	}
+	return p.arnText
+}
+
 // principalARN is aws:PrincipalArn: for a role session it is the role's ARN,
 // not the session's.
 func (p *Principal) principalARN() string {

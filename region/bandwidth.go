@@ -197,7 +197,7 @@ func (w *World) flow(ctx context.Context, p *sim.Proc, from, to Location, bytes 
 	}
 	capBps := w.net.throughput(from, to) * 8
 	f := &w.flows
-	a, b := f.links[from.net.NetworkInterfaceID], f.links[to.net.NetworkInterfaceID]
+	a, b := f.links[from.iface()], f.links[to.iface()]
 	if a == nil && b == nil {
 		return sleepCtx(ctx, p, time.Duration(float64(bytes)*8/capBps*float64(time.Second)))
 	}

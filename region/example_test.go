@@ -1,10 +1,12 @@
 package region_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -82,4 +84,50 @@ func ExampleWorld_Call() {
 	// Output:
 	// err=<nil>, effect ran on attempt 3, on h-00000000000000000, after 1.597s
 	// attempts=3 retries=2 transient errors=2
+}
+
+// Set-up is API calls too: an account is opened (signing up), then its
+// root user creates a user with a policy through IAM's endpoint, in
+// virtual time; the user's call to S3 from an instance's zone is then
+// authorized by that policy, and a forbidden one explains why.
+func ExampleWorld_Setup() {
+	env := sim.New(1)
+	defer env.Close()
+	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{}})
+	root, _ := w.CreateAccount("111122223333")
+	var alice region.Credentials
+	err := w.Setup(func(ctx context.Context) error {
+		c := w.IAMClient(root)
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: "alice"}); err != nil {
+			return err
+		}
+		if _, err := c.PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "alice", PolicyName: "read",
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}); err != nil {
+			return err
+		}
+		out, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "alice"})
+		alice = out.AccessKey.Credentials()
+		return err
+	})
+	fmt.Println("set-up:", err, "IAM calls:", w.PipelineStats().Calls)
+
+	from, _ := w.InAZ("use1-az1")
+	env.Go("app", func(p *sim.Proc) {
+		region.SetLocation(p, from)
+		for _, op := range []string{"GetObject", "ListBucket"} {
+			err := w.Call(p, region.Request{Service: "s3", Operation: op, Region: "us-east-1",
+				Credentials: alice, Resource: "arn:aws:s3:::b"}, func(*region.Call) error { return nil })
+			var denied *iam.DeniedError
+			if errors.As(err, &denied) {
+				fmt.Println(op+":", denied.Decision.Message())
+				continue
+			}
+			fmt.Println(op+":", err)
+		}
+	})
+	env.Run()
+	// Output:
+	// set-up: <nil> IAM calls: 3
+	// GetObject: <nil>
+	// ListBucket: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::b because no identity-based policy allows the s3:ListBucket action
 }

@@ -263,7 +263,7 @@ func (w *World) checkLoc(l Location) error {
 	if _, ok := w.regionByKey[l.region]; !ok {
 		return awserr.New("InvalidParameterValue", 400, false, "location %v: unknown region %q", l, l.region)
 	}
-	if l.net.IsZero() {
+	if l.net == nil {
 		return nil
 	}
 	return w.checkNetwork(l)

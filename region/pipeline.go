@@ -148,8 +148,7 @@ type Call struct {
 	attempt       int
 	delay         time.Duration
 	respBytes     int64
-	route         Route
-	routed        bool
+	route         *Route // nil without a Router
 	meters        []func()
 }
 
@@ -181,12 +180,7 @@ func (c *Call) Request() *Request { return c.req }
 
 // Route returns the route the Router gave the request, or nil when the
 // world has no Router (a direct path).
-func (c *Call) Route() *Route {
-	if !c.routed {
-		return nil
-	}
-	return &c.route
-}
+func (c *Call) Route() *Route { return c.route }
 
 // Payer returns the account the call's metering goes to, following
 // Request.Payer: the caller's, or the resource owner's (also for an
@@ -281,16 +275,13 @@ func (e *QuotaExceededError) Error() string {
 
 func (e *QuotaExceededError) Unwrap() error { return e.Err }
 
-type bucketKey struct{ key, service, region string }
-
 type pipeline struct {
 	w       *World
 	cfg     ClientConfig
-	buckets map[bucketKey]*int
 	streams map[streamKey]*callStreams
 	stats   PipelineStats
-	// byOp counts calls per operation without building the
-	// "service:Operation" string on every call.
+	// byOp counts calls whose endpoint did not resolve (the others are
+	// counted in their service's callStreams).
 	byOp map[opKey]int
 	// keyCtx caches the IAM context of a route's source keys, for requests
 	// without their own condition keys (the common case), so a routed
@@ -312,6 +303,11 @@ type callStreams struct {
 	// salt and seq number the service's request IDs, so that they too
 	// are the same whatever other services do.
 	salt, seq uint64
+	// tokens is the retry quota per access key; ops counts calls per
+	// operation. Keeping them here saves a map lookup with a multi-string
+	// key on every call.
+	tokens map[string]*int
+	ops    map[opKey]int
 }
 
 func (p *pipeline) streamsFor(service, region string) *callStreams {
@@ -322,7 +318,8 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	base := "region/pipeline/" + service + "/" + region + "/"
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(base + "latency"), faults: env.Rand(base + "faults"),
-		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base)}
+		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base),
+		tokens: map[string]*int{}, ops: map[opKey]int{}}
 	p.streams[k] = s
 	return s
 }
@@ -339,7 +336,6 @@ type PipelineStats struct {
 
 func (p *pipeline) init(w *World, cfg ClientConfig) {
 	p.w, p.cfg = w, cfg
-	p.buckets = map[bucketKey]*int{}
 	p.streams = map[streamKey]*callStreams{}
 	p.byOp = map[opKey]int{}
 	p.keyCtx = map[SourceKeys]map[string][]string{}
@@ -349,12 +345,20 @@ func (p *pipeline) init(w *World, cfg ClientConfig) {
 func (w *World) PipelineStats() PipelineStats {
 	s := w.pipe.stats
 	s.ByOperation = make(map[string]int, len(w.pipe.byOp))
-	for k, v := range w.pipe.byOp {
-		name := k.action
-		if name == "" {
-			name = k.service + ":" + k.op
+	add := func(service string, m map[opKey]int) {
+		for k, v := range m {
+			name := k.action
+			if name == "" {
+				name = service + ":" + k.op
+			}
+			s.ByOperation[name] += v
 		}
-		s.ByOperation[name] += v
+	}
+	for k, v := range w.pipe.byOp {
+		add(k.service, map[opKey]int{k: v})
+	}
+	for k, ss := range w.pipe.streams {
+		add(k.service, ss.ops)
 	}
 	return s
 }
@@ -430,7 +434,6 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		return wrap(sim.ErrNoProcess)
 	}
 	pp.stats.Calls++
-	pp.byOp[opKey{req.Service, req.Operation, req.Action}]++
 	if err := ctx.Err(); err != nil {
 		pp.stats.Failed++
 		return wrap(err)
@@ -444,9 +447,12 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	}
 	sr, err := w.serviceRegion(req.Service, req.Region)
 	if err != nil {
+		pp.byOp[opKey{req.Service, req.Operation, req.Action}]++
 		pp.stats.Failed++
 		return wrap(err)
 	}
+	ss := pp.streamsFor(req.Service, sr.spec.Code)
+	ss.ops[opKey{"", req.Operation, req.Action}]++
 	if !req.From.IsValid() {
 		if l, ok := LocationOf(ctx); ok {
 			req.From = l
@@ -458,13 +464,11 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		pp.stats.Failed++
 		return wrap(err)
 	}
-	ss := pp.streamsFor(req.Service, sr.spec.Code)
-	bk := bucketKey{req.Credentials.AccessKeyID, req.Service, sr.spec.Code}
-	tokens := pp.buckets[bk]
+	tokens := ss.tokens[req.Credentials.AccessKeyID]
 	if tokens == nil {
 		t := cfg.RetryTokens
 		tokens = &t
-		pp.buckets[bk] = tokens
+		ss.tokens[req.Credentials.AccessKeyID] = tokens
 	}
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
@@ -523,7 +527,11 @@ func retryable(err error) bool {
 // RetryTokens returns the retry quota left for an access key's calls to a
 // service in a region.
 func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
-	t := w.pipe.buckets[bucketKey{accessKeyID, service, region}]
+	ss := w.pipe.streams[streamKey{service, region}]
+	if ss == nil {
+		return 0, false
+	}
+	t := ss.tokens[accessKeyID]
 	if t == nil {
 		return 0, false
 	}
@@ -596,7 +604,6 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 	pp := &w.pipe
 	env := w.env
 	to := InRegion(sr.spec.Code)
-	// The Call holds the route, so a routed attempt allocates nothing more.
 	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, attempt: attempt}
 	var route *Route
 	if w.router != nil {
@@ -608,8 +615,8 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
-		c.route, c.routed = r, true
-		route = &c.route
+		route = &r
+		c.route = route
 	}
 	// Connect and send. An unreachable endpoint costs the connect timeout.
 	send, err := w.callLatency(ss, req.From, to, route)

@@ -223,9 +223,12 @@ func TestLocationTravelsInTheContext(t *testing.T) {
 		require.NoError(t, w.Call(p, req, effect))
 		SetLocation(p, az2)
 		require.NoError(t, w.Call(p, req, effect))
-		eu := WithLocation(context.WithValue(p, struct{}{}, 1), InRegion("eu-west-1"))
+		eu := WithLocation(context.WithValue(p, testCtxKey{}, 1), InRegion("eu-west-1"))
 		require.NoError(t, w.Call(eu, req, effect))
 	})
 	require.Equal(t, []Location{OnInternet("us-east-1"), az2, InRegion("eu-west-1")}, from)
 	require.True(t, strings.HasPrefix(az2.WithNetwork(NetworkIdentity{SubnetID: "subnet-1"}).String(), "use1-az2/subnet-1"))
 }
+
+// testCtxKey keys test values in derived contexts.
+type testCtxKey struct{}

@@ -1,0 +1,454 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/failure"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Options configure a Pool. Zero fields take the defaults below.
+type Options struct {
+	// Name prefixes the pool's random streams ("s3/us-east-1").
+	Name string
+	// Zones are the zone IDs the pool's nodes live in.
+	Zones []string
+	// NodesPerZone is the number of storage nodes per zone (default 6).
+	NodesPerZone int
+	// NodeCapacityBytes is each node's capacity (default 16 TiB).
+	NodeCapacityBytes int64
+	// NodeLifetime is the distribution of a node's time to failure in
+	// hours; nil means nodes never fail.
+	NodeLifetime failure.Distribution
+	// ReplaceAfter is how long a failed node stays out before an empty
+	// replacement takes its place (default 24 h).
+	ReplaceAfter time.Duration
+	// RepairBandwidth is the rate, in bytes per second, at which a failed
+	// node's replicas are rebuilt elsewhere (default 100 MiB/s; an
+	// assumption, AWS publishes none).
+	RepairBandwidth float64
+	// DetectDelay is the time before a failure is noticed and rebuilding
+	// starts (default 0).
+	DetectDelay time.Duration
+	// RepairExponential draws each group's rebuild time from an
+	// exponential distribution with the deterministic time as its mean
+	// (the Markov model's assumption) instead of rebuilding in sequence.
+	RepairExponential bool
+	// ZoneDown reports whether a zone is dark (region.World.AZDown); nil
+	// means zones never go dark. A dark zone's replicas are unreachable,
+	// not lost.
+	ZoneDown func(zone string) bool
+}
+
+// Defaults for Options.
+const (
+	DefaultNodesPerZone      = 6
+	DefaultNodeCapacityBytes = 16 << 40
+	DefaultReplaceAfter      = 24 * time.Hour
+	DefaultRepairBandwidth   = 100 << 20
+)
+
+// GroupID names a replica group of a Pool. The zero GroupID is invalid.
+type GroupID uint32
+
+// IsValid reports whether g is not the zero GroupID.
+func (g GroupID) IsValid() bool { return g != 0 }
+
+// GroupSpec says where a group's replicas go.
+type GroupSpec struct {
+	// Replicas is the number of copies (default 3).
+	Replicas int
+	// SingleZone puts every replica in one zone (S3 One Zone-IA, EBS);
+	// otherwise each replica is in a different zone.
+	SingleZone bool
+	// Zone picks the zone of a SingleZone group ("" draws one).
+	Zone string
+}
+
+// Loss describes one group whose last replica failed before repair.
+type Loss struct {
+	Group   GroupID
+	Epoch   uint32 // the epoch that was lost; the group now has Epoch+1
+	Objects int64
+	Bytes   int64
+	At      sim.Time
+}
+
+// Stats counts what happened in a pool.
+type Stats struct {
+	NodeFailures, ReplicasLost, Repairs int64
+	GroupsLost, ObjectsLost, BytesLost  int64
+}
+
+// ErrInsufficientCapacity is returned by Add when a replica's node is full.
+var ErrInsufficientCapacity = errors.New("storage: insufficient node capacity")
+
+type node struct {
+	zone   int
+	alive  bool
+	used   int64
+	groups map[GroupID]struct{}
+}
+
+type group struct {
+	replicas []int32 // node index per replica; -1 while being rebuilt
+	zones    []int   // zone of each replica
+	bytes    int64
+	objects  int64
+	epoch    uint32
+	spec     GroupSpec
+}
+
+// Pool is a region's storage nodes and the replica groups placed on them.
+// Like everything in a sim world it is used from one goroutine.
+type Pool struct {
+	env      *sim.Env
+	opts     Options
+	nodes    []node
+	byZone   [][]int32
+	groups   []group // index 0 unused
+	life     []failure.Distribution
+	place    *rand.Rand
+	repair   *rand.Rand
+	stats    Stats
+	onLoss   []func(Loss)
+	zoneByID map[string]int
+}
+
+// New returns a pool with Options' nodes; failures start at once.
+func New(env *sim.Env, opts Options) (*Pool, error) {
+	if env == nil {
+		panic("storage: New: nil env")
+	}
+	if len(opts.Zones) == 0 {
+		return nil, fmt.Errorf("storage: New: no zones")
+	}
+	if opts.NodesPerZone == 0 {
+		opts.NodesPerZone = DefaultNodesPerZone
+	}
+	if opts.NodeCapacityBytes == 0 {
+		opts.NodeCapacityBytes = DefaultNodeCapacityBytes
+	}
+	if opts.ReplaceAfter == 0 {
+		opts.ReplaceAfter = DefaultReplaceAfter
+	}
+	if opts.RepairBandwidth == 0 {
+		opts.RepairBandwidth = DefaultRepairBandwidth
+	}
+	if opts.NodesPerZone < 0 || opts.NodeCapacityBytes < 0 || opts.ReplaceAfter < 0 ||
+		!(opts.RepairBandwidth > 0) || opts.DetectDelay < 0 {
+		return nil, fmt.Errorf("storage: New: invalid options %+v", opts)
+	}
+	if opts.NodeLifetime != nil {
+		if err := opts.NodeLifetime.Validate(); err != nil {
+			return nil, fmt.Errorf("storage: NodeLifetime: %w", err)
+		}
+	}
+	p := &Pool{env: env, opts: opts, groups: make([]group, 1), zoneByID: map[string]int{},
+		place: env.Rand(opts.Name + "/storage/placement"), repair: env.Rand(opts.Name + "/storage/repair")}
+	for zi, z := range opts.Zones {
+		if _, dup := p.zoneByID[z]; dup {
+			return nil, fmt.Errorf("storage: New: zone %q listed twice", z)
+		}
+		p.zoneByID[z] = zi
+		var ids []int32
+		for range opts.NodesPerZone {
+			ids = append(ids, int32(len(p.nodes)))
+			p.nodes = append(p.nodes, node{zone: zi, alive: true, groups: map[GroupID]struct{}{}})
+		}
+		p.byZone = append(p.byZone, ids)
+		if opts.NodeLifetime != nil {
+			p.life = append(p.life, opts.NodeLifetime.WithSource(env.Source(opts.Name+"/storage/lifetime/"+z)))
+		}
+	}
+	if opts.NodeLifetime != nil {
+		for i := range p.nodes {
+			p.armFailure(int32(i))
+		}
+	}
+	return p, nil
+}
+
+// Zones returns the pool's zone IDs.
+func (p *Pool) Zones() []string { return append([]string(nil), p.opts.Zones...) }
+
+// Stats returns the pool's counters.
+func (p *Pool) Stats() Stats { return p.stats }
+
+// OnLoss registers f to hear about every lost group.
+func (p *Pool) OnLoss(f func(Loss)) {
+	if f == nil {
+		panic("storage: OnLoss(nil)")
+	}
+	p.onLoss = append(p.onLoss, f)
+}
+
+// NewGroup places a replica group on live nodes. It fails when the pool
+// has too few zones or live nodes for the spec.
+func (p *Pool) NewGroup(spec GroupSpec) (GroupID, error) {
+	if spec.Replicas == 0 {
+		spec.Replicas = 3
+	}
+	if spec.Replicas < 0 {
+		return 0, fmt.Errorf("storage: NewGroup: %d replicas", spec.Replicas)
+	}
+	zones, err := p.zonesFor(spec)
+	if err != nil {
+		return 0, err
+	}
+	id := GroupID(len(p.groups))
+	p.groups = append(p.groups, group{spec: spec, zones: zones, replicas: make([]int32, len(zones))})
+	g := &p.groups[id]
+	for i := range g.replicas {
+		g.replicas[i] = -1
+	}
+	for i, z := range zones {
+		n, ok := p.pickNode(z, g, 0)
+		if !ok {
+			return 0, fmt.Errorf("storage: NewGroup: no live node in zone %s", p.opts.Zones[z])
+		}
+		p.setReplica(id, i, n)
+	}
+	return id, nil
+}
+
+func (p *Pool) zonesFor(spec GroupSpec) ([]int, error) {
+	nz := len(p.opts.Zones)
+	zones := make([]int, spec.Replicas)
+	if spec.SingleZone {
+		z := p.place.IntN(nz)
+		if spec.Zone != "" {
+			var ok bool
+			if z, ok = p.zoneByID[spec.Zone]; !ok {
+				return nil, fmt.Errorf("storage: NewGroup: unknown zone %q", spec.Zone)
+			}
+		}
+		if spec.Replicas > p.opts.NodesPerZone {
+			return nil, fmt.Errorf("storage: NewGroup: %d replicas in one zone of %d nodes", spec.Replicas, p.opts.NodesPerZone)
+		}
+		for i := range zones {
+			zones[i] = z
+		}
+		return zones, nil
+	}
+	if spec.Replicas > nz {
+		return nil, fmt.Errorf("storage: NewGroup: %d replicas across zones, but the pool has %d zones", spec.Replicas, nz)
+	}
+	perm := p.place.Perm(nz)
+	copy(zones, perm[:spec.Replicas])
+	return zones, nil
+}
+
+// pickNode draws a live node of zone z that holds no replica of g and has
+// room for extra bytes.
+func (p *Pool) pickNode(z int, g *group, extra int64) (int32, bool) {
+	cands := p.byZone[z]
+	start := p.place.IntN(len(cands))
+	for k := range cands {
+		n := cands[(start+k)%len(cands)]
+		nd := &p.nodes[n]
+		if !nd.alive || nd.used+extra > p.opts.NodeCapacityBytes {
+			continue
+		}
+		holds := false
+		for _, r := range g.replicas {
+			if r == n {
+				holds = true
+				break
+			}
+		}
+		if !holds {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+func (p *Pool) setReplica(id GroupID, i int, n int32) {
+	g := &p.groups[id]
+	g.replicas[i] = n
+	nd := &p.nodes[n]
+	nd.groups[id] = struct{}{}
+	nd.used += g.bytes
+}
+
+func (p *Pool) group(id GroupID) *group {
+	if id == 0 || int(id) >= len(p.groups) {
+		panic(fmt.Sprintf("storage: unknown group %d", id))
+	}
+	return &p.groups[id]
+}
+
+// Add adds bytes and objects (negative to remove) to a group. Adding
+// fails with ErrInsufficientCapacity when a live replica's node is full.
+func (p *Pool) Add(id GroupID, bytes, objects int64) error {
+	g := p.group(id)
+	if bytes > 0 {
+		for _, n := range g.replicas {
+			if n >= 0 && p.nodes[n].used+bytes > p.opts.NodeCapacityBytes {
+				return fmt.Errorf("%w: node %d of zone %s holds %d of %d bytes", ErrInsufficientCapacity,
+					n, p.opts.Zones[p.nodes[n].zone], p.nodes[n].used, p.opts.NodeCapacityBytes)
+			}
+		}
+	}
+	g.bytes += bytes
+	g.objects += objects
+	for _, n := range g.replicas {
+		if n >= 0 {
+			p.nodes[n].used += bytes
+		}
+	}
+	return nil
+}
+
+// Epoch returns the group's epoch: it grows by one each time the group is
+// lost, so data written under an older epoch is gone.
+func (p *Pool) Epoch(id GroupID) uint32 { return p.group(id).epoch }
+
+// Readable reports whether a replica of the group is on a live node in a
+// zone that is not dark.
+func (p *Pool) Readable(id GroupID) bool {
+	g := p.group(id)
+	for i, n := range g.replicas {
+		if n >= 0 && p.nodes[n].alive && !p.zoneDark(g.zones[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// Replicas returns the zone IDs of the group's live replicas.
+func (p *Pool) Replicas(id GroupID) []string {
+	g := p.group(id)
+	var out []string
+	for i, n := range g.replicas {
+		if n >= 0 && p.nodes[n].alive {
+			out = append(out, p.opts.Zones[g.zones[i]])
+		}
+	}
+	return out
+}
+
+func (p *Pool) zoneDark(z int) bool {
+	return p.opts.ZoneDown != nil && p.opts.ZoneDown(p.opts.Zones[z])
+}
+
+func (p *Pool) armFailure(n int32) {
+	d := p.life[p.nodes[n].zone].Rand()
+	if !(d >= 0) || math.IsInf(d, 1) || d > 1e9 {
+		return // never fails within any horizon a study plays
+	}
+	p.env.AfterDaemon(time.Duration(d*float64(time.Hour)), func() { p.FailNode(int(n)) })
+}
+
+// Nodes returns the number of nodes.
+func (p *Pool) Nodes() int { return len(p.nodes) }
+
+// FailNode fails node n now: its replicas are lost and rebuilt elsewhere;
+// an empty replacement takes its place after ReplaceAfter. Failing a node
+// that is already down does nothing.
+func (p *Pool) FailNode(n int) {
+	nd := &p.nodes[n]
+	if !nd.alive {
+		return
+	}
+	nd.alive = false
+	p.stats.NodeFailures++
+	ids := make([]GroupID, 0, len(nd.groups))
+	for id := range nd.groups {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // map order must not reach the event order
+	nd.groups = map[GroupID]struct{}{}
+	nd.used = 0
+	offset := p.opts.DetectDelay
+	for _, id := range ids {
+		g := &p.groups[id]
+		slot := -1
+		for i, r := range g.replicas {
+			if r == int32(n) {
+				slot = i
+			}
+		}
+		if slot < 0 {
+			continue
+		}
+		g.replicas[slot] = -1
+		p.stats.ReplicasLost++
+		if p.live(g) == 0 {
+			p.lose(id)
+			continue
+		}
+		d := time.Duration(float64(g.bytes) / p.opts.RepairBandwidth * float64(time.Second))
+		if p.opts.RepairExponential {
+			mean := float64(p.opts.DetectDelay + d)
+			p.scheduleRepair(id, slot, g.epoch, time.Duration(p.repair.ExpFloat64()*mean))
+		} else {
+			offset += d
+			p.scheduleRepair(id, slot, g.epoch, offset)
+		}
+	}
+	p.env.AfterDaemon(p.opts.ReplaceAfter, func() {
+		p.nodes[n].alive = true
+		if p.life != nil {
+			p.armFailure(int32(n))
+		}
+	})
+}
+
+func (p *Pool) live(g *group) int {
+	k := 0
+	for _, r := range g.replicas {
+		if r >= 0 {
+			k++
+		}
+	}
+	return k
+}
+
+func (p *Pool) scheduleRepair(id GroupID, slot int, epoch uint32, after time.Duration) {
+	p.env.AfterDaemon(after, func() {
+		g := &p.groups[id]
+		if g.epoch != epoch || g.replicas[slot] >= 0 {
+			return
+		}
+		n, ok := p.pickNode(g.zones[slot], g, g.bytes)
+		if !ok {
+			// No live node with room in the zone: try again once a
+			// replacement may have arrived.
+			p.scheduleRepair(id, slot, epoch, p.opts.ReplaceAfter)
+			return
+		}
+		p.setReplica(id, slot, n)
+		p.stats.Repairs++
+	})
+}
+
+// lose records the loss of group id and places it afresh, empty.
+func (p *Pool) lose(id GroupID) {
+	g := &p.groups[id]
+	l := Loss{Group: id, Epoch: g.epoch, Objects: g.objects, Bytes: g.bytes, At: p.env.Now()}
+	p.stats.GroupsLost++
+	p.stats.ObjectsLost += g.objects
+	p.stats.BytesLost += g.bytes
+	g.epoch++
+	g.bytes, g.objects = 0, 0
+	if zones, err := p.zonesFor(g.spec); err == nil {
+		g.zones = zones
+	}
+	for i, z := range g.zones {
+		if n, ok := p.pickNode(z, g, 0); ok {
+			p.setReplica(id, i, n)
+		} else {
+			p.scheduleRepair(id, i, g.epoch, p.opts.ReplaceAfter)
+		}
+	}
+	for _, f := range p.onLoss {
+		f(l)
+	}
+}

@@ -1,0 +1,273 @@
+package s3
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"strings"
+
+	"github.com/google/btree"
+	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/mix"
+	"github.com/nimbus-sim/nimbus/region/storage"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// bucket is one bucket's state. Its keys live in a B-tree ordered by the
+// keys' bytes, as S3 lists them.
+type bucket struct {
+	name, region, partition, owner string
+	created                        sim.Time
+	deleted                        bool
+
+	keys     *btree.BTreeG[item]
+	versions int64 // versions and delete markers, lost ones included until seen
+
+	versioning BucketVersioningStatus
+
+	policy          *iam.Policy // as put
+	policyDoc       string
+	effectivePolicy *iam.Policy // policy with public grants removed under RestrictPublicBuckets
+	pab             PublicAccessBlockConfiguration
+	lifecycle       *BucketLifecycleConfiguration
+	lifecycleTimer  sim.Timer
+	requesterPays   bool
+
+	uploads *btree.BTreeG[*upload]
+	meters  [numClasses]classMeter
+	hot     map[string]*partition
+	slab    []version // where newVersion allocates
+	keyBuf  strings.Builder
+	pool    *regionPool // the region's storage pool
+	hash    uint64      // fnv64 of the name, for replica placement
+}
+
+// item is one key: its newest version heads a chain to the oldest.
+type item struct {
+	key string
+	v   *version
+}
+
+func itemLess(a, b item) bool { return a.key < b.key }
+
+const (
+	flagDeleteMarker = 1 << iota
+	flagNull         // the version ID is "null"
+	flagDropped      // removed for good; its slab slot lingers until the slab is freed
+)
+
+// version is one version of an object, or a delete marker. It is kept
+// small: ten million size-only objects must fit in well under 2 GiB, so
+// everything a size-only object does not need lives behind x.
+type version struct {
+	size     int64
+	modified sim.Time
+	seq      uint64 // identity: the version ID and synthetic ETag derive from it
+	prev     *version
+	x        *extra
+	group    storage.GroupID
+	epoch    uint32
+	class    classIdx
+	flags    uint8
+}
+
+// extra holds what size-only objects usually lack.
+type extra struct {
+	body        []byte
+	etag        string // quoted; "" means the synthetic ETag
+	contentType string
+	meta        map[string]string
+	sse         string
+	partSizes   []int64  // multipart objects: the size of each part
+	synth       uint64   // synthetic-body seed of a copied size-only object
+	classSince  sim.Time // when a lifecycle transition moved it to its class
+}
+
+// versionSlab is how many versions newVersion allocates at once.
+const versionSlab = 512
+
+// newVersion returns a new version with v's fields. Versions come from
+// per-bucket slabs, so versions written one after another (a dataset
+// uploaded in key order) sit next to each other in memory and a listing
+// walks them sequentially instead of chasing pointers across the heap.
+// A slab is freed when none of its versions is referenced any more.
+func (b *bucket) newVersion(v version) *version {
+	if len(b.slab) == cap(b.slab) {
+		b.slab = make([]version, 0, versionSlab)
+	}
+	b.slab = append(b.slab, v)
+	return &b.slab[len(b.slab)-1]
+}
+
+// keyChunk is the size of the string chunks keys are copied into.
+const keyChunk = 64 << 10
+
+// internKey copies a new key into the bucket's current key chunk, so keys
+// written one after another share memory (the caller's string, built
+// among other short-lived allocations, would be scattered over the heap).
+// A chunk is freed when none of its keys is referenced any more.
+func (b *bucket) internKey(k string) string {
+	if b.keyBuf.Cap()-b.keyBuf.Len() < len(k) {
+		b.keyBuf = strings.Builder{}
+		b.keyBuf.Grow(max(keyChunk, len(k)))
+	}
+	start := b.keyBuf.Len()
+	b.keyBuf.WriteString(k)
+	return b.keyBuf.String()[start:]
+}
+
+func (v *version) deleteMarker() bool { return v.flags&flagDeleteMarker != 0 }
+
+func (v *version) contentType() string {
+	if v.x != nil && v.x.contentType != "" {
+		return v.x.contentType
+	}
+	return "binary/octet-stream" // S3's default when none is given
+}
+
+func (v *version) sse() string {
+	if v.x != nil && v.x.sse != "" {
+		return v.x.sse
+	}
+	return "AES256" // SSE-S3 is the default for every new object since 2023
+}
+
+func (v *version) meta() map[string]string {
+	if v.x == nil || len(v.x.meta) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(v.x.meta))
+	for k, val := range v.x.meta {
+		m[k] = val
+	}
+	return m
+}
+
+// etag returns the version's ETag, quoted as S3 sends it: the MD5 of the
+// bytes for a single PUT, the multipart form for a completed upload, and
+// an MD5-shaped value derived from the version's identity for size-only
+// objects (their bytes are synthetic; hashing gigabytes of them would only
+// cost time).
+func (v *version) etag() string {
+	if v.x != nil && v.x.etag != "" {
+		return v.x.etag
+	}
+	const hexdigits = "0123456789abcdef"
+	var buf [34]byte
+	buf[0], buf[33] = '"', '"'
+	a, c := mix.SplitMix64(v.seq), mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15)
+	for i := range 8 {
+		x, y := byte(a>>(8*i)), byte(c>>(8*i))
+		buf[1+2*i], buf[2+2*i] = hexdigits[x>>4], hexdigits[x&0xf]
+		buf[17+2*i], buf[18+2*i] = hexdigits[y>>4], hexdigits[y&0xf]
+	}
+	return string(buf[:])
+}
+
+func md5ETag(body []byte) string {
+	sum := md5.Sum(body)
+	return `"` + hex.EncodeToString(sum[:]) + `"`
+}
+
+func unquote(etag string) string { return strings.Trim(etag, `"`) }
+
+// live reports whether the version's data still exists: its replica group
+// has not been lost since it was written.
+func (s *Service) live(b *bucket, v *version) bool {
+	if v.deleteMarker() || !v.group.IsValid() {
+		return true
+	}
+	rp := b.pool
+	return rp.pool.Epoch(v.group) == v.epoch
+}
+
+// current returns the key's newest version if it is a live object (not a
+// delete marker, not lost).
+func (s *Service) current(b *bucket, key string) (*version, bool) {
+	it, ok := b.keys.Get(item{key: key})
+	if !ok {
+		return nil, false
+	}
+	v := it.v
+	if v.deleteMarker() || !s.live(b, v) {
+		return nil, false
+	}
+	return v, true
+}
+
+func newKeyspace() *btree.BTreeG[item] { return btree.NewG(32, itemLess) }
+
+// versionID formats a version's ID: "null", or 32 URL-safe characters
+// that encode the version's sequence number with a check value, so IDs
+// are opaque, stable for a seed and cheap to resolve.
+func (s *Service) versionID(v *version) string {
+	if v.flags&flagNull != 0 {
+		return "null"
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
+	check := mix.SplitMix64(v.seq ^ s.env.Seed())
+	var out [32]byte
+	for i := range 16 {
+		out[i] = alphabet[(v.seq>>(4*i))&0xf|(check>>(4*i)&0x3)<<4]
+		out[16+i] = alphabet[(check>>(4*i+32))&0x3f]
+	}
+	return string(out[:])
+}
+
+// parseVersionID inverts versionID; ok is false for a malformed ID.
+func (s *Service) parseVersionID(id string) (seq uint64, null, ok bool) {
+	if id == "null" {
+		return 0, true, true
+	}
+	if len(id) != 32 {
+		return 0, false, false
+	}
+	idx := func(c byte) int {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			return int(c - 'A')
+		case c >= 'a' && c <= 'z':
+			return int(c-'a') + 26
+		case c >= '0' && c <= '9':
+			return int(c-'0') + 52
+		case c == '.':
+			return 62
+		case c == '_':
+			return 63
+		}
+		return -1
+	}
+	var lowCheck uint64
+	for i := range 16 {
+		d := idx(id[i])
+		if d < 0 {
+			return 0, false, false
+		}
+		seq |= uint64(d&0xf) << (4 * i)
+		lowCheck |= uint64(d>>4) << (4 * i)
+	}
+	probe := &version{seq: seq}
+	if s.versionID(probe) != id {
+		return 0, false, false
+	}
+	_ = lowCheck
+	return seq, false, true
+}
+
+// findVersion returns the version of key with the given ID.
+func findVersion(head *version, seq uint64, null bool) *version {
+	for v := head; v != nil; v = v.prev {
+		if null && v.flags&flagNull != 0 || !null && v.flags&flagNull == 0 && v.seq == seq {
+			return v
+		}
+	}
+	return nil
+}
+
+// classMeter is a bucket's storage meter for one class: one timed meter
+// whose rate is the class's billable bytes, so storage is prorated by the
+// second without a meter per object.
+type classMeter struct {
+	id    billing.MeterID
+	bytes int64
+}

@@ -1,0 +1,609 @@
+package s3
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// PutObject stores an object, replacing the whole of any object under the
+// key (S3 has no append): in an unversioned bucket the old bytes are
+// gone, in a versioned bucket they become a noncurrent version. The write
+// is visible to every later read at once (strong read-after-write
+// consistency). A single PUT carries at most MaxPutObjectSize bytes
+// (EntityTooLarge); larger objects need a multipart upload.
+func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectOutput, error) {
+	if in == nil {
+		in = &PutObjectInput{}
+	}
+	const op = "PutObject"
+	if err := ValidateKey(in.Key); err != nil {
+		return nil, c.reject(ctx, op, in.Bucket, err)
+	}
+	var body []byte
+	size := int64(0)
+	if in.Body != nil {
+		var err error
+		if body, err = io.ReadAll(in.Body); err != nil {
+			return nil, opError(op, err)
+		}
+		size = int64(len(body))
+		if in.ContentLength != nil && *in.ContentLength != size {
+			return nil, c.reject(ctx, op, in.Bucket, s3err("IncompleteBody", http.StatusBadRequest,
+				"You did not provide the number of bytes specified by the Content-Length HTTP header (%d given, %d sent).", *in.ContentLength, size))
+		}
+	} else if in.ContentLength != nil {
+		size = *in.ContentLength
+		if size < 0 {
+			return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Content-Length must not be negative (%d).", size))
+		}
+	} else {
+		body = []byte{}
+	}
+	if size > MaxPutObjectSize {
+		return nil, c.reject(ctx, op, in.Bucket, s3err("EntityTooLarge", http.StatusBadRequest,
+			"Your proposed upload exceeds the maximum allowed size (%d bytes; a single PUT takes at most %d).", size, int64(MaxPutObjectSize)))
+	}
+	if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
+		return nil, c.reject(ctx, op, in.Bucket, err)
+	}
+	cls, _ := parseClass(in.StorageClass)
+	var out *PutObjectOutput
+	s := c.svc
+	err := c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
+		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
+		if err := checkPayer(sv, in.RequestPayer); err != nil {
+			return err
+		}
+		v := sv.b.newVersion(version{size: size, class: cls})
+		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
+			v.x = &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
+			if body != nil {
+				v.x.etag = md5ETag(body)
+			}
+		}
+		if err := s.putVersion(sv.b, in.Key, v); err != nil {
+			return err
+		}
+		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
+		out = &PutObjectOutput{ETag: v.etag(), ServerSideEncryption: v.sse(), Size: size}
+		if sv.b.versioning != "" {
+			out.VersionId = s.versionID(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func copyMeta(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v // S3 stores user metadata keys in lower case
+	}
+	return out
+}
+
+func sseContext(sse string) map[string][]string {
+	if sse == "" {
+		return nil
+	}
+	return map[string][]string{"s3:x-amz-server-side-encryption": {sse}}
+}
+
+func checkPutOptions(meta map[string]string, sc StorageClass, sse, acl string) error {
+	if err := checkMetadata(meta); err != nil {
+		return err
+	}
+	if _, err := parseClass(sc); err != nil {
+		return err
+	}
+	switch sse {
+	case "", "AES256", "aws:kms", "aws:kms:dsse":
+	default:
+		return errInvalidArgument("The encryption method specified is not supported (x-amz-server-side-encryption %q).", sse)
+	}
+	switch acl {
+	case "", "bucket-owner-full-control":
+	default:
+		return s3err("AccessControlListNotSupported", http.StatusBadRequest, "The bucket does not allow ACLs (ACL %q; buckets use BucketOwnerEnforced).", acl)
+	}
+	return nil
+}
+
+// putVersion installs v as the key's newest version under the bucket's
+// versioning state.
+func (s *Service) putVersion(b *bucket, key string, v *version) error {
+	s.seq++
+	v.seq = s.seq
+	v.modified = s.env.Now()
+	if b.versioning != BucketVersioningStatusEnabled {
+		v.flags |= flagNull
+	}
+	if err := s.store(b, key, v); err != nil {
+		return err
+	}
+	// One descent of the B-tree for a new key: insert, then fix up with
+	// what was there. An overwrite puts the existing key string back, so
+	// the copy made for it is only wasted bytes of a chunk.
+	old, exists := b.keys.ReplaceOrInsert(item{key: b.internKey(key), v: v})
+	if !exists {
+		return nil
+	}
+	b.keys.ReplaceOrInsert(item{key: old.key, v: v})
+	switch b.versioning {
+	case "":
+		for o := old.v; o != nil; o = o.prev {
+			s.drop(b, o)
+		}
+	case BucketVersioningStatusEnabled:
+		v.prev = old.v
+	case BucketVersioningStatusSuspended:
+		v.prev = s.unlinkNull(b, old.v)
+	}
+	return nil
+}
+
+// unlinkNull drops the null version from a chain and returns the rest.
+func (s *Service) unlinkNull(b *bucket, head *version) *version {
+	var prev *version
+	for v := head; v != nil; prev, v = v, v.prev {
+		if v.flags&flagNull != 0 {
+			s.drop(b, v)
+			if prev == nil {
+				return v.prev
+			}
+			prev.prev = v.prev
+			return head
+		}
+	}
+	return head
+}
+
+// resolve finds the version a read names: VersionId, or the current one.
+// A missing key is NoSuchKey (404) if the caller may list the bucket and
+// AccessDenied (403) otherwise, so keys cannot be probed:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+func (s *Service) resolve(sv *served, key, versionID string) (*version, error) {
+	b := sv.b
+	if versionID != "" {
+		seq, null, ok := s.parseVersionID(versionID)
+		if !ok {
+			return nil, errInvalidArgument("Invalid version id specified (%q).", versionID)
+		}
+		it, found := b.keys.Get(item{key: key})
+		var v *version
+		if found {
+			v = findVersion(it.v, seq, null)
+		}
+		if v == nil || !s.live(b, v) {
+			return nil, s3err("NoSuchVersion", http.StatusNotFound, "The specified version does not exist (key %q, version %q).", key, versionID)
+		}
+		if v.deleteMarker() {
+			return nil, s3err("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource (version %q is a delete marker).", versionID)
+		}
+		return v, nil
+	}
+	v, ok := s.current(b, key)
+	if !ok {
+		if err := s.authorize(sv, "s3:ListBucket", s.arnPrefix(b.partition)+b.name, b); err != nil {
+			return nil, errAccessDenied("Access Denied")
+		}
+		return nil, errNoSuchKey(key)
+	}
+	return v, nil
+}
+
+// GetObject returns an object, a byte range of it (Range, per RFC 9110 as
+// S3 applies it: see ParseRange) or one part of a multipart object
+// (PartNumber). A delete marker or missing key is NoSuchKey (or
+// AccessDenied without s3:ListBucket); an old version is read by
+// VersionId. While a zone is dark the replicas in the other zones serve
+// the read.
+func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectOutput, error) {
+	if in == nil {
+		in = &GetObjectInput{}
+	}
+	var out *GetObjectOutput
+	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false,
+		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
+			out = &GetObjectOutput{Body: bodyOf(v, r.First, r.Last), ContentLength: Int64(r.Len()), ContentType: v.contentType(),
+				ETag: v.etag(), LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+				ServerSideEncryption: v.sse(), StatusCode: http.StatusOK}
+			if v.size == 0 {
+				out.ContentLength = Int64(0)
+			}
+			if partial {
+				out.ContentRange, out.StatusCode = r.ContentRange(v.size), http.StatusPartialContent
+			}
+			if parts > 0 {
+				out.PartsCount = Int32(parts)
+			}
+			if sv.b.versioning != "" {
+				out.VersionId = c.svc.versionID(v)
+			}
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// HeadObject returns an object's metadata. Errors have no body: a missing
+// key is NotFound (404), or Forbidden (403) without s3:ListBucket.
+func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObjectOutput, error) {
+	if in == nil {
+		in = &HeadObjectInput{}
+	}
+	var out *HeadObjectOutput
+	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true,
+		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
+			n := r.Len()
+			if v.size == 0 {
+				n = 0
+			}
+			out = &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: v.etag(),
+				LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+				ServerSideEncryption: v.sse()}
+			if parts > 0 {
+				out.PartsCount = Int32(parts)
+			}
+			if sv.b.versioning != "" {
+				out.VersionId = c.svc.versionID(v)
+			}
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// read is GetObject and HeadObject.
+func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool,
+	done func(sv *served, v *version, r ByteRange, partial bool, parts int32)) error {
+	if err := ValidateKey(key); err != nil {
+		if head {
+			err = headError(err)
+		}
+		return c.reject(ctx, op, bucketName, err)
+	}
+	action := "s3:GetObject"
+	if versionID != "" {
+		action = "s3:GetObjectVersion"
+	}
+	s := c.svc
+	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
+		if err := checkPayer(sv, rp); err != nil {
+			return err
+		}
+		v, err := s.resolve(sv, key, versionID)
+		if err != nil {
+			return err
+		}
+		if !s.readable(sv.b, v) {
+			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
+		}
+		r := ByteRange{First: 0, Last: v.size - 1}
+		partial := false
+		var parts int32
+		switch {
+		case partNumber != nil && rangeHdr != "":
+			return errInvalidRequest("Cannot specify both Range header and partNumber query parameter.")
+		case partNumber != nil:
+			n := *partNumber
+			if n < 1 || n > MaxParts {
+				return errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive (got %d).", n)
+			}
+			sizes := []int64{v.size}
+			if v.x != nil && v.x.partSizes != nil {
+				sizes = v.x.partSizes
+				parts = int32(len(sizes))
+			}
+			if int(n) > len(sizes) {
+				return s3err("InvalidPartNumber", http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable (part %d of %d).", n, len(sizes))
+			}
+			off := int64(0)
+			for _, sz := range sizes[:n-1] {
+				off += sz
+			}
+			r = ByteRange{First: off, Last: off + sizes[n-1] - 1}
+			partial = parts > 0
+		case rangeHdr != "":
+			rr, ok, err := ParseRange(rangeHdr, v.size)
+			if err != nil {
+				return err
+			}
+			if ok {
+				r, partial = rr, true
+			}
+		}
+		n := r.Len()
+		if v.size == 0 {
+			n, r = 0, ByteRange{First: 0, Last: -1}
+		}
+		payer := sv.payer(rp)
+		s.meterRequest(sv, payer, v.class, 2, op)
+		if !head {
+			sv.rc.SetResponseBytes(n)
+			s.meterRetrieval(sv, payer, v.class, n)
+			s.meterTransferOut(sv, payer, n)
+		}
+		done(sv, v, r, partial, parts)
+		return nil
+	})
+}
+
+// DeleteObject removes the key's current object: in an unversioned
+// bucket for good; in a versioning-enabled bucket by adding a delete
+// marker (the data stays as a noncurrent version); in a suspended bucket
+// by replacing the null version with a null delete marker. With
+// VersionId it removes that version for good. Deleting a key that does not
+// exist succeeds. DELETE requests are free.
+func (c *Client) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*DeleteObjectOutput, error) {
+	if in == nil {
+		in = &DeleteObjectInput{}
+	}
+	if err := ValidateKey(in.Key); err != nil {
+		return nil, c.reject(ctx, "DeleteObject", in.Bucket, err)
+	}
+	action := "s3:DeleteObject"
+	if in.VersionId != "" {
+		action = "s3:DeleteObjectVersion"
+	}
+	var out *DeleteObjectOutput
+	err := c.call(ctx, request{op: "DeleteObject", action: action, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
+		if err := checkPayer(sv, in.RequestPayer); err != nil {
+			return err
+		}
+		d, err := c.svc.deleteOne(sv.b, in.Key, in.VersionId)
+		if err != nil {
+			return err
+		}
+		out = &DeleteObjectOutput{DeleteMarker: d.DeleteMarker, VersionId: d.VersionId}
+		if d.DeleteMarkerVersionId != "" {
+			out.VersionId = d.DeleteMarkerVersionId
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// deleteOne applies one delete and reports it as DeleteObjects does.
+func (s *Service) deleteOne(b *bucket, key, versionID string) (DeletedObject, error) {
+	d := DeletedObject{Key: key, VersionId: versionID}
+	it, exists := b.keys.Get(item{key: key})
+	if versionID != "" {
+		seq, null, ok := s.parseVersionID(versionID)
+		if !ok {
+			return d, errInvalidArgument("Invalid version id specified (%q).", versionID)
+		}
+		if !exists {
+			return d, nil
+		}
+		var prev *version
+		for v := it.v; v != nil; prev, v = v, v.prev {
+			if null && v.flags&flagNull != 0 || !null && v.flags&flagNull == 0 && v.seq == seq {
+				d.DeleteMarker = v.deleteMarker()
+				s.drop(b, v)
+				if prev == nil {
+					if v.prev == nil {
+						b.keys.Delete(item{key: key})
+					} else {
+						b.keys.ReplaceOrInsert(item{key: key, v: v.prev})
+					}
+				} else {
+					prev.prev = v.prev
+				}
+				return d, nil
+			}
+		}
+		return d, nil
+	}
+	switch b.versioning {
+	case "":
+		if exists {
+			for v := it.v; v != nil; v = v.prev {
+				s.drop(b, v)
+			}
+			b.keys.Delete(item{key: key})
+		}
+		return d, nil
+	default:
+		m := b.newVersion(version{flags: flagDeleteMarker})
+		if b.versioning == BucketVersioningStatusSuspended {
+			m.flags |= flagNull
+		}
+		if err := s.putVersion(b, key, m); err != nil {
+			return d, err
+		}
+		d.DeleteMarker, d.DeleteMarkerVersionId = true, s.versionID(m)
+		return d, nil
+	}
+}
+
+// DeleteObjects deletes up to 1,000 keys in one request; each key needs
+// s3:DeleteObject (or s3:DeleteObjectVersion) and fails on its own. Quiet
+// reports only the failures.
+func (c *Client) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*DeleteObjectsOutput, error) {
+	if in == nil {
+		in = &DeleteObjectsInput{}
+	}
+	const op = "DeleteObjects"
+	if in.Delete == nil || len(in.Delete.Objects) == 0 || len(in.Delete.Objects) > MaxDeleteObjects {
+		n := 0
+		if in.Delete != nil {
+			n = len(in.Delete.Objects)
+		}
+		return nil, c.reject(ctx, op, in.Bucket, s3err("MalformedXML", http.StatusBadRequest,
+			"The XML you provided was not well-formed or did not validate against our published schema (%d objects; 1 to %d).", n, MaxDeleteObjects))
+	}
+	s := c.svc
+	var out *DeleteObjectsOutput
+	// The pipeline authorizes the request against the bucket; each key is
+	// authorized at the server, as S3 does.
+	err := c.call(ctx, request{op: op, action: "s3:DeleteObject", bucket: in.Bucket, key: in.Delete.Objects[0].Key, hasKey: true,
+		write: true, payer: in.RequestPayer}, func(sv *served) error {
+		if err := checkPayer(sv, in.RequestPayer); err != nil {
+			return err
+		}
+		out = &DeleteObjectsOutput{}
+		for _, o := range in.Delete.Objects {
+			fail := func(err error) {
+				code, msg := "InternalError", err.Error()
+				if ae := asAWS(err); ae != nil {
+					code, msg = ae.Code, ae.Message
+				}
+				out.Errors = append(out.Errors, Error{Key: o.Key, VersionId: o.VersionId, Code: code, Message: msg})
+			}
+			if err := ValidateKey(o.Key); err != nil {
+				fail(err)
+				continue
+			}
+			action := "s3:DeleteObject"
+			if o.VersionId != "" {
+				action = "s3:DeleteObjectVersion"
+			}
+			if err := s.authorize(sv, action, s.arnPrefix(sv.b.partition)+sv.b.name+"/"+o.Key, sv.b); err != nil {
+				fail(errAccessDenied("Access Denied"))
+				continue
+			}
+			d, err := s.deleteOne(sv.b, o.Key, o.VersionId)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			if !in.Delete.Quiet {
+				out.Deleted = append(out.Deleted, d)
+			}
+		}
+		s.meterRequest(sv, sv.payer(in.RequestPayer), classStandard, 1, op)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CopyObject copies an object (at most MaxCopySourceSize bytes) within or
+// across buckets and regions. The caller needs s3:GetObject on the source
+// and s3:PutObject on the destination. Metadata is copied unless
+// MetadataDirective is REPLACE; the storage class is STANDARD unless
+// given. Copying an object onto itself must change something.
+func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObjectOutput, error) {
+	if in == nil {
+		in = &CopyObjectInput{}
+	}
+	const op = "CopyObject"
+	if err := ValidateKey(in.Key); err != nil {
+		return nil, c.reject(ctx, op, in.Bucket, err)
+	}
+	srcBucket, srcKey, srcVersion, err := parseCopySource(in.CopySource)
+	if err != nil {
+		return nil, c.reject(ctx, op, in.Bucket, err)
+	}
+	switch in.MetadataDirective {
+	case "", "COPY", "REPLACE":
+	default:
+		return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Unknown metadata directive (%q; COPY or REPLACE).", in.MetadataDirective))
+	}
+	if err := checkPutOptions(in.Metadata, in.StorageClass, "", ""); err != nil {
+		return nil, c.reject(ctx, op, in.Bucket, err)
+	}
+	cls, _ := parseClass(in.StorageClass)
+	s := c.svc
+	var out *CopyObjectOutput
+	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
+		if err := checkPayer(sv, in.RequestPayer); err != nil {
+			return err
+		}
+		sb := s.buckets[sv.b.partition+"/"+srcBucket]
+		if sb == nil {
+			return errNoSuchBucket(srcBucket)
+		}
+		action := "s3:GetObject"
+		if srcVersion != "" {
+			action = "s3:GetObjectVersion"
+		}
+		if err := s.authorize(sv, action, s.arnPrefix(sb.partition)+sb.name+"/"+srcKey, sb); err != nil {
+			return err
+		}
+		src := &served{rc: sv.rc, account: sv.account, b: sb}
+		v, err := s.resolve(src, srcKey, srcVersion)
+		if err != nil {
+			return err
+		}
+		if v.size > MaxCopySourceSize {
+			return errInvalidRequest("The specified copy source is larger than the maximum allowable size for a copy source: %d", int64(MaxCopySourceSize))
+		}
+		if sb == sv.b && srcKey == in.Key && srcVersion == "" && in.MetadataDirective != "REPLACE" && (in.StorageClass == "" || cls == v.class) {
+			return errInvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+		}
+		if !s.readable(sb, v) {
+			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
+		}
+		nv := sv.b.newVersion(version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}})
+		if v.x != nil {
+			nv.x.body, nv.x.sse = v.x.body, v.x.sse
+			if v.x.body != nil {
+				nv.x.etag = md5ETag(v.x.body)
+			}
+			nv.x.contentType, nv.x.meta = v.x.contentType, v.x.meta
+		}
+		if in.MetadataDirective == "REPLACE" {
+			nv.x.contentType, nv.x.meta = in.ContentType, copyMeta(in.Metadata)
+		}
+		if err := s.putVersion(sv.b, in.Key, nv); err != nil {
+			return err
+		}
+		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
+		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: nv.etag(), LastModified: s.env.TimeOf(nv.modified)}}
+		if sv.b.versioning != "" {
+			out.VersionId = s.versionID(nv)
+		}
+		if sb.versioning != "" {
+			out.CopySourceVersionId = s.versionID(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// parseCopySource splits "bucket/key[?versionId=id]" (URL-encoded, with
+// or without a leading slash).
+func parseCopySource(cs string) (bucketName, key, versionID string, err error) {
+	cs = strings.TrimPrefix(cs, "/")
+	path, query, _ := strings.Cut(cs, "?")
+	if query != "" {
+		q, perr := url.ParseQuery(query)
+		if perr != nil || len(q) != 1 || q.Get("versionId") == "" {
+			return "", "", "", errInvalidArgument("Invalid copy source: unsupported query %q (only versionId=...).", query)
+		}
+		versionID = q.Get("versionId")
+	}
+	dec, perr := url.PathUnescape(path)
+	if perr != nil {
+		return "", "", "", errInvalidArgument("Invalid copy source encoding (%q).", cs)
+	}
+	bucketName, key, ok := strings.Cut(dec, "/")
+	if !ok || bucketName == "" || key == "" {
+		return "", "", "", errInvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey (got %q).", cs)
+	}
+	if err := ValidateKey(key); err != nil {
+		return "", "", "", err
+	}
+	return bucketName, key, versionID, nil
+}

@@ -1,0 +1,402 @@
+package s3
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/failure"
+	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/region/storage"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Options configure New. The zero value means every default.
+type Options struct {
+	// FirstByteLatency is the server's time to first byte, in
+	// milliseconds, drawn per request (default DefaultFirstByteLatency).
+	FirstByteLatency failure.Distribution
+	// Storage is the template of each region's storage pool (Name, Zones
+	// and ZoneDown are filled in per region). Its zero NodeLifetime means
+	// nodes never fail: durability studies set one.
+	Storage storage.Options
+	// GroupsPerPool is the number of replica groups objects are hashed
+	// onto in each region, per kind of placement (default 64).
+	GroupsPerPool int
+	// Throttle is the request-rate model (zero: DefaultThrottle).
+	Throttle Throttle
+	// BucketQuota is the number of buckets per account (default
+	// DefaultBucketQuota).
+	BucketQuota int
+}
+
+// DefaultFirstByteLatency is the default server-side first-byte latency in
+// ms: lognormal with a median of 60 ms (p95 about 140 ms). An assumption
+// placed inside the 100-200 ms small-object latency AWS quotes, which
+// includes the network:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html
+func DefaultFirstByteLatency() failure.Distribution {
+	return failure.LogNormal{Mu: math.Log(60), Sigma: 0.5}
+}
+
+// Service is the S3 service of a world: one global bucket namespace per
+// partition, buckets in regions, each region's storage pool. Call it
+// through a Client. A Service is owned by its Env's goroutine.
+type Service struct {
+	env    *sim.Env
+	w      *region.World
+	opts   Options
+	ledger *billing.Ledger
+
+	buckets map[string]*bucket // partition + "/" + name
+	pools   map[string]*regionPool
+	uploads map[string]*upload
+	seq     uint64
+	fbl     failure.Distribution
+	lost    int64
+	stats   Stats
+}
+
+// Stats counts what the service did.
+type Stats struct {
+	// SlowDowns is the number of 503 SlowDown answers of the request-rate
+	// model (before client retries).
+	SlowDowns int64
+}
+
+// Stats returns the service's counters.
+func (s *Service) Stats() Stats { return s.stats }
+
+// New returns the S3 service of world w.
+func New(w *region.World, opts Options) (*Service, error) {
+	if w == nil {
+		panic("s3: New: nil world")
+	}
+	if opts.FirstByteLatency == nil {
+		opts.FirstByteLatency = DefaultFirstByteLatency()
+	}
+	if err := opts.FirstByteLatency.Validate(); err != nil {
+		return nil, fmt.Errorf("s3: Options.FirstByteLatency: %w", err)
+	}
+	if opts.GroupsPerPool == 0 {
+		opts.GroupsPerPool = 64
+	}
+	if opts.GroupsPerPool < 0 {
+		return nil, fmt.Errorf("s3: Options.GroupsPerPool %d < 0", opts.GroupsPerPool)
+	}
+	if opts.BucketQuota == 0 {
+		opts.BucketQuota = DefaultBucketQuota
+	}
+	if opts.Throttle == (Throttle{}) {
+		opts.Throttle = DefaultThrottle()
+	}
+	if err := opts.Throttle.validate(); err != nil {
+		return nil, err
+	}
+	env := w.Env()
+	s := &Service{env: env, w: w, opts: opts, ledger: w.Billing(),
+		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{}}
+	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
+	return s, nil
+}
+
+// MustNew is New for tests and examples.
+func MustNew(w *region.World, opts Options) *Service {
+	s, err := New(w, opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// World returns the world.
+func (s *Service) World() *region.World { return s.w }
+
+// LostObjects returns the number of object versions lost because every
+// replica of their group failed before repair.
+func (s *Service) LostObjects() int64 { return s.lost }
+
+// Pool returns a region's storage pool (created with the region's first
+// bucket).
+func (s *Service) Pool(regionCode string) (*storage.Pool, bool) {
+	rp, ok := s.pools[regionCode]
+	if !ok {
+		return nil, false
+	}
+	return rp.pool, true
+}
+
+// Client is an S3 client for one region and one set of credentials, like
+// aws-sdk-go-v2's s3.Client built from a config. Every method is one API
+// call through the world's request pipeline.
+type Client struct {
+	svc    *Service
+	region string
+	creds  iam.Credentials
+	from   region.Location
+	retry  *region.ClientConfig
+	// partition is the region's partition, resolved once.
+	partition string
+}
+
+// WithRetry returns a copy of the client with its own retry and timeout
+// configuration (the world's by default).
+func (c *Client) WithRetry(cfg region.ClientConfig) *Client {
+	d := *c
+	d.retry = &cfg
+	return &d
+}
+
+// NewClient returns a client calling region's endpoint with creds.
+func (s *Service) NewClient(regionCode string, creds iam.Credentials) *Client {
+	partition := "aws" // an unknown region fails in the pipeline (UnknownEndpoint)
+	if reg, err := s.w.Region(regionCode); err == nil {
+		partition = reg.Partition().Name()
+	}
+	return &Client{svc: s, region: regionCode, creds: creds, partition: partition}
+}
+
+// From returns a copy of the client whose calls come from loc (an
+// instance's place, another region, the internet).
+func (c *Client) From(loc region.Location) *Client {
+	d := *c
+	d.from = loc
+	return &d
+}
+
+// Region returns the client's region.
+func (c *Client) Region() string { return c.region }
+
+// request describes one S3 call for call.
+type request struct {
+	op       string
+	action   string // IAM action; default "s3:" + op
+	bucket   string
+	key      string // "" for bucket operations
+	hasKey   bool
+	ctx      map[string][]string
+	reqBytes int64
+	// noBucket: the operation does not need the bucket to exist
+	// (CreateBucket, ListBuckets).
+	noBucket bool
+	// create: the bucket is being created, so an existing bucket's owner
+	// and policy do not apply.
+	create bool
+	// anyRegion: answered from every region's endpoint.
+	anyRegion bool
+	head      bool // HEAD: errors carry no body
+	write     bool // counts against the PUT/COPY/POST/DELETE rate
+	payer     RequestPayer
+	// tier is the request charge when the effect does not set one (a
+	// billed 4xx before the effect): 1, 2, or 0 for free requests.
+	tier int
+}
+
+// callState is one call's state, allocated once.
+type callState struct {
+	sv   served
+	bill callBill
+}
+
+// served is what the effect sees.
+type served struct {
+	rc      *region.Call
+	account string
+	b       *bucket // nil when the bucket does not exist
+	bill    *callBill
+}
+
+func (s *Service) arnPrefix(partition string) string {
+	if partition == "aws" {
+		return "arn:aws:s3:::"
+	}
+	return "arn:" + partition + ":s3:::"
+}
+
+// call runs one S3 request through the pipeline: the bucket's policy and
+// owner go to IAM with the bucket ARN (bucket operations) or object ARN
+// (object operations); the bucket must be in the client's region
+// (PermanentRedirect otherwise); throttling and first-byte latency apply
+// at the server; effect changes state at one instant.
+func (c *Client) call(ctx context.Context, r request, effect func(sv *served) error) error {
+	s := c.svc
+	partition := c.partition
+	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
+		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*", Client: c.retry,
+		AllowAnonymous: true, BillErrors: region.BillClientErrors}
+	if r.tier == 0 {
+		r.tier = defaultTier(r)
+	}
+	if req.Action == "" {
+		req.Action = Action(r.op)
+	}
+	// One allocation carries the call's state: the effect's view and the
+	// request charge the pipeline bills.
+	st := &callState{}
+	bill := &st.bill
+	*bill = callBill{tier: r.tier}
+	req.BillRequest = s.billRequest(bill)
+	var b *bucket
+	if r.bucket != "" {
+		b = s.buckets[partition+"/"+r.bucket]
+		if r.hasKey {
+			req.Resource = s.arnPrefix(partition) + r.bucket + "/" + r.key
+		} else {
+			req.Resource = s.arnPrefix(partition) + r.bucket
+		}
+		if b != nil && !r.create {
+			req.ResourceAccount = b.owner
+			req.ResourcePolicy = b.effectivePolicy
+			// S3 bills the bucket owner, or the requester of a Requester
+			// Pays bucket who says it will pay.
+			req.Payer = region.PayResourceOwner
+			if b.requesterPays && r.payer == RequestPayerRequester {
+				req.Payer = region.PayRequester
+			}
+		}
+	}
+	err := s.w.Call(ctx, req, func(rc *region.Call) error {
+		*bill = callBill{tier: r.tier}
+		sv := &st.sv
+		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: bill}
+		if b != nil && b.deleted {
+			sv.b = nil
+		}
+		if !r.noBucket {
+			if sv.b == nil {
+				return errNoSuchBucket(r.bucket)
+			}
+			if sv.b.region != c.region && !r.anyRegion {
+				return s3err("PermanentRedirect", 301,
+					"The bucket you are attempting to access must be addressed using the specified endpoint: %s is in %s, not %s.",
+					r.bucket, sv.b.region, c.region)
+			}
+			if err := s.throttle(sv.b, r); err != nil {
+				return err
+			}
+		}
+		if d := s.fbl.Rand(); d > 0 {
+			rc.Delay(time.Duration(d * float64(time.Millisecond)))
+		}
+		return effect(sv)
+	})
+	if r.head {
+		err = headError(err)
+	}
+	return opError(r.op, err)
+}
+
+// authorize asks IAM whether the caller of rc may also perform action on
+// resource (CopyObject's source, DeleteObjects' keys, the ListBucket
+// check behind 403-versus-404).
+func (s *Service) authorize(sv *served, action, resource string, b *bucket) error {
+	also := *sv.rc.Request()
+	also.Action, also.Resource = action, resource
+	also.ResourcePolicy, also.ResourceAccount = nil, ""
+	if b != nil {
+		also.ResourcePolicy, also.ResourceAccount = b.effectivePolicy, b.owner
+	}
+	return sv.rc.Authorize(&also)
+}
+
+// payer returns who pays for a request on b: the bucket owner, or the
+// requester when the bucket is Requester Pays and the request says so.
+func (sv *served) payer(r RequestPayer) string {
+	if sv.b != nil && sv.b.requesterPays && r == RequestPayerRequester {
+		return sv.account
+	}
+	if sv.b != nil {
+		return sv.b.owner
+	}
+	return sv.account
+}
+
+// defaultTier is an operation's request charge: DELETE requests are free;
+// PUT, COPY, POST and LIST are tier 1; GET, HEAD and the rest tier 2.
+// https://aws.amazon.com/s3/pricing/
+func defaultTier(r request) int {
+	switch r.op {
+	case "DeleteObject", "DeleteBucket", "AbortMultipartUpload", "DeleteBucketPolicy":
+		return 0
+	case "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListBuckets", "ListParts", "ListMultipartUploads", "DeleteObjects":
+		return 1
+	}
+	if r.write {
+		return 1
+	}
+	return 2
+}
+
+// reject answers a request S3 refuses for its parameters (a bad bucket
+// name, key, part number, range ...). The check is S3's, not the SDK's,
+// so the request still goes through the pipeline: it is authenticated,
+// authorized against the bucket, and billed as the 4xx it is; then the
+// effect returns err.
+func (c *Client) reject(ctx context.Context, op, bucketName string, err error) error {
+	r := request{op: op, action: actionOf(op), bucket: bucketName, noBucket: true, anyRegion: true,
+		head: op == "HeadObject" || op == "HeadBucket"}
+	if ValidateBucketName(bucketName) != nil {
+		r.bucket = "" // not a name an ARN can carry
+	}
+	return c.call(ctx, r, func(*served) error { return err })
+}
+
+// Action returns the IAM action an S3 operation is authorized as (without
+// a VersionId): "s3:GetObject" for HeadObject, "s3:ListBucket" for the
+// list calls and HeadBucket, "s3:PutObject" for the multipart and copy
+// calls, and "s3:" + op for the others.
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+func Action(op string) string {
+	if a := actionOf(op); a != "" {
+		return a
+	}
+	if a, ok := plainActions[op]; ok {
+		return a
+	}
+	return "s3:" + op
+}
+
+// plainActions holds "s3:" + op for the operations whose action is
+// named after them, so a call does not build the string each time. It is
+// never written after package initialization.
+var plainActions = func() map[string]string {
+	m := map[string]string{}
+	for _, op := range []string{"GetObject", "PutObject", "DeleteObject", "CopyObject", "CreateBucket", "DeleteBucket",
+		"GetBucketLocation", "PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "PutBucketVersioning",
+		"GetBucketVersioning", "PutBucketRequestPayment", "AbortMultipartUpload"} {
+		m[op] = "s3:" + op
+	}
+	return m
+}()
+
+// actionOf maps operations whose IAM action is not "s3:" + the operation.
+func actionOf(op string) string {
+	switch op {
+	case "HeadObject":
+		return "s3:GetObject"
+	case "HeadBucket", "ListObjects", "ListObjectsV2":
+		return "s3:ListBucket"
+	case "ListObjectVersions":
+		return "s3:ListBucketVersions"
+	case "ListBuckets":
+		return "s3:ListAllMyBuckets"
+	case "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "CopyObject":
+		return "s3:PutObject"
+	case "ListParts":
+		return "s3:ListMultipartUploadParts"
+	case "ListMultipartUploads":
+		return "s3:ListBucketMultipartUploads"
+	case "PutBucketLifecycleConfiguration":
+		return "s3:PutLifecycleConfiguration"
+	case "GetBucketLifecycleConfiguration":
+		return "s3:GetLifecycleConfiguration"
+	case "PutPublicAccessBlock":
+		return "s3:PutBucketPublicAccessBlock"
+	case "GetPublicAccessBlock":
+		return "s3:GetBucketPublicAccessBlock"
+	}
+	return ""
+}

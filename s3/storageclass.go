@@ -1,0 +1,353 @@
+package s3
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/region/storage"
+)
+
+type classIdx uint8
+
+const (
+	classStandard classIdx = iota
+	classStandardIA
+	classOnezoneIA
+	classIntelligentTiering
+	classGlacierIR
+	numClasses
+)
+
+// classInfo is what a storage class costs and where it lives, from
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
+// and the usage types of https://aws.amazon.com/s3/pricing/.
+type classInfo struct {
+	name StorageClass
+	// minDuration is the minimum storage duration: deleting, overwriting
+	// or transitioning earlier bills the rest (early deletion).
+	minDuration time.Duration
+	// minBillable is the minimum billable object size.
+	minBillable int64
+	singleZone  bool
+	storageUT   string // TimedStorage usage type
+	earlyUT     string // early-deletion usage type ("" when none)
+	tier1UT     string // PUT, COPY, POST, LIST
+	tier2UT     string // GET and others
+	retrievalUT string // per-GB retrieval ("" when free)
+}
+
+const day = 24 * time.Hour
+
+var classes = [numClasses]classInfo{
+	classStandard: {name: StorageClassStandard, storageUT: "TimedStorage-ByteHrs",
+		tier1UT: "Requests-Tier1", tier2UT: "Requests-Tier2"},
+	classStandardIA: {name: StorageClassStandardIA, minDuration: 30 * day, minBillable: 128 << 10,
+		storageUT: "TimedStorage-SIA-ByteHrs", earlyUT: "EarlyDelete-SIA",
+		tier1UT: "Requests-SIA-Tier1", tier2UT: "Requests-SIA-Tier2", retrievalUT: "Retrieval-SIA"},
+	classOnezoneIA: {name: StorageClassOnezoneIA, minDuration: 30 * day, minBillable: 128 << 10, singleZone: true,
+		storageUT: "TimedStorage-ZIA-ByteHrs", earlyUT: "EarlyDelete-ZIA",
+		tier1UT: "Requests-ZIA-Tier1", tier2UT: "Requests-ZIA-Tier2", retrievalUT: "Retrieval-ZIA"},
+	// Intelligent-Tiering has no minimum duration and no minimum billable
+	// size; objects under 128 KB are never monitored and stay in the
+	// frequent tier. This model keeps every object in the frequent tier.
+	classIntelligentTiering: {name: StorageClassIntelligentTiering, storageUT: "TimedStorage-INT-FA-ByteHrs",
+		tier1UT: "Requests-INT-Tier1", tier2UT: "Requests-INT-Tier2"},
+	classGlacierIR: {name: StorageClassGlacierIR, minDuration: 90 * day, minBillable: 128 << 10,
+		storageUT: "TimedStorage-GIR-ByteHrs", earlyUT: "EarlyDelete-GIR",
+		tier1UT: "Requests-GIR-Tier1", tier2UT: "Requests-GIR-Tier2", retrievalUT: "Retrieval-GIR"},
+}
+
+func parseClass(sc StorageClass) (classIdx, error) {
+	if sc == "" {
+		return classStandard, nil
+	}
+	for i, c := range classes {
+		if c.name == sc {
+			return classIdx(i), nil
+		}
+	}
+	return 0, s3err("InvalidStorageClass", http.StatusBadRequest,
+		"The storage class you specified is not valid (%q; this model has STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING and GLACIER_IR).", sc)
+}
+
+// MinStorageDuration returns a class's minimum storage duration (0 for
+// none) and MinBillableSize its minimum billable object size.
+func MinStorageDuration(sc StorageClass) time.Duration {
+	i, err := parseClass(sc)
+	if err != nil {
+		return 0
+	}
+	return classes[i].minDuration
+}
+
+// MinBillableSize returns a class's minimum billable object size in bytes.
+func MinBillableSize(sc StorageClass) int64 {
+	i, err := parseClass(sc)
+	if err != nil {
+		return 0
+	}
+	return classes[i].minBillable
+}
+
+func (c classIdx) billable(size int64) int64 { return max(size, classes[c].minBillable) }
+
+// regionPool is a region's storage pool with its groups: multi-zone
+// groups for every class but One Zone-IA, single-zone groups for it.
+type regionPool struct {
+	pool   *storage.Pool
+	multi  []storage.GroupID
+	single []storage.GroupID
+}
+
+func (s *Service) poolFor(regionCode string) (*regionPool, error) {
+	if rp, ok := s.pools[regionCode]; ok {
+		return rp, nil
+	}
+	reg, err := s.w.Region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	o := s.opts.Storage
+	o.Name = "s3/" + regionCode
+	o.Zones = nil
+	for _, z := range reg.AZs() {
+		o.Zones = append(o.Zones, z.ID())
+	}
+	o.ZoneDown = s.w.Faults().AZDown
+	pool, err := storage.New(s.env, o)
+	if err != nil {
+		return nil, err
+	}
+	rp := &regionPool{pool: pool}
+	replicas := min(3, len(o.Zones))
+	for range s.opts.GroupsPerPool {
+		g, err := pool.NewGroup(storage.GroupSpec{Replicas: replicas})
+		if err != nil {
+			return nil, err
+		}
+		rp.multi = append(rp.multi, g)
+		g, err = pool.NewGroup(storage.GroupSpec{Replicas: min(3, max(1, pool.Nodes()/len(o.Zones))), SingleZone: true})
+		if err != nil {
+			return nil, err
+		}
+		rp.single = append(rp.single, g)
+	}
+	pool.OnLoss(func(l storage.Loss) { s.lost += l.Objects })
+	s.pools[regionCode] = rp
+	return rp, nil
+}
+
+// place assigns a new version to a replica group and adds it to the pool.
+func (s *Service) place(b *bucket, key string, v *version) error {
+	rp := b.pool
+	gs := rp.multi
+	if classes[v.class].singleZone {
+		gs = rp.single
+	}
+	if len(gs) == 0 {
+		return nil
+	}
+	h := b.hash ^ fnv64(key)*31 ^ v.seq
+	g := gs[h%uint64(len(gs))]
+	if err := rp.pool.Add(g, v.size, 1); err != nil {
+		return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again. (%v)", err)
+	}
+	v.group, v.epoch = g, rp.pool.Epoch(g)
+	return nil
+}
+
+// unplace removes a version's bytes from its group (if not lost since).
+func (s *Service) unplace(b *bucket, v *version) {
+	if !v.group.IsValid() {
+		return
+	}
+	rp := b.pool
+	if rp.pool.Epoch(v.group) == v.epoch {
+		_ = rp.pool.Add(v.group, -v.size, -1)
+	}
+}
+
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// readable reports whether a replica of v can be read now (an AZ outage
+// hides the replicas in the dark zone; the others still serve).
+func (s *Service) readable(b *bucket, v *version) bool {
+	if !v.group.IsValid() {
+		return true
+	}
+	return b.pool.pool.Readable(v.group)
+}
+
+// store accounts a new version: replica placement, storage meter.
+func (s *Service) store(b *bucket, key string, v *version) error {
+	if v.deleteMarker() {
+		b.versions++
+		return nil
+	}
+	if err := s.place(b, key, v); err != nil {
+		return err
+	}
+	b.versions++
+	s.meterStorage(b, v.class, v.class.billable(v.size))
+	return nil
+}
+
+// drop removes a version for good: storage meter, replicas, and the
+// early-deletion charge of IA and Glacier IR classes.
+func (s *Service) drop(b *bucket, v *version) {
+	if v.flags&flagDropped != 0 {
+		return
+	}
+	v.flags |= flagDropped
+	defer func() { v.x = nil }() // the slab slot must not keep the bytes alive
+	b.versions--
+	if v.deleteMarker() {
+		return
+	}
+	s.unplace(b, v)
+	s.meterStorage(b, v.class, -v.class.billable(v.size))
+	s.earlyDelete(b, v, v.class)
+}
+
+// earlyDelete bills the rest of the minimum storage duration of class c
+// for v, removed (or moved out of c) now.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
+func (s *Service) earlyDelete(b *bucket, v *version, c classIdx) {
+	ci := classes[c]
+	if ci.minDuration == 0 {
+		return
+	}
+	since := v.modified
+	if v.x != nil && v.x.classSince != 0 {
+		since = v.x.classSince
+	}
+	age := time.Duration(s.env.Now() - since)
+	if age >= ci.minDuration {
+		return
+	}
+	rest := ci.minDuration - age
+	secs := int64((rest + time.Second - 1) / time.Second)
+	_ = s.ledger.Record(billing.Usage{Account: b.owner, Service: "AmazonS3", UsageType: ci.earlyUT,
+		Operation: "EarlyDelete", Region: b.region, ResourceID: b.name, Quantity: c.billable(v.size) * secs})
+}
+
+// meterStorage changes a bucket's billable bytes of one class by delta.
+func (s *Service) meterStorage(b *bucket, c classIdx, delta int64) {
+	m := &b.meters[c]
+	m.bytes += delta
+	if m.id.IsValid() {
+		if m.bytes == 0 {
+			_ = s.ledger.StopTimed(m.id, billing.StopOptions{})
+			m.id = 0
+			return
+		}
+		_ = s.ledger.SetTimedRate(m.id, m.bytes)
+		return
+	}
+	if m.bytes <= 0 {
+		return
+	}
+	id, err := s.ledger.StartTimed(billing.Usage{Account: b.owner, Service: "AmazonS3", UsageType: classes[c].storageUT,
+		Operation: "StandardStorage", Region: b.region, ResourceID: b.name, Quantity: m.bytes}, billing.PerSecond)
+	if err == nil {
+		m.id = id
+	}
+}
+
+// meterRequest sets the request charge of the call: tier 1 (PUT, COPY,
+// POST, LIST) or tier 2 (GET and others) at class c's price. The pipeline
+// bills it to the payer (bucket owner, or requester) through
+// Request.BillRequest, for successes and for the 4xx errors S3 bills.
+func (s *Service) meterRequest(sv *served, _ string, c classIdx, tier int, _ string) {
+	sv.bill.class, sv.bill.tier = c, tier
+}
+
+// callBill is the request charge of one call, filled in by the effect.
+type callBill struct {
+	tier  int // 0: free (DELETE, and requests the effect has not priced)
+	class classIdx
+}
+
+func (s *Service) billRequest(bill *callBill) func(c *region.Call, err error) {
+	return func(c *region.Call, err error) {
+		if bill.tier == 0 {
+			return
+		}
+		payer := c.Payer()
+		if payer == "" {
+			return // anonymous request to a bucket that does not exist
+		}
+		ut := classes[bill.class].tier2UT
+		if bill.tier == 1 {
+			ut = classes[bill.class].tier1UT
+		}
+		res := ""
+		if c.Request().ResourceAccount != "" {
+			res = bucketOfARN(c.Request().Resource)
+		}
+		_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
+			Region: c.Region(), ResourceID: res, Quantity: 1})
+	}
+}
+
+// bucketOfARN returns the bucket name of an S3 ARN.
+func bucketOfARN(arn string) string {
+	i := strings.Index(arn, ":::")
+	if i < 0 {
+		return ""
+	}
+	b, _, _ := strings.Cut(arn[i+3:], "/")
+	return b
+}
+
+// meterRetrieval bills per-GB retrieval of IA and Glacier IR classes.
+func (s *Service) meterRetrieval(sv *served, _ string, c classIdx, bytes int64) {
+	ut := classes[c].retrievalUT
+	if ut == "" || bytes == 0 {
+		return
+	}
+	sv.rc.Record(billing.Usage{Service: "AmazonS3", UsageType: ut, ResourceID: sv.b.name, Quantity: bytes})
+}
+
+// meterTransferOut bills the response bytes by path, to the payer: out to
+// the internet and to other regions; same-region transfer to EC2 is free,
+// and through a NAT gateway the caller's NAT processes the bytes.
+func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
+	if bytes == 0 {
+		return
+	}
+	rc := sv.rc
+	from := rc.From()
+	t := billing.Transfer{Service: "AmazonS3", ResourceID: sv.b.name, From: billing.Endpoint{Region: sv.b.region}, Bytes: bytes}
+	to := region.BillingEndpoint(from)
+	internet := from.OnInternet()
+	if rt := rc.Route(); rt != nil {
+		internet = rt.Transfer == region.TransferInternetOut
+		for _, h := range rt.Hops {
+			if h.Kind == region.HopNATGateway && rc.Principal().Account != "" {
+				// NAT processing is the caller's (the NAT's owner's), not S3's.
+				rc.RecordTransfer(billing.Transfer{Account: rc.Principal().Account, Service: "AmazonS3", ResourceID: sv.b.name,
+					From: billing.Endpoint{Region: sv.b.region}, To: billing.Endpoint{Region: sv.b.region}, Bytes: bytes, NATGatewayID: h.ID})
+			}
+		}
+	}
+	switch {
+	case internet:
+		t.To = billing.Endpoint{Internet: true}
+	case to.Region != sv.b.region:
+		t.To = billing.Endpoint{Region: to.Region}
+	default:
+		return // same region: free
+	}
+	rc.RecordTransfer(t)
+}

@@ -25,7 +25,11 @@ func (p printAZs) RestoreAZ(az string) error {
 func Example() {
 	env := sim.New(1)
 	defer env.Close()
-	h := failure.NewHarness(env, printAZs{env})
+	h, err := failure.NewHarness(env, printAZs{env})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	outage := failure.At(2*time.Hour, failure.AZOutage("use1-az1", 30*time.Minute))
 	fmt.Println(outage)
 	h.Start(outage)

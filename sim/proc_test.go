@@ -396,7 +396,7 @@ func TestRunUntilIncludesEventsAtTheLimit(t *testing.T) {
 func TestGaugeTimeWeighted(t *testing.T) {
 	env := New(1)
 	defer env.Close()
-	g := env.NewGauge("queue", 0)
+	g := env.NewGauge("queue", 0, KeepHistory()) // windows after the run need the history
 	env.At(Time(10*time.Second), func() { g.Set(4) })
 	env.At(Time(20*time.Second), func() { g.Set(1) })
 	env.RunUntil(Time(40 * time.Second))

@@ -17,7 +17,7 @@
 //	rec := failure.NewRecovery(env, "web")
 //	rec.Watch(h, nil)
 //	// ... the workload calls rec.Down/Detect/Up/LoseWork as it sees faults ...
-//	env.RunUntil(env.FromTime(sim.DefaultEpoch.Add(24 * time.Hour)))
+//	env.RunUntil(env.FromTime(sim.DefaultEpoch().Add(24 * time.Hour)))
 //	fmt.Println(rec.Report(0, env.Now()), h.Err())
 //
 // # Faults and injectors

@@ -156,7 +156,7 @@ func TestTimeoutFiresInVirtualTime(t *testing.T) {
 func TestNoCredentialsFailsBeforeAnyEffect(t *testing.T) {
 	g := NewKeyGuard()
 	g.AddKey("111122223333", alice)
-	expiring := Credentials{AccessKeyID: "ASIATEMP", SecretAccessKey: "s", Expiration: sim.DefaultEpoch.Add(time.Hour)}
+	expiring := Credentials{AccessKeyID: "ASIATEMP", SecretAccessKey: "s", Expiration: sim.DefaultEpoch().Add(time.Hour)}
 	g.AddKey("111122223333", expiring)
 	g.Deny["s3:DeleteObject"] = true
 	cases := []struct {

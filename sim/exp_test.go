@@ -17,3 +17,13 @@ func TestExpRejectsNonPositiveMean(t *testing.T) {
 	}
 	require.Positive(t, Exp(r, time.Second))
 }
+
+// TestDefaultEpochIsAValue: the default epoch was an exported variable
+// that any code could move under every Env; it is now a function.
+func TestDefaultEpochIsAValue(t *testing.T) {
+	want := time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+	require.Equal(t, want, DefaultEpoch())
+	env := New(1)
+	defer env.Close()
+	require.Equal(t, want, env.Epoch())
+}

@@ -49,7 +49,7 @@ func TestSleepAdvancesVirtualTimeOnly(t *testing.T) {
 	if woke != Time(90*time.Minute) || env.Now() != woke {
 		t.Fatalf("woke at %v, env at %v", woke, env.Now())
 	}
-	if got := env.TimeOf(woke); !got.Equal(DefaultEpoch.Add(90 * time.Minute)) {
+	if got := env.TimeOf(woke); !got.Equal(DefaultEpoch().Add(90 * time.Minute)) {
 		t.Fatalf("calendar time %v", got)
 	}
 }

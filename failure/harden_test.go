@@ -237,3 +237,22 @@ func TestInjectionErrorsSurface(t *testing.T) {
 	_, err = sc.Start(env2, 42)
 	require.ErrorContains(t, err, "implements no target interface")
 }
+
+// TestSamplersRejectBadParameters: Exp(0) and a non-positive rate used to
+// draw zero durations silently; Validate reports them and Rand panics.
+func TestSamplersRejectBadParameters(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	src := env.Rand("t")
+	for _, mean := range []time.Duration{0, -time.Hour} {
+		d := failure.Exp(mean).WithSource(src)
+		require.ErrorContains(t, d.Validate(), "unit must be positive")
+		require.Panics(t, func() { d.Rand() })
+	}
+	bad := failure.In(time.Hour, failure.Exponential{Rate: 0}).WithSource(src)
+	require.Error(t, bad.Validate())
+	require.Panics(t, func() { bad.Rand() })
+	nan := failure.In(time.Hour, failure.Weibull{K: -1, Lambda: 1}).WithSource(src)
+	require.Error(t, nan.Validate())
+	require.Positive(t, failure.Exp(time.Hour).WithSource(src).Rand())
+}

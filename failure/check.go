@@ -77,12 +77,26 @@ func (t *Topology) CheckRegion(name string) error { return t.checkKind(name, Reg
 func (t *Topology) checkKind(name string, want Kind) error {
 	k, ok := t.Kind(name)
 	if !ok {
-		return fmt.Errorf("no such %v %q", want, name)
+		return fmt.Errorf("no such %s %q", label(want), name)
 	}
 	if k != want {
-		return fmt.Errorf("%q is a %v, not a %v", name, k, want)
+		return fmt.Errorf("%q is %s %s, not %s %s", name, article(k), label(k), article(want), label(want))
 	}
 	return nil
+}
+
+func label(k Kind) string {
+	if k == AZ {
+		return "AZ"
+	}
+	return k.String()
+}
+
+func article(k Kind) string {
+	if k == AZ {
+		return "an"
+	}
+	return "a"
 }
 
 // names answers name checks for one harness: the first target implementing

@@ -105,7 +105,7 @@ func TestUnknownTargetsFailWhenArmed(t *testing.T) {
 	}{
 		{failure.At(2*time.Hour, failure.AZOutage("use1-az9", time.Minute)), `"use1-az9"`},
 		{failure.HostCrash("h-404", time.Minute), `"h-404"`},
-		{failure.HostCrash("use1-az1", time.Minute), `"use1-az1" is a az, not a host`},
+		{failure.HostCrash("use1-az1", time.Minute), `"use1-az1" is an AZ, not a host`},
 		{failure.RegionImpairment("xx-nowhere-1", time.Minute), `"xx-nowhere-1"`},
 		{failure.NetworkPartition("use1-az1", "mars", time.Minute), `"mars"`},
 		{failure.ErrorSpike("nosuch", "us-east-1", 0.1, time.Minute), `"nosuch"`},

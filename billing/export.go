@@ -5,16 +5,17 @@ import (
 	"encoding/json"
 	"io"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 )
 
-// CURColumns are the Cost and Usage Report 2.0 columns that WriteCUR
+// curColumns are the Cost and Usage Report 2.0 columns that WriteCUR
 // writes — the subset of the CUR 2.0 schema that a simulated bill fills.
 // Names follow the AWS Data Exports table dictionary
 // (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2.html);
 // resource_tags is CUR 2.0's map column, keyed "user_<tag key>".
-var CURColumns = []string{
+var curColumns = []string{
 	"bill_billing_period_start_date",
 	"bill_billing_period_end_date",
 	"bill_payer_account_id",
@@ -37,7 +38,12 @@ var CURColumns = []string{
 	"resource_tags",
 }
 
-// curRow renders a line item as CUR 2.0 values, in CURColumns order.
+// CURColumns returns the Cost and Usage Report 2.0 columns that WriteCUR
+// writes, in order: a fresh copy, so that no caller can change what
+// another ledger's export writes.
+func CURColumns() []string { return slices.Clone(curColumns) }
+
+// curRow renders a line item as CUR 2.0 values, in curColumns order.
 func curRow(li *LineItem) []string {
 	tags := "{}"
 	if len(li.Tags) > 0 {
@@ -97,11 +103,11 @@ func decimal(r *big.Rat, prec int) string {
 }
 
 // WriteCUR writes line items as CSV with a header of CUR 2.0 column names
-// (CURColumns). Usage amounts have up to ten decimals; costs are exact
+// (CURColumns()). Usage amounts have up to ten decimals; costs are exact
 // (nine decimals).
 func WriteCUR(w io.Writer, lines []LineItem) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CURColumns); err != nil {
+	if err := cw.Write(curColumns); err != nil {
 		return err
 	}
 	for i := range lines {
@@ -120,7 +126,7 @@ func WriteCURJSON(w io.Writer, lines []LineItem) error {
 	for i := range lines {
 		row := curRow(&lines[i])
 		obj := make(map[string]any, len(row))
-		for j, c := range CURColumns {
+		for j, c := range curColumns {
 			obj[c] = row[j]
 		}
 		tags := map[string]string{}

@@ -318,7 +318,10 @@ func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
 	now := s.env.Now()
 	r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/rebalance")
 	if r.Float64() < s.opts.Spot.RebalanceProbability {
-		at := noticeAt.Add(-sim.Exp(r, s.opts.Spot.RebalanceLead))
+		at := noticeAt
+		if lead := s.opts.Spot.RebalanceLead; lead > 0 { // sim.Exp needs a positive mean
+			at = noticeAt.Add(-sim.Exp(r, lead))
+		}
 		st.timers[0] = s.env.AtDaemon(max(at, now), func() { s.recommendRebalance(m) })
 	}
 	st.timers[1] = s.env.AtDaemon(noticeAt, func() { s.issueNotice(m) })

@@ -27,7 +27,7 @@ func BenchmarkHostFailures(b *testing.B) {
 	env := sim.New(1)
 	defer env.Close()
 	w := &countingHosts{}
-	h := failure.NewHarness(env, w)
+	h := newHarness(b, env, w)
 	h.Start(
 		failure.DomainFailures(&topo, failure.Host, 1000*time.Hour, 4*time.Hour),
 		failure.DomainFailures(&topo, failure.Rack, 10000*time.Hour, 2*time.Hour),

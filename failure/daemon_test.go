@@ -30,7 +30,7 @@ func TestRunEndsWithTheWorkload(t *testing.T) {
 	env := sim.New(7)
 	defer env.Close()
 	w := newFakeWorld(env)
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	h.Start(
 		// MTBF 20m over a 2h workload: P(no crash) = e^-6 ≈ 0.25%; seed 7.
 		failure.HostFailures("h1", 20*time.Minute, 5*time.Minute),

@@ -74,8 +74,12 @@ type Exponential struct {
 
 func (d Exponential) g() distuv.Exponential { return distuv.Exponential{Rate: d.Rate} }
 
-// Rand draws by inversion from Src (gonum would allocate a rand.Rand per draw).
+// Rand draws by inversion from Src (gonum would allocate a rand.Rand per
+// draw). A rate that is not positive panics (see Durations.Rand).
 func (d Exponential) Rand() float64 {
+	if !(d.Rate > 0) {
+		panic(fmt.Sprintf("failure: %v.Rand: rate must be positive", d))
+	}
 	return -math.Log(uniform01(needSrc("Exponential", d.Src))) / d.Rate
 }
 func (d Exponential) CDF(x float64) float64      { return d.g().CDF(x) }
@@ -476,7 +480,9 @@ type Durations struct {
 // In measures d in unit.
 func In(unit time.Duration, d Distribution) Durations { return Durations{Dist: d, Unit: unit} }
 
-// Exp is the exponential distribution of durations with the given mean.
+// Exp is the exponential distribution of durations with the given mean,
+// which must be positive: Validate (and so every injector, when armed)
+// refuses a zero or negative mean, and Rand panics on it.
 func Exp(mean time.Duration) Durations {
 	return Durations{Dist: Exponential{Rate: 1}, Unit: mean}
 }
@@ -486,7 +492,22 @@ func Fixed(d time.Duration) Durations { return Durations{Dist: Deterministic{Val
 
 // Rand draws a duration, clamped to [0, ~292 years] so that heavy tails
 // cannot overflow the clock.
-func (d Durations) Rand() time.Duration { return d.scale(d.Dist.Rand()) }
+//
+// Parameters are checked by Validate, which injectors call when armed and
+// which code taking parameters from its user should call and report. Rand
+// itself panics on a unit that is not positive or a draw that is NaN
+// (invalid parameters that slipped past Validate): a sampler must not
+// turn bad parameters into plausible durations, as it used to (zero).
+func (d Durations) Rand() time.Duration {
+	if d.Unit <= 0 {
+		panic(fmt.Sprintf("failure: %v.Rand: unit must be positive", d))
+	}
+	x := d.Dist.Rand()
+	if math.IsNaN(x) {
+		panic(fmt.Sprintf("failure: %v.Rand: drew NaN; the distribution's parameters are invalid", d))
+	}
+	return d.scale(x)
+}
 
 // Mean returns the mean duration.
 func (d Durations) Mean() time.Duration { return d.scale(d.Dist.Mean()) }

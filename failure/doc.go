@@ -6,19 +6,29 @@
 //
 //	env := sim.New(seed)
 //	defer env.Close()
-//	h := failure.NewHarness(env, world, ec2svc) // anything implementing the target interfaces
-//	h.Start(
+//	h, err := failure.NewHarness(env, world, ec2svc) // anything implementing the target interfaces
+//	if err != nil {
+//		return err
+//	}
+//	err = h.Start( // checked when armed: durations, targets, names
 //		failure.At(2*time.Hour, failure.AZOutage("use1-az1", 30*time.Minute)),
 //		failure.HostFailures("h-0001", 2000*time.Hour, 4*time.Hour),
 //		failure.During(time.Hour, 5*time.Hour,
 //			failure.Recurring(failure.Exp(20*time.Minute),
 //				failure.ErrorSpike("s3", "us-east-1", 0.2, time.Minute))),
+//		failure.VolumeFailure(volumeID), // Once: a fault without inverse
 //	)
+//	if err != nil {
+//		return err
+//	}
 //	rec := failure.NewRecovery(env, "web")
 //	rec.Watch(h, nil)
 //	// ... the workload calls rec.Down/Detect/Up/LoseWork as it sees faults ...
-//	env.RunUntil(env.FromTime(sim.DefaultEpoch.Add(24 * time.Hour)))
-//	fmt.Println(rec.Report(0, env.Now()), h.Err())
+//	env.RunUntil(env.FromTime(sim.DefaultEpoch().Add(24 * time.Hour)))
+//	if err := h.Err(); err != nil { // a fault the world refused mid-run
+//		return err
+//	}
+//	fmt.Println(rec.Report(0, env.Now()))
 //
 // # Faults and injectors
 //
@@ -31,13 +41,31 @@
 // the world stack, so overlapping outages compose and the last revert
 // restores the world as it was.
 //
-// An Injector schedules faults: For (a fault for a while), At (later), All,
+// An Injector schedules faults: For (a fault for a while, or
+// For(f, Forever)), Once (a fault without inverse), At (later), All,
 // Randomly(p), OneOf, During (confined to a window), Alternating (a renewal
 // process of failures and repairs), Recurring (a renewal process of
 // injector starts), DomainFailures (correlated failures through a
 // Topology of hosts, racks, AZs and regions). Injectors print themselves,
 // and every apply and revert is traced (subject "failure") with the
 // fault's name.
+//
+// # Nothing silent: checks when armed, errors that surface
+//
+// A zero or negative duration is an error, never a permanent fault:
+// permanence is spelled Forever and printed ("az-down(use1-az1)
+// forever"). Harness.Start checks every injector when it is armed (see
+// Checker): its parameters, a target able to take each of its faults, and
+// the hosts, zones, regions, network places and services it names, even
+// for faults hours away. Names are checked by targets implementing
+// HostChecker, AZChecker, RegionChecker or ServiceChecker, else by a
+// *Topology or a TopologySource (region.World) among the targets. An
+// injector that fails is not started; Start returns the error, naming the
+// culprit. NewHarness refuses targets it cannot drive. Errors met later
+// (a target refusing a fault mid-run) go to Err and Errors, and OnError
+// observers hear each at once; a scenario returns h.Err() with its
+// results, so that a run whose faults did not happen is not mistaken for
+// one that survived them.
 //
 // # Faults are background: Run ends with the workload
 //

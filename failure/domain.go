@@ -221,7 +221,38 @@ func DomainFailures(t *Topology, kind Kind, mtbf, mttr time.Duration) Injector {
 func (d domainFailures) String() string {
 	return fmt.Sprintf("%v-failures(mtbf=%v, mttr=%v)", d.kind, d.mtbf, d.mttr)
 }
+func (d domainFailures) params() error {
+	if d.t == nil {
+		return fmt.Errorf("failure: %v: nil topology", d)
+	}
+	if d.mtbf <= 0 || d.mttr <= 0 {
+		return fmt.Errorf("failure: %v: mtbf and mttr must be positive", d)
+	}
+	if len(d.t.Domains(d.kind)) == 0 {
+		return fmt.Errorf("failure: %v: the topology has no %v domains", d, d.kind)
+	}
+	return nil
+}
+
+// Check checks the rates, that the topology has domains of the kind, and
+// every domain's outage.
+func (d domainFailures) Check(h *Harness) error {
+	if err := d.params(); err != nil {
+		return err
+	}
+	for _, name := range d.t.Domains(d.kind) {
+		if err := check(DomainDown(d.t, name), h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (d domainFailures) Start(h *Harness) {
+	if err := d.params(); err != nil {
+		h.Fail(err)
+		return
+	}
 	for _, name := range d.t.Domains(d.kind) {
 		Alternating(DomainDown(d.t, name), Exp(d.mtbf), Exp(d.mttr)).Start(h)
 	}

@@ -54,7 +54,7 @@ func TestCorrelatedFailuresThroughSharedRack(t *testing.T) {
 		if rep.Param("shared") == 0 {
 			w.b = "rack-2/b"
 		}
-		h := failure.NewHarness(rep.Env, w)
+		h := newHarness(t, rep.Env, w)
 		h.Start(
 			failure.DomainFailures(&topo, failure.Host, 9*time.Hour, time.Hour),  // ph = 1/10
 			failure.DomainFailures(&topo, failure.Rack, 49*time.Hour, time.Hour), // pr = 1/50

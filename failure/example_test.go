@@ -25,7 +25,11 @@ func (p printAZs) RestoreAZ(az string) error {
 func Example() {
 	env := sim.New(1)
 	defer env.Close()
-	h := failure.NewHarness(env, printAZs{env})
+	h, err := failure.NewHarness(env, printAZs{env})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	outage := failure.At(2*time.Hour, failure.AZOutage("use1-az1", 30*time.Minute))
 	fmt.Println(outage)
 	h.Start(outage)
@@ -80,4 +84,25 @@ func ExampleDrawPlan() {
 	// plan rep0: at 4h0m0s: az-down(use1-az6) for 18m0s
 	// plan rep1: at 18h0m0s: az-down(use1-az1) for 27m0s
 	// plan rep2: at 1h0m0s: az-down(use1-az5) for 34m0s
+}
+
+// Permanence is spelled out: a zero duration is an error, Forever keeps
+// the fault, and both print what they mean.
+func ExampleForever() {
+	env := sim.New(1)
+	defer env.Close()
+	h, err := failure.NewHarness(env, printAZs{env})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(h.Start(failure.AZOutage("use1-az1", 0)))
+	forever := failure.AZOutage("use1-az1", failure.Forever)
+	fmt.Println(forever)
+	fmt.Println(h.Start(forever))
+	// Output:
+	// failure: az-down(use1-az1) for 0s: duration must be positive (use failure.Forever for a fault that stays)
+	// az-down(use1-az1) forever
+	// +0s FailAZ use1-az1
+	// <nil>
 }

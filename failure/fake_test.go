@@ -5,6 +5,7 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -113,4 +114,28 @@ func (w *fakeWorld) ReclaimSpot(az, typ string, f float64) error {
 // snapshot returns a copy of the state.
 func (w *fakeWorld) snapshot() (map[string]bool, map[string]float64) {
 	return maps.Clone(w.down), maps.Clone(w.level)
+}
+
+// newHarness is failure.NewHarness for tests: a refused target fails the
+// test (or benchmark) at once.
+func newHarness(t interface {
+	Helper()
+	Fatal(...any)
+}, env *sim.Env, targets ...any) *failure.Harness {
+	t.Helper()
+	h, err := failure.NewHarness(env, targets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// mustHarness is failure.NewHarness for code outside a test function
+// (a study's replication); a refused target is a bug of the test.
+func mustHarness(env *sim.Env, targets ...any) *failure.Harness {
+	h, err := failure.NewHarness(env, targets...)
+	if err != nil {
+		panic(err)
+	}
+	return h
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
@@ -35,6 +36,8 @@ type state struct {
 	windows   []Window
 	errs      []error
 	observers []func(Change)
+	onError   []func(error)
+	nm        *names
 }
 
 // Window is one application of a fault, from Start until End. End is
@@ -76,12 +79,35 @@ func (a *Active) Fault() Fault { return a.f }
 func (a *Active) Reverted() bool { return a.done }
 
 // NewHarness returns a harness driving faults in env against targets
-// (region.World, ec2's service, test fakes, ...).
-func NewHarness(env *sim.Env, targets ...any) *Harness {
-	return &Harness{
-		st:     &state{env: env, targets: targets, stacks: make(map[string][]*Active)},
-		active: make(map[*Active]struct{}),
+// (region.World, ec2's service, a *Topology for name checks, test fakes,
+// ...). It refuses a nil Env and a target it cannot drive: one that
+// implements none of the target interfaces (HostTarget, ..., SpotTarget)
+// nor a name checker (HostChecker, ..., TopologySource). No targets at all
+// is fine for a harness that drives only Func faults on the workload.
+func NewHarness(env *sim.Env, targets ...any) (*Harness, error) {
+	if env == nil {
+		return nil, errors.New("failure: NewHarness: nil Env")
 	}
+	for i, t := range targets {
+		if t == nil {
+			return nil, fmt.Errorf("failure: NewHarness: target %d is nil", i)
+		}
+		if !drivable(t) {
+			return nil, fmt.Errorf("failure: NewHarness: target %d (%T) implements no target interface; faults cannot drive it", i, t)
+		}
+	}
+	return &Harness{
+		st:     &state{env: env, targets: Targets(slices.Clone(targets)), stacks: make(map[string][]*Active)},
+		active: make(map[*Active]struct{}),
+	}, nil
+}
+
+// names returns the harness's name checks, built on first use.
+func (h *Harness) names() *names {
+	if h.st.nm == nil {
+		h.st.nm = newNames(h.st.targets)
+	}
+	return h.st.nm
 }
 
 // Env returns the harness's Env.
@@ -90,19 +116,31 @@ func (h *Harness) Env() *sim.Env { return h.st.env }
 // Targets returns the targets faults act on.
 func (h *Harness) Targets() Targets { return h.st.targets }
 
-// Start starts injectors at the current instant.
-func (h *Harness) Start(injs ...Injector) {
+// Start arms injectors at the current instant. Each is checked first (see
+// Checker): its parameters, a target for each of its faults, and the
+// hosts, zones, regions and services it names. One that fails is not
+// started; its error goes to Err, Errors and the OnError observers, and
+// Start returns the errors of this call, joined.
+func (h *Harness) Start(injs ...Injector) error {
+	var errs []error
 	for _, inj := range injs {
 		if inj == nil {
 			panic("failure: Harness.Start: nil injector")
 		}
-		if !h.stopped {
-			if h.st.env.Tracing() {
-				h.st.env.Emit("failure", "inject", sim.F("injector", inj.String()))
-			}
-			inj.Start(h)
+		if h.stopped {
+			continue
 		}
+		if err := check(inj, h); err != nil {
+			h.Fail(err)
+			errs = append(errs, err)
+			continue
+		}
+		if h.st.env.Tracing() {
+			h.st.env.Emit("failure", "inject", sim.F("injector", inj.String()))
+		}
+		inj.Start(h)
 	}
+	return errors.Join(errs...)
 }
 
 // After runs fn after d unless the harness (or a parent) is stopped by
@@ -136,16 +174,34 @@ func (h *Harness) Rand(name string) *rand.Rand { return h.st.env.Rand(name) }
 // reverted (recovery metrics use it to learn when faults start).
 func (h *Harness) OnChange(fn func(Change)) { h.st.observers = append(h.st.observers, fn) }
 
-// Fail records an error that stops nothing: injectors report bad
-// parameters this way, and Err returns them all.
+// Fail records an error that stops nothing by itself: injectors report
+// bad parameters this way, and the harness the errors targets return. Err
+// and Errors return them; OnError observers hear of each at once.
 func (h *Harness) Fail(err error) {
-	h.st.errs = append(h.st.errs, err)
+	if err == nil {
+		return
+	}
 	st := h.st
+	st.errs = append(st.errs, err)
 	st.env.Emit("failure", "fault.error", sim.F("error", err.Error()))
+	for _, fn := range st.onError {
+		fn(err)
+	}
 }
 
-// Err returns the errors targets and injectors reported, joined.
+// Err returns the errors targets and injectors reported, joined, or nil.
+// A scenario returns it (or fails its replication with it) once the run
+// is over: a fault that did not happen makes the run's numbers wrong.
 func (h *Harness) Err() error { return errors.Join(h.st.errs...) }
+
+// Errors returns a copy of the errors reported so far, in order.
+func (h *Harness) Errors() []error { return slices.Clone(h.st.errs) }
+
+// OnError registers an observer called with every error as it is
+// reported, for a scenario that stops at the first one:
+//
+//	h.OnError(func(error) { env.Stop() })
+func (h *Harness) OnError(fn func(error)) { h.st.onError = append(h.st.onError, fn) }
 
 // Windows returns every fault application so far, in order of application.
 func (h *Harness) Windows() []Window { return h.st.windows }

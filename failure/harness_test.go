@@ -16,7 +16,7 @@ func TestOverlappingOutagesStack(t *testing.T) {
 	env := sim.New(1)
 	defer env.Close()
 	w := newFakeWorld(env)
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	h.Start(
 		failure.At(time.Hour, failure.AZOutage("use1-az1", 2*time.Hour)),                 // [1h, 3h)
 		failure.At(2*time.Hour, failure.AZOutage("use1-az1", 2*time.Hour)),               // [2h, 4h)
@@ -89,7 +89,7 @@ func TestRackOutageAndHostCrashCompose(t *testing.T) {
 	env := sim.New(1)
 	defer env.Close()
 	w := newFakeWorld(env)
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	h.Start(
 		failure.At(time.Hour, failure.For(failure.DomainDown(&topo, "rack-1"), time.Hour)), // [1h, 2h)
 		failure.At(90*time.Minute, failure.HostCrash("h1", time.Hour)),                     // [1.5h, 2.5h)
@@ -114,7 +114,7 @@ func TestRackOutageAndHostCrashCompose(t *testing.T) {
 func TestMissingTargetIsAnError(t *testing.T) {
 	env := sim.New(1)
 	defer env.Close()
-	h := failure.NewHarness(env) // no targets
+	h := newHarness(t, env) // no targets
 	h.Start(failure.AZOutage("use1-az1", time.Minute))
 	env.RunFor(time.Hour)
 	err := h.Err()
@@ -131,7 +131,7 @@ func TestTargetErrorsAreReported(t *testing.T) {
 	defer env.Close()
 	w := newFakeWorld(env)
 	w.failOn = "bad"
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	h.Start(failure.HostCrash("bad-host", time.Minute), failure.HostCrash("good", time.Minute))
 	env.RunFor(time.Hour)
 	if err := h.Err(); err == nil || !strings.Contains(err.Error(), "FailHost(host/bad-host) refused") {
@@ -148,7 +148,7 @@ func TestBadParametersAreErrors(t *testing.T) {
 	env := sim.New(1)
 	defer env.Close()
 	w := newFakeWorld(env)
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	h.Start(
 		failure.PacketLoss("a", "b", 1.5, time.Minute),
 		failure.LatencyDegradation("a", "b", 0.5, time.Minute),
@@ -159,7 +159,7 @@ func TestBadParametersAreErrors(t *testing.T) {
 		failure.Alternating(failure.HostDown("h"), failure.Fixed(0), failure.Fixed(time.Hour)),
 		failure.Recurring(failure.In(time.Hour, failure.Exponential{Rate: -1}), failure.HostCrash("h", time.Minute)),
 		failure.SpotStorm("az", "", 0.5, 0, 0),
-		failure.For(failure.SpotReclaim("az", "", 0), 0),
+		failure.Once(failure.SpotReclaim("az", "", 0)),
 	)
 	env.RunUntil(at(10 * time.Hour))
 	err := h.Err()
@@ -181,7 +181,7 @@ func TestPermanentFaults(t *testing.T) {
 	env := sim.New(1)
 	defer env.Close()
 	w := newFakeWorld(env)
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	h.Start(
 		failure.VolumeFailure("vol-1"),
 		failure.At(time.Minute, failure.SpotStorm("use1-az1", "m5.large", 0.3, 3, 10*time.Second)),
@@ -206,7 +206,7 @@ func TestPermanentFaults(t *testing.T) {
 func TestTraceNamesFaults(t *testing.T) {
 	env := sim.New(1, sim.WithTrace())
 	defer env.Close()
-	h := failure.NewHarness(env, newFakeWorld(env))
+	h := newHarness(t, env, newFakeWorld(env))
 	failure.Plan{Name: "az", Faults: []failure.Injector{failure.At(time.Hour, failure.AZOutage("use1-az1", time.Minute))}}.Start(h)
 	env.RunFor(2 * time.Hour)
 	var lines []string
@@ -254,7 +254,7 @@ func TestHostFailuresAvailability(t *testing.T) {
 	env := sim.New(3)
 	defer env.Close()
 	w := newFakeWorld(env)
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	rec := failure.NewRecovery(env, "host")
 	h.OnChange(func(c failure.Change) {
 		if c.Applied {
@@ -280,7 +280,7 @@ func TestOneOfPicksExactlyOne(t *testing.T) {
 	for seed := range uint64(300) {
 		env := sim.New(seed)
 		w := newFakeWorld(env)
-		h := failure.NewHarness(env, w)
+		h := newHarness(t, env, w)
 		h.Start(failure.OneOf(failure.AZOutage("use1-az1", time.Hour), failure.AZOutage("use1-az2", time.Hour), failure.AZOutage("use1-az4", time.Hour)))
 		env.RunUntil(at(time.Minute))
 		if len(w.down) != 1 {
@@ -320,7 +320,7 @@ func TestInjectorsAreDeterministic(t *testing.T) {
 	}
 	scenario := func(env *sim.Env) {
 		w := newFakeWorld(env)
-		h := failure.NewHarness(env, w)
+		h := newHarness(t, env, w)
 		h.Start(
 			failure.DomainFailures(&topo, failure.Host, 20*time.Hour, time.Hour),
 			failure.During(5*time.Hour, 50*time.Hour, failure.All(
@@ -360,7 +360,7 @@ func TestRefusedFaultOpensNoIncident(t *testing.T) {
 	defer env.Close()
 	w := newFakeWorld(env)
 	w.failOn = "bad"
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	rec := failure.NewRecovery(env, "svc")
 	rec.Watch(h, nil)
 	var changes []failure.Change
@@ -399,7 +399,7 @@ func TestDurationsPastTheEndOfTime(t *testing.T) {
 	env := sim.New(1)
 	defer env.Close()
 	w := newFakeWorld(env)
-	h := failure.NewHarness(env, w)
+	h := newHarness(t, env, w)
 	env.RunFor(time.Hour)
 	h.Start(
 		failure.For(failure.HostDown("forever"), math.MaxInt64),

@@ -1,7 +1,9 @@
 package failure
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -20,26 +22,96 @@ type Injector interface {
 	Start(h *Harness)
 }
 
+// Forever is the duration of a fault that stays for the rest of the run:
+// For(f, Forever). Permanence is spelled out, never implied: a zero or
+// negative duration is an error, not an endless outage.
+const Forever time.Duration = math.MaxInt64
+
 type forInj struct {
 	f Fault
 	d time.Duration
 }
 
-// For applies f and reverts it after d. A d of zero or less keeps the
-// fault for the rest of the run.
+// For applies f and reverts it after d, which must be positive; d ==
+// Forever keeps the fault for the rest of the run. For a fault with no
+// inverse (a Permanent one, or a Func without revert) use Once.
 func For(f Fault, d time.Duration) Injector { return forInj{f, d} }
 
 func (i forInj) String() string {
-	if i.d <= 0 {
-		return i.f.String()
+	if i.d == Forever {
+		return i.f.String() + " forever"
 	}
 	return i.f.String() + " for " + i.d.String()
 }
+
+// Check refuses a duration that is not positive, and a permanent fault
+// (which cannot be held for a while).
+func (i forInj) Check(h *Harness) error {
+	if err := i.params(); err != nil {
+		return err
+	}
+	return check(i.f, h)
+}
+
+// params checks the parameters only; Check adds the fault and its targets.
+func (i forInj) params() error {
+	if i.f == nil {
+		return errors.New("failure: For: nil fault")
+	}
+	if i.d <= 0 {
+		return fmt.Errorf("failure: %v: duration must be positive (use failure.Forever for a fault that stays)", i)
+	}
+	if _, ok := i.f.(Permanent); ok {
+		return fmt.Errorf("failure: %v: %v has no inverse; inject it with failure.Once", i, i.f)
+	}
+	return nil
+}
+
 func (i forInj) Start(h *Harness) {
+	if err := i.params(); err != nil {
+		h.Fail(err)
+		return
+	}
 	a := h.Apply(i.f)
-	if i.d > 0 {
+	if i.d != Forever {
 		h.After(i.d, a.Revert)
 	}
+}
+
+type onceInj struct{ f Fault }
+
+// Once applies a fault that has no inverse: a Permanent fault such as
+// VolumeLost or SpotReclaim, or an instantaneous event (a Func without
+// revert, such as a crash signal). A fault with an inverse needs a
+// duration: use For(f, d) or For(f, Forever).
+func Once(f Fault) Injector { return onceInj{f} }
+
+func (i onceInj) String() string { return i.f.String() }
+
+// Check refuses a fault with an inverse.
+func (i onceInj) Check(h *Harness) error {
+	if err := i.params(); err != nil {
+		return err
+	}
+	return check(i.f, h)
+}
+
+func (i onceInj) params() error {
+	if i.f == nil {
+		return errors.New("failure: Once: nil fault")
+	}
+	if _, ok := i.f.(Permanent); !ok {
+		return fmt.Errorf("failure: once(%v): the fault has an inverse; give it a duration with For(f, d) or For(f, Forever)", i.f)
+	}
+	return nil
+}
+
+func (i onceInj) Start(h *Harness) {
+	if err := i.params(); err != nil {
+		h.Fail(err)
+		return
+	}
+	h.Apply(i.f)
 }
 
 // HostCrash takes a host down for d.
@@ -76,7 +148,7 @@ func ThrottleSpike(service, region string, rate float64, d time.Duration) Inject
 }
 
 // VolumeFailure fails an EBS volume for good.
-func VolumeFailure(volumeID string) Injector { return For(VolumeLost(volumeID), 0) }
+func VolumeFailure(volumeID string) Injector { return Once(VolumeLost(volumeID)) }
 
 // SpotStorm reclaims fraction of an AZ's spot instances of a type
 // ("" for all) in waves: waves reclaims, gap apart (a reclamation storm
@@ -94,9 +166,24 @@ type spotStorm struct {
 func (s spotStorm) String() string {
 	return fmt.Sprintf("spot-storm(%v, waves=%d, gap=%v)", s.f, s.waves, s.gap)
 }
+func (s spotStorm) params() error {
+	if s.waves < 1 || s.gap < 0 || (s.waves > 1 && s.gap == 0) {
+		return fmt.Errorf("failure: %v: need at least one wave and a positive gap between waves", s)
+	}
+	return nil
+}
+
+// Check checks the waves and the reclaim.
+func (s spotStorm) Check(h *Harness) error {
+	if err := s.params(); err != nil {
+		return err
+	}
+	return check(s.f, h)
+}
+
 func (s spotStorm) Start(h *Harness) {
-	if s.waves < 1 || (s.waves > 1 && s.gap <= 0) {
-		h.Fail(fmt.Errorf("failure: %v: need at least one wave and a positive gap between waves", s))
+	if err := s.params(); err != nil {
+		h.Fail(err)
 		return
 	}
 	var wave func(n int)
@@ -118,9 +205,27 @@ type atInj struct {
 func At(d time.Duration, inj Injector) Injector { return atInj{d, inj} }
 
 func (a atInj) String() string { return "at " + a.d.String() + ": " + a.inj.String() }
-func (a atInj) Start(h *Harness) {
+func (a atInj) params() error {
+	if a.inj == nil {
+		return errors.New("failure: At: nil injector")
+	}
 	if a.d < 0 {
-		h.Fail(fmt.Errorf("failure: %v: negative offset", a))
+		return fmt.Errorf("failure: %v: negative offset", a)
+	}
+	return nil
+}
+
+// Check checks the offset and the injector it delays.
+func (a atInj) Check(h *Harness) error {
+	if err := a.params(); err != nil {
+		return err
+	}
+	return check(a.inj, h)
+}
+
+func (a atInj) Start(h *Harness) {
+	if err := a.params(); err != nil {
+		h.Fail(err)
 		return
 	}
 	h.After(a.d, func() { a.inj.Start(h) })
@@ -140,6 +245,21 @@ func (a allInj) String() string {
 }
 func (a allInj) Start(h *Harness) { h.Start(a...) }
 
+// Check checks every injector, joining the errors.
+func (a allInj) Check(h *Harness) error { return checkAll(a, h) }
+
+func checkAll(injs []Injector, h *Harness) error {
+	var errs []error
+	for _, inj := range injs {
+		if inj == nil {
+			errs = append(errs, errors.New("failure: nil injector"))
+			continue
+		}
+		errs = append(errs, check(inj, h))
+	}
+	return errors.Join(errs...)
+}
+
 type randomly struct {
 	p   float64
 	inj Injector
@@ -150,9 +270,28 @@ type randomly struct {
 func Randomly(p float64, inj Injector) Injector { return randomly{p, inj} }
 
 func (r randomly) String() string { return "randomly(" + num(r.p) + ", " + r.inj.String() + ")" }
-func (r randomly) Start(h *Harness) {
+func (r randomly) params() error {
+	if r.inj == nil {
+		return errors.New("failure: Randomly: nil injector")
+	}
 	if !(r.p >= 0 && r.p <= 1) {
-		h.Fail(fmt.Errorf("failure: %v: probability outside [0, 1]", r))
+		return fmt.Errorf("failure: %v: probability outside [0, 1]", r)
+	}
+	return nil
+}
+
+// Check checks the probability and the injector, whether or not it will
+// be drawn.
+func (r randomly) Check(h *Harness) error {
+	if err := r.params(); err != nil {
+		return err
+	}
+	return check(r.inj, h)
+}
+
+func (r randomly) Start(h *Harness) {
+	if err := r.params(); err != nil {
+		h.Fail(err)
 		return
 	}
 	if h.Rand("failure/randomly/"+r.inj.String()).Float64() < r.p {
@@ -173,9 +312,27 @@ func During(from, to time.Duration, inj Injector) Injector { return during{from,
 func (d during) String() string {
 	return "during [" + d.from.String() + ", " + d.to.String() + "): " + d.inj.String()
 }
-func (d during) Start(h *Harness) {
+func (d during) params() error {
+	if d.inj == nil {
+		return errors.New("failure: During: nil injector")
+	}
 	if d.from < 0 || d.to <= d.from {
-		h.Fail(fmt.Errorf("failure: %v: window must satisfy 0 <= from < to", d))
+		return fmt.Errorf("failure: %v: window must satisfy 0 <= from < to", d)
+	}
+	return nil
+}
+
+// Check checks the window and the injector.
+func (d during) Check(h *Harness) error {
+	if err := d.params(); err != nil {
+		return err
+	}
+	return check(d.inj, h)
+}
+
+func (d during) Start(h *Harness) {
+	if err := d.params(); err != nil {
+		h.Fail(err)
 		return
 	}
 	s := h.scope()
@@ -203,15 +360,35 @@ func HostFailures(hostID string, mtbf, mttr time.Duration) Injector {
 func (a alternating) String() string {
 	return "alternating(" + a.f.String() + ", up=" + a.up.String() + ", down=" + a.down.String() + ")"
 }
-func (a alternating) Start(h *Harness) {
+func (a alternating) params() error {
+	if a.f == nil {
+		return errors.New("failure: Alternating: nil fault")
+	}
+	if _, ok := a.f.(Permanent); ok {
+		return fmt.Errorf("failure: %v: %v has no inverse to alternate with", a, a.f)
+	}
 	for _, d := range []Durations{a.up, a.down} {
 		if err := d.Validate(); err != nil {
-			h.Fail(fmt.Errorf("failure: %v: %s", a, strings.TrimPrefix(err.Error(), "failure: ")))
-			return
+			return faultErr(a, err)
 		}
 	}
 	if a.up.Mean()+a.down.Mean() <= 0 {
-		h.Fail(fmt.Errorf("failure: %v: up and down times are both zero; the process would never advance", a))
+		return fmt.Errorf("failure: %v: up and down times are both zero; the process would never advance", a)
+	}
+	return nil
+}
+
+// Check checks the distributions and the fault.
+func (a alternating) Check(h *Harness) error {
+	if err := a.params(); err != nil {
+		return err
+	}
+	return check(a.f, h)
+}
+
+func (a alternating) Start(h *Harness) {
+	if err := a.params(); err != nil {
+		h.Fail(err)
 		return
 	}
 	up := a.up.WithSource(h.Rand("failure/" + a.f.Key() + "/up"))
@@ -241,13 +418,30 @@ func Recurring(gap Durations, inj Injector) Injector { return recurring{gap, inj
 func (r recurring) String() string {
 	return "recurring(" + r.gap.String() + ", " + r.inj.String() + ")"
 }
-func (r recurring) Start(h *Harness) {
+func (r recurring) params() error {
+	if r.inj == nil {
+		return errors.New("failure: Recurring: nil injector")
+	}
 	if err := r.gap.Validate(); err != nil {
-		h.Fail(fmt.Errorf("failure: %v: %s", r, strings.TrimPrefix(err.Error(), "failure: ")))
-		return
+		return faultErr(r, err)
 	}
 	if r.gap.Mean() <= 0 {
-		h.Fail(fmt.Errorf("failure: %v: mean gap is zero; the process would never advance", r))
+		return fmt.Errorf("failure: %v: mean gap is zero; the process would never advance", r)
+	}
+	return nil
+}
+
+// Check checks the gaps and the injector.
+func (r recurring) Check(h *Harness) error {
+	if err := r.params(); err != nil {
+		return err
+	}
+	return check(r.inj, h)
+}
+
+func (r recurring) Start(h *Harness) {
+	if err := r.params(); err != nil {
+		h.Fail(err)
 		return
 	}
 	gap := r.gap.WithSource(h.Rand("failure/recurring/" + r.inj.String()))
@@ -272,6 +466,15 @@ func (o oneOf) String() string {
 	}
 	return "one-of(" + strings.Join(parts, "; ") + ")"
 }
+
+// Check checks every choice.
+func (o oneOf) Check(h *Harness) error {
+	if len(o) == 0 {
+		return errors.New("failure: one-of(): no injectors to choose from")
+	}
+	return checkAll(o, h)
+}
+
 func (o oneOf) Start(h *Harness) {
 	if len(o) == 0 {
 		h.Fail(fmt.Errorf("failure: one-of(): no injectors to choose from"))

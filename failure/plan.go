@@ -1,6 +1,7 @@
 package failure
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 
@@ -34,10 +35,12 @@ func (p Plan) String() string {
 	return b.String()
 }
 
-// Start starts every fault of the plan on h and traces the plan.
-func (p Plan) Start(h *Harness) {
+// Start arms every fault of the plan on h and traces the plan. It
+// returns the errors of the injectors that failed their check (which
+// were not started; h.Err reports them too).
+func (p Plan) Start(h *Harness) error {
 	h.Env().Emit("failure", "plan", sim.F("plan", p.String()))
-	h.Start(p.Faults...)
+	return h.Start(p.Faults...)
 }
 
 // PlanStream is the stream DrawPlan draws from.
@@ -64,12 +67,21 @@ type Scenario struct {
 
 // Start builds a Harness on targets, starts the workload and then the
 // plan's faults (so the workload's processes exist before the first fault
-// at time zero), and returns the Harness.
-func (s Scenario) Start(env *sim.Env, targets ...any) *Harness {
-	h := NewHarness(env, targets...)
+// at time zero), and returns the Harness. It fails if NewHarness refuses
+// the targets (nothing starts) or a fault of the plan fails its check
+// (the workload and the plan's other faults are started; the harness is
+// returned with the error). After the run, h.Err reports what went wrong
+// while injecting; a scenario returns it with its results.
+func (s Scenario) Start(env *sim.Env, targets ...any) (*Harness, error) {
+	h, err := NewHarness(env, targets...)
+	if err != nil {
+		return nil, fmt.Errorf("failure: scenario %s: %w", s.Name, err)
+	}
 	if s.Workload != nil {
 		s.Workload(env, h)
 	}
-	s.Plan.Start(h)
-	return h
+	if err := s.Plan.Start(h); err != nil {
+		return h, fmt.Errorf("failure: scenario %s: %w", s.Name, err)
+	}
+	return h, nil
 }

@@ -94,7 +94,10 @@ func TestScenarioRecovery(t *testing.T) {
 			})
 		},
 	}
-	h := sc.Start(env, w)
+	h, err := sc.Start(env, w)
+	if err != nil {
+		t.Fatal(err)
+	}
 	end := sim.Time(24 * time.Hour)
 	env.RunUntil(end)
 	r := rec.Report(0, end)
@@ -139,7 +142,7 @@ func TestStudyExploresDrawnPlans(t *testing.T) {
 		plan := failure.DrawPlan(rep.Seed, drawAZPlan)
 		rep.SetNote(plan.String())
 		w := newFakeWorld(rep.Env)
-		h := failure.NewHarness(rep.Env, w)
+		h := newHarness(t, rep.Env, w)
 		rec := failure.NewRecovery(rep.Env, "az")
 		h.OnChange(func(c failure.Change) {
 			if c.Applied {

@@ -58,7 +58,7 @@ func TestPropertyOutagesRestoreTheWorld(t *testing.T) {
 		defer env.Close()
 		w := newFakeWorld(env)
 		down0, level0 := w.snapshot()
-		h := failure.NewHarness(env, w)
+		h := newHarness(t, env, w)
 		n := rapid.IntRange(1, 10).Draw(t, "n")
 		var plan []planned
 		for i := range n {
@@ -135,7 +135,7 @@ func TestPropertyDuringConfinesRandomFaults(t *testing.T) {
 		env := sim.New(seed)
 		defer env.Close()
 		w := newFakeWorld(env)
-		h := failure.NewHarness(env, w)
+		h := newHarness(t, env, w)
 		from := time.Duration(rapid.IntRange(0, 100).Draw(t, "from")) * time.Minute
 		to := from + time.Duration(rapid.IntRange(1, 100).Draw(t, "len"))*time.Minute
 		f, _, _ := genFault(t, 0)

@@ -60,7 +60,9 @@ func (i Incident) TimeToRecover() (time.Duration, bool) {
 
 // NewRecovery starts measuring a workload that is up now.
 func NewRecovery(env *sim.Env, name string) *Recovery {
-	return &Recovery{env: env, name: name, up: env.NewGauge(name+".up", 1)}
+	// Availability is asked over any window after the run, so the up
+	// gauge keeps its history (two entries per incident).
+	return &Recovery{env: env, name: name, up: env.NewGauge(name+".up", 1, sim.KeepHistory())}
 }
 
 func (r *Recovery) open() *Incident {

@@ -58,7 +58,7 @@ func expectedWall(w, tau, c, r, m float64) float64 {
 func checkpointJob(rep *study.Rep) study.Result {
 	env := rep.Env
 	tau := time.Duration(rep.Param("tau_s") * float64(time.Second))
-	h := failure.NewHarness(env)
+	h := mustHarness(env)
 	var job *sim.Proc
 	var wall time.Duration
 	failures := 0
@@ -87,8 +87,11 @@ func checkpointJob(rep *study.Rep) study.Result {
 		job.Interrupt("node failure")
 		return nil
 	}, nil)
-	h.Start(failure.Recurring(failure.Exp(cpM), failure.For(crash, 0)))
+	h.Start(failure.Recurring(failure.Exp(cpM), failure.Once(crash)))
 	env.Run()
+	if err := h.Err(); err != nil {
+		panic(err) // the study fails the replication, naming its seed
+	}
 	return study.Result{"wall_s": wall.Seconds(), "failures": float64(failures)}
 }
 
@@ -164,11 +167,14 @@ func (s *replicaSet) RepairHost(string) error {
 func replicaRun(rep *study.Rep, mtbf, mttr time.Duration, horizon sim.Time) (lost bool, at sim.Time) {
 	env := rep.Env
 	set := &replicaSet{env: env, n: 3}
-	h := failure.NewHarness(env, set)
+	h := mustHarness(env, set)
 	for _, id := range []string{"replica-1", "replica-2", "replica-3"} {
 		h.Start(failure.HostFailures(id, mtbf, mttr))
 	}
 	env.RunUntil(horizon)
+	if err := h.Err(); err != nil {
+		panic(err)
+	}
 	return set.lost, set.lostAt
 }
 

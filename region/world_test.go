@@ -302,7 +302,10 @@ func TestFailureTopologyDrivesRackOutage(t *testing.T) {
 	if len(hosts) != 2 {
 		t.Fatalf("rack-1 hosts %v", hosts)
 	}
-	h := failure.NewHarness(w.Env(), w.Faults())
+	h, err := failure.NewHarness(w.Env(), w.Faults())
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.Start(failure.For(failure.DomainDown(topo, "use1-az1/m5/rack-1"), time.Hour))
 	w.Env().RunFor(30 * time.Minute)
 	if err := h.Err(); err != nil {

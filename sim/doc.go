@@ -23,7 +23,7 @@
 //			})
 //		}
 //	})
-//	env.RunUntil(env.FromTime(sim.DefaultEpoch.Add(24 * time.Hour)))
+//	env.RunUntil(env.FromTime(sim.DefaultEpoch().Add(24 * time.Hour)))
 //
 // An Env is single-goroutine: one goroutine drives it and only one process
 // runs at a time, so model code needs no locks. Run many Envs in parallel

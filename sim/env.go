@@ -67,7 +67,7 @@ func WithTrace() Option { return func(e *Env) { e.EnableTrace() } }
 // New returns an Env whose random streams all derive from seed.
 func New(seed uint64, opts ...Option) *Env {
 	e := &Env{
-		epoch:    DefaultEpoch,
+		epoch:    DefaultEpoch(),
 		seed:     seed,
 		streams:  make(map[string]*rand.Rand),
 		handlers: make([]func(uint64), numBuiltinHandlers, 8),

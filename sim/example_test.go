@@ -82,3 +82,22 @@ func ExampleTimer_Stop() {
 	// stopped: true
 	// now +1m0s
 }
+
+// A gauge keeps running integrals: its mean and maximum over its life
+// take constant memory. KeepHistory keeps every change, for windows
+// chosen after the run.
+func ExampleKeepHistory() {
+	env := sim.New(1)
+	defer env.Close()
+	flat := env.NewGauge("queue", 0)
+	full := env.NewGauge("queue.history", 0, sim.KeepHistory())
+	for i, v := range []float64{4, 1} {
+		env.At(sim.Time(time.Duration(i+1)*10*time.Second), func() { flat.Set(v); full.Set(v) })
+	}
+	env.RunUntil(sim.Time(40 * time.Second))
+	fmt.Println(flat.Mean(), flat.Max(), full.Mean())
+	fmt.Println(full.MeanOver(sim.Time(15*time.Second), sim.Time(25*time.Second)))
+	// Output:
+	// 1.5 4 1.5
+	// 2.5
+}

@@ -83,6 +83,9 @@ func mmcMeanWait(seed uint64, c int, lambda float64, warmup, customers int) floa
 // confidence interval (fixed seeds, so the outcome is reproducible; at
 // 99.9% a correct kernel fails one configuration in a thousand seeds).
 func TestMMcMeanWaitMatchesErlangC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50 replications of up to 66,000 customers; skipped with -short (CI's race run)")
+	}
 	const reps = 10
 	for _, tc := range []struct {
 		c         int

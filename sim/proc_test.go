@@ -49,7 +49,7 @@ func TestSleepAdvancesVirtualTimeOnly(t *testing.T) {
 	if woke != Time(90*time.Minute) || env.Now() != woke {
 		t.Fatalf("woke at %v, env at %v", woke, env.Now())
 	}
-	if got := env.TimeOf(woke); !got.Equal(DefaultEpoch.Add(90 * time.Minute)) {
+	if got := env.TimeOf(woke); !got.Equal(DefaultEpoch().Add(90 * time.Minute)) {
 		t.Fatalf("calendar time %v", got)
 	}
 }
@@ -396,7 +396,7 @@ func TestRunUntilIncludesEventsAtTheLimit(t *testing.T) {
 func TestGaugeTimeWeighted(t *testing.T) {
 	env := New(1)
 	defer env.Close()
-	g := env.NewGauge("queue", 0)
+	g := env.NewGauge("queue", 0, KeepHistory()) // windows after the run need the history
 	env.At(Time(10*time.Second), func() { g.Set(4) })
 	env.At(Time(20*time.Second), func() { g.Set(1) })
 	env.RunUntil(Time(40 * time.Second))

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -8,8 +9,19 @@ import (
 )
 
 // Exp draws an exponentially distributed duration with the given mean from
-// r, rounded to the nanosecond.
+// r, truncated to the nanosecond.
+//
+// The mean must be positive. A zero or negative mean has no exponential
+// distribution (it used to give zero or negative delays, garbage that
+// went on silently), so Exp panics on it, as rand.IntN panics on n <= 0:
+// the sampler's argument is the program's to get right. Code that takes a
+// mean from its user (a flag, a config, an API parameter) checks it where
+// it takes it and returns an error there; failure.Durations.Validate and
+// the failure injectors do so for fault processes.
 func Exp(r *rand.Rand, mean time.Duration) time.Duration {
+	if mean <= 0 {
+		panic(fmt.Sprintf("sim: Exp: mean %v must be positive", mean))
+	}
 	return time.Duration(r.ExpFloat64() * float64(mean))
 }
 

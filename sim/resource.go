@@ -70,13 +70,14 @@ type Resource struct {
 }
 
 // NewResource returns a resource with capacity units. A capacity below one
-// panics.
-func NewResource(env *Env, name string, capacity int) *Resource {
+// panics. The options apply to its Busy and QueueLength gauges, which keep
+// running integrals unless given KeepHistory.
+func NewResource(env *Env, name string, capacity int, opts ...GaugeOption) *Resource {
 	if capacity < 1 {
 		panic(fmt.Sprintf("sim: NewResource(%q): capacity %d must be at least 1", name, capacity))
 	}
 	return &Resource{env: env, name: name, capacity: capacity,
-		busy: env.NewGauge(name+".busy", 0), queued: env.NewGauge(name+".queue", 0)}
+		busy: env.NewGauge(name+".busy", 0, opts...), queued: env.NewGauge(name+".queue", 0, opts...)}
 }
 
 // Name returns the resource's name.

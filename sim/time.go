@@ -11,8 +11,11 @@ import (
 // Use Env.TimeOf to turn it into a calendar time.Time.
 type Time int64
 
-// DefaultEpoch is the calendar instant at which a new Env's clock reads zero.
-var DefaultEpoch = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+// DefaultEpoch returns the calendar instant at which a new Env's clock
+// reads zero, 2026-01-01T00:00:00Z (WithEpoch sets another). It is a
+// function, not a variable, so that no code can move every Env's epoch at
+// once while replications run.
+func DefaultEpoch() time.Time { return time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC) }
 
 // MaxTime is the largest representable virtual instant (about 292 years
 // after the epoch).

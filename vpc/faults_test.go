@@ -21,13 +21,14 @@ func TestFaultsComposeInAHarness(t *testing.T) {
 		eni = f.instance(n.private).NetworkInterfaceID
 		nat, igw = f.addNAT(p, n), n.igw
 	})
-	h := failure.NewHarness(f.env, f.svc)
+	h, err := failure.NewHarness(f.env, f.svc)
+	require.NoError(t, err)
 	a := failure.At(time.Hour, failure.For(NATGatewayDown(nat), time.Hour))
 	b := failure.At(90*time.Minute, failure.For(NATGatewayDown(nat), time.Hour))
 	c := failure.At(4*time.Hour, failure.For(InternetGatewayDown(igw), 30*time.Minute))
 	require.Equal(t, "at 1h0m0s: nat-down("+nat+") for 1h0m0s", a.String())
 	base := f.env.Now()
-	h.Start(a, b, c)
+	require.NoError(t, h.Start(a, b, c))
 	kind := func() PathKind {
 		p, err := f.svc.PathToService(eni, "dynamodb")
 		require.NoError(t, err)

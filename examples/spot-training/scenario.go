@@ -171,15 +171,22 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 	}
 	cancel := svc.Subscribe(r.observe)
 	defer cancel()
+	var storms *failure.Harness
 	if !cfg.OnDemand && !cfg.NoInterruptions && cfg.StormEvery > 0 {
-		h := failure.NewHarness(env, svc)
+		h, err := failure.NewHarness(env, svc, w)
+		if err != nil {
+			return Outcome{}, err
+		}
 		reg, err := w.Region(regionCode)
 		if err != nil {
 			return Outcome{}, err
 		}
 		for _, z := range reg.AZs() {
-			h.Start(failure.Recurring(failure.Exp(cfg.StormEvery), failure.SpotStorm(z.ID(), string(gpuType), 1, 1, 0)))
+			if err := h.Start(failure.Recurring(failure.Exp(cfg.StormEvery), failure.SpotStorm(z.ID(), string(gpuType), 1, 1, 0))); err != nil {
+				return Outcome{}, err
+			}
 		}
+		storms = h
 	}
 	client := svc.NewClient(regionCode, driverCreds)
 	env.Go("driver", func(p *sim.Proc) {
@@ -189,6 +196,9 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 		env.Stop()
 	})
 	env.RunFor(cfg.Horizon)
+	if r.err == nil && storms != nil {
+		r.err = storms.Err() // a storm the world refused would flatter the spot run
+	}
 	if r.err == nil && !r.done.Triggered() {
 		r.err = fmt.Errorf("job not done after %v (%v of %v computed)", cfg.Horizon, r.out.Computed, cfg.Work)
 	}

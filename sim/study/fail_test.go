@@ -23,9 +23,14 @@ import (
 func TestHarnessErrorsFailTheRow(t *testing.T) {
 	cfg := study.Config{Seed: 5, Reps: 4, Workers: 2}
 	res, err := study.Run(context.Background(), cfg, func(rep *study.Rep) study.Result {
-		h := failure.NewHarness(rep.Env) // no targets
+		h, err := failure.NewHarness(rep.Env) // no targets
+		if err != nil {
+			rep.Fail(err)
+			return nil
+		}
 		if rep.Index == 2 {
-			h.Start(failure.AZOutage("use1-az1", time.Minute))
+			// Arming checks that some target can take the fault: none can.
+			rep.Fail(h.Start(failure.AZOutage("use1-az1", time.Minute)))
 		}
 		rep.Env.RunFor(time.Hour)
 		rep.Fail(h.Err())

@@ -173,7 +173,7 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 	defer cancel()
 	var storms *failure.Harness
 	if !cfg.OnDemand && !cfg.NoInterruptions && cfg.StormEvery > 0 {
-		h, err := failure.NewHarness(env, svc, w)
+		h, err := failure.NewHarness(env, svc, w.Faults())
 		if err != nil {
 			return Outcome{}, err
 		}

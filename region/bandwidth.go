@@ -161,7 +161,9 @@ func (v Network) InterfaceStats(id string) (InterfaceStats, bool) {
 // other flows through the interfaces at either end (the Locations'
 // NetworkInterfaceIDs, when attached), each flow capped at its path's
 // single-flow throughput. Without attached interfaces it takes what
-// Network.Transfer draws. It returns when the last byte arrives, or early
+// Network.Transfer draws. With a Router, a flow from or to a place inside a
+// VPC follows its route (hop latency added; no route is an error). It
+// returns when the last byte arrives, or early
 // with ctx's error (the process interrupted, killed, or past a
 // sim.WithTimeout deadline); an unreachable path is an error.
 func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) error {
@@ -183,10 +185,42 @@ func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) e
 		return err
 	}
 	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
+	if w.router != nil && (from.net != nil || to.net != nil) {
+		r, ok, err := v.Route(from, Destination{To: to})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return awserr.New("NetworkUnreachable", 504, false, "no route from %v to %v", from, to)
+		}
+		d += r.ExtraLatency()
+	}
 	if err := sleepCtx(ctx, p, d); err != nil {
 		return err
 	}
 	return w.flow(ctx, p, from, to, bytes)
+}
+
+// Route asks the registered Router how from reaches to, as services do for
+// flows between places (the pipeline asks for each call's own route).
+// Without a Router every path is direct: a zero Route and ok == true. A
+// panicking Router is an error naming the places.
+func (v Network) Route(from Location, to Destination) (r Route, ok bool, err error) {
+	w := v.w
+	if w.router == nil {
+		return Route{}, true, nil
+	}
+	if err := w.checkLoc(from); err != nil {
+		return Route{}, false, err
+	}
+	defer func() {
+		if x := recover(); x != nil {
+			r, ok = Route{}, false
+			err = awserr.New("InternalFailure", 500, false, "the network layer's Router panicked routing %v to %v: %v", from, to, x)
+		}
+	}()
+	r, ok = w.router.Route(from, to)
+	return r, ok, nil
 }
 
 // flow moves the body of a transfer: through the flow model when an end

@@ -22,8 +22,8 @@ type RunInstancesInput struct {
 	MinCount     int32
 	MaxCount     int32
 	// Placement.AvailabilityZone picks the zone by the account's zone name
-	// (or zone ID); empty lets EC2 choose. SubnetId is recorded but, until
-	// the vpc package exists, does not pick the zone.
+	// (or zone ID); empty lets EC2 choose. SubnetId picks the subnet (and
+	// so the zone); without it the zone's default subnet is used.
 	Placement             *Placement
 	SubnetId              string
 	SecurityGroupIds      []string
@@ -284,6 +284,9 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 		}
 		sp.profile = arn
 	}
+	if err := s.validateNetwork(account, region, in, sp); err != nil {
+		return nil, err
+	}
 	return sp, nil
 }
 
@@ -397,9 +400,16 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 				dollars(sp.maxPrice), dollars(price))
 		}
 	}
+	plan, err := s.planNetwork(account, region, azID, in)
+	if err != nil {
+		return nil, err
+	}
+	if plan.Free < int(in.MinCount) {
+		return nil, errNoFreeAddresses(plan.SubnetID)
+	}
 	resID := s.newID("r")
 	var placed []*Machine
-	for i := int32(0); i < in.MaxCount; i++ {
+	for i := int32(0); i < min(in.MaxCount, int32(plan.Free)); i++ {
 		m := &Machine{svc: s, account: account, region: region, itype: sp.it, image: sp.img, azID: azID, azName: azName,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
@@ -426,8 +436,9 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 	now := s.env.Now()
 	for _, m := range placed {
 		m.launchTime = now
-		m.privateIP = s.allocPrivateIP(azID)
-		s.assignPublicIP(m)
+		if err := s.attachNetwork(m, plan); err != nil {
+			panic("ec2: a checked network plan failed: " + err.Error())
+		}
 		m.cpu = &cpuSched{last: now}
 		if sp.it.Burstable {
 			m.credits = newCreditAccount(sp.it, sp.credit, now)
@@ -921,10 +932,14 @@ func wildcardMatch(pat, s string) bool {
 // WaitUntilInstanceRunning polls DescribeInstances, as the SDK's
 // InstanceRunningWaiter does (every 15 s by default), until every instance
 // is running; it fails if one is terminated or the wait exceeds maxWait.
-func (c *Client) WaitUntilInstanceRunning(p *sim.Proc, ids []string, maxWait time.Duration) error {
+func (c *Client) WaitUntilInstanceRunning(ctx context.Context, ids []string, maxWait time.Duration) error {
+	p, err := sim.MustProcFrom(ctx)
+	if err != nil {
+		return fmt.Errorf("ec2: waiter InstanceRunning: %w", err)
+	}
 	deadline := p.Now().Add(maxWait)
 	for {
-		out, err := c.DescribeInstances(p, &DescribeInstancesInput{InstanceIds: ids})
+		out, err := c.DescribeInstances(ctx, &DescribeInstancesInput{InstanceIds: ids})
 		if err != nil {
 			return err
 		}

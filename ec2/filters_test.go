@@ -14,13 +14,15 @@ import (
 func TestDescribeInstancesFilters(t *testing.T) {
 	f := newFixture(t, 93, Options{})
 	f.do(time.Hour, func(p *sim.Proc) {
+		_, err := f.c.CreateKeyPair(p, &CreateKeyPairInput{KeyName: "ops"})
+		must(t, err)
 		web := f.launch(p, RunInstancesInput{InstanceType: "m5.large", KeyName: "ops",
 			Placement:         &Placement{AvailabilityZone: "us-east-1a"},
 			TagSpecifications: []TagSpecification{{ResourceType: "instance", Tags: []Tag{{Key: "Name", Value: "web-1"}}}}})
 		db := f.launch(p, RunInstancesInput{InstanceType: "r5.large",
 			Placement:         &Placement{AvailabilityZone: "us-east-1b"},
 			TagSpecifications: []TagSpecification{{ResourceType: "instance", Tags: []Tag{{Key: "Name", Value: "db-1"}}}}})
-		_, err := f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{db.ID()}})
+		_, err = f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{db.ID()}})
 		must(t, err)
 		ids := func(fs ...Filter) string {
 			t.Helper()

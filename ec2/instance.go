@@ -216,6 +216,8 @@ type Machine struct {
 
 	privateIP netip.Addr
 	publicIP  netip.Addr
+	eni       string // primary network interface (vpc)
+	mapPublic bool   // gets an auto-assigned public address on each start
 
 	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running

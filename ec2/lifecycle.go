@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -228,6 +229,7 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 	m.pending = s.afterTransition(d, ec2Interrupted, func() {
 		s.unplace(m)
 		s.releasePublicIP(m)
+		s.releaseInterface(m)
 		s.releaseVolumesOnTerminate(m)
 		m.goneAt = s.env.Now()
 		s.setState(m, InstanceStateTerminated, nil)
@@ -282,6 +284,10 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 	}
 	p := env.Go(m.id+"/"+name, fn)
 	p.SetValue(machineKey{}, m)
+	if loc, err := m.svc.w.AtSlot(m.slot); err == nil {
+		// Every call the process makes comes from the instance's host.
+		region.SetLocation(p, loc.WithNetwork(region.NetworkIdentity{OnInstance: true}))
+	}
 	m.procs = append(m.procs, p)
 	p.OnExit(func(p *sim.Proc) {
 		for i, q := range m.procs {

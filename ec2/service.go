@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net/netip"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/nimbus-sim/nimbus/vpc"
 )
 
 // Options configure New. The zero value of a field means its default.
@@ -33,6 +33,9 @@ type Options struct {
 	// HostFailure is what EC2 does to an instance whose host fails:
 	// "stop" (default; EBS-backed instances survive) or "terminate".
 	HostFailure string
+	// VPC is the networking service instances live in; nil builds one
+	// (vpc.New) that Service.VPC returns.
+	VPC *vpc.Service
 }
 
 // Service is the EC2 service of a world: every region's instances,
@@ -55,12 +58,11 @@ type Service struct {
 	azNames   map[[2]string]string
 	demands   map[string]*demand
 
-	seq       uint64
-	privateIP map[string]int // per AZ: addresses handed out
-	publicIP  uint32
-	rngs      map[string]*rand.Rand
-	srcs      map[string]*rand.PCG
+	seq  uint64
+	rngs map[string]*rand.Rand
+	srcs map[string]*rand.PCG
 
+	network
 	deps
 }
 
@@ -105,7 +107,15 @@ func New(w *region.World, opts Options) (*Service, error) {
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
-		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+		rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+	}
+	s.net = opts.VPC
+	if s.net == nil {
+		net, err := vpc.New(w, vpc.Options{})
+		if err != nil {
+			return nil, err
+		}
+		s.net = net
 	}
 	for _, it := range InstanceTypes() {
 		if _, ok := w.Shape(string(it.InstanceType)); ok {
@@ -223,32 +233,6 @@ func (s *Service) onHostEvent(ev region.HostEvent) {
 		}
 	}
 }
-
-// allocPrivateIP hands out the next address of the AZ's default subnet:
-// the default VPC is 172.31.0.0/16 with one /20 per zone, the first four
-// addresses reserved.
-func (s *Service) allocPrivateIP(azID string) netip.Addr {
-	z, _ := s.w.AZ(azID)
-	k := 0
-	for i, x := range z.Region().AZs() {
-		if x.ID() == azID {
-			k = i
-		}
-	}
-	n := s.privateIP[azID] + 4
-	s.privateIP[azID]++
-	return netip.AddrFrom4([4]byte{172, 31, byte(16*k + (n>>8)&15), byte(n)})
-}
-
-// assignPublicIP gives m a fresh auto-assigned public address (from
-// 3.80.0.0/12, an Amazon range); a stop gives it back.
-func (s *Service) assignPublicIP(m *Machine) {
-	s.publicIP++
-	n := s.publicIP
-	m.publicIP = netip.AddrFrom4([4]byte{3, 80 + byte(n>>16)&15, byte(n >> 8), byte(n)})
-}
-
-func (s *Service) releasePublicIP(m *Machine) { m.publicIP = netip.Addr{} }
 
 // azName is World.AZName, cached: an account's zone names never change.
 func (s *Service) azName(account, azID string) (string, error) {

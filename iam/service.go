@@ -147,6 +147,15 @@ func (s *Service) SetOrganization(accountID, orgID string) error {
 	return nil
 }
 
+// OrganizationOf returns the ID of the organization an account belongs
+// to, or "" (also for an unknown account).
+func (s *Service) OrganizationOf(accountID string) string {
+	if a, ok := s.accounts[accountID]; ok {
+		return a.orgID
+	}
+	return ""
+}
+
 // Accounts lists the account IDs in ascending order.
 func (s *Service) Accounts() []string {
 	out := make([]string, 0, len(s.accounts))

@@ -32,6 +32,6 @@ func ExampleSimulate() {
 			out.InstanceHours.FloatString(4), out.ComputeCost, out.TotalCost)
 	}
 	// Output:
-	// spot: 26.21 h, 2 interruptions, 49m22s redone, 26.2694 instance-hours, $16.032169042 compute, $16.525942936 total
-	// on-demand: 24.07 h, 0 interruptions, 0s redone, 24.0617 instance-hours, $73.6287 compute, $74.081556183 total
+	// spot: 26.21 h, 2 interruptions, 49m22s redone, 26.2694 instance-hours, $16.032169042 compute, $16.657340158 total
+	// on-demand: 24.07 h, 0 interruptions, 0s redone, 24.0617 instance-hours, $73.6287 compute, $74.201882572 total
 }

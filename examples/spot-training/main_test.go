@@ -230,8 +230,8 @@ func TestOnDemandBaselineBilling(t *testing.T) {
 	if overhead < lo || overhead > lo+60 {
 		t.Errorf("on-demand overhead %d s, want within a minute above startup + final save = %d s", overhead, lo)
 	}
-	if out.TotalCost != out.ComputeCost+out.StorageCost || out.StorageCost <= 0 {
-		t.Errorf("total %v != compute %v + storage %v (storage must be positive)", out.TotalCost, out.ComputeCost, out.StorageCost)
+	if out.TotalCost != out.ComputeCost+out.StorageCost+out.NetworkCost || out.StorageCost <= 0 || out.NetworkCost <= 0 {
+		t.Errorf("total %v != compute %v + storage %v + public IPv4 %v (storage and IPv4 must be positive)", out.TotalCost, out.ComputeCost, out.StorageCost, out.NetworkCost)
 	}
 	t.Logf("on-demand: %d s billed = W + %d s, %v compute, %v total", secs, overhead, out.ComputeCost, out.TotalCost)
 }

@@ -138,10 +138,11 @@ type Outcome struct {
 	// redone after interruptions (Computed - Work).
 	Computed, Lost time.Duration
 	// InstanceHours are the billed instance hours (exact); ComputeCost
-	// their cost, StorageCost the EBS lines, TotalCost the invoices'
-	// total.
-	InstanceHours                       *big.Rat
-	ComputeCost, StorageCost, TotalCost billing.Money
+	// their cost, StorageCost the EBS lines, NetworkCost the public IPv4
+	// address lines (the default subnet maps one to each instance),
+	// TotalCost the invoices' total.
+	InstanceHours                                    *big.Rat
+	ComputeCost, StorageCost, NetworkCost, TotalCost billing.Money
 	// CheckpointTime is the time spent in completed checkpoints.
 	CheckpointTime time.Duration
 	// CapacityErrors counts launches refused with
@@ -814,6 +815,8 @@ func (r *job) bill(led *billing.Ledger) {
 				r.out.InstanceHours.Add(r.out.InstanceHours, li.Amount)
 			case strings.Contains(li.UsageType, "EBS:"):
 				r.out.StorageCost += li.Cost
+			case strings.Contains(li.UsageType, "PublicIPv4:"):
+				r.out.NetworkCost += li.Cost
 			}
 		}
 	}

@@ -1,0 +1,109 @@
+package ec2
+
+import (
+	"net/netip"
+
+	"github.com/nimbus-sim/nimbus/vpc"
+)
+
+// network is the Service's side of the vpc package: instances get their
+// primary network interface, private and public addresses from it.
+type network struct {
+	net  *vpc.Service
+	keys map[keyKey]*keyPair
+}
+
+// VPC returns the networking service the instances live in; call its
+// operations through VPC().NewClient, and ask it VPC().Reach questions.
+func (s *Service) VPC() *vpc.Service { return s.net }
+
+// NetworkInterfaceID returns the instance's primary network interface
+// (what vpc.ENI takes to ask a Reach question).
+func (m *Machine) NetworkInterfaceID() string { return m.eni }
+
+// PrivateIP returns the instance's private IPv4 address.
+func (m *Machine) PrivateIP() netip.Addr { return m.privateIP }
+
+// PublicIP returns the instance's public IPv4 address (auto-assigned or
+// Elastic), or the zero Addr.
+func (m *Machine) PublicIP() netip.Addr {
+	m.refreshAddrs()
+	return m.publicIP
+}
+
+// planNetwork validates the network part of a launch in zone azID ("" for
+// the request's subnet or any zone): subnet, groups and zone.
+func (s *Service) planNetwork(account, region, azID string, in *RunInstancesInput) (vpc.LaunchPlan, error) {
+	return s.net.PlanLaunch(account, region, in.SubnetId, in.SecurityGroupIds, azID)
+}
+
+// attachNetwork gives a placed instance its primary interface from the
+// plan: a private address, and a public one if the subnet maps them.
+func (s *Service) attachNetwork(m *Machine, plan vpc.LaunchPlan) error {
+	info, err := s.net.LaunchInterface(plan, m.id, nil)
+	if err != nil {
+		return err
+	}
+	m.eni, m.subnet, m.sgs = info.NetworkInterfaceID, info.SubnetID, info.Groups
+	m.privateIP, m.publicIP = info.PrivateIP, info.PublicIP
+	m.mapPublic = info.PublicIP.IsValid()
+	return nil
+}
+
+// refreshAddrs reads the interface's public address back from vpc (an
+// Elastic IP may have been associated since).
+func (m *Machine) refreshAddrs() {
+	if m.eni == "" {
+		return
+	}
+	if info, err := m.svc.net.Interface(m.eni); err == nil {
+		m.publicIP = info.PublicIP
+	}
+}
+
+// assignPublicIP gives a starting instance a fresh auto-assigned public
+// address if it was launched with one; an Elastic IP stays as it is.
+func (s *Service) assignPublicIP(m *Machine) {
+	if m.mapPublic {
+		s.net.AssignPublicIP(m.eni)
+	}
+	m.refreshAddrs()
+}
+
+// releasePublicIP gives back the auto-assigned public address of a
+// stopping or terminating instance; the private address and an Elastic IP
+// stay (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html).
+func (s *Service) releasePublicIP(m *Machine) {
+	s.net.ReleasePublicIP(m.eni)
+	m.refreshAddrs()
+}
+
+// releaseInterface deletes a terminated instance's interface: its private
+// address returns to the subnet.
+func (s *Service) releaseInterface(m *Machine) {
+	s.net.ReleaseInterface(m.eni)
+	m.publicIP = netip.Addr{}
+}
+
+// validateNetwork checks the key pair and the network part of a launch
+// before anything is placed; a subnet fixes the zone.
+func (s *Service) validateNetwork(account, region string, in *RunInstancesInput, sp *launchSpec) error {
+	if in.KeyName != "" {
+		if _, ok := s.keyPair(account, region, in.KeyName); !ok {
+			return errKeyPairNotFound(in.KeyName)
+		}
+	}
+	plan, err := s.planNetwork(account, region, sp.azID, in)
+	if err != nil {
+		return err
+	}
+	if in.SubnetId != "" {
+		sp.azID = plan.AZID
+	}
+	return nil
+}
+
+func errNoFreeAddresses(subnetID string) error {
+	return clientErr("InsufficientFreeAddressesInSubnet",
+		"There are not enough free addresses in subnet '%s' to satisfy the requested number of instances.", subnetID)
+}

@@ -1,0 +1,158 @@
+package vpc
+
+import (
+	"net/netip"
+	"slices"
+	"sort"
+)
+
+// newVPC builds a VPC with what AWS gives every VPC: a main route table
+// with the local route, a default network ACL allowing all traffic both
+// ways, and a default security group
+// (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html).
+func (s *Service) newVPC(account, regionCode string, cidr netip.Prefix, isDefault bool) *vpcRec {
+	v := &vpcRec{owned: owned{id: s.newID("vpc"), account: account, region: regionCode}, isDefault: isDefault}
+	s.vpcs[v.id] = v
+	s.addCIDR(v, cidr)
+	rt := s.newRouteTable(v)
+	rt.main = true
+	rt.mainID = s.newID("rtbassoc")
+	v.mainRtb = rt
+	v.nacl = s.newNACL(v, true)
+	v.sg = s.newSG(v, "default", "default VPC security group")
+	// The default group admits all traffic from its own members, and every
+	// new group allows all outbound traffic.
+	v.sg.ingress = append(v.sg.ingress, &rule{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, group: v.sg.id})
+	return v
+}
+
+func (s *Service) addCIDR(v *vpcRec, p netip.Prefix) {
+	v.cidrs = append(v.cidrs, p)
+	v.cidrIDs = append(v.cidrIDs, s.newID("vpc-cidr-assoc"))
+	for _, t := range s.rtbs {
+		if t.vpc == v {
+			t.routes = append(t.routes, &route{dst: p, kind: tLocal, target: "local", origin: "CreateRouteTable"})
+			t.dirty = true
+		}
+	}
+}
+
+func (s *Service) newRouteTable(v *vpcRec) *rtbRec {
+	t := &rtbRec{owned: owned{id: s.newID("rtb"), account: v.account, region: v.region}, vpc: v, assocs: map[string]*subnetRec{}, dirty: true}
+	for _, c := range v.cidrs {
+		t.routes = append(t.routes, &route{dst: c, kind: tLocal, target: "local", origin: "CreateRouteTable"})
+	}
+	s.rtbs[t.id] = t
+	return t
+}
+
+// newNACL builds a network ACL: a VPC's default one allows all traffic in
+// and out with rule 100; a custom one denies everything until rules are
+// added (https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html).
+func (s *Service) newNACL(v *vpcRec, isDefault bool) *naclRec {
+	n := &naclRec{owned: owned{id: s.newID("acl"), account: v.account, region: v.region}, vpc: v, isDefault: isDefault}
+	if isDefault {
+		all := netip.MustParsePrefix("0.0.0.0/0")
+		n.entries = []*naclEntry{
+			{num: 100, egress: false, proto: ProtoAll, cidr: all, allow: true},
+			{num: 100, egress: true, proto: ProtoAll, cidr: all, allow: true},
+		}
+	}
+	s.nacls[n.id] = n
+	return n
+}
+
+// newSG builds a security group with AWS's defaults for a new group: no
+// inbound rules and one outbound rule allowing all traffic to 0.0.0.0/0
+// (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+func (s *Service) newSG(v *vpcRec, name, desc string) *sgRec {
+	g := &sgRec{owned: owned{id: s.newID("sg"), account: v.account, region: v.region}, name: name, desc: desc, vpc: v}
+	g.egress = []*rule{{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, cidr: netip.MustParsePrefix("0.0.0.0/0")}}
+	s.sgs[g.id] = g
+	return g
+}
+
+// newSubnet adds a subnet after the caller validated its block.
+func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
+	sn := &subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
+		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
+	s.subnets[sn.id] = sn
+	return sn
+}
+
+// subnetConflict returns the subnet of v whose block overlaps p, if any.
+func (s *Service) subnetConflict(v *vpcRec, p netip.Prefix) *subnetRec {
+	for _, id := range s.sortedSubnetIDs() {
+		if sn := s.subnets[id]; sn.vpc == v && sn.cidr.Overlaps(p) {
+			return sn
+		}
+	}
+	return nil
+}
+
+func (s *Service) sortedSubnetIDs() []string {
+	ids := make([]string, 0, len(s.subnets))
+	for id := range s.subnets {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// ensureDefault builds the account's default VPC in a region on first use,
+// as AWS builds it at account creation: 172.31.0.0/16, a /20 default
+// subnet per zone (in zone-name order: 172.31.0.0/20 in zone a,
+// 172.31.16.0/20 in b, ...) that maps public IPs on launch, an attached
+// internet gateway, and a main route table sending 0.0.0.0/0 to it
+// (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html).
+func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
+	k := [2]string{account, regionCode}
+	if v, ok := s.defaults[k]; ok {
+		return v
+	}
+	r, err := s.w.Region(regionCode)
+	if err != nil {
+		return nil
+	}
+	v := s.newVPC(account, regionCode, netip.MustParsePrefix("172.31.0.0/16"), true)
+	s.defaults[k] = v
+	g := &igwRec{owned: owned{id: s.newID("igw"), account: account, region: regionCode}, vpc: v}
+	s.igws[g.id] = g
+	v.igw = g
+	v.mainRtb.routes = append(v.mainRtb.routes, &route{dst: netip.MustParsePrefix("0.0.0.0/0"), kind: tIGW, target: g.id, origin: "CreateRoute"})
+	v.mainRtb.dirty = true
+	zones := r.AZs()
+	names := make([]string, len(zones))
+	for i, z := range zones {
+		names[i] = s.azName(account, z.ID())
+	}
+	idx := make([]int, len(zones))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if names[a] < names[b] {
+			return -1
+		}
+		return 1
+	})
+	for k, i := range idx {
+		if k >= 16 {
+			break // 16 /20s fill the /16
+		}
+		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 31, byte(16 * k), 0}), 20)
+		sn := s.newSubnet(v, p, zones[i].ID())
+		sn.mapPublic, sn.defaultForAz = true, true
+	}
+	return v
+}
+
+// DefaultVPC returns the ID of the account's default VPC in a region,
+// building it on first use.
+func (s *Service) DefaultVPC(account, regionCode string) (string, error) {
+	v := s.ensureDefault(account, regionCode)
+	if v == nil {
+		return "", clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
+	}
+	return v.id, nil
+}

@@ -1,0 +1,183 @@
+package vpc
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/mix"
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// Options configure New. The zero value is the default.
+type Options struct{}
+
+// Service is the VPC side of EC2 in one world: every account's networks in
+// every region. Call it through a Client, as the AWS SDK does; ec2 uses
+// the Go methods LaunchInterface, ReleaseInterface and friends from
+// inside its own API calls. A Service is owned by its Env's goroutine.
+type Service struct {
+	env    *sim.Env
+	w      *region.World
+	ledger *billing.Ledger
+
+	seq uint64
+
+	vpcs      map[string]*vpcRec
+	subnets   map[string]*subnetRec
+	rtbs      map[string]*rtbRec
+	rtbAssoc  map[string]*rtbRec // association ID -> table
+	igws      map[string]*igwRec
+	nats      map[string]*natRec
+	eips      map[string]*eipRec
+	endpoints map[string]*endpointRec
+	peerings  map[string]*peeringRec
+	sgs       map[string]*sgRec
+	nacls     map[string]*naclRec
+	enis      map[string]*eniRec
+	pls       map[string]*prefixList // by ID
+	plByName  map[string]*prefixList // by service name
+	defaults  map[[2]string]*vpcRec  // (account, region) -> default VPC
+	azNames   map[[2]string]string
+
+	publicSeq uint32
+	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs
+}
+
+// New returns the VPC service of world w.
+func New(w *region.World, _ Options) (*Service, error) {
+	if w == nil {
+		panic("vpc: New: nil world")
+	}
+	s := &Service{env: w.Env(), w: w, ledger: w.Billing(),
+		vpcs: map[string]*vpcRec{}, subnets: map[string]*subnetRec{}, rtbs: map[string]*rtbRec{}, rtbAssoc: map[string]*rtbRec{},
+		igws: map[string]*igwRec{}, nats: map[string]*natRec{}, eips: map[string]*eipRec{}, endpoints: map[string]*endpointRec{},
+		peerings: map[string]*peeringRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{},
+		pls: map[string]*prefixList{}, plByName: map[string]*prefixList{}, defaults: map[[2]string]*vpcRec{},
+		azNames: map[[2]string]string{}, failed: map[string]bool{}}
+	for i, r := range w.Regions() {
+		for k, svc := range gatewayServices {
+			p := &prefixList{region: r.Code(), service: svc, name: "com.amazonaws." + r.Code() + "." + svc,
+				cidrs: []netip.Prefix{serviceBlock(i, k)}}
+			p.id = fmt.Sprintf("pl-%08x", uint32(mix.SplitMix64(mix.FNV64a(p.name))))
+			s.pls[p.id] = p
+			s.plByName[p.name] = p
+		}
+	}
+	return s, nil
+}
+
+// MustNew is New for tests and examples.
+func MustNew(w *region.World, opts Options) *Service {
+	s, err := New(w, opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// World returns the service's world.
+func (s *Service) World() *region.World { return s.w }
+
+// gatewayServices are the services with gateway endpoints (S3 and
+// DynamoDB, https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html);
+// every other service's public addresses share one block.
+var gatewayServices = [...]string{"s3", "dynamodb"}
+
+// serviceBlock returns the public address block of a regional service:
+// synthetic /16s in 52.64.0.0/10 (an Amazon range), one per region and
+// service. AWS's real prefix lists hold many blocks; one is enough for
+// routing and rules to behave the same.
+func serviceBlock(regionIdx, svc int) netip.Prefix {
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{52, byte(64 + (3*regionIdx+svc)%64), 0, 0}), 16)
+}
+
+// ServiceAddr returns the public address a regional service endpoint
+// answers on ("s3" in "us-east-1"): inside its prefix list for S3 and
+// DynamoDB, in a shared block for the rest.
+func (s *Service) ServiceAddr(service, regionCode string) (netip.Addr, error) {
+	for i, r := range s.w.Regions() {
+		if r.Code() != regionCode {
+			continue
+		}
+		k := len(gatewayServices)
+		if j := slices.Index(gatewayServices[:], service); j >= 0 {
+			k = j
+		}
+		return serviceBlock(i, k).Addr().Next().Next(), nil
+	}
+	return netip.Addr{}, clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
+}
+
+// PrefixListID returns the ID of the AWS-managed prefix list of a gateway
+// endpoint service ("com.amazonaws.us-east-1.s3").
+func (s *Service) PrefixListID(serviceName string) (string, bool) {
+	p, ok := s.plByName[serviceName]
+	if !ok {
+		return "", false
+	}
+	return p.id, true
+}
+
+func (s *Service) newID(prefix string) string {
+	s.seq++
+	return fmt.Sprintf("%s-%017x", prefix, mix.SplitMix64(s.seq^0x5bd1e995))
+}
+
+func (s *Service) azName(account, azID string) string {
+	k := [2]string{account, azID}
+	if n, ok := s.azNames[k]; ok {
+		return n
+	}
+	n, err := s.w.AZName(account, azID)
+	if err != nil {
+		return azID
+	}
+	s.azNames[k] = n
+	return n
+}
+
+// Client calls the VPC operations of one region with one set of
+// credentials, like an aws-sdk-go-v2 ec2.Client.
+type Client struct {
+	svc    *Service
+	region string
+	creds  region.Credentials
+	from   func(p *sim.Proc) (region.Location, bool)
+}
+
+// NewClient returns a client for regionCode.
+func (s *Service) NewClient(regionCode string, creds region.Credentials) *Client {
+	return &Client{svc: s, region: regionCode, creds: creds}
+}
+
+// call runs one operation through the world's pipeline under the IAM
+// action ec2:<op>.
+func (c *Client) call(ctx context.Context, op string, effect func(account string) error) error {
+	p, ok := ctx.(*sim.Proc)
+	if !ok {
+		return awserr.Operation("EC2", op, fmt.Errorf("vpc: %s: ctx must be the calling *sim.Proc", op))
+	}
+	req := region.Request{Service: "ec2", ServiceID: "EC2", Operation: op, Region: c.region,
+		Credentials: c.creds, Action: "ec2:" + op}
+	err := c.svc.w.Call(p, req, func(rc *region.Call) error {
+		acct := rc.Principal().Account
+		c.svc.ensureDefault(acct, c.region)
+		return effect(acct)
+	})
+	return unauthorized(err)
+}
+
+// unauthorized rewrites IAM's AccessDenied as EC2's UnauthorizedOperation.
+func unauthorized(err error) error {
+	var ae *awserr.Error
+	if err == nil || !asErr(err, &ae) || ae.Code != "AccessDenied" {
+		return err
+	}
+	return awserr.Operation("EC2", opName(err), awserr.New("UnauthorizedOperation", 403, false,
+		"You are not authorized to perform this operation. %s", ae.Message).WithRequestID(ae.RequestID))
+}

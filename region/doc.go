@@ -109,13 +109,6 @@
 //
 // # The request pipeline
 //
-<<<<<<< HEAD
-// Call runs the request pipeline in virtual time: resolve the endpoint;
-// per attempt, connect and send (latency from the caller's place;
-// partitions block until the connect timeout); at the server instant
-// authenticate and authorize through the Guard (IAMGuard over the world's
-// iam.Service by default; no call skips it); draw
-=======
 // Call runs the pipeline in virtual time: resolve the endpoint;
 // per attempt, route (the Router, if registered), connect and send
 // (latency from the caller's place; partitions and missing routes block
@@ -123,7 +116,6 @@
 // authorize with the world's iam.Service (no call skips it, tests'
 // included; IAM and STS themselves are called through IAMClient and
 // STSClient, which go through Call like every service); draw
->>>>>>> issue12-vpc
 // injected faults (SetThrottleRate, SetErrorRate, SetTimeoutRate,
 // ImpairRegion); run the effect atomically; meter (Call.Record and
 // Call.RecordTransfer go to the billing ledger only after success); then

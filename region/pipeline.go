@@ -220,15 +220,9 @@ func (c *Call) SetResponseBytes(n int64) {
 	c.respBytes = n
 }
 
-<<<<<<< HEAD
-// Meter registers a metering step: f runs after the effect succeeds (step
-// 7), and not at all when the effect fails — failed requests (5xx) are not
-// billed [Amazon S3 error responses]. Services record their billing.Usage in f.
-=======
 // Meter registers a metering step: f runs after the effect (step 7) when
 // the outcome is billed: on success, and on a failure the request's
 // BillErrors bills. By default failed requests are not billed.
->>>>>>> issue12-vpc
 func (c *Call) Meter(f func()) {
 	if f == nil {
 		panic("region: Call.Meter(nil)")

@@ -32,7 +32,9 @@ func clientErr(code, format string, args ...any) error {
 	return awserr.New(code, http.StatusBadRequest, false, format, args...)
 }
 
-func validation(format string, args ...any) error { return clientErr("ValidationError", format, args...) }
+func validation(format string, args ...any) error {
+	return clientErr("ValidationError", format, args...)
+}
 
 func asAWS(err error) (*awserr.Error, bool) {
 	var ae *awserr.Error

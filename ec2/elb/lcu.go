@@ -31,22 +31,22 @@ const (
 
 // LCUHour is one clock hour of a load balancer's LCU dimensions.
 type LCUHour struct {
-	Start                    sim.Time
-	NewConnections           int64 // opened in the hour
-	ActiveConnectionMinutes  int64 // sum over the hour's minutes of connections active in that minute
-	ProcessedBytes           int64
-	RuleEvaluations          int64 // beyond the free rules, summed over requests
-	MicroLCU                 int64 // the billed LCU-hours, in millionths, rounded up
+	Start                   sim.Time
+	NewConnections          int64 // opened in the hour
+	ActiveConnectionMinutes int64 // sum over the hour's minutes of connections active in that minute
+	ProcessedBytes          int64
+	RuleEvaluations         int64 // beyond the free rules, summed over requests
+	MicroLCU                int64 // the billed LCU-hours, in millionths, rounded up
 }
 
 type lcuMeter struct {
-	lb                 *loadBalancer
-	minute             int64 // current minute index
-	open               int64
-	minuteActive       int64
-	cur                LCUHour
-	hours              []LCUHour
-	timer              sim.Timer
+	lb           *loadBalancer
+	minute       int64 // current minute index
+	open         int64
+	minuteActive int64
+	cur          LCUHour
+	hours        []LCUHour
+	timer        sim.Timer
 }
 
 func (m *lcuMeter) start(lb *loadBalancer) {
@@ -81,7 +81,6 @@ func (m *lcuMeter) roll(now sim.Time) {
 		}
 	}
 }
-
 
 func (m *lcuMeter) openConn(now sim.Time, bytes int64) {
 	m.roll(now)

@@ -61,22 +61,22 @@ type healthCheck struct {
 }
 
 type targetGroup struct {
-	svc                                  *Service
-	arn, name, account, region, vpc      string
-	protocol                             string
-	port                                 int32
-	hc                                   healthCheck
-	dereg, slowStart                     time.Duration
-	algo                                 string // round_robin, least_outstanding_requests
-	crossZone                            string // true, false, use_load_balancer_configuration
-	lb                                   *loadBalancer
-	targets                              []*target
-	routable                             []*target
-	routableFor                          string // the zone routable was built for ("" = all)
-	dirty                                bool
-	rr                                   uint64
-	requests                             int64 // forwarded so far (RequestCountPerTarget)
-	tags                                 []Tag
+	svc                             *Service
+	arn, name, account, region, vpc string
+	protocol                        string
+	port                            int32
+	hc                              healthCheck
+	dereg, slowStart                time.Duration
+	algo                            string // round_robin, least_outstanding_requests
+	crossZone                       string // true, false, use_load_balancer_configuration
+	lb                              *loadBalancer
+	targets                         []*target
+	routable                        []*target
+	routableFor                     string // the zone routable was built for ("" = all)
+	dirty                           bool
+	rr                              uint64
+	requests                        int64 // forwarded so far (RequestCountPerTarget)
+	tags                            []Tag
 }
 
 type target struct {

@@ -25,6 +25,7 @@ type flight struct {
 	clientDone    bool
 	targetPending bool
 	connOpen      bool
+	out           bool // counted in t.outstanding
 	outcome       serve.Outcome
 	status        int
 	bytes         int64
@@ -210,6 +211,7 @@ func (p *plane) atNode(f *flight) {
 		return
 	}
 	t.outstanding++
+	f.out = true
 	tg.requests++
 	f.t = t
 	f.deadline = now + sim.Time(lb.idleTimeout)
@@ -221,7 +223,7 @@ func (p *plane) atNode(f *flight) {
 	}
 	if !ok || err != nil {
 		// Nothing answers the SYN: 504 after the connect timeout.
-		t.outstanding--
+		p.unout(f)
 		s.env.After(s.o.TargetConnectTimeout, func() { p.respond(f, 504, 0) })
 		return
 	}
@@ -253,14 +255,14 @@ func (p *plane) atTargetArrive(f *flight) {
 			return
 		}
 		if in.Outcome == serve.Refused {
-			t.outstanding--
+			p.unout(f)
 			// A TCP RST from the target: 502
 			// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-502-issues).
 			s.env.After(f.lat, func() { p.respond(f, 502, 0) })
 			return
 		}
 	}
-	t.outstanding--
+	p.unout(f)
 	if t.m.State() == ec2.InstanceStateRunning && !s.w.AZDown(t.azID) {
 		// Running but nothing listens: the kernel answers RST.
 		s.env.After(f.lat, func() { p.respond(f, 502, 0) })
@@ -277,7 +279,6 @@ func (p *plane) targetDone(in *serve.Request) {
 	s := p.lb.svc
 	f.targetPending = false
 	t := f.t
-	t.outstanding--
 	if f.responded {
 		// Timed out already (504); the late answer is discarded.
 		if f.clientDone {
@@ -319,6 +320,7 @@ func (p *plane) atClient(f *flight) {
 	if f.t != nil {
 		r.Instance = f.t.id
 	}
+	p.unout(f)
 	f.clientDone = true
 	if !f.targetPending {
 		p.release(f)
@@ -443,4 +445,14 @@ func (tg *targetGroup) candidates(zone string) []*target {
 	tg.dirty = false
 	tg.routableFor = zone
 	return tg.routable
+}
+
+// unout ends f's count as an outstanding request of its target: when its
+// answer leaves the node (counted at the client, one hop later) or it
+// failed before reaching the target.
+func (p *plane) unout(f *flight) {
+	if f.out {
+		f.out = false
+		f.t.outstanding--
+	}
 }

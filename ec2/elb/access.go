@@ -63,3 +63,6 @@ func (s *Service) TargetState(tgArn, instanceID string) string {
 	}
 	return ""
 }
+
+// TargetGroupExists reports whether a target group ARN names a group.
+func (s *Service) TargetGroupExists(tgArn string) bool { return s.tgs[tgArn] != nil }

@@ -97,28 +97,30 @@ type member struct {
 type subnetInfo struct{ id, az, azName string }
 
 type group struct {
-	s                     *Service
-	name, arn             string
-	account, region       string
-	creds                 region.Credentials
-	lt                    *launchTemplate
-	mixed                 *MixedInstancesPolicy
-	min, max, desired     int32
-	subnets               []subnetInfo
-	tgs                   []string
-	hcType                string
-	grace, warmup, cool   time.Duration
-	rebalance             bool
-	members               []*member
-	deleted               bool
-	lastScale             sim.Time
-	schedules             []*scheduled
-	policies              []*policy
-	proc                  *sim.Proc
-	activities            []string
+	s                   *Service
+	name, arn           string
+	account, region     string
+	creds               region.Credentials
+	lt                  *launchTemplate
+	mixed               *MixedInstancesPolicy
+	min, max, desired   int32
+	subnets             []subnetInfo
+	tgs                 []string
+	hcType              string
+	grace, warmup, cool time.Duration
+	rebalance           bool
+	members             []*member
+	deleted             bool
+	lastScale           sim.Time
+	schedules           []*scheduled
+	policies            []*policy
+	proc                *sim.Proc
+	activities          []string
 }
 
-func groupKey(account, regionCode, name string) string { return account + "/" + regionCode + "/" + name }
+func groupKey(account, regionCode, name string) string {
+	return account + "/" + regionCode + "/" + name
+}
 
 // CreateAutoScalingGroup creates a group and starts launching its desired
 // capacity across the subnets' zones.

@@ -92,6 +92,11 @@ type member struct {
 	launched  sim.Time
 	inService sim.Time
 	itype     ec2.InstanceType
+	// CPU metric: the last full window's utilization (percent).
+	sampleCPU float64
+	sampleAt  sim.Time
+	util      float64
+	hasUtil   bool
 }
 
 type subnetInfo struct{ id, az, azName string }
@@ -116,6 +121,7 @@ type group struct {
 	policies            []*policy
 	proc                *sim.Proc
 	activities          []string
+	cpuSeries           []Point
 }
 
 func groupKey(account, regionCode, name string) string {

@@ -41,6 +41,7 @@ func (g *group) reconcile(p *sim.Proc, ec *ec2.Client, lc *elb.Client) {
 	s := g.s
 	now := p.Now()
 	g.runSchedules(now)
+	g.sample(now)
 	g.runPolicies(now)
 	// Pending instances that run now: boot, register, in service.
 	for _, m := range g.members {
@@ -58,6 +59,7 @@ func (g *group) reconcile(p *sim.Proc, ec *ec2.Client, lc *elb.Client) {
 			}
 		}
 		m.lifecycle, m.inService = "InService", p.Now()
+		m.sampleCPU, m.sampleAt = s.elb.Servers().CPUSeconds(m.m.ID()), p.Now()
 		g.log("%s in service in %s", m.m.ID(), m.az)
 	}
 	// Health: EC2 status (not running) and, with the ELB type, the load

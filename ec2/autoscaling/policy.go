@@ -156,10 +156,17 @@ func (g *group) runPolicies(now sim.Time) {
 		var metric float64
 		switch pol.cfg.PredefinedMetricType {
 		case "ASGAverageCPUUtilization":
+			k := 0
 			for _, m := range warm {
-				metric += 100 * m.m.CPUUtilization()
+				if m.hasUtil {
+					metric += m.util
+					k++
+				}
 			}
-			metric /= float64(len(warm))
+			if k == 0 {
+				continue
+			}
+			metric /= float64(k)
 		case "ALBRequestCountPerTarget":
 			// Requests per target per minute, from the target group's count.
 			c := g.s.elb.RequestCount(pol.cfg.ResourceLabel)

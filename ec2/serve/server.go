@@ -66,6 +66,7 @@ type Service struct {
 	env     *sim.Env
 	w       *region.World
 	servers map[key]*Server
+	cpu     map[string]float64
 	panics  []Panic
 	onPanic []func(Panic)
 }
@@ -75,7 +76,7 @@ func New(svc *ec2.Service) *Service {
 	if svc == nil {
 		panic("serve: New: nil ec2 service")
 	}
-	return &Service{ec2: svc, env: svc.Env(), w: svc.World(), servers: map[key]*Server{}}
+	return &Service{ec2: svc, env: svc.Env(), w: svc.World(), servers: map[key]*Server{}, cpu: map[string]float64{}}
 }
 
 // EC2 returns the EC2 service the servers run on.
@@ -328,13 +329,23 @@ func (v *Server) run(p *sim.Proc, r *Request) (res Response, ok bool) {
 	return v.h(p, r), true
 }
 
-// Work runs vCPU-seconds of CPU work for a handler on its instance: a
-// T2/T3 instance out of CPU credits runs it at its baseline, so it takes
-// longer (ec2.Machine.Work).
-func Work(p *sim.Proc, vcpuSeconds float64) error {
+// Work runs vCPU-seconds of CPU work for a handler on its instance and
+// counts it in the instance's CPU meter (CPUSeconds): a T2/T3 instance out
+// of CPU credits runs it at its baseline, so it takes longer
+// (ec2.Machine.Work).
+func (s *Service) Work(p *sim.Proc, vcpuSeconds float64) error {
 	m, ok := ec2.MachineOf(p)
 	if !ok {
 		return fmt.Errorf("serve: Work: process %s is not on an instance", p.Name())
 	}
-	return m.Work(p, vcpuSeconds)
+	if err := m.Work(p, vcpuSeconds); err != nil {
+		return err
+	}
+	s.cpu[m.ID()] += vcpuSeconds
+	return nil
 }
+
+// CPUSeconds returns the vCPU-seconds of work handlers have done on an
+// instance so far (through Work): the running workload's CPU, which a
+// metrics source turns into CPUUtilization over a window.
+func (s *Service) CPUSeconds(instanceID string) float64 { return s.cpu[instanceID] }

@@ -439,6 +439,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		if err := s.attachNetwork(m, plan); err != nil {
 			panic("ec2: a checked network plan failed: " + err.Error())
 		}
+		s.attachNIC(m)
 		m.cpu = &cpuSched{last: now}
 		if sp.it.Burstable {
 			m.credits = newCreditAccount(sp.it, sp.credit, now)

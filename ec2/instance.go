@@ -206,6 +206,7 @@ type Machine struct {
 	azID        string
 	azName      string
 	hostID      string
+	nic         string // the primary interface as attached to the world for bandwidth (attachNIC)
 	reservation string
 	seq         uint64
 	slot        region.Slot

@@ -286,7 +286,7 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 	p.SetValue(machineKey{}, m)
 	if loc, err := m.svc.w.AtSlot(m.slot); err == nil {
 		// Every call the process makes comes from the instance's host.
-		region.SetLocation(p, loc.WithNetwork(region.NetworkIdentity{OnInstance: true}))
+		region.SetLocation(p, loc.WithNetwork(m.networkIdentity()))
 	}
 	m.procs = append(m.procs, p)
 	p.OnExit(func(p *sim.Proc) {

@@ -3,6 +3,7 @@ package ec2
 import (
 	"net/netip"
 
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/vpc"
 )
 
@@ -106,4 +107,15 @@ func (s *Service) validateNetwork(account, region string, in *RunInstancesInput,
 func errNoFreeAddresses(subnetID string) error {
 	return clientErr("InsufficientFreeAddressesInSubnet",
 		"There are not enough free addresses in subnet '%s' to satisfy the requested number of instances.", subnetID)
+}
+
+// networkIdentity is where the instance sits in its VPC, for the
+// Locations of its processes: calls from them follow its subnet's routes.
+func (m *Machine) networkIdentity() region.NetworkIdentity {
+	n := region.NetworkIdentity{OnInstance: true}
+	if info, err := m.svc.net.Interface(m.eni); err == nil {
+		n.VpcID, n.SubnetID, n.NetworkInterfaceID = info.VpcID, info.SubnetID, info.NetworkInterfaceID
+		n.PrivateIPv4, n.PublicIPv4 = info.PrivateIP, info.PublicIP
+	}
+	return n
 }

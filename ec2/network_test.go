@@ -84,7 +84,7 @@ func TestRunInstancesNetworkErrors(t *testing.T) {
 		wantCode(t, run(RunInstancesInput{SecurityGroupIds: []string{group}}), "InvalidParameter") // group of another VPC than the default
 		wantCode(t, run(RunInstancesInput{SubnetId: subnet, Placement: &Placement{AvailabilityZone: "us-east-1a"}}), "InvalidParameterValue")
 		wantCode(t, run(RunInstancesInput{KeyName: "nope"}), "InvalidKeyPair.NotFound")
-		require.Zero(t, f.w.Running(), "no failed launch placed anything")
+		require.Zero(t, f.w.Fleet().Running(), "no failed launch placed anything")
 	})
 }
 
@@ -177,5 +177,38 @@ func TestSSHIsAReachQuestion(t *testing.T) {
 		require.NoError(t, err)
 		a, _ = f.svc.VPC().Reach(vpc.Internet(me), vpc.ENI(m.NetworkInterfaceID()), "tcp", 22)
 		require.True(t, a.Reachable, "%s", a)
+	})
+}
+
+// TestInstanceCallsFollowTheirSubnet: a process on an instance in a
+// private subnet reaches S3 only once the subnet has a way out; without
+// one the SDK's connect times out.
+func TestInstanceCallsFollowTheirSubnet(t *testing.T) {
+	f := newFixture(t, 406, Options{})
+	must(t, f.iam.PutUserPolicy(f.root, "operator", "s3", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`))
+	f.do(2*time.Hour, func(p *sim.Proc) {
+		vc, subnet, _ := privateSubnet(t, f, p)
+		m := f.launch(p, RunInstancesInput{InstanceType: "t3.micro", SubnetId: subnet})
+		get := func() error {
+			done := f.env.NewEvent("get")
+			var err error
+			_, perr := m.Go("get", func(q *sim.Proc) {
+				err = f.w.Call(q, region.Request{Service: "s3", Operation: "GetObject", Region: testRegion,
+					Credentials: region.Credentials(f.user), Resource: "arn:aws:s3:::b/k", ResourceAccount: testAccount},
+					func(*region.Call) error { return nil })
+				done.Trigger(nil)
+			})
+			require.NoError(t, perr)
+			_, _ = p.WaitTimeout(done, time.Hour)
+			return err
+		}
+		require.ErrorIs(t, get(), region.ErrConnectTimeout)
+		sn, _ := vc.DescribeSubnets(p, &vpc.DescribeSubnetsInput{SubnetIds: []string{subnet}})
+		rts, err := vc.DescribeRouteTables(p, &vpc.DescribeRouteTablesInput{Filters: []vpc.Filter{{Name: "vpc-id", Values: []string{sn.Subnets[0].VpcId}}}})
+		require.NoError(t, err)
+		_, err = vc.CreateVpcEndpoint(p, &vpc.CreateVpcEndpointInput{VpcId: sn.Subnets[0].VpcId, ServiceName: "com.amazonaws.us-east-1.s3",
+			RouteTableIds: []string{rts.RouteTables[0].RouteTableId}})
+		require.NoError(t, err)
+		require.NoError(t, get())
 	})
 }

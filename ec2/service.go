@@ -118,10 +118,10 @@ func New(w *region.World, opts Options) (*Service, error) {
 		s.net = net
 	}
 	for _, it := range InstanceTypes() {
-		if _, ok := w.Shape(string(it.InstanceType)); ok {
+		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
 			continue
 		}
-		if err := w.RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
+		if err := w.Fleet().RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
 			VCPUs: it.VCPUs, MemoryMiB: int(it.MemoryMiB), GPUs: it.GPUs}); err != nil {
 			return nil, err
 		}
@@ -129,7 +129,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	for _, r := range w.Regions() {
 		s.registerImages(r.Code())
 	}
-	w.OnHostEvent(s.onHostEvent)
+	w.Fleet().OnHostEvent(s.onHostEvent)
 	if err := s.initDeps(); err != nil {
 		return nil, err
 	}
@@ -186,25 +186,58 @@ func (s *Service) newID(prefix string) string {
 
 // place puts m on a host in its AZ.
 func (s *Service) place(m *Machine) error {
-	slot, err := s.w.Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
+	slot, err := s.w.Fleet().Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
 	if err != nil {
 		return err
 	}
-	info, err := s.w.SlotInfo(slot)
+	info, err := s.w.Fleet().SlotInfo(slot)
 	if err != nil {
 		return err
 	}
 	m.slot = slot
 	m.hostID = info.HostID
 	s.bySlot[slot] = m
+	s.attachNIC(m)
 	return nil
+}
+
+// attachNIC registers the instance's primary network interface with the
+// world at its host, with the instance type's bandwidth, so its transfers
+// share it. "Up to" types burst for a limited time, "typically from 5 to
+// 60 minutes, depending on the instance size"; we take the short end.
+// https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-network-bandwidth.html
+func (s *Service) attachNIC(m *Machine) {
+	it := m.itype
+	if it.BaselineBandwidthMbps <= 0 {
+		return
+	}
+	loc, err := s.w.AtSlot(m.slot)
+	if err != nil {
+		return
+	}
+	bw := region.Bandwidth{BaselineBps: float64(it.BaselineBandwidthMbps) * 1e6}
+	if it.BurstBandwidthMbps > it.BaselineBandwidthMbps {
+		bw.BurstBps, bw.BurstFor = float64(it.BurstBandwidthMbps)*1e6, 5*time.Minute
+	}
+	// The world knows the interface by its vpc ID; at launch the
+	// interface comes after placement, and launchIn attaches it then.
+	if m.eni == "" || m.nic != "" {
+		return
+	}
+	if s.w.Network().AttachInterface(m.eni, loc, bw) == nil {
+		m.nic = m.eni
+	}
 }
 
 // unplace releases m's host slot.
 func (s *Service) unplace(m *Machine) {
 	if m.slot.IsValid() {
-		_ = s.w.Release(m.slot) // the host may have failed and released it already
+		_ = s.w.Fleet().Release(m.slot) // the host may have failed and released it already
 		delete(s.bySlot, m.slot)
+	}
+	if m.nic != "" {
+		s.w.Network().DetachInterface(m.nic)
+		m.nic = ""
 	}
 	m.slot = 0
 	m.hostID = ""

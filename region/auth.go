@@ -62,7 +62,16 @@ func (w *World) authorize(p Principal, r *Request, route *Route) error {
 	req := iam.Request{Principal: p.IAM, Action: r.action(), ResourceAccount: r.ResourceAccount,
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context}
 	if route != nil && !route.Keys.IsZero() {
-		req.Context = withSourceKeys(r.Context, route.Keys)
+		if r.Context == nil {
+			m, ok := w.pipe.keyCtx[route.Keys]
+			if !ok {
+				m = withSourceKeys(nil, route.Keys)
+				w.pipe.keyCtx[route.Keys] = m
+			}
+			req.Context = m // read-only in IAM
+		} else {
+			req.Context = withSourceKeys(r.Context, route.Keys)
+		}
 	}
 	if res := r.resource(); res != "*" {
 		arn, err := iam.ParseARN(res)

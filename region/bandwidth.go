@@ -100,7 +100,8 @@ type flows struct {
 // then on, and the flows through it share bw. Attaching an ID again
 // updates its place and bandwidth (a resize); its burst credit starts
 // full.
-func (w *World) AttachInterface(id string, at Location, bw Bandwidth) error {
+func (v Network) AttachInterface(id string, at Location, bw Bandwidth) error {
+	w := v.w
 	if id == "" {
 		return awserr.New("InvalidParameterValue", 400, false, "empty network interface ID")
 	}
@@ -128,7 +129,8 @@ func (w *World) AttachInterface(id string, at Location, bw Bandwidth) error {
 
 // DetachInterface removes an interface; flows through it stop with an
 // error (the instance went away mid-transfer).
-func (w *World) DetachInterface(id string) {
+func (v Network) DetachInterface(id string) {
+	w := v.w
 	f := &w.flows
 	l := f.links[id]
 	if l == nil {
@@ -144,7 +146,8 @@ func (w *World) DetachInterface(id string) {
 }
 
 // InterfaceStats returns what an interface carries.
-func (w *World) InterfaceStats(id string) (InterfaceStats, bool) {
+func (v Network) InterfaceStats(id string) (InterfaceStats, bool) {
+	w := v.w
 	l := w.flows.links[id]
 	if l == nil {
 		return InterfaceStats{}, false
@@ -158,10 +161,11 @@ func (w *World) InterfaceStats(id string) (InterfaceStats, bool) {
 // other flows through the interfaces at either end (the Locations'
 // NetworkInterfaceIDs, when attached), each flow capped at its path's
 // single-flow throughput. Without attached interfaces it takes what
-// World.Transfer draws. It returns when the last byte arrives, or early
+// Network.Transfer draws. It returns when the last byte arrives, or early
 // with ctx's error (the process interrupted, killed, or past a
 // sim.WithTimeout deadline); an unreachable path is an error.
-func (w *World) Transmit(ctx context.Context, from, to Location, bytes int64) error {
+func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) error {
+	w := v.w
 	p, err := sim.MustProcFrom(ctx)
 	if err != nil {
 		return err

@@ -19,14 +19,14 @@
 //	})
 //
 //	// hosts and placement
-//	slot, err := w.Place("use1-az1", "m5.large", region.PlaceOptions{Owner: 7})
+//	slot, err := w.Fleet().Place("use1-az1", "m5.large", region.PlaceOptions{Owner: 7})
 //	if errors.Is(err, region.ErrInsufficientInstanceCapacity) { ... }
-//	w.OnHostEvent(func(e region.HostEvent) { ... }) // ec2 fails e.Slots
+//	w.Fleet().OnHostEvent(func(e region.HostEvent) { ... }) // ec2 fails e.Slots
 //
 //	// places and the network
 //	name, _ := w.AZName("111122223333", "use1-az1") // "us-east-1e" for this account
 //	from, _ := w.AtSlot(slot)
-//	d, _ := w.Latency(from, region.InRegion("eu-west-1"))
+//	d, _ := w.Network().Latency(from, region.InRegion("eu-west-1"))
 //
 //	// an API call, from inside a process
 //	env.Go("client", func(p *sim.Proc) {

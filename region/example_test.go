@@ -20,8 +20,8 @@ func Example() {
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2}})
 
 	place := func(typ string) {
-		if _, err := w.Place("use1-az1", typ, region.PlaceOptions{}); err != nil {
-			free, _ := w.FreeCapacity("use1-az1", "m5")
+		if _, err := w.Fleet().Place("use1-az1", typ, region.PlaceOptions{}); err != nil {
+			free, _ := w.Fleet().FreeCapacity("use1-az1", "m5")
 			fmt.Printf("%s: %v with %d vCPUs free in the zone\n", typ,
 				errors.Is(err, region.ErrInsufficientInstanceCapacity), free.VCPUs)
 		}
@@ -34,7 +34,7 @@ func Example() {
 		place("m5.2xlarge")
 	}
 	place("m5.large")
-	hosts, _ := w.Hosts("use1-az1", "m5")
+	hosts, _ := w.Fleet().Hosts("use1-az1", "m5")
 	for _, h := range hosts {
 		fmt.Printf("%s in %s: %d instances, %2d/%d vCPUs, %3.0f%% used\n",
 			h.ID, h.AZ, h.Instances, h.Used.VCPUs, h.Capacity.VCPUs, 100*h.Utilization())
@@ -57,7 +57,7 @@ func ExampleWorld_Call() {
 	defer env.Close()
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2}})
 	root, _ := w.CreateAccount("111122223333")
-	w.SetErrorRate("ec2", "us-east-1", 0.5)
+	w.Faults().SetErrorRate("ec2", "us-east-1", 0.5)
 	from, _ := w.InAZ("use1-az2")
 
 	env.Go("client", func(p *sim.Proc) {
@@ -69,10 +69,10 @@ func ExampleWorld_Call() {
 			func(c *region.Call) error {
 				attempts = c.Attempt()
 				var err error
-				slot, err = w.Place("use1-az1", "m5.large", region.PlaceOptions{})
+				slot, err = w.Fleet().Place("use1-az1", "m5.large", region.PlaceOptions{})
 				return err
 			})
-		info, _ := w.SlotInfo(slot)
+		info, _ := w.Fleet().SlotInfo(slot)
 		fmt.Printf("err=%v, effect ran on attempt %d, on %s, after %v\n",
 			err, attempts, info.HostID, env.Now().Sub(start).Round(time.Millisecond))
 		st := w.PipelineStats()

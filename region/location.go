@@ -24,7 +24,7 @@ type Location struct {
 // means "no VPC": a caller outside any VPC (an internet client, or a world
 // without a network layer). The IDs are the vpc package's ("vpc-…",
 // "subnet-…", "eni-…"); the World checks that it knows each non-empty one
-// (see Router.CheckNetwork and World.AttachInterface) when a call names it.
+// (see Router.CheckNetwork and Network.AttachInterface) when a call names it.
 type NetworkIdentity struct {
 	VpcID              string
 	SubnetID           string

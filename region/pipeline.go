@@ -148,7 +148,8 @@ type Call struct {
 	attempt       int
 	delay         time.Duration
 	respBytes     int64
-	route         *Route
+	route         Route
+	routed        bool
 	meters        []func()
 }
 
@@ -180,7 +181,12 @@ func (c *Call) Request() *Request { return c.req }
 
 // Route returns the route the Router gave the request, or nil when the
 // world has no Router (a direct path).
-func (c *Call) Route() *Route { return c.route }
+func (c *Call) Route() *Route {
+	if !c.routed {
+		return nil
+	}
+	return &c.route
+}
 
 // Payer returns the account the call's metering goes to, following
 // Request.Payer: the caller's, or the resource owner's (also for an
@@ -198,7 +204,7 @@ func (c *Call) Payer() string {
 // is a copy of Request() with Action, Resource, ResourceAccount or
 // ResourcePolicy changed.
 func (c *Call) Authorize(r *Request) error {
-	return c.w.authorize(c.principal, r, c.route)
+	return c.w.authorize(c.principal, r, c.Route())
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -283,7 +289,16 @@ type pipeline struct {
 	buckets map[bucketKey]*int
 	streams map[streamKey]*callStreams
 	stats   PipelineStats
+	// byOp counts calls per operation without building the
+	// "service:Operation" string on every call.
+	byOp map[opKey]int
+	// keyCtx caches the IAM context of a route's source keys, for requests
+	// without their own condition keys (the common case), so a routed
+	// call allocates no map.
+	keyCtx map[SourceKeys]map[string][]string
 }
+
+type opKey struct{ service, op, action string }
 
 // streamKey names the streams of one service in one region.
 type streamKey struct{ service, region string }
@@ -326,15 +341,20 @@ func (p *pipeline) init(w *World, cfg ClientConfig) {
 	p.w, p.cfg = w, cfg
 	p.buckets = map[bucketKey]*int{}
 	p.streams = map[streamKey]*callStreams{}
-	p.stats.ByOperation = map[string]int{}
+	p.byOp = map[opKey]int{}
+	p.keyCtx = map[SourceKeys]map[string][]string{}
 }
 
 // PipelineStats returns the pipeline's counters.
 func (w *World) PipelineStats() PipelineStats {
 	s := w.pipe.stats
-	s.ByOperation = make(map[string]int, len(w.pipe.stats.ByOperation))
-	for k, v := range w.pipe.stats.ByOperation {
-		s.ByOperation[k] = v
+	s.ByOperation = make(map[string]int, len(w.pipe.byOp))
+	for k, v := range w.pipe.byOp {
+		name := k.action
+		if name == "" {
+			name = k.service + ":" + k.op
+		}
+		s.ByOperation[name] += v
 	}
 	return s
 }
@@ -410,7 +430,7 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		return wrap(sim.ErrNoProcess)
 	}
 	pp.stats.Calls++
-	pp.stats.ByOperation[req.action()]++
+	pp.byOp[opKey{req.Service, req.Operation, req.Action}]++
 	if err := ctx.Err(); err != nil {
 		pp.stats.Failed++
 		return wrap(err)
@@ -576,6 +596,8 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 	pp := &w.pipe
 	env := w.env
 	to := InRegion(sr.spec.Code)
+	// The Call holds the route, so a routed attempt allocates nothing more.
+	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, attempt: attempt}
 	var route *Route
 	if w.router != nil {
 		r, ok, err := w.routeOf(req, sr, ss)
@@ -586,7 +608,8 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
-		route = &r
+		c.route, c.routed = r, true
+		route = &c.route
 	}
 	// Connect and send. An unreachable endpoint costs the connect timeout.
 	send, err := w.callLatency(ss, req.From, to, route)
@@ -623,7 +646,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 		env.Emit(id, "request", sim.F("service", req.Service), sim.F("op", req.Operation),
 			sim.F("region", sr.spec.Code), sim.F("attempt", attempt))
 	}
-	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, requestID: id, attempt: attempt, route: route}
+	c.requestID = id
 	hung := false
 	res := w.serve(c, ss, &hung, effect)
 	if env.Tracing() {
@@ -678,7 +701,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
 		if !req.iamAuthorizes {
-			if err := w.authorize(princ, req, c.route); err != nil {
+			if err := w.authorize(princ, req, c.Route()); err != nil {
 				return err
 			}
 		}

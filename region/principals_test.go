@@ -77,8 +77,10 @@ func newUser(t testing.TB, w *World, root Credentials, name, policy string) Cred
 		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
 			return err
 		}
-		if _, err := c.PutUserPolicy(ctx, &PutUserPolicyInput{UserName: name, PolicyName: "test", PolicyDocument: policy}); err != nil {
-			return err
+		if policy != "" {
+			if _, err := c.PutUserPolicy(ctx, &PutUserPolicyInput{UserName: name, PolicyName: "test", PolicyDocument: policy}); err != nil {
+				return err
+			}
 		}
 		out, err := c.CreateAccessKey(ctx, &CreateAccessKeyInput{UserName: name})
 		if err != nil {

@@ -143,7 +143,7 @@ func TestNoRouteIsAConnectTimeout(t *testing.T) {
 func TestRouterPanicIsReportedWithOperationAndRequestID(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
 	withAlice(t, w)
-	w.SetRouter(&testRouter{panics: true})
+	w.Network().SetRouter(&testRouter{panics: true})
 	var err error
 	run(w, func(p *sim.Proc) {
 		err = w.Call(p, getReq(w, Location{}), func(*Call) error { return nil })
@@ -204,7 +204,7 @@ func TestUnknownNetworkIDIsAnErrorAtTheCall(t *testing.T) {
 	// An attached interface is known without a Router.
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
 	withAlice(t, w)
-	require.NoError(t, w.AttachInterface("eni-7", az(w), Bandwidth{BaselineBps: 10e9}))
+	require.NoError(t, w.Network().AttachInterface("eni-7", az(w), Bandwidth{BaselineBps: 10e9}))
 	run(w, func(p *sim.Proc) {
 		require.NoError(t, w.Call(p, getReq(w, az(w).WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-7"})),
 			func(*Call) error { return nil }))

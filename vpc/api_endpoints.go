@@ -2,8 +2,10 @@ package vpc
 
 import (
 	"context"
+	"slices"
 	"strings"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/iam"
 )
 
@@ -117,11 +119,20 @@ func (c *Client) CreateVpcEndpoint(ctx context.Context, in *CreateVpcEndpointInp
 			for _, sn := range sns {
 				ep.subnets = append(ep.subnets, sn)
 				ep.enis = append(ep.enis, s.newENI(sn, gs, "vpc_endpoint", "VPC Endpoint Interface "+ep.id))
+				// Billed per endpoint per zone, partial hours in full
+				// (https://aws.amazon.com/privatelink/pricing/).
+				if id, err := s.ledger.StartTimed(billing.Usage{Account: account, Service: "AmazonVPC", UsageType: "VpcEndpoint-Hours",
+					Operation: "CreateVpcEndpoint", Region: c.region, AZ: sn.azID, ResourceID: ep.id, Quantity: 1}, billing.PerHour); err == nil {
+					ep.meters = append(ep.meters, id)
+				}
 			}
 		default:
 			return clientErr("InvalidParameterValue", "Invalid value '%s' for VpcEndpointType: want Gateway or Interface.", in.VpcEndpointType)
 		}
 		s.endpoints[ep.id] = ep
+		if !ep.gateway {
+			v.ifEndpoints = append(v.ifEndpoints, ep)
+		}
 		out = &CreateVpcEndpointOutput{VpcEndpoint: describeEndpoint(ep)}
 		return nil
 	})
@@ -179,6 +190,12 @@ func (c *Client) DeleteVpcEndpoints(ctx context.Context, in *DeleteVpcEndpointsI
 			}
 			for _, e := range ep.enis {
 				s.deleteENI(e)
+			}
+			for i := range ep.meters {
+				s.stopMeter(&ep.meters[i])
+			}
+			if i := slices.Index(ep.vpc.ifEndpoints, ep); i >= 0 {
+				ep.vpc.ifEndpoints = slices.Delete(ep.vpc.ifEndpoints, i, i+1)
 			}
 			delete(s.endpoints, ep.id)
 		}

@@ -450,7 +450,7 @@ func (c *Client) DescribeNatGateways(ctx context.Context, in *DescribeNatGateway
 			n := c.svc.nats[id]
 			if n.account == account && n.region == c.region && wanted(in.NatGatewayIds, id) {
 				d := describeNAT(n)
-				if n.state == "available" && (c.svc.failed[n.id] || c.svc.w.AZDown(n.subnet.azID)) {
+				if n.state == "available" && (c.svc.failed[n.id] || c.svc.w.Faults().AZDown(n.subnet.azID)) {
 					d.State = "failed"
 				}
 				out.NatGateways = append(out.NatGateways, d)

@@ -1,10 +1,12 @@
 package vpc
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/netip"
 	"testing"
 
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -70,5 +72,59 @@ func BenchmarkReach(b *testing.B) {
 		if err != nil || !a.Reachable {
 			b.Fatal(a, err)
 		}
+	}
+}
+
+// BenchmarkCall: one S3-style call from an instance's interface in a
+// private subnet through a gateway endpoint (the Router consulted on every
+// attempt), against the same call from the zone without a network
+// identity (direct, the Router answers at once). The ratio is the
+// router's overhead.
+func BenchmarkCall(b *testing.B) {
+	for _, via := range []string{"direct", "router"} {
+		b.Run(via, func(b *testing.B) {
+			f := newFixture(b, 23)
+			var ctx context.Context
+			f.do(func(p *sim.Proc) {
+				n := f.privateNet(p)
+				i := f.instance(n.private)
+				f.addS3Endpoint(p, n)
+				if err := f.putS3Policy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`); err != nil {
+					b.Fatal(err)
+				}
+				ctx = f.at(p, i)
+				if via == "direct" {
+					loc, _ := f.w.InAZ(i.AZID)
+					ctx = region.WithLocation(p, loc)
+				}
+			})
+			req := region.Request{Service: "s3", Operation: "GetObject", Region: testRegion,
+				Credentials: region.Credentials(f.user), Resource: "arn:aws:s3:::data/k", ResourceAccount: testAccount}
+			loc, _ := region.LocationOf(ctx)
+			f.do(func(p *sim.Proc) {
+				var through bool
+				err := f.w.Call(region.WithLocation(p, loc), req, func(c *region.Call) error {
+					if r := c.Route(); r != nil {
+						_, through = r.Via(region.HopGatewayEndpoint)
+					}
+					return nil
+				})
+				if err != nil || through != (via == "router") {
+					b.Fatalf("%s: err %v, through the gateway endpoint %v", via, err, through)
+				}
+			})
+			b.ReportAllocs()
+			f.env.Go("caller", func(p *sim.Proc) {
+				c := region.WithLocation(p, loc)
+				for i := 0; i < b.N; i++ {
+					if err := f.w.Call(c, req, func(*region.Call) error { return nil }); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ResetTimer()
+			f.env.Run()
+		})
 	}
 }

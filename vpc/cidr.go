@@ -137,17 +137,6 @@ func (a *pool) take() (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-// takeAddr allocates a specific address if it is free and not reserved.
-func (a *pool) takeAddr(ip netip.Addr) bool {
-	i := addrU32(ip) - a.base
-	if !ip.Is4() || i >= a.size || a.used[i/64]&(1<<(i%64)) != 0 {
-		return false
-	}
-	a.used[i/64] |= 1 << (i % 64)
-	a.free--
-	return true
-}
-
 // release returns an address; releasing a reserved or free one is a no-op.
 func (a *pool) release(ip netip.Addr) {
 	i := addrU32(ip) - a.base

@@ -25,6 +25,13 @@
 //	a, _ := net.Reach(vpc.Internet(myIP), vpc.ENI(m.NetworkInterfaceID()), "tcp", 22)
 //	fmt.Print(a) // the hops, and the component that blocks
 //
+// New registers the Service as the world's region.Router: every call from a
+// Location carrying a network interface (ec2 gives its instances' processes
+// one) follows that interface's route table, NACL and security groups; no
+// route is the SDK's connect timeout, and ExplainRoute says why. Routes
+// carry the hops, the transfer class and aws:SourceIp / aws:SourceVpc /
+// aws:SourceVpce for IAM.
+//
 // PathToService answers how a call from an interface reaches a service
 // endpoint (gateway or interface endpoint, NAT gateway, internet gateway,
 // or no path at all), with the condition keys IAM sees and what billing
@@ -34,5 +41,5 @@
 //
 // Simplifications: IPv4 only; NAT gateways are available at once; the
 // AWS-managed prefix lists hold one synthetic /16 per service and region;
-// interface endpoints are not billed yet.
+// hops add no latency of their own.
 package vpc

@@ -49,7 +49,17 @@ func naclVerdict(n *naclRec, egress bool, proto, port int, peer netip.Addr) (boo
 			return e.allow, e
 		}
 	}
-	return false, &naclEntry{num: naclDefaultNum, egress: egress, proto: ProtoAll, cidr: netip.MustParsePrefix("0.0.0.0/0")}
+	if egress {
+		return false, &starDeny[1]
+	}
+	return false, &starDeny[0]
+}
+
+// starDeny are the final "*" rules of every NACL (inbound, outbound). They
+// are read, never modified.
+var starDeny = [2]naclEntry{
+	{num: naclDefaultNum, proto: ProtoAll, cidr: netip.PrefixFrom(netip.IPv4Unspecified(), 0)},
+	{num: naclDefaultNum, egress: true, proto: ProtoAll, cidr: netip.PrefixFrom(netip.IPv4Unspecified(), 0)},
 }
 
 func (n *naclRec) insert(e *naclEntry) {

@@ -21,12 +21,13 @@ const (
 const netadminPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`
 
 type fixture struct {
-	t    testing.TB
-	env  *sim.Env
-	w    *region.World
-	svc  *Service
-	c    *Client
-	user iam.Credentials
+	t         testing.TB
+	env       *sim.Env
+	w         *region.World
+	svc       *Service
+	c         *Client
+	user      iam.Credentials
+	rootCreds iam.Credentials
 }
 
 func newFixture(t testing.TB, seed uint64) *fixture {
@@ -44,7 +45,7 @@ func newFixture(t testing.TB, seed uint64) *fixture {
 	k, err := ids.CreateAccessKey(root, "netadmin")
 	require.NoError(t, err)
 	svc := MustNew(w, Options{})
-	f := &fixture{t: t, env: env, w: w, svc: svc, user: k.Credentials()}
+	f := &fixture{t: t, env: env, w: w, svc: svc, user: k.Credentials(), rootCreds: root}
 	f.c = svc.NewClient(testRegion, region.Credentials(f.user))
 	return f
 }
@@ -114,3 +115,5 @@ func (f *fixture) instance(subnet string, groups ...string) InterfaceInfo {
 }
 
 func sprint(xs ...any) string { return fmt.Sprintf("%+v", xs) }
+
+func (f *fixture) root() iam.Credentials { return f.rootCreds }

@@ -22,6 +22,8 @@ type vpcRec struct {
 	nacl      *naclRec // the default NACL
 	sg        *sgRec   // the default security group
 	igw       *igwRec  // attached gateway, or nil
+	// ifEndpoints are the VPC's interface endpoints in creation order.
+	ifEndpoints []*endpointRec
 }
 
 type subnetRec struct {
@@ -89,11 +91,13 @@ type rtbRec struct {
 
 type igwRec struct {
 	owned
+	hopCache
 	vpc *vpcRec
 }
 
 type natRec struct {
 	owned
+	hopCache
 	subnet *subnetRec
 	eip    *eipRec
 	eni    *eniRec
@@ -108,11 +112,11 @@ type eipRec struct {
 	eni   *eniRec
 	nat   *natRec
 	meter billing.MeterID
-	inUse bool
 }
 
 type endpointRec struct {
 	owned
+	hopCache
 	vpc     *vpcRec
 	service string // "s3", "dynamodb", ...
 	name    string // com.amazonaws.<region>.<service>
@@ -124,6 +128,7 @@ type endpointRec struct {
 	policy  *iam.Policy
 	doc     string
 	pl      *prefixList
+	meters  []billing.MeterID // interface endpoints: one per zone
 }
 
 type peeringRec struct {

@@ -13,6 +13,7 @@ type Point struct {
 	ENI     string
 	Addr    netip.Addr
 	Service string
+	Region  string // the service's region; "" means the other end's
 }
 
 // ENI names a network interface (an instance's primary interface is
@@ -50,13 +51,13 @@ type Analysis struct {
 	Hops      []Hop
 	// Blocked is the component that stops the traffic, nil if reachable.
 	Blocked *Hop
-	// via is what the router needs: the gateway-like hop the path leaves
-	// the VPC through.
-	via     *Hop
-	viaNAT  *natRec
-	viaVPCE *endpointRec
-	srcENI  *eniRec
-	dstENI  *eniRec
+	// What the router needs: the endpoint, NAT gateway or peering the
+	// path leaves through, and the interfaces at both ends.
+	viaNAT     *natRec
+	viaVPCE    *endpointRec
+	viaPeering *peeringRec
+	srcENI     *eniRec
+	dstENI     *eniRec
 }
 
 // String prints the analysis as a few readable lines.
@@ -93,9 +94,34 @@ func (e *UnreachableError) Error() string {
 }
 
 type tracer struct {
-	s *Service
-	a *Analysis
+	s    *Service
+	a    *Analysis
+	loud bool // build the explanation (Reach); the router runs quiet
 }
+
+// note records a hop when the tracer explains; the closure keeps the
+// formatting off the router's fast path.
+func (t *tracer) note(f func()) {
+	if t.loud {
+		f()
+	}
+}
+
+// fail marks the path blocked, with the explanation when the tracer
+// explains.
+func (t *tracer) fail(f func()) *Analysis {
+	t.a.Reachable = false
+	if t.loud && f != nil {
+		f()
+	} else {
+		t.a.Blocked = &quietBlock
+	}
+	return t.a
+}
+
+// quietBlock stands for "blocked" on the router's fast path, which needs
+// no explanation. It is never modified.
+var quietBlock = Hop{Kind: "blocked", Detail: "ask Reach or ExplainRoute for the explanation"}
 
 func (t *tracer) hop(kind, id, format string, args ...any) {
 	t.a.Hops = append(t.a.Hops, Hop{Kind: kind, Component: id, Detail: fmt.Sprintf(format, args...)})
@@ -136,7 +162,20 @@ func (s *Service) Reach(src, dst Point, protocol string, port int) (*Analysis, e
 	if hasPorts(proto) && (port < 0 || port > 65535) {
 		return nil, clientErr("InvalidParameterValue", "Invalid port %d: want 0-65535.", port)
 	}
-	t := &tracer{s: s, a: &Analysis{Protocol: protoName(proto), Port: port}}
+	return s.reach(src, dst, proto, port, true)
+}
+
+// reach is Reach with the protocol parsed; quiet (loud false) it skips
+// every explanation and reuses the Service's scratch analysis, for the
+// router's per-call fast path.
+func (s *Service) reach(src, dst Point, proto, port int, loud bool) (*Analysis, error) {
+	t := tracer{s: s, loud: loud}
+	if loud {
+		t.a = &Analysis{Protocol: protoName(proto), Port: port}
+	} else {
+		s.scratch = Analysis{Port: port}
+		t.a = &s.scratch
+	}
 	switch {
 	case src.ENI != "":
 		e := s.enis[src.ENI]
@@ -152,11 +191,15 @@ func (s *Service) Reach(src, dst Point, protocol string, port int) (*Analysis, e
 			}
 			return t.eniToENI(e, d, proto, port), nil
 		case dst.Service != "":
-			addr, err := s.ServiceAddr(dst.Service, e.region)
+			reg := dst.Region
+			if reg == "" {
+				reg = e.region
+			}
+			addr, err := s.ServiceAddr(dst.Service, reg)
 			if err != nil {
 				return nil, err
 			}
-			if ep := s.interfaceEndpoint(e.subnet.vpc, dst.Service); ep != nil {
+			if ep := s.interfaceEndpoint(e.subnet.vpc, dst.Service); ep != nil && reg == e.region {
 				return t.viaInterfaceEndpoint(e, ep, proto, port), nil
 			}
 			return t.outbound(e, addr, dst.Service, proto, port), nil
@@ -174,36 +217,53 @@ func (s *Service) Reach(src, dst Point, protocol string, port int) (*Analysis, e
 }
 
 func (t *tracer) eniHop(e *eniRec) {
+	if !t.loud {
+		return
+	}
 	pub := ""
 	if ip := e.publicIP(); ip.IsValid() {
 		pub = ", public " + ip.String()
 	}
-	t.hop("network-interface", e.id, "%s%s in %s (%s)", e.ip, pub, e.subnet.id, t.s.azName(e.account, e.subnet.azID))
+	t.note(func() {
+		t.hop("network-interface", e.id, "%s%s in %s (%s)", e.ip, pub, e.subnet.id, t.s.azName(e.account, e.subnet.azID))
+	})
 }
 
 // sgOut checks the source's groups for outbound traffic.
 func (t *tracer) sgOut(e *eniRec, proto, port int, peer netip.Addr, peerGroups []*sgRec) bool {
 	g, r := sgAllows(e.sgs, false, proto, port, peer, peerGroups, t.s.pls)
 	if g == nil {
-		t.block("security-group", groupIDs(e.sgs), "no outbound rule allows %s to %s", traffic(proto, port), peer)
+		t.fail(func() {
+			t.block("security-group", groupIDs(e.sgs), "no outbound rule allows %s to %s", traffic(proto, port), peer)
+		})
 		return false
 	}
-	t.hop("security-group", g.id, "outbound rule %q allows %s", r.String(), traffic(proto, port))
+	t.note(func() { t.hop("security-group", g.id, "outbound rule %q allows %s", r.String(), traffic(proto, port)) })
 	return true
 }
 
 func (t *tracer) sgIn(e *eniRec, proto, port int, peer netip.Addr, peerGroups []*sgRec) bool {
 	g, r := sgAllows(e.sgs, true, proto, port, peer, peerGroups, t.s.pls)
 	if g == nil {
-		t.block("security-group", groupIDs(e.sgs), "no inbound rule allows %s from %s", traffic(proto, port), peer)
+		t.fail(func() {
+			t.block("security-group", groupIDs(e.sgs), "no inbound rule allows %s from %s", traffic(proto, port), peer)
+		})
 		return false
 	}
-	t.hop("security-group", g.id, "inbound rule %q allows %s from %s", r.String(), traffic(proto, port), peer)
+	t.note(func() {
+		t.hop("security-group", g.id, "inbound rule %q allows %s from %s", r.String(), traffic(proto, port), peer)
+	})
 	return true
 }
 
 func (t *tracer) nacl(sn *subnetRec, egress bool, proto, port int, peer netip.Addr, reply bool) bool {
 	ok, e := naclVerdict(sn.nacl, egress, proto, port, peer)
+	if !t.loud {
+		if !ok {
+			t.fail(nil)
+		}
+		return ok
+	}
 	dir, prep := "inbound", "from"
 	if egress {
 		dir, prep = "outbound", "to"
@@ -214,13 +274,15 @@ func (t *tracer) nacl(sn *subnetRec, egress bool, proto, port int, peer netip.Ad
 	}
 	if !ok {
 		if e.num == naclDefaultNum {
-			t.block("network-acl", sn.nacl.id, "no %s rule allows %s %s %s; the final * rule denies it", dir, what, prep, peer)
+			t.fail(func() {
+				t.block("network-acl", sn.nacl.id, "no %s rule allows %s %s %s; the final * rule denies it", dir, what, prep, peer)
+			})
 		} else {
-			t.block("network-acl", sn.nacl.id, "%s rule %d denies %s %s %s", dir, e.num, what, prep, peer)
+			t.fail(func() { t.block("network-acl", sn.nacl.id, "%s rule %d denies %s %s %s", dir, e.num, what, prep, peer) })
 		}
 		return false
 	}
-	t.hop("network-acl", sn.nacl.id, "%s rule %d allows %s %s %s", dir, e.num, what, prep, peer)
+	t.note(func() { t.hop("network-acl", sn.nacl.id, "%s rule %d allows %s %s %s", dir, e.num, what, prep, peer) })
 	return true
 }
 
@@ -237,13 +299,15 @@ func (t *tracer) eniToENI(e, d *eniRec, proto, port int) *Analysis {
 	r := t.s.lookup(rt, d.ip)
 	switch {
 	case r == nil:
-		return t.block("route-table", rt.id, "no route matches %s", d.ip)
+		return t.fail(func() { t.block("route-table", rt.id, "no route matches %s", d.ip) })
 	case e.subnet.vpc == d.subnet.vpc && r.kind == tLocal:
-		t.hop("route-table", rt.id, "%s -> local", r.dest())
+		t.note(func() { t.hop("route-table", rt.id, "%s -> local", r.dest()) })
 	case r.kind == tPeering:
 		p := t.s.peerings[r.target]
 		if p == nil || p.status != "active" {
-			return t.block("route-table", rt.id, "route %s -> %s is a blackhole (the peering connection is not active)", r.dest(), r.target)
+			return t.fail(func() {
+				t.block("route-table", rt.id, "route %s -> %s is a blackhole (the peering connection is not active)", r.dest(), r.target)
+			})
 		}
 		other := p.accepter
 		if other == e.subnet.vpc {
@@ -251,17 +315,21 @@ func (t *tracer) eniToENI(e, d *eniRec, proto, port int) *Analysis {
 		}
 		if other != d.subnet.vpc {
 			// Peering is not transitive: the connection ends in its peer VPC.
-			return t.block("peering-connection", p.id, "connects %s and %s only; %s is in %s (peering is not transitive)",
-				p.requester.id, p.accepter.id, d.ip, d.subnet.vpc.id)
+			return t.fail(func() {
+				t.block("peering-connection", p.id, "connects %s and %s only; %s is in %s (peering is not transitive)", p.requester.id, p.accepter.id, d.ip, d.subnet.vpc.id)
+			})
 		}
-		t.hop("route-table", rt.id, "%s -> %s", r.dest(), p.id)
-		t.hop("peering-connection", p.id, "%s <-> %s", p.requester.id, p.accepter.id)
+		t.note(func() { t.hop("route-table", rt.id, "%s -> %s", r.dest(), p.id) })
+		t.note(func() { t.hop("peering-connection", p.id, "%s <-> %s", p.requester.id, p.accepter.id) })
+		t.a.viaPeering = p
 		back := d.subnet.routeTable()
 		if br := t.s.lookup(back, e.ip); br == nil || br.target != p.id {
-			return t.block("route-table", back.id, "no return route to %s through %s", e.ip, p.id)
+			return t.fail(func() { t.block("route-table", back.id, "no return route to %s through %s", e.ip, p.id) })
 		}
 	default:
-		return t.block("route-table", rt.id, "route %s -> %s does not lead to %s in %s", r.dest(), r.target, d.ip, d.subnet.vpc.id)
+		return t.fail(func() {
+			t.block("route-table", rt.id, "route %s -> %s does not lead to %s in %s", r.dest(), r.target, d.ip, d.subnet.vpc.id)
+		})
 	}
 	if cross {
 		if !t.nacl(d.subnet, false, proto, port, e.ip, false) {
@@ -286,9 +354,12 @@ func (t *tracer) eniToENI(e, d *eniRec, proto, port int) *Analysis {
 // outbound traces traffic from an interface to an address outside the VPC
 // (a service endpoint when service is set).
 func (t *tracer) outbound(e *eniRec, addr netip.Addr, service string, proto, port int) *Analysis {
-	name := addr.String()
-	if service != "" {
-		name = service + " (" + addr.String() + ")"
+	var name string
+	if t.loud {
+		name = addr.String()
+		if service != "" {
+			name = service + " (" + addr.String() + ")"
+		}
 	}
 	t.eniHop(e)
 	if !t.sgOut(e, proto, port, addr, nil) {
@@ -300,61 +371,73 @@ func (t *tracer) outbound(e *eniRec, addr netip.Addr, service string, proto, por
 	rt := e.subnet.routeTable()
 	r := t.s.lookup(rt, addr)
 	if r == nil {
-		return t.block("route-table", rt.id, "no route matches %s", name)
+		return t.fail(func() { t.block("route-table", rt.id, "no route matches %s", name) })
 	}
-	t.hop("route-table", rt.id, "%s -> %s", r.dest(), r.target)
+	t.note(func() { t.hop("route-table", rt.id, "%s -> %s", r.dest(), r.target) })
 	switch r.kind {
 	case tVPCE:
 		ep := t.s.endpoints[r.target]
 		if ep == nil {
-			return t.block("route-table", rt.id, "route %s -> %s is a blackhole (the endpoint was deleted)", r.dest(), r.target)
+			return t.fail(func() {
+				t.block("route-table", rt.id, "route %s -> %s is a blackhole (the endpoint was deleted)", r.dest(), r.target)
+			})
 		}
 		if t.s.failed[ep.id] {
-			return t.block("vpc-endpoint", ep.id, "%s is unavailable (injected endpoint outage)", ep.name)
+			return t.fail(func() { t.block("vpc-endpoint", ep.id, "%s is unavailable (injected endpoint outage)", ep.name) })
 		}
-		t.hop("vpc-endpoint", ep.id, "gateway endpoint for %s", ep.name)
+		t.note(func() { t.hop("vpc-endpoint", ep.id, "gateway endpoint for %s", ep.name) })
 		t.a.viaVPCE = ep
 	case tIGW:
 		if !t.igwOK(rt, r, e.subnet.vpc) {
 			return t.a
 		}
 		if !e.publicIP().IsValid() {
-			return t.block("network-interface", e.id, "has no public IPv4 address, so the internet gateway %s cannot translate its traffic", r.target)
+			return t.fail(func() {
+				t.block("network-interface", e.id, "has no public IPv4 address, so the internet gateway %s cannot translate its traffic", r.target)
+			})
 		}
-		t.hop("internet-gateway", r.target, "translates %s to %s", e.ip, e.publicIP())
+		t.note(func() { t.hop("internet-gateway", r.target, "translates %s to %s", e.ip, e.publicIP()) })
 	case tNAT:
 		n := t.s.nats[r.target]
 		if n == nil || n.state != "available" {
-			return t.block("route-table", rt.id, "route %s -> %s is a blackhole (the NAT gateway is not available)", r.dest(), r.target)
+			return t.fail(func() {
+				t.block("route-table", rt.id, "route %s -> %s is a blackhole (the NAT gateway is not available)", r.dest(), r.target)
+			})
 		}
-		if t.s.failed[n.id] || t.s.w.AZDown(n.subnet.azID) {
-			return t.block("nat-gateway", n.id, "is down (its zone %s is out or the gateway failed)", t.s.azName(n.account, n.subnet.azID))
+		if t.s.failed[n.id] || t.s.w.Faults().AZDown(n.subnet.azID) {
+			return t.fail(func() {
+				t.block("nat-gateway", n.id, "is down (its zone %s is out or the gateway failed)", t.s.azName(n.account, n.subnet.azID))
+			})
 		}
-		t.hop("nat-gateway", n.id, "translates %s to %s in %s", e.ip, n.eip.ip, n.subnet.id)
+		t.note(func() { t.hop("nat-gateway", n.id, "translates %s to %s in %s", e.ip, n.eip.ip, n.subnet.id) })
 		if !t.nacl(n.subnet, false, proto, port, e.ip, false) || !t.nacl(n.subnet, true, proto, port, addr, false) {
 			return t.a
 		}
 		nrt := n.subnet.routeTable()
 		nr := t.s.lookup(nrt, addr)
 		if nr == nil || nr.kind != tIGW {
-			return t.block("route-table", nrt.id, "the NAT gateway's subnet %s has no route to the internet gateway for %s", n.subnet.id, name)
+			return t.fail(func() {
+				t.block("route-table", nrt.id, "the NAT gateway's subnet %s has no route to the internet gateway for %s", n.subnet.id, name)
+			})
 		}
-		t.hop("route-table", nrt.id, "%s -> %s", nr.dest(), nr.target)
+		t.note(func() { t.hop("route-table", nrt.id, "%s -> %s", nr.dest(), nr.target) })
 		if !t.igwOK(nrt, nr, e.subnet.vpc) {
 			return t.a
 		}
-		t.hop("internet-gateway", nr.target, "translates %s to %s", n.eip.ip, n.eip.ip)
+		t.note(func() { t.hop("internet-gateway", nr.target, "translates %s to %s", n.eip.ip, n.eip.ip) })
 		t.a.viaNAT = n
 	default:
-		return t.block("route-table", rt.id, "route %s -> %s does not leave the VPC toward %s", r.dest(), r.target, name)
+		return t.fail(func() {
+			t.block("route-table", rt.id, "route %s -> %s does not leave the VPC toward %s", r.dest(), r.target, name)
+		})
 	}
 	if !t.nacl(e.subnet, false, proto, EphemeralPort, addr, true) {
 		return t.a
 	}
 	if service != "" {
-		t.hop("service", service, "%s endpoint at %s", service, addr)
+		t.note(func() { t.hop("service", service, "%s endpoint at %s", service, addr) })
 	} else {
-		t.hop("internet", addr.String(), "")
+		t.note(func() { t.hop("internet", addr.String(), "") })
 	}
 	t.a.Reachable = true
 	return t.a
@@ -363,11 +446,13 @@ func (t *tracer) outbound(e *eniRec, addr netip.Addr, service string, proto, por
 func (t *tracer) igwOK(rt *rtbRec, r *route, v *vpcRec) bool {
 	g := t.s.igws[r.target]
 	if g == nil || g.vpc != v {
-		t.block("route-table", rt.id, "route %s -> %s is a blackhole (the internet gateway is not attached)", r.dest(), r.target)
+		t.fail(func() {
+			t.block("route-table", rt.id, "route %s -> %s is a blackhole (the internet gateway is not attached)", r.dest(), r.target)
+		})
 		return false
 	}
 	if t.s.failed[g.id] {
-		t.block("internet-gateway", g.id, "is down (injected failure)")
+		t.fail(func() { t.block("internet-gateway", g.id, "is down (injected failure)") })
 		return false
 	}
 	return true
@@ -375,19 +460,19 @@ func (t *tracer) igwOK(rt *rtbRec, r *route, v *vpcRec) bool {
 
 // inbound traces traffic from an internet host to an interface.
 func (t *tracer) inbound(from netip.Addr, d *eniRec, proto, port int) *Analysis {
-	t.hop("internet", from.String(), "")
+	t.note(func() { t.hop("internet", from.String(), "") })
 	v := d.subnet.vpc
 	pub := d.publicIP()
 	if v.igw == nil {
-		return t.block("vpc", v.id, "has no internet gateway attached")
+		return t.fail(func() { t.block("vpc", v.id, "has no internet gateway attached") })
 	}
 	if t.s.failed[v.igw.id] {
-		return t.block("internet-gateway", v.igw.id, "is down (injected failure)")
+		return t.fail(func() { t.block("internet-gateway", v.igw.id, "is down (injected failure)") })
 	}
 	if !pub.IsValid() {
-		return t.block("network-interface", d.id, "has no public IPv4 address")
+		return t.fail(func() { t.block("network-interface", d.id, "has no public IPv4 address") })
 	}
-	t.hop("internet-gateway", v.igw.id, "translates %s to %s", pub, d.ip)
+	t.note(func() { t.hop("internet-gateway", v.igw.id, "translates %s to %s", pub, d.ip) })
 	if !t.nacl(d.subnet, false, proto, port, from, false) {
 		return t.a
 	}
@@ -400,9 +485,11 @@ func (t *tracer) inbound(from netip.Addr, d *eniRec, proto, port int) *Analysis 
 	rt := d.subnet.routeTable()
 	r := t.s.lookup(rt, from)
 	if r == nil || r.kind != tIGW || r.target != v.igw.id {
-		return t.block("route-table", rt.id, "no route sends the reply to %s through %s (the subnet is not public)", from, v.igw.id)
+		return t.fail(func() {
+			t.block("route-table", rt.id, "no route sends the reply to %s through %s (the subnet is not public)", from, v.igw.id)
+		})
 	}
-	t.hop("route-table", rt.id, "reply %s -> %s", r.dest(), r.target)
+	t.note(func() { t.hop("route-table", rt.id, "reply %s -> %s", r.dest(), r.target) })
 	t.eniHop(d)
 	t.a.dstENI = d
 	t.a.Reachable = true
@@ -412,9 +499,8 @@ func (t *tracer) inbound(from netip.Addr, d *eniRec, proto, port int) *Analysis 
 // interfaceEndpoint returns an interface endpoint for service in v with
 // private DNS, which answers the service's name inside the VPC.
 func (s *Service) interfaceEndpoint(v *vpcRec, service string) *endpointRec {
-	for _, id := range sortedKeys(s.endpoints) {
-		ep := s.endpoints[id]
-		if ep.vpc == v && !ep.gateway && ep.service == service && len(ep.enis) > 0 {
+	for _, ep := range v.ifEndpoints {
+		if ep.service == service && len(ep.enis) > 0 {
 			return ep
 		}
 	}
@@ -432,11 +518,11 @@ func (t *tracer) viaInterfaceEndpoint(e *eniRec, ep *endpointRec, proto, port in
 	}
 	if t.s.failed[ep.id] {
 		t.eniHop(e)
-		return t.block("vpc-endpoint", ep.id, "%s is unavailable (injected endpoint outage)", ep.name)
+		return t.fail(func() { t.block("vpc-endpoint", ep.id, "%s is unavailable (injected endpoint outage)", ep.name) })
 	}
 	a := t.eniToENI(e, d, proto, port)
 	if a.Reachable {
-		t.hop("vpc-endpoint", ep.id, "interface endpoint for %s", ep.name)
+		t.note(func() { t.hop("vpc-endpoint", ep.id, "interface endpoint for %s", ep.name) })
 		a.viaVPCE = ep
 	}
 	return a

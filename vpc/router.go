@@ -55,7 +55,11 @@ type ServicePath struct {
 // as the interface's subnet route table, NACL and security groups decide.
 // The interface must exist.
 func (s *Service) PathToService(eniID, service string) (*ServicePath, error) {
-	a, err := s.Reach(ENI(eniID), ServiceEndpoint(service), "tcp", 443)
+	return s.pathTo(eniID, Point{Service: service}, "tcp", 443)
+}
+
+func (s *Service) pathTo(eniID string, dst Point, proto string, port int) (*ServicePath, error) {
+	a, err := s.Reach(ENI(eniID), dst, proto, port)
 	if err != nil {
 		return nil, err
 	}
@@ -113,11 +117,19 @@ func (p *ServicePath) AuthorizeEndpoint(req *iam.Request) error {
 
 // Meter records what moving bytes over the path costs: NAT processing per
 // GB (plus inter-AZ transfer both ways when the NAT gateway is in another
-// zone than the caller); nothing through an endpoint or the internet
-// gateway to a service in the same region
+// zone than the caller), interface-endpoint processing per GB; nothing
+// through a gateway endpoint or the internet gateway to a service in the
+// same region
 // (https://aws.amazon.com/vpc/pricing/, https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer).
 func (s *Service) Meter(p *ServicePath, bytes int64, at sim.Time) error {
-	if p.Kind != PathNATGateway || bytes <= 0 {
+	if bytes <= 0 {
+		return nil
+	}
+	if p.Kind == PathInterfaceEndpoint {
+		return s.ledger.Record(billing.Usage{Account: p.Account, Service: "AmazonVPC", UsageType: "VpcEndpoint-Bytes",
+			Operation: "VpcEndpoint", Region: p.Region, ResourceID: p.EndpointID, Start: at, End: at, Quantity: bytes})
+	}
+	if p.Kind != PathNATGateway {
 		return nil
 	}
 	t := billing.Transfer{Account: p.Account, Operation: "NatGateway", ResourceID: p.NATGatewayID, Bytes: bytes,

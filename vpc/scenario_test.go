@@ -78,7 +78,7 @@ func TestPrivateSubnetPaths(t *testing.T) {
 		require.Equal(t, "nat-gateway", path.Analysis.Blocked.Kind)
 		require.NoError(t, NATGatewayDown(nat).Revert([]any{f.svc}))
 		// An AZ outage takes the NAT gateway down for every subnet using it.
-		require.NoError(t, f.w.FailAZ(f.svc.nats[nat].subnet.azID))
+		require.NoError(t, f.w.Faults().FailAZ(f.svc.nats[nat].subnet.azID))
 		path, _ = f.svc.PathToService(i.NetworkInterfaceID, "dynamodb")
 		require.Equal(t, PathNone, path.Kind)
 		require.Contains(t, path.Analysis.Blocked.Detail, "is down")

@@ -46,9 +46,13 @@ type Service struct {
 
 	publicSeq uint32
 	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs
+
+	regionIdx map[string]int // region code -> catalog index (service addresses)
+	scratch   Analysis       // the router's reusable analysis
 }
 
-// New returns the VPC service of world w.
+// New returns the VPC service of world w and registers it as the world's
+// Router; a world has at most one.
 func New(w *region.World, _ Options) (*Service, error) {
 	if w == nil {
 		panic("vpc: New: nil world")
@@ -59,7 +63,9 @@ func New(w *region.World, _ Options) (*Service, error) {
 		peerings: map[string]*peeringRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{},
 		pls: map[string]*prefixList{}, plByName: map[string]*prefixList{}, defaults: map[[2]string]*vpcRec{},
 		azNames: map[[2]string]string{}, failed: map[string]bool{}}
+	s.regionIdx = map[string]int{}
 	for i, r := range w.Regions() {
+		s.regionIdx[r.Code()] = i
 		for k, svc := range gatewayServices {
 			p := &prefixList{region: r.Code(), service: svc, name: "com.amazonaws." + r.Code() + "." + svc,
 				cidrs: []netip.Prefix{serviceBlock(i, k)}}
@@ -68,6 +74,10 @@ func New(w *region.World, _ Options) (*Service, error) {
 			s.plByName[p.name] = p
 		}
 	}
+	if r := w.Network().Router(); r != nil {
+		return nil, fmt.Errorf("vpc: the world already has a network layer (%T); use it (ec2.Options.VPC) rather than a second one", r)
+	}
+	w.Network().SetRouter(s)
 	return s, nil
 }
 
@@ -100,17 +110,17 @@ func serviceBlock(regionIdx, svc int) netip.Prefix {
 // answers on ("s3" in "us-east-1"): inside its prefix list for S3 and
 // DynamoDB, in a shared block for the rest.
 func (s *Service) ServiceAddr(service, regionCode string) (netip.Addr, error) {
-	for i, r := range s.w.Regions() {
-		if r.Code() != regionCode {
-			continue
-		}
-		k := len(gatewayServices)
-		if j := slices.Index(gatewayServices[:], service); j >= 0 {
-			k = j
-		}
-		return serviceBlock(i, k).Addr().Next().Next(), nil
+	i, ok := s.regionIdx[regionCode]
+	if !ok {
+		return netip.Addr{}, clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
 	}
-	return netip.Addr{}, clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
+	k := len(gatewayServices)
+	if j := slices.Index(gatewayServices[:], service); j >= 0 {
+		k = j
+	}
+	b := serviceBlock(i, k).Addr().As4()
+	b[3] = 2 // the block's .0.2, as a fixed address for the endpoint
+	return netip.AddrFrom4(b), nil
 }
 
 // PrefixListID returns the ID of the AWS-managed prefix list of a gateway
@@ -147,7 +157,6 @@ type Client struct {
 	svc    *Service
 	region string
 	creds  region.Credentials
-	from   func(p *sim.Proc) (region.Location, bool)
 }
 
 // NewClient returns a client for regionCode.
@@ -158,13 +167,9 @@ func (s *Service) NewClient(regionCode string, creds region.Credentials) *Client
 // call runs one operation through the world's pipeline under the IAM
 // action ec2:<op>.
 func (c *Client) call(ctx context.Context, op string, effect func(account string) error) error {
-	p, ok := ctx.(*sim.Proc)
-	if !ok {
-		return awserr.Operation("EC2", op, fmt.Errorf("vpc: %s: ctx must be the calling *sim.Proc", op))
-	}
 	req := region.Request{Service: "ec2", ServiceID: "EC2", Operation: op, Region: c.region,
 		Credentials: c.creds, Action: "ec2:" + op}
-	err := c.svc.w.Call(p, req, func(rc *region.Call) error {
+	err := c.svc.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		c.svc.ensureDefault(acct, c.region)
 		return effect(acct)

@@ -198,6 +198,7 @@ func TestReplacesUnhealthy(t *testing.T) {
 	h := failure.NewHarness(f.env, f.lb)
 	h.Start(failure.For(elb.HealthCheckFailure(victim), time.Hour))
 	f.env.RunFor(6 * time.Minute)
+	require.NoError(t, h.Err())
 	n, _ := f.healthy(tg)
 	require.Equal(t, 2, n)
 	f.do(func(p *sim.Proc) {
@@ -225,7 +226,7 @@ func TestAZLossRestoresCapacity(t *testing.T) {
 	g := &serve.Poisson{Rate: 50, Start: t0, Stop: outage + sim.Time(40*time.Minute), From: region.OnInternet(testRegion), To: ep, Rec: rec}
 	require.NoError(t, g.Run(f.env))
 	dark := f.subnets[0].AvailabilityZoneId
-	h := failure.NewHarness(f.env, f.w)
+	h := failure.NewHarness(f.env, f.w.Faults())
 	h.Start(failure.At(10*time.Minute, failure.AZOutage(dark, 30*time.Minute)))
 	f.env.RunUntil(outage)
 	var restored sim.Time
@@ -237,6 +238,7 @@ func TestAZLossRestoresCapacity(t *testing.T) {
 		}
 	}
 	require.NotZero(t, restored, "capacity not restored")
+	require.NoError(t, h.Err())
 	// EC2 health sees the stopped instances within one control-loop
 	// period; a replacement boots, starts its server and passes one health
 	// check: minutes, not tens of them.

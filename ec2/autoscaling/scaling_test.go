@@ -128,7 +128,7 @@ func TestMixedInstancesKeepOnDemandBase(t *testing.T) {
 	od, spot := count()
 	require.Equal(t, 2, od)
 	require.Equal(t, 4, spot)
-	h := failure.NewHarness(f.env, f.e, f.w)
+	h := failure.NewHarness(f.env, f.e, f.w.Faults())
 	for _, sn := range f.subnets[:2] {
 		for _, it := range []string{"m5.large", "c5.large"} {
 			h.Start(failure.SpotStorm(sn.AvailabilityZoneId, it, 1, 3, 10*time.Minute))
@@ -141,6 +141,7 @@ func TestMixedInstancesKeepOnDemandBase(t *testing.T) {
 		minOD = min(minOD, od)
 	}
 	od, spot = count()
+	require.NoError(t, h.Err())
 	t.Logf("after the storm: %d on-demand, %d spot; on-demand never below %d", od, spot, minOD)
 	replaced := 0
 	for _, a := range f.as.Activities(acct, testRegion, "cpu") {

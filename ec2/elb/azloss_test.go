@@ -28,13 +28,11 @@ func TestAZLoss(t *testing.T) {
 	rec := &serve.Recorder{}
 	g := &serve.Poisson{Rate: 200, Start: t0, Stop: end, From: region.OnInternet(testRegion), To: st.ep, Rec: rec, Bytes: 500}
 	require.NoError(t, g.Run(f.env))
-	topo, err := f.w.FailureTopology(testRegion)
-	require.NoError(t, err)
-	_ = topo
 	dark := st.machines[0].AvailabilityZoneID()
-	h := failure.NewHarness(f.env, f.w, f.lb)
+	h := failure.NewHarness(f.env, f.w.Faults(), f.lb)
 	h.Start(failure.At(time.Hour, failure.AZOutage(dark, 30*time.Minute)))
 	f.env.RunUntil(end + sim.Time(2*time.Minute))
+	require.NoError(t, h.Err())
 
 	// The bound, from the settings: the zone's targets are taken out after
 	// UnhealthyThresholdCount failed checks, the first of which starts at

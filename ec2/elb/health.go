@@ -147,7 +147,7 @@ func (t *target) check() {
 		timeout(start + sim.Time(hc.timeout))
 		return
 	}
-	lat, err := s.w.Latency(from.loc, to)
+	lat, err := s.w.Network().Latency(from.loc, to)
 	if err != nil {
 		timeout(start + sim.Time(hc.timeout))
 		return
@@ -166,7 +166,7 @@ func (t *target) check() {
 		}
 		srv, ok := s.srv.Server(t.id, port)
 		if !ok {
-			if t.m.State() == ec2.InstanceStateRunning && !s.w.AZDown(t.azID) {
+			if t.m.State() == ec2.InstanceStateRunning && !s.w.Faults().AZDown(t.azID) {
 				env.AfterDaemon(lat, func() { result(false, "Target.FailedHealthChecks", "Health checks failed") })
 			}
 			return // unreachable: the timeout decides

@@ -39,7 +39,7 @@ type node struct {
 
 // up reports whether the node answers: its zone is not dark and no fault
 // holds it down.
-func (n *node) up() bool { return !n.failed && !n.lb.svc.w.AZDown(n.azID) }
+func (n *node) up() bool { return !n.failed && !n.lb.svc.w.Faults().AZDown(n.azID) }
 
 // observe updates down/downSince at the current instant.
 func (n *node) observe(now sim.Time) {

@@ -114,7 +114,7 @@ func (p *plane) Send(r *serve.Request) {
 		return
 	}
 	f.node = n
-	lat, err := s.w.Latency(r.From, n.loc)
+	lat, err := s.w.Network().Latency(r.From, n.loc)
 	if err != nil || !n.up() {
 		p.replyAt(f, now+sim.Time(s.o.ClientConnectTimeout), serve.Unreachable, 0)
 		return
@@ -166,7 +166,7 @@ func (p *plane) respond(f *flight, status int, bytes int64) {
 		f.connOpen = false
 		p.lb.lcu.close(now, bytes)
 	}
-	back, err := s.w.Latency(f.node.loc, f.client.From)
+	back, err := s.w.Network().Latency(f.node.loc, f.client.From)
 	if err != nil {
 		back = 0
 	}
@@ -188,7 +188,7 @@ func (p *plane) atNode(f *flight) {
 	if l == nil {
 		f.connOpen = false
 		lb.lcu.close(now, 0)
-		back, _ := s.w.Latency(f.node.loc, r.From)
+		back, _ := s.w.Network().Latency(f.node.loc, r.From)
 		p.replyAt(f, now+sim.Time(back), serve.Refused, 0)
 		return
 	}
@@ -219,7 +219,7 @@ func (p *plane) atNode(f *flight) {
 	var lat time.Duration
 	var err error
 	if ok {
-		lat, err = s.w.Latency(f.node.loc, to)
+		lat, err = s.w.Network().Latency(f.node.loc, to)
 	}
 	if !ok || err != nil {
 		// Nothing answers the SYN: 504 after the connect timeout.
@@ -263,7 +263,7 @@ func (p *plane) atTargetArrive(f *flight) {
 		}
 	}
 	p.unout(f)
-	if t.m.State() == ec2.InstanceStateRunning && !s.w.AZDown(t.azID) {
+	if t.m.State() == ec2.InstanceStateRunning && !s.w.Faults().AZDown(t.azID) {
 		// Running but nothing listens: the kernel answers RST.
 		s.env.After(f.lat, func() { p.respond(f, 502, 0) })
 		return
@@ -306,7 +306,7 @@ func (p *plane) targetDone(in *serve.Request) {
 		f.connOpen = false
 		p.lb.lcu.close(now, bytes)
 	}
-	out, err := s.w.Latency(f.node.loc, f.client.From)
+	out, err := s.w.Network().Latency(f.node.loc, f.client.From)
 	if err != nil {
 		out = 0
 	}

@@ -58,7 +58,7 @@ func (d *Direct) Send(r *Request) {
 		fail(Unreachable, ct)
 		return
 	}
-	lat, err := s.w.Latency(r.From, to)
+	lat, err := s.w.Network().Latency(r.From, to)
 	if err != nil {
 		fail(Unreachable, ct)
 		return
@@ -76,7 +76,7 @@ func (d *Direct) Send(r *Request) {
 		f := &directFlight{reply: r.Reply, tag: r.Tag}
 		r.Reply = func(r *Request) {
 			r.Reply, r.Tag = f.reply, f.tag
-			back, err := s.w.Latency(to, r.From)
+			back, err := s.w.Network().Latency(to, r.From)
 			if err != nil {
 				back = 0
 			}

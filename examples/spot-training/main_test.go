@@ -475,7 +475,7 @@ func TestCapacityMovesTheCheckpoint(t *testing.T) {
 		}
 		env.At(sim.Time(2*time.Hour), func() {
 			for { // other tenants fill the zone's p3 hosts
-				if _, err := w.Place(az, string(gpuType), region.PlaceOptions{}); err != nil {
+				if _, err := w.Fleet().Place(az, string(gpuType), region.PlaceOptions{}); err != nil {
 					break
 				}
 			}

@@ -33,16 +33,19 @@
 // their warm-up; it scales out at once and in after the cooldown (300 s).
 // Mixed-instances policies launch on-demand instances up to
 // OnDemandBaseCapacity, then OnDemandPercentageAboveBaseCapacity of the
-// rest, and spot for the remainder, trying the overrides' instance types
-// in order.
+// rest (rounded toward on-demand), and spot for the remainder. Spot
+// launches try the overrides' types by the allocation strategy:
+// lowest-price and price-capacity-optimized by the pools' current spot
+// price, capacity-optimized in the overrides' order, each falling through
+// to the next pool when one has no capacity. With CapacityRebalance, a
+// spot instance with a rebalance recommendation (or an interruption
+// notice) is replaced first and terminated once its replacement is in
+// service.
 //
 // Simplifications and gaps: the group's EC2 and ELB calls are made with
-// its creator's credentials (AWS uses a service-linked role); the spot
-// allocation strategies are accepted but all pick the first override
-// with capacity (lowest-price and the capacity-optimized strategies are
-// not told apart yet); CapacityRebalance is accepted but rebalance
-// recommendations do not trigger early replacement yet (reclaimed
-// instances are replaced by the EC2 health check); no lifecycle hooks,
+// its creator's credentials (AWS uses a service-linked role); the
+// capacity half of the capacity-aware strategies is only the fall-through
+// (the pools' spare capacity is not consulted); no lifecycle hooks,
 // warm pools, step or predictive scaling; Recurrence is replaced by
 // Every on scheduled actions.
 package autoscaling

@@ -97,6 +97,7 @@ type member struct {
 	sampleAt  sim.Time
 	util      float64
 	hasUtil   bool
+	atRisk    bool // a spot instance with a rebalance recommendation or interruption notice
 }
 
 type subnetInfo struct{ id, az, azName string }

@@ -84,14 +84,73 @@ func (g *group) reconcile(p *sim.Proc, ec *ec2.Client, lc *elb.Client) {
 	if len(bad) > 0 {
 		g.terminate(p, ec, lc, bad, "unhealthy")
 	}
-	// Capacity.
-	n := int32(len(g.members))
+	// Capacity rebalancing: a spot instance at elevated risk is replaced
+	// first and terminated once its replacement is in service
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html).
+	var risky []*member
+	healthy := int32(0)
+	for _, m := range g.members {
+		if g.rebalance && m.spot && !m.atRisk && m.lifecycle == "InService" {
+			if ev := m.m.RebalanceRecommendation(); ev != nil && ev.Triggered() {
+				m.atRisk = true
+			} else if ev := m.m.InterruptionNotice(); ev != nil && ev.Triggered() {
+				m.atRisk = true
+			}
+			if m.atRisk {
+				g.log("%s got a rebalance recommendation: replacing it", m.m.ID())
+			}
+		}
+		if m.atRisk {
+			risky = append(risky, m)
+		} else if m.lifecycle == "InService" {
+			healthy++
+		}
+	}
+	if len(risky) > 0 && healthy >= g.desired {
+		g.terminate(p, ec, lc, risky, "capacity rebalancing")
+	}
+	// Capacity: at-risk instances do not count.
+	n := int32(len(g.members) - len(risky))
+	if len(risky) > 0 && healthy >= g.desired {
+		n = int32(len(g.members))
+	}
 	switch {
 	case n < g.desired:
 		g.launch(p, ec, int(g.desired-n))
 	case n > g.desired:
 		g.terminate(p, ec, lc, g.pickVictims(int(n-g.desired)), "scale-in")
 	}
+}
+
+// spotTypes orders the overrides for a spot launch in a zone by the
+// allocation strategy: lowest-price and price-capacity-optimized by the
+// pools' current spot price (the capacity half of the latter is the
+// fall-through to the next pool when one has none); capacity-optimized in
+// the overrides' order, falling through the same way.
+func (g *group) spotTypes(az string, types []ec2.InstanceType) []ec2.InstanceType {
+	d := g.mixed.InstancesDistribution
+	if d != nil && d.SpotAllocationStrategy == "capacity-optimized" {
+		return types
+	}
+	out := slices.Clone(types)
+	price := map[ec2.InstanceType]int64{}
+	for _, t := range out {
+		p, err := g.s.ec2.SpotPrice(az, t)
+		if err != nil {
+			p = 1 << 62
+		}
+		price[t] = p
+	}
+	slices.SortStableFunc(out, func(a, b ec2.InstanceType) int {
+		switch {
+		case price[a] < price[b]:
+			return -1
+		case price[a] > price[b]:
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 // terminate deregisters and terminates members, and forgets them.
@@ -177,6 +236,9 @@ func (g *group) launch(p *sim.Proc, ec *ec2.Client, k int) {
 			for _, o := range g.mixed.LaunchTemplate.Overrides {
 				types = append(types, o.InstanceType)
 			}
+		}
+		if spot {
+			types = g.spotTypes(sn.az, types)
 		}
 		var launched bool
 		for _, it := range types {

@@ -143,13 +143,19 @@ func TestMixedInstancesKeepOnDemandBase(t *testing.T) {
 	od, spot = count()
 	require.NoError(t, h.Err())
 	t.Logf("after the storm: %d on-demand, %d spot; on-demand never below %d", od, spot, minOD)
-	replaced := 0
+	replaced, rebalanced := 0, 0
 	for _, a := range f.as.Activities(acct, testRegion, "cpu") {
 		if strings.Contains(a, "terminating") {
 			replaced++
 		}
+		if strings.Contains(a, "capacity rebalancing") {
+			rebalanced++
+		}
 	}
 	require.Positive(t, replaced, "the storm reclaimed nothing")
+	// With CapacityRebalance, instances with a notice are replaced first
+	// and terminated by the group once the replacement is in service.
+	require.Positive(t, rebalanced, "no capacity rebalancing")
 	require.Equal(t, 2, minOD)
 	require.Equal(t, 2, od)
 	require.Equal(t, 4, spot) // replaced after each wave

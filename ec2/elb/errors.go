@@ -1,7 +1,6 @@
 package elb
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -34,10 +33,4 @@ func clientErr(code, format string, args ...any) error {
 
 func validation(format string, args ...any) error {
 	return clientErr("ValidationError", format, args...)
-}
-
-func asAWS(err error) (*awserr.Error, bool) {
-	var ae *awserr.Error
-	ok := errors.As(err, &ae)
-	return ae, ok
 }

@@ -31,7 +31,6 @@ func (s *Service) Direct(instanceID string, port int) *Direct {
 type directFlight struct {
 	reply func(*Request)
 	tag   any
-	lat   time.Duration
 }
 
 // Send sends r to the server: one-way latency there and back, a refused

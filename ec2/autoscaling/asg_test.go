@@ -248,4 +248,10 @@ func TestAZLossRestoresCapacity(t *testing.T) {
 	t.Logf("before: %v", rec.Summary(t0, outage-sim.Time(time.Second)))
 	t.Logf("during: %v", rec.Summary(outage+sim.Time(2*time.Minute), outage+sim.Time(30*time.Minute)))
 	require.Equal(t, 1.0, rec.Summary(outage+sim.Time(2*time.Minute), outage+sim.Time(40*time.Minute)).Availability())
+	// The zone is back at 40 min: AZ rebalancing moves instances into it
+	// without dropping below capacity.
+	f.env.RunUntil(outage + sim.Time(55*time.Minute))
+	n, byAZ := f.healthy(tg)
+	require.Equal(t, 4, n)
+	require.Equal(t, 2, byAZ[dark], "%v", byAZ)
 }

@@ -119,6 +119,37 @@ func (g *group) reconcile(p *sim.Proc, ec *ec2.Client, lc *elb.Client) {
 		g.launch(p, ec, int(g.desired-n))
 	case n > g.desired:
 		g.terminate(p, ec, lc, g.pickVictims(int(n-g.desired)), "scale-in")
+	case len(risky) == 0:
+		g.rebalanceZones(p, ec)
+	}
+}
+
+// rebalanceZones is the AZRebalance process: when every instance is in
+// service and the zones' counts differ by more than one (after a zone
+// comes back, say), launch one in the emptiest reachable zone; the next
+// round's scale-in takes one from the fullest, so capacity never dips
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html#AutoScalingBehavior.InstanceUsage).
+func (g *group) rebalanceZones(p *sim.Proc, ec *ec2.Client) {
+	count := map[string]int{}
+	for _, sn := range g.subnets {
+		if g.s.w.Faults().AZDown(sn.az) {
+			return // a zone is dark: imbalance is expected until it is back
+		}
+		count[sn.az] = 0
+	}
+	for _, m := range g.members {
+		if m.lifecycle != "InService" {
+			return
+		}
+		count[m.az]++
+	}
+	lo, hi := 1<<30, -1
+	for _, c := range count {
+		lo, hi = min(lo, c), max(hi, c)
+	}
+	if hi-lo > 1 && int32(len(g.members)) < g.max+max(1, g.max/10) {
+		g.log("rebalancing zones (%d vs %d instances)", lo, hi)
+		g.launch(p, ec, 1)
 	}
 }
 

@@ -160,3 +160,46 @@ func TestMixedInstancesKeepOnDemandBase(t *testing.T) {
 	require.Equal(t, 2, od)
 	require.Equal(t, 4, spot) // replaced after each wave
 }
+
+func TestScheduledAction(t *testing.T) {
+	f := newFix(t, 7)
+	f.web(2)
+	at := f.env.NowTime().Add(time.Hour)
+	f.do(func(p *sim.Proc) {
+		require.NoError(t, f.c.PutScheduledUpdateGroupAction(p, &autoscaling.PutScheduledUpdateGroupActionInput{AutoScalingGroupName: "web",
+			ScheduledActionName: "peak", StartTime: at, MinSize: i32(3), DesiredCapacity: i32(3)}))
+		err := f.c.PutScheduledUpdateGroupAction(p, &autoscaling.PutScheduledUpdateGroupActionInput{AutoScalingGroupName: "web",
+			ScheduledActionName: "past", StartTime: f.env.NowTime().Add(-time.Hour), DesiredCapacity: i32(3)})
+		require.Equal(t, "ValidationError", code(err))
+	})
+	f.env.RunUntil(f.env.FromTime(at) - sim.Time(time.Second))
+	_, _, d := f.as.GroupMetrics(acct, testRegion, "web")
+	require.Equal(t, int32(2), d)
+	f.env.RunUntil(f.env.FromTime(at) + sim.Time(5*time.Minute))
+	n, _, d := f.as.GroupMetrics(acct, testRegion, "web")
+	require.Equal(t, int32(3), d)
+	require.Equal(t, 3, n)
+}
+
+// TestRequestCountPerTarget: 10 requests/s against a target of 150
+// requests per target per minute means 600/150 = 4 targets.
+func TestRequestCountPerTarget(t *testing.T) {
+	f := newFix(t, 8)
+	lbArn, tg := f.web(1)
+	f.do(func(p *sim.Proc) {
+		require.NoError(t, f.c.UpdateAutoScalingGroup(p, &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: "web", MaxSize: i32(8)}))
+		require.NoError(t, f.c.PutScalingPolicy(p, &autoscaling.PutScalingPolicyInput{AutoScalingGroupName: "web", PolicyName: "rpt",
+			PolicyType: "TargetTrackingScaling", TargetTrackingConfiguration: &autoscaling.TargetTrackingConfiguration{
+				PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: tg, TargetValue: 150}}))
+	})
+	f.env.RunFor(3 * time.Minute)
+	ep, err := f.lb.Endpoint(lbArn)
+	require.NoError(t, err)
+	start := f.env.Now()
+	g := &serve.Poisson{Rate: 10, Start: start, Stop: start + sim.Time(30*time.Minute), From: region.OnInternet(testRegion), To: ep}
+	require.NoError(t, g.Run(f.env))
+	f.env.RunUntil(start + sim.Time(29*time.Minute))
+	n, _, d := f.as.GroupMetrics(acct, testRegion, "web")
+	require.InDelta(t, 4, d, 1)
+	require.InDelta(t, 4, n, 1)
+}

@@ -223,6 +223,16 @@ func (t *target) result(ok bool, reason, desc string) {
 	if t.state != before {
 		if t.state == stateHealthy {
 			t.healthySince = t.tg.svc.env.Now()
+			// Slow start applies to targets that become healthy while it
+			// is enabled, and only if another target is already healthy
+			// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#slow-start-mode).
+			t.slowStart = 0
+			for _, o := range t.tg.targets {
+				if o != t && o.state == stateHealthy {
+					t.slowStart = t.tg.slowStart
+					break
+				}
+			}
 		}
 		t.tg.dirty = true
 		t.tg.svc.trace(t, before)

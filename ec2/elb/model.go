@@ -90,6 +90,7 @@ type target struct {
 	ok, bad      int
 	registered   sim.Time
 	healthySince sim.Time
+	slowStart    time.Duration // the slow start this healthy run got
 	outstanding  int
 	hostID       string
 	loc          region.Location

@@ -410,8 +410,8 @@ func (tg *targetGroup) pick(n *node, rng *rand.Rand) *target {
 	for tries := 0; ; tries++ {
 		t := c[tg.rr%uint64(len(c))]
 		tg.rr++
-		if tg.slowStart > 0 && t.state == stateHealthy && tries < len(c) {
-			if el := now - t.healthySince; el < sim.Time(tg.slowStart) && rng.Float64()*float64(tg.slowStart) > float64(el) {
+		if t.slowStart > 0 && t.state == stateHealthy && tries < len(c) {
+			if el := now - t.healthySince; el < sim.Time(t.slowStart) && rng.Float64()*float64(t.slowStart) > float64(el) {
 				continue
 			}
 		}

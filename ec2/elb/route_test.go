@@ -201,3 +201,32 @@ func TestLeastOutstandingRequests(t *testing.T) {
 	fast, _, _ := mustServer(t, f, st.machines[1].ID()).Stats()
 	require.Less(t, float64(slow), 0.5*float64(fast), "slow %d fast %d", slow, fast)
 }
+
+// TestSlowStart: a target joining a group with a 120 s slow start gets a
+// share growing from zero: in its first 30 s far less than a third.
+func TestSlowStart(t *testing.T) {
+	f := newFix(t, 17)
+	st := f.newStack(1, handler(time.Millisecond), serveOpts())
+	var late string
+	f.do(func(p *sim.Proc) {
+		_, err := f.c.ModifyTargetGroupAttributes(p, &elb.ModifyTargetGroupAttributesInput{TargetGroupArn: st.tgArn,
+			Attributes: []elb.TargetGroupAttribute{{Key: "slow_start.duration_seconds", Value: "120"}}})
+		require.NoError(t, err)
+		m := f.launch(p, f.subnets[0].SubnetId, 1)[0]
+		_, err = f.srv.Listen(m, 80, handler(time.Millisecond), serveOpts())
+		require.NoError(t, err)
+		_, err = f.c.RegisterTargets(p, &elb.RegisterTargetsInput{TargetGroupArn: st.tgArn, Targets: []elb.TargetDescription{{Id: m.ID()}}})
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(time.Second))
+		late = m.ID()
+	})
+	require.Equal(t, "healthy", f.lb.TargetState(st.tgArn, late))
+	rec, start := f.load(st.ep, "/", 100, 30*time.Second)
+	s := rec.Summary(start, f.env.Now())
+	n, _, _ := mustServer(t, f, late).Stats()
+	// Linear ramp over 120 s: about 30/120/2 of a full share in the first
+	// 30 s, i.e. ~1/8 x 1/3 of the requests; a third would be ~1,000.
+	t.Logf("late target served %d of %d", n, s.Count)
+	require.Less(t, float64(n), float64(s.Count)/3/2)
+	require.Positive(t, n)
+}

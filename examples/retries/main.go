@@ -202,8 +202,9 @@ func upload(o *options, stamped bool) (result, error) {
 		return r, err
 	}
 	size := o.sizeMiB << 20
-	var runErr error
+	runErr := errors.New("the script never finished")
 	env.Go("script", func(p *sim.Proc) {
+		runErr = nil
 		for i := range o.files {
 			ok := false
 			for range o.attempts {

@@ -332,7 +332,7 @@ func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
 	to := region.BillingEndpoint(from)
 	internet := from.OnInternet()
 	if rt := rc.Route(); rt != nil {
-		internet = rt.Transfer == region.TransferInternetOut
+		internet = internet || rt.Transfer == region.TransferInternetOut // an internet client is on the internet whatever its route says
 		for _, h := range rt.Hops {
 			if h.Kind == region.HopNATGateway && rc.Principal().Account != "" {
 				// NAT processing is the caller's (the NAT's owner's), not S3's.

@@ -89,8 +89,11 @@ type Stats struct {
 var ErrInsufficientCapacity = errors.New("storage: insufficient node capacity")
 
 type node struct {
-	zone   int
-	alive  bool
+	zone  int
+	alive bool
+	// gen counts the node's failures: a failure timer armed before the
+	// node last failed (FailNode called from outside) is stale.
+	gen    uint32
 	used   int64
 	groups map[GroupID]struct{}
 }
@@ -343,7 +346,12 @@ func (p *Pool) armFailure(n int32) {
 	if !(d >= 0) || math.IsInf(d, 1) || d > 1e9 {
 		return // never fails within any horizon a study plays
 	}
-	p.env.AfterDaemon(time.Duration(d*float64(time.Hour)), func() { p.FailNode(int(n)) })
+	gen := p.nodes[n].gen
+	p.env.AfterDaemon(time.Duration(d*float64(time.Hour)), func() {
+		if p.nodes[n].gen == gen {
+			p.FailNode(int(n))
+		}
+	})
 }
 
 // Nodes returns the number of nodes.
@@ -358,6 +366,7 @@ func (p *Pool) FailNode(n int) {
 		return
 	}
 	nd.alive = false
+	nd.gen++
 	p.stats.NodeFailures++
 	ids := make([]GroupID, 0, len(nd.groups))
 	for id := range nd.groups {

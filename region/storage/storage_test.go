@@ -129,3 +129,29 @@ func TestElevenNinesExtrapolation(t *testing.T) {
 	t.Logf("MTTDL %.3g years, annual loss %.3g, %.2f nines", mttdlYears, annualLoss, nines)
 	require.InDelta(t, 11, nines, 0.5)
 }
+
+// TestForcedFailureDropsStaleTimer: a node failed from outside (a zone
+// loss) must not keep the failure timer it was armed with, else each
+// forced failure adds a failure process and the node's rate grows. Seed 3;
+// with mean lifetime 100 h and a forced failure every 50 h, natural
+// failures are rare (a node lives 49 h between forced failures: about
+// 0.39 natural failures per cycle, 78 in 200 cycles); the stale timers
+// made it several hundred.
+func TestForcedFailureDropsStaleTimer(t *testing.T) {
+	env := sim.New(3)
+	defer env.Close()
+	p, err := New(env, Options{Name: "t", Zones: []string{"z1"}, NodesPerZone: 1,
+		NodeLifetime: failure.Exponential{Rate: 1.0 / 100}, ReplaceAfter: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cycles = 200
+	for i := range cycles {
+		env.AfterDaemon(time.Duration(i+1)*50*time.Hour, func() { p.FailNode(0) })
+	}
+	env.RunUntil(sim.Time(cycles * 50 * time.Hour))
+	natural := p.Stats().NodeFailures - cycles
+	if natural > 120 {
+		t.Fatalf("%d natural failures in %d cycles, want about 78: stale failure timers still fire", natural, cycles)
+	}
+}

@@ -97,7 +97,7 @@ type workload struct {
 
 // result is one workload's January on one account.
 type result struct {
-	hours, free *big.Rat // instance-hours of the workload's type, and those free
+	hours, free *big.Rat      // instance-hours of the workload's type, and those free
 	compute     billing.Money // their cost
 	inv         *billing.Invoice
 	plan        billing.Plan

@@ -409,4 +409,3 @@ func setup(q *sim.Proc, e2 *ec2.Service, vc *vpc.Client, ec *ec2.Client, sc *s3.
 	}
 	return m, nil
 }
-

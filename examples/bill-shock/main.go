@@ -81,17 +81,17 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		fs.Usage()
 		return nil, fmt.Errorf("%w: %w", errUsage, err)
 	}
-	gbFlag := func(name string, v int) bool { return v < 5 || v > 100000 || v%5 != 0 }
+	badGB := func(v int) bool { return v < 5 || v > 100000 || v%5 != 0 }
 	switch {
 	case fs.NArg() > 0:
 		return usage("unexpected argument %q", fs.Arg(0))
 	case o.budget < 1 || o.budget > 10000:
 		return usage("-budget %d: want 1..10000 dollars", o.budget)
-	case gbFlag("bucket-gb", o.bucketGB):
+	case badGB(o.bucketGB):
 		return usage("-bucket-gb %d: want a multiple of 5 in 5..100000", o.bucketGB)
-	case gbFlag("nat-gb", o.natGB):
+	case badGB(o.natGB):
 		return usage("-nat-gb %d: want a multiple of 5 in 5..100000", o.natGB)
-	case gbFlag("xr-gb", o.xrGB):
+	case badGB(o.xrGB):
 		return usage("-xr-gb %d: want a multiple of 5 in 5..100000", o.xrGB)
 	case o.far == home:
 		return usage("-far %s: the bucket is in %s; pick another region", o.far, home)

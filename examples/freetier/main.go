@@ -100,7 +100,6 @@ type result struct {
 	hours, free *big.Rat      // instance-hours of the workload's type, and those free
 	compute     billing.Money // their cost
 	inv         *billing.Invoice
-	plan        billing.Plan
 }
 
 func run(args []string, stdout, stderr io.Writer) error {

@@ -29,6 +29,8 @@ const (
 	bTokenIssueTime
 	bPrincipalOrgID
 	bSourceIdentity
+	bSourceAccount
+	bSourceArn
 )
 
 var builtinNames = map[string]builtinKey{
@@ -45,6 +47,8 @@ var builtinNames = map[string]builtinKey{
 	"aws:tokenissuetime":        bTokenIssueTime,
 	"aws:principalorgid":        bPrincipalOrgID,
 	"aws:sourceidentity":        bSourceIdentity,
+	"aws:sourceaccount":         bSourceAccount,
+	"aws:sourcearn":             bSourceArn,
 }
 
 const principalTagPrefix = "aws:principaltag/"
@@ -173,6 +177,20 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 			return single(p.SourceIdentity)
 		}
 		return ctxVals{}
+	case bSourceAccount, bSourceArn:
+		// "AWS global condition context keys": aws:SourceAccount and
+		// aws:SourceArn are present only in service-to-service requests,
+		// naming the resource on whose behalf the service acts
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
+		// A service principal built with ServicePrincipalFor supplies
+		// them; otherwise a caller may pass them in Request.Context.
+		if p != nil && p.Type == PrincipalService && (p.SourceAccount != "" || p.sourceText != "") {
+			if b == bSourceAccount {
+				return single(p.SourceAccount)
+			}
+			return single(p.sourceText)
+		}
+		return ec.fromContext(key)
 	case bTokenIssueTime:
 		if p != nil && !p.TokenIssueTime.IsZero() {
 			return ctxVals{n: 1, t: p.TokenIssueTime, isTime: true}

@@ -24,8 +24,7 @@ type Service struct {
 	keys     map[string]*accessKey // AKIA... and ASIA... alike
 	managed  map[string]*ManagedPolicy
 	ids      map[string]bool // unique IDs handed out, to never repeat one
-	scps     map[string][][]PolicyRef
-	rcps     map[string][][]PolicyRef
+	orgRNG   *rand.Rand // Organizations' IDs, drawn on first use
 
 	// gen advances on every change to policies, memberships or
 	// attachments; identities rebuild their cached policy lists when it
@@ -34,8 +33,15 @@ type Service struct {
 }
 
 type account struct {
-	id       string
-	orgID    string
+	id string
+	// Organizations: the account's organization (nil outside one), its
+	// parent (root or OU) and the policies attached to the account itself.
+	org         *organization
+	orgID       string
+	parent      *orgNode
+	orgAttached []*orgPolicy
+	scpCache    orgCache
+	rcpCache    orgCache
 	root     *Principal
 	rootKey  *accessKey
 	users    map[string]*user
@@ -106,28 +112,6 @@ func (s *Service) CreateAccount(accountID string) (Credentials, error) {
 	a.rootKey = k
 	s.emit(accountID, "CreateAccount")
 	return Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, Source: "StaticCredentials"}, nil
-}
-
-// SetOrganization records that accountID belongs to the AWS Organizations
-// organization orgID ("o-" followed by 10 to 32 lowercase letters or
-// digits), so its principals carry aws:PrincipalOrgID. An empty orgID
-// removes the account from its organization.
-func (s *Service) SetOrganization(accountID, orgID string) error {
-	a, ok := s.accounts[accountID]
-	if !ok {
-		return noSuchEntity("The account %s cannot be found.", accountID)
-	}
-	if orgID != "" {
-		valid := strings.HasPrefix(orgID, "o-") && len(orgID) >= 12 && len(orgID) <= 34
-		for _, r := range orgID[min(2, len(orgID)):] {
-			valid = valid && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-		}
-		if !valid {
-			return invalidInput("organization ID %q must match o-[a-z0-9]{10,32}", orgID)
-		}
-	}
-	a.orgID = orgID
-	return nil
 }
 
 // Accounts lists the account IDs in ascending order.

@@ -24,7 +24,7 @@ type Service struct {
 	keys     map[string]*accessKey // AKIA... and ASIA... alike
 	managed  map[string]*ManagedPolicy
 	ids      map[string]bool // unique IDs handed out, to never repeat one
-	orgRNG   *rand.Rand // Organizations' IDs, drawn on first use
+	orgRNG   *rand.Rand      // Organizations' IDs, drawn on first use
 
 	// gen advances on every change to policies, memberships or
 	// attachments; identities rebuild their cached policy lists when it
@@ -42,13 +42,13 @@ type account struct {
 	orgAttached []*orgPolicy
 	scpCache    orgCache
 	rcpCache    orgCache
-	root     *Principal
-	rootKey  *accessKey
-	users    map[string]*user
-	groups   map[string]*group
-	roles    map[string]*role
-	policies map[string]*ManagedPolicy // by ARN text
-	profiles map[string]*instanceProfile
+	root        *Principal
+	rootKey     *accessKey
+	users       map[string]*user
+	groups      map[string]*group
+	roles       map[string]*role
+	policies    map[string]*ManagedPolicy // by ARN text
+	profiles    map[string]*instanceProfile
 }
 
 type accessKey struct {

@@ -134,13 +134,14 @@ func AnonymousPrincipal() *Principal {
 //     account ID);
 //   - arn:aws:iam::ACCT:user/path/name is an IAM user;
 //   - arn:aws:sts::ACCT:assumed-role/Role/session is a role session, whose
-//     role is arn:aws:iam::ACCT:role/Role (role paths are not part of a
-//     session ARN, so the role is taken to be at path "/"; set RoleARN
-//     afterwards and call NewPrincipal's result's fields as needed).
+//     role is arn:aws:iam::ACCT:role/Role (a session ARN carries no role
+//     path, so the role is taken to be at "/"; NewRoleSessionPrincipal
+//     keeps a path).
 //
 // A role's own ARN is not a caller (callers are sessions of the role), nor
 // is any other ARN: both are errors. Fields the ARN does not carry (UserID,
-// Tags, SourceIdentity) can be set on the result before it is used.
+// Tags, SourceIdentity, OrgID) may be set on the result; ARN, RoleARN and
+// Type must not change once it is built.
 func NewPrincipal(arn string) (*Principal, error) {
 	a, err := ParseARN(arn)
 	if err != nil {
@@ -168,6 +169,25 @@ func NewPrincipal(arn string) (*Principal, error) {
 	default:
 		return nil, fmt.Errorf("iam: NewPrincipal(%q): not a caller's ARN (want arn:aws:iam::ACCOUNT:root, ...:user/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); use ServicePrincipal for AWS services", arn)
 	}
+	p.finish()
+	return p, nil
+}
+
+// NewRoleSessionPrincipal returns the session named sessionName of the
+// role roleARN (arn:aws:iam::ACCT:role/path/Name), keeping the role's path
+// for aws:PrincipalArn and Principal matching.
+func NewRoleSessionPrincipal(roleARN ARN, sessionName string) (*Principal, error) {
+	if roleARN.Service != "iam" || roleARN.ResourceType() != "role" || !isAccountID(roleARN.AccountID) {
+		return nil, fmt.Errorf("iam: NewRoleSessionPrincipal(%q): not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", roleARN)
+	}
+	if err := checkSessionName(sessionName); err != nil {
+		return nil, err
+	}
+	p, err := NewPrincipal("arn:" + roleARN.Partition + ":sts::" + roleARN.AccountID + ":assumed-role/" + roleARN.Name() + "/" + sessionName)
+	if err != nil {
+		return nil, err
+	}
+	p.RoleARN = roleARN
 	p.finish()
 	return p, nil
 }

@@ -31,6 +31,7 @@ const (
 	bSourceIdentity
 	bSourceAccount
 	bSourceArn
+	bRequestedRegion
 )
 
 var builtinNames = map[string]builtinKey{
@@ -49,6 +50,7 @@ var builtinNames = map[string]builtinKey{
 	"aws:sourceidentity":        bSourceIdentity,
 	"aws:sourceaccount":         bSourceAccount,
 	"aws:sourcearn":             bSourceArn,
+	"aws:requestedregion":       bRequestedRegion,
 }
 
 const principalTagPrefix = "aws:principaltag/"
@@ -189,6 +191,11 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 				return single(p.SourceAccount)
 			}
 			return single(p.sourceText)
+		}
+		return ec.fromContext(key)
+	case bRequestedRegion:
+		if ec.req.RequestedRegion != "" {
+			return single(ec.req.RequestedRegion)
 		}
 		return ec.fromContext(key)
 	case bTokenIssueTime:

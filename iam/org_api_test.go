@@ -211,7 +211,8 @@ func TestOrganizationsIAMAuthorization(t *testing.T) {
 	svc, root := newTestService(t)
 	alice := aliceKey(t, svc, root)
 	_, err := svc.Organizations().CreateOrganization(alice, nil)
-	require.ErrorIs(t, err, ErrAccessDenied)
+	require.ErrorIs(t, err, ErrOrgAccessDenied)
+	require.Contains(t, err.Error(), "is not authorized to perform: organizations:CreateOrganization")
 	require.Nil(t, svc.accounts[acctA].org, "a denied call created an organization")
 }
 

@@ -95,6 +95,12 @@ func orgAccessDenied() error {
 	return orgErr("AccessDeniedException", "You don't have permissions to access this resource.")
 }
 
+// orgDenied is IAM's refusal of an Organizations action, under
+// Organizations' code (AccessDeniedException) with IAM's explanation.
+func orgDenied(d Decision) error {
+	return orgErr("AccessDeniedException", "%s", d.Message())
+}
+
 func constraint(reason, format string, args ...any) error {
 	return orgErr("ConstraintViolationException", "%s: "+format, append([]any{reason}, args...)...)
 }
@@ -356,7 +362,7 @@ func (s *Service) orgCaller(c Credentials, action string, resource ARN) (*Princi
 	// policies, so the request is authorized as one in its own account.
 	d := s.Authorize(&Request{Principal: p, Action: action, Resource: resource, ResourceAccount: p.AccountID})
 	if !d.Allowed {
-		return nil, nil, d.Err()
+		return nil, nil, orgDenied(d)
 	}
 	return p, p.acct.org, nil
 }
@@ -383,7 +389,7 @@ func (s *Service) mgmtCaller(c Credentials, action string, res func(*organizatio
 	}
 	d := s.Authorize(&Request{Principal: p, Action: action, Resource: arn, ResourceAccount: p.AccountID})
 	if !d.Allowed {
-		return nil, d.Err()
+		return nil, orgDenied(d)
 	}
 	if o.mgmt != p.acct {
 		return nil, orgAccessDenied()

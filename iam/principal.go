@@ -311,6 +311,10 @@ type Request struct {
 	// Time is the request instant (aws:CurrentTime). Service.Authorize
 	// fills a zero Time from the simulation clock.
 	Time time.Time
+	// RequestedRegion is aws:RequestedRegion, the region the request was
+	// sent to ("us-east-1" for IAM and other global services); when
+	// empty, Context may carry the key instead.
+	RequestedRegion string
 }
 
 func (r *Request) resourceAccount() string {

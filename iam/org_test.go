@@ -264,3 +264,20 @@ func TestPrincipalOrgID(t *testing.T) {
 	require.False(t, f.svc.Authorize(req).Allowed)
 	require.True(t, strings.HasPrefix(o.Organization.Id, "o-"))
 }
+
+// TestOrgAuthorizeAllocations: with SCPs and RCPs at three levels, a
+// steady-state Authorize still allocates nothing (the levels are cached
+// per account until the organization changes).
+func TestOrgAuthorizeAllocations(t *testing.T) {
+	f := newOrgFixture(t)
+	prod := f.ou(t, f.rootID, "Prod")
+	f.move(t, acctA, f.rootID, prod)
+	f.attach(t, f.policy(t, ServiceControlPolicyType, "NoLeave", stmt(`{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}`)), prod)
+	f.attach(t, f.policy(t, ResourceControlPolicyType, "TLS", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`), prod)
+	req := s3req(f.alice, "s3:GetObject", "arn:aws:s3:::b/k", acctA)
+	require.True(t, f.svc.Authorize(req).Allowed)
+	require.Zero(t, testing.AllocsPerRun(200, func() { f.svc.Authorize(req) }))
+	// A change to the organization is seen at once.
+	f.attach(t, f.policy(t, ServiceControlPolicyType, "NoS3", stmt(`{"Effect":"Deny","Action":"s3:*","Resource":"*"}`)), acctA)
+	require.False(t, f.svc.Authorize(req).Allowed)
+}

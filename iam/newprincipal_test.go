@@ -8,6 +8,7 @@ package iam
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -114,4 +115,31 @@ func FuzzNewPrincipal(f *testing.F) {
 			t.Fatalf("%q displays as %q", s, p.display())
 		}
 	})
+}
+
+// TestServicePrincipalSourceKeys: "AWS global condition context keys"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+// aws:SourceAccount and aws:SourceArn are present in service-to-service
+// requests made on behalf of a resource, so a resource policy can stop a
+// confused deputy; without them the key is absent (IfExists holds,
+// positive operators fail).
+func TestServicePrincipalSourceKeys(t *testing.T) {
+	trail := MustParseARN("arn:aws:cloudtrail:us-east-1:111122223333:trail/main")
+	mine := ServicePrincipalFor("cloudtrail.amazonaws.com", "", trail)
+	theirs := ServicePrincipalFor("cloudtrail.amazonaws.com", "444455556666", MustParseARN("arn:aws:cloudtrail:us-east-1:444455556666:trail/x"))
+	plain := ServicePrincipal("cloudtrail.amazonaws.com")
+	bucket := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"*","Condition":` + cond + `}]}`
+	}
+	cite := "[Keys] aws:SourceAccount, aws:SourceArn"
+	res := "arn:aws:s3:::logs/AWSLogs/k"
+	runEvalCases(t, []evalCase{
+		{"SourceAccount defaults to the source ARN's account", cite, bucket(`{"StringEquals":{"aws:SourceAccount":"111122223333"}}`), "s3:PutObject", res, nil, mine, time.Time{}, Allowed},
+		{"another account's trail is refused", cite, bucket(`{"StringEquals":{"aws:SourceAccount":"111122223333"}}`), "s3:PutObject", res, nil, theirs, time.Time{}, NotApplicable},
+		{"SourceArn matches the trail", cite, bucket(`{"ArnLike":{"aws:SourceArn":"arn:aws:cloudtrail:*:111122223333:trail/*"}}`), "s3:PutObject", res, nil, mine, time.Time{}, Allowed},
+		{"SourceArn of another trail", cite, bucket(`{"ArnEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111122223333:trail/other"}}`), "s3:PutObject", res, nil, mine, time.Time{}, NotApplicable},
+		{"absent without a source: a positive operator fails", cite, bucket(`{"StringEquals":{"aws:SourceAccount":"111122223333"}}`), "s3:PutObject", res, nil, plain, time.Time{}, NotApplicable},
+		{"absent without a source: IfExists holds", cite, bucket(`{"StringEqualsIfExists":{"aws:SourceAccount":"111122223333"}}`), "s3:PutObject", res, nil, plain, time.Time{}, Allowed},
+	})
+	require.Equal(t, "111122223333", mine.SourceAccount)
 }

@@ -33,41 +33,41 @@ const (
 // Organizations quotas ("Quotas for AWS Organizations",
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
 const (
-	MaxOUDepth              = 5    // OUs nested under the root
-	MaxPoliciesPerTarget    = 5    // SCPs (or RCPs) attached to one root, OU or account
-	MaxOrgPolicySize        = 5120 // characters of an SCP or RCP document
-	MaxOUsPerOrganization   = 1000 // organizational units
-	MaxPoliciesPerOrgAndTyp = 1000 // policies of one type
+	MaxOUDepth            = 5    // OUs nested under the root
+	MaxPoliciesPerTarget  = 5    // SCPs (or RCPs) attached to one root, OU or account
+	MaxOrgPolicySize      = 5120 // characters of an SCP or RCP document
+	MaxOUsPerOrganization = 1000 // organizational units
+	MaxPoliciesPerType    = 1000 // policies of one type
 )
 
 // Errors of AWS Organizations, by code (all HTTP 400, as the service's JSON
 // protocol returns them).
 var (
-	ErrAWSOrganizationsNotInUse = awserr.Code("AWSOrganizationsNotInUseException")
-	ErrOrgAccessDenied          = awserr.Code("AccessDeniedException")
-	ErrAlreadyInOrganization    = awserr.Code("AlreadyInOrganizationException")
-	ErrAccountNotFound          = awserr.Code("AccountNotFoundException")
-	ErrParentNotFound           = awserr.Code("ParentNotFoundException")
-	ErrSourceParentNotFound     = awserr.Code("SourceParentNotFoundException")
-	ErrDestinationParentNotFnd  = awserr.Code("DestinationParentNotFoundException")
-	ErrDuplicateAccount         = awserr.Code("DuplicateAccountException")
-	ErrDuplicateOU              = awserr.Code("DuplicateOrganizationalUnitException")
-	ErrRootNotFound             = awserr.Code("RootNotFoundException")
-	ErrTargetNotFound           = awserr.Code("TargetNotFoundException")
-	ErrPolicyNotFound           = awserr.Code("PolicyNotFoundException")
-	ErrPolicyTypeNotEnabled     = awserr.Code("PolicyTypeNotEnabledException")
-	ErrPolicyTypeAlreadyEnabled = awserr.Code("PolicyTypeAlreadyEnabledException")
-	ErrPolicyTypeNotAvailable   = awserr.Code("PolicyTypeNotAvailableForOrganizationException")
-	ErrDuplicatePolicy          = awserr.Code("DuplicatePolicyException")
-	ErrDuplicatePolicyAttach    = awserr.Code("DuplicatePolicyAttachmentException")
-	ErrPolicyNotAttached        = awserr.Code("PolicyNotAttachedException")
-	ErrMalformedOrgPolicy       = awserr.Code("MalformedPolicyDocumentException")
-	ErrConstraintViolation      = awserr.Code("ConstraintViolationException")
-	ErrOrgInvalidInput          = awserr.Code("InvalidInputException")
-	ErrHandshakeNotFound        = awserr.Code("HandshakeNotFoundException")
-	ErrHandshakeConstraint      = awserr.Code("HandshakeConstraintViolationException")
-	ErrDuplicateHandshake       = awserr.Code("DuplicateHandshakeException")
-	ErrHandshakeAlreadyInState  = awserr.Code("HandshakeAlreadyInStateException")
+	ErrAWSOrganizationsNotInUse  = awserr.Code("AWSOrganizationsNotInUseException")
+	ErrOrgAccessDenied           = awserr.Code("AccessDeniedException")
+	ErrAlreadyInOrganization     = awserr.Code("AlreadyInOrganizationException")
+	ErrAccountNotFound           = awserr.Code("AccountNotFoundException")
+	ErrParentNotFound            = awserr.Code("ParentNotFoundException")
+	ErrSourceParentNotFound      = awserr.Code("SourceParentNotFoundException")
+	ErrDestinationParentNotFound = awserr.Code("DestinationParentNotFoundException")
+	ErrDuplicateAccount          = awserr.Code("DuplicateAccountException")
+	ErrDuplicateOU               = awserr.Code("DuplicateOrganizationalUnitException")
+	ErrRootNotFound              = awserr.Code("RootNotFoundException")
+	ErrTargetNotFound            = awserr.Code("TargetNotFoundException")
+	ErrPolicyNotFound            = awserr.Code("PolicyNotFoundException")
+	ErrPolicyTypeNotEnabled      = awserr.Code("PolicyTypeNotEnabledException")
+	ErrPolicyTypeAlreadyEnabled  = awserr.Code("PolicyTypeAlreadyEnabledException")
+	ErrPolicyTypeNotAvailable    = awserr.Code("PolicyTypeNotAvailableForOrganizationException")
+	ErrDuplicatePolicy           = awserr.Code("DuplicatePolicyException")
+	ErrDuplicatePolicyAttach     = awserr.Code("DuplicatePolicyAttachmentException")
+	ErrPolicyNotAttached         = awserr.Code("PolicyNotAttachedException")
+	ErrMalformedOrgPolicy        = awserr.Code("MalformedPolicyDocumentException")
+	ErrConstraintViolation       = awserr.Code("ConstraintViolationException")
+	ErrOrgInvalidInput           = awserr.Code("InvalidInputException")
+	ErrHandshakeNotFound         = awserr.Code("HandshakeNotFoundException")
+	ErrHandshakeConstraint       = awserr.Code("HandshakeConstraintViolationException")
+	ErrDuplicateHandshake        = awserr.Code("DuplicateHandshakeException")
+	ErrHandshakeAlreadyInState   = awserr.Code("HandshakeAlreadyInStateException")
 )
 
 // Organizations is the AWS Organizations service of a world, sharing the
@@ -175,8 +175,7 @@ type handshake struct {
 
 func (o *organization) describe() *Organization {
 	return &Organization{Id: o.id, Arn: o.arn.String(), FeatureSet: o.featureSet, MasterAccountId: o.mgmt.id,
-		MasterAccountArn:   o.accountARN(o.mgmt.id).String(),
-		MasterAccountEmail: "management@" + o.mgmt.id + ".example.com"}
+		MasterAccountArn: o.accountARN(o.mgmt.id).String()}
 }
 
 func (o *organization) rootOut() Root {

@@ -53,8 +53,8 @@ func (g *Organizations) CreatePolicy(c Credentials, in *CreateOrgPolicyInput) (*
 			}
 		}
 	}
-	if n >= MaxPoliciesPerOrgAndTyp {
-		return nil, constraint("POLICY_NUMBER_LIMIT_EXCEEDED", "an organization has at most %d policies of one type", MaxPoliciesPerOrgAndTyp)
+	if n >= MaxPoliciesPerType {
+		return nil, constraint("POLICY_NUMBER_LIMIT_EXCEEDED", "an organization has at most %d policies of one type", MaxPoliciesPerType)
 	}
 	id := s.orgID("p-", 8)
 	kind := strings.ToLower(in.Type)

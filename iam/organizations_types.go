@@ -6,11 +6,12 @@ package iam
 // Organization describes an organization (DescribeOrganization,
 // CreateOrganization).
 type Organization struct {
-	Id                 string
-	Arn                string
-	FeatureSet         string
-	MasterAccountId    string
-	MasterAccountArn   string
+	Id               string
+	Arn              string
+	FeatureSet       string
+	MasterAccountId  string
+	MasterAccountArn string
+	// MasterAccountEmail stays empty: simulated accounts have no email.
 	MasterAccountEmail string
 }
 

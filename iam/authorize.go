@@ -655,6 +655,9 @@ func explainStatement(p *Policy, i int, ec *evalCtx) (string, string) {
 		return head + fmt.Sprintf(" — does not apply: the action %s is not listed", req.Action), ""
 	}
 	if st.matchPrincipal(ec.p) == pmNone {
+		if st.NotPrincipal {
+			return head + " — does not apply: NotPrincipal lists the caller and every identity AWS checks for it (its account, and its role for a session)", ""
+		}
 		return head + " — does not apply: the caller is not the statement's principal", ""
 	}
 	if !st.matchResource(req.Resource, ec) {
@@ -674,6 +677,10 @@ func explainStatement(p *Policy, i int, ec *evalCtx) (string, string) {
 		return head + fmt.Sprintf(" — does not apply: condition %s %s %q is not met (%s is %s)", c.Operator, c.Key, c.Values, c.Key, have), ""
 	}
 	if st.Effect == Deny {
+		if p := ec.p; st.NotPrincipal && p != nil && p.arnText != "" && slicesContains(st.Principal.AWS, p.arnText) {
+			return head + " — MATCHES: explicit deny", "NotPrincipal names the caller but not every identity AWS checks for it: list its account (arn:aws:iam::" +
+				p.AccountID + ":root) too, and for a role session the role's ARN, as the NotPrincipal page recommends."
+		}
 		return head + " — MATCHES: explicit deny", ""
 	}
 	return head + " — MATCHES: allows", ""

@@ -4,6 +4,7 @@ package iam
 // policy elements: Principal" and "AWS JSON policy elements: NotPrincipal".
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -96,4 +97,16 @@ func TestVariablesInConditions(t *testing.T) {
 		{"StringLike against a present variable", "[Vars]", c("StringLike"), "s3:ListBucket", "arn:aws:s3:::b", map[string][]string{"s3:prefix": {"alice"}}, nil, time.Time{}, Allowed},
 		{"Version absent: condition value is literal", "[Version]", `{"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringEquals":{"s3:prefix":"${aws:username}"}}}]}`, "s3:ListBucket", "arn:aws:s3:::b", map[string][]string{"s3:prefix": {"${aws:username}"}}, nil, time.Time{}, Allowed},
 	})
+}
+
+func TestNotPrincipalExplain(t *testing.T) {
+	pol := MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:*","Resource":"*"}]}`)
+	req := &Request{Principal: testUser(), Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k"), ResourceAccount: "111122223333", ResourcePolicy: pol}
+	d := Authorize(req, []*Policy{MustParsePolicy(stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`))}, nil, nil)
+	if d.Allowed || d.Reason != ExplicitDeny {
+		t.Fatalf("%+v", d)
+	}
+	if !strings.Contains(d.Explain(), "list its account (arn:aws:iam::111122223333:root) too") {
+		t.Errorf("no hint:\n%s", d.Explain())
+	}
 }

@@ -921,10 +921,14 @@ func wildcardMatch(pat, s string) bool {
 // WaitUntilInstanceRunning polls DescribeInstances, as the SDK's
 // InstanceRunningWaiter does (every 15 s by default), until every instance
 // is running; it fails if one is terminated or the wait exceeds maxWait.
-func (c *Client) WaitUntilInstanceRunning(p *sim.Proc, ids []string, maxWait time.Duration) error {
+func (c *Client) WaitUntilInstanceRunning(ctx context.Context, ids []string, maxWait time.Duration) error {
+	p, err := sim.MustProcFrom(ctx)
+	if err != nil {
+		return fmt.Errorf("ec2: waiter InstanceRunning: %w", err)
+	}
 	deadline := p.Now().Add(maxWait)
 	for {
-		out, err := c.DescribeInstances(p, &DescribeInstancesInput{InstanceIds: ids})
+		out, err := c.DescribeInstances(ctx, &DescribeInstancesInput{InstanceIds: ids})
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package ec2
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -270,28 +269,21 @@ func (s *Service) arnOf(region string, r resRef, acct string) (arn, owner string
 // (each instance of a multi-instance call, the instances a launch
 // creates). EC2 reports authorization failures as UnauthorizedOperation.
 func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resRef, effect func(account string) error) error {
-	p, ok := ctx.(*sim.Proc)
-	if !ok {
-		return awserr.Operation("EC2", op, fmt.Errorf("ec2: %s: ctx must be the calling *sim.Proc", op))
-	}
 	s := c.svc
 	req := region.Request{Service: "ec2", ServiceID: "EC2", Operation: op, Region: c.region,
 		Credentials: region.Credentials(c.creds), Resource: "*"}
 	if outer.kind != "" {
 		req.Resource, req.ResourceAccount = s.arnOf(c.region, outer, "")
 	}
-	if m, ok := MachineOf(p); ok && m.slot.IsValid() {
-		if loc, err := s.w.AtSlot(m.slot); err == nil {
-			req.From = loc
-		}
-	}
-	err := s.w.Call(p, req, func(rc *region.Call) error {
+	// The caller's place comes from its context (Machine.Go attaches the
+	// instance's Location to its processes).
+	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		for _, r := range inner {
 			arn, owner := s.arnOf(c.region, r, acct)
 			also := *rc.Request()
 			also.Resource, also.ResourceAccount = arn, owner
-			if err := s.w.Guard().Authorize(rc.Principal(), &also); err != nil {
+			if err := rc.Authorize(&also); err != nil {
 				return err
 			}
 		}
@@ -310,7 +302,7 @@ func unauthorized(err error) error {
 		return err
 	}
 	u := awserr.New("UnauthorizedOperation", 403, false, "You are not authorized to perform this operation. %s", ae.Message)
-	u.RequestID = ae.RequestID
+	u.RequestID, u.Err = ae.RequestID, ae.Err // keep IAM's decision reachable
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {
 		return &smithy.OperationError{ServiceID: oe.ServiceID, OperationName: oe.OperationName, Err: u}

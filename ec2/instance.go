@@ -206,6 +206,7 @@ type Machine struct {
 	azID        string
 	azName      string
 	hostID      string
+	eni         string // primary network interface attached to the world (attachNIC)
 	reservation string
 	seq         uint64
 	slot        region.Slot

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -282,6 +283,10 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 	}
 	p := env.Go(m.id+"/"+name, fn)
 	p.SetValue(machineKey{}, m)
+	if loc, err := m.svc.w.AtSlot(m.slot); err == nil {
+		// Every call the process makes comes from the instance's host.
+		region.SetLocation(p, loc.WithNetwork(region.NetworkIdentity{OnInstance: true, NetworkInterfaceID: m.eni}))
+	}
 	m.procs = append(m.procs, p)
 	p.OnExit(func(p *sim.Proc) {
 		for i, q := range m.procs {

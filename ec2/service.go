@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
@@ -187,14 +188,45 @@ func (s *Service) place(m *Machine) error {
 	m.slot = slot
 	m.hostID = info.HostID
 	s.bySlot[slot] = m
+	s.attachNIC(m)
 	return nil
 }
+
+// attachNIC registers the instance's primary network interface with the
+// world at its host, with the instance type's bandwidth, so its transfers
+// share it. "Up to" types burst for a limited time, "typically from 5 to
+// 60 minutes, depending on the instance size"; we take the short end.
+// https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-network-bandwidth.html
+func (s *Service) attachNIC(m *Machine) {
+	it := m.itype
+	if it.BaselineBandwidthMbps <= 0 {
+		return
+	}
+	loc, err := s.w.AtSlot(m.slot)
+	if err != nil {
+		return
+	}
+	bw := region.Bandwidth{BaselineBps: float64(it.BaselineBandwidthMbps) * 1e6}
+	if it.BurstBandwidthMbps > it.BaselineBandwidthMbps {
+		bw.BurstBps, bw.BurstFor = float64(it.BurstBandwidthMbps)*1e6, 5*time.Minute
+	}
+	if s.w.AttachInterface(primaryENI(m.id), loc, bw) == nil {
+		m.eni = primaryENI(m.id)
+	}
+}
+
+// primaryENI names an instance's primary interface after the instance.
+func primaryENI(instanceID string) string { return "eni-" + strings.TrimPrefix(instanceID, "i-") }
 
 // unplace releases m's host slot.
 func (s *Service) unplace(m *Machine) {
 	if m.slot.IsValid() {
 		_ = s.w.Release(m.slot) // the host may have failed and released it already
 		delete(s.bySlot, m.slot)
+	}
+	if m.eni != "" {
+		s.w.DetachInterface(m.eni)
+		m.eni = ""
 	}
 	m.slot = 0
 	m.hostID = ""

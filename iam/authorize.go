@@ -144,8 +144,17 @@ func (d Decision) Err() error {
 	if d.Allowed {
 		return nil
 	}
-	return awserr.New("AccessDenied", 403, false, "%s", d.Message())
+	e := awserr.New("AccessDenied", 403, false, "%s", d.Message())
+	e.Err = &DeniedError{Decision: d}
+	return e
 }
+
+// DeniedError is the cause inside an AccessDenied error: errors.As
+// reaches it from the error a call returns, and its Decision says which
+// statement denied, or which kind of policy failed to allow (Explain).
+type DeniedError struct{ Decision Decision }
+
+func (e *DeniedError) Error() string { return e.Decision.Message() }
 
 // Message is the AccessDenied message: "User: arn:aws:iam::111122223333:user/alice
 // is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k

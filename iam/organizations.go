@@ -94,7 +94,9 @@ func orgAccessDenied() error {
 // orgDenied is IAM's refusal of an Organizations action, under
 // Organizations' code (AccessDeniedException) with IAM's explanation.
 func orgDenied(d Decision) error {
-	return orgErr("AccessDeniedException", "%s", d.Message())
+	e := awserr.New("AccessDeniedException", 400, false, "%s", d.Message())
+	e.Err = &DeniedError{Decision: d}
+	return e
 }
 
 func constraint(reason, format string, args ...any) error {
@@ -265,38 +267,4 @@ func (s *Service) mgmtCaller(c Credentials, action string, res func(*organizatio
 		return nil, orgAccessDenied()
 	}
 	return o, nil
-}
-
-// OrganizationsARN returns the ARN of an Organizations entity of the
-// caller's organization by ID (root r-..., OU ou-..., policy p-...,
-// handshake h-..., or a member account's ID), or "*" when there is none;
-// the request pipeline authorizes Organizations calls on it.
-func (g *Organizations) OrganizationsARN(c Credentials, id string) string {
-	s := g.s
-	p, err := s.Authenticate(c)
-	if err != nil || p.acct == nil {
-		return "*"
-	}
-	o := p.acct.org
-	if o == nil {
-		if h := s.findHandshake(p.acct.id, id); h != nil {
-			return h.arn.String()
-		}
-		return "*"
-	}
-	switch {
-	case o.nodes[id] != nil:
-		return o.nodes[id].arn.String()
-	case o.policies[id] != nil:
-		return o.policies[id].arn.String()
-	case id == fullAWSAccess.id:
-		return fullAWSAccess.arn.String()
-	case id == rcpFullAWSAccess.id:
-		return rcpFullAWSAccess.arn.String()
-	case o.members[id] != nil:
-		return o.accountARN(id).String()
-	case o.handshakes[id] != nil:
-		return o.handshakes[id].arn.String()
-	}
-	return "*"
 }

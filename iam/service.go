@@ -114,6 +114,43 @@ func (s *Service) CreateAccount(accountID string) (Credentials, error) {
 	return Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, Source: "StaticCredentials"}, nil
 }
 
+// SetOrganization records that accountID belongs to the organization
+// orgID ("o-" followed by 10 to 32 lowercase letters or digits) without
+// building one, so that its principals carry aws:PrincipalOrgID; an empty
+// orgID clears it. It stands for membership the scenario does not model
+// further: such an account has no root, OUs, SCPs or RCPs. Organizations
+// builds real organizations, and an account in one cannot be relabeled
+// here (InvalidInput).
+func (s *Service) SetOrganization(accountID, orgID string) error {
+	a, ok := s.accounts[accountID]
+	if !ok {
+		return noSuchEntity("The account %s cannot be found.", accountID)
+	}
+	if a.org != nil {
+		return invalidInput("account %s is a member of organization %s; use Organizations to change that", accountID, a.org.id)
+	}
+	if orgID != "" {
+		valid := strings.HasPrefix(orgID, "o-") && len(orgID) >= 12 && len(orgID) <= 34
+		for _, r := range orgID[min(2, len(orgID)):] {
+			valid = valid && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		}
+		if !valid {
+			return invalidInput("organization ID %q must match o-[a-z0-9]{10,32}", orgID)
+		}
+	}
+	a.orgID = orgID
+	return nil
+}
+
+// OrganizationOf returns the ID of the organization an account belongs
+// to, or "" (also for an unknown account).
+func (s *Service) OrganizationOf(accountID string) string {
+	if a, ok := s.accounts[accountID]; ok {
+		return a.orgID
+	}
+	return ""
+}
+
 // Accounts lists the account IDs in ascending order.
 func (s *Service) Accounts() []string {
 	out := make([]string, 0, len(s.accounts))

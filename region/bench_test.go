@@ -139,7 +139,7 @@ func BenchmarkMemory(b *testing.B) {
 func BenchmarkCall(b *testing.B) {
 	w := pipelineWorld(b, 1)
 	from, _ := w.InAZ("use1-az1")
-	req := getReq(from)
+	req := getReq(w, from)
 	env := w.Env()
 	b.ReportAllocs()
 	env.Go("caller", func(p *sim.Proc) {

@@ -14,9 +14,8 @@ import (
 // never end, so the test fails instead of hanging if tenant events were
 // foreground again.
 func TestRunEndsAfterTheCallDespiteBackgroundTenants(t *testing.T) {
-	g := NewKeyGuard()
-	g.AddKey("111122223333", alice)
-	w := newWorld(t, 5, Options{HostsPerAZ: map[string]int{"t3": 4}, Guard: g})
+	w := newWorld(t, 5, Options{HostsPerAZ: map[string]int{"t3": 4}})
+	withAlice(t, w)
 	if err := w.StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 60, MeanLifetime: 2 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +30,7 @@ func TestRunEndsAfterTheCallDespiteBackgroundTenants(t *testing.T) {
 		st, _ := w.Background("use1-az1", "t3")
 		launchedBefore = st.Launched
 		callStart = env.Now()
-		callErr = w.Call(p, getReq(from), func(c *Call) error { return nil })
+		callErr = w.Call(p, getReq(w, from), func(c *Call) error { return nil })
 		callEnd = env.Now()
 	})
 	env.Run()

@@ -13,18 +13,17 @@ import (
 func scenarioTraceHash(t *testing.T, seed uint64) (string, int) {
 	env := sim.New(seed, sim.WithTrace())
 	defer env.Close()
-	g := NewKeyGuard()
-	g.AddKey("111122223333", alice)
-	w, err := NewWorld(env, Options{HostsPerAZ: map[string]int{"m5": 4, "t3": 2}, Guard: g})
+	w, err := NewWorld(env, Options{HostsPerAZ: map[string]int{"m5": 4, "t3": 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	withAlice(t, w)
 	w.StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 30, MeanLifetime: time.Hour})
 	w.SetErrorRate("ec2", "us-east-1", 0.3)
 	from, _ := w.InAZ("use1-az2")
 	env.Go("client", func(p *sim.Proc) {
 		for i := range 20 {
-			w.Call(p, Request{Service: "ec2", Operation: "RunInstances", Region: "us-east-1", Credentials: alice, From: from},
+			w.Call(p, Request{Service: "ec2", Operation: "RunInstances", Region: "us-east-1", Credentials: alice(w), From: from},
 				func(c *Call) error {
 					_, err := w.Place("use1-az1", []string{"m5.large", "m5.4xlarge"}[i%2], PlaceOptions{})
 					return err

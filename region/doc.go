@@ -7,7 +7,16 @@
 //
 //	env := sim.New(1)
 //	w := region.MustNewWorld(env, region.Options{}) // IAM and billing built in
-//	creds, _ := w.IAM().CreateAccount("111122223333") // the root user's keys
+//	root, _ := w.CreateAccount("111122223333") // signing up: the root user's keys
+//	var creds region.Credentials
+//	err := w.Setup(func(ctx context.Context) error { // set-up is API calls too
+//		c := w.IAMClient(root)
+//		c.CreateUser(ctx, &iam.CreateUserInput{UserName: "alice"})
+//		c.PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "alice", PolicyName: "s3", PolicyDocument: doc})
+//		out, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "alice"})
+//		creds = out.AccessKey.Credentials()
+//		return err
+//	})
 //
 //	// hosts and placement
 //	slot, err := w.Place("use1-az1", "m5.large", region.PlaceOptions{Owner: 7})
@@ -21,7 +30,9 @@
 //
 //	// an API call, from inside a process
 //	env.Go("client", func(p *sim.Proc) {
-//		err := w.Call(p, region.Request{Service: "s3", Operation: "GetObject",
+//		ctx, cancel := sim.WithTimeout(p, 5*time.Second) // a virtual-time deadline
+//		defer cancel()
+//		err := w.Call(ctx, region.Request{Service: "s3", Operation: "GetObject",
 //			Region: "us-east-1", Credentials: creds, From: from,
 //			Resource: "arn:aws:s3:::bucket/key"},
 //			func(c *region.Call) error {
@@ -98,11 +109,13 @@
 //
 // # The request pipeline
 //
-// Call runs DESIGN.md's pipeline in virtual time: resolve the endpoint;
-// per attempt, connect and send (latency from the caller's place;
-// partitions block until the connect timeout); at the server instant
-// authenticate and authorize through the Guard (IAMGuard over the world's
-// iam.Service by default; no call skips it); draw
+// Call runs the pipeline in virtual time: resolve the endpoint;
+// per attempt, route (the Router, if registered), connect and send
+// (latency from the caller's place; partitions and missing routes block
+// until the connect timeout); at the server instant authenticate and
+// authorize with the world's iam.Service (no call skips it, tests'
+// included; IAM and STS themselves are called through IAMClient and
+// STSClient, which go through Call like every service); draw
 // injected faults (SetThrottleRate, SetErrorRate, SetTimeoutRate,
 // ImpairRegion); run the effect atomically; meter (Call.Record and
 // Call.RecordTransfer go to the billing ledger only after success); then

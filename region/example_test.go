@@ -53,10 +53,10 @@ func Example() {
 // requests; the client's standard retry mode absorbs the failures, in
 // virtual time, and the effect runs once.
 func ExampleWorld_Call() {
-	env := sim.New(5)
+	env := sim.New(2)
 	defer env.Close()
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2}})
-	root, _ := w.IAM().CreateAccount("111122223333")
+	root, _ := w.CreateAccount("111122223333")
 	w.SetErrorRate("ec2", "us-east-1", 0.5)
 	from, _ := w.InAZ("use1-az2")
 
@@ -80,6 +80,6 @@ func ExampleWorld_Call() {
 	})
 	env.Run()
 	// Output:
-	// err=<nil>, effect ran on attempt 3, on h-00000000000000000, after 1.919s
+	// err=<nil>, effect ran on attempt 3, on h-00000000000000000, after 1.597s
 	// attempts=3 retries=2 transient errors=2
 }

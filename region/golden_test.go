@@ -27,7 +27,7 @@ func TestStreamsGolden(t *testing.T) {
 		name     string
 		from, to Location
 	}{
-		{"same-az", a1, InRegion("us-east-1")},
+		{"regional", a1, InRegion("us-east-1")},
 		{"cross-az", a1, a2},
 		{"cross-region", a1, InRegion("eu-west-1")},
 		{"internet", OnInternet("us-east-1"), InRegion("us-east-1")},
@@ -45,9 +45,9 @@ func TestStreamsGolden(t *testing.T) {
 	cfg := DefaultClientConfig()
 	b.WriteString("backoff:")
 	for i := 1; i <= 4; i++ {
-		fmt.Fprintf(&b, " %v", cfg.Backoff(i, w.pipe.backoff.Float64()))
+		fmt.Fprintf(&b, " %v", cfg.Backoff(i, w.pipe.streamsFor("s3", "us-east-1").backoff.Float64()))
 	}
-	fmt.Fprintf(&b, "\nrequest-ids: %s %s\n", w.newRequestID(), w.newRequestID())
+	fmt.Fprintf(&b, "\nrequest-ids: %s %s\n", w.newRequestID(w.pipe.streamsFor("s3", "us-east-1")), w.newRequestID(w.pipe.streamsFor("s3", "us-east-1")))
 
 	path := filepath.Join("testdata", "streams.golden")
 	if *update {

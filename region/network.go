@@ -20,6 +20,12 @@ const (
 	PathCrossAZ
 	PathCrossRegion
 	PathInternet
+	// PathRegional is an in-region caller reaching a regional service
+	// endpoint (s3.us-east-1.amazonaws.com): the endpoint's front ends sit
+	// in every zone, so the path has its own class rather than "same AZ".
+	// A call to a specific place (an instance, a load-balancer node) keeps
+	// the same-AZ and cross-AZ classes.
+	PathRegional
 	numPathClasses
 )
 
@@ -35,6 +41,8 @@ func (c PathClass) String() string {
 		return "cross-region"
 	case PathInternet:
 		return "internet"
+	case PathRegional:
+		return "regional"
 	}
 	return "invalid-path"
 }
@@ -125,11 +133,15 @@ func DefaultNetwork() NetworkModel {
 	}
 	m.Latency[PathSameHost] = LatencyDist{MedianRTT: 50 * time.Microsecond, Sigma: 0.2}
 	m.Latency[PathSameAZ] = LatencyDist{MedianRTT: 200 * time.Microsecond, Sigma: 0.3, TailProb: 0.001, TailFactor: 5}
+	// A regional endpoint's front end in the caller's zone: same-AZ figures
+	// (an assumption; AWS publishes no endpoint round trip).
+	m.Latency[PathRegional] = LatencyDist{MedianRTT: 200 * time.Microsecond, Sigma: 0.3, TailProb: 0.001, TailFactor: 5}
 	m.Latency[PathCrossAZ] = LatencyDist{MedianRTT: 1020 * time.Microsecond, Sigma: 0.25, TailProb: 0.001, TailFactor: 5}
 	m.Latency[PathCrossRegion] = LatencyDist{Sigma: 0.05, TailProb: 0.0005, TailFactor: 2}
 	m.Latency[PathInternet] = LatencyDist{MedianRTT: 20 * time.Millisecond, Sigma: 0.5, TailProb: 0.01, TailFactor: 3}
 	m.ThroughputBps[PathSameHost] = 10e9
 	m.ThroughputBps[PathSameAZ] = 5e9
+	m.ThroughputBps[PathRegional] = 5e9
 	m.ThroughputBps[PathCrossAZ] = 5e9
 	m.ThroughputBps[PathCrossRegion] = 5e9
 	m.ThroughputBps[PathInternet] = 100e6
@@ -142,79 +154,6 @@ func DefaultNetwork() NetworkModel {
 		}
 	}
 	return m
-}
-
-// Location is a place traffic flows between: a host, a zone, a region (a
-// regional service endpoint) or an internet client near a region. The zero
-// Location is invalid.
-type Location struct {
-	region   string
-	az       string
-	host     uint32 // host index + 1; 0 = not on a host
-	internet bool
-}
-
-// InRegion is the location of a regional endpoint (its front ends sit in
-// every zone, so a caller inside the region reaches one in its own zone).
-func InRegion(code string) Location { return Location{region: code} }
-
-// OnInternet is a client on the internet whose nearest AWS region is near.
-func OnInternet(near string) Location { return Location{region: near, internet: true} }
-
-// InAZ returns the location of zone azID.
-func (w *World) InAZ(azID string) (Location, error) {
-	z, err := w.AZ(azID)
-	if err != nil {
-		return Location{}, err
-	}
-	return Location{region: z.region.spec.Code, az: z.id}, nil
-}
-
-// AtHost returns the location of a host.
-func (w *World) AtHost(hostID string) (Location, error) {
-	hi, err := w.parseHostID(hostID)
-	if err != nil {
-		return Location{}, err
-	}
-	return w.hostLoc(hi), nil
-}
-
-func (w *World) hostLoc(hi uint32) Location {
-	z := w.pools[w.hosts[hi].pool].az
-	return Location{region: z.region.spec.Code, az: z.id, host: hi + 1}
-}
-
-// AtSlot returns the location of a placed instance.
-func (w *World) AtSlot(s Slot) (Location, error) {
-	sl, err := w.lookup(s)
-	if err != nil {
-		return Location{}, err
-	}
-	return w.hostLoc(sl.host), nil
-}
-
-// IsValid reports whether l is not the zero Location.
-func (l Location) IsValid() bool { return l.region != "" }
-
-// Region returns the location's region code (the nearest one for an
-// internet client).
-func (l Location) Region() string { return l.region }
-
-// AZ returns the zone ID, or "".
-func (l Location) AZ() string { return l.az }
-
-func (l Location) String() string {
-	switch {
-	case !l.IsValid():
-		return "nowhere"
-	case l.internet:
-		return "internet(" + l.region + ")"
-	case l.host != 0:
-		return hostID(l.host-1) + "@" + l.az
-	case l.az != "":
-		return l.az
-	}
-	return l.region
 }
 
 // ErrUnreachable is the sentinel for a path that a partition, a dark zone
@@ -303,6 +242,8 @@ func classOf(a, b Location) PathClass {
 		return PathInternet
 	case a.region != b.region:
 		return PathCrossRegion
+	case a.IsEndpoint() || b.IsEndpoint():
+		return PathRegional
 	case a.az == "" || b.az == "":
 		return PathSameAZ
 	case a.az != b.az:
@@ -320,7 +261,10 @@ func (w *World) checkLoc(l Location) error {
 	if _, ok := w.regionByKey[l.region]; !ok {
 		return awserr.New("InvalidParameterValue", 400, false, "location %v: unknown region %q", l, l.region)
 	}
-	return nil
+	if l.net.IsZero() {
+		return nil
+	}
+	return w.checkNetwork(l)
 }
 
 // DistanceKm returns the great-circle distance between two regions.
@@ -387,10 +331,9 @@ func (w *World) DistanceFloor(a, b string) (time.Duration, error) {
 
 // oneWay draws a one-way latency (without faults) and returns it with the
 // path's round-trip median, used for the window bound.
-func (n *network) oneWay(from, to Location) (time.Duration, time.Duration) {
+func (n *network) oneWay(r *rand.Rand, from, to Location) (time.Duration, time.Duration) {
 	c := classOf(from, to)
 	d := &n.m.Latency[c]
-	r := n.streams[c]
 	var median float64
 	floor := 0.0
 	switch c {
@@ -426,7 +369,7 @@ func (w *World) Latency(from, to Location) (time.Duration, error) {
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(from, to)
+	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
 	return d, nil
 }
 
@@ -474,7 +417,7 @@ func (w *World) transfer(from, to Location, bytes int64) (time.Duration, error) 
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(from, to)
+	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
 	if bytes > 0 {
 		d += time.Duration(float64(bytes) / w.net.throughput(from, to) * float64(time.Second))
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/testprincipal"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -22,22 +23,17 @@ func TestOrganizationsClient(t *testing.T) {
 	env := sim.New(3)
 	t.Cleanup(env.Close)
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 1}})
-	ids := w.IAM()
-	mgmt, err := ids.CreateAccount("999988887777")
-	require.NoError(t, err)
-	member, err := ids.CreateAccount("111122223333")
-	require.NoError(t, err)
+	mgmt := testprincipal.Account(t, w, "999988887777")
+	member := testprincipal.Account(t, w, "111122223333")
 	// An operator in the management account allowed only to read the
-	// organization: IAM, through the pipeline, refuses the rest.
-	_, err = ids.CreateUser(mgmt, iam.CreateUserInput{UserName: "reader"})
-	require.NoError(t, err)
-	require.NoError(t, ids.PutUserPolicy(mgmt, "reader", "read", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["organizations:Describe*","organizations:List*"],"Resource":"*"}]}`))
-	k, err := ids.CreateAccessKey(mgmt, "reader")
-	require.NoError(t, err)
+	// organization: IAM refuses it the rest.
+	readerKeys := testprincipal.User(t, w, mgmt, "reader", testprincipal.Allow(
+		[]string{"organizations:Describe*", "organizations:List*"}, []string{"*"}))
 
-	org := region.NewOrganizationsClient(w, mgmt)
-	mem := region.NewOrganizationsClient(w, member)
-	reader := region.NewOrganizationsClient(w, k.Credentials())
+	org := w.OrganizationsClient(mgmt)
+	mem := w.OrganizationsClient(member)
+	reader := w.OrganizationsClient(readerKeys)
+	calls0 := w.PipelineStats().Calls
 	var calls []string
 	check := func(what string, err error, code string) {
 		t.Helper()
@@ -94,15 +90,13 @@ func TestOrganizationsClient(t *testing.T) {
 	})
 	env.Run()
 	require.Len(t, calls, 15, "the process ran to the end")
-	st := w.PipelineStats()
-	require.Equal(t, 15, st.Calls, "every call went through the pipeline")
+	require.Equal(t, 15, w.PipelineStats().Calls-calls0, "every call went through the pipeline")
 }
 
 func TestOrganizationsClientNeedsProc(t *testing.T) {
 	env := sim.New(1)
 	t.Cleanup(env.Close)
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 1}})
-	_, err := region.NewOrganizationsClient(w, iam.Credentials{}).ListRoots(context.Background(), nil)
-	require.Error(t, err)
-	require.Contains(t, err.Error(), "ctx must be the calling *sim.Proc")
+	_, err := w.OrganizationsClient(iam.Credentials{}).ListRoots(context.Background(), nil)
+	require.ErrorIs(t, err, sim.ErrNoProcess)
 }

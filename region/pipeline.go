@@ -1,6 +1,7 @@
 package region
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -25,23 +26,94 @@ type Request struct {
 	// Region is the target region; "" for global services.
 	Region      string
 	Credentials Credentials
-	// From is the caller's place; the zero Location means an internet
-	// client near the target region.
+	// AllowAnonymous says the service accepts requests without
+	// credentials (S3 does, for public objects): such a request reaches
+	// authorization as the anonymous principal, and only a resource policy
+	// can allow it. Otherwise a request without credentials fails with
+	// MissingAuthenticationToken.
+	AllowAnonymous bool
+	// From is the caller's place; the zero Location means the Location
+	// attached to the call's context (SetLocation, WithLocation), or else
+	// an internet client near the target region.
 	From Location
 	// Action is the IAM action (default "service:Operation"); Resource the
 	// ARN acted on (default "*"), with the resource's account and policy
-	// (or nil) and extra condition keys (aws:SourceIp, s3:prefix, ...).
+	// (or nil) and extra condition keys (s3:prefix, ...). The route's
+	// source keys (aws:SourceIp, aws:SourceVpc, ...) are added to Context.
 	Action          string
 	Resource        string
 	ResourceAccount string
 	ResourcePolicy  *iam.Policy
 	Context         map[string][]string
+	// Payer says whose account the call's metering goes to (Call.Payer):
+	// the caller (default), the resource owner (S3 bills the bucket
+	// owner), or the requester of a Requester Pays resource.
+	Payer Payer
+	// BillErrors says which failed requests are billed; by default only
+	// successful ones are.
+	BillErrors ErrorBilling
+	// BillRequest, if set, runs at the end of the server instant of every
+	// attempt whose outcome is billed (success, or a failure BillErrors
+	// bills), with the attempt's error (nil on success), including
+	// failures before the effect ran (an AccessDenied). Services record
+	// their per-request charges there, to c.Payer().
+	BillRequest func(c *Call, err error)
 	// RequestBytes travel with the request; the effect sets the response
 	// size with Call.SetResponseBytes.
 	RequestBytes int64
 	// Client overrides the world's retry and timeout configuration.
 	Client *ClientConfig
+
+	// iamAuthorizes is set by region's own IAM and STS clients: their
+	// effect calls iam.Service, which runs step 3 itself with the same
+	// evaluation and the exact resource ARNs (an entity's path, a role's
+	// trust policy), so the pipeline does not authorize twice.
+	iamAuthorizes bool
 }
+
+// Payer is whose account pays for a call's metered usage.
+type Payer uint8
+
+const (
+	// PayCaller: the authenticated caller's account (EC2, IAM, most
+	// services).
+	PayCaller Payer = iota
+	// PayResourceOwner: the account owning the resource (S3 bills the
+	// bucket owner for requests and data transfer out). Anonymous
+	// requests are billed this way whatever the setting.
+	PayResourceOwner
+	// PayRequester: the requester of a Requester Pays bucket. An anonymous
+	// request cannot pay: it is refused with AccessDenied.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html
+	PayRequester
+)
+
+func (p Payer) String() string {
+	switch p {
+	case PayCaller:
+		return "caller"
+	case PayResourceOwner:
+		return "resource-owner"
+	case PayRequester:
+		return "requester"
+	}
+	return "invalid-payer"
+}
+
+// ErrorBilling says which failed requests a service bills.
+type ErrorBilling uint8
+
+const (
+	// BillSuccessOnly: only successful requests are metered.
+	BillSuccessOnly ErrorBilling = iota
+	// BillClientErrors is S3's rule: requests with 2xx and 4xx responses
+	// are billed, 5xx (503 Slow Down, say) are not; and since May 2024 an
+	// AccessDenied (403) is not billed when the request comes from outside
+	// the resource owner's account and organization. Services exempt
+	// further codes in their BillRequest.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/ErrorCodeBilling.html
+	BillClientErrors
+)
 
 func (r *Request) action() string {
 	if r.Action != "" {
@@ -76,6 +148,7 @@ type Call struct {
 	attempt       int
 	delay         time.Duration
 	respBytes     int64
+	route         *Route
 	meters        []func()
 }
 
@@ -85,7 +158,8 @@ func (c *Call) World() *World { return c.w }
 // Now returns the instant of the effect.
 func (c *Call) Now() sim.Time { return c.w.env.Now() }
 
-// Principal returns the authenticated caller.
+// Principal returns the authenticated caller (Anonymous for an
+// unauthenticated request a service accepts).
 func (c *Call) Principal() Principal { return c.principal }
 
 // RequestID returns the request ID the response will carry.
@@ -104,6 +178,29 @@ func (c *Call) From() Location { return c.req.From }
 // Request returns the request being served.
 func (c *Call) Request() *Request { return c.req }
 
+// Route returns the route the Router gave the request, or nil when the
+// world has no Router (a direct path).
+func (c *Call) Route() *Route { return c.route }
+
+// Payer returns the account the call's metering goes to, following
+// Request.Payer: the caller's, or the resource owner's (also for an
+// anonymous caller). "" when neither is known.
+func (c *Call) Payer() string {
+	if c.req.Payer == PayResourceOwner || c.principal.Anonymous {
+		return c.req.ResourceAccount
+	}
+	return c.principal.Account
+}
+
+// Authorize evaluates IAM for another resource of the same call, with the
+// caller's principal and the request's context (route keys included):
+// EC2 authorizes each instance of a multi-instance request this way. r
+// is a copy of Request() with Action, Resource, ResourceAccount or
+// ResourcePolicy changed.
+func (c *Call) Authorize(r *Request) error {
+	return c.w.authorize(c.principal, r, c.route)
+}
+
 // Delay adds server-side processing time before the response leaves (S3's
 // first-byte latency, say).
 func (c *Call) Delay(d time.Duration) {
@@ -114,7 +211,8 @@ func (c *Call) Delay(d time.Duration) {
 }
 
 // SetResponseBytes sets the response body size, which travels back at the
-// path's throughput.
+// path's throughput, sharing the caller's interface bandwidth with its
+// other flows.
 func (c *Call) SetResponseBytes(n int64) {
 	if n < 0 {
 		panic(fmt.Sprintf("region: Call.SetResponseBytes(%d): negative", n))
@@ -122,9 +220,9 @@ func (c *Call) SetResponseBytes(n int64) {
 	c.respBytes = n
 }
 
-// Meter registers a metering step: f runs after the effect succeeds (step
-// 7), and not at all when the effect fails — failed requests (5xx) are not
-// billed [S20]. Services record their billing.Usage in f.
+// Meter registers a metering step: f runs after the effect (step 7) when
+// the outcome is billed: on success, and on a failure the request's
+// BillErrors bills. By default failed requests are not billed.
 func (c *Call) Meter(f func()) {
 	if f == nil {
 		panic("region: Call.Meter(nil)")
@@ -137,9 +235,10 @@ var (
 	// ErrRequestTimeout: the response did not arrive within ReadTimeout
 	// (the request may have been applied).
 	ErrRequestTimeout = awserr.Code("RequestTimeout")
-	// ErrConnectTimeout: no connection within ConnectTimeout (partition,
-	// dark zone, total loss); the request was not sent.
-	ErrConnectTimeout = awserr.Code("ConnectTimeout")
+	// ErrConnectTimeout matches a *ConnectTimeoutError: no connection
+	// within ConnectTimeout (no route, partition, dark zone, total loss);
+	// the request was not sent.
+	ErrConnectTimeout = errors.New("region: connect timeout")
 	// Server-side transient and throttling codes the pipeline injects.
 	ErrInternalError      = awserr.Code("InternalError")
 	ErrInternalFailure    = awserr.Code("InternalFailure")
@@ -181,40 +280,64 @@ type bucketKey struct{ key, service, region string }
 type pipeline struct {
 	w       *World
 	cfg     ClientConfig
-	guard   Guard
 	buckets map[bucketKey]*int
-	faultR  *rand.Rand
-	backoff *rand.Rand
-	seq     uint64
+	streams map[streamKey]*callStreams
 	stats   PipelineStats
+}
+
+// streamKey names the streams of one service in one region.
+type streamKey struct{ service, region string }
+
+// callStreams are the random streams of one service in one region:
+// "region/pipeline/<service>/<region>/latency" (network draws of its
+// calls), ".../faults" and ".../backoff". Adding calls to one service
+// never changes another service's draws.
+type callStreams struct {
+	latency, faults, backoff, loss *rand.Rand
+	// salt and seq number the service's request IDs, so that they too
+	// are the same whatever other services do.
+	salt, seq uint64
+}
+
+func (p *pipeline) streamsFor(service, region string) *callStreams {
+	k := streamKey{service, region}
+	if s := p.streams[k]; s != nil {
+		return s
+	}
+	base := "region/pipeline/" + service + "/" + region + "/"
+	env := p.w.env
+	s := &callStreams{latency: env.Rand(base + "latency"), faults: env.Rand(base + "faults"),
+		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base)}
+	p.streams[k] = s
+	return s
 }
 
 // PipelineStats counts what the pipeline did.
 type PipelineStats struct {
 	Calls, Attempts, Retries, Succeeded, Failed int
 	Throttled, Transient, TimedOut, Unreachable int
+	// NoRoute counts attempts the Router found no route for.
+	NoRoute int
+	// ByOperation counts calls per "service:Operation".
+	ByOperation map[string]int
 }
 
-func (p *pipeline) init(w *World, cfg ClientConfig, g Guard) {
-	p.w, p.cfg, p.guard = w, cfg, g
+func (p *pipeline) init(w *World, cfg ClientConfig) {
+	p.w, p.cfg = w, cfg
 	p.buckets = map[bucketKey]*int{}
-	p.faultR = w.env.Rand("region/pipeline/faults")
-	p.backoff = w.env.Rand("region/pipeline/backoff")
+	p.streams = map[streamKey]*callStreams{}
+	p.stats.ByOperation = map[string]int{}
 }
-
-// SetGuard replaces the pipeline's authenticator and authorizer.
-func (w *World) SetGuard(g Guard) {
-	if g == nil {
-		panic("region: SetGuard(nil)")
-	}
-	w.pipe.guard = g
-}
-
-// Guard returns the pipeline's guard.
-func (w *World) Guard() Guard { return w.pipe.guard }
 
 // PipelineStats returns the pipeline's counters.
-func (w *World) PipelineStats() PipelineStats { return w.pipe.stats }
+func (w *World) PipelineStats() PipelineStats {
+	s := w.pipe.stats
+	s.ByOperation = make(map[string]int, len(w.pipe.stats.ByOperation))
+	for k, v := range w.pipe.stats.ByOperation {
+		s.ByOperation[k] = v
+	}
+	return s
+}
 
 func (cfg *ClientConfig) validate() error {
 	if cfg.MaxAttempts < 1 || cfg.BaseBackoff < 0 || cfg.MaxBackoff < 0 || cfg.RetryTokens < 0 ||
@@ -242,24 +365,56 @@ func (cfg ClientConfig) Backoff(attempt int, u float64) time.Duration {
 	return time.Duration(u * float64(ceil))
 }
 
-// Call runs one API call through the pipeline from process p (the caller's
-// context): resolve the endpoint, then per attempt connect and send
-// (network latency; partitions block until ConnectTimeout), authenticate
-// and authorize, draw injected faults (throttling, transient 5xx, hung
-// responses), run effect at one virtual instant, meter, and return after
-// the response latency. Retryable errors are retried under the client's
-// standard retry mode with backoff slept in virtual time. The error is nil
-// or wraps an *awserr.Error in a *smithy.OperationError.
+// sleepCtx sleeps p for d, honouring ctx: a sim.WithTimeout deadline ends
+// the sleep at the deadline with context.DeadlineExceeded, and a cancelled
+// or expired context fails at once.
+func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
+	if ctx != context.Context(p) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if at, ok := sim.DeadlineOf(ctx); ok && p.Now().Add(d) > at {
+			if err := p.SleepUntil(at); err != nil {
+				return err
+			}
+			return context.DeadlineExceeded
+		}
+	}
+	return p.Sleep(d)
+}
+
+// Call runs one API call through the pipeline from the calling process
+// (ctx is the *sim.Proc or a context derived from it, as the SDK takes
+// ctx): resolve the endpoint, then per attempt route (the Router, if
+// any), connect and send (network latency; partitions and missing routes
+// block until ConnectTimeout), authenticate and authorize, draw injected
+// faults (throttling, transient 5xx, hung responses), run effect at one
+// virtual instant, meter, and return after the response latency.
+// Retryable errors are retried under the client's standard retry mode
+// with backoff slept in virtual time. The error is nil, or wraps an
+// *awserr.Error or a *ConnectTimeoutError in a *smithy.OperationError.
 //
-// If p is interrupted while waiting, the call is abandoned and the
-// *sim.Interrupted error returned (like a cancelled context).
-func (w *World) Call(p *sim.Proc, req Request, effect func(c *Call) error) error {
-	if p == nil || effect == nil {
-		panic("region: Call with nil process or effect")
+// If the process is interrupted while waiting, the call is abandoned and
+// the *sim.Interrupted error returned; past a sim.WithTimeout deadline the
+// call returns at the deadline with an error matching
+// context.DeadlineExceeded. A nil context, or one without a process, is an
+// error (sim.ErrNoProcess).
+func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) error) error {
+	if effect == nil {
+		panic("region: Call with a nil effect")
 	}
 	pp := &w.pipe
-	pp.stats.Calls++
 	wrap := func(err error) error { return awserr.Operation(req.serviceID(), req.Operation, err) }
+	p, ok := sim.ProcFrom(ctx)
+	if !ok {
+		return wrap(sim.ErrNoProcess)
+	}
+	pp.stats.Calls++
+	pp.stats.ByOperation[req.action()]++
+	if err := ctx.Err(); err != nil {
+		pp.stats.Failed++
+		return wrap(err)
+	}
 	cfg := pp.cfg
 	if req.Client != nil {
 		cfg = *req.Client
@@ -272,11 +427,18 @@ func (w *World) Call(p *sim.Proc, req Request, effect func(c *Call) error) error
 		pp.stats.Failed++
 		return wrap(err)
 	}
-	if req.From == (Location{}) {
-		req.From = OnInternet(sr.spec.Code)
-	} else if err := w.checkLoc(req.From); err != nil {
+	if !req.From.IsValid() {
+		if l, ok := LocationOf(ctx); ok {
+			req.From = l
+		} else {
+			req.From = OnInternet(sr.spec.Code)
+		}
+	}
+	if err := w.checkLoc(req.From); err != nil {
+		pp.stats.Failed++
 		return wrap(err)
 	}
+	ss := pp.streamsFor(req.Service, sr.spec.Code)
 	bk := bucketKey{req.Credentials.AccessKeyID, req.Service, sr.spec.Code}
 	tokens := pp.buckets[bk]
 	if tokens == nil {
@@ -287,7 +449,7 @@ func (w *World) Call(p *sim.Proc, req Request, effect func(c *Call) error) error
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++
-		err := w.attempt(p, &req, sr, &cfg, attempt, effect)
+		err := w.attempt(ctx, p, &req, sr, ss, &cfg, attempt, effect)
 		if err == nil {
 			pp.stats.Succeeded++
 			refund := cfg.NoRetryIncrement
@@ -302,7 +464,7 @@ func (w *World) Call(p *sim.Proc, req Request, effect func(c *Call) error) error
 			pp.stats.Failed++
 			return err
 		}
-		if !awserr.IsRetryable(err) {
+		if !retryable(err) {
 			pp.stats.Failed++
 			return wrap(err)
 		}
@@ -321,11 +483,21 @@ func (w *World) Call(p *sim.Proc, req Request, effect func(c *Call) error) error
 		*tokens -= cost
 		lastCost = cost
 		pp.stats.Retries++
-		if err := p.Sleep(cfg.Backoff(attempt, pp.backoff.Float64())); err != nil {
+		if err := sleepCtx(ctx, p, cfg.Backoff(attempt, ss.backoff.Float64())); err != nil {
 			pp.stats.Failed++
-			return err
+			if errors.As(err, &intr) {
+				return err
+			}
+			return wrap(err)
 		}
 	}
+}
+
+// retryable reports whether the standard retry mode retries err: a
+// retryable AWS error, or a connection that timed out.
+func retryable(err error) bool {
+	var ct *ConnectTimeoutError
+	return awserr.IsRetryable(err) || errors.As(err, &ct)
 }
 
 // RetryTokens returns the retry quota left for an access key's calls to a
@@ -338,14 +510,26 @@ func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
 	return *t, true
 }
 
+// fnv64 is FNV-1a, naming a service's request-ID sequence.
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
 // newRequestID returns a UUID-shaped request ID (version 4 layout) derived
-// from the seed and a counter, so IDs are reproducible and drawing them
-// disturbs no random stream.
-func (w *World) newRequestID() string {
+// from the seed, the service's name and region, and the service's own
+// counter, so IDs are reproducible, drawing them disturbs no random
+// stream, and one service's calls never renumber another's.
+func (w *World) newRequestID(ss *callStreams) string {
 	const hex = "0123456789abcdef"
-	w.pipe.seq++
-	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(w.pipe.seq))
-	b := mix.SplitMix64(a ^ w.pipe.seq)
+	ss.seq++
+	seq := ss.seq ^ ss.salt
+	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(seq))
+	b := mix.SplitMix64(a ^ seq)
 	a = a&^(0xf<<12) | 0x4<<12 // version 4
 	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
 	var buf [36]byte
@@ -371,82 +555,77 @@ func withID(err error, id string) error {
 	return err
 }
 
+// routeOf asks the Router for the request's route, turning a panic into
+// an error that names the operation and a request ID.
+func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			id := w.newRequestID(ss)
+			err = awserr.New("InternalFailure", 500, false,
+				"%s %s: the network layer's Router panicked while routing request %s from %v: %v",
+				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
+		}
+	}()
+	r, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	return r, ok, nil
+}
+
 // attempt runs one attempt and returns its error (unwrapped).
-func (w *World) attempt(p *sim.Proc, req *Request, sr *Region, cfg *ClientConfig, attempt int, effect func(*Call) error) error {
+func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Region, ss *callStreams, cfg *ClientConfig,
+	attempt int, effect func(*Call) error) error {
 	pp := &w.pipe
 	env := w.env
-	start := env.Now()
 	to := InRegion(sr.spec.Code)
-	// Connect and send. An unreachable endpoint costs the connect timeout.
-	send, err := w.transfer(req.From, to, req.RequestBytes)
-	if err != nil {
-		pp.stats.Unreachable++
-		wait := cfg.ConnectTimeout
-		if err := p.Sleep(wait); err != nil {
+	var route *Route
+	if w.router != nil {
+		r, ok, err := w.routeOf(req, sr, ss)
+		if err != nil {
 			return err
 		}
-		return awserr.New("ConnectTimeout", 408, true,
-			"dial %s: connection timed out after %v (%v)", sr.spec.Code, wait, err)
+		if !ok {
+			pp.stats.NoRoute++
+			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
+		}
+		route = &r
 	}
+	// Connect and send. An unreachable endpoint costs the connect timeout.
+	send, err := w.callLatency(ss, req.From, to, route)
+	if err != nil {
+		pp.stats.Unreachable++
+		return w.connectTimeout(ctx, p, sr, cfg, err.Error())
+	}
+	if err := sleepCtx(ctx, p, send); err != nil {
+		return err
+	}
+	if err := w.flow(ctx, p, req.From, to, req.RequestBytes); err != nil {
+		return err
+	}
+	// The read timeout runs from the last byte of the request to the first
+	// byte of the response (and between bytes, which flow at the path's
+	// rate here), not over the whole body.
 	deadline := sim.Time(-1)
 	if cfg.ReadTimeout > 0 {
-		deadline = start.Add(cfg.ReadTimeout)
+		deadline = env.Now().Add(cfg.ReadTimeout)
 	}
 	timeout := func() error {
 		pp.stats.TimedOut++
 		if deadline >= env.Now() {
-			if err := p.SleepUntil(deadline); err != nil {
+			if err := sleepCtx(ctx, p, deadline.Sub(env.Now())); err != nil {
 				return err
 			}
 		}
 		return awserr.New("RequestTimeout", 408, true,
 			"%s %s: no response within the read timeout of %v", req.serviceID(), req.Operation, cfg.ReadTimeout)
 	}
-	if deadline >= 0 && start.Add(send) > deadline {
-		return timeout()
-	}
-	if err := p.Sleep(send); err != nil {
-		return err
-	}
 	// The server instant: everything from here to the response is atomic.
-	id := w.newRequestID()
+	id := w.newRequestID(ss)
 	if env.Tracing() {
 		env.Emit(id, "request", sim.F("service", req.Service), sim.F("op", req.Operation),
 			sim.F("region", sr.spec.Code), sim.F("attempt", attempt))
 	}
-	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, requestID: id, attempt: attempt}
+	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, requestID: id, attempt: attempt, route: route}
 	hung := false
-	res := func() error {
-		princ, err := pp.guard.Authenticate(env.NowTime(), req.Credentials)
-		if err != nil {
-			return err
-		}
-		c.principal = princ
-		if err := pp.guard.Authorize(princ, req); err != nil {
-			return err
-		}
-		if w.faults.impaired[sr.spec.Code] {
-			return unavailable(req.Service)
-		}
-		if r := rateOf(w.faults.throttle, req.Service, sr.spec.Code); r > 0 && pp.faultR.Float64() < r {
-			pp.stats.Throttled++
-			return throttled(req.Service)
-		}
-		if r := rateOf(w.faults.errRate, req.Service, sr.spec.Code); r > 0 && pp.faultR.Float64() < r {
-			pp.stats.Transient++
-			return transient(req.Service, pp.faultR)
-		}
-		if r := rateOf(w.faults.timeout, req.Service, sr.spec.Code); r > 0 && pp.faultR.Float64() < r {
-			hung = true
-		}
-		if err := effect(c); err != nil {
-			return err
-		}
-		for _, m := range c.meters {
-			m()
-		}
-		return nil
-	}()
+	res := w.serve(c, ss, &hung, effect)
 	if env.Tracing() {
 		env.Emit(id, "response", sim.F("err", fmt.Sprint(res)), sim.F("hung", hung))
 	}
@@ -458,7 +637,7 @@ func (w *World) attempt(p *sim.Proc, req *Request, sr *Region, cfg *ClientConfig
 		}
 		return timeout()
 	}
-	back, err := w.transfer(to, req.From, c.respBytes)
+	back, err := w.callLatency(ss, to, req.From, route)
 	if err != nil {
 		// The path broke while the request was served: the response is lost.
 		if deadline < 0 {
@@ -466,11 +645,14 @@ func (w *World) attempt(p *sim.Proc, req *Request, sr *Region, cfg *ClientConfig
 		}
 		return timeout()
 	}
-	total := c.delay + back
-	if deadline >= 0 && env.Now().Add(total) > deadline {
+	first := c.delay + back
+	if deadline >= 0 && env.Now().Add(first) > deadline {
 		return timeout()
 	}
-	if err := p.Sleep(total); err != nil {
+	if err := sleepCtx(ctx, p, first); err != nil {
+		return err
+	}
+	if err := w.flow(ctx, p, to, req.From, c.respBytes); err != nil {
 		return err
 	}
 	if res != nil {
@@ -478,6 +660,141 @@ func (w *World) attempt(p *sim.Proc, req *Request, sr *Region, cfg *ClientConfig
 	}
 	return nil
 }
+
+// serve is the server instant of an attempt: authenticate, authorize,
+// injected faults, the effect, metering.
+func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) error) error {
+	pp := &w.pipe
+	req := c.req
+	code := c.serviceRegion
+	err := func() error {
+		princ, err := w.authenticate(req)
+		if err != nil {
+			return err
+		}
+		c.principal = princ
+		if req.Payer == PayRequester && princ.Anonymous {
+			return awserr.New("AccessDenied", 403, false,
+				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
+		}
+		if !req.iamAuthorizes {
+			if err := w.authorize(princ, req, c.route); err != nil {
+				return err
+			}
+		}
+		if w.faults.impaired[code] {
+			return unavailable(req.Service)
+		}
+		if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faults.Float64() < r {
+			pp.stats.Throttled++
+			return throttled(req.Service)
+		}
+		if r := rateOf(w.faults.errRate, req.Service, code); r > 0 && ss.faults.Float64() < r {
+			pp.stats.Transient++
+			return transient(req.Service, ss.faults)
+		}
+		if r := rateOf(w.faults.timeout, req.Service, code); r > 0 && ss.faults.Float64() < r {
+			*hung = true
+		}
+		return effect(c)
+	}()
+	if w.billed(c, err) {
+		if req.BillRequest != nil {
+			req.BillRequest(c, err)
+		}
+		for _, m := range c.meters {
+			m()
+		}
+	}
+	return err
+}
+
+// billed reports whether an attempt's outcome is billed under the
+// request's ErrorBilling.
+func (w *World) billed(c *Call, err error) bool {
+	if err == nil {
+		return true
+	}
+	if c.req.BillErrors != BillClientErrors {
+		return false
+	}
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.StatusCode >= 500 || ae.StatusCode < 300 {
+		return false
+	}
+	if ae.StatusCode == 403 && ae.Code == "AccessDenied" {
+		return w.insideOwner(c.principal, c.req.ResourceAccount)
+	}
+	return true
+}
+
+// insideOwner reports whether a caller is in the resource owner's account
+// or AWS organization.
+func (w *World) insideOwner(p Principal, owner string) bool {
+	if p.Anonymous || p.Account == "" || owner == "" {
+		return false
+	}
+	if p.Account == owner {
+		return true
+	}
+	a, b := w.iam.OrganizationOf(p.Account), w.iam.OrganizationOf(owner)
+	return a != "" && a == b
+}
+
+// callLatency draws a one-way latency for a call's packet from the
+// service's stream: the path class's draw plus the route's hops, plus
+// retransmission timeouts under loss.
+func (w *World) callLatency(ss *callStreams, from, to Location, route *Route) (time.Duration, error) {
+	if err := w.faults.reachable(w, from, to); err != nil {
+		return 0, err
+	}
+	d, _ := w.net.oneWay(ss.latency, from, to)
+	if route != nil {
+		d += route.ExtraLatency()
+	}
+	if p := w.faults.lossProb(from, to); p > 0 {
+		rto := w.net.m.MinRTO
+		for tries := 0; ss.loss.Float64() < p; tries++ {
+			if tries == 15 {
+				return 0, awserr.New("NetworkUnreachable", 504, true,
+					"connection from %v to %v lost: packet loss %.2f", from, to, p)
+			}
+			d += rto
+			rto *= 2
+		}
+	}
+	return d, nil
+}
+
+// connectTimeout waits out the connect timeout and returns the SDK's
+// dial error.
+func (w *World) connectTimeout(ctx context.Context, p *sim.Proc, sr *Region, cfg *ClientConfig, why string) error {
+	if err := sleepCtx(ctx, p, cfg.ConnectTimeout); err != nil {
+		return err
+	}
+	return &ConnectTimeoutError{Endpoint: sr.spec.Code, After: cfg.ConnectTimeout, Reason: why}
+}
+
+// ConnectTimeoutError is what the SDK's HTTP client reports when it cannot
+// connect within its dial timeout: a network error, not an AWS error code
+// (no route, a partition, a dark zone). The request was not sent. It
+// matches ErrConnectTimeout with errors.Is and is retryable, as the SDK
+// retries connection errors.
+type ConnectTimeoutError struct {
+	Endpoint string // the region whose endpoint was dialled
+	After    time.Duration
+	Reason   string
+}
+
+func (e *ConnectTimeoutError) Error() string {
+	return fmt.Sprintf("dial tcp %s:443: i/o timeout after %v (%s)", e.Endpoint, e.After, e.Reason)
+}
+
+// Timeout reports true, as net.Error's does.
+func (e *ConnectTimeoutError) Timeout() bool { return true }
+
+// Is matches ErrConnectTimeout.
+func (e *ConnectTimeoutError) Is(target error) bool { return target == ErrConnectTimeout }
 
 func unavailable(service string) error {
 	switch service {

@@ -5,8 +5,10 @@ import (
 	"github.com/nimbus-sim/nimbus/iam"
 )
 
-// IAM returns the world's identity service (accounts, users, roles,
-// policies, STS); the default guard authenticates and authorizes with it.
+// IAM returns the world's identity service, the provider side that
+// authenticates and authorizes every call. Services use it inside their
+// effects (ec2 reads an instance profile's role); scenario code calls IAM
+// and STS through IAMClient and STSClient, which go through the pipeline.
 func (w *World) IAM() *iam.Service { return w.iam }
 
 // Billing returns the world's ledger: services meter usage to it (through
@@ -14,9 +16,10 @@ func (w *World) IAM() *iam.Service { return w.iam }
 func (w *World) Billing() *billing.Ledger { return w.ledger }
 
 // Record queues a usage record for step 7 of the pipeline: it goes to the
-// world's ledger after the effect succeeds, never for a failed request. A
-// zero Start/End means "now"; an empty Region or Operation is filled from
-// the request. A ledger error (unknown usage type, say) is a programming
+// world's ledger when the outcome is billed (after success; after a
+// failure only where Request.BillErrors bills it). A zero Start/End means
+// "now"; an empty Region or Operation is filled from the request, an
+// empty Account with the payer (Call.Payer). A ledger error (unknown usage type, say) is a programming
 // error of the service and panics, so mis-metering cannot pass silently.
 func (c *Call) Record(u billing.Usage) {
 	if u.Region == "" {
@@ -26,7 +29,7 @@ func (c *Call) Record(u billing.Usage) {
 		u.Operation = c.req.Operation
 	}
 	if u.Account == "" {
-		u.Account = c.principal.Account
+		u.Account = c.Payer()
 	}
 	led := c.w.ledger
 	c.Meter(func() {
@@ -45,8 +48,8 @@ func BillingEndpoint(l Location) billing.Endpoint {
 	return billing.Endpoint{Region: l.region, AZ: l.az}
 }
 
-// RecordTransfer queues a data-transfer record for step 7, metered after
-// the effect succeeds. Services use it for the bytes a request moves (an
+// RecordTransfer queues a data-transfer record for step 7, metered when
+// the outcome is billed, to the payer unless Account is set. Services use it for the bytes a request moves (an
 // S3 GET's body to the internet, say); From/To can come from
 // BillingEndpoint(c.Request().From) and c.Endpoint().
 func (c *Call) RecordTransfer(t billing.Transfer) {
@@ -54,7 +57,7 @@ func (c *Call) RecordTransfer(t billing.Transfer) {
 		t.Operation = c.req.Operation
 	}
 	if t.Account == "" {
-		t.Account = c.principal.Account
+		t.Account = c.Payer()
 	}
 	led := c.w.ledger
 	c.Meter(func() {

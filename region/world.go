@@ -38,11 +38,12 @@ type Options struct {
 	// default catalog (billing.New(env, nil)).
 	Billing *billing.Ledger
 	// IAM is the identity service; nil builds one (iam.NewService(env)).
+	// Every call is authenticated and authorized by it (steps 2-3 of the
+	// pipeline); no call bypasses it.
 	IAM *iam.Service
-	// Guard authenticates and authorizes every call (steps 2-3 of the
-	// pipeline); nil means IAMGuard over the world's IAM service. No call
-	// bypasses it. KeyGuard is a minimal stand-in for tests.
-	Guard Guard
+	// Router is the network layer's routing hook (SetRouter); nil means
+	// direct paths.
+	Router Router
 }
 
 // DefaultHostsPerAZ is the fleet size per host type per zone when
@@ -80,6 +81,9 @@ type World struct {
 	net    network
 	faults faults
 	pipe   pipeline
+	router Router
+	flows  flows
+	anon   *iam.Principal
 }
 
 // Partition is an AWS partition (aws, aws-cn, aws-us-gov).
@@ -283,11 +287,10 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if w.iam == nil {
 		w.iam = iam.NewService(env)
 	}
-	guard := opts.Guard
-	if guard == nil {
-		guard = IAMGuard{Service: w.iam}
-	}
-	w.pipe.init(w, cc, guard)
+	w.pipe.init(w, cc)
+	w.anon = iam.AnonymousPrincipal()
+	w.router = opts.Router
+	w.flows.w = w
 	w.ledger = opts.Billing
 	if w.ledger == nil {
 		w.ledger = billing.New(env, nil)

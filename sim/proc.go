@@ -431,6 +431,9 @@ func (p *Proc) Err() error {
 
 // Value implements context.Context with the values set by SetValue.
 func (p *Proc) Value(key any) any {
+	if _, ok := key.(procKey); ok {
+		return p // lets ProcFrom see through derived contexts (context.go)
+	}
 	return p.values[key]
 }
 

@@ -26,7 +26,13 @@ type Error struct {
 	Fault     smithy.ErrorFault
 	Retryable bool
 	RequestID string
+	// Err is the cause behind the code, if any: an AccessDenied carries
+	// IAM's decision (*iam.DeniedError). errors.As reaches it.
+	Err error
 }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 // New returns an error with the given code, HTTP status and message. The
 // fault follows from the status; retryable is for codes that the SDK's

@@ -1,0 +1,231 @@
+package region
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// testRouter is a small network layer: one VPC with a public subnet (out
+// through an internet gateway), a subnet routed to S3 through a gateway
+// endpoint, and a private subnet with no route out.
+type testRouter struct {
+	hopLatency time.Duration
+	panics     bool
+	routed     int
+}
+
+var (
+	publicHops   = []Hop{{Kind: HopLocal}, {Kind: HopInternetGateway, ID: "igw-1"}}
+	endpointHops = []Hop{{Kind: HopLocal}, {Kind: HopGatewayEndpoint, ID: "vpce-1"}}
+	knownIDs     = map[string]bool{"vpc-1": true, "subnet-public": true, "subnet-endpoint": true,
+		"subnet-private": true, "eni-1": true, "eni-2": true}
+)
+
+func (r *testRouter) Route(from Location, to Destination) (Route, bool) {
+	r.routed++
+	if r.panics {
+		panic("route table corrupted")
+	}
+	n := from.Network()
+	switch n.SubnetID {
+	case "subnet-public":
+		hops := publicHops
+		if r.hopLatency > 0 {
+			hops = []Hop{{Kind: HopLocal}, {Kind: HopInternetGateway, ID: "igw-1", Latency: r.hopLatency}}
+		}
+		return Route{Hops: hops, Transfer: TransferInternetOut, Keys: SourceKeys{SourceIP: n.PublicIPv4}}, true
+	case "subnet-endpoint":
+		if to.Service != "s3" {
+			return Route{}, false
+		}
+		return Route{Hops: endpointHops, Transfer: TransferIntraAZ,
+			Keys: SourceKeys{SourceVpc: n.VpcID, SourceVpce: "vpce-1", VpcSourceIP: n.PrivateIPv4}}, true
+	case "":
+		return Route{}, true // not in the VPC: direct
+	}
+	return Route{}, false
+}
+
+func (r *testRouter) CheckNetwork(n NetworkIdentity) error {
+	for _, id := range []string{n.VpcID, n.SubnetID, n.NetworkInterfaceID} {
+		if id != "" && !knownIDs[id] {
+			return awserr.New("InvalidSubnetID.NotFound", 400, false, "The ID '%s' does not exist", id)
+		}
+	}
+	return nil
+}
+
+func vpcLoc(t testing.TB, w *World, subnet string) Location {
+	t.Helper()
+	az, err := w.InAZ("use1-az1")
+	require.NoError(t, err)
+	n := NetworkIdentity{VpcID: "vpc-1", SubnetID: subnet, NetworkInterfaceID: "eni-1",
+		PrivateIPv4: netip.MustParseAddr("10.0.1.5"), OnInstance: true}
+	if subnet == "subnet-public" {
+		n.PublicIPv4 = netip.MustParseAddr("54.1.2.3")
+	}
+	return az.WithNetwork(n)
+}
+
+// TestRouterSourceKeysReachIAM: a bucket policy-style condition on the
+// route's keys decides: a user allowed only through vpce-1 reads from the
+// endpoint subnet and is denied from the public one; one allowed only
+// from 54.1.2.0/24 is allowed from the public subnet.
+func TestRouterSourceKeysReachIAM(t *testing.T) {
+	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Router: &testRouter{}})
+	root, err := w.CreateAccount(testAccount)
+	require.NoError(t, err)
+	viaVpce := newUser(t, w, root, "via-vpce", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	 "Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1","aws:SourceVpc":"vpc-1"},
+	 "IpAddress":{"aws:VpcSourceIp":"10.0.0.0/16"}}}]}`)
+	fromIP := newUser(t, w, root, "from-ip", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	 "Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"54.1.2.0/24"}}}]}`)
+	call := func(creds Credentials, subnet string) (*Route, error) {
+		var route *Route
+		var err error
+		run(w, func(p *sim.Proc) {
+			req := getReq(w, vpcLoc(t, w, subnet))
+			req.Credentials = creds
+			err = w.Call(p, req, func(c *Call) error { route = c.Route(); return nil })
+		})
+		return route, err
+	}
+	r, err := call(viaVpce, "subnet-endpoint")
+	require.NoError(t, err)
+	hop, ok := r.Via(HopGatewayEndpoint)
+	require.True(t, ok)
+	require.Equal(t, "vpce-1", hop.ID)
+	require.Equal(t, TransferIntraAZ, r.Transfer)
+	_, err = call(viaVpce, "subnet-public")
+	require.ErrorIs(t, err, ErrAccessDenied)
+	_, err = call(fromIP, "subnet-public")
+	require.NoError(t, err)
+	_, err = call(fromIP, "subnet-endpoint")
+	require.ErrorIs(t, err, ErrAccessDenied, "through an endpoint aws:SourceIp is not set")
+}
+
+// TestNoRouteIsAConnectTimeout: from a subnet with no route the SDK's
+// dial hangs for ConnectTimeout and fails with a network error, not an
+// AWS error code; the effect never runs.
+func TestNoRouteIsAConnectTimeout(t *testing.T) {
+	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Router: &testRouter{}})
+	withAlice(t, w)
+	cfg := DefaultClientConfig()
+	cfg.MaxAttempts, cfg.ConnectTimeout = 1, 3*time.Second
+	req := getReq(w, vpcLoc(t, w, "subnet-private"))
+	req.Client = &cfg
+	applied := 0
+	var err error
+	elapsed := run(w, func(p *sim.Proc) {
+		err = w.Call(p, req, func(*Call) error { applied++; return nil })
+	})
+	var ct *ConnectTimeoutError
+	require.ErrorAs(t, err, &ct)
+	require.ErrorIs(t, err, ErrConnectTimeout)
+	var ae *awserr.Error
+	require.False(t, errors.As(err, &ae), "no route is not an AWS error code: %v", err)
+	require.Equal(t, 3*time.Second, elapsed)
+	require.Zero(t, applied)
+	require.Equal(t, 1, statsOf(w).NoRoute)
+	require.Contains(t, err.Error(), "i/o timeout")
+}
+
+// TestRouterPanicIsReportedWithOperationAndRequestID.
+func TestRouterPanicIsReportedWithOperationAndRequestID(t *testing.T) {
+	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
+	withAlice(t, w)
+	w.SetRouter(&testRouter{panics: true})
+	var err error
+	run(w, func(p *sim.Proc) {
+		err = w.Call(p, getReq(w, Location{}), func(*Call) error { return nil })
+	})
+	require.Error(t, err)
+	var ae *awserr.Error
+	require.ErrorAs(t, err, &ae)
+	require.NotEmpty(t, ae.RequestID)
+	require.Contains(t, err.Error(), "GetObject")
+	require.Contains(t, err.Error(), ae.RequestID)
+	require.Contains(t, err.Error(), "route table corrupted")
+}
+
+// TestHopLatencyAddsToTheCall: each hop's latency is paid on the way out
+// and back: at one seed, 10 ms per igw hop makes the call exactly 20 ms
+// longer.
+func TestHopLatencyAddsToTheCall(t *testing.T) {
+	measure := func(hop time.Duration) time.Duration {
+		w := newWorld(t, 3, Options{HostsPerAZ: map[string]int{}, Router: &testRouter{hopLatency: hop}})
+		withAlice(t, w)
+		return run(w, func(p *sim.Proc) {
+			require.NoError(t, w.Call(p, getReq(w, vpcLoc(t, w, "subnet-public")), func(*Call) error { return nil }))
+		})
+	}
+	require.Equal(t, 20*time.Millisecond, measure(10*time.Millisecond)-measure(0))
+}
+
+// TestUnknownNetworkIDIsAnErrorAtTheCall: a Location naming a subnet, VPC
+// or interface the world does not know fails the call with the ID in the
+// message, with or without a Router.
+func TestUnknownNetworkIDIsAnErrorAtTheCall(t *testing.T) {
+	az := func(w *World) Location { l, _ := w.InAZ("use1-az1"); return l }
+	for _, c := range []struct {
+		name   string
+		router Router
+		n      NetworkIdentity
+		id     string
+	}{
+		{"subnet, no router", nil, NetworkIdentity{SubnetID: "subnet-0bad"}, "subnet-0bad"},
+		{"vpc, no router", nil, NetworkIdentity{VpcID: "vpc-0bad"}, "vpc-0bad"},
+		{"interface, no router", nil, NetworkIdentity{NetworkInterfaceID: "eni-0bad"}, "eni-0bad"},
+		{"subnet, router", &testRouter{}, NetworkIdentity{VpcID: "vpc-1", SubnetID: "subnet-nope"}, "subnet-nope"},
+		{"interface, router", &testRouter{}, NetworkIdentity{VpcID: "vpc-1", NetworkInterfaceID: "eni-nope"}, "eni-nope"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Router: c.router})
+			withAlice(t, w)
+			applied := 0
+			var err error
+			run(w, func(p *sim.Proc) {
+				err = w.Call(p, getReq(w, az(w).WithNetwork(c.n)), func(*Call) error { applied++; return nil })
+			})
+			require.Error(t, err)
+			require.Contains(t, err.Error(), c.id)
+			require.Zero(t, applied)
+		})
+	}
+	// An attached interface is known without a Router.
+	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
+	withAlice(t, w)
+	require.NoError(t, w.AttachInterface("eni-7", az(w), Bandwidth{BaselineBps: 10e9}))
+	run(w, func(p *sim.Proc) {
+		require.NoError(t, w.Call(p, getReq(w, az(w).WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-7"})),
+			func(*Call) error { return nil }))
+	})
+}
+
+// TestLocationTravelsInTheContext: a process's attached Location, or one
+// put in a derived context, is where its calls come from.
+func TestLocationTravelsInTheContext(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	az2, _ := w.InAZ("use1-az2")
+	var from []Location
+	run(w, func(p *sim.Proc) {
+		effect := func(c *Call) error { from = append(from, c.From()); return nil }
+		req := getReq(w, Location{})
+		require.NoError(t, w.Call(p, req, effect))
+		SetLocation(p, az2)
+		require.NoError(t, w.Call(p, req, effect))
+		eu := WithLocation(context.WithValue(p, struct{}{}, 1), InRegion("eu-west-1"))
+		require.NoError(t, w.Call(eu, req, effect))
+	})
+	require.Equal(t, []Location{OnInternet("us-east-1"), az2, InRegion("eu-west-1")}, from)
+	require.True(t, strings.HasPrefix(az2.WithNetwork(NetworkIdentity{SubnetID: "subnet-1"}).String(), "use1-az2/subnet-1"))
+}

@@ -223,3 +223,17 @@ func pad(n int) string {
 	}
 	return string(b)
 }
+
+// TestSetOrganizationKeepsRealOrganizations: SetOrganization labels an
+// account that the scenario does not put in a modeled organization; it
+// cannot relabel a member of a real one (the tree and the label would
+// disagree).
+func TestSetOrganizationKeepsRealOrganizations(t *testing.T) {
+	f := newOrgFixture(t)
+	require.ErrorIs(t, f.svc.SetOrganization(acctA, "o-abcdefghij"), ErrInvalidInput)
+	_, err := f.svc.CreateAccount("123456789012")
+	require.NoError(t, err)
+	require.NoError(t, f.svc.SetOrganization("123456789012", "o-abcdefghij"))
+	require.Equal(t, "o-abcdefghij", f.svc.OrganizationOf("123456789012"))
+	require.Error(t, f.svc.SetOrganization("123456789012", "org-1"))
+}

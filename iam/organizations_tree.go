@@ -209,16 +209,8 @@ func (o *organization) handshakeOut(h *handshake) *Handshake {
 		Parties: []HandshakeParty{{Id: strings.TrimPrefix(o.id, "o-"), Type: "ORGANIZATION"}, {Id: h.target, Type: "ACCOUNT"}}}
 }
 
-// findHandshake finds an invitation to account acct by ID in any
-// organization.
-func (s *Service) findHandshake(acct, id string) *handshake {
-	o := s.handshakeOrg(acct, id)
-	if o == nil {
-		return nil
-	}
-	return o.handshakes[id]
-}
-
+// handshakeOrg finds the organization that invited account acct with
+// handshake id, or nil.
 func (s *Service) handshakeOrg(acct, id string) *organization {
 	// Organizations are few; walking the management accounts is cheap and
 	// keeps no second index to maintain.

@@ -281,3 +281,38 @@ func TestOrgAuthorizeAllocations(t *testing.T) {
 	f.attach(t, f.policy(t, ServiceControlPolicyType, "NoS3", stmt(`{"Effect":"Deny","Action":"s3:*","Resource":"*"}`)), acctA)
 	require.False(t, f.svc.Authorize(req).Allowed)
 }
+
+// TestEvaluateWhereOrgPoliciesApply: the pure evaluator applies the same
+// rules as Service.Authorize ("Policy evaluation logic": SCPs spare
+// service-linked roles, and AWS service principals belong to no member
+// account; RCPs spare service-linked roles but cap AWS services).
+func TestEvaluateWhereOrgPoliciesApply(t *testing.T) {
+	denyAll := [][]*Policy{{fullAWSAccess.doc, MustParsePolicy(stmt(`{"Effect":"Deny","Action":"*","Resource":"*"}`))}}
+	denyAllRCP := [][]*Policy{{rcpFullAWSAccess.doc, MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`)}}
+	slr, err := NewRoleSessionPrincipal(MustParseARN("arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"), "AutoScaling")
+	require.NoError(t, err)
+	session := MustNewPrincipal("arn:aws:sts::111122223333:assumed-role/Ops/s1")
+	svc := ServicePrincipal("cloudtrail.amazonaws.com")
+	open := MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`)
+	cases := []struct {
+		name        string
+		p           *Principal
+		scp, rcp    [][]*Policy
+		wantAllow   bool
+		wantMissing PolicyKind
+	}{
+		{"an SCP deny caps a role session", session, denyAll, nil, false, ServiceControlPolicy},
+		{"an SCP deny spares a service-linked role", slr, denyAll, nil, true, 0},
+		{"an SCP deny does not reach an AWS service principal", svc, denyAll, nil, true, 0},
+		{"an RCP deny caps a role session", session, nil, denyAllRCP, false, ResourceControlPolicy},
+		{"an RCP deny spares a service-linked role", slr, nil, denyAllRCP, true, 0},
+		{"an RCP deny caps an AWS service principal", svc, nil, denyAllRCP, false, ResourceControlPolicy},
+		{"an RCP deny caps anonymous callers", AnonymousPrincipal(), nil, denyAllRCP, false, ResourceControlPolicy},
+	}
+	for _, c := range cases {
+		req := &Request{Principal: c.p, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k"), ResourceAccount: "111122223333", ResourcePolicy: open}
+		d := Evaluate(EvaluateInput{Request: req, Identity: []*Policy{fullAccess}, SCPs: c.scp, RCPs: c.rcp})
+		require.Equal(t, c.wantAllow, d.Allowed, "%s\n%s", c.name, d.Explain())
+		require.Equal(t, c.wantMissing, d.Missing, c.name)
+	}
+}

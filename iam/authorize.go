@@ -188,13 +188,15 @@ func (s *Service) Authorize(req *Request) Decision {
 		req.Time = s.env.NowTime()
 	}
 	ip := identityPolicies(s, req.Principal)
+	resAcct := s.accounts[req.resourceAccount()]
+	s.orgKeys(req, resAcct)
 	// Where Organizations policies apply: organizations_eval.go.
 	if p := req.Principal; scpApplies(p) && p.acct != nil {
 		ip.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
 	}
 	if p := req.Principal; (p == nil || !p.slr) && rcpApplies(req.Action) {
-		if a := s.accounts[req.resourceAccount()]; a != nil {
-			ip.rcps = s.orgLevels(a, ResourceControlPolicyType, &a.rcpCache)
+		if resAcct != nil {
+			ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
 		}
 	}
 	d := authorize(req, ip)

@@ -32,6 +32,10 @@ const (
 	bSourceAccount
 	bSourceArn
 	bRequestedRegion
+	bPrincipalOrgPaths
+	bResourceOrgID
+	bResourceOrgPaths
+	bSourceOrgID
 )
 
 var builtinNames = map[string]builtinKey{
@@ -51,6 +55,10 @@ var builtinNames = map[string]builtinKey{
 	"aws:sourceaccount":         bSourceAccount,
 	"aws:sourcearn":             bSourceArn,
 	"aws:requestedregion":       bRequestedRegion,
+	"aws:principalorgpaths":     bPrincipalOrgPaths,
+	"aws:resourceorgid":         bResourceOrgID,
+	"aws:resourceorgpaths":      bResourceOrgPaths,
+	"aws:sourceorgid":           bSourceOrgID,
 }
 
 const principalTagPrefix = "aws:principaltag/"
@@ -191,6 +199,23 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 				return single(p.SourceAccount)
 			}
 			return single(p.sourceText)
+		}
+		return ec.fromContext(key)
+	case bPrincipalOrgPaths, bResourceOrgID, bResourceOrgPaths, bSourceOrgID:
+		// Organizations keys: Service.Authorize knows the tree; the
+		// package-level evaluators take them from Request.Context.
+		k := &ec.req.orgKeys
+		v := k.sourceOrg
+		switch b {
+		case bPrincipalOrgPaths:
+			v = k.principalPath
+		case bResourceOrgID:
+			v = k.resourceOrg
+		case bResourceOrgPaths:
+			v = k.resourcePath
+		}
+		if v != "" {
+			return single(v)
 		}
 		return ec.fromContext(key)
 	case bRequestedRegion:

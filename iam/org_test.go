@@ -316,3 +316,49 @@ func TestEvaluateWhereOrgPoliciesApply(t *testing.T) {
 		require.Equal(t, c.wantMissing, d.Missing, c.name)
 	}
 }
+
+// TestOrgConditionKeys: "AWS global condition context keys"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+// aws:PrincipalOrgPaths is the path o-id/r-id/ou-id/.../ of the principal's
+// account, aws:ResourceOrgID and aws:ResourceOrgPaths those of the
+// resource's account, aws:SourceOrgID the organization of the account an
+// AWS service acts for.
+func TestOrgConditionKeys(t *testing.T) {
+	f := newOrgFixture(t)
+	o, err := f.org.DescribeOrganization(f.mgmt, nil)
+	require.NoError(t, err)
+	orgID := o.Organization.Id
+	prod := f.ou(t, f.rootID, "Prod")
+	ml := f.ou(t, prod, "ML")
+	f.move(t, acctA, f.rootID, ml)
+	mlPath := orgID + "/" + f.rootID + "/" + prod + "/" + ml + "/"
+	bucket := func(cond string) *Policy {
+		return MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":` + cond + `}]}`)
+	}
+	alice := f.alice
+	svcFor := ServicePrincipalFor("cloudtrail.amazonaws.com", acctB, MustParseARN("arn:aws:cloudtrail:us-east-1:444455556666:trail/t"))
+	outside := ServicePrincipalFor("cloudtrail.amazonaws.com", "123456789012", MustParseARN("arn:aws:cloudtrail:us-east-1:123456789012:trail/t"))
+	cases := []struct {
+		name  string
+		p     *Principal
+		owner string
+		cond  string
+		want  bool
+	}{
+		{"PrincipalOrgPaths under Prod", alice, acctB, `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"` + orgID + "/" + f.rootID + "/" + prod + `/*"}}`, true},
+		{"PrincipalOrgPaths exact", alice, acctB, `{"ForAnyValue:StringEquals":{"aws:PrincipalOrgPaths":"` + mlPath + `"}}`, true},
+		{"a multivalued key needs a set operator", alice, acctB, `{"StringEquals":{"aws:PrincipalOrgPaths":"` + mlPath + `"}}`, false},
+		{"PrincipalOrgPaths of an account under the root", f.eve, acctA, `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"` + orgID + "/" + f.rootID + "/" + prod + `/*"}}`, false},
+		{"ResourceOrgID", f.eve, acctA, `{"StringEquals":{"aws:ResourceOrgID":"` + orgID + `"}}`, true},
+		{"ResourceOrgPaths", f.eve, acctA, `{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"*/` + ml + `/"}}`, true},
+		{"ResourceOrgID of an account outside", alice, "123456789012", `{"StringEquals":{"aws:ResourceOrgID":"` + orgID + `"}}`, false},
+		{"SourceOrgID of a member", svcFor, acctA, `{"StringEquals":{"aws:SourceOrgID":"` + orgID + `"}}`, true},
+		{"SourceOrgID of an outsider", outside, acctA, `{"StringEquals":{"aws:SourceOrgID":"` + orgID + `"}}`, false},
+	}
+	for _, c := range cases {
+		req := s3req(c.p, "s3:GetObject", "arn:aws:s3:::b/k", c.owner)
+		req.ResourcePolicy = bucket(c.cond)
+		d := f.svc.Authorize(req)
+		require.Equal(t, c.want, d.Allowed, "%s\n%s", c.name, d.Explain())
+	}
+}

@@ -113,3 +113,46 @@ func orgPolicyRefs(attached []*orgPolicy, typ, where string) []PolicyRef {
 	}
 	return out
 }
+
+// orgPath is the account's aws:PrincipalOrgPaths / aws:ResourceOrgPaths
+// value, "o-id/r-id/ou-id/.../" down to its parent ("AWS global condition
+// context keys", aws:PrincipalOrgPaths:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths),
+// cached until the organization changes; "" outside an organization.
+func (s *Service) orgPath(a *account) string {
+	if a == nil || a.org == nil {
+		return ""
+	}
+	if a.pathValid && a.pathGen == s.gen {
+		return a.path
+	}
+	var ids []string
+	for n := a.parent; n != nil; n = n.parent {
+		ids = append(ids, n.id)
+	}
+	var b strings.Builder
+	b.WriteString(a.org.id + "/")
+	for i := len(ids) - 1; i >= 0; i-- {
+		b.WriteString(ids[i] + "/")
+	}
+	a.path, a.pathGen, a.pathValid = b.String(), s.gen, true
+	return a.path
+}
+
+// orgKeys fills the request's Organizations condition keys the Service
+// knows: aws:PrincipalOrgPaths, aws:ResourceOrgID, aws:ResourceOrgPaths
+// and, for an AWS service acting for an account, aws:SourceOrgID.
+func (s *Service) orgKeys(req *Request, resAcct *account) {
+	req.orgKeys = orgKeyValues{}
+	if p := req.Principal; p != nil && p.acct != nil {
+		req.orgKeys.principalPath = s.orgPath(p.acct)
+	}
+	if resAcct != nil && resAcct.org != nil {
+		req.orgKeys.resourceOrg, req.orgKeys.resourcePath = resAcct.org.id, s.orgPath(resAcct)
+	}
+	if p := req.Principal; p != nil && p.Type == PrincipalService && p.SourceAccount != "" {
+		if a := s.accounts[p.SourceAccount]; a != nil {
+			req.orgKeys.sourceOrg = a.orgID
+		}
+	}
+}

@@ -315,6 +315,15 @@ type Request struct {
 	// sent to ("us-east-1" for IAM and other global services); when
 	// empty, Context may carry the key instead.
 	RequestedRegion string
+
+	// orgKeys are the Organizations keys Service.Authorize derives.
+	orgKeys orgKeyValues
+}
+
+// orgKeyValues are aws:PrincipalOrgPaths, aws:ResourceOrgID,
+// aws:ResourceOrgPaths and aws:SourceOrgID for one request.
+type orgKeyValues struct {
+	principalPath, resourceOrg, resourcePath, sourceOrg string
 }
 
 func (r *Request) resourceAccount() string {

@@ -42,6 +42,10 @@ type account struct {
 	orgAttached []*orgPolicy
 	scpCache    orgCache
 	rcpCache    orgCache
+	// path is aws:PrincipalOrgPaths, cached at generation pathGen.
+	path      string
+	pathGen   uint64
+	pathValid bool
 	root        *Principal
 	rootKey     *accessKey
 	users       map[string]*user

@@ -46,13 +46,13 @@ type account struct {
 	path      string
 	pathGen   uint64
 	pathValid bool
-	root        *Principal
-	rootKey     *accessKey
-	users       map[string]*user
-	groups      map[string]*group
-	roles       map[string]*role
-	policies    map[string]*ManagedPolicy // by ARN text
-	profiles    map[string]*instanceProfile
+	root      *Principal
+	rootKey   *accessKey
+	users     map[string]*user
+	groups    map[string]*group
+	roles     map[string]*role
+	policies  map[string]*ManagedPolicy // by ARN text
+	profiles  map[string]*instanceProfile
 }
 
 type accessKey struct {

@@ -86,7 +86,7 @@ func (s *Service) scheduleArrival(dm *demand) {
 		if !dm.active {
 			return
 		}
-		slot, err := s.w.Place(dm.azID, string(dm.it.InstanceType), region.PlaceOptions{})
+		slot, err := s.w.Fleet().Place(dm.azID, string(dm.it.InstanceType), region.PlaceOptions{})
 		if err != nil {
 			dm.stats.Rejected++
 			if s.opts.Spot.Model == SpotMechanistic {
@@ -95,7 +95,7 @@ func (s *Service) scheduleArrival(dm *demand) {
 		} else {
 			dm.stats.Placed++
 			s.env.AfterDaemon(sim.Exp(dm.rng, dm.d.MeanLifetime), func() {
-				if s.w.Release(slot) == nil { // unless its host failed first
+				if s.w.Fleet().Release(slot) == nil { // unless its host failed first
 					dm.stats.Departed++
 				}
 			})

@@ -227,7 +227,7 @@ func TestInstanceTerminatesItself(t *testing.T) {
 	if after {
 		t.Fatal("the process carried on after its instance was terminated")
 	}
-	if n := f.w.Running(); n != 0 {
+	if n := f.w.Fleet().Running(); n != 0 {
 		t.Fatalf("%d host slots still held", n)
 	}
 }
@@ -349,7 +349,7 @@ func TestHostFailureStopsInstances(t *testing.T) {
 		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
 		w, err := m.Go("worker", func(q *sim.Proc) { q.Sleep(24 * time.Hour) })
 		must(t, err)
-		must(t, f.w.FailHost(m.HostID()))
+		must(t, f.w.Faults().FailHost(m.HostID()))
 		if w.Alive() {
 			t.Fatal("process survived its host")
 		}
@@ -419,7 +419,7 @@ func TestAZFailureStopsItsInstances(t *testing.T) {
 	f.do(2*time.Hour, func(p *sim.Proc) {
 		a := f.launch(p, RunInstancesInput{InstanceType: "m5.large", Placement: &Placement{AvailabilityZone: "us-east-1a"}})
 		b := f.launch(p, RunInstancesInput{InstanceType: "m5.large", Placement: &Placement{AvailabilityZone: "us-east-1b"}})
-		must(t, f.w.FailAZ(a.AvailabilityZoneID()))
+		must(t, f.w.Faults().FailAZ(a.AvailabilityZoneID()))
 		p.Sleep(5 * time.Minute)
 		if a.State() != InstanceStateStopped || b.State() != InstanceStateRunning {
 			t.Fatalf("after the AZ failure: %s in the dark zone, %s elsewhere", a.State(), b.State())
@@ -428,7 +428,7 @@ func TestAZFailureStopsItsInstances(t *testing.T) {
 		if err == nil {
 			t.Fatal("started an instance in a dark zone")
 		}
-		must(t, f.w.RestoreAZ(a.AvailabilityZoneID()))
+		must(t, f.w.Faults().RestoreAZ(a.AvailabilityZoneID()))
 		_, err = f.c.StartInstances(p, &StartInstancesInput{InstanceIds: []string{a.ID()}})
 		must(t, err)
 	})
@@ -453,7 +453,7 @@ func TestRepeatedInstanceIDActsOnce(t *testing.T) {
 		_, err = f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: ids})
 		must(t, err)
 		must(t, p.Sleep(10*time.Minute))
-		hosts, err := f.w.Hosts(m.AvailabilityZoneID(), "p3")
+		hosts, err := f.w.Fleet().Hosts(m.AvailabilityZoneID(), "p3")
 		must(t, err)
 		for _, h := range hosts {
 			if h.Instances != 0 {

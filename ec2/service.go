@@ -109,10 +109,10 @@ func New(w *region.World, opts Options) (*Service, error) {
 		privateIP: map[string]int{}, rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
 	}
 	for _, it := range InstanceTypes() {
-		if _, ok := w.Shape(string(it.InstanceType)); ok {
+		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
 			continue
 		}
-		if err := w.RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
+		if err := w.Fleet().RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
 			VCPUs: it.VCPUs, MemoryMiB: int(it.MemoryMiB), GPUs: it.GPUs}); err != nil {
 			return nil, err
 		}
@@ -120,7 +120,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	for _, r := range w.Regions() {
 		s.registerImages(r.Code())
 	}
-	w.OnHostEvent(s.onHostEvent)
+	w.Fleet().OnHostEvent(s.onHostEvent)
 	if err := s.initDeps(); err != nil {
 		return nil, err
 	}
@@ -177,11 +177,11 @@ func (s *Service) newID(prefix string) string {
 
 // place puts m on a host in its AZ.
 func (s *Service) place(m *Machine) error {
-	slot, err := s.w.Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
+	slot, err := s.w.Fleet().Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
 	if err != nil {
 		return err
 	}
-	info, err := s.w.SlotInfo(slot)
+	info, err := s.w.Fleet().SlotInfo(slot)
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func (s *Service) attachNIC(m *Machine) {
 	if it.BurstBandwidthMbps > it.BaselineBandwidthMbps {
 		bw.BurstBps, bw.BurstFor = float64(it.BurstBandwidthMbps)*1e6, 5*time.Minute
 	}
-	if s.w.AttachInterface(primaryENI(m.id), loc, bw) == nil {
+	if s.w.Network().AttachInterface(primaryENI(m.id), loc, bw) == nil {
 		m.eni = primaryENI(m.id)
 	}
 }
@@ -221,11 +221,11 @@ func primaryENI(instanceID string) string { return "eni-" + strings.TrimPrefix(i
 // unplace releases m's host slot.
 func (s *Service) unplace(m *Machine) {
 	if m.slot.IsValid() {
-		_ = s.w.Release(m.slot) // the host may have failed and released it already
+		_ = s.w.Fleet().Release(m.slot) // the host may have failed and released it already
 		delete(s.bySlot, m.slot)
 	}
 	if m.eni != "" {
-		s.w.DetachInterface(m.eni)
+		s.w.Network().DetachInterface(m.eni)
 		m.eni = ""
 	}
 	m.slot = 0

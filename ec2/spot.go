@@ -441,7 +441,7 @@ func (s *Service) reclaimForOnDemand(azID string, it InstanceTypeInfo) {
 	sort.Strings(hosts)
 	var best []*Machine
 	for _, h := range hosts {
-		info, err := s.w.Host(h)
+		info, err := s.w.Fleet().Host(h)
 		if err != nil || info.Failed {
 			continue
 		}

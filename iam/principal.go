@@ -253,6 +253,15 @@ func withFinished(req *Request) *Request {
 	return &r
 }
 
+// ARNString returns p.ARN as text, computed once when p was built (the
+// request pipeline reads it on every call).
+func (p *Principal) ARNString() string {
+	if p.arnText == "" && p.ARN != (ARN{}) {
+		return p.ARN.String()
+	}
+	return p.arnText
+}
+
 // principalARN is aws:PrincipalArn: for a role session it is the role's ARN,
 // not the session's.
 func (p *Principal) principalARN() string {

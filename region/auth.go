@@ -50,7 +50,7 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{Account: p.AccountID, ARN: p.ARN.String(), IAM: p}, nil
+	return Principal{Account: p.AccountID, ARN: p.ARNString(), IAM: p}, nil
 }
 
 // authorize is step 3: IAM evaluates the identity and resource policies
@@ -62,7 +62,16 @@ func (w *World) authorize(p Principal, r *Request, route *Route) error {
 	req := iam.Request{Principal: p.IAM, Action: r.action(), ResourceAccount: r.ResourceAccount,
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context}
 	if route != nil && !route.Keys.IsZero() {
-		req.Context = withSourceKeys(r.Context, route.Keys)
+		if r.Context == nil {
+			m, ok := w.pipe.keyCtx[route.Keys]
+			if !ok {
+				m = withSourceKeys(nil, route.Keys)
+				w.pipe.keyCtx[route.Keys] = m
+			}
+			req.Context = m // read-only in IAM
+		} else {
+			req.Context = withSourceKeys(r.Context, route.Keys)
+		}
 	}
 	if res := r.resource(); res != "*" {
 		arn, err := iam.ParseARN(res)
@@ -101,7 +110,7 @@ func withSourceKeys(ctx map[string][]string, k SourceKeys) map[string][]string {
 // and subnet known to the Router. Without a Router nothing knows a VPC or
 // subnet ID.
 func (w *World) checkNetwork(l Location) error {
-	n := l.net
+	n := l.Network()
 	if n.NetworkInterfaceID != "" && n.VpcID == "" && n.SubnetID == "" {
 		if _, ok := w.flows.links[n.NetworkInterfaceID]; ok {
 			return nil

@@ -52,7 +52,8 @@ type bgHandles struct {
 // daemon events (see package sim): they run alongside the scenario but do
 // not keep env.Run going, which returns when the scenario's own processes
 // are done; RunUntil and RunFor play a fixed horizon with the tenants.
-func (w *World) StartBackground(azID, hostType string, d BackgroundDemand) error {
+func (v Fleet) StartBackground(azID, hostType string, d BackgroundDemand) error {
+	w := v.w
 	p, err := w.poolOf(azID, hostType)
 	if err != nil {
 		return err
@@ -116,7 +117,8 @@ func (w *World) StartBackground(azID, hostType string, d BackgroundDemand) error
 
 // StopBackground stops new background launches on a pool; tenants already
 // running leave at the end of their lifetimes.
-func (w *World) StopBackground(azID, hostType string) error {
+func (v Fleet) StopBackground(azID, hostType string) error {
+	w := v.w
 	p, err := w.poolOf(azID, hostType)
 	if err != nil {
 		return err
@@ -129,7 +131,8 @@ func (w *World) StopBackground(azID, hostType string) error {
 }
 
 // Background returns a pool's background counts.
-func (w *World) Background(azID, hostType string) (BackgroundStats, error) {
+func (v Fleet) Background(azID, hostType string) (BackgroundStats, error) {
+	w := v.w
 	p, err := w.poolOf(azID, hostType)
 	if err != nil || p.bg == nil {
 		return BackgroundStats{}, err

@@ -27,7 +27,7 @@ func fastNetwork() *NetworkModel {
 func transfers(t *testing.T, n int, bw Bandwidth) ([]time.Duration, InterfaceStats) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Network: fastNetwork()})
 	az, _ := w.InAZ("use1-az1")
-	require.NoError(t, w.AttachInterface("eni-1", az, bw))
+	require.NoError(t, w.Network().AttachInterface("eni-1", az, bw))
 	from := az.WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-1", OnInstance: true})
 	env := w.Env()
 	took := make([]time.Duration, n)
@@ -35,20 +35,20 @@ func transfers(t *testing.T, n int, bw Bandwidth) ([]time.Duration, InterfaceSta
 	for i := range n {
 		env.Go("sender", func(p *sim.Proc) {
 			start := env.Now()
-			require.NoError(t, w.Transmit(p, from, InRegion("us-east-1"), oneGiB))
+			require.NoError(t, w.Network().Transmit(p, from, InRegion("us-east-1"), oneGiB))
 			took[i] = env.Now().Sub(start)
 		})
 	}
 	// Sample the aggregate rate every 100 ms while the flows run.
 	env.GoDaemon("sampler", func(p *sim.Proc) {
 		for {
-			st, _ := w.InterfaceStats("eni-1")
+			st, _ := w.Network().InterfaceStats("eni-1")
 			peak = max(peak, st.RateBps)
 			p.Sleep(100 * time.Millisecond)
 		}
 	})
 	env.Run()
-	st, _ := w.InterfaceStats("eni-1")
+	st, _ := w.Network().InterfaceStats("eni-1")
 	require.LessOrEqual(t, peak, st.PeakBps)
 	return took, st
 }
@@ -80,14 +80,14 @@ func TestParallelTransfersShareTheNIC(t *testing.T) {
 func TestSlowFlowKeepsItsCap(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Network: fastNetwork()})
 	az, _ := w.InAZ("use1-az1")
-	require.NoError(t, w.AttachInterface("eni-1", az, Bandwidth{BaselineBps: 10e9}))
+	require.NoError(t, w.Network().AttachInterface("eni-1", az, Bandwidth{BaselineBps: 10e9}))
 	from := az.WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-1"})
 	env := w.Env()
 	for _, to := range []Location{OnInternet("us-east-1"), InRegion("us-east-1"), InRegion("us-east-1")} {
-		env.Go("sender", func(p *sim.Proc) { require.NoError(t, w.Transmit(p, from, to, 10*oneGiB)) })
+		env.Go("sender", func(p *sim.Proc) { require.NoError(t, w.Network().Transmit(p, from, to, 10*oneGiB)) })
 	}
 	env.RunFor(time.Second)
-	st, _ := w.InterfaceStats("eni-1")
+	st, _ := w.Network().InterfaceStats("eni-1")
 	require.Equal(t, 3, st.Flows)
 	require.InDelta(t, 10e9, st.RateBps, 1)
 	require.Len(t, w.flows.all, 3)
@@ -110,15 +110,17 @@ func TestUpToBandwidthBurstsThenFallsToBaseline(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Network: fastNetwork()})
 	az, _ := w.InAZ("use1-az1")
 	bw := Bandwidth{BaselineBps: 1.25e9, BurstBps: 10e9, BurstFor: time.Minute}
-	require.NoError(t, w.AttachInterface("eni-1", az, bw))
+	require.NoError(t, w.Network().AttachInterface("eni-1", az, bw))
 	from := az.WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-1"})
 	env := w.Env()
-	env.Go("sender", func(p *sim.Proc) { require.NoError(t, w.Transmit(p, from, InRegion("us-east-1"), 200*oneGiB)) })
+	env.Go("sender", func(p *sim.Proc) {
+		require.NoError(t, w.Network().Transmit(p, from, InRegion("us-east-1"), 200*oneGiB))
+	})
 	env.RunFor(30 * time.Second)
-	st, _ := w.InterfaceStats("eni-1")
+	st, _ := w.Network().InterfaceStats("eni-1")
 	require.InDelta(t, 10e9, st.RateBps, 1)
 	env.RunFor(60 * time.Second)
-	st, _ = w.InterfaceStats("eni-1")
+	st, _ = w.Network().InterfaceStats("eni-1")
 	require.InDelta(t, 1.25e9, st.RateBps, 1)
 	require.InDelta(t, 0, st.CreditBits, 1)
 }
@@ -128,7 +130,7 @@ func TestUpToBandwidthBurstsThenFallsToBaseline(t *testing.T) {
 func TestTransmitHonoursTheContext(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Network: fastNetwork()})
 	az, _ := w.InAZ("use1-az1")
-	require.NoError(t, w.AttachInterface("eni-1", az, Bandwidth{BaselineBps: 10e9}))
+	require.NoError(t, w.Network().AttachInterface("eni-1", az, Bandwidth{BaselineBps: 10e9}))
 	from := az.WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-1"})
 	env := w.Env()
 	var errShort error
@@ -136,10 +138,10 @@ func TestTransmitHonoursTheContext(t *testing.T) {
 	env.Go("short", func(p *sim.Proc) {
 		ctx, cancel := sim.WithTimeout(p, 500*time.Millisecond)
 		defer cancel()
-		errShort = w.Transmit(ctx, from, InRegion("us-east-1"), 10*oneGiB)
+		errShort = w.Network().Transmit(ctx, from, InRegion("us-east-1"), 10*oneGiB)
 	})
 	env.Go("long", func(p *sim.Proc) {
-		require.NoError(t, w.Transmit(p, from, InRegion("us-east-1"), 2*oneGiB))
+		require.NoError(t, w.Network().Transmit(p, from, InRegion("us-east-1"), 2*oneGiB))
 		longTook = env.Now().Duration()
 	})
 	env.Run()
@@ -147,7 +149,7 @@ func TestTransmitHonoursTheContext(t *testing.T) {
 	// 0.5 s at 5 Gbit/s, then the rest at 10: 2^34 bits = 0.5x5e9 + rest/10e9.
 	want := 0.5 + (2*oneGiB*8-0.5*5e9)/10e9
 	require.InDelta(t, want, longTook.Seconds(), 0.002)
-	st, ok := w.InterfaceStats("eni-1")
+	st, ok := w.Network().InterfaceStats("eni-1")
 	require.True(t, ok)
 	require.Zero(t, st.Flows)
 }
@@ -157,13 +159,13 @@ func TestTransmitHonoursTheContext(t *testing.T) {
 func TestDetachStopsFlows(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Network: fastNetwork()})
 	az, _ := w.InAZ("use1-az1")
-	require.NoError(t, w.AttachInterface("eni-1", az, Bandwidth{BaselineBps: 10e9}))
+	require.NoError(t, w.Network().AttachInterface("eni-1", az, Bandwidth{BaselineBps: 10e9}))
 	from := az.WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-1"})
 	env := w.Env()
 	var err error
-	env.Go("sender", func(p *sim.Proc) { err = w.Transmit(p, from, InRegion("us-east-1"), 10*oneGiB) })
-	env.After(time.Second, func() { w.DetachInterface("eni-1") })
+	env.Go("sender", func(p *sim.Proc) { err = w.Network().Transmit(p, from, InRegion("us-east-1"), 10*oneGiB) })
+	env.After(time.Second, func() { w.Network().DetachInterface("eni-1") })
 	env.Run()
 	require.ErrorIs(t, err, ErrUnreachable)
-	require.Error(t, w.AttachInterface("eni-2", az, Bandwidth{BaselineBps: -1}))
+	require.Error(t, w.Network().AttachInterface("eni-2", az, Bandwidth{BaselineBps: -1}))
 }

@@ -43,7 +43,7 @@ func BenchmarkPlace(b *testing.B) {
 				var live []Slot
 				// Fill to about half the cores: 24 cores per host on average.
 				for range n * 24 / 7 {
-					s, err := w.Place("use1-az1", sizes[r.IntN(len(sizes))], PlaceOptions{})
+					s, err := w.Fleet().Place("use1-az1", sizes[r.IntN(len(sizes))], PlaceOptions{})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -52,7 +52,7 @@ func BenchmarkPlace(b *testing.B) {
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					s, err := w.Place("use1-az1", sizes[i&3], PlaceOptions{})
+					s, err := w.Fleet().Place("use1-az1", sizes[i&3], PlaceOptions{})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -60,12 +60,12 @@ func BenchmarkPlace(b *testing.B) {
 					if order == "random" {
 						j = r.IntN(len(live))
 					}
-					if err := w.Release(live[j]); err != nil {
+					if err := w.Fleet().Release(live[j]); err != nil {
 						b.Fatal(err)
 					}
 					live[j] = s
 				}
-				b.ReportMetric(float64(w.Running()), "instances")
+				b.ReportMetric(float64(w.Fleet().Running()), "instances")
 			})
 		}
 	}
@@ -96,7 +96,7 @@ func placeMillion(tb testing.TB) (bytes uint64, w *World) {
 	azs := []string{"use1-az1", "use1-az2", "use1-az3", "use1-az4"}
 	sizes := []string{"m5.large", "m5.xlarge", "m5.large", "m5.2xlarge"}
 	for i := range 1_000_000 {
-		if _, err := w.Place(azs[i&3], sizes[(i>>2)&3], PlaceOptions{}); err != nil {
+		if _, err := w.Fleet().Place(azs[i&3], sizes[(i>>2)&3], PlaceOptions{}); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -115,8 +115,8 @@ func TestMemory100kHosts1MInstances(t *testing.T) {
 		t.Skip("builds a million placements")
 	}
 	bytes, w := placeMillion(t)
-	if w.Running() != 1_000_000 || w.HostCount() != 100_000 {
-		t.Fatalf("running %d on %d hosts", w.Running(), w.HostCount())
+	if w.Fleet().Running() != 1_000_000 || w.Fleet().HostCount() != 100_000 {
+		t.Fatalf("running %d on %d hosts", w.Fleet().Running(), w.Fleet().HostCount())
 	}
 	if bytes > 2<<30 {
 		t.Fatalf("heap %d bytes, over 2 GiB", bytes)
@@ -135,11 +135,25 @@ func BenchmarkMemory(b *testing.B) {
 	}
 }
 
-// BenchmarkCall measures one successful API call through the pipeline.
+// BenchmarkCall measures one successful API call through the pipeline,
+// authenticated and authorized by IAM (alice's policy: allow all, deny
+// s3:DeleteObject).
 func BenchmarkCall(b *testing.B) {
 	w := pipelineWorld(b, 1)
 	from, _ := w.InAZ("use1-az1")
-	req := getReq(w, from)
+	benchCall(b, w, getReq(w, from))
+}
+
+// BenchmarkCallRouter is BenchmarkCall with the tests' Router registered:
+// the caller sits in a public subnet, so every attempt is routed through
+// an internet gateway and carries aws:SourceIp into IAM.
+func BenchmarkCallRouter(b *testing.B) {
+	w := pipelineWorld(b, 1)
+	w.Network().SetRouter(&testRouter{})
+	benchCall(b, w, getReq(w, vpcLoc(b, w, "subnet-public")))
+}
+
+func benchCall(b *testing.B, w *World, req Request) {
 	env := w.Env()
 	b.ReportAllocs()
 	env.Go("caller", func(p *sim.Proc) {
@@ -161,7 +175,7 @@ func BenchmarkLatency(b *testing.B) {
 	to := InRegion("eu-west-1")
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := w.Latency(from, to); err != nil {
+		if _, err := w.Network().Latency(from, to); err != nil {
 			b.Fatal(err)
 		}
 	}

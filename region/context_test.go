@@ -33,7 +33,7 @@ func TestCallContexts(t *testing.T) {
 	// Every response hangs: without a deadline the call would wait out
 	// three 60 s read timeouts; with a 5 s virtual deadline it returns at
 	// 5 s.
-	require.NoError(t, w.SetTimeoutRate("s3", "us-east-1", 1))
+	require.NoError(t, w.Faults().SetTimeoutRate("s3", "us-east-1", 1))
 	var err error
 	elapsed := run(w, func(p *sim.Proc) {
 		ctx, cancel := sim.WithTimeout(p, 5*time.Second)

@@ -16,7 +16,7 @@ import (
 func TestRunEndsAfterTheCallDespiteBackgroundTenants(t *testing.T) {
 	w := newWorld(t, 5, Options{HostsPerAZ: map[string]int{"t3": 4}})
 	withAlice(t, w)
-	if err := w.StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 60, MeanLifetime: 2 * time.Hour}); err != nil {
+	if err := w.Fleet().StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 60, MeanLifetime: 2 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	env := w.Env()
@@ -27,7 +27,7 @@ func TestRunEndsAfterTheCallDespiteBackgroundTenants(t *testing.T) {
 	var launchedBefore int
 	env.Go("client", func(p *sim.Proc) {
 		p.Sleep(time.Hour)
-		st, _ := w.Background("use1-az1", "t3")
+		st, _ := w.Fleet().Background("use1-az1", "t3")
 		launchedBefore = st.Launched
 		callStart = env.Now()
 		callErr = w.Call(p, getReq(w, from), func(c *Call) error { return nil })
@@ -48,14 +48,14 @@ func TestRunEndsAfterTheCallDespiteBackgroundTenants(t *testing.T) {
 	if launchedBefore < 20 {
 		t.Errorf("%d background launches in the first hour, want about 60: tenants did not run alongside", launchedBefore)
 	}
-	st, _ := w.Background("use1-az1", "t3")
-	if w.Running() != st.Launched-st.Departed || w.Running() == 0 {
-		t.Errorf("running %d, stats %+v: want the tenants still there when Run returns", w.Running(), st)
+	st, _ := w.Fleet().Background("use1-az1", "t3")
+	if w.Fleet().Running() != st.Launched-st.Departed || w.Fleet().Running() == 0 {
+		t.Errorf("running %d, stats %+v: want the tenants still there when Run returns", w.Fleet().Running(), st)
 	}
 
 	// A fixed horizon still plays the tenants.
 	env.RunFor(time.Hour)
-	st2, _ := w.Background("use1-az1", "t3")
+	st2, _ := w.Fleet().Background("use1-az1", "t3")
 	if st2.Launched <= st.Launched {
 		t.Errorf("no launch in the hour after Run (%d then %d)", st.Launched, st2.Launched)
 	}

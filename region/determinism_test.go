@@ -18,20 +18,20 @@ func scenarioTraceHash(t *testing.T, seed uint64) (string, int) {
 		t.Fatal(err)
 	}
 	withAlice(t, w)
-	w.StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 30, MeanLifetime: time.Hour})
-	w.SetErrorRate("ec2", "us-east-1", 0.3)
+	w.Fleet().StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 30, MeanLifetime: time.Hour})
+	w.Faults().SetErrorRate("ec2", "us-east-1", 0.3)
 	from, _ := w.InAZ("use1-az2")
 	env.Go("client", func(p *sim.Proc) {
 		for i := range 20 {
 			w.Call(p, Request{Service: "ec2", Operation: "RunInstances", Region: "us-east-1", Credentials: alice(w), From: from},
 				func(c *Call) error {
-					_, err := w.Place("use1-az1", []string{"m5.large", "m5.4xlarge"}[i%2], PlaceOptions{})
+					_, err := w.Fleet().Place("use1-az1", []string{"m5.large", "m5.4xlarge"}[i%2], PlaceOptions{})
 					return err
 				})
 			p.Sleep(10 * time.Minute)
 		}
-		hs, _ := w.Hosts("use1-az1", "m5")
-		w.FailHost(hs[0].ID)
+		hs, _ := w.Fleet().Hosts("use1-az1", "m5")
+		w.Faults().FailHost(hs[0].ID)
 	})
 	env.RunUntil(sim.Time(6 * time.Hour))
 	return env.Trace().Hash(), len(env.Trace().Records())

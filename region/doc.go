@@ -19,14 +19,14 @@
 //	})
 //
 //	// hosts and placement
-//	slot, err := w.Place("use1-az1", "m5.large", region.PlaceOptions{Owner: 7})
+//	slot, err := w.Fleet().Place("use1-az1", "m5.large", region.PlaceOptions{Owner: 7})
 //	if errors.Is(err, region.ErrInsufficientInstanceCapacity) { ... }
-//	w.OnHostEvent(func(e region.HostEvent) { ... }) // ec2 fails e.Slots
+//	w.Fleet().OnHostEvent(func(e region.HostEvent) { ... }) // ec2 fails e.Slots
 //
 //	// places and the network
 //	name, _ := w.AZName("111122223333", "use1-az1") // "us-east-1e" for this account
 //	from, _ := w.AtSlot(slot)
-//	d, _ := w.Latency(from, region.InRegion("eu-west-1"))
+//	d, _ := w.Network().Latency(from, region.InRegion("eu-west-1"))
 //
 //	// an API call, from inside a process
 //	env.Go("client", func(p *sim.Proc) {
@@ -115,20 +115,109 @@
 // until the connect timeout); at the server instant authenticate and
 // authorize with the world's iam.Service (no call skips it, tests'
 // included; IAM and STS themselves are called through IAMClient and
-// STSClient, which go through Call like every service); draw
-// injected faults (SetThrottleRate, SetErrorRate, SetTimeoutRate,
-// ImpairRegion); run the effect atomically; meter (Call.Record and
-// Call.RecordTransfer go to the billing ledger only after success); then
-// the response latency. Errors are *awserr.Error values (code, HTTP
-// status, retryable, request ID) wrapped in *smithy.OperationError. The
-// client side is aws-sdk-go-v2's standard retry mode: 3 attempts, capped
-// exponential backoff with full jitter from a named stream, a 500-token
-// retry quota, connect and read timeouts.
+// STSClient, which go through Call like every service); draw injected
+// faults (Faults().SetThrottleRate, SetErrorRate, SetTimeoutRate,
+// ImpairRegion); run the effect atomically; meter; then the response's
+// first byte and its body. Errors are *awserr.Error values (code, HTTP
+// status, retryable, request ID) wrapped in *smithy.OperationError; a
+// connect that never completes is a *ConnectTimeoutError, a network error
+// and not an AWS code. The client side is aws-sdk-go-v2's standard retry
+// mode: 3 attempts, capped exponential backoff with full jitter, a
+// 500-token retry quota, a connect timeout, and a read timeout that bounds
+// the wait for the response's first byte (not the whole body: a 5 GiB
+// download over a 100 Mbit/s path completes under the 60 s default).
+//
+// Call takes ctx first, as the SDK does: the calling *sim.Proc or any
+// context derived from it (context.WithValue, context.WithCancel,
+// sim.WithTimeout); the process is found with sim.ProcFrom. A
+// sim.WithTimeout deadline is virtual time: a call still waiting at the
+// deadline returns then, with an error matching context.DeadlineExceeded,
+// and does not retry. A nil context, or one with no process behind it, is
+// an error (sim.ErrNoProcess), not a panic.
+//
+// # Who calls, and who pays
+//
+// A request without credentials is anonymous: it reaches authorization as
+// iam.AnonymousPrincipal when the service sets Request.AllowAnonymous (S3
+// does; a bucket policy with "Principal": "*" can then allow it), and
+// fails with MissingAuthenticationToken otherwise. An AccessDenied carries
+// IAM's decision: errors.As(err, &*iam.DeniedError) reaches it, and its
+// Decision says which statement denied or which kind of policy did not
+// allow, the message reading like AWS's ("User: arn:... is not authorized
+// to perform: s3:ListBucket on resource: arn:aws:s3:::b because no
+// identity-based policy allows the s3:ListBucket action").
+//
+// Metering goes to Call.Payer: the caller (PayCaller, the default), the
+// resource owner (PayResourceOwner: S3 bills the bucket owner, also for
+// anonymous requests) or the requester of a Requester Pays bucket
+// (PayRequester; an anonymous request is refused). Failed requests are
+// billed where the service says so: BillClientErrors is S3's rule, 4xx
+// billed and 5xx not, and since May 2024 no charge for an AccessDenied
+// from outside the owner's account and organization.
+// Request.BillRequest runs for every billed outcome, failures before the
+// effect included; Call.Record and Call.Meter run for billed outcomes
+// after the effect.
+//
+// # Where a call comes from
+//
+// A Location is a place (region, zone, host, or an internet client) and,
+// inside a VPC, a NetworkIdentity (WithNetwork): VPC, subnet, network
+// interface, private and public IPv4, and whether the caller runs on an
+// instance. SetLocation attaches a Location to a process (ec2 does it for
+// every process it starts on an instance) and WithLocation to a context;
+// a Request with no From comes from there, else from an internet client
+// near the target region. An in-region caller reaching a regional endpoint
+// takes PathRegional; calls to a place keep same-AZ and cross-AZ.
+//
+// A network layer (the vpc package) registers a Router with SetRouter
+// (or Options.Router). For every attempt it answers with a Route (hops:
+// local, internet gateway, NAT gateway, gateway or interface endpoint,
+// peering, each with its extra latency; the TransferClass billing needs;
+// the SourceKeys IAM sees as aws:SourceIp, aws:SourceVpc, aws:SourceVpce,
+// aws:VpcSourceIp) or with no route, which the caller experiences as a
+// connect timeout. Router.CheckNetwork tells the world which VPC, subnet
+// and interface IDs exist: a call from a Location naming an unknown one
+// fails with the ID in the message. Without a Router a world behaves as
+// if every caller had a direct path, and knows only the interfaces
+// attached with Network().AttachInterface. A Router that panics fails the
+// call with its operation and request ID.
+//
+// Network interfaces have bandwidth (Bandwidth: a baseline and, for "up
+// to" instance types, a burst while credit lasts). The flows through one
+// interface (Network().Transmit, and every call's request and response
+// bodies) share it max-min fairly, as SimGrid shares a link: equal shares,
+// except that a flow capped lower by its path keeps its cap and leaves the
+// rest to the others. Rates change only when a flow starts or ends or
+// burst credit runs out.
+//
+// # Set-up without back doors
+//
+// Opening an account is signing up, not an API call: CreateAccount. Every
+// other set-up step (users, roles, policies, buckets) is an API call with
+// real credentials, run in Setup: Setup starts a process now, runs the
+// simulation until it returns (a few round trips of virtual time) and
+// returns its error. The calls pay latency and show in PipelineStats like
+// any other. Tests do the same; internal/testprincipal makes it short.
+// World.IAM is the provider side for services (ec2 reads an instance
+// profile's role); scenario code does not use it to change IAM.
+//
+// # Views
+//
+// The World keeps places, the pipeline and the ledger. Its other methods
+// are grouped into three views: Network() (latency, transfers,
+// interfaces, the Router), Fleet() (hosts, shapes, placement, other
+// tenants) and Faults() (what the failure layer does; it implements the
+// failure package's targets: failure.NewHarness(env, w.Faults())).
 //
 // # Randomness
 //
-// Streams: "region/az-names/<account>/<region>", "region/network/<class>",
-// "region/network/az-pair/<zone>|<zone>",
-// "region/network/loss", "region/pipeline/faults", "region/pipeline/backoff",
-// "region/background/<zone>/<host type>".
+// Streams: "region/az-names/<account>/<region>", "region/network/<class>"
+// (World-level draws such as Network().Latency),
+// "region/network/az-pair/<zone>|<zone>", "region/network/loss",
+// "region/background/<zone>/<host type>", and per service and region
+// "region/pipeline/<service>/<region>/latency", ".../faults",
+// ".../backoff" and ".../loss": a call's network, fault and backoff draws
+// come from its service's streams, and its request ID from its service's
+// own sequence, so adding calls to one service never changes another
+// service's draws (TestStreamsPerService).
 package region

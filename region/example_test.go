@@ -1,10 +1,12 @@
 package region_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -20,8 +22,8 @@ func Example() {
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2}})
 
 	place := func(typ string) {
-		if _, err := w.Place("use1-az1", typ, region.PlaceOptions{}); err != nil {
-			free, _ := w.FreeCapacity("use1-az1", "m5")
+		if _, err := w.Fleet().Place("use1-az1", typ, region.PlaceOptions{}); err != nil {
+			free, _ := w.Fleet().FreeCapacity("use1-az1", "m5")
 			fmt.Printf("%s: %v with %d vCPUs free in the zone\n", typ,
 				errors.Is(err, region.ErrInsufficientInstanceCapacity), free.VCPUs)
 		}
@@ -34,7 +36,7 @@ func Example() {
 		place("m5.2xlarge")
 	}
 	place("m5.large")
-	hosts, _ := w.Hosts("use1-az1", "m5")
+	hosts, _ := w.Fleet().Hosts("use1-az1", "m5")
 	for _, h := range hosts {
 		fmt.Printf("%s in %s: %d instances, %2d/%d vCPUs, %3.0f%% used\n",
 			h.ID, h.AZ, h.Instances, h.Used.VCPUs, h.Capacity.VCPUs, 100*h.Utilization())
@@ -57,7 +59,7 @@ func ExampleWorld_Call() {
 	defer env.Close()
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2}})
 	root, _ := w.CreateAccount("111122223333")
-	w.SetErrorRate("ec2", "us-east-1", 0.5)
+	w.Faults().SetErrorRate("ec2", "us-east-1", 0.5)
 	from, _ := w.InAZ("use1-az2")
 
 	env.Go("client", func(p *sim.Proc) {
@@ -69,10 +71,10 @@ func ExampleWorld_Call() {
 			func(c *region.Call) error {
 				attempts = c.Attempt()
 				var err error
-				slot, err = w.Place("use1-az1", "m5.large", region.PlaceOptions{})
+				slot, err = w.Fleet().Place("use1-az1", "m5.large", region.PlaceOptions{})
 				return err
 			})
-		info, _ := w.SlotInfo(slot)
+		info, _ := w.Fleet().SlotInfo(slot)
 		fmt.Printf("err=%v, effect ran on attempt %d, on %s, after %v\n",
 			err, attempts, info.HostID, env.Now().Sub(start).Round(time.Millisecond))
 		st := w.PipelineStats()
@@ -82,4 +84,50 @@ func ExampleWorld_Call() {
 	// Output:
 	// err=<nil>, effect ran on attempt 3, on h-00000000000000000, after 1.597s
 	// attempts=3 retries=2 transient errors=2
+}
+
+// Set-up is API calls too: an account is opened (signing up), then its
+// root user creates a user with a policy through IAM's endpoint, in
+// virtual time; the user's call to S3 from an instance's zone is then
+// authorized by that policy, and a forbidden one explains why.
+func ExampleWorld_Setup() {
+	env := sim.New(1)
+	defer env.Close()
+	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{}})
+	root, _ := w.CreateAccount("111122223333")
+	var alice region.Credentials
+	err := w.Setup(func(ctx context.Context) error {
+		c := w.IAMClient(root)
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: "alice"}); err != nil {
+			return err
+		}
+		if _, err := c.PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "alice", PolicyName: "read",
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}); err != nil {
+			return err
+		}
+		out, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "alice"})
+		alice = out.AccessKey.Credentials()
+		return err
+	})
+	fmt.Println("set-up:", err, "IAM calls:", w.PipelineStats().Calls)
+
+	from, _ := w.InAZ("use1-az1")
+	env.Go("app", func(p *sim.Proc) {
+		region.SetLocation(p, from)
+		for _, op := range []string{"GetObject", "ListBucket"} {
+			err := w.Call(p, region.Request{Service: "s3", Operation: op, Region: "us-east-1",
+				Credentials: alice, Resource: "arn:aws:s3:::b"}, func(*region.Call) error { return nil })
+			var denied *iam.DeniedError
+			if errors.As(err, &denied) {
+				fmt.Println(op+":", denied.Decision.Message())
+				continue
+			}
+			fmt.Println(op+":", err)
+		}
+	})
+	env.Run()
+	// Output:
+	// set-up: <nil> IAM calls: 3
+	// GetObject: <nil>
+	// ListBucket: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::b because no identity-based policy allows the s3:ListBucket action
 }

@@ -146,7 +146,8 @@ func (w *World) emitFault(kind string, fields ...sim.Field) {
 }
 
 // Partition cuts all traffic between places a and b (both directions).
-func (w *World) Partition(a, b string) error {
+func (v Faults) Partition(a, b string) error {
+	w := v.w
 	r, err := w.rule(a, b)
 	if err != nil {
 		return err
@@ -157,7 +158,8 @@ func (w *World) Partition(a, b string) error {
 }
 
 // Heal undoes Partition(a, b).
-func (w *World) Heal(a, b string) error {
+func (v Faults) Heal(a, b string) error {
+	w := v.w
 	r, err := w.rule(a, b)
 	if err != nil {
 		return err
@@ -169,7 +171,8 @@ func (w *World) Heal(a, b string) error {
 
 // DegradeLatency multiplies latency between a and b by factor (> 0). The
 // distance floor still holds for factors below one.
-func (w *World) DegradeLatency(a, b string, factor float64) error {
+func (v Faults) DegradeLatency(a, b string, factor float64) error {
+	w := v.w
 	if !(factor > 0) || math.IsInf(factor, 1) {
 		return awserr.New("InvalidParameterValue", 400, false, "latency factor %v must be positive and finite", factor)
 	}
@@ -183,7 +186,8 @@ func (w *World) DegradeLatency(a, b string, factor float64) error {
 }
 
 // RestoreLatency undoes DegradeLatency(a, b, ...).
-func (w *World) RestoreLatency(a, b string) error {
+func (v Faults) RestoreLatency(a, b string) error {
+	w := v.w
 	r, err := w.rule(a, b)
 	if err != nil {
 		return err
@@ -194,7 +198,8 @@ func (w *World) RestoreLatency(a, b string) error {
 }
 
 // SetLoss sets the packet-loss probability between a and b (0 clears it).
-func (w *World) SetLoss(a, b string, p float64) error {
+func (v Faults) SetLoss(a, b string, p float64) error {
+	w := v.w
 	if !(p >= 0 && p <= 1) {
 		return awserr.New("InvalidParameterValue", 400, false, "loss probability %v out of [0, 1]", p)
 	}
@@ -210,7 +215,8 @@ func (w *World) SetLoss(a, b string, p float64) error {
 // FailAZ takes a zone dark: every host in it fails (observers hear of each
 // instance lost), launches there fail with InsufficientInstanceCapacity and
 // the zone is unreachable over the network.
-func (w *World) FailAZ(azID string) error {
+func (v Faults) FailAZ(azID string) error {
+	w := v.w
 	z, err := w.AZ(azID)
 	if err != nil {
 		return err
@@ -232,7 +238,8 @@ func (w *World) FailAZ(azID string) error {
 }
 
 // RestoreAZ brings a dark zone back: its hosts return to service empty.
-func (w *World) RestoreAZ(azID string) error {
+func (v Faults) RestoreAZ(azID string) error {
+	w := v.w
 	z, err := w.AZ(azID)
 	if err != nil {
 		return err
@@ -254,7 +261,8 @@ func (w *World) RestoreAZ(azID string) error {
 }
 
 // AZDown reports whether FailAZ has taken zone azID dark.
-func (w *World) AZDown(azID string) bool {
+func (v Faults) AZDown(azID string) bool {
+	w := v.w
 	z, ok := w.azByID[azID]
 	return ok && w.faults.downAZ[z]
 }
@@ -262,7 +270,8 @@ func (w *World) AZDown(azID string) bool {
 // ImpairRegion makes every service endpoint in a region answer 503
 // ServiceUnavailable (a regional control-plane event such as us-east-1 on
 // 2021-12-07 [S34]); instances keep running.
-func (w *World) ImpairRegion(region string) error {
+func (v Faults) ImpairRegion(region string) error {
+	w := v.w
 	if _, err := w.Region(region); err != nil {
 		return err
 	}
@@ -272,7 +281,8 @@ func (w *World) ImpairRegion(region string) error {
 }
 
 // RestoreRegion undoes ImpairRegion.
-func (w *World) RestoreRegion(region string) error {
+func (v Faults) RestoreRegion(region string) error {
+	w := v.w
 	if _, err := w.Region(region); err != nil {
 		return err
 	}
@@ -307,20 +317,23 @@ func (w *World) setRate(m map[[2]string]float64, kind, service, region string, r
 // with a transient 5xx (InternalError or ServiceUnavailable; InternalFailure
 // for services other than S3 and EC2). Region "*" applies to every region
 // not set on its own.
-func (w *World) SetErrorRate(service, region string, rate float64) error {
+func (v Faults) SetErrorRate(service, region string, rate float64) error {
+	w := v.w
 	return w.setRate(w.faults.errRate, "error", service, region, rate)
 }
 
 // SetThrottleRate makes a fraction of a service's requests throttled
 // (SlowDown for S3, RequestLimitExceeded for EC2, Throttling otherwise).
-func (w *World) SetThrottleRate(service, region string, rate float64) error {
+func (v Faults) SetThrottleRate(service, region string, rate float64) error {
+	w := v.w
 	return w.setRate(w.faults.throttle, "throttle", service, region, rate)
 }
 
 // SetTimeoutRate makes a fraction of a service's requests hang: the
 // service applies the request but its response never arrives, so the
 // client's read timeout fires and it cannot know the outcome.
-func (w *World) SetTimeoutRate(service, region string, rate float64) error {
+func (v Faults) SetTimeoutRate(service, region string, rate float64) error {
+	w := v.w
 	return w.setRate(w.faults.timeout, "timeout", service, region, rate)
 }
 

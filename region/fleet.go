@@ -184,7 +184,8 @@ func (f *fleet) lowerKey(ht *HostType, s *Shape) uint64 {
 }
 
 // AddHosts adds n hosts of a host type to zone azID and returns their IDs.
-func (w *World) AddHosts(azID, hostType string, n int) ([]string, error) {
+func (v Fleet) AddHosts(azID, hostType string, n int) ([]string, error) {
+	w := v.w
 	z, err := w.AZ(azID)
 	if err != nil {
 		return nil, err
@@ -455,10 +456,16 @@ func (f *fleet) lookup(s Slot) (*slot, error) {
 
 // Running returns the number of placed instances, background tenants
 // included.
-func (w *World) Running() int { return w.running }
+func (v Fleet) Running() int {
+	w := v.w
+	return w.running
+}
 
 // HostCount returns the number of hosts in the world.
-func (w *World) HostCount() int { return len(w.hosts) }
+func (v Fleet) HostCount() int {
+	w := v.w
+	return len(w.hosts)
+}
 
 // HostInfo is a snapshot of one host.
 type HostInfo struct {
@@ -511,7 +518,8 @@ func (f *fleet) info(hi uint32) HostInfo {
 }
 
 // Host returns a snapshot of a host by ID.
-func (w *World) Host(id string) (HostInfo, error) {
+func (v Fleet) Host(id string) (HostInfo, error) {
+	w := v.w
 	hi, err := w.parseHostID(id)
 	if err != nil {
 		return HostInfo{}, err
@@ -521,7 +529,8 @@ func (w *World) Host(id string) (HostInfo, error) {
 
 // Hosts returns snapshots of the hosts in zone azID, of one host type if
 // hostType is not empty, in pool order.
-func (w *World) Hosts(azID, hostType string) ([]HostInfo, error) {
+func (v Fleet) Hosts(azID, hostType string) ([]HostInfo, error) {
+	w := v.w
 	z, err := w.AZ(azID)
 	if err != nil {
 		return nil, err
@@ -549,7 +558,8 @@ type SlotInfo struct {
 }
 
 // SlotInfo returns where slot s is placed.
-func (w *World) SlotInfo(s Slot) (SlotInfo, error) {
+func (v Fleet) SlotInfo(s Slot) (SlotInfo, error) {
+	w := v.w
 	sl, err := w.lookup(s)
 	if err != nil {
 		return SlotInfo{}, err
@@ -566,8 +576,9 @@ func (f *fleet) slotInfo(s Slot, sl *slot) SlotInfo {
 // FreeCapacity sums the free capacity of the healthy hosts of a type in a
 // zone: the figure that can be large while no single host fits
 // (fragmentation).
-func (w *World) FreeCapacity(azID, hostType string) (Capacity, error) {
-	hs, err := w.Hosts(azID, hostType)
+func (v Fleet) FreeCapacity(azID, hostType string) (Capacity, error) {
+	w := v.w
+	hs, err := w.Fleet().Hosts(azID, hostType)
 	if err != nil {
 		return Capacity{}, err
 	}

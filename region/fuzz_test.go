@@ -23,8 +23,8 @@ func FuzzParseHostID(f *testing.F) {
 			}
 			return
 		}
-		if int(hi) >= w.HostCount() {
-			t.Fatalf("%q parsed to host %d of %d", s, hi, w.HostCount())
+		if int(hi) >= w.Fleet().HostCount() {
+			t.Fatalf("%q parsed to host %d of %d", s, hi, w.Fleet().HostCount())
 		}
 		if back := hostID(hi); back != s {
 			t.Fatalf("%q parsed to %d, prints as %q", s, hi, back)

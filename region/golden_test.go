@@ -34,7 +34,7 @@ func TestStreamsGolden(t *testing.T) {
 	} {
 		fmt.Fprintf(&b, "latency %s:", c.name)
 		for range 4 {
-			d, err := w.Latency(c.from, c.to)
+			d, err := w.Network().Latency(c.from, c.to)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -61,7 +61,8 @@ type PlacementGroup struct {
 
 // NewPlacementGroup creates a group. partitions is used only by
 // PartitionStrategy (1..MaxPartitions).
-func (w *World) NewPlacementGroup(name string, strategy Strategy, partitions int) (*PlacementGroup, error) {
+func (v Fleet) NewPlacementGroup(name string, strategy Strategy, partitions int) (*PlacementGroup, error) {
+	w := v.w
 	if strategy < Cluster || strategy > PartitionStrategy {
 		return nil, awserr.New("InvalidParameterValue", 400, false, "Invalid placement strategy %d", strategy)
 	}

@@ -11,20 +11,22 @@ import (
 // regional service endpoint) or an internet client near a region. Inside a
 // VPC it also carries a network identity (WithNetwork): VPC, subnet,
 // network interface, private and public IPv4. The zero Location is
-// invalid. Locations are comparable values.
+// invalid. Locations are small values (the identity is held by pointer,
+// because every call passes its Location around many times); compare
+// them with Equal, as == compares two identities by address.
 type Location struct {
 	region   string
 	az       string
 	host     uint32 // host index + 1; 0 = not on a host
 	internet bool
-	net      NetworkIdentity
+	net      *NetworkIdentity // nil outside a VPC; never mutated once set
 }
 
 // NetworkIdentity is where a caller sits inside a VPC. The zero value
 // means "no VPC": a caller outside any VPC (an internet client, or a world
 // without a network layer). The IDs are the vpc package's ("vpc-…",
 // "subnet-…", "eni-…"); the World checks that it knows each non-empty one
-// (see Router.CheckNetwork and World.AttachInterface) when a call names it.
+// (see Router.CheckNetwork and Network.AttachInterface) when a call names it.
 type NetworkIdentity struct {
 	VpcID              string
 	SubnetID           string
@@ -85,12 +87,38 @@ func (w *World) AtSlot(s Slot) (Location, error) {
 // The World validates the IDs when a call or a path query uses l, not
 // here: a Location is a plain value.
 func (l Location) WithNetwork(n NetworkIdentity) Location {
-	l.net = n
+	if n.IsZero() {
+		l.net = nil
+		return l
+	}
+	l.net = &n
 	return l
 }
 
 // Network returns l's network identity; the zero value outside a VPC.
-func (l Location) Network() NetworkIdentity { return l.net }
+func (l Location) Network() NetworkIdentity {
+	if l.net == nil {
+		return NetworkIdentity{}
+	}
+	return *l.net
+}
+
+// Equal reports whether l and m are the same place with the same network
+// identity.
+func (l Location) Equal(m Location) bool {
+	if l.region != m.region || l.az != m.az || l.host != m.host || l.internet != m.internet {
+		return false
+	}
+	return l.Network() == m.Network()
+}
+
+// iface returns the network interface ID, or "".
+func (l Location) iface() string {
+	if l.net == nil {
+		return ""
+	}
+	return l.net.NetworkInterfaceID
+}
 
 // IsValid reports whether l is not the zero Location.
 func (l Location) IsValid() bool { return l.region != "" }
@@ -108,7 +136,7 @@ func (l Location) OnInternet() bool { return l.internet }
 // IsEndpoint reports whether l is a regional endpoint (InRegion): a region
 // with no zone, host or network identity.
 func (l Location) IsEndpoint() bool {
-	return l.region != "" && l.az == "" && l.host == 0 && !l.internet && l.net.IsZero()
+	return l.region != "" && l.az == "" && l.host == 0 && !l.internet && l.net == nil
 }
 
 func (l Location) String() string {
@@ -125,7 +153,7 @@ func (l Location) String() string {
 	default:
 		s = l.region
 	}
-	n := &l.net
+	n := l.Network()
 	switch {
 	case n.NetworkInterfaceID != "":
 		s += "/" + n.NetworkInterfaceID

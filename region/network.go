@@ -190,7 +190,8 @@ func (n *network) pairFactor(a, b string) float64 {
 
 // AZPairMedianRTT returns the median round trip between two zones of a
 // region.
-func (w *World) AZPairMedianRTT(a, b string) (time.Duration, error) {
+func (v Network) AZPairMedianRTT(a, b string) (time.Duration, error) {
+	w := v.w
 	za, err := w.AZ(a)
 	if err != nil {
 		return 0, err
@@ -226,7 +227,8 @@ func (n *network) init(w *World, m NetworkModel) error {
 }
 
 // Class returns the path class between two locations.
-func (w *World) Class(from, to Location) (PathClass, error) {
+func (v Network) Class(from, to Location) (PathClass, error) {
+	w := v.w
 	if err := w.checkLoc(from); err != nil {
 		return 0, err
 	}
@@ -261,14 +263,15 @@ func (w *World) checkLoc(l Location) error {
 	if _, ok := w.regionByKey[l.region]; !ok {
 		return awserr.New("InvalidParameterValue", 400, false, "location %v: unknown region %q", l, l.region)
 	}
-	if l.net.IsZero() {
+	if l.net == nil {
 		return nil
 	}
 	return w.checkNetwork(l)
 }
 
 // DistanceKm returns the great-circle distance between two regions.
-func (w *World) DistanceKm(a, b string) (float64, error) {
+func (v Network) DistanceKm(a, b string) (float64, error) {
+	w := v.w
 	ra, err := w.Region(a)
 	if err != nil {
 		return 0, err
@@ -290,8 +293,9 @@ func greatCircleKm(lat1, lon1, lat2, lon2 float64) float64 {
 
 // MedianRTT returns the median round trip between two regions: the
 // matrix value, or the distance estimate for pairs outside it.
-func (w *World) MedianRTT(a, b string) (time.Duration, error) {
-	d, err := w.DistanceKm(a, b)
+func (v Network) MedianRTT(a, b string) (time.Duration, error) {
+	w := v.w
+	d, err := w.Network().DistanceKm(a, b)
 	if err != nil {
 		return 0, err
 	}
@@ -321,8 +325,9 @@ func (n *network) floor(a, b string) (float64, float64) {
 
 // DistanceFloor returns the one-way latency floor between two regions:
 // great-circle distance at the speed of light in fibre.
-func (w *World) DistanceFloor(a, b string) (time.Duration, error) {
-	km, err := w.DistanceKm(a, b)
+func (v Network) DistanceFloor(a, b string) (time.Duration, error) {
+	w := v.w
+	km, err := w.Network().DistanceKm(a, b)
 	if err != nil {
 		return 0, err
 	}
@@ -362,8 +367,9 @@ func (n *network) oneWay(r *rand.Rand, from, to Location) (time.Duration, time.D
 // with NetworkUnreachable if a partition or a dark zone cuts the path.
 // Cross-region draws are never below the great-circle distance floor, even
 // under DegradeLatency with a factor below one.
-func (w *World) Latency(from, to Location) (time.Duration, error) {
-	if _, err := w.Class(from, to); err != nil {
+func (v Network) Latency(from, to Location) (time.Duration, error) {
+	w := v.w
+	if _, err := w.Network().Class(from, to); err != nil {
 		return 0, err
 	}
 	if err := w.faults.reachable(w, from, to); err != nil {
@@ -375,8 +381,9 @@ func (w *World) Latency(from, to Location) (time.Duration, error) {
 
 // Throughput returns the single-flow throughput of the path in bytes per
 // second: the class's rate, bounded by TCP window / median RTT.
-func (w *World) Throughput(from, to Location) (float64, error) {
-	if _, err := w.Class(from, to); err != nil {
+func (v Network) Throughput(from, to Location) (float64, error) {
+	w := v.w
+	if _, err := w.Network().Class(from, to); err != nil {
 		return 0, err
 	}
 	return w.net.throughput(from, to), nil
@@ -403,11 +410,12 @@ func (n *network) throughput(from, to Location) float64 {
 // one-way latency + bytes / throughput, plus a retransmission timeout
 // (MinRTO, doubling) for every loss drawn under SetLoss. After 15 losses in
 // a row (Linux's tcp_retries2) the path counts as unreachable.
-func (w *World) Transfer(from, to Location, bytes int64) (time.Duration, error) {
+func (v Network) Transfer(from, to Location, bytes int64) (time.Duration, error) {
+	w := v.w
 	if bytes < 0 {
 		return 0, awserr.New("InvalidParameterValue", 400, false, "negative transfer size %d", bytes)
 	}
-	if _, err := w.Class(from, to); err != nil {
+	if _, err := w.Network().Class(from, to); err != nil {
 		return 0, err
 	}
 	return w.transfer(from, to, bytes)

@@ -31,7 +31,7 @@ func TestLatencyMediansPerPathClass(t *testing.T) {
 	az1, _ := w.InAZ("use1-az1")
 	az2, _ := w.InAZ("use1-az2")
 	euc1, _ := w.InAZ("euc1-az2")
-	pair, _ := w.AZPairMedianRTT("use1-az1", "use1-az2")
+	pair, _ := w.Network().AZPairMedianRTT("use1-az1", "use1-az2")
 	cases := []struct {
 		name     string
 		from, to Location
@@ -47,12 +47,12 @@ func TestLatencyMediansPerPathClass(t *testing.T) {
 		{"internet client near the region", OnInternet("us-east-1"), InRegion("us-east-1"), PathInternet, 20 * time.Millisecond},
 	}
 	for _, c := range cases {
-		if cl, err := w.Class(c.from, c.to); err != nil || cl != c.class {
+		if cl, err := w.Network().Class(c.from, c.to); err != nil || cl != c.class {
 			t.Errorf("%s: class %v, %v; want %v", c.name, cl, err, c.class)
 		}
 		xs := make([]time.Duration, 20000)
 		for i := range xs {
-			d, err := w.Latency(c.from, c.to)
+			d, err := w.Network().Latency(c.from, c.to)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -74,11 +74,11 @@ func TestCrossAZPairMedians(t *testing.T) {
 		azs := r.AZs()
 		for i := range azs {
 			for j := i + 1; j < len(azs); j++ {
-				m, err := w.AZPairMedianRTT(azs[i].ID(), azs[j].ID())
+				m, err := w.Network().AZPairMedianRTT(azs[i].ID(), azs[j].ID())
 				if err != nil {
 					t.Fatal(err)
 				}
-				if back, _ := w.AZPairMedianRTT(azs[j].ID(), azs[i].ID()); back != m {
+				if back, _ := w.Network().AZPairMedianRTT(azs[j].ID(), azs[i].ID()); back != m {
 					t.Fatalf("pair median not symmetric: %v vs %v", m, back)
 				}
 				meds = append(meds, m)
@@ -96,7 +96,7 @@ func TestCrossAZPairMedians(t *testing.T) {
 	if lo < 510*time.Microsecond || hi > 3060*time.Microsecond || hi < 2*lo {
 		t.Errorf("pair medians span %v..%v; want a real spread inside the clamp", lo, hi)
 	}
-	if _, err := w.AZPairMedianRTT("use1-az1", "euw1-az1"); err == nil {
+	if _, err := w.Network().AZPairMedianRTT("use1-az1", "euw1-az1"); err == nil {
 		t.Error("zones of two regions accepted as a pair")
 	}
 }
@@ -112,15 +112,15 @@ func TestCrossRegionNeverBelowDistanceFloor(t *testing.T) {
 			if ra == rb || ra.Partition() != rb.Partition() {
 				continue
 			}
-			floor, _ := w.DistanceFloor(ra.Code(), rb.Code())
-			if med, _ := w.MedianRTT(ra.Code(), rb.Code()); med < 2*floor {
+			floor, _ := w.Network().DistanceFloor(ra.Code(), rb.Code())
+			if med, _ := w.Network().MedianRTT(ra.Code(), rb.Code()); med < 2*floor {
 				t.Errorf("%s-%s: median RTT %v below the round-trip floor %v", ra.Code(), rb.Code(), med, 2*floor)
 			}
 			for i := range 200 {
 				if i == 100 {
-					w.DegradeLatency(ra.Code(), rb.Code(), 0.01)
+					w.Faults().DegradeLatency(ra.Code(), rb.Code(), 0.01)
 				}
-				d, err := w.Latency(InRegion(ra.Code()), InRegion(rb.Code()))
+				d, err := w.Network().Latency(InRegion(ra.Code()), InRegion(rb.Code()))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -128,12 +128,12 @@ func TestCrossRegionNeverBelowDistanceFloor(t *testing.T) {
 					t.Fatalf("%s->%s: %v below the floor %v", ra.Code(), rb.Code(), d, floor)
 				}
 			}
-			w.RestoreLatency(ra.Code(), rb.Code())
+			w.Faults().RestoreLatency(ra.Code(), rb.Code())
 		}
 	}
 	// The floor itself: us-east-1 to ap-southeast-1 is about 15,500 km,
 	// so at least 77 ms one way.
-	f, _ := w.DistanceFloor("us-east-1", "ap-southeast-1")
+	f, _ := w.Network().DistanceFloor("us-east-1", "ap-southeast-1")
 	if f < 75*time.Millisecond || f > 80*time.Millisecond {
 		t.Errorf("floor us-east-1 to ap-southeast-1 = %v", f)
 	}
@@ -144,7 +144,7 @@ func TestTransferTimeIsLatencyPlusSize(t *testing.T) {
 	a, _ := w.InAZ("use1-az1")
 	b, _ := w.InAZ("use1-az2")
 	// 5 Gbit/s single flow: 625 MB in 1 s, plus about 0.5 ms.
-	d, err := w.Transfer(a, b, 625_000_000)
+	d, err := w.Network().Transfer(a, b, 625_000_000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,12 +153,12 @@ func TestTransferTimeIsLatencyPlusSize(t *testing.T) {
 	}
 	// Cross-region, the 16 MiB TCP window over a 69.5 ms RTT binds:
 	// 241 MB/s, well under 5 Gbit/s.
-	bps, _ := w.Throughput(a, InRegion("eu-west-1"))
+	bps, _ := w.Network().Throughput(a, InRegion("eu-west-1"))
 	want := float64(16<<20) / 0.0695
 	if math.Abs(bps/want-1) > 0.01 {
 		t.Errorf("cross-region throughput %.0f B/s, want %.0f", bps, want)
 	}
-	if _, err := w.Transfer(a, b, -1); err == nil {
+	if _, err := w.Network().Transfer(a, b, -1); err == nil {
 		t.Error("negative size accepted")
 	}
 }
@@ -168,48 +168,48 @@ func TestPartitionsLossAndDegradation(t *testing.T) {
 	a, _ := w.InAZ("use1-az1")
 	b, _ := w.InAZ("use1-az2")
 	c, _ := w.InAZ("use1-az3")
-	if err := w.Partition("use1-az1", "use1-az2"); err != nil {
+	if err := w.Faults().Partition("use1-az1", "use1-az2"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Latency(a, b); !errors.Is(err, ErrUnreachable) {
+	if _, err := w.Network().Latency(a, b); !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("partitioned path: %v", err)
 	}
-	if _, err := w.Latency(b, a); !errors.Is(err, ErrUnreachable) {
+	if _, err := w.Network().Latency(b, a); !errors.Is(err, ErrUnreachable) {
 		t.Fatal("partition must cut both directions")
 	}
-	if _, err := w.Latency(a, c); err != nil {
+	if _, err := w.Network().Latency(a, c); err != nil {
 		t.Fatalf("unrelated path cut: %v", err)
 	}
-	w.Heal("use1-az1", "use1-az2")
-	if _, err := w.Latency(a, b); err != nil {
+	w.Faults().Heal("use1-az1", "use1-az2")
+	if _, err := w.Network().Latency(a, b); err != nil {
 		t.Fatalf("healed path: %v", err)
 	}
 	// Region-to-internet partition.
-	w.Partition("us-east-1", "internet")
-	if _, err := w.Latency(OnInternet("us-east-1"), InRegion("us-east-1")); !errors.Is(err, ErrUnreachable) {
+	w.Faults().Partition("us-east-1", "internet")
+	if _, err := w.Network().Latency(OnInternet("us-east-1"), InRegion("us-east-1")); !errors.Is(err, ErrUnreachable) {
 		t.Fatal("internet partition ignored")
 	}
-	w.Heal("us-east-1", "internet")
+	w.Faults().Heal("us-east-1", "internet")
 
 	// Degradation multiplies the median.
-	pair, _ := w.AZPairMedianRTT("use1-az1", "use1-az3")
-	w.DegradeLatency("use1-az1", "use1-az3", 10)
+	pair, _ := w.Network().AZPairMedianRTT("use1-az1", "use1-az3")
+	w.Faults().DegradeLatency("use1-az1", "use1-az3", 10)
 	xs := make([]time.Duration, 4001)
 	for i := range xs {
-		xs[i], _ = w.Latency(a, c)
+		xs[i], _ = w.Network().Latency(a, c)
 	}
 	if m := 2 * median(xs); !near(m, 10*pair, 0.05) {
 		t.Errorf("degraded median RTT %v, want 10 x %v", m, pair)
 	}
-	w.RestoreLatency("use1-az1", "use1-az3")
+	w.Faults().RestoreLatency("use1-az1", "use1-az3")
 
 	// 50% loss: each loss adds an RTO of 200 ms, doubling; the mean extra
 	// delay is sum_k 0.5^k x (2^k - 1) x 200 ms, infinite in theory but
 	// truncated at 15 tries; check the fraction of transfers delayed.
-	w.SetLoss("use1-az1", "use1-az3", 0.5)
+	w.Faults().SetLoss("use1-az1", "use1-az3", 0.5)
 	delayed, n := 0, 4000
 	for range n {
-		d, err := w.Transfer(a, c, 0)
+		d, err := w.Network().Transfer(a, c, 0)
 		if err == nil && d >= 200*time.Millisecond {
 			delayed++
 		}
@@ -217,22 +217,22 @@ func TestPartitionsLossAndDegradation(t *testing.T) {
 	if f := float64(delayed) / float64(n); math.Abs(f-0.5) > 0.03 {
 		t.Errorf("fraction delayed by loss %.3f, want 0.5 +- 0.03 (seed 11)", f)
 	}
-	w.SetLoss("use1-az1", "use1-az3", 1)
-	if _, err := w.Transfer(a, c, 0); !errors.Is(err, ErrUnreachable) {
+	w.Faults().SetLoss("use1-az1", "use1-az3", 1)
+	if _, err := w.Network().Transfer(a, c, 0); !errors.Is(err, ErrUnreachable) {
 		t.Errorf("total loss: %v", err)
 	}
 	for _, bad := range []error{
-		w.Partition("use1-az1", "use1-az1"),
-		w.Partition("use1-az1", "atlantis"),
-		w.SetLoss("use1-az1", "use1-az2", 1.5),
-		w.DegradeLatency("use1-az1", "use1-az2", 0),
-		w.DegradeLatency("use1-az1", "use1-az2", math.NaN()),
+		w.Faults().Partition("use1-az1", "use1-az1"),
+		w.Faults().Partition("use1-az1", "atlantis"),
+		w.Faults().SetLoss("use1-az1", "use1-az2", 1.5),
+		w.Faults().DegradeLatency("use1-az1", "use1-az2", 0),
+		w.Faults().DegradeLatency("use1-az1", "use1-az2", math.NaN()),
 	} {
 		if bad == nil {
 			t.Error("bad network fault accepted")
 		}
 	}
-	if _, err := w.Latency(Location{}, a); err == nil {
+	if _, err := w.Network().Latency(Location{}, a); err == nil {
 		t.Error("zero location accepted")
 	}
 }

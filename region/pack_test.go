@@ -26,7 +26,7 @@ func fillCount(t *testing.T, hostType, instanceType string) int {
 	w := oneHostWorld(t, hostType)
 	n := 0
 	for ; n < 1000; n++ {
-		if _, err := w.Place("use1-az1", instanceType, PlaceOptions{}); err != nil {
+		if _, err := w.Fleet().Place("use1-az1", instanceType, PlaceOptions{}); err != nil {
 			return n
 		}
 	}

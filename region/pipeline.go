@@ -148,7 +148,7 @@ type Call struct {
 	attempt       int
 	delay         time.Duration
 	respBytes     int64
-	route         *Route
+	route         *Route // nil without a Router
 	meters        []func()
 }
 
@@ -198,7 +198,7 @@ func (c *Call) Payer() string {
 // is a copy of Request() with Action, Resource, ResourceAccount or
 // ResourcePolicy changed.
 func (c *Call) Authorize(r *Request) error {
-	return c.w.authorize(c.principal, r, c.route)
+	return c.w.authorize(c.principal, r, c.Route())
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -275,15 +275,21 @@ func (e *QuotaExceededError) Error() string {
 
 func (e *QuotaExceededError) Unwrap() error { return e.Err }
 
-type bucketKey struct{ key, service, region string }
-
 type pipeline struct {
 	w       *World
 	cfg     ClientConfig
-	buckets map[bucketKey]*int
 	streams map[streamKey]*callStreams
 	stats   PipelineStats
+	// byOp counts calls whose endpoint did not resolve (the others are
+	// counted in their service's callStreams).
+	byOp map[opKey]int
+	// keyCtx caches the IAM context of a route's source keys, for requests
+	// without their own condition keys (the common case), so a routed
+	// call allocates no map.
+	keyCtx map[SourceKeys]map[string][]string
 }
+
+type opKey struct{ service, op, action string }
 
 // streamKey names the streams of one service in one region.
 type streamKey struct{ service, region string }
@@ -297,6 +303,11 @@ type callStreams struct {
 	// salt and seq number the service's request IDs, so that they too
 	// are the same whatever other services do.
 	salt, seq uint64
+	// tokens is the retry quota per access key; ops counts calls per
+	// operation. Keeping them here saves a map lookup with a multi-string
+	// key on every call.
+	tokens map[string]*int
+	ops    map[opKey]int
 }
 
 func (p *pipeline) streamsFor(service, region string) *callStreams {
@@ -307,7 +318,8 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	base := "region/pipeline/" + service + "/" + region + "/"
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(base + "latency"), faults: env.Rand(base + "faults"),
-		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base)}
+		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base),
+		tokens: map[string]*int{}, ops: map[opKey]int{}}
 	p.streams[k] = s
 	return s
 }
@@ -324,17 +336,29 @@ type PipelineStats struct {
 
 func (p *pipeline) init(w *World, cfg ClientConfig) {
 	p.w, p.cfg = w, cfg
-	p.buckets = map[bucketKey]*int{}
 	p.streams = map[streamKey]*callStreams{}
-	p.stats.ByOperation = map[string]int{}
+	p.byOp = map[opKey]int{}
+	p.keyCtx = map[SourceKeys]map[string][]string{}
 }
 
 // PipelineStats returns the pipeline's counters.
 func (w *World) PipelineStats() PipelineStats {
 	s := w.pipe.stats
-	s.ByOperation = make(map[string]int, len(w.pipe.stats.ByOperation))
-	for k, v := range w.pipe.stats.ByOperation {
-		s.ByOperation[k] = v
+	s.ByOperation = make(map[string]int, len(w.pipe.byOp))
+	add := func(service string, m map[opKey]int) {
+		for k, v := range m {
+			name := k.action
+			if name == "" {
+				name = service + ":" + k.op
+			}
+			s.ByOperation[name] += v
+		}
+	}
+	for k, v := range w.pipe.byOp {
+		add(k.service, map[opKey]int{k: v})
+	}
+	for k, ss := range w.pipe.streams {
+		add(k.service, ss.ops)
 	}
 	return s
 }
@@ -410,7 +434,6 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		return wrap(sim.ErrNoProcess)
 	}
 	pp.stats.Calls++
-	pp.stats.ByOperation[req.action()]++
 	if err := ctx.Err(); err != nil {
 		pp.stats.Failed++
 		return wrap(err)
@@ -424,9 +447,12 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	}
 	sr, err := w.serviceRegion(req.Service, req.Region)
 	if err != nil {
+		pp.byOp[opKey{req.Service, req.Operation, req.Action}]++
 		pp.stats.Failed++
 		return wrap(err)
 	}
+	ss := pp.streamsFor(req.Service, sr.spec.Code)
+	ss.ops[opKey{"", req.Operation, req.Action}]++
 	if !req.From.IsValid() {
 		if l, ok := LocationOf(ctx); ok {
 			req.From = l
@@ -438,13 +464,11 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		pp.stats.Failed++
 		return wrap(err)
 	}
-	ss := pp.streamsFor(req.Service, sr.spec.Code)
-	bk := bucketKey{req.Credentials.AccessKeyID, req.Service, sr.spec.Code}
-	tokens := pp.buckets[bk]
+	tokens := ss.tokens[req.Credentials.AccessKeyID]
 	if tokens == nil {
 		t := cfg.RetryTokens
 		tokens = &t
-		pp.buckets[bk] = tokens
+		ss.tokens[req.Credentials.AccessKeyID] = tokens
 	}
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
@@ -503,7 +527,11 @@ func retryable(err error) bool {
 // RetryTokens returns the retry quota left for an access key's calls to a
 // service in a region.
 func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
-	t := w.pipe.buckets[bucketKey{accessKeyID, service, region}]
+	ss := w.pipe.streams[streamKey{service, region}]
+	if ss == nil {
+		return 0, false
+	}
+	t := ss.tokens[accessKeyID]
 	if t == nil {
 		return 0, false
 	}
@@ -576,6 +604,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 	pp := &w.pipe
 	env := w.env
 	to := InRegion(sr.spec.Code)
+	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, attempt: attempt}
 	var route *Route
 	if w.router != nil {
 		r, ok, err := w.routeOf(req, sr, ss)
@@ -587,6 +616,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
 		route = &r
+		c.route = route
 	}
 	// Connect and send. An unreachable endpoint costs the connect timeout.
 	send, err := w.callLatency(ss, req.From, to, route)
@@ -623,7 +653,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 		env.Emit(id, "request", sim.F("service", req.Service), sim.F("op", req.Operation),
 			sim.F("region", sr.spec.Code), sim.F("attempt", attempt))
 	}
-	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, requestID: id, attempt: attempt, route: route}
+	c.requestID = id
 	hung := false
 	res := w.serve(c, ss, &hung, effect)
 	if env.Tracing() {
@@ -678,7 +708,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
 		if !req.iamAuthorizes {
-			if err := w.authorize(princ, req, c.route); err != nil {
+			if err := w.authorize(princ, req, c.Route()); err != nil {
 				return err
 			}
 		}

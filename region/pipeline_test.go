@@ -122,7 +122,7 @@ func TestNonRetryableErrorIsNotRetried(t *testing.T) {
 // and the effect was applied (a timeout does not tell the outcome).
 func TestTimeoutFiresInVirtualTime(t *testing.T) {
 	w := pipelineWorld(t, 1)
-	if err := w.SetTimeoutRate("s3", "us-east-1", 1); err != nil {
+	if err := w.Faults().SetTimeoutRate("s3", "us-east-1", 1); err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultClientConfig()
@@ -142,8 +142,8 @@ func TestTimeoutFiresInVirtualTime(t *testing.T) {
 	}
 	// A partition: the connection never opens; ConnectTimeout after 2 s,
 	// and the effect never runs.
-	w.SetTimeoutRate("s3", "us-east-1", 0)
-	w.Partition("internet", "us-east-1")
+	w.Faults().SetTimeoutRate("s3", "us-east-1", 0)
+	w.Faults().Partition("internet", "us-east-1")
 	cfg.ConnectTimeout = 2 * time.Second
 	applied = 0
 	elapsed = run(w, func(p *sim.Proc) {
@@ -261,7 +261,7 @@ func TestInjectedErrorRateMatchesRetryClosedForm(t *testing.T) {
 	w := pipelineWorld(t, 21)
 	cfg := DefaultClientConfig()
 	cfg.RetryTokens = 1 << 30
-	w.SetErrorRate("s3", "*", 0.5)
+	w.Faults().SetErrorRate("s3", "*", 0.5)
 	failed, n := 0, 4000
 	run(w, func(p *sim.Proc) {
 		for range n {
@@ -279,7 +279,7 @@ func TestInjectedErrorRateMatchesRetryClosedForm(t *testing.T) {
 		t.Errorf("failure fraction %.4f, want 0.125", f)
 	}
 	// Throttling for EC2 reads as RequestLimitExceeded.
-	w.SetThrottleRate("ec2", "us-east-1", 1)
+	w.Faults().SetThrottleRate("ec2", "us-east-1", 1)
 	var err error
 	run(w, func(p *sim.Proc) {
 		err = w.Call(p, Request{Service: "ec2", Operation: "RunInstances", Region: "us-east-1", Credentials: alice(w)},
@@ -292,13 +292,13 @@ func TestInjectedErrorRateMatchesRetryClosedForm(t *testing.T) {
 
 func TestRegionImpairmentAndUnknownRegion(t *testing.T) {
 	w := pipelineWorld(t, 1)
-	w.ImpairRegion("us-east-1")
+	w.Faults().ImpairRegion("us-east-1")
 	var err error
 	run(w, func(p *sim.Proc) { err = w.Call(p, getReq(w, Location{}), func(*Call) error { return nil }) })
 	if !errors.Is(err, ErrServiceUnavailable) {
 		t.Fatalf("impaired region: %v", err)
 	}
-	w.RestoreRegion("us-east-1")
+	w.Faults().RestoreRegion("us-east-1")
 	run(w, func(p *sim.Proc) { err = w.Call(p, getReq(w, Location{}), func(*Call) error { return nil }) })
 	if err != nil {
 		t.Fatalf("restored region: %v", err)
@@ -351,7 +351,7 @@ func TestCallLatencyFollowsThePath(t *testing.T) {
 
 func TestInterruptAbandonsCall(t *testing.T) {
 	w := pipelineWorld(t, 1)
-	w.SetTimeoutRate("s3", "us-east-1", 1)
+	w.Faults().SetTimeoutRate("s3", "us-east-1", 1)
 	env := w.Env()
 	start := env.Now()
 	var err error

@@ -70,7 +70,8 @@ func insufficientCapacity(instanceType, azName string) error {
 // fits (the AWS message; HTTP 500 as EC2 returns it), with Unsupported when
 // the zone has no host type for the instance type, and with
 // InvalidParameterValue for an unknown zone or type or an invalid policy.
-func (w *World) Place(azID, instanceType string, opts PlaceOptions) (Slot, error) {
+func (v Fleet) Place(azID, instanceType string, opts PlaceOptions) (Slot, error) {
+	w := v.w
 	z, err := w.AZ(azID)
 	if err != nil {
 		return 0, err
@@ -173,7 +174,8 @@ type CapacityShortage struct {
 // OnCapacityShortage subscribes f to launches that fail with
 // InsufficientInstanceCapacity for lack of a fitting host (not those
 // refused by a dark zone or a placement group rule).
-func (w *World) OnCapacityShortage(f func(CapacityShortage)) {
+func (v Fleet) OnCapacityShortage(f func(CapacityShortage)) {
+	w := v.w
 	if f == nil {
 		panic("region: OnCapacityShortage: nil func")
 	}
@@ -254,7 +256,8 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 
 // Release frees slot s (an instance stopped or terminated). A restarted
 // instance is placed afresh and may land on another host.
-func (w *World) Release(s Slot) error {
+func (v Fleet) Release(s Slot) error {
+	w := v.w
 	if _, err := w.lookup(s); err != nil {
 		return err
 	}
@@ -275,7 +278,8 @@ type HostEvent struct {
 }
 
 // OnHostEvent subscribes f to host failures and repairs.
-func (w *World) OnHostEvent(f func(HostEvent)) {
+func (v Fleet) OnHostEvent(f func(HostEvent)) {
+	w := v.w
 	if f == nil {
 		panic("region: OnHostEvent: nil func")
 	}
@@ -285,7 +289,8 @@ func (w *World) OnHostEvent(f func(HostEvent)) {
 // FailHost fails a host: it leaves the placement index, its instances are
 // released and observers are told which they were. Failing a failed host
 // is a no-op.
-func (w *World) FailHost(hostID string) error {
+func (v Faults) FailHost(hostID string) error {
+	w := v.w
 	hi, err := w.parseHostID(hostID)
 	if err != nil {
 		return err
@@ -323,7 +328,8 @@ func (f *fleet) failHost(hi uint32, why failMask) {
 
 // RepairHost returns a failed host to service, empty. Repairing a healthy
 // host is a no-op; a host in a dark zone comes back with the zone.
-func (w *World) RepairHost(hostID string) error {
+func (v Faults) RepairHost(hostID string) error {
+	w := v.w
 	hi, err := w.parseHostID(hostID)
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 
 func mustPlace(t testing.TB, w *World, az, typ string, o PlaceOptions) Slot {
 	t.Helper()
-	s, err := w.Place(az, typ, o)
+	s, err := w.Fleet().Place(az, typ, o)
 	if err != nil {
 		t.Fatalf("Place(%s, %s): %v", az, typ, err)
 	}
@@ -30,11 +30,11 @@ func TestFragmentationInsufficientCapacity(t *testing.T) {
 	for range 4 {
 		mustPlace(t, w, "use1-az1", "m5.8xlarge", PlaceOptions{})
 	}
-	free, _ := w.FreeCapacity("use1-az1", "m5")
+	free, _ := w.Fleet().FreeCapacity("use1-az1", "m5")
 	if free.VCPUs < 48 || free.Cores != 32 {
 		t.Fatalf("free capacity %+v, want 32 cores", free)
 	}
-	_, err := w.Place("use1-az1", "m5.12xlarge", PlaceOptions{})
+	_, err := w.Fleet().Place("use1-az1", "m5.12xlarge", PlaceOptions{})
 	if !errors.Is(err, ErrInsufficientInstanceCapacity) {
 		t.Fatalf("m5.12xlarge with %d free vCPUs spread over hosts: got %v, want InsufficientInstanceCapacity", free.VCPUs, err)
 	}
@@ -48,22 +48,22 @@ func TestFragmentationInsufficientCapacity(t *testing.T) {
 
 func TestUnsupportedAndUnknownTypes(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{"m5": 1}})
-	if _, err := w.Place("use1-az1", "c5.large", PlaceOptions{}); !errors.Is(err, ErrUnsupported) {
+	if _, err := w.Fleet().Place("use1-az1", "c5.large", PlaceOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("c5 in an m5-only zone: %v", err)
 	}
-	if _, err := w.Place("use1-az1", "m9.huge", PlaceOptions{}); err == nil {
+	if _, err := w.Fleet().Place("use1-az1", "m9.huge", PlaceOptions{}); err == nil {
 		t.Error("unknown type accepted")
 	}
-	if _, err := w.Place("use1-az9", "m5.large", PlaceOptions{}); err == nil {
+	if _, err := w.Fleet().Place("use1-az9", "m5.large", PlaceOptions{}); err == nil {
 		t.Error("unknown zone accepted")
 	}
 	// An out-of-range policy is the caller's mistake, not a request for
 	// the default: it is refused and nothing is placed.
-	if _, err := w.Place("use1-az1", "m5.large", PlaceOptions{Policy: WorstFit + 1}); !errors.Is(err, awserr.Code("InvalidParameterValue")) {
+	if _, err := w.Fleet().Place("use1-az1", "m5.large", PlaceOptions{Policy: WorstFit + 1}); !errors.Is(err, awserr.Code("InvalidParameterValue")) {
 		t.Errorf("invalid policy: %v", err)
 	}
-	if w.Running() != 0 {
-		t.Errorf("%d placed after refused calls", w.Running())
+	if w.Fleet().Running() != 0 {
+		t.Errorf("%d placed after refused calls", w.Fleet().Running())
 	}
 }
 
@@ -72,20 +72,20 @@ func TestUnsupportedAndUnknownTypes(t *testing.T) {
 func TestPoliciesChooseHosts(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{"m5": 3}})
 	a := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
-	ia, _ := w.SlotInfo(a)
+	ia, _ := w.Fleet().SlotInfo(a)
 	b := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
-	ib, _ := w.SlotInfo(b)
+	ib, _ := w.Fleet().SlotInfo(b)
 	if ia.HostID != ib.HostID {
 		t.Errorf("best fit put the second instance on %s, not next to the first on %s", ib.HostID, ia.HostID)
 	}
 	c := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{Policy: WorstFit})
-	ic, _ := w.SlotInfo(c)
+	ic, _ := w.Fleet().SlotInfo(c)
 	if ic.HostID == ia.HostID {
 		t.Errorf("worst fit chose the used host %s", ic.HostID)
 	}
 	d := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{Policy: FirstFit})
-	id, _ := w.SlotInfo(d)
-	hs, _ := w.Hosts("use1-az1", "m5")
+	id, _ := w.Fleet().SlotInfo(d)
+	hs, _ := w.Fleet().Hosts("use1-az1", "m5")
 	if id.HostID != hs[0].ID {
 		t.Errorf("first fit chose %s, want the first host %s", id.HostID, hs[0].ID)
 	}
@@ -97,23 +97,23 @@ func TestReleaseAndStaleSlots(t *testing.T) {
 	for range 36 {
 		slots = append(slots, mustPlace(t, w, "use1-az1", "c5.large", PlaceOptions{}))
 	}
-	if _, err := w.Place("use1-az1", "c5.large", PlaceOptions{}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
+	if _, err := w.Fleet().Place("use1-az1", "c5.large", PlaceOptions{}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
 		t.Fatalf("37th c5.large: %v", err)
 	}
-	if err := w.Release(slots[5]); err != nil {
+	if err := w.Fleet().Release(slots[5]); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Release(slots[5]); !errors.Is(err, ErrSlotNotFound) {
+	if err := w.Fleet().Release(slots[5]); !errors.Is(err, ErrSlotNotFound) {
 		t.Fatalf("double release: %v", err)
 	}
 	again := mustPlace(t, w, "use1-az1", "c5.large", PlaceOptions{})
 	if again == slots[5] {
 		t.Fatal("reused storage gave an equal handle; stale handles would alias")
 	}
-	if _, err := w.SlotInfo(slots[5]); err == nil {
+	if _, err := w.Fleet().SlotInfo(slots[5]); err == nil {
 		t.Fatal("stale slot still resolves")
 	}
-	if err := w.Release(0); err == nil {
+	if err := w.Fleet().Release(0); err == nil {
 		t.Fatal("zero slot released")
 	}
 }
@@ -121,11 +121,11 @@ func TestReleaseAndStaleSlots(t *testing.T) {
 func TestHostFailureNotifiesObservers(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{"m5": 2}})
 	var events []HostEvent
-	w.OnHostEvent(func(e HostEvent) { events = append(events, e) })
+	w.Fleet().OnHostEvent(func(e HostEvent) { events = append(events, e) })
 	s1 := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{Owner: 11})
 	s2 := mustPlace(t, w, "use1-az1", "m5.xlarge", PlaceOptions{Owner: 22})
-	info, _ := w.SlotInfo(s1)
-	if err := w.FailHost(info.HostID); err != nil {
+	info, _ := w.Fleet().SlotInfo(s1)
+	if err := w.Faults().FailHost(info.HostID); err != nil {
 		t.Fatal(err)
 	}
 	if len(events) != 1 || !events[0].Failed || len(events[0].Slots) != 2 {
@@ -136,30 +136,30 @@ func TestHostFailureNotifiesObservers(t *testing.T) {
 	if owners[0] != 11 || owners[1] != 22 {
 		t.Errorf("owners %v", owners)
 	}
-	if _, err := w.SlotInfo(s2); err == nil {
+	if _, err := w.Fleet().SlotInfo(s2); err == nil {
 		t.Error("slot on failed host still placed")
 	}
-	if w.Running() != 0 {
-		t.Errorf("running %d", w.Running())
+	if w.Fleet().Running() != 0 {
+		t.Errorf("running %d", w.Fleet().Running())
 	}
 	// The failed host takes nothing; the other one does.
 	for range 48 {
 		s := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
-		if si, _ := w.SlotInfo(s); si.HostID == info.HostID {
+		if si, _ := w.Fleet().SlotInfo(s); si.HostID == info.HostID {
 			t.Fatal("placed on a failed host")
 		}
 	}
-	if _, err := w.Place("use1-az1", "m5.large", PlaceOptions{}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
+	if _, err := w.Fleet().Place("use1-az1", "m5.large", PlaceOptions{}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
 		t.Fatal("failed host still counted")
 	}
-	if err := w.RepairHost(info.HostID); err != nil {
+	if err := w.Faults().RepairHost(info.HostID); err != nil {
 		t.Fatal(err)
 	}
 	mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
 	if len(events) != 2 || events[1].Failed {
 		t.Errorf("repair event missing: %+v", events)
 	}
-	if err := w.FailHost("h-bogus"); !errors.Is(err, ErrInvalidHostID) {
+	if err := w.Faults().FailHost("h-bogus"); !errors.Is(err, ErrInvalidHostID) {
 		t.Errorf("bad host ID: %v", err)
 	}
 }
@@ -167,34 +167,34 @@ func TestHostFailureNotifiesObservers(t *testing.T) {
 func TestFailAZ(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{"m5": 2}})
 	lost := 0
-	w.OnHostEvent(func(e HostEvent) { lost += len(e.Slots) })
+	w.Fleet().OnHostEvent(func(e HostEvent) { lost += len(e.Slots) })
 	for range 5 {
 		mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
 	}
 	mustPlace(t, w, "use1-az2", "m5.large", PlaceOptions{})
-	if err := w.FailAZ("use1-az1"); err != nil {
+	if err := w.Faults().FailAZ("use1-az1"); err != nil {
 		t.Fatal(err)
 	}
-	if lost != 5 || w.Running() != 1 {
-		t.Errorf("lost %d, running %d", lost, w.Running())
+	if lost != 5 || w.Fleet().Running() != 1 {
+		t.Errorf("lost %d, running %d", lost, w.Fleet().Running())
 	}
-	if _, err := w.Place("use1-az1", "m5.large", PlaceOptions{}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
+	if _, err := w.Fleet().Place("use1-az1", "m5.large", PlaceOptions{}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
 		t.Errorf("launch into a dark zone: %v", err)
 	}
 	loc, _ := w.InAZ("use1-az1")
-	if _, err := w.Latency(InRegion("us-east-1"), loc); !errors.Is(err, ErrUnreachable) {
+	if _, err := w.Network().Latency(InRegion("us-east-1"), loc); !errors.Is(err, ErrUnreachable) {
 		t.Errorf("dark zone reachable: %v", err)
 	}
 	// A host that failed on its own stays down when its zone returns.
-	hs, _ := w.Hosts("use1-az1", "m5")
-	w.FailHost(hs[0].ID)
-	if err := w.RestoreAZ("use1-az1"); err != nil {
+	hs, _ := w.Fleet().Hosts("use1-az1", "m5")
+	w.Faults().FailHost(hs[0].ID)
+	if err := w.Faults().RestoreAZ("use1-az1"); err != nil {
 		t.Fatal(err)
 	}
-	if h, _ := w.Host(hs[0].ID); !h.Failed {
+	if h, _ := w.Fleet().Host(hs[0].ID); !h.Failed {
 		t.Error("independently failed host came back with its zone")
 	}
-	if h, _ := w.Host(hs[1].ID); h.Failed {
+	if h, _ := w.Fleet().Host(hs[1].ID); h.Failed {
 		t.Error("zone restored but its host is down")
 	}
 	mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
@@ -203,89 +203,89 @@ func TestFailAZ(t *testing.T) {
 func TestPlacementGroups(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{"m5": 8}, RackSize: 2})
 	// Spread: each instance on its own rack (4 racks of 2 hosts).
-	sp, _ := w.NewPlacementGroup("spread", Spread, 0)
+	sp, _ := w.Fleet().NewPlacementGroup("spread", Spread, 0)
 	racks := map[int]bool{}
 	var spSlots []Slot
 	for range 4 {
 		s := mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{Group: sp})
 		spSlots = append(spSlots, s)
-		si, _ := w.SlotInfo(s)
-		h, _ := w.Host(si.HostID)
+		si, _ := w.Fleet().SlotInfo(s)
+		h, _ := w.Fleet().Host(si.HostID)
 		if racks[h.Rack] {
 			t.Fatalf("spread group reused rack %d", h.Rack)
 		}
 		racks[h.Rack] = true
 	}
-	if _, err := w.Place("use1-az1", "m5.large", PlaceOptions{Group: sp}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
+	if _, err := w.Fleet().Place("use1-az1", "m5.large", PlaceOptions{Group: sp}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
 		t.Fatalf("fifth spread instance with four racks: %v", err)
 	}
 	if err := sp.Delete(); err == nil {
 		t.Fatal("deleted a group in use")
 	}
-	w.Release(spSlots[0])
+	w.Fleet().Release(spSlots[0])
 	mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{Group: sp})
 
 	// Cluster: all in the anchor rack; the third m5.24xlarge fails even
 	// though six other hosts are empty.
 	w = newWorld(t, 1, Options{HostsPerAZ: map[string]int{"m5": 8}, RackSize: 2})
-	cl, _ := w.NewPlacementGroup("cluster", Cluster, 0)
+	cl, _ := w.Fleet().NewPlacementGroup("cluster", Cluster, 0)
 	var rack = -1
 	for i := range 2 {
 		s := mustPlace(t, w, "use1-az1", "m5.24xlarge", PlaceOptions{Group: cl})
-		si, _ := w.SlotInfo(s)
-		h, _ := w.Host(si.HostID)
+		si, _ := w.Fleet().SlotInfo(s)
+		h, _ := w.Fleet().Host(si.HostID)
 		if i == 0 {
 			rack = h.Rack
 		} else if h.Rack != rack {
 			t.Fatalf("cluster member on rack %d, anchor %d", h.Rack, rack)
 		}
 	}
-	if _, err := w.Place("use1-az1", "m5.24xlarge", PlaceOptions{Group: cl}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
+	if _, err := w.Fleet().Place("use1-az1", "m5.24xlarge", PlaceOptions{Group: cl}); !errors.Is(err, ErrInsufficientInstanceCapacity) {
 		t.Fatalf("cluster overflow: %v", err)
 	}
-	if _, err := w.Place("use1-az2", "m5.large", PlaceOptions{Group: cl}); !errors.Is(err, awserr.Code("InvalidPlacementGroup.InUse")) {
+	if _, err := w.Fleet().Place("use1-az2", "m5.large", PlaceOptions{Group: cl}); !errors.Is(err, awserr.Code("InvalidPlacementGroup.InUse")) {
 		t.Fatalf("cluster group spanning zones: %v", err)
 	}
 
 	// Partition: partitions never share a rack.
-	pg, _ := w.NewPlacementGroup("part", PartitionStrategy, 2)
+	pg, _ := w.Fleet().NewPlacementGroup("part", PartitionStrategy, 2)
 	rackPart := map[int]int{}
 	for i := range 6 {
 		part := i%2 + 1
-		s, err := w.Place("use1-az2", "m5.xlarge", PlaceOptions{Group: pg, Partition: part})
+		s, err := w.Fleet().Place("use1-az2", "m5.xlarge", PlaceOptions{Group: pg, Partition: part})
 		if err != nil {
 			t.Fatal(err)
 		}
-		si, _ := w.SlotInfo(s)
-		h, _ := w.Host(si.HostID)
+		si, _ := w.Fleet().SlotInfo(s)
+		h, _ := w.Fleet().Host(si.HostID)
 		if p, ok := rackPart[h.Rack]; ok && p != part {
 			t.Fatalf("rack %d holds partitions %d and %d", h.Rack, p, part)
 		}
 		rackPart[h.Rack] = part
 	}
-	if _, err := w.NewPlacementGroup("p", PartitionStrategy, 8); err == nil {
+	if _, err := w.Fleet().NewPlacementGroup("p", PartitionStrategy, 8); err == nil {
 		t.Fatal("8 partitions accepted")
 	}
-	if _, err := w.Place("use1-az2", "m5.large", PlaceOptions{Group: pg, Partition: 3}); err == nil {
+	if _, err := w.Fleet().Place("use1-az2", "m5.large", PlaceOptions{Group: pg, Partition: 3}); err == nil {
 		t.Fatal("partition 3 of 2 accepted")
 	}
 }
 
 func TestDedicatedHostPlacement(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{"m5": 2, "c5": 1}})
-	hs, _ := w.Hosts("use1-az1", "m5")
+	hs, _ := w.Fleet().Hosts("use1-az1", "m5")
 	target := hs[1].ID
 	for range 6 {
 		s := mustPlace(t, w, "use1-az1", "m5.4xlarge", PlaceOptions{Host: target})
-		if si, _ := w.SlotInfo(s); si.HostID != target {
+		if si, _ := w.Fleet().SlotInfo(s); si.HostID != target {
 			t.Fatalf("placed on %s, asked %s", si.HostID, target)
 		}
 	}
-	if _, err := w.Place("use1-az1", "m5.4xlarge", PlaceOptions{Host: target}); err == nil {
+	if _, err := w.Fleet().Place("use1-az1", "m5.4xlarge", PlaceOptions{Host: target}); err == nil {
 		t.Fatal("seventh m5.4xlarge on one host accepted")
 	}
-	c5, _ := w.Hosts("use1-az1", "c5")
-	if _, err := w.Place("use1-az1", "m5.large", PlaceOptions{Host: c5[0].ID}); err == nil {
+	c5, _ := w.Fleet().Hosts("use1-az1", "c5")
+	if _, err := w.Fleet().Place("use1-az1", "m5.large", PlaceOptions{Host: c5[0].ID}); err == nil {
 		t.Fatal("m5 on a c5 host accepted")
 	}
 }
@@ -294,7 +294,7 @@ func TestBackgroundTenantsReachLittleLaw(t *testing.T) {
 	// 60 arrivals/h of t3 sizes, 2 h mean lifetime: about 120 tenants in
 	// steady state on 4 t3 hosts (768 slots). Seed 3; tolerance 25%.
 	w := newWorld(t, 3, Options{HostsPerAZ: map[string]int{"t3": 4}})
-	if err := w.StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 60, MeanLifetime: 2 * time.Hour}); err != nil {
+	if err := w.Fleet().StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 60, MeanLifetime: 2 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	env := w.Env()
@@ -302,7 +302,7 @@ func TestBackgroundTenantsReachLittleLaw(t *testing.T) {
 	for h := 1; h <= 200; h++ {
 		env.RunUntil(env.Now().Add(time.Hour))
 		if h > 20 {
-			sum += float64(w.Running())
+			sum += float64(w.Fleet().Running())
 			n++
 		}
 	}
@@ -310,16 +310,16 @@ func TestBackgroundTenantsReachLittleLaw(t *testing.T) {
 	if mean < 90 || mean > 150 {
 		t.Errorf("mean background tenants %.1f, want about 120", mean)
 	}
-	st, _ := w.Background("use1-az1", "t3")
-	if st.Launched-st.Departed != w.Running() || st.Rejected != 0 {
-		t.Errorf("stats %+v vs running %d", st, w.Running())
+	st, _ := w.Fleet().Background("use1-az1", "t3")
+	if st.Launched-st.Departed != w.Fleet().Running() || st.Rejected != 0 {
+		t.Errorf("stats %+v vs running %d", st, w.Fleet().Running())
 	}
-	w.StopBackground("use1-az1", "t3")
+	w.Fleet().StopBackground("use1-az1", "t3")
 	env.RunUntil(env.Now().Add(100 * time.Hour))
-	if w.Running() != 0 {
-		t.Errorf("%d tenants left 50 lifetimes after stop", w.Running())
+	if w.Fleet().Running() != 0 {
+		t.Errorf("%d tenants left 50 lifetimes after stop", w.Fleet().Running())
 	}
-	if err := w.StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 1, MeanLifetime: time.Hour,
+	if err := w.Fleet().StartBackground("use1-az1", "t3", BackgroundDemand{ArrivalsPerHour: 1, MeanLifetime: time.Hour,
 		Mix: map[string]float64{"m5.large": 1}}); err == nil {
 		t.Error("m5 mix on t3 hosts accepted")
 	}
@@ -422,10 +422,10 @@ func TestPackingInvariants(t *testing.T) {
 		}
 		groups := []*PlacementGroup{nil}
 		for _, st := range []Strategy{Cluster, Spread} {
-			g, _ := w.NewPlacementGroup(st.String(), st, 0)
+			g, _ := w.Fleet().NewPlacementGroup(st.String(), st, 0)
 			groups = append(groups, g)
 		}
-		pg, _ := w.NewPlacementGroup("p", PartitionStrategy, 2)
+		pg, _ := w.Fleet().NewPlacementGroup("p", PartitionStrategy, 2)
 		groups = append(groups, pg)
 		var live []Slot
 		azs := []string{"use1-az1", "use1-az2"}
@@ -437,7 +437,7 @@ func TestPackingInvariants(t *testing.T) {
 				if g != nil && g.strategy == PartitionStrategy {
 					o.Partition = rapid.IntRange(0, 2).Draw(rt, "partition")
 				}
-				s, err := w.Place(rapid.SampledFrom(azs).Draw(rt, "az"), rapid.SampledFrom(types).Draw(rt, "type"), o)
+				s, err := w.Fleet().Place(rapid.SampledFrom(azs).Draw(rt, "az"), rapid.SampledFrom(types).Draw(rt, "type"), o)
 				if err == nil {
 					live = append(live, s)
 				} else if !errors.Is(err, ErrInsufficientInstanceCapacity) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, awserr.Code("InvalidPlacementGroup.InUse")) {
@@ -445,19 +445,19 @@ func TestPackingInvariants(t *testing.T) {
 				}
 			case op < 8 && len(live) > 0:
 				i := rapid.IntRange(0, len(live)-1).Draw(rt, "victim")
-				err := w.Release(live[i])
+				err := w.Fleet().Release(live[i])
 				if err != nil && !errors.Is(err, ErrSlotNotFound) {
 					rt.Fatal(err)
 				}
 				live = append(live[:i], live[i+1:]...)
 			case op == 8:
-				w.FailHost(hostID(uint32(rapid.IntRange(0, len(w.hosts)-1).Draw(rt, "fail"))))
+				w.Faults().FailHost(hostID(uint32(rapid.IntRange(0, len(w.hosts)-1).Draw(rt, "fail"))))
 			case op == 9:
-				w.RepairHost(hostID(uint32(rapid.IntRange(0, len(w.hosts)-1).Draw(rt, "repair"))))
+				w.Faults().RepairHost(hostID(uint32(rapid.IntRange(0, len(w.hosts)-1).Draw(rt, "repair"))))
 			case op == 10:
-				w.FailAZ(rapid.SampledFrom(azs).Draw(rt, "failaz"))
+				w.Faults().FailAZ(rapid.SampledFrom(azs).Draw(rt, "failaz"))
 			default:
-				w.RestoreAZ(rapid.SampledFrom(azs).Draw(rt, "restoreaz"))
+				w.Faults().RestoreAZ(rapid.SampledFrom(azs).Draw(rt, "restoreaz"))
 			}
 			if err := checkInvariants(w); err != nil {
 				rt.Fatalf("step %d: %v", step, err)
@@ -482,14 +482,14 @@ func TestPackingInvariants(t *testing.T) {
 func TestCapacityShortageObserved(t *testing.T) {
 	w := newWorld(t, 2, Options{HostsPerAZ: map[string]int{"p3": 1}})
 	var got []CapacityShortage
-	w.OnCapacityShortage(func(c CapacityShortage) { got = append(got, c) })
+	w.Fleet().OnCapacityShortage(func(c CapacityShortage) { got = append(got, c) })
 	mustPlace(t, w, "use1-az1", "p3.16xlarge", PlaceOptions{})
-	if _, err := w.Place("use1-az1", "p3.2xlarge", PlaceOptions{}); err == nil {
+	if _, err := w.Fleet().Place("use1-az1", "p3.2xlarge", PlaceOptions{}); err == nil {
 		t.Fatal("full p3 host took more")
 	}
-	w.StartBackground("use1-az1", "p3", BackgroundDemand{ArrivalsPerHour: 10, MeanLifetime: time.Hour})
+	w.Fleet().StartBackground("use1-az1", "p3", BackgroundDemand{ArrivalsPerHour: 10, MeanLifetime: time.Hour})
 	w.Env().RunUntil(w.Env().Now().Add(time.Hour))
-	st, _ := w.Background("use1-az1", "p3")
+	st, _ := w.Fleet().Background("use1-az1", "p3")
 	if len(got) != 1+st.Rejected || st.Rejected == 0 || got[0].Background || !got[len(got)-1].Background ||
 		got[0].InstanceType != "p3.2xlarge" || got[0].AZ != "use1-az1" {
 		t.Fatalf("shortages %+v, background stats %+v", got, st)

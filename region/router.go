@@ -206,7 +206,13 @@ type Router interface {
 
 // SetRouter registers the network layer's Router; nil removes it, and the
 // world goes back to direct paths.
-func (w *World) SetRouter(r Router) { w.router = r }
+func (v Network) SetRouter(r Router) {
+	w := v.w
+	w.router = r
+}
 
 // Router returns the registered Router, or nil.
-func (w *World) Router() Router { return w.router }
+func (v Network) Router() Router {
+	w := v.w
+	return w.router
+}

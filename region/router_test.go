@@ -143,7 +143,7 @@ func TestNoRouteIsAConnectTimeout(t *testing.T) {
 func TestRouterPanicIsReportedWithOperationAndRequestID(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
 	withAlice(t, w)
-	w.SetRouter(&testRouter{panics: true})
+	w.Network().SetRouter(&testRouter{panics: true})
 	var err error
 	run(w, func(p *sim.Proc) {
 		err = w.Call(p, getReq(w, Location{}), func(*Call) error { return nil })
@@ -204,7 +204,7 @@ func TestUnknownNetworkIDIsAnErrorAtTheCall(t *testing.T) {
 	// An attached interface is known without a Router.
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
 	withAlice(t, w)
-	require.NoError(t, w.AttachInterface("eni-7", az(w), Bandwidth{BaselineBps: 10e9}))
+	require.NoError(t, w.Network().AttachInterface("eni-7", az(w), Bandwidth{BaselineBps: 10e9}))
 	run(w, func(p *sim.Proc) {
 		require.NoError(t, w.Call(p, getReq(w, az(w).WithNetwork(NetworkIdentity{NetworkInterfaceID: "eni-7"})),
 			func(*Call) error { return nil }))
@@ -223,9 +223,32 @@ func TestLocationTravelsInTheContext(t *testing.T) {
 		require.NoError(t, w.Call(p, req, effect))
 		SetLocation(p, az2)
 		require.NoError(t, w.Call(p, req, effect))
-		eu := WithLocation(context.WithValue(p, struct{}{}, 1), InRegion("eu-west-1"))
+		eu := WithLocation(context.WithValue(p, testCtxKey{}, 1), InRegion("eu-west-1"))
 		require.NoError(t, w.Call(eu, req, effect))
 	})
 	require.Equal(t, []Location{OnInternet("us-east-1"), az2, InRegion("eu-west-1")}, from)
 	require.True(t, strings.HasPrefix(az2.WithNetwork(NetworkIdentity{SubnetID: "subnet-1"}).String(), "use1-az2/subnet-1"))
+}
+
+// testCtxKey keys test values in derived contexts.
+type testCtxKey struct{}
+
+// TestTransmitFollowsTheRoute: a flow from a VPC place asks the Router:
+// no route is an error, and a route's hop latency is paid once.
+func TestTransmitFollowsTheRoute(t *testing.T) {
+	measure := func(hop time.Duration, subnet string) (time.Duration, error) {
+		w := newWorld(t, 3, Options{HostsPerAZ: map[string]int{}, Router: &testRouter{hopLatency: hop}})
+		var err error
+		d := run(w, func(p *sim.Proc) {
+			err = w.Network().Transmit(p, vpcLoc(t, w, subnet), InRegion("us-east-1"), 1000)
+		})
+		return d, err
+	}
+	_, err := measure(0, "subnet-private")
+	require.ErrorIs(t, err, ErrUnreachable)
+	slow, err := measure(7*time.Millisecond, "subnet-public")
+	require.NoError(t, err)
+	fast, err := measure(0, "subnet-public")
+	require.NoError(t, err)
+	require.Equal(t, 7*time.Millisecond, slow-fast)
 }

@@ -8,7 +8,7 @@ import (
 // Shape is what slot packing needs to know about an instance type: its
 // family and its vCPUs, memory and GPUs. ec2 owns the full instance-type
 // catalog (prices, network, burst credits); region keeps only this minimal
-// table, which ec2 may extend with World.RegisterShape.
+// table, which ec2 may extend with Fleet.RegisterShape.
 type Shape struct {
 	Name      string // "m5.large"
 	Family    string // "m5"

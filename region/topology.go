@@ -9,7 +9,8 @@ import (
 // rack -> host. Racks are named "<zone>/<host type>/rack-<n>" and hosts by
 // their IDs, so failure.DomainDown and failure.DomainFailures drive
 // correlated outages straight into FailHost, FailAZ and ImpairRegion.
-func (w *World) FailureTopology(regions ...string) (*failure.Topology, error) {
+func (v Faults) FailureTopology(regions ...string) (*failure.Topology, error) {
+	w := v.w
 	rs := w.regions
 	if len(regions) > 0 {
 		rs = nil

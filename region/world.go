@@ -24,7 +24,7 @@ type Options struct {
 	Shapes    []Shape
 	// HostsPerAZ gives the fleet size per host type name in every zone.
 	// nil means DefaultHostsPerAZ of every type; a map with a type missing
-	// builds none of that type; a negative count is an error. World.AddHosts
+	// builds none of that type; a negative count is an error. Fleet.AddHosts
 	// adds more later.
 	HostsPerAZ map[string]int
 	// RackSize is the number of hosts per rack, the unit spread placement
@@ -246,7 +246,7 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 		shapes = Shapes()
 	}
 	for _, s := range shapes {
-		if err := w.RegisterShape(s); err != nil {
+		if err := w.Fleet().RegisterShape(s); err != nil {
 			return nil, err
 		}
 	}
@@ -320,7 +320,8 @@ func (w *World) Env() *sim.Env { return w.env }
 // RegisterShape adds an instance shape (ec2 registers the rest of its
 // catalog this way). A shape whose family no host type hosts can be
 // registered but never placed.
-func (w *World) RegisterShape(s Shape) error {
+func (v Fleet) RegisterShape(s Shape) error {
+	w := v.w
 	if s.Name == "" || s.Family == "" || s.VCPUs < 1 || s.MemoryMiB < 1 || s.GPUs < 0 {
 		return fmt.Errorf("region: invalid shape %+v", s)
 	}
@@ -343,7 +344,8 @@ func (w *World) RegisterShape(s Shape) error {
 }
 
 // Shape returns the shape of an instance type known to the world.
-func (w *World) Shape(instanceType string) (Shape, bool) {
+func (v Fleet) Shape(instanceType string) (Shape, bool) {
+	w := v.w
 	i, ok := w.shapeIx[instanceType]
 	if !ok {
 		return Shape{}, false
@@ -352,7 +354,8 @@ func (w *World) Shape(instanceType string) (Shape, bool) {
 }
 
 // HostType returns a host type by name.
-func (w *World) HostType(name string) (HostType, bool) {
+func (v Fleet) HostType(name string) (HostType, bool) {
+	w := v.w
 	i, ok := w.hostTypeIx[name]
 	if !ok {
 		return HostType{}, false

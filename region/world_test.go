@@ -13,13 +13,13 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-// The failure layer drives a World through these interfaces.
+// The failure layer drives a World's Faults view through these interfaces.
 var (
-	_ failure.HostTarget    = (*World)(nil)
-	_ failure.AZTarget      = (*World)(nil)
-	_ failure.RegionTarget  = (*World)(nil)
-	_ failure.NetworkTarget = (*World)(nil)
-	_ failure.ErrorTarget   = (*World)(nil)
+	_ failure.HostTarget    = Faults{}
+	_ failure.AZTarget      = Faults{}
+	_ failure.RegionTarget  = Faults{}
+	_ failure.NetworkTarget = Faults{}
+	_ failure.ErrorTarget   = Faults{}
 )
 
 func newWorld(t testing.TB, seed uint64, opts Options) *World {
@@ -251,13 +251,13 @@ func TestCustomTopology(t *testing.T) {
 	if got, _ := w.Endpoint("s3", "lab-2"); got != "s3.lab-2.lab.test" {
 		t.Errorf("endpoint %q", got)
 	}
-	if w.HostCount() != 6 {
-		t.Errorf("hosts = %d, want 3 zones x 2", w.HostCount())
+	if w.Fleet().HostCount() != 6 {
+		t.Errorf("hosts = %d, want 3 zones x 2", w.Fleet().HostCount())
 	}
 	// No matrix entry: the RTT comes from the distance estimate, above
 	// twice the floor (10,008 km along the equator).
-	rtt, _ := w.MedianRTT("lab-1", "lab-2")
-	floor, _ := w.DistanceFloor("lab-1", "lab-2")
+	rtt, _ := w.Network().MedianRTT("lab-1", "lab-2")
+	floor, _ := w.Network().DistanceFloor("lab-1", "lab-2")
 	if rtt < 2*floor || floor < 49*1e6 || floor > 51*1e6 {
 		t.Errorf("rtt %v, floor %v", rtt, floor)
 	}
@@ -290,7 +290,7 @@ func TestFailureTopologyDrivesRackOutage(t *testing.T) {
 		Regions:    []RegionSpec{{Code: "us-east-1", Partition: "aws", AZIDs: []string{"use1-az1", "use1-az2"}}},
 		HostsPerAZ: map[string]int{"m5": 5}, RackSize: 2,
 	})
-	topo, err := w.FailureTopology()
+	topo, err := w.Faults().FailureTopology()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,14 +302,14 @@ func TestFailureTopologyDrivesRackOutage(t *testing.T) {
 	if len(hosts) != 2 {
 		t.Fatalf("rack-1 hosts %v", hosts)
 	}
-	h := failure.NewHarness(w.Env(), w)
+	h := failure.NewHarness(w.Env(), w.Faults())
 	h.Start(failure.For(failure.DomainDown(topo, "use1-az1/m5/rack-1"), time.Hour))
 	w.Env().RunFor(30 * time.Minute)
 	if err := h.Err(); err != nil {
 		t.Fatal(err)
 	}
 	failed := 0
-	all, _ := w.Hosts("use1-az1", "")
+	all, _ := w.Fleet().Hosts("use1-az1", "")
 	for _, h := range all {
 		if h.Failed {
 			failed++
@@ -323,11 +323,11 @@ func TestFailureTopologyDrivesRackOutage(t *testing.T) {
 	}
 	w.Env().RunFor(time.Hour)
 	for _, id := range hosts {
-		if hi, _ := w.Host(id); hi.Failed {
+		if hi, _ := w.Fleet().Host(id); hi.Failed {
 			t.Errorf("host %s not repaired after the outage", id)
 		}
 	}
-	if _, err := w.FailureTopology("nowhere-1"); err == nil {
+	if _, err := w.Faults().FailureTopology("nowhere-1"); err == nil {
 		t.Error("unknown region accepted")
 	}
 }

@@ -1,0 +1,101 @@
+package opswalk_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nimbus-sim/nimbus/ec2"
+	"github.com/nimbus-sim/nimbus/internal/testprincipal"
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// service is one row: how to build a client, and the endpoint prefix its
+// operations are counted under ("ec2" -> "ec2:RunInstances").
+type service struct {
+	prefix string
+	client func(t *testing.T, w *region.World, creds region.Credentials) any
+	// skip lists methods of the client that are not API operations
+	// (waiters, configuration).
+	skip []string
+}
+
+var services = []service{
+	{prefix: "ec2", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		svc, err := ec2.New(w, ec2.Options{})
+		require.NoError(t, err)
+		return svc.NewClient("us-east-1", creds)
+	}, skip: []string{"WaitUntilInstanceRunning"}},
+	{prefix: "iam", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		return w.IAMClient(creds)
+	}, skip: []string{"WithClientConfig"}},
+	{prefix: "sts", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		return w.STSClient("us-east-1", creds)
+	}},
+	// s3 and vpc add their rows here.
+}
+
+// TestEveryOperationGoesThroughThePipeline calls every exported method
+// whose first parameter is a context.Context, with zero inputs (most
+// fail, which is fine: a failure still went through the pipeline), and
+// requires the pipeline to have counted the call under its operation.
+func TestEveryOperationGoesThroughThePipeline(t *testing.T) {
+	ctxType := reflect.TypeFor[context.Context]()
+	for _, s := range services {
+		t.Run(s.prefix, func(t *testing.T) {
+			env := sim.New(1)
+			t.Cleanup(env.Close)
+			w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 1}})
+			root := testprincipal.Account(t, w, "111122223333")
+			c := reflect.ValueOf(s.client(t, w, root))
+			walked := 0
+			for i := 0; i < c.NumMethod(); i++ {
+				m := c.Type().Method(i)
+				ft := m.Type
+				if ft.NumIn() < 2 || ft.In(1) != ctxType || contains(s.skip, m.Name) {
+					continue
+				}
+				key := s.prefix + ":" + m.Name
+				before := w.PipelineStats().ByOperation[key]
+				var out []reflect.Value
+				env.Go(m.Name, func(p *sim.Proc) {
+					args := []reflect.Value{reflect.ValueOf(context.Context(p))}
+					for j := 2; j < ft.NumIn(); j++ {
+						args = append(args, zeroArg(ft.In(j)))
+					}
+					out = c.Method(i).Call(args)
+				})
+				env.RunFor(0)
+				env.Run()
+				require.NotNil(t, out, "%s did not return", key)
+				require.Equal(t, before+1, w.PipelineStats().ByOperation[key],
+					"%s did not go through World.Call (returned %v)", key, out[len(out)-1])
+				walked++
+			}
+			require.Positive(t, walked)
+			t.Logf("%s: %d operations through the pipeline", s.prefix, walked)
+		})
+	}
+}
+
+// zeroArg returns a zero value for a parameter, with pointers to structs
+// allocated (the SDK's *Input).
+func zeroArg(t reflect.Type) reflect.Value {
+	if t.Kind() == reflect.Pointer {
+		return reflect.New(t.Elem())
+	}
+	return reflect.Zero(t)
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if strings.EqualFold(x, y) {
+			return true
+		}
+	}
+	return false
+}

@@ -36,6 +36,9 @@ var services = []service{
 	{prefix: "sts", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
 		return w.STSClient("us-east-1", creds)
 	}},
+	{prefix: "organizations", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		return w.OrganizationsClient(creds)
+	}, skip: []string{"WithClientConfig"}},
 	// s3 and vpc add their rows here.
 }
 

@@ -23,7 +23,11 @@ package iam
 // AWS Organizations policies cap all of this: a service control policy
 // (SCP) limits the principals of an account, a resource control policy
 // (RCP) the access to an account's resources; at every level of the
-// organization some SCP (RCP) must allow, and a Deny in any denies.
+// organization some SCP (RCP) must allow, and a Deny in any denies. Where
+// each applies (not in the management account, not to service-linked
+// roles, ...) is in organizations_eval.go.
+//
+// Page: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 //
 // The account root user has every permission in its own account; only
 // explicit denies in resource-based policies limit it.
@@ -184,12 +188,16 @@ func (s *Service) Authorize(req *Request) Decision {
 		req.Time = s.env.NowTime()
 	}
 	ip := identityPolicies(s, req.Principal)
-	if p := req.Principal; p != nil && p.AccountID != "" {
-		ip.scps = s.scps[p.AccountID]
+	resAcct := s.accounts[req.resourceAccount()]
+	s.orgKeys(req, resAcct)
+	// Where Organizations policies apply: organizations_eval.go.
+	if p := req.Principal; scpApplies(p) && p.acct != nil {
+		ip.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
 	}
-	if p := req.Principal; p == nil || p.Type != PrincipalService {
-		// RCPs do not restrict AWS service principals.
-		ip.rcps = s.rcps[req.resourceAccount()]
+	if p := req.Principal; (p == nil || !p.slr) && rcpApplies(req.Action) {
+		if resAcct != nil {
+			ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
+		}
 	}
 	d := authorize(req, ip)
 	if !d.Allowed && s.env.Tracing() {
@@ -241,6 +249,7 @@ func identityPolicies(s *Service, p *Principal) idPolicies {
 // boundary and session policy (nil when absent), and req.ResourcePolicy.
 // It is the evaluation logic on its own, for teaching and testing.
 func Authorize(req *Request, identity []*Policy, boundary, session *Policy) Decision {
+	req = withFinished(req)
 	var ip idPolicies
 	for i, p := range identity {
 		ip.identity = append(ip.identity, PolicyRef{Kind: IdentityPolicy, Name: fmt.Sprintf("identity policy %d", i), Policy: p})
@@ -267,7 +276,12 @@ type EvaluateInput struct {
 	// SCPs are the service control policies that apply to the principal's
 	// account, one slice per level of the organization (root, OUs,
 	// account): every level must allow. RCPs likewise for the resource's
-	// account. Leave them empty outside an organization.
+	// account. Leave them empty outside an organization and for the
+	// management account (neither applies there). Evaluate itself leaves
+	// out SCPs for AWS service principals, anonymous callers and sessions
+	// of service-linked roles, and RCPs for service-linked roles and for
+	// actions of services RCPs do not support, as AWS does
+	// (organizations_eval.go).
 	SCPs [][]*Policy
 	RCPs [][]*Policy
 }
@@ -277,6 +291,7 @@ type EvaluateInput struct {
 // then resource-based, identity-based, boundary and session policies as
 // Authorize describes.
 func Evaluate(in EvaluateInput) Decision {
+	in.Request = withFinished(in.Request)
 	ip := idPolicies{}
 	for i, p := range in.Identity {
 		ip.identity = append(ip.identity, PolicyRef{Kind: IdentityPolicy, Name: fmt.Sprintf("identity policy %d", i), Policy: p})
@@ -290,8 +305,10 @@ func Evaluate(in EvaluateInput) Decision {
 	if p := in.Request.Principal; p != nil && p.Type == PrincipalAccount {
 		ip.root = true
 	}
-	ip.scps = orgRefs(ServiceControlPolicy, "SCP", in.SCPs)
-	if p := in.Request.Principal; p == nil || p.Type != PrincipalService {
+	if p := in.Request.Principal; scpApplies(p) {
+		ip.scps = orgRefs(ServiceControlPolicy, "SCP", in.SCPs)
+	}
+	if p := in.Request.Principal; (p == nil || !p.slr) && rcpApplies(in.Request.Action) {
 		ip.rcps = orgRefs(ResourceControlPolicy, "RCP", in.RCPs)
 	}
 	return authorize(in.Request, ip)
@@ -307,56 +324,9 @@ func orgRefs(kind PolicyKind, short string, levels [][]*Policy) [][]PolicyRef {
 	return out
 }
 
-// SetServiceControlPolicies stands in for AWS Organizations: the SCPs that
-// apply to accountID, one slice per level (organization root, each OU,
-// the account). Every level must allow an action for the account's
-// principals, the root user included; an explicit deny at any level wins.
-// No levels removes them (the management account has none).
-func (s *Service) SetServiceControlPolicies(accountID string, levels ...[]*Policy) error {
-	if _, ok := s.accounts[accountID]; !ok {
-		return noSuchEntity("The account %s cannot be found.", accountID)
-	}
-	for _, l := range levels {
-		for _, p := range l {
-			for i, st := range p.Statements {
-				if st.Principal != nil {
-					return errf(fmt.Sprintf("Statement[%d].Principal", i), "a service control policy cannot specify a principal")
-				}
-			}
-		}
-	}
-	if s.scps == nil {
-		s.scps = map[string][][]PolicyRef{}
-	}
-	if len(levels) == 0 {
-		delete(s.scps, accountID)
-		return nil
-	}
-	s.scps[accountID] = orgRefs(ServiceControlPolicy, "SCP", levels)
-	return nil
-}
-
-// SetResourceControlPolicies is SetServiceControlPolicies for RCPs: they
-// limit what any principal (except AWS service principals) may do to the
-// resources of accountID.
-func (s *Service) SetResourceControlPolicies(accountID string, levels ...[]*Policy) error {
-	if _, ok := s.accounts[accountID]; !ok {
-		return noSuchEntity("The account %s cannot be found.", accountID)
-	}
-	if s.rcps == nil {
-		s.rcps = map[string][][]PolicyRef{}
-	}
-	if len(levels) == 0 {
-		delete(s.rcps, accountID)
-		return nil
-	}
-	s.rcps[accountID] = orgRefs(ResourceControlPolicy, "RCP", levels)
-	return nil
-}
-
-// orgLevels checks organization policies: a Deny anywhere denies (denyRef
+// evalOrgLevels checks organization policies: a Deny anywhere denies (denyRef
 // set); otherwise ok reports whether every level has an Allow.
-func orgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
+func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
 	ok = true
 	for _, level := range levels {
 		allowed := false
@@ -418,11 +388,11 @@ func authorize(req *Request, ip idPolicies) Decision {
 		sAllow = o == Allowed
 	}
 
-	rcpOK, rd, ri := orgLevels(ip.rcps, &ec)
+	rcpOK, rd, ri := evalOrgLevels(ip.rcps, &ec)
 	if rd != nil {
 		return denied(d, *rd, ri)
 	}
-	scpOK, sd, si := orgLevels(ip.scps, &ec)
+	scpOK, sd, si := evalOrgLevels(ip.scps, &ec)
 	if sd != nil {
 		return denied(d, *sd, si)
 	}
@@ -696,6 +666,9 @@ func explainStatement(p *Policy, i int, ec *evalCtx) (string, string) {
 		return head + fmt.Sprintf(" — does not apply: the action %s is not listed", req.Action), ""
 	}
 	if st.matchPrincipal(ec.p) == pmNone {
+		if st.NotPrincipal {
+			return head + " — does not apply: NotPrincipal lists the caller and every identity AWS checks for it (its account, and its role for a session)", ""
+		}
 		return head + " — does not apply: the caller is not the statement's principal", ""
 	}
 	if !st.matchResource(req.Resource, ec) {
@@ -715,6 +688,10 @@ func explainStatement(p *Policy, i int, ec *evalCtx) (string, string) {
 		return head + fmt.Sprintf(" — does not apply: condition %s %s %q is not met (%s is %s)", c.Operator, c.Key, c.Values, c.Key, have), ""
 	}
 	if st.Effect == Deny {
+		if p := ec.p; st.NotPrincipal && p != nil && p.arnText != "" && slicesContains(st.Principal.AWS, p.arnText) {
+			return head + " — MATCHES: explicit deny", "NotPrincipal names the caller but not every identity AWS checks for it: list its account (arn:aws:iam::" +
+				p.AccountID + ":root) too, and for a role session the role's ARN, as the NotPrincipal page recommends."
+		}
 		return head + " — MATCHES: explicit deny", ""
 	}
 	return head + " — MATCHES: allows", ""

@@ -107,17 +107,94 @@ func (st *Statement) matchPrincipal(p *Principal) principalMatch {
 		// Identity-based statement: the principal is whoever holds it.
 		return pmDirect
 	}
-	m := matchPrincipalSet(st.Principal, p)
 	if st.NotPrincipal {
-		// "AWS JSON policy elements: NotPrincipal": a Deny with
-		// NotPrincipal always denies an IAM user or role that has a
-		// permissions boundary, whatever NotPrincipal lists.
-		if m == pmNone || st.Effect == Deny && p.hasBoundary() {
+		// "AWS JSON policy elements: NotPrincipal"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
+		// a Deny with NotPrincipal always denies an IAM user or role
+		// that has a permissions boundary, whatever NotPrincipal lists.
+		if st.Effect == Deny && p.hasBoundary() {
 			return pmDirect
 		}
-		return pmNone
+		if notPrincipalExempts(st.Principal, p) {
+			return pmNone
+		}
+		return pmDirect
 	}
-	return m
+	return matchPrincipalSet(st.Principal, p)
+}
+
+// notPrincipalExempts reports whether a NotPrincipal element leaves p out.
+//
+// The NotPrincipal page says that "AWS might validate the account first and
+// then the user", and for a role session "the account first, then the role,
+// and then the assumed-role user", so that a NotPrincipal naming only Bob
+// "might" deny Bob's whole account, and its examples list the user with
+// its account, and the session with its role and its account. The page
+// hedges ("might", "depending on the service"); we choose the reading
+// under which its examples are needed and sufficient: every identity AWS
+// may validate must be listed. So
+//
+//   - the root user is left out when its account is listed (ID or :root);
+//   - an IAM user when its account and the user (ARN or unique ID) are;
+//     naming the account alone leaves out only the root user, not every
+//     user of the account, and naming the user alone exempts nobody;
+//   - a role session when its account, its role (ARN or unique ID) and the
+//     session's own ARN are; the role and account alone do not exempt the
+//     role's sessions, nor does the session ARN alone;
+//   - an AWS service when the Service list names it;
+//   - "*" (or {"AWS": "*"}) leaves out everyone.
+func notPrincipalExempts(ps *PrincipalSet, p *Principal) bool {
+	if ps.All || slicesContains(ps.AWS, "*") {
+		return true
+	}
+	if p == nil {
+		return false
+	}
+	switch p.Type {
+	case PrincipalService:
+		for _, s := range ps.Service {
+			if strings.EqualFold(s, p.ServiceName) {
+				return true
+			}
+		}
+		return false
+	case PrincipalAccount:
+		return listsAccount(ps, p)
+	case PrincipalUser:
+		return listsAccount(ps, p) && (slicesContains(ps.AWS, p.arnText) || p.UserID != "" && slicesContains(ps.AWS, p.UserID))
+	case PrincipalAssumedRole:
+		roleID, _, _ := strings.Cut(p.UserID, ":")
+		return listsAccount(ps, p) && slicesContains(ps.AWS, p.arnText) &&
+			(slicesContains(ps.AWS, p.roleText) || roleID != "" && slicesContains(ps.AWS, roleID))
+	}
+	return false
+}
+
+// listsAccount reports whether ps names p's account, by ID or root ARN.
+func listsAccount(ps *PrincipalSet, p *Principal) bool {
+	if p.AccountID == "" {
+		return false
+	}
+	for _, s := range ps.AWS {
+		if s == p.AccountID {
+			return true
+		}
+		if strings.HasSuffix(s, ":root") {
+			if a, err := ParseARN(s); err == nil && a.Service == "iam" && a.AccountID == p.AccountID && a.Resource == "root" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func slicesContains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // hasBoundary reports whether the user, or the role behind a session, has
@@ -205,6 +282,7 @@ func (o Outcome) String() string {
 // allocates nothing; see Service.Authorize for the full evaluation logic
 // across identity, resource, boundary and session policies.
 func (p *Policy) Evaluate(req *Request) Outcome {
+	req = withFinished(req)
 	ec := evalCtx{req: req, p: req.Principal}
 	o, _, _ := p.eval(&ec)
 	return o

@@ -29,6 +29,13 @@ const (
 	bTokenIssueTime
 	bPrincipalOrgID
 	bSourceIdentity
+	bSourceAccount
+	bSourceArn
+	bRequestedRegion
+	bPrincipalOrgPaths
+	bResourceOrgID
+	bResourceOrgPaths
+	bSourceOrgID
 )
 
 var builtinNames = map[string]builtinKey{
@@ -45,6 +52,13 @@ var builtinNames = map[string]builtinKey{
 	"aws:tokenissuetime":        bTokenIssueTime,
 	"aws:principalorgid":        bPrincipalOrgID,
 	"aws:sourceidentity":        bSourceIdentity,
+	"aws:sourceaccount":         bSourceAccount,
+	"aws:sourcearn":             bSourceArn,
+	"aws:requestedregion":       bRequestedRegion,
+	"aws:principalorgpaths":     bPrincipalOrgPaths,
+	"aws:resourceorgid":         bResourceOrgID,
+	"aws:resourceorgpaths":      bResourceOrgPaths,
+	"aws:sourceorgid":           bSourceOrgID,
 }
 
 const principalTagPrefix = "aws:principaltag/"
@@ -173,6 +187,42 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 			return single(p.SourceIdentity)
 		}
 		return ctxVals{}
+	case bSourceAccount, bSourceArn:
+		// "AWS global condition context keys": aws:SourceAccount and
+		// aws:SourceArn are present only in service-to-service requests,
+		// naming the resource on whose behalf the service acts
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn).
+		// A service principal built with ServicePrincipalFor supplies
+		// them; otherwise a caller may pass them in Request.Context.
+		if p != nil && p.Type == PrincipalService && (p.SourceAccount != "" || p.sourceText != "") {
+			if b == bSourceAccount {
+				return single(p.SourceAccount)
+			}
+			return single(p.sourceText)
+		}
+		return ec.fromContext(key)
+	case bPrincipalOrgPaths, bResourceOrgID, bResourceOrgPaths, bSourceOrgID:
+		// Organizations keys: Service.Authorize knows the tree; the
+		// package-level evaluators take them from Request.Context.
+		k := &ec.req.orgKeys
+		v := k.sourceOrg
+		switch b {
+		case bPrincipalOrgPaths:
+			v = k.principalPath
+		case bResourceOrgID:
+			v = k.resourceOrg
+		case bResourceOrgPaths:
+			v = k.resourcePath
+		}
+		if v != "" {
+			return single(v)
+		}
+		return ec.fromContext(key)
+	case bRequestedRegion:
+		if ec.req.RequestedRegion != "" {
+			return single(ec.req.RequestedRegion)
+		}
+		return ec.fromContext(key)
 	case bTokenIssueTime:
 		if p != nil && !p.TokenIssueTime.IsZero() {
 			return ctxVals{n: 1, t: p.TokenIssueTime, isTime: true}

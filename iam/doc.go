@@ -54,6 +54,44 @@
 // key; ${...} variables resolve only in Version 2012-10-17 documents, and a
 // variable with no value matches nothing.
 //
+// Principals: the Service builds them in Authenticate. Without a Service,
+// NewPrincipal("arn:aws:iam::111122223333:user/alice") (or a role session
+// or root ARN), NewRoleSessionPrincipal, ServicePrincipal and
+// ServicePrincipalFor (an AWS service acting for a resource, with
+// aws:SourceAccount and aws:SourceArn) build callers for Policy.Evaluate,
+// Evaluate and Authorize. NotPrincipal spares a caller only when every
+// identity AWS may check is listed: the account, the role, the user or
+// session (see notPrincipalExempts for the reading of the NotPrincipal page
+// chosen).
+//
+// # AWS Organizations
+//
+// Service.Organizations is the Organizations API (region's
+// OrganizationsClient sends it through the request pipeline):
+//
+//	org := svc.Organizations()
+//	org.CreateOrganization(mgmt, &iam.CreateOrganizationInput{})  // mgmt: the management account's keys
+//	roots, _ := org.ListRoots(mgmt, nil)
+//	org.EnablePolicyType(mgmt, &iam.EnablePolicyTypeInput{RootId: roots.Roots[0].Id,
+//	    PolicyType: iam.ServiceControlPolicyType})                 // FullAWSAccess attached everywhere
+//	inv, _ := org.InviteAccountToOrganization(mgmt, &iam.InviteAccountToOrganizationInput{
+//	    Target: iam.HandshakeParty{Type: "ACCOUNT", Id: "111122223333"}})
+//	org.AcceptHandshake(member, &iam.AcceptHandshakeInput{HandshakeId: inv.Handshake.Id})
+//	ou, _ := org.CreateOrganizationalUnit(mgmt, &iam.CreateOrganizationalUnitInput{ParentId: roots.Roots[0].Id, Name: "Prod"})
+//	org.MoveAccount(mgmt, &iam.MoveAccountInput{AccountId: "111122223333",
+//	    SourceParentId: roots.Roots[0].Id, DestinationParentId: ou.OrganizationalUnit.Id})
+//	p, _ := org.CreatePolicy(mgmt, &iam.CreateOrgPolicyInput{Type: iam.ServiceControlPolicyType, Name: "NoLeave", Content: doc})
+//	org.AttachPolicy(mgmt, &iam.AttachPolicyInput{PolicyId: p.Policy.PolicySummary.Id, TargetId: ou.OrganizationalUnit.Id})
+//
+// Authorize then walks root, OUs and account: some SCP must allow at every
+// level and a Deny anywhere denies. SCPs cap the principals of member
+// accounts (their root users included) but not the management account,
+// service-linked roles or AWS service principals; RCPs cap access to
+// member accounts' resources by anyone, AWS services included, except
+// service-linked roles, and only for the services that support RCPs.
+// CreateServiceLinkedRole creates a service's role under
+// /aws-service-role/, which only its service may change.
+//
 // STS: AssumeRole checks the caller's sts:AssumeRole permission and the
 // role's trust policy and returns ASIA... credentials valid from 15 minutes
 // to the role's MaxSessionDuration (default 1 hour); once the simulation

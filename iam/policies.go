@@ -211,6 +211,11 @@ func (s *Service) withPolicy(a *account, arn ARN, op func(*ManagedPolicy) error)
 	if err != nil {
 		return err
 	}
+	if m.awsManaged && m.Path == ServiceLinkedRolePathPrefix {
+		// Service role policies belong to service-linked roles, which only
+		// their service changes.
+		return awserr.New("PolicyNotAttachable", 400, false, "Cannot attach a Service Role Policy to a Customer Role.")
+	}
 	return s.changed(op(m))
 }
 

@@ -270,6 +270,11 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 			continue
 		}
 		svc, act, ok := strings.Cut(a, ":")
+		if ok && svc != "" && act == "" && !strings.ContainsAny(svc, "*?") {
+			// "s3:" names the vendor but no action: saying "must be
+			// prefaced by a vendor" would point at the wrong half.
+			return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Action %q has no action name after the colon: write %q followed by an operation name, or %q for every %s action", a, svc+":", svc+":*", svc)
+		}
 		if !ok || svc == "" || act == "" || strings.ContainsAny(svc, "*?") && svc != "*" {
 			return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.: got %q", a)
 		}

@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -73,8 +75,19 @@ type Principal struct {
 	// long-term keys).
 	Expiration time.Time
 
+	// SourceAccount and SourceARN are aws:SourceAccount and aws:SourceArn:
+	// for an AWS service principal acting on behalf of a resource (S3
+	// delivering an event from a bucket, CloudTrail writing a trail's logs),
+	// the account and ARN of that resource. Empty otherwise; see
+	// ServicePrincipalFor.
+	SourceAccount string
+	SourceARN     ARN
+
 	// Strings the evaluator hands out without formatting per request.
-	arnText, roleText, typeText string
+	arnText, roleText, typeText, sourceText string
+	// slr marks a session of a service-linked role (a role under
+	// /aws-service-role/): SCPs and RCPs do not apply to it.
+	slr bool
 
 	acct    *account
 	user    *user
@@ -89,6 +102,22 @@ func ServicePrincipal(name string) *Principal {
 	return p
 }
 
+// ServicePrincipalFor returns the principal of an AWS service acting on
+// behalf of a resource: it carries aws:SourceAccount (the resource's
+// account) and aws:SourceArn (the resource's ARN), the keys resource
+// policies and RCPs check to stop a confused deputy ("AWS global condition
+// context keys", aws:SourceAccount and aws:SourceArn:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount).
+// An empty sourceAccount is taken from sourceARN.
+func ServicePrincipalFor(name, sourceAccount string, sourceARN ARN) *Principal {
+	if sourceAccount == "" {
+		sourceAccount = sourceARN.AccountID
+	}
+	p := &Principal{Type: PrincipalService, ServiceName: name, SourceAccount: sourceAccount, SourceARN: sourceARN}
+	p.finish()
+	return p
+}
+
 // AnonymousPrincipal returns the unauthenticated caller; only resource-based
 // policies with Principal "*" can allow it anything.
 func AnonymousPrincipal() *Principal {
@@ -97,11 +126,131 @@ func AnonymousPrincipal() *Principal {
 	return p
 }
 
+// NewPrincipal returns the caller whose ARN is arn, filled in the way
+// Authenticate fills it, for the package-level Evaluate and Authorize and
+// for Policy.Evaluate without a Service:
+//
+//   - arn:aws:iam::ACCT:root is the account's root user (aws:userid is the
+//     account ID);
+//   - arn:aws:iam::ACCT:user/path/name is an IAM user;
+//   - arn:aws:sts::ACCT:assumed-role/Role/session is a role session, whose
+//     role is arn:aws:iam::ACCT:role/Role (a session ARN carries no role
+//     path, so the role is taken to be at "/"; NewRoleSessionPrincipal
+//     keeps a path).
+//
+// A role's own ARN is not a caller (callers are sessions of the role), nor
+// is any other ARN: both are errors. Fields the ARN does not carry (UserID,
+// Tags, SourceIdentity, OrgID) may be set on the result; ARN, RoleARN and
+// Type must not change once it is built.
+func NewPrincipal(arn string) (*Principal, error) {
+	a, err := ParseARN(arn)
+	if err != nil {
+		return nil, err
+	}
+	p := &Principal{ARN: a, AccountID: a.AccountID}
+	if !isAccountID(a.AccountID) {
+		return nil, fmt.Errorf("iam: NewPrincipal(%q): a caller's ARN names its 12-digit account", arn)
+	}
+	switch {
+	case a.Service == "iam" && a.Resource == "root":
+		p.Type, p.UserID = PrincipalAccount, a.AccountID
+	case a.Service == "iam" && strings.HasPrefix(a.Resource, "user/"):
+		p.Type = PrincipalUser
+		p.UserName = a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	case a.Service == "sts" && strings.HasPrefix(a.Resource, "assumed-role/"):
+		role, session, ok := strings.Cut(strings.TrimPrefix(a.Resource, "assumed-role/"), "/")
+		if !ok || role == "" || session == "" || strings.Contains(session, "/") {
+			return nil, fmt.Errorf("iam: NewPrincipal(%q): a role session ARN is arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION", arn)
+		}
+		p.Type, p.SessionName = PrincipalAssumedRole, session
+		p.RoleARN = ARN{Partition: a.Partition, Service: "iam", AccountID: a.AccountID, Resource: "role/" + role}
+	case a.Service == "iam" && strings.HasPrefix(a.Resource, "role/"):
+		return nil, fmt.Errorf("iam: NewPrincipal(%q): a role does not make requests; its sessions do (arn:aws:sts::%s:assumed-role/ROLE/SESSION)", arn, a.AccountID)
+	default:
+		return nil, fmt.Errorf("iam: NewPrincipal(%q): not a caller's ARN (want arn:aws:iam::ACCOUNT:root, ...:user/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); use ServicePrincipal for AWS services", arn)
+	}
+	p.finish()
+	return p, nil
+}
+
+// NewRoleSessionPrincipal returns the session named sessionName of the
+// role roleARN (arn:aws:iam::ACCT:role/path/Name), keeping the role's path
+// for aws:PrincipalArn and Principal matching.
+func NewRoleSessionPrincipal(roleARN ARN, sessionName string) (*Principal, error) {
+	if roleARN.Service != "iam" || roleARN.ResourceType() != "role" || !isAccountID(roleARN.AccountID) {
+		return nil, fmt.Errorf("iam: NewRoleSessionPrincipal(%q): not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", roleARN)
+	}
+	if err := checkSessionName(sessionName); err != nil {
+		return nil, err
+	}
+	p, err := NewPrincipal("arn:" + roleARN.Partition + ":sts::" + roleARN.AccountID + ":assumed-role/" + roleARN.Name() + "/" + sessionName)
+	if err != nil {
+		return nil, err
+	}
+	p.RoleARN = roleARN
+	p.finish()
+	return p, nil
+}
+
+// MustNewPrincipal is NewPrincipal for literals in tests and examples; it
+// panics on a bad ARN.
+func MustNewPrincipal(arn string) *Principal {
+	p, err := NewPrincipal(arn)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
 // finish precomputes the strings condition evaluation hands out.
 func (p *Principal) finish() {
 	p.arnText = p.ARN.String()
 	p.roleText = p.RoleARN.String()
 	p.typeText = string(p.Type)
+	p.sourceText = p.SourceARN.String()
+	p.slr = p.Type == PrincipalAssumedRole && p.RoleARN.Service == "iam" &&
+		strings.HasPrefix(p.RoleARN.Resource, "role"+ServiceLinkedRolePathPrefix)
+}
+
+// finished returns p itself when it was built by a constructor or a
+// Service, else a completed copy: a Principal written as a composite
+// literal has not precomputed the strings evaluation compares, and would
+// silently match no Principal element and print no name. The copy leaves
+// the caller's value untouched, so concurrent evaluations do not race.
+func (p *Principal) finished() *Principal {
+	if p == nil || p.typeText != "" || p.Type == "" && !p.ARN.IsValid() {
+		return p
+	}
+	c := *p
+	if c.Type == "" {
+		if q, err := NewPrincipal(c.ARN.String()); err == nil {
+			c.Type = q.Type
+			if c.RoleARN == (ARN{}) {
+				c.RoleARN = q.RoleARN
+			}
+			if c.SessionName == "" {
+				c.SessionName = q.SessionName
+			}
+			if c.UserName == "" {
+				c.UserName = q.UserName
+			}
+		}
+	}
+	if c.AccountID == "" {
+		c.AccountID = c.ARN.AccountID
+	}
+	c.finish()
+	return &c
+}
+
+// withFinished returns req, or a copy whose Principal is finished.
+func withFinished(req *Request) *Request {
+	if req.Principal == nil || req.Principal.typeText != "" {
+		return req
+	}
+	r := *req
+	r.Principal = req.Principal.finished()
+	return &r
 }
 
 // ARNString returns p.ARN as text, computed once when p was built (the
@@ -138,6 +287,8 @@ func (p *Principal) display() string {
 		return p.ServiceName
 	case p.Type == PrincipalAnonymous:
 		return "anonymous"
+	case p.arnText == "":
+		return p.ARN.String() // a hand-built principal
 	}
 	return p.arnText
 }
@@ -169,6 +320,19 @@ type Request struct {
 	// Time is the request instant (aws:CurrentTime). Service.Authorize
 	// fills a zero Time from the simulation clock.
 	Time time.Time
+	// RequestedRegion is aws:RequestedRegion, the region the request was
+	// sent to ("us-east-1" for IAM and other global services); when
+	// empty, Context may carry the key instead.
+	RequestedRegion string
+
+	// orgKeys are the Organizations keys Service.Authorize derives.
+	orgKeys orgKeyValues
+}
+
+// orgKeyValues are aws:PrincipalOrgPaths, aws:ResourceOrgID,
+// aws:ResourceOrgPaths and aws:SourceOrgID for one request.
+type orgKeyValues struct {
+	principalPath, resourceOrg, resourcePath, sourceOrg string
 }
 
 func (r *Request) resourceAccount() string {

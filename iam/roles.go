@@ -34,6 +34,9 @@ type role struct {
 	tags        map[string]string
 	profiles    []*instanceProfile
 	deleted     bool
+	// linkedService is the service principal of a service-linked role
+	// (CreateServiceLinkedRole), "" for ordinary roles.
+	linkedService string
 
 	cache    []PolicyRef
 	cacheGen uint64
@@ -105,6 +108,9 @@ func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
 	if err != nil {
 		return Role{}, err
 	}
+	if err := reservedPath(path); err != nil {
+		return Role{}, err
+	}
 	maxS, err := checkMaxSession(in.MaxSessionDuration)
 	if err != nil {
 		return Role{}, err
@@ -140,6 +146,16 @@ func (s *Service) roleFor(c Credentials, action, name string) (*role, *account, 
 	return lookup(s, c, &roleKind, action, name)
 }
 
+// roleToChange is roleFor for operations that change a role: a
+// service-linked role is only modifiable by its service.
+func (s *Service) roleToChange(c Credentials, action, name string) (*role, *account, error) {
+	r, a, err := s.roleFor(c, action, name)
+	if err == nil && r.linkedService != "" {
+		return nil, nil, unmodifiable(r)
+	}
+	return r, a, err
+}
+
 // GetRole returns a role.
 func (s *Service) GetRole(c Credentials, roleName string) (Role, error) {
 	r, _, err := s.roleFor(c, "iam:GetRole", roleName)
@@ -161,7 +177,7 @@ func (s *Service) ListRoles(c Credentials) ([]Role, error) {
 // DeleteRole deletes a role without policies or instance profiles. Its
 // outstanding sessions stop authenticating.
 func (s *Service) DeleteRole(c Credentials, roleName string) error {
-	r, a, err := s.roleFor(c, "iam:DeleteRole", roleName)
+	r, a, err := s.roleToChange(c, "iam:DeleteRole", roleName)
 	if err != nil {
 		return err
 	}
@@ -183,7 +199,7 @@ func (s *Service) DeleteRole(c Credentials, roleName string) error {
 // UpdateRole changes a role's description and maximum session duration
 // (zero leaves it unchanged).
 func (s *Service) UpdateRole(c Credentials, roleName, description string, maxSession time.Duration) error {
-	r, _, err := s.roleFor(c, "iam:UpdateRole", roleName)
+	r, _, err := s.roleToChange(c, "iam:UpdateRole", roleName)
 	if err != nil {
 		return err
 	}
@@ -202,7 +218,7 @@ func (s *Service) UpdateRole(c Credentials, roleName, description string, maxSes
 
 // UpdateAssumeRolePolicy replaces a role's trust policy.
 func (s *Service) UpdateAssumeRolePolicy(c Credentials, roleName, policyDocument string) error {
-	r, _, err := s.roleFor(c, "iam:UpdateAssumeRolePolicy", roleName)
+	r, _, err := s.roleToChange(c, "iam:UpdateAssumeRolePolicy", roleName)
 	if err != nil {
 		return err
 	}
@@ -216,7 +232,7 @@ func (s *Service) UpdateAssumeRolePolicy(c Credentials, roleName, policyDocument
 
 // PutRolePolicy adds or replaces an inline policy of a role.
 func (s *Service) PutRolePolicy(c Credentials, roleName, policyName, policyDocument string) error {
-	r, _, err := s.roleFor(c, "iam:PutRolePolicy", roleName)
+	r, _, err := s.roleToChange(c, "iam:PutRolePolicy", roleName)
 	if err != nil {
 		return err
 	}
@@ -234,7 +250,7 @@ func (s *Service) GetRolePolicy(c Credentials, roleName, policyName string) (*Po
 
 // DeleteRolePolicy deletes a role's inline policy.
 func (s *Service) DeleteRolePolicy(c Credentials, roleName, policyName string) error {
-	r, _, err := s.roleFor(c, "iam:DeleteRolePolicy", roleName)
+	r, _, err := s.roleToChange(c, "iam:DeleteRolePolicy", roleName)
 	if err != nil {
 		return err
 	}
@@ -243,7 +259,7 @@ func (s *Service) DeleteRolePolicy(c Credentials, roleName, policyName string) e
 
 // AttachRolePolicy attaches a managed policy to a role.
 func (s *Service) AttachRolePolicy(c Credentials, roleName string, policyARN ARN) error {
-	r, a, err := s.roleFor(c, "iam:AttachRolePolicy", roleName)
+	r, a, err := s.roleToChange(c, "iam:AttachRolePolicy", roleName)
 	if err != nil {
 		return err
 	}
@@ -252,7 +268,7 @@ func (s *Service) AttachRolePolicy(c Credentials, roleName string, policyARN ARN
 
 // DetachRolePolicy detaches a managed policy from a role.
 func (s *Service) DetachRolePolicy(c Credentials, roleName string, policyARN ARN) error {
-	r, a, err := s.roleFor(c, "iam:DetachRolePolicy", roleName)
+	r, a, err := s.roleToChange(c, "iam:DetachRolePolicy", roleName)
 	if err != nil {
 		return err
 	}
@@ -261,7 +277,7 @@ func (s *Service) DetachRolePolicy(c Credentials, roleName string, policyARN ARN
 
 // PutRolePermissionsBoundary sets the role's permissions boundary.
 func (s *Service) PutRolePermissionsBoundary(c Credentials, roleName string, policyARN ARN) error {
-	r, a, err := s.roleFor(c, "iam:PutRolePermissionsBoundary", roleName)
+	r, a, err := s.roleToChange(c, "iam:PutRolePermissionsBoundary", roleName)
 	if err != nil {
 		return err
 	}
@@ -270,7 +286,7 @@ func (s *Service) PutRolePermissionsBoundary(c Credentials, roleName string, pol
 
 // DeleteRolePermissionsBoundary removes the role's boundary.
 func (s *Service) DeleteRolePermissionsBoundary(c Credentials, roleName string) error {
-	r, _, err := s.roleFor(c, "iam:DeleteRolePermissionsBoundary", roleName)
+	r, _, err := s.roleToChange(c, "iam:DeleteRolePermissionsBoundary", roleName)
 	if err != nil {
 		return err
 	}
@@ -286,7 +302,7 @@ func (s *Service) DeleteRolePermissionsBoundary(c Credentials, roleName string) 
 // TagRole adds or overwrites tags on a role; sessions started afterwards
 // see them as aws:PrincipalTag/... values.
 func (s *Service) TagRole(c Credentials, roleName string, tags map[string]string) error {
-	r, _, err := s.roleFor(c, "iam:TagRole", roleName)
+	r, _, err := s.roleToChange(c, "iam:TagRole", roleName)
 	if err != nil {
 		return err
 	}
@@ -300,7 +316,7 @@ func (s *Service) TagRole(c Credentials, roleName string, tags map[string]string
 
 // UntagRole removes tags from a role.
 func (s *Service) UntagRole(c Credentials, roleName string, keys []string) error {
-	r, _, err := s.roleFor(c, "iam:UntagRole", roleName)
+	r, _, err := s.roleToChange(c, "iam:UntagRole", roleName)
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,7 @@ type Service struct {
 	keys     map[string]*accessKey // AKIA... and ASIA... alike
 	managed  map[string]*ManagedPolicy
 	ids      map[string]bool // unique IDs handed out, to never repeat one
-	scps     map[string][][]PolicyRef
-	rcps     map[string][][]PolicyRef
+	orgRNG   *rand.Rand      // Organizations' IDs, drawn on first use
 
 	// onCreate runs on every CreateAccount (see OnAccountCreated).
 	onCreate []func(accountID string, created time.Time) error
@@ -37,16 +36,27 @@ type Service struct {
 }
 
 type account struct {
-	id       string
-	created  time.Time // sign-up instant (see CreatedAt)
-	orgID    string
-	root     *Principal
-	rootKey  *accessKey
-	users    map[string]*user
-	groups   map[string]*group
-	roles    map[string]*role
-	policies map[string]*ManagedPolicy // by ARN text
-	profiles map[string]*instanceProfile
+	id      string
+	created time.Time // sign-up instant (see CreatedAt)
+	// Organizations: the account's organization (nil outside one), its
+	// parent (root or OU) and the policies attached to the account itself.
+	org         *organization
+	orgID       string
+	parent      *orgNode
+	orgAttached []*orgPolicy
+	scpCache    orgCache
+	rcpCache    orgCache
+	// path is aws:PrincipalOrgPaths, cached at generation pathGen.
+	path      string
+	pathGen   uint64
+	pathValid bool
+	root      *Principal
+	rootKey   *accessKey
+	users     map[string]*user
+	groups    map[string]*group
+	roles     map[string]*role
+	policies  map[string]*ManagedPolicy // by ARN text
+	profiles  map[string]*instanceProfile
 }
 
 type accessKey struct {
@@ -125,14 +135,20 @@ func (s *Service) CreateAccount(accountID string, opts ...AccountOption) (Creden
 	return Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, Source: "StaticCredentials"}, nil
 }
 
-// SetOrganization records that accountID belongs to the AWS Organizations
-// organization orgID ("o-" followed by 10 to 32 lowercase letters or
-// digits), so its principals carry aws:PrincipalOrgID. An empty orgID
-// removes the account from its organization.
+// SetOrganization records that accountID belongs to the organization
+// orgID ("o-" followed by 10 to 32 lowercase letters or digits) without
+// building one, so that its principals carry aws:PrincipalOrgID; an empty
+// orgID clears it. It stands for membership the scenario does not model
+// further: such an account has no root, OUs, SCPs or RCPs. Organizations
+// builds real organizations, and an account in one cannot be relabeled
+// here (InvalidInput).
 func (s *Service) SetOrganization(accountID, orgID string) error {
 	a, ok := s.accounts[accountID]
 	if !ok {
 		return noSuchEntity("The account %s cannot be found.", accountID)
+	}
+	if a.org != nil {
+		return invalidInput("account %s is a member of organization %s; use Organizations to change that", accountID, a.org.id)
 	}
 	if orgID != "" {
 		valid := strings.HasPrefix(orgID, "o-") && len(orgID) >= 12 && len(orgID) <= 34

@@ -52,6 +52,9 @@ var services = []service{
 		require.NoError(t, err)
 		return svc.NewClient("us-east-1", creds)
 	}, action: s3.Action},
+	{prefix: "organizations", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		return w.OrganizationsClient(creds)
+	}, skip: []string{"WithClientConfig"}},
 }
 
 // TestEveryOperationGoesThroughThePipeline calls every exported method

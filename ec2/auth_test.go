@@ -5,6 +5,7 @@ package ec2
 // launch with an instance profile needs iam:PassRole on its role.
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -19,12 +21,23 @@ import (
 // calling with its keys.
 func (f *fixture) userWith(name, policy string) *Client {
 	f.t.Helper()
-	_, err := f.iam.CreateUser(f.root, iam.CreateUserInput{UserName: name})
-	must(f.t, err)
-	must(f.t, f.iam.PutUserPolicy(f.root, name, "p", policy))
-	k, err := f.iam.CreateAccessKey(f.root, name)
-	must(f.t, err)
-	return f.svc.NewClient(testRegion, k.Credentials())
+	var creds iam.Credentials
+	must(f.t, f.w.Setup(func(ctx context.Context) error {
+		c := f.w.IAMClient(f.root)
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
+			return err
+		}
+		if _, err := c.PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: name, PolicyName: "p", PolicyDocument: policy}); err != nil {
+			return err
+		}
+		k, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: name})
+		if err != nil {
+			return err
+		}
+		creds = k.AccessKey.Credentials()
+		return nil
+	}))
+	return f.svc.NewClient(testRegion, creds)
 }
 
 func TestCallsWithoutPermissionAreUnauthorized(t *testing.T) {
@@ -63,7 +76,8 @@ func TestResourceLevelPermissionsApplyToEveryInstance(t *testing.T) {
 		b := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
 		pol := strings.Replace(`{"Version":"2012-10-17","Statement":[
 		 {"Effect":"Allow","Action":"ec2:StopInstances","Resource":"arn:aws:ec2:us-east-1:111122223333:instance/ID"}]}`, "ID", a.ID(), 1)
-		must(t, f.iam.PutUserPolicy(f.root, "one", "p", pol))
+		_, perr := f.w.IAMClient(f.root).PutUserPolicy(p, &region.PutUserPolicyInput{UserName: "one", PolicyName: "p", PolicyDocument: pol})
+		must(t, perr)
 		_, err := one.StopInstances(p, &StopInstancesInput{InstanceIds: []string{a.ID(), b.ID()}})
 		wantCode(t, err, "UnauthorizedOperation")
 		if a.State() != InstanceStateRunning || b.State() != InstanceStateRunning {
@@ -112,8 +126,11 @@ func TestInstanceProfileNeedsPassRole(t *testing.T) {
 // instance's process calls EC2 as the role.
 func TestInstanceProfileCredentialsRefreshedBeforeExpiry(t *testing.T) {
 	f := newFixture(t, 75, Options{})
-	must(t, f.iam.PutRolePolicy(f.root, "worker", "describe",
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"}]}`))
+	must(t, f.w.Setup(func(ctx context.Context) error {
+		_, err := f.w.IAMClient(f.root).PutRolePolicy(ctx, &region.PutRolePolicyInput{RoleName: "worker", PolicyName: "describe",
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"}]}`})
+		return err
+	}))
 	type creds struct {
 		AccessKeyId, SecretAccessKey, Token string
 		Expiration                          time.Time

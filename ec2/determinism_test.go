@@ -18,7 +18,7 @@ func TestDeterministicTrace(t *testing.T) {
 		sp := DefaultSpotOptions()
 		sp.DefaultBucket, sp.RebalanceProbability, sp.Buckets = BucketOver20, 1, nil
 		svc := MustNew(w, Options{Spot: &sp})
-		root, _ := w.IAM().CreateAccount(testAccount)
+		root, _ := w.CreateAccount(testAccount)
 		c := svc.NewClient(testRegion, root) // the root user may do anything in its account
 		ami := ImageID(PublicImages[0].Name, testRegion)
 		env.Go("ops", func(p *sim.Proc) {

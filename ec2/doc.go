@@ -25,7 +25,7 @@
 //	env := sim.New(seed)
 //	w := region.MustNewWorld(env, region.Options{})
 //	svc := ec2.MustNew(w, ec2.Options{})
-//	client := svc.NewClient("us-east-1", creds) // creds from w.IAM()
+//	client := svc.NewClient("us-east-1", creds) // creds made in w.Setup with w.IAMClient
 //
 //	env.Go("operator", func(p *sim.Proc) {
 //		out, err := client.RunInstances(p, &ec2.RunInstancesInput{

@@ -1,6 +1,7 @@
 package ec2_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,12 +23,21 @@ func Example_spotReclaim() {
 	svc := ec2.MustNew(w, ec2.Options{Spot: &ec2.SpotOptions{Model: ec2.SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
 
 	// An account and an operator allowed to use EC2 (real IAM policy).
-	ids := w.IAM()
-	root, _ := ids.CreateAccount("111122223333")
-	ids.CreateUser(root, iam.CreateUserInput{UserName: "ops"})
-	ids.PutUserPolicy(root, "ops", "ec2", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`)
-	key, _ := ids.CreateAccessKey(root, "ops")
-	client := svc.NewClient("us-east-1", key.Credentials())
+	// Signing up is not an API call; the rest of the set-up is.
+	root, _ := w.CreateAccount("111122223333")
+	var ops iam.Credentials
+	w.Setup(func(ctx context.Context) error {
+		c := w.IAMClient(root)
+		c.CreateUser(ctx, &iam.CreateUserInput{UserName: "ops"})
+		c.PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "ops", PolicyName: "ec2",
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`})
+		out, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "ops"})
+		if err == nil {
+			ops = out.AccessKey.Credentials()
+		}
+		return err
+	})
+	client := svc.NewClient("us-east-1", ops)
 
 	svc.Subscribe(func(e ec2.StateChangeEvent) {
 		if e.Previous == ec2.InstanceStateRunning {

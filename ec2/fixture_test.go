@@ -1,6 +1,7 @@
 package ec2
 
 import (
+	"context"
 	"math/big"
 	"strings"
 	"testing"
@@ -66,19 +67,32 @@ func newFixtureCatalog(t testing.TB, seed uint64, opts Options, wo region.Option
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, env: env, w: w, iam: ids, svc: svc}
-	f.root, err = ids.CreateAccount(testAccount)
+	// Set-up is API calls through the pipeline, like any scenario's.
+	f.root, err = w.CreateAccount(testAccount)
 	must(t, err)
-	_, err = ids.CreateUser(f.root, iam.CreateUserInput{UserName: "operator"})
-	must(t, err)
-	must(t, ids.PutUserPolicy(f.root, "operator", "ec2", operatorPolicy))
-	k, err := ids.CreateAccessKey(f.root, "operator")
-	must(t, err)
-	f.user = k.Credentials()
-	_, err = ids.CreateRole(f.root, iam.CreateRoleInput{RoleName: "worker", AssumeRolePolicyDocument: ec2Trust})
-	must(t, err)
-	_, err = ids.CreateInstanceProfile(f.root, "worker", "/")
-	must(t, err)
-	must(t, ids.AddRoleToInstanceProfile(f.root, "worker", "worker"))
+	must(t, w.Setup(func(ctx context.Context) error {
+		c := w.IAMClient(f.root)
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: "operator"}); err != nil {
+			return err
+		}
+		if _, err := c.PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "operator", PolicyName: "ec2",
+			PolicyDocument: operatorPolicy}); err != nil {
+			return err
+		}
+		k, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "operator"})
+		if err != nil {
+			return err
+		}
+		f.user = k.AccessKey.Credentials()
+		if _, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "worker", AssumeRolePolicyDocument: ec2Trust}); err != nil {
+			return err
+		}
+		if _, err := c.CreateInstanceProfile(ctx, &region.CreateInstanceProfileInput{InstanceProfileName: "worker", Path: "/"}); err != nil {
+			return err
+		}
+		_, err = c.AddRoleToInstanceProfile(ctx, &region.AddRoleToInstanceProfileInput{InstanceProfileName: "worker", RoleName: "worker"})
+		return err
+	}))
 	f.c = svc.NewClient(testRegion, f.user)
 	return f
 }

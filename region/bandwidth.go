@@ -76,6 +76,23 @@ type link struct {
 	credit float64
 	flows  []*flow
 	stats  InterfaceStats
+	last   sim.Time // stats and credit are up to date at last
+	mark   uint64   // reshare's pass that last listed the link
+}
+
+// advance brings the link's carried bits and burst credit up to now at
+// its current rate (an idle link refills its credit).
+func (l *link) advance(now sim.Time) {
+	dt := now.Sub(l.last).Seconds()
+	l.last = now
+	if dt <= 0 {
+		return
+	}
+	l.stats.Bits += l.stats.RateBps * dt
+	if c := l.bw.creditCap(); c > 0 {
+		l.credit = min(max(l.credit-(l.stats.RateBps-l.bw.BaselineBps)*dt, 0), c)
+		l.stats.CreditBits = l.credit
+	}
 }
 
 func (l *link) capacity() float64 {
@@ -92,6 +109,8 @@ type flows struct {
 	last  sim.Time
 	timer sim.Timer
 	armed bool
+	pass  uint64
+	busy  []*link // links with flows, listed by reshare
 }
 
 // AttachInterface registers a network interface with its bandwidth, at a
@@ -121,6 +140,7 @@ func (v Network) AttachInterface(id string, at Location, bw Bandwidth) error {
 		l = &link{id: id}
 		f.links[id] = l
 	}
+	l.advance(w.env.Now())
 	l.loc, l.bw, l.credit = at, bw, bw.creditCap()
 	l.stats.CreditBits = l.credit
 	f.reshare()
@@ -153,6 +173,7 @@ func (v Network) InterfaceStats(id string) (InterfaceStats, bool) {
 		return InterfaceStats{}, false
 	}
 	w.flows.advance()
+	l.advance(w.env.Now())
 	return l.stats, true
 }
 
@@ -161,7 +182,9 @@ func (v Network) InterfaceStats(id string) (InterfaceStats, bool) {
 // other flows through the interfaces at either end (the Locations'
 // NetworkInterfaceIDs, when attached), each flow capped at its path's
 // single-flow throughput. Without attached interfaces it takes what
-// Network.Transfer draws. It returns when the last byte arrives, or early
+// Network.Transfer draws. With a Router, a flow from or to a place inside a
+// VPC follows its route (hop latency added; no route is an error). It
+// returns when the last byte arrives, or early
 // with ctx's error (the process interrupted, killed, or past a
 // sim.WithTimeout deadline); an unreachable path is an error.
 func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) error {
@@ -183,10 +206,42 @@ func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) e
 		return err
 	}
 	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
+	if w.router != nil && (from.net != nil || to.net != nil) {
+		r, ok, err := v.Route(from, Destination{To: to})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return awserr.New("NetworkUnreachable", 504, false, "no route from %v to %v", from, to)
+		}
+		d += r.ExtraLatency()
+	}
 	if err := sleepCtx(ctx, p, d); err != nil {
 		return err
 	}
 	return w.flow(ctx, p, from, to, bytes)
+}
+
+// Route asks the registered Router how from reaches to, as services do for
+// flows between places (the pipeline asks for each call's own route).
+// Without a Router every path is direct: a zero Route and ok == true. A
+// panicking Router is an error naming the places.
+func (v Network) Route(from Location, to Destination) (r Route, ok bool, err error) {
+	w := v.w
+	if w.router == nil {
+		return Route{}, true, nil
+	}
+	if err := w.checkLoc(from); err != nil {
+		return Route{}, false, err
+	}
+	defer func() {
+		if x := recover(); x != nil {
+			r, ok = Route{}, false
+			err = awserr.New("InternalFailure", 500, false, "the network layer's Router panicked routing %v to %v: %v", from, to, x)
+		}
+	}()
+	r, ok = w.router.Route(from, to)
+	return r, ok, nil
 }
 
 // flow moves the body of a transfer: through the flow model when an end
@@ -230,8 +285,9 @@ func (w *World) flow(ctx context.Context, p *sim.Proc, from, to Location, bytes 
 	return werr
 }
 
-// advance brings every flow's remaining bits and every link's credit up
-// to now at the current rates.
+// advance brings every flow's remaining bits, and the busy links' stats
+// and credit, up to now at the current rates. Idle links catch up when
+// next touched, so the cost is in the flows, not the world's interfaces.
 func (f *flows) advance() {
 	now := f.w.env.Now()
 	dt := now.Sub(f.last).Seconds()
@@ -242,12 +298,8 @@ func (f *flows) advance() {
 	for _, fl := range f.all {
 		fl.remaining = max(fl.remaining-fl.rate*dt, 0)
 	}
-	for _, l := range f.links {
-		l.stats.Bits += l.stats.RateBps * dt
-		if c := l.bw.creditCap(); c > 0 {
-			l.credit = min(max(l.credit-(l.stats.RateBps-l.bw.BaselineBps)*dt, 0), c)
-			l.stats.CreditBits = l.credit
-		}
+	for _, l := range f.busy {
+		l.advance(now)
 	}
 }
 
@@ -286,8 +338,25 @@ func (f *flows) reshare() {
 	}
 	// Progressive filling: raise every unfrozen flow's rate equally until
 	// a flow reaches its cap or a link fills; freeze those; repeat.
+	// The links whose rates may change: those of remaining flows, and
+	// those that were busy before (they may have gone idle).
+	now := f.w.env.Now()
+	f.pass++
+	busy := f.busy[:0:0]
+	list := func(l *link) {
+		if l != nil && l.mark != f.pass {
+			l.mark = f.pass
+			l.advance(now)
+			busy = append(busy, l)
+		}
+	}
+	for _, l := range f.busy {
+		list(l)
+	}
 	for _, fl := range f.all {
 		fl.rate, fl.frozen = 0, false
+		list(fl.links[0])
+		list(fl.links[1])
 	}
 	for {
 		inc := math.Inf(1)
@@ -301,7 +370,7 @@ func (f *flows) reshare() {
 		if active == 0 {
 			break
 		}
-		for _, l := range f.links {
+		for _, l := range busy {
 			n, used := 0, 0.0
 			for _, fl := range l.flows {
 				used += fl.rate
@@ -325,7 +394,7 @@ func (f *flows) reshare() {
 				fl.frozen = true
 			}
 		}
-		for _, l := range f.links {
+		for _, l := range busy {
 			used := 0.0
 			for _, fl := range l.flows {
 				used += fl.rate
@@ -343,7 +412,8 @@ func (f *flows) reshare() {
 			next = min(next, fl.remaining/fl.rate)
 		}
 	}
-	for _, l := range f.links {
+	f.busy = f.busy[:0]
+	for _, l := range busy {
 		rate := 0.0
 		for _, fl := range l.flows {
 			rate += fl.rate
@@ -352,6 +422,9 @@ func (f *flows) reshare() {
 		l.stats.PeakBps = max(l.stats.PeakBps, rate)
 		if l.credit > 0 && rate > l.bw.BaselineBps {
 			next = min(next, l.credit/(rate-l.bw.BaselineBps))
+		}
+		if len(l.flows) > 0 {
+			f.busy = append(f.busy, l)
 		}
 	}
 	if f.armed {

@@ -232,3 +232,23 @@ func TestLocationTravelsInTheContext(t *testing.T) {
 
 // testCtxKey keys test values in derived contexts.
 type testCtxKey struct{}
+
+// TestTransmitFollowsTheRoute: a flow from a VPC place asks the Router:
+// no route is an error, and a route's hop latency is paid once.
+func TestTransmitFollowsTheRoute(t *testing.T) {
+	measure := func(hop time.Duration, subnet string) (time.Duration, error) {
+		w := newWorld(t, 3, Options{HostsPerAZ: map[string]int{}, Router: &testRouter{hopLatency: hop}})
+		var err error
+		d := run(w, func(p *sim.Proc) {
+			err = w.Network().Transmit(p, vpcLoc(t, w, subnet), InRegion("us-east-1"), 1000)
+		})
+		return d, err
+	}
+	_, err := measure(0, "subnet-private")
+	require.ErrorIs(t, err, ErrUnreachable)
+	slow, err := measure(7*time.Millisecond, "subnet-public")
+	require.NoError(t, err)
+	fast, err := measure(0, "subnet-public")
+	require.NoError(t, err)
+	require.Equal(t, 7*time.Millisecond, slow-fast)
+}

@@ -426,7 +426,11 @@ func TestIAMIsEnforced(t *testing.T) {
 	cfg := quiet()
 	cfg.setup = func(w *region.World, _ *ec2.Service, root iam.Credentials) {
 		noPass := strings.Replace(driverPolicy, `"iam:PassRole"`, `"iam:GetRole"`, 1)
-		if err := w.IAM().PutUserPolicy(root, "ml-engineer", "spot-training", noPass); err != nil {
+		if err := w.Setup(func(ctx context.Context) error {
+			_, err := w.IAMClient(root).PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "ml-engineer",
+				PolicyName: "spot-training", PolicyDocument: noPass})
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 	}

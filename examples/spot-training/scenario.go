@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -230,32 +231,53 @@ func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root
 	if err != nil {
 		return nil, nil, zero, zero, err
 	}
-	ids := w.IAM()
-	root, err = ids.CreateAccount(account)
+	root, err = w.CreateAccount(account) // signing up; the rest is API calls
 	if err != nil {
 		return nil, nil, zero, zero, err
 	}
-	steps := []func() error{
-		func() error { _, err := ids.CreateUser(root, iam.CreateUserInput{UserName: "ml-engineer"}); return err },
-		func() error { return ids.PutUserPolicy(root, "ml-engineer", "spot-training", driverPolicy) },
-		func() error {
-			_, err := ids.CreateRole(root, iam.CreateRoleInput{RoleName: "trainer", AssumeRolePolicyDocument: ec2Trust})
-			return err
-		},
-		func() error { return ids.PutRolePolicy(root, "trainer", "checkpoint-volume", trainerPolicy) },
-		func() error { _, err := ids.CreateInstanceProfile(root, "trainer", "/"); return err },
-		func() error { return ids.AddRoleToInstanceProfile(root, "trainer", "trainer") },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, nil, zero, zero, err
+	err = w.Setup(func(ctx context.Context) error {
+		c := w.IAMClient(root)
+		steps := []func() error{
+			func() error { _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: "ml-engineer"}); return err },
+			func() error {
+				_, err := c.PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "ml-engineer", PolicyName: "spot-training", PolicyDocument: driverPolicy})
+				return err
+			},
+			func() error {
+				_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "trainer", AssumeRolePolicyDocument: ec2Trust})
+				return err
+			},
+			func() error {
+				_, err := c.PutRolePolicy(ctx, &region.PutRolePolicyInput{RoleName: "trainer", PolicyName: "checkpoint-volume", PolicyDocument: trainerPolicy})
+				return err
+			},
+			func() error {
+				_, err := c.CreateInstanceProfile(ctx, &region.CreateInstanceProfileInput{InstanceProfileName: "trainer", Path: "/"})
+				return err
+			},
+			func() error {
+				_, err := c.AddRoleToInstanceProfile(ctx, &region.AddRoleToInstanceProfileInput{InstanceProfileName: "trainer", RoleName: "trainer"})
+				return err
+			},
+			func() error {
+				out, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "ml-engineer"})
+				if err == nil {
+					driver = out.AccessKey.Credentials()
+				}
+				return err
+			},
 		}
-	}
-	key, err := ids.CreateAccessKey(root, "ml-engineer")
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, nil, zero, zero, err
 	}
-	return w, svc, root, key.Credentials(), nil
+	return w, svc, root, driver, nil
 }
 
 // driverPolicy is the engineer's identity policy: what the driver calls,

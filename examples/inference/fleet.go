@@ -321,11 +321,11 @@ func simulate(o *options, zones int) (*result, error) {
 	r.loads, r.loadTime = f.loads, f.load1
 	inv := f.led.Invoice(account, billing.MonthOf(f.env.NowTime()))
 	r.bill, r.cost = inv.Total-inv0.Total, map[string]billing.Money{}
-	for _, g := range inv.ByService() {
-		r.cost[g.Keys[0]] += g.Cost
+	for _, li := range inv.Lines {
+		r.cost[category(li)] += li.Cost
 	}
-	for _, g := range inv0.ByService() {
-		r.cost[g.Keys[0]] -= g.Cost
+	for _, li := range inv0.Lines {
+		r.cost[category(li)] -= li.Cost
 	}
 	return r, nil
 }
@@ -347,4 +347,29 @@ func (f *fleet) healthy(lc *elb.Client, tgArn, skip string) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// categories are the bill's columns, in print order.
+var categories = []string{"instances", "EBS", "ALB hours", "ALB LCUs", "S3", "IPv4", "transfer", "other"}
+
+// category sorts a line of the bill into a column by its usage type.
+func category(li billing.LineItem) string {
+	u := li.UsageType
+	switch {
+	case strings.Contains(u, "DataTransfer") || strings.Contains(u, "-Bytes"):
+		return "transfer"
+	case strings.Contains(u, "BoxUsage"):
+		return "instances"
+	case strings.Contains(u, "EBS:"):
+		return "EBS"
+	case strings.Contains(u, "LoadBalancerUsage"):
+		return "ALB hours"
+	case strings.Contains(u, "LCUUsage"):
+		return "ALB LCUs"
+	case li.Service == "AmazonS3":
+		return "S3"
+	case strings.Contains(u, "PublicIPv4"):
+		return "IPv4"
+	}
+	return "other"
 }

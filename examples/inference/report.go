@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -48,17 +47,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	// Cost of the load window, by service, from the ledger.
 	var svcs []string
-	for _, r := range rs {
-		for k := range r.cost {
-			if !slices.Contains(svcs, k) {
-				svcs = append(svcs, k)
+	for _, c := range categories {
+		for _, r := range rs {
+			if r.cost[c] != 0 && !slices.Contains(svcs, c) {
+				svcs = append(svcs, c)
 			}
 		}
 	}
-	slices.Sort(svcs)
 	fmt.Fprintf(stdout, "\n%-8s %9s %8s %12s %12s %10s", "design", "lost", "servers", "capacity", "cost", "per 1M ok")
 	for _, s := range svcs {
-		fmt.Fprintf(stdout, " %14s", strings.TrimPrefix(s, "Amazon"))
+		fmt.Fprintf(stdout, " %10s", s)
 	}
 	fmt.Fprintln(stdout)
 	for _, r := range rs {
@@ -69,13 +67,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%-8s %9d %8d %12s %12s %10s", r.design, r.lost, r.loads, back, dollars(r.bill),
 			dollarsF(r.bill.Dollars()*1e6/float64(max(r.total.Count-r.lost, 1))))
 		for _, s := range svcs {
-			fmt.Fprintf(stdout, " %14s", dollars(r.cost[s]))
+			fmt.Fprintf(stdout, " %10s", dollars(r.cost[s]))
 		}
 		fmt.Fprintln(stdout)
 	}
 	fmt.Fprintf(stdout, "\nlost: requests that failed over the whole run; servers: model loads (start-ups), the first took %v;\n", rs[0].loadTime.Round(time.Millisecond))
 	fmt.Fprintln(stdout, "capacity: from the outage to full healthy capacity outside the dark zone; cost: the load window's bill")
-	fmt.Fprintln(stdout, "at list prices, per million requests served (successful), and by service.")
+	fmt.Fprintln(stdout, "at list prices, per million requests served (successful), and by line of the bill.")
+	if !slices.Contains(svcs, "transfer") {
+		fmt.Fprintln(stdout, "No transfer line: S3 to EC2 within a region is free, and the responses' internet egress through the\nALB is not metered by the simulator.")
+	}
 	return nil
 }
 

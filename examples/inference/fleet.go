@@ -319,6 +319,10 @@ func simulate(o *options, zones int) (*result, error) {
 	r.total = rec.Summary(t0, end)
 	r.lost = r.total.Errors
 	r.loads, r.loadTime = f.loads, f.load1
+	// The ALB's hour in progress goes on the bill (the warm-up before t0
+	// had no traffic but health checks, so the hour it shares with the
+	// load window is not split there).
+	f.lb.Settle()
 	inv := f.led.Invoice(account, billing.MonthOf(f.env.NowTime()))
 	r.bill, r.cost = inv.Total-inv0.Total, map[string]billing.Money{}
 	for _, li := range inv.Lines {

@@ -275,7 +275,7 @@ func (g *group) launch(p *sim.Proc, ec *ec2.Client, k int) {
 		var launched bool
 		for _, it := range types {
 			in := &ec2.RunInstancesInput{ImageId: g.lt.data.ImageId, InstanceType: it, MinCount: 1, MaxCount: 1,
-				SubnetId: sn.id, SecurityGroupIds: g.lt.data.SecurityGroupIds}
+				SubnetId: sn.id, SecurityGroupIds: g.lt.data.SecurityGroupIds, IamInstanceProfile: g.lt.data.IamInstanceProfile}
 			if spot {
 				in.InstanceMarketOptions = &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
 			}

@@ -14,6 +14,11 @@ type RequestLaunchTemplateData struct {
 	SecurityGroupIds []string
 	// UserData names a boot script registered with RegisterUserData.
 	UserData string
+	// IamInstanceProfile gives the launched instances a role (their
+	// credentials come from the instance metadata service). The group's
+	// creator needs iam:PassRole on the profile's role, as RunInstances
+	// checks at each launch.
+	IamInstanceProfile *ec2.IamInstanceProfileSpecification
 }
 
 // LaunchTemplate describes a launch template.

@@ -58,9 +58,13 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 // is iam's AccessDenied, through which errors.As reaches the
 // *iam.DeniedError and its Decision. A Request.Resource that is not "*"
 // must be an ARN.
-func (w *World) authorize(p Principal, r *Request, route *Route) error {
+func (w *World) authorize(p Principal, r *Request, region string, route *Route) error {
+	// aws:RequestedRegion is the region serving the call: the partition's
+	// global region for global services, so region-based SCPs (deny
+	// outside eu-central-1, say) apply to every call through the pipeline.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
 	req := iam.Request{Principal: p.IAM, Action: r.action(), ResourceAccount: r.ResourceAccount,
-		ResourcePolicy: r.ResourcePolicy, Context: r.Context}
+		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil && !route.Keys.IsZero() {
 		if r.Context == nil {
 			m, ok := w.pipe.keyCtx[route.Keys]

@@ -198,7 +198,7 @@ func (c *Call) Payer() string {
 // is a copy of Request() with Action, Resource, ResourceAccount or
 // ResourcePolicy changed.
 func (c *Call) Authorize(r *Request) error {
-	return c.w.authorize(c.principal, r, c.Route())
+	return c.w.authorize(c.principal, r, c.serviceRegion, c.Route())
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -708,7 +708,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
 		if !req.iamAuthorizes {
-			if err := w.authorize(princ, req, c.Route()); err != nil {
+			if err := w.authorize(princ, req, code, c.Route()); err != nil {
 				return err
 			}
 		}

@@ -321,6 +321,7 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base),
 		tokens: map[string]*int{}, ops: map[opKey]int{}}
 	p.streams[k] = s
+	p.w.faults.known[service] = true // it has made a call: faults may name it
 	return s
 }
 

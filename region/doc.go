@@ -174,7 +174,8 @@
 // local, internet gateway, NAT gateway, gateway or interface endpoint,
 // peering, each with its extra latency; the TransferClass billing needs;
 // the SourceKeys IAM sees as aws:SourceIp, aws:SourceVpc, aws:SourceVpce,
-// aws:VpcSourceIp) or with no route, which the caller experiences as a
+// aws:VpcSourceIp; the policy of a VPC endpoint on the way, which must
+// allow the call too, on top of the caller's policies) or with no route, which the caller experiences as a
 // connect timeout. Router.CheckNetwork tells the world which VPC, subnet
 // and interface IDs exist: a call from a Location naming an unknown one
 // fails with the ID in the message. Without a Router a world behaves as

@@ -1,6 +1,8 @@
 package region
 
 import (
+	"strings"
+
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 )
@@ -58,9 +60,13 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 // is iam's AccessDenied, through which errors.As reaches the
 // *iam.DeniedError and its Decision. A Request.Resource that is not "*"
 // must be an ARN.
-func (w *World) authorize(p Principal, r *Request, route *Route) error {
+func (w *World) authorize(p Principal, r *Request, region string, route *Route) error {
+	// aws:RequestedRegion is the region serving the call: the partition's
+	// global region for global services, so region-based SCPs (deny
+	// outside eu-central-1, say) apply to every call through the pipeline.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
 	req := iam.Request{Principal: p.IAM, Action: r.action(), ResourceAccount: r.ResourceAccount,
-		ResourcePolicy: r.ResourcePolicy, Context: r.Context}
+		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil && !route.Keys.IsZero() {
 		if r.Context == nil {
 			m, ok := w.pipe.keyCtx[route.Keys]
@@ -80,7 +86,41 @@ func (w *World) authorize(p Principal, r *Request, route *Route) error {
 		}
 		req.Resource = arn
 	}
-	return w.iam.Authorize(&req).Err()
+	if err := w.iam.Authorize(&req).Err(); err != nil {
+		return err
+	}
+	if route != nil && route.EndpointPolicy != nil {
+		return authorizeEndpoint(&req, route)
+	}
+	return nil
+}
+
+// authorizeEndpoint evaluates a VPC endpoint policy for a request IAM has
+// already allowed: the policy acts as a resource-based policy that must
+// allow (the caller's identity policies do not stand in for it), so it is
+// evaluated alone, as if the resource were in the caller's account.
+func authorizeEndpoint(req *iam.Request, route *Route) error {
+	r := *req
+	r.ResourcePolicy = route.EndpointPolicy
+	r.RequireResourcePolicy = true
+	if r.Principal != nil {
+		r.ResourceAccount = r.Principal.AccountID
+	}
+	d := iam.Evaluate(iam.EvaluateInput{Request: &r})
+	if d.Allowed {
+		return nil
+	}
+	// AWS names the policy kind: "... because no VPC endpoint policy
+	// allows the s3:GetObject action", "... with an explicit deny in a
+	// VPC endpoint policy".
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+	msg := strings.Replace(d.Message(), "resource-based policy", "VPC endpoint policy", 1)
+	if route.Keys.SourceVpce != "" {
+		msg += " (" + route.Keys.SourceVpce + ")"
+	}
+	e := awserr.New("AccessDenied", 403, false, "%s", msg)
+	e.Err = &iam.DeniedError{Decision: d}
+	return e
 }
 
 // withSourceKeys returns a copy of ctx with the route's global condition

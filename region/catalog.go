@@ -33,15 +33,23 @@ type RegionSpec struct {
 // Global endpoints follow the AWS endpoint tables: IAM is
 // iam.amazonaws.com in aws, iam.us-gov.amazonaws.com in aws-us-gov and
 // iam.cn-north-1.amazonaws.com.cn in aws-cn; the legacy global STS
-// endpoint is sts.amazonaws.com.
+// endpoint is sts.amazonaws.com. AWS Organizations is served from
+// organizations.us-east-1.amazonaws.com in aws and
+// organizations.us-gov-west-1.amazonaws.com in aws-us-gov ("AWS
+// Organizations endpoints and quotas",
+// https://docs.aws.amazon.com/general/latest/gr/ao.html); in aws-cn its
+// endpoint is in cn-northwest-1, not the partition's global region, so
+// aws-cn callers name that region.
 func Partitions() []PartitionSpec {
 	return []PartitionSpec{
 		{Name: "aws", DNSSuffix: "amazonaws.com", GlobalRegion: "us-east-1",
-			GlobalEndpoints: map[string]string{"iam": "iam.amazonaws.com", "sts": "sts.amazonaws.com"}},
+			GlobalEndpoints: map[string]string{"iam": "iam.amazonaws.com", "sts": "sts.amazonaws.com",
+				"organizations": "organizations.us-east-1.amazonaws.com"}},
 		{Name: "aws-cn", DNSSuffix: "amazonaws.com.cn", GlobalRegion: "cn-north-1",
 			GlobalEndpoints: map[string]string{"iam": "iam.cn-north-1.amazonaws.com.cn"}},
 		{Name: "aws-us-gov", DNSSuffix: "amazonaws.com", GlobalRegion: "us-gov-west-1",
-			GlobalEndpoints: map[string]string{"iam": "iam.us-gov.amazonaws.com"}},
+			GlobalEndpoints: map[string]string{"iam": "iam.us-gov.amazonaws.com",
+				"organizations": "organizations.us-gov-west-1.amazonaws.com"}},
 	}
 }
 

@@ -174,8 +174,13 @@
 // local, internet gateway, NAT gateway, gateway or interface endpoint,
 // peering, each with its extra latency; the TransferClass billing needs;
 // the SourceKeys IAM sees as aws:SourceIp, aws:SourceVpc, aws:SourceVpce,
-// aws:VpcSourceIp) or with no route, which the caller experiences as a
-// connect timeout. Router.CheckNetwork tells the world which VPC, subnet
+// aws:VpcSourceIp; the policy of a VPC endpoint on the way, which must
+// allow the call too, on top of the caller's policies) or with no route, which the caller experiences as a
+// connect timeout. The pipeline does not meter what the route's NAT
+// gateway or interface endpoint processes: services do, from Call.Route()
+// in their effect, with the payer and resource they know (s3 records the
+// response bytes of a call through a NAT gateway as NAT processing, to
+// the caller). Router.CheckNetwork tells the world which VPC, subnet
 // and interface IDs exist: a call from a Location naming an unknown one
 // fails with the ID in the message. Without a Router a world behaves as
 // if every caller had a direct path, and knows only the interfaces

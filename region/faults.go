@@ -29,6 +29,9 @@ type faults struct {
 	errRate  map[[2]string]float64 // (service, region) -> rate
 	throttle map[[2]string]float64
 	timeout  map[[2]string]float64
+	// known are the services registered (World.RegisterService) or that
+	// have made a call, besides the catalog's.
+	known map[string]bool
 }
 
 func (f *faults) init() {
@@ -37,6 +40,7 @@ func (f *faults) init() {
 	f.errRate = map[[2]string]float64{}
 	f.throttle = map[[2]string]float64{}
 	f.timeout = map[[2]string]float64{}
+	f.known = map[string]bool{}
 }
 
 func (f *faults) azDown(z *AZ) bool { return f.downAZ[z] }
@@ -298,10 +302,12 @@ func (w *World) setRate(m map[[2]string]float64, kind, service, region string, r
 	if service == "" {
 		return awserr.New("InvalidParameterValue", 400, false, "%s rate needs a service", kind)
 	}
-	if region != "" && region != "*" {
-		if _, err := w.Region(region); err != nil {
-			return err
-		}
+	if region == "" {
+		return awserr.New("InvalidParameterValue", 400, false,
+			"%s rate for %s needs a region: a region code, or \"*\" for every region", kind, service)
+	}
+	if err := (Faults{w}).CheckService(service, region); err != nil {
+		return err
 	}
 	k := [2]string{service, region}
 	if rate == 0 {
@@ -316,7 +322,8 @@ func (w *World) setRate(m map[[2]string]float64, kind, service, region string, r
 // SetErrorRate makes a fraction of a service's requests in a region fail
 // with a transient 5xx (InternalError or ServiceUnavailable; InternalFailure
 // for services other than S3 and EC2). Region "*" applies to every region
-// not set on its own.
+// not set on its own; an empty region, or a service the world does not
+// know (Faults.CheckService), is an error.
 func (v Faults) SetErrorRate(service, region string, rate float64) error {
 	w := v.w
 	return w.setRate(w.faults.errRate, "error", service, region, rate)

@@ -1396,3 +1396,28 @@ func IAMOperations() []string {
 		"SimulatePrincipalPolicy",
 	}
 }
+
+// CreateServiceLinkedRoleOutput is the output of
+// IAMClient.CreateServiceLinkedRole.
+type CreateServiceLinkedRoleOutput struct {
+	Role iam.Role
+}
+
+// CreateServiceLinkedRole is IAM's CreateServiceLinkedRole: the role a
+// service (autoscaling.amazonaws.com, ...) assumes in the caller's
+// account, at /aws-service-role/SERVICE/ with the service's managed policy.
+func (c *IAMClient) CreateServiceLinkedRole(ctx context.Context, in *iam.CreateServiceLinkedRoleInput) (*CreateServiceLinkedRoleOutput, error) {
+	if in == nil {
+		in = &iam.CreateServiceLinkedRoleInput{}
+	}
+	out := &CreateServiceLinkedRoleOutput{}
+	err := c.call(ctx, "CreateServiceLinkedRole", func() error {
+		v, err := c.w.iam.CreateServiceLinkedRole(c.creds, *in)
+		out.Role = v
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

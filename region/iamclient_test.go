@@ -51,3 +51,25 @@ func TestIAMAndSTSGoThroughThePipeline(t *testing.T) {
 	require.ErrorIs(t, err, ErrAccessDenied)
 	require.Contains(t, err.Error(), "iam:CreateUser")
 }
+
+// TestIAMClientCreateServiceLinkedRole: the service-linked role is created
+// through the pipeline, counted under iam:CreateServiceLinkedRole, and an
+// unknown service is IAM's InvalidInput.
+func TestIAMClientCreateServiceLinkedRole(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	root, err := w.CreateAccount("444455556666")
+	require.NoError(t, err)
+	var out *CreateServiceLinkedRoleOutput
+	run(w, func(p *sim.Proc) {
+		out, err = w.IAMClient(root).CreateServiceLinkedRole(p, &iam.CreateServiceLinkedRoleInput{AWSServiceName: "autoscaling.amazonaws.com"})
+	})
+	require.NoError(t, err)
+	require.Equal(t, "AWSServiceRoleForAutoScaling", out.Role.RoleName)
+	require.Equal(t, "/aws-service-role/autoscaling.amazonaws.com/", out.Role.Path)
+	require.Equal(t, 1, statsOf(w).ByOperation["iam:CreateServiceLinkedRole"])
+	run(w, func(p *sim.Proc) {
+		out, err = w.IAMClient(root).CreateServiceLinkedRole(p, &iam.CreateServiceLinkedRoleInput{AWSServiceName: "nosuch.amazonaws.com"})
+	})
+	require.ErrorIs(t, err, iam.ErrInvalidInput)
+	require.Nil(t, out)
+}

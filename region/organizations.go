@@ -23,15 +23,16 @@ import (
 // policy, the account), so the pipeline does not authorize twice; a
 // refusal is Organizations' AccessDeniedException with IAM's explanation.
 type OrganizationsClient struct {
-	w      *World
-	creds  Credentials
-	cfg    *ClientConfig
-	region string
+	w     *World
+	creds Credentials
+	cfg   *ClientConfig
 }
 
 // OrganizationsClient returns an Organizations client calling with creds.
+// Like IAMClient it names no region: the partition's global endpoint
+// (organizations.us-east-1.amazonaws.com in aws) serves every call.
 func (w *World) OrganizationsClient(creds Credentials) *OrganizationsClient {
-	return &OrganizationsClient{w: w, creds: creds, region: "us-east-1"}
+	return &OrganizationsClient{w: w, creds: creds}
 }
 
 // WithClientConfig returns a copy of the client using cfg for retries and
@@ -47,7 +48,7 @@ func (c *OrganizationsClient) WithClientConfig(cfg ClientConfig) *OrganizationsC
 func orgCall[In, Out any](ctx context.Context, c *OrganizationsClient, op string, in In,
 	effect func(*iam.Organizations, iam.Credentials, In) (Out, error)) (Out, error) {
 	var out Out
-	req := Request{Service: "organizations", ServiceID: "Organizations", Operation: op, Region: c.region,
+	req := Request{Service: "organizations", ServiceID: "Organizations", Operation: op,
 		Credentials: c.creds, Client: c.cfg, iamAuthorizes: true}
 	err := c.w.Call(ctx, req, func(*Call) error {
 		var err error

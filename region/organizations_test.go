@@ -100,3 +100,56 @@ func TestOrganizationsClientNeedsProc(t *testing.T) {
 	_, err := w.OrganizationsClient(iam.Credentials{}).ListRoots(context.Background(), nil)
 	require.ErrorIs(t, err, sim.ErrNoProcess)
 }
+
+// A region-based SCP works through the pipeline: World.Call sets
+// aws:RequestedRegion from the region serving the call, so an SCP denying
+// eu-central-1 blocks an EC2 call there and not in us-east-1.
+func TestSCPRequestedRegionThroughPipeline(t *testing.T) {
+	env := sim.New(5)
+	t.Cleanup(env.Close)
+	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 1}})
+	mgmt := testprincipal.Account(t, w, "999988887777")
+	member := testprincipal.Account(t, w, "111122223333")
+	dev := testprincipal.User(t, w, member, "dev", testprincipal.Allow([]string{"ec2:*"}, []string{"*"}))
+	org := w.OrganizationsClient(mgmt)
+	mem := w.OrganizationsClient(member)
+	require.NoError(t, w.Setup(func(ctx context.Context) error {
+		if _, err := org.CreateOrganization(ctx, &iam.CreateOrganizationInput{}); err != nil {
+			return err
+		}
+		roots, err := org.ListRoots(ctx, nil)
+		if err != nil {
+			return err
+		}
+		rootID := roots.Roots[0].Id
+		if _, err := org.EnablePolicyType(ctx, &iam.EnablePolicyTypeInput{RootId: rootID, PolicyType: iam.ServiceControlPolicyType}); err != nil {
+			return err
+		}
+		inv, err := org.InviteAccountToOrganization(ctx, &iam.InviteAccountToOrganizationInput{Target: iam.HandshakeParty{Type: "ACCOUNT", Id: "111122223333"}})
+		if err != nil {
+			return err
+		}
+		if _, err := mem.AcceptHandshake(ctx, &iam.AcceptHandshakeInput{HandshakeId: inv.Handshake.Id}); err != nil {
+			return err
+		}
+		pol, err := org.CreatePolicy(ctx, &iam.CreateOrgPolicyInput{Type: iam.ServiceControlPolicyType, Name: "NoFrankfurt",
+			Content: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*",
+			  "Condition":{"StringEquals":{"aws:RequestedRegion":"eu-central-1"}}}]}`})
+		if err != nil {
+			return err
+		}
+		_, err = org.AttachPolicy(ctx, &iam.AttachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: "111122223333"})
+		return err
+	}))
+	call := func(reg string) error {
+		return w.Setup(func(ctx context.Context) error {
+			return w.Call(ctx, region.Request{Service: "ec2", Operation: "DescribeInstances", Region: reg, Credentials: dev},
+				func(*region.Call) error { return nil })
+		})
+	}
+	require.NoError(t, call("us-east-1"))
+	err := call("eu-central-1")
+	var de *iam.DeniedError
+	require.True(t, errors.As(err, &de), "%v", err)
+	require.Contains(t, err.Error(), "service control policy")
+}

@@ -198,7 +198,7 @@ func (c *Call) Payer() string {
 // is a copy of Request() with Action, Resource, ResourceAccount or
 // ResourcePolicy changed.
 func (c *Call) Authorize(r *Request) error {
-	return c.w.authorize(c.principal, r, c.Route())
+	return c.w.authorize(c.principal, r, c.serviceRegion, c.Route())
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -289,7 +289,7 @@ type pipeline struct {
 	keyCtx map[SourceKeys]map[string][]string
 }
 
-type opKey struct{ service, op, action string }
+type opKey struct{ service, op string }
 
 // streamKey names the streams of one service in one region.
 type streamKey struct{ service, region string }
@@ -321,6 +321,7 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base),
 		tokens: map[string]*int{}, ops: map[opKey]int{}}
 	p.streams[k] = s
+	p.w.faults.known[service] = true // it has made a call: faults may name it
 	return s
 }
 
@@ -330,7 +331,9 @@ type PipelineStats struct {
 	Throttled, Transient, TimedOut, Unreachable int
 	// NoRoute counts attempts the Router found no route for.
 	NoRoute int
-	// ByOperation counts calls per "service:Operation".
+	// ByOperation counts calls per "service:Operation" (endpoint prefix
+	// and API operation: "s3:HeadObject"), not per IAM action (S3
+	// authorizes HeadObject as s3:GetObject).
 	ByOperation map[string]int
 }
 
@@ -347,11 +350,7 @@ func (w *World) PipelineStats() PipelineStats {
 	s.ByOperation = make(map[string]int, len(w.pipe.byOp))
 	add := func(service string, m map[opKey]int) {
 		for k, v := range m {
-			name := k.action
-			if name == "" {
-				name = service + ":" + k.op
-			}
-			s.ByOperation[name] += v
+			s.ByOperation[service+":"+k.op] += v
 		}
 	}
 	for k, v := range w.pipe.byOp {
@@ -447,12 +446,12 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	}
 	sr, err := w.serviceRegion(req.Service, req.Region)
 	if err != nil {
-		pp.byOp[opKey{req.Service, req.Operation, req.Action}]++
+		pp.byOp[opKey{req.Service, req.Operation}]++
 		pp.stats.Failed++
 		return wrap(err)
 	}
 	ss := pp.streamsFor(req.Service, sr.spec.Code)
-	ss.ops[opKey{"", req.Operation, req.Action}]++
+	ss.ops[opKey{"", req.Operation}]++
 	if !req.From.IsValid() {
 		if l, ok := LocationOf(ctx); ok {
 			req.From = l
@@ -708,7 +707,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
 		if !req.iamAuthorizes {
-			if err := w.authorize(princ, req, c.Route()); err != nil {
+			if err := w.authorize(princ, req, code, c.Route()); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/require"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/iam"
@@ -444,4 +445,21 @@ func TestRequestIDsAreUUIDShapedAndDistinct(t *testing.T) {
 		}
 		seen[id] = true
 	}
+}
+
+// TestByOperationCountsOperations: PipelineStats.ByOperation counts by
+// "service:Operation", not by the IAM action a request is authorized
+// under (S3's HeadObject is authorized as s3:GetObject).
+func TestByOperationCountsOperations(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	root, err := w.CreateAccount("444455556666")
+	require.NoError(t, err)
+	run(w, func(p *sim.Proc) {
+		err = w.Call(p, Request{Service: "s3", Operation: "HeadObject", Action: "s3:GetObject", Region: "us-east-1",
+			Credentials: root, Resource: "arn:aws:s3:::b/k", ResourceAccount: "444455556666"}, func(*Call) error { return nil })
+	})
+	require.NoError(t, err)
+	st := statsOf(w)
+	require.Equal(t, 1, st.ByOperation["s3:HeadObject"])
+	require.Zero(t, st.ByOperation["s3:GetObject"])
 }

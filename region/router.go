@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/nimbus-sim/nimbus/iam"
 )
 
 // This file is the routing hook a network layer (the vpc package)
@@ -158,11 +160,21 @@ type SourceKeys struct {
 func (k SourceKeys) IsZero() bool { return k == SourceKeys{} }
 
 // Route is a Router's answer: the hops, the transfer class billing needs,
-// and the condition keys the request carries.
+// the condition keys the request carries, and the policy of the VPC
+// endpoint it goes through.
 type Route struct {
 	Hops     []Hop
 	Transfer TransferClass
 	Keys     SourceKeys
+	// EndpointPolicy is the policy of the VPC endpoint (gateway or
+	// interface) the route goes through, or nil (no endpoint, or the
+	// default full-access policy). The pipeline's authorize step requires
+	// it to allow the request too, on top of the identity- and
+	// resource-based policies, which it does not replace: an explicit
+	// deny in it denies, and without an allow the request is denied
+	// "because no VPC endpoint policy allows" the action.
+	// https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
+	EndpointPolicy *iam.Policy
 }
 
 // ExtraLatency returns the one-way latency the hops add.

@@ -84,12 +84,23 @@ func TestEndpointNames(t *testing.T) {
 		{"iam", "cn-northwest-1", "iam.cn-north-1.amazonaws.com.cn"},
 		{"iam", "us-gov-east-1", "iam.us-gov.amazonaws.com"},
 		{"sts", "", "sts.amazonaws.com"},
+		{"organizations", "", "organizations.us-east-1.amazonaws.com"},
+		{"organizations", "eu-west-1", "organizations.us-east-1.amazonaws.com"},
+		{"organizations", "us-gov-east-1", "organizations.us-gov-west-1.amazonaws.com"},
 		{"sts", "ap-southeast-1", "sts.ap-southeast-1.amazonaws.com"},
 	}
 	for _, c := range cases {
 		got, err := w.Endpoint(c.service, c.region)
 		if err != nil || got != c.want {
 			t.Errorf("Endpoint(%q, %q) = %q, %v; want %q", c.service, c.region, got, err, c.want)
+		}
+	}
+	// Organizations is served from its global endpoint's region whatever
+	// region the caller names, like IAM.
+	for _, reg := range []string{"", "eu-west-1"} {
+		r, err := w.serviceRegion("organizations", reg)
+		if err != nil || r.Code() != "us-east-1" {
+			t.Errorf("serviceRegion(organizations, %q) = %v, %v; want us-east-1", reg, r, err)
 		}
 	}
 	for _, bad := range [][2]string{{"s3", ""}, {"", "us-east-1"}, {"ec2", "us-east-1a"}} {

@@ -130,7 +130,9 @@ func TestMonthlyBillThroughCalls(t *testing.T) {
 }
 
 // TestEndpointPolicy: a gateway endpoint's policy limits what goes through
-// it, on top of the caller's own policy.
+// it, on top of the caller's own policy, in the pipeline's authorize step:
+// a policy allowing s3:GetObject on one bucket denies GetObject on another
+// bucket and PutObject, through World.Call.
 func TestEndpointPolicy(t *testing.T) {
 	f := newFixture(t, 33)
 	f.do(func(p *sim.Proc) {
@@ -144,20 +146,21 @@ func TestEndpointPolicy(t *testing.T) {
 		path, err := f.svc.PathToService(i.NetworkInterfaceID, "s3")
 		require.NoError(t, err)
 		require.Equal(t, ep.VpcEndpoint.VpcEndpointId, path.EndpointID)
-		check := func(action, res string) error {
-			var verdict error
-			err := f.w.Call(f.at(p, i), region.Request{Service: "s3", Operation: "Probe", Region: testRegion, Credentials: region.Credentials(f.user),
-				Action: action, Resource: res, ResourceAccount: testAccount}, func(c *region.Call) error {
-				arn, err := iam.ParseARN(res)
-				require.NoError(t, err)
-				verdict = path.AuthorizeEndpoint(&iam.Request{Principal: c.Principal().IAM, Action: action, Resource: arn, ResourceAccount: testAccount})
-				return nil
-			})
-			require.NoError(t, err)
-			return verdict
+		call := func(op, res string) error {
+			return f.w.Call(f.at(p, i), region.Request{Service: "s3", Operation: op, Region: testRegion, Credentials: region.Credentials(f.user),
+				Resource: res, ResourceAccount: testAccount}, func(c *region.Call) error { return nil })
 		}
-		require.NoError(t, check("s3:GetObject", "arn:aws:s3:::data/model.bin"))
-		requireCode(t, check("s3:PutObject", "arn:aws:s3:::data/model.bin"), "AccessDenied")
-		requireCode(t, check("s3:GetObject", "arn:aws:s3:::other/x"), "AccessDenied")
+		require.NoError(t, call("GetObject", "arn:aws:s3:::data/model.bin"))
+		err = call("GetObject", "arn:aws:s3:::other/x")
+		requireCode(t, err, "AccessDenied")
+		require.ErrorContains(t, err, "because no VPC endpoint policy allows the s3:GetObject action")
+		require.ErrorContains(t, err, ep.VpcEndpoint.VpcEndpointId)
+		var de *iam.DeniedError
+		require.True(t, errors.As(err, &de))
+		requireCode(t, call("PutObject", "arn:aws:s3:::data/model.bin"), "AccessDenied")
+		// ServicePath.AuthorizeEndpoint agrees with the pipeline.
+		other, err := iam.ParseARN("arn:aws:s3:::other/x")
+		require.NoError(t, err)
+		requireCode(t, path.AuthorizeEndpoint(&iam.Request{Action: "s3:GetObject", Resource: other, ResourceAccount: testAccount}), "AccessDenied")
 	})
 }

@@ -34,7 +34,9 @@ func protoOf(p region.Protocol) string {
 	return "tcp"
 }
 
-// Route answers the World's routing question for a call or a flow.
+// Route answers the World's routing question for a call or a flow. A
+// route through a gateway or interface endpoint carries the endpoint's
+// policy, which the pipeline evaluates with the caller's policies.
 func (s *Service) Route(from region.Location, to region.Destination) (region.Route, bool) {
 	n := from.Network()
 	if n.NetworkInterfaceID == "" {
@@ -59,12 +61,14 @@ func (s *Service) Route(from region.Location, to region.Destination) (region.Rou
 		case a.viaVPCE != nil && a.viaVPCE.gateway:
 			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopGatewayEndpoint, ID: a.viaVPCE.id})
 			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
+			r.EndpointPolicy = a.viaVPCE.policy
 		case a.viaVPCE != nil:
 			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopLocal}, region.Hop{Kind: region.HopInterfaceEndpoint, ID: a.viaVPCE.id})
 			if d := a.dstENI; d != nil && d.subnet.azID != e.subnet.azID {
 				r.Transfer = region.TransferInterAZ
 			}
 			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
+			r.EndpointPolicy = a.viaVPCE.policy
 		case a.viaNAT != nil:
 			r.Hops = a.viaNAT.hops(region.Hop{Kind: region.HopNATGateway, ID: a.viaNAT.id}, region.Hop{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id})
 			r.Transfer = region.TransferNATProcessed

@@ -129,3 +129,30 @@ func TestBilledErrors(t *testing.T) {
 	require.Equal(t, "2", f.amount(ownerAccount, "Requests-Tier2").RatString(), "the NoSuchKey GET and the NotFound HEAD")
 	require.Equal(t, "0", f.amount(otherAccount, "Requests-Tier2").RatString())
 }
+
+// TestUploadThroughNATBillsProcessing: a NAT gateway charges per GB it
+// processes in either direction (https://aws.amazon.com/vpc/pricing/), so
+// an upload from a private subnet through NAT bills its request body as
+// NatGateway-Bytes to the caller, as a download bills its response; the
+// same upload through a gateway endpoint bills no NAT processing.
+func TestUploadThroughNATBillsProcessing(t *testing.T) {
+	f := newFixture(t, 72, Options{})
+	f.w.Network().SetRouter(testRouter{})
+	az := f.w.Regions()[0].AZs()[0].ID()
+	loc, err := f.w.InAZ(az)
+	require.NoError(t, err)
+	inA := loc.WithNetwork(region.NetworkIdentity{VpcID: "vpc-1", SubnetID: "subnet-a", PrivateIPv4: netip.MustParseAddr("10.0.1.5"), OnInstance: true})
+	inB := loc.WithNetwork(region.NetworkIdentity{VpcID: "vpc-1", SubnetID: "subnet-b", PrivateIPv4: netip.MustParseAddr("10.0.2.5"), OnInstance: true})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "uploads")
+		_, err := f.admin.From(inA).PutObject(p, &PutObjectInput{Bucket: "uploads", Key: "via-endpoint", ContentLength: Int64(1 << 30)})
+		require.NoError(t, err)
+	})
+	require.Equal(t, "0", f.amount(ownerAccount, "NatGateway-Bytes").RatString(), "no NAT on the endpoint path")
+	f.do(func(p *sim.Proc) {
+		_, err := f.admin.From(inB).PutObject(p, &PutObjectInput{Bucket: "uploads", Key: "via-nat", ContentLength: Int64(1 << 30)})
+		require.NoError(t, err)
+	})
+	// 1 GiB processed by the NAT gateway (the line's amount is in GB).
+	require.Equal(t, "1", f.amount(ownerAccount, "NatGateway-Bytes").RatString())
+}

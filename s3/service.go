@@ -281,7 +281,11 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 		if d := s.fbl.Rand(); d > 0 {
 			rc.Delay(time.Duration(d * float64(time.Millisecond)))
 		}
-		return effect(sv)
+		if err := effect(sv); err != nil {
+			return err
+		}
+		s.meterNATRequest(sv, r.reqBytes)
+		return nil
 	})
 	if r.head {
 		err = headError(err)

@@ -319,6 +319,25 @@ func (s *Service) meterRetrieval(sv *served, _ string, c classIdx, bytes int64) 
 	sv.rc.Record(billing.Usage{Service: "AmazonS3", UsageType: ut, ResourceID: sv.b.name, Quantity: bytes})
 }
 
+// meterNATRequest bills the caller's NAT gateway for the request body it
+// carried to S3 (an upload through NAT is processed like a download:
+// https://aws.amazon.com/vpc/pricing/ charges per GB processed in either
+// direction). Transfer in to S3 is free.
+func (s *Service) meterNATRequest(sv *served, bytes int64) {
+	rc := sv.rc
+	rt := rc.Route()
+	if bytes == 0 || rt == nil || sv.b == nil || rc.Principal().Account == "" {
+		return
+	}
+	for _, h := range rt.Hops {
+		if h.Kind == region.HopNATGateway {
+			here := billing.Endpoint{Region: sv.b.region}
+			rc.RecordTransfer(billing.Transfer{Account: rc.Principal().Account, Service: "AmazonS3", ResourceID: sv.b.name,
+				From: here, To: here, Bytes: bytes, NATGatewayID: h.ID})
+		}
+	}
+}
+
 // meterTransferOut bills the response bytes by path, to the payer: out to
 // the internet and to other regions; same-region transfer to EC2 is free,
 // and through a NAT gateway the caller's NAT processes the bytes.

@@ -9,6 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nimbus-sim/nimbus/ec2"
+	"github.com/nimbus-sim/nimbus/ec2/autoscaling"
+	"github.com/nimbus-sim/nimbus/ec2/elb"
+	"github.com/nimbus-sim/nimbus/ec2/serve"
 	"github.com/nimbus-sim/nimbus/internal/testprincipal"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/s3"
@@ -24,6 +27,20 @@ type service struct {
 	// skip lists methods of the client that are not API operations
 	// (waiters, configuration).
 	skip []string
+	// other names methods counted under another endpoint prefix (Auto
+	// Scaling's client creates launch templates, an EC2 operation).
+	other map[string]string
+}
+
+// fleet builds ec2, its servers, an ALB service and Auto Scaling on w.
+func fleet(t *testing.T, w *region.World) (*ec2.Service, *elb.Service, *autoscaling.Service) {
+	e, err := ec2.New(w, ec2.Options{})
+	require.NoError(t, err)
+	lb, err := elb.New(serve.New(e), elb.Options{})
+	require.NoError(t, err)
+	as, err := autoscaling.New(lb, autoscaling.Options{})
+	require.NoError(t, err)
+	return e, lb, as
 }
 
 var services = []service{
@@ -51,6 +68,18 @@ var services = []service{
 	{prefix: "organizations", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
 		return w.OrganizationsClient(creds)
 	}, skip: []string{"WithClientConfig"}},
+	{prefix: "servicequotas", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		e, _, _ := fleet(t, w)
+		return e.NewQuotasClient("us-east-1", creds)
+	}},
+	{prefix: "elasticloadbalancing", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		_, lb, _ := fleet(t, w)
+		return lb.NewClient("us-east-1", creds)
+	}},
+	{prefix: "autoscaling", client: func(t *testing.T, w *region.World, creds region.Credentials) any {
+		_, _, as := fleet(t, w)
+		return as.NewClient("us-east-1", creds)
+	}, other: map[string]string{"CreateLaunchTemplate": "ec2"}},
 }
 
 // TestEveryOperationGoesThroughThePipeline calls every exported method
@@ -76,6 +105,9 @@ func TestEveryOperationGoesThroughThePipeline(t *testing.T) {
 				// Counted by operation, not by the IAM action it is
 				// authorized under (S3's HeadObject is s3:GetObject).
 				key := s.prefix + ":" + m.Name
+				if p, ok := s.other[m.Name]; ok {
+					key = p + ":" + m.Name
+				}
 				before := w.PipelineStats().ByOperation[key]
 				var out []reflect.Value
 				env.Go(m.Name, func(p *sim.Proc) {

@@ -149,3 +149,38 @@ func TestRunInstancesPersistentSpotStopRestarts(t *testing.T) {
 		require.Len(t, d.SpotInstanceRequests, 1)
 	})
 }
+
+// Terminating the instance of a persistent request reopens the request and
+// EC2 launches a replacement with the same launch (here RunInstances' own,
+// hibernation included); cancel the request first to end it for good.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html
+func TestRunInstancesPersistentSpotTerminateReopens(t *testing.T) {
+	f := newFixture(t, 224, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(2*time.Hour, func(p *sim.Proc) {
+		in := spotInput(InterruptionHibernate)
+		in.HibernationOptions = &HibernationOptionsRequest{Configured: true}
+		in.BlockDeviceMappings = []BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &EbsBlockDevice{VolumeSize: 20, Encrypted: true}}}
+		m := f.launch(p, in)
+		_, err := f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{m.ID()}})
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(5*time.Minute))
+		d, err := f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		r := d.SpotInstanceRequests[0]
+		require.Equal(t, "active", r.State)
+		require.NotEqual(t, m.ID(), r.InstanceId, "a replacement")
+		repl, ok := f.svc.Machine(r.InstanceId)
+		require.True(t, ok)
+		require.True(t, repl.describe().HibernationOptions.Configured)
+
+		_, err = f.c.CancelSpotInstanceRequests(p, &CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{r.SpotInstanceRequestId}})
+		require.NoError(t, err)
+		_, err = f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{repl.ID()}})
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(5*time.Minute))
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "cancelled", d.SpotInstanceRequests[0].State)
+		require.Equal(t, repl.ID(), d.SpotInstanceRequests[0].InstanceId, "no further replacement")
+	})
+}

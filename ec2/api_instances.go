@@ -79,6 +79,9 @@ func (c *Client) RunInstances(ctx context.Context, in *RunInstancesInput) (*RunI
 		}
 		var err error
 		out, err = c.svc.runInstances(account, c.region, in)
+		if err == nil {
+			c.svc.implicitRequests(account, c.region, in, out)
+		}
 		return err
 	})
 	return out, wrap("RunInstances", err)

@@ -79,7 +79,10 @@
 // G and VT, P, Inf, Trn, X; On-Demand and Spot) start at a new account's
 // values and refuse launches beyond them with VcpuLimitExceeded or
 // MaxSpotInstanceCountExceeded; QuotasClient asks for increases as Service
-// Quotas does.
+// Quotas does. Quotas are off by default (Options.Quotas nil: an
+// established account's raised quotas); Options{Quotas: NewAccountQuotas()}
+// launches as a brand-new account, where a GPU instance needs an increase
+// first.
 //
 // # Platforms and prices
 //

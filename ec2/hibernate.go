@@ -1,6 +1,10 @@
 package ec2
 
-import "time"
+import (
+	"time"
+
+	"github.com/nimbus-sim/nimbus/region"
+)
 
 // Hibernation prerequisites, as "Prerequisites for EC2 instance
 // hibernation" lists them:
@@ -51,9 +55,19 @@ var reasonUserHibernate = StateReason{"Client.UserInitiatedHibernate", "Client.U
 // ordinary stop delay), and the next start knows its memory was kept
 // (Machine.Hibernated). "You're charged for the instance while it is in
 // the stopping state", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html
-// The simulation does not freeze processes: they die as in a stop, and a
-// workload restarted after the start reads Hibernated to skip its own
-// recovery (its state was in memory).
+//
+// "When you start your instance, the RAM contents are restored and the
+// processes that were previously running on the instance are resumed"
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html):
+// the instance's processes (Machine.Go) are frozen (sim.Proc.Freeze), not
+// killed, and thawed when the instance is running again. A process resumes
+// where it waited; a wait that ended meanwhile (a Sleep, a poll's timer)
+// returns at the start, overdue, so the process sees virtual time jump as
+// a program does after its VM was suspended. Its context stays valid
+// throughout. Work in progress (Machine.Work) makes no progress while the
+// instance is not running and goes on after the start. A plain stop, a
+// reboot and a termination (also of a hibernated instance) still kill the
+// processes.
 func (s *Service) hibernate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
 	m.attrs.hibernating, m.attrs.hibInterrupted = true, ec2Interrupted
 	s.stop(m, event, reason, ec2Interrupted)
@@ -88,3 +102,24 @@ func (s *Service) hibernateHook(m *Machine, to InstanceStateName) {
 // Hibernated reports whether the instance's last stop was a hibernation
 // (its memory was saved to the root volume and restored at the start).
 func (m *Machine) Hibernated() bool { return m.attrs.wasHibernated }
+
+// freezeProcs suspends every process bound to m for a hibernation.
+func (s *Service) freezeProcs(m *Machine) {
+	for _, p := range m.procs {
+		p.Freeze()
+	}
+}
+
+// thawProcs resumes the processes frozen by a hibernation, from the
+// instance's new host.
+func (s *Service) thawProcs(m *Machine) {
+	for _, p := range m.procs {
+		if !p.Frozen() {
+			continue
+		}
+		if loc, err := s.w.AtSlot(m.slot); err == nil {
+			region.SetLocation(p, loc.WithNetwork(m.networkIdentity()))
+		}
+		p.Thaw()
+	}
+}

@@ -174,18 +174,25 @@ func (s *Service) becomeRunning(m *Machine) {
 		m.credits.running = true
 		s.grantLaunchCredits(m)
 	}
+	if m.cpu != nil {
+		m.cpu.last = now // Work kept across a hibernation made no progress meanwhile
+	}
 	s.setState(m, InstanceStateRunning, nil)
 	s.meterStart(m)
 	if m.spot != nil {
 		s.armSpot(m)
 	}
 	s.creditsChanged(m)
+	s.thawProcs(m)
 }
 
 // leaveRunning does what every exit from running shares: stop the meter
 // and the credit clock, kill the processes, cancel spot timers.
 func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
 	if m.state == InstanceStateRunning {
+		if m.attrs.hibernating {
+			s.creditsChanged(m) // Work in progress is kept: bring it up to now
+		}
 		s.chargeCredits(m, m.credits != nil)
 		if m.credits != nil {
 			m.credits.running = false
@@ -199,7 +206,11 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 	if m.spot != nil {
 		m.spot.disarm()
 	}
-	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+	if m.attrs.hibernating {
+		s.freezeProcs(m) // hibernate.go: memory, and the processes in it, survive
+	} else {
+		s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+	}
 	m.imds.sessions = nil // IMDSv2 sessions end with the instance's run
 }
 
@@ -292,7 +303,8 @@ var ErrInstanceNotRunning = fmt.Errorf("ec2: instance is not running")
 // Go starts fn as a process on the instance. The process can read the
 // instance's metadata service (GetMetadata) and is killed, with a
 // *ShutdownError cause, when the instance stops, reboots, terminates or is
-// reclaimed, as a real process dies with its VM.
+// reclaimed, as a real process dies with its VM. A hibernation instead
+// freezes it, and the next start resumes it where it waited (hibernate.go).
 func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 	if fn == nil {
 		panic("ec2: Machine.Go: fn is nil")

@@ -61,8 +61,10 @@ func TestModernFamiliesShapes(t *testing.T) {
 }
 
 // A persistent Spot instance with interruption behaviour hibernate is
-// hibernated, not terminated, when reclaimed.
+// hibernated, not terminated, when reclaimed, and "resumed if hibernated"
+// when capacity returns, its processes with it.
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernate-spot-instances.html
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interruption-behavior.html
 func TestSpotHibernates(t *testing.T) {
 	f := newFixture(t, 230, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
 	f.do(3*time.Hour, func(p *sim.Proc) {
@@ -70,11 +72,25 @@ func TestSpotHibernates(t *testing.T) {
 		in.HibernationOptions = &HibernationOptionsRequest{Configured: true}
 		in.BlockDeviceMappings = []BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &EbsBlockDevice{VolumeSize: 20, Encrypted: true}}}
 		m := f.launch(p, in)
+		ticks := 0
+		proc, err := m.Go("loop", func(q *sim.Proc) {
+			for q.Sleep(time.Minute) == nil {
+				ticks++
+			}
+		})
+		require.NoError(t, err)
 		require.NoError(t, p.Sleep(time.Hour))
 		require.NoError(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
-		require.NoError(t, p.Sleep(10*time.Minute))
-		require.Equal(t, InstanceStateStopped, m.State())
+		for m.State() != InstanceStateStopped {
+			require.NoError(t, p.Sleep(time.Second))
+		}
 		require.True(t, m.Hibernated())
+		require.True(t, proc.Alive())
+		before := ticks
+		require.NoError(t, p.Sleep(10*time.Minute))
+		require.Equal(t, InstanceStateRunning, m.State(), "EC2 resumed it when capacity returned")
+		require.NoError(t, p.Sleep(5*time.Minute))
+		require.Greater(t, ticks, before+3, "its process resumed")
 	})
 }
 

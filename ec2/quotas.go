@@ -103,7 +103,8 @@ func QuotaClassOf(family string) QuotaClass {
 }
 
 // QuotaOptions turn quotas on (Options.Quotas; nil leaves launches
-// unlimited, as an established account with raised quotas).
+// unlimited, as an established account with raised quotas). The zero value
+// is a new account's quotas (NewAccountQuotas).
 type QuotaOptions struct {
 	// Values overrides the new-account default of quota codes for every
 	// account and region ({"L-DB2E81BA": 64}).
@@ -113,6 +114,19 @@ type QuotaOptions struct {
 	// automatically, usually within an hour: an assumption).
 	ApprovalDelay time.Duration
 }
+
+// NewAccountQuotas returns the quotas of a new AWS account: every quota at
+// its new-account value (Standard 5 vCPUs On-Demand and Spot; G and VT, P,
+// Inf, Trn and X 0, so accelerated instances need an increase first,
+// through QuotasClient or QuotaOptions.Values). Set Options.Quotas to it
+// to launch as a new account does:
+//
+//	ec2.Options{Quotas: ec2.NewAccountQuotas()}
+//
+// Quotas stay off unless Options.Quotas is set: the scenarios built on this
+// package model established accounts whose quotas were raised long ago.
+// Spot defaults: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html
+func NewAccountQuotas() *QuotaOptions { return &QuotaOptions{} }
 
 type quotaKey struct {
 	account, region string

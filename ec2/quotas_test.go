@@ -21,8 +21,9 @@ func TestQuotaClassOf(t *testing.T) {
 // accelerated instances. Exceeding one is VcpuLimitExceeded (On-Demand) or
 // MaxSpotInstanceCountExceeded (Spot), not a capacity error; a stop frees
 // the vCPUs and a start needs them again; MaxCount is trimmed to what fits.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html
 func TestVCPUQuotasNewAccount(t *testing.T) {
-	f := newFixture(t, 160, Options{Quotas: &QuotaOptions{}})
+	f := newFixture(t, 160, Options{Quotas: NewAccountQuotas()})
 	f.do(2*time.Hour, func(p *sim.Proc) {
 		run := func(ty InstanceType, min, max int32) (*RunInstancesOutput, error) {
 			return f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: ty, MinCount: min, MaxCount: max})

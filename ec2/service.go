@@ -34,7 +34,8 @@ type Options struct {
 	// "stop" (default; EBS-backed instances survive) or "terminate".
 	HostFailure string
 	// Quotas turns on vCPU quotas per account and region (see QuotaOptions);
-	// nil leaves launches unlimited.
+	// nil leaves launches unlimited, as for an established account.
+	// NewAccountQuotas() gives a new account's quotas.
 	Quotas *QuotaOptions
 	// LaunchCreditLimit is how many T2 Standard launches or starts per
 	// account, region and rolling 24 hours earn launch credits (0: the

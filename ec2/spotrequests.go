@@ -23,7 +23,9 @@ import (
 // A request whose interruption behaviour is stop or hibernate becomes
 // "disabled" while EC2 has its instance stopped, and EC2 starts the same
 // instance again when capacity and the price allow (a stop by the user
-// leaves it to the user).
+// leaves it to the user). A persistent Spot Instance launched by
+// RunInstances (stop or hibernate behaviour) has such a request behind it
+// too (implicitRequests).
 
 // SpotRequestRetry is how often an open request tries to launch (an
 // assumption: AWS evaluates open requests continuously).
@@ -82,9 +84,17 @@ type spotRequest struct {
 	account, region string
 	caller          *iam.Principal
 	retry           bool // a retry is scheduled
+	// run is the launch of a request RunInstances created (implicitRequest);
+	// a replacement repeats it, for one instance.
+	run *RunInstancesInput
 }
 
 func (r *spotRequest) runInput() *RunInstancesInput {
+	if r.run != nil {
+		in := *r.run
+		in.MinCount, in.MaxCount, in.ClientToken = 1, 1, ""
+		return &in
+	}
 	ls := r.LaunchSpecification
 	return &RunInstancesInput{ImageId: ls.ImageId, InstanceType: ls.InstanceType, MinCount: 1, MaxCount: 1, Placement: ls.Placement,
 		SubnetId: ls.SubnetId, SecurityGroupIds: ls.SecurityGroupIds, KeyName: ls.KeyName, IamInstanceProfile: ls.IamInstanceProfile,
@@ -348,4 +358,47 @@ func (c *Client) CancelSpotInstanceRequests(ctx context.Context, in *CancelSpotI
 		return nil
 	})
 	return out, wrap("CancelSpotInstanceRequests", err)
+}
+
+// implicitRequests records the Spot Instance requests behind a RunInstances
+// launch of persistent Spot Instances. "For RunInstances, persistent Spot
+// Instance requests are only supported when the instance interruption
+// behavior is either hibernate or stop"
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotMarketOptions.html),
+// and EC2 "restarts the stopped instance when capacity is available in the
+// same Availability Zone and for the same instance type"
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interruption-behavior.html):
+// the request follows its instance as one from RequestSpotInstances does
+// (spotRequestHook), so an interruption disables it and EC2 starts the
+// same instance again when capacity and the price allow. One-time Spot
+// Instances launched by RunInstances keep no request record: nothing
+// happens to them after their instance ends.
+func (s *Service) implicitRequests(account, region string, in *RunInstancesInput, out *RunInstancesOutput) {
+	mo := in.InstanceMarketOptions
+	if out == nil || mo == nil || mo.SpotOptions == nil || mo.SpotOptions.SpotInstanceType != SpotPersistent {
+		return
+	}
+	so := mo.SpotOptions
+	run := *in // the caller may reuse its input
+	for _, d := range out.Instances {
+		m, ok := s.instances[d.InstanceId]
+		if !ok || m.spot == nil || m.spot.requestID == "" {
+			continue
+		}
+		if _, dup := s.spotRequests[m.spot.requestID]; dup {
+			continue // a retried ClientToken returns the same launch
+		}
+		r := &spotRequest{account: account, region: region, caller: s.caller, run: &run}
+		r.SpotInstanceRequest = SpotInstanceRequest{SpotInstanceRequestId: m.spot.requestID, Type: SpotPersistent,
+			SpotPrice: so.MaxPrice, InstanceInterruptionBehavior: so.InstanceInterruptionBehavior, InstanceId: m.id,
+			LaunchSpecification: RequestSpotLaunchSpecification{ImageId: in.ImageId, InstanceType: in.InstanceType, Placement: in.Placement,
+				SubnetId: in.SubnetId, SecurityGroupIds: in.SecurityGroupIds, KeyName: in.KeyName, IamInstanceProfile: in.IamInstanceProfile,
+				BlockDeviceMappings: in.BlockDeviceMappings, UserData: in.UserData},
+			State: "active", CreateTime: s.env.NowTime()}
+		r.Status = SpotInstanceStatus{Code: "fulfilled", Message: "Your spot request is fulfilled.", UpdateTime: r.CreateTime}
+		if s.spotRequests == nil {
+			s.spotRequests = map[string]*spotRequest{}
+		}
+		s.spotRequests[r.SpotInstanceRequestId] = r
+	}
 }

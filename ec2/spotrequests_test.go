@@ -98,3 +98,89 @@ func TestSpotRequestStopBehaviourRestarts(t *testing.T) {
 		require.Equal(t, InstanceStateRunning, m.State())
 	})
 }
+
+// A persistent Spot Instance launched by RunInstances with interruption
+// behaviour stop has a Spot Instance request behind it: the interruption
+// disables it, and EC2 starts the same instance again when capacity
+// returns. A user's stop is left to the user.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interruption-behavior.html
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotMarketOptions.html
+func TestRunInstancesPersistentSpotStopRestarts(t *testing.T) {
+	f := newFixture(t, 223, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(4*time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, spotInput(InterruptionStop))
+		id := m.ID()
+		d, err := f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Len(t, d.SpotInstanceRequests, 1)
+		req := d.SpotInstanceRequests[0]
+		require.Equal(t, "active", req.State)
+		require.Equal(t, id, req.InstanceId)
+		require.Equal(t, m.describe().SpotInstanceRequestId, req.SpotInstanceRequestId)
+
+		require.NoError(t, p.Sleep(time.Hour))
+		require.NoError(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
+		for m.State() != InstanceStateStopped {
+			require.NoError(t, p.Sleep(time.Second))
+		}
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "disabled", d.SpotInstanceRequests[0].State)
+		require.Equal(t, "instance-stopped-by-service", d.SpotInstanceRequests[0].Status.Code)
+
+		require.NoError(t, p.Sleep(10*time.Minute))
+		require.Equal(t, InstanceStateRunning, m.State(), "EC2 restarted the same instance")
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "active", d.SpotInstanceRequests[0].State)
+		require.Equal(t, id, d.SpotInstanceRequests[0].InstanceId)
+
+		f.stopAndWait(p, m)
+		require.NoError(t, p.Sleep(30*time.Minute))
+		require.Equal(t, InstanceStateStopped, m.State(), "a user's stop stays stopped")
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "instance-stopped-by-user", d.SpotInstanceRequests[0].Status.Code)
+
+		// One-time Spot Instances keep no request.
+		f.launch(p, spotInput(InterruptionTerminate))
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Len(t, d.SpotInstanceRequests, 1)
+	})
+}
+
+// Terminating the instance of a persistent request reopens the request and
+// EC2 launches a replacement with the same launch (here RunInstances' own,
+// hibernation included); cancel the request first to end it for good.
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html
+func TestRunInstancesPersistentSpotTerminateReopens(t *testing.T) {
+	f := newFixture(t, 224, Options{Spot: &SpotOptions{Model: SpotMechanistic, Savings: 0.65, PriceStep: 24 * time.Hour}})
+	f.do(2*time.Hour, func(p *sim.Proc) {
+		in := spotInput(InterruptionHibernate)
+		in.HibernationOptions = &HibernationOptionsRequest{Configured: true}
+		in.BlockDeviceMappings = []BlockDeviceMapping{{DeviceName: "/dev/xvda", Ebs: &EbsBlockDevice{VolumeSize: 20, Encrypted: true}}}
+		m := f.launch(p, in)
+		_, err := f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{m.ID()}})
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(5*time.Minute))
+		d, err := f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		r := d.SpotInstanceRequests[0]
+		require.Equal(t, "active", r.State)
+		require.NotEqual(t, m.ID(), r.InstanceId, "a replacement")
+		repl, ok := f.svc.Machine(r.InstanceId)
+		require.True(t, ok)
+		require.True(t, repl.describe().HibernationOptions.Configured)
+
+		_, err = f.c.CancelSpotInstanceRequests(p, &CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{r.SpotInstanceRequestId}})
+		require.NoError(t, err)
+		_, err = f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{repl.ID()}})
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(5*time.Minute))
+		d, err = f.c.DescribeSpotInstanceRequests(p, nil)
+		require.NoError(t, err)
+		require.Equal(t, "cancelled", d.SpotInstanceRequests[0].State)
+		require.Equal(t, repl.ID(), d.SpotInstanceRequests[0].InstanceId, "no further replacement")
+	})
+}

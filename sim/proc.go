@@ -48,6 +48,9 @@ type Proc struct {
 	done    chan struct{}
 	values  map[any]any
 	onExit  []func(*Proc)
+
+	frozen      bool // Freeze: wake-ups are held until Thaw (freeze.go)
+	thawPending bool // a wake-up arrived while frozen
 }
 
 type procState uint8
@@ -204,6 +207,10 @@ func (p *Proc) resume() {
 	p.timerPending = false
 	if p.state == procWaiting && !p.woken {
 		p.reason = wakeTimer
+	}
+	if p.frozen {
+		p.holdWake()
+		return
 	}
 	p.state = procRunning
 	e.current = p // resume runs only from the event loop, never nested

@@ -1,26 +1,24 @@
 package main
 
 import (
-	"os"
-	"os/exec"
 	"testing"
 
+	"github.com/nimbus-sim/nimbus/internal/cli/clitest"
 	"github.com/stretchr/testify/require"
 )
 
-// TestOutOfRangeFlagExitsTwo runs main in a child process (the test binary
-// itself) with an out-of-range flag: exit code 2, and the flag named.
-func TestOutOfRangeFlagExitsTwo(t *testing.T) {
-	if os.Getenv("EXAMPLE_RUN_MAIN") == "1" {
-		os.Args = append([]string{"example"}, "-micros", "0")
-		main()
-		return
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestOutOfRangeFlagExitsTwo$")
-	cmd.Env = append(os.Environ(), "EXAMPLE_RUN_MAIN=1")
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	require.ErrorAs(t, err, &ee, "%s", out)
-	require.Equal(t, 2, ee.ExitCode(), "%s", out)
-	require.Contains(t, string(out), "-micros")
+// TestExitCodes runs main in a child process (the test binary itself): an
+// out-of-range flag exits 2 naming the flag, -h prints the usage and
+// exits 0.
+func TestExitCodes(t *testing.T) {
+	t.Run("bad", func(t *testing.T) {
+		code, out := clitest.RunMain(t, main, "-micros", "0")
+		require.Equal(t, 2, code, out)
+		require.Contains(t, out, "-micros")
+	})
+	t.Run("help", func(t *testing.T) {
+		code, out := clitest.RunMain(t, main, "-h")
+		require.Equal(t, 0, code, out)
+		require.Contains(t, out, "Usage of freetier:")
+	})
 }

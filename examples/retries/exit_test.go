@@ -4,21 +4,7 @@ import (
 	"testing"
 
 	"github.com/nimbus-sim/nimbus/internal/cli/clitest"
-	"github.com/stretchr/testify/require"
 )
 
-// TestExitCodes runs main in a child process (the test binary itself): an
-// out-of-range flag exits 2 naming the flag, -h prints the usage and
-// exits 0.
-func TestExitCodes(t *testing.T) {
-	t.Run("bad", func(t *testing.T) {
-		code, out := clitest.RunMain(t, main, "-files", "0")
-		require.Equal(t, 2, code, out)
-		require.Contains(t, out, "-files")
-	})
-	t.Run("help", func(t *testing.T) {
-		code, out := clitest.RunMain(t, main, "-h")
-		require.Equal(t, 0, code, out)
-		require.Contains(t, out, "Usage of retries:")
-	})
-}
+// TestExitCodes: -files 0 exits 2 naming the flag, -h exits 0.
+func TestExitCodes(t *testing.T) { clitest.CheckExitCodes(t, main, "retries", "-files", "0") }

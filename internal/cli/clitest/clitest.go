@@ -33,3 +33,22 @@ func RunMain(t *testing.T, main func(), args ...string) (code int, output string
 	require.NoError(t, err, "%s", out)
 	return 0, string(out)
 }
+
+// CheckExitCodes checks the exit codes every example keeps, each in a
+// child process: bad (a flag and its out-of-range value) exits 2 and
+// names the flag; -h prints the usage text of the command name and exits
+// 0.
+func CheckExitCodes(t *testing.T, main func(), name string, bad ...string) {
+	t.Helper()
+	require.NotEmpty(t, bad)
+	t.Run("bad", func(t *testing.T) {
+		code, out := RunMain(t, main, bad...)
+		require.Equal(t, 2, code, out)
+		require.Contains(t, out, bad[0])
+	})
+	t.Run("help", func(t *testing.T) {
+		code, out := RunMain(t, main, "-h")
+		require.Equal(t, 0, code, out)
+		require.Contains(t, out, "Usage of "+name+":")
+	})
+}

@@ -10,11 +10,8 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -22,24 +19,13 @@ import (
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/ec2"
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/s3"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case errors.Is(err, errUsage):
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "bill-shock:", err)
-		os.Exit(1)
-	}
-}
-
-var errUsage = errors.New("usage")
+func main() { cli.Main("bill-shock", run) }
 
 const (
 	accountID = "111122223333"
@@ -60,8 +46,7 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("bill-shock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("bill-shock", stderr, cli.AtParse)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed")
 	fs.IntVar(&o.budget, "budget", 100, "monthly budget on the GPU account, in dollars (1..10000)")
 	fs.IntVar(&o.bucketGB, "bucket-gb", 500, "GiB in the forgotten bucket, a multiple of 5 (5..100000)")
@@ -70,33 +55,24 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.far, "far", "eu-west-1", "region of the cross-region reader (not "+home+")")
 	fs.IntVar(&o.eips, "eips", 4, "Elastic IPs allocated and never attached (1..100)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
-	}
-	usage := func(format string, a ...any) (*options, error) {
-		err := fmt.Errorf(format, a...)
-		fmt.Fprintln(stderr, "bill-shock:", err)
-		fs.Usage()
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
+		return nil, err
 	}
 	badGB := func(v int) bool { return v < 5 || v > 100000 || v%5 != 0 }
 	switch {
 	case fs.NArg() > 0:
-		return usage("unexpected argument %q", fs.Arg(0))
+		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.budget < 1 || o.budget > 10000:
-		return usage("-budget %d: want 1..10000 dollars", o.budget)
+		return nil, fs.Usagef("-budget %d: want 1..10000 dollars", o.budget)
 	case badGB(o.bucketGB):
-		return usage("-bucket-gb %d: want a multiple of 5 in 5..100000", o.bucketGB)
+		return nil, fs.Usagef("-bucket-gb %d: want a multiple of 5 in 5..100000", o.bucketGB)
 	case badGB(o.natGB):
-		return usage("-nat-gb %d: want a multiple of 5 in 5..100000", o.natGB)
+		return nil, fs.Usagef("-nat-gb %d: want a multiple of 5 in 5..100000", o.natGB)
 	case badGB(o.xrGB):
-		return usage("-xr-gb %d: want a multiple of 5 in 5..100000", o.xrGB)
+		return nil, fs.Usagef("-xr-gb %d: want a multiple of 5 in 5..100000", o.xrGB)
 	case o.far == home:
-		return usage("-far %s: the bucket is in %s; pick another region", o.far, home)
+		return nil, fs.Usagef("-far %s: the bucket is in %s; pick another region", o.far, home)
 	case o.eips < 1 || o.eips > 100:
-		return usage("-eips %d: want 1..100", o.eips)
+		return nil, fs.Usagef("-eips %d: want 1..100", o.eips)
 	}
 	// An unknown region is a usage error too; the catalog knows them.
 	w, err := region.NewWorld(sim.New(1), region.Options{HostsPerAZ: map[string]int{}})
@@ -105,7 +81,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	}
 	defer w.Env().Close()
 	if _, err := w.Region(o.far); err != nil {
-		return usage("-far: %v", err)
+		return nil, fs.Usagef("-far: %v", err)
 	}
 	return o, nil
 }

@@ -23,36 +23,18 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/failure"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region/storage"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	var ue usageError
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "durability:", err)
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "durability:", err)
-		os.Exit(1)
-	}
-}
-
-// usageError is bad command-line input: exit code 2.
-type usageError struct{ error }
+func main() { cli.Main("durability", run) }
 
 const (
 	year     = 8766 * time.Hour // 365.25 days
@@ -78,8 +60,7 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("durability", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("durability", stderr, cli.AtExit)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed")
 	fs.Float64Var(&o.objects, "objects", 1e7, "objects stored")
 	fs.Float64Var(&o.nines, "nines", 11, "annual durability in nines (11: 99.999999999%)")
@@ -93,36 +74,33 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.zoneRebuild, "zone-rebuild", 7*24*time.Hour, "how long a lost zone's nodes take to come back, in the correlated run")
 	fs.IntVar(&o.reps, "reps", 8, "replications of each accelerated run")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, usageError{err}
+		return nil, err
 	}
 	switch {
 	case fs.NArg() > 0:
-		return nil, usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+		return nil, cli.Errorf("unexpected arguments %q", fs.Args())
 	case !(o.objects >= 1 && o.objects <= 1e15):
-		return nil, usageError{fmt.Errorf("-objects %v: want 1 to 1e15", o.objects)}
+		return nil, cli.Errorf("-objects %v: want 1 to 1e15", o.objects)
 	case !(o.nines >= 1 && o.nines <= 15):
-		return nil, usageError{fmt.Errorf("-nines %v: want 1 to 15", o.nines)}
+		return nil, cli.Errorf("-nines %v: want 1 to 15", o.nines)
 	case !(o.afr > 0 && o.afr < 1):
-		return nil, usageError{fmt.Errorf("-afr %v: want 0 < rate < 1", o.afr)}
+		return nil, cli.Errorf("-afr %v: want 0 < rate < 1", o.afr)
 	case !(o.nodeTiB > 0 && o.nodeTiB <= 1024):
-		return nil, usageError{fmt.Errorf("-node-tib %v: want 0 < TiB <= 1024", o.nodeTiB)}
+		return nil, cli.Errorf("-node-tib %v: want 0 < TiB <= 1024", o.nodeTiB)
 	case !(o.years > 0 && o.years <= 1000):
-		return nil, usageError{fmt.Errorf("-years %v: want 0 < years <= 1000", o.years)}
+		return nil, cli.Errorf("-years %v: want 0 < years <= 1000", o.years)
 	case o.groups < 1 || o.groups > 10000:
-		return nil, usageError{fmt.Errorf("-groups %d: want 1 to 10000", o.groups)}
+		return nil, cli.Errorf("-groups %d: want 1 to 10000", o.groups)
 	case o.mttf < time.Hour:
-		return nil, usageError{fmt.Errorf("-mttf %v: want at least 1h", o.mttf)}
+		return nil, cli.Errorf("-mttf %v: want at least 1h", o.mttf)
 	case o.repair < time.Minute || o.repair > o.mttf:
-		return nil, usageError{fmt.Errorf("-repair %v: want 1m to -mttf", o.repair)}
+		return nil, cli.Errorf("-repair %v: want 1m to -mttf", o.repair)
 	case o.zoneRebuild < time.Hour || o.zoneRebuild > 365*24*time.Hour:
-		return nil, usageError{fmt.Errorf("-zone-rebuild %v: want 1h to 8760h", o.zoneRebuild)}
+		return nil, cli.Errorf("-zone-rebuild %v: want 1h to 8760h", o.zoneRebuild)
 	case o.reps < 2 || o.reps > 1000:
-		return nil, usageError{fmt.Errorf("-reps %d: want 2 to 1000 (a confidence interval needs two)", o.reps)}
+		return nil, cli.Errorf("-reps %d: want 2 to 1000 (a confidence interval needs two)", o.reps)
 	case o.azLossEvery < 24*time.Hour:
-		return nil, usageError{fmt.Errorf("-az-loss-every %v: want at least 24h", o.azLossEvery)}
+		return nil, cli.Errorf("-az-loss-every %v: want at least 24h", o.azLossEvery)
 	}
 	return o, nil
 }

@@ -2,30 +2,20 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/nimbus-sim/nimbus/internal/cli"
+	"github.com/nimbus-sim/nimbus/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/output.golden")
 
 // TestGolden pins the output at seed 1 with the default flags (go test
 // -update rewrites it).
 func TestGolden(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run([]string{"-seed", "1"}, &out, io.Discard))
-	path := filepath.Join("testdata", "output.golden")
-	if *update {
-		require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	require.Equal(t, string(want), out.String())
+	golden.Check(t, "output.golden", out.Bytes())
 	require.Contains(t, out.String(), "one object every 10000 years")
 }
 
@@ -77,8 +67,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-reps", "1"}, "-reps"},
 	} {
 		err := run(tc.args, io.Discard, io.Discard)
-		var ue usageError
-		require.True(t, errors.As(err, &ue), "%v: %v", tc.args, err)
+		require.True(t, cli.IsUsage(err), "%v: %v", tc.args, err)
 		require.Contains(t, err.Error(), tc.flag)
 	}
 }

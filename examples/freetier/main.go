@@ -10,34 +10,20 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/big"
-	"os"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/ec2"
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case errors.Is(err, errUsage):
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "freetier:", err)
-		os.Exit(1)
-	}
-}
-
-var errUsage = errors.New("usage")
+func main() { cli.Main("freetier", run) }
 
 const (
 	accountID = "111122223333"
@@ -52,37 +38,27 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("freetier", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("freetier", stderr, cli.AtParse)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed")
 	fs.IntVar(&o.micros, "micros", 2, "t3.micro instances in the second workload (1..8)")
 	signup := fs.String("signup", "2025-03-01", "legacy account's sign-up date (YYYY-MM-DD, 2025-02-01..2025-07-14: inside the 12-month tier in January 2026, before the change)")
-	usage := func(format string, a ...any) error {
-		err := fmt.Errorf(format, a...)
-		fmt.Fprintln(stderr, "freetier:", err)
-		fs.Usage()
-		return fmt.Errorf("%w: %w", errUsage, err)
-	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, usage("unexpected argument %q", fs.Arg(0))
+		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	if o.micros < 1 || o.micros > 8 {
-		return nil, usage("-micros %d: want 1..8", o.micros)
+		return nil, fs.Usagef("-micros %d: want 1..8", o.micros)
 	}
 	t, err := time.Parse(time.DateOnly, *signup)
 	if err != nil {
-		return nil, usage("-signup %q: want a date YYYY-MM-DD", *signup)
+		return nil, fs.Usagef("-signup %q: want a date YYYY-MM-DD", *signup)
 	}
 	// The legacy tier covers the sign-up month and the eleven after it, so
 	// January 2026 is inside it for sign-ups from February 2025 on.
 	if t.Before(time.Date(2025, time.February, 1, 0, 0, 0, 0, time.UTC)) || !t.Before(billing.FreeTierChange()) {
-		return nil, usage("-signup %s: want 2025-02-01..2025-07-14 (a legacy account still in its 12 months in January 2026)", *signup)
+		return nil, fs.Usagef("-signup %s: want 2025-02-01..2025-07-14 (a legacy account still in its 12 months in January 2026)", *signup)
 	}
 	o.signup = t
 	return o, nil

@@ -2,36 +2,19 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/nimbus-sim/nimbus/internal/cli"
+	"github.com/nimbus-sim/nimbus/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), string(got))
-}
 
 // TestOutput pins the default run (seed 1) and the course's numbers in it.
 func TestOutput(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(nil, &out, io.Discard))
-	golden(t, "freetier.golden", out.Bytes())
+	golden.Check(t, "freetier.golden", out.Bytes())
 	s := out.String()
 	// The course's arithmetic: 744 h free, 1,488 h of which 738 billed, a
 	// t3.small's 744 h all billed.
@@ -47,7 +30,7 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 	} {
 		var stderr bytes.Buffer
 		err := run(args, io.Discard, &stderr)
-		require.True(t, errors.Is(err, errUsage), "%v: %v", args, err)
+		require.True(t, cli.IsUsage(err), "%v: %v", args, err)
 		if args[0][0] == '-' {
 			require.Contains(t, stderr.String(), args[0], "the usage error names the flag")
 		}

@@ -21,10 +21,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,6 +30,7 @@ import (
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/ec2"
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/s3"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -43,23 +42,7 @@ const (
 	prefix     = "data/"
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	var ue usageError
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "iam-debug:", err)
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "iam-debug:", err)
-		os.Exit(1)
-	}
-}
-
-// usageError is bad command-line input: exit code 2.
-type usageError struct{ error }
+func main() { cli.Main("iam-debug", run) }
 
 type options struct {
 	seed   uint64
@@ -76,28 +59,24 @@ var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("iam-debug", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("iam-debug", stderr, cli.AtExit)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed")
 	fs.StringVar(&o.bucket, "bucket", "ml-team-datasets", "the bucket the script reads")
 	fs.StringVar(&o.itype, "instance-type", "t3.micro", "the instance the script runs on")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, usageError{err}
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+		return nil, cli.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if !bucketName.MatchString(o.bucket) {
-		return nil, usageError{fmt.Errorf("-bucket %q: not a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)", o.bucket)}
+		return nil, cli.Errorf("-bucket %q: not a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)", o.bucket)
 	}
 	if _, ok := ec2.LookupInstanceType(ec2.InstanceType(o.itype)); !ok {
-		return nil, usageError{fmt.Errorf("-instance-type %q: unknown instance type", o.itype)}
+		return nil, cli.Errorf("-instance-type %q: unknown instance type", o.itype)
 	}
 	if fam, _, _ := strings.Cut(o.itype, "."); !slices.Contains(hostFamilies, fam) {
-		return nil, usageError{fmt.Errorf("-instance-type %q: this example's zones have %s hosts only", o.itype, strings.Join(hostFamilies, ", "))}
+		return nil, cli.Errorf("-instance-type %q: this example's zones have %s hosts only", o.itype, strings.Join(hostFamilies, ", "))
 	}
 	return o, nil
 }

@@ -18,14 +18,11 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/ec2"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 )
 
 const (
@@ -36,23 +33,7 @@ const (
 	port       = 8080
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	var ue usageError
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "inference:", err)
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "inference:", err)
-		os.Exit(1)
-	}
-}
-
-// usageError is bad command-line input: exit code 2.
-type usageError struct{ error }
+func main() { cli.Main("inference", run) }
 
 type options struct {
 	seed       uint64
@@ -69,8 +50,7 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("inference", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("inference", stderr, cli.AtExit)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed (1 or more)")
 	fs.Float64Var(&o.rate, "rate", 100, "Poisson arrival rate, requests per second (1 to 2000)")
 	fs.Float64Var(&o.hours, "hours", 2, "hours of load; the outage starts one hour in (at least 1h + outage + 10m, at most 24)")
@@ -82,44 +62,41 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.hcInterval, "hc-interval", 30, "target group health-check interval in seconds (5 to 300)")
 	fs.IntVar(&o.unhealthy, "unhealthy", 2, "target group UnhealthyThresholdCount (2 to 10)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, usageError{err}
+		return nil, err
 	}
 	load := time.Duration(o.hours * float64(time.Hour))
 	switch {
 	case fs.NArg() > 0:
-		return nil, usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+		return nil, cli.Errorf("unexpected arguments %q", fs.Args())
 	case o.seed < 1:
-		return nil, usageError{fmt.Errorf("-seed %d: want 1 or more", o.seed)}
+		return nil, cli.Errorf("-seed %d: want 1 or more", o.seed)
 	case !(o.rate >= 1 && o.rate <= 2000):
-		return nil, usageError{fmt.Errorf("-rate %v: want 1 to 2000 requests per second", o.rate)}
+		return nil, cli.Errorf("-rate %v: want 1 to 2000 requests per second", o.rate)
 	case !(o.outage >= time.Minute && o.outage <= 6*time.Hour):
-		return nil, usageError{fmt.Errorf("-outage %v: want 1m to 6h", o.outage)}
+		return nil, cli.Errorf("-outage %v: want 1m to 6h", o.outage)
 	case !(o.hours <= 24) || load < time.Hour+o.outage+10*time.Minute:
-		return nil, usageError{fmt.Errorf("-hours %v: want 1h + outage (%v) + 10m of load, at most 24", o.hours, o.outage)}
+		return nil, cli.Errorf("-hours %v: want 1h + outage (%v) + 10m of load, at most 24", o.hours, o.outage)
 	case o.perAZ < 1 || o.perAZ > 8:
-		return nil, usageError{fmt.Errorf("-per-az %d: want 1 to 8", o.perAZ)}
+		return nil, cli.Errorf("-per-az %d: want 1 to 8", o.perAZ)
 	case o.modelMiB < 1 || o.modelMiB > 50<<10:
-		return nil, usageError{fmt.Errorf("-model-mib %d: want 1 to 51200", o.modelMiB)}
+		return nil, cli.Errorf("-model-mib %d: want 1 to 51200", o.modelMiB)
 	case o.cpu < time.Millisecond || o.cpu > 10*time.Second:
-		return nil, usageError{fmt.Errorf("-cpu %v: want 1ms to 10s", o.cpu)}
+		return nil, cli.Errorf("-cpu %v: want 1ms to 10s", o.cpu)
 	case o.hcInterval < 5 || o.hcInterval > 300:
-		return nil, usageError{fmt.Errorf("-hc-interval %d: want 5 to 300 seconds", o.hcInterval)}
+		return nil, cli.Errorf("-hc-interval %d: want 5 to 300 seconds", o.hcInterval)
 	case o.unhealthy < 2 || o.unhealthy > 10:
-		return nil, usageError{fmt.Errorf("-unhealthy %d: want 2 to 10", o.unhealthy)}
+		return nil, cli.Errorf("-unhealthy %d: want 2 to 10", o.unhealthy)
 	}
 	it, ok := ec2.LookupInstanceType(ec2.InstanceType(o.itype))
 	if !ok {
-		return nil, usageError{fmt.Errorf("-instance-type %q: not an instance type", o.itype)}
+		return nil, cli.Errorf("-instance-type %q: not an instance type", o.itype)
 	}
 	hosted := false
 	for _, ht := range ec2.HostTypes() {
 		hosted = hosted || ht.Family == it.Family
 	}
 	if !hosted {
-		return nil, usageError{fmt.Errorf("-instance-type %q: no hosts of family %s in the simulated region", o.itype, it.Family)}
+		return nil, cli.Errorf("-instance-type %q: no hosts of family %s in the simulated region", o.itype, it.Family)
 	}
 	return o, nil
 }

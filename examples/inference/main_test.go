@@ -2,18 +2,14 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/internal/cli"
+	"github.com/nimbus-sim/nimbus/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/output.golden")
 
 // goldenArgs keep the pinned run to seconds: 50 req/s for 1h45m.
 var goldenArgs = []string{"-seed", "1", "-rate", "50", "-hours", "1.75"}
@@ -22,13 +18,7 @@ var goldenArgs = []string{"-seed", "1", "-rate", "50", "-hours", "1.75"}
 func TestGolden(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(goldenArgs, &out, io.Discard))
-	path := filepath.Join("testdata", "output.golden")
-	if *update {
-		require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	require.Equal(t, string(want), out.String())
+	golden.Check(t, "output.golden", out.Bytes())
 }
 
 // TestTwoZonesRideItOut checks the claims the output makes, at seed 2: the
@@ -77,8 +67,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"extra"}, "unexpected"},
 	} {
 		err := run(tc.args, io.Discard, io.Discard)
-		var ue usageError
-		require.True(t, errors.As(err, &ue), "%v: %v", tc.args, err)
+		require.True(t, cli.IsUsage(err), "%v: %v", tc.args, err)
 		require.Contains(t, err.Error(), tc.flag)
 	}
 }

@@ -10,32 +10,19 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/ec2"
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case errors.Is(err, errUsage):
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "latency:", err)
-		os.Exit(1)
-	}
-}
-
-var errUsage = errors.New("usage")
+func main() { cli.Main("latency", run) }
 
 const (
 	accountID = "111122223333"
@@ -51,33 +38,23 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("latency", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("latency", stderr, cli.AtParse)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed")
 	fs.IntVar(&o.queries, "queries", 10, "sequential queries per place (1..10000)")
 	fs.DurationVar(&o.server, "server", 100*time.Microsecond, "database time per query (0..1s): an indexed lookup served from memory")
 	fs.StringVar(&o.far, "far", "eu-west-1", "region of the cross-region caller (not "+home+")")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
-	}
-	usage := func(format string, a ...any) (*options, error) {
-		err := fmt.Errorf(format, a...)
-		fmt.Fprintln(stderr, "latency:", err)
-		fs.Usage()
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
+		return nil, err
 	}
 	switch {
 	case fs.NArg() > 0:
-		return usage("unexpected argument %q", fs.Arg(0))
+		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.queries < 1 || o.queries > 10000:
-		return usage("-queries %d: want 1..10000", o.queries)
+		return nil, fs.Usagef("-queries %d: want 1..10000", o.queries)
 	case o.server < 0 || o.server > time.Second:
-		return usage("-server %v: want 0..1s", o.server)
+		return nil, fs.Usagef("-server %v: want 0..1s", o.server)
 	case o.far == home:
-		return usage("-far %s: the database is in %s; pick another region", o.far, home)
+		return nil, fs.Usagef("-far %s: the database is in %s; pick another region", o.far, home)
 	}
 	return o, nil
 }
@@ -102,7 +79,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if _, err := w.Region(o.far); err != nil {
 		fmt.Fprintln(stderr, "latency: -far:", err)
-		return fmt.Errorf("%w: -far %s: %w", errUsage, o.far, err)
+		return &cli.UsageError{Err: fmt.Errorf("-far %s: %w", o.far, err), Reported: true}
 	}
 	svc, err := ec2.New(w, ec2.Options{})
 	if err != nil {

@@ -11,35 +11,22 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/ec2"
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/s3"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/nimbus-sim/nimbus/vpc"
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case errors.Is(err, errUsage):
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "nat-vs-endpoint:", err)
-		os.Exit(1)
-	}
-}
-
-var errUsage = errors.New("usage")
+func main() { cli.Main("nat-vs-endpoint", run) }
 
 const (
 	accountID = "111122223333"
@@ -55,27 +42,17 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("nat-vs-endpoint", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("nat-vs-endpoint", stderr, cli.AtParse)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed")
 	fs.IntVar(&o.gb, "gb", 10, "GB (GiB) pulled from S3 each day (1..1000)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
-	}
-	usage := func(format string, a ...any) (*options, error) {
-		err := fmt.Errorf(format, a...)
-		fmt.Fprintln(stderr, "nat-vs-endpoint:", err)
-		fs.Usage()
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
+		return nil, err
 	}
 	switch {
 	case fs.NArg() > 0:
-		return usage("unexpected argument %q", fs.Arg(0))
+		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.gb < 1 || o.gb > 1000:
-		return usage("-gb %d: want 1..1000", o.gb)
+		return nil, fs.Usagef("-gb %d: want 1..1000", o.gb)
 	}
 	return o, nil
 }

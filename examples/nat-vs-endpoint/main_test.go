@@ -2,30 +2,13 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/nimbus-sim/nimbus/internal/cli"
+	"github.com/nimbus-sim/nimbus/internal/golden"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), string(got))
-}
 
 // TestOutput pins the default run (seed 1, 10 GiB a day) and checks the
 // bill by hand from the us-east-1 price rows: NAT $0.045/h x 744 h =
@@ -34,7 +17,7 @@ func golden(t *testing.T, name string, got []byte) {
 func TestOutput(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(nil, &out, io.Discard))
-	golden(t, "nat-vs-endpoint.golden", out.Bytes())
+	golden.Check(t, "nat-vs-endpoint.golden", out.Bytes())
 	s := out.String()
 	require.Contains(t, s, "NatGateway-Hours                       $33.48")
 	require.Contains(t, s, "NatGateway-Bytes                       $13.95")
@@ -48,7 +31,7 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"-gb", "0"}, {"-gb", "1001"}, {"-gb", "x"}, {"-nope"}, {"extra"}} {
 		var stderr bytes.Buffer
 		err := run(args, io.Discard, &stderr)
-		require.True(t, errors.Is(err, errUsage), "%v: %v", args, err)
+		require.True(t, cli.IsUsage(err), "%v: %v", args, err)
 		if args[0][0] == '-' {
 			require.Contains(t, stderr.String(), args[0], "the usage error names the flag")
 		}

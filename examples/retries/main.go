@@ -25,14 +25,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/s3"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -44,23 +43,7 @@ const (
 	bucket     = "experiment-results"
 )
 
-func main() {
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	var ue usageError
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "retries:", err)
-		os.Exit(2)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "retries:", err)
-		os.Exit(1)
-	}
-}
-
-// usageError is bad command-line input: exit code 2.
-type usageError struct{ error }
+func main() { cli.Main("retries", run) }
 
 type options struct {
 	seed        uint64
@@ -73,8 +56,7 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("retries", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("retries", stderr, cli.AtExit)
 	fs.Uint64Var(&o.seed, "seed", 1, "simulation seed")
 	fs.IntVar(&o.files, "files", 1000, "result files to upload")
 	fs.Int64Var(&o.sizeMiB, "size-mib", 100, "size of each file in MiB (one PutObject: at most 5 GiB)")
@@ -82,24 +64,21 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.attempts, "attempts", 5, "the script's attempts per file")
 	fs.DurationVar(&o.readTimeout, "read-timeout", 60*time.Second, "the client's read timeout")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, usageError{err}
+		return nil, err
 	}
 	switch {
 	case fs.NArg() > 0:
-		return nil, usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+		return nil, cli.Errorf("unexpected arguments %q", fs.Args())
 	case o.files < 1 || o.files > 100000:
-		return nil, usageError{fmt.Errorf("-files %d: want 1 to 100000", o.files)}
+		return nil, cli.Errorf("-files %d: want 1 to 100000", o.files)
 	case o.sizeMiB < 1 || o.sizeMiB > 5<<10:
-		return nil, usageError{fmt.Errorf("-size-mib %d: want 1 to 5120 (a single PUT's limit is 5 GiB)", o.sizeMiB)}
+		return nil, cli.Errorf("-size-mib %d: want 1 to 5120 (a single PUT's limit is 5 GiB)", o.sizeMiB)
 	case !(o.timeoutRate >= 0 && o.timeoutRate < 1):
-		return nil, usageError{fmt.Errorf("-timeout-rate %v: want 0 <= rate < 1", o.timeoutRate)}
+		return nil, cli.Errorf("-timeout-rate %v: want 0 <= rate < 1", o.timeoutRate)
 	case o.attempts < 1 || o.attempts > 20:
-		return nil, usageError{fmt.Errorf("-attempts %d: want 1 to 20", o.attempts)}
+		return nil, cli.Errorf("-attempts %d: want 1 to 20", o.attempts)
 	case o.readTimeout <= 0:
-		return nil, usageError{fmt.Errorf("-read-timeout %v: must be positive", o.readTimeout)}
+		return nil, cli.Errorf("-read-timeout %v: must be positive", o.readTimeout)
 	}
 	return o, nil
 }

@@ -63,7 +63,9 @@ type Service struct {
 	instances map[string]*Machine
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
-	images    map[string]*Image
+	// images holds the public images of the world's regions missing
+	// from region.Catalog() (the others' are shared: builtinImages).
+	images    map[string]map[string]*Image
 	pools     map[poolKey]*spotPool
 	subs      []func(StateChangeEvent)
 	bySlot    map[region.Slot]*Machine
@@ -133,7 +135,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
+		pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
 		rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
 	}
 	s.net = opts.VPC
@@ -151,7 +153,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 		}
 		s.quotas = q
 	}
-	for _, it := range InstanceTypes() {
+	for _, it := range sortedInstanceTypes() {
 		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
 			continue
 		}

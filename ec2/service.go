@@ -65,13 +65,13 @@ type Service struct {
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
 	// from region.Catalog() (the others' are shared: builtinImages).
-	images    map[string]map[string]*Image
-	pools     map[poolKey]*spotPool
-	subs      []func(StateChangeEvent)
-	bySlot    map[region.Slot]*Machine
-	tokens    map[tokenKey]tokenEntry
-	azNames   map[[2]string]string
-	demands   map[string]*demand
+	images  map[string]map[string]*Image
+	pools   map[poolKey]*spotPool
+	subs    []func(StateChangeEvent)
+	bySlot  map[region.Slot]*Machine
+	tokens  map[tokenKey]tokenEntry
+	azNames map[[2]string]string
+	demands map[string]*demand
 
 	seq       uint64
 	rngs      map[string]*rand.Rand

@@ -73,8 +73,10 @@ type Service struct {
 	azNames map[[2]string]string
 	demands map[string]*demand
 
-	seq       uint64
-	rngs      map[string]*rand.Rand
+	seq uint64
+	// rngs is keyed by (region, what): a pair, so that a lookup on the
+	// launch path doesn't build the stream's name.
+	rngs      map[[2]string]*rand.Rand
 	srcs      map[string]*rand.PCG
 	quotas    *quotaState  // nil: quotas off
 	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
@@ -136,7 +138,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
-		rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+		rngs: map[[2]string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
 	}
 	s.net = opts.VPC
 	if s.net == nil {
@@ -196,10 +198,10 @@ func (s *Service) World() *region.World { return s.w }
 
 // rng returns the stream "ec2/<region>/<what>".
 func (s *Service) rng(region, what string) *rand.Rand {
-	k := region + "/" + what
+	k := [2]string{region, what}
 	r, ok := s.rngs[k]
 	if !ok {
-		r = s.env.Rand("ec2/" + k)
+		r = s.env.Rand("ec2/" + region + "/" + what)
 		s.rngs[k] = r
 	}
 	return r

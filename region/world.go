@@ -74,6 +74,10 @@ type World struct {
 	shapeIx    map[string]uint16
 	// shapeTypes[s] lists the host types able to take shape s, in order.
 	shapeTypes [][]uint8
+	// typeArena backs the lists of shapeTypes (one growing array, not
+	// an allocation per shape); each list is capped, and never written
+	// once made, so growth leaves the earlier lists valid.
+	typeArena []uint8
 
 	fleet
 	ledger *billing.Ledger
@@ -366,12 +370,13 @@ func (v Fleet) RegisterShape(s Shape) error {
 	if len(w.shapes) >= 1<<16-1 {
 		return fmt.Errorf("region: too many shapes")
 	}
-	var types []uint8
+	start := len(w.typeArena)
 	for i, ht := range w.hostTypes {
 		if ht.Supports(s) {
-			types = append(types, uint8(i))
+			w.typeArena = append(w.typeArena, uint8(i))
 		}
 	}
+	types := w.typeArena[start:len(w.typeArena):len(w.typeArena)]
 	w.shapeIx[s.Name] = uint16(len(w.shapes))
 	w.shapes = append(w.shapes, s)
 	w.shapeTypes = append(w.shapeTypes, types)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
+	"github.com/nimbus-sim/nimbus/region"
 )
 
 // Image describes an AMI as DescribeImages returns it. An image exists per
@@ -96,7 +98,9 @@ func ImageID(name, region string) string {
 	return fmt.Sprintf("ami-%017x", mix.SplitMix64(mix.FNV64a(name+"\x00"+region)))
 }
 
-func (s *Service) registerImages(region string) {
+// imagesIn builds the public images of one region.
+func imagesIn(region string) map[string]*Image {
+	m := make(map[string]*Image, len(publicImages))
 	for _, pi := range publicImages {
 		if pi.PlatformDetails == "" {
 			pi.PlatformDetails = PlatformLinux
@@ -109,8 +113,42 @@ func (s *Service) registerImages(region string) {
 			OwnerId: pi.OwnerId, Public: true, Region: region, EnaSupport: true, VirtualizationType: "hvm",
 			ImdsSupport: pi.ImdsSupport, UsageOperation: pl.usageOperation,
 		}
-		s.images[img.ImageId] = img
+		m[img.ImageId] = img
 	}
+	return m
+}
+
+// builtinImages is the public images of every region of region.Catalog(),
+// by region code, built once per process and shared read-only by every
+// Service (no image is ever written after it is built), so that a world
+// doesn't pay for sixteen regions' AMIs.
+var builtinImages = sync.OnceValue(func() map[string]map[string]*Image {
+	m := map[string]map[string]*Image{}
+	for _, r := range region.Catalog() {
+		m[r.Code] = imagesIn(r.Code)
+	}
+	return m
+})
+
+// registerImages makes region's public images visible: the shared table
+// of a built-in region, or a table of the Service's own for a region the
+// built-in catalog doesn't have.
+func (s *Service) registerImages(region string) {
+	if _, ok := builtinImages()[region]; ok {
+		return
+	}
+	if s.images == nil {
+		s.images = map[string]map[string]*Image{}
+	}
+	s.images[region] = imagesIn(region)
+}
+
+// imagesOf returns region's public images by ID.
+func (s *Service) imagesOf(region string) map[string]*Image {
+	if m, ok := s.images[region]; ok {
+		return m
+	}
+	return builtinImages()[region]
 }
 
 // image looks up an AMI ID as seen from region.
@@ -118,8 +156,8 @@ func (s *Service) image(id, region string) (*Image, error) {
 	if !validID(id, "ami-") {
 		return nil, clientErr("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 	}
-	img, ok := s.images[id]
-	if !ok || img.Region != region {
+	img, ok := s.imagesOf(region)[id]
+	if !ok {
 		return nil, errAMINotFound(id)
 	}
 	return img, nil
@@ -164,8 +202,8 @@ func (s *Service) describeImages(region string, in *DescribeImagesInput) (*Descr
 		}
 		return len(in.Names) == 0 || contains(in.Names, img.Name)
 	}
-	for _, img := range s.images {
-		if img.Region == region && want(img) {
+	for _, img := range s.imagesOf(region) {
+		if want(img) {
 			out.Images = append(out.Images, *img)
 		}
 	}

@@ -62,7 +62,7 @@ func (c *Client) DescribeSpotPriceHistory(ctx context.Context, in *DescribeSpotP
 		if len(types) == 0 {
 			// InstanceTypes is optional: every type offered in the region
 			// (the catalog's rows the ledger can price there).
-			for _, it := range InstanceTypes() {
+			for _, it := range sortedInstanceTypes() {
 				if s.canPrice(c.region, it, true, "") == nil {
 					types = append(types, it.InstanceType)
 				}

@@ -2,8 +2,10 @@ package ec2
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // InstanceType names an instance type, e.g. "m5.large" (aws-sdk-go-v2's
@@ -190,7 +192,11 @@ func LookupInstanceType(t InstanceType) (InstanceTypeInfo, bool) {
 }
 
 // InstanceTypes returns every catalog row, sorted by family then vCPUs.
-func InstanceTypes() []InstanceTypeInfo {
+func InstanceTypes() []InstanceTypeInfo { return slices.Clone(sortedInstanceTypes()) }
+
+// sortedInstanceTypes is InstanceTypes' order, sorted once per process and
+// shared read-only: callers must not write to it.
+var sortedInstanceTypes = sync.OnceValue(func() []InstanceTypeInfo {
 	out := make([]InstanceTypeInfo, 0, len(catalog))
 	for _, it := range catalog {
 		out = append(out, it)
@@ -205,4 +211,4 @@ func InstanceTypes() []InstanceTypeInfo {
 		return out[i].MemoryMiB < out[j].MemoryMiB
 	})
 	return out
-}
+})

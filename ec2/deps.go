@@ -199,7 +199,8 @@ func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, bill
 // type it cannot price is not offered there (a user's own catalog may
 // leave types out). The error says which usage type is missing.
 func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
-	uts := []string{"BoxUsage:" + string(it.InstanceType)}
+	var buf [3]string
+	uts := append(buf[:0], "BoxUsage:"+string(it.InstanceType))
 	if spot {
 		uts = append(uts, "SpotUsage:"+string(it.InstanceType))
 	}

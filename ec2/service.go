@@ -64,16 +64,20 @@ type Service struct {
 	instances map[string]*Machine
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
-	images    map[string]*Image
-	pools     map[poolKey]*spotPool
-	subs      []func(StateChangeEvent)
-	bySlot    map[region.Slot]*Machine
-	tokens    map[tokenKey]tokenEntry
-	azNames   map[[2]string]string
-	demands   map[string]*demand
+	// images holds the public images of the world's regions missing
+	// from region.Catalog() (the others' are shared: builtinImages).
+	images  map[string]map[string]*Image
+	pools   map[poolKey]*spotPool
+	subs    []func(StateChangeEvent)
+	bySlot  map[region.Slot]*Machine
+	tokens  map[tokenKey]tokenEntry
+	azNames map[[2]string]string
+	demands map[string]*demand
 
-	seq       uint64
-	rngs      map[string]*rand.Rand
+	seq uint64
+	// rngs is keyed by (region, what): a pair, so that a lookup on the
+	// launch path doesn't build the stream's name.
+	rngs      map[[2]string]*rand.Rand
 	srcs      map[string]*rand.PCG
 	quotas    *quotaState  // nil: quotas off
 	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
@@ -134,8 +138,8 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		images: map[string]*Image{}, pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
-		rngs: map[string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+		pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
+		rngs: map[[2]string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
 	}
 	s.net = opts.VPC
 	if s.net == nil {
@@ -152,7 +156,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 		}
 		s.quotas = q
 	}
-	for _, it := range InstanceTypes() {
+	for _, it := range sortedInstanceTypes() {
 		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
 			continue
 		}
@@ -195,10 +199,10 @@ func (s *Service) World() *region.World { return s.w }
 
 // rng returns the stream "ec2/<region>/<what>".
 func (s *Service) rng(region, what string) *rand.Rand {
-	k := region + "/" + what
+	k := [2]string{region, what}
 	r, ok := s.rngs[k]
 	if !ok {
-		r = s.env.Rand("ec2/" + k)
+		r = s.env.Rand("ec2/" + region + "/" + what)
 		s.rngs[k] = r
 	}
 	return r

@@ -120,8 +120,28 @@ type pool struct {
 	typ   uint8
 	idx   uint32
 	hosts []uint32 // world host indices, in pool order
+	// index is built on first use (tree), so that a world's thousands of
+	// hosts cost a replication nothing in zones it never places in; while
+	// it is nil, changes of free capacity need no bookkeeping.
 	index *btree.BTreeG[uint64]
 	bg    *background
+}
+
+// tree returns p's index of free capacity, building it from the hosts'
+// current state on first use. Failed hosts are not in the index.
+func (f *fleet) tree(p *pool) *btree.BTreeG[uint64] {
+	if p.index == nil {
+		if f.freeList == nil {
+			f.freeList = btree.NewFreeListG[uint64](btree.DefaultFreeListSize)
+		}
+		p.index = btree.NewWithFreeListG[uint64](btreeDegree, lessKey, f.freeList)
+		for _, hi := range p.hosts {
+			if f.hosts[hi].failed == 0 {
+				p.index.ReplaceOrInsert(f.keyOf(hi))
+			}
+		}
+	}
+	return p.index
 }
 
 // fleet is the World's host and slot storage.
@@ -135,6 +155,8 @@ type fleet struct {
 	observers []func(HostEvent)
 	shortObs  []func(CapacityShortage)
 	running   int
+	// freeList recycles the nodes of all the world's pool indexes.
+	freeList *btree.FreeListG[uint64]
 }
 
 func (f *fleet) init(w *World) { f.w = w }
@@ -209,7 +231,7 @@ func (v Fleet) AddHosts(azID, hostType string, n int) ([]string, error) {
 func (f *fleet) addHosts(z *AZ, ti int, n int) {
 	p := z.pools[ti]
 	if p == nil {
-		p = &pool{az: z, typ: uint8(ti), idx: uint32(len(f.pools)), index: btree.NewG[uint64](btreeDegree, lessKey)}
+		p = &pool{az: z, typ: uint8(ti), idx: uint32(len(f.pools))}
 		f.pools = append(f.pools, p)
 		z.pools[ti] = p
 	}
@@ -230,7 +252,9 @@ func (f *fleet) addHosts(z *AZ, ti int, n int) {
 		hi := uint32(len(f.hosts))
 		p.hosts = append(p.hosts, hi)
 		f.hosts = append(f.hosts, h)
-		p.index.ReplaceOrInsert(f.keyOf(hi))
+		if p.index != nil {
+			p.index.ReplaceOrInsert(f.keyOf(hi))
+		}
 	}
 }
 
@@ -347,9 +371,10 @@ func (f *fleet) reindex(hi uint32, old uint64) {
 	if k == old {
 		return
 	}
-	p := f.pools[h.pool]
-	p.index.Delete(old)
-	p.index.ReplaceOrInsert(k)
+	if p := f.pools[h.pool]; p.index != nil {
+		p.index.Delete(old)
+		p.index.ReplaceOrInsert(k)
+	}
 }
 
 // take applies a placement of shape si to host hi and returns the slot.

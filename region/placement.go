@@ -240,14 +240,14 @@ func (f *fleet) search(p *pool, s *Shape, opts PlaceOptions, g *PlacementGroup) 
 			}
 		}
 	case WorstFit:
-		p.index.Descend(func(k uint64) bool {
+		f.tree(p).Descend(func(k uint64) bool {
 			if k < f.lowerKey(ht, s) {
 				return false
 			}
 			return !try(uint32(k))
 		})
 	default:
-		p.index.AscendGreaterOrEqual(f.lowerKey(ht, s), func(k uint64) bool {
+		f.tree(p).AscendGreaterOrEqual(f.lowerKey(ht, s), func(k uint64) bool {
 			return !try(uint32(k))
 		})
 	}
@@ -314,7 +314,9 @@ func (f *fleet) failHost(hi uint32, why failMask) {
 		f.free(si.Slot.index())
 	}
 	p := f.pools[h.pool]
-	p.index.Delete(f.keyOf(hi))
+	if p.index != nil {
+		p.index.Delete(f.keyOf(hi))
+	}
 	h.failed = why
 	env := f.w.env
 	if env.Tracing() {
@@ -348,7 +350,9 @@ func (f *fleet) repairHost(hi uint32, why failMask) {
 		return
 	}
 	p := f.pools[h.pool]
-	p.index.ReplaceOrInsert(f.keyOf(hi))
+	if p.index != nil {
+		p.index.ReplaceOrInsert(f.keyOf(hi))
+	}
 	env := f.w.env
 	if env.Tracing() {
 		env.Emit(hostID(hi), "host-repaired", sim.F("az", p.az.id))

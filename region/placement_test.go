@@ -397,7 +397,7 @@ func checkInvariants(w *World) error {
 		}
 		sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
 		var got []uint64
-		p.index.Ascend(func(k uint64) bool { got = append(got, k); return true })
+		w.tree(p).Ascend(func(k uint64) bool { got = append(got, k); return true })
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			return fmt.Errorf("pool %d index %v, recomputed %v", p.idx, got, want)
 		}

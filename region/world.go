@@ -74,6 +74,10 @@ type World struct {
 	shapeIx    map[string]uint16
 	// shapeTypes[s] lists the host types able to take shape s, in order.
 	shapeTypes [][]uint8
+	// typeArena backs the lists of shapeTypes (one growing array, not
+	// an allocation per shape); each list is capped, and never written
+	// once made, so growth leaves the earlier lists valid.
+	typeArena []uint8
 
 	fleet
 	ledger *billing.Ledger
@@ -257,13 +261,40 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 			return nil, fmt.Errorf("region: HostsPerAZ[%q] = %d is negative", name, n)
 		}
 	}
+	// The host table, the pools and their host lists are sized up front:
+	// one allocation each instead of thousands of appends.
+	perAZ := make([]int, len(w.hostTypes))
+	nPools, nHosts := 0, 0
+	for ti, ht := range w.hostTypes {
+		n := DefaultHostsPerAZ
+		if opts.HostsPerAZ != nil {
+			n = opts.HostsPerAZ[ht.Name]
+		}
+		if n > 0 {
+			perAZ[ti] = n
+			nPools++
+			nHosts += n
+		}
+	}
+	nPools *= len(w.azs)
+	nHosts *= len(w.azs)
+	w.hosts = make([]host, 0, nHosts)
+	w.pools = make([]*pool, 0, nPools)
+	slab := make([]pool, nPools)
+	lists := make([]uint32, nHosts)
 	for _, z := range w.azs {
-		for ti, ht := range w.hostTypes {
-			n := DefaultHostsPerAZ
-			if opts.HostsPerAZ != nil {
-				n = opts.HostsPerAZ[ht.Name]
-			}
+		for ti, n := range perAZ {
 			if n > 0 {
+				p := &slab[0]
+				slab = slab[1:]
+				// A full slice expression, so that Fleet.AddHosts
+				// appending to this pool copies rather than overwrites
+				// the next pool's list.
+				p.hosts = lists[:0:n]
+				lists = lists[n:]
+				z.pools[ti] = p
+				p.az, p.typ, p.idx = z, uint8(ti), uint32(len(w.pools))
+				w.pools = append(w.pools, p)
 				w.addHosts(z, ti, n)
 			}
 		}
@@ -339,12 +370,13 @@ func (v Fleet) RegisterShape(s Shape) error {
 	if len(w.shapes) >= 1<<16-1 {
 		return fmt.Errorf("region: too many shapes")
 	}
-	var types []uint8
+	start := len(w.typeArena)
 	for i, ht := range w.hostTypes {
 		if ht.Supports(s) {
-			types = append(types, uint8(i))
+			w.typeArena = append(w.typeArena, uint8(i))
 		}
 	}
+	types := w.typeArena[start:len(w.typeArena):len(w.typeArena)]
 	w.shapeIx[s.Name] = uint16(len(w.shapes))
 	w.shapes = append(w.shapes, s)
 	w.shapeTypes = append(w.shapeTypes, types)

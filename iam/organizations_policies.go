@@ -113,6 +113,30 @@ func (o *organization) target(id string) (*[]*orgPolicy, bool) {
 	return nil, false
 }
 
+// policyAndTarget authorizes the management account's caller for action on
+// the policy, then finds the policy and the target's attachment list, with
+// Organizations' error for whichever is missing.
+func (s *Service) policyAndTarget(c Credentials, action, policyID, targetID string) (*organization, *orgPolicy, *[]*orgPolicy, error) {
+	o, err := s.mgmtCaller(c, action, func(o *organization) ARN {
+		if p := o.orgPolicyByID(policyID); p != nil {
+			return p.arn
+		}
+		return ARN{}
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p := o.orgPolicyByID(policyID)
+	if p == nil {
+		return nil, nil, nil, orgErr("PolicyNotFoundException", "We can't find a policy with the PolicyId %q that you specified.", policyID)
+	}
+	list, ok := o.target(targetID)
+	if !ok {
+		return nil, nil, nil, orgErr("TargetNotFoundException", "We can't find a root, OU, account, or email that matches the TargetId %q that you specified.", targetID)
+	}
+	return o, p, list, nil
+}
+
 // AttachPolicy attaches an SCP or RCP to the root, an OU or an account. At
 // most five policies of a type per target (ConstraintViolationException).
 func (g *Organizations) AttachPolicy(c Credentials, in *AttachPolicyInput) (*AttachPolicyOutput, error) {
@@ -120,22 +144,9 @@ func (g *Organizations) AttachPolicy(c Credentials, in *AttachPolicyInput) (*Att
 	if in == nil {
 		in = &AttachPolicyInput{}
 	}
-	o, err := s.mgmtCaller(c, "organizations:AttachPolicy", func(o *organization) ARN {
-		if p := o.orgPolicyByID(in.PolicyId); p != nil {
-			return p.arn
-		}
-		return ARN{}
-	})
+	o, p, list, err := s.policyAndTarget(c, "organizations:AttachPolicy", in.PolicyId, in.TargetId)
 	if err != nil {
 		return nil, err
-	}
-	p := o.orgPolicyByID(in.PolicyId)
-	if p == nil {
-		return nil, orgErr("PolicyNotFoundException", "We can't find a policy with the PolicyId %q that you specified.", in.PolicyId)
-	}
-	list, ok := o.target(in.TargetId)
-	if !ok {
-		return nil, orgErr("TargetNotFoundException", "We can't find a root, OU, account, or email that matches the TargetId %q that you specified.", in.TargetId)
 	}
 	if !o.enabled[p.typ] {
 		return nil, orgErr("PolicyTypeNotEnabledException", "This operation can be performed only for enabled policy types (%s is not enabled on the root).", p.typ)
@@ -164,22 +175,9 @@ func (g *Organizations) DetachPolicy(c Credentials, in *DetachPolicyInput) (*Det
 	if in == nil {
 		in = &DetachPolicyInput{}
 	}
-	o, err := s.mgmtCaller(c, "organizations:DetachPolicy", func(o *organization) ARN {
-		if p := o.orgPolicyByID(in.PolicyId); p != nil {
-			return p.arn
-		}
-		return ARN{}
-	})
+	_, p, list, err := s.policyAndTarget(c, "organizations:DetachPolicy", in.PolicyId, in.TargetId)
 	if err != nil {
 		return nil, err
-	}
-	p := o.orgPolicyByID(in.PolicyId)
-	if p == nil {
-		return nil, orgErr("PolicyNotFoundException", "We can't find a policy with the PolicyId %q that you specified.", in.PolicyId)
-	}
-	list, ok := o.target(in.TargetId)
-	if !ok {
-		return nil, orgErr("TargetNotFoundException", "We can't find a root, OU, account, or email that matches the TargetId %q that you specified.", in.TargetId)
 	}
 	i, same := -1, 0
 	for j, q := range *list {

@@ -62,7 +62,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	case fs.NArg() > 0:
 		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.budget < 1 || o.budget > 10000:
-		return nil, fs.Usagef("-budget %d: want 1..10000 dollars", o.budget)
+		return nil, fs.Usagef("-budget %d: want 1 to 10000 dollars", o.budget)
 	case badGB(o.bucketGB):
 		return nil, fs.Usagef("-bucket-gb %d: want a multiple of 5 in 5..100000", o.bucketGB)
 	case badGB(o.natGB):
@@ -72,7 +72,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	case o.far == home:
 		return nil, fs.Usagef("-far %s: the bucket is in %s; pick another region", o.far, home)
 	case o.eips < 1 || o.eips > 100:
-		return nil, fs.Usagef("-eips %d: want 1..100", o.eips)
+		return nil, fs.Usagef("-eips %d: want 1 to 100", o.eips)
 	}
 	// An unknown region is a usage error too; the catalog knows them.
 	w, err := region.NewWorld(sim.New(1), region.Options{HostsPerAZ: map[string]int{}})

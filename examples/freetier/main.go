@@ -49,7 +49,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	if o.micros < 1 || o.micros > 8 {
-		return nil, fs.Usagef("-micros %d: want 1..8", o.micros)
+		return nil, fs.Usagef("-micros %d: want 1 to 8", o.micros)
 	}
 	t, err := time.Parse(time.DateOnly, *signup)
 	if err != nil {

@@ -50,9 +50,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	case fs.NArg() > 0:
 		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.queries < 1 || o.queries > 10000:
-		return nil, fs.Usagef("-queries %d: want 1..10000", o.queries)
+		return nil, fs.Usagef("-queries %d: want 1 to 10000", o.queries)
 	case o.server < 0 || o.server > time.Second:
-		return nil, fs.Usagef("-server %v: want 0..1s", o.server)
+		return nil, fs.Usagef("-server %v: want 0 to 1s", o.server)
 	case o.far == home:
 		return nil, fs.Usagef("-far %s: the database is in %s; pick another region", o.far, home)
 	}

@@ -29,6 +29,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/nimbus-sim/nimbus/sim/study"
 	"github.com/nimbus-sim/nimbus/sim/study/plot"
@@ -36,19 +37,8 @@ import (
 
 func main() {
 	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		// -h asked for the usage, which has been printed: not a failure.
-	case errors.Is(err, errUsage):
-		os.Exit(2) // the flag package has said what is wrong
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "mmc:", err)
-		os.Exit(1)
-	}
+	os.Exit(cli.Exit("mmc", err, os.Stderr))
 }
-
-// errUsage reports flags the flag package refused (and explained).
-var errUsage = errors.New("usage")
 
 // version names what decides the rows besides the seed, the points and the
 // replication count: the scenario and its inputs. A row file of another
@@ -111,27 +101,37 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %w", errUsage, err)
+		// The flag package has said what is wrong, with the usage text.
+		return nil, &cli.UsageError{Err: err, Reported: true}
 	}
 	// A replication with no measured customer has no mean wait (0/0);
 	// reject the counts rather than print NaN.
+	if o.reps < 1 || o.reps > 1_000_000 {
+		return nil, cli.Errorf("-reps %d: want 1 to 1000000", o.reps)
+	}
+	if o.workers < 0 {
+		return nil, cli.Errorf("-workers %d is negative (0: GOMAXPROCS)", o.workers)
+	}
+	if o.shards < 0 {
+		return nil, cli.Errorf("-shards %d is negative", o.shards)
+	}
 	if o.customers < 1 {
-		return nil, fmt.Errorf("-customers %d: need at least one measured customer", o.customers)
+		return nil, cli.Errorf("-customers %d: need at least one measured customer", o.customers)
 	}
 	if o.warmup < 0 {
-		return nil, fmt.Errorf("-warmup %d is negative", o.warmup)
+		return nil, cli.Errorf("-warmup %d is negative", o.warmup)
 	}
 	if o.merge != (len(o.shardFiles) > 0) {
-		return nil, errors.New("-merge takes the shard files as arguments, and arguments need -merge")
+		return nil, cli.Errorf("-merge takes the shard files as arguments, and arguments need -merge")
 	}
 	if o.resume {
 		switch {
 		case o.merge:
-			return nil, errors.New("-resume continues a run; a merge is rerun whole")
+			return nil, cli.Errorf("-resume continues a run; a merge is rerun whole")
 		case o.out == "":
-			return nil, errors.New("-resume needs -out, the row file to continue")
+			return nil, cli.Errorf("-resume needs -out, the row file to continue")
 		case format(o.out, study.JSONL) != study.JSONL:
-			return nil, fmt.Errorf("-resume -out %s: rows are written as they finish only as JSON Lines (.jsonl); a CSV header lists every metric, so CSV is written at the end", o.out)
+			return nil, cli.Errorf("-resume -out %s: rows are written as they finish only as JSON Lines (.jsonl); a CSV header lists every metric, so CSV is written at the end", o.out)
 		}
 	}
 	return o, nil

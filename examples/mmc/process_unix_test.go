@@ -54,13 +54,14 @@ func TestHelpExitsZero(t *testing.T) {
 		require.Contains(t, stderr.String(), "-resume", h)
 		require.Empty(t, stdout.String(), h)
 	}
-	// A bad flag is a usage error (2), a bad run an error (1).
+	// A bad flag or an out-of-range value is a usage error (2).
 	var stderr bytes.Buffer
 	cmd := mmc("-nosuchflag")
 	cmd.Stderr = &stderr
 	require.Equal(t, 2, exitCode(t, cmd.Run()))
 	require.Contains(t, stderr.String(), "flag provided but not defined: -nosuchflag")
-	require.Equal(t, 1, exitCode(t, mmc("-customers", "0").Run()))
+	require.Equal(t, 2, exitCode(t, mmc("-customers", "0").Run()))
+	require.Equal(t, 2, exitCode(t, mmc("-reps", "0").Run()))
 }
 
 func rows(data []byte) int { return max(0, bytes.Count(data, []byte{'\n'})-1) }

@@ -52,7 +52,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	case fs.NArg() > 0:
 		return nil, fs.Usagef("unexpected argument %q", fs.Arg(0))
 	case o.gb < 1 || o.gb > 1000:
-		return nil, fs.Usagef("-gb %d: want 1..1000", o.gb)
+		return nil, fs.Usagef("-gb %d: want 1 to 1000", o.gb)
 	}
 	return o, nil
 }

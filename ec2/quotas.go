@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/nimbus-sim/nimbus/internal/awserr"
 )
 
 // vCPU-based instance quotas per account and region, one per On-Demand
@@ -19,6 +21,13 @@ import (
 // by default, at a new account's values; increases go through a Service
 // Quotas-shaped API (QuotasClient, quotas_client.go), approved after
 // QuotaOptions.ApprovalDelay.
+
+// The quota errors, for errors.Is: a launch or start beyond an On-Demand
+// quota, or beyond a Spot one.
+var (
+	ErrVcpuLimitExceeded            = awserr.Code("VcpuLimitExceeded")
+	ErrMaxSpotInstanceCountExceeded = awserr.Code("MaxSpotInstanceCountExceeded")
+)
 
 // QuotaClass is an instance quota class.
 type QuotaClass string

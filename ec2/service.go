@@ -35,9 +35,10 @@ type Options struct {
 	HostFailure string
 	// Quotas are the vCPU quotas per account, region and instance class
 	// (see QuotaOptions). nil gives every account a new account's quotas:
-	// 5 Standard vCPUs On-Demand and 5 Spot, none for GPU and other
-	// accelerated classes. Raise them with Values or Accounts, or through
-	// QuotasClient as a user would; UnlimitedQuotas() turns them off.
+	// 5 Standard vCPUs On-Demand and 5 Spot, none for the G and VT, P,
+	// Inf, Trn and X classes. Raise them with Values or Accounts, or
+	// through QuotasClient as a user would; UnlimitedQuotas() turns them
+	// off.
 	Quotas *QuotaOptions
 	// LaunchCreditLimit is how many T2 Standard launches or starts per
 	// account, region and rolling 24 hours earn launch credits (0: the

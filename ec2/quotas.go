@@ -74,11 +74,13 @@ const nQuotas = 12
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html
 // The On-Demand defaults mirror them (Standard 5 vCPUs, the accelerated
 // classes and X 0), an assumption: AWS publishes no fixed On-Demand figure
-// and adjusts each account's values over time; new accounts have been
-// reported at 5 Standard vCPUs, older ones at 32. AWS now splits P Spot
-// into "P4, P3 and P2" and "P5" quotas and counts open Spot requests as
-// well as running instances; this package keeps one P quota and counts
-// pending and running instances.
+// and adjusts each account's values over time. Users report new accounts
+// at 5 Standard vCPUs lately, at 32 in 2020
+// (https://github.com/aws-samples/aws-batch-comp-infrastructure-sample/pull/2),
+// and GPU launches refused at a limit of 0 until an increase. AWS now
+// splits P Spot into "P4, P3 and P2" and "P5" quotas and counts open Spot
+// requests as well as running instances; this package keeps one P quota
+// and counts pending and running instances.
 func quotaDefs() [nQuotas]quotaDef {
 	return [nQuotas]quotaDef{
 		{QuotaStandard, false, "L-1216C47A", "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 5},

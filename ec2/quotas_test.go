@@ -70,9 +70,7 @@ func TestVCPUQuotasNewAccount(t *testing.T) {
 // changes nothing. QuotaOptions.Values sets a world's defaults.
 func TestQuotaIncreaseRequests(t *testing.T) {
 	f := newFixture(t, 161, Options{Quotas: &QuotaOptions{Values: map[string]int{"L-DB2E81BA": 4}, ApprovalDelay: time.Hour}})
-	require.NoError(t, f.iam.PutUserPolicy(f.root, "operator", "quotas",
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"servicequotas:*","Resource":"*"}]}`))
-	sq := f.svc.NewQuotasClient(testRegion, f.user)
+	sq := allowServiceQuotas(f)
 	f.do(3*time.Hour, func(p *sim.Proc) {
 		f.launch(p, RunInstancesInput{InstanceType: "g4dn.xlarge"}) // G quota 4 from Values
 		q, err := sq.GetServiceQuota(p, "ec2", "L-1216C47A")

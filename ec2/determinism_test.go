@@ -17,7 +17,7 @@ func TestDeterministicTrace(t *testing.T) {
 		w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2, "t3": 1, "c5": 1}})
 		sp := DefaultSpotOptions()
 		sp.DefaultBucket, sp.RebalanceProbability, sp.Buckets = BucketOver20, 1, nil
-		svc := MustNew(w, Options{Spot: &sp})
+		svc := MustNew(w, Options{Spot: &sp, Quotas: establishedQuotas()}) // 46 vCPUs: above a new account's quotas
 		root, _ := w.CreateAccount(testAccount)
 		c := svc.NewClient(testRegion, root) // the root user may do anything in its account
 		ami := ImageID(PublicImages()[0].Name, testRegion)

@@ -75,14 +75,22 @@
 //
 // # Quotas
 //
-// With Options.Quotas, vCPU quotas per account, region and class (Standard,
-// G and VT, P, Inf, Trn, X; On-Demand and Spot) start at a new account's
-// values and refuse launches beyond them with VcpuLimitExceeded or
-// MaxSpotInstanceCountExceeded; QuotasClient asks for increases as Service
-// Quotas does. Quotas are off by default (Options.Quotas nil: an
-// established account's raised quotas); Options{Quotas: NewAccountQuotas()}
-// launches as a brand-new account, where a GPU instance needs an increase
-// first.
+// vCPU quotas per account, region and class (Standard, G and VT, P, Inf,
+// Trn, X; On-Demand and Spot) are on by default, at a new account's
+// values: 5 Standard vCPUs On-Demand and 5 Spot, none for the other
+// classes, so that a GPU instance needs an increase first. A launch or
+// start beyond one fails with VcpuLimitExceeded or
+// MaxSpotInstanceCountExceeded (ErrVcpuLimitExceeded,
+// ErrMaxSpotInstanceCountExceeded), never a capacity error; a RunInstances
+// whose MaxCount does not fit launches what does, down to MinCount.
+// QuotasClient asks for increases as Service Quotas does, approved after
+// QuotaOptions.ApprovalDelay. Options.Quotas configures values for every
+// account (QuotaOptions.Values, by QuotaCode) or one account
+// (QuotaOptions.Accounts), as an account whose increases were granted
+// before the story starts; UnlimitedQuotas() turns quotas off:
+//
+//	ec2.Options{Quotas: &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 64}}}
+//	ec2.Options{Quotas: ec2.UnlimitedQuotas()}
 //
 // # Platforms and prices
 //

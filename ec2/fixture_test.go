@@ -50,7 +50,32 @@ func newFixtureWorld(t testing.TB, seed uint64, opts Options, wo region.Options)
 }
 
 // newFixtureCatalog builds the world's ledger on cat (nil: the default).
+// Options without Quotas get establishedQuotas.
 func newFixtureCatalog(t testing.TB, seed uint64, opts Options, wo region.Options, cat *billing.Catalog) *fixture {
+	t.Helper()
+	if opts.Quotas == nil {
+		opts.Quotas = establishedQuotas()
+	}
+	return newFixtureQuotas(t, seed, opts, wo, cat)
+}
+
+// establishedQuotas are the quotas of the tests of other features: an
+// established account's, raised long ago above anything a test launches,
+// so that a capacity test meets InsufficientInstanceCapacity rather than
+// VcpuLimitExceeded. Quotas stay on, so every launch still passes the
+// check. The quota tests ask for a new account's (NewAccountQuotas, or nil
+// through newFixtureQuotas).
+func establishedQuotas() *QuotaOptions {
+	v := map[string]int{}
+	for _, code := range QuotaCodes() {
+		v[code] = 100_000
+	}
+	return &QuotaOptions{Values: v}
+}
+
+// newFixtureQuotas is newFixtureCatalog with opts as given: a nil Quotas
+// is the package default, a new account's.
+func newFixtureQuotas(t testing.TB, seed uint64, opts Options, wo region.Options, cat *billing.Catalog) *fixture {
 	t.Helper()
 	env := sim.New(seed)
 	t.Cleanup(env.Close)

@@ -1,16 +1,12 @@
 package ec2
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
-	"github.com/nimbus-sim/nimbus/region"
-	"github.com/nimbus-sim/nimbus/sim"
 )
 
 // vCPU-based instance quotas per account and region, one per On-Demand
@@ -21,9 +17,17 @@ import (
 // A quota counts the vCPUs of the account's pending and running instances
 // of its class in the region. A launch or start that would exceed an
 // On-Demand quota fails with VcpuLimitExceeded, a Spot one with
-// MaxSpotInstanceCountExceeded; neither is a capacity error. Increases go
-// through a Service Quotas-shaped API (QuotasClient), approved after
+// MaxSpotInstanceCountExceeded; neither is a capacity error. Quotas are on
+// by default, at a new account's values; increases go through a Service
+// Quotas-shaped API (QuotasClient, quotas_client.go), approved after
 // QuotaOptions.ApprovalDelay.
+
+// The quota errors, for errors.Is: a launch or start beyond an On-Demand
+// quota, or beyond a Spot one.
+var (
+	ErrVcpuLimitExceeded            = awserr.Code("VcpuLimitExceeded")
+	ErrMaxSpotInstanceCountExceeded = awserr.Code("MaxSpotInstanceCountExceeded")
+)
 
 // QuotaClass is an instance quota class.
 type QuotaClass string
@@ -52,15 +56,7 @@ type Quota struct {
 	Adjustable      bool
 }
 
-// quotaDef is one quota's identity and new-account default. The codes are
-// the Service Quotas console's. Spot defaults are the published ones (All
-// Standard Spot Instance Requests 5, every other class 0:
-// https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/using-spot-limits.html);
-// the On-Demand defaults mirror them (Standard 5, accelerated classes 0),
-// an assumption: AWS publishes no fixed figure, and adjusts each account's
-// values over time. AWS now splits P Spot into "P4, P3 and P2" and "P5"
-// quotas, and counts open Spot requests as well as running instances;
-// this package keeps one P quota and counts pending and running instances.
+// quotaDef is one quota's identity and new-account default.
 type quotaDef struct {
 	class      QuotaClass
 	spot       bool
@@ -68,19 +64,36 @@ type quotaDef struct {
 	def        int
 }
 
-func quotaDefs() []quotaDef {
-	return []quotaDef{
+// nQuotas is the number of quotas: six classes, On-Demand and Spot.
+const nQuotas = 12
+
+// quotaDefs lists the quotas in index order (quotaIndex): each class's
+// On-Demand quota, then its Spot one. The codes are the Service Quotas
+// console's. The Spot defaults are published (All Standard Spot Instance
+// Requests 5 vCPUs, every other class 0):
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html
+// The On-Demand defaults mirror them (Standard 5 vCPUs, the accelerated
+// classes and X 0), an assumption: AWS publishes no fixed On-Demand figure
+// and adjusts each account's values over time. Users report new accounts
+// at 5 Standard vCPUs lately, at 32 in 2020
+// (https://github.com/aws-samples/aws-batch-comp-infrastructure-sample/pull/2),
+// and GPU launches refused at a limit of 0 until an increase. AWS now
+// splits P Spot into "P4, P3 and P2" and "P5" quotas and counts open Spot
+// requests as well as running instances; this package keeps one P quota
+// and counts pending and running instances.
+func quotaDefs() [nQuotas]quotaDef {
+	return [nQuotas]quotaDef{
 		{QuotaStandard, false, "L-1216C47A", "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 5},
-		{QuotaGVT, false, "L-DB2E81BA", "Running On-Demand G and VT instances", 0},
-		{QuotaP, false, "L-417A185B", "Running On-Demand P instances", 0},
-		{QuotaInf, false, "L-1945791B", "Running On-Demand Inf instances", 0},
-		{QuotaTrn, false, "L-2C3B7624", "Running On-Demand Trn instances", 0},
-		{QuotaX, false, "L-7295265B", "Running On-Demand X instances", 0},
 		{QuotaStandard, true, "L-34B43A08", "All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests", 5},
+		{QuotaGVT, false, "L-DB2E81BA", "Running On-Demand G and VT instances", 0},
 		{QuotaGVT, true, "L-3819A6DF", "All G and VT Spot Instance Requests", 0},
+		{QuotaP, false, "L-417A185B", "Running On-Demand P instances", 0},
 		{QuotaP, true, "L-7212CCBC", "All P Spot Instance Requests", 0},
+		{QuotaInf, false, "L-1945791B", "Running On-Demand Inf instances", 0},
 		{QuotaInf, true, "L-B5D1601B", "All Inf Spot Instance Requests", 0},
-		{QuotaTrn, true, "L-5480EFD2", "All Trn Spot Instance Requests", 0},
+		{QuotaTrn, false, "L-2C3B7624", "Running On-Demand Trn instances", 0},
+		{QuotaTrn, true, "L-6B0D517C", "All Trn Spot Instance Requests", 0},
+		{QuotaX, false, "L-7295265B", "Running On-Demand X instances", 0},
 		{QuotaX, true, "L-E3A00192", "All X Spot Instance Requests", 0},
 	}
 }
@@ -102,59 +115,129 @@ func QuotaClassOf(family string) QuotaClass {
 	return QuotaStandard
 }
 
-// QuotaOptions turn quotas on (Options.Quotas; nil leaves launches
-// unlimited, as an established account with raised quotas). The zero value
-// is a new account's quotas (NewAccountQuotas).
+// quotaIndex is the index in quotaDefs of a class's On-Demand or Spot
+// quota; -1 for an unknown class.
+func quotaIndex(c QuotaClass, spot bool) int {
+	i := 0
+	switch c {
+	case QuotaStandard:
+	case QuotaGVT:
+		i = 2
+	case QuotaP:
+		i = 4
+	case QuotaInf:
+		i = 6
+	case QuotaTrn:
+		i = 8
+	case QuotaX:
+		i = 10
+	default:
+		return -1
+	}
+	if spot {
+		i++
+	}
+	return i
+}
+
+// QuotaCode returns the Service Quotas code of a class's On-Demand or Spot
+// quota ("" for an unknown class), for QuotaOptions.Values and
+// QuotasClient:
+//
+//	ec2.QuotaCode(ec2.QuotaP, false) // "L-417A185B", Running On-Demand P instances
+func QuotaCode(c QuotaClass, spot bool) string {
+	i := quotaIndex(c, spot)
+	if i < 0 {
+		return ""
+	}
+	return quotaDefs()[i].code
+}
+
+// QuotaCodes returns the EC2 instance quota codes this package models,
+// sorted.
+func QuotaCodes() []string {
+	var out []string
+	for _, d := range quotaDefs() {
+		out = append(out, d.code)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// QuotaOptions configure the vCPU quotas (Options.Quotas). The zero value,
+// like a nil Options.Quotas, gives every account a new account's quotas
+// (NewAccountQuotas): 5 Standard vCPUs On-Demand and 5 Spot, none for the
+// G and VT, P, Inf, Trn and X classes, so that accelerated instances need
+// an increase first (QuotasClient, or Values here).
 type QuotaOptions struct {
-	// Values overrides the new-account default of quota codes for every
-	// account and region ({"L-DB2E81BA": 64}).
+	// Unlimited turns quotas off: launches are limited only by capacity,
+	// as for an established account whose quotas were raised long ago
+	// (UnlimitedQuotas). Values, Accounts and ApprovalDelay must then be
+	// unset, and QuotasClient's calls fail with NoSuchResourceException.
+	Unlimited bool
+	// Values sets quotas for every account and region, by Service Quotas
+	// code (QuotaCode): {"L-417A185B": 64} gives each account 64 On-Demand
+	// P vCPUs per region.
 	Values map[string]int
+	// Accounts sets quotas of one account (by account ID) in every region,
+	// by code, over Values.
+	Accounts map[string]map[string]int
 	// ApprovalDelay is how long an increase request stays PENDING before it
 	// is APPROVED (default 30 minutes; AWS approves small increases
 	// automatically, usually within an hour: an assumption).
 	ApprovalDelay time.Duration
 }
 
-// NewAccountQuotas returns the quotas of a new AWS account: every quota at
-// its new-account value (Standard 5 vCPUs On-Demand and Spot; G and VT, P,
-// Inf, Trn and X 0, so accelerated instances need an increase first,
-// through QuotasClient or QuotaOptions.Values). Set Options.Quotas to it
-// to launch as a new account does:
-//
-//	ec2.Options{Quotas: ec2.NewAccountQuotas()}
-//
-// Quotas stay off unless Options.Quotas is set: the scenarios built on this
-// package model established accounts whose quotas were raised long ago.
-// Spot defaults: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html
+// NewAccountQuotas returns the quotas of a new AWS account, the default:
+// every quota at its new-account value (see QuotaOptions).
 func NewAccountQuotas() *QuotaOptions { return &QuotaOptions{} }
 
-type quotaKey struct {
-	account, region string
-	class           QuotaClass
-	spot            bool
-}
+// UnlimitedQuotas returns options that turn quotas off:
+//
+//	ec2.Options{Quotas: ec2.UnlimitedQuotas()}
+func UnlimitedQuotas() *QuotaOptions { return &QuotaOptions{Unlimited: true} }
 
+// quotaState holds every account's quotas and usage; nil when quotas are
+// off.
 type quotaState struct {
-	opts     QuotaOptions
-	defs     map[string]quotaDef // by code
-	applied  map[quotaKey]int    // values raised by approved requests
-	used     map[quotaKey]int    // vCPUs of pending and running instances
+	opts QuotaOptions
+	defs [nQuotas]quotaDef
+	// accts is keyed by (account, region): a pair, so that the launch
+	// path's lookup builds no key string.
+	accts    map[[2]string]*quotaAccount
 	requests map[string]*RequestedServiceQuotaChange
 	seq      uint64
 }
 
+// quotaAccount is one account's quotas in one region, by quota index.
+type quotaAccount struct {
+	limit [nQuotas]int // applied values, vCPUs
+	used  [nQuotas]int // vCPUs of pending and running instances
+}
+
+// newQuotaState validates o (nil: a new account's quotas) and returns the
+// state, nil if quotas are off.
 func newQuotaState(o *QuotaOptions) (*quotaState, error) {
-	q := &quotaState{opts: *o, defs: map[string]quotaDef{}, applied: map[quotaKey]int{}, used: map[quotaKey]int{},
-		requests: map[string]*RequestedServiceQuotaChange{}}
-	for _, d := range quotaDefs() {
-		q.defs[d.code] = d
+	if o == nil {
+		o = NewAccountQuotas()
 	}
-	for code, v := range o.Values {
-		if _, ok := q.defs[code]; !ok {
-			return nil, fmt.Errorf("ec2: QuotaOptions.Values: unknown quota code %q", code)
+	if o.Unlimited {
+		if len(o.Values) > 0 || len(o.Accounts) > 0 || o.ApprovalDelay != 0 {
+			return nil, fmt.Errorf("ec2: QuotaOptions: Unlimited turns quotas off; Values, Accounts and ApprovalDelay must be unset")
 		}
-		if v < 0 {
-			return nil, fmt.Errorf("ec2: QuotaOptions.Values[%s] = %d: want a non-negative vCPU count", code, v)
+		return nil, nil
+	}
+	q := &quotaState{opts: *o, defs: quotaDefs(), accts: map[[2]string]*quotaAccount{},
+		requests: map[string]*RequestedServiceQuotaChange{}}
+	if err := q.checkValues("Values", o.Values); err != nil {
+		return nil, err
+	}
+	for acct, vs := range o.Accounts {
+		if !isAccountID(acct) {
+			return nil, fmt.Errorf("ec2: QuotaOptions.Accounts: %q is not a 12-digit account ID", acct)
+		}
+		if err := q.checkValues("Accounts["+acct+"]", vs); err != nil {
+			return nil, err
 		}
 	}
 	if q.opts.ApprovalDelay < 0 {
@@ -166,28 +249,65 @@ func newQuotaState(o *QuotaOptions) (*quotaState, error) {
 	return q, nil
 }
 
-func (q *quotaState) def(class QuotaClass, spot bool) quotaDef {
-	for _, d := range quotaDefs() {
-		if d.class == class && d.spot == spot {
-			return d
+func (q *quotaState) checkValues(field string, vs map[string]int) error {
+	for code, v := range vs {
+		if q.byCode(code) < 0 {
+			return fmt.Errorf("ec2: QuotaOptions.%s: unknown quota code %q (want one of %s)", field, code, strings.Join(QuotaCodes(), ", "))
+		}
+		if v < 0 {
+			return fmt.Errorf("ec2: QuotaOptions.%s[%s] = %d: want a non-negative vCPU count", field, code, v)
 		}
 	}
-	panic("ec2: no quota for class " + string(class))
+	return nil
 }
 
-func (q *quotaState) limit(k quotaKey) int {
-	if v, ok := q.applied[k]; ok {
-		return v
+// byCode returns a quota's index, -1 if code is none of EC2's.
+func (q *quotaState) byCode(code string) int {
+	for i := range q.defs {
+		if q.defs[i].code == code {
+			return i
+		}
 	}
-	d := q.def(k.class, k.spot)
-	if v, ok := q.opts.Values[d.code]; ok {
-		return v
-	}
-	return d.def
+	return -1
 }
 
-func quotaKeyOf(m *Machine) quotaKey {
-	return quotaKey{m.account, m.region, QuotaClassOf(m.itype.Family), m.spot != nil}
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// account returns an account's quotas in a region, made at their
+// configured values on first use.
+func (q *quotaState) account(account, region string) *quotaAccount {
+	k := [2]string{account, region}
+	if a := q.accts[k]; a != nil {
+		return a
+	}
+	a := &quotaAccount{}
+	per := q.opts.Accounts[account]
+	for i, d := range q.defs {
+		a.limit[i] = d.def
+		if v, ok := q.opts.Values[d.code]; ok {
+			a.limit[i] = v
+		}
+		if v, ok := per[d.code]; ok {
+			a.limit[i] = v
+		}
+	}
+	q.accts[k] = a
+	return a
+}
+
+// machineQuota returns the quota index of an instance's type and market.
+func machineQuota(m *Machine) int {
+	return quotaIndex(QuotaClassOf(m.itype.Family), m.spot != nil)
 }
 
 func countsTowardQuota(st InstanceStateName) bool {
@@ -200,48 +320,55 @@ func (s *Service) trackQuota(m *Machine, from, to InstanceStateName) {
 	if q == nil || countsTowardQuota(from) == countsTowardQuota(to) {
 		return
 	}
-	k := quotaKeyOf(m)
+	a, i := q.account(m.account, m.region), machineQuota(m)
 	if countsTowardQuota(to) {
-		q.used[k] += m.itype.VCPUs
+		a.used[i] += m.itype.VCPUs
 	} else {
-		q.used[k] -= m.itype.VCPUs
+		a.used[i] -= m.itype.VCPUs
 	}
 }
 
-// quotaRoom returns how many more instances of it the account may run,
-// and the error to give when that is too few.
-func (s *Service) quotaRoom(account, region string, it InstanceTypeInfo, spot bool) (int, error) {
-	q := s.quotas
-	if q == nil {
-		return 1 << 30, nil
+// room returns how many more instances of vcpus each quota i has room for.
+func (a *quotaAccount) room(i, vcpus int) int {
+	free := a.limit[i] - a.used[i]
+	if free <= 0 {
+		return 0
 	}
-	k := quotaKey{account, region, QuotaClassOf(it.Family), spot}
-	lim := q.limit(k)
-	free := lim - q.used[k]
-	n := 0
-	if free > 0 {
-		n = free / it.VCPUs
+	if vcpus <= 0 {
+		return free
 	}
-	if spot {
-		return n, clientErr("MaxSpotInstanceCountExceeded",
-			"Max spot instance count exceeded: the request needs %d vCPUs of class %s, %d of the account's %d are in use.",
-			it.VCPUs, k.class, q.used[k], lim)
+	return free / vcpus
+}
+
+// exceeded is the error of a launch or start beyond quota i. It is built
+// only on failure, so that the check costs no allocation when it passes.
+func (q *quotaState) exceeded(a *quotaAccount, i int, it InstanceTypeInfo) error {
+	d := q.defs[i]
+	if d.spot {
+		// EC2's message is the first sentence:
+		// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html
+		return clientErr("MaxSpotInstanceCountExceeded",
+			"Max spot instance count exceeded: %s needs %d vCPUs of quota %s (%s), and %d of its %d vCPUs are in use.",
+			it.InstanceType, it.VCPUs, d.code, d.name, a.used[i], a.limit[i])
 	}
-	return n, clientErr("VcpuLimitExceeded",
+	// EC2's message, word for word, as users report it.
+	return clientErr("VcpuLimitExceeded",
 		"You have requested more vCPU capacity than your current vCPU limit of %d allows for the instance bucket that the specified instance type belongs to. "+
-			"Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.", lim)
+			"Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.", a.limit[i])
 }
 
 // checkLaunchQuota lets a RunInstances launch at most as many instances as
 // the quota has room for, and fails when that is below MinCount.
 func (s *Service) checkLaunchQuota(account, region string, sp *launchSpec, in *RunInstancesInput) error {
 	sp.extra.maxCount = in.MaxCount
-	if s.quotas == nil || s.noQuotaCheck {
+	q := s.quotas
+	if q == nil || s.noQuotaCheck {
 		return nil
 	}
-	n, err := s.quotaRoom(account, region, sp.it, sp.spot != nil)
+	a, i := q.account(account, region), quotaIndex(QuotaClassOf(sp.it.Family), sp.spot != nil)
+	n := a.room(i, sp.it.VCPUs)
 	if n < int(in.MinCount) {
-		return err
+		return q.exceeded(a, i, sp.it)
 	}
 	if n < int(in.MaxCount) {
 		sp.extra.maxCount = int32(n)
@@ -249,190 +376,24 @@ func (s *Service) checkLaunchQuota(account, region string, sp *launchSpec, in *R
 	return nil
 }
 
-// checkStartQuota refuses a StartInstances whose stopped instances would
-// exceed a quota.
+// checkStartQuota refuses a StartInstances whose stopped instances (of
+// the account, in the region) would exceed a quota.
 func (s *Service) checkStartQuota(account, region string, ms []*Machine) error {
-	if s.quotas == nil {
+	q := s.quotas
+	if q == nil {
 		return nil
 	}
-	need := map[quotaKey]int{}
+	a := q.account(account, region)
+	var need [nQuotas]int
 	for _, m := range ms {
 		if m.state == InstanceStateStopped {
-			need[quotaKeyOf(m)] += m.itype.VCPUs
+			need[machineQuota(m)] += m.itype.VCPUs
 		}
 	}
 	for _, m := range ms {
-		k := quotaKeyOf(m)
-		if n, ok := need[k]; ok && s.quotas.used[k]+n > s.quotas.limit(k) {
-			_, err := s.quotaRoom(account, region, m.itype, m.spot != nil)
-			return err
+		if i := machineQuota(m); need[i] > 0 && a.used[i]+need[i] > a.limit[i] {
+			return q.exceeded(a, i, m.itype)
 		}
 	}
 	return nil
-}
-
-// RequestedServiceQuotaChange is a quota increase request, as Service
-// Quotas reports it.
-type RequestedServiceQuotaChange struct {
-	Id           string
-	ServiceCode  string
-	QuotaCode    string
-	QuotaName    string
-	DesiredValue float64
-	// Status: PENDING, then APPROVED (CASE_OPENED, DENIED are AWS's other
-	// values, not modelled).
-	Status      string
-	Created     time.Time
-	LastUpdated time.Time
-	account     string
-	region      string
-}
-
-// QuotasClient is a Service Quotas client for EC2's quotas in one region
-// (aws-sdk-go-v2's servicequotas.Client, the EC2 part of it). Calls go
-// through the world's request pipeline as service "servicequotas": the
-// caller needs servicequotas:* permissions.
-type QuotasClient struct {
-	svc    *Service
-	region string
-	creds  iam.Credentials
-}
-
-// NewQuotasClient returns a Service Quotas client. Quotas must be on
-// (Options.Quotas), or every call fails with NoSuchResourceException.
-func (s *Service) NewQuotasClient(region string, creds iam.Credentials) *QuotasClient {
-	return &QuotasClient{svc: s, region: region, creds: creds}
-}
-
-func (c *QuotasClient) call(ctx context.Context, op string, effect func(account string) error) error {
-	p, ok := ctx.(*sim.Proc)
-	if !ok {
-		return awserr.Operation("Service Quotas", op, fmt.Errorf("servicequotas: %s: ctx must be the calling *sim.Proc", op))
-	}
-	req := region.Request{Service: "servicequotas", ServiceID: "Service Quotas", Operation: op, Region: c.region,
-		Credentials: region.Credentials(c.creds), Resource: "*"}
-	return c.svc.w.Call(p, req, func(rc *region.Call) error {
-		if c.svc.quotas == nil {
-			return sqErr("NoSuchResourceException", "EC2 quotas are not enabled in this world (ec2.Options.Quotas).")
-		}
-		return effect(rc.Principal().Account)
-	})
-}
-
-func sqErr(code, format string, args ...any) error {
-	return awserr.New(code, 400, false, format, args...)
-}
-
-func (c *QuotasClient) lookupQuota(serviceCode, code string) (quotaDef, error) {
-	if serviceCode != "ec2" {
-		return quotaDef{}, sqErr("NoSuchResourceException", "The request failed because the specified service %q does not exist here (only ec2).", serviceCode)
-	}
-	d, ok := c.svc.quotas.defs[code]
-	if !ok {
-		return quotaDef{}, sqErr("NoSuchResourceException", "The request failed because the specified quota %s does not exist.", code)
-	}
-	return d, nil
-}
-
-func (c *QuotasClient) quota(account string, d quotaDef) Quota {
-	k := quotaKey{account, c.region, d.class, d.spot}
-	return Quota{ServiceCode: "ec2", QuotaCode: d.code, QuotaName: d.name, Class: d.class, Spot: d.spot,
-		Value: c.svc.quotas.limit(k), NewAccountValue: d.def, Adjustable: true}
-}
-
-// GetServiceQuota returns a quota's applied value for the caller's account.
-func (c *QuotasClient) GetServiceQuota(ctx context.Context, serviceCode, quotaCode string) (Quota, error) {
-	var out Quota
-	err := c.call(ctx, "GetServiceQuota", func(account string) error {
-		d, err := c.lookupQuota(serviceCode, quotaCode)
-		if err != nil {
-			return err
-		}
-		out = c.quota(account, d)
-		return nil
-	})
-	return out, err
-}
-
-// ListServiceQuotas lists EC2's instance quotas for the caller's account.
-func (c *QuotasClient) ListServiceQuotas(ctx context.Context, serviceCode string) ([]Quota, error) {
-	var out []Quota
-	err := c.call(ctx, "ListServiceQuotas", func(account string) error {
-		if serviceCode != "ec2" {
-			return sqErr("NoSuchResourceException", "The request failed because the specified service %q does not exist here (only ec2).", serviceCode)
-		}
-		for _, d := range quotaDefs() {
-			out = append(out, c.quota(account, d))
-		}
-		return nil
-	})
-	return out, err
-}
-
-// RequestServiceQuotaIncrease asks for a higher value. A value not above
-// the applied one is IllegalArgumentException, a second open request for
-// the same quota ResourceAlreadyExistsException; neither changes anything.
-// The request is APPROVED after QuotaOptions.ApprovalDelay, and the new
-// value applies from then.
-func (c *QuotasClient) RequestServiceQuotaIncrease(ctx context.Context, serviceCode, quotaCode string, desired float64) (*RequestedServiceQuotaChange, error) {
-	var out *RequestedServiceQuotaChange
-	err := c.call(ctx, "RequestServiceQuotaIncrease", func(account string) error {
-		d, err := c.lookupQuota(serviceCode, quotaCode)
-		if err != nil {
-			return err
-		}
-		q := c.svc.quotas
-		cur := q.limit(quotaKey{account, c.region, d.class, d.spot})
-		if desired != float64(int(desired)) || desired <= float64(cur) {
-			return sqErr("IllegalArgumentException",
-				"The requested value %v for quota %s must be a whole number greater than the current value %d.", desired, quotaCode, cur)
-		}
-		for _, r := range q.requests {
-			if r.account == account && r.region == c.region && r.QuotaCode == quotaCode && r.Status == "PENDING" {
-				return sqErr("ResourceAlreadyExistsException", "A request for quota %s is already pending (%s).", quotaCode, r.Id)
-			}
-		}
-		q.seq++
-		now := c.svc.env.NowTime()
-		r := &RequestedServiceQuotaChange{Id: fmt.Sprintf("%032x", q.seq*0x9e3779b97f4a7c15), ServiceCode: "ec2", QuotaCode: quotaCode,
-			QuotaName: d.name, DesiredValue: desired, Status: "PENDING", Created: now, LastUpdated: now, account: account, region: c.region}
-		q.requests[r.Id] = r
-		k := quotaKey{account, c.region, d.class, d.spot}
-		c.svc.env.AfterDaemon(q.opts.ApprovalDelay, func() {
-			r.Status, r.LastUpdated = "APPROVED", c.svc.env.NowTime()
-			if int(desired) > q.limit(k) {
-				q.applied[k] = int(desired)
-			}
-		})
-		cp := *r
-		out = &cp
-		return nil
-	})
-	return out, err
-}
-
-// GetRequestedServiceQuotaChange returns a request's current state.
-func (c *QuotasClient) GetRequestedServiceQuotaChange(ctx context.Context, requestID string) (*RequestedServiceQuotaChange, error) {
-	var out *RequestedServiceQuotaChange
-	err := c.call(ctx, "GetRequestedServiceQuotaChange", func(account string) error {
-		r, ok := c.svc.quotas.requests[requestID]
-		if !ok || r.account != account {
-			return sqErr("NoSuchResourceException", "The request %s does not exist.", requestID)
-		}
-		cp := *r
-		out = &cp
-		return nil
-	})
-	return out, err
-}
-
-// QuotaCodes returns the EC2 instance quota codes this package models,
-// sorted.
-func QuotaCodes() []string {
-	var out []string
-	for _, d := range quotaDefs() {
-		out = append(out, d.code)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -33,9 +33,12 @@ type Options struct {
 	// HostFailure is what EC2 does to an instance whose host fails:
 	// "stop" (default; EBS-backed instances survive) or "terminate".
 	HostFailure string
-	// Quotas turns on vCPU quotas per account and region (see QuotaOptions);
-	// nil leaves launches unlimited, as for an established account.
-	// NewAccountQuotas() gives a new account's quotas.
+	// Quotas are the vCPU quotas per account, region and instance class
+	// (see QuotaOptions). nil gives every account a new account's quotas:
+	// 5 Standard vCPUs On-Demand and 5 Spot, none for the G and VT, P,
+	// Inf, Trn and X classes. Raise them with Values or Accounts, or
+	// through QuotasClient as a user would; UnlimitedQuotas() turns them
+	// off.
 	Quotas *QuotaOptions
 	// LaunchCreditLimit is how many T2 Standard launches or starts per
 	// account, region and rolling 24 hours earn launch credits (0: the
@@ -79,7 +82,7 @@ type Service struct {
 	// launch path doesn't build the stream's name.
 	rngs      map[[2]string]*rand.Rand
 	srcs      map[string]*rand.PCG
-	quotas    *quotaState  // nil: quotas off
+	quotas    *quotaState  // nil: quotas off (UnlimitedQuotas)
 	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
 	stateRule func()
 	eventSeq  uint64
@@ -149,13 +152,11 @@ func New(w *region.World, opts Options) (*Service, error) {
 		}
 		s.net = net
 	}
-	if opts.Quotas != nil {
-		q, err := newQuotaState(opts.Quotas)
-		if err != nil {
-			return nil, err
-		}
-		s.quotas = q
+	q, err := newQuotaState(opts.Quotas) // nil when quotas are off
+	if err != nil {
+		return nil, err
 	}
+	s.quotas = q
 	for _, it := range sortedInstanceTypes() {
 		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
 			continue

@@ -35,11 +35,20 @@ type fix struct {
 	subnets []vpc.Subnet
 }
 
+// newFix builds a world whose account has raised its Standard quotas
+// (On-Demand and Spot) to 256 vCPUs, above what any group here launches,
+// so that the tests meet capacity, not a new account's 5 vCPUs.
 func newFix(t *testing.T, seed uint64) *fix {
+	return newFixQuotas(t, seed, &ec2.QuotaOptions{Values: map[string]int{
+		ec2.QuotaCode(ec2.QuotaStandard, false): 256, ec2.QuotaCode(ec2.QuotaStandard, true): 256}})
+}
+
+// newFixQuotas is newFix with the given quotas (nil: a new account's).
+func newFixQuotas(t *testing.T, seed uint64, q *ec2.QuotaOptions) *fix {
 	env := sim.New(seed)
 	t.Cleanup(env.Close)
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2, "c5": 1, "t3": 1}})
-	e := ec2.MustNew(w, ec2.Options{})
+	e := ec2.MustNew(w, ec2.Options{Quotas: q})
 	srv := serve.New(e)
 	lb := elb.MustNew(srv, elb.Options{})
 	as := autoscaling.MustNew(lb, autoscaling.Options{})

@@ -20,7 +20,10 @@ func Example() {
 	env := sim.New(1)
 	defer env.Close()
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 1}})
-	e := ec2.MustNew(w, ec2.Options{})
+	// Four m5.large are 8 vCPUs: above a new account's 5 Standard vCPUs,
+	// so this account has had its quota raised (through Service Quotas;
+	// ec2.QuotasClient here).
+	e := ec2.MustNew(w, ec2.Options{Quotas: &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaStandard, false): 16}}})
 	as := autoscaling.MustNew(elb.MustNew(serve.New(e), elb.Options{}), autoscaling.Options{})
 	root, _ := w.CreateAccount("111122223333")
 	var creds region.Credentials

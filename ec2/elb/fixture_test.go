@@ -40,7 +40,9 @@ func newFix(t testing.TB, seed uint64) *fix {
 	env := sim.New(seed)
 	t.Cleanup(env.Close)
 	w := region.MustNewWorld(env, region.Options{HostsPerAZ: map[string]int{"m5": 2, "t3": 1, "c5": 1}})
-	e := ec2.MustNew(w, ec2.Options{})
+	// The tests run a handful of m5.large per zone: more than a new
+	// account's 5 Standard vCPUs, so this account's quota is raised.
+	e := ec2.MustNew(w, ec2.Options{Quotas: &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaStandard, false): 256}}})
 	srv := serve.New(e)
 	root := testprincipal.Account(t, w, "111122223333")
 	op := testprincipal.User(t, w, root, "operator", operatorPolicy)

@@ -198,7 +198,11 @@ func newStage(seed uint64) (*stage, error) {
 		return nil, err
 	}
 	s := &stage{env: env, w: w}
-	if s.ec2, err = ec2.New(w, ec2.Options{}); err != nil {
+	// A new account may run no P instances (a vCPU quota of 0); this one
+	// asked Service Quotas for 8 vCPUs, one p3.2xlarge, before the story
+	// starts (ec2.QuotasClient's RequestServiceQuotaIncrease).
+	quotas := &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 8}}
+	if s.ec2, err = ec2.New(w, ec2.Options{Quotas: quotas}); err != nil {
 		return nil, err
 	}
 	if s.s3, err = s3.New(w, s3.Options{}); err != nil {

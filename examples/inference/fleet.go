@@ -91,7 +91,12 @@ func newFleet(o *options) (*fleet, error) {
 	if f.w, err = region.NewWorld(f.env, region.Options{Regions: regions, HostsPerAZ: hosts, Billing: f.led}); err != nil {
 		return nil, err
 	}
-	if f.e, err = ec2.New(f.w, ec2.Options{}); err != nil {
+	// A new account's vCPU quota for this class (0 for GPU instances, 5
+	// for Standard) is below the fleet: before the story starts, this
+	// account asked Service Quotas for twice the group's maximum size
+	// (MaxSize is 4 × -per-az), room for it and as many replacements.
+	quota := map[string]int{ec2.QuotaCode(ec2.QuotaClassOf(it.Family), false): 2 * 4 * o.perAZ * it.VCPUs}
+	if f.e, err = ec2.New(f.w, ec2.Options{Quotas: &ec2.QuotaOptions{Values: quota}}); err != nil {
 		return nil, err
 	}
 	f.srv = serve.New(f.e)

@@ -238,7 +238,12 @@ func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root
 	if cfg.NoInterruptions {
 		spot.Model = ec2.SpotMechanistic
 	}
-	svc, err = ec2.New(w, ec2.Options{Spot: &spot})
+	// A new account may run no P instances; this one was granted 64 vCPUs
+	// On-Demand and Spot (Service Quotas) before it began. One p3.2xlarge
+	// is 8, but a replacement launches while an interrupted instance still
+	// runs, and quick interruptions can overlap several.
+	quotas := &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 64, ec2.QuotaCode(ec2.QuotaP, true): 64}}
+	svc, err = ec2.New(w, ec2.Options{Spot: &spot, Quotas: quotas})
 	if err != nil {
 		return nil, nil, zero, zero, err
 	}

@@ -35,6 +35,15 @@ type Env struct {
 	stopped bool
 	closed  bool
 
+	// The run loop in progress, for Sleep's fast path (see Proc.Sleep):
+	// fast is set by Run, RunUntil and RunFor (not Step, which promises
+	// one event), limit and fgOnly are the loop's bounds, and resuming is
+	// the process the loop is running now.
+	fast     bool
+	fgOnly   bool
+	limit    Time
+	resuming *Proc
+
 	epoch   time.Time
 	seed    uint64
 	streams map[string]*rand.Rand
@@ -354,6 +363,7 @@ func (e *Env) dispatched(ev *event) {
 func (e *Env) Run() {
 	e.enter("Run")
 	defer e.leave()
+	e.fast, e.limit, e.fgOnly = true, MaxTime, true
 	for !e.stopped && e.step(MaxTime, true) {
 	}
 }
@@ -367,6 +377,7 @@ func (e *Env) RunUntil(t Time) {
 	}
 	e.enter("RunUntil")
 	defer e.leave()
+	e.fast, e.limit, e.fgOnly = true, t, false
 	for !e.stopped && e.step(t, false) {
 	}
 	if !e.stopped {
@@ -397,7 +408,7 @@ func (e *Env) enter(op string) {
 	e.stopped = false
 }
 
-func (e *Env) leave() { e.running = false }
+func (e *Env) leave() { e.running, e.fast = false, false }
 
 // Close ends every process still alive (in creation order, so that their
 // deferred calls run deterministically) and drops all pending events. A

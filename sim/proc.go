@@ -214,7 +214,9 @@ func (p *Proc) resume() {
 	}
 	p.state = procRunning
 	e.current = p // resume runs only from the event loop, never nested
+	e.resuming = p
 	_, ok := p.next()
+	e.resuming = nil
 	e.current = nil
 	if !ok && p.state != procDone {
 		p.end()
@@ -320,6 +322,23 @@ func (p *Proc) Sleep(d time.Duration) error {
 	p.gen++
 	p.woken = false
 	p.reason = wakeNone
+	if t := e.now + Time(d); e.resuming == p && e.fast && !e.stopped && !p.frozen && t <= e.limit &&
+		e.q.allAfter(t) && !(e.fgOnly && p.daemon && e.fg == 0) {
+		// Nothing else is due before the wake-up: the run loop would take
+		// this very event next and resume p at once. Advance the clock
+		// here instead and skip the two coroutine switches and the queue
+		// round trip. Everything observable is as if the event had run:
+		// the same instant, the trace folds the same event, and events
+		// due at t later on come after, as they would have. (An event
+		// already due at t was scheduled first and must run first, hence
+		// the strict comparison; a daemon's wake-up must not keep Run
+		// going when no foreground work is left.)
+		e.now = t
+		if e.trace != nil {
+			e.trace.foldEvent(t, hProc)
+		}
+		return nil
+	}
 	p.timerPending = true
 	e.push(e.now+Time(d), hProc, uint64(p.idx)<<32|uint64(p.gen), p.daemon)
 	p.suspend()

@@ -81,6 +81,28 @@ func (q *eventQueue) min() *event {
 	return &q.b[0][q.head]
 }
 
+// allAfter reports whether every pending event is due strictly after t,
+// for t at or after the last instant taken. Unlike min it never
+// reorganizes the queue (a refill would move the last instant past the
+// clock, and a later push below it would cost a rebase). An event in
+// bucket i < j, where j is the bucket t would go to, is earlier than t;
+// one in a bucket above j is later; bucket j itself may hold either, and
+// then the answer is a conservative false.
+func (q *eventQueue) allAfter(t Time) bool {
+	if q.n == 0 {
+		return true
+	}
+	if t < q.last || q.head < len(q.b[0]) {
+		return false
+	}
+	for i := bits.Len64(uint64(t ^ q.last)); i > 0; i-- {
+		if len(q.b[i]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // take removes and returns the earliest event. The queue must not be empty.
 func (q *eventQueue) take() event {
 	e := *q.min()

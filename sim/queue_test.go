@@ -251,3 +251,38 @@ func TestRunStopsAtLastForegroundEvent(t *testing.T) {
 		}
 	})
 }
+
+// TestAllAfterIsSound: whenever allAfter(t) says every pending event is
+// due after t, it is so, over random pushes and takes with wide gaps (so
+// that events sit in many buckets); and it does not reorganize the queue.
+func TestAllAfterIsSound(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var q eventQueue
+		var pending []Time
+		now := Time(0)
+		for range rapid.IntRange(1, 200).Draw(rt, "ops") {
+			if len(pending) > 0 && rapid.Bool().Draw(rt, "take") {
+				ev := q.take()
+				now = ev.at
+				i := slices.Index(pending, ev.at)
+				pending = slices.Delete(pending, i, i+1)
+				continue
+			}
+			at := now + Time(rapid.Int64Range(0, 1<<rapid.IntRange(0, 40).Draw(rt, "scale")).Draw(rt, "delay"))
+			q.push(event{at: at})
+			pending = append(pending, at)
+			probe := now + Time(rapid.Int64Range(0, 1<<41).Draw(rt, "probe"))
+			last := q.last
+			if q.allAfter(probe) {
+				for _, p := range pending {
+					if p <= probe {
+						rt.Fatalf("allAfter(%d) with an event pending at %d", probe, p)
+					}
+				}
+			}
+			if q.last != last {
+				rt.Fatalf("allAfter moved the last instant from %d to %d", last, q.last)
+			}
+		}
+	})
+}

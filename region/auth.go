@@ -56,16 +56,17 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 }
 
 // authorize is step 3: IAM evaluates the identity and resource policies
-// for the request, with the route's source keys in the context. A denial
+// for the request (action is its IAM action, r.action()), with the
+// route's source keys in the context. A denial
 // is iam's AccessDenied, through which errors.As reaches the
 // *iam.DeniedError and its Decision. A Request.Resource that is not "*"
 // must be an ARN.
-func (w *World) authorize(p Principal, r *Request, region string, route *Route) error {
+func (w *World) authorize(p Principal, r *Request, action, region string, route *Route) error {
 	// aws:RequestedRegion is the region serving the call: the partition's
 	// global region for global services, so region-based SCPs (deny
 	// outside eu-central-1, say) apply to every call through the pipeline.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
-	req := iam.Request{Principal: p.IAM, Action: r.action(), ResourceAccount: r.ResourceAccount,
+	req := iam.Request{Principal: p.IAM, Action: action, ResourceAccount: r.ResourceAccount,
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil && !route.Keys.IsZero() {
 		if r.Context == nil {
@@ -80,11 +81,15 @@ func (w *World) authorize(p Principal, r *Request, region string, route *Route) 
 		}
 	}
 	if res := r.resource(); res != "*" {
-		arn, err := iam.ParseARN(res)
-		if err != nil {
-			return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
+		pp := &w.pipe
+		if res != pp.lastRes {
+			arn, err := iam.ParseARN(res)
+			if err != nil {
+				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
+			}
+			pp.lastRes, pp.lastARN = res, arn
 		}
-		req.Resource = arn
+		req.Resource = pp.lastARN
 	}
 	if err := w.iam.Authorize(&req).Err(); err != nil {
 		return err

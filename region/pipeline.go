@@ -143,13 +143,27 @@ type Call struct {
 	w             *World
 	serviceRegion string
 	req           *Request
+	action        string // the IAM action: Request.Action, or service:Operation
 	principal     Principal
-	requestID     string
-	attempt       int
-	delay         time.Duration
-	respBytes     int64
-	route         *Route // nil without a Router
-	meters        []func()
+	// id is drawn at the server instant; requestID is its text, rendered
+	// on first use, since most successful calls never read it.
+	id        requestID
+	requestID string
+	attempt   int
+	delay     time.Duration
+	respBytes int64
+	route     *Route // nil without a Router; points at routeBuf
+	routeBuf  Route
+	meters    []func()
+}
+
+// callFrame is everything one call keeps on the heap, in one allocation:
+// the request the effect sees (Call.Request) and the first attempt's Call.
+// Retries get a Call of their own, so a Call handed to an effect is never
+// reused.
+type callFrame struct {
+	req  Request
+	call Call
 }
 
 // World returns the world.
@@ -163,7 +177,12 @@ func (c *Call) Now() sim.Time { return c.w.env.Now() }
 func (c *Call) Principal() Principal { return c.principal }
 
 // RequestID returns the request ID the response will carry.
-func (c *Call) RequestID() string { return c.requestID }
+func (c *Call) RequestID() string {
+	if c.requestID == "" && c.id.drawn {
+		c.requestID = c.id.String()
+	}
+	return c.requestID
+}
 
 // Attempt returns the attempt number, from 1.
 func (c *Call) Attempt() int { return c.attempt }
@@ -198,7 +217,7 @@ func (c *Call) Payer() string {
 // is a copy of Request() with Action, Resource, ResourceAccount or
 // ResourcePolicy changed.
 func (c *Call) Authorize(r *Request) error {
-	return c.w.authorize(c.principal, r, c.serviceRegion, c.Route())
+	return c.w.authorize(c.principal, r, r.action(), c.serviceRegion, c.route)
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -287,6 +306,27 @@ type pipeline struct {
 	// without their own condition keys (the common case), so a routed
 	// call allocates no map.
 	keyCtx map[SourceKeys]map[string][]string
+	// last is the endpoint the previous call resolved: calls come in runs
+	// to one service, and this saves two map lookups with string keys.
+	last endpoint
+	// lastARN caches the parse of the last resource ARN authorized.
+	lastRes string
+	lastARN iam.ARN
+}
+
+// endpoint is a resolved (service, region) pair of a request: the region
+// serving it and the service's streams there.
+type endpoint struct {
+	service, region string
+	sr              *Region
+	ss              *callStreams
+}
+
+// opStat counts an operation's calls and keeps its default IAM action
+// ("s3:GetObject"), built once.
+type opStat struct {
+	calls  int
+	action string
 }
 
 type opKey struct{ service, op string }
@@ -307,7 +347,7 @@ type callStreams struct {
 	// operation. Keeping them here saves a map lookup with a multi-string
 	// key on every call.
 	tokens map[string]*int
-	ops    map[opKey]int
+	ops    map[string]*opStat
 }
 
 func (p *pipeline) streamsFor(service, region string) *callStreams {
@@ -319,7 +359,7 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(base + "latency"), faults: env.Rand(base + "faults"),
 		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base),
-		tokens: map[string]*int{}, ops: map[opKey]int{}}
+		tokens: map[string]*int{}, ops: map[string]*opStat{}}
 	p.streams[k] = s
 	p.w.faults.known[service] = true // it has made a call: faults may name it
 	return s
@@ -348,18 +388,31 @@ func (p *pipeline) init(w *World, cfg ClientConfig) {
 func (w *World) PipelineStats() PipelineStats {
 	s := w.pipe.stats
 	s.ByOperation = make(map[string]int, len(w.pipe.byOp))
-	add := func(service string, m map[opKey]int) {
-		for k, v := range m {
-			s.ByOperation[service+":"+k.op] += v
-		}
-	}
 	for k, v := range w.pipe.byOp {
-		add(k.service, map[opKey]int{k: v})
+		s.ByOperation[k.service+":"+k.op] += v
 	}
 	for k, ss := range w.pipe.streams {
-		add(k.service, ss.ops)
+		for op, st := range ss.ops {
+			s.ByOperation[k.service+":"+op] += st.calls
+		}
 	}
 	return s
+}
+
+// endpointOf resolves a request's service and region to the region serving
+// it and the service's streams there (serviceRegion, then streamsFor).
+func (w *World) endpointOf(service, region string) (*Region, *callStreams, error) {
+	pp := &w.pipe
+	if e := &pp.last; e.ss != nil && e.service == service && e.region == region {
+		return e.sr, e.ss, nil
+	}
+	sr, err := w.serviceRegion(service, region)
+	if err != nil {
+		return nil, nil, err
+	}
+	ss := pp.streamsFor(service, sr.spec.Code)
+	pp.last = endpoint{service: service, region: region, sr: sr, ss: ss}
+	return sr, ss, nil
 }
 
 func (cfg *ClientConfig) validate() error {
@@ -427,31 +480,34 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		panic("region: Call with a nil effect")
 	}
 	pp := &w.pipe
-	wrap := func(err error) error { return awserr.Operation(req.serviceID(), req.Operation, err) }
 	p, ok := sim.ProcFrom(ctx)
 	if !ok {
-		return wrap(sim.ErrNoProcess)
+		return opError(&req, sim.ErrNoProcess)
 	}
 	pp.stats.Calls++
 	if err := ctx.Err(); err != nil {
 		pp.stats.Failed++
-		return wrap(err)
+		return opError(&req, err)
 	}
 	cfg := pp.cfg
 	if req.Client != nil {
 		cfg = *req.Client
 	}
 	if err := cfg.validate(); err != nil {
-		return wrap(err)
+		return opError(&req, err)
 	}
-	sr, err := w.serviceRegion(req.Service, req.Region)
+	sr, ss, err := w.endpointOf(req.Service, req.Region)
 	if err != nil {
 		pp.byOp[opKey{req.Service, req.Operation}]++
 		pp.stats.Failed++
-		return wrap(err)
+		return opError(&req, err)
 	}
-	ss := pp.streamsFor(req.Service, sr.spec.Code)
-	ss.ops[opKey{"", req.Operation}]++
+	op := ss.ops[req.Operation]
+	if op == nil {
+		op = &opStat{action: req.Service + ":" + req.Operation}
+		ss.ops[req.Operation] = op
+	}
+	op.calls++
 	if !req.From.IsValid() {
 		if l, ok := LocationOf(ctx); ok {
 			req.From = l
@@ -461,7 +517,7 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	}
 	if err := w.checkLoc(req.From); err != nil {
 		pp.stats.Failed++
-		return wrap(err)
+		return opError(&req, err)
 	}
 	tokens := ss.tokens[req.Credentials.AccessKeyID]
 	if tokens == nil {
@@ -469,10 +525,21 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		tokens = &t
 		ss.tokens[req.Credentials.AccessKeyID] = tokens
 	}
+	action := req.Action
+	if action == "" {
+		action = op.action
+	}
+	f := &callFrame{req: req}
+	r := &f.req
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++
-		err := w.attempt(ctx, p, &req, sr, ss, &cfg, attempt, effect)
+		c := &f.call
+		if attempt > 1 {
+			c = new(Call)
+		}
+		*c = Call{w: w, serviceRegion: sr.spec.Code, req: r, action: action, attempt: attempt}
+		err := w.attempt(ctx, p, c, sr, ss, &cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
 			refund := cfg.NoRetryIncrement
@@ -489,11 +556,11 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		}
 		if !retryable(err) {
 			pp.stats.Failed++
-			return wrap(err)
+			return opError(r, err)
 		}
 		if attempt >= cfg.MaxAttempts {
 			pp.stats.Failed++
-			return wrap(&MaxAttemptsError{Attempt: attempt, Err: err})
+			return opError(r, &MaxAttemptsError{Attempt: attempt, Err: err})
 		}
 		cost := cfg.RetryCost
 		if errors.Is(err, ErrRequestTimeout) || errors.Is(err, ErrConnectTimeout) {
@@ -501,7 +568,7 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		}
 		if *tokens < cost {
 			pp.stats.Failed++
-			return wrap(&QuotaExceededError{Tokens: *tokens, Cost: cost, Err: err})
+			return opError(r, &QuotaExceededError{Tokens: *tokens, Cost: cost, Err: err})
 		}
 		*tokens -= cost
 		lastCost = cost
@@ -511,9 +578,14 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 			if errors.As(err, &intr) {
 				return err
 			}
-			return wrap(err)
+			return opError(r, err)
 		}
 	}
+}
+
+// opError wraps err as the SDK does: "operation error S3: GetObject, ...".
+func opError(req *Request, err error) error {
+	return awserr.Operation(req.serviceID(), req.Operation, err)
 }
 
 // retryable reports whether the standard retry mode retries err: a
@@ -547,21 +619,36 @@ func fnv64(s string) uint64 {
 	return h
 }
 
-// newRequestID returns a UUID-shaped request ID (version 4 layout) derived
-// from the seed, the service's name and region, and the service's own
-// counter, so IDs are reproducible, drawing them disturbs no random
-// stream, and one service's calls never renumber another's.
-func (w *World) newRequestID(ss *callStreams) string {
-	const hex = "0123456789abcdef"
+// requestID is a drawn request ID: the two halves of a UUID-shaped ID
+// (version 4 layout), rendered as text only when something reads it.
+type requestID struct {
+	a, b  uint64
+	drawn bool
+}
+
+// nextRequestID draws the service's next request ID from the seed, the
+// service's name and region, and the service's own counter, so IDs are
+// reproducible, drawing them disturbs no random stream, and one service's
+// calls never renumber another's.
+func (w *World) nextRequestID(ss *callStreams) requestID {
 	ss.seq++
 	seq := ss.seq ^ ss.salt
 	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(seq))
 	b := mix.SplitMix64(a ^ seq)
 	a = a&^(0xf<<12) | 0x4<<12 // version 4
 	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
+	return requestID{a: a, b: b, drawn: true}
+}
+
+// newRequestID draws the next request ID as text.
+func (w *World) newRequestID(ss *callStreams) string { return w.nextRequestID(ss).String() }
+
+// String renders the ID as 8-4-4-4-12 lowercase hex digits.
+func (id requestID) String() string {
+	const hex = "0123456789abcdef"
 	var buf [36]byte
 	pos := 0
-	for i, x := range [2]uint64{a, b} {
+	for i, x := range [2]uint64{id.a, id.b} {
 		for j := 60; j >= 0; j -= 4 {
 			if n := i*16 + (60-j)/4; n == 8 || n == 12 || n == 16 || n == 20 {
 				buf[pos] = '-'
@@ -597,14 +684,14 @@ func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok 
 	return r, ok, nil
 }
 
-// attempt runs one attempt and returns its error (unwrapped).
-func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Region, ss *callStreams, cfg *ClientConfig,
-	attempt int, effect func(*Call) error) error {
+// attempt runs one attempt of the call c and returns its error
+// (unwrapped).
+func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
+	effect func(*Call) error) error {
 	pp := &w.pipe
 	env := w.env
+	req := c.req
 	to := InRegion(sr.spec.Code)
-	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, attempt: attempt}
-	var route *Route
 	if w.router != nil {
 		r, ok, err := w.routeOf(req, sr, ss)
 		if err != nil {
@@ -614,9 +701,10 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
-		route = &r
-		c.route = route
+		c.routeBuf = r
+		c.route = &c.routeBuf
 	}
+	route := c.route
 	// Connect and send. An unreachable endpoint costs the connect timeout.
 	send, err := w.callLatency(ss, req.From, to, route)
 	if err != nil {
@@ -636,27 +724,16 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 	if cfg.ReadTimeout > 0 {
 		deadline = env.Now().Add(cfg.ReadTimeout)
 	}
-	timeout := func() error {
-		pp.stats.TimedOut++
-		if deadline >= env.Now() {
-			if err := sleepCtx(ctx, p, deadline.Sub(env.Now())); err != nil {
-				return err
-			}
-		}
-		return awserr.New("RequestTimeout", 408, true,
-			"%s %s: no response within the read timeout of %v", req.serviceID(), req.Operation, cfg.ReadTimeout)
-	}
 	// The server instant: everything from here to the response is atomic.
-	id := w.newRequestID(ss)
+	c.id = w.nextRequestID(ss)
 	if env.Tracing() {
-		env.Emit(id, "request", sim.F("service", req.Service), sim.F("op", req.Operation),
-			sim.F("region", sr.spec.Code), sim.F("attempt", attempt))
+		env.Emit(c.RequestID(), "request", sim.F("service", req.Service), sim.F("op", req.Operation),
+			sim.F("region", sr.spec.Code), sim.F("attempt", c.attempt))
 	}
-	c.requestID = id
 	hung := false
 	res := w.serve(c, ss, &hung, effect)
 	if env.Tracing() {
-		env.Emit(id, "response", sim.F("err", fmt.Sprint(res)), sim.F("hung", hung))
+		env.Emit(c.RequestID(), "response", sim.F("err", fmt.Sprint(res)), sim.F("hung", hung))
 	}
 	if hung {
 		if deadline < 0 {
@@ -664,7 +741,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			// wait after a day so the simulation can go on.
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return timeout()
+		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
 	back, err := w.callLatency(ss, to, req.From, route)
 	if err != nil {
@@ -672,11 +749,11 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 		if deadline < 0 {
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return timeout()
+		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
 	first := c.delay + back
 	if deadline >= 0 && env.Now().Add(first) > deadline {
-		return timeout()
+		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
 	if err := sleepCtx(ctx, p, first); err != nil {
 		return err
@@ -685,9 +762,23 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 		return err
 	}
 	if res != nil {
-		return withID(res, id)
+		return withID(res, c.RequestID())
 	}
 	return nil
+}
+
+// readTimeout waits until the read deadline and returns the SDK's
+// RequestTimeout: the response did not come in time.
+func (w *World) readTimeout(ctx context.Context, p *sim.Proc, req *Request, cfg *ClientConfig, deadline sim.Time) error {
+	env := w.env
+	w.pipe.stats.TimedOut++
+	if deadline >= env.Now() {
+		if err := sleepCtx(ctx, p, deadline.Sub(env.Now())); err != nil {
+			return err
+		}
+	}
+	return awserr.New("RequestTimeout", 408, true,
+		"%s %s: no response within the read timeout of %v", req.serviceID(), req.Operation, cfg.ReadTimeout)
 }
 
 // serve is the server instant of an attempt: authenticate, authorize,
@@ -707,7 +798,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
 		if !req.iamAuthorizes {
-			if err := w.authorize(princ, req, code, c.Route()); err != nil {
+			if err := w.authorize(princ, req, c.action, code, c.route); err != nil {
 				return err
 			}
 		}

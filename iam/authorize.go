@@ -184,6 +184,24 @@ func (d Decision) Message() string {
 // Authorize evaluates req and returns the decision. A zero req.Time is
 // filled from the simulation clock. It allocates nothing in steady state.
 func (s *Service) Authorize(req *Request) Decision {
+	var d Decision
+	s.decide(&d, req)
+	return d
+}
+
+// Check is Authorize for callers that need only the verdict, as the
+// request pipeline does on every call: nil when req is allowed, else
+// the decision's AccessDenied error (Decision.Err).
+func (s *Service) Check(req *Request) error {
+	var d Decision
+	s.decide(&d, req)
+	if d.Allowed {
+		return nil
+	}
+	return d.Err()
+}
+
+func (s *Service) decide(d *Decision, req *Request) {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
 	}
@@ -199,7 +217,7 @@ func (s *Service) Authorize(req *Request) Decision {
 			ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
 		}
 	}
-	d := authorize(req, ip)
+	decide(d, req, ip)
 	if !d.Allowed && s.env.Tracing() {
 		acct := "anonymous"
 		if req.Principal != nil && req.Principal.AccountID != "" {
@@ -207,7 +225,6 @@ func (s *Service) Authorize(req *Request) Decision {
 		}
 		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.Message()))
 	}
-	return d
 }
 
 // idPolicies is what applies to a principal besides the resource policy.
@@ -343,7 +360,16 @@ func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef,
 }
 
 func authorize(req *Request, ip idPolicies) Decision {
-	d := Decision{req: *req, identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
+	var d Decision
+	decide(&d, req, ip)
+	return d
+}
+
+// decide is the evaluation logic: it sets *d to the decision on req.
+// Filling the caller's Decision in place spares the hot path
+// (Service.Check) copying one on every return.
+func decide(d *Decision, req *Request, ip idPolicies) {
+	*d = Decision{req: *req, identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 
@@ -353,7 +379,8 @@ func authorize(req *Request, ip idPolicies) Decision {
 	for _, ref := range ip.identity {
 		o, i, _ := ref.Policy.eval(&ec)
 		if o == Denied {
-			return denied(d, ref, i)
+			denied(d, ref, i)
+			return
 		}
 		if o == Allowed && idAllow != Allowed {
 			idAllow, idStmt = Allowed, stmtRef(ref, i)
@@ -365,7 +392,8 @@ func authorize(req *Request, ip idPolicies) Decision {
 		ref := PolicyRef{Kind: ResourcePolicy, Name: "resource-based policy", Policy: rp}
 		o, i, pm := rp.eval(&ec)
 		if o == Denied {
-			return denied(d, ref, i)
+			denied(d, ref, i)
+			return
 		}
 		resAllow, resPM = o, pm
 		if o == Allowed {
@@ -376,34 +404,38 @@ func authorize(req *Request, ip idPolicies) Decision {
 	if ip.boundary != nil {
 		o, i, _ := ip.boundary.Policy.eval(&ec)
 		if o == Denied {
-			return denied(d, *ip.boundary, i)
+			denied(d, *ip.boundary, i)
+			return
 		}
 		bAllow = o == Allowed
 	}
 	if ip.session != nil {
 		o, i, _ := ip.session.Policy.eval(&ec)
 		if o == Denied {
-			return denied(d, *ip.session, i)
+			denied(d, *ip.session, i)
+			return
 		}
 		sAllow = o == Allowed
 	}
 
 	rcpOK, rd, ri := evalOrgLevels(ip.rcps, &ec)
 	if rd != nil {
-		return denied(d, *rd, ri)
+		denied(d, *rd, ri)
+		return
 	}
 	scpOK, sd, si := evalOrgLevels(ip.scps, &ec)
 	if sd != nil {
-		return denied(d, *sd, si)
+		denied(d, *sd, si)
+		return
 	}
 	// RCPs and SCPs grant nothing; they only cap. Every level must allow.
 	if !rcpOK {
 		d.Missing = ResourceControlPolicy
-		return d
+		return
 	}
 	if !scpOK {
 		d.Missing = ServiceControlPolicy
-		return d
+		return
 	}
 
 	// 2. Allows.
@@ -422,10 +454,10 @@ func authorize(req *Request, ip idPolicies) Decision {
 		switch {
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
-			return d
+			return
 		case resOK && identityOK:
 			d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
-			return d
+			return
 		case !resOK:
 			d.Missing = ResourcePolicy
 		case idAllow != Allowed && !ip.root:
@@ -435,19 +467,19 @@ func authorize(req *Request, ip idPolicies) Decision {
 		default:
 			d.Missing = SessionPolicy
 		}
-		return d
+		return
 	}
 	if same {
 		switch {
 		case ip.root:
 			d.Allowed, d.Reason = true, AllowedAsRoot
-			return d
+			return
 		case identityOK:
 			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, idStmt
-			return d
+			return
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
-			return d
+			return
 		}
 		switch {
 		case idAllow != Allowed:
@@ -457,7 +489,7 @@ func authorize(req *Request, ip idPolicies) Decision {
 		default:
 			d.Missing = SessionPolicy
 		}
-		return d
+		return
 	}
 	// Different accounts, or a caller with no account (a service or
 	// anonymous): the resource policy must allow, and an account's caller
@@ -465,14 +497,14 @@ func authorize(req *Request, ip idPolicies) Decision {
 	if principalAcct == "" {
 		if resOK && resPM == pmDirect {
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
-			return d
+			return
 		}
 		d.Missing = ResourcePolicy
-		return d
+		return
 	}
 	if identityOK && resOK {
 		d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
-		return d
+		return
 	}
 	switch {
 	case !ip.root && idAllow != Allowed:
@@ -484,16 +516,15 @@ func authorize(req *Request, ip idPolicies) Decision {
 	default:
 		d.Missing = ResourcePolicy
 	}
-	return d
+	return
 }
 
 func stmtRef(ref PolicyRef, i int) StatementRef {
 	return StatementRef{Policy: ref, Index: i, Sid: ref.Policy.Statements[i].Sid}
 }
 
-func denied(d Decision, ref PolicyRef, i int) Decision {
+func denied(d *Decision, ref PolicyRef, i int) {
 	d.Allowed, d.Reason, d.Missing, d.Statement = false, ExplicitDeny, ref.Kind, stmtRef(ref, i)
-	return d
 }
 
 // Explain describes in plain words why d came out as it did: the request,

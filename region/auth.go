@@ -91,7 +91,7 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 		}
 		req.Resource = pp.lastARN
 	}
-	if err := w.iam.Authorize(&req).Err(); err != nil {
+	if err := w.iam.Check(&req); err != nil {
 		return err
 	}
 	if route != nil && route.EndpointPolicy != nil {

@@ -152,18 +152,24 @@ type Call struct {
 	attempt   int
 	delay     time.Duration
 	respBytes int64
-	route     *Route // nil without a Router; points at routeBuf
-	routeBuf  Route
+	route     *Route // nil without a Router; else routeBuf
+	routeBuf  *Route // where the Router's answer is kept
 	meters    []func()
 }
 
 // callFrame is everything one call keeps on the heap, in one allocation:
 // the request the effect sees (Call.Request) and the first attempt's Call.
 // Retries get a Call of their own, so a Call handed to an effect is never
-// reused.
+// reused. routedFrame adds room for the first attempt's Route in worlds
+// with a Router.
 type callFrame struct {
 	req  Request
 	call Call
+}
+
+type routedFrame struct {
+	callFrame
+	route Route
 }
 
 // World returns the world.
@@ -529,16 +535,23 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	if action == "" {
 		action = op.action
 	}
-	f := &callFrame{req: req}
+	var f *callFrame
+	var routeBuf *Route
+	if w.router != nil {
+		rf := &routedFrame{callFrame: callFrame{req: req}}
+		f, routeBuf = &rf.callFrame, &rf.route
+	} else {
+		f = &callFrame{req: req}
+	}
 	r := &f.req
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++
 		c := &f.call
 		if attempt > 1 {
-			c = new(Call)
+			c, routeBuf = new(Call), nil
 		}
-		*c = Call{w: w, serviceRegion: sr.spec.Code, req: r, action: action, attempt: attempt}
+		*c = Call{w: w, serviceRegion: sr.spec.Code, req: r, action: action, attempt: attempt, routeBuf: routeBuf}
 		err := w.attempt(ctx, p, c, sr, ss, &cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
@@ -701,8 +714,11 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
-		c.routeBuf = r
-		c.route = &c.routeBuf
+		if c.routeBuf == nil {
+			c.routeBuf = new(Route)
+		}
+		*c.routeBuf = r
+		c.route = c.routeBuf
 	}
 	route := c.route
 	// Connect and send. An unreachable endpoint costs the connect timeout.

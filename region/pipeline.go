@@ -139,6 +139,11 @@ func (r *Request) serviceID() string {
 // Call is the server side of one attempt, handed to the effect. The effect
 // runs at one virtual instant and must not wait; it changes the service's
 // state and returns nil or a typed error.
+//
+// The Call, and the Request and Route it points to, belong to the
+// pipeline: they are valid until World.Call returns, and then reused by
+// later calls (so that a call allocates nothing). Copy what must outlive
+// the call (a Route, a Request) instead of keeping the pointer.
 type Call struct {
 	w             *World
 	serviceRegion string
@@ -157,18 +162,14 @@ type Call struct {
 	meters    []func()
 }
 
-// callFrame is everything one call keeps on the heap, in one allocation:
-// the request the effect sees (Call.Request) and the first attempt's Call.
-// Retries get a Call of their own, so a Call handed to an effect is never
-// reused. routedFrame adds room for the first attempt's Route in worlds
-// with a Router.
+// callFrame is everything one call needs besides its stack: the request
+// the effect sees (Call.Request), the first attempt's Call and Route. The
+// pipeline keeps released frames for reuse (pipeline.free), so that a
+// call allocates nothing in steady state; a retry gets a fresh Call, so
+// no Call handed to an effect is ever reset during its call.
 type callFrame struct {
-	req  Request
-	call Call
-}
-
-type routedFrame struct {
-	callFrame
+	req   Request
+	call  Call
 	route Route
 }
 
@@ -318,6 +319,9 @@ type pipeline struct {
 	// lastARN caches the parse of the last resource ARN authorized.
 	lastRes string
 	lastARN iam.ARN
+	// free holds the frames of calls that returned, for reuse; it grows
+	// to the most calls ever in progress at once.
+	free []*callFrame
 }
 
 // endpoint is a resolved (service, region) pair of a request: the region
@@ -535,23 +539,19 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	if action == "" {
 		action = op.action
 	}
-	var f *callFrame
-	var routeBuf *Route
-	if w.router != nil {
-		rf := &routedFrame{callFrame: callFrame{req: req}}
-		f, routeBuf = &rf.callFrame, &rf.route
-	} else {
-		f = &callFrame{req: req}
-	}
+	f := pp.frame()
+	defer pp.release(f)
+	f.req = req
 	r := &f.req
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++
-		c := &f.call
+		c, routeBuf := &f.call, &f.route
 		if attempt > 1 {
 			c, routeBuf = new(Call), nil
 		}
-		*c = Call{w: w, serviceRegion: sr.spec.Code, req: r, action: action, attempt: attempt, routeBuf: routeBuf}
+		*c = Call{w: w, serviceRegion: sr.spec.Code, req: r, action: action, attempt: attempt, routeBuf: routeBuf,
+			meters: c.meters[:0]}
 		err := w.attempt(ctx, p, c, sr, ss, &cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
@@ -594,6 +594,29 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 			return opError(r, err)
 		}
 	}
+}
+
+// frame returns a released call frame, or a new one.
+func (pp *pipeline) frame() *callFrame {
+	if n := len(pp.free); n > 0 {
+		f := pp.free[n-1]
+		pp.free = pp.free[:n-1]
+		return f
+	}
+	return new(callFrame)
+}
+
+// release takes back the frame of a call that returned. Calls interleave
+// (a process waits in one while others run), so a frame is reused only
+// once its call is over. Clearing it drops what the call referenced and
+// makes a pointer kept past the call read zero values, not another
+// call's; the meters' array is kept for the next call.
+func (pp *pipeline) release(f *callFrame) {
+	meters := f.call.meters
+	clear(meters)
+	*f = callFrame{}
+	f.call.meters = meters[:0]
+	pp.free = append(pp.free, f)
 }
 
 // opError wraps err as the SDK does: "operation error S3: GetObject, ...".

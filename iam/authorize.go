@@ -186,6 +186,7 @@ func (d Decision) Message() string {
 func (s *Service) Authorize(req *Request) Decision {
 	var d Decision
 	s.decide(&d, req)
+	d.req = *req
 	return d
 }
 
@@ -198,6 +199,7 @@ func (s *Service) Check(req *Request) error {
 	if d.Allowed {
 		return nil
 	}
+	d.req = *req
 	return d.Err()
 }
 
@@ -212,13 +214,12 @@ func (s *Service) decide(d *Decision, req *Request) {
 	if p := req.Principal; scpApplies(p) && p.acct != nil {
 		ip.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
 	}
-	if p := req.Principal; (p == nil || !p.slr) && rcpApplies(req.Action) {
-		if resAcct != nil {
-			ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
-		}
+	if p := req.Principal; resAcct != nil && resAcct.org != nil && (p == nil || !p.slr) && rcpApplies(req.Action) {
+		ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
 	}
 	decide(d, req, ip)
 	if !d.Allowed && s.env.Tracing() {
+		d.req = *req // for the message
 		acct := "anonymous"
 		if req.Principal != nil && req.Principal.AccountID != "" {
 			acct = req.Principal.AccountID
@@ -362,14 +363,17 @@ func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef,
 func authorize(req *Request, ip idPolicies) Decision {
 	var d Decision
 	decide(&d, req, ip)
+	d.req = *req
 	return d
 }
 
-// decide is the evaluation logic: it sets *d to the decision on req.
-// Filling the caller's Decision in place spares the hot path
-// (Service.Check) copying one on every return.
+// decide is the evaluation logic: it sets *d to the decision on req,
+// except d.req, the copy of the request that only explaining the
+// decision needs. Filling the caller's Decision in place and leaving the
+// copy to callers that keep the Decision spares the hot path
+// (Service.Check) both copies on every allowed request.
 func decide(d *Decision, req *Request, ip idPolicies) {
-	*d = Decision{req: *req, identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
+	*d = Decision{identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 

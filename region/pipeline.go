@@ -358,6 +358,40 @@ type callStreams struct {
 	// key on every call.
 	tokens map[string]*int
 	ops    map[string]*opStat
+	// The last operation and access key seen, since calls come in runs.
+	lastOp, lastKey string
+	lastOpStat      *opStat
+	lastTokens      *int
+}
+
+// opStat returns the counters of an operation of the service.
+func (s *callStreams) opStat(service, op string) *opStat {
+	if s.lastOpStat != nil && s.lastOp == op {
+		return s.lastOpStat
+	}
+	st := s.ops[op]
+	if st == nil {
+		st = &opStat{action: service + ":" + op}
+		s.ops[op] = st
+	}
+	s.lastOp, s.lastOpStat = op, st
+	return st
+}
+
+// tokensOf returns the retry quota of an access key's calls, starting at
+// full.
+func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
+	if s.lastTokens != nil && s.lastKey == accessKeyID {
+		return s.lastTokens
+	}
+	t := s.tokens[accessKeyID]
+	if t == nil {
+		t = new(int)
+		*t = full
+		s.tokens[accessKeyID] = t
+	}
+	s.lastKey, s.lastTokens = accessKeyID, t
+	return t
 }
 
 func (p *pipeline) streamsFor(service, region string) *callStreams {
@@ -512,11 +546,7 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		pp.stats.Failed++
 		return opError(&req, err)
 	}
-	op := ss.ops[req.Operation]
-	if op == nil {
-		op = &opStat{action: req.Service + ":" + req.Operation}
-		ss.ops[req.Operation] = op
-	}
+	op := ss.opStat(req.Service, req.Operation)
 	op.calls++
 	if !req.From.IsValid() {
 		if l, ok := LocationOf(ctx); ok {
@@ -525,16 +555,15 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 			req.From = OnInternet(sr.spec.Code)
 		}
 	}
-	if err := w.checkLoc(req.From); err != nil {
-		pp.stats.Failed++
-		return opError(&req, err)
+	// A caller in the serving region, outside any VPC, is valid without
+	// a lookup (the common case); checkLoc validates the rest.
+	if req.From.region != sr.spec.Code || req.From.net != nil {
+		if err := w.checkLoc(req.From); err != nil {
+			pp.stats.Failed++
+			return opError(&req, err)
+		}
 	}
-	tokens := ss.tokens[req.Credentials.AccessKeyID]
-	if tokens == nil {
-		t := cfg.RetryTokens
-		tokens = &t
-		ss.tokens[req.Credentials.AccessKeyID] = tokens
-	}
+	tokens := ss.tokensOf(req.Credentials.AccessKeyID, cfg.RetryTokens)
 	action := req.Action
 	if action == "" {
 		action = op.action

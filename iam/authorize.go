@@ -203,6 +203,9 @@ func (s *Service) Check(req *Request) error {
 	return d.Err()
 }
 
+// decide fills the zero Decision *d (all but d.req, as decide does) with
+// the Service's answer: the caller's identity-based policies, and the
+// organization's SCPs and RCPs where they apply.
 func (s *Service) decide(d *Decision, req *Request) {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
@@ -367,13 +370,13 @@ func authorize(req *Request, ip idPolicies) Decision {
 	return d
 }
 
-// decide is the evaluation logic: it sets *d to the decision on req,
-// except d.req, the copy of the request that only explaining the
-// decision needs. Filling the caller's Decision in place and leaving the
-// copy to callers that keep the Decision spares the hot path
-// (Service.Check) both copies on every allowed request.
+// decide is the evaluation logic: it fills the zero Decision *d with the
+// decision on req, except d.req, the copy of the request that only
+// explaining the decision needs. Filling the caller's Decision in place
+// and leaving the copy to callers that keep the Decision spares the hot
+// path (Service.Check) both copies on every allowed request.
 func decide(d *Decision, req *Request, ip idPolicies) {
-	*d = Decision{identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
+	d.identity, d.boundary, d.session, d.scps, d.rcps = ip.identity, ip.boundary, ip.session, ip.scps, ip.rcps
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 

@@ -70,12 +70,7 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil && !route.Keys.IsZero() {
 		if r.Context == nil {
-			m, ok := w.pipe.keyCtx[route.Keys]
-			if !ok {
-				m = withSourceKeys(nil, route.Keys)
-				w.pipe.keyCtx[route.Keys] = m
-			}
-			req.Context = m // read-only in IAM
+			req.Context = w.pipe.sourceKeyContext(route.Keys) // read-only in IAM
 		} else {
 			req.Context = withSourceKeys(r.Context, route.Keys)
 		}
@@ -128,6 +123,22 @@ func authorizeEndpoint(req *iam.Request, route *Route) error {
 	return e
 }
 
+// sourceKeyContext returns the IAM context of a route's source keys,
+// built once per set of keys; the last one is kept apart, since a
+// caller's calls come in runs from one place.
+func (pp *pipeline) sourceKeyContext(k SourceKeys) map[string][]string {
+	if pp.lastKeyCtx != nil && pp.lastKeys == k {
+		return pp.lastKeyCtx
+	}
+	m, ok := pp.keyCtx[k]
+	if !ok {
+		m = withSourceKeys(nil, k)
+		pp.keyCtx[k] = m
+	}
+	pp.lastKeys, pp.lastKeyCtx = k, m
+	return m
+}
+
 // withSourceKeys returns a copy of ctx with the route's global condition
 // keys added.
 func withSourceKeys(ctx map[string][]string, k SourceKeys) map[string][]string {
@@ -155,14 +166,17 @@ func withSourceKeys(ctx map[string][]string, k SourceKeys) map[string][]string {
 // and subnet known to the Router. Without a Router nothing knows a VPC or
 // subnet ID.
 func (w *World) checkNetwork(l Location) error {
-	n := l.Network()
+	if l.net == nil {
+		return nil
+	}
+	n := l.net
 	if n.NetworkInterfaceID != "" && n.VpcID == "" && n.SubnetID == "" {
 		if _, ok := w.flows.links[n.NetworkInterfaceID]; ok {
 			return nil
 		}
 	}
 	if w.router != nil {
-		return w.router.CheckNetwork(n)
+		return w.router.CheckNetwork(*n)
 	}
 	switch {
 	case n.SubnetID != "":

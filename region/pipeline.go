@@ -312,7 +312,9 @@ type pipeline struct {
 	// keyCtx caches the IAM context of a route's source keys, for requests
 	// without their own condition keys (the common case), so a routed
 	// call allocates no map.
-	keyCtx map[SourceKeys]map[string][]string
+	keyCtx     map[SourceKeys]map[string][]string
+	lastKeys   SourceKeys
+	lastKeyCtx map[string][]string
 	// last is the endpoint the previous call resolved: calls come in runs
 	// to one service, and this saves two map lookups with string keys.
 	last endpoint
@@ -555,13 +557,17 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 			req.From = OnInternet(sr.spec.Code)
 		}
 	}
-	// A caller in the serving region, outside any VPC, is valid without
-	// a lookup (the common case); checkLoc validates the rest.
-	if req.From.region != sr.spec.Code || req.From.net != nil {
-		if err := w.checkLoc(req.From); err != nil {
-			pp.stats.Failed++
-			return opError(&req, err)
-		}
+	// A caller in the serving region needs no region lookup (the common
+	// case), only its network identity checked.
+	var locErr error
+	if req.From.region != sr.spec.Code {
+		locErr = w.checkLoc(req.From)
+	} else if req.From.net != nil {
+		locErr = w.checkNetwork(req.From)
+	}
+	if locErr != nil {
+		pp.stats.Failed++
+		return opError(&req, locErr)
 	}
 	tokens := ss.tokensOf(req.Credentials.AccessKeyID, cfg.RetryTokens)
 	action := req.Action

@@ -224,7 +224,15 @@ func (c *Call) Payer() string {
 // is a copy of Request() with Action, Resource, ResourceAccount or
 // ResourcePolicy changed.
 func (c *Call) Authorize(r *Request) error {
-	return c.w.authorize(c.principal, r, r.action(), c.serviceRegion, c.route)
+	action := r.Action
+	if action == "" {
+		if q := c.req; q.Action == "" && r.Service == q.Service && r.Operation == q.Operation {
+			action = c.action // built once per operation
+		} else {
+			action = r.action()
+		}
+	}
+	return c.w.authorize(c.principal, r, action, c.serviceRegion, c.route)
 }
 
 // Delay adds server-side processing time before the response leaves (S3's

@@ -184,6 +184,29 @@ func (d Decision) Message() string {
 // Authorize evaluates req and returns the decision. A zero req.Time is
 // filled from the simulation clock. It allocates nothing in steady state.
 func (s *Service) Authorize(req *Request) Decision {
+	var d Decision
+	s.decide(&d, req)
+	d.req = *req
+	return d
+}
+
+// Check is Authorize for callers that need only the verdict, as the
+// request pipeline does on every call: nil when req is allowed, else
+// the decision's AccessDenied error (Decision.Err).
+func (s *Service) Check(req *Request) error {
+	var d Decision
+	s.decide(&d, req)
+	if d.Allowed {
+		return nil
+	}
+	d.req = *req
+	return d.Err()
+}
+
+// decide fills the zero Decision *d (all but d.req, as decide does) with
+// the Service's answer: the caller's identity-based policies, and the
+// organization's SCPs and RCPs where they apply.
+func (s *Service) decide(d *Decision, req *Request) {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
 	}
@@ -194,20 +217,18 @@ func (s *Service) Authorize(req *Request) Decision {
 	if p := req.Principal; scpApplies(p) && p.acct != nil {
 		ip.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
 	}
-	if p := req.Principal; (p == nil || !p.slr) && rcpApplies(req.Action) {
-		if resAcct != nil {
-			ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
-		}
+	if p := req.Principal; resAcct != nil && resAcct.org != nil && (p == nil || !p.slr) && rcpApplies(req.Action) {
+		ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
 	}
-	d := authorize(req, ip)
+	decide(d, req, ip)
 	if !d.Allowed && s.env.Tracing() {
+		d.req = *req // for the message
 		acct := "anonymous"
 		if req.Principal != nil && req.Principal.AccountID != "" {
 			acct = req.Principal.AccountID
 		}
 		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.Message()))
 	}
-	return d
 }
 
 // idPolicies is what applies to a principal besides the resource policy.
@@ -343,7 +364,19 @@ func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef,
 }
 
 func authorize(req *Request, ip idPolicies) Decision {
-	d := Decision{req: *req, identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
+	var d Decision
+	decide(&d, req, ip)
+	d.req = *req
+	return d
+}
+
+// decide is the evaluation logic: it fills the zero Decision *d with the
+// decision on req, except d.req, the copy of the request that only
+// explaining the decision needs. Filling the caller's Decision in place
+// and leaving the copy to callers that keep the Decision spares the hot
+// path (Service.Check) both copies on every allowed request.
+func decide(d *Decision, req *Request, ip idPolicies) {
+	d.identity, d.boundary, d.session, d.scps, d.rcps = ip.identity, ip.boundary, ip.session, ip.scps, ip.rcps
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 
@@ -353,7 +386,8 @@ func authorize(req *Request, ip idPolicies) Decision {
 	for _, ref := range ip.identity {
 		o, i, _ := ref.Policy.eval(&ec)
 		if o == Denied {
-			return denied(d, ref, i)
+			denied(d, ref, i)
+			return
 		}
 		if o == Allowed && idAllow != Allowed {
 			idAllow, idStmt = Allowed, stmtRef(ref, i)
@@ -365,7 +399,8 @@ func authorize(req *Request, ip idPolicies) Decision {
 		ref := PolicyRef{Kind: ResourcePolicy, Name: "resource-based policy", Policy: rp}
 		o, i, pm := rp.eval(&ec)
 		if o == Denied {
-			return denied(d, ref, i)
+			denied(d, ref, i)
+			return
 		}
 		resAllow, resPM = o, pm
 		if o == Allowed {
@@ -376,34 +411,38 @@ func authorize(req *Request, ip idPolicies) Decision {
 	if ip.boundary != nil {
 		o, i, _ := ip.boundary.Policy.eval(&ec)
 		if o == Denied {
-			return denied(d, *ip.boundary, i)
+			denied(d, *ip.boundary, i)
+			return
 		}
 		bAllow = o == Allowed
 	}
 	if ip.session != nil {
 		o, i, _ := ip.session.Policy.eval(&ec)
 		if o == Denied {
-			return denied(d, *ip.session, i)
+			denied(d, *ip.session, i)
+			return
 		}
 		sAllow = o == Allowed
 	}
 
 	rcpOK, rd, ri := evalOrgLevels(ip.rcps, &ec)
 	if rd != nil {
-		return denied(d, *rd, ri)
+		denied(d, *rd, ri)
+		return
 	}
 	scpOK, sd, si := evalOrgLevels(ip.scps, &ec)
 	if sd != nil {
-		return denied(d, *sd, si)
+		denied(d, *sd, si)
+		return
 	}
 	// RCPs and SCPs grant nothing; they only cap. Every level must allow.
 	if !rcpOK {
 		d.Missing = ResourceControlPolicy
-		return d
+		return
 	}
 	if !scpOK {
 		d.Missing = ServiceControlPolicy
-		return d
+		return
 	}
 
 	// 2. Allows.
@@ -422,10 +461,10 @@ func authorize(req *Request, ip idPolicies) Decision {
 		switch {
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
-			return d
+			return
 		case resOK && identityOK:
 			d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
-			return d
+			return
 		case !resOK:
 			d.Missing = ResourcePolicy
 		case idAllow != Allowed && !ip.root:
@@ -435,19 +474,19 @@ func authorize(req *Request, ip idPolicies) Decision {
 		default:
 			d.Missing = SessionPolicy
 		}
-		return d
+		return
 	}
 	if same {
 		switch {
 		case ip.root:
 			d.Allowed, d.Reason = true, AllowedAsRoot
-			return d
+			return
 		case identityOK:
 			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, idStmt
-			return d
+			return
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
-			return d
+			return
 		}
 		switch {
 		case idAllow != Allowed:
@@ -457,7 +496,7 @@ func authorize(req *Request, ip idPolicies) Decision {
 		default:
 			d.Missing = SessionPolicy
 		}
-		return d
+		return
 	}
 	// Different accounts, or a caller with no account (a service or
 	// anonymous): the resource policy must allow, and an account's caller
@@ -465,14 +504,14 @@ func authorize(req *Request, ip idPolicies) Decision {
 	if principalAcct == "" {
 		if resOK && resPM == pmDirect {
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
-			return d
+			return
 		}
 		d.Missing = ResourcePolicy
-		return d
+		return
 	}
 	if identityOK && resOK {
 		d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
-		return d
+		return
 	}
 	switch {
 	case !ip.root && idAllow != Allowed:
@@ -484,16 +523,15 @@ func authorize(req *Request, ip idPolicies) Decision {
 	default:
 		d.Missing = ResourcePolicy
 	}
-	return d
+	return
 }
 
 func stmtRef(ref PolicyRef, i int) StatementRef {
 	return StatementRef{Policy: ref, Index: i, Sid: ref.Policy.Statements[i].Sid}
 }
 
-func denied(d Decision, ref PolicyRef, i int) Decision {
+func denied(d *Decision, ref PolicyRef, i int) {
 	d.Allowed, d.Reason, d.Missing, d.Statement = false, ExplicitDeny, ref.Kind, stmtRef(ref, i)
-	return d
 }
 
 // Explain describes in plain words why d came out as it did: the request,

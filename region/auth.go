@@ -56,37 +56,37 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 }
 
 // authorize is step 3: IAM evaluates the identity and resource policies
-// for the request, with the route's source keys in the context. A denial
+// for the request (action is its IAM action, r.action()), with the
+// route's source keys in the context. A denial
 // is iam's AccessDenied, through which errors.As reaches the
 // *iam.DeniedError and its Decision. A Request.Resource that is not "*"
 // must be an ARN.
-func (w *World) authorize(p Principal, r *Request, region string, route *Route) error {
+func (w *World) authorize(p Principal, r *Request, action, region string, route *Route) error {
 	// aws:RequestedRegion is the region serving the call: the partition's
 	// global region for global services, so region-based SCPs (deny
 	// outside eu-central-1, say) apply to every call through the pipeline.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
-	req := iam.Request{Principal: p.IAM, Action: r.action(), ResourceAccount: r.ResourceAccount,
+	req := iam.Request{Principal: p.IAM, Action: action, ResourceAccount: r.ResourceAccount,
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil && !route.Keys.IsZero() {
 		if r.Context == nil {
-			m, ok := w.pipe.keyCtx[route.Keys]
-			if !ok {
-				m = withSourceKeys(nil, route.Keys)
-				w.pipe.keyCtx[route.Keys] = m
-			}
-			req.Context = m // read-only in IAM
+			req.Context = w.pipe.sourceKeyContext(route.Keys) // read-only in IAM
 		} else {
 			req.Context = withSourceKeys(r.Context, route.Keys)
 		}
 	}
 	if res := r.resource(); res != "*" {
-		arn, err := iam.ParseARN(res)
-		if err != nil {
-			return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
+		pp := &w.pipe
+		if res != pp.lastRes {
+			arn, err := iam.ParseARN(res)
+			if err != nil {
+				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
+			}
+			pp.lastRes, pp.lastARN = res, arn
 		}
-		req.Resource = arn
+		req.Resource = pp.lastARN
 	}
-	if err := w.iam.Authorize(&req).Err(); err != nil {
+	if err := w.iam.Check(&req); err != nil {
 		return err
 	}
 	if route != nil && route.EndpointPolicy != nil {
@@ -123,6 +123,22 @@ func authorizeEndpoint(req *iam.Request, route *Route) error {
 	return e
 }
 
+// sourceKeyContext returns the IAM context of a route's source keys,
+// built once per set of keys; the last one is kept apart, since a
+// caller's calls come in runs from one place.
+func (pp *pipeline) sourceKeyContext(k SourceKeys) map[string][]string {
+	if pp.lastKeyCtx != nil && pp.lastKeys == k {
+		return pp.lastKeyCtx
+	}
+	m, ok := pp.keyCtx[k]
+	if !ok {
+		m = withSourceKeys(nil, k)
+		pp.keyCtx[k] = m
+	}
+	pp.lastKeys, pp.lastKeyCtx = k, m
+	return m
+}
+
 // withSourceKeys returns a copy of ctx with the route's global condition
 // keys added.
 func withSourceKeys(ctx map[string][]string, k SourceKeys) map[string][]string {
@@ -150,14 +166,17 @@ func withSourceKeys(ctx map[string][]string, k SourceKeys) map[string][]string {
 // and subnet known to the Router. Without a Router nothing knows a VPC or
 // subnet ID.
 func (w *World) checkNetwork(l Location) error {
-	n := l.Network()
+	if l.net == nil {
+		return nil
+	}
+	n := l.net
 	if n.NetworkInterfaceID != "" && n.VpcID == "" && n.SubnetID == "" {
 		if _, ok := w.flows.links[n.NetworkInterfaceID]; ok {
 			return nil
 		}
 	}
 	if w.router != nil {
-		return w.router.CheckNetwork(n)
+		return w.router.CheckNetwork(*n)
 	}
 	switch {
 	case n.SubnetID != "":

@@ -139,17 +139,38 @@ func (r *Request) serviceID() string {
 // Call is the server side of one attempt, handed to the effect. The effect
 // runs at one virtual instant and must not wait; it changes the service's
 // state and returns nil or a typed error.
+//
+// The Call, and the Request and Route it points to, belong to the
+// pipeline: they are valid until World.Call returns, and then reused by
+// later calls (so that a call allocates nothing). Copy what must outlive
+// the call (a Route, a Request) instead of keeping the pointer.
 type Call struct {
 	w             *World
 	serviceRegion string
 	req           *Request
+	action        string // the IAM action: Request.Action, or service:Operation
 	principal     Principal
-	requestID     string
-	attempt       int
-	delay         time.Duration
-	respBytes     int64
-	route         *Route // nil without a Router
-	meters        []func()
+	// id is drawn at the server instant; requestID is its text, rendered
+	// on first use, since most successful calls never read it.
+	id        requestID
+	requestID string
+	attempt   int
+	delay     time.Duration
+	respBytes int64
+	route     *Route // nil without a Router; else routeBuf
+	routeBuf  *Route // where the Router's answer is kept
+	meters    []func()
+}
+
+// callFrame is everything one call needs besides its stack: the request
+// the effect sees (Call.Request), the first attempt's Call and Route. The
+// pipeline keeps released frames for reuse (pipeline.free), so that a
+// call allocates nothing in steady state; a retry gets a fresh Call, so
+// no Call handed to an effect is ever reset during its call.
+type callFrame struct {
+	req   Request
+	call  Call
+	route Route
 }
 
 // World returns the world.
@@ -163,7 +184,12 @@ func (c *Call) Now() sim.Time { return c.w.env.Now() }
 func (c *Call) Principal() Principal { return c.principal }
 
 // RequestID returns the request ID the response will carry.
-func (c *Call) RequestID() string { return c.requestID }
+func (c *Call) RequestID() string {
+	if c.requestID == "" && c.id.drawn {
+		c.requestID = c.id.String()
+	}
+	return c.requestID
+}
 
 // Attempt returns the attempt number, from 1.
 func (c *Call) Attempt() int { return c.attempt }
@@ -198,7 +224,15 @@ func (c *Call) Payer() string {
 // is a copy of Request() with Action, Resource, ResourceAccount or
 // ResourcePolicy changed.
 func (c *Call) Authorize(r *Request) error {
-	return c.w.authorize(c.principal, r, c.serviceRegion, c.Route())
+	action := r.Action
+	if action == "" {
+		if q := c.req; q.Action == "" && r.Service == q.Service && r.Operation == q.Operation {
+			action = c.action // built once per operation
+		} else {
+			action = r.action()
+		}
+	}
+	return c.w.authorize(c.principal, r, action, c.serviceRegion, c.route)
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -286,7 +320,33 @@ type pipeline struct {
 	// keyCtx caches the IAM context of a route's source keys, for requests
 	// without their own condition keys (the common case), so a routed
 	// call allocates no map.
-	keyCtx map[SourceKeys]map[string][]string
+	keyCtx     map[SourceKeys]map[string][]string
+	lastKeys   SourceKeys
+	lastKeyCtx map[string][]string
+	// last is the endpoint the previous call resolved: calls come in runs
+	// to one service, and this saves two map lookups with string keys.
+	last endpoint
+	// lastARN caches the parse of the last resource ARN authorized.
+	lastRes string
+	lastARN iam.ARN
+	// free holds the frames of calls that returned, for reuse; it grows
+	// to the most calls ever in progress at once.
+	free []*callFrame
+}
+
+// endpoint is a resolved (service, region) pair of a request: the region
+// serving it and the service's streams there.
+type endpoint struct {
+	service, region string
+	sr              *Region
+	ss              *callStreams
+}
+
+// opStat counts an operation's calls and keeps its default IAM action
+// ("s3:GetObject"), built once.
+type opStat struct {
+	calls  int
+	action string
 }
 
 type opKey struct{ service, op string }
@@ -307,7 +367,41 @@ type callStreams struct {
 	// operation. Keeping them here saves a map lookup with a multi-string
 	// key on every call.
 	tokens map[string]*int
-	ops    map[opKey]int
+	ops    map[string]*opStat
+	// The last operation and access key seen, since calls come in runs.
+	lastOp, lastKey string
+	lastOpStat      *opStat
+	lastTokens      *int
+}
+
+// opStat returns the counters of an operation of the service.
+func (s *callStreams) opStat(service, op string) *opStat {
+	if s.lastOpStat != nil && s.lastOp == op {
+		return s.lastOpStat
+	}
+	st := s.ops[op]
+	if st == nil {
+		st = &opStat{action: service + ":" + op}
+		s.ops[op] = st
+	}
+	s.lastOp, s.lastOpStat = op, st
+	return st
+}
+
+// tokensOf returns the retry quota of an access key's calls, starting at
+// full.
+func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
+	if s.lastTokens != nil && s.lastKey == accessKeyID {
+		return s.lastTokens
+	}
+	t := s.tokens[accessKeyID]
+	if t == nil {
+		t = new(int)
+		*t = full
+		s.tokens[accessKeyID] = t
+	}
+	s.lastKey, s.lastTokens = accessKeyID, t
+	return t
 }
 
 func (p *pipeline) streamsFor(service, region string) *callStreams {
@@ -319,7 +413,7 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(base + "latency"), faults: env.Rand(base + "faults"),
 		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base),
-		tokens: map[string]*int{}, ops: map[opKey]int{}}
+		tokens: map[string]*int{}, ops: map[string]*opStat{}}
 	p.streams[k] = s
 	p.w.faults.known[service] = true // it has made a call: faults may name it
 	return s
@@ -348,18 +442,31 @@ func (p *pipeline) init(w *World, cfg ClientConfig) {
 func (w *World) PipelineStats() PipelineStats {
 	s := w.pipe.stats
 	s.ByOperation = make(map[string]int, len(w.pipe.byOp))
-	add := func(service string, m map[opKey]int) {
-		for k, v := range m {
-			s.ByOperation[service+":"+k.op] += v
-		}
-	}
 	for k, v := range w.pipe.byOp {
-		add(k.service, map[opKey]int{k: v})
+		s.ByOperation[k.service+":"+k.op] += v
 	}
 	for k, ss := range w.pipe.streams {
-		add(k.service, ss.ops)
+		for op, st := range ss.ops {
+			s.ByOperation[k.service+":"+op] += st.calls
+		}
 	}
 	return s
+}
+
+// endpointOf resolves a request's service and region to the region serving
+// it and the service's streams there (serviceRegion, then streamsFor).
+func (w *World) endpointOf(service, region string) (*Region, *callStreams, error) {
+	pp := &w.pipe
+	if e := &pp.last; e.ss != nil && e.service == service && e.region == region {
+		return e.sr, e.ss, nil
+	}
+	sr, err := w.serviceRegion(service, region)
+	if err != nil {
+		return nil, nil, err
+	}
+	ss := pp.streamsFor(service, sr.spec.Code)
+	pp.last = endpoint{service: service, region: region, sr: sr, ss: ss}
+	return sr, ss, nil
 }
 
 func (cfg *ClientConfig) validate() error {
@@ -427,31 +534,30 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		panic("region: Call with a nil effect")
 	}
 	pp := &w.pipe
-	wrap := func(err error) error { return awserr.Operation(req.serviceID(), req.Operation, err) }
 	p, ok := sim.ProcFrom(ctx)
 	if !ok {
-		return wrap(sim.ErrNoProcess)
+		return opError(&req, sim.ErrNoProcess)
 	}
 	pp.stats.Calls++
 	if err := ctx.Err(); err != nil {
 		pp.stats.Failed++
-		return wrap(err)
+		return opError(&req, err)
 	}
 	cfg := pp.cfg
 	if req.Client != nil {
 		cfg = *req.Client
 	}
 	if err := cfg.validate(); err != nil {
-		return wrap(err)
+		return opError(&req, err)
 	}
-	sr, err := w.serviceRegion(req.Service, req.Region)
+	sr, ss, err := w.endpointOf(req.Service, req.Region)
 	if err != nil {
 		pp.byOp[opKey{req.Service, req.Operation}]++
 		pp.stats.Failed++
-		return wrap(err)
+		return opError(&req, err)
 	}
-	ss := pp.streamsFor(req.Service, sr.spec.Code)
-	ss.ops[opKey{"", req.Operation}]++
+	op := ss.opStat(req.Service, req.Operation)
+	op.calls++
 	if !req.From.IsValid() {
 		if l, ok := LocationOf(ctx); ok {
 			req.From = l
@@ -459,20 +565,37 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 			req.From = OnInternet(sr.spec.Code)
 		}
 	}
-	if err := w.checkLoc(req.From); err != nil {
+	// A caller in the serving region needs no region lookup (the common
+	// case), only its network identity checked.
+	var locErr error
+	if req.From.region != sr.spec.Code {
+		locErr = w.checkLoc(req.From)
+	} else if req.From.net != nil {
+		locErr = w.checkNetwork(req.From)
+	}
+	if locErr != nil {
 		pp.stats.Failed++
-		return wrap(err)
+		return opError(&req, locErr)
 	}
-	tokens := ss.tokens[req.Credentials.AccessKeyID]
-	if tokens == nil {
-		t := cfg.RetryTokens
-		tokens = &t
-		ss.tokens[req.Credentials.AccessKeyID] = tokens
+	tokens := ss.tokensOf(req.Credentials.AccessKeyID, cfg.RetryTokens)
+	action := req.Action
+	if action == "" {
+		action = op.action
 	}
+	f := pp.frame()
+	defer pp.release(f)
+	f.req = req
+	r := &f.req
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++
-		err := w.attempt(ctx, p, &req, sr, ss, &cfg, attempt, effect)
+		c, routeBuf := &f.call, &f.route
+		if attempt > 1 {
+			c, routeBuf = new(Call), nil
+		}
+		*c = Call{w: w, serviceRegion: sr.spec.Code, req: r, action: action, attempt: attempt, routeBuf: routeBuf,
+			meters: c.meters[:0]}
+		err := w.attempt(ctx, p, c, sr, ss, &cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
 			refund := cfg.NoRetryIncrement
@@ -489,11 +612,11 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		}
 		if !retryable(err) {
 			pp.stats.Failed++
-			return wrap(err)
+			return opError(r, err)
 		}
 		if attempt >= cfg.MaxAttempts {
 			pp.stats.Failed++
-			return wrap(&MaxAttemptsError{Attempt: attempt, Err: err})
+			return opError(r, &MaxAttemptsError{Attempt: attempt, Err: err})
 		}
 		cost := cfg.RetryCost
 		if errors.Is(err, ErrRequestTimeout) || errors.Is(err, ErrConnectTimeout) {
@@ -501,7 +624,7 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		}
 		if *tokens < cost {
 			pp.stats.Failed++
-			return wrap(&QuotaExceededError{Tokens: *tokens, Cost: cost, Err: err})
+			return opError(r, &QuotaExceededError{Tokens: *tokens, Cost: cost, Err: err})
 		}
 		*tokens -= cost
 		lastCost = cost
@@ -511,9 +634,37 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 			if errors.As(err, &intr) {
 				return err
 			}
-			return wrap(err)
+			return opError(r, err)
 		}
 	}
+}
+
+// frame returns a released call frame, or a new one.
+func (pp *pipeline) frame() *callFrame {
+	if n := len(pp.free); n > 0 {
+		f := pp.free[n-1]
+		pp.free = pp.free[:n-1]
+		return f
+	}
+	return new(callFrame)
+}
+
+// release takes back the frame of a call that returned. Calls interleave
+// (a process waits in one while others run), so a frame is reused only
+// once its call is over. Clearing it drops what the call referenced and
+// makes a pointer kept past the call read zero values, not another
+// call's; the meters' array is kept for the next call.
+func (pp *pipeline) release(f *callFrame) {
+	meters := f.call.meters
+	clear(meters)
+	*f = callFrame{}
+	f.call.meters = meters[:0]
+	pp.free = append(pp.free, f)
+}
+
+// opError wraps err as the SDK does: "operation error S3: GetObject, ...".
+func opError(req *Request, err error) error {
+	return awserr.Operation(req.serviceID(), req.Operation, err)
 }
 
 // retryable reports whether the standard retry mode retries err: a
@@ -547,21 +698,36 @@ func fnv64(s string) uint64 {
 	return h
 }
 
-// newRequestID returns a UUID-shaped request ID (version 4 layout) derived
-// from the seed, the service's name and region, and the service's own
-// counter, so IDs are reproducible, drawing them disturbs no random
-// stream, and one service's calls never renumber another's.
-func (w *World) newRequestID(ss *callStreams) string {
-	const hex = "0123456789abcdef"
+// requestID is a drawn request ID: the two halves of a UUID-shaped ID
+// (version 4 layout), rendered as text only when something reads it.
+type requestID struct {
+	a, b  uint64
+	drawn bool
+}
+
+// nextRequestID draws the service's next request ID from the seed, the
+// service's name and region, and the service's own counter, so IDs are
+// reproducible, drawing them disturbs no random stream, and one service's
+// calls never renumber another's.
+func (w *World) nextRequestID(ss *callStreams) requestID {
 	ss.seq++
 	seq := ss.seq ^ ss.salt
 	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(seq))
 	b := mix.SplitMix64(a ^ seq)
 	a = a&^(0xf<<12) | 0x4<<12 // version 4
 	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
+	return requestID{a: a, b: b, drawn: true}
+}
+
+// newRequestID draws the next request ID as text.
+func (w *World) newRequestID(ss *callStreams) string { return w.nextRequestID(ss).String() }
+
+// String renders the ID as 8-4-4-4-12 lowercase hex digits.
+func (id requestID) String() string {
+	const hex = "0123456789abcdef"
 	var buf [36]byte
 	pos := 0
-	for i, x := range [2]uint64{a, b} {
+	for i, x := range [2]uint64{id.a, id.b} {
 		for j := 60; j >= 0; j -= 4 {
 			if n := i*16 + (60-j)/4; n == 8 || n == 12 || n == 16 || n == 20 {
 				buf[pos] = '-'
@@ -597,14 +763,14 @@ func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok 
 	return r, ok, nil
 }
 
-// attempt runs one attempt and returns its error (unwrapped).
-func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Region, ss *callStreams, cfg *ClientConfig,
-	attempt int, effect func(*Call) error) error {
+// attempt runs one attempt of the call c and returns its error
+// (unwrapped).
+func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
+	effect func(*Call) error) error {
 	pp := &w.pipe
 	env := w.env
+	req := c.req
 	to := InRegion(sr.spec.Code)
-	c := &Call{w: w, serviceRegion: sr.spec.Code, req: req, attempt: attempt}
-	var route *Route
 	if w.router != nil {
 		r, ok, err := w.routeOf(req, sr, ss)
 		if err != nil {
@@ -614,9 +780,13 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
-		route = &r
-		c.route = route
+		if c.routeBuf == nil {
+			c.routeBuf = new(Route)
+		}
+		*c.routeBuf = r
+		c.route = c.routeBuf
 	}
+	route := c.route
 	// Connect and send. An unreachable endpoint costs the connect timeout.
 	send, err := w.callLatency(ss, req.From, to, route)
 	if err != nil {
@@ -636,27 +806,16 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 	if cfg.ReadTimeout > 0 {
 		deadline = env.Now().Add(cfg.ReadTimeout)
 	}
-	timeout := func() error {
-		pp.stats.TimedOut++
-		if deadline >= env.Now() {
-			if err := sleepCtx(ctx, p, deadline.Sub(env.Now())); err != nil {
-				return err
-			}
-		}
-		return awserr.New("RequestTimeout", 408, true,
-			"%s %s: no response within the read timeout of %v", req.serviceID(), req.Operation, cfg.ReadTimeout)
-	}
 	// The server instant: everything from here to the response is atomic.
-	id := w.newRequestID(ss)
+	c.id = w.nextRequestID(ss)
 	if env.Tracing() {
-		env.Emit(id, "request", sim.F("service", req.Service), sim.F("op", req.Operation),
-			sim.F("region", sr.spec.Code), sim.F("attempt", attempt))
+		env.Emit(c.RequestID(), "request", sim.F("service", req.Service), sim.F("op", req.Operation),
+			sim.F("region", sr.spec.Code), sim.F("attempt", c.attempt))
 	}
-	c.requestID = id
 	hung := false
 	res := w.serve(c, ss, &hung, effect)
 	if env.Tracing() {
-		env.Emit(id, "response", sim.F("err", fmt.Sprint(res)), sim.F("hung", hung))
+		env.Emit(c.RequestID(), "response", sim.F("err", fmt.Sprint(res)), sim.F("hung", hung))
 	}
 	if hung {
 		if deadline < 0 {
@@ -664,7 +823,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 			// wait after a day so the simulation can go on.
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return timeout()
+		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
 	back, err := w.callLatency(ss, to, req.From, route)
 	if err != nil {
@@ -672,11 +831,11 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 		if deadline < 0 {
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return timeout()
+		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
 	first := c.delay + back
 	if deadline >= 0 && env.Now().Add(first) > deadline {
-		return timeout()
+		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
 	if err := sleepCtx(ctx, p, first); err != nil {
 		return err
@@ -685,9 +844,23 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, req *Request, sr *Regi
 		return err
 	}
 	if res != nil {
-		return withID(res, id)
+		return withID(res, c.RequestID())
 	}
 	return nil
+}
+
+// readTimeout waits until the read deadline and returns the SDK's
+// RequestTimeout: the response did not come in time.
+func (w *World) readTimeout(ctx context.Context, p *sim.Proc, req *Request, cfg *ClientConfig, deadline sim.Time) error {
+	env := w.env
+	w.pipe.stats.TimedOut++
+	if deadline >= env.Now() {
+		if err := sleepCtx(ctx, p, deadline.Sub(env.Now())); err != nil {
+			return err
+		}
+	}
+	return awserr.New("RequestTimeout", 408, true,
+		"%s %s: no response within the read timeout of %v", req.serviceID(), req.Operation, cfg.ReadTimeout)
 }
 
 // serve is the server instant of an attempt: authenticate, authorize,
@@ -707,7 +880,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
 		if !req.iamAuthorizes {
-			if err := w.authorize(princ, req, code, c.Route()); err != nil {
+			if err := w.authorize(princ, req, c.action, code, c.route); err != nil {
 				return err
 			}
 		}

@@ -95,7 +95,8 @@ func TestRouterSourceKeysReachIAM(t *testing.T) {
 		run(w, func(p *sim.Proc) {
 			req := getReq(w, vpcLoc(t, w, subnet))
 			req.Credentials = creds
-			err = w.Call(p, req, func(c *Call) error { route = c.Route(); return nil })
+			// The Route is the pipeline's until Call returns: keep a copy.
+			err = w.Call(p, req, func(c *Call) error { r := *c.Route(); route = &r; return nil })
 		})
 		return route, err
 	}

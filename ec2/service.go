@@ -65,7 +65,8 @@ type Service struct {
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
-	// from region.Catalog() (the others' are shared: builtinImages).
+	// from region.Catalog(), made on first use (the others' are shared:
+	// builtinImages).
 	images  map[string]map[string]*Image
 	pools   map[poolKey]*spotPool
 	subs    []func(StateChangeEvent)
@@ -156,17 +157,8 @@ func New(w *region.World, opts Options) (*Service, error) {
 		}
 		s.quotas = q
 	}
-	for _, it := range sortedInstanceTypes() {
-		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
-			continue
-		}
-		if err := w.Fleet().RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
-			VCPUs: it.VCPUs, MemoryMiB: int(it.MemoryMiB), GPUs: it.GPUs}); err != nil {
-			return nil, err
-		}
-	}
-	for _, r := range w.Regions() {
-		s.registerImages(r.Code())
+	if err := w.Fleet().RegisterShapes(catalogShapes()); err != nil {
+		return nil, err
 	}
 	w.Fleet().OnHostEvent(s.onHostEvent)
 	if err := s.initDeps(); err != nil {

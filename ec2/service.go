@@ -139,8 +139,8 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
-		rngs: map[[2]string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
+		// bySlot, azNames, rngs and srcs are made on first write.
 	}
 	s.net = opts.VPC
 	if s.net == nil {
@@ -195,6 +195,9 @@ func (s *Service) rng(region, what string) *rand.Rand {
 	r, ok := s.rngs[k]
 	if !ok {
 		r = s.env.Rand("ec2/" + region + "/" + what)
+		if s.rngs == nil {
+			s.rngs = map[[2]string]*rand.Rand{}
+		}
 		s.rngs[k] = r
 	}
 	return r
@@ -205,6 +208,9 @@ func (s *Service) source(name string) *rand.PCG {
 	src, ok := s.srcs[name]
 	if !ok {
 		src = s.env.Source(name + "/src")
+		if s.srcs == nil {
+			s.srcs = map[string]*rand.PCG{}
+		}
 		s.srcs[name] = src
 	}
 	return src
@@ -227,6 +233,9 @@ func (s *Service) place(m *Machine) error {
 	}
 	m.slot = slot
 	m.hostID = info.HostID
+	if s.bySlot == nil {
+		s.bySlot = map[region.Slot]*Machine{}
+	}
 	s.bySlot[slot] = m
 	s.attachNIC(m)
 	return nil
@@ -282,6 +291,9 @@ func (s *Service) azName(account, azID string) (string, error) {
 	}
 	n, err := s.w.AZName(account, azID)
 	if err == nil {
+		if s.azNames == nil {
+			s.azNames = map[[2]string]string{}
+		}
 		s.azNames[k] = n
 	}
 	return n, err

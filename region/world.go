@@ -78,6 +78,8 @@ type World struct {
 	router Router
 	flows  flows
 	anon   *iam.Principal
+	// azOrders caches azOrder (read-only slices).
+	azOrders map[azOrderKey][]int
 }
 
 // topology is a world's partitions, regions and zones. It holds nothing a
@@ -95,7 +97,7 @@ type topology struct {
 // builtinTopology is the topology of Partitions() and Catalog(), built on
 // first use and never written after.
 var builtinTopology = sync.OnceValues(func() (*topology, error) {
-	return newTopology(Partitions(), Catalog())
+	return newTopology(builtinPartitions(), builtinCatalog())
 })
 
 // Partition is an AWS partition (aws, aws-cn, aws-us-gov).
@@ -168,19 +170,18 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 		panic("region: NewWorld: nil env")
 	}
 	w := &World{env: env, rackSize: opts.RackSize}
+	var err error
 	if w.rackSize <= 0 {
 		w.rackSize = DefaultRackSize
 	}
-	var err error
-	if opts.Partitions == nil && opts.Regions == nil {
-		w.topology, err = builtinTopology()
-	} else {
+	w.topology, err = sharedTopology(opts.Partitions, opts.Regions)
+	if err == nil && w.topology == nil {
 		parts, regs := opts.Partitions, opts.Regions
 		if parts == nil {
-			parts = Partitions()
+			parts = builtinPartitions()
 		}
 		if regs == nil {
-			regs = Catalog()
+			regs = builtinCatalog()
 		}
 		w.topology, err = newTopology(parts, regs)
 	}
@@ -422,9 +423,26 @@ func (w *World) AZs() []*AZ { return append([]*AZ(nil), w.azs...) }
 // drawn from a stream named after (account, region), so it is stable for a
 // seed, differs between accounts, and drawing it never disturbs any other
 // stream.
+//
+// The permutation is kept per (account, region): services ask for zone
+// names on many calls, and drawing it anew gives the same one.
 func (w *World) azOrder(account string, r *Region) []int {
+	k := azOrderKey{account, r}
+	if p, ok := w.azOrders[k]; ok {
+		return p
+	}
 	src := sim.StreamSource(w.env.Seed(), "region/az-names/"+account+"/"+r.spec.Code)
-	return rand.New(src).Perm(len(r.azs))
+	p := rand.New(src).Perm(len(r.azs))
+	if w.azOrders == nil {
+		w.azOrders = map[azOrderKey][]int{}
+	}
+	w.azOrders[k] = p
+	return p
+}
+
+type azOrderKey struct {
+	account string
+	region  *Region
 }
 
 // AZName returns the name under which account sees zone azID, e.g.

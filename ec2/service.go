@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
@@ -108,8 +109,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 		opts.Lifecycle = DefaultLifecycleDelays()
 	}
 	if opts.Spot == nil {
-		sp := DefaultSpotOptions()
-		opts.Spot = &sp
+		opts.Spot = defaultSpot()
 	}
 	if opts.ReplicaRepair <= 0 {
 		opts.ReplicaRepair = DefaultReplicaRepair
@@ -166,6 +166,13 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	return s, nil
 }
+
+// defaultSpot is DefaultSpotOptions(), built once and shared: the
+// Service only reads its options.
+var defaultSpot = sync.OnceValue(func() *SpotOptions {
+	sp := DefaultSpotOptions()
+	return &sp
+})
 
 // MustNew is New for tests and examples.
 func MustNew(w *region.World, opts Options) *Service {

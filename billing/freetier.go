@@ -100,6 +100,9 @@ func (l *Ledger) SetAccount(a Account) error {
 	acc, ok := l.accounts[a.ID]
 	if !ok {
 		acc = &account{id: a.ID}
+		if l.accounts == nil {
+			l.accounts = make(map[string]*account)
+		}
 		l.accounts[a.ID] = acc
 		l.accountOrder = append(l.accountOrder, a.ID)
 	}

@@ -69,17 +69,14 @@ func New(env *sim.Env, cat *Catalog, opts ...Option) *Ledger {
 	if cat == nil {
 		cat = DefaultCatalog()
 	}
+	// The maps are made on their first write (newSlot, SetAccount,
+	// StartTimed, tagID): a replication that never meters pays nothing.
 	l := &Ledger{
 		env:         env,
 		clk:         env,
 		cat:         cat,
-		index:       make(map[lineKey]int32),
-		byAcctMonth: make(map[acctMonth][]int32),
 		seed:        maphash.MakeSeed(),
 		tagSets:     []map[string]string{nil}, // tag set 0 is "no tags"
-		tagIndex:    make(map[[2]uint64]uint32),
-		accounts:    make(map[string]*account),
-		running:     make(map[string][]uint32),
 		defaultPlan: PlanAlwaysFree,
 	}
 	l.span = spanOf(env, MonthOf(env.NowTime()))

@@ -129,6 +129,9 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	m.committed = 0
 	m.pending = m.pending[:0]
 	m.cur = seg{from: now, rate: u.Quantity, price: u.Price}
+	if l.running == nil {
+		l.running = make(map[string][]uint32)
+	}
 	l.running[k.account] = append(l.running[k.account], idx)
 	if l.watched != nil {
 		l.touch(k.account)

@@ -127,10 +127,17 @@ func (l *Ledger) newSlot(k lineKey) (int32, error) {
 	}
 	i := int32(len(l.slots))
 	l.slots = append(l.slots, slot{key: k, rate: rt, bound: priceBound(rt, k.price), first: sim.MaxTime, last: -1 << 63})
+	if l.index == nil {
+		l.index = make(map[lineKey]int32)
+		l.byAcctMonth = make(map[acctMonth][]int32)
+	}
 	l.index[k] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)
 	if _, ok := l.accounts[k.account]; !ok {
+		if l.accounts == nil {
+			l.accounts = make(map[string]*account)
+		}
 		l.accounts[k.account] = &account{id: k.account, plan: l.defaultPlan}
 		l.accountOrder = append(l.accountOrder, k.account)
 	}
@@ -173,6 +180,9 @@ func (l *Ledger) tagID(tags map[string]string) uint32 {
 	}
 	id := uint32(len(l.tagSets))
 	l.tagSets = append(l.tagSets, c)
+	if l.tagIndex == nil {
+		l.tagIndex = make(map[[2]uint64]uint32)
+	}
 	l.tagIndex[h] = id
 	return id
 }

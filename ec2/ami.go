@@ -130,25 +130,26 @@ var builtinImages = sync.OnceValue(func() map[string]map[string]*Image {
 	return m
 })
 
-// registerImages makes region's public images visible: the shared table
-// of a built-in region, or a table of the Service's own for a region the
-// built-in catalog doesn't have.
-func (s *Service) registerImages(region string) {
-	if _, ok := builtinImages()[region]; ok {
-		return
+// imagesOf returns region's public images by ID: the shared table of a
+// built-in region, or, for a region of the world the built-in catalog
+// doesn't have, a table of the Service's own made on first use (nil for a
+// region not in the world).
+func (s *Service) imagesOf(region string) map[string]*Image {
+	if m, ok := builtinImages()[region]; ok {
+		return m
+	}
+	if m, ok := s.images[region]; ok {
+		return m
+	}
+	if _, err := s.w.Region(region); err != nil {
+		return nil
 	}
 	if s.images == nil {
 		s.images = map[string]map[string]*Image{}
 	}
-	s.images[region] = imagesIn(region)
-}
-
-// imagesOf returns region's public images by ID.
-func (s *Service) imagesOf(region string) map[string]*Image {
-	if m, ok := s.images[region]; ok {
-		return m
-	}
-	return builtinImages()[region]
+	m := imagesIn(region)
+	s.images[region] = m
+	return m
 }
 
 // image looks up an AMI ID as seen from region.

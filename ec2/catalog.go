@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/nimbus-sim/nimbus/region"
 )
 
 // InstanceType names an instance type, e.g. "m5.large" (aws-sdk-go-v2's
@@ -211,4 +213,17 @@ var sortedInstanceTypes = sync.OnceValue(func() []InstanceTypeInfo {
 		return out[i].MemoryMiB < out[j].MemoryMiB
 	})
 	return out
+})
+
+// catalogShapes is the catalog as region shapes, in sortedInstanceTypes'
+// order: built once per process, so that registering it in a world of the
+// built-in shapes adopts a table region extends once and shares.
+var catalogShapes = sync.OnceValue(func() *region.ShapeSet {
+	its := sortedInstanceTypes()
+	shapes := make([]region.Shape, len(its))
+	for i, it := range its {
+		shapes[i] = region.Shape{Name: string(it.InstanceType), Family: it.Family,
+			VCPUs: it.VCPUs, MemoryMiB: int(it.MemoryMiB), GPUs: it.GPUs}
+	}
+	return region.NewShapeSet(shapes)
 })

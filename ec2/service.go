@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
@@ -68,7 +69,8 @@ type Service struct {
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
-	// from region.Catalog() (the others' are shared: builtinImages).
+	// from region.Catalog(), made on first use (the others' are shared:
+	// builtinImages).
 	images  map[string]map[string]*Image
 	pools   map[poolKey]*spotPool
 	subs    []func(StateChangeEvent)
@@ -110,8 +112,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 		opts.Lifecycle = DefaultLifecycleDelays()
 	}
 	if opts.Spot == nil {
-		sp := DefaultSpotOptions()
-		opts.Spot = &sp
+		opts.Spot = defaultSpot()
 	}
 	if opts.ReplicaRepair <= 0 {
 		opts.ReplicaRepair = DefaultReplicaRepair
@@ -141,8 +142,8 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		pools: map[poolKey]*spotPool{}, bySlot: map[region.Slot]*Machine{}, tokens: map[tokenKey]tokenEntry{}, azNames: map[[2]string]string{}, demands: map[string]*demand{},
-		rngs: map[[2]string]*rand.Rand{}, srcs: map[string]*rand.PCG{},
+		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
+		// bySlot, azNames, rngs and srcs are made on first write.
 	}
 	s.net = opts.VPC
 	if s.net == nil {
@@ -157,17 +158,8 @@ func New(w *region.World, opts Options) (*Service, error) {
 		return nil, err
 	}
 	s.quotas = q
-	for _, it := range sortedInstanceTypes() {
-		if _, ok := w.Fleet().Shape(string(it.InstanceType)); ok {
-			continue
-		}
-		if err := w.Fleet().RegisterShape(region.Shape{Name: string(it.InstanceType), Family: it.Family,
-			VCPUs: it.VCPUs, MemoryMiB: int(it.MemoryMiB), GPUs: it.GPUs}); err != nil {
-			return nil, err
-		}
-	}
-	for _, r := range w.Regions() {
-		s.registerImages(r.Code())
+	if err := w.Fleet().RegisterShapes(catalogShapes()); err != nil {
+		return nil, err
 	}
 	w.Fleet().OnHostEvent(s.onHostEvent)
 	if err := s.initDeps(); err != nil {
@@ -175,6 +167,13 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	return s, nil
 }
+
+// defaultSpot is DefaultSpotOptions(), built once and shared: the
+// Service only reads its options.
+var defaultSpot = sync.OnceValue(func() *SpotOptions {
+	sp := DefaultSpotOptions()
+	return &sp
+})
 
 // MustNew is New for tests and examples.
 func MustNew(w *region.World, opts Options) *Service {
@@ -204,6 +203,9 @@ func (s *Service) rng(region, what string) *rand.Rand {
 	r, ok := s.rngs[k]
 	if !ok {
 		r = s.env.Rand("ec2/" + region + "/" + what)
+		if s.rngs == nil {
+			s.rngs = map[[2]string]*rand.Rand{}
+		}
 		s.rngs[k] = r
 	}
 	return r
@@ -214,6 +216,9 @@ func (s *Service) source(name string) *rand.PCG {
 	src, ok := s.srcs[name]
 	if !ok {
 		src = s.env.Source(name + "/src")
+		if s.srcs == nil {
+			s.srcs = map[string]*rand.PCG{}
+		}
 		s.srcs[name] = src
 	}
 	return src
@@ -236,6 +241,9 @@ func (s *Service) place(m *Machine) error {
 	}
 	m.slot = slot
 	m.hostID = info.HostID
+	if s.bySlot == nil {
+		s.bySlot = map[region.Slot]*Machine{}
+	}
 	s.bySlot[slot] = m
 	s.attachNIC(m)
 	return nil
@@ -291,6 +299,9 @@ func (s *Service) azName(account, azID string) (string, error) {
 	}
 	n, err := s.w.AZName(account, azID)
 	if err == nil {
+		if s.azNames == nil {
+			s.azNames = map[[2]string]string{}
+		}
 		s.azNames[k] = n
 	}
 	return n, err

@@ -43,15 +43,42 @@ var awsManagedParsed = sync.OnceValue(func() []*Policy {
 	return out
 })
 
-func (s *Service) loadAWSManaged() {
+// awsManagedTemplates are the AWS managed policies as every Service starts
+// them (in the "aws" partition, which is every Service's), with their ARN
+// texts: built once per program and only copied from.
+var awsManagedTemplates = sync.OnceValue(func() []awsManagedTemplate {
 	epoch := time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC) // when AWS published its first managed policies
 	docs := awsManagedParsed()
+	out := make([]awsManagedTemplate, len(awsManagedDocs))
 	for i, m := range awsManagedDocs {
-		doc := docs[i]
-		arn := ARN{Partition: s.partition, Service: "iam", AccountID: "aws", Resource: "policy" + m.path + m.name}
-		s.managed[arn.String()] = &ManagedPolicy{ARN: arn, PolicyName: m.name, PolicyID: "ANPA" + pad17(m.name),
-			Path: m.path, DefaultVersionID: "v1", CreateDate: epoch, Document: doc, awsManaged: true}
+		arn := ARN{Partition: "aws", Service: "iam", AccountID: "aws", Resource: "policy" + m.path + m.name}
+		out[i] = awsManagedTemplate{key: arn.String(), policy: ManagedPolicy{ARN: arn, PolicyName: m.name,
+			PolicyID: "ANPA" + pad17(m.name), Path: m.path, DefaultVersionID: "v1", CreateDate: epoch,
+			Document: docs[i], awsManaged: true}}
 	}
+	return out
+})
+
+type awsManagedTemplate struct {
+	key    string
+	policy ManagedPolicy
+}
+
+// awsManaged returns the AWS managed policy whose ARN text is key. A
+// Service's copies count their own attachments, so each Service has its
+// own, made on the first lookup (most worlds never make one).
+func (s *Service) awsManaged(key string) (*ManagedPolicy, bool) {
+	if s.managed == nil {
+		ts := awsManagedTemplates()
+		s.managed = make(map[string]*ManagedPolicy, len(ts))
+		slab := make([]ManagedPolicy, len(ts))
+		for i := range ts {
+			slab[i] = ts[i].policy
+			s.managed[ts[i].key] = &slab[i]
+		}
+	}
+	m, ok := s.managed[key]
+	return m, ok
 }
 
 // pad17 derives a stable pseudo-ID from a name, so AWS managed policy IDs do

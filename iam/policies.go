@@ -368,7 +368,7 @@ func (s *Service) CreatePolicy(c Credentials, in CreatePolicyInput) (ManagedPoli
 		Description: in.Description, DefaultVersionID: "v1", CreateDate: s.env.NowTime(),
 		Document: doc, Tags: cloneTags(in.Tags),
 	}
-	a.policies[arn.String()] = m
+	put(&a.policies, arn.String(), m)
 	s.gen++
 	s.emit(a.id, "CreatePolicy", simF("arn", arn.String()))
 	return m.snapshot(), nil
@@ -421,7 +421,7 @@ func (s *Service) ListPolicies(c Credentials) ([]ManagedPolicy, error) {
 
 func (s *Service) findPolicy(a *account, arn ARN) (*ManagedPolicy, error) {
 	key := arn.String()
-	if m, ok := s.managed[key]; ok {
+	if m, ok := s.awsManaged(key); ok {
 		return m, nil
 	}
 	if arn.AccountID == a.id {

@@ -672,8 +672,21 @@ func writeJSONList(b *bytes.Buffer, l []string) {
 }
 
 func writeJSONString(b *bytes.Buffer, s string) {
-	e, _ := json.Marshal(s)
-	b.Write(e)
+	// Most policy strings (actions, ARNs, keys) are plain printable ASCII
+	// that encoding/json writes unchanged between quotes; writing them
+	// directly saves an allocation per string. Anything json would escape
+	// (quotes, backslashes, control bytes, <, > and &, non-ASCII) goes
+	// through json.Marshal, so the output is the same byte for byte.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			e, _ := json.Marshal(s)
+			b.Write(e)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }
 
 // Equal reports whether p and q have the same canonical form.
@@ -684,4 +697,7 @@ func (p *Policy) Equal(q *Policy) bool {
 // Size is the document length IAM counts against its quotas: the canonical
 // JSON without whitespace ("IAM and AWS STS quotas": white space does not
 // count).
-func (p *Policy) Size() int { return len(p.String()) }
+func (p *Policy) Size() int {
+	b, _ := p.MarshalJSON()
+	return len(b)
+}

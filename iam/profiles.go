@@ -59,7 +59,7 @@ func (s *Service) CreateInstanceProfile(c Credentials, name, path string) (Insta
 		return InstanceProfile{}, err
 	}
 	ip := &instanceProfile{name: name, path: path, id: s.uniqueID("AIPA", 17), arn: arn, created: s.env.NowTime()}
-	a.profiles[name] = ip
+	put(&a.profiles, name, ip)
 	return ip.snapshot(), nil
 }
 

@@ -136,7 +136,7 @@ func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
 		r.boundary = m
 		m.boundaryCount++
 	}
-	a.roles[in.RoleName] = r
+	put(&a.roles, in.RoleName, r)
 	s.gen++
 	s.emit(a.id, "CreateRole", simF("arn", arn.String()))
 	return r.snapshot(), nil

@@ -17,14 +17,14 @@ import (
 // The zero Service is not usable; create one with NewService.
 type Service struct {
 	env       *sim.Env
-	rng       *rand.Rand
+	rng       *rand.Rand // "iam/ids", taken on first use
 	partition string
 
 	accounts map[string]*account
-	keys     map[string]*accessKey // AKIA... and ASIA... alike
-	managed  map[string]*ManagedPolicy
-	ids      map[string]bool // unique IDs handed out, to never repeat one
-	orgRNG   *rand.Rand      // Organizations' IDs, drawn on first use
+	keys     map[string]*accessKey     // AKIA... and ASIA... alike
+	managed  map[string]*ManagedPolicy // AWS managed; nil until awsManaged
+	ids      map[string]bool           // unique IDs handed out, to never repeat one
+	orgRNG   *rand.Rand                // Organizations' IDs, drawn on first use
 
 	// onCreate runs on every CreateAccount (see OnAccountCreated).
 	onCreate []func(accountID string, created time.Time) error
@@ -76,14 +76,11 @@ func NewService(env *sim.Env) *Service {
 	}
 	s := &Service{
 		env:       env,
-		rng:       env.Rand("iam/ids"),
 		partition: "aws",
 		accounts:  map[string]*account{},
 		keys:      map[string]*accessKey{},
-		managed:   map[string]*ManagedPolicy{},
 		ids:       map[string]bool{},
 	}
-	s.loadAWSManaged()
 	return s
 }
 
@@ -111,15 +108,9 @@ func (s *Service) CreateAccount(accountID string, opts ...AccountOption) (Creden
 			return Credentials{}, err
 		}
 	}
-	a := &account{
-		id:       accountID,
-		created:  created,
-		users:    map[string]*user{},
-		groups:   map[string]*group{},
-		roles:    map[string]*role{},
-		policies: map[string]*ManagedPolicy{},
-		profiles: map[string]*instanceProfile{},
-	}
+	// The account's tables of users, groups, roles, policies and
+	// profiles are made on their first entry (put).
+	a := &account{id: accountID, created: created}
 	a.root = &Principal{
 		Type:      PrincipalAccount,
 		ARN:       ARN{Partition: s.partition, Service: "iam", AccountID: accountID, Resource: "root"},
@@ -187,10 +178,27 @@ const (
 	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 )
 
-func (s *Service) randString(alphabet string, n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alphabet[s.rng.IntN(len(alphabet))]
+// put stores v under k in *m, making the map on its first entry: an
+// account's tables start nil, as most accounts never have a group, role,
+// policy or instance profile.
+func put[V any](m *map[string]V, k string, v V) {
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	(*m)[k] = v
+}
+
+// randString returns prefix followed by n characters drawn from alphabet.
+func (s *Service) randString(prefix, alphabet string, n int) string {
+	if s.rng == nil {
+		// A stream's draws depend on the seed and its name alone, not on
+		// when it is taken.
+		s.rng = s.env.Rand("iam/ids")
+	}
+	var buf [64]byte // IDs and secrets fit: one allocation, the string's
+	b := append(buf[:0], prefix...)
+	for range n {
+		b = append(b, alphabet[s.rng.IntN(len(alphabet))])
 	}
 	return string(b)
 }
@@ -199,7 +207,7 @@ func (s *Service) randString(alphabet string, n int) string {
 // for roles ("IAM identifiers": unique ID prefixes).
 func (s *Service) uniqueID(prefix string, n int) string {
 	for {
-		id := prefix + s.randString(keyAlphabet, n)
+		id := s.randString(prefix, keyAlphabet, n)
 		if !s.ids[id] {
 			s.ids[id] = true
 			return id
@@ -210,7 +218,7 @@ func (s *Service) uniqueID(prefix string, n int) string {
 func (s *Service) newKey(prefix string, a *account) *accessKey {
 	k := &accessKey{
 		id:      s.uniqueID(prefix, 16),
-		secret:  s.randString(secretAlphabet, 40),
+		secret:  s.randString("", secretAlphabet, 40),
 		active:  true,
 		created: s.env.NowTime(),
 		acct:    a,

@@ -104,7 +104,7 @@ func (s *Service) CreateServiceLinkedRole(c Credentials, in CreateServiceLinkedR
 	if len(a.roles) >= MaxRolesPerAccount {
 		return Role{}, limitExceeded("Cannot exceed quota for RolesPerAccount: %d", MaxRolesPerAccount)
 	}
-	pol, ok := s.managed[AWSManagedPolicyARN("aws-service-role/"+ls.policy).String()]
+	pol, ok := s.awsManaged(AWSManagedPolicyARN("aws-service-role/" + ls.policy).String())
 	if !ok {
 		panic("iam: no managed policy " + ls.policy + " for service-linked role " + ls.role)
 	}
@@ -113,7 +113,7 @@ func (s *Service) CreateServiceLinkedRole(c Credentials, in CreateServiceLinkedR
 	r := &role{holder: holder{kind: "role", name: name}, path: path, id: s.uniqueID("AROA", 17), arn: arn,
 		created: s.env.NowTime(), trust: trust, description: in.Description, maxSession: DefaultSessionDuration,
 		linkedService: in.AWSServiceName}
-	a.roles[name] = r
+	put(&a.roles, name, r)
 	if err := r.attach(pol); err != nil {
 		panic("iam: attaching " + ls.policy + ": " + err.Error())
 	}

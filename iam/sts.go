@@ -267,7 +267,7 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 	now := s.env.NowTime()
 	k := s.newKey("ASIA", a)
 	se := &session{role: r, name: name, policy: sp, issued: now, expires: now.Add(d),
-		token: tokenPrefix + s.randString(secretAlphabet, 300)}
+		token: s.randString(tokenPrefix, secretAlphabet, 300)}
 	if sp != nil {
 		se.policyRef = PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: sp}
 	}

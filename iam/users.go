@@ -104,9 +104,9 @@ func (s *Service) CreateUser(c Credentials, in CreateUserInput) (User, error) {
 	u.principal = &Principal{Type: PrincipalUser, ARN: arn, AccountID: a.id, UserID: u.id, UserName: u.name,
 		Tags: u.tags, acct: a, user: u}
 	u.principal.finish()
-	a.users[in.UserName] = u
+	put(&a.users, in.UserName, u)
 	s.gen++
-	s.emit(a.id, "CreateUser", simF("arn", arn.String()))
+	s.emit(a.id, "CreateUser", simF("arn", u.principal.arnText))
 	return u.snapshot(), nil
 }
 
@@ -390,7 +390,7 @@ func (s *Service) CreateGroup(c Credentials, groupName, path string) (Group, err
 		return Group{}, err
 	}
 	g := &group{holder: holder{kind: "group", name: groupName}, path: path, id: s.uniqueID("AGPA", 17), arn: arn, created: s.env.NowTime()}
-	a.groups[groupName] = g
+	put(&a.groups, groupName, g)
 	s.gen++
 	return g.snapshot(), nil
 }

@@ -146,10 +146,10 @@ func (w *World) poolOf(azID, hostType string) (*pool, error) {
 		return nil, err
 	}
 	ti, ok := w.hostTypeIx[hostType]
-	if !ok || z.pools[ti] == nil {
+	if !ok || w.zonePools(z)[ti] == nil {
 		return nil, awserr.New("InvalidParameterValue", 400, false, "zone %s has no hosts of type %q", azID, hostType)
 	}
-	return z.pools[ti], nil
+	return w.zonePools(z)[ti], nil
 }
 
 func (w *World) scheduleArrival(b *background) {

@@ -1,5 +1,10 @@
 package region
 
+import (
+	"slices"
+	"sync"
+)
+
 // PartitionSpec describes an AWS partition: a group of regions that share
 // an identity namespace and DNS suffix, and that no IAM principal crosses.
 type PartitionSpec struct {
@@ -28,7 +33,8 @@ type RegionSpec struct {
 	AZIDs []string
 }
 
-// Partitions returns the built-in partition specs.
+// Partitions returns the built-in partition specs (a fresh copy the
+// caller may change).
 //
 // Global endpoints follow the AWS endpoint tables: IAM is
 // iam.amazonaws.com in aws, iam.us-gov.amazonaws.com in aws-us-gov and
@@ -41,6 +47,13 @@ type RegionSpec struct {
 // endpoint is in cn-northwest-1, not the partition's global region, so
 // aws-cn callers name that region.
 func Partitions() []PartitionSpec {
+	return newPartitions()
+}
+
+// builtinPartitions is Partitions(), built once and only read by worlds.
+var builtinPartitions = sync.OnceValue(newPartitions)
+
+func newPartitions() []PartitionSpec {
 	return []PartitionSpec{
 		{Name: "aws", DNSSuffix: "amazonaws.com", GlobalRegion: "us-east-1",
 			GlobalEndpoints: map[string]string{"iam": "iam.amazonaws.com", "sts": "sts.amazonaws.com",
@@ -58,7 +71,32 @@ func Partitions() []PartitionSpec {
 // of aws-cn and aws-us-gov. Zone IDs follow AWS's, including the gaps that
 // accounts actually see (ap-northeast-1 and ca-central-1 offer az1, az2,
 // az4; us-west-1 offers az1 and az3 to accounts created since 2013).
+//
+// The result is the caller's to change: a copy of a table built once,
+// whose zone ID lists share one array (each capped, so appending to one
+// copies it).
 func Catalog() []RegionSpec {
+	src := builtinCatalog()
+	out := make([]RegionSpec, len(src))
+	n := 0
+	for _, r := range src {
+		n += len(r.AZIDs)
+	}
+	ids := make([]string, 0, n)
+	for i, r := range src {
+		out[i] = r
+		start := len(ids)
+		ids = append(ids, r.AZIDs...)
+		out[i].AZIDs = ids[start:len(ids):len(ids)]
+	}
+	return out
+}
+
+// builtinCatalog is the built-in region table, built once and never
+// written: Catalog hands out copies.
+var builtinCatalog = sync.OnceValue(newCatalog)
+
+func newCatalog() []RegionSpec {
 	ids := func(prefix string, ns ...int) []string {
 		out := make([]string, len(ns))
 		for i, n := range ns {
@@ -119,4 +157,43 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// builtinRegionTopologies holds, for each built-in region, the topology of
+// the built-in partitions and that region alone: what a one-region
+// scenario passes as Options.Regions (one spec of Catalog(), unchanged).
+// Built once, on first use, and never written.
+var builtinRegionTopologies = sync.OnceValue(func() map[string]*topology {
+	m := map[string]*topology{}
+	for _, rs := range builtinCatalog() {
+		if t, err := newTopology(builtinPartitions(), []RegionSpec{rs}); err == nil {
+			m[rs.Code] = t
+		}
+	}
+	return m
+})
+
+// sharedTopology returns a built-in topology equal to what newTopology
+// would build from (parts, regs), or nil if there is none: the whole
+// catalog, or one of its regions unchanged, with the built-in partitions.
+func sharedTopology(parts []PartitionSpec, regs []RegionSpec) (*topology, error) {
+	if parts != nil {
+		return nil, nil
+	}
+	if regs == nil {
+		return builtinTopology()
+	}
+	if len(regs) != 1 {
+		return nil, nil
+	}
+	t := builtinRegionTopologies()[regs[0].Code]
+	if t == nil || !sameRegionSpec(t.regions[0].spec, regs[0]) {
+		return nil, nil
+	}
+	return t, nil
+}
+
+func sameRegionSpec(a, b RegionSpec) bool {
+	return a.Code == b.Code && a.Name == b.Name && a.Partition == b.Partition && a.Lat == b.Lat && a.Lon == b.Lon &&
+		slices.Equal(a.AZIDs, b.AZIDs)
 }

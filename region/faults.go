@@ -34,12 +34,9 @@ type faults struct {
 	known map[string]bool
 }
 
+// init makes the maps the request pipeline writes; the others stay nil
+// (read as empty) until the first fault of their kind.
 func (f *faults) init() {
-	f.downAZ = map[*AZ]bool{}
-	f.impaired = map[string]bool{}
-	f.errRate = map[[2]string]float64{}
-	f.throttle = map[[2]string]float64{}
-	f.timeout = map[[2]string]float64{}
 	f.known = map[string]bool{}
 }
 
@@ -231,9 +228,12 @@ func (v Faults) FailAZ(azID string) error {
 	if w.faults.downAZ[z] {
 		return nil
 	}
+	if w.faults.downAZ == nil {
+		w.faults.downAZ = map[*AZ]bool{}
+	}
 	w.faults.downAZ[z] = true
 	w.emitFault("az-failed", sim.F("az", azID))
-	for _, p := range z.pools {
+	for _, p := range w.zonePools(z) {
 		if p == nil {
 			continue
 		}
@@ -256,7 +256,7 @@ func (v Faults) RestoreAZ(azID string) error {
 	}
 	delete(w.faults.downAZ, z)
 	w.emitFault("az-restored", sim.F("az", azID))
-	for _, p := range z.pools {
+	for _, p := range w.zonePools(z) {
 		if p == nil {
 			continue
 		}
@@ -282,6 +282,9 @@ func (v Faults) ImpairRegion(region string) error {
 	if _, err := w.Region(region); err != nil {
 		return err
 	}
+	if w.faults.impaired == nil {
+		w.faults.impaired = map[string]bool{}
+	}
 	w.faults.impaired[region] = true
 	w.emitFault("region-impaired", sim.F("region", region))
 	return nil
@@ -298,7 +301,7 @@ func (v Faults) RestoreRegion(region string) error {
 	return nil
 }
 
-func (w *World) setRate(m map[[2]string]float64, kind, service, region string, rate float64) error {
+func (w *World) setRate(mp *map[[2]string]float64, kind, service, region string, rate float64) error {
 	if !(rate >= 0 && rate <= 1) {
 		return awserr.New("InvalidParameterValue", 400, false, "%s rate %v out of [0, 1]", kind, rate)
 	}
@@ -314,9 +317,12 @@ func (w *World) setRate(m map[[2]string]float64, kind, service, region string, r
 	}
 	k := [2]string{service, region}
 	if rate == 0 {
-		delete(m, k)
+		delete(*mp, k)
 	} else {
-		m[k] = rate
+		if *mp == nil {
+			*mp = map[[2]string]float64{}
+		}
+		(*mp)[k] = rate
 	}
 	w.emitFault("set-"+kind+"-rate", sim.F("service", service), sim.F("region", region), sim.F("rate", rate))
 	return nil
@@ -329,14 +335,14 @@ func (w *World) setRate(m map[[2]string]float64, kind, service, region string, r
 // know (Faults.CheckService), is an error.
 func (v Faults) SetErrorRate(service, region string, rate float64) error {
 	w := v.w
-	return w.setRate(w.faults.errRate, "error", service, region, rate)
+	return w.setRate(&w.faults.errRate, "error", service, region, rate)
 }
 
 // SetThrottleRate makes a fraction of a service's requests throttled
 // (SlowDown for S3, RequestLimitExceeded for EC2, Throttling otherwise).
 func (v Faults) SetThrottleRate(service, region string, rate float64) error {
 	w := v.w
-	return w.setRate(w.faults.throttle, "throttle", service, region, rate)
+	return w.setRate(&w.faults.throttle, "throttle", service, region, rate)
 }
 
 // SetTimeoutRate makes a fraction of a service's requests hang: the
@@ -344,7 +350,7 @@ func (v Faults) SetThrottleRate(service, region string, rate float64) error {
 // client's read timeout fires and it cannot know the outcome.
 func (v Faults) SetTimeoutRate(service, region string, rate float64) error {
 	w := v.w
-	return w.setRate(w.faults.timeout, "timeout", service, region, rate)
+	return w.setRate(&w.faults.timeout, "timeout", service, region, rate)
 }
 
 func rateOf(m map[[2]string]float64, service, region string) float64 {

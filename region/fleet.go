@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/btree"
 
@@ -145,8 +146,20 @@ func (f *fleet) tree(p *pool) *btree.BTreeG[uint64] {
 }
 
 // fleet is the World's host and slot storage.
+//
+// A zone's pools and hosts are built on first use (zonePools): hosts are
+// numbered as if every zone had been built up front, zone by zone and
+// host type by host type (hostLayout), so host IDs, pool numbers and
+// every order derived from them do not depend on when a zone was built.
 type fleet struct {
-	w         *World
+	w      *World
+	layout hostLayout
+	// zones[z] is zone z's pools by host type, nil until built; the
+	// slice itself is made with the first zone.
+	zones [][]*pool
+	// pools is every pool by number (nil: its zone is not built yet);
+	// hosts every host by index, allocated with the first zone built
+	// (an unbuilt zone's hosts are zero and never read).
 	pools     []*pool
 	hosts     []host
 	slots     []slot
@@ -159,7 +172,137 @@ type fleet struct {
 	freeList *btree.FreeListG[uint64]
 }
 
+// hostLayout is the fleet every zone starts with.
+type hostLayout struct {
+	perType   []int // hosts per host type per zone
+	perZone   int   // hosts per zone
+	poolsZone int   // pools (host types with hosts) per zone
+}
+
+// hostLayout derives the starting fleet from Options.HostsPerAZ (nil:
+// DefaultHostsPerAZ of every type). The built-in host types' default
+// layout is the same for every world and is not rebuilt.
+func (w *World) hostLayout(perAZ map[string]int) hostLayout {
+	if perAZ == nil && w.hostTypes != nil {
+		if base, err := builtinShapeTable(); err == nil && sameHostTypes(w.hostTypes, base.hostTypes) {
+			return builtinLayout()
+		}
+	}
+	return newHostLayout(w.hostTypes, perAZ)
+}
+
+func sameHostTypes(a, b []HostType) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+var builtinLayout = sync.OnceValue(func() hostLayout {
+	base, err := builtinShapeTable()
+	if err != nil {
+		return hostLayout{}
+	}
+	return newHostLayout(base.hostTypes, nil)
+})
+
+func newHostLayout(hts []HostType, perAZ map[string]int) hostLayout {
+	l := hostLayout{perType: make([]int, len(hts))}
+	for ti, ht := range hts {
+		n := DefaultHostsPerAZ
+		if perAZ != nil {
+			n = perAZ[ht.Name]
+		}
+		if n > 0 {
+			l.perType[ti] = n
+			l.perZone += n
+			l.poolsZone++
+		}
+	}
+	return l
+}
+
 func (f *fleet) init(w *World) { f.w = w }
+
+// hostCount is the number of hosts in the world, built or not.
+func (f *fleet) hostCount() int {
+	if f.hosts == nil {
+		return f.layout.perZone * len(f.w.azs)
+	}
+	return len(f.hosts)
+}
+
+// zonePools returns zone z's pools by host type (nil for a type without
+// hosts there), building the zone on first use.
+func (f *fleet) zonePools(z *AZ) []*pool {
+	if f.zones != nil {
+		if ps := f.zones[z.index]; ps != nil {
+			return ps
+		}
+	}
+	return f.buildZone(z)
+}
+
+// buildZone makes zone z's pools and starting hosts, numbered as the
+// layout says: the zone's hosts follow those of the zones before it, host
+// type by host type.
+func (f *fleet) buildZone(z *AZ) []*pool {
+	w, l := f.w, &f.layout
+	if f.zones == nil {
+		f.zones = make([][]*pool, len(w.azs))
+		f.pools = make([]*pool, l.poolsZone*len(w.azs))
+		f.hosts = make([]host, l.perZone*len(w.azs))
+	}
+	ps := make([]*pool, len(w.hostTypes))
+	slab := make([]pool, l.poolsZone)
+	lists := make([]uint32, l.perZone)
+	pi := z.index * l.poolsZone
+	hi := uint32(z.index * l.perZone)
+	for ti, n := range l.perType {
+		if n == 0 {
+			continue
+		}
+		p := &slab[0]
+		slab = slab[1:]
+		// A full slice expression, so that Fleet.AddHosts appending to
+		// this pool copies rather than overwrites the next pool's list.
+		p.hosts = lists[:n:n]
+		lists = lists[n:]
+		p.az, p.typ, p.idx = z, uint8(ti), uint32(pi)
+		f.pools[pi] = p
+		ps[ti] = p
+		pi++
+		ht := &w.hostTypes[ti]
+		for pos := range n {
+			p.hosts[pos] = hi
+			f.hosts[hi] = newHost(ht, ti, p.idx, pos)
+			hi++
+		}
+	}
+	f.zones[z.index] = ps
+	return ps
+}
+
+// buildHostZone builds the zone of host hi if it is one of the starting
+// hosts of a zone not built yet.
+func (f *fleet) buildHostZone(hi uint32) {
+	if n := f.layout.perZone; n > 0 && int(hi) < n*len(f.w.azs) {
+		f.zonePools(f.w.azs[int(hi)/n])
+	}
+}
+
+func newHost(ht *HostType, ti int, pool uint32, pos int) host {
+	h := host{
+		memFree:  uint32(ht.MemoryMiB),
+		vcpuFree: uint16(ht.VCPUs),
+		gpuFree:  uint8(ht.GPUs),
+		typ:      uint8(ti),
+		pool:     pool,
+		pos:      uint32(pos),
+		head:     noSlot,
+	}
+	for s := 0; s < ht.Sockets; s++ {
+		h.free[s] = uint8(ht.CoresPerSocket)
+	}
+	return h
+}
 
 func lessKey(a, b uint64) bool { return a < b }
 
@@ -219,43 +362,28 @@ func (v Fleet) AddHosts(azID, hostType string, n int) ([]string, error) {
 	if n < 0 {
 		return nil, awserr.New("InvalidParameterValue", 400, false, "host count %d is negative", n)
 	}
+	ps := w.zonePools(z)
 	first := len(w.hosts)
-	w.addHosts(z, ti, n)
+	p := ps[ti]
+	if p == nil {
+		p = &pool{az: z, typ: uint8(ti), idx: uint32(len(w.pools))}
+		w.pools = append(w.pools, p)
+		ps[ti] = p
+	}
+	ht := &w.hostTypes[ti]
+	for range n {
+		hi := uint32(len(w.hosts))
+		w.hosts = append(w.hosts, newHost(ht, ti, p.idx, len(p.hosts)))
+		p.hosts = append(p.hosts, hi)
+		if p.index != nil {
+			p.index.ReplaceOrInsert(w.keyOf(hi))
+		}
+	}
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = hostID(uint32(first + i))
 	}
 	return ids, nil
-}
-
-func (f *fleet) addHosts(z *AZ, ti int, n int) {
-	p := z.pools[ti]
-	if p == nil {
-		p = &pool{az: z, typ: uint8(ti), idx: uint32(len(f.pools))}
-		f.pools = append(f.pools, p)
-		z.pools[ti] = p
-	}
-	ht := &f.w.hostTypes[ti]
-	for range n {
-		h := host{
-			memFree:  uint32(ht.MemoryMiB),
-			vcpuFree: uint16(ht.VCPUs),
-			gpuFree:  uint8(ht.GPUs),
-			typ:      uint8(ti),
-			pool:     p.idx,
-			pos:      uint32(len(p.hosts)),
-			head:     noSlot,
-		}
-		for s := 0; s < ht.Sockets; s++ {
-			h.free[s] = uint8(ht.CoresPerSocket)
-		}
-		hi := uint32(len(f.hosts))
-		p.hosts = append(p.hosts, hi)
-		f.hosts = append(f.hosts, h)
-		if p.index != nil {
-			p.index.ReplaceOrInsert(f.keyOf(hi))
-		}
-	}
 }
 
 // hostID formats a host index as a Dedicated Host style ID
@@ -278,7 +406,8 @@ var ErrInvalidHostID = awserr.Code("InvalidHostID.NotFound")
 
 func (f *fleet) parseHostID(id string) (uint32, error) {
 	if len(id) == 19 && id[0] == 'h' && id[1] == '-' && strings.Trim(id[2:], "0123456789abcdef") == "" {
-		if v, err := strconv.ParseUint(id[2:], 16, 64); err == nil && v < uint64(len(f.hosts)) {
+		if v, err := strconv.ParseUint(id[2:], 16, 64); err == nil && v < uint64(f.hostCount()) {
+			f.buildHostZone(uint32(v))
 			return uint32(v), nil
 		}
 	}
@@ -489,7 +618,7 @@ func (v Fleet) Running() int {
 // HostCount returns the number of hosts in the world.
 func (v Fleet) HostCount() int {
 	w := v.w
-	return len(w.hosts)
+	return w.hostCount()
 }
 
 // HostInfo is a snapshot of one host.
@@ -561,7 +690,7 @@ func (v Fleet) Hosts(azID, hostType string) ([]HostInfo, error) {
 		return nil, err
 	}
 	var out []HostInfo
-	for ti, p := range z.pools {
+	for ti, p := range w.zonePools(z) {
 		if p == nil || (hostType != "" && w.hostTypes[ti].Name != hostType) {
 			continue
 		}
@@ -621,5 +750,5 @@ func (v Fleet) FreeCapacity(azID, hostType string) (Capacity, error) {
 }
 
 func (f *fleet) String() string {
-	return fmt.Sprintf("fleet{%d hosts, %d running}", len(f.hosts), f.running)
+	return fmt.Sprintf("fleet{%d hosts, %d running}", f.hostCount(), f.running)
 }

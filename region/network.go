@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -184,6 +185,9 @@ func (n *network) pairFactor(a, b string) float64 {
 	}
 	z := rand.New(sim.StreamSource(n.w.env.Seed(), "region/network/az-pair/"+a+"|"+b)).NormFloat64()
 	f := min(max(math.Exp(n.m.AZPairSigma*z), 0.5), 3)
+	if n.pairs == nil {
+		n.pairs = map[[2]string]float64{}
+	}
 	n.pairs[k] = f
 	return f
 }
@@ -206,7 +210,10 @@ func (v Network) AZPairMedianRTT(a, b string) (time.Duration, error) {
 	return time.Duration(float64(w.net.m.Latency[PathCrossAZ].MedianRTT) * w.net.pairFactor(a, b)), nil
 }
 
-func (n *network) init(w *World, m NetworkModel) error {
+// init validates m and adopts it. The random streams are taken on first
+// use: a stream's draws depend only on the seed and its name, not on when
+// it is made.
+func (n *network) init(w *World, m *NetworkModel) error {
 	for c := PathSameHost; c < numPathClasses; c++ {
 		if err := m.Latency[c].validate(c); err != nil {
 			return err
@@ -214,16 +221,36 @@ func (n *network) init(w *World, m NetworkModel) error {
 		if !(m.ThroughputBps[c] > 0) {
 			return fmt.Errorf("region: throughput for %v must be positive", c)
 		}
-		n.streams[c] = w.env.Rand("region/network/" + c.String())
 	}
 	if !(m.FibreKmPerMs > 0) || m.RouteInflation < 1 || !(m.TCPWindowBytes > 0) || m.MinRTO <= 0 ||
 		!(m.AZPairSigma >= 0) {
 		return fmt.Errorf("region: invalid network model constants")
 	}
-	n.w, n.m = w, m
-	n.loss = w.env.Rand("region/network/loss")
-	n.pairs = map[[2]string]float64{}
+	n.w, n.m = w, *m
 	return nil
+}
+
+// builtinNetwork is DefaultNetwork(), built once per process and only
+// read (a world copies the struct and reads the map).
+var builtinNetwork = sync.OnceValue(func() *NetworkModel {
+	m := DefaultNetwork()
+	return &m
+})
+
+// stream returns the latency stream of path class c.
+func (n *network) stream(c PathClass) *rand.Rand {
+	if n.streams[c] == nil {
+		n.streams[c] = n.w.env.Rand("region/network/" + c.String())
+	}
+	return n.streams[c]
+}
+
+// lossRand returns the packet-loss stream.
+func (n *network) lossRand() *rand.Rand {
+	if n.loss == nil {
+		n.loss = n.w.env.Rand("region/network/loss")
+	}
+	return n.loss
 }
 
 // Class returns the path class between two locations.
@@ -375,7 +402,7 @@ func (v Network) Latency(from, to Location) (time.Duration, error) {
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
+	d, _ := w.net.oneWay(w.net.stream(classOf(from, to)), from, to)
 	return d, nil
 }
 
@@ -425,13 +452,13 @@ func (w *World) transfer(from, to Location, bytes int64) (time.Duration, error) 
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(w.net.streams[classOf(from, to)], from, to)
+	d, _ := w.net.oneWay(w.net.stream(classOf(from, to)), from, to)
 	if bytes > 0 {
 		d += time.Duration(float64(bytes) / w.net.throughput(from, to) * float64(time.Second))
 	}
 	if p := w.faults.lossProb(from, to); p > 0 {
 		rto := w.net.m.MinRTO
-		for tries := 0; w.net.loss.Float64() < p; tries++ {
+		for tries := 0; w.net.lossRand().Float64() < p; tries++ {
 			if tries == 15 {
 				return 0, awserr.New("NetworkUnreachable", 504, true,
 					"connection from %v to %v lost: packet loss %.2f", from, to, p)

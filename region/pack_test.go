@@ -67,7 +67,7 @@ func TestAllocCodeRoundTrip(t *testing.T) {
 		cps := rapid.IntRange(1, 64).Draw(rt, "coresPerSocket")
 		ht := HostType{Name: "x", Family: "x", Sockets: sockets, CoresPerSocket: cps,
 			VCPUs: 2 * sockets * cps, MemoryMiB: 1 << 20}
-		w := &World{hostTypes: []HostType{ht}}
+		w := &World{shapeTable: &shapeTable{hostTypes: []HostType{ht}}}
 		w.fleet.init(w)
 		h := &host{memFree: 1 << 20, vcpuFree: uint16(ht.VCPUs)}
 		for i := 0; i < sockets; i++ {

@@ -135,8 +135,9 @@ func (w *World) place(z *AZ, si uint16, opts PlaceOptions, bg bool) (Slot, error
 		return sl, nil
 	}
 	supported := false
+	pools := w.zonePools(z)
 	for _, ti := range w.shapeTypes[si] {
-		p := z.pools[ti]
+		p := pools[ti]
 		if p == nil {
 			continue
 		}

@@ -3,6 +3,7 @@ package region
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Shape is what slot packing needs to know about an instance type: its
@@ -158,4 +159,187 @@ func HostTypes() []HostType {
 		{Name: "p3", Family: "p3", Sockets: 2, CoresPerSocket: 16, VCPUs: 64, MemoryMiB: gib(488), GPUs: 8},
 		{Name: "g4dn", Family: "g4dn", Sockets: 2, CoresPerSocket: 24, VCPUs: 96, MemoryMiB: gib(384), GPUs: 8},
 	}
+}
+
+// shapeTable is the host types and instance shapes a world packs. The
+// built-in table (HostTypes and Shapes) is built once per process and
+// shared by every world that uses it, read-only: a world registering a
+// shape of its own first takes a private copy (RegisterShape).
+type shapeTable struct {
+	hostTypes  []HostType
+	hostTypeIx map[string]int
+	shapes     []Shape
+	shapeIx    map[string]uint16
+	// shapeTypes[s] lists the host types able to take shape s, in order.
+	shapeTypes [][]uint8
+	// typeArena backs the lists of shapeTypes (one growing array, not
+	// an allocation per shape); each list is capped, and never written
+	// once made, so growth leaves the earlier lists valid.
+	typeArena []uint8
+	// shared tables are read by many worlds (and goroutines) and never
+	// written.
+	shared bool
+}
+
+// builtinShapeTable is the table of HostTypes() and Shapes().
+var builtinShapeTable = sync.OnceValues(func() (*shapeTable, error) {
+	t, err := newShapeTable(nil, nil)
+	if t != nil {
+		t.shared = true
+	}
+	return t, err
+})
+
+// newShapeTable validates host types and shapes (nil: the built-in ones)
+// and builds their table.
+func newShapeTable(hts []HostType, shapes []Shape) (*shapeTable, error) {
+	if hts == nil {
+		hts = HostTypes()
+	}
+	if shapes == nil {
+		shapes = Shapes()
+	}
+	if len(hts) > 255 {
+		return nil, fmt.Errorf("region: %d host types; at most 255", len(hts))
+	}
+	t := &shapeTable{hostTypeIx: make(map[string]int, len(hts)), shapeIx: make(map[string]uint16, len(shapes))}
+	for _, ht := range hts {
+		if err := ht.validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := t.hostTypeIx[ht.Name]; dup {
+			return nil, fmt.Errorf("region: duplicate host type %q", ht.Name)
+		}
+		t.hostTypeIx[ht.Name] = len(t.hostTypes)
+		t.hostTypes = append(t.hostTypes, ht)
+	}
+	for _, s := range shapes {
+		if err := t.register(s); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// register adds shape s to t, which must not be shared.
+func (t *shapeTable) register(s Shape) error {
+	if err := t.check(s); err != nil {
+		return err
+	}
+	if t.shared {
+		panic("region: shape table: write to a shared table")
+	}
+	start := len(t.typeArena)
+	for i, ht := range t.hostTypes {
+		if ht.Supports(s) {
+			t.typeArena = append(t.typeArena, uint8(i))
+		}
+	}
+	types := t.typeArena[start:len(t.typeArena):len(t.typeArena)]
+	t.shapeIx[s.Name] = uint16(len(t.shapes))
+	t.shapes = append(t.shapes, s)
+	t.shapeTypes = append(t.shapeTypes, types)
+	return nil
+}
+
+// clone returns a private copy of t to register more shapes in. The host
+// types never change, so the copy shares them, and the type lists already
+// made are read-only; new lists go to an arena of the copy's own.
+func (t *shapeTable) clone(extra int) *shapeTable {
+	c := &shapeTable{hostTypes: t.hostTypes, hostTypeIx: t.hostTypeIx,
+		shapes:     append(make([]Shape, 0, len(t.shapes)+extra), t.shapes...),
+		shapeIx:    make(map[string]uint16, len(t.shapes)+extra),
+		shapeTypes: append(make([][]uint8, 0, len(t.shapes)+extra), t.shapeTypes...)}
+	for k, v := range t.shapeIx {
+		c.shapeIx[k] = v
+	}
+	return c
+}
+
+// RegisterShape adds an instance shape (ec2 registers the rest of its
+// catalog this way, or with RegisterShapes). A shape whose family no host
+// type hosts can be registered but never placed.
+func (v Fleet) RegisterShape(s Shape) error {
+	w := v.w
+	if w.shapeTable.shared {
+		// Check first, so that a rejected shape leaves the world on the
+		// shared table.
+		if err := w.shapeTable.check(s); err != nil {
+			return err
+		}
+		w.shapeTable = w.shapeTable.clone(1)
+	}
+	return w.shapeTable.register(s)
+}
+
+// check is register's validation alone.
+func (t *shapeTable) check(s Shape) error {
+	if s.Name == "" || s.Family == "" || s.VCPUs < 1 || s.MemoryMiB < 1 || s.GPUs < 0 {
+		return fmt.Errorf("region: invalid shape %+v", s)
+	}
+	if _, dup := t.shapeIx[s.Name]; dup {
+		return fmt.Errorf("region: duplicate shape %q", s.Name)
+	}
+	if len(t.shapes) >= 1<<16-1 {
+		return fmt.Errorf("region: too many shapes")
+	}
+	return nil
+}
+
+// ShapeSet is a list of shapes a service registers in every world it
+// serves (ec2's instance types). Build it once per process with
+// NewShapeSet and never change the slice given: registering it in a world
+// of the built-in host types and shapes then adopts a table extended once
+// and shared, instead of registering the shapes one by one per world.
+type ShapeSet struct {
+	shapes []Shape
+	// extended is the built-in table plus the set's shapes, computed on
+	// first use.
+	extended func() (*shapeTable, error)
+}
+
+// NewShapeSet returns the set of shapes (in order; it keeps the slice).
+func NewShapeSet(shapes []Shape) *ShapeSet {
+	set := &ShapeSet{shapes: shapes}
+	set.extended = sync.OnceValues(func() (*shapeTable, error) {
+		base, err := builtinShapeTable()
+		if err != nil {
+			return nil, err
+		}
+		t := base.clone(len(shapes))
+		for _, s := range shapes {
+			if _, known := t.shapeIx[s.Name]; known {
+				continue
+			}
+			if err := t.register(s); err != nil {
+				return nil, err
+			}
+		}
+		t.shared = true
+		return t, nil
+	})
+	return set
+}
+
+// RegisterShapes registers, in order, every shape of set the world does
+// not know yet (by name), as RegisterShape would one by one; on an error
+// the shapes before the failing one stay registered.
+func (v Fleet) RegisterShapes(set *ShapeSet) error {
+	w := v.w
+	if base, err := builtinShapeTable(); err == nil && w.shapeTable == base {
+		if t, err := set.extended(); err == nil {
+			w.shapeTable = t
+			return nil
+		}
+		// Register one by one to fail where RegisterShape would.
+	}
+	for _, s := range set.shapes {
+		if _, known := w.shapeIx[s.Name]; known {
+			continue
+		}
+		if err := v.RegisterShape(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -31,7 +31,7 @@ func (v Faults) FailureTopology(regions ...string) (*failure.Topology, error) {
 			if err := t.Add(failure.AZ, z.id, r.spec.Code); err != nil {
 				return nil, err
 			}
-			for ti, p := range z.pools {
+			for ti, p := range w.zonePools(z) {
 				if p == nil {
 					continue
 				}

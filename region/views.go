@@ -37,7 +37,7 @@ func (w *World) Faults() Faults { return Faults{w} }
 // String describes the world, not one of its parts.
 func (w *World) String() string {
 	return fmt.Sprintf("world{%d partitions, %d regions, %d zones, %d hosts, %d running}",
-		len(w.partitions), len(w.regions), len(w.azs), len(w.hosts), w.running)
+		len(w.partitions), len(w.regions), len(w.azs), w.hostCount(), w.running)
 }
 
 func (v Network) String() string { return fmt.Sprintf("network{%v}", &v.w.flows) }

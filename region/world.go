@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -61,23 +62,11 @@ type World struct {
 	env      *sim.Env
 	rackSize int
 
-	partitions  []*Partition
-	partByName  map[string]*Partition
-	regions     []*Region
-	regionByKey map[string]*Region
-	azs         []*AZ
-	azByID      map[string]*AZ
-
-	hostTypes  []HostType
-	hostTypeIx map[string]int
-	shapes     []Shape
-	shapeIx    map[string]uint16
-	// shapeTypes[s] lists the host types able to take shape s, in order.
-	shapeTypes [][]uint8
-	// typeArena backs the lists of shapeTypes (one growing array, not
-	// an allocation per shape); each list is capped, and never written
-	// once made, so growth leaves the earlier lists valid.
-	typeArena []uint8
+	// The topology and the shape table are read-only here: the built-in
+	// ones are built once per process and shared by every world that uses
+	// them (RegisterShape copies the shape table before changing it).
+	*topology
+	*shapeTable
 
 	fleet
 	ledger *billing.Ledger
@@ -89,7 +78,27 @@ type World struct {
 	router Router
 	flows  flows
 	anon   *iam.Principal
+	// azOrders caches azOrder (read-only slices).
+	azOrders map[azOrderKey][]int
 }
+
+// topology is a world's partitions, regions and zones. It holds nothing a
+// world changes (per-zone state lives in the fleet), so one built-in
+// topology serves every world of the process.
+type topology struct {
+	partitions  []*Partition
+	partByName  map[string]*Partition
+	regions     []*Region
+	regionByKey map[string]*Region
+	azs         []*AZ
+	azByID      map[string]*AZ
+}
+
+// builtinTopology is the topology of Partitions() and Catalog(), built on
+// first use and never written after.
+var builtinTopology = sync.OnceValues(func() (*topology, error) {
+	return newTopology(builtinPartitions(), builtinCatalog())
+})
 
 // Partition is an AWS partition (aws, aws-cn, aws-us-gov).
 type Partition struct {
@@ -139,8 +148,6 @@ type AZ struct {
 	region *Region
 	index  int // within the world
 	pos    int // within the region
-	// pools[t] is the pool of host type t in this zone, or nil.
-	pools []*pool
 }
 
 // ID returns the zone ID ("use1-az1").
@@ -153,107 +160,41 @@ func (z *AZ) String() string { return z.id }
 
 // NewWorld builds a world on env. Bad options (unknown partition, duplicate
 // region or zone ID, invalid host type) are reported as an error.
+//
+// A zone's hosts and pools are built when the zone is first used (a
+// placement, a host ID, a fault, a listing), with the IDs and order they
+// would have had if built here, so a scenario in one region doesn't pay
+// for the others.
 func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if env == nil {
 		panic("region: NewWorld: nil env")
 	}
-	w := &World{
-		env:         env,
-		rackSize:    opts.RackSize,
-		partByName:  map[string]*Partition{},
-		regionByKey: map[string]*Region{},
-		azByID:      map[string]*AZ{},
-		hostTypeIx:  map[string]int{},
-		shapeIx:     map[string]uint16{},
-	}
+	w := &World{env: env, rackSize: opts.RackSize}
+	var err error
 	if w.rackSize <= 0 {
 		w.rackSize = DefaultRackSize
 	}
-	parts, regs := opts.Partitions, opts.Regions
-	if parts == nil {
-		parts = Partitions()
+	w.topology, err = sharedTopology(opts.Partitions, opts.Regions)
+	if err == nil && w.topology == nil {
+		parts, regs := opts.Partitions, opts.Regions
+		if parts == nil {
+			parts = builtinPartitions()
+		}
+		if regs == nil {
+			regs = builtinCatalog()
+		}
+		w.topology, err = newTopology(parts, regs)
 	}
-	if regs == nil {
-		regs = Catalog()
+	if err != nil {
+		return nil, err
 	}
-	for _, ps := range parts {
-		if ps.Name == "" || ps.DNSSuffix == "" {
-			return nil, fmt.Errorf("region: partition spec %+v needs a name and a DNS suffix", ps)
-		}
-		if _, dup := w.partByName[ps.Name]; dup {
-			return nil, fmt.Errorf("region: duplicate partition %q", ps.Name)
-		}
-		p := &Partition{spec: ps}
-		w.partitions = append(w.partitions, p)
-		w.partByName[ps.Name] = p
+	if opts.HostTypes == nil && opts.Shapes == nil {
+		w.shapeTable, err = builtinShapeTable()
+	} else {
+		w.shapeTable, err = newShapeTable(opts.HostTypes, opts.Shapes)
 	}
-	for _, rs := range regs {
-		p, ok := w.partByName[rs.Partition]
-		if !ok {
-			return nil, fmt.Errorf("region: region %q names unknown partition %q", rs.Code, rs.Partition)
-		}
-		if rs.Code == "" || len(rs.AZIDs) == 0 {
-			return nil, fmt.Errorf("region: region spec %q needs a code and at least one zone", rs.Code)
-		}
-		if len(rs.AZIDs) > 26 {
-			return nil, fmt.Errorf("region: region %q has %d zones; names run out at 26", rs.Code, len(rs.AZIDs))
-		}
-		if _, dup := w.regionByKey[rs.Code]; dup {
-			return nil, fmt.Errorf("region: duplicate region %q", rs.Code)
-		}
-		rs.AZIDs = append([]string(nil), rs.AZIDs...)
-		r := &Region{spec: rs, partition: p, index: len(w.regions)}
-		w.regions = append(w.regions, r)
-		w.regionByKey[rs.Code] = r
-		p.regions = append(p.regions, r)
-		for i, id := range rs.AZIDs {
-			if _, dup := w.azByID[id]; dup || id == "" {
-				return nil, fmt.Errorf("region: duplicate or empty zone ID %q in %q", id, rs.Code)
-			}
-			if _, clash := w.regionByKey[id]; clash {
-				return nil, fmt.Errorf("region: zone ID %q is also a region code", id)
-			}
-			z := &AZ{id: id, region: r, index: len(w.azs), pos: i}
-			w.azs = append(w.azs, z)
-			w.azByID[id] = z
-			r.azs = append(r.azs, z)
-		}
-	}
-	for _, p := range w.partitions {
-		if g := p.spec.GlobalRegion; g != "" && len(p.regions) > 0 {
-			if r, ok := w.regionByKey[g]; !ok || r.partition != p {
-				return nil, fmt.Errorf("region: partition %q: global region %q is not one of its regions", p.spec.Name, g)
-			}
-		}
-	}
-	hts := opts.HostTypes
-	if hts == nil {
-		hts = HostTypes()
-	}
-	if len(hts) > 255 {
-		return nil, fmt.Errorf("region: %d host types; at most 255", len(hts))
-	}
-	for _, ht := range hts {
-		if err := ht.validate(); err != nil {
-			return nil, err
-		}
-		if _, dup := w.hostTypeIx[ht.Name]; dup {
-			return nil, fmt.Errorf("region: duplicate host type %q", ht.Name)
-		}
-		w.hostTypeIx[ht.Name] = len(w.hostTypes)
-		w.hostTypes = append(w.hostTypes, ht)
-	}
-	for _, z := range w.azs {
-		z.pools = make([]*pool, len(w.hostTypes))
-	}
-	shapes := opts.Shapes
-	if shapes == nil {
-		shapes = Shapes()
-	}
-	for _, s := range shapes {
-		if err := w.Fleet().RegisterShape(s); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	w.fleet.init(w)
 	for name, n := range opts.HostsPerAZ {
@@ -261,50 +202,12 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 			return nil, fmt.Errorf("region: HostsPerAZ[%q] = %d is negative", name, n)
 		}
 	}
-	// The host table, the pools and their host lists are sized up front:
-	// one allocation each instead of thousands of appends.
-	perAZ := make([]int, len(w.hostTypes))
-	nPools, nHosts := 0, 0
-	for ti, ht := range w.hostTypes {
-		n := DefaultHostsPerAZ
-		if opts.HostsPerAZ != nil {
-			n = opts.HostsPerAZ[ht.Name]
-		}
-		if n > 0 {
-			perAZ[ti] = n
-			nPools++
-			nHosts += n
-		}
-	}
-	nPools *= len(w.azs)
-	nHosts *= len(w.azs)
-	w.hosts = make([]host, 0, nHosts)
-	w.pools = make([]*pool, 0, nPools)
-	slab := make([]pool, nPools)
-	lists := make([]uint32, nHosts)
-	for _, z := range w.azs {
-		for ti, n := range perAZ {
-			if n > 0 {
-				p := &slab[0]
-				slab = slab[1:]
-				// A full slice expression, so that Fleet.AddHosts
-				// appending to this pool copies rather than overwrites
-				// the next pool's list.
-				p.hosts = lists[:0:n]
-				lists = lists[n:]
-				z.pools[ti] = p
-				p.az, p.typ, p.idx = z, uint8(ti), uint32(len(w.pools))
-				w.pools = append(w.pools, p)
-				w.addHosts(z, ti, n)
-			}
-		}
-	}
+	w.fleet.layout = w.hostLayout(opts.HostsPerAZ)
 	nm := opts.Network
 	if nm == nil {
-		d := DefaultNetwork()
-		nm = &d
+		nm = builtinNetwork()
 	}
-	if err := w.net.init(w, *nm); err != nil {
+	if err := w.net.init(w, nm); err != nil {
 		return nil, err
 	}
 	w.faults.init()
@@ -330,18 +233,106 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	// Billing is set up at sign-up, as on AWS: each account IAM opens from
 	// now on gets the free-tier plan of its creation date (accounts that
 	// Options.IAM held before are left to the caller's SetAccount).
-	w.iam.OnAccountCreated(func(id string, created time.Time) error {
-		_, err := w.ledger.SignUp(id, created)
-		return err
-	})
+	w.iam.OnAccountCreated(w.signUp)
 	// Every region must have prices, or metering its first call would fail
 	// after the call's effect; say so now, while it is the user's input.
-	for _, r := range w.regions {
-		if _, ok := w.ledger.Catalog().Region(r.Code()); !ok {
-			return nil, fmt.Errorf("region: region %q has no prices in the billing catalog; add it with billing.Catalog.Merge and pass the ledger in Options.Billing", r.Code())
+	// (The built-in topology and catalog agree; that is checked once.)
+	if w.topology != builtinTopologyOrNil() || w.ledger.Catalog() != billing.DefaultCatalog() || !builtinPriced() {
+		if err := w.topology.checkPrices(w.ledger.Catalog()); err != nil {
+			return nil, err
 		}
 	}
 	return w, nil
+}
+
+// signUp opens the billing account of an account IAM creates.
+func (w *World) signUp(id string, created time.Time) error {
+	_, err := w.ledger.SignUp(id, created)
+	return err
+}
+
+// builtinTopologyOrNil is the built-in topology if it was built without
+// error (it always is; a nil never equals a world's topology).
+func builtinTopologyOrNil() *topology {
+	t, _ := builtinTopology()
+	return t
+}
+
+// builtinPriced reports whether the default catalog prices every region of
+// the built-in topology: computed once, as neither ever changes.
+var builtinPriced = sync.OnceValue(func() bool {
+	t, err := builtinTopology()
+	return err == nil && t.checkPrices(billing.DefaultCatalog()) == nil
+})
+
+func (t *topology) checkPrices(cat *billing.Catalog) error {
+	for _, r := range t.regions {
+		if _, ok := cat.Region(r.Code()); !ok {
+			return fmt.Errorf("region: region %q has no prices in the billing catalog; add it with billing.Catalog.Merge and pass the ledger in Options.Billing", r.Code())
+		}
+	}
+	return nil
+}
+
+// newTopology validates partition and region specs and builds their
+// topology.
+func newTopology(parts []PartitionSpec, regs []RegionSpec) (*topology, error) {
+	t := &topology{
+		partByName:  make(map[string]*Partition, len(parts)),
+		regionByKey: make(map[string]*Region, len(regs)),
+		azByID:      map[string]*AZ{},
+	}
+	for _, ps := range parts {
+		if ps.Name == "" || ps.DNSSuffix == "" {
+			return nil, fmt.Errorf("region: partition spec %+v needs a name and a DNS suffix", ps)
+		}
+		if _, dup := t.partByName[ps.Name]; dup {
+			return nil, fmt.Errorf("region: duplicate partition %q", ps.Name)
+		}
+		p := &Partition{spec: ps}
+		t.partitions = append(t.partitions, p)
+		t.partByName[ps.Name] = p
+	}
+	for _, rs := range regs {
+		p, ok := t.partByName[rs.Partition]
+		if !ok {
+			return nil, fmt.Errorf("region: region %q names unknown partition %q", rs.Code, rs.Partition)
+		}
+		if rs.Code == "" || len(rs.AZIDs) == 0 {
+			return nil, fmt.Errorf("region: region spec %q needs a code and at least one zone", rs.Code)
+		}
+		if len(rs.AZIDs) > 26 {
+			return nil, fmt.Errorf("region: region %q has %d zones; names run out at 26", rs.Code, len(rs.AZIDs))
+		}
+		if _, dup := t.regionByKey[rs.Code]; dup {
+			return nil, fmt.Errorf("region: duplicate region %q", rs.Code)
+		}
+		rs.AZIDs = append([]string(nil), rs.AZIDs...)
+		r := &Region{spec: rs, partition: p, index: len(t.regions)}
+		t.regions = append(t.regions, r)
+		t.regionByKey[rs.Code] = r
+		p.regions = append(p.regions, r)
+		for i, id := range rs.AZIDs {
+			if _, dup := t.azByID[id]; dup || id == "" {
+				return nil, fmt.Errorf("region: duplicate or empty zone ID %q in %q", id, rs.Code)
+			}
+			if _, clash := t.regionByKey[id]; clash {
+				return nil, fmt.Errorf("region: zone ID %q is also a region code", id)
+			}
+			z := &AZ{id: id, region: r, index: len(t.azs), pos: i}
+			t.azs = append(t.azs, z)
+			t.azByID[id] = z
+			r.azs = append(r.azs, z)
+		}
+	}
+	for _, p := range t.partitions {
+		if g := p.spec.GlobalRegion; g != "" && len(p.regions) > 0 {
+			if r, ok := t.regionByKey[g]; !ok || r.partition != p {
+				return nil, fmt.Errorf("region: partition %q: global region %q is not one of its regions", p.spec.Name, g)
+			}
+		}
+	}
+	return t, nil
 }
 
 // MustNewWorld is NewWorld for tests and examples: it panics on error.
@@ -355,33 +346,6 @@ func MustNewWorld(env *sim.Env, opts Options) *World {
 
 // Env returns the world's simulation environment.
 func (w *World) Env() *sim.Env { return w.env }
-
-// RegisterShape adds an instance shape (ec2 registers the rest of its
-// catalog this way). A shape whose family no host type hosts can be
-// registered but never placed.
-func (v Fleet) RegisterShape(s Shape) error {
-	w := v.w
-	if s.Name == "" || s.Family == "" || s.VCPUs < 1 || s.MemoryMiB < 1 || s.GPUs < 0 {
-		return fmt.Errorf("region: invalid shape %+v", s)
-	}
-	if _, dup := w.shapeIx[s.Name]; dup {
-		return fmt.Errorf("region: duplicate shape %q", s.Name)
-	}
-	if len(w.shapes) >= 1<<16-1 {
-		return fmt.Errorf("region: too many shapes")
-	}
-	start := len(w.typeArena)
-	for i, ht := range w.hostTypes {
-		if ht.Supports(s) {
-			w.typeArena = append(w.typeArena, uint8(i))
-		}
-	}
-	types := w.typeArena[start:len(w.typeArena):len(w.typeArena)]
-	w.shapeIx[s.Name] = uint16(len(w.shapes))
-	w.shapes = append(w.shapes, s)
-	w.shapeTypes = append(w.shapeTypes, types)
-	return nil
-}
 
 // Shape returns the shape of an instance type known to the world.
 func (v Fleet) Shape(instanceType string) (Shape, bool) {
@@ -459,9 +423,26 @@ func (w *World) AZs() []*AZ { return append([]*AZ(nil), w.azs...) }
 // drawn from a stream named after (account, region), so it is stable for a
 // seed, differs between accounts, and drawing it never disturbs any other
 // stream.
+//
+// The permutation is kept per (account, region): services ask for zone
+// names on many calls, and drawing it anew gives the same one.
 func (w *World) azOrder(account string, r *Region) []int {
+	k := azOrderKey{account, r}
+	if p, ok := w.azOrders[k]; ok {
+		return p
+	}
 	src := sim.StreamSource(w.env.Seed(), "region/az-names/"+account+"/"+r.spec.Code)
-	return rand.New(src).Perm(len(r.azs))
+	p := rand.New(src).Perm(len(r.azs))
+	if w.azOrders == nil {
+		w.azOrders = map[azOrderKey][]int{}
+	}
+	w.azOrders[k] = p
+	return p
+}
+
+type azOrderKey struct {
+	account string
+	region  *Region
 }
 
 // AZName returns the name under which account sees zone azID, e.g.

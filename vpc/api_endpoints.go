@@ -60,7 +60,7 @@ func (c *Client) CreateVpcEndpoint(ctx context.Context, in *CreateVpcEndpointInp
 		ep.policy = pol
 		switch in.VpcEndpointType {
 		case "", "Gateway":
-			pl := s.plByName[in.ServiceName]
+			pl := s.plNamed()[in.ServiceName]
 			if pl == nil {
 				return clientErr("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist as a gateway endpoint service (S3 and DynamoDB are)", in.ServiceName)
 			}
@@ -246,8 +246,9 @@ func (c *Client) DescribePrefixLists(ctx context.Context, in *DescribePrefixList
 	}
 	out := &DescribePrefixListsOutput{}
 	err := c.call(ctx, "DescribePrefixLists", func(string) error {
-		for _, id := range sortedKeys(c.svc.pls) {
-			p := c.svc.pls[id]
+		pls := c.svc.plByID()
+		for _, id := range sortedKeys(pls) {
+			p := pls[id]
 			if p.region != c.region || !wanted(in.PrefixListIds, id) {
 				continue
 			}

@@ -170,7 +170,7 @@ func (c *Client) editRules(ctx context.Context, op string, in *AuthorizeSecurity
 					return clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", r.group)
 				}
 			}
-			if r.pl != "" && s.pls[r.pl] == nil {
+			if r.pl != "" && s.plByID()[r.pl] == nil {
 				return clientErr("InvalidPrefixListId.NotFound", "The prefix list ID '%s' does not exist", r.pl)
 			}
 			at := -1

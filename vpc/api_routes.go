@@ -233,7 +233,7 @@ func (s *Service) parseRoute(account, regionCode string, t *rtbRec, in *CreateRo
 		}
 		r.dst = p
 	case in.DestinationPrefixListId != "":
-		if s.pls[in.DestinationPrefixListId] == nil {
+		if s.plByID()[in.DestinationPrefixListId] == nil {
 			return nil, clientErr("InvalidPrefixListId.NotFound", "The prefix list ID '%s' does not exist", in.DestinationPrefixListId)
 		}
 		r.pl = in.DestinationPrefixListId

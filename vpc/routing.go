@@ -22,7 +22,7 @@ func (s *Service) rebuild(t *rtbRec) {
 		if r.pl == "" {
 			continue
 		}
-		pl := s.pls[r.pl]
+		pl := s.plByID()[r.pl]
 		if pl == nil {
 			continue
 		}

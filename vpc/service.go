@@ -39,7 +39,7 @@ type Service struct {
 	sgs       map[string]*sgRec
 	nacls     map[string]*naclRec
 	enis      map[string]*eniRec
-	pls       map[string]*prefixList // by ID
+	pls       map[string]*prefixList // by ID; nil until buildRegions
 	plByName  map[string]*prefixList // by service name
 	defaults  map[[2]string]*vpcRec  // (account, region) -> default VPC
 	azNames   map[[2]string]string
@@ -61,19 +61,7 @@ func New(w *region.World, _ Options) (*Service, error) {
 		vpcs: map[string]*vpcRec{}, subnets: map[string]*subnetRec{}, rtbs: map[string]*rtbRec{}, rtbAssoc: map[string]*rtbRec{},
 		igws: map[string]*igwRec{}, nats: map[string]*natRec{}, eips: map[string]*eipRec{}, endpoints: map[string]*endpointRec{},
 		peerings: map[string]*peeringRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{},
-		pls: map[string]*prefixList{}, plByName: map[string]*prefixList{}, defaults: map[[2]string]*vpcRec{},
-		azNames: map[[2]string]string{}, failed: map[string]bool{}}
-	s.regionIdx = map[string]int{}
-	for i, r := range w.Regions() {
-		s.regionIdx[r.Code()] = i
-		for k, svc := range gatewayServices {
-			p := &prefixList{region: r.Code(), service: svc, name: "com.amazonaws." + r.Code() + "." + svc,
-				cidrs: []netip.Prefix{serviceBlock(i, k)}}
-			p.id = fmt.Sprintf("pl-%08x", uint32(mix.SplitMix64(mix.FNV64a(p.name))))
-			s.pls[p.id] = p
-			s.plByName[p.name] = p
-		}
-	}
+		defaults: map[[2]string]*vpcRec{}, azNames: map[[2]string]string{}, failed: map[string]bool{}}
 	if r := w.Network().Router(); r != nil {
 		return nil, fmt.Errorf("vpc: the world already has a network layer (%T); use it (ec2.Options.VPC) rather than a second one", r)
 	}
@@ -93,6 +81,50 @@ func MustNew(w *region.World, opts Options) *Service {
 // World returns the service's world.
 func (s *Service) World() *region.World { return s.w }
 
+// buildRegions makes the region index and the AWS-managed prefix lists of
+// every region of the world. They never change, and most scenarios use
+// few of them, so they are made on first use rather than in New.
+func (s *Service) buildRegions() {
+	regions := s.w.Regions()
+	s.regionIdx = make(map[string]int, len(regions))
+	s.pls = make(map[string]*prefixList, len(regions)*len(gatewayServices))
+	s.plByName = make(map[string]*prefixList, len(regions)*len(gatewayServices))
+	for i, r := range regions {
+		s.regionIdx[r.Code()] = i
+		for k, svc := range gatewayServices {
+			p := &prefixList{region: r.Code(), service: svc, name: "com.amazonaws." + r.Code() + "." + svc,
+				cidrs: []netip.Prefix{serviceBlock(i, k)}}
+			p.id = fmt.Sprintf("pl-%08x", uint32(mix.SplitMix64(mix.FNV64a(p.name))))
+			s.pls[p.id] = p
+			s.plByName[p.name] = p
+		}
+	}
+}
+
+// plByID returns the prefix lists by ID.
+func (s *Service) plByID() map[string]*prefixList {
+	if s.pls == nil {
+		s.buildRegions()
+	}
+	return s.pls
+}
+
+// plNamed returns the prefix lists by service name.
+func (s *Service) plNamed() map[string]*prefixList {
+	if s.plByName == nil {
+		s.buildRegions()
+	}
+	return s.plByName
+}
+
+// regionIndex returns each region's index in the world's catalog.
+func (s *Service) regionIndex() map[string]int {
+	if s.regionIdx == nil {
+		s.buildRegions()
+	}
+	return s.regionIdx
+}
+
 // gatewayServices are the services with gateway endpoints (S3 and
 // DynamoDB, https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html);
 // every other service's public addresses share one block.
@@ -110,7 +142,7 @@ func serviceBlock(regionIdx, svc int) netip.Prefix {
 // answers on ("s3" in "us-east-1"): inside its prefix list for S3 and
 // DynamoDB, in a shared block for the rest.
 func (s *Service) ServiceAddr(service, regionCode string) (netip.Addr, error) {
-	i, ok := s.regionIdx[regionCode]
+	i, ok := s.regionIndex()[regionCode]
 	if !ok {
 		return netip.Addr{}, clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
 	}
@@ -126,7 +158,7 @@ func (s *Service) ServiceAddr(service, regionCode string) (netip.Addr, error) {
 // PrefixListID returns the ID of the AWS-managed prefix list of a gateway
 // endpoint service ("com.amazonaws.us-east-1.s3").
 func (s *Service) PrefixListID(serviceName string) (string, bool) {
-	p, ok := s.plByName[serviceName]
+	p, ok := s.plNamed()[serviceName]
 	if !ok {
 		return "", false
 	}

@@ -46,6 +46,7 @@ func (h *meterHandle) stop(l *billing.Ledger, opt billing.StopOptions) {
 type credsCache struct {
 	c       iam.Credentials
 	fetched time.Time
+	body    string // the rendered document (imds.go), "" until read
 }
 
 func (m *Machine) roleName() string {

@@ -681,7 +681,7 @@ func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*
 			prev := stateOf(m.state)
 			if m.state == InstanceStateStopped {
 				s.assignPublicIP(m)
-				m.reason, m.trans = nil, ""
+				m.clearReason()
 				m.launchTime = s.env.Now() // LaunchTime is the last start
 				s.setState(m, InstanceStatePending, nil)
 				s.boot(m)

@@ -289,7 +289,7 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 		t = VolumeTypeGp2
 	}
 	s.seq++
-	v := &volume{id: fmt.Sprintf("vol-%017x", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
+	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
 	s.volumes[v.id] = v

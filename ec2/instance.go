@@ -205,8 +205,13 @@ type Machine struct {
 	itype       InstanceTypeInfo
 	image       *Image
 	state       InstanceStateName
-	reason      *StateReason
-	trans       string
+	reason      *StateReason // nil, or &reasonVal
+	reasonVal   StateReason
+	trans       string // StateTransitionReason, unless transUser
+	// transUser: the user stopped or terminated the instance at transAt;
+	// describe renders EC2's "User initiated (...)" then, not every stop.
+	transUser bool
+	transAt   sim.Time
 	azID        string
 	azName      string
 	hostID      string
@@ -238,6 +243,8 @@ type Machine struct {
 	devices    []*attachment
 	procs      []*sim.Proc
 	pending    sim.Timer // the running/stopped/terminated transition in flight
+	next       uint8     // what step runs when it fires (lifecycle.go)
+	step       func()
 	rebootAt   sim.Time  // processes may start again at this instant
 	meter      meterHandle
 	creditTm   sim.Timer
@@ -272,7 +279,7 @@ func (m *Machine) describe() Instance {
 	env := m.svc.env
 	d := Instance{
 		InstanceId: m.id, InstanceType: m.itype.InstanceType, ImageId: m.image.ImageId,
-		State: stateOf(m.state), StateTransitionReason: m.trans,
+		State: stateOf(m.state), StateTransitionReason: m.transitionReason(),
 		Placement:  Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"},
 		LaunchTime: env.TimeOf(m.launchTime), KeyName: m.key, SubnetId: m.subnet,
 		SecurityGroupIds: append([]string(nil), m.sgs...), Tags: append([]Tag(nil), m.tags...),

@@ -220,7 +220,7 @@ func (s *Service) source(name string) *rand.PCG {
 
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	return fmt.Sprintf("%s-%017x", prefix, mix.SplitMix64(s.seq))
+	return mix.ID(prefix, mix.SplitMix64(s.seq))
 }
 
 // place puts m on a host in its AZ.

@@ -135,7 +135,7 @@ func (s *Service) PrefixListID(serviceName string) (string, bool) {
 
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	return fmt.Sprintf("%s-%017x", prefix, mix.SplitMix64(s.seq^0x5bd1e995))
+	return mix.ID(prefix, mix.SplitMix64(s.seq^0x5bd1e995))
 }
 
 func (s *Service) azName(account, azID string) string {

@@ -228,6 +228,52 @@ type Client struct {
 	svc    *Service
 	region string
 	creds  iam.Credentials
+	// arns remembers the ARNs of the images and the "*" resources this
+	// client's calls named, which are the same call after call (arnOf).
+	arns []cachedARN
+}
+
+type cachedARN struct {
+	r          resRef
+	acct       string
+	arn, owner string
+}
+
+// maxCachedARNs bounds a client's ARN memory: a client launching from
+// many images renders the rest afresh.
+const maxCachedARNs = 8
+
+// arnOf is Service.arnOf for the client's region, remembering the answers
+// that cannot change: images' (account-less) and the "*" of resources a
+// call creates. An instance's is the machine's own (Machine.arn).
+func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
+	s := c.svc
+	switch {
+	case r.kind == "instance":
+		if m, ok := s.instances[r.id]; ok && m.region == c.region {
+			return m.arnOf(), m.account
+		}
+	case r.kind == "image" || r.id == "*":
+		for i := range c.arns {
+			if x := &c.arns[i]; x.r == r && x.acct == acct {
+				return x.arn, x.owner
+			}
+		}
+		arn, owner = s.arnOf(c.region, r, acct)
+		if len(c.arns) < maxCachedARNs {
+			c.arns = append(c.arns, cachedARN{r: r, acct: acct, arn: arn, owner: owner})
+		}
+		return arn, owner
+	}
+	return s.arnOf(c.region, r, acct)
+}
+
+// arnOf is the instance's ARN, rendered on first use.
+func (m *Machine) arnOf() string {
+	if m.arn == "" {
+		m.arn = "arn:aws:ec2:" + m.region + ":" + m.account + ":instance/" + m.id
+	}
+	return m.arn
 }
 
 // NewClient returns a client calling region's endpoint with creds.
@@ -275,14 +321,14 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 	req := region.Request{Service: "ec2", ServiceID: "EC2", Operation: op, Region: c.region,
 		Credentials: region.Credentials(c.creds), Resource: "*"}
 	if outer.kind != "" {
-		req.Resource, req.ResourceAccount = s.arnOf(c.region, outer, "")
+		req.Resource, req.ResourceAccount = c.arnOf(outer, "")
 	}
 	// The caller's place comes from its context (Machine.Go attaches the
 	// instance's Location to its processes).
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		for _, r := range inner {
-			arn, owner := s.arnOf(c.region, r, acct)
+			arn, owner := c.arnOf(r, acct)
 			also := *rc.Request()
 			also.Resource, also.ResourceAccount = arn, owner
 			if err := rc.Authorize(&also); err != nil {
@@ -299,8 +345,17 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 // unauthorized rewrites IAM's AccessDenied as EC2's UnauthorizedOperation
 // (HTTP 403), keeping the explanation.
 func unauthorized(err error) error {
+	if err == nil {
+		return nil
+	}
+	return rewriteDenied(err)
+}
+
+// rewriteDenied is unauthorized's slow path: its errors.As target lives on
+// the heap, which the common nil case need not pay for.
+func rewriteDenied(err error) error {
 	var ae *awserr.Error
-	if err == nil || !errors.As(err, &ae) || ae.Code != "AccessDenied" {
+	if !errors.As(err, &ae) || ae.Code != "AccessDenied" {
 		return err
 	}
 	u := awserr.New("UnauthorizedOperation", 403, false, "You are not authorized to perform this operation. %s", ae.Message)

@@ -198,20 +198,21 @@ type Instance struct {
 // (Go), reads its metadata service, and dies with it. Get one from
 // Service.Machine. A Machine is owned by its Env's goroutine.
 type Machine struct {
-	svc         *Service
-	id          string
-	account     string
-	region      string
-	itype       InstanceTypeInfo
-	image       *Image
-	state       InstanceStateName
-	reason      *StateReason // nil, or &reasonVal
-	reasonVal   StateReason
-	trans       string // StateTransitionReason, unless transUser
+	svc       *Service
+	id        string
+	arn       string // "" until arnOf renders it
+	account   string
+	region    string
+	itype     InstanceTypeInfo
+	image     *Image
+	state     InstanceStateName
+	reason    *StateReason // nil, or &reasonVal
+	reasonVal StateReason
+	trans     string // StateTransitionReason, unless transUser
 	// transUser: the user stopped or terminated the instance at transAt;
 	// describe renders EC2's "User initiated (...)" then, not every stop.
-	transUser bool
-	transAt   sim.Time
+	transUser   bool
+	transAt     sim.Time
 	azID        string
 	azName      string
 	hostID      string
@@ -239,13 +240,16 @@ type Machine struct {
 
 	spot       *spotState
 	credits    *creditAccount
-	cpu        *cpuSched
+	cpu        *cpuSched // nil, or &cpuVal
+	cpuVal     cpuSched
+	rootAtt    attachment     // the first device's attachment, made at launch
+	devBuf     [2]*attachment // devices' first array
 	devices    []*attachment
 	procs      []*sim.Proc
 	pending    sim.Timer // the running/stopped/terminated transition in flight
 	next       uint8     // what step runs when it fires (lifecycle.go)
 	step       func()
-	rebootAt   sim.Time  // processes may start again at this instant
+	rebootAt   sim.Time // processes may start again at this instant
 	meter      meterHandle
 	creditTm   sim.Timer
 	creditFrac float64

@@ -72,7 +72,13 @@ type Service struct {
 	bySlot  map[region.Slot]*Machine
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
-	demands map[string]*demand
+	// zoneOrders: per (account, region), the zone IDs in zone-name order
+	// (runInstancesOnce).
+	zoneOrders map[[2]string][]string
+	// imageRoots: per image, the devices of a launch without mappings
+	// (rootDevices).
+	imageRoots map[*Image][]deviceSpec
+	demands    map[string]*demand
 
 	seq uint64
 	// rngs is keyed by (region, what): a pair, so that a lookup on the

@@ -222,15 +222,15 @@ type spotState struct {
 	reqType   SpotInstanceType
 	pool      *spotPool
 
-	action    *SpotInstanceAction // nil until the notice
+	action *SpotInstanceAction // nil until the notice
 	// actionBody is action as spot/instance-action serves it, rendered
 	// once at the notice: a process polls it every few seconds.
 	actionBody string
-	rebalance *time.Time          // recommendation time, nil until issued
-	noticeEv  *sim.Event
-	rebalEv   *sim.Event
-	timers    [3]sim.Timer // rebalance, notice, interruption
-	priceTm   sim.Timer
+	rebalance  *time.Time // recommendation time, nil until issued
+	noticeEv   *sim.Event
+	rebalEv    *sim.Event
+	timers     [3]sim.Timer // rebalance, notice, interruption
+	priceTm    sim.Timer
 }
 
 func (st *spotState) disarm() {

@@ -29,6 +29,10 @@ type Service struct {
 
 	vpcs      map[string]*vpcRec
 	subnets   map[string]*subnetRec
+	// subnetIDs is subnets' keys sorted, built on demand and dropped when
+	// a subnet comes or goes: every launch into a default subnet walks them.
+	// Never modified once built (callers range over it).
+	subnetIDs []string
 	rtbs      map[string]*rtbRec
 	rtbAssoc  map[string]*rtbRec // association ID -> table
 	igws      map[string]*igwRec

@@ -78,6 +78,7 @@ type Service struct {
 	// imageRoots: per image, the devices of a launch without mappings
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec
+	typeUsages map[InstanceType]*typeUsage // usageTypes
 	demands    map[string]*demand
 
 	seq uint64

@@ -3,6 +3,7 @@ package ec2
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
@@ -283,6 +284,27 @@ func (v *volume) describe(s *Service) Volume {
 	return d
 }
 
+// replicaStream is a zone's volume-loss streams (source and generator of
+// "ec2/ebs/<az>/replicas"), looked up once per zone rather than by a
+// name built for every volume.
+type replicaStream struct {
+	src *rand.PCG
+	r   *rand.Rand
+}
+
+func (s *Service) replicaStreams(azID string) replicaStream {
+	if st, ok := s.replicas[azID]; ok {
+		return st
+	}
+	name := "ec2/ebs/" + azID + "/replicas"
+	st := replicaStream{src: s.source(name), r: s.env.Rand(name)}
+	if s.replicas == nil {
+		s.replicas = map[string]replicaStream{}
+	}
+	s.replicas[azID] = st
+	return st
+}
+
 // newVolume creates a volume record, starts its meter and arms its loss.
 func (s *Service) newVolume(account, region, azID string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
 	if t == "" {
@@ -300,8 +322,8 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 	}
 	if afr > 0 {
 		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
-		name := "ec2/ebs/" + azID + "/replicas"
-		h, k := rm.drawLoss(s.source(name), s.env.Rand(name))
+		st := s.replicaStreams(azID)
+		h, k := rm.drawLoss(st.src, st.r)
 		v.replicaFailures = k
 		// Losses beyond a century are outside any simulation (and
 		// time.Duration): no timer. The loss is a daemon timer: it lies

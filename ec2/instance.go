@@ -278,6 +278,22 @@ func (m *Machine) HostID() string { return m.hostID }
 // Region returns the instance's region code.
 func (m *Machine) Region() string { return m.region }
 
+// addrStrings renders the private address (none once terminated) and the
+// public one, both in one string allocation.
+func (m *Machine) addrStrings() (private, public string) {
+	var buf [2 * len("255.255.255.255")]byte
+	b := buf[:0]
+	if m.privateIP.IsValid() && m.state != InstanceStateTerminated {
+		b = m.privateIP.AppendTo(b)
+	}
+	n := len(b)
+	if m.publicIP.IsValid() {
+		b = m.publicIP.AppendTo(b)
+	}
+	s := string(b)
+	return s[:n], s[n:]
+}
+
 // describe snapshots the instance.
 func (m *Machine) describe() Instance {
 	env := m.svc.env
@@ -286,19 +302,14 @@ func (m *Machine) describe() Instance {
 		State: stateOf(m.state), StateTransitionReason: m.transitionReason(),
 		Placement:  Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"},
 		LaunchTime: env.TimeOf(m.launchTime), KeyName: m.key, SubnetId: m.subnet,
-		SecurityGroupIds: append([]string(nil), m.sgs...), Tags: append([]Tag(nil), m.tags...),
+		Tags:    append([]Tag(nil), m.tags...),
 		OwnerId: m.account, RootDeviceName: m.image.RootDeviceName,
 	}
 	if m.reason != nil {
 		r := *m.reason
 		d.StateReason = &r
 	}
-	if m.privateIP.IsValid() && m.state != InstanceStateTerminated {
-		d.PrivateIpAddress = m.privateIP.String()
-	}
-	if m.publicIP.IsValid() {
-		d.PublicIpAddress = m.publicIP.String()
-	}
+	d.PrivateIpAddress, d.PublicIpAddress = m.addrStrings()
 	if m.profileARN != "" {
 		d.IamInstanceProfile = &IamInstanceProfile{Arn: m.profileARN, Id: m.profileID}
 	}
@@ -310,6 +321,24 @@ func (m *Machine) describe() Instance {
 		d.CpuCredits = m.credits.mode
 	}
 	m.describeExtras(&d)
+	if len(m.sgs) <= 1 && len(m.devices) <= 1 && len(m.sgs)+len(m.devices) > 0 {
+		// The usual instance, one group and one volume: both lists in one
+		// allocation (each its own array, so appending to one cannot
+		// touch the other).
+		b := &struct {
+			sgs [1]string
+			bdm [1]InstanceBlockDeviceMapping
+		}{}
+		if len(m.sgs) == 1 {
+			b.sgs[0] = m.sgs[0]
+			d.SecurityGroupIds = b.sgs[:1:1]
+		}
+		if len(m.devices) == 1 {
+			d.BlockDeviceMappings = b.bdm[:0:1]
+		}
+	} else {
+		d.SecurityGroupIds = append([]string(nil), m.sgs...)
+	}
 	for _, a := range m.devices {
 		d.BlockDeviceMappings = append(d.BlockDeviceMappings, InstanceBlockDeviceMapping{
 			DeviceName: a.device, VolumeId: a.vol.id, Status: string(a.state),

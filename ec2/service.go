@@ -79,6 +79,7 @@ type Service struct {
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec
 	typeUsages map[InstanceType]*typeUsage // usageTypes
+	replicas   map[string]replicaStream    // per zone (ebs.go)
 	demands    map[string]*demand
 
 	seq uint64

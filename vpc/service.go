@@ -27,8 +27,8 @@ type Service struct {
 
 	seq uint64
 
-	vpcs      map[string]*vpcRec
-	subnets   map[string]*subnetRec
+	vpcs    map[string]*vpcRec
+	subnets map[string]*subnetRec
 	// subnetIDs is subnets' keys sorted, built on demand and dropped when
 	// a subnet comes or goes: every launch into a default subnet walks them.
 	// Never modified once built (callers range over it).

@@ -275,11 +275,31 @@ func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ 
 func (v *volume) describe(s *Service) Volume {
 	d := Volume{VolumeId: v.id, VolumeType: v.vtype, Size: v.size, Iops: v.iops, Throughput: v.throughput,
 		AvailabilityZoneId: v.azID, SnapshotId: v.snapshotID, State: v.state, CreateTime: s.env.TimeOf(v.created),
-		Encrypted: v.encrypted, Tags: append([]Tag(nil), v.tags...)}
+		Encrypted: v.encrypted}
 	d.AvailabilityZone, _ = s.azName(v.account, v.azID)
+	// A volume polled by a waiter has a tag or none and an attachment or
+	// none: both lists then come from one allocation, each its own array.
+	var b *struct {
+		tags [1]Tag
+		att  [1]VolumeAttachment
+	}
+	if len(v.tags) == 1 || v.att != nil {
+		b = &struct {
+			tags [1]Tag
+			att  [1]VolumeAttachment
+		}{}
+	}
+	switch {
+	case len(v.tags) == 1:
+		b.tags[0] = v.tags[0]
+		d.Tags = b.tags[:1:1]
+	case len(v.tags) > 1:
+		d.Tags = append([]Tag(nil), v.tags...)
+	}
 	if v.att != nil {
-		d.Attachments = []VolumeAttachment{{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
-			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}}
+		b.att[0] = VolumeAttachment{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
+			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}
+		d.Attachments = b.att[:1:1]
 	}
 	return d
 }

@@ -68,7 +68,7 @@ func (l *Ledger) Add(k UsageKey, quantity int64, at sim.Time) error {
 		}
 		h.month, h.slot = m, i
 	}
-	s := &l.slots[h.slot]
+	s := l.slots.at(h.slot)
 	s.qty.add64(uint64(quantity))
 	s.first = min(s.first, at)
 	s.last = max(s.last, at)

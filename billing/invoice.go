@@ -173,7 +173,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		c.records += records
 	}
 	for _, i := range l.byAcctMonth[acctMonth{accountID, m}] {
-		s := &l.slots[i]
+		s := l.slots.at(i)
 		if s.records == 0 || (keep != nil && !keep(s.rate.UsageType)) {
 			continue
 		}

@@ -20,7 +20,7 @@ type Ledger struct {
 	clk sim.Clock
 	cat *Catalog
 
-	slots       []slot
+	slots       slotStore
 	index       map[lineKey]int32
 	byAcctMonth map[acctMonth][]int32
 	span        monthSpan

@@ -360,7 +360,7 @@ func (l *Ledger) commitPiece(m *timedMeter, p piece) {
 			panic("billing: timed meter lost its price: " + err.Error())
 		}
 	}
-	s := &l.slots[i]
+	s := l.slots.at(i)
 	s.qty.mulAdd(uint64(p.secs), uint64(p.rate))
 	s.first = min(s.first, p.first)
 	s.last = max(s.last, p.last)

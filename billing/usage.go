@@ -56,6 +56,37 @@ type slot struct {
 	records     uint64
 }
 
+// slotStore holds the slots in chunks of slotChunk: a ledger gains a slot
+// per resource and month, and one flat slice would copy them all (a few
+// hundred bytes each, pointers included) every time it grew.
+type slotStore struct {
+	chunks [][]slot
+	n      int32
+}
+
+const slotChunkBits = 10
+
+func (st *slotStore) at(i int32) *slot {
+	return &st.chunks[i>>slotChunkBits][i&(1<<slotChunkBits-1)]
+}
+
+// add appends s and returns its index. The first chunk grows like a
+// slice, so a small ledger stays small; the next ones are made whole.
+func (st *slotStore) add(s slot) int32 {
+	i := st.n
+	c := int(i >> slotChunkBits)
+	if c == len(st.chunks) {
+		var chunk []slot
+		if c > 0 {
+			chunk = make([]slot, 0, 1<<slotChunkBits)
+		}
+		st.chunks = append(st.chunks, chunk)
+	}
+	st.chunks[c] = append(st.chunks[c], s)
+	st.n++
+	return i
+}
+
 type acctMonth struct {
 	account string
 	month   Month
@@ -88,7 +119,7 @@ func (l *Ledger) Record(u Usage) error {
 	// A one-entry cache in front of the map: services often report a run
 	// of records for the same key (a request stream on one bucket).
 	i := l.lastSlot
-	if l.slots == nil || l.slots[i].key != k {
+	if l.slots.n == 0 || l.slots.at(i).key != k {
 		var ok bool
 		if i, ok = l.index[k]; !ok {
 			var err error
@@ -98,7 +129,7 @@ func (l *Ledger) Record(u Usage) error {
 		}
 		l.lastSlot = i
 	}
-	s := &l.slots[i]
+	s := l.slots.at(i)
 	s.qty.add64(uint64(u.Quantity))
 	if u.Start < s.first {
 		s.first = u.Start
@@ -125,8 +156,7 @@ func (l *Ledger) newSlot(k lineKey) (int32, error) {
 	if rt.CallerPriced && k.price == 0 {
 		return 0, newErr(ErrInvalidUsage, "billing: usage type %s is priced by the caller; set Usage.Price", k.usageType)
 	}
-	i := int32(len(l.slots))
-	l.slots = append(l.slots, slot{key: k, rate: rt, bound: priceBound(rt, k.price), first: sim.MaxTime, last: -1 << 63})
+	i := l.slots.add(slot{key: k, rate: rt, bound: priceBound(rt, k.price), first: sim.MaxTime, last: -1 << 63})
 	if l.index == nil {
 		l.index = make(map[lineKey]int32)
 		l.byAcctMonth = make(map[acctMonth][]int32)

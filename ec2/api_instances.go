@@ -121,41 +121,51 @@ type deviceSpec struct {
 }
 
 func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*launchSpec, error) {
+	sp := &launchSpec{}
+	if err := s.validateRunInto(sp, account, region, in); err != nil {
+		return nil, err
+	}
+	return sp, nil
+}
+
+// validateRunInto is validateRun filling sp, which a launch keeps on its
+// stack.
+func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *RunInstancesInput) error {
 	if in == nil {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter ImageId")
+		return clientErr("MissingParameter", "The request must contain the parameter ImageId")
 	}
 	if in.MinCount < 1 || in.MaxCount < in.MinCount {
-		return nil, clientErr("InvalidParameterValue",
+		return clientErr("InvalidParameterValue",
 			"Invalid value '%d' for minCount/maxCount: MinCount must be at least 1 and MaxCount at least MinCount (MaxCount %d).", in.MinCount, in.MaxCount)
 	}
 	if in.MaxCount > MaxInstancesPerCall {
-		return nil, clientErr("InvalidParameterValue", "Invalid value '%d' for maxCount: at most %d.", in.MaxCount, MaxInstancesPerCall)
+		return clientErr("InvalidParameterValue", "Invalid value '%d' for maxCount: at most %d.", in.MaxCount, MaxInstancesPerCall)
 	}
 	if in.ImageId == "" {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter ImageId")
+		return clientErr("MissingParameter", "The request must contain the parameter ImageId")
 	}
 	it, ok := catalog[in.InstanceType]
 	if !ok {
-		return nil, errInvalidValue(string(in.InstanceType), "InstanceType")
+		return errInvalidValue(string(in.InstanceType), "InstanceType")
 	}
 	img, err := s.image(in.ImageId, region)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if img.Architecture != it.Architecture {
-		return nil, clientErr("InvalidParameterValue",
+		return clientErr("InvalidParameterValue",
 			"The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
 				"Specify an instance type and an AMI that have matching architectures, and try again.", it.Architecture, img.Architecture)
 	}
-	sp := &launchSpec{it: it, img: img}
+	sp.it, sp.img = it, img
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		z, _ := s.w.AZ(azID)
 		if z.Region().Code() != region {
-			return nil, clientErr("InvalidParameterValue", "Invalid availability zone: [%s]", in.Placement.AvailabilityZone)
+			return clientErr("InvalidParameterValue", "Invalid availability zone: [%s]", in.Placement.AvailabilityZone)
 		}
 		sp.azID = azID
 	}
@@ -176,41 +186,41 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 			switch so.SpotInstanceType {
 			case SpotOneTime, SpotPersistent:
 			default:
-				return nil, errInvalidValue(string(so.SpotInstanceType), "SpotInstanceType")
+				return errInvalidValue(string(so.SpotInstanceType), "SpotInstanceType")
 			}
 			switch so.InstanceInterruptionBehavior {
 			case InterruptionTerminate:
 			case InterruptionStop, InterruptionHibernate:
 				if so.SpotInstanceType != SpotPersistent {
-					return nil, clientErr("InvalidParameterCombination",
+					return clientErr("InvalidParameterCombination",
 						"The instance interruption behavior '%s' is only supported for persistent Spot Instance requests.", so.InstanceInterruptionBehavior)
 				}
 			default:
-				return nil, errInvalidValue(string(so.InstanceInterruptionBehavior), "InstanceInterruptionBehavior")
+				return errInvalidValue(string(so.InstanceInterruptionBehavior), "InstanceInterruptionBehavior")
 			}
 			sp.maxPrice = s.onDemandMicro(region, it.InstanceType)
 			if so.MaxPrice != "" {
 				f, err := strconv.ParseFloat(so.MaxPrice, 64)
 				if err != nil || !(f > 0) || math.IsInf(f, 0) {
-					return nil, errInvalidValue(so.MaxPrice, "MaxPrice")
+					return errInvalidValue(so.MaxPrice, "MaxPrice")
 				}
 				sp.maxPrice = int64(math.Round(f * 1e6))
 			}
 			sp.spot = &so
 		default:
-			return nil, errInvalidValue(string(mo.MarketType), "MarketType")
+			return errInvalidValue(string(mo.MarketType), "MarketType")
 		}
 	}
 	if cs := in.CreditSpecification; cs != nil && cs.CpuCredits != "" {
 		if !it.Burstable {
-			return nil, clientErr("InvalidParameterCombination",
+			return clientErr("InvalidParameterCombination",
 				"The parameter CreditSpecification is not supported for instance type %s.", it.InstanceType)
 		}
 		switch cs.CpuCredits {
 		case CreditStandard, CreditUnlimited:
 			sp.credit = cs.CpuCredits
 		default:
-			return nil, errInvalidValue(string(cs.CpuCredits), "CpuCredits")
+			return errInvalidValue(string(cs.CpuCredits), "CpuCredits")
 		}
 	} else if it.Burstable {
 		// T3/T3a default to unlimited, T2 to standard [burstable guide].
@@ -220,7 +230,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 		}
 	}
 	if err := s.canPrice(region, it, sp.spot != nil, sp.credit); err != nil {
-		return nil, err
+		return err
 	}
 	for _, ts := range in.TagSpecifications {
 		switch ts.ResourceType {
@@ -229,21 +239,60 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 		case "volume":
 			sp.volTags = append(sp.volTags, ts.Tags...)
 		default:
-			return nil, errInvalidValue(ts.ResourceType, "ResourceType")
+			return errInvalidValue(ts.ResourceType, "ResourceType")
 		}
 	}
 	if err := checkTags(sp.tags); err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkTags(sp.volTags); err != nil {
-		return nil, err
+		return err
 	}
 	// Block devices: the AMI's root, overridden or extended by mappings.
+	if len(in.BlockDeviceMappings) == 0 {
+		sp.devices = s.rootDevices(img)
+	} else if err := s.blockDevices(sp, account, region, in); err != nil {
+		return err
+	}
+	if err := s.validateExtras(account, region, sp, in); err != nil {
+		return err
+	}
+	if ip := in.IamInstanceProfile; ip != nil && (ip.Arn != "" || ip.Name != "") {
+		arn, err := s.resolveInstanceProfile(account, ip, s.caller)
+		if err != nil {
+			return err
+		}
+		sp.profile = arn
+	}
+	return s.validateNetwork(account, region, in, sp)
+}
+
+// rootDevices is the devices of a launch without block device mappings:
+// the image's root volume alone, computed once per image. The slice is
+// shared: it is never modified (its capacity is its length).
+func (s *Service) rootDevices(img *Image) []deviceSpec {
+	if ds, ok := s.imageRoots[img]; ok {
+		return ds
+	}
+	r := deviceSpec{name: img.RootDeviceName, vtype: img.RootVolumeType, size: img.RootVolumeSizeGiB, delOnTerm: true}
+	r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
+	ds := []deviceSpec{r}
+	if s.imageRoots == nil {
+		s.imageRoots = map[*Image][]deviceSpec{}
+	}
+	s.imageRoots[img] = ds
+	return ds
+}
+
+// blockDevices validates the request's block device mappings: the AMI's
+// root, overridden or extended by them.
+func (s *Service) blockDevices(sp *launchSpec, account, region string, in *RunInstancesInput) error {
+	img := sp.img
 	root := deviceSpec{name: img.RootDeviceName, vtype: img.RootVolumeType, size: img.RootVolumeSizeGiB, delOnTerm: true}
 	sp.devices = []deviceSpec{root}
 	for _, bd := range in.BlockDeviceMappings {
 		if bd.DeviceName == "" || bd.Ebs == nil {
-			return nil, clientErr("InvalidBlockDeviceMapping", "Each block device mapping needs a device name and an EBS volume.")
+			return clientErr("InvalidBlockDeviceMapping", "Each block device mapping needs a device name and an EBS volume.")
 		}
 		d := deviceSpec{name: bd.DeviceName, vtype: bd.Ebs.VolumeType, size: bd.Ebs.VolumeSize, iops: bd.Ebs.Iops,
 			tput: bd.Ebs.Throughput, snapshot: bd.Ebs.SnapshotId, enc: bd.Ebs.Encrypted}
@@ -256,28 +305,28 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 				d.size = img.RootVolumeSizeGiB
 			}
 			if d.size < img.RootVolumeSizeGiB {
-				return nil, clientErr("InvalidBlockDeviceMapping",
+				return clientErr("InvalidBlockDeviceMapping",
 					"Volume of size %dGB is smaller than snapshot of the image %s, expect size >= %dGB", d.size, img.ImageId, img.RootVolumeSizeGiB)
 			}
 		}
 		if d.snapshot != "" {
 			sn, ok := s.snapshots[d.snapshot]
 			if !ok || sn.region != region || sn.account != account {
-				return nil, errSnapshotNotFound(d.snapshot)
+				return errSnapshotNotFound(d.snapshot)
 			}
 			if sn.state != SnapshotCompleted {
-				return nil, clientErr("IncorrectState", "Snapshot is in invalid state - %s", sn.state)
+				return clientErr("IncorrectState", "Snapshot is in invalid state - %s", sn.state)
 			}
 			if d.size == 0 {
 				d.size = sn.size
 			}
 		}
 		if d.size == 0 {
-			return nil, clientErr("InvalidBlockDeviceMapping", "The volume size for device %s must be specified.", bd.DeviceName)
+			return clientErr("InvalidBlockDeviceMapping", "The volume size for device %s must be specified.", bd.DeviceName)
 		}
 		iops, tput, err := volumeShape(d.vtype, d.size, d.iops, d.tput)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		d.iops, d.tput = iops, tput
 		d.delOnTerm = isRoot
@@ -289,7 +338,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 		} else {
 			for _, x := range sp.devices {
 				if x.name == d.name {
-					return nil, clientErr("InvalidBlockDeviceMapping", "The device '%s' is used in more than one block-device mapping", d.name)
+					return clientErr("InvalidBlockDeviceMapping", "The device '%s' is used in more than one block-device mapping", d.name)
 				}
 			}
 			sp.devices = append(sp.devices, d)
@@ -299,20 +348,7 @@ func (s *Service) validateRun(account, region string, in *RunInstancesInput) (*l
 	if r.iops == 0 {
 		r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
 	}
-	if err := s.validateExtras(account, region, sp, in); err != nil {
-		return nil, err
-	}
-	if ip := in.IamInstanceProfile; ip != nil && (ip.Arn != "" || ip.Name != "") {
-		arn, err := s.resolveInstanceProfile(account, ip, s.caller)
-		if err != nil {
-			return nil, err
-		}
-		sp.profile = arn
-	}
-	if err := s.validateNetwork(account, region, in, sp); err != nil {
-		return nil, err
-	}
-	return sp, nil
+	return nil
 }
 
 func (s *Service) runInstances(account, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
@@ -364,25 +400,19 @@ func runSignature(in *RunInstancesInput) string {
 }
 
 func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput) (*RunInstancesOutput, error) {
-	sp, err := s.validateRun(account, region, in)
-	if err != nil {
+	var spec launchSpec
+	sp := &spec
+	if err := s.validateRunInto(sp, account, region, in); err != nil {
 		return nil, err
 	}
-	r, _ := s.w.Region(region)
 	// The zone: the one asked for, else the first (in the account's name
 	// order) where the whole minimum fits.
-	var zones []string
+	var one [1]string
+	zones := one[:0]
 	if sp.azID != "" {
-		zones = []string{sp.azID}
+		zones = append(zones, sp.azID)
 	} else {
-		for _, z := range r.AZs() {
-			zones = append(zones, z.ID())
-		}
-		sort.Slice(zones, func(i, j int) bool {
-			a, _ := s.azName(account, zones[i])
-			b, _ := s.azName(account, zones[j])
-			return a < b
-		})
+		zones = s.zoneOrder(account, region)
 	}
 	// A zone without hosts for the type answers Unsupported (named by the
 	// account's zone name, as EC2 does); another zone's capacity error is
@@ -412,6 +442,31 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 	return nil, unsupported
 }
 
+// zoneOrder returns the region's zone IDs in the order of the account's
+// zone names, computed once per account and region (names never change).
+// The slice is shared: callers must not modify it.
+func (s *Service) zoneOrder(account, region string) []string {
+	k := [2]string{account, region}
+	if zs, ok := s.zoneOrders[k]; ok {
+		return zs
+	}
+	r, _ := s.w.Region(region)
+	var zones []string
+	for _, z := range r.AZs() {
+		zones = append(zones, z.ID())
+	}
+	sort.Slice(zones, func(i, j int) bool {
+		a, _ := s.azName(account, zones[i])
+		b, _ := s.azName(account, zones[j])
+		return a < b
+	})
+	if s.zoneOrders == nil {
+		s.zoneOrders = map[[2]string][]string{}
+	}
+	s.zoneOrders[k] = zones[:len(zones):len(zones)]
+	return zones
+}
+
 // launchIn launches the request in one zone, all-or-nothing down to
 // MinCount.
 func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *RunInstancesInput) (*RunInstancesOutput, error) {
@@ -433,7 +488,8 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		return nil, errNoFreeAddresses(plan.SubnetID)
 	}
 	resID := s.newID("r")
-	var placed []*Machine
+	var pbuf [1]*Machine // most launches are of one instance
+	placed := pbuf[:0]
 	for i := int32(0); i < min(sp.extra.maxCount, int32(plan.Free)); i++ { // MaxCount, or fewer if a quota or the subnet says so
 		m := &Machine{svc: s, account: account, region: region, itype: sp.it, image: sp.img, azID: azID, azName: azName,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
@@ -458,7 +514,13 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		}
 		placed = append(placed, m)
 	}
-	out := &RunInstancesOutput{ReservationId: resID, OwnerId: account}
+	// The output and room for one instance in one allocation.
+	buf := &struct {
+		out RunInstancesOutput
+		one [1]Instance
+	}{out: RunInstancesOutput{ReservationId: resID, OwnerId: account}}
+	out := &buf.out
+	out.Instances = buf.one[:0]
 	now := s.env.Now()
 	for _, m := range placed {
 		m.launchTime = now
@@ -466,12 +528,13 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			panic("ec2: a checked network plan failed: " + err.Error())
 		}
 		s.attachNIC(m)
-		m.cpu = &cpuSched{last: now}
+		m.cpuVal = cpuSched{last: now}
+		m.cpu = &m.cpuVal
 		if sp.it.Burstable {
 			m.credits = newCreditAccount(sp.it, sp.credit, now)
 		}
 		if sp.profile != "" {
-			m.profileID = "AIPA" + strings.ToUpper(fmt.Sprintf("%016x", mix.SplitMix64(mix.FNV64a(sp.profile))))
+			m.profileID = profileID(sp.profile)
 		}
 		if sp.spot != nil {
 			m.spot = &spotState{requestID: s.newID("sir")[:12], maxPrice: sp.maxPrice, behavior: sp.spot.InstanceInterruptionBehavior,
@@ -483,7 +546,13 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			v := s.newVolume(account, region, azID, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
 			v.readyTm.Stop()
 			v.state = VolumeStateInUse
-			a := &attachment{vol: v, m: m, device: d.name, state: AttachmentAttached, at: now, deleteOnTermination: d.delOnTerm}
+			a := &m.rootAtt // the machine's own room for its first device
+			if len(m.devices) > 0 {
+				a = &attachment{}
+			} else {
+				m.devices = m.devBuf[:0]
+			}
+			*a = attachment{vol: v, m: m, device: d.name, state: AttachmentAttached, at: now, deleteOnTermination: d.delOnTerm}
 			v.att = a
 			m.devices = append(m.devices, a)
 		}
@@ -493,6 +562,20 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		out.Instances = append(out.Instances, m.describe())
 	}
 	return out, nil
+}
+
+// profileID is the instance profile ID DescribeInstances shows: "AIPA"
+// and 16 upper-case hex digits derived from the profile's ARN.
+func profileID(arn string) string {
+	const digits = "0123456789ABCDEF"
+	var b [20]byte
+	copy(b[:], "AIPA")
+	v := mix.SplitMix64(mix.FNV64a(arn))
+	for i := 19; i >= 4; i-- {
+		b[i] = digits[v&15]
+		v >>= 4
+	}
+	return string(b[:])
 }
 
 func dollars(micro int64) string { return strconv.FormatFloat(float64(micro)/1e6, 'f', -1, 64) }
@@ -552,11 +635,17 @@ type TerminateInstancesOutput struct {
 // lookup resolves instance IDs in the caller's account and region; any
 // malformed or unknown ID fails the whole request, as EC2 does.
 func (s *Service) lookup(account, region string, ids []string) ([]*Machine, error) {
+	return s.lookupInto(make([]*Machine, 0, len(ids)), account, region, ids)
+}
+
+// lookupInto is lookup appending to dst[:0], so that a caller can pass a
+// buffer on its stack.
+func (s *Service) lookupInto(dst []*Machine, account, region string, ids []string) ([]*Machine, error) {
 	if len(ids) == 0 {
 		return nil, clientErr("MissingParameter", "The request must contain the parameter InstanceId")
 	}
 	var missing []string
-	ms := make([]*Machine, 0, len(ids))
+	ms := dst[:0]
 	for i, id := range ids {
 		if !validID(id, "i-") {
 			return nil, errInstanceMalformed(id)
@@ -681,7 +770,7 @@ func (c *Client) StartInstances(ctx context.Context, in *StartInstancesInput) (*
 			prev := stateOf(m.state)
 			if m.state == InstanceStateStopped {
 				s.assignPublicIP(m)
-				m.reason, m.trans = nil, ""
+				m.clearReason()
 				m.launchTime = s.env.Now() // LaunchTime is the last start
 				s.setState(m, InstanceStatePending, nil)
 				s.boot(m)
@@ -731,12 +820,20 @@ func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesI
 	if in == nil {
 		in = &TerminateInstancesInput{} // as the SDK treats nil params
 	}
-	out := &TerminateInstancesOutput{}
+	// The output and room for one state change in one allocation: most
+	// calls terminate one instance.
+	buf := &struct {
+		out TerminateInstancesOutput
+		one [1]InstanceStateChange
+	}{}
+	out := &buf.out
+	out.TerminatingInstances = buf.one[:0]
 	err := c.call(ctx, "TerminateInstances", first("instance", in.InstanceIds), rest("instance", in.InstanceIds), func(account string) error {
 		if in.DryRun {
 			return errDryRun()
 		}
-		ms, err := c.svc.lookup(account, c.region, in.InstanceIds)
+		var mbuf [4]*Machine
+		ms, err := c.svc.lookupInto(mbuf[:0], account, c.region, in.InstanceIds)
 		if err != nil {
 			return err
 		}
@@ -754,6 +851,9 @@ func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesI
 		}
 		return nil
 	})
+	if len(out.TerminatingInstances) == 0 {
+		out.TerminatingInstances = nil // as before any change was listed
+	}
 	return out, wrap("TerminateInstances", err)
 }
 

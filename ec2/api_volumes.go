@@ -283,10 +283,19 @@ type DescribeVolumesOutput struct {
 
 // DescribeVolumes describes volumes.
 func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) (*DescribeVolumesOutput, error) {
-	out := &DescribeVolumesOutput{}
+	// The output and room for one volume in one allocation: waiters poll
+	// one volume at a time.
+	buf := &struct {
+		out DescribeVolumesOutput
+		one [1]Volume
+	}{}
+	out := &buf.out
 	err := c.call(ctx, "DescribeVolumes", resRef{}, nil, func(account string) error {
 		s := c.svc
 		if in != nil && len(in.VolumeIds) > 0 {
+			if len(in.VolumeIds) == 1 {
+				out.Volumes = buf.one[:0]
+			}
 			for _, id := range in.VolumeIds {
 				v, err := s.volume(account, c.region, id)
 				if err != nil {
@@ -304,6 +313,9 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 		sort.Slice(out.Volumes, func(i, j int) bool { return out.Volumes[i].VolumeId < out.Volumes[j].VolumeId })
 		return nil
 	})
+	if len(out.Volumes) == 0 {
+		out.Volumes = nil
+	}
 	return out, wrap("DescribeVolumes", err)
 }
 

@@ -46,6 +46,7 @@ func (h *meterHandle) stop(l *billing.Ledger, opt billing.StopOptions) {
 type credsCache struct {
 	c       iam.Credentials
 	fetched time.Time
+	body    string // the rendered document (imds.go), "" until read
 }
 
 func (m *Machine) roleName() string {
@@ -80,6 +81,24 @@ func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 	return c, nil
 }
 
+// typeUsage are an instance type's usage type names.
+type typeUsage struct{ box, spot, credits string }
+
+// usageTypes names an instance type's usage types, once per type: every
+// launch checks them and every start meters one.
+func (s *Service) usageTypes(it InstanceTypeInfo) *typeUsage {
+	if u, ok := s.typeUsages[it.InstanceType]; ok {
+		return u
+	}
+	u := &typeUsage{box: "BoxUsage:" + string(it.InstanceType), spot: "SpotUsage:" + string(it.InstanceType),
+		credits: "CPUCredits:" + it.Family}
+	if s.typeUsages == nil {
+		s.typeUsages = map[InstanceType]*typeUsage{}
+	}
+	s.typeUsages[it.InstanceType] = u
+	return u
+}
+
 // priceOf converts micro-dollars per hour to a billing price.
 func priceOf(microUSD int64) billing.Price {
 	return billing.Price(microUSD) * (billing.PriceDollar / 1_000_000)
@@ -94,9 +113,10 @@ func (s *Service) usage(account, region, azID, resource, ut, op string, qty int6
 // start [per-second billing]); spot instances are billed at the pool's spot price, which
 // follows the price path while the instance runs.
 func (s *Service) meterStart(m *Machine) {
-	u := s.usage(m.account, m.region, m.azID, m.id, "BoxUsage:"+string(m.itype.InstanceType), "RunInstances", 1)
+	ut := s.usageTypes(m.itype)
+	u := s.usage(m.account, m.region, m.azID, m.id, ut.box, "RunInstances", 1)
 	if m.spot != nil {
-		u.UsageType = "SpotUsage:" + string(m.itype.InstanceType)
+		u.UsageType = ut.spot
 		u.Operation = "RunInstances:SV001"
 		u.Price = priceOf(s.priceAt(m.spot.pool, s.env.Now()))
 	}
@@ -162,22 +182,30 @@ func (s *Service) meterVolumeStart(v *volume) {
 	if v.vtype == VolumeTypeIo1 {
 		suffix = "piops"
 	}
-	start := func(i int, ut string, qty int64) {
-		if qty <= 0 {
-			return
-		}
-		id, err := s.ledger.StartTimed(s.usage(v.account, v.region, v.azID, v.id, ut, "CreateVolume", qty), billing.PerSecond60)
-		if err == nil {
-			v.meter.ids[i] = id
-		}
+	ut := "EBS:VolumeUsage." + suffix
+	switch v.vtype { // the common types' names without building them
+	case VolumeTypeGp3:
+		ut = "EBS:VolumeUsage.gp3"
+	case VolumeTypeGp2:
+		ut = "EBS:VolumeUsage.gp2"
 	}
-	start(0, "EBS:VolumeUsage."+suffix, int64(v.size))
+	s.startVolumeMeter(v, 0, ut, int64(v.size))
 	switch v.vtype {
 	case VolumeTypeGp3:
-		start(1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-volumeSpecs[VolumeTypeGp3].BaselineIOPS))
-		start(2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-volumeSpecs[VolumeTypeGp3].BaselineThroughputMiBps))
+		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-volumeSpecs[VolumeTypeGp3].BaselineIOPS))
+		s.startVolumeMeter(v, 2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-volumeSpecs[VolumeTypeGp3].BaselineThroughputMiBps))
 	case VolumeTypeIo1, VolumeTypeIo2:
-		start(1, "EBS:VolumeP-IOPS."+suffix, int64(v.iops))
+		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS."+suffix, int64(v.iops))
+	}
+}
+
+func (s *Service) startVolumeMeter(v *volume, i int, ut string, qty int64) {
+	if qty <= 0 {
+		return
+	}
+	id, err := s.ledger.StartTimed(s.usage(v.account, v.region, v.azID, v.id, ut, "CreateVolume", qty), billing.PerSecond60)
+	if err == nil {
+		v.meter.ids[i] = id
 	}
 }
 
@@ -199,13 +227,14 @@ func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, bill
 // type it cannot price is not offered there (a user's own catalog may
 // leave types out). The error says which usage type is missing.
 func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
+	ut := s.usageTypes(it)
 	var buf [3]string
-	uts := append(buf[:0], "BoxUsage:"+string(it.InstanceType))
+	uts := append(buf[:0], ut.box)
 	if spot {
-		uts = append(uts, "SpotUsage:"+string(it.InstanceType))
+		uts = append(uts, ut.spot)
 	}
 	if credit == CreditUnlimited {
-		uts = append(uts, "CPUCredits:"+it.Family)
+		uts = append(uts, ut.credits)
 	}
 	for _, ut := range uts {
 		if _, err := s.ledger.Catalog().Lookup(region, ut); err != nil {
@@ -227,6 +256,52 @@ type Client struct {
 	svc    *Service
 	region string
 	creds  iam.Credentials
+	// arns remembers the ARNs of the images and the "*" resources this
+	// client's calls named, which are the same call after call (arnOf).
+	arns []cachedARN
+}
+
+type cachedARN struct {
+	r          resRef
+	acct       string
+	arn, owner string
+}
+
+// maxCachedARNs bounds a client's ARN memory: a client launching from
+// many images renders the rest afresh.
+const maxCachedARNs = 8
+
+// arnOf is Service.arnOf for the client's region, remembering the answers
+// that cannot change: images' (account-less) and the "*" of resources a
+// call creates. An instance's is the machine's own (Machine.arn).
+func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
+	s := c.svc
+	switch {
+	case r.kind == "instance" && r.id != "*":
+		if m, ok := s.instances[r.id]; ok && m.region == c.region {
+			return m.arnOf(), m.account
+		}
+	case r.kind == "image" || r.id == "*":
+		for i := range c.arns {
+			if x := &c.arns[i]; x.r == r && x.acct == acct {
+				return x.arn, x.owner
+			}
+		}
+		arn, owner = s.arnOf(c.region, r, acct)
+		if len(c.arns) < maxCachedARNs {
+			c.arns = append(c.arns, cachedARN{r: r, acct: acct, arn: arn, owner: owner})
+		}
+		return arn, owner
+	}
+	return s.arnOf(c.region, r, acct)
+}
+
+// arnOf is the instance's ARN, rendered on first use.
+func (m *Machine) arnOf() string {
+	if m.arn == "" {
+		m.arn = "arn:aws:ec2:" + m.region + ":" + m.account + ":instance/" + m.id
+	}
+	return m.arn
 }
 
 // NewClient returns a client calling region's endpoint with creds.
@@ -274,14 +349,14 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 	req := region.Request{Service: "ec2", ServiceID: "EC2", Operation: op, Region: c.region,
 		Credentials: region.Credentials(c.creds), Resource: "*"}
 	if outer.kind != "" {
-		req.Resource, req.ResourceAccount = s.arnOf(c.region, outer, "")
+		req.Resource, req.ResourceAccount = c.arnOf(outer, "")
 	}
 	// The caller's place comes from its context (Machine.Go attaches the
 	// instance's Location to its processes).
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		for _, r := range inner {
-			arn, owner := s.arnOf(c.region, r, acct)
+			arn, owner := c.arnOf(r, acct)
 			also := *rc.Request()
 			also.Resource, also.ResourceAccount = arn, owner
 			if err := rc.Authorize(&also); err != nil {
@@ -298,8 +373,17 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 // unauthorized rewrites IAM's AccessDenied as EC2's UnauthorizedOperation
 // (HTTP 403), keeping the explanation.
 func unauthorized(err error) error {
+	if err == nil {
+		return nil
+	}
+	return rewriteDenied(err)
+}
+
+// rewriteDenied is unauthorized's slow path: its errors.As target lives on
+// the heap, which the common nil case need not pay for.
+func rewriteDenied(err error) error {
 	var ae *awserr.Error
-	if err == nil || !errors.As(err, &ae) || ae.Code != "AccessDenied" {
+	if !errors.As(err, &ae) || ae.Code != "AccessDenied" {
 		return err
 	}
 	u := awserr.New("UnauthorizedOperation", 403, false, "You are not authorized to perform this operation. %s", ae.Message)

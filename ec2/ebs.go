@@ -3,6 +3,7 @@ package ec2
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
@@ -274,13 +275,54 @@ func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ 
 func (v *volume) describe(s *Service) Volume {
 	d := Volume{VolumeId: v.id, VolumeType: v.vtype, Size: v.size, Iops: v.iops, Throughput: v.throughput,
 		AvailabilityZoneId: v.azID, SnapshotId: v.snapshotID, State: v.state, CreateTime: s.env.TimeOf(v.created),
-		Encrypted: v.encrypted, Tags: append([]Tag(nil), v.tags...)}
+		Encrypted: v.encrypted}
 	d.AvailabilityZone, _ = s.azName(v.account, v.azID)
+	// A volume polled by a waiter has a tag or none and an attachment or
+	// none: both lists then come from one allocation, each its own array.
+	var b *struct {
+		tags [1]Tag
+		att  [1]VolumeAttachment
+	}
+	if len(v.tags) == 1 || v.att != nil {
+		b = &struct {
+			tags [1]Tag
+			att  [1]VolumeAttachment
+		}{}
+	}
+	switch {
+	case len(v.tags) == 1:
+		b.tags[0] = v.tags[0]
+		d.Tags = b.tags[:1:1]
+	case len(v.tags) > 1:
+		d.Tags = append([]Tag(nil), v.tags...)
+	}
 	if v.att != nil {
-		d.Attachments = []VolumeAttachment{{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
-			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}}
+		b.att[0] = VolumeAttachment{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
+			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}
+		d.Attachments = b.att[:1:1]
 	}
 	return d
+}
+
+// replicaStream is a zone's volume-loss streams (source and generator of
+// "ec2/ebs/<az>/replicas"), looked up once per zone rather than by a
+// name built for every volume.
+type replicaStream struct {
+	src *rand.PCG
+	r   *rand.Rand
+}
+
+func (s *Service) replicaStreams(azID string) replicaStream {
+	if st, ok := s.replicas[azID]; ok {
+		return st
+	}
+	name := "ec2/ebs/" + azID + "/replicas"
+	st := replicaStream{src: s.source(name), r: s.env.Rand(name)}
+	if s.replicas == nil {
+		s.replicas = map[string]replicaStream{}
+	}
+	s.replicas[azID] = st
+	return st
 }
 
 // newVolume creates a volume record, starts its meter and arms its loss.
@@ -289,7 +331,7 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 		t = VolumeTypeGp2
 	}
 	s.seq++
-	v := &volume{id: fmt.Sprintf("vol-%017x", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
+	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
 	s.volumes[v.id] = v
@@ -300,8 +342,8 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 	}
 	if afr > 0 {
 		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
-		name := "ec2/ebs/" + azID + "/replicas"
-		h, k := rm.drawLoss(s.source(name), s.env.Rand(name))
+		st := s.replicaStreams(azID)
+		h, k := rm.drawLoss(st.src, st.r)
 		v.replicaFailures = k
 		// Losses beyond a century are outside any simulation (and
 		// time.Duration): no timer. The loss is a daemon timer: it lies

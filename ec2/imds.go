@@ -73,6 +73,17 @@ func (e *notFoundError) Unwrap() error { return ErrMetadataNotFound }
 
 func notFound(path string) error { return &notFoundError{path} }
 
+// The 404s of the fixed paths, built once: a poll of an item that is not
+// there yet (spot/instance-action before a notice) then costs no
+// allocation. They are never modified.
+var (
+	errNoPublicIPv4      error = &notFoundError{"public-ipv4"}
+	errNoInstanceAction  error = &notFoundError{"spot/instance-action"}
+	errNoTerminationTime error = &notFoundError{"spot/termination-time"}
+	errNoRebalance       error = &notFoundError{"events/recommendations/rebalance"}
+	errNoIAMInfo         error = &notFoundError{"iam/info"}
+)
+
 func (m *Machine) metadata(path string) (string, error) {
 	path = strings.TrimPrefix(path, "/")
 	path = strings.TrimPrefix(path, "latest/meta-data/")
@@ -91,7 +102,7 @@ func (m *Machine) metadata(path string) (string, error) {
 		return m.privateIP.String(), nil
 	case "public-ipv4":
 		if !m.publicIP.IsValid() {
-			return "", notFound(path)
+			return "", errNoPublicIPv4
 		}
 		return m.publicIP.String(), nil
 	case "instance-life-cycle":
@@ -107,20 +118,20 @@ func (m *Machine) metadata(path string) (string, error) {
 		return m.region, nil
 	case "spot/instance-action":
 		if m.spot == nil || m.spot.action == nil {
-			return "", notFound(path)
+			return "", errNoInstanceAction
 		}
-		return m.spot.action.json(), nil
+		return m.spot.actionBody, nil
 	case "spot/termination-time":
 		// The legacy item next to instance-action: the interruption time
 		// alone, present only for terminations:
 		// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html
 		if m.spot == nil || m.spot.action == nil || m.spot.action.Action != "terminate" {
-			return "", notFound(path)
+			return "", errNoTerminationTime
 		}
 		return m.spot.action.Time.UTC().Format("2006-01-02T15:04:05Z"), nil
 	case "events/recommendations/rebalance":
 		if m.spot == nil || m.spot.rebalance == nil {
-			return "", notFound(path)
+			return "", errNoRebalance
 		}
 		return fmt.Sprintf(`{"noticeTime":"%s"}`, m.spot.rebalance.UTC().Format("2006-01-02T15:04:05Z")), nil
 	case "iam/security-credentials", "iam/security-credentials/":
@@ -130,7 +141,7 @@ func (m *Machine) metadata(path string) (string, error) {
 		return m.roleName(), nil
 	case "iam/info":
 		if m.profileARN == "" {
-			return "", notFound(path)
+			return "", errNoIAMInfo
 		}
 		b, _ := json.Marshal(map[string]string{"Code": "Success",
 			"LastUpdated":        s.env.NowTime().UTC().Format(time.RFC3339),
@@ -141,10 +152,20 @@ func (m *Machine) metadata(path string) (string, error) {
 		if m.profileARN == "" || role != m.roleName() {
 			return "", notFound(path)
 		}
-		c, err := m.instanceCredentials()
-		if err != nil {
+		if _, err := m.instanceCredentials(); err != nil {
 			return "", err
 		}
+		return m.creds.document(), nil
+	}
+	return "", notFound(path)
+}
+
+// document renders the credentials as iam/security-credentials/<role>
+// serves them, once per set: the SDK reads them again at every refresh
+// check.
+func (cc *credsCache) document() string {
+	if cc.body == "" {
+		c := cc.c
 		b, _ := json.Marshal(struct {
 			Code            string
 			LastUpdated     string
@@ -153,9 +174,9 @@ func (m *Machine) metadata(path string) (string, error) {
 			SecretAccessKey string
 			Token           string
 			Expiration      string
-		}{"Success", m.creds.fetched.UTC().Format(time.RFC3339), "AWS-HMAC", c.AccessKeyID, c.SecretAccessKey,
+		}{"Success", cc.fetched.UTC().Format(time.RFC3339), "AWS-HMAC", c.AccessKeyID, c.SecretAccessKey,
 			c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)})
-		return string(b), nil
+		cc.body = string(b)
 	}
-	return "", notFound(path)
+	return cc.body
 }

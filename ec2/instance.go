@@ -198,15 +198,21 @@ type Instance struct {
 // (Go), reads its metadata service, and dies with it. Get one from
 // Service.Machine. A Machine is owned by its Env's goroutine.
 type Machine struct {
-	svc         *Service
-	id          string
-	account     string
-	region      string
-	itype       InstanceTypeInfo
-	image       *Image
-	state       InstanceStateName
-	reason      *StateReason
-	trans       string
+	svc       *Service
+	id        string
+	arn       string // "" until arnOf renders it
+	account   string
+	region    string
+	itype     InstanceTypeInfo
+	image     *Image
+	state     InstanceStateName
+	reason    *StateReason // nil, or &reasonVal
+	reasonVal StateReason
+	trans     string // StateTransitionReason, unless transUser
+	// transUser: the user stopped or terminated the instance at transAt;
+	// describe renders EC2's "User initiated (...)" then, not every stop.
+	transUser   bool
+	transAt     sim.Time
 	azID        string
 	azName      string
 	hostID      string
@@ -234,11 +240,16 @@ type Machine struct {
 
 	spot       *spotState
 	credits    *creditAccount
-	cpu        *cpuSched
+	cpu        *cpuSched // nil, or &cpuVal
+	cpuVal     cpuSched
+	rootAtt    attachment     // the first device's attachment, made at launch
+	devBuf     [2]*attachment // devices' first array
 	devices    []*attachment
 	procs      []*sim.Proc
 	pending    sim.Timer // the running/stopped/terminated transition in flight
-	rebootAt   sim.Time  // processes may start again at this instant
+	next       uint8     // what step runs when it fires (lifecycle.go)
+	step       func()
+	rebootAt   sim.Time // processes may start again at this instant
 	meter      meterHandle
 	creditTm   sim.Timer
 	creditFrac float64
@@ -267,27 +278,38 @@ func (m *Machine) HostID() string { return m.hostID }
 // Region returns the instance's region code.
 func (m *Machine) Region() string { return m.region }
 
+// addrStrings renders the private address (none once terminated) and the
+// public one, both in one string allocation.
+func (m *Machine) addrStrings() (private, public string) {
+	var buf [2 * len("255.255.255.255")]byte
+	b := buf[:0]
+	if m.privateIP.IsValid() && m.state != InstanceStateTerminated {
+		b = m.privateIP.AppendTo(b)
+	}
+	n := len(b)
+	if m.publicIP.IsValid() {
+		b = m.publicIP.AppendTo(b)
+	}
+	s := string(b)
+	return s[:n], s[n:]
+}
+
 // describe snapshots the instance.
 func (m *Machine) describe() Instance {
 	env := m.svc.env
 	d := Instance{
 		InstanceId: m.id, InstanceType: m.itype.InstanceType, ImageId: m.image.ImageId,
-		State: stateOf(m.state), StateTransitionReason: m.trans,
+		State: stateOf(m.state), StateTransitionReason: m.transitionReason(),
 		Placement:  Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"},
 		LaunchTime: env.TimeOf(m.launchTime), KeyName: m.key, SubnetId: m.subnet,
-		SecurityGroupIds: append([]string(nil), m.sgs...), Tags: append([]Tag(nil), m.tags...),
+		Tags:    append([]Tag(nil), m.tags...),
 		OwnerId: m.account, RootDeviceName: m.image.RootDeviceName,
 	}
 	if m.reason != nil {
 		r := *m.reason
 		d.StateReason = &r
 	}
-	if m.privateIP.IsValid() && m.state != InstanceStateTerminated {
-		d.PrivateIpAddress = m.privateIP.String()
-	}
-	if m.publicIP.IsValid() {
-		d.PublicIpAddress = m.publicIP.String()
-	}
+	d.PrivateIpAddress, d.PublicIpAddress = m.addrStrings()
 	if m.profileARN != "" {
 		d.IamInstanceProfile = &IamInstanceProfile{Arn: m.profileARN, Id: m.profileID}
 	}
@@ -299,6 +321,24 @@ func (m *Machine) describe() Instance {
 		d.CpuCredits = m.credits.mode
 	}
 	m.describeExtras(&d)
+	if len(m.sgs) <= 1 && len(m.devices) <= 1 && len(m.sgs)+len(m.devices) > 0 {
+		// The usual instance, one group and one volume: both lists in one
+		// allocation (each its own array, so appending to one cannot
+		// touch the other).
+		b := &struct {
+			sgs [1]string
+			bdm [1]InstanceBlockDeviceMapping
+		}{}
+		if len(m.sgs) == 1 {
+			b.sgs[0] = m.sgs[0]
+			d.SecurityGroupIds = b.sgs[:1:1]
+		}
+		if len(m.devices) == 1 {
+			d.BlockDeviceMappings = b.bdm[:0:1]
+		}
+	} else {
+		d.SecurityGroupIds = append([]string(nil), m.sgs...)
+	}
 	for _, a := range m.devices {
 		d.BlockDeviceMappings = append(d.BlockDeviceMappings, InstanceBlockDeviceMapping{
 			DeviceName: a.device, VolumeId: a.vol.id, Status: string(a.state),

@@ -110,7 +110,9 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 	from := m.state
 	m.state = to
 	if reason != nil {
-		m.reason = reason
+		// A copy in the machine: the caller's reason stays on its stack.
+		m.reasonVal = *reason
+		m.reason = &m.reasonVal
 	}
 	s.trackQuota(m, from, to)
 	s.hibernateHook(m, to)
@@ -144,7 +146,39 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 // package doc).
 func (s *Service) boot(m *Machine) {
 	d := s.opts.Lifecycle.Boot.Rand(s.rng(m.region, "lifecycle"))
-	m.pending = s.env.After(d, func() { s.becomeRunning(m) })
+	m.next = stepBoot
+	m.pending = s.env.After(d, m.stepper())
+}
+
+// The transitions a machine's stepper runs (Machine.next).
+const (
+	stepNone uint8 = iota
+	stepBoot
+	stepTerminated
+	stepForget
+)
+
+// stepper returns the machine's one timer callback for the transitions
+// every instance goes through (boot, the end of a termination, being
+// forgotten), built once per machine rather than a closure per timer. It
+// runs the transition m.next names; at most one of them is pending at a
+// time.
+func (m *Machine) stepper() func() {
+	if m.step == nil {
+		m.step = func() {
+			s, k := m.svc, m.next
+			m.next = stepNone
+			switch k {
+			case stepBoot:
+				s.becomeRunning(m)
+			case stepTerminated:
+				s.terminated(m)
+			case stepForget:
+				delete(s.instances, m.id)
+			}
+		}
+	}
+	return m.step
 }
 
 // afterTransition schedules the end of a stop or termination. One the user
@@ -209,7 +243,11 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 	if m.attrs.hibernating {
 		s.freezeProcs(m) // hibernate.go: memory, and the processes in it, survive
 	} else {
-		s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+		if len(m.procs) > 0 {
+			s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+		} else {
+			s.killProcs(m, nil) // no process to hand the cause to: don't build it
+		}
 	}
 	m.imds.sessions = nil // IMDSv2 sessions end with the instance's run
 }
@@ -219,7 +257,7 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
 	s.leaveRunning(m, event, reason, ec2Interrupted)
 	r := reason
-	m.trans = transitionReason(reason, s.env.NowTime())
+	m.setTransition(reason, s.env.Now())
 	s.setState(m, InstanceStateStopping, &r)
 	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
 	if m.attrs.hibernating {
@@ -252,24 +290,29 @@ func (s *Service) reboot(m *Machine) {
 // terminate moves an instance to shutting-down, then terminated.
 func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
 	s.leaveRunning(m, event, reason, ec2Interrupted)
-	r := reason
-	m.trans = transitionReason(reason, s.env.NowTime())
-	s.setState(m, InstanceStateShuttingDown, &r)
+	m.setTransition(reason, s.env.Now())
+	s.setState(m, InstanceStateShuttingDown, &reason)
 	d := s.opts.Lifecycle.Shutdown.Rand(s.rng(m.region, "lifecycle"))
-	m.pending = s.afterTransition(d, ec2Interrupted, func() {
-		s.unplace(m)
-		s.releasePublicIP(m)
-		s.releaseInterface(m)
-		s.releaseVolumesOnTerminate(m)
-		m.goneAt = s.env.Now()
-		s.setState(m, InstanceStateTerminated, nil)
-		if m.spot != nil && m.spot.pool != nil {
-			m.spot.pool.remove(m)
-		}
-		// Forgetting the instance an hour later is clean-up, not work:
-		// a daemon timer, so that it never keeps env.Run going.
-		s.env.AfterDaemon(s.opts.Lifecycle.TerminatedVisible, func() { delete(s.instances, m.id) })
-	})
+	m.next = stepTerminated
+	m.pending = s.afterTransition(d, ec2Interrupted, m.stepper())
+}
+
+// terminated ends a termination: the instance lets go of its host, its
+// addresses and its volumes.
+func (s *Service) terminated(m *Machine) {
+	s.unplace(m)
+	s.releasePublicIP(m)
+	s.releaseInterface(m)
+	s.releaseVolumesOnTerminate(m)
+	m.goneAt = s.env.Now()
+	s.setState(m, InstanceStateTerminated, nil)
+	if m.spot != nil && m.spot.pool != nil {
+		m.spot.pool.remove(m)
+	}
+	// Forgetting the instance an hour later is clean-up, not work: a
+	// daemon timer, so that it never keeps env.Run going.
+	m.next = stepForget
+	s.env.AfterDaemon(s.opts.Lifecycle.TerminatedVisible, m.stepper())
 }
 
 // killProcs ends every process bound to m, oldest first.
@@ -337,12 +380,31 @@ func MachineOf(p *sim.Proc) (*Machine, bool) {
 	return m, ok
 }
 
+// setTransition records why the instance is stopping or terminating, for
+// StateTransitionReason.
+func (m *Machine) setTransition(r StateReason, at sim.Time) {
+	m.transUser = r.Code == "Client.UserInitiatedShutdown"
+	m.transAt = at
+	m.trans = ""
+	if !m.transUser {
+		m.trans = r.Message
+	}
+}
+
+// clearReason forgets the last state reason (a new start).
+func (m *Machine) clearReason() {
+	m.reason, m.trans, m.transUser = nil, "", false
+}
+
 // transitionReason formats StateTransitionReason as EC2 does: "User
 // initiated (2026-01-01 10:00:00 GMT)" for the user's own stops and
 // terminations, the server reason otherwise.
-func transitionReason(r StateReason, at time.Time) string {
-	if r.Code == "Client.UserInitiatedShutdown" {
-		return "User initiated (" + at.UTC().Format("2006-01-02 15:04:05") + " GMT)"
+func (m *Machine) transitionReason() string {
+	if !m.transUser {
+		return m.trans
 	}
-	return r.Message
+	var buf [64]byte
+	b := append(buf[:0], "User initiated ("...)
+	b = m.svc.env.TimeOf(m.transAt).UTC().AppendFormat(b, "2006-01-02 15:04:05")
+	return string(append(b, " GMT)"...))
 }

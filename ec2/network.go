@@ -57,7 +57,7 @@ func (m *Machine) refreshAddrs() {
 	if m.eni == "" {
 		return
 	}
-	if info, err := m.svc.net.Interface(m.eni); err == nil {
+	if info, err := m.svc.net.InterfaceAddrs(m.eni); err == nil {
 		m.publicIP = info.PublicIP
 	}
 }
@@ -113,7 +113,7 @@ func errNoFreeAddresses(subnetID string) error {
 // Locations of its processes: calls from them follow its subnet's routes.
 func (m *Machine) networkIdentity() region.NetworkIdentity {
 	n := region.NetworkIdentity{OnInstance: true}
-	if info, err := m.svc.net.Interface(m.eni); err == nil {
+	if info, err := m.svc.net.InterfaceAddrs(m.eni); err == nil {
 		n.VpcID, n.SubnetID, n.NetworkInterfaceID = info.VpcID, info.SubnetID, info.NetworkInterfaceID
 		n.PrivateIPv4, n.PublicIPv4 = info.PrivateIP, info.PublicIP
 	}

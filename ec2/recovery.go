@@ -116,7 +116,7 @@ func (s *Service) startStopped(m *Machine) error {
 		return err
 	}
 	s.assignPublicIP(m)
-	m.reason, m.trans = nil, ""
+	m.clearReason()
 	m.launchTime = s.env.Now()
 	s.setState(m, InstanceStatePending, nil)
 	s.boot(m)

@@ -77,7 +77,15 @@ type Service struct {
 	bySlot  map[region.Slot]*Machine
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
-	demands map[string]*demand
+	// zoneOrders: per (account, region), the zone IDs in zone-name order
+	// (runInstancesOnce).
+	zoneOrders map[[2]string][]string
+	// imageRoots: per image, the devices of a launch without mappings
+	// (rootDevices).
+	imageRoots map[*Image][]deviceSpec
+	typeUsages map[InstanceType]*typeUsage // usageTypes
+	replicas   map[string]replicaStream    // per zone (ebs.go)
+	demands    map[string]*demand
 
 	seq uint64
 	// rngs is keyed by (region, what): a pair, so that a lookup on the
@@ -226,7 +234,7 @@ func (s *Service) source(name string) *rand.PCG {
 
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	return fmt.Sprintf("%s-%017x", prefix, mix.SplitMix64(s.seq))
+	return mix.ID(prefix, mix.SplitMix64(s.seq))
 }
 
 // place puts m on a host in its AZ.

@@ -222,12 +222,15 @@ type spotState struct {
 	reqType   SpotInstanceType
 	pool      *spotPool
 
-	action    *SpotInstanceAction // nil until the notice
-	rebalance *time.Time          // recommendation time, nil until issued
-	noticeEv  *sim.Event
-	rebalEv   *sim.Event
-	timers    [3]sim.Timer // rebalance, notice, interruption
-	priceTm   sim.Timer
+	action *SpotInstanceAction // nil until the notice
+	// actionBody is action as spot/instance-action serves it, rendered
+	// once at the notice: a process polls it every few seconds.
+	actionBody string
+	rebalance  *time.Time // recommendation time, nil until issued
+	noticeEv   *sim.Event
+	rebalEv    *sim.Event
+	timers     [3]sim.Timer // rebalance, notice, interruption
+	priceTm    sim.Timer
 }
 
 func (st *spotState) disarm() {
@@ -262,7 +265,7 @@ func (a SpotInstanceAction) json() string {
 // price path), and registers it in its pool.
 func (s *Service) armSpot(m *Machine) {
 	st := m.spot
-	st.action, st.rebalance = nil, nil
+	st.action, st.actionBody, st.rebalance = nil, "", nil
 	st.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
 	st.rebalEv = s.env.NewEvent(m.id + "/rebalance")
 	if !containsMachine(st.pool.machines, m) {
@@ -358,6 +361,7 @@ func (s *Service) issueNotice(m *Machine) {
 	}
 	at := s.env.Now().Add(lead)
 	st.action = &SpotInstanceAction{Action: string(st.behavior), Time: s.env.TimeOf(at)}
+	st.actionBody = st.action.json()
 	if s.env.Tracing() {
 		s.env.Emit(m.id, "ec2.spot.notice", sim.F("action", st.action.Action), sim.F("at", at))
 	}

@@ -77,6 +77,7 @@ func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRe
 	sn := &subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
 		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
 	s.subnets[sn.id] = sn
+	s.subnetIDs = nil
 	return sn
 }
 
@@ -90,13 +91,18 @@ func (s *Service) subnetConflict(v *vpcRec, p netip.Prefix) *subnetRec {
 	return nil
 }
 
+// sortedSubnetIDs returns the subnet IDs in order; the slice is shared,
+// callers must not modify it.
 func (s *Service) sortedSubnetIDs() []string {
-	ids := make([]string, 0, len(s.subnets))
-	for id := range s.subnets {
-		ids = append(ids, id)
+	if s.subnetIDs == nil || len(s.subnetIDs) != len(s.subnets) {
+		ids := make([]string, 0, len(s.subnets))
+		for id := range s.subnets {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		s.subnetIDs = ids[:len(ids):len(ids)]
 	}
-	sort.Strings(ids)
-	return ids
+	return s.subnetIDs
 }
 
 // ensureDefault builds the account's default VPC in a region on first use,

@@ -100,7 +100,7 @@ func (s *Service) PlanLaunch(account, regionCode, subnetID string, groupIDs []st
 		plan.Groups = append(plan.Groups, g.id)
 	}
 	if len(plan.Groups) == 0 {
-		plan.Groups = []string{sn.vpc.sg.id}
+		plan.Groups = sn.vpc.defaultGroups()
 	}
 	return plan, nil
 }
@@ -129,12 +129,16 @@ func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associateP
 		return InterfaceInfo{}, errNoAddresses(sn)
 	}
 	var gs []*sgRec
-	for _, id := range plan.Groups {
-		g := s.sgs[id]
-		if g == nil {
-			return InterfaceInfo{}, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+	if v := sn.vpc; len(plan.Groups) == 1 && v.sg != nil && plan.Groups[0] == v.sg.id {
+		gs = v.defaultSGs() // most launches: the default group, shared
+	} else {
+		for _, id := range plan.Groups {
+			g := s.sgs[id]
+			if g == nil {
+				return InterfaceInfo{}, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+			}
+			gs = append(gs, g)
 		}
-		gs = append(gs, g)
 	}
 	e := s.newENI(sn, gs, "interface", "Primary network interface")
 	e.instance = instanceID
@@ -145,7 +149,11 @@ func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associateP
 	if pub {
 		s.AssignPublicIP(e.id)
 	}
-	return s.Interface(e.id)
+	info := s.addrs(e)
+	// The interface's groups are plan.Groups, looked up in that order; the
+	// plan's slice is never modified, so the answer shares it.
+	info.Groups = plan.Groups[:len(plan.Groups):len(plan.Groups)]
+	return info, nil
 }
 
 // Interface returns an interface's current addresses.
@@ -154,11 +162,26 @@ func (s *Service) Interface(eniID string) (InterfaceInfo, error) {
 	if e == nil {
 		return InterfaceInfo{}, clientErr("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", eniID)
 	}
-	info := InterfaceInfo{NetworkInterfaceID: e.id, SubnetID: e.subnet.id, VpcID: e.subnet.vpc.id, AZID: e.subnet.azID, PrivateIP: e.ip, PublicIP: e.publicIP()}
+	info := s.addrs(e)
 	for _, g := range e.sgs {
 		info.Groups = append(info.Groups, g.id)
 	}
 	return info, nil
+}
+
+// InterfaceAddrs is Interface without Groups, which it does not build: for
+// callers that want the addresses and the place (ec2 reading a public
+// address back, or where a process on an instance sits).
+func (s *Service) InterfaceAddrs(eniID string) (InterfaceInfo, error) {
+	e := s.enis[eniID]
+	if e == nil {
+		return InterfaceInfo{}, clientErr("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", eniID)
+	}
+	return s.addrs(e), nil
+}
+
+func (s *Service) addrs(e *eniRec) InterfaceInfo {
+	return InterfaceInfo{NetworkInterfaceID: e.id, SubnetID: e.subnet.id, VpcID: e.subnet.vpc.id, AZID: e.subnet.azID, PrivateIP: e.ip, PublicIP: e.publicIP()}
 }
 
 // AssignPublicIP gives an interface an auto-assigned public address (an

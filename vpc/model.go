@@ -24,6 +24,25 @@ type vpcRec struct {
 	igw       *igwRec  // attached gateway, or nil
 	// ifEndpoints are the VPC's interface endpoints in creation order.
 	ifEndpoints []*endpointRec
+	// sgIDs and sgList are the default group alone, as launches without
+	// groups use it: built once, never modified, shared by the plans and
+	// interfaces of those launches.
+	sgIDs  []string
+	sgList []*sgRec
+}
+
+func (v *vpcRec) defaultGroups() []string {
+	if v.sgIDs == nil {
+		v.sgIDs = []string{v.sg.id}
+	}
+	return v.sgIDs
+}
+
+func (v *vpcRec) defaultSGs() []*sgRec {
+	if v.sgList == nil {
+		v.sgList = []*sgRec{v.sg}
+	}
+	return v.sgList
 }
 
 type subnetRec struct {

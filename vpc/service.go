@@ -27,8 +27,12 @@ type Service struct {
 
 	seq uint64
 
-	vpcs      map[string]*vpcRec
-	subnets   map[string]*subnetRec
+	vpcs    map[string]*vpcRec
+	subnets map[string]*subnetRec
+	// subnetIDs is subnets' keys sorted, built on demand and dropped when
+	// a subnet comes or goes: every launch into a default subnet walks them.
+	// Never modified once built (callers range over it).
+	subnetIDs []string
 	rtbs      map[string]*rtbRec
 	rtbAssoc  map[string]*rtbRec // association ID -> table
 	igws      map[string]*igwRec
@@ -167,7 +171,7 @@ func (s *Service) PrefixListID(serviceName string) (string, bool) {
 
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	return fmt.Sprintf("%s-%017x", prefix, mix.SplitMix64(s.seq^0x5bd1e995))
+	return mix.ID(prefix, mix.SplitMix64(s.seq^0x5bd1e995))
 }
 
 func (s *Service) azName(account, azID string) string {

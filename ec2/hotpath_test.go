@@ -1,0 +1,90 @@
+package ec2
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
+)
+
+// A metadata read of an item that is not there yet, or has not changed,
+// answers from what the instance already holds: no allocation per read,
+// and the same body as rendering it afresh.
+func TestMetadataPollAllocatesNothing(t *testing.T) {
+	f := newFixture(t, 7, Options{})
+	var m *Machine
+	f.do(time.Hour, func(p *sim.Proc) { m = f.launch(p, spotInput(InterruptionTerminate)) })
+	require.Equal(t, InstanceStateRunning, m.State())
+	var err error
+	allocs := testing.AllocsPerRun(100, func() { _, err = m.metadata("spot/instance-action") })
+	require.ErrorIs(t, err, ErrMetadataNotFound)
+	require.Equal(t, 0.0, allocs, "a 404 poll of spot/instance-action")
+	var nf *notFoundError
+	require.True(t, errors.As(err, &nf))
+	require.Equal(t, "ec2 imds: 404 Not Found: spot/instance-action", err.Error())
+
+	must(t, f.svc.ReclaimSpot(m.AvailabilityZoneID(), "m5.large", 1))
+	require.NotNil(t, m.spot.action)
+	var body string
+	allocs = testing.AllocsPerRun(100, func() { body, err = m.metadata("latest/meta-data/spot/instance-action") })
+	require.NoError(t, err)
+	require.Equal(t, 0.0, allocs, "a read of the posted notice")
+	require.Equal(t, m.spot.action.json(), body)
+}
+
+// The lists in a description share allocations but not arrays: growing
+// one of them leaves the others alone, and a volume with several tags
+// and an attachment is described whole.
+func TestDescribeListsAreIndependent(t *testing.T) {
+	f := newFixture(t, 8, Options{})
+	f.do(time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large",
+			TagSpecifications: []TagSpecification{{ResourceType: "volume", Tags: []Tag{{"a", "1"}, {"b", "2"}}}}})
+		d := m.describe()
+		require.Len(t, d.SecurityGroupIds, 1)
+		require.Len(t, d.BlockDeviceMappings, 1)
+		bdm := d.BlockDeviceMappings[0]
+		_ = append(d.SecurityGroupIds, "sg-extra")
+		_ = append(d.BlockDeviceMappings[:0], InstanceBlockDeviceMapping{DeviceName: "/dev/other"})
+		require.Equal(t, bdm, m.describe().BlockDeviceMappings[0], "the machine's own state is untouched")
+		require.Equal(t, m.describe().SecurityGroupIds, d.SecurityGroupIds[:1])
+		require.NotEmpty(t, d.PrivateIpAddress)
+		require.NotEmpty(t, d.PublicIpAddress)
+		require.Equal(t, m.PrivateIP().String(), d.PrivateIpAddress)
+		require.Equal(t, m.PublicIP().String(), d.PublicIpAddress)
+
+		out, err := f.c.DescribeVolumes(p, &DescribeVolumesInput{VolumeIds: []string{bdm.VolumeId}})
+		require.NoError(t, err)
+		require.Len(t, out.Volumes, 1)
+		v := out.Volumes[0]
+		require.Equal(t, []Tag{{"a", "1"}, {"b", "2"}}, v.Tags)
+		require.Len(t, v.Attachments, 1)
+		require.Equal(t, m.ID(), v.Attachments[0].InstanceId)
+
+		_, err = f.c.DescribeVolumes(p, &DescribeVolumesInput{VolumeIds: []string{"vol-00000000000000000"}})
+		require.Error(t, err)
+	})
+}
+
+// Launching and terminating through the pipeline stays within the
+// allocations measured when the launch path was trimmed (31 per pair,
+// of which the pipeline, billing and the world's network take 16).
+func TestRunTerminateAllocations(t *testing.T) {
+	f := newFixture(t, 9, Options{VolumeAFR: map[VolumeType]float64{VolumeTypeGp3: 0}})
+	in := &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 1, MaxCount: 1}
+	var allocs float64
+	f.do(time.Hour, func(p *sim.Proc) {
+		pair := func() {
+			out, err := f.c.RunInstances(p, in)
+			require.NoError(t, err)
+			_, err = f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{out.Instances[0].InstanceId}})
+			require.NoError(t, err)
+		}
+		pair() // caches warm
+		allocs = testing.AllocsPerRun(50, pair)
+	})
+	t.Logf("%v allocations per launch and termination", allocs)
+	require.LessOrEqual(t, allocs, 34.0)
+}

@@ -45,6 +45,16 @@ func bodyOf(v *version, first, last int64) io.ReadCloser {
 	return &syntheticBody{seed: v.synthSeed(), off: first, end: last + 1}
 }
 
+// bodyIn is bodyOf using sb for a synthetic body (no allocation of its
+// own).
+func bodyIn(sb *syntheticBody, v *version, first, last int64) io.ReadCloser {
+	if v.x != nil && v.x.body != nil {
+		return bodyOf(v, first, last)
+	}
+	*sb = syntheticBody{seed: v.synthSeed(), off: first, end: last + 1}
+	return sb
+}
+
 // synthSeed identifies a size-only version's synthetic bytes; a copy
 // keeps its source's.
 func (v *version) synthSeed() uint64 {

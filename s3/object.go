@@ -52,8 +52,9 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	cls, _ := parseClass(in.StorageClass)
 	var out *PutObjectOutput
 	s := c.svc
+	res := &putResult{}
 	err := c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
-		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
+		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer, arnBuf: res.arn[:]}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -68,7 +69,8 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 			return err
 		}
 		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
-		out = &PutObjectOutput{ETag: v.etag(), ServerSideEncryption: v.sse(), Size: size}
+		res.out = PutObjectOutput{ETag: v.etagIn(res.etag[:]), ServerSideEncryption: v.sse(), Size: size}
+		out = &res.out
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(v)
 		}
@@ -78,6 +80,24 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		return nil, err
 	}
 	return out, nil
+}
+
+// putResult is PutObject's one allocation: the output, the bytes of its
+// synthetic ETag and of the request's object ARN.
+type putResult struct {
+	out  PutObjectOutput
+	etag [etagLen]byte
+	arn  [arnInline]byte
+}
+
+// getResult is GetObject's one allocation: the output, its synthetic
+// body, content length, ETag bytes and the request's object ARN.
+type getResult struct {
+	out  GetObjectOutput
+	body syntheticBody
+	n    int64
+	etag [etagLen]byte
+	arn  [arnInline]byte
 }
 
 func copyMeta(m map[string]string) map[string]string {
@@ -130,14 +150,13 @@ func (s *Service) putVersion(b *bucket, key string, v *version) error {
 	if err := s.store(b, key, v); err != nil {
 		return err
 	}
-	// One descent of the B-tree for a new key: insert, then fix up with
-	// what was there. An overwrite puts the existing key string back, so
-	// the copy made for it is only wasted bytes of a chunk.
+	// One descent of the B-tree, new key or not: an overwrite keeps the
+	// fresh copy of the key, and the old copy's bytes are garbage of
+	// their chunk (freed with it).
 	old, exists := b.keys.ReplaceOrInsert(item{key: b.internKey(key), v: v})
 	if !exists {
 		return nil
 	}
-	b.keys.ReplaceOrInsert(item{key: old.key, v: v})
 	switch b.versioning {
 	case "":
 		for o := old.v; o != nil; o = o.prev {
@@ -212,14 +231,17 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 		in = &GetObjectInput{}
 	}
 	var out *GetObjectOutput
-	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false,
+	res := &getResult{}
+	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false, res.arn[:],
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
-			out = &GetObjectOutput{Body: bodyOf(v, r.First, r.Last), ContentLength: Int64(r.Len()), ContentType: v.contentType(),
-				ETag: v.etag(), LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
-				ServerSideEncryption: v.sse(), StatusCode: http.StatusOK}
+			res.n = r.Len()
 			if v.size == 0 {
-				out.ContentLength = Int64(0)
+				res.n = 0
 			}
+			res.out = GetObjectOutput{Body: bodyIn(&res.body, v, r.First, r.Last), ContentLength: &res.n, ContentType: v.contentType(),
+				ETag: v.etagIn(res.etag[:]), LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+				ServerSideEncryption: v.sse(), StatusCode: http.StatusOK}
+			out = &res.out
 			if partial {
 				out.ContentRange, out.StatusCode = r.ContentRange(v.size), http.StatusPartialContent
 			}
@@ -243,7 +265,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 		in = &HeadObjectInput{}
 	}
 	var out *HeadObjectOutput
-	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true,
+	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true, nil,
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
 			n := r.Len()
 			if v.size == 0 {
@@ -266,7 +288,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 }
 
 // read is GetObject and HeadObject.
-func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool,
+func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool, arnBuf []byte,
 	done func(sv *served, v *version, r ByteRange, partial bool, parts int32)) error {
 	if err := ValidateKey(key); err != nil {
 		if head {
@@ -279,7 +301,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
+	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp, arnBuf: arnBuf}, func(sv *served) error {
 		if err := checkPayer(sv, rp); err != nil {
 			return err
 		}

@@ -278,26 +278,31 @@ type callBill struct {
 	class classIdx
 }
 
-func (s *Service) billRequest(bill *callBill) func(c *region.Call, err error) {
-	return func(c *region.Call, err error) {
-		if bill.tier == 0 {
-			return
-		}
-		payer := c.Payer()
-		if payer == "" {
-			return // anonymous request to a bucket that does not exist
-		}
-		ut := classes[bill.class].tier2UT
-		if bill.tier == 1 {
-			ut = classes[bill.class].tier1UT
-		}
-		res := ""
-		if c.Request().ResourceAccount != "" {
-			res = bucketOfARN(c.Request().Resource)
-		}
-		_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
-			Region: c.Region(), ResourceID: res, Quantity: 1})
+// billRequest is every S3 request's Request.BillRequest: the charge the
+// effect set (s.cur, when this call's effect ran) or else the
+// operation's default tier at the STANDARD price.
+func (s *Service) billRequest(c *region.Call, err error) {
+	bill := callBill{tier: defaultTier(c.Request().Operation)}
+	if s.cur.rc == c {
+		bill = s.cur.bill
 	}
+	if bill.tier == 0 {
+		return
+	}
+	payer := c.Payer()
+	if payer == "" {
+		return // anonymous request to a bucket that does not exist
+	}
+	ut := classes[bill.class].tier2UT
+	if bill.tier == 1 {
+		ut = classes[bill.class].tier1UT
+	}
+	res := ""
+	if c.Request().ResourceAccount != "" {
+		res = bucketOfARN(c.Request().Resource)
+	}
+	_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
+		Region: c.Region(), ResourceID: res, Quantity: 1})
 }
 
 // bucketOfARN returns the bucket name of an S3 ARN.

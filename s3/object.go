@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,29 +21,12 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	if err := ValidateKey(in.Key); err != nil {
 		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
-	var body []byte
-	size := int64(0)
-	if in.Body != nil {
-		var err error
-		if body, err = io.ReadAll(in.Body); err != nil {
-			return nil, opError(op, err)
-		}
-		size = int64(len(body))
-		if in.ContentLength != nil && *in.ContentLength != size {
-			return nil, c.reject(ctx, op, in.Bucket, s3err("IncompleteBody", http.StatusBadRequest,
-				"You did not provide the number of bytes specified by the Content-Length HTTP header (%d given, %d sent).", *in.ContentLength, size))
-		}
-	} else if in.ContentLength != nil {
-		size = *in.ContentLength
-		if size < 0 {
-			return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Content-Length must not be negative (%d).", size))
-		}
-	} else {
-		body = []byte{}
+	body, size, rejected, err := readBody(in.Body, in.ContentLength, MaxPutObjectSize, "a single PUT")
+	if err != nil {
+		return nil, opError(op, err)
 	}
-	if size > MaxPutObjectSize {
-		return nil, c.reject(ctx, op, in.Bucket, s3err("EntityTooLarge", http.StatusBadRequest,
-			"Your proposed upload exceeds the maximum allowed size (%d bytes; a single PUT takes at most %d).", size, int64(MaxPutObjectSize)))
+	if rejected != nil {
+		return nil, c.reject(ctx, op, in.Bucket, rejected)
 	}
 	if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
 		return nil, c.reject(ctx, op, in.Bucket, err)
@@ -53,7 +35,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	var out *PutObjectOutput
 	s := c.svc
 	res := &putResult{}
-	err := c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
+	err = c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
 		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer, arnBuf: res.arn[:]}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err

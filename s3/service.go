@@ -264,6 +264,14 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 			}
 		}
 	}
+	if (b == nil || b.deleted) && !r.noBucket && r.bucket != "" {
+		// S3 looks the bucket up before it authorizes: a bucket that does
+		// not exist is NoSuchBucket (404) whoever asks, with or without
+		// permissions, anonymous requests included (the answer dangling
+		// DNS names to deleted buckets get).
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+		req.AuthorizeInEffect = true
+	}
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		sv := &s.cur
 		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: callBill{tier: defaultTier(r.op)}}
@@ -273,6 +281,13 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 		if !r.noBucket {
 			if sv.b == nil {
 				return errNoSuchBucket(r.bucket)
+			}
+			if rc.Request().AuthorizeInEffect {
+				// The bucket was created while the request was on its way:
+				// authorize against it now.
+				if err := s.authorize(sv, rc.Request().Action, rc.Request().Resource, sv.b); err != nil {
+					return err
+				}
 			}
 			if sv.b.region != c.region && !r.anyRegion {
 				return s3err("PermanentRedirect", 301,

@@ -167,15 +167,17 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 				nk++
 			}
 		}
+		var etags []byte // the page's synthetic ETags, rendered into one buffer
 		if nk > 0 {
 			out.Contents = make([]Object, 0, nk)
+			etags = make([]byte, nk*etagLen)
 		}
 		for _, e := range es {
 			if e.cp {
 				out.CommonPrefixes = append(out.CommonPrefixes, CommonPrefix{Prefix: encodeKey(e.name, enc)})
 				continue
 			}
-			o := s.objectOf(b, e.it, enc)
+			o := s.objectOf(b, e.it, enc, etags[len(out.Contents)*etagLen:])
 			if in.FetchOwner {
 				o.Owner = &Owner{ID: b.owner}
 			}
@@ -193,9 +195,17 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 	return out, nil
 }
 
-func (s *Service) objectOf(b *bucket, it item, enc EncodingType) Object {
+// objectOf lists one object; a synthetic ETag is rendered into etagBuf
+// (nil: its own allocation).
+func (s *Service) objectOf(b *bucket, it item, enc EncodingType, etagBuf []byte) Object {
 	v := it.v
-	return Object{Key: encodeKey(it.key, enc), LastModified: s.env.TimeOf(v.modified), ETag: v.etag(), Size: v.size,
+	etag := ""
+	if len(etagBuf) >= etagLen {
+		etag = v.etagIn(etagBuf[:etagLen:etagLen])
+	} else {
+		etag = v.etag()
+	}
+	return Object{Key: encodeKey(it.key, enc), LastModified: s.env.TimeOf(v.modified), ETag: etag, Size: v.size,
 		StorageClass: classes[v.class].name}
 }
 
@@ -247,7 +257,7 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 				out.CommonPrefixes = append(out.CommonPrefixes, CommonPrefix{Prefix: encodeKey(e.name, enc)})
 				continue
 			}
-			o := s.objectOf(b, e.it, enc)
+			o := s.objectOf(b, e.it, enc, nil)
 			o.Owner = &Owner{ID: b.owner}
 			out.Contents = append(out.Contents, o)
 		}

@@ -35,6 +35,7 @@ type bucket struct {
 
 	uploads *btree.BTreeG[*upload]
 	meters  [numClasses]classMeter
+	tiering *intState // Intelligent-Tiering tiers; nil until used
 	hot     map[string]*partition
 	slab    []version // where newVersion allocates
 	keyBuf  strings.Builder
@@ -69,6 +70,10 @@ type version struct {
 	epoch    uint32
 	class    classIdx
 	flags    uint8
+	// accessDay is an Intelligent-Tiering object's last access, as the
+	// midnight (days since 1970 UTC) its 30 and 90 days count from
+	// (tiering.go). It fits in the struct's padding.
+	accessDay uint32
 }
 
 // extra holds what size-only objects usually lack.

@@ -335,6 +335,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		payer := sv.payer(rp)
 		s.meterRequest(sv, payer, v.class, 2, op)
 		if !head {
+			s.intAccess(sv.b, v) // a GET moves an Intelligent-Tiering object back to Frequent Access
 			sv.rc.SetResponseBytes(n)
 			s.meterRetrieval(sv, payer, v.class, n)
 			s.meterTransferOut(sv, payer, n)
@@ -556,6 +557,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 		if !s.readable(sb, v) {
 			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
 		}
+		s.intAccess(sb, v) // copying is an access of the source
 		nv := sv.b.newVersion(version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}})
 		if v.x != nil {
 			nv.x.body, nv.x.sse = v.x.body, v.x.sse

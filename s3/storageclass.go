@@ -51,8 +51,8 @@ var classes = [numClasses]classInfo{
 		storageUT: "TimedStorage-ZIA-ByteHrs", earlyUT: "EarlyDelete-ZIA",
 		tier1UT: "Requests-ZIA-Tier1", tier2UT: "Requests-ZIA-Tier2", retrievalUT: "Retrieval-ZIA"},
 	// Intelligent-Tiering has no minimum duration and no minimum billable
-	// size; objects under 128 KB are never monitored and stay in the
-	// frequent tier. This model keeps every object in the frequent tier.
+	// size; its objects move between access tiers (tiering.go), and this
+	// usage type is its Frequent Access tier.
 	classIntelligentTiering: {name: StorageClassIntelligentTiering, storageUT: "TimedStorage-INT-FA-ByteHrs",
 		tier1UT: "Requests-INT-Tier1", tier2UT: "Requests-INT-Tier2"},
 	classGlacierIR: {name: StorageClassGlacierIR, minDuration: 90 * day, minBillable: 128 << 10,
@@ -198,7 +198,7 @@ func (s *Service) store(b *bucket, key string, v *version) error {
 		return err
 	}
 	b.versions++
-	s.meterStorage(b, v.class, v.class.billable(v.size))
+	s.addStorage(b, v)
 	return nil
 }
 
@@ -215,7 +215,7 @@ func (s *Service) drop(b *bucket, v *version) {
 		return
 	}
 	s.unplace(b, v)
-	s.meterStorage(b, v.class, -v.class.billable(v.size))
+	s.removeStorage(b, v)
 	s.earlyDelete(b, v, v.class)
 }
 
@@ -243,25 +243,7 @@ func (s *Service) earlyDelete(b *bucket, v *version, c classIdx) {
 
 // meterStorage changes a bucket's billable bytes of one class by delta.
 func (s *Service) meterStorage(b *bucket, c classIdx, delta int64) {
-	m := &b.meters[c]
-	m.bytes += delta
-	if m.id.IsValid() {
-		if m.bytes == 0 {
-			_ = s.ledger.StopTimed(m.id, billing.StopOptions{})
-			m.id = 0
-			return
-		}
-		_ = s.ledger.SetTimedRate(m.id, m.bytes)
-		return
-	}
-	if m.bytes <= 0 {
-		return
-	}
-	id, err := s.ledger.StartTimed(billing.Usage{Account: b.owner, Service: "AmazonS3", UsageType: classes[c].storageUT,
-		Operation: "StandardStorage", Region: b.region, ResourceID: b.name, Quantity: m.bytes}, billing.PerSecond)
-	if err == nil {
-		m.id = id
-	}
+	s.meterBytes(b, &b.meters[c], classes[c].storageUT, "StandardStorage", delta)
 }
 
 // meterRequest sets the request charge of the call: tier 1 (PUT, COPY,

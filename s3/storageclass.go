@@ -23,7 +23,21 @@ const (
 
 // classInfo is what a storage class costs and where it lives, from
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
-// and the usage types of https://aws.amazon.com/s3/pricing/.
+// and the usage types of https://aws.amazon.com/s3/pricing/. The prices
+// live in the billing catalog; in us-east-1, as of 2026-12 (pinned by
+// TestS3PricesUSEast1), per GB-month / per 1,000 PUT-class / per 1,000
+// GET-class requests / per GB retrieved:
+//
+//	STANDARD             $0.023 (first 50 TB)  $0.005  $0.0004  -
+//	STANDARD_IA          $0.0125               $0.01   $0.001   $0.01
+//	ONEZONE_IA           $0.01                 $0.01   $0.001   $0.01
+//	INTELLIGENT_TIERING  $0.023 / $0.0125 / $0.004 by tier, $0.005, $0.0004,
+//	                     no retrieval; $0.0025 per 1,000 monitored objects-month
+//	GLACIER_IR           $0.004                $0.02   $0.01    $0.03
+//
+// Early deletion bills the rest of the minimum duration at the storage
+// price; transfer out to the internet is $0.09 per GB for the first 10 TB
+// a month, to another region $0.02 (same-region transfer to EC2 is free).
 type classInfo struct {
 	name StorageClass
 	// minDuration is the minimum storage duration: deleting, overwriting

@@ -43,9 +43,11 @@
 // inside one request (CopyObject's source, each key of DeleteObjects, the
 // s3:ListBucket check that turns a missing key into 403 instead of 404)
 // use region.Call.Authorize. A request to a bucket of another region is
-// PermanentRedirect (301). Requests are billed to the bucket owner (or a
-// Requester Pays requester), and failed ones as S3 bills them (4xx yes,
-// 5xx no, cross-account 403 no).
+// PermanentRedirect (301). A bucket that does not exist is NoSuchBucket
+// (404) whoever asks: S3 looks the bucket up before it authorizes.
+// Requests are billed to the bucket owner (or a Requester Pays
+// requester), and failed ones as S3 bills them (4xx yes, 5xx no,
+// cross-account 403 no).
 //
 // # Semantics
 //

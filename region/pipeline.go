@@ -63,6 +63,11 @@ type Request struct {
 	RequestBytes int64
 	// Client overrides the world's retry and timeout configuration.
 	Client *ClientConfig
+	// AuthorizeInEffect skips the pipeline's authorization step: the
+	// effect authorizes with Call.Authorize once it has looked the
+	// resource up (S3 answers NoSuchBucket for a bucket that does not
+	// exist, whoever asks). Authentication still runs first.
+	AuthorizeInEffect bool
 
 	// iamAuthorizes is set by region's own IAM and STS clients: their
 	// effect calls iam.Service, which runs step 3 itself with the same
@@ -879,7 +884,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 			return awserr.New("AccessDenied", 403, false,
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
-		if !req.iamAuthorizes {
+		if !req.iamAuthorizes && !req.AuthorizeInEffect {
 			if err := w.authorize(princ, req, c.action, code, c.route); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package s3
 import (
 	"bytes"
 	"io"
+	"net/http"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
 )
@@ -45,6 +46,16 @@ func bodyOf(v *version, first, last int64) io.ReadCloser {
 	return &syntheticBody{seed: v.synthSeed(), off: first, end: last + 1}
 }
 
+// bodyIn is bodyOf using sb for a synthetic body (no allocation of its
+// own).
+func bodyIn(sb *syntheticBody, v *version, first, last int64) io.ReadCloser {
+	if v.x != nil && v.x.body != nil {
+		return bodyOf(v, first, last)
+	}
+	*sb = syntheticBody{seed: v.synthSeed(), off: first, end: last + 1}
+	return sb
+}
+
 // synthSeed identifies a size-only version's synthetic bytes; a copy
 // keeps its source's.
 func (v *version) synthSeed() uint64 {
@@ -52,4 +63,40 @@ func (v *version) synthSeed() uint64 {
 		return v.x.synth
 	}
 	return v.seq ^ 0x5bd1e995
+}
+
+// readBody is the body-size logic of PutObject and UploadPart. With a
+// Body, the bytes are read and their count is the size; a Content-Length
+// that disagrees is IncompleteBody (400), as S3 answers a request whose
+// body is shorter or longer than its header says. Without a Body,
+// Content-Length alone makes a size-only object (it must not be
+// negative); with neither, the body is empty. A size above limit is
+// EntityTooLarge (what names the request in the message). rejected is
+// S3's answer, which still goes through the pipeline; err is a failure to
+// read the caller's Body.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+func readBody(r io.Reader, contentLength *int64, limit int64, what string) (body []byte, size int64, rejected, err error) {
+	switch {
+	case r != nil:
+		if body, err = io.ReadAll(r); err != nil {
+			return nil, 0, nil, err
+		}
+		size = int64(len(body))
+		if contentLength != nil && *contentLength != size {
+			return nil, 0, s3err("IncompleteBody", http.StatusBadRequest,
+				"You did not provide the number of bytes specified by the Content-Length HTTP header (%d given, %d sent).", *contentLength, size), nil
+		}
+	case contentLength != nil:
+		size = *contentLength
+		if size < 0 {
+			return nil, 0, errInvalidArgument("Content-Length must not be negative (%d).", size), nil
+		}
+	default:
+		body = []byte{}
+	}
+	if size > limit {
+		return nil, 0, s3err("EntityTooLarge", http.StatusBadRequest,
+			"Your proposed upload exceeds the maximum allowed size (%d bytes; %s takes at most %d).", size, what, limit), nil
+	}
+	return body, size, nil, nil
 }

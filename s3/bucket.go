@@ -117,6 +117,9 @@ func (c *Client) DeleteBucket(ctx context.Context, in *DeleteBucketInput) (*Dele
 		b.uploads.Ascend(func(u *upload) bool { s.dropUpload(b, u); return true })
 		b.deleted = true
 		b.lifecycleTimer.Stop()
+		if b.tiering != nil {
+			b.tiering.timer.Stop()
+		}
 		for i := range b.meters {
 			if b.meters[i].id.IsValid() {
 				s.meterStorage(b, classIdx(i), -b.meters[i].bytes)

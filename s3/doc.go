@@ -43,9 +43,11 @@
 // inside one request (CopyObject's source, each key of DeleteObjects, the
 // s3:ListBucket check that turns a missing key into 403 instead of 404)
 // use region.Call.Authorize. A request to a bucket of another region is
-// PermanentRedirect (301). Requests are billed to the bucket owner (or a
-// Requester Pays requester), and failed ones as S3 bills them (4xx yes,
-// 5xx no, cross-account 403 no).
+// PermanentRedirect (301). A bucket that does not exist is NoSuchBucket
+// (404) whoever asks: S3 looks the bucket up before it authorizes.
+// Requests are billed to the bucket owner (or a Requester Pays
+// requester), and failed ones as S3 bills them (4xx yes, 5xx no,
+// cross-account 403 no).
 //
 // # Semantics
 //
@@ -73,10 +75,16 @@
 // markers and the "null" version of unversioned and suspended states.
 //
 // Storage classes STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING
-// (frequent tier only) and GLACIER_IR carry their minimum storage
-// durations and minimum billable sizes; early deletion is billed. Storage
-// is metered as TimedStorage-*-ByteHrs per class and bucket, prorated by
-// the second, with one timed meter per bucket and class.
+// and GLACIER_IR carry their minimum storage durations and minimum
+// billable sizes; early deletion is billed. Storage is metered as
+// TimedStorage-*-ByteHrs per class and bucket, prorated by the second,
+// with one timed meter per bucket and class. Intelligent-Tiering objects
+// of 128 KiB or more move from the Frequent to the Infrequent Access tier
+// after 30 days without a GET or copy, to Archive Instant Access after 90,
+// and back on access; each tier is metered on its own and monitored
+// objects pay the per-object monitoring charge. Tiers are computed from
+// each object's last-access day; one daemon timer per bucket applies the
+// moves at midnight UTC.
 //
 // Lifecycle rules run once a day at midnight UTC as daemon timers:
 // expiration by prefix, size and age (creation + days rounded up to

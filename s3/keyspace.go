@@ -35,6 +35,7 @@ type bucket struct {
 
 	uploads *btree.BTreeG[*upload]
 	meters  [numClasses]classMeter
+	tiering *intState // Intelligent-Tiering tiers; nil until used
 	hot     map[string]*partition
 	slab    []version // where newVersion allocates
 	keyBuf  strings.Builder
@@ -69,6 +70,10 @@ type version struct {
 	epoch    uint32
 	class    classIdx
 	flags    uint8
+	// accessDay is an Intelligent-Tiering object's last access, as the
+	// midnight (days since 1970 UTC) its 30 and 90 days count from
+	// (tiering.go). It fits in the struct's padding.
+	accessDay uint32
 }
 
 // extra holds what size-only objects usually lack.
@@ -148,12 +153,21 @@ func (v *version) meta() map[string]string {
 // an MD5-shaped value derived from the version's identity for size-only
 // objects (their bytes are synthetic; hashing gigabytes of them would only
 // cost time).
-func (v *version) etag() string {
+func (v *version) etag() string { return v.etagIn(make([]byte, etagLen)) }
+
+// etagLen is the length of a quoted synthetic ETag.
+const etagLen = 34
+
+// etagIn is etag rendering a synthetic ETag into buf (at least etagLen
+// bytes, never written again), so a response can carry it in memory it
+// already allocated and a listing page can render all its ETags into one
+// buffer.
+func (v *version) etagIn(buf []byte) string {
 	if v.x != nil && v.x.etag != "" {
 		return v.x.etag
 	}
 	const hexdigits = "0123456789abcdef"
-	var buf [34]byte
+	buf = buf[:etagLen]
 	buf[0], buf[33] = '"', '"'
 	a, c := mix.SplitMix64(v.seq), mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15)
 	for i := range 8 {
@@ -161,7 +175,7 @@ func (v *version) etag() string {
 		buf[1+2*i], buf[2+2*i] = hexdigits[x>>4], hexdigits[x&0xf]
 		buf[17+2*i], buf[18+2*i] = hexdigits[y>>4], hexdigits[y&0xf]
 	}
-	return string(buf[:])
+	return frozen(buf)
 }
 
 func md5ETag(body []byte) string {

@@ -394,7 +394,7 @@ func (s *Service) transition(b *bucket, v *version, to classIdx) {
 		return
 	}
 	from := v.class
-	s.meterStorage(b, from, -from.billable(v.size))
+	s.removeStorage(b, v)
 	s.earlyDelete(b, v, from)
 	if classes[from].singleZone != classes[to].singleZone {
 		s.unplace(b, v)
@@ -409,5 +409,5 @@ func (s *Service) transition(b *bucket, v *version, to classIdx) {
 		v.x = &extra{}
 	}
 	v.x.classSince = s.env.Now()
-	s.meterStorage(b, to, to.billable(v.size))
+	s.addStorage(b, v)
 }

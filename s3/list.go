@@ -38,22 +38,43 @@ func prefixEnd(p string) string {
 // objects). It seeks past each common prefix, so a page costs
 // O(page x log n) however many keys a prefix holds.
 func (b *bucket) scan(prefix, delim, after string, max int, visible func(item) bool) (out []entry, truncated bool) {
+	if max > 0 {
+		out = make([]entry, 0, min(max, 1024))
+	}
+	truncated, _ = b.scanEach(prefix, delim, after, max, visible, func(e entry) { out = append(out, e) })
+	return out, truncated
+}
+
+// scanEach is scan handing each entry to emit instead of collecting them
+// (a listing page builds its response directly); it returns the last
+// entry's name.
+func (b *bucket) scanEach(prefix, delim, after string, max int, visible func(item) bool, emit func(entry)) (truncated bool, last string) {
 	if max <= 0 {
 		// MaxKeys 0 returns an empty, untruncated page.
-		return nil, false
+		return false, ""
 	}
 	start := prefix
 	if after >= start {
 		start = after
 	}
-	out = make([]entry, 0, min(max, 1024))
+	n := 0
 	for {
 		restart, more := "", false
+		// Keys come in order from start >= after, so once one is past the
+		// marker all are: the comparison (which reads the key's bytes, a
+		// cache miss per key in a big bucket) stops there.
+		past := after == ""
 		b.keys.AscendGreaterOrEqual(item{key: start}, func(it item) bool {
-			if !strings.HasPrefix(it.key, prefix) {
+			if len(prefix) > 0 && !strings.HasPrefix(it.key, prefix) {
 				return false
 			}
-			if it.key <= after || !visible(it) {
+			if !past {
+				if it.key <= after {
+					return true
+				}
+				past = true
+			}
+			if !visible(it) {
 				return true
 			}
 			e := entry{name: it.key, it: it}
@@ -67,15 +88,17 @@ func (b *bucket) scan(prefix, delim, after string, max int, visible func(item) b
 					e = entry{name: cp, cp: true}
 				}
 			}
-			if len(out) == max {
+			if n == max {
 				truncated, more = true, false
 				return false
 			}
-			out = append(out, e)
+			n++
+			last = e.name
+			emit(e)
 			return !e.cp
 		})
 		if !more || restart == "" {
-			return out, truncated
+			return truncated, last
 		}
 		start = restart
 	}
@@ -153,36 +176,40 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 			return err
 		}
 		b := sv.b
-		es, trunc := b.scan(in.Prefix, in.Delimiter, after, max, s.visibleCurrent(b))
 		enc := in.EncodingType
 		out = &ListObjectsV2Output{Name: b.name, Prefix: encodeKey(in.Prefix, enc), Delimiter: encodeKey(in.Delimiter, enc),
 			MaxKeys: int32(max), StartAfter: encodeKey(in.StartAfter, enc), ContinuationToken: in.ContinuationToken,
-			KeyCount: int32(len(es)), IsTruncated: trunc, EncodingType: enc}
+			EncodingType: enc}
 		if in.MaxKeys != nil {
 			out.MaxKeys = *in.MaxKeys
 		}
-		nk := 0
-		for _, e := range es {
-			if !e.cp {
-				nk++
-			}
-		}
-		if nk > 0 {
-			out.Contents = make([]Object, 0, nk)
-		}
-		for _, e := range es {
+		// The page is built as the keyspace is walked, with no list of
+		// entries in between: a page of 1,000 keys allocates its response
+		// and one buffer of synthetic ETags.
+		var etags []byte
+		trunc, last := b.scanEach(in.Prefix, in.Delimiter, after, max, s.visibleCurrent(b), func(e entry) {
+			out.KeyCount++
 			if e.cp {
 				out.CommonPrefixes = append(out.CommonPrefixes, CommonPrefix{Prefix: encodeKey(e.name, enc)})
-				continue
+				return
 			}
-			o := s.objectOf(b, e.it, enc)
+			if out.Contents == nil {
+				out.Contents = make([]Object, 0, min(max, MaxKeysLimit))
+				etags = make([]byte, min(max, MaxKeysLimit)*etagLen)
+			}
+			var buf []byte
+			if k := len(out.Contents) * etagLen; k < len(etags) {
+				buf = etags[k:]
+			}
+			o := s.objectOf(b, e.it, enc, buf)
 			if in.FetchOwner {
 				o.Owner = &Owner{ID: b.owner}
 			}
 			out.Contents = append(out.Contents, o)
-		}
+		})
+		out.IsTruncated = trunc
 		if trunc {
-			out.NextContinuationToken = String(encodeToken(es[len(es)-1].name))
+			out.NextContinuationToken = String(encodeToken(last))
 		}
 		s.meterRequest(sv, sv.payer(in.RequestPayer), classStandard, 1, op)
 		return nil
@@ -193,9 +220,17 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 	return out, nil
 }
 
-func (s *Service) objectOf(b *bucket, it item, enc EncodingType) Object {
+// objectOf lists one object; a synthetic ETag is rendered into etagBuf
+// (nil: its own allocation).
+func (s *Service) objectOf(b *bucket, it item, enc EncodingType, etagBuf []byte) Object {
 	v := it.v
-	return Object{Key: encodeKey(it.key, enc), LastModified: s.env.TimeOf(v.modified), ETag: v.etag(), Size: v.size,
+	etag := ""
+	if len(etagBuf) >= etagLen {
+		etag = v.etagIn(etagBuf[:etagLen:etagLen])
+	} else {
+		etag = v.etag()
+	}
+	return Object{Key: encodeKey(it.key, enc), LastModified: s.env.TimeOf(v.modified), ETag: etag, Size: v.size,
 		StorageClass: classes[v.class].name}
 }
 
@@ -247,7 +282,7 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 				out.CommonPrefixes = append(out.CommonPrefixes, CommonPrefix{Prefix: encodeKey(e.name, enc)})
 				continue
 			}
-			o := s.objectOf(b, e.it, enc)
+			o := s.objectOf(b, e.it, enc, nil)
 			o.Owner = &Owner{ID: b.owner}
 			out.Contents = append(out.Contents, o)
 		}

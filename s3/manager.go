@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -23,7 +24,11 @@ const (
 // Uploader uploads objects like the SDK's manager.Uploader: a single
 // PutObject below MultipartThreshold, otherwise a multipart upload whose
 // parts go up Concurrency at a time, each from its own simulated process,
-// aborted if a part fails (unless LeavePartsOnError).
+// aborted if a part fails (unless LeavePartsOnError). The part workers are
+// the caller's: they call from its location (so an instance's parts share
+// its network interface, each at the path's single-flow rate) and die
+// with it, so an instance reclaimed mid-upload leaves the multipart upload
+// incomplete, as on AWS.
 type Uploader struct {
 	Client             *Client
 	PartSize           int64
@@ -94,37 +99,30 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 	parts := make([]CompletedPart, n)
 	var firstErr error
 	next := 0
-	workers := max(1, min(u.Concurrency, n))
-	env := p.Env()
-	done := make([]*sim.Event, workers)
-	for w := range workers {
-		done[w] = env.NewEvent("upload-worker")
-		ev := done[w]
-		env.Go(p.Name()+"/upload-part", func(q *sim.Proc) {
-			defer ev.Trigger(nil)
-			for firstErr == nil && next < n {
-				i := next
-				next++
-				off := int64(i) * partSize
-				sz := min(partSize, size-off)
-				pin := &UploadPartInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId, PartNumber: Int32(int32(i + 1)), RequestPayer: in.RequestPayer}
-				if body != nil {
-					pin.Body = bytes.NewReader(body[off : off+sz])
-				} else {
-					pin.ContentLength = Int64(sz)
-				}
-				out, err := u.Client.UploadPart(q, pin)
-				if err != nil {
-					if firstErr == nil {
-						firstErr = err
-					}
-					return
-				}
-				parts[i] = CompletedPart{PartNumber: Int32(int32(i + 1)), ETag: out.ETag}
+	crew := startCrew(ctx, p, "upload-part", max(1, min(u.Concurrency, n)), func(q *sim.Proc) {
+		for firstErr == nil && next < n {
+			i := next
+			next++
+			off := int64(i) * partSize
+			sz := min(partSize, size-off)
+			pin := &UploadPartInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId, PartNumber: Int32(int32(i + 1)), RequestPayer: in.RequestPayer}
+			if body != nil {
+				pin.Body = bytes.NewReader(body[off : off+sz])
+			} else {
+				pin.ContentLength = Int64(sz)
 			}
-		})
-	}
-	if err := p.WaitAll(done...); err != nil {
+			out, err := u.Client.UploadPart(q, pin)
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			parts[i] = CompletedPart{PartNumber: Int32(int32(i + 1)), ETag: out.ETag}
+		}
+	})
+	defer crew.stop()
+	if err := crew.wait(); err != nil {
 		return nil, err
 	}
 	if firstErr == nil {
@@ -142,7 +140,8 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 }
 
 // Downloader downloads objects like the SDK's manager.Downloader: ranged
-// GETs of PartSize bytes, Concurrency at a time.
+// GETs of PartSize bytes, Concurrency at a time, from worker processes
+// that belong to the caller as the Uploader's do.
 type Downloader struct {
 	Client      *Client
 	PartSize    int64
@@ -181,41 +180,78 @@ func (d *Downloader) Download(ctx context.Context, w io.WriterAt, in *GetObjectI
 	var firstErr error
 	var total int64
 	next := 0
-	workers := max(1, min(d.Concurrency, n))
-	env := p.Env()
-	done := make([]*sim.Event, workers)
-	for k := range workers {
-		done[k] = env.NewEvent("download-worker")
-		ev := done[k]
-		env.Go(p.Name()+"/get-range", func(q *sim.Proc) {
-			defer ev.Trigger(nil)
-			for firstErr == nil && next < n {
-				i := next
-				next++
-				off := int64(i) * partSize
-				last := min(off+partSize, size) - 1
-				gin := *in
-				gin.Range = "bytes=" + strconv.FormatInt(off, 10) + "-" + strconv.FormatInt(last, 10)
-				gin.VersionId = h.VersionId
-				out, err := d.Client.GetObject(q, &gin)
-				if err != nil {
-					if firstErr == nil {
-						firstErr = err
-					}
-					return
+	crew := startCrew(ctx, p, "get-range", max(1, min(d.Concurrency, n)), func(q *sim.Proc) {
+		for firstErr == nil && next < n {
+			i := next
+			next++
+			off := int64(i) * partSize
+			last := min(off+partSize, size) - 1
+			gin := *in
+			gin.Range = "bytes=" + strconv.FormatInt(off, 10) + "-" + strconv.FormatInt(last, 10)
+			gin.VersionId = h.VersionId
+			out, err := d.Client.GetObject(q, &gin)
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
 				}
-				if w != nil {
-					buf, _ := io.ReadAll(out.Body)
-					if _, err := w.WriteAt(buf, off); err != nil && firstErr == nil {
-						firstErr = err
-					}
-				}
-				total += *out.ContentLength
+				return
 			}
-		})
-	}
-	if err := p.WaitAll(done...); err != nil {
+			if w != nil {
+				buf, _ := io.ReadAll(out.Body)
+				if _, err := w.WriteAt(buf, off); err != nil && firstErr == nil {
+					firstErr = err
+				}
+			}
+			total += *out.ContentLength
+		}
+	})
+	defer crew.stop()
+	if err := crew.wait(); err != nil {
 		return total, err
 	}
 	return total, firstErr
+}
+
+// crew is the part workers of one transfer: child processes of the
+// caller. The SDK runs parts on goroutines of the caller's program, so
+// they use the caller's network (its location: an instance's interface,
+// not the internet) and end with it.
+type crew struct {
+	parent *sim.Proc
+	procs  []*sim.Proc
+	done   []*sim.Event
+}
+
+// startCrew starts n workers running fn, each calling from the caller's
+// location (ctx's, else its process's).
+func startCrew(ctx context.Context, p *sim.Proc, name string, n int, fn func(q *sim.Proc)) *crew {
+	env := p.Env()
+	c := &crew{parent: p, procs: make([]*sim.Proc, n), done: make([]*sim.Event, n)}
+	loc, hasLoc := region.LocationOf(ctx)
+	for k := range n {
+		ev := env.NewEvent(name)
+		c.done[k] = ev
+		c.procs[k] = env.Go(p.Name()+"/"+name, func(q *sim.Proc) {
+			defer ev.Trigger(nil)
+			fn(q)
+		})
+		if hasLoc {
+			region.SetLocation(c.procs[k], loc)
+		}
+	}
+	return c
+}
+
+// wait waits for every worker to finish.
+func (c *crew) wait() error { return c.parent.WaitAll(c.done...) }
+
+// stop kills the workers still running: the caller returned early
+// (interrupted) or is being killed, and its parts die with it, wherever
+// they are (a part in flight is never stored).
+func (c *crew) stop() {
+	for _, q := range c.procs {
+		if q.Alive() {
+			q.Kill(fmt.Errorf("s3: transfer worker: its caller %s ended", c.parent.Name()))
+		}
+	}
 }

@@ -151,29 +151,16 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 		}
 		return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive (got %s).", n))
 	}
-	var body []byte
-	var size int64
-	if in.Body != nil {
-		var err error
-		if body, err = io.ReadAll(in.Body); err != nil {
-			return nil, opError(op, err)
-		}
-		size = int64(len(body))
-	} else if in.ContentLength != nil {
-		size = *in.ContentLength
-		if size < 0 {
-			return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Content-Length must not be negative (%d).", size))
-		}
-	} else {
-		body = []byte{}
+	body, size, rejected, err := readBody(in.Body, in.ContentLength, MaxPartSize, "a part")
+	if err != nil {
+		return nil, opError(op, err)
 	}
-	if size > MaxPartSize {
-		return nil, c.reject(ctx, op, in.Bucket, s3err("EntityTooLarge", http.StatusBadRequest,
-			"Your proposed upload exceeds the maximum allowed size (part of %d bytes; at most %d).", size, int64(MaxPartSize)))
+	if rejected != nil {
+		return nil, c.reject(ctx, op, in.Bucket, rejected)
 	}
 	s := c.svc
 	var out *UploadPartOutput
-	err := c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
+	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
 		reqBytes: size, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err

@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,29 +21,12 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	if err := ValidateKey(in.Key); err != nil {
 		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
-	var body []byte
-	size := int64(0)
-	if in.Body != nil {
-		var err error
-		if body, err = io.ReadAll(in.Body); err != nil {
-			return nil, opError(op, err)
-		}
-		size = int64(len(body))
-		if in.ContentLength != nil && *in.ContentLength != size {
-			return nil, c.reject(ctx, op, in.Bucket, s3err("IncompleteBody", http.StatusBadRequest,
-				"You did not provide the number of bytes specified by the Content-Length HTTP header (%d given, %d sent).", *in.ContentLength, size))
-		}
-	} else if in.ContentLength != nil {
-		size = *in.ContentLength
-		if size < 0 {
-			return nil, c.reject(ctx, op, in.Bucket, errInvalidArgument("Content-Length must not be negative (%d).", size))
-		}
-	} else {
-		body = []byte{}
+	body, size, rejected, err := readBody(in.Body, in.ContentLength, MaxPutObjectSize, "a single PUT")
+	if err != nil {
+		return nil, opError(op, err)
 	}
-	if size > MaxPutObjectSize {
-		return nil, c.reject(ctx, op, in.Bucket, s3err("EntityTooLarge", http.StatusBadRequest,
-			"Your proposed upload exceeds the maximum allowed size (%d bytes; a single PUT takes at most %d).", size, int64(MaxPutObjectSize)))
+	if rejected != nil {
+		return nil, c.reject(ctx, op, in.Bucket, rejected)
 	}
 	if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
 		return nil, c.reject(ctx, op, in.Bucket, err)
@@ -52,8 +34,9 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	cls, _ := parseClass(in.StorageClass)
 	var out *PutObjectOutput
 	s := c.svc
-	err := c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
-		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
+	res := &putResult{}
+	err = c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
+		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer, arnBuf: res.arn[:]}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -68,7 +51,8 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 			return err
 		}
 		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
-		out = &PutObjectOutput{ETag: v.etag(), ServerSideEncryption: v.sse(), Size: size}
+		res.out = PutObjectOutput{ETag: v.etagIn(res.etag[:]), ServerSideEncryption: v.sse(), Size: size}
+		out = &res.out
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(v)
 		}
@@ -78,6 +62,24 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		return nil, err
 	}
 	return out, nil
+}
+
+// putResult is PutObject's one allocation: the output, the bytes of its
+// synthetic ETag and of the request's object ARN.
+type putResult struct {
+	out  PutObjectOutput
+	etag [etagLen]byte
+	arn  [arnInline]byte
+}
+
+// getResult is GetObject's one allocation: the output, its synthetic
+// body, content length, ETag bytes and the request's object ARN.
+type getResult struct {
+	out  GetObjectOutput
+	body syntheticBody
+	n    int64
+	etag [etagLen]byte
+	arn  [arnInline]byte
 }
 
 func copyMeta(m map[string]string) map[string]string {
@@ -130,14 +132,13 @@ func (s *Service) putVersion(b *bucket, key string, v *version) error {
 	if err := s.store(b, key, v); err != nil {
 		return err
 	}
-	// One descent of the B-tree for a new key: insert, then fix up with
-	// what was there. An overwrite puts the existing key string back, so
-	// the copy made for it is only wasted bytes of a chunk.
+	// One descent of the B-tree, new key or not: an overwrite keeps the
+	// fresh copy of the key, and the old copy's bytes are garbage of
+	// their chunk (freed with it).
 	old, exists := b.keys.ReplaceOrInsert(item{key: b.internKey(key), v: v})
 	if !exists {
 		return nil
 	}
-	b.keys.ReplaceOrInsert(item{key: old.key, v: v})
 	switch b.versioning {
 	case "":
 		for o := old.v; o != nil; o = o.prev {
@@ -212,14 +213,17 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 		in = &GetObjectInput{}
 	}
 	var out *GetObjectOutput
-	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false,
+	res := &getResult{}
+	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false, res.arn[:],
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
-			out = &GetObjectOutput{Body: bodyOf(v, r.First, r.Last), ContentLength: Int64(r.Len()), ContentType: v.contentType(),
-				ETag: v.etag(), LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
-				ServerSideEncryption: v.sse(), StatusCode: http.StatusOK}
+			res.n = r.Len()
 			if v.size == 0 {
-				out.ContentLength = Int64(0)
+				res.n = 0
 			}
+			res.out = GetObjectOutput{Body: bodyIn(&res.body, v, r.First, r.Last), ContentLength: &res.n, ContentType: v.contentType(),
+				ETag: v.etagIn(res.etag[:]), LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+				ServerSideEncryption: v.sse(), StatusCode: http.StatusOK}
+			out = &res.out
 			if partial {
 				out.ContentRange, out.StatusCode = r.ContentRange(v.size), http.StatusPartialContent
 			}
@@ -243,7 +247,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 		in = &HeadObjectInput{}
 	}
 	var out *HeadObjectOutput
-	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true,
+	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true, nil,
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
 			n := r.Len()
 			if v.size == 0 {
@@ -266,7 +270,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 }
 
 // read is GetObject and HeadObject.
-func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool,
+func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool, arnBuf []byte,
 	done func(sv *served, v *version, r ByteRange, partial bool, parts int32)) error {
 	if err := ValidateKey(key); err != nil {
 		if head {
@@ -279,7 +283,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
+	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp, arnBuf: arnBuf}, func(sv *served) error {
 		if err := checkPayer(sv, rp); err != nil {
 			return err
 		}
@@ -331,6 +335,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		payer := sv.payer(rp)
 		s.meterRequest(sv, payer, v.class, 2, op)
 		if !head {
+			s.intAccess(sv.b, v) // a GET moves an Intelligent-Tiering object back to Frequent Access
 			sv.rc.SetResponseBytes(n)
 			s.meterRetrieval(sv, payer, v.class, n)
 			s.meterTransferOut(sv, payer, n)
@@ -552,6 +557,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 		if !s.readable(sb, v) {
 			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
 		}
+		s.intAccess(sb, v) // copying is an access of the source
 		nv := sv.b.newVersion(version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}})
 		if v.x != nil {
 			nv.x.body, nv.x.sse = v.x.body, v.x.sse

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -58,6 +59,15 @@ type Service struct {
 	fbl     failure.Distribution
 	lost    int64
 	stats   Stats
+
+	// cur is the served view of the call whose effect ran last. Effects
+	// run synchronously inside the pipeline's server instant, and the
+	// pipeline calls BillRequest right after the effect in that same
+	// instant, so one scratch value per service carries the effect's
+	// request charge to billFn without a per-call allocation.
+	cur served
+	// billFn is every request's Request.BillRequest, built once.
+	billFn func(c *region.Call, err error)
 }
 
 // Stats counts what the service did.
@@ -100,6 +110,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{env: env, w: w, opts: opts, ledger: w.Billing(),
 		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{}}
 	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
+	s.billFn = s.billRequest
 	return s, nil
 }
 
@@ -190,15 +201,9 @@ type request struct {
 	head      bool // HEAD: errors carry no body
 	write     bool // counts against the PUT/COPY/POST/DELETE rate
 	payer     RequestPayer
-	// tier is the request charge when the effect does not set one (a
-	// billed 4xx before the effect): 1, 2, or 0 for free requests.
-	tier int
-}
-
-// callState is one call's state, allocated once.
-type callState struct {
-	sv   served
-	bill callBill
+	// arnBuf, if set, is where the object ARN is written (see
+	// objectARNIn): memory of the response's allocation.
+	arnBuf []byte
 }
 
 // served is what the effect sees.
@@ -206,7 +211,7 @@ type served struct {
 	rc      *region.Call
 	account string
 	b       *bucket // nil when the bucket does not exist
-	bill    *callBill
+	bill    callBill
 }
 
 func (s *Service) arnPrefix(partition string) string {
@@ -214,6 +219,15 @@ func (s *Service) arnPrefix(partition string) string {
 		return "arn:aws:s3:::"
 	}
 	return "arn:" + partition + ":s3:::"
+}
+
+// objectARN returns "arn:<partition>:s3:::<bucket>/<key>" with one
+// allocation.
+func objectARN(partition, bucketName, key string) string {
+	if partition == "aws" {
+		return "arn:aws:s3:::" + bucketName + "/" + key
+	}
+	return "arn:" + partition + ":s3:::" + bucketName + "/" + key
 }
 
 // call runs one S3 request through the pipeline: the bucket's policy and
@@ -227,23 +241,15 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
 		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*", Client: c.retry,
 		AllowAnonymous: true, BillErrors: region.BillClientErrors}
-	if r.tier == 0 {
-		r.tier = defaultTier(r)
-	}
 	if req.Action == "" {
 		req.Action = Action(r.op)
 	}
-	// One allocation carries the call's state: the effect's view and the
-	// request charge the pipeline bills.
-	st := &callState{}
-	bill := &st.bill
-	*bill = callBill{tier: r.tier}
-	req.BillRequest = s.billRequest(bill)
+	req.BillRequest = s.billFn
 	var b *bucket
 	if r.bucket != "" {
 		b = s.buckets[partition+"/"+r.bucket]
 		if r.hasKey {
-			req.Resource = s.arnPrefix(partition) + r.bucket + "/" + r.key
+			req.Resource = objectARNIn(r.arnBuf, partition, r.bucket, r.key)
 		} else {
 			req.Resource = s.arnPrefix(partition) + r.bucket
 		}
@@ -258,16 +264,30 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 			}
 		}
 	}
+	if (b == nil || b.deleted) && !r.noBucket && r.bucket != "" {
+		// S3 looks the bucket up before it authorizes: a bucket that does
+		// not exist is NoSuchBucket (404) whoever asks, with or without
+		// permissions, anonymous requests included (the answer dangling
+		// DNS names to deleted buckets get).
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+		req.AuthorizeInEffect = true
+	}
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
-		*bill = callBill{tier: r.tier}
-		sv := &st.sv
-		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: bill}
+		sv := &s.cur
+		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: callBill{tier: defaultTier(r.op)}}
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
 		if !r.noBucket {
 			if sv.b == nil {
 				return errNoSuchBucket(r.bucket)
+			}
+			if rc.Request().AuthorizeInEffect {
+				// The bucket was created while the request was on its way:
+				// authorize against it now.
+				if err := s.authorize(sv, rc.Request().Action, rc.Request().Resource, sv.b); err != nil {
+					return err
+				}
 			}
 			if sv.b.region != c.region && !r.anyRegion {
 				return s3err("PermanentRedirect", 301,
@@ -321,15 +341,19 @@ func (sv *served) payer(r RequestPayer) string {
 // defaultTier is an operation's request charge: DELETE requests are free;
 // PUT, COPY, POST and LIST are tier 1; GET, HEAD and the rest tier 2.
 // https://aws.amazon.com/s3/pricing/
-func defaultTier(r request) int {
-	switch r.op {
+// It depends on the operation alone, so the charge of a request refused
+// before its effect ran is known from the request.
+func defaultTier(op string) int {
+	switch op {
 	case "DeleteObject", "DeleteBucket", "AbortMultipartUpload", "DeleteBucketPolicy":
 		return 0
 	case "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListBuckets", "ListParts", "ListMultipartUploads", "DeleteObjects":
 		return 1
 	}
-	if r.write {
-		return 1
+	for _, p := range [...]string{"Put", "Create", "Complete", "Upload", "Copy"} {
+		if strings.HasPrefix(op, p) {
+			return 1
+		}
 	}
 	return 2
 }

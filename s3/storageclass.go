@@ -23,7 +23,21 @@ const (
 
 // classInfo is what a storage class costs and where it lives, from
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
-// and the usage types of https://aws.amazon.com/s3/pricing/.
+// and the usage types of https://aws.amazon.com/s3/pricing/. The prices
+// live in the billing catalog; in us-east-1, as of 2026-12 (pinned by
+// TestS3PricesUSEast1), per GB-month / per 1,000 PUT-class / per 1,000
+// GET-class requests / per GB retrieved:
+//
+//	STANDARD             $0.023 (first 50 TB)  $0.005  $0.0004  -
+//	STANDARD_IA          $0.0125               $0.01   $0.001   $0.01
+//	ONEZONE_IA           $0.01                 $0.01   $0.001   $0.01
+//	INTELLIGENT_TIERING  $0.023 / $0.0125 / $0.004 by tier, $0.005, $0.0004,
+//	                     no retrieval; $0.0025 per 1,000 monitored objects-month
+//	GLACIER_IR           $0.004                $0.02   $0.01    $0.03
+//
+// Early deletion bills the rest of the minimum duration at the storage
+// price; transfer out to the internet is $0.09 per GB for the first 10 TB
+// a month, to another region $0.02 (same-region transfer to EC2 is free).
 type classInfo struct {
 	name StorageClass
 	// minDuration is the minimum storage duration: deleting, overwriting
@@ -51,8 +65,8 @@ var classes = [numClasses]classInfo{
 		storageUT: "TimedStorage-ZIA-ByteHrs", earlyUT: "EarlyDelete-ZIA",
 		tier1UT: "Requests-ZIA-Tier1", tier2UT: "Requests-ZIA-Tier2", retrievalUT: "Retrieval-ZIA"},
 	// Intelligent-Tiering has no minimum duration and no minimum billable
-	// size; objects under 128 KB are never monitored and stay in the
-	// frequent tier. This model keeps every object in the frequent tier.
+	// size; its objects move between access tiers (tiering.go), and this
+	// usage type is its Frequent Access tier.
 	classIntelligentTiering: {name: StorageClassIntelligentTiering, storageUT: "TimedStorage-INT-FA-ByteHrs",
 		tier1UT: "Requests-INT-Tier1", tier2UT: "Requests-INT-Tier2"},
 	classGlacierIR: {name: StorageClassGlacierIR, minDuration: 90 * day, minBillable: 128 << 10,
@@ -198,7 +212,7 @@ func (s *Service) store(b *bucket, key string, v *version) error {
 		return err
 	}
 	b.versions++
-	s.meterStorage(b, v.class, v.class.billable(v.size))
+	s.addStorage(b, v)
 	return nil
 }
 
@@ -215,7 +229,7 @@ func (s *Service) drop(b *bucket, v *version) {
 		return
 	}
 	s.unplace(b, v)
-	s.meterStorage(b, v.class, -v.class.billable(v.size))
+	s.removeStorage(b, v)
 	s.earlyDelete(b, v, v.class)
 }
 
@@ -243,25 +257,7 @@ func (s *Service) earlyDelete(b *bucket, v *version, c classIdx) {
 
 // meterStorage changes a bucket's billable bytes of one class by delta.
 func (s *Service) meterStorage(b *bucket, c classIdx, delta int64) {
-	m := &b.meters[c]
-	m.bytes += delta
-	if m.id.IsValid() {
-		if m.bytes == 0 {
-			_ = s.ledger.StopTimed(m.id, billing.StopOptions{})
-			m.id = 0
-			return
-		}
-		_ = s.ledger.SetTimedRate(m.id, m.bytes)
-		return
-	}
-	if m.bytes <= 0 {
-		return
-	}
-	id, err := s.ledger.StartTimed(billing.Usage{Account: b.owner, Service: "AmazonS3", UsageType: classes[c].storageUT,
-		Operation: "StandardStorage", Region: b.region, ResourceID: b.name, Quantity: m.bytes}, billing.PerSecond)
-	if err == nil {
-		m.id = id
-	}
+	s.meterBytes(b, &b.meters[c], classes[c].storageUT, "StandardStorage", delta)
 }
 
 // meterRequest sets the request charge of the call: tier 1 (PUT, COPY,
@@ -278,26 +274,31 @@ type callBill struct {
 	class classIdx
 }
 
-func (s *Service) billRequest(bill *callBill) func(c *region.Call, err error) {
-	return func(c *region.Call, err error) {
-		if bill.tier == 0 {
-			return
-		}
-		payer := c.Payer()
-		if payer == "" {
-			return // anonymous request to a bucket that does not exist
-		}
-		ut := classes[bill.class].tier2UT
-		if bill.tier == 1 {
-			ut = classes[bill.class].tier1UT
-		}
-		res := ""
-		if c.Request().ResourceAccount != "" {
-			res = bucketOfARN(c.Request().Resource)
-		}
-		_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
-			Region: c.Region(), ResourceID: res, Quantity: 1})
+// billRequest is every S3 request's Request.BillRequest: the charge the
+// effect set (s.cur, when this call's effect ran) or else the
+// operation's default tier at the STANDARD price.
+func (s *Service) billRequest(c *region.Call, err error) {
+	bill := callBill{tier: defaultTier(c.Request().Operation)}
+	if s.cur.rc == c {
+		bill = s.cur.bill
 	}
+	if bill.tier == 0 {
+		return
+	}
+	payer := c.Payer()
+	if payer == "" {
+		return // anonymous request to a bucket that does not exist
+	}
+	ut := classes[bill.class].tier2UT
+	if bill.tier == 1 {
+		ut = classes[bill.class].tier1UT
+	}
+	res := ""
+	if c.Request().ResourceAccount != "" {
+		res = bucketOfARN(c.Request().Resource)
+	}
+	_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
+		Region: c.Region(), ResourceID: res, Quantity: 1})
 }
 
 // bucketOfARN returns the bucket name of an S3 ARN.

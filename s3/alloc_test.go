@@ -1,0 +1,71 @@
+package s3
+
+import (
+	"testing"
+
+	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPutGetObjectAllocs pins S3's own allocations on the hot path: a
+// small size-only PutObject or GetObject allocates once (its response,
+// which also holds the ETag and the object ARN) on top of what a bare
+// pipeline call allocates.
+func TestPutGetObjectAllocs(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	loc, err := f.w.InAZ(f.w.Regions()[0].AZs()[0].ID())
+	require.NoError(t, err)
+	c := f.admin.From(loc)
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "allocs")
+		put := &PutObjectInput{Bucket: "allocs", Key: "k/000001", ContentLength: Int64(1024)}
+		get := &GetObjectInput{Bucket: "allocs", Key: "k/000001"}
+		_, err := c.PutObject(p, put)
+		require.NoError(t, err)
+		bare := region.Request{Service: "s3", Operation: "GetObject", Region: testRegion, Credentials: c.creds, From: loc,
+			Action: "s3:GetObject", Resource: "arn:aws:s3:::allocs/k/000001"}
+		base := testing.AllocsPerRun(200, func() {
+			_ = f.w.Call(p, bare, func(*region.Call) error { return nil })
+		})
+		puts := testing.AllocsPerRun(200, func() {
+			if _, err := c.PutObject(p, put); err != nil {
+				t.Fatal(err)
+			}
+		})
+		gets := testing.AllocsPerRun(200, func() {
+			if _, err := c.GetObject(p, get); err != nil {
+				t.Fatal(err)
+			}
+		})
+		t.Logf("allocs per call: pipeline %.1f, PutObject %.1f, GetObject %.1f", base, puts, gets)
+		require.LessOrEqual(t, puts, base+1, "PutObject allocates more than its response")
+		require.LessOrEqual(t, gets, base+1, "GetObject allocates more than its response")
+	})
+}
+
+// TestResponseStringsStable checks that the ETags and ARNs a response
+// carries in its own memory stay as they were after later calls.
+func TestResponseStringsStable(t *testing.T) {
+	f := newFixture(t, 1, Options{})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "stable")
+		var etags []string
+		for i := range 3 {
+			out, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "stable", Key: string(rune('a' + i)), ContentLength: Int64(10)})
+			require.NoError(t, err)
+			etags = append(etags, out.ETag)
+		}
+		got, err := f.admin.GetObject(p, &GetObjectInput{Bucket: "stable", Key: "a"})
+		require.NoError(t, err)
+		getETag := got.ETag
+		for i := range 3 {
+			h, err := f.admin.HeadObject(p, &HeadObjectInput{Bucket: "stable", Key: string(rune('a' + i))})
+			require.NoError(t, err)
+			require.Equal(t, h.ETag, etags[i])
+		}
+		require.Equal(t, etags[0], getETag)
+		require.NotEqual(t, etags[0], etags[1])
+		require.Len(t, etags[0], etagLen)
+	})
+}

@@ -50,9 +50,11 @@ import (
 	"github.com/nimbus-sim/nimbus/sim/study/plot"
 )
 
-func main() { cli.Main("spot-training", func(args []string, stdout, stderr io.Writer) error {
-	return run(context.Background(), args, stdout, stderr)
-}) }
+func main() {
+	cli.Main("spot-training", func(args []string, stdout, stderr io.Writer) error {
+		return run(context.Background(), args, stdout, stderr)
+	})
+}
 
 type options struct {
 	cfg     Config

@@ -110,7 +110,7 @@ type Config struct {
 	probeRestore bool
 	// setup, if set, runs once the world is built (tests use it to fill
 	// a zone, to watch prices or to inject faults).
-	setup func(w *region.World, svc *ec2.Service, root iam.Credentials)
+	setup func(wd *world)
 }
 
 // DefaultConfig is the scenario of the README: 24 h of V100 time in
@@ -277,7 +277,7 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if cfg.setup != nil {
-		cfg.setup(wd.w, wd.ec2, wd.root)
+		cfg.setup(wd)
 	}
 	cancel := wd.ec2.Subscribe(r.observe)
 	defer cancel()

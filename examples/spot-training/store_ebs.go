@@ -109,7 +109,6 @@ func waitVolume(p *sim.Proc, c *ec2.Client, id string) error {
 	}
 }
 
-
 // attach attaches the checkpoint volume to m, polling every 5 s while the
 // previous instance still holds it or the checkpoint is on its way to
 // this zone.
@@ -174,4 +173,3 @@ func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
 	ic.client, ic.exp = ic.svc.NewClient(regionCode, creds), exp
 	return ic.client, nil
 }
-

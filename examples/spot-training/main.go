@@ -3,31 +3,38 @@
 // instances versus on-demand — and how often should it checkpoint?
 //
 //	go run ./examples/spot-training                 # the sweep, on all cores
-//	go run ./examples/spot-training -plot wall.svg  # and a mean ± CI plot
+//	go run ./examples/spot-training -store ebs      # checkpoints on a gp3 volume instead of S3
+//	go run ./examples/spot-training -plot wall.svg -csv rows.csv -trace run.json
 //	go run ./examples/spot-training -reps 1000 -seed 7 -workers 2
 //
-// The job needs W hours of GPU compute. A driver (the engineer's script,
-// with an IAM user whose policy allows what it calls) creates a gp3
-// checkpoint volume and launches a spot p3.2xlarge with an instance
-// profile; the trainer on the instance reads its role's credentials from
-// the metadata service, attaches the volume, restores the last checkpoint,
-// and computes, writing its state to the volume every tau. It polls
-// spot/instance-action every 5 s; on a notice it stops (a 16 GiB
-// checkpoint takes longer than the two minutes' notice) and the driver
-// launches a replacement at once. Interruptions come from ec2's
-// statistical spot model at p3.2xlarge's Spot Instance Advisor bucket
-// (">20%", https://aws.amazon.com/ec2/spot/instance-advisor/) plus reclaim storms (failure.SpotStorm); the
-// money comes from billing's invoices.
+// The job needs W hours of GPU compute, in one-minute epochs. A driver
+// (the engineer's script, with an IAM user whose policy allows what it
+// calls) creates a VPC with a private route table holding an S3 gateway
+// endpoint and the checkpoint bucket, and launches a spot p3.2xlarge with
+// an instance profile in a private subnet of the zone (one subnet per
+// zone used). The trainer on the instance follows the course's training
+// script: credentials from the metadata service, the latest
+// checkpoints/epoch_NNNN.pt found by ListObjectsV2 (paginated) and read
+// with the transfer manager's Downloader, then compute, uploading the
+// state every k epochs with the Uploader (multipart, PartSize parts),
+// retrying S3 errors with capped exponential backoff and jitter. It polls
+// spot/instance-action every 5 s and, on a notice, saves the last whole
+// epoch if a checkpoint fits before the interruption; the driver launches
+// a replacement at once. -store ebs keeps the state on a gp3 volume
+// instead, carried to another zone by snapshot when capacity runs out.
+// Interruptions come from ec2's statistical spot model at p3.2xlarge's
+// Spot Instance Advisor bucket (">20%",
+// https://aws.amazon.com/ec2/spot/instance-advisor/) plus reclaim storms
+// (failure.SpotStorm); the money comes from billing's invoices.
 //
-// If the volume's zone runs out of p3 capacity, the driver launches in
-// another zone and carries the checkpoint there by snapshot.
-//
-// A sim/study sweep over tau, including Young's and Daly's optimum for the
-// interruption rate (Young 1974, Daly 2006; see theory.go), runs N replications per
-// interval and prints wall time, interruptions, lost work and cost with 95%
-// confidence intervals, next to the same job on on-demand capacity and to
-// the closed-form mean wall time (ExpectedWall: Daly's, extended with the
-// two-minute notice). See README.md for the figures at the default seed.
+// A sim/study sweep over the checkpoint interval, including Young's and
+// Daly's optimum for the interruption rate and the measured S3 checkpoint
+// time (Young 1974, Daly 2006; see theory.go), runs N replications per
+// interval and prints checkpoints written, lost work, time checkpointing,
+// wall time and cost with 95% confidence intervals, next to the same job
+// on on-demand capacity and, when a notice loses work, to the closed-form
+// mean wall time (ExpectedWall: Daly's, extended with the two-minute
+// notice). See README.md for the figures at the default seed.
 package main
 
 import (

@@ -43,6 +43,10 @@ func variants(base Config) ([]variant, error) {
 		c := base
 		c.StateGiB, c.delta, c.restore = gib, 0, 0
 		c.VolumeGiB = max(c.VolumeGiB, 2*gib)
+		// Parts grow with the state beyond 128 of them, so that the
+		// variant changes the size and not the request count (and a 256
+		// GiB checkpoint is not 2,048 simulated requests).
+		c.PartSize = max(c.PartSize, (c.stateBytes()/128+1<<20-1)>>20<<20)
 		c, err := c.Calibrate()
 		if err != nil {
 			return nil, err

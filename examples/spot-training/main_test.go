@@ -421,7 +421,7 @@ func dalyConfig(t testing.TB) Config {
 // 0) so that the replications run fast.
 //
 // The closed-form check is 2 seeds x 7 intervals = 14 two-sided Student-t
-// tests of "the simulated mean equals the model", each on 100
+// tests of "the simulated mean equals the model", each on 80
 // replications (common random numbers across the intervals of one seed).
 // Holm's step-down procedure keeps the family-wise error rate at 1%: a
 // model that is right fails this test with probability at most 0.01,
@@ -431,7 +431,7 @@ func dalyConfig(t testing.TB) Config {
 // within that of the model passes whatever its p-value.
 func TestDalyOptimum(t *testing.T) {
 	seeds := []uint64{2026, 1}
-	const reps, level, familyAlpha, tolerance = 100, 0.95, 0.01, 0.002
+	const reps, level, familyAlpha, tolerance = 80, 0.95, 0.01, 0.002
 	cfg := dalyConfig(t)
 	_, delta, ty, td := theoryOf(cfg)
 	taus := intervals(cfg)

@@ -2,30 +2,44 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
 // BenchmarkReplication measures one replication of the default scenario
-// (spot, Daly's interval, IMDS polled every 5 s) and reports replications
-// per second of one core.
+// (spot, Daly's interval) for each store, with the notice as an event and
+// with IMDS polled every 5 s, and reports replications per second of one
+// core. The S3 store's cost is mostly its requests: PartSize sets how
+// many a checkpoint makes.
 func BenchmarkReplication(b *testing.B) {
-	cfg := DefaultConfig()
-	_, _, _, td := theoryOf(cfg)
-	cfg.Interval = hours(td)
-	for _, poll := range []struct {
-		name string
-		cfg  Config
-	}{{"poll=5s", cfg}, {"poll=event", func() Config { c := cfg; c.Poll = 0; return c }()}} {
-		b.Run(poll.name, func(b *testing.B) {
-			for i := 0; b.Loop(); i++ {
-				env := sim.New(uint64(i))
-				if _, err := Simulate(env, poll.cfg); err != nil {
-					b.Fatal(err)
-				}
-				env.Close()
+	for _, store := range []Store{StoreS3, StoreEBS} {
+		cfg := DefaultConfig()
+		cfg.Store = store
+		cfg, err := cfg.Calibrate()
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _, _, td := theoryOf(cfg)
+		cfg.Interval = time.Duration(toEpochs(cfg, td)/cfg.Epoch.Hours()+0.5) * cfg.Epoch
+		for _, poll := range []time.Duration{0, 5 * time.Second} {
+			c := cfg
+			c.Poll = poll
+			name := "store=" + string(store) + "/poll=event"
+			if poll > 0 {
+				name = "store=" + string(store) + "/poll=" + poll.String()
 			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reps/s")
-		})
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; b.Loop(); i++ {
+					env := sim.New(uint64(i))
+					if _, err := Simulate(env, c); err != nil {
+						b.Fatal(err)
+					}
+					env.Close()
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reps/s")
+			})
+		}
 	}
 }

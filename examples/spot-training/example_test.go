@@ -7,13 +7,19 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
-// One run of the default job (24 h of GPU work, checkpoints every 45 min,
-// spot interruptions at M = 7.97 h) at a fixed seed, and the same job
-// on-demand with only its final save.
+// One run of the default job (24 h of GPU work in one-minute epochs, 16
+// GiB checkpoints to S3 every 45 epochs, spot interruptions at M = 7.97 h)
+// at a fixed seed; the same job with its checkpoints on an EBS volume
+// instead; and on-demand with only its final save.
 func ExampleSimulate() {
-	for _, onDemand := range []bool{false, true} {
+	for _, run := range []struct {
+		name  string
+		store Store
+		od    bool
+	}{{"spot, S3", StoreS3, false}, {"spot, EBS", StoreEBS, false}, {"on-demand, S3", StoreS3, true}} {
 		cfg := DefaultConfig()
-		if onDemand {
+		cfg.Store = run.store
+		if run.od {
 			cfg.OnDemand, cfg.Interval = true, cfg.Work
 		}
 		env := sim.New(3)
@@ -23,15 +29,12 @@ func ExampleSimulate() {
 			fmt.Println(err)
 			return
 		}
-		market := "spot"
-		if onDemand {
-			market = "on-demand"
-		}
-		fmt.Printf("%s: %.2f h, %d interruptions, %v redone, %s instance-hours, %v compute, %v total\n",
-			market, out.Wall.Hours(), out.Interruptions, out.Lost.Round(time.Second),
-			out.InstanceHours.FloatString(4), out.ComputeCost, out.TotalCost)
+		fmt.Printf("%s: %.2f h, %d interruptions, %v redone, %s instance-hours, %v compute, %v storage, %v total\n",
+			run.name, out.Wall.Hours(), out.Interruptions, out.Lost.Round(time.Second),
+			out.InstanceHours.FloatString(4), out.ComputeCost, out.StorageCost.RoundCents(), out.TotalCost)
 	}
 	// Output:
-	// spot: 26.21 h, 2 interruptions, 49m22s redone, 26.2694 instance-hours, $16.032169042 compute, $16.657340158 total
-	// on-demand: 24.07 h, 0 interruptions, 0s redone, 24.0617 instance-hours, $73.6287 compute, $74.201882572 total
+	// spot, S3: 24.23 h, 2 interruptions, 1m3s redone, 24.2875 instance-hours, $14.859331958 compute, $0.41 storage, $15.266336785 total
+	// spot, EBS: 26.21 h, 2 interruptions, 49m22s redone, 26.2694 instance-hours, $16.032169042 compute, $0.49 storage, $16.657340158 total
+	// on-demand, S3: 24.03 h, 0 interruptions, 0s redone, 24.0292 instance-hours, $73.52925 compute, $0.19 storage, $73.723728661 total
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -18,8 +19,9 @@ import (
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/ec2"
-	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/cli"
 	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/s3"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/nimbus-sim/nimbus/sim/study"
 	"github.com/stretchr/testify/require"
@@ -59,8 +61,37 @@ func TestTheoryMatchesReference(t *testing.T) {
 		t.Errorf("hazard with storms every 8 h = %v, want %v", got, want)
 	}
 	// 16 GiB at gp3's 125 MiB/s: 131.072 s plus one 2 ms I/O latency.
-	if got := DefaultConfig().CheckpointTime(); got != 131074*time.Millisecond {
-		t.Errorf("checkpoint time = %v, want 2m11.074s", got)
+	ebs := DefaultConfig()
+	ebs.Store = StoreEBS
+	if got := ebs.CheckpointTime(); got != 131074*time.Millisecond {
+		t.Errorf("EBS checkpoint time = %v, want 2m11.074s", got)
+	}
+	// S3: 16 GiB over p3.2xlarge's "up to 10 Gigabit"
+	// (https://aws.amazon.com/ec2/instance-types/p3/) takes at least
+	// 13.74 s; 128 multipart parts five at a time add first-byte latencies
+	// and the two calls around them, well under a second more in all.
+	cfg, err := DefaultConfig().Calibrate()
+	require.NoError(t, err)
+	floor := time.Duration(16<<30) * 8 / 10 // 16 GiB at 10 Gbps, 0.1 ns a bit
+	for _, d := range []time.Duration{cfg.CheckpointTime(), cfg.RestoreTime()} {
+		require.GreaterOrEqual(t, d, floor)
+		require.Less(t, d, floor+time.Second)
+	}
+	t.Logf("S3: delta %v, restore %v (floor %v)", cfg.CheckpointTime(), cfg.RestoreTime(), floor)
+}
+
+func TestCheckpointKeys(t *testing.T) {
+	require.Equal(t, "checkpoints/epoch_0010.pt", ckptKey(10))
+	require.Equal(t, "checkpoints/epoch_1440.pt", ckptKey(1440))
+	require.Less(t, ckptKey(9), ckptKey(10), "zero-padding keeps key order = epoch order")
+	for key, want := range map[string]int{"checkpoints/epoch_0045.pt": 45, "checkpoints/epoch_9999.pt": 9999} {
+		got, ok := epochOfKey(key)
+		require.True(t, ok, key)
+		require.Equal(t, want, got)
+	}
+	for _, bad := range []string{"checkpoints/epoch_.pt", "checkpoints/final.pt", "models/epoch_0001.pt", "checkpoints/epoch_0001.pt.tmp", "checkpoints/epoch_-001.pt"} {
+		_, ok := epochOfKey(bad)
+		require.False(t, ok, bad)
 	}
 }
 
@@ -72,26 +103,43 @@ func quiet() Config {
 }
 
 // TestCheckpointsWithoutInterruptions: with nothing reclaiming, the job
-// computes exactly W, writes ceil(W/tau) checkpoints each taking ec2's EBS
-// time, loses nothing, and its wall time is the sum of its phases.
+// computes exactly W, writes ceil(W/tau) checkpoints, loses nothing, and
+// its wall time is the sum of its phases. On EBS each checkpoint takes
+// ec2's EBS time exactly; on S3 about the calibrated delta (first-byte
+// latencies are drawn per request), and the instance, in a private
+// subnet, has no public address to pay for.
 func TestCheckpointsWithoutInterruptions(t *testing.T) {
-	cfg := quiet()
-	out, err := Simulate(sim.New(1), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := int(math.Ceil(float64(cfg.Work) / float64(cfg.Interval)))
-	if out.Checkpoints != n || out.CheckpointTime != time.Duration(n)*cfg.CheckpointTime() {
-		t.Errorf("%d checkpoints in %v, want %d in %v", out.Checkpoints, out.CheckpointTime, n, time.Duration(n)*cfg.CheckpointTime())
-	}
-	if out.Computed != cfg.Work || out.Lost != 0 || out.Interruptions != 0 || out.Launches != 1 {
-		t.Errorf("computed %v, lost %v, %d interruptions, %d launches; want %v, 0, 0, 1", out.Computed, out.Lost, out.Interruptions, out.Launches, cfg.Work)
-	}
-	// Wall = set-up (volume, launch, boot, attach: under a minute) +
-	// startup + W + checkpoints.
-	setup := out.Wall - cfg.Startup - cfg.Work - out.CheckpointTime
-	if setup <= 0 || setup > time.Minute {
-		t.Errorf("wall %v leaves %v for the volume, launch, boot and attach", out.Wall, setup)
+	for _, store := range []Store{StoreS3, StoreEBS} {
+		t.Run(string(store), func(t *testing.T) {
+			cfg := quiet()
+			cfg.Store = store
+			cfg, err := cfg.Calibrate()
+			require.NoError(t, err)
+			out, err := Simulate(sim.New(1), cfg)
+			require.NoError(t, err)
+			n := int(math.Ceil(float64(cfg.Work) / float64(cfg.Interval)))
+			want := time.Duration(n) * cfg.CheckpointTime()
+			require.Equal(t, n, out.Checkpoints)
+			if store == StoreEBS {
+				require.Equal(t, want, out.CheckpointTime)
+				require.Positive(t, out.NetworkCost, "the default subnet maps a public IPv4 address")
+			} else {
+				require.InEpsilon(t, want.Seconds(), out.CheckpointTime.Seconds(), 0.02)
+				require.Zero(t, out.NetworkCost, "no public address in the private subnet")
+				// 128 parts + create + complete per checkpoint, one list, and
+				// the driver's CreateBucket and lifecycle configuration.
+				require.Equal(t, int64(n*130+1+2), out.S3Requests)
+			}
+			require.Equal(t, cfg.Work, out.Computed)
+			require.Zero(t, out.Lost)
+			require.Zero(t, out.Interruptions)
+			require.Equal(t, 1, out.Launches)
+			// Wall = set-up (store, launch, boot: under a minute) + startup
+			// + W + checkpoints.
+			setup := out.Wall - cfg.Startup - cfg.Work - out.CheckpointTime
+			require.Positive(t, setup)
+			require.Less(t, setup, time.Minute)
+		})
 	}
 }
 
@@ -116,24 +164,43 @@ func TestDeterminism(t *testing.T) {
 
 // TestGoldenTrace compares the trace of one replication at goldenSeed,
 // and its outcome, with testdata/trace.golden (go test -update rewrites
-// it). Any change in what the scenario does shows up as a diff.
+// it). Any change in what the scenario does shows up as a diff. The
+// transfer manager's part-level lines (each UploadPart and ranged
+// GetObject request and response, and its worker processes) are left
+// out to keep the file readable: thousands of them per run, all covered
+// by TestDeterminism's hash of the whole trace.
 func TestGoldenTrace(t *testing.T) {
 	env := sim.New(goldenSeed, sim.WithTrace())
 	defer env.Close()
-	out, err := Simulate(env, DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, err := DefaultConfig().Calibrate()
+	require.NoError(t, err)
+	out, err := Simulate(env, cfg)
+	require.NoError(t, err)
 	if out.Interruptions != 2 {
 		t.Errorf("seed %d: %d interruptions, want 2 (the golden run shows reclaims)", goldenSeed, out.Interruptions)
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# spot-training, default config, seed %d: wall %v, %d interruptions, %d launches, computed %v (lost %v), %d checkpoints, instance hours %s, compute %v, storage %v, total %v, zones %v\n",
-		goldenSeed, out.Wall, out.Interruptions, out.Launches, out.Computed, out.Lost, out.Checkpoints,
+	fmt.Fprintf(&b, "# spot-training, default config (S3), seed %d: wall %v, %d interruptions, %d launches, computed %v (lost %v), %d checkpoints (%d on a notice), %d S3 requests, %d retries, instance hours %s, compute %v, storage %v, total %v, zones %v\n",
+		goldenSeed, out.Wall, out.Interruptions, out.Launches, out.Computed, out.Lost, out.Checkpoints, out.NoticeSaves, out.S3Requests, out.Retries,
 		out.InstanceHours.RatString(), out.ComputeCost, out.StorageCost, out.TotalCost, out.Zones)
-	if err := env.Trace().WriteText(&b); err != nil {
-		t.Fatal(err)
+	var full bytes.Buffer
+	require.NoError(t, env.Trace().WriteText(&full))
+	partLevel := map[string]bool{}
+	skipped := 0
+	for _, line := range strings.SplitAfter(full.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 {
+			if f[2] == "request" && (strings.Contains(line, ` op="UploadPart" `) || strings.Contains(line, ` op="GetObject" `)) {
+				partLevel[f[1]] = true
+			}
+			if partLevel[f[1]] || strings.HasSuffix(f[1], "/upload-part") || strings.HasSuffix(f[1], "/get-range") {
+				skipped++
+				continue
+			}
+		}
+		b.WriteString(line)
 	}
+	require.Positive(t, skipped)
 	path := filepath.Join("testdata", "trace.golden")
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
@@ -201,7 +268,7 @@ func TestOnDemandBaselineBilling(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.OnDemand, cfg.Interval = true, cfg.Work
 	spans := instanceSpans{}
-	cfg.setup = func(_ *region.World, svc *ec2.Service, _ iam.Credentials) { spans.watch(svc) }
+	cfg.setup = func(wd *world) { spans.watch(wd.ec2) }
 	out, err := Simulate(sim.New(11), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -230,8 +297,11 @@ func TestOnDemandBaselineBilling(t *testing.T) {
 	if overhead < lo || overhead > lo+60 {
 		t.Errorf("on-demand overhead %d s, want within a minute above startup + final save = %d s", overhead, lo)
 	}
-	if out.TotalCost != out.ComputeCost+out.StorageCost+out.NetworkCost || out.StorageCost <= 0 || out.NetworkCost <= 0 {
-		t.Errorf("total %v != compute %v + storage %v + public IPv4 %v (storage and IPv4 must be positive)", out.TotalCost, out.ComputeCost, out.StorageCost, out.NetworkCost)
+	// Through the gateway endpoint S3 traffic is free, and the private
+	// subnet maps no public address: the bill is the instance, its root
+	// volume, and the checkpoint's storage and requests.
+	if out.TotalCost != out.ComputeCost+out.StorageCost || out.StorageCost <= 0 || out.NetworkCost != 0 {
+		t.Errorf("total %v != compute %v + storage %v (positive), with public IPv4 %v (want none)", out.TotalCost, out.ComputeCost, out.StorageCost, out.NetworkCost)
 	}
 	t.Logf("on-demand: %d s billed = W + %d s, %v compute, %v total", secs, overhead, out.ComputeCost, out.TotalCost)
 }
@@ -250,7 +320,8 @@ func TestSpotWithoutInterruptionsBillsTheSpotPrice(t *testing.T) {
 			spans := instanceSpans{}
 			quoted := map[billing.Price]bool{}
 			var led *billing.Ledger
-			cfg.setup = func(w *region.World, svc *ec2.Service, _ iam.Credentials) {
+			cfg.setup = func(wd *world) {
+				w, svc := wd.w, wd.ec2
 				spans.watch(svc)
 				led = svc.Billing()
 				env := svc.Env()
@@ -320,31 +391,49 @@ func TestSpotWithoutInterruptionsBillsTheSpotPrice(t *testing.T) {
 	}
 }
 
+// dalyConfig is the configuration TestDalyOptimum checks the closed form
+// on: the S3 store with a trainer that ignores the notice (Daly's model:
+// an interruption loses the work since the last checkpoint), on a 12 h job
+// with reclaim storms every 4 h (M = 3.99 h, three interruptions a run),
+// and 4 GiB parts so that a checkpoint is 6 requests rather than 130 and
+// a replication takes milliseconds. delta is measured for this part size.
+func dalyConfig(t testing.TB) Config {
+	cfg := DefaultConfig()
+	cfg.IgnoreNotice = true
+	cfg.Poll = 0
+	cfg.Work = 12 * time.Hour
+	cfg.StormEvery = 4 * time.Hour
+	cfg.PartSize = 4 << 30
+	cfg, err := cfg.Calibrate()
+	require.NoError(t, err)
+	return cfg
+}
+
 // TestDalyOptimum runs the sweep at several seeds and checks every
 // simulated mean wall time against the closed form (ExpectedWall), and, at
 // the first seed, the interval with the lowest mean against Daly's
 // optimum. Both interruption sources are memoryless (a constant hazard and
 // Poisson storms), so Daly's model applies with M = 1/(lambda_advisor +
-// 1/storm period) and delta the checkpoint time. The notice is the failure
-// instant of the theory: work since the last checkpoint is lost when it
-// comes (a 16 GiB checkpoint does not fit in the two minutes). The trainer
-// waits on ec2's notice event instead of polling (Poll = 0) so that the
-// replications run in seconds; polling every 5 s only adds 2.5 s on
-// average per interruption.
+// 1/storm period) and delta the measured S3 checkpoint time. The trainer
+// ignores the notice, so an interruption loses the work since the last
+// checkpoint, as Daly assumes; the driver still launches the replacement
+// at the notice. It waits on ec2's notice event instead of polling (Poll =
+// 0) so that the replications run fast.
 //
-// The closed-form check is 5 seeds x 7 intervals = 35 two-sided Student-t
-// tests of "the simulated mean equals the model", each on 150
+// The closed-form check is 2 seeds x 7 intervals = 14 two-sided Student-t
+// tests of "the simulated mean equals the model", each on 80
 // replications (common random numbers across the intervals of one seed).
 // Holm's step-down procedure keeps the family-wise error rate at 1%: a
 // model that is right fails this test with probability at most 0.01,
-// whichever seed happens to be unlucky; a single-seed 99% CI check would
-// have no such bound across intervals.
+// whichever seed happens to be unlucky. The model is not exact (boot
+// times and API latencies enter as means), so the test also tolerates a
+// bias of up to 0.2% of the wall time (about 1.5 min of 12.5 h): a mean
+// within that of the model passes whatever its p-value.
 func TestDalyOptimum(t *testing.T) {
-	seeds := []uint64{2026, 1, 2, 3, 4}
-	const reps, level, familyAlpha = 150, 0.95, 0.01
-	cfg := DefaultConfig()
-	cfg.Poll = 0
-	_, _, ty, td := theoryOf(cfg)
+	seeds := []uint64{2026, 1}
+	const reps, level, familyAlpha, tolerance = 80, 0.95, 0.01, 0.002
+	cfg := dalyConfig(t)
+	_, delta, ty, td := theoryOf(cfg)
 	taus := intervals(cfg)
 	var points []study.Point
 	for _, tau := range taus {
@@ -367,7 +456,11 @@ func TestDalyOptimum(t *testing.T) {
 			s := res.Summary(i, "wall_h", level)
 			require.Equal(t, reps, s.N, "seed %d tau=%v: %d errors", seed, tau, s.Errors)
 			want := ExpectedWall(cfg, tau)
-			tests = append(tests, test{seed, tau, s.Mean, want, s.CILow, s.CIHigh, tTestP(s, want)})
+			p := tTestP(s, want)
+			if math.Abs(s.Mean-want) <= tolerance*want {
+				p = 1
+			}
+			tests = append(tests, test{seed, tau, s.Mean, want, s.CILow, s.CIHigh, p})
 		}
 	}
 	for _, i := range holmRejects(pValues(len(tests), func(i int) float64 { return tests[i].p }), familyAlpha) {
@@ -391,12 +484,12 @@ func TestDalyOptimum(t *testing.T) {
 		if res.Summary(i, "wall_h", level).Mean < res.Summary(best, "wall_h", level).Mean {
 			best = i
 		}
-		if tau == td {
+		if tau == toEpochs(cfg, td) {
 			dalyIdx = i
 		}
 	}
 	d := res.Summary(dalyIdx, "wall_h", level)
-	t.Logf("Daly tau* = %.1f min, Young %.1f min; lowest mean at %.1f min (seed %d)", td*60, ty*60, taus[best]*60, seed)
+	t.Logf("delta %.1f s; Daly tau* = %.1f min, Young %.1f min; lowest mean at %.1f min (seed %d)", delta*3600, td*60, ty*60, taus[best]*60, seed)
 	if opt := modelOptimum(cfg, td); math.Abs(opt-td) > 0.05*td {
 		t.Errorf("the model's optimum %.1f min is not within 5%% of Daly's %.1f min", opt*60, td*60)
 	}
@@ -466,8 +559,10 @@ func TestHolmRejects(t *testing.T) {
 // snapshot, and the job resumes from it.
 func TestCapacityMovesTheCheckpoint(t *testing.T) {
 	cfg := quiet()
+	cfg.Store = StoreEBS
 	cfg.Work = 4 * time.Hour
-	cfg.setup = func(w *region.World, svc *ec2.Service, _ iam.Credentials) {
+	cfg.setup = func(wd *world) {
+		w, svc := wd.w, wd.ec2
 		env := svc.Env()
 		az, err := w.AZID(account, volumeZone)
 		if err != nil {
@@ -499,12 +594,90 @@ func TestCapacityMovesTheCheckpoint(t *testing.T) {
 	}
 }
 
+// fillAndReclaim, at 2 h, lets other tenants take every free p3 host of
+// the first zone and reclaims the job's instance there.
+func fillAndReclaim(t *testing.T, wd *world) {
+	az, err := wd.w.AZID(account, volumeZone)
+	require.NoError(t, err)
+	wd.ec2.Env().At(sim.Time(2*time.Hour), func() {
+		for {
+			if _, err := wd.w.Fleet().Place(az, string(gpuType), region.PlaceOptions{}); err != nil {
+				break
+			}
+		}
+		if err := wd.ec2.ReclaimSpot(az, string(gpuType), 1); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// TestS3FollowsTheCapacity: with checkpoints in S3 nothing has to move.
+// When the first zone has no p3 capacity after a reclaim, the driver
+// makes a private subnet in the next zone (associated with the route
+// table that has the S3 gateway endpoint) and launches there, and the
+// trainer resumes from the checkpoint it saved on the notice: it loses
+// less than an epoch.
+func TestS3FollowsTheCapacity(t *testing.T) {
+	cfg := quiet()
+	cfg.Work = 4 * time.Hour
+	cfg.setup = func(wd *world) { fillAndReclaim(t, wd) }
+	out, err := Simulate(sim.New(9), cfg)
+	require.NoError(t, err)
+	require.Equal(t, 1, out.Interruptions)
+	require.Zero(t, out.Moves)
+	require.GreaterOrEqual(t, out.CapacityErrors, 1)
+	require.Len(t, out.Zones, 2)
+	require.NotEqual(t, out.Zones[0], out.Zones[1])
+	require.Equal(t, 1, out.NoticeSaves, "the 16 GiB state fits in the notice")
+	require.Positive(t, out.Lost)
+	require.Less(t, out.Lost, cfg.Epoch)
+}
+
+// TestS3RetriesThroughErrors: with S3 failing 10% of its requests with
+// 500s, the SDK's three attempts are not always enough for a 130-request
+// checkpoint; the trainer's own retries (backoff with jitter) carry it,
+// and the job completes with every checkpoint written.
+func TestS3RetriesThroughErrors(t *testing.T) {
+	cfg := quiet()
+	cfg.Work = 6 * time.Hour
+	cfg.setup = func(wd *world) {
+		require.NoError(t, wd.w.Faults().SetErrorRate("s3", regionCode, 0.1))
+	}
+	out, err := Simulate(sim.New(4), cfg)
+	require.NoError(t, err)
+	require.Positive(t, out.Retries, "some checkpoint needed the trainer's retries")
+	require.Equal(t, 8, out.Checkpoints+out.FailedCheckpoints)
+	require.Zero(t, out.Lost)
+	t.Logf("%d retries, %d checkpoints, %d given up", out.Retries, out.Checkpoints, out.FailedCheckpoints)
+}
+
+// TestTrainerRoleIsExact: the instance role may list the bucket only under
+// checkpoints/; a role without s3:ListBucket cannot find the latest
+// checkpoint, and the trainer fails with S3's AccessDenied.
+func TestTrainerRoleIsExact(t *testing.T) {
+	cfg := quiet()
+	cfg.Work = time.Hour
+	cfg.setup = func(wd *world) {
+		noList := strings.Replace(s3TrainerPolicy, `"Action":"s3:ListBucket"`, `"Action":"s3:GetBucketLocation"`, 1)
+		require.NotEqual(t, s3TrainerPolicy, noList)
+		require.NoError(t, wd.w.Setup(func(ctx context.Context) error {
+			_, err := wd.w.IAMClient(wd.root).PutRolePolicy(ctx, &region.PutRolePolicyInput{RoleName: "trainer",
+				PolicyName: "checkpoints", PolicyDocument: noList})
+			return err
+		}))
+	}
+	_, err := Simulate(sim.New(1), cfg)
+	require.ErrorIs(t, err, s3.ErrAccessDenied)
+	require.Contains(t, err.Error(), "ListObjectsV2")
+}
+
 // TestIAMIsEnforced: without iam:PassRole on the trainer role, the
 // engineer cannot launch the trainer with its instance profile, and EC2
 // says so as it does.
 func TestIAMIsEnforced(t *testing.T) {
 	cfg := quiet()
-	cfg.setup = func(w *region.World, _ *ec2.Service, root iam.Credentials) {
+	cfg.setup = func(wd *world) {
+		w, root := wd.w, wd.root
 		noPass := strings.Replace(driverPolicy, `"iam:PassRole"`, `"iam:GetRole"`, 1)
 		if err := w.Setup(func(ctx context.Context) error {
 			_, err := w.IAMClient(root).PutUserPolicy(ctx, &region.PutUserPolicyInput{UserName: "ml-engineer",
@@ -521,46 +694,62 @@ func TestIAMIsEnforced(t *testing.T) {
 }
 
 // TestMainRuns runs the command with fast settings (a 4 h job, a few
-// replications, the notice event instead of polling) and checks its
-// table, plot, summary and trace files, and that bad flags are refused.
+// replications, the notice event instead of polling, 1 GiB parts) and
+// checks its table, plot, summary, rows and trace files; that the EBS
+// store runs too; and that bad flags are usage errors (exit code 2) that
+// name the flag.
 func TestMainRuns(t *testing.T) {
 	dir := t.TempDir()
-	plot, sum, trace := filepath.Join(dir, "wall.svg"), filepath.Join(dir, "summary.csv"), filepath.Join(dir, "trace.txt")
-	var out bytes.Buffer
-	args := []string{"-reps", "4", "-work", "4h", "-poll", "0", "-q", "-plot", plot, "-summary", sum, "-trace", trace}
-	if err := run(context.Background(), args, &out, os.Stderr); err != nil {
-		t.Fatal(err)
-	}
+	plot, sum, rows, trace := filepath.Join(dir, "wall.svg"), filepath.Join(dir, "summary.csv"), filepath.Join(dir, "rows.csv"), filepath.Join(dir, "trace.json")
+	fast := []string{"-reps", "4", "-work", "4h", "-poll", "0", "-part-mib", "1024"}
+	var out, stderr bytes.Buffer
+	args := append(slices.Clone(fast), "-plot", plot, "-summary", sum, "-csv", rows, "-trace", trace)
+	require.NoError(t, run(context.Background(), args, &out, &stderr))
 	t.Log("\n" + out.String())
-	for _, want := range []string{"on-demand", "(Daly)", "(Young)", "never (final save)", "Cheapest on spot", "4 replications per row"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q", want)
-		}
+	for _, want := range []string{"on-demand", "checkpoints to S3 through a gateway endpoint, 1024 MiB parts", " D", "Cheapest on spot", "4 replications per row", "S3 requests"} {
+		require.Contains(t, out.String(), want)
 	}
-	if n := len(regexp.MustCompile(`(?m)^([0-9.]+ min|never) `).FindAllString(out.String(), -1)); n != 7 {
-		t.Errorf("%d interval rows, want 7", n)
-	}
-	if b, err := os.ReadFile(plot); err != nil || !bytes.Contains(b, []byte("<svg")) {
-		t.Errorf("plot: %v, %.60q", err, b)
-	}
-	if b, err := os.ReadFile(sum); err != nil || !strings.HasPrefix(string(b), "point,tau_h,metric,") {
-		t.Errorf("summary: %v, %.60q", err, b)
-	}
-	if b, err := os.ReadFile(trace); err != nil || !bytes.Contains(b, []byte(" job done ")) {
-		t.Errorf("trace: %v, %d bytes without the job's end", err, len(b))
-	}
+	n := len(regexp.MustCompile(`(?m)^([0-9]+ ep \([0-9]+ min\)|never \(final save\))`).FindAllString(out.String(), -1))
+	require.True(t, n >= 5 && n <= 7, "%d interval rows, want 5 to 7", n)
+	// The speed line goes to stderr only (wall-clock time never reaches stdout).
+	require.Regexp(t, `[0-9]+ replications in [0-9.]+ s: [0-9.]+ replications per second`, stderr.String())
+	require.NotContains(t, out.String(), "replications per second")
+	b, err := os.ReadFile(plot)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "<svg")
+	b, err = os.ReadFile(sum)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(b), "point,tau_h,metric,"), "%.60q", b)
+	b, err = os.ReadFile(rows)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "s3_requests")
+	b, err = os.ReadFile(trace)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"traceEvents"`)
+	require.Contains(t, string(b), "checkpoint")
 	// Workers never change the results: the same table on one worker.
 	var one bytes.Buffer
-	if err := run(context.Background(), []string{"-reps", "4", "-work", "4h", "-poll", "0", "-q", "-workers", "1"}, &one, os.Stderr); err != nil {
-		t.Fatal(err)
-	}
-	if one.String() != out.String() {
-		t.Errorf("-workers 1 printed a different table:\n%s", one.String())
-	}
-	for _, bad := range [][]string{{"-reps", "1"}, {"-work", "-1h"}, {"-state-gib", "80"}, {"extra"}} {
-		if err := run(context.Background(), bad, &out, &bytes.Buffer{}); err == nil {
-			t.Errorf("run %q: no error", bad)
-		}
+	require.NoError(t, run(context.Background(), append(slices.Clone(fast), "-q", "-workers", "1"), &one, &bytes.Buffer{}))
+	require.Equal(t, out.String(), one.String(), "-workers 1 printed a different table")
+	var ebs bytes.Buffer
+	require.NoError(t, run(context.Background(), append(slices.Clone(fast), "-q", "-store", "ebs"), &ebs, &bytes.Buffer{}))
+	require.Contains(t, ebs.String(), "on a gp3 volume")
+	for _, bad := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"-reps", "1"}, "-reps"}, {[]string{"-work", "-1h"}, "-work"}, {[]string{"-work", "90s"}, "-work"},
+		{[]string{"-epoch", "0"}, "-epoch"}, {[]string{"-epoch", "-1m"}, "-epoch"}, {[]string{"-store", "gcs"}, "-store"},
+		{[]string{"-store", "ebs", "-state-gib", "80"}, "-state-gib"}, {[]string{"-state-gib", "0"}, "-state-gib"},
+		{[]string{"-part-mib", "4"}, "-part-mib"}, {[]string{"-poll", "-5s"}, "-poll"}, {[]string{"-storm-every", "-1h"}, "-storm-every"},
+		{[]string{"-startup", "-1s"}, "-startup"}, {[]string{"-savings", "1"}, "-savings"}, {[]string{"-workers", "-2"}, "-workers"},
+		{[]string{"-bogus"}, "-bogus"}, {[]string{"extra"}, "extra"},
+	} {
+		var errOut bytes.Buffer
+		err := run(context.Background(), bad.args, &bytes.Buffer{}, &errOut)
+		require.Error(t, err, "%q", bad.args)
+		require.Equal(t, 2, cli.Exit("spot-training", err, &errOut), "%q: %v", bad.args, err)
+		require.Contains(t, errOut.String(), bad.flag, "%q", bad.args)
 	}
 }
 
@@ -569,11 +758,11 @@ func TestMainRuns(t *testing.T) {
 // the cheapest interval (the discount changes no random draw).
 func TestSensitivityTable(t *testing.T) {
 	var out bytes.Buffer
-	args := []string{"-sensitivity", "-reps", "3", "-work", "4h", "-poll", "0", "-q"}
+	args := []string{"-sensitivity", "-reps", "3", "-work", "4h", "-poll", "0", "-q", "-part-mib", "1024"}
 	require.NoError(t, run(context.Background(), args, &out, os.Stderr))
 	t.Log("\n" + out.String())
 	rows := regexp.MustCompile(`(?m)^\| ([^|]+) \| ([^|]*) \|.*\| ([0-9.]+|never) \| ([0-9.]+) \[[^]]+\] \| [0-9.]+ \| [0-9]+% \| ([+-][0-9.]+)% \|$`).FindAllStringSubmatch(out.String(), -1)
-	require.Len(t, rows, 10, "one row per variant")
+	require.Len(t, rows, 11, "one row per variant")
 	byValue := map[string][]string{}
 	for _, r := range rows {
 		byValue[strings.TrimSpace(r[1])+"/"+strings.TrimSpace(r[2])] = r[3:]

@@ -15,6 +15,7 @@ import (
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/region"
+	"github.com/nimbus-sim/nimbus/s3"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -35,120 +36,35 @@ const (
 	gp3MiBps   = 125
 )
 
-// Config is one run of the training job.
-type Config struct {
-	// Work is the GPU compute the job needs (W).
-	Work time.Duration
-	// Interval is the compute between checkpoints (tau). The last segment
-	// is shorter; an interval of Work or more leaves only the final save.
-	Interval time.Duration
-	// StateGiB is the model and optimizer state a checkpoint writes and a
-	// restart reads back; VolumeGiB the checkpoint volume's size.
-	StateGiB, VolumeGiB int
-	// Startup is the time a fresh instance needs before it can restore
-	// (container pull, CUDA init, data loaders): part of the restart cost.
-	Startup time.Duration
-	// Poll is how often the trainer reads spot/instance-action from the
-	// metadata service (AWS suggests every 5 s [Spot interruptions guide]); 0 waits on the
-	// notice event ec2 delivers instead (EventBridge-style), which is
-	// faster to simulate and at most Poll earlier.
-	Poll time.Duration
-	// OnDemand runs the job on on-demand capacity: no interruptions.
-	OnDemand bool
-	// Bucket is p3.2xlarge's Spot Instance Advisor bucket, which ec2's
-	// statistical model turns into a constant hazard.
-	Bucket ec2.AdvisorBucket
-	// StormEvery is the mean time between reclaim storms in a zone
-	// (failure.SpotStorm reclaiming every p3.2xlarge spot instance there);
-	// 0 means none.
-	StormEvery time.Duration
-	// NoInterruptions makes the spot market never reclaim (ec2's
-	// mechanistic model with no on-demand pressure, no storms).
-	NoInterruptions bool
-	// Savings is the spot discount ec2's price path wanders around.
-	Savings float64
-	// Horizon bounds the simulated time; a job not done by then fails.
-	Horizon time.Duration
-
-	// setup, if set, runs once the world is built (tests use it to fill
-	// a zone or to watch prices).
-	setup func(w *region.World, svc *ec2.Service, root iam.Credentials)
-}
-
-// DefaultConfig is the scenario of the README: 24 h of V100 time, 16 GiB
-// of state, checkpointed every 45 min.
-func DefaultConfig() Config {
-	return Config{
-		Work:       24 * time.Hour,
-		Interval:   45 * time.Minute,
-		StateGiB:   16, // a V100's memory: a state that trains on one GPU fits in it
-		VolumeGiB:  100,
-		Startup:    90 * time.Second,
-		Poll:       5 * time.Second,
-		Bucket:     ec2.BucketOver20, // p3.2xlarge in us-east-1, https://aws.amazon.com/ec2/spot/instance-advisor/
-		StormEvery: 8 * time.Hour,
-		Savings:    0.80, // p3.2xlarge's saving in us-east-1 (same source)
-		Horizon:    30 * 24 * time.Hour,
-	}
-}
-
-func (c Config) stateBytes() int64 { return int64(c.StateGiB) << 30 }
-
-// CheckpointTime is delta: writing the state to the gp3 volume.
-func (c Config) CheckpointTime() time.Duration {
-	return checkpointTime(c.stateBytes(), volumeType, gp3IOPS, gp3MiBps)
-}
-
-// Hazard is the notice rate of a running spot instance, per hour (0 when
-// nothing reclaims).
-func (c Config) Hazard() float64 {
-	if c.OnDemand || c.NoInterruptions {
-		return 0
-	}
-	return hazard(c.Bucket, c.StormEvery)
-}
-
-func (c Config) validate() error {
-	switch {
-	case c.Work <= 0:
-		return fmt.Errorf("work %v must be positive", c.Work)
-	case c.Interval <= 0:
-		return fmt.Errorf("checkpoint interval %v must be positive", c.Interval)
-	case c.StateGiB <= 0 || c.StateGiB > c.VolumeGiB/2:
-		return fmt.Errorf("state of %d GiB must be positive and fit twice on the %d GiB volume", c.StateGiB, c.VolumeGiB)
-	case c.Startup < 0 || c.Poll < 0 || c.StormEvery < 0:
-		return errors.New("startup, poll and storm period must not be negative")
-	case !(c.Savings >= 0 && c.Savings < 1):
-		return fmt.Errorf("spot savings %v must be in [0, 1)", c.Savings)
-	case c.Horizon < c.Work:
-		return fmt.Errorf("horizon %v is shorter than the work %v", c.Horizon, c.Work)
-	}
-	return nil
-}
-
 // Outcome is what one run measured. Money comes from the account's
 // invoices (billing's exact amounts).
 type Outcome struct {
 	// Wall is the time from the engineer's first API call to the final
-	// checkpoint on the volume.
+	// checkpoint in the store.
 	Wall time.Duration
 	// Interruptions counts spot interruption notices, Launches the
-	// instances started, Checkpoints the checkpoints completed.
-	Interruptions, Launches, Checkpoints int
+	// instances started, Checkpoints the checkpoints completed (NoticeSaves
+	// of them on a notice), FailedCheckpoints the S3 checkpoints given up
+	// after the retries, Retries the S3 retries.
+	Interruptions, Launches, Checkpoints, NoticeSaves, FailedCheckpoints, Retries int
 	// Computed is the GPU compute done, Lost the part of it that was
 	// redone after interruptions (Computed - Work).
 	Computed, Lost time.Duration
 	// InstanceHours are the billed instance hours (exact); ComputeCost
-	// their cost, StorageCost the EBS lines, NetworkCost the public IPv4
-	// address lines (the default subnet maps one to each instance),
-	// TotalCost the invoices' total.
+	// their cost, StorageCost the EBS lines and the S3 lines (storage
+	// byte-hours and requests), NetworkCost the public IPv4 address lines
+	// (the EBS store's instances run in the default subnet, which maps
+	// one to each), TotalCost the invoices' total.
 	InstanceHours                                    *big.Rat
 	ComputeCost, StorageCost, NetworkCost, TotalCost billing.Money
-	// CheckpointTime is the time spent in completed checkpoints.
-	CheckpointTime time.Duration
+	// S3Requests counts the billed S3 requests (PUT-class and GET-class).
+	S3Requests int64
+	// CheckpointTime is the time spent in completed checkpoints;
+	// RestoreTime the time of the restore probe (Calibrate's run only).
+	CheckpointTime, RestoreTime time.Duration
 	// CapacityErrors counts launches refused with
-	// InsufficientInstanceCapacity, Moves the times the checkpoint moved
-	// to another zone (by snapshot) to follow the capacity.
+	// InsufficientInstanceCapacity, Moves the times the EBS checkpoint
+	// moved to another zone (by snapshot) to follow the capacity.
 	CapacityErrors, Moves int
 	// Zones are the zone IDs the trainers ran in, in order.
 	Zones []string
@@ -159,26 +75,26 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 	if err := cfg.validate(); err != nil {
 		return Outcome{}, err
 	}
-	w, svc, root, driverCreds, err := newWorld(env, cfg)
+	wd, err := newWorld(env, cfg)
 	if err != nil {
 		return Outcome{}, err
 	}
-	r := &job{cfg: cfg, env: env, w: w, svc: svc, insts: map[string]*instance{}, done: env.NewEvent("job/done")}
+	r := &job{cfg: cfg, env: env, w: wd.w, svc: wd.ec2, s3: wd.s3, insts: map[string]*instance{}, done: env.NewEvent("job/done")}
 	if err := r.zoneNames(); err != nil {
 		return Outcome{}, err
 	}
 	if cfg.setup != nil {
-		cfg.setup(w, svc, root)
+		cfg.setup(wd)
 	}
-	cancel := svc.Subscribe(r.observe)
+	cancel := wd.ec2.Subscribe(r.observe)
 	defer cancel()
 	var storms *failure.Harness
 	if !cfg.OnDemand && !cfg.NoInterruptions && cfg.StormEvery > 0 {
-		h, err := failure.NewHarness(env, svc, w.Faults())
+		h, err := failure.NewHarness(env, wd.ec2, wd.w.Faults())
 		if err != nil {
 			return Outcome{}, err
 		}
-		reg, err := w.Region(regionCode)
+		reg, err := wd.w.Region(regionCode)
 		if err != nil {
 			return Outcome{}, err
 		}
@@ -189,9 +105,8 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 		}
 		storms = h
 	}
-	client := svc.NewClient(regionCode, driverCreds)
 	env.Go("driver", func(p *sim.Proc) {
-		if err := r.drive(p, client); err != nil {
+		if err := r.drive(p, wd.driver); err != nil {
 			r.fail(err)
 		}
 		env.Stop()
@@ -207,20 +122,29 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 		return Outcome{}, r.err
 	}
 	r.out.Lost = r.out.Computed - cfg.Work
-	r.bill(svc.Billing())
+	r.bill(wd.ec2.Billing())
 	return r.out, nil
 }
 
+// world is what newWorld builds.
+type world struct {
+	w    *region.World
+	ec2  *ec2.Service
+	s3   *s3.Service
+	root iam.Credentials
+	// driver are the engineer's access keys.
+	driver iam.Credentials
+}
+
 // newWorld builds us-east-1 with a few p3 hosts per zone, EC2 with the
-// spot market of cfg, and the account: the engineer's IAM user (allowed
-// what the driver calls, and to pass the trainer role) and the trainer
-// role behind the instance profile (allowed to find and attach the
-// checkpoint volume).
-func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root, driver iam.Credentials, err error) {
-	var zero iam.Credentials
+// spot market of cfg, S3, and the account: the engineer's IAM user
+// (allowed what the driver calls, and to pass the trainer role) and the
+// trainer role behind the instance profile (allowed the store's calls).
+// Everything an account needs before its first launch belongs here.
+func newWorld(env *sim.Env, cfg Config) (*world, error) {
 	led := billing.New(env, nil)
 	if err := led.SetAccount(billing.Account{ID: account, Plan: billing.PlanNone}); err != nil {
-		return nil, nil, zero, zero, err
+		return nil, err
 	}
 	var regions []region.RegionSpec
 	for _, r := range region.Catalog() {
@@ -228,9 +152,9 @@ func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root
 			regions = append(regions, r)
 		}
 	}
-	w, err = region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led})
+	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led})
 	if err != nil {
-		return nil, nil, zero, zero, err
+		return nil, err
 	}
 	spot := ec2.DefaultSpotOptions()
 	spot.Savings = cfg.Savings
@@ -243,16 +167,25 @@ func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root
 	// is 8, but a replacement launches while an interrupted instance still
 	// runs, and quick interruptions can overlap several.
 	quotas := &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 64, ec2.QuotaCode(ec2.QuotaP, true): 64}}
-	svc, err = ec2.New(w, ec2.Options{Spot: &spot, Quotas: quotas})
+	svc, err := ec2.New(w, ec2.Options{Spot: &spot, Quotas: quotas})
 	if err != nil {
-		return nil, nil, zero, zero, err
+		return nil, err
 	}
-	root, err = w.CreateAccount(account) // signing up; the rest is API calls
-	if err != nil {
-		return nil, nil, zero, zero, err
+	wd := &world{w: w, ec2: svc}
+	if cfg.Store == StoreS3 {
+		if wd.s3, err = s3.New(w, s3.Options{}); err != nil {
+			return nil, err
+		}
+	}
+	if wd.root, err = w.CreateAccount(account); err != nil { // signing up; the rest is API calls
+		return nil, err
+	}
+	rolePolicy := trainerPolicy
+	if cfg.Store == StoreS3 {
+		rolePolicy = s3TrainerPolicy
 	}
 	err = w.Setup(func(ctx context.Context) error {
-		c := w.IAMClient(root)
+		c := w.IAMClient(wd.root)
 		steps := []func() error{
 			func() error { _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: "ml-engineer"}); return err },
 			func() error {
@@ -264,7 +197,7 @@ func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root
 				return err
 			},
 			func() error {
-				_, err := c.PutRolePolicy(ctx, &region.PutRolePolicyInput{RoleName: "trainer", PolicyName: "checkpoint-volume", PolicyDocument: trainerPolicy})
+				_, err := c.PutRolePolicy(ctx, &region.PutRolePolicyInput{RoleName: "trainer", PolicyName: "checkpoints", PolicyDocument: rolePolicy})
 				return err
 			},
 			func() error {
@@ -278,7 +211,7 @@ func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root
 			func() error {
 				out, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "ml-engineer"})
 				if err == nil {
-					driver = out.AccessKey.Credentials()
+					wd.driver = out.AccessKey.Credentials()
 				}
 				return err
 			},
@@ -291,21 +224,27 @@ func newWorld(env *sim.Env, cfg Config) (w *region.World, svc *ec2.Service, root
 		return nil
 	})
 	if err != nil {
-		return nil, nil, zero, zero, err
+		return nil, err
 	}
-	return w, svc, root, driver, nil
+	return wd, nil
 }
 
-// driverPolicy is the engineer's identity policy: what the driver calls,
-// and passing the trainer role to the instances, nothing else.
+// driverPolicy is the engineer's identity policy: what the driver calls
+// (the instances; the network and the bucket of the S3 store; the volume
+// and its snapshots for the EBS store), and passing the trainer role to
+// the instances, nothing else.
 const driverPolicy = `{"Version":"2012-10-17","Statement":[
  {"Sid":"Trainers","Effect":"Allow","Action":["ec2:RunInstances","ec2:DescribeInstances","ec2:TerminateInstances"],"Resource":"*"},
+ {"Sid":"PrivateNetwork","Effect":"Allow","Action":["ec2:CreateVpc","ec2:CreateSubnet","ec2:CreateRouteTable",
+   "ec2:AssociateRouteTable","ec2:CreateVpcEndpoint"],"Resource":"*"},
+ {"Sid":"CheckpointBucket","Effect":"Allow","Action":["s3:CreateBucket","s3:PutLifecycleConfiguration"],
+   "Resource":"arn:aws:s3:::` + bucketName + `"},
  {"Sid":"CheckpointVolume","Effect":"Allow","Action":["ec2:CreateVolume","ec2:DescribeVolumes","ec2:DeleteVolume",
    "ec2:CreateSnapshot","ec2:DescribeSnapshots","ec2:DeleteSnapshot"],"Resource":"*"},
  {"Sid":"PassTrainerRole","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/trainer"}]}`
 
-// trainerPolicy is the instance role's: find the checkpoint volume and
-// attach it, nothing else.
+// trainerPolicy is the instance role's for the EBS store: find the
+// checkpoint volume and attach it, nothing else.
 const trainerPolicy = `{"Version":"2012-10-17","Statement":[
  {"Sid":"FindVolume","Effect":"Allow","Action":"ec2:DescribeVolumes","Resource":"*"},
  {"Sid":"AttachVolume","Effect":"Allow","Action":"ec2:AttachVolume","Resource":[
@@ -315,23 +254,27 @@ const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
  "Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 
 // job is one run of the training job: the driver on the engineer's
-// side, a trainer on each instance, and the checkpoint volume they share.
+// side, a trainer on each instance, and the checkpoint store they share.
 type job struct {
 	cfg   Config
 	env   *sim.Env
 	w     *region.World
 	svc   *ec2.Service
+	s3    *s3.Service
 	insts map[string]*instance
 	// zones are the account's zone names in us-east-1, sorted; zone is
-	// the one holding the checkpoint volume volID. volID is empty while
-	// the checkpoint moves to another zone.
+	// the one the next launch tries first: the EBS volume's (volID,
+	// empty while the checkpoint moves to another zone), or the S3
+	// store's last.
 	zones []string
 	zone  string
 	volID string
+	// net is the S3 store's private network.
+	net *s3Setup
 	// launched lists the instances in launch order.
 	launched []string
-	// durable is the work saved by the last complete checkpoint: what a
-	// restart resumes from.
+	// durable is the work saved by the last complete EBS checkpoint:
+	// what a restart resumes from (the S3 store finds it by listing).
 	durable time.Duration
 	done    *sim.Event
 	out     Outcome
@@ -379,20 +322,29 @@ func (r *job) observe(e ec2.StateChangeEvent) {
 	}
 }
 
-// drive is the engineer's script: create the checkpoint volume, then keep
-// one trainer instance going until the job is done, launching a
-// replacement as soon as an interruption notice arrives (so its boot
-// overlaps the old instance's last two minutes).
-func (r *job) drive(p *sim.Proc, c *ec2.Client) error {
-	vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: volumeZone, Size: int32(r.cfg.VolumeGiB),
-		VolumeType: volumeType, TagSpecifications: tags("volume")})
-	if err != nil {
-		return err
+// drive is the engineer's script: create the store (the bucket behind a
+// private network, or the volume), then keep one trainer instance going
+// until the job is done, launching a replacement as soon as an
+// interruption notice arrives (so its boot overlaps the old instance's
+// last two minutes).
+func (r *job) drive(p *sim.Proc, driver iam.Credentials) error {
+	c := r.svc.NewClient(regionCode, driver)
+	r.zone = volumeZone
+	if r.cfg.Store == StoreS3 {
+		if err := r.prepareS3(p, driver); err != nil {
+			return err
+		}
+	} else {
+		vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: volumeZone, Size: int32(r.cfg.VolumeGiB),
+			VolumeType: volumeType, TagSpecifications: tags("volume")})
+		if err != nil {
+			return err
+		}
+		if err := waitVolume(p, c, vol.VolumeId); err != nil {
+			return err
+		}
+		r.volID = vol.VolumeId
 	}
-	if err := waitVolume(p, c, vol.VolumeId); err != nil {
-		return err
-	}
-	r.volID, r.zone = vol.VolumeId, volumeZone
 	for {
 		id, zone, err := r.launchAnywhere(p, c)
 		if err != nil {
@@ -401,9 +353,12 @@ func (r *job) drive(p *sim.Proc, c *ec2.Client) error {
 		r.out.Launches++
 		r.launched = append(r.launched, id)
 		if zone != r.zone {
-			if err := r.move(p, c, zone); err != nil {
-				return err
+			if r.cfg.Store == StoreEBS {
+				if err := r.move(p, c, zone); err != nil {
+					return err
+				}
 			}
+			r.zone = zone
 		}
 		in := r.inst(id)
 		if _, err := p.WaitAny(in.running, in.ended, r.done); err != nil {
@@ -453,10 +408,10 @@ func (r *job) release(p *sim.Proc, c *ec2.Client, id string) error {
 }
 
 // finish terminates the instances still running once the job is done:
-// the one that wrote the final checkpoint, and a replacement waiting for
-// the volume if the job finished on an instance that got its notice
-// during the last checkpoint. (The trainer does not terminate its own
-// instance: see the package README on ec2's self-termination.)
+// the one that wrote the final checkpoint, and a replacement already
+// launched if the job finished on an instance that got its notice during
+// the last checkpoint. (The trainer does not terminate its own instance:
+// see the package README on ec2's self-termination.)
 func (r *job) finish(p *sim.Proc, c *ec2.Client) error {
 	var ids []string
 	for _, id := range r.launched {
@@ -477,9 +432,9 @@ func (r *job) finish(p *sim.Proc, c *ec2.Client) error {
 	return nil
 }
 
-// launchAnywhere launches a trainer in the checkpoint volume's zone or,
-// if that zone has no p3 capacity, in the next zone that has; when none
-// has, it tries again a minute later.
+// launchAnywhere launches a trainer in the preferred zone (the volume's,
+// or the last one used) or, if that zone has no p3 capacity, in the next
+// zone that has; when none has, it tries again a minute later.
 func (r *job) launchAnywhere(p *sim.Proc, c *ec2.Client) (id, zone string, err error) {
 	order := []string{r.zone}
 	for _, z := range r.zones {
@@ -504,69 +459,6 @@ func (r *job) launchAnywhere(p *sim.Proc, c *ec2.Client) (id, zone string, err e
 	}
 }
 
-// move carries the checkpoint to zone: once the previous instance has let
-// go of the volume, snapshot it (snapshots are regional), restore the
-// snapshot into a volume in zone, and delete the old volume and the
-// snapshot. The new trainer waits meanwhile.
-func (r *job) move(p *sim.Proc, c *ec2.Client, zone string) error {
-	old := r.volID
-	r.volID = ""
-	if err := waitVolume(p, c, old); err != nil {
-		return err
-	}
-	snap, err := c.CreateSnapshot(p, &ec2.CreateSnapshotInput{VolumeId: old, Description: "spot-training checkpoint"})
-	if err != nil {
-		return err
-	}
-	for {
-		out, err := c.DescribeSnapshots(p, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{snap.SnapshotId}})
-		if err != nil {
-			return err
-		}
-		if st := out.Snapshots[0].State; st == ec2.SnapshotCompleted {
-			break
-		} else if st == ec2.SnapshotError {
-			return fmt.Errorf("snapshot %s of the checkpoint volume failed", snap.SnapshotId)
-		}
-		if err := p.Sleep(15 * time.Second); err != nil {
-			return err
-		}
-	}
-	vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: zone, SnapshotId: snap.SnapshotId,
-		Size: int32(r.cfg.VolumeGiB), VolumeType: volumeType, TagSpecifications: tags("volume")})
-	if err != nil {
-		return err
-	}
-	if err := waitVolume(p, c, vol.VolumeId); err != nil {
-		return err
-	}
-	r.volID, r.zone = vol.VolumeId, zone
-	r.emit("moved", sim.F("volume", vol.VolumeId), sim.F("zone", zone))
-	r.out.Moves++
-	if _, err := c.DeleteVolume(p, &ec2.DeleteVolumeInput{VolumeId: old}); err != nil {
-		return err
-	}
-	_, err = c.DeleteSnapshot(p, &ec2.DeleteSnapshotInput{SnapshotId: snap.SnapshotId})
-	return err
-}
-
-// waitVolume polls DescribeVolumes every 5 s until the volume is
-// available (created, or let go by a terminated instance).
-func waitVolume(p *sim.Proc, c *ec2.Client, id string) error {
-	for {
-		out, err := c.DescribeVolumes(p, &ec2.DescribeVolumesInput{VolumeIds: []string{id}})
-		if err != nil {
-			return err
-		}
-		if out.Volumes[0].State == ec2.VolumeStateAvailable {
-			return nil
-		}
-		if err := p.Sleep(5 * time.Second); err != nil {
-			return err
-		}
-	}
-}
-
 // zoneNames lists the account's names of us-east-1's zones.
 func (r *job) zoneNames() error {
 	reg, err := r.w.Region(regionCode)
@@ -584,15 +476,26 @@ func (r *job) zoneNames() error {
 	return nil
 }
 
+// launch runs one trainer instance in zone: in the zone's private subnet
+// for the S3 store, in the default subnet (with its public address) for
+// the EBS store.
 func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 	in := &ec2.RunInstancesInput{
 		ImageId:            ec2.ImageID(ec2.PublicImages()[2].Name, regionCode), // the Deep Learning AMI
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,
-		Placement:          &ec2.Placement{AvailabilityZone: zone},
 		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "trainer"},
 		TagSpecifications:  tags("instance"),
+	}
+	if r.net != nil {
+		subnet, err := r.net.subnet(p, zone, slices.Index(r.zones, zone))
+		if err != nil {
+			return "", err
+		}
+		in.SubnetId = subnet
+	} else {
+		in.Placement = &ec2.Placement{AvailabilityZone: zone}
 	}
 	if !r.cfg.OnDemand {
 		in.InstanceMarketOptions = &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
@@ -608,23 +511,33 @@ func tags(kind string) []ec2.TagSpecification {
 	return []ec2.TagSpecification{{ResourceType: kind, Tags: []ec2.Tag{{Key: "project", Value: "spot-training"}}}}
 }
 
+// store is a trainer's side of the checkpoint store.
+type store interface {
+	// restore starts the framework up (Startup) and reads the last
+	// checkpoint back, returning the work it holds (0 with none).
+	restore(q *sim.Proc, m *ec2.Machine) (time.Duration, error)
+	// save writes the checkpoint of progress.
+	save(q *sim.Proc, progress time.Duration) error
+}
+
 // trainer is the state of the training process on one instance, shared
 // with its notice watcher.
 type trainer struct {
 	proc *sim.Proc
-	// checkpointEnd is when the checkpoint being written completes
-	// (sim.MaxTime when none is).
+	// checkpointEnd is when the checkpoint being written is expected to
+	// complete (sim.MaxTime when none is).
 	checkpointEnd sim.Time
 	// stopAfterCheckpoint is set when a notice came during a checkpoint
-	// that completes before the interruption.
+	// expected to complete before the interruption.
 	stopAfterCheckpoint bool
 	deadline            sim.Time // the interruption instant of the notice
 }
 
-// train is the process on the instance, from boot: credentials from the
-// instance profile, the checkpoint volume attached once the previous
-// instance has let go of it, restore, then compute and checkpoint until
-// the work is done.
+// train is the process on the instance, from boot: the store opened
+// (credentials from the instance profile), start-up and restore, then
+// compute and checkpoint every Interval until the work is done. On a
+// notice it saves the last whole epoch if a checkpoint fits before the
+// interruption, and stops.
 func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	cfg := r.cfg
 	t := &trainer{proc: q, checkpointEnd: sim.MaxTime, deadline: sim.MaxTime}
@@ -634,21 +547,19 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 			r.out.Computed += q.Now().Sub(computing)
 		}
 	}()
-	client := &instanceClient{svc: r.svc}
-	if m.InterruptionNotice() != nil {
+	var st store = &s3Store{r: r}
+	if cfg.Store == StoreEBS {
+		st = &ebsStore{r: r, ic: &instanceClient{svc: r.svc}}
+	}
+	if !cfg.IgnoreNotice && m.InterruptionNotice() != nil {
 		if _, err := m.Go("spot-watch", func(w *sim.Proc) { r.watch(w, m, t) }); err != nil {
 			r.fail(err)
 			return
 		}
 	}
-	if !r.attach(q, client, m) {
-		return
-	}
-	if q.Sleep(cfg.Startup) != nil {
-		return
-	}
-	progress := r.durable
-	if progress > 0 && m.VolumeIO(q, r.volID, cfg.stateBytes(), ioSize) != nil { // restore
+	progress, err := st.restore(q, m)
+	if err != nil {
+		r.stopped(err)
 		return
 	}
 	r.emit("resume", sim.F("instance", m.ID()), sim.F("from", progress))
@@ -657,18 +568,25 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 		computing = q.Now()
 		err := q.Sleep(seg)
 		r.out.Computed += q.Now().Sub(computing)
-		if err != nil { // the notice: save what fits before the interruption
+		if err != nil { // the notice: save the last whole epoch if it fits before the interruption
 			done := q.Now().Sub(computing)
 			computing = sim.MaxTime
+			saved := progress + done/cfg.Epoch*cfg.Epoch
 			r.emit("stop", sim.F("instance", m.ID()), sim.F("saved", progress), sim.F("unsaved", done))
-			if q.Now().Add(cfg.CheckpointTime()) <= t.deadline {
-				r.checkpoint(q, m, t, progress+done)
+			if saved > progress && q.Now().Add(cfg.CheckpointTime()) <= t.deadline {
+				if r.checkpoint(q, st, t, saved) == nil {
+					r.out.NoticeSaves++
+				}
 			}
 			return
 		}
 		computing = sim.MaxTime
 		progress += seg
-		if !r.checkpoint(q, m, t, progress) {
+		err = r.checkpoint(q, st, t, progress)
+		for errors.Is(err, errGaveUp) && progress == cfg.Work {
+			err = r.checkpoint(q, st, t, progress) // the final save must succeed
+		}
+		if err != nil && !errors.Is(err, errGaveUp) {
 			return
 		}
 		if t.stopAfterCheckpoint && progress < cfg.Work {
@@ -677,75 +595,60 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	}
 	r.out.Wall = q.Now().Duration()
 	r.emit("done", sim.F("instance", m.ID()), sim.F("wall", r.out.Wall))
+	if cfg.probeRestore {
+		start := q.Now()
+		if _, err := st.restore(q, m); err != nil {
+			r.fail(err)
+			return
+		}
+		r.out.RestoreTime = q.Now().Sub(start) - cfg.Startup
+	}
 	r.done.Trigger(m.ID())
 }
 
-// checkpoint writes the state for progress to the volume; it returns
-// false if the write did not complete (the notice interrupted it).
-func (r *job) checkpoint(q *sim.Proc, m *ec2.Machine, t *trainer, progress time.Duration) bool {
+// errGaveUp is a checkpoint the trainer gave up on after the retries.
+var errGaveUp = errors.New("checkpoint given up after retries")
+
+// checkpoint saves the state for progress. It returns errGaveUp if S3
+// kept failing (training goes on, and the next checkpoint tries again:
+// the course's "retry; if persistent, alert"), and another error if the
+// trainer must stop (the notice interrupted it, or the job failed).
+func (r *job) checkpoint(q *sim.Proc, st store, t *trainer, progress time.Duration) error {
 	start := q.Now()
 	t.checkpointEnd = start.Add(r.cfg.CheckpointTime())
-	err := m.VolumeIO(q, r.volID, r.cfg.stateBytes(), ioSize)
+	err := st.save(q, progress)
 	t.checkpointEnd = sim.MaxTime
 	if err != nil {
-		var in *sim.Interrupted
-		if !errors.As(err, &in) {
-			r.fail(err)
+		if r.cfg.Store == StoreS3 && transient(err) {
+			r.out.FailedCheckpoints++
+			r.emit("checkpoint-failed", sim.F("work", progress), sim.F("err", err.Error()))
+			return errGaveUp
 		}
-		return false
+		r.stopped(err)
+		return err
 	}
-	r.durable = progress
+	if progress > r.durable {
+		r.durable = progress
+	}
 	r.emit("checkpoint", sim.F("work", progress))
 	r.out.Checkpoints++
 	r.out.CheckpointTime += q.Now().Sub(start)
-	return true
+	return nil
 }
 
-// attach attaches the checkpoint volume to m, polling every 5 s while the
-// previous instance still holds it. It returns false if interrupted.
-func (r *job) attach(q *sim.Proc, ic *instanceClient, m *ec2.Machine) bool {
-	for {
-		if r.volID == "" { // the checkpoint is on its way to this zone
-			if q.Sleep(5*time.Second) != nil {
-				return false
-			}
-			continue
-		}
-		c, err := ic.get(q)
-		if err != nil {
-			r.fail(err)
-			return false
-		}
-		out, err := c.DescribeVolumes(q, &ec2.DescribeVolumesInput{VolumeIds: []string{r.volID}})
-		if err != nil {
-			r.fail(err)
-			return false
-		}
-		if out.Volumes[0].State == ec2.VolumeStateAvailable {
-			_, err := c.AttachVolume(q, &ec2.AttachVolumeInput{VolumeId: r.volID, InstanceId: m.ID(), Device: device})
-			if err == nil {
-				return true
-			}
-			var in *sim.Interrupted
-			if errors.As(err, &in) {
-				return false
-			}
-			if !errors.Is(err, ec2.ErrVolumeInUse) && !errors.Is(err, ec2.ErrIncorrectState) {
-				r.fail(err)
-				return false
-			}
-		}
-		if q.Sleep(5*time.Second) != nil {
-			return false
-		}
+// stopped ends the trainer on err: quietly if the notice interrupted it,
+// failing the job otherwise.
+func (r *job) stopped(err error) {
+	var in *sim.Interrupted
+	if !errors.As(err, &in) {
+		r.fail(err)
 	}
 }
 
 // watch polls spot/instance-action every Poll (or waits for the notice
 // event when Poll is 0). On a notice it lets a checkpoint in progress
-// finish if it can before the interruption, and otherwise stops the
-// trainer at once: work after the notice cannot be saved anyway unless a
-// checkpoint fits in the two minutes.
+// finish if it is expected to before the interruption, and otherwise
+// interrupts the trainer's compute, which then saves what fits.
 func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 	var body string
 	if r.cfg.Poll == 0 {
@@ -786,44 +689,6 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 	}
 }
 
-// instanceClient gives the trainer an EC2 client with the instance
-// profile's credentials, read from the metadata service and read again
-// when they are within five minutes of expiring, as the SDK's credential
-// chain does (a job outlives one set of STS credentials).
-type instanceClient struct {
-	svc    *ec2.Service
-	client *ec2.Client
-	exp    time.Time
-}
-
-func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
-	if ic.client != nil && ic.svc.Env().NowTime().Before(ic.exp.Add(-5*time.Minute)) {
-		return ic.client, nil
-	}
-	role, err := ec2.GetMetadata(q, "iam/security-credentials/")
-	if err != nil {
-		return nil, err
-	}
-	body, err := ec2.GetMetadata(q, "iam/security-credentials/"+role)
-	if err != nil {
-		return nil, err
-	}
-	var doc struct {
-		AccessKeyId, SecretAccessKey, Token, Expiration string
-	}
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		return nil, fmt.Errorf("instance credentials: %w", err)
-	}
-	exp, err := time.Parse(time.RFC3339, doc.Expiration)
-	if err != nil {
-		return nil, fmt.Errorf("instance credentials: %w", err)
-	}
-	creds := iam.Credentials{AccessKeyID: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey,
-		SessionToken: doc.Token, Expiration: exp, Source: "ec2-imds"}
-	ic.client, ic.exp = ic.svc.NewClient(regionCode, creds), exp
-	return ic.client, nil
-}
-
 // emit traces a step of the job (subject "job").
 func (r *job) emit(kind string, fields ...sim.Field) {
 	if r.env.Tracing() {
@@ -839,7 +704,8 @@ func (r *job) fail(err error) {
 }
 
 // bill reads the account's invoices: instance lines (on-demand BoxUsage
-// or SpotUsage), EBS lines and the total.
+// or SpotUsage), the store's lines (EBS volume and snapshots; S3 storage
+// byte-hours and requests), public IPv4 addresses and the total.
 func (r *job) bill(led *billing.Ledger) {
 	r.out.InstanceHours = new(big.Rat)
 	for _, mo := range led.Months(account) {
@@ -852,6 +718,12 @@ func (r *job) bill(led *billing.Ledger) {
 				r.out.InstanceHours.Add(r.out.InstanceHours, li.Amount)
 			case strings.Contains(li.UsageType, "EBS:"):
 				r.out.StorageCost += li.Cost
+			case li.Service == "AmazonS3":
+				r.out.StorageCost += li.Cost
+				if strings.Contains(li.UsageType, "Requests-") {
+					n, _ := li.Amount.Float64()
+					r.out.S3Requests += int64(n + 0.5)
+				}
 			case strings.Contains(li.UsageType, "PublicIPv4:"):
 				r.out.NetworkCost += li.Cost
 			}

@@ -15,12 +15,14 @@ type variant struct {
 	cfg          Config
 }
 
-// variants changes the three inputs that drive the answer one at a time
-// around base: the reclaim-storm rate (which sets the interruption rate
-// M), the checkpoint size (which sets delta, and whether a checkpoint fits
-// in the two-minute notice so that nothing is lost), and the spot
-// discount (which scales the spot bill but not the wall time).
-func variants(base Config) []variant {
+// variants changes the inputs that drive the answer one at a time around
+// base: the reclaim-storm rate (which sets the interruption rate M), the
+// state size (which sets delta, and whether a checkpoint fits in the
+// two-minute notice so that a notice loses nothing), the notice handling
+// (saving on it, or ignoring it as Daly's model assumes), and the spot
+// discount (which scales the spot bill but not the wall time). Each
+// variant is calibrated: the S3 store measures its own delta.
+func variants(base Config) ([]variant, error) {
 	vs := []variant{{"(as configured)", "", base}}
 	for _, every := range []time.Duration{0, 24 * time.Hour, 4 * time.Hour} {
 		if every == base.StormEvery {
@@ -34,15 +36,30 @@ func variants(base Config) []variant {
 		}
 		vs = append(vs, variant{"reclaim storms", label, c})
 	}
-	for _, gib := range []int{4, 12, 48} {
+	for _, gib := range []int{4, 64, 256} {
 		if gib == base.StateGiB {
 			continue
 		}
 		c := base
-		c.StateGiB = gib
+		c.StateGiB, c.delta, c.restore = gib, 0, 0
 		c.VolumeGiB = max(c.VolumeGiB, 2*gib)
-		vs = append(vs, variant{"checkpoint size", fmt.Sprintf("%d GiB (%.1f min)", gib, c.CheckpointTime().Minutes()), c})
+		// Parts grow with the state beyond 128 of them, so that the
+		// variant changes the size and not the request count (and a 256
+		// GiB checkpoint is not 2,048 simulated requests).
+		c.PartSize = max(c.PartSize, (c.stateBytes()/128+1<<20-1)>>20<<20)
+		c, err := c.Calibrate()
+		if err != nil {
+			return nil, err
+		}
+		vs = append(vs, variant{"state size", fmt.Sprintf("%d GiB (%s)", gib, c.CheckpointTime().Round(100*time.Millisecond)), c})
 	}
+	c := base
+	c.IgnoreNotice = !base.IgnoreNotice
+	label := "ignored"
+	if base.IgnoreNotice {
+		label = "save on notice"
+	}
+	vs = append(vs, variant{"notice", label, c})
 	for _, s := range []float64{0.6, 0.7, 0.9} {
 		if s == base.Savings {
 			continue
@@ -51,7 +68,7 @@ func variants(base Config) []variant {
 		c.Savings = s
 		vs = append(vs, variant{"spot discount", fmt.Sprintf("%.0f%%", 100*s), c})
 	}
-	return vs
+	return vs, nil
 }
 
 // sensitivity runs the sweep of every variant (same seed, so common random
@@ -59,7 +76,6 @@ func variants(base Config) []variant {
 // prints one row per variant: the interval of the grid with the lowest
 // mean total cost, that cost against on-demand, and the extra wall time.
 func sensitivity(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	vs := variants(o.cfg)
 	type row struct {
 		v                variant
 		m, delta, daly   float64
@@ -68,29 +84,22 @@ func sensitivity(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		wallSpot, wallOD float64
 	}
 	var rows []row
+	vs, err := variants(o.cfg)
+	if err != nil {
+		return err
+	}
 	for i, v := range vs {
 		if err := v.cfg.validate(); err != nil {
 			return fmt.Errorf("%s %s: %w", v.input, v.value, err)
 		}
-		points := []study.Point{study.Pt("tau_h", 0)}
-		for _, tau := range intervals(v.cfg) {
-			points = append(points, study.Pt("tau_h", tau))
+		if v.cfg.Hazard() <= 0 {
+			continue
 		}
-		cfg := study.Config{Name: "spot-training-sensitivity", Seed: o.seed, Reps: o.reps, Points: points, Workers: o.workers}
-		if bar := progressBar(stderr, o.quiet, len(points)*o.reps); bar != nil {
-			bar.Describe(fmt.Sprintf("variant %d/%d", i+1, len(vs)))
-			cfg.Progress = func(p study.Progress) { bar.Set(p.Done) }
-			defer bar.Finish()
-		}
-		res, err := study.Run(ctx, cfg, scenario(v.cfg))
+		res, sc, err := sweep(ctx, o, v.cfg, "spot-training-sensitivity", stderr, fmt.Sprintf("variant %d/%d: ", i+1, len(vs)))
 		if err != nil {
-			return err
+			return fmt.Errorf("%s %s: %w", v.input, v.value, err)
 		}
-		for _, r := range res.Rows {
-			if r.Err != "" {
-				return fmt.Errorf("%s %s: replication %d of point %v failed: %s", v.input, v.value, r.Rep, res.Meta.Points[r.Point], r.Err)
-			}
-		}
+		points := sc.Points
 		best := 1
 		for pi := 2; pi < len(points); pi++ {
 			if res.Summary(pi, "total_usd", 0.95).Mean < res.Summary(best, "total_usd", 0.95).Mean {
@@ -104,15 +113,15 @@ func sensitivity(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 			res.Summary(best, "wall_h", 0.95).Mean, res.Summary(0, "wall_h", 0.95).Mean})
 	}
 	fmt.Fprintf(stdout, "Sensitivity of the cheapest checkpoint interval of the grid; %d replications per interval, seed %d, 95%% CIs\n\n", o.reps, o.seed)
-	fmt.Fprintf(stdout, "| input | value | M (h) | δ (min) | Daly τ (min) | cheapest τ (min) | spot total ($) | on-demand ($) | saving | extra wall time |\n")
+	fmt.Fprintf(stdout, "| input | value | M (h) | δ (s) | Daly τ (min) | cheapest τ (epochs) | spot total ($) | on-demand ($) | saving | extra wall time |\n")
 	fmt.Fprintf(stdout, "|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		tau := fmt.Sprintf("%.1f", r.tau*60)
+		tau := fmt.Sprintf("%.0f", r.tau/r.v.cfg.Epoch.Hours())
 		if r.tau >= r.v.cfg.Work.Hours() {
 			tau = "never"
 		}
 		fmt.Fprintf(stdout, "| %s | %s | %.2f | %.1f | %.1f | %s | %.2f [%.2f, %.2f] | %.2f | %.0f%% | %+.1f%% |\n",
-			r.v.input, r.v.value, r.m, r.delta*60, r.daly*60, tau, r.spot.Mean, r.spot.CILow, r.spot.CIHigh, r.od.Mean,
+			r.v.input, r.v.value, r.m, r.delta*3600, r.daly*60, tau, r.spot.Mean, r.spot.CILow, r.spot.CIHigh, r.od.Mean,
 			100*(1-r.spot.Mean/r.od.Mean), 100*(r.wallSpot/r.wallOD-1))
 	}
 	return nil

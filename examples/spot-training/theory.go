@@ -58,19 +58,43 @@ const volumePoll = 5 * time.Second
 
 // restartTime is R of the theory: from the interruption notice to
 // computing again on the replacement, which the driver launched at the
-// notice (its boot overlaps the wait). The volume is free once the old
-// instance has been reclaimed (the notice lead) and has shut down (ec2's
-// mean shutdown delay); the trainer sees that at its next poll (half a
-// poll period on average), attaches it, starts up and reads the state
-// back (as long as a checkpoint takes).
+// notice (its boot overlaps the wait).
+//
+// With the EBS store the volume is free once the old instance has been
+// reclaimed (the notice lead) and has shut down (ec2's mean shutdown
+// delay); the trainer sees that at its next poll (half a poll period on
+// average), attaches it, starts up and reads the state back (as long as
+// a checkpoint takes). With S3 nothing waits for the old instance: the
+// replacement boots, starts up and downloads the latest checkpoint.
 func (c Config) restartTime() time.Duration {
-	return ec2.NoticeLead + ec2.DefaultLifecycleDelays().Shutdown.Mean + volumePoll/2 + c.Startup + c.CheckpointTime()
+	d := ec2.DefaultLifecycleDelays()
+	if c.Store == StoreS3 {
+		return d.Boot.Mean + c.Startup + c.RestoreTime()
+	}
+	return ec2.NoticeLead + d.Shutdown.Mean + volumePoll/2 + c.Startup + c.CheckpointTime()
 }
 
-// setupTime is the time before the first compute: the volume (created
-// within the first poll period, as a rule), the boot, and the startup.
+// setupTime is the time before the first compute: the store (the volume,
+// created within the first poll period as a rule; the network and the
+// bucket, a few API calls), the boot, and the startup.
 func (c Config) setupTime() time.Duration {
-	return volumePoll + ec2.DefaultLifecycleDelays().Boot.Mean + c.Startup
+	d := ec2.DefaultLifecycleDelays().Boot.Mean + c.Startup
+	if c.Store == StoreEBS {
+		d += volumePoll
+	}
+	return d
+}
+
+// noticeLead is L of the model: how long before the interruption a
+// segment's checkpoint must complete to be resumed from. With S3 the
+// replacement lists the bucket once it has booted and started up, which
+// may be before the interruption; a checkpoint the old instance completes
+// after that is not seen.
+func (c Config) noticeLead() time.Duration {
+	if c.Store == StoreS3 {
+		return min(ec2.NoticeLead, ec2.DefaultLifecycleDelays().Boot.Mean+c.Startup)
+	}
+	return ec2.NoticeLead
 }
 
 // ExpectedWall is the mean wall time, in hours, of the job checkpointing
@@ -79,8 +103,8 @@ func (c Config) setupTime() time.Duration {
 // two-minute notice. With L the notice lead, a segment of compute s and
 // checkpoint delta is lost only if the notice comes in its first
 // a = s + delta - L (later, the checkpoint finishes before the
-// interruption; it is assumed that delta > L, so no checkpoint fits after
-// a notice during compute); a notice in [a, s + delta) saves the segment
+// interruption; it is assumed that no checkpoint is saved after a notice
+// during compute: delta > L, or the trainer ignores the notice); a notice in [a, s + delta) saves the segment
 // but still costs a restart from the notice. With failures at rate lambda
 // striking compute, checkpoint and restart alike, a segment then takes
 //
@@ -100,7 +124,7 @@ func ExpectedWall(cfg Config, tau float64) float64 {
 	if lam == 0 {
 		return total + w + math.Ceil(w/tau-1e-9)*delta
 	}
-	l, r := ec2.NoticeLead.Hours(), cfg.restartTime().Hours()
+	l, r := cfg.noticeLead().Hours(), cfg.restartTime().Hours()
 	n := int(math.Ceil(w/tau - 1e-9))
 	for i := range n {
 		s := min(tau, w-float64(i)*tau)

@@ -431,8 +431,8 @@ func report(w io.Writer, o *options, res *study.Results) {
 	od, b := mean(0, "total_usd"), mean(bestCost, "total_usd")
 	fmt.Fprintf(w, "\nD: Daly's tau, Y: Young's (rounded to whole epochs); * lowest mean wall time. writes: checkpoints completed;\n")
 	fmt.Fprintf(w, "lost h: compute redone; ckpt h: time spent checkpointing; model: closed-form mean wall time (Daly's, with the notice).\n")
-	fmt.Fprintf(w, "Cheapest on spot: checkpointing %s, $%.2f vs $%.2f on-demand (%.0f%% less), %.1f%% longer;\n",
-		every, b, od, 100*(1-b/od), 100*(mean(bestCost, "wall_h")/mean(0, "wall_h")-1))
+	fmt.Fprintf(w, "Cheapest of the %d intervals tried on spot: checkpointing %s, $%.2f vs $%.2f on-demand (%.0f%% less), %.1f%% longer;\n",
+		len(res.Meta.Points)-1, every, b, od, 100*(1-b/od), 100*(mean(bestCost, "wall_h")/mean(0, "wall_h")-1))
 	fmt.Fprintf(w, "of it, %s is checkpoint storage and requests, %.0f S3 requests.\n",
 		fmt.Sprintf("$%.2f", mean(bestCost, "storage_usd")), mean(bestCost, "s3_requests"))
 }

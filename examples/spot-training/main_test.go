@@ -706,7 +706,7 @@ func TestMainRuns(t *testing.T) {
 	args := append(slices.Clone(fast), "-plot", plot, "-summary", sum, "-csv", rows, "-trace", trace)
 	require.NoError(t, run(context.Background(), args, &out, &stderr))
 	t.Log("\n" + out.String())
-	for _, want := range []string{"on-demand", "checkpoints to S3 through a gateway endpoint, 1024 MiB parts", " D", "Cheapest on spot", "4 replications per row", "S3 requests"} {
+	for _, want := range []string{"on-demand", "checkpoints to S3 through a gateway endpoint, 1024 MiB parts", " D", "Cheapest of the ", "4 replications per row", "S3 requests"} {
 		require.Contains(t, out.String(), want)
 	}
 	n := len(regexp.MustCompile(`(?m)^([0-9]+ ep \([0-9]+ min\)|never \(final save\))`).FindAllString(out.String(), -1))

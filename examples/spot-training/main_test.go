@@ -430,6 +430,12 @@ func dalyConfig(t testing.TB) Config {
 // bias of up to 0.2% of the wall time (about 1.5 min of 12.5 h): a mean
 // within that of the model passes whatever its p-value.
 func TestDalyOptimum(t *testing.T) {
+	if testing.Short() {
+		// 1,120 replications: `go test ./...` runs it in full; under -short
+		// (the race-detector pass) the single-replication tests cover the
+		// same code.
+		t.Skip("statistical sweep: not under -short")
+	}
 	seeds := []uint64{2026, 1}
 	const reps, level, familyAlpha, tolerance = 80, 0.95, 0.01, 0.002
 	cfg := dalyConfig(t)

@@ -278,9 +278,11 @@ type callBill struct {
 // effect set (s.cur, when this call's effect ran) or else the
 // operation's default tier at the STANDARD price.
 func (s *Service) billRequest(c *region.Call, err error) {
-	bill := callBill{tier: defaultTier(c.Request().Operation)}
+	var bill callBill
 	if s.cur.rc == c {
 		bill = s.cur.bill
+	} else {
+		bill = callBill{tier: defaultTier(c.Request().Operation)}
 	}
 	if bill.tier == 0 {
 		return

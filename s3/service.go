@@ -326,6 +326,14 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 		s.meterNATRequest(sv, r.reqBytes)
 		return nil
 	})
+	// The call's server instant is over: forget its charge, so that a
+	// later call served in the same reused call frame, billed without its
+	// effect running (a 403 inside the owner's account), is not taken for
+	// this one by billRequest. No other call can be inside its server
+	// instant here: that instant is atomic.
+	if s.cur.rc != nil {
+		s.cur = served{}
+	}
 	if r.head {
 		err = headError(err)
 	}

@@ -97,6 +97,13 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 		return nil, err
 	}
 	parts := make([]CompletedPart, n)
+	// The part numbers and the two part sizes, allocated once for the
+	// upload rather than as pointers per part.
+	nums := make([]int32, n)
+	for i := range nums {
+		nums[i] = int32(i + 1)
+	}
+	fullSize, lastSize := partSize, size-int64(n-1)*partSize
 	var firstErr error
 	next := 0
 	crew := startCrew(ctx, p, "upload-part", max(1, min(u.Concurrency, n)), func(q *sim.Proc) {
@@ -105,11 +112,13 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 			next++
 			off := int64(i) * partSize
 			sz := min(partSize, size-off)
-			pin := &UploadPartInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId, PartNumber: Int32(int32(i + 1)), RequestPayer: in.RequestPayer}
+			pin := &UploadPartInput{Bucket: in.Bucket, Key: in.Key, UploadId: cr.UploadId, PartNumber: &nums[i], RequestPayer: in.RequestPayer}
 			if body != nil {
 				pin.Body = bytes.NewReader(body[off : off+sz])
+			} else if i == n-1 {
+				pin.ContentLength = &lastSize
 			} else {
-				pin.ContentLength = Int64(sz)
+				pin.ContentLength = &fullSize
 			}
 			out, err := u.Client.UploadPart(q, pin)
 			if err != nil {
@@ -118,7 +127,7 @@ func (u *Uploader) Upload(ctx context.Context, in *PutObjectInput) (*UploadOutpu
 				}
 				return
 			}
-			parts[i] = CompletedPart{PartNumber: Int32(int32(i + 1)), ETag: out.ETag}
+			parts[i] = CompletedPart{PartNumber: &nums[i], ETag: out.ETag}
 		}
 	})
 	defer crew.stop()
@@ -187,7 +196,11 @@ func (d *Downloader) Download(ctx context.Context, w io.WriterAt, in *GetObjectI
 			off := int64(i) * partSize
 			last := min(off+partSize, size) - 1
 			gin := *in
-			gin.Range = "bytes=" + strconv.FormatInt(off, 10) + "-" + strconv.FormatInt(last, 10)
+			var rb [48]byte
+			r := append(rb[:0], "bytes="...)
+			r = strconv.AppendInt(r, off, 10)
+			r = append(r, '-')
+			gin.Range = string(strconv.AppendInt(r, last, 10))
 			gin.VersionId = h.VersionId
 			out, err := d.Client.GetObject(q, &gin)
 			if err != nil {

@@ -114,3 +114,28 @@ func TestTransferByPath(t *testing.T) {
 	require.Equal(t, mib.RatString(), f.amount(ownerAccount, "-AWS-Out-Bytes").RatString())
 	require.Equal(t, "0", f.amount(ownerAccount, "DataTransfer-Out-Bytes").RatString())
 }
+
+// TestDeniedRequestBillsItsOwnTier: a 403 AccessDenied inside the bucket
+// owner's account is billed with no effect having run; its charge is its
+// own operation's tier and storage class, not the last served request's
+// (the pipeline reuses call frames, so a charge left by the previous call
+// could otherwise be taken for this one's).
+func TestDeniedRequestBillsItsOwnTier(t *testing.T) {
+	f := newFixture(t, 61, Options{})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "denied")
+		_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "denied", Key: "k", ContentLength: Int64(1 << 10), StorageClass: StorageClassStandardIA})
+		require.NoError(t, err)
+		// The reader may only GET: its PUT is denied, and billed (Tier 1,
+		// STANDARD: the class it asked for is not known to the bill).
+		_, err = f.reader.PutObject(p, &PutObjectInput{Bucket: "denied", Key: "k", ContentLength: Int64(1 << 10)})
+		require.Equal(t, "AccessDenied", codeOf(err))
+		_, err = f.reader.GetObject(p, &GetObjectInput{Bucket: "denied", Key: "k"})
+		require.NoError(t, err)
+		_, err = f.reader.PutObject(p, &PutObjectInput{Bucket: "denied", Key: "k2", ContentLength: Int64(1 << 10)})
+		require.Equal(t, "AccessDenied", codeOf(err))
+	})
+	require.Equal(t, "1", f.amount(ownerAccount, "Requests-SIA-Tier1").RatString(), "the admin's PUT")
+	require.Equal(t, "1", f.amount(ownerAccount, "Requests-SIA-Tier2").RatString(), "the reader's GET")
+	require.Equal(t, "3", f.amount(ownerAccount, "Requests-Tier1").RatString(), "CreateBucket and the reader's two denied PUTs")
+}

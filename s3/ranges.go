@@ -18,7 +18,14 @@ func (r ByteRange) Len() int64 { return r.Last - r.First + 1 }
 // ContentRange formats the Content-Range header of a 206 response,
 // "bytes First-Last/size".
 func (r ByteRange) ContentRange(size int64) string {
-	return "bytes " + strconv.FormatInt(r.First, 10) + "-" + strconv.FormatInt(r.Last, 10) + "/" + strconv.FormatInt(size, 10)
+	// One allocation: every ranged GET renders one (a Downloader's parts).
+	var buf [80]byte
+	b := append(buf[:0], "bytes "...)
+	b = strconv.AppendInt(b, r.First, 10)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, r.Last, 10)
+	b = append(b, '/')
+	return string(strconv.AppendInt(b, size, 10))
 }
 
 // ParseRange resolves a Range header against an object of size bytes the

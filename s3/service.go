@@ -68,6 +68,25 @@ type Service struct {
 	cur served
 	// billFn is every request's Request.BillRequest, built once.
 	billFn func(c *region.Call, err error)
+	// last is the bucket the last request named: the next request
+	// usually names it again, and comparing two short strings is cheaper
+	// than building the map key and hashing it.
+	last *bucket
+}
+
+// bucketNamed returns the live or deleted bucket of s.buckets named name
+// in partition, or nil. The map entry of a name changes only when a new
+// bucket replaces a deleted one (CreateBucket), so a remembered bucket
+// not deleted is still the map's entry.
+func (s *Service) bucketNamed(partition, name string) *bucket {
+	if b := s.last; b != nil && !b.deleted && b.name == name && b.partition == partition {
+		return b
+	}
+	b := s.buckets[partition+"/"+name]
+	if b != nil {
+		s.last = b
+	}
+	return b
 }
 
 // Stats counts what the service did.
@@ -247,7 +266,7 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 	req.BillRequest = s.billFn
 	var b *bucket
 	if r.bucket != "" {
-		b = s.buckets[partition+"/"+r.bucket]
+		b = s.bucketNamed(partition, r.bucket)
 		if r.hasKey {
 			req.Resource = objectARNIn(r.arnBuf, partition, r.bucket, r.key)
 		} else {
@@ -307,6 +326,14 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 		s.meterNATRequest(sv, r.reqBytes)
 		return nil
 	})
+	// The call's server instant is over: forget its charge, so that a
+	// later call served in the same reused call frame, billed without its
+	// effect running (a 403 inside the owner's account), is not taken for
+	// this one by billRequest. No other call can be inside its server
+	// instant here: that instant is atomic.
+	if s.cur.rc != nil {
+		s.cur = served{}
+	}
 	if r.head {
 		err = headError(err)
 	}
@@ -350,9 +377,17 @@ func defaultTier(op string) int {
 	case "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListBuckets", "ListParts", "ListMultipartUploads", "DeleteObjects":
 		return 1
 	}
-	for _, p := range [...]string{"Put", "Create", "Complete", "Upload", "Copy"} {
-		if strings.HasPrefix(op, p) {
-			return 1
+	// Every call pays for this: look at the first letter before the
+	// prefixes (most requests are GETs and HEADs, which match none).
+	if op == "" {
+		return 2
+	}
+	switch op[0] {
+	case 'P', 'C', 'U':
+		for _, p := range [...]string{"Put", "Create", "Complete", "Upload", "Copy"} {
+			if strings.HasPrefix(op, p) {
+				return 1
+			}
 		}
 	}
 	return 2

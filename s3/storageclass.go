@@ -278,9 +278,12 @@ type callBill struct {
 // effect set (s.cur, when this call's effect ran) or else the
 // operation's default tier at the STANDARD price.
 func (s *Service) billRequest(c *region.Call, err error) {
-	bill := callBill{tier: defaultTier(c.Request().Operation)}
+	var bill callBill
+	var b *bucket // the bucket the effect served, when it ran
 	if s.cur.rc == c {
-		bill = s.cur.bill
+		bill, b = s.cur.bill, s.cur.b
+	} else {
+		bill = callBill{tier: defaultTier(c.Request().Operation)}
 	}
 	if bill.tier == 0 {
 		return
@@ -295,7 +298,11 @@ func (s *Service) billRequest(c *region.Call, err error) {
 	}
 	res := ""
 	if c.Request().ResourceAccount != "" {
-		res = bucketOfARN(c.Request().Resource)
+		if b != nil {
+			res = b.name // the bucket of the request's ARN, without parsing it
+		} else {
+			res = bucketOfARN(c.Request().Resource)
+		}
 	}
 	_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
 		Region: c.Region(), ResourceID: res, Quantity: 1})

@@ -141,6 +141,7 @@ type charge struct {
 	first, last sim.Time
 	records     uint64
 	tagStr      string
+	pu          *big.Int // raw units per pricing unit × den, once priced
 }
 
 // collect gathers an account's usage in month m: committed accumulators,
@@ -155,6 +156,8 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		recMul, timedMul = scale.Num(), scale.Denom()
 	}
 	byKey := make(map[lineKey]*charge)
+	// add takes ownership of raw (a fresh value): a key's first charge
+	// keeps it rather than a copy.
 	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
 		k.usageType = rt.UsageType
 		k.timed = false
@@ -163,9 +166,10 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		}
 		c, ok := byKey[k]
 		if !ok {
-			c = &charge{key: k, rate: rt, raw: new(big.Int), free: new(big.Int), first: first, last: last, tagStr: l.tagString(k.tags)}
+			c = &charge{key: k, rate: rt, raw: raw, free: new(big.Int), first: first, last: last, records: records, tagStr: l.tagString(k.tags)}
 			byKey[k] = c
 			b.charges = append(b.charges, c)
+			return
 		}
 		c.raw.Add(c.raw, raw)
 		c.first = min(c.first, first)
@@ -184,7 +188,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		case timedMul != nil:
 			raw.Mul(raw, timedMul)
 		}
-		add(s.key, s.rate, raw, s.first, s.last, s.records)
+		add(s.key, *s.rate, raw, s.first, s.last, s.records)
 	}
 	for _, mi := range l.running[accountID] {
 		mt := &l.meters[mi]
@@ -285,6 +289,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	for i, c := range b.charges {
 		pus[i] = perUnit(c.rate, m)
 		pus[i].Mul(pus[i], b.den)
+		c.pu = pus[i]
 	}
 	// Free-tier offers, consumed in charge order. An offer's remainder is
 	// kept in pricing units as a fraction over the product of the perUnits
@@ -317,15 +322,17 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// tracked in pricing units × den-scaled perUnit of the pool (the pool's
 	// charges share a usage type, hence a perUnit).
 	used := make(map[[2]string]*big.Int)
-	num := new(big.Int)
+	// Scratch values reused across charges: an invoice prices a line per
+	// resource.
+	num, chargeable, factor, den := new(big.Int), new(big.Int), new(big.Int), new(big.Int)
 	for i, c := range b.charges {
 		pu := pus[i]
-		chargeable := new(big.Int).Sub(c.raw, c.free)
+		chargeable.Sub(c.raw, c.free)
 		num.SetInt64(0) // femto-dollars × raw/den units
 		if c.key.price != 0 {
-			num.Mul(chargeable, big.NewInt(int64(c.key.price)))
+			num.Mul(chargeable, factor.SetInt64(int64(c.key.price)))
 		} else if len(c.rate.tiers) == 1 {
-			num.Mul(chargeable, big.NewInt(int64(c.rate.tiers[0].price)))
+			num.Mul(chargeable, factor.SetInt64(int64(c.rate.tiers[0].price)))
 		} else {
 			pk := [2]string{c.key.usageType, c.key.region}
 			u := used[pk]
@@ -354,7 +361,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 				left = new(big.Int).Sub(left, take)
 			}
 		}
-		q := roundQuo(num, new(big.Int).Mul(pu, femtoPerNano))
+		q := roundQuo(num, den.Mul(pu, femtoPerNano))
 		if q.IsInt64() {
 			c.money = Money(q.Int64())
 		} else {
@@ -380,8 +387,11 @@ func roundQuo(num, den *big.Int) *big.Int {
 
 func (l *Ledger) lineItem(accountID string, m Month, c *charge, b batch) LineItem {
 	rt := c.rate
-	pu := perUnit(rt, m)
-	pu.Mul(pu, b.den)
+	pu := c.pu
+	if pu == nil {
+		pu = perUnit(rt, m)
+		pu.Mul(pu, b.den)
+	}
 	li := LineItem{
 		Type: "Usage", Account: accountID, Month: m, Service: c.key.service,
 		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,

@@ -26,6 +26,7 @@ type Ledger struct {
 	span        monthSpan
 	lastSlot    int32 // index of the slot Record used last
 	handles     []keyHandle
+	rates       map[[2]string]*Rate // (region, usage type) → resolved rate
 
 	seed     maphash.Seed
 	tagSets  []map[string]string

@@ -49,7 +49,7 @@ type lineKey struct {
 // of appending the record, so steady-state metering allocates nothing.
 type slot struct {
 	key         lineKey
-	rate        Rate
+	rate        *Rate  // shared by the slots of a (region, usage type): see rateOf
 	bound       uint64 // femto-dollars per raw unit, an upper bound (budgets)
 	qty         u128
 	first, last sim.Time
@@ -182,7 +182,7 @@ func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
 	if k.account == "" {
 		return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", k.usageType)
 	}
-	rt, err := l.cat.Lookup(k.region, k.usageType)
+	rt, err := l.rateOf(k.region, k.usageType)
 	if err != nil {
 		return 0, err
 	}
@@ -197,7 +197,7 @@ func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
 	if j, ok := l.index[h]; ok {
 		next = j + 1
 	}
-	i := l.slots.add(slot{key: k, rate: rt, bound: priceBound(rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
+	i := l.slots.add(slot{key: k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
 	l.index[h] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)
@@ -209,6 +209,26 @@ func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
 		l.accountOrder = append(l.accountOrder, k.account)
 	}
 	return i, nil
+}
+
+// rateOf resolves a usage type in the catalog once per (region, usage
+// type) — a catalog never changes (Merge makes a new one) — so a ledger
+// gaining a slot per resource neither resolves the name again nor keeps a
+// copy of the rate in every slot.
+func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
+	k := [2]string{region, usageType}
+	if rt, ok := l.rates[k]; ok {
+		return rt, nil
+	}
+	rt, err := l.cat.Lookup(region, usageType)
+	if err != nil {
+		return nil, err
+	}
+	if l.rates == nil {
+		l.rates = make(map[[2]string]*Rate)
+	}
+	l.rates[k] = &rt
+	return &rt, nil
 }
 
 // monthOf returns the calendar month of a virtual instant, caching the

@@ -484,6 +484,11 @@ func (c *Client) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotInput) (*
 }
 
 func isCode(err error, code string) bool {
+	// Most errors here come straight from awserr.New: asserting first
+	// spares errors.As its allocation on the launch path's zone fallback.
+	if e, ok := err.(*awserr.Error); ok {
+		return e.Code == code
+	}
 	var e *awserr.Error
 	return errors.As(err, &e) && e.Code == code
 }

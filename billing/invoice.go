@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -328,6 +329,10 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	for i, c := range b.charges {
 		pu := pus[i]
 		chargeable.Sub(c.raw, c.free)
+		if money, ok := flatCost(c, chargeable, pu); ok {
+			c.money = money
+			continue
+		}
 		num.SetInt64(0) // femto-dollars × raw/den units
 		if c.key.price != 0 {
 			num.Mul(chargeable, factor.SetInt64(int64(c.key.price)))
@@ -368,6 +373,41 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			c.money, c.overflow = Money(math.MaxInt64), true
 		}
 	}
+}
+
+// flatCost is the cost of a charge with one price (the caller's, or a
+// single tier) computed in 64-bit words when everything fits: the same
+// chargeable × price / (pu × 10⁶) rounded half up as the big.Int path
+// below, without its allocations — an invoice prices a line per resource.
+func flatCost(c *charge, chargeable, pu *big.Int) (Money, bool) {
+	var price int64
+	switch {
+	case c.key.price != 0:
+		price = int64(c.key.price)
+	case len(c.rate.tiers) == 1:
+		price = int64(c.rate.tiers[0].price)
+	default:
+		return 0, false
+	}
+	if price < 0 || !chargeable.IsUint64() || !pu.IsUint64() {
+		return 0, false
+	}
+	dhi, den := bits.Mul64(pu.Uint64(), 1_000_000)
+	if dhi != 0 || den == 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(chargeable.Uint64(), uint64(price))
+	if hi >= den { // the quotient would not fit in a word
+		return 0, false
+	}
+	q, r := bits.Div64(hi, lo, den)
+	if q >= math.MaxInt64 { // leave saturation to the big.Int path
+		return 0, false
+	}
+	if r >= den-r { // 2r ≥ den: round half up
+		q++
+	}
+	return Money(q), true
 }
 
 // roundQuo returns num/den rounded half away from zero (den > 0).

@@ -136,7 +136,8 @@ type charge struct {
 	key         lineKey // usageType normalized, timed false
 	rate        Rate
 	raw         *big.Int // in 1/den raw units
-	free        *big.Int // in 1/den raw units
+	free        *big.Int // in 1/den raw units: freeV
+	freeV       big.Int
 	money       Money
 	overflow    bool // the cost exceeded Money's range and saturated
 	first, last sim.Time
@@ -156,7 +157,12 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		b.den = new(big.Int).Set(scale.Denom())
 		recMul, timedMul = scale.Num(), scale.Denom()
 	}
-	byKey := make(map[lineKey]*charge)
+	// The charges come from one block sized for the most there can be (a
+	// slot or a running meter each, at most), and each keeps its free
+	// quantity inline: an invoice has a charge per resource.
+	slots, running := l.byAcctMonth[acctMonth{accountID, m}], l.running[accountID]
+	block := make([]charge, 0, len(slots)+len(running))
+	byKey := make(map[lineKey]*charge, len(slots)+len(running))
 	// add takes ownership of raw (a fresh value): a key's first charge
 	// keeps it rather than a copy.
 	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
@@ -167,7 +173,12 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		}
 		c, ok := byKey[k]
 		if !ok {
-			c = &charge{key: k, rate: rt, raw: raw, free: new(big.Int), first: first, last: last, records: records, tagStr: l.tagString(k.tags)}
+			if len(block) == cap(block) { // a run split over months: more pieces than meters
+				block = make([]charge, 0, 4)
+			}
+			block = append(block, charge{key: k, rate: rt, raw: raw, first: first, last: last, records: records, tagStr: l.tagString(k.tags)})
+			c = &block[len(block)-1]
+			c.free = &c.freeV
 			byKey[k] = c
 			b.charges = append(b.charges, c)
 			return
@@ -177,7 +188,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		c.last = max(c.last, last)
 		c.records += records
 	}
-	for _, i := range l.byAcctMonth[acctMonth{accountID, m}] {
+	for _, i := range slots {
 		s := l.slots.at(i)
 		if s.records == 0 || (keep != nil && !keep(s.rate.UsageType)) {
 			continue
@@ -191,7 +202,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		}
 		add(s.key, *s.rate, raw, s.first, s.last, s.records)
 	}
-	for _, mi := range l.running[accountID] {
+	for _, mi := range running {
 		mt := &l.meters[mi]
 		if meterEnd < mt.first {
 			continue

@@ -32,12 +32,9 @@ func (l *Ledger) Key(u Usage) (UsageKey, error) {
 	if len(u.Tags) > 0 {
 		k.tags = l.tagID(u.Tags)
 	}
-	i, ok := l.index[k]
-	if !ok {
-		var err error
-		if i, err = l.newSlot(k); err != nil {
-			return UsageKey{}, err
-		}
+	i, err := l.slotOf(&k)
+	if err != nil {
+		return UsageKey{}, err
 	}
 	if len(l.handles) == 0 {
 		l.handles = append(l.handles, keyHandle{}) // index 0 is the invalid key
@@ -59,12 +56,9 @@ func (l *Ledger) Add(k UsageKey, quantity int64, at sim.Time) error {
 	if m := l.monthOf(at); m != h.month {
 		key := h.base
 		key.month = m
-		i, ok := l.index[key]
-		if !ok {
-			var err error
-			if i, err = l.newSlot(key); err != nil {
-				return err
-			}
+		i, err := l.slotOf(&key)
+		if err != nil {
+			return err
 		}
 		h.month, h.slot = m, i
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -135,12 +136,14 @@ type charge struct {
 	key         lineKey // usageType normalized, timed false
 	rate        Rate
 	raw         *big.Int // in 1/den raw units
-	free        *big.Int // in 1/den raw units
+	free        *big.Int // in 1/den raw units: freeV
+	freeV       big.Int
 	money       Money
 	overflow    bool // the cost exceeded Money's range and saturated
 	first, last sim.Time
 	records     uint64
 	tagStr      string
+	pu          *big.Int // raw units per pricing unit × den, once priced
 }
 
 // collect gathers an account's usage in month m: committed accumulators,
@@ -154,7 +157,14 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		b.den = new(big.Int).Set(scale.Denom())
 		recMul, timedMul = scale.Num(), scale.Denom()
 	}
-	byKey := make(map[lineKey]*charge)
+	// The charges come from one block sized for the most there can be (a
+	// slot or a running meter each, at most), and each keeps its free
+	// quantity inline: an invoice has a charge per resource.
+	slots, running := l.byAcctMonth[acctMonth{accountID, m}], l.running[accountID]
+	block := make([]charge, 0, len(slots)+len(running))
+	byKey := make(map[lineKey]*charge, len(slots)+len(running))
+	// add takes ownership of raw (a fresh value): a key's first charge
+	// keeps it rather than a copy.
 	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
 		k.usageType = rt.UsageType
 		k.timed = false
@@ -163,16 +173,22 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		}
 		c, ok := byKey[k]
 		if !ok {
-			c = &charge{key: k, rate: rt, raw: new(big.Int), free: new(big.Int), first: first, last: last, tagStr: l.tagString(k.tags)}
+			if len(block) == cap(block) { // a run split over months: more pieces than meters
+				block = make([]charge, 0, 4)
+			}
+			block = append(block, charge{key: k, rate: rt, raw: raw, first: first, last: last, records: records, tagStr: l.tagString(k.tags)})
+			c = &block[len(block)-1]
+			c.free = &c.freeV
 			byKey[k] = c
 			b.charges = append(b.charges, c)
+			return
 		}
 		c.raw.Add(c.raw, raw)
 		c.first = min(c.first, first)
 		c.last = max(c.last, last)
 		c.records += records
 	}
-	for _, i := range l.byAcctMonth[acctMonth{accountID, m}] {
+	for _, i := range slots {
 		s := l.slots.at(i)
 		if s.records == 0 || (keep != nil && !keep(s.rate.UsageType)) {
 			continue
@@ -184,9 +200,9 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		case timedMul != nil:
 			raw.Mul(raw, timedMul)
 		}
-		add(s.key, s.rate, raw, s.first, s.last, s.records)
+		add(s.key, *s.rate, raw, s.first, s.last, s.records)
 	}
-	for _, mi := range l.running[accountID] {
+	for _, mi := range running {
 		mt := &l.meters[mi]
 		if meterEnd < mt.first {
 			continue
@@ -285,6 +301,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	for i, c := range b.charges {
 		pus[i] = perUnit(c.rate, m)
 		pus[i].Mul(pus[i], b.den)
+		c.pu = pus[i]
 	}
 	// Free-tier offers, consumed in charge order. An offer's remainder is
 	// kept in pricing units as a fraction over the product of the perUnits
@@ -317,15 +334,21 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// tracked in pricing units × den-scaled perUnit of the pool (the pool's
 	// charges share a usage type, hence a perUnit).
 	used := make(map[[2]string]*big.Int)
-	num := new(big.Int)
+	// Scratch values reused across charges: an invoice prices a line per
+	// resource.
+	num, chargeable, factor, den := new(big.Int), new(big.Int), new(big.Int), new(big.Int)
 	for i, c := range b.charges {
 		pu := pus[i]
-		chargeable := new(big.Int).Sub(c.raw, c.free)
+		chargeable.Sub(c.raw, c.free)
+		if money, ok := flatCost(c, chargeable, pu); ok {
+			c.money = money
+			continue
+		}
 		num.SetInt64(0) // femto-dollars × raw/den units
 		if c.key.price != 0 {
-			num.Mul(chargeable, big.NewInt(int64(c.key.price)))
+			num.Mul(chargeable, factor.SetInt64(int64(c.key.price)))
 		} else if len(c.rate.tiers) == 1 {
-			num.Mul(chargeable, big.NewInt(int64(c.rate.tiers[0].price)))
+			num.Mul(chargeable, factor.SetInt64(int64(c.rate.tiers[0].price)))
 		} else {
 			pk := [2]string{c.key.usageType, c.key.region}
 			u := used[pk]
@@ -354,13 +377,48 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 				left = new(big.Int).Sub(left, take)
 			}
 		}
-		q := roundQuo(num, new(big.Int).Mul(pu, femtoPerNano))
+		q := roundQuo(num, den.Mul(pu, femtoPerNano))
 		if q.IsInt64() {
 			c.money = Money(q.Int64())
 		} else {
 			c.money, c.overflow = Money(math.MaxInt64), true
 		}
 	}
+}
+
+// flatCost is the cost of a charge with one price (the caller's, or a
+// single tier) computed in 64-bit words when everything fits: the same
+// chargeable × price / (pu × 10⁶) rounded half up as the big.Int path
+// below, without its allocations — an invoice prices a line per resource.
+func flatCost(c *charge, chargeable, pu *big.Int) (Money, bool) {
+	var price int64
+	switch {
+	case c.key.price != 0:
+		price = int64(c.key.price)
+	case len(c.rate.tiers) == 1:
+		price = int64(c.rate.tiers[0].price)
+	default:
+		return 0, false
+	}
+	if price < 0 || !chargeable.IsUint64() || !pu.IsUint64() {
+		return 0, false
+	}
+	dhi, den := bits.Mul64(pu.Uint64(), 1_000_000)
+	if dhi != 0 || den == 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(chargeable.Uint64(), uint64(price))
+	if hi >= den { // the quotient would not fit in a word
+		return 0, false
+	}
+	q, r := bits.Div64(hi, lo, den)
+	if q >= math.MaxInt64 { // leave saturation to the big.Int path
+		return 0, false
+	}
+	if r >= den-r { // 2r ≥ den: round half up
+		q++
+	}
+	return Money(q), true
 }
 
 // roundQuo returns num/den rounded half away from zero (den > 0).
@@ -380,8 +438,11 @@ func roundQuo(num, den *big.Int) *big.Int {
 
 func (l *Ledger) lineItem(accountID string, m Month, c *charge, b batch) LineItem {
 	rt := c.rate
-	pu := perUnit(rt, m)
-	pu.Mul(pu, b.den)
+	pu := c.pu
+	if pu == nil {
+		pu = perUnit(rt, m)
+		pu.Mul(pu, b.den)
+	}
 	li := LineItem{
 		Type: "Usage", Account: accountID, Month: m, Service: c.key.service,
 		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,

@@ -21,11 +21,12 @@ type Ledger struct {
 	cat *Catalog
 
 	slots       slotStore
-	index       map[lineKey]int32
+	index       map[uint64]int32 // key hash → slot chain (usage.go)
 	byAcctMonth map[acctMonth][]int32
 	span        monthSpan
 	lastSlot    int32 // index of the slot Record used last
 	handles     []keyHandle
+	rates       map[[2]string]*Rate // (region, usage type) → resolved rate
 
 	seed     maphash.Seed
 	tagSets  []map[string]string

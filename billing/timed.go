@@ -74,6 +74,12 @@ type timedMeter struct {
 	pending   []seg
 	cur       seg
 	first     sim.Time // start of the uncommitted part
+	// slot is the accumulator of (slotMonth, slotPrice), the one the last
+	// piece went to (at first, the run's start): most runs commit into a
+	// single slot, found here without hashing the key again.
+	slot      int32
+	slotMonth Month
+	slotPrice Price
 }
 
 // StartTimed starts a time-based or capacity-based meter at the current
@@ -104,10 +110,9 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	// Validate now, so that a bad usage type fails at start, not at stop.
 	probe := k
 	probe.month, probe.price = l.monthOf(now), u.Price
-	if _, ok := l.index[probe]; !ok {
-		if _, err := l.newSlot(probe); err != nil {
-			return 0, err
-		}
+	si, err := l.slotOf(&probe)
+	if err != nil {
+		return 0, err
 	}
 	var idx uint32
 	if n := len(l.freeMeters); n > 0 {
@@ -129,6 +134,7 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	m.committed = 0
 	m.pending = m.pending[:0]
 	m.cur = seg{from: now, rate: u.Quantity, price: u.Price}
+	m.slot, m.slotMonth, m.slotPrice = si, probe.month, probe.price
 	if l.running == nil {
 		l.running = make(map[string][]uint32)
 	}
@@ -348,19 +354,19 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 
 // commitPiece adds a piece to its slot.
 func (l *Ledger) commitPiece(m *timedMeter, p piece) {
-	k := m.base
-	k.month, k.price = p.month, p.price
-	i, ok := l.index[k]
-	if !ok {
-		var err error
-		if i, err = l.newSlot(k); err != nil {
+	if p.month != m.slotMonth || p.price != m.slotPrice {
+		k := m.base
+		k.month, k.price = p.month, p.price
+		i, err := l.slotOf(&k)
+		if err != nil {
 			// The key was validated at StartTimed; only a caller price of
 			// zero on a caller-priced type can get here, and SetTimedPrice
 			// rejects it.
 			panic("billing: timed meter lost its price: " + err.Error())
 		}
+		m.slot, m.slotMonth, m.slotPrice = i, p.month, p.price
 	}
-	s := l.slots.at(i)
+	s := l.slots.at(m.slot)
 	s.qty.mulAdd(uint64(p.secs), uint64(p.rate))
 	s.first = min(s.first, p.first)
 	s.last = max(s.last, p.last)

@@ -32,6 +32,9 @@ func (x *u128) mulAdd(a, b uint64) {
 }
 
 func (x u128) big() *big.Int {
+	if x.hi == 0 {
+		return new(big.Int).SetUint64(x.lo)
+	}
 	b := new(big.Int).SetUint64(x.hi)
 	b.Lsh(b, 64)
 	return b.Or(b, new(big.Int).SetUint64(x.lo))

@@ -49,11 +49,12 @@ type lineKey struct {
 // of appending the record, so steady-state metering allocates nothing.
 type slot struct {
 	key         lineKey
-	rate        Rate
+	rate        *Rate  // shared by the slots of a (region, usage type): see rateOf
 	bound       uint64 // femto-dollars per raw unit, an upper bound (budgets)
 	qty         u128
 	first, last sim.Time
 	records     uint64
+	next        int32 // 1 + the next slot whose key has the same hash; 0 ends the chain
 }
 
 // slotStore holds the slots in chunks of slotChunk: a ledger gains a slot
@@ -120,12 +121,9 @@ func (l *Ledger) Record(u Usage) error {
 	// of records for the same key (a request stream on one bucket).
 	i := l.lastSlot
 	if l.slots.n == 0 || l.slots.at(i).key != k {
-		var ok bool
-		if i, ok = l.index[k]; !ok {
-			var err error
-			if i, err = l.newSlot(k); err != nil {
-				return err
-			}
+		var err error
+		if i, err = l.slotOf(&k); err != nil {
+			return err
 		}
 		l.lastSlot = i
 	}
@@ -144,24 +142,63 @@ func (l *Ledger) Record(u Usage) error {
 	return nil
 }
 
-// newSlot validates a new key and allocates its accumulator.
-func (l *Ledger) newSlot(k lineKey) (int32, error) {
+// The index maps a 64-bit hash of a key to the first slot with that hash;
+// slots sharing a hash are chained through slot.next. Hashing the key once
+// per lookup-or-insert, and keeping the map's entries 12 bytes instead of a
+// whole key, matters because a ledger gains a slot per resource and month:
+// a fleet launching thousands of instances grows the map all run long.
+func (l *Ledger) keyHash(k *lineKey) uint64 { return maphash.Comparable(l.seed, *k) }
+
+// lookup returns the slot of k, whose hash is h.
+func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
+	i, ok := l.index[h]
+	if !ok {
+		return 0, false
+	}
+	for {
+		s := l.slots.at(i)
+		if s.key == *k {
+			return i, true
+		}
+		if s.next == 0 {
+			return 0, false
+		}
+		i = s.next - 1
+	}
+}
+
+// slotOf returns the slot of k, creating (and validating) it if new.
+func (l *Ledger) slotOf(k *lineKey) (int32, error) {
+	h := l.keyHash(k)
+	if i, ok := l.lookup(k, h); ok {
+		return i, nil
+	}
+	return l.newSlot(*k, h)
+}
+
+// newSlot validates a new key, whose hash is h, and allocates its
+// accumulator.
+func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
 	if k.account == "" {
 		return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", k.usageType)
 	}
-	rt, err := l.cat.Lookup(k.region, k.usageType)
+	rt, err := l.rateOf(k.region, k.usageType)
 	if err != nil {
 		return 0, err
 	}
 	if rt.CallerPriced && k.price == 0 {
 		return 0, newErr(ErrInvalidUsage, "billing: usage type %s is priced by the caller; set Usage.Price", k.usageType)
 	}
-	i := l.slots.add(slot{key: k, rate: rt, bound: priceBound(rt, k.price), first: sim.MaxTime, last: -1 << 63})
 	if l.index == nil {
-		l.index = make(map[lineKey]int32)
+		l.index = make(map[uint64]int32)
 		l.byAcctMonth = make(map[acctMonth][]int32)
 	}
-	l.index[k] = i
+	var next int32
+	if j, ok := l.index[h]; ok {
+		next = j + 1
+	}
+	i := l.slots.add(slot{key: k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
+	l.index[h] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)
 	if _, ok := l.accounts[k.account]; !ok {
@@ -172,6 +209,26 @@ func (l *Ledger) newSlot(k lineKey) (int32, error) {
 		l.accountOrder = append(l.accountOrder, k.account)
 	}
 	return i, nil
+}
+
+// rateOf resolves a usage type in the catalog once per (region, usage
+// type) — a catalog never changes (Merge makes a new one) — so a ledger
+// gaining a slot per resource neither resolves the name again nor keeps a
+// copy of the rate in every slot.
+func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
+	k := [2]string{region, usageType}
+	if rt, ok := l.rates[k]; ok {
+		return rt, nil
+	}
+	rt, err := l.cat.Lookup(region, usageType)
+	if err != nil {
+		return nil, err
+	}
+	if l.rates == nil {
+		l.rates = make(map[[2]string]*Rate)
+	}
+	l.rates[k] = &rt
+	return &rt, nil
 }
 
 // monthOf returns the calendar month of a virtual instant, caching the

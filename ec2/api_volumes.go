@@ -286,22 +286,24 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 	// The output and room for one volume in one allocation: waiters poll
 	// one volume at a time.
 	buf := &struct {
-		out DescribeVolumesOutput
-		one [1]Volume
+		out  DescribeVolumesOutput
+		one  [1]Volume
+		room volumeLists
 	}{}
 	out := &buf.out
 	err := c.call(ctx, "DescribeVolumes", resRef{}, nil, func(account string) error {
 		s := c.svc
 		if in != nil && len(in.VolumeIds) > 0 {
+			var room *volumeLists
 			if len(in.VolumeIds) == 1 {
-				out.Volumes = buf.one[:0]
+				out.Volumes, room = buf.one[:0], &buf.room
 			}
 			for _, id := range in.VolumeIds {
 				v, err := s.volume(account, c.region, id)
 				if err != nil {
 					return err
 				}
-				out.Volumes = append(out.Volumes, v.describe(s))
+				out.Volumes = append(out.Volumes, v.describeInto(s, room))
 			}
 			return nil
 		}
@@ -484,6 +486,11 @@ func (c *Client) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotInput) (*
 }
 
 func isCode(err error, code string) bool {
+	// Most errors here come straight from awserr.New: asserting first
+	// spares errors.As its allocation on the launch path's zone fallback.
+	if e, ok := err.(*awserr.Error); ok {
+		return e.Code == code
+	}
 	var e *awserr.Error
 	return errors.As(err, &e) && e.Code == code
 }

@@ -272,22 +272,27 @@ func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ 
 	return g1.Rand() + g2.Rand(), k - 1
 }
 
-func (v *volume) describe(s *Service) Volume {
+func (v *volume) describe(s *Service) Volume { return v.describeInto(s, nil) }
+
+// volumeLists is room for a described volume's tag and attachment: one
+// each, as a volume polled by a waiter has.
+type volumeLists struct {
+	tags [1]Tag
+	att  [1]VolumeAttachment
+}
+
+// describeInto is describe with the lists in room, if not nil (the caller's
+// allocation, when it describes one volume).
+func (v *volume) describeInto(s *Service, room *volumeLists) Volume {
 	d := Volume{VolumeId: v.id, VolumeType: v.vtype, Size: v.size, Iops: v.iops, Throughput: v.throughput,
 		AvailabilityZoneId: v.azID, SnapshotId: v.snapshotID, State: v.state, CreateTime: s.env.TimeOf(v.created),
 		Encrypted: v.encrypted}
 	d.AvailabilityZone, _ = s.azName(v.account, v.azID)
 	// A volume polled by a waiter has a tag or none and an attachment or
 	// none: both lists then come from one allocation, each its own array.
-	var b *struct {
-		tags [1]Tag
-		att  [1]VolumeAttachment
-	}
-	if len(v.tags) == 1 || v.att != nil {
-		b = &struct {
-			tags [1]Tag
-			att  [1]VolumeAttachment
-		}{}
+	b := room
+	if b == nil && (len(v.tags) == 1 || v.att != nil) {
+		b = &volumeLists{}
 	}
 	switch {
 	case len(v.tags) == 1:

@@ -246,8 +246,9 @@ type Machine struct {
 	devBuf     [2]*attachment // devices' first array
 	devices    []*attachment
 	procs      []*sim.Proc
-	pending    sim.Timer // the running/stopped/terminated transition in flight
-	next       uint8     // what step runs when it fires (lifecycle.go)
+	procExit   func(*sim.Proc) // drops an exited process from procs
+	pending    sim.Timer       // the running/stopped/terminated transition in flight
+	next       uint8           // what step runs when it fires (lifecycle.go)
 	step       func()
 	rebootAt   sim.Time // processes may start again at this instant
 	meter      meterHandle

@@ -363,14 +363,17 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 		region.SetLocation(p, loc.WithNetwork(m.networkIdentity()))
 	}
 	m.procs = append(m.procs, p)
-	p.OnExit(func(p *sim.Proc) {
-		for i, q := range m.procs {
-			if q == p {
-				m.procs = append(m.procs[:i], m.procs[i+1:]...)
-				break
+	if m.procExit == nil { // one closure per instance, not per process
+		m.procExit = func(p *sim.Proc) {
+			for i, q := range m.procs {
+				if q == p {
+					m.procs = append(m.procs[:i], m.procs[i+1:]...)
+					break
+				}
 			}
 		}
-	})
+	}
+	p.OnExit(m.procExit)
 	return p, nil
 }
 

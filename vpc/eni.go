@@ -147,7 +147,7 @@ func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associateP
 		pub = *associatePublic
 	}
 	if pub {
-		s.AssignPublicIP(e.id)
+		s.assignPublicIP(e)
 	}
 	info := s.addrs(e)
 	// The interface's groups are plan.Groups, looked up in that order; the
@@ -189,8 +189,15 @@ func (s *Service) addrs(e *eniRec) InterfaceInfo {
 // held. It does nothing when the interface has an Elastic IP or already
 // has a public address.
 func (s *Service) AssignPublicIP(eniID string) {
-	e := s.enis[eniID]
-	if e == nil || e.eip != nil || e.public.IsValid() {
+	if e := s.enis[eniID]; e != nil {
+		s.assignPublicIP(e)
+	}
+}
+
+// assignPublicIP is AssignPublicIP for an interface in hand (one just
+// launched: no second lookup by ID).
+func (s *Service) assignPublicIP(e *eniRec) {
+	if e.eip != nil || e.public.IsValid() {
 		return
 	}
 	e.public = s.nextPublic()

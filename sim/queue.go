@@ -54,6 +54,7 @@ type eventQueue struct {
 	b       [65][]event
 	head    int // next event of b[0]
 	n       int
+	used    uint64 // bit i-1 set: b[i] is not empty (i >= 1)
 	scratch []event // reused by rebase
 }
 
@@ -70,6 +71,9 @@ func (q *eventQueue) push(e event) {
 	i := bits.Len64(uint64(e.at ^ q.last))
 	q.b[i] = append(q.b[i], e)
 	q.n++
+	if i > 0 {
+		q.used |= 1 << (i - 1)
+	}
 }
 
 // min returns the earliest event without removing it. The queue must not
@@ -95,12 +99,10 @@ func (q *eventQueue) allAfter(t Time) bool {
 	if t < q.last || q.head < len(q.b[0]) {
 		return false
 	}
-	for i := bits.Len64(uint64(t ^ q.last)); i > 0; i-- {
-		if len(q.b[i]) > 0 {
-			return false
-		}
-	}
-	return true
+	// Buckets 1..j are bits 0..j-1 of used (for j = 64 the shift gives 0,
+	// and the mask all ones).
+	j := bits.Len64(uint64(t ^ q.last))
+	return q.used&(uint64(1)<<j-1) == 0
 }
 
 // take removes and returns the earliest event. The queue must not be empty.
@@ -117,10 +119,8 @@ func (q *eventQueue) take() event {
 func (q *eventQueue) refill() {
 	q.b[0] = q.b[0][:0]
 	q.head = 0
-	i := 1
-	for len(q.b[i]) == 0 {
-		i++
-	}
+	i := bits.TrailingZeros64(q.used) + 1
+	q.used &^= 1 << (i - 1)
 	src := q.b[i]
 	m := src[0].at
 	for k := 1; k < len(src); k++ {
@@ -132,6 +132,9 @@ func (q *eventQueue) refill() {
 	for k := range src {
 		j := bits.Len64(uint64(src[k].at ^ m))
 		q.b[j] = append(q.b[j], src[k])
+		if j > 0 {
+			q.used |= 1 << (j - 1)
+		}
 	}
 	clear(src)
 	q.b[i] = src[:0]
@@ -153,9 +156,13 @@ func (q *eventQueue) rebase(at Time) {
 	}
 	q.head = 0
 	q.last = at
+	q.used = 0
 	for k := range all {
 		j := bits.Len64(uint64(all[k].at ^ at))
 		q.b[j] = append(q.b[j], all[k])
+		if j > 0 {
+			q.used |= 1 << (j - 1)
+		}
 	}
 	clear(all)
 	q.scratch = all[:0]
@@ -196,5 +203,12 @@ func (q *eventQueue) filter(keep func(*event) bool) {
 		clear(src[n:])
 		q.b[i] = src[:n]
 		q.n += n
+		if i > 0 {
+			if n > 0 {
+				q.used |= 1 << (i - 1)
+			} else {
+				q.used &^= 1 << (i - 1)
+			}
+		}
 	}
 }

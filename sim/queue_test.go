@@ -283,6 +283,11 @@ func TestAllAfterIsSound(t *testing.T) {
 			if q.last != last {
 				rt.Fatalf("allAfter moved the last instant from %d to %d", last, q.last)
 			}
+			for i := 1; i < len(q.b); i++ {
+				if (len(q.b[i]) > 0) != (q.used&(1<<(i-1)) != 0) {
+					rt.Fatalf("bucket %d holds %d events but its used bit is %v", i, len(q.b[i]), q.used&(1<<(i-1)) != 0)
+				}
+			}
 		}
 	})
 }

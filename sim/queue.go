@@ -54,7 +54,7 @@ type eventQueue struct {
 	b       [65][]event
 	head    int // next event of b[0]
 	n       int
-	used    uint64 // bit i-1 set: b[i] is not empty (i >= 1)
+	used    uint64  // bit i-1 set: b[i] is not empty (i >= 1)
 	scratch []event // reused by rebase
 }
 

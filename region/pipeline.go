@@ -753,9 +753,12 @@ func withID(err error, id string) error {
 	return err
 }
 
-// routeOf asks the Router for the request's route, turning a panic into
-// an error that names the operation and a request ID.
-func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok bool, err error) {
+// routeInto asks the Router for the request's route and keeps it in *dst
+// (untouched if the Router panics), turning a panic into an error that
+// names the operation and a request ID. The Route goes straight into the
+// call's buffer: it is some 120 bytes, and each copy of it shows on a
+// routed call.
+func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams) (ok bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			id := w.newRequestID(ss)
@@ -764,8 +767,8 @@ func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok 
 				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
 		}
 	}()
-	r, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
-	return r, ok, nil
+	*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	return ok, nil
 }
 
 // attempt runs one attempt of the call c and returns its error
@@ -777,7 +780,10 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 	req := c.req
 	to := InRegion(sr.spec.Code)
 	if w.router != nil {
-		r, ok, err := w.routeOf(req, sr, ss)
+		if c.routeBuf == nil {
+			c.routeBuf = new(Route) // a retry's Call
+		}
+		ok, err := w.routeInto(c.routeBuf, req, sr, ss)
 		if err != nil {
 			return err
 		}
@@ -785,10 +791,6 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
-		if c.routeBuf == nil {
-			c.routeBuf = new(Route)
-		}
-		*c.routeBuf = r
 		c.route = c.routeBuf
 	}
 	route := c.route

@@ -102,19 +102,12 @@ func ParsePolicy(doc string) (*Policy, error) {
 	if strings.TrimSpace(doc) == "" {
 		return nil, errf("", "Syntax errors in policy: the document is empty")
 	}
-	dec := json.NewDecoder(strings.NewReader(doc))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, jsonErr(doc, err)
-	}
-	if dec.More() {
-		off := int(dec.InputOffset())
-		return nil, errf(lineCol(doc, off), "Syntax errors in policy: unexpected data after the top-level object")
-	}
-	// dec.More reports false at a stray "]" or "}" too; look for any non-space.
-	if rest := strings.TrimSpace(doc[dec.InputOffset():]); rest != "" {
-		return nil, errf(lineCol(doc, int(dec.InputOffset())), "Syntax errors in policy: unexpected data after the top-level object")
+	v, ok := decodeFast(doc)
+	if !ok {
+		var err error
+		if v, err = decodeJSON(doc); err != nil {
+			return nil, err
+		}
 	}
 	top, ok := v.(map[string]any)
 	if !ok {
@@ -181,6 +174,27 @@ func ParsePolicy(doc string) (*Policy, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// decodeJSON decodes a document with encoding/json: the path for what
+// decodeFast leaves (escapes, non-ASCII strings) and for every malformed
+// document, whose error encoding/json describes.
+func decodeJSON(doc string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonErr(doc, err)
+	}
+	if dec.More() {
+		off := int(dec.InputOffset())
+		return nil, errf(lineCol(doc, off), "Syntax errors in policy: unexpected data after the top-level object")
+	}
+	// dec.More reports false at a stray "]" or "}" too; look for any non-space.
+	if rest := strings.TrimSpace(doc[dec.InputOffset():]); rest != "" {
+		return nil, errf(lineCol(doc, int(dec.InputOffset())), "Syntax errors in policy: unexpected data after the top-level object")
+	}
+	return v, nil
 }
 
 // MustParsePolicy is ParsePolicy for literals in tests and examples; it

@@ -63,7 +63,11 @@ func (d *fastDecoder) value(depth int) (any, bool) {
 	case c == '[':
 		return d.array(depth)
 	case c == '"':
-		return d.str()
+		s, ok := d.str()
+		if !ok {
+			return nil, false
+		}
+		return boxString(s), true
 	case c == '-' || c >= '0' && c <= '9':
 		return d.number()
 	}
@@ -105,7 +109,7 @@ func (d *fastDecoder) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[k.(string)] = v // a repeated key: the last wins, as in encoding/json
+		m[k] = v // a repeated key: the last wins, as in encoding/json
 		d.space()
 		if d.i >= len(d.s) {
 			return nil, false
@@ -155,7 +159,7 @@ func (d *fastDecoder) array(depth int) (any, bool) {
 }
 
 // str reads a string without escapes whose bytes are printable ASCII.
-func (d *fastDecoder) str() (any, bool) {
+func (d *fastDecoder) str() (string, bool) {
 	start := d.i + 1
 	for j := start; j < len(d.s); j++ {
 		switch c := d.s[j]; {
@@ -163,10 +167,27 @@ func (d *fastDecoder) str() (any, bool) {
 			d.i = j + 1
 			return d.s[start:j], true
 		case c == '\\' || c < 0x20 || c >= 0x7f:
-			return nil, false
+			return "", false
 		}
 	}
-	return nil, false
+	return "", false
+}
+
+// boxString returns s as an any. A string in an interface is a heap
+// allocation, except a constant's: the words nearly every policy has
+// box for free.
+func boxString(s string) any {
+	switch s {
+	case Version2012:
+		return Version2012
+	case "Allow":
+		return "Allow"
+	case "Deny":
+		return "Deny"
+	case "*":
+		return "*"
+	}
+	return s
 }
 
 // number reads a number in JSON's grammar:

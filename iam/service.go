@@ -287,9 +287,12 @@ func (s *Service) caller(c Credentials, action string, resource ARN) (*Principal
 	if resource.AccountID == "" && resource.Service == "iam" {
 		resource.AccountID = p.AccountID
 	}
-	d := s.Authorize(&Request{Principal: p, Action: action, Resource: resource, ResourceAccount: p.AccountID})
-	if !d.Allowed {
-		return nil, nil, d.Err()
+	// Check, not Authorize: the same error, without a Decision (and the
+	// Request copy in it) on this frame. Every IAM call runs this inside
+	// a process whose stack starts small, and a deep frame costs a stack
+	// copy.
+	if err := s.Check(&Request{Principal: p, Action: action, Resource: resource, ResourceAccount: p.AccountID}); err != nil {
+		return nil, nil, err
 	}
 	return p, p.acct, nil
 }

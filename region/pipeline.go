@@ -334,9 +334,6 @@ type pipeline struct {
 	// lastARN caches the parse of the last resource ARN authorized.
 	lastRes string
 	lastARN iam.ARN
-	// routing is set while the Router's Route runs, for Call to recover
-	// its panic.
-	routing bool
 	// free holds the frames of calls that returned, for reuse; it grows
 	// to the most calls ever in progress at once.
 	free []*callFrame
@@ -566,7 +563,7 @@ func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
 // call returns at the deadline with an error matching
 // context.DeadlineExceeded. A nil context, or one without a process, is an
 // error (sim.ErrNoProcess).
-func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) error) (err error) {
+func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) error) error {
 	if effect == nil {
 		panic("region: Call with a nil effect")
 	}
@@ -620,23 +617,7 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		action = op.action
 	}
 	f := pp.frame()
-	defer func() {
-		if pp.routing {
-			// The Router panicked (attempt sets routing around Route; Route
-			// must not wait, so no other call runs meanwhile): the call
-			// fails with an error naming the operation and a request ID.
-			// Recovering here, once per call, spares every attempt a
-			// deferred recover of its own.
-			pp.routing = false
-			v := recover()
-			id := w.newRequestID(ss)
-			pp.stats.Failed++
-			err = opError(&f.req, awserr.New("InternalFailure", 500, false,
-				"%s %s: the network layer's Router panicked while routing request %s from %v: %v",
-				f.req.serviceID(), f.req.Operation, id, f.req.From, v).WithRequestID(id))
-		}
-		pp.release(f)
-	}()
+	defer pp.release(f)
 	f.req = req
 	r := &f.req
 	lastCost := 0
@@ -801,6 +782,24 @@ func withID(err error, id string) error {
 	return err
 }
 
+// routeInto asks the Router for the request's route and keeps it in *dst
+// (untouched if the Router panics), turning a panic into an error that
+// names the operation and a request ID. The Route goes straight into the
+// call's buffer: it is some 120 bytes, and each copy of it shows on a
+// routed call.
+func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams) (ok bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			id := w.newRequestID(ss)
+			err = awserr.New("InternalFailure", 500, false,
+				"%s %s: the network layer's Router panicked while routing request %s from %v: %v",
+				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
+		}
+	}()
+	*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	return ok, nil
+}
+
 // attempt runs one attempt of the call c and returns its error
 // (unwrapped).
 func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
@@ -813,13 +812,10 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		if c.routeBuf == nil {
 			c.routeBuf = new(Route) // a retry's Call
 		}
-		// The Route goes straight into the call's buffer: it is some 120
-		// bytes, and each copy of it shows on a routed call. A panic is
-		// recovered in Call.
-		pp.routing = true
-		var ok bool
-		*c.routeBuf, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
-		pp.routing = false
+		ok, err := w.routeInto(c.routeBuf, req, sr, ss)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())

@@ -109,3 +109,10 @@ func FuzzDecodeFast(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, doc string) { checkDecodeFast(t, doc) })
 }
+
+// TestARNSection: arnSection is strings.SplitN's section i.
+func TestARNSection(t *testing.T) {
+	for _, s := range []string{"arn:aws:s3:::b/*", "arn:aws:s3", "arn:aws::x", "a:b:c:d:e:f", "arn:aws:s3:*", "::"} {
+		require.Equal(t, strings.SplitN(s, ":", 4)[2], arnSection(s, 2), s)
+	}
+}

@@ -319,7 +319,7 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 			if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 2 {
 				return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Resource %s must be in ARN format or \"*\"", r)
 			}
-			if svc := strings.SplitN(r, ":", 4)[2]; svc == "" {
+			if svc := arnSection(r, 2); svc == "" {
 				return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Resource vendor must be fully qualified and cannot contain regexes: %q", r)
 			}
 		}
@@ -426,6 +426,16 @@ func parseCondition(raw any, loc string) ([]Condition, error) {
 }
 
 // stringList accepts a string or a non-empty array of strings.
+// arnSection returns section i (from 0) of an ARN-like string with at
+// least i colons: strings.SplitN(s, ":", i+2)[i], without the slice.
+func arnSection(s string, i int) string {
+	for range i {
+		s = s[strings.IndexByte(s, ':')+1:]
+	}
+	sec, _, _ := strings.Cut(s, ":")
+	return sec
+}
+
 func stringList(raw any, loc string) ([]string, error) {
 	switch v := raw.(type) {
 	case string:

@@ -49,11 +49,37 @@ const (
 // case-insensitively.
 func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
 	p := pattern{src: s, fold: fold}
+	// A literal run is usually a slice of s (s[from:to]); only text that
+	// is not contiguous in s (the character of a ${*}) needs a builder.
 	var lit strings.Builder
+	from, to := 0, 0
+	litString := func(t string) {
+		if from < to {
+			lit.WriteString(s[from:to])
+			from, to = 0, 0
+		}
+		lit.WriteString(t)
+	}
+	litByte := func(i int) {
+		if lit.Len() == 0 && (from == to || to == i) {
+			if from == to {
+				from = i
+			}
+			to = i + 1
+			return
+		}
+		litString(s[i : i+1])
+	}
+	// The run and the builder are never both in use: litString moves the
+	// run into the builder.
 	flush := func() {
-		if lit.Len() > 0 {
+		switch {
+		case lit.Len() > 0:
 			p.toks = append(p.toks, tok{kind: tLit, s: lit.String()})
 			lit.Reset()
+		case from < to:
+			p.toks = append(p.toks, tok{kind: tLit, s: s[from:to]})
+			from, to = 0, 0
 		}
 	}
 	for i := 0; i < len(s); {
@@ -73,7 +99,7 @@ func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
 			end := strings.IndexByte(s[i:], '}')
 			if end < 0 {
 				// An unterminated ${ is literal text, as IAM treats it.
-				lit.WriteByte(c)
+				litByte(i)
 				i++
 				continue
 			}
@@ -82,7 +108,7 @@ func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
 			switch body {
 			case "*", "?", "$":
 				// ${*}, ${?}, ${$}: the literal character.
-				lit.WriteString(body)
+				litString(body)
 				continue
 			}
 			key, def, hasDef, err := parseVar(body)
@@ -92,7 +118,7 @@ func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
 			flush()
 			p.toks = append(p.toks, tok{kind: tVar, s: key, def: def, hasDef: hasDef, bid: builtinOf(key)})
 		default:
-			lit.WriteByte(c)
+			litByte(i)
 			i++
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
 
@@ -77,4 +78,33 @@ func TestGlobWithVariablesMatchesSubstitution(t *testing.T) {
 			t.Errorf("%q on %q: got %v", c.pat, c.s, got)
 		}
 	}
+}
+
+// TestCompilePatternLiterals: literal runs, whether slices of the pattern
+// or joined around ${*}, ${?} and ${$}, come out whole and in order.
+func TestCompilePatternLiterals(t *testing.T) {
+	lits := func(src string) []string {
+		p, err := compilePattern(src, true, true, false)
+		require.NoError(t, err)
+		var out []string
+		for _, tk := range p.toks {
+			switch tk.kind {
+			case tLit:
+				out = append(out, tk.s)
+			case tStar:
+				out = append(out, "<*>")
+			case tQM:
+				out = append(out, "<?>")
+			case tVar:
+				out = append(out, "<"+tk.s+">")
+			}
+		}
+		return out
+	}
+	require.Equal(t, []string{"ab", "<*>", "cd"}, lits("ab*cd"))
+	require.Equal(t, []string{"a*b"}, lits("a${*}b"))
+	require.Equal(t, []string{"*?$"}, lits("${*}${?}${$}"))
+	require.Equal(t, []string{"x${y"}, lits("x${y"))
+	require.Equal(t, []string{"p", "<aws:username>", "q?r", "<?>", "s"}, lits("p${aws:username}q${?}r?s"))
+	require.Equal(t, []string{"a*", "<*>", "b"}, lits("a${*}*b"))
 }

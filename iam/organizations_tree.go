@@ -42,7 +42,9 @@ func (g *Organizations) CreateOrganization(c Credentials, in *CreateOrganization
 	o.nodes[rid] = o.root
 	s.join(o, a)
 	s.gen++
-	s.emit(a.id, "CreateOrganization", simF("organization", o.id))
+	if s.env.Tracing() { // the fields cost allocations
+		s.emit(a.id, "CreateOrganization", simF("organization", o.id))
+	}
 	return &CreateOrganizationOutput{Organization: o.describe()}, nil
 }
 

@@ -102,19 +102,12 @@ func ParsePolicy(doc string) (*Policy, error) {
 	if strings.TrimSpace(doc) == "" {
 		return nil, errf("", "Syntax errors in policy: the document is empty")
 	}
-	dec := json.NewDecoder(strings.NewReader(doc))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, jsonErr(doc, err)
-	}
-	if dec.More() {
-		off := int(dec.InputOffset())
-		return nil, errf(lineCol(doc, off), "Syntax errors in policy: unexpected data after the top-level object")
-	}
-	// dec.More reports false at a stray "]" or "}" too; look for any non-space.
-	if rest := strings.TrimSpace(doc[dec.InputOffset():]); rest != "" {
-		return nil, errf(lineCol(doc, int(dec.InputOffset())), "Syntax errors in policy: unexpected data after the top-level object")
+	v, ok := decodeFast(doc)
+	if !ok {
+		var err error
+		if v, err = decodeJSON(doc); err != nil {
+			return nil, err
+		}
 	}
 	top, ok := v.(map[string]any)
 	if !ok {
@@ -181,6 +174,27 @@ func ParsePolicy(doc string) (*Policy, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// decodeJSON decodes a document with encoding/json: the path for what
+// decodeFast leaves (escapes, non-ASCII strings) and for every malformed
+// document, whose error encoding/json describes.
+func decodeJSON(doc string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonErr(doc, err)
+	}
+	if dec.More() {
+		off := int(dec.InputOffset())
+		return nil, errf(lineCol(doc, off), "Syntax errors in policy: unexpected data after the top-level object")
+	}
+	// dec.More reports false at a stray "]" or "}" too; look for any non-space.
+	if rest := strings.TrimSpace(doc[dec.InputOffset():]); rest != "" {
+		return nil, errf(lineCol(doc, int(dec.InputOffset())), "Syntax errors in policy: unexpected data after the top-level object")
+	}
+	return v, nil
 }
 
 // MustParsePolicy is ParsePolicy for literals in tests and examples; it
@@ -305,7 +319,7 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 			if !strings.HasPrefix(r, "arn:") || strings.Count(r, ":") < 2 {
 				return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Resource %s must be in ARN format or \"*\"", r)
 			}
-			if svc := strings.SplitN(r, ":", 4)[2]; svc == "" {
+			if svc := arnSection(r, 2); svc == "" {
 				return st, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Resource vendor must be fully qualified and cannot contain regexes: %q", r)
 			}
 		}
@@ -412,6 +426,16 @@ func parseCondition(raw any, loc string) ([]Condition, error) {
 }
 
 // stringList accepts a string or a non-empty array of strings.
+// arnSection returns section i (from 0) of an ARN-like string with at
+// least i colons: strings.SplitN(s, ":", i+2)[i], without the slice.
+func arnSection(s string, i int) string {
+	for range i {
+		s = s[strings.IndexByte(s, ':')+1:]
+	}
+	sec, _, _ := strings.Cut(s, ":")
+	return sec
+}
+
 func stringList(raw any, loc string) ([]string, error) {
 	switch v := raw.(type) {
 	case string:

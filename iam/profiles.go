@@ -177,15 +177,13 @@ func (s *Service) InstanceProfileCredentials(profileARN ARN, instanceID string) 
 // hands it a role (launching an instance with a profile, ...): the caller
 // must be allowed iam:PassRole on the role ARN.
 func (s *Service) CheckPassRole(caller *Principal, roleARN ARN) error {
-	d := s.Authorize(&Request{Principal: caller, Action: "iam:PassRole", Resource: roleARN, ResourceAccount: roleARN.AccountID})
-	return d.Err()
+	return s.Check(&Request{Principal: caller, Action: "iam:PassRole", Resource: roleARN, ResourceAccount: roleARN.AccountID})
 }
 
 // CheckPassRoleTo is CheckPassRole with the iam:PassedToService condition
 // key set (e.g. "ec2.amazonaws.com"), for policies that allow passing a
 // role only to one service.
 func (s *Service) CheckPassRoleTo(caller *Principal, roleARN ARN, service string) error {
-	d := s.Authorize(&Request{Principal: caller, Action: "iam:PassRole", Resource: roleARN, ResourceAccount: roleARN.AccountID,
+	return s.Check(&Request{Principal: caller, Action: "iam:PassRole", Resource: roleARN, ResourceAccount: roleARN.AccountID,
 		Context: map[string][]string{"iam:PassedToService": {service}}})
-	return d.Err()
 }

@@ -288,7 +288,9 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 	}
 	se.principal.finish()
 	k.session = se
-	s.emit(a.id, "AssumeRole", simF("session", sessARN.String()), simF("expires", se.expires))
+	if s.env.Tracing() { // the fields cost allocations
+		s.emit(a.id, "AssumeRole", simF("session", sessARN.String()), simF("expires", se.expires))
+	}
 	return &AssumeRoleOutput{
 		Credentials: Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: se.token,
 			Expiration: se.expires, Source: source},

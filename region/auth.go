@@ -70,7 +70,7 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil && !route.Keys.IsZero() {
 		if r.Context == nil {
-			req.Context = w.pipe.sourceKeyContext(route.Keys) // read-only in IAM
+			req.Context = w.pipe.sourceKeyContext(&route.Keys) // read-only in IAM
 		} else {
 			req.Context = withSourceKeys(r.Context, route.Keys)
 		}
@@ -126,16 +126,16 @@ func authorizeEndpoint(req *iam.Request, route *Route) error {
 // sourceKeyContext returns the IAM context of a route's source keys,
 // built once per set of keys; the last one is kept apart, since a
 // caller's calls come in runs from one place.
-func (pp *pipeline) sourceKeyContext(k SourceKeys) map[string][]string {
-	if pp.lastKeyCtx != nil && pp.lastKeys == k {
+func (pp *pipeline) sourceKeyContext(k *SourceKeys) map[string][]string {
+	if pp.lastKeyCtx != nil && pp.lastKeys == *k {
 		return pp.lastKeyCtx
 	}
-	m, ok := pp.keyCtx[k]
+	m, ok := pp.keyCtx[*k]
 	if !ok {
-		m = withSourceKeys(nil, k)
-		pp.keyCtx[k] = m
+		m = withSourceKeys(nil, *k)
+		pp.keyCtx[*k] = m
 	}
-	pp.lastKeys, pp.lastKeyCtx = k, m
+	pp.lastKeys, pp.lastKeyCtx = *k, m
 	return m
 }
 

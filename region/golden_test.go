@@ -45,7 +45,7 @@ func TestStreamsGolden(t *testing.T) {
 	cfg := DefaultClientConfig()
 	b.WriteString("backoff:")
 	for i := 1; i <= 4; i++ {
-		fmt.Fprintf(&b, " %v", cfg.Backoff(i, w.pipe.streamsFor("s3", "us-east-1").backoff.Float64()))
+		fmt.Fprintf(&b, " %v", cfg.Backoff(i, w.pipe.streamsFor("s3", "us-east-1").backoffRand().Float64()))
 	}
 	fmt.Fprintf(&b, "\nrequest-ids: %s %s\n", w.newRequestID(w.pipe.streamsFor("s3", "us-east-1")), w.newRequestID(w.pipe.streamsFor("s3", "us-east-1")))
 

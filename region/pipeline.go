@@ -364,7 +364,13 @@ type streamKey struct{ service, region string }
 // calls), ".../faults" and ".../backoff". Adding calls to one service
 // never changes another service's draws.
 type callStreams struct {
+	// latency draws on every call; the others are taken on first use
+	// (faultsRand, ...): most worlds inject no faults and retry nothing,
+	// and a stream's draws depend on its name alone, not on when it is
+	// taken.
 	latency, faults, backoff, loss *rand.Rand
+	env                            *sim.Env
+	base                           string // "region/pipeline/<service>/<region>/"
 	// salt and seq number the service's request IDs, so that they too
 	// are the same whatever other services do.
 	salt, seq uint64
@@ -409,6 +415,30 @@ func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
 	return t
 }
 
+// faultsRand returns the service's fault-injection stream.
+func (s *callStreams) faultsRand() *rand.Rand {
+	if s.faults == nil {
+		s.faults = s.env.Rand(s.base + "faults")
+	}
+	return s.faults
+}
+
+// backoffRand returns the service's retry-backoff stream.
+func (s *callStreams) backoffRand() *rand.Rand {
+	if s.backoff == nil {
+		s.backoff = s.env.Rand(s.base + "backoff")
+	}
+	return s.backoff
+}
+
+// lossRand returns the service's packet-loss stream.
+func (s *callStreams) lossRand() *rand.Rand {
+	if s.loss == nil {
+		s.loss = s.env.Rand(s.base + "loss")
+	}
+	return s.loss
+}
+
 func (p *pipeline) streamsFor(service, region string) *callStreams {
 	k := streamKey{service, region}
 	if s := p.streams[k]; s != nil {
@@ -416,8 +446,7 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	}
 	base := "region/pipeline/" + service + "/" + region + "/"
 	env := p.w.env
-	s := &callStreams{latency: env.Rand(base + "latency"), faults: env.Rand(base + "faults"),
-		backoff: env.Rand(base + "backoff"), loss: env.Rand(base + "loss"), salt: fnv64(base),
+	s := &callStreams{latency: env.Rand(base + "latency"), env: env, base: base, salt: fnv64(base),
 		tokens: map[string]*int{}, ops: map[string]*opStat{}}
 	p.streams[k] = s
 	p.w.faults.known[service] = true // it has made a call: faults may name it
@@ -634,7 +663,7 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 		*tokens -= cost
 		lastCost = cost
 		pp.stats.Retries++
-		if err := sleepCtx(ctx, p, cfg.Backoff(attempt, ss.backoff.Float64())); err != nil {
+		if err := sleepCtx(ctx, p, cfg.Backoff(attempt, ss.backoffRand().Float64())); err != nil {
 			pp.stats.Failed++
 			if errors.As(err, &intr) {
 				return err
@@ -753,9 +782,12 @@ func withID(err error, id string) error {
 	return err
 }
 
-// routeOf asks the Router for the request's route, turning a panic into
-// an error that names the operation and a request ID.
-func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok bool, err error) {
+// routeInto asks the Router for the request's route and keeps it in *dst
+// (untouched if the Router panics), turning a panic into an error that
+// names the operation and a request ID. The Route goes straight into the
+// call's buffer: it is some 120 bytes, and each copy of it shows on a
+// routed call.
+func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams) (ok bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			id := w.newRequestID(ss)
@@ -764,8 +796,8 @@ func (w *World) routeOf(req *Request, sr *Region, ss *callStreams) (r Route, ok 
 				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
 		}
 	}()
-	r, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
-	return r, ok, nil
+	*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	return ok, nil
 }
 
 // attempt runs one attempt of the call c and returns its error
@@ -777,7 +809,10 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 	req := c.req
 	to := InRegion(sr.spec.Code)
 	if w.router != nil {
-		r, ok, err := w.routeOf(req, sr, ss)
+		if c.routeBuf == nil {
+			c.routeBuf = new(Route) // a retry's Call
+		}
+		ok, err := w.routeInto(c.routeBuf, req, sr, ss)
 		if err != nil {
 			return err
 		}
@@ -785,10 +820,6 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 			pp.stats.NoRoute++
 			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
 		}
-		if c.routeBuf == nil {
-			c.routeBuf = new(Route)
-		}
-		*c.routeBuf = r
 		c.route = c.routeBuf
 	}
 	route := c.route
@@ -892,15 +923,15 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 		if w.faults.impaired[code] {
 			return unavailable(req.Service)
 		}
-		if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faults.Float64() < r {
+		if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
 			pp.stats.Throttled++
 			return throttled(req.Service)
 		}
-		if r := rateOf(w.faults.errRate, req.Service, code); r > 0 && ss.faults.Float64() < r {
+		if r := rateOf(w.faults.errRate, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
 			pp.stats.Transient++
-			return transient(req.Service, ss.faults)
+			return transient(req.Service, ss.faultsRand())
 		}
-		if r := rateOf(w.faults.timeout, req.Service, code); r > 0 && ss.faults.Float64() < r {
+		if r := rateOf(w.faults.timeout, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
 			*hung = true
 		}
 		return effect(c)
@@ -961,7 +992,7 @@ func (w *World) callLatency(ss *callStreams, from, to Location, route *Route) (t
 	}
 	if p := w.faults.lossProb(from, to); p > 0 {
 		rto := w.net.m.MinRTO
-		for tries := 0; ss.loss.Float64() < p; tries++ {
+		for tries := 0; ss.lossRand().Float64() < p; tries++ {
 			if tries == 15 {
 				return 0, awserr.New("NetworkUnreachable", 504, true,
 					"connection from %v to %v lost: packet loss %.2f", from, to, p)

@@ -523,7 +523,6 @@ func decide(d *Decision, req *Request, ip idPolicies) {
 	default:
 		d.Missing = ResourcePolicy
 	}
-	return
 }
 
 func stmtRef(ref PolicyRef, i int) StatementRef {

@@ -240,7 +240,8 @@ func (g *group) pickVictims(k int) []*member {
 // launch starts k instances, one at a time, each in the enabled zone with
 // the fewest of the group's instances; a zone that refuses
 // (InsufficientInstanceCapacity, a dark zone) is skipped for this round,
-// as Auto Scaling retries in another zone.
+// as Auto Scaling retries in another zone. A quota error ends the round:
+// the quota is the account's in the region, whichever zone is tried.
 func (g *group) launch(p *sim.Proc, ec *ec2.Client, k int) {
 	skip := map[string]bool{}
 	for i := 0; i < k; i++ {
@@ -285,6 +286,11 @@ func (g *group) launch(p *sim.Proc, ec *ec2.Client, k int) {
 					continue
 				}
 				g.log("launch in %s failed: %v", sn.azName, err)
+				if errors.Is(err, ec2.ErrVcpuLimitExceeded) || errors.Is(err, ec2.ErrMaxSpotInstanceCountExceeded) {
+					// A vCPU quota covers the account's whole region: another
+					// zone would refuse the same way. The next round retries.
+					return
+				}
 				break
 			}
 			m, ok := g.s.ec2.Machine(out.Instances[0].InstanceId)

@@ -25,4 +25,16 @@ func TestGroupMeetsVCPUQuota(t *testing.T) {
 	require.Contains(t, acts, "VcpuLimitExceeded")
 	require.Contains(t, acts, "current vCPU limit of 5 allows")
 	require.NotContains(t, acts, "InsufficientInstanceCapacity")
+	// The quota is the account's in the region: a round that meets it
+	// stops, rather than trying every other zone at the same instant.
+	failedAt := map[string]int{}
+	for _, line := range f.as.Activities(acct, testRegion, "web") {
+		if strings.Contains(line, "VcpuLimitExceeded") {
+			failedAt[strings.Fields(line)[0]]++
+		}
+	}
+	require.NotEmpty(t, failedAt)
+	for at, n := range failedAt {
+		require.Equal(t, 1, n, "quota failures at %s", at)
+	}
 }

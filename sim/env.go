@@ -35,10 +35,10 @@ type Env struct {
 	stopped bool
 	closed  bool
 
-	// The run loop in progress, for Sleep's fast path (see Proc.Sleep):
-	// fast is set by Run, RunUntil and RunFor (not Step, which promises
-	// one event), limit and fgOnly are the loop's bounds, and resuming is
-	// the process the loop is running now.
+	// The run loop in progress: limit and fgOnly are its bounds (see
+	// step), fast allows Sleep's fast path (see Proc.Sleep) and is set by
+	// Run, RunUntil and RunFor, not Step, which promises one event; and
+	// resuming is the process the loop is running now.
 	fast     bool
 	fgOnly   bool
 	limit    Time
@@ -302,14 +302,17 @@ func (e *Env) isLive(ev *event) bool {
 func (e *Env) Step() bool {
 	e.enter("Step")
 	defer e.leave()
-	return e.step(MaxTime, false)
+	e.limit, e.fgOnly = MaxTime, false
+	return e.step()
 }
 
-// step runs the next live event at or before limit. With fgOnly it stops,
-// returning false, once no foreground event is left.
-func (e *Env) step(limit Time, fgOnly bool) bool {
+// step runs the next live event at or before e.limit. With e.fgOnly it
+// stops, returning false, once no foreground event is left. The bounds
+// are the Env's, not arguments, because Sleep's fast path must respect
+// the same ones.
+func (e *Env) step() bool {
 	for e.q.n > 0 {
-		if fgOnly && e.fg == 0 || e.q.min().at > limit {
+		if e.fgOnly && e.fg == 0 || e.q.min().at > e.limit {
 			return false
 		}
 		ev := e.q.take()
@@ -364,7 +367,7 @@ func (e *Env) Run() {
 	e.enter("Run")
 	defer e.leave()
 	e.fast, e.limit, e.fgOnly = true, MaxTime, true
-	for !e.stopped && e.step(MaxTime, true) {
+	for !e.stopped && e.step() {
 	}
 }
 
@@ -378,7 +381,7 @@ func (e *Env) RunUntil(t Time) {
 	e.enter("RunUntil")
 	defer e.leave()
 	e.fast, e.limit, e.fgOnly = true, t, false
-	for !e.stopped && e.step(t, false) {
+	for !e.stopped && e.step() {
 	}
 	if !e.stopped {
 		e.now = t

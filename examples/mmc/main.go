@@ -16,8 +16,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -76,8 +74,7 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	fs := flag.NewFlagSet("mmc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("mmc", stderr, cli.AtParse)
 	fs.Uint64Var(&o.seed, "seed", 1, "study seed")
 	fs.IntVar(&o.reps, "reps", 30, "replications per sweep point")
 	fs.IntVar(&o.customers, "customers", 10000, "customers measured per replication")
@@ -98,14 +95,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	}
 	var err error
 	if o.shardFiles, err = parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		// The flag package has said what is wrong, with the usage text.
-		return nil, &cli.UsageError{Err: err, Reported: true}
+		return nil, err // -h, or a usage error the flag package has explained
 	}
-	// A replication with no measured customer has no mean wait (0/0);
-	// reject the counts rather than print NaN.
 	if o.reps < 1 || o.reps > 1_000_000 {
 		return nil, cli.Errorf("-reps %d: want 1 to 1000000", o.reps)
 	}
@@ -115,6 +106,8 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	if o.shards < 0 {
 		return nil, cli.Errorf("-shards %d is negative", o.shards)
 	}
+	// A replication with no measured customer has no mean wait (0/0);
+	// reject the counts rather than print NaN.
 	if o.customers < 1 {
 		return nil, cli.Errorf("-customers %d: need at least one measured customer", o.customers)
 	}
@@ -141,7 +134,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 // arguments (mmc -merge s*.jsonl -summary all.csv), as the flag package
 // alone stops at the first argument that is not a flag. "--" ends the
 // flags.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterspersed(fs *cli.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -42,7 +42,7 @@ func fastPathScenario(env *Env, log *[]string) {
 	})
 }
 
-func runScenario(t *testing.T, drive func(*Env)) ([]string, string, Time) {
+func runScenario(drive func(*Env)) ([]string, string, Time) {
 	env := New(3)
 	defer env.Close()
 	env.EnableTrace()
@@ -57,19 +57,19 @@ func runScenario(t *testing.T, drive func(*Env)) ([]string, string, Time) {
 // hashes and clocks must agree exactly.
 func TestSleepFastPathIsInvisible(t *testing.T) {
 	horizon := Time(100 * time.Second) // after the daemon's last tick (42 s)
-	slowLog, slowHash, slowNow := runScenario(t, func(env *Env) {
+	slowLog, slowHash, slowNow := runScenario(func(env *Env) {
 		for env.Step() {
 		}
 		env.RunUntil(horizon) // sets the clock only: nothing is left
 	})
-	fastLog, fastHash, fastNow := runScenario(t, func(env *Env) { env.RunUntil(horizon) })
+	fastLog, fastHash, fastNow := runScenario(func(env *Env) { env.RunUntil(horizon) })
 	require.Equal(t, slowLog, fastLog)
 	require.Equal(t, slowHash, fastHash)
 	require.Equal(t, slowNow, fastNow)
 	require.Contains(t, fastLog, "+0s lone woke", "the scenario ran")
 
 	// Run stops at the last foreground event although the daemon sleeps on.
-	runLog, _, runNow := runScenario(t, func(env *Env) { env.Run() })
+	runLog, _, runNow := runScenario(func(env *Env) { env.Run() })
 	require.Equal(t, Time(35*time.Second), runNow, "clock after Run: the last foreground event (%v)", runLog[len(runLog)-1])
 	require.Equal(t, slowLog[:len(runLog)], runLog)
 }

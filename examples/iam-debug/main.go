@@ -50,11 +50,11 @@ type options struct {
 	itype  string
 }
 
-// bucketName is S3's general purpose bucket naming rule, simplified to its
-// character set and length (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 // hostFamilies are the host types each zone of the example's world has.
 var hostFamilies = []string{"c5", "m5", "t3"}
 
+// bucketName is S3's general purpose bucket naming rule, simplified to its
+// character set and length (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 func parse(args []string, stderr io.Writer) (*options, error) {

@@ -164,10 +164,10 @@ func upload(o *options, stamped bool) (result, error) {
 			return err
 		}
 		k, err := c.CreateAccessKey(ctx, &region.CreateAccessKeyInput{UserName: "uploader"})
-		creds = k.AccessKey.Credentials()
 		if err != nil {
 			return err
 		}
+		creds = k.AccessKey.Credentials()
 		_, err = svc.NewClient(regionCode, creds).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket})
 		return err
 	}); err != nil {

@@ -425,7 +425,6 @@ func parseCondition(raw any, loc string) ([]Condition, error) {
 	return out, nil
 }
 
-// stringList accepts a string or a non-empty array of strings.
 // arnSection returns section i (from 0) of an ARN-like string with at
 // least i colons: strings.SplitN(s, ":", i+2)[i], without the slice.
 func arnSection(s string, i int) string {
@@ -436,6 +435,7 @@ func arnSection(s string, i int) string {
 	return sec
 }
 
+// stringList accepts a string or a non-empty array of strings.
 func stringList(raw any, loc string) ([]string, error) {
 	switch v := raw.(type) {
 	case string:

@@ -68,9 +68,15 @@ func (q *eventQueue) push(e event) {
 	if e.at < q.last {
 		q.rebase(e.at)
 	}
+	q.file(e)
+	q.n++
+}
+
+// file appends e to the bucket of its distance from the last instant and
+// marks that bucket used (bucket 0, the one min reads, has no bit).
+func (q *eventQueue) file(e event) {
 	i := bits.Len64(uint64(e.at ^ q.last))
 	q.b[i] = append(q.b[i], e)
-	q.n++
 	if i > 0 {
 		q.used |= 1 << (i - 1)
 	}
@@ -130,11 +136,7 @@ func (q *eventQueue) refill() {
 	}
 	q.last = m
 	for k := range src {
-		j := bits.Len64(uint64(src[k].at ^ m))
-		q.b[j] = append(q.b[j], src[k])
-		if j > 0 {
-			q.used |= 1 << (j - 1)
-		}
+		q.file(src[k])
 	}
 	clear(src)
 	q.b[i] = src[:0]
@@ -158,11 +160,7 @@ func (q *eventQueue) rebase(at Time) {
 	q.last = at
 	q.used = 0
 	for k := range all {
-		j := bits.Len64(uint64(all[k].at ^ at))
-		q.b[j] = append(q.b[j], all[k])
-		if j > 0 {
-			q.used |= 1 << (j - 1)
-		}
+		q.file(all[k])
 	}
 	clear(all)
 	q.scratch = all[:0]

@@ -322,7 +322,8 @@ func (p *Proc) Sleep(d time.Duration) error {
 	p.gen++
 	p.woken = false
 	p.reason = wakeNone
-	if t := e.now + Time(d); e.resuming == p && e.fast && !e.stopped && !p.frozen && t <= e.limit &&
+	t := e.now + Time(d)
+	if e.resuming == p && e.fast && !e.stopped && !p.frozen && t <= e.limit &&
 		e.q.allAfter(t) && !(e.fgOnly && p.daemon && e.fg == 0) {
 		// Nothing else is due before the wake-up: the run loop would take
 		// this very event next and resume p at once. Advance the clock
@@ -340,7 +341,7 @@ func (p *Proc) Sleep(d time.Duration) error {
 		return nil
 	}
 	p.timerPending = true
-	e.push(e.now+Time(d), hProc, uint64(p.idx)<<32|uint64(p.gen), p.daemon)
+	e.push(t, hProc, uint64(p.idx)<<32|uint64(p.gen), p.daemon)
 	p.suspend()
 	if p.reason == wakeInterrupt {
 		return p.intr

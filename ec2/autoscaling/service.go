@@ -76,7 +76,7 @@ func (s *Service) RegisterUserData(name string, fn func(m *ec2.Machine) error) {
 
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	return fmt.Sprintf("%s-%017x", prefix, mix.SplitMix64(s.seq^mix.FNV64a("autoscaling"))>>4)
+	return mix.ID(prefix, mix.SplitMix64(s.seq^mix.FNV64a("autoscaling"))>>4)
 }
 
 // Client calls the Auto Scaling API (and EC2's launch-template actions)

@@ -22,9 +22,8 @@ func TestFlatCostMatchesBig(t *testing.T) {
 		if pu == 0 {
 			pu = 1
 		}
-		c := &charge{key: lineKey{price: Price(price)}}
 		chargeable, bpu := new(big.Int).SetUint64(qty), new(big.Int).SetUint64(pu)
-		got, ok := flatCost(c, chargeable, bpu)
+		got, ok := flatCost(chargeable, bpu, price)
 		if !ok {
 			continue
 		}

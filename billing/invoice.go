@@ -340,15 +340,13 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	for i, c := range b.charges {
 		pu := pus[i]
 		chargeable.Sub(c.raw, c.free)
-		if money, ok := flatCost(c, chargeable, pu); ok {
-			c.money = money
-			continue
-		}
 		num.SetInt64(0) // femto-dollars × raw/den units
-		if c.key.price != 0 {
-			num.Mul(chargeable, factor.SetInt64(int64(c.key.price)))
-		} else if len(c.rate.tiers) == 1 {
-			num.Mul(chargeable, factor.SetInt64(int64(c.rate.tiers[0].price)))
+		if price, ok := c.flatPrice(); ok {
+			if money, ok := flatCost(chargeable, pu, price); ok {
+				c.money = money
+				continue
+			}
+			num.Mul(chargeable, factor.SetInt64(price))
 		} else {
 			pk := [2]string{c.key.usageType, c.key.region}
 			u := used[pk]
@@ -386,20 +384,23 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	}
 }
 
-// flatCost is the cost of a charge with one price (the caller's, or a
-// single tier) computed in 64-bit words when everything fits: the same
-// chargeable × price / (pu × 10⁶) rounded half up as the big.Int path
-// below, without its allocations — an invoice prices a line per resource.
-func flatCost(c *charge, chargeable, pu *big.Int) (Money, bool) {
-	var price int64
+// flatPrice is a charge's one price, when it has one: the caller's, or
+// its rate's single tier.
+func (c *charge) flatPrice() (int64, bool) {
 	switch {
 	case c.key.price != 0:
-		price = int64(c.key.price)
+		return int64(c.key.price), true
 	case len(c.rate.tiers) == 1:
-		price = int64(c.rate.tiers[0].price)
-	default:
-		return 0, false
+		return int64(c.rate.tiers[0].price), true
 	}
+	return 0, false
+}
+
+// flatCost is the cost of a charge with one price (flatPrice) computed in
+// 64-bit words when everything fits: the same chargeable × price /
+// (pu × 10⁶) rounded half up as the big.Int path in price, without its
+// allocations — an invoice prices a line per resource.
+func flatCost(chargeable, pu *big.Int, price int64) (Money, bool) {
 	if price < 0 || !chargeable.IsUint64() || !pu.IsUint64() {
 		return 0, false
 	}

@@ -273,27 +273,22 @@ const maxCachedARNs = 8
 
 // arnOf is Service.arnOf for the client's region, remembering the answers
 // that cannot change: images' (account-less) and the "*" of resources a
-// call creates. An instance's is the machine's own (Machine.arn).
+// call creates. (An instance's is kept by its machine: Machine.arnOf.)
 func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
 	s := c.svc
-	switch {
-	case r.kind == "instance" && r.id != "*":
-		if m, ok := s.instances[r.id]; ok && m.region == c.region {
-			return m.arnOf(), m.account
-		}
-	case r.kind == "image" || r.id == "*":
-		for i := range c.arns {
-			if x := &c.arns[i]; x.r == r && x.acct == acct {
-				return x.arn, x.owner
-			}
-		}
-		arn, owner = s.arnOf(c.region, r, acct)
-		if len(c.arns) < maxCachedARNs {
-			c.arns = append(c.arns, cachedARN{r: r, acct: acct, arn: arn, owner: owner})
-		}
-		return arn, owner
+	if r.kind != "image" && r.id != "*" {
+		return s.arnOf(c.region, r, acct)
 	}
-	return s.arnOf(c.region, r, acct)
+	for i := range c.arns {
+		if x := &c.arns[i]; x.r == r && x.acct == acct {
+			return x.arn, x.owner
+		}
+	}
+	arn, owner = s.arnOf(c.region, r, acct)
+	if len(c.arns) < maxCachedARNs {
+		c.arns = append(c.arns, cachedARN{r: r, acct: acct, arn: arn, owner: owner})
+	}
+	return arn, owner
 }
 
 // arnOf is the instance's ARN, rendered on first use.
@@ -322,6 +317,9 @@ func (s *Service) arnOf(region string, r resRef, acct string) (arn, owner string
 		return "arn:aws:ec2:" + region + "::image/" + r.id, ""
 	case "instance":
 		if m, ok := s.instances[r.id]; ok {
+			if m.region == region {
+				return m.arnOf(), m.account // rendered once per instance
+			}
 			acct = m.account
 		}
 	case "volume":

@@ -256,9 +256,8 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 // the reason and the trace: the simulation keeps no memory image.
 func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
 	s.leaveRunning(m, event, reason, ec2Interrupted)
-	r := reason
 	m.setTransition(reason, s.env.Now())
-	s.setState(m, InstanceStateStopping, &r)
+	s.setState(m, InstanceStateStopping, &reason)
 	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
 	if m.attrs.hibernating {
 		d += s.hibernateDump(m)

@@ -64,9 +64,18 @@ func sqErr(code, format string, args ...any) error {
 	return awserr.New(code, 400, false, format, args...)
 }
 
-func (c *QuotasClient) lookupQuota(serviceCode, code string) (int, error) {
+// checkService refuses a service code other than EC2's, the one service
+// whose quotas this client holds.
+func checkService(serviceCode string) error {
 	if serviceCode != "ec2" {
-		return -1, sqErr("NoSuchResourceException", "The request failed because the specified service %q does not exist here (only ec2).", serviceCode)
+		return sqErr("NoSuchResourceException", "The request failed because the specified service %q does not exist here (only ec2).", serviceCode)
+	}
+	return nil
+}
+
+func (c *QuotasClient) lookupQuota(serviceCode, code string) (int, error) {
+	if err := checkService(serviceCode); err != nil {
+		return -1, err
 	}
 	i := c.svc.quotas.byCode(code)
 	if i < 0 {
@@ -100,8 +109,8 @@ func (c *QuotasClient) GetServiceQuota(ctx context.Context, serviceCode, quotaCo
 func (c *QuotasClient) ListServiceQuotas(ctx context.Context, serviceCode string) ([]Quota, error) {
 	var out []Quota
 	err := c.call(ctx, "ListServiceQuotas", func(account string) error {
-		if serviceCode != "ec2" {
-			return sqErr("NoSuchResourceException", "The request failed because the specified service %q does not exist here (only ec2).", serviceCode)
+		if err := checkService(serviceCode); err != nil {
+			return err
 		}
 		for i := range c.svc.quotas.defs {
 			out = append(out, c.quota(account, i))

@@ -38,19 +38,11 @@ func (r *syntheticBody) Read(p []byte) (int, error) {
 
 func (r *syntheticBody) Close() error { return nil }
 
-// bodyOf returns a reader over bytes first..last of v.
-func bodyOf(v *version, first, last int64) io.ReadCloser {
-	if v.x != nil && v.x.body != nil {
-		return io.NopCloser(bytes.NewReader(v.x.body[first : last+1]))
-	}
-	return &syntheticBody{seed: v.synthSeed(), off: first, end: last + 1}
-}
-
-// bodyIn is bodyOf using sb for a synthetic body (no allocation of its
-// own).
+// bodyIn returns a reader over bytes first..last of v; a synthetic body
+// is sb, memory the caller already allocated.
 func bodyIn(sb *syntheticBody, v *version, first, last int64) io.ReadCloser {
 	if v.x != nil && v.x.body != nil {
-		return bodyOf(v, first, last)
+		return io.NopCloser(bytes.NewReader(v.x.body[first : last+1]))
 	}
 	*sb = syntheticBody{seed: v.synthSeed(), off: first, end: last + 1}
 	return sb

@@ -67,7 +67,7 @@ var classes = [numClasses]classInfo{
 	// Intelligent-Tiering has no minimum duration and no minimum billable
 	// size; its objects move between access tiers (tiering.go), and this
 	// usage type is its Frequent Access tier.
-	classIntelligentTiering: {name: StorageClassIntelligentTiering, storageUT: "TimedStorage-INT-FA-ByteHrs",
+	classIntelligentTiering: {name: StorageClassIntelligentTiering, storageUT: intTierUsageFA,
 		tier1UT: "Requests-INT-Tier1", tier2UT: "Requests-INT-Tier2"},
 	classGlacierIR: {name: StorageClassGlacierIR, minDuration: 90 * day, minBillable: 128 << 10,
 		storageUT: "TimedStorage-GIR-ByteHrs", earlyUT: "EarlyDelete-GIR",

@@ -166,15 +166,10 @@ func (v *version) etagIn(buf []byte) string {
 	if v.x != nil && v.x.etag != "" {
 		return v.x.etag
 	}
-	const hexdigits = "0123456789abcdef"
 	buf = buf[:etagLen]
 	buf[0], buf[33] = '"', '"'
-	a, c := mix.SplitMix64(v.seq), mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15)
-	for i := range 8 {
-		x, y := byte(a>>(8*i)), byte(c>>(8*i))
-		buf[1+2*i], buf[2+2*i] = hexdigits[x>>4], hexdigits[x&0xf]
-		buf[17+2*i], buf[18+2*i] = hexdigits[y>>4], hexdigits[y&0xf]
-	}
+	putHex16(buf[1:17], mix.SplitMix64(v.seq))
+	putHex16(buf[17:33], mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15))
 	return frozen(buf)
 }
 

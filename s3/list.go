@@ -184,9 +184,13 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 			out.MaxKeys = *in.MaxKeys
 		}
 		// The page is built as the keyspace is walked, with no list of
-		// entries in between: a page of 1,000 keys allocates its response
-		// and one buffer of synthetic ETags.
-		var etags []byte
+		// entries in between: a page of 1,000 keys allocates its response,
+		// one buffer of synthetic ETags and, with FetchOwner, one block of
+		// owners. Each object is written in place in the response (not
+		// built and copied in), which matters while the collector runs:
+		// a copy of a struct with pointers goes through the bulk write
+		// barrier.
+		var pg listPage
 		trunc, last := b.scanEach(in.Prefix, in.Delimiter, after, max, s.visibleCurrent(b), func(e entry) {
 			out.KeyCount++
 			if e.cp {
@@ -194,18 +198,10 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 				return
 			}
 			if out.Contents == nil {
-				out.Contents = make([]Object, 0, min(max, MaxKeysLimit))
-				etags = make([]byte, min(max, MaxKeysLimit)*etagLen)
+				pg = newListPage(min(max, MaxKeysLimit), in.FetchOwner)
+				out.Contents = pg.objs
 			}
-			var buf []byte
-			if k := len(out.Contents) * etagLen; k < len(etags) {
-				buf = etags[k:]
-			}
-			o := s.objectOf(b, e.it, enc, buf)
-			if in.FetchOwner {
-				o.Owner = &Owner{ID: b.owner}
-			}
-			out.Contents = append(out.Contents, o)
+			s.fillObject(pg.next(&out.Contents, b.owner), b, e.it, enc, pg.etag(len(out.Contents)-1))
 		})
 		out.IsTruncated = trunc
 		if trunc {
@@ -220,18 +216,67 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 	return out, nil
 }
 
-// objectOf lists one object; a synthetic ETag is rendered into etagBuf
-// (nil: its own allocation).
-func (s *Service) objectOf(b *bucket, it item, enc EncodingType, etagBuf []byte) Object {
-	v := it.v
-	etag := ""
-	if len(etagBuf) >= etagLen {
-		etag = v.etagIn(etagBuf[:etagLen:etagLen])
-	} else {
-		etag = v.etag()
+// listPage is the memory a listing page's objects are written into,
+// allocated once per page rather than once per object.
+type listPage struct {
+	objs   []Object // empty, with room for the page
+	etags  []byte   // etagLen bytes per object, for synthetic ETags
+	owners []Owner  // one per object when the page shows owners
+}
+
+func newListPage(n int, owners bool) listPage {
+	pg := listPage{objs: make([]Object, 0, n), etags: make([]byte, n*etagLen)}
+	if owners {
+		pg.owners = make([]Owner, n)
 	}
-	return Object{Key: encodeKey(it.key, enc), LastModified: s.env.TimeOf(v.modified), ETag: etag, Size: v.size,
-		StorageClass: classes[v.class].name}
+	return pg
+}
+
+// next extends *objs by one zero object and returns it, with its Owner
+// set when the page shows owners.
+func (pg *listPage) next(objs *[]Object, owner string) *Object {
+	n := len(*objs)
+	if n < cap(*objs) {
+		*objs = (*objs)[:n+1]
+	} else {
+		*objs = append(*objs, Object{})
+	}
+	o := &(*objs)[n]
+	if pg.owners != nil {
+		if n < len(pg.owners) {
+			pg.owners[n].ID = owner
+			o.Owner = &pg.owners[n]
+		} else {
+			o.Owner = &Owner{ID: owner}
+		}
+	}
+	return o
+}
+
+// etag returns the ETag buffer of the page's i-th object, nil when the
+// page has no room for it (etagIn then allocates).
+func (pg *listPage) etag(i int) []byte {
+	k := i * etagLen
+	if k+etagLen > len(pg.etags) {
+		return nil
+	}
+	return pg.etags[k : k+etagLen : k+etagLen]
+}
+
+// fillObject writes the listing of one object into o (zero but for its
+// Owner); a synthetic ETag is rendered into etagBuf (nil: its own
+// allocation).
+func (s *Service) fillObject(o *Object, b *bucket, it item, enc EncodingType, etagBuf []byte) {
+	v := it.v
+	o.Key = encodeKey(it.key, enc)
+	o.LastModified = s.env.TimeOf(v.modified)
+	if etagBuf != nil {
+		o.ETag = v.etagIn(etagBuf)
+	} else {
+		o.ETag = v.etag()
+	}
+	o.Size = v.size
+	o.StorageClass = classes[v.class].name
 }
 
 // Continuation tokens are opaque to callers; this one carries the last
@@ -277,14 +322,17 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 		if in.MaxKeys != nil {
 			out.MaxKeys = *in.MaxKeys
 		}
+		var pg listPage
 		for _, e := range es {
 			if e.cp {
 				out.CommonPrefixes = append(out.CommonPrefixes, CommonPrefix{Prefix: encodeKey(e.name, enc)})
 				continue
 			}
-			o := s.objectOf(b, e.it, enc, nil)
-			o.Owner = &Owner{ID: b.owner}
-			out.Contents = append(out.Contents, o)
+			if out.Contents == nil {
+				pg = newListPage(len(es), true) // version 1 always shows owners
+				out.Contents = pg.objs
+			}
+			s.fillObject(pg.next(&out.Contents, b.owner), b, e.it, enc, pg.etag(len(out.Contents)-1))
 		}
 		if trunc && in.Delimiter != "" {
 			out.NextMarker = encodeKey(es[len(es)-1].name, enc)

@@ -322,6 +322,12 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 		if in.MaxKeys != nil {
 			out.MaxKeys = *in.MaxKeys
 		}
+		objects := 0
+		for _, e := range es {
+			if !e.cp {
+				objects++
+			}
+		}
 		var pg listPage
 		for _, e := range es {
 			if e.cp {
@@ -329,7 +335,7 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 				continue
 			}
 			if out.Contents == nil {
-				pg = newListPage(len(es), true) // version 1 always shows owners
+				pg = newListPage(objects, true) // version 1 always shows owners
 				out.Contents = pg.objs
 			}
 			s.fillObject(pg.next(&out.Contents, b.owner), b, e.it, enc, pg.etag(len(out.Contents)-1))

@@ -92,3 +92,31 @@ func TestListedETagsMatchHeadObject(t *testing.T) {
 		}
 	})
 }
+
+// TestListPageAllocsPerPage pins that a listing page allocates per page,
+// not per object: a page of 1,000 size-only objects (with owners, and
+// in version 1) allocates as often as a page of 200.
+func TestListPageAllocsPerPage(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	bulkFill(t, f, "allocs", 2000)
+	f.do(func(p *sim.Proc) {
+		v2 := func(n int32) float64 {
+			return testing.AllocsPerRun(20, func() {
+				out, err := f.admin.ListObjectsV2(p, &ListObjectsV2Input{Bucket: "allocs", StartAfter: "obj/000000500", MaxKeys: Int32(n), FetchOwner: true})
+				if err != nil || len(out.Contents) != int(n) {
+					t.Fatal(err)
+				}
+			})
+		}
+		v1 := func(n int32) float64 {
+			return testing.AllocsPerRun(20, func() {
+				out, err := f.admin.ListObjects(p, &ListObjectsInput{Bucket: "allocs", Marker: "obj/000000500", MaxKeys: Int32(n)})
+				if err != nil || len(out.Contents) != int(n) {
+					t.Fatal(err)
+				}
+			})
+		}
+		require.Equal(t, v2(200), v2(1000), "ListObjectsV2 allocates per object")
+		require.Equal(t, v1(200), v1(1000), "ListObjects allocates per object")
+	})
+}

@@ -129,12 +129,15 @@ func (d *fastDecoder) object(depth int) (any, bool) {
 
 func (d *fastDecoder) array(depth int) (any, bool) {
 	d.i++ // '['
-	l := []any{}
 	d.space()
 	if d.i < len(d.s) && d.s[d.i] == ']' {
 		d.i++
-		return l, true
+		return []any{}, true
 	}
+	// The elements gather on the stack and leave in one allocation of
+	// their number: a policy's lists (actions, resources) are short.
+	var buf [8]any
+	l := buf[:0]
 	for {
 		v, ok := d.value(depth + 1)
 		if !ok {
@@ -151,7 +154,7 @@ func (d *fastDecoder) array(depth int) (any, bool) {
 			d.space()
 		case ']':
 			d.i++
-			return l, true
+			return append(make([]any, 0, len(l)), l...), true
 		default:
 			return nil, false
 		}

@@ -63,6 +63,7 @@ func (m *ManagedPolicy) snapshot() ManagedPolicy {
 type namedPolicy struct {
 	name string
 	pol  *Policy
+	size int // pol.Size(), counted once when it was put
 }
 
 // holder is what users, groups and roles share: inline and attached
@@ -87,7 +88,7 @@ func (h *holder) refs(out []PolicyRef) []PolicyRef {
 func (h *holder) inlineSize() int {
 	n := 0
 	for _, np := range h.inline {
-		n += np.pol.Size()
+		n += np.size
 	}
 	return n
 }
@@ -104,17 +105,18 @@ func (h *holder) putInline(name, doc string, limit int) error {
 		return err
 	}
 	i, found := slices.BinarySearchFunc(h.inline, name, func(a namedPolicy, n string) int { return strings.Compare(a.name, n) })
-	size := h.inlineSize() + p.Size()
+	psize := p.Size()
+	size := h.inlineSize() + psize
 	if found {
-		size -= h.inline[i].pol.Size()
+		size -= h.inline[i].size
 	}
 	if size > limit {
 		return limitExceeded("Maximum policy size of %d bytes exceeded for %s %s.", limit, h.kind, h.name)
 	}
 	if found {
-		h.inline[i].pol = p
+		h.inline[i].pol, h.inline[i].size = p, psize
 	} else {
-		h.inline = slices.Insert(h.inline, i, namedPolicy{name, p})
+		h.inline = slices.Insert(h.inline, i, namedPolicy{name, p, psize})
 	}
 	return nil
 }

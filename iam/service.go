@@ -197,6 +197,17 @@ func (s *Service) randString(prefix, alphabet string, n int) string {
 		// when it is taken.
 		s.rng = s.env.Rand("iam/ids")
 	}
+	if len(prefix)+n > 64 {
+		// A session token: one allocation of its length, not a stack
+		// buffer outgrown three times and then copied.
+		var b strings.Builder
+		b.Grow(len(prefix) + n)
+		b.WriteString(prefix)
+		for range n {
+			b.WriteByte(alphabet[s.rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
 	var buf [64]byte // IDs and secrets fit: one allocation, the string's
 	b := append(buf[:0], prefix...)
 	for range n {

@@ -162,21 +162,54 @@ func (m *Machine) metadata(path string) (string, error) {
 
 // document renders the credentials as iam/security-credentials/<role>
 // serves them, once per set: the SDK reads them again at every refresh
-// check.
+// check. It appends the fields in place rather than through
+// encoding/json's reflection, which cost more than the rest of a
+// credential fetch; the bytes are json.Marshal's of credsDoc (a test
+// holds them to it).
 func (cc *credsCache) document() string {
 	if cc.body == "" {
 		c := cc.c
-		b, _ := json.Marshal(struct {
-			Code            string
-			LastUpdated     string
-			Type            string
-			AccessKeyId     string
-			SecretAccessKey string
-			Token           string
-			Expiration      string
-		}{"Success", cc.fetched.UTC().Format(time.RFC3339), "AWS-HMAC", c.AccessKeyID, c.SecretAccessKey,
-			c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)})
+		b := make([]byte, 0, 192+len(c.AccessKeyID)+len(c.SecretAccessKey)+len(c.SessionToken))
+		b = append(b, `{"Code":"Success","LastUpdated":"`...)
+		b = cc.fetched.UTC().AppendFormat(b, time.RFC3339)
+		b = append(b, `","Type":"AWS-HMAC","AccessKeyId":`...)
+		b = appendJSONString(b, c.AccessKeyID)
+		b = append(b, `,"SecretAccessKey":`...)
+		b = appendJSONString(b, c.SecretAccessKey)
+		b = append(b, `,"Token":`...)
+		b = appendJSONString(b, c.SessionToken)
+		b = append(b, `,"Expiration":"`...)
+		b = c.Expiration.UTC().AppendFormat(b, time.RFC3339)
+		b = append(b, `"}`...)
 		cc.body = string(b)
 	}
 	return cc.body
+}
+
+// credsDoc is the credentials document's shape, field for field.
+type credsDoc struct {
+	Code            string
+	LastUpdated     string
+	Type            string
+	AccessKeyId     string
+	SecretAccessKey string
+	Token           string
+	Expiration      string
+}
+
+// appendJSONString appends s as a JSON string, as json.Marshal writes it:
+// printable ASCII other than the characters it escapes goes as is
+// (credentials are drawn from such alphabets); anything else is left to
+// json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

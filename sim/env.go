@@ -31,6 +31,7 @@ type Env struct {
 	current  *Proc
 	live     int
 	idle     []*worker // coroutines of ended processes, for the next ones (proc.go)
+	workers  int       // workers made and not stopped
 
 	running bool
 	stopped bool

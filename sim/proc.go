@@ -164,6 +164,7 @@ type worker struct {
 	yield func(struct{}) bool
 	env   *Env
 	p     *Proc // the process it runs; nil while idle
+	grow  bool  // grow the stack to stackRoom before the first process
 }
 
 // worker returns an idle worker, or a new one.
@@ -174,7 +175,8 @@ func (e *Env) worker() *worker {
 		e.idle = e.idle[:n-1]
 		return w
 	}
-	w := &worker{env: e}
+	w := &worker{env: e, grow: e.workers < roomyWorkers}
+	e.workers++
 	w.next, w.stop = iter.Pull(w.loop)
 	return w
 }
@@ -184,6 +186,9 @@ func (e *Env) worker() *worker {
 // the worker is stopped.
 func (w *worker) loop(yield func(struct{}) bool) {
 	w.yield = yield
+	if w.grow {
+		growStack()
+	}
 	for {
 		p := w.p
 		p.yield = yield
@@ -199,11 +204,38 @@ func (w *worker) loop(yield func(struct{}) bool) {
 	}
 }
 
+// stackRoom is the stack a worker grows to before its first process
+// runs. A coroutine starts on a small stack, and a process calling an API
+// (the region pipeline, IAM authorization, the service's effect) outgrows
+// it several times over; each growth copies the stack and walks every
+// frame to adjust its pointers. Growing once, while the stack holds
+// nothing but this frame, costs one copy of almost nothing. Only the
+// first roomyWorkers live workers of an Env get the room: a model of
+// thousands of concurrent small processes keeps the runtime's small
+// stacks.
+const (
+	stackRoom    = 12 << 10
+	roomyWorkers = 64
+)
+
+// growStack takes a frame of stackRoom bytes, so that the stack grows to
+// hold it at once.
+//
+//go:noinline
+func growStack() byte {
+	var room [stackRoom]byte
+	return touch(room[:])
+}
+
+//go:noinline
+func touch(b []byte) byte { return b[len(b)-1] }
+
 // trimIdle stops the idle workers.
 func (e *Env) trimIdle() {
 	for i, w := range e.idle {
 		e.idle[i] = nil
 		w.stop()
+		e.workers--
 	}
 	e.idle = e.idle[:0]
 }

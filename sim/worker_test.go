@@ -104,3 +104,27 @@ func TestKillOutsideRunTrimsWorker(t *testing.T) {
 	require.Empty(t, env.idle)
 	require.ErrorIs(t, p.Err(), context.Canceled)
 }
+
+// TestRoomyWorkersBounded: the first roomyWorkers live workers grow their
+// stacks up front; a crowd of concurrent processes beyond them keeps the
+// runtime's small stacks.
+func TestRoomyWorkersBounded(t *testing.T) {
+	env := New(1)
+	var workers []*worker
+	for range roomyWorkers + 36 {
+		env.Go("p", func(p *Proc) {
+			workers = append(workers, p.w)
+			_ = p.Sleep(time.Second)
+		})
+	}
+	env.Run()
+	roomy := 0
+	for _, w := range workers {
+		if w.grow {
+			roomy++
+		}
+	}
+	require.Equal(t, roomyWorkers, roomy)
+	require.Zero(t, env.workers, "stopped workers still counted")
+	env.Close()
+}

@@ -145,6 +145,10 @@ func ParsePolicy(doc string) (*Policy, error) {
 		list = []any{s}
 	case []any:
 		list = s
+	case []string: // decodeFast's array of strings: no statement is an object
+		for _, e := range s {
+			list = append(list, e)
+		}
 	default:
 		return nil, errf("Statement", "Syntax errors in policy: Statement must be an object or an array of objects, got %s", jsonKind(raw))
 	}
@@ -152,6 +156,7 @@ func ParsePolicy(doc string) (*Policy, error) {
 		return nil, errf("Statement", "Syntax errors in policy: Statement is empty")
 	}
 	sids := map[string]int{}
+	p.Statements = make([]Statement, 0, len(list))
 	for i, e := range list {
 		loc := stmtLoc(i)
 		m, ok := e.(map[string]any)
@@ -454,6 +459,8 @@ func stringList(raw any, loc, name string) ([]string, error) {
 	switch v := raw.(type) {
 	case string:
 		return []string{v}, nil
+	case []string: // decodeFast's array of strings, never empty
+		return v, nil
 	case []any:
 		if len(v) == 0 {
 			return nil, errf(loc+"."+name, "Syntax errors in policy: empty list")
@@ -488,6 +495,9 @@ func scalarList(raw any, loc string) ([]string, error) {
 		}
 		return "", errf(l, "Syntax errors in policy: a condition value must be a string, number or boolean, got %s", jsonKind(e))
 	}
+	if l, ok := raw.([]string); ok { // decodeFast's array of strings, never empty
+		return l, nil
+	}
 	if l, ok := raw.([]any); ok {
 		if len(l) == 0 {
 			return nil, errf(loc, "Syntax errors in policy: empty list of condition values")
@@ -519,7 +529,7 @@ func jsonKind(v any) string {
 		return "a number"
 	case bool:
 		return "a boolean"
-	case []any:
+	case []any, []string:
 		return "an array"
 	case map[string]any:
 		return "an object"

@@ -46,7 +46,7 @@ type Proc struct {
 	started Time
 	err     error // why the process ended; nil while alive
 	done    chan struct{}
-	values  map[any]any
+	values  []procValue // SetValue's, in order; a process has one or two
 	onExit  []func(*Proc)
 
 	frozen      bool // Freeze: wake-ups are held until Thaw (freeze.go)
@@ -564,16 +564,30 @@ func (p *Proc) Value(key any) any {
 	if _, ok := key.(procKey); ok {
 		return p // lets ProcFrom see through derived contexts (context.go)
 	}
-	return p.values[key]
+	for i := range p.values {
+		if p.values[i].key == key {
+			return p.values[i].val
+		}
+	}
+	return nil
 }
+
+// procValue is a key and value set with SetValue. A process carries few
+// (ec2 binds it to its instance, region to its location), and reading
+// one back is the hot part (every metadata read finds its instance): a
+// scan comparing interfaces beats hashing one.
+type procValue struct{ key, val any }
 
 // SetValue attaches a value to the process's context, as
 // context.WithValue would (ec2 uses it to bind a process to its instance).
 func (p *Proc) SetValue(key, val any) {
-	if p.values == nil {
-		p.values = make(map[any]any)
+	for i := range p.values {
+		if p.values[i].key == key {
+			p.values[i].val = val
+			return
+		}
 	}
-	p.values[key] = val
+	p.values = append(p.values, procValue{key, val})
 }
 
 var _ context.Context = (*Proc)(nil)

@@ -71,6 +71,12 @@ func (e *notFoundError) Error() string { return ErrMetadataNotFound.Error() + ":
 
 func (e *notFoundError) Unwrap() error { return ErrMetadataNotFound }
 
+// Is answers errors.Is(err, ErrMetadataNotFound) at its first step: a
+// poll of spot/instance-action asks it every few seconds of simulated
+// time, and the way through Unwrap costs a failed interface assertion and
+// a second round.
+func (e *notFoundError) Is(target error) bool { return target == ErrMetadataNotFound }
+
 func notFound(path string) error { return &notFoundError{path} }
 
 // The 404s of the fixed paths, built once: a poll of an item that is not

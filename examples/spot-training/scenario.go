@@ -674,6 +674,10 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 		a := ev.Value().(ec2.SpotInstanceAction)
 		t.deadline = r.env.FromTime(a.Time)
 	} else {
+		// notYet is the last 404 seen: the IMDS answers the missing item
+		// with the same error each time, so each poll need not unwrap it
+		// again (a job polls thousands of times).
+		var notYet error
 		for {
 			if w.Sleep(r.cfg.Poll) != nil {
 				return
@@ -683,8 +687,11 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 				body = b
 				break
 			}
-			if !errors.Is(err, ec2.ErrMetadataNotFound) {
-				return
+			if err != notYet {
+				if !errors.Is(err, ec2.ErrMetadataNotFound) {
+					return
+				}
+				notYet = err
 			}
 		}
 		var a ec2.SpotInstanceAction

@@ -128,3 +128,26 @@ func TestRoomyWorkersBounded(t *testing.T) {
 	require.Zero(t, env.workers, "stopped workers still counted")
 	env.Close()
 }
+
+// TestProcValues: SetValue keeps one value per key (a second set
+// replaces it), Value finds each key among several, misses give nil, and
+// a read allocates nothing.
+func TestProcValues(t *testing.T) {
+	type k1 struct{}
+	type k2 string
+	env := New(1)
+	env.Go("p", func(p *Proc) {
+		require.Nil(t, p.Value(k1{}))
+		p.SetValue(k1{}, "first")
+		p.SetValue(k2("a"), 1)
+		p.SetValue(k2("b"), 2)
+		p.SetValue(k1{}, "second")
+		require.Equal(t, "second", p.Value(k1{}))
+		require.Equal(t, 1, p.Value(k2("a")))
+		require.Equal(t, 2, p.Value(k2("b")))
+		require.Nil(t, p.Value(k2("c")))
+		require.Len(t, p.values, 3)
+		require.Zero(t, testing.AllocsPerRun(100, func() { _ = p.Value(k2("b")) }))
+	})
+	env.Run()
+}

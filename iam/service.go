@@ -33,6 +33,12 @@ type Service struct {
 	// attachments; identities rebuild their cached policy lists when it
 	// moves, so Authorize allocates nothing in steady state.
 	gen uint64
+
+	// ec2Principal is ec2.amazonaws.com assuming instance profile roles,
+	// made on first use: every instance launched with a profile fetches
+	// credentials (InstanceProfileCredentials), and the principal is
+	// only read.
+	ec2Principal *Principal
 }
 
 type account struct {

@@ -175,19 +175,21 @@ func (m *Machine) metadata(path string) (string, error) {
 func (cc *credsCache) document() string {
 	if cc.body == "" {
 		c := cc.c
-		b := make([]byte, 0, 192+len(c.AccessKeyID)+len(c.SecretAccessKey)+len(c.SessionToken))
-		b = append(b, `{"Code":"Success","LastUpdated":"`...)
-		b = cc.fetched.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, `","Type":"AWS-HMAC","AccessKeyId":`...)
-		b = appendJSONString(b, c.AccessKeyID)
-		b = append(b, `,"SecretAccessKey":`...)
-		b = appendJSONString(b, c.SecretAccessKey)
-		b = append(b, `,"Token":`...)
-		b = appendJSONString(b, c.SessionToken)
-		b = append(b, `,"Expiration":"`...)
-		b = c.Expiration.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, `"}`...)
-		cc.body = string(b)
+		var b strings.Builder // one allocation: String does not copy
+		b.Grow(192 + len(c.AccessKeyID) + len(c.SecretAccessKey) + len(c.SessionToken))
+		var buf [32]byte // a time stamp
+		b.WriteString(`{"Code":"Success","LastUpdated":"`)
+		b.Write(cc.fetched.UTC().AppendFormat(buf[:0], time.RFC3339))
+		b.WriteString(`","Type":"AWS-HMAC","AccessKeyId":`)
+		writeJSONString(&b, c.AccessKeyID)
+		b.WriteString(`,"SecretAccessKey":`)
+		writeJSONString(&b, c.SecretAccessKey)
+		b.WriteString(`,"Token":`)
+		writeJSONString(&b, c.SessionToken)
+		b.WriteString(`,"Expiration":"`)
+		b.Write(c.Expiration.UTC().AppendFormat(buf[:0], time.RFC3339))
+		b.WriteString(`"}`)
+		cc.body = b.String()
 	}
 	return cc.body
 }
@@ -203,19 +205,20 @@ type credsDoc struct {
 	Expiration      string
 }
 
-// appendJSONString appends s as a JSON string, as json.Marshal writes it:
+// writeJSONString writes s as a JSON string, as json.Marshal writes it:
 // printable ASCII other than the characters it escapes goes as is
 // (credentials are drawn from such alphabets); anything else is left to
 // json.Marshal.
-func appendJSONString(b []byte, s string) []byte {
+func writeJSONString(b *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
 			q, _ := json.Marshal(s)
-			return append(b, q...)
+			b.Write(q)
+			return
 		}
 	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }

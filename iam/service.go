@@ -39,6 +39,10 @@ type Service struct {
 	// credentials (InstanceProfileCredentials), and the principal is
 	// only read.
 	ec2Principal *Principal
+
+	// policies, if set, shares parsed documents with other Services
+	// (SharePolicies).
+	policies *PolicyCache
 }
 
 type account struct {

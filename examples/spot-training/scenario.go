@@ -153,7 +153,8 @@ func newWorld(env *sim.Env, cfg Config) (*world, error) {
 			regions = append(regions, r)
 		}
 	}
-	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led})
+	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led,
+		Policies: cfg.policies})
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,12 @@ func (e *notFoundError) Error() string { return ErrMetadataNotFound.Error() + ":
 
 func (e *notFoundError) Unwrap() error { return ErrMetadataNotFound }
 
+// Is answers errors.Is(err, ErrMetadataNotFound) at its first step: a
+// poll of spot/instance-action asks it every few seconds of simulated
+// time, and the way through Unwrap costs a failed interface assertion and
+// a second round.
+func (e *notFoundError) Is(target error) bool { return target == ErrMetadataNotFound }
+
 func notFound(path string) error { return &notFoundError{path} }
 
 // The 404s of the fixed paths, built once: a poll of an item that is not
@@ -162,21 +168,57 @@ func (m *Machine) metadata(path string) (string, error) {
 
 // document renders the credentials as iam/security-credentials/<role>
 // serves them, once per set: the SDK reads them again at every refresh
-// check.
+// check. It appends the fields in place rather than through
+// encoding/json's reflection, which cost more than the rest of a
+// credential fetch; the bytes are json.Marshal's of credsDoc (a test
+// holds them to it).
 func (cc *credsCache) document() string {
 	if cc.body == "" {
 		c := cc.c
-		b, _ := json.Marshal(struct {
-			Code            string
-			LastUpdated     string
-			Type            string
-			AccessKeyId     string
-			SecretAccessKey string
-			Token           string
-			Expiration      string
-		}{"Success", cc.fetched.UTC().Format(time.RFC3339), "AWS-HMAC", c.AccessKeyID, c.SecretAccessKey,
-			c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)})
-		cc.body = string(b)
+		var b strings.Builder // one allocation: String does not copy
+		b.Grow(192 + len(c.AccessKeyID) + len(c.SecretAccessKey) + len(c.SessionToken))
+		var buf [32]byte // a time stamp
+		b.WriteString(`{"Code":"Success","LastUpdated":"`)
+		b.Write(cc.fetched.UTC().AppendFormat(buf[:0], time.RFC3339))
+		b.WriteString(`","Type":"AWS-HMAC","AccessKeyId":`)
+		writeJSONString(&b, c.AccessKeyID)
+		b.WriteString(`,"SecretAccessKey":`)
+		writeJSONString(&b, c.SecretAccessKey)
+		b.WriteString(`,"Token":`)
+		writeJSONString(&b, c.SessionToken)
+		b.WriteString(`,"Expiration":"`)
+		b.Write(c.Expiration.UTC().AppendFormat(buf[:0], time.RFC3339))
+		b.WriteString(`"}`)
+		cc.body = b.String()
 	}
 	return cc.body
+}
+
+// credsDoc is the credentials document's shape, field for field.
+type credsDoc struct {
+	Code            string
+	LastUpdated     string
+	Type            string
+	AccessKeyId     string
+	SecretAccessKey string
+	Token           string
+	Expiration      string
+}
+
+// writeJSONString writes s as a JSON string, as json.Marshal writes it:
+// printable ASCII other than the characters it escapes goes as is
+// (credentials are drawn from such alphabets); anything else is left to
+// json.Marshal.
+func writeJSONString(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
+			q, _ := json.Marshal(s)
+			b.Write(q)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }

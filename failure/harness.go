@@ -224,7 +224,9 @@ func (h *Harness) Apply(f Fault) *Active {
 	}
 	now := st.env.Now()
 	st.windows = append(st.windows, Window{ID: a.id, Fault: f.String(), Key: f.Key(), Start: now, End: sim.MaxTime})
-	st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", a.id))
+	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
+		st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", a.id))
+	}
 	// refused closes the window of a fault the target (or the fault's own
 	// validation) refused: the world did not change, so the window is
 	// empty and observers are not told, lest Recovery.Watch open an
@@ -304,7 +306,9 @@ func (a *Active) Revert() {
 		}
 	}
 	st.windows[a.id].End = st.env.Now()
-	st.env.Emit("failure", "fault.revert", sim.F("fault", a.f.String()), sim.F("id", a.id))
+	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
+		st.env.Emit("failure", "fault.revert", sim.F("fault", a.f.String()), sim.F("id", a.id))
+	}
 	h.notify(a.id, false)
 }
 

@@ -19,8 +19,11 @@ func (p *Policy) compile() error {
 	vars := p.Version == Version2012
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		loc := fmt.Sprintf("Statement[%d]", i)
-		var c compiledStatement
+		loc := stmtLoc(i)
+		c := compiledStatement{actions: make([]pattern, 0, len(st.Action))}
+		if len(st.Resource) > 0 {
+			c.resources = make([]resourcePattern, 0, len(st.Resource))
+		}
 		for _, a := range st.Action {
 			// Action names are case-insensitive ("IAM JSON policy
 			// elements: Action"); no variables in actions.

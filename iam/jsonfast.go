@@ -11,6 +11,11 @@ import "encoding/json"
 // the Decoder (with UseNumber) would build, with strings sliced from the
 // document. Anything else, errors included, goes to encoding/json, so
 // error messages and every corner of the JSON grammar stay its own.
+//
+// One difference, which ParsePolicy's readers accept: a non-empty array
+// of strings only (a statement's actions and resources, condition values)
+// comes out as a []string rather than a []any, so that no string is boxed
+// into an interface on the way.
 
 // maxFastDepth bounds the nesting decodeFast handles (policies nest four
 // deep); deeper documents take the encoding/json path.
@@ -129,18 +134,38 @@ func (d *fastDecoder) object(depth int) (any, bool) {
 
 func (d *fastDecoder) array(depth int) (any, bool) {
 	d.i++ // '['
-	l := []any{}
 	d.space()
 	if d.i < len(d.s) && d.s[d.i] == ']' {
 		d.i++
-		return l, true
+		return []any{}, true
 	}
+	// The elements gather on the stack and leave in one allocation of
+	// their number: a policy's lists (actions, resources) are short. Strings
+	// stay strings until an element that is not one turns the list into
+	// a []any.
+	var sbuf [8]string
+	var buf [8]any
+	strs, l := sbuf[:0], []any(nil)
 	for {
-		v, ok := d.value(depth + 1)
-		if !ok {
-			return nil, false
+		if l == nil && d.i < len(d.s) && d.s[d.i] == '"' && depth < maxFastDepth {
+			s, ok := d.str()
+			if !ok {
+				return nil, false
+			}
+			strs = append(strs, s)
+		} else {
+			if l == nil {
+				l = buf[:0]
+				for _, s := range strs {
+					l = append(l, boxString(s))
+				}
+			}
+			v, ok := d.value(depth + 1)
+			if !ok {
+				return nil, false
+			}
+			l = append(l, v)
 		}
-		l = append(l, v)
 		d.space()
 		if d.i >= len(d.s) {
 			return nil, false
@@ -151,7 +176,10 @@ func (d *fastDecoder) array(depth int) (any, bool) {
 			d.space()
 		case ']':
 			d.i++
-			return l, true
+			if l == nil {
+				return append(make([]string, 0, len(strs)), strs...), true
+			}
+			return append(make([]any, 0, len(l)), l...), true
 		default:
 			return nil, false
 		}

@@ -48,6 +48,9 @@ const (
 // (policy Version 2012-10-17 only). fold makes literals match ASCII
 // case-insensitively.
 func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
+	if p, ok := simplePattern(s, wild, vars, fold); ok {
+		return p, nil
+	}
 	p := pattern{src: s, fold: fold}
 	// A literal run is usually a slice of s (s[from:to]); only text that
 	// is not contiguous in s (the character of a ${*}) needs a builder.
@@ -136,6 +139,34 @@ func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
 		p.shape = shGeneral
 	}
 	return p, nil
+}
+
+// simplePattern compiles the common shapes without tokens, which their
+// matching does not use: "*", text with no wildcard or variable (exact),
+// and such text followed by one "*" (prefix). Most of a policy's actions
+// and resources are one of them, and a world compiles its policies anew.
+// It reports false for anything else, compilePattern's general case.
+func simplePattern(s string, wild, vars, fold bool) (pattern, bool) {
+	body, star := s, false
+	if wild && len(s) > 0 && s[len(s)-1] == '*' {
+		body, star = s[:len(s)-1], true
+	}
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case wild && (c == '*' || c == '?'):
+			return pattern{}, false
+		case vars && c == '$' && i+1 < len(s) && s[i+1] == '{':
+			return pattern{}, false
+		}
+	}
+	p := pattern{src: s, fold: fold, shape: shExact, lit: body}
+	switch {
+	case star && body == "":
+		p.shape, p.lit = shAny, ""
+	case star:
+		p.shape = shPrefix
+	}
+	return p, true
 }
 
 // parseVar splits "aws:username" or "aws:PrincipalTag/team, 'default'"

@@ -63,6 +63,7 @@ func (m *ManagedPolicy) snapshot() ManagedPolicy {
 type namedPolicy struct {
 	name string
 	pol  *Policy
+	size int // pol.Size(), counted once when it was put
 }
 
 // holder is what users, groups and roles share: inline and attached
@@ -87,7 +88,7 @@ func (h *holder) refs(out []PolicyRef) []PolicyRef {
 func (h *holder) inlineSize() int {
 	n := 0
 	for _, np := range h.inline {
-		n += np.pol.Size()
+		n += np.size
 	}
 	return n
 }
@@ -95,8 +96,8 @@ func (h *holder) inlineSize() int {
 // putInline parses doc as an identity-based policy and stores it as h's
 // inline policy name; limit is h's quota for all its inline policies
 // together (PutUserPolicy, PutGroupPolicy, PutRolePolicy).
-func (h *holder) putInline(name, doc string, limit int) error {
-	p, err := parseIdentityPolicy(doc, 0)
+func (h *holder) putInline(c *PolicyCache, name, doc string, limit int) error {
+	p, err := parseIdentityPolicy(c, doc, 0)
 	if err != nil {
 		return err
 	}
@@ -104,17 +105,18 @@ func (h *holder) putInline(name, doc string, limit int) error {
 		return err
 	}
 	i, found := slices.BinarySearchFunc(h.inline, name, func(a namedPolicy, n string) int { return strings.Compare(a.name, n) })
-	size := h.inlineSize() + p.Size()
+	psize := p.Size()
+	size := h.inlineSize() + psize
 	if found {
-		size -= h.inline[i].pol.Size()
+		size -= h.inline[i].size
 	}
 	if size > limit {
 		return limitExceeded("Maximum policy size of %d bytes exceeded for %s %s.", limit, h.kind, h.name)
 	}
 	if found {
-		h.inline[i].pol = p
+		h.inline[i].pol, h.inline[i].size = p, psize
 	} else {
-		h.inline = slices.Insert(h.inline, i, namedPolicy{name, p})
+		h.inline = slices.Insert(h.inline, i, namedPolicy{name, p, psize})
 	}
 	return nil
 }
@@ -229,8 +231,9 @@ func (s *Service) changed(err error) error {
 
 // parseIdentityPolicy parses a document for an identity-based policy or a
 // permissions boundary: Principal is not allowed, Resource is required.
-func parseIdentityPolicy(doc string, limit int) (*Policy, error) {
-	p, err := ParsePolicy(doc)
+// It parses through c (nil: no cache).
+func parseIdentityPolicy(c *PolicyCache, doc string, limit int) (*Policy, error) {
+	p, err := c.parse(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +272,11 @@ func checkSids(p *Policy) error {
 // Principal, and the actions must be STS actions (sts:AssumeRole,
 // sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML, sts:TagSession,
 // sts:SetSourceIdentity).
-func ParseTrustPolicy(doc string) (*Policy, error) {
-	p, err := ParsePolicy(doc)
+func ParseTrustPolicy(doc string) (*Policy, error) { return parseTrustPolicy(nil, doc) }
+
+// parseTrustPolicy is ParseTrustPolicy parsing through c.
+func parseTrustPolicy(c *PolicyCache, doc string) (*Policy, error) {
+	p, err := c.parse(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +362,7 @@ func (s *Service) CreatePolicy(c Credentials, in CreatePolicyInput) (ManagedPoli
 	if len(a.policies) >= MaxCustomerPolicies {
 		return ManagedPolicy{}, limitExceeded("Cannot exceed quota for PoliciesPerAccount: %d", MaxCustomerPolicies)
 	}
-	doc, err := parseIdentityPolicy(in.PolicyDocument, MaxManagedPolicySize)
+	doc, err := parseIdentityPolicy(s.policies, in.PolicyDocument, MaxManagedPolicySize)
 	if err != nil {
 		return ManagedPolicy{}, err
 	}

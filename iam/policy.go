@@ -145,6 +145,10 @@ func ParsePolicy(doc string) (*Policy, error) {
 		list = []any{s}
 	case []any:
 		list = s
+	case []string: // decodeFast's array of strings: no statement is an object
+		for _, e := range s {
+			list = append(list, e)
+		}
 	default:
 		return nil, errf("Statement", "Syntax errors in policy: Statement must be an object or an array of objects, got %s", jsonKind(raw))
 	}
@@ -152,8 +156,9 @@ func ParsePolicy(doc string) (*Policy, error) {
 		return nil, errf("Statement", "Syntax errors in policy: Statement is empty")
 	}
 	sids := map[string]int{}
+	p.Statements = make([]Statement, 0, len(list))
 	for i, e := range list {
-		loc := fmt.Sprintf("Statement[%d]", i)
+		loc := stmtLoc(i)
 		m, ok := e.(map[string]any)
 		if !ok {
 			return nil, errf(loc, "Syntax errors in policy: a statement must be an object, got %s", jsonKind(e))
@@ -275,7 +280,7 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 		name = "NotAction"
 		st.NotAction = true
 	}
-	acts, err := stringList(m[name], loc+"."+name)
+	acts, err := stringList(m[name], loc, name)
 	if err != nil {
 		return st, err
 	}
@@ -306,7 +311,7 @@ func parseStatement(m map[string]any, loc string) (Statement, error) {
 			name = "NotResource"
 			st.NotResource = true
 		}
-		rs, err := stringList(m[name], loc+"."+name)
+		rs, err := stringList(m[name], loc, name)
 		if err != nil {
 			return st, err
 		}
@@ -352,7 +357,7 @@ func parsePrincipal(raw any, loc string) (*PrincipalSet, error) {
 	}
 	ps := &PrincipalSet{}
 	for k, v := range m {
-		l, err := stringList(v, loc+"."+k)
+		l, err := stringList(v, loc, k)
 		if err != nil {
 			return nil, err
 		}
@@ -435,26 +440,42 @@ func arnSection(s string, i int) string {
 	return sec
 }
 
-// stringList accepts a string or a non-empty array of strings.
-func stringList(raw any, loc string) ([]string, error) {
+// stmtLocs name the first statements for error messages without
+// formatting: every statement of every parsed policy needs its name.
+var stmtLocs = [...]string{"Statement[0]", "Statement[1]", "Statement[2]", "Statement[3]", "Statement[4]",
+	"Statement[5]", "Statement[6]", "Statement[7]", "Statement[8]", "Statement[9]"}
+
+// stmtLoc names statement i for error messages.
+func stmtLoc(i int) string {
+	if i < len(stmtLocs) {
+		return stmtLocs[i]
+	}
+	return fmt.Sprintf("Statement[%d]", i)
+}
+
+// stringList accepts a string or a non-empty array of strings. The element
+// is loc.name, joined only for an error.
+func stringList(raw any, loc, name string) ([]string, error) {
 	switch v := raw.(type) {
 	case string:
 		return []string{v}, nil
+	case []string: // decodeFast's array of strings, never empty
+		return v, nil
 	case []any:
 		if len(v) == 0 {
-			return nil, errf(loc, "Syntax errors in policy: empty list")
+			return nil, errf(loc+"."+name, "Syntax errors in policy: empty list")
 		}
 		out := make([]string, len(v))
 		for i, e := range v {
 			s, ok := e.(string)
 			if !ok {
-				return nil, errf(fmt.Sprintf("%s[%d]", loc, i), "Syntax errors in policy: want a string, got %s", jsonKind(e))
+				return nil, errf(fmt.Sprintf("%s.%s[%d]", loc, name, i), "Syntax errors in policy: want a string, got %s", jsonKind(e))
 			}
 			out[i] = s
 		}
 		return out, nil
 	}
-	return nil, errf(loc, "Syntax errors in policy: want a string or an array of strings, got %s", jsonKind(raw))
+	return nil, errf(loc+"."+name, "Syntax errors in policy: want a string or an array of strings, got %s", jsonKind(raw))
 }
 
 // scalarList is stringList that also takes JSON numbers and booleans,
@@ -473,6 +494,9 @@ func scalarList(raw any, loc string) ([]string, error) {
 			return "false", nil
 		}
 		return "", errf(l, "Syntax errors in policy: a condition value must be a string, number or boolean, got %s", jsonKind(e))
+	}
+	if l, ok := raw.([]string); ok { // decodeFast's array of strings, never empty
+		return l, nil
 	}
 	if l, ok := raw.([]any); ok {
 		if len(l) == 0 {
@@ -505,7 +529,7 @@ func jsonKind(v any) string {
 		return "a number"
 	case bool:
 		return "a boolean"
-	case []any:
+	case []any, []string:
 		return "an array"
 	case map[string]any:
 		return "an object"

@@ -159,8 +159,10 @@ func (s *Service) InstanceProfileCredentials(profileARN ARN, instanceID string) 
 		return Credentials{}, noSuchEntity("Instance Profile %s has no role.", profileARN)
 	}
 	r := ip.role
-	ec2 := ServicePrincipal("ec2.amazonaws.com")
-	req := &Request{Principal: ec2, Action: "sts:AssumeRole", Resource: r.arn, ResourceAccount: r.arn.AccountID, ResourcePolicy: r.trust,
+	if s.ec2Principal == nil {
+		s.ec2Principal = ServicePrincipal("ec2.amazonaws.com")
+	}
+	req := &Request{Principal: s.ec2Principal, Action: "sts:AssumeRole", Resource: r.arn, ResourceAccount: r.arn.AccountID, ResourcePolicy: r.trust,
 		RequireResourcePolicy: true}
 	if d := s.Authorize(req); !d.Allowed {
 		return Credentials{}, d.Err()

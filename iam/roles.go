@@ -119,7 +119,7 @@ func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
 	if err != nil {
 		return Role{}, err
 	}
-	trust, err := ParseTrustPolicy(in.AssumeRolePolicyDocument)
+	trust, err := parseTrustPolicy(s.policies, in.AssumeRolePolicyDocument)
 	if err != nil {
 		return Role{}, err
 	}
@@ -224,7 +224,7 @@ func (s *Service) UpdateAssumeRolePolicy(c Credentials, roleName, policyDocument
 	if err != nil {
 		return err
 	}
-	p, err := ParseTrustPolicy(policyDocument)
+	p, err := parseTrustPolicy(s.policies, policyDocument)
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (s *Service) PutRolePolicy(c Credentials, roleName, policyName, policyDocum
 	if err != nil {
 		return err
 	}
-	return s.changed(r.putInline(policyName, policyDocument, MaxRoleInlineSize))
+	return s.changed(r.putInline(s.policies, policyName, policyDocument, MaxRoleInlineSize))
 }
 
 // GetRolePolicy returns a role's inline policy.

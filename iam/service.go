@@ -33,6 +33,16 @@ type Service struct {
 	// attachments; identities rebuild their cached policy lists when it
 	// moves, so Authorize allocates nothing in steady state.
 	gen uint64
+
+	// ec2Principal is ec2.amazonaws.com assuming instance profile roles,
+	// made on first use: every instance launched with a profile fetches
+	// credentials (InstanceProfileCredentials), and the principal is
+	// only read.
+	ec2Principal *Principal
+
+	// policies, if set, shares parsed documents with other Services
+	// (SharePolicies).
+	policies *PolicyCache
 }
 
 type account struct {
@@ -196,6 +206,17 @@ func (s *Service) randString(prefix, alphabet string, n int) string {
 		// A stream's draws depend on the seed and its name alone, not on
 		// when it is taken.
 		s.rng = s.env.Rand("iam/ids")
+	}
+	if len(prefix)+n > 64 {
+		// A session token: one allocation of its length, not a stack
+		// buffer outgrown three times and then copied.
+		var b strings.Builder
+		b.Grow(len(prefix) + n)
+		b.WriteString(prefix)
+		for range n {
+			b.WriteByte(alphabet[s.rng.IntN(len(alphabet))])
+		}
+		return b.String()
 	}
 	var buf [64]byte // IDs and secrets fit: one allocation, the string's
 	b := append(buf[:0], prefix...)

@@ -235,7 +235,7 @@ func (s *Service) sessionPolicy(r *role, in AssumeRoleInput) (*Policy, int, erro
 	merged := &Policy{Version: Version2012}
 	size := 0
 	if in.Policy != "" {
-		p, err := parseIdentityPolicy(in.Policy, 0)
+		p, err := parseIdentityPolicy(s.policies, in.Policy, 0)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -257,7 +257,7 @@ func (s *Service) PutUserPolicy(c Credentials, userName, policyName, policyDocum
 	if err != nil {
 		return err
 	}
-	return s.changed(u.putInline(policyName, policyDocument, MaxUserInlineSize))
+	return s.changed(u.putInline(s.policies, policyName, policyDocument, MaxUserInlineSize))
 }
 
 // GetUserPolicy returns a user's inline policy.
@@ -475,7 +475,7 @@ func (s *Service) PutGroupPolicy(c Credentials, groupName, policyName, policyDoc
 	if err != nil {
 		return err
 	}
-	return s.changed(g.putInline(policyName, policyDocument, MaxGroupInlineSize))
+	return s.changed(g.putInline(s.policies, policyName, policyDocument, MaxGroupInlineSize))
 }
 
 // DeleteGroupPolicy deletes a group's inline policy.

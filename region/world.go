@@ -43,6 +43,10 @@ type Options struct {
 	// Every call is authenticated and authorized by it (steps 2-3 of the
 	// pipeline); no call bypasses it.
 	IAM *iam.Service
+	// Policies, if set, is a cache of parsed policy documents the IAM
+	// service shares with other worlds' (iam.Service.SharePolicies): the
+	// replications of a study put the same documents into each world.
+	Policies *iam.PolicyCache
 	// Router is the network layer's routing hook (SetRouter); nil means
 	// direct paths.
 	Router Router
@@ -221,6 +225,9 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	w.iam = opts.IAM
 	if w.iam == nil {
 		w.iam = iam.NewService(env)
+	}
+	if opts.Policies != nil {
+		w.iam.SharePolicies(opts.Policies)
 	}
 	w.pipe.init(w, cc)
 	w.anon = iam.AnonymousPrincipal()

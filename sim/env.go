@@ -30,6 +30,8 @@ type Env struct {
 	deadGen  map[uint32]uint32 // last generation of freed process slots
 	current  *Proc
 	live     int
+	idle     []*worker // coroutines of ended processes, for the next ones (proc.go)
+	workers  int       // workers made and not stopped
 
 	running bool
 	stopped bool
@@ -411,7 +413,12 @@ func (e *Env) enter(op string) {
 	e.stopped = false
 }
 
-func (e *Env) leave() { e.running, e.fast = false, false }
+func (e *Env) leave() {
+	e.running, e.fast = false, false
+	if len(e.idle) > 0 {
+		e.trimIdle()
+	}
+}
 
 // Close ends every process still alive (in creation order, so that their
 // deferred calls run deterministically) and drops all pending events. A
@@ -427,6 +434,7 @@ func (e *Env) Close() {
 			}
 		}
 	}
+	e.trimIdle()
 	e.closed = true
 	e.q = eventQueue{}
 	e.fg = 0

@@ -29,24 +29,24 @@ type Proc struct {
 	gen          uint32 // wait generation: events for older generations are stale
 	idx          uint32
 	state        procState
-	woken        bool // the current wait has been decided
-	reason       wake // why the current wait ended
-	timerPending bool // an hProc event for gen is in the queue
-	daemon       bool // its events do not keep Run going
-	next         func() (struct{}, bool)
+	woken        bool    // the current wait has been decided
+	reason       wake    // why the current wait ended
+	timerPending bool    // an hProc event for gen is in the queue
+	daemon       bool    // its events do not keep Run going
+	killed       bool    // Kill is unwinding it: its next wait panics with killSignal
+	w            *worker // the coroutine running it (nil until it first runs)
 	yield        func(struct{}) bool
 	pendingIntr  error // interrupt to deliver at the next wait
 	intr         error // interrupt that ended the current wait
 
 	name  string
 	which int // index of the event that ended a WaitAny
-	stop  func()
 	fn    func(*Proc)
 
 	started Time
 	err     error // why the process ended; nil while alive
 	done    chan struct{}
-	values  map[any]any
+	values  []procValue // SetValue's, in order; a process has one or two
 	onExit  []func(*Proc)
 
 	frozen      bool // Freeze: wake-ups are held until Thaw (freeze.go)
@@ -131,7 +131,6 @@ func (e *Env) goProc(name string, fn func(p *Proc), daemon bool) *Proc {
 		p.idx = uint32(len(e.procs) - 1)
 	}
 	e.live++
-	p.next, p.stop = iter.Pull(p.body)
 	if e.trace != nil {
 		e.trace.procStart(e.now, p)
 	}
@@ -151,8 +150,97 @@ func (e *Env) procGen(idx uint32) uint32 {
 	return 0
 }
 
-func (p *Proc) body(yield func(struct{}) bool) {
-	p.yield = yield
+// worker is a coroutine (iter.Pull) that runs processes one after
+// another: when a process ends, its worker waits in Env.idle for the next
+// one to start. A new coroutine starts on a small stack that grows, by
+// copying, as deep as the process's calls go (an API call through the
+// region pipeline goes deep), so reusing a grown one saves the copies and
+// the coroutine's creation. Idle workers are stopped when the run loop
+// returns (Env.leave) and by Close, so an Env left alone holds no more
+// goroutines than its live processes.
+type worker struct {
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
+	env   *Env
+	p     *Proc // the process it runs; nil while idle
+	grow  bool  // grow the stack to stackRoom before the first process
+}
+
+// worker returns an idle worker, or a new one.
+func (e *Env) worker() *worker {
+	if n := len(e.idle); n > 0 {
+		w := e.idle[n-1]
+		e.idle[n-1] = nil
+		e.idle = e.idle[:n-1]
+		return w
+	}
+	w := &worker{env: e, grow: e.workers < roomyWorkers}
+	e.workers++
+	w.next, w.stop = iter.Pull(w.loop)
+	return w
+}
+
+// loop is the worker's coroutine body: run the assigned process, go back
+// to the idle list, wait to be resumed with the next one. It returns when
+// the worker is stopped.
+func (w *worker) loop(yield func(struct{}) bool) {
+	w.yield = yield
+	if w.grow {
+		growStack()
+	}
+	for {
+		p := w.p
+		p.yield = yield
+		p.body()
+		// A process that ends by panicking takes its worker down with it
+		// (finish re-panics), so only workers of cleanly ended processes
+		// get here.
+		w.p = nil
+		w.env.idle = append(w.env.idle, w)
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}
+
+// stackRoom is the stack a worker grows to before its first process
+// runs. A coroutine starts on a small stack, and a process calling an API
+// (the region pipeline, IAM authorization, the service's effect) outgrows
+// it several times over; each growth copies the stack and walks every
+// frame to adjust its pointers. Growing once, while the stack holds
+// nothing but this frame, costs one copy of almost nothing. Only the
+// first roomyWorkers live workers of an Env get the room: a model of
+// thousands of concurrent small processes keeps the runtime's small
+// stacks.
+const (
+	stackRoom    = 12 << 10
+	roomyWorkers = 64
+)
+
+// growStack takes a frame of stackRoom bytes, so that the stack grows to
+// hold it at once.
+//
+//go:noinline
+func growStack() byte {
+	var room [stackRoom]byte
+	return touch(room[:])
+}
+
+//go:noinline
+func touch(b []byte) byte { return b[len(b)-1] }
+
+// trimIdle stops the idle workers.
+func (e *Env) trimIdle() {
+	for i, w := range e.idle {
+		e.idle[i] = nil
+		w.stop()
+		e.workers--
+	}
+	e.idle = e.idle[:0]
+}
+
+func (p *Proc) body() {
 	defer p.finish()
 	p.fn(p)
 }
@@ -215,7 +303,11 @@ func (p *Proc) resume() {
 	p.state = procRunning
 	e.current = p // resume runs only from the event loop, never nested
 	e.resuming = p
-	_, ok := p.next()
+	if p.w == nil {
+		p.w = e.worker()
+		p.w.p = p
+	}
+	_, ok := p.w.next()
 	e.resuming = nil
 	e.current = nil
 	if !ok && p.state != procDone {
@@ -270,9 +362,14 @@ func (p *Proc) beginWait(op string) (uint32, error) {
 
 // suspend yields to the scheduler until the current wait is decided.
 func (p *Proc) suspend() {
+	if p.killed {
+		// A deferred call of a killed process waits: it cannot.
+		panic(killSignal{})
+	}
 	p.state = procWaiting
-	if !p.yield(struct{}{}) {
-		// The coroutine is being stopped: Kill or Env.Close.
+	if !p.yield(struct{}{}) || p.killed {
+		// Kill (or Env.Close) resumed the process to unwind it, or its
+		// coroutine is being stopped.
 		panic(killSignal{})
 	}
 }
@@ -420,16 +517,22 @@ func (p *Proc) Kill(cause error) bool {
 	}
 	p.invalidate()
 	if p.state == procCreated {
-		// Never started: its function must not run at all.
-		p.stop()
+		// Never started: its function must not run at all (and it has no
+		// worker yet).
 		p.end()
 		return true
 	}
+	// Resume it to unwind: its wait panics with killSignal, its deferred
+	// calls run, finish ends it and its worker goes idle.
+	p.killed = true
 	prev := e.current
 	e.current = p
-	p.stop()
+	p.w.next()
 	e.current = prev
-	p.end()
+	if !e.running {
+		// Outside the run loop nobody trims the worker it freed.
+		e.trimIdle()
+	}
 	return true
 }
 
@@ -461,16 +564,30 @@ func (p *Proc) Value(key any) any {
 	if _, ok := key.(procKey); ok {
 		return p // lets ProcFrom see through derived contexts (context.go)
 	}
-	return p.values[key]
+	for i := range p.values {
+		if p.values[i].key == key {
+			return p.values[i].val
+		}
+	}
+	return nil
 }
+
+// procValue is a key and value set with SetValue. A process carries few
+// (ec2 binds it to its instance, region to its location), and reading
+// one back is the hot part (every metadata read finds its instance): a
+// scan comparing interfaces beats hashing one.
+type procValue struct{ key, val any }
 
 // SetValue attaches a value to the process's context, as
 // context.WithValue would (ec2 uses it to bind a process to its instance).
 func (p *Proc) SetValue(key, val any) {
-	if p.values == nil {
-		p.values = make(map[any]any)
+	for i := range p.values {
+		if p.values[i].key == key {
+			p.values[i].val = val
+			return
+		}
 	}
-	p.values[key] = val
+	p.values = append(p.values, procValue{key, val})
 }
 
 var _ context.Context = (*Proc)(nil)

@@ -56,6 +56,7 @@ type eventQueue struct {
 	n       int
 	used    uint64  // bit i-1 set: b[i] is not empty (i >= 1)
 	scratch []event // reused by rebase
+	slab    []event // room not yet given to a bucket (see room)
 }
 
 func (q *eventQueue) len() int { return q.n }
@@ -76,10 +77,30 @@ func (q *eventQueue) push(e event) {
 // marks that bucket used (bucket 0, the one min reads, has no bit).
 func (q *eventQueue) file(e event) {
 	i := bits.Len64(uint64(e.at ^ q.last))
+	if cap(q.b[i]) == 0 {
+		q.b[i] = q.room()
+	}
 	q.b[i] = append(q.b[i], e)
 	if i > 0 {
 		q.used |= 1 << (i - 1)
 	}
+}
+
+// roomEvents is the room a bucket starts with.
+const roomEvents = 4
+
+// room returns an empty bucket with room for roomEvents events, carved
+// from a slab shared by the buckets: appending to a nil bucket would
+// allocate room for one event, then two, then four, in every bucket an
+// Env uses. The full slice expression keeps a bucket that outgrows its
+// room from writing into the next one's.
+func (q *eventQueue) room() []event {
+	if len(q.slab) < roomEvents {
+		q.slab = make([]event, 16*roomEvents)
+	}
+	r := q.slab[:0:roomEvents]
+	q.slab = q.slab[roomEvents:]
+	return r
 }
 
 // min returns the earliest event without removing it. The queue must not

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/ec2"
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/s3"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -85,12 +86,17 @@ type Config struct {
 	// setup, if set, runs once the world is built (tests use it to fill
 	// a zone, to watch prices or to inject faults).
 	setup func(wd *world)
+	// policies is shared by the worlds of the runs of this configuration
+	// and its copies: each puts the same policy documents into IAM, which
+	// parses them once (nil: every world parses its own).
+	policies *iam.PolicyCache
 }
 
 // DefaultConfig is the scenario of the README: 24 h of V100 time in
 // one-minute epochs, 16 GiB of state in S3, checkpointed every 45 epochs.
 func DefaultConfig() Config {
 	return Config{
+		policies:   iam.NewPolicyCache(),
 		Store:      StoreS3,
 		Work:       24 * time.Hour,
 		Epoch:      time.Minute,

@@ -79,7 +79,8 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	r := &job{cfg: cfg, env: env, w: wd.w, svc: wd.ec2, s3: wd.s3, insts: map[string]*instance{}, done: env.NewEvent("job/done")}
+	r := &job{cfg: cfg, env: env, w: wd.w, svc: wd.ec2, s3: wd.s3, insts: map[string]*instance{}, done: env.NewEvent("job/done"),
+		image: ec2.ImageID(ec2.PublicImages()[2].Name, regionCode)} // the Deep Learning AMI
 	if err := r.zoneNames(); err != nil {
 		return Outcome{}, err
 	}
@@ -152,7 +153,8 @@ func newWorld(env *sim.Env, cfg Config) (*world, error) {
 			regions = append(regions, r)
 		}
 	}
-	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led})
+	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led,
+		Policies: cfg.policies})
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +264,8 @@ type job struct {
 	svc   *ec2.Service
 	s3    *s3.Service
 	insts map[string]*instance
+	// image is the trainers' AMI.
+	image string
 	// zones are the account's zone names in us-east-1, sorted; zone is
 	// the one the next launch tries first: the EBS volume's (volID,
 	// empty while the checkpoint moves to another zone), or the S3
@@ -481,7 +485,7 @@ func (r *job) zoneNames() error {
 // the EBS store.
 func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 	in := &ec2.RunInstancesInput{
-		ImageId:            ec2.ImageID(ec2.PublicImages()[2].Name, regionCode), // the Deep Learning AMI
+		ImageId:            r.image,
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,
@@ -547,9 +551,11 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 			r.out.Computed += q.Now().Sub(computing)
 		}
 	}()
-	var st store = &s3Store{r: r}
+	var st store
 	if cfg.Store == StoreEBS {
 		st = &ebsStore{r: r, ic: &instanceClient{svc: r.svc}}
+	} else {
+		st = &s3Store{r: r}
 	}
 	if !cfg.IgnoreNotice && m.InterruptionNotice() != nil {
 		if _, err := m.Go("spot-watch", func(w *sim.Proc) { r.watch(w, m, t) }); err != nil {
@@ -562,7 +568,9 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 		r.stopped(err)
 		return
 	}
-	r.emit("resume", sim.F("instance", m.ID()), sim.F("from", progress))
+	if r.env.Tracing() {
+		r.emit("resume", sim.F("instance", m.ID()), sim.F("from", progress))
+	}
 	for progress < cfg.Work {
 		seg := min(cfg.Interval, cfg.Work-progress)
 		computing = q.Now()
@@ -572,7 +580,9 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 			done := q.Now().Sub(computing)
 			computing = sim.MaxTime
 			saved := progress + done/cfg.Epoch*cfg.Epoch
-			r.emit("stop", sim.F("instance", m.ID()), sim.F("saved", progress), sim.F("unsaved", done))
+			if r.env.Tracing() {
+				r.emit("stop", sim.F("instance", m.ID()), sim.F("saved", progress), sim.F("unsaved", done))
+			}
 			if saved > progress && q.Now().Add(cfg.CheckpointTime()) <= t.deadline {
 				if r.checkpoint(q, st, t, saved) == nil {
 					r.out.NoticeSaves++
@@ -594,7 +604,9 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 		}
 	}
 	r.out.Wall = q.Now().Duration()
-	r.emit("done", sim.F("instance", m.ID()), sim.F("wall", r.out.Wall))
+	if r.env.Tracing() {
+		r.emit("done", sim.F("instance", m.ID()), sim.F("wall", r.out.Wall))
+	}
 	if cfg.probeRestore {
 		start := q.Now()
 		if _, err := st.restore(q, m); err != nil {
@@ -621,7 +633,9 @@ func (r *job) checkpoint(q *sim.Proc, st store, t *trainer, progress time.Durati
 	if err != nil {
 		if r.cfg.Store == StoreS3 && transient(err) {
 			r.out.FailedCheckpoints++
-			r.emit("checkpoint-failed", sim.F("work", progress), sim.F("err", err.Error()))
+			if r.env.Tracing() {
+				r.emit("checkpoint-failed", sim.F("work", progress), sim.F("err", err.Error()))
+			}
 			return errGaveUp
 		}
 		r.stopped(err)
@@ -630,7 +644,9 @@ func (r *job) checkpoint(q *sim.Proc, st store, t *trainer, progress time.Durati
 	if progress > r.durable {
 		r.durable = progress
 	}
-	r.emit("checkpoint", sim.F("work", progress))
+	if r.env.Tracing() {
+		r.emit("checkpoint", sim.F("work", progress))
+	}
 	r.out.Checkpoints++
 	r.out.CheckpointTime += q.Now().Sub(start)
 	return nil
@@ -659,6 +675,10 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 		a := ev.Value().(ec2.SpotInstanceAction)
 		t.deadline = r.env.FromTime(a.Time)
 	} else {
+		// notYet is the last 404 seen: the IMDS answers the missing item
+		// with the same error each time, so each poll need not unwrap it
+		// again (a job polls thousands of times).
+		var notYet error
 		for {
 			if w.Sleep(r.cfg.Poll) != nil {
 				return
@@ -668,8 +688,11 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 				body = b
 				break
 			}
-			if !errors.Is(err, ec2.ErrMetadataNotFound) {
-				return
+			if err != notYet {
+				if !errors.Is(err, ec2.ErrMetadataNotFound) {
+					return
+				}
+				notYet = err
 			}
 		}
 		var a ec2.SpotInstanceAction
@@ -679,7 +702,9 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 		}
 		t.deadline = r.env.FromTime(a.Time)
 	}
-	r.emit("notice", sim.F("instance", m.ID()), sim.F("interruption", t.deadline))
+	if r.env.Tracing() {
+		r.emit("notice", sim.F("instance", m.ID()), sim.F("interruption", t.deadline))
+	}
 	if t.checkpointEnd <= t.deadline {
 		t.stopAfterCheckpoint = true
 		return
@@ -689,11 +714,10 @@ func (r *job) watch(w *sim.Proc, m *ec2.Machine, t *trainer) {
 	}
 }
 
-// emit traces a step of the job (subject "job").
+// emit traces a step of the job (subject "job"). Callers check
+// env.Tracing first: building the fields allocates.
 func (r *job) emit(kind string, fields ...sim.Field) {
-	if r.env.Tracing() {
-		r.env.Emit("job", kind, fields...)
-	}
+	r.env.Emit("job", kind, fields...)
 }
 
 func (r *job) fail(err error) {

@@ -83,7 +83,9 @@ func (r *job) move(p *sim.Proc, c *ec2.Client, zone string) error {
 		return err
 	}
 	r.volID, r.zone = vol.VolumeId, zone
-	r.emit("moved", sim.F("volume", vol.VolumeId), sim.F("zone", zone))
+	if r.env.Tracing() {
+		r.emit("moved", sim.F("volume", vol.VolumeId), sim.F("zone", zone))
+	}
 	r.out.Moves++
 	if _, err := c.DeleteVolume(p, &ec2.DeleteVolumeInput{VolumeId: old}); err != nil {
 		return err

@@ -240,7 +240,9 @@ func (r *job) retry(q *sim.Proc, fn func() error) error {
 			return err
 		}
 		r.out.Retries++
-		r.emit("retry", sim.F("attempt", attempt), sim.F("err", err.Error()))
+		if r.env.Tracing() {
+			r.emit("retry", sim.F("attempt", attempt), sim.F("err", err.Error()))
+		}
 		backoff := min(retryMax, retryBase<<attempt)
 		if err := q.Sleep(time.Duration(rng.Float64() * float64(backoff))); err != nil {
 			return err

@@ -182,12 +182,14 @@ func (s *Service) meterVolumeStart(v *volume) {
 	if v.vtype == VolumeTypeIo1 {
 		suffix = "piops"
 	}
-	ut := "EBS:VolumeUsage." + suffix
+	var ut string
 	switch v.vtype { // the common types' names without building them
 	case VolumeTypeGp3:
 		ut = "EBS:VolumeUsage.gp3"
 	case VolumeTypeGp2:
 		ut = "EBS:VolumeUsage.gp2"
+	default:
+		ut = "EBS:VolumeUsage." + suffix
 	}
 	s.startVolumeMeter(v, 0, ut, int64(v.size))
 	switch v.vtype {

@@ -264,7 +264,9 @@ func (s *Service) place(m *Machine) error {
 // https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-network-bandwidth.html
 func (s *Service) attachNIC(m *Machine) {
 	it := m.itype
-	if it.BaselineBandwidthMbps <= 0 {
+	// The world knows the interface by its vpc ID; at launch the
+	// interface comes after placement, and launchIn attaches it then.
+	if it.BaselineBandwidthMbps <= 0 || m.eni == "" || m.nic != "" {
 		return
 	}
 	loc, err := s.w.AtSlot(m.slot)
@@ -274,11 +276,6 @@ func (s *Service) attachNIC(m *Machine) {
 	bw := region.Bandwidth{BaselineBps: float64(it.BaselineBandwidthMbps) * 1e6}
 	if it.BurstBandwidthMbps > it.BaselineBandwidthMbps {
 		bw.BurstBps, bw.BurstFor = float64(it.BurstBandwidthMbps)*1e6, 5*time.Minute
-	}
-	// The world knows the interface by its vpc ID; at launch the
-	// interface comes after placement, and launchIn attaches it then.
-	if m.eni == "" || m.nic != "" {
-		return
 	}
 	if s.w.Network().AttachInterface(m.eni, loc, bw) == nil {
 		m.nic = m.eni

@@ -97,6 +97,7 @@ func wrap(op string, err error) error {
 // launchSpec is a validated RunInstances request.
 type launchSpec struct {
 	it       InstanceTypeInfo
+	row      *InstanceTypeInfo // it's catalog row, which machines share
 	img      *Image
 	azID     string
 	spot     *SpotMarketOptions
@@ -144,10 +145,11 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 	if in.ImageId == "" {
 		return clientErr("MissingParameter", "The request must contain the parameter ImageId")
 	}
-	it, ok := catalog[in.InstanceType]
+	row, ok := catalogRows[in.InstanceType]
 	if !ok {
 		return errInvalidValue(string(in.InstanceType), "InstanceType")
 	}
+	it := *row
 	img, err := s.image(in.ImageId, region)
 	if err != nil {
 		return err
@@ -157,7 +159,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 			"The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
 				"Specify an instance type and an AMI that have matching architectures, and try again.", it.Architecture, img.Architecture)
 	}
-	sp.it, sp.img = it, img
+	sp.it, sp.row, sp.img = it, row, img
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
 		if err != nil {
@@ -491,7 +493,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 	var pbuf [1]*Machine // most launches are of one instance
 	placed := pbuf[:0]
 	for i := int32(0); i < min(sp.extra.maxCount, int32(plan.Free)); i++ { // MaxCount, or fewer if a quota or the subnet says so
-		m := &Machine{svc: s, account: account, region: region, itype: sp.it, image: sp.img, azID: azID, azName: azName,
+		m := &Machine{svc: s, account: account, region: region, itype: sp.row, image: sp.img, azID: azID, azName: azName,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
 		m.id = s.newID("i")

@@ -113,7 +113,7 @@ func (s *Service) usage(account, region, azID, resource, ut, op string, qty int6
 // start [per-second billing]); spot instances are billed at the pool's spot price, which
 // follows the price path while the instance runs.
 func (s *Service) meterStart(m *Machine) {
-	ut := s.usageTypes(m.itype)
+	ut := s.usageTypes(*m.itype)
 	u := s.usage(m.account, m.region, m.azID, m.id, ut.box, "RunInstances", 1)
 	if m.spot != nil {
 		u.UsageType = ut.spot

@@ -407,7 +407,9 @@ func (s *Service) releaseVolumesOnTerminate(m *Machine) {
 			v.state = VolumeStateAvailable
 		}
 	}
-	m.devices = nil
+	// Let go of the attachments (and through them the volumes) now, not
+	// when the terminated machine is forgotten an hour later.
+	m.devices, m.devBuf, m.rootAtt = nil, [2]*attachment{}, attachment{}
 }
 
 // ErrVolumeIO is returned by Machine.VolumeIO when the volume is not

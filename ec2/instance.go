@@ -203,7 +203,7 @@ type Machine struct {
 	arn       string // "" until arnOf renders it
 	account   string
 	region    string
-	itype     InstanceTypeInfo
+	itype     *InstanceTypeInfo // the catalog's row (catalogRows), shared
 	image     *Image
 	state     InstanceStateName
 	reason    *StateReason // nil, or &reasonVal
@@ -212,6 +212,8 @@ type Machine struct {
 	// transUser: the user stopped or terminated the instance at transAt;
 	// describe renders EC2's "User initiated (...)" then, not every stop.
 	transUser   bool
+	mapPublic   bool  // gets an auto-assigned public address on each start
+	next        uint8 // what step runs when pending fires (lifecycle.go)
 	transAt     sim.Time
 	azID        string
 	azName      string
@@ -228,7 +230,6 @@ type Machine struct {
 	privateIP netip.Addr
 	publicIP  netip.Addr
 	eni       string // primary network interface (vpc)
-	mapPublic bool   // gets an auto-assigned public address on each start
 
 	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running
@@ -248,7 +249,6 @@ type Machine struct {
 	procs      []*sim.Proc
 	procExit   func(*sim.Proc) // drops an exited process from procs
 	pending    sim.Timer       // the running/stopped/terminated transition in flight
-	next       uint8           // what step runs when it fires (lifecycle.go)
 	step       func()
 	rebootAt   sim.Time // processes may start again at this instant
 	meter      meterHandle
@@ -267,7 +267,7 @@ func (m *Machine) ID() string { return m.id }
 func (m *Machine) State() InstanceStateName { return m.state }
 
 // Type returns the catalog row of the instance's type.
-func (m *Machine) Type() InstanceTypeInfo { return m.itype }
+func (m *Machine) Type() InstanceTypeInfo { return *m.itype }
 
 // AvailabilityZoneID returns the AZ ID the instance lives in.
 func (m *Machine) AvailabilityZoneID() string { return m.azID }

@@ -392,7 +392,7 @@ func (s *Service) checkStartQuota(account, region string, ms []*Machine) error {
 	}
 	for _, m := range ms {
 		if i := machineQuota(m); need[i] > 0 && a.used[i]+need[i] > a.limit[i] {
-			return q.exceeded(a, i, m.itype)
+			return q.exceeded(a, i, *m.itype)
 		}
 	}
 	return nil

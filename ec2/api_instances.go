@@ -12,6 +12,7 @@ import (
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/nimbus-sim/nimbus/vpc"
 )
 
 // RunInstancesInput is RunInstances' request (aws-sdk-go-v2 field names;
@@ -108,6 +109,10 @@ type launchSpec struct {
 	devices  []deviceSpec
 	profile  string
 	extra    launchExtras
+	// plan is validateNetwork's network plan, for the zone plan.AZID:
+	// launchIn reuses it when it launches there (nothing between the two
+	// changes the network).
+	plan vpc.LaunchPlan
 }
 
 type deviceSpec struct {
@@ -482,24 +487,30 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 				dollars(sp.maxPrice), dollars(price))
 		}
 	}
-	plan, err := s.planNetwork(account, region, azID, in)
-	if err != nil {
-		return nil, err
+	plan := sp.plan
+	if plan.SubnetID == "" || plan.AZID != azID {
+		var err error
+		if plan, err = s.planNetwork(account, region, azID, in); err != nil {
+			return nil, err
+		}
 	}
 	if plan.Free < int(in.MinCount) {
 		return nil, errNoFreeAddresses(plan.SubnetID)
 	}
-	resID := s.newID("r")
+	// The reservation and each instance take their sequence numbers (and
+	// so their IDs) in this order whether or not the zone has room; the
+	// IDs are rendered, and the machines made, only for what was placed,
+	// as a launch that finds a zone full tries the next one.
+	s.seq++
+	resSeq := s.seq
+	var resID string
 	var pbuf [1]*Machine // most launches are of one instance
 	placed := pbuf[:0]
 	for i := int32(0); i < min(sp.extra.maxCount, int32(plan.Free)); i++ { // MaxCount, or fewer if a quota or the subnet says so
-		m := &Machine{svc: s, account: account, region: region, itype: sp.row, image: sp.img, azID: azID, azName: azName,
-			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
-			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
-		m.id = s.newID("i")
-		m.seq = s.seq
-		m.applyExtras(&sp.extra)
-		if err := s.place(m); err != nil {
+		s.seq++
+		seq := s.seq
+		slot, hostID, err := s.placeSlot(azID, sp.row)
+		if err != nil {
 			if i >= in.MinCount {
 				break
 			}
@@ -514,6 +525,16 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			}
 			return nil, err
 		}
+		if resID == "" {
+			resID = mix.ID("r", mix.SplitMix64(resSeq))
+		}
+		m := &Machine{svc: s, account: account, region: region, itype: sp.row, image: sp.img, azID: azID, azName: azName,
+			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
+			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
+		m.id = mix.ID("i", mix.SplitMix64(seq))
+		m.seq = seq
+		m.applyExtras(&sp.extra)
+		s.placed(m, slot, hostID)
 		placed = append(placed, m)
 	}
 	// The output and room for one instance in one allocation.

@@ -239,22 +239,36 @@ func (s *Service) newID(prefix string) string {
 
 // place puts m on a host in its AZ.
 func (s *Service) place(m *Machine) error {
-	slot, err := s.w.Fleet().Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
+	slot, hostID, err := s.placeSlot(m.azID, m.itype)
 	if err != nil {
 		return err
+	}
+	s.placed(m, slot, hostID)
+	return nil
+}
+
+// placeSlot takes a slot for an instance of type it in zone azID.
+func (s *Service) placeSlot(azID string, it *InstanceTypeInfo) (region.Slot, string, error) {
+	slot, err := s.w.Fleet().Place(azID, string(it.InstanceType), region.PlaceOptions{})
+	if err != nil {
+		return 0, "", err
 	}
 	info, err := s.w.Fleet().SlotInfo(slot)
 	if err != nil {
-		return err
+		return 0, "", err
 	}
+	return slot, info.HostID, nil
+}
+
+// placed puts m on the slot placeSlot took.
+func (s *Service) placed(m *Machine, slot region.Slot, hostID string) {
 	m.slot = slot
-	m.hostID = info.HostID
+	m.hostID = hostID
 	if s.bySlot == nil {
 		s.bySlot = map[region.Slot]*Machine{}
 	}
 	s.bySlot[slot] = m
 	s.attachNIC(m)
-	return nil
 }
 
 // attachNIC registers the instance's primary network interface with the

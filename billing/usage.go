@@ -71,9 +71,10 @@ func (st *slotStore) at(i int32) *slot {
 	return &st.chunks[i>>slotChunkBits][i&(1<<slotChunkBits-1)]
 }
 
-// add appends s and returns its index. The first chunk grows like a
-// slice, so a small ledger stays small; the next ones are made whole.
-func (st *slotStore) add(s slot) int32 {
+// add appends a zero slot and returns its index and address, for the
+// caller to fill in place. The first chunk grows like a slice, so a small
+// ledger stays small; the next ones are made whole.
+func (st *slotStore) add() (int32, *slot) {
 	i := st.n
 	c := int(i >> slotChunkBits)
 	if c == len(st.chunks) {
@@ -83,9 +84,9 @@ func (st *slotStore) add(s slot) int32 {
 		}
 		st.chunks = append(st.chunks, chunk)
 	}
-	st.chunks[c] = append(st.chunks[c], s)
+	st.chunks[c] = append(st.chunks[c], slot{})
 	st.n++
-	return i
+	return i, &st.chunks[c][len(st.chunks[c])-1]
 }
 
 type acctMonth struct {
@@ -149,19 +150,21 @@ func (l *Ledger) Record(u Usage) error {
 // a fleet launching thousands of instances grows the map all run long.
 func (l *Ledger) keyHash(k *lineKey) uint64 { return maphash.Comparable(l.seed, *k) }
 
-// lookup returns the slot of k, whose hash is h.
-func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
-	i, ok := l.index[h]
+// lookup returns the slot of k, whose hash is h; when there is none,
+// chain is what a new slot of hash h chains to (its slot.next).
+func (l *Ledger) lookup(k *lineKey, h uint64) (i int32, ok bool, chain int32) {
+	i, ok = l.index[h]
 	if !ok {
-		return 0, false
+		return 0, false, 0
 	}
+	chain = i + 1
 	for {
 		s := l.slots.at(i)
 		if s.key == *k {
-			return i, true
+			return i, true, 0
 		}
 		if s.next == 0 {
-			return 0, false
+			return 0, false, chain
 		}
 		i = s.next - 1
 	}
@@ -170,15 +173,19 @@ func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
 // slotOf returns the slot of k, creating (and validating) it if new.
 func (l *Ledger) slotOf(k *lineKey) (int32, error) {
 	h := l.keyHash(k)
-	if i, ok := l.lookup(k, h); ok {
+	i, ok, chain := l.lookup(k, h)
+	if ok {
 		return i, nil
 	}
-	return l.newSlot(*k, h)
+	return l.newSlot(k, h, chain)
 }
 
 // newSlot validates a new key, whose hash is h, and allocates its
-// accumulator.
-func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
+// accumulator, chained to next (lookup's chain: the index's current slot
+// of hash h, plus one; 0 for none). A ledger gains a slot per resource and
+// month, so the index is large: this path probes it once (lookup) and
+// writes it once.
+func (l *Ledger) newSlot(k *lineKey, h uint64, next int32) (int32, error) {
 	if k.account == "" {
 		return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", k.usageType)
 	}
@@ -193,11 +200,8 @@ func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
 		l.index = make(map[uint64]int32)
 		l.byAcctMonth = make(map[acctMonth][]int32)
 	}
-	var next int32
-	if j, ok := l.index[h]; ok {
-		next = j + 1
-	}
-	i := l.slots.add(slot{key: k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
+	i, sl := l.slots.add()
+	*sl = slot{key: *k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next}
 	l.index[h] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)

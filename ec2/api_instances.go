@@ -477,7 +477,8 @@ func (s *Service) zoneOrder(account, region string) []string {
 // launchIn launches the request in one zone, all-or-nothing down to
 // MinCount.
 func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *RunInstancesInput) (*RunInstancesOutput, error) {
-	azName, _ := s.azName(account, azID)
+	home := s.home(account, region, azID)
+	azName := home.azName
 	var pool *spotPool
 	if sp.spot != nil {
 		pool = s.pool(azID, region, sp.it)
@@ -528,7 +529,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		if resID == "" {
 			resID = mix.ID("r", mix.SplitMix64(resSeq))
 		}
-		m := &Machine{svc: s, account: account, region: region, itype: sp.row, image: sp.img, azID: azID, azName: azName,
+		m := &Machine{svc: s, machineHome: home, itype: sp.row, image: sp.img,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
 		m.id = mix.ID("i", mix.SplitMix64(seq))
@@ -569,10 +570,8 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			v := s.newVolume(account, region, azID, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
 			v.readyTm.Stop()
 			v.state = VolumeStateInUse
-			a := &m.rootAtt // the machine's own room for its first device
-			if len(m.devices) > 0 {
-				a = &attachment{}
-			} else {
+			a := &v.launchAtt // the volume's own room for its launch attachment
+			if len(m.devices) == 0 {
 				m.devices = m.devBuf[:0]
 			}
 			*a = attachment{vol: v, m: m, device: d.name, state: AttachmentAttached, at: now, deleteOnTermination: d.delOnTerm}

@@ -198,11 +198,14 @@ type Instance struct {
 // (Go), reads its metadata service, and dies with it. Get one from
 // Service.Machine. A Machine is owned by its Env's goroutine.
 type Machine struct {
-	svc       *Service
+	svc *Service
+	// machineHome is the account, region and zone (m.account, m.region,
+	// m.azID, m.azName), shared with the account's other machines in the
+	// zone: a terminated machine stays an hour, and a fleet churning
+	// instances keeps thousands of them.
+	*machineHome
 	id        string
-	arn       string // "" until arnOf renders it
-	account   string
-	region    string
+	arn       string            // "" until arnOf renders it
 	itype     *InstanceTypeInfo // the catalog's row (catalogRows), shared
 	image     *Image
 	state     InstanceStateName
@@ -214,11 +217,9 @@ type Machine struct {
 	transUser   bool
 	mapPublic   bool  // gets an auto-assigned public address on each start
 	next        uint8 // what step runs when pending fires (lifecycle.go)
+	nicOn       bool  // eni is attached to the world for bandwidth (attachNIC)
 	transAt     sim.Time
-	azID        string
-	azName      string
 	hostID      string
-	nic         string // the primary interface as attached to the world for bandwidth (attachNIC)
 	reservation string
 	seq         uint64
 	slot        region.Slot
@@ -243,7 +244,6 @@ type Machine struct {
 	credits    *creditAccount
 	cpu        *cpuSched // nil, or &cpuVal
 	cpuVal     cpuSched
-	rootAtt    attachment     // the first device's attachment, made at launch
 	devBuf     [2]*attachment // devices' first array
 	devices    []*attachment
 	procs      []*sim.Proc
@@ -258,6 +258,12 @@ type Machine struct {
 	recoveries int           // recovery.go
 	imds       imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
 	attrs      instanceAttrs // modifiable attributes (attributes.go)
+}
+
+// machineHome is where machines live (see Machine.machineHome); never
+// modified once made.
+type machineHome struct {
+	account, region, azID, azName string
 }
 
 // ID returns the instance ID.

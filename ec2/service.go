@@ -77,6 +77,7 @@ type Service struct {
 	bySlot  map[region.Slot]*Machine
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
+	homes   map[[2]string]*machineHome // by account and zone ID (home)
 	// zoneOrders: per (account, region), the zone IDs in zone-name order
 	// (runInstancesOnce).
 	zoneOrders map[[2]string][]string
@@ -280,7 +281,7 @@ func (s *Service) attachNIC(m *Machine) {
 	it := m.itype
 	// The world knows the interface by its vpc ID; at launch the
 	// interface comes after placement, and launchIn attaches it then.
-	if it.BaselineBandwidthMbps <= 0 || m.eni == "" || m.nic != "" {
+	if it.BaselineBandwidthMbps <= 0 || m.eni == "" || m.nicOn {
 		return
 	}
 	loc, err := s.w.AtSlot(m.slot)
@@ -292,7 +293,7 @@ func (s *Service) attachNIC(m *Machine) {
 		bw.BurstBps, bw.BurstFor = float64(it.BurstBandwidthMbps)*1e6, 5*time.Minute
 	}
 	if s.w.Network().AttachInterface(m.eni, loc, bw) == nil {
-		m.nic = m.eni
+		m.nicOn = true
 	}
 }
 
@@ -302,12 +303,31 @@ func (s *Service) unplace(m *Machine) {
 		_ = s.w.Fleet().Release(m.slot) // the host may have failed and released it already
 		delete(s.bySlot, m.slot)
 	}
-	if m.nic != "" {
-		s.w.Network().DetachInterface(m.nic)
-		m.nic = ""
+	if m.nicOn {
+		s.w.Network().DetachInterface(m.eni)
+		m.nicOn = false
 	}
 	m.slot = 0
 	m.hostID = ""
+}
+
+// home returns the machineHome of account's machines in zone azID of
+// region.
+func (s *Service) home(account, region, azID string) *machineHome {
+	k := [2]string{account, azID}
+	h := s.homes[k]
+	if h == nil {
+		azName, err := s.azName(account, azID)
+		h = &machineHome{account: account, region: region, azID: azID, azName: azName}
+		if err != nil {
+			return h // not kept: the name may resolve later, as azName's cache assumes
+		}
+		if s.homes == nil {
+			s.homes = map[[2]string]*machineHome{}
+		}
+		s.homes[k] = h
+	}
+	return h
 }
 
 // azName is World.AZName, cached: an account's zone names never change.

@@ -578,7 +578,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			v.att = a
 			m.devices = append(m.devices, a)
 		}
-		s.instances[m.id] = m
+		s.instances[m.indexKey()] = m
 		s.setState(m, InstanceStatePending, nil)
 		s.boot(m)
 		out.Instances = append(out.Instances, m.describe())
@@ -677,7 +677,7 @@ func (s *Service) lookupInto(dst []*Machine, account, region string, ids []strin
 		if slices.Contains(ids[:i], id) {
 			continue
 		}
-		m, ok := s.instances[id]
+		m, ok := s.instance(id)
 		if !ok || m.account != account || m.region != region {
 			missing = append(missing, id)
 			continue

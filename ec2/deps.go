@@ -318,7 +318,7 @@ func (s *Service) arnOf(region string, r resRef, acct string) (arn, owner string
 	case "image":
 		return "arn:aws:ec2:" + region + "::image/" + r.id, ""
 	case "instance":
-		if m, ok := s.instances[r.id]; ok {
+		if m, ok := s.instance(r.id); ok {
 			if m.region == region {
 				return m.arnOf(), m.account // rendered once per instance
 			}

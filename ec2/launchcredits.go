@@ -111,7 +111,7 @@ func (c *Client) ModifyInstanceCreditSpecification(ctx context.Context, in *Modi
 			out.UnsuccessfulInstanceCreditSpecifications = append(out.UnsuccessfulInstanceCreditSpecifications, u)
 		}
 		for _, r := range in.InstanceCreditSpecifications {
-			m, ok := s.instances[r.InstanceId]
+			m, ok := s.instance(r.InstanceId)
 			switch {
 			case !ok || m.account != account || m.region != c.region:
 				fail(r.InstanceId, "InvalidInstanceID.NotFound", "The instance ID '"+r.InstanceId+"' does not exist")

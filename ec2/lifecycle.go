@@ -174,7 +174,7 @@ func (m *Machine) stepper() func() {
 			case stepTerminated:
 				s.terminated(m)
 			case stepForget:
-				delete(s.instances, m.id)
+				delete(s.instances, m.indexKey())
 			}
 		}
 	}

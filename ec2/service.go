@@ -65,7 +65,7 @@ type Service struct {
 	w    *region.World
 	opts Options
 
-	instances map[string]*Machine
+	instances map[uint64]*Machine // by instanceKey of their IDs
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
@@ -150,7 +150,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
-		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
+		instances: map[uint64]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
 		// bySlot, azNames, rngs and srcs are made on first write.
 	}
@@ -196,8 +196,44 @@ func MustNew(w *region.World, opts Options) *Service {
 // Machine returns the live instance with the given ID (also for a while
 // after it terminated).
 func (s *Service) Machine(instanceID string) (*Machine, bool) {
-	m, ok := s.instances[instanceID]
+	return s.instance(instanceID)
+}
+
+// instance looks an instance up by ID.
+func (s *Service) instance(id string) (*Machine, bool) {
+	k, ok := instanceKey(id)
+	if !ok {
+		return nil, false
+	}
+	m, ok := s.instances[k]
 	return m, ok
+}
+
+// indexKey is instanceKey(m.id), without parsing it: the ID renders
+// SplitMix64 of the machine's sequence number (launchIn).
+func (m *Machine) indexKey() uint64 { return mix.SplitMix64(m.seq) }
+
+// instanceKey is the index key of an instance ID: the 64-bit value whose
+// 16 lower-case hex digits follow "i-0" (mix.ID), so that the index, which
+// holds every instance of the last hour, hashes a word instead of a
+// string. Only IDs of that exact form have a key, so keys and IDs match
+// one to one.
+func instanceKey(id string) (uint64, bool) {
+	if len(id) != len("i-0")+16 || id[:3] != "i-0" {
+		return 0, false
+	}
+	var v uint64
+	for i := 3; i < len(id); i++ {
+		switch c := id[i]; {
+		case '0' <= c && c <= '9':
+			v = v<<4 | uint64(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 // Env returns the simulation environment.

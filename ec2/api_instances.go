@@ -532,7 +532,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		m := &Machine{svc: s, machineHome: home, itype: sp.row, image: sp.img,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
-		m.id = mix.ID("i", mix.SplitMix64(seq))
+		m.arn, m.id = instanceARN(region, account, seq)
 		m.seq = seq
 		m.applyExtras(&sp.extra)
 		s.placed(m, slot, hostID)

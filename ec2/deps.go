@@ -9,6 +9,7 @@ import (
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -293,7 +294,23 @@ func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
 	return arn, owner
 }
 
-// arnOf is the instance's ARN, rendered on first use.
+// instanceARN renders the ARN of the instance of sequence number seq and,
+// as its tail, the instance ID (mix.ID), in one allocation: a call on an
+// instance authorizes its ARN, and the pair stays with the machine.
+func instanceARN(region, account string, seq uint64) (arn, id string) {
+	var buf [128]byte
+	b := append(buf[:0], "arn:aws:ec2:"...)
+	b = append(b, region...)
+	b = append(b, ':')
+	b = append(b, account...)
+	b = append(b, ":instance/"...)
+	n := len(b)
+	arn = string(mix.AppendID(b, "i", mix.SplitMix64(seq)))
+	return arn, arn[n:]
+}
+
+// arnOf is the instance's ARN (launchIn renders it with the ID; a machine
+// made otherwise, in a test, renders it on first use).
 func (m *Machine) arnOf() string {
 	if m.arn == "" {
 		m.arn = "arn:aws:ec2:" + m.region + ":" + m.account + ":instance/" + m.id

@@ -538,10 +538,12 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		s.placed(m, slot, hostID)
 		placed = append(placed, m)
 	}
-	// The output and room for one instance in one allocation.
+	// The output and room for one instance (and its lists) in one
+	// allocation.
 	buf := &struct {
-		out RunInstancesOutput
-		one [1]Instance
+		out   RunInstancesOutput
+		one   [1]Instance
+		lists instanceLists // the lists of one[0]
 	}{out: RunInstancesOutput{ReservationId: resID, OwnerId: account}}
 	out := &buf.out
 	out.Instances = buf.one[:0]
@@ -581,7 +583,11 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		s.instances[m.indexKey()] = m
 		s.setState(m, InstanceStatePending, nil)
 		s.boot(m)
-		out.Instances = append(out.Instances, m.describe())
+		room := &buf.lists
+		if len(out.Instances) > 0 {
+			room = nil
+		}
+		out.Instances = append(out.Instances, m.describeIn(room))
 	}
 	return out, nil
 }

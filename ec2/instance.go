@@ -301,8 +301,20 @@ func (m *Machine) addrStrings() (private, public string) {
 	return s[:n], s[n:]
 }
 
+// instanceLists is room for the lists of the usual instance's
+// description, one security group and one volume (describeIn).
+type instanceLists struct {
+	sgs [1]string
+	bdm [1]InstanceBlockDeviceMapping
+}
+
 // describe snapshots the instance.
-func (m *Machine) describe() Instance {
+func (m *Machine) describe() Instance { return m.describeIn(nil) }
+
+// describeIn is describe with room for the lists of the usual instance,
+// which a caller can allocate along with the description (launchIn);
+// nil allocates it when needed.
+func (m *Machine) describeIn(room *instanceLists) Instance {
 	env := m.svc.env
 	d := Instance{
 		InstanceId: m.id, InstanceType: m.itype.InstanceType, ImageId: m.image.ImageId,
@@ -332,10 +344,10 @@ func (m *Machine) describe() Instance {
 		// The usual instance, one group and one volume: both lists in one
 		// allocation (each its own array, so appending to one cannot
 		// touch the other).
-		b := &struct {
-			sgs [1]string
-			bdm [1]InstanceBlockDeviceMapping
-		}{}
+		b := room
+		if b == nil {
+			b = &instanceLists{}
+		}
 		if len(m.sgs) == 1 {
 			b.sgs[0] = m.sgs[0]
 			d.SecurityGroupIds = b.sgs[:1:1]

@@ -3,6 +3,7 @@ package ec2
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -83,7 +84,18 @@ func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 }
 
 // typeUsage are an instance type's usage type names.
-type typeUsage struct{ box, spot, credits string }
+type typeUsage struct {
+	box, spot, credits string
+	// priced lists the checks canPrice passed: the ledger's catalog never
+	// changes, so neither does their answer (a failed check is not kept:
+	// its error is built afresh for each call).
+	priced []priceCheck
+}
+
+type priceCheck struct {
+	region          string
+	spot, unlimited bool
+}
 
 // usageTypes names an instance type's usage types, once per type: every
 // launch checks them and every start meters one.
@@ -230,14 +242,18 @@ func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, bill
 // type it cannot price is not offered there (a user's own catalog may
 // leave types out). The error says which usage type is missing.
 func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
-	ut := s.usageTypes(it)
+	tu := s.usageTypes(it)
+	check := priceCheck{region, spot, credit == CreditUnlimited}
+	if slices.Contains(tu.priced, check) {
+		return nil
+	}
 	var buf [3]string
-	uts := append(buf[:0], ut.box)
+	uts := append(buf[:0], tu.box)
 	if spot {
-		uts = append(uts, ut.spot)
+		uts = append(uts, tu.spot)
 	}
 	if credit == CreditUnlimited {
-		uts = append(uts, ut.credits)
+		uts = append(uts, tu.credits)
 	}
 	for _, ut := range uts {
 		if _, err := s.ledger.Catalog().Lookup(region, ut); err != nil {
@@ -246,6 +262,7 @@ func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit
 					"the price list has no %s.", it.InstanceType, region, ut)
 		}
 	}
+	tu.priced = append(tu.priced, check)
 	return nil
 }
 

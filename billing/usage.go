@@ -71,10 +71,11 @@ func (st *slotStore) at(i int32) *slot {
 	return &st.chunks[i>>slotChunkBits][i&(1<<slotChunkBits-1)]
 }
 
-// add appends a zero slot and returns its index and address, for the
-// caller to fill in place. The first chunk grows like a slice, so a small
-// ledger stays small; the next ones are made whole.
-func (st *slotStore) add() (int32, *slot) {
+// add appends *s and returns its index. The first chunk grows like a
+// slice, so a small ledger stays small; the next ones are made whole. The
+// slot is built by the caller and copied once: a copy into the heap while
+// the collector marks pays a write barrier over the whole slot.
+func (st *slotStore) add(s *slot) int32 {
 	i := st.n
 	c := int(i >> slotChunkBits)
 	if c == len(st.chunks) {
@@ -84,9 +85,9 @@ func (st *slotStore) add() (int32, *slot) {
 		}
 		st.chunks = append(st.chunks, chunk)
 	}
-	st.chunks[c] = append(st.chunks[c], slot{})
+	st.chunks[c] = append(st.chunks[c], *s)
 	st.n++
-	return i, &st.chunks[c][len(st.chunks[c])-1]
+	return i
 }
 
 type acctMonth struct {
@@ -200,8 +201,7 @@ func (l *Ledger) newSlot(k *lineKey, h uint64, next int32) (int32, error) {
 		l.index = make(map[uint64]int32)
 		l.byAcctMonth = make(map[acctMonth][]int32)
 	}
-	i, sl := l.slots.add()
-	*sl = slot{key: *k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next}
+	i := l.slots.add(&slot{key: *k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
 	l.index[h] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)

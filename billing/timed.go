@@ -331,7 +331,10 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 		from := s.from
 		for from < to {
 			mo := l.monthOf(from)
-			ms := spanOf(l.clk, mo)
+			ms := l.span // monthOf's month: mo's span
+			if ms.m != mo {
+				ms = spanOf(l.clk, mo)
+			}
 			pe := min(to, ms.end)
 			last := final && i == len(m.pending)-1 && pe == to
 			var upto int64

@@ -300,7 +300,8 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 // addresses and its volumes.
 func (s *Service) terminated(m *Machine) {
 	s.unplace(m)
-	s.releasePublicIP(m)
+	// Deleting the interface gives back its public address (and stops
+	// the address's meter) as releasePublicIP would, at this same point.
 	s.releaseInterface(m)
 	s.releaseVolumesOnTerminate(m)
 	m.goneAt = s.env.Now()

@@ -1,6 +1,7 @@
 package ec2
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"time"
 
@@ -260,10 +261,23 @@ type Machine struct {
 	attrs      instanceAttrs // modifiable attributes (attributes.go)
 }
 
-// machineHome is where machines live (see Machine.machineHome); never
-// modified once made.
+// machineHome is where machines live (see Machine.machineHome): its
+// names never change; the rest is what the machines' transitions look up
+// by account and region, found once (lifecycleRand, trackQuota).
 type machineHome struct {
 	account, region, azID, azName string
+	lifecycle                     *rand.Rand    // "ec2/<region>/lifecycle"
+	quota                         *quotaAccount // the account's quotas in the region
+}
+
+// lifecycleRand is the stream lifecycle delays are drawn from,
+// s.rng(m.region, "lifecycle").
+func (m *Machine) lifecycleRand() *rand.Rand {
+	h := m.machineHome
+	if h.lifecycle == nil {
+		h.lifecycle = m.svc.rng(h.region, "lifecycle")
+	}
+	return h.lifecycle
 }
 
 // ID returns the instance ID.

@@ -320,7 +320,12 @@ func (s *Service) trackQuota(m *Machine, from, to InstanceStateName) {
 	if q == nil || countsTowardQuota(from) == countsTowardQuota(to) {
 		return
 	}
-	a, i := q.account(m.account, m.region), machineQuota(m)
+	a := m.machineHome.quota
+	if a == nil {
+		a = q.account(m.account, m.region) // kept: q.accts never replaces an entry
+		m.machineHome.quota = a
+	}
+	i := machineQuota(m)
 	if countsTowardQuota(to) {
 		a.used[i] += m.itype.VCPUs
 	} else {

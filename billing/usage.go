@@ -205,12 +205,15 @@ func (l *Ledger) newSlot(k *lineKey, h uint64, next int32) (int32, error) {
 	l.index[h] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)
-	if _, ok := l.accounts[k.account]; !ok {
-		if l.accounts == nil {
-			l.accounts = make(map[string]*account)
+	if k.account != l.lastAccount { // accounts only grow: the last one seen is there
+		if _, ok := l.accounts[k.account]; !ok {
+			if l.accounts == nil {
+				l.accounts = make(map[string]*account)
+			}
+			l.accounts[k.account] = &account{id: k.account, plan: l.defaultPlan}
+			l.accountOrder = append(l.accountOrder, k.account)
 		}
-		l.accounts[k.account] = &account{id: k.account, plan: l.defaultPlan}
-		l.accountOrder = append(l.accountOrder, k.account)
+		l.lastAccount = k.account
 	}
 	return i, nil
 }
@@ -220,8 +223,14 @@ func (l *Ledger) newSlot(k *lineKey, h uint64, next int32) (int32, error) {
 // gaining a slot per resource neither resolves the name again nor keeps a
 // copy of the rate in every slot.
 func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
+	for i := range l.recentRates {
+		if r := &l.recentRates[i]; r.rt != nil && r.usageType == usageType && r.region == region {
+			return r.rt, nil
+		}
+	}
 	k := [2]string{region, usageType}
 	if rt, ok := l.rates[k]; ok {
+		l.noteRate(region, usageType, rt)
 		return rt, nil
 	}
 	rt, err := l.cat.Lookup(region, usageType)
@@ -232,7 +241,18 @@ func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
 		l.rates = make(map[[2]string]*Rate)
 	}
 	l.rates[k] = &rt
+	l.noteRate(region, usageType, &rt)
 	return &rt, nil
+}
+
+type recentRate struct {
+	region, usageType string
+	rt                *Rate
+}
+
+func (l *Ledger) noteRate(region, usageType string, rt *Rate) {
+	l.recentRates[l.rateNext] = recentRate{region, usageType, rt}
+	l.rateNext ^= 1
 }
 
 // monthOf returns the calendar month of a virtual instant, caching the

@@ -430,13 +430,16 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 		if err == nil {
 			return out, nil
 		}
-		if isCode(err, "Unsupported") {
+		if _, full := err.(*zoneFull); !full && isCode(err, "Unsupported") {
 			azName, _ := s.azName(account, azID)
 			unsupported = clientErr("Unsupported",
 				"Your requested instance type (%s) is not supported in your requested Availability Zone (%s).", sp.it.InstanceType, azName)
 			continue
 		}
 		lastErr = err
+	}
+	if zf, ok := lastErr.(*zoneFull); ok {
+		return nil, errInsufficientCapacity(zf.it, zf.azName)
 	}
 	if lastErr != nil {
 		return nil, lastErr
@@ -448,6 +451,16 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 	}
 	return nil, unsupported
 }
+
+// zoneFull is launchIn's answer for a zone without room for the launch:
+// runInstancesOnce tries the next zone, and words the error
+// (errInsufficientCapacity) only when it is the answer.
+type zoneFull struct {
+	it     InstanceType
+	azName string
+}
+
+func (e *zoneFull) Error() string { return errInsufficientCapacity(e.it, e.azName).Error() }
 
 // zoneOrder returns the region's zone IDs in the order of the account's
 // zone names, computed once per account and region (names never change).
@@ -510,19 +523,19 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 	for i := int32(0); i < min(sp.extra.maxCount, int32(plan.Free)); i++ { // MaxCount, or fewer if a quota or the subnet says so
 		s.seq++
 		seq := s.seq
-		slot, hostID, err := s.placeSlot(azID, sp.row)
-		if err != nil {
+		slot, hostID, ok, err := s.tryPlaceSlot(azID, sp.row)
+		if !ok {
 			if i >= in.MinCount {
 				break
 			}
 			for _, p := range placed {
 				s.unplace(p)
 			}
-			if isCode(err, "InsufficientInstanceCapacity") {
+			if err == nil { // no host has room: InsufficientInstanceCapacity
 				if sp.spot == nil && s.opts.Spot.Model == SpotMechanistic {
 					s.reclaimForOnDemand(azID, sp.it)
 				}
-				return nil, errInsufficientCapacity(sp.it.InstanceType, azName)
+				return nil, &zoneFull{sp.it.InstanceType, azName}
 			}
 			return nil, err
 		}

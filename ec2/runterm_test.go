@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
 )
@@ -89,4 +90,29 @@ func TestRunTerminateAllocs(t *testing.T) {
 	perOp := float64(after.Mallocs-before.Mallocs) / n
 	t.Logf("%.2f allocs per op", perOp)
 	require.LessOrEqual(t, perOp, 16.0, "allocations per launch and termination")
+}
+
+// With every zone full, RunInstances answers InsufficientInstanceCapacity
+// naming the last zone it tried (the account's zones in name order), as
+// the error each full zone would give (zoneFull is worded only then).
+func TestRunInstancesAllZonesFull(t *testing.T) {
+	f := newFixture(t, 9, Options{}) // one p3 host per zone: eight p3.2xlarge each
+	zones := f.svc.zoneOrder(testAccount, testRegion)
+	f.do(time.Hour, func(p *sim.Proc) {
+		for range zones {
+			_, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "p3.2xlarge", MinCount: 8, MaxCount: 8})
+			require.NoError(t, err)
+		}
+		_, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "p3.2xlarge", MinCount: 1, MaxCount: 1})
+		wantCode(t, err, "InsufficientInstanceCapacity")
+		require.ErrorIs(t, err, ErrInsufficientInstanceCapacity)
+		var ae *awserr.Error
+		require.ErrorAs(t, err, &ae)
+		last, err := f.svc.azName(testAccount, zones[len(zones)-1])
+		require.NoError(t, err)
+		var want *awserr.Error
+		require.ErrorAs(t, errInsufficientCapacity("p3.2xlarge", last), &want)
+		require.Equal(t, want.Message, ae.Message)
+		require.Equal(t, 500, ae.StatusCode)
+	})
 }

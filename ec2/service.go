@@ -297,6 +297,20 @@ func (s *Service) placeSlot(azID string, it *InstanceTypeInfo) (region.Slot, str
 	return slot, info.HostID, nil
 }
 
+// tryPlaceSlot is placeSlot answering false with a nil error when no host
+// has room, without building the error.
+func (s *Service) tryPlaceSlot(azID string, it *InstanceTypeInfo) (region.Slot, string, bool, error) {
+	slot, ok, err := s.w.Fleet().TryPlace(azID, string(it.InstanceType), region.PlaceOptions{})
+	if !ok {
+		return 0, "", false, err
+	}
+	info, err := s.w.Fleet().SlotInfo(slot)
+	if err != nil {
+		return 0, "", false, err
+	}
+	return slot, info.HostID, true, nil
+}
+
 // placed puts m on the slot placeSlot took.
 func (s *Service) placed(m *Machine, slot region.Slot, hostID string) {
 	m.slot = slot

@@ -27,6 +27,11 @@ type Ledger struct {
 	lastSlot    int32 // index of the slot Record used last
 	handles     []keyHandle
 	rates       map[[2]string]*Rate // (region, usage type) → resolved rate
+	// recentRates are the last two rates rateOf answered (a fleet's
+	// launches meter a volume and an address by turns), looked at before
+	// hashing the pair; rateNext is the one to replace.
+	recentRates [2]recentRate
+	rateNext    uint8
 
 	seed     maphash.Seed
 	tagSets  []map[string]string
@@ -34,6 +39,7 @@ type Ledger struct {
 	tagStrs  []string // canonical form of each tag set, filled lazily
 
 	accounts     map[string]*account
+	lastAccount  string // an account in accounts (newSlot's check)
 	accountOrder []string
 	defaultPlan  Plan
 	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.

@@ -80,6 +80,10 @@ type timedMeter struct {
 	slot      int32
 	slotMonth Month
 	slotPrice Price
+	// runPos is the meter's index in its account's running list, so that
+	// StopTimed removes it without searching a list as long as the
+	// account's fleet.
+	runPos int32
 }
 
 // StartTimed starts a time-based or capacity-based meter at the current
@@ -138,7 +142,9 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	if l.running == nil {
 		l.running = make(map[string][]uint32)
 	}
-	l.running[k.account] = append(l.running[k.account], idx)
+	run := l.running[k.account]
+	m.runPos = int32(len(run))
+	l.running[k.account] = append(run, idx)
 	if l.watched != nil {
 		l.touch(k.account)
 	}
@@ -227,14 +233,15 @@ func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
 	l.emitRun(m, now, e, l.commitPiece)
 	m.pending = m.pending[:0]
 	m.live = false
+	// Swap-remove from the running list, as a search would find it there.
 	run := l.running[m.base.account]
-	for i, x := range run {
-		if x == idx {
-			run[i] = run[len(run)-1]
-			l.running[m.base.account] = run[:len(run)-1]
-			break
-		}
+	i, last := m.runPos, run[len(run)-1]
+	if invariants && run[i] != idx {
+		panic("billing: invariant: a running meter is not where its runPos says")
 	}
+	run[i] = last
+	l.meters[last].runPos = i
+	l.running[m.base.account] = run[:len(run)-1]
 	l.freeMeters = append(l.freeMeters, idx)
 	if l.watched != nil {
 		l.touch(m.base.account)
@@ -324,7 +331,10 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 		from := s.from
 		for from < to {
 			mo := l.monthOf(from)
-			ms := spanOf(l.clk, mo)
+			ms := l.span // monthOf's month: mo's span
+			if ms.m != mo {
+				ms = spanOf(l.clk, mo)
+			}
 			pe := min(to, ms.end)
 			last := final && i == len(m.pending)-1 && pe == to
 			var upto int64

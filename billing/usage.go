@@ -71,9 +71,11 @@ func (st *slotStore) at(i int32) *slot {
 	return &st.chunks[i>>slotChunkBits][i&(1<<slotChunkBits-1)]
 }
 
-// add appends s and returns its index. The first chunk grows like a
-// slice, so a small ledger stays small; the next ones are made whole.
-func (st *slotStore) add(s slot) int32 {
+// add appends *s and returns its index. The first chunk grows like a
+// slice, so a small ledger stays small; the next ones are made whole. The
+// slot is built by the caller and copied once: a copy into the heap while
+// the collector marks pays a write barrier over the whole slot.
+func (st *slotStore) add(s *slot) int32 {
 	i := st.n
 	c := int(i >> slotChunkBits)
 	if c == len(st.chunks) {
@@ -83,7 +85,7 @@ func (st *slotStore) add(s slot) int32 {
 		}
 		st.chunks = append(st.chunks, chunk)
 	}
-	st.chunks[c] = append(st.chunks[c], s)
+	st.chunks[c] = append(st.chunks[c], *s)
 	st.n++
 	return i
 }
@@ -149,19 +151,21 @@ func (l *Ledger) Record(u Usage) error {
 // a fleet launching thousands of instances grows the map all run long.
 func (l *Ledger) keyHash(k *lineKey) uint64 { return maphash.Comparable(l.seed, *k) }
 
-// lookup returns the slot of k, whose hash is h.
-func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
-	i, ok := l.index[h]
+// lookup returns the slot of k, whose hash is h; when there is none,
+// chain is what a new slot of hash h chains to (its slot.next).
+func (l *Ledger) lookup(k *lineKey, h uint64) (i int32, ok bool, chain int32) {
+	i, ok = l.index[h]
 	if !ok {
-		return 0, false
+		return 0, false, 0
 	}
+	chain = i + 1
 	for {
 		s := l.slots.at(i)
 		if s.key == *k {
-			return i, true
+			return i, true, 0
 		}
 		if s.next == 0 {
-			return 0, false
+			return 0, false, chain
 		}
 		i = s.next - 1
 	}
@@ -170,15 +174,19 @@ func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
 // slotOf returns the slot of k, creating (and validating) it if new.
 func (l *Ledger) slotOf(k *lineKey) (int32, error) {
 	h := l.keyHash(k)
-	if i, ok := l.lookup(k, h); ok {
+	i, ok, chain := l.lookup(k, h)
+	if ok {
 		return i, nil
 	}
-	return l.newSlot(*k, h)
+	return l.newSlot(k, h, chain)
 }
 
 // newSlot validates a new key, whose hash is h, and allocates its
-// accumulator.
-func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
+// accumulator, chained to next (lookup's chain: the index's current slot
+// of hash h, plus one; 0 for none). A ledger gains a slot per resource and
+// month, so the index is large: this path probes it once (lookup) and
+// writes it once.
+func (l *Ledger) newSlot(k *lineKey, h uint64, next int32) (int32, error) {
 	if k.account == "" {
 		return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", k.usageType)
 	}
@@ -193,20 +201,19 @@ func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
 		l.index = make(map[uint64]int32)
 		l.byAcctMonth = make(map[acctMonth][]int32)
 	}
-	var next int32
-	if j, ok := l.index[h]; ok {
-		next = j + 1
-	}
-	i := l.slots.add(slot{key: k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
+	i := l.slots.add(&slot{key: *k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
 	l.index[h] = i
 	am := acctMonth{k.account, k.month}
 	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)
-	if _, ok := l.accounts[k.account]; !ok {
-		if l.accounts == nil {
-			l.accounts = make(map[string]*account)
+	if k.account != l.lastAccount { // accounts only grow: the last one seen is there
+		if _, ok := l.accounts[k.account]; !ok {
+			if l.accounts == nil {
+				l.accounts = make(map[string]*account)
+			}
+			l.accounts[k.account] = &account{id: k.account, plan: l.defaultPlan}
+			l.accountOrder = append(l.accountOrder, k.account)
 		}
-		l.accounts[k.account] = &account{id: k.account, plan: l.defaultPlan}
-		l.accountOrder = append(l.accountOrder, k.account)
+		l.lastAccount = k.account
 	}
 	return i, nil
 }
@@ -216,8 +223,14 @@ func (l *Ledger) newSlot(k lineKey, h uint64) (int32, error) {
 // gaining a slot per resource neither resolves the name again nor keeps a
 // copy of the rate in every slot.
 func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
+	for i := range l.recentRates {
+		if r := &l.recentRates[i]; r.rt != nil && r.usageType == usageType && r.region == region {
+			return r.rt, nil
+		}
+	}
 	k := [2]string{region, usageType}
 	if rt, ok := l.rates[k]; ok {
+		l.noteRate(region, usageType, rt)
 		return rt, nil
 	}
 	rt, err := l.cat.Lookup(region, usageType)
@@ -228,7 +241,18 @@ func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
 		l.rates = make(map[[2]string]*Rate)
 	}
 	l.rates[k] = &rt
+	l.noteRate(region, usageType, &rt)
 	return &rt, nil
+}
+
+type recentRate struct {
+	region, usageType string
+	rt                *Rate
+}
+
+func (l *Ledger) noteRate(region, usageType string, rt *Rate) {
+	l.recentRates[l.rateNext] = recentRate{region, usageType, rt}
+	l.rateNext ^= 1
 }
 
 // monthOf returns the calendar month of a virtual instant, caching the

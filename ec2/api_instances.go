@@ -12,6 +12,7 @@ import (
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/nimbus-sim/nimbus/vpc"
 )
 
 // RunInstancesInput is RunInstances' request (aws-sdk-go-v2 field names;
@@ -97,6 +98,7 @@ func wrap(op string, err error) error {
 // launchSpec is a validated RunInstances request.
 type launchSpec struct {
 	it       InstanceTypeInfo
+	row      *InstanceTypeInfo // it's catalog row, which machines share
 	img      *Image
 	azID     string
 	spot     *SpotMarketOptions
@@ -107,6 +109,10 @@ type launchSpec struct {
 	devices  []deviceSpec
 	profile  string
 	extra    launchExtras
+	// plan is validateNetwork's network plan, for the zone plan.AZID:
+	// launchIn reuses it when it launches there (nothing between the two
+	// changes the network).
+	plan vpc.LaunchPlan
 }
 
 type deviceSpec struct {
@@ -144,10 +150,11 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 	if in.ImageId == "" {
 		return clientErr("MissingParameter", "The request must contain the parameter ImageId")
 	}
-	it, ok := catalog[in.InstanceType]
+	row, ok := catalogRows[in.InstanceType]
 	if !ok {
 		return errInvalidValue(string(in.InstanceType), "InstanceType")
 	}
+	it := *row
 	img, err := s.image(in.ImageId, region)
 	if err != nil {
 		return err
@@ -157,7 +164,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 			"The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
 				"Specify an instance type and an AMI that have matching architectures, and try again.", it.Architecture, img.Architecture)
 	}
-	sp.it, sp.img = it, img
+	sp.it, sp.row, sp.img = it, row, img
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
 		if err != nil {
@@ -423,13 +430,16 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 		if err == nil {
 			return out, nil
 		}
-		if isCode(err, "Unsupported") {
+		if _, full := err.(*zoneFull); !full && isCode(err, "Unsupported") {
 			azName, _ := s.azName(account, azID)
 			unsupported = clientErr("Unsupported",
 				"Your requested instance type (%s) is not supported in your requested Availability Zone (%s).", sp.it.InstanceType, azName)
 			continue
 		}
 		lastErr = err
+	}
+	if zf, ok := lastErr.(*zoneFull); ok {
+		return nil, errInsufficientCapacity(zf.it, zf.azName)
 	}
 	if lastErr != nil {
 		return nil, lastErr
@@ -441,6 +451,16 @@ func (s *Service) runInstancesOnce(account, region string, in *RunInstancesInput
 	}
 	return nil, unsupported
 }
+
+// zoneFull is launchIn's answer for a zone without room for the launch:
+// runInstancesOnce tries the next zone, and words the error
+// (errInsufficientCapacity) only when it is the answer.
+type zoneFull struct {
+	it     InstanceType
+	azName string
+}
+
+func (e *zoneFull) Error() string { return errInsufficientCapacity(e.it, e.azName).Error() }
 
 // zoneOrder returns the region's zone IDs in the order of the account's
 // zone names, computed once per account and region (names never change).
@@ -470,7 +490,8 @@ func (s *Service) zoneOrder(account, region string) []string {
 // launchIn launches the request in one zone, all-or-nothing down to
 // MinCount.
 func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *RunInstancesInput) (*RunInstancesOutput, error) {
-	azName, _ := s.azName(account, azID)
+	home := s.home(account, region, azID)
+	azName := home.azName
 	var pool *spotPool
 	if sp.spot != nil {
 		pool = s.pool(azID, region, sp.it)
@@ -480,44 +501,62 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 				dollars(sp.maxPrice), dollars(price))
 		}
 	}
-	plan, err := s.planNetwork(account, region, azID, in)
-	if err != nil {
-		return nil, err
+	plan := sp.plan
+	if plan.SubnetID == "" || plan.AZID != azID {
+		var err error
+		if plan, err = s.planNetwork(account, region, azID, in); err != nil {
+			return nil, err
+		}
 	}
 	if plan.Free < int(in.MinCount) {
 		return nil, errNoFreeAddresses(plan.SubnetID)
 	}
-	resID := s.newID("r")
+	// The reservation and each instance take their sequence numbers (and
+	// so their IDs) in this order whether or not the zone has room; the
+	// IDs are rendered, and the machines made, only for what was placed,
+	// as a launch that finds a zone full tries the next one.
+	s.seq++
+	resSeq := s.seq
+	var resID string
 	var pbuf [1]*Machine // most launches are of one instance
 	placed := pbuf[:0]
 	for i := int32(0); i < min(sp.extra.maxCount, int32(plan.Free)); i++ { // MaxCount, or fewer if a quota or the subnet says so
-		m := &Machine{svc: s, account: account, region: region, itype: sp.it, image: sp.img, azID: azID, azName: azName,
-			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
-			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
-		m.id = s.newID("i")
-		m.seq = s.seq
-		m.applyExtras(&sp.extra)
-		if err := s.place(m); err != nil {
+		s.seq++
+		seq := s.seq
+		slot, hostID, ok, err := s.tryPlaceSlot(azID, sp.row)
+		if !ok {
 			if i >= in.MinCount {
 				break
 			}
 			for _, p := range placed {
 				s.unplace(p)
 			}
-			if isCode(err, "InsufficientInstanceCapacity") {
+			if err == nil { // no host has room: InsufficientInstanceCapacity
 				if sp.spot == nil && s.opts.Spot.Model == SpotMechanistic {
 					s.reclaimForOnDemand(azID, sp.it)
 				}
-				return nil, errInsufficientCapacity(sp.it.InstanceType, azName)
+				return nil, &zoneFull{sp.it.InstanceType, azName}
 			}
 			return nil, err
 		}
+		if resID == "" {
+			resID = mix.ID("r", mix.SplitMix64(resSeq))
+		}
+		m := &Machine{svc: s, machineHome: home, itype: sp.row, image: sp.img,
+			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
+			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
+		m.arn, m.id = instanceARN(region, account, seq)
+		m.seq = seq
+		m.applyExtras(&sp.extra)
+		s.placed(m, slot, hostID)
 		placed = append(placed, m)
 	}
-	// The output and room for one instance in one allocation.
+	// The output and room for one instance (and its lists) in one
+	// allocation.
 	buf := &struct {
-		out RunInstancesOutput
-		one [1]Instance
+		out   RunInstancesOutput
+		one   [1]Instance
+		lists instanceLists // the lists of one[0]
 	}{out: RunInstancesOutput{ReservationId: resID, OwnerId: account}}
 	out := &buf.out
 	out.Instances = buf.one[:0]
@@ -546,20 +585,22 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			v := s.newVolume(account, region, azID, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
 			v.readyTm.Stop()
 			v.state = VolumeStateInUse
-			a := &m.rootAtt // the machine's own room for its first device
-			if len(m.devices) > 0 {
-				a = &attachment{}
-			} else {
+			a := &v.launchAtt // the volume's own room for its launch attachment
+			if len(m.devices) == 0 {
 				m.devices = m.devBuf[:0]
 			}
 			*a = attachment{vol: v, m: m, device: d.name, state: AttachmentAttached, at: now, deleteOnTermination: d.delOnTerm}
 			v.att = a
 			m.devices = append(m.devices, a)
 		}
-		s.instances[m.id] = m
+		s.instances[m.indexKey()] = m
 		s.setState(m, InstanceStatePending, nil)
 		s.boot(m)
-		out.Instances = append(out.Instances, m.describe())
+		room := &buf.lists
+		if len(out.Instances) > 0 {
+			room = nil
+		}
+		out.Instances = append(out.Instances, m.describeIn(room))
 	}
 	return out, nil
 }
@@ -655,7 +696,7 @@ func (s *Service) lookupInto(dst []*Machine, account, region string, ids []strin
 		if slices.Contains(ids[:i], id) {
 			continue
 		}
-		m, ok := s.instances[id]
+		m, ok := s.instance(id)
 		if !ok || m.account != account || m.region != region {
 			missing = append(missing, id)
 			continue

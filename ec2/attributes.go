@@ -215,7 +215,7 @@ func (s *Service) modifyAttribute(region string, m *Machine, in *ModifyInstanceA
 		if err := s.canPrice(region, it, m.spot != nil, mode); err != nil {
 			return err
 		}
-		m.itype = it
+		m.itype = catalogRows[it.InstanceType]
 		if it.Burstable {
 			m.credits = newCreditAccount(it, mode, s.env.Now())
 			m.credits.balance = 0 // launch credits come with the next start

@@ -75,6 +75,17 @@ func gib(g float64) int64 { return int64(g * 1024) }
 // afterwards: LookupInstanceType and InstanceTypes hand out copies.
 var catalog = buildCatalog()
 
+// catalogRows holds the same rows by pointer, for machines to share
+// theirs (a copy in every Machine would be most of its size). Never
+// written after initialisation either.
+var catalogRows = func() map[InstanceType]*InstanceTypeInfo {
+	rows := make(map[InstanceType]*InstanceTypeInfo, len(catalog))
+	for t, it := range catalog {
+		rows[t] = &it
+	}
+	return rows
+}()
+
 func buildCatalog() map[InstanceType]InstanceTypeInfo {
 	c := map[InstanceType]InstanceTypeInfo{}
 	add := func(it InstanceTypeInfo) {

@@ -3,12 +3,14 @@ package ec2
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/aws/smithy-go"
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -82,7 +84,18 @@ func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 }
 
 // typeUsage are an instance type's usage type names.
-type typeUsage struct{ box, spot, credits string }
+type typeUsage struct {
+	box, spot, credits string
+	// priced lists the checks canPrice passed: the ledger's catalog never
+	// changes, so neither does their answer (a failed check is not kept:
+	// its error is built afresh for each call).
+	priced []priceCheck
+}
+
+type priceCheck struct {
+	region          string
+	spot, unlimited bool
+}
 
 // usageTypes names an instance type's usage types, once per type: every
 // launch checks them and every start meters one.
@@ -113,7 +126,7 @@ func (s *Service) usage(account, region, azID, resource, ut, op string, qty int6
 // start [per-second billing]); spot instances are billed at the pool's spot price, which
 // follows the price path while the instance runs.
 func (s *Service) meterStart(m *Machine) {
-	ut := s.usageTypes(m.itype)
+	ut := s.usageTypes(*m.itype)
 	u := s.usage(m.account, m.region, m.azID, m.id, ut.box, "RunInstances", 1)
 	if m.spot != nil {
 		u.UsageType = ut.spot
@@ -182,12 +195,14 @@ func (s *Service) meterVolumeStart(v *volume) {
 	if v.vtype == VolumeTypeIo1 {
 		suffix = "piops"
 	}
-	ut := "EBS:VolumeUsage." + suffix
+	var ut string
 	switch v.vtype { // the common types' names without building them
 	case VolumeTypeGp3:
 		ut = "EBS:VolumeUsage.gp3"
 	case VolumeTypeGp2:
 		ut = "EBS:VolumeUsage.gp2"
+	default:
+		ut = "EBS:VolumeUsage." + suffix
 	}
 	s.startVolumeMeter(v, 0, ut, int64(v.size))
 	switch v.vtype {
@@ -227,14 +242,18 @@ func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, bill
 // type it cannot price is not offered there (a user's own catalog may
 // leave types out). The error says which usage type is missing.
 func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
-	ut := s.usageTypes(it)
+	tu := s.usageTypes(it)
+	check := priceCheck{region, spot, credit == CreditUnlimited}
+	if slices.Contains(tu.priced, check) {
+		return nil
+	}
 	var buf [3]string
-	uts := append(buf[:0], ut.box)
+	uts := append(buf[:0], tu.box)
 	if spot {
-		uts = append(uts, ut.spot)
+		uts = append(uts, tu.spot)
 	}
 	if credit == CreditUnlimited {
-		uts = append(uts, ut.credits)
+		uts = append(uts, tu.credits)
 	}
 	for _, ut := range uts {
 		if _, err := s.ledger.Catalog().Lookup(region, ut); err != nil {
@@ -243,6 +262,7 @@ func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit
 					"the price list has no %s.", it.InstanceType, region, ut)
 		}
 	}
+	tu.priced = append(tu.priced, check)
 	return nil
 }
 
@@ -291,7 +311,23 @@ func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
 	return arn, owner
 }
 
-// arnOf is the instance's ARN, rendered on first use.
+// instanceARN renders the ARN of the instance of sequence number seq and,
+// as its tail, the instance ID (mix.ID), in one allocation: a call on an
+// instance authorizes its ARN, and the pair stays with the machine.
+func instanceARN(region, account string, seq uint64) (arn, id string) {
+	var buf [128]byte
+	b := append(buf[:0], "arn:aws:ec2:"...)
+	b = append(b, region...)
+	b = append(b, ':')
+	b = append(b, account...)
+	b = append(b, ":instance/"...)
+	n := len(b)
+	arn = string(mix.AppendID(b, "i", mix.SplitMix64(seq)))
+	return arn, arn[n:]
+}
+
+// arnOf is the instance's ARN (launchIn renders it with the ID; a machine
+// made otherwise, in a test, renders it on first use).
 func (m *Machine) arnOf() string {
 	if m.arn == "" {
 		m.arn = "arn:aws:ec2:" + m.region + ":" + m.account + ":instance/" + m.id
@@ -316,7 +352,7 @@ func (s *Service) arnOf(region string, r resRef, acct string) (arn, owner string
 	case "image":
 		return "arn:aws:ec2:" + region + "::image/" + r.id, ""
 	case "instance":
-		if m, ok := s.instances[r.id]; ok {
+		if m, ok := s.instance(r.id); ok {
 			if m.region == region {
 				return m.arnOf(), m.account // rendered once per instance
 			}

@@ -147,6 +147,10 @@ type volume struct {
 	replicaFailures int
 	meter           meterHandle
 	bucket          *ioBucket // gp2 I/O credits, from the first I/O
+	// launchAtt is the attachment of a volume RunInstances made, in the
+	// volume rather than in its own allocation or in the machine, which
+	// outlives its volumes by the hour it stays visible.
+	launchAtt attachment
 }
 
 type attachment struct {
@@ -407,7 +411,9 @@ func (s *Service) releaseVolumesOnTerminate(m *Machine) {
 			v.state = VolumeStateAvailable
 		}
 	}
-	m.devices = nil
+	// Let go of the attachments (and through them the volumes) now, not
+	// when the terminated machine is forgotten an hour later.
+	m.devices, m.devBuf = nil, [2]*attachment{}
 }
 
 // ErrVolumeIO is returned by Machine.VolumeIO when the volume is not

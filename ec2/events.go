@@ -180,7 +180,7 @@ func (s *Service) SubscribeEvents(pattern string, fn func(Event)) (cancel func()
 	if len(s.rules) == 0 && s.stateRule == nil {
 		// State changes reach the bus through the ordinary subscription.
 		c := s.Subscribe(func(e StateChangeEvent) {
-			m, ok := s.instances[e.InstanceID]
+			m, ok := s.instance(e.InstanceID)
 			if !ok || len(s.rules) == 0 {
 				return
 			}

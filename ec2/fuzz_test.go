@@ -30,8 +30,8 @@ func FuzzMetadataPath(f *testing.F) {
 		"local-ipv4": true, "instance-life-cycle": true, "placement/availability-zone": true,
 		"placement/availability-zone-id": true, "placement/region": true}
 	f.Fuzz(func(t *testing.T, path string) {
-		m := &Machine{id: "i-0123456789abcdef0", itype: catalog["m5.large"], image: &Image{ImageId: "ami-0123456789abcdef0"},
-			state: InstanceStateRunning, region: "us-east-1", azID: "use1-az1", azName: "us-east-1a"}
+		m := &Machine{id: "i-0123456789abcdef0", itype: catalogRows["m5.large"], image: &Image{ImageId: "ami-0123456789abcdef0"},
+			state: InstanceStateRunning, machineHome: &machineHome{region: "us-east-1", azID: "use1-az1", azName: "us-east-1a"}}
 		body, err := m.metadata(path)
 		p := strings.TrimPrefix(strings.TrimPrefix(path, "/"), "latest/meta-data/")
 		if err == nil && !known[p] {

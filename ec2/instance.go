@@ -1,6 +1,7 @@
 package ec2
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"time"
 
@@ -198,12 +199,15 @@ type Instance struct {
 // (Go), reads its metadata service, and dies with it. Get one from
 // Service.Machine. A Machine is owned by its Env's goroutine.
 type Machine struct {
-	svc       *Service
+	svc *Service
+	// machineHome is the account, region and zone (m.account, m.region,
+	// m.azID, m.azName), shared with the account's other machines in the
+	// zone: a terminated machine stays an hour, and a fleet churning
+	// instances keeps thousands of them.
+	*machineHome
 	id        string
-	arn       string // "" until arnOf renders it
-	account   string
-	region    string
-	itype     InstanceTypeInfo
+	arn       string            // "" until arnOf renders it
+	itype     *InstanceTypeInfo // the catalog's row (catalogRows), shared
 	image     *Image
 	state     InstanceStateName
 	reason    *StateReason // nil, or &reasonVal
@@ -212,11 +216,11 @@ type Machine struct {
 	// transUser: the user stopped or terminated the instance at transAt;
 	// describe renders EC2's "User initiated (...)" then, not every stop.
 	transUser   bool
+	mapPublic   bool  // gets an auto-assigned public address on each start
+	next        uint8 // what step runs when pending fires (lifecycle.go)
+	nicOn       bool  // eni is attached to the world for bandwidth (attachNIC)
 	transAt     sim.Time
-	azID        string
-	azName      string
 	hostID      string
-	nic         string // the primary interface as attached to the world for bandwidth (attachNIC)
 	reservation string
 	seq         uint64
 	slot        region.Slot
@@ -228,7 +232,6 @@ type Machine struct {
 	privateIP netip.Addr
 	publicIP  netip.Addr
 	eni       string // primary network interface (vpc)
-	mapPublic bool   // gets an auto-assigned public address on each start
 
 	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running
@@ -242,13 +245,11 @@ type Machine struct {
 	credits    *creditAccount
 	cpu        *cpuSched // nil, or &cpuVal
 	cpuVal     cpuSched
-	rootAtt    attachment     // the first device's attachment, made at launch
 	devBuf     [2]*attachment // devices' first array
 	devices    []*attachment
 	procs      []*sim.Proc
 	procExit   func(*sim.Proc) // drops an exited process from procs
 	pending    sim.Timer       // the running/stopped/terminated transition in flight
-	next       uint8           // what step runs when it fires (lifecycle.go)
 	step       func()
 	rebootAt   sim.Time // processes may start again at this instant
 	meter      meterHandle
@@ -260,6 +261,25 @@ type Machine struct {
 	attrs      instanceAttrs // modifiable attributes (attributes.go)
 }
 
+// machineHome is where machines live (see Machine.machineHome): its
+// names never change; the rest is what the machines' transitions look up
+// by account and region, found once (lifecycleRand, trackQuota).
+type machineHome struct {
+	account, region, azID, azName string
+	lifecycle                     *rand.Rand    // "ec2/<region>/lifecycle"
+	quota                         *quotaAccount // the account's quotas in the region
+}
+
+// lifecycleRand is the stream lifecycle delays are drawn from,
+// s.rng(m.region, "lifecycle").
+func (m *Machine) lifecycleRand() *rand.Rand {
+	h := m.machineHome
+	if h.lifecycle == nil {
+		h.lifecycle = m.svc.rng(h.region, "lifecycle")
+	}
+	return h.lifecycle
+}
+
 // ID returns the instance ID.
 func (m *Machine) ID() string { return m.id }
 
@@ -267,7 +287,7 @@ func (m *Machine) ID() string { return m.id }
 func (m *Machine) State() InstanceStateName { return m.state }
 
 // Type returns the catalog row of the instance's type.
-func (m *Machine) Type() InstanceTypeInfo { return m.itype }
+func (m *Machine) Type() InstanceTypeInfo { return *m.itype }
 
 // AvailabilityZoneID returns the AZ ID the instance lives in.
 func (m *Machine) AvailabilityZoneID() string { return m.azID }
@@ -295,8 +315,20 @@ func (m *Machine) addrStrings() (private, public string) {
 	return s[:n], s[n:]
 }
 
+// instanceLists is room for the lists of the usual instance's
+// description, one security group and one volume (describeIn).
+type instanceLists struct {
+	sgs [1]string
+	bdm [1]InstanceBlockDeviceMapping
+}
+
 // describe snapshots the instance.
-func (m *Machine) describe() Instance {
+func (m *Machine) describe() Instance { return m.describeIn(nil) }
+
+// describeIn is describe with room for the lists of the usual instance,
+// which a caller can allocate along with the description (launchIn);
+// nil allocates it when needed.
+func (m *Machine) describeIn(room *instanceLists) Instance {
 	env := m.svc.env
 	d := Instance{
 		InstanceId: m.id, InstanceType: m.itype.InstanceType, ImageId: m.image.ImageId,
@@ -326,10 +358,10 @@ func (m *Machine) describe() Instance {
 		// The usual instance, one group and one volume: both lists in one
 		// allocation (each its own array, so appending to one cannot
 		// touch the other).
-		b := &struct {
-			sgs [1]string
-			bdm [1]InstanceBlockDeviceMapping
-		}{}
+		b := room
+		if b == nil {
+			b = &instanceLists{}
+		}
 		if len(m.sgs) == 1 {
 			b.sgs[0] = m.sgs[0]
 			d.SecurityGroupIds = b.sgs[:1:1]

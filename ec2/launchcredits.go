@@ -111,7 +111,7 @@ func (c *Client) ModifyInstanceCreditSpecification(ctx context.Context, in *Modi
 			out.UnsuccessfulInstanceCreditSpecifications = append(out.UnsuccessfulInstanceCreditSpecifications, u)
 		}
 		for _, r := range in.InstanceCreditSpecifications {
-			m, ok := s.instances[r.InstanceId]
+			m, ok := s.instance(r.InstanceId)
 			switch {
 			case !ok || m.account != account || m.region != c.region:
 				fail(r.InstanceId, "InvalidInstanceID.NotFound", "The instance ID '"+r.InstanceId+"' does not exist")
@@ -127,7 +127,7 @@ func (c *Client) ModifyInstanceCreditSpecification(ctx context.Context, in *Modi
 				continue
 			}
 			if m.spot == nil || r.CpuCredits == CreditStandard {
-				if err := s.canPrice(c.region, m.itype, false, r.CpuCredits); err != nil {
+				if err := s.canPrice(c.region, *m.itype, false, r.CpuCredits); err != nil {
 					fail(r.InstanceId, "Unsupported", err.Error())
 					continue
 				}

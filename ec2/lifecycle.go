@@ -145,7 +145,7 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 // foreground: env.Run waits for it (see "What keeps env.Run going" in the
 // package doc).
 func (s *Service) boot(m *Machine) {
-	d := s.opts.Lifecycle.Boot.Rand(s.rng(m.region, "lifecycle"))
+	d := s.opts.Lifecycle.Boot.Rand(m.lifecycleRand())
 	m.next = stepBoot
 	m.pending = s.env.After(d, m.stepper())
 }
@@ -174,7 +174,7 @@ func (m *Machine) stepper() func() {
 			case stepTerminated:
 				s.terminated(m)
 			case stepForget:
-				delete(s.instances, m.id)
+				delete(s.instances, m.indexKey())
 			}
 		}
 	}
@@ -258,7 +258,7 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 	s.leaveRunning(m, event, reason, ec2Interrupted)
 	m.setTransition(reason, s.env.Now())
 	s.setState(m, InstanceStateStopping, &reason)
-	d := s.opts.Lifecycle.Stop.Rand(s.rng(m.region, "lifecycle"))
+	d := s.opts.Lifecycle.Stop.Rand(m.lifecycleRand())
 	if m.attrs.hibernating {
 		d += s.hibernateDump(m)
 	}
@@ -280,7 +280,7 @@ func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrup
 // host; billing goes on (a reboot is not a new start).
 func (s *Service) reboot(m *Machine) {
 	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: "reboot", Reason: StateReason{Code: "Client.UserInitiatedReboot"}})
-	m.rebootAt = s.env.Now().Add(s.opts.Lifecycle.Reboot.Rand(s.rng(m.region, "lifecycle")))
+	m.rebootAt = s.env.Now().Add(s.opts.Lifecycle.Reboot.Rand(m.lifecycleRand()))
 	if s.env.Tracing() {
 		s.env.Emit(m.id, "ec2.reboot", sim.F("until", m.rebootAt))
 	}
@@ -291,7 +291,7 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 	s.leaveRunning(m, event, reason, ec2Interrupted)
 	m.setTransition(reason, s.env.Now())
 	s.setState(m, InstanceStateShuttingDown, &reason)
-	d := s.opts.Lifecycle.Shutdown.Rand(s.rng(m.region, "lifecycle"))
+	d := s.opts.Lifecycle.Shutdown.Rand(m.lifecycleRand())
 	m.next = stepTerminated
 	m.pending = s.afterTransition(d, ec2Interrupted, m.stepper())
 }
@@ -300,7 +300,8 @@ func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Int
 // addresses and its volumes.
 func (s *Service) terminated(m *Machine) {
 	s.unplace(m)
-	s.releasePublicIP(m)
+	// Deleting the interface gives back its public address (and stops
+	// the address's meter) as releasePublicIP would, at this same point.
 	s.releaseInterface(m)
 	s.releaseVolumesOnTerminate(m)
 	m.goneAt = s.env.Now()

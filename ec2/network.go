@@ -101,6 +101,7 @@ func (s *Service) validateNetwork(account, region string, in *RunInstancesInput,
 	if in.SubnetId != "" {
 		sp.azID = plan.AZID
 	}
+	sp.plan = plan
 	return nil
 }
 

@@ -320,7 +320,12 @@ func (s *Service) trackQuota(m *Machine, from, to InstanceStateName) {
 	if q == nil || countsTowardQuota(from) == countsTowardQuota(to) {
 		return
 	}
-	a, i := q.account(m.account, m.region), machineQuota(m)
+	a := m.machineHome.quota
+	if a == nil {
+		a = q.account(m.account, m.region) // kept: q.accts never replaces an entry
+		m.machineHome.quota = a
+	}
+	i := machineQuota(m)
 	if countsTowardQuota(to) {
 		a.used[i] += m.itype.VCPUs
 	} else {
@@ -392,7 +397,7 @@ func (s *Service) checkStartQuota(account, region string, ms []*Machine) error {
 	}
 	for _, m := range ms {
 		if i := machineQuota(m); need[i] > 0 && a.used[i]+need[i] > a.limit[i] {
-			return q.exceeded(a, i, m.itype)
+			return q.exceeded(a, i, *m.itype)
 		}
 	}
 	return nil

@@ -266,7 +266,7 @@ func TestQuotaCheckAllocatesNothing(t *testing.T) {
 	require.True(t, ok)
 	sp := &launchSpec{it: it}
 	in := &RunInstancesInput{MinCount: 1, MaxCount: 1}
-	m := &Machine{account: testAccount, region: testRegion, itype: it}
+	m := &Machine{machineHome: &machineHome{account: testAccount, region: testRegion}, itype: &it}
 	require.NoError(t, f.svc.checkLaunchQuota(testAccount, testRegion, sp, in))
 	allocs := testing.AllocsPerRun(1000, func() {
 		_ = f.svc.checkLaunchQuota(testAccount, testRegion, sp, in)

@@ -70,7 +70,7 @@ func (s *Service) recover(m *Machine) bool {
 	}
 	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: "host-failure", Reason: StateReason{"Server.InternalError", "Server.InternalError: instance recovered onto a new host"}})
 	m.imds.sessions = nil
-	m.rebootAt = s.env.Now().Add(s.opts.Lifecycle.Reboot.Rand(s.rng(m.region, "lifecycle")))
+	m.rebootAt = s.env.Now().Add(s.opts.Lifecycle.Reboot.Rand(m.lifecycleRand()))
 	m.recoveries++
 	return true
 }

@@ -65,7 +65,7 @@ type Service struct {
 	w    *region.World
 	opts Options
 
-	instances map[string]*Machine
+	instances map[uint64]*Machine // by instanceKey of their IDs
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
@@ -77,6 +77,7 @@ type Service struct {
 	bySlot  map[region.Slot]*Machine
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
+	homes   map[[2]string]*machineHome // by account and zone ID (home)
 	// zoneOrders: per (account, region), the zone IDs in zone-name order
 	// (runInstancesOnce).
 	zoneOrders map[[2]string][]string
@@ -149,7 +150,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
-		instances: map[string]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
+		instances: map[uint64]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
 		// bySlot, azNames, rngs and srcs are made on first write.
 	}
@@ -195,8 +196,44 @@ func MustNew(w *region.World, opts Options) *Service {
 // Machine returns the live instance with the given ID (also for a while
 // after it terminated).
 func (s *Service) Machine(instanceID string) (*Machine, bool) {
-	m, ok := s.instances[instanceID]
+	return s.instance(instanceID)
+}
+
+// instance looks an instance up by ID.
+func (s *Service) instance(id string) (*Machine, bool) {
+	k, ok := instanceKey(id)
+	if !ok {
+		return nil, false
+	}
+	m, ok := s.instances[k]
 	return m, ok
+}
+
+// indexKey is instanceKey(m.id), without parsing it: the ID renders
+// SplitMix64 of the machine's sequence number (launchIn).
+func (m *Machine) indexKey() uint64 { return mix.SplitMix64(m.seq) }
+
+// instanceKey is the index key of an instance ID: the 64-bit value whose
+// 16 lower-case hex digits follow "i-0" (mix.ID), so that the index, which
+// holds every instance of the last hour, hashes a word instead of a
+// string. Only IDs of that exact form have a key, so keys and IDs match
+// one to one.
+func instanceKey(id string) (uint64, bool) {
+	if len(id) != len("i-0")+16 || id[:3] != "i-0" {
+		return 0, false
+	}
+	var v uint64
+	for i := 3; i < len(id); i++ {
+		switch c := id[i]; {
+		case '0' <= c && c <= '9':
+			v = v<<4 | uint64(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 // Env returns the simulation environment.
@@ -239,22 +276,50 @@ func (s *Service) newID(prefix string) string {
 
 // place puts m on a host in its AZ.
 func (s *Service) place(m *Machine) error {
-	slot, err := s.w.Fleet().Place(m.azID, string(m.itype.InstanceType), region.PlaceOptions{})
+	slot, hostID, err := s.placeSlot(m.azID, m.itype)
 	if err != nil {
 		return err
+	}
+	s.placed(m, slot, hostID)
+	return nil
+}
+
+// placeSlot takes a slot for an instance of type it in zone azID.
+func (s *Service) placeSlot(azID string, it *InstanceTypeInfo) (region.Slot, string, error) {
+	slot, err := s.w.Fleet().Place(azID, string(it.InstanceType), region.PlaceOptions{})
+	if err != nil {
+		return 0, "", err
 	}
 	info, err := s.w.Fleet().SlotInfo(slot)
 	if err != nil {
-		return err
+		return 0, "", err
 	}
+	return slot, info.HostID, nil
+}
+
+// tryPlaceSlot is placeSlot answering false with a nil error when no host
+// has room, without building the error.
+func (s *Service) tryPlaceSlot(azID string, it *InstanceTypeInfo) (region.Slot, string, bool, error) {
+	slot, ok, err := s.w.Fleet().TryPlace(azID, string(it.InstanceType), region.PlaceOptions{})
+	if !ok {
+		return 0, "", false, err
+	}
+	info, err := s.w.Fleet().SlotInfo(slot)
+	if err != nil {
+		return 0, "", false, err
+	}
+	return slot, info.HostID, true, nil
+}
+
+// placed puts m on the slot placeSlot took.
+func (s *Service) placed(m *Machine, slot region.Slot, hostID string) {
 	m.slot = slot
-	m.hostID = info.HostID
+	m.hostID = hostID
 	if s.bySlot == nil {
 		s.bySlot = map[region.Slot]*Machine{}
 	}
 	s.bySlot[slot] = m
 	s.attachNIC(m)
-	return nil
 }
 
 // attachNIC registers the instance's primary network interface with the
@@ -264,7 +329,9 @@ func (s *Service) place(m *Machine) error {
 // https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-network-bandwidth.html
 func (s *Service) attachNIC(m *Machine) {
 	it := m.itype
-	if it.BaselineBandwidthMbps <= 0 {
+	// The world knows the interface by its vpc ID; at launch the
+	// interface comes after placement, and launchIn attaches it then.
+	if it.BaselineBandwidthMbps <= 0 || m.eni == "" || m.nicOn {
 		return
 	}
 	loc, err := s.w.AtSlot(m.slot)
@@ -275,13 +342,8 @@ func (s *Service) attachNIC(m *Machine) {
 	if it.BurstBandwidthMbps > it.BaselineBandwidthMbps {
 		bw.BurstBps, bw.BurstFor = float64(it.BurstBandwidthMbps)*1e6, 5*time.Minute
 	}
-	// The world knows the interface by its vpc ID; at launch the
-	// interface comes after placement, and launchIn attaches it then.
-	if m.eni == "" || m.nic != "" {
-		return
-	}
 	if s.w.Network().AttachInterface(m.eni, loc, bw) == nil {
-		m.nic = m.eni
+		m.nicOn = true
 	}
 }
 
@@ -291,12 +353,31 @@ func (s *Service) unplace(m *Machine) {
 		_ = s.w.Fleet().Release(m.slot) // the host may have failed and released it already
 		delete(s.bySlot, m.slot)
 	}
-	if m.nic != "" {
-		s.w.Network().DetachInterface(m.nic)
-		m.nic = ""
+	if m.nicOn {
+		s.w.Network().DetachInterface(m.eni)
+		m.nicOn = false
 	}
 	m.slot = 0
 	m.hostID = ""
+}
+
+// home returns the machineHome of account's machines in zone azID of
+// region.
+func (s *Service) home(account, region, azID string) *machineHome {
+	k := [2]string{account, azID}
+	h := s.homes[k]
+	if h == nil {
+		azName, err := s.azName(account, azID)
+		h = &machineHome{account: account, region: region, azID: azID, azName: azName}
+		if err != nil {
+			return h // not kept: the name may resolve later, as azName's cache assumes
+		}
+		if s.homes == nil {
+			s.homes = map[[2]string]*machineHome{}
+		}
+		s.homes[k] = h
+	}
+	return h
 }
 
 // azName is World.AZName, cached: an account's zone names never change.

@@ -171,7 +171,7 @@ func (s *Service) fulfil(r *spotRequest) {
 	s.caller = saved
 	now := s.env.NowTime()
 	if err == nil {
-		m := s.instances[out.Instances[0].InstanceId]
+		m, _ := s.instance(out.Instances[0].InstanceId)
 		m.spot.requestID = r.SpotInstanceRequestId
 		r.State, r.InstanceId = "active", m.id
 		r.Status = SpotInstanceStatus{Code: "fulfilled", Message: "Your spot request is fulfilled.", UpdateTime: now}
@@ -381,7 +381,7 @@ func (s *Service) implicitRequests(account, region string, in *RunInstancesInput
 	so := mo.SpotOptions
 	run := *in // the caller may reuse its input
 	for _, d := range out.Instances {
-		m, ok := s.instances[d.InstanceId]
+		m, ok := s.instance(d.InstanceId)
 		if !ok || m.spot == nil || m.spot.requestID == "" {
 			continue
 		}

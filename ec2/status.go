@@ -146,7 +146,7 @@ func (s *Service) status(m *Machine) InstanceStatus {
 // reboots it, system-maintenance only passes). It is the failure layer's
 // hook, not an API call.
 func (s *Service) ScheduleInstanceEvent(instanceID string, code InstanceEventCode, notBefore time.Time, description string) (string, error) {
-	m, ok := s.instances[instanceID]
+	m, ok := s.instance(instanceID)
 	if !ok || m.state == InstanceStateTerminated {
 		return "", fmt.Errorf("ec2: ScheduleInstanceEvent: no live instance %q", instanceID)
 	}

@@ -168,6 +168,10 @@ type fleet struct {
 	observers []func(HostEvent)
 	shortObs  []func(CapacityShortage)
 	running   int
+	// hostIDs caches the IDs slotInfo renders, by host index ("" not yet
+	// rendered): a launch asks for its slot's host ID, and a host takes
+	// many launches.
+	hostIDs []string
 	// freeList recycles the nodes of all the world's pool indexes.
 	freeList *btree.FreeListG[uint64]
 }
@@ -384,6 +388,19 @@ func (v Fleet) AddHosts(azID, hostType string, n int) ([]string, error) {
 		ids[i] = hostID(uint32(first + i))
 	}
 	return ids, nil
+}
+
+// hostIDOf is hostID, rendered once per host.
+func (f *fleet) hostIDOf(i uint32) string {
+	if int(i) >= len(f.hostIDs) {
+		f.hostIDs = append(f.hostIDs, make([]string, int(i)+1-len(f.hostIDs))...)
+	}
+	id := f.hostIDs[i]
+	if id == "" {
+		id = hostID(i)
+		f.hostIDs[i] = id
+	}
+	return id
 }
 
 // hostID formats a host index as a Dedicated Host style ID
@@ -723,7 +740,7 @@ func (v Fleet) SlotInfo(s Slot) (SlotInfo, error) {
 
 func (f *fleet) slotInfo(s Slot, sl *slot) SlotInfo {
 	h := &f.hosts[sl.host]
-	return SlotInfo{Slot: s, HostID: hostID(sl.host), AZ: f.pools[h.pool].az.id,
+	return SlotInfo{Slot: s, HostID: f.hostIDOf(sl.host), AZ: f.pools[h.pool].az.id,
 		InstanceType: f.w.shapes[sl.shape].Name, Owner: sl.owner, Background: sl.background()}
 }
 

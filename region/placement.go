@@ -1,6 +1,8 @@
 package region
 
 import (
+	"errors"
+
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -72,17 +74,50 @@ func insufficientCapacity(instanceType, azName string) error {
 // InvalidParameterValue for an unknown zone or type or an invalid policy.
 func (v Fleet) Place(azID, instanceType string, opts PlaceOptions) (Slot, error) {
 	w := v.w
-	z, err := w.AZ(azID)
+	z, si, err := w.placeArgs(azID, instanceType)
 	if err != nil {
 		return 0, err
 	}
+	sl, err := w.place(z, si, opts, false)
+	if err == errNoHost {
+		err = insufficientCapacity(w.shapes[si].Name, z.id)
+	}
+	return sl, err
+}
+
+// TryPlace is Place answering false, without building an error, where
+// Place fails with InsufficientInstanceCapacity: for a caller that tries
+// zone after zone and words its own error (ec2's RunInstances).
+func (v Fleet) TryPlace(azID, instanceType string, opts PlaceOptions) (Slot, bool, error) {
+	w := v.w
+	z, si, err := w.placeArgs(azID, instanceType)
+	if err != nil {
+		return 0, false, err
+	}
+	sl, err := w.place(z, si, opts, false)
+	if err == errNoHost {
+		return 0, false, nil
+	}
+	return sl, err == nil, err
+}
+
+// placeArgs resolves Place's zone and instance type.
+func (w *World) placeArgs(azID, instanceType string) (*AZ, uint16, error) {
+	z, err := w.AZ(azID)
+	if err != nil {
+		return nil, 0, err
+	}
 	si, ok := w.shapeIx[instanceType]
 	if !ok {
-		return 0, awserr.New("InvalidParameterValue", 400, false,
+		return nil, 0, awserr.New("InvalidParameterValue", 400, false,
 			"Invalid value '%s' for InstanceType.", instanceType)
 	}
-	return w.place(z, si, opts, false)
+	return z, si, nil
 }
+
+// errNoHost is place's answer when no host takes the instance (or its
+// zone is dark): Place words it as InsufficientInstanceCapacity.
+var errNoHost = errors.New("region: no host fits")
 
 func (w *World) place(z *AZ, si uint16, opts PlaceOptions, bg bool) (Slot, error) {
 	s := &w.shapes[si]
@@ -103,7 +138,7 @@ func (w *World) place(z *AZ, si uint16, opts PlaceOptions, bg bool) (Slot, error
 		opts.Partition = g.pickPartition(opts.Partition)
 	}
 	if w.faults.azDown(z) {
-		return 0, insufficientCapacity(s.Name, z.id)
+		return 0, errNoHost
 	}
 	var gi uint32
 	if g != nil {
@@ -158,7 +193,7 @@ func (w *World) place(z *AZ, si uint16, opts PlaceOptions, bg bool) (Slot, error
 	if g == nil {
 		w.shortage(z, si, bg)
 	}
-	return 0, insufficientCapacity(s.Name, z.id)
+	return 0, errNoHost
 }
 
 // CapacityShortage reports a launch that found no host: the signal a

@@ -319,7 +319,7 @@ func (c *Client) DeleteSubnet(ctx context.Context, in *DeleteSubnetInput) (*Dele
 			delete(s.rtbAssoc, sn.rtbAssoc)
 		}
 		delete(s.subnets, sn.id)
-		s.subnetIDs = nil
+		s.subnetIDs, s.launchSubnets = nil, nil
 		return nil
 	})
 	return &DeleteSubnetOutput{}, err

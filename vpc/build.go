@@ -77,7 +77,7 @@ func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRe
 	sn := &subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
 		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
 	s.subnets[sn.id] = sn
-	s.subnetIDs = nil
+	s.subnetIDs, s.launchSubnets = nil, nil
 	return sn
 }
 

@@ -73,14 +73,7 @@ func (s *Service) PlanLaunch(account, regionCode, subnetID string, groupIDs []st
 		if v == nil {
 			return LaunchPlan{}, clientErr("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")
 		}
-		for _, id := range s.sortedSubnetIDs() {
-			x := s.subnets[id]
-			if x.vpc == v && x.defaultForAz && (azID == "" || x.azID == azID) {
-				if sn == nil || s.azName(account, x.azID) < s.azName(account, sn.azID) {
-					sn = x
-				}
-			}
-		}
+		sn = s.launchSubnet(account, v, azID)
 		if sn == nil {
 			return LaunchPlan{}, clientErr("MissingInput", "No subnets found for the default VPC '%s'. Please specify a subnet.", v.id)
 		}
@@ -103,6 +96,49 @@ func (s *Service) PlanLaunch(account, regionCode, subnetID string, groupIDs []st
 		plan.Groups = sn.vpc.defaultGroups()
 	}
 	return plan, nil
+}
+
+type launchSubnetKey struct {
+	vpc  *vpcRec
+	azID string
+}
+
+// launchSubnet is the default subnet of v (account's default VPC) a
+// launch without a subnet uses: the one in zone azID, or, for "", in the
+// zone with the least name for the account; nil if none.
+func (s *Service) launchSubnet(account string, v *vpcRec, azID string) *subnetRec {
+	k := launchSubnetKey{v, azID}
+	if sn, ok := s.launchSubnets[k]; ok {
+		return sn
+	}
+	// Candidates of one zone share a name, and the first stays; each
+	// candidate's name is looked up once.
+	var sn *subnetRec
+	var snName string
+	for _, id := range s.sortedSubnetIDs() {
+		x := s.subnets[id]
+		if x.vpc != v || !x.defaultForAz || (azID != "" && x.azID != azID) {
+			continue
+		}
+		switch {
+		case sn == nil:
+			sn = x
+			if azID == "" {
+				snName = s.azName(account, x.azID)
+			}
+		case azID == "":
+			if n := s.azName(account, x.azID); n < snName {
+				sn, snName = x, n
+			}
+		}
+	}
+	if sn != nil {
+		if s.launchSubnets == nil {
+			s.launchSubnets = map[launchSubnetKey]*subnetRec{}
+		}
+		s.launchSubnets[k] = sn
+	}
+	return sn
 }
 
 // InterfaceInfo is what ec2 shows of an instance's network interface.

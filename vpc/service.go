@@ -33,20 +33,24 @@ type Service struct {
 	// a subnet comes or goes: every launch into a default subnet walks them.
 	// Never modified once built (callers range over it).
 	subnetIDs []string
-	rtbs      map[string]*rtbRec
-	rtbAssoc  map[string]*rtbRec // association ID -> table
-	igws      map[string]*igwRec
-	nats      map[string]*natRec
-	eips      map[string]*eipRec
-	endpoints map[string]*endpointRec
-	peerings  map[string]*peeringRec
-	sgs       map[string]*sgRec
-	nacls     map[string]*naclRec
-	enis      map[string]*eniRec
-	pls       map[string]*prefixList // by ID; nil until buildRegions
-	plByName  map[string]*prefixList // by service name
-	defaults  map[[2]string]*vpcRec  // (account, region) -> default VPC
-	azNames   map[[2]string]string
+	// launchSubnets remembers the default subnet PlanLaunch picks for a
+	// default VPC and zone ("" for any): every launch without a subnet
+	// asks. Dropped with subnetIDs, when a subnet comes or goes.
+	launchSubnets map[launchSubnetKey]*subnetRec
+	rtbs          map[string]*rtbRec
+	rtbAssoc      map[string]*rtbRec // association ID -> table
+	igws          map[string]*igwRec
+	nats          map[string]*natRec
+	eips          map[string]*eipRec
+	endpoints     map[string]*endpointRec
+	peerings      map[string]*peeringRec
+	sgs           map[string]*sgRec
+	nacls         map[string]*naclRec
+	enis          map[string]*eniRec
+	pls           map[string]*prefixList // by ID; nil until buildRegions
+	plByName      map[string]*prefixList // by service name
+	defaults      map[[2]string]*vpcRec  // (account, region) -> default VPC
+	azNames       map[[2]string]string
 
 	publicSeq uint32
 	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs

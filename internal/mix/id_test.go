@@ -13,6 +13,7 @@ func TestIDMatchesSprintf(t *testing.T) {
 		v      uint64
 	}{{"i", 0}, {"vol", 1}, {"eni", 0xdeadbeef}, {"r", ^uint64(0)}, {"snap", SplitMix64(7)}, {"", 42}} {
 		require.Equal(t, fmt.Sprintf("%s-%017x", c.prefix, c.v), ID(c.prefix, c.v), "prefix %q, v %#x", c.prefix, c.v)
+		require.Equal(t, "arn:"+ID(c.prefix, c.v), string(AppendID([]byte("arn:"), c.prefix, c.v)), "prefix %q, v %#x", c.prefix, c.v)
 	}
 	var ids []string
 	allocs := testing.AllocsPerRun(100, func() { ids = append(ids[:0], ID("vol", 12345)) })

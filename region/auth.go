@@ -76,15 +76,11 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 		}
 	}
 	if res := r.resource(); res != "*" {
-		pp := &w.pipe
-		if res != pp.lastRes {
-			arn, err := iam.ParseARN(res)
-			if err != nil {
-				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
-			}
-			pp.lastRes, pp.lastARN = res, arn
+		arn, err := w.pipe.resourceARN(res)
+		if err != nil {
+			return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
 		}
-		req.Resource = pp.lastARN
+		req.Resource = arn
 	}
 	if err := w.iam.Check(&req); err != nil {
 		return err
@@ -93,6 +89,34 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 		return authorizeEndpoint(&req, route)
 	}
 	return nil
+}
+
+// resourceARN parses a request's resource ARN, keeping the last parse:
+// a caller's calls often name the same resource again, or another one
+// under the same partition, service, region and account (the objects of
+// one S3 bucket), whose ARN differs from the last one only after the
+// fifth colon. Such an ARN shares the last one's first five sections
+// byte for byte, so ParseARN would split it at the same colons: only
+// its resource changes, and parsing is skipped.
+func (pp *pipeline) resourceARN(res string) (iam.ARN, error) {
+	if res == pp.lastRes {
+		return pp.lastARN, nil
+	}
+	if pp.lastRes != "" {
+		h := len(pp.lastRes) - len(pp.lastARN.Resource) // "arn:aws:s3:::"
+		if len(res) > h && res[:h] == pp.lastRes[:h] {
+			arn := pp.lastARN
+			arn.Resource = res[h:]
+			pp.lastRes, pp.lastARN = res, arn
+			return arn, nil
+		}
+	}
+	arn, err := iam.ParseARN(res)
+	if err != nil {
+		return iam.ARN{}, err
+	}
+	pp.lastRes, pp.lastARN = res, arn
+	return arn, nil
 }
 
 // authorizeEndpoint evaluates a VPC endpoint policy for a request IAM has

@@ -162,7 +162,7 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 	var out *UploadPartOutput
 	res := &partResult{}
 	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
-		reqBytes: size, payer: in.RequestPayer, arnBuf: res.arn[:]}, func(sv *served) error {
+		reqBytes: size, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -195,16 +195,13 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 }
 
 // partResult is UploadPart's one allocation: the stored part, the bytes
-// of its synthetic ETag, the output and the request's object ARN. The
-// part keeps the rest alive until the upload is completed or aborted
-// (about 200 bytes a part, hence the shorter ARN room: longer ARNs are
-// allocated on their own): one allocation instead of four matters more on
-// the per-part path of a transfer manager.
+// of its synthetic ETag and the output. The part keeps the rest alive
+// until the upload is completed or aborted: one allocation instead of
+// three matters more on the per-part path of a transfer manager.
 type partResult struct {
 	p    part
 	out  UploadPartOutput
 	etag [etagLen]byte
-	arn  [96]byte
 }
 
 // CompletedPart names one part of a completion.

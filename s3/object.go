@@ -35,8 +35,8 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	var out *PutObjectOutput
 	s := c.svc
 	res := &putResult{}
-	err = c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
-		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer, arnBuf: res.arn[:]}, func(sv *served) error {
+	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
+		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -64,22 +64,20 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	return out, nil
 }
 
-// putResult is PutObject's one allocation: the output, the bytes of its
-// synthetic ETag and of the request's object ARN.
+// putResult is PutObject's one allocation: the output and the bytes of
+// its synthetic ETag.
 type putResult struct {
 	out  PutObjectOutput
 	etag [etagLen]byte
-	arn  [arnInline]byte
 }
 
 // getResult is GetObject's one allocation: the output, its synthetic
-// body, content length, ETag bytes and the request's object ARN.
+// body, content length and ETag bytes.
 type getResult struct {
 	out  GetObjectOutput
 	body syntheticBody
 	n    int64
 	etag [etagLen]byte
-	arn  [arnInline]byte
 }
 
 func copyMeta(m map[string]string) map[string]string {
@@ -101,6 +99,9 @@ func sseContext(sse string) map[string][]string {
 }
 
 func checkPutOptions(meta map[string]string, sc StorageClass, sse, acl string) error {
+	if len(meta) == 0 && sc == "" && sse == "" && acl == "" {
+		return nil // every default: the common size-only PUT
+	}
 	if err := checkMetadata(meta); err != nil {
 		return err
 	}
@@ -214,7 +215,7 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 	}
 	var out *GetObjectOutput
 	res := &getResult{}
-	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false, res.arn[:],
+	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false,
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
 			res.n = r.Len()
 			if v.size == 0 {
@@ -247,7 +248,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 		in = &HeadObjectInput{}
 	}
 	var out *HeadObjectOutput
-	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true, nil,
+	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true,
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
 			n := r.Len()
 			if v.size == 0 {
@@ -270,7 +271,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 }
 
 // read is GetObject and HeadObject.
-func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool, arnBuf []byte,
+func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool,
 	done func(sv *served, v *version, r ByteRange, partial bool, parts int32)) error {
 	if err := ValidateKey(key); err != nil {
 		if head {
@@ -283,7 +284,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp, arnBuf: arnBuf}, func(sv *served) error {
+	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
 		if err := checkPayer(sv, rp); err != nil {
 			return err
 		}

@@ -237,7 +237,7 @@ func (s *Service) drop(b *bucket, v *version) {
 // for v, removed (or moved out of c) now.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
 func (s *Service) earlyDelete(b *bucket, v *version, c classIdx) {
-	ci := classes[c]
+	ci := &classes[c]
 	if ci.minDuration == 0 {
 		return
 	}
@@ -355,7 +355,6 @@ func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
 	}
 	rc := sv.rc
 	from := rc.From()
-	t := billing.Transfer{Service: "AmazonS3", ResourceID: sv.b.name, From: billing.Endpoint{Region: sv.b.region}, Bytes: bytes}
 	to := region.BillingEndpoint(from)
 	internet := from.OnInternet()
 	if rt := rc.Route(); rt != nil {
@@ -368,13 +367,14 @@ func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
 			}
 		}
 	}
+	var dst billing.Endpoint
 	switch {
 	case internet:
-		t.To = billing.Endpoint{Internet: true}
+		dst = billing.Endpoint{Internet: true}
 	case to.Region != sv.b.region:
-		t.To = billing.Endpoint{Region: to.Region}
+		dst = billing.Endpoint{Region: to.Region}
 	default:
-		return // same region: free
+		return // same region: free, and the common case
 	}
-	rc.RecordTransfer(t)
+	rc.RecordTransfer(billing.Transfer{Service: "AmazonS3", ResourceID: sv.b.name, From: billing.Endpoint{Region: sv.b.region}, To: dst, Bytes: bytes})
 }

@@ -3,10 +3,12 @@ package s3
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
+	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
 )
 
@@ -44,4 +46,83 @@ func TestObjectARNChunks(t *testing.T) {
 		want = append(want, "arn:"+partition+":s3:::bucket-"+string(rune('a'+i%26))+"/"+key)
 	}
 	require.Equal(t, want, got)
+}
+
+// requireHeadsInStep fails unless b's exact-key index holds exactly the
+// B-tree's keys, each with its item's newest version.
+func requireHeadsInStep(t *testing.T, b *bucket) {
+	t.Helper()
+	n := 0
+	b.keys.Ascend(func(it item) bool {
+		n++
+		require.Same(t, it.v, b.heads[it.key], "key %q", it.key)
+		return true
+	})
+	require.Equal(t, n, len(b.heads))
+}
+
+// TestHeadIndexInStep drives random puts, copies, deletes (plain, by
+// version, in batches) and reads through the API, under each versioning
+// state in turn, and checks after every call that the exact-key index
+// agrees with the B-tree and that reads see what a listing sees.
+func TestHeadIndexInStep(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := []string{"a", "b", "c", "d/e", "d/f", "g"}
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "idx")
+		b := f.svc.buckets["aws/idx"]
+		var ids []string // version IDs seen, some stale
+		for phase, status := range []BucketVersioningStatus{"", BucketVersioningStatusEnabled, BucketVersioningStatusSuspended, BucketVersioningStatusEnabled} {
+			if status != "" {
+				_, err := f.admin.PutBucketVersioning(p, &PutBucketVersioningInput{Bucket: "idx", VersioningConfiguration: &VersioningConfiguration{Status: status}})
+				require.NoError(t, err)
+			}
+			for i := range 300 {
+				key := keys[r.IntN(len(keys))]
+				switch op := r.IntN(6); op {
+				case 0, 1:
+					out, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "idx", Key: key, ContentLength: Int64(int64(r.IntN(3000)))})
+					require.NoError(t, err)
+					ids = append(ids, out.VersionId)
+				case 2:
+					_, err := f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "idx", Key: key})
+					require.NoError(t, err)
+				case 3:
+					if len(ids) > 0 {
+						// A stale or unknown ID is not an error for DeleteObject.
+						_, err := f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "idx", Key: key, VersionId: ids[r.IntN(len(ids))]})
+						if err != nil {
+							require.Equal(t, "InvalidArgument", codeOf(err), "phase %d call %d: %v", phase, i, err)
+						}
+					}
+				case 4:
+					_, err := f.admin.CopyObject(p, &CopyObjectInput{Bucket: "idx", Key: key, CopySource: "idx/" + keys[r.IntN(len(keys))]})
+					if err != nil {
+						require.Contains(t, []string{"NoSuchKey", "InvalidRequest"}, codeOf(err), "phase %d call %d: %v", phase, i, err)
+					}
+				case 5:
+					_, err := f.admin.DeleteObjects(p, &DeleteObjectsInput{Bucket: "idx", Delete: &Delete{Objects: []ObjectIdentifier{{Key: key}, {Key: keys[r.IntN(len(keys))]}}}})
+					require.NoError(t, err)
+				}
+				requireHeadsInStep(t, b)
+			}
+			// Every listed key reads back; every other key is NoSuchKey.
+			listed := map[string]int64{}
+			out, err := f.admin.ListObjectsV2(p, &ListObjectsV2Input{Bucket: "idx"})
+			require.NoError(t, err)
+			for _, o := range out.Contents {
+				listed[o.Key] = o.Size
+			}
+			for _, key := range keys {
+				h, err := f.admin.HeadObject(p, &HeadObjectInput{Bucket: "idx", Key: key})
+				if size, ok := listed[key]; ok {
+					require.NoError(t, err)
+					require.Equal(t, size, *h.ContentLength, "key %q", key)
+				} else {
+					require.Equal(t, "NotFound", codeOf(err), "key %q: %v", key, err)
+				}
+			}
+		}
+	})
 }

@@ -20,7 +20,13 @@ type bucket struct {
 	created                        sim.Time
 	deleted                        bool
 
-	keys     *btree.BTreeG[item]
+	keys *btree.BTreeG[item]
+	// heads maps each key of keys to its item's newest version, for the
+	// exact-key lookups of GET, HEAD, PUT and DELETE: one hash probe
+	// instead of a B-tree descent of some twenty string comparisons.
+	// Only putVersion and deleteOne change either, through setHead and
+	// dropKey, which keep the two in step.
+	heads    map[string]*version
 	versions int64 // versions and delete markers, lost ones included until seen
 
 	versioning BucketVersioningStatus
@@ -121,6 +127,18 @@ func (b *bucket) internKey(k string) string {
 	return b.keyBuf.String()[start:]
 }
 
+// setHead makes v the newest version of key, which has a version.
+func (b *bucket) setHead(key string, v *version) {
+	b.keys.ReplaceOrInsert(item{key: key, v: v})
+	b.heads[key] = v
+}
+
+// dropKey removes key, whose versions are all gone.
+func (b *bucket) dropKey(key string) {
+	b.keys.Delete(item{key: key})
+	delete(b.heads, key)
+}
+
 func (v *version) deleteMarker() bool { return v.flags&flagDeleteMarker != 0 }
 
 func (v *version) contentType() string {
@@ -209,11 +227,10 @@ func (s *Service) live(b *bucket, v *version) bool {
 // current returns the key's newest version if it is a live object (not a
 // delete marker, not lost).
 func (s *Service) current(b *bucket, key string) (*version, bool) {
-	it, ok := b.keys.Get(item{key: key})
+	v, ok := b.heads[key]
 	if !ok {
 		return nil, false
 	}
-	v := it.v
 	if v.deleteMarker() || !s.live(b, v) {
 		return nil, false
 	}

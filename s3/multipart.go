@@ -299,12 +299,12 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 		if total > MaxObjectSize {
 			return s3err("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed size (%d bytes; at most %d).", total, int64(MaxObjectSize))
 		}
-		v := sv.b.newVersion(version{size: total, class: u.class, x: &extra{contentType: u.contentType, meta: u.meta, sse: u.sse,
-			etag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(h.Sum(nil)), len(parts))}})
+		nv := version{size: total, class: u.class, x: &extra{contentType: u.contentType, meta: u.meta, sse: u.sse,
+			etag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(h.Sum(nil)), len(parts))}}
 		real := true
-		v.x.partSizes = make([]int64, 0, len(parts))
+		nv.x.partSizes = make([]int64, 0, len(parts))
 		for _, p := range parts {
-			v.x.partSizes = append(v.x.partSizes, p.size)
+			nv.x.partSizes = append(nv.x.partSizes, p.size)
 			real = real && p.body != nil
 		}
 		if real {
@@ -312,9 +312,10 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 			for _, p := range parts {
 				body = append(body, p.body...)
 			}
-			v.x.body = body
+			nv.x.body = body
 		}
-		if err := s.putVersion(sv.b, in.Key, v); err != nil {
+		v, err := s.putVersion(sv.b, in.Key, nv)
+		if err != nil {
 			return err
 		}
 		s.dropUpload(sv.b, u)

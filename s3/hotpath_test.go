@@ -55,10 +55,13 @@ func requireHeadsInStep(t *testing.T, b *bucket) {
 	n := 0
 	b.keys.Ascend(func(it item) bool {
 		n++
-		require.Same(t, it.v, b.heads[it.key], "key %q", it.key)
+		v, ok := b.heads.get(it.key)
+		require.True(t, ok, "key %q", it.key)
+		require.Same(t, it.v, v, "key %q", it.key)
+		require.Equal(t, it.key, v.key())
 		return true
 	})
-	require.Equal(t, n, len(b.heads))
+	require.Equal(t, n, b.heads.len())
 }
 
 // TestHeadIndexInStep drives random puts, copies, deletes (plain, by
@@ -125,4 +128,48 @@ func TestHeadIndexInStep(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestHeadIndexMatchesMap runs random sets and deletes on the index and
+// on a Go map side by side, with keys of every length up to 20 bytes and
+// enough churn to wrap probe runs around the table's end and shift them
+// back on delete, and compares every lookup.
+func TestHeadIndexMatchesMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	keys := make([]string, 600)
+	for i := range keys {
+		b := make([]byte, 1+i%20)
+		for j := range b {
+			b[j] = byte('a' + r.IntN(3)) // few letters: many shared prefixes
+		}
+		keys[i] = string(b) + string(rune('A'+i%26)) + strings.Repeat("z", i/26)
+	}
+	var x headIndex
+	want := map[string]*version{}
+	for step := range 20_000 {
+		key := keys[r.IntN(len(keys))]
+		// Phases of growth and of shrinkage, so the table fills up and
+		// empties out.
+		if r.IntN(100) < 35+30*((step/2000)%2) {
+			x.delete(key)
+			delete(want, key)
+		} else {
+			v := &version{seq: uint64(step)}
+			v.setKey(key)
+			x.set(v)
+			want[key] = v
+		}
+		require.Equal(t, len(want), x.len())
+		if step%97 == 0 {
+			for _, k := range keys {
+				got, ok := x.get(k)
+				w, wok := want[k]
+				require.Equal(t, wok, ok, "step %d key %q", step, k)
+				require.Same(t, w, got, "step %d key %q", step, k)
+			}
+		}
+	}
+	got, ok := x.get("absent")
+	require.False(t, ok)
+	require.Nil(t, got)
 }

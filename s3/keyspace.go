@@ -21,12 +21,10 @@ type bucket struct {
 	deleted                        bool
 
 	keys *btree.BTreeG[item]
-	// heads maps each key of keys to its item's newest version, for the
-	// exact-key lookups of GET, HEAD, PUT and DELETE: one hash probe
-	// instead of a B-tree descent of some twenty string comparisons.
-	// Only putVersion and deleteOne change either, through setHead and
-	// dropKey, which keep the two in step.
-	heads    map[string]*version
+	// heads maps each key of keys to its item's newest version (see
+	// headIndex). Only putVersion and deleteOne change either, through
+	// setHead and dropKey, which keep the two in step.
+	heads    headIndex
 	versions int64 // versions and delete markers, lost ones included until seen
 
 	versioning BucketVersioningStatus
@@ -72,10 +70,12 @@ type version struct {
 	seq      uint64 // identity: the version ID and synthetic ETag derive from it
 	prev     *version
 	x        *extra
+	keyData  *byte // the key's bytes (see key)
 	group    storage.GroupID
 	epoch    uint32
 	class    classIdx
 	flags    uint8
+	keyLen   uint16 // the key's length (see key)
 	// accessDay is an Intelligent-Tiering object's last access, as the
 	// midnight (days since 1970 UTC) its 30 and 90 days count from
 	// (tiering.go). It fits in the struct's padding.
@@ -127,16 +127,16 @@ func (b *bucket) internKey(k string) string {
 	return b.keyBuf.String()[start:]
 }
 
-// setHead makes v the newest version of key, which has a version.
-func (b *bucket) setHead(key string, v *version) {
-	b.keys.ReplaceOrInsert(item{key: key, v: v})
-	b.heads[key] = v
+// setHead makes v the newest version of its key.
+func (b *bucket) setHead(v *version) {
+	b.keys.ReplaceOrInsert(item{key: v.key(), v: v})
+	b.heads.set(v)
 }
 
 // dropKey removes key, whose versions are all gone.
 func (b *bucket) dropKey(key string) {
 	b.keys.Delete(item{key: key})
-	delete(b.heads, key)
+	b.heads.delete(key)
 }
 
 func (v *version) deleteMarker() bool { return v.flags&flagDeleteMarker != 0 }
@@ -227,7 +227,7 @@ func (s *Service) live(b *bucket, v *version) bool {
 // current returns the key's newest version if it is a live object (not a
 // delete marker, not lost).
 func (s *Service) current(b *bucket, key string) (*version, bool) {
-	v, ok := b.heads[key]
+	v, ok := b.heads.get(key)
 	if !ok {
 		return nil, false
 	}

@@ -131,7 +131,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 	if b.versioning != BucketVersioningStatusEnabled {
 		nv.flags |= flagNull
 	}
-	head, exists := b.heads[key]
+	head, exists := b.heads.get(key)
 	if exists && b.versioning == "" {
 		// An overwrite in a bucket never versioned: the key's one version
 		// goes for good, and the new one takes its place in memory, so
@@ -146,6 +146,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		for o := head; o != nil; o = o.prev {
 			s.drop(b, o)
 		}
+		nv.keyData, nv.keyLen = head.keyData, head.keyLen
 		*head = nv
 		return head, nil
 	}
@@ -154,18 +155,18 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		return nil, err
 	}
 	if !exists {
-		k := b.internKey(key)
-		b.keys.ReplaceOrInsert(item{key: k, v: v})
-		b.heads[k] = v
+		v.setKey(b.internKey(key))
+		b.setHead(v)
 		return v, nil
 	}
+	v.keyData, v.keyLen = head.keyData, head.keyLen // the key's interned copy
 	switch b.versioning {
 	case BucketVersioningStatusEnabled:
 		v.prev = head
 	case BucketVersioningStatusSuspended:
 		v.prev = s.unlinkNull(b, head)
 	}
-	b.setHead(key, v)
+	b.setHead(v)
 	return v, nil
 }
 
@@ -196,7 +197,7 @@ func (s *Service) resolve(sv *served, key, versionID string) (*version, error) {
 		if !ok {
 			return nil, errInvalidArgument("Invalid version id specified (%q).", versionID)
 		}
-		head, found := b.heads[key]
+		head, found := b.heads.get(key)
 		var v *version
 		if found {
 			v = findVersion(head, seq, null)
@@ -403,7 +404,7 @@ func (c *Client) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*Dele
 // deleteOne applies one delete and reports it as DeleteObjects does.
 func (s *Service) deleteOne(b *bucket, key, versionID string) (DeletedObject, error) {
 	d := DeletedObject{Key: key, VersionId: versionID}
-	head, exists := b.heads[key]
+	head, exists := b.heads.get(key)
 	if versionID != "" {
 		seq, null, ok := s.parseVersionID(versionID)
 		if !ok {
@@ -421,7 +422,7 @@ func (s *Service) deleteOne(b *bucket, key, versionID string) (DeletedObject, er
 					if v.prev == nil {
 						b.dropKey(key)
 					} else {
-						b.setHead(key, v.prev)
+						b.setHead(v.prev)
 					}
 				} else {
 					prev.prev = v.prev

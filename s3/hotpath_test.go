@@ -173,3 +173,35 @@ func TestHeadIndexMatchesMap(t *testing.T) {
 	require.False(t, ok)
 	require.Nil(t, got)
 }
+
+// TestHex8 checks the word-at-a-time hex digits against encoding/hex for
+// every byte value in every position.
+func TestHex8(t *testing.T) {
+	for b := range 256 {
+		for pos := range 4 {
+			x := uint32(b)<<(8*pos) | 0x5a3c0f00>>(8*(3-pos))&^(0xff<<(8*pos))
+			want := hex.EncodeToString(binary.LittleEndian.AppendUint32(nil, x))
+			got := binary.LittleEndian.AppendUint64(nil, hex8(x))
+			require.Equal(t, want, string(got), "x=%#x", x)
+		}
+	}
+}
+
+// TestASCIIKeyCheck checks the fast ASCII test against its definition on
+// keys of every length up to 40 with one non-ASCII byte anywhere, and
+// that ValidateKey still refuses invalid UTF-8 and accepts valid
+// multi-byte keys.
+func TestASCIIKeyCheck(t *testing.T) {
+	for n := range 41 {
+		b := []byte(strings.Repeat("k", n))
+		require.True(t, ascii(string(b)))
+		for i := range n {
+			c := append([]byte(nil), b...)
+			c[i] = 0x80 | byte(i)
+			require.False(t, ascii(string(c)), "len %d, byte %d", n, i)
+		}
+	}
+	require.NoError(t, ValidateKey("photos/été/日本.jpg"))
+	require.Error(t, ValidateKey("bad\xffkey"))
+	require.Error(t, ValidateKey("12345678bad\xc3"))
+}

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"crypto/md5"
+	"encoding/binary"
 	"encoding/hex"
 	"strings"
 
@@ -184,28 +185,31 @@ func (v *version) etagIn(buf []byte) string {
 	if v.x != nil && v.x.etag != "" {
 		return v.x.etag
 	}
-	// Every response renders one: two digits per table lookup, into an
-	// array whose constant size leaves no bounds to check.
+	// Every response renders one: the hex of the two mixes' bytes, low
+	// byte first, eight digits at a time.
 	e := (*[etagLen]byte)(buf)
 	e[0], e[33] = '"', '"'
 	a, c := mix.SplitMix64(v.seq), mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15)
-	for i := range 8 {
-		x, y := int(a>>(8*i)&0xff), int(c>>(8*i)&0xff)
-		e[1+2*i], e[2+2*i] = hexPairs[2*x], hexPairs[2*x+1]
-		e[17+2*i], e[18+2*i] = hexPairs[2*y], hexPairs[2*y+1]
-	}
+	binary.LittleEndian.PutUint64(e[1:], hex8(uint32(a)))
+	binary.LittleEndian.PutUint64(e[9:], hex8(uint32(a>>32)))
+	binary.LittleEndian.PutUint64(e[17:], hex8(uint32(c)))
+	binary.LittleEndian.PutUint64(e[25:], hex8(uint32(c>>32)))
 	return frozen(e[:])
 }
 
-// hexPairs holds the two lowercase hex digits of every byte value.
-const hexPairs = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
-	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" +
-	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" +
-	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f" +
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" +
-	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" +
-	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" +
-	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
+// hex8 returns the eight lowercase hex digits of x's bytes, low byte
+// first and high digit first in each, as the bytes of a little-endian
+// word: each byte of x is spread to every other byte, its two nibbles
+// split into neighbouring bytes, and each nibble n turned into '0'+n, or
+// 'a'+n-10 for n > 9, in all eight bytes at once.
+func hex8(x uint32) uint64 {
+	t := uint64(x)
+	t = (t | t<<16) & 0x0000ffff0000ffff
+	t = (t | t<<8) & 0x00ff00ff00ff00ff
+	n := t>>4&0x000f000f000f000f | (t&0x000f000f000f000f)<<8
+	letters := (n + 0x0606060606060606) >> 4 & 0x0101010101010101 // 1 where n > 9
+	return n + 0x3030303030303030 + letters*('a'-'0'-10)
+}
 
 func md5ETag(body []byte) string {
 	sum := md5.Sum(body)

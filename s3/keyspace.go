@@ -40,12 +40,17 @@ type bucket struct {
 
 	uploads *btree.BTreeG[*upload]
 	meters  [numClasses]classMeter
-	tiering *intState // Intelligent-Tiering tiers; nil until used
-	hot     map[string]*partition
-	slab    []version // where newVersion allocates
-	keyBuf  strings.Builder
-	pool    *regionPool // the region's storage pool
-	hash    uint64      // fnv64 of the name, for replica placement
+	// reqKeys are the billing keys of the bucket's request charges
+	// (billBucketRequest); lastReq and lastReqKey the last one used.
+	reqKeys    map[reqKey]billing.UsageKey
+	lastReq    reqKey
+	lastReqKey billing.UsageKey
+	tiering    *intState // Intelligent-Tiering tiers; nil until used
+	hot        map[string]*partition
+	slab       []version // where newVersion allocates
+	keyBuf     strings.Builder
+	pool       *regionPool // the region's storage pool
+	hash       uint64      // fnv64 of the name, for replica placement
 }
 
 // item is one key: its newest version heads a chain to the oldest.

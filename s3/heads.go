@@ -25,17 +25,27 @@ type headIndex struct {
 // keyHash hashes a key eight bytes at a time. It needs to be fast and
 // deterministic, not resistant to chosen collisions.
 func keyHash(s string) uint64 {
-	h := uint64(len(s)) * 0x9e3779b97f4a7c15
-	for len(s) >= 8 {
-		h = mix.SplitMix64(h ^ (uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56))
-		s = s[8:]
+	n := len(s)
+	h := uint64(n) * 0x9e3779b97f4a7c15
+	if n < 8 {
+		var t uint64
+		for i := n - 1; i >= 0; i-- {
+			t = t<<8 | uint64(s[i])
+		}
+		return mix.SplitMix64(h ^ t)
 	}
-	var t uint64
-	for i := len(s) - 1; i >= 0; i-- {
-		t = t<<8 | uint64(s[i])
+	i := 0
+	for ; n-i > 8; i += 8 {
+		h = mix.SplitMix64(h ^ load64(s[i:]))
 	}
-	return mix.SplitMix64(h ^ t)
+	return mix.SplitMix64(h ^ load64(s[n-8:])) // the last eight bytes, overlapping the previous word
+}
+
+// load64 returns the first eight bytes of s as a little-endian word.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // len returns the number of keys.

@@ -205,3 +205,47 @@ func TestASCIIKeyCheck(t *testing.T) {
 	require.Error(t, ValidateKey("bad\xffkey"))
 	require.Error(t, ValidateKey("12345678bad\xc3"))
 }
+
+// TestPolicyDecisionsFollowEachCall checks that nothing on the hot path
+// (the pipeline's cached resource ARN, the service's last bucket) carries
+// an authorization decision from one call to the next: the partner reads
+// keys of one bucket back to back while the owner puts, changes and
+// deletes the bucket policy, and every call gets the decision of the
+// policy and key it names.
+func TestPolicyDecisionsFollowEachCall(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	const allowA = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},
+		"Action":"s3:GetObject","Resource":"arn:aws:s3:::hot/a*"}]}`
+	const allowAllDenyA1 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},
+		"Action":"s3:GetObject","Resource":"arn:aws:s3:::hot/*"},
+		{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::hot/a1"}]}`
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "hot")
+		for _, k := range []string{"a1", "a2", "b1"} {
+			_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "hot", Key: k, ContentLength: Int64(8)})
+			require.NoError(t, err)
+		}
+		get := func(key string) error {
+			_, err := f.partner.GetObject(p, &GetObjectInput{Bucket: "hot", Key: key})
+			return err
+		}
+		wantErr(t, get("a1"), "AccessDenied", 403) // no policy: another account's caller
+		_, err := f.admin.PutBucketPolicy(p, &PutBucketPolicyInput{Bucket: "hot", Policy: allowA})
+		require.NoError(t, err)
+		require.NoError(t, get("a1"))
+		wantErr(t, get("b1"), "AccessDenied", 403) // same ARN header, resource outside the grant
+		require.NoError(t, get("a2"))
+		require.NoError(t, get("a2"))
+		_, err = f.admin.PutBucketPolicy(p, &PutBucketPolicyInput{Bucket: "hot", Policy: allowAllDenyA1})
+		require.NoError(t, err)
+		wantErr(t, get("a1"), "AccessDenied", 403)
+		require.NoError(t, get("b1"))
+		wantErr(t, get("a1"), "AccessDenied", 403)
+		_, err = f.admin.DeleteBucketPolicy(p, &DeleteBucketPolicyInput{Bucket: "hot"})
+		require.NoError(t, err)
+		wantErr(t, get("b1"), "AccessDenied", 403)
+		// The owner's own reads are allowed by its identity policy all along.
+		_, err = f.admin.GetObject(p, &GetObjectInput{Bucket: "hot", Key: "a1"})
+		require.NoError(t, err)
+	})
+}

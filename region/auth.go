@@ -76,11 +76,13 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 		}
 	}
 	if res := r.resource(); res != "*" {
-		arn, err := w.pipe.resourceARN(res)
-		if err != nil {
-			return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
+		pp := &w.pipe
+		if res != pp.lastRes {
+			if err := pp.parseResource(res); err != nil {
+				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
+			}
 		}
-		req.Resource = arn
+		req.Resource = pp.lastARN
 	}
 	if err := w.iam.Check(&req); err != nil {
 		return err
@@ -91,30 +93,29 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 	return nil
 }
 
-// resourceARN parses a request's resource ARN, keeping the last parse:
-// a caller's calls often name the same resource again, or another one
+// parseResource makes res, a resource ARN other than the last one, the
+// last one parsed (pp.lastRes, pp.lastARN). A caller's calls often name
+// the same resource again (authorize tests that first), or another one
 // under the same partition, service, region and account (the objects of
 // one S3 bucket), whose ARN differs from the last one only after the
 // fifth colon. Such an ARN shares the last one's first five sections
-// byte for byte, so ParseARN would split it at the same colons: only
-// its resource changes, and parsing is skipped.
-func (pp *pipeline) resourceARN(res string) (iam.ARN, error) {
+// byte for byte, so ParseARN would split it at the same colons: only its
+// resource changes, and parsing is skipped.
+func (pp *pipeline) parseResource(res string) error {
 	if pp.lastRes != "" {
-		// The same resource again passes this test too.
 		h := len(pp.lastRes) - len(pp.lastARN.Resource) // "arn:aws:s3:::"
 		if len(res) > h && res[:h] == pp.lastRes[:h] {
-			arn := pp.lastARN
-			arn.Resource = res[h:]
-			pp.lastRes, pp.lastARN = res, arn
-			return arn, nil
+			pp.lastARN.Resource = res[h:]
+			pp.lastRes = res
+			return nil
 		}
 	}
 	arn, err := iam.ParseARN(res)
 	if err != nil {
-		return iam.ARN{}, err
+		return err
 	}
 	pp.lastRes, pp.lastARN = res, arn
-	return arn, nil
+	return nil
 }
 
 // authorizeEndpoint evaluates a VPC endpoint policy for a request IAM has

@@ -36,16 +36,19 @@ func TestResourceARNMatchesParseARN(t *testing.T) {
 	for _, first := range resources {
 		for _, second := range resources {
 			var pp pipeline
-			a1, err1 := pp.resourceARN(first)
-			w1, werr1 := iam.ParseARN(first)
-			require.Equal(t, werr1 == nil, err1 == nil, first)
-			require.Equal(t, w1, a1, first)
-			a2, err2 := pp.resourceARN(second)
-			w2, werr2 := iam.ParseARN(second)
-			require.Equal(t, werr2 == nil, err2 == nil, "%s after %s", second, first)
-			require.Equal(t, w2, a2, "%s after %s", second, first)
-			if werr2 == nil {
-				require.Equal(t, w2.String(), a2.String())
+			for i, res := range []string{first, second} {
+				// As authorize does: parse only another string.
+				var err error
+				if res != pp.lastRes {
+					err = pp.parseResource(res)
+				}
+				want, werr := iam.ParseARN(res)
+				require.Equal(t, werr == nil, err == nil, "%d: %s after %s", i, res, first)
+				if werr == nil {
+					require.Equal(t, res, pp.lastRes)
+					require.Equal(t, want, pp.lastARN, "%d: %s after %s", i, res, first)
+					require.Equal(t, res, pp.lastARN.String())
+				}
 			}
 		}
 	}

@@ -78,11 +78,9 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 	if res := r.resource(); res != "*" {
 		pp := &w.pipe
 		if res != pp.lastRes {
-			arn, err := iam.ParseARN(res)
-			if err != nil {
+			if err := pp.parseResource(res); err != nil {
 				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
 			}
-			pp.lastRes, pp.lastARN = res, arn
 		}
 		req.Resource = pp.lastARN
 	}
@@ -92,6 +90,31 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 	if route != nil && route.EndpointPolicy != nil {
 		return authorizeEndpoint(&req, route)
 	}
+	return nil
+}
+
+// parseResource makes res, a resource ARN other than the last one, the
+// last one parsed (pp.lastRes, pp.lastARN). A caller's calls often name
+// the same resource again (authorize tests that first), or another one
+// under the same partition, service, region and account (the objects of
+// one S3 bucket), whose ARN differs from the last one only after the
+// fifth colon. Such an ARN shares the last one's first five sections
+// byte for byte, so ParseARN would split it at the same colons: only its
+// resource changes, and parsing is skipped.
+func (pp *pipeline) parseResource(res string) error {
+	if pp.lastRes != "" {
+		h := len(pp.lastRes) - len(pp.lastARN.Resource) // "arn:aws:s3:::"
+		if len(res) > h && res[:h] == pp.lastRes[:h] {
+			pp.lastARN.Resource = res[h:]
+			pp.lastRes = res
+			return nil
+		}
+	}
+	arn, err := iam.ParseARN(res)
+	if err != nil {
+		return err
+	}
+	pp.lastRes, pp.lastARN = res, arn
 	return nil
 }
 

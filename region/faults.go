@@ -270,6 +270,9 @@ func (v Faults) RestoreAZ(azID string) error {
 // AZDown reports whether FailAZ has taken zone azID dark.
 func (v Faults) AZDown(azID string) bool {
 	w := v.w
+	if len(w.faults.downAZ) == 0 {
+		return false // the usual answer, without looking the zone up (S3 asks on every read)
+	}
 	z, ok := w.azByID[azID]
 	return ok && w.faults.downAZ[z]
 }

@@ -38,7 +38,7 @@ func bulkFill(b testing.TB, f *fixture, bucketName string, n int) {
 		for j, x := len(key)-1, i; j >= 4; j, x = j-1, x/10 {
 			key[j] = byte('0' + x%10)
 		}
-		if err := f.svc.putVersion(bk, string(key), bk.newVersion(version{size: 1024})); err != nil {
+		if _, err := f.svc.putVersion(bk, string(key), version{size: 1024}); err != nil {
 			b.Fatal(err)
 		}
 	}

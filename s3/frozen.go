@@ -13,23 +13,30 @@ func frozen(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-// arnInline is the room a response keeps for its object ARN; longer
-// ARNs are allocated on their own.
-const arnInline = 160
+// arnChunk is the size of the chunks object ARNs are written into.
+const arnChunk = 4 << 10
 
-// objectARNIn writes "arn:<partition>:s3:::<bucket>/<key>" into buf when
-// it fits (the string then shares buf, which is never written again) and
-// allocates it otherwise.
-func objectARNIn(buf []byte, partition, bucketName, key string) string {
+// objectARNOf returns "arn:<partition>:s3:::<bucket>/<key>", the resource
+// of an object request, written after the last one into the service's
+// current ARN chunk. The pipeline and IAM keep a request's ARN past the
+// call (the pipeline remembers the last ARN it parsed, an AccessDenied
+// quotes it), so its bytes must never change, but it needs no allocation
+// of its own: a response would otherwise reserve room for the longest
+// ARN, and every request makes one. A chunk is freed when none of its
+// ARNs is referenced any more.
+func (s *Service) objectARNOf(partition, bucketName, key string) string {
 	n := len("arn:") + len(partition) + len(":s3:::") + len(bucketName) + 1 + len(key)
-	if n > len(buf) {
-		return objectARN(partition, bucketName, key)
+	if cap(s.arns)-len(s.arns) < n {
+		s.arns = make([]byte, 0, max(arnChunk, n))
 	}
-	b := append(buf[:0], "arn:"...)
+	// Appending within the capacity never moves the chunk nor touches the
+	// bytes of earlier ARNs.
+	start := len(s.arns)
+	b := append(s.arns, "arn:"...)
 	b = append(b, partition...)
 	b = append(b, ":s3:::"...)
 	b = append(b, bucketName...)
 	b = append(b, '/')
-	b = append(b, key...)
-	return frozen(b)
+	s.arns = append(b, key...)
+	return frozen(s.arns[start:])
 }

@@ -20,7 +20,11 @@ type bucket struct {
 	created                        sim.Time
 	deleted                        bool
 
-	keys     *btree.BTreeG[item]
+	keys *btree.BTreeG[item]
+	// heads maps each key of keys to its item's newest version (see
+	// headIndex). Only putVersion and deleteOne change either, through
+	// setHead and dropKey, which keep the two in step.
+	heads    headIndex
 	versions int64 // versions and delete markers, lost ones included until seen
 
 	versioning BucketVersioningStatus
@@ -35,12 +39,17 @@ type bucket struct {
 
 	uploads *btree.BTreeG[*upload]
 	meters  [numClasses]classMeter
-	tiering *intState // Intelligent-Tiering tiers; nil until used
-	hot     map[string]*partition
-	slab    []version // where newVersion allocates
-	keyBuf  strings.Builder
-	pool    *regionPool // the region's storage pool
-	hash    uint64      // fnv64 of the name, for replica placement
+	// reqKeys are the billing keys of the bucket's request charges
+	// (billBucketRequest); lastReq and lastReqKey the last one used.
+	reqKeys    map[reqKey]billing.UsageKey
+	lastReq    reqKey
+	lastReqKey billing.UsageKey
+	tiering    *intState // Intelligent-Tiering tiers; nil until used
+	hot        map[string]*partition
+	slab       []version // where newVersion allocates
+	keyBuf     strings.Builder
+	pool       *regionPool // the region's storage pool
+	hash       uint64      // fnv64 of the name, for replica placement
 }
 
 // item is one key: its newest version heads a chain to the oldest.
@@ -66,10 +75,12 @@ type version struct {
 	seq      uint64 // identity: the version ID and synthetic ETag derive from it
 	prev     *version
 	x        *extra
+	keyData  *byte // the key's bytes (see key)
 	group    storage.GroupID
 	epoch    uint32
 	class    classIdx
 	flags    uint8
+	keyLen   uint16 // the key's length (see key)
 	// accessDay is an Intelligent-Tiering object's last access, as the
 	// midnight (days since 1970 UTC) its 30 and 90 days count from
 	// (tiering.go). It fits in the struct's padding.
@@ -119,6 +130,18 @@ func (b *bucket) internKey(k string) string {
 	start := b.keyBuf.Len()
 	b.keyBuf.WriteString(k)
 	return b.keyBuf.String()[start:]
+}
+
+// setHead makes v the newest version of its key.
+func (b *bucket) setHead(v *version) {
+	b.keys.ReplaceOrInsert(item{key: v.key(), v: v})
+	b.heads.set(v)
+}
+
+// dropKey removes key, whose versions are all gone.
+func (b *bucket) dropKey(key string) {
+	b.keys.Delete(item{key: key})
+	b.heads.delete(key)
 }
 
 func (v *version) deleteMarker() bool { return v.flags&flagDeleteMarker != 0 }
@@ -193,11 +216,10 @@ func (s *Service) live(b *bucket, v *version) bool {
 // current returns the key's newest version if it is a live object (not a
 // delete marker, not lost).
 func (s *Service) current(b *bucket, key string) (*version, bool) {
-	it, ok := b.keys.Get(item{key: key})
+	v, ok := b.heads.get(key)
 	if !ok {
 		return nil, false
 	}
-	v := it.v
 	if v.deleteMarker() || !s.live(b, v) {
 		return nil, false
 	}

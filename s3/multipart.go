@@ -162,7 +162,7 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 	var out *UploadPartOutput
 	res := &partResult{}
 	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
-		reqBytes: size, payer: in.RequestPayer, arnBuf: res.arn[:]}, func(sv *served) error {
+		reqBytes: size, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -195,16 +195,13 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 }
 
 // partResult is UploadPart's one allocation: the stored part, the bytes
-// of its synthetic ETag, the output and the request's object ARN. The
-// part keeps the rest alive until the upload is completed or aborted
-// (about 200 bytes a part, hence the shorter ARN room: longer ARNs are
-// allocated on their own): one allocation instead of four matters more on
-// the per-part path of a transfer manager.
+// of its synthetic ETag and the output. The part keeps the rest alive
+// until the upload is completed or aborted: one allocation instead of
+// three matters more on the per-part path of a transfer manager.
 type partResult struct {
 	p    part
 	out  UploadPartOutput
 	etag [etagLen]byte
-	arn  [96]byte
 }
 
 // CompletedPart names one part of a completion.
@@ -302,12 +299,12 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 		if total > MaxObjectSize {
 			return s3err("EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed size (%d bytes; at most %d).", total, int64(MaxObjectSize))
 		}
-		v := sv.b.newVersion(version{size: total, class: u.class, x: &extra{contentType: u.contentType, meta: u.meta, sse: u.sse,
-			etag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(h.Sum(nil)), len(parts))}})
+		nv := version{size: total, class: u.class, x: &extra{contentType: u.contentType, meta: u.meta, sse: u.sse,
+			etag: fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(h.Sum(nil)), len(parts))}}
 		real := true
-		v.x.partSizes = make([]int64, 0, len(parts))
+		nv.x.partSizes = make([]int64, 0, len(parts))
 		for _, p := range parts {
-			v.x.partSizes = append(v.x.partSizes, p.size)
+			nv.x.partSizes = append(nv.x.partSizes, p.size)
 			real = real && p.body != nil
 		}
 		if real {
@@ -315,9 +312,10 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 			for _, p := range parts {
 				body = append(body, p.body...)
 			}
-			v.x.body = body
+			nv.x.body = body
 		}
-		if err := s.putVersion(sv.b, in.Key, v); err != nil {
+		v, err := s.putVersion(sv.b, in.Key, nv)
+		if err != nil {
 			return err
 		}
 		s.dropUpload(sv.b, u)

@@ -95,10 +95,30 @@ func ValidateKey(key string) error {
 		return errInvalidArgument("The object key must not be empty.")
 	case len(key) > MaxKeyLength:
 		return s3err("KeyTooLongError", http.StatusBadRequest, "Your key is too long (%d bytes; at most %d).", len(key), MaxKeyLength)
-	case !utf8.ValidString(key):
+	case !ascii(key) && !utf8.ValidString(key):
 		return errInvalidArgument("The object key must be valid UTF-8.")
 	}
 	return nil
+}
+
+// ascii reports whether s is all ASCII, eight bytes at a time: every
+// request checks its key, and utf8.ValidString goes byte by byte through
+// a key shorter than 17 bytes.
+func ascii(s string) bool {
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func metadataSize(m map[string]string) int {

@@ -35,19 +35,20 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	var out *PutObjectOutput
 	s := c.svc
 	res := &putResult{}
-	err = c.call(ctx, request{op: op, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
-		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer, arnBuf: res.arn[:]}, func(sv *served) error {
+	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
+		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
-		v := sv.b.newVersion(version{size: size, class: cls})
+		nv := version{size: size, class: cls}
 		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
-			v.x = &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
+			nv.x = &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
 			if body != nil {
-				v.x.etag = md5ETag(body)
+				nv.x.etag = md5ETag(body)
 			}
 		}
-		if err := s.putVersion(sv.b, in.Key, v); err != nil {
+		v, err := s.putVersion(sv.b, in.Key, nv)
+		if err != nil {
 			return err
 		}
 		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
@@ -64,22 +65,20 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	return out, nil
 }
 
-// putResult is PutObject's one allocation: the output, the bytes of its
-// synthetic ETag and of the request's object ARN.
+// putResult is PutObject's one allocation: the output and the bytes of
+// its synthetic ETag.
 type putResult struct {
 	out  PutObjectOutput
 	etag [etagLen]byte
-	arn  [arnInline]byte
 }
 
 // getResult is GetObject's one allocation: the output, its synthetic
-// body, content length, ETag bytes and the request's object ARN.
+// body, content length and ETag bytes.
 type getResult struct {
 	out  GetObjectOutput
 	body syntheticBody
 	n    int64
 	etag [etagLen]byte
-	arn  [arnInline]byte
 }
 
 func copyMeta(m map[string]string) map[string]string {
@@ -101,6 +100,9 @@ func sseContext(sse string) map[string][]string {
 }
 
 func checkPutOptions(meta map[string]string, sc StorageClass, sse, acl string) error {
+	if len(meta) == 0 && sc == "" && sse == "" && acl == "" {
+		return nil // every default: the common size-only PUT
+	}
 	if err := checkMetadata(meta); err != nil {
 		return err
 	}
@@ -120,36 +122,52 @@ func checkPutOptions(meta map[string]string, sc StorageClass, sse, acl string) e
 	return nil
 }
 
-// putVersion installs v as the key's newest version under the bucket's
-// versioning state.
-func (s *Service) putVersion(b *bucket, key string, v *version) error {
+// putVersion installs a version with nv's fields as the key's newest
+// under the bucket's versioning state, and returns it.
+func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error) {
 	s.seq++
-	v.seq = s.seq
-	v.modified = s.env.Now()
+	nv.seq = s.seq
+	nv.modified = s.env.Now()
 	if b.versioning != BucketVersioningStatusEnabled {
-		v.flags |= flagNull
+		nv.flags |= flagNull
 	}
-	if err := s.store(b, key, v); err != nil {
-		return err
-	}
-	// One descent of the B-tree, new key or not: an overwrite keeps the
-	// fresh copy of the key, and the old copy's bytes are garbage of
-	// their chunk (freed with it).
-	old, exists := b.keys.ReplaceOrInsert(item{key: b.internKey(key), v: v})
-	if !exists {
-		return nil
-	}
-	switch b.versioning {
-	case "":
-		for o := old.v; o != nil; o = o.prev {
+	head, exists := b.heads.get(key)
+	if exists && b.versioning == "" {
+		// An overwrite in a bucket never versioned: the key's one version
+		// goes for good, and the new one takes its place in memory, so
+		// the B-tree's item, which points there, stays as it is (no
+		// descent). Nothing else points to a version of such a bucket
+		// once it is dropped. The new version is accounted before the old
+		// one is dropped, as a meter that would reach zero in between
+		// must not stop.
+		if err := s.store(b, key, &nv); err != nil {
+			return nil, err
+		}
+		for o := head; o != nil; o = o.prev {
 			s.drop(b, o)
 		}
-	case BucketVersioningStatusEnabled:
-		v.prev = old.v
-	case BucketVersioningStatusSuspended:
-		v.prev = s.unlinkNull(b, old.v)
+		nv.keyData, nv.keyLen = head.keyData, head.keyLen
+		*head = nv
+		return head, nil
 	}
-	return nil
+	v := b.newVersion(nv)
+	if err := s.store(b, key, v); err != nil {
+		return nil, err
+	}
+	if !exists {
+		v.setKey(b.internKey(key))
+		b.setHead(v)
+		return v, nil
+	}
+	v.keyData, v.keyLen = head.keyData, head.keyLen // the key's interned copy
+	switch b.versioning {
+	case BucketVersioningStatusEnabled:
+		v.prev = head
+	case BucketVersioningStatusSuspended:
+		v.prev = s.unlinkNull(b, head)
+	}
+	b.setHead(v)
+	return v, nil
 }
 
 // unlinkNull drops the null version from a chain and returns the rest.
@@ -179,10 +197,10 @@ func (s *Service) resolve(sv *served, key, versionID string) (*version, error) {
 		if !ok {
 			return nil, errInvalidArgument("Invalid version id specified (%q).", versionID)
 		}
-		it, found := b.keys.Get(item{key: key})
+		head, found := b.heads.get(key)
 		var v *version
 		if found {
-			v = findVersion(it.v, seq, null)
+			v = findVersion(head, seq, null)
 		}
 		if v == nil || !s.live(b, v) {
 			return nil, s3err("NoSuchVersion", http.StatusNotFound, "The specified version does not exist (key %q, version %q).", key, versionID)
@@ -214,7 +232,7 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 	}
 	var out *GetObjectOutput
 	res := &getResult{}
-	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false, res.arn[:],
+	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false,
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
 			res.n = r.Len()
 			if v.size == 0 {
@@ -247,7 +265,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 		in = &HeadObjectInput{}
 	}
 	var out *HeadObjectOutput
-	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true, nil,
+	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true,
 		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
 			n := r.Len()
 			if v.size == 0 {
@@ -270,7 +288,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 }
 
 // read is GetObject and HeadObject.
-func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool, arnBuf []byte,
+func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool,
 	done func(sv *served, v *version, r ByteRange, partial bool, parts int32)) error {
 	if err := ValidateKey(key); err != nil {
 		if head {
@@ -283,7 +301,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp, arnBuf: arnBuf}, func(sv *served) error {
+	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
 		if err := checkPayer(sv, rp); err != nil {
 			return err
 		}
@@ -386,7 +404,7 @@ func (c *Client) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*Dele
 // deleteOne applies one delete and reports it as DeleteObjects does.
 func (s *Service) deleteOne(b *bucket, key, versionID string) (DeletedObject, error) {
 	d := DeletedObject{Key: key, VersionId: versionID}
-	it, exists := b.keys.Get(item{key: key})
+	head, exists := b.heads.get(key)
 	if versionID != "" {
 		seq, null, ok := s.parseVersionID(versionID)
 		if !ok {
@@ -396,15 +414,15 @@ func (s *Service) deleteOne(b *bucket, key, versionID string) (DeletedObject, er
 			return d, nil
 		}
 		var prev *version
-		for v := it.v; v != nil; prev, v = v, v.prev {
+		for v := head; v != nil; prev, v = v, v.prev {
 			if null && v.flags&flagNull != 0 || !null && v.flags&flagNull == 0 && v.seq == seq {
 				d.DeleteMarker = v.deleteMarker()
 				s.drop(b, v)
 				if prev == nil {
 					if v.prev == nil {
-						b.keys.Delete(item{key: key})
+						b.dropKey(key)
 					} else {
-						b.keys.ReplaceOrInsert(item{key: key, v: v.prev})
+						b.setHead(v.prev)
 					}
 				} else {
 					prev.prev = v.prev
@@ -417,21 +435,22 @@ func (s *Service) deleteOne(b *bucket, key, versionID string) (DeletedObject, er
 	switch b.versioning {
 	case "":
 		if exists {
-			for v := it.v; v != nil; v = v.prev {
+			for v := head; v != nil; v = v.prev {
 				s.drop(b, v)
 			}
-			b.keys.Delete(item{key: key})
+			b.dropKey(key)
 		}
 		return d, nil
 	default:
-		m := b.newVersion(version{flags: flagDeleteMarker})
+		m := version{flags: flagDeleteMarker}
 		if b.versioning == BucketVersioningStatusSuspended {
 			m.flags |= flagNull
 		}
-		if err := s.putVersion(b, key, m); err != nil {
+		mv, err := s.putVersion(b, key, m)
+		if err != nil {
 			return d, err
 		}
-		d.DeleteMarker, d.DeleteMarkerVersionId = true, s.versionID(m)
+		d.DeleteMarker, d.DeleteMarkerVersionId = true, s.versionID(mv)
 		return d, nil
 	}
 }
@@ -558,7 +577,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
 		}
 		s.intAccess(sb, v) // copying is an access of the source
-		nv := sv.b.newVersion(version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}})
+		nv := version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}}
 		if v.x != nil {
 			nv.x.body, nv.x.sse = v.x.body, v.x.sse
 			if v.x.body != nil {
@@ -569,13 +588,14 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 		if in.MetadataDirective == "REPLACE" {
 			nv.x.contentType, nv.x.meta = in.ContentType, copyMeta(in.Metadata)
 		}
-		if err := s.putVersion(sv.b, in.Key, nv); err != nil {
+		pv, err := s.putVersion(sv.b, in.Key, nv)
+		if err != nil {
 			return err
 		}
 		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
-		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: nv.etag(), LastModified: s.env.TimeOf(nv.modified)}}
+		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.env.TimeOf(pv.modified)}}
 		if sv.b.versioning != "" {
-			out.VersionId = s.versionID(nv)
+			out.VersionId = s.versionID(pv)
 		}
 		if sb.versioning != "" {
 			out.CopySourceVersionId = s.versionID(v)

@@ -72,6 +72,8 @@ type Service struct {
 	// usually names it again, and comparing two short strings is cheaper
 	// than building the map key and hashing it.
 	last *bucket
+	// arns is the chunk object ARNs are written into (objectARNOf).
+	arns []byte
 }
 
 // bucketNamed returns the live or deleted bucket of s.buckets named name
@@ -220,9 +222,6 @@ type request struct {
 	head      bool // HEAD: errors carry no body
 	write     bool // counts against the PUT/COPY/POST/DELETE rate
 	payer     RequestPayer
-	// arnBuf, if set, is where the object ARN is written (see
-	// objectARNIn): memory of the response's allocation.
-	arnBuf []byte
 }
 
 // served is what the effect sees.
@@ -238,15 +237,6 @@ func (s *Service) arnPrefix(partition string) string {
 		return "arn:aws:s3:::"
 	}
 	return "arn:" + partition + ":s3:::"
-}
-
-// objectARN returns "arn:<partition>:s3:::<bucket>/<key>" with one
-// allocation.
-func objectARN(partition, bucketName, key string) string {
-	if partition == "aws" {
-		return "arn:aws:s3:::" + bucketName + "/" + key
-	}
-	return "arn:" + partition + ":s3:::" + bucketName + "/" + key
 }
 
 // call runs one S3 request through the pipeline: the bucket's policy and
@@ -268,7 +258,7 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 	if r.bucket != "" {
 		b = s.bucketNamed(partition, r.bucket)
 		if r.hasKey {
-			req.Resource = objectARNIn(r.arnBuf, partition, r.bucket, r.key)
+			req.Resource = s.objectARNOf(partition, r.bucket, r.key)
 		} else {
 			req.Resource = s.arnPrefix(partition) + r.bucket
 		}

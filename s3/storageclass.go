@@ -237,7 +237,7 @@ func (s *Service) drop(b *bucket, v *version) {
 // for v, removed (or moved out of c) now.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
 func (s *Service) earlyDelete(b *bucket, v *version, c classIdx) {
-	ci := classes[c]
+	ci := &classes[c]
 	if ci.minDuration == 0 {
 		return
 	}
@@ -299,13 +299,51 @@ func (s *Service) billRequest(c *region.Call, err error) {
 	res := ""
 	if c.Request().ResourceAccount != "" {
 		if b != nil {
-			res = b.name // the bucket of the request's ARN, without parsing it
-		} else {
-			res = bucketOfARN(c.Request().Resource)
+			// The bucket of the request's ARN, without parsing it; its
+			// charges go through its resolved keys.
+			s.billBucketRequest(b, reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()})
+			return
 		}
+		res = bucketOfARN(c.Request().Resource)
 	}
 	_ = s.ledger.Record(billing.Usage{Account: payer, Service: "AmazonS3", UsageType: ut, Operation: c.Request().Operation,
 		Region: c.Region(), ResourceID: res, Quantity: 1})
+}
+
+// reqKey is the dimensions of a request charge on a bucket, besides the
+// bucket: who pays, the usage type (class and tier), the operation and
+// the serving region.
+type reqKey struct {
+	payer, usageType, op, region string
+}
+
+// billBucketRequest records one request charge on b, as
+// Ledger.Record would, through the key billing resolved for its
+// dimensions the first time (Ledger.Key): an integer add instead of
+// hashing and comparing seven strings for every request. The last key
+// used is compared first, since requests on a bucket come in runs.
+func (s *Service) billBucketRequest(b *bucket, k reqKey) {
+	uk := b.lastReqKey
+	if k != b.lastReq || !uk.IsValid() {
+		var ok bool
+		if uk, ok = b.reqKeys[k]; !ok {
+			var err error
+			uk, err = s.ledger.Key(billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
+				Region: k.region, ResourceID: b.name})
+			if err != nil {
+				// Not a key billing knows: Record reports it as it would.
+				_ = s.ledger.Record(billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
+					Region: k.region, ResourceID: b.name, Quantity: 1})
+				return
+			}
+			if b.reqKeys == nil {
+				b.reqKeys = map[reqKey]billing.UsageKey{}
+			}
+			b.reqKeys[k] = uk
+		}
+		b.lastReq, b.lastReqKey = k, uk
+	}
+	_ = s.ledger.Add(uk, 1, s.env.Now())
 }
 
 // bucketOfARN returns the bucket name of an S3 ARN.
@@ -355,7 +393,6 @@ func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
 	}
 	rc := sv.rc
 	from := rc.From()
-	t := billing.Transfer{Service: "AmazonS3", ResourceID: sv.b.name, From: billing.Endpoint{Region: sv.b.region}, Bytes: bytes}
 	to := region.BillingEndpoint(from)
 	internet := from.OnInternet()
 	if rt := rc.Route(); rt != nil {
@@ -368,13 +405,14 @@ func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
 			}
 		}
 	}
+	var dst billing.Endpoint
 	switch {
 	case internet:
-		t.To = billing.Endpoint{Internet: true}
+		dst = billing.Endpoint{Internet: true}
 	case to.Region != sv.b.region:
-		t.To = billing.Endpoint{Region: to.Region}
+		dst = billing.Endpoint{Region: to.Region}
 	default:
-		return // same region: free
+		return // same region: free, and the common case
 	}
-	rc.RecordTransfer(t)
+	rc.RecordTransfer(billing.Transfer{Service: "AmazonS3", ResourceID: sv.b.name, From: billing.Endpoint{Region: sv.b.region}, To: dst, Bytes: bytes})
 }

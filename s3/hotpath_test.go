@@ -1,0 +1,223 @@
+package s3
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
+)
+
+
+// TestObjectARNChunks checks that object ARNs written into the service's
+// chunks are exact and never change afterwards, across chunk boundaries
+// and for an ARN longer than a chunk.
+func TestObjectARNChunks(t *testing.T) {
+	s := &Service{}
+	var got, want []string
+	long := strings.Repeat("k", arnChunk+10)
+	for i := range 500 {
+		key := strings.Repeat("x", i%97) + "/" + string(rune('a'+i%26))
+		if i == 250 {
+			key = long
+		}
+		partition := "aws"
+		if i%7 == 0 {
+			partition = "aws-cn"
+		}
+		got = append(got, s.objectARNOf(partition, "bucket-"+string(rune('a'+i%26)), key))
+		want = append(want, "arn:"+partition+":s3:::bucket-"+string(rune('a'+i%26))+"/"+key)
+	}
+	require.Equal(t, want, got)
+}
+
+// requireHeadsInStep fails unless b's exact-key index holds exactly the
+// B-tree's keys, each with its item's newest version.
+func requireHeadsInStep(t *testing.T, b *bucket) {
+	t.Helper()
+	n := 0
+	b.keys.Ascend(func(it item) bool {
+		n++
+		v, ok := b.heads.get(it.key)
+		require.True(t, ok, "key %q", it.key)
+		require.Same(t, it.v, v, "key %q", it.key)
+		require.Equal(t, it.key, v.key())
+		return true
+	})
+	require.Equal(t, n, b.heads.len())
+}
+
+// TestHeadIndexInStep drives random puts, copies, deletes (plain, by
+// version, in batches) and reads through the API, under each versioning
+// state in turn, and checks after every call that the exact-key index
+// agrees with the B-tree and that reads see what a listing sees.
+func TestHeadIndexInStep(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := []string{"a", "b", "c", "d/e", "d/f", "g"}
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "idx")
+		b := f.svc.buckets["aws/idx"]
+		var ids []string // version IDs seen, some stale
+		for phase, status := range []BucketVersioningStatus{"", BucketVersioningStatusEnabled, BucketVersioningStatusSuspended, BucketVersioningStatusEnabled} {
+			if status != "" {
+				_, err := f.admin.PutBucketVersioning(p, &PutBucketVersioningInput{Bucket: "idx", VersioningConfiguration: &VersioningConfiguration{Status: status}})
+				require.NoError(t, err)
+			}
+			for i := range 300 {
+				key := keys[r.IntN(len(keys))]
+				switch op := r.IntN(6); op {
+				case 0, 1:
+					out, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "idx", Key: key, ContentLength: Int64(int64(r.IntN(3000)))})
+					require.NoError(t, err)
+					ids = append(ids, out.VersionId)
+				case 2:
+					_, err := f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "idx", Key: key})
+					require.NoError(t, err)
+				case 3:
+					if len(ids) > 0 {
+						// A stale or unknown ID is not an error for DeleteObject.
+						_, err := f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "idx", Key: key, VersionId: ids[r.IntN(len(ids))]})
+						if err != nil {
+							require.Equal(t, "InvalidArgument", codeOf(err), "phase %d call %d: %v", phase, i, err)
+						}
+					}
+				case 4:
+					_, err := f.admin.CopyObject(p, &CopyObjectInput{Bucket: "idx", Key: key, CopySource: "idx/" + keys[r.IntN(len(keys))]})
+					if err != nil {
+						require.Contains(t, []string{"NoSuchKey", "InvalidRequest"}, codeOf(err), "phase %d call %d: %v", phase, i, err)
+					}
+				case 5:
+					_, err := f.admin.DeleteObjects(p, &DeleteObjectsInput{Bucket: "idx", Delete: &Delete{Objects: []ObjectIdentifier{{Key: key}, {Key: keys[r.IntN(len(keys))]}}}})
+					require.NoError(t, err)
+				}
+				requireHeadsInStep(t, b)
+			}
+			// Every listed key reads back; every other key is NoSuchKey.
+			listed := map[string]int64{}
+			out, err := f.admin.ListObjectsV2(p, &ListObjectsV2Input{Bucket: "idx"})
+			require.NoError(t, err)
+			for _, o := range out.Contents {
+				listed[o.Key] = o.Size
+			}
+			for _, key := range keys {
+				h, err := f.admin.HeadObject(p, &HeadObjectInput{Bucket: "idx", Key: key})
+				if size, ok := listed[key]; ok {
+					require.NoError(t, err)
+					require.Equal(t, size, *h.ContentLength, "key %q", key)
+				} else {
+					require.Equal(t, "NotFound", codeOf(err), "key %q: %v", key, err)
+				}
+			}
+		}
+	})
+}
+
+// TestHeadIndexMatchesMap runs random sets and deletes on the index and
+// on a Go map side by side, with keys of every length up to 20 bytes and
+// enough churn to wrap probe runs around the table's end and shift them
+// back on delete, and compares every lookup.
+func TestHeadIndexMatchesMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	keys := make([]string, 600)
+	for i := range keys {
+		b := make([]byte, 1+i%20)
+		for j := range b {
+			b[j] = byte('a' + r.IntN(3)) // few letters: many shared prefixes
+		}
+		keys[i] = string(b) + string(rune('A'+i%26)) + strings.Repeat("z", i/26)
+	}
+	var x headIndex
+	want := map[string]*version{}
+	for step := range 20_000 {
+		key := keys[r.IntN(len(keys))]
+		// Phases of growth and of shrinkage, so the table fills up and
+		// empties out.
+		if r.IntN(100) < 35+30*((step/2000)%2) {
+			x.delete(key)
+			delete(want, key)
+		} else {
+			v := &version{seq: uint64(step)}
+			v.setKey(key)
+			x.set(v)
+			want[key] = v
+		}
+		require.Equal(t, len(want), x.len())
+		if step%97 == 0 {
+			for _, k := range keys {
+				got, ok := x.get(k)
+				w, wok := want[k]
+				require.Equal(t, wok, ok, "step %d key %q", step, k)
+				require.Same(t, w, got, "step %d key %q", step, k)
+			}
+		}
+	}
+	got, ok := x.get("absent")
+	require.False(t, ok)
+	require.Nil(t, got)
+}
+
+
+// TestASCIIKeyCheck checks the fast ASCII test against its definition on
+// keys of every length up to 40 with one non-ASCII byte anywhere, and
+// that ValidateKey still refuses invalid UTF-8 and accepts valid
+// multi-byte keys.
+func TestASCIIKeyCheck(t *testing.T) {
+	for n := range 41 {
+		b := []byte(strings.Repeat("k", n))
+		require.True(t, ascii(string(b)))
+		for i := range n {
+			c := append([]byte(nil), b...)
+			c[i] = 0x80 | byte(i)
+			require.False(t, ascii(string(c)), "len %d, byte %d", n, i)
+		}
+	}
+	require.NoError(t, ValidateKey("photos/été/日本.jpg"))
+	require.Error(t, ValidateKey("bad\xffkey"))
+	require.Error(t, ValidateKey("12345678bad\xc3"))
+}
+
+// TestPolicyDecisionsFollowEachCall checks that nothing on the hot path
+// (the pipeline's cached resource ARN, the service's last bucket) carries
+// an authorization decision from one call to the next: the partner reads
+// keys of one bucket back to back while the owner puts, changes and
+// deletes the bucket policy, and every call gets the decision of the
+// policy and key it names.
+func TestPolicyDecisionsFollowEachCall(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	const allowA = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},
+		"Action":"s3:GetObject","Resource":"arn:aws:s3:::hot/a*"}]}`
+	const allowAllDenyA1 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},
+		"Action":"s3:GetObject","Resource":"arn:aws:s3:::hot/*"},
+		{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::hot/a1"}]}`
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "hot")
+		for _, k := range []string{"a1", "a2", "b1"} {
+			_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "hot", Key: k, ContentLength: Int64(8)})
+			require.NoError(t, err)
+		}
+		get := func(key string) error {
+			_, err := f.partner.GetObject(p, &GetObjectInput{Bucket: "hot", Key: key})
+			return err
+		}
+		wantErr(t, get("a1"), "AccessDenied", 403) // no policy: another account's caller
+		_, err := f.admin.PutBucketPolicy(p, &PutBucketPolicyInput{Bucket: "hot", Policy: allowA})
+		require.NoError(t, err)
+		require.NoError(t, get("a1"))
+		wantErr(t, get("b1"), "AccessDenied", 403) // same ARN header, resource outside the grant
+		require.NoError(t, get("a2"))
+		require.NoError(t, get("a2"))
+		_, err = f.admin.PutBucketPolicy(p, &PutBucketPolicyInput{Bucket: "hot", Policy: allowAllDenyA1})
+		require.NoError(t, err)
+		wantErr(t, get("a1"), "AccessDenied", 403)
+		require.NoError(t, get("b1"))
+		wantErr(t, get("a1"), "AccessDenied", 403)
+		_, err = f.admin.DeleteBucketPolicy(p, &DeleteBucketPolicyInput{Bucket: "hot"})
+		require.NoError(t, err)
+		wantErr(t, get("b1"), "AccessDenied", 403)
+		// The owner's own reads are allowed by its identity policy all along.
+		_, err = f.admin.GetObject(p, &GetObjectInput{Bucket: "hot", Key: "a1"})
+		require.NoError(t, err)
+	})
+}

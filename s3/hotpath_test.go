@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // TestObjectARNChunks checks that object ARNs written into the service's
 // chunks are exact and never change afterwards, across chunk boundaries
 // and for an ARN longer than a chunk.
@@ -157,7 +156,6 @@ func TestHeadIndexMatchesMap(t *testing.T) {
 	require.False(t, ok)
 	require.Nil(t, got)
 }
-
 
 // TestASCIIKeyCheck checks the fast ASCII test against its definition on
 // keys of every length up to 40 with one non-ASCII byte anywhere, and

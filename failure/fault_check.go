@@ -10,8 +10,10 @@ import (
 
 // need reports an error unless some target implements T.
 func need[T any](h *Harness, f Fault) error {
-	_, err := find[T](h.st.targets, f)
-	return err
+	if _, ok := find[T](h.st.targets); !ok {
+		return noTarget[T](f)
+	}
+	return nil
 }
 
 // named wraps a name checker's error with the fault.

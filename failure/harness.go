@@ -156,15 +156,26 @@ func (h *Harness) Start(injs ...Injector) error {
 // such as For(f, math.MaxInt64) once the clock has moved, schedules
 // nothing: the instant is never reached.
 func (h *Harness) After(d time.Duration, fn func()) sim.Timer {
+	return h.afterGuarded(d, h.guard(fn))
+}
+
+// guard returns fn made to do nothing once h is stopped.
+func (h *Harness) guard(fn func()) func() {
+	return func() {
+		if !h.stopped {
+			fn()
+		}
+	}
+}
+
+// afterGuarded is After for a function already guarded (see guard), so
+// that an injector rescheduling itself wraps its step once, not per start.
+func (h *Harness) afterGuarded(d time.Duration, fn func()) sim.Timer {
 	env := h.st.env
 	if d > 0 && d > time.Duration(sim.MaxTime-env.Now()) {
 		return sim.Timer{}
 	}
-	return env.AfterDaemon(d, func() {
-		if !h.stopped {
-			fn()
-		}
-	})
+	return env.AfterDaemon(d, fn)
 }
 
 // Rand returns the named stream of the harness's Env.

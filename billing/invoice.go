@@ -80,6 +80,11 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	b := l.collect(accountID, m, asOf, nil, nil)
 	l.price(accountID, m, b)
 	inv := &Invoice{Account: accountID, Month: m}
+	// A line per charge and perhaps one for credits: grown once, as lines
+	// are large.
+	if len(b.charges) > 0 {
+		inv.Lines = make([]LineItem, 0, len(b.charges)+1)
+	}
 	for _, c := range b.charges {
 		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
 		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c, b))
@@ -449,13 +454,37 @@ func (l *Ledger) lineItem(accountID string, m Month, c *charge, b batch) LineIte
 		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,
 		ResourceID: c.key.resource, Tags: l.tagSets[c.key.tags],
 		Start: l.clk.TimeOf(max(c.first, l.monthStart(m))), End: l.clk.TimeOf(min(c.last, l.monthStart(m+1))),
-		Unit: rt.Unit, Amount: new(big.Rat).SetFrac(c.raw, pu), FreeAmount: new(big.Rat).SetFrac(c.free, pu),
+		Unit: rt.Unit, Amount: fraction(c.raw, pu), FreeAmount: fraction(c.free, pu),
 		UnitPrice: c.key.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
 	if li.UnitPrice == 0 {
 		li.UnitPrice = rt.UnitPrice()
 	}
 	return li
+}
+
+// fraction returns num/den (den > 0) as a new big.Rat, the value
+// new(big.Rat).SetFrac(num, den) returns. When both fit in a word it
+// reduces them with a word gcd and sets the reduced terms directly
+// (Rat.Denom is a reference once the Rat is set): SetFrac's big.Int gcd
+// allocates, and an invoice has two amounts per resource.
+func fraction(num, den *big.Int) *big.Rat {
+	if !num.IsUint64() || !den.IsUint64() || den.Sign() <= 0 {
+		return new(big.Rat).SetFrac(num, den)
+	}
+	n, d := num.Uint64(), den.Uint64()
+	g := gcd64(n, d)
+	r := new(big.Rat).SetUint64(n / g)
+	r.Denom().SetUint64(d / g)
+	return r
+}
+
+// gcd64 is the greatest common divisor of a and b (b > 0), Euclid's way.
+func gcd64(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // usageCost prices a batch and sums its charges, restricted to services if

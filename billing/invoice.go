@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/big"
@@ -231,31 +232,34 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 			add(k, rt, q, p.first, p.last, 1)
 		})
 	}
-	sort.Slice(b.charges, func(i, j int) bool { return chargeLess(b.charges[i], b.charges[j]) })
+	slices.SortFunc(b.charges, chargeCmp)
 	return b
 }
 
-// chargeLess is the fixed order in which free tier and price tiers are
-// consumed (see the package doc).
-func chargeLess(a, b *charge) bool {
+// chargeCmp is the fixed order in which free tier and price tiers are
+// consumed (see the package doc). Charges are sorted with slices.SortFunc,
+// the same pattern-defeating quicksort as the sort.Slice it replaced
+// (both are generated from one template), so ties keep the order they
+// had, without sort.Slice's reflection and allocations.
+func chargeCmp(a, b *charge) int {
 	x, y := a.key, b.key
 	switch {
 	case x.usageType != y.usageType:
-		return x.usageType < y.usageType
+		return strings.Compare(x.usageType, y.usageType)
 	case x.region != y.region:
-		return x.region < y.region
+		return strings.Compare(x.region, y.region)
 	case x.service != y.service:
-		return x.service < y.service
+		return strings.Compare(x.service, y.service)
 	case x.operation != y.operation:
-		return x.operation < y.operation
+		return strings.Compare(x.operation, y.operation)
 	case x.az != y.az:
-		return x.az < y.az
+		return strings.Compare(x.az, y.az)
 	case x.resource != y.resource:
-		return x.resource < y.resource
+		return strings.Compare(x.resource, y.resource)
 	case a.tagStr != b.tagStr:
-		return a.tagStr < b.tagStr
+		return strings.Compare(a.tagStr, b.tagStr)
 	}
-	return x.price < y.price
+	return cmp.Compare(x.price, y.price)
 }
 
 func (l *Ledger) tagString(id uint32) string {

@@ -1,0 +1,42 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestRandStreamIsItsSource checks that a named stream draws what a Rand
+// over the stream's own source (Source, StreamSource) draws, and stays the
+// same stream for the Env's life.
+func TestRandStreamIsItsSource(t *testing.T) {
+	e := New(42)
+	defer e.Close()
+	for _, name := range []string{"", "a", "ec2/spot/use1-az1", "failure/recurring/x"} {
+		got, want := e.Rand(name), rand.New(StreamSource(42, name))
+		require.Same(t, got, e.Rand(name))
+		for range 100 {
+			require.Equal(t, want.Uint64(), got.Uint64(), name)
+			require.Equal(t, want.NormFloat64(), got.NormFloat64(), name)
+		}
+	}
+}
+
+// A new stream costs one allocation (its Rand and source together) besides
+// the map's growth: a replication takes a few dozen.
+func TestRandStreamAllocations(t *testing.T) {
+	e := New(1)
+	defer e.Close()
+	names := make([]string, 300)
+	for i := range names {
+		names[i] = "s/" + strconv.Itoa(i)
+	}
+	i := 0
+	allocs := testing.AllocsPerRun(len(names)-1, func() {
+		e.Rand(names[i])
+		i++
+	})
+	require.LessOrEqual(t, allocs, 1.0)
+}

@@ -3,6 +3,7 @@ package failure
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 )
 
 // Fault is one change to the world together with its inverse: a host goes
@@ -270,12 +271,23 @@ type spotReclaim struct {
 // SpotReclaim reclaims fraction of the spot instances of instanceType in
 // an AZ ("" for every type). Reclaimed instances do not come back.
 func SpotReclaim(azID, instanceType string, fraction float64) Fault {
+	// Both strings are cut from one: a replication arms a storm per zone.
 	typ := cmp.Or(instanceType, "*")
-	return spotReclaim{
-		az: azID, typ: instanceType, fraction: fraction,
-		name: "spot-reclaim(" + azID + ", " + typ + ", " + num(fraction) + ")",
-		key:  "spot/" + azID + "/" + typ,
-	}
+	var buf [128]byte
+	b := append(buf[:0], "spot-reclaim("...)
+	b = append(b, azID...)
+	b = append(b, ", "...)
+	b = append(b, typ...)
+	b = append(b, ", "...)
+	b = strconv.AppendFloat(b, fraction, 'g', -1, 64) // as num does
+	b = append(b, ')')
+	n := len(b)
+	b = append(b, "spot/"...)
+	b = append(b, azID...)
+	b = append(b, '/')
+	b = append(b, typ...)
+	both := string(b)
+	return spotReclaim{az: azID, typ: instanceType, fraction: fraction, name: both[:n], key: both[n:]}
 }
 
 func (f spotReclaim) String() string { return f.name }

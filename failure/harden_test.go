@@ -283,3 +283,15 @@ func TestSpotReclaimApplyAllocatesOnlyItsHandle(t *testing.T) {
 	require.Equal(t, "spot-reclaim(use1-az1, *, 0.5)", w[100].Fault)
 	require.Equal(t, "spot/use1-az1/*", w[100].Key)
 }
+
+// SpotReclaim renders its name and key once, in one allocation: a
+// replication arms a storm per zone.
+func TestSpotReclaimConstructionAllocations(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		f := failure.SpotReclaim("use1-az1", "p3.2xlarge", 0.25)
+		if f.Key() != "spot/use1-az1/p3.2xlarge" || f.String() != "spot-reclaim(use1-az1, p3.2xlarge, 0.25)" {
+			t.Fatalf("rendered %q, %q", f.String(), f.Key())
+		}
+	})
+	require.LessOrEqual(t, allocs, 2.0) // the strings and the boxed fault
+}

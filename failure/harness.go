@@ -38,6 +38,19 @@ type state struct {
 	observers []func(Change)
 	onError   []func(error)
 	nm        *names
+	// spare is room for the next handles: storms apply a fault every few
+	// hours of a run, and handles are taken from blocks, not one by one.
+	spare []Active
+}
+
+// newActive returns a zero handle from the current block.
+func (st *state) newActive() *Active {
+	if len(st.spare) == 0 {
+		st.spare = make([]Active, 16)
+	}
+	a := &st.spare[0]
+	st.spare = st.spare[1:]
+	return a
 }
 
 // Window is one application of a fault, from Start until End. End is
@@ -228,7 +241,8 @@ func (h *Harness) Apply(f Fault) *Active {
 		panic("failure: Harness.Apply: nil fault")
 	}
 	st := h.st
-	a := &Active{h: h, id: len(st.windows), f: f}
+	a := st.newActive()
+	*a = Active{h: h, id: len(st.windows), f: f}
 	if h.stopped {
 		a.done, a.failed = true, true
 		return a

@@ -40,3 +40,26 @@ func TestRandStreamAllocations(t *testing.T) {
 	})
 	require.LessOrEqual(t, allocs, 1.0)
 }
+
+// A process's first two values and first exit hook live inside the Proc:
+// setting them allocates nothing.
+func TestProcValuesInline(t *testing.T) {
+	type key struct{ n int }
+	k1, k2, v := &key{1}, &key{2}, &key{3}
+	exit := func(*Proc) {}
+	p := &Proc{}
+	allocs := testing.AllocsPerRun(100, func() {
+		p.values, p.onExit = nil, nil
+		p.SetValue(k1, v)
+		p.SetValue(k2, v)
+		p.SetValue(k1, k2)
+		p.OnExit(exit)
+	})
+	require.Zero(t, allocs)
+	require.Same(t, k2, p.Value(k1))
+	require.Same(t, v, p.Value(k2))
+	require.Len(t, p.onExit, 1)
+	p.SetValue(&key{4}, v) // a third spills to the heap, keeping the others
+	require.Same(t, k2, p.Value(k1))
+	require.Same(t, v, p.Value(k2))
+}

@@ -63,3 +63,21 @@ func TestProcValuesInline(t *testing.T) {
 	require.Same(t, k2, p.Value(k1))
 	require.Same(t, v, p.Value(k2))
 }
+
+// A process waiting on an event with no other waiter is queued in the
+// Event's own room: a WaitAny on a fresh event allocates nothing for it.
+func TestEventFirstWaiterInline(t *testing.T) {
+	e := New(1)
+	defer e.Close()
+	ev := e.NewEvent("ev")
+	var allocs float64
+	e.Go("waiter", func(p *Proc) {
+		allocs = testing.AllocsPerRun(20, func() {
+			ev.addWaiter(waiter{p: p})
+			p.dropWaiters([]*Event{ev})
+		})
+	})
+	e.Run()
+	require.Zero(t, allocs)
+	require.Empty(t, ev.waiters)
+}

@@ -167,8 +167,27 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	// slot or a running meter each, at most), and each keeps its free
 	// quantity inline: an invoice has a charge per resource.
 	slots, running := l.byAcctMonth[acctMonth{accountID, m}], l.running[accountID]
-	block := make([]charge, 0, len(slots)+len(running))
-	byKey := make(map[lineKey]*charge, len(slots)+len(running))
+	n := len(slots) + len(running)
+	block := make([]charge, 0, n)
+	if n > 0 {
+		b.charges = make([]*charge, 0, n)
+	}
+	// A key's charge is found by scanning the charges while they are few
+	// (comparing keys beats hashing their seven strings), and through
+	// byKey, built when they become many.
+	const scanCharges = 16
+	var byKey map[lineKey]*charge
+	lookup := func(k lineKey) *charge {
+		if byKey != nil {
+			return byKey[k]
+		}
+		for _, c := range b.charges {
+			if c.key == k {
+				return c
+			}
+		}
+		return nil
+	}
 	// add takes ownership of raw (a fresh value): a key's first charge
 	// keeps it rather than a copy.
 	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
@@ -177,16 +196,24 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		if k.service == "" {
 			k.service = rt.Service
 		}
-		c, ok := byKey[k]
-		if !ok {
+		c := lookup(k)
+		if c == nil {
 			if len(block) == cap(block) { // a run split over months: more pieces than meters
 				block = make([]charge, 0, 4)
 			}
 			block = append(block, charge{key: k, rate: rt, raw: raw, first: first, last: last, records: records, tagStr: l.tagString(k.tags)})
 			c = &block[len(block)-1]
 			c.free = &c.freeV
-			byKey[k] = c
 			b.charges = append(b.charges, c)
+			switch {
+			case byKey != nil:
+				byKey[k] = c
+			case len(b.charges) > scanCharges:
+				byKey = make(map[lineKey]*charge, n)
+				for _, c := range b.charges {
+					byKey[c.key] = c
+				}
+			}
 			return
 		}
 		c.raw.Add(c.raw, raw)

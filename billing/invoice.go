@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/big"
@@ -80,6 +81,11 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	b := l.collect(accountID, m, asOf, nil, nil)
 	l.price(accountID, m, b)
 	inv := &Invoice{Account: accountID, Month: m}
+	// A line per charge and perhaps one for credits: grown once, as lines
+	// are large.
+	if len(b.charges) > 0 {
+		inv.Lines = make([]LineItem, 0, len(b.charges)+1)
+	}
 	for _, c := range b.charges {
 		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
 		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c, b))
@@ -161,8 +167,27 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	// slot or a running meter each, at most), and each keeps its free
 	// quantity inline: an invoice has a charge per resource.
 	slots, running := l.byAcctMonth[acctMonth{accountID, m}], l.running[accountID]
-	block := make([]charge, 0, len(slots)+len(running))
-	byKey := make(map[lineKey]*charge, len(slots)+len(running))
+	n := len(slots) + len(running)
+	block := make([]charge, 0, n)
+	if n > 0 {
+		b.charges = make([]*charge, 0, n)
+	}
+	// A key's charge is found by scanning the charges while they are few
+	// (comparing keys beats hashing their seven strings), and through
+	// byKey, built when they become many.
+	const scanCharges = 16
+	var byKey map[lineKey]*charge
+	lookup := func(k lineKey) *charge {
+		if byKey != nil {
+			return byKey[k]
+		}
+		for _, c := range b.charges {
+			if c.key == k {
+				return c
+			}
+		}
+		return nil
+	}
 	// add takes ownership of raw (a fresh value): a key's first charge
 	// keeps it rather than a copy.
 	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
@@ -171,16 +196,24 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		if k.service == "" {
 			k.service = rt.Service
 		}
-		c, ok := byKey[k]
-		if !ok {
+		c := lookup(k)
+		if c == nil {
 			if len(block) == cap(block) { // a run split over months: more pieces than meters
 				block = make([]charge, 0, 4)
 			}
 			block = append(block, charge{key: k, rate: rt, raw: raw, first: first, last: last, records: records, tagStr: l.tagString(k.tags)})
 			c = &block[len(block)-1]
 			c.free = &c.freeV
-			byKey[k] = c
 			b.charges = append(b.charges, c)
+			switch {
+			case byKey != nil:
+				byKey[k] = c
+			case len(b.charges) > scanCharges:
+				byKey = make(map[lineKey]*charge, n)
+				for _, c := range b.charges {
+					byKey[c.key] = c
+				}
+			}
 			return
 		}
 		c.raw.Add(c.raw, raw)
@@ -226,31 +259,34 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 			add(k, rt, q, p.first, p.last, 1)
 		})
 	}
-	sort.Slice(b.charges, func(i, j int) bool { return chargeLess(b.charges[i], b.charges[j]) })
+	slices.SortFunc(b.charges, chargeCmp)
 	return b
 }
 
-// chargeLess is the fixed order in which free tier and price tiers are
-// consumed (see the package doc).
-func chargeLess(a, b *charge) bool {
+// chargeCmp is the fixed order in which free tier and price tiers are
+// consumed (see the package doc). Charges are sorted with slices.SortFunc,
+// the same pattern-defeating quicksort as the sort.Slice it replaced
+// (both are generated from one template), so ties keep the order they
+// had, without sort.Slice's reflection and allocations.
+func chargeCmp(a, b *charge) int {
 	x, y := a.key, b.key
 	switch {
 	case x.usageType != y.usageType:
-		return x.usageType < y.usageType
+		return strings.Compare(x.usageType, y.usageType)
 	case x.region != y.region:
-		return x.region < y.region
+		return strings.Compare(x.region, y.region)
 	case x.service != y.service:
-		return x.service < y.service
+		return strings.Compare(x.service, y.service)
 	case x.operation != y.operation:
-		return x.operation < y.operation
+		return strings.Compare(x.operation, y.operation)
 	case x.az != y.az:
-		return x.az < y.az
+		return strings.Compare(x.az, y.az)
 	case x.resource != y.resource:
-		return x.resource < y.resource
+		return strings.Compare(x.resource, y.resource)
 	case a.tagStr != b.tagStr:
-		return a.tagStr < b.tagStr
+		return strings.Compare(a.tagStr, b.tagStr)
 	}
-	return x.price < y.price
+	return cmp.Compare(x.price, y.price)
 }
 
 func (l *Ledger) tagString(id uint32) string {
@@ -449,13 +485,37 @@ func (l *Ledger) lineItem(accountID string, m Month, c *charge, b batch) LineIte
 		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,
 		ResourceID: c.key.resource, Tags: l.tagSets[c.key.tags],
 		Start: l.clk.TimeOf(max(c.first, l.monthStart(m))), End: l.clk.TimeOf(min(c.last, l.monthStart(m+1))),
-		Unit: rt.Unit, Amount: new(big.Rat).SetFrac(c.raw, pu), FreeAmount: new(big.Rat).SetFrac(c.free, pu),
+		Unit: rt.Unit, Amount: fraction(c.raw, pu), FreeAmount: fraction(c.free, pu),
 		UnitPrice: c.key.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
 	if li.UnitPrice == 0 {
 		li.UnitPrice = rt.UnitPrice()
 	}
 	return li
+}
+
+// fraction returns num/den (den > 0) as a new big.Rat, the value
+// new(big.Rat).SetFrac(num, den) returns. When both fit in a word it
+// reduces them with a word gcd and sets the reduced terms directly
+// (Rat.Denom is a reference once the Rat is set): SetFrac's big.Int gcd
+// allocates, and an invoice has two amounts per resource.
+func fraction(num, den *big.Int) *big.Rat {
+	if !num.IsUint64() || !den.IsUint64() || den.Sign() <= 0 {
+		return new(big.Rat).SetFrac(num, den)
+	}
+	n, d := num.Uint64(), den.Uint64()
+	g := gcd64(n, d)
+	r := new(big.Rat).SetUint64(n / g)
+	r.Denom().SetUint64(d / g)
+	return r
+}
+
+// gcd64 is the greatest common divisor of a and b (b > 0), Euclid's way.
+func gcd64(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // usageCost prices a batch and sums its charges, restricted to services if

@@ -3,6 +3,7 @@ package failure
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 )
 
 // Fault is one change to the world together with its inverse: a host goes
@@ -50,16 +51,16 @@ func HostDown(hostID string) Fault { return hostDown{hostID} }
 func (f hostDown) String() string { return "host-down(" + f.id + ")" }
 func (f hostDown) Key() string    { return "host/" + f.id }
 func (f hostDown) Apply(ts Targets) error {
-	t, err := find[HostTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[HostTarget](ts)
+	if !ok {
+		return noTarget[HostTarget](f)
 	}
 	return t.FailHost(f.id)
 }
 func (f hostDown) Revert(ts Targets) error {
-	t, err := find[HostTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[HostTarget](ts)
+	if !ok {
+		return noTarget[HostTarget](f)
 	}
 	return t.RepairHost(f.id)
 }
@@ -72,16 +73,16 @@ func AZDown(azID string) Fault { return azDown{azID} }
 func (f azDown) String() string { return "az-down(" + f.id + ")" }
 func (f azDown) Key() string    { return "az/" + f.id }
 func (f azDown) Apply(ts Targets) error {
-	t, err := find[AZTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[AZTarget](ts)
+	if !ok {
+		return noTarget[AZTarget](f)
 	}
 	return t.FailAZ(f.id)
 }
 func (f azDown) Revert(ts Targets) error {
-	t, err := find[AZTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[AZTarget](ts)
+	if !ok {
+		return noTarget[AZTarget](f)
 	}
 	return t.RestoreAZ(f.id)
 }
@@ -94,16 +95,16 @@ func RegionImpaired(region string) Fault { return regionImpaired{region} }
 func (f regionImpaired) String() string { return "region-impaired(" + f.id + ")" }
 func (f regionImpaired) Key() string    { return "region/" + f.id }
 func (f regionImpaired) Apply(ts Targets) error {
-	t, err := find[RegionTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[RegionTarget](ts)
+	if !ok {
+		return noTarget[RegionTarget](f)
 	}
 	return t.ImpairRegion(f.id)
 }
 func (f regionImpaired) Revert(ts Targets) error {
-	t, err := find[RegionTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[RegionTarget](ts)
+	if !ok {
+		return noTarget[RegionTarget](f)
 	}
 	return t.RestoreRegion(f.id)
 }
@@ -116,16 +117,16 @@ func Partitioned(a, b string) Fault { return partitioned{a, b} }
 func (f partitioned) String() string { return "partition(" + f.a + ", " + f.b + ")" }
 func (f partitioned) Key() string    { return "partition/" + pair(f.a, f.b) }
 func (f partitioned) Apply(ts Targets) error {
-	t, err := find[NetworkTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[NetworkTarget](ts)
+	if !ok {
+		return noTarget[NetworkTarget](f)
 	}
 	return t.Partition(f.a, f.b)
 }
 func (f partitioned) Revert(ts Targets) error {
-	t, err := find[NetworkTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[NetworkTarget](ts)
+	if !ok {
+		return noTarget[NetworkTarget](f)
 	}
 	return t.Heal(f.a, f.b)
 }
@@ -146,16 +147,16 @@ func (f slowLink) Apply(ts Targets) error {
 	if !(f.factor >= 1) {
 		return fmt.Errorf("failure: %v: factor must be at least 1", f)
 	}
-	t, err := find[NetworkTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[NetworkTarget](ts)
+	if !ok {
+		return noTarget[NetworkTarget](f)
 	}
 	return t.DegradeLatency(f.a, f.b, f.factor)
 }
 func (f slowLink) Revert(ts Targets) error {
-	t, err := find[NetworkTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[NetworkTarget](ts)
+	if !ok {
+		return noTarget[NetworkTarget](f)
 	}
 	return t.RestoreLatency(f.a, f.b)
 }
@@ -181,16 +182,16 @@ func (f lossy) Apply(ts Targets) error {
 	if err := checkRate(f, f.p); err != nil {
 		return err
 	}
-	t, err := find[NetworkTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[NetworkTarget](ts)
+	if !ok {
+		return noTarget[NetworkTarget](f)
 	}
 	return t.SetLoss(f.a, f.b, f.p)
 }
 func (f lossy) Revert(ts Targets) error {
-	t, err := find[NetworkTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[NetworkTarget](ts)
+	if !ok {
+		return noTarget[NetworkTarget](f)
 	}
 	return t.SetLoss(f.a, f.b, 0)
 }
@@ -224,9 +225,9 @@ func (f errorRate) String() string {
 }
 func (f errorRate) Key() string { return f.kind() + "/" + f.service + "/" + f.region }
 func (f errorRate) set(ts Targets, rate float64) error {
-	t, err := find[ErrorTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[ErrorTarget](ts)
+	if !ok {
+		return noTarget[ErrorTarget](f)
 	}
 	if f.throttle {
 		return t.SetThrottleRate(f.service, f.region, rate)
@@ -249,9 +250,9 @@ func VolumeLost(volumeID string) Fault { return volumeLost{volumeID} }
 func (f volumeLost) String() string { return "volume-failure(" + f.id + ")" }
 func (f volumeLost) Key() string    { return "volume/" + f.id }
 func (f volumeLost) Apply(ts Targets) error {
-	t, err := find[VolumeTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[VolumeTarget](ts)
+	if !ok {
+		return noTarget[VolumeTarget](f)
 	}
 	return t.FailVolume(f.id)
 }
@@ -261,31 +262,46 @@ func (volumeLost) Permanent()           {}
 type spotReclaim struct {
 	az, typ  string
 	fraction float64
+	// name and key are String and Key, rendered once: a storm applies
+	// the same reclaim wave after wave, and each application's window
+	// records both.
+	name, key string
 }
 
 // SpotReclaim reclaims fraction of the spot instances of instanceType in
 // an AZ ("" for every type). Reclaimed instances do not come back.
 func SpotReclaim(azID, instanceType string, fraction float64) Fault {
-	return spotReclaim{az: azID, typ: instanceType, fraction: fraction}
+	// Both strings are cut from one: a replication arms a storm per zone.
+	typ := cmp.Or(instanceType, "*")
+	var buf [128]byte
+	b := append(buf[:0], "spot-reclaim("...)
+	b = append(b, azID...)
+	b = append(b, ", "...)
+	b = append(b, typ...)
+	b = append(b, ", "...)
+	b = strconv.AppendFloat(b, fraction, 'g', -1, 64) // as num does
+	b = append(b, ')')
+	n := len(b)
+	b = append(b, "spot/"...)
+	b = append(b, azID...)
+	b = append(b, '/')
+	b = append(b, typ...)
+	both := string(b)
+	return spotReclaim{az: azID, typ: instanceType, fraction: fraction, name: both[:n], key: both[n:]}
 }
 
-func (f spotReclaim) String() string {
-	typ := cmp.Or(f.typ, "*")
-	return "spot-reclaim(" + f.az + ", " + typ + ", " + num(f.fraction) + ")"
-}
+func (f spotReclaim) String() string { return f.name }
 
 // Key names the spot pool; reclaims are permanent, so they never stack
 // and each takes its own share of what is left.
-func (f spotReclaim) Key() string {
-	return "spot/" + f.az + "/" + cmp.Or(f.typ, "*")
-}
+func (f spotReclaim) Key() string { return f.key }
 func (f spotReclaim) Apply(ts Targets) error {
 	if !(f.fraction > 0 && f.fraction <= 1) {
 		return fmt.Errorf("failure: %v: fraction must be in (0, 1]", f)
 	}
-	t, err := find[SpotTarget](ts, f)
-	if err != nil {
-		return err
+	t, ok := find[SpotTarget](ts)
+	if !ok {
+		return noTarget[SpotTarget](f)
 	}
 	return t.ReclaimSpot(f.az, f.typ, f.fraction)
 }

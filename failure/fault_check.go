@@ -8,14 +8,23 @@ import (
 // Check methods of the built-in faults: the parameters Apply would
 // refuse, a target able to take the fault, and the names it acts on.
 
-// need reports an error unless some target implements T.
-func need[T any](h *Harness, f Fault) error {
-	_, err := find[T](h.st.targets, f)
-	return err
+// need reports an error unless some target implements T. It and named
+// take the fault as its own type, so that it is boxed as a Fault only for
+// an error: a replication checks its injectors' faults as it starts them.
+func need[T any, F Fault](h *Harness, f F) error {
+	if _, ok := find[T](h.st.targets); !ok {
+		return noTarget[T](f)
+	}
+	return nil
 }
 
 // named wraps a name checker's error with the fault.
-func named(f Fault, err error) error { return faultErr(f, err) }
+func named[F Fault](f F, err error) error {
+	if err == nil {
+		return nil
+	}
+	return faultErr(f, err)
+}
 
 func (f hostDown) Check(h *Harness) error {
 	if err := need[HostTarget](h, f); err != nil {

@@ -256,3 +256,42 @@ func TestSamplersRejectBadParameters(t *testing.T) {
 	require.Error(t, nan.Validate())
 	require.Positive(t, failure.Exp(time.Hour).WithSource(src).Rand())
 }
+
+// spotCounter is a spot target that only counts reclaims.
+type spotCounter struct{ n int }
+
+func (s *spotCounter) ReclaimSpot(string, string, float64) error { s.n++; return nil }
+
+// A spot storm applies the same reclaim wave after wave: an application
+// costs its handle and nothing more (the fault's name and key are rendered
+// once, its target found without boxing it).
+func TestSpotReclaimApplyAllocatesOnlyItsHandle(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	target := &spotCounter{}
+	h, err := failure.NewHarness(env, target)
+	require.NoError(t, err)
+	f := failure.SpotReclaim("use1-az1", "", 0.5)
+	require.Equal(t, "spot-reclaim(use1-az1, *, 0.5)", f.String())
+	require.Equal(t, "spot/use1-az1/*", f.Key())
+	allocs := testing.AllocsPerRun(100, func() { h.Apply(f) })
+	require.LessOrEqual(t, allocs, 1.0)
+	require.Equal(t, 101, target.n)
+	require.NoError(t, h.Err())
+	w := h.Windows()
+	require.Len(t, w, 101)
+	require.Equal(t, "spot-reclaim(use1-az1, *, 0.5)", w[100].Fault)
+	require.Equal(t, "spot/use1-az1/*", w[100].Key)
+}
+
+// SpotReclaim renders its name and key once, in one allocation: a
+// replication arms a storm per zone.
+func TestSpotReclaimConstructionAllocations(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		f := failure.SpotReclaim("use1-az1", "p3.2xlarge", 0.25)
+		if f.Key() != "spot/use1-az1/p3.2xlarge" || f.String() != "spot-reclaim(use1-az1, p3.2xlarge, 0.25)" {
+			t.Fatalf("rendered %q, %q", f.String(), f.Key())
+		}
+	})
+	require.LessOrEqual(t, allocs, 2.0) // the strings and the boxed fault
+}

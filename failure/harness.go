@@ -38,6 +38,19 @@ type state struct {
 	observers []func(Change)
 	onError   []func(error)
 	nm        *names
+	// spare is room for the next handles: storms apply a fault every few
+	// hours of a run, and handles are taken from blocks, not one by one.
+	spare []Active
+}
+
+// newActive returns a zero handle from the current block.
+func (st *state) newActive() *Active {
+	if len(st.spare) == 0 {
+		st.spare = make([]Active, 16)
+	}
+	a := &st.spare[0]
+	st.spare = st.spare[1:]
+	return a
 }
 
 // Window is one application of a fault, from Start until End. End is
@@ -156,15 +169,26 @@ func (h *Harness) Start(injs ...Injector) error {
 // such as For(f, math.MaxInt64) once the clock has moved, schedules
 // nothing: the instant is never reached.
 func (h *Harness) After(d time.Duration, fn func()) sim.Timer {
+	return h.afterGuarded(d, h.guard(fn))
+}
+
+// guard returns fn made to do nothing once h is stopped.
+func (h *Harness) guard(fn func()) func() {
+	return func() {
+		if !h.stopped {
+			fn()
+		}
+	}
+}
+
+// afterGuarded is After for a function already guarded (see guard), so
+// that an injector rescheduling itself wraps its step once, not per start.
+func (h *Harness) afterGuarded(d time.Duration, fn func()) sim.Timer {
 	env := h.st.env
 	if d > 0 && d > time.Duration(sim.MaxTime-env.Now()) {
 		return sim.Timer{}
 	}
-	return env.AfterDaemon(d, func() {
-		if !h.stopped {
-			fn()
-		}
-	})
+	return env.AfterDaemon(d, fn)
 }
 
 // Rand returns the named stream of the harness's Env.
@@ -217,7 +241,8 @@ func (h *Harness) Apply(f Fault) *Active {
 		panic("failure: Harness.Apply: nil fault")
 	}
 	st := h.st
-	a := &Active{h: h, id: len(st.windows), f: f}
+	a := st.newActive()
+	*a = Active{h: h, id: len(st.windows), f: f}
 	if h.stopped {
 		a.done, a.failed = true, true
 		return a

@@ -186,6 +186,10 @@ func (s spotStorm) Start(h *Harness) {
 		h.Fail(err)
 		return
 	}
+	if s.waves == 1 { // the common single reclaim: no closures to schedule
+		h.Apply(s.f)
+		return
+	}
 	var wave func(n int)
 	wave = func(n int) {
 		h.Apply(s.f)
@@ -445,12 +449,13 @@ func (r recurring) Start(h *Harness) {
 		return
 	}
 	gap := r.gap.WithSource(h.Rand("failure/recurring/" + r.inj.String()))
+	// next is guarded once, not wrapped again by After at every start.
 	var next func()
-	next = func() {
+	next = h.guard(func() {
 		r.inj.Start(h)
-		h.After(gap.Rand(), next)
-	}
-	h.After(gap.Rand(), next)
+		h.afterGuarded(gap.Rand(), next)
+	})
+	h.afterGuarded(gap.Rand(), next)
 }
 
 type oneOf []Injector

@@ -62,13 +62,22 @@ type SpotTarget interface {
 // target implementing the interface it needs.
 type Targets []any
 
-// find returns the first target implementing T.
-func find[T any](ts Targets, fault Fault) (T, error) {
+// find returns the first target implementing T. It takes no fault to
+// name in an error: a fault passed as an interface is boxed on every call
+// (the error would keep it), and faults are applied in storms. Callers
+// report a miss with noTarget.
+func find[T any](ts Targets) (T, bool) {
 	for _, t := range ts {
 		if x, ok := t.(T); ok {
-			return x, nil
+			return x, true
 		}
 	}
 	var zero T
-	return zero, fmt.Errorf("failure: %v: no target implements %T", fault, &zero)
+	return zero, false
+}
+
+// noTarget is the error of a fault that no target can take.
+func noTarget[T any](fault Fault) error {
+	var zero T
+	return fmt.Errorf("failure: %v: no target implements %T", fault, &zero)
 }

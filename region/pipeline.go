@@ -383,6 +383,7 @@ type callStreams struct {
 	lastOp, lastKey string
 	lastOpStat      *opStat
 	lastTokens      *int
+	spareOps        []opStat // room for the next operations' counters
 }
 
 // opStat returns the counters of an operation of the service.
@@ -392,7 +393,14 @@ func (s *callStreams) opStat(service, op string) *opStat {
 	}
 	st := s.ops[op]
 	if st == nil {
-		st = &opStat{action: service + ":" + op}
+		// Counters come from blocks: a world's services see a handful of
+		// operations each, every world anew.
+		if len(s.spareOps) == 0 {
+			s.spareOps = make([]opStat, 8)
+		}
+		st = &s.spareOps[0]
+		s.spareOps = s.spareOps[1:]
+		st.action = service + ":" + op
 		s.ops[op] = st
 	}
 	s.lastOp, s.lastOpStat = op, st

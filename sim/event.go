@@ -16,6 +16,16 @@ type Event struct {
 	err       error
 	waiters   []waiter
 	callbacks []func(*Event)
+	// waiterBuf is the first room of waiters: most events have one.
+	waiterBuf [1]waiter
+}
+
+// addWaiter queues w, in the Event's own room while it has one waiter.
+func (ev *Event) addWaiter(w waiter) {
+	if ev.waiters == nil {
+		ev.waiters = ev.waiterBuf[:0]
+	}
+	ev.waiters = append(ev.waiters, w)
 }
 
 type waiter struct {
@@ -125,7 +135,7 @@ func (p *Proc) WaitAny(evs ...*Event) (int, error) {
 		}
 	}
 	for i, ev := range evs {
-		ev.waiters = append(ev.waiters, waiter{p: p, gen: gen, which: i})
+		ev.addWaiter(waiter{p: p, gen: gen, which: i})
 	}
 	p.suspend()
 	if p.reason == wakeInterrupt {
@@ -188,7 +198,7 @@ func (p *Proc) WaitTimeout(ev *Event, d time.Duration) (bool, error) {
 	if ev.triggered {
 		return true, ev.err
 	}
-	ev.waiters = append(ev.waiters, waiter{p: p, gen: gen})
+	ev.addWaiter(waiter{p: p, gen: gen})
 	p.armTimer(d)
 	p.suspend()
 	switch p.reason {

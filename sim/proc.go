@@ -48,6 +48,11 @@ type Proc struct {
 	done    chan struct{}
 	values  []procValue // SetValue's, in order; a process has one or two
 	onExit  []func(*Proc)
+	// valuesBuf and onExitBuf are the first room of values and onExit,
+	// inside the Proc: most processes set a value or two and register an
+	// exit hook, and a replication starts dozens of processes.
+	valuesBuf [2]procValue
+	onExitBuf [1]func(*Proc)
 
 	frozen      bool // Freeze: wake-ups are held until Thaw (freeze.go)
 	thawPending bool // a wake-up arrived while frozen
@@ -341,6 +346,9 @@ func (p *Proc) OnExit(f func(*Proc)) {
 		f(p)
 		return
 	}
+	if p.onExit == nil {
+		p.onExit = p.onExitBuf[:0]
+	}
 	p.onExit = append(p.onExit, f)
 }
 
@@ -586,6 +594,9 @@ func (p *Proc) SetValue(key, val any) {
 			p.values[i].val = val
 			return
 		}
+	}
+	if p.values == nil {
+		p.values = p.valuesBuf[:0]
 	}
 	p.values = append(p.values, procValue{key, val})
 }

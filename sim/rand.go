@@ -36,9 +36,20 @@ func (e *Env) Rand(name string) *rand.Rand {
 	if r, ok := e.streams[name]; ok {
 		return r
 	}
-	r := rand.New(e.Source(name))
-	e.streams[name] = r
-	return r
+	// The Rand and its source in one allocation: worlds and injectors
+	// take a few dozen streams per replication.
+	st := &stream{}
+	st.src.Seed(streamSeeds(e.seed, name))
+	st.r = *rand.New(&st.src)
+	e.streams[name] = &st.r
+	return &st.r
+}
+
+// stream is a named stream's generator and its PCG source, allocated
+// together.
+type stream struct {
+	r   rand.Rand
+	src rand.PCG
 }
 
 // Source returns a fresh PCG source for stream name, for APIs that take a
@@ -55,10 +66,15 @@ func (e *Env) Source(name string) *rand.PCG {
 // StreamSource is the source Env.Source derives for (seed, name), usable
 // without an Env (for example to draw a study's fault plan).
 func StreamSource(seed uint64, name string) *rand.PCG {
+	return rand.NewPCG(streamSeeds(seed, name))
+}
+
+// streamSeeds are the PCG seeds of stream name under seed.
+func streamSeeds(seed uint64, name string) (uint64, uint64) {
 	h := mix.FNV64a(name)
 	s1 := mix.SplitMix64(seed ^ mix.SplitMix64(h))
 	s2 := mix.SplitMix64(s1 ^ h ^ 0x6a09e667f3bcc909)
-	return rand.NewPCG(s1, s2)
+	return s1, s2
 }
 
 // DeriveSeed returns a child seed for (seed, index), used for per-replication

@@ -440,7 +440,8 @@ func (r *job) finish(p *sim.Proc, c *ec2.Client) error {
 // or the last one used) or, if that zone has no p3 capacity, in the next
 // zone that has; when none has, it tries again a minute later.
 func (r *job) launchAnywhere(p *sim.Proc, c *ec2.Client) (id, zone string, err error) {
-	order := []string{r.zone}
+	order := make([]string, 1, 1+len(r.zones))
+	order[0] = r.zone
 	for _, z := range r.zones {
 		if z != r.zone {
 			order = append(order, z)
@@ -484,13 +485,30 @@ func (r *job) zoneNames() error {
 // for the S3 store, in the default subnet (with its public address) for
 // the EBS store.
 func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
-	in := &ec2.RunInstancesInput{
+	// The request and the values it points to in one allocation: a job
+	// launches again after every reclaim, and tries each zone.
+	req := &struct {
+		in     ec2.RunInstancesInput
+		prof   ec2.IamInstanceProfileSpecification
+		place  ec2.Placement
+		market ec2.InstanceMarketOptionsRequest
+		spec   [1]ec2.TagSpecification
+		tag    [1]ec2.Tag
+	}{
+		prof:   ec2.IamInstanceProfileSpecification{Name: "trainer"},
+		spec:   [1]ec2.TagSpecification{{ResourceType: "instance"}},
+		tag:    [1]ec2.Tag{{Key: "project", Value: "spot-training"}}, // as tags("instance")
+		market: ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot},
+	}
+	req.spec[0].Tags = req.tag[:]
+	in := &req.in
+	*in = ec2.RunInstancesInput{
 		ImageId:            r.image,
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,
-		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "trainer"},
-		TagSpecifications:  tags("instance"),
+		IamInstanceProfile: &req.prof,
+		TagSpecifications:  req.spec[:],
 	}
 	if r.net != nil {
 		subnet, err := r.net.subnet(p, zone, slices.Index(r.zones, zone))
@@ -499,10 +517,11 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 		}
 		in.SubnetId = subnet
 	} else {
-		in.Placement = &ec2.Placement{AvailabilityZone: zone}
+		req.place.AvailabilityZone = zone
+		in.Placement = &req.place
 	}
 	if !r.cfg.OnDemand {
-		in.InstanceMarketOptions = &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
+		in.InstanceMarketOptions = &req.market
 	}
 	out, err := c.RunInstances(p, in)
 	if err != nil {

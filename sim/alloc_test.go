@@ -1,0 +1,83 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestRandStreamIsItsSource checks that a named stream draws what a Rand
+// over the stream's own source (Source, StreamSource) draws, and stays the
+// same stream for the Env's life.
+func TestRandStreamIsItsSource(t *testing.T) {
+	e := New(42)
+	defer e.Close()
+	for _, name := range []string{"", "a", "ec2/spot/use1-az1", "failure/recurring/x"} {
+		got, want := e.Rand(name), rand.New(StreamSource(42, name))
+		require.Same(t, got, e.Rand(name))
+		for range 100 {
+			require.Equal(t, want.Uint64(), got.Uint64(), name)
+			require.Equal(t, want.NormFloat64(), got.NormFloat64(), name)
+		}
+	}
+}
+
+// A new stream costs one allocation (its Rand and source together) besides
+// the map's growth: a replication takes a few dozen.
+func TestRandStreamAllocations(t *testing.T) {
+	e := New(1)
+	defer e.Close()
+	names := make([]string, 300)
+	for i := range names {
+		names[i] = "s/" + strconv.Itoa(i)
+	}
+	i := 0
+	allocs := testing.AllocsPerRun(len(names)-1, func() {
+		e.Rand(names[i])
+		i++
+	})
+	require.LessOrEqual(t, allocs, 1.0)
+}
+
+// A process's first two values and first exit hook live inside the Proc:
+// setting them allocates nothing.
+func TestProcValuesInline(t *testing.T) {
+	type key struct{ n int }
+	k1, k2, v := &key{1}, &key{2}, &key{3}
+	exit := func(*Proc) {}
+	p := &Proc{}
+	allocs := testing.AllocsPerRun(100, func() {
+		p.values, p.onExit = nil, nil
+		p.SetValue(k1, v)
+		p.SetValue(k2, v)
+		p.SetValue(k1, k2)
+		p.OnExit(exit)
+	})
+	require.Zero(t, allocs)
+	require.Same(t, k2, p.Value(k1))
+	require.Same(t, v, p.Value(k2))
+	require.Len(t, p.onExit, 1)
+	p.SetValue(&key{4}, v) // a third spills to the heap, keeping the others
+	require.Same(t, k2, p.Value(k1))
+	require.Same(t, v, p.Value(k2))
+}
+
+// A process waiting on an event with no other waiter is queued in the
+// Event's own room: a WaitAny on a fresh event allocates nothing for it.
+func TestEventFirstWaiterInline(t *testing.T) {
+	e := New(1)
+	defer e.Close()
+	ev := e.NewEvent("ev")
+	var allocs float64
+	e.Go("waiter", func(p *Proc) {
+		allocs = testing.AllocsPerRun(20, func() {
+			ev.addWaiter(waiter{p: p})
+			p.dropWaiters([]*Event{ev})
+		})
+	})
+	e.Run()
+	require.Zero(t, allocs)
+	require.Empty(t, ev.waiters)
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -159,8 +160,10 @@ func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := parseCredsDoc(body)
-	if err != nil {
+	var doc struct {
+		AccessKeyId, SecretAccessKey, Token, Expiration string
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
 		return nil, fmt.Errorf("instance credentials: %w", err)
 	}
 	exp, err := time.Parse(time.RFC3339, doc.Expiration)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/internal/jsonw"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -181,11 +182,11 @@ func (cc *credsCache) document() string {
 		b.WriteString(`{"Code":"Success","LastUpdated":"`)
 		b.Write(cc.fetched.UTC().AppendFormat(buf[:0], time.RFC3339))
 		b.WriteString(`","Type":"AWS-HMAC","AccessKeyId":`)
-		writeJSONString(&b, c.AccessKeyID)
+		jsonw.String(&b, c.AccessKeyID)
 		b.WriteString(`,"SecretAccessKey":`)
-		writeJSONString(&b, c.SecretAccessKey)
+		jsonw.String(&b, c.SecretAccessKey)
 		b.WriteString(`,"Token":`)
-		writeJSONString(&b, c.SessionToken)
+		jsonw.String(&b, c.SessionToken)
 		b.WriteString(`,"Expiration":"`)
 		b.Write(c.Expiration.UTC().AppendFormat(buf[:0], time.RFC3339))
 		b.WriteString(`"}`)
@@ -203,22 +204,4 @@ type credsDoc struct {
 	SecretAccessKey string
 	Token           string
 	Expiration      string
-}
-
-// writeJSONString writes s as a JSON string, as json.Marshal writes it:
-// printable ASCII other than the characters it escapes goes as is
-// (credentials are drawn from such alphabets); anything else is left to
-// json.Marshal.
-func writeJSONString(b *strings.Builder, s string) {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&':
-			q, _ := json.Marshal(s)
-			b.Write(q)
-			return
-		}
-	}
-	b.WriteByte('"')
-	b.WriteString(s)
-	b.WriteByte('"')
 }

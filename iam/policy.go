@@ -13,6 +13,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/nimbus-sim/nimbus/internal/jsonw"
 )
 
 // Policy language versions ("IAM JSON policy elements: Version").
@@ -612,16 +614,16 @@ func (p *Policy) MarshalJSON() ([]byte, error) {
 			b.WriteByte(',')
 		}
 		first = false
-		writeJSONString(&b, name)
+		jsonw.String(&b, name)
 		b.WriteByte(':')
 	}
 	if p.Version != "" {
 		field("Version")
-		writeJSONString(&b, p.Version)
+		jsonw.String(&b, p.Version)
 	}
 	if p.ID != "" {
 		field("Id")
-		writeJSONString(&b, p.ID)
+		jsonw.String(&b, p.ID)
 	}
 	field("Statement")
 	b.WriteByte('[')
@@ -639,11 +641,11 @@ func (st *Statement) writeJSON(b *bytes.Buffer) {
 	b.WriteByte('{')
 	if st.Sid != "" {
 		b.WriteString(`"Sid":`)
-		writeJSONString(b, st.Sid)
+		jsonw.String(b, st.Sid)
 		b.WriteByte(',')
 	}
 	b.WriteString(`"Effect":`)
-	writeJSONString(b, st.Effect.String())
+	jsonw.String(b, st.Effect.String())
 	if st.Principal != nil {
 		if st.NotPrincipal {
 			b.WriteString(`,"NotPrincipal":`)
@@ -666,7 +668,7 @@ func (st *Statement) writeJSON(b *bytes.Buffer) {
 					b.WriteByte(',')
 				}
 				n++
-				writeJSONString(b, kv.k)
+				jsonw.String(b, kv.k)
 				b.WriteByte(':')
 				writeJSONList(b, kv.v)
 			}
@@ -694,12 +696,12 @@ func (st *Statement) writeJSON(b *bytes.Buffer) {
 				if i > 0 {
 					b.WriteString("},")
 				}
-				writeJSONString(b, c.Operator)
+				jsonw.String(b, c.Operator)
 				b.WriteString(":{")
 			} else {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, c.Key)
+			jsonw.String(b, c.Key)
 			b.WriteByte(':')
 			writeJSONList(b, c.Values)
 		}
@@ -714,27 +716,9 @@ func writeJSONList(b *bytes.Buffer, l []string) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeJSONString(b, s)
+		jsonw.String(b, s)
 	}
 	b.WriteByte(']')
-}
-
-func writeJSONString(b *bytes.Buffer, s string) {
-	// Most policy strings (actions, ARNs, keys) are plain printable ASCII
-	// that encoding/json writes unchanged between quotes; writing them
-	// directly saves an allocation per string. Anything json would escape
-	// (quotes, backslashes, control bytes, <, > and &, non-ASCII) goes
-	// through json.Marshal, so the output is the same byte for byte.
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			e, _ := json.Marshal(s)
-			b.Write(e)
-			return
-		}
-	}
-	b.WriteByte('"')
-	b.WriteString(s)
-	b.WriteByte('"')
 }
 
 // Equal reports whether p and q have the same canonical form.

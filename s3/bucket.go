@@ -88,7 +88,8 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 			return err
 		}
 		b := &bucket{name: in.Bucket, region: target, partition: part, owner: sv.account, created: s.env.Now(),
-			keys: newKeyspace(), uploads: btree.NewG(16, uploadLess), pool: rp, hash: fnv64(in.Bucket)}
+			keys: newKeyspace(), uploads: btree.NewG(16, uploadLess), pool: rp, hash: fnv64(in.Bucket),
+			arnPrefix: objectARNPrefix(part, in.Bucket)}
 		b.pab = PublicAccessBlockConfiguration{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 		s.buckets[part+"/"+in.Bucket] = b
 		s.meterRequest(sv, sv.account, classStandard, 1, "CreateBucket")

@@ -25,7 +25,11 @@ func TestObjectARNChunks(t *testing.T) {
 		if i%7 == 0 {
 			partition = "aws-cn"
 		}
-		got = append(got, s.objectARNOf(partition, "bucket-"+string(rune('a'+i%26)), key))
+		if i%2 == 0 {
+			got = append(got, s.objectARNOf(partition, "bucket-"+string(rune('a'+i%26)), key))
+		} else {
+			got = append(got, s.objectARN(objectARNPrefix(partition, "bucket-"+string(rune('a'+i%26))), key))
+		}
 		want = append(want, "arn:"+partition+":s3:::bucket-"+string(rune('a'+i%26))+"/"+key)
 	}
 	require.Equal(t, want, got)

@@ -257,9 +257,13 @@ func (c *Client) call(ctx context.Context, r request, effect func(sv *served) er
 	var b *bucket
 	if r.bucket != "" {
 		b = s.bucketNamed(partition, r.bucket)
-		if r.hasKey {
+		switch {
+		case r.hasKey && b != nil:
+			// A deleted bucket's prefix is still its name's.
+			req.Resource = s.objectARN(b.arnPrefix, r.key)
+		case r.hasKey:
 			req.Resource = s.objectARNOf(partition, r.bucket, r.key)
-		} else {
+		default:
 			req.Resource = s.arnPrefix(partition) + r.bucket
 		}
 		if b != nil && !r.create {

@@ -244,7 +244,7 @@ func (s *Service) arnPrefix(partition string) string {
 // (object operations); the bucket must be in the client's region
 // (PermanentRedirect otherwise); throttling and first-byte latency apply
 // at the server; effect changes state at one instant.
-func (c *Client) call(ctx context.Context, r request, effect func(sv *served) error) error {
+func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) error) error {
 	s := c.svc
 	partition := c.partition
 	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
@@ -398,7 +398,7 @@ func (c *Client) reject(ctx context.Context, op, bucketName string, err error) e
 	if ValidateBucketName(bucketName) != nil {
 		r.bucket = "" // not a name an ARN can carry
 	}
-	return c.call(ctx, r, func(*served) error { return err })
+	return c.call(ctx, &r, func(*served) error { return err })
 }
 
 // Action returns the IAM action an S3 operation is authorized as (without

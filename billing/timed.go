@@ -210,7 +210,16 @@ func (l *Ledger) cut(m *timedMeter, next seg) {
 	// can no longer make it free) so pending stays short for meters whose
 	// rate changes often, such as S3 bytes stored.
 	if m.gran != PerHour && now.Sub(m.runStart) >= time.Hour {
-		l.emitRun(m, now, endCut, l.commitPiece)
+		if s := m.pending[0]; len(m.pending) == 1 && s.from >= l.span.start && now <= l.span.end {
+			// The one closed segment lies in the cached month, as it
+			// does for a meter whose rate changes often: emitRun's one
+			// piece, without its loop and indirect call.
+			if secs := int64(now.Sub(m.runStart)/time.Second) - m.committed; secs > 0 {
+				l.commitPiece(m, piece{month: l.span.m, rate: s.rate, price: s.price, secs: secs, first: s.from, last: now})
+			}
+		} else {
+			l.emitRun(m, now, endCut, l.commitPiece)
+		}
 		m.pending = m.pending[:0]
 	}
 	if l.watched != nil {

@@ -26,7 +26,7 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 	}
 	var out *CreateBucketOutput
 	s := c.svc
-	err := c.call(ctx, request{op: "CreateBucket", bucket: in.Bucket, noBucket: true, create: true, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "CreateBucket", bucket: in.Bucket, noBucket: true, create: true, write: true}, func(sv *served) error {
 		target := c.region
 		lc := ""
 		if in.CreateBucketConfiguration != nil {
@@ -88,7 +88,8 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 			return err
 		}
 		b := &bucket{name: in.Bucket, region: target, partition: part, owner: sv.account, created: s.env.Now(),
-			keys: newKeyspace(), uploads: btree.NewG(16, uploadLess), pool: rp, hash: fnv64(in.Bucket)}
+			keys: newKeyspace(), uploads: btree.NewG(16, uploadLess), pool: rp, hash: fnv64(in.Bucket),
+			arnPrefix: objectARNPrefix(part, in.Bucket)}
 		b.pab = PublicAccessBlockConfiguration{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 		s.buckets[part+"/"+in.Bucket] = b
 		s.meterRequest(sv, sv.account, classStandard, 1, "CreateBucket")
@@ -108,7 +109,7 @@ func (c *Client) DeleteBucket(ctx context.Context, in *DeleteBucketInput) (*Dele
 		in = &DeleteBucketInput{}
 	}
 	s := c.svc
-	err := c.call(ctx, request{op: "DeleteBucket", bucket: in.Bucket, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "DeleteBucket", bucket: in.Bucket, write: true}, func(sv *served) error {
 		b := sv.b
 		if b.versions > 0 {
 			return s3err("BucketNotEmpty", http.StatusConflict, "The bucket you tried to delete is not empty (%s).", b.name)
@@ -142,7 +143,7 @@ func (c *Client) HeadBucket(ctx context.Context, in *HeadBucketInput) (*HeadBuck
 		in = &HeadBucketInput{}
 	}
 	var out *HeadBucketOutput
-	err := c.call(ctx, request{op: "HeadBucket", action: "s3:ListBucket", bucket: in.Bucket, head: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "HeadBucket", action: "s3:ListBucket", bucket: in.Bucket, head: true}, func(sv *served) error {
 		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "HeadBucket")
 		out = &HeadBucketOutput{BucketRegion: sv.b.region}
 		return nil
@@ -160,7 +161,7 @@ func (c *Client) ListBuckets(ctx context.Context, in *ListBucketsInput) (*ListBu
 	}
 	s := c.svc
 	var out *ListBucketsOutput
-	err := c.call(ctx, request{op: "ListBuckets", action: "s3:ListAllMyBuckets", noBucket: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "ListBuckets", action: "s3:ListAllMyBuckets", noBucket: true}, func(sv *served) error {
 		out = &ListBucketsOutput{Owner: &Owner{ID: sv.account}}
 		for _, b := range s.buckets {
 			if b.owner == sv.account && strings.HasPrefix(b.name, in.Prefix) {
@@ -184,7 +185,7 @@ func (c *Client) GetBucketLocation(ctx context.Context, in *GetBucketLocationInp
 		in = &GetBucketLocationInput{}
 	}
 	var out *GetBucketLocationOutput
-	err := c.call(ctx, request{op: "GetBucketLocation", bucket: in.Bucket, anyRegion: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "GetBucketLocation", bucket: in.Bucket, anyRegion: true}, func(sv *served) error {
 		lc := sv.b.region
 		if lc == "us-east-1" {
 			lc = ""
@@ -219,7 +220,7 @@ func (c *Client) PutBucketVersioning(ctx context.Context, in *PutBucketVersionin
 	if in == nil {
 		in = &PutBucketVersioningInput{}
 	}
-	err := c.call(ctx, request{op: "PutBucketVersioning", bucket: in.Bucket, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "PutBucketVersioning", bucket: in.Bucket, write: true}, func(sv *served) error {
 		if in.VersioningConfiguration == nil {
 			return s3err("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema (no VersioningConfiguration).")
 		}
@@ -254,7 +255,7 @@ func (c *Client) GetBucketVersioning(ctx context.Context, in *GetBucketVersionin
 		in = &GetBucketVersioningInput{}
 	}
 	var out *GetBucketVersioningOutput
-	err := c.call(ctx, request{op: "GetBucketVersioning", bucket: in.Bucket}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "GetBucketVersioning", bucket: in.Bucket}, func(sv *served) error {
 		out = &GetBucketVersioningOutput{Status: sv.b.versioning}
 		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "GetBucketVersioning")
 		return nil
@@ -284,7 +285,7 @@ func (c *Client) PutBucketRequestPayment(ctx context.Context, in *PutBucketReque
 	if in == nil {
 		in = &PutBucketRequestPaymentInput{}
 	}
-	err := c.call(ctx, request{op: "PutBucketRequestPayment", bucket: in.Bucket, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "PutBucketRequestPayment", bucket: in.Bucket, write: true}, func(sv *served) error {
 		switch in.Payer {
 		case "BucketOwner":
 			sv.b.requesterPays = false

@@ -40,3 +40,23 @@ func (s *Service) objectARNOf(partition, bucketName, key string) string {
 	s.arns = append(b, key...)
 	return frozen(s.arns[start:])
 }
+
+// objectARNPrefix is "arn:<partition>:s3:::<bucket>/", the part of an
+// object ARN its bucket fixes: a bucket keeps its own (bucket.arnPrefix),
+// so a request writes the prefix in one piece.
+func objectARNPrefix(partition, bucketName string) string {
+	return "arn:" + partition + ":s3:::" + bucketName + "/"
+}
+
+// objectARN writes prefix + key into the ARN chunk, as objectARNOf does
+// the pieces of the prefix: the request of a bucket that exists, or
+// existed, knows its prefix.
+func (s *Service) objectARN(prefix, key string) string {
+	n := len(prefix) + len(key)
+	if cap(s.arns)-len(s.arns) < n {
+		s.arns = make([]byte, 0, max(arnChunk, n))
+	}
+	start := len(s.arns)
+	s.arns = append(append(s.arns, prefix...), key...)
+	return frozen(s.arns[start:])
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
 )
@@ -25,7 +26,11 @@ func TestObjectARNChunks(t *testing.T) {
 		if i%7 == 0 {
 			partition = "aws-cn"
 		}
-		got = append(got, s.objectARNOf(partition, "bucket-"+string(rune('a'+i%26)), key))
+		if i%2 == 0 {
+			got = append(got, s.objectARNOf(partition, "bucket-"+string(rune('a'+i%26)), key))
+		} else {
+			got = append(got, s.objectARN(objectARNPrefix(partition, "bucket-"+string(rune('a'+i%26))), key))
+		}
 		want = append(want, "arn:"+partition+":s3:::bucket-"+string(rune('a'+i%26))+"/"+key)
 	}
 	require.Equal(t, want, got)
@@ -218,4 +223,40 @@ func TestPolicyDecisionsFollowEachCall(t *testing.T) {
 		_, err = f.admin.GetObject(p, &GetObjectInput{Bucket: "hot", Key: "a1"})
 		require.NoError(t, err)
 	})
+}
+
+// TestClientBaseInStep checks that a client's request template follows
+// the client through From and WithRetry: every call copies it.
+func TestClientBaseInStep(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	c := f.admin
+	want := func(c *Client) region.Request {
+		return region.Request{Service: "s3", ServiceID: "S3", Region: c.region, Credentials: c.creds, From: c.from,
+			Resource: "*", Client: c.retry, AllowAnonymous: true, BillErrors: region.BillClientErrors}
+	}
+	check := func(c *Client) {
+		got := c.base
+		require.NotNil(t, got.BillRequest)
+		got.BillRequest = nil
+		require.Equal(t, want(c), got)
+	}
+	check(c)
+	loc, err := f.w.InAZ(f.w.Regions()[0].AZs()[0].ID())
+	require.NoError(t, err)
+	from := c.From(loc)
+	require.Equal(t, loc, from.base.From)
+	check(from)
+	retried := from.WithRetry(region.ClientConfig{MaxAttempts: 7})
+	require.Same(t, retried.retry, retried.base.Client)
+	check(retried)
+	check(c) // the original is untouched
+}
+
+// TestDefaultTierCommonOps pins the request tiers of the operations
+// defaultTier answers before its general rules.
+func TestDefaultTierCommonOps(t *testing.T) {
+	for op, tier := range map[string]int{"GetObject": 2, "HeadObject": 2, "PutObject": 1, "UploadPart": 1,
+		"CopyObject": 1, "CreateMultipartUpload": 1, "DeleteObject": 0, "ListObjectsV2": 1, "GetBucketPolicy": 2, "": 2} {
+		require.Equal(t, tier, defaultTier(op), op)
+	}
 }

@@ -17,8 +17,11 @@ import (
 // keys' bytes, as S3 lists them.
 type bucket struct {
 	name, region, partition, owner string
-	created                        sim.Time
-	deleted                        bool
+	// arnPrefix is "arn:<partition>:s3:::<name>/", the start of its
+	// objects' ARNs (objectARNPrefix), written once.
+	arnPrefix string
+	created   sim.Time
+	deleted   bool
 
 	keys *btree.BTreeG[item]
 	// heads maps each key of keys to its item's newest version (see

@@ -100,7 +100,7 @@ func (c *Client) PutBucketLifecycleConfiguration(ctx context.Context, in *PutBuc
 		return nil, c.reject(ctx, op, in.Bucket, err)
 	}
 	s := c.svc
-	err := c.call(ctx, request{op: op, action: "s3:PutLifecycleConfiguration", bucket: in.Bucket, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: op, action: "s3:PutLifecycleConfiguration", bucket: in.Bucket, write: true}, func(sv *served) error {
 		cfg := *in.LifecycleConfiguration
 		cfg.Rules = append([]LifecycleRule(nil), cfg.Rules...)
 		sv.b.lifecycle = &cfg
@@ -129,7 +129,7 @@ func (c *Client) GetBucketLifecycleConfiguration(ctx context.Context, in *GetBuc
 		in = &GetBucketLifecycleConfigurationInput{}
 	}
 	var out *GetBucketLifecycleConfigurationOutput
-	err := c.call(ctx, request{op: "GetBucketLifecycleConfiguration", action: "s3:GetLifecycleConfiguration", bucket: in.Bucket}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "GetBucketLifecycleConfiguration", action: "s3:GetLifecycleConfiguration", bucket: in.Bucket}, func(sv *served) error {
 		if sv.b.lifecycle == nil {
 			return s3err("NoSuchLifecycleConfiguration", http.StatusNotFound, "The lifecycle configuration does not exist (bucket %s).", sv.b.name)
 		}

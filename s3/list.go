@@ -171,7 +171,7 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 	}
 	s := c.svc
 	var out *ListObjectsV2Output
-	err = c.call(ctx, request{op: op, action: "s3:ListBucket", bucket: in.Bucket, ctx: listContext(in.Prefix, in.Delimiter, in.MaxKeys), payer: in.RequestPayer}, func(sv *served) error {
+	err = c.call(ctx, &request{op: op, action: "s3:ListBucket", bucket: in.Bucket, ctx: listContext(in.Prefix, in.Delimiter, in.MaxKeys), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -310,7 +310,7 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 	}
 	s := c.svc
 	var out *ListObjectsOutput
-	err = c.call(ctx, request{op: op, action: "s3:ListBucket", bucket: in.Bucket, ctx: listContext(in.Prefix, in.Delimiter, in.MaxKeys), payer: in.RequestPayer}, func(sv *served) error {
+	err = c.call(ctx, &request{op: op, action: "s3:ListBucket", bucket: in.Bucket, ctx: listContext(in.Prefix, in.Delimiter, in.MaxKeys), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -415,7 +415,7 @@ func (c *Client) ListObjectVersions(ctx context.Context, in *ListObjectVersionsI
 	}
 	s := c.svc
 	var out *ListObjectVersionsOutput
-	err = c.call(ctx, request{op: op, action: "s3:ListBucketVersions", bucket: in.Bucket, ctx: listContext(in.Prefix, in.Delimiter, in.MaxKeys)}, func(sv *served) error {
+	err = c.call(ctx, &request{op: op, action: "s3:ListBucketVersions", bucket: in.Bucket, ctx: listContext(in.Prefix, in.Delimiter, in.MaxKeys)}, func(sv *served) error {
 		b := sv.b
 		enc := in.EncodingType
 		out = &ListObjectVersionsOutput{Name: b.name, Prefix: encodeKey(in.Prefix, enc), Delimiter: encodeKey(in.Delimiter, enc),

@@ -80,7 +80,7 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartU
 	cls, _ := parseClass(in.StorageClass)
 	s := c.svc
 	var out *CreateMultipartUploadOutput
-	err := c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
+	err := c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
 		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
@@ -161,7 +161,7 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 	s := c.svc
 	var out *UploadPartOutput
 	res := &partResult{}
-	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
+	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true,
 		reqBytes: size, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
@@ -250,7 +250,7 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 	}
 	s := c.svc
 	var out *CompleteMultipartUploadOutput
-	err := c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
+	err := c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -370,7 +370,7 @@ func (c *Client) AbortMultipartUpload(ctx context.Context, in *AbortMultipartUpl
 		in = &AbortMultipartUploadInput{}
 	}
 	s := c.svc
-	err := c.call(ctx, request{op: "AbortMultipartUpload", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "AbortMultipartUpload", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
 		u, err := s.findUpload(sv.b, in.Key, in.UploadId)
 		if err != nil {
 			return err
@@ -434,7 +434,7 @@ func (c *Client) ListParts(ctx context.Context, in *ListPartsInput) (*ListPartsO
 	}
 	s := c.svc
 	var out *ListPartsOutput
-	err = c.call(ctx, request{op: op, action: "s3:ListMultipartUploadParts", bucket: in.Bucket, key: in.Key, hasKey: true}, func(sv *served) error {
+	err = c.call(ctx, &request{op: op, action: "s3:ListMultipartUploadParts", bucket: in.Bucket, key: in.Key, hasKey: true}, func(sv *served) error {
 		u, err := s.findUpload(sv.b, in.Key, in.UploadId)
 		if err != nil {
 			return err
@@ -502,7 +502,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, in *ListMultipartUplo
 	}
 	s := c.svc
 	var out *ListMultipartUploadsOutput
-	err = c.call(ctx, request{op: op, action: "s3:ListBucketMultipartUploads", bucket: in.Bucket}, func(sv *served) error {
+	err = c.call(ctx, &request{op: op, action: "s3:ListBucketMultipartUploads", bucket: in.Bucket}, func(sv *served) error {
 		out = &ListMultipartUploadsOutput{Bucket: sv.b.name}
 		start := in.Prefix
 		if in.KeyMarker > start {

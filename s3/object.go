@@ -35,7 +35,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	var out *PutObjectOutput
 	s := c.svc
 	res := &putResult{}
-	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
+	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
 		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
@@ -301,7 +301,7 @@ func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, range
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
+	return c.call(ctx, &request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
 		if err := checkPayer(sv, rp); err != nil {
 			return err
 		}
@@ -381,7 +381,7 @@ func (c *Client) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*Dele
 		action = "s3:DeleteObjectVersion"
 	}
 	var out *DeleteObjectOutput
-	err := c.call(ctx, request{op: "DeleteObject", action: action, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "DeleteObject", action: action, bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -475,7 +475,7 @@ func (c *Client) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*De
 	var out *DeleteObjectsOutput
 	// The pipeline authorizes the request against the bucket; each key is
 	// authorized at the server, as S3 does.
-	err := c.call(ctx, request{op: op, action: "s3:DeleteObject", bucket: in.Bucket, key: in.Delete.Objects[0].Key, hasKey: true,
+	err := c.call(ctx, &request{op: op, action: "s3:DeleteObject", bucket: in.Bucket, key: in.Delete.Objects[0].Key, hasKey: true,
 		write: true, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
@@ -547,7 +547,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 	cls, _ := parseClass(in.StorageClass)
 	s := c.svc
 	var out *CopyObjectOutput
-	err = c.call(ctx, request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
+	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ func (c *Client) PutBucketPolicy(ctx context.Context, in *PutBucketPolicyInput) 
 	if in == nil {
 		in = &PutBucketPolicyInput{}
 	}
-	err := c.call(ctx, request{op: "PutBucketPolicy", bucket: in.Bucket, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "PutBucketPolicy", bucket: in.Bucket, write: true}, func(sv *served) error {
 		b := sv.b
 		pol, err := ParseBucketPolicy(in.Policy, b.partition, b.name)
 		if err != nil {
@@ -62,7 +62,7 @@ func (c *Client) GetBucketPolicy(ctx context.Context, in *GetBucketPolicyInput) 
 		in = &GetBucketPolicyInput{}
 	}
 	var out *GetBucketPolicyOutput
-	err := c.call(ctx, request{op: "GetBucketPolicy", bucket: in.Bucket}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "GetBucketPolicy", bucket: in.Bucket}, func(sv *served) error {
 		if sv.b.policy == nil {
 			return s3err("NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist (bucket %s).", sv.b.name)
 		}
@@ -87,7 +87,7 @@ func (c *Client) DeleteBucketPolicy(ctx context.Context, in *DeleteBucketPolicyI
 	if in == nil {
 		in = &DeleteBucketPolicyInput{}
 	}
-	err := c.call(ctx, request{op: "DeleteBucketPolicy", bucket: in.Bucket, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "DeleteBucketPolicy", bucket: in.Bucket, write: true}, func(sv *served) error {
 		sv.b.policy, sv.b.policyDoc = nil, ""
 		sv.b.refreshPolicy()
 		return nil
@@ -124,7 +124,7 @@ func (c *Client) PutPublicAccessBlock(ctx context.Context, in *PutPublicAccessBl
 	if in == nil {
 		in = &PutPublicAccessBlockInput{}
 	}
-	err := c.call(ctx, request{op: "PutPublicAccessBlock", action: "s3:PutBucketPublicAccessBlock", bucket: in.Bucket, write: true}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "PutPublicAccessBlock", action: "s3:PutBucketPublicAccessBlock", bucket: in.Bucket, write: true}, func(sv *served) error {
 		if in.PublicAccessBlockConfiguration == nil {
 			return s3err("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema (no PublicAccessBlockConfiguration).")
 		}
@@ -154,7 +154,7 @@ func (c *Client) GetPublicAccessBlock(ctx context.Context, in *GetPublicAccessBl
 		in = &GetPublicAccessBlockInput{}
 	}
 	var out *GetPublicAccessBlockOutput
-	err := c.call(ctx, request{op: "GetPublicAccessBlock", action: "s3:GetBucketPublicAccessBlock", bucket: in.Bucket}, func(sv *served) error {
+	err := c.call(ctx, &request{op: "GetPublicAccessBlock", action: "s3:GetBucketPublicAccessBlock", bucket: in.Bucket}, func(sv *served) error {
 		if sv.b.pab == (PublicAccessBlockConfiguration{}) {
 			return s3err("NoSuchPublicAccessBlockConfiguration", http.StatusNotFound, "The public access block configuration was not found (bucket %s).", sv.b.name)
 		}

@@ -172,6 +172,17 @@ type Client struct {
 	retry  *region.ClientConfig
 	// partition is the region's partition, resolved once.
 	partition string
+	// base is the part of every request's region.Request the client
+	// fixes (region, credentials, origin, retry configuration), kept in
+	// step with those fields by NewClient, From and WithRetry: a call
+	// copies it in one move rather than storing field by field.
+	base region.Request
+}
+
+// setBase fills c.base from the client's fields.
+func (c *Client) setBase() {
+	c.base = region.Request{Service: "s3", ServiceID: "S3", Region: c.region, Credentials: c.creds, From: c.from,
+		Resource: "*", Client: c.retry, AllowAnonymous: true, BillErrors: region.BillClientErrors, BillRequest: c.svc.billFn}
 }
 
 // WithRetry returns a copy of the client with its own retry and timeout
@@ -179,6 +190,7 @@ type Client struct {
 func (c *Client) WithRetry(cfg region.ClientConfig) *Client {
 	d := *c
 	d.retry = &cfg
+	d.setBase()
 	return &d
 }
 
@@ -188,7 +200,9 @@ func (s *Service) NewClient(regionCode string, creds iam.Credentials) *Client {
 	if reg, err := s.w.Region(regionCode); err == nil {
 		partition = reg.Partition().Name()
 	}
-	return &Client{svc: s, region: regionCode, creds: creds, partition: partition}
+	c := &Client{svc: s, region: regionCode, creds: creds, partition: partition}
+	c.setBase()
+	return c
 }
 
 // From returns a copy of the client whose calls come from loc (an
@@ -196,6 +210,7 @@ func (s *Service) NewClient(regionCode string, creds iam.Credentials) *Client {
 func (c *Client) From(loc region.Location) *Client {
 	d := *c
 	d.from = loc
+	d.setBase()
 	return &d
 }
 
@@ -244,22 +259,24 @@ func (s *Service) arnPrefix(partition string) string {
 // (object operations); the bucket must be in the client's region
 // (PermanentRedirect otherwise); throttling and first-byte latency apply
 // at the server; effect changes state at one instant.
-func (c *Client) call(ctx context.Context, r request, effect func(sv *served) error) error {
+func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) error) error {
 	s := c.svc
 	partition := c.partition
-	req := region.Request{Service: "s3", ServiceID: "S3", Operation: r.op, Region: c.region,
-		Credentials: c.creds, From: c.from, Action: r.action, Context: r.ctx, RequestBytes: r.reqBytes, Resource: "*", Client: c.retry,
-		AllowAnonymous: true, BillErrors: region.BillClientErrors}
+	req := c.base
+	req.Operation, req.Action, req.Context, req.RequestBytes = r.op, r.action, r.ctx, r.reqBytes
 	if req.Action == "" {
 		req.Action = Action(r.op)
 	}
-	req.BillRequest = s.billFn
 	var b *bucket
 	if r.bucket != "" {
 		b = s.bucketNamed(partition, r.bucket)
-		if r.hasKey {
+		switch {
+		case r.hasKey && b != nil:
+			// A deleted bucket's prefix is still its name's.
+			req.Resource = s.objectARN(b.arnPrefix, r.key)
+		case r.hasKey:
 			req.Resource = s.objectARNOf(partition, r.bucket, r.key)
-		} else {
+		default:
 			req.Resource = s.arnPrefix(partition) + r.bucket
 		}
 		if b != nil && !r.create {
@@ -362,6 +379,10 @@ func (sv *served) payer(r RequestPayer) string {
 // before its effect ran is known from the request.
 func defaultTier(op string) int {
 	switch op {
+	case "GetObject", "HeadObject":
+		return 2 // the common requests first, as the prefixes below would answer
+	case "PutObject", "UploadPart":
+		return 1
 	case "DeleteObject", "DeleteBucket", "AbortMultipartUpload", "DeleteBucketPolicy":
 		return 0
 	case "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListBuckets", "ListParts", "ListMultipartUploads", "DeleteObjects":
@@ -394,7 +415,7 @@ func (c *Client) reject(ctx context.Context, op, bucketName string, err error) e
 	if ValidateBucketName(bucketName) != nil {
 		r.bucket = "" // not a name an ARN can carry
 	}
-	return c.call(ctx, r, func(*served) error { return err })
+	return c.call(ctx, &r, func(*served) error { return err })
 }
 
 // Action returns the IAM action an S3 operation is authorized as (without

@@ -223,14 +223,13 @@ func (s *Service) drop(b *bucket, v *version) {
 		return
 	}
 	v.flags |= flagDropped
-	defer func() { v.x = nil }() // the slab slot must not keep the bytes alive
 	b.versions--
-	if v.deleteMarker() {
-		return
+	if !v.deleteMarker() {
+		s.unplace(b, v)
+		s.removeStorage(b, v)
+		s.earlyDelete(b, v, v.class)
 	}
-	s.unplace(b, v)
-	s.removeStorage(b, v)
-	s.earlyDelete(b, v, v.class)
+	v.x = nil // the slab slot must not keep the bytes alive
 }
 
 // earlyDelete bills the rest of the minimum storage duration of class c

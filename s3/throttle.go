@@ -64,7 +64,7 @@ func PartitionOf(key string) string {
 	return ""
 }
 
-func (s *Service) throttle(b *bucket, r request) error {
+func (s *Service) throttle(b *bucket, r *request) error {
 	t := &s.opts.Throttle
 	if t.Disabled || r.noBucket {
 		return nil

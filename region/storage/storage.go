@@ -282,10 +282,13 @@ func (p *Pool) setReplica(id GroupID, i int, n int32) {
 
 func (p *Pool) group(id GroupID) *group {
 	if id == 0 || int(id) >= len(p.groups) {
-		panic(fmt.Sprintf("storage: unknown group %d", id))
+		unknownGroup(id) // out of line, so group inlines into every use
 	}
 	return &p.groups[id]
 }
+
+//go:noinline
+func unknownGroup(id GroupID) { panic(fmt.Sprintf("storage: unknown group %d", id)) }
 
 // Add adds bytes and objects (negative to remove) to a group. Adding
 // fails with ErrInsufficientCapacity when a live replica's node is full.

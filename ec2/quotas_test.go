@@ -245,16 +245,16 @@ func TestUnlimitedQuotas(t *testing.T) {
 	})
 }
 
-// A Spot request beyond the Spot quota stays open, its status saying why.
+// A Spot request beyond the Spot quota is refused when it is submitted,
+// with EC2's MaxSpotInstanceCountExceeded
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html).
 func TestSpotRequestSurfacesQuota(t *testing.T) {
 	f := newFixtureQuotas(t, 167, Options{}, region.Options{HostsPerAZ: map[string]int{"p3": 1}}, nil)
 	f.do(time.Hour, func(p *sim.Proc) {
-		out, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{
+		_, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{
 			LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "p3.2xlarge"}})
-		require.NoError(t, err)
-		r := out.SpotInstanceRequests[0]
-		require.Equal(t, "open", r.State)
-		require.Contains(t, r.Status.Message, "MaxSpotInstanceCountExceeded")
+		require.ErrorIs(t, err, ErrMaxSpotInstanceCountExceeded)
+		wantCode(t, err, "MaxSpotInstanceCountExceeded")
 	})
 }
 

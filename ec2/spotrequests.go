@@ -87,6 +87,36 @@ type spotRequest struct {
 	// run is the launch of a request RunInstances created (implicitRequest);
 	// a replacement repeats it, for one instance.
 	run *RunInstancesInput
+	// held is the Spot vCPU quota an open request holds (quota index
+	// heldQuota): EC2 counts "the number of vCPUs that your running Spot
+	// Instances are either using or will use pending the fulfillment of
+	// open Spot Instance requests"; once fulfilled, the instance counts
+	// instead, and a persistent request that reopens counts again
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html).
+	held, heldQuota int
+}
+
+// holdQuota makes an open request without an instance count against its
+// Spot quota; releaseQuota lets go of it. Both are no-ops without quotas
+// or when there is nothing to change.
+func (s *Service) holdQuota(r *spotRequest) {
+	if s.quotas == nil || r.held > 0 || r.State != "open" || r.InstanceId != "" {
+		return
+	}
+	it, ok := catalogRows[r.LaunchSpecification.InstanceType]
+	if !ok {
+		return
+	}
+	r.heldQuota, r.held = quotaIndex(QuotaClassOf(it.Family), true), it.VCPUs
+	s.quotas.account(r.account, r.region).used[r.heldQuota] += r.held
+}
+
+func (s *Service) releaseQuota(r *spotRequest) {
+	if r.held == 0 {
+		return
+	}
+	s.quotas.account(r.account, r.region).used[r.heldQuota] -= r.held
+	r.held = 0
 }
 
 func (r *spotRequest) runInput() *RunInstancesInput {
@@ -137,10 +167,18 @@ func (c *Client) RequestSpotInstances(ctx context.Context, in *RequestSpotInstan
 		// Validate the launch as RunInstances would, without launching;
 		// quotas are checked at each fulfilment instead.
 		s.noQuotaCheck = true
-		_, err := s.validateRun(account, c.region, proto.runInput())
+		sp, err := s.validateRun(account, c.region, proto.runInput())
 		s.noQuotaCheck = false
 		if err != nil {
 			return err
+		}
+		// The requests' instances must fit the Spot quota now: open
+		// requests count against it until they are fulfilled.
+		if q := s.quotas; q != nil {
+			a, i := q.account(account, c.region), quotaIndex(QuotaClassOf(sp.it.Family), true)
+			if a.room(i, sp.it.VCPUs) < int(n) {
+				return q.exceeded(a, i, sp.it)
+			}
 		}
 		for i := int32(0); i < n; i++ {
 			r := &spotRequest{SpotInstanceRequest: proto.SpotInstanceRequest, account: account, region: c.region, caller: s.caller}
@@ -151,6 +189,7 @@ func (c *Client) RequestSpotInstances(ctx context.Context, in *RequestSpotInstan
 				s.spotRequests = map[string]*spotRequest{}
 			}
 			s.spotRequests[r.SpotInstanceRequestId] = r
+			s.holdQuota(r)
 			s.fulfil(r)
 			out.SpotInstanceRequests = append(out.SpotInstanceRequests, r.SpotInstanceRequest)
 		}
@@ -167,8 +206,13 @@ func (s *Service) fulfil(r *spotRequest) {
 	}
 	saved := s.caller
 	s.caller = r.caller
+	// The launch takes the quota the open request held, or holds it again.
+	s.releaseQuota(r)
 	out, err := s.runInstancesOnce(r.account, r.region, r.runInput())
 	s.caller = saved
+	if err != nil {
+		s.holdQuota(r)
+	}
 	now := s.env.NowTime()
 	if err == nil {
 		m, _ := s.instance(out.Instances[0].InstanceId)
@@ -246,6 +290,7 @@ func (s *Service) spotRequestHook(m *Machine, to InstanceStateName) {
 		if r.Type == SpotPersistent {
 			r.State, r.InstanceId = "open", ""
 			r.Status = SpotInstanceStatus{Code: code, UpdateTime: now}
+			s.holdQuota(r)
 			s.retryLater(r) // the replacement, when capacity allows
 
 		} else {
@@ -347,6 +392,7 @@ func (c *Client) CancelSpotInstanceRequests(ctx context.Context, in *CancelSpotI
 		}
 		for _, r := range rs {
 			if r.State != "closed" {
+				c.svc.releaseQuota(r)
 				r.State = "cancelled"
 				r.Status = SpotInstanceStatus{Code: "request-canceled-and-instance-running", UpdateTime: c.svc.env.NowTime()}
 				if r.InstanceId == "" {

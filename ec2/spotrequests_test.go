@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
 )
@@ -53,23 +54,53 @@ func TestPersistentSpotRequestRelaunches(t *testing.T) {
 	})
 }
 
-// While capacity is short the request stays open and retries.
-func TestSpotRequestWaitsForCapacity(t *testing.T) {
+// A Spot request must fit the Spot quota when it is submitted: with a
+// quota of 0 it is refused with MaxSpotInstanceCountExceeded, and once
+// Service Quotas has raised the quota the same request is fulfilled.
+func TestSpotRequestNeedsQuotaAtSubmission(t *testing.T) {
 	f := newFixture(t, 221, Options{Quotas: &QuotaOptions{Values: map[string]int{"L-34B43A08": 0}}})
 	require.NoError(t, f.iam.PutUserPolicy(f.root, "operator", "quotas",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"servicequotas:*","Resource":"*"}]}`))
 	f.do(3*time.Hour, func(p *sim.Proc) {
-		out, err := f.c.RequestSpotInstances(p, &RequestSpotInstancesInput{Type: SpotPersistent,
-			LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.large"}})
-		require.NoError(t, err)
-		r := out.SpotInstanceRequests[0]
-		require.Equal(t, "open", r.State)
+		in := &RequestSpotInstancesInput{Type: SpotPersistent,
+			LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.large"}}
+		_, err := f.c.RequestSpotInstances(p, in)
+		require.ErrorIs(t, err, ErrMaxSpotInstanceCountExceeded)
 		_, err = f.svc.NewQuotasClient(testRegion, f.user).RequestServiceQuotaIncrease(p, "ec2", "L-34B43A08", 8)
 		require.NoError(t, err)
 		require.NoError(t, p.Sleep(time.Hour))
-		d, err := f.c.DescribeSpotInstanceRequests(p, nil)
+		out, err := f.c.RequestSpotInstances(p, in)
 		require.NoError(t, err)
-		require.Equal(t, "active", d.SpotInstanceRequests[0].State)
+		require.Equal(t, "active", out.SpotInstanceRequests[0].State)
+	})
+}
+
+// An open request counts against the Spot quota until it is fulfilled or
+// cancelled (EC2 counts the vCPUs "your running Spot Instances are either
+// using or will use pending the fulfillment of open Spot Instance
+// requests"): with room for one m5.large and no m5 capacity, the first
+// request stays open holding the room, a second is refused, and
+// cancelling the first lets the second in.
+func TestOpenSpotRequestHoldsQuota(t *testing.T) {
+	f := newFixtureQuotas(t, 223, Options{Quotas: &QuotaOptions{Values: map[string]int{"L-34B43A08": 2}}},
+		region.Options{HostsPerAZ: map[string]int{"m5": 0}}, nil)
+	std := quotaIndex(QuotaStandard, true)
+	f.do(time.Hour, func(p *sim.Proc) {
+		in := &RequestSpotInstancesInput{LaunchSpecification: &RequestSpotLaunchSpecification{ImageId: f.ami(), InstanceType: "m5.large"}}
+		first, err := f.c.RequestSpotInstances(p, in)
+		require.NoError(t, err)
+		require.Equal(t, "open", first.SpotInstanceRequests[0].State)
+		require.Equal(t, 2, f.svc.quotas.account(testAccount, testRegion).used[std])
+		_, err = f.c.RequestSpotInstances(p, in)
+		require.ErrorIs(t, err, ErrMaxSpotInstanceCountExceeded)
+		require.NoError(t, p.Sleep(10*time.Minute)) // retries keep holding, never doubling
+		require.Equal(t, 2, f.svc.quotas.account(testAccount, testRegion).used[std])
+		_, err = f.c.CancelSpotInstanceRequests(p, &CancelSpotInstanceRequestsInput{SpotInstanceRequestIds: []string{first.SpotInstanceRequests[0].SpotInstanceRequestId}})
+		require.NoError(t, err)
+		require.Zero(t, f.svc.quotas.account(testAccount, testRegion).used[std])
+		second, err := f.c.RequestSpotInstances(p, in)
+		require.NoError(t, err)
+		require.Equal(t, "open", second.SpotInstanceRequests[0].State)
 	})
 }
 

@@ -115,21 +115,33 @@ func (d *fastDecoder) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v // a repeated key: the last wins, as in encoding/json
-		d.space()
-		if d.i >= len(d.s) {
+		end, ok := d.sep('}')
+		if !ok {
 			return nil, false
 		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case '}':
-			d.i++
+		if end {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// sep reads what follows an object's member or an array's element: a
+// comma, with more to come, or the closing byte, which ends it.
+func (d *fastDecoder) sep(closing byte) (end, ok bool) {
+	d.space()
+	if d.i >= len(d.s) {
+		return false, false
+	}
+	switch d.s[d.i] {
+	case ',':
+		d.i++
+		d.space()
+		return false, true
+	case closing:
+		d.i++
+		return true, true
+	}
+	return false, false
 }
 
 func (d *fastDecoder) array(depth int) (any, bool) {
@@ -166,22 +178,15 @@ func (d *fastDecoder) array(depth int) (any, bool) {
 			}
 			l = append(l, v)
 		}
-		d.space()
-		if d.i >= len(d.s) {
+		end, ok := d.sep(']')
+		if !ok {
 			return nil, false
 		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case ']':
-			d.i++
+		if end {
 			if l == nil {
 				return append(make([]string, 0, len(strs)), strs...), true
 			}
 			return append(make([]any, 0, len(l)), l...), true
-		default:
-			return nil, false
 		}
 	}
 }

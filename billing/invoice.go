@@ -88,7 +88,7 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	}
 	for _, c := range b.charges {
 		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
-		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c, b))
+		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c))
 		inv.Overflow = inv.Overflow || c.overflow
 	}
 	inv.Total = inv.Usage
@@ -149,7 +149,7 @@ type charge struct {
 	first, last sim.Time
 	records     uint64
 	tagStr      string
-	pu          *big.Int // raw units per pricing unit × den, once priced
+	pu          *big.Int // raw units per pricing unit × den, set by price
 }
 
 // collect gathers an account's usage in month m: committed accumulators,
@@ -333,11 +333,9 @@ var femtoPerNano = big.NewInt(1_000_000) // femto-dollars per nano-dollar
 // charges and sets each charge's cost: the exact Σ quantity × price,
 // rounded half up to a nano-dollar once.
 func (l *Ledger) price(accountID string, m Month, b batch) {
-	pus := make([]*big.Int, len(b.charges)) // raw units per pricing unit, × den
-	for i, c := range b.charges {
-		pus[i] = perUnit(c.rate, m)
-		pus[i].Mul(pus[i], b.den)
-		c.pu = pus[i]
+	for _, c := range b.charges {
+		c.pu = perUnit(c.rate, m)
+		c.pu.Mul(c.pu, b.den)
 	}
 	// Free-tier offers, consumed in charge order. An offer's remainder is
 	// kept in pricing units as a fraction over the product of the perUnits
@@ -345,7 +343,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// units stay exact.
 	for _, o := range l.Offers(accountID, m) {
 		remN, remD := big.NewInt(o.Quantity), big.NewInt(1) // pricing units remN/remD
-		for i, c := range b.charges {
+		for _, c := range b.charges {
 			if remN.Sign() <= 0 {
 				break
 			}
@@ -354,16 +352,16 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			}
 			avail := new(big.Int).Sub(c.raw, c.free)
 			// give = min(avail, floor(rem × pu)) raw units.
-			give := new(big.Int).Mul(remN, pus[i])
+			give := new(big.Int).Mul(remN, c.pu)
 			give.Quo(give, remD)
 			if give.Cmp(avail) > 0 {
 				give = avail
 			}
 			c.free.Add(c.free, give)
 			// rem -= give/pu
-			remN.Mul(remN, pus[i])
+			remN.Mul(remN, c.pu)
 			remN.Sub(remN, new(big.Int).Mul(give, remD))
-			remD.Mul(remD, pus[i])
+			remD.Mul(remD, c.pu)
 		}
 	}
 	// Tiers, per (usage type, region), consumed in charge order; usage is
@@ -373,8 +371,8 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// Scratch values reused across charges: an invoice prices a line per
 	// resource.
 	num, chargeable, factor, den := new(big.Int), new(big.Int), new(big.Int), new(big.Int)
-	for i, c := range b.charges {
-		pu := pus[i]
+	for _, c := range b.charges {
+		pu := c.pu
 		chargeable.Sub(c.raw, c.free)
 		num.SetInt64(0) // femto-dollars × raw/den units
 		if price, ok := c.flatPrice(); ok {
@@ -473,13 +471,9 @@ func roundQuo(num, den *big.Int) *big.Int {
 	return q
 }
 
-func (l *Ledger) lineItem(accountID string, m Month, c *charge, b batch) LineItem {
-	rt := c.rate
-	pu := c.pu
-	if pu == nil {
-		pu = perUnit(rt, m)
-		pu.Mul(pu, b.den)
-	}
+// lineItem is charge c's line, once price has priced it.
+func (l *Ledger) lineItem(accountID string, m Month, c *charge) LineItem {
+	rt, pu := c.rate, c.pu
 	li := LineItem{
 		Type: "Usage", Account: accountID, Month: m, Service: c.key.service,
 		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,

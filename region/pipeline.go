@@ -423,28 +423,19 @@ func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
 	return t
 }
 
-// faultsRand returns the service's fault-injection stream.
-func (s *callStreams) faultsRand() *rand.Rand {
-	if s.faults == nil {
-		s.faults = s.env.Rand(s.base + "faults")
-	}
-	return s.faults
-}
+// faultsRand, backoffRand and lossRand return the service's
+// fault-injection, retry-backoff and packet-loss streams, made on first
+// use: most calls never draw from them.
+func (s *callStreams) faultsRand() *rand.Rand  { return s.stream(&s.faults, "faults") }
+func (s *callStreams) backoffRand() *rand.Rand { return s.stream(&s.backoff, "backoff") }
+func (s *callStreams) lossRand() *rand.Rand    { return s.stream(&s.loss, "loss") }
 
-// backoffRand returns the service's retry-backoff stream.
-func (s *callStreams) backoffRand() *rand.Rand {
-	if s.backoff == nil {
-		s.backoff = s.env.Rand(s.base + "backoff")
+// stream returns *r, the service's stream of that name, made if need be.
+func (s *callStreams) stream(r **rand.Rand, name string) *rand.Rand {
+	if *r == nil {
+		*r = s.env.Rand(s.base + name)
 	}
-	return s.backoff
-}
-
-// lossRand returns the service's packet-loss stream.
-func (s *callStreams) lossRand() *rand.Rand {
-	if s.loss == nil {
-		s.loss = s.env.Rand(s.base + "loss")
-	}
-	return s.loss
+	return *r
 }
 
 func (p *pipeline) streamsFor(service, region string) *callStreams {

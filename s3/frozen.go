@@ -16,29 +16,11 @@ func frozen(b []byte) string {
 // arnChunk is the size of the chunks object ARNs are written into.
 const arnChunk = 4 << 10
 
-// objectARNOf returns "arn:<partition>:s3:::<bucket>/<key>", the resource
-// of an object request, written after the last one into the service's
-// current ARN chunk. The pipeline and IAM keep a request's ARN past the
-// call (the pipeline remembers the last ARN it parsed, an AccessDenied
-// quotes it), so its bytes must never change, but it needs no allocation
-// of its own: a response would otherwise reserve room for the longest
-// ARN, and every request makes one. A chunk is freed when none of its
-// ARNs is referenced any more.
+// objectARNOf returns "arn:<partition>:s3:::<bucket>/<key>" for a
+// request whose bucket does not exist (so it has no arnPrefix), written
+// as objectARN writes it.
 func (s *Service) objectARNOf(partition, bucketName, key string) string {
-	n := len("arn:") + len(partition) + len(":s3:::") + len(bucketName) + 1 + len(key)
-	if cap(s.arns)-len(s.arns) < n {
-		s.arns = make([]byte, 0, max(arnChunk, n))
-	}
-	// Appending within the capacity never moves the chunk nor touches the
-	// bytes of earlier ARNs.
-	start := len(s.arns)
-	b := append(s.arns, "arn:"...)
-	b = append(b, partition...)
-	b = append(b, ":s3:::"...)
-	b = append(b, bucketName...)
-	b = append(b, '/')
-	s.arns = append(b, key...)
-	return frozen(s.arns[start:])
+	return s.objectARN(objectARNPrefix(partition, bucketName), key)
 }
 
 // objectARNPrefix is "arn:<partition>:s3:::<bucket>/", the part of an
@@ -48,9 +30,14 @@ func objectARNPrefix(partition, bucketName string) string {
 	return "arn:" + partition + ":s3:::" + bucketName + "/"
 }
 
-// objectARN writes prefix + key into the ARN chunk, as objectARNOf does
-// the pieces of the prefix: the request of a bucket that exists, or
-// existed, knows its prefix.
+// objectARN returns prefix + key, the resource of an object request
+// (prefix is its bucket's arnPrefix), written after the last one into the
+// service's current ARN chunk. The pipeline and IAM keep a request's ARN
+// past the call (the pipeline remembers the last ARN it parsed, an
+// AccessDenied quotes it), so its bytes must never change, but it needs
+// no allocation of its own: a response would otherwise reserve room for
+// the longest ARN, and every request makes one. A chunk is freed when
+// none of its ARNs is referenced any more.
 func (s *Service) objectARN(prefix, key string) string {
 	n := len(prefix) + len(key)
 	if cap(s.arns)-len(s.arns) < n {

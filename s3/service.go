@@ -72,7 +72,7 @@ type Service struct {
 	// usually names it again, and comparing two short strings is cheaper
 	// than building the map key and hashing it.
 	last *bucket
-	// arns is the chunk object ARNs are written into (objectARNOf).
+	// arns is the chunk object ARNs are written into (objectARN).
 	arns []byte
 }
 

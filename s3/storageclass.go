@@ -326,13 +326,13 @@ func (s *Service) billBucketRequest(b *bucket, k reqKey) {
 	if k != b.lastReq || !uk.IsValid() {
 		var ok bool
 		if uk, ok = b.reqKeys[k]; !ok {
+			u := billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
+				Region: k.region, ResourceID: b.name}
 			var err error
-			uk, err = s.ledger.Key(billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
-				Region: k.region, ResourceID: b.name})
-			if err != nil {
+			if uk, err = s.ledger.Key(u); err != nil {
 				// Not a key billing knows: Record reports it as it would.
-				_ = s.ledger.Record(billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
-					Region: k.region, ResourceID: b.name, Quantity: 1})
+				u.Quantity = 1
+				_ = s.ledger.Record(u)
 				return
 			}
 			if b.reqKeys == nil {

@@ -171,8 +171,8 @@ func (m *Machine) metadata(path string) (string, error) {
 // serves them, once per set: the SDK reads them again at every refresh
 // check. It appends the fields in place rather than through
 // encoding/json's reflection, which cost more than the rest of a
-// credential fetch; the bytes are json.Marshal's of credsDoc (a test
-// holds them to it).
+// credential fetch; the bytes are json.Marshal's of the same fields
+// (TestCredentialsDocumentIsJSONMarshal holds them to it).
 func (cc *credsCache) document() string {
 	if cc.body == "" {
 		c := cc.c
@@ -193,15 +193,4 @@ func (cc *credsCache) document() string {
 		cc.body = b.String()
 	}
 	return cc.body
-}
-
-// credsDoc is the credentials document's shape, field for field.
-type credsDoc struct {
-	Code            string
-	LastUpdated     string
-	Type            string
-	AccessKeyId     string
-	SecretAccessKey string
-	Token           string
-	Expiration      string
 }

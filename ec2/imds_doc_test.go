@@ -9,6 +9,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// credsDoc is the credentials document's shape, field for field, as
+// the instance metadata service serves it.
+type credsDoc struct {
+	Code            string
+	LastUpdated     string
+	Type            string
+	AccessKeyId     string
+	SecretAccessKey string
+	Token           string
+	Expiration      string
+}
+
 // TestCredentialsDocumentIsJSONMarshal: the hand-appended credentials
 // document is byte for byte what json.Marshal makes of its fields, for
 // credentials of the usual alphabets and for strings json.Marshal escapes

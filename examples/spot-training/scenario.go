@@ -485,30 +485,13 @@ func (r *job) zoneNames() error {
 // for the S3 store, in the default subnet (with its public address) for
 // the EBS store.
 func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
-	// The request and the values it points to in one allocation: a job
-	// launches again after every reclaim, and tries each zone.
-	req := &struct {
-		in     ec2.RunInstancesInput
-		prof   ec2.IamInstanceProfileSpecification
-		place  ec2.Placement
-		market ec2.InstanceMarketOptionsRequest
-		spec   [1]ec2.TagSpecification
-		tag    [1]ec2.Tag
-	}{
-		prof:   ec2.IamInstanceProfileSpecification{Name: "trainer"},
-		spec:   [1]ec2.TagSpecification{{ResourceType: "instance"}},
-		tag:    [1]ec2.Tag{{Key: "project", Value: "spot-training"}}, // as tags("instance")
-		market: ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot},
-	}
-	req.spec[0].Tags = req.tag[:]
-	in := &req.in
-	*in = ec2.RunInstancesInput{
+	in := &ec2.RunInstancesInput{
 		ImageId:            r.image,
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,
-		IamInstanceProfile: &req.prof,
-		TagSpecifications:  req.spec[:],
+		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "trainer"},
+		TagSpecifications:  tags("instance"),
 	}
 	if r.net != nil {
 		subnet, err := r.net.subnet(p, zone, slices.Index(r.zones, zone))
@@ -517,11 +500,10 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 		}
 		in.SubnetId = subnet
 	} else {
-		req.place.AvailabilityZone = zone
-		in.Placement = &req.place
+		in.Placement = &ec2.Placement{AvailabilityZone: zone}
 	}
 	if !r.cfg.OnDemand {
-		in.InstanceMarketOptions = &req.market
+		in.InstanceMarketOptions = &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
 	}
 	out, err := c.RunInstances(p, in)
 	if err != nil {

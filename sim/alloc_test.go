@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -80,4 +82,40 @@ func TestEventFirstWaiterInline(t *testing.T) {
 	e.Run()
 	require.Zero(t, allocs)
 	require.Empty(t, ev.waiters)
+}
+
+// A replication creates dozens of processes and events: each is kept to a
+// size class of its own (256 and 128 bytes), which the next field would
+// push one class up.
+func TestKernelObjectSizes(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(Proc{}), uintptr(256))
+	require.LessOrEqual(t, unsafe.Sizeof(Event{}), uintptr(128))
+}
+
+// A process that reuses an ended one's slot starts past the generation
+// the ended one reached (the free list carries it), so a wake-up the
+// ended process left in the queue cannot resume the new one.
+func TestReusedSlotIgnoresStaleWakeups(t *testing.T) {
+	e := New(1)
+	defer e.Close()
+	ev, never := e.NewEvent("ev"), e.NewEvent("never")
+	a := e.Go("a", func(p *Proc) {
+		ok, err := p.WaitTimeout(ev, time.Hour) // leaves its 1h wake-up behind
+		require.True(t, ok)
+		require.NoError(t, err)
+	})
+	e.After(time.Minute, func() { ev.Trigger(nil) })
+	woke := false
+	var b *Proc
+	e.After(2*time.Minute, func() {
+		b = e.Go("b", func(p *Proc) {
+			_ = p.Wait(never)
+			woke = true
+		})
+	})
+	e.RunUntil(Time(2 * time.Hour))
+	require.False(t, a.Alive())
+	require.Equal(t, a.idx, b.idx, "b did not reuse a's slot")
+	require.True(t, b.Alive())
+	require.False(t, woke, "a's stale wake-up resumed b")
 }

@@ -26,8 +26,7 @@ type Env struct {
 	freeTmr  []uint32
 
 	procs    []*Proc
-	freeProc []uint32
-	deadGen  map[uint32]uint32 // last generation of freed process slots
+	freeProc []freeSlot
 	current  *Proc
 	live     int
 	idle     []*worker // coroutines of ended processes, for the next ones (proc.go)
@@ -50,6 +49,8 @@ type Env struct {
 	seed    uint64
 	streams map[string]*rand.Rand
 	trace   *Trace
+
+	room *room // the holder the structures above came in (room.go)
 }
 
 // Built-in handler indices; user handlers registered with Handle follow.
@@ -77,13 +78,19 @@ func WithTrace() Option { return func(e *Env) { e.EnableTrace() } }
 
 // New returns an Env whose random streams all derive from seed.
 func New(seed uint64, opts ...Option) *Env {
+	r, _ := rooms.Get().(*room)
+	return newEnv(seed, r, opts...)
+}
+
+// newEnv is New in the room of a closed Env (nil for none).
+func newEnv(seed uint64, r *room, opts ...Option) *Env {
 	e := &Env{
 		epoch:    DefaultEpoch(),
 		seed:     seed,
-		streams:  make(map[string]*rand.Rand),
 		handlers: make([]func(uint64), numBuiltinHandlers, 8),
 		daemonH:  make([]bool, numBuiltinHandlers, 8),
 	}
+	e.takeRoom(r)
 	for _, o := range opts {
 		o(e)
 	}
@@ -421,11 +428,20 @@ func (e *Env) leave() {
 }
 
 // Close ends every process still alive (in creation order, so that their
-// deferred calls run deterministically) and drops all pending events. A
-// closed Env cannot run again.
+// deferred calls run deterministically) and drops all pending events and
+// random streams. A closed Env cannot run again; the room its structures
+// grew into goes to the next New (room.go).
 func (e *Env) Close() {
+	if r := e.shut(); r != nil {
+		rooms.Put(r)
+	}
+}
+
+// shut is Close but for the hand-over: it returns the room to hand on, or
+// nil if there is none.
+func (e *Env) shut() *room {
 	if e.closed {
-		return
+		return nil
 	}
 	for e.live > 0 {
 		for i := 0; i < len(e.procs); i++ {
@@ -436,8 +452,14 @@ func (e *Env) Close() {
 	}
 	e.trimIdle()
 	e.closed = true
-	e.q = eventQueue{}
 	e.fg = 0
-	e.timers = nil
-	e.freeTmr = nil
+	if e.running {
+		// Closed from a callback: the run loop still holds the queue and
+		// slots on its stack and will look at them once more, so they
+		// are dropped rather than handed on.
+		e.q = eventQueue{}
+		e.timers, e.freeTmr, e.streams = nil, nil, nil
+		return nil
+	}
+	return e.emptyRoom()
 }

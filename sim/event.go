@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -28,10 +29,12 @@ func (ev *Event) addWaiter(w waiter) {
 	ev.waiters = append(ev.waiters, w)
 }
 
+// waiter is 16 bytes, which keeps an Event, with its first waiter inside,
+// in the 128-byte size class: a replication creates dozens of events.
 type waiter struct {
 	p     *Proc
 	gen   uint32
-	which int
+	which int32 // WaitAny's argument index; WaitAny refuses more
 }
 
 // NewEvent returns a pending event. The name labels it in traces.
@@ -68,7 +71,7 @@ func (ev *Event) Trigger(v any) {
 	ev.triggered = true
 	ev.value = v
 	for _, w := range ev.waiters {
-		w.p.wakeAt(w.gen, wakeEvent, w.which)
+		w.p.wakeAt(w.gen, wakeEvent, int(w.which))
 	}
 	ev.waiters = nil
 	cbs := ev.callbacks
@@ -122,6 +125,9 @@ func (p *Proc) WaitAny(evs ...*Event) (int, error) {
 	if len(evs) == 0 {
 		panic(fmt.Sprintf("sim: WaitAny: no events in process %q", p.name))
 	}
+	if len(evs) > math.MaxInt32 {
+		panic(fmt.Sprintf("sim: WaitAny: %d events in process %q, more than a waiter can index", len(evs), p.name))
+	}
 	for _, ev := range evs {
 		p.checkEvent("WaitAny", ev)
 	}
@@ -135,7 +141,7 @@ func (p *Proc) WaitAny(evs ...*Event) (int, error) {
 		}
 	}
 	for i, ev := range evs {
-		ev.addWaiter(waiter{p: p, gen: gen, which: i})
+		ev.addWaiter(waiter{p: p, gen: gen, which: int32(i)})
 	}
 	p.suspend()
 	if p.reason == wakeInterrupt {

@@ -24,7 +24,9 @@ import (
 // as their first argument, as the AWS SDK takes ctx. Its Done channel is
 // closed when the process ends, and Err then reports why.
 type Proc struct {
-	// Hot fields first: a wait touches only the first cache line.
+	// Hot fields first: a wait touches only the first cache line. The
+	// flags share a word, which keeps a Proc at 256 bytes (a replication
+	// starts dozens; the next size class is 288).
 	env          *Env
 	gen          uint32 // wait generation: events for older generations are stale
 	idx          uint32
@@ -34,6 +36,8 @@ type Proc struct {
 	timerPending bool    // an hProc event for gen is in the queue
 	daemon       bool    // its events do not keep Run going
 	killed       bool    // Kill is unwinding it: its next wait panics with killSignal
+	frozen       bool    // Freeze: wake-ups are held until Thaw (freeze.go)
+	thawPending  bool    // a wake-up arrived while frozen
 	w            *worker // the coroutine running it (nil until it first runs)
 	yield        func(struct{}) bool
 	pendingIntr  error // interrupt to deliver at the next wait
@@ -53,9 +57,6 @@ type Proc struct {
 	// exit hook, and a replication starts dozens of processes.
 	valuesBuf [2]procValue
 	onExitBuf [1]func(*Proc)
-
-	frozen      bool // Freeze: wake-ups are held until Thaw (freeze.go)
-	thawPending bool // a wake-up arrived while frozen
 }
 
 type procState uint8
@@ -127,9 +128,11 @@ func (e *Env) goProc(name string, fn func(p *Proc), daemon bool) *Proc {
 	}
 	p := &Proc{env: e, name: name, fn: fn, started: e.now, daemon: daemon}
 	if n := len(e.freeProc); n > 0 {
-		p.idx = e.freeProc[n-1]
+		// A reused slot starts past the generation its last process
+		// ended with, so that events of that process never match this one.
+		s := e.freeProc[n-1]
 		e.freeProc = e.freeProc[:n-1]
-		p.gen = e.procGen(p.idx) + 1
+		p.idx, p.gen = s.idx, s.gen+1
 		e.procs[p.idx] = p
 	} else {
 		e.procs = append(e.procs, p)
@@ -144,16 +147,9 @@ func (e *Env) goProc(name string, fn func(p *Proc), daemon bool) *Proc {
 	return p
 }
 
-// procGen returns the last generation used by the process slot idx, kept in
-// a dead placeholder so that events of a process that has ended can never
-// match a new process that reuses its slot.
-func (e *Env) procGen(idx uint32) uint32 {
-	if g, ok := e.deadGen[idx]; ok {
-		delete(e.deadGen, idx)
-		return g
-	}
-	return 0
-}
+// freeSlot is a free process slot and the last generation its process
+// used.
+type freeSlot struct{ idx, gen uint32 }
 
 // worker is a coroutine (iter.Pull) that runs processes one after
 // another: when a process ends, its worker waits in Env.idle for the next
@@ -277,11 +273,7 @@ func (p *Proc) end() {
 	p.state = procDone
 	p.invalidate()
 	e.procs[p.idx] = nil
-	if e.deadGen == nil {
-		e.deadGen = make(map[uint32]uint32)
-	}
-	e.deadGen[p.idx] = p.gen
-	e.freeProc = append(e.freeProc, p.idx)
+	e.freeProc = append(e.freeProc, freeSlot{p.idx, p.gen})
 	e.live--
 	if p.done != nil {
 		close(p.done)

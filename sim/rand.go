@@ -36,6 +36,9 @@ func (e *Env) Rand(name string) *rand.Rand {
 	if r, ok := e.streams[name]; ok {
 		return r
 	}
+	if e.streams == nil { // Close handed the map on
+		e.streams = make(map[string]*rand.Rand)
+	}
 	// The Rand and its source in one allocation: worlds and injectors
 	// take a few dozen streams per replication.
 	st := &stream{}

@@ -109,10 +109,10 @@ func NewHarness(env *sim.Env, targets ...any) (*Harness, error) {
 			return nil, fmt.Errorf("failure: NewHarness: target %d (%T) implements no target interface; faults cannot drive it", i, t)
 		}
 	}
-	return &Harness{
-		st:     &state{env: env, targets: Targets(slices.Clone(targets)), stacks: make(map[string][]*Active)},
-		active: make(map[*Active]struct{}),
-	}, nil
+	// The maps of faults in force are made by the first fault with an
+	// inverse: a harness of storms (reclaims, which have none) never needs
+	// them.
+	return &Harness{st: &state{env: env, targets: Targets(slices.Clone(targets))}}, nil
 }
 
 // names returns the harness's name checks, built on first use.
@@ -248,10 +248,7 @@ func (h *Harness) Apply(f Fault) *Active {
 		return a
 	}
 	now := st.env.Now()
-	st.windows = append(st.windows, Window{ID: a.id, Fault: f.String(), Key: f.Key(), Start: now, End: sim.MaxTime})
-	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
-		st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", a.id))
-	}
+	h.open(f, now)
 	// refused closes the window of a fault the target (or the fault's own
 	// validation) refused: the world did not change, so the window is
 	// empty and observers are not told, lest Recovery.Watch open an
@@ -272,12 +269,8 @@ func (h *Harness) Apply(f Fault) *Active {
 			a.parts = append(a.parts, h.Apply(p))
 		}
 	case Permanent:
-		if err := f.Apply(st.targets); err != nil {
-			return refused(err)
-		}
 		a.done, a.failed = true, true
-		st.windows[a.id].End = now
-		h.notify(a.id, true)
+		h.applyPermanent(f, a.id, now)
 		return a
 	default:
 		s := st.stacks[f.Key()]
@@ -286,11 +279,64 @@ func (h *Harness) Apply(f Fault) *Active {
 				return refused(err)
 			}
 		}
+		if st.stacks == nil {
+			st.stacks = make(map[string][]*Active)
+		}
 		st.stacks[f.Key()] = append(s, a)
+	}
+	if h.active == nil {
+		h.active = make(map[*Active]struct{})
 	}
 	h.active[a] = struct{}{}
 	h.notify(a.id, true)
 	return a
+}
+
+// open records the window of f, applied now, and traces it. The
+// window's ID is its index.
+func (h *Harness) open(f Fault, now sim.Time) {
+	st := h.st
+	id := len(st.windows)
+	st.windows = append(st.windows, Window{ID: id, Fault: f.String(), Key: f.Key(), Start: now, End: sim.MaxTime})
+	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
+		st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", id))
+	}
+}
+
+// applyPermanent applies f, a fault without inverse whose window id was
+// just opened: the window closes at once, and observers hear of the fault
+// unless its target refused it (see Apply).
+func (h *Harness) applyPermanent(f Fault, id int, now sim.Time) {
+	st := h.st
+	err := f.Apply(st.targets)
+	if err != nil {
+		h.Fail(err)
+	}
+	st.windows[id].End = now
+	if err == nil {
+		h.notify(id, true)
+	}
+}
+
+// applyOnce is Apply for an injector that has no use for the handle (a
+// storm's reclaims, Once): a fault without inverse then needs none, and
+// a storm applying one every few hours of every replication allocates
+// nothing for it. Anything else goes through Apply.
+func (h *Harness) applyOnce(f Fault) {
+	if f == nil {
+		panic("failure: Harness.Apply: nil fault")
+	}
+	switch f.(type) {
+	case Composite:
+	case Permanent:
+		if !h.stopped {
+			now := h.st.env.Now()
+			h.open(f, now)
+			h.applyPermanent(f, len(h.st.windows)-1, now)
+		}
+		return
+	}
+	h.Apply(f)
 }
 
 func (h *Harness) notify(id int, applied bool) {
@@ -348,7 +394,7 @@ func indexOf(s []*Active, a *Active) int {
 
 // scope returns a child harness sharing the books.
 func (h *Harness) scope() *Harness {
-	c := &Harness{st: h.st, parent: h, active: make(map[*Active]struct{}), stopped: h.stopped}
+	c := &Harness{st: h.st, parent: h, stopped: h.stopped}
 	h.children = append(h.children, c)
 	return c
 }

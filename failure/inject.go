@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -111,7 +112,7 @@ func (i onceInj) Start(h *Harness) {
 		h.Fail(err)
 		return
 	}
-	h.Apply(i.f)
+	h.applyOnce(i.f)
 }
 
 // HostCrash takes a host down for d.
@@ -164,7 +165,21 @@ type spotStorm struct {
 }
 
 func (s spotStorm) String() string {
-	return fmt.Sprintf("spot-storm(%v, waves=%d, gap=%v)", s.f, s.waves, s.gap)
+	var buf [128]byte
+	return string(s.appendName(buf[:0]))
+}
+
+// appendName appends String to b: a recurring storm names its stream
+// after it, once per zone in every replication, and fmt's rendering of
+// the same text costs several allocations.
+func (s spotStorm) appendName(b []byte) []byte {
+	b = append(b, "spot-storm("...)
+	b = append(b, s.f.String()...)
+	b = append(b, ", waves="...)
+	b = strconv.AppendInt(b, int64(s.waves), 10)
+	b = append(b, ", gap="...)
+	b = append(b, s.gap.String()...)
+	return append(b, ')')
 }
 func (s spotStorm) params() error {
 	if s.waves < 1 || s.gap < 0 || (s.waves > 1 && s.gap == 0) {
@@ -187,12 +202,12 @@ func (s spotStorm) Start(h *Harness) {
 		return
 	}
 	if s.waves == 1 { // the common single reclaim: no closures to schedule
-		h.Apply(s.f)
+		h.applyOnce(s.f)
 		return
 	}
 	var wave func(n int)
 	wave = func(n int) {
-		h.Apply(s.f)
+		h.applyOnce(s.f)
 		if n+1 < s.waves {
 			h.After(s.gap, func() { wave(n + 1) })
 		}
@@ -419,6 +434,18 @@ type recurring struct {
 // faults stack.
 func Recurring(gap Durations, inj Injector) Injector { return recurring{gap, inj} }
 
+// streamName is the name of the stream the gaps are drawn from,
+// "failure/recurring/<inj>", built in one allocation when inj can append
+// its name.
+func (r recurring) streamName() string {
+	const prefix = "failure/recurring/"
+	if n, ok := r.inj.(interface{ appendName([]byte) []byte }); ok {
+		var buf [160]byte
+		return string(n.appendName(append(buf[:0], prefix...)))
+	}
+	return prefix + r.inj.String()
+}
+
 func (r recurring) String() string {
 	return "recurring(" + r.gap.String() + ", " + r.inj.String() + ")"
 }
@@ -448,7 +475,7 @@ func (r recurring) Start(h *Harness) {
 		h.Fail(err)
 		return
 	}
-	gap := r.gap.WithSource(h.Rand("failure/recurring/" + r.inj.String()))
+	gap := r.gap.WithSource(h.Rand(r.streamName()))
 	// next is guarded once, not wrapped again by After at every start.
 	var next func()
 	next = h.guard(func() {

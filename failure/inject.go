@@ -435,13 +435,14 @@ type recurring struct {
 func Recurring(gap Durations, inj Injector) Injector { return recurring{gap, inj} }
 
 // streamName is the name of the stream the gaps are drawn from,
-// "failure/recurring/<inj>", built in one allocation when inj can append
-// its name.
+// "failure/recurring/<inj>", built in one allocation for a storm (the
+// recurring injector replications arm most).
 func (r recurring) streamName() string {
 	const prefix = "failure/recurring/"
-	if n, ok := r.inj.(interface{ appendName([]byte) []byte }); ok {
+	if s, ok := r.inj.(spotStorm); ok {
+		// A concrete call, so that the buffer stays on the stack.
 		var buf [160]byte
-		return string(n.appendName(append(buf[:0], prefix...)))
+		return string(s.appendName(append(buf[:0], prefix...)))
 	}
 	return prefix + r.inj.String()
 }
@@ -475,14 +476,29 @@ func (r recurring) Start(h *Harness) {
 		h.Fail(err)
 		return
 	}
-	gap := r.gap.WithSource(h.Rand(r.streamName()))
-	// next is guarded once, not wrapped again by After at every start.
-	var next func()
-	next = h.guard(func() {
-		r.inj.Start(h)
-		h.afterGuarded(gap.Rand(), next)
-	})
-	h.afterGuarded(gap.Rand(), next)
+	rc := &recurrence{h: h, inj: r.inj, gap: r.gap.WithSource(h.Rand(r.streamName()))}
+	rc.next = rc.fire
+	h.afterGuarded(rc.gap.Rand(), rc.next)
+}
+
+// recurrence is a started Recurring: one object and one function value
+// for the life of the run, however many times it fires (a replication
+// arms one per zone).
+type recurrence struct {
+	h    *Harness
+	inj  Injector
+	gap  Durations
+	next func() // fire, bound once
+}
+
+// fire starts the injector and schedules the next start, unless the
+// harness has been stopped (it is guarded as After guards).
+func (rc *recurrence) fire() {
+	if rc.h.stopped {
+		return
+	}
+	rc.inj.Start(rc.h)
+	rc.h.afterGuarded(rc.gap.Rand(), rc.next)
 }
 
 type oneOf []Injector

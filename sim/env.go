@@ -48,7 +48,9 @@ type Env struct {
 	epoch   time.Time
 	seed    uint64
 	streams map[string]*rand.Rand
-	trace   *Trace
+	// spareStreams is room for the next streams (rand.go).
+	spareStreams []stream
+	trace        *Trace
 
 	room *room // the holder the structures above came in (room.go)
 }

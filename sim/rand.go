@@ -39,14 +39,22 @@ func (e *Env) Rand(name string) *rand.Rand {
 	if e.streams == nil { // Close handed the map on
 		e.streams = make(map[string]*rand.Rand)
 	}
-	// The Rand and its source in one allocation: worlds and injectors
-	// take a few dozen streams per replication.
-	st := &stream{}
+	// The Rand and its source together, cut from a block: worlds and
+	// injectors take a few dozen streams per replication, and keep them
+	// for its life.
+	if len(e.spareStreams) == 0 {
+		e.spareStreams = make([]stream, streamBlock)
+	}
+	st := &e.spareStreams[0]
+	e.spareStreams = e.spareStreams[1:]
 	st.src.Seed(streamSeeds(e.seed, name))
 	st.r = *rand.New(&st.src)
 	e.streams[name] = &st.r
 	return &st.r
 }
+
+// streamBlock is how many streams are allocated at once (256 bytes).
+const streamBlock = 8
 
 // stream is a named stream's generator and its PCG source, allocated
 // together.

@@ -297,6 +297,12 @@ func (h *Harness) Apply(f Fault) *Active {
 func (h *Harness) open(f Fault, now sim.Time) {
 	st := h.st
 	id := len(st.windows)
+	if st.windows == nil {
+		// Room for a replication's worth: storms apply a fault every few
+		// hours of a run, and growing one window at a time would copy the
+		// books four times over before the sixteenth.
+		st.windows = make([]Window, 0, 16)
+	}
 	st.windows = append(st.windows, Window{ID: id, Fault: f.String(), Key: f.Key(), Start: now, End: sim.MaxTime})
 	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
 		st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", id))

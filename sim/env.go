@@ -12,7 +12,8 @@ import (
 // locks; run independent replications in independent Envs.
 //
 // The zero Env is not usable; create one with New. Call Close when done so
-// that processes still suspended release their coroutines.
+// that processes still suspended release their coroutines, and so that
+// the next New starts in the room this one grew (room.go).
 type Env struct {
 	now   Time
 	seq   uint64

@@ -539,13 +539,15 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			}
 			return nil, err
 		}
-		if resID == "" {
-			resID = mix.ID("r", mix.SplitMix64(resSeq))
-		}
 		m := &Machine{svc: s, machineHome: home, itype: sp.row, image: sp.img,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
-			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
-		m.arn, m.id = instanceARN(region, account, seq)
+			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile}
+		if resID == "" {
+			m.arn, m.id, resID = instanceARNRes(region, account, seq, resSeq)
+		} else {
+			m.arn, m.id = instanceARN(region, account, seq)
+		}
+		m.reservation = resID
 		m.seq = seq
 		m.applyExtras(&sp.extra)
 		s.placed(m, slot, hostID)
@@ -600,7 +602,8 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		if len(out.Instances) > 0 {
 			room = nil
 		}
-		out.Instances = append(out.Instances, m.describeIn(room))
+		out.Instances = append(out.Instances, Instance{})
+		m.describeInto(&out.Instances[len(out.Instances)-1], room)
 	}
 	return out, nil
 }

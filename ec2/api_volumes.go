@@ -303,7 +303,8 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 				if err != nil {
 					return err
 				}
-				out.Volumes = append(out.Volumes, v.describeInto(s, room))
+				out.Volumes = append(out.Volumes, Volume{})
+				v.describeInto(s, &out.Volumes[len(out.Volumes)-1], room)
 			}
 			return nil
 		}

@@ -315,6 +315,16 @@ func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
 // as its tail, the instance ID (mix.ID), in one allocation: a call on an
 // instance authorizes its ARN, and the pair stays with the machine.
 func instanceARN(region, account string, seq uint64) (arn, id string) {
+	arn, id, _ = instanceARNRes(region, account, seq, 0)
+	return arn, id
+}
+
+// instanceARNRes is instanceARN that also renders, when resSeq is not 0,
+// the ID of the reservation of sequence number resSeq in the same
+// allocation: the reservation's first instance carries it, so that a
+// launch (and the hour its terminated machine stays visible) holds one
+// string fewer.
+func instanceARNRes(region, account string, seq, resSeq uint64) (arn, id, resID string) {
 	var buf [128]byte
 	b := append(buf[:0], "arn:aws:ec2:"...)
 	b = append(b, region...)
@@ -322,8 +332,13 @@ func instanceARN(region, account string, seq uint64) (arn, id string) {
 	b = append(b, account...)
 	b = append(b, ":instance/"...)
 	n := len(b)
-	arn = string(mix.AppendID(b, "i", mix.SplitMix64(seq)))
-	return arn, arn[n:]
+	b = mix.AppendID(b, "i", mix.SplitMix64(seq))
+	end := len(b)
+	if resSeq != 0 {
+		b = mix.AppendID(b, "r", mix.SplitMix64(resSeq))
+	}
+	s := string(b)
+	return s[:end], s[n:end], s[end:]
 }
 
 // arnOf is the instance's ARN (launchIn renders it with the ID; a machine

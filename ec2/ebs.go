@@ -276,7 +276,11 @@ func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ 
 	return g1.Rand() + g2.Rand(), k - 1
 }
 
-func (v *volume) describe(s *Service) Volume { return v.describeInto(s, nil) }
+func (v *volume) describe(s *Service) Volume {
+	var d Volume
+	v.describeInto(s, &d, nil)
+	return d
+}
 
 // volumeLists is room for a described volume's tag and attachment: one
 // each, as a volume polled by a waiter has.
@@ -285,12 +289,13 @@ type volumeLists struct {
 	att  [1]VolumeAttachment
 }
 
-// describeInto is describe with the lists in room, if not nil (the caller's
-// allocation, when it describes one volume).
-func (v *volume) describeInto(s *Service, room *volumeLists) Volume {
-	d := Volume{VolumeId: v.id, VolumeType: v.vtype, Size: v.size, Iops: v.iops, Throughput: v.throughput,
-		AvailabilityZoneId: v.azID, SnapshotId: v.snapshotID, State: v.state, CreateTime: s.env.TimeOf(v.created),
-		Encrypted: v.encrypted}
+// describeInto writes the volume's description into d, which must be
+// zero (in place, as Machine.describeInto does), with the lists in room,
+// if not nil (the caller's allocation, when it describes one volume).
+func (v *volume) describeInto(s *Service, d *Volume, room *volumeLists) {
+	d.VolumeId, d.VolumeType, d.Size, d.Iops, d.Throughput = v.id, v.vtype, v.size, v.iops, v.throughput
+	d.AvailabilityZoneId, d.SnapshotId, d.State = v.azID, v.snapshotID, v.state
+	d.CreateTime, d.Encrypted = s.env.TimeOf(v.created), v.encrypted
 	d.AvailabilityZone, _ = s.azName(v.account, v.azID)
 	// A volume polled by a waiter has a tag or none and an attachment or
 	// none: both lists then come from one allocation, each its own array.
@@ -306,11 +311,11 @@ func (v *volume) describeInto(s *Service, room *volumeLists) Volume {
 		d.Tags = append([]Tag(nil), v.tags...)
 	}
 	if v.att != nil {
-		b.att[0] = VolumeAttachment{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
-			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}
+		a := &b.att[0]
+		a.VolumeId, a.InstanceId, a.Device = v.id, v.att.m.id, v.att.device
+		a.State, a.AttachTime, a.DeleteOnTermination = v.att.state, s.env.TimeOf(v.att.at), v.att.deleteOnTermination
 		d.Attachments = b.att[:1:1]
 	}
-	return d
 }
 
 // replicaStream is a zone's volume-loss streams (source and generator of

@@ -316,28 +316,33 @@ func (m *Machine) addrStrings() (private, public string) {
 }
 
 // instanceLists is room for the lists of the usual instance's
-// description, one security group and one volume (describeIn).
+// description, one security group and one volume (describeInto).
 type instanceLists struct {
 	sgs [1]string
 	bdm [1]InstanceBlockDeviceMapping
 }
 
 // describe snapshots the instance.
-func (m *Machine) describe() Instance { return m.describeIn(nil) }
+func (m *Machine) describe() Instance {
+	var d Instance
+	m.describeInto(&d, nil)
+	return d
+}
 
-// describeIn is describe with room for the lists of the usual instance,
-// which a caller can allocate along with the description (launchIn);
-// nil allocates it when needed.
-func (m *Machine) describeIn(room *instanceLists) Instance {
+// describeInto writes the instance's description into d, which must be
+// zero: in place, so that a description in its output's allocation is
+// not built on the stack and copied there (a copy of every pointer
+// field behind a write barrier while the collector runs). room is room
+// for the lists of the usual instance, which a caller can allocate along
+// with the description (launchIn); nil allocates it when needed.
+func (m *Machine) describeInto(d *Instance, room *instanceLists) {
 	env := m.svc.env
-	d := Instance{
-		InstanceId: m.id, InstanceType: m.itype.InstanceType, ImageId: m.image.ImageId,
-		State: stateOf(m.state), StateTransitionReason: m.transitionReason(),
-		Placement:  Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"},
-		LaunchTime: env.TimeOf(m.launchTime), KeyName: m.key, SubnetId: m.subnet,
-		Tags:    append([]Tag(nil), m.tags...),
-		OwnerId: m.account, RootDeviceName: m.image.RootDeviceName,
-	}
+	d.InstanceId, d.InstanceType, d.ImageId = m.id, m.itype.InstanceType, m.image.ImageId
+	d.State, d.StateTransitionReason = stateOf(m.state), m.transitionReason()
+	d.Placement = Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"}
+	d.LaunchTime, d.KeyName, d.SubnetId = env.TimeOf(m.launchTime), m.key, m.subnet
+	d.Tags = append([]Tag(nil), m.tags...)
+	d.OwnerId, d.RootDeviceName = m.account, m.image.RootDeviceName
 	if m.reason != nil {
 		r := *m.reason
 		d.StateReason = &r
@@ -353,7 +358,7 @@ func (m *Machine) describeIn(room *instanceLists) Instance {
 	if m.credits != nil {
 		d.CpuCredits = m.credits.mode
 	}
-	m.describeExtras(&d)
+	m.describeExtras(d)
 	if len(m.sgs) <= 1 && len(m.devices) <= 1 && len(m.sgs)+len(m.devices) > 0 {
 		// The usual instance, one group and one volume: both lists in one
 		// allocation (each its own array, so appending to one cannot
@@ -378,5 +383,4 @@ func (m *Machine) describeIn(room *instanceLists) Instance {
 			AttachTime: env.TimeOf(a.at), DeleteOnTermination: a.deleteOnTermination,
 		})
 	}
-	return d
 }

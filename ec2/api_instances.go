@@ -539,7 +539,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			}
 			return nil, err
 		}
-		m := &Machine{svc: s, machineHome: home, itype: sp.row, image: sp.img,
+		m := &Machine{machineHome: home, itype: sp.row, image: sp.img,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
 			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile}
 		if resID == "" {
@@ -570,7 +570,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		}
 		s.attachNIC(m)
 		m.cpuVal = cpuSched{last: now}
-		m.cpu = &m.cpuVal
+		m.cpuOn = true
 		if sp.it.Burstable {
 			m.credits = newCreditAccount(sp.it, sp.credit, now)
 		}

@@ -28,9 +28,9 @@ var ErrOperationNotPermitted = awserr.Code("OperationNotPermitted")
 // instanceAttrs are the modifiable attributes besides the type.
 type instanceAttrs struct {
 	userData            []byte
+	events              []*scheduledEvent // status.go
 	disableTermination  bool
 	hibernateConfigured bool
-	events              []*scheduledEvent // status.go
 	// hibernate.go: a hibernating stop in progress, whether EC2 started it,
 	// and whether the last stop was a hibernation.
 	hibernating, hibInterrupted, wasHibernated bool
@@ -93,8 +93,8 @@ func (m *Machine) applyExtras(x *launchExtras) {
 
 // describeExtras fills the Instance fields of this file and imdsv2.go.
 func (m *Machine) describeExtras(d *Instance) {
-	d.MetadataOptions = InstanceMetadataOptionsResponse{State: "applied", HttpTokens: m.imds.tokens,
-		HttpPutResponseHopLimit: m.imds.hops, HttpEndpoint: m.imds.endpoint}
+	d.MetadataOptions = InstanceMetadataOptionsResponse{State: "applied", HttpTokens: m.imds.tokens(),
+		HttpPutResponseHopLimit: m.imds.hops, HttpEndpoint: m.imds.endpoint()}
 	d.HibernationOptions = HibernationOptions{Configured: m.attrs.hibernateConfigured}
 	d.PlatformDetails = m.image.PlatformDetails
 }

@@ -138,7 +138,7 @@ func (s *Service) meterStart(m *Machine) {
 	if err != nil {
 		panic("ec2: meter rejected a validated launch: " + err.Error())
 	}
-	m.meter.ids[0] = id
+	m.meter = id
 	if m.spot != nil {
 		s.followSpotPrice(m)
 	}
@@ -155,10 +155,10 @@ func (s *Service) followSpotPrice(m *Machine) {
 	now := s.env.Now()
 	next := (now/sim.Time(step) + 1) * sim.Time(step)
 	m.spot.priceTm = s.env.AtDaemon(next, func() {
-		if !m.meter.ids[0].IsValid() {
+		if !m.meter.IsValid() {
 			return
 		}
-		_ = s.ledger.SetTimedPrice(m.meter.ids[0], priceOf(s.priceAt(m.spot.pool, s.env.Now())))
+		_ = s.ledger.SetTimedPrice(m.meter, priceOf(s.priceAt(m.spot.pool, s.env.Now())))
 		s.followSpotPrice(m)
 	})
 }
@@ -166,7 +166,10 @@ func (s *Service) followSpotPrice(m *Machine) {
 // meterStop ends the instance's run; an EC2-initiated spot interruption in
 // the first hour is free [interrupted Spot billing].
 func (s *Service) meterStop(m *Machine, ec2Interrupted bool) {
-	m.meter.stop(s.ledger, billing.StopOptions{Interrupted: ec2Interrupted && m.spot != nil})
+	if m.meter.IsValid() {
+		_ = s.ledger.StopTimed(m.meter, billing.StopOptions{Interrupted: ec2Interrupted && m.spot != nil})
+		m.meter = 0
+	}
 	if m.spot != nil {
 		m.spot.priceTm.Stop()
 	}

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -199,26 +200,31 @@ type Instance struct {
 // (Go), reads its metadata service, and dies with it. Get one from
 // Service.Machine. A Machine is owned by its Env's goroutine.
 type Machine struct {
-	svc *Service
-	// machineHome is the account, region and zone (m.account, m.region,
-	// m.azID, m.azName), shared with the account's other machines in the
-	// zone: a terminated machine stays an hour, and a fleet churning
-	// instances keeps thousands of them.
+	// machineHome is the service, account, region and zone (m.svc,
+	// m.account, m.region, m.azID, m.azName), shared with the account's
+	// other machines in the zone: a terminated machine stays an hour, and
+	// a fleet churning instances keeps thousands of them, so the fields
+	// below are kept lean too (flags rather than pointers or strings
+	// where a flag says it).
 	*machineHome
 	id        string
 	arn       string            // "" until arnOf renders it
 	itype     *InstanceTypeInfo // the catalog's row (catalogRows), shared
 	image     *Image
 	state     InstanceStateName
-	reason    *StateReason // nil, or &reasonVal
-	reasonVal StateReason
-	trans     string // StateTransitionReason, unless transUser
+	reasonVal StateReason // the last state reason, if hasReason (reason)
 	// transUser: the user stopped or terminated the instance at transAt;
 	// describe renders EC2's "User initiated (...)" then, not every stop.
-	transUser   bool
-	mapPublic   bool  // gets an auto-assigned public address on each start
-	next        uint8 // what step runs when pending fires (lifecycle.go)
-	nicOn       bool  // eni is attached to the world for bandwidth (attachNIC)
+	transUser bool
+	hasReason bool
+	mapPublic bool  // gets an auto-assigned public address on each start
+	next      uint8 // what step runs when pending fires (lifecycle.go)
+	nicOn     bool  // eni is attached to the world for bandwidth (attachNIC)
+	cpuOn     bool  // cpuVal is in use (cpu)
+	// recoveries counts recoveries onto a new host (recovery.go),
+	// saturating: 65,535 is more than a simulation fails one instance's
+	// hosts, and the 2 bytes fit beside the flags.
+	recoveries  uint16
 	transAt     sim.Time
 	hostID      string
 	reservation string
@@ -235,36 +241,53 @@ type Machine struct {
 
 	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running
-	goneAt     sim.Time // terminated at
 
 	profileARN string
 	profileID  string
 	creds      *credsCache
 
-	spot       *spotState
-	credits    *creditAccount
-	cpu        *cpuSched // nil, or &cpuVal
-	cpuVal     cpuSched
-	devBuf     [2]*attachment // devices' first array
-	devices    []*attachment
-	procs      []*sim.Proc
-	procExit   func(*sim.Proc) // drops an exited process from procs
-	pending    sim.Timer       // the running/stopped/terminated transition in flight
-	step       func()
-	rebootAt   sim.Time // processes may start again at this instant
-	meter      meterHandle
+	spot     *spotState
+	credits  *creditAccount
+	cpuVal   cpuSched
+	devBuf   [2]*attachment // devices' first array
+	devices  []*attachment
+	procs    []*sim.Proc
+	procExit func(*sim.Proc) // drops an exited process from procs
+	pending  sim.Timer       // the running/stopped/terminated transition in flight
+	step     func()
+	rebootAt sim.Time // processes may start again at this instant
+	// meter is the instance's usage meter (a volume's meterHandle holds
+	// three; an instance has one).
+	meter      billing.MeterID
 	creditTm   sim.Timer
 	creditFrac float64
 
-	recoveries int           // recovery.go
-	imds       imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
-	attrs      instanceAttrs // modifiable attributes (attributes.go)
+	imds  imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
+	attrs instanceAttrs // modifiable attributes (attributes.go)
+}
+
+// reason is the last state reason, or nil.
+func (m *Machine) reason() *StateReason {
+	if !m.hasReason {
+		return nil
+	}
+	return &m.reasonVal
+}
+
+// cpu is the instance's CPU scheduler (cpu.go), nil for a machine that was
+// never launched (a test's).
+func (m *Machine) cpu() *cpuSched {
+	if !m.cpuOn {
+		return nil
+	}
+	return &m.cpuVal
 }
 
 // machineHome is where machines live (see Machine.machineHome): its
 // names never change; the rest is what the machines' transitions look up
 // by account and region, found once (lifecycleRand, trackQuota).
 type machineHome struct {
+	svc                           *Service
 	account, region, azID, azName string
 	lifecycle                     *rand.Rand    // "ec2/<region>/lifecycle"
 	quota                         *quotaAccount // the account's quotas in the region
@@ -343,8 +366,8 @@ func (m *Machine) describeInto(d *Instance, room *instanceLists) {
 	d.LaunchTime, d.KeyName, d.SubnetId = env.TimeOf(m.launchTime), m.key, m.subnet
 	d.Tags = append([]Tag(nil), m.tags...)
 	d.OwnerId, d.RootDeviceName = m.account, m.image.RootDeviceName
-	if m.reason != nil {
-		r := *m.reason
+	if m.hasReason {
+		r := m.reasonVal
 		d.StateReason = &r
 	}
 	d.PrivateIpAddress, d.PublicIpAddress = m.addrStrings()

@@ -368,7 +368,7 @@ func (s *Service) home(account, region, azID string) *machineHome {
 	h := s.homes[k]
 	if h == nil {
 		azName, err := s.azName(account, azID)
-		h = &machineHome{account: account, region: region, azID: azID, azName: azName}
+		h = &machineHome{svc: s, account: account, region: region, azID: azID, azName: azName}
 		if err != nil {
 			return h // not kept: the name may resolve later, as azName's cache assumes
 		}

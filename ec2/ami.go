@@ -228,8 +228,7 @@ func validID(id, prefix string) bool {
 		return false
 	}
 	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+		if hexDigit[h[i]] > 15 {
 			return false
 		}
 	}

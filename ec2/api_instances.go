@@ -467,7 +467,11 @@ func (e *zoneFull) Error() string { return errInsufficientCapacity(e.it, e.azNam
 // The slice is shared: callers must not modify it.
 func (s *Service) zoneOrder(account, region string) []string {
 	k := [2]string{account, region}
+	if e := &s.lastOrder; e.zones != nil && e.key == k {
+		return e.zones
+	}
 	if zs, ok := s.zoneOrders[k]; ok {
+		s.lastOrder = zoneOrderEntry{k, zs}
 		return zs
 	}
 	r, _ := s.w.Region(region)
@@ -484,7 +488,15 @@ func (s *Service) zoneOrder(account, region string) []string {
 		s.zoneOrders = map[[2]string][]string{}
 	}
 	s.zoneOrders[k] = zones[:len(zones):len(zones)]
+	s.lastOrder = zoneOrderEntry{k, s.zoneOrders[k]}
 	return zones
+}
+
+// zoneOrderEntry is one zoneOrders entry: a workload launches from one
+// account and region over and over.
+type zoneOrderEntry struct {
+	key   [2]string
+	zones []string
 }
 
 // launchIn launches the request in one zone, all-or-nothing down to

@@ -210,8 +210,8 @@ func (s *Service) meterVolumeStart(v *volume) {
 	s.startVolumeMeter(v, 0, ut, int64(v.size))
 	switch v.vtype {
 	case VolumeTypeGp3:
-		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-volumeSpecs[VolumeTypeGp3].BaselineIOPS))
-		s.startVolumeMeter(v, 2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-volumeSpecs[VolumeTypeGp3].BaselineThroughputMiBps))
+		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-volumeSpecList[0].BaselineIOPS))
+		s.startVolumeMeter(v, 2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-volumeSpecList[0].BaselineThroughputMiBps))
 	case VolumeTypeIo1, VolumeTypeIo2:
 		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS."+suffix, int64(v.iops))
 	}

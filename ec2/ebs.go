@@ -54,10 +54,41 @@ func VolumeSpecs() map[VolumeType]VolumeSpec {
 	return out
 }
 
-// volumeSpec returns the limits of one volume type.
+// volumeSpec returns the limits of one volume type: a switch into
+// volumeSpecList, as every launch looks its root volume's type up a few
+// times (newVolume, meterVolumeStart) and a switch on a short string
+// costs less than hashing it.
 func volumeSpec(t VolumeType) (VolumeSpec, bool) {
-	sp, ok := volumeSpecs[t]
-	return sp, ok
+	i := volumeTypeIndex(t)
+	if i < 0 {
+		return VolumeSpec{}, false
+	}
+	return volumeSpecList[i], true
+}
+
+// volumeTypeIndex is t's row in volumeSpecList, -1 for an unknown type.
+func volumeTypeIndex(t VolumeType) int {
+	switch t {
+	case VolumeTypeGp3:
+		return 0
+	case VolumeTypeGp2:
+		return 1
+	case VolumeTypeIo1:
+		return 2
+	case VolumeTypeIo2:
+		return 3
+	case VolumeTypeSt1:
+		return 4
+	case VolumeTypeSc1:
+		return 5
+	}
+	return -1
+}
+
+// volumeSpecList is volumeSpecs by volumeTypeIndex.
+var volumeSpecList = [...]VolumeSpec{
+	volumeSpecs[VolumeTypeGp3], volumeSpecs[VolumeTypeGp2], volumeSpecs[VolumeTypeIo1],
+	volumeSpecs[VolumeTypeIo2], volumeSpecs[VolumeTypeSt1], volumeSpecs[VolumeTypeSc1],
 }
 
 // volumeSpecs is never written after initialisation and never handed

@@ -78,9 +78,13 @@ type Service struct {
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
 	homes   map[[2]string]*machineHome // by account and zone ID (home)
+	// lastHome is the entry home answered last (a workload launches into
+	// one zone over and over; entries are never replaced).
+	lastHome *machineHome
 	// zoneOrders: per (account, region), the zone IDs in zone-name order
 	// (runInstancesOnce).
 	zoneOrders map[[2]string][]string
+	lastOrder  zoneOrderEntry // the entry zoneOrder answered last
 	// imageRoots: per image, the devices of a launch without mappings
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec
@@ -224,17 +228,30 @@ func instanceKey(id string) (uint64, bool) {
 	}
 	var v uint64
 	for i := 3; i < len(id); i++ {
-		switch c := id[i]; {
-		case '0' <= c && c <= '9':
-			v = v<<4 | uint64(c-'0')
-		case 'a' <= c && c <= 'f':
-			v = v<<4 | uint64(c-'a'+10)
-		default:
+		d := hexDigit[id[i]]
+		if d > 15 {
 			return 0, false
 		}
+		v = v<<4 | uint64(d)
 	}
 	return v, true
 }
+
+// hexDigit is the value of a lower-case hex digit, 0xff for any other
+// byte: a table, as every call on an instance parses its ID twice
+// (authorizing its ARN, then finding it). Never written after init.
+var hexDigit = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = uint8(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = uint8(c - 'a' + 10)
+	}
+	return t
+}()
 
 // Env returns the simulation environment.
 func (s *Service) Env() *sim.Env { return s.env }
@@ -364,9 +381,14 @@ func (s *Service) unplace(m *Machine) {
 // home returns the machineHome of account's machines in zone azID of
 // region.
 func (s *Service) home(account, region, azID string) *machineHome {
+	if h := s.lastHome; h != nil && h.account == account && h.azID == azID {
+		return h
+	}
 	k := [2]string{account, azID}
 	h := s.homes[k]
-	if h == nil {
+	if h != nil {
+		s.lastHome = h
+	} else {
 		azName, err := s.azName(account, azID)
 		h = &machineHome{svc: s, account: account, region: region, azID: azID, azName: azName}
 		if err != nil {
@@ -376,6 +398,7 @@ func (s *Service) home(account, region, azID string) *machineHome {
 			s.homes = map[[2]string]*machineHome{}
 		}
 		s.homes[k] = h
+		s.lastHome = h
 	}
 	return h
 }

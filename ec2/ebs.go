@@ -157,16 +157,20 @@ type VolumeAttachment struct {
 
 // volume is the live EBS volume.
 type volume struct {
-	id         string
-	account    string
-	region     string
-	azID       string
+	id      string
+	account string
+	region  string
+	azID    string
+	// azName is the owner's name of the zone, resolved at creation ("" if
+	// it did not resolve then): a waiter describes the volume every few
+	// seconds.
+	azName     string
 	vtype      VolumeType
 	size       int32
 	iops       int32
 	throughput int32
+	encrypted  bool // beside the int32s, in what would be padding
 	snapshotID string
-	encrypted  bool
 	state      VolumeState
 	created    sim.Time
 	tags       []Tag
@@ -327,7 +331,10 @@ func (v *volume) describeInto(s *Service, d *Volume, room *volumeLists) {
 	d.VolumeId, d.VolumeType, d.Size, d.Iops, d.Throughput = v.id, v.vtype, v.size, v.iops, v.throughput
 	d.AvailabilityZoneId, d.SnapshotId, d.State = v.azID, v.snapshotID, v.state
 	d.CreateTime, d.Encrypted = s.env.TimeOf(v.created), v.encrypted
-	d.AvailabilityZone, _ = s.azName(v.account, v.azID)
+	d.AvailabilityZone = v.azName
+	if d.AvailabilityZone == "" {
+		d.AvailabilityZone, _ = s.azName(v.account, v.azID)
+	}
 	// A volume polled by a waiter has a tag or none and an attachment or
 	// none: both lists then come from one allocation, each its own array.
 	b := room
@@ -379,6 +386,7 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
+	v.azName, _ = s.azName(account, azID)
 	s.volumes[v.id] = v
 	sp, _ := volumeSpec(t)
 	afr := sp.AFR

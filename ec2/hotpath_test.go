@@ -154,3 +154,9 @@ func TestTransitionReasonFollowsTheLastStop(t *testing.T) {
 		require.Regexp(t, `^User initiated \(2026-01-01 \d\d:\d\d:\d\d GMT\)$`, d.StateTransitionReason)
 	})
 }
+
+// Every launch makes a root volume: the volume record stays in the
+// 320-byte size class with its zone name cached for describes.
+func TestVolumeSizeClass(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(volume{}), uintptr(320))
+}

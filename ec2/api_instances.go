@@ -608,6 +608,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			m.devices = append(m.devices, a)
 		}
 		s.instances[m.indexKey()] = m
+		s.lastInstance = m
 		s.setState(m, InstanceStatePending, nil)
 		s.boot(m)
 		room := &buf.lists

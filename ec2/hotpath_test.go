@@ -160,3 +160,26 @@ func TestTransitionReasonFollowsTheLastStop(t *testing.T) {
 func TestVolumeSizeClass(t *testing.T) {
 	require.LessOrEqual(t, unsafe.Sizeof(volume{}), uintptr(320))
 }
+
+// The machine found last answers the next lookup of its ID without the
+// index, and only while the index holds it: once forgotten, an hour after
+// it terminated, its ID is unknown again.
+func TestLastInstanceForgottenWithTheIndex(t *testing.T) {
+	f := newFixture(t, 13, Options{})
+	f.do(3*time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
+		_, err := f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{m.ID()}})
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(time.Minute))
+		got, ok := f.svc.Machine(m.ID())
+		require.True(t, ok)
+		require.Same(t, m, got)
+		require.Equal(t, InstanceStateTerminated, got.State())
+
+		require.NoError(t, p.Sleep(DefaultLifecycleDelays().TerminatedVisible))
+		_, ok = f.svc.Machine(m.ID())
+		require.False(t, ok)
+		_, err = f.c.DescribeInstances(p, &DescribeInstancesInput{InstanceIds: []string{m.ID()}})
+		wantCode(t, err, "InvalidInstanceID.NotFound")
+	})
+}

@@ -175,6 +175,9 @@ func (m *Machine) stepper() func() {
 				s.terminated(m)
 			case stepForget:
 				delete(s.instances, m.indexKey())
+				if s.lastInstance == m {
+					s.lastInstance = nil
+				}
 			}
 		}
 	}

@@ -66,6 +66,12 @@ type Service struct {
 	opts Options
 
 	instances map[uint64]*Machine // by instanceKey of their IDs
+	// lastInstance is the machine instance found or launched last, while
+	// it is in instances: a call on an instance looks it up twice (its
+	// ARN for the pipeline, then the machine), and a workload acts on the
+	// instance it just launched. The index holds every instance of the
+	// last hour, so each lookup it answers is likely a cache miss.
+	lastInstance *Machine
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
@@ -205,11 +211,17 @@ func (s *Service) Machine(instanceID string) (*Machine, bool) {
 
 // instance looks an instance up by ID.
 func (s *Service) instance(id string) (*Machine, bool) {
+	if m := s.lastInstance; m != nil && m.id == id {
+		return m, true
+	}
 	k, ok := instanceKey(id)
 	if !ok {
 		return nil, false
 	}
 	m, ok := s.instances[k]
+	if ok {
+		s.lastInstance = m
+	}
 	return m, ok
 }
 

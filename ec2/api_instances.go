@@ -607,8 +607,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			v.att = a
 			m.devices = append(m.devices, a)
 		}
-		s.instances[m.indexKey()] = m
-		s.lastInstance = m
+		s.instances.add(m)
 		s.setState(m, InstanceStatePending, nil)
 		s.boot(m)
 		room := &buf.lists
@@ -961,11 +960,11 @@ func (c *Client) DescribeInstances(ctx context.Context, in *DescribeInstancesInp
 				return err
 			}
 		} else {
-			for _, m := range s.instances {
+			s.instances.all(func(m *Machine) {
 				if m.account == account && m.region == c.region {
 					ms = append(ms, m)
 				}
-			}
+			})
 		}
 		sort.Slice(ms, func(i, j int) bool {
 			if ms[i].launchTime != ms[j].launchTime {

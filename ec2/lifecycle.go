@@ -174,10 +174,7 @@ func (m *Machine) stepper() func() {
 			case stepTerminated:
 				s.terminated(m)
 			case stepForget:
-				delete(s.instances, m.indexKey())
-				if s.lastInstance == m {
-					s.lastInstance = nil
-				}
+				s.instances.remove(m)
 			}
 		}
 	}

@@ -127,10 +127,8 @@ func (s *Service) startStopped(m *Machine) error {
 }
 
 func (s *Service) sortedInstances() []*Machine {
-	ms := make([]*Machine, 0, len(s.instances))
-	for _, m := range s.instances {
-		ms = append(ms, m)
-	}
+	ms := make([]*Machine, 0, s.instances.len())
+	s.instances.all(func(m *Machine) { ms = append(ms, m) })
 	// launch order: deterministic whatever the map order
 	for i := 1; i < len(ms); i++ {
 		for j := i; j > 0 && ms[j].seq < ms[j-1].seq; j-- {

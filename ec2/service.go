@@ -65,13 +65,7 @@ type Service struct {
 	w    *region.World
 	opts Options
 
-	instances map[uint64]*Machine // by instanceKey of their IDs
-	// lastInstance is the machine instance found or launched last, while
-	// it is in instances: a call on an instance looks it up twice (its
-	// ARN for the pipeline, then the machine), and a workload acts on the
-	// instance it just launched. The index holds every instance of the
-	// last hour, so each lookup it answers is likely a cache miss.
-	lastInstance *Machine
+	instances instanceIndex // by ID (index.go)
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
@@ -160,7 +154,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
-		instances: map[uint64]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
+		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
 		// bySlot, azNames, rngs and srcs are made on first write.
 	}
@@ -210,30 +204,12 @@ func (s *Service) Machine(instanceID string) (*Machine, bool) {
 }
 
 // instance looks an instance up by ID.
-func (s *Service) instance(id string) (*Machine, bool) {
-	if m := s.lastInstance; m != nil && m.id == id {
-		return m, true
-	}
-	k, ok := instanceKey(id)
-	if !ok {
-		return nil, false
-	}
-	m, ok := s.instances[k]
-	if ok {
-		s.lastInstance = m
-	}
-	return m, ok
-}
+func (s *Service) instance(id string) (*Machine, bool) { return s.instances.get(id) }
 
-// indexKey is instanceKey(m.id), without parsing it: the ID renders
-// SplitMix64 of the machine's sequence number (launchIn).
-func (m *Machine) indexKey() uint64 { return mix.SplitMix64(m.seq) }
-
-// instanceKey is the index key of an instance ID: the 64-bit value whose
-// 16 lower-case hex digits follow "i-0" (mix.ID), so that the index, which
-// holds every instance of the last hour, hashes a word instead of a
-// string. Only IDs of that exact form have a key, so keys and IDs match
-// one to one.
+// instanceKey is the value an instance ID renders: the 64-bit word whose
+// 16 lower-case hex digits follow "i-0" (mix.ID), SplitMix64 of the
+// instance's sequence number (launchIn). Only IDs of that exact form
+// have a key, so keys and IDs match one to one.
 func instanceKey(id string) (uint64, bool) {
 	if len(id) != len("i-0")+16 || id[:3] != "i-0" {
 		return 0, false

@@ -153,6 +153,9 @@ func (s *Service) imagesOf(region string) map[string]*Image {
 
 // image looks up an AMI ID as seen from region.
 func (s *Service) image(id, region string) (*Image, error) {
+	if c := &s.lastImage; c.img != nil && c.id == id && c.region == region {
+		return c.img, nil // a region's images never change
+	}
 	if !validID(id, "ami-") {
 		return nil, clientErr("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 	}
@@ -160,6 +163,7 @@ func (s *Service) image(id, region string) (*Image, error) {
 	if !ok {
 		return nil, errAMINotFound(id)
 	}
+	s.lastImage = imageEntry{id, region, img}
 	return img, nil
 }
 
@@ -233,4 +237,11 @@ func validID(id, prefix string) bool {
 		}
 	}
 	return true
+}
+
+// imageEntry is the image Service.image found last: a workload launches
+// one image over and over.
+type imageEntry struct {
+	id, region string
+	img        *Image
 }

@@ -150,9 +150,13 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 	if in.ImageId == "" {
 		return clientErr("MissingParameter", "The request must contain the parameter ImageId")
 	}
-	row, ok := catalogRows[in.InstanceType]
-	if !ok {
-		return errInvalidValue(string(in.InstanceType), "InstanceType")
+	row := s.lastRow // a workload launches one type over and over
+	if row == nil || row.InstanceType != in.InstanceType {
+		var ok bool
+		if row, ok = catalogRows[in.InstanceType]; !ok {
+			return errInvalidValue(string(in.InstanceType), "InstanceType")
+		}
+		s.lastRow = row
 	}
 	it := *row
 	img, err := s.image(in.ImageId, region)
@@ -596,7 +600,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			m.spot.rebalEv = s.env.NewEvent(m.id + "/rebalance")
 		}
 		for _, d := range sp.devices {
-			v := s.newVolume(account, region, azID, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
+			v := s.newVolume(account, region, azID, azName, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
 			v.readyTm.Stop()
 			v.state = VolumeStateInUse
 			a := &v.launchAtt // the volume's own room for its launch attachment

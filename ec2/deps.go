@@ -85,6 +85,7 @@ func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 
 // typeUsage are an instance type's usage type names.
 type typeUsage struct {
+	it                 InstanceType
 	box, spot, credits string
 	// priced lists the checks canPrice passed: the ledger's catalog never
 	// changes, so neither does their answer (a failed check is not kept:
@@ -100,15 +101,20 @@ type priceCheck struct {
 // usageTypes names an instance type's usage types, once per type: every
 // launch checks them and every start meters one.
 func (s *Service) usageTypes(it InstanceTypeInfo) *typeUsage {
-	if u, ok := s.typeUsages[it.InstanceType]; ok {
+	if u := s.lastUsage; u != nil && u.it == it.InstanceType {
 		return u
 	}
-	u := &typeUsage{box: "BoxUsage:" + string(it.InstanceType), spot: "SpotUsage:" + string(it.InstanceType),
+	if u, ok := s.typeUsages[it.InstanceType]; ok {
+		s.lastUsage = u
+		return u
+	}
+	u := &typeUsage{it: it.InstanceType, box: "BoxUsage:" + string(it.InstanceType), spot: "SpotUsage:" + string(it.InstanceType),
 		credits: "CPUCredits:" + it.Family}
 	if s.typeUsages == nil {
 		s.typeUsages = map[InstanceType]*typeUsage{}
 	}
 	s.typeUsages[it.InstanceType] = u
+	s.lastUsage = u
 	return u
 }
 

@@ -378,7 +378,9 @@ func (s *Service) replicaStreams(azID string) replicaStream {
 }
 
 // newVolume creates a volume record, starts its meter and arms its loss.
-func (s *Service) newVolume(account, region, azID string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
+// azName is the owner's name of the zone when the caller knows it (a
+// launch's machine home), "" to look it up.
+func (s *Service) newVolume(account, region, azID, azName string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
 	if t == "" {
 		t = VolumeTypeGp2
 	}
@@ -386,7 +388,10 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
-	v.azName, _ = s.azName(account, azID)
+	v.azName = azName
+	if azName == "" {
+		v.azName, _ = s.azName(account, azID)
+	}
 	s.volumes[v.id] = v
 	sp, _ := volumeSpec(t)
 	afr := sp.AFR

@@ -84,7 +84,10 @@ type Service struct {
 	// zoneOrders: per (account, region), the zone IDs in zone-name order
 	// (runInstancesOnce).
 	zoneOrders map[[2]string][]string
-	lastOrder  zoneOrderEntry // the entry zoneOrder answered last
+	lastOrder  zoneOrderEntry    // the entry zoneOrder answered last
+	lastImage  imageEntry        // the image Service.image found last
+	lastRow    *InstanceTypeInfo // the catalog row validateRunInto found last
+	lastUsage  *typeUsage        // the entry usageTypes answered last
 	// imageRoots: per image, the devices of a launch without mappings
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec

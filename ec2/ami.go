@@ -153,6 +153,9 @@ func (s *Service) imagesOf(region string) map[string]*Image {
 
 // image looks up an AMI ID as seen from region.
 func (s *Service) image(id, region string) (*Image, error) {
+	if c := &s.lastImage; c.img != nil && c.id == id && c.region == region {
+		return c.img, nil // a region's images never change
+	}
 	if !validID(id, "ami-") {
 		return nil, clientErr("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 	}
@@ -160,6 +163,7 @@ func (s *Service) image(id, region string) (*Image, error) {
 	if !ok {
 		return nil, errAMINotFound(id)
 	}
+	s.lastImage = imageEntry{id, region, img}
 	return img, nil
 }
 
@@ -227,11 +231,18 @@ func validID(id, prefix string) bool {
 	if !ok || (len(h) != 8 && len(h) != 17) {
 		return false
 	}
+	// OR the digits' values: any non-digit's 0xff shows in the result,
+	// without a branch per byte (every call on a resource checks its ID).
+	var or uint8
 	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
+		or |= hexDigit[h[i]]
 	}
-	return true
+	return or <= 15
+}
+
+// imageEntry is the image Service.image found last: a workload launches
+// one image over and over.
+type imageEntry struct {
+	id, region string
+	img        *Image
 }

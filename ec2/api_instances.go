@@ -150,9 +150,13 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 	if in.ImageId == "" {
 		return clientErr("MissingParameter", "The request must contain the parameter ImageId")
 	}
-	row, ok := catalogRows[in.InstanceType]
-	if !ok {
-		return errInvalidValue(string(in.InstanceType), "InstanceType")
+	row := s.lastRow // a workload launches one type over and over
+	if row == nil || row.InstanceType != in.InstanceType {
+		var ok bool
+		if row, ok = catalogRows[in.InstanceType]; !ok {
+			return errInvalidValue(string(in.InstanceType), "InstanceType")
+		}
+		s.lastRow = row
 	}
 	it := *row
 	img, err := s.image(in.ImageId, region)
@@ -467,7 +471,11 @@ func (e *zoneFull) Error() string { return errInsufficientCapacity(e.it, e.azNam
 // The slice is shared: callers must not modify it.
 func (s *Service) zoneOrder(account, region string) []string {
 	k := [2]string{account, region}
+	if e := &s.lastOrder; e.zones != nil && e.key == k {
+		return e.zones
+	}
 	if zs, ok := s.zoneOrders[k]; ok {
+		s.lastOrder = zoneOrderEntry{k, zs}
 		return zs
 	}
 	r, _ := s.w.Region(region)
@@ -484,7 +492,15 @@ func (s *Service) zoneOrder(account, region string) []string {
 		s.zoneOrders = map[[2]string][]string{}
 	}
 	s.zoneOrders[k] = zones[:len(zones):len(zones)]
+	s.lastOrder = zoneOrderEntry{k, s.zoneOrders[k]}
 	return zones
+}
+
+// zoneOrderEntry is one zoneOrders entry: a workload launches from one
+// account and region over and over.
+type zoneOrderEntry struct {
+	key   [2]string
+	zones []string
 }
 
 // launchIn launches the request in one zone, all-or-nothing down to
@@ -539,13 +555,15 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			}
 			return nil, err
 		}
-		if resID == "" {
-			resID = mix.ID("r", mix.SplitMix64(resSeq))
-		}
-		m := &Machine{svc: s, machineHome: home, itype: sp.row, image: sp.img,
+		m := &Machine{machineHome: home, itype: sp.row, image: sp.img,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
-			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile, reservation: resID}
-		m.arn, m.id = instanceARN(region, account, seq)
+			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile}
+		if resID == "" {
+			m.arn, m.id, resID = instanceARNRes(region, account, seq, resSeq)
+		} else {
+			m.arn, m.id = instanceARN(region, account, seq)
+		}
+		m.reservation = resID
 		m.seq = seq
 		m.applyExtras(&sp.extra)
 		s.placed(m, slot, hostID)
@@ -568,7 +586,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		}
 		s.attachNIC(m)
 		m.cpuVal = cpuSched{last: now}
-		m.cpu = &m.cpuVal
+		m.cpuOn = true
 		if sp.it.Burstable {
 			m.credits = newCreditAccount(sp.it, sp.credit, now)
 		}
@@ -582,7 +600,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			m.spot.rebalEv = s.env.NewEvent(m.id + "/rebalance")
 		}
 		for _, d := range sp.devices {
-			v := s.newVolume(account, region, azID, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
+			v := s.newVolume(account, region, azID, azName, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
 			v.readyTm.Stop()
 			v.state = VolumeStateInUse
 			a := &v.launchAtt // the volume's own room for its launch attachment
@@ -593,14 +611,15 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			v.att = a
 			m.devices = append(m.devices, a)
 		}
-		s.instances[m.indexKey()] = m
+		s.instances.add(m)
 		s.setState(m, InstanceStatePending, nil)
 		s.boot(m)
 		room := &buf.lists
 		if len(out.Instances) > 0 {
 			room = nil
 		}
-		out.Instances = append(out.Instances, m.describeIn(room))
+		out.Instances = append(out.Instances, Instance{})
+		m.describeInto(&out.Instances[len(out.Instances)-1], room)
 	}
 	return out, nil
 }
@@ -945,11 +964,11 @@ func (c *Client) DescribeInstances(ctx context.Context, in *DescribeInstancesInp
 				return err
 			}
 		} else {
-			for _, m := range s.instances {
+			s.instances.all(func(m *Machine) {
 				if m.account == account && m.region == c.region {
 					ms = append(ms, m)
 				}
-			}
+			})
 		}
 		sort.Slice(ms, func(i, j int) bool {
 			if ms[i].launchTime != ms[j].launchTime {

@@ -84,7 +84,7 @@ func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*Crea
 		if err := checkTags(tags); err != nil {
 			return err
 		}
-		v := s.newVolume(account, c.region, azID, in.VolumeType, size, iops, tput, in.SnapshotId, in.Encrypted, tags)
+		v := s.newVolume(account, c.region, azID, "", in.VolumeType, size, iops, tput, in.SnapshotId, in.Encrypted, tags)
 		// creating -> available completes the user's call: foreground.
 		v.readyTm = s.env.After(s.opts.VolumeCreate.Rand(s.rng(c.region, "ebs")), func() {
 			if v.state == VolumeStateCreating {
@@ -303,7 +303,8 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 				if err != nil {
 					return err
 				}
-				out.Volumes = append(out.Volumes, v.describeInto(s, room))
+				out.Volumes = append(out.Volumes, Volume{})
+				v.describeInto(s, &out.Volumes[len(out.Volumes)-1], room)
 			}
 			return nil
 		}

@@ -27,10 +27,12 @@ var ErrOperationNotPermitted = awserr.Code("OperationNotPermitted")
 
 // instanceAttrs are the modifiable attributes besides the type.
 type instanceAttrs struct {
-	userData            []byte
+	// userData is the decoded user data: a string, not a slice, which
+	// every machine would carry a capacity word for.
+	userData            string
+	events              []*scheduledEvent // status.go
 	disableTermination  bool
 	hibernateConfigured bool
-	events              []*scheduledEvent // status.go
 	// hibernate.go: a hibernating stop in progress, whether EC2 started it,
 	// and whether the last stop was a hibernation.
 	hibernating, hibInterrupted, wasHibernated bool
@@ -72,7 +74,7 @@ func (s *Service) validateExtras(account, region string, sp *launchSpec, in *Run
 		if len(b) > MaxUserDataBytes {
 			return clientErr("InvalidParameterValue", "User data is limited to %d bytes.", MaxUserDataBytes)
 		}
-		sp.extra.attrs.userData = b
+		sp.extra.attrs.userData = string(b)
 	}
 	sp.extra.attrs.disableTermination = in.DisableApiTermination
 	if h := in.HibernationOptions; h != nil && h.Configured {
@@ -93,8 +95,8 @@ func (m *Machine) applyExtras(x *launchExtras) {
 
 // describeExtras fills the Instance fields of this file and imdsv2.go.
 func (m *Machine) describeExtras(d *Instance) {
-	d.MetadataOptions = InstanceMetadataOptionsResponse{State: "applied", HttpTokens: m.imds.tokens,
-		HttpPutResponseHopLimit: m.imds.hops, HttpEndpoint: m.imds.endpoint}
+	d.MetadataOptions = InstanceMetadataOptionsResponse{State: "applied", HttpTokens: m.imds.tokens(),
+		HttpPutResponseHopLimit: m.imds.hops, HttpEndpoint: m.imds.endpoint()}
 	d.HibernationOptions = HibernationOptions{Configured: m.attrs.hibernateConfigured}
 	d.PlatformDetails = m.image.PlatformDetails
 }
@@ -229,7 +231,7 @@ func (s *Service) modifyAttribute(region string, m *Machine, in *ModifyInstanceA
 		if len(in.UserData.Value) > MaxUserDataBytes {
 			return clientErr("InvalidParameterValue", "User data is limited to %d bytes.", MaxUserDataBytes)
 		}
-		m.attrs.userData = append([]byte(nil), in.UserData.Value...)
+		m.attrs.userData = string(in.UserData.Value)
 	case in.DisableApiTermination != nil:
 		m.attrs.disableTermination = in.DisableApiTermination.Value
 	default:
@@ -301,7 +303,7 @@ func (c *Client) DescribeInstanceAttribute(ctx context.Context, in *DescribeInst
 		case AttributeInstanceType:
 			o.InstanceType = &AttributeValue{Value: string(m.itype.InstanceType)}
 		case AttributeUserData:
-			o.UserData = &AttributeValue{Value: base64.StdEncoding.EncodeToString(m.attrs.userData)}
+			o.UserData = &AttributeValue{Value: base64.StdEncoding.EncodeToString([]byte(m.attrs.userData))}
 		case AttributeDisableApiTermination:
 			o.DisableApiTermination = &AttributeBooleanValue{Value: m.attrs.disableTermination}
 		case AttributeBlockDeviceMapping:

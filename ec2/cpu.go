@@ -29,11 +29,11 @@ func (c *cpuSched) reset() { c.workers = nil }
 // demand is what the instance asks of its CPU: everything while some Work
 // is in progress, otherwise the profile.
 func (m *Machine) demand() float64 {
-	if m.cpu != nil && len(m.cpu.workers) > 0 {
+	if m.cpu() != nil && len(m.cpu().workers) > 0 {
 		return 1
 	}
-	if m.cpu != nil {
-		return m.cpu.profile
+	if m.cpu() != nil {
+		return m.cpu().profile
 	}
 	return 0
 }
@@ -57,7 +57,7 @@ func (m *Machine) SetCPUUtilization(u float64) error {
 		return fmt.Errorf("ec2: SetCPUUtilization(%v): utilization must be in [0, 1]", u)
 	}
 	m.svc.creditsChanged(m) // settle the past under the old demand
-	m.cpu.profile = u
+	m.cpu().profile = u
 	m.svc.creditsChanged(m)
 	return nil
 }
@@ -119,12 +119,12 @@ func (m *Machine) Work(p *sim.Proc, vcpuSeconds float64) error {
 	s := m.svc
 	s.creditsChanged(m)
 	w := &cpuWorker{remaining: vcpuSeconds, done: s.env.NewEvent(m.id + "/work")}
-	m.cpu.workers = append(m.cpu.workers, w)
+	m.cpu().workers = append(m.cpu().workers, w)
 	defer func() {
-		for i, x := range m.cpu.workers {
+		for i, x := range m.cpu().workers {
 			if x == w {
 				s.creditsChanged(m)
-				m.cpu.workers = append(m.cpu.workers[:i], m.cpu.workers[i+1:]...)
+				m.cpu().workers = append(m.cpu().workers[:i], m.cpu().workers[i+1:]...)
 				s.creditsChanged(m)
 				break
 			}
@@ -140,17 +140,17 @@ func (m *Machine) Work(p *sim.Proc, vcpuSeconds float64) error {
 // after, so rates are constant between calls.
 func (s *Service) creditsChanged(m *Machine) {
 	now := s.env.Now()
-	if m.cpu == nil {
+	if m.cpu() == nil {
 		return
 	}
 	// Progress of the workers since the last call, at the rate that held.
-	if dt := now.Sub(m.cpu.last).Seconds(); dt > 0 && len(m.cpu.workers) > 0 {
-		per := float64(m.itype.VCPUs) * m.effectiveUtil() / float64(len(m.cpu.workers))
-		for _, w := range m.cpu.workers {
+	if dt := now.Sub(m.cpu().last).Seconds(); dt > 0 && len(m.cpu().workers) > 0 {
+		per := float64(m.itype.VCPUs) * m.effectiveUtil() / float64(len(m.cpu().workers))
+		for _, w := range m.cpu().workers {
 			w.remaining -= per * dt
 		}
 	}
-	m.cpu.last = now
+	m.cpu().last = now
 	wasThrottled := m.credits != nil && m.credits.throttled()
 	s.chargeCredits(m, false)
 	if m.credits != nil {
@@ -161,11 +161,11 @@ func (s *Service) creditsChanged(m *Machine) {
 	}
 	// Finish workers whose work is done (within a nanosecond's worth).
 	per := float64(m.itype.VCPUs) * m.effectiveUtil()
-	if n := len(m.cpu.workers); n > 0 {
+	if n := len(m.cpu().workers); n > 0 {
 		per /= float64(n)
 	}
-	kept := m.cpu.workers[:0]
-	for _, w := range m.cpu.workers {
+	kept := m.cpu().workers[:0]
+	for _, w := range m.cpu().workers {
 		if w.remaining <= per*1e-9 {
 			if !w.done.Triggered() {
 				w.done.Trigger(nil)
@@ -174,7 +174,7 @@ func (s *Service) creditsChanged(m *Machine) {
 		}
 		kept = append(kept, w)
 	}
-	m.cpu.workers = kept
+	m.cpu().workers = kept
 	if m.credits != nil {
 		m.credits.demand = m.demand()
 	}
@@ -189,11 +189,11 @@ func (s *Service) creditsChanged(m *Machine) {
 			next = d
 		}
 	}
-	if len(m.cpu.workers) > 0 {
-		per = float64(m.itype.VCPUs) * m.effectiveUtil() / float64(len(m.cpu.workers))
+	if len(m.cpu().workers) > 0 {
+		per = float64(m.itype.VCPUs) * m.effectiveUtil() / float64(len(m.cpu().workers))
 		if per > 0 {
 			minRem := math.Inf(1)
-			for _, w := range m.cpu.workers {
+			for _, w := range m.cpu().workers {
 				minRem = math.Min(minRem, w.remaining)
 			}
 			d := time.Duration(math.Ceil(minRem / per * float64(time.Second)))
@@ -204,7 +204,7 @@ func (s *Service) creditsChanged(m *Machine) {
 	}
 	switch {
 	case next < 0:
-	case len(m.cpu.workers) > 0:
+	case len(m.cpu().workers) > 0:
 		// Work in progress: the timer finishes the user's Work calls (or
 		// changes their speed on the way), so it is foreground.
 		m.creditTm = s.env.After(next, func() { s.creditsChanged(m) })

@@ -85,6 +85,7 @@ func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 
 // typeUsage are an instance type's usage type names.
 type typeUsage struct {
+	it                 InstanceType
 	box, spot, credits string
 	// priced lists the checks canPrice passed: the ledger's catalog never
 	// changes, so neither does their answer (a failed check is not kept:
@@ -100,15 +101,20 @@ type priceCheck struct {
 // usageTypes names an instance type's usage types, once per type: every
 // launch checks them and every start meters one.
 func (s *Service) usageTypes(it InstanceTypeInfo) *typeUsage {
-	if u, ok := s.typeUsages[it.InstanceType]; ok {
+	if u := s.lastUsage; u != nil && u.it == it.InstanceType {
 		return u
 	}
-	u := &typeUsage{box: "BoxUsage:" + string(it.InstanceType), spot: "SpotUsage:" + string(it.InstanceType),
+	if u, ok := s.typeUsages[it.InstanceType]; ok {
+		s.lastUsage = u
+		return u
+	}
+	u := &typeUsage{it: it.InstanceType, box: "BoxUsage:" + string(it.InstanceType), spot: "SpotUsage:" + string(it.InstanceType),
 		credits: "CPUCredits:" + it.Family}
 	if s.typeUsages == nil {
 		s.typeUsages = map[InstanceType]*typeUsage{}
 	}
 	s.typeUsages[it.InstanceType] = u
+	s.lastUsage = u
 	return u
 }
 
@@ -138,7 +144,7 @@ func (s *Service) meterStart(m *Machine) {
 	if err != nil {
 		panic("ec2: meter rejected a validated launch: " + err.Error())
 	}
-	m.meter.ids[0] = id
+	m.meter = id
 	if m.spot != nil {
 		s.followSpotPrice(m)
 	}
@@ -155,10 +161,10 @@ func (s *Service) followSpotPrice(m *Machine) {
 	now := s.env.Now()
 	next := (now/sim.Time(step) + 1) * sim.Time(step)
 	m.spot.priceTm = s.env.AtDaemon(next, func() {
-		if !m.meter.ids[0].IsValid() {
+		if !m.meter.IsValid() {
 			return
 		}
-		_ = s.ledger.SetTimedPrice(m.meter.ids[0], priceOf(s.priceAt(m.spot.pool, s.env.Now())))
+		_ = s.ledger.SetTimedPrice(m.meter, priceOf(s.priceAt(m.spot.pool, s.env.Now())))
 		s.followSpotPrice(m)
 	})
 }
@@ -166,7 +172,10 @@ func (s *Service) followSpotPrice(m *Machine) {
 // meterStop ends the instance's run; an EC2-initiated spot interruption in
 // the first hour is free [interrupted Spot billing].
 func (s *Service) meterStop(m *Machine, ec2Interrupted bool) {
-	m.meter.stop(s.ledger, billing.StopOptions{Interrupted: ec2Interrupted && m.spot != nil})
+	if m.meter.IsValid() {
+		_ = s.ledger.StopTimed(m.meter, billing.StopOptions{Interrupted: ec2Interrupted && m.spot != nil})
+		m.meter = 0
+	}
 	if m.spot != nil {
 		m.spot.priceTm.Stop()
 	}
@@ -207,8 +216,8 @@ func (s *Service) meterVolumeStart(v *volume) {
 	s.startVolumeMeter(v, 0, ut, int64(v.size))
 	switch v.vtype {
 	case VolumeTypeGp3:
-		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-volumeSpecs[VolumeTypeGp3].BaselineIOPS))
-		s.startVolumeMeter(v, 2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-volumeSpecs[VolumeTypeGp3].BaselineThroughputMiBps))
+		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS.gp3", int64(v.iops-volumeSpecList[0].BaselineIOPS))
+		s.startVolumeMeter(v, 2, "EBS:VolumeP-Throughput.gp3", int64(v.throughput-volumeSpecList[0].BaselineThroughputMiBps))
 	case VolumeTypeIo1, VolumeTypeIo2:
 		s.startVolumeMeter(v, 1, "EBS:VolumeP-IOPS."+suffix, int64(v.iops))
 	}
@@ -315,6 +324,16 @@ func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
 // as its tail, the instance ID (mix.ID), in one allocation: a call on an
 // instance authorizes its ARN, and the pair stays with the machine.
 func instanceARN(region, account string, seq uint64) (arn, id string) {
+	arn, id, _ = instanceARNRes(region, account, seq, 0)
+	return arn, id
+}
+
+// instanceARNRes is instanceARN that also renders, when resSeq is not 0,
+// the ID of the reservation of sequence number resSeq in the same
+// allocation: the reservation's first instance carries it, so that a
+// launch (and the hour its terminated machine stays visible) holds one
+// string fewer.
+func instanceARNRes(region, account string, seq, resSeq uint64) (arn, id, resID string) {
 	var buf [128]byte
 	b := append(buf[:0], "arn:aws:ec2:"...)
 	b = append(b, region...)
@@ -322,8 +341,13 @@ func instanceARN(region, account string, seq uint64) (arn, id string) {
 	b = append(b, account...)
 	b = append(b, ":instance/"...)
 	n := len(b)
-	arn = string(mix.AppendID(b, "i", mix.SplitMix64(seq)))
-	return arn, arn[n:]
+	b = mix.AppendID(b, "i", mix.SplitMix64(seq))
+	end := len(b)
+	if resSeq != 0 {
+		b = mix.AppendID(b, "r", mix.SplitMix64(resSeq))
+	}
+	s := string(b)
+	return s[:end], s[n:end], s[end:]
 }
 
 // arnOf is the instance's ARN (launchIn renders it with the ID; a machine

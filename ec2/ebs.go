@@ -54,10 +54,41 @@ func VolumeSpecs() map[VolumeType]VolumeSpec {
 	return out
 }
 
-// volumeSpec returns the limits of one volume type.
+// volumeSpec returns the limits of one volume type: a switch into
+// volumeSpecList, as every launch looks its root volume's type up a few
+// times (newVolume, meterVolumeStart) and a switch on a short string
+// costs less than hashing it.
 func volumeSpec(t VolumeType) (VolumeSpec, bool) {
-	sp, ok := volumeSpecs[t]
-	return sp, ok
+	i := volumeTypeIndex(t)
+	if i < 0 {
+		return VolumeSpec{}, false
+	}
+	return volumeSpecList[i], true
+}
+
+// volumeTypeIndex is t's row in volumeSpecList, -1 for an unknown type.
+func volumeTypeIndex(t VolumeType) int {
+	switch t {
+	case VolumeTypeGp3:
+		return 0
+	case VolumeTypeGp2:
+		return 1
+	case VolumeTypeIo1:
+		return 2
+	case VolumeTypeIo2:
+		return 3
+	case VolumeTypeSt1:
+		return 4
+	case VolumeTypeSc1:
+		return 5
+	}
+	return -1
+}
+
+// volumeSpecList is volumeSpecs by volumeTypeIndex.
+var volumeSpecList = [...]VolumeSpec{
+	volumeSpecs[VolumeTypeGp3], volumeSpecs[VolumeTypeGp2], volumeSpecs[VolumeTypeIo1],
+	volumeSpecs[VolumeTypeIo2], volumeSpecs[VolumeTypeSt1], volumeSpecs[VolumeTypeSc1],
 }
 
 // volumeSpecs is never written after initialisation and never handed
@@ -126,16 +157,20 @@ type VolumeAttachment struct {
 
 // volume is the live EBS volume.
 type volume struct {
-	id         string
-	account    string
-	region     string
-	azID       string
+	id      string
+	account string
+	region  string
+	azID    string
+	// azName is the owner's name of the zone, resolved at creation ("" if
+	// it did not resolve then): a waiter describes the volume every few
+	// seconds.
+	azName     string
 	vtype      VolumeType
 	size       int32
 	iops       int32
 	throughput int32
+	encrypted  bool // beside the int32s, in what would be padding
 	snapshotID string
-	encrypted  bool
 	state      VolumeState
 	created    sim.Time
 	tags       []Tag
@@ -276,7 +311,11 @@ func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ 
 	return g1.Rand() + g2.Rand(), k - 1
 }
 
-func (v *volume) describe(s *Service) Volume { return v.describeInto(s, nil) }
+func (v *volume) describe(s *Service) Volume {
+	var d Volume
+	v.describeInto(s, &d, nil)
+	return d
+}
 
 // volumeLists is room for a described volume's tag and attachment: one
 // each, as a volume polled by a waiter has.
@@ -285,13 +324,17 @@ type volumeLists struct {
 	att  [1]VolumeAttachment
 }
 
-// describeInto is describe with the lists in room, if not nil (the caller's
-// allocation, when it describes one volume).
-func (v *volume) describeInto(s *Service, room *volumeLists) Volume {
-	d := Volume{VolumeId: v.id, VolumeType: v.vtype, Size: v.size, Iops: v.iops, Throughput: v.throughput,
-		AvailabilityZoneId: v.azID, SnapshotId: v.snapshotID, State: v.state, CreateTime: s.env.TimeOf(v.created),
-		Encrypted: v.encrypted}
-	d.AvailabilityZone, _ = s.azName(v.account, v.azID)
+// describeInto writes the volume's description into d, which must be
+// zero (in place, as Machine.describeInto does), with the lists in room,
+// if not nil (the caller's allocation, when it describes one volume).
+func (v *volume) describeInto(s *Service, d *Volume, room *volumeLists) {
+	d.VolumeId, d.VolumeType, d.Size, d.Iops, d.Throughput = v.id, v.vtype, v.size, v.iops, v.throughput
+	d.AvailabilityZoneId, d.SnapshotId, d.State = v.azID, v.snapshotID, v.state
+	d.CreateTime, d.Encrypted = s.env.TimeOf(v.created), v.encrypted
+	d.AvailabilityZone = v.azName
+	if d.AvailabilityZone == "" {
+		d.AvailabilityZone, _ = s.azName(v.account, v.azID)
+	}
 	// A volume polled by a waiter has a tag or none and an attachment or
 	// none: both lists then come from one allocation, each its own array.
 	b := room
@@ -306,11 +349,11 @@ func (v *volume) describeInto(s *Service, room *volumeLists) Volume {
 		d.Tags = append([]Tag(nil), v.tags...)
 	}
 	if v.att != nil {
-		b.att[0] = VolumeAttachment{VolumeId: v.id, InstanceId: v.att.m.id, Device: v.att.device,
-			State: v.att.state, AttachTime: s.env.TimeOf(v.att.at), DeleteOnTermination: v.att.deleteOnTermination}
+		a := &b.att[0]
+		a.VolumeId, a.InstanceId, a.Device = v.id, v.att.m.id, v.att.device
+		a.State, a.AttachTime, a.DeleteOnTermination = v.att.state, s.env.TimeOf(v.att.at), v.att.deleteOnTermination
 		d.Attachments = b.att[:1:1]
 	}
-	return d
 }
 
 // replicaStream is a zone's volume-loss streams (source and generator of
@@ -335,7 +378,9 @@ func (s *Service) replicaStreams(azID string) replicaStream {
 }
 
 // newVolume creates a volume record, starts its meter and arms its loss.
-func (s *Service) newVolume(account, region, azID string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
+// azName is the owner's name of the zone when the caller knows it (a
+// launch's machine home), "" to look it up.
+func (s *Service) newVolume(account, region, azID, azName string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
 	if t == "" {
 		t = VolumeTypeGp2
 	}
@@ -343,6 +388,10 @@ func (s *Service) newVolume(account, region, azID string, t VolumeType, size, io
 	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
+	v.azName = azName
+	if azName == "" {
+		v.azName, _ = s.azName(account, azID)
+	}
 	s.volumes[v.id] = v
 	sp, _ := volumeSpec(t)
 	afr := sp.AFR

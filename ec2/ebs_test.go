@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
 )
 
 func TestVolumeTypeLimits(t *testing.T) {
@@ -392,4 +393,17 @@ func TestVolumeIOTooLargeIsAnError(t *testing.T) {
 	if took <= 0 || took > time.Second {
 		t.Fatalf("1 MiB I/O after the refused one took %v", took)
 	}
+}
+
+// volumeSpec's switch answers what the volumeSpecs table says, for every
+// type and for an unknown one.
+func TestVolumeSpecMatchesTable(t *testing.T) {
+	require.Len(t, volumeSpecList, len(volumeSpecs))
+	for vt, want := range volumeSpecs {
+		got, ok := volumeSpec(vt)
+		require.True(t, ok, vt)
+		require.Equal(t, want, got, vt)
+	}
+	_, ok := volumeSpec("gp4")
+	require.False(t, ok)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
@@ -87,4 +88,98 @@ func TestRunTerminateAllocations(t *testing.T) {
 	})
 	t.Logf("%v allocations per launch and termination", allocs)
 	require.LessOrEqual(t, allocs, 34.0)
+}
+
+// A terminated machine stays visible for an hour, so a fleet churning
+// instances keeps thousands: the machine fits the 640-byte size class
+// with the 8-byte header the allocator puts before an object of more
+// than 512 bytes that holds pointers (it took 768 before its fields were
+// packed).
+func TestMachineSizeClass(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(Machine{})+8, uintptr(640))
+}
+
+// The reservation ID is rendered in its first instance's ARN string; every
+// instance of the reservation reports the same one, formatted as
+// mix.ID("r", ...) formats it, and the instance's ID is its ARN's tail.
+func TestReservationIDSharedByItsInstances(t *testing.T) {
+	f := newFixture(t, 5, Options{})
+	f.do(time.Hour, func(p *sim.Proc) {
+		out, err := f.c.RunInstances(p, &RunInstancesInput{ImageId: f.ami(), InstanceType: "m5.large", MinCount: 3, MaxCount: 3})
+		require.NoError(t, err)
+		require.Len(t, out.Instances, 3)
+		require.Regexp(t, `^r-0[0-9a-f]{16}$`, out.ReservationId)
+		d, err := f.c.DescribeInstances(p, &DescribeInstancesInput{})
+		require.NoError(t, err)
+		require.Len(t, d.Reservations, 1)
+		require.Equal(t, out.ReservationId, d.Reservations[0].ReservationId)
+		for _, in := range out.Instances {
+			m, ok := f.svc.Machine(in.InstanceId)
+			require.True(t, ok)
+			require.Equal(t, out.ReservationId, m.reservation)
+			require.Equal(t, "arn:aws:ec2:"+testRegion+":"+m.account+":instance/"+m.id, m.arnOf())
+		}
+	})
+}
+
+// StateTransitionReason and StateReason follow the last stop or
+// termination: the server's message for one EC2 started, "User initiated
+// (...)" for the user's, both cleared by a start.
+func TestTransitionReasonFollowsTheLastStop(t *testing.T) {
+	f := newFixture(t, 11, Options{AutoRecovery: "disabled"})
+	f.do(3*time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
+		d := m.describe()
+		require.Nil(t, d.StateReason)
+		require.Empty(t, d.StateTransitionReason)
+
+		must(t, f.w.Faults().FailHost(m.HostID()))
+		require.NoError(t, p.Sleep(5*time.Minute))
+		d = m.describe()
+		require.Equal(t, InstanceStateStopped, d.State.Name)
+		require.Equal(t, reasonHostFailure, *d.StateReason)
+		require.Equal(t, reasonHostFailure.Message, d.StateTransitionReason)
+
+		_, err := f.c.StartInstances(p, &StartInstancesInput{InstanceIds: []string{m.ID()}})
+		require.NoError(t, err)
+		d = m.describe()
+		require.Nil(t, d.StateReason)
+		require.Empty(t, d.StateTransitionReason)
+
+		f.waitRunning(p, m)
+		_, err = f.c.StopInstances(p, &StopInstancesInput{InstanceIds: []string{m.ID()}})
+		require.NoError(t, err)
+		d = m.describe()
+		require.Equal(t, reasonUserStop, *d.StateReason)
+		require.Regexp(t, `^User initiated \(2026-01-01 \d\d:\d\d:\d\d GMT\)$`, d.StateTransitionReason)
+	})
+}
+
+// Every launch makes a root volume: the volume record stays in the
+// 320-byte size class with its zone name cached for describes.
+func TestVolumeSizeClass(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(volume{}), uintptr(320))
+}
+
+// The machine found last answers the next lookup of its ID without the
+// index, and only while the index holds it: once forgotten, an hour after
+// it terminated, its ID is unknown again.
+func TestLastInstanceForgottenWithTheIndex(t *testing.T) {
+	f := newFixture(t, 13, Options{})
+	f.do(3*time.Hour, func(p *sim.Proc) {
+		m := f.launch(p, RunInstancesInput{InstanceType: "m5.large"})
+		_, err := f.c.TerminateInstances(p, &TerminateInstancesInput{InstanceIds: []string{m.ID()}})
+		require.NoError(t, err)
+		require.NoError(t, p.Sleep(time.Minute))
+		got, ok := f.svc.Machine(m.ID())
+		require.True(t, ok)
+		require.Same(t, m, got)
+		require.Equal(t, InstanceStateTerminated, got.State())
+
+		require.NoError(t, p.Sleep(DefaultLifecycleDelays().TerminatedVisible))
+		_, ok = f.svc.Machine(m.ID())
+		require.False(t, ok)
+		_, err = f.c.DescribeInstances(p, &DescribeInstancesInput{InstanceIds: []string{m.ID()}})
+		wantCode(t, err, "InvalidInstanceID.NotFound")
+	})
 }

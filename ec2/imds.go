@@ -55,9 +55,9 @@ func GetMetadata(ctx context.Context, path string) (string, error) {
 	// IMDSv1 (no token): refused when the endpoint is off or tokens are
 	// required (see imdsv2.go).
 	switch {
-	case m.imds.endpoint == HttpEndpointDisabled:
+	case m.imds.disabled:
 		return "", ErrMetadataForbidden
-	case m.imds.tokens == HttpTokensRequired:
+	case m.imds.required:
 		return "", ErrMetadataUnauthorized
 	}
 	return m.metadata(path)

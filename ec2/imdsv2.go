@@ -99,23 +99,39 @@ type InstanceMetadataOptionsResponse struct {
 
 // imdsState is an instance's metadata options and live session tokens.
 type imdsState struct {
-	tokens   HttpTokensState
-	hops     int32
-	endpoint InstanceMetadataEndpointState
-	sessions map[string]sim.Time // token -> expiry
-	seq      uint64
+	hops int32
+	// required: HttpTokens "required" (else "optional"); disabled:
+	// HttpEndpoint "disabled" (else "enabled"). Flags, not the strings:
+	// every machine carries them for the hour it stays visible.
+	required, disabled bool
+	sessions           map[string]sim.Time // token -> expiry
+	seq                uint64
+}
+
+func (st *imdsState) tokens() HttpTokensState {
+	if st.required {
+		return HttpTokensRequired
+	}
+	return HttpTokensOptional
+}
+
+func (st *imdsState) endpoint() InstanceMetadataEndpointState {
+	if st.disabled {
+		return HttpEndpointDisabled
+	}
+	return HttpEndpointEnabled
 }
 
 func (st *imdsState) response(state string) *InstanceMetadataOptionsResponse {
-	return &InstanceMetadataOptionsResponse{State: state, HttpTokens: st.tokens, HttpPutResponseHopLimit: st.hops, HttpEndpoint: st.endpoint}
+	return &InstanceMetadataOptionsResponse{State: state, HttpTokens: st.tokens(), HttpPutResponseHopLimit: st.hops, HttpEndpoint: st.endpoint()}
 }
 
 // metadataOptions validates launch options against the AMI's defaults.
 func metadataOptions(req *InstanceMetadataOptionsRequest, img *Image) (imdsState, error) {
-	st := imdsState{tokens: HttpTokensOptional, hops: 1, endpoint: HttpEndpointEnabled}
+	st := imdsState{hops: 1}
 	if img != nil && img.ImdsSupport == "v2.0" {
 		// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html
-		st.tokens, st.hops = HttpTokensRequired, 2
+		st.required, st.hops = true, 2
 	}
 	if req == nil {
 		return st, nil
@@ -129,7 +145,7 @@ func (st imdsState) apply(tokens HttpTokensState, hops int32, endpoint InstanceM
 	switch tokens {
 	case "":
 	case HttpTokensOptional, HttpTokensRequired:
-		st.tokens = tokens
+		st.required = tokens == HttpTokensRequired
 	default:
 		return st, clientErr("InvalidParameterValue", "Value (%s) for parameter HttpTokens is invalid. Valid values are: optional, required.", tokens)
 	}
@@ -147,7 +163,7 @@ func (st imdsState) apply(tokens HttpTokensState, hops int32, endpoint InstanceM
 			return st, clientErr("InvalidParameterCombination",
 				"HttpTokens and HttpPutResponseHopLimit can only be set with HttpEndpoint enabled.")
 		}
-		st.endpoint = endpoint
+		st.disabled = endpoint == HttpEndpointDisabled
 	default:
 		return st, clientErr("InvalidParameterValue", "Value (%s) for parameter HttpEndpoint is invalid. Valid values are: enabled, disabled.", endpoint)
 	}
@@ -252,7 +268,7 @@ func GetMetadataToken(ctx context.Context, ttl time.Duration) (string, error) {
 		return "", err
 	}
 	st := &m.imds
-	if st.endpoint == HttpEndpointDisabled {
+	if st.disabled {
 		return "", ErrMetadataForbidden
 	}
 	if ttl < MinIMDSTokenTTL || ttl > MaxIMDSTokenTTL || ttl%time.Second != 0 {
@@ -293,7 +309,7 @@ func GetMetadataWithToken(ctx context.Context, token, path string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	if m.imds.endpoint == HttpEndpointDisabled {
+	if m.imds.disabled {
 		return "", ErrMetadataForbidden
 	}
 	exp, ok := m.imds.sessions[token]

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 )
@@ -199,26 +200,31 @@ type Instance struct {
 // (Go), reads its metadata service, and dies with it. Get one from
 // Service.Machine. A Machine is owned by its Env's goroutine.
 type Machine struct {
-	svc *Service
-	// machineHome is the account, region and zone (m.account, m.region,
-	// m.azID, m.azName), shared with the account's other machines in the
-	// zone: a terminated machine stays an hour, and a fleet churning
-	// instances keeps thousands of them.
+	// machineHome is the service, account, region and zone (m.svc,
+	// m.account, m.region, m.azID, m.azName), shared with the account's
+	// other machines in the zone: a terminated machine stays an hour, and
+	// a fleet churning instances keeps thousands of them, so the fields
+	// below are kept lean too (flags rather than pointers or strings
+	// where a flag says it).
 	*machineHome
 	id        string
 	arn       string            // "" until arnOf renders it
 	itype     *InstanceTypeInfo // the catalog's row (catalogRows), shared
 	image     *Image
 	state     InstanceStateName
-	reason    *StateReason // nil, or &reasonVal
-	reasonVal StateReason
-	trans     string // StateTransitionReason, unless transUser
+	reasonVal StateReason // the last state reason, if hasReason (reason)
 	// transUser: the user stopped or terminated the instance at transAt;
 	// describe renders EC2's "User initiated (...)" then, not every stop.
-	transUser   bool
-	mapPublic   bool  // gets an auto-assigned public address on each start
-	next        uint8 // what step runs when pending fires (lifecycle.go)
-	nicOn       bool  // eni is attached to the world for bandwidth (attachNIC)
+	transUser bool
+	hasReason bool
+	mapPublic bool  // gets an auto-assigned public address on each start
+	next      uint8 // what step runs when pending fires (lifecycle.go)
+	nicOn     bool  // eni is attached to the world for bandwidth (attachNIC)
+	cpuOn     bool  // cpuVal is in use (cpu)
+	// recoveries counts recoveries onto a new host (recovery.go),
+	// saturating: 65,535 is more than a simulation fails one instance's
+	// hosts, and the 2 bytes fit beside the flags.
+	recoveries  uint16
 	transAt     sim.Time
 	hostID      string
 	reservation string
@@ -235,36 +241,53 @@ type Machine struct {
 
 	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running
-	goneAt     sim.Time // terminated at
 
 	profileARN string
 	profileID  string
 	creds      *credsCache
 
-	spot       *spotState
-	credits    *creditAccount
-	cpu        *cpuSched // nil, or &cpuVal
-	cpuVal     cpuSched
-	devBuf     [2]*attachment // devices' first array
-	devices    []*attachment
-	procs      []*sim.Proc
-	procExit   func(*sim.Proc) // drops an exited process from procs
-	pending    sim.Timer       // the running/stopped/terminated transition in flight
-	step       func()
-	rebootAt   sim.Time // processes may start again at this instant
-	meter      meterHandle
+	spot     *spotState
+	credits  *creditAccount
+	cpuVal   cpuSched
+	devBuf   [2]*attachment // devices' first array
+	devices  []*attachment
+	procs    []*sim.Proc
+	procExit func(*sim.Proc) // drops an exited process from procs
+	pending  sim.Timer       // the running/stopped/terminated transition in flight
+	step     func()
+	rebootAt sim.Time // processes may start again at this instant
+	// meter is the instance's usage meter (a volume's meterHandle holds
+	// three; an instance has one).
+	meter      billing.MeterID
 	creditTm   sim.Timer
 	creditFrac float64
 
-	recoveries int           // recovery.go
-	imds       imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
-	attrs      instanceAttrs // modifiable attributes (attributes.go)
+	imds  imdsState     // metadata options and IMDSv2 sessions (imdsv2.go)
+	attrs instanceAttrs // modifiable attributes (attributes.go)
+}
+
+// reason is the last state reason, or nil.
+func (m *Machine) reason() *StateReason {
+	if !m.hasReason {
+		return nil
+	}
+	return &m.reasonVal
+}
+
+// cpu is the instance's CPU scheduler (cpu.go), nil for a machine that was
+// never launched (a test's).
+func (m *Machine) cpu() *cpuSched {
+	if !m.cpuOn {
+		return nil
+	}
+	return &m.cpuVal
 }
 
 // machineHome is where machines live (see Machine.machineHome): its
 // names never change; the rest is what the machines' transitions look up
 // by account and region, found once (lifecycleRand, trackQuota).
 type machineHome struct {
+	svc                           *Service
 	account, region, azID, azName string
 	lifecycle                     *rand.Rand    // "ec2/<region>/lifecycle"
 	quota                         *quotaAccount // the account's quotas in the region
@@ -316,30 +339,35 @@ func (m *Machine) addrStrings() (private, public string) {
 }
 
 // instanceLists is room for the lists of the usual instance's
-// description, one security group and one volume (describeIn).
+// description, one security group and one volume (describeInto).
 type instanceLists struct {
 	sgs [1]string
 	bdm [1]InstanceBlockDeviceMapping
 }
 
 // describe snapshots the instance.
-func (m *Machine) describe() Instance { return m.describeIn(nil) }
+func (m *Machine) describe() Instance {
+	var d Instance
+	m.describeInto(&d, nil)
+	return d
+}
 
-// describeIn is describe with room for the lists of the usual instance,
-// which a caller can allocate along with the description (launchIn);
-// nil allocates it when needed.
-func (m *Machine) describeIn(room *instanceLists) Instance {
+// describeInto writes the instance's description into d, which must be
+// zero: in place, so that a description in its output's allocation is
+// not built on the stack and copied there (a copy of every pointer
+// field behind a write barrier while the collector runs). room is room
+// for the lists of the usual instance, which a caller can allocate along
+// with the description (launchIn); nil allocates it when needed.
+func (m *Machine) describeInto(d *Instance, room *instanceLists) {
 	env := m.svc.env
-	d := Instance{
-		InstanceId: m.id, InstanceType: m.itype.InstanceType, ImageId: m.image.ImageId,
-		State: stateOf(m.state), StateTransitionReason: m.transitionReason(),
-		Placement:  Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"},
-		LaunchTime: env.TimeOf(m.launchTime), KeyName: m.key, SubnetId: m.subnet,
-		Tags:    append([]Tag(nil), m.tags...),
-		OwnerId: m.account, RootDeviceName: m.image.RootDeviceName,
-	}
-	if m.reason != nil {
-		r := *m.reason
+	d.InstanceId, d.InstanceType, d.ImageId = m.id, m.itype.InstanceType, m.image.ImageId
+	d.State, d.StateTransitionReason = stateOf(m.state), m.transitionReason()
+	d.Placement = Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"}
+	d.LaunchTime, d.KeyName, d.SubnetId = env.TimeOf(m.launchTime), m.key, m.subnet
+	d.Tags = append([]Tag(nil), m.tags...)
+	d.OwnerId, d.RootDeviceName = m.account, m.image.RootDeviceName
+	if m.hasReason {
+		r := m.reasonVal
 		d.StateReason = &r
 	}
 	d.PrivateIpAddress, d.PublicIpAddress = m.addrStrings()
@@ -353,7 +381,7 @@ func (m *Machine) describeIn(room *instanceLists) Instance {
 	if m.credits != nil {
 		d.CpuCredits = m.credits.mode
 	}
-	m.describeExtras(&d)
+	m.describeExtras(d)
 	if len(m.sgs) <= 1 && len(m.devices) <= 1 && len(m.sgs)+len(m.devices) > 0 {
 		// The usual instance, one group and one volume: both lists in one
 		// allocation (each its own array, so appending to one cannot
@@ -378,5 +406,4 @@ func (m *Machine) describeIn(room *instanceLists) Instance {
 			AttachTime: env.TimeOf(a.at), DeleteOnTermination: a.deleteOnTermination,
 		})
 	}
-	return d
 }

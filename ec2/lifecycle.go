@@ -112,7 +112,7 @@ func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason
 	if reason != nil {
 		// A copy in the machine: the caller's reason stays on its stack.
 		m.reasonVal = *reason
-		m.reason = &m.reasonVal
+		m.hasReason = true
 	}
 	s.trackQuota(m, from, to)
 	s.hibernateHook(m, to)
@@ -174,7 +174,7 @@ func (m *Machine) stepper() func() {
 			case stepTerminated:
 				s.terminated(m)
 			case stepForget:
-				delete(s.instances, m.indexKey())
+				s.instances.remove(m)
 			}
 		}
 	}
@@ -208,8 +208,8 @@ func (s *Service) becomeRunning(m *Machine) {
 		m.credits.running = true
 		s.grantLaunchCredits(m)
 	}
-	if m.cpu != nil {
-		m.cpu.last = now // Work kept across a hibernation made no progress meanwhile
+	if m.cpu() != nil {
+		m.cpu().last = now // Work kept across a hibernation made no progress meanwhile
 	}
 	s.setState(m, InstanceStateRunning, nil)
 	s.meterStart(m)
@@ -304,7 +304,6 @@ func (s *Service) terminated(m *Machine) {
 	// the address's meter) as releasePublicIP would, at this same point.
 	s.releaseInterface(m)
 	s.releaseVolumesOnTerminate(m)
-	m.goneAt = s.env.Now()
 	s.setState(m, InstanceStateTerminated, nil)
 	if m.spot != nil && m.spot.pool != nil {
 		m.spot.pool.remove(m)
@@ -332,8 +331,8 @@ func (s *Service) killProcs(m *Machine, cause error) {
 		}
 		p.Kill(cause)
 	}
-	if m.cpu != nil {
-		m.cpu.reset()
+	if m.cpu() != nil {
+		m.cpu().reset()
 	}
 }
 
@@ -388,15 +387,11 @@ func MachineOf(p *sim.Proc) (*Machine, bool) {
 func (m *Machine) setTransition(r StateReason, at sim.Time) {
 	m.transUser = r.Code == "Client.UserInitiatedShutdown"
 	m.transAt = at
-	m.trans = ""
-	if !m.transUser {
-		m.trans = r.Message
-	}
 }
 
 // clearReason forgets the last state reason (a new start).
 func (m *Machine) clearReason() {
-	m.reason, m.trans, m.transUser = nil, "", false
+	m.hasReason, m.transUser = false, false
 }
 
 // transitionReason formats StateTransitionReason as EC2 does: "User
@@ -404,7 +399,13 @@ func (m *Machine) clearReason() {
 // terminations, the server reason otherwise.
 func (m *Machine) transitionReason() string {
 	if !m.transUser {
-		return m.trans
+		// A server reason: the message of the reason the stop or
+		// termination was given (setTransition's, which setState keeps
+		// in reasonVal), "" before any.
+		if !m.hasReason {
+			return ""
+		}
+		return m.reasonVal.Message
 	}
 	var buf [64]byte
 	b := append(buf[:0], "User initiated ("...)

@@ -204,7 +204,11 @@ type quotaState struct {
 	defs [nQuotas]quotaDef
 	// accts is keyed by (account, region): a pair, so that the launch
 	// path's lookup builds no key string.
-	accts    map[[2]string]*quotaAccount
+	accts map[[2]string]*quotaAccount
+	// last is the entry account answered last: a workload launches from
+	// one account and region over and over (entries are never replaced).
+	last     *quotaAccount
+	lastKey  [2]string
 	requests map[string]*RequestedServiceQuotaChange
 	seq      uint64
 }
@@ -287,7 +291,11 @@ func isAccountID(s string) bool {
 // configured values on first use.
 func (q *quotaState) account(account, region string) *quotaAccount {
 	k := [2]string{account, region}
+	if q.last != nil && q.lastKey == k {
+		return q.last
+	}
 	if a := q.accts[k]; a != nil {
+		q.last, q.lastKey = a, k
 		return a
 	}
 	a := &quotaAccount{}
@@ -302,6 +310,7 @@ func (q *quotaState) account(account, region string) *quotaAccount {
 		}
 	}
 	q.accts[k] = a
+	q.last, q.lastKey = a, k
 	return a
 }
 

@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -71,13 +72,15 @@ func (s *Service) recover(m *Machine) bool {
 	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: "host-failure", Reason: StateReason{"Server.InternalError", "Server.InternalError: instance recovered onto a new host"}})
 	m.imds.sessions = nil
 	m.rebootAt = s.env.Now().Add(s.opts.Lifecycle.Reboot.Rand(m.lifecycleRand()))
-	m.recoveries++
+	if m.recoveries < math.MaxUint16 {
+		m.recoveries++
+	}
 	return true
 }
 
 // Recoveries returns how many times the instance was recovered onto a new
 // host.
-func (m *Machine) Recoveries() int { return m.recoveries }
+func (m *Machine) Recoveries() int { return int(m.recoveries) }
 
 // zoneBack restarts, once the zone's hosts are back, the instances its
 // outage stopped (Options.AZRestart "restart").
@@ -124,10 +127,8 @@ func (s *Service) startStopped(m *Machine) error {
 }
 
 func (s *Service) sortedInstances() []*Machine {
-	ms := make([]*Machine, 0, len(s.instances))
-	for _, m := range s.instances {
-		ms = append(ms, m)
-	}
+	ms := make([]*Machine, 0, s.instances.len())
+	s.instances.all(func(m *Machine) { ms = append(ms, m) })
 	// launch order: deterministic whatever the map order
 	for i := 1; i < len(ms); i++ {
 		for j := i; j > 0 && ms[j].seq < ms[j-1].seq; j-- {

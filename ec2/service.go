@@ -65,7 +65,7 @@ type Service struct {
 	w    *region.World
 	opts Options
 
-	instances map[uint64]*Machine // by instanceKey of their IDs
+	instances instanceIndex // by ID (index.go)
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
@@ -78,9 +78,16 @@ type Service struct {
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
 	homes   map[[2]string]*machineHome // by account and zone ID (home)
+	// lastHome is the entry home answered last (a workload launches into
+	// one zone over and over; entries are never replaced).
+	lastHome *machineHome
 	// zoneOrders: per (account, region), the zone IDs in zone-name order
 	// (runInstancesOnce).
 	zoneOrders map[[2]string][]string
+	lastOrder  zoneOrderEntry    // the entry zoneOrder answered last
+	lastImage  imageEntry        // the image Service.image found last
+	lastRow    *InstanceTypeInfo // the catalog row validateRunInto found last
+	lastUsage  *typeUsage        // the entry usageTypes answered last
 	// imageRoots: per image, the devices of a launch without mappings
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec
@@ -150,7 +157,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
-		instances: map[uint64]*Machine{}, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
+		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
 		// bySlot, azNames, rngs and srcs are made on first write.
 	}
@@ -200,41 +207,42 @@ func (s *Service) Machine(instanceID string) (*Machine, bool) {
 }
 
 // instance looks an instance up by ID.
-func (s *Service) instance(id string) (*Machine, bool) {
-	k, ok := instanceKey(id)
-	if !ok {
-		return nil, false
-	}
-	m, ok := s.instances[k]
-	return m, ok
-}
+func (s *Service) instance(id string) (*Machine, bool) { return s.instances.get(id) }
 
-// indexKey is instanceKey(m.id), without parsing it: the ID renders
-// SplitMix64 of the machine's sequence number (launchIn).
-func (m *Machine) indexKey() uint64 { return mix.SplitMix64(m.seq) }
-
-// instanceKey is the index key of an instance ID: the 64-bit value whose
-// 16 lower-case hex digits follow "i-0" (mix.ID), so that the index, which
-// holds every instance of the last hour, hashes a word instead of a
-// string. Only IDs of that exact form have a key, so keys and IDs match
-// one to one.
+// instanceKey is the value an instance ID renders: the 64-bit word whose
+// 16 lower-case hex digits follow "i-0" (mix.ID), SplitMix64 of the
+// instance's sequence number (launchIn). Only IDs of that exact form
+// have a key, so keys and IDs match one to one.
 func instanceKey(id string) (uint64, bool) {
 	if len(id) != len("i-0")+16 || id[:3] != "i-0" {
 		return 0, false
 	}
 	var v uint64
 	for i := 3; i < len(id); i++ {
-		switch c := id[i]; {
-		case '0' <= c && c <= '9':
-			v = v<<4 | uint64(c-'0')
-		case 'a' <= c && c <= 'f':
-			v = v<<4 | uint64(c-'a'+10)
-		default:
+		d := hexDigit[id[i]]
+		if d > 15 {
 			return 0, false
 		}
+		v = v<<4 | uint64(d)
 	}
 	return v, true
 }
+
+// hexDigit is the value of a lower-case hex digit, 0xff for any other
+// byte: a table, as every call on an instance parses its ID twice
+// (authorizing its ARN, then finding it). Never written after init.
+var hexDigit = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = uint8(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = uint8(c - 'a' + 10)
+	}
+	return t
+}()
 
 // Env returns the simulation environment.
 func (s *Service) Env() *sim.Env { return s.env }
@@ -364,11 +372,16 @@ func (s *Service) unplace(m *Machine) {
 // home returns the machineHome of account's machines in zone azID of
 // region.
 func (s *Service) home(account, region, azID string) *machineHome {
+	if h := s.lastHome; h != nil && h.account == account && h.azID == azID {
+		return h
+	}
 	k := [2]string{account, azID}
 	h := s.homes[k]
-	if h == nil {
+	if h != nil {
+		s.lastHome = h
+	} else {
 		azName, err := s.azName(account, azID)
-		h = &machineHome{account: account, region: region, azID: azID, azName: azName}
+		h = &machineHome{svc: s, account: account, region: region, azID: azID, azName: azName}
 		if err != nil {
 			return h // not kept: the name may resolve later, as azName's cache assumes
 		}
@@ -376,6 +389,7 @@ func (s *Service) home(account, region, azID string) *machineHome {
 			s.homes = map[[2]string]*machineHome{}
 		}
 		s.homes[k] = h
+		s.lastHome = h
 	}
 	return h
 }

@@ -103,11 +103,11 @@ func (c *Client) DescribeInstanceStatus(ctx context.Context, in *DescribeInstanc
 				return err
 			}
 		} else {
-			for _, m := range s.instances {
+			s.instances.all(func(m *Machine) {
 				if m.account == account && m.region == c.region {
 					ms = append(ms, m)
 				}
-			}
+			})
 		}
 		sort.Slice(ms, func(i, j int) bool { return ms[i].id < ms[j].id })
 		for _, m := range ms {

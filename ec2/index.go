@@ -1,0 +1,141 @@
+package ec2
+
+import "slices"
+
+// instanceIndex finds instances by ID: every instance launched in the last
+// TerminatedVisible and more (a terminated instance stays describable for
+// an hour), so a fleet churning instances keeps thousands. A map grew,
+// rehashed and missed the cache on every launch and lookup; the index is
+// instead two slices in launch order, which is sequence order, appended
+// to at each launch and searched by the sequence number an ID encodes
+// (the ID renders SplitMix64 of it, which unSplitMix64 inverts).
+type instanceIndex struct {
+	seqs []uint64   // ascending: machines are added in launch order
+	ms   []*Machine // ms[i] is the machine of seqs[i]; nil once forgotten
+	dead int        // nil entries of ms
+	// last is the machine found or added last, while indexed: a call on
+	// an instance looks it up twice (its ARN for the pipeline, then the
+	// machine), and a workload acts on the instance it just launched.
+	last *Machine
+}
+
+// add indexes a newly launched machine, whose sequence number is above
+// every indexed one.
+func (x *instanceIndex) add(m *Machine) {
+	if n := len(x.seqs); n > 0 && x.seqs[n-1] >= m.seq {
+		panic("ec2: instance index: machines must be added in launch order")
+	}
+	x.seqs = append(x.seqs, m.seq)
+	x.ms = append(x.ms, m)
+	x.last = m
+}
+
+// at returns the position of the indexed machine of sequence number seq,
+// or -1.
+func (x *instanceIndex) at(seq uint64) int {
+	i, ok := slices.BinarySearch(x.seqs, seq)
+	if !ok || x.ms[i] == nil {
+		return -1
+	}
+	return i
+}
+
+// get returns the indexed machine with the given ID.
+func (x *instanceIndex) get(id string) (*Machine, bool) {
+	if m := x.last; m != nil && m.id == id {
+		return m, true
+	}
+	k, ok := instanceKey(id)
+	if !ok {
+		return nil, false
+	}
+	i := x.at(unSplitMix64(k))
+	if i < 0 {
+		return nil, false
+	}
+	x.last = x.ms[i]
+	return x.last, true
+}
+
+// remove forgets m. The slices are compacted once half their entries
+// are forgotten (terminated instances are forgotten roughly in launch
+// order, an hour on), and given back once mostly empty.
+func (x *instanceIndex) remove(m *Machine) {
+	i := x.at(m.seq)
+	if i < 0 || x.ms[i] != m {
+		return
+	}
+	x.ms[i] = nil
+	x.dead++
+	if x.last == m {
+		x.last = nil
+	}
+	if x.dead < 32 || 2*x.dead < len(x.ms) {
+		return
+	}
+	j := 0
+	for i, m := range x.ms {
+		if m != nil {
+			x.ms[j], x.seqs[j] = m, x.seqs[i]
+			j++
+		}
+	}
+	clear(x.ms[j:])
+	x.ms, x.seqs, x.dead = x.ms[:j], x.seqs[:j], 0
+	if cap(x.ms) > 64 && 4*j < cap(x.ms) {
+		x.ms, x.seqs = slices.Clone(x.ms), slices.Clone(x.seqs)
+	}
+}
+
+// len returns the number of indexed machines.
+func (x *instanceIndex) len() int { return len(x.ms) - x.dead }
+
+// all returns the indexed machines in launch order; fn must not change
+// the index.
+func (x *instanceIndex) all(fn func(m *Machine)) {
+	for _, m := range x.ms {
+		if m != nil {
+			fn(m)
+		}
+	}
+}
+
+// unSplitMix64 inverts mix.SplitMix64: each of its steps (adding a
+// constant, x ^= x>>s, multiplying by an odd constant) is a bijection on
+// 64-bit words, undone in reverse order.
+func unSplitMix64(y uint64) uint64 {
+	y = unXorShift(y, 31)
+	y *= splitMixInv2
+	y = unXorShift(y, 27)
+	y *= splitMixInv1
+	y = unXorShift(y, 30)
+	return y - 0x9e3779b97f4a7c15
+}
+
+// unXorShift returns x such that x ^ x>>s == y: each round fixes s more
+// of the high bits.
+func unXorShift(y uint64, s uint) uint64 {
+	x := y
+	for i := s; i < 64; i += s {
+		x = y ^ x>>s
+	}
+	return x
+}
+
+// The multiplicative inverses, modulo 2^64, of SplitMix64's two odd
+// multipliers. Never written after init.
+var (
+	splitMixInv1 = oddInverse(0xbf58476d1ce4e5b9)
+	splitMixInv2 = oddInverse(0x94d049bb133111eb)
+)
+
+// oddInverse returns the inverse of odd c modulo 2^64 by Newton's
+// iteration, which doubles the correct low bits each round (c is its own
+// inverse modulo 8: three bits to start, 96 after five rounds).
+func oddInverse(c uint64) uint64 {
+	inv := c
+	for range 5 {
+		inv *= 2 - c*inv
+	}
+	return inv
+}

@@ -40,6 +40,17 @@ type role struct {
 
 	cache    []PolicyRef
 	cacheGen uint64
+	// text is arn.String(), made on first use: every session of the role
+	// carries it (aws:PrincipalArn).
+	text string
+}
+
+// arnString returns the role's ARN as text.
+func (r *role) arnString() string {
+	if r.text == "" {
+		r.text = r.arn.String()
+	}
+	return r.text
 }
 
 func (r *role) policyRefs(s *Service) []PolicyRef {

@@ -1,0 +1,109 @@
+package iam
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nimbus-sim/nimbus/sim"
+)
+
+// refDraws replays the stream "iam/ids" as rand.Rand.IntN drew it before
+// the Service took the characters from the stream's source directly: a
+// Service must still hand out exactly these IDs, keys and tokens.
+type refDraws struct{ r *rand.Rand }
+
+func (d refDraws) next(prefix, alphabet string, n int) string {
+	b := []byte(prefix)
+	for range n {
+		b = append(b, alphabet[d.r.IntN(len(alphabet))])
+	}
+	return string(b)
+}
+
+// profileWorld opens acctA with user alice, the role WebApp that EC2 may
+// assume and the instance profile WebApp holding it.
+func profileWorld(t testing.TB, seed uint64) (*Service, Credentials, InstanceProfile) {
+	t.Helper()
+	env := sim.New(seed)
+	t.Cleanup(env.Close)
+	svc := NewService(env)
+	root, err := svc.CreateAccount(acctA)
+	require.NoError(t, err)
+	_, err = svc.CreateUser(root, CreateUserInput{UserName: "alice"})
+	require.NoError(t, err)
+	_, err = svc.CreateRole(root, CreateRoleInput{RoleName: "WebApp", AssumeRolePolicyDocument: ec2TrustDoc})
+	require.NoError(t, err)
+	ip, err := svc.CreateInstanceProfile(root, "WebApp", "")
+	require.NoError(t, err)
+	require.NoError(t, svc.AddRoleToInstanceProfile(root, "WebApp", "WebApp"))
+	return svc, root, ip
+}
+
+func TestCredentialsDrawnAsBefore(t *testing.T) {
+	for _, seed := range []uint64{1, 7, 12345} {
+		svc, root, ip := profileWorld(t, seed)
+		ref := refDraws{sim.New(seed).Rand("iam/ids")}
+
+		require.Equal(t, ref.next("AKIA", keyAlphabet, 16), root.AccessKeyID)
+		require.Equal(t, ref.next("", secretAlphabet, 40), root.SecretAccessKey)
+		u, err := svc.GetUser(root, "alice")
+		require.NoError(t, err)
+		require.Equal(t, ref.next("AIDA", keyAlphabet, 17), u.UserID)
+		r, err := svc.GetRole(root, "WebApp")
+		require.NoError(t, err)
+		roleID := ref.next("AROA", keyAlphabet, 17)
+		require.Equal(t, roleID, r.RoleID)
+		require.Equal(t, ref.next("AIPA", keyAlphabet, 17), ip.InstanceProfileID)
+		k, err := svc.CreateAccessKey(root, "alice")
+		require.NoError(t, err)
+		require.Equal(t, ref.next("AKIA", keyAlphabet, 16), k.AccessKeyID)
+		require.Equal(t, ref.next("", secretAlphabet, 40), k.SecretAccessKey)
+
+		for _, instance := range []string{"i-0123456789abcdef0", "i-1"} {
+			c, err := svc.InstanceProfileCredentials(ip.ARN, instance)
+			require.NoError(t, err)
+			require.Equal(t, ref.next("ASIA", keyAlphabet, 16), c.AccessKeyID)
+			require.Equal(t, ref.next("", secretAlphabet, 40), c.SecretAccessKey)
+			require.Equal(t, ref.next(tokenPrefix, secretAlphabet, 300), c.SessionToken)
+
+			p, err := svc.Authenticate(c)
+			require.NoError(t, err)
+			require.Equal(t, "arn:aws:sts::111122223333:assumed-role/WebApp/"+instance, p.ARN.String())
+			require.Equal(t, ARN{Partition: "aws", Service: "sts", AccountID: acctA, Resource: "assumed-role/WebApp/" + instance}, p.ARN)
+			require.Equal(t, roleID+":"+instance, p.UserID)
+			// The texts the session's principal was built with are the
+			// ones finish computes.
+			q := *p
+			q.finish()
+			require.Equal(t, q, *p)
+		}
+	}
+}
+
+// TestRootPrincipalFinished: the root user's principal, built with the
+// account, carries the texts finish computes.
+func TestRootPrincipalFinished(t *testing.T) {
+	svc, root, _ := profileWorld(t, 3)
+	p, err := svc.Authenticate(root)
+	require.NoError(t, err)
+	require.Equal(t, "arn:aws:iam::111122223333:root", p.ARNString())
+	q := *p
+	q.finish()
+	require.Equal(t, q, *p)
+}
+
+// TestInstanceProfileCredentialsAllocations: every instance launched with
+// a profile fetches credentials; a session is its block and one string
+// (and, now and then, the growth of the key tables).
+func TestInstanceProfileCredentialsAllocations(t *testing.T) {
+	svc, _, ip := profileWorld(t, 1)
+	n := testing.AllocsPerRun(200, func() {
+		if _, err := svc.InstanceProfileCredentials(ip.ARN, "i-0123456789abcdef0"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("%.2f allocations per session", n)
+	require.LessOrEqual(t, n, 2.0)
+}

@@ -236,12 +236,12 @@ func (s *Service) sessionPolicy(r *role, in AssumeRoleInput) (*Policy, int, erro
 	merged := &Policy{Version: Version2012}
 	size := 0
 	if in.Policy != "" {
-		p, err := parseIdentityPolicy(s.policies, in.Policy, 0)
+		p, psize, err := parseIdentityPolicy(s.policies, in.Policy, 0)
 		if err != nil {
 			return nil, 0, err
 		}
 		merged.Statements = append(merged.Statements, p.Statements...)
-		size += p.Size()
+		size += psize
 	}
 	a := s.accounts[r.arn.AccountID]
 	for _, arn := range in.PolicyArns {

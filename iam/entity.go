@@ -77,9 +77,11 @@ func lookup[E any](s *Service, c Credentials, k *entityKind[E], action, name str
 		return none, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
 	}
 	e, ok := k.table(a)[name]
-	arn := s.iamARN(a.id, k.arnType, "/", name)
+	var arn ARN
 	if ok {
 		arn = k.arn(e)
+	} else {
+		arn = s.iamARN(a.id, k.arnType, "/", name)
 	}
 	if _, _, err := s.caller(c, action, arn); err != nil {
 		return none, nil, err

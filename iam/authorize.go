@@ -211,7 +211,14 @@ func (s *Service) decide(d *Decision, req *Request) {
 		req.Time = s.env.NowTime()
 	}
 	ip := identityPolicies(s, req.Principal)
-	resAcct := s.accounts[req.resourceAccount()]
+	var resAcct *account
+	if ra, p := req.resourceAccount(), req.Principal; p != nil && p.acct != nil && p.acct.svc == s && p.acct.id == ra {
+		// Most requests stay in the caller's account: its account is
+		// s.accounts[ra] (accounts are never removed), without hashing ra.
+		resAcct = p.acct
+	} else {
+		resAcct = s.accounts[ra]
+	}
 	s.orgKeys(req, resAcct)
 	// Where Organizations policies apply: organizations_eval.go.
 	if p := req.Principal; scpApplies(p) && p.acct != nil {

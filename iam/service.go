@@ -49,6 +49,7 @@ type Service struct {
 
 type account struct {
 	id      string
+	svc     *Service  // the Service whose account this is
 	created time.Time // sign-up instant (see CreatedAt)
 	// Organizations: the account's organization (nil outside one), its
 	// parent (root or OU) and the policies attached to the account itself.
@@ -135,7 +136,7 @@ func (s *Service) CreateAccount(accountID string, opts ...AccountOption) (Creden
 	// root's ARN.
 	blk := &accountBlock{}
 	a := &blk.a
-	a.id, a.created = accountID, created
+	a.id, a.svc, a.created = accountID, s, created
 	var b strings.Builder
 	b.Grow(keyTextLen + len("arn::iam::") + len(s.partition) + len(accountID) + len(":root"))
 	s.drawKey(&b, "AKIA")

@@ -107,3 +107,41 @@ func TestInstanceProfileCredentialsAllocations(t *testing.T) {
 	t.Logf("%.2f allocations per session", n)
 	require.LessOrEqual(t, n, 2.0)
 }
+
+// TestKeyIDNeverRepeats: a key ID that was handed out, to a live key or a
+// deleted one, is drawn again, as it always was.
+func TestKeyIDNeverRepeats(t *testing.T) {
+	for _, live := range []bool{true, false} {
+		svc, _, ip := profileWorld(t, 5)
+		ref := refDraws{sim.New(5).Rand("iam/ids")}
+		ref.next("AKIA", keyAlphabet, 16) // root key
+		ref.next("", secretAlphabet, 40)
+		for range 3 { // user, role and profile IDs
+			ref.next("AXXA", keyAlphabet, 17)
+		}
+		taken := ref.next("ASIA", keyAlphabet, 16)
+		if live {
+			svc.keys[taken] = &accessKey{id: taken}
+		} else {
+			svc.ids[taken] = true
+		}
+		c, err := svc.InstanceProfileCredentials(ip.ARN, "i-1")
+		require.NoError(t, err)
+		require.Equal(t, ref.next("ASIA", keyAlphabet, 16), c.AccessKeyID, "live %v", live)
+		require.Equal(t, ref.next("", secretAlphabet, 40), c.SecretAccessKey)
+	}
+}
+
+// TestDeletedKeyIDStaysTaken: deleting a key keeps its ID among those
+// handed out.
+func TestDeletedKeyIDStaysTaken(t *testing.T) {
+	svc, root, _ := profileWorld(t, 1)
+	k, err := svc.CreateAccessKey(root, "alice")
+	require.NoError(t, err)
+	require.NotNil(t, svc.keys[k.AccessKeyID])
+	require.NoError(t, svc.DeleteAccessKey(root, "alice", k.AccessKeyID))
+	require.Nil(t, svc.keys[k.AccessKeyID])
+	require.True(t, svc.ids[k.AccessKeyID])
+	_, err = svc.Authenticate(k.Credentials())
+	require.ErrorIs(t, err, ErrInvalidClientTokenID)
+}

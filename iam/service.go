@@ -25,8 +25,12 @@ type Service struct {
 	accounts map[string]*account
 	keys     map[string]*accessKey     // AKIA... and ASIA... alike
 	managed  map[string]*ManagedPolicy // AWS managed; nil until awsManaged
-	ids      map[string]bool           // unique IDs handed out, to never repeat one
-	orgRNG   *rand.Rand                // Organizations' IDs, drawn on first use
+	// ids are the unique IDs handed out (users, roles, ...) and the IDs of
+	// deleted access keys, never to be repeated; the IDs of live keys are
+	// the keys of keys. Keys and other IDs never collide: their prefixes
+	// and lengths differ.
+	ids    map[string]bool
+	orgRNG *rand.Rand // Organizations' IDs, drawn on first use
 
 	// onCreate runs on every CreateAccount (see OnAccountCreated).
 	onCreate []func(accountID string, created time.Time) error
@@ -294,14 +298,15 @@ const (
 
 // drawKey writes a new access key's ID and secret to b, drawn as uniqueID
 // and randString always drew them: the ID again while it repeats one
-// handed out before, then the secret. The ID is not yet recorded as
-// handed out; addKey does that.
+// handed out before (a live key's, or a deleted one's), then the secret.
+// The ID is not yet recorded as handed out; addKey does that.
 func (s *Service) drawKey(b *strings.Builder, prefix string) {
 	var id [keyIDLen]byte
 	copy(id[:], prefix[:4])
 	for {
 		s.fill(id[4:], keyAlphabet)
-		if !s.ids[string(id[:])] { // the conversion does not allocate
+		// The conversions do not allocate.
+		if s.keys[string(id[:])] == nil && !s.ids[string(id[:])] {
 			break
 		}
 	}
@@ -313,8 +318,13 @@ func (s *Service) drawKey(b *strings.Builder, prefix string) {
 // records it. k's other fields are the caller's.
 func (s *Service) addKey(k *accessKey, text string) {
 	k.id, k.secret = text[:keyIDLen], text[keyIDLen:keyTextLen]
-	s.ids[k.id] = true
 	s.keys[k.id] = k
+}
+
+// removeKey forgets a deleted key, keeping its ID among those handed out.
+func (s *Service) removeKey(k *accessKey) {
+	delete(s.keys, k.id)
+	s.ids[k.id] = true
 }
 
 // newKey makes an active access key of account a: its ID and secret are

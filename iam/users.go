@@ -244,7 +244,7 @@ func (s *Service) DeleteAccessKey(c Credentials, userName, accessKeyID string) e
 	for i, k := range u.keys {
 		if k.id == accessKeyID {
 			u.keys = slices.Delete(u.keys, i, i+1)
-			delete(s.keys, k.id)
+			s.removeKey(k)
 			return nil
 		}
 	}

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -144,4 +145,25 @@ func TestDeletedKeyIDStaysTaken(t *testing.T) {
 	require.True(t, svc.ids[k.AccessKeyID])
 	_, err = svc.Authenticate(k.Credentials())
 	require.ErrorIs(t, err, ErrInvalidClientTokenID)
+}
+
+// TestCreateAccountAllocations: an account, its root user and the root's
+// key are one block, and the key and the root's ARN one string.
+func TestCreateAccountAllocations(t *testing.T) {
+	env := sim.New(1)
+	t.Cleanup(env.Close)
+	svc := NewService(env)
+	ids := make([]string, 0, 1000)
+	for i := range cap(ids) {
+		ids = append(ids, fmt.Sprintf("%012d", 100000000000+i))
+	}
+	next := 0
+	n := testing.AllocsPerRun(500, func() {
+		if _, err := svc.CreateAccount(ids[next]); err != nil {
+			t.Fatal(err)
+		}
+		next++
+	})
+	t.Logf("%.2f allocations per account", n)
+	require.LessOrEqual(t, n, 2.0)
 }

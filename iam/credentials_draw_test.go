@@ -83,16 +83,30 @@ func TestCredentialsDrawnAsBefore(t *testing.T) {
 	}
 }
 
-// TestRootPrincipalFinished: the root user's principal, built with the
-// account, carries the texts finish computes.
-func TestRootPrincipalFinished(t *testing.T) {
+// TestPrincipalsFinished: the principals of the root user and of a user
+// (at a path), built with texts at hand, carry the texts finish computes,
+// and a role keeps its ARN's text.
+func TestPrincipalsFinished(t *testing.T) {
 	svc, root, _ := profileWorld(t, 3)
-	p, err := svc.Authenticate(root)
+	_, err := svc.CreateUser(root, CreateUserInput{UserName: "bob", Path: "/team/ml/"})
 	require.NoError(t, err)
-	require.Equal(t, "arn:aws:iam::111122223333:root", p.ARNString())
-	q := *p
-	q.finish()
-	require.Equal(t, q, *p)
+	k, err := svc.CreateAccessKey(root, "bob")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		creds Credentials
+		arn   string
+	}{{root, "arn:aws:iam::111122223333:root"}, {k.Credentials(), "arn:aws:iam::111122223333:user/team/ml/bob"}} {
+		p, err := svc.Authenticate(c.creds)
+		require.NoError(t, err)
+		require.Equal(t, c.arn, p.ARNString())
+		require.Equal(t, MustParseARN(c.arn), p.ARN)
+		q := *p
+		q.finish()
+		require.Equal(t, q, *p)
+	}
+	r := svc.accounts[acctA].roles["WebApp"]
+	require.Equal(t, r.arn.String(), r.arnString())
+	require.Equal(t, "arn:aws:iam::111122223333:role/WebApp", r.text)
 }
 
 // TestInstanceProfileCredentialsAllocations: every instance launched with

@@ -54,7 +54,7 @@ func (s *Service) CreateInstanceProfile(c Credentials, name, path string) (Insta
 	if err != nil {
 		return InstanceProfile{}, err
 	}
-	arn, a, err := reserve(s, c, &profileKind, "iam:CreateInstanceProfile", path, name)
+	arn, _, a, err := reserve(s, c, &profileKind, "iam:CreateInstanceProfile", path, name)
 	if err != nil {
 		return InstanceProfile{}, err
 	}

@@ -384,7 +384,15 @@ func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 
 // iamARN builds arn:aws:iam::ACCT:kind/path/name.
 func (s *Service) iamARN(acct, kind, path, name string) ARN {
-	return ARN{Partition: s.partition, Service: "iam", AccountID: acct, Resource: kind + path + name}
+	a, _ := s.iamARNText(acct, kind, path, name)
+	return a
+}
+
+// iamARNText is iamARN with the ARN's text, in the same one allocation:
+// the resource is the text's tail.
+func (s *Service) iamARNText(acct, kind, path, name string) (ARN, string) {
+	text := "arn:" + s.partition + ":iam::" + acct + ":" + kind + path + name
+	return ARN{Partition: s.partition, Service: "iam", AccountID: acct, Resource: text[len(text)-len(kind)-len(path)-len(name):]}, text
 }
 
 // caller authenticates c and authorizes action on resource (an IAM

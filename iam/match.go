@@ -367,7 +367,9 @@ func splitARNPattern(s string, vars bool) []string {
 	return append(parts, s[start:])
 }
 
-func (rp *resourcePattern) match(a ARN, r *evalCtx) bool {
+// match takes the ARN by pointer: it is five strings, and every statement
+// of every policy a request meets is matched against it.
+func (rp *resourcePattern) match(a *ARN, r *evalCtx) bool {
 	if rp.any {
 		return true
 	}
@@ -398,5 +400,5 @@ func (rp *resourcePattern) matchString(s string, r *evalCtx) bool {
 	if err != nil {
 		return false
 	}
-	return rp.match(a, r)
+	return rp.match(&a, r)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -180,4 +181,23 @@ func TestCreateAccountAllocations(t *testing.T) {
 	})
 	t.Logf("%.2f allocations per account", n)
 	require.LessOrEqual(t, n, 2.0)
+}
+
+// TestSessionExpiresToTheNanosecond: a session issued after the start of
+// the simulation works until one nanosecond before it expires, in virtual
+// time, and not at its Expiration.
+func TestSessionExpiresToTheNanosecond(t *testing.T) {
+	svc, _, ip := profileWorld(t, 1)
+	env := svc.Env()
+	env.RunFor(time.Hour + 7*time.Nanosecond)
+	c, err := svc.InstanceProfileCredentials(ip.ARN, "i-1")
+	require.NoError(t, err)
+	require.Equal(t, env.NowTime().Add(InstanceProfileSessionDuration), c.Expiration)
+	env.RunFor(InstanceProfileSessionDuration - time.Nanosecond)
+	_, err = svc.Authenticate(c)
+	require.NoError(t, err)
+	env.RunFor(time.Nanosecond)
+	require.Equal(t, c.Expiration, env.NowTime())
+	_, err = svc.Authenticate(c)
+	require.ErrorIs(t, err, ErrExpiredToken)
 }

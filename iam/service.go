@@ -373,7 +373,7 @@ func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 	if c.SessionToken != se.token {
 		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
 	}
-	if !s.env.NowTime().Before(se.expires) {
+	if s.env.Now() >= se.expiresAt { // NowTime() is not before expires
 		return nil, awserr.New("ExpiredToken", 403, false, "The security token included in the request is expired")
 	}
 	if se.role != nil && se.role.deleted {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
 )
 
 type session struct {
@@ -19,6 +20,9 @@ type session struct {
 	policyRef PolicyRef
 	issued    time.Time
 	expires   time.Time
+	// expiresAt is expires in virtual time, which Authenticate compares
+	// with the clock on every call without making a calendar time.
+	expiresAt sim.Time
 	token     string
 }
 
@@ -308,7 +312,7 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 
 	blk := &sessionBlock{}
 	se, k := &blk.se, &blk.key
-	*se = session{role: r, name: name, policy: sp, issued: now, expires: now.Add(d), token: token}
+	*se = session{role: r, name: name, policy: sp, issued: now, expires: now.Add(d), expiresAt: s.env.Now() + sim.Time(d), token: token}
 	if sp != nil {
 		se.policyRef = PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: sp}
 	}

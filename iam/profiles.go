@@ -164,8 +164,8 @@ func (s *Service) InstanceProfileCredentials(profileARN ARN, instanceID string) 
 	}
 	req := &Request{Principal: s.ec2Principal, Action: "sts:AssumeRole", Resource: r.arn, ResourceAccount: r.arn.AccountID, ResourcePolicy: r.trust,
 		RequireResourcePolicy: true}
-	if d := s.Authorize(req); !d.Allowed {
-		return Credentials{}, d.Err()
+	if err := s.Check(req); err != nil { // Authorize's error, without a Decision to copy
+		return Credentials{}, err
 	}
 	name := instanceID
 	if err := checkSessionName(name); err != nil {

@@ -212,11 +212,15 @@ func (s *Service) decide(d *Decision, req *Request) {
 	}
 	ip := identityPolicies(s, req.Principal)
 	var resAcct *account
-	if ra, p := req.resourceAccount(), req.Principal; p != nil && p.acct != nil && p.acct.svc == s && p.acct.id == ra {
-		// Most requests stay in the caller's account: its account is
-		// s.accounts[ra] (accounts are never removed), without hashing ra.
+	switch ra, p := req.resourceAccount(), req.Principal; {
+	case ra == "":
+		// No account owns "*" (Describe calls): no account has the ID "".
+	case p != nil && p.acct != nil && p.acct.svc == s && p.acct.id == ra:
+		// Most other requests stay in the caller's account: its account
+		// is s.accounts[ra] (accounts are never removed), without hashing
+		// ra.
 		resAcct = p.acct
-	} else {
+	default:
 		resAcct = s.accounts[ra]
 	}
 	s.orgKeys(req, resAcct)

@@ -22,21 +22,27 @@ func CreatedAt(t time.Time) AccountOption {
 
 func (s *Service) accountCreated(opts []AccountOption) (time.Time, error) {
 	now := s.env.NowTime()
-	c := accountConfig{created: now}
-	for _, o := range opts {
-		if o == nil {
-			return time.Time{}, invalidInput("nil AccountOption")
+	created := now
+	if len(opts) > 0 {
+		// The options see the config through a pointer, which puts it on
+		// the heap: only when there are options.
+		c := accountConfig{created: now}
+		for _, o := range opts {
+			if o == nil {
+				return time.Time{}, invalidInput("nil AccountOption")
+			}
+			o(&c)
 		}
-		o(&c)
+		created = c.created
 	}
-	if c.created.IsZero() {
+	if created.IsZero() {
 		return time.Time{}, invalidInput("account creation time must be set; omit CreatedAt to create the account now")
 	}
-	if c.created.After(now) {
+	if created.After(now) {
 		return time.Time{}, invalidInput("account creation time %s is after the current time %s",
-			c.created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+			created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
-	return c.created.UTC(), nil
+	return created.UTC(), nil
 }
 
 // AccountCreatedAt returns when accountID was opened, and false if there

@@ -211,7 +211,18 @@ func (s *Service) decide(d *Decision, req *Request) {
 		req.Time = s.env.NowTime()
 	}
 	ip := identityPolicies(s, req.Principal)
-	resAcct := s.accounts[req.resourceAccount()]
+	var resAcct *account
+	switch ra, p := req.resourceAccount(), req.Principal; {
+	case ra == "":
+		// No account owns "*" (Describe calls): no account has the ID "".
+	case p != nil && p.acct != nil && p.acct.svc == s && p.acct.id == ra:
+		// Most other requests stay in the caller's account: its account
+		// is s.accounts[ra] (accounts are never removed), without hashing
+		// ra.
+		resAcct = p.acct
+	default:
+		resAcct = s.accounts[ra]
+	}
 	s.orgKeys(req, resAcct)
 	// Where Organizations policies apply: organizations_eval.go.
 	if p := req.Principal; scpApplies(p) && p.acct != nil {
@@ -220,7 +231,7 @@ func (s *Service) decide(d *Decision, req *Request) {
 	if p := req.Principal; resAcct != nil && resAcct.org != nil && (p == nil || !p.slr) && rcpApplies(req.Action) {
 		ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
 	}
-	decide(d, req, ip)
+	decide(d, req, &ip)
 	if !d.Allowed && s.env.Tracing() {
 		d.req = *req // for the message
 		acct := "anonymous"
@@ -365,7 +376,7 @@ func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef,
 
 func authorize(req *Request, ip idPolicies) Decision {
 	var d Decision
-	decide(&d, req, ip)
+	decide(&d, req, &ip)
 	d.req = *req
 	return d
 }
@@ -375,7 +386,7 @@ func authorize(req *Request, ip idPolicies) Decision {
 // explaining the decision needs. Filling the caller's Decision in place
 // and leaving the copy to callers that keep the Decision spares the hot
 // path (Service.Check) both copies on every allowed request.
-func decide(d *Decision, req *Request, ip idPolicies) {
+func decide(d *Decision, req *Request, ip *idPolicies) {
 	d.identity, d.boundary, d.session, d.scps, d.rcps = ip.identity, ip.boundary, ip.session, ip.scps, ip.rcps
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
@@ -708,7 +719,7 @@ func explainStatement(p *Policy, i int, ec *evalCtx) (string, string) {
 		}
 		return head + " — does not apply: the caller is not the statement's principal", ""
 	}
-	if !st.matchResource(req.Resource, ec) {
+	if !st.matchResource(&req.Resource, ec) {
 		return head + fmt.Sprintf(" — does not apply: the resource %s does not match", resText(req.Resource)), resourceHint(st, req)
 	}
 	if j := st.matchConditions(ec); j >= 0 {

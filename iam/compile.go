@@ -63,7 +63,7 @@ func (st *Statement) matchAction(action string) bool {
 	return m != st.NotAction
 }
 
-func (st *Statement) matchResource(a ARN, ec *evalCtx) bool {
+func (st *Statement) matchResource(a *ARN, ec *evalCtx) bool {
 	if st.Resource == nil {
 		// Trust policies may omit Resource: the role itself is implied.
 		return true
@@ -295,7 +295,7 @@ func (p *Policy) Evaluate(req *Request) Outcome {
 // first Allow with the strongest principal match) and the principal match.
 func (p *Policy) eval(ec *evalCtx) (Outcome, int, principalMatch) {
 	out, idx, pm := NotApplicable, -1, pmNone
-	action, res := ec.req.Action, ec.req.Resource
+	action, res := ec.req.Action, &ec.req.Resource
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		if st.Effect == Allow && out == Allowed && pm == pmDirect {

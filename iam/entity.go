@@ -77,9 +77,11 @@ func lookup[E any](s *Service, c Credentials, k *entityKind[E], action, name str
 		return none, nil, awserr.New("AccessDenied", 403, false, "%s is not authorized to perform: %s", p.display(), action)
 	}
 	e, ok := k.table(a)[name]
-	arn := s.iamARN(a.id, k.arnType, "/", name)
+	var arn ARN
 	if ok {
 		arn = k.arn(e)
+	} else {
+		arn = s.iamARN(a.id, k.arnType, "/", name)
 	}
 	if _, _, err := s.caller(c, action, arn); err != nil {
 		return none, nil, err
@@ -92,24 +94,25 @@ func lookup[E any](s *Service, c Credentials, k *entityKind[E], action, name str
 
 // reserve authorizes action (CreateUser, ...) on the ARN a new entity of
 // kind k named name at path would have, and checks that the name is free
-// and the account's quota not reached. It returns that ARN and the account.
-func reserve[E any](s *Service, c Credentials, k *entityKind[E], action, path, name string) (ARN, *account, error) {
+// and the account's quota not reached. It returns that ARN, its text and
+// the account.
+func reserve[E any](s *Service, c Credentials, k *entityKind[E], action, path, name string) (ARN, string, *account, error) {
 	p, err := s.Authenticate(c)
 	if err != nil {
-		return ARN{}, nil, err
+		return ARN{}, "", nil, err
 	}
-	arn := s.iamARN(p.AccountID, k.arnType, path, name)
+	arn, text := s.iamARNText(p.AccountID, k.arnType, path, name)
 	_, a, err := s.caller(c, action, arn)
 	if err != nil {
-		return ARN{}, nil, err
+		return ARN{}, "", nil, err
 	}
 	if findFold(k.table(a), name) {
-		return ARN{}, nil, alreadyExists(k.exists, name)
+		return ARN{}, "", nil, alreadyExists(k.exists, name)
 	}
 	if len(k.table(a)) >= k.max {
-		return ARN{}, nil, limitExceeded("Cannot exceed quota for %s: %d", k.quota, k.max)
+		return ARN{}, "", nil, limitExceeded("Cannot exceed quota for %s: %d", k.quota, k.max)
 	}
-	return arn, a, nil
+	return arn, text, a, nil
 }
 
 // findFold reports whether m has name, compared case-insensitively: IAM

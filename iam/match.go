@@ -35,6 +35,7 @@ type pattern struct {
 	lit   string // exact text or prefix for the fast shapes
 	toks  []tok
 	fold  bool // ASCII case-insensitive (action names, ...IgnoreCase)
+	ascii bool // lit is ASCII
 }
 
 const (
@@ -166,7 +167,17 @@ func simplePattern(s string, wild, vars, fold bool) (pattern, bool) {
 	case star:
 		p.shape = shPrefix
 	}
+	p.ascii = isASCII(p.lit)
 	return p, true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // parseVar splits "aws:username" or "aws:PrincipalTag/team, 'default'"
@@ -195,18 +206,22 @@ func (p *pattern) match(s string, r *evalCtx) bool {
 	case shAny:
 		return true
 	case shExact:
-		if p.fold {
-			return strings.EqualFold(s, p.lit)
+		if s == p.lit {
+			return true
 		}
-		return s == p.lit
+		// Requests and policies nearly always spell an action as AWS does,
+		// so the comparison above settles most matches without folding. A
+		// text shorter than ASCII lit cannot fold to it: each of its
+		// characters must fold to one of lit's, and none has fewer bytes.
+		return p.fold && (len(s) >= len(p.lit) || !p.ascii) && strings.EqualFold(s, p.lit)
 	case shPrefix:
 		if len(s) < len(p.lit) {
 			return false
 		}
-		if p.fold {
-			return strings.EqualFold(s[:len(p.lit)], p.lit)
+		if s[:len(p.lit)] == p.lit {
+			return true
 		}
-		return s[:len(p.lit)] == p.lit
+		return p.fold && strings.EqualFold(s[:len(p.lit)], p.lit)
 	}
 	return globMatch(p.toks, s, p.fold, r)
 }
@@ -352,7 +367,9 @@ func splitARNPattern(s string, vars bool) []string {
 	return append(parts, s[start:])
 }
 
-func (rp *resourcePattern) match(a ARN, r *evalCtx) bool {
+// match takes the ARN by pointer: it is five strings, and every statement
+// of every policy a request meets is matched against it.
+func (rp *resourcePattern) match(a *ARN, r *evalCtx) bool {
 	if rp.any {
 		return true
 	}
@@ -383,5 +400,5 @@ func (rp *resourcePattern) matchString(s string, r *evalCtx) bool {
 	if err != nil {
 		return false
 	}
-	return rp.match(a, r)
+	return rp.match(&a, r)
 }

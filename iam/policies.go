@@ -77,7 +77,10 @@ type holder struct {
 
 func (h *holder) refs(out []PolicyRef) []PolicyRef {
 	for _, np := range h.inline {
-		out = append(out, PolicyRef{Kind: IdentityPolicy, Name: fmt.Sprintf("inline policy %q of %s %s", np.name, h.kind, h.name), Policy: np.pol})
+		// fmt's %q of a policy name is the name in double quotes: putInline
+		// admits only [\w+=,.@-]+, nothing Go would escape. One
+		// concatenation instead of Sprintf's boxed arguments.
+		out = append(out, PolicyRef{Kind: IdentityPolicy, Name: "inline policy \"" + np.name + "\" of " + h.kind + " " + h.name, Policy: np.pol})
 	}
 	for _, m := range h.attached {
 		out = append(out, PolicyRef{Kind: IdentityPolicy, Name: "managed policy " + m.ARN.String(), Policy: m.Document})
@@ -97,7 +100,7 @@ func (h *holder) inlineSize() int {
 // inline policy name; limit is h's quota for all its inline policies
 // together (PutUserPolicy, PutGroupPolicy, PutRolePolicy).
 func (h *holder) putInline(c *PolicyCache, name, doc string, limit int) error {
-	p, err := parseIdentityPolicy(c, doc, 0)
+	p, psize, err := parseIdentityPolicy(c, doc, 0)
 	if err != nil {
 		return err
 	}
@@ -105,7 +108,6 @@ func (h *holder) putInline(c *PolicyCache, name, doc string, limit int) error {
 		return err
 	}
 	i, found := slices.BinarySearchFunc(h.inline, name, func(a namedPolicy, n string) int { return strings.Compare(a.name, n) })
-	psize := p.Size()
 	size := h.inlineSize() + psize
 	if found {
 		size -= h.inline[i].size
@@ -231,27 +233,27 @@ func (s *Service) changed(err error) error {
 
 // parseIdentityPolicy parses a document for an identity-based policy or a
 // permissions boundary: Principal is not allowed, Resource is required.
-// It parses through c (nil: no cache).
-func parseIdentityPolicy(c *PolicyCache, doc string, limit int) (*Policy, error) {
-	p, err := c.parse(doc)
+// It parses through c (nil: no cache), and returns the policy's Size too.
+func parseIdentityPolicy(c *PolicyCache, doc string, limit int) (*Policy, int, error) {
+	p, size, err := c.parse(doc)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := checkSids(p); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for i, st := range p.Statements {
 		if st.Principal != nil {
-			return nil, errf(fmt.Sprintf("Statement[%d].Principal", i), "Policy document should not specify a principal.")
+			return nil, 0, errf(fmt.Sprintf("Statement[%d].Principal", i), "Policy document should not specify a principal.")
 		}
 		if st.Resource == nil {
-			return nil, errf(fmt.Sprintf("Statement[%d]", i), "Policy statement must contain resources.")
+			return nil, 0, errf(fmt.Sprintf("Statement[%d]", i), "Policy statement must contain resources.")
 		}
 	}
-	if limit > 0 && p.Size() > limit {
-		return nil, limitExceeded("Cannot exceed quota for PolicySize: %d", limit)
+	if limit > 0 && size > limit {
+		return nil, 0, limitExceeded("Cannot exceed quota for PolicySize: %d", limit)
 	}
-	return p, nil
+	return p, size, nil
 }
 
 // checkSids enforces IAM's rule for policies it stores (identity, trust,
@@ -276,7 +278,7 @@ func ParseTrustPolicy(doc string) (*Policy, error) { return parseTrustPolicy(nil
 
 // parseTrustPolicy is ParseTrustPolicy parsing through c.
 func parseTrustPolicy(c *PolicyCache, doc string) (*Policy, error) {
-	p, err := c.parse(doc)
+	p, size, err := c.parse(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +300,7 @@ func parseTrustPolicy(c *PolicyCache, doc string) (*Policy, error) {
 			}
 		}
 	}
-	if p.Size() > MaxTrustPolicySize {
+	if size > MaxTrustPolicySize {
 		return nil, limitExceeded("Cannot exceed quota for ACLSizePerRole: %d", MaxTrustPolicySize)
 	}
 	return p, nil
@@ -362,7 +364,7 @@ func (s *Service) CreatePolicy(c Credentials, in CreatePolicyInput) (ManagedPoli
 	if len(a.policies) >= MaxCustomerPolicies {
 		return ManagedPolicy{}, limitExceeded("Cannot exceed quota for PoliciesPerAccount: %d", MaxCustomerPolicies)
 	}
-	doc, err := parseIdentityPolicy(s.policies, in.PolicyDocument, MaxManagedPolicySize)
+	doc, _, err := parseIdentityPolicy(s.policies, in.PolicyDocument, MaxManagedPolicySize)
 	if err != nil {
 		return ManagedPolicy{}, err
 	}

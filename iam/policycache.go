@@ -12,7 +12,14 @@ import "sync"
 // at most maxCachedPolicies documents (later ones are parsed each time).
 type PolicyCache struct {
 	mu sync.Mutex
-	m  map[string]*Policy
+	m  map[string]cachedPolicy
+}
+
+// cachedPolicy is a parsed document and its Size, which the quota checks
+// of every put read: measuring it prints the policy.
+type cachedPolicy struct {
+	p    *Policy
+	size int
 }
 
 // maxCachedPolicies bounds a cache: a scenario puts a handful of
@@ -21,31 +28,36 @@ type PolicyCache struct {
 const maxCachedPolicies = 256
 
 // NewPolicyCache returns an empty cache.
-func NewPolicyCache() *PolicyCache { return &PolicyCache{m: map[string]*Policy{}} }
+func NewPolicyCache() *PolicyCache { return &PolicyCache{m: map[string]cachedPolicy{}} }
 
-// parse is ParsePolicy through the cache (a nil cache parses). Only
-// documents that parse are kept: an error is reported as ParsePolicy
-// reports it, every time.
-func (c *PolicyCache) parse(doc string) (*Policy, error) {
+// parse is ParsePolicy through the cache (a nil cache parses), with the
+// policy's Size. Only documents that parse are kept: an error is reported
+// as ParsePolicy reports it, every time.
+func (c *PolicyCache) parse(doc string) (*Policy, int, error) {
 	if c == nil {
-		return ParsePolicy(doc)
+		p, err := ParsePolicy(doc)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p, p.Size(), nil
 	}
 	c.mu.Lock()
-	p, ok := c.m[doc]
+	e, ok := c.m[doc]
 	c.mu.Unlock()
 	if ok {
-		return p, nil
+		return e.p, e.size, nil
 	}
 	p, err := ParsePolicy(doc)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	e = cachedPolicy{p, p.Size()}
 	c.mu.Lock()
 	if len(c.m) < maxCachedPolicies {
-		c.m[doc] = p
+		c.m[doc] = e
 	}
 	c.mu.Unlock()
-	return p, nil
+	return e.p, e.size, nil
 }
 
 // SharePolicies makes s parse the identity, trust and session policy

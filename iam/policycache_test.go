@@ -2,6 +2,7 @@ package iam
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -81,9 +82,10 @@ func TestPolicyCacheBounded(t *testing.T) {
 	c := NewPolicyCache()
 	for i := range maxCachedPolicies + 10 {
 		doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S%d","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, i)
-		p, err := c.parse(doc)
+		p, size, err := c.parse(doc)
 		require.NoError(t, err)
 		require.Equal(t, fmt.Sprintf("S%d", i), p.Statements[0].Sid)
+		require.Equal(t, p.Size(), size)
 	}
 	require.Len(t, c.m, maxCachedPolicies)
 }
@@ -97,7 +99,7 @@ func TestPolicyCacheConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range 20 {
 				doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S%d","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, (g+i)%7)
-				if _, err := c.parse(doc); err != nil {
+				if _, _, err := c.parse(doc); err != nil {
 					t.Error(err)
 				}
 			}
@@ -105,4 +107,47 @@ func TestPolicyCacheConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	require.Len(t, c.m, 7)
+}
+
+// TestPolicyCacheSize: the size a cached document reports is its Size,
+// every time, and what the quotas are checked against: a policy one byte
+// over a role's inline quota is refused on the second put as on the first.
+func TestPolicyCacheSize(t *testing.T) {
+	c := NewPolicyCache()
+	doc := `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}]}`
+	want := MustParsePolicy(doc).Size()
+	for range 2 {
+		_, size, err := c.parse(doc)
+		require.NoError(t, err)
+		require.Equal(t, want, size)
+	}
+	var nilCache *PolicyCache
+	_, size, err := nilCache.parse(doc)
+	require.NoError(t, err)
+	require.Equal(t, want, size)
+
+	for _, share := range []*PolicyCache{nil, c} {
+		h := holder{kind: "user", name: "alice"}
+		require.NoError(t, h.putInline(share, "p", doc, want))
+		require.NoError(t, h.putInline(share, "p", doc, want), "replacing a policy counts it once")
+		require.ErrorIs(t, h.putInline(share, "q", doc, 2*want-1), ErrLimitExceeded)
+		require.Equal(t, want, h.inlineSize())
+	}
+}
+
+// TestInlineRefNames: an inline policy's reference reads as fmt's %q of
+// its name would, for every character a policy name may have.
+func TestInlineRefNames(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	h := holder{kind: "role", name: "trainer"}
+	names := []string{"a", "spot-training", "Az09_+=,.@-", strings.Repeat("x", 128)}
+	for _, n := range names {
+		require.NoError(t, h.putInline(nil, n, doc, 1<<20))
+	}
+	require.Error(t, h.putInline(nil, `say "hi"`, doc, 1<<20), "a name Go would escape is refused")
+	refs := h.refs(nil)
+	require.Len(t, refs, len(names))
+	for i, r := range refs { // refs come in h.inline's order
+		require.Equal(t, fmt.Sprintf("inline policy %q of %s %s", h.inline[i].name, h.kind, h.name), r.Name)
+	}
 }

@@ -203,9 +203,13 @@ func MustNewPrincipal(arn string) *Principal {
 }
 
 // finish precomputes the strings condition evaluation hands out.
-func (p *Principal) finish() {
-	p.arnText = p.ARN.String()
-	p.roleText = p.RoleARN.String()
+func (p *Principal) finish() { p.finishText(p.ARN.String(), p.RoleARN.String()) }
+
+// finishText is finish for a caller that has the text of p.ARN (arn) and
+// of p.RoleARN (role) at hand.
+func (p *Principal) finishText(arn, role string) {
+	p.arnText = arn
+	p.roleText = role
 	p.typeText = string(p.Type)
 	p.sourceText = p.SourceARN.String()
 	p.slr = p.Type == PrincipalAssumedRole && p.RoleARN.Service == "iam" &&

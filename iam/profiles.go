@@ -54,7 +54,7 @@ func (s *Service) CreateInstanceProfile(c Credentials, name, path string) (Insta
 	if err != nil {
 		return InstanceProfile{}, err
 	}
-	arn, a, err := reserve(s, c, &profileKind, "iam:CreateInstanceProfile", path, name)
+	arn, _, a, err := reserve(s, c, &profileKind, "iam:CreateInstanceProfile", path, name)
 	if err != nil {
 		return InstanceProfile{}, err
 	}
@@ -164,8 +164,8 @@ func (s *Service) InstanceProfileCredentials(profileARN ARN, instanceID string) 
 	}
 	req := &Request{Principal: s.ec2Principal, Action: "sts:AssumeRole", Resource: r.arn, ResourceAccount: r.arn.AccountID, ResourcePolicy: r.trust,
 		RequireResourcePolicy: true}
-	if d := s.Authorize(req); !d.Allowed {
-		return Credentials{}, d.Err()
+	if err := s.Check(req); err != nil { // Authorize's error, without a Decision to copy
+		return Credentials{}, err
 	}
 	name := instanceID
 	if err := checkSessionName(name); err != nil {

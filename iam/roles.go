@@ -40,6 +40,17 @@ type role struct {
 
 	cache    []PolicyRef
 	cacheGen uint64
+	// text is arn.String(), made on first use: every session of the role
+	// carries it (aws:PrincipalArn).
+	text string
+}
+
+// arnString returns the role's ARN as text.
+func (r *role) arnString() string {
+	if r.text == "" {
+		r.text = r.arn.String()
+	}
+	return r.text
 }
 
 func (r *role) policyRefs(s *Service) []PolicyRef {
@@ -115,7 +126,7 @@ func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
 	if err != nil {
 		return Role{}, err
 	}
-	arn, a, err := reserve(s, c, &roleKind, "iam:CreateRole", path, in.RoleName)
+	arn, text, a, err := reserve(s, c, &roleKind, "iam:CreateRole", path, in.RoleName)
 	if err != nil {
 		return Role{}, err
 	}
@@ -127,7 +138,7 @@ func (s *Service) CreateRole(c Credentials, in CreateRoleInput) (Role, error) {
 		return Role{}, err
 	}
 	r := &role{holder: holder{kind: "role", name: in.RoleName}, path: path, id: s.uniqueID("AROA", 17), arn: arn,
-		created: s.env.NowTime(), trust: trust, description: in.Description, maxSession: maxS, tags: cloneTags(in.Tags)}
+		created: s.env.NowTime(), trust: trust, description: in.Description, maxSession: maxS, tags: cloneTags(in.Tags), text: text}
 	if in.PermissionsBoundary.IsValid() {
 		m, err := s.findPolicy(a, in.PermissionsBoundary)
 		if err != nil {

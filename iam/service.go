@@ -16,15 +16,21 @@ import (
 //
 // The zero Service is not usable; create one with NewService.
 type Service struct {
-	env       *sim.Env
-	rng       *rand.Rand // "iam/ids", taken on first use
+	env *sim.Env
+	// ids draws the characters of IDs, keys and tokens: the PCG source
+	// of the stream "iam/ids", taken on first use (see fill).
+	idSrc     *rand.PCG
 	partition string
 
 	accounts map[string]*account
 	keys     map[string]*accessKey     // AKIA... and ASIA... alike
 	managed  map[string]*ManagedPolicy // AWS managed; nil until awsManaged
-	ids      map[string]bool           // unique IDs handed out, to never repeat one
-	orgRNG   *rand.Rand                // Organizations' IDs, drawn on first use
+	// ids are the unique IDs handed out (users, roles, ...) and the IDs of
+	// deleted access keys, never to be repeated; the IDs of live keys are
+	// the keys of keys. Keys and other IDs never collide: their prefixes
+	// and lengths differ.
+	ids    map[string]bool
+	orgRNG *rand.Rand // Organizations' IDs, drawn on first use
 
 	// onCreate runs on every CreateAccount (see OnAccountCreated).
 	onCreate []func(accountID string, created time.Time) error
@@ -47,6 +53,7 @@ type Service struct {
 
 type account struct {
 	id      string
+	svc     *Service  // the Service whose account this is
 	created time.Time // sign-up instant (see CreatedAt)
 	// Organizations: the account's organization (nil outside one), its
 	// parent (root or OU) and the policies attached to the account itself.
@@ -67,6 +74,14 @@ type account struct {
 	roles     map[string]*role
 	policies  map[string]*ManagedPolicy // by ARN text
 	profiles  map[string]*instanceProfile
+}
+
+// accountBlock is an account with its root user and the root's key,
+// allocated together (CreateAccount).
+type accountBlock struct {
+	a    account
+	root Principal
+	key  accessKey
 }
 
 type accessKey struct {
@@ -119,18 +134,35 @@ func (s *Service) CreateAccount(accountID string, opts ...AccountOption) (Creden
 		}
 	}
 	// The account's tables of users, groups, roles, policies and
-	// profiles are made on their first entry (put).
-	a := &account{id: accountID, created: created}
-	a.root = &Principal{
+	// profiles are made on their first entry (put). The account, its
+	// root user and the root's key live as long as each other: one
+	// allocation, and one string for the key's ID and secret and the
+	// root's ARN.
+	blk := &accountBlock{}
+	a := &blk.a
+	a.id, a.svc, a.created = accountID, s, created
+	var b strings.Builder
+	b.Grow(keyTextLen + len("arn::iam::") + len(s.partition) + len(accountID) + len(":root"))
+	s.drawKey(&b, "AKIA")
+	b.WriteString("arn:")
+	b.WriteString(s.partition)
+	b.WriteString(":iam::")
+	b.WriteString(accountID)
+	b.WriteString(":root")
+	text := b.String()
+	a.root = &blk.root
+	*a.root = Principal{
 		Type:      PrincipalAccount,
 		ARN:       ARN{Partition: s.partition, Service: "iam", AccountID: accountID, Resource: "root"},
 		AccountID: accountID,
 		UserID:    accountID,
 		acct:      a,
 	}
-	a.root.finish()
+	a.root.finishText(text[keyTextLen:], "")
 	s.accounts[accountID] = a
-	k := s.newKey("AKIA", a)
+	k := &blk.key
+	*k = accessKey{active: true, created: s.env.NowTime(), acct: a}
+	s.addKey(k, text)
 	a.rootKey = k
 	s.emit(accountID, "CreateAccount") // no fields to build: emit checks Tracing
 	return Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, Source: "StaticCredentials"}, nil
@@ -198,29 +230,50 @@ func put[V any](m *map[string]V, k string, v V) {
 	(*m)[k] = v
 }
 
-// randString returns prefix followed by n characters drawn from alphabet.
-func (s *Service) randString(prefix, alphabet string, n int) string {
-	if s.rng == nil {
+// fill sets every byte of dst to a character of alphabet, one draw of the
+// stream "iam/ids" each. Both alphabets have a power-of-two length, for
+// which rand.Rand's IntN(len(alphabet)) is Uint64()&(len(alphabet)-1) of
+// its source: drawing from the stream's PCG source directly gives the
+// characters IntN gave (and the same state after), without IntN's
+// interface call per character. Env.Source and Env.Rand seed a stream's
+// source alike.
+func (s *Service) fill(dst []byte, alphabet string) {
+	if s.idSrc == nil {
 		// A stream's draws depend on the seed and its name alone, not on
 		// when it is taken.
-		s.rng = s.env.Rand("iam/ids")
+		s.idSrc = s.env.Source("iam/ids")
 	}
+	src := s.idSrc
+	mask := uint64(len(alphabet) - 1)
+	for i := range dst {
+		dst[i] = alphabet[src.Uint64()&mask]
+	}
+}
+
+// drawTo writes n characters drawn from alphabet (fill) to b.
+func (s *Service) drawTo(b *strings.Builder, alphabet string, n int) {
+	var chunk [64]byte
+	for n > 0 {
+		m := min(n, len(chunk))
+		s.fill(chunk[:m], alphabet)
+		b.Write(chunk[:m])
+		n -= m
+	}
+}
+
+// randString returns prefix followed by n characters drawn from alphabet.
+func (s *Service) randString(prefix, alphabet string, n int) string {
 	if len(prefix)+n > 64 {
-		// A session token: one allocation of its length, not a stack
-		// buffer outgrown three times and then copied.
 		var b strings.Builder
 		b.Grow(len(prefix) + n)
 		b.WriteString(prefix)
-		for range n {
-			b.WriteByte(alphabet[s.rng.IntN(len(alphabet))])
-		}
+		s.drawTo(&b, alphabet, n)
 		return b.String()
 	}
 	var buf [64]byte // IDs and secrets fit: one allocation, the string's
 	b := append(buf[:0], prefix...)
-	for range n {
-		b = append(b, alphabet[s.rng.IntN(len(alphabet))])
-	}
+	b = b[:len(prefix)+n]
+	s.fill(b[len(prefix):], alphabet)
 	return string(b)
 }
 
@@ -236,15 +289,52 @@ func (s *Service) uniqueID(prefix string, n int) string {
 	}
 }
 
-func (s *Service) newKey(prefix string, a *account) *accessKey {
-	k := &accessKey{
-		id:      s.uniqueID(prefix, 16),
-		secret:  s.randString("", secretAlphabet, 40),
-		active:  true,
-		created: s.env.NowTime(),
-		acct:    a,
+// An access key's text: its ID (a 4-character prefix, AKIA or ASIA, and 16
+// base32 characters) followed by its 40-character secret.
+const (
+	keyIDLen   = 4 + 16
+	keyTextLen = keyIDLen + 40
+)
+
+// drawKey writes a new access key's ID and secret to b, drawn as uniqueID
+// and randString always drew them: the ID again while it repeats one
+// handed out before (a live key's, or a deleted one's), then the secret.
+// The ID is not yet recorded as handed out; addKey does that.
+func (s *Service) drawKey(b *strings.Builder, prefix string) {
+	var id [keyIDLen]byte
+	copy(id[:], prefix[:4])
+	for {
+		s.fill(id[4:], keyAlphabet)
+		// The conversions do not allocate.
+		if s.keys[string(id[:])] == nil && !s.ids[string(id[:])] {
+			break
+		}
 	}
+	b.Write(id[:])
+	s.drawTo(b, secretAlphabet, keyTextLen-keyIDLen)
+}
+
+// addKey gives k the ID and secret at the start of text (drawKey's) and
+// records it. k's other fields are the caller's.
+func (s *Service) addKey(k *accessKey, text string) {
+	k.id, k.secret = text[:keyIDLen], text[keyIDLen:keyTextLen]
 	s.keys[k.id] = k
+}
+
+// removeKey forgets a deleted key, keeping its ID among those handed out.
+func (s *Service) removeKey(k *accessKey) {
+	delete(s.keys, k.id)
+	s.ids[k.id] = true
+}
+
+// newKey makes an active access key of account a: its ID and secret are
+// one string.
+func (s *Service) newKey(prefix string, a *account) *accessKey {
+	var b strings.Builder
+	b.Grow(keyTextLen)
+	s.drawKey(&b, prefix)
+	k := &accessKey{active: true, created: s.env.NowTime(), acct: a}
+	s.addKey(k, b.String())
 	return k
 }
 
@@ -283,7 +373,7 @@ func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 	if c.SessionToken != se.token {
 		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
 	}
-	if !s.env.NowTime().Before(se.expires) {
+	if s.env.Now() >= se.expiresAt { // NowTime() is not before expires
 		return nil, awserr.New("ExpiredToken", 403, false, "The security token included in the request is expired")
 	}
 	if se.role != nil && se.role.deleted {
@@ -294,7 +384,15 @@ func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 
 // iamARN builds arn:aws:iam::ACCT:kind/path/name.
 func (s *Service) iamARN(acct, kind, path, name string) ARN {
-	return ARN{Partition: s.partition, Service: "iam", AccountID: acct, Resource: kind + path + name}
+	a, _ := s.iamARNText(acct, kind, path, name)
+	return a
+}
+
+// iamARNText is iamARN with the ARN's text, in the same one allocation:
+// the resource is the text's tail.
+func (s *Service) iamARNText(acct, kind, path, name string) (ARN, string) {
+	text := "arn:" + s.partition + ":iam::" + acct + ":" + kind + path + name
+	return ARN{Partition: s.partition, Service: "iam", AccountID: acct, Resource: text[len(text)-len(kind)-len(path)-len(name):]}, text
 }
 
 // caller authenticates c and authorizes action on resource (an IAM

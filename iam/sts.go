@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/sim"
 )
 
 type session struct {
@@ -19,6 +20,9 @@ type session struct {
 	policyRef PolicyRef
 	issued    time.Time
 	expires   time.Time
+	// expiresAt is expires in virtual time, which Authenticate compares
+	// with the clock on every call without making a calendar time.
+	expiresAt sim.Time
 	token     string
 }
 
@@ -172,7 +176,8 @@ func (s *Service) assumeRole(p *Principal, in AssumeRoleInput, source string) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.startSession(r, in.RoleSessionName, d, sp, packed, in.Tags, in.SourceIdentity, source), nil
+	out := s.startSession(r, in.RoleSessionName, d, sp, packed, in.Tags, in.SourceIdentity, source)
+	return &out, nil
 }
 
 func checkSessionName(n string) error {
@@ -235,12 +240,12 @@ func (s *Service) sessionPolicy(r *role, in AssumeRoleInput) (*Policy, int, erro
 	merged := &Policy{Version: Version2012}
 	size := 0
 	if in.Policy != "" {
-		p, err := parseIdentityPolicy(s.policies, in.Policy, 0)
+		p, psize, err := parseIdentityPolicy(s.policies, in.Policy, 0)
 		if err != nil {
 			return nil, 0, err
 		}
 		merged.Statements = append(merged.Statements, p.Statements...)
-		size += p.Size()
+		size += psize
 	}
 	a := s.accounts[r.arn.AccountID]
 	for _, arn := range in.PolicyArns {
@@ -262,12 +267,52 @@ func (s *Service) sessionPolicy(r *role, in AssumeRoleInput) (*Policy, int, erro
 // serialized structure); only their identity matters.
 const tokenPrefix = "IQoJb3JpZ2luX2VjE"
 
-func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy, packed int, tags map[string]string, sourceIdentity, source string) *AssumeRoleOutput {
+// tokenLen is a session token's length: the prefix and 300 characters.
+const tokenLen = len(tokenPrefix) + 300
+
+// sessionBlock is a role session with its principal and its temporary
+// key, allocated together: the key points at the session, the session at
+// the principal, and none outlives the others.
+type sessionBlock struct {
+	key accessKey
+	se  session
+	p   Principal
+}
+
+// startSession issues temporary credentials for a session of r. Every
+// instance launched with a profile gets one, so it builds them with two
+// allocations: the sessionBlock, and one string holding the key's ID and
+// secret, the token, the session's ARN and its aws:userid. The random
+// characters are drawn in the order they always were: the key ID (again
+// while it repeats one), its secret, the token.
+func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy, packed int, tags map[string]string, sourceIdentity, source string) AssumeRoleOutput {
 	a := s.accounts[r.arn.AccountID]
 	now := s.env.NowTime()
-	k := s.newKey("ASIA", a)
-	se := &session{role: r, name: name, policy: sp, issued: now, expires: now.Add(d),
-		token: s.randString(tokenPrefix, secretAlphabet, 300)}
+	const arnHead, resHead = len("arn:") + len(":sts::") + len(":"), len("assumed-role/") + len("/")
+	arnLen := arnHead + len(s.partition) + len(a.id) + resHead + len(r.name) + len(name)
+	var b strings.Builder
+	b.Grow(keyTextLen + tokenLen + arnLen + len(r.id) + 1 + len(name))
+	s.drawKey(&b, "ASIA")
+	b.WriteString(tokenPrefix)
+	s.drawTo(&b, secretAlphabet, tokenLen-len(tokenPrefix))
+	b.WriteString("arn:")
+	b.WriteString(s.partition)
+	b.WriteString(":sts::")
+	b.WriteString(a.id)
+	b.WriteString(":assumed-role/")
+	b.WriteString(r.name)
+	b.WriteString("/")
+	b.WriteString(name)
+	b.WriteString(r.id)
+	b.WriteString(":")
+	b.WriteString(name)
+	text := b.String()
+	token, rest := text[keyTextLen:keyTextLen+tokenLen], text[keyTextLen+tokenLen:]
+	arnText, userID := rest[:arnLen], rest[arnLen:]
+
+	blk := &sessionBlock{}
+	se, k := &blk.se, &blk.key
+	*se = session{role: r, name: name, policy: sp, issued: now, expires: now.Add(d), expiresAt: s.env.Now() + sim.Time(d), token: token}
 	if sp != nil {
 		se.policyRef = PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: sp}
 	}
@@ -280,18 +325,22 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 			ptags[k] = v
 		}
 	}
-	sessARN := ARN{Partition: s.partition, Service: "sts", AccountID: a.id, Resource: "assumed-role/" + r.name + "/" + name}
-	se.principal = &Principal{
-		Type: PrincipalAssumedRole, ARN: sessARN, AccountID: a.id, UserID: r.id + ":" + name,
+	// The session ARN's resource, assumed-role/ROLE/SESSION, is the tail
+	// of its text.
+	sessARN := ARN{Partition: s.partition, Service: "sts", AccountID: a.id, Resource: arnText[arnLen-(resHead+len(r.name)+len(name)):]}
+	se.principal = &blk.p
+	*se.principal = Principal{
+		Type: PrincipalAssumedRole, ARN: sessARN, AccountID: a.id, UserID: userID,
 		RoleARN: r.arn, SessionName: name, Tags: ptags, SourceIdentity: sourceIdentity, TokenIssueTime: now, Expiration: se.expires,
 		acct: a, session: se,
 	}
-	se.principal.finish()
-	k.session = se
+	se.principal.finishText(arnText, r.arnString())
+	*k = accessKey{active: true, created: now, acct: a, session: se}
+	s.addKey(k, text)
 	if s.env.Tracing() { // the fields cost allocations
-		s.emit(a.id, "AssumeRole", simF("session", sessARN.String()), simF("expires", se.expires))
+		s.emit(a.id, "AssumeRole", simF("session", arnText), simF("expires", se.expires))
 	}
-	return &AssumeRoleOutput{
+	return AssumeRoleOutput{
 		Credentials: Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: se.token,
 			Expiration: se.expires, Source: source},
 		AssumedRoleUser:  AssumedRoleUser{AssumedRoleID: se.principal.UserID, Arn: sessARN},

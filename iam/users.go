@@ -84,14 +84,20 @@ func (s *Service) CreateUser(c Credentials, in CreateUserInput) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	arn, a, err := reserve(s, c, &userKind, "iam:CreateUser", path, in.UserName)
+	arn, text, a, err := reserve(s, c, &userKind, "iam:CreateUser", path, in.UserName)
 	if err != nil {
 		return User{}, err
 	}
 	if err := checkTags(in.Tags); err != nil {
 		return User{}, err
 	}
-	u := &user{holder: holder{kind: "user", name: in.UserName}, path: path, id: s.uniqueID("AIDA", 17),
+	// The user and its principal live together: one allocation.
+	blk := &struct {
+		u user
+		p Principal
+	}{}
+	u := &blk.u
+	*u = user{holder: holder{kind: "user", name: in.UserName}, path: path, id: s.uniqueID("AIDA", 17),
 		arn: arn, created: s.env.NowTime(), tags: cloneTags(in.Tags)}
 	if in.PermissionsBoundary.IsValid() {
 		m, err := s.findPolicy(a, in.PermissionsBoundary)
@@ -101,9 +107,10 @@ func (s *Service) CreateUser(c Credentials, in CreateUserInput) (User, error) {
 		u.boundary = m
 		m.boundaryCount++
 	}
-	u.principal = &Principal{Type: PrincipalUser, ARN: arn, AccountID: a.id, UserID: u.id, UserName: u.name,
+	u.principal = &blk.p
+	*u.principal = Principal{Type: PrincipalUser, ARN: arn, AccountID: a.id, UserID: u.id, UserName: u.name,
 		Tags: u.tags, acct: a, user: u}
-	u.principal.finish()
+	u.principal.finishText(text, "")
 	put(&a.users, in.UserName, u)
 	s.gen++
 	if s.env.Tracing() { // the fields cost allocations
@@ -244,7 +251,7 @@ func (s *Service) DeleteAccessKey(c Credentials, userName, accessKeyID string) e
 	for i, k := range u.keys {
 		if k.id == accessKeyID {
 			u.keys = slices.Delete(u.keys, i, i+1)
-			delete(s.keys, k.id)
+			s.removeKey(k)
 			return nil
 		}
 	}
@@ -389,7 +396,7 @@ func (s *Service) CreateGroup(c Credentials, groupName, path string) (Group, err
 	if err != nil {
 		return Group{}, err
 	}
-	arn, a, err := reserve(s, c, &groupKind, "iam:CreateGroup", path, groupName)
+	arn, _, a, err := reserve(s, c, &groupKind, "iam:CreateGroup", path, groupName)
 	if err != nil {
 		return Group{}, err
 	}

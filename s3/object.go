@@ -131,7 +131,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 	if b.versioning != BucketVersioningStatusEnabled {
 		nv.flags |= flagNull
 	}
-	head, exists := b.heads.get(key)
+	head, h, exists := b.heads.find(key)
 	if exists && b.versioning == "" {
 		// An overwrite in a bucket never versioned: the key's one version
 		// goes for good, and the new one takes its place in memory, so
@@ -140,11 +140,8 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		// once it is dropped. The new version is accounted before the old
 		// one is dropped, as a meter that would reach zero in between
 		// must not stop.
-		if err := s.store(b, key, &nv); err != nil {
+		if err := s.replaceStored(b, key, head, &nv); err != nil {
 			return nil, err
-		}
-		for o := head; o != nil; o = o.prev {
-			s.drop(b, o)
 		}
 		nv.keyData, nv.keyLen = head.keyData, head.keyLen
 		*head = nv
@@ -156,7 +153,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 	}
 	if !exists {
 		v.setKey(b.internKey(key))
-		b.setHead(v)
+		b.setHeadHashed(v, h)
 		return v, nil
 	}
 	v.keyData, v.keyLen = head.keyData, head.keyLen // the key's interned copy
@@ -166,7 +163,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 	case BucketVersioningStatusSuspended:
 		v.prev = s.unlinkNull(b, head)
 	}
-	b.setHead(v)
+	b.setHeadHashed(v, h)
 	return v, nil
 }
 

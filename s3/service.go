@@ -300,7 +300,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	}
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		sv := &s.cur
-		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: callBill{tier: defaultTier(r.op)}}
+		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: callBill{tier: tierUnpriced}}
 		if b != nil && b.deleted {
 			sv.b = nil
 		}

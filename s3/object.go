@@ -52,8 +52,9 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 			return err
 		}
 		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
-		res.out = PutObjectOutput{ETag: v.etagIn(res.etag[:]), ServerSideEncryption: v.sse(), Size: size}
+		// Field by field into the zeroed result, as GetObject's.
 		out = &res.out
+		out.ETag, out.ServerSideEncryption, out.Size = v.etagIn(res.etag[:]), v.sse(), size
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(v)
 		}
@@ -235,10 +236,17 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 			if v.size == 0 {
 				res.n = 0
 			}
-			res.out = GetObjectOutput{Body: bodyIn(&res.body, v, r.First, r.Last), ContentLength: &res.n, ContentType: v.contentType(),
-				ETag: v.etagIn(res.etag[:]), LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
-				ServerSideEncryption: v.sse(), StatusCode: http.StatusOK}
+			// Field by field into the zeroed result (done runs once): a
+			// struct literal stored whole goes through the runtime's bulk
+			// write barrier while the collector marks, which visits every
+			// pointer slot of the output.
 			out = &res.out
+			out.Body, out.ContentLength, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), &res.n, v.contentType()
+			out.ETag, out.LastModified, out.StorageClass = v.etagIn(res.etag[:]), c.svc.env.TimeOf(v.modified), classes[v.class].name
+			out.ServerSideEncryption, out.StatusCode = v.sse(), http.StatusOK
+			if m := v.meta(); m != nil {
+				out.Metadata = m
+			}
 			if partial {
 				out.ContentRange, out.StatusCode = r.ContentRange(v.size), http.StatusPartialContent
 			}

@@ -306,7 +306,15 @@ func (c *Client) PutBucketRequestPayment(ctx context.Context, in *PutBucketReque
 // checkPayer enforces Requester Pays: a request from outside the owner's
 // account must carry RequestPayer "requester".
 func checkPayer(sv *served, rp RequestPayer) error {
-	if sv.b.requesterPays && sv.account != sv.b.owner && rp != RequestPayerRequester {
+	if !sv.b.requesterPays {
+		return nil // inlined: most buckets are not Requester Pays
+	}
+	return checkRequester(sv, rp)
+}
+
+// checkRequester is checkPayer for a Requester Pays bucket.
+func checkRequester(sv *served, rp RequestPayer) error {
+	if sv.account != sv.b.owner && rp != RequestPayerRequester {
 		return errAccessDenied("Access Denied (bucket %s is Requester Pays: set RequestPayer to \"requester\").", sv.b.name)
 	}
 	return nil

@@ -136,9 +136,13 @@ func (b *bucket) internKey(k string) string {
 }
 
 // setHead makes v the newest version of its key.
-func (b *bucket) setHead(v *version) {
+func (b *bucket) setHead(v *version) { b.setHeadHashed(v, keyHash(v.key())) }
+
+// setHeadHashed is setHead for a key whose hash (keyHash) is h, which
+// putVersion's look-up has computed.
+func (b *bucket) setHeadHashed(v *version, h uint64) {
 	b.keys.ReplaceOrInsert(item{key: v.key(), v: v})
-	b.heads.set(v)
+	b.heads.setHashed(v, h)
 }
 
 // dropKey removes key, whose versions are all gone.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
 )
@@ -138,4 +139,40 @@ func TestDeniedRequestBillsItsOwnTier(t *testing.T) {
 	require.Equal(t, "1", f.amount(ownerAccount, "Requests-SIA-Tier1").RatString(), "the admin's PUT")
 	require.Equal(t, "1", f.amount(ownerAccount, "Requests-SIA-Tier2").RatString(), "the reader's GET")
 	require.Equal(t, "3", f.amount(ownerAccount, "Requests-Tier1").RatString(), "CreateBucket and the reader's two denied PUTs")
+}
+
+// TestOneRateChangeIsTwoAtOneInstant checks what replaceStored relies on
+// when an overwrite sets its class's storage meter once: a timed meter
+// whose rate is set twice at one instant (store's add, then drop's
+// removal) bills exactly as one set to the second rate. Two accounts run
+// the same changes, one of them with an extra rate in between each time,
+// in the meter's first hour and past it (where the ledger commits
+// eagerly), and their invoices must match to the last digit.
+func TestOneRateChangeIsTwoAtOneInstant(t *testing.T) {
+	f := newFixture(t, 62, Options{})
+	l := f.svc.ledger
+	start := func(account string) billing.MeterID {
+		id, err := l.StartTimed(billing.Usage{Account: account, Service: "AmazonS3", UsageType: "TimedStorage-ByteHrs",
+			Operation: "StandardStorage", Region: testRegion, ResourceID: "b", Quantity: 5000}, billing.PerSecond)
+		require.NoError(t, err)
+		return id
+	}
+	f.do(func(p *sim.Proc) {
+		one, two := start(ownerAccount), start(otherAccount)
+		rate := int64(5000)
+		for i := range 40 {
+			p.Sleep(time.Duration(7+i%5) * time.Minute / 3)
+			next := rate + int64(i%7)*100 - 250
+			require.NoError(t, l.SetTimedRate(one, next))
+			require.NoError(t, l.SetTimedRate(two, rate+1<<20)) // the new version's bytes first
+			require.NoError(t, l.SetTimedRate(two, next))       // then the old one's gone
+			rate = next
+		}
+		p.Sleep(3 * time.Hour)
+		require.NoError(t, l.StopTimed(one, billing.StopOptions{}))
+		require.NoError(t, l.StopTimed(two, billing.StopOptions{}))
+	})
+	a, b := f.amount(ownerAccount, "TimedStorage-ByteHrs"), f.amount(otherAccount, "TimedStorage-ByteHrs")
+	require.Positive(t, a.Sign())
+	require.Equal(t, a.RatString(), b.RatString())
 }

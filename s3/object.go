@@ -52,8 +52,9 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 			return err
 		}
 		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
-		res.out = PutObjectOutput{ETag: v.etagIn(res.etag[:]), ServerSideEncryption: v.sse(), Size: size}
+		// Field by field into the zeroed result, as GetObject's.
 		out = &res.out
+		out.ETag, out.ServerSideEncryption, out.Size = v.etagIn(res.etag[:]), v.sse(), size
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(v)
 		}
@@ -131,7 +132,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 	if b.versioning != BucketVersioningStatusEnabled {
 		nv.flags |= flagNull
 	}
-	head, exists := b.heads.get(key)
+	head, h, exists := b.heads.find(key)
 	if exists && b.versioning == "" {
 		// An overwrite in a bucket never versioned: the key's one version
 		// goes for good, and the new one takes its place in memory, so
@@ -140,11 +141,8 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		// once it is dropped. The new version is accounted before the old
 		// one is dropped, as a meter that would reach zero in between
 		// must not stop.
-		if err := s.store(b, key, &nv); err != nil {
+		if err := s.replaceStored(b, key, head, &nv); err != nil {
 			return nil, err
-		}
-		for o := head; o != nil; o = o.prev {
-			s.drop(b, o)
 		}
 		nv.keyData, nv.keyLen = head.keyData, head.keyLen
 		*head = nv
@@ -156,7 +154,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 	}
 	if !exists {
 		v.setKey(b.internKey(key))
-		b.setHead(v)
+		b.setHeadHashed(v, h)
 		return v, nil
 	}
 	v.keyData, v.keyLen = head.keyData, head.keyLen // the key's interned copy
@@ -166,7 +164,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 	case BucketVersioningStatusSuspended:
 		v.prev = s.unlinkNull(b, head)
 	}
-	b.setHead(v)
+	b.setHeadHashed(v, h)
 	return v, nil
 }
 
@@ -238,10 +236,17 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 			if v.size == 0 {
 				res.n = 0
 			}
-			res.out = GetObjectOutput{Body: bodyIn(&res.body, v, r.First, r.Last), ContentLength: &res.n, ContentType: v.contentType(),
-				ETag: v.etagIn(res.etag[:]), LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
-				ServerSideEncryption: v.sse(), StatusCode: http.StatusOK}
+			// Field by field into the zeroed result (done runs once): a
+			// struct literal stored whole goes through the runtime's bulk
+			// write barrier while the collector marks, which visits every
+			// pointer slot of the output.
 			out = &res.out
+			out.Body, out.ContentLength, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), &res.n, v.contentType()
+			out.ETag, out.LastModified, out.StorageClass = v.etagIn(res.etag[:]), c.svc.env.TimeOf(v.modified), classes[v.class].name
+			out.ServerSideEncryption, out.StatusCode = v.sse(), http.StatusOK
+			if m := v.meta(); m != nil {
+				out.Metadata = m
+			}
 			if partial {
 				out.ContentRange, out.StatusCode = r.ContentRange(v.size), http.StatusPartialContent
 			}

@@ -239,7 +239,8 @@ type request struct {
 	payer     RequestPayer
 }
 
-// served is what the effect sees.
+// served is what the effect sees. call sets and clears s.cur field by
+// field: a new field must be set and cleared there too.
 type served struct {
 	rc      *region.Call
 	account string
@@ -299,8 +300,11 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		req.AuthorizeInEffect = true
 	}
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
+		// Field by field: storing a whole served into the service (heap
+		// memory) takes the runtime's bulk write barrier while the
+		// collector marks, on every call.
 		sv := &s.cur
-		*sv = served{rc: rc, account: rc.Principal().Account, b: b, bill: callBill{tier: defaultTier(r.op)}}
+		sv.rc, sv.account, sv.b, sv.bill = rc, rc.Principal().Account, b, callBill{tier: tierUnpriced}
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -339,7 +343,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	// this one by billRequest. No other call can be inside its server
 	// instant here: that instant is atomic.
 	if s.cur.rc != nil {
-		s.cur = served{}
+		s.cur.rc, s.cur.account, s.cur.b, s.cur.bill = nil, "", nil, callBill{} // as for the store above
 	}
 	if r.head {
 		err = headError(err)

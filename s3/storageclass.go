@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/region"
@@ -216,6 +217,41 @@ func (s *Service) store(b *bucket, key string, v *version) error {
 	return nil
 }
 
+// replaceStored is store(nv) and then drop of every version of old's
+// chain, for nv taking the place of old, the newest version of its key
+// in a bucket never versioned. When old is the key's only version, both
+// are metered by bytes in the same class, and that class's meter runs
+// before, between and after, the meter's rate is set once, to its final
+// value: two changes of a rate at one instant leave the ledger as the
+// second alone does (the first cut's segment is replaced by the second),
+// and an overwrite is the common PUT.
+func (s *Service) replaceStored(b *bucket, key string, old, nv *version) error {
+	c := nv.class
+	m := &b.meters[c]
+	add, rem := c.billable(nv.size), c.billable(old.size)
+	if old.prev != nil || old.flags&(flagDropped|flagDeleteMarker) != 0 || old.class != c || c == classIntelligentTiering ||
+		nv.deleteMarker() || !m.id.IsValid() || m.bytes+add <= 0 || m.bytes+add-rem <= 0 {
+		if err := s.store(b, key, nv); err != nil {
+			return err
+		}
+		for o := old; o != nil; o = o.prev {
+			s.drop(b, o)
+		}
+		return nil
+	}
+	if err := s.place(b, key, nv); err != nil {
+		return err
+	}
+	// store's b.versions++ and drop's b.versions-- cancel out.
+	old.flags |= flagDropped
+	s.unplace(b, old)
+	m.bytes += add - rem
+	_ = s.ledger.SetTimedRate(m.id, m.bytes)
+	s.earlyDelete(b, old, c)
+	old.x = nil
+	return nil
+}
+
 // drop removes a version for good: storage meter, replicas, and the
 // early-deletion charge of IA and Glacier IR classes.
 func (s *Service) drop(b *bucket, v *version) {
@@ -269,9 +305,15 @@ func (s *Service) meterRequest(sv *served, _ string, c classIdx, tier int, _ str
 
 // callBill is the request charge of one call, filled in by the effect.
 type callBill struct {
-	tier  int // 0: free (DELETE, and requests the effect has not priced)
+	tier  int // 0: free (DELETE); tierUnpriced: the operation's default (defaultTier)
 	class classIdx
 }
+
+// tierUnpriced is the tier of a call whose effect has not priced it
+// (meterRequest): billRequest charges the operation's default tier at
+// the STANDARD price, so the effect of a call that succeeds need not work
+// out a default it overrides.
+const tierUnpriced = -1
 
 // billRequest is every S3 request's Request.BillRequest: the charge the
 // effect set (s.cur, when this call's effect ran) or else the
@@ -281,7 +323,8 @@ func (s *Service) billRequest(c *region.Call, err error) {
 	var b *bucket // the bucket the effect served, when it ran
 	if s.cur.rc == c {
 		bill, b = s.cur.bill, s.cur.b
-	} else {
+	}
+	if s.cur.rc != c || bill.tier == tierUnpriced {
 		bill = callBill{tier: defaultTier(c.Request().Operation)}
 	}
 	if bill.tier == 0 {
@@ -316,6 +359,22 @@ type reqKey struct {
 	payer, usageType, op, region string
 }
 
+// same reports k == o. The dimensions of a bucket's requests are mostly
+// the very same strings from call to call (the bucket's owner, a usage
+// type and an operation name of the package's tables, the region's
+// code), so each is compared by its bytes' address and length first:
+// four word compares instead of four calls comparing bytes.
+func (k *reqKey) same(o *reqKey) bool {
+	return sameString(k.payer, o.payer) && sameString(k.usageType, o.usageType) &&
+		sameString(k.op, o.op) && sameString(k.region, o.region)
+}
+
+// sameString reports a == b, without reading their bytes when they are
+// the same memory.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 // billBucketRequest records one request charge on b, as
 // Ledger.Record would, through the key billing resolved for its
 // dimensions the first time (Ledger.Key): an integer add instead of
@@ -323,7 +382,7 @@ type reqKey struct {
 // used is compared first, since requests on a bucket come in runs.
 func (s *Service) billBucketRequest(b *bucket, k reqKey) {
 	uk := b.lastReqKey
-	if k != b.lastReq || !uk.IsValid() {
+	if !k.same(&b.lastReq) || !uk.IsValid() {
 		var ok bool
 		if uk, ok = b.reqKeys[k]; !ok {
 			u := billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
@@ -391,6 +450,9 @@ func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
 		return
 	}
 	rc := sv.rc
+	if l := &rc.Request().From; rc.Route() == nil && !l.OnInternet() && sameString(l.Region(), sv.b.region) {
+		return // a direct path in the bucket's region: free, and the common case
+	}
 	from := rc.From()
 	to := region.BillingEndpoint(from)
 	internet := from.OnInternet()

@@ -254,6 +254,7 @@ func (c *Client) AssociateAddress(ctx context.Context, in *AssociateAddressInput
 }
 
 func (s *Service) associate(e *eipRec, n *eniRec) {
+	s.changed()
 	if n.eip != nil && n.eip != e {
 		s.disassociate(n.eip)
 	}
@@ -268,6 +269,7 @@ func (s *Service) associate(e *eipRec, n *eniRec) {
 }
 
 func (s *Service) disassociate(e *eipRec) {
+	s.changed()
 	if e.eni != nil {
 		e.eni.eip = nil
 	}

@@ -120,6 +120,7 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 	if err != nil {
 		return nil
 	}
+	s.changed()
 	v := s.newVPC(account, regionCode, netip.MustParsePrefix("172.31.0.0/16"), true)
 	s.defaults[k] = v
 	g := &igwRec{owned: owned{id: s.newID("igw"), account: account, region: regionCode}, vpc: v}

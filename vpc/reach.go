@@ -58,6 +58,9 @@ type Analysis struct {
 	viaPeering *peeringRec
 	srcENI     *eniRec
 	dstENI     *eniRec
+	// natZone is the zone of the NAT gateway whose outage (the region's
+	// fault state, not the Service's) the path depended on, or "".
+	natZone string
 }
 
 // String prints the analysis as a few readable lines.
@@ -404,6 +407,7 @@ func (t *tracer) outbound(e *eniRec, addr netip.Addr, service string, proto, por
 				t.block("route-table", rt.id, "route %s -> %s is a blackhole (the NAT gateway is not available)", r.dest(), r.target)
 			})
 		}
+		t.a.natZone = n.subnet.azID
 		if t.s.failed[n.id] || t.s.w.Faults().AZDown(n.subnet.azID) {
 			return t.fail(func() {
 				t.block("nat-gateway", n.id, "is down (its zone %s is out or the gateway failed)", t.s.azName(n.account, n.subnet.azID))

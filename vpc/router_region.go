@@ -38,11 +38,28 @@ func protoOf(p region.Protocol) string {
 // route through a gateway or interface endpoint carries the endpoint's
 // policy, which the pipeline evaluates with the caller's policies.
 func (s *Service) Route(from region.Location, to region.Destination) (region.Route, bool) {
-	n := from.Network()
-	if n.NetworkInterfaceID == "" {
+	id := from.NetworkInterfaceID()
+	if id == "" {
 		return region.Route{}, true // not inside a VPC: a direct path
 	}
-	e := s.enis[n.NetworkInterfaceID]
+	if to.Service == "" {
+		return s.route(id, to)
+	}
+	k := routeKey{eni: id, service: to.Service, region: to.Region, proto: to.Protocol, port: to.Port}
+	if m, ok := s.cachedRoute(&k); ok {
+		return m.r, m.ok
+	}
+	s.scratch.natZone = "" // route sets it when it consults a zone's outage
+	r, ok := s.route(id, to)
+	s.remember(&k, r, ok, s.scratch.natZone)
+	return r, ok
+}
+
+// route is Route without the cache, for a caller on interface id. When it
+// consults a NAT gateway zone's outage it leaves the zone in
+// s.scratch.natZone.
+func (s *Service) route(id string, to region.Destination) (region.Route, bool) {
+	e := s.enis[id]
 	if e == nil {
 		return region.Route{}, false
 	}

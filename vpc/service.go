@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -57,6 +58,7 @@ type Service struct {
 
 	regionIdx map[string]int // region code -> catalog index (service addresses)
 	scratch   Analysis       // the router's reusable analysis
+	routes    routeCache     // Route's last answers (routecache.go)
 }
 
 // New returns the VPC service of world w and registers it as the world's
@@ -212,6 +214,11 @@ func (c *Client) call(ctx context.Context, op string, effect func(account string
 	err := c.svc.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		c.svc.ensureDefault(acct, c.region)
+		if !strings.HasPrefix(op, "Describe") {
+			// Any operation but a read may change a route: forget the
+			// remembered ones (routecache.go).
+			c.svc.changed()
+		}
 		return effect(acct)
 	})
 	return unauthorized(err)

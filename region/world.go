@@ -130,6 +130,10 @@ type Region struct {
 // Code returns the region code ("us-east-1").
 func (r *Region) Code() string { return r.spec.Code }
 
+// Index returns the region's position in the world's catalog (Regions),
+// from 0.
+func (r *Region) Index() int { return r.index }
+
 // Name returns the display name ("US East (N. Virginia)").
 func (r *Region) Name() string { return r.spec.Name }
 

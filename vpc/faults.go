@@ -20,7 +20,7 @@ func (s *Service) FailComponent(id string) error {
 	if err := s.checkComponent(id); err != nil {
 		return err
 	}
-	s.failed[id] = true
+	put(&s.failed, id, true)
 	s.changed()
 	return nil
 }

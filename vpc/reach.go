@@ -234,7 +234,7 @@ func (t *tracer) eniHop(e *eniRec) {
 
 // sgOut checks the source's groups for outbound traffic.
 func (t *tracer) sgOut(e *eniRec, proto, port int, peer netip.Addr, peerGroups []*sgRec) bool {
-	g, r := sgAllows(e.sgs, false, proto, port, peer, peerGroups, t.s.plByID())
+	g, r := sgAllows(e.sgs, false, proto, port, peer, peerGroups, t.s.madePLs())
 	if g == nil {
 		t.fail(func() {
 			t.block("security-group", groupIDs(e.sgs), "no outbound rule allows %s to %s", traffic(proto, port), peer)
@@ -246,7 +246,7 @@ func (t *tracer) sgOut(e *eniRec, proto, port int, peer netip.Addr, peerGroups [
 }
 
 func (t *tracer) sgIn(e *eniRec, proto, port int, peer netip.Addr, peerGroups []*sgRec) bool {
-	g, r := sgAllows(e.sgs, true, proto, port, peer, peerGroups, t.s.plByID())
+	g, r := sgAllows(e.sgs, true, proto, port, peer, peerGroups, t.s.madePLs())
 	if g == nil {
 		t.fail(func() {
 			t.block("security-group", groupIDs(e.sgs), "no inbound rule allows %s from %s", traffic(proto, port), peer)

@@ -56,8 +56,8 @@ type Service struct {
 	publicSeq uint32
 	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs
 
-	scratch   Analysis       // the router's reusable analysis
-	routes    routeCache     // Route's last answers (routecache.go)
+	scratch Analysis   // the router's reusable analysis
+	routes  routeCache // Route's last answers (routecache.go)
 }
 
 // New returns the VPC service of world w and registers it as the world's

@@ -47,6 +47,11 @@ type routeCache struct {
 	memo [routeCacheSize]routeMemo
 	last int // the memo that answered last, tried first
 	next int // the memo the next miss overwrites
+	// checked is the last network identity CheckNetwork found valid, at
+	// change count checkedGen.
+	checked    region.NetworkIdentity
+	checkedGen uint64
+	checkedOK  bool
 }
 
 // changed invalidates every remembered route: the Service calls it on

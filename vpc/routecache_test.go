@@ -41,7 +41,7 @@ func pathOf(r region.Route, ok bool) string {
 // interface endpoints (created, failed, deleted), NAT gateways (created,
 // their zone dark, deleted), security-group rules, NACL entries and
 // associations, an interface's public and Elastic addresses, and the
-// interface itself. Each step first asks the question (so the old answer
+// interface itself (which CheckNetwork's memo forgets too). Each step first asks the question (so the old answer
 // is remembered), makes the change, and requires the new answer to equal
 // one computed without the cache and to differ from the old one: a cache
 // that missed the change would serve the old answer and fail.
@@ -180,8 +180,12 @@ func TestRouteCacheInvalidation(t *testing.T) {
 			noErr(f.c.DeleteNatGateway(p, &DeleteNatGatewayInput{NatGatewayId: nat}))
 		}, "none")
 
-		// The interface itself.
+		// The interface itself; CheckNetwork, which remembers the last
+		// identity it found valid, forgets it too.
+		id := aEC2.from.Network()
+		require.NoError(t, s.CheckNetwork(id))
 		step("interface released", aEC2, func() { s.ReleaseInterface(a.NetworkInterfaceID) }, "none")
+		requireCode(t, s.CheckNetwork(id), "InvalidNetworkInterfaceID.NotFound")
 	})
 }
 

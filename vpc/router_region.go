@@ -160,6 +160,21 @@ func (s *Service) eniAt(src *eniRec, to region.Destination) *eniRec {
 // exist, and they must agree (the subnet in the VPC, the interface in the
 // subnet).
 func (s *Service) CheckNetwork(n region.NetworkIdentity) error {
+	// The World checks the caller's identity on every call, and a
+	// caller's calls come in runs: the last identity found valid stays
+	// valid until the Service changes.
+	c := &s.routes
+	if c.checkedGen == c.gen && c.checkedOK && c.checked == n {
+		return nil
+	}
+	if err := s.checkNetwork(n); err != nil {
+		return err
+	}
+	c.checked, c.checkedGen, c.checkedOK = n, c.gen, true
+	return nil
+}
+
+func (s *Service) checkNetwork(n region.NetworkIdentity) error {
 	var v *vpcRec
 	if n.VpcID != "" {
 		if v = s.vpcs[n.VpcID]; v == nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +126,29 @@ type Region struct {
 	partition *Partition
 	azs       []*AZ
 	index     int
+	// zoneNames is the names of the zones ("us-east-1a", "us-east-1b",
+	// ...) end to end, built on first use (zoneName).
+	zoneNames string
+}
+
+// zoneName returns the zone name with letter 'a'+i: a slice of one string
+// of all the names, so that the names a world hands out (every launch and
+// subnet asks) cost one allocation per region.
+func (r *Region) zoneName(i int) string {
+	if len(r.azs) > 26 {
+		return r.spec.Code + string(rune('a'+i)) // past 'z': not one byte
+	}
+	n := len(r.spec.Code) + 1
+	if r.zoneNames == "" {
+		var b strings.Builder // String does not copy: one allocation
+		b.Grow(n * len(r.azs))
+		for k := range r.azs {
+			b.WriteString(r.spec.Code)
+			b.WriteByte(byte('a' + k))
+		}
+		r.zoneNames = b.String()
+	}
+	return r.zoneNames[i*n : (i+1)*n]
 }
 
 // Code returns the region code ("us-east-1").
@@ -465,7 +489,7 @@ func (w *World) AZName(account, azID string) (string, error) {
 	}
 	for i, j := range w.azOrder(account, z.region) {
 		if j == z.pos {
-			return z.region.spec.Code + string(rune('a'+i)), nil
+			return z.region.zoneName(i), nil
 		}
 	}
 	panic("region: AZName: permutation misses a zone")

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
 
 	"github.com/nimbus-sim/nimbus/region"
 )
@@ -78,14 +79,14 @@ func (s *Service) route(id string, to region.Destination) (region.Route, bool) {
 		case a.viaVPCE != nil && a.viaVPCE.gateway:
 			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopGatewayEndpoint, ID: a.viaVPCE.id})
 			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
-			r.EndpointPolicy = a.viaVPCE.policy
+			r.EndpointPolicy = a.viaVPCE.routePolicy()
 		case a.viaVPCE != nil:
 			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopLocal}, region.Hop{Kind: region.HopInterfaceEndpoint, ID: a.viaVPCE.id})
 			if d := a.dstENI; d != nil && d.subnet.azID != e.subnet.azID {
 				r.Transfer = region.TransferInterAZ
 			}
 			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
-			r.EndpointPolicy = a.viaVPCE.policy
+			r.EndpointPolicy = a.viaVPCE.routePolicy()
 		case a.viaNAT != nil:
 			r.Hops = a.viaNAT.hops(region.Hop{Kind: region.HopNATGateway, ID: a.viaNAT.id}, region.Hop{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id})
 			r.Transfer = region.TransferNATProcessed
@@ -127,6 +128,16 @@ func (s *Service) route(id string, to region.Destination) (region.Route, bool) {
 		return r, true
 	}
 	return region.Route{}, true
+}
+
+// routePolicy is the endpoint policy a Route carries: nil for the default
+// full-access policy, which allows every request, as region.Route
+// documents, so the pipeline does not evaluate it on every call.
+func (ep *endpointRec) routePolicy() *iam.Policy {
+	if ep.doc == fullAccessPolicy {
+		return nil
+	}
+	return ep.policy
 }
 
 // eniAt finds the interface a destination names: by its network identity,

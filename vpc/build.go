@@ -74,7 +74,12 @@ func (s *Service) newSG(v *vpcRec, name, desc string) *sgRec {
 
 // newSubnet adds a subnet after the caller validated its block.
 func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
-	sn := &subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
+	return s.initSubnet(new(subnetRec), v, cidr, azID)
+}
+
+// initSubnet is newSubnet into a record the caller allocated.
+func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
+	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
 		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
 	s.subnets[sn.id] = sn
 	s.subnetIDs, s.launchSubnets = nil, nil
@@ -143,12 +148,15 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 		}
 		return 1
 	})
+	// The default subnets' records come in one block: every world that
+	// launches without a subnet builds them.
+	recs := make([]subnetRec, min(len(idx), 16))
 	for k, i := range idx {
 		if k >= 16 {
 			break // 16 /20s fill the /16
 		}
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 31, byte(16 * k), 0}), 20)
-		sn := s.newSubnet(v, p, zones[i].ID())
+		sn := s.initSubnet(&recs[k], v, p, zones[i].ID())
 		sn.mapPublic, sn.defaultForAz = true, true
 	}
 	return v

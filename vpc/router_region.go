@@ -37,7 +37,9 @@ func protoOf(p region.Protocol) string {
 
 // Route answers the World's routing question for a call or a flow. A
 // route through a gateway or interface endpoint carries the endpoint's
-// policy, which the pipeline evaluates with the caller's policies.
+// policy, which the pipeline evaluates with the caller's policies (none
+// for the default full-access policy). Answers to calls to service
+// endpoints come from a cache that every change empties (routecache.go).
 func (s *Service) Route(from region.Location, to region.Destination) (region.Route, bool) {
 	id := from.NetworkInterfaceID()
 	if id == "" {

@@ -153,13 +153,37 @@ func (pp *pipeline) sourceKeyContext(k *SourceKeys) map[string][]string {
 	if pp.lastKeyCtx != nil && pp.lastKeys == *k {
 		return pp.lastKeyCtx
 	}
-	m, ok := pp.keyCtx[*k]
-	if !ok {
+	m := pp.knownKeyContext(k)
+	if m == nil {
 		m = withSourceKeys(nil, *k)
-		pp.keyCtx[*k] = m
+		if pp.nKeyCtxs < len(pp.keyCtxs) {
+			pp.keyCtxs[pp.nKeyCtxs] = keyContext{keys: *k, ctx: m}
+			pp.nKeyCtxs++
+		} else {
+			if pp.keyCtx == nil {
+				pp.keyCtx = map[SourceKeys]map[string][]string{}
+			}
+			pp.keyCtx[*k] = m
+		}
 	}
 	pp.lastKeys, pp.lastKeyCtx = *k, m
 	return m
+}
+
+// keyContext is a set of source keys and its IAM context.
+type keyContext struct {
+	keys SourceKeys
+	ctx  map[string][]string
+}
+
+// knownKeyContext returns the IAM context built for k, or nil.
+func (pp *pipeline) knownKeyContext(k *SourceKeys) map[string][]string {
+	for i := range pp.keyCtxs[:pp.nKeyCtxs] {
+		if e := &pp.keyCtxs[i]; e.keys == *k {
+			return e.ctx
+		}
+	}
+	return pp.keyCtx[*k]
 }
 
 // withSourceKeys returns a copy of ctx with the route's global condition

@@ -120,6 +120,11 @@ func (l Location) iface() string {
 	return l.net.NetworkInterfaceID
 }
 
+// NetworkInterfaceID returns the network interface of l's identity, or ""
+// outside a VPC: what a Router asks first on every call, without copying
+// the identity as Network does.
+func (l Location) NetworkInterfaceID() string { return l.iface() }
+
 // IsValid reports whether l is not the zero Location.
 func (l Location) IsValid() bool { return l.region != "" }
 

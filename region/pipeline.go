@@ -322,9 +322,13 @@ type pipeline struct {
 	// byOp counts calls whose endpoint did not resolve (the others are
 	// counted in their service's callStreams).
 	byOp map[opKey]int
-	// keyCtx caches the IAM context of a route's source keys, for requests
-	// without their own condition keys (the common case), so a routed
-	// call allocates no map.
+	// keyCtxs and keyCtx cache the IAM context of a route's source keys,
+	// for requests without their own condition keys (the common case), so
+	// a routed call allocates no map: the first few sets of keys a world
+	// sees (an instance's public address, a VPC endpoint) in keyCtxs, the
+	// others in keyCtx, made on first use.
+	keyCtxs    [4]keyContext
+	nKeyCtxs   int
 	keyCtx     map[SourceKeys]map[string][]string
 	lastKeys   SourceKeys
 	lastKeyCtx map[string][]string
@@ -376,9 +380,14 @@ type callStreams struct {
 	salt, seq uint64
 	// tokens is the retry quota per access key; ops counts calls per
 	// operation. Keeping them here saves a map lookup with a multi-string
-	// key on every call.
-	tokens map[string]*int
-	ops    map[string]*opStat
+	// key on every call. The first access key's quota is key0's, kept
+	// here (most services see one caller per world); tokens holds the
+	// others, made on first use.
+	tokens  map[string]*int
+	key0    string
+	tokens0 int
+	has0    bool
+	ops     map[string]*opStat
 	// The last operation and access key seen, since calls come in runs.
 	lastOp, lastKey string
 	lastOpStat      *opStat
@@ -413,14 +422,31 @@ func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
 	if s.lastTokens != nil && s.lastKey == accessKeyID {
 		return s.lastTokens
 	}
-	t := s.tokens[accessKeyID]
-	if t == nil {
+	t := s.tokenCount(accessKeyID)
+	switch {
+	case t != nil:
+	case !s.has0:
+		s.key0, s.tokens0, s.has0 = accessKeyID, full, true
+		t = &s.tokens0
+	default:
 		t = new(int)
 		*t = full
+		if s.tokens == nil {
+			s.tokens = map[string]*int{}
+		}
 		s.tokens[accessKeyID] = t
 	}
 	s.lastKey, s.lastTokens = accessKeyID, t
 	return t
+}
+
+// tokenCount returns the retry quota of an access key that has called,
+// or nil.
+func (s *callStreams) tokenCount(accessKeyID string) *int {
+	if s.has0 && s.key0 == accessKeyID {
+		return &s.tokens0
+	}
+	return s.tokens[accessKeyID]
 }
 
 // faultsRand, backoffRand and lossRand return the service's
@@ -446,7 +472,7 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	base := "region/pipeline/" + service + "/" + region + "/"
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(base + "latency"), env: env, base: base, salt: fnv64(base),
-		tokens: map[string]*int{}, ops: map[string]*opStat{}}
+		ops: map[string]*opStat{}}
 	p.streams[k] = s
 	p.w.faults.known[service] = true // it has made a call: faults may name it
 	return s
@@ -468,7 +494,6 @@ func (p *pipeline) init(w *World, cfg ClientConfig) {
 	p.w, p.cfg = w, cfg
 	p.streams = map[streamKey]*callStreams{}
 	p.byOp = map[opKey]int{}
-	p.keyCtx = map[SourceKeys]map[string][]string{}
 }
 
 // PipelineStats returns the pipeline's counters.
@@ -714,7 +739,7 @@ func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
 	if ss == nil {
 		return 0, false
 	}
-	t := ss.tokens[accessKeyID]
+	t := ss.tokenCount(accessKeyID)
 	if t == nil {
 		return 0, false
 	}

@@ -463,3 +463,38 @@ func TestByOperationCountsOperations(t *testing.T) {
 	require.Equal(t, 1, st.ByOperation["s3:HeadObject"])
 	require.Zero(t, st.ByOperation["s3:GetObject"])
 }
+
+// TestRetryTokensPerAccessKey: each access key has its own retry quota on
+// a service, the first key's kept apart from the others'; keys that never
+// called have none.
+func TestRetryTokensPerAccessKey(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	root, err := w.CreateAccount("444455556666")
+	require.NoError(t, err)
+	keys := []Credentials{alice(w), newUser(t, w, root, "bob", alicePolicy), newUser(t, w, root, "carol", alicePolicy)}
+	from, _ := w.InAZ("use1-az1")
+	// Each retry costs 5 tokens, a success after retries refunds the last
+	// one's: alice's call fails all three attempts (490 left), bob's
+	// succeeds on the third (495), carol's on the first (500).
+	failures := []int{3, 2, 0}
+	for i, k := range keys {
+		run(w, func(p *sim.Proc) {
+			req := getReq(w, from)
+			req.Credentials = k
+			err := w.Call(p, req, func(c *Call) error {
+				if c.Attempt() <= failures[i] {
+					return awserr.New("InternalError", 500, true, "We encountered an internal error. Please try again.")
+				}
+				return nil
+			})
+			require.Equal(t, failures[i] == 3, err != nil, "key %d: %v", i, err)
+		})
+	}
+	for i, want := range []int{490, 495, 500} {
+		tok, ok := w.RetryTokens(keys[i].AccessKeyID, "s3", "us-east-1")
+		require.True(t, ok, "key %d", i)
+		require.Equal(t, want, tok, "key %d", i)
+	}
+	_, ok := w.RetryTokens("AKIANEVERCALLED00000", "s3", "us-east-1")
+	require.False(t, ok)
+}

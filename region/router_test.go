@@ -253,3 +253,41 @@ func TestTransmitFollowsTheRoute(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 7*time.Millisecond, slow-fast)
 }
+
+// TestSourceKeyContextsBeyondTheFirstFew: the pipeline keeps the IAM
+// context of the first few sets of route keys apart and the rest in a
+// map; either way IAM sees each caller's own aws:SourceIp, asked in any
+// order.
+func TestSourceKeyContextsBeyondTheFirstFew(t *testing.T) {
+	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Router: &testRouter{}})
+	root, err := w.CreateAccount(testAccount)
+	require.NoError(t, err)
+	fromIP := newUser(t, w, root, "from-ip", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	 "Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"54.1.2.0/24"}}}]}`)
+	ips := []string{"54.1.2.1", "54.9.0.1", "54.1.2.2", "54.9.0.2", "54.1.2.3", "54.9.0.3", "54.1.2.4"}
+	call := func(ip string) error {
+		loc := vpcLoc(t, w, "subnet-public")
+		n := loc.Network()
+		n.PublicIPv4 = netip.MustParseAddr(ip)
+		req := getReq(w, loc.WithNetwork(n))
+		req.Credentials = fromIP
+		var err error
+		run(w, func(p *sim.Proc) { err = w.Call(p, req, func(*Call) error { return nil }) })
+		return err
+	}
+	for round := range 2 {
+		for i := range ips {
+			if round == 1 {
+				i = len(ips) - 1 - i
+			}
+			err := call(ips[i])
+			if strings.HasPrefix(ips[i], "54.1.2.") {
+				require.NoError(t, err, "round %d, %s", round, ips[i])
+			} else {
+				require.ErrorIs(t, err, ErrAccessDenied, "round %d, %s", round, ips[i])
+			}
+		}
+	}
+	require.Equal(t, len(w.pipe.keyCtxs), w.pipe.nKeyCtxs)
+	require.Len(t, w.pipe.keyCtx, len(ips)-len(w.pipe.keyCtxs))
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,10 +126,37 @@ type Region struct {
 	partition *Partition
 	azs       []*AZ
 	index     int
+	// zoneNames is the names of the zones ("us-east-1a", "us-east-1b",
+	// ...) end to end, built on first use (zoneName).
+	zoneNames string
+}
+
+// zoneName returns the zone name with letter 'a'+i: a slice of one string
+// of all the names, so that the names a world hands out (every launch and
+// subnet asks) cost one allocation per region.
+func (r *Region) zoneName(i int) string {
+	if len(r.azs) > 26 {
+		return r.spec.Code + string(rune('a'+i)) // past 'z': not one byte
+	}
+	n := len(r.spec.Code) + 1
+	if r.zoneNames == "" {
+		var b strings.Builder // String does not copy: one allocation
+		b.Grow(n * len(r.azs))
+		for k := range r.azs {
+			b.WriteString(r.spec.Code)
+			b.WriteByte(byte('a' + k))
+		}
+		r.zoneNames = b.String()
+	}
+	return r.zoneNames[i*n : (i+1)*n]
 }
 
 // Code returns the region code ("us-east-1").
 func (r *Region) Code() string { return r.spec.Code }
+
+// Index returns the region's position in the world's catalog (Regions),
+// from 0.
+func (r *Region) Index() int { return r.index }
 
 // Name returns the display name ("US East (N. Virginia)").
 func (r *Region) Name() string { return r.spec.Name }
@@ -461,7 +489,7 @@ func (w *World) AZName(account, azID string) (string, error) {
 	}
 	for i, j := range w.azOrder(account, z.region) {
 		if j == z.pos {
-			return z.region.spec.Code + string(rune('a'+i)), nil
+			return z.region.zoneName(i), nil
 		}
 	}
 	panic("region: AZName: permutation misses a zone")

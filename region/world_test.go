@@ -11,6 +11,7 @@ import (
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
 )
 
 // The failure layer drives a World's Faults view through these interfaces.
@@ -392,4 +393,29 @@ func TestNegativeFleetSizeIsAnError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "c5") {
 		t.Fatalf("err %v, want an error naming c5", err)
 	}
+}
+
+// TestAZNameAllocatesOnce: a zone's name is a slice of the region's names,
+// built once per world, so naming zones again allocates nothing.
+func TestAZNameAllocatesOnce(t *testing.T) {
+	w := newWorld(t, 7, emptyFleet())
+	r, err := w.Region("us-east-1")
+	require.NoError(t, err)
+	const account = "111122223333"
+	names := map[string]bool{}
+	for _, z := range r.AZs() {
+		n, err := w.AZName(account, z.ID())
+		require.NoError(t, err)
+		require.Len(t, n, len("us-east-1a"))
+		require.Equal(t, "us-east-1", n[:9])
+		names[n] = true
+	}
+	require.Len(t, names, len(r.AZs()))
+	z := r.AZs()[2].ID()
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := w.AZName(account, z); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.Zero(t, allocs)
 }

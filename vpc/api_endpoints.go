@@ -129,7 +129,7 @@ func (c *Client) CreateVpcEndpoint(ctx context.Context, in *CreateVpcEndpointInp
 		default:
 			return clientErr("InvalidParameterValue", "Invalid value '%s' for VpcEndpointType: want Gateway or Interface.", in.VpcEndpointType)
 		}
-		s.endpoints[ep.id] = ep
+		put(&s.endpoints, ep.id, ep)
 		if !ep.gateway {
 			v.ifEndpoints = append(v.ifEndpoints, ep)
 		}
@@ -308,7 +308,7 @@ func (c *Client) CreateVpcPeeringConnection(ctx context.Context, in *CreateVpcPe
 			}
 		}
 		p := &peeringRec{owned: owned{id: s.newID("pcx"), account: account, region: c.region}, requester: v, accepter: peer, status: "pending-acceptance"}
-		s.peerings[p.id] = p
+		put(&s.peerings, p.id, p)
 		out = &CreateVpcPeeringConnectionOutput{VpcPeeringConnection: describePeering(p)}
 		return nil
 	})

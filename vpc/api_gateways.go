@@ -206,7 +206,7 @@ func (c *Client) AllocateAddress(ctx context.Context, in *AllocateAddressInput) 
 		s := c.svc
 		e := &eipRec{owned: owned{id: s.newID("eipalloc"), account: account, region: c.region}, ip: s.nextPublic()}
 		e.meter = s.ipMeter(account, c.region, e.id, false)
-		s.eips[e.id] = e
+		put(&s.eips, e.id, e)
 		out = &AllocateAddressOutput{AllocationId: e.id, PublicIp: e.ip.String(), Domain: "vpc"}
 		return nil
 	})
@@ -254,6 +254,7 @@ func (c *Client) AssociateAddress(ctx context.Context, in *AssociateAddressInput
 }
 
 func (s *Service) associate(e *eipRec, n *eniRec) {
+	s.changed()
 	if n.eip != nil && n.eip != e {
 		s.disassociate(n.eip)
 	}
@@ -268,6 +269,7 @@ func (s *Service) associate(e *eipRec, n *eniRec) {
 }
 
 func (s *Service) disassociate(e *eipRec) {
+	s.changed()
 	if e.eni != nil {
 		e.eni.eip = nil
 	}
@@ -389,7 +391,7 @@ func (c *Client) CreateNatGateway(ctx context.Context, in *CreateNatGatewayInput
 			Operation: "CreateNatGateway", Region: c.region, AZ: sn.azID, ResourceID: n.id, Quantity: 1}, billing.PerHour); err == nil {
 			n.meter = id
 		}
-		s.nats[n.id] = n
+		put(&s.nats, n.id, n)
 		out = &CreateNatGatewayOutput{NatGateway: describeNAT(n)}
 		return nil
 	})

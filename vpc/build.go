@@ -74,7 +74,12 @@ func (s *Service) newSG(v *vpcRec, name, desc string) *sgRec {
 
 // newSubnet adds a subnet after the caller validated its block.
 func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
-	sn := &subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
+	return s.initSubnet(new(subnetRec), v, cidr, azID)
+}
+
+// initSubnet is newSubnet into a record the caller allocated.
+func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
+	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
 		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
 	s.subnets[sn.id] = sn
 	s.subnetIDs, s.launchSubnets = nil, nil
@@ -120,6 +125,7 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 	if err != nil {
 		return nil
 	}
+	s.changed()
 	v := s.newVPC(account, regionCode, netip.MustParsePrefix("172.31.0.0/16"), true)
 	s.defaults[k] = v
 	g := &igwRec{owned: owned{id: s.newID("igw"), account: account, region: regionCode}, vpc: v}
@@ -142,12 +148,15 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 		}
 		return 1
 	})
+	// The default subnets' records come in one block: every world that
+	// launches without a subnet builds them.
+	recs := make([]subnetRec, min(len(idx), 16))
 	for k, i := range idx {
 		if k >= 16 {
 			break // 16 /20s fill the /16
 		}
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 31, byte(16 * k), 0}), 20)
-		sn := s.newSubnet(v, p, zones[i].ID())
+		sn := s.initSubnet(&recs[k], v, p, zones[i].ID())
 		sn.mapPublic, sn.defaultForAz = true, true
 	}
 	return v

@@ -146,6 +146,9 @@ func TestEndpointPolicy(t *testing.T) {
 		path, err := f.svc.PathToService(i.NetworkInterfaceID, "s3")
 		require.NoError(t, err)
 		require.Equal(t, ep.VpcEndpoint.VpcEndpointId, path.EndpointID)
+		r, ok := f.svc.Route(f.loc(i), region.Destination{Service: "s3", Region: testRegion, Port: 443})
+		require.True(t, ok)
+		require.Same(t, path.EndpointPolicy, r.EndpointPolicy, "the route carries the endpoint's own policy")
 		call := func(op, res string) error {
 			return f.w.Call(f.at(p, i), region.Request{Service: "s3", Operation: op, Region: testRegion, Credentials: region.Credentials(f.user),
 				Resource: res, ResourceAccount: testAccount}, func(c *region.Call) error { return nil })
@@ -162,5 +165,34 @@ func TestEndpointPolicy(t *testing.T) {
 		other, err := iam.ParseARN("arn:aws:s3:::other/x")
 		require.NoError(t, err)
 		requireCode(t, path.AuthorizeEndpoint(&iam.Request{Action: "s3:GetObject", Resource: other, ResourceAccount: testAccount}), "AccessDenied")
+	})
+}
+
+// TestDefaultEndpointPolicy: a route through an endpoint with the default
+// full-access policy carries no policy (region.Route's contract: the
+// pipeline has nothing to evaluate), while PathToService still shows the
+// policy; calls through it are authorized by the caller's policies alone.
+func TestDefaultEndpointPolicy(t *testing.T) {
+	f := newFixture(t, 34)
+	f.do(func(p *sim.Proc) {
+		n := f.privateNet(p)
+		i := f.instance(n.private)
+		f.addS3Endpoint(p, n)
+		path, err := f.svc.PathToService(i.NetworkInterfaceID, "s3")
+		require.NoError(t, err)
+		require.Equal(t, PathGatewayEndpoint, path.Kind)
+		require.NotNil(t, path.EndpointPolicy)
+		r, ok := f.svc.Route(f.loc(i), region.Destination{Service: "s3", Region: testRegion, Port: 443})
+		require.True(t, ok)
+		require.Nil(t, r.EndpointPolicy)
+		call := func(op, res string) error {
+			return f.w.Call(f.at(p, i), region.Request{Service: "s3", Operation: op, Region: testRegion, Credentials: region.Credentials(f.user),
+				Resource: res, ResourceAccount: testAccount}, func(c *region.Call) error { return nil })
+		}
+		requireCode(t, call("GetObject", "arn:aws:s3:::data/x"), "AccessDenied") // the user may not use S3 yet
+		require.NoError(t, f.putS3Policy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`))
+		require.NoError(t, call("GetObject", "arn:aws:s3:::data/x"))
+		require.NoError(t, call("GetObject", "arn:aws:s3:::other/y"))
+		requireCode(t, call("PutObject", "arn:aws:s3:::data/x"), "AccessDenied")
 	})
 }

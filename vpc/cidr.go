@@ -105,20 +105,33 @@ func u32Addr(x uint32) netip.Addr {
 
 // pool hands out a subnet's addresses lowest-first, skipping the reserved
 // ones; a released address is reused.
+//
+// The bitmap covers only the words up to the highest address ever taken:
+// a default VPC's /20s (4,096 addresses each, six or more per region)
+// mostly hold a few instances, and every world builds them anew.
 type pool struct {
 	base uint32
 	size uint32
-	used []uint64 // bit i: base+i in use (reserved ones set at creation)
+	used []uint64 // bit i: base+i in use; words past the end are free but for the reserved addresses
 	free int
 }
 
-func newPool(p netip.Prefix) *pool {
+func newPool(p netip.Prefix) pool {
 	size := uint32(1) << (32 - p.Bits())
-	a := &pool{base: addrU32(p.Addr()), size: size, used: make([]uint64, (size+63)/64), free: int(size) - ReservedPerSubnet}
-	for _, i := range [...]uint32{0, 1, 2, 3, size - 1} {
-		a.used[i/64] |= 1 << (i % 64)
+	return pool{base: addrU32(p.Addr()), size: size, free: int(size) - ReservedPerSubnet}
+}
+
+// reservedIn returns the reserved addresses' bits in word w of the bitmap:
+// the first four and the last.
+func (a *pool) reservedIn(w int) uint64 {
+	var x uint64
+	if w == 0 {
+		x = 0xf
 	}
-	return a
+	if last := a.size - 1; int(last/64) == w {
+		x |= 1 << (last % 64)
+	}
+	return x
 }
 
 // take allocates the lowest free address, or reports false when full.
@@ -126,21 +139,25 @@ func (a *pool) take() (netip.Addr, bool) {
 	if a.free == 0 {
 		return netip.Addr{}, false
 	}
-	for w, x := range a.used {
-		if x != ^uint64(0) {
-			i := uint32(w*64 + bits.TrailingZeros64(^x))
-			a.used[w] |= 1 << (i % 64)
-			a.free--
-			return u32Addr(a.base + i), true
-		}
+	w := 0
+	for ; w < len(a.used) && a.used[w] == ^uint64(0); w++ {
 	}
-	return netip.Addr{}, false
+	if w == len(a.used) {
+		// free > 0: a free address lies below the last one, in a word
+		// not yet in the bitmap.
+		a.used = append(a.used, a.reservedIn(w))
+	}
+	x := a.used[w]
+	i := uint32(w*64 + bits.TrailingZeros64(^x))
+	a.used[w] |= 1 << (i % 64)
+	a.free--
+	return u32Addr(a.base + i), true
 }
 
 // release returns an address; releasing a reserved or free one is a no-op.
 func (a *pool) release(ip netip.Addr) {
 	i := addrU32(ip) - a.base
-	if i < 4 || i >= a.size-1 || a.used[i/64]&(1<<(i%64)) == 0 {
+	if i < 4 || i >= a.size-1 || int(i/64) >= len(a.used) || a.used[i/64]&(1<<(i%64)) == 0 {
 		return
 	}
 	a.used[i/64] &^= 1 << (i % 64)

@@ -105,3 +105,37 @@ func TestPoolReleaseReuses(t *testing.T) {
 	c, _ := pl.take()
 	require.Equal(t, a, c)
 }
+
+// TestPoolGrowsOnDemand: a pool's bitmap covers only the addresses handed
+// out so far, and the lowest-first order, the reserved addresses and the
+// free count are those of a full bitmap.
+func TestPoolGrowsOnDemand(t *testing.T) {
+	pl := newPool(netip.MustParsePrefix("172.31.0.0/20"))
+	require.Empty(t, pl.used, "no bitmap before the first address")
+	pl.release(netip.MustParseAddr("172.31.8.9")) // never handed out: a no-op
+	require.Equal(t, 4096-ReservedPerSubnet, pl.free)
+	var last netip.Addr
+	for range 60 {
+		last, _ = pl.take()
+	}
+	require.Equal(t, "172.31.0.63", last.String())
+	require.Len(t, pl.used, 1)
+	next, _ := pl.take()
+	require.Equal(t, "172.31.0.64", next.String())
+	require.Len(t, pl.used, 2, "a second word for address 64")
+	pl.release(last)
+	again, _ := pl.take()
+	require.Equal(t, last, again, "a released address is reused first")
+	// Take all: the last address stays reserved.
+	n := 61 // held so far: 61 taken, one of them released and taken again
+	for {
+		a, ok := pl.take()
+		if !ok {
+			break
+		}
+		require.NotEqual(t, "172.31.15.255", a.String())
+		n++
+	}
+	require.Equal(t, 4096-ReservedPerSubnet, n)
+	require.Len(t, pl.used, 64)
+}

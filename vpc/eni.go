@@ -18,6 +18,7 @@ func errNoAddresses(sn *subnetRec) error {
 // newENI allocates an interface with the subnet's lowest free address; the
 // caller checked that one is free.
 func (s *Service) newENI(sn *subnetRec, sgs []*sgRec, kind, desc string) *eniRec {
+	s.changed()
 	ip, _ := sn.ips.take()
 	e := &eniRec{owned: owned{id: s.newID("eni"), account: sn.account, region: sn.region}, subnet: sn, ip: ip, sgs: sgs, kind: kind, desc: desc}
 	for _, g := range sgs {
@@ -29,6 +30,7 @@ func (s *Service) newENI(sn *subnetRec, sgs []*sgRec, kind, desc string) *eniRec
 }
 
 func (s *Service) deleteENI(e *eniRec) {
+	s.changed()
 	if e.eip != nil {
 		s.disassociate(e.eip)
 	}
@@ -236,6 +238,7 @@ func (s *Service) assignPublicIP(e *eniRec) {
 	if e.eip != nil || e.public.IsValid() {
 		return
 	}
+	s.changed()
 	e.public = s.nextPublic()
 	e.publicMeter = s.ipMeter(e.account, e.region, e.id, true)
 }
@@ -247,6 +250,7 @@ func (s *Service) ReleasePublicIP(eniID string) {
 	if e == nil || !e.public.IsValid() {
 		return
 	}
+	s.changed()
 	e.public = netip.Addr{}
 	s.stopMeter(&e.publicMeter)
 }

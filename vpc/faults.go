@@ -20,7 +20,8 @@ func (s *Service) FailComponent(id string) error {
 	if err := s.checkComponent(id); err != nil {
 		return err
 	}
-	s.failed[id] = true
+	put(&s.failed, id, true)
+	s.changed()
 	return nil
 }
 
@@ -30,6 +31,7 @@ func (s *Service) RestoreComponent(id string) error {
 		return err
 	}
 	delete(s.failed, id)
+	s.changed()
 	return nil
 }
 

@@ -52,7 +52,7 @@ type subnetRec struct {
 	azID         string
 	mapPublic    bool
 	defaultForAz bool
-	ips          *pool
+	ips          pool
 	rtb          *rtbRec // explicit association, or nil for the main table
 	rtbAssoc     string
 	nacl         *naclRec

@@ -58,6 +58,9 @@ type Analysis struct {
 	viaPeering *peeringRec
 	srcENI     *eniRec
 	dstENI     *eniRec
+	// natZone is the zone of the NAT gateway whose outage (the region's
+	// fault state, not the Service's) the path depended on, or "".
+	natZone string
 }
 
 // String prints the analysis as a few readable lines.
@@ -231,7 +234,7 @@ func (t *tracer) eniHop(e *eniRec) {
 
 // sgOut checks the source's groups for outbound traffic.
 func (t *tracer) sgOut(e *eniRec, proto, port int, peer netip.Addr, peerGroups []*sgRec) bool {
-	g, r := sgAllows(e.sgs, false, proto, port, peer, peerGroups, t.s.plByID())
+	g, r := sgAllows(e.sgs, false, proto, port, peer, peerGroups, t.s.madePLs())
 	if g == nil {
 		t.fail(func() {
 			t.block("security-group", groupIDs(e.sgs), "no outbound rule allows %s to %s", traffic(proto, port), peer)
@@ -243,7 +246,7 @@ func (t *tracer) sgOut(e *eniRec, proto, port int, peer netip.Addr, peerGroups [
 }
 
 func (t *tracer) sgIn(e *eniRec, proto, port int, peer netip.Addr, peerGroups []*sgRec) bool {
-	g, r := sgAllows(e.sgs, true, proto, port, peer, peerGroups, t.s.plByID())
+	g, r := sgAllows(e.sgs, true, proto, port, peer, peerGroups, t.s.madePLs())
 	if g == nil {
 		t.fail(func() {
 			t.block("security-group", groupIDs(e.sgs), "no inbound rule allows %s from %s", traffic(proto, port), peer)
@@ -404,6 +407,7 @@ func (t *tracer) outbound(e *eniRec, addr netip.Addr, service string, proto, por
 				t.block("route-table", rt.id, "route %s -> %s is a blackhole (the NAT gateway is not available)", r.dest(), r.target)
 			})
 		}
+		t.a.natZone = n.subnet.azID
 		if t.s.failed[n.id] || t.s.w.Faults().AZDown(n.subnet.azID) {
 			return t.fail(func() {
 				t.block("nat-gateway", n.id, "is down (its zone %s is out or the gateway failed)", t.s.azName(n.account, n.subnet.azID))

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/iam"
 
 	"github.com/nimbus-sim/nimbus/region"
 )
@@ -36,13 +37,32 @@ func protoOf(p region.Protocol) string {
 
 // Route answers the World's routing question for a call or a flow. A
 // route through a gateway or interface endpoint carries the endpoint's
-// policy, which the pipeline evaluates with the caller's policies.
+// policy, which the pipeline evaluates with the caller's policies (none
+// for the default full-access policy). Answers to calls to service
+// endpoints come from a cache that every change empties (routecache.go).
 func (s *Service) Route(from region.Location, to region.Destination) (region.Route, bool) {
-	n := from.Network()
-	if n.NetworkInterfaceID == "" {
+	id := from.NetworkInterfaceID()
+	if id == "" {
 		return region.Route{}, true // not inside a VPC: a direct path
 	}
-	e := s.enis[n.NetworkInterfaceID]
+	if to.Service == "" {
+		return s.route(id, to)
+	}
+	k := routeKey{eni: id, service: to.Service, region: to.Region, proto: to.Protocol, port: to.Port}
+	if m, ok := s.cachedRoute(&k); ok {
+		return m.r, m.ok
+	}
+	s.scratch.natZone = "" // route sets it when it consults a zone's outage
+	r, ok := s.route(id, to)
+	s.remember(&k, r, ok, s.scratch.natZone)
+	return r, ok
+}
+
+// route is Route without the cache, for a caller on interface id. When it
+// consults a NAT gateway zone's outage it leaves the zone in
+// s.scratch.natZone.
+func (s *Service) route(id string, to region.Destination) (region.Route, bool) {
+	e := s.enis[id]
 	if e == nil {
 		return region.Route{}, false
 	}
@@ -61,14 +81,14 @@ func (s *Service) Route(from region.Location, to region.Destination) (region.Rou
 		case a.viaVPCE != nil && a.viaVPCE.gateway:
 			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopGatewayEndpoint, ID: a.viaVPCE.id})
 			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
-			r.EndpointPolicy = a.viaVPCE.policy
+			r.EndpointPolicy = a.viaVPCE.routePolicy()
 		case a.viaVPCE != nil:
 			r.Hops = a.viaVPCE.hops(region.Hop{Kind: region.HopLocal}, region.Hop{Kind: region.HopInterfaceEndpoint, ID: a.viaVPCE.id})
 			if d := a.dstENI; d != nil && d.subnet.azID != e.subnet.azID {
 				r.Transfer = region.TransferInterAZ
 			}
 			r.Keys = region.SourceKeys{SourceVpc: e.subnet.vpc.id, SourceVpce: a.viaVPCE.id, VpcSourceIP: e.ip}
-			r.EndpointPolicy = a.viaVPCE.policy
+			r.EndpointPolicy = a.viaVPCE.routePolicy()
 		case a.viaNAT != nil:
 			r.Hops = a.viaNAT.hops(region.Hop{Kind: region.HopNATGateway, ID: a.viaNAT.id}, region.Hop{Kind: region.HopInternetGateway, ID: e.subnet.vpc.igw.id})
 			r.Transfer = region.TransferNATProcessed
@@ -112,6 +132,16 @@ func (s *Service) Route(from region.Location, to region.Destination) (region.Rou
 	return region.Route{}, true
 }
 
+// routePolicy is the endpoint policy a Route carries: nil for the default
+// full-access policy, which allows every request, as region.Route
+// documents, so the pipeline does not evaluate it on every call.
+func (ep *endpointRec) routePolicy() *iam.Policy {
+	if ep.doc == fullAccessPolicy {
+		return nil
+	}
+	return ep.policy
+}
+
 // eniAt finds the interface a destination names: by its network identity,
 // else by private address in the source's VPC (then its peers).
 func (s *Service) eniAt(src *eniRec, to region.Destination) *eniRec {
@@ -143,6 +173,21 @@ func (s *Service) eniAt(src *eniRec, to region.Destination) *eniRec {
 // exist, and they must agree (the subnet in the VPC, the interface in the
 // subnet).
 func (s *Service) CheckNetwork(n region.NetworkIdentity) error {
+	// The World checks the caller's identity on every call, and a
+	// caller's calls come in runs: the last identity found valid stays
+	// valid until the Service changes.
+	c := &s.routes
+	if c.checkedGen == c.gen && c.checkedOK && c.checked == n {
+		return nil
+	}
+	if err := s.checkNetwork(n); err != nil {
+		return err
+	}
+	c.checked, c.checkedGen, c.checkedOK = n, c.gen, true
+	return nil
+}
+
+func (s *Service) checkNetwork(n region.NetworkIdentity) error {
 	var v *vpcRec
 	if n.VpcID != "" {
 		if v = s.vpcs[n.VpcID]; v == nil {

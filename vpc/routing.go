@@ -1,6 +1,9 @@
 package vpc
 
-import "net/netip"
+import (
+	"net/netip"
+	"slices"
+)
 
 // rebuild recomputes the table's longest-prefix-match index. Among routes
 // with the same destination block, a static CIDR route wins over a route
@@ -8,15 +11,26 @@ import "net/netip"
 // (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
 func (s *Service) rebuild(t *rtbRec) {
 	t.dirty = false
-	t.byIdx = t.byIdx[:0]
-	seen := map[netip.Prefix]bool{}
-	var es []lpmEntry
+	t.byIdx = slices.Grow(t.byIdx[:0], len(t.routes))
+	es := make([]lpmEntry, 0, len(t.routes))
+	pls := false
 	for _, r := range t.routes {
 		if r.pl == "" {
-			seen[r.dst] = true
 			es = append(es, lpmEntry{p: r.dst, val: int32(len(t.byIdx))})
 			t.byIdx = append(t.byIdx, r)
+		} else {
+			pls = true
 		}
+	}
+	if !pls {
+		t.table.build(es)
+		return
+	}
+	// A prefix list's blocks come after the static routes and skip the
+	// blocks those (or an earlier list) already cover.
+	seen := make(map[netip.Prefix]bool, len(es))
+	for _, e := range es {
+		seen[e.p] = true
 	}
 	for _, r := range t.routes {
 		if r.pl == "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -55,8 +56,8 @@ type Service struct {
 	publicSeq uint32
 	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs
 
-	regionIdx map[string]int // region code -> catalog index (service addresses)
-	scratch   Analysis       // the router's reusable analysis
+	scratch Analysis   // the router's reusable analysis
+	routes  routeCache // Route's last answers (routecache.go)
 }
 
 // New returns the VPC service of world w and registers it as the world's
@@ -65,11 +66,13 @@ func New(w *region.World, _ Options) (*Service, error) {
 	if w == nil {
 		panic("vpc: New: nil world")
 	}
+	// The maps of what most worlds never make (route-table associations,
+	// NAT gateways, Elastic IPs, endpoints, peerings, failed components)
+	// are made on first write (put): every world builds a Service.
 	s := &Service{env: w.Env(), w: w, ledger: w.Billing(),
-		vpcs: map[string]*vpcRec{}, subnets: map[string]*subnetRec{}, rtbs: map[string]*rtbRec{}, rtbAssoc: map[string]*rtbRec{},
-		igws: map[string]*igwRec{}, nats: map[string]*natRec{}, eips: map[string]*eipRec{}, endpoints: map[string]*endpointRec{},
-		peerings: map[string]*peeringRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{},
-		defaults: map[[2]string]*vpcRec{}, azNames: map[[2]string]string{}, failed: map[string]bool{}}
+		vpcs: map[string]*vpcRec{}, subnets: map[string]*subnetRec{}, rtbs: map[string]*rtbRec{},
+		igws: map[string]*igwRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{},
+		defaults: map[[2]string]*vpcRec{}, azNames: map[[2]string]string{}}
 	if r := w.Network().Router(); r != nil {
 		return nil, fmt.Errorf("vpc: the world already has a network layer (%T); use it (ec2.Options.VPC) rather than a second one", r)
 	}
@@ -89,16 +92,15 @@ func MustNew(w *region.World, opts Options) *Service {
 // World returns the service's world.
 func (s *Service) World() *region.World { return s.w }
 
-// buildRegions makes the region index and the AWS-managed prefix lists of
-// every region of the world. They never change, and most scenarios use
-// few of them, so they are made on first use rather than in New.
+// buildRegions makes the AWS-managed prefix lists of every region of the
+// world. They never change, and most scenarios use none of them (a route
+// to a service needs only the service's address, ServiceAddr), so they
+// are made on first use rather than in New.
 func (s *Service) buildRegions() {
 	regions := s.w.Regions()
-	s.regionIdx = make(map[string]int, len(regions))
 	s.pls = make(map[string]*prefixList, len(regions)*len(gatewayServices))
 	s.plByName = make(map[string]*prefixList, len(regions)*len(gatewayServices))
 	for i, r := range regions {
-		s.regionIdx[r.Code()] = i
 		for k, svc := range gatewayServices {
 			p := &prefixList{region: r.Code(), service: svc, name: "com.amazonaws." + r.Code() + "." + svc,
 				cidrs: []netip.Prefix{serviceBlock(i, k)}}
@@ -117,20 +119,18 @@ func (s *Service) plByID() map[string]*prefixList {
 	return s.pls
 }
 
+// madePLs returns the prefix lists by ID if they were made, else nil. A
+// rule or route naming a prefix list was checked against plByID when it
+// was added, so the lists exist whenever one does: evaluating the rules
+// of a world that never named one need not make them.
+func (s *Service) madePLs() map[string]*prefixList { return s.pls }
+
 // plNamed returns the prefix lists by service name.
 func (s *Service) plNamed() map[string]*prefixList {
 	if s.plByName == nil {
 		s.buildRegions()
 	}
 	return s.plByName
-}
-
-// regionIndex returns each region's index in the world's catalog.
-func (s *Service) regionIndex() map[string]int {
-	if s.regionIdx == nil {
-		s.buildRegions()
-	}
-	return s.regionIdx
 }
 
 // gatewayServices are the services with gateway endpoints (S3 and
@@ -150,10 +150,11 @@ func serviceBlock(regionIdx, svc int) netip.Prefix {
 // answers on ("s3" in "us-east-1"): inside its prefix list for S3 and
 // DynamoDB, in a shared block for the rest.
 func (s *Service) ServiceAddr(service, regionCode string) (netip.Addr, error) {
-	i, ok := s.regionIndex()[regionCode]
-	if !ok {
+	r, err := s.w.Region(regionCode)
+	if err != nil {
 		return netip.Addr{}, clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
 	}
+	i := r.Index()
 	k := len(gatewayServices)
 	if j := slices.Index(gatewayServices[:], service); j >= 0 {
 		k = j
@@ -212,6 +213,11 @@ func (c *Client) call(ctx context.Context, op string, effect func(account string
 	err := c.svc.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		c.svc.ensureDefault(acct, c.region)
+		if !strings.HasPrefix(op, "Describe") {
+			// Any operation but a read may change a route: forget the
+			// remembered ones (routecache.go).
+			c.svc.changed()
+		}
 		return effect(acct)
 	})
 	return unauthorized(err)

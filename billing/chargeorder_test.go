@@ -21,7 +21,7 @@ func TestChargeOrderMatchesSortSlice(t *testing.T) {
 		cs := make([]*charge, n)
 		for i := range cs {
 			cs[i] = &charge{
-				key: lineKey{usageType: pick("BoxUsage:p3", "EBS:VolumeUsage.gp3", "SpotUsage:p3"),
+				key: chargeKey{usageType: pick("BoxUsage:p3", "EBS:VolumeUsage.gp3", "SpotUsage:p3"),
 					region: pick("us-east-1", "us-west-2"), service: pick("AmazonEC2", "AmazonS3"),
 					resource: pick("", "i-1", "i-2", "vol-1"), price: Price(r.IntN(2))},
 				tagStr:  pick("", "a=b"),

@@ -137,10 +137,18 @@ type batch struct {
 	den     *big.Int
 }
 
+// chargeKey is what a line item is grouped by within an account-month:
+// the usage type normalized, the service the rate's when not reported.
+type chargeKey struct {
+	service, usageType, operation, region, az, resource string
+	tags                                                uint32
+	price                                               Price
+}
+
 // charge is a line item being priced: merged accumulators of one key.
 type charge struct {
-	key         lineKey // usageType normalized, timed false
-	rate        Rate
+	key         chargeKey
+	rate        *Rate
 	raw         *big.Int // in 1/den raw units
 	free        *big.Int // in 1/den raw units: freeV
 	freeV       big.Int
@@ -166,7 +174,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	// The charges come from one block sized for the most there can be (a
 	// slot or a running meter each, at most), and each keeps its free
 	// quantity inline: an invoice has a charge per resource.
-	slots, running := l.byAcctMonth[acctMonth{accountID, m}], l.running[accountID]
+	slots, running := l.slotsIn(accountID, m), l.runningOf(accountID)
 	n := len(slots) + len(running)
 	block := make([]charge, 0, n)
 	if n > 0 {
@@ -176,8 +184,8 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	// (comparing keys beats hashing their seven strings), and through
 	// byKey, built when they become many.
 	const scanCharges = 16
-	var byKey map[lineKey]*charge
-	lookup := func(k lineKey) *charge {
+	var byKey map[chargeKey]*charge
+	lookup := func(k chargeKey) *charge {
 		if byKey != nil {
 			return byKey[k]
 		}
@@ -190,9 +198,11 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	}
 	// add takes ownership of raw (a fresh value): a key's first charge
 	// keeps it rather than a copy.
-	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
-		k.usageType = rt.UsageType
-		k.timed = false
+	add := func(lk lineKey, raw *big.Int, first, last sim.Time, records uint64) {
+		d := &l.dims[lk.dims]
+		rt := d.rate
+		k := chargeKey{service: d.service, usageType: rt.UsageType, operation: d.operation, region: d.region, az: d.az,
+			resource: lk.resource, tags: lk.tags, price: lk.price}
 		if k.service == "" {
 			k.service = rt.Service
 		}
@@ -209,7 +219,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 			case byKey != nil:
 				byKey[k] = c
 			case len(b.charges) > scanCharges:
-				byKey = make(map[lineKey]*charge, n)
+				byKey = make(map[chargeKey]*charge, n)
 				for _, c := range b.charges {
 					byKey[c.key] = c
 				}
@@ -223,7 +233,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	}
 	for _, i := range slots {
 		s := l.slots.at(i)
-		if s.records == 0 || (keep != nil && !keep(s.rate.UsageType)) {
+		if s.records == 0 || (keep != nil && !keep(l.dims[s.key.dims].rate.UsageType)) {
 			continue
 		}
 		raw := s.qty.big()
@@ -233,16 +243,15 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		case timedMul != nil:
 			raw.Mul(raw, timedMul)
 		}
-		add(s.key, *s.rate, raw, s.first, s.last, s.records)
+		add(lineKey{s.key, l.slots.resource(i)}, raw, s.first, s.last, s.records)
 	}
 	for _, mi := range running {
 		mt := &l.meters[mi]
 		if meterEnd < mt.first {
 			continue
 		}
-		rt, err := l.cat.Lookup(mt.base.region, mt.base.usageType)
-		if err != nil || (keep != nil && !keep(rt.UsageType)) {
-			continue // validated at StartTimed
+		if keep != nil && !keep(l.dims[mt.base.dims].rate.UsageType) {
+			continue
 		}
 		tmp := *mt
 		tmp.pending = append(slices.Clip(mt.pending), mt.cur)
@@ -256,7 +265,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 			if timedMul != nil {
 				q.Mul(q, timedMul)
 			}
-			add(k, rt, q, p.first, p.last, 1)
+			add(k, q, p.first, p.last, 1)
 		})
 	}
 	slices.SortFunc(b.charges, chargeCmp)
@@ -319,7 +328,7 @@ func canonicalTags(tags map[string]string) string {
 }
 
 // perUnit is the number of raw units in one pricing unit in month m.
-func perUnit(rt Rate, m Month) *big.Int {
+func perUnit(rt *Rate, m Month) *big.Int {
 	p := big.NewInt(rt.PerUnit)
 	if rt.Monthly {
 		p.Mul(p, big.NewInt(m.Seconds()))
@@ -476,7 +485,7 @@ func (l *Ledger) lineItem(accountID string, m Month, c *charge) LineItem {
 	rt, pu := c.rate, c.pu
 	li := LineItem{
 		Type: "Usage", Account: accountID, Month: m, Service: c.key.service,
-		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,
+		UsageType: l.curUsageType(*rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,
 		ResourceID: c.key.resource, Tags: l.tagSets[c.key.tags],
 		Start: l.clk.TimeOf(max(c.first, l.monthStart(m))), End: l.clk.TimeOf(min(c.last, l.monthStart(m+1))),
 		Unit: rt.Unit, Amount: fraction(c.raw, pu), FreeAmount: fraction(c.free, pu),

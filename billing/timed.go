@@ -104,10 +104,11 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 		return 0, newErr(ErrInvalidUsage, "billing: negative rate %d or price %v for %s", u.Quantity, u.Price, u.UsageType)
 	}
 	now := l.clk.Now()
-	k := lineKey{
-		account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation,
-		region: u.Region, az: u.AZ, resource: u.ResourceID, timed: true,
+	d, err := l.dimsOf(&u)
+	if err != nil {
+		return 0, err
 	}
+	k := lineKey{slotKey: slotKey{dims: d, timed: true}, resource: u.ResourceID}
 	if len(u.Tags) > 0 {
 		k.tags = l.tagID(u.Tags)
 	}
@@ -139,17 +140,14 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	m.pending = m.pending[:0]
 	m.cur = seg{from: now, rate: u.Quantity, price: u.Price}
 	m.slot, m.slotMonth, m.slotPrice = si, probe.month, probe.price
-	if l.running == nil {
-		l.running = make(map[string][]uint32)
-	}
-	run := l.running[k.account]
-	m.runPos = int32(len(run))
-	l.running[k.account] = append(run, idx)
+	a := l.dims[d].acct // set by slotOf
+	m.runPos = int32(len(a.running))
+	a.running = append(a.running, idx)
 	if l.watched != nil {
-		l.touch(k.account)
+		l.touch(a.id)
 	}
 	if l.env.Tracing() {
-		l.env.Emit(k.resource, "billing.meter.start", sim.F("usageType", k.usageType), sim.F("rate", u.Quantity))
+		l.env.Emit(k.resource, "billing.meter.start", sim.F("usageType", u.UsageType), sim.F("rate", u.Quantity))
 	}
 	return meterID(idx, m.gen), nil
 }
@@ -223,7 +221,7 @@ func (l *Ledger) cut(m *timedMeter, next seg) {
 		m.pending = m.pending[:0]
 	}
 	if l.watched != nil {
-		l.touch(m.base.account)
+		l.touch(l.dims[m.base.dims].account)
 	}
 }
 
@@ -243,20 +241,22 @@ func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
 	m.pending = m.pending[:0]
 	m.live = false
 	// Swap-remove from the running list, as a search would find it there.
-	run := l.running[m.base.account]
+	d := &l.dims[m.base.dims]
+	a := d.acct
+	run := a.running
 	i, last := m.runPos, run[len(run)-1]
 	if invariants && run[i] != idx {
 		panic("billing: invariant: a running meter is not where its runPos says")
 	}
 	run[i] = last
 	l.meters[last].runPos = i
-	l.running[m.base.account] = run[:len(run)-1]
+	a.running = run[:len(run)-1]
 	l.freeMeters = append(l.freeMeters, idx)
 	if l.watched != nil {
-		l.touch(m.base.account)
+		l.touch(a.id)
 	}
 	if l.env.Tracing() {
-		l.env.Emit(m.base.resource, "billing.meter.stop", sim.F("usageType", m.base.usageType), sim.F("interrupted", opt.Interrupted))
+		l.env.Emit(m.base.resource, "billing.meter.stop", sim.F("usageType", d.usageType), sim.F("interrupted", opt.Interrupted))
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ type Ledger struct {
 	// hashing, and dimsNext the one to replace.
 	dims       []dimsEntry
 	dimsIndex  map[dims]uint32
+	lineDims   map[dims]uint32 // normalized dims → canonical dims (dimsEntry.canon)
 	recentDims [4]uint32
 	dimsNext   uint8
 

@@ -50,6 +50,12 @@ type dimsEntry struct {
 	dims
 	rate *Rate
 	acct *account
+	// canon is the first dims of the same line items: equal once the
+	// usage type is normalized and the service defaulted to the rate's
+	// (collect merges their usage); cur is the usage type as a CUR shows
+	// it.
+	canon uint32
+	cur   string
 }
 
 // slotKey is everything an accumulator is keyed by but its resource. It
@@ -201,9 +207,20 @@ func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
 		}
 		if l.dimsIndex == nil {
 			l.dimsIndex = make(map[dims]uint32)
+			l.lineDims = make(map[dims]uint32)
 		}
 		i = uint32(len(l.dims))
-		l.dims = append(l.dims, dimsEntry{dims: d, rate: rt})
+		ld := d
+		ld.usageType = rt.UsageType
+		if ld.service == "" {
+			ld.service = rt.Service
+		}
+		canon, ok := l.lineDims[ld]
+		if !ok {
+			canon = i
+			l.lineDims[ld] = i
+		}
+		l.dims = append(l.dims, dimsEntry{dims: d, rate: rt, canon: canon, cur: l.curUsageType(*rt)})
 		l.dimsIndex[d] = i
 	}
 	l.recentDims[l.dimsNext] = i + 1

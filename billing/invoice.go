@@ -296,9 +296,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		if keep != nil && !keep(l.dims[mt.base.dims].rate.UsageType) {
 			continue
 		}
-		tmp := *mt
-		tmp.pending = append(slices.Clip(mt.pending), mt.cur)
-		l.emitRun(&tmp, meterEnd, endAccrued, func(_ *timedMeter, p piece) {
+		l.emitRun(mt, l.runSegs(mt), meterEnd, endAccrued, func(_ *timedMeter, p piece) {
 			if p.month != m {
 				return
 			}

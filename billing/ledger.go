@@ -48,6 +48,7 @@ type Ledger struct {
 
 	meters     []timedMeter
 	freeMeters []uint32
+	segs       []seg // runSegs's scratch
 
 	// Budgets (see budget.go); watched is nil until a budget exists, so the
 	// hot path pays one nil check.

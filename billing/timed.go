@@ -125,6 +125,9 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 		l.freeMeters = l.freeMeters[:n-1]
 	} else {
 		idx = uint32(len(l.meters))
+		if l.meters == nil { // a replication's fleet, grown once
+			l.meters, l.freeMeters = make([]timedMeter, 0, 16), make([]uint32, 0, 16)
+		}
 		l.meters = append(l.meters, timedMeter{})
 	}
 	m := &l.meters[idx]
@@ -216,7 +219,7 @@ func (l *Ledger) cut(m *timedMeter, next seg) {
 				l.commitPiece(m, piece{month: l.span.m, rate: s.rate, price: s.price, secs: secs, first: s.from, last: now})
 			}
 		} else {
-			l.emitRun(m, now, endCut, l.commitPiece)
+			l.emitRun(m, m.pending, now, endCut, l.commitPiece)
 		}
 		m.pending = m.pending[:0]
 	}
@@ -232,12 +235,11 @@ func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
 		return err
 	}
 	now := l.clk.Now()
-	m.pending = append(m.pending, m.cur)
 	e := endStop
 	if opt.Interrupted {
 		e = endInterrupt
 	}
-	l.emitRun(m, now, e, l.commitPiece)
+	l.emitRun(m, l.runSegs(m), now, e, l.commitPiece)
 	m.pending = m.pending[:0]
 	m.live = false
 	// Swap-remove from the running list, as a search would find it there.
@@ -314,14 +316,23 @@ type piece struct {
 	first, last sim.Time
 }
 
-// emitRun splits the uncommitted part of a run — m.pending, ending at end —
+// runSegs returns the uncommitted segments of m's run, the open one
+// last, in the ledger's scratch: valid until the next call. Most meters
+// never change rate, so their pending list would otherwise be allocated
+// just to stop them once.
+func (l *Ledger) runSegs(m *timedMeter) []seg {
+	l.segs = append(append(l.segs[:0], m.pending...), m.cur)
+	return l.segs
+}
+
+// emitRun splits the uncommitted part of a run — segs, ending at end —
 // into pieces at segment and month boundaries and hands them to emit.
 // Whole seconds are assigned by flooring the elapsed time since the run's
 // start at each boundary, so pieces add up exactly; if final, the last
 // piece also takes the rounding up and the minimum (billedSeconds). The
 // meter's committed count advances only when emit commits (virtual
 // evaluations for budgets and invoices pass a non-committing emit).
-func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *timedMeter, p piece)) int64 {
+func (l *Ledger) emitRun(m *timedMeter, segs []seg, end sim.Time, e runEnd, emit func(m *timedMeter, p piece)) int64 {
 	committed := m.committed
 	final := e != endCut
 	var total int64
@@ -332,10 +343,10 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 		}
 	}
 	floorAt := func(t sim.Time) int64 { return int64(t.Sub(m.runStart) / time.Second) }
-	for i, s := range m.pending {
+	for i, s := range segs {
 		to := end
-		if i+1 < len(m.pending) {
-			to = m.pending[i+1].from
+		if i+1 < len(segs) {
+			to = segs[i+1].from
 		}
 		from := s.from
 		for from < to {
@@ -345,7 +356,7 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 				ms = spanOf(l.clk, mo)
 			}
 			pe := min(to, ms.end)
-			last := final && i == len(m.pending)-1 && pe == to
+			last := final && i == len(segs)-1 && pe == to
 			var upto int64
 			switch {
 			case last:
@@ -362,9 +373,9 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 			from = pe
 		}
 	}
-	if final && committed < total && len(m.pending) > 0 {
+	if final && committed < total && len(segs) > 0 {
 		// A zero-length final segment: put the minimum on the last segment.
-		s := m.pending[len(m.pending)-1]
+		s := segs[len(segs)-1]
 		emit(m, piece{month: l.monthOf(s.from), rate: s.rate, price: s.price, secs: total - committed, first: s.from, last: end})
 		committed = total
 	}

@@ -208,6 +208,7 @@ func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
 		if l.dimsIndex == nil {
 			l.dimsIndex = make(map[dims]uint32)
 			l.lineDims = make(map[dims]uint32)
+			l.dims = make([]dimsEntry, 0, 8) // a service's few kinds of usage, grown once
 		}
 		i = uint32(len(l.dims))
 		ld := d

@@ -103,7 +103,11 @@ func (a *account) addSlot(m Month, slot int32) {
 			return
 		}
 	}
-	a.months = append(a.months, monthSlots{month: m, slots: []int32{slot}})
+	// Room for a replication's resources: the list would otherwise grow
+	// one doubling at a time from one.
+	ss := make([]int32, 1, 16)
+	ss[0] = slot
+	a.months = append(a.months, monthSlots{month: m, slots: ss})
 }
 
 // SetAccount configures an account's plan and sign-up time. Accounts that

@@ -145,6 +145,9 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	m.slot, m.slotMonth, m.slotPrice = si, probe.month, probe.price
 	a := l.dims[d].acct // set by slotOf
 	m.runPos = int32(len(a.running))
+	if a.running == nil {
+		a.running = make([]uint32, 0, 8)
+	}
 	a.running = append(a.running, idx)
 	if l.watched != nil {
 		l.touch(a.id)

@@ -139,17 +139,9 @@ type batch struct {
 	den     *big.Int
 }
 
-// chargeKey is what a line item is grouped by within an account-month:
-// the usage type normalized, the service the rate's when not reported.
-type chargeKey struct {
-	service, usageType, operation, region, az, resource string
-	tags                                                uint32
-	price                                               Price
-}
-
-// mergeKey tells apart the charges of an account-month as chargeKey does
-// (dims with equal line dimensions share a canonical dims), with one
-// string to compare or hash instead of six.
+// mergeKey tells apart the charges of an account-month, which are line
+// items: by line dimensions (dims with equal lines share a canonical
+// dims), tag set, price and resource.
 type mergeKey struct {
 	canon, tags uint32
 	price       Price
@@ -163,7 +155,7 @@ type mergeKey struct {
 // each — allocates none of them; a value that outgrows its words moves to
 // the heap, as a big.Int does.
 type charge struct {
-	key         chargeKey
+	line        *dims // the canonical dims' line (dimsEntry.line)
 	mk          mergeKey
 	rate        *Rate
 	raw         *big.Int // in 1/den raw units
@@ -246,18 +238,12 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		c := lookup(mk)
 		if c == nil {
 			d := &l.dims[mk.canon]
-			rt := d.rate
-			k := chargeKey{service: d.service, usageType: rt.UsageType, operation: d.operation, region: d.region, az: d.az,
-				resource: lk.resource, tags: lk.tags, price: lk.price}
-			if k.service == "" {
-				k.service = rt.Service
-			}
 			if len(block) == cap(block) { // a run split over months: more pieces than meters
 				block = make([]charge, 0, 4)
 			}
 			block = block[:len(block)+1]
 			c = &block[len(block)-1]
-			c.key, c.mk, c.rate, c.first, c.last, c.records, c.tagStr = k, mk, rt, first, last, records, l.tagString(k.tags)
+			c.line, c.mk, c.rate, c.first, c.last, c.records, c.tagStr = &d.line, mk, d.rate, first, last, records, l.tagString(mk.tags)
 			c.init()
 			c.raw.Set(v)
 			b.charges = append(b.charges, c)
@@ -317,7 +303,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 // (both are generated from one template), so ties keep the order they
 // had, without sort.Slice's reflection and allocations.
 func chargeCmp(a, b *charge) int {
-	x, y := a.key, b.key
+	x, y := a.line, b.line
 	switch {
 	case x.usageType != y.usageType:
 		return strings.Compare(x.usageType, y.usageType)
@@ -329,12 +315,12 @@ func chargeCmp(a, b *charge) int {
 		return strings.Compare(x.operation, y.operation)
 	case x.az != y.az:
 		return strings.Compare(x.az, y.az)
-	case x.resource != y.resource:
-		return strings.Compare(x.resource, y.resource)
+	case a.mk.resource != b.mk.resource:
+		return strings.Compare(a.mk.resource, b.mk.resource)
 	case a.tagStr != b.tagStr:
 		return strings.Compare(a.tagStr, b.tagStr)
 	}
-	return cmp.Compare(x.price, y.price)
+	return cmp.Compare(a.mk.price, b.mk.price)
 }
 
 func (l *Ledger) tagString(id uint32) string {
@@ -394,7 +380,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// units stay exact.
 	for _, o := range l.Offers(accountID, m) {
 		if !slices.ContainsFunc(b.charges, func(c *charge) bool {
-			return c.key.price == 0 && slices.Contains(o.UsageTypes, c.key.usageType)
+			return c.mk.price == 0 && slices.Contains(o.UsageTypes, c.line.usageType)
 		}) {
 			continue // most invoices use no offer: skip its remainder's values
 		}
@@ -403,7 +389,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			if remN.Sign() <= 0 {
 				break
 			}
-			if c.key.price != 0 || !slices.Contains(o.UsageTypes, c.key.usageType) {
+			if c.mk.price != 0 || !slices.Contains(o.UsageTypes, c.line.usageType) {
 				continue
 			}
 			avail := new(big.Int).Sub(c.raw, c.free)
@@ -438,7 +424,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			}
 			num.Mul(&chargeable, factor.SetInt64(price))
 		} else {
-			pk := [2]string{c.key.usageType, c.key.region}
+			pk := [2]string{c.line.usageType, c.line.region}
 			u := used[pk]
 			if u == nil {
 				if used == nil {
@@ -481,8 +467,8 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 // its rate's single tier.
 func (c *charge) flatPrice() (int64, bool) {
 	switch {
-	case c.key.price != 0:
-		return int64(c.key.price), true
+	case c.mk.price != 0:
+		return int64(c.mk.price), true
 	case len(c.rate.tiers) == 1:
 		return int64(c.rate.tiers[0].price), true
 	}
@@ -535,12 +521,12 @@ func roundQuo(num, den *big.Int) *big.Int {
 func (l *Ledger) lineItem(accountID string, ms monthSpan, c *charge, rm *ratMaker) LineItem {
 	rt, pu := c.rate, c.pu
 	li := LineItem{
-		Type: "Usage", Account: accountID, Month: ms.m, Service: c.key.service,
-		UsageType: l.dims[c.mk.canon].cur, Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,
-		ResourceID: c.key.resource, Tags: l.tagSets[c.key.tags],
+		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.service,
+		UsageType: l.dims[c.mk.canon].cur, Operation: c.line.operation, Region: c.line.region, AZ: c.line.az,
+		ResourceID: c.mk.resource, Tags: l.tagSets[c.mk.tags],
 		Start: l.clk.TimeOf(max(c.first, ms.start)), End: l.clk.TimeOf(min(c.last, ms.end)),
 		Unit: rt.Unit, Amount: rm.fraction(c.raw, pu), FreeAmount: rm.fraction(c.free, pu),
-		UnitPrice: c.key.price, Cost: c.money, Description: rt.Description, Records: c.records,
+		UnitPrice: c.mk.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
 	if li.UnitPrice == 0 {
 		li.UnitPrice = rt.UnitPrice()
@@ -597,7 +583,7 @@ func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string
 	l.price(accountID, m, b)
 	var t Money
 	for _, c := range b.charges {
-		if len(services) == 0 || contains(services, c.key.service) {
+		if len(services) == 0 || contains(services, c.line.service) {
 			var o bool
 			t = t.addSat(c.money, &o)
 		}

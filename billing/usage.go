@@ -50,10 +50,11 @@ type dimsEntry struct {
 	dims
 	rate *Rate
 	acct *account
-	// canon is the first dims of the same line items: equal once the
-	// usage type is normalized and the service defaulted to the rate's
-	// (collect merges their usage); cur is the usage type as a CUR shows
-	// it.
+	// line are the dimensions as line items show them: the usage type
+	// normalized, the service defaulted to the rate's. canon is the first
+	// dims with the same line (collect merges their usage); cur is the
+	// usage type as a CUR shows it.
+	line  dims
 	canon uint32
 	cur   string
 }
@@ -221,7 +222,7 @@ func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
 			canon = i
 			l.lineDims[ld] = i
 		}
-		l.dims = append(l.dims, dimsEntry{dims: d, rate: rt, canon: canon, cur: l.curUsageType(*rt)})
+		l.dims = append(l.dims, dimsEntry{dims: d, rate: rt, line: ld, canon: canon, cur: l.curUsageType(*rt)})
 		l.dimsIndex[d] = i
 	}
 	l.recentDims[l.dimsNext] = i + 1

@@ -154,18 +154,21 @@ func (l *Ledger) Record(u Usage) error {
 	if u.Quantity < 0 || u.Price < 0 {
 		return newErr(ErrInvalidUsage, "billing: negative quantity %d or price %v for %s", u.Quantity, u.Price, u.UsageType)
 	}
-	d, err := l.dimsOf(&u)
-	if err != nil {
-		return err
-	}
-	k := lineKey{slotKey: slotKey{dims: d, month: l.monthOf(u.Start), price: u.Price}, resource: u.ResourceID}
+	month := l.monthOf(u.Start)
+	var tags uint32
 	if len(u.Tags) > 0 {
-		k.tags = l.tagID(u.Tags)
+		tags = l.tagID(u.Tags)
 	}
-	// A one-entry cache in front of the index: services often report a
-	// run of records for the same key (a request stream on one bucket).
+	// A one-entry cache in front of dimsOf and the index: services often
+	// report a run of records for the same key (a request stream on one
+	// bucket).
 	i := l.lastSlot
-	if l.slots.n == 0 || !l.slotIs(i, &k) {
+	if !l.lastIs(&u, month, tags) {
+		d, err := l.dimsOf(&u)
+		if err != nil {
+			return err
+		}
+		k := lineKey{slotKey: slotKey{dims: d, tags: tags, month: month, price: u.Price}, resource: u.ResourceID}
 		if i, err = l.slotOf(&k); err != nil {
 			return err
 		}
@@ -228,6 +231,18 @@ func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
 	l.recentDims[l.dimsNext] = i + 1
 	l.dimsNext = (l.dimsNext + 1) % uint8(len(l.recentDims))
 	return i, nil
+}
+
+// lastIs reports whether the slot Record used last is u's, recorded in
+// month with tag set tags.
+func (l *Ledger) lastIs(u *Usage, month Month, tags uint32) bool {
+	if l.slots.n == 0 {
+		return false
+	}
+	k := &l.slots.at(l.lastSlot).key
+	return !k.timed && k.month == month && k.price == u.Price && k.tags == tags &&
+		l.slots.resource(l.lastSlot) == u.ResourceID &&
+		l.dims[k.dims].dims == dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
 }
 
 // slotIs reports whether slot i is k's.

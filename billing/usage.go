@@ -88,7 +88,7 @@ type slot struct {
 	records     uint64
 }
 
-// slotStore holds the slots in chunks of slotChunk, and their resources in
+// slotStore holds the slots in chunks of 1<<slotChunkBits, and their resources in
 // parallel chunks: a ledger gains a slot per resource and month, and one
 // flat slice would copy them all every time it grew.
 type slotStore struct {
@@ -113,8 +113,8 @@ func (st *slotStore) resource(i int32) string {
 const firstChunk = 32
 
 // add appends *s, of resource res, and returns its index. The first chunk
-// grows like a slice, so a small ledger stays small; the next ones are made
-// whole.
+// grows like a slice from firstChunk, so a small ledger stays small; the
+// next ones are made whole.
 func (st *slotStore) add(s *slot, res string) int32 {
 	i := st.n
 	c := int(i >> slotChunkBits)

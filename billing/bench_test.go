@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
+	"github.com/stretchr/testify/require"
 )
 
 // Metering must never dominate a simulation: the budget is ≥ 5 million
@@ -144,4 +145,65 @@ func BenchmarkBudgetedRecord(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(led.Alerts())), "alerts")
+}
+
+// TestStartStopTimedAllocatesNothingInSteadyState: a meter started and
+// stopped again on a key already seen (an instance stopped and started)
+// reuses its slot and its meter: no allocation.
+func TestStartStopTimedAllocatesNothingInSteadyState(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil)
+	u := instance("i-0123", "m5.large")
+	for range 2 {
+		id, err := led.StartTimed(u, PerSecond60)
+		require.NoError(t, err)
+		require.NoError(t, led.StopTimed(id, StopOptions{}))
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		id, err := led.StartTimed(u, PerSecond60)
+		if err != nil {
+			panic(err)
+		}
+		if err := led.StopTimed(id, StopOptions{}); err != nil {
+			panic(err)
+		}
+	})
+	require.Zero(t, allocs)
+}
+
+// TestInvoiceAllocations: an invoice of a fleet's usage — stopped and
+// running meters, a volume, request records, one month, no free tier —
+// allocates its invoice, lines and charges once each, and per line only
+// the two amounts (a block each: it was nine allocations a line); stopping
+// a meter allocates nothing.
+func TestInvoiceAllocations(t *testing.T) {
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil, WithDefaultPlan(PlanNone))
+	const n = 12
+	var ids []MeterID
+	for i := range n {
+		ids = append(ids, mustStart(t, led, instance(fmt.Sprintf("i-%02d", i), "m5.large"), PerSecond60))
+		vol := Usage{Account: acct, Service: "AmazonEC2", UsageType: "EBS:VolumeUsage.gp3", Operation: "CreateVolume",
+			Region: "us-east-1", AZ: "use1-az1", ResourceID: fmt.Sprintf("vol-%02d", i), Quantity: 8}
+		ids = append(ids, mustStart(t, led, vol, PerSecond60))
+	}
+	for _, u := range benchUsages(6, false) {
+		require.NoError(t, led.Record(u))
+	}
+	env.RunFor(90 * time.Minute)
+	stopped := 0 // half the meters stop, half run on
+	stops := testing.AllocsPerRun(n-1, func() {
+		require.NoError(t, led.StopTimed(ids[stopped], StopOptions{}))
+		stopped++
+	})
+	require.Zero(t, stops)
+	env.RunFor(time.Hour)
+	inv := led.Invoice(acct, jan2026)
+	require.Len(t, inv.Lines, 2*n+6)
+	allocs := testing.AllocsPerRun(20, func() { _ = led.Invoice(acct, jan2026) })
+	// Besides the amounts: the invoice, its lines, the charges and their
+	// index (a map past 16 charges), a few scratch values.
+	require.LessOrEqual(t, allocs, float64(2*len(inv.Lines)+20), "per line: two amounts")
 }

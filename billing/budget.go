@@ -277,13 +277,9 @@ func priceBound(rt Rate, price Price) uint64 {
 // meters accrue cost (femto-dollars per second) and, in nano-dollars, the
 // extra a per-hour meter can add at once when it starts a new hour.
 func (l *Ledger) meterBound(account string) (rate uint64, hourly int64) {
-	for _, mi := range l.running[account] {
+	for _, mi := range l.runningOf(account) {
 		mt := &l.meters[mi]
-		rt, err := l.cat.Lookup(mt.base.region, mt.base.usageType)
-		if err != nil {
-			continue
-		}
-		r := satMulDiv(uint64(mt.cur.rate), priceBound(rt, mt.cur.price), 1)
+		r := satMulDiv(uint64(mt.cur.rate), priceBound(*l.dims[mt.base.dims].rate, mt.cur.price), 1)
 		rate = satAdd(rate, r)
 		if mt.gran == PerHour {
 			hourly = min(hourly+int64(min(satMulDiv(r, 3600, 1_000_000), math.MaxInt64/8)), math.MaxInt64/4)
@@ -303,7 +299,7 @@ func (l *Ledger) evalAccount(w *watch) {
 	m := l.monthOf(now)
 	sp := spanOf(l.clk, m)
 	w.timer.Stop()
-	slack := int64(len(l.byAcctMonth[acctMonth{w.account, m}]) + len(l.running[w.account]) + 1)
+	slack := int64(len(l.slotsIn(w.account, m)) + len(l.runningOf(w.account)) + 1)
 	// Credits left for the month (zero off the credit plans). Net cost
 	// grows no faster than usage cost, so the bounds below stay
 	// conservative when budgets count credits.
@@ -358,7 +354,7 @@ func (l *Ledger) evalAccount(w *watch) {
 	// Thresholds start afresh each month: running meters need an
 	// evaluation then (records check the month themselves).
 	next := sim.MaxTime
-	if len(l.running[w.account]) > 0 {
+	if len(l.runningOf(w.account)) > 0 {
 		next = sp.end
 	}
 	if len(actuals) > 0 && rate > 0 {
@@ -406,10 +402,8 @@ func (l *Ledger) evalAccount(w *watch) {
 // month's cost is fixed and computed once.
 func (l *Ledger) crossing(account string, m Month, from, to sim.Time, thr Money, services []string, credits Money) (sim.Time, bool) {
 	dyn := map[string]bool{}
-	for _, mi := range l.running[account] {
-		if rt, err := l.cat.Lookup(l.meters[mi].base.region, l.meters[mi].base.usageType); err == nil {
-			dyn[rt.UsageType] = true
-		}
+	for _, mi := range l.runningOf(account) {
+		dyn[l.dims[l.meters[mi].base.dims].rate.UsageType] = true
 	}
 	for changed := true; changed; {
 		changed = false

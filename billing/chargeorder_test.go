@@ -21,9 +21,9 @@ func TestChargeOrderMatchesSortSlice(t *testing.T) {
 		cs := make([]*charge, n)
 		for i := range cs {
 			cs[i] = &charge{
-				key: lineKey{usageType: pick("BoxUsage:p3", "EBS:VolumeUsage.gp3", "SpotUsage:p3"),
-					region: pick("us-east-1", "us-west-2"), service: pick("AmazonEC2", "AmazonS3"),
-					resource: pick("", "i-1", "i-2", "vol-1"), price: Price(r.IntN(2))},
+				line: &dims{usageType: pick("BoxUsage:p3", "EBS:VolumeUsage.gp3", "SpotUsage:p3"),
+					region: pick("us-east-1", "us-west-2"), service: pick("AmazonEC2", "AmazonS3")},
+				mk:      mergeKey{resource: pick("", "i-1", "i-2", "vol-1"), price: Price(r.IntN(2))},
 				tagStr:  pick("", "a=b"),
 				records: uint64(i), // tells ties apart
 			}

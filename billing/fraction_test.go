@@ -13,10 +13,12 @@ import (
 // terms: same value, same reduced numerator and denominator.
 func TestFractionMatchesSetFrac(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
+	var rm ratMaker
 	edges := []uint64{0, 1, 2, 3600, 1 << 32, 1<<63 - 1, 1<<64 - 1}
 	check := func(num, den *big.Int) {
 		want := new(big.Rat).SetFrac(num, den)
-		got := fraction(num, den)
+		got := rm.fraction(num, den)
+		require.Equal(t, want, got, "%v/%v: same representation", num, den)
 		require.Zero(t, got.Cmp(want), "%v/%v", num, den)
 		require.Equal(t, want.Num().String(), got.Num().String())
 		require.Equal(t, want.Denom().String(), got.Denom().String())
@@ -40,17 +42,29 @@ func TestFractionMatchesSetFrac(t *testing.T) {
 	check(big.NewInt(-4), big.NewInt(6))
 	// The result is a fresh value: changing it leaves the terms alone.
 	num, den := big.NewInt(10), big.NewInt(4)
-	f := fraction(num, den)
+	f := rm.fraction(num, den)
 	f.Add(f, big.NewRat(1, 2))
 	require.Equal(t, "3/1", f.String())
 	require.Equal(t, "10", num.String())
 	require.Equal(t, "4", den.String())
+	// Nor does it share words with another amount or with the template.
+	g := rm.fraction(big.NewInt(10), big.NewInt(3))
+	g.Add(g, g)
+	require.Equal(t, "10/3", rm.fraction(big.NewInt(10), big.NewInt(3)).String())
+	require.Equal(t, "1/1", rm.one.String())
+	g.Num().SetInt64(7)
+	g.Denom().SetInt64(9)
+	require.Equal(t, "1/1", rm.one.String())
 }
 
-// An invoice has two amounts per resource: a word-sized amount costs the
-// Rat and its two terms, no gcd scratch.
+// An invoice has two amounts per resource: a word-sized amount costs one
+// block, the Rat with its two terms, and no gcd scratch.
 func TestFractionAllocations(t *testing.T) {
+	var rm ratMaker
 	num, den := big.NewInt(7200), big.NewInt(3600*4)
-	allocs := testing.AllocsPerRun(100, func() { _ = fraction(num, den) })
-	require.LessOrEqual(t, allocs, 3.0)
+	_ = rm.fraction(num, den)
+	allocs := testing.AllocsPerRun(100, func() { _ = rm.fraction(num, den) })
+	require.Equal(t, 1.0, allocs)
+	allocs = testing.AllocsPerRun(100, func() { _ = rm.fraction(new(big.Int), den) })
+	require.LessOrEqual(t, allocs, 1.0)
 }

@@ -80,6 +80,34 @@ type account struct {
 	// configured: SetAccount or SignUp set this account up; SignUp does
 	// not override it.
 	configured bool
+	// months are the account's slots per month with usage, in order of
+	// first usage; running its running meters' indices (a meter's runPos
+	// is its place here).
+	months  []monthSlots
+	running []uint32
+}
+
+func (a *account) slotsIn(m Month) []int32 {
+	for i := len(a.months) - 1; i >= 0; i-- {
+		if a.months[i].month == m {
+			return a.months[i].slots
+		}
+	}
+	return nil
+}
+
+func (a *account) addSlot(m Month, slot int32) {
+	for i := len(a.months) - 1; i >= 0; i-- {
+		if a.months[i].month == m {
+			a.months[i].slots = append(a.months[i].slots, slot)
+			return
+		}
+	}
+	// Room for a replication's resources: the list would otherwise grow
+	// one doubling at a time from one.
+	ss := make([]int32, 1, 16)
+	ss[0] = slot
+	a.months = append(a.months, monthSlots{month: m, slots: ss})
 }
 
 // SetAccount configures an account's plan and sign-up time. Accounts that
@@ -111,6 +139,21 @@ func (l *Ledger) SetAccount(a Account) error {
 		l.touch(a.ID)
 	}
 	return nil
+}
+
+// accountFor returns the account id, created with the default plan if
+// new: usage makes an account known.
+func (l *Ledger) accountFor(id string) *account {
+	a, ok := l.accounts[id]
+	if !ok {
+		a = &account{id: id, plan: l.defaultPlan}
+		if l.accounts == nil {
+			l.accounts = make(map[string]*account)
+		}
+		l.accounts[id] = a
+		l.accountOrder = append(l.accountOrder, id)
+	}
+	return a
 }
 
 func (l *Ledger) account(id string) *account {

@@ -22,13 +22,14 @@ type keyHandle struct {
 // into a UsageKey, validating the usage type and region as Record does.
 func (l *Ledger) Key(u Usage) (UsageKey, error) {
 	now := l.clk.Now()
-	k := lineKey{
-		account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation,
-		region: u.Region, az: u.AZ, resource: u.ResourceID, month: l.monthOf(now), price: u.Price,
-	}
 	if u.Price < 0 {
 		return UsageKey{}, newErr(ErrInvalidUsage, "billing: negative price %v for %s", u.Price, u.UsageType)
 	}
+	d, err := l.dimsOf(&u)
+	if err != nil {
+		return UsageKey{}, err
+	}
+	k := lineKey{slotKey: slotKey{dims: d, month: l.monthOf(now), price: u.Price}, resource: u.ResourceID}
 	if len(u.Tags) > 0 {
 		k.tags = l.tagID(u.Tags)
 	}
@@ -68,7 +69,7 @@ func (l *Ledger) Add(k UsageKey, quantity int64, at sim.Time) error {
 	s.last = max(s.last, at)
 	s.records++
 	if l.watched != nil {
-		l.noteRecord(h.base.account, quantity, s.bound)
+		l.noteRecord(l.dims[h.base.dims].account, quantity, s.bound)
 	}
 	return nil
 }

@@ -86,9 +86,11 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	if len(b.charges) > 0 {
 		inv.Lines = make([]LineItem, 0, len(b.charges)+1)
 	}
+	var rm ratMaker
+	ms := spanOf(l.clk, m)
 	for _, c := range b.charges {
 		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
-		inv.Lines = append(inv.Lines, l.lineItem(accountID, m, c))
+		inv.Lines = append(inv.Lines, l.lineItem(accountID, ms, c, &rm))
 		inv.Overflow = inv.Overflow || c.overflow
 	}
 	inv.Total = inv.Usage
@@ -137,19 +139,55 @@ type batch struct {
 	den     *big.Int
 }
 
+// mergeKey tells apart the charges of an account-month, which are line
+// items: by line dimensions (dims with equal lines share a canonical
+// dims), tag set, price and resource.
+type mergeKey struct {
+	canon, tags uint32
+	price       Price
+	resource    string
+}
+
 // charge is a line item being priced: merged accumulators of one key.
+// Its quantities are big.Ints over words of its own (raw, free and pu
+// point at rawV, freeV and puV, whose words are rawW, freeW and puW), so
+// that pricing an invoice's usage — a line per resource, a few words
+// each — allocates none of them; a value that outgrows its words moves to
+// the heap, as a big.Int does.
 type charge struct {
-	key         lineKey // usageType normalized, timed false
-	rate        Rate
+	line        *dims // the canonical dims' line (dimsEntry.line)
+	mk          mergeKey
+	rate        *Rate
 	raw         *big.Int // in 1/den raw units
-	free        *big.Int // in 1/den raw units: freeV
-	freeV       big.Int
+	free        *big.Int // in 1/den raw units
+	pu          *big.Int // raw units per pricing unit × den, set by price
 	money       Money
 	overflow    bool // the cost exceeded Money's range and saturated
 	first, last sim.Time
 	records     uint64
 	tagStr      string
-	pu          *big.Int // raw units per pricing unit × den, set by price
+
+	rawV, freeV, puV big.Int
+	rawW             [3]big.Word
+	freeW, puW       [2]big.Word
+}
+
+// init points the charge's quantities at its own words: raw and free are
+// zero, pu unset.
+func (c *charge) init() {
+	c.raw, c.free, c.pu = &c.rawV, &c.freeV, &c.puV
+	c.rawV.SetBits(c.rawW[:0])
+	c.freeV.SetBits(c.freeW[:0])
+	c.puV.SetBits(c.puW[:0])
+}
+
+// setU128 sets z to x, in z's words when they are room enough.
+func setU128(z *big.Int, x u128) *big.Int {
+	if bits.UintSize != 64 {
+		return z.Set(x.big())
+	}
+	w := z.Bits()[:0]
+	return z.SetBits(append(w, big.Word(x.lo), big.Word(x.hi)))
 }
 
 // collect gathers an account's usage in month m: committed accumulators,
@@ -164,99 +202,95 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		recMul, timedMul = scale.Num(), scale.Denom()
 	}
 	// The charges come from one block sized for the most there can be (a
-	// slot or a running meter each, at most), and each keeps its free
-	// quantity inline: an invoice has a charge per resource.
-	slots, running := l.byAcctMonth[acctMonth{accountID, m}], l.running[accountID]
+	// slot or a running meter each, at most): an invoice has a charge per
+	// resource.
+	slots, running := l.slotsIn(accountID, m), l.runningOf(accountID)
 	n := len(slots) + len(running)
 	block := make([]charge, 0, n)
 	if n > 0 {
 		b.charges = make([]*charge, 0, n)
 	}
 	// A key's charge is found by scanning the charges while they are few
-	// (comparing keys beats hashing their seven strings), and through
-	// byKey, built when they become many.
+	// and through byKey, built when they become many.
 	const scanCharges = 16
-	var byKey map[lineKey]*charge
-	lookup := func(k lineKey) *charge {
+	var byKey map[mergeKey]*charge
+	lookup := func(k mergeKey) *charge {
 		if byKey != nil {
 			return byKey[k]
 		}
 		for _, c := range b.charges {
-			if c.key == k {
+			if c.mk == k {
 				return c
 			}
 		}
 		return nil
 	}
-	// add takes ownership of raw (a fresh value): a key's first charge
-	// keeps it rather than a copy.
-	add := func(k lineKey, rt Rate, raw *big.Int, first, last sim.Time, records uint64) {
-		k.usageType = rt.UsageType
-		k.timed = false
-		if k.service == "" {
-			k.service = rt.Service
+	// add adds q × mul (mul nil: 1) raw units of key lk.
+	var tmp, prod big.Int
+	var tmpW [2]big.Word
+	tmp.SetBits(tmpW[:0])
+	add := func(lk lineKey, q u128, mul *big.Int, first, last sim.Time, records uint64) {
+		mk := mergeKey{canon: l.dims[lk.dims].canon, tags: lk.tags, price: lk.price, resource: lk.resource}
+		v := setU128(&tmp, q)
+		if mul != nil {
+			v = prod.Mul(v, mul)
 		}
-		c := lookup(k)
+		c := lookup(mk)
 		if c == nil {
+			d := &l.dims[mk.canon]
 			if len(block) == cap(block) { // a run split over months: more pieces than meters
 				block = make([]charge, 0, 4)
 			}
-			block = append(block, charge{key: k, rate: rt, raw: raw, first: first, last: last, records: records, tagStr: l.tagString(k.tags)})
+			block = block[:len(block)+1]
 			c = &block[len(block)-1]
-			c.free = &c.freeV
+			c.line, c.mk, c.rate, c.first, c.last, c.records, c.tagStr = &d.line, mk, d.rate, first, last, records, l.tagString(mk.tags)
+			c.init()
+			c.raw.Set(v)
 			b.charges = append(b.charges, c)
 			switch {
 			case byKey != nil:
-				byKey[k] = c
+				byKey[mk] = c
 			case len(b.charges) > scanCharges:
-				byKey = make(map[lineKey]*charge, n)
+				byKey = make(map[mergeKey]*charge, n)
 				for _, c := range b.charges {
-					byKey[c.key] = c
+					byKey[c.mk] = c
 				}
 			}
 			return
 		}
-		c.raw.Add(c.raw, raw)
+		c.raw.Add(c.raw, v)
 		c.first = min(c.first, first)
 		c.last = max(c.last, last)
 		c.records += records
 	}
 	for _, i := range slots {
 		s := l.slots.at(i)
-		if s.records == 0 || (keep != nil && !keep(s.rate.UsageType)) {
+		if s.records == 0 || (keep != nil && !keep(l.dims[s.key.dims].rate.UsageType)) {
 			continue
 		}
-		raw := s.qty.big()
-		switch {
-		case recMul != nil && !s.key.timed:
-			raw.Mul(raw, recMul)
-		case timedMul != nil:
-			raw.Mul(raw, timedMul)
+		mul := timedMul
+		if !s.key.timed {
+			mul = recMul
 		}
-		add(s.key, *s.rate, raw, s.first, s.last, s.records)
+		add(lineKey{s.key, l.slots.resource(i)}, s.qty, mul, s.first, s.last, s.records)
 	}
 	for _, mi := range running {
 		mt := &l.meters[mi]
 		if meterEnd < mt.first {
 			continue
 		}
-		rt, err := l.cat.Lookup(mt.base.region, mt.base.usageType)
-		if err != nil || (keep != nil && !keep(rt.UsageType)) {
-			continue // validated at StartTimed
+		if keep != nil && !keep(l.dims[mt.base.dims].rate.UsageType) {
+			continue
 		}
-		tmp := *mt
-		tmp.pending = append(slices.Clip(mt.pending), mt.cur)
-		l.emitRun(&tmp, meterEnd, endAccrued, func(_ *timedMeter, p piece) {
+		l.emitRun(mt, l.runSegs(mt), meterEnd, endAccrued, func(_ *timedMeter, p piece) {
 			if p.month != m {
 				return
 			}
 			k := mt.base
 			k.month, k.price = p.month, p.price
-			q := new(big.Int).Mul(big.NewInt(p.secs), big.NewInt(p.rate))
-			if timedMul != nil {
-				q.Mul(q, timedMul)
-			}
-			add(k, rt, q, p.first, p.last, 1)
+			var q u128
+			q.mulAdd(uint64(p.secs), uint64(p.rate))
+			add(k, q, timedMul, p.first, p.last, 1)
 		})
 	}
 	slices.SortFunc(b.charges, chargeCmp)
@@ -269,7 +303,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 // (both are generated from one template), so ties keep the order they
 // had, without sort.Slice's reflection and allocations.
 func chargeCmp(a, b *charge) int {
-	x, y := a.key, b.key
+	x, y := a.line, b.line
 	switch {
 	case x.usageType != y.usageType:
 		return strings.Compare(x.usageType, y.usageType)
@@ -281,12 +315,12 @@ func chargeCmp(a, b *charge) int {
 		return strings.Compare(x.operation, y.operation)
 	case x.az != y.az:
 		return strings.Compare(x.az, y.az)
-	case x.resource != y.resource:
-		return strings.Compare(x.resource, y.resource)
+	case a.mk.resource != b.mk.resource:
+		return strings.Compare(a.mk.resource, b.mk.resource)
 	case a.tagStr != b.tagStr:
 		return strings.Compare(a.tagStr, b.tagStr)
 	}
-	return cmp.Compare(x.price, y.price)
+	return cmp.Compare(a.mk.price, b.mk.price)
 }
 
 func (l *Ledger) tagString(id uint32) string {
@@ -318,13 +352,17 @@ func canonicalTags(tags map[string]string) string {
 	return b.String()
 }
 
-// perUnit is the number of raw units in one pricing unit in month m.
-func perUnit(rt Rate, m Month) *big.Int {
-	p := big.NewInt(rt.PerUnit)
+// setPerUnit sets z to the number of raw units in one pricing unit in
+// month m, times den.
+func setPerUnit(z *big.Int, rt *Rate, m Month, den *big.Int) {
+	hi, lo := uint64(0), uint64(rt.PerUnit)
 	if rt.Monthly {
-		p.Mul(p, big.NewInt(m.Seconds()))
+		hi, lo = bits.Mul64(lo, uint64(m.Seconds()))
 	}
-	return p
+	setU128(z, u128{hi, lo})
+	if !den.IsUint64() || den.Uint64() != 1 {
+		z.Mul(z, den)
+	}
 }
 
 var femtoPerNano = big.NewInt(1_000_000) // femto-dollars per nano-dollar
@@ -334,20 +372,24 @@ var femtoPerNano = big.NewInt(1_000_000) // femto-dollars per nano-dollar
 // rounded half up to a nano-dollar once.
 func (l *Ledger) price(accountID string, m Month, b batch) {
 	for _, c := range b.charges {
-		c.pu = perUnit(c.rate, m)
-		c.pu.Mul(c.pu, b.den)
+		setPerUnit(c.pu, c.rate, m, b.den)
 	}
 	// Free-tier offers, consumed in charge order. An offer's remainder is
 	// kept in pricing units as a fraction over the product of the perUnits
 	// met so far, so that offers spanning usage types of different raw
 	// units stay exact.
 	for _, o := range l.Offers(accountID, m) {
+		if !slices.ContainsFunc(b.charges, func(c *charge) bool {
+			return c.mk.price == 0 && slices.Contains(o.UsageTypes, c.line.usageType)
+		}) {
+			continue // most invoices use no offer: skip its remainder's values
+		}
 		remN, remD := big.NewInt(o.Quantity), big.NewInt(1) // pricing units remN/remD
 		for _, c := range b.charges {
 			if remN.Sign() <= 0 {
 				break
 			}
-			if c.key.price != 0 || !slices.Contains(o.UsageTypes, c.key.usageType) {
+			if c.mk.price != 0 || !slices.Contains(o.UsageTypes, c.line.usageType) {
 				continue
 			}
 			avail := new(big.Int).Sub(c.raw, c.free)
@@ -367,28 +409,31 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// Tiers, per (usage type, region), consumed in charge order; usage is
 	// tracked in pricing units × den-scaled perUnit of the pool (the pool's
 	// charges share a usage type, hence a perUnit).
-	used := make(map[[2]string]*big.Int)
+	var used map[[2]string]*big.Int // made for the first tiered charge
 	// Scratch values reused across charges: an invoice prices a line per
 	// resource.
-	num, chargeable, factor, den := new(big.Int), new(big.Int), new(big.Int), new(big.Int)
+	var num, chargeable, factor, den big.Int
 	for _, c := range b.charges {
 		pu := c.pu
 		chargeable.Sub(c.raw, c.free)
 		num.SetInt64(0) // femto-dollars × raw/den units
 		if price, ok := c.flatPrice(); ok {
-			if money, ok := flatCost(chargeable, pu, price); ok {
+			if money, ok := flatCost(&chargeable, pu, price); ok {
 				c.money = money
 				continue
 			}
-			num.Mul(chargeable, factor.SetInt64(price))
+			num.Mul(&chargeable, factor.SetInt64(price))
 		} else {
-			pk := [2]string{c.key.usageType, c.key.region}
+			pk := [2]string{c.line.usageType, c.line.region}
 			u := used[pk]
 			if u == nil {
+				if used == nil {
+					used = make(map[[2]string]*big.Int)
+				}
 				u = new(big.Int)
 				used[pk] = u
 			}
-			left := chargeable
+			left := &chargeable
 			for _, t := range c.rate.tiers {
 				if left.Sign() <= 0 {
 					break
@@ -404,12 +449,12 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 						take = room
 					}
 				}
-				num.Add(num, new(big.Int).Mul(take, big.NewInt(int64(t.price))))
+				num.Add(&num, new(big.Int).Mul(take, big.NewInt(int64(t.price))))
 				u.Add(u, take)
 				left = new(big.Int).Sub(left, take)
 			}
 		}
-		q := roundQuo(num, den.Mul(pu, femtoPerNano))
+		q := roundQuo(&num, den.Mul(pu, femtoPerNano))
 		if q.IsInt64() {
 			c.money = Money(q.Int64())
 		} else {
@@ -422,8 +467,8 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 // its rate's single tier.
 func (c *charge) flatPrice() (int64, bool) {
 	switch {
-	case c.key.price != 0:
-		return int64(c.key.price), true
+	case c.mk.price != 0:
+		return int64(c.mk.price), true
 	case len(c.rate.tiers) == 1:
 		return int64(c.rate.tiers[0].price), true
 	}
@@ -472,15 +517,16 @@ func roundQuo(num, den *big.Int) *big.Int {
 }
 
 // lineItem is charge c's line, once price has priced it.
-func (l *Ledger) lineItem(accountID string, m Month, c *charge) LineItem {
+// ms is month m's span.
+func (l *Ledger) lineItem(accountID string, ms monthSpan, c *charge, rm *ratMaker) LineItem {
 	rt, pu := c.rate, c.pu
 	li := LineItem{
-		Type: "Usage", Account: accountID, Month: m, Service: c.key.service,
-		UsageType: l.curUsageType(rt), Operation: c.key.operation, Region: c.key.region, AZ: c.key.az,
-		ResourceID: c.key.resource, Tags: l.tagSets[c.key.tags],
-		Start: l.clk.TimeOf(max(c.first, l.monthStart(m))), End: l.clk.TimeOf(min(c.last, l.monthStart(m+1))),
-		Unit: rt.Unit, Amount: fraction(c.raw, pu), FreeAmount: fraction(c.free, pu),
-		UnitPrice: c.key.price, Cost: c.money, Description: rt.Description, Records: c.records,
+		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.service,
+		UsageType: l.dims[c.mk.canon].cur, Operation: c.line.operation, Region: c.line.region, AZ: c.line.az,
+		ResourceID: c.mk.resource, Tags: l.tagSets[c.mk.tags],
+		Start: l.clk.TimeOf(max(c.first, ms.start)), End: l.clk.TimeOf(min(c.last, ms.end)),
+		Unit: rt.Unit, Amount: rm.fraction(c.raw, pu), FreeAmount: rm.fraction(c.free, pu),
+		UnitPrice: c.mk.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
 	if li.UnitPrice == 0 {
 		li.UnitPrice = rt.UnitPrice()
@@ -488,20 +534,39 @@ func (l *Ledger) lineItem(accountID string, m Month, c *charge) LineItem {
 	return li
 }
 
-// fraction returns num/den (den > 0) as a new big.Rat, the value
-// new(big.Rat).SetFrac(num, den) returns. When both fit in a word it
-// reduces them with a word gcd and sets the reduced terms directly
-// (Rat.Denom is a reference once the Rat is set): SetFrac's big.Int gcd
-// allocates, and an invoice has two amounts per resource.
-func fraction(num, den *big.Int) *big.Rat {
-	if !num.IsUint64() || !den.IsUint64() || den.Sign() <= 0 {
+// ratMaker makes an invoice's amounts (two per resource), each a new
+// big.Rat with the value new(big.Rat).SetFrac(num, den) has, down to its
+// representation. When both terms fit in a word it reduces them with a
+// word gcd (SetFrac's big.Int gcd allocates) and allocates the Rat and its
+// two words as one block. Rat.Denom is a reference to the denominator only
+// once it is non-empty, so each block's Rat starts as a copy of one, a Rat
+// of value 1/1, and both its terms are then replaced (Int.SetBits) before
+// it is returned: it shares no word with one.
+type ratMaker struct{ one *big.Rat }
+
+type ratBlock struct {
+	r big.Rat
+	w [2]big.Word
+}
+
+// fraction returns num/den (den > 0).
+func (rm *ratMaker) fraction(num, den *big.Int) *big.Rat {
+	if bits.UintSize != 64 || !num.IsUint64() || !den.IsUint64() || den.Sign() <= 0 {
 		return new(big.Rat).SetFrac(num, den)
+	}
+	if rm.one == nil {
+		rm.one = big.NewRat(1, 1)
 	}
 	n, d := num.Uint64(), den.Uint64()
 	g := gcd64(n, d)
-	r := new(big.Rat).SetUint64(n / g)
-	r.Denom().SetUint64(d / g)
-	return r
+	blk := &ratBlock{r: *rm.one, w: [2]big.Word{big.Word(n / g), big.Word(d / g)}}
+	if n == 0 {
+		blk.r.Num().SetBits(nil) // SetFrac's zero: no words
+	} else {
+		blk.r.Num().SetBits(blk.w[0:1:1])
+	}
+	blk.r.Denom().SetBits(blk.w[1:2:2])
+	return &blk.r
 }
 
 // gcd64 is the greatest common divisor of a and b (b > 0), Euclid's way.
@@ -518,15 +583,13 @@ func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string
 	l.price(accountID, m, b)
 	var t Money
 	for _, c := range b.charges {
-		if len(services) == 0 || contains(services, c.key.service) {
+		if len(services) == 0 || contains(services, c.line.service) {
 			var o bool
 			t = t.addSat(c.money, &o)
 		}
 	}
 	return t
 }
-
-func (l *Ledger) monthStart(m Month) sim.Time { return spanOf(l.clk, m).start }
 
 // curUsageType writes a normalized usage type as a CUR shows it in its
 // region: "USW2-BoxUsage:m5.large", "USE1-USW2-AWS-Out-Bytes",

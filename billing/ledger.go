@@ -20,18 +20,20 @@ type Ledger struct {
 	clk sim.Clock
 	cat *Catalog
 
-	slots       slotStore
-	index       map[uint64]int32 // key hash → slot chain (usage.go)
-	byAcctMonth map[acctMonth][]int32
-	span        monthSpan
-	lastSlot    int32 // index of the slot Record used last
-	handles     []keyHandle
-	rates       map[[2]string]*Rate // (region, usage type) → resolved rate
-	// recentRates are the last two rates rateOf answered (a fleet's
-	// launches meter a volume and an address by turns), looked at before
-	// hashing the pair; rateNext is the one to replace.
-	recentRates [2]recentRate
-	rateNext    uint8
+	slots    slotStore
+	index    slotIndex // key hash → slot (usage.go)
+	span     monthSpan
+	lastSlot int32 // index of the slot Record used last
+	handles  []keyHandle
+	rates    map[[2]string]*Rate // (region, usage type) → resolved rate
+	// dims are the interned dimensions of the ledger's keys (dimsOf);
+	// recentDims the last few dimsOf answered, plus one, looked at before
+	// hashing, and dimsNext the one to replace.
+	dims       []dimsEntry
+	dimsIndex  map[dims]uint32
+	lineDims   map[dims]uint32 // normalized dims → canonical dims (dimsEntry.canon)
+	recentDims [4]uint32
+	dimsNext   uint8
 
 	seed     maphash.Seed
 	tagSets  []map[string]string
@@ -39,7 +41,6 @@ type Ledger struct {
 	tagStrs  []string // canonical form of each tag set, filled lazily
 
 	accounts     map[string]*account
-	lastAccount  string // an account in accounts (newSlot's check)
 	accountOrder []string
 	defaultPlan  Plan
 	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.
@@ -47,7 +48,7 @@ type Ledger struct {
 
 	meters     []timedMeter
 	freeMeters []uint32
-	running    map[string][]uint32 // account → running meter indices
+	segs       []seg // runSegs's scratch
 
 	// Budgets (see budget.go); watched is nil until a budget exists, so the
 	// hot path pays one nil check.
@@ -76,8 +77,8 @@ func New(env *sim.Env, cat *Catalog, opts ...Option) *Ledger {
 	if cat == nil {
 		cat = DefaultCatalog()
 	}
-	// The maps are made on their first write (newSlot, SetAccount,
-	// StartTimed, tagID): a replication that never meters pays nothing.
+	// The maps are made on their first write (dimsOf, rateOf, SetAccount,
+	// tagID): a replication that never meters pays nothing.
 	l := &Ledger{
 		env:         env,
 		clk:         env,
@@ -102,19 +103,37 @@ func (l *Ledger) Accounts() []string { return append([]string(nil), l.accountOrd
 
 // Months returns the billing months with usage for an account, ascending.
 func (l *Ledger) Months(accountID string) []Month {
-	var ms []Month
-	for am := range l.byAcctMonth {
-		if am.account == accountID {
-			ms = append(ms, am.month)
-		}
+	a := l.accounts[accountID]
+	if a == nil {
+		return nil
 	}
-	for _, mi := range l.running[accountID] {
+	var ms []Month
+	for _, s := range a.months {
+		ms = append(ms, s.month)
+	}
+	for _, mi := range a.running {
 		m := l.monthOf(l.meters[mi].runStart)
 		for ; m <= l.monthOf(l.clk.Now()); m++ {
 			ms = append(ms, m)
 		}
 	}
 	return uniqSorted(ms)
+}
+
+// slotsIn returns an account's slots of month m, in order of creation.
+func (l *Ledger) slotsIn(accountID string, m Month) []int32 {
+	if a := l.accounts[accountID]; a != nil {
+		return a.slotsIn(m)
+	}
+	return nil
+}
+
+// runningOf returns the indices of an account's running meters.
+func (l *Ledger) runningOf(accountID string) []uint32 {
+	if a := l.accounts[accountID]; a != nil {
+		return a.running
+	}
+	return nil
 }
 
 func uniqSorted(ms []Month) []Month {

@@ -195,6 +195,12 @@ func naiveKey(u Usage, m Month) string {
 		canonicalTags(u.Tags), fmt.Sprint(u.Price), fmt.Sprint(int32(m))}, "|")
 }
 
+// acctMonth keys the naive model's bills.
+type acctMonth struct {
+	account string
+	month   Month
+}
+
 // naiveBills prices the raw log into per-(account, month) totals.
 func naiveBills(env *sim.Env, cat *Catalog, plans map[string]Plan, records []Usage, runs []*naiveRun) map[acctMonth]*big.Int {
 	lines := map[string]*naiveLine{}

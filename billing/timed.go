@@ -104,10 +104,11 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 		return 0, newErr(ErrInvalidUsage, "billing: negative rate %d or price %v for %s", u.Quantity, u.Price, u.UsageType)
 	}
 	now := l.clk.Now()
-	k := lineKey{
-		account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation,
-		region: u.Region, az: u.AZ, resource: u.ResourceID, timed: true,
+	d, err := l.dimsOf(&u)
+	if err != nil {
+		return 0, err
 	}
+	k := lineKey{slotKey: slotKey{dims: d, timed: true}, resource: u.ResourceID}
 	if len(u.Tags) > 0 {
 		k.tags = l.tagID(u.Tags)
 	}
@@ -124,6 +125,9 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 		l.freeMeters = l.freeMeters[:n-1]
 	} else {
 		idx = uint32(len(l.meters))
+		if l.meters == nil { // a replication's fleet, grown once
+			l.meters, l.freeMeters = make([]timedMeter, 0, 16), make([]uint32, 0, 16)
+		}
 		l.meters = append(l.meters, timedMeter{})
 	}
 	m := &l.meters[idx]
@@ -139,17 +143,17 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	m.pending = m.pending[:0]
 	m.cur = seg{from: now, rate: u.Quantity, price: u.Price}
 	m.slot, m.slotMonth, m.slotPrice = si, probe.month, probe.price
-	if l.running == nil {
-		l.running = make(map[string][]uint32)
+	a := l.dims[d].acct // set by slotOf
+	m.runPos = int32(len(a.running))
+	if a.running == nil {
+		a.running = make([]uint32, 0, 8)
 	}
-	run := l.running[k.account]
-	m.runPos = int32(len(run))
-	l.running[k.account] = append(run, idx)
+	a.running = append(a.running, idx)
 	if l.watched != nil {
-		l.touch(k.account)
+		l.touch(a.id)
 	}
 	if l.env.Tracing() {
-		l.env.Emit(k.resource, "billing.meter.start", sim.F("usageType", k.usageType), sim.F("rate", u.Quantity))
+		l.env.Emit(k.resource, "billing.meter.start", sim.F("usageType", u.UsageType), sim.F("rate", u.Quantity))
 	}
 	return meterID(idx, m.gen), nil
 }
@@ -218,12 +222,12 @@ func (l *Ledger) cut(m *timedMeter, next seg) {
 				l.commitPiece(m, piece{month: l.span.m, rate: s.rate, price: s.price, secs: secs, first: s.from, last: now})
 			}
 		} else {
-			l.emitRun(m, now, endCut, l.commitPiece)
+			l.emitRun(m, m.pending, now, endCut, l.commitPiece)
 		}
 		m.pending = m.pending[:0]
 	}
 	if l.watched != nil {
-		l.touch(m.base.account)
+		l.touch(l.dims[m.base.dims].account)
 	}
 }
 
@@ -234,29 +238,30 @@ func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
 		return err
 	}
 	now := l.clk.Now()
-	m.pending = append(m.pending, m.cur)
 	e := endStop
 	if opt.Interrupted {
 		e = endInterrupt
 	}
-	l.emitRun(m, now, e, l.commitPiece)
+	l.emitRun(m, l.runSegs(m), now, e, l.commitPiece)
 	m.pending = m.pending[:0]
 	m.live = false
 	// Swap-remove from the running list, as a search would find it there.
-	run := l.running[m.base.account]
+	d := &l.dims[m.base.dims]
+	a := d.acct
+	run := a.running
 	i, last := m.runPos, run[len(run)-1]
 	if invariants && run[i] != idx {
 		panic("billing: invariant: a running meter is not where its runPos says")
 	}
 	run[i] = last
 	l.meters[last].runPos = i
-	l.running[m.base.account] = run[:len(run)-1]
+	a.running = run[:len(run)-1]
 	l.freeMeters = append(l.freeMeters, idx)
 	if l.watched != nil {
-		l.touch(m.base.account)
+		l.touch(a.id)
 	}
 	if l.env.Tracing() {
-		l.env.Emit(m.base.resource, "billing.meter.stop", sim.F("usageType", m.base.usageType), sim.F("interrupted", opt.Interrupted))
+		l.env.Emit(m.base.resource, "billing.meter.stop", sim.F("usageType", d.usageType), sim.F("interrupted", opt.Interrupted))
 	}
 	return nil
 }
@@ -314,14 +319,23 @@ type piece struct {
 	first, last sim.Time
 }
 
-// emitRun splits the uncommitted part of a run — m.pending, ending at end —
+// runSegs returns the uncommitted segments of m's run, the open one
+// last, in the ledger's scratch: valid until the next call. Most meters
+// never change rate, so their pending list would otherwise be allocated
+// just to stop them once.
+func (l *Ledger) runSegs(m *timedMeter) []seg {
+	l.segs = append(append(l.segs[:0], m.pending...), m.cur)
+	return l.segs
+}
+
+// emitRun splits the uncommitted part of a run — segs, ending at end —
 // into pieces at segment and month boundaries and hands them to emit.
 // Whole seconds are assigned by flooring the elapsed time since the run's
 // start at each boundary, so pieces add up exactly; if final, the last
 // piece also takes the rounding up and the minimum (billedSeconds). The
 // meter's committed count advances only when emit commits (virtual
 // evaluations for budgets and invoices pass a non-committing emit).
-func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *timedMeter, p piece)) int64 {
+func (l *Ledger) emitRun(m *timedMeter, segs []seg, end sim.Time, e runEnd, emit func(m *timedMeter, p piece)) int64 {
 	committed := m.committed
 	final := e != endCut
 	var total int64
@@ -332,10 +346,10 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 		}
 	}
 	floorAt := func(t sim.Time) int64 { return int64(t.Sub(m.runStart) / time.Second) }
-	for i, s := range m.pending {
+	for i, s := range segs {
 		to := end
-		if i+1 < len(m.pending) {
-			to = m.pending[i+1].from
+		if i+1 < len(segs) {
+			to = segs[i+1].from
 		}
 		from := s.from
 		for from < to {
@@ -345,7 +359,7 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 				ms = spanOf(l.clk, mo)
 			}
 			pe := min(to, ms.end)
-			last := final && i == len(m.pending)-1 && pe == to
+			last := final && i == len(segs)-1 && pe == to
 			var upto int64
 			switch {
 			case last:
@@ -362,9 +376,9 @@ func (l *Ledger) emitRun(m *timedMeter, end sim.Time, e runEnd, emit func(m *tim
 			from = pe
 		}
 	}
-	if final && committed < total && len(m.pending) > 0 {
+	if final && committed < total && len(segs) > 0 {
 		// A zero-length final segment: put the minimum on the last segment.
-		s := m.pending[len(m.pending)-1]
+		s := segs[len(segs)-1]
 		emit(m, piece{month: l.monthOf(s.from), rate: s.rate, price: s.price, secs: total - committed, first: s.from, last: end})
 		committed = total
 	}

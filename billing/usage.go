@@ -36,32 +36,64 @@ type Usage struct {
 	Price Price
 }
 
-// lineKey identifies one accumulator: everything a line item is grouped by.
+// dims are the dimensions of a usage record that services repeat across
+// their resources: a fleet's instances share all six. A ledger interns
+// each combination once (dimsOf), so that a slot holds one number instead
+// of six strings and resolves its price and account through it.
+type dims struct {
+	account, service, usageType, operation, region, az string
+}
+
+// dimsEntry is an interned dims with what follows from it: the resolved
+// rate of its (region, usage type) and its account's state.
+type dimsEntry struct {
+	dims
+	rate *Rate
+	acct *account
+	// line are the dimensions as line items show them: the usage type
+	// normalized, the service defaulted to the rate's. canon is the first
+	// dims with the same line (collect merges their usage); cur is the
+	// usage type as a CUR shows it.
+	line  dims
+	canon uint32
+	cur   string
+}
+
+// slotKey is everything an accumulator is keyed by but its resource. It
+// holds no pointer, nor does a slot, so the collector never scans the
+// slot store, however many resources a long simulation meters.
+type slotKey struct {
+	dims  uint32 // index in Ledger.dims
+	tags  uint32
+	month Month
+	timed bool // from a timed meter (forecasts extrapolate only records)
+	price Price
+}
+
+// lineKey identifies one accumulator: everything a line item is grouped
+// by.
 type lineKey struct {
-	account, service, usageType, operation, region, az, resource string
-	tags                                                         uint32
-	month                                                        Month
-	price                                                        Price
-	timed                                                        bool // from a timed meter (forecasts extrapolate only records)
+	slotKey
+	resource string
 }
 
 // slot is a preallocated per-key accumulator: Record adds into it instead
-// of appending the record, so steady-state metering allocates nothing.
+// of appending the record, so steady-state metering allocates nothing. Its
+// resource is kept beside it in the store (slotStore.res).
 type slot struct {
-	key         lineKey
-	rate        *Rate  // shared by the slots of a (region, usage type): see rateOf
+	key         slotKey
 	bound       uint64 // femto-dollars per raw unit, an upper bound (budgets)
 	qty         u128
 	first, last sim.Time
 	records     uint64
-	next        int32 // 1 + the next slot whose key has the same hash; 0 ends the chain
 }
 
-// slotStore holds the slots in chunks of slotChunk: a ledger gains a slot
-// per resource and month, and one flat slice would copy them all (a few
-// hundred bytes each, pointers included) every time it grew.
+// slotStore holds the slots in chunks of 1<<slotChunkBits, and their resources in
+// parallel chunks: a ledger gains a slot per resource and month, and one
+// flat slice would copy them all every time it grew.
 type slotStore struct {
 	chunks [][]slot
+	res    [][]string
 	n      int32
 }
 
@@ -71,28 +103,39 @@ func (st *slotStore) at(i int32) *slot {
 	return &st.chunks[i>>slotChunkBits][i&(1<<slotChunkBits-1)]
 }
 
-// add appends *s and returns its index. The first chunk grows like a
-// slice, so a small ledger stays small; the next ones are made whole. The
-// slot is built by the caller and copied once: a copy into the heap while
-// the collector marks pays a write barrier over the whole slot.
-func (st *slotStore) add(s *slot) int32 {
+func (st *slotStore) resource(i int32) string {
+	return st.res[i>>slotChunkBits][i&(1<<slotChunkBits-1)]
+}
+
+// firstChunk is the first chunk's initial room: a replication meters a few
+// dozen resources, and growing one slot at a time would copy them each
+// time.
+const firstChunk = 32
+
+// add appends *s, of resource res, and returns its index. The first chunk
+// grows like a slice from firstChunk, so a small ledger stays small; the
+// next ones are made whole.
+func (st *slotStore) add(s *slot, res string) int32 {
 	i := st.n
 	c := int(i >> slotChunkBits)
 	if c == len(st.chunks) {
-		var chunk []slot
+		n := firstChunk
 		if c > 0 {
-			chunk = make([]slot, 0, 1<<slotChunkBits)
+			n = 1 << slotChunkBits
 		}
-		st.chunks = append(st.chunks, chunk)
+		st.chunks = append(st.chunks, make([]slot, 0, n))
+		st.res = append(st.res, make([]string, 0, n))
 	}
 	st.chunks[c] = append(st.chunks[c], *s)
+	st.res[c] = append(st.res[c], res)
 	st.n++
 	return i
 }
 
-type acctMonth struct {
-	account string
-	month   Month
+// monthSlots are an account's slots of one month.
+type monthSlots struct {
+	month Month
+	slots []int32
 }
 
 // Record adds a usage record to the ledger. It is allocation-free once the
@@ -111,19 +154,21 @@ func (l *Ledger) Record(u Usage) error {
 	if u.Quantity < 0 || u.Price < 0 {
 		return newErr(ErrInvalidUsage, "billing: negative quantity %d or price %v for %s", u.Quantity, u.Price, u.UsageType)
 	}
-	k := lineKey{
-		account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation,
-		region: u.Region, az: u.AZ, resource: u.ResourceID,
-		month: l.monthOf(u.Start), price: u.Price,
-	}
+	month := l.monthOf(u.Start)
+	var tags uint32
 	if len(u.Tags) > 0 {
-		k.tags = l.tagID(u.Tags)
+		tags = l.tagID(u.Tags)
 	}
-	// A one-entry cache in front of the map: services often report a run
-	// of records for the same key (a request stream on one bucket).
+	// A one-entry cache in front of dimsOf and the index: services often
+	// report a run of records for the same key (a request stream on one
+	// bucket).
 	i := l.lastSlot
-	if l.slots.n == 0 || l.slots.at(i).key != k {
-		var err error
+	if !l.lastIs(&u, month, tags) {
+		d, err := l.dimsOf(&u)
+		if err != nil {
+			return err
+		}
+		k := lineKey{slotKey: slotKey{dims: d, tags: tags, month: month, price: u.Price}, resource: u.ResourceID}
 		if i, err = l.slotOf(&k); err != nil {
 			return err
 		}
@@ -144,93 +189,182 @@ func (l *Ledger) Record(u Usage) error {
 	return nil
 }
 
-// The index maps a 64-bit hash of a key to the first slot with that hash;
-// slots sharing a hash are chained through slot.next. Hashing the key once
-// per lookup-or-insert, and keeping the map's entries 12 bytes instead of a
-// whole key, matters because a ledger gains a slot per resource and month:
-// a fleet launching thousands of instances grows the map all run long.
-func (l *Ledger) keyHash(k *lineKey) uint64 { return maphash.Comparable(l.seed, *k) }
-
-// lookup returns the slot of k, whose hash is h; when there is none,
-// chain is what a new slot of hash h chains to (its slot.next).
-func (l *Ledger) lookup(k *lineKey, h uint64) (i int32, ok bool, chain int32) {
-	i, ok = l.index[h]
-	if !ok {
-		return 0, false, 0
+// dimsOf interns u's dimensions, validating them when new: the account
+// must be named, the usage type priced in the region. The last few
+// answers are compared before the map is hashed: a service meters a few
+// kinds of usage by turns (an instance, its volume and its address).
+func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
+	d := dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
+	for _, r := range l.recentDims {
+		if r != 0 && l.dims[r-1].dims == d {
+			return r - 1, nil
+		}
 	}
-	chain = i + 1
-	for {
-		s := l.slots.at(i)
-		if s.key == *k {
-			return i, true, 0
+	i, ok := l.dimsIndex[d]
+	if !ok {
+		if d.account == "" {
+			return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", d.usageType)
 		}
-		if s.next == 0 {
-			return 0, false, chain
+		rt, err := l.rateOf(d.region, d.usageType)
+		if err != nil {
+			return 0, err
 		}
-		i = s.next - 1
+		if l.dimsIndex == nil {
+			l.dimsIndex = make(map[dims]uint32)
+			l.lineDims = make(map[dims]uint32)
+			l.dims = make([]dimsEntry, 0, 8) // a service's few kinds of usage, grown once
+		}
+		i = uint32(len(l.dims))
+		ld := d
+		ld.usageType = rt.UsageType
+		if ld.service == "" {
+			ld.service = rt.Service
+		}
+		canon, ok := l.lineDims[ld]
+		if !ok {
+			canon = i
+			l.lineDims[ld] = i
+		}
+		l.dims = append(l.dims, dimsEntry{dims: d, rate: rt, line: ld, canon: canon, cur: l.curUsageType(*rt)})
+		l.dimsIndex[d] = i
+	}
+	l.recentDims[l.dimsNext] = i + 1
+	l.dimsNext = (l.dimsNext + 1) % uint8(len(l.recentDims))
+	return i, nil
+}
+
+// lastIs reports whether the slot Record used last is u's, recorded in
+// month with tag set tags.
+func (l *Ledger) lastIs(u *Usage, month Month, tags uint32) bool {
+	if l.slots.n == 0 {
+		return false
+	}
+	k := &l.slots.at(l.lastSlot).key
+	return !k.timed && k.month == month && k.price == u.Price && k.tags == tags &&
+		l.slots.resource(l.lastSlot) == u.ResourceID &&
+		l.dims[k.dims].dims == dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
+}
+
+// slotIs reports whether slot i is k's.
+func (l *Ledger) slotIs(i int32, k *lineKey) bool {
+	return l.slots.at(i).key == k.slotKey && l.slots.resource(i) == k.resource
+}
+
+// keyHash hashes k: its resource with maphash, then its numbers mixed in
+// and the whole finalized (splitmix64's), which costs a third of hashing
+// the struct generically. Only the index's speed depends on its quality.
+func (l *Ledger) keyHash(k *lineKey) uint64 {
+	h := maphash.String(l.seed, k.resource)
+	timed := uint64(0)
+	if k.timed {
+		timed = 1
+	}
+	h ^= (uint64(k.dims)<<32 | uint64(k.tags)) * 0x9E3779B97F4A7C15
+	h = bits.RotateLeft64(h, 29) ^ (uint64(uint32(k.month))<<1|timed)*0xC2B2AE3D27D4EB4F
+	h = bits.RotateLeft64(h, 31) ^ uint64(k.price)*0x165667B19E3779F9
+	h ^= h >> 30
+	h *= 0xBF58476D1CE4E5B9
+	h ^= h >> 27
+	h *= 0x94D049BB133111EB
+	return h ^ h>>31
+}
+
+// slotIndex finds a key's slot from the key's 64-bit hash: open
+// addressing with linear probing over one flat table of words, each a
+// slot's index plus one (0 is empty) under the top 32 bits of its key's
+// hash (the tag). A ledger gains a slot per resource and month, so the
+// index grows all run long: a probe here reads one array, where a map of
+// hashes walked its directory, groups and chains, and the tag rules out
+// most other keys without reading their slots. A word's home position is
+// the top bits of its tag, so the table doubles without hashing a key
+// again. It is at most half full.
+type slotIndex struct {
+	tab  []uint64
+	bits uint8 // len(tab) == 1<<bits, once tab is made
+	n    int
+}
+
+func (x *slotIndex) home(tag uint32) int { return int(tag >> (32 - x.bits)) }
+
+// lookup returns the slot of k, whose hash is h.
+func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
+	x := &l.index
+	if x.n == 0 {
+		return 0, false
+	}
+	tag, mask := uint32(h>>32), len(x.tab)-1
+	for p := x.home(tag); ; p = (p + 1) & mask {
+		e := x.tab[p]
+		if e == 0 {
+			return 0, false
+		}
+		if uint32(e>>32) == tag {
+			if i := int32(uint32(e)) - 1; l.slotIs(i, k) {
+				return i, true
+			}
+		}
 	}
 }
 
-// slotOf returns the slot of k, creating (and validating) it if new.
+// insert adds slot i of hash h, doubling the table first if it would be
+// more than half full.
+func (x *slotIndex) insert(h uint64, i int32) {
+	if 2*(x.n+1) > len(x.tab) {
+		old := x.tab
+		x.bits = max(x.bits+1, 6)
+		x.tab = make([]uint64, 1<<x.bits)
+		for _, e := range old {
+			if e != 0 {
+				x.put(e)
+			}
+		}
+	}
+	x.put(h>>32<<32 | uint64(uint32(i+1)))
+	x.n++
+}
+
+func (x *slotIndex) put(e uint64) {
+	mask := len(x.tab) - 1
+	p := x.home(uint32(e >> 32))
+	for x.tab[p] != 0 {
+		p = (p + 1) & mask
+	}
+	x.tab[p] = e
+}
+
+// slotOf returns the slot of k, creating it if new.
 func (l *Ledger) slotOf(k *lineKey) (int32, error) {
 	h := l.keyHash(k)
-	i, ok, chain := l.lookup(k, h)
-	if ok {
+	if i, ok := l.lookup(k, h); ok {
 		return i, nil
 	}
-	return l.newSlot(k, h, chain)
+	return l.newSlot(k, h)
 }
 
 // newSlot validates a new key, whose hash is h, and allocates its
-// accumulator, chained to next (lookup's chain: the index's current slot
-// of hash h, plus one; 0 for none). A ledger gains a slot per resource and
-// month, so the index is large: this path probes it once (lookup) and
-// writes it once.
-func (l *Ledger) newSlot(k *lineKey, h uint64, next int32) (int32, error) {
-	if k.account == "" {
-		return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", k.usageType)
+// accumulator. Its dims were validated when interned; the price is
+// checked here.
+func (l *Ledger) newSlot(k *lineKey, h uint64) (int32, error) {
+	e := &l.dims[k.dims]
+	if e.rate.CallerPriced && k.price == 0 {
+		return 0, newErr(ErrInvalidUsage, "billing: usage type %s is priced by the caller; set Usage.Price", e.usageType)
 	}
-	rt, err := l.rateOf(k.region, k.usageType)
-	if err != nil {
-		return 0, err
+	if e.acct == nil {
+		e.acct = l.accountFor(e.account)
 	}
-	if rt.CallerPriced && k.price == 0 {
-		return 0, newErr(ErrInvalidUsage, "billing: usage type %s is priced by the caller; set Usage.Price", k.usageType)
-	}
-	if l.index == nil {
-		l.index = make(map[uint64]int32)
-		l.byAcctMonth = make(map[acctMonth][]int32)
-	}
-	i := l.slots.add(&slot{key: *k, rate: rt, bound: priceBound(*rt, k.price), first: sim.MaxTime, last: -1 << 63, next: next})
-	l.index[h] = i
-	am := acctMonth{k.account, k.month}
-	l.byAcctMonth[am] = append(l.byAcctMonth[am], i)
-	if k.account != l.lastAccount { // accounts only grow: the last one seen is there
-		if _, ok := l.accounts[k.account]; !ok {
-			if l.accounts == nil {
-				l.accounts = make(map[string]*account)
-			}
-			l.accounts[k.account] = &account{id: k.account, plan: l.defaultPlan}
-			l.accountOrder = append(l.accountOrder, k.account)
-		}
-		l.lastAccount = k.account
-	}
+	i := l.slots.add(&slot{key: k.slotKey, bound: priceBound(*e.rate, k.price), first: sim.MaxTime, last: -1 << 63}, k.resource)
+	l.index.insert(h, i)
+	e.acct.addSlot(k.month, i)
 	return i, nil
 }
 
 // rateOf resolves a usage type in the catalog once per (region, usage
 // type) — a catalog never changes (Merge makes a new one) — so a ledger
-// gaining a slot per resource neither resolves the name again nor keeps a
-// copy of the rate in every slot.
+// neither resolves the name again for every dims nor keeps a copy of the
+// rate in each.
 func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
-	for i := range l.recentRates {
-		if r := &l.recentRates[i]; r.rt != nil && r.usageType == usageType && r.region == region {
-			return r.rt, nil
-		}
-	}
 	k := [2]string{region, usageType}
 	if rt, ok := l.rates[k]; ok {
-		l.noteRate(region, usageType, rt)
 		return rt, nil
 	}
 	rt, err := l.cat.Lookup(region, usageType)
@@ -241,18 +375,7 @@ func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
 		l.rates = make(map[[2]string]*Rate)
 	}
 	l.rates[k] = &rt
-	l.noteRate(region, usageType, &rt)
 	return &rt, nil
-}
-
-type recentRate struct {
-	region, usageType string
-	rt                *Rate
-}
-
-func (l *Ledger) noteRate(region, usageType string, rt *Rate) {
-	l.recentRates[l.rateNext] = recentRate{region, usageType, rt}
-	l.rateNext ^= 1
 }
 
 // monthOf returns the calendar month of a virtual instant, caching the

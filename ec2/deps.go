@@ -459,7 +459,7 @@ func rewriteDenied(err error) error {
 func (s *Service) resolveInstanceProfile(account string, ip *IamInstanceProfileSpecification, caller *iam.Principal) (string, error) {
 	arnStr := ip.Arn
 	if arnStr == "" {
-		arnStr = "arn:aws:iam::" + account + ":instance-profile/" + ip.Name
+		arnStr = s.profileARNText(account, ip.Name)
 	}
 	arn, err := iam.ParseARN(arnStr)
 	if err != nil || s.iam == nil {
@@ -479,5 +479,21 @@ func (s *Service) resolveInstanceProfile(account string, ip *IamInstanceProfileS
 	if err := s.iam.CheckPassRole(caller, roleARN); err != nil {
 		return "", err
 	}
-	return arn.String(), nil
+	// A parsed ARN prints back as the text it was parsed from
+	// (iam.ARN.String), so the text is the answer: no second string.
+	return arnStr, nil
 }
+
+// profileARNText is the ARN text of account's instance profile name,
+// built once for the name a workload launches with over and over.
+func (s *Service) profileARNText(account, name string) string {
+	if c := &s.lastProfile; c.account == account && c.name == name && c.arn != "" {
+		return c.arn
+	}
+	arn := "arn:aws:iam::" + account + ":instance-profile/" + name
+	s.lastProfile = profileText{account: account, name: name, arn: arn}
+	return arn
+}
+
+// profileText is the entry profileARNText answered last.
+type profileText struct{ account, name, arn string }

@@ -88,6 +88,9 @@ type Service struct {
 	lastImage  imageEntry        // the image Service.image found last
 	lastRow    *InstanceTypeInfo // the catalog row validateRunInto found last
 	lastUsage  *typeUsage        // the entry usageTypes answered last
+	// lastProfile is the instance profile ARN text profileARNText built
+	// last (a workload launches with one profile name over and over).
+	lastProfile profileText
 	// imageRoots: per image, the devices of a launch without mappings
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec

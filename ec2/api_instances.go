@@ -209,7 +209,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 			default:
 				return errInvalidValue(string(so.InstanceInterruptionBehavior), "InstanceInterruptionBehavior")
 			}
-			sp.maxPrice = s.onDemandMicro(region, it.InstanceType)
+			sp.maxPrice = s.onDemandMicro(region, it)
 			if so.MaxPrice != "" {
 				f, err := strconv.ParseFloat(so.MaxPrice, 64)
 				if err != nil || !(f > 0) || math.IsInf(f, 0) {
@@ -217,7 +217,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 				}
 				sp.maxPrice = int64(math.Round(f * 1e6))
 			}
-			sp.spot = &so
+			sp.spot = s.spotOptions(so)
 		default:
 			return errInvalidValue(string(mo.MarketType), "MarketType")
 		}
@@ -243,12 +243,16 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 	if err := s.canPrice(region, it, sp.spot != nil, sp.credit); err != nil {
 		return err
 	}
+	// The request's tags are only read while it runs (launchIn copies
+	// them into each instance and volume), so a single specification's
+	// tags are used in place; a second one appends to a copy (the clipped
+	// capacity sees to that).
 	for _, ts := range in.TagSpecifications {
 		switch ts.ResourceType {
 		case "instance":
-			sp.tags = append(sp.tags, ts.Tags...)
+			sp.tags = appendTags(sp.tags, ts.Tags)
 		case "volume":
-			sp.volTags = append(sp.volTags, ts.Tags...)
+			sp.volTags = appendTags(sp.volTags, ts.Tags)
 		default:
 			return errInvalidValue(ts.ResourceType, "ResourceType")
 		}
@@ -276,6 +280,27 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 		sp.profile = arn
 	}
 	return s.validateNetwork(account, region, in, sp)
+}
+
+// appendTags is append(dst, tags...) that returns tags itself, clipped
+// so that a later append copies, when dst is empty.
+func appendTags(dst, tags []Tag) []Tag {
+	if len(dst) == 0 && len(tags) > 0 {
+		return slices.Clip(tags)
+	}
+	return append(dst, tags...)
+}
+
+// spotOptions is a launch's normalized spot options, shared with the
+// previous launch when they are equal: a launch only reads them, and a
+// workload asks for the same options over and over.
+func (s *Service) spotOptions(so SpotMarketOptions) *SpotMarketOptions {
+	if p := s.lastSpot; p != nil && *p == so {
+		return p
+	}
+	p := &so
+	s.lastSpot = p
+	return p
 }
 
 // rootDevices is the devices of a launch without block device mappings:

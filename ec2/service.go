@@ -91,6 +91,7 @@ type Service struct {
 	// lastProfile is the instance profile ARN text profileARNText built
 	// last (a workload launches with one profile name over and over).
 	lastProfile profileText
+	lastSpot    *SpotMarketOptions // spotOptions' last answer; never modified
 	// imageRoots: per image, the devices of a launch without mappings
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec

@@ -150,7 +150,7 @@ func (s *Service) pool(azID, region string, it InstanceTypeInfo) *spotPool {
 	if p, ok := s.pools[k]; ok {
 		return p
 	}
-	od := s.onDemandMicro(region, it.InstanceType)
+	od := s.onDemandMicro(region, it)
 	b, ok := s.opts.Spot.Buckets[it.InstanceType]
 	if !ok {
 		b = s.opts.Spot.DefaultBucket
@@ -176,12 +176,13 @@ func (s *Service) priceAt(p *spotPool, t sim.Time) int64 {
 	return p.prices[max(i, 0)].microUSD
 }
 
-// onDemandMicro is the on-demand price per hour of t in region from the
+// onDemandMicro is the on-demand price per hour of type it in region from the
 // ledger's catalog, in micro-dollars: the unit the spot price path moves
 // in (every catalog price has at most six decimals). It is 0 when the
 // catalog cannot price t; canPrice refuses such launches first.
-func (s *Service) onDemandMicro(region string, t InstanceType) int64 {
-	rt, err := s.ledger.Catalog().Lookup(region, "BoxUsage:"+string(t))
+func (s *Service) onDemandMicro(region string, it InstanceTypeInfo) int64 {
+	// usageTypes keeps the usage type's name: no string per spot launch.
+	rt, err := s.ledger.Catalog().Lookup(region, s.usageTypes(it).box)
 	if err != nil {
 		return 0
 	}

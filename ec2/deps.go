@@ -91,6 +91,14 @@ type typeUsage struct {
 	// changes, so neither does their answer (a failed check is not kept:
 	// its error is built afresh for each call).
 	priced []priceCheck
+	// onDemand is onDemandMicro's answer per region, kept for the same
+	// reason.
+	onDemand []regionPrice
+}
+
+type regionPrice struct {
+	region   string
+	microUSD int64
 }
 
 type priceCheck struct {

@@ -181,13 +181,21 @@ func (s *Service) priceAt(p *spotPool, t sim.Time) int64 {
 // in (every catalog price has at most six decimals). It is 0 when the
 // catalog cannot price t; canPrice refuses such launches first.
 func (s *Service) onDemandMicro(region string, it InstanceTypeInfo) int64 {
-	// usageTypes keeps the usage type's name: no string per spot launch.
-	rt, err := s.ledger.Catalog().Lookup(region, s.usageTypes(it).box)
-	if err != nil {
-		return 0
+	// The ledger's catalog never changes, so the answer is kept per type
+	// and region (usageTypes' entry): a spot launch asks for it each time.
+	tu := s.usageTypes(it)
+	for _, rp := range tu.onDemand {
+		if rp.region == region {
+			return rp.microUSD
+		}
 	}
-	const per = int64(billing.PriceDollar) / 1_000_000
-	return (int64(rt.UnitPrice()) + per/2) / per
+	var micro int64
+	if rt, err := s.ledger.Catalog().Lookup(region, tu.box); err == nil {
+		const per = int64(billing.PriceDollar) / 1_000_000
+		micro = (int64(rt.UnitPrice()) + per/2) / per
+	}
+	tu.onDemand = append(tu.onDemand, regionPrice{region, micro})
+	return micro
 }
 
 // SpotPrice returns the current spot price per hour of a type in a zone

@@ -266,14 +266,6 @@ type Machine struct {
 	attrs instanceAttrs // modifiable attributes (attributes.go)
 }
 
-// reason is the last state reason, or nil.
-func (m *Machine) reason() *StateReason {
-	if !m.hasReason {
-		return nil
-	}
-	return &m.reasonVal
-}
-
 // cpu is the instance's CPU scheduler (cpu.go), nil for a machine that was
 // never launched (a test's).
 func (m *Machine) cpu() *cpuSched {

@@ -164,6 +164,7 @@ type Call struct {
 	respBytes int64
 	route     *Route // nil without a Router; else routeBuf
 	routeBuf  *Route // where the Router's answer is kept
+	routed    bool   // the Router wrote routeBuf
 	meters    []func()
 }
 
@@ -640,19 +641,21 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	if action == "" {
 		action = op.action
 	}
-	f := pp.frame()
+	f := pp.frame(w)
 	defer pp.release(f)
-	f.req = req
+	f.req.set(&req)
 	r := &f.req
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++
-		c, routeBuf := &f.call, &f.route
+		// The frame's Call is clean (new, or reset by release) and points
+		// to the frame's Request and Route for good: only the fields
+		// that change per call are stored.
+		c := &f.call
 		if attempt > 1 {
-			c, routeBuf = new(Call), nil
+			c = &Call{w: w, req: r}
 		}
-		*c = Call{w: w, serviceRegion: sr.spec.Code, req: r, action: action, attempt: attempt, routeBuf: routeBuf,
-			meters: c.meters[:0]}
+		c.serviceRegion, c.action, c.attempt = sr.spec.Code, action, attempt
 		err := w.attempt(ctx, p, c, sr, ss, &cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
@@ -697,27 +700,85 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	}
 }
 
-// frame returns a released call frame, or a new one.
-func (pp *pipeline) frame() *callFrame {
+// frame returns a released call frame, or a new one, whose Call points to
+// its Request and Route.
+func (pp *pipeline) frame(w *World) *callFrame {
 	if n := len(pp.free); n > 0 {
 		f := pp.free[n-1]
 		pp.free = pp.free[:n-1]
 		return f
 	}
-	return new(callFrame)
+	f := new(callFrame)
+	f.call.w, f.call.req, f.call.routeBuf = w, &f.req, &f.route
+	return f
 }
 
 // release takes back the frame of a call that returned. Calls interleave
 // (a process waits in one while others run), so a frame is reused only
 // once its call is over. Clearing it drops what the call referenced and
 // makes a pointer kept past the call read zero values, not another
-// call's; the meters' array is kept for the next call.
+// call's, until a later call reuses the frame: the Call's per-call
+// fields, the Request and, if a Router answered, the Route. The Call's
+// pointers to the World and to the frame's own Request and Route stay,
+// as does the meters' array, for the next call.
+//
+// The frame is cleared field by field rather than with *f = callFrame{}:
+// while the garbage collector marks, a whole-struct store runs the bulk
+// write barrier over every pointer word of the frame (some 40), and
+// frames are cleared once per call. TestReleaseClearsTheFrame checks,
+// field by field, that nothing is left.
 func (pp *pipeline) release(f *callFrame) {
-	meters := f.call.meters
-	clear(meters)
-	*f = callFrame{}
-	f.call.meters = meters[:0]
+	c := &f.call
+	if len(c.meters) > 0 {
+		clear(c.meters)
+		c.meters = c.meters[:0]
+	}
+	if c.routed {
+		f.route = Route{}
+	}
+	c.serviceRegion, c.action, c.requestID = "", "", ""
+	c.principal.Account, c.principal.ARN, c.principal.IAM, c.principal.Anonymous = "", "", nil, false
+	c.id = requestID{}
+	c.attempt, c.delay, c.respBytes = 0, 0, 0
+	c.route, c.routed = nil, false
+	f.req.clear()
 	pp.free = append(pp.free, f)
+}
+
+// set copies *src into r, which is zero (a released frame's), field by
+// field: a whole-struct copy runs the bulk write barrier over all of
+// Request's pointer words while the garbage collector marks, and the
+// pipeline copies one Request per call. TestRequestSetAndClear checks
+// that set copies every field and clear clears every one.
+func (r *Request) set(src *Request) {
+	r.Service, r.Operation, r.ServiceID, r.Region = src.Service, src.Operation, src.ServiceID, src.Region
+	k, d := &src.Credentials, &r.Credentials
+	d.AccessKeyID, d.SecretAccessKey, d.SessionToken = k.AccessKeyID, k.SecretAccessKey, k.SessionToken
+	d.Expiration, d.Source = k.Expiration, k.Source
+	r.AllowAnonymous = src.AllowAnonymous
+	l, e := &src.From, &r.From
+	e.region, e.az, e.host, e.internet, e.net = l.region, l.az, l.host, l.internet, l.net
+	r.Action, r.Resource, r.ResourceAccount = src.Action, src.Resource, src.ResourceAccount
+	r.ResourcePolicy, r.Context = src.ResourcePolicy, src.Context
+	r.Payer, r.BillErrors, r.BillRequest = src.Payer, src.BillErrors, src.BillRequest
+	r.RequestBytes, r.Client, r.AuthorizeInEffect = src.RequestBytes, src.Client, src.AuthorizeInEffect
+	r.iamAuthorizes = src.iamAuthorizes
+}
+
+// clear zeroes r field by field, for the reason set gives.
+func (r *Request) clear() {
+	r.Service, r.Operation, r.ServiceID, r.Region = "", "", "", ""
+	d := &r.Credentials
+	d.AccessKeyID, d.SecretAccessKey, d.SessionToken = "", "", ""
+	d.Expiration, d.Source = time.Time{}, ""
+	r.AllowAnonymous = false
+	e := &r.From
+	e.region, e.az, e.host, e.internet, e.net = "", "", 0, false, nil
+	r.Action, r.Resource, r.ResourceAccount = "", "", ""
+	r.ResourcePolicy, r.Context = nil, nil
+	r.Payer, r.BillErrors, r.BillRequest = 0, 0, nil
+	r.RequestBytes, r.Client, r.AuthorizeInEffect = 0, nil, false
+	r.iamAuthorizes = false
 }
 
 // opError wraps err as the SDK does: "operation error S3: GetObject, ...".
@@ -836,6 +897,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		if c.routeBuf == nil {
 			c.routeBuf = new(Route) // a retry's Call
 		}
+		c.routed = true
 		ok, err := w.routeInto(c.routeBuf, req, sr, ss)
 		if err != nil {
 			return err
@@ -934,7 +996,10 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 		if err != nil {
 			return err
 		}
-		c.principal = princ
+		// Field by field: a Principal is too big to be stored without
+		// the bulk write barrier.
+		c.principal.Account, c.principal.ARN, c.principal.IAM, c.principal.Anonymous =
+			princ.Account, princ.ARN, princ.IAM, princ.Anonymous
 		if req.Payer == PayRequester && princ.Anonymous {
 			return awserr.New("AccessDenied", 403, false,
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())

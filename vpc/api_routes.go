@@ -388,7 +388,7 @@ func (c *Client) AssociateRouteTable(ctx context.Context, in *AssociateRouteTabl
 		}
 		id := s.newID("rtbassoc")
 		sn.rtb, sn.rtbAssoc = t, id
-		t.assocs[id] = sn
+		put(&t.assocs, id, sn)
 		put(&s.rtbAssoc, id, t)
 		out = &AssociateRouteTableOutput{AssociationId: id}
 		return nil

@@ -109,7 +109,7 @@ func (c *Client) DeleteVpc(ctx context.Context, in *DeleteVpcInput) (*DeleteVpcO
 		delete(s.sgs, v.sg.id)
 		delete(s.vpcs, v.id)
 		if v.isDefault {
-			s.defaults[[2]string{account, c.region}] = nil
+			s.setDefault(account, c.region, nil)
 		}
 		return nil
 	})
@@ -319,7 +319,7 @@ func (c *Client) DeleteSubnet(ctx context.Context, in *DeleteSubnetInput) (*Dele
 			delete(s.rtbAssoc, sn.rtbAssoc)
 		}
 		delete(s.subnets, sn.id)
-		s.subnetIDs, s.launchSubnets = nil, nil
+		s.subnetsChanged()
 		return nil
 	})
 	return &DeleteSubnetOutput{}, err

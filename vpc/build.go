@@ -2,9 +2,42 @@ package vpc
 
 import (
 	"net/netip"
-	"slices"
 	"sort"
 )
+
+// anyIPv4 is 0.0.0.0/0, the destination of default routes and the block
+// of the default allow-all rules, as netip.MustParsePrefix("0.0.0.0/0")
+// gives it without parsing.
+var anyIPv4 = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+
+// defaultOf returns the default VPC of (account, region) and whether it
+// was built (nil after DeleteVpc removed it). Most worlds have one
+// account in one region: the first pair is kept in fields and checked
+// before the map, which is made only for a second pair.
+func (s *Service) defaultOf(account, regionCode string) (*vpcRec, bool) {
+	if s.def1Set && s.def1Account == account && s.def1Region == regionCode {
+		return s.def1, true
+	}
+	v, ok := s.defaults[[2]string{account, regionCode}]
+	return v, ok
+}
+
+// setDefault records the default VPC (or nil once deleted) of (account,
+// region).
+func (s *Service) setDefault(account, regionCode string, v *vpcRec) {
+	if !s.def1Set || (s.def1Account == account && s.def1Region == regionCode) {
+		s.def1Set, s.def1Account, s.def1Region, s.def1 = true, account, regionCode, v
+		return
+	}
+	put(&s.defaults, [2]string{account, regionCode}, v)
+}
+
+// subnetsChanged drops what is derived from the set of subnets: the
+// sorted IDs and the default VPCs' remembered launch subnets.
+func (s *Service) subnetsChanged() {
+	s.subnetIDs = nil
+	s.subnetGen++
+}
 
 // newVPC builds a VPC with what AWS gives every VPC: a main route table
 // with the local route, a default network ACL allowing all traffic both
@@ -38,7 +71,7 @@ func (s *Service) addCIDR(v *vpcRec, p netip.Prefix) {
 }
 
 func (s *Service) newRouteTable(v *vpcRec) *rtbRec {
-	t := &rtbRec{owned: owned{id: s.newID("rtb"), account: v.account, region: v.region}, vpc: v, assocs: map[string]*subnetRec{}, dirty: true}
+	t := &rtbRec{owned: owned{id: s.newID("rtb"), account: v.account, region: v.region}, vpc: v, dirty: true}
 	for _, c := range v.cidrs {
 		t.routes = append(t.routes, &route{dst: c, kind: tLocal, target: "local", origin: "CreateRouteTable"})
 	}
@@ -52,10 +85,9 @@ func (s *Service) newRouteTable(v *vpcRec) *rtbRec {
 func (s *Service) newNACL(v *vpcRec, isDefault bool) *naclRec {
 	n := &naclRec{owned: owned{id: s.newID("acl"), account: v.account, region: v.region}, vpc: v, isDefault: isDefault}
 	if isDefault {
-		all := netip.MustParsePrefix("0.0.0.0/0")
 		n.entries = []*naclEntry{
-			{num: 100, egress: false, proto: ProtoAll, cidr: all, allow: true},
-			{num: 100, egress: true, proto: ProtoAll, cidr: all, allow: true},
+			{num: 100, egress: false, proto: ProtoAll, cidr: anyIPv4, allow: true},
+			{num: 100, egress: true, proto: ProtoAll, cidr: anyIPv4, allow: true},
 		}
 	}
 	s.nacls[n.id] = n
@@ -67,7 +99,7 @@ func (s *Service) newNACL(v *vpcRec, isDefault bool) *naclRec {
 // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
 func (s *Service) newSG(v *vpcRec, name, desc string) *sgRec {
 	g := &sgRec{owned: owned{id: s.newID("sg"), account: v.account, region: v.region}, name: name, desc: desc, vpc: v}
-	g.egress = []*rule{{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, cidr: netip.MustParsePrefix("0.0.0.0/0")}}
+	g.egress = []*rule{{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, cidr: anyIPv4}}
 	s.sgs[g.id] = g
 	return g
 }
@@ -82,7 +114,7 @@ func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID s
 	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
 		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
 	s.subnets[sn.id] = sn
-	s.subnetIDs, s.launchSubnets = nil, nil
+	s.subnetsChanged()
 	return sn
 }
 
@@ -117,8 +149,7 @@ func (s *Service) sortedSubnetIDs() []string {
 // internet gateway, and a main route table sending 0.0.0.0/0 to it
 // (https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html).
 func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
-	k := [2]string{account, regionCode}
-	if v, ok := s.defaults[k]; ok {
+	if v, ok := s.defaultOf(account, regionCode); ok {
 		return v
 	}
 	r, err := s.w.Region(regionCode)
@@ -126,28 +157,29 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 		return nil
 	}
 	s.changed()
-	v := s.newVPC(account, regionCode, netip.MustParsePrefix("172.31.0.0/16"), true)
-	s.defaults[k] = v
+	v := s.newVPC(account, regionCode, netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 31, 0, 0}), 16), true)
+	s.setDefault(account, regionCode, v)
 	g := &igwRec{owned: owned{id: s.newID("igw"), account: account, region: regionCode}, vpc: v}
 	s.igws[g.id] = g
 	v.igw = g
-	v.mainRtb.routes = append(v.mainRtb.routes, &route{dst: netip.MustParsePrefix("0.0.0.0/0"), kind: tIGW, target: g.id, origin: "CreateRoute"})
+	v.mainRtb.routes = append(v.mainRtb.routes, &route{dst: anyIPv4, kind: tIGW, target: g.id, origin: "CreateRoute"})
 	v.mainRtb.dirty = true
 	zones := r.AZs()
-	names := make([]string, len(zones))
+	// The zones in name order, by insertion sort into buffers on the
+	// stack: a region has a handful of zones, and every world builds this.
+	// Zone names are distinct, so the order is the one any sort gives.
+	var nameBuf [8]string
+	var idxBuf [8]int
+	names, idx := nameBuf[:0], idxBuf[:0]
 	for i, z := range zones {
-		names[i] = s.azName(account, z.ID())
-	}
-	idx := make([]int, len(zones))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if names[a] < names[b] {
-			return -1
+		n := s.azName(account, z.ID())
+		j := len(idx)
+		names, idx = append(names, ""), append(idx, 0)
+		for ; j > 0 && n < names[j-1]; j-- {
+			names[j], idx[j] = names[j-1], idx[j-1]
 		}
-		return 1
-	})
+		names[j], idx[j] = n, i
+	}
 	// The default subnets' records come in one block: every world that
 	// launches without a subnet builds them.
 	recs := make([]subnetRec, min(len(idx), 16))

@@ -71,3 +71,47 @@ func TestDefaultVPCShape(t *testing.T) {
 		require.Equal(t, "deny", a.Entries[2].RuleAction)
 	})
 }
+
+// Each (account, region) pair has its own default VPC, whichever pair
+// came first (the first is kept beside the map), and forgetting one
+// (as DeleteVpc does) leaves the others.
+func TestDefaultVPCPerAccountAndRegion(t *testing.T) {
+	f := newFixture(t, 3)
+	regions := f.w.Regions()
+	require.GreaterOrEqual(t, len(regions), 2)
+	other := regions[1].Code()
+	if other == testRegion {
+		other = regions[0].Code()
+	}
+	pairs := [][2]string{{testAccount, testRegion}, {testAccount, other}, {"444455556666", testRegion}}
+	ids := map[string]bool{}
+	for _, pr := range pairs {
+		id, err := f.svc.DefaultVPC(pr[0], pr[1])
+		require.NoError(t, err)
+		require.False(t, ids[id], "a default VPC per pair")
+		ids[id] = true
+	}
+	for _, pr := range pairs {
+		again, err := f.svc.DefaultVPC(pr[0], pr[1])
+		require.NoError(t, err)
+		require.True(t, ids[again])
+	}
+	first, err := f.svc.DefaultVPC(testAccount, testRegion)
+	require.NoError(t, err)
+	second, err := f.svc.DefaultVPC(testAccount, other)
+	require.NoError(t, err)
+
+	f.svc.setDefault(testAccount, other, nil)
+	_, err = f.svc.DefaultVPC(testAccount, other)
+	requireCode(t, err, "InvalidParameterValue")
+	got, err := f.svc.DefaultVPC(testAccount, testRegion)
+	require.NoError(t, err)
+	require.Equal(t, first, got)
+	require.NotEqual(t, second, got)
+
+	f.svc.setDefault(testAccount, testRegion, nil)
+	_, err = f.svc.DefaultVPC(testAccount, testRegion)
+	requireCode(t, err, "InvalidParameterValue")
+	_, err = f.svc.DefaultVPC("444455556666", testRegion)
+	require.NoError(t, err)
+}

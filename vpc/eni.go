@@ -100,18 +100,17 @@ func (s *Service) PlanLaunch(account, regionCode, subnetID string, groupIDs []st
 	return plan, nil
 }
 
-type launchSubnetKey struct {
-	vpc  *vpcRec
-	azID string
-}
-
 // launchSubnet is the default subnet of v (account's default VPC) a
 // launch without a subnet uses: the one in zone azID, or, for "", in the
 // zone with the least name for the account; nil if none.
 func (s *Service) launchSubnet(account string, v *vpcRec, azID string) *subnetRec {
-	k := launchSubnetKey{v, azID}
-	if sn, ok := s.launchSubnets[k]; ok {
-		return sn
+	if v.launchGen != s.subnetGen {
+		v.launch, v.launchGen = v.launch[:0], s.subnetGen
+	}
+	for i := range v.launch {
+		if v.launch[i].azID == azID {
+			return v.launch[i].sn
+		}
 	}
 	// Candidates of one zone share a name, and the first stays; each
 	// candidate's name is looked up once.
@@ -135,10 +134,7 @@ func (s *Service) launchSubnet(account string, v *vpcRec, azID string) *subnetRe
 		}
 	}
 	if sn != nil {
-		if s.launchSubnets == nil {
-			s.launchSubnets = map[launchSubnetKey]*subnetRec{}
-		}
-		s.launchSubnets[k] = sn
+		v.launch = append(v.launch, launchPick{azID, sn})
 	}
 	return sn
 }

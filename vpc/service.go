@@ -34,24 +34,28 @@ type Service struct {
 	// a subnet comes or goes: every launch into a default subnet walks them.
 	// Never modified once built (callers range over it).
 	subnetIDs []string
-	// launchSubnets remembers the default subnet PlanLaunch picks for a
-	// default VPC and zone ("" for any): every launch without a subnet
-	// asks. Dropped with subnetIDs, when a subnet comes or goes.
-	launchSubnets map[launchSubnetKey]*subnetRec
-	rtbs          map[string]*rtbRec
-	rtbAssoc      map[string]*rtbRec // association ID -> table
-	igws          map[string]*igwRec
-	nats          map[string]*natRec
-	eips          map[string]*eipRec
-	endpoints     map[string]*endpointRec
-	peerings      map[string]*peeringRec
-	sgs           map[string]*sgRec
-	nacls         map[string]*naclRec
-	enis          map[string]*eniRec
-	pls           map[string]*prefixList // by ID; nil until buildRegions
-	plByName      map[string]*prefixList // by service name
-	defaults      map[[2]string]*vpcRec  // (account, region) -> default VPC
-	azNames       map[[2]string]string
+	// subnetGen counts the times a subnet came or went; a VPC's
+	// remembered launch subnets (vpcRec.launch) are of one generation.
+	subnetGen uint64
+	rtbs      map[string]*rtbRec
+	rtbAssoc  map[string]*rtbRec // association ID -> table
+	igws      map[string]*igwRec
+	nats      map[string]*natRec
+	eips      map[string]*eipRec
+	endpoints map[string]*endpointRec
+	peerings  map[string]*peeringRec
+	sgs       map[string]*sgRec
+	nacls     map[string]*naclRec
+	enis      map[string]*eniRec
+	pls       map[string]*prefixList // by ID; nil until buildRegions
+	plByName  map[string]*prefixList // by service name
+	// def1* is the default VPC of the first (account, region) pair to
+	// have one; defaults holds the others (defaultOf). nil once deleted.
+	def1Set                 bool
+	def1Account, def1Region string
+	def1                    *vpcRec
+	defaults                map[[2]string]*vpcRec // (account, region) -> default VPC
+	azNames                 map[[2]string]string
 
 	publicSeq uint32
 	failed    map[string]bool // injected faults: gateway, NAT or endpoint IDs
@@ -67,12 +71,12 @@ func New(w *region.World, _ Options) (*Service, error) {
 		panic("vpc: New: nil world")
 	}
 	// The maps of what most worlds never make (route-table associations,
-	// NAT gateways, Elastic IPs, endpoints, peerings, failed components)
+	// NAT gateways, Elastic IPs, endpoints, peerings, failed components,
+	// default VPCs beyond the first, zone names)
 	// are made on first write (put): every world builds a Service.
 	s := &Service{env: w.Env(), w: w, ledger: w.Billing(),
 		vpcs: map[string]*vpcRec{}, subnets: map[string]*subnetRec{}, rtbs: map[string]*rtbRec{},
-		igws: map[string]*igwRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{},
-		defaults: map[[2]string]*vpcRec{}, azNames: map[[2]string]string{}}
+		igws: map[string]*igwRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{}}
 	if r := w.Network().Router(); r != nil {
 		return nil, fmt.Errorf("vpc: the world already has a network layer (%T); use it (ec2.Options.VPC) rather than a second one", r)
 	}
@@ -188,7 +192,7 @@ func (s *Service) azName(account, azID string) string {
 	if err != nil {
 		return azID
 	}
-	s.azNames[k] = n
+	put(&s.azNames, k, n)
 	return n
 }
 

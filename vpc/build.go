@@ -191,6 +191,17 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 		sn := s.initSubnet(&recs[k], v, p, zones[i].ID())
 		sn.mapPublic, sn.defaultForAz = true, true
 	}
+	// Nothing else makes default subnets, and these are one per zone: what
+	// launchSubnet would pick for each zone, and for "" (the least-named
+	// zone's, recs[0]), is known now, without sorting every subnet ID.
+	if len(recs) > 0 {
+		picks := make([]launchPick, 0, len(recs)+1)
+		picks = append(picks, launchPick{"", &recs[0]})
+		for k := range recs {
+			picks = append(picks, launchPick{recs[k].azID, &recs[k]})
+		}
+		v.launch, v.launchGen = picks, s.subnetGen
+	}
 	return v
 }
 

@@ -35,3 +35,30 @@ func TestPlanLaunchDefaultSubnetFollowsDeletion(t *testing.T) {
 	_, err = f.svc.PlanLaunch(testAccount, testRegion, "", nil, first.AZID)
 	requireCode(t, err, "MissingInput")
 }
+
+// The launch subnets ensureDefault records up front are the ones
+// launchSubnet finds by walking every subnet, for every zone and for "".
+func TestLaunchSubnetPicksRecordedByEnsureDefault(t *testing.T) {
+	for _, acct := range []string{testAccount, "444455556666", "777788889999"} {
+		f := newFixture(t, 11)
+		v := f.svc.ensureDefault(acct, testRegion)
+		require.NotNil(t, v)
+		r, err := f.w.Region(testRegion)
+		require.NoError(t, err)
+		zones := append([]string{""}, func() (ids []string) {
+			for _, z := range r.AZs() {
+				ids = append(ids, z.ID())
+			}
+			return ids
+		}()...)
+		recorded := map[string]*subnetRec{}
+		for _, az := range zones {
+			recorded[az] = f.svc.launchSubnet(acct, v, az)
+			require.NotNil(t, recorded[az], "zone %q", az)
+		}
+		f.svc.subnetGen++ // forget the recorded picks: walk the subnets
+		for _, az := range zones {
+			require.Same(t, recorded[az], f.svc.launchSubnet(acct, v, az), "zone %q", az)
+		}
+	}
+}

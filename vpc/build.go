@@ -83,13 +83,26 @@ func (s *Service) newRouteTable(v *vpcRec) *rtbRec {
 // and out with rule 100; a custom one denies everything until rules are
 // added (https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html).
 func (s *Service) newNACL(v *vpcRec, isDefault bool) *naclRec {
-	n := &naclRec{owned: owned{id: s.newID("acl"), account: v.account, region: v.region}, vpc: v, isDefault: isDefault}
+	var n *naclRec
 	if isDefault {
-		n.entries = []*naclEntry{
+		// Every VPC has one: the record, its two rules and their list come
+		// in one block.
+		b := &struct {
+			rec  naclRec
+			rule [2]naclEntry
+			list [2]*naclEntry
+		}{rule: [2]naclEntry{
 			{num: 100, egress: false, proto: ProtoAll, cidr: anyIPv4, allow: true},
 			{num: 100, egress: true, proto: ProtoAll, cidr: anyIPv4, allow: true},
-		}
+		}}
+		b.list = [2]*naclEntry{&b.rule[0], &b.rule[1]}
+		n = &b.rec
+		n.entries = b.list[:]
+	} else {
+		n = new(naclRec)
 	}
+	n.owned = owned{id: s.newID("acl"), account: v.account, region: v.region}
+	n.vpc, n.isDefault = v, isDefault
 	s.nacls[n.id] = n
 	return n
 }
@@ -98,8 +111,17 @@ func (s *Service) newNACL(v *vpcRec, isDefault bool) *naclRec {
 // inbound rules and one outbound rule allowing all traffic to 0.0.0.0/0
 // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
 func (s *Service) newSG(v *vpcRec, name, desc string) *sgRec {
-	g := &sgRec{owned: owned{id: s.newID("sg"), account: v.account, region: v.region}, name: name, desc: desc, vpc: v}
-	g.egress = []*rule{{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, cidr: anyIPv4}}
+	// The group, its outbound rule and the rule's list come in one block.
+	b := new(struct {
+		g    sgRec
+		rule rule
+		list [1]*rule
+	})
+	g := &b.g
+	*g = sgRec{owned: owned{id: s.newID("sg"), account: v.account, region: v.region}, name: name, desc: desc, vpc: v}
+	b.rule = rule{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, cidr: anyIPv4}
+	b.list[0] = &b.rule
+	g.egress = b.list[:]
 	s.sgs[g.id] = g
 	return g
 }

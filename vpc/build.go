@@ -232,6 +232,12 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 func (s *Service) DefaultVPC(account, regionCode string) (string, error) {
 	v := s.ensureDefault(account, regionCode)
 	if v == nil {
+		if _, err := s.w.Region(regionCode); err == nil {
+			// The region exists: its default VPC was deleted (on AWS only
+			// CreateDefaultVpc, which this package does not model, brings
+			// one back). A launch that needs it gets the same code.
+			return "", clientErr("VPCIdNotSpecified", "No default VPC for this user in %s.", regionCode)
+		}
 		return "", clientErr("InvalidParameterValue", "Unknown region %q.", regionCode)
 	}
 	return v.id, nil

@@ -103,7 +103,7 @@ func TestDefaultVPCPerAccountAndRegion(t *testing.T) {
 
 	f.svc.setDefault(testAccount, other, nil)
 	_, err = f.svc.DefaultVPC(testAccount, other)
-	requireCode(t, err, "InvalidParameterValue")
+	requireCode(t, err, "VPCIdNotSpecified")
 	got, err := f.svc.DefaultVPC(testAccount, testRegion)
 	require.NoError(t, err)
 	require.Equal(t, first, got)
@@ -111,6 +111,8 @@ func TestDefaultVPCPerAccountAndRegion(t *testing.T) {
 
 	f.svc.setDefault(testAccount, testRegion, nil)
 	_, err = f.svc.DefaultVPC(testAccount, testRegion)
+	requireCode(t, err, "VPCIdNotSpecified")
+	_, err = f.svc.DefaultVPC(testAccount, "xx-nowhere-1")
 	requireCode(t, err, "InvalidParameterValue")
 	_, err = f.svc.DefaultVPC("444455556666", testRegion)
 	require.NoError(t, err)

@@ -231,13 +231,7 @@ func validID(id, prefix string) bool {
 	if !ok || (len(h) != 8 && len(h) != 17) {
 		return false
 	}
-	// OR the digits' values: any non-digit's 0xff shows in the result,
-	// without a branch per byte (every call on a resource checks its ID).
-	var or uint8
-	for i := 0; i < len(h); i++ {
-		or |= hexDigit[h[i]]
-	}
-	return or <= 15
+	return mix.IsLowerHex(h)
 }
 
 // imageEntry is the image Service.image found last: a workload launches

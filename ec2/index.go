@@ -1,6 +1,10 @@
 package ec2
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/nimbus-sim/nimbus/internal/mix"
+)
 
 // instanceIndex finds instances by ID: every instance launched in the last
 // TerminatedVisible and more (a terminated instance stays describable for
@@ -8,7 +12,7 @@ import "slices"
 // rehashed and missed the cache on every launch and lookup; the index is
 // instead two slices in launch order, which is sequence order, appended
 // to at each launch and searched by the sequence number an ID encodes
-// (the ID renders SplitMix64 of it, which unSplitMix64 inverts).
+// (the ID renders SplitMix64 of it, which mix.UnSplitMix64 inverts).
 type instanceIndex struct {
 	seqs []uint64   // ascending: machines are added in launch order
 	ms   []*Machine // ms[i] is the machine of seqs[i]; nil once forgotten
@@ -49,7 +53,7 @@ func (x *instanceIndex) get(id string) (*Machine, bool) {
 	if !ok {
 		return nil, false
 	}
-	i := x.at(unSplitMix64(k))
+	i := x.at(mix.UnSplitMix64(k))
 	if i < 0 {
 		return nil, false
 	}
@@ -98,44 +102,4 @@ func (x *instanceIndex) all(fn func(m *Machine)) {
 			fn(m)
 		}
 	}
-}
-
-// unSplitMix64 inverts mix.SplitMix64: each of its steps (adding a
-// constant, x ^= x>>s, multiplying by an odd constant) is a bijection on
-// 64-bit words, undone in reverse order.
-func unSplitMix64(y uint64) uint64 {
-	y = unXorShift(y, 31)
-	y *= splitMixInv2
-	y = unXorShift(y, 27)
-	y *= splitMixInv1
-	y = unXorShift(y, 30)
-	return y - 0x9e3779b97f4a7c15
-}
-
-// unXorShift returns x such that x ^ x>>s == y: each round fixes s more
-// of the high bits.
-func unXorShift(y uint64, s uint) uint64 {
-	x := y
-	for i := s; i < 64; i += s {
-		x = y ^ x>>s
-	}
-	return x
-}
-
-// The multiplicative inverses, modulo 2^64, of SplitMix64's two odd
-// multipliers. Never written after init.
-var (
-	splitMixInv1 = oddInverse(0xbf58476d1ce4e5b9)
-	splitMixInv2 = oddInverse(0x94d049bb133111eb)
-)
-
-// oddInverse returns the inverse of odd c modulo 2^64 by Newton's
-// iteration, which doubles the correct low bits each round (c is its own
-// inverse modulo 8: three bits to start, 96 after five rounds).
-func oddInverse(c uint64) uint64 {
-	inv := c
-	for range 5 {
-		inv *= 2 - c*inv
-	}
-	return inv
 }

@@ -1,27 +1,10 @@
 package ec2
 
 import (
-	"math/rand/v2"
 	"testing"
 
-	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/stretchr/testify/require"
 )
-
-// unSplitMix64 undoes mix.SplitMix64 on any word, so that an instance ID
-// leads back to its sequence number.
-func TestUnSplitMix64(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for _, x := range []uint64{0, 1, 2, 1 << 63, ^uint64(0), 0x9e3779b97f4a7c15} {
-		require.Equal(t, x, unSplitMix64(mix.SplitMix64(x)), "%#x", x)
-	}
-	for range 10000 {
-		x := r.Uint64()
-		require.Equal(t, x, unSplitMix64(mix.SplitMix64(x)), "%#x", x)
-	}
-	require.Equal(t, uint64(1), 0xbf58476d1ce4e5b9*splitMixInv1)
-	require.Equal(t, uint64(1), 0x94d049bb133111eb*splitMixInv2)
-}
 
 // The index finds what it holds by ID, not what it forgot or never held,
 // keeps launch order through compactions, and gives back its arrays once

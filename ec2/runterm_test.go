@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
 )
@@ -31,7 +32,7 @@ func TestInstanceIndexKeys(t *testing.T) {
 		require.Equal(t, id, m.ID())
 		k, ok := instanceKey(id)
 		require.True(t, ok, id)
-		require.Equal(t, m.seq, unSplitMix64(k), id)
+		require.Equal(t, m.seq, mix.UnSplitMix64(k), id)
 		require.Equal(t, "arn:aws:ec2:"+testRegion+":"+testAccount+":instance/"+id, m.arnOf())
 
 		for _, bad := range []string{strings.ToUpper(id), "I" + id[1:], id[:len(id)-1], id + "0", "i-" + id[3:] + "0", ""} {

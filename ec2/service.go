@@ -213,40 +213,10 @@ func (s *Service) Machine(instanceID string) (*Machine, bool) {
 // instance looks an instance up by ID.
 func (s *Service) instance(id string) (*Machine, bool) { return s.instances.get(id) }
 
-// instanceKey is the value an instance ID renders: the 64-bit word whose
-// 16 lower-case hex digits follow "i-0" (mix.ID), SplitMix64 of the
-// instance's sequence number (launchIn). Only IDs of that exact form
-// have a key, so keys and IDs match one to one.
-func instanceKey(id string) (uint64, bool) {
-	if len(id) != len("i-0")+16 || id[:3] != "i-0" {
-		return 0, false
-	}
-	var v uint64
-	for i := 3; i < len(id); i++ {
-		d := hexDigit[id[i]]
-		if d > 15 {
-			return 0, false
-		}
-		v = v<<4 | uint64(d)
-	}
-	return v, true
-}
-
-// hexDigit is the value of a lower-case hex digit, 0xff for any other
-// byte: a table, as every call on an instance parses its ID twice
-// (authorizing its ARN, then finding it). Never written after init.
-var hexDigit = func() (t [256]uint8) {
-	for i := range t {
-		t[i] = 0xff
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = uint8(c - '0')
-	}
-	for c := 'a'; c <= 'f'; c++ {
-		t[c] = uint8(c - 'a' + 10)
-	}
-	return t
-}()
+// instanceKey is the value an instance ID renders (mix.ID "i"):
+// SplitMix64 of the instance's sequence number (launchIn). Only IDs of
+// that exact form have a key, so keys and IDs match one to one.
+func instanceKey(id string) (uint64, bool) { return mix.ParseID("i", id) }
 
 // Env returns the simulation environment.
 func (s *Service) Env() *sim.Env { return s.env }

@@ -19,3 +19,27 @@ func TestIDMatchesSprintf(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() { ids = append(ids[:0], ID("vol", 12345)) })
 	require.Equal(t, 1.0, allocs, "the string is the only allocation")
 }
+
+// ParseID reads back exactly what ID renders, and nothing else.
+func TestParseID(t *testing.T) {
+	for _, c := range []struct {
+		prefix string
+		v      uint64
+	}{{"i", 0}, {"vol", 1}, {"eni", 0xdeadbeef}, {"r", ^uint64(0)}, {"i", SplitMix64(7)}, {"", 42}} {
+		id := ID(c.prefix, c.v)
+		v, ok := ParseID(c.prefix, id)
+		require.True(t, ok, id)
+		require.Equal(t, c.v, v, id)
+	}
+	good := ID("i", 0xabcdef0123456789)
+	for _, bad := range []string{"", "i", "i-0", good[:len(good)-1], good + "0", "I" + good[1:], "x" + good[1:],
+		"i-1" + good[3:], "i-0" + "ABCDEF0123456789", "i-0abcdef012345678g", "vol" + good[1:]} {
+		_, ok := ParseID("i", bad)
+		require.False(t, ok, "%q parsed", bad)
+	}
+	require.True(t, IsLowerHex(""))
+	require.True(t, IsLowerHex("0123456789abcdef"))
+	for _, bad := range []string{"A", "g", "0x", " ", "\xff"} {
+		require.False(t, IsLowerHex(bad), "%q", bad)
+	}
+}

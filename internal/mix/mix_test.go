@@ -1,6 +1,11 @@
 package mix
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
 
 func TestKnownValues(t *testing.T) {
 	// FNV-1a reference values (the empty string is the offset basis).
@@ -19,4 +24,19 @@ func TestKnownValues(t *testing.T) {
 		}
 		seen[v] = true
 	}
+}
+
+// UnSplitMix64 undoes SplitMix64 on any word, so that an ID leads back to
+// its counter.
+func TestUnSplitMix64(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, x := range []uint64{0, 1, 2, 1 << 63, ^uint64(0), splitMixGamma} {
+		require.Equal(t, x, UnSplitMix64(SplitMix64(x)), "%#x", x)
+	}
+	for range 10000 {
+		x := r.Uint64()
+		require.Equal(t, x, UnSplitMix64(SplitMix64(x)), "%#x", x)
+	}
+	require.Equal(t, uint64(1), splitMixMul1*splitMixInv1)
+	require.Equal(t, uint64(1), splitMixMul2*splitMixInv2)
 }

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 
+	"github.com/nimbus-sim/nimbus/internal/mix"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -251,7 +252,7 @@ func (l *Ledger) slotIs(i int32, k *lineKey) bool {
 }
 
 // keyHash hashes k: its resource with maphash, then its numbers mixed in
-// and the whole finalized (splitmix64's), which costs a third of hashing
+// and the whole finalized (mix.SplitMix64), which costs a third of hashing
 // the struct generically. Only the index's speed depends on its quality.
 func (l *Ledger) keyHash(k *lineKey) uint64 {
 	h := maphash.String(l.seed, k.resource)
@@ -262,11 +263,7 @@ func (l *Ledger) keyHash(k *lineKey) uint64 {
 	h ^= (uint64(k.dims)<<32 | uint64(k.tags)) * 0x9E3779B97F4A7C15
 	h = bits.RotateLeft64(h, 29) ^ (uint64(uint32(k.month))<<1|timed)*0xC2B2AE3D27D4EB4F
 	h = bits.RotateLeft64(h, 31) ^ uint64(k.price)*0x165667B19E3779F9
-	h ^= h >> 30
-	h *= 0xBF58476D1CE4E5B9
-	h ^= h >> 27
-	h *= 0x94D049BB133111EB
-	return h ^ h>>31
+	return mix.SplitMix64(h)
 }
 
 // slotIndex finds a key's slot from the key's 64-bit hash: open

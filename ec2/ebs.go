@@ -157,14 +157,12 @@ type VolumeAttachment struct {
 
 // volume is the live EBS volume.
 type volume struct {
-	id      string
-	account string
-	region  string
-	azID    string
-	// azName is the owner's name of the zone, resolved at creation ("" if
-	// it did not resolve then): a waiter describes the volume every few
-	// seconds.
-	azName     string
+	id string
+	// The owner's account, region, zone ID and zone name (resolved at
+	// creation, "" if it did not resolve then: a waiter describes the
+	// volume every few seconds) are the home the owner's instances in the
+	// zone share: one pointer rather than four strings per volume.
+	*machineHome
 	vtype      VolumeType
 	size       int32
 	iops       int32
@@ -177,11 +175,8 @@ type volume struct {
 	att        *attachment
 	lossTm     sim.Timer
 	readyTm    sim.Timer
-	// replicaFailures counts replica failures survived (repaired before
-	// the other replica also failed), as drawn for the loss time.
-	replicaFailures int
-	meter           meterHandle
-	bucket          *ioBucket // gp2 I/O credits, from the first I/O
+	meter      meterHandle
+	bucket     *ioBucket // gp2 I/O credits, from the first I/O
 	// launchAtt is the attachment of a volume RunInstances made, in the
 	// volume rather than in its own allocation or in the machine, which
 	// outlives its volumes by the hour it stays visible.
@@ -378,20 +373,22 @@ func (s *Service) replicaStreams(azID string) replicaStream {
 }
 
 // newVolume creates a volume record, starts its meter and arms its loss.
-// azName is the owner's name of the zone when the caller knows it (a
-// launch's machine home), "" to look it up.
-func (s *Service) newVolume(account, region, azID, azName string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
+// The owner's zone name comes with the (account, zone) home: the azName
+// argument is not needed for it (a launch can pass its machine's home to
+// newVolumeIn instead).
+func (s *Service) newVolume(account, region, azID, _ string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
+	return s.newVolumeIn(s.home(account, region, azID), t, size, iops, tput, snap, enc, tags)
+}
+
+// newVolumeIn is newVolume for a volume of home h's account and zone.
+func (s *Service) newVolumeIn(h *machineHome, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
 	if t == "" {
 		t = VolumeTypeGp2
 	}
 	s.seq++
-	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
+	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), machineHome: h,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
-	v.azName = azName
-	if azName == "" {
-		v.azName, _ = s.azName(account, azID)
-	}
 	s.volumes[v.id] = v
 	sp, _ := volumeSpec(t)
 	afr := sp.AFR
@@ -400,14 +397,13 @@ func (s *Service) newVolume(account, region, azID, azName string, t VolumeType, 
 	}
 	if afr > 0 {
 		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
-		st := s.replicaStreams(azID)
-		h, k := rm.drawLoss(st.src, st.r)
-		v.replicaFailures = k
+		st := s.replicaStreams(h.azID)
+		hours, _ := rm.drawLoss(st.src, st.r)
 		// Losses beyond a century are outside any simulation (and
 		// time.Duration): no timer. The loss is a daemon timer: it lies
 		// years ahead as a rule and must not keep env.Run going.
-		if h < 100*8760 {
-			v.lossTm = s.env.AfterDaemon(time.Duration(h*float64(time.Hour)), func() { s.loseVolume(v, "replica loss") })
+		if hours < 100*8760 {
+			v.lossTm = s.env.AfterDaemon(time.Duration(hours*float64(time.Hour)), func() { s.loseVolume(v, "replica loss") })
 		}
 	}
 	s.meterVolumeStart(v)

@@ -47,12 +47,20 @@ type VolumeSpec struct {
 // are Block Express's (64 TiB, 256,000 IOPS, 4,000 MiB/s, up to 1,000
 // IOPS/GiB) [EBS volume types guide].
 func VolumeSpecs() map[VolumeType]VolumeSpec {
-	out := make(map[VolumeType]VolumeSpec, len(volumeSpecs))
-	for t, sp := range volumeSpecs {
-		out[t] = sp
+	// From the list rather than by iterating volumeSpecs: a study asks
+	// for the specs in every replication, and a map iteration costs as
+	// much as the inserts. Small enough to inline, so that a caller that
+	// only reads it keeps the map on its stack.
+	out := make(map[VolumeType]VolumeSpec, len(volumeSpecList))
+	for i, t := range volumeTypeList {
+		out[t] = volumeSpecList[i]
 	}
 	return out
 }
+
+// VolumeSpecOf returns the built-in limits of one volume type, as
+// VolumeSpecs()[t] does without building the map.
+func VolumeSpecOf(t VolumeType) (VolumeSpec, bool) { return volumeSpec(t) }
 
 // volumeSpec returns the limits of one volume type: a switch into
 // volumeSpecList, as every launch looks its root volume's type up a few
@@ -84,6 +92,9 @@ func volumeTypeIndex(t VolumeType) int {
 	}
 	return -1
 }
+
+// volumeTypeList is the volume types by volumeTypeIndex.
+var volumeTypeList = [...]VolumeType{VolumeTypeGp3, VolumeTypeGp2, VolumeTypeIo1, VolumeTypeIo2, VolumeTypeSt1, VolumeTypeSc1}
 
 // volumeSpecList is volumeSpecs by volumeTypeIndex.
 var volumeSpecList = [...]VolumeSpec{
@@ -509,7 +520,15 @@ func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) er
 // bytes/throughput, plus one I/O latency.
 func ioTime(v *volume, bytes, ioSize int64) time.Duration {
 	sec := math.Max(opsOf(bytes, ioSize)/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return volumeSpecs[v.vtype].Latency + seconds(sec)
+	return volumeLatency(v.vtype) + seconds(sec)
+}
+
+// volumeLatency is the typical per-I/O latency of a volume type (zero for
+// an unknown one), by the switch rather than the map: every VolumeIO
+// call asks.
+func volumeLatency(t VolumeType) time.Duration {
+	sp, _ := volumeSpec(t)
+	return sp.Latency
 }
 
 // opsOf is the number of ioSize operations bytes take, rounded up without
@@ -583,5 +602,5 @@ func volumeIOTime(v *volume, now sim.Time, bytes, ioSize int64) time.Duration {
 		v.bucket = &ioBucket{balance: gp2BucketCredit, last: now}
 	}
 	sec := math.Max(gp2IOTime(v, v.bucket, now, opsOf(bytes, ioSize)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return volumeSpecs[v.vtype].Latency + seconds(sec)
+	return volumeLatency(v.vtype) + seconds(sec)
 }

@@ -91,8 +91,18 @@ func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*Crea
 				v.state = VolumeStateAvailable
 			}
 		})
-		d := v.describe(s)
-		out = &d
+		if len(v.tags) != 1 { // no list to share an allocation with
+			d := v.describe(s)
+			out = &d
+			return nil
+		}
+		// The output and its tag list in one allocation.
+		buf := &struct {
+			out  Volume
+			room volumeLists
+		}{}
+		v.describeInto(s, &buf.out, &buf.room)
+		out = &buf.out
 		return nil
 	})
 	return out, wrap("CreateVolume", err)

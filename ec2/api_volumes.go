@@ -185,7 +185,10 @@ func (c *Client) AttachVolume(ctx context.Context, in *AttachVolumeInput) (*Atta
 				return clientErr("InvalidParameterValue", "Invalid value '%s' for unixDevice. Attachment point %s is already in use", in.Device, in.Device)
 			}
 		}
-		a := &attachment{vol: v, m: m, device: in.Device, state: AttachmentAttached, at: s.env.Now()}
+		// The volume's own room for its attachment (attached to one
+		// instance at a time, it had none until now).
+		a := &v.launchAtt
+		*a = attachment{vol: v, m: m, device: in.Device, state: AttachmentAttached, at: s.env.Now()}
 		v.att = a
 		v.state = VolumeStateInUse
 		m.devices = append(m.devices, a)

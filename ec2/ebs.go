@@ -188,9 +188,12 @@ type volume struct {
 	readyTm    sim.Timer
 	meter      meterHandle
 	bucket     *ioBucket // gp2 I/O credits, from the first I/O
-	// launchAtt is the attachment of a volume RunInstances made, in the
-	// volume rather than in its own allocation or in the machine, which
-	// outlives its volumes by the hour it stays visible.
+	// launchAtt is the room for the volume's attachment: the one
+	// RunInstances made, or AttachVolume's (a volume is attached to one
+	// instance at a time; DetachVolume and termination take it out of the
+	// instance's devices). It is in the volume rather than in its own
+	// allocation or in the machine, which outlives its volumes by the hour
+	// it stays visible.
 	launchAtt attachment
 }
 

@@ -91,22 +91,39 @@ func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*Crea
 				v.state = VolumeStateAvailable
 			}
 		})
-		d := v.describe(s)
-		out = &d
+		if len(v.tags) != 1 { // no list to share an allocation with
+			d := v.describe(s)
+			out = &d
+			return nil
+		}
+		// The output and its tag list in one allocation.
+		buf := &struct {
+			out  Volume
+			room volumeLists
+		}{}
+		v.describeInto(s, &buf.out, &buf.room)
+		out = &buf.out
 		return nil
 	})
 	return out, wrap("CreateVolume", err)
 }
 
+// volume finds a caller's volume by ID. The map is looked at first: every
+// key is an ID newVolume rendered, so a hit is a well-formed ID, and only
+// a miss needs the checks that choose between the three errors (a waiter
+// looks its volume up every few seconds).
 func (s *Service) volume(account, region, id string) (*volume, error) {
-	if id == "" {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter VolumeId")
-	}
-	if !validID(id, "vol-") {
-		return nil, clientErr("InvalidParameterValue", "Value (%s) for parameter volume is invalid. Expected: 'vol-...'.", id)
-	}
 	v, ok := s.volumes[id]
-	if !ok || v.account != account || v.region != region {
+	if !ok {
+		if id == "" {
+			return nil, clientErr("MissingParameter", "The request must contain the parameter VolumeId")
+		}
+		if !validID(id, "vol-") {
+			return nil, clientErr("InvalidParameterValue", "Value (%s) for parameter volume is invalid. Expected: 'vol-...'.", id)
+		}
+		return nil, errVolumeNotFound(id)
+	}
+	if v.account != account || v.region != region {
 		return nil, errVolumeNotFound(id)
 	}
 	return v, nil
@@ -168,7 +185,10 @@ func (c *Client) AttachVolume(ctx context.Context, in *AttachVolumeInput) (*Atta
 				return clientErr("InvalidParameterValue", "Invalid value '%s' for unixDevice. Attachment point %s is already in use", in.Device, in.Device)
 			}
 		}
-		a := &attachment{vol: v, m: m, device: in.Device, state: AttachmentAttached, at: s.env.Now()}
+		// The volume's own room for its attachment (attached to one
+		// instance at a time, it had none until now).
+		a := &v.launchAtt
+		*a = attachment{vol: v, m: m, device: in.Device, state: AttachmentAttached, at: s.env.Now()}
 		v.att = a
 		v.state = VolumeStateInUse
 		m.devices = append(m.devices, a)
@@ -293,18 +313,23 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 	out := &buf.out
 	err := c.call(ctx, "DescribeVolumes", resRef{}, nil, func(account string) error {
 		s := c.svc
-		if in != nil && len(in.VolumeIds) > 0 {
-			var room *volumeLists
-			if len(in.VolumeIds) == 1 {
-				out.Volumes, room = buf.one[:0], &buf.room
+		if in != nil && len(in.VolumeIds) == 1 {
+			v, err := s.volume(account, c.region, in.VolumeIds[0])
+			if err != nil {
+				return err
 			}
+			v.describeInto(s, &buf.one[0], &buf.room)
+			out.Volumes = buf.one[:]
+			return nil
+		}
+		if in != nil && len(in.VolumeIds) > 0 {
 			for _, id := range in.VolumeIds {
 				v, err := s.volume(account, c.region, id)
 				if err != nil {
 					return err
 				}
 				out.Volumes = append(out.Volumes, Volume{})
-				v.describeInto(s, &out.Volumes[len(out.Volumes)-1], room)
+				v.describeInto(s, &out.Volumes[len(out.Volumes)-1], nil)
 			}
 			return nil
 		}

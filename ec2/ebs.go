@@ -47,12 +47,20 @@ type VolumeSpec struct {
 // are Block Express's (64 TiB, 256,000 IOPS, 4,000 MiB/s, up to 1,000
 // IOPS/GiB) [EBS volume types guide].
 func VolumeSpecs() map[VolumeType]VolumeSpec {
-	out := make(map[VolumeType]VolumeSpec, len(volumeSpecs))
-	for t, sp := range volumeSpecs {
-		out[t] = sp
+	// From the list rather than by iterating volumeSpecs: a study asks
+	// for the specs in every replication, and a map iteration costs as
+	// much as the inserts. Small enough to inline, so that a caller that
+	// only reads it keeps the map on its stack.
+	out := make(map[VolumeType]VolumeSpec, len(volumeSpecList))
+	for i, t := range volumeTypeList {
+		out[t] = volumeSpecList[i]
 	}
 	return out
 }
+
+// VolumeSpecOf returns the built-in limits of one volume type, as
+// VolumeSpecs()[t] does without building the map.
+func VolumeSpecOf(t VolumeType) (VolumeSpec, bool) { return volumeSpec(t) }
 
 // volumeSpec returns the limits of one volume type: a switch into
 // volumeSpecList, as every launch looks its root volume's type up a few
@@ -84,6 +92,9 @@ func volumeTypeIndex(t VolumeType) int {
 	}
 	return -1
 }
+
+// volumeTypeList is the volume types by volumeTypeIndex.
+var volumeTypeList = [...]VolumeType{VolumeTypeGp3, VolumeTypeGp2, VolumeTypeIo1, VolumeTypeIo2, VolumeTypeSt1, VolumeTypeSc1}
 
 // volumeSpecList is volumeSpecs by volumeTypeIndex.
 var volumeSpecList = [...]VolumeSpec{
@@ -157,14 +168,12 @@ type VolumeAttachment struct {
 
 // volume is the live EBS volume.
 type volume struct {
-	id      string
-	account string
-	region  string
-	azID    string
-	// azName is the owner's name of the zone, resolved at creation ("" if
-	// it did not resolve then): a waiter describes the volume every few
-	// seconds.
-	azName     string
+	id string
+	// The owner's account, region, zone ID and zone name (resolved at
+	// creation, "" if it did not resolve then: a waiter describes the
+	// volume every few seconds) are the home the owner's instances in the
+	// zone share: one pointer rather than four strings per volume.
+	*machineHome
 	vtype      VolumeType
 	size       int32
 	iops       int32
@@ -177,14 +186,14 @@ type volume struct {
 	att        *attachment
 	lossTm     sim.Timer
 	readyTm    sim.Timer
-	// replicaFailures counts replica failures survived (repaired before
-	// the other replica also failed), as drawn for the loss time.
-	replicaFailures int
-	meter           meterHandle
-	bucket          *ioBucket // gp2 I/O credits, from the first I/O
-	// launchAtt is the attachment of a volume RunInstances made, in the
-	// volume rather than in its own allocation or in the machine, which
-	// outlives its volumes by the hour it stays visible.
+	meter      meterHandle
+	bucket     *ioBucket // gp2 I/O credits, from the first I/O
+	// launchAtt is the room for the volume's attachment: the one
+	// RunInstances made, or AttachVolume's (a volume is attached to one
+	// instance at a time; DetachVolume and termination take it out of the
+	// instance's devices). It is in the volume rather than in its own
+	// allocation or in the machine, which outlives its volumes by the hour
+	// it stays visible.
 	launchAtt attachment
 }
 
@@ -378,20 +387,22 @@ func (s *Service) replicaStreams(azID string) replicaStream {
 }
 
 // newVolume creates a volume record, starts its meter and arms its loss.
-// azName is the owner's name of the zone when the caller knows it (a
-// launch's machine home), "" to look it up.
-func (s *Service) newVolume(account, region, azID, azName string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
+// The owner's zone name comes with the (account, zone) home: the azName
+// argument is not needed for it (a launch can pass its machine's home to
+// newVolumeIn instead).
+func (s *Service) newVolume(account, region, azID, _ string, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
+	return s.newVolumeIn(s.home(account, region, azID), t, size, iops, tput, snap, enc, tags)
+}
+
+// newVolumeIn is newVolume for a volume of home h's account and zone.
+func (s *Service) newVolumeIn(h *machineHome, t VolumeType, size, iops, tput int32, snap string, enc bool, tags []Tag) *volume {
 	if t == "" {
 		t = VolumeTypeGp2
 	}
 	s.seq++
-	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), account: account, region: region, azID: azID,
+	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), machineHome: h,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
-	v.azName = azName
-	if azName == "" {
-		v.azName, _ = s.azName(account, azID)
-	}
 	s.volumes[v.id] = v
 	sp, _ := volumeSpec(t)
 	afr := sp.AFR
@@ -400,14 +411,13 @@ func (s *Service) newVolume(account, region, azID, azName string, t VolumeType, 
 	}
 	if afr > 0 {
 		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
-		st := s.replicaStreams(azID)
-		h, k := rm.drawLoss(st.src, st.r)
-		v.replicaFailures = k
+		st := s.replicaStreams(h.azID)
+		hours, _ := rm.drawLoss(st.src, st.r)
 		// Losses beyond a century are outside any simulation (and
 		// time.Duration): no timer. The loss is a daemon timer: it lies
 		// years ahead as a rule and must not keep env.Run going.
-		if h < 100*8760 {
-			v.lossTm = s.env.AfterDaemon(time.Duration(h*float64(time.Hour)), func() { s.loseVolume(v, "replica loss") })
+		if hours < 100*8760 {
+			v.lossTm = s.env.AfterDaemon(time.Duration(hours*float64(time.Hour)), func() { s.loseVolume(v, "replica loss") })
 		}
 	}
 	s.meterVolumeStart(v)
@@ -513,7 +523,15 @@ func (m *Machine) VolumeIO(p *sim.Proc, volumeID string, bytes, ioSize int64) er
 // bytes/throughput, plus one I/O latency.
 func ioTime(v *volume, bytes, ioSize int64) time.Duration {
 	sec := math.Max(opsOf(bytes, ioSize)/float64(max(v.iops, 1)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return volumeSpecs[v.vtype].Latency + seconds(sec)
+	return volumeLatency(v.vtype) + seconds(sec)
+}
+
+// volumeLatency is the typical per-I/O latency of a volume type (zero for
+// an unknown one), by the switch rather than the map: every VolumeIO
+// call asks.
+func volumeLatency(t VolumeType) time.Duration {
+	sp, _ := volumeSpec(t)
+	return sp.Latency
 }
 
 // opsOf is the number of ioSize operations bytes take, rounded up without
@@ -587,5 +605,5 @@ func volumeIOTime(v *volume, now sim.Time, bytes, ioSize int64) time.Duration {
 		v.bucket = &ioBucket{balance: gp2BucketCredit, last: now}
 	}
 	sec := math.Max(gp2IOTime(v, v.bucket, now, opsOf(bytes, ioSize)), float64(bytes)/(float64(max(v.throughput, 1))*(1<<20)))
-	return volumeSpecs[v.vtype].Latency + seconds(sec)
+	return volumeLatency(v.vtype) + seconds(sec)
 }

@@ -297,9 +297,9 @@ func (s *Service) meterStorage(b *bucket, c classIdx, delta int64) {
 
 // meterRequest sets the request charge of the call: tier 1 (PUT, COPY,
 // POST, LIST) or tier 2 (GET and others) at class c's price. The pipeline
-// bills it to the payer (bucket owner, or requester) through
+// bills it to the payer (bucket owner, or requester: Call.Payer) through
 // Request.BillRequest, for successes and for the 4xx errors S3 bills.
-func (s *Service) meterRequest(sv *served, _ string, c classIdx, tier int, _ string) {
+func (s *Service) meterRequest(sv *served, c classIdx, tier int) {
 	sv.bill.class, sv.bill.tier = c, tier
 }
 
@@ -415,7 +415,7 @@ func bucketOfARN(arn string) string {
 }
 
 // meterRetrieval bills per-GB retrieval of IA and Glacier IR classes.
-func (s *Service) meterRetrieval(sv *served, _ string, c classIdx, bytes int64) {
+func (s *Service) meterRetrieval(sv *served, c classIdx, bytes int64) {
 	ut := classes[c].retrievalUT
 	if ut == "" || bytes == 0 {
 		return
@@ -445,10 +445,14 @@ func (s *Service) meterNATRequest(sv *served, bytes int64) {
 // meterTransferOut bills the response bytes by path, to the payer: out to
 // the internet and to other regions; same-region transfer to EC2 is free,
 // and through a NAT gateway the caller's NAT processes the bytes.
-func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
-	if bytes == 0 {
-		return
+func (s *Service) meterTransferOut(sv *served, bytes int64) {
+	if bytes != 0 { // in line: every GET asks
+		s.transferOut(sv, bytes)
 	}
+}
+
+// transferOut is meterTransferOut of a response that carries bytes.
+func (s *Service) transferOut(sv *served, bytes int64) {
 	rc := sv.rc
 	if l := &rc.Request().From; rc.Route() == nil && !l.OnInternet() && sameString(l.Region(), sv.b.region) {
 		return // a direct path in the bucket's region: free, and the common case

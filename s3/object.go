@@ -28,11 +28,13 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	if rejected != nil {
 		return nil, c.reject(ctx, op, in.Bucket, rejected)
 	}
-	if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
-		return nil, c.reject(ctx, op, in.Bucket, err)
+	if len(in.Metadata) != 0 || in.StorageClass != "" || in.ServerSideEncryption != "" || in.ACL != "" {
+		// Not the common size-only PUT with every default.
+		if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
+			return nil, c.reject(ctx, op, in.Bucket, err)
+		}
 	}
 	cls, _ := parseClass(in.StorageClass)
-	var out *PutObjectOutput
 	s := c.svc
 	res := &putResult{}
 	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
@@ -42,10 +44,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		}
 		nv := version{size: size, class: cls}
 		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
-			nv.x = &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
-			if body != nil {
-				nv.x.etag = md5ETag(body)
-			}
+			nv.x = putExtra(body, in)
 		}
 		v, err := s.putVersion(sv.b, in.Key, nv)
 		if err != nil {
@@ -53,7 +52,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		}
 		s.meterRequest(sv, cls, 1)
 		// Field by field into the zeroed result, as GetObject's.
-		out = &res.out
+		out := &res.out
 		out.ETag, out.ServerSideEncryption, out.Size = v.etagIn(res.etag[:]), v.sse(), size
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(v)
@@ -63,7 +62,17 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &res.out, nil
+}
+
+// putExtra is the extra of an object PutObject stores with its bytes, a
+// content type, user metadata or an encryption other than the default.
+func putExtra(body []byte, in *PutObjectInput) *extra {
+	x := &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
+	if body != nil {
+		x.etag = md5ETag(body)
+	}
+	return x
 }
 
 // putResult is PutObject's one allocation: the output and the bytes of
@@ -95,8 +104,14 @@ func copyMeta(m map[string]string) map[string]string {
 
 func sseContext(sse string) map[string][]string {
 	if sse == "" {
-		return nil
+		return nil // in line: every PUT asks
 	}
+	return sseCondition(sse)
+}
+
+// sseCondition is the condition context of a request that names an
+// encryption.
+func sseCondition(sse string) map[string][]string {
 	return map[string][]string{"s3:x-amz-server-side-encryption": {sse}}
 }
 

@@ -77,8 +77,13 @@ var classes = [numClasses]classInfo{
 
 func parseClass(sc StorageClass) (classIdx, error) {
 	if sc == "" {
-		return classStandard, nil
+		return classStandard, nil // in line: most requests name none
 	}
+	return parseClassName(sc)
+}
+
+// parseClassName is parseClass of a class given.
+func parseClassName(sc StorageClass) (classIdx, error) {
 	for i, c := range classes {
 		if c.name == sc {
 			return classIdx(i), nil
@@ -272,10 +277,14 @@ func (s *Service) drop(b *bucket, v *version) {
 // for v, removed (or moved out of c) now.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
 func (s *Service) earlyDelete(b *bucket, v *version, c classIdx) {
-	ci := &classes[c]
-	if ci.minDuration == 0 {
-		return
+	if classes[c].minDuration != 0 { // in line: most classes have none
+		s.earlyDeleteCharge(b, v, c)
 	}
+}
+
+// earlyDeleteCharge is earlyDelete of a class with a minimum duration.
+func (s *Service) earlyDeleteCharge(b *bucket, v *version, c classIdx) {
+	ci := &classes[c]
 	since := v.modified
 	if v.x != nil && v.x.classSince != 0 {
 		since = v.x.classSince

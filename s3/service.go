@@ -84,6 +84,11 @@ func (s *Service) bucketNamed(partition, name string) *bucket {
 	if b := s.last; b != nil && !b.deleted && b.name == name && b.partition == partition {
 		return b
 	}
+	return s.lookupBucket(partition, name)
+}
+
+// lookupBucket is bucketNamed of a bucket other than the last one.
+func (s *Service) lookupBucket(partition, name string) *bucket {
 	b := s.buckets[partition+"/"+name]
 	if b != nil {
 		s.last = b

@@ -326,8 +326,28 @@ const tierUnpriced = -1
 
 // billRequest is every S3 request's Request.BillRequest: the charge the
 // effect set (s.cur, when this call's effect ran) or else the
-// operation's default tier at the STANDARD price.
+// operation's default tier at the STANDARD price. The common case, a
+// priced request on an existing bucket, is in line; billOther is the
+// rest.
 func (s *Service) billRequest(c *region.Call, err error) {
+	if cur := &s.cur; cur.rc == c && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
+		if payer := c.Payer(); payer != "" {
+			ut := classes[cur.bill.class].tier2UT
+			if cur.bill.tier == 1 {
+				ut = classes[cur.bill.class].tier1UT
+			}
+			// The bucket of the request's ARN, without parsing it; its
+			// charges go through its resolved keys.
+			s.billBucketRequest(cur.b, reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()})
+			return
+		}
+	}
+	s.billOther(c)
+}
+
+// billOther is billRequest of a call its effect did not price, of a free
+// call, of an anonymous one, or of one on a bucket that does not exist.
+func (s *Service) billOther(c *region.Call) {
 	var bill callBill
 	var b *bucket // the bucket the effect served, when it ran
 	if s.cur.rc == c {
@@ -350,8 +370,6 @@ func (s *Service) billRequest(c *region.Call, err error) {
 	res := ""
 	if c.Request().ResourceAccount != "" {
 		if b != nil {
-			// The bucket of the request's ARN, without parsing it; its
-			// charges go through its resolved keys.
 			s.billBucketRequest(b, reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()})
 			return
 		}
@@ -371,11 +389,19 @@ type reqKey struct {
 // same reports k == o. The dimensions of a bucket's requests are mostly
 // the very same strings from call to call (the bucket's owner, a usage
 // type and an operation name of the package's tables, the region's
-// code), so each is compared by its bytes' address and length first:
-// four word compares instead of four calls comparing bytes.
+// code), so all four are compared by their bytes' address and length
+// first: eight word compares, and the bytes only when one differs.
 func (k *reqKey) same(o *reqKey) bool {
-	return sameString(k.payer, o.payer) && sameString(k.usageType, o.usageType) &&
-		sameString(k.op, o.op) && sameString(k.region, o.region)
+	if sameMemory(k.payer, o.payer) && sameMemory(k.usageType, o.usageType) &&
+		sameMemory(k.op, o.op) && sameMemory(k.region, o.region) {
+		return true
+	}
+	return *k == *o
+}
+
+// sameMemory reports whether a and b are the same bytes in memory.
+func sameMemory(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // sameString reports a == b, without reading their bytes when they are
@@ -393,24 +419,34 @@ func (s *Service) billBucketRequest(b *bucket, k reqKey) {
 	uk := b.lastReqKey
 	if !k.same(&b.lastReq) || !uk.IsValid() {
 		var ok bool
-		if uk, ok = b.reqKeys[k]; !ok {
-			u := billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
-				Region: k.region, ResourceID: b.name}
-			var err error
-			if uk, err = s.ledger.Key(u); err != nil {
-				// Not a key billing knows: Record reports it as it would.
-				u.Quantity = 1
-				_ = s.ledger.Record(u)
-				return
-			}
-			if b.reqKeys == nil {
-				b.reqKeys = map[reqKey]billing.UsageKey{}
-			}
-			b.reqKeys[k] = uk
+		if uk, ok = s.reqKeyOf(b, k); !ok {
+			return
 		}
-		b.lastReq, b.lastReqKey = k, uk
 	}
 	_ = s.ledger.Add(uk, 1, s.env.Now())
+}
+
+// reqKeyOf is billBucketRequest's key for dimensions k other than the
+// last ones: from the bucket's keys, or resolved by billing and kept. ok
+// is false, and the charge recorded, when billing knows no such key.
+func (s *Service) reqKeyOf(b *bucket, k reqKey) (uk billing.UsageKey, ok bool) {
+	if uk, ok = b.reqKeys[k]; !ok {
+		u := billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
+			Region: k.region, ResourceID: b.name}
+		var err error
+		if uk, err = s.ledger.Key(u); err != nil {
+			// Not a key billing knows: Record reports it as it would.
+			u.Quantity = 1
+			_ = s.ledger.Record(u)
+			return uk, false
+		}
+		if b.reqKeys == nil {
+			b.reqKeys = map[reqKey]billing.UsageKey{}
+		}
+		b.reqKeys[k] = uk
+	}
+	b.lastReq, b.lastReqKey = k, uk
+	return uk, true
 }
 
 // bucketOfARN returns the bucket name of an S3 ARN.

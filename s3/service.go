@@ -405,18 +405,6 @@ func (s *Service) authorize(sv *served, action, resource string, b *bucket) erro
 	return sv.rc.Authorize(&also)
 }
 
-// payer returns who pays for a request on b: the bucket owner, or the
-// requester when the bucket is Requester Pays and the request says so.
-func (sv *served) payer(r RequestPayer) string {
-	if sv.b != nil && sv.b.requesterPays && r == RequestPayerRequester {
-		return sv.account
-	}
-	if sv.b != nil {
-		return sv.b.owner
-	}
-	return sv.account
-}
-
 // defaultTier is an operation's request charge: DELETE requests are free;
 // PUT, COPY, POST and LIST are tier 1; GET, HEAD and the rest tier 2.
 // https://aws.amazon.com/s3/pricing/

@@ -42,11 +42,14 @@ func (r *syntheticBody) Close() error { return nil }
 // is sb, memory the caller already allocated.
 func bodyIn(sb *syntheticBody, v *version, first, last int64) io.ReadCloser {
 	if v.x != nil && v.x.body != nil {
-		return io.NopCloser(bytes.NewReader(v.x.body[first : last+1]))
+		return bodyOf(v.x.body[first : last+1])
 	}
 	*sb = syntheticBody{seed: v.synthSeed(), off: first, end: last + 1}
 	return sb
 }
+
+// bodyOf returns a reader over the bytes of an object that has them.
+func bodyOf(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
 
 // synthSeed identifies a size-only version's synthetic bytes; a copy
 // keeps its source's.

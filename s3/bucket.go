@@ -92,7 +92,7 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 			arnPrefix: objectARNPrefix(part, in.Bucket)}
 		b.pab = PublicAccessBlockConfiguration{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 		s.buckets[part+"/"+in.Bucket] = b
-		s.meterRequest(sv, sv.account, classStandard, 1, "CreateBucket")
+		s.meterRequest(sv, classStandard, 1)
 		out = &CreateBucketOutput{Location: "/" + in.Bucket}
 		return nil
 	})
@@ -144,7 +144,7 @@ func (c *Client) HeadBucket(ctx context.Context, in *HeadBucketInput) (*HeadBuck
 	}
 	var out *HeadBucketOutput
 	err := c.call(ctx, &request{op: "HeadBucket", action: "s3:ListBucket", bucket: in.Bucket, head: true}, func(sv *served) error {
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "HeadBucket")
+		c.svc.meterRequest(sv, classStandard, 2)
 		out = &HeadBucketOutput{BucketRegion: sv.b.region}
 		return nil
 	})
@@ -169,7 +169,7 @@ func (c *Client) ListBuckets(ctx context.Context, in *ListBucketsInput) (*ListBu
 			}
 		}
 		sort.Slice(out.Buckets, func(i, j int) bool { return out.Buckets[i].Name < out.Buckets[j].Name })
-		s.meterRequest(sv, sv.account, classStandard, 1, "ListBuckets")
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -191,7 +191,7 @@ func (c *Client) GetBucketLocation(ctx context.Context, in *GetBucketLocationInp
 			lc = ""
 		}
 		out = &GetBucketLocationOutput{LocationConstraint: lc}
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "GetBucketLocation")
+		c.svc.meterRequest(sv, classStandard, 2)
 		return nil
 	})
 	if err != nil {
@@ -231,7 +231,7 @@ func (c *Client) PutBucketVersioning(ctx context.Context, in *PutBucketVersionin
 			return s3err("MalformedXML", http.StatusBadRequest,
 				"The XML you provided was not well-formed or did not validate against our published schema (Status %q; want Enabled or Suspended).", st)
 		}
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 1, "PutBucketVersioning")
+		c.svc.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -257,7 +257,7 @@ func (c *Client) GetBucketVersioning(ctx context.Context, in *GetBucketVersionin
 	var out *GetBucketVersioningOutput
 	err := c.call(ctx, &request{op: "GetBucketVersioning", bucket: in.Bucket}, func(sv *served) error {
 		out = &GetBucketVersioningOutput{Status: sv.b.versioning}
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "GetBucketVersioning")
+		c.svc.meterRequest(sv, classStandard, 2)
 		return nil
 	})
 	if err != nil {
@@ -294,7 +294,7 @@ func (c *Client) PutBucketRequestPayment(ctx context.Context, in *PutBucketReque
 		default:
 			return s3err("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema (Payer %q).", in.Payer)
 		}
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 1, "PutBucketRequestPayment")
+		c.svc.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {

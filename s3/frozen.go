@@ -44,6 +44,7 @@ func (s *Service) objectARN(prefix, key string) string {
 		s.arns = make([]byte, 0, max(arnChunk, n))
 	}
 	start := len(s.arns)
-	s.arns = append(append(s.arns, prefix...), key...)
+	s.arns = s.arns[:start+n] // room checked above: no append's growth code
+	copy(s.arns[start+copy(s.arns[start:], prefix):], key)
 	return frozen(s.arns[start:])
 }

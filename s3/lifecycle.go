@@ -105,7 +105,7 @@ func (c *Client) PutBucketLifecycleConfiguration(ctx context.Context, in *PutBuc
 		cfg.Rules = append([]LifecycleRule(nil), cfg.Rules...)
 		sv.b.lifecycle = &cfg
 		s.armLifecycle(sv.b)
-		s.meterRequest(sv, sv.b.owner, classStandard, 1, op)
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -134,7 +134,7 @@ func (c *Client) GetBucketLifecycleConfiguration(ctx context.Context, in *GetBuc
 			return s3err("NoSuchLifecycleConfiguration", http.StatusNotFound, "The lifecycle configuration does not exist (bucket %s).", sv.b.name)
 		}
 		out = &GetBucketLifecycleConfigurationOutput{Rules: append([]LifecycleRule(nil), sv.b.lifecycle.Rules...)}
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "GetBucketLifecycleConfiguration")
+		c.svc.meterRequest(sv, classStandard, 2)
 		return nil
 	})
 	if err != nil {

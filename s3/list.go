@@ -207,7 +207,7 @@ func (c *Client) ListObjectsV2(ctx context.Context, in *ListObjectsV2Input) (*Li
 		if trunc {
 			out.NextContinuationToken = String(encodeToken(last))
 		}
-		s.meterRequest(sv, sv.payer(in.RequestPayer), classStandard, 1, op)
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -343,7 +343,7 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListOb
 		if trunc && in.Delimiter != "" {
 			out.NextMarker = encodeKey(es[len(es)-1].name, enc)
 		}
-		s.meterRequest(sv, sv.payer(in.RequestPayer), classStandard, 1, op)
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -505,7 +505,7 @@ func (c *Client) ListObjectVersions(ctx context.Context, in *ListObjectVersionsI
 		if !out.IsTruncated {
 			out.NextKeyMarker, out.NextVersionIdMarker = "", ""
 		}
-		s.meterRequest(sv, b.owner, classStandard, 1, op)
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {

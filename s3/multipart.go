@@ -91,7 +91,7 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartU
 		u.id = s.uploadID(u.seq)
 		s.uploads[u.id] = u
 		sv.b.uploads.ReplaceOrInsert(u)
-		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
+		s.meterRequest(sv, cls, 1)
 		out = &CreateMultipartUploadOutput{Bucket: sv.b.name, Key: in.Key, UploadId: u.id}
 		return nil
 	})
@@ -183,7 +183,7 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 		}
 		u.parts[*in.PartNumber] = p
 		s.meterStorage(sv.b, classStandard, size) // parts are billed as storage until completed or aborted
-		s.meterRequest(sv, sv.payer(in.RequestPayer), u.class, 1, op)
+		s.meterRequest(sv, u.class, 1)
 		res.out = UploadPartOutput{ETag: p.etag}
 		out = &res.out
 		return nil
@@ -319,7 +319,7 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 			return err
 		}
 		s.dropUpload(sv.b, u)
-		s.meterRequest(sv, sv.payer(in.RequestPayer), u.class, 1, op)
+		s.meterRequest(sv, u.class, 1)
 		out = &CompleteMultipartUploadOutput{Bucket: sv.b.name, Key: in.Key, ETag: v.etag()}
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(v)
@@ -457,7 +457,7 @@ func (c *Client) ListParts(ctx context.Context, in *ListPartsInput) (*ListPartsO
 		if out.IsTruncated {
 			out.NextPartNumberMarker = String(fmt.Sprint(nums[len(nums)-1]))
 		}
-		s.meterRequest(sv, sv.b.owner, classStandard, 1, op)
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -525,7 +525,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, in *ListMultipartUplo
 		if out.IsTruncated {
 			out.NextKeyMarker = out.Uploads[len(out.Uploads)-1].Key
 		}
-		s.meterRequest(sv, sv.b.owner, classStandard, 1, op)
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {

@@ -28,11 +28,13 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	if rejected != nil {
 		return nil, c.reject(ctx, op, in.Bucket, rejected)
 	}
-	if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
-		return nil, c.reject(ctx, op, in.Bucket, err)
+	if len(in.Metadata) != 0 || in.StorageClass != "" || in.ServerSideEncryption != "" || in.ACL != "" {
+		// Not the common size-only PUT with every default.
+		if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
+			return nil, c.reject(ctx, op, in.Bucket, err)
+		}
 	}
 	cls, _ := parseClass(in.StorageClass)
-	var out *PutObjectOutput
 	s := c.svc
 	res := &putResult{}
 	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
@@ -42,18 +44,15 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		}
 		nv := version{size: size, class: cls}
 		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
-			nv.x = &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
-			if body != nil {
-				nv.x.etag = md5ETag(body)
-			}
+			nv.x = putExtra(body, in)
 		}
 		v, err := s.putVersion(sv.b, in.Key, nv)
 		if err != nil {
 			return err
 		}
-		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
+		s.meterRequest(sv, cls, 1)
 		// Field by field into the zeroed result, as GetObject's.
-		out = &res.out
+		out := &res.out
 		out.ETag, out.ServerSideEncryption, out.Size = v.etagIn(res.etag[:]), v.sse(), size
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(v)
@@ -63,7 +62,17 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &res.out, nil
+}
+
+// putExtra is the extra of an object PutObject stores with its bytes, a
+// content type, user metadata or an encryption other than the default.
+func putExtra(body []byte, in *PutObjectInput) *extra {
+	x := &extra{body: body, contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption}
+	if body != nil {
+		x.etag = md5ETag(body)
+	}
+	return x
 }
 
 // putResult is PutObject's one allocation: the output and the bytes of
@@ -95,8 +104,14 @@ func copyMeta(m map[string]string) map[string]string {
 
 func sseContext(sse string) map[string][]string {
 	if sse == "" {
-		return nil
+		return nil // in line: every PUT asks
 	}
+	return sseCondition(sse)
+}
+
+// sseCondition is the condition context of a request that names an
+// encryption.
+func sseCondition(sse string) map[string][]string {
 	return map[string][]string{"s3:x-amz-server-side-encryption": {sse}}
 }
 
@@ -189,33 +204,51 @@ func (s *Service) unlinkNull(b *bucket, head *version) *version {
 // AccessDenied (403) otherwise, so keys cannot be probed:
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
 func (s *Service) resolve(sv *served, key, versionID string) (*version, error) {
-	b := sv.b
 	if versionID != "" {
-		seq, null, ok := s.parseVersionID(versionID)
-		if !ok {
-			return nil, errInvalidArgument("Invalid version id specified (%q).", versionID)
-		}
-		head, found := b.heads.get(key)
-		var v *version
-		if found {
-			v = findVersion(head, seq, null)
-		}
-		if v == nil || !s.live(b, v) {
-			return nil, s3err("NoSuchVersion", http.StatusNotFound, "The specified version does not exist (key %q, version %q).", key, versionID)
-		}
-		if v.deleteMarker() {
-			return nil, s3err("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource (version %q is a delete marker).", versionID)
-		}
-		return v, nil
+		return s.resolveVersion(sv.b, key, versionID)
 	}
-	v, ok := s.current(b, key)
+	v, ok := s.current(sv.b, key)
 	if !ok {
-		if err := s.authorize(sv, "s3:ListBucket", s.arnPrefix(b.partition)+b.name, b); err != nil {
-			return nil, errAccessDenied("Access Denied")
-		}
-		return nil, errNoSuchKey(key)
+		return nil, s.noSuchKey(sv, key)
 	}
 	return v, nil
+}
+
+// resolveVersion is resolve of a read that names a version.
+func (s *Service) resolveVersion(b *bucket, key, versionID string) (*version, error) {
+	seq, null, ok := s.parseVersionID(versionID)
+	if !ok {
+		return nil, errInvalidArgument("Invalid version id specified (%q).", versionID)
+	}
+	head, found := b.heads.get(key)
+	var v *version
+	if found {
+		v = findVersion(head, seq, null)
+	}
+	if v == nil || !s.live(b, v) {
+		return nil, s3err("NoSuchVersion", http.StatusNotFound, "The specified version does not exist (key %q, version %q).", key, versionID)
+	}
+	if v.deleteMarker() {
+		return nil, s3err("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource (version %q is a delete marker).", versionID)
+	}
+	return v, nil
+}
+
+// noSuchKey is resolve's answer for a key without a current version.
+func (s *Service) noSuchKey(sv *served, key string) error {
+	b := sv.b
+	if err := s.authorize(sv, "s3:ListBucket", s.arnPrefix(b.partition)+b.name, b); err != nil {
+		return errAccessDenied("Access Denied")
+	}
+	return errNoSuchKey(key)
+}
+
+// errUnreadable is a read of a version no replica can serve now. Not in
+// line: reads call it, and their code is on every request's path.
+//
+//go:noinline
+func errUnreadable() error {
+	return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
 }
 
 // GetObject returns an object, a byte range of it (Range, per RFC 9110 as
@@ -228,39 +261,46 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 	if in == nil {
 		in = &GetObjectInput{}
 	}
-	var out *GetObjectOutput
 	res := &getResult{}
-	err := c.read(ctx, "GetObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, false,
-		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
-			res.n = r.Len()
-			if v.size == 0 {
-				res.n = 0
-			}
-			// Field by field into the zeroed result (done runs once): a
-			// struct literal stored whole goes through the runtime's bulk
-			// write barrier while the collector marks, which visits every
-			// pointer slot of the output.
-			out = &res.out
-			out.Body, out.ContentLength, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), &res.n, v.contentType()
-			out.ETag, out.LastModified, out.StorageClass = v.etagIn(res.etag[:]), c.svc.env.TimeOf(v.modified), classes[v.class].name
-			out.ServerSideEncryption, out.StatusCode = v.sse(), http.StatusOK
-			if m := v.meta(); m != nil {
-				out.Metadata = m
-			}
-			if partial {
-				out.ContentRange, out.StatusCode = r.ContentRange(v.size), http.StatusPartialContent
-			}
-			if parts > 0 {
-				out.PartsCount = Int32(parts)
-			}
-			if sv.b.versioning != "" {
-				out.VersionId = c.svc.versionID(v)
-			}
-		})
-	if err != nil {
+	if err := c.read(ctx, "GetObject", *in, res, nil); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &res.out, nil
+}
+
+// fill sets the output of a GET of bytes r of v (n of them), served by
+// sv: the fields every response has in line, the others in fillMore.
+func (res *getResult) fill(s *Service, sv *served, v *version, r ByteRange, n int64, partial bool, parts int32) {
+	// Field by field into the zeroed result (fill runs once): a struct
+	// literal stored whole goes through the runtime's bulk write barrier
+	// while the collector marks, which visits every pointer slot of the
+	// output.
+	res.n = n
+	out := &res.out
+	out.Body, out.ContentLength, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), &res.n, v.contentType()
+	out.ETag, out.LastModified, out.StorageClass = v.etagIn(res.etag[:]), s.env.TimeOf(v.modified), classes[v.class].name
+	out.ServerSideEncryption, out.StatusCode = v.sse(), http.StatusOK
+	if v.x != nil || partial || parts > 0 || sv.b.versioning != "" {
+		res.fillMore(s, sv, v, r, partial, parts)
+	}
+}
+
+// fillMore is fill's part for user metadata, a range or part, and a
+// versioned bucket.
+func (res *getResult) fillMore(s *Service, sv *served, v *version, r ByteRange, partial bool, parts int32) {
+	out := &res.out
+	if m := v.meta(); m != nil {
+		out.Metadata = m
+	}
+	if partial {
+		out.ContentRange, out.StatusCode = r.ContentRange(v.size), http.StatusPartialContent
+	}
+	if parts > 0 {
+		out.PartsCount = Int32(parts)
+	}
+	if sv.b.versioning != "" {
+		out.VersionId = s.versionID(v)
+	}
 }
 
 // HeadObject returns an object's metadata. Errors have no body: a missing
@@ -270,102 +310,123 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 		in = &HeadObjectInput{}
 	}
 	var out *HeadObjectOutput
-	err := c.read(ctx, "HeadObject", in.Bucket, in.Key, in.VersionId, in.Range, in.PartNumber, in.RequestPayer, true,
-		func(sv *served, v *version, r ByteRange, partial bool, parts int32) {
-			n := r.Len()
-			if v.size == 0 {
-				n = 0
-			}
-			out = &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: v.etag(),
-				LastModified: c.svc.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
-				ServerSideEncryption: v.sse()}
-			if parts > 0 {
-				out.PartsCount = Int32(parts)
-			}
-			if sv.b.versioning != "" {
-				out.VersionId = c.svc.versionID(v)
-			}
-		})
-	if err != nil {
+	// HeadObject's request has GetObject's fields.
+	if err := c.read(ctx, "HeadObject", GetObjectInput(*in), nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// read is GetObject and HeadObject.
-func (c *Client) read(ctx context.Context, op, bucketName, key, versionID, rangeHdr string, partNumber *int32, rp RequestPayer, head bool,
-	done func(sv *served, v *version, r ByteRange, partial bool, parts int32)) error {
-	if err := ValidateKey(key); err != nil {
-		if head {
+// headOutput is the output of a HEAD of v (n bytes of it, of parts parts).
+func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *HeadObjectOutput {
+	out := &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: v.etag(),
+		LastModified: s.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+		ServerSideEncryption: v.sse()}
+	if parts > 0 {
+		out.PartsCount = Int32(parts)
+	}
+	if sv.b.versioning != "" {
+		out.VersionId = s.versionID(v)
+	}
+	return out
+}
+
+// read is GetObject (res, its output to fill) and HeadObject (head, its
+// output to set). in is the caller's input as it was at the call.
+func (c *Client) read(ctx context.Context, op string, in GetObjectInput, res *getResult, head **HeadObjectOutput) error {
+	if err := ValidateKey(in.Key); err != nil {
+		if head != nil {
 			err = headError(err)
 		}
-		return c.reject(ctx, op, bucketName, err)
+		return c.reject(ctx, op, in.Bucket, err)
 	}
 	action := "s3:GetObject"
-	if versionID != "" {
+	if in.VersionId != "" {
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, &request{op: op, action: action, bucket: bucketName, key: key, hasKey: true, head: head, payer: rp}, func(sv *served) error {
-		if err := checkPayer(sv, rp); err != nil {
+	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, head: head != nil, payer: in.RequestPayer}, func(sv *served) error {
+		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
-		v, err := s.resolve(sv, key, versionID)
+		v, err := s.resolve(sv, in.Key, in.VersionId)
 		if err != nil {
 			return err
 		}
 		if !s.readable(sv.b, v) {
-			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
+			return errUnreadable()
 		}
 		r := ByteRange{First: 0, Last: v.size - 1}
 		partial := false
 		var parts int32
-		switch {
-		case partNumber != nil && rangeHdr != "":
-			return errInvalidRequest("Cannot specify both Range header and partNumber query parameter.")
-		case partNumber != nil:
-			n := *partNumber
-			if n < 1 || n > MaxParts {
-				return errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive (got %d).", n)
-			}
-			sizes := []int64{v.size}
-			if v.x != nil && v.x.partSizes != nil {
-				sizes = v.x.partSizes
-				parts = int32(len(sizes))
-			}
-			if int(n) > len(sizes) {
-				return s3err("InvalidPartNumber", http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable (part %d of %d).", n, len(sizes))
-			}
-			off := int64(0)
-			for _, sz := range sizes[:n-1] {
-				off += sz
-			}
-			r = ByteRange{First: off, Last: off + sizes[n-1] - 1}
-			partial = parts > 0
-		case rangeHdr != "":
-			rr, ok, err := ParseRange(rangeHdr, v.size)
-			if err != nil {
+		if in.PartNumber != nil || in.Range != "" {
+			if r, partial, parts, err = readRange(v, in.PartNumber, in.Range); err != nil {
 				return err
 			}
-			if ok {
-				r, partial = rr, true
-			}
+		}
+		if v.size == 0 {
+			r = ByteRange{First: 0, Last: -1}
 		}
 		n := r.Len()
-		if v.size == 0 {
-			n, r = 0, ByteRange{First: 0, Last: -1}
+		s.meterRequest(sv, v.class, 2)
+		if head != nil {
+			*head = s.headOutput(sv, v, n, parts)
+			return nil
 		}
-		payer := sv.payer(rp)
-		s.meterRequest(sv, payer, v.class, 2, op)
-		if !head {
-			s.intAccess(sv.b, v) // a GET moves an Intelligent-Tiering object back to Frequent Access
-			sv.rc.SetResponseBytes(n)
-			s.meterRetrieval(sv, payer, v.class, n)
-			s.meterTransferOut(sv, payer, n)
+		if v.class != classStandard {
+			s.classRead(sv, v, n)
 		}
-		done(sv, v, r, partial, parts)
+		sv.rc.SetResponseBytes(n)
+		s.meterTransferOut(sv, n)
+		res.fill(s, sv, v, r, n, partial, parts)
 		return nil
 	})
+}
+
+// classRead is what a GET of n bytes of v adds for a class other than
+// STANDARD: an Intelligent-Tiering object moves back to Frequent Access,
+// and the IA and Glacier IR classes bill the bytes retrieved.
+func (s *Service) classRead(sv *served, v *version, n int64) {
+	s.intAccess(sv.b, v)
+	s.meterRetrieval(sv, v.class, n)
+}
+
+// readRange is the part of v a read with a part number or a Range header
+// asks for: the bytes, whether they are a part of the object, and the
+// object's number of parts when a part number names one.
+func readRange(v *version, partNumber *int32, rangeHdr string) (r ByteRange, partial bool, parts int32, err error) {
+	r = ByteRange{First: 0, Last: v.size - 1}
+	switch {
+	case partNumber != nil && rangeHdr != "":
+		return r, false, 0, errInvalidRequest("Cannot specify both Range header and partNumber query parameter.")
+	case partNumber != nil:
+		n := *partNumber
+		if n < 1 || n > MaxParts {
+			return r, false, 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive (got %d).", n)
+		}
+		sizes := []int64{v.size}
+		if v.x != nil && v.x.partSizes != nil {
+			sizes = v.x.partSizes
+			parts = int32(len(sizes))
+		}
+		if int(n) > len(sizes) {
+			return r, false, 0, s3err("InvalidPartNumber", http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable (part %d of %d).", n, len(sizes))
+		}
+		off := int64(0)
+		for _, sz := range sizes[:n-1] {
+			off += sz
+		}
+		return ByteRange{First: off, Last: off + sizes[n-1] - 1}, parts > 0, parts, nil
+	default:
+		rr, ok, err := ParseRange(rangeHdr, v.size)
+		if err != nil {
+			return r, false, 0, err
+		}
+		if ok {
+			return rr, true, 0, nil
+		}
+		return r, false, 0, nil
+	}
 }
 
 // DeleteObject removes the key's current object: in an unversioned
@@ -515,7 +576,7 @@ func (c *Client) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*De
 				out.Deleted = append(out.Deleted, d)
 			}
 		}
-		s.meterRequest(sv, sv.payer(in.RequestPayer), classStandard, 1, op)
+		s.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -579,7 +640,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 			return errInvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}
 		if !s.readable(sb, v) {
-			return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again.")
+			return errUnreadable()
 		}
 		s.intAccess(sb, v) // copying is an access of the source
 		nv := version{size: v.size, class: cls, x: &extra{synth: v.synthSeed()}}
@@ -597,7 +658,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 		if err != nil {
 			return err
 		}
-		s.meterRequest(sv, sv.payer(in.RequestPayer), cls, 1, op)
+		s.meterRequest(sv, cls, 1)
 		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.env.TimeOf(pv.modified)}}
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(pv)

@@ -40,7 +40,7 @@ func (c *Client) PutBucketPolicy(ctx context.Context, in *PutBucketPolicyInput) 
 		}
 		b.policy, b.policyDoc = pol, in.Policy
 		b.refreshPolicy()
-		c.svc.meterRequest(sv, b.owner, classStandard, 1, "PutBucketPolicy")
+		c.svc.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -67,7 +67,7 @@ func (c *Client) GetBucketPolicy(ctx context.Context, in *GetBucketPolicyInput) 
 			return s3err("NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist (bucket %s).", sv.b.name)
 		}
 		out = &GetBucketPolicyOutput{Policy: sv.b.policyDoc}
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "GetBucketPolicy")
+		c.svc.meterRequest(sv, classStandard, 2)
 		return nil
 	})
 	if err != nil {
@@ -130,7 +130,7 @@ func (c *Client) PutPublicAccessBlock(ctx context.Context, in *PutPublicAccessBl
 		}
 		sv.b.pab = *in.PublicAccessBlockConfiguration
 		sv.b.refreshPolicy()
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 1, "PutPublicAccessBlock")
+		c.svc.meterRequest(sv, classStandard, 1)
 		return nil
 	})
 	if err != nil {
@@ -160,7 +160,7 @@ func (c *Client) GetPublicAccessBlock(ctx context.Context, in *GetPublicAccessBl
 		}
 		cfg := sv.b.pab
 		out = &GetPublicAccessBlockOutput{PublicAccessBlockConfiguration: &cfg}
-		c.svc.meterRequest(sv, sv.b.owner, classStandard, 2, "GetPublicAccessBlock")
+		c.svc.meterRequest(sv, classStandard, 2)
 		return nil
 	})
 	if err != nil {

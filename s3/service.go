@@ -84,6 +84,11 @@ func (s *Service) bucketNamed(partition, name string) *bucket {
 	if b := s.last; b != nil && !b.deleted && b.name == name && b.partition == partition {
 		return b
 	}
+	return s.lookupBucket(partition, name)
+}
+
+// lookupBucket is bucketNamed of a bucket other than the last one.
+func (s *Service) lookupBucket(partition, name string) *bucket {
 	b := s.buckets[partition+"/"+name]
 	if b != nil {
 		s.last = b
@@ -260,9 +265,15 @@ func (s *Service) arnPrefix(partition string) string {
 // (object operations); the bucket must be in the client's region
 // (PermanentRedirect otherwise); throttling and first-byte latency apply
 // at the server; effect changes state at one instant.
+//
+// Every request runs call and its server closure, so both keep only the
+// common case (an existing bucket in the client's region, an object
+// request) in line; the rest is in functions of its own (resourceOf,
+// admit, callError), which keeps the code each request runs short: a
+// request's code hardly fits the instruction cache, and every cache line
+// less is a miss less on every call.
 func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) error) error {
 	s := c.svc
-	partition := c.partition
 	req := c.base
 	req.Operation, req.Action, req.Context, req.RequestBytes = r.op, r.action, r.ctx, r.reqBytes
 	if req.Action == "" {
@@ -270,15 +281,12 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	}
 	var b *bucket
 	if r.bucket != "" {
-		b = s.bucketNamed(partition, r.bucket)
-		switch {
-		case r.hasKey && b != nil:
+		b = s.bucketNamed(c.partition, r.bucket)
+		if r.hasKey && b != nil {
 			// A deleted bucket's prefix is still its name's.
 			req.Resource = s.objectARN(b.arnPrefix, r.key)
-		case r.hasKey:
-			req.Resource = s.objectARNOf(partition, r.bucket, r.key)
-		default:
-			req.Resource = s.arnPrefix(partition) + r.bucket
+		} else {
+			req.Resource = s.resourceOf(c.partition, r)
 		}
 		if b != nil && !r.create {
 			req.ResourceAccount = b.owner
@@ -290,14 +298,14 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 				req.Payer = region.PayRequester
 			}
 		}
-	}
-	if (b == nil || b.deleted) && !r.noBucket && r.bucket != "" {
-		// S3 looks the bucket up before it authorizes: a bucket that does
-		// not exist is NoSuchBucket (404) whoever asks, with or without
-		// permissions, anonymous requests included (the answer dangling
-		// DNS names to deleted buckets get).
-		// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
-		req.AuthorizeInEffect = true
+		if (b == nil || b.deleted) && !r.noBucket {
+			// S3 looks the bucket up before it authorizes: a bucket that
+			// does not exist is NoSuchBucket (404) whoever asks, with or
+			// without permissions, anonymous requests included (the
+			// answer dangling DNS names to deleted buckets get).
+			// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+			req.AuthorizeInEffect = true
+		}
 	}
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		// Field by field: storing a whole served into the service (heap
@@ -309,23 +317,15 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 			sv.b = nil
 		}
 		if !r.noBucket {
-			if sv.b == nil {
-				return errNoSuchBucket(r.bucket)
-			}
-			if rc.Request().AuthorizeInEffect {
-				// The bucket was created while the request was on its way:
-				// authorize against it now.
-				if err := s.authorize(sv, rc.Request().Action, rc.Request().Resource, sv.b); err != nil {
+			if sv.b == nil || rc.Request().AuthorizeInEffect || sv.b.region != c.region && !r.anyRegion {
+				if err := c.admit(sv, r); err != nil {
 					return err
 				}
 			}
-			if sv.b.region != c.region && !r.anyRegion {
-				return s3err("PermanentRedirect", 301,
-					"The bucket you are attempting to access must be addressed using the specified endpoint: %s is in %s, not %s.",
-					r.bucket, sv.b.region, c.region)
-			}
-			if err := s.throttle(sv.b, r); err != nil {
-				return err
+			if !s.opts.Throttle.Disabled {
+				if err := s.throttle(sv.b, r); err != nil {
+					return err
+				}
 			}
 		}
 		if d := s.fbl.Rand(); d > 0 {
@@ -334,7 +334,9 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		if err := effect(sv); err != nil {
 			return err
 		}
-		s.meterNATRequest(sv, r.reqBytes)
+		if r.reqBytes != 0 && rc.Route() != nil {
+			s.meterNATRequest(sv, r.reqBytes)
+		}
 		return nil
 	})
 	// The call's server instant is over: forget its charge, so that a
@@ -345,6 +347,45 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	if s.cur.rc != nil {
 		s.cur.rc, s.cur.account, s.cur.b, s.cur.bill = nil, "", nil, callBill{} // as for the store above
 	}
+	if err != nil {
+		return callError(r, err)
+	}
+	return nil
+}
+
+// resourceOf is the ARN of a request call does not find the bucket of, or
+// of a bucket request.
+func (s *Service) resourceOf(partition string, r *request) string {
+	if r.hasKey {
+		return s.objectARNOf(partition, r.bucket, r.key)
+	}
+	return s.arnPrefix(partition) + r.bucket
+}
+
+// admit is the server's check of the bucket a request names, when call
+// finds it missing, created while the request was on its way, or in
+// another region than the client's.
+func (c *Client) admit(sv *served, r *request) error {
+	if sv.b == nil {
+		return errNoSuchBucket(r.bucket)
+	}
+	if rq := sv.rc.Request(); rq.AuthorizeInEffect {
+		// The bucket was created while the request was on its way:
+		// authorize against it now.
+		if err := c.svc.authorize(sv, rq.Action, rq.Resource, sv.b); err != nil {
+			return err
+		}
+	}
+	if sv.b.region != c.region && !r.anyRegion {
+		return s3err("PermanentRedirect", 301,
+			"The bucket you are attempting to access must be addressed using the specified endpoint: %s is in %s, not %s.",
+			r.bucket, sv.b.region, c.region)
+	}
+	return nil
+}
+
+// callError is the error call returns for a request that failed with err.
+func callError(r *request, err error) error {
 	if r.head {
 		err = headError(err)
 	}
@@ -362,18 +403,6 @@ func (s *Service) authorize(sv *served, action, resource string, b *bucket) erro
 		also.ResourcePolicy, also.ResourceAccount = b.effectivePolicy, b.owner
 	}
 	return sv.rc.Authorize(&also)
-}
-
-// payer returns who pays for a request on b: the bucket owner, or the
-// requester when the bucket is Requester Pays and the request says so.
-func (sv *served) payer(r RequestPayer) string {
-	if sv.b != nil && sv.b.requesterPays && r == RequestPayerRequester {
-		return sv.account
-	}
-	if sv.b != nil {
-		return sv.b.owner
-	}
-	return sv.account
 }
 
 // defaultTier is an operation's request charge: DELETE requests are free;

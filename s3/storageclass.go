@@ -77,8 +77,13 @@ var classes = [numClasses]classInfo{
 
 func parseClass(sc StorageClass) (classIdx, error) {
 	if sc == "" {
-		return classStandard, nil
+		return classStandard, nil // in line: most requests name none
 	}
+	return parseClassName(sc)
+}
+
+// parseClassName is parseClass of a class given.
+func parseClassName(sc StorageClass) (classIdx, error) {
 	for i, c := range classes {
 		if c.name == sc {
 			return classIdx(i), nil
@@ -272,10 +277,14 @@ func (s *Service) drop(b *bucket, v *version) {
 // for v, removed (or moved out of c) now.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
 func (s *Service) earlyDelete(b *bucket, v *version, c classIdx) {
-	ci := &classes[c]
-	if ci.minDuration == 0 {
-		return
+	if classes[c].minDuration != 0 { // in line: most classes have none
+		s.earlyDeleteCharge(b, v, c)
 	}
+}
+
+// earlyDeleteCharge is earlyDelete of a class with a minimum duration.
+func (s *Service) earlyDeleteCharge(b *bucket, v *version, c classIdx) {
+	ci := &classes[c]
 	since := v.modified
 	if v.x != nil && v.x.classSince != 0 {
 		since = v.x.classSince
@@ -297,9 +306,9 @@ func (s *Service) meterStorage(b *bucket, c classIdx, delta int64) {
 
 // meterRequest sets the request charge of the call: tier 1 (PUT, COPY,
 // POST, LIST) or tier 2 (GET and others) at class c's price. The pipeline
-// bills it to the payer (bucket owner, or requester) through
+// bills it to the payer (bucket owner, or requester: Call.Payer) through
 // Request.BillRequest, for successes and for the 4xx errors S3 bills.
-func (s *Service) meterRequest(sv *served, _ string, c classIdx, tier int, _ string) {
+func (s *Service) meterRequest(sv *served, c classIdx, tier int) {
 	sv.bill.class, sv.bill.tier = c, tier
 }
 
@@ -317,8 +326,28 @@ const tierUnpriced = -1
 
 // billRequest is every S3 request's Request.BillRequest: the charge the
 // effect set (s.cur, when this call's effect ran) or else the
-// operation's default tier at the STANDARD price.
+// operation's default tier at the STANDARD price. The common case, a
+// priced request on an existing bucket, is in line; billOther is the
+// rest.
 func (s *Service) billRequest(c *region.Call, err error) {
+	if cur := &s.cur; cur.rc == c && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
+		if payer := c.Payer(); payer != "" {
+			ut := classes[cur.bill.class].tier2UT
+			if cur.bill.tier == 1 {
+				ut = classes[cur.bill.class].tier1UT
+			}
+			// The bucket of the request's ARN, without parsing it; its
+			// charges go through its resolved keys.
+			s.billBucketRequest(cur.b, reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()})
+			return
+		}
+	}
+	s.billOther(c)
+}
+
+// billOther is billRequest of a call its effect did not price, of a free
+// call, of an anonymous one, or of one on a bucket that does not exist.
+func (s *Service) billOther(c *region.Call) {
 	var bill callBill
 	var b *bucket // the bucket the effect served, when it ran
 	if s.cur.rc == c {
@@ -341,8 +370,6 @@ func (s *Service) billRequest(c *region.Call, err error) {
 	res := ""
 	if c.Request().ResourceAccount != "" {
 		if b != nil {
-			// The bucket of the request's ARN, without parsing it; its
-			// charges go through its resolved keys.
 			s.billBucketRequest(b, reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()})
 			return
 		}
@@ -362,11 +389,19 @@ type reqKey struct {
 // same reports k == o. The dimensions of a bucket's requests are mostly
 // the very same strings from call to call (the bucket's owner, a usage
 // type and an operation name of the package's tables, the region's
-// code), so each is compared by its bytes' address and length first:
-// four word compares instead of four calls comparing bytes.
+// code), so all four are compared by their bytes' address and length
+// first: eight word compares, and the bytes only when one differs.
 func (k *reqKey) same(o *reqKey) bool {
-	return sameString(k.payer, o.payer) && sameString(k.usageType, o.usageType) &&
-		sameString(k.op, o.op) && sameString(k.region, o.region)
+	if sameMemory(k.payer, o.payer) && sameMemory(k.usageType, o.usageType) &&
+		sameMemory(k.op, o.op) && sameMemory(k.region, o.region) {
+		return true
+	}
+	return *k == *o
+}
+
+// sameMemory reports whether a and b are the same bytes in memory.
+func sameMemory(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // sameString reports a == b, without reading their bytes when they are
@@ -384,24 +419,34 @@ func (s *Service) billBucketRequest(b *bucket, k reqKey) {
 	uk := b.lastReqKey
 	if !k.same(&b.lastReq) || !uk.IsValid() {
 		var ok bool
-		if uk, ok = b.reqKeys[k]; !ok {
-			u := billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
-				Region: k.region, ResourceID: b.name}
-			var err error
-			if uk, err = s.ledger.Key(u); err != nil {
-				// Not a key billing knows: Record reports it as it would.
-				u.Quantity = 1
-				_ = s.ledger.Record(u)
-				return
-			}
-			if b.reqKeys == nil {
-				b.reqKeys = map[reqKey]billing.UsageKey{}
-			}
-			b.reqKeys[k] = uk
+		if uk, ok = s.reqKeyOf(b, k); !ok {
+			return
 		}
-		b.lastReq, b.lastReqKey = k, uk
 	}
 	_ = s.ledger.Add(uk, 1, s.env.Now())
+}
+
+// reqKeyOf is billBucketRequest's key for dimensions k other than the
+// last ones: from the bucket's keys, or resolved by billing and kept. ok
+// is false, and the charge recorded, when billing knows no such key.
+func (s *Service) reqKeyOf(b *bucket, k reqKey) (uk billing.UsageKey, ok bool) {
+	if uk, ok = b.reqKeys[k]; !ok {
+		u := billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
+			Region: k.region, ResourceID: b.name}
+		var err error
+		if uk, err = s.ledger.Key(u); err != nil {
+			// Not a key billing knows: Record reports it as it would.
+			u.Quantity = 1
+			_ = s.ledger.Record(u)
+			return uk, false
+		}
+		if b.reqKeys == nil {
+			b.reqKeys = map[reqKey]billing.UsageKey{}
+		}
+		b.reqKeys[k] = uk
+	}
+	b.lastReq, b.lastReqKey = k, uk
+	return uk, true
 }
 
 // bucketOfARN returns the bucket name of an S3 ARN.
@@ -415,7 +460,7 @@ func bucketOfARN(arn string) string {
 }
 
 // meterRetrieval bills per-GB retrieval of IA and Glacier IR classes.
-func (s *Service) meterRetrieval(sv *served, _ string, c classIdx, bytes int64) {
+func (s *Service) meterRetrieval(sv *served, c classIdx, bytes int64) {
 	ut := classes[c].retrievalUT
 	if ut == "" || bytes == 0 {
 		return
@@ -445,10 +490,14 @@ func (s *Service) meterNATRequest(sv *served, bytes int64) {
 // meterTransferOut bills the response bytes by path, to the payer: out to
 // the internet and to other regions; same-region transfer to EC2 is free,
 // and through a NAT gateway the caller's NAT processes the bytes.
-func (s *Service) meterTransferOut(sv *served, _ string, bytes int64) {
-	if bytes == 0 {
-		return
+func (s *Service) meterTransferOut(sv *served, bytes int64) {
+	if bytes != 0 { // in line: every GET asks
+		s.transferOut(sv, bytes)
 	}
+}
+
+// transferOut is meterTransferOut of a response that carries bytes.
+func (s *Service) transferOut(sv *served, bytes int64) {
 	rc := sv.rc
 	if l := &rc.Request().From; rc.Route() == nil && !l.OnInternet() && sameString(l.Region(), sv.b.region) {
 		return // a direct path in the bucket's region: free, and the common case

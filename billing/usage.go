@@ -198,13 +198,13 @@ func (l *Ledger) Record(u Usage) error {
 // answers are compared before anything else: a service meters a few kinds
 // of usage by turns (an instance, its volume and its address).
 func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
-	d := dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
 	// A hit leaves the list as it is, so that it holds distinct dims.
 	for _, r := range l.recentDims {
-		if r != 0 && l.dims[r-1].dims == d {
+		if r != 0 && l.dims[r-1].of(u) {
 			return r - 1, nil
 		}
 	}
+	d := dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
 	i, ok := l.findDims(&d)
 	if !ok {
 		var err error
@@ -215,6 +215,14 @@ func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
 	l.recentDims[l.dimsNext] = i + 1
 	l.dimsNext = (l.dimsNext + 1) % uint8(len(l.recentDims))
 	return i, nil
+}
+
+// of reports whether d are u's dimensions, comparing first the usage
+// type, which tells a service's kinds of usage apart, without copying
+// u's strings into a dims.
+func (d *dims) of(u *Usage) bool {
+	return d.usageType == u.UsageType && d.operation == u.Operation && d.account == u.Account &&
+		d.region == u.Region && d.az == u.AZ && d.service == u.Service
 }
 
 // scanDims is how many dims a ledger looks through one by one before it
@@ -298,8 +306,7 @@ func (l *Ledger) lastIs(u *Usage, month Month, tags uint32) bool {
 	}
 	k := &l.slots.at(l.lastSlot).key
 	return !k.timed && k.month == month && k.price == u.Price && k.tags == tags &&
-		l.slots.resource(l.lastSlot) == u.ResourceID &&
-		l.dims[k.dims].dims == dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
+		l.slots.resource(l.lastSlot) == u.ResourceID && l.dims[k.dims].of(u)
 }
 
 // slotIs reports whether slot i is k's.

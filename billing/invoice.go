@@ -91,7 +91,10 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	ms := spanOf(l.clk, m)
 	for _, c := range b.charges {
 		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
-		inv.Lines = append(inv.Lines, l.lineItem(accountID, ms, c, &rm))
+		// Filled in place: a line is 36 words, copied with write barriers
+		// when appended from a returned value.
+		inv.Lines = inv.Lines[:len(inv.Lines)+1]
+		l.lineItem(&inv.Lines[len(inv.Lines)-1], accountID, ms, c, &rm)
 		inv.Overflow = inv.Overflow || c.overflow
 	}
 	inv.Total = inv.Usage
@@ -541,11 +544,11 @@ func roundQuoTo(q, r, num, den *big.Int) *big.Int {
 
 var bigOne = big.NewInt(1) // never changed
 
-// lineItem is charge c's line, once price has priced it.
-// ms is month m's span.
-func (l *Ledger) lineItem(accountID string, ms monthSpan, c *charge, rm *ratMaker) LineItem {
+// lineItem sets *li, a zero line, to charge c's line, once price has
+// priced it. ms is month m's span.
+func (l *Ledger) lineItem(li *LineItem, accountID string, ms monthSpan, c *charge, rm *ratMaker) {
 	rt, pu := c.rate, c.pu
-	li := LineItem{
+	*li = LineItem{
 		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.service,
 		UsageType: l.dims[c.mk.canon].cur, Operation: c.line.operation, Region: c.line.region, AZ: c.line.az,
 		ResourceID: c.mk.resource, Tags: l.tagSets[c.mk.tags],
@@ -556,7 +559,6 @@ func (l *Ledger) lineItem(accountID string, ms monthSpan, c *charge, rm *ratMake
 	if li.UnitPrice == 0 {
 		li.UnitPrice = rt.UnitPrice()
 	}
-	return li
 }
 
 // ratMaker makes an invoice's amounts (two per resource), each a new

@@ -256,7 +256,7 @@ func satMulDiv(a, b, d uint64) uint64 {
 // priceBound is an upper bound, in femto-dollars per raw unit, of what a
 // raw unit of a usage type can cost: its highest tier price (or the
 // caller's price) over its raw units per pricing unit in the shortest month.
-func priceBound(rt Rate, price Price) uint64 {
+func priceBound(rt *Rate, price Price) uint64 {
 	p := price
 	if p == 0 {
 		for _, t := range rt.tiers {
@@ -279,7 +279,7 @@ func priceBound(rt Rate, price Price) uint64 {
 func (l *Ledger) meterBound(account string) (rate uint64, hourly int64) {
 	for _, mi := range l.runningOf(account) {
 		mt := &l.meters[mi]
-		r := satMulDiv(uint64(mt.cur.rate), priceBound(*l.dims[mt.base.dims].rate, mt.cur.price), 1)
+		r := satMulDiv(uint64(mt.cur.rate), priceBound(l.dims[mt.base.dims].rate, mt.cur.price), 1)
 		rate = satAdd(rate, r)
 		if mt.gran == PerHour {
 			hourly = min(hourly+int64(min(satMulDiv(r, 3600, 1_000_000), math.MaxInt64/8)), math.MaxInt64/4)

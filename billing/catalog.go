@@ -443,7 +443,7 @@ func (c *Catalog) Lookup(region, usageType string) (Rate, error) {
 
 func (c *Catalog) normalize(reg *RegionInfo, ut string) string {
 	if reg.Prefix != "" {
-		if rest, ok := strings.CutPrefix(ut, reg.Prefix+"-"); ok {
+		if rest, ok := cutCode(ut, reg.Prefix); ok {
 			return rest
 		}
 	}
@@ -451,16 +451,24 @@ func (c *Catalog) normalize(reg *RegionInfo, ut string) string {
 	// services' usage types there ("USE1-PublicIPv4:InUseAddress"):
 	// accept both spellings.
 	if reg.Prefix == "" && reg.Pair != "" {
-		if rest, ok := strings.CutPrefix(ut, reg.Pair+"-"); ok {
+		if rest, ok := cutCode(ut, reg.Pair); ok {
 			return rest
 		}
 	}
 	if reg.Pair != "" && reg.Pair != reg.Prefix {
-		if rest, ok := strings.CutPrefix(ut, reg.Pair+"-"); ok && strings.Contains(rest, "-AWS-") {
+		if rest, ok := cutCode(ut, reg.Pair); ok && strings.Contains(rest, "-AWS-") {
 			return rest
 		}
 	}
 	return ut
+}
+
+// cutCode is strings.CutPrefix(ut, code+"-") without building the prefix.
+func cutCode(ut, code string) (string, bool) {
+	if len(ut) > len(code) && ut[len(code)] == '-' && ut[:len(code)] == code {
+		return ut[len(code)+1:], true
+	}
+	return ut, false
 }
 
 func (c *Catalog) resolve(reg *RegionInfo, p *Product, ut string) (Rate, error) {

@@ -69,7 +69,7 @@ func (l *Ledger) Add(k UsageKey, quantity int64, at sim.Time) error {
 	s.last = max(s.last, at)
 	s.records++
 	if l.watched != nil {
-		l.noteRecord(l.dims[h.base.dims].account, quantity, s.bound)
+		l.noteRecord(l.dims[h.base.dims].account, quantity, l.slotBound(&s.key))
 	}
 	return nil
 }

@@ -86,11 +86,15 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	if len(b.charges) > 0 {
 		inv.Lines = make([]LineItem, 0, len(b.charges)+1)
 	}
-	var rm ratMaker
+	// The amounts, two a line, come from one block.
+	rm := ratMaker{one: ratOne, blocks: make([]ratBlock, 2*len(b.charges))}
 	ms := spanOf(l.clk, m)
 	for _, c := range b.charges {
 		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
-		inv.Lines = append(inv.Lines, l.lineItem(accountID, ms, c, &rm))
+		// Filled in place: a line is 36 words, copied with write barriers
+		// when appended from a returned value.
+		inv.Lines = inv.Lines[:len(inv.Lines)+1]
+		l.lineItem(&inv.Lines[len(inv.Lines)-1], accountID, ms, c, &rm)
 		inv.Overflow = inv.Overflow || c.overflow
 	}
 	inv.Total = inv.Usage
@@ -195,7 +199,7 @@ func setU128(z *big.Int, x u128) *big.Int {
 // reported with Record (not by meters) is multiplied by it (forecasts). If
 // keep is non-nil, only usage types it accepts are collected.
 func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *big.Rat, keep func(usageType string) bool) batch {
-	b := batch{den: big.NewInt(1)}
+	b := batch{den: bigOne} // read only
 	var recMul, timedMul *big.Int
 	if scale != nil {
 		b.den = new(big.Int).Set(scale.Denom())
@@ -305,6 +309,8 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 func chargeCmp(a, b *charge) int {
 	x, y := a.line, b.line
 	switch {
+	case x == y:
+		// The same canonical dims (a fleet's instances): the same line.
 	case x.usageType != y.usageType:
 		return strings.Compare(x.usageType, y.usageType)
 	case x.region != y.region:
@@ -315,6 +321,8 @@ func chargeCmp(a, b *charge) int {
 		return strings.Compare(x.operation, y.operation)
 	case x.az != y.az:
 		return strings.Compare(x.az, y.az)
+	}
+	switch {
 	case a.mk.resource != b.mk.resource:
 		return strings.Compare(a.mk.resource, b.mk.resource)
 	case a.tagStr != b.tagStr:
@@ -352,15 +360,15 @@ func canonicalTags(tags map[string]string) string {
 	return b.String()
 }
 
-// setPerUnit sets z to the number of raw units in one pricing unit in
-// month m, times den.
-func setPerUnit(z *big.Int, rt *Rate, m Month, den *big.Int) {
+// setPerUnit sets z to the number of raw units in one pricing unit in a
+// month of monthSecs seconds, times den (one: den is 1).
+func setPerUnit(z *big.Int, rt *Rate, monthSecs int64, den *big.Int, one bool) {
 	hi, lo := uint64(0), uint64(rt.PerUnit)
 	if rt.Monthly {
-		hi, lo = bits.Mul64(lo, uint64(m.Seconds()))
+		hi, lo = bits.Mul64(lo, uint64(monthSecs))
 	}
 	setU128(z, u128{hi, lo})
-	if !den.IsUint64() || den.Uint64() != 1 {
+	if !one {
 		z.Mul(z, den)
 	}
 }
@@ -371,8 +379,11 @@ var femtoPerNano = big.NewInt(1_000_000) // femto-dollars per nano-dollar
 // charges and sets each charge's cost: the exact Σ quantity × price,
 // rounded half up to a nano-dollar once.
 func (l *Ledger) price(accountID string, m Month, b batch) {
+	// The month's length and whether den is 1, worked out once, not per
+	// charge.
+	monthSecs, one := m.Seconds(), b.den.IsUint64() && b.den.Uint64() == 1
 	for _, c := range b.charges {
-		setPerUnit(c.pu, c.rate, m, b.den)
+		setPerUnit(c.pu, c.rate, monthSecs, b.den, one)
 	}
 	// Free-tier offers, consumed in charge order. An offer's remainder is
 	// kept in pricing units as a fraction over the product of the perUnits
@@ -412,16 +423,26 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	var used map[[2]string]*big.Int // made for the first tiered charge
 	// Scratch values reused across charges: an invoice prices a line per
 	// resource.
-	var num, chargeable, factor, den big.Int
+	var num, chargeable, factor, den, take, room, prod, quo, rem big.Int
 	for _, c := range b.charges {
 		pu := c.pu
-		chargeable.Sub(c.raw, c.free)
-		num.SetInt64(0) // femto-dollars × raw/den units
+		// Most charges have no free usage: their chargeable usage is
+		// their raw usage, not copied.
+		ch := c.raw
+		if c.free.Sign() != 0 {
+			ch = chargeable.Sub(c.raw, c.free)
+		}
 		if price, ok := c.flatPrice(); ok {
-			if money, ok := flatCost(&chargeable, pu, price); ok {
+			if money, ok := flatCost(ch, pu, price); ok {
 				c.money = money
 				continue
 			}
+		}
+		if ch != &chargeable {
+			chargeable.Set(ch)
+		}
+		num.SetInt64(0) // femto-dollars × raw/den units
+		if price, ok := c.flatPrice(); ok {
 			num.Mul(&chargeable, factor.SetInt64(price))
 		} else {
 			pk := [2]string{c.line.usageType, c.line.region}
@@ -433,28 +454,28 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 				u = new(big.Int)
 				used[pk] = u
 			}
-			left := &chargeable
+			left := &chargeable // consumed tier by tier
 			for _, t := range c.rate.tiers {
 				if left.Sign() <= 0 {
 					break
 				}
-				take := new(big.Int).Set(left)
+				take.Set(left)
 				if t.upTo != 0 {
-					room := new(big.Int).Mul(big.NewInt(t.upTo), pu)
-					room.Sub(room, u)
+					room.Mul(factor.SetInt64(t.upTo), pu)
+					room.Sub(&room, u)
 					if room.Sign() <= 0 {
 						continue
 					}
-					if take.Cmp(room) > 0 {
-						take = room
+					if take.Cmp(&room) > 0 {
+						take.Set(&room)
 					}
 				}
-				num.Add(&num, new(big.Int).Mul(take, big.NewInt(int64(t.price))))
-				u.Add(u, take)
-				left = new(big.Int).Sub(left, take)
+				num.Add(&num, prod.Mul(&take, factor.SetInt64(int64(t.price))))
+				u.Add(u, &take)
+				left.Sub(left, &take)
 			}
 		}
-		q := roundQuo(&num, den.Mul(pu, femtoPerNano))
+		q := roundQuoTo(&quo, &rem, &num, den.Mul(pu, femtoPerNano))
 		if q.IsInt64() {
 			c.money = Money(q.Int64())
 		} else {
@@ -503,24 +524,31 @@ func flatCost(chargeable, pu *big.Int, price int64) (Money, bool) {
 
 // roundQuo returns num/den rounded half away from zero (den > 0).
 func roundQuo(num, den *big.Int) *big.Int {
-	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
+	return roundQuoTo(new(big.Int), new(big.Int), num, den)
+}
+
+// roundQuoTo is roundQuo into q, with r as scratch; it returns q.
+func roundQuoTo(q, r, num, den *big.Int) *big.Int {
+	q.QuoRem(num, den, r)
 	r.Abs(r)
 	r.Lsh(r, 1)
 	if r.Cmp(den) >= 0 {
 		if num.Sign() < 0 {
-			q.Sub(q, big.NewInt(1))
+			q.Sub(q, bigOne)
 		} else {
-			q.Add(q, big.NewInt(1))
+			q.Add(q, bigOne)
 		}
 	}
 	return q
 }
 
-// lineItem is charge c's line, once price has priced it.
-// ms is month m's span.
-func (l *Ledger) lineItem(accountID string, ms monthSpan, c *charge, rm *ratMaker) LineItem {
+var bigOne = big.NewInt(1) // never changed
+
+// lineItem sets *li, a zero line, to charge c's line, once price has
+// priced it. ms is month m's span.
+func (l *Ledger) lineItem(li *LineItem, accountID string, ms monthSpan, c *charge, rm *ratMaker) {
 	rt, pu := c.rate, c.pu
-	li := LineItem{
+	*li = LineItem{
 		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.service,
 		UsageType: l.dims[c.mk.canon].cur, Operation: c.line.operation, Region: c.line.region, AZ: c.line.az,
 		ResourceID: c.mk.resource, Tags: l.tagSets[c.mk.tags],
@@ -531,18 +559,28 @@ func (l *Ledger) lineItem(accountID string, ms monthSpan, c *charge, rm *ratMake
 	if li.UnitPrice == 0 {
 		li.UnitPrice = rt.UnitPrice()
 	}
-	return li
 }
 
 // ratMaker makes an invoice's amounts (two per resource), each a new
 // big.Rat with the value new(big.Rat).SetFrac(num, den) has, down to its
 // representation. When both terms fit in a word it reduces them with a
-// word gcd (SetFrac's big.Int gcd allocates) and allocates the Rat and its
-// two words as one block. Rat.Denom is a reference to the denominator only
-// once it is non-empty, so each block's Rat starts as a copy of one, a Rat
-// of value 1/1, and both its terms are then replaced (Int.SetBits) before
-// it is returned: it shares no word with one.
-type ratMaker struct{ one *big.Rat }
+// word gcd (SetFrac's big.Int gcd allocates) and makes the Rat and its
+// two words as one block, taken from blocks while there are some (an
+// invoice allocates its amounts at once) and allocated otherwise. Each
+// block's words are capped at their length, so an amount that grows moves
+// to words of its own rather than over a neighbour's. Rat.Denom is a
+// reference to the denominator only once it is non-empty, so each block's
+// Rat starts as a copy of one, a Rat of value 1/1, and both its terms are
+// then replaced (Int.SetBits) before it is returned: it shares no word
+// with one.
+type ratMaker struct {
+	one    *big.Rat
+	blocks []ratBlock
+}
+
+// ratOne is the Rat 1/1 that invoices' ratMakers copy; it is never
+// changed (fraction replaces the copy's terms).
+var ratOne = big.NewRat(1, 1)
 
 type ratBlock struct {
 	r big.Rat
@@ -559,7 +597,13 @@ func (rm *ratMaker) fraction(num, den *big.Int) *big.Rat {
 	}
 	n, d := num.Uint64(), den.Uint64()
 	g := gcd64(n, d)
-	blk := &ratBlock{r: *rm.one, w: [2]big.Word{big.Word(n / g), big.Word(d / g)}}
+	var blk *ratBlock
+	if len(rm.blocks) > 0 {
+		blk, rm.blocks = &rm.blocks[0], rm.blocks[1:]
+	} else {
+		blk = new(ratBlock)
+	}
+	blk.r, blk.w = *rm.one, [2]big.Word{big.Word(n / g), big.Word(d / g)}
 	if n == 0 {
 		blk.r.Num().SetBits(nil) // SetFrac's zero: no words
 	} else {

@@ -25,10 +25,14 @@ type Ledger struct {
 	span     monthSpan
 	lastSlot int32 // index of the slot Record used last
 	handles  []keyHandle
-	rates    map[[2]string]*Rate // (region, usage type) → resolved rate
+	// rates maps (region, usage type) to its resolved rate, which rateBuf
+	// holds; it is made with dimsIndex (rateOf).
+	rates   map[[2]string]*Rate
+	rateBuf []Rate
 	// dims are the interned dimensions of the ledger's keys (dimsOf);
-	// recentDims the last few dimsOf answered, plus one, looked at before
-	// hashing, and dimsNext the one to replace.
+	// recentDims the last few dimsOf answered, plus one, looked at first,
+	// and dimsNext the one to replace. The maps are made once there are
+	// more than scanDims dims.
 	dims       []dimsEntry
 	dimsIndex  map[dims]uint32
 	lineDims   map[dims]uint32 // normalized dims → canonical dims (dimsEntry.canon)

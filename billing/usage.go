@@ -58,6 +58,8 @@ type dimsEntry struct {
 	line  dims
 	canon uint32
 	cur   string
+	// bound is priceBound of the rate at its catalog price (slotBound).
+	bound uint64
 }
 
 // slotKey is everything an accumulator is keyed by but its resource. It
@@ -81,9 +83,10 @@ type lineKey struct {
 // slot is a preallocated per-key accumulator: Record adds into it instead
 // of appending the record, so steady-state metering allocates nothing. Its
 // resource is kept beside it in the store (slotStore.res).
+// A slot is 64 bytes, a cache line: its price bound for budgets is not
+// kept here but found from its dims (slotBound).
 type slot struct {
 	key         slotKey
-	bound       uint64 // femto-dollars per raw unit, an upper bound (budgets)
 	qty         u128
 	first, last sim.Time
 	records     uint64
@@ -185,52 +188,113 @@ func (l *Ledger) Record(u Usage) error {
 	}
 	s.records++
 	if l.watched != nil {
-		l.noteRecord(u.Account, u.Quantity, s.bound)
+		l.noteRecord(u.Account, u.Quantity, l.slotBound(&s.key))
 	}
 	return nil
 }
 
 // dimsOf interns u's dimensions, validating them when new: the account
 // must be named, the usage type priced in the region. The last few
-// answers are compared before the map is hashed: a service meters a few
-// kinds of usage by turns (an instance, its volume and its address).
+// answers are compared before anything else: a service meters a few kinds
+// of usage by turns (an instance, its volume and its address).
 func (l *Ledger) dimsOf(u *Usage) (uint32, error) {
-	d := dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
+	// A hit leaves the list as it is, so that it holds distinct dims.
 	for _, r := range l.recentDims {
-		if r != 0 && l.dims[r-1].dims == d {
+		if r != 0 && l.dims[r-1].of(u) {
 			return r - 1, nil
 		}
 	}
-	i, ok := l.dimsIndex[d]
+	d := dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
+	i, ok := l.findDims(&d)
 	if !ok {
-		if d.account == "" {
-			return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", d.usageType)
-		}
-		rt, err := l.rateOf(d.region, d.usageType)
-		if err != nil {
+		var err error
+		if i, err = l.newDims(&d); err != nil {
 			return 0, err
 		}
-		if l.dimsIndex == nil {
-			l.dimsIndex = make(map[dims]uint32)
-			l.lineDims = make(map[dims]uint32)
-			l.dims = make([]dimsEntry, 0, 8) // a service's few kinds of usage, grown once
-		}
-		i = uint32(len(l.dims))
-		ld := d
-		ld.usageType = rt.UsageType
-		if ld.service == "" {
-			ld.service = rt.Service
-		}
-		canon, ok := l.lineDims[ld]
-		if !ok {
-			canon = i
-			l.lineDims[ld] = i
-		}
-		l.dims = append(l.dims, dimsEntry{dims: d, rate: rt, line: ld, canon: canon, cur: l.curUsageType(*rt)})
-		l.dimsIndex[d] = i
 	}
 	l.recentDims[l.dimsNext] = i + 1
 	l.dimsNext = (l.dimsNext + 1) % uint8(len(l.recentDims))
+	return i, nil
+}
+
+// of reports whether d are u's dimensions, comparing first the usage
+// type, which tells a service's kinds of usage apart, without copying
+// u's strings into a dims.
+func (d *dims) of(u *Usage) bool {
+	return d.usageType == u.UsageType && d.operation == u.Operation && d.account == u.Account &&
+		d.region == u.Region && d.az == u.AZ && d.service == u.Service
+}
+
+// scanDims is how many dims a ledger looks through one by one before it
+// indexes them in maps: a replication meters a handful of kinds of usage,
+// and two maps keyed by six strings cost it more than they save.
+const scanDims = 8
+
+// findDims returns the index of d among the interned dims.
+func (l *Ledger) findDims(d *dims) (uint32, bool) {
+	if l.dimsIndex != nil {
+		i, ok := l.dimsIndex[*d]
+		return i, ok
+	}
+	for i := range l.dims {
+		if l.dims[i].dims == *d {
+			return uint32(i), true
+		}
+	}
+	return 0, false
+}
+
+// newDims validates and interns d.
+func (l *Ledger) newDims(d *dims) (uint32, error) {
+	if d.account == "" {
+		return 0, newErr(ErrInvalidUsage, "billing: usage of %s has no account", d.usageType)
+	}
+	rt, err := l.rateOf(d.region, d.usageType)
+	if err != nil {
+		return 0, err
+	}
+	if l.dims == nil {
+		l.dims = make([]dimsEntry, 0, scanDims) // a service's few kinds of usage
+	}
+	i := uint32(len(l.dims))
+	ld := *d
+	ld.usageType = rt.UsageType
+	if ld.service == "" {
+		ld.service = rt.Service
+	}
+	// canon is the first dims with line ld.
+	canon, ok := i, false
+	if l.lineDims != nil {
+		canon, ok = l.lineDims[ld]
+	} else {
+		for j := range l.dims {
+			if l.dims[j].line == ld {
+				canon, ok = uint32(j), true
+				break
+			}
+		}
+	}
+	if !ok {
+		canon = i
+	}
+	l.dims = append(l.dims, dimsEntry{dims: *d, rate: rt, line: ld, canon: canon, cur: l.curUsageType(*rt), bound: priceBound(rt, 0)})
+	switch {
+	case l.dimsIndex != nil:
+		l.dimsIndex[*d] = i
+		if !ok {
+			l.lineDims[ld] = i
+		}
+	case len(l.dims) > scanDims:
+		l.dimsIndex = make(map[dims]uint32, 2*len(l.dims))
+		l.lineDims = make(map[dims]uint32, 2*len(l.dims))
+		for j := range l.dims {
+			e := &l.dims[j]
+			l.dimsIndex[e.dims] = uint32(j)
+			if e.canon == uint32(j) {
+				l.lineDims[e.line] = uint32(j)
+			}
+		}
+	}
 	return i, nil
 }
 
@@ -242,8 +306,7 @@ func (l *Ledger) lastIs(u *Usage, month Month, tags uint32) bool {
 	}
 	k := &l.slots.at(l.lastSlot).key
 	return !k.timed && k.month == month && k.price == u.Price && k.tags == tags &&
-		l.slots.resource(l.lastSlot) == u.ResourceID &&
-		l.dims[k.dims].dims == dims{account: u.Account, service: u.Service, usageType: u.UsageType, operation: u.Operation, region: u.Region, az: u.AZ}
+		l.slots.resource(l.lastSlot) == u.ResourceID && l.dims[k.dims].of(u)
 }
 
 // slotIs reports whether slot i is k's.
@@ -285,19 +348,29 @@ func (x *slotIndex) home(tag uint32) int { return int(tag >> (32 - x.bits)) }
 
 // lookup returns the slot of k, whose hash is h.
 func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
+	i, _ := l.find(k, h)
+	return i, i >= 0
+}
+
+// find returns the slot of k, whose hash is h, or -1 and the empty
+// position where k's word goes (-1 if the table is not made), so that a
+// new key is inserted without probing the table again: in a long-lived
+// world most timed meters start on a new resource, and the probe is a
+// cache miss.
+func (l *Ledger) find(k *lineKey, h uint64) (int32, int) {
 	x := &l.index
-	if x.n == 0 {
-		return 0, false
+	if x.tab == nil {
+		return -1, -1
 	}
 	tag, mask := uint32(h>>32), len(x.tab)-1
 	for p := x.home(tag); ; p = (p + 1) & mask {
 		e := x.tab[p]
 		if e == 0 {
-			return 0, false
+			return -1, p
 		}
 		if uint32(e>>32) == tag {
 			if i := int32(uint32(e)) - 1; l.slotIs(i, k) {
-				return i, true
+				return i, -1
 			}
 		}
 	}
@@ -305,7 +378,12 @@ func (l *Ledger) lookup(k *lineKey, h uint64) (int32, bool) {
 
 // insert adds slot i of hash h, doubling the table first if it would be
 // more than half full.
-func (x *slotIndex) insert(h uint64, i int32) {
+func (x *slotIndex) insert(h uint64, i int32) { x.insertAt(h, i, -1) }
+
+// insertAt is insert given where find saw the probe for h end (pos, or -1
+// for unknown): the word goes there unless the table doubles first.
+func (x *slotIndex) insertAt(h uint64, i int32, pos int) {
+	e := h>>32<<32 | uint64(uint32(i+1))
 	if 2*(x.n+1) > len(x.tab) {
 		old := x.tab
 		x.bits = max(x.bits+1, 6)
@@ -315,8 +393,13 @@ func (x *slotIndex) insert(h uint64, i int32) {
 				x.put(e)
 			}
 		}
+		pos = -1
 	}
-	x.put(h>>32<<32 | uint64(uint32(i+1)))
+	if pos >= 0 {
+		x.tab[pos] = e
+	} else {
+		x.put(e)
+	}
 	x.n++
 }
 
@@ -332,16 +415,17 @@ func (x *slotIndex) put(e uint64) {
 // slotOf returns the slot of k, creating it if new.
 func (l *Ledger) slotOf(k *lineKey) (int32, error) {
 	h := l.keyHash(k)
-	if i, ok := l.lookup(k, h); ok {
+	i, pos := l.find(k, h)
+	if i >= 0 {
 		return i, nil
 	}
-	return l.newSlot(k, h)
+	return l.newSlot(k, h, pos)
 }
 
-// newSlot validates a new key, whose hash is h, and allocates its
-// accumulator. Its dims were validated when interned; the price is
-// checked here.
-func (l *Ledger) newSlot(k *lineKey, h uint64) (int32, error) {
+// newSlot validates a new key, whose hash is h and whose word goes at pos
+// in the index (see find), and allocates its accumulator. Its dims were
+// validated when interned; the price is checked here.
+func (l *Ledger) newSlot(k *lineKey, h uint64, pos int) (int32, error) {
 	e := &l.dims[k.dims]
 	if e.rate.CallerPriced && k.price == 0 {
 		return 0, newErr(ErrInvalidUsage, "billing: usage type %s is priced by the caller; set Usage.Price", e.usageType)
@@ -349,30 +433,61 @@ func (l *Ledger) newSlot(k *lineKey, h uint64) (int32, error) {
 	if e.acct == nil {
 		e.acct = l.accountFor(e.account)
 	}
-	i := l.slots.add(&slot{key: k.slotKey, bound: priceBound(*e.rate, k.price), first: sim.MaxTime, last: -1 << 63}, k.resource)
-	l.index.insert(h, i)
+	i := l.slots.add(&slot{key: k.slotKey, first: sim.MaxTime, last: -1 << 63}, k.resource)
+	l.index.insertAt(h, i, pos)
 	e.acct.addSlot(k.month, i)
 	return i, nil
+}
+
+// slotBound is an upper bound, in femto-dollars per raw unit, of what a
+// slot's usage costs (priceBound): its dims' for a catalog price.
+func (l *Ledger) slotBound(k *slotKey) uint64 {
+	e := &l.dims[k.dims]
+	if k.price == 0 {
+		return e.bound
+	}
+	return priceBound(e.rate, k.price)
 }
 
 // rateOf resolves a usage type in the catalog once per (region, usage
 // type) — a catalog never changes (Merge makes a new one) — so a ledger
 // neither resolves the name again for every dims nor keeps a copy of the
-// rate in each.
+// rate in each. While the dims are few, their rates are found among them.
 func (l *Ledger) rateOf(region, usageType string) (*Rate, error) {
 	k := [2]string{region, usageType}
-	if rt, ok := l.rates[k]; ok {
-		return rt, nil
+	if l.rates != nil {
+		if rt, ok := l.rates[k]; ok {
+			return rt, nil
+		}
+	} else {
+		for i := range l.dims {
+			if e := &l.dims[i]; e.region == region && e.usageType == usageType {
+				return e.rate, nil
+			}
+		}
 	}
 	rt, err := l.cat.Lookup(region, usageType)
 	if err != nil {
 		return nil, err
 	}
-	if l.rates == nil {
-		l.rates = make(map[[2]string]*Rate)
+	// Rates are kept in small blocks, not allocated one by one.
+	if len(l.rateBuf) == cap(l.rateBuf) {
+		l.rateBuf = make([]Rate, 0, 4)
 	}
-	l.rates[k] = &rt
-	return &rt, nil
+	l.rateBuf = append(l.rateBuf, rt)
+	p := &l.rateBuf[len(l.rateBuf)-1]
+	switch {
+	case l.rates != nil:
+		l.rates[k] = p
+	case len(l.dims) >= scanDims:
+		l.rates = make(map[[2]string]*Rate, 2*len(l.dims))
+		for i := range l.dims {
+			e := &l.dims[i]
+			l.rates[[2]string{e.region, e.usageType}] = e.rate
+		}
+		l.rates[k] = p
+	}
+	return p, nil
 }
 
 // monthOf returns the calendar month of a virtual instant, caching the

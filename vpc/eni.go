@@ -53,6 +53,9 @@ type LaunchPlan struct {
 	Groups []string
 	// Free is the number of free addresses in the subnet.
 	Free int
+	// sn is the subnet SubnetID names, found by PlanLaunch: LaunchInterface
+	// uses it, rather than a lookup by ID, while it still exists.
+	sn *subnetRec
 }
 
 // PlanLaunch validates the network part of a RunInstances request for ec2
@@ -81,7 +84,7 @@ func (s *Service) PlanLaunch(account, regionCode, subnetID string, groupIDs []st
 			return LaunchPlan{}, clientErr("MissingInput", "No subnets found for the default VPC '%s'. Please specify a subnet.", v.id)
 		}
 	}
-	plan := LaunchPlan{SubnetID: sn.id, AZID: sn.azID, Free: sn.ips.free}
+	plan := LaunchPlan{SubnetID: sn.id, AZID: sn.azID, Free: sn.ips.free, sn: sn}
 	if len(groupIDs) > MaxSecurityGroupsPerInterface {
 		return LaunchPlan{}, clientErr("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.")
 	}
@@ -156,7 +159,10 @@ type InterfaceInfo struct {
 // full) and a public one if the subnet maps public addresses on launch
 // (associatePublic overrides when non-nil).
 func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associatePublic *bool) (InterfaceInfo, error) {
-	sn := s.subnets[plan.SubnetID]
+	sn := plan.sn
+	if sn == nil || sn.deleted || sn.id != plan.SubnetID {
+		sn = s.subnets[plan.SubnetID]
+	}
 	if sn == nil {
 		return InterfaceInfo{}, clientErr("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", plan.SubnetID)
 	}

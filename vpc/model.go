@@ -67,7 +67,8 @@ type subnetRec struct {
 	rtbAssoc     string
 	nacl         *naclRec
 	naclAssoc    string
-	enis         int // interfaces in the subnet (a dependency of DeleteSubnet)
+	enis         int  // interfaces in the subnet (a dependency of DeleteSubnet)
+	deleted      bool // DeleteSubnet removed it (a LaunchPlan may still point to it)
 }
 
 // routeTable returns the table that routes the subnet: its explicit

@@ -111,7 +111,13 @@ type flows struct {
 	armed bool
 	pass  uint64
 	busy  []*link // links with flows, listed by reshare
+	// spare holds records of detached interfaces for the next attach:
+	// instances come and go, and each attaches one interface for its life.
+	spare []*link
 }
+
+// maxSpareLinks bounds the detached records kept for reuse.
+const maxSpareLinks = 16
 
 // AttachInterface registers a network interface with its bandwidth, at a
 // place: ec2 attaches an instance's primary interface at launch, vpc the
@@ -137,7 +143,12 @@ func (v Network) AttachInterface(id string, at Location, bw Bandwidth) error {
 	f.advance()
 	l := f.links[id]
 	if l == nil {
-		l = &link{id: id}
+		if n := len(f.spare); n > 0 {
+			l, f.spare = f.spare[n-1], f.spare[:n-1]
+			l.id = id
+		} else {
+			l = &link{id: id}
+		}
 		f.links[id] = l
 	}
 	l.advance(w.env.Now())
@@ -163,6 +174,12 @@ func (v Network) DetachInterface(id string) {
 	}
 	delete(f.links, id)
 	f.reshare()
+	// Nothing refers to l now: its flows were removed, and reshare listed
+	// it busy no more.
+	if len(f.spare) < maxSpareLinks {
+		*l = link{}
+		f.spare = append(f.spare, l)
+	}
 }
 
 // InterfaceStats returns what an interface carries.

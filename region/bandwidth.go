@@ -222,7 +222,7 @@ func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) e
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return err
 	}
-	d, _ := w.net.oneWay(w.net.stream(classOf(from, to)), from, to)
+	d, _ := w.net.oneWay(w.net.stream(classOf(&from, &to)), from, to)
 	if w.router != nil && (from.net != nil || to.net != nil) {
 		r, ok, err := v.Route(from, Destination{To: to})
 		if err != nil {

@@ -344,6 +344,12 @@ func (f *flows) remove(fl *flow) {
 // reshare finishes flows with nothing left, recomputes the max-min fair
 // rates by progressive filling, and arms the timer for the next change.
 func (f *flows) reshare() {
+	if len(f.all) == 0 && len(f.busy) == 0 && !f.armed {
+		// No flow, no busy link, no timer: nothing to finish, share or
+		// arm. Every instance attaches and detaches an interface, mostly
+		// with no flow running.
+		return
+	}
 	const eps = 1e-3 // bits: below this a flow is done (float dust)
 	for i := 0; i < len(f.all); {
 		if fl := f.all[i]; fl.remaining <= eps {

@@ -229,11 +229,16 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 	// The zones in name order, by insertion sort into buffers on the
 	// stack: a region has a handful of zones, and every world builds this.
 	// Zone names are distinct, so the order is the one any sort gives.
+	// The names are asked of the world, not through azName's memo: most
+	// worlds never ask again, and the memo would be a map to fill.
 	var nameBuf [8]string
 	var idxBuf [8]int
 	names, idx := nameBuf[:0], idxBuf[:0]
 	for i, z := range zones {
-		n := s.azName(account, z.ID())
+		n, err := s.w.AZName(account, z.ID())
+		if err != nil {
+			n = z.ID() // as azName answers
+		}
 		j := len(idx)
 		names, idx = append(names, ""), append(idx, 0)
 		for ; j > 0 && n < names[j-1]; j-- {

@@ -111,7 +111,13 @@ type flows struct {
 	armed bool
 	pass  uint64
 	busy  []*link // links with flows, listed by reshare
+	// spare holds records of detached interfaces for the next attach:
+	// instances come and go, and each attaches one interface for its life.
+	spare []*link
 }
+
+// maxSpareLinks bounds the detached records kept for reuse.
+const maxSpareLinks = 16
 
 // AttachInterface registers a network interface with its bandwidth, at a
 // place: ec2 attaches an instance's primary interface at launch, vpc the
@@ -137,7 +143,12 @@ func (v Network) AttachInterface(id string, at Location, bw Bandwidth) error {
 	f.advance()
 	l := f.links[id]
 	if l == nil {
-		l = &link{id: id}
+		if n := len(f.spare); n > 0 {
+			l, f.spare = f.spare[n-1], f.spare[:n-1]
+			l.id = id
+		} else {
+			l = &link{id: id}
+		}
 		f.links[id] = l
 	}
 	l.advance(w.env.Now())
@@ -163,6 +174,12 @@ func (v Network) DetachInterface(id string) {
 	}
 	delete(f.links, id)
 	f.reshare()
+	// Nothing refers to l now: its flows were removed, and reshare listed
+	// it busy no more.
+	if len(f.spare) < maxSpareLinks {
+		*l = link{}
+		f.spare = append(f.spare, l)
+	}
 }
 
 // InterfaceStats returns what an interface carries.
@@ -205,7 +222,7 @@ func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) e
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return err
 	}
-	d, _ := w.net.oneWay(w.net.stream(classOf(from, to)), from, to)
+	d, _ := w.net.oneWay(w.net.stream(classOf(&from, &to)), from, to)
 	if w.router != nil && (from.net != nil || to.net != nil) {
 		r, ok, err := v.Route(from, Destination{To: to})
 		if err != nil {
@@ -327,6 +344,12 @@ func (f *flows) remove(fl *flow) {
 // reshare finishes flows with nothing left, recomputes the max-min fair
 // rates by progressive filling, and arms the timer for the next change.
 func (f *flows) reshare() {
+	if len(f.all) == 0 && len(f.busy) == 0 && !f.armed {
+		// No flow, no busy link, no timer: nothing to finish, share or
+		// arm. Every instance attaches and detaches an interface, mostly
+		// with no flow running.
+		return
+	}
 	const eps = 1e-3 // bits: below this a flow is done (float dust)
 	for i := 0; i < len(f.all); {
 		if fl := f.all[i]; fl.remaining <= eps {

@@ -70,7 +70,7 @@ func (d LatencyDist) validate(c PathClass) error {
 }
 
 // sample draws a round trip with median m.
-func (d LatencyDist) sample(r *rand.Rand, m float64) float64 {
+func (d *LatencyDist) sample(r *rand.Rand, m float64) float64 {
 	x := m * math.Exp(d.Sigma*r.NormFloat64())
 	if d.TailProb > 0 && r.Float64() < d.TailProb {
 		x *= 1 + d.TailFactor*r.ExpFloat64()
@@ -262,10 +262,12 @@ func (v Network) Class(from, to Location) (PathClass, error) {
 	if err := w.checkLoc(to); err != nil {
 		return 0, err
 	}
-	return classOf(from, to), nil
+	return classOf(&from, &to), nil
 }
 
-func classOf(a, b Location) PathClass {
+// classOf takes its Locations by pointer: it runs on every call's
+// latency draw, and a Location is seven words.
+func classOf(a, b *Location) PathClass {
 	switch {
 	case a.internet || b.internet:
 		return PathInternet
@@ -364,9 +366,9 @@ func (v Network) DistanceFloor(a, b string) (time.Duration, error) {
 // oneWay draws a one-way latency (without faults) and returns it with the
 // path's round-trip median, used for the window bound.
 func (n *network) oneWay(r *rand.Rand, from, to Location) (time.Duration, time.Duration) {
-	c := classOf(from, to)
+	c := classOf(&from, &to)
 	d := &n.m.Latency[c]
-	var median float64
+	median := float64(d.MedianRTT)
 	floor := 0.0
 	switch c {
 	case PathCrossRegion:
@@ -374,18 +376,20 @@ func (n *network) oneWay(r *rand.Rand, from, to Location) (time.Duration, time.D
 		floor = f
 		median = float64(n.regionRTT(from.region, to.region, km))
 	case PathCrossAZ:
-		median = float64(d.MedianRTT) * n.pairFactor(from.az, to.az)
+		median *= n.pairFactor(from.az, to.az)
 	case PathInternet:
-		median = float64(d.MedianRTT)
 		if from.region != to.region {
 			f, km := n.floor(from.region, to.region)
 			floor = f
 			median += float64(n.regionRTT(from.region, to.region, km))
 		}
-	default:
-		median = float64(d.MedianRTT)
 	}
-	rtt := d.sample(r, median) * n.w.faults.latencyFactor(from, to)
+	rtt := d.sample(r, median)
+	if len(n.w.faults.rules) > 0 {
+		// Without fault rules the factor is 1, and x*1 is x: the common
+		// case skips the walk (and copying the Locations to it).
+		rtt *= n.w.faults.latencyFactor(from, to)
+	}
 	x := max(rtt/2, floor)
 	return time.Duration(math.Round(x)), time.Duration(median)
 }
@@ -402,7 +406,7 @@ func (v Network) Latency(from, to Location) (time.Duration, error) {
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(w.net.stream(classOf(from, to)), from, to)
+	d, _ := w.net.oneWay(w.net.stream(classOf(&from, &to)), from, to)
 	return d, nil
 }
 
@@ -417,7 +421,7 @@ func (v Network) Throughput(from, to Location) (float64, error) {
 }
 
 func (n *network) throughput(from, to Location) float64 {
-	c := classOf(from, to)
+	c := classOf(&from, &to)
 	bps := n.m.ThroughputBps[c] / 8
 	var rtt float64
 	switch c {
@@ -452,7 +456,7 @@ func (w *World) transfer(from, to Location, bytes int64) (time.Duration, error) 
 	if err := w.faults.reachable(w, from, to); err != nil {
 		return 0, err
 	}
-	d, _ := w.net.oneWay(w.net.stream(classOf(from, to)), from, to)
+	d, _ := w.net.oneWay(w.net.stream(classOf(&from, &to)), from, to)
 	if bytes > 0 {
 		d += time.Duration(float64(bytes) / w.net.throughput(from, to) * float64(time.Second))
 	}

@@ -118,7 +118,7 @@ func (c *Client) CreateVpcEndpoint(ctx context.Context, in *CreateVpcEndpointInp
 			ep.sgs = gs
 			for _, sn := range sns {
 				ep.subnets = append(ep.subnets, sn)
-				ep.enis = append(ep.enis, s.newENI(sn, gs, "vpc_endpoint", "VPC Endpoint Interface "+ep.id))
+				ep.enis = append(ep.enis, s.newENI(sn, gs, eniEndpoint, ep.id))
 				// Billed per endpoint per zone, partial hours in full
 				// (https://aws.amazon.com/privatelink/pricing/).
 				if id, err := s.ledger.StartTimed(billing.Usage{Account: account, Service: "AmazonVPC", UsageType: "VpcEndpoint-Hours",

@@ -159,10 +159,13 @@ func (c *Client) DescribeInternetGateways(ctx context.Context, in *DescribeInter
 }
 
 // nextPublic hands out an Amazon-owned public address (from 3.80.0.0/12).
-func (s *Service) nextPublic() netip.Addr {
+func (s *Service) nextPublic() netip.Addr { return u32Addr(s.nextPublic4()) }
+
+// nextPublic4 is nextPublic as a number (never 0).
+func (s *Service) nextPublic4() uint32 {
 	s.publicSeq++
 	n := s.publicSeq
-	return netip.AddrFrom4([4]byte{3, 80 + byte(n>>16)&15, byte(n >> 8), byte(n)})
+	return 3<<24 | uint32(80+byte(n>>16)&15)<<16 | uint32(byte(n>>8))<<8 | uint32(byte(n))
 }
 
 // ipMeter starts the hourly meter of a public IPv4 address: $0.005 per
@@ -258,8 +261,8 @@ func (s *Service) associate(e *eipRec, n *eniRec) {
 	if n.eip != nil && n.eip != e {
 		s.disassociate(n.eip)
 	}
-	if n.public.IsValid() {
-		n.public = netip.Addr{}
+	if n.hasPublic() {
+		n.public = 0
 		s.stopMeter(&n.publicMeter)
 	}
 	e.eni, n.eip = n, e
@@ -331,7 +334,7 @@ func (c *Client) DescribeAddresses(ctx context.Context, in *DescribeAddressesInp
 			}
 			a := Address{AllocationId: e.id, AssociationId: e.assoc, PublicIp: e.ip.String(), Domain: "vpc"}
 			if e.eni != nil {
-				a.NetworkInterfaceId, a.PrivateIpAddress, a.InstanceId = e.eni.id, e.eni.ip.String(), e.eni.instance
+				a.NetworkInterfaceId, a.PrivateIpAddress, a.InstanceId = e.eni.id, e.eni.ip.String(), e.eni.instance()
 			}
 			if e.nat != nil {
 				a.NetworkInterfaceId, a.PrivateIpAddress = e.nat.eni.id, e.nat.eni.ip.String()
@@ -382,7 +385,7 @@ func (c *Client) CreateNatGateway(ctx context.Context, in *CreateNatGatewayInput
 			return errNoAddresses(sn)
 		}
 		n := &natRec{owned: owned{id: s.newID("nat"), account: account, region: c.region}, subnet: sn, eip: e, state: "available"}
-		n.eni = s.newENI(sn, nil, "nat_gateway", "Interface for NAT Gateway "+n.id)
+		n.eni = s.newENI(sn, nil, eniNAT, n.id)
 		e.nat = n
 		e.assoc = s.newID("eipassoc")
 		s.stopMeter(&e.meter)

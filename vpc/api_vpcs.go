@@ -319,6 +319,7 @@ func (c *Client) DeleteSubnet(ctx context.Context, in *DeleteSubnetInput) (*Dele
 			delete(s.rtbAssoc, sn.rtbAssoc)
 		}
 		delete(s.subnets, sn.id)
+		sn.deleted = true
 		s.subnetsChanged()
 		return nil
 	})

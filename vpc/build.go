@@ -44,18 +44,36 @@ func (s *Service) subnetsChanged() {
 // ways, and a default security group
 // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html).
 func (s *Service) newVPC(account, regionCode string, cidr netip.Prefix, isDefault bool) *vpcRec {
-	v := &vpcRec{owned: owned{id: s.newID("vpc"), account: account, region: regionCode}, isDefault: isDefault}
+	// The record, its first block, its main route table with the local
+	// route, and the default group's inbound rule come in one block (every
+	// world builds a default VPC). The lists have room for what a default
+	// VPC adds: the route to its internet gateway.
+	b := new(struct {
+		v       vpcRec
+		cidr    [1]netip.Prefix
+		cidrID  [1]string
+		rt      rtbRec
+		local   [1]route
+		routes  [2]*route
+		ingress rule
+		rules   [1]*rule
+	})
+	v := &b.v
+	*v = vpcRec{owned: owned{id: s.newID("vpc"), account: account, region: regionCode}, isDefault: isDefault,
+		cidrs: b.cidr[:0], cidrIDs: b.cidrID[:0]}
 	s.vpcs[v.id] = v
 	s.addCIDR(v, cidr)
-	rt := s.newRouteTable(v)
+	rt := s.initRouteTable(&b.rt, v, b.routes[:0], b.local[:])
 	rt.main = true
 	rt.mainID = s.newID("rtbassoc")
 	v.mainRtb = rt
 	v.nacl = s.newNACL(v, true)
 	v.sg = s.newSG(v, "default", "default VPC security group")
 	// The default group admits all traffic from its own members, and every
-	// new group allows all outbound traffic.
-	v.sg.ingress = append(v.sg.ingress, &rule{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, group: v.sg.id})
+	// new group allows all outbound traffic. (A new group has no inbound
+	// rule before this one.)
+	b.ingress = rule{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, group: v.sg.id}
+	v.sg.ingress = append(b.rules[:0], &b.ingress)
 	return v
 }
 
@@ -71,9 +89,23 @@ func (s *Service) addCIDR(v *vpcRec, p netip.Prefix) {
 }
 
 func (s *Service) newRouteTable(v *vpcRec) *rtbRec {
-	t := &rtbRec{owned: owned{id: s.newID("rtb"), account: v.account, region: v.region}, vpc: v, dirty: true}
-	for _, c := range v.cidrs {
-		t.routes = append(t.routes, &route{dst: c, kind: tLocal, target: "local", origin: "CreateRouteTable"})
+	return s.initRouteTable(new(rtbRec), v, nil, nil)
+}
+
+// initRouteTable is newRouteTable into a record the caller allocated; the
+// route list starts in routes' room, and the local routes are made in
+// locals while it lasts.
+func (s *Service) initRouteTable(t *rtbRec, v *vpcRec, routes []*route, locals []route) *rtbRec {
+	*t = rtbRec{owned: owned{id: s.newID("rtb"), account: v.account, region: v.region}, vpc: v, dirty: true, routes: routes[:0]}
+	for i, c := range v.cidrs {
+		var r *route
+		if i < len(locals) {
+			r = &locals[i]
+		} else {
+			r = new(route)
+		}
+		*r = route{dst: c, kind: tLocal, target: "local", origin: "CreateRouteTable"}
+		t.routes = append(t.routes, r)
 	}
 	s.rtbs[t.id] = t
 	return t
@@ -181,20 +213,32 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 	s.changed()
 	v := s.newVPC(account, regionCode, netip.PrefixFrom(netip.AddrFrom4([4]byte{172, 31, 0, 0}), 16), true)
 	s.setDefault(account, regionCode, v)
-	g := &igwRec{owned: owned{id: s.newID("igw"), account: account, region: regionCode}, vpc: v}
+	// The gateway and its route come in one block.
+	gb := new(struct {
+		g igwRec
+		r route
+	})
+	g := &gb.g
+	*g = igwRec{owned: owned{id: s.newID("igw"), account: account, region: regionCode}, vpc: v}
 	s.igws[g.id] = g
 	v.igw = g
-	v.mainRtb.routes = append(v.mainRtb.routes, &route{dst: anyIPv4, kind: tIGW, target: g.id, origin: "CreateRoute"})
+	gb.r = route{dst: anyIPv4, kind: tIGW, target: g.id, origin: "CreateRoute"}
+	v.mainRtb.routes = append(v.mainRtb.routes, &gb.r)
 	v.mainRtb.dirty = true
 	zones := r.AZs()
 	// The zones in name order, by insertion sort into buffers on the
 	// stack: a region has a handful of zones, and every world builds this.
 	// Zone names are distinct, so the order is the one any sort gives.
+	// The names are asked of the world, not through azName's memo: most
+	// worlds never ask again, and the memo would be a map to fill.
 	var nameBuf [8]string
 	var idxBuf [8]int
 	names, idx := nameBuf[:0], idxBuf[:0]
 	for i, z := range zones {
-		n := s.azName(account, z.ID())
+		n, err := s.w.AZName(account, z.ID())
+		if err != nil {
+			n = z.ID() // as azName answers
+		}
 		j := len(idx)
 		names, idx = append(names, ""), append(idx, 0)
 		for ; j > 0 && n < names[j-1]; j-- {

@@ -17,10 +17,11 @@ func errNoAddresses(sn *subnetRec) error {
 
 // newENI allocates an interface with the subnet's lowest free address; the
 // caller checked that one is free.
-func (s *Service) newENI(sn *subnetRec, sgs []*sgRec, kind, desc string) *eniRec {
+// owner is the instance, NAT gateway or endpoint ID (by kind).
+func (s *Service) newENI(sn *subnetRec, sgs []*sgRec, kind eniKind, owner string) *eniRec {
 	s.changed()
 	ip, _ := sn.ips.take()
-	e := &eniRec{owned: owned{id: s.newID("eni"), account: sn.account, region: sn.region}, subnet: sn, ip: ip, sgs: sgs, kind: kind, desc: desc}
+	e := &eniRec{id: s.newID("eni"), subnet: sn, ip: ip, sgs: sgs, kind: kind, owner: owner}
 	for _, g := range sgs {
 		g.refs++
 	}
@@ -35,7 +36,7 @@ func (s *Service) deleteENI(e *eniRec) {
 		s.disassociate(e.eip)
 	}
 	s.stopMeter(&e.publicMeter)
-	e.public = netip.Addr{}
+	e.public = 0
 	for _, g := range e.sgs {
 		g.refs--
 	}
@@ -52,6 +53,9 @@ type LaunchPlan struct {
 	Groups []string
 	// Free is the number of free addresses in the subnet.
 	Free int
+	// sn is the subnet SubnetID names, found by PlanLaunch: LaunchInterface
+	// uses it, rather than a lookup by ID, while it still exists.
+	sn *subnetRec
 }
 
 // PlanLaunch validates the network part of a RunInstances request for ec2
@@ -80,7 +84,7 @@ func (s *Service) PlanLaunch(account, regionCode, subnetID string, groupIDs []st
 			return LaunchPlan{}, clientErr("MissingInput", "No subnets found for the default VPC '%s'. Please specify a subnet.", v.id)
 		}
 	}
-	plan := LaunchPlan{SubnetID: sn.id, AZID: sn.azID, Free: sn.ips.free}
+	plan := LaunchPlan{SubnetID: sn.id, AZID: sn.azID, Free: sn.ips.free, sn: sn}
 	if len(groupIDs) > MaxSecurityGroupsPerInterface {
 		return LaunchPlan{}, clientErr("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.")
 	}
@@ -155,7 +159,10 @@ type InterfaceInfo struct {
 // full) and a public one if the subnet maps public addresses on launch
 // (associatePublic overrides when non-nil).
 func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associatePublic *bool) (InterfaceInfo, error) {
-	sn := s.subnets[plan.SubnetID]
+	sn := plan.sn
+	if sn == nil || sn.deleted || sn.id != plan.SubnetID {
+		sn = s.subnets[plan.SubnetID]
+	}
 	if sn == nil {
 		return InterfaceInfo{}, clientErr("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", plan.SubnetID)
 	}
@@ -174,8 +181,7 @@ func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associateP
 			gs = append(gs, g)
 		}
 	}
-	e := s.newENI(sn, gs, "interface", "Primary network interface")
-	e.instance = instanceID
+	e := s.newENI(sn, gs, eniInstance, instanceID)
 	pub := sn.mapPublic
 	if associatePublic != nil {
 		pub = *associatePublic
@@ -231,23 +237,23 @@ func (s *Service) AssignPublicIP(eniID string) {
 // assignPublicIP is AssignPublicIP for an interface in hand (one just
 // launched: no second lookup by ID).
 func (s *Service) assignPublicIP(e *eniRec) {
-	if e.eip != nil || e.public.IsValid() {
+	if e.eip != nil || e.hasPublic() {
 		return
 	}
 	s.changed()
-	e.public = s.nextPublic()
-	e.publicMeter = s.ipMeter(e.account, e.region, e.id, true)
+	e.public = s.nextPublic4()
+	e.publicMeter = s.ipMeter(e.account(), e.region(), e.id, true)
 }
 
 // ReleasePublicIP gives back an interface's auto-assigned public address
 // (an instance stopping); an Elastic IP stays.
 func (s *Service) ReleasePublicIP(eniID string) {
 	e := s.enis[eniID]
-	if e == nil || !e.public.IsValid() {
+	if e == nil || !e.hasPublic() {
 		return
 	}
 	s.changed()
-	e.public = netip.Addr{}
+	e.public = 0
 	s.stopMeter(&e.publicMeter)
 }
 
@@ -292,11 +298,11 @@ func (c *Client) DescribeNetworkInterfaces(ctx context.Context, in *DescribeNetw
 		}
 		for _, id := range sortedKeys(s.enis) {
 			e := s.enis[id]
-			if e.account != account || e.region != c.region || !wanted(in.NetworkInterfaceIds, id) {
+			if e.account() != account || e.region() != c.region || !wanted(in.NetworkInterfaceIds, id) {
 				continue
 			}
 			ok, err := filtered(in.Filters, map[string]string{"vpc-id": e.subnet.vpc.id, "subnet-id": e.subnet.id,
-				"attachment.instance-id": e.instance, "interface-type": e.kind, "network-interface-id": e.id})
+				"attachment.instance-id": e.instance(), "interface-type": e.kind.String(), "network-interface-id": e.id})
 			if err != nil {
 				return err
 			}
@@ -310,15 +316,15 @@ func (c *Client) DescribeNetworkInterfaces(ctx context.Context, in *DescribeNetw
 }
 
 func (s *Service) describeENI(e *eniRec) NetworkInterface {
-	d := NetworkInterface{NetworkInterfaceId: e.id, SubnetId: e.subnet.id, VpcId: e.subnet.vpc.id, AvailabilityZone: s.azName(e.account, e.subnet.azID),
-		OwnerId: e.account, PrivateIpAddress: e.ip.String(), InterfaceType: e.kind, Status: "in-use", Description: e.desc}
+	d := NetworkInterface{NetworkInterfaceId: e.id, SubnetId: e.subnet.id, VpcId: e.subnet.vpc.id, AvailabilityZone: s.azName(e.account(), e.subnet.azID),
+		OwnerId: e.account(), PrivateIpAddress: e.ip.String(), InterfaceType: e.kind.String(), Status: "in-use", Description: e.desc()}
 	if e.eip != nil {
-		d.Association = &NetworkInterfaceAssociation{PublicIp: e.eip.ip.String(), AllocationId: e.eip.id, IpOwnerId: e.account}
-	} else if e.public.IsValid() {
-		d.Association = &NetworkInterfaceAssociation{PublicIp: e.public.String(), IpOwnerId: "amazon"}
+		d.Association = &NetworkInterfaceAssociation{PublicIp: e.eip.ip.String(), AllocationId: e.eip.id, IpOwnerId: e.account()}
+	} else if e.hasPublic() {
+		d.Association = &NetworkInterfaceAssociation{PublicIp: e.publicIP().String(), IpOwnerId: "amazon"}
 	}
-	if e.instance != "" {
-		d.Attachment = &NetworkInterfaceAttachment{InstanceId: e.instance, DeviceIndex: 0, Status: "attached", AttachmentId: "eni-attach-" + e.id[4:]}
+	if inst := e.instance(); inst != "" {
+		d.Attachment = &NetworkInterfaceAttachment{InstanceId: inst, DeviceIndex: 0, Status: "attached", AttachmentId: "eni-attach-" + e.id[4:]}
 	}
 	for _, g := range e.sgs {
 		d.Groups = append(d.Groups, GroupIdentifier{GroupId: g.id, GroupName: g.name})

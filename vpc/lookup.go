@@ -77,7 +77,7 @@ func (s *Service) getNACL(account, region, id string) (*naclRec, error) {
 }
 
 func (s *Service) getENI(account, region, id string) (*eniRec, error) {
-	if v := s.enis[id]; v != nil && v.account == account && v.region == region {
+	if v := s.enis[id]; v != nil && v.account() == account && v.region() == region {
 		return v, nil
 	}
 	return nil, clientErr("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", id)

@@ -32,7 +32,7 @@ func (s *Service) GroupVpc(account, region, id string) (string, error) {
 // InterfaceOwner returns the account that owns a network interface, or "".
 func (s *Service) InterfaceOwner(eniID string) string {
 	if e := s.enis[eniID]; e != nil {
-		return e.account
+		return e.account()
 	}
 	return ""
 }

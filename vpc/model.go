@@ -67,7 +67,8 @@ type subnetRec struct {
 	rtbAssoc     string
 	nacl         *naclRec
 	naclAssoc    string
-	enis         int // interfaces in the subnet (a dependency of DeleteSubnet)
+	enis         int  // interfaces in the subnet (a dependency of DeleteSubnet)
+	deleted      bool // DeleteSubnet removed it (a LaunchPlan may still point to it)
 }
 
 // routeTable returns the table that routes the subnet: its explicit
@@ -181,18 +182,70 @@ type naclRec struct {
 	entries   []*naclEntry // sorted by number; the "*" rules are implicit
 }
 
+// eniRec is a network interface. Every instance has one for its life, so
+// the record is kept small and with few pointers: the account and region
+// are the subnet's, the description follows from the kind and the owner,
+// and the auto-assigned public address is a bare IPv4 number.
 type eniRec struct {
-	owned
-	subnet      *subnetRec
-	ip          netip.Addr
-	public      netip.Addr // auto-assigned public address, or zero
+	id     string
+	subnet *subnetRec // also the interface's account and region
+	sgs    []*sgRec
+	eip    *eipRec
+	// owner is the instance the interface is attached to (eniInstance),
+	// or the NAT gateway or endpoint it belongs to.
+	owner       string
 	publicMeter billing.MeterID
-	eip         *eipRec
-	sgs         []*sgRec
-	instance    string
-	kind        string // interface, nat_gateway, vpc_endpoint
-	desc        string
+	ip          netip.Addr
+	public      uint32 // auto-assigned public IPv4 address, or 0 for none
+	kind        eniKind
 }
+
+// eniKind is what an interface belongs to.
+type eniKind uint8
+
+const (
+	eniInstance eniKind = iota // an instance's primary interface
+	eniNAT
+	eniEndpoint
+)
+
+// String is the kind as DescribeNetworkInterfaces' InterfaceType shows it.
+func (k eniKind) String() string {
+	switch k {
+	case eniNAT:
+		return "nat_gateway"
+	case eniEndpoint:
+		return "vpc_endpoint"
+	}
+	return "interface"
+}
+
+func (e *eniRec) account() string { return e.subnet.account }
+func (e *eniRec) region() string  { return e.subnet.region }
+
+// instance returns the ID of the instance the interface is attached to,
+// or "".
+func (e *eniRec) instance() string {
+	if e.kind == eniInstance {
+		return e.owner
+	}
+	return ""
+}
+
+// desc is the interface's description as AWS sets it.
+func (e *eniRec) desc() string {
+	switch e.kind {
+	case eniNAT:
+		return "Interface for NAT Gateway " + e.owner
+	case eniEndpoint:
+		return "VPC Endpoint Interface " + e.owner
+	}
+	return "Primary network interface"
+}
+
+// hasPublic reports whether the interface holds an auto-assigned public
+// address.
+func (e *eniRec) hasPublic() bool { return e.public != 0 }
 
 // publicIP returns the interface's public address (Elastic or
 // auto-assigned), or the zero Addr.
@@ -200,7 +253,10 @@ func (e *eniRec) publicIP() netip.Addr {
 	if e.eip != nil {
 		return e.eip.ip
 	}
-	return e.public
+	if e.public != 0 {
+		return u32Addr(e.public)
+	}
+	return netip.Addr{}
 }
 
 type prefixList struct {

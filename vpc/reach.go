@@ -196,13 +196,13 @@ func (s *Service) reach(src, dst Point, proto, port int, loud bool) (*Analysis, 
 		case dst.Service != "":
 			reg := dst.Region
 			if reg == "" {
-				reg = e.region
+				reg = e.region()
 			}
 			addr, err := s.ServiceAddr(dst.Service, reg)
 			if err != nil {
 				return nil, err
 			}
-			if ep := s.interfaceEndpoint(e.subnet.vpc, dst.Service); ep != nil && reg == e.region {
+			if ep := s.interfaceEndpoint(e.subnet.vpc, dst.Service); ep != nil && reg == e.region() {
 				return t.viaInterfaceEndpoint(e, ep, proto, port), nil
 			}
 			return t.outbound(e, addr, dst.Service, proto, port), nil
@@ -228,7 +228,7 @@ func (t *tracer) eniHop(e *eniRec) {
 		pub = ", public " + ip.String()
 	}
 	t.note(func() {
-		t.hop("network-interface", e.id, "%s%s in %s (%s)", e.ip, pub, e.subnet.id, t.s.azName(e.account, e.subnet.azID))
+		t.hop("network-interface", e.id, "%s%s in %s (%s)", e.ip, pub, e.subnet.id, t.s.azName(e.account(), e.subnet.azID))
 	})
 }
 

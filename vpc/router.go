@@ -64,7 +64,7 @@ func (s *Service) pathTo(eniID string, dst Point, proto string, port int) (*Serv
 		return nil, err
 	}
 	e := a.srcENI
-	p := &ServicePath{Analysis: a, Account: e.account, Region: e.region, AZID: e.subnet.azID, VpcID: e.subnet.vpc.id}
+	p := &ServicePath{Analysis: a, Account: e.account(), Region: e.region(), AZID: e.subnet.azID, VpcID: e.subnet.vpc.id}
 	if !a.Reachable {
 		return p, nil
 	}

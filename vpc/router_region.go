@@ -74,7 +74,7 @@ func (s *Service) route(id string, to region.Destination) (region.Route, bool) {
 			return region.Route{}, false
 		}
 		r := region.Route{Transfer: region.TransferIntraAZ}
-		if to.Region != "" && to.Region != e.region {
+		if to.Region != "" && to.Region != e.region() {
 			r.Transfer = region.TransferInterRegion
 		}
 		switch {
@@ -158,7 +158,7 @@ func (s *Service) eniAt(src *eniRec, to region.Destination) *eniRec {
 	var peerHit *eniRec
 	for _, id := range sortedKeys(s.enis) {
 		d := s.enis[id]
-		if d.region != src.region || d.ip != ip {
+		if d.region() != src.region() || d.ip != ip {
 			continue
 		}
 		if d.subnet.vpc == src.subnet.vpc {
@@ -273,10 +273,10 @@ func (s *Service) MeterFlow(from region.Location, dst region.Destination, bytes 
 	to := dst.To
 	acct, dstAcct := "", ""
 	if e := s.enis[from.Network().NetworkInterfaceID]; e != nil {
-		acct = e.account
+		acct = e.account()
 	}
 	if d := s.enis[to.Network().NetworkInterfaceID]; d != nil {
-		dstAcct = d.account
+		dstAcct = d.account()
 	}
 	if acct == "" || bytes <= 0 {
 		return r.Transfer, nil

@@ -86,7 +86,7 @@ func (s *Service) routeState(t *rtbRec, r *route) string {
 		ok = p != nil && p.status == "active"
 	case tENI:
 		e := s.enis[r.target]
-		ok = e != nil && e.instance != ""
+		ok = e != nil && e.instance() != ""
 	}
 	if ok {
 		return "active"

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -27,6 +28,7 @@ type Service struct {
 	ledger *billing.Ledger
 
 	seq uint64
+	ids []byte // the chunk newID writes IDs into; written bytes never change
 
 	vpcs    map[string]*vpcRec
 	subnets map[string]*subnetRec
@@ -178,9 +180,23 @@ func (s *Service) PrefixListID(serviceName string) (string, bool) {
 	return p.id, true
 }
 
+// idChunk is the size of the chunks IDs are written into (a couple of
+// dozen IDs).
+const idChunk = 512
+
+// newID returns a new resource ID: prefix, a dash and 17 hex digits
+// (mix.ID). IDs are written one after another into the current chunk and
+// never changed, so they need no allocation of their own: a world's
+// default VPC makes twenty-odd, and every launch makes one. A chunk is
+// freed once none of its IDs is referenced.
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	return mix.ID(prefix, mix.SplitMix64(s.seq^0x5bd1e995))
+	if n := len(prefix) + 18; cap(s.ids)-len(s.ids) < n {
+		s.ids = make([]byte, 0, max(idChunk, n))
+	}
+	start := len(s.ids)
+	s.ids = mix.AppendID(s.ids, prefix, mix.SplitMix64(s.seq^0x5bd1e995))
+	return unsafe.String(&s.ids[start], len(s.ids)-start)
 }
 
 func (s *Service) azName(account, azID string) string {

@@ -50,14 +50,20 @@ func less(a, b *event) bool {
 // buckets that are empty), so events at the same instant come out
 // first-in first-out.
 type eventQueue struct {
-	last    Time // instant of the last event taken; nothing pending is earlier
-	b       [65][]event
-	head    int // next event of b[0]
+	last    Time     // instant of the last event taken; nothing pending is earlier
+	b       *buckets // made by the first push, or handed on in a room
+	head    int      // next event of b[0]
 	n       int
 	used    uint64  // bit i-1 set: b[i] is not empty (i >= 1)
 	scratch []event // reused by rebase
 	slab    []event // room not yet given to a bucket (see room)
 }
+
+// buckets are the radix heap's buckets. They sit behind a pointer, not
+// inside the Env, because their 65 slice headers are over 1.5 KB: the
+// room hands them on with the rest (room.go), and a replication's Env is
+// a few hundred bytes instead of two kilobytes.
+type buckets [65][]event
 
 func (q *eventQueue) len() int { return q.n }
 
@@ -66,6 +72,9 @@ func (q *eventQueue) len() int { return q.n }
 // or finding the minimum beyond RunUntil's limit); an event pushed below
 // that point re-buckets the queue around it first.
 func (q *eventQueue) push(e event) {
+	if q.b == nil {
+		q.b = new(buckets)
+	}
 	if e.at < q.last {
 		q.rebase(e.at)
 	}
@@ -77,13 +86,14 @@ func (q *eventQueue) push(e event) {
 // marks that bucket used (bucket 0, the one min reads, has no bit).
 func (q *eventQueue) file(e event) {
 	i := bits.Len64(uint64(e.at ^ q.last))
-	if cap(q.b[i]) == 0 {
-		q.b[i] = q.room()
+	b := &q.b[i]
+	if cap(*b) == 0 {
+		*b = q.room()
 	}
-	q.b[i] = append(q.b[i], e)
-	if i > 0 {
-		q.used |= 1 << (i - 1)
-	}
+	*b = append(*b, e)
+	// Bucket 0 has no bit: for i == 0 the count wraps to a shift of
+	// more than 63, which gives 0.
+	q.used |= 1 << uint(i-1)
 }
 
 // roomEvents is the room a bucket starts with.
@@ -144,11 +154,12 @@ func (q *eventQueue) take() event {
 // refill moves the events of the lowest non-empty bucket into lower ones,
 // around their minimum, which becomes the last instant.
 func (q *eventQueue) refill() {
-	q.b[0] = q.b[0][:0]
+	b := q.b
+	b[0] = b[0][:0]
 	q.head = 0
 	i := bits.TrailingZeros64(q.used) + 1
-	q.used &^= 1 << (i - 1)
-	src := q.b[i]
+	used := q.used &^ (1 << (i - 1))
+	src := b[i]
 	m := src[0].at
 	for k := 1; k < len(src); k++ {
 		if src[k].at < m {
@@ -156,11 +167,20 @@ func (q *eventQueue) refill() {
 		}
 	}
 	q.last = m
+	// file, with the buckets and the used bits held in locals: every
+	// event lands in a bucket below i.
 	for k := range src {
-		q.file(src[k])
+		j := bits.Len64(uint64(src[k].at ^ m))
+		d := &b[j]
+		if cap(*d) == 0 {
+			*d = q.room()
+		}
+		*d = append(*d, src[k])
+		used |= 1 << uint(j-1) // 0 for bucket 0, as in file
 	}
+	q.used = used
 	clear(src)
-	q.b[i] = src[:0]
+	b[i] = src[:0]
 }
 
 // rebase lowers the last instant to at (below every pending event) and

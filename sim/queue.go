@@ -50,20 +50,14 @@ func less(a, b *event) bool {
 // buckets that are empty), so events at the same instant come out
 // first-in first-out.
 type eventQueue struct {
-	last    Time     // instant of the last event taken; nothing pending is earlier
-	b       *buckets // made by the first push, or handed on in a room
-	head    int      // next event of b[0]
+	last    Time // instant of the last event taken; nothing pending is earlier
+	b       [65][]event
+	head    int // next event of b[0]
 	n       int
 	used    uint64  // bit i-1 set: b[i] is not empty (i >= 1)
 	scratch []event // reused by rebase
 	slab    []event // room not yet given to a bucket (see room)
 }
-
-// buckets are the radix heap's buckets. They sit behind a pointer, not
-// inside the Env, because their 65 slice headers are over 1.5 KB: the
-// room hands them on with the rest (room.go), and a replication's Env is
-// a few hundred bytes instead of two kilobytes.
-type buckets [65][]event
 
 func (q *eventQueue) len() int { return q.n }
 
@@ -72,9 +66,6 @@ func (q *eventQueue) len() int { return q.n }
 // or finding the minimum beyond RunUntil's limit); an event pushed below
 // that point re-buckets the queue around it first.
 func (q *eventQueue) push(e event) {
-	if q.b == nil {
-		q.b = new(buckets)
-	}
 	if e.at < q.last {
 		q.rebase(e.at)
 	}
@@ -154,7 +145,7 @@ func (q *eventQueue) take() event {
 // refill moves the events of the lowest non-empty bucket into lower ones,
 // around their minimum, which becomes the last instant.
 func (q *eventQueue) refill() {
-	b := q.b
+	b := &q.b
 	b[0] = b[0][:0]
 	q.head = 0
 	i := bits.TrailingZeros64(q.used) + 1

@@ -285,6 +285,9 @@ type job struct {
 	err     error
 	// creds is the trainers' room for reading instance credentials.
 	creds credRoom
+	// ckpt is the checkpoint time, once ckptKnown (see checkpointTime).
+	ckpt      time.Duration
+	ckptKnown bool
 }
 
 // instance is the driver's view of one trainer instance, fed by ec2's
@@ -591,7 +594,7 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 			if r.env.Tracing() {
 				r.emit("stop", sim.F("instance", m.ID()), sim.F("saved", progress), sim.F("unsaved", done))
 			}
-			if saved > progress && q.Now().Add(cfg.CheckpointTime()) <= t.deadline {
+			if saved > progress && q.Now().Add(r.checkpointTime()) <= t.deadline {
 				if r.checkpoint(q, st, t, saved) == nil {
 					r.out.NoticeSaves++
 				}
@@ -635,7 +638,7 @@ var errGaveUp = errors.New("checkpoint given up after retries")
 // trainer must stop (the notice interrupted it, or the job failed).
 func (r *job) checkpoint(q *sim.Proc, st store, t *trainer, progress time.Duration) error {
 	start := q.Now()
-	t.checkpointEnd = start.Add(r.cfg.CheckpointTime())
+	t.checkpointEnd = start.Add(r.checkpointTime())
 	err := st.save(q, progress)
 	t.checkpointEnd = sim.MaxTime
 	if err != nil {
@@ -658,6 +661,16 @@ func (r *job) checkpoint(q *sim.Proc, st store, t *trainer, progress time.Durati
 	r.out.Checkpoints++
 	r.out.CheckpointTime += q.Now().Sub(start)
 	return nil
+}
+
+// checkpointTime is cfg.CheckpointTime, worked out at the first
+// checkpoint and kept: it depends on the configuration alone, and a job
+// checkpoints dozens of times.
+func (r *job) checkpointTime() time.Duration {
+	if !r.ckptKnown {
+		r.ckpt, r.ckptKnown = r.cfg.CheckpointTime(), true
+	}
+	return r.ckpt
 }
 
 // stopped ends the trainer on err: quietly if the notice interrupted it,

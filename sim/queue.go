@@ -77,13 +77,14 @@ func (q *eventQueue) push(e event) {
 // marks that bucket used (bucket 0, the one min reads, has no bit).
 func (q *eventQueue) file(e event) {
 	i := bits.Len64(uint64(e.at ^ q.last))
-	if cap(q.b[i]) == 0 {
-		q.b[i] = q.room()
+	b := &q.b[i]
+	if cap(*b) == 0 {
+		*b = q.room()
 	}
-	q.b[i] = append(q.b[i], e)
-	if i > 0 {
-		q.used |= 1 << (i - 1)
-	}
+	*b = append(*b, e)
+	// Bucket 0 has no bit: for i == 0 the count wraps to a shift of
+	// more than 63, which gives 0.
+	q.used |= 1 << uint(i-1)
 }
 
 // roomEvents is the room a bucket starts with.
@@ -144,11 +145,12 @@ func (q *eventQueue) take() event {
 // refill moves the events of the lowest non-empty bucket into lower ones,
 // around their minimum, which becomes the last instant.
 func (q *eventQueue) refill() {
-	q.b[0] = q.b[0][:0]
+	b := &q.b
+	b[0] = b[0][:0]
 	q.head = 0
 	i := bits.TrailingZeros64(q.used) + 1
-	q.used &^= 1 << (i - 1)
-	src := q.b[i]
+	used := q.used &^ (1 << (i - 1))
+	src := b[i]
 	m := src[0].at
 	for k := 1; k < len(src); k++ {
 		if src[k].at < m {
@@ -156,11 +158,20 @@ func (q *eventQueue) refill() {
 		}
 	}
 	q.last = m
+	// file, with the buckets and the used bits held in locals: every
+	// event lands in a bucket below i.
 	for k := range src {
-		q.file(src[k])
+		j := bits.Len64(uint64(src[k].at ^ m))
+		d := &b[j]
+		if cap(*d) == 0 {
+			*d = q.room()
+		}
+		*d = append(*d, src[k])
+		used |= 1 << uint(j-1) // 0 for bucket 0, as in file
 	}
+	q.used = used
 	clear(src)
-	q.b[i] = src[:0]
+	b[i] = src[:0]
 }
 
 // rebase lowers the last instant to at (below every pending event) and

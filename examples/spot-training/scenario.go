@@ -283,6 +283,11 @@ type job struct {
 	done    *sim.Event
 	out     Outcome
 	err     error
+	// creds is the trainers' room for reading instance credentials.
+	creds credRoom
+	// ckpt is the checkpoint time, once ckptKnown (see checkpointTime).
+	ckpt      time.Duration
+	ckptKnown bool
 }
 
 // instance is the driver's view of one trainer instance, fed by ec2's
@@ -295,7 +300,11 @@ type instance struct {
 func (r *job) inst(id string) *instance {
 	in, ok := r.insts[id]
 	if !ok {
-		in = &instance{running: r.env.NewEvent(id + "/running"), ended: r.env.NewEvent(id + "/ended")}
+		// Both names are cut from one string: an instance is observed
+		// several times, but its events are made once.
+		names := id + "/running" + id + "/ended"
+		n := len(id) + len("/running")
+		in = &instance{running: r.env.NewEvent(names[:n]), ended: r.env.NewEvent(names[n:])}
 		r.insts[id] = in
 	}
 	return in
@@ -378,7 +387,7 @@ func (r *job) drive(p *sim.Proc, driver iam.Credentials) error {
 			continue
 		}
 		m := in.running.Value().(*ec2.Machine)
-		evs := []*sim.Event{in.ended, r.done}
+		evs := append(make([]*sim.Event, 0, 3), in.ended, r.done) // room for the notice
 		if n := m.InterruptionNotice(); n != nil {
 			evs = append(evs, n) // EventBridge's "EC2 Spot Instance Interruption Warning"
 		}
@@ -440,15 +449,16 @@ func (r *job) finish(p *sim.Proc, c *ec2.Client) error {
 // or the last one used) or, if that zone has no p3 capacity, in the next
 // zone that has; when none has, it tries again a minute later.
 func (r *job) launchAnywhere(p *sim.Proc, c *ec2.Client) (id, zone string, err error) {
-	order := make([]string, 1, 1+len(r.zones))
-	order[0] = r.zone
-	for _, z := range r.zones {
-		if z != r.zone {
-			order = append(order, z)
-		}
-	}
+	first := r.zone
 	for {
-		for _, z := range order {
+		// first, then the other zones in order (k = -1 is first).
+		for k := -1; k < len(r.zones); k++ {
+			z := first
+			if k >= 0 {
+				if z = r.zones[k]; z == first {
+					continue
+				}
+			}
 			id, err := r.launch(p, c, z)
 			if err == nil {
 				return id, z, nil
@@ -554,7 +564,7 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	}()
 	var st store
 	if cfg.Store == StoreEBS {
-		st = &ebsStore{r: r, ic: &instanceClient{svc: r.svc}}
+		st = &ebsStore{r: r, ic: instanceClient{svc: r.svc, creds: &r.creds}}
 	} else {
 		st = &s3Store{r: r}
 	}
@@ -584,7 +594,7 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 			if r.env.Tracing() {
 				r.emit("stop", sim.F("instance", m.ID()), sim.F("saved", progress), sim.F("unsaved", done))
 			}
-			if saved > progress && q.Now().Add(cfg.CheckpointTime()) <= t.deadline {
+			if saved > progress && q.Now().Add(r.checkpointTime()) <= t.deadline {
 				if r.checkpoint(q, st, t, saved) == nil {
 					r.out.NoticeSaves++
 				}
@@ -628,7 +638,7 @@ var errGaveUp = errors.New("checkpoint given up after retries")
 // trainer must stop (the notice interrupted it, or the job failed).
 func (r *job) checkpoint(q *sim.Proc, st store, t *trainer, progress time.Duration) error {
 	start := q.Now()
-	t.checkpointEnd = start.Add(r.cfg.CheckpointTime())
+	t.checkpointEnd = start.Add(r.checkpointTime())
 	err := st.save(q, progress)
 	t.checkpointEnd = sim.MaxTime
 	if err != nil {
@@ -651,6 +661,16 @@ func (r *job) checkpoint(q *sim.Proc, st store, t *trainer, progress time.Durati
 	r.out.Checkpoints++
 	r.out.CheckpointTime += q.Now().Sub(start)
 	return nil
+}
+
+// checkpointTime is cfg.CheckpointTime, worked out at the first
+// checkpoint and kept: it depends on the configuration alone, and a job
+// checkpoints dozens of times.
+func (r *job) checkpointTime() time.Duration {
+	if !r.ckptKnown {
+		r.ckpt, r.ckptKnown = r.cfg.CheckpointTime(), true
+	}
+	return r.ckpt
 }
 
 // stopped ends the trainer on err: quietly if the notice interrupted it,

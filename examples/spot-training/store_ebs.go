@@ -19,13 +19,13 @@ import (
 // ebsStore is a trainer's view of the checkpoint volume.
 type ebsStore struct {
 	r  *job
-	ic *instanceClient
+	ic instanceClient
 }
 
 // restore attaches the volume, starts up, and reads the last checkpoint
 // back; it returns the work it holds.
 func (st *ebsStore) restore(q *sim.Proc, m *ec2.Machine) (time.Duration, error) {
-	if err := st.r.attach(q, st.ic, m); err != nil {
+	if err := st.r.attach(q, &st.ic, m); err != nil {
 		return 0, err
 	}
 	if err := q.Sleep(st.r.cfg.Startup); err != nil {
@@ -146,6 +146,24 @@ type instanceClient struct {
 	svc    *ec2.Service
 	client *ec2.Client
 	exp    time.Time
+	// creds is the job's room for reading credentials (see credRoom).
+	creds *credRoom
+}
+
+// credRoom is what reading instance credentials needs besides the
+// metadata service, kept by the job for its trainers: a job reads them
+// once per trainer and again as they near expiry, and each read would
+// otherwise allocate the same path, the copy of the body the decoder
+// reads, and the document it decodes into.
+type credRoom struct {
+	role, path string // the last role read, and its credentials' path
+	body       []byte
+	doc        credDoc
+}
+
+// credDoc is the credentials document of the metadata service.
+type credDoc struct {
+	AccessKeyId, SecretAccessKey, Token, Expiration string
 }
 
 func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
@@ -156,14 +174,18 @@ func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := ec2.GetMetadata(q, "iam/security-credentials/"+role)
+	cr := ic.creds
+	if role != cr.role || cr.path == "" {
+		cr.role, cr.path = role, "iam/security-credentials/"+role
+	}
+	body, err := ec2.GetMetadata(q, cr.path)
 	if err != nil {
 		return nil, err
 	}
-	var doc struct {
-		AccessKeyId, SecretAccessKey, Token, Expiration string
-	}
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+	cr.body = append(cr.body[:0], body...)
+	cr.doc = credDoc{}
+	doc := &cr.doc
+	if err := json.Unmarshal(cr.body, doc); err != nil {
 		return nil, fmt.Errorf("instance credentials: %w", err)
 	}
 	exp, err := time.Parse(time.RFC3339, doc.Expiration)

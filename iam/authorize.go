@@ -195,13 +195,14 @@ func (s *Service) Authorize(req *Request) Decision {
 // the decision's AccessDenied error (Decision.Err).
 func (s *Service) Check(req *Request) error {
 	resAcct := s.prepare(req)
-	if s.allowedBefore(req) {
+	tag := allowedTag(req)
+	if s.allowedBefore(req, tag) {
 		return nil
 	}
 	var d Decision
 	s.decideFor(&d, req, resAcct)
 	if d.Allowed {
-		s.rememberAllowed(req, &d)
+		s.rememberAllowed(req, tag, &d)
 		return nil
 	}
 	d.req = *req
@@ -291,34 +292,72 @@ type allowed struct {
 	resourceAccount string
 	resourcePolicy  *Policy
 	requireResource bool
+	hit             bool   // Check answered from this entry
+	tag             uint32 // allowedTag of the request
 }
 
-// allowedBefore reports whether Check allowed this request before, with
-// the same policies.
-func (s *Service) allowedBefore(req *Request) bool {
+// allowedTag is a cheap digest of the parts that tell one principal's
+// requests apart (the lengths and last bytes of the action and of the
+// resource's last section, and the principal's ARN), so that looking a
+// request up compares whole strings only where the digests agree: a
+// caller working through many objects or instances (S3's GetObject of
+// key after key) misses at the cost of a few integer comparisons.
+func allowedTag(req *Request) uint32 {
+	h := uint32(len(req.Action))<<16 ^ uint32(len(req.Resource.Resource))<<8
+	if n := len(req.Action); n > 0 {
+		h = h*31 + uint32(req.Action[n-1])
+	}
+	if n := len(req.Resource.Resource); n > 0 {
+		h = h*31 + uint32(req.Resource.Resource[n-1])
+		if n > 1 {
+			h = h*31 + uint32(req.Resource.Resource[n-2])
+		}
+	}
+	if p := req.Principal; p != nil {
+		if n := len(p.arnText); n > 0 {
+			h = h*31 + uint32(n)<<8 + uint32(p.arnText[n-1])
+		}
+	}
+	return h
+}
+
+// allowedBefore reports whether Check allowed this request (whose
+// allowedTag is tag) before, with the same policies.
+func (s *Service) allowedBefore(req *Request, tag uint32) bool {
 	p, res := req.Principal, &req.Resource
 	if p == nil {
 		return false
 	}
 	for i := range s.allowed {
-		// The fields that tell a principal's requests apart first: the
-		// resource's last section, then the action.
 		a := &s.allowed[i]
-		if a.p != p || a.resource.Resource != res.Resource || a.action != req.Action {
+		if a.tag != tag || a.p != p {
 			continue
 		}
-		return a.gen == s.gen && a.resourcePolicy == req.ResourcePolicy && a.requireResource == req.RequireResourcePolicy &&
+		if a.resource.Resource == res.Resource && a.action == req.Action && a.gen == s.gen &&
+			a.resourcePolicy == req.ResourcePolicy && a.requireResource == req.RequireResourcePolicy &&
 			a.resource.AccountID == res.AccountID && a.resource.Region == res.Region && a.resource.Service == res.Service &&
-			a.resource.Partition == res.Partition && a.resourceAccount == req.resourceAccount()
+			a.resource.Partition == res.Partition && a.resourceAccount == req.resourceAccount() {
+			a.hit = true
+			return true
+		}
 	}
 	return false
 }
 
-// rememberAllowed keeps an allowed request among the last few (round
-// robin) if every policy its decision d consulted is context-free.
-func (s *Service) rememberAllowed(req *Request, d *Decision) {
+// rememberAllowed keeps an allowed request (whose allowedTag is tag)
+// among the last few (round robin) if every policy its decision d
+// consulted is context-free.
+func (s *Service) rememberAllowed(req *Request, tag uint32, d *Decision) {
 	p := req.Principal
 	if p == nil || p.acct != nil && p.acct.svc != s {
+		return
+	}
+	// A caller that works through resource after resource (S3's objects)
+	// would only flush the others' requests out, at the cost of an entry
+	// each: while the last one kept is the same principal's same action,
+	// never asked again, the next is not kept.
+	if last := &s.allowed[(s.nextAllowed+len(s.allowed)-1)%len(s.allowed)]; last.p == p && !last.hit &&
+		last.gen == s.gen && last.action == req.Action && last.resourcePolicy == req.ResourcePolicy {
 		return
 	}
 	if rp := req.ResourcePolicy; rp != nil && !rp.contextFree {
@@ -342,7 +381,8 @@ func (s *Service) rememberAllowed(req *Request, d *Decision) {
 		}
 	}
 	s.allowed[s.nextAllowed] = allowed{p: p, gen: s.gen, action: req.Action, resource: req.Resource,
-		resourceAccount: req.resourceAccount(), resourcePolicy: req.ResourcePolicy, requireResource: req.RequireResourcePolicy}
+		resourceAccount: req.resourceAccount(), resourcePolicy: req.ResourcePolicy, requireResource: req.RequireResourcePolicy,
+		tag: tag}
 	s.nextAllowed = (s.nextAllowed + 1) % len(s.allowed)
 }
 

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -88,7 +89,7 @@ func TestCheckRemembersContextFreeAllows(t *testing.T) {
 	req := Request{Principal: p, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k"), ResourceAccount: acctA}
 	first := req
 	require.NoError(t, svc.Check(&first))
-	require.True(t, svc.allowedBefore(&req))
+	require.True(t, svc.allowedBefore(&req, allowedTag(&req)))
 	again := req
 	require.NoError(t, svc.Check(&again))
 	require.Equal(t, first, again)
@@ -99,5 +100,22 @@ func TestCheckRemembersContextFreeAllows(t *testing.T) {
 	require.NoError(t, err)
 	other := req
 	other.Principal = rp
-	require.False(t, svc.allowedBefore(&other))
+	require.False(t, svc.allowedBefore(&other, allowedTag(&other)))
+}
+
+// TestCheckKeepsRequestsThroughChurn: a caller working through object
+// after object does not flush out the requests that recur.
+func TestCheckKeepsRequestsThroughChurn(t *testing.T) {
+	svc, root := newTestService(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "p", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","ec2:DescribeVolumes"],"Resource":"*"}]}`))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	require.NoError(t, err)
+	describe := Request{Principal: p, Action: "ec2:DescribeVolumes"}
+	r := describe
+	require.NoError(t, svc.Check(&r))
+	for i := range 3 * len(svc.allowed) {
+		get := Request{Principal: p, Action: "s3:GetObject", Resource: MustParseARN(fmt.Sprintf("arn:aws:s3:::b/obj-%d", i)), ResourceAccount: acctA}
+		require.NoError(t, svc.Check(&get))
+	}
+	require.True(t, svc.allowedBefore(&describe, allowedTag(&describe)))
 }

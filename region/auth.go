@@ -43,6 +43,9 @@ var (
 func (w *World) authenticate(req *Request) (Principal, error) {
 	if req.Credentials.AccessKeyID == "" {
 		if req.AllowAnonymous {
+			if w.anon == nil {
+				w.anon = iam.AnonymousPrincipal() // most worlds never see one
+			}
 			return Principal{ARN: "anonymous", IAM: w.anon, Anonymous: true}, nil
 		}
 		return Principal{}, awserr.New("MissingAuthenticationToken", 403, false,

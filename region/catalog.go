@@ -92,6 +92,22 @@ func Catalog() []RegionSpec {
 	return out
 }
 
+// CatalogRegion returns the spec of one built-in region (the entry of
+// Catalog() with that code), false if there is none. It is the caller's
+// to change, as Catalog's result is, and costs one small copy rather
+// than the whole table's: a study that builds a one-region world per
+// replication passes []RegionSpec{spec} as Options.Regions, and the world
+// then shares the built-in topology of that region.
+func CatalogRegion(code string) (RegionSpec, bool) {
+	for _, r := range builtinCatalog() {
+		if r.Code == code {
+			r.AZIDs = append([]string(nil), r.AZIDs...)
+			return r, true
+		}
+	}
+	return RegionSpec{}, false
+}
+
 // builtinCatalog is the built-in region table, built once and never
 // written: Catalog hands out copies.
 var builtinCatalog = sync.OnceValue(newCatalog)

@@ -321,7 +321,7 @@ type pipeline struct {
 	streams map[streamKey]*callStreams
 	stats   PipelineStats
 	// byOp counts calls whose endpoint did not resolve (the others are
-	// counted in their service's callStreams).
+	// counted in their service's callStreams), made on first use.
 	byOp map[opKey]int
 	// keyCtxs and keyCtx cache the IAM context of a route's source keys,
 	// for requests without their own condition keys (the common case), so
@@ -342,6 +342,8 @@ type pipeline struct {
 	// free holds the frames of calls that returned, for reuse; it grows
 	// to the most calls ever in progress at once.
 	free []*callFrame
+	// texts keeps the operations' IAM actions (opStat).
+	texts texts
 }
 
 // endpoint is a resolved (service, region) pair of a request: the region
@@ -394,6 +396,28 @@ type callStreams struct {
 	lastOpStat      *opStat
 	lastTokens      *int
 	spareOps        []opStat // room for the next operations' counters
+	texts           *texts   // the world's (pipeline.texts)
+}
+
+// texts holds strings a world builds once and keeps (the IAM actions of
+// its operations) end to end in a few blocks rather than one allocation
+// each. A strings.Builder's String does not copy, and writing on only
+// appends, so the strings handed out never change; a full block is left
+// to the strings in it.
+type texts struct{ b strings.Builder }
+
+// join returns a+b+c.
+func (t *texts) join(a, b, c string) string {
+	n := len(a) + len(b) + len(c)
+	if t.b.Cap()-t.b.Len() < n {
+		t.b = strings.Builder{}
+		t.b.Grow(max(n, 256))
+	}
+	start := t.b.Len()
+	t.b.WriteString(a)
+	t.b.WriteString(b)
+	t.b.WriteString(c)
+	return t.b.String()[start:]
 }
 
 // opStat returns the counters of an operation of the service.
@@ -410,7 +434,7 @@ func (s *callStreams) opStat(service, op string) *opStat {
 		}
 		st = &s.spareOps[0]
 		s.spareOps = s.spareOps[1:]
-		st.action = service + ":" + op
+		st.action = s.texts.join(service, ":", op)
 		s.ops[op] = st
 	}
 	s.lastOp, s.lastOpStat = op, st
@@ -470,10 +494,12 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	if s := p.streams[k]; s != nil {
 		return s
 	}
-	base := "region/pipeline/" + service + "/" + region + "/"
+	// The latency stream's name, with base its head: one string.
+	name := "region/pipeline/" + service + "/" + region + "/latency"
+	base := name[:len(name)-len("latency")]
 	env := p.w.env
-	s := &callStreams{latency: env.Rand(base + "latency"), env: env, base: base, salt: fnv64(base),
-		ops: map[string]*opStat{}}
+	s := &callStreams{latency: env.Rand(name), env: env, base: base, salt: fnv64(base),
+		ops: map[string]*opStat{}, texts: &p.texts}
 	p.streams[k] = s
 	p.w.faults.known[service] = true // it has made a call: faults may name it
 	return s
@@ -494,7 +520,6 @@ type PipelineStats struct {
 func (p *pipeline) init(w *World, cfg ClientConfig) {
 	p.w, p.cfg = w, cfg
 	p.streams = map[streamKey]*callStreams{}
-	p.byOp = map[opKey]int{}
 }
 
 // PipelineStats returns the pipeline's counters.
@@ -611,6 +636,9 @@ func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) erro
 	}
 	sr, ss, err := w.endpointOf(req.Service, req.Region)
 	if err != nil {
+		if pp.byOp == nil {
+			pp.byOp = map[opKey]int{}
+		}
 		pp.byOp[opKey{req.Service, req.Operation}]++
 		pp.stats.Failed++
 		return opError(&req, err)

@@ -82,7 +82,7 @@ type World struct {
 	pipe   pipeline
 	router Router
 	flows  flows
-	anon   *iam.Principal
+	anon   *iam.Principal // the anonymous caller, made on first use
 	// azOrders caches azOrder (read-only slices).
 	azOrders map[azOrderKey][]int
 }
@@ -258,7 +258,6 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 		w.iam.SharePolicies(opts.Policies)
 	}
 	w.pipe.init(w, cc)
-	w.anon = iam.AnonymousPrincipal()
 	w.router = opts.Router
 	w.flows.w = w
 	w.ledger = opts.Billing

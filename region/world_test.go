@@ -59,6 +59,30 @@ func TestCatalogHasRequiredRegions(t *testing.T) {
 	}
 }
 
+// TestCatalogRegionIsCatalogsEntry: CatalogRegion is Catalog()'s entry,
+// a copy the caller may change, and a world built from it alone shares
+// the built-in topology of that region.
+func TestCatalogRegionIsCatalogsEntry(t *testing.T) {
+	for _, want := range Catalog() {
+		got, ok := CatalogRegion(want.Code)
+		if !ok || !sameRegionSpec(got, want) {
+			t.Fatalf("CatalogRegion(%q) = %+v, %v; want %+v", want.Code, got, ok, want)
+		}
+		got.AZIDs[0] = "changed"
+		if again, _ := CatalogRegion(want.Code); again.AZIDs[0] != want.AZIDs[0] {
+			t.Fatalf("changing CatalogRegion(%q)'s zones changed the table", want.Code)
+		}
+	}
+	if _, ok := CatalogRegion("mars-north-1"); ok {
+		t.Fatal("CatalogRegion found mars-north-1")
+	}
+	rs, _ := CatalogRegion("us-east-1")
+	w := newWorld(t, 1, Options{Regions: []RegionSpec{rs}, HostsPerAZ: map[string]int{}})
+	if w.topology != builtinRegionTopologies()["us-east-1"] {
+		t.Fatal("a world of CatalogRegion(us-east-1) does not share the built-in topology")
+	}
+}
+
 func TestUnknownRegionIsAClearError(t *testing.T) {
 	w := newWorld(t, 1, emptyFleet())
 	_, err := w.Region("us-east-7")

@@ -194,15 +194,9 @@ func (s *Service) Authorize(req *Request) Decision {
 // request pipeline does on every call: nil when req is allowed, else
 // the decision's AccessDenied error (Decision.Err).
 func (s *Service) Check(req *Request) error {
-	resAcct := s.prepare(req)
-	tag := allowedTag(req)
-	if s.allowedBefore(req, tag) {
-		return nil
-	}
 	var d Decision
-	s.decideFor(&d, req, resAcct)
+	s.decide(&d, req)
 	if d.Allowed {
-		s.rememberAllowed(req, tag, &d)
 		return nil
 	}
 	d.req = *req
@@ -213,16 +207,10 @@ func (s *Service) Check(req *Request) error {
 // the Service's answer: the caller's identity-based policies, and the
 // organization's SCPs and RCPs where they apply.
 func (s *Service) decide(d *Decision, req *Request) {
-	s.decideFor(d, req, s.prepare(req))
-}
-
-// prepare fills what the Service derives into the request (its Time if
-// zero, the Organizations keys) and returns the account owning the
-// resource, or nil.
-func (s *Service) prepare(req *Request) *account {
 	if req.Time.IsZero() {
-		req.Time = s.nowTime()
+		req.Time = s.env.NowTime()
 	}
+	ip := identityPolicies(s, req.Principal)
 	var resAcct *account
 	switch ra, p := req.resourceAccount(), req.Principal; {
 	case ra == "":
@@ -236,12 +224,6 @@ func (s *Service) prepare(req *Request) *account {
 		resAcct = s.accounts[ra]
 	}
 	s.orgKeys(req, resAcct)
-	return resAcct
-}
-
-// decideFor is decide on a prepared request.
-func (s *Service) decideFor(d *Decision, req *Request, resAcct *account) {
-	ip := identityPolicies(s, req.Principal)
 	// Where Organizations policies apply: organizations_eval.go.
 	if p := req.Principal; scpApplies(p) && p.acct != nil {
 		ip.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
@@ -258,132 +240,6 @@ func (s *Service) decideFor(d *Decision, req *Request, resAcct *account) {
 		}
 		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.Message()))
 	}
-}
-
-// An allowed is a request Check allowed, remembered (Service.allowed)
-// when every policy the decision consulted is context-free: the decision
-// then depends only on what an allowed holds and on the policies that
-// apply to the principal, which change only with the Service's
-// generation.
-//
-// What the decision reads, and why the key covers it:
-//   - the principal's identity policies, boundary and session policy,
-//     and its organization's SCPs, and the resource account's RCPs: the
-//     principal (a pointer: its account, user, role and session never
-//     change) and the generation, which every change to policies,
-//     attachments, boundaries, memberships and organizations moves
-//     (the policy lists identityPolicies and orgLevels return are
-//     cached under it already);
-//   - the action, the resource ARN and the resource's account
-//     (resourceAccount), the resource policy (a pointer to a policy,
-//     immutable after parsing) and RequireResourcePolicy;
-//   - nothing else: without conditions and policy variables, neither the
-//     request's context, its time, its region nor the principal's tags
-//     play a part.
-//
-// Only principals of this Service (or of none) are remembered: the
-// generation counts this Service's changes only. Denials are never
-// remembered; they are rare, and their error names the policy.
-type allowed struct {
-	p               *Principal
-	gen             uint64
-	action          string
-	resource        ARN
-	resourceAccount string
-	resourcePolicy  *Policy
-	requireResource bool
-	hit             bool   // Check answered from this entry
-	tag             uint32 // allowedTag of the request
-}
-
-// allowedTag is a cheap digest of the parts that tell one principal's
-// requests apart (the lengths and last bytes of the action and of the
-// resource's last section, and the principal's ARN), so that looking a
-// request up compares whole strings only where the digests agree: a
-// caller working through many objects or instances (S3's GetObject of
-// key after key) misses at the cost of a few integer comparisons.
-func allowedTag(req *Request) uint32 {
-	h := uint32(len(req.Action))<<16 ^ uint32(len(req.Resource.Resource))<<8
-	if n := len(req.Action); n > 0 {
-		h = h*31 + uint32(req.Action[n-1])
-	}
-	if n := len(req.Resource.Resource); n > 0 {
-		h = h*31 + uint32(req.Resource.Resource[n-1])
-		if n > 1 {
-			h = h*31 + uint32(req.Resource.Resource[n-2])
-		}
-	}
-	if p := req.Principal; p != nil {
-		if n := len(p.arnText); n > 0 {
-			h = h*31 + uint32(n)<<8 + uint32(p.arnText[n-1])
-		}
-	}
-	return h
-}
-
-// allowedBefore reports whether Check allowed this request (whose
-// allowedTag is tag) before, with the same policies.
-func (s *Service) allowedBefore(req *Request, tag uint32) bool {
-	p, res := req.Principal, &req.Resource
-	if p == nil {
-		return false
-	}
-	for i := range s.allowed {
-		a := &s.allowed[i]
-		if a.tag != tag || a.p != p {
-			continue
-		}
-		if a.resource.Resource == res.Resource && a.action == req.Action && a.gen == s.gen &&
-			a.resourcePolicy == req.ResourcePolicy && a.requireResource == req.RequireResourcePolicy &&
-			a.resource.AccountID == res.AccountID && a.resource.Region == res.Region && a.resource.Service == res.Service &&
-			a.resource.Partition == res.Partition && a.resourceAccount == req.resourceAccount() {
-			a.hit = true
-			return true
-		}
-	}
-	return false
-}
-
-// rememberAllowed keeps an allowed request (whose allowedTag is tag)
-// among the last few (round robin) if every policy its decision d
-// consulted is context-free.
-func (s *Service) rememberAllowed(req *Request, tag uint32, d *Decision) {
-	p := req.Principal
-	if p == nil || p.acct != nil && p.acct.svc != s {
-		return
-	}
-	// A caller that works through resource after resource (S3's objects)
-	// would only flush the others' requests out, at the cost of an entry
-	// each: while the last one kept is the same principal's same action,
-	// never asked again, the next is not kept.
-	if last := &s.allowed[(s.nextAllowed+len(s.allowed)-1)%len(s.allowed)]; last.p == p && !last.hit &&
-		last.gen == s.gen && last.action == req.Action && last.resourcePolicy == req.ResourcePolicy {
-		return
-	}
-	if rp := req.ResourcePolicy; rp != nil && !rp.contextFree {
-		return
-	}
-	for _, ref := range d.identity {
-		if !ref.Policy.contextFree {
-			return
-		}
-	}
-	if d.boundary != nil && !d.boundary.Policy.contextFree || d.session != nil && !d.session.Policy.contextFree {
-		return
-	}
-	for _, levels := range [2][][]PolicyRef{d.scps, d.rcps} {
-		for _, level := range levels {
-			for _, ref := range level {
-				if !ref.Policy.contextFree {
-					return
-				}
-			}
-		}
-	}
-	s.allowed[s.nextAllowed] = allowed{p: p, gen: s.gen, action: req.Action, resource: req.Resource,
-		resourceAccount: req.resourceAccount(), resourcePolicy: req.ResourcePolicy, requireResource: req.RequireResourcePolicy,
-		tag: tag}
-	s.nextAllowed = (s.nextAllowed + 1) % len(s.allowed)
 }
 
 // idPolicies is what applies to a principal besides the resource policy.

@@ -49,27 +49,7 @@ func (p *Policy) compile() error {
 		}
 		st.c = c
 	}
-	p.markContextFree()
 	return nil
-}
-
-// markContextFree sets p.contextFree from its compiled statements: no
-// condition, and no policy variable in a resource (actions take none).
-func (p *Policy) markContextFree() {
-	p.contextFree = true
-	for i := range p.Statements {
-		c := &p.Statements[i].c
-		if len(c.conds) > 0 {
-			p.contextFree = false
-			return
-		}
-		for j := range c.resources {
-			if c.resources[j].hasVar() {
-				p.contextFree = false
-				return
-			}
-		}
-	}
 }
 
 func (st *Statement) matchAction(action string) bool {

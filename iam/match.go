@@ -367,29 +367,6 @@ func splitARNPattern(s string, vars bool) []string {
 	return append(parts, s[start:])
 }
 
-// hasVar reports whether the pattern has a policy variable, whose value
-// comes from the request.
-func (rp *resourcePattern) hasVar() bool {
-	if rp.whole != nil {
-		return rp.whole.hasVar()
-	}
-	for i := range rp.secs {
-		if rp.secs[i].hasVar() {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *pattern) hasVar() bool {
-	for _, t := range p.toks {
-		if t.kind == tVar {
-			return true
-		}
-	}
-	return false
-}
-
 // match takes the ARN by pointer: it is five strings, and every statement
 // of every policy a request meets is matched against it.
 func (rp *resourcePattern) match(a *ARN, r *evalCtx) bool {

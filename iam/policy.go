@@ -53,12 +53,6 @@ type Policy struct {
 	Version    string
 	ID         string
 	Statements []Statement
-
-	// contextFree says that no statement has a condition or a policy
-	// variable: what the policy makes of a request depends on the
-	// principal, the action and the resource alone (Service.Check
-	// remembers such decisions). Set when the policy is compiled.
-	contextFree bool
 }
 
 // Statement is one element of a policy's Statement list.

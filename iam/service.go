@@ -49,17 +49,6 @@ type Service struct {
 	// policies, if set, shares parsed documents with other Services
 	// (SharePolicies).
 	policies *PolicyCache
-
-	// allowed are the last requests Check allowed that it may answer
-	// again without evaluating (see allowed); nextAllowed is the entry
-	// the next one replaces.
-	allowed     [8]allowed
-	nextAllowed int
-
-	// now is the calendar time of virtual instant nowAt (nowTime):
-	// every authorization reads the clock, many at one instant.
-	now   time.Time
-	nowAt sim.Time
 }
 
 type account struct {
@@ -118,14 +107,6 @@ func NewService(env *sim.Env) *Service {
 		ids:       map[string]bool{},
 	}
 	return s
-}
-
-// nowTime is s.env.NowTime(), converted once per virtual instant.
-func (s *Service) nowTime() time.Time {
-	if t := s.env.Now(); t != s.nowAt || s.now.IsZero() {
-		s.now, s.nowAt = s.env.NowTime(), t
-	}
-	return s.now
 }
 
 // Env returns the simulation the service runs in.

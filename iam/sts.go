@@ -256,7 +256,6 @@ func (s *Service) sessionPolicy(r *role, in AssumeRoleInput) (*Policy, int, erro
 		merged.Statements = append(merged.Statements, m.Document.Statements...)
 		size += len(arn.String())
 	}
-	merged.markContextFree() // its statements come compiled
 	packed := size * 100 / MaxSessionPolicySize
 	if packed > 100 {
 		return nil, 0, awserr.New("PackedPolicyTooLarge", 400, false, "Packed policy consumes %d%% of allotted space, please use smaller policy.", packed)

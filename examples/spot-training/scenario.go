@@ -148,10 +148,8 @@ func newWorld(env *sim.Env, cfg Config) (*world, error) {
 		return nil, err
 	}
 	var regions []region.RegionSpec
-	for _, r := range region.Catalog() {
-		if r.Code == regionCode {
-			regions = append(regions, r)
-		}
+	if r, ok := region.CatalogRegion(regionCode); ok {
+		regions = append(regions, r)
 	}
 	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led,
 		Policies: cfg.policies})

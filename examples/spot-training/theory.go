@@ -30,12 +30,13 @@ func daly(delta, m float64) float64 {
 
 // checkpointTime is the time the job takes to write (or read) its state
 // on the checkpoint volume: ec2's EBS model, the larger of operations over
-// IOPS and bytes over throughput, plus one I/O latency (ec2.VolumeSpecs).
+// IOPS and bytes over throughput, plus one I/O latency (ec2.VolumeSpecOf).
 // It is the delta of the theory.
 func checkpointTime(stateBytes int64, vt ec2.VolumeType, iops, throughputMiBps int32) time.Duration {
 	ops := float64((stateBytes + ioSize - 1) / ioSize)
 	sec := math.Max(ops/float64(iops), float64(stateBytes)/(float64(throughputMiBps)*(1<<20)))
-	return ec2.VolumeSpecs()[vt].Latency + time.Duration(sec*float64(time.Second))
+	spec, _ := ec2.VolumeSpecOf(vt)
+	return spec.Latency + time.Duration(sec*float64(time.Second))
 }
 
 // hazard is the rate (per hour) at which a running spot instance of the

@@ -30,7 +30,6 @@ type instanceAttrs struct {
 	// userData is the decoded user data: a string, not a slice, which
 	// every machine would carry a capacity word for.
 	userData            string
-	events              []*scheduledEvent // status.go
 	disableTermination  bool
 	hibernateConfigured bool
 	// hibernate.go: a hibernating stop in progress, whether EC2 started it,

@@ -52,12 +52,13 @@ type credsCache struct {
 }
 
 func (m *Machine) roleName() string {
-	for i := len(m.profileARN) - 1; i >= 0; i-- {
-		if m.profileARN[i] == '/' {
-			return m.profileARN[i+1:]
+	arn := m.profile.arn
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == '/' {
+			return arn[i+1:]
 		}
 	}
-	return m.profileARN
+	return arn
 }
 
 // instanceCredentials returns the profile role's temporary credentials
@@ -71,7 +72,7 @@ func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 	if m.svc.iam == nil {
 		return iam.Credentials{}, notFound("iam/security-credentials/" + m.roleName())
 	}
-	arn, err := iam.ParseARN(m.profileARN)
+	arn, err := iam.ParseARN(m.profile.arn)
 	if err != nil {
 		return iam.Credentials{}, err
 	}

@@ -68,7 +68,7 @@ var reasonUserHibernate = StateReason{"Client.UserInitiatedHibernate", "Client.U
 // instance is not running and goes on after the start. A plain stop, a
 // reboot and a termination (also of a hibernated instance) still kill the
 // processes.
-func (s *Service) hibernate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+func (s *Service) hibernate(m *Machine, event string, reason *StateReason, ec2Interrupted bool) {
 	m.attrs.hibernating, m.attrs.hibInterrupted = true, ec2Interrupted
 	s.stop(m, event, reason, ec2Interrupted)
 }
@@ -105,7 +105,7 @@ func (m *Machine) Hibernated() bool { return m.attrs.wasHibernated }
 
 // freezeProcs suspends every process bound to m for a hibernation.
 func (s *Service) freezeProcs(m *Machine) {
-	for _, p := range m.procs {
+	for _, p := range m.procs.running() {
 		p.Freeze()
 	}
 }
@@ -113,7 +113,7 @@ func (s *Service) freezeProcs(m *Machine) {
 // thawProcs resumes the processes frozen by a hibernation, from the
 // instance's new host.
 func (s *Service) thawProcs(m *Machine) {
-	for _, p := range m.procs {
+	for _, p := range m.procs.running() {
 		if !p.Frozen() {
 			continue
 		}

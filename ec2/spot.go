@@ -386,11 +386,11 @@ func (s *Service) interrupt(m *Machine) {
 	}
 	switch m.spot.behavior {
 	case InterruptionHibernate:
-		s.hibernate(m, "spot-interruption", reasonSpotStop, true)
+		s.hibernate(m, "spot-interruption", &reasonSpotStop, true)
 	case InterruptionStop:
-		s.stop(m, "spot-interruption", reasonSpotStop, true)
+		s.stop(m, "spot-interruption", &reasonSpotStop, true)
 	default:
-		s.terminate(m, "spot-interruption", reasonSpotTerminate, true)
+		s.terminate(m, "spot-interruption", &reasonSpotTerminate, true)
 	}
 }
 

@@ -748,7 +748,10 @@ func (s *Service) lookupInto(dst []*Machine, account, region string, ids []strin
 	var missing []string
 	ms := dst[:0]
 	for i, id := range ids {
-		if !validID(id, "i-") {
+		// The instance the index found last (the pipeline looked the
+		// first ID up for its ARN) has a well-formed ID: launchIn made it.
+		m, ok := s.instances.lastWith(id)
+		if !ok && !validID(id, "i-") {
 			return nil, errInstanceMalformed(id)
 		}
 		// A repeated ID names the same instance once: acting on it twice
@@ -756,7 +759,9 @@ func (s *Service) lookupInto(dst []*Machine, account, region string, ids []strin
 		if slices.Contains(ids[:i], id) {
 			continue
 		}
-		m, ok := s.instance(id)
+		if !ok {
+			m, ok = s.instance(id)
+		}
 		if !ok || m.account != account || m.region != region {
 			missing = append(missing, id)
 			continue

@@ -62,7 +62,28 @@ func (a addr4) IsValid() bool { return a.ok }
 
 func (a addr4) String() string { return a.Addr().String() }
 
-func (a addr4) AppendTo(b []byte) []byte { return a.Addr().AppendTo(b) }
+// AppendTo appends the address in dotted decimal, as netip.Addr.AppendTo
+// does (nothing for none), without its general path: every description
+// of an instance renders two.
+func (a addr4) AppendTo(b []byte) []byte {
+	if !a.ok {
+		return b
+	}
+	for i, x := range a.ip {
+		if i > 0 {
+			b = append(b, '.')
+		}
+		switch {
+		case x >= 100:
+			b = append(b, '0'+x/100, '0'+x/10%10, '0'+x%10)
+		case x >= 10:
+			b = append(b, '0'+x/10, '0'+x%10)
+		default:
+			b = append(b, '0'+x)
+		}
+	}
+	return b
+}
 
 // planNetwork validates the network part of a launch in zone azID ("" for
 // the request's subnet or any zone): subnet, groups and zone.

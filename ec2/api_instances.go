@@ -158,7 +158,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 		}
 		s.lastRow = row
 	}
-	it := *row
+	it := row // read only: the row is shared
 	img, err := s.image(in.ImageId, region)
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 			"The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
 				"Specify an instance type and an AMI that have matching architectures, and try again.", it.Architecture, img.Architecture)
 	}
-	sp.it, sp.row, sp.img = it, row, img
+	sp.it, sp.row, sp.img = *row, row, img
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
 		if err != nil {

@@ -109,7 +109,7 @@ type priceCheck struct {
 
 // usageTypes names an instance type's usage types, once per type: every
 // launch checks them and every start meters one.
-func (s *Service) usageTypes(it InstanceTypeInfo) *typeUsage {
+func (s *Service) usageTypes(it *InstanceTypeInfo) *typeUsage {
 	if u := s.lastUsage; u != nil && u.it == it.InstanceType {
 		return u
 	}
@@ -141,7 +141,7 @@ func (s *Service) usage(account, region, azID, resource, ut, op string, qty int6
 // start [per-second billing]); spot instances are billed at the pool's spot price, which
 // follows the price path while the instance runs.
 func (s *Service) meterStart(m *Machine) {
-	ut := s.usageTypes(*m.itype)
+	ut := s.usageTypes(m.itype)
 	u := s.usage(m.account, m.region, m.azID, m.id, ut.box, "RunInstances", 1)
 	if m.spot != nil {
 		u.UsageType = ut.spot
@@ -259,7 +259,7 @@ func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, bill
 // a region (on-demand, spot, and the surplus credits of unlimited mode); a
 // type it cannot price is not offered there (a user's own catalog may
 // leave types out). The error says which usage type is missing.
-func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
+func (s *Service) canPrice(region string, it *InstanceTypeInfo, spot bool, credit CreditMode) error {
 	tu := s.usageTypes(it)
 	check := priceCheck{region, spot, credit == CreditUnlimited}
 	if slices.Contains(tu.priced, check) {
@@ -422,9 +422,12 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 	// instance's Location to its processes).
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
-		for _, r := range inner {
+		var also region.Request // the request for each inner resource
+		for i, r := range inner {
 			arn, owner := c.arnOf(r, acct)
-			also := *rc.Request()
+			if i == 0 {
+				also = *rc.Request() // Authorize only reads it
+			}
 			also.Resource, also.ResourceAccount = arn, owner
 			if err := rc.Authorize(&also); err != nil {
 				return err

@@ -422,12 +422,9 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 	// instance's Location to its processes).
 	err := s.w.Call(ctx, req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
-		var also region.Request // the request for each inner resource
-		for i, r := range inner {
+		for _, r := range inner {
 			arn, owner := c.arnOf(r, acct)
-			if i == 0 {
-				also = *rc.Request() // Authorize only reads it
-			}
+			also := *rc.Request()
 			also.Resource, also.ResourceAccount = arn, owner
 			if err := rc.Authorize(&also); err != nil {
 				return err

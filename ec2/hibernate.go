@@ -105,7 +105,7 @@ func (m *Machine) Hibernated() bool { return m.attrs.wasHibernated }
 
 // freezeProcs suspends every process bound to m for a hibernation.
 func (s *Service) freezeProcs(m *Machine) {
-	for _, p := range m.procs.running() {
+	for _, p := range m.procs {
 		p.Freeze()
 	}
 }
@@ -113,7 +113,7 @@ func (s *Service) freezeProcs(m *Machine) {
 // thawProcs resumes the processes frozen by a hibernation, from the
 // instance's new host.
 func (s *Service) thawProcs(m *Machine) {
-	for _, p := range m.procs.running() {
+	for _, p := range m.procs {
 		if !p.Frozen() {
 			continue
 		}

@@ -250,8 +250,8 @@ type Machine struct {
 	cpuVal   cpuSched
 	devBuf   [2]*attachment // devices' first array
 	devices  []*attachment
-	procs    *machineProcs // nil until the first Go
-	pending  sim.Timer     // the running/stopped/terminated transition in flight
+	procs    []*sim.Proc // the processes running on it (Go), oldest first
+	pending  sim.Timer   // the running/stopped/terminated transition in flight
 	step     func()
 	rebootAt sim.Time // processes may start again at this instant
 	// meter is the instance's usage meter (a volume's meterHandle holds

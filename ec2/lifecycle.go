@@ -244,7 +244,7 @@ func (s *Service) leaveRunning(m *Machine, event string, reason *StateReason, ec
 	if m.attrs.hibernating {
 		s.freezeProcs(m) // hibernate.go: memory, and the processes in it, survive
 	} else {
-		if len(m.procs.running()) > 0 {
+		if len(m.procs) > 0 {
 			s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: *reason})
 		} else {
 			s.killProcs(m, nil) // no process to hand the cause to: don't build it
@@ -317,10 +317,8 @@ func (s *Service) terminated(m *Machine) {
 
 // killProcs ends every process bound to m, oldest first.
 func (s *Service) killProcs(m *Machine, cause error) {
-	var procs []*sim.Proc
-	if mp := m.procs; mp != nil {
-		procs, mp.list = mp.list, nil
-	}
+	procs := m.procs
+	m.procs = nil
 	cur := s.env.Current()
 	for _, p := range procs {
 		if p == cur {
@@ -364,38 +362,24 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 		// Every call the process makes comes from the instance's host.
 		region.SetLocation(p, loc.WithNetwork(m.networkIdentity()))
 	}
-	mp := m.procs
-	if mp == nil {
-		mp = &machineProcs{}
-		mp.exit = mp.drop // one closure per instance, not per process
-		m.procs = mp
+	m.procs = append(m.procs, p)
+	s := m.svc
+	if s.procExit == nil { // one closure per service, not per instance or process
+		s.procExit = func(p *sim.Proc) {
+			if m, ok := MachineOf(p); ok {
+				m.dropProc(p)
+			}
+		}
 	}
-	mp.list = append(mp.list, p)
-	p.OnExit(mp.exit)
+	p.OnExit(s.procExit)
 	return p, nil
 }
 
-// machineProcs are the processes running on a machine (Machine.Go), made
-// at its first process: the machines of a fleet that churns instances
-// without running code on them need not carry them.
-type machineProcs struct {
-	list []*sim.Proc
-	exit func(*sim.Proc) // drop, as the OnExit callback of each process
-}
-
-// running returns the processes, oldest first (none for a nil mp).
-func (mp *machineProcs) running() []*sim.Proc {
-	if mp == nil {
-		return nil
-	}
-	return mp.list
-}
-
-// drop forgets an exited process.
-func (mp *machineProcs) drop(p *sim.Proc) {
-	for i, q := range mp.list {
+// dropProc forgets an exited process.
+func (m *Machine) dropProc(p *sim.Proc) {
+	for i, q := range m.procs {
 		if q == p {
-			mp.list = append(mp.list[:i], mp.list[i+1:]...)
+			m.procs = append(m.procs[:i], m.procs[i+1:]...)
 			break
 		}
 	}

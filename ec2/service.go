@@ -119,7 +119,10 @@ type Service struct {
 	// instant (recovery.go).
 	restartPending map[string]bool
 	spotRequests   map[string]*spotRequest // spotrequests.go
-	noQuotaCheck   bool                    // validating a spot request's launch (spotrequests.go)
+	// procExit is every instance process's OnExit callback: it drops the
+	// process from its machine's list (Machine.Go).
+	procExit     func(*sim.Proc)
+	noQuotaCheck bool // validating a spot request's launch (spotrequests.go)
 
 	network
 	deps

@@ -107,7 +107,7 @@ type launchSpec struct {
 	tags     []Tag
 	volTags  []Tag
 	devices  []deviceSpec
-	profile  string
+	profile  *instanceProfile // nil: none
 	extra    launchExtras
 	// plan is validateNetwork's network plan, for the zone plan.AZID:
 	// launchIn reuses it when it launches there (nothing between the two
@@ -158,7 +158,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 		}
 		s.lastRow = row
 	}
-	it := *row
+	it := row // read only: the row is shared
 	img, err := s.image(in.ImageId, region)
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 			"The architecture '%s' of the specified instance type does not match the architecture '%s' of the specified AMI. "+
 				"Specify an instance type and an AMI that have matching architectures, and try again.", it.Architecture, img.Architecture)
 	}
-	sp.it, sp.row, sp.img = it, row, img
+	sp.it, sp.row, sp.img = *row, row, img
 	if in.Placement != nil && in.Placement.AvailabilityZone != "" {
 		azID, err := s.w.AZID(account, in.Placement.AvailabilityZone)
 		if err != nil {
@@ -277,7 +277,7 @@ func (s *Service) validateRunInto(sp *launchSpec, account, region string, in *Ru
 		if err != nil {
 			return err
 		}
-		sp.profile = arn
+		sp.profile = s.instanceProfile(arn)
 	}
 	return s.validateNetwork(account, region, in, sp)
 }
@@ -582,7 +582,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		}
 		m := &Machine{machineHome: home, itype: sp.row, image: sp.img,
 			subnet: in.SubnetId, sgs: append([]string(nil), in.SecurityGroupIds...), key: in.KeyName,
-			tags: append([]Tag(nil), sp.tags...), profileARN: sp.profile}
+			tags: append([]Tag(nil), sp.tags...), profile: sp.profile}
 		if resID == "" {
 			m.arn, m.id, resID = instanceARNRes(region, account, seq, resSeq)
 		} else {
@@ -615,9 +615,6 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		if sp.it.Burstable {
 			m.credits = newCreditAccount(sp.it, sp.credit, now)
 		}
-		if sp.profile != "" {
-			m.profileID = profileID(sp.profile)
-		}
 		if sp.spot != nil {
 			m.spot = &spotState{requestID: s.newID("sir")[:12], maxPrice: sp.maxPrice, behavior: sp.spot.InstanceInterruptionBehavior,
 				reqType: sp.spot.SpotInstanceType, pool: pool}
@@ -647,6 +644,25 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		m.describeInto(&out.Instances[len(out.Instances)-1], room)
 	}
 	return out, nil
+}
+
+// instanceProfile is an instance profile as its instances show it: the
+// ARN, and the ID DescribeInstances reports. The instances launched with
+// it share it (it is never modified).
+type instanceProfile struct{ arn, id string }
+
+// instanceProfile returns the shared instanceProfile of an ARN, made on
+// first use.
+func (s *Service) instanceProfile(arn string) *instanceProfile {
+	if p := s.profiles[arn]; p != nil {
+		return p
+	}
+	p := &instanceProfile{arn: arn, id: profileID(arn)}
+	if s.profiles == nil {
+		s.profiles = map[string]*instanceProfile{}
+	}
+	s.profiles[arn] = p
+	return p
 }
 
 // profileID is the instance profile ID DescribeInstances shows: "AIPA"
@@ -732,7 +748,10 @@ func (s *Service) lookupInto(dst []*Machine, account, region string, ids []strin
 	var missing []string
 	ms := dst[:0]
 	for i, id := range ids {
-		if !validID(id, "i-") {
+		// The instance the index found last (the pipeline looked the
+		// first ID up for its ARN) has a well-formed ID: launchIn made it.
+		m, ok := s.instances.lastWith(id)
+		if !ok && !validID(id, "i-") {
 			return nil, errInstanceMalformed(id)
 		}
 		// A repeated ID names the same instance once: acting on it twice
@@ -740,7 +759,9 @@ func (s *Service) lookupInto(dst []*Machine, account, region string, ids []strin
 		if slices.Contains(ids[:i], id) {
 			continue
 		}
-		m, ok := s.instance(id)
+		if !ok {
+			m, ok = s.instance(id)
+		}
 		if !ok || m.account != account || m.region != region {
 			missing = append(missing, id)
 			continue
@@ -789,9 +810,9 @@ func (c *Client) StopInstances(ctx context.Context, in *StopInstancesInput) (*St
 			prev := stateOf(m.state)
 			if m.state == InstanceStateRunning {
 				if in.Hibernate {
-					c.svc.hibernate(m, "hibernate", reasonUserHibernate, false)
+					c.svc.hibernate(m, "hibernate", &reasonUserHibernate, false)
 				} else {
-					c.svc.stop(m, "stop", reasonUserStop, false)
+					c.svc.stop(m, "stop", &reasonUserStop, false)
 				}
 			}
 			out.StoppingInstances = append(out.StoppingInstances, InstanceStateChange{m.id, stateOf(m.state), prev})
@@ -930,7 +951,7 @@ func (c *Client) TerminateInstances(ctx context.Context, in *TerminateInstancesI
 			switch m.state {
 			case InstanceStateShuttingDown, InstanceStateTerminated:
 			default:
-				c.svc.terminate(m, "terminate", reasonUserTerminate, false)
+				c.svc.terminate(m, "terminate", &reasonUserTerminate, false)
 			}
 			out.TerminatingInstances = append(out.TerminatingInstances, InstanceStateChange{m.id, stateOf(m.state), prev})
 		}

@@ -63,7 +63,7 @@ func (c *Client) DescribeSpotPriceHistory(ctx context.Context, in *DescribeSpotP
 			// InstanceTypes is optional: every type offered in the region
 			// (the catalog's rows the ledger can price there).
 			for _, it := range sortedInstanceTypes() {
-				if s.canPrice(c.region, it, true, "") == nil {
+				if s.canPrice(c.region, &it, true, "") == nil {
 					types = append(types, it.InstanceType)
 				}
 			}

@@ -30,7 +30,6 @@ type instanceAttrs struct {
 	// userData is the decoded user data: a string, not a slice, which
 	// every machine would carry a capacity word for.
 	userData            string
-	events              []*scheduledEvent // status.go
 	disableTermination  bool
 	hibernateConfigured bool
 	// hibernate.go: a hibernating stop in progress, whether EC2 started it,
@@ -58,7 +57,7 @@ func (s *Service) validateExtras(account, region string, sp *launchSpec, in *Run
 	if err := s.checkLaunchQuota(account, region, sp, in); err != nil {
 		return err
 	}
-	if err := s.checkPlatformPrice(region, sp.img, sp.it); err != nil {
+	if err := s.checkPlatformPrice(region, sp.img, sp.row); err != nil {
 		return err
 	}
 	st, err := metadataOptions(in.MetadataOptions, sp.img)
@@ -214,7 +213,7 @@ func (s *Service) modifyAttribute(region string, m *Machine, in *ModifyInstanceA
 		if !it.Burstable {
 			mode = ""
 		}
-		if err := s.canPrice(region, it, m.spot != nil, mode); err != nil {
+		if err := s.canPrice(region, &it, m.spot != nil, mode); err != nil {
 			return err
 		}
 		m.itype = catalogRows[it.InstanceType]

@@ -52,12 +52,13 @@ type credsCache struct {
 }
 
 func (m *Machine) roleName() string {
-	for i := len(m.profileARN) - 1; i >= 0; i-- {
-		if m.profileARN[i] == '/' {
-			return m.profileARN[i+1:]
+	arn := m.profile.arn
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == '/' {
+			return arn[i+1:]
 		}
 	}
-	return m.profileARN
+	return arn
 }
 
 // instanceCredentials returns the profile role's temporary credentials
@@ -71,7 +72,7 @@ func (m *Machine) instanceCredentials() (iam.Credentials, error) {
 	if m.svc.iam == nil {
 		return iam.Credentials{}, notFound("iam/security-credentials/" + m.roleName())
 	}
-	arn, err := iam.ParseARN(m.profileARN)
+	arn, err := iam.ParseARN(m.profile.arn)
 	if err != nil {
 		return iam.Credentials{}, err
 	}
@@ -108,7 +109,7 @@ type priceCheck struct {
 
 // usageTypes names an instance type's usage types, once per type: every
 // launch checks them and every start meters one.
-func (s *Service) usageTypes(it InstanceTypeInfo) *typeUsage {
+func (s *Service) usageTypes(it *InstanceTypeInfo) *typeUsage {
 	if u := s.lastUsage; u != nil && u.it == it.InstanceType {
 		return u
 	}
@@ -140,7 +141,7 @@ func (s *Service) usage(account, region, azID, resource, ut, op string, qty int6
 // start [per-second billing]); spot instances are billed at the pool's spot price, which
 // follows the price path while the instance runs.
 func (s *Service) meterStart(m *Machine) {
-	ut := s.usageTypes(*m.itype)
+	ut := s.usageTypes(m.itype)
 	u := s.usage(m.account, m.region, m.azID, m.id, ut.box, "RunInstances", 1)
 	if m.spot != nil {
 		u.UsageType = ut.spot
@@ -258,7 +259,7 @@ func (s *Service) meterSnapshotStop(sn *snapshot) { sn.meter.stop(s.ledger, bill
 // a region (on-demand, spot, and the surplus credits of unlimited mode); a
 // type it cannot price is not offered there (a user's own catalog may
 // leave types out). The error says which usage type is missing.
-func (s *Service) canPrice(region string, it InstanceTypeInfo, spot bool, credit CreditMode) error {
+func (s *Service) canPrice(region string, it *InstanceTypeInfo, spot bool, credit CreditMode) error {
 	tu := s.usageTypes(it)
 	check := priceCheck{region, spot, credit == CreditUnlimited}
 	if slices.Contains(tu.priced, check) {

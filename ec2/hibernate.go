@@ -68,7 +68,7 @@ var reasonUserHibernate = StateReason{"Client.UserInitiatedHibernate", "Client.U
 // instance is not running and goes on after the start. A plain stop, a
 // reboot and a termination (also of a hibernated instance) still kill the
 // processes.
-func (s *Service) hibernate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+func (s *Service) hibernate(m *Machine, event string, reason *StateReason, ec2Interrupted bool) {
 	m.attrs.hibernating, m.attrs.hibInterrupted = true, ec2Interrupted
 	s.stop(m, event, reason, ec2Interrupted)
 }

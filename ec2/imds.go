@@ -142,21 +142,21 @@ func (m *Machine) metadata(path string) (string, error) {
 		}
 		return fmt.Sprintf(`{"noticeTime":"%s"}`, m.spot.rebalance.UTC().Format("2006-01-02T15:04:05Z")), nil
 	case "iam/security-credentials", "iam/security-credentials/":
-		if m.profileARN == "" {
+		if m.profile == nil {
 			return "", notFound(path)
 		}
 		return m.roleName(), nil
 	case "iam/info":
-		if m.profileARN == "" {
+		if m.profile == nil {
 			return "", errNoIAMInfo
 		}
 		b, _ := json.Marshal(map[string]string{"Code": "Success",
 			"LastUpdated":        s.env.NowTime().UTC().Format(time.RFC3339),
-			"InstanceProfileArn": m.profileARN, "InstanceProfileId": m.profileID})
+			"InstanceProfileArn": m.profile.arn, "InstanceProfileId": m.profile.id})
 		return string(b), nil
 	}
 	if role, ok := strings.CutPrefix(path, "iam/security-credentials/"); ok {
-		if m.profileARN == "" || role != m.roleName() {
+		if m.profile == nil || role != m.roleName() {
 			return "", notFound(path)
 		}
 		if _, err := m.instanceCredentials(); err != nil {

@@ -104,8 +104,23 @@ type imdsState struct {
 	// HttpEndpoint "disabled" (else "enabled"). Flags, not the strings:
 	// every machine carries them for the hour it stays visible.
 	required, disabled bool
-	sessions           map[string]sim.Time // token -> expiry
-	seq                uint64
+	// sessions are the IMDSv2 sessions, made at the first token: most
+	// instances never ask for one.
+	sessions *imdsSessions
+}
+
+// imdsSessions are an instance's IMDSv2 session tokens.
+type imdsSessions struct {
+	live map[string]sim.Time // token -> expiry, while the instance runs
+	seq  uint64              // tokens issued over the instance's life
+}
+
+// endSessions ends the live sessions (the instance stopped, or moved to
+// another host); the count of tokens issued goes on.
+func (st *imdsState) endSessions() {
+	if st.sessions != nil {
+		st.sessions.live = nil
+	}
 }
 
 func (st *imdsState) tokens() HttpTokensState {
@@ -288,16 +303,20 @@ func GetMetadataToken(ctx context.Context, ttl time.Duration) (string, error) {
 	}
 	now := m.svc.env.Now()
 	if st.sessions == nil {
-		st.sessions = map[string]sim.Time{}
+		st.sessions = &imdsSessions{}
 	}
-	for tok, exp := range st.sessions { // forget expired sessions so the map stays small
+	ss := st.sessions
+	if ss.live == nil {
+		ss.live = map[string]sim.Time{}
+	}
+	for tok, exp := range ss.live { // forget expired sessions so the map stays small
 		if exp <= now {
-			delete(st.sessions, tok)
+			delete(ss.live, tok)
 		}
 	}
-	st.seq++
-	tok := fmt.Sprintf("AQAEA%016x%016x==", mix.SplitMix64(mix.FNV64a(m.id)), mix.SplitMix64(st.seq))
-	st.sessions[tok] = now.Add(ttl)
+	ss.seq++
+	tok := fmt.Sprintf("AQAEA%016x%016x==", mix.SplitMix64(mix.FNV64a(m.id)), mix.SplitMix64(ss.seq))
+	ss.live[tok] = now.Add(ttl)
 	return tok, nil
 }
 
@@ -312,7 +331,11 @@ func GetMetadataWithToken(ctx context.Context, token, path string) (string, erro
 	if m.imds.disabled {
 		return "", ErrMetadataForbidden
 	}
-	exp, ok := m.imds.sessions[token]
+	var exp sim.Time
+	ok := false
+	if ss := m.imds.sessions; ss != nil {
+		exp, ok = ss.live[token]
+	}
 	if !ok || exp <= m.svc.env.Now() {
 		return "", ErrMetadataUnauthorized
 	}

@@ -44,9 +44,18 @@ func (x *instanceIndex) at(seq uint64) int {
 	return i
 }
 
+// lastWith returns the machine found or added last if it has the given
+// ID.
+func (x *instanceIndex) lastWith(id string) (*Machine, bool) {
+	if m := x.last; m != nil && m.id == id {
+		return m, true
+	}
+	return nil, false
+}
+
 // get returns the indexed machine with the given ID.
 func (x *instanceIndex) get(id string) (*Machine, bool) {
-	if m := x.last; m != nil && m.id == id {
+	if m, ok := x.lastWith(id); ok {
 		return m, true
 	}
 	k, ok := instanceKey(id)

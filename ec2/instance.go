@@ -2,7 +2,6 @@ package ec2
 
 import (
 	"math/rand/v2"
-	"net/netip"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -205,18 +204,19 @@ type Machine struct {
 	// other machines in the zone: a terminated machine stays an hour, and
 	// a fleet churning instances keeps thousands of them, so the fields
 	// below are kept lean too (flags rather than pointers or strings
-	// where a flag says it).
+	// where a flag says it, what few instances use behind a pointer),
+	// within 512 bytes: the largest objects the allocator makes without
+	// a header, and a 640-byte size class above (TestMachineSize).
 	*machineHome
-	id        string
-	arn       string            // "" until arnOf renders it
-	itype     *InstanceTypeInfo // the catalog's row (catalogRows), shared
-	image     *Image
-	state     InstanceStateName
-	reasonVal StateReason // the last state reason, if hasReason (reason)
+	id     string
+	arn    string            // "" until arnOf renders it
+	itype  *InstanceTypeInfo // the catalog's row (catalogRows), shared
+	image  *Image
+	state  InstanceStateName
+	reason *StateReason // the last state reason, one of the package's (setState)
 	// transUser: the user stopped or terminated the instance at transAt;
 	// describe renders EC2's "User initiated (...)" then, not every stop.
 	transUser bool
-	hasReason bool
 	mapPublic bool  // gets an auto-assigned public address on each start
 	next      uint8 // what step runs when pending fires (lifecycle.go)
 	nicOn     bool  // eni is attached to the world for bandwidth (attachNIC)
@@ -235,25 +235,23 @@ type Machine struct {
 	key         string
 	tags        []Tag
 
-	privateIP netip.Addr
-	publicIP  netip.Addr
+	privateIP addr4
+	publicIP  addr4
 	eni       string // primary network interface (vpc)
 
 	launchTime sim.Time // the last launch or start, as LaunchTime reports
 	startedAt  sim.Time // last transition to running
 
-	profileARN string
-	profileID  string
-	creds      *credsCache
+	profile *instanceProfile // nil: launched without one
+	creds   *credsCache
 
 	spot     *spotState
 	credits  *creditAccount
 	cpuVal   cpuSched
 	devBuf   [2]*attachment // devices' first array
 	devices  []*attachment
-	procs    []*sim.Proc
-	procExit func(*sim.Proc) // drops an exited process from procs
-	pending  sim.Timer       // the running/stopped/terminated transition in flight
+	procs    []*sim.Proc // the processes running on it (Go), oldest first
+	pending  sim.Timer   // the running/stopped/terminated transition in flight
 	step     func()
 	rebootAt sim.Time // processes may start again at this instant
 	// meter is the instance's usage meter (a volume's meterHandle holds
@@ -358,13 +356,13 @@ func (m *Machine) describeInto(d *Instance, room *instanceLists) {
 	d.LaunchTime, d.KeyName, d.SubnetId = env.TimeOf(m.launchTime), m.key, m.subnet
 	d.Tags = append([]Tag(nil), m.tags...)
 	d.OwnerId, d.RootDeviceName = m.account, m.image.RootDeviceName
-	if m.hasReason {
-		r := m.reasonVal
+	if m.reason != nil {
+		r := *m.reason // the caller's copy: the machine's is shared
 		d.StateReason = &r
 	}
 	d.PrivateIpAddress, d.PublicIpAddress = m.addrStrings()
-	if m.profileARN != "" {
-		d.IamInstanceProfile = &IamInstanceProfile{Arn: m.profileARN, Id: m.profileID}
+	if p := m.profile; p != nil {
+		d.IamInstanceProfile = &IamInstanceProfile{Arn: p.arn, Id: p.id}
 	}
 	if m.spot != nil {
 		d.InstanceLifecycle = "spot"

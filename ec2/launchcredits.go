@@ -127,7 +127,7 @@ func (c *Client) ModifyInstanceCreditSpecification(ctx context.Context, in *Modi
 				continue
 			}
 			if m.spot == nil || r.CpuCredits == CreditStandard {
-				if err := s.canPrice(c.region, *m.itype, false, r.CpuCredits); err != nil {
+				if err := s.canPrice(c.region, m.itype, false, r.CpuCredits); err != nil {
 					fail(r.InstanceId, "Unsupported", err.Error())
 					continue
 				}

@@ -43,11 +43,11 @@ func TestInstanceProfileARNText(t *testing.T) {
 	f.do(time.Hour, func(p *sim.Proc) {
 		m1 := f.launch(p, RunInstancesInput{InstanceType: "m5.large", IamInstanceProfile: &IamInstanceProfileSpecification{Name: "worker"}})
 		want := "arn:aws:iam::" + m1.account + ":instance-profile/worker"
-		require.Equal(t, want, m1.profileARN)
+		require.Equal(t, want, m1.profile.arn)
 		m2 := f.launch(p, RunInstancesInput{InstanceType: "m5.large", IamInstanceProfile: &IamInstanceProfileSpecification{Arn: want}})
-		require.Equal(t, want, m2.profileARN)
+		require.Equal(t, want, m2.profile.arn)
 		m3 := f.launch(p, RunInstancesInput{InstanceType: "m5.large", IamInstanceProfile: &IamInstanceProfileSpecification{Name: "worker"}})
-		require.Equal(t, want, m3.profileARN)
-		require.Equal(t, m1.profileID, m3.profileID)
+		require.Equal(t, want, m3.profile.arn)
+		require.Equal(t, m1.profile.id, m3.profile.id)
 	})
 }

@@ -97,22 +97,23 @@ func (e *ShutdownError) Error() string {
 	return fmt.Sprintf("ec2: instance %s went down (%s): %s", e.InstanceID, e.Event, e.Reason.Code)
 }
 
-// State reasons, as EC2 reports them in StateReason.Code.
+// State reasons, as EC2 reports them in StateReason.Code. Stops and
+// terminations take a pointer to one of these (or to reasonUserHibernate,
+// reasonScheduledStop), which the machine keeps: they are never modified.
 var (
 	reasonUserStop      = StateReason{"Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"}
 	reasonUserTerminate = StateReason{"Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"}
 	reasonSpotTerminate = StateReason{"Server.SpotInstanceTermination", "Server.SpotInstanceTermination: Spot instance termination"}
 	reasonSpotStop      = StateReason{"Server.SpotInstanceShutdown", "Server.SpotInstanceShutdown: Spot instance shutdown"}
 	reasonHostFailure   = StateReason{"Server.InternalError", "Server.InternalError: An internal error caused the instance to stop"}
+	reasonScheduledStop = StateReason{"Server.ScheduledStop", "Server.ScheduledStop: Stopped due to scheduled retirement"}
 )
 
 func (s *Service) setState(m *Machine, to InstanceStateName, reason *StateReason) {
 	from := m.state
 	m.state = to
 	if reason != nil {
-		// A copy in the machine: the caller's reason stays on its stack.
-		m.reasonVal = *reason
-		m.hasReason = true
+		m.reason = reason // one of the package's reasons, shared
 	}
 	s.trackQuota(m, from, to)
 	s.hibernateHook(m, to)
@@ -222,7 +223,7 @@ func (s *Service) becomeRunning(m *Machine) {
 
 // leaveRunning does what every exit from running shares: stop the meter
 // and the credit clock, kill the processes, cancel spot timers.
-func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+func (s *Service) leaveRunning(m *Machine, event string, reason *StateReason, ec2Interrupted bool) {
 	if m.state == InstanceStateRunning {
 		if m.attrs.hibernating {
 			s.creditsChanged(m) // Work in progress is kept: bring it up to now
@@ -244,20 +245,20 @@ func (s *Service) leaveRunning(m *Machine, event string, reason StateReason, ec2
 		s.freezeProcs(m) // hibernate.go: memory, and the processes in it, survive
 	} else {
 		if len(m.procs) > 0 {
-			s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: reason})
+			s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: event, Reason: *reason})
 		} else {
 			s.killProcs(m, nil) // no process to hand the cause to: don't build it
 		}
 	}
-	m.imds.sessions = nil // IMDSv2 sessions end with the instance's run
+	m.imds.endSessions() // IMDSv2 sessions end with the instance's run
 }
 
 // stop begins a stop (user, spot or host failure). hibernate only changes
 // the reason and the trace: the simulation keeps no memory image.
-func (s *Service) stop(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+func (s *Service) stop(m *Machine, event string, reason *StateReason, ec2Interrupted bool) {
 	s.leaveRunning(m, event, reason, ec2Interrupted)
 	m.setTransition(reason, s.env.Now())
-	s.setState(m, InstanceStateStopping, &reason)
+	s.setState(m, InstanceStateStopping, reason)
 	d := s.opts.Lifecycle.Stop.Rand(m.lifecycleRand())
 	if m.attrs.hibernating {
 		d += s.hibernateDump(m)
@@ -287,10 +288,10 @@ func (s *Service) reboot(m *Machine) {
 }
 
 // terminate moves an instance to shutting-down, then terminated.
-func (s *Service) terminate(m *Machine, event string, reason StateReason, ec2Interrupted bool) {
+func (s *Service) terminate(m *Machine, event string, reason *StateReason, ec2Interrupted bool) {
 	s.leaveRunning(m, event, reason, ec2Interrupted)
 	m.setTransition(reason, s.env.Now())
-	s.setState(m, InstanceStateShuttingDown, &reason)
+	s.setState(m, InstanceStateShuttingDown, reason)
 	d := s.opts.Lifecycle.Shutdown.Rand(m.lifecycleRand())
 	m.next = stepTerminated
 	m.pending = s.afterTransition(d, ec2Interrupted, m.stepper())
@@ -362,18 +363,26 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 		region.SetLocation(p, loc.WithNetwork(m.networkIdentity()))
 	}
 	m.procs = append(m.procs, p)
-	if m.procExit == nil { // one closure per instance, not per process
-		m.procExit = func(p *sim.Proc) {
-			for i, q := range m.procs {
-				if q == p {
-					m.procs = append(m.procs[:i], m.procs[i+1:]...)
-					break
-				}
+	s := m.svc
+	if s.procExit == nil { // one closure per service, not per instance or process
+		s.procExit = func(p *sim.Proc) {
+			if m, ok := MachineOf(p); ok {
+				m.dropProc(p)
 			}
 		}
 	}
-	p.OnExit(m.procExit)
+	p.OnExit(s.procExit)
 	return p, nil
+}
+
+// dropProc forgets an exited process.
+func (m *Machine) dropProc(p *sim.Proc) {
+	for i, q := range m.procs {
+		if q == p {
+			m.procs = append(m.procs[:i], m.procs[i+1:]...)
+			break
+		}
+	}
 }
 
 // MachineOf returns the instance a process runs on, if any.
@@ -384,14 +393,14 @@ func MachineOf(p *sim.Proc) (*Machine, bool) {
 
 // setTransition records why the instance is stopping or terminating, for
 // StateTransitionReason.
-func (m *Machine) setTransition(r StateReason, at sim.Time) {
+func (m *Machine) setTransition(r *StateReason, at sim.Time) {
 	m.transUser = r.Code == "Client.UserInitiatedShutdown"
 	m.transAt = at
 }
 
 // clearReason forgets the last state reason (a new start).
 func (m *Machine) clearReason() {
-	m.hasReason, m.transUser = false, false
+	m.reason, m.transUser = nil, false
 }
 
 // transitionReason formats StateTransitionReason as EC2 does: "User
@@ -401,11 +410,11 @@ func (m *Machine) transitionReason() string {
 	if !m.transUser {
 		// A server reason: the message of the reason the stop or
 		// termination was given (setTransition's, which setState keeps
-		// in reasonVal), "" before any.
-		if !m.hasReason {
+		// in reason), "" before any.
+		if m.reason == nil {
 			return ""
 		}
-		return m.reasonVal.Message
+		return m.reason.Message
 	}
 	var buf [64]byte
 	b := append(buf[:0], "User initiated ("...)

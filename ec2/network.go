@@ -23,13 +23,66 @@ func (s *Service) VPC() *vpc.Service { return s.net }
 func (m *Machine) NetworkInterfaceID() string { return m.eni }
 
 // PrivateIP returns the instance's private IPv4 address.
-func (m *Machine) PrivateIP() netip.Addr { return m.privateIP }
+func (m *Machine) PrivateIP() netip.Addr { return m.privateIP.Addr() }
 
 // PublicIP returns the instance's public IPv4 address (auto-assigned or
 // Elastic), or the zero Addr.
 func (m *Machine) PublicIP() netip.Addr {
 	m.refreshAddrs()
-	return m.publicIP
+	return m.publicIP.Addr()
+}
+
+// addr4 is an IPv4 address, or none: 5 bytes where a netip.Addr takes 24
+// (a pointer among them), and every machine keeps two for the hour it
+// stays describable. vpc hands out IPv4 addresses only.
+type addr4 struct {
+	ip [4]byte
+	ok bool
+}
+
+func addr4Of(a netip.Addr) addr4 {
+	if !a.IsValid() {
+		return addr4{}
+	}
+	if !a.Is4() {
+		panic("ec2: an instance address is not IPv4: " + a.String())
+	}
+	return addr4{a.As4(), true}
+}
+
+// Addr returns the address as a netip.Addr (the zero Addr for none).
+func (a addr4) Addr() netip.Addr {
+	if !a.ok {
+		return netip.Addr{}
+	}
+	return netip.AddrFrom4(a.ip)
+}
+
+func (a addr4) IsValid() bool { return a.ok }
+
+func (a addr4) String() string { return a.Addr().String() }
+
+// AppendTo appends the address in dotted decimal, as netip.Addr.AppendTo
+// does (nothing for none), without its general path: every description
+// of an instance renders two.
+func (a addr4) AppendTo(b []byte) []byte {
+	if !a.ok {
+		return b
+	}
+	for i, x := range a.ip {
+		if i > 0 {
+			b = append(b, '.')
+		}
+		switch {
+		case x >= 100:
+			b = append(b, '0'+x/100, '0'+x/10%10, '0'+x%10)
+		case x >= 10:
+			b = append(b, '0'+x/10, '0'+x%10)
+		default:
+			b = append(b, '0'+x)
+		}
+	}
+	return b
 }
 
 // planNetwork validates the network part of a launch in zone azID ("" for
@@ -46,7 +99,7 @@ func (s *Service) attachNetwork(m *Machine, plan vpc.LaunchPlan) error {
 		return err
 	}
 	m.eni, m.subnet, m.sgs = info.NetworkInterfaceID, info.SubnetID, info.Groups
-	m.privateIP, m.publicIP = info.PrivateIP, info.PublicIP
+	m.privateIP, m.publicIP = addr4Of(info.PrivateIP), addr4Of(info.PublicIP)
 	m.mapPublic = info.PublicIP.IsValid()
 	return nil
 }
@@ -58,7 +111,7 @@ func (m *Machine) refreshAddrs() {
 		return
 	}
 	if info, err := m.svc.net.InterfaceAddrs(m.eni); err == nil {
-		m.publicIP = info.PublicIP
+		m.publicIP = addr4Of(info.PublicIP)
 	}
 }
 
@@ -83,7 +136,7 @@ func (s *Service) releasePublicIP(m *Machine) {
 // address returns to the subnet.
 func (s *Service) releaseInterface(m *Machine) {
 	s.net.ReleaseInterface(m.eni)
-	m.publicIP = netip.Addr{}
+	m.publicIP = addr4{}
 }
 
 // validateNetwork checks the key pair and the network part of a launch

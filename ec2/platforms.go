@@ -84,7 +84,7 @@ func (s *Service) platformMeter(m *Machine, u *billing.Usage) billing.Granularit
 
 // checkPlatformPrice refuses a launch whose platform fee the catalog
 // cannot price.
-func (s *Service) checkPlatformPrice(region string, img *Image, it InstanceTypeInfo) error {
+func (s *Service) checkPlatformPrice(region string, img *Image, it *InstanceTypeInfo) error {
 	pl, ok := platformOf(img.PlatformDetails)
 	if !ok {
 		return clientErr("InvalidAMIID.Unavailable", "The image %s has an unknown platform %q.", img.ImageId, img.PlatformDetails)

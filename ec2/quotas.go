@@ -100,17 +100,34 @@ func quotaDefs() [nQuotas]quotaDef {
 
 // QuotaClassOf returns the quota class of an instance family.
 func QuotaClassOf(family string) QuotaClass {
-	switch {
-	case strings.HasPrefix(family, "inf"):
-		return QuotaInf
-	case strings.HasPrefix(family, "trn"):
-		return QuotaTrn
-	case strings.HasPrefix(family, "vt"), strings.HasPrefix(family, "g"):
+	if family == "" {
+		return QuotaStandard
+	}
+	// The classes' prefixes start with distinct letters: the first one
+	// picks the only prefix to check (every launch and state change asks).
+	switch family[0] {
+	case 'i':
+		if strings.HasPrefix(family, "inf") {
+			return QuotaInf
+		}
+	case 't':
+		if strings.HasPrefix(family, "trn") {
+			return QuotaTrn
+		}
+	case 'v':
+		if strings.HasPrefix(family, "vt") {
+			return QuotaGVT
+		}
+	case 'g':
 		return QuotaGVT
-	case strings.HasPrefix(family, "p"):
+	case 'p':
 		return QuotaP
-	case strings.HasPrefix(family, "x"), strings.HasPrefix(family, "u-"):
+	case 'x':
 		return QuotaX
+	case 'u':
+		if strings.HasPrefix(family, "u-") {
+			return QuotaX
+		}
 	}
 	return QuotaStandard
 }

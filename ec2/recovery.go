@@ -47,11 +47,11 @@ func (s *Service) onHostEvent(ev region.HostEvent) {
 		case InstanceStatePending, InstanceStateRunning: // a stopping one just finishes stopping
 			switch {
 			case s.opts.HostFailure == "terminate" || (m.spot != nil && m.spot.reqType != SpotPersistent):
-				s.terminate(m, "host-failure", reasonHostFailure, true)
+				s.terminate(m, "host-failure", &reasonHostFailure, true)
 			case !zoneDown && s.recover(m):
 			default:
 				m.attrs.stoppedByOutage = zoneDown
-				s.stop(m, "host-failure", reasonHostFailure, true)
+				s.stop(m, "host-failure", &reasonHostFailure, true)
 			}
 		}
 	}
@@ -70,7 +70,7 @@ func (s *Service) recover(m *Machine) bool {
 		s.env.Emit(m.id, "ec2.recover", sim.F("host", m.hostID))
 	}
 	s.killProcs(m, &ShutdownError{InstanceID: m.id, Event: "host-failure", Reason: StateReason{"Server.InternalError", "Server.InternalError: instance recovered onto a new host"}})
-	m.imds.sessions = nil
+	m.imds.endSessions()
 	m.rebootAt = s.env.Now().Add(s.opts.Lifecycle.Reboot.Rand(m.lifecycleRand()))
 	if m.recoveries < math.MaxUint16 {
 		m.recoveries++

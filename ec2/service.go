@@ -95,9 +95,13 @@ type Service struct {
 	// imageRoots: per image, the devices of a launch without mappings
 	// (rootDevices).
 	imageRoots map[*Image][]deviceSpec
-	typeUsages map[InstanceType]*typeUsage // usageTypes
-	replicas   map[string]replicaStream    // per zone (ebs.go)
-	demands    map[string]*demand
+	profiles   map[string]*instanceProfile // by ARN (instanceProfile)
+	// schedEvents are the instances' pending scheduled events (status.go),
+	// kept here rather than in every Machine: few instances have one.
+	schedEvents map[*Machine][]*scheduledEvent
+	typeUsages  map[InstanceType]*typeUsage // usageTypes
+	replicas    map[string]replicaStream    // per zone (ebs.go)
+	demands     map[string]*demand
 
 	seq uint64
 	// rngs is keyed by (region, what): a pair, so that a lookup on the
@@ -115,7 +119,10 @@ type Service struct {
 	// instant (recovery.go).
 	restartPending map[string]bool
 	spotRequests   map[string]*spotRequest // spotrequests.go
-	noQuotaCheck   bool                    // validating a spot request's launch (spotrequests.go)
+	// procExit is every instance process's OnExit callback: it drops the
+	// process from its machine's list (Machine.Go).
+	procExit     func(*sim.Proc)
+	noQuotaCheck bool // validating a spot request's launch (spotrequests.go)
 
 	network
 	deps

@@ -150,7 +150,7 @@ func (s *Service) pool(azID, region string, it InstanceTypeInfo) *spotPool {
 	if p, ok := s.pools[k]; ok {
 		return p
 	}
-	od := s.onDemandMicro(region, it)
+	od := s.onDemandMicro(region, &it)
 	b, ok := s.opts.Spot.Buckets[it.InstanceType]
 	if !ok {
 		b = s.opts.Spot.DefaultBucket
@@ -180,7 +180,7 @@ func (s *Service) priceAt(p *spotPool, t sim.Time) int64 {
 // ledger's catalog, in micro-dollars: the unit the spot price path moves
 // in (every catalog price has at most six decimals). It is 0 when the
 // catalog cannot price t; canPrice refuses such launches first.
-func (s *Service) onDemandMicro(region string, it InstanceTypeInfo) int64 {
+func (s *Service) onDemandMicro(region string, it *InstanceTypeInfo) int64 {
 	// The ledger's catalog never changes, so the answer is kept per type
 	// and region (usageTypes' entry): a spot launch asks for it each time.
 	tu := s.usageTypes(it)
@@ -386,11 +386,11 @@ func (s *Service) interrupt(m *Machine) {
 	}
 	switch m.spot.behavior {
 	case InterruptionHibernate:
-		s.hibernate(m, "spot-interruption", reasonSpotStop, true)
+		s.hibernate(m, "spot-interruption", &reasonSpotStop, true)
 	case InterruptionStop:
-		s.stop(m, "spot-interruption", reasonSpotStop, true)
+		s.stop(m, "spot-interruption", &reasonSpotStop, true)
 	default:
-		s.terminate(m, "spot-interruption", reasonSpotTerminate, true)
+		s.terminate(m, "spot-interruption", &reasonSpotTerminate, true)
 	}
 }
 

@@ -282,7 +282,7 @@ func (s *Service) spotRequestHook(m *Machine, to InstanceStateName) {
 	}
 	now := s.env.NowTime()
 	code := "instance-terminated-by-user"
-	if m.hasReason && m.reasonVal.Code != "Client.UserInitiatedShutdown" {
+	if m.reason != nil && m.reason.Code != "Client.UserInitiatedShutdown" {
 		code = "instance-terminated-by-service"
 	}
 	switch to {

@@ -133,7 +133,7 @@ func (s *Service) status(m *Machine) InstanceStatus {
 		return InstanceStatusSummary{Status: "ok", Details: []InstanceStatusDetails{{"reachability", "passed"}}}
 	}
 	st.InstanceStatus, st.SystemStatus = check(), check()
-	for _, e := range m.attrs.events {
+	for _, e := range m.svc.schedEvents[m] {
 		st.Events = append(st.Events, e.ev)
 	}
 	return st
@@ -162,18 +162,26 @@ func (s *Service) ScheduleInstanceEvent(instanceID string, code InstanceEventCod
 	s.seq++
 	e := &scheduledEvent{ev: InstanceStatusEvent{InstanceEventId: fmt.Sprintf("instance-event-%017x", s.seq), Code: code,
 		Description: description, NotBefore: notBefore, NotAfter: notBefore.Add(2 * time.Hour)}}
-	m.attrs.events = append(m.attrs.events, e)
+	if s.schedEvents == nil {
+		s.schedEvents = map[*Machine][]*scheduledEvent{}
+	}
+	s.schedEvents[m] = append(s.schedEvents[m], e)
 	e.timer = s.env.AtDaemon(at, func() {
-		for i, x := range m.attrs.events {
+		evs := s.schedEvents[m]
+		for i, x := range evs {
 			if x == e {
-				m.attrs.events = append(m.attrs.events[:i], m.attrs.events[i+1:]...)
+				if evs = append(evs[:i], evs[i+1:]...); len(evs) == 0 {
+					delete(s.schedEvents, m)
+				} else {
+					s.schedEvents[m] = evs
+				}
 				break
 			}
 		}
 		switch code {
 		case EventInstanceStop, EventInstanceRetirement:
 			if m.state == InstanceStateRunning || m.state == InstanceStatePending {
-				s.stop(m, "scheduled-"+string(code), StateReason{"Server.ScheduledStop", "Server.ScheduledStop: Stopped due to scheduled retirement"}, true)
+				s.stop(m, "scheduled-"+string(code), &reasonScheduledStop, true)
 			}
 		case EventInstanceReboot, EventSystemReboot:
 			if m.state == InstanceStateRunning {

@@ -614,65 +614,91 @@ func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
 // context.DeadlineExceeded. A nil context, or one without a process, is an
 // error (sim.ErrNoProcess).
 func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) error) error {
+	return w.call(ctx, &req, effect)
+}
+
+// CallRef is Call with the Request passed by pointer, for services that
+// build a Request per call: a Request is some 300 bytes, and passing it by
+// value copies it into Call's arguments on every call. CallRef reads *req
+// before the call first waits, copying it into the call's own Request
+// (the one Call.Request returns), and neither keeps nor changes it: the
+// caller may reuse *req as soon as CallRef returns. In every other way it
+// is Call.
+func (w *World) CallRef(ctx context.Context, req *Request, effect func(c *Call) error) error {
+	return w.call(ctx, req, effect)
+}
+
+// call is Call and CallRef. It only reads *src (and does not let it
+// escape), so that Call's argument stays on its stack: the one copy of
+// the Request a call makes is into its frame (Request.set).
+func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) error) error {
 	if effect == nil {
 		panic("region: Call with a nil effect")
 	}
 	pp := &w.pipe
 	p, ok := sim.ProcFrom(ctx)
 	if !ok {
-		return opError(&req, sim.ErrNoProcess)
+		return opError(src, sim.ErrNoProcess)
 	}
 	pp.stats.Calls++
 	if err := ctx.Err(); err != nil {
 		pp.stats.Failed++
-		return opError(&req, err)
+		return opError(src, err)
 	}
 	cfg := pp.cfg
-	if req.Client != nil {
-		cfg = *req.Client
+	if src.Client != nil {
+		cfg = *src.Client
 	}
 	if err := cfg.validate(); err != nil {
-		return opError(&req, err)
+		return opError(src, err)
 	}
-	sr, ss, err := w.endpointOf(req.Service, req.Region)
+	sr, ss, err := w.endpointOf(src.Service, src.Region)
 	if err != nil {
 		if pp.byOp == nil {
 			pp.byOp = map[opKey]int{}
 		}
-		pp.byOp[opKey{req.Service, req.Operation}]++
+		pp.byOp[opKey{src.Service, src.Operation}]++
 		pp.stats.Failed++
-		return opError(&req, err)
+		return opError(src, err)
 	}
-	op := ss.opStat(req.Service, req.Operation)
+	op := ss.opStat(src.Service, src.Operation)
 	op.calls++
-	if !req.From.IsValid() {
-		if l, ok := LocationOf(ctx); ok {
-			req.From = l
-		} else {
-			req.From = OnInternet(sr.spec.Code)
+	// from is the caller's place: the request's, or else the default,
+	// written into the call's Request once it has one.
+	from, defaulted := &src.From, false
+	if !from.IsValid() {
+		l, ok := LocationOf(ctx)
+		if !ok {
+			l = OnInternet(sr.spec.Code)
 		}
+		from, defaulted = &l, true
 	}
 	// A caller in the serving region needs no region lookup (the common
 	// case), only its network identity checked.
 	var locErr error
-	if req.From.region != sr.spec.Code {
-		locErr = w.checkLoc(req.From)
-	} else if req.From.net != nil {
-		locErr = w.checkNetwork(req.From)
+	if from.region != sr.spec.Code {
+		locErr = w.checkLoc(*from)
+	} else if from.net != nil {
+		locErr = w.checkNetwork(*from)
 	}
 	if locErr != nil {
 		pp.stats.Failed++
-		return opError(&req, locErr)
+		return opError(src, locErr)
 	}
-	tokens := ss.tokensOf(req.Credentials.AccessKeyID, cfg.RetryTokens)
-	action := req.Action
+	tokens := ss.tokensOf(src.Credentials.AccessKeyID, cfg.RetryTokens)
+	action := src.Action
 	if action == "" {
 		action = op.action
 	}
 	f := pp.frame(w)
 	defer pp.release(f)
-	f.req.set(&req)
+	f.req.set(src)
 	r := &f.req
+	if defaulted {
+		// Field by field, as set copies.
+		e := &r.From
+		e.region, e.az, e.host, e.internet, e.net = from.region, from.az, from.host, from.internet, from.net
+	}
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++

@@ -339,6 +339,13 @@ type pipeline struct {
 	// lastARN caches the parse of the last resource ARN authorized.
 	lastRes string
 	lastARN iam.ARN
+	// changes is the Router's change counter, if it has one; checked is
+	// the network identity the Router last found valid, at its change
+	// count checkedGen (checkNetwork). An identity is never mutated once
+	// set, so the same pointer is the same identity.
+	changes    NetworkChangeCounter
+	checked    *NetworkIdentity
+	checkedGen uint64
 	// free holds the frames of calls that returned, for reuse; it grows
 	// to the most calls ever in progress at once.
 	free []*callFrame

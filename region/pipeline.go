@@ -668,17 +668,21 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 		pp.stats.Failed++
 		return opError(src, err)
 	}
-	op := ss.opStat(src.Service, src.Operation)
+	// From here on the call works on its frame's copy of the Request.
+	f := pp.frame(w)
+	defer pp.release(f)
+	r := &f.req
+	r.set(src)
+	op := ss.opStat(r.Service, r.Operation)
 	op.calls++
-	// from is the caller's place: the request's, or else the default,
-	// written into the call's Request once it has one.
-	from, defaulted := &src.From, false
+	from := &r.From
 	if !from.IsValid() {
 		l, ok := LocationOf(ctx)
 		if !ok {
 			l = OnInternet(sr.spec.Code)
 		}
-		from, defaulted = &l, true
+		// Field by field, as set copies.
+		from.region, from.az, from.host, from.internet, from.net = l.region, l.az, l.host, l.internet, l.net
 	}
 	// A caller in the serving region needs no region lookup (the common
 	// case), only its network identity checked.
@@ -690,21 +694,12 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	}
 	if locErr != nil {
 		pp.stats.Failed++
-		return opError(src, locErr)
+		return opError(r, locErr)
 	}
-	tokens := ss.tokensOf(src.Credentials.AccessKeyID, cfg.RetryTokens)
-	action := src.Action
+	tokens := ss.tokensOf(r.Credentials.AccessKeyID, cfg.RetryTokens)
+	action := r.Action
 	if action == "" {
 		action = op.action
-	}
-	f := pp.frame(w)
-	defer pp.release(f)
-	f.req.set(src)
-	r := &f.req
-	if defaulted {
-		// Field by field, as set copies.
-		e := &r.From
-		e.region, e.az, e.host, e.internet, e.net = from.region, from.az, from.host, from.internet, from.net
 	}
 	lastCost := 0
 	for attempt := 1; ; attempt++ {

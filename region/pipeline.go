@@ -668,29 +668,28 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 		pp.stats.Failed++
 		return opError(src, err)
 	}
+	op := ss.opStat(src.Service, src.Operation)
+	op.calls++
+	from := src.From
+	if !from.IsValid() {
+		if l, ok := LocationOf(ctx); ok {
+			from = l
+		} else {
+			from = OnInternet(sr.spec.Code)
+		}
+	}
 	// From here on the call works on its frame's copy of the Request.
 	f := pp.frame(w)
 	defer pp.release(f)
 	r := &f.req
-	r.set(src)
-	op := ss.opStat(r.Service, r.Operation)
-	op.calls++
-	from := &r.From
-	if !from.IsValid() {
-		l, ok := LocationOf(ctx)
-		if !ok {
-			l = OnInternet(sr.spec.Code)
-		}
-		// Field by field, as set copies.
-		from.region, from.az, from.host, from.internet, from.net = l.region, l.az, l.host, l.internet, l.net
-	}
+	r.setFrom(src, &from)
 	// A caller in the serving region needs no region lookup (the common
 	// case), only its network identity checked.
 	var locErr error
 	if from.region != sr.spec.Code {
-		locErr = w.checkLoc(*from)
+		locErr = w.checkLoc(from)
 	} else if from.net != nil {
-		locErr = w.checkNetwork(*from)
+		locErr = w.checkNetwork(from)
 	}
 	if locErr != nil {
 		pp.stats.Failed++
@@ -806,13 +805,16 @@ func (pp *pipeline) release(f *callFrame) {
 // Request's pointer words while the garbage collector marks, and the
 // pipeline copies one Request per call. TestRequestSetAndClear checks
 // that set copies every field and clear clears every one.
-func (r *Request) set(src *Request) {
+func (r *Request) set(src *Request) { r.setFrom(src, &src.From) }
+
+// setFrom is set with the caller's place from instead of src.From.
+func (r *Request) setFrom(src *Request, from *Location) {
 	r.Service, r.Operation, r.ServiceID, r.Region = src.Service, src.Operation, src.ServiceID, src.Region
 	k, d := &src.Credentials, &r.Credentials
 	d.AccessKeyID, d.SecretAccessKey, d.SessionToken = k.AccessKeyID, k.SecretAccessKey, k.SessionToken
 	d.Expiration, d.Source = k.Expiration, k.Source
 	r.AllowAnonymous = src.AllowAnonymous
-	l, e := &src.From, &r.From
+	l, e := from, &r.From
 	e.region, e.az, e.host, e.internet, e.net = l.region, l.az, l.host, l.internet, l.net
 	r.Action, r.Resource, r.ResourceAccount = src.Action, src.Resource, src.ResourceAccount
 	r.ResourcePolicy, r.Context = src.ResourcePolicy, src.Context

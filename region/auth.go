@@ -226,7 +226,19 @@ func (w *World) checkNetwork(l Location) error {
 		}
 	}
 	if w.router != nil {
-		return w.router.CheckNetwork(*n)
+		pp := &w.pipe
+		if pp.changes == nil {
+			return w.router.CheckNetwork(*n)
+		}
+		gen := pp.changes.NetworkChanges()
+		if pp.checked == n && pp.checkedGen == gen {
+			return nil
+		}
+		if err := w.router.CheckNetwork(*n); err != nil {
+			return err
+		}
+		pp.checked, pp.checkedGen = n, gen
+		return nil
 	}
 	switch {
 	case n.SubnetID != "":

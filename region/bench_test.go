@@ -144,6 +144,26 @@ func BenchmarkCall(b *testing.B) {
 	benchCall(b, w, getReq(w, from))
 }
 
+// BenchmarkCallRef is BenchmarkCall through CallRef: the Request is not
+// copied into the call's arguments.
+func BenchmarkCallRef(b *testing.B) {
+	w := pipelineWorld(b, 1)
+	from, _ := w.InAZ("use1-az1")
+	req := getReq(w, from)
+	env := w.Env()
+	b.ReportAllocs()
+	env.Go("caller", func(p *sim.Proc) {
+		for i := 0; i < b.N; i++ {
+			if err := w.CallRef(p, &req, func(*Call) error { return nil }); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ResetTimer()
+	env.Run()
+}
+
 // BenchmarkCallRouter is BenchmarkCall with the tests' Router registered:
 // the caller sits in a public subnet, so every attempt is routed through
 // an internet gateway and carries aws:SourceIp into IAM.

@@ -38,7 +38,7 @@ func (c *IAMClient) WithClientConfig(cfg ClientConfig) *IAMClient {
 func (c *IAMClient) call(ctx context.Context, op string, effect func() error) error {
 	req := Request{Service: "iam", ServiceID: "IAM", Operation: op, Credentials: c.creds, Client: c.cfg,
 		iamAuthorizes: true}
-	return c.w.Call(ctx, req, func(*Call) error { return effect() })
+	return c.w.call(ctx, &req, func(*Call) error { return effect() })
 }
 
 func parsePolicyARN(s string) (iam.ARN, error) {
@@ -67,7 +67,7 @@ func (w *World) STSClient(region string, creds Credentials) *STSClient {
 func (c *STSClient) call(ctx context.Context, op string, effect func() error) error {
 	req := Request{Service: "sts", ServiceID: "STS", Operation: op, Region: c.region, Credentials: c.creds,
 		Client: c.cfg, iamAuthorizes: true}
-	return c.w.Call(ctx, req, func(*Call) error { return effect() })
+	return c.w.call(ctx, &req, func(*Call) error { return effect() })
 }
 
 // AssumeRoleOutput is the output of STSClient.AssumeRole.

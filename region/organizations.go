@@ -50,7 +50,7 @@ func orgCall[In, Out any](ctx context.Context, c *OrganizationsClient, op string
 	var out Out
 	req := Request{Service: "organizations", ServiceID: "Organizations", Operation: op,
 		Credentials: c.creds, Client: c.cfg, iamAuthorizes: true}
-	err := c.w.Call(ctx, req, func(*Call) error {
+	err := c.w.call(ctx, &req, func(*Call) error {
 		var err error
 		out, err = effect(c.w.iam.Organizations(), c.creds, in)
 		return err

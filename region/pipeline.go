@@ -339,6 +339,13 @@ type pipeline struct {
 	// lastARN caches the parse of the last resource ARN authorized.
 	lastRes string
 	lastARN iam.ARN
+	// changes is the Router's change counter, if it has one; checked is
+	// the network identity the Router last found valid, at its change
+	// count checkedGen (checkNetwork). An identity is never mutated once
+	// set, so the same pointer is the same identity.
+	changes    NetworkChangeCounter
+	checked    *NetworkIdentity
+	checkedGen uint64
 	// free holds the frames of calls that returned, for reuse; it grows
 	// to the most calls ever in progress at once.
 	free []*callFrame
@@ -614,65 +621,85 @@ func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
 // context.DeadlineExceeded. A nil context, or one without a process, is an
 // error (sim.ErrNoProcess).
 func (w *World) Call(ctx context.Context, req Request, effect func(c *Call) error) error {
+	return w.call(ctx, &req, effect)
+}
+
+// CallRef is Call with the Request passed by pointer, for services that
+// build a Request per call: a Request is some 300 bytes, and passing it by
+// value copies it into Call's arguments on every call. CallRef reads *req
+// before the call first waits, copying it into the call's own Request
+// (the one Call.Request returns), and neither keeps nor changes it: the
+// caller may reuse *req as soon as CallRef returns. In every other way it
+// is Call.
+func (w *World) CallRef(ctx context.Context, req *Request, effect func(c *Call) error) error {
+	return w.call(ctx, req, effect)
+}
+
+// call is Call and CallRef. It only reads *src (and does not let it
+// escape), so that Call's argument stays on its stack: the one copy of
+// the Request a call makes is into its frame (Request.set).
+func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) error) error {
 	if effect == nil {
 		panic("region: Call with a nil effect")
 	}
 	pp := &w.pipe
 	p, ok := sim.ProcFrom(ctx)
 	if !ok {
-		return opError(&req, sim.ErrNoProcess)
+		return opError(src, sim.ErrNoProcess)
 	}
 	pp.stats.Calls++
 	if err := ctx.Err(); err != nil {
 		pp.stats.Failed++
-		return opError(&req, err)
+		return opError(src, err)
 	}
 	cfg := pp.cfg
-	if req.Client != nil {
-		cfg = *req.Client
+	if src.Client != nil {
+		cfg = *src.Client
 	}
 	if err := cfg.validate(); err != nil {
-		return opError(&req, err)
+		return opError(src, err)
 	}
-	sr, ss, err := w.endpointOf(req.Service, req.Region)
+	sr, ss, err := w.endpointOf(src.Service, src.Region)
 	if err != nil {
 		if pp.byOp == nil {
 			pp.byOp = map[opKey]int{}
 		}
-		pp.byOp[opKey{req.Service, req.Operation}]++
+		pp.byOp[opKey{src.Service, src.Operation}]++
 		pp.stats.Failed++
-		return opError(&req, err)
+		return opError(src, err)
 	}
-	op := ss.opStat(req.Service, req.Operation)
+	op := ss.opStat(src.Service, src.Operation)
 	op.calls++
-	if !req.From.IsValid() {
+	from := src.From
+	if !from.IsValid() {
 		if l, ok := LocationOf(ctx); ok {
-			req.From = l
+			from = l
 		} else {
-			req.From = OnInternet(sr.spec.Code)
+			from = OnInternet(sr.spec.Code)
 		}
 	}
+	// From here on the call works on its frame's copy of the Request.
+	f := pp.frame(w)
+	defer pp.release(f)
+	r := &f.req
+	r.setFrom(src, &from)
 	// A caller in the serving region needs no region lookup (the common
 	// case), only its network identity checked.
 	var locErr error
-	if req.From.region != sr.spec.Code {
-		locErr = w.checkLoc(req.From)
-	} else if req.From.net != nil {
-		locErr = w.checkNetwork(req.From)
+	if from.region != sr.spec.Code {
+		locErr = w.checkLoc(from)
+	} else if from.net != nil {
+		locErr = w.checkNetwork(from)
 	}
 	if locErr != nil {
 		pp.stats.Failed++
-		return opError(&req, locErr)
+		return opError(r, locErr)
 	}
-	tokens := ss.tokensOf(req.Credentials.AccessKeyID, cfg.RetryTokens)
-	action := req.Action
+	tokens := ss.tokensOf(r.Credentials.AccessKeyID, cfg.RetryTokens)
+	action := r.Action
 	if action == "" {
 		action = op.action
 	}
-	f := pp.frame(w)
-	defer pp.release(f)
-	f.req.set(&req)
-	r := &f.req
 	lastCost := 0
 	for attempt := 1; ; attempt++ {
 		pp.stats.Attempts++
@@ -778,13 +805,16 @@ func (pp *pipeline) release(f *callFrame) {
 // Request's pointer words while the garbage collector marks, and the
 // pipeline copies one Request per call. TestRequestSetAndClear checks
 // that set copies every field and clear clears every one.
-func (r *Request) set(src *Request) {
+func (r *Request) set(src *Request) { r.setFrom(src, &src.From) }
+
+// setFrom is set with the caller's place from instead of src.From.
+func (r *Request) setFrom(src *Request, from *Location) {
 	r.Service, r.Operation, r.ServiceID, r.Region = src.Service, src.Operation, src.ServiceID, src.Region
 	k, d := &src.Credentials, &r.Credentials
 	d.AccessKeyID, d.SecretAccessKey, d.SessionToken = k.AccessKeyID, k.SecretAccessKey, k.SessionToken
 	d.Expiration, d.Source = k.Expiration, k.Source
 	r.AllowAnonymous = src.AllowAnonymous
-	l, e := &src.From, &r.From
+	l, e := from, &r.From
 	e.region, e.az, e.host, e.internet, e.net = l.region, l.az, l.host, l.internet, l.net
 	r.Action, r.Resource, r.ResourceAccount = src.Action, src.Resource, src.ResourceAccount
 	r.ResourcePolicy, r.Context = src.ResourcePolicy, src.Context

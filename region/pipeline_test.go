@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -497,4 +498,52 @@ func TestRetryTokensPerAccessKey(t *testing.T) {
 	}
 	_, ok := w.RetryTokens("AKIANEVERCALLED00000", "s3", "us-east-1")
 	require.False(t, ok)
+}
+
+// TestCallRefIsCall checks that CallRef serves a request as Call does (the
+// same latency, request ID and default location) and leaves the caller's
+// Request as it was.
+func TestCallRefIsCall(t *testing.T) {
+	type seen struct {
+		from       Location
+		id         string
+		elapsed    time.Duration
+		sameTarget bool
+	}
+	serve := func(ref bool) seen {
+		w := pipelineWorld(t, 7)
+		req := getReq(w, Location{}) // the zero From: the default applies
+		orig := req
+		var s seen
+		s.elapsed = run(w, func(p *sim.Proc) {
+			effect := func(c *Call) error {
+				s.from, s.id = c.From(), c.RequestID()
+				s.sameTarget = c.Request() == &req
+				return nil
+			}
+			var err error
+			if ref {
+				err = w.CallRef(p, &req, effect)
+			} else {
+				err = w.Call(p, req, effect)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+		if !reflect.DeepEqual(req, orig) {
+			t.Errorf("ref=%v: the caller's Request changed: %+v", ref, req)
+		}
+		return s
+	}
+	byValue, byRef := serve(false), serve(true)
+	if byRef.sameTarget {
+		t.Error("CallRef handed the effect the caller's Request, not the call's own")
+	}
+	if byValue != byRef {
+		t.Errorf("Call saw %+v, CallRef %+v", byValue, byRef)
+	}
+	if !byRef.from.IsValid() {
+		t.Error("the default location was not applied")
+	}
 }

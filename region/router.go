@@ -216,11 +216,28 @@ type Router interface {
 	CheckNetwork(n NetworkIdentity) error
 }
 
+// NetworkChangeCounter is an optional interface of a Router whose
+// CheckNetwork answers depend on its own state alone. NetworkChanges
+// returns a count that changes whenever any CheckNetwork answer could
+// (a VPC, subnet or interface created or deleted). With it, the World
+// asks CheckNetwork again only when the caller's identity or the count
+// has changed since the last identity it found valid: a caller's calls
+// come in runs, and the check (an interface call with a 100-byte
+// argument) is made on every call.
+type NetworkChangeCounter interface {
+	NetworkChanges() uint64
+}
+
 // SetRouter registers the network layer's Router; nil removes it, and the
 // world goes back to direct paths.
-func (v Network) SetRouter(r Router) {
-	w := v.w
+func (v Network) SetRouter(r Router) { v.w.setRouter(r) }
+
+// setRouter registers r, noting whether it counts its changes.
+func (w *World) setRouter(r Router) {
 	w.router = r
+	pp := &w.pipe
+	pp.changes, _ = r.(NetworkChangeCounter)
+	pp.checked, pp.checkedGen = nil, 0
 }
 
 // Router returns the registered Router, or nil.

@@ -291,3 +291,66 @@ func TestSourceKeyContextsBeyondTheFirstFew(t *testing.T) {
 	require.Equal(t, len(w.pipe.keyCtxs), w.pipe.nKeyCtxs)
 	require.Len(t, w.pipe.keyCtx, len(ips)-len(w.pipe.keyCtxs))
 }
+
+// countingRouter is testRouter with a change counter (NetworkChangeCounter)
+// and a count of CheckNetwork calls; known overrides knownIDs.
+type countingRouter struct {
+	testRouter
+	gen    uint64
+	checks int
+	known  map[string]bool
+}
+
+func (r *countingRouter) NetworkChanges() uint64 { return r.gen }
+
+func (r *countingRouter) CheckNetwork(n NetworkIdentity) error {
+	r.checks++
+	for _, id := range []string{n.VpcID, n.SubnetID, n.NetworkInterfaceID} {
+		if id != "" && !r.known[id] {
+			return awserr.New("InvalidSubnetID.NotFound", 400, false, "The ID '%s' does not exist", id)
+		}
+	}
+	return nil
+}
+
+// TestCheckNetworkAskedAgainOnlyOnChange: with a Router that counts its
+// changes, the World checks a caller's identity once while neither the
+// identity nor the count changes, and again after either changes; an
+// identity found invalid is asked about every time.
+func TestCheckNetworkAskedAgainOnlyOnChange(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	r := &countingRouter{known: map[string]bool{"vpc-1": true, "subnet-public": true, "eni-1": true}}
+	w.Network().SetRouter(r)
+	// Two identities (two pointers) with the same IDs.
+	pub, priv := vpcLoc(t, w, "subnet-public"), vpcLoc(t, w, "subnet-public")
+	call := func(from Location) error {
+		var err error
+		run(w, func(p *sim.Proc) { err = w.Call(p, getReq(w, from), func(*Call) error { return nil }) })
+		return err
+	}
+	for i := 0; i < 3; i++ {
+		require.NoError(t, call(pub))
+	}
+	require.Equal(t, 1, r.checks, "the same identity, no change")
+	require.NoError(t, call(priv))
+	require.Equal(t, 2, r.checks, "another identity")
+	r.gen++
+	require.NoError(t, call(priv))
+	require.Equal(t, 3, r.checks, "the Router changed")
+	// The subnet goes away: the next call is refused, every time.
+	delete(r.known, "subnet-public")
+	require.NoError(t, call(priv), "no change counted: the last answer stands")
+	r.gen++
+	for i := 0; i < 2; i++ {
+		err := call(priv)
+		require.Error(t, err)
+		require.Contains(t, err.Error(), "InvalidSubnetID.NotFound")
+	}
+	require.Equal(t, 5, r.checks)
+	// A new Router forgets the last answer.
+	r.known["subnet-public"] = true
+	r2 := &countingRouter{known: r.known}
+	w.Network().SetRouter(r2)
+	require.NoError(t, call(pub))
+	require.Equal(t, 1, r2.checks)
+}

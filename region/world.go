@@ -258,7 +258,7 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 		w.iam.SharePolicies(opts.Policies)
 	}
 	w.pipe.init(w, cc)
-	w.router = opts.Router
+	w.setRouter(opts.Router)
 	w.flows.w = w
 	w.ledger = opts.Billing
 	if w.ledger == nil {

@@ -61,6 +61,12 @@ type routeCache struct {
 // every change that could alter a route.
 func (s *Service) changed() { s.routes.gen++ }
 
+// NetworkChanges is region.NetworkChangeCounter: the change count that
+// CheckNetwork's own memory (routeCache.checked) already relies on, so
+// the World can skip asking again while neither the caller's identity
+// nor the count has moved.
+func (s *Service) NetworkChanges() uint64 { return s.routes.gen }
+
 // hit reports whether m answers k now.
 func (s *Service) hit(m *routeMemo, k *routeKey) bool {
 	return m.used && m.gen == s.routes.gen && m.key == *k &&

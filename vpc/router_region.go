@@ -13,7 +13,10 @@ import (
 // a Location with a network interface follows that interface's subnet
 // route table, NACL and security groups; a caller outside any VPC gets a
 // direct path.
-var _ region.Router = (*Service)(nil)
+var (
+	_ region.Router               = (*Service)(nil)
+	_ region.NetworkChangeCounter = (*Service)(nil)
+)
 
 func protoNum(p string) int {
 	switch p {

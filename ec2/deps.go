@@ -420,7 +420,7 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 	}
 	// The caller's place comes from its context (Machine.Go attaches the
 	// instance's Location to its processes).
-	err := s.w.Call(ctx, req, func(rc *region.Call) error {
+	err := s.w.CallRef(ctx, &req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
 		for _, r := range inner {
 			arn, owner := c.arnOf(r, acct)

@@ -307,7 +307,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 			req.AuthorizeInEffect = true
 		}
 	}
-	err := s.w.Call(ctx, req, func(rc *region.Call) error {
+	err := s.w.CallRef(ctx, &req, func(rc *region.Call) error {
 		// Field by field: storing a whole served into the service (heap
 		// memory) takes the runtime's bulk write barrier while the
 		// collector marks, on every call.

@@ -210,7 +210,10 @@ func (s *Service) decide(d *Decision, req *Request) {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
 	}
-	ip := identityPolicies(s, req.Principal)
+	// The policies go straight into *d, which keeps them for Explain;
+	// decide reads them from there, so no idPolicies is built and copied
+	// on this path, which every request of a World takes.
+	root := d.setIdentityPolicies(s, req.Principal)
 	var resAcct *account
 	switch ra, p := req.resourceAccount(), req.Principal; {
 	case ra == "":
@@ -226,12 +229,12 @@ func (s *Service) decide(d *Decision, req *Request) {
 	s.orgKeys(req, resAcct)
 	// Where Organizations policies apply: organizations_eval.go.
 	if p := req.Principal; scpApplies(p) && p.acct != nil {
-		ip.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
+		d.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
 	}
 	if p := req.Principal; resAcct != nil && resAcct.org != nil && (p == nil || !p.slr) && rcpApplies(req.Action) {
-		ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
+		d.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
 	}
-	decide(d, req, &ip)
+	decide(d, req, root)
 	if !d.Allowed && s.env.Tracing() {
 		d.req = *req // for the message
 		acct := "anonymous"
@@ -242,7 +245,8 @@ func (s *Service) decide(d *Decision, req *Request) {
 	}
 }
 
-// idPolicies is what applies to a principal besides the resource policy.
+// idPolicies is what applies to a principal besides the resource policy,
+// for the Service-less Authorize and Evaluate.
 type idPolicies struct {
 	identity []PolicyRef
 	boundary *PolicyRef
@@ -252,28 +256,28 @@ type idPolicies struct {
 	rcps     [][]PolicyRef
 }
 
-func identityPolicies(s *Service, p *Principal) idPolicies {
-	var ip idPolicies
-	if p == nil {
-		return ip
-	}
+// setIdentityPolicies sets d's identity-based policies, permissions
+// boundary and session policy from p, and reports whether p is an
+// account's root user.
+func (d *Decision) setIdentityPolicies(s *Service, p *Principal) (root bool) {
 	switch {
+	case p == nil:
 	case p.Type == PrincipalAccount:
-		ip.root = true
+		return true
 	case p.user != nil:
-		ip.identity = p.user.policyRefs(s)
-		ip.boundary = p.user.boundaryRef()
+		d.identity = p.user.policyRefs(s)
+		d.boundary = p.user.boundaryRef()
 	case p.session != nil:
 		se := p.session
 		if se.role != nil {
-			ip.identity = se.role.policyRefs(s)
-			ip.boundary = se.role.boundaryRef()
+			d.identity = se.role.policyRefs(s)
+			d.boundary = se.role.boundaryRef()
 		}
 		if se.policy != nil {
-			ip.session = &se.policyRef
+			d.session = &se.policyRef
 		}
 	}
-	return ip
+	return false
 }
 
 // Authorize evaluates req against explicitly given policies, without a
@@ -376,32 +380,38 @@ func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef,
 
 func authorize(req *Request, ip idPolicies) Decision {
 	var d Decision
-	decide(&d, req, &ip)
+	d.identity, d.boundary, d.session, d.scps, d.rcps = ip.identity, ip.boundary, ip.session, ip.scps, ip.rcps
+	decide(&d, req, ip.root)
 	d.req = *req
 	return d
 }
 
-// decide is the evaluation logic: it fills the zero Decision *d with the
-// decision on req, except d.req, the copy of the request that only
+// decide is the evaluation logic: given the policies that apply in
+// d.identity, d.boundary, d.session, d.scps and d.rcps (the rest of *d
+// zero), and whether the caller is an account's root user, it fills in
+// the decision on req, except d.req, the copy of the request that only
 // explaining the decision needs. Filling the caller's Decision in place
 // and leaving the copy to callers that keep the Decision spares the hot
 // path (Service.Check) both copies on every allowed request.
-func decide(d *Decision, req *Request, ip *idPolicies) {
-	d.identity, d.boundary, d.session, d.scps, d.rcps = ip.identity, ip.boundary, ip.session, ip.scps, ip.rcps
+func decide(d *Decision, req *Request, root bool) {
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 
 	// 1. Explicit denies, identity first as AWS reports them.
 	idAllow := NotApplicable
-	var idStmt StatementRef
-	for _, ref := range ip.identity {
+	// The first identity-based Allow, as a policy and statement index:
+	// its StatementRef is built only if it decides.
+	var idRef *PolicyRef
+	idIdx := 0
+	for k := range d.identity {
+		ref := &d.identity[k]
 		o, i, _ := ref.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, ref, i)
+			denied(d, *ref, i)
 			return
 		}
 		if o == Allowed && idAllow != Allowed {
-			idAllow, idStmt = Allowed, stmtRef(ref, i)
+			idAllow, idRef, idIdx = Allowed, ref, i
 		}
 	}
 	resAllow, resPM := NotApplicable, pmNone
@@ -419,29 +429,29 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 		}
 	}
 	bAllow, sAllow := true, true
-	if ip.boundary != nil {
-		o, i, _ := ip.boundary.Policy.eval(&ec)
+	if d.boundary != nil {
+		o, i, _ := d.boundary.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, *ip.boundary, i)
+			denied(d, *d.boundary, i)
 			return
 		}
 		bAllow = o == Allowed
 	}
-	if ip.session != nil {
-		o, i, _ := ip.session.Policy.eval(&ec)
+	if d.session != nil {
+		o, i, _ := d.session.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, *ip.session, i)
+			denied(d, *d.session, i)
 			return
 		}
 		sAllow = o == Allowed
 	}
 
-	rcpOK, rd, ri := evalOrgLevels(ip.rcps, &ec)
+	rcpOK, rd, ri := evalOrgLevels(d.rcps, &ec)
 	if rd != nil {
 		denied(d, *rd, ri)
 		return
 	}
-	scpOK, sd, si := evalOrgLevels(ip.scps, &ec)
+	scpOK, sd, si := evalOrgLevels(d.scps, &ec)
 	if sd != nil {
 		denied(d, *sd, si)
 		return
@@ -463,7 +473,7 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 	}
 	resAcct := req.resourceAccount()
 	same := principalAcct != "" && (resAcct == "" || resAcct == principalAcct)
-	identityOK := ip.root || idAllow == Allowed && bAllow && sAllow
+	identityOK := root || idAllow == Allowed && bAllow && sAllow
 	resOK := resAllow == Allowed
 
 	if same && req.RequireResourcePolicy {
@@ -478,7 +488,7 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 			return
 		case !resOK:
 			d.Missing = ResourcePolicy
-		case idAllow != Allowed && !ip.root:
+		case idAllow != Allowed && !root:
 			d.Missing = IdentityPolicy
 		case !bAllow:
 			d.Missing = PermissionsBoundary
@@ -489,11 +499,11 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 	}
 	if same {
 		switch {
-		case ip.root:
+		case root:
 			d.Allowed, d.Reason = true, AllowedAsRoot
 			return
 		case identityOK:
-			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, idStmt
+			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, stmtRef(*idRef, idIdx)
 			return
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
@@ -525,11 +535,11 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 		return
 	}
 	switch {
-	case !ip.root && idAllow != Allowed:
+	case !root && idAllow != Allowed:
 		d.Missing = IdentityPolicy
-	case !ip.root && !bAllow:
+	case !root && !bAllow:
 		d.Missing = PermissionsBoundary
-	case !ip.root && !sAllow:
+	case !root && !sAllow:
 		d.Missing = SessionPolicy
 	default:
 		d.Missing = ResourcePolicy

@@ -138,6 +138,35 @@ type Decision struct {
 	rcps     [][]PolicyRef
 }
 
+// verdict is a Decision without its copy of the request: what decide
+// fills. Check, on every call of a World, needs only Allowed, so it keeps
+// this 152-byte struct and builds the 400-byte Decision for a denial only.
+type verdict struct {
+	Allowed   bool
+	Reason    Reason
+	Missing   PolicyKind
+	Statement StatementRef
+
+	identity []PolicyRef
+	boundary *PolicyRef
+	session  *PolicyRef
+	scps     [][]PolicyRef
+	rcps     [][]PolicyRef
+}
+
+// decision is v with the request it answered.
+func (v *verdict) decision(req *Request) (d Decision) {
+	v.fill(&d, req)
+	return d
+}
+
+// fill sets every field of *d from v and req.
+func (v *verdict) fill(d *Decision, req *Request) {
+	d.Allowed, d.Reason, d.Missing, d.Statement = v.Allowed, v.Reason, v.Missing, v.Statement
+	d.req = *req
+	d.identity, d.boundary, d.session, d.scps, d.rcps = v.identity, v.boundary, v.session, v.scps, v.rcps
+}
+
 // Err returns nil when d allows, else an AccessDenied error (HTTP 403)
 // worded like AWS's.
 func (d Decision) Err() error {
@@ -183,10 +212,10 @@ func (d Decision) Message() string {
 
 // Authorize evaluates req and returns the decision. A zero req.Time is
 // filled from the simulation clock. It allocates nothing in steady state.
-func (s *Service) Authorize(req *Request) Decision {
-	var d Decision
-	s.decide(&d, req)
-	d.req = *req
+func (s *Service) Authorize(req *Request) (d Decision) {
+	var v verdict
+	s.decide(&v, req)
+	v.fill(&d, req)
 	return d
 }
 
@@ -194,19 +223,18 @@ func (s *Service) Authorize(req *Request) Decision {
 // request pipeline does on every call: nil when req is allowed, else
 // the decision's AccessDenied error (Decision.Err).
 func (s *Service) Check(req *Request) error {
-	var d Decision
-	s.decide(&d, req)
-	if d.Allowed {
+	var v verdict
+	s.decide(&v, req)
+	if v.Allowed {
 		return nil
 	}
-	d.req = *req
-	return d.Err()
+	return v.decision(req).Err()
 }
 
-// decide fills the zero Decision *d (all but d.req, as decide does) with
+// decide fills the zero verdict *d with
 // the Service's answer: the caller's identity-based policies, and the
 // organization's SCPs and RCPs where they apply.
-func (s *Service) decide(d *Decision, req *Request) {
+func (s *Service) decide(d *verdict, req *Request) {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
 	}
@@ -236,12 +264,11 @@ func (s *Service) decide(d *Decision, req *Request) {
 	}
 	decide(d, req, root)
 	if !d.Allowed && s.env.Tracing() {
-		d.req = *req // for the message
 		acct := "anonymous"
 		if req.Principal != nil && req.Principal.AccountID != "" {
 			acct = req.Principal.AccountID
 		}
-		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.Message()))
+		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.decision(req).Message()))
 	}
 }
 
@@ -259,7 +286,7 @@ type idPolicies struct {
 // setIdentityPolicies sets d's identity-based policies, permissions
 // boundary and session policy from p, and reports whether p is an
 // account's root user.
-func (d *Decision) setIdentityPolicies(s *Service, p *Principal) (root bool) {
+func (d *verdict) setIdentityPolicies(s *Service, p *Principal) (root bool) {
 	switch {
 	case p == nil:
 	case p.Type == PrincipalAccount:
@@ -379,21 +406,20 @@ func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef,
 }
 
 func authorize(req *Request, ip idPolicies) Decision {
-	var d Decision
-	d.identity, d.boundary, d.session, d.scps, d.rcps = ip.identity, ip.boundary, ip.session, ip.scps, ip.rcps
-	decide(&d, req, ip.root)
-	d.req = *req
-	return d
+	v := verdict{identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
+	decide(&v, req, ip.root)
+	return v.decision(req)
 }
 
 // decide is the evaluation logic: given the policies that apply in
 // d.identity, d.boundary, d.session, d.scps and d.rcps (the rest of *d
 // zero), and whether the caller is an account's root user, it fills in
-// the decision on req, except d.req, the copy of the request that only
-// explaining the decision needs. Filling the caller's Decision in place
-// and leaving the copy to callers that keep the Decision spares the hot
-// path (Service.Check) both copies on every allowed request.
-func decide(d *Decision, req *Request, root bool) {
+// the decision on req. The verdict has no copy of the request, which
+// only explaining the decision needs: filling the caller's verdict in
+// place and leaving the Decision to callers that keep one spares the hot
+// path (Service.Check) both the copy and zeroing a Decision on every
+// allowed request.
+func decide(d *verdict, req *Request, root bool) {
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 
@@ -550,7 +576,7 @@ func stmtRef(ref PolicyRef, i int) StatementRef {
 	return StatementRef{Policy: ref, Index: i, Sid: ref.Policy.Statements[i].Sid}
 }
 
-func denied(d *Decision, ref PolicyRef, i int) {
+func denied(d *verdict, ref PolicyRef, i int) {
 	d.Allowed, d.Reason, d.Missing, d.Statement = false, ExplicitDeny, ref.Kind, stmtRef(ref, i)
 }
 

@@ -388,8 +388,17 @@ func orgRefs(kind PolicyKind, short string, levels [][]*Policy) [][]PolicyRef {
 }
 
 // evalOrgLevels checks organization policies: a Deny anywhere denies (denyRef
-// set); otherwise ok reports whether every level has an Allow.
+// set); otherwise ok reports whether every level has an Allow. Most
+// requests meet no organization policy at all; that case is small enough
+// to inline into decide.
 func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
+	if len(levels) == 0 {
+		return true, nil, 0
+	}
+	return evalLevels(levels, ec)
+}
+
+func evalLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
 	ok = true
 	for _, level := range levels {
 		allowed := false

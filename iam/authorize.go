@@ -255,8 +255,10 @@ func (s *Service) decide(d *verdict, req *Request) {
 		resAcct = s.accounts[ra]
 	}
 	s.orgKeys(req, resAcct)
-	// Where Organizations policies apply: organizations_eval.go.
-	if p := req.Principal; scpApplies(p) && p.acct != nil {
+	// Where Organizations policies apply: organizations_eval.go. Outside
+	// an organization orgLevels has nothing to return; the org test
+	// spares most requests the call.
+	if p := req.Principal; scpApplies(p) && p.acct != nil && p.acct.org != nil {
 		d.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
 	}
 	if p := req.Principal; resAcct != nil && resAcct.org != nil && (p == nil || !p.slr) && rcpApplies(req.Action) {

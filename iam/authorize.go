@@ -138,6 +138,35 @@ type Decision struct {
 	rcps     [][]PolicyRef
 }
 
+// verdict is a Decision without its copy of the request: what decide
+// fills. Check, on every call of a World, needs only Allowed, so it keeps
+// this 152-byte struct and builds the 400-byte Decision for a denial only.
+type verdict struct {
+	Allowed   bool
+	Reason    Reason
+	Missing   PolicyKind
+	Statement StatementRef
+
+	identity []PolicyRef
+	boundary *PolicyRef
+	session  *PolicyRef
+	scps     [][]PolicyRef
+	rcps     [][]PolicyRef
+}
+
+// decision is v with the request it answered.
+func (v *verdict) decision(req *Request) (d Decision) {
+	v.fill(&d, req)
+	return d
+}
+
+// fill sets every field of *d from v and req.
+func (v *verdict) fill(d *Decision, req *Request) {
+	d.Allowed, d.Reason, d.Missing, d.Statement = v.Allowed, v.Reason, v.Missing, v.Statement
+	d.req = *req
+	d.identity, d.boundary, d.session, d.scps, d.rcps = v.identity, v.boundary, v.session, v.scps, v.rcps
+}
+
 // Err returns nil when d allows, else an AccessDenied error (HTTP 403)
 // worded like AWS's.
 func (d Decision) Err() error {
@@ -183,10 +212,10 @@ func (d Decision) Message() string {
 
 // Authorize evaluates req and returns the decision. A zero req.Time is
 // filled from the simulation clock. It allocates nothing in steady state.
-func (s *Service) Authorize(req *Request) Decision {
-	var d Decision
-	s.decide(&d, req)
-	d.req = *req
+func (s *Service) Authorize(req *Request) (d Decision) {
+	var v verdict
+	s.decide(&v, req)
+	v.fill(&d, req)
 	return d
 }
 
@@ -194,23 +223,25 @@ func (s *Service) Authorize(req *Request) Decision {
 // request pipeline does on every call: nil when req is allowed, else
 // the decision's AccessDenied error (Decision.Err).
 func (s *Service) Check(req *Request) error {
-	var d Decision
-	s.decide(&d, req)
-	if d.Allowed {
+	var v verdict
+	s.decide(&v, req)
+	if v.Allowed {
 		return nil
 	}
-	d.req = *req
-	return d.Err()
+	return v.decision(req).Err()
 }
 
-// decide fills the zero Decision *d (all but d.req, as decide does) with
+// decide fills the zero verdict *d with
 // the Service's answer: the caller's identity-based policies, and the
 // organization's SCPs and RCPs where they apply.
-func (s *Service) decide(d *Decision, req *Request) {
+func (s *Service) decide(d *verdict, req *Request) {
 	if req.Time.IsZero() {
 		req.Time = s.env.NowTime()
 	}
-	ip := identityPolicies(s, req.Principal)
+	// The policies go straight into *d, which keeps them for Explain;
+	// decide reads them from there, so no idPolicies is built and copied
+	// on this path, which every request of a World takes.
+	root := d.setIdentityPolicies(s, req.Principal)
 	var resAcct *account
 	switch ra, p := req.resourceAccount(), req.Principal; {
 	case ra == "":
@@ -224,25 +255,27 @@ func (s *Service) decide(d *Decision, req *Request) {
 		resAcct = s.accounts[ra]
 	}
 	s.orgKeys(req, resAcct)
-	// Where Organizations policies apply: organizations_eval.go.
-	if p := req.Principal; scpApplies(p) && p.acct != nil {
-		ip.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
+	// Where Organizations policies apply: organizations_eval.go. Outside
+	// an organization orgLevels has nothing to return; the org test
+	// spares most requests the call.
+	if p := req.Principal; scpApplies(p) && p.acct != nil && p.acct.org != nil {
+		d.scps = s.orgLevels(p.acct, ServiceControlPolicyType, &p.acct.scpCache)
 	}
 	if p := req.Principal; resAcct != nil && resAcct.org != nil && (p == nil || !p.slr) && rcpApplies(req.Action) {
-		ip.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
+		d.rcps = s.orgLevels(resAcct, ResourceControlPolicyType, &resAcct.rcpCache)
 	}
-	decide(d, req, &ip)
+	decide(d, req, root)
 	if !d.Allowed && s.env.Tracing() {
-		d.req = *req // for the message
 		acct := "anonymous"
 		if req.Principal != nil && req.Principal.AccountID != "" {
 			acct = req.Principal.AccountID
 		}
-		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.Message()))
+		s.env.Emit("iam/"+acct, "AccessDenied", simF("message", d.decision(req).Message()))
 	}
 }
 
-// idPolicies is what applies to a principal besides the resource policy.
+// idPolicies is what applies to a principal besides the resource policy,
+// for the Service-less Authorize and Evaluate.
 type idPolicies struct {
 	identity []PolicyRef
 	boundary *PolicyRef
@@ -252,28 +285,28 @@ type idPolicies struct {
 	rcps     [][]PolicyRef
 }
 
-func identityPolicies(s *Service, p *Principal) idPolicies {
-	var ip idPolicies
-	if p == nil {
-		return ip
-	}
+// setIdentityPolicies sets d's identity-based policies, permissions
+// boundary and session policy from p, and reports whether p is an
+// account's root user.
+func (d *verdict) setIdentityPolicies(s *Service, p *Principal) (root bool) {
 	switch {
+	case p == nil:
 	case p.Type == PrincipalAccount:
-		ip.root = true
+		return true
 	case p.user != nil:
-		ip.identity = p.user.policyRefs(s)
-		ip.boundary = p.user.boundaryRef()
+		d.identity = p.user.policyRefs(s)
+		d.boundary = p.user.boundaryRef()
 	case p.session != nil:
 		se := p.session
 		if se.role != nil {
-			ip.identity = se.role.policyRefs(s)
-			ip.boundary = se.role.boundaryRef()
+			d.identity = se.role.policyRefs(s)
+			d.boundary = se.role.boundaryRef()
 		}
 		if se.policy != nil {
-			ip.session = &se.policyRef
+			d.session = &se.policyRef
 		}
 	}
-	return ip
+	return false
 }
 
 // Authorize evaluates req against explicitly given policies, without a
@@ -357,8 +390,17 @@ func orgRefs(kind PolicyKind, short string, levels [][]*Policy) [][]PolicyRef {
 }
 
 // evalOrgLevels checks organization policies: a Deny anywhere denies (denyRef
-// set); otherwise ok reports whether every level has an Allow.
+// set); otherwise ok reports whether every level has an Allow. Most
+// requests meet no organization policy at all; that case is small enough
+// to inline into decide.
 func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
+	if len(levels) == 0 {
+		return true, nil, 0
+	}
+	return evalLevels(levels, ec)
+}
+
+func evalLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
 	ok = true
 	for _, level := range levels {
 		allowed := false
@@ -375,33 +417,38 @@ func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef,
 }
 
 func authorize(req *Request, ip idPolicies) Decision {
-	var d Decision
-	decide(&d, req, &ip)
-	d.req = *req
-	return d
+	v := verdict{identity: ip.identity, boundary: ip.boundary, session: ip.session, scps: ip.scps, rcps: ip.rcps}
+	decide(&v, req, ip.root)
+	return v.decision(req)
 }
 
-// decide is the evaluation logic: it fills the zero Decision *d with the
-// decision on req, except d.req, the copy of the request that only
-// explaining the decision needs. Filling the caller's Decision in place
-// and leaving the copy to callers that keep the Decision spares the hot
-// path (Service.Check) both copies on every allowed request.
-func decide(d *Decision, req *Request, ip *idPolicies) {
-	d.identity, d.boundary, d.session, d.scps, d.rcps = ip.identity, ip.boundary, ip.session, ip.scps, ip.rcps
+// decide is the evaluation logic: given the policies that apply in
+// d.identity, d.boundary, d.session, d.scps and d.rcps (the rest of *d
+// zero), and whether the caller is an account's root user, it fills in
+// the decision on req. The verdict has no copy of the request, which
+// only explaining the decision needs: filling the caller's verdict in
+// place and leaving the Decision to callers that keep one spares the hot
+// path (Service.Check) both the copy and zeroing a Decision on every
+// allowed request.
+func decide(d *verdict, req *Request, root bool) {
 	ec := evalCtx{req: req, p: req.Principal}
 	p := req.Principal
 
 	// 1. Explicit denies, identity first as AWS reports them.
 	idAllow := NotApplicable
-	var idStmt StatementRef
-	for _, ref := range ip.identity {
+	// The first identity-based Allow, as a policy and statement index:
+	// its StatementRef is built only if it decides.
+	var idRef *PolicyRef
+	idIdx := 0
+	for k := range d.identity {
+		ref := &d.identity[k]
 		o, i, _ := ref.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, ref, i)
+			denied(d, *ref, i)
 			return
 		}
 		if o == Allowed && idAllow != Allowed {
-			idAllow, idStmt = Allowed, stmtRef(ref, i)
+			idAllow, idRef, idIdx = Allowed, ref, i
 		}
 	}
 	resAllow, resPM := NotApplicable, pmNone
@@ -419,29 +466,29 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 		}
 	}
 	bAllow, sAllow := true, true
-	if ip.boundary != nil {
-		o, i, _ := ip.boundary.Policy.eval(&ec)
+	if d.boundary != nil {
+		o, i, _ := d.boundary.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, *ip.boundary, i)
+			denied(d, *d.boundary, i)
 			return
 		}
 		bAllow = o == Allowed
 	}
-	if ip.session != nil {
-		o, i, _ := ip.session.Policy.eval(&ec)
+	if d.session != nil {
+		o, i, _ := d.session.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, *ip.session, i)
+			denied(d, *d.session, i)
 			return
 		}
 		sAllow = o == Allowed
 	}
 
-	rcpOK, rd, ri := evalOrgLevels(ip.rcps, &ec)
+	rcpOK, rd, ri := evalOrgLevels(d.rcps, &ec)
 	if rd != nil {
 		denied(d, *rd, ri)
 		return
 	}
-	scpOK, sd, si := evalOrgLevels(ip.scps, &ec)
+	scpOK, sd, si := evalOrgLevels(d.scps, &ec)
 	if sd != nil {
 		denied(d, *sd, si)
 		return
@@ -463,7 +510,7 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 	}
 	resAcct := req.resourceAccount()
 	same := principalAcct != "" && (resAcct == "" || resAcct == principalAcct)
-	identityOK := ip.root || idAllow == Allowed && bAllow && sAllow
+	identityOK := root || idAllow == Allowed && bAllow && sAllow
 	resOK := resAllow == Allowed
 
 	if same && req.RequireResourcePolicy {
@@ -478,7 +525,7 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 			return
 		case !resOK:
 			d.Missing = ResourcePolicy
-		case idAllow != Allowed && !ip.root:
+		case idAllow != Allowed && !root:
 			d.Missing = IdentityPolicy
 		case !bAllow:
 			d.Missing = PermissionsBoundary
@@ -489,11 +536,11 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 	}
 	if same {
 		switch {
-		case ip.root:
+		case root:
 			d.Allowed, d.Reason = true, AllowedAsRoot
 			return
 		case identityOK:
-			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, idStmt
+			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, stmtRef(*idRef, idIdx)
 			return
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
 			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
@@ -525,11 +572,11 @@ func decide(d *Decision, req *Request, ip *idPolicies) {
 		return
 	}
 	switch {
-	case !ip.root && idAllow != Allowed:
+	case !root && idAllow != Allowed:
 		d.Missing = IdentityPolicy
-	case !ip.root && !bAllow:
+	case !root && !bAllow:
 		d.Missing = PermissionsBoundary
-	case !ip.root && !sAllow:
+	case !root && !sAllow:
 		d.Missing = SessionPolicy
 	default:
 		d.Missing = ResourcePolicy
@@ -540,7 +587,7 @@ func stmtRef(ref PolicyRef, i int) StatementRef {
 	return StatementRef{Policy: ref, Index: i, Sid: ref.Policy.Statements[i].Sid}
 }
 
-func denied(d *Decision, ref PolicyRef, i int) {
+func denied(d *verdict, ref PolicyRef, i int) {
 	d.Allowed, d.Reason, d.Missing, d.Statement = false, ExplicitDeny, ref.Kind, stmtRef(ref, i)
 }
 

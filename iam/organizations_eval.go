@@ -143,16 +143,31 @@ func (s *Service) orgPath(a *account) string {
 // knows: aws:PrincipalOrgPaths, aws:ResourceOrgID, aws:ResourceOrgPaths
 // and, for an AWS service acting for an account, aws:SourceOrgID.
 func (s *Service) orgKeys(req *Request, resAcct *account) {
-	req.orgKeys = orgKeyValues{}
-	if p := req.Principal; p != nil && p.acct != nil {
-		req.orgKeys.principalPath = s.orgPath(p.acct)
+	// Most requests involve no organization and no AWS service: all four
+	// keys are absent. This test is small enough to inline into decide.
+	if p := req.Principal; (p == nil || p.Type != PrincipalService && (p.acct == nil || p.acct.org == nil)) && (resAcct == nil || resAcct.org == nil) {
+		req.orgKeys = orgKeyValues{}
+		return
+	}
+	s.orgKeysIn(req, resAcct)
+}
+
+// orgKeysIn is orgKeys where some key may be present.
+func (s *Service) orgKeysIn(req *Request, resAcct *account) {
+	// Built in a local and stored once; orgPath is "" outside an
+	// organization, so it is called only for an account in one.
+	var k orgKeyValues
+	p := req.Principal
+	if p != nil && p.acct != nil && p.acct.org != nil {
+		k.principalPath = s.orgPath(p.acct)
 	}
 	if resAcct != nil && resAcct.org != nil {
-		req.orgKeys.resourceOrg, req.orgKeys.resourcePath = resAcct.org.id, s.orgPath(resAcct)
+		k.resourceOrg, k.resourcePath = resAcct.org.id, s.orgPath(resAcct)
 	}
-	if p := req.Principal; p != nil && p.Type == PrincipalService && p.SourceAccount != "" {
+	if p != nil && p.Type == PrincipalService && p.SourceAccount != "" {
 		if a := s.accounts[p.SourceAccount]; a != nil {
-			req.orgKeys.sourceOrg = a.orgID
+			k.sourceOrg = a.orgID
 		}
 	}
+	req.orgKeys = k
 }

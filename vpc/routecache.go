@@ -50,21 +50,16 @@ type routeCache struct {
 	memo [routeCacheSize]routeMemo
 	last int // the memo that answered last, tried first
 	next int // the memo the next miss overwrites
-	// checked is the last network identity CheckNetwork found valid, at
-	// change count checkedGen.
-	checked    region.NetworkIdentity
-	checkedGen uint64
-	checkedOK  bool
 }
 
 // changed invalidates every remembered route: the Service calls it on
 // every change that could alter a route.
 func (s *Service) changed() { s.routes.gen++ }
 
-// NetworkChanges is region.NetworkChangeCounter: the change count that
-// CheckNetwork's own memory (routeCache.checked) already relies on, so
-// the World can skip asking again while neither the caller's identity
-// nor the count has moved.
+// NetworkChanges is region.NetworkChangeCounter: the change count every
+// change that could alter a route or a CheckNetwork answer moves, so the
+// World can skip asking again while neither the caller's identity nor
+// the count has moved.
 func (s *Service) NetworkChanges() uint64 { return s.routes.gen }
 
 // hit reports whether m answers k now.

@@ -175,22 +175,11 @@ func (s *Service) eniAt(src *eniRec, to region.Destination) *eniRec {
 // CheckNetwork validates a network identity: every non-empty ID must
 // exist, and they must agree (the subnet in the VPC, the interface in the
 // subnet).
+//
+// The World asks only when the caller's identity or NetworkChanges has
+// moved since the last identity found valid, so this needs no memory of
+// its own.
 func (s *Service) CheckNetwork(n region.NetworkIdentity) error {
-	// The World checks the caller's identity on every call, and a
-	// caller's calls come in runs: the last identity found valid stays
-	// valid until the Service changes.
-	c := &s.routes
-	if c.checkedGen == c.gen && c.checkedOK && c.checked == n {
-		return nil
-	}
-	if err := s.checkNetwork(n); err != nil {
-		return err
-	}
-	c.checked, c.checkedGen, c.checkedOK = n, c.gen, true
-	return nil
-}
-
-func (s *Service) checkNetwork(n region.NetworkIdentity) error {
 	var v *vpcRec
 	if n.VpcID != "" {
 		if v = s.vpcs[n.VpcID]; v == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -350,7 +351,7 @@ type pipeline struct {
 	// to the most calls ever in progress at once.
 	free []*callFrame
 	// texts keeps the operations' IAM actions (opStat).
-	texts texts
+	texts chunks.Text
 }
 
 // endpoint is a resolved (service, region) pair of a request: the region
@@ -402,29 +403,8 @@ type callStreams struct {
 	lastOp, lastKey string
 	lastOpStat      *opStat
 	lastTokens      *int
-	spareOps        []opStat // room for the next operations' counters
-	texts           *texts   // the world's (pipeline.texts)
-}
-
-// texts holds strings a world builds once and keeps (the IAM actions of
-// its operations) end to end in a few blocks rather than one allocation
-// each. A strings.Builder's String does not copy, and writing on only
-// appends, so the strings handed out never change; a full block is left
-// to the strings in it.
-type texts struct{ b strings.Builder }
-
-// join returns a+b+c.
-func (t *texts) join(a, b, c string) string {
-	n := len(a) + len(b) + len(c)
-	if t.b.Cap()-t.b.Len() < n {
-		t.b = strings.Builder{}
-		t.b.Grow(max(n, 256))
-	}
-	start := t.b.Len()
-	t.b.WriteString(a)
-	t.b.WriteString(b)
-	t.b.WriteString(c)
-	return t.b.String()[start:]
+	spareOps        []opStat     // room for the next operations' counters
+	texts           *chunks.Text // the world's (pipeline.texts)
 }
 
 // opStat returns the counters of an operation of the service.
@@ -441,7 +421,7 @@ func (s *callStreams) opStat(service, op string) *opStat {
 		}
 		st = &s.spareOps[0]
 		s.spareOps = s.spareOps[1:]
-		st.action = s.texts.join(service, ":", op)
+		st.action = s.texts.Concat3(256, service, ":", op)
 		s.ops[op] = st
 	}
 	s.lastOp, s.lastOpStat = op, st

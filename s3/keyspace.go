@@ -3,6 +3,7 @@ package s3
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"strings"
 
 	"github.com/google/btree"
@@ -50,7 +51,7 @@ type bucket struct {
 	tiering    *intState // Intelligent-Tiering tiers; nil until used
 	hot        map[string]*partition
 	slab       []version // where newVersion allocates
-	keyBuf     strings.Builder
+	keyBuf     chunks.Text
 	pool       *regionPool // the region's storage pool
 	hash       uint64      // fnv64 of the name, for replica placement
 }
@@ -126,13 +127,7 @@ const keyChunk = 64 << 10
 // among other short-lived allocations, would be scattered over the heap).
 // A chunk is freed when none of its keys is referenced any more.
 func (b *bucket) internKey(k string) string {
-	if b.keyBuf.Cap()-b.keyBuf.Len() < len(k) {
-		b.keyBuf = strings.Builder{}
-		b.keyBuf.Grow(max(keyChunk, len(k)))
-	}
-	start := b.keyBuf.Len()
-	b.keyBuf.WriteString(k)
-	return b.keyBuf.String()[start:]
+	return b.keyBuf.Copy(keyChunk, k)
 }
 
 // setHead makes v the newest version of its key.
@@ -200,7 +195,7 @@ func (v *version) etagIn(buf []byte) string {
 	buf[0], buf[33] = '"', '"'
 	putHex16(buf[1:17], mix.SplitMix64(v.seq))
 	putHex16(buf[17:33], mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15))
-	return frozen(buf)
+	return chunks.String(buf)
 }
 
 func md5ETag(body []byte) string {

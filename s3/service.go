@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"fmt"
+	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"math"
 	"strings"
 	"time"
@@ -73,7 +74,7 @@ type Service struct {
 	// than building the map key and hashing it.
 	last *bucket
 	// arns is the chunk object ARNs are written into (objectARN).
-	arns []byte
+	arns chunks.Text
 }
 
 // bucketNamed returns the live or deleted bucket of s.buckets named name

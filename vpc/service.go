@@ -3,10 +3,10 @@ package vpc
 import (
 	"context"
 	"fmt"
+	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"net/netip"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -28,7 +28,7 @@ type Service struct {
 	ledger *billing.Ledger
 
 	seq uint64
-	ids []byte // the chunk newID writes IDs into; written bytes never change
+	ids chunks.Text // where newID writes IDs
 
 	vpcs    map[string]*vpcRec
 	subnets map[string]*subnetRec
@@ -191,12 +191,8 @@ const idChunk = 512
 // freed once none of its IDs is referenced.
 func (s *Service) newID(prefix string) string {
 	s.seq++
-	if n := len(prefix) + 18; cap(s.ids)-len(s.ids) < n {
-		s.ids = make([]byte, 0, max(idChunk, n))
-	}
-	start := len(s.ids)
-	s.ids = mix.AppendID(s.ids, prefix, mix.SplitMix64(s.seq^0x5bd1e995))
-	return unsafe.String(&s.ids[start], len(s.ids)-start)
+	b := s.ids.Take(len(prefix)+18, idChunk)
+	return chunks.String(mix.AppendID(b[:0], prefix, mix.SplitMix64(s.seq^0x5bd1e995)))
 }
 
 func (s *Service) azName(account, azID string) string {

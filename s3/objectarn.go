@@ -1,18 +1,5 @@
 package s3
 
-import "unsafe"
-
-// frozen returns a string over b's bytes without copying them. The caller
-// must never write b again: the string would change. It lets a response
-// carry strings (ETag, resource ARN) in the memory of the one allocation
-// that holds the response, which matters on the per-request hot path.
-func frozen(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b))
-}
-
 // arnChunk is the size of the chunks object ARNs are written into.
 const arnChunk = 4 << 10
 
@@ -39,12 +26,5 @@ func objectARNPrefix(partition, bucketName string) string {
 // the longest ARN, and every request makes one. A chunk is freed when
 // none of its ARNs is referenced any more.
 func (s *Service) objectARN(prefix, key string) string {
-	n := len(prefix) + len(key)
-	if cap(s.arns)-len(s.arns) < n {
-		s.arns = make([]byte, 0, max(arnChunk, n))
-	}
-	start := len(s.arns)
-	s.arns = s.arns[:start+n] // room checked above: no append's growth code
-	copy(s.arns[start+copy(s.arns[start:], prefix):], key)
-	return frozen(s.arns[start:])
+	return s.arns.Concat(arnChunk, prefix, key)
 }

@@ -137,10 +137,14 @@ func (m *Machine) metadata(path string) (string, error) {
 		}
 		return m.spot.action.Time.UTC().Format("2006-01-02T15:04:05Z"), nil
 	case "events/recommendations/rebalance":
-		if m.spot == nil || m.spot.rebalance == nil {
+		if m.spot == nil {
 			return "", errNoRebalance
 		}
-		return fmt.Sprintf(`{"noticeTime":"%s"}`, m.spot.rebalance.UTC().Format("2006-01-02T15:04:05Z")), nil
+		at, ok := m.spot.rebalanceAt()
+		if !ok {
+			return "", errNoRebalance
+		}
+		return fmt.Sprintf(`{"noticeTime":"%s"}`, at.UTC().Format("2006-01-02T15:04:05Z")), nil
 	case "iam/security-credentials", "iam/security-credentials/":
 		if m.profile == nil {
 			return "", notFound(path)

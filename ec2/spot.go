@@ -235,11 +235,26 @@ type spotState struct {
 	// actionBody is action as spot/instance-action serves it, rendered
 	// once at the notice: a process polls it every few seconds.
 	actionBody string
-	rebalance  *time.Time // recommendation time, nil until issued
-	noticeEv   *sim.Event
-	rebalEv    *sim.Event
-	timers     [3]sim.Timer // rebalance, notice, interruption
-	priceTm    sim.Timer
+	// noticeEv and rebalEv are the current run's events. The rebalance
+	// recommendation is issued when rebalEv has triggered, and its time
+	// is rebalEv's value (a field for it would cost an allocation per
+	// recommendation).
+	noticeEv *sim.Event
+	rebalEv  *sim.Event
+	timers   [3]sim.Timer // rebalance, notice, interruption
+	priceTm  sim.Timer
+	// armed is set at the first run's start: until then the events are
+	// the ones the launch made, which no run has used.
+	armed bool
+}
+
+// rebalanceAt returns the time of the current run's rebalance
+// recommendation, and false until it is issued.
+func (st *spotState) rebalanceAt() (time.Time, bool) {
+	if !st.rebalEv.Triggered() {
+		return time.Time{}, false
+	}
+	return st.rebalEv.Value().(RebalanceRecommendation).NoticeTime, true
 }
 
 func (st *spotState) disarm() {
@@ -299,9 +314,16 @@ func appendJSONString[S ~string | ~[]byte](b []byte, s S) []byte {
 // price path), and registers it in its pool.
 func (s *Service) armSpot(m *Machine) {
 	st := m.spot
-	st.action, st.actionBody, st.rebalance = nil, "", nil
-	st.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
-	st.rebalEv = s.env.NewEvent(m.id + "/rebalance")
+	st.action, st.actionBody = nil, ""
+	// Each run has its own events: a process still waiting on a past
+	// run's must not see this one's notice. The first run takes the
+	// events the launch made (a pending instance's InterruptionNotice)
+	// rather than two more: nothing can have triggered them.
+	if st.armed {
+		st.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
+		st.rebalEv = s.env.NewEvent(m.id + "/rebalance")
+	}
+	st.armed = true
 	if !containsMachine(st.pool.machines, m) {
 		st.pool.add(m)
 	}
@@ -366,11 +388,10 @@ func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
 
 func (s *Service) recommendRebalance(m *Machine) {
 	st := m.spot
-	if st.rebalance != nil {
+	if st.rebalEv.Triggered() {
 		return
 	}
 	t := s.env.NowTime()
-	st.rebalance = &t
 	if s.env.Tracing() {
 		s.env.Emit(m.id, "ec2.spot.rebalance")
 	}
@@ -385,7 +406,7 @@ func (s *Service) issueNotice(m *Machine) {
 	if st.action != nil || m.state != InstanceStateRunning {
 		return
 	}
-	if st.rebalance == nil && st.timers[0].Pending() {
+	if !st.rebalEv.Triggered() && st.timers[0].Pending() {
 		st.timers[0].Stop()
 		s.recommendRebalance(m) // it may arrive together with the notice
 	}

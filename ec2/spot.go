@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -136,6 +137,25 @@ type spotPool struct {
 	prices   []pricePoint
 	rng      randSource
 	machines []*Machine
+	// streams are the zone's "ec2/spot/<az>/..." streams, looked up at
+	// their first use: every launch into the pool draws from two of them,
+	// and naming one costs a string.
+	streams poolStreams
+}
+
+// poolStreams are the streams a pool's zone draws its interruptions,
+// rebalance recommendations and reclaims from (nil until first used).
+type poolStreams struct {
+	interruptions, rebalance, reclaim *rand.Rand
+}
+
+// stream returns *r, the zone's stream "ec2/spot/<az>/<kind>", looking it
+// up the first time.
+func (p *spotPool) stream(s *Service, r **rand.Rand, kind string) *rand.Rand {
+	if *r == nil {
+		*r = s.env.Rand("ec2/spot/" + p.key.azID + "/" + kind)
+	}
+	return *r
 }
 
 type pricePoint struct {
@@ -331,7 +351,7 @@ func (s *Service) armSpot(m *Machine) {
 	noticeAt := sim.MaxTime
 	if s.opts.Spot.Model == SpotStatistical {
 		lambda := HazardPerHour(st.pool.bucket.MonthlyFraction())
-		r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/interruptions")
+		r := st.pool.stream(s, &st.pool.streams.interruptions, "interruptions")
 		noticeAt = now.Add(time.Duration(r.ExpFloat64() / lambda * float64(time.Hour)))
 	}
 	// Price above max price is also a reason [Spot interruptions guide]: find the first step of
@@ -375,7 +395,7 @@ func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
 	st := m.spot
 	st.disarm()
 	now := s.env.Now()
-	r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/rebalance")
+	r := st.pool.stream(s, &st.pool.streams.rebalance, "rebalance")
 	if r.Float64() < s.opts.Spot.RebalanceProbability {
 		at := noticeAt
 		if lead := s.opts.Spot.RebalanceLead; lead > 0 { // sim.Exp needs a positive mean
@@ -486,7 +506,7 @@ func (s *Service) ReclaimSpot(azID, instanceType string, fraction float64) error
 		}
 	}
 	n := int(math.Ceil(fraction*float64(len(cands)) - 1e-9))
-	r := s.env.Rand("ec2/spot/" + azID + "/reclaim")
+	r := p.stream(s, &p.streams.reclaim, "reclaim")
 	r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 	for _, m := range cands[:n] {
 		m.spot.disarm()

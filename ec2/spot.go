@@ -1,7 +1,6 @@
 package ec2
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -311,22 +310,6 @@ func (a SpotInstanceAction) json() string {
 	b = appendJSONString(b, a.Time.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05Z"))
 	b = append(b, '}')
 	return string(b)
-}
-
-// appendJSONString appends s as json.Marshal writes a string: as is
-// between quotes when every byte is printable ASCII that encoding/json
-// leaves alone (as actions and time stamps are), through json.Marshal
-// otherwise.
-func appendJSONString[S ~string | ~[]byte](b []byte, s S) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			e, _ := json.Marshal(string(s))
-			return append(b, e...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // armSpot schedules a running spot instance's interruption under the

@@ -96,12 +96,13 @@ func (c *Client) CreateVolume(ctx context.Context, in *CreateVolumeInput) (*Crea
 			out = &d
 			return nil
 		}
-		// The output and its tag list in one allocation.
+		// The output and its tag list in one allocation (a new volume has
+		// no attachment).
 		buf := &struct {
-			out  Volume
-			room volumeLists
+			out Volume
+			tag [1]Tag
 		}{}
-		v.describeInto(s, &buf.out, &buf.room)
+		v.describeInto(s, &buf.out, &buf.tag, nil)
 		out = &buf.out
 		return nil
 	})
@@ -303,25 +304,18 @@ type DescribeVolumesOutput struct {
 
 // DescribeVolumes describes volumes.
 func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) (*DescribeVolumesOutput, error) {
-	// The output and room for one volume in one allocation: waiters poll
-	// one volume at a time.
-	buf := &struct {
-		out  DescribeVolumesOutput
-		one  [1]Volume
-		room volumeLists
-	}{}
-	out := &buf.out
+	var out *DescribeVolumesOutput
 	err := c.call(ctx, "DescribeVolumes", resRef{}, nil, func(account string) error {
 		s := c.svc
-		if in != nil && len(in.VolumeIds) == 1 {
+		if in != nil && len(in.VolumeIds) == 1 { // as a waiter polls
 			v, err := s.volume(account, c.region, in.VolumeIds[0])
 			if err != nil {
 				return err
 			}
-			v.describeInto(s, &buf.one[0], &buf.room)
-			out.Volumes = buf.one[:]
+			out = v.describeOne(s)
 			return nil
 		}
+		out = &DescribeVolumesOutput{}
 		if in != nil && len(in.VolumeIds) > 0 {
 			for _, id := range in.VolumeIds {
 				v, err := s.volume(account, c.region, id)
@@ -329,7 +323,7 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 					return err
 				}
 				out.Volumes = append(out.Volumes, Volume{})
-				v.describeInto(s, &out.Volumes[len(out.Volumes)-1], nil)
+				v.describeInto(s, &out.Volumes[len(out.Volumes)-1], nil, nil)
 			}
 			return nil
 		}
@@ -341,6 +335,9 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 		sort.Slice(out.Volumes, func(i, j int) bool { return out.Volumes[i].VolumeId < out.Volumes[j].VolumeId })
 		return nil
 	})
+	if out == nil { // refused, or the one volume not found
+		out = &DescribeVolumesOutput{}
+	}
 	if len(out.Volumes) == 0 {
 		out.Volumes = nil
 	}

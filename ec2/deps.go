@@ -45,10 +45,12 @@ func (h *meterHandle) stop(l *billing.Ledger, opt billing.StopOptions) {
 	}
 }
 
+// credsCache is what the IMDS keeps of an instance's credentials: when
+// it fetches the next set, and the document it serves meanwhile. The
+// credentials are not kept apart from the document, which holds them.
 type credsCache struct {
-	c       iam.Credentials
-	fetched time.Time
-	body    string // the rendered document (imds.go), "" until read
+	refreshAt time.Time // CredentialRefreshMargin before they expire
+	body      string    // the credentials document (credsDocument)
 }
 
 func (m *Machine) roleName() string {
@@ -61,27 +63,32 @@ func (m *Machine) roleName() string {
 	return arn
 }
 
-// instanceCredentials returns the profile role's temporary credentials
-// from STS, fetched again CredentialRefreshMargin before they expire (the
-// IMDS rotates them at least five minutes ahead).
-func (m *Machine) instanceCredentials() (iam.Credentials, error) {
+// instanceCredentials returns the credentials document of the profile
+// role's temporary credentials from STS, fetched again
+// CredentialRefreshMargin before they expire (the IMDS rotates them at
+// least five minutes ahead). The document is rendered at the fetch: every
+// fetch is for a read of it.
+func (m *Machine) instanceCredentials() (string, error) {
 	now := m.svc.env.NowTime()
-	if m.creds != nil && now.Before(m.creds.c.Expiration.Add(-CredentialRefreshMargin)) {
-		return m.creds.c, nil
+	if m.creds != nil && now.Before(m.creds.refreshAt) {
+		return m.creds.body, nil
 	}
 	if m.svc.iam == nil {
-		return iam.Credentials{}, notFound("iam/security-credentials/" + m.roleName())
+		return "", notFound("iam/security-credentials/" + m.roleName())
 	}
 	arn, err := iam.ParseARN(m.profile.arn)
 	if err != nil {
-		return iam.Credentials{}, err
+		return "", err
 	}
 	c, err := m.svc.iam.InstanceProfileCredentials(arn, m.id)
 	if err != nil {
-		return iam.Credentials{}, err
+		return "", err
 	}
-	m.creds = &credsCache{c: c, fetched: now}
-	return c, nil
+	if m.creds == nil {
+		m.creds = &credsCache{}
+	}
+	*m.creds = credsCache{refreshAt: c.Expiration.Add(-CredentialRefreshMargin), body: credsDocument(c, now)}
+	return m.creds.body, nil
 }
 
 // typeUsage are an instance type's usage type names.

@@ -322,7 +322,7 @@ func (r replicaModel) drawLoss(src interface{ Uint64() uint64 }, rnd interface{ 
 
 func (v *volume) describe(s *Service) Volume {
 	var d Volume
-	v.describeInto(s, &d, nil)
+	v.describeInto(s, &d, nil, nil)
 	return d
 }
 
@@ -334,9 +334,11 @@ type volumeLists struct {
 }
 
 // describeInto writes the volume's description into d, which must be
-// zero (in place, as Machine.describeInto does), with the lists in room,
-// if not nil (the caller's allocation, when it describes one volume).
-func (v *volume) describeInto(s *Service, d *Volume, room *volumeLists) {
+// zero (in place, as Machine.describeInto does), with a single tag in
+// tag and the attachment in att when they are not nil (the caller's
+// allocation, when it describes one volume). A list without room is
+// allocated here, both in one allocation when both are.
+func (v *volume) describeInto(s *Service, d *Volume, tag *[1]Tag, att *[1]VolumeAttachment) {
 	d.VolumeId, d.VolumeType, d.Size, d.Iops, d.Throughput = v.id, v.vtype, v.size, v.iops, v.throughput
 	d.AvailabilityZoneId, d.SnapshotId, d.State = v.azID, v.snapshotID, v.state
 	d.CreateTime, d.Encrypted = s.env.TimeOf(v.created), v.encrypted
@@ -346,23 +348,74 @@ func (v *volume) describeInto(s *Service, d *Volume, room *volumeLists) {
 	}
 	// A volume polled by a waiter has a tag or none and an attachment or
 	// none: both lists then come from one allocation, each its own array.
-	b := room
-	if b == nil && (len(v.tags) == 1 || v.att != nil) {
-		b = &volumeLists{}
+	if (tag == nil && len(v.tags) == 1) || (att == nil && v.att != nil) {
+		b := &volumeLists{}
+		if tag == nil {
+			tag = &b.tags
+		}
+		if att == nil {
+			att = &b.att
+		}
 	}
 	switch {
 	case len(v.tags) == 1:
-		b.tags[0] = v.tags[0]
-		d.Tags = b.tags[:1:1]
+		tag[0] = v.tags[0]
+		d.Tags = tag[:1:1]
 	case len(v.tags) > 1:
 		d.Tags = append([]Tag(nil), v.tags...)
 	}
 	if v.att != nil {
-		a := &b.att[0]
+		a := &att[0]
 		a.VolumeId, a.InstanceId, a.Device = v.id, v.att.m.id, v.att.device
 		a.State, a.AttachTime, a.DeleteOnTermination = v.att.state, s.env.TimeOf(v.att.at), v.att.deleteOnTermination
-		d.Attachments = b.att[:1:1]
+		d.Attachments = att[:1:1]
 	}
+}
+
+// describeOne is DescribeVolumes' output for this one volume: the output,
+// the volume and its lists (a single tag, the attachment) in one
+// allocation sized to the lists it has. A waiter polls one volume every
+// few seconds; with room for both lists always, a volume without an
+// attachment took the 352-byte size class rather than the 256-byte one.
+func (v *volume) describeOne(s *Service) *DescribeVolumesOutput {
+	tag, att := len(v.tags) == 1, v.att != nil
+	switch {
+	case tag && att:
+		b := &struct {
+			out DescribeVolumesOutput
+			one [1]Volume
+			tag [1]Tag
+			att [1]VolumeAttachment
+		}{}
+		v.describeInto(s, &b.one[0], &b.tag, &b.att)
+		b.out.Volumes = b.one[:]
+		return &b.out
+	case tag:
+		b := &struct {
+			out DescribeVolumesOutput
+			one [1]Volume
+			tag [1]Tag
+		}{}
+		v.describeInto(s, &b.one[0], &b.tag, nil)
+		b.out.Volumes = b.one[:]
+		return &b.out
+	case att:
+		b := &struct {
+			out DescribeVolumesOutput
+			one [1]Volume
+			att [1]VolumeAttachment
+		}{}
+		v.describeInto(s, &b.one[0], nil, &b.att)
+		b.out.Volumes = b.one[:]
+		return &b.out
+	}
+	b := &struct {
+		out DescribeVolumesOutput
+		one [1]Volume
+	}{}
+	v.describeInto(s, &b.one[0], nil, nil)
+	b.out.Volumes = b.one[:]
+	return &b.out
 }
 
 // replicaStream is a zone's volume-loss streams (source and generator of

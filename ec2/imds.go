@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nimbus-sim/nimbus/internal/jsonw"
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -137,10 +137,14 @@ func (m *Machine) metadata(path string) (string, error) {
 		}
 		return m.spot.action.Time.UTC().Format("2006-01-02T15:04:05Z"), nil
 	case "events/recommendations/rebalance":
-		if m.spot == nil || m.spot.rebalance == nil {
+		if m.spot == nil {
 			return "", errNoRebalance
 		}
-		return fmt.Sprintf(`{"noticeTime":"%s"}`, m.spot.rebalance.UTC().Format("2006-01-02T15:04:05Z")), nil
+		at, ok := m.spot.rebalanceAt()
+		if !ok {
+			return "", errNoRebalance
+		}
+		return fmt.Sprintf(`{"noticeTime":"%s"}`, at.UTC().Format("2006-01-02T15:04:05Z")), nil
 	case "iam/security-credentials", "iam/security-credentials/":
 		if m.profile == nil {
 			return "", notFound(path)
@@ -159,38 +163,29 @@ func (m *Machine) metadata(path string) (string, error) {
 		if m.profile == nil || role != m.roleName() {
 			return "", notFound(path)
 		}
-		if _, err := m.instanceCredentials(); err != nil {
-			return "", err
-		}
-		return m.creds.document(), nil
+		return m.instanceCredentials()
 	}
 	return "", notFound(path)
 }
 
-// document renders the credentials as iam/security-credentials/<role>
-// serves them, once per set: the SDK reads them again at every refresh
-// check. It appends the fields in place rather than through
-// encoding/json's reflection, which cost more than the rest of a
-// credential fetch; the bytes are json.Marshal's of the same fields
+// credsDocument renders credentials fetched at fetched as
+// iam/security-credentials/<role> serves them. It appends the fields in a
+// stack buffer rather than through encoding/json's reflection, which cost
+// more than the rest of a credential fetch, so that the document is its
+// one allocation; the bytes are json.Marshal's of the same fields
 // (TestCredentialsDocumentIsJSONMarshal holds them to it).
-func (cc *credsCache) document() string {
-	if cc.body == "" {
-		c := cc.c
-		var b strings.Builder // one allocation: String does not copy
-		b.Grow(192 + len(c.AccessKeyID) + len(c.SecretAccessKey) + len(c.SessionToken))
-		var buf [32]byte // a time stamp
-		b.WriteString(`{"Code":"Success","LastUpdated":"`)
-		b.Write(cc.fetched.UTC().AppendFormat(buf[:0], time.RFC3339))
-		b.WriteString(`","Type":"AWS-HMAC","AccessKeyId":`)
-		jsonw.String(&b, c.AccessKeyID)
-		b.WriteString(`,"SecretAccessKey":`)
-		jsonw.String(&b, c.SecretAccessKey)
-		b.WriteString(`,"Token":`)
-		jsonw.String(&b, c.SessionToken)
-		b.WriteString(`,"Expiration":"`)
-		b.Write(c.Expiration.UTC().AppendFormat(buf[:0], time.RFC3339))
-		b.WriteString(`"}`)
-		cc.body = b.String()
-	}
-	return cc.body
+func credsDocument(c iam.Credentials, fetched time.Time) string {
+	var buf [640]byte // an STS session's document is ~540 bytes
+	b := append(buf[:0], `{"Code":"Success","LastUpdated":"`...)
+	b = fetched.UTC().AppendFormat(b, time.RFC3339)
+	b = append(b, `","Type":"AWS-HMAC","AccessKeyId":`...)
+	b = appendJSONString(b, c.AccessKeyID)
+	b = append(b, `,"SecretAccessKey":`...)
+	b = appendJSONString(b, c.SecretAccessKey)
+	b = append(b, `,"Token":`...)
+	b = appendJSONString(b, c.SessionToken)
+	b = append(b, `,"Expiration":"`...)
+	b = c.Expiration.UTC().AppendFormat(b, time.RFC3339)
+	b = append(b, `"}`...)
+	return string(b)
 }

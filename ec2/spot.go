@@ -1,9 +1,9 @@
 package ec2
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -136,6 +136,25 @@ type spotPool struct {
 	prices   []pricePoint
 	rng      randSource
 	machines []*Machine
+	// streams are the zone's "ec2/spot/<az>/..." streams, looked up at
+	// their first use: every launch into the pool draws from two of them,
+	// and naming one costs a string.
+	streams poolStreams
+}
+
+// poolStreams are the streams a pool's zone draws its interruptions,
+// rebalance recommendations and reclaims from (nil until first used).
+type poolStreams struct {
+	interruptions, rebalance, reclaim *rand.Rand
+}
+
+// stream returns *r, the zone's stream "ec2/spot/<az>/<kind>", looking it
+// up the first time.
+func (p *spotPool) stream(s *Service, r **rand.Rand, kind string) *rand.Rand {
+	if *r == nil {
+		*r = s.env.Rand("ec2/spot/" + p.key.azID + "/" + kind)
+	}
+	return *r
 }
 
 type pricePoint struct {
@@ -235,11 +254,26 @@ type spotState struct {
 	// actionBody is action as spot/instance-action serves it, rendered
 	// once at the notice: a process polls it every few seconds.
 	actionBody string
-	rebalance  *time.Time // recommendation time, nil until issued
-	noticeEv   *sim.Event
-	rebalEv    *sim.Event
-	timers     [3]sim.Timer // rebalance, notice, interruption
-	priceTm    sim.Timer
+	// noticeEv and rebalEv are the current run's events. The rebalance
+	// recommendation is issued when rebalEv has triggered, and its time
+	// is rebalEv's value (a field for it would cost an allocation per
+	// recommendation).
+	noticeEv *sim.Event
+	rebalEv  *sim.Event
+	timers   [3]sim.Timer // rebalance, notice, interruption
+	priceTm  sim.Timer
+	// armed is set at the first run's start: until then the events are
+	// the ones the launch made, which no run has used.
+	armed bool
+}
+
+// rebalanceAt returns the time of the current run's rebalance
+// recommendation, and false until it is issued.
+func (st *spotState) rebalanceAt() (time.Time, bool) {
+	if !st.rebalEv.Triggered() {
+		return time.Time{}, false
+	}
+	return st.rebalEv.Value().(RebalanceRecommendation).NoticeTime, true
 }
 
 func (st *spotState) disarm() {
@@ -261,11 +295,20 @@ type RebalanceRecommendation struct {
 	NoticeTime time.Time `json:"noticeTime"`
 }
 
+// json renders the action as spot/instance-action serves it: the bytes
+// json.Marshal makes of {"action", "time"} with the time as
+// "2006-01-02T15:04:05Z". It appends them in a stack buffer, so that the
+// body is its only allocation: encoding/json's reflection cost ~4,900
+// instructions and four allocations per notice
+// (TestSpotInstanceActionJSONIsMarshal holds the bytes to json.Marshal's).
 func (a SpotInstanceAction) json() string {
-	b, _ := json.Marshal(struct {
-		Action string `json:"action"`
-		Time   string `json:"time"`
-	}{a.Action, a.Time.UTC().Format("2006-01-02T15:04:05Z")})
+	var buf [80]byte
+	b := append(buf[:0], `{"action":`...)
+	b = appendJSONString(b, a.Action)
+	b = append(b, `,"time":`...)
+	var ts [40]byte
+	b = appendJSONString(b, a.Time.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05Z"))
+	b = append(b, '}')
 	return string(b)
 }
 
@@ -274,9 +317,16 @@ func (a SpotInstanceAction) json() string {
 // price path), and registers it in its pool.
 func (s *Service) armSpot(m *Machine) {
 	st := m.spot
-	st.action, st.actionBody, st.rebalance = nil, "", nil
-	st.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
-	st.rebalEv = s.env.NewEvent(m.id + "/rebalance")
+	st.action, st.actionBody = nil, ""
+	// Each run has its own events: a process still waiting on a past
+	// run's must not see this one's notice. The first run takes the
+	// events the launch made (a pending instance's InterruptionNotice)
+	// rather than two more: nothing can have triggered them.
+	if st.armed {
+		st.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
+		st.rebalEv = s.env.NewEvent(m.id + "/rebalance")
+	}
+	st.armed = true
 	if !containsMachine(st.pool.machines, m) {
 		st.pool.add(m)
 	}
@@ -284,7 +334,7 @@ func (s *Service) armSpot(m *Machine) {
 	noticeAt := sim.MaxTime
 	if s.opts.Spot.Model == SpotStatistical {
 		lambda := HazardPerHour(st.pool.bucket.MonthlyFraction())
-		r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/interruptions")
+		r := st.pool.stream(s, &st.pool.streams.interruptions, "interruptions")
 		noticeAt = now.Add(time.Duration(r.ExpFloat64() / lambda * float64(time.Hour)))
 	}
 	// Price above max price is also a reason [Spot interruptions guide]: find the first step of
@@ -328,7 +378,7 @@ func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
 	st := m.spot
 	st.disarm()
 	now := s.env.Now()
-	r := s.env.Rand("ec2/spot/" + st.pool.key.azID + "/rebalance")
+	r := st.pool.stream(s, &st.pool.streams.rebalance, "rebalance")
 	if r.Float64() < s.opts.Spot.RebalanceProbability {
 		at := noticeAt
 		if lead := s.opts.Spot.RebalanceLead; lead > 0 { // sim.Exp needs a positive mean
@@ -341,11 +391,10 @@ func (s *Service) scheduleNotice(m *Machine, noticeAt sim.Time) {
 
 func (s *Service) recommendRebalance(m *Machine) {
 	st := m.spot
-	if st.rebalance != nil {
+	if st.rebalEv.Triggered() {
 		return
 	}
 	t := s.env.NowTime()
-	st.rebalance = &t
 	if s.env.Tracing() {
 		s.env.Emit(m.id, "ec2.spot.rebalance")
 	}
@@ -360,7 +409,7 @@ func (s *Service) issueNotice(m *Machine) {
 	if st.action != nil || m.state != InstanceStateRunning {
 		return
 	}
-	if st.rebalance == nil && st.timers[0].Pending() {
+	if !st.rebalEv.Triggered() && st.timers[0].Pending() {
 		st.timers[0].Stop()
 		s.recommendRebalance(m) // it may arrive together with the notice
 	}
@@ -440,7 +489,7 @@ func (s *Service) ReclaimSpot(azID, instanceType string, fraction float64) error
 		}
 	}
 	n := int(math.Ceil(fraction*float64(len(cands)) - 1e-9))
-	r := s.env.Rand("ec2/spot/" + azID + "/reclaim")
+	r := p.stream(s, &p.streams.reclaim, "reclaim")
 	r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 	for _, m := range cands[:n] {
 		m.spot.disarm()

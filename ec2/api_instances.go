@@ -564,7 +564,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 	for i := int32(0); i < min(sp.extra.maxCount, int32(plan.Free)); i++ { // MaxCount, or fewer if a quota or the subnet says so
 		s.seq++
 		seq := s.seq
-		slot, hostID, ok, err := s.tryPlaceSlot(azID, sp.row)
+		slot, hostID, ok, err := s.tryPlaceSlot(azID, sp.row, seq)
 		if !ok {
 			if i >= in.MinCount {
 				break

@@ -259,8 +259,13 @@ func (s *Service) source(name string) *rand.PCG {
 }
 
 func (s *Service) newID(prefix string) string {
+	return mix.ID(prefix, mix.SplitMix64(s.nextSeq()))
+}
+
+// nextSeq takes the next sequence number, which IDs are rendered from.
+func (s *Service) nextSeq() uint64 {
 	s.seq++
-	return mix.ID(prefix, mix.SplitMix64(s.seq))
+	return s.seq
 }
 
 // place puts m on a host in its AZ.

@@ -380,23 +380,19 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 // host and network identity were the same: an instance's first process
 // often starts a second one at once (a trainer its interruption
 // watcher), and WithNetwork allocates the identity, which a Location
-// never modifies.
+// never modifies. The last answer is kept behind a pointer, made on the
+// first process, so that the Service stays within its size class.
 func (s *Service) procLocation(at region.Location, n region.NetworkIdentity) region.Location {
-	if c := &s.lastLoc; c.ok && c.at == at && c.net == n {
-		return c.loc
+	c := s.lastLoc
+	if c != nil && c.WithNetwork(region.NetworkIdentity{}) == at && c.Network() == n {
+		return *c
 	}
-	loc := at.WithNetwork(n)
-	s.lastLoc = procLoc{ok: true, at: at, net: n, loc: loc}
-	return loc
-}
-
-// procLoc is the Location procLocation answered last, with what it was
-// made of.
-type procLoc struct {
-	ok  bool
-	at  region.Location
-	net region.NetworkIdentity
-	loc region.Location
+	if c == nil {
+		c = new(region.Location)
+		s.lastLoc = c
+	}
+	*c = at.WithNetwork(n)
+	return *c
 }
 
 // dropProc forgets an exited process.

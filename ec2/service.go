@@ -121,8 +121,8 @@ type Service struct {
 	// procExit is every instance process's OnExit callback: it drops the
 	// process from its machine's list (Machine.Go).
 	procExit     func(*sim.Proc)
-	lastLoc      procLoc // the Location procLocation answered last
-	noQuotaCheck bool    // validating a spot request's launch (spotrequests.go)
+	lastLoc      *region.Location // the Location procLocation answered last
+	noQuotaCheck bool             // validating a spot request's launch (spotrequests.go)
 
 	network
 	deps

@@ -564,7 +564,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 	for i := int32(0); i < min(sp.extra.maxCount, int32(plan.Free)); i++ { // MaxCount, or fewer if a quota or the subnet says so
 		s.seq++
 		seq := s.seq
-		slot, hostID, ok, err := s.tryPlaceSlot(azID, sp.row)
+		slot, hostID, ok, err := s.tryPlaceSlot(azID, sp.row, seq)
 		if !ok {
 			if i >= in.MinCount {
 				break
@@ -616,10 +616,11 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 			m.credits = newCreditAccount(sp.it, sp.credit, now)
 		}
 		if sp.spot != nil {
-			m.spot = &spotState{requestID: s.newID("sir")[:12], maxPrice: sp.maxPrice, behavior: sp.spot.InstanceInterruptionBehavior,
+			reqID, notice, rebal := spotNames(s.nextSeq(), m.id)
+			m.spot = &spotState{requestID: reqID, maxPrice: sp.maxPrice, behavior: sp.spot.InstanceInterruptionBehavior,
 				reqType: sp.spot.SpotInstanceType, pool: pool}
-			m.spot.noticeEv = s.env.NewEvent(m.id + "/spot-notice")
-			m.spot.rebalEv = s.env.NewEvent(m.id + "/rebalance")
+			m.spot.noticeEv = s.env.NewEvent(notice)
+			m.spot.rebalEv = s.env.NewEvent(rebal)
 		}
 		for _, d := range sp.devices {
 			v := s.newVolume(account, region, azID, azName, d.vtype, d.size, d.iops, d.tput, d.snapshot, d.enc, append([]Tag(nil), sp.volTags...))
@@ -644,6 +645,20 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		m.describeInto(&out.Instances[len(out.Instances)-1], room)
 	}
 	return out, nil
+}
+
+// spotNames renders, in one allocation, a spot instance's request ID (the
+// first 12 characters of the ID of sequence number seq and prefix "sir",
+// as EC2's "sir-" and 8 characters) and the names of its interruption
+// notice and rebalance events.
+func spotNames(seq uint64, instanceID string) (requestID, notice, rebalance string) {
+	var buf [96]byte
+	b := mix.AppendID(buf[:0], "sir", mix.SplitMix64(seq))[:12]
+	b = append(append(b, instanceID...), "/spot-notice"...)
+	n := len(b)
+	b = append(append(b, instanceID...), "/rebalance"...)
+	all := string(b)
+	return all[:12], all[12:n], all[n:]
 }
 
 // instanceProfile is an instance profile as its instances show it: the

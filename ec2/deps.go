@@ -301,37 +301,48 @@ type Client struct {
 	svc    *Service
 	region string
 	creds  iam.Credentials
-	// arns remembers the ARNs of the images and the "*" resources this
-	// client's calls named, which are the same call after call (arnOf).
-	arns []cachedARN
+	// images and stars remember the ARNs of the images and of the "*"
+	// resources this client's calls named, which are the same call after
+	// call (arnOf).
+	images, stars []cachedARN
 }
 
+// cachedARN is an ARN a client remembers (Client.arnOf): an image's,
+// by its ID, or that of the "*" of a kind of resource, by the kind and
+// the caller's account.
 type cachedARN struct {
-	r          resRef
-	acct       string
+	key, acct  string
 	arn, owner string
 }
 
-// maxCachedARNs bounds a client's ARN memory: a client launching from
-// many images renders the rest afresh.
+// maxCachedARNs bounds each of a client's ARN memories: a client
+// launching from many images renders the rest afresh.
 const maxCachedARNs = 8
 
 // arnOf is Service.arnOf for the client's region, remembering the answers
 // that cannot change: images' (account-less) and the "*" of resources a
 // call creates. (An instance's is kept by its machine: Machine.arnOf.)
+// The two kinds are kept apart so that a lookup compares one string of
+// each entry and, for a "*", the account.
 func (c *Client) arnOf(r resRef, acct string) (arn, owner string) {
-	s := c.svc
-	if r.kind != "image" && r.id != "*" {
-		return s.arnOf(c.region, r, acct)
+	var memo *[]cachedARN
+	key := r.id
+	switch {
+	case r.kind == "image":
+		memo, acct = &c.images, "" // Service.arnOf ignores the account of an image
+	case r.id == "*":
+		memo, key = &c.stars, r.kind
+	default:
+		return c.svc.arnOf(c.region, r, acct)
 	}
-	for i := range c.arns {
-		if x := &c.arns[i]; x.r == r && x.acct == acct {
+	for i := range *memo {
+		if x := &(*memo)[i]; x.key == key && x.acct == acct {
 			return x.arn, x.owner
 		}
 	}
-	arn, owner = s.arnOf(c.region, r, acct)
-	if len(c.arns) < maxCachedARNs {
-		c.arns = append(c.arns, cachedARN{r: r, acct: acct, arn: arn, owner: owner})
+	arn, owner = c.svc.arnOf(c.region, r, acct)
+	if len(*memo) < maxCachedARNs {
+		*memo = append(*memo, cachedARN{key: key, acct: acct, arn: arn, owner: owner})
 	}
 	return arn, owner
 }
@@ -429,13 +440,20 @@ func (c *Client) call(ctx context.Context, op string, outer resRef, inner []resR
 	// instance's Location to its processes).
 	err := s.w.CallRef(ctx, &req, func(rc *region.Call) error {
 		acct := rc.Principal().Account
-		for _, r := range inner {
-			arn, owner := c.arnOf(r, acct)
-			also := *rc.Request()
-			also.Resource, also.ResourceAccount = arn, owner
-			if err := rc.Authorize(&also); err != nil {
-				return err
+		if len(inner) > 0 {
+			// Each further resource is authorized as the call's own
+			// request naming it instead: the request is borrowed, not
+			// copied (it is some 40 words), and given back as it was.
+			q := rc.Request()
+			res, resAcct := q.Resource, q.ResourceAccount
+			for _, r := range inner {
+				q.Resource, q.ResourceAccount = c.arnOf(r, acct)
+				if err := rc.Authorize(q); err != nil {
+					q.Resource, q.ResourceAccount = res, resAcct
+					return err
+				}
 			}
+			q.Resource, q.ResourceAccount = res, resAcct
 		}
 		s.caller = rc.Principal().IAM
 		defer func() { s.caller = nil }()

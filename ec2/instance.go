@@ -315,16 +315,16 @@ func (m *Machine) Region() string { return m.region }
 // addrStrings renders the private address (none once terminated) and the
 // public one, both in one string allocation.
 func (m *Machine) addrStrings() (private, public string) {
-	var buf [2 * len("255.255.255.255")]byte
-	b := buf[:0]
+	var buf [len("255.255.255.255") + 16]byte // put needs 16 bytes of room
+	n := 0
 	if m.privateIP.IsValid() && m.state != InstanceStateTerminated {
-		b = m.privateIP.AppendTo(b)
+		n = m.privateIP.put(buf[:])
 	}
-	n := len(b)
+	k := n
 	if m.publicIP.IsValid() {
-		b = m.publicIP.AppendTo(b)
+		k += m.publicIP.put(buf[n:])
 	}
-	s := string(b)
+	s := string(buf[:k])
 	return s[:n], s[n:]
 }
 

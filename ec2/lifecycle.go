@@ -358,12 +358,12 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 	}
 	p := env.Go(m.id+"/"+name, fn)
 	p.SetValue(machineKey{}, m)
-	if loc, err := m.svc.w.AtSlot(m.slot); err == nil {
+	s := m.svc
+	if loc, err := s.w.AtSlot(m.slot); err == nil {
 		// Every call the process makes comes from the instance's host.
-		region.SetLocation(p, loc.WithNetwork(m.networkIdentity()))
+		region.SetLocation(p, s.procLocation(loc, m.networkIdentity()))
 	}
 	m.procs = append(m.procs, p)
-	s := m.svc
 	if s.procExit == nil { // one closure per service, not per instance or process
 		s.procExit = func(p *sim.Proc) {
 			if m, ok := MachineOf(p); ok {
@@ -373,6 +373,26 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 	}
 	p.OnExit(s.procExit)
 	return p, nil
+}
+
+// procLocation is at.WithNetwork(n), the Location of a process on an
+// instance, shared with the process started before it if that one's
+// host and network identity were the same: an instance's first process
+// often starts a second one at once (a trainer its interruption
+// watcher), and WithNetwork allocates the identity, which a Location
+// never modifies. The last answer is kept behind a pointer, made on the
+// first process, so that the Service stays within its size class.
+func (s *Service) procLocation(at region.Location, n region.NetworkIdentity) region.Location {
+	c := s.lastLoc
+	if c != nil && c.WithNetwork(region.NetworkIdentity{}) == at && c.Network() == n {
+		return *c
+	}
+	if c == nil {
+		c = new(region.Location)
+		s.lastLoc = c
+	}
+	*c = at.WithNetwork(n)
+	return *c
 }
 
 // dropProc forgets an exited process.

@@ -1,7 +1,9 @@
 package ec2
 
 import (
+	"encoding/binary"
 	"net/netip"
+	"strconv"
 
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/vpc"
@@ -69,21 +71,37 @@ func (a addr4) AppendTo(b []byte) []byte {
 	if !a.ok {
 		return b
 	}
-	for i, x := range a.ip {
-		if i > 0 {
-			b = append(b, '.')
-		}
-		switch {
-		case x >= 100:
-			b = append(b, '0'+x/100, '0'+x/10%10, '0'+x%10)
-		case x >= 10:
-			b = append(b, '0'+x/10, '0'+x%10)
-		default:
-			b = append(b, '0'+x)
-		}
-	}
-	return b
+	var t [16]byte
+	return append(b, t[:a.put(t[:])]...)
 }
+
+// put writes the address in dotted decimal at the start of b and returns
+// its length. It writes four bytes per octet, so it needs 16 bytes of
+// room (bytes past the length are clobbered).
+func (a addr4) put(b []byte) int {
+	b = b[:16]
+	n := 0
+	for _, x := range a.ip {
+		e := octetText[x]
+		binary.LittleEndian.PutUint32(b[n:n+4], uint32(e))
+		n += int(e >> 32)
+	}
+	return n - 1 // the last octet's dot
+}
+
+// octetText[x] is x in decimal followed by a dot, in the low bytes of
+// the word, little-endian, with the text's length above them: put
+// writes an octet with one four-byte store. It is never modified.
+var octetText = func() (t [256]uint64) {
+	for x := range t {
+		b := strconv.AppendUint(nil, uint64(x), 10)
+		b = append(b, '.')
+		var w [4]byte
+		copy(w[:], b)
+		t[x] = uint64(binary.LittleEndian.Uint32(w[:])) | uint64(len(b))<<32
+	}
+	return t
+}()
 
 // planNetwork validates the network part of a launch in zone azID ("" for
 // the request's subnet or any zone): subnet, groups and zone.

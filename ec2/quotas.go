@@ -81,21 +81,22 @@ const nQuotas = 12
 // splits P Spot into "P4, P3 and P2" and "P5" quotas and counts open Spot
 // requests as well as running instances; this package keeps one P quota
 // and counts pending and running instances.
-func quotaDefs() [nQuotas]quotaDef {
-	return [nQuotas]quotaDef{
-		{QuotaStandard, false, "L-1216C47A", "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 5},
-		{QuotaStandard, true, "L-34B43A08", "All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests", 5},
-		{QuotaGVT, false, "L-DB2E81BA", "Running On-Demand G and VT instances", 0},
-		{QuotaGVT, true, "L-3819A6DF", "All G and VT Spot Instance Requests", 0},
-		{QuotaP, false, "L-417A185B", "Running On-Demand P instances", 0},
-		{QuotaP, true, "L-7212CCBC", "All P Spot Instance Requests", 0},
-		{QuotaInf, false, "L-1945791B", "Running On-Demand Inf instances", 0},
-		{QuotaInf, true, "L-B5D1601B", "All Inf Spot Instance Requests", 0},
-		{QuotaTrn, false, "L-2C3B7624", "Running On-Demand Trn instances", 0},
-		{QuotaTrn, true, "L-6B0D517C", "All Trn Spot Instance Requests", 0},
-		{QuotaX, false, "L-7295265B", "Running On-Demand X instances", 0},
-		{QuotaX, true, "L-E3A00192", "All X Spot Instance Requests", 0},
-	}
+//
+// The table is never modified: every Service's quotaState points to it
+// rather than carrying a copy (some 700 bytes a world).
+var quotaDefs = [nQuotas]quotaDef{
+	{QuotaStandard, false, "L-1216C47A", "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 5},
+	{QuotaStandard, true, "L-34B43A08", "All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests", 5},
+	{QuotaGVT, false, "L-DB2E81BA", "Running On-Demand G and VT instances", 0},
+	{QuotaGVT, true, "L-3819A6DF", "All G and VT Spot Instance Requests", 0},
+	{QuotaP, false, "L-417A185B", "Running On-Demand P instances", 0},
+	{QuotaP, true, "L-7212CCBC", "All P Spot Instance Requests", 0},
+	{QuotaInf, false, "L-1945791B", "Running On-Demand Inf instances", 0},
+	{QuotaInf, true, "L-B5D1601B", "All Inf Spot Instance Requests", 0},
+	{QuotaTrn, false, "L-2C3B7624", "Running On-Demand Trn instances", 0},
+	{QuotaTrn, true, "L-6B0D517C", "All Trn Spot Instance Requests", 0},
+	{QuotaX, false, "L-7295265B", "Running On-Demand X instances", 0},
+	{QuotaX, true, "L-E3A00192", "All X Spot Instance Requests", 0},
 }
 
 // QuotaClassOf returns the quota class of an instance family.
@@ -167,14 +168,14 @@ func QuotaCode(c QuotaClass, spot bool) string {
 	if i < 0 {
 		return ""
 	}
-	return quotaDefs()[i].code
+	return quotaDefs[i].code
 }
 
 // QuotaCodes returns the EC2 instance quota codes this package models,
 // sorted.
 func QuotaCodes() []string {
 	var out []string
-	for _, d := range quotaDefs() {
+	for _, d := range quotaDefs {
 		out = append(out, d.code)
 	}
 	sort.Strings(out)
@@ -218,7 +219,7 @@ func UnlimitedQuotas() *QuotaOptions { return &QuotaOptions{Unlimited: true} }
 // off.
 type quotaState struct {
 	opts QuotaOptions
-	defs [nQuotas]quotaDef
+	defs *[nQuotas]quotaDef // &quotaDefs
 	// accts is keyed by (account, region): a pair, so that the launch
 	// path's lookup builds no key string.
 	accts map[[2]string]*quotaAccount
@@ -248,7 +249,7 @@ func newQuotaState(o *QuotaOptions) (*quotaState, error) {
 		}
 		return nil, nil
 	}
-	q := &quotaState{opts: *o, defs: quotaDefs(), accts: map[[2]string]*quotaAccount{},
+	q := &quotaState{opts: *o, defs: &quotaDefs, accts: map[[2]string]*quotaAccount{},
 		requests: map[string]*RequestedServiceQuotaChange{}}
 	if err := q.checkValues("Values", o.Values); err != nil {
 		return nil, err

@@ -37,11 +37,10 @@ func (s *Service) onHostEvent(ev region.HostEvent) {
 	}
 	zoneDown := s.w.Faults().AZDown(ev.AZ)
 	for _, si := range ev.Slots {
-		m, ok := s.bySlot[si.Slot]
+		m, ok := s.machineOnSlot(si)
 		if !ok {
 			continue
 		}
-		delete(s.bySlot, si.Slot)
 		m.slot = 0
 		switch m.state {
 		case InstanceStatePending, InstanceStateRunning: // a stopping one just finishes stopping

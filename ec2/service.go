@@ -74,7 +74,6 @@ type Service struct {
 	images  map[string]map[string]*Image
 	pools   map[poolKey]*spotPool
 	subs    []func(StateChangeEvent)
-	bySlot  map[region.Slot]*Machine
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
 	homes   map[[2]string]*machineHome // by account and zone ID (home)
@@ -122,7 +121,8 @@ type Service struct {
 	// procExit is every instance process's OnExit callback: it drops the
 	// process from its machine's list (Machine.Go).
 	procExit     func(*sim.Proc)
-	noQuotaCheck bool // validating a spot request's launch (spotrequests.go)
+	lastLoc      *region.Location // the Location procLocation answered last
+	noQuotaCheck bool             // validating a spot request's launch (spotrequests.go)
 
 	network
 	deps
@@ -170,7 +170,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 		env: w.Env(), w: w, opts: opts,
 		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
-		// bySlot, azNames, rngs and srcs are made on first write.
+		// azNames, rngs and srcs are made on first write.
 	}
 	s.net = opts.VPC
 	if s.net == nil {
@@ -259,13 +259,18 @@ func (s *Service) source(name string) *rand.PCG {
 }
 
 func (s *Service) newID(prefix string) string {
+	return mix.ID(prefix, mix.SplitMix64(s.nextSeq()))
+}
+
+// nextSeq takes the next sequence number, which IDs are rendered from.
+func (s *Service) nextSeq() uint64 {
 	s.seq++
-	return mix.ID(prefix, mix.SplitMix64(s.seq))
+	return s.seq
 }
 
 // place puts m on a host in its AZ.
 func (s *Service) place(m *Machine) error {
-	slot, hostID, err := s.placeSlot(m.azID, m.itype)
+	slot, hostID, err := s.placeSlot(m.azID, m.itype, m.seq)
 	if err != nil {
 		return err
 	}
@@ -273,9 +278,11 @@ func (s *Service) place(m *Machine) error {
 	return nil
 }
 
-// placeSlot takes a slot for an instance of type it in zone azID.
-func (s *Service) placeSlot(azID string, it *InstanceTypeInfo) (region.Slot, string, error) {
-	slot, err := s.w.Fleet().Place(azID, string(it.InstanceType), region.PlaceOptions{})
+// placeSlot takes a slot for an instance of type it in zone azID, for the
+// machine of sequence number seq: the slot's owner, which host events
+// hand back (machineOnSlot).
+func (s *Service) placeSlot(azID string, it *InstanceTypeInfo, seq uint64) (region.Slot, string, error) {
+	slot, err := s.w.Fleet().Place(azID, string(it.InstanceType), region.PlaceOptions{Owner: seq})
 	if err != nil {
 		return 0, "", err
 	}
@@ -288,8 +295,8 @@ func (s *Service) placeSlot(azID string, it *InstanceTypeInfo) (region.Slot, str
 
 // tryPlaceSlot is placeSlot answering false with a nil error when no host
 // has room, without building the error.
-func (s *Service) tryPlaceSlot(azID string, it *InstanceTypeInfo) (region.Slot, string, bool, error) {
-	slot, ok, err := s.w.Fleet().TryPlace(azID, string(it.InstanceType), region.PlaceOptions{})
+func (s *Service) tryPlaceSlot(azID string, it *InstanceTypeInfo, seq uint64) (region.Slot, string, bool, error) {
+	slot, ok, err := s.w.Fleet().TryPlace(azID, string(it.InstanceType), region.PlaceOptions{Owner: seq})
 	if !ok {
 		return 0, "", false, err
 	}
@@ -304,11 +311,28 @@ func (s *Service) tryPlaceSlot(azID string, it *InstanceTypeInfo) (region.Slot, 
 func (s *Service) placed(m *Machine, slot region.Slot, hostID string) {
 	m.slot = slot
 	m.hostID = hostID
-	if s.bySlot == nil {
-		s.bySlot = map[region.Slot]*Machine{}
-	}
-	s.bySlot[slot] = m
 	s.attachNIC(m)
+}
+
+// machineOnSlot returns the machine on a slot a host event lists: the
+// slot's owner is the machine's sequence number (placeSlot), which the
+// instance index finds it by, so no map from slots to machines is kept
+// up to date at every placement and release. A slot of another owner
+// (background demand has none) or one the machine has let go of answers
+// false.
+func (s *Service) machineOnSlot(si region.SlotInfo) (*Machine, bool) {
+	if si.Background {
+		return nil, false
+	}
+	i := s.instances.at(si.Owner)
+	if i < 0 {
+		return nil, false
+	}
+	m := s.instances.ms[i]
+	if !m.slot.IsValid() || m.slot != si.Slot {
+		return nil, false
+	}
+	return m, true
 }
 
 // attachNIC registers the instance's primary network interface with the
@@ -340,7 +364,6 @@ func (s *Service) attachNIC(m *Machine) {
 func (s *Service) unplace(m *Machine) {
 	if m.slot.IsValid() {
 		_ = s.w.Fleet().Release(m.slot) // the host may have failed and released it already
-		delete(s.bySlot, m.slot)
 	}
 	if m.nicOn {
 		s.w.Network().DetachInterface(m.eni)

@@ -321,9 +321,7 @@ func (d *verdict) setIdentityPolicies(s *Service, p *Principal) (root bool) {
 			d.identity = se.role.policyRefs(s)
 			d.boundary = se.role.boundaryRef()
 		}
-		if se.policy != nil {
-			d.session = &se.policyRef
-		}
+		d.session = se.policyRef
 	}
 	return false
 }

@@ -44,12 +44,6 @@ type Service struct {
 	// moves, so Authorize allocates nothing in steady state.
 	gen uint64
 
-	// ec2Principal is ec2.amazonaws.com assuming instance profile roles,
-	// made on first use: every instance launched with a profile fetches
-	// credentials (InstanceProfileCredentials), and the principal is
-	// only read.
-	ec2Principal *Principal
-
 	// policies, if set, shares parsed documents with other Services
 	// (SharePolicies).
 	policies *PolicyCache

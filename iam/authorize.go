@@ -140,12 +140,18 @@ type Decision struct {
 
 // verdict is a Decision without its copy of the request: what decide
 // fills. Check, on every call of a World, needs only Allowed, so it keeps
-// this 152-byte struct and builds the 400-byte Decision for a denial only.
+// this 112-byte struct and builds the 400-byte Decision for a denial only.
 type verdict struct {
-	Allowed   bool
-	Reason    Reason
-	Missing   PolicyKind
-	Statement StatementRef
+	Allowed bool
+	Reason  Reason
+	Missing PolicyKind
+	// The statement that decided is statement stmtIdx of *stmtPolicy, or
+	// of the request's resource-based policy when stmtResource is set;
+	// its StatementRef (Decision.Statement, 56 bytes with the Sid looked
+	// up) is built only with a Decision.
+	stmtResource bool
+	stmtPolicy   *PolicyRef
+	stmtIdx      int
 
 	identity []PolicyRef
 	boundary *PolicyRef
@@ -162,9 +168,22 @@ func (v *verdict) decision(req *Request) (d Decision) {
 
 // fill sets every field of *d from v and req.
 func (v *verdict) fill(d *Decision, req *Request) {
-	d.Allowed, d.Reason, d.Missing, d.Statement = v.Allowed, v.Reason, v.Missing, v.Statement
+	d.Allowed, d.Reason, d.Missing = v.Allowed, v.Reason, v.Missing
+	switch {
+	case v.stmtPolicy != nil:
+		d.Statement = stmtRef(*v.stmtPolicy, v.stmtIdx)
+	case v.stmtResource:
+		d.Statement = stmtRef(resourceRef(req.ResourcePolicy), v.stmtIdx)
+	default:
+		d.Statement = StatementRef{}
+	}
 	d.req = *req
 	d.identity, d.boundary, d.session, d.scps, d.rcps = v.identity, v.boundary, v.session, v.scps, v.rcps
+}
+
+// resourceRef is the PolicyRef of a request's resource-based policy.
+func resourceRef(rp *Policy) PolicyRef {
+	return PolicyRef{Kind: ResourcePolicy, Name: "resource-based policy", Policy: rp}
 }
 
 // Err returns nil when d allows, else an AccessDenied error (HTTP 403)
@@ -302,9 +321,7 @@ func (d *verdict) setIdentityPolicies(s *Service, p *Principal) (root bool) {
 			d.identity = se.role.policyRefs(s)
 			d.boundary = se.role.boundaryRef()
 		}
-		if se.policy != nil {
-			d.session = &se.policyRef
-		}
+		d.session = se.policyRef
 	}
 	return false
 }
@@ -389,17 +406,8 @@ func orgRefs(kind PolicyKind, short string, levels [][]*Policy) [][]PolicyRef {
 	return out
 }
 
-// evalOrgLevels checks organization policies: a Deny anywhere denies (denyRef
-// set); otherwise ok reports whether every level has an Allow. Most
-// requests meet no organization policy at all; that case is small enough
-// to inline into decide.
-func evalOrgLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
-	if len(levels) == 0 {
-		return true, nil, 0
-	}
-	return evalLevels(levels, ec)
-}
-
+// evalLevels checks organization policies: a Deny anywhere denies (deny
+// set); otherwise ok reports whether every level has an Allow.
 func evalLevels(levels [][]PolicyRef, ec *evalCtx) (ok bool, deny *PolicyRef, denyIdx int) {
 	ok = true
 	for _, level := range levels {
@@ -444,32 +452,27 @@ func decide(d *verdict, req *Request, root bool) {
 		ref := &d.identity[k]
 		o, i, _ := ref.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, *ref, i)
+			denied(d, ref, i)
 			return
 		}
 		if o == Allowed && idAllow != Allowed {
 			idAllow, idRef, idIdx = Allowed, ref, i
 		}
 	}
-	resAllow, resPM := NotApplicable, pmNone
-	var resStmt StatementRef
+	resAllow, resPM, resIdx := NotApplicable, pmNone, 0
 	if rp := req.ResourcePolicy; rp != nil {
-		ref := PolicyRef{Kind: ResourcePolicy, Name: "resource-based policy", Policy: rp}
 		o, i, pm := rp.eval(&ec)
 		if o == Denied {
-			denied(d, ref, i)
+			d.Reason, d.Missing, d.stmtResource, d.stmtIdx = ExplicitDeny, ResourcePolicy, true, i
 			return
 		}
-		resAllow, resPM = o, pm
-		if o == Allowed {
-			resStmt = stmtRef(ref, i)
-		}
+		resAllow, resPM, resIdx = o, pm, i
 	}
 	bAllow, sAllow := true, true
 	if d.boundary != nil {
 		o, i, _ := d.boundary.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, *d.boundary, i)
+			denied(d, d.boundary, i)
 			return
 		}
 		bAllow = o == Allowed
@@ -477,21 +480,30 @@ func decide(d *verdict, req *Request, root bool) {
 	if d.session != nil {
 		o, i, _ := d.session.Policy.eval(&ec)
 		if o == Denied {
-			denied(d, *d.session, i)
+			denied(d, d.session, i)
 			return
 		}
 		sAllow = o == Allowed
 	}
 
-	rcpOK, rd, ri := evalOrgLevels(d.rcps, &ec)
-	if rd != nil {
-		denied(d, *rd, ri)
-		return
+	// Most requests meet no organization policy: the tests spare them
+	// the calls.
+	rcpOK, scpOK := true, true
+	if len(d.rcps) > 0 {
+		ok, rd, ri := evalLevels(d.rcps, &ec)
+		if rd != nil {
+			denied(d, rd, ri)
+			return
+		}
+		rcpOK = ok
 	}
-	scpOK, sd, si := evalOrgLevels(d.scps, &ec)
-	if sd != nil {
-		denied(d, *sd, si)
-		return
+	if len(d.scps) > 0 {
+		ok, sd, si := evalLevels(d.scps, &ec)
+		if sd != nil {
+			denied(d, sd, si)
+			return
+		}
+		scpOK = ok
 	}
 	// RCPs and SCPs grant nothing; they only cap. Every level must allow.
 	if !rcpOK {
@@ -518,10 +530,10 @@ func decide(d *verdict, req *Request, root bool) {
 		// only the account, the identity side must allow too.
 		switch {
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
-			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
+			allowedByResource(d, AllowedByResource, resIdx)
 			return
 		case resOK && identityOK:
-			d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
+			allowedByResource(d, AllowedByBoth, resIdx)
 			return
 		case !resOK:
 			d.Missing = ResourcePolicy
@@ -540,10 +552,10 @@ func decide(d *verdict, req *Request, root bool) {
 			d.Allowed, d.Reason = true, AllowedAsRoot
 			return
 		case identityOK:
-			d.Allowed, d.Reason, d.Statement = true, AllowedByIdentity, stmtRef(*idRef, idIdx)
+			d.Allowed, d.Reason, d.stmtPolicy, d.stmtIdx = true, AllowedByIdentity, idRef, idIdx
 			return
 		case resOK && (resPM == pmDirect || resPM == pmRole && bAllow && sAllow):
-			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
+			allowedByResource(d, AllowedByResource, resIdx)
 			return
 		}
 		switch {
@@ -561,14 +573,14 @@ func decide(d *verdict, req *Request, root bool) {
 	// needs its own identity-based allow too.
 	if principalAcct == "" {
 		if resOK && resPM == pmDirect {
-			d.Allowed, d.Reason, d.Statement = true, AllowedByResource, resStmt
+			allowedByResource(d, AllowedByResource, resIdx)
 			return
 		}
 		d.Missing = ResourcePolicy
 		return
 	}
 	if identityOK && resOK {
-		d.Allowed, d.Reason, d.Statement = true, AllowedByBoth, resStmt
+		allowedByResource(d, AllowedByBoth, resIdx)
 		return
 	}
 	switch {
@@ -587,8 +599,16 @@ func stmtRef(ref PolicyRef, i int) StatementRef {
 	return StatementRef{Policy: ref, Index: i, Sid: ref.Policy.Statements[i].Sid}
 }
 
-func denied(d *verdict, ref PolicyRef, i int) {
-	d.Allowed, d.Reason, d.Missing, d.Statement = false, ExplicitDeny, ref.Kind, stmtRef(ref, i)
+// allowedByResource records that statement i of the resource-based
+// policy allowed, for reason why.
+func allowedByResource(d *verdict, why Reason, i int) {
+	d.Allowed, d.Reason, d.stmtResource, d.stmtIdx = true, why, true, i
+}
+
+// denied records that statement i of *ref denied. ref points into the
+// verdict's policies, which outlive it.
+func denied(d *verdict, ref *PolicyRef, i int) {
+	d.Reason, d.Missing, d.stmtPolicy, d.stmtIdx = ExplicitDeny, ref.Kind, ref, i
 }
 
 // Explain describes in plain words why d came out as it did: the request,
@@ -647,7 +667,7 @@ func (d Decision) Explain() string {
 	}
 	if r.ResourcePolicy != nil {
 		b.WriteString("Resource-based policy:\n")
-		explainPolicy(PolicyRef{Kind: ResourcePolicy, Name: "resource-based policy", Policy: r.ResourcePolicy})
+		explainPolicy(resourceRef(r.ResourcePolicy))
 	}
 	if d.boundary != nil {
 		b.WriteString("Permissions boundary (limits what identity-based policies can grant):\n")

@@ -10,6 +10,10 @@ type compiledStatement struct {
 	actions   []pattern
 	resources []resourcePattern
 	conds     []compiledCond
+	// anyAction says that the statement's Action (or NotAction) lists
+	// "*", allResources that its Resource does (not its NotResource):
+	// then matching needs no pattern. Most statements are one or both.
+	anyAction, allResources bool
 }
 
 // compile prepares every statement for evaluation. Policy variables are
@@ -32,6 +36,7 @@ func (p *Policy) compile() error {
 				return errf(loc+".Action", "%v", err)
 			}
 			c.actions = append(c.actions, pt)
+			c.anyAction = c.anyAction || pt.shape == shAny
 		}
 		for j, r := range st.Resource {
 			rp, err := compileResource(r, vars)
@@ -39,6 +44,7 @@ func (p *Policy) compile() error {
 				return errf(fmt.Sprintf("%s.Resource[%d]", loc, j), "%v", err)
 			}
 			c.resources = append(c.resources, rp)
+			c.allResources = c.allResources || rp.any && !st.NotResource
 		}
 		for _, cd := range st.Condition {
 			cc, err := compileCondition(cd, vars, loc+".Condition."+cd.Operator+"."+cd.Key)
@@ -53,29 +59,53 @@ func (p *Policy) compile() error {
 }
 
 func (st *Statement) matchAction(action string) bool {
-	m := false
+	if st.c.anyAction {
+		return !st.NotAction
+	}
+	return st.listsAction(action) != st.NotAction
+}
+
+// listsAction reports whether an entry of the statement's Action (or
+// NotAction) matches action. It settles the commonest entry, an exact
+// name, without pattern.match: requests and policies nearly always spell
+// an action as AWS does, and an ASCII name folds only to a text at least
+// as long (each character folds to one of as many bytes or more).
+func (st *Statement) listsAction(action string) bool {
 	for i := range st.c.actions {
-		if st.c.actions[i].match(action, nil) {
-			m = true
-			break
+		p := &st.c.actions[i]
+		if p.shape != shExact {
+			if p.match(action, nil) {
+				return true
+			}
+			continue
+		}
+		if action == p.lit {
+			return true
+		}
+		if p.fold && (len(action) >= len(p.lit) || !p.ascii) && strings.EqualFold(action, p.lit) {
+			return true
 		}
 	}
-	return m != st.NotAction
+	return false
 }
 
 func (st *Statement) matchResource(a *ARN, ec *evalCtx) bool {
-	if st.Resource == nil {
-		// Trust policies may omit Resource: the role itself is implied.
+	// Trust policies may omit Resource: the role itself is implied.
+	if st.c.allResources || st.Resource == nil {
 		return true
 	}
-	m := false
+	return st.listsResource(a, ec) != st.NotResource
+}
+
+// listsResource reports whether an entry of the statement's Resource (or
+// NotResource) matches a.
+func (st *Statement) listsResource(a *ARN, ec *evalCtx) bool {
 	for i := range st.c.resources {
 		if st.c.resources[i].match(a, ec) {
-			m = true
-			break
+			return true
 		}
 	}
-	return m != st.NotResource
+	return false
 }
 
 // matchConditions ANDs every operator/key pair; it returns the index of
@@ -110,6 +140,12 @@ func (st *Statement) matchPrincipal(p *Principal) principalMatch {
 		// Identity-based statement: the principal is whoever holds it.
 		return pmDirect
 	}
+	return st.matchPrincipalElement(p)
+}
+
+// matchPrincipalElement is matchPrincipal for a statement with a
+// Principal or NotPrincipal element (resource-based policies).
+func (st *Statement) matchPrincipalElement(p *Principal) principalMatch {
 	if st.NotPrincipal {
 		// "AWS JSON policy elements: NotPrincipal"
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
@@ -308,7 +344,7 @@ func (p *Policy) eval(ec *evalCtx) (Outcome, int, principalMatch) {
 		if m == pmNone {
 			continue
 		}
-		if !st.matchResource(res, ec) || st.matchConditions(ec) >= 0 {
+		if !st.c.allResources && !st.matchResource(res, ec) || st.matchConditions(ec) >= 0 {
 			continue
 		}
 		if st.Effect == Deny {

@@ -138,7 +138,7 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 		}
 	case bPrincipalType:
 		if p != nil {
-			return single(p.typeText)
+			return single(string(p.Type))
 		}
 	case bPrincipalTag:
 		if p != nil && p.Tags != nil {

@@ -201,3 +201,23 @@ func TestSessionExpiresToTheNanosecond(t *testing.T) {
 	_, err = svc.Authenticate(c)
 	require.ErrorIs(t, err, ErrExpiredToken)
 }
+
+// TestPCGUint64: fill's own step of the PCG draws what rand.PCG draws,
+// from any state, and leaves the state where rand.PCG leaves it.
+func TestPCGUint64(t *testing.T) {
+	for _, seed := range [][2]uint64{{0, 0}, {1, 2}, {^uint64(0), ^uint64(0)}, {0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9}} {
+		ref := rand.NewPCG(seed[0], seed[1])
+		hi, lo := seed[0], seed[1]
+		for i := range 1000 {
+			var x uint64
+			hi, lo, x = pcgUint64(hi, lo)
+			if want := ref.Uint64(); x != want {
+				t.Fatalf("seed %v, draw %d: got %#x, want %#x", seed, i, x, want)
+			}
+		}
+		got := rand.NewPCG(hi, lo)
+		if got.Uint64() != ref.Uint64() {
+			t.Fatalf("seed %v: state differs after 1000 draws", seed)
+		}
+	}
+}

@@ -237,6 +237,9 @@ func globMatch(toks []tok, s string, fold bool, r *evalCtx) bool {
 			t := &toks[ti]
 			switch t.kind {
 			case tStar:
+				if ti == len(toks)-1 {
+					return true // a last star takes whatever is left
+				}
 				starT, starS = ti, si
 				ti++
 				continue
@@ -273,6 +276,20 @@ func globMatch(toks []tok, s string, fold bool, r *evalCtx) bool {
 		}
 		_, n := utf8.DecodeRuneInString(s[starS:])
 		starS += n
+		// When a literal compared exactly follows the star, the star
+		// stops growing only where that literal next occurs: find it at
+		// once rather than a character at a time. The literal cannot
+		// occur at a byte the steps above skip (inside a character), as
+		// it starts a character itself; where it does not occur, nothing
+		// matches.
+		if next := starT + 1; !fold && next < len(toks) && toks[next].kind == tLit &&
+			toks[next].s != "" && utf8.RuneStart(toks[next].s[0]) {
+			k := strings.Index(s[starS:], toks[next].s)
+			if k < 0 {
+				return false
+			}
+			starS += k
+		}
 		ti, si = starT+1, starS
 	}
 }

@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -17,10 +19,12 @@ import (
 // The zero Service is not usable; create one with NewService.
 type Service struct {
 	env *sim.Env
-	// ids draws the characters of IDs, keys and tokens: the PCG source
-	// of the stream "iam/ids", taken on first use (see fill).
-	idSrc     *rand.PCG
-	partition string
+	// idHi and idLo are the state of the stream "iam/ids", which draws
+	// the characters of IDs, keys and tokens: its PCG source's, taken on
+	// first use (idTaken) and stepped by fill.
+	idHi, idLo uint64
+	idTaken    bool
+	partition  string
 
 	accounts map[string]*account
 	keys     map[string]*accessKey     // AKIA... and ASIA... alike
@@ -39,12 +43,6 @@ type Service struct {
 	// attachments; identities rebuild their cached policy lists when it
 	// moves, so Authorize allocates nothing in steady state.
 	gen uint64
-
-	// ec2Principal is ec2.amazonaws.com assuming instance profile roles,
-	// made on first use: every instance launched with a profile fetches
-	// credentials (InstanceProfileCredentials), and the principal is
-	// only read.
-	ec2Principal *Principal
 
 	// policies, if set, shares parsed documents with other Services
 	// (SharePolicies).
@@ -218,6 +216,8 @@ func (s *Service) Accounts() []string {
 const (
 	keyAlphabet    = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" // access key IDs are base32
 	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	// keyDraw is keyAlphabet twice: fill takes 64 characters.
+	keyDraw = keyAlphabet + keyAlphabet
 )
 
 // put stores v under k in *m, making the map on its first entry: an
@@ -231,23 +231,65 @@ func put[V any](m *map[string]V, k string, v V) {
 }
 
 // fill sets every byte of dst to a character of alphabet, one draw of the
-// stream "iam/ids" each. Both alphabets have a power-of-two length, for
-// which rand.Rand's IntN(len(alphabet)) is Uint64()&(len(alphabet)-1) of
-// its source: drawing from the stream's PCG source directly gives the
-// characters IntN gave (and the same state after), without IntN's
-// interface call per character. Env.Source and Env.Rand seed a stream's
-// source alike.
+// stream "iam/ids" each. alphabet is secretAlphabet or keyDraw: 64
+// characters. Both alphabets have a power-of-two length, for which
+// rand.Rand's IntN(len(alphabet)) is Uint64()&(len(alphabet)-1) of its
+// source, a rand.PCG, and keyDraw[x&63] is keyAlphabet[x&31]. fill steps
+// that PCG's algorithm itself (pcgFill), and so gives the characters IntN
+// gave and leaves the stream where IntN left it. Env.Source and Env.Rand
+// seed a stream's source alike.
 func (s *Service) fill(dst []byte, alphabet string) {
-	if s.idSrc == nil {
+	if !s.idTaken {
 		// A stream's draws depend on the seed and its name alone, not on
-		// when it is taken.
-		s.idSrc = s.env.Source("iam/ids")
+		// when it is taken. Its state is the PCG's binary form:
+		// "pcg:", then the high and the low half, big-endian.
+		var buf [20]byte
+		b, _ := s.env.Source("iam/ids").AppendBinary(buf[:0])
+		s.idHi, s.idLo = binary.BigEndian.Uint64(b[4:]), binary.BigEndian.Uint64(b[12:])
+		s.idTaken = true
 	}
-	src := s.idSrc
-	mask := uint64(len(alphabet) - 1)
+	s.idHi, s.idLo = pcgFill(dst, alphabet, s.idHi, s.idLo)
+}
+
+// pcgFill is fill's loop, on the state (hi, lo) of the stream, which it
+// returns advanced by len(dst) draws. rand.PCG's own Uint64, inlined in
+// such a loop, loads and stores its state through memory on every draw,
+// and indexing an alphabet of any length takes a mask and a bounds check;
+// this loop keeps the state in registers and needs neither (37
+// instructions a character instead of 40; the PCG step itself is most of
+// them).
+func pcgFill(dst []byte, alphabet string, hi, lo uint64) (uint64, uint64) {
+	alphabet = alphabet[:64] // x&63 needs no bounds check
 	for i := range dst {
-		dst[i] = alphabet[src.Uint64()&mask]
+		var x uint64
+		hi, lo, x = pcgUint64(hi, lo)
+		dst[i] = alphabet[x&63]
 	}
+	return hi, lo
+}
+
+// pcgUint64 is math/rand/v2's PCG.Uint64 on the state (hi, lo): it
+// returns the next state and the draw. The constants and steps are the
+// PCG's (a 128-bit LCG and the DXSM output function,
+// https://github.com/imneme/pcg-cpp/blob/428802d1a5/include/pcg_random.hpp);
+// TestPCGUint64 holds them to rand.PCG's draws.
+func pcgUint64(hi, lo uint64) (nextHi, nextLo, x uint64) {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	// state = state * mul + inc
+	nextHi, nextLo = bits.Mul64(lo, mulLo)
+	nextHi += hi*mulLo + lo*mulHi
+	nextLo, c := bits.Add64(nextLo, incLo, 0)
+	nextHi, _ = bits.Add64(nextHi, incHi, c)
+	// DXSM: double xorshift multiply.
+	x = (nextHi ^ nextHi>>32) * cheapMul
+	x = (x ^ x>>48) * (nextLo | 1)
+	return nextHi, nextLo, x
 }
 
 // drawTo writes n characters drawn from alphabet (fill) to b.
@@ -281,7 +323,7 @@ func (s *Service) randString(prefix, alphabet string, n int) string {
 // for roles ("IAM identifiers": unique ID prefixes).
 func (s *Service) uniqueID(prefix string, n int) string {
 	for {
-		id := s.randString(prefix, keyAlphabet, n)
+		id := s.randString(prefix, keyDraw, n)
 		if !s.ids[id] {
 			s.ids[id] = true
 			return id
@@ -304,7 +346,7 @@ func (s *Service) drawKey(b *strings.Builder, prefix string) {
 	var id [keyIDLen]byte
 	copy(id[:], prefix[:4])
 	for {
-		s.fill(id[4:], keyAlphabet)
+		s.fill(id[4:], keyDraw)
 		// The conversions do not allocate.
 		if s.keys[string(id[:])] == nil && !s.ids[string(id[:])] {
 			break

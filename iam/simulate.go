@@ -43,9 +43,9 @@ func (s *Service) SimulatePrincipalPolicy(c Credentials, in SimulatePrincipalPol
 		if !ok || r.arn != src {
 			return nil, noSuchEntity("The role with ARN %s cannot be found.", src)
 		}
-		se := &session{role: r, name: "simulated"}
+		se := &session{role: r}
 		p = &Principal{Type: PrincipalAssumedRole, AccountID: a.id, UserID: r.id + ":simulated", RoleARN: r.arn,
-			SessionName: se.name, Tags: r.tags, acct: a, session: se,
+			SessionName: "simulated", Tags: r.tags, acct: a, session: se,
 			ARN: ARN{Partition: s.partition, Service: "sts", AccountID: a.id, Resource: "assumed-role/" + r.name + "/simulated"}}
 		p.finish()
 	default:

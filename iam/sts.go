@@ -12,16 +12,21 @@ import (
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
+// session is a role session. Every instance launched with a profile
+// starts one, so its sessionBlock is kept within 696 bytes: with the
+// 8-byte header the allocator puts before a larger object that has
+// pointers, that is the 704-byte size class (it was 896). Hence its name,
+// issue time and expiry are its principal's SessionName, TokenIssueTime
+// and Expiration, kept there only, and the rare session policy's
+// PolicyRef is allocated apart.
 type session struct {
 	role      *role
-	name      string
 	principal *Principal
-	policy    *Policy // merged session policies, or nil
-	policyRef PolicyRef
-	issued    time.Time
-	expires   time.Time
-	// expiresAt is expires in virtual time, which Authenticate compares
-	// with the clock on every call without making a calendar time.
+	policy    *Policy    // merged session policies, or nil
+	policyRef *PolicyRef // policy's, or nil
+	// expiresAt is the expiry in virtual time, which Authenticate
+	// compares with the clock on every call without making a calendar
+	// time.
 	expiresAt sim.Time
 	token     string
 }
@@ -312,9 +317,10 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 
 	blk := &sessionBlock{}
 	se, k := &blk.se, &blk.key
-	*se = session{role: r, name: name, policy: sp, issued: now, expires: now.Add(d), expiresAt: s.env.Now() + sim.Time(d), token: token}
+	expires := now.Add(d)
+	*se = session{role: r, policy: sp, expiresAt: s.env.Now() + sim.Time(d), token: token}
 	if sp != nil {
-		se.policyRef = PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: sp}
+		se.policyRef = &PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: sp}
 	}
 	ptags := cloneTags(r.tags)
 	if len(tags) > 0 {
@@ -331,18 +337,18 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 	se.principal = &blk.p
 	*se.principal = Principal{
 		Type: PrincipalAssumedRole, ARN: sessARN, AccountID: a.id, UserID: userID,
-		RoleARN: r.arn, SessionName: name, Tags: ptags, SourceIdentity: sourceIdentity, TokenIssueTime: now, Expiration: se.expires,
+		RoleARN: r.arn, SessionName: name, Tags: ptags, SourceIdentity: sourceIdentity, TokenIssueTime: now, Expiration: expires,
 		acct: a, session: se,
 	}
 	se.principal.finishText(arnText, r.arnString())
 	*k = accessKey{active: true, created: now, acct: a, session: se}
 	s.addKey(k, text)
 	if s.env.Tracing() { // the fields cost allocations
-		s.emit(a.id, "AssumeRole", simF("session", arnText), simF("expires", se.expires))
+		s.emit(a.id, "AssumeRole", simF("session", arnText), simF("expires", expires))
 	}
 	return AssumeRoleOutput{
 		Credentials: Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: se.token,
-			Expiration: se.expires, Source: source},
+			Expiration: expires, Source: source},
 		AssumedRoleUser:  AssumedRoleUser{AssumedRoleID: se.principal.UserID, Arn: sessARN},
 		PackedPolicySize: packed,
 		SourceIdentity:   sourceIdentity,

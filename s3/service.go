@@ -75,6 +75,10 @@ type Service struct {
 	last *bucket
 	// arns is the chunk object ARNs are written into (objectARN).
 	arns chunks.Text
+	// getResults and putResults are what is left of the blocks GetObject
+	// and PutObject take their responses from (takeResult).
+	getResults []getResult
+	putResults []putResult
 }
 
 // bucketNamed returns the live or deleted bucket of s.buckets named name

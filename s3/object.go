@@ -104,21 +104,20 @@ const resultSlabBytes = 4096
 // small GET or PUT would otherwise run) off most calls. A response the
 // caller keeps keeps its block's memory alive, some 2 KiB.
 func takeResult[T any](slab *[]T) *T {
-	n := len(*slab)
-	if n == 0 {
-		*slab = newResults[T]()
-		n = len(*slab)
+	if len(*slab) == 0 {
+		newResults(slab)
 	}
-	*slab = (*slab)[:n-1] // the length alone changes: no write barrier
-	return &(*slab)[:n][n-1]
+	n := len(*slab) - 1
+	*slab = (*slab)[:n] // the length alone changes: no write barrier
+	return &(*slab)[:n+1][n]
 }
 
-// newResults is takeResult's new block.
+// newResults refills takeResult's empty slab.
 //
 //go:noinline
-func newResults[T any]() []T {
+func newResults[T any](slab *[]T) {
 	var zero T
-	return make([]T, max(1, resultSlabBytes/int(unsafe.Sizeof(zero))))
+	*slab = make([]T, max(1, resultSlabBytes/int(unsafe.Sizeof(zero))))
 }
 
 func copyMeta(m map[string]string) map[string]string {
@@ -288,11 +287,12 @@ func errUnreadable() error {
 // VersionId. While a zone is dark the replicas in the other zones serve
 // the read.
 func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectOutput, error) {
-	if in == nil {
-		in = &GetObjectInput{}
+	var at GetObjectInput // the input as it is at the call (read)
+	if in != nil {
+		at = *in
 	}
 	res := takeResult(&c.svc.getResults)
-	if err := c.read(ctx, "GetObject", *in, res, nil); err != nil {
+	if err := c.read(ctx, "GetObject", &at, res, nil); err != nil {
 		return nil, err
 	}
 	return &res.out, nil
@@ -336,12 +336,12 @@ func (res *getResult) fillMore(s *Service, sv *served, v *version, r ByteRange, 
 // HeadObject returns an object's metadata. Errors have no body: a missing
 // key is NotFound (404), or Forbidden (403) without s3:ListBucket.
 func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObjectOutput, error) {
-	if in == nil {
-		in = &HeadObjectInput{}
+	var at GetObjectInput // HeadObject's request has GetObject's fields
+	if in != nil {
+		at = GetObjectInput(*in)
 	}
 	var out *HeadObjectOutput
-	// HeadObject's request has GetObject's fields.
-	if err := c.read(ctx, "HeadObject", GetObjectInput(*in), nil, &out); err != nil {
+	if err := c.read(ctx, "HeadObject", &at, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -362,8 +362,11 @@ func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *Head
 }
 
 // read is GetObject (res, its output to fill) and HeadObject (head, its
-// output to set). in is the caller's input as it was at the call.
-func (c *Client) read(ctx context.Context, op string, in GetObjectInput, res *getResult, head **HeadObjectOutput) error {
+// output to set). in is a copy of the caller's input as it was at the
+// call, which the effect reads later in virtual time (the caller may have
+// changed its own by then); it is passed by pointer, so that it is copied
+// once, not again into read's arguments and its closure.
+func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *getResult, head **HeadObjectOutput) error {
 	if err := ValidateKey(in.Key); err != nil {
 		if head != nil {
 			err = headError(err)

@@ -84,9 +84,11 @@ type Service struct {
 // bucketNamed returns the live or deleted bucket of s.buckets named name
 // in partition, or nil. The map entry of a name changes only when a new
 // bucket replaces a deleted one (CreateBucket), so a remembered bucket
-// not deleted is still the map's entry.
+// not deleted is still the map's entry. The names are mostly the very
+// strings the bucket was made with (the client's partition, the caller's
+// name), which sameString compares without reading their bytes.
 func (s *Service) bucketNamed(partition, name string) *bucket {
-	if b := s.last; b != nil && !b.deleted && b.name == name && b.partition == partition {
+	if b := s.last; b != nil && !b.deleted && sameString(b.name, name) && sameString(b.partition, partition) {
 		return b
 	}
 	return s.lookupBucket(partition, name)
@@ -322,7 +324,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 			sv.b = nil
 		}
 		if !r.noBucket {
-			if sv.b == nil || rc.Request().AuthorizeInEffect || sv.b.region != c.region && !r.anyRegion {
+			if sv.b == nil || rc.Request().AuthorizeInEffect || !sameString(sv.b.region, c.region) && !r.anyRegion {
 				if err := c.admit(sv, r); err != nil {
 					return err
 				}

@@ -410,7 +410,9 @@ func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *g
 			s.classRead(sv, v, n)
 		}
 		sv.rc.SetResponseBytes(n)
-		s.meterTransferOut(sv, n)
+		if n != 0 && !directInRegion(sv) {
+			s.transferOut(sv, n)
+		}
 		res.fill(s, sv, v, r, n, partial, parts)
 		return nil
 	})

@@ -10,9 +10,10 @@ import (
 )
 
 // TestPutGetObjectAllocs pins S3's own allocations on the hot path: a
-// small size-only PutObject or GetObject allocates once (its response,
-// which also holds its ETag; the object ARN goes into a shared chunk) on
-// top of what a bare pipeline call allocates.
+// small size-only PutObject or GetObject allocates at most once (its
+// response, which also holds its ETag, and which comes from a block
+// allocated for a run of calls: takeResult; the object ARN goes into a
+// shared chunk) on top of what a bare pipeline call allocates.
 func TestPutGetObjectAllocs(t *testing.T) {
 	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
 	loc, err := f.w.InAZ(f.w.Regions()[0].AZs()[0].ID())

@@ -10,9 +10,10 @@ import (
 )
 
 // TestPutGetObjectAllocs pins S3's own allocations on the hot path: a
-// small size-only PutObject or GetObject allocates once (its response,
-// which also holds its ETag; the object ARN goes into a shared chunk) on
-// top of what a bare pipeline call allocates.
+// small size-only PutObject or GetObject allocates at most once (its
+// response, which also holds its ETag, and which comes from a block
+// allocated for a run of calls: takeResult; the object ARN goes into a
+// shared chunk) on top of what a bare pipeline call allocates.
 func TestPutGetObjectAllocs(t *testing.T) {
 	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
 	loc, err := f.w.InAZ(f.w.Regions()[0].AZs()[0].ID())
@@ -85,5 +86,37 @@ func TestResponseStringsStable(t *testing.T) {
 		require.Equal(t, etags[0], getETag)
 		require.NotEqual(t, etags[0], etags[1])
 		require.Len(t, etags[0], etagLen)
+	})
+}
+
+// TestResponsesFresh checks that responses taken from shared blocks
+// (takeResult) are each the caller's: distinct, and unchanged by later
+// calls, across several blocks.
+func TestResponsesFresh(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "fresh")
+		var puts []*PutObjectOutput
+		var gets []*GetObjectOutput
+		var want []PutObjectOutput
+		for i := range 100 {
+			key := fmt.Sprintf("k/%03d", i)
+			out, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "fresh", Key: key, ContentLength: Int64(int64(i))})
+			require.NoError(t, err)
+			puts, want = append(puts, out), append(want, *out)
+			g, err := f.admin.GetObject(p, &GetObjectInput{Bucket: "fresh", Key: key})
+			require.NoError(t, err)
+			gets = append(gets, g)
+		}
+		for i := range puts {
+			require.Equal(t, want[i], *puts[i])
+			require.Equal(t, want[i].ETag, gets[i].ETag)
+			require.Equal(t, int64(i), *gets[i].ContentLength)
+			for j := range i {
+				require.NotSame(t, puts[i], puts[j])
+				require.NotSame(t, gets[i], gets[j])
+				require.NotSame(t, gets[i].ContentLength, gets[j].ContentLength)
+			}
+		}
 	})
 }

@@ -103,22 +103,23 @@ func ValidateKey(key string) error {
 
 // ascii reports whether s is all ASCII, eight bytes at a time: every
 // request checks its key, and utf8.ValidString goes byte by byte through
-// a key shorter than 17 bytes.
+// a key shorter than 17 bytes. A key of eight bytes or more ends with
+// the word of its last eight bytes, overlapping the one before, rather
+// than byte by byte.
 func ascii(s string) bool {
-	for len(s) >= 8 {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		if w&0x8080808080808080 != 0 {
-			return false
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				return false
+			}
 		}
-		s = s[8:]
+		return true
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
+	w := load64(s[len(s)-8:])
+	for i := 0; len(s)-i > 8; i += 8 {
+		w |= load64(s[i:])
 	}
-	return true
+	return w&0x8080808080808080 == 0
 }
 
 func metadataSize(m map[string]string) int {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unsafe"
 )
 
 // PutObject stores an object, replacing the whole of any object under the
@@ -36,7 +37,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 	}
 	cls, _ := parseClass(in.StorageClass)
 	s := c.svc
-	res := &putResult{}
+	res := takeResult(&s.putResults)
 	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
 		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
@@ -75,20 +76,48 @@ func putExtra(body []byte, in *PutObjectInput) *extra {
 	return x
 }
 
-// putResult is PutObject's one allocation: the output and the bytes of
-// its synthetic ETag.
+// putResult is PutObject's response: the output and the bytes of its
+// synthetic ETag.
 type putResult struct {
 	out  PutObjectOutput
 	etag [etagLen]byte
 }
 
-// getResult is GetObject's one allocation: the output, its synthetic
-// body, content length and ETag bytes.
+// getResult is GetObject's response: the output, its synthetic body,
+// content length and ETag bytes.
 type getResult struct {
 	out  GetObjectOutput
 	body syntheticBody
 	n    int64
 	etag [etagLen]byte
+}
+
+// resultSlabBytes is about the size of the blocks takeResult allocates
+// responses in.
+const resultSlabBytes = 4096
+
+// takeResult returns a new zeroed response from *slab, the rest of a
+// block of them allocated together, which it refills when empty. Each
+// response is the caller's alone and never handed out again, as if
+// allocated by itself; but allocating a block for a run of calls takes
+// the allocator (some 300 instructions, and code of its own that every
+// small GET or PUT would otherwise run) off most calls. A response the
+// caller keeps keeps its block's memory alive, some 2 KiB.
+func takeResult[T any](slab *[]T) *T {
+	if len(*slab) == 0 {
+		newResults(slab)
+	}
+	n := len(*slab) - 1
+	*slab = (*slab)[:n] // the length alone changes: no write barrier
+	return &(*slab)[:n+1][n]
+}
+
+// newResults refills takeResult's empty slab.
+//
+//go:noinline
+func newResults[T any](slab *[]T) {
+	var zero T
+	*slab = make([]T, max(1, resultSlabBytes/int(unsafe.Sizeof(zero))))
 }
 
 func copyMeta(m map[string]string) map[string]string {
@@ -258,11 +287,12 @@ func errUnreadable() error {
 // VersionId. While a zone is dark the replicas in the other zones serve
 // the read.
 func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectOutput, error) {
-	if in == nil {
-		in = &GetObjectInput{}
+	var at GetObjectInput // the input as it is at the call (read)
+	if in != nil {
+		at = *in
 	}
-	res := &getResult{}
-	if err := c.read(ctx, "GetObject", *in, res, nil); err != nil {
+	res := takeResult(&c.svc.getResults)
+	if err := c.read(ctx, "GetObject", &at, res, nil); err != nil {
 		return nil, err
 	}
 	return &res.out, nil
@@ -306,12 +336,12 @@ func (res *getResult) fillMore(s *Service, sv *served, v *version, r ByteRange, 
 // HeadObject returns an object's metadata. Errors have no body: a missing
 // key is NotFound (404), or Forbidden (403) without s3:ListBucket.
 func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObjectOutput, error) {
-	if in == nil {
-		in = &HeadObjectInput{}
+	var at GetObjectInput // HeadObject's request has GetObject's fields
+	if in != nil {
+		at = GetObjectInput(*in)
 	}
 	var out *HeadObjectOutput
-	// HeadObject's request has GetObject's fields.
-	if err := c.read(ctx, "HeadObject", GetObjectInput(*in), nil, &out); err != nil {
+	if err := c.read(ctx, "HeadObject", &at, nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -332,8 +362,11 @@ func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *Head
 }
 
 // read is GetObject (res, its output to fill) and HeadObject (head, its
-// output to set). in is the caller's input as it was at the call.
-func (c *Client) read(ctx context.Context, op string, in GetObjectInput, res *getResult, head **HeadObjectOutput) error {
+// output to set). in is a copy of the caller's input as it was at the
+// call, which the effect reads later in virtual time (the caller may have
+// changed its own by then); it is passed by pointer, so that it is copied
+// once, not again into read's arguments and its closure.
+func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *getResult, head **HeadObjectOutput) error {
 	if err := ValidateKey(in.Key); err != nil {
 		if head != nil {
 			err = headError(err)
@@ -377,7 +410,9 @@ func (c *Client) read(ctx context.Context, op string, in GetObjectInput, res *ge
 			s.classRead(sv, v, n)
 		}
 		sv.rc.SetResponseBytes(n)
-		s.meterTransferOut(sv, n)
+		if n != 0 && !directInRegion(sv) {
+			s.transferOut(sv, n)
+		}
 		res.fill(s, sv, v, r, n, partial, parts)
 		return nil
 	})

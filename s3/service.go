@@ -75,14 +75,20 @@ type Service struct {
 	last *bucket
 	// arns is the chunk object ARNs are written into (objectARN).
 	arns chunks.Text
+	// getResults and putResults are what is left of the blocks GetObject
+	// and PutObject take their responses from (takeResult).
+	getResults []getResult
+	putResults []putResult
 }
 
 // bucketNamed returns the live or deleted bucket of s.buckets named name
 // in partition, or nil. The map entry of a name changes only when a new
 // bucket replaces a deleted one (CreateBucket), so a remembered bucket
-// not deleted is still the map's entry.
+// not deleted is still the map's entry. The names are mostly the very
+// strings the bucket was made with (the client's partition, the caller's
+// name), which sameString compares without reading their bytes.
 func (s *Service) bucketNamed(partition, name string) *bucket {
-	if b := s.last; b != nil && !b.deleted && b.name == name && b.partition == partition {
+	if b := s.last; b != nil && !b.deleted && sameString(b.name, name) && sameString(b.partition, partition) {
 		return b
 	}
 	return s.lookupBucket(partition, name)
@@ -178,10 +184,14 @@ type Client struct {
 	retry  *region.ClientConfig
 	// partition is the region's partition, resolved once.
 	partition string
-	// base is the part of every request's region.Request the client
-	// fixes (region, credentials, origin, retry configuration), kept in
-	// step with those fields by NewClient, From and WithRetry: a call
-	// copies it in one move rather than storing field by field.
+	// base is the region.Request of the client's calls. NewClient, From
+	// and WithRetry keep the fields the client fixes (region,
+	// credentials, origin, retry configuration) in step with its own;
+	// call sets the rest, every one of them, for each call and passes it
+	// to CallRef, which copies it before the call first waits. So a call
+	// neither copies the ~300 bytes of the client's fields nor sees
+	// those of another call of the client, of a process it interleaves
+	// with: no process runs between call's stores and CallRef's copy.
 	base region.Request
 }
 
@@ -275,40 +285,40 @@ func (s *Service) arnPrefix(partition string) string {
 // less is a miss less on every call.
 func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) error) error {
 	s := c.svc
-	req := c.base
-	req.Operation, req.Action, req.Context, req.RequestBytes = r.op, r.action, r.ctx, r.reqBytes
-	if req.Action == "" {
-		req.Action = Action(r.op)
+	action := r.action
+	if action == "" {
+		action = Action(r.op)
 	}
+	resource, account, policy, payer, inEffect := "*", "", (*iam.Policy)(nil), region.PayCaller, false
 	var b *bucket
 	if r.bucket != "" {
 		b = s.bucketNamed(c.partition, r.bucket)
 		if r.hasKey && b != nil {
 			// A deleted bucket's prefix is still its name's.
-			req.Resource = s.objectARN(b.arnPrefix, r.key)
+			resource = s.objectARN(b.arnPrefix, r.key)
 		} else {
-			req.Resource = s.resourceOf(c.partition, r)
+			resource = s.resourceOf(c.partition, r)
 		}
 		if b != nil && !r.create {
-			req.ResourceAccount = b.owner
-			req.ResourcePolicy = b.effectivePolicy
+			account, policy = b.owner, b.effectivePolicy
 			// S3 bills the bucket owner, or the requester of a Requester
 			// Pays bucket who says it will pay.
-			req.Payer = region.PayResourceOwner
+			payer = region.PayResourceOwner
 			if b.requesterPays && r.payer == RequestPayerRequester {
-				req.Payer = region.PayRequester
+				payer = region.PayRequester
 			}
 		}
-		if (b == nil || b.deleted) && !r.noBucket {
-			// S3 looks the bucket up before it authorizes: a bucket that
-			// does not exist is NoSuchBucket (404) whoever asks, with or
-			// without permissions, anonymous requests included (the
-			// answer dangling DNS names to deleted buckets get).
-			// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
-			req.AuthorizeInEffect = true
-		}
+		// S3 looks the bucket up before it authorizes: a bucket that does
+		// not exist is NoSuchBucket (404) whoever asks, with or without
+		// permissions, anonymous requests included (the answer dangling
+		// DNS names to deleted buckets get).
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+		inEffect = (b == nil || b.deleted) && !r.noBucket
 	}
-	err := s.w.CallRef(ctx, &req, func(rc *region.Call) error {
+	req := &c.base // every field call sets, set for this call (see base)
+	req.Operation, req.Action, req.Context, req.RequestBytes = r.op, action, r.ctx, r.reqBytes
+	req.Resource, req.ResourceAccount, req.ResourcePolicy, req.Payer, req.AuthorizeInEffect = resource, account, policy, payer, inEffect
+	err := s.w.CallRef(ctx, req, func(rc *region.Call) error {
 		// Field by field: storing a whole served into the service (heap
 		// memory) takes the runtime's bulk write barrier while the
 		// collector marks, on every call.
@@ -318,7 +328,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 			sv.b = nil
 		}
 		if !r.noBucket {
-			if sv.b == nil || rc.Request().AuthorizeInEffect || sv.b.region != c.region && !r.anyRegion {
+			if sv.b == nil || rc.Request().AuthorizeInEffect || !sameString(sv.b.region, c.region) && !r.anyRegion {
 				if err := c.admit(sv, r); err != nil {
 					return err
 				}

@@ -487,21 +487,20 @@ func (s *Service) meterNATRequest(sv *served, bytes int64) {
 	}
 }
 
-// meterTransferOut bills the response bytes by path, to the payer: out to
-// the internet and to other regions; same-region transfer to EC2 is free,
-// and through a NAT gateway the caller's NAT processes the bytes.
-func (s *Service) meterTransferOut(sv *served, bytes int64) {
-	if bytes != 0 { // in line: every GET asks
-		s.transferOut(sv, bytes)
-	}
+// directInRegion reports whether sv's caller is on a direct path in the
+// bucket's region: its transfer is free, and it is the common case.
+func directInRegion(sv *served) bool {
+	l := &sv.rc.Request().From
+	return sv.rc.Route() == nil && !l.OnInternet() && sameString(l.Region(), sv.b.region)
 }
 
-// transferOut is meterTransferOut of a response that carries bytes.
+// transferOut bills the response bytes by path, to the payer: out to the
+// internet and to other regions; same-region transfer to EC2 is free,
+// and through a NAT gateway the caller's NAT processes the bytes. A GET
+// calls it for a response that carries bytes, unless directInRegion:
+// that check, every GET's, is in line.
 func (s *Service) transferOut(sv *served, bytes int64) {
 	rc := sv.rc
-	if l := &rc.Request().From; rc.Route() == nil && !l.OnInternet() && sameString(l.Region(), sv.b.region) {
-		return // a direct path in the bucket's region: free, and the common case
-	}
 	from := rc.From()
 	to := region.BillingEndpoint(from)
 	internet := from.OnInternet()

@@ -294,11 +294,11 @@ func unknownGroup(id GroupID) { panic(fmt.Sprintf("storage: unknown group %d", i
 // fails with ErrInsufficientCapacity when a live replica's node is full.
 func (p *Pool) Add(id GroupID, bytes, objects int64) error {
 	g := p.group(id)
+	nodes, capacity := p.nodes, p.opts.NodeCapacityBytes
 	if bytes > 0 {
 		for _, n := range g.replicas {
-			if n >= 0 && p.nodes[n].used+bytes > p.opts.NodeCapacityBytes {
-				return fmt.Errorf("%w: node %d of zone %s holds %d of %d bytes", ErrInsufficientCapacity,
-					n, p.opts.Zones[p.nodes[n].zone], p.nodes[n].used, p.opts.NodeCapacityBytes)
+			if n >= 0 && nodes[n].used+bytes > capacity {
+				return p.errFull(n)
 			}
 		}
 	}
@@ -306,10 +306,19 @@ func (p *Pool) Add(id GroupID, bytes, objects int64) error {
 	g.objects += objects
 	for _, n := range g.replicas {
 		if n >= 0 {
-			p.nodes[n].used += bytes
+			nodes[n].used += bytes
 		}
 	}
 	return nil
+}
+
+// errFull is Add's error for a full node n. Out of line: S3 adds on
+// every PUT, and the message's formatting would be in its code.
+//
+//go:noinline
+func (p *Pool) errFull(n int32) error {
+	return fmt.Errorf("%w: node %d of zone %s holds %d of %d bytes", ErrInsufficientCapacity,
+		n, p.opts.Zones[p.nodes[n].zone], p.nodes[n].used, p.opts.NodeCapacityBytes)
 }
 
 // Epoch returns the group's epoch: it grows by one each time the group is

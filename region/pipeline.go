@@ -317,9 +317,13 @@ func (e *QuotaExceededError) Error() string {
 func (e *QuotaExceededError) Unwrap() error { return e.Err }
 
 type pipeline struct {
-	w       *World
-	cfg     ClientConfig
-	streams map[streamKey]*callStreams
+	w   *World
+	cfg ClientConfig
+	// streams are the streams of every (service, region) pair that made a
+	// call, in the order of their first calls: a world calls a handful of
+	// services, mostly in runs to one (pipeline.last), so a scan finds
+	// the others as fast as a map, without making one per world.
+	streams []*callStreams
 	stats   PipelineStats
 	// byOp counts calls whose endpoint did not resolve (the others are
 	// counted in their service's callStreams), made on first use.
@@ -363,16 +367,23 @@ type endpoint struct {
 }
 
 // opStat counts an operation's calls and keeps its default IAM action
-// ("s3:GetObject"), built once.
+// ("s3:GetObject"), built once. The action names the operation too: it
+// is the service, a colon and the operation.
 type opStat struct {
 	calls  int
 	action string
 }
 
-type opKey struct{ service, op string }
+// opBlock holds the counters of a service's operations in the order of
+// their first calls, a block at a time: a world's services see a handful
+// of operations each, every world anew, and a scan of the first block
+// costs less than making a map.
+type opBlock struct {
+	stats [8]opStat // in use up to the first with no action
+	more  *opBlock
+}
 
-// streamKey names the streams of one service in one region.
-type streamKey struct{ service, region string }
+type opKey struct{ service, op string }
 
 // callStreams are the random streams of one service in one region:
 // "region/pipeline/<service>/<region>/latency" (network draws of its
@@ -385,26 +396,26 @@ type callStreams struct {
 	// taken.
 	latency, faults, backoff, loss *rand.Rand
 	env                            *sim.Env
-	base                           string // "region/pipeline/<service>/<region>/"
+	service, region                string
 	// salt and seq number the service's request IDs, so that they too
 	// are the same whatever other services do.
 	salt, seq uint64
 	// tokens is the retry quota per access key; ops counts calls per
-	// operation. Keeping them here saves a map lookup with a multi-string
-	// key on every call. The first access key's quota is key0's, kept
+	// operation (the first block is here: every service that calls has
+	// one). Keeping them here saves a map lookup with a multi-string key
+	// on every call. The first access key's quota is key0's, kept
 	// here (most services see one caller per world); tokens holds the
 	// others, made on first use.
 	tokens  map[string]*int
 	key0    string
 	tokens0 int
 	has0    bool
-	ops     map[string]*opStat
 	// The last operation and access key seen, since calls come in runs.
 	lastOp, lastKey string
 	lastOpStat      *opStat
 	lastTokens      *int
-	spareOps        []opStat     // room for the next operations' counters
 	texts           *chunks.Text // the world's (pipeline.texts)
+	ops             opBlock
 }
 
 // opStat returns the counters of an operation of the service.
@@ -412,20 +423,34 @@ func (s *callStreams) opStat(service, op string) *opStat {
 	if s.lastOpStat != nil && s.lastOp == op {
 		return s.lastOpStat
 	}
-	st := s.ops[op]
-	if st == nil {
-		// Counters come from blocks: a world's services see a handful of
-		// operations each, every world anew.
-		if len(s.spareOps) == 0 {
-			s.spareOps = make([]opStat, 8)
+	n := len(service) + 1 // an action's operation follows "service:"
+	for b := &s.ops; ; b = b.more {
+		for i := range b.stats {
+			st := &b.stats[i]
+			if st.action == "" { // the first call of op
+				st.action = s.texts.Concat3(256, service, ":", op)
+			} else if st.action[n:] != op {
+				continue
+			}
+			s.lastOp, s.lastOpStat = op, st
+			return st
 		}
-		st = &s.spareOps[0]
-		s.spareOps = s.spareOps[1:]
-		st.action = s.texts.Concat3(256, service, ":", op)
-		s.ops[op] = st
+		if b.more == nil {
+			b.more = new(opBlock)
+		}
 	}
-	s.lastOp, s.lastOpStat = op, st
-	return st
+}
+
+// eachOp calls f with the counters of every operation of the service.
+func (s *callStreams) eachOp(f func(st *opStat)) {
+	for b := &s.ops; b != nil; b = b.more {
+		for i := range b.stats {
+			if b.stats[i].action == "" {
+				return
+			}
+			f(&b.stats[i])
+		}
+	}
 }
 
 // tokensOf returns the retry quota of an access key's calls, starting at
@@ -471,24 +496,35 @@ func (s *callStreams) lossRand() *rand.Rand    { return s.stream(&s.loss, "loss"
 // stream returns *r, the service's stream of that name, made if need be.
 func (s *callStreams) stream(r **rand.Rand, name string) *rand.Rand {
 	if *r == nil {
-		*r = s.env.Rand(s.base + name)
+		*r = s.env.Rand("region/pipeline/" + s.service + "/" + s.region + "/" + name)
 	}
 	return *r
 }
 
+// findStreams returns the streams of service in region, or nil before
+// its first call.
+func (p *pipeline) findStreams(service, region string) *callStreams {
+	for _, s := range p.streams {
+		if s.service == service && s.region == region {
+			return s
+		}
+	}
+	return nil
+}
+
 func (p *pipeline) streamsFor(service, region string) *callStreams {
-	k := streamKey{service, region}
-	if s := p.streams[k]; s != nil {
+	if s := p.findStreams(service, region); s != nil {
 		return s
 	}
-	// The latency stream's name, with base its head: one string.
 	name := "region/pipeline/" + service + "/" + region + "/latency"
-	base := name[:len(name)-len("latency")]
+	base := name[:len(name)-len("latency")] // "region/pipeline/<service>/<region>/"
 	env := p.w.env
-	s := &callStreams{latency: env.Rand(name), env: env, base: base, salt: fnv64(base),
-		ops: map[string]*opStat{}, texts: &p.texts}
-	p.streams[k] = s
-	p.w.faults.known[service] = true // it has made a call: faults may name it
+	s := &callStreams{latency: env.Rand(name), env: env, service: service, region: region, salt: fnv64(base),
+		texts: &p.texts}
+	p.streams = append(p.streams, s)
+	if !catalogService(service) {
+		p.w.faults.know(service) // it has made a call: faults may name it
+	}
 	return s
 }
 
@@ -506,7 +542,6 @@ type PipelineStats struct {
 
 func (p *pipeline) init(w *World, cfg ClientConfig) {
 	p.w, p.cfg = w, cfg
-	p.streams = map[streamKey]*callStreams{}
 }
 
 // PipelineStats returns the pipeline's counters.
@@ -516,10 +551,8 @@ func (w *World) PipelineStats() PipelineStats {
 	for k, v := range w.pipe.byOp {
 		s.ByOperation[k.service+":"+k.op] += v
 	}
-	for k, ss := range w.pipe.streams {
-		for op, st := range ss.ops {
-			s.ByOperation[k.service+":"+op] += st.calls
-		}
+	for _, ss := range w.pipe.streams {
+		ss.eachOp(func(st *opStat) { s.ByOperation[st.action] += st.calls }) // action is service:op
 	}
 	return s
 }
@@ -834,7 +867,7 @@ func retryable(err error) bool {
 // RetryTokens returns the retry quota left for an access key's calls to a
 // service in a region.
 func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
-	ss := w.pipe.streams[streamKey{service, region}]
+	ss := w.pipe.findStreams(service, region)
 	if ss == nil {
 		return 0, false
 	}

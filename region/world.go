@@ -242,7 +242,6 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if err := w.net.init(w, nm); err != nil {
 		return nil, err
 	}
-	w.faults.init()
 	cc := DefaultClientConfig()
 	if opts.Retry != nil {
 		cc = *opts.Retry

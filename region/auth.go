@@ -149,27 +149,45 @@ func authorizeEndpoint(req *iam.Request, route *Route) error {
 	return e
 }
 
-// sourceKeyContext returns the IAM context of a route's source keys,
-// built once per set of keys; the last one is kept apart, since a
+// keyCache caches the IAM context of a route's source keys, for requests
+// without their own condition keys (the common case), so that a routed
+// call allocates no map: the first few sets of keys a world sees (an
+// instance's public address, a VPC endpoint) in keyCtxs, the others in
+// keyCtx, made on first use. The last one is kept apart, since a
 // caller's calls come in runs from one place.
+type keyCache struct {
+	keyCtxs    [4]keyContext
+	nKeyCtxs   int
+	keyCtx     map[SourceKeys]map[string][]string
+	lastKeys   SourceKeys
+	lastKeyCtx map[string][]string
+}
+
+// sourceKeyContext returns the IAM context of a route's source keys,
+// built once per set of keys.
 func (pp *pipeline) sourceKeyContext(k *SourceKeys) map[string][]string {
-	if pp.lastKeyCtx != nil && pp.lastKeys == *k {
-		return pp.lastKeyCtx
+	kc := pp.keyCache
+	if kc == nil {
+		kc = new(keyCache)
+		pp.keyCache = kc
 	}
-	m := pp.knownKeyContext(k)
+	if kc.lastKeyCtx != nil && kc.lastKeys == *k {
+		return kc.lastKeyCtx
+	}
+	m := kc.known(k)
 	if m == nil {
 		m = withSourceKeys(nil, *k)
-		if pp.nKeyCtxs < len(pp.keyCtxs) {
-			pp.keyCtxs[pp.nKeyCtxs] = keyContext{keys: *k, ctx: m}
-			pp.nKeyCtxs++
+		if kc.nKeyCtxs < len(kc.keyCtxs) {
+			kc.keyCtxs[kc.nKeyCtxs] = keyContext{keys: *k, ctx: m}
+			kc.nKeyCtxs++
 		} else {
-			if pp.keyCtx == nil {
-				pp.keyCtx = map[SourceKeys]map[string][]string{}
+			if kc.keyCtx == nil {
+				kc.keyCtx = map[SourceKeys]map[string][]string{}
 			}
-			pp.keyCtx[*k] = m
+			kc.keyCtx[*k] = m
 		}
 	}
-	pp.lastKeys, pp.lastKeyCtx = *k, m
+	kc.lastKeys, kc.lastKeyCtx = *k, m
 	return m
 }
 
@@ -179,14 +197,14 @@ type keyContext struct {
 	ctx  map[string][]string
 }
 
-// knownKeyContext returns the IAM context built for k, or nil.
-func (pp *pipeline) knownKeyContext(k *SourceKeys) map[string][]string {
-	for i := range pp.keyCtxs[:pp.nKeyCtxs] {
-		if e := &pp.keyCtxs[i]; e.keys == *k {
+// known returns the IAM context built for k, or nil.
+func (kc *keyCache) known(k *SourceKeys) map[string][]string {
+	for i := range kc.keyCtxs[:kc.nKeyCtxs] {
+		if e := &kc.keyCtxs[i]; e.keys == *k {
 			return e.ctx
 		}
 	}
-	return pp.keyCtx[*k]
+	return kc.keyCtx[*k]
 }
 
 // withSourceKeys returns a copy of ctx with the route's global condition

@@ -328,16 +328,11 @@ type pipeline struct {
 	// byOp counts calls whose endpoint did not resolve (the others are
 	// counted in their service's callStreams), made on first use.
 	byOp map[opKey]int
-	// keyCtxs and keyCtx cache the IAM context of a route's source keys,
-	// for requests without their own condition keys (the common case), so
-	// a routed call allocates no map: the first few sets of keys a world
-	// sees (an instance's public address, a VPC endpoint) in keyCtxs, the
-	// others in keyCtx, made on first use.
-	keyCtxs    [4]keyContext
-	nKeyCtxs   int
-	keyCtx     map[SourceKeys]map[string][]string
-	lastKeys   SourceKeys
-	lastKeyCtx map[string][]string
+	// keyCache (auth.go) is made by the first call whose route carries
+	// source keys: a world without a network layer never needs its 450
+	// bytes, and kept out of the World they no longer put every World in
+	// a larger size class.
+	*keyCache
 	// last is the endpoint the previous call resolved: calls come in runs
 	// to one service, and this saves two map lookups with string keys.
 	last endpoint

@@ -239,7 +239,7 @@ func (c *Client) CreateSubnet(ctx context.Context, in *CreateSubnetInput) (*Crea
 			return err
 		}
 		if o := s.subnetConflict(v, p); o != nil {
-			return clientErr("InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet (%s, %s)", in.CidrBlock, o.id, o.cidr)
+			return clientErr("InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet (%s, %s)", in.CidrBlock, o.id, o.cidr())
 		}
 		azID, err := s.zoneOf(account, c.region, in.AvailabilityZone, in.AvailabilityZoneId)
 		if err != nil {
@@ -357,7 +357,7 @@ func (c *Client) DescribeSubnets(ctx context.Context, in *DescribeSubnetsInput) 
 				continue
 			}
 			ok, err := filtered(in.Filters, map[string]string{"vpc-id": sn.vpc.id, "subnet-id": id, "availability-zone": s.azName(account, sn.azID),
-				"availability-zone-id": sn.azID, "default-for-az": strconv.FormatBool(sn.defaultForAz), "cidr-block": sn.cidr.String()})
+				"availability-zone-id": sn.azID, "default-for-az": strconv.FormatBool(sn.defaultForAz), "cidr-block": sn.cidr().String()})
 			if err != nil {
 				return err
 			}
@@ -371,7 +371,7 @@ func (c *Client) DescribeSubnets(ctx context.Context, in *DescribeSubnetsInput) 
 }
 
 func (s *Service) describeSubnet(sn *subnetRec) Subnet {
-	return Subnet{SubnetId: sn.id, VpcId: sn.vpc.id, OwnerId: sn.account, CidrBlock: sn.cidr.String(),
+	return Subnet{SubnetId: sn.id, VpcId: sn.vpc.id, OwnerId: sn.account, CidrBlock: sn.cidr().String(),
 		AvailabilityZone: s.azName(sn.account, sn.azID), AvailabilityZoneId: sn.azID, AvailableIpAddressCount: int32(sn.ips.free),
 		DefaultForAz: sn.defaultForAz, MapPublicIpOnLaunch: sn.mapPublic, State: "available", Tags: tagsCopy(sn.tags)}
 }

@@ -165,7 +165,7 @@ func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRe
 
 // initSubnet is newSubnet into a record the caller allocated.
 func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
-	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
+	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, azID: azID,
 		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
 	s.subnets[sn.id] = sn
 	s.subnetsChanged()
@@ -175,7 +175,7 @@ func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID s
 // subnetConflict returns the subnet of v whose block overlaps p, if any.
 func (s *Service) subnetConflict(v *vpcRec, p netip.Prefix) *subnetRec {
 	for _, id := range s.sortedSubnetIDs() {
-		if sn := s.subnets[id]; sn.vpc == v && sn.cidr.Overlaps(p) {
+		if sn := s.subnets[id]; sn.vpc == v && sn.cidr().Overlaps(p) {
 			return sn
 		}
 	}

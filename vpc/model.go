@@ -55,21 +55,26 @@ func (v *vpcRec) defaultSGs() []*sgRec {
 	return v.sgList
 }
 
+// subnetRec is a subnet. Every world's default VPC has one per zone, in
+// one block: the record is kept small (its block is the pool's, cidr;
+// the small fields share a word).
 type subnetRec struct {
 	owned
 	vpc          *vpcRec
-	cidr         netip.Prefix
 	azID         string
-	mapPublic    bool
-	defaultForAz bool
-	ips          pool
+	ips          pool    // also the subnet's block (cidr)
 	rtb          *rtbRec // explicit association, or nil for the main table
 	rtbAssoc     string
 	nacl         *naclRec
 	naclAssoc    string
-	enis         int  // interfaces in the subnet (a dependency of DeleteSubnet)
+	enis         int32 // interfaces in the subnet (a dependency of DeleteSubnet)
+	mapPublic    bool
+	defaultForAz bool
 	deleted      bool // DeleteSubnet removed it (a LaunchPlan may still point to it)
 }
+
+// cidr returns the subnet's block.
+func (s *subnetRec) cidr() netip.Prefix { return s.ips.prefix() }
 
 // routeTable returns the table that routes the subnet: its explicit
 // association, else its VPC's main table.

@@ -174,7 +174,7 @@ func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associateP
 		gs = v.defaultSGs() // most launches: the default group, shared
 	} else {
 		for _, id := range plan.Groups {
-			g := s.sgs[id]
+			g := s.sgs.get(id)
 			if g == nil {
 				return InterfaceInfo{}, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
 			}

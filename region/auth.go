@@ -71,10 +71,10 @@ func (w *World) authorize(p Principal, r *Request, action, region string, route 
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
 	req := iam.Request{Principal: p.IAM, Action: action, ResourceAccount: r.ResourceAccount,
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
-	if route != nil && !route.Keys.IsZero() {
+	if route != nil {
 		if r.Context == nil {
 			req.Context = w.pipe.sourceKeyContext(&route.Keys) // read-only in IAM
-		} else {
+		} else if !route.Keys.IsZero() {
 			req.Context = withSourceKeys(r.Context, route.Keys)
 		}
 	}
@@ -164,15 +164,20 @@ type keyCache struct {
 }
 
 // sourceKeyContext returns the IAM context of a route's source keys,
-// built once per set of keys.
+// built once per set of keys, or nil if k sets no key.
 func (pp *pipeline) sourceKeyContext(k *SourceKeys) map[string][]string {
 	kc := pp.keyCache
+	// The last keys are never zero: comparing with them first answers the
+	// common call at the cost of one comparison, not two.
+	if kc != nil && kc.lastKeys == *k {
+		return kc.lastKeyCtx
+	}
+	if k.IsZero() {
+		return nil
+	}
 	if kc == nil {
 		kc = new(keyCache)
 		pp.keyCache = kc
-	}
-	if kc.lastKeyCtx != nil && kc.lastKeys == *k {
-		return kc.lastKeyCtx
 	}
 	m := kc.known(k)
 	if m == nil {
@@ -232,8 +237,9 @@ func withSourceKeys(ctx map[string][]string, k SourceKeys) map[string][]string {
 // checkNetwork validates a Location's network identity: the interface
 // must be attached (AttachInterface) or known to the Router, and the VPC
 // and subnet known to the Router. Without a Router nothing knows a VPC or
-// subnet ID.
-func (w *World) checkNetwork(l Location) error {
+// subnet ID. l is taken by pointer: the call pipeline checks its caller's
+// place on every call.
+func (w *World) checkNetwork(l *Location) error {
 	if l.net == nil {
 		return nil
 	}
@@ -261,13 +267,13 @@ func (w *World) checkNetwork(l Location) error {
 	switch {
 	case n.SubnetID != "":
 		return awserr.New("InvalidSubnetID.NotFound", 400, false,
-			"The subnet ID '%s' does not exist (location %v; the world has no network layer)", n.SubnetID, l)
+			"The subnet ID '%s' does not exist (location %v; the world has no network layer)", n.SubnetID, *l)
 	case n.VpcID != "":
 		return awserr.New("InvalidVpcID.NotFound", 400, false,
-			"The vpc ID '%s' does not exist (location %v; the world has no network layer)", n.VpcID, l)
+			"The vpc ID '%s' does not exist (location %v; the world has no network layer)", n.VpcID, *l)
 	case n.NetworkInterfaceID != "":
 		return awserr.New("InvalidNetworkInterfaceID.NotFound", 400, false,
-			"The networkInterface ID '%s' does not exist (location %v)", n.NetworkInterfaceID, l)
+			"The networkInterface ID '%s' does not exist (location %v)", n.NetworkInterfaceID, *l)
 	}
 	return nil
 }

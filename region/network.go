@@ -302,7 +302,7 @@ func (w *World) checkLoc(l Location) error {
 	if l.net == nil {
 		return nil
 	}
-	return w.checkNetwork(l)
+	return w.checkNetwork(&l)
 }
 
 // DistanceKm returns the great-circle distance between two regions.

@@ -697,7 +697,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	if from.region != sr.spec.Code {
 		locErr = w.checkLoc(from)
 	} else if from.net != nil {
-		locErr = w.checkNetwork(from)
+		locErr = w.checkNetwork(&from)
 	}
 	if locErr != nil {
 		pp.stats.Failed++

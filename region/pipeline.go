@@ -660,12 +660,14 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 		pp.stats.Failed++
 		return opError(src, err)
 	}
+	// The world's configuration was validated by NewWorld; a request's own
+	// is checked here.
 	cfg := pp.cfg
 	if src.Client != nil {
 		cfg = *src.Client
-	}
-	if err := cfg.validate(); err != nil {
-		return opError(src, err)
+		if err := cfg.validate(); err != nil {
+			return opError(src, err)
+		}
 	}
 	sr, ss, err := w.endpointOf(src.Service, src.Region)
 	if err != nil {

@@ -976,9 +976,14 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		}
 		c.route = c.routeBuf
 	}
-	route := c.route
+	// The hops' latency is added both ways; the Route, and so its hops,
+	// stay as they are for the whole call.
+	var extra time.Duration
+	if c.route != nil {
+		extra = c.route.ExtraLatency()
+	}
 	// Connect and send. An unreachable endpoint costs the connect timeout.
-	send, err := w.callLatency(ss, req.From, to, route)
+	send, err := w.callLatency(ss, req.From, to, extra)
 	if err != nil {
 		pp.stats.Unreachable++
 		return w.connectTimeout(ctx, p, sr, cfg, err.Error())
@@ -1015,7 +1020,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		}
 		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
-	back, err := w.callLatency(ss, to, req.From, route)
+	back, err := w.callLatency(ss, to, req.From, extra)
 	if err != nil {
 		// The path broke while the request was served: the response is lost.
 		if deadline < 0 {
@@ -1137,17 +1142,24 @@ func (w *World) insideOwner(p Principal, owner string) bool {
 }
 
 // callLatency draws a one-way latency for a call's packet from the
-// service's stream: the path class's draw plus the route's hops, plus
-// retransmission timeouts under loss.
-func (w *World) callLatency(ss *callStreams, from, to Location, route *Route) (time.Duration, error) {
-	if err := w.faults.reachable(w, from, to); err != nil {
-		return 0, err
+// service's stream: the path class's draw plus extra, the route's hops,
+// plus retransmission timeouts under loss.
+func (w *World) callLatency(ss *callStreams, from, to Location, extra time.Duration) (time.Duration, error) {
+	// Without an injected fault (the common case, twice per attempt) the
+	// path is reachable and loses nothing: the checks are skipped, and
+	// the Locations not copied to them.
+	f := &w.faults
+	if len(f.downAZ) > 0 || len(f.rules) > 0 {
+		if err := f.reachable(w, from, to); err != nil {
+			return 0, err
+		}
 	}
 	d, _ := w.net.oneWay(ss.latency, from, to)
-	if route != nil {
-		d += route.ExtraLatency()
+	d += extra
+	if len(f.rules) == 0 {
+		return d, nil // no rule, no loss (lossProb is 0)
 	}
-	if p := w.faults.lossProb(from, to); p > 0 {
+	if p := f.lossProb(from, to); p > 0 {
 		rto := w.net.m.MinRTO
 		for tries := 0; ss.lossRand().Float64() < p; tries++ {
 			if tries == 15 {

@@ -261,12 +261,11 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 	// launchSubnet would pick for each zone, and for "" (the least-named
 	// zone's, recs[0]), is known now, without sorting every subnet ID.
 	if len(recs) > 0 {
-		picks := make([]launchPick, 0, len(recs)+1)
-		picks = append(picks, launchPick{"", &recs[0]})
+		picks := make([]*subnetRec, len(recs))
 		for k := range recs {
-			picks = append(picks, launchPick{recs[k].azID, &recs[k]})
+			picks[k] = &recs[k]
 		}
-		v.launch, v.launchGen = picks, s.subnetGen
+		v.launchAny, v.launch, v.launchGen = &recs[0], picks, s.subnetGen
 	}
 	return v
 }

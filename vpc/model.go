@@ -29,16 +29,13 @@ type vpcRec struct {
 	// interfaces of those launches.
 	sgIDs  []string
 	sgList []*sgRec
-	// launch remembers the default subnet PlanLaunch picks per zone ("" for
-	// any) while launchGen is Service.subnetGen: every launch without a
+	// launchAny and launch remember the default subnets PlanLaunch picks
+	// (launchAny for a launch in any zone, launch for one in the zone of
+	// each) while launchGen is Service.subnetGen: every launch without a
 	// subnet asks, and a default VPC is asked about a zone or two.
-	launch    []launchPick
+	launchAny *subnetRec
+	launch    []*subnetRec
 	launchGen uint64
-}
-
-type launchPick struct {
-	azID string
-	sn   *subnetRec
 }
 
 func (v *vpcRec) defaultGroups() []string {

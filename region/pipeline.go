@@ -941,7 +941,13 @@ func withID(err error, id string) error {
 // call's buffer: it is some 120 bytes, and each copy of it shows on a
 // routed call.
 func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams) (ok bool, err error) {
+	// answered spares the common call the recover: only a Route that did
+	// not return can have panicked.
+	answered := false
 	defer func() {
+		if answered {
+			return
+		}
 		if v := recover(); v != nil {
 			id := w.newRequestID(ss)
 			err = awserr.New("InternalFailure", 500, false,
@@ -950,6 +956,7 @@ func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams)
 		}
 	}()
 	*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	answered = true
 	return ok, nil
 }
 

@@ -30,14 +30,17 @@ type faults struct {
 	throttle map[[2]string]float64
 	timeout  map[[2]string]float64
 	// known are the services registered (World.RegisterService) or that
-	// have made a call, besides the catalog's.
+	// have made a call, besides the catalog's (which are known anyway:
+	// most worlds call only those, and never make the map).
 	known map[string]bool
 }
 
-// init makes the maps the request pipeline writes; the others stay nil
-// (read as empty) until the first fault of their kind.
-func (f *faults) init() {
-	f.known = map[string]bool{}
+// know makes service known (faults.known), making the map on first use.
+func (f *faults) know(service string) {
+	if f.known == nil {
+		f.known = map[string]bool{}
+	}
+	f.known[service] = true
 }
 
 func (f *faults) azDown(z *AZ) bool { return f.downAZ[z] }

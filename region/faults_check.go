@@ -30,7 +30,7 @@ func (w *World) RegisterService(service string) error {
 	if err := serviceName(service); err != nil {
 		return err
 	}
-	w.faults.known[service] = true
+	w.faults.know(service)
 	return nil
 }
 

@@ -162,8 +162,11 @@ func DefaultNetwork() NetworkModel {
 var ErrUnreachable = awserr.Code("NetworkUnreachable")
 
 type network struct {
-	w       *World
-	m       NetworkModel
+	w *World
+	// m is the model, only read: the built-in one is shared by every world
+	// that uses it (it is some 330 bytes, a fifth of a World), another is
+	// a copy of the caller's.
+	m       *NetworkModel
 	streams [numPathClasses]*rand.Rand
 	loss    *rand.Rand
 	pairs   map[[2]string]float64
@@ -226,12 +229,16 @@ func (n *network) init(w *World, m *NetworkModel) error {
 		!(m.AZPairSigma >= 0) {
 		return fmt.Errorf("region: invalid network model constants")
 	}
-	n.w, n.m = w, *m
+	if m != builtinNetwork() {
+		c := *m // the caller may change *m later; the world keeps its model
+		m = &c
+	}
+	n.w, n.m = w, m
 	return nil
 }
 
 // builtinNetwork is DefaultNetwork(), built once per process and only
-// read (a world copies the struct and reads the map).
+// read (worlds share the struct and its map).
 var builtinNetwork = sync.OnceValue(func() *NetworkModel {
 	m := DefaultNetwork()
 	return &m
@@ -295,7 +302,7 @@ func (w *World) checkLoc(l Location) error {
 	if l.net == nil {
 		return nil
 	}
-	return w.checkNetwork(l)
+	return w.checkNetwork(&l)
 }
 
 // DistanceKm returns the great-circle distance between two regions.

@@ -317,23 +317,22 @@ func (e *QuotaExceededError) Error() string {
 func (e *QuotaExceededError) Unwrap() error { return e.Err }
 
 type pipeline struct {
-	w       *World
-	cfg     ClientConfig
-	streams map[streamKey]*callStreams
+	w   *World
+	cfg ClientConfig
+	// streams are the streams of every (service, region) pair that made a
+	// call, in the order of their first calls: a world calls a handful of
+	// services, mostly in runs to one (pipeline.last), so a scan finds
+	// the others as fast as a map, without making one per world.
+	streams []*callStreams
 	stats   PipelineStats
 	// byOp counts calls whose endpoint did not resolve (the others are
 	// counted in their service's callStreams), made on first use.
 	byOp map[opKey]int
-	// keyCtxs and keyCtx cache the IAM context of a route's source keys,
-	// for requests without their own condition keys (the common case), so
-	// a routed call allocates no map: the first few sets of keys a world
-	// sees (an instance's public address, a VPC endpoint) in keyCtxs, the
-	// others in keyCtx, made on first use.
-	keyCtxs    [4]keyContext
-	nKeyCtxs   int
-	keyCtx     map[SourceKeys]map[string][]string
-	lastKeys   SourceKeys
-	lastKeyCtx map[string][]string
+	// keyCache (auth.go) is made by the first call whose route carries
+	// source keys: a world without a network layer never needs its 450
+	// bytes, and kept out of the World they no longer put every World in
+	// a larger size class.
+	*keyCache
 	// last is the endpoint the previous call resolved: calls come in runs
 	// to one service, and this saves two map lookups with string keys.
 	last endpoint
@@ -363,16 +362,23 @@ type endpoint struct {
 }
 
 // opStat counts an operation's calls and keeps its default IAM action
-// ("s3:GetObject"), built once.
+// ("s3:GetObject"), built once. The action names the operation too: it
+// is the service, a colon and the operation.
 type opStat struct {
 	calls  int
 	action string
 }
 
-type opKey struct{ service, op string }
+// opBlock holds the counters of a service's operations in the order of
+// their first calls, a block at a time: a world's services see a handful
+// of operations each, every world anew, and a scan of the first block
+// costs less than making a map.
+type opBlock struct {
+	stats [8]opStat // in use up to the first with no action
+	more  *opBlock
+}
 
-// streamKey names the streams of one service in one region.
-type streamKey struct{ service, region string }
+type opKey struct{ service, op string }
 
 // callStreams are the random streams of one service in one region:
 // "region/pipeline/<service>/<region>/latency" (network draws of its
@@ -385,26 +391,26 @@ type callStreams struct {
 	// taken.
 	latency, faults, backoff, loss *rand.Rand
 	env                            *sim.Env
-	base                           string // "region/pipeline/<service>/<region>/"
+	service, region                string
 	// salt and seq number the service's request IDs, so that they too
 	// are the same whatever other services do.
 	salt, seq uint64
 	// tokens is the retry quota per access key; ops counts calls per
-	// operation. Keeping them here saves a map lookup with a multi-string
-	// key on every call. The first access key's quota is key0's, kept
+	// operation (the first block is here: every service that calls has
+	// one). Keeping them here saves a map lookup with a multi-string key
+	// on every call. The first access key's quota is key0's, kept
 	// here (most services see one caller per world); tokens holds the
 	// others, made on first use.
 	tokens  map[string]*int
 	key0    string
 	tokens0 int
 	has0    bool
-	ops     map[string]*opStat
 	// The last operation and access key seen, since calls come in runs.
 	lastOp, lastKey string
 	lastOpStat      *opStat
 	lastTokens      *int
-	spareOps        []opStat     // room for the next operations' counters
 	texts           *chunks.Text // the world's (pipeline.texts)
+	ops             opBlock
 }
 
 // opStat returns the counters of an operation of the service.
@@ -412,20 +418,34 @@ func (s *callStreams) opStat(service, op string) *opStat {
 	if s.lastOpStat != nil && s.lastOp == op {
 		return s.lastOpStat
 	}
-	st := s.ops[op]
-	if st == nil {
-		// Counters come from blocks: a world's services see a handful of
-		// operations each, every world anew.
-		if len(s.spareOps) == 0 {
-			s.spareOps = make([]opStat, 8)
+	n := len(service) + 1 // an action's operation follows "service:"
+	for b := &s.ops; ; b = b.more {
+		for i := range b.stats {
+			st := &b.stats[i]
+			if st.action == "" { // the first call of op
+				st.action = s.texts.Concat3(256, service, ":", op)
+			} else if st.action[n:] != op {
+				continue
+			}
+			s.lastOp, s.lastOpStat = op, st
+			return st
 		}
-		st = &s.spareOps[0]
-		s.spareOps = s.spareOps[1:]
-		st.action = s.texts.Concat3(256, service, ":", op)
-		s.ops[op] = st
+		if b.more == nil {
+			b.more = new(opBlock)
+		}
 	}
-	s.lastOp, s.lastOpStat = op, st
-	return st
+}
+
+// eachOp calls f with the counters of every operation of the service.
+func (s *callStreams) eachOp(f func(st *opStat)) {
+	for b := &s.ops; b != nil; b = b.more {
+		for i := range b.stats {
+			if b.stats[i].action == "" {
+				return
+			}
+			f(&b.stats[i])
+		}
+	}
 }
 
 // tokensOf returns the retry quota of an access key's calls, starting at
@@ -471,24 +491,35 @@ func (s *callStreams) lossRand() *rand.Rand    { return s.stream(&s.loss, "loss"
 // stream returns *r, the service's stream of that name, made if need be.
 func (s *callStreams) stream(r **rand.Rand, name string) *rand.Rand {
 	if *r == nil {
-		*r = s.env.Rand(s.base + name)
+		*r = s.env.Rand("region/pipeline/" + s.service + "/" + s.region + "/" + name)
 	}
 	return *r
 }
 
+// findStreams returns the streams of service in region, or nil before
+// its first call.
+func (p *pipeline) findStreams(service, region string) *callStreams {
+	for _, s := range p.streams {
+		if s.service == service && s.region == region {
+			return s
+		}
+	}
+	return nil
+}
+
 func (p *pipeline) streamsFor(service, region string) *callStreams {
-	k := streamKey{service, region}
-	if s := p.streams[k]; s != nil {
+	if s := p.findStreams(service, region); s != nil {
 		return s
 	}
-	// The latency stream's name, with base its head: one string.
 	name := "region/pipeline/" + service + "/" + region + "/latency"
-	base := name[:len(name)-len("latency")]
+	base := name[:len(name)-len("latency")] // "region/pipeline/<service>/<region>/"
 	env := p.w.env
-	s := &callStreams{latency: env.Rand(name), env: env, base: base, salt: fnv64(base),
-		ops: map[string]*opStat{}, texts: &p.texts}
-	p.streams[k] = s
-	p.w.faults.known[service] = true // it has made a call: faults may name it
+	s := &callStreams{latency: env.Rand(name), env: env, service: service, region: region, salt: fnv64(base),
+		texts: &p.texts}
+	p.streams = append(p.streams, s)
+	if !catalogService(service) {
+		p.w.faults.know(service) // it has made a call: faults may name it
+	}
 	return s
 }
 
@@ -506,7 +537,6 @@ type PipelineStats struct {
 
 func (p *pipeline) init(w *World, cfg ClientConfig) {
 	p.w, p.cfg = w, cfg
-	p.streams = map[streamKey]*callStreams{}
 }
 
 // PipelineStats returns the pipeline's counters.
@@ -516,10 +546,8 @@ func (w *World) PipelineStats() PipelineStats {
 	for k, v := range w.pipe.byOp {
 		s.ByOperation[k.service+":"+k.op] += v
 	}
-	for k, ss := range w.pipe.streams {
-		for op, st := range ss.ops {
-			s.ByOperation[k.service+":"+op] += st.calls
-		}
+	for _, ss := range w.pipe.streams {
+		ss.eachOp(func(st *opStat) { s.ByOperation[st.action] += st.calls }) // action is service:op
 	}
 	return s
 }
@@ -632,12 +660,14 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 		pp.stats.Failed++
 		return opError(src, err)
 	}
+	// The world's configuration was validated by NewWorld; a request's own
+	// is checked here.
 	cfg := pp.cfg
 	if src.Client != nil {
 		cfg = *src.Client
-	}
-	if err := cfg.validate(); err != nil {
-		return opError(src, err)
+		if err := cfg.validate(); err != nil {
+			return opError(src, err)
+		}
 	}
 	sr, ss, err := w.endpointOf(src.Service, src.Region)
 	if err != nil {
@@ -669,7 +699,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	if from.region != sr.spec.Code {
 		locErr = w.checkLoc(from)
 	} else if from.net != nil {
-		locErr = w.checkNetwork(from)
+		locErr = w.checkNetwork(&from)
 	}
 	if locErr != nil {
 		pp.stats.Failed++
@@ -834,7 +864,7 @@ func retryable(err error) bool {
 // RetryTokens returns the retry quota left for an access key's calls to a
 // service in a region.
 func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
-	ss := w.pipe.streams[streamKey{service, region}]
+	ss := w.pipe.findStreams(service, region)
 	if ss == nil {
 		return 0, false
 	}
@@ -911,7 +941,13 @@ func withID(err error, id string) error {
 // call's buffer: it is some 120 bytes, and each copy of it shows on a
 // routed call.
 func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams) (ok bool, err error) {
+	// answered spares the common call the recover: only a Route that did
+	// not return can have panicked.
+	answered := false
 	defer func() {
+		if answered {
+			return
+		}
 		if v := recover(); v != nil {
 			id := w.newRequestID(ss)
 			err = awserr.New("InternalFailure", 500, false,
@@ -920,6 +956,7 @@ func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams)
 		}
 	}()
 	*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	answered = true
 	return ok, nil
 }
 
@@ -946,9 +983,14 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		}
 		c.route = c.routeBuf
 	}
-	route := c.route
+	// The hops' latency is added both ways; the Route, and so its hops,
+	// stay as they are for the whole call.
+	var extra time.Duration
+	if c.route != nil {
+		extra = c.route.ExtraLatency()
+	}
 	// Connect and send. An unreachable endpoint costs the connect timeout.
-	send, err := w.callLatency(ss, req.From, to, route)
+	send, err := w.callLatency(ss, req.From, to, extra)
 	if err != nil {
 		pp.stats.Unreachable++
 		return w.connectTimeout(ctx, p, sr, cfg, err.Error())
@@ -985,7 +1027,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		}
 		return w.readTimeout(ctx, p, req, cfg, deadline)
 	}
-	back, err := w.callLatency(ss, to, req.From, route)
+	back, err := w.callLatency(ss, to, req.From, extra)
 	if err != nil {
 		// The path broke while the request was served: the response is lost.
 		if deadline < 0 {
@@ -1107,17 +1149,24 @@ func (w *World) insideOwner(p Principal, owner string) bool {
 }
 
 // callLatency draws a one-way latency for a call's packet from the
-// service's stream: the path class's draw plus the route's hops, plus
-// retransmission timeouts under loss.
-func (w *World) callLatency(ss *callStreams, from, to Location, route *Route) (time.Duration, error) {
-	if err := w.faults.reachable(w, from, to); err != nil {
-		return 0, err
+// service's stream: the path class's draw plus extra, the route's hops,
+// plus retransmission timeouts under loss.
+func (w *World) callLatency(ss *callStreams, from, to Location, extra time.Duration) (time.Duration, error) {
+	// Without an injected fault (the common case, twice per attempt) the
+	// path is reachable and loses nothing: the checks are skipped, and
+	// the Locations not copied to them.
+	f := &w.faults
+	if len(f.downAZ) > 0 || len(f.rules) > 0 {
+		if err := f.reachable(w, from, to); err != nil {
+			return 0, err
+		}
 	}
 	d, _ := w.net.oneWay(ss.latency, from, to)
-	if route != nil {
-		d += route.ExtraLatency()
+	d += extra
+	if len(f.rules) == 0 {
+		return d, nil // no rule, no loss (lossProb is 0)
 	}
-	if p := w.faults.lossProb(from, to); p > 0 {
+	if p := f.lossProb(from, to); p > 0 {
 		rto := w.net.m.MinRTO
 		for tries := 0; ss.lossRand().Float64() < p; tries++ {
 			if tries == 15 {

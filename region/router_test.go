@@ -255,9 +255,9 @@ func TestTransmitFollowsTheRoute(t *testing.T) {
 }
 
 // TestSourceKeyContextsBeyondTheFirstFew: the pipeline keeps the IAM
-// context of the first few sets of route keys apart and the rest in a
-// map; either way IAM sees each caller's own aws:SourceIp, asked in any
-// order.
+// context of the first few sets of route keys apart and the rest after
+// them (TestSourceKeyContextsBeyondTheList goes on to the map); either
+// way IAM sees each caller's own aws:SourceIp, asked in any order.
 func TestSourceKeyContextsBeyondTheFirstFew(t *testing.T) {
 	w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}, Router: &testRouter{}})
 	root, err := w.CreateAccount(testAccount)

@@ -83,8 +83,8 @@ type World struct {
 	router Router
 	flows  flows
 	anon   *iam.Principal // the anonymous caller, made on first use
-	// azOrders caches azOrder (read-only slices).
-	azOrders map[azOrderKey][]int
+	// azOrders caches azOrder (read-only slices), made on first use.
+	azOrders *azOrders
 }
 
 // topology is a world's partitions, regions and zones. It holds nothing a
@@ -242,7 +242,6 @@ func NewWorld(env *sim.Env, opts Options) (*World, error) {
 	if err := w.net.init(w, nm); err != nil {
 		return nil, err
 	}
-	w.faults.init()
 	cc := DefaultClientConfig()
 	if opts.Retry != nil {
 		cc = *opts.Retry
@@ -462,21 +461,40 @@ func (w *World) AZs() []*AZ { return append([]*AZ(nil), w.azs...) }
 // names on many calls, and drawing it anew gives the same one.
 func (w *World) azOrder(account string, r *Region) []int {
 	k := azOrderKey{account, r}
-	if p, ok := w.azOrders[k]; ok {
-		return p
+	c := w.azOrders
+	if c != nil {
+		if c.first == k {
+			return c.firstPerm
+		}
+		if p, ok := c.more[k]; ok {
+			return p
+		}
 	}
 	src := sim.StreamSource(w.env.Seed(), "region/az-names/"+account+"/"+r.spec.Code)
 	p := rand.New(src).Perm(len(r.azs))
-	if w.azOrders == nil {
-		w.azOrders = map[azOrderKey][]int{}
+	switch {
+	case c == nil:
+		w.azOrders = &azOrders{first: k, firstPerm: p}
+	case c.more == nil:
+		c.more = map[azOrderKey][]int{k: p}
+	default:
+		c.more[k] = p
 	}
-	w.azOrders[k] = p
 	return p
 }
 
 type azOrderKey struct {
 	account string
 	region  *Region
+}
+
+// azOrders are the permutations azOrder drew: most worlds have one
+// account in one region, whose permutation is kept apart from the map
+// of the others, made only for a second.
+type azOrders struct {
+	first     azOrderKey
+	firstPerm []int
+	more      map[azOrderKey][]int
 }
 
 // AZName returns the name under which account sees zone azID, e.g.

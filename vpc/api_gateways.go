@@ -21,7 +21,7 @@ func (c *Client) CreateInternetGateway(ctx context.Context, in *CreateInternetGa
 		if in != nil {
 			g.tags = tagsCopy(in.Tags)
 		}
-		c.svc.igws[g.id] = g
+		c.svc.igws.put(g.id, g)
 		out = &CreateInternetGatewayOutput{InternetGateway: describeIGW(g)}
 		return nil
 	})
@@ -124,7 +124,7 @@ func (c *Client) DeleteInternetGateway(ctx context.Context, in *DeleteInternetGa
 		if g.vpc != nil {
 			return clientErr("DependencyViolation", "The internetGateway '%s' has dependencies and cannot be deleted.", g.id)
 		}
-		delete(c.svc.igws, g.id)
+		c.svc.igws.del(g.id)
 		return nil
 	})
 	return &DeleteInternetGatewayOutput{}, err
@@ -148,8 +148,8 @@ func (c *Client) DescribeInternetGateways(ctx context.Context, in *DescribeInter
 				return err
 			}
 		}
-		for _, id := range sortedKeys(c.svc.igws) {
-			if g := c.svc.igws[id]; g.account == account && g.region == c.region && wanted(in.InternetGatewayIds, id) {
+		for _, id := range c.svc.igws.sortedIDs() {
+			if g := c.svc.igws.get(id); g.account == account && g.region == c.region && wanted(in.InternetGatewayIds, id) {
 				out.InternetGateways = append(out.InternetGateways, describeIGW(g))
 			}
 		}

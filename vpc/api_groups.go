@@ -49,8 +49,8 @@ func (c *Client) CreateSecurityGroup(ctx context.Context, in *CreateSecurityGrou
 				return err
 			}
 		}
-		for _, id := range sortedKeys(s.sgs) {
-			if g := s.sgs[id]; g.vpc == v && g.name == in.GroupName {
+		for _, id := range s.sgs.sortedIDs() {
+			if g := s.sgs.get(id); g.vpc == v && g.name == in.GroupName {
 				return clientErr("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", in.GroupName, v.id)
 			}
 		}
@@ -85,8 +85,8 @@ func (c *Client) DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGrou
 		if g.refs > 0 {
 			return clientErr("DependencyViolation", "resource %s has a dependent object", g.id)
 		}
-		for _, id := range sortedKeys(s.sgs) {
-			o := s.sgs[id]
+		for _, id := range s.sgs.sortedIDs() {
+			o := s.sgs.get(id)
 			if o == g {
 				continue
 			}
@@ -96,7 +96,7 @@ func (c *Client) DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGrou
 				}
 			}
 		}
-		delete(s.sgs, g.id)
+		s.sgs.del(g.id)
 		return nil
 	})
 	return &DeleteSecurityGroupOutput{}, err
@@ -165,7 +165,7 @@ func (c *Client) editRules(ctx context.Context, op string, in *AuthorizeSecurity
 		for i := range rs {
 			r := &rs[i]
 			if r.group != "" {
-				o := s.sgs[r.group]
+				o := s.sgs.get(r.group)
 				if o == nil || o.region != c.region {
 					return clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", r.group)
 				}
@@ -227,8 +227,8 @@ func (c *Client) DescribeSecurityGroups(ctx context.Context, in *DescribeSecurit
 				return err
 			}
 		}
-		for _, id := range sortedKeys(s.sgs) {
-			g := s.sgs[id]
+		for _, id := range s.sgs.sortedIDs() {
+			g := s.sgs.get(id)
 			if g.account != account || g.region != c.region || !wanted(in.GroupIds, id) {
 				continue
 			}

@@ -60,7 +60,7 @@ func (c *Client) DeleteNetworkAcl(ctx context.Context, in *DeleteNetworkAclInput
 				return clientErr("DependencyViolation", "The networkAcl '%s' has dependencies and cannot be deleted.", n.id)
 			}
 		}
-		delete(s.nacls, n.id)
+		s.nacls.del(n.id)
 		return nil
 	})
 	return &DeleteNetworkAclOutput{}, err
@@ -260,8 +260,8 @@ func (c *Client) DescribeNetworkAcls(ctx context.Context, in *DescribeNetworkAcl
 				return err
 			}
 		}
-		for _, id := range sortedKeys(s.nacls) {
-			n := s.nacls[id]
+		for _, id := range s.nacls.sortedIDs() {
+			n := s.nacls.get(id)
 			if n.account != account || n.region != c.region || !wanted(in.NetworkAclIds, id) {
 				continue
 			}

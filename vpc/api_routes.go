@@ -49,7 +49,7 @@ func (c *Client) DeleteRouteTable(ctx context.Context, in *DeleteRouteTableInput
 		if t.main || len(t.assocs) > 0 {
 			return clientErr("DependencyViolation", "The routeTable '%s' has dependencies and cannot be deleted.", t.id)
 		}
-		delete(c.svc.rtbs, t.id)
+		c.svc.rtbs.del(t.id)
 		return nil
 	})
 	return &DeleteRouteTableOutput{}, err
@@ -80,8 +80,8 @@ func (c *Client) DescribeRouteTables(ctx context.Context, in *DescribeRouteTable
 				return err
 			}
 		}
-		for _, id := range sortedKeys(s.rtbs) {
-			t := s.rtbs[id]
+		for _, id := range s.rtbs.sortedIDs() {
+			t := s.rtbs.get(id)
 			if t.account != account || t.region != c.region || !wanted(in.RouteTableIds, id) {
 				continue
 			}

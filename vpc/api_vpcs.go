@@ -104,10 +104,10 @@ func (c *Client) DeleteVpc(ctx context.Context, in *DeleteVpcInput) (*DeleteVpcO
 		if dep := s.vpcDependency(v); dep != "" {
 			return clientErr("DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted (%s).", v.id, dep)
 		}
-		delete(s.rtbs, v.mainRtb.id)
-		delete(s.nacls, v.nacl.id)
-		delete(s.sgs, v.sg.id)
-		delete(s.vpcs, v.id)
+		s.rtbs.del(v.mainRtb.id)
+		s.nacls.del(v.nacl.id)
+		s.sgs.del(v.sg.id)
+		s.vpcs.del(v.id)
 		if v.isDefault {
 			s.setDefault(account, c.region, nil)
 		}
@@ -125,18 +125,18 @@ func (s *Service) vpcDependency(v *vpcRec) string {
 			return "subnet " + id
 		}
 	}
-	for _, id := range sortedKeys(s.sgs) {
-		if g := s.sgs[id]; g.vpc == v && g != v.sg {
+	for _, id := range s.sgs.sortedIDs() {
+		if g := s.sgs.get(id); g.vpc == v && g != v.sg {
 			return "security group " + id
 		}
 	}
-	for _, id := range sortedKeys(s.rtbs) {
-		if t := s.rtbs[id]; t.vpc == v && t != v.mainRtb {
+	for _, id := range s.rtbs.sortedIDs() {
+		if t := s.rtbs.get(id); t.vpc == v && t != v.mainRtb {
 			return "route table " + id
 		}
 	}
-	for _, id := range sortedKeys(s.nacls) {
-		if n := s.nacls[id]; n.vpc == v && n != v.nacl {
+	for _, id := range s.nacls.sortedIDs() {
+		if n := s.nacls.get(id); n.vpc == v && n != v.nacl {
 			return "network ACL " + id
 		}
 	}
@@ -176,8 +176,8 @@ func (c *Client) DescribeVpcs(ctx context.Context, in *DescribeVpcsInput) (*Desc
 				return err
 			}
 		}
-		for _, id := range sortedKeys(c.svc.vpcs) {
-			v := c.svc.vpcs[id]
+		for _, id := range c.svc.vpcs.sortedIDs() {
+			v := c.svc.vpcs.get(id)
 			if v.account != account || v.region != c.region || !wanted(in.VpcIds, id) {
 				continue
 			}
@@ -239,7 +239,7 @@ func (c *Client) CreateSubnet(ctx context.Context, in *CreateSubnetInput) (*Crea
 			return err
 		}
 		if o := s.subnetConflict(v, p); o != nil {
-			return clientErr("InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet (%s, %s)", in.CidrBlock, o.id, o.cidr)
+			return clientErr("InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet (%s, %s)", in.CidrBlock, o.id, o.cidr())
 		}
 		azID, err := s.zoneOf(account, c.region, in.AvailabilityZone, in.AvailabilityZoneId)
 		if err != nil {
@@ -357,7 +357,7 @@ func (c *Client) DescribeSubnets(ctx context.Context, in *DescribeSubnetsInput) 
 				continue
 			}
 			ok, err := filtered(in.Filters, map[string]string{"vpc-id": sn.vpc.id, "subnet-id": id, "availability-zone": s.azName(account, sn.azID),
-				"availability-zone-id": sn.azID, "default-for-az": strconv.FormatBool(sn.defaultForAz), "cidr-block": sn.cidr.String()})
+				"availability-zone-id": sn.azID, "default-for-az": strconv.FormatBool(sn.defaultForAz), "cidr-block": sn.cidr().String()})
 			if err != nil {
 				return err
 			}
@@ -371,7 +371,7 @@ func (c *Client) DescribeSubnets(ctx context.Context, in *DescribeSubnetsInput) 
 }
 
 func (s *Service) describeSubnet(sn *subnetRec) Subnet {
-	return Subnet{SubnetId: sn.id, VpcId: sn.vpc.id, OwnerId: sn.account, CidrBlock: sn.cidr.String(),
+	return Subnet{SubnetId: sn.id, VpcId: sn.vpc.id, OwnerId: sn.account, CidrBlock: sn.cidr().String(),
 		AvailabilityZone: s.azName(sn.account, sn.azID), AvailabilityZoneId: sn.azID, AvailableIpAddressCount: int32(sn.ips.free),
 		DefaultForAz: sn.defaultForAz, MapPublicIpOnLaunch: sn.mapPublic, State: "available", Tags: tagsCopy(sn.tags)}
 }

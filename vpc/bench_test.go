@@ -21,7 +21,7 @@ func BenchmarkRouteLookup(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t = f.svc.vpcs[v.Vpc.VpcId].mainRtb
+		t = f.svc.vpcs.get(v.Vpc.VpcId).mainRtb
 	})
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, e := range randomRoutes(r, 999) {

@@ -61,7 +61,7 @@ func (s *Service) newVPC(account, regionCode string, cidr netip.Prefix, isDefaul
 	v := &b.v
 	*v = vpcRec{owned: owned{id: s.newID("vpc"), account: account, region: regionCode}, isDefault: isDefault,
 		cidrs: b.cidr[:0], cidrIDs: b.cidrID[:0]}
-	s.vpcs[v.id] = v
+	s.vpcs.put(v.id, v)
 	s.addCIDR(v, cidr)
 	rt := s.initRouteTable(&b.rt, v, b.routes[:0], b.local[:])
 	rt.main = true
@@ -80,7 +80,7 @@ func (s *Service) newVPC(account, regionCode string, cidr netip.Prefix, isDefaul
 func (s *Service) addCIDR(v *vpcRec, p netip.Prefix) {
 	v.cidrs = append(v.cidrs, p)
 	v.cidrIDs = append(v.cidrIDs, s.newID("vpc-cidr-assoc"))
-	for _, t := range s.rtbs {
+	for t := range s.rtbs.all() {
 		if t.vpc == v {
 			t.routes = append(t.routes, &route{dst: p, kind: tLocal, target: "local", origin: "CreateRouteTable"})
 			t.dirty = true
@@ -107,7 +107,7 @@ func (s *Service) initRouteTable(t *rtbRec, v *vpcRec, routes []*route, locals [
 		*r = route{dst: c, kind: tLocal, target: "local", origin: "CreateRouteTable"}
 		t.routes = append(t.routes, r)
 	}
-	s.rtbs[t.id] = t
+	s.rtbs.put(t.id, t)
 	return t
 }
 
@@ -135,7 +135,7 @@ func (s *Service) newNACL(v *vpcRec, isDefault bool) *naclRec {
 	}
 	n.owned = owned{id: s.newID("acl"), account: v.account, region: v.region}
 	n.vpc, n.isDefault = v, isDefault
-	s.nacls[n.id] = n
+	s.nacls.put(n.id, n)
 	return n
 }
 
@@ -154,7 +154,7 @@ func (s *Service) newSG(v *vpcRec, name, desc string) *sgRec {
 	b.rule = rule{id: s.newID("sgr"), proto: ProtoAll, from: -1, to: -1, cidr: anyIPv4}
 	b.list[0] = &b.rule
 	g.egress = b.list[:]
-	s.sgs[g.id] = g
+	s.sgs.put(g.id, g)
 	return g
 }
 
@@ -165,7 +165,7 @@ func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRe
 
 // initSubnet is newSubnet into a record the caller allocated.
 func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
-	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, cidr: cidr, azID: azID,
+	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, azID: azID,
 		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
 	s.subnets[sn.id] = sn
 	s.subnetsChanged()
@@ -175,7 +175,7 @@ func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID s
 // subnetConflict returns the subnet of v whose block overlaps p, if any.
 func (s *Service) subnetConflict(v *vpcRec, p netip.Prefix) *subnetRec {
 	for _, id := range s.sortedSubnetIDs() {
-		if sn := s.subnets[id]; sn.vpc == v && sn.cidr.Overlaps(p) {
+		if sn := s.subnets[id]; sn.vpc == v && sn.cidr().Overlaps(p) {
 			return sn
 		}
 	}
@@ -220,7 +220,7 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 	})
 	g := &gb.g
 	*g = igwRec{owned: owned{id: s.newID("igw"), account: account, region: regionCode}, vpc: v}
-	s.igws[g.id] = g
+	s.igws.put(g.id, g)
 	v.igw = g
 	gb.r = route{dst: anyIPv4, kind: tIGW, target: g.id, origin: "CreateRoute"}
 	v.mainRtb.routes = append(v.mainRtb.routes, &gb.r)
@@ -261,12 +261,11 @@ func (s *Service) ensureDefault(account, regionCode string) *vpcRec {
 	// launchSubnet would pick for each zone, and for "" (the least-named
 	// zone's, recs[0]), is known now, without sorting every subnet ID.
 	if len(recs) > 0 {
-		picks := make([]launchPick, 0, len(recs)+1)
-		picks = append(picks, launchPick{"", &recs[0]})
+		picks := make([]*subnetRec, len(recs))
 		for k := range recs {
-			picks = append(picks, launchPick{recs[k].azID, &recs[k]})
+			picks[k] = &recs[k]
 		}
-		v.launch, v.launchGen = picks, s.subnetGen
+		v.launchAny, v.launch, v.launchGen = &recs[0], picks, s.subnetGen
 	}
 	return v
 }

@@ -116,6 +116,11 @@ type pool struct {
 	free int
 }
 
+// prefix returns the block the pool was made from.
+func (a *pool) prefix() netip.Prefix {
+	return netip.PrefixFrom(u32Addr(a.base), 32-bits.TrailingZeros32(a.size))
+}
+
 func newPool(p netip.Prefix) pool {
 	size := uint32(1) << (32 - p.Bits())
 	return pool{base: addrU32(p.Addr()), size: size, free: int(size) - ReservedPerSubnet}

@@ -109,11 +109,17 @@ func (s *Service) PlanLaunch(account, regionCode, subnetID string, groupIDs []st
 // zone with the least name for the account; nil if none.
 func (s *Service) launchSubnet(account string, v *vpcRec, azID string) *subnetRec {
 	if v.launchGen != s.subnetGen {
-		v.launch, v.launchGen = v.launch[:0], s.subnetGen
+		v.launchAny, v.launch, v.launchGen = nil, v.launch[:0], s.subnetGen
 	}
-	for i := range v.launch {
-		if v.launch[i].azID == azID {
-			return v.launch[i].sn
+	if azID == "" {
+		if v.launchAny != nil {
+			return v.launchAny
+		}
+	} else {
+		for _, sn := range v.launch {
+			if sn.azID == azID {
+				return sn
+			}
 		}
 	}
 	// Candidates of one zone share a name, and the first stays; each
@@ -137,8 +143,12 @@ func (s *Service) launchSubnet(account string, v *vpcRec, azID string) *subnetRe
 			}
 		}
 	}
-	if sn != nil {
-		v.launch = append(v.launch, launchPick{azID, sn})
+	switch {
+	case sn == nil:
+	case azID == "":
+		v.launchAny = sn
+	default:
+		v.launch = append(v.launch, sn)
 	}
 	return sn
 }
@@ -174,7 +184,7 @@ func (s *Service) LaunchInterface(plan LaunchPlan, instanceID string, associateP
 		gs = v.defaultSGs() // most launches: the default group, shared
 	} else {
 		for _, id := range plan.Groups {
-			g := s.sgs[id]
+			g := s.sgs.get(id)
 			if g == nil {
 				return InterfaceInfo{}, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
 			}

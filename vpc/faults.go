@@ -41,7 +41,7 @@ func (s *Service) RestoreComponent(id string) error {
 func (s *Service) CheckComponent(id string) error { return s.checkComponent(id) }
 
 func (s *Service) checkComponent(id string) error {
-	if s.igws[id] != nil || s.nats[id] != nil || s.endpoints[id] != nil {
+	if s.igws.get(id) != nil || s.nats[id] != nil || s.endpoints[id] != nil {
 		return nil
 	}
 	return fmt.Errorf("vpc: no internet gateway, NAT gateway or VPC endpoint %q", id)

@@ -4,7 +4,7 @@ package vpc
 // does not exist for the caller, as in EC2.
 
 func (s *Service) getVPC(account, region, id string) (*vpcRec, error) {
-	if v := s.vpcs[id]; v != nil && v.account == account && v.region == region {
+	if v := s.vpcs.get(id); v != nil && v.account == account && v.region == region {
 		return v, nil
 	}
 	if id == "" {
@@ -21,14 +21,14 @@ func (s *Service) getSubnet(account, region, id string) (*subnetRec, error) {
 }
 
 func (s *Service) getRTB(account, region, id string) (*rtbRec, error) {
-	if v := s.rtbs[id]; v != nil && v.account == account && v.region == region {
+	if v := s.rtbs.get(id); v != nil && v.account == account && v.region == region {
 		return v, nil
 	}
 	return nil, clientErr("InvalidRouteTableID.NotFound", "The routeTable ID '%s' does not exist", id)
 }
 
 func (s *Service) getIGW(account, region, id string) (*igwRec, error) {
-	if v := s.igws[id]; v != nil && v.account == account && v.region == region {
+	if v := s.igws.get(id); v != nil && v.account == account && v.region == region {
 		return v, nil
 	}
 	return nil, clientErr("InvalidInternetGatewayID.NotFound", "The internetGateway ID '%s' does not exist", id)
@@ -63,14 +63,14 @@ func (s *Service) getPeering(account, region, id string) (*peeringRec, error) {
 }
 
 func (s *Service) getSG(account, region, id string) (*sgRec, error) {
-	if v := s.sgs[id]; v != nil && v.account == account && v.region == region {
+	if v := s.sgs.get(id); v != nil && v.account == account && v.region == region {
 		return v, nil
 	}
 	return nil, clientErr("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
 }
 
 func (s *Service) getNACL(account, region, id string) (*naclRec, error) {
-	if v := s.nacls[id]; v != nil && v.account == account && v.region == region {
+	if v := s.nacls.get(id); v != nil && v.account == account && v.region == region {
 		return v, nil
 	}
 	return nil, clientErr("InvalidNetworkAclID.NotFound", "The networkAcl ID '%s' does not exist", id)

@@ -29,16 +29,13 @@ type vpcRec struct {
 	// interfaces of those launches.
 	sgIDs  []string
 	sgList []*sgRec
-	// launch remembers the default subnet PlanLaunch picks per zone ("" for
-	// any) while launchGen is Service.subnetGen: every launch without a
+	// launchAny and launch remember the default subnets PlanLaunch picks
+	// (launchAny for a launch in any zone, launch for one in the zone of
+	// each) while launchGen is Service.subnetGen: every launch without a
 	// subnet asks, and a default VPC is asked about a zone or two.
-	launch    []launchPick
+	launchAny *subnetRec
+	launch    []*subnetRec
 	launchGen uint64
-}
-
-type launchPick struct {
-	azID string
-	sn   *subnetRec
 }
 
 func (v *vpcRec) defaultGroups() []string {
@@ -55,21 +52,26 @@ func (v *vpcRec) defaultSGs() []*sgRec {
 	return v.sgList
 }
 
+// subnetRec is a subnet. Every world's default VPC has one per zone, in
+// one block: the record is kept small (its block is the pool's, cidr;
+// the small fields share a word).
 type subnetRec struct {
 	owned
 	vpc          *vpcRec
-	cidr         netip.Prefix
 	azID         string
-	mapPublic    bool
-	defaultForAz bool
-	ips          pool
+	ips          pool    // also the subnet's block (cidr)
 	rtb          *rtbRec // explicit association, or nil for the main table
 	rtbAssoc     string
 	nacl         *naclRec
 	naclAssoc    string
-	enis         int  // interfaces in the subnet (a dependency of DeleteSubnet)
+	enis         int32 // interfaces in the subnet (a dependency of DeleteSubnet)
+	mapPublic    bool
+	defaultForAz bool
 	deleted      bool // DeleteSubnet removed it (a LaunchPlan may still point to it)
 }
+
+// cidr returns the subnet's block.
+func (s *subnetRec) cidr() netip.Prefix { return s.ips.prefix() }
 
 // routeTable returns the table that routes the subnet: its explicit
 // association, else its VPC's main table.

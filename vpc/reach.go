@@ -448,7 +448,7 @@ func (t *tracer) outbound(e *eniRec, addr netip.Addr, service string, proto, por
 }
 
 func (t *tracer) igwOK(rt *rtbRec, r *route, v *vpcRec) bool {
-	g := t.s.igws[r.target]
+	g := t.s.igws.get(r.target)
 	if g == nil || g.vpc != v {
 		t.fail(func() {
 			t.block("route-table", rt.id, "route %s -> %s is a blackhole (the internet gateway is not attached)", r.dest(), r.target)

@@ -182,7 +182,7 @@ func (s *Service) eniAt(src *eniRec, to region.Destination) *eniRec {
 func (s *Service) CheckNetwork(n region.NetworkIdentity) error {
 	var v *vpcRec
 	if n.VpcID != "" {
-		if v = s.vpcs[n.VpcID]; v == nil {
+		if v = s.vpcs.get(n.VpcID); v == nil {
 			return clientErr("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", n.VpcID)
 		}
 	}

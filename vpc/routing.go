@@ -74,7 +74,7 @@ func (s *Service) routeState(t *rtbRec, r *route) string {
 	ok := true
 	switch r.kind {
 	case tIGW:
-		g := s.igws[r.target]
+		g := s.igws.get(r.target)
 		ok = g != nil && g.vpc == t.vpc
 	case tNAT:
 		n := s.nats[r.target]

@@ -30,7 +30,7 @@ type Service struct {
 	seq uint64
 	ids chunks.Text // where newID writes IDs
 
-	vpcs    map[string]*vpcRec
+	vpcs    idMap[*vpcRec]
 	subnets map[string]*subnetRec
 	// subnetIDs is subnets' keys sorted, built on demand and dropped when
 	// a subnet comes or goes: every launch into a default subnet walks them.
@@ -39,15 +39,15 @@ type Service struct {
 	// subnetGen counts the times a subnet came or went; a VPC's
 	// remembered launch subnets (vpcRec.launch) are of one generation.
 	subnetGen uint64
-	rtbs      map[string]*rtbRec
+	rtbs      idMap[*rtbRec]
 	rtbAssoc  map[string]*rtbRec // association ID -> table
-	igws      map[string]*igwRec
+	igws      idMap[*igwRec]
 	nats      map[string]*natRec
 	eips      map[string]*eipRec
 	endpoints map[string]*endpointRec
 	peerings  map[string]*peeringRec
-	sgs       map[string]*sgRec
-	nacls     map[string]*naclRec
+	sgs       idMap[*sgRec]
+	nacls     idMap[*naclRec]
 	enis      map[string]*eniRec
 	pls       map[string]*prefixList // by ID; nil until buildRegions
 	plByName  map[string]*prefixList // by service name
@@ -77,8 +77,7 @@ func New(w *region.World, _ Options) (*Service, error) {
 	// default VPCs beyond the first, zone names)
 	// are made on first write (put): every world builds a Service.
 	s := &Service{env: w.Env(), w: w, ledger: w.Billing(),
-		vpcs: map[string]*vpcRec{}, subnets: map[string]*subnetRec{}, rtbs: map[string]*rtbRec{},
-		igws: map[string]*igwRec{}, sgs: map[string]*sgRec{}, nacls: map[string]*naclRec{}, enis: map[string]*eniRec{}}
+		subnets: map[string]*subnetRec{}, enis: map[string]*eniRec{}}
 	if r := w.Network().Router(); r != nil {
 		return nil, fmt.Errorf("vpc: the world already has a network layer (%T); use it (ec2.Options.VPC) rather than a second one", r)
 	}

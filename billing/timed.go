@@ -40,6 +40,9 @@ type MeterID uint64
 
 func (id MeterID) IsValid() bool { return id != 0 }
 
+// firstMeters is the room a ledger's first timed meter makes for more.
+const firstMeters = 8
+
 func meterID(idx, gen uint32) MeterID { return MeterID(uint64(gen)<<32 | uint64(idx)) }
 
 // StopOptions qualifies how a timed meter stops.
@@ -125,8 +128,12 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 		l.freeMeters = l.freeMeters[:n-1]
 	} else {
 		idx = uint32(len(l.meters))
-		if l.meters == nil { // a replication's fleet, grown once
-			l.meters, l.freeMeters = make([]timedMeter, 0, 16), make([]uint32, 0, 16)
+		if l.meters == nil {
+			// Room for a replication's fleet: an instance, its volume
+			// and address, restarted a few times (7 meters at most in
+			// most of examples/spot-training's replications); a bigger
+			// fleet grows by doubling, as appends do.
+			l.meters, l.freeMeters = make([]timedMeter, 0, firstMeters), make([]uint32, 0, firstMeters)
 		}
 		l.meters = append(l.meters, timedMeter{})
 	}

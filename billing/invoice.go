@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
@@ -113,6 +114,7 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	if invariants {
 		checkInvoice(inv, b)
 	}
+	b.release()
 	return inv
 }
 
@@ -147,6 +149,36 @@ func checkInvoice(inv *Invoice, b batch) {
 type batch struct {
 	charges []*charge
 	den     *big.Int
+	buf     *chargeBuf // where charges come from, until release
+}
+
+// chargeBufs recycles the blocks of charges that collect fills, and their
+// pointers: a batch needs them only until its invoice or cost is worked
+// out, and a ledger is often asked for one invoice in its life (a
+// replication's world bills once, at its end), so a block the ledger kept
+// would not be used again. A buffer carries nothing observable from one
+// batch to the next: collect writes every charge it takes whole, and
+// release clears them.
+var chargeBufs = sync.Pool{New: func() any { return new(chargeBuf) }}
+
+type chargeBuf struct {
+	block   []charge
+	charges []*charge
+	used    int // charges of block taken
+}
+
+// release gives b's buffer back for another batch; b's charges are not to
+// be used again.
+func (b *batch) release() {
+	buf := b.buf
+	if buf == nil {
+		return
+	}
+	b.buf, b.charges = nil, nil
+	clear(buf.block[:buf.used])
+	clear(buf.charges[:cap(buf.charges)])
+	buf.used = 0
+	chargeBufs.Put(buf)
 }
 
 // mergeKey tells apart the charges of an account-month, which are line
@@ -252,18 +284,21 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		b.den = new(big.Int).Set(scale.Denom())
 		recMul, timedMul = scale.Num(), scale.Denom()
 	}
-	// The charges come from one block sized for the most there can be (a
-	// slot or a running meter each, at most): an invoice has a charge per
-	// resource. Forecasts' quantities are big.Ints from a block too.
+	// The charges come from a recycled block (chargeBufs) with room for
+	// the most there can be (a slot or a running meter each, at most): an
+	// invoice has a charge per resource. Forecasts' quantities are big.Ints
+	// from a block too.
 	slots, running := l.slotsIn(accountID, m), l.runningOf(accountID)
 	n := len(slots) + len(running)
-	block := make([]charge, 0, n)
+	buf := chargeBufs.Get().(*chargeBuf)
+	if cap(buf.block) < n {
+		buf.block, buf.charges = make([]charge, 0, n), make([]*charge, 0, n)
+	}
+	block := buf.block[:0]
+	b.charges, b.buf = buf.charges[:0], buf
 	var bigs []bigCharge
 	if scale != nil {
 		bigs = make([]bigCharge, 0, n)
-	}
-	if n > 0 {
-		b.charges = make([]*charge, 0, n)
 	}
 	// add adds a charge of q × mul (mul nil: 1) raw units of key lk; charges
 	// of one key are merged once sorted (mergeCharges).
@@ -272,6 +307,9 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		d := &l.dims[canon]
 		if len(block) == cap(block) { // a run split over months: more pieces than meters
 			block = make([]charge, 0, 4)
+		}
+		if buf.used < cap(buf.block) {
+			buf.used++
 		}
 		block = block[:len(block)+1]
 		c := &block[len(block)-1]
@@ -753,6 +791,7 @@ func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string
 			t = t.addSat(c.money, &o)
 		}
 	}
+	b.release()
 	return t
 }
 

@@ -82,24 +82,30 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	b := l.collect(accountID, m, asOf, nil, nil)
 	l.price(accountID, m, b)
 	inv := &Invoice{Account: accountID, Month: m}
-	// A line per charge and perhaps one for credits: grown once, as lines
-	// are large.
-	if len(b.charges) > 0 {
-		inv.Lines = make([]LineItem, 0, len(b.charges)+1)
+	for _, c := range b.charges {
+		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
+		inv.Overflow = inv.Overflow || c.overflow
+	}
+	inv.Total = inv.Usage
+	// A line per charge and one for credits if any: grown once and no
+	// larger, as lines are large.
+	cr := l.creditsFor(accountID, m, inv.Usage)
+	if n := len(b.charges); n > 0 || cr != 0 {
+		if cr != 0 {
+			n++
+		}
+		inv.Lines = make([]LineItem, 0, n)
 	}
 	// The amounts, two a line, come from one block.
 	rm := ratMaker{one: ratOne, blocks: make([]ratBlock, 2*len(b.charges))}
 	ms := spanOf(l.clk, m)
 	for _, c := range b.charges {
-		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
-		// Filled in place: a line is 36 words, copied with write barriers
+		// Filled in place: a line is 33 words, copied with write barriers
 		// when appended from a returned value.
 		inv.Lines = inv.Lines[:len(inv.Lines)+1]
 		l.lineItem(&inv.Lines[len(inv.Lines)-1], accountID, ms, c, &rm)
-		inv.Overflow = inv.Overflow || c.overflow
 	}
-	inv.Total = inv.Usage
-	if cr := l.creditsFor(accountID, m, inv.Usage); cr != 0 {
+	if cr != 0 {
 		inv.Credits = -cr
 		inv.Total -= cr
 		inv.Lines = append(inv.Lines, LineItem{

@@ -420,8 +420,23 @@ func (x *slotIndex) put(e uint64) {
 	x.tab[p] = e
 }
 
+// scanSlots is how many slots a ledger looks through one by one before
+// it indexes them (slotIndex): a replication meters a dozen or two
+// resources and months, which the first chunk holds, and comparing their
+// keys costs about what hashing a new key and probing for it does, without
+// the index's half a kilobyte.
+const scanSlots = firstChunk
+
 // slotOf returns the slot of k, creating it if new.
 func (l *Ledger) slotOf(k *lineKey) (int32, error) {
+	if l.index.tab == nil { // no more than scanSlots slots
+		for i := range l.slots.n {
+			if l.slotIs(i, k) {
+				return i, nil
+			}
+		}
+		return l.newSlot(k, 0, -1)
+	}
 	h := l.keyHash(k)
 	i, pos := l.find(k, h)
 	if i >= 0 {
@@ -431,8 +446,8 @@ func (l *Ledger) slotOf(k *lineKey) (int32, error) {
 }
 
 // newSlot validates a new key, whose hash is h and whose word goes at pos
-// in the index (see find), and allocates its accumulator. Its dims were
-// validated when interned; the price is checked here.
+// in the index (see find) if there is one, and allocates its accumulator.
+// Its dims were validated when interned; the price is checked here.
 func (l *Ledger) newSlot(k *lineKey, h uint64, pos int) (int32, error) {
 	e := &l.dims[k.dims]
 	if e.rate.CallerPriced && k.price == 0 {
@@ -442,7 +457,16 @@ func (l *Ledger) newSlot(k *lineKey, h uint64, pos int) (int32, error) {
 		e.acct = l.accountFor(e.account)
 	}
 	i := l.slots.add(&slot{key: k.slotKey, first: sim.MaxTime, last: -1 << 63}, k.resource)
-	l.index.insertAt(h, i, pos)
+	switch {
+	case l.index.tab != nil:
+		l.index.insertAt(h, i, pos)
+	case l.slots.n > scanSlots:
+		// Too many to look through: index them all.
+		for j := range l.slots.n {
+			jk := lineKey{l.slots.at(j).key, l.slots.resource(j)}
+			l.index.insert(l.keyHash(&jk), j)
+		}
+	}
 	e.acct.addSlot(k.month, i)
 	return i, nil
 }

@@ -200,9 +200,8 @@ type mergeKey struct {
 // While its quantities are exact in 128 bits and nothing of it is free —
 // most charges: an invoice has one per resource — they are raw and pu, and
 // x is nil; otherwise (forecasts' scaled usage, free-tier offers, sums
-// beyond 128 bits) x holds them as big.Ints (promote). A charge is less
-// than half the size it was with three big.Ints of its own, and an
-// invoice allocates a block of them.
+// beyond 128 bits) x holds them as big.Ints (promote). A charge is about
+// half the size it was with three big.Ints of its own.
 type charge struct {
 	line        *dims // the canonical dims' line (dimsEntry.line)
 	mk          mergeKey
@@ -303,8 +302,9 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	block := buf.block[:0]
 	b.charges, b.buf = buf.charges[:0], buf
 	var bigs []bigCharge
+	var qs *big.Int // a scratch for q: a product into one of its factors would not use x's words
 	if scale != nil {
-		bigs = make([]bigCharge, 0, n)
+		bigs, qs = make([]bigCharge, 0, n), new(big.Int)
 	}
 	// add adds a charge of q × mul (mul nil: 1) raw units of key lk; charges
 	// of one key are merged once sorted (mergeCharges).
@@ -328,8 +328,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 			bigs = bigs[:len(bigs)+1]
 			x := &bigs[len(bigs)-1]
 			x.init()
-			setU128(&x.raw, q)
-			x.raw.Mul(&x.raw, mul)
+			x.raw.Mul(setU128(qs, q), mul)
 			c.x = x
 		}
 		b.charges = append(b.charges, c)

@@ -346,7 +346,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	}
 	for _, mi := range running {
 		mt := &l.meters[mi]
-		if meterEnd < mt.first {
+		if meterEnd < mt.runStart {
 			continue
 		}
 		if keep != nil && !keep(l.dims[mt.base.dims].rate.UsageType) {

@@ -429,10 +429,11 @@ const scanSlots = firstChunk
 
 // slotOf returns the slot of k, creating it if new.
 func (l *Ledger) slotOf(k *lineKey) (int32, error) {
-	if l.index.tab == nil { // no more than scanSlots slots
-		for i := range l.slots.n {
-			if l.slotIs(i, k) {
-				return i, nil
+	if l.index.tab == nil && l.slots.n > 0 { // no more than scanSlots slots, all in the first chunk
+		c, res := l.slots.chunks[0], l.slots.res[0]
+		for i := range c {
+			if c[i].key == k.slotKey && res[i] == k.resource {
+				return int32(i), nil
 			}
 		}
 		return l.newSlot(k, 0, -1)

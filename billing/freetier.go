@@ -125,14 +125,10 @@ func (l *Ledger) SetAccount(a Account) error {
 	if a.BonusCredits != 0 && a.Plan != PlanCreditFree && a.Plan != PlanCreditPaid {
 		return newErr(ErrInvalidUsage, "billing: bonus credits need a credit plan, account %s is on %v", a.ID, a.Plan)
 	}
-	acc, ok := l.accounts[a.ID]
+	acc, ok := l.findAccount(a.ID)
 	if !ok {
 		acc = &account{id: a.ID}
-		if l.accounts == nil {
-			l.accounts = make(map[string]*account)
-		}
-		l.accounts[a.ID] = acc
-		l.accountOrder = append(l.accountOrder, a.ID)
+		l.addAccount(acc)
 	}
 	acc.plan, acc.created, acc.bonus, acc.configured = a.Plan, a.Created, a.BonusCredits, true
 	if l.watched != nil {
@@ -144,20 +140,50 @@ func (l *Ledger) SetAccount(a Account) error {
 // accountFor returns the account id, created with the default plan if
 // new: usage makes an account known.
 func (l *Ledger) accountFor(id string) *account {
-	a, ok := l.accounts[id]
+	a, ok := l.findAccount(id)
 	if !ok {
 		a = &account{id: id, plan: l.defaultPlan}
-		if l.accounts == nil {
-			l.accounts = make(map[string]*account)
-		}
-		l.accounts[id] = a
-		l.accountOrder = append(l.accountOrder, id)
+		l.addAccount(a)
 	}
 	return a
 }
 
+// scanAccounts is how many accounts a ledger looks through one by one
+// before it indexes them in a map: a replication bills one or a few, and
+// a map of one costs more to make (a quarter of a kilobyte) and to read.
+const scanAccounts = 8
+
+// findAccount returns the account id, if known.
+func (l *Ledger) findAccount(id string) (*account, bool) {
+	if l.accountIndex != nil {
+		a, ok := l.accountIndex[id]
+		return a, ok
+	}
+	for _, a := range l.accounts {
+		if a.id == id {
+			return a, true
+		}
+	}
+	return nil, false
+}
+
+// addAccount adds a new account.
+func (l *Ledger) addAccount(a *account) {
+	l.accounts = append(l.accounts, a)
+	l.accountOrder = append(l.accountOrder, a.id)
+	switch {
+	case l.accountIndex != nil:
+		l.accountIndex[a.id] = a
+	case len(l.accounts) > scanAccounts:
+		l.accountIndex = make(map[string]*account, 2*len(l.accounts))
+		for _, a := range l.accounts {
+			l.accountIndex[a.id] = a
+		}
+	}
+}
+
 func (l *Ledger) account(id string) *account {
-	if a, ok := l.accounts[id]; ok {
+	if a, ok := l.findAccount(id); ok {
 		return a
 	}
 	return &account{id: id, plan: l.defaultPlan}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/sim"
@@ -81,24 +82,30 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	b := l.collect(accountID, m, asOf, nil, nil)
 	l.price(accountID, m, b)
 	inv := &Invoice{Account: accountID, Month: m}
-	// A line per charge and perhaps one for credits: grown once, as lines
-	// are large.
-	if len(b.charges) > 0 {
-		inv.Lines = make([]LineItem, 0, len(b.charges)+1)
+	for _, c := range b.charges {
+		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
+		inv.Overflow = inv.Overflow || c.overflow
+	}
+	inv.Total = inv.Usage
+	// A line per charge and one for credits if any: grown once and no
+	// larger, as lines are large.
+	cr := l.creditsFor(accountID, m, inv.Usage)
+	if n := len(b.charges); n > 0 || cr != 0 {
+		if cr != 0 {
+			n++
+		}
+		inv.Lines = make([]LineItem, 0, n)
 	}
 	// The amounts, two a line, come from one block.
 	rm := ratMaker{one: ratOne, blocks: make([]ratBlock, 2*len(b.charges))}
 	ms := spanOf(l.clk, m)
 	for _, c := range b.charges {
-		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
-		// Filled in place: a line is 36 words, copied with write barriers
+		// Filled in place: a line is 33 words, copied with write barriers
 		// when appended from a returned value.
 		inv.Lines = inv.Lines[:len(inv.Lines)+1]
 		l.lineItem(&inv.Lines[len(inv.Lines)-1], accountID, ms, c, &rm)
-		inv.Overflow = inv.Overflow || c.overflow
 	}
-	inv.Total = inv.Usage
-	if cr := l.creditsFor(accountID, m, inv.Usage); cr != 0 {
+	if cr != 0 {
 		inv.Credits = -cr
 		inv.Total -= cr
 		inv.Lines = append(inv.Lines, LineItem{
@@ -113,6 +120,7 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	if invariants {
 		checkInvoice(inv, b)
 	}
+	b.release()
 	return inv
 }
 
@@ -128,8 +136,14 @@ func checkInvoice(inv *Invoice, b batch) {
 		panic("billing: invariant: invoice total differs from the sum of its lines")
 	}
 	for _, c := range b.charges {
-		if c.free.Sign() < 0 || c.free.Cmp(c.raw) > 0 || c.money < 0 {
-			panic(fmt.Sprintf("billing: invariant: free usage %v outside [0, %v] or negative cost %v", c.free, c.raw, c.money))
+		if c.x == nil {
+			if c.money < 0 {
+				panic(fmt.Sprintf("billing: invariant: negative cost %v", c.money))
+			}
+			continue
+		}
+		if free, raw := &c.x.free, &c.x.raw; free.Sign() < 0 || free.Cmp(raw) > 0 || c.money < 0 {
+			panic(fmt.Sprintf("billing: invariant: free usage %v outside [0, %v] or negative cost %v", free, raw, c.money))
 		}
 	}
 }
@@ -141,6 +155,36 @@ func checkInvoice(inv *Invoice, b batch) {
 type batch struct {
 	charges []*charge
 	den     *big.Int
+	buf     *chargeBuf // where charges come from, until release
+}
+
+// chargeBufs recycles the blocks of charges that collect fills, and their
+// pointers: a batch needs them only until its invoice or cost is worked
+// out, and a ledger is often asked for one invoice in its life (a
+// replication's world bills once, at its end), so a block the ledger kept
+// would not be used again. A buffer carries nothing observable from one
+// batch to the next: collect writes every charge it takes whole, and
+// release clears them.
+var chargeBufs = sync.Pool{New: func() any { return new(chargeBuf) }}
+
+type chargeBuf struct {
+	block   []charge
+	charges []*charge
+	used    int // charges of block taken
+}
+
+// release gives b's buffer back for another batch; b's charges are not to
+// be used again.
+func (b *batch) release() {
+	buf := b.buf
+	if buf == nil {
+		return
+	}
+	b.buf, b.charges = nil, nil
+	clear(buf.block[:buf.used])
+	clear(buf.charges[:cap(buf.charges)])
+	buf.used = 0
+	chargeBufs.Put(buf)
 }
 
 // mergeKey tells apart the charges of an account-month, which are line
@@ -153,36 +197,76 @@ type mergeKey struct {
 }
 
 // charge is a line item being priced: merged accumulators of one key.
-// Its quantities are big.Ints over words of its own (raw, free and pu
-// point at rawV, freeV and puV, whose words are rawW, freeW and puW), so
-// that pricing an invoice's usage — a line per resource, a few words
-// each — allocates none of them; a value that outgrows its words moves to
-// the heap, as a big.Int does.
+// While its quantities are exact in 128 bits and nothing of it is free —
+// most charges: an invoice has one per resource — they are raw and pu, and
+// x is nil; otherwise (forecasts' scaled usage, free-tier offers, sums
+// beyond 128 bits) x holds them as big.Ints (promote). A charge is about
+// half the size it was with three big.Ints of its own.
 type charge struct {
 	line        *dims // the canonical dims' line (dimsEntry.line)
 	mk          mergeKey
 	rate        *Rate
-	raw         *big.Int // in 1/den raw units
-	free        *big.Int // in 1/den raw units
-	pu          *big.Int // raw units per pricing unit × den, set by price
 	money       Money
-	overflow    bool // the cost exceeded Money's range and saturated
+	overflow    bool   // the cost exceeded Money's range and saturated
+	seq         uint32 // the order collect added it in
 	first, last sim.Time
 	records     uint64
 	tagStr      string
-
-	rawV, freeV, puV big.Int
-	rawW             [3]big.Word
-	freeW, puW       [2]big.Word
+	raw         u128 // in raw units (den is 1), while x is nil
+	pu          u128 // raw units per pricing unit, set by price, while x is nil
+	x           *bigCharge
 }
 
-// init points the charge's quantities at its own words: raw and free are
-// zero, pu unset.
-func (c *charge) init() {
-	c.raw, c.free, c.pu = &c.rawV, &c.freeV, &c.puV
-	c.rawV.SetBits(c.rawW[:0])
-	c.freeV.SetBits(c.freeW[:0])
-	c.puV.SetBits(c.puW[:0])
+// bigCharge is a charge's quantities as big.Ints over words of its own
+// (raw, free and pu use rawW, freeW and puW while they fit), so that a
+// forecast, whose quantities are all big, allocates no words for them; a
+// value that outgrows its words moves to the heap, as a big.Int does.
+type bigCharge struct {
+	raw        big.Int // in 1/den raw units
+	free       big.Int // in 1/den raw units
+	pu         big.Int // raw units per pricing unit × den
+	rawW       [3]big.Word
+	freeW, puW [2]big.Word
+}
+
+// init points x's quantities at its own words: all zero.
+func (x *bigCharge) init() {
+	x.raw.SetBits(x.rawW[:0])
+	x.free.SetBits(x.freeW[:0])
+	x.pu.SetBits(x.puW[:0])
+}
+
+// promote returns c's quantities as big.Ints, moving them there first if
+// they are still raw and pu (free is then zero).
+func (c *charge) promote() *bigCharge {
+	if c.x == nil {
+		c.x = new(bigCharge)
+		c.x.init()
+		setU128(&c.x.raw, c.raw)
+		setU128(&c.x.pu, c.pu)
+	}
+	return c.x
+}
+
+// merge adds charge d, of the same key, into c.
+func (c *charge) merge(d *charge) {
+	c.first = min(c.first, d.first)
+	c.last = max(c.last, d.last)
+	c.records += d.records
+	if c.x == nil && d.x == nil {
+		lo, carry := bits.Add64(c.raw.lo, d.raw.lo, 0)
+		hi, carry := bits.Add64(c.raw.hi, d.raw.hi, carry)
+		if carry == 0 {
+			c.raw = u128{hi, lo}
+			return
+		}
+	}
+	x := c.promote()
+	if d.x != nil {
+		x.raw.Add(&x.raw, &d.x.raw)
+	} else {
+		x.raw.Add(&x.raw, d.raw.big())
+	}
 }
 
 // setU128 sets z to x, in z's words when they are room enough.
@@ -205,67 +289,49 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		b.den = new(big.Int).Set(scale.Denom())
 		recMul, timedMul = scale.Num(), scale.Denom()
 	}
-	// The charges come from one block sized for the most there can be (a
-	// slot or a running meter each, at most): an invoice has a charge per
-	// resource.
+	// The charges come from a recycled block (chargeBufs) with room for
+	// the most there can be (a slot or a running meter each, at most): an
+	// invoice has a charge per resource. Forecasts' quantities are big.Ints
+	// from a block too.
 	slots, running := l.slotsIn(accountID, m), l.runningOf(accountID)
 	n := len(slots) + len(running)
-	block := make([]charge, 0, n)
-	if n > 0 {
-		b.charges = make([]*charge, 0, n)
+	buf := chargeBufs.Get().(*chargeBuf)
+	if cap(buf.block) < n {
+		buf.block, buf.charges = make([]charge, 0, n), make([]*charge, 0, n)
 	}
-	// A key's charge is found by scanning the charges while they are few
-	// and through byKey, built when they become many.
-	const scanCharges = 16
-	var byKey map[mergeKey]*charge
-	lookup := func(k mergeKey) *charge {
-		if byKey != nil {
-			return byKey[k]
-		}
-		for _, c := range b.charges {
-			if c.mk == k {
-				return c
-			}
-		}
-		return nil
+	block := buf.block[:0]
+	b.charges, b.buf = buf.charges[:0], buf
+	var bigs []bigCharge
+	var qs *big.Int // a scratch for q: a product into one of its factors would not use x's words
+	if scale != nil {
+		bigs, qs = make([]bigCharge, 0, n), new(big.Int)
 	}
-	// add adds q × mul (mul nil: 1) raw units of key lk.
-	var tmp, prod big.Int
-	var tmpW [2]big.Word
-	tmp.SetBits(tmpW[:0])
+	// add adds a charge of q × mul (mul nil: 1) raw units of key lk; charges
+	// of one key are merged once sorted (mergeCharges).
 	add := func(lk lineKey, q u128, mul *big.Int, first, last sim.Time, records uint64) {
-		mk := mergeKey{canon: l.dims[lk.dims].canon, tags: lk.tags, price: lk.price, resource: lk.resource}
-		v := setU128(&tmp, q)
+		canon := l.dims[lk.dims].canon
+		d := &l.dims[canon]
+		if len(block) == cap(block) { // a run split over months: more pieces than meters
+			block = make([]charge, 0, 4)
+		}
+		if buf.used < cap(buf.block) {
+			buf.used++
+		}
+		block = block[:len(block)+1]
+		c := &block[len(block)-1]
+		*c = charge{line: &d.line, mk: mergeKey{canon: canon, tags: lk.tags, price: lk.price, resource: lk.resource},
+			rate: d.rate, seq: uint32(len(b.charges)), first: first, last: last, records: records, tagStr: l.tagString(lk.tags), raw: q}
 		if mul != nil {
-			v = prod.Mul(v, mul)
-		}
-		c := lookup(mk)
-		if c == nil {
-			d := &l.dims[mk.canon]
-			if len(block) == cap(block) { // a run split over months: more pieces than meters
-				block = make([]charge, 0, 4)
+			if len(bigs) == cap(bigs) {
+				bigs = make([]bigCharge, 0, 4)
 			}
-			block = block[:len(block)+1]
-			c = &block[len(block)-1]
-			c.line, c.mk, c.rate, c.first, c.last, c.records, c.tagStr = &d.line, mk, d.rate, first, last, records, l.tagString(mk.tags)
-			c.init()
-			c.raw.Set(v)
-			b.charges = append(b.charges, c)
-			switch {
-			case byKey != nil:
-				byKey[mk] = c
-			case len(b.charges) > scanCharges:
-				byKey = make(map[mergeKey]*charge, n)
-				for _, c := range b.charges {
-					byKey[c.mk] = c
-				}
-			}
-			return
+			bigs = bigs[:len(bigs)+1]
+			x := &bigs[len(bigs)-1]
+			x.init()
+			x.raw.Mul(setU128(qs, q), mul)
+			c.x = x
 		}
-		c.raw.Add(c.raw, v)
-		c.first = min(c.first, first)
-		c.last = max(c.last, last)
-		c.records += records
+		b.charges = append(b.charges, c)
 	}
 	for _, i := range slots {
 		s := l.slots.at(i)
@@ -280,7 +346,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 	}
 	for _, mi := range running {
 		mt := &l.meters[mi]
-		if meterEnd < mt.first {
+		if meterEnd < mt.runStart {
 			continue
 		}
 		if keep != nil && !keep(l.dims[mt.base.dims].rate.UsageType) {
@@ -297,8 +363,56 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 			add(k, q, timedMul, p.first, p.last, 1)
 		})
 	}
-	slices.SortFunc(b.charges, chargeCmp)
+	b.charges = mergeCharges(b.charges)
 	return b
+}
+
+// mergeCharges sorts charges (collect's, one per slot and meter piece, in
+// the order they were added: seq) in chargeCmp order and merges those of
+// one key. Charges of one key compare equal, and as a rule charges that
+// compare equal are of one key (a line is its canonical dims, and a tag
+// set its canonical string), so the charges of a key end up side by side
+// and, once merged, none compare equal: the order is the one the distinct
+// keys have, whatever order they came in — the order sorting the merged
+// charges gives, without finding each key's charge as it is added (a map
+// past a few charges). Tag sets whose canonical strings collide
+// ("a=b&c=d" is both {a: "b&c=d"} and {a: b, c: d}) would break the rule:
+// then the charges are merged in the order they came and sorted after, as
+// they were.
+func mergeCharges(cs []*charge) []*charge {
+	slices.SortFunc(cs, chargeCmp)
+	for i := 1; i < len(cs); i++ {
+		if a, b := cs[i-1], cs[i]; a.mk.tags != b.mk.tags && a.tagStr == b.tagStr {
+			slices.SortFunc(cs, func(a, b *charge) int { return cmp.Compare(a.seq, b.seq) })
+			return mergeInOrder(cs)
+		}
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		if len(out) > 0 && out[len(out)-1].mk == c.mk {
+			out[len(out)-1].merge(c)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// mergeInOrder merges charges of one key into the first, in the order
+// they came, then sorts them.
+func mergeInOrder(cs []*charge) []*charge {
+	byKey := make(map[mergeKey]*charge, len(cs))
+	out := cs[:0]
+	for _, c := range cs {
+		if first := byKey[c.mk]; first != nil {
+			first.merge(c)
+			continue
+		}
+		byKey[c.mk] = c
+		out = append(out, c)
+	}
+	slices.SortFunc(out, chargeCmp)
+	return out
 }
 
 // chargeCmp is the fixed order in which free tier and price tiers are
@@ -360,14 +474,19 @@ func canonicalTags(tags map[string]string) string {
 	return b.String()
 }
 
-// setPerUnit sets z to the number of raw units in one pricing unit in a
-// month of monthSecs seconds, times den (one: den is 1).
-func setPerUnit(z *big.Int, rt *Rate, monthSecs int64, den *big.Int, one bool) {
-	hi, lo := uint64(0), uint64(rt.PerUnit)
+// perUnit is the number of raw units in one pricing unit in a month of
+// monthSecs seconds.
+func perUnit(rt *Rate, monthSecs int64) u128 {
 	if rt.Monthly {
-		hi, lo = bits.Mul64(lo, uint64(monthSecs))
+		hi, lo := bits.Mul64(uint64(rt.PerUnit), uint64(monthSecs))
+		return u128{hi, lo}
 	}
-	setU128(z, u128{hi, lo})
+	return u128{0, uint64(rt.PerUnit)}
+}
+
+// setPerUnit sets z to perUnit times den (one: den is 1).
+func setPerUnit(z *big.Int, rt *Rate, monthSecs int64, den *big.Int, one bool) {
+	setU128(z, perUnit(rt, monthSecs))
 	if !one {
 		z.Mul(z, den)
 	}
@@ -383,7 +502,11 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// charge.
 	monthSecs, one := m.Seconds(), b.den.IsUint64() && b.den.Uint64() == 1
 	for _, c := range b.charges {
-		setPerUnit(c.pu, c.rate, monthSecs, b.den, one)
+		if c.x == nil { // den is 1
+			c.pu = perUnit(c.rate, monthSecs)
+		} else {
+			setPerUnit(&c.x.pu, c.rate, monthSecs, b.den, one)
+		}
 	}
 	// Free-tier offers, consumed in charge order. An offer's remainder is
 	// kept in pricing units as a fraction over the product of the perUnits
@@ -403,18 +526,19 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			if c.mk.price != 0 || !slices.Contains(o.UsageTypes, c.line.usageType) {
 				continue
 			}
-			avail := new(big.Int).Sub(c.raw, c.free)
+			x := c.promote()
+			avail := new(big.Int).Sub(&x.raw, &x.free)
 			// give = min(avail, floor(rem × pu)) raw units.
-			give := new(big.Int).Mul(remN, c.pu)
+			give := new(big.Int).Mul(remN, &x.pu)
 			give.Quo(give, remD)
 			if give.Cmp(avail) > 0 {
 				give = avail
 			}
-			c.free.Add(c.free, give)
+			x.free.Add(&x.free, give)
 			// rem -= give/pu
-			remN.Mul(remN, c.pu)
+			remN.Mul(remN, &x.pu)
 			remN.Sub(remN, new(big.Int).Mul(give, remD))
-			remD.Mul(remD, c.pu)
+			remD.Mul(remD, &x.pu)
 		}
 	}
 	// Tiers, per (usage type, region), consumed in charge order; usage is
@@ -423,23 +547,37 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	var used map[[2]string]*big.Int // made for the first tiered charge
 	// Scratch values reused across charges: an invoice prices a line per
 	// resource.
-	var num, chargeable, factor, den, take, room, prod, quo, rem big.Int
+	var num, chargeable, factor, den, take, room, prod, quo, rem, puS big.Int
 	for _, c := range b.charges {
-		pu := c.pu
-		// Most charges have no free usage: their chargeable usage is
-		// their raw usage, not copied.
-		ch := c.raw
-		if c.free.Sign() != 0 {
-			ch = chargeable.Sub(c.raw, c.free)
-		}
-		if price, ok := c.flatPrice(); ok {
-			if money, ok := flatCost(ch, pu, price); ok {
-				c.money = money
-				continue
+		var pu *big.Int
+		if x := c.x; x == nil {
+			// Usage in 128 bits, none free: most charges, priced in
+			// words when they have one price.
+			if price, ok := c.flatPrice(); ok && c.raw.hi == 0 && c.pu.hi == 0 {
+				if money, ok := flatCost64(c.raw.lo, c.pu.lo, price); ok {
+					c.money = money
+					continue
+				}
 			}
-		}
-		if ch != &chargeable {
-			chargeable.Set(ch)
+			pu = setU128(&puS, c.pu)
+			setU128(&chargeable, c.raw)
+		} else {
+			pu = &x.pu
+			// Most charges have no free usage: their chargeable usage is
+			// their raw usage, not copied.
+			ch := &x.raw
+			if x.free.Sign() != 0 {
+				ch = chargeable.Sub(&x.raw, &x.free)
+			}
+			if price, ok := c.flatPrice(); ok {
+				if money, ok := flatCost(ch, pu, price); ok {
+					c.money = money
+					continue
+				}
+			}
+			if ch != &chargeable {
+				chargeable.Set(ch)
+			}
 		}
 		num.SetInt64(0) // femto-dollars × raw/den units
 		if price, ok := c.flatPrice(); ok {
@@ -501,14 +639,22 @@ func (c *charge) flatPrice() (int64, bool) {
 // (pu × 10⁶) rounded half up as the big.Int path in price, without its
 // allocations — an invoice prices a line per resource.
 func flatCost(chargeable, pu *big.Int, price int64) (Money, bool) {
-	if price < 0 || !chargeable.IsUint64() || !pu.IsUint64() {
+	if !chargeable.IsUint64() || !pu.IsUint64() {
 		return 0, false
 	}
-	dhi, den := bits.Mul64(pu.Uint64(), 1_000_000)
+	return flatCost64(chargeable.Uint64(), pu.Uint64(), price)
+}
+
+// flatCost64 is flatCost of words.
+func flatCost64(chargeable, pu uint64, price int64) (Money, bool) {
+	if price < 0 {
+		return 0, false
+	}
+	dhi, den := bits.Mul64(pu, 1_000_000)
 	if dhi != 0 || den == 0 {
 		return 0, false
 	}
-	hi, lo := bits.Mul64(chargeable.Uint64(), uint64(price))
+	hi, lo := bits.Mul64(chargeable, uint64(price))
 	if hi >= den { // the quotient would not fit in a word
 		return 0, false
 	}
@@ -547,13 +693,19 @@ var bigOne = big.NewInt(1) // never changed
 // lineItem sets *li, a zero line, to charge c's line, once price has
 // priced it. ms is month m's span.
 func (l *Ledger) lineItem(li *LineItem, accountID string, ms monthSpan, c *charge, rm *ratMaker) {
-	rt, pu := c.rate, c.pu
+	rt := c.rate
+	var amount, free *big.Rat
+	if x := c.x; x != nil {
+		amount, free = rm.fraction(&x.raw, &x.pu), rm.fraction(&x.free, &x.pu)
+	} else {
+		amount, free = rm.fraction128(c.raw, c.pu), rm.fraction128(u128{}, c.pu)
+	}
 	*li = LineItem{
 		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.service,
 		UsageType: l.dims[c.mk.canon].cur, Operation: c.line.operation, Region: c.line.region, AZ: c.line.az,
 		ResourceID: c.mk.resource, Tags: l.tagSets[c.mk.tags],
 		Start: l.clk.TimeOf(max(c.first, ms.start)), End: l.clk.TimeOf(min(c.last, ms.end)),
-		Unit: rt.Unit, Amount: rm.fraction(c.raw, pu), FreeAmount: rm.fraction(c.free, pu),
+		Unit: rt.Unit, Amount: amount, FreeAmount: free,
 		UnitPrice: c.mk.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
 	if li.UnitPrice == 0 {
@@ -592,10 +744,22 @@ func (rm *ratMaker) fraction(num, den *big.Int) *big.Rat {
 	if bits.UintSize != 64 || !num.IsUint64() || !den.IsUint64() || den.Sign() <= 0 {
 		return new(big.Rat).SetFrac(num, den)
 	}
+	return rm.fraction64(num.Uint64(), den.Uint64())
+}
+
+// fraction128 is fraction of 128-bit terms.
+func (rm *ratMaker) fraction128(num, den u128) *big.Rat {
+	if bits.UintSize != 64 || num.hi != 0 || den.hi != 0 || den.lo == 0 {
+		return rm.fraction(num.big(), den.big())
+	}
+	return rm.fraction64(num.lo, den.lo)
+}
+
+// fraction64 is fraction of word-sized terms (d > 0), on 64-bit words.
+func (rm *ratMaker) fraction64(n, d uint64) *big.Rat {
 	if rm.one == nil {
 		rm.one = big.NewRat(1, 1)
 	}
-	n, d := num.Uint64(), den.Uint64()
 	g := gcd64(n, d)
 	var blk *ratBlock
 	if len(rm.blocks) > 0 {
@@ -632,6 +796,7 @@ func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string
 			t = t.addSat(c.money, &o)
 		}
 	}
+	b.release()
 	return t
 }
 

@@ -44,7 +44,11 @@ type Ledger struct {
 	tagIndex map[[2]uint64]uint32
 	tagStrs  []string // canonical form of each tag set, filled lazily
 
-	accounts     map[string]*account
+	// accounts are the known accounts in order of first appearance, and
+	// accountOrder their IDs; accountIndex is made once there are more
+	// than scanAccounts.
+	accounts     []*account
+	accountIndex map[string]*account
 	accountOrder []string
 	defaultPlan  Plan
 	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.
@@ -107,7 +111,7 @@ func (l *Ledger) Accounts() []string { return append([]string(nil), l.accountOrd
 
 // Months returns the billing months with usage for an account, ascending.
 func (l *Ledger) Months(accountID string) []Month {
-	a := l.accounts[accountID]
+	a, _ := l.findAccount(accountID)
 	if a == nil {
 		return nil
 	}
@@ -126,7 +130,7 @@ func (l *Ledger) Months(accountID string) []Month {
 
 // slotsIn returns an account's slots of month m, in order of creation.
 func (l *Ledger) slotsIn(accountID string, m Month) []int32 {
-	if a := l.accounts[accountID]; a != nil {
+	if a, _ := l.findAccount(accountID); a != nil {
 		return a.slotsIn(m)
 	}
 	return nil
@@ -134,7 +138,7 @@ func (l *Ledger) slotsIn(accountID string, m Month) []int32 {
 
 // runningOf returns the indices of an account's running meters.
 func (l *Ledger) runningOf(accountID string) []uint32 {
-	if a := l.accounts[accountID]; a != nil {
+	if a, _ := l.findAccount(accountID); a != nil {
 		return a.running
 	}
 	return nil

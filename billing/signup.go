@@ -36,7 +36,7 @@ func (l *Ledger) SignUp(accountID string, created time.Time) (bool, error) {
 	if l.planChosen {
 		return false, nil
 	}
-	if a, ok := l.accounts[accountID]; ok && a.configured {
+	if a, ok := l.findAccount(accountID); ok && a.configured {
 		return false, nil
 	}
 	err := l.SetAccount(Account{ID: accountID, Plan: PlanForSignUp(created), Created: l.env.FromTime(created)})

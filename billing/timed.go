@@ -40,6 +40,9 @@ type MeterID uint64
 
 func (id MeterID) IsValid() bool { return id != 0 }
 
+// firstMeters is the room a ledger's first timed meter makes for more.
+const firstMeters = 8
+
 func meterID(idx, gen uint32) MeterID { return MeterID(uint64(gen)<<32 | uint64(idx)) }
 
 // StopOptions qualifies how a timed meter stops.
@@ -60,11 +63,21 @@ type seg struct {
 	price Price
 }
 
+// A timedMeter is 120 bytes, so that a replication's first block of
+// firstMeters fits a 1 KiB size class.
 type timedMeter struct {
-	gen      uint32
-	live     bool
+	gen  uint32
+	live bool
+	gran Granularity
+	// runPos is the meter's index in its account's running list, so that
+	// StopTimed removes it without searching a list as long as the
+	// account's fleet.
+	runPos int32
+	// slot is the accumulator the last piece went to (at first, that of
+	// the run's start; its key has the piece's month and price): most runs
+	// commit into a single slot, found here without hashing the key again.
+	slot     int32
 	base     lineKey // month and price filled per piece
-	gran     Granularity
 	runStart sim.Time
 	// committed is whole seconds since runStart already added to slots;
 	// pending holds segments not yet committed (those started in a run's
@@ -73,17 +86,6 @@ type timedMeter struct {
 	committed int64
 	pending   []seg
 	cur       seg
-	first     sim.Time // start of the uncommitted part
-	// slot is the accumulator of (slotMonth, slotPrice), the one the last
-	// piece went to (at first, the run's start): most runs commit into a
-	// single slot, found here without hashing the key again.
-	slot      int32
-	slotMonth Month
-	slotPrice Price
-	// runPos is the meter's index in its account's running list, so that
-	// StopTimed removes it without searching a list as long as the
-	// account's fleet.
-	runPos int32
 }
 
 // StartTimed starts a time-based or capacity-based meter at the current
@@ -125,8 +127,12 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 		l.freeMeters = l.freeMeters[:n-1]
 	} else {
 		idx = uint32(len(l.meters))
-		if l.meters == nil { // a replication's fleet, grown once
-			l.meters, l.freeMeters = make([]timedMeter, 0, 16), make([]uint32, 0, 16)
+		if l.meters == nil {
+			// Room for a replication's fleet: an instance, its volume
+			// and address, restarted a few times (7 meters at most in
+			// most of examples/spot-training's replications); a bigger
+			// fleet grows by doubling, as appends do.
+			l.meters, l.freeMeters = make([]timedMeter, 0, firstMeters), make([]uint32, 0, firstMeters)
 		}
 		l.meters = append(l.meters, timedMeter{})
 	}
@@ -138,11 +144,11 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	m.live = true
 	m.base = k
 	m.gran = g
-	m.runStart, m.first = now, now
+	m.runStart = now
 	m.committed = 0
 	m.pending = m.pending[:0]
 	m.cur = seg{from: now, rate: u.Quantity, price: u.Price}
-	m.slot, m.slotMonth, m.slotPrice = si, probe.month, probe.price
+	m.slot = si
 	a := l.dims[d].acct // set by slotOf
 	m.runPos = int32(len(a.running))
 	if a.running == nil {
@@ -395,7 +401,8 @@ func (l *Ledger) emitRun(m *timedMeter, segs []seg, end sim.Time, e runEnd, emit
 
 // commitPiece adds a piece to its slot.
 func (l *Ledger) commitPiece(m *timedMeter, p piece) {
-	if p.month != m.slotMonth || p.price != m.slotPrice {
+	s := l.slots.at(m.slot)
+	if p.month != s.key.month || p.price != s.key.price {
 		k := m.base
 		k.month, k.price = p.month, p.price
 		i, err := l.slotOf(&k)
@@ -405,9 +412,8 @@ func (l *Ledger) commitPiece(m *timedMeter, p piece) {
 			// rejects it.
 			panic("billing: timed meter lost its price: " + err.Error())
 		}
-		m.slot, m.slotMonth, m.slotPrice = i, p.month, p.price
+		m.slot, s = i, l.slots.at(i)
 	}
-	s := l.slots.at(m.slot)
 	s.qty.mulAdd(uint64(p.secs), uint64(p.rate))
 	s.first = min(s.first, p.first)
 	s.last = max(s.last, p.last)

@@ -111,10 +111,11 @@ func (st *slotStore) resource(i int32) string {
 	return st.res[i>>slotChunkBits][i&(1<<slotChunkBits-1)]
 }
 
-// firstChunk is the first chunk's initial room: a replication meters a few
-// dozen resources, and growing one slot at a time would copy them each
-// time.
-const firstChunk = 32
+// firstChunk is the first chunk's initial room: a replication meters a
+// dozen or two resources and months (examples/spot-training: 8 to 38, 24
+// or fewer in nine replications out of ten), and growing one slot at a
+// time would copy them each time.
+const firstChunk = 24
 
 // add appends *s, of resource res, and returns its index. The first chunk
 // grows like a slice from firstChunk, so a small ledger stays small; the
@@ -230,6 +231,13 @@ func (d *dims) of(u *Usage) bool {
 // and two maps keyed by six strings cost it more than they save.
 const scanDims = 8
 
+// firstDims is the room a ledger's first dims make for more: an
+// instance's usage, its volume's and its address's (examples/spot-training
+// meters exactly these three). An entry is 240 bytes, so a block of three
+// fits a 768-byte size class where four took 1024; past it, appends grow it
+// to 6, 12, ...
+const firstDims = 3
+
 // findDims returns the index of d among the interned dims.
 func (l *Ledger) findDims(d *dims) (uint32, bool) {
 	if l.dimsIndex != nil {
@@ -254,7 +262,7 @@ func (l *Ledger) newDims(d *dims) (uint32, error) {
 		return 0, err
 	}
 	if l.dims == nil {
-		l.dims = make([]dimsEntry, 0, scanDims) // a service's few kinds of usage
+		l.dims = make([]dimsEntry, 0, firstDims) // a replication's few kinds of usage
 	}
 	i := uint32(len(l.dims))
 	ld := *d
@@ -412,8 +420,24 @@ func (x *slotIndex) put(e uint64) {
 	x.tab[p] = e
 }
 
+// scanSlots is how many slots a ledger looks through one by one before
+// it indexes them (slotIndex): a replication meters a dozen or two
+// resources and months, which the first chunk holds, and comparing their
+// keys costs about what hashing a new key and probing for it does, without
+// the index's half a kilobyte.
+const scanSlots = firstChunk
+
 // slotOf returns the slot of k, creating it if new.
 func (l *Ledger) slotOf(k *lineKey) (int32, error) {
+	if l.index.tab == nil && l.slots.n > 0 { // no more than scanSlots slots, all in the first chunk
+		c, res := l.slots.chunks[0], l.slots.res[0]
+		for i := range c {
+			if c[i].key == k.slotKey && res[i] == k.resource {
+				return int32(i), nil
+			}
+		}
+		return l.newSlot(k, 0, -1)
+	}
 	h := l.keyHash(k)
 	i, pos := l.find(k, h)
 	if i >= 0 {
@@ -423,8 +447,8 @@ func (l *Ledger) slotOf(k *lineKey) (int32, error) {
 }
 
 // newSlot validates a new key, whose hash is h and whose word goes at pos
-// in the index (see find), and allocates its accumulator. Its dims were
-// validated when interned; the price is checked here.
+// in the index (see find) if there is one, and allocates its accumulator.
+// Its dims were validated when interned; the price is checked here.
 func (l *Ledger) newSlot(k *lineKey, h uint64, pos int) (int32, error) {
 	e := &l.dims[k.dims]
 	if e.rate.CallerPriced && k.price == 0 {
@@ -434,7 +458,16 @@ func (l *Ledger) newSlot(k *lineKey, h uint64, pos int) (int32, error) {
 		e.acct = l.accountFor(e.account)
 	}
 	i := l.slots.add(&slot{key: k.slotKey, first: sim.MaxTime, last: -1 << 63}, k.resource)
-	l.index.insertAt(h, i, pos)
+	switch {
+	case l.index.tab != nil:
+		l.index.insertAt(h, i, pos)
+	case l.slots.n > scanSlots:
+		// Too many to look through: index them all.
+		for j := range l.slots.n {
+			jk := lineKey{l.slots.at(j).key, l.slots.resource(j)}
+			l.index.insert(l.keyHash(&jk), j)
+		}
+	}
 	e.acct.addSlot(k.month, i)
 	return i, nil
 }

@@ -272,9 +272,17 @@ type spotReclaim struct {
 // an AZ ("" for every type). Reclaimed instances do not come back.
 func SpotReclaim(azID, instanceType string, fraction float64) Fault {
 	// Both strings are cut from one: a replication arms a storm per zone.
-	typ := cmp.Or(instanceType, "*")
 	var buf [128]byte
-	b := append(buf[:0], "spot-reclaim("...)
+	b, n := appendReclaim(buf[:0], azID, instanceType, fraction)
+	both := string(b)
+	return spotReclaim{az: azID, typ: instanceType, fraction: fraction, name: both[:n], key: both[n:]}
+}
+
+// appendReclaim appends a reclaim's name to b, then its key, and returns
+// b and where the name ends.
+func appendReclaim(b []byte, azID, instanceType string, fraction float64) ([]byte, int) {
+	typ := cmp.Or(instanceType, "*")
+	b = append(b, "spot-reclaim("...)
 	b = append(b, azID...)
 	b = append(b, ", "...)
 	b = append(b, typ...)
@@ -286,8 +294,7 @@ func SpotReclaim(azID, instanceType string, fraction float64) Fault {
 	b = append(b, azID...)
 	b = append(b, '/')
 	b = append(b, typ...)
-	both := string(b)
-	return spotReclaim{az: azID, typ: instanceType, fraction: fraction, name: both[:n], key: both[n:]}
+	return b, n
 }
 
 func (f spotReclaim) String() string { return f.name }

@@ -260,12 +260,34 @@ func (volumeLost) Revert(Targets) error { return nil }
 func (volumeLost) Permanent()           {}
 
 type spotReclaim struct {
-	az, typ  string
-	fraction float64
 	// name and key are String and Key, rendered once: a storm applies
 	// the same reclaim wave after wave, and each application's window
-	// records both.
+	// records both. The zone and the type are read back from the key,
+	// "spot/<az>/<type or *>", which keeps the boxed fault (one per zone
+	// in every replication) at 48 bytes.
 	name, key string
+	fraction  float64
+	azLen     int32
+	anyType   bool // the type was "", which the key shows as "*"
+}
+
+// newSpotReclaim is the reclaim named name, with key as appendReclaim
+// rendered it.
+func newSpotReclaim(name, key, azID, instanceType string, fraction float64) spotReclaim {
+	return spotReclaim{name: name, key: key, fraction: fraction, azLen: int32(len(azID)), anyType: instanceType == ""}
+}
+
+const spotKeyPrefix = "spot/"
+
+// az returns the zone.
+func (f spotReclaim) az() string { return f.key[len(spotKeyPrefix) : len(spotKeyPrefix)+int(f.azLen)] }
+
+// typ returns the instance type, "" for every type.
+func (f spotReclaim) typ() string {
+	if f.anyType {
+		return ""
+	}
+	return f.key[len(spotKeyPrefix)+int(f.azLen)+1:]
 }
 
 // SpotReclaim reclaims fraction of the spot instances of instanceType in
@@ -275,7 +297,7 @@ func SpotReclaim(azID, instanceType string, fraction float64) Fault {
 	var buf [128]byte
 	b, n := appendReclaim(buf[:0], azID, instanceType, fraction)
 	both := string(b)
-	return spotReclaim{az: azID, typ: instanceType, fraction: fraction, name: both[:n], key: both[n:]}
+	return newSpotReclaim(both[:n], both[n:], azID, instanceType, fraction)
 }
 
 // appendReclaim appends a reclaim's name to b, then its key, and returns
@@ -290,7 +312,7 @@ func appendReclaim(b []byte, azID, instanceType string, fraction float64) ([]byt
 	b = strconv.AppendFloat(b, fraction, 'g', -1, 64) // as num does
 	b = append(b, ')')
 	n := len(b)
-	b = append(b, "spot/"...)
+	b = append(b, spotKeyPrefix...)
 	b = append(b, azID...)
 	b = append(b, '/')
 	b = append(b, typ...)
@@ -310,7 +332,7 @@ func (f spotReclaim) Apply(ts Targets) error {
 	if !ok {
 		return noTarget[SpotTarget](f)
 	}
-	return t.ReclaimSpot(f.az, f.typ, f.fraction)
+	return t.ReclaimSpot(f.az(), f.typ(), f.fraction)
 }
 func (spotReclaim) Revert(Targets) error { return nil }
 func (spotReclaim) Permanent()           {}

@@ -177,7 +177,7 @@ func SpotStorm(azID, instanceType string, fraction float64, waves int, gap time.
 	b = append(b, key...)
 	s := string(b)
 	// The reclaim's key is the string's tail: name s[from:to], key s[m:].
-	f := spotReclaim{az: azID, typ: instanceType, fraction: fraction, name: s[from:to], key: s[m:]}
+	f := newSpotReclaim(s[from:to], s[m:], azID, instanceType, fraction)
 	return spotStorm{f: f, waves: waves, gap: gap, stream: s[:m]}
 }
 

@@ -19,6 +19,7 @@ func TestSpotStormStreamName(t *testing.T) {
 	}{
 		{"use1-az1", "p3.2xlarge", 1, 1, 0},
 		{"use1-az2", "", 0.25, 3, 90 * time.Second},
+		{"use1-az3", "*", 0.5, 1, 0},
 		{"a-very-long-zone-name-that-does-not-fit-the-buffer-of-the-constructor-at-all", "x1e.32xlarge", 0.125, 12, 36 * time.Hour},
 	} {
 		inj := SpotStorm(c.az, c.typ, c.fraction, c.waves, c.gap)
@@ -30,6 +31,9 @@ func TestSpotStormStreamName(t *testing.T) {
 		}
 		if s.f != reclaim {
 			t.Errorf("reclaim %#v, want %#v", s.f, reclaim)
+		}
+		if f := s.f.(spotReclaim); f.az() != c.az || f.typ() != c.typ {
+			t.Errorf("reclaim reads back zone %q, type %q; want %q, %q", f.az(), f.typ(), c.az, c.typ)
 		}
 		r := recurring{gap: Exp(time.Hour), inj: inj}
 		if got := r.streamName(); got != "failure/recurring/"+want {

@@ -57,21 +57,43 @@ func (st *state) newActive() *Active {
 // their IDs (a window's ID is its place), in chunks of windowChunk that
 // never move. A storm applies a fault every few hours of a run; a flat
 // slice of Windows would copy the books at every doubling and leave the
-// old copies to the collector.
+// old copies to the collector. A window's fault and key strings are
+// shared with the other windows of the same fault (see names).
 type windowBook struct {
 	chunks [][]windowRec
 	n      int
 	// first is the room of chunks for the first two chunks' headers.
 	first [2][]windowRec
+	// recent are the names of the last faults applied, most of them
+	// again and again.
+	recent [8]*faultNames
+	next   int // where the next new names go in recent
 }
 
-// windowChunk is how many windows a chunk holds (768 bytes).
+// windowChunk is how many windows a chunk holds (384 bytes).
 const windowChunk = 16
 
 // windowRec is a Window without its ID.
 type windowRec struct {
-	fault, key string
+	names      *faultNames
 	start, end sim.Time
+}
+
+// faultNames are a window's Fault and Key.
+type faultNames struct{ fault, key string }
+
+// names returns the names fault and key, shared with a recent window
+// that has the same.
+func (b *windowBook) names(fault, key string) *faultNames {
+	for _, n := range b.recent {
+		if n != nil && n.fault == fault && n.key == key {
+			return n
+		}
+	}
+	n := &faultNames{fault, key}
+	b.recent[b.next] = n
+	b.next = (b.next + 1) % len(b.recent)
+	return n
 }
 
 // add records a window and returns its ID.
@@ -97,7 +119,7 @@ func (b *windowBook) at(id int) *windowRec {
 // window returns window id.
 func (b *windowBook) window(id int) Window {
 	r := b.at(id)
-	return Window{ID: id, Fault: r.fault, Key: r.key, Start: r.start, End: r.end}
+	return Window{ID: id, Fault: r.names.fault, Key: r.names.key, Start: r.start, End: r.end}
 }
 
 // Window is one application of a fault, from Start until End. End is
@@ -354,7 +376,7 @@ func (h *Harness) Apply(f Fault) *Active {
 // window's ID is its index.
 func (h *Harness) open(f Fault, now sim.Time) {
 	st := h.st
-	id := st.windows.add(windowRec{fault: f.String(), key: f.Key(), start: now, end: sim.MaxTime})
+	id := st.windows.add(windowRec{names: st.windows.names(f.String(), f.Key()), start: now, end: sim.MaxTime})
 	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
 		st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", id))
 	}

@@ -148,6 +148,14 @@ func (q *eventQueue) take() event {
 	return e
 }
 
+// drop removes the earliest event, which min just returned: take without
+// looking for it again.
+func (q *eventQueue) drop(min *event) {
+	*min = event{}
+	q.head++
+	q.n--
+}
+
 // refill moves the events of the lowest non-empty bucket into lower ones,
 // around their minimum, which becomes the last instant.
 func (q *eventQueue) refill() {

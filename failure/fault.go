@@ -260,21 +260,51 @@ func (volumeLost) Revert(Targets) error { return nil }
 func (volumeLost) Permanent()           {}
 
 type spotReclaim struct {
-	az, typ  string
-	fraction float64
 	// name and key are String and Key, rendered once: a storm applies
 	// the same reclaim wave after wave, and each application's window
-	// records both.
+	// records both. The zone and the type are read back from the key,
+	// "spot/<az>/<type or *>", which keeps the boxed fault (one per zone
+	// in every replication) at 48 bytes.
 	name, key string
+	fraction  float64
+	azLen     int32
+	anyType   bool // the type was "", which the key shows as "*"
+}
+
+// newSpotReclaim is the reclaim named name, with key as appendReclaim
+// rendered it.
+func newSpotReclaim(name, key, azID, instanceType string, fraction float64) spotReclaim {
+	return spotReclaim{name: name, key: key, fraction: fraction, azLen: int32(len(azID)), anyType: instanceType == ""}
+}
+
+const spotKeyPrefix = "spot/"
+
+// az returns the zone.
+func (f spotReclaim) az() string { return f.key[len(spotKeyPrefix) : len(spotKeyPrefix)+int(f.azLen)] }
+
+// typ returns the instance type, "" for every type.
+func (f spotReclaim) typ() string {
+	if f.anyType {
+		return ""
+	}
+	return f.key[len(spotKeyPrefix)+int(f.azLen)+1:]
 }
 
 // SpotReclaim reclaims fraction of the spot instances of instanceType in
 // an AZ ("" for every type). Reclaimed instances do not come back.
 func SpotReclaim(azID, instanceType string, fraction float64) Fault {
 	// Both strings are cut from one: a replication arms a storm per zone.
-	typ := cmp.Or(instanceType, "*")
 	var buf [128]byte
-	b := append(buf[:0], "spot-reclaim("...)
+	b, n := appendReclaim(buf[:0], azID, instanceType, fraction)
+	both := string(b)
+	return newSpotReclaim(both[:n], both[n:], azID, instanceType, fraction)
+}
+
+// appendReclaim appends a reclaim's name to b, then its key, and returns
+// b and where the name ends.
+func appendReclaim(b []byte, azID, instanceType string, fraction float64) ([]byte, int) {
+	typ := cmp.Or(instanceType, "*")
+	b = append(b, "spot-reclaim("...)
 	b = append(b, azID...)
 	b = append(b, ", "...)
 	b = append(b, typ...)
@@ -282,12 +312,11 @@ func SpotReclaim(azID, instanceType string, fraction float64) Fault {
 	b = strconv.AppendFloat(b, fraction, 'g', -1, 64) // as num does
 	b = append(b, ')')
 	n := len(b)
-	b = append(b, "spot/"...)
+	b = append(b, spotKeyPrefix...)
 	b = append(b, azID...)
 	b = append(b, '/')
 	b = append(b, typ...)
-	both := string(b)
-	return spotReclaim{az: azID, typ: instanceType, fraction: fraction, name: both[:n], key: both[n:]}
+	return b, n
 }
 
 func (f spotReclaim) String() string { return f.name }
@@ -303,7 +332,7 @@ func (f spotReclaim) Apply(ts Targets) error {
 	if !ok {
 		return noTarget[SpotTarget](f)
 	}
-	return t.ReclaimSpot(f.az, f.typ, f.fraction)
+	return t.ReclaimSpot(f.az(), f.typ(), f.fraction)
 }
 func (spotReclaim) Revert(Targets) error { return nil }
 func (spotReclaim) Permanent()           {}

@@ -103,7 +103,7 @@ func (f spotReclaim) Check(h *Harness) error {
 	if err := need[SpotTarget](h, f); err != nil {
 		return err
 	}
-	return named(f, h.names().az(f.az))
+	return named(f, h.names().az(f.az()))
 }
 
 func (f domainDown) Check(h *Harness) error {

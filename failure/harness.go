@@ -33,7 +33,7 @@ type state struct {
 	env       *sim.Env
 	targets   Targets
 	stacks    map[string][]*Active
-	windows   []Window
+	windows   windowBook
 	errs      []error
 	observers []func(Change)
 	onError   []func(error)
@@ -51,6 +51,75 @@ func (st *state) newActive() *Active {
 	a := &st.spare[0]
 	st.spare = st.spare[1:]
 	return a
+}
+
+// windowBook is the books of fault applications: the windows without
+// their IDs (a window's ID is its place), in chunks of windowChunk that
+// never move. A storm applies a fault every few hours of a run; a flat
+// slice of Windows would copy the books at every doubling and leave the
+// old copies to the collector. A window's fault and key strings are
+// shared with the other windows of the same fault (see names).
+type windowBook struct {
+	chunks [][]windowRec
+	n      int
+	// first is the room of chunks for the first two chunks' headers.
+	first [2][]windowRec
+	// recent are the names of the last faults applied, most of them
+	// again and again.
+	recent [8]*faultNames
+	next   int // where the next new names go in recent
+}
+
+// windowChunk is how many windows a chunk holds (384 bytes).
+const windowChunk = 16
+
+// windowRec is a Window without its ID.
+type windowRec struct {
+	names      *faultNames
+	start, end sim.Time
+}
+
+// faultNames are a window's Fault and Key.
+type faultNames struct{ fault, key string }
+
+// names returns the names fault and key, shared with a recent window
+// that has the same.
+func (b *windowBook) names(fault, key string) *faultNames {
+	for _, n := range b.recent {
+		if n != nil && n.fault == fault && n.key == key {
+			return n
+		}
+	}
+	n := &faultNames{fault, key}
+	b.recent[b.next] = n
+	b.next = (b.next + 1) % len(b.recent)
+	return n
+}
+
+// add records a window and returns its ID.
+func (b *windowBook) add(w windowRec) int {
+	id := b.n
+	if id%windowChunk == 0 {
+		if b.chunks == nil {
+			b.chunks = b.first[:0]
+		}
+		b.chunks = append(b.chunks, make([]windowRec, 0, windowChunk))
+	}
+	c := &b.chunks[len(b.chunks)-1]
+	*c = append(*c, w)
+	b.n++
+	return id
+}
+
+// at returns the record of window id.
+func (b *windowBook) at(id int) *windowRec {
+	return &b.chunks[id/windowChunk][id%windowChunk]
+}
+
+// window returns window id.
+func (b *windowBook) window(id int) Window {
+	r := b.at(id)
+	return Window{ID: id, Fault: r.names.fault, Key: r.names.key, Start: r.start, End: r.end}
 }
 
 // Window is one application of a fault, from Start until End. End is
@@ -228,7 +297,18 @@ func (h *Harness) Errors() []error { return slices.Clone(h.st.errs) }
 func (h *Harness) OnError(fn func(error)) { h.st.onError = append(h.st.onError, fn) }
 
 // Windows returns every fault application so far, in order of application.
-func (h *Harness) Windows() []Window { return h.st.windows }
+// The slice is the caller's: a copy of the books as they stand.
+func (h *Harness) Windows() []Window {
+	b := &h.st.windows
+	if b.n == 0 {
+		return nil
+	}
+	ws := make([]Window, b.n)
+	for i := range ws {
+		ws[i] = b.window(i)
+	}
+	return ws
+}
 
 // InForce reports whether some fault with the given key is in force.
 func (h *Harness) InForce(key string) bool { return len(h.st.stacks[key]) > 0 }
@@ -242,7 +322,7 @@ func (h *Harness) Apply(f Fault) *Active {
 	}
 	st := h.st
 	a := st.newActive()
-	*a = Active{h: h, id: len(st.windows), f: f}
+	*a = Active{h: h, id: st.windows.n, f: f}
 	if h.stopped {
 		a.done, a.failed = true, true
 		return a
@@ -256,7 +336,7 @@ func (h *Harness) Apply(f Fault) *Active {
 	refused := func(err error) *Active {
 		h.Fail(err)
 		a.done, a.failed = true, true
-		st.windows[a.id].End = now
+		st.windows.at(a.id).end = now
 		return a
 	}
 	switch f := f.(type) {
@@ -296,14 +376,7 @@ func (h *Harness) Apply(f Fault) *Active {
 // window's ID is its index.
 func (h *Harness) open(f Fault, now sim.Time) {
 	st := h.st
-	id := len(st.windows)
-	if st.windows == nil {
-		// Room for a replication's worth: storms apply a fault every few
-		// hours of a run, and growing one window at a time would copy the
-		// books four times over before the sixteenth.
-		st.windows = make([]Window, 0, 16)
-	}
-	st.windows = append(st.windows, Window{ID: id, Fault: f.String(), Key: f.Key(), Start: now, End: sim.MaxTime})
+	id := st.windows.add(windowRec{names: st.windows.names(f.String(), f.Key()), start: now, end: sim.MaxTime})
 	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
 		st.env.Emit("failure", "fault.apply", sim.F("fault", f.String()), sim.F("id", id))
 	}
@@ -318,7 +391,7 @@ func (h *Harness) applyPermanent(f Fault, id int, now sim.Time) {
 	if err != nil {
 		h.Fail(err)
 	}
-	st.windows[id].End = now
+	st.windows.at(id).end = now
 	if err == nil {
 		h.notify(id, true)
 	}
@@ -338,7 +411,7 @@ func (h *Harness) applyOnce(f Fault) {
 		if !h.stopped {
 			now := h.st.env.Now()
 			h.open(f, now)
-			h.applyPermanent(f, len(h.st.windows)-1, now)
+			h.applyPermanent(f, h.st.windows.n-1, now)
 		}
 		return
 	}
@@ -347,7 +420,7 @@ func (h *Harness) applyOnce(f Fault) {
 
 func (h *Harness) notify(id int, applied bool) {
 	for _, fn := range h.st.observers {
-		fn(Change{Window: h.st.windows[id], Applied: applied})
+		fn(Change{Window: h.st.windows.window(id), Applied: applied})
 	}
 }
 
@@ -382,7 +455,7 @@ func (a *Active) Revert() {
 			}
 		}
 	}
-	st.windows[a.id].End = st.env.Now()
+	st.windows.at(a.id).end = st.env.Now()
 	if st.env.Tracing() { // the fields (the fault rendered, the ID boxed) allocate
 		st.env.Emit("failure", "fault.revert", sim.F("fault", a.f.String()), sim.F("id", a.id))
 	}

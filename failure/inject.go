@@ -155,32 +155,46 @@ func VolumeFailure(volumeID string) Injector { return Once(VolumeLost(volumeID))
 // ("" for all) in waves: waves reclaims, gap apart (a reclamation storm
 // as capacity is pulled back). One wave with no gap is a single reclaim.
 func SpotStorm(azID, instanceType string, fraction float64, waves int, gap time.Duration) Injector {
-	return spotStorm{SpotReclaim(azID, instanceType, fraction), waves, gap}
+	// One string holds the name of the stream a Recurring storm draws its
+	// gaps from, "failure/recurring/<storm>", then the reclaim's key: the
+	// storm's name and the reclaim's are inside it. A replication arms a
+	// storm per zone, and this way names its stream without building it.
+	var buf [192]byte
+	b := append(buf[:0], recurringPrefix...)
+	b = append(b, "spot-storm("...)
+	from := len(b)
+	b, to := appendReclaim(b, azID, instanceType, fraction)
+	// The storm's name goes on after the reclaim's, where appendReclaim
+	// put the key: the key moves to the end.
+	var keyBuf [64]byte
+	key := append(keyBuf[:0], b[to:]...)
+	b = append(b[:to], ", waves="...)
+	b = strconv.AppendInt(b, int64(waves), 10)
+	b = append(b, ", gap="...)
+	b = append(b, gap.String()...)
+	b = append(b, ')')
+	m := len(b)
+	b = append(b, key...)
+	s := string(b)
+	// The reclaim's key is the string's tail: name s[from:to], key s[m:].
+	f := newSpotReclaim(s[from:to], s[m:], azID, instanceType, fraction)
+	return spotStorm{f: f, waves: waves, gap: gap, stream: s[:m]}
 }
 
 type spotStorm struct {
 	f     Fault
 	waves int
 	gap   time.Duration
+	// stream is "failure/recurring/" and the storm's name: the name of
+	// the stream of a Recurring storm.
+	stream string
 }
 
-func (s spotStorm) String() string {
-	var buf [128]byte
-	return string(s.appendName(buf[:0]))
-}
+// recurringPrefix starts the name of a Recurring injector's stream.
+const recurringPrefix = "failure/recurring/"
 
-// appendName appends String to b: a recurring storm names its stream
-// after it, once per zone in every replication, and fmt's rendering of
-// the same text costs several allocations.
-func (s spotStorm) appendName(b []byte) []byte {
-	b = append(b, "spot-storm("...)
-	b = append(b, s.f.String()...)
-	b = append(b, ", waves="...)
-	b = strconv.AppendInt(b, int64(s.waves), 10)
-	b = append(b, ", gap="...)
-	b = append(b, s.gap.String()...)
-	return append(b, ')')
-}
+func (s spotStorm) String() string { return s.stream[len(recurringPrefix):] }
+
 func (s spotStorm) params() error {
 	if s.waves < 1 || s.gap < 0 || (s.waves > 1 && s.gap == 0) {
 		return fmt.Errorf("failure: %v: need at least one wave and a positive gap between waves", s)
@@ -435,16 +449,13 @@ type recurring struct {
 func Recurring(gap Durations, inj Injector) Injector { return recurring{gap, inj} }
 
 // streamName is the name of the stream the gaps are drawn from,
-// "failure/recurring/<inj>", built in one allocation for a storm (the
-// recurring injector replications arm most).
+// "failure/recurring/<inj>", which a storm (the recurring injector
+// replications arm most) carries ready.
 func (r recurring) streamName() string {
-	const prefix = "failure/recurring/"
 	if s, ok := r.inj.(spotStorm); ok {
-		// A concrete call, so that the buffer stays on the stack.
-		var buf [160]byte
-		return string(s.appendName(append(buf[:0], prefix...)))
+		return s.stream
 	}
-	return prefix + r.inj.String()
+	return recurringPrefix + r.inj.String()
 }
 
 func (r recurring) String() string {

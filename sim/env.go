@@ -324,10 +324,15 @@ func (e *Env) Step() bool {
 // the same ones.
 func (e *Env) step() bool {
 	for e.q.n > 0 {
-		if e.fgOnly && e.fg == 0 || e.q.min().at > e.limit {
+		if e.fgOnly && e.fg == 0 {
 			return false
 		}
-		ev := e.q.take()
+		next := e.q.min()
+		if next.at > e.limit {
+			return false
+		}
+		ev := *next
+		e.q.drop(next)
 		h := ev.handler()
 		slot, gen := uint32(ev.arg>>32), uint32(ev.arg)
 		switch h {

@@ -13,27 +13,46 @@ type Event struct {
 	env       *Env
 	name      string
 	triggered bool
+	failed    bool // by Fail: value holds the error
 	value     any
-	err       error
-	waiters   []waiter
-	// callbacks are OnTrigger's, behind a pointer: few events have any,
-	// and the slice inline would push every Event from the 112-byte size
-	// class to the 128-byte one.
+	waiters   waiterList
+	// callbacks are OnTrigger's, behind a pointer: few events have any.
 	callbacks *[]func(*Event)
-	// waiterBuf is the first room of waiters: most events have one.
-	waiterBuf [1]waiter
+}
+
+// waiterList is an event's waiters in the order they came: the first in
+// the Event itself, any others behind a pointer. Most events have one
+// waiter, and a replication creates dozens of events: with the list
+// this small an Event takes 80 bytes (a slice and a first slot of room
+// took 112). An empty list has no first waiter, and then no others.
+type waiterList struct {
+	first waiter
+	rest  *moreWaiters
+}
+
+// moreWaiters are the waiters after the first, with room for two of them
+// in the same allocation.
+type moreWaiters struct {
+	ws  []waiter
+	buf [2]waiter
 }
 
 // addWaiter queues w, in the Event's own room while it has one waiter.
 func (ev *Event) addWaiter(w waiter) {
-	if ev.waiters == nil {
-		ev.waiters = ev.waiterBuf[:0]
+	l := &ev.waiters
+	if l.first.p == nil {
+		l.first = w
+		return
 	}
-	ev.waiters = append(ev.waiters, w)
+	if l.rest == nil {
+		l.rest = new(moreWaiters)
+		l.rest.ws = l.rest.buf[:0]
+	}
+	l.rest.ws = append(l.rest.ws, w)
 }
 
-// waiter is 16 bytes, which keeps an Event, with its first waiter inside,
-// in the 112-byte size class: a replication creates dozens of events.
+// waiter is a process waiting on an event, and the wait generation it
+// waits in.
 type waiter struct {
 	p     *Proc
 	gen   uint32
@@ -59,24 +78,43 @@ func (ev *Event) Name() string { return ev.name }
 func (ev *Event) Triggered() bool { return ev.triggered }
 
 // Value returns the value passed to Trigger (nil while pending).
-func (ev *Event) Value() any { return ev.value }
+func (ev *Event) Value() any {
+	if ev.failed {
+		return nil
+	}
+	return ev.value
+}
 
 // Err returns the error passed to Fail (nil while pending or on success).
-func (ev *Event) Err() error { return ev.err }
+func (ev *Event) Err() error {
+	if ev.failed {
+		return ev.value.(error)
+	}
+	return nil
+}
 
 // Trigger makes the event happen now with value v. Waiting processes resume
 // at the current instant in the order they started waiting; callbacks run
 // at once. Triggering twice panics.
-func (ev *Event) Trigger(v any) {
+func (ev *Event) Trigger(v any) { ev.trigger(v, false) }
+
+// trigger is Trigger, or with failed Fail, whose error is v.
+func (ev *Event) trigger(v any, failed bool) {
 	if ev.triggered {
 		panic(fmt.Sprintf("sim: event %q triggered twice", ev.name))
 	}
 	ev.triggered = true
+	ev.failed = failed
 	ev.value = v
-	for _, w := range ev.waiters {
-		w.p.wakeAt(w.gen, wakeEvent, int(w.which))
+	if l := ev.waiters; l.first.p != nil {
+		ev.waiters = waiterList{}
+		l.first.p.wakeAt(l.first.gen, wakeEvent, int(l.first.which))
+		if l.rest != nil {
+			for _, w := range l.rest.ws {
+				w.p.wakeAt(w.gen, wakeEvent, int(w.which))
+			}
+		}
 	}
-	ev.waiters = nil
 	if ev.callbacks == nil {
 		return
 	}
@@ -92,8 +130,7 @@ func (ev *Event) Fail(err error) {
 	if err == nil {
 		panic(fmt.Sprintf("sim: event %q failed with a nil error", ev.name))
 	}
-	ev.err = err
-	ev.Trigger(nil)
+	ev.trigger(err, true)
 }
 
 // OnTrigger registers f to run when the event happens (at once if it has).
@@ -146,7 +183,7 @@ func (p *Proc) WaitAny(evs ...*Event) (int, error) {
 	}
 	for i, ev := range evs {
 		if ev.triggered {
-			return i, ev.err
+			return i, ev.Err()
 		}
 	}
 	for i, ev := range evs {
@@ -158,22 +195,43 @@ func (p *Proc) WaitAny(evs ...*Event) (int, error) {
 		return -1, p.intr
 	}
 	p.dropWaiters(evs)
-	return p.which, evs[p.which].err
+	return p.which, evs[p.which].Err()
 }
 
 // dropWaiters removes the process's stale registrations from events that
 // did not fire, so long-lived events do not accumulate them.
 func (p *Proc) dropWaiters(evs []*Event) {
 	for _, ev := range evs {
-		ws := ev.waiters[:0]
-		for _, w := range ev.waiters {
+		ev.waiters.drop(p)
+	}
+}
+
+// drop removes every registration of p, keeping the others in order.
+func (l *waiterList) drop(p *Proc) {
+	if l.rest != nil {
+		rest := l.rest.ws
+		ws := rest[:0]
+		for _, w := range rest {
 			if w.p != p {
 				ws = append(ws, w)
 			}
 		}
-		clear(ev.waiters[len(ws):])
-		ev.waiters = ws
+		clear(rest[len(ws):])
+		l.rest.ws = ws
 	}
+	if l.first.p != p {
+		return
+	}
+	// The next waiter, if any, moves up to first place.
+	if l.rest == nil || len(l.rest.ws) == 0 {
+		l.first = waiter{}
+		return
+	}
+	rest := l.rest.ws
+	l.first = rest[0]
+	copy(rest, rest[1:])
+	rest[len(rest)-1] = waiter{}
+	l.rest.ws = rest[:len(rest)-1]
 }
 
 // WaitAll suspends the process until every one of evs has happened. It
@@ -193,8 +251,8 @@ func (p *Proc) WaitAll(evs ...*Event) error {
 		}
 	}
 	for _, ev := range evs {
-		if ev.err != nil {
-			return ev.err
+		if err := ev.Err(); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -211,7 +269,7 @@ func (p *Proc) WaitTimeout(ev *Event, d time.Duration) (bool, error) {
 		return false, err
 	}
 	if ev.triggered {
-		return true, ev.err
+		return true, ev.Err()
 	}
 	ev.addWaiter(waiter{p: p, gen: gen})
 	p.armTimer(d)
@@ -224,5 +282,5 @@ func (p *Proc) WaitTimeout(ev *Event, d time.Duration) (bool, error) {
 		p.dropWaiters([]*Event{ev})
 		return false, nil
 	}
-	return true, ev.err
+	return true, ev.Err()
 }

@@ -25,33 +25,32 @@ import (
 // closed when the process ends, and Err then reports why.
 type Proc struct {
 	// Hot fields first: a wait touches only the first cache line. The
-	// flags share a word, which keeps a Proc at 256 bytes (a replication
-	// starts dozens; the next size class is 288).
+	// flags share a word and interrupts are kept as pointers, which keeps
+	// a Proc at 224 bytes (a replication starts dozens; the next size
+	// class is 240).
 	env          *Env
 	gen          uint32 // wait generation: events for older generations are stale
 	idx          uint32
 	state        procState
-	woken        bool    // the current wait has been decided
-	reason       wake    // why the current wait ended
-	timerPending bool    // an hProc event for gen is in the queue
-	daemon       bool    // its events do not keep Run going
-	killed       bool    // Kill is unwinding it: its next wait panics with killSignal
-	frozen       bool    // Freeze: wake-ups are held until Thaw (freeze.go)
-	thawPending  bool    // a wake-up arrived while frozen
-	w            *worker // the coroutine running it (nil until it first runs)
-	yield        func(struct{}) bool
-	pendingIntr  error // interrupt to deliver at the next wait
-	intr         error // interrupt that ended the current wait
+	woken        bool         // the current wait has been decided
+	reason       wake         // why the current wait ended
+	timerPending bool         // an hProc event for gen is in the queue
+	daemon       bool         // its events do not keep Run going
+	killed       bool         // Kill is unwinding it: its next wait panics with killSignal
+	frozen       bool         // Freeze: wake-ups are held until Thaw (freeze.go)
+	thawPending  bool         // a wake-up arrived while frozen
+	w            *worker      // the coroutine running it (nil until it first runs)
+	pendingIntr  *Interrupted // interrupt to deliver at the next wait
+	intr         *Interrupted // interrupt that ended the current wait
 
 	name  string
 	which int // index of the event that ended a WaitAny
 	fn    func(*Proc)
 
-	started Time
-	err     error // why the process ended; nil while alive
-	done    chan struct{}
-	values  []procValue // SetValue's, in order; a process has one or two
-	onExit  []func(*Proc)
+	err    error // why the process ended; nil while alive
+	done   chan struct{}
+	values []procValue // SetValue's, in order; a process has one or two
+	onExit []func(*Proc)
 	// valuesBuf and onExitBuf are the first room of values and onExit,
 	// inside the Proc: most processes set a value or two and register an
 	// exit hook, and a replication starts dozens of processes.
@@ -126,7 +125,7 @@ func (e *Env) goProc(name string, fn func(p *Proc), daemon bool) *Proc {
 	if e.closed {
 		panic(fmt.Sprintf("sim: Go(%q) on a closed Env", name))
 	}
-	p := &Proc{env: e, name: name, fn: fn, started: e.now, daemon: daemon}
+	p := &Proc{env: e, name: name, fn: fn, daemon: daemon}
 	if n := len(e.freeProc); n > 0 {
 		// A reused slot starts past the generation its last process
 		// ended with, so that events of that process never match this one.
@@ -191,9 +190,7 @@ func (w *worker) loop(yield func(struct{}) bool) {
 		growStack()
 	}
 	for {
-		p := w.p
-		p.yield = yield
-		p.body()
+		w.p.body()
 		// A process that ends by panicking takes its worker down with it
 		// (finish re-panics), so only workers of cleanly ended processes
 		// get here.
@@ -350,9 +347,9 @@ func (p *Proc) beginWait(op string) (uint32, error) {
 	if p.env.current != p {
 		panic(fmt.Sprintf("sim: %s called on process %q from outside it", op, p.name))
 	}
-	if err := p.pendingIntr; err != nil {
+	if intr := p.pendingIntr; intr != nil {
 		p.pendingIntr = nil
-		return 0, err
+		return 0, intr
 	}
 	p.gen++
 	p.woken = false
@@ -367,7 +364,7 @@ func (p *Proc) suspend() {
 		panic(killSignal{})
 	}
 	p.state = procWaiting
-	if !p.yield(struct{}{}) || p.killed {
+	if !p.w.yield(struct{}{}) || p.killed {
 		// Kill (or Env.Close) resumed the process to unwind it, or its
 		// coroutine is being stopped.
 		panic(killSignal{})

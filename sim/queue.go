@@ -50,14 +50,20 @@ func less(a, b *event) bool {
 // buckets that are empty), so events at the same instant come out
 // first-in first-out.
 type eventQueue struct {
-	last    Time // instant of the last event taken; nothing pending is earlier
-	b       [65][]event
-	head    int // next event of b[0]
+	last    Time     // instant of the last event taken; nothing pending is earlier
+	b       *buckets // nil until the first push (or New gives room)
+	head    int      // next event of b[0]
 	n       int
 	used    uint64  // bit i-1 set: b[i] is not empty (i >= 1)
 	scratch []event // reused by rebase
 	slab    []event // room not yet given to a bucket (see room)
 }
+
+// buckets are the queue's 65 buckets. They are behind a pointer, not
+// inside the Env: the array of slice headers is 1.5 KB, and with it
+// inline every New would allocate it again, although Close hands the
+// buckets on to the next Env (room.go).
+type buckets [65][]event
 
 func (q *eventQueue) len() int { return q.n }
 
@@ -66,8 +72,8 @@ func (q *eventQueue) len() int { return q.n }
 // or finding the minimum beyond RunUntil's limit); an event pushed below
 // that point re-buckets the queue around it first.
 func (q *eventQueue) push(e event) {
-	if e.at < q.last {
-		q.rebase(e.at)
+	if e.at < q.last || q.b == nil {
+		q.lower(e.at)
 	}
 	q.file(e)
 	q.n++
@@ -142,10 +148,18 @@ func (q *eventQueue) take() event {
 	return e
 }
 
+// drop removes the earliest event, which min just returned: take without
+// looking for it again.
+func (q *eventQueue) drop(min *event) {
+	*min = event{}
+	q.head++
+	q.n--
+}
+
 // refill moves the events of the lowest non-empty bucket into lower ones,
 // around their minimum, which becomes the last instant.
 func (q *eventQueue) refill() {
-	b := &q.b
+	b := q.b
 	b[0] = b[0][:0]
 	q.head = 0
 	i := bits.TrailingZeros64(q.used) + 1
@@ -174,6 +188,20 @@ func (q *eventQueue) refill() {
 	b[i] = src[:0]
 }
 
+// lower makes room for an event at instant at: buckets for a queue that
+// has none, a rebase if at is below the last instant. It stays out of
+// line: inlined, it would crowd push's fast path with spills.
+//
+//go:noinline
+func (q *eventQueue) lower(at Time) {
+	if q.b == nil {
+		q.b = new(buckets)
+	}
+	if at < q.last {
+		q.rebase(at)
+	}
+}
+
 // rebase lowers the last instant to at (below every pending event) and
 // re-buckets the pending events around it, preserving their order within
 // each instant. It costs O(pending) and happens only when events are
@@ -200,6 +228,9 @@ func (q *eventQueue) rebase(at Time) {
 
 // forEach calls f for every pending event.
 func (q *eventQueue) forEach(f func(*event)) {
+	if q.b == nil {
+		return
+	}
 	for i := range q.b {
 		start := 0
 		if i == 0 {
@@ -215,6 +246,9 @@ func (q *eventQueue) forEach(f func(*event)) {
 // is how cancelled events are purged when they would otherwise outnumber
 // the live ones.
 func (q *eventQueue) filter(keep func(*event) bool) {
+	if q.b == nil {
+		return
+	}
 	q.n = 0
 	for i := range q.b {
 		src := q.b[i]

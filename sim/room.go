@@ -70,9 +70,11 @@ func (e *Env) emptyRoom() *room {
 	e.room = nil
 
 	q := &e.q
-	for i := range q.b {
-		// Events hold no pointers: resetting the length is enough.
-		q.b[i] = roomFor(q.b[i], maxRoomEvents)
+	if q.b != nil {
+		for i := range q.b {
+			// Events hold no pointers: resetting the length is enough.
+			q.b[i] = roomFor(q.b[i], maxRoomEvents)
+		}
 	}
 	q.scratch = roomFor(q.scratch, maxRoomEvents)
 	q.last, q.head, q.n, q.used = 0, 0, 0, 0

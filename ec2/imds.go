@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/jsonw"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -179,11 +180,11 @@ func credsDocument(c iam.Credentials, fetched time.Time) string {
 	b := append(buf[:0], `{"Code":"Success","LastUpdated":"`...)
 	b = fetched.UTC().AppendFormat(b, time.RFC3339)
 	b = append(b, `","Type":"AWS-HMAC","AccessKeyId":`...)
-	b = appendJSONString(b, c.AccessKeyID)
+	b = jsonw.Append(b, c.AccessKeyID)
 	b = append(b, `,"SecretAccessKey":`...)
-	b = appendJSONString(b, c.SecretAccessKey)
+	b = jsonw.Append(b, c.SecretAccessKey)
 	b = append(b, `,"Token":`...)
-	b = appendJSONString(b, c.SessionToken)
+	b = jsonw.Append(b, c.SessionToken)
 	b = append(b, `,"Expiration":"`...)
 	b = c.Expiration.UTC().AppendFormat(b, time.RFC3339)
 	b = append(b, `"}`...)

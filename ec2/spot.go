@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/internal/jsonw"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -304,10 +305,10 @@ type RebalanceRecommendation struct {
 func (a SpotInstanceAction) json() string {
 	var buf [80]byte
 	b := append(buf[:0], `{"action":`...)
-	b = appendJSONString(b, a.Action)
+	b = jsonw.Append(b, a.Action)
 	b = append(b, `,"time":`...)
 	var ts [40]byte
-	b = appendJSONString(b, a.Time.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05Z"))
+	b = jsonw.Append(b, a.Time.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05Z"))
 	b = append(b, '}')
 	return string(b)
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // TestStringMatchesMarshal (rapid): the fast path for plain strings writes
-// what encoding/json does, for any string, including quotes, escapes, HTML
+// what encoding/json does, for any string (String to either writer, and
+// Append from a string or bytes), including quotes, escapes, HTML
 // characters, control bytes and invalid UTF-8, to either writer.
 func TestStringMatchesMarshal(t *testing.T) {
 	check := func(t require.TestingT, s string) {
@@ -23,6 +24,8 @@ func TestStringMatchesMarshal(t *testing.T) {
 		var sb strings.Builder
 		String(&sb, s)
 		require.Equal(t, string(want), sb.String(), "%q", s)
+		require.Equal(t, string(want), string(Append([]byte(nil), s)), "%q", s)
+		require.Equal(t, "x"+string(want), string(Append([]byte("x"), []byte(s))), "%q", s)
 	}
 	for _, s := range []string{"", "s3:GetObject", "arn:aws:s3:::b/*", `a"b`, `a\b`, "<&>", "tab\there", "\x00\x1f", "é", "\xff", "\u2028", "~ !#$%\x7f"} {
 		check(t, s)

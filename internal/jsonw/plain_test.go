@@ -1,4 +1,4 @@
-package ec2
+package jsonw
 
 import (
 	"encoding/json"
@@ -6,24 +6,24 @@ import (
 	"testing"
 )
 
-// plainByTable is jsonPlainString's definition, a byte at a time.
+// plainByTable is Plain's definition, a byte at a time.
 func plainByTable(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if jsonPlain[s[i]] == 0 {
+		if plain[s[i]] == 0 {
 			return false
 		}
 	}
 	return true
 }
 
-// TestJSONPlainStringEightAtATime: the eight-bytes-at-a-time test agrees
+// TestPlainEightAtATime: the eight-bytes-at-a-time test agrees
 // with the byte table for every byte value at every position of strings
 // up to 17 bytes (among plain bytes and among others), and for random
 // strings; and json.Marshal writes every plain byte as it is.
-func TestJSONPlainStringEightAtATime(t *testing.T) {
+func TestPlainEightAtATime(t *testing.T) {
 	for c := 0; c < 256; c++ {
 		e, _ := json.Marshal(string([]byte{byte(c)}))
-		if jsonPlain[c] == 1 && string(e) != `"`+string([]byte{byte(c)})+`"` {
+		if plain[c] == 1 && string(e) != `"`+string([]byte{byte(c)})+`"` {
 			t.Fatalf("byte %#x is plain, json.Marshal writes %q", c, e)
 		}
 	}
@@ -36,7 +36,7 @@ func TestJSONPlainStringEightAtATime(t *testing.T) {
 				}
 				for c := 0; c < 256; c++ {
 					b[i] = byte(c)
-					if got, want := jsonPlainString(string(b)), plainByTable(string(b)); got != want {
+					if got, want := Plain(string(b)), plainByTable(string(b)); got != want {
 						t.Fatalf("%q: %v, want %v", b, got, want)
 					}
 				}
@@ -52,7 +52,7 @@ func TestJSONPlainStringEightAtATime(t *testing.T) {
 				b[j] = byte(r.IntN(256))
 			}
 		}
-		if got, want := jsonPlainString(string(b)), plainByTable(string(b)); got != want {
+		if got, want := Plain(string(b)), plainByTable(string(b)); got != want {
 			t.Fatalf("%q: %v, want %v", b, got, want)
 		}
 	}

@@ -509,6 +509,9 @@ func (s *Service) deleteVolume(v *volume) {
 	v.state = VolumeStateDeleted
 	s.meterVolumeStop(v)
 	delete(s.volumes, v.id)
+	if s.lastVol == v {
+		s.lastVol = nil
+	}
 }
 
 // releaseVolumesOnTerminate detaches every volume of a terminated

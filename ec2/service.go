@@ -67,6 +67,7 @@ type Service struct {
 
 	instances instanceIndex // by ID (index.go)
 	volumes   map[string]*volume
+	lastVol   *volume // the volume Service.volume found last; nil after its deletion
 	snapshots map[string]*snapshot
 	// images holds the public images of the world's regions missing
 	// from region.Catalog(), made on first use (the others' are shared:

@@ -419,23 +419,24 @@ func (v *volume) describeOne(s *Service) *DescribeVolumesOutput {
 }
 
 // replicaStream is a zone's volume-loss streams (source and generator of
-// "ec2/ebs/<az>/replicas"), looked up once per zone rather than by a
-// name built for every volume.
+// "ec2/ebs/<az>/replicas"), found once per home (account and zone) rather
+// than by a name built for every volume. Homes in one zone share the
+// streams: Service.source and Env.Rand return the same ones for a name.
 type replicaStream struct {
 	src *rand.PCG
 	r   *rand.Rand
 }
 
-func (s *Service) replicaStreams(azID string) replicaStream {
-	if st, ok := s.replicas[azID]; ok {
+// replicaStreams returns home h's zone's streams, kept in the home: it had
+// room for a pointer in its size class, where a map per world beside
+// srcs and the Env's own stream table cost a few hundred bytes.
+func (s *Service) replicaStreams(h *machineHome) *replicaStream {
+	if st := h.replicas; st != nil {
 		return st
 	}
-	name := "ec2/ebs/" + azID + "/replicas"
-	st := replicaStream{src: s.source(name), r: s.env.Rand(name)}
-	if s.replicas == nil {
-		s.replicas = map[string]replicaStream{}
-	}
-	s.replicas[azID] = st
+	name := "ec2/ebs/" + h.azID + "/replicas"
+	st := &replicaStream{src: s.source(name), r: s.env.Rand(name)}
+	h.replicas = st
 	return st
 }
 
@@ -464,7 +465,7 @@ func (s *Service) newVolumeIn(h *machineHome, t VolumeType, size, iops, tput int
 	}
 	if afr > 0 {
 		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
-		st := s.replicaStreams(h.azID)
+		st := s.replicaStreams(h)
 		hours, _ := rm.drawLoss(st.src, st.r)
 		// Losses beyond a century are outside any simulation (and
 		// time.Duration): no timer. The loss is a daemon timer: it lies

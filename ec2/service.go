@@ -100,7 +100,6 @@ type Service struct {
 	// kept here rather than in every Machine: few instances have one.
 	schedEvents map[*Machine][]*scheduledEvent
 	typeUsages  map[InstanceType]*typeUsage // usageTypes
-	replicas    map[string]replicaStream    // per zone (ebs.go)
 	demands     map[string]*demand
 
 	seq uint64

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
@@ -290,6 +291,31 @@ type replicaModel struct {
 	lambda, mu float64 // per hour
 }
 
+// lossModels is the replica model of each volume type by
+// volumeTypeIndex (zero for a type that is never lost: AFR 0), made once
+// per world rather than per volume from a map lookup and a square root.
+type lossModels [len(volumeTypeList)]replicaModel
+
+func newLossModels(afrs map[VolumeType]float64, repair time.Duration) *lossModels {
+	var ms lossModels
+	for i, sp := range volumeSpecList {
+		afr := sp.AFR
+		if a, ok := afrs[volumeTypeList[i]]; ok {
+			afr = a
+		}
+		if afr > 0 {
+			ms[i] = newReplicaModel(afr, repair)
+		}
+	}
+	return &ms
+}
+
+// defaultLossModels is the table of a world with the default AFRs and
+// repair time, built once and shared: it is only read.
+var defaultLossModels = sync.OnceValue(func() *lossModels {
+	return newLossModels(nil, DefaultReplicaRepair)
+})
+
 // DefaultReplicaRepair is the mean time to re-replicate a failed replica
 // (an assumption; EBS publishes none).
 const DefaultReplicaRepair = time.Hour
@@ -458,13 +484,8 @@ func (s *Service) newVolumeIn(h *machineHome, t VolumeType, size, iops, tput int
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
 	s.volumes[v.id] = v
-	sp, _ := volumeSpec(t)
-	afr := sp.AFR
-	if a, ok := s.opts.VolumeAFR[t]; ok {
-		afr = a
-	}
-	if afr > 0 {
-		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
+	if i := volumeTypeIndex(t); i >= 0 && s.lossModels[i].lambda > 0 {
+		rm := s.lossModels[i]
 		st := s.replicaStreams(h)
 		hours, _ := rm.drawLoss(st.src, st.r)
 		// Losses beyond a century are outside any simulation (and

@@ -68,7 +68,9 @@ type Service struct {
 	instances instanceIndex // by ID (index.go)
 	volumes   map[string]*volume
 	lastVol   *volume // the volume Service.volume found last; nil after its deletion
-	snapshots map[string]*snapshot
+	// lossModels: the volume types' replica models (ebs.go).
+	lossModels *lossModels
+	snapshots  map[string]*snapshot
 	// images holds the public images of the world's regions missing
 	// from region.Catalog(), made on first use (the others' are shared:
 	// builtinImages).
@@ -171,6 +173,11 @@ func New(w *region.World, opts Options) (*Service, error) {
 		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
 		// azNames, rngs and srcs are made on first write.
+	}
+	if opts.VolumeAFR == nil && opts.ReplicaRepair == DefaultReplicaRepair {
+		s.lossModels = defaultLossModels()
+	} else {
+		s.lossModels = newLossModels(opts.VolumeAFR, opts.ReplicaRepair)
 	}
 	s.net = opts.VPC
 	if s.net == nil {

@@ -75,7 +75,7 @@ type Service struct {
 	// from region.Catalog(), made on first use (the others' are shared:
 	// builtinImages).
 	images  map[string]map[string]*Image
-	pools   map[poolKey]*spotPool
+	pools   *poolSet // made on first use (spot.go)
 	subs    []func(StateChangeEvent)
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
@@ -171,7 +171,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
 		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
+		tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
 		// azNames, rngs and srcs are made on first write.
 	}
 	if opts.VolumeAFR == nil && opts.ReplicaRepair == DefaultReplicaRepair {

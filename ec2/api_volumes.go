@@ -428,6 +428,9 @@ func (c *Client) CreateSnapshot(ctx context.Context, in *CreateSnapshotInput) (*
 		s.seq++
 		sn := &snapshot{id: s.newID("snap"), account: account, region: c.region, volumeID: v.id, desc: in.Description,
 			size: v.size, state: SnapshotPending, started: s.env.Now()}
+		if s.snapshots == nil {
+			s.snapshots = map[string]*snapshot{}
+		}
 		s.snapshots[sn.id] = sn
 		s.meterSnapshotStart(sn)
 		d := time.Duration(float64(v.size) * 1024 / float64(s.opts.SnapshotRateMiBps) * float64(time.Second))

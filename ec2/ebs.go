@@ -483,6 +483,9 @@ func (s *Service) newVolumeIn(h *machineHome, t VolumeType, size, iops, tput int
 	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), machineHome: h,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
+	if s.volumes == nil {
+		s.volumes = map[string]*volume{}
+	}
 	s.volumes[v.id] = v
 	if i := volumeTypeIndex(t); i >= 0 && s.lossModels[i].lambda > 0 {
 		rm := s.lossModels[i]

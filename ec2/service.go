@@ -170,10 +170,10 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
-		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		// azNames, rngs, srcs, tokens and demands are made on first
-		// write: most worlds use no client tokens and no background
-		// demand, and each empty map was a 48-byte allocation.
+		// azNames, rngs, srcs, volumes, snapshots, tokens and demands
+		// are made on first write: many worlds use no volumes, no client
+		// tokens and no background demand, and each empty map was a
+		// 48-byte allocation.
 	}
 	if opts.VolumeAFR == nil && opts.ReplicaRepair == DefaultReplicaRepair {
 		s.lossModels = defaultLossModels()

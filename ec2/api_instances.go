@@ -408,6 +408,9 @@ func (s *Service) runInstances(account, region string, in *RunInstancesInput) (*
 	}
 	out, err := s.runInstancesOnce(account, region, in)
 	if err == nil && tk.token != "" {
+		if s.tokens == nil {
+			s.tokens = map[tokenKey]tokenEntry{}
+		}
 		s.tokens[tk] = tokenEntry{sig: runSignature(in), out: out}
 	}
 	return out, err

@@ -57,6 +57,9 @@ func (s *Service) StartOnDemandDemand(azID string, d OnDemandDemand) error {
 		old.active = false
 	}
 	dm := &demand{azID: azID, d: d, it: it, rng: s.env.Rand("ec2/demand/" + k), active: true}
+	if s.demands == nil {
+		s.demands = map[string]*demand{}
+	}
 	s.demands[k] = dm
 	s.scheduleArrival(dm)
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
@@ -290,6 +291,31 @@ type replicaModel struct {
 	lambda, mu float64 // per hour
 }
 
+// lossModels is the replica model of each volume type by
+// volumeTypeIndex (zero for a type that is never lost: AFR 0), made once
+// per world rather than per volume from a map lookup and a square root.
+type lossModels [len(volumeTypeList)]replicaModel
+
+func newLossModels(afrs map[VolumeType]float64, repair time.Duration) *lossModels {
+	var ms lossModels
+	for i, sp := range volumeSpecList {
+		afr := sp.AFR
+		if a, ok := afrs[volumeTypeList[i]]; ok {
+			afr = a
+		}
+		if afr > 0 {
+			ms[i] = newReplicaModel(afr, repair)
+		}
+	}
+	return &ms
+}
+
+// defaultLossModels is the table of a world with the default AFRs and
+// repair time, built once and shared: it is only read.
+var defaultLossModels = sync.OnceValue(func() *lossModels {
+	return newLossModels(nil, DefaultReplicaRepair)
+})
+
 // DefaultReplicaRepair is the mean time to re-replicate a failed replica
 // (an assumption; EBS publishes none).
 const DefaultReplicaRepair = time.Hour
@@ -419,23 +445,24 @@ func (v *volume) describeOne(s *Service) *DescribeVolumesOutput {
 }
 
 // replicaStream is a zone's volume-loss streams (source and generator of
-// "ec2/ebs/<az>/replicas"), looked up once per zone rather than by a
-// name built for every volume.
+// "ec2/ebs/<az>/replicas"), found once per home (account and zone) rather
+// than by a name built for every volume. Homes in one zone share the
+// streams: Service.source and Env.Rand return the same ones for a name.
 type replicaStream struct {
 	src *rand.PCG
 	r   *rand.Rand
 }
 
-func (s *Service) replicaStreams(azID string) replicaStream {
-	if st, ok := s.replicas[azID]; ok {
+// replicaStreams returns home h's zone's streams, kept in the home: it had
+// room for a pointer in its size class, where a map per world beside
+// srcs and the Env's own stream table cost a few hundred bytes.
+func (s *Service) replicaStreams(h *machineHome) *replicaStream {
+	if st := h.replicas; st != nil {
 		return st
 	}
-	name := "ec2/ebs/" + azID + "/replicas"
-	st := replicaStream{src: s.source(name), r: s.env.Rand(name)}
-	if s.replicas == nil {
-		s.replicas = map[string]replicaStream{}
-	}
-	s.replicas[azID] = st
+	name := "ec2/ebs/" + h.azID + "/replicas"
+	st := &replicaStream{src: s.source(name), r: s.env.Rand(name)}
+	h.replicas = st
 	return st
 }
 
@@ -456,15 +483,13 @@ func (s *Service) newVolumeIn(h *machineHome, t VolumeType, size, iops, tput int
 	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), machineHome: h,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
-	s.volumes[v.id] = v
-	sp, _ := volumeSpec(t)
-	afr := sp.AFR
-	if a, ok := s.opts.VolumeAFR[t]; ok {
-		afr = a
+	if s.volumes == nil {
+		s.volumes = map[string]*volume{}
 	}
-	if afr > 0 {
-		rm := newReplicaModel(afr, s.opts.ReplicaRepair)
-		st := s.replicaStreams(h.azID)
+	s.volumes[v.id] = v
+	if i := volumeTypeIndex(t); i >= 0 && s.lossModels[i].lambda > 0 {
+		rm := s.lossModels[i]
+		st := s.replicaStreams(h)
 		hours, _ := rm.drawLoss(st.src, st.r)
 		// Losses beyond a century are outside any simulation (and
 		// time.Duration): no timer. The loss is a daemon timer: it lies
@@ -509,6 +534,9 @@ func (s *Service) deleteVolume(v *volume) {
 	v.state = VolumeStateDeleted
 	s.meterVolumeStop(v)
 	delete(s.volumes, v.id)
+	if s.lastVol == v {
+		s.lastVol = nil
+	}
 }
 
 // releaseVolumesOnTerminate detaches every volume of a terminated

@@ -279,8 +279,9 @@ func (m *Machine) cpu() *cpuSched {
 type machineHome struct {
 	svc                           *Service
 	account, region, azID, azName string
-	lifecycle                     *rand.Rand    // "ec2/<region>/lifecycle"
-	quota                         *quotaAccount // the account's quotas in the region
+	lifecycle                     *rand.Rand     // "ec2/<region>/lifecycle"
+	quota                         *quotaAccount  // the account's quotas in the region
+	replicas                      *replicaStream // "ec2/ebs/<az>/replicas", from the first volume
 }
 
 // lifecycleRand is the stream lifecycle delays are drawn from,

@@ -67,12 +67,15 @@ type Service struct {
 
 	instances instanceIndex // by ID (index.go)
 	volumes   map[string]*volume
-	snapshots map[string]*snapshot
+	lastVol   *volume // the volume Service.volume found last; nil after its deletion
+	// lossModels: the volume types' replica models (ebs.go).
+	lossModels *lossModels
+	snapshots  map[string]*snapshot
 	// images holds the public images of the world's regions missing
 	// from region.Catalog(), made on first use (the others' are shared:
 	// builtinImages).
 	images  map[string]map[string]*Image
-	pools   map[poolKey]*spotPool
+	pools   *poolSet // made on first use (spot.go)
 	subs    []func(StateChangeEvent)
 	tokens  map[tokenKey]tokenEntry
 	azNames map[[2]string]string
@@ -99,7 +102,6 @@ type Service struct {
 	// kept here rather than in every Machine: few instances have one.
 	schedEvents map[*Machine][]*scheduledEvent
 	typeUsages  map[InstanceType]*typeUsage // usageTypes
-	replicas    map[string]replicaStream    // per zone (ebs.go)
 	demands     map[string]*demand
 
 	seq uint64
@@ -168,9 +170,15 @@ func New(w *region.World, opts Options) (*Service, error) {
 	}
 	s := &Service{
 		env: w.Env(), w: w, opts: opts,
-		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		pools: map[poolKey]*spotPool{}, tokens: map[tokenKey]tokenEntry{}, demands: map[string]*demand{},
-		// azNames, rngs and srcs are made on first write.
+		// azNames, rngs, srcs, volumes, snapshots, tokens and demands
+		// are made on first write: many worlds use no volumes, no client
+		// tokens and no background demand, and each empty map was a
+		// 48-byte allocation.
+	}
+	if opts.VolumeAFR == nil && opts.ReplicaRepair == DefaultReplicaRepair {
+		s.lossModels = defaultLossModels()
+	} else {
+		s.lossModels = newLossModels(opts.VolumeAFR, opts.ReplicaRepair)
 	}
 	s.net = opts.VPC
 	if s.net == nil {

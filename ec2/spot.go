@@ -165,9 +165,63 @@ type pricePoint struct {
 
 type randSource interface{ NormFloat64() float64 }
 
+// poolSet is a world's spot pools. A workload uses one to three of them,
+// for which a map's first group (336 bytes) was most of the cost: they are
+// a list, searched in order, with room for two in the set itself; a map
+// is added when the list grows past poolListMax (DescribeSpotPriceHistory
+// makes a pool for every type in every zone).
+type poolSet struct {
+	list  []*spotPool // in creation order
+	byKey map[poolKey]*spotPool
+	room  [2]*spotPool
+}
+
+const poolListMax = 8
+
+// find returns the pool with key k (a nil set has none).
+func (ps *poolSet) find(k poolKey) (*spotPool, bool) {
+	if ps == nil {
+		return nil, false
+	}
+	if ps.byKey != nil {
+		p, ok := ps.byKey[k]
+		return p, ok
+	}
+	for _, p := range ps.list {
+		if p.key == k {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// all returns the pools in creation order (nil for a nil set).
+func (ps *poolSet) all() []*spotPool {
+	if ps == nil {
+		return nil
+	}
+	return ps.list
+}
+
+func (ps *poolSet) add(p *spotPool) {
+	if ps.list == nil {
+		ps.list = ps.room[:0]
+	}
+	ps.list = append(ps.list, p)
+	switch {
+	case ps.byKey != nil:
+		ps.byKey[p.key] = p
+	case len(ps.list) > poolListMax:
+		ps.byKey = make(map[poolKey]*spotPool, len(ps.list))
+		for _, q := range ps.list {
+			ps.byKey[q.key] = q
+		}
+	}
+}
+
 func (s *Service) pool(azID, region string, it InstanceTypeInfo) *spotPool {
 	k := poolKey{azID, it.InstanceType}
-	if p, ok := s.pools[k]; ok {
+	if p, ok := s.pools.find(k); ok {
 		return p
 	}
 	od := s.onDemandMicro(region, &it)
@@ -177,7 +231,10 @@ func (s *Service) pool(azID, region string, it InstanceTypeInfo) *spotPool {
 	}
 	p := &spotPool{key: k, od: od, bucket: b, rng: s.env.Rand("ec2/spot/" + azID + "/" + string(it.InstanceType) + "/price")}
 	p.prices = []pricePoint{{0, int64(math.Round(float64(od) * (1 - s.opts.Spot.Savings)))}}
-	s.pools[k] = p
+	if s.pools == nil {
+		s.pools = &poolSet{}
+	}
+	s.pools.add(p)
 	return p
 }
 
@@ -479,7 +536,7 @@ func (s *Service) ReclaimSpot(azID, instanceType string, fraction float64) error
 	if _, ok := catalog[InstanceType(instanceType)]; !ok {
 		return errInvalidValue(instanceType, "InstanceType")
 	}
-	p, ok := s.pools[poolKey{azID, InstanceType(instanceType)}]
+	p, ok := s.pools.find(poolKey{azID, InstanceType(instanceType)})
 	if !ok {
 		return nil
 	}
@@ -508,7 +565,7 @@ func (s *Service) ReclaimSpot(azID, instanceType string, fraction float64) error
 func (s *Service) reclaimForOnDemand(azID string, it InstanceTypeInfo) {
 	byHost := map[string][]*Machine{}
 	var hosts []string
-	for _, p := range s.pools {
+	for _, p := range s.pools.all() {
 		if p.key.azID != azID {
 			continue
 		}

@@ -148,38 +148,16 @@ func (l *Ledger) accountFor(id string) *account {
 	return a
 }
 
-// scanAccounts is how many accounts a ledger looks through one by one
-// before it indexes them in a map: a replication bills one or a few, and
-// a map of one costs more to make (a quarter of a kilobyte) and to read.
-const scanAccounts = 8
+// Key is the account's key in the ledger's keyed.List.
+func (a *account) Key() string { return a.id }
 
 // findAccount returns the account id, if known.
-func (l *Ledger) findAccount(id string) (*account, bool) {
-	if l.accountIndex != nil {
-		a, ok := l.accountIndex[id]
-		return a, ok
-	}
-	for _, a := range l.accounts {
-		if a.id == id {
-			return a, true
-		}
-	}
-	return nil, false
-}
+func (l *Ledger) findAccount(id string) (*account, bool) { return l.accounts.Find(id) }
 
 // addAccount adds a new account.
 func (l *Ledger) addAccount(a *account) {
-	l.accounts = append(l.accounts, a)
+	l.accounts.Add(a)
 	l.accountOrder = append(l.accountOrder, a.id)
-	switch {
-	case l.accountIndex != nil:
-		l.accountIndex[a.id] = a
-	case len(l.accounts) > scanAccounts:
-		l.accountIndex = make(map[string]*account, 2*len(l.accounts))
-		for _, a := range l.accounts {
-			l.accountIndex[a.id] = a
-		}
-	}
 }
 
 func (l *Ledger) account(id string) *account {

@@ -3,6 +3,7 @@ package billing
 import (
 	"hash/maphash"
 
+	"github.com/nimbus-sim/nimbus/internal/keyed"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -44,11 +45,10 @@ type Ledger struct {
 	tagIndex map[[2]uint64]uint32
 	tagStrs  []string // canonical form of each tag set, filled lazily
 
-	// accounts are the known accounts in order of first appearance, and
-	// accountOrder their IDs; accountIndex is made once there are more
-	// than scanAccounts.
-	accounts     []*account
-	accountIndex map[string]*account
+	// accounts are the known accounts in order of first appearance (a
+	// replication bills one or a few: they are scanned, and indexed in a
+	// map only past keyed.ScanMax), and accountOrder their IDs.
+	accounts     keyed.List[string, *account]
 	accountOrder []string
 	defaultPlan  Plan
 	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/internal/jsonw"
+	"github.com/nimbus-sim/nimbus/internal/keyed"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -166,33 +167,24 @@ type pricePoint struct {
 type randSource interface{ NormFloat64() float64 }
 
 // poolSet is a world's spot pools. A workload uses one to three of them,
-// for which a map's first group (336 bytes) was most of the cost: they are
-// a list, searched in order, with room for two in the set itself; a map
-// is added when the list grows past poolListMax (DescribeSpotPriceHistory
-// makes a pool for every type in every zone).
+// for which a map's first group (336 bytes) was most of the cost: they
+// are a keyed.List, with room for two in the set itself; it indexes them
+// in a map past keyed.ScanMax (DescribeSpotPriceHistory makes a pool for
+// every type in every zone).
 type poolSet struct {
-	list  []*spotPool // in creation order
-	byKey map[poolKey]*spotPool
-	room  [2]*spotPool
+	keyed.List[poolKey, *spotPool]
+	room [2]*spotPool
 }
 
-const poolListMax = 8
+// Key is the pool's key in its poolSet.
+func (p *spotPool) Key() poolKey { return p.key }
 
 // find returns the pool with key k (a nil set has none).
 func (ps *poolSet) find(k poolKey) (*spotPool, bool) {
 	if ps == nil {
 		return nil, false
 	}
-	if ps.byKey != nil {
-		p, ok := ps.byKey[k]
-		return p, ok
-	}
-	for _, p := range ps.list {
-		if p.key == k {
-			return p, true
-		}
-	}
-	return nil, false
+	return ps.Find(k)
 }
 
 // all returns the pools in creation order (nil for a nil set).
@@ -200,23 +192,12 @@ func (ps *poolSet) all() []*spotPool {
 	if ps == nil {
 		return nil
 	}
-	return ps.list
+	return ps.All()
 }
 
 func (ps *poolSet) add(p *spotPool) {
-	if ps.list == nil {
-		ps.list = ps.room[:0]
-	}
-	ps.list = append(ps.list, p)
-	switch {
-	case ps.byKey != nil:
-		ps.byKey[p.key] = p
-	case len(ps.list) > poolListMax:
-		ps.byKey = make(map[poolKey]*spotPool, len(ps.list))
-		for _, q := range ps.list {
-			ps.byKey[q.key] = q
-		}
-	}
+	ps.Room(ps.room[:])
+	ps.Add(p)
 }
 
 func (s *Service) pool(azID, region string, it InstanceTypeInfo) *spotPool {

@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -80,6 +81,37 @@ func TestParseIMDSCredentials(t *testing.T) {
 				require.ErrorContains(t, err, tc.err)
 			}
 		})
+	}
+}
+
+// TestPlainASCII holds the word-at-a-time test to a byte-at-a-time one
+// for every byte value at every place of a word and of the tail.
+func TestPlainASCII(t *testing.T) {
+	for n := 1; n <= 17; n++ {
+		for i := 0; i < n; i++ {
+			for c := 0; c < 256; c++ {
+				b := []byte(strings.Repeat("a", n))
+				b[i] = byte(c)
+				want := c >= 0x20 && c <= 0x7e && c != '\\'
+				require.Equal(t, want, plainASCII(string(b)), "byte %#x at %d of %d", c, i, n)
+			}
+		}
+	}
+	require.True(t, plainASCII(""))
+	// Two bytes of a word at once, where a borrow or carry from one byte
+	// could mislead the test of its neighbour.
+	ok := func(c byte) bool { return c >= 0x20 && c <= 0x7e && c != '\\' }
+	b := []byte("aaaaaaaa")
+	for i := 0; i < 8; i++ {
+		for j := i + 1; j < 8; j++ {
+			for c := 0; c < 256*256; c++ {
+				b[i], b[j] = byte(c), byte(c>>8)
+				if plainASCII(string(b)) != (ok(b[i]) && ok(b[j])) {
+					require.Fail(t, "plainASCII", "%q", b)
+				}
+			}
+			b[i], b[j] = 'a', 'a'
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package ec2
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -370,9 +369,9 @@ func IMDSCredentials(ctx context.Context) (iam.Credentials, error) {
 	if err != nil {
 		return iam.Credentials{}, err
 	}
-	var doc struct{ AccessKeyId, SecretAccessKey, Token, Expiration string }
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		return iam.Credentials{}, fmt.Errorf("ec2 imds: credentials document: %w", err)
+	doc, err := ParseIMDSCredentials(body)
+	if err != nil {
+		return iam.Credentials{}, err
 	}
 	exp, err := time.Parse(time.RFC3339, doc.Expiration)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -153,17 +152,9 @@ type instanceClient struct {
 // credRoom is what reading instance credentials needs besides the
 // metadata service, kept by the job for its trainers: a job reads them
 // once per trainer and again as they near expiry, and each read would
-// otherwise allocate the same path, the copy of the body the decoder
-// reads, and the document it decodes into.
+// otherwise allocate the same path.
 type credRoom struct {
 	role, path string // the last role read, and its credentials' path
-	body       []byte
-	doc        credDoc
-}
-
-// credDoc is the credentials document of the metadata service.
-type credDoc struct {
-	AccessKeyId, SecretAccessKey, Token, Expiration string
 }
 
 func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
@@ -182,10 +173,8 @@ func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr.body = append(cr.body[:0], body...)
-	cr.doc = credDoc{}
-	doc := &cr.doc
-	if err := json.Unmarshal(cr.body, doc); err != nil {
+	doc, err := ec2.ParseIMDSCredentials(body)
+	if err != nil {
 		return nil, fmt.Errorf("instance credentials: %w", err)
 	}
 	exp, err := time.Parse(time.RFC3339, doc.Expiration)

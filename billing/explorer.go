@@ -133,7 +133,7 @@ func (l *Ledger) GetCostAndUsage(q CostQuery) ([]CostResult, error) {
 	}
 	accts := q.Accounts
 	if accts == nil {
-		accts = l.accountOrder
+		accts = l.Accounts()
 	}
 	var out []CostResult
 	for m := q.From; m < q.To; m++ {

@@ -157,7 +157,6 @@ func (l *Ledger) findAccount(id string) (*account, bool) { return l.accounts.Fin
 // addAccount adds a new account.
 func (l *Ledger) addAccount(a *account) {
 	l.accounts.Add(a)
-	l.accountOrder = append(l.accountOrder, a.id)
 }
 
 func (l *Ledger) account(id string) *account {

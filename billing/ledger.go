@@ -25,20 +25,21 @@ type Ledger struct {
 	index    slotIndex // key hash → slot (usage.go)
 	span     monthSpan
 	lastSlot int32 // index of the slot Record used last
-	handles  []keyHandle
+	// rankedDims is how many dims rankLines last ranked.
+	rankedDims uint32
+	handles    []keyHandle
 	// rates maps (region, usage type) to its resolved rate, which rateBuf
 	// holds; it is made with dimsIndex (rateOf).
 	rates   map[[2]string]*Rate
 	rateBuf []Rate
 	// dims are the interned dimensions of the ledger's keys (dimsOf);
 	// recentDims the last few dimsOf answered, plus one, looked at first,
-	// and dimsNext the one to replace. The maps are made once there are
+	// and dimsNext (below, with the other bytes) the one to replace. The maps are made once there are
 	// more than scanDims dims.
 	dims       []dimsEntry
 	dimsIndex  map[dims]uint32
 	lineDims   map[dims]uint32 // normalized dims → canonical dims (dimsEntry.canon)
 	recentDims [4]uint32
-	dimsNext   uint8
 
 	seed     maphash.Seed
 	tagSets  []map[string]string
@@ -47,24 +48,23 @@ type Ledger struct {
 
 	// accounts are the known accounts in order of first appearance (a
 	// replication bills one or a few: they are scanned, and indexed in a
-	// map only past keyed.ScanMax), and accountOrder their IDs.
-	accounts     keyed.List[string, *account]
-	accountOrder []string
-	defaultPlan  Plan
+	// map only past keyed.ScanMax).
+	accounts    keyed.List[string, *account]
+	defaultPlan Plan
 	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.
 	planChosen bool
+	dimsNext   uint8
 
 	meters     []timedMeter
 	freeMeters []uint32
 	segs       []seg // runSegs's scratch
 
-	// Budgets (see budget.go); watched is nil until a budget exists, so the
-	// hot path pays one nil check.
-	watched   map[string]*watch
-	budgets   []*budgetState
-	evalArmed bool
-	dirty     []string
-	alerts    []Alert
+	// Budgets (see budget.go); watched and bud are nil until a budget
+	// exists, so the hot path pays one nil check, and a ledger without
+	// budgets (a replication's) has no room for their state: the Ledger
+	// fits a 512-byte size class.
+	watched map[string]*watch
+	bud     *budgeting
 }
 
 // Option configures a Ledger.
@@ -86,13 +86,13 @@ func New(env *sim.Env, cat *Catalog, opts ...Option) *Ledger {
 		cat = DefaultCatalog()
 	}
 	// The maps are made on their first write (dimsOf, rateOf, SetAccount,
-	// tagID): a replication that never meters pays nothing.
+	// tagID), and the tag sets with the first: a replication that never
+	// meters pays nothing, nor one that tags nothing for tags.
 	l := &Ledger{
 		env:         env,
 		clk:         env,
 		cat:         cat,
 		seed:        maphash.MakeSeed(),
-		tagSets:     []map[string]string{nil}, // tag set 0 is "no tags"
 		defaultPlan: PlanAlwaysFree,
 	}
 	l.span = spanOf(env, MonthOf(env.NowTime()))
@@ -107,7 +107,17 @@ func (l *Ledger) Catalog() *Catalog { return l.cat }
 
 // Accounts returns the IDs of the accounts with usage or configuration, in
 // order of first appearance.
-func (l *Ledger) Accounts() []string { return append([]string(nil), l.accountOrder...) }
+func (l *Ledger) Accounts() []string {
+	all := l.accounts.All()
+	if len(all) == 0 {
+		return nil
+	}
+	ids := make([]string, len(all))
+	for i, a := range all {
+		ids[i] = a.id
+	}
+	return ids
+}
 
 // Months returns the billing months with usage for an account, ascending.
 func (l *Ledger) Months(accountID string) []Month {

@@ -52,7 +52,8 @@ func (s *Sum) Amount() *big.Rat {
 	if s.x != nil {
 		return new(big.Rat).Set(&s.x.amount)
 	}
-	return new(big.Rat).SetFrac(s.raw.big(), s.pu.big())
+	rm := ratMaker{one: ratOne} // the Rat and its words at once
+	return rm.fraction128(s.raw, s.pu)
 }
 
 // FreeAmount returns the part of Amount covered by free-tier offers: the
@@ -61,7 +62,8 @@ func (s *Sum) FreeAmount() *big.Rat {
 	if s.x != nil {
 		return new(big.Rat).Set(&s.x.free)
 	}
-	return new(big.Rat).SetFrac(s.free.big(), s.pu.big())
+	rm := ratMaker{one: ratOne}
+	return rm.fraction128(s.free, s.pu)
 }
 
 // Tally returns account's bill for month m as of now, as figures: what
@@ -96,7 +98,7 @@ func (l *Ledger) Tally(accountID string, m Month) Tally {
 	}
 	for i, c := range b.charges {
 		if i == 0 || !sameSum(b.charges[i-1], c) {
-			t.Sums = append(t.Sums, Sum{Service: c.line.service, Region: c.line.region,
+			t.Sums = append(t.Sums, Sum{Service: c.line.lineService(), Region: c.line.region,
 				UsageType: l.dims[c.mk.canon].cur, Unit: c.rate.Unit})
 		}
 		t.Sums[len(t.Sums)-1].add(c)
@@ -110,7 +112,7 @@ func (l *Ledger) Tally(accountID string, m Month) Tally {
 // the normalized usage type.
 func sameSum(c, d *charge) bool {
 	x, y := c.line, d.line
-	return x == y || (x.usageType == y.usageType && x.region == y.region && x.service == y.service)
+	return x == y || (x.lineUsageType() == y.lineUsageType() && x.region == y.region && x.lineService() == y.lineService())
 }
 
 // add adds priced charge c's line to s.

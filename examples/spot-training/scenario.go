@@ -754,7 +754,7 @@ func (r *job) fail(err error) {
 // lines are what the outcome adds up (S3's request lines are whole counts,
 // so their sum rounds as each did).
 func (r *job) bill(led *billing.Ledger) {
-	r.out.InstanceHours = new(big.Rat)
+	var hours *big.Rat // the first instance sum's amount, to which others add
 	for _, mo := range led.Months(account) {
 		t := led.Tally(account, mo)
 		r.out.TotalCost += t.Total
@@ -763,7 +763,11 @@ func (r *job) bill(led *billing.Ledger) {
 			switch {
 			case strings.Contains(s.UsageType, "BoxUsage:") || strings.Contains(s.UsageType, "SpotUsage:"):
 				r.out.ComputeCost += s.Cost
-				r.out.InstanceHours.Add(r.out.InstanceHours, s.Amount())
+				if hours == nil {
+					hours = s.Amount()
+				} else {
+					hours.Add(hours, s.Amount())
+				}
 			case strings.Contains(s.UsageType, "EBS:"):
 				r.out.StorageCost += s.Cost
 			case s.Service == "AmazonS3":
@@ -777,4 +781,8 @@ func (r *job) bill(led *billing.Ledger) {
 			}
 		}
 	}
+	if hours == nil {
+		hours = new(big.Rat)
+	}
+	r.out.InstanceHours = hours
 }

@@ -569,9 +569,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// met so far, so that offers spanning usage types of different raw
 	// units stay exact.
 	for _, o := range l.Offers(accountID, m) {
-		if !slices.ContainsFunc(b.charges, func(c *charge) bool {
-			return c.mk.price == 0 && slices.Contains(o.UsageTypes, c.line.lineUsageType())
-		}) {
+		if !offerUsed(&o, b.charges) {
 			continue // most invoices use no offer: skip its remainder's values
 		}
 		remN, remD := big.NewInt(o.Quantity), big.NewInt(1) // pricing units remN/remD
@@ -676,6 +674,23 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			c.money, c.overflow = Money(math.MaxInt64), true
 		}
 	}
+}
+
+// offerUsed reports whether a charge at the catalog price has one of o's
+// usage types. Sorted charges of one line are side by side (chargeCmp), so
+// each line is looked at once, not each resource's charge.
+func offerUsed(o *Offer, cs []*charge) bool {
+	var last *dimsEntry // the line looked at last
+	for _, c := range cs {
+		if c.mk.price != 0 || c.line == last {
+			continue
+		}
+		last = c.line
+		if slices.Contains(o.UsageTypes, c.line.lineUsageType()) {
+			return true
+		}
+	}
+	return false
 }
 
 // flatPrice is a charge's one price, when it has one: the caller's, or

@@ -34,8 +34,8 @@ type Ledger struct {
 	rateBuf []Rate
 	// dims are the interned dimensions of the ledger's keys (dimsOf);
 	// recentDims the last few dimsOf answered, plus one, looked at first,
-	// and dimsNext (below, with the other bytes) the one to replace. The maps are made once there are
-	// more than scanDims dims.
+	// and dimsNext (below, with the other bytes) the one to replace. The
+	// maps are made once there are more than scanDims dims.
 	dims       []dimsEntry
 	dimsIndex  map[dims]uint32
 	lineDims   map[dims]uint32 // normalized dims → canonical dims (dimsEntry.canon)

@@ -125,7 +125,9 @@ func (l *Ledger) Months(accountID string) []Month {
 	if a == nil {
 		return nil
 	}
-	var ms []Month
+	// Room for a month per slot list and per running meter: a run seldom
+	// spans more, and appends from nil would grow it one month at a time.
+	ms := make([]Month, 0, len(a.months)+len(a.running))
 	for _, s := range a.months {
 		ms = append(ms, s.month)
 	}

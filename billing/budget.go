@@ -206,7 +206,7 @@ func (l *Ledger) touch(account string) {
 	l.bud.dirty = append(l.bud.dirty, account)
 	if !l.bud.evalArmed {
 		l.bud.evalArmed = true
-		l.env.At(l.clk.Now(), l.evaluate)
+		l.env.At(l.env.Now(), l.evaluate)
 	}
 }
 
@@ -231,7 +231,7 @@ func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
 	if w == nil || w.dirty {
 		return
 	}
-	if w.search || l.clk.Now() >= w.end {
+	if w.search || l.env.Now() >= w.end {
 		l.touch(account)
 		return
 	}
@@ -244,8 +244,8 @@ func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
 	if w.marginF >= 0 {
 		// A record lifts the forecast by its cost extrapolated over the
 		// month: × (month length / elapsed).
-		now := l.clk.Now()
-		sp := spanOf(l.clk, l.monthOf(now))
+		now := l.env.Now()
+		sp := spanOf(l.env, l.monthOf(now))
 		f := satAdd(satMulDiv(add, uint64(sp.end-max(sp.start, 0)), uint64(forecastElapsed(sp, now))), 1)
 		w.addF = satAdd(w.addF, f)
 		if w.addF >= uint64(w.marginF) {
@@ -317,9 +317,9 @@ func (l *Ledger) costAt(account string, m Month, t sim.Time, services []string) 
 }
 
 func (l *Ledger) evalAccount(w *watch) {
-	now := l.clk.Now()
+	now := l.env.Now()
 	m := l.monthOf(now)
-	sp := spanOf(l.clk, m)
+	sp := spanOf(l.env, m)
 	w.timer.Stop()
 	slack := int64(len(l.slotsIn(w.account, m)) + len(l.runningOf(w.account)) + 1)
 	// Credits left for the month (zero off the credit plans). Net cost

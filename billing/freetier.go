@@ -74,16 +74,18 @@ const MaxBonusCredits = 100 * Dollar
 
 type account struct {
 	id      string
-	plan    Plan
 	created sim.Time
 	bonus   Money
+	plan    Plan
 	// configured: SetAccount or SignUp set this account up; SignUp does
 	// not override it.
 	configured bool
 	// months are the account's slots per month with usage, in order of
-	// first usage; running its running meters' indices (a meter's runPos
-	// is its place here).
+	// first usage, the first in month0 (most replications bill one
+	// month); running its running meters' indices (a meter's runPos is its
+	// place here).
 	months  []monthSlots
+	month0  [1]monthSlots
 	running []uint32
 }
 
@@ -107,6 +109,9 @@ func (a *account) addSlot(m Month, slot int32) {
 	// one doubling at a time from one.
 	ss := make([]int32, 1, 16)
 	ss[0] = slot
+	if a.months == nil {
+		a.months = a.month0[:0]
+	}
 	a.months = append(a.months, monthSlots{month: m, slots: ss})
 }
 
@@ -232,13 +237,13 @@ func (l *Ledger) credits(a *account) (Money, Month, bool) {
 func (l *Ledger) CreditBalance(accountID string) Money {
 	a := l.account(accountID)
 	grant, expiry, ok := l.credits(a)
-	now := l.monthOf(l.clk.Now())
+	now := l.monthOf(l.env.Now())
 	if !ok || now >= expiry {
 		return 0
 	}
 	left := grant
 	for m := l.monthOf(a.created); m <= now && left > 0; m++ {
-		used := l.usageCost(accountID, m, l.collect(accountID, m, l.clk.Now(), nil, nil), nil)
+		used := l.usageCost(accountID, m, l.collect(accountID, m, l.env.Now(), nil, nil), nil)
 		left -= min(left, max(used, 0))
 	}
 	return left
@@ -253,8 +258,8 @@ func (l *Ledger) FreePlanActive(accountID string) bool {
 	if a.plan != PlanCreditFree {
 		return false
 	}
-	sixMonths := l.clk.TimeOf(a.created).AddDate(0, 6, 0)
-	if !l.clk.TimeOf(l.clk.Now()).Before(sixMonths) {
+	sixMonths := l.env.TimeOf(a.created).AddDate(0, 6, 0)
+	if !l.env.TimeOf(l.env.Now()).Before(sixMonths) {
 		return false
 	}
 	return l.CreditBalance(accountID) > 0

@@ -75,7 +75,7 @@ func (inv *Invoice) ByService() []Group {
 // so far and running meters as accrued by now (whole seconds elapsed,
 // at least the minimum; see billedSeconds).
 func (l *Ledger) Invoice(accountID string, m Month) *Invoice {
-	return l.invoiceAt(accountID, m, l.clk.Now())
+	return l.invoiceAt(accountID, m, l.env.Now())
 }
 
 func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
@@ -98,7 +98,7 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	}
 	// The amounts, two a line, come from one block.
 	rm := ratMaker{one: ratOne, blocks: make([]ratBlock, 2*len(b.charges))}
-	ms := spanOf(l.clk, m)
+	ms := spanOf(l.env, m)
 	for _, c := range b.charges {
 		// Filled in place: a line is 33 words, copied with write barriers
 		// when appended from a returned value.
@@ -115,7 +115,7 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 			Description: "AWS Free Tier credits (" + l.account(accountID).plan.String() + ")",
 		})
 	}
-	inv.AsOf = l.clk.TimeOf(asOf)
+	inv.AsOf = l.env.TimeOf(asOf)
 	inv.Final = !inv.AsOf.Before(m.End())
 	if invariants {
 		checkInvoice(inv, b)
@@ -775,7 +775,7 @@ func (l *Ledger) lineItem(li *LineItem, accountID string, ms monthSpan, c *charg
 		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.lineService(),
 		UsageType: l.dims[c.mk.canon].cur, Operation: c.line.operation, Region: c.line.region, AZ: c.line.az,
 		ResourceID: c.mk.resource, Tags: l.tagSet(c.mk.tags),
-		Start: l.clk.TimeOf(max(c.first, ms.start)), End: l.clk.TimeOf(min(c.last, ms.end)),
+		Start: l.env.TimeOf(max(c.first, ms.start)), End: l.env.TimeOf(min(c.last, ms.end)),
 		Unit: rt.Unit, Amount: amount, FreeAmount: free,
 		UnitPrice: c.mk.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
@@ -909,7 +909,7 @@ func (l *Ledger) creditsLeft(accountID string, m Month) Money {
 	}
 	left := grant
 	for pm := l.monthOf(a.created); pm < m && left > 0; pm++ {
-		prior := l.usageCost(accountID, pm, l.collect(accountID, pm, l.clk.Now(), nil, nil), nil)
+		prior := l.usageCost(accountID, pm, l.collect(accountID, pm, l.env.Now(), nil, nil), nil)
 		left -= min(left, max(prior, 0))
 	}
 	return left

@@ -17,8 +17,7 @@ import (
 // a per-key accumulator; prices, free tier, tiers and rounding are applied
 // when an invoice or report is asked for (and when budgets are evaluated).
 type Ledger struct {
-	env *sim.Env
-	clk sim.Clock
+	env *sim.Env // the clock too: its methods are called directly, not through a sim.Clock
 	cat *Catalog
 
 	slots    slotStore
@@ -48,8 +47,10 @@ type Ledger struct {
 
 	// accounts are the known accounts in order of first appearance (a
 	// replication bills one or a few: they are scanned, and indexed in a
-	// map only past keyed.ScanMax).
+	// map only past keyed.ScanMax); a replication's one account is in
+	// accountRoom.
 	accounts    keyed.List[string, *account]
+	accountRoom [1]*account // the accounts' first room (keyed.List.Room)
 	defaultPlan Plan
 	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.
 	planChosen bool
@@ -90,11 +91,11 @@ func New(env *sim.Env, cat *Catalog, opts ...Option) *Ledger {
 	// meters pays nothing, nor one that tags nothing for tags.
 	l := &Ledger{
 		env:         env,
-		clk:         env,
 		cat:         cat,
 		seed:        maphash.MakeSeed(),
 		defaultPlan: PlanAlwaysFree,
 	}
+	l.accounts.Room(l.accountRoom[:])
 	l.span = spanOf(env, MonthOf(env.NowTime()))
 	for _, o := range opts {
 		o(l)
@@ -133,7 +134,7 @@ func (l *Ledger) Months(accountID string) []Month {
 	}
 	for _, mi := range a.running {
 		m := l.monthOf(l.meters[mi].runStart)
-		for ; m <= l.monthOf(l.clk.Now()); m++ {
+		for ; m <= l.monthOf(l.env.Now()); m++ {
 			ms = append(ms, m)
 		}
 	}

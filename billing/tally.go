@@ -71,7 +71,7 @@ func (s *Sum) FreeAmount() *big.Rat {
 // prices the same usage the same way (free tier, tiers, one rounding per
 // line, credits), so its figures equal the invoice's to the nano-dollar.
 func (l *Ledger) Tally(accountID string, m Month) Tally {
-	b := l.collect(accountID, m, l.clk.Now(), nil, nil)
+	b := l.collect(accountID, m, l.env.Now(), nil, nil)
 	l.price(accountID, m, b)
 	t := Tally{Account: accountID, Month: m}
 	for _, c := range b.charges {

@@ -178,7 +178,7 @@ type monthSlots struct {
 // ErrUnknownRegion if it cannot.
 func (l *Ledger) Record(u Usage) error {
 	if u.Start == 0 && u.End == 0 {
-		u.Start = l.clk.Now()
+		u.Start = l.env.Now()
 		u.End = u.Start
 	}
 	if u.End < u.Start {
@@ -556,8 +556,8 @@ func (l *Ledger) monthOf(t sim.Time) Month {
 	if t >= l.span.start && t < l.span.end {
 		return l.span.m
 	}
-	m := MonthOf(l.clk.TimeOf(t))
-	l.span = spanOf(l.clk, m)
+	m := MonthOf(l.env.TimeOf(t))
+	l.span = spanOf(l.env, m)
 	return m
 }
 

@@ -83,10 +83,12 @@ type account struct {
 	// months are the account's slots per month with usage, in order of
 	// first usage, the first in month0 (most replications bill one
 	// month); running its running meters' indices (a meter's runPos is its
-	// place here).
-	months  []monthSlots
-	month0  [1]monthSlots
-	running []uint32
+	// place here), the first eight in running0 (a replication's instance,
+	// volume and address, restarted a few times).
+	months   []monthSlots
+	month0   [1]monthSlots
+	running  []uint32
+	running0 [8]uint32
 }
 
 func (a *account) slotsIn(m Month) []int32 {

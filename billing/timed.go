@@ -152,7 +152,7 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	a := l.dims[d].acct // set by slotOf
 	m.runPos = int32(len(a.running))
 	if a.running == nil {
-		a.running = make([]uint32, 0, 8)
+		a.running = a.running0[:0]
 	}
 	a.running = append(a.running, idx)
 	if l.watched != nil {

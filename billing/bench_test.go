@@ -99,6 +99,27 @@ func BenchmarkInvoice(b *testing.B) {
 	b.ReportMetric(1000*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
 
+// BenchmarkTally reads the figures of BenchmarkInvoice's invoice.
+func BenchmarkTally(b *testing.B) {
+	env := sim.New(1)
+	defer env.Close()
+	led := New(env, nil)
+	for _, u := range benchUsages(1000, true) {
+		if err := led.Record(u); err != nil {
+			b.Fatal(err)
+		}
+	}
+	want := led.Invoice(acct, jan2026).Total
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if t := led.Tally(acct, jan2026); t.Total != want {
+			b.Fatal(t.Total, want)
+		}
+	}
+	b.ReportMetric(1000*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
 func TestRecordAllocatesNothingInSteadyState(t *testing.T) {
 	env := sim.New(1)
 	defer env.Close()

@@ -94,6 +94,16 @@ type watch struct {
 	end     sim.Time // end of t0's month: thresholds reset after it
 }
 
+// budgeting is a ledger's budgets, made with its first: the budgets in
+// order of creation, the accounts to evaluate at the current instant
+// (dirty; evalArmed once the evaluation is scheduled) and the alerts fired.
+type budgeting struct {
+	list      []*budgetState
+	evalArmed bool
+	dirty     []string
+	alerts    []Alert
+}
+
 // CreateBudget starts watching an account's monthly cost. Notifications are
 // evaluated immediately and then whenever the account's usage changes; an
 // ACTUAL notification on a running meter fires at the exact instant the
@@ -102,7 +112,10 @@ func (l *Ledger) CreateBudget(b Budget) error {
 	if b.BudgetName == "" || b.AccountID == "" {
 		return newErr(ErrInvalidBudget, "billing: a budget needs BudgetName and AccountID")
 	}
-	for _, bs := range l.budgets {
+	if l.bud == nil {
+		l.bud = new(budgeting)
+	}
+	for _, bs := range l.bud.list {
 		if bs.b.BudgetName == b.BudgetName && bs.b.AccountID == b.AccountID {
 			return newErr(ErrInvalidBudget, "billing: budget %q already exists for account %s", b.BudgetName, b.AccountID)
 		}
@@ -146,16 +159,20 @@ func (l *Ledger) CreateBudget(b Budget) error {
 		l.watched[b.AccountID] = w
 	}
 	w.budgets = append(w.budgets, bs)
-	l.budgets = append(l.budgets, bs)
+	l.bud.list = append(l.bud.list, bs)
 	l.touch(b.AccountID)
 	return nil
 }
 
 // DeleteBudget stops a budget.
 func (l *Ledger) DeleteBudget(accountID, name string) error {
-	for i, bs := range l.budgets {
+	var list []*budgetState
+	if l.bud != nil {
+		list = l.bud.list
+	}
+	for i, bs := range list {
 		if bs.b.BudgetName == name && bs.b.AccountID == accountID {
-			l.budgets = append(l.budgets[:i], l.budgets[i+1:]...)
+			l.bud.list = append(list[:i], list[i+1:]...)
 			w := l.watched[accountID]
 			for j, x := range w.budgets {
 				if x == bs {
@@ -170,7 +187,12 @@ func (l *Ledger) DeleteBudget(accountID, name string) error {
 }
 
 // Alerts returns the alerts fired so far, in order.
-func (l *Ledger) Alerts() []Alert { return append([]Alert(nil), l.alerts...) }
+func (l *Ledger) Alerts() []Alert {
+	if l.bud == nil {
+		return nil
+	}
+	return append([]Alert(nil), l.bud.alerts...)
+}
 
 // touch notes that an account's cost may have changed at the current
 // instant; its budgets are evaluated once, at this instant, after the
@@ -181,18 +203,18 @@ func (l *Ledger) touch(account string) {
 		return
 	}
 	w.dirty = true
-	l.dirty = append(l.dirty, account)
-	if !l.evalArmed {
-		l.evalArmed = true
-		l.env.At(l.clk.Now(), l.evaluate)
+	l.bud.dirty = append(l.bud.dirty, account)
+	if !l.bud.evalArmed {
+		l.bud.evalArmed = true
+		l.env.At(l.env.Now(), l.evaluate)
 	}
 }
 
 func (l *Ledger) evaluate() {
-	l.evalArmed = false
-	for len(l.dirty) > 0 {
-		a := l.dirty[0]
-		l.dirty = l.dirty[1:]
+	l.bud.evalArmed = false
+	for len(l.bud.dirty) > 0 {
+		a := l.bud.dirty[0]
+		l.bud.dirty = l.bud.dirty[1:]
 		if w := l.watched[a]; w != nil {
 			w.dirty = false
 			l.evalAccount(w)
@@ -209,7 +231,7 @@ func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
 	if w == nil || w.dirty {
 		return
 	}
-	if w.search || l.clk.Now() >= w.end {
+	if w.search || l.env.Now() >= w.end {
 		l.touch(account)
 		return
 	}
@@ -222,8 +244,8 @@ func (l *Ledger) noteRecord(account string, quantity int64, bound uint64) {
 	if w.marginF >= 0 {
 		// A record lifts the forecast by its cost extrapolated over the
 		// month: × (month length / elapsed).
-		now := l.clk.Now()
-		sp := spanOf(l.clk, l.monthOf(now))
+		now := l.env.Now()
+		sp := spanOf(l.env, l.monthOf(now))
 		f := satAdd(satMulDiv(add, uint64(sp.end-max(sp.start, 0)), uint64(forecastElapsed(sp, now))), 1)
 		w.addF = satAdd(w.addF, f)
 		if w.addF >= uint64(w.marginF) {
@@ -295,9 +317,9 @@ func (l *Ledger) costAt(account string, m Month, t sim.Time, services []string) 
 }
 
 func (l *Ledger) evalAccount(w *watch) {
-	now := l.clk.Now()
+	now := l.env.Now()
 	m := l.monthOf(now)
-	sp := spanOf(l.clk, m)
+	sp := spanOf(l.env, m)
 	w.timer.Stop()
 	slack := int64(len(l.slotsIn(w.account, m)) + len(l.runningOf(w.account)) + 1)
 	// Credits left for the month (zero off the credit plans). Net cost
@@ -457,7 +479,7 @@ func (l *Ledger) fire(bs *budgetState, i int, m Month, cost Money, at sim.Time) 
 	n := bs.b.Notifications[i]
 	a := Alert{BudgetName: bs.b.BudgetName, AccountID: bs.b.AccountID, Month: m, NotificationType: n.NotificationType,
 		Threshold: bs.threshold[i], Cost: cost, At: at}
-	l.alerts = append(l.alerts, a)
+	l.bud.alerts = append(l.bud.alerts, a)
 	if l.env.Tracing() {
 		l.env.Emit(bs.b.AccountID, "billing.budget.alert", sim.F("budget", a.BudgetName), sim.F("type", string(a.NotificationType)),
 			sim.F("threshold", a.Threshold.String()), sim.F("cost", a.Cost.String()))

@@ -29,6 +29,10 @@
 //	inv := led.Invoice("111122223333", billing.MonthOf(env.NowTime()))
 //	fmt.Println(inv.Total)
 //
+// A caller that only reads what a month comes to asks for a Tally: the
+// invoice's totals and its lines summed per service, region and usage
+// type, to the same nano-dollar, without building the line items.
+//
 // Movement is reported with RecordTransfer, which classifies bytes by path
 // (internet in, same AZ, cross-AZ, cross-region, internet out, NAT).
 //

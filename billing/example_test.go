@@ -100,3 +100,36 @@ func ExampleLedger_CreateBudget() {
 	// gpu-cap: $5.00055 > $5.00 at 01:38:03
 	// billed $5.00055
 }
+
+// A replication reads its cost at its end: the figures of the month's
+// bill, summed per usage type, without building the invoice's lines.
+func ExampleLedger_Tally() {
+	env := sim.New(1)
+	defer env.Close()
+	led := billing.New(env, nil, billing.WithDefaultPlan(billing.PlanNone))
+	const acct = "111122223333"
+	usage := func(typ, id string, qty int64) billing.Usage {
+		return billing.Usage{Account: acct, Service: "AmazonEC2", UsageType: typ, Operation: "RunInstances",
+			Region: "us-east-1", AZ: "use1-az1", ResourceID: id, Quantity: qty}
+	}
+	var ids []billing.MeterID
+	for _, id := range []string{"i-0a", "i-0b"} {
+		box, _ := led.StartTimed(usage("BoxUsage:p3.2xlarge", id, 1), billing.PerSecond60)
+		vol, _ := led.StartTimed(usage("EBS:VolumeUsage.gp3", "vol"+id[1:], 100), billing.PerSecond60) // GiB
+		ids = append(ids, box, vol)
+	}
+	env.RunFor(90 * time.Minute)
+	for _, id := range ids {
+		led.StopTimed(id, billing.StopOptions{})
+	}
+
+	t := led.Tally(acct, billing.MakeMonth(2026, time.January))
+	for _, s := range t.Sums {
+		fmt.Printf("%-20s %d lines %s %s: %s\n", s.UsageType, s.Lines, s.Amount().FloatString(4), s.Unit, s.Cost)
+	}
+	fmt.Println("total", t.Total)
+	// Output:
+	// BoxUsage:p3.2xlarge  2 lines 3.0000 Hrs: $9.18
+	// EBS:VolumeUsage.gp3  2 lines 0.4032 GB-Mo: $0.032258064
+	// total $9.212258064
+}

@@ -133,7 +133,7 @@ func (l *Ledger) GetCostAndUsage(q CostQuery) ([]CostResult, error) {
 	}
 	accts := q.Accounts
 	if accts == nil {
-		accts = l.accountOrder
+		accts = l.Accounts()
 	}
 	var out []CostResult
 	for m := q.From; m < q.To; m++ {
@@ -177,7 +177,7 @@ func contains(xs []string, s string) bool {
 // month from its rate so far (over at least MinForecastHistory). For a
 // month that has ended it is the actual cost.
 func (l *Ledger) Forecast(accountID string, m Month) Money {
-	return l.forecastAt(accountID, m, l.clk.Now(), nil)
+	return l.forecastAt(accountID, m, l.env.Now(), nil)
 }
 
 // MinForecastHistory is the least history a forecast extrapolates from:
@@ -196,7 +196,7 @@ func forecastElapsed(sp monthSpan, now sim.Time) time.Duration {
 // forecastAt computes the forecast as of now, optionally only over the
 // services in filter.
 func (l *Ledger) forecastAt(accountID string, m Month, now sim.Time, filter []string) Money {
-	sp := spanOf(l.clk, m)
+	sp := spanOf(l.env, m)
 	var scale *big.Rat
 	base := max(sp.start, 0) // the simulation starts at its epoch
 	// A month beyond the clock's range (about 292 years after the epoch)

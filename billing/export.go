@@ -145,8 +145,8 @@ func WriteCURJSON(w io.Writer, lines []LineItem) error {
 // now, accounts in order of first appearance.
 func (l *Ledger) LineItems(m Month) []LineItem {
 	var out []LineItem
-	for _, a := range l.accountOrder {
-		out = append(out, l.Invoice(a, m).Lines...)
+	for _, a := range l.accounts.All() {
+		out = append(out, l.Invoice(a.id, m).Lines...)
 	}
 	return out
 }

@@ -74,17 +74,21 @@ const MaxBonusCredits = 100 * Dollar
 
 type account struct {
 	id      string
-	plan    Plan
 	created sim.Time
 	bonus   Money
+	plan    Plan
 	// configured: SetAccount or SignUp set this account up; SignUp does
 	// not override it.
 	configured bool
 	// months are the account's slots per month with usage, in order of
-	// first usage; running its running meters' indices (a meter's runPos
-	// is its place here).
-	months  []monthSlots
-	running []uint32
+	// first usage, the first in month0 (most replications bill one
+	// month); running its running meters' indices (a meter's runPos is its
+	// place here), the first eight in running0 (a replication's instance,
+	// volume and address, restarted a few times).
+	months   []monthSlots
+	month0   [1]monthSlots
+	running  []uint32
+	running0 [8]uint32
 }
 
 func (a *account) slotsIn(m Month) []int32 {
@@ -107,6 +111,9 @@ func (a *account) addSlot(m Month, slot int32) {
 	// one doubling at a time from one.
 	ss := make([]int32, 1, 16)
 	ss[0] = slot
+	if a.months == nil {
+		a.months = a.month0[:0]
+	}
 	a.months = append(a.months, monthSlots{month: m, slots: ss})
 }
 
@@ -157,7 +164,6 @@ func (l *Ledger) findAccount(id string) (*account, bool) { return l.accounts.Fin
 // addAccount adds a new account.
 func (l *Ledger) addAccount(a *account) {
 	l.accounts.Add(a)
-	l.accountOrder = append(l.accountOrder, a.id)
 }
 
 func (l *Ledger) account(id string) *account {
@@ -233,13 +239,13 @@ func (l *Ledger) credits(a *account) (Money, Month, bool) {
 func (l *Ledger) CreditBalance(accountID string) Money {
 	a := l.account(accountID)
 	grant, expiry, ok := l.credits(a)
-	now := l.monthOf(l.clk.Now())
+	now := l.monthOf(l.env.Now())
 	if !ok || now >= expiry {
 		return 0
 	}
 	left := grant
 	for m := l.monthOf(a.created); m <= now && left > 0; m++ {
-		used := l.usageCost(accountID, m, l.collect(accountID, m, l.clk.Now(), nil, nil), nil)
+		used := l.usageCost(accountID, m, l.collect(accountID, m, l.env.Now(), nil, nil), nil)
 		left -= min(left, max(used, 0))
 	}
 	return left
@@ -254,8 +260,8 @@ func (l *Ledger) FreePlanActive(accountID string) bool {
 	if a.plan != PlanCreditFree {
 		return false
 	}
-	sixMonths := l.clk.TimeOf(a.created).AddDate(0, 6, 0)
-	if !l.clk.TimeOf(l.clk.Now()).Before(sixMonths) {
+	sixMonths := l.env.TimeOf(a.created).AddDate(0, 6, 0)
+	if !l.env.TimeOf(l.env.Now()).Before(sixMonths) {
 		return false
 	}
 	return l.CreditBalance(accountID) > 0

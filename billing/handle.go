@@ -21,7 +21,7 @@ type keyHandle struct {
 // Key resolves u's dimensions (everything but Start, End and Quantity)
 // into a UsageKey, validating the usage type and region as Record does.
 func (l *Ledger) Key(u Usage) (UsageKey, error) {
-	now := l.clk.Now()
+	now := l.env.Now()
 	if u.Price < 0 {
 		return UsageKey{}, newErr(ErrInvalidUsage, "billing: negative price %v for %s", u.Price, u.UsageType)
 	}

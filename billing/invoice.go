@@ -75,7 +75,7 @@ func (inv *Invoice) ByService() []Group {
 // so far and running meters as accrued by now (whole seconds elapsed,
 // at least the minimum; see billedSeconds).
 func (l *Ledger) Invoice(accountID string, m Month) *Invoice {
-	return l.invoiceAt(accountID, m, l.clk.Now())
+	return l.invoiceAt(accountID, m, l.env.Now())
 }
 
 func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
@@ -98,7 +98,7 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 	}
 	// The amounts, two a line, come from one block.
 	rm := ratMaker{one: ratOne, blocks: make([]ratBlock, 2*len(b.charges))}
-	ms := spanOf(l.clk, m)
+	ms := spanOf(l.env, m)
 	for _, c := range b.charges {
 		// Filled in place: a line is 33 words, copied with write barriers
 		// when appended from a returned value.
@@ -115,7 +115,7 @@ func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
 			Description: "AWS Free Tier credits (" + l.account(accountID).plan.String() + ")",
 		})
 	}
-	inv.AsOf = l.clk.TimeOf(asOf)
+	inv.AsOf = l.env.TimeOf(asOf)
 	inv.Final = !inv.AsOf.Before(m.End())
 	if invariants {
 		checkInvoice(inv, b)
@@ -203,7 +203,7 @@ type mergeKey struct {
 // beyond 128 bits) x holds them as big.Ints (promote). A charge is about
 // half the size it was with three big.Ints of its own.
 type charge struct {
-	line        *dims // the canonical dims' line (dimsEntry.line)
+	line        *dimsEntry // the canonical dims, whose line it is
 	mk          mergeKey
 	rate        *Rate
 	money       Money
@@ -284,6 +284,7 @@ func setU128(z *big.Int, x u128) *big.Int {
 // keep is non-nil, only usage types it accepts are collected.
 func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *big.Rat, keep func(usageType string) bool) batch {
 	b := batch{den: bigOne} // read only
+	l.rankLines()           // chargeCmp's ranks
 	var recMul, timedMul *big.Int
 	if scale != nil {
 		b.den = new(big.Int).Set(scale.Denom())
@@ -319,7 +320,7 @@ func (l *Ledger) collect(accountID string, m Month, meterEnd sim.Time, scale *bi
 		}
 		block = block[:len(block)+1]
 		c := &block[len(block)-1]
-		*c = charge{line: &d.line, mk: mergeKey{canon: canon, tags: lk.tags, price: lk.price, resource: lk.resource},
+		*c = charge{line: d, mk: mergeKey{canon: canon, tags: lk.tags, price: lk.price, resource: lk.resource},
 			rate: d.rate, seq: uint32(len(b.charges)), first: first, last: last, records: records, tagStr: l.tagString(lk.tags), raw: q}
 		if mul != nil {
 			if len(bigs) == cap(bigs) {
@@ -416,25 +417,18 @@ func mergeInOrder(cs []*charge) []*charge {
 }
 
 // chargeCmp is the fixed order in which free tier and price tiers are
-// consumed (see the package doc). Charges are sorted with slices.SortFunc,
-// the same pattern-defeating quicksort as the sort.Slice it replaced
-// (both are generated from one template), so ties keep the order they
-// had, without sort.Slice's reflection and allocations.
+// consumed (see the package doc): by line — usage type, region, service,
+// operation, AZ (lineCmp) — then resource, tag set and price. Lines are
+// compared by their ranks, which rankLines has set in lineCmp order, so a
+// sort compares two integers where it compared up to five strings.
+// Charges are sorted with slices.SortFunc, the same pattern-defeating
+// quicksort as the sort.Slice it replaced (both are generated from one
+// template), so ties keep the order they had, without sort.Slice's
+// reflection and allocations.
 func chargeCmp(a, b *charge) int {
-	x, y := a.line, b.line
-	switch {
-	case x == y:
-		// The same canonical dims (a fleet's instances): the same line.
-	case x.usageType != y.usageType:
-		return strings.Compare(x.usageType, y.usageType)
-	case x.region != y.region:
-		return strings.Compare(x.region, y.region)
-	case x.service != y.service:
-		return strings.Compare(x.service, y.service)
-	case x.operation != y.operation:
-		return strings.Compare(x.operation, y.operation)
-	case x.az != y.az:
-		return strings.Compare(x.az, y.az)
+	if x, y := a.line, b.line; x != y {
+		// Distinct canonical dims have distinct lines: never a tie.
+		return cmp.Compare(x.rank, y.rank)
 	}
 	switch {
 	case a.mk.resource != b.mk.resource:
@@ -445,7 +439,69 @@ func chargeCmp(a, b *charge) int {
 	return cmp.Compare(a.mk.price, b.mk.price)
 }
 
+// lineCmp orders lines by usage type, region, service, operation and AZ.
+func lineCmp(x, y *dimsEntry) int {
+	if c := strings.Compare(x.lineUsageType(), y.lineUsageType()); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.region, y.region); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.lineService(), y.lineService()); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.operation, y.operation); c != 0 {
+		return c
+	}
+	return strings.Compare(x.az, y.az)
+}
+
+// rankLines sets the rank of every canonical dims (chargeCmp), if dims
+// were added since it last did: a ledger has a few lines, and they are
+// ranked again only when one is new, not per invoice. A few are ranked by
+// counting the lines before each, which allocates nothing; more are
+// sorted.
+func (l *Ledger) rankLines() {
+	if int(l.rankedDims) == len(l.dims) {
+		return
+	}
+	l.rankedDims = uint32(len(l.dims))
+	if len(l.dims) <= scanDims {
+		for i := range l.dims {
+			e := &l.dims[i]
+			if e.canon != uint32(i) {
+				continue
+			}
+			e.rank = 0
+			for j := range l.dims {
+				if f := &l.dims[j]; f.canon == uint32(j) && lineCmp(f, e) < 0 {
+					e.rank++
+				}
+			}
+		}
+		return
+	}
+	canon := make([]*dimsEntry, 0, len(l.dims))
+	for i := range l.dims {
+		if e := &l.dims[i]; e.canon == uint32(i) {
+			canon = append(canon, e)
+		}
+	}
+	rankEntries(canon)
+}
+
+// rankEntries sets the ranks of distinct lines es in lineCmp order.
+func rankEntries(es []*dimsEntry) {
+	slices.SortFunc(es, lineCmp)
+	for i, e := range es {
+		e.rank = uint32(i)
+	}
+}
+
 func (l *Ledger) tagString(id uint32) string {
+	if id == 0 { // no tags: most usage, and all of a replication's
+		return ""
+	}
 	for int(id) >= len(l.tagStrs) {
 		l.tagStrs = append(l.tagStrs, canonicalTags(l.tagSets[len(l.tagStrs)]))
 	}
@@ -513,9 +569,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 	// met so far, so that offers spanning usage types of different raw
 	// units stay exact.
 	for _, o := range l.Offers(accountID, m) {
-		if !slices.ContainsFunc(b.charges, func(c *charge) bool {
-			return c.mk.price == 0 && slices.Contains(o.UsageTypes, c.line.usageType)
-		}) {
+		if !offerUsed(&o, b.charges) {
 			continue // most invoices use no offer: skip its remainder's values
 		}
 		remN, remD := big.NewInt(o.Quantity), big.NewInt(1) // pricing units remN/remD
@@ -523,7 +577,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			if remN.Sign() <= 0 {
 				break
 			}
-			if c.mk.price != 0 || !slices.Contains(o.UsageTypes, c.line.usageType) {
+			if c.mk.price != 0 || !slices.Contains(o.UsageTypes, c.line.lineUsageType()) {
 				continue
 			}
 			x := c.promote()
@@ -583,7 +637,7 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 		if price, ok := c.flatPrice(); ok {
 			num.Mul(&chargeable, factor.SetInt64(price))
 		} else {
-			pk := [2]string{c.line.usageType, c.line.region}
+			pk := [2]string{c.line.lineUsageType(), c.line.region}
 			u := used[pk]
 			if u == nil {
 				if used == nil {
@@ -620,6 +674,23 @@ func (l *Ledger) price(accountID string, m Month, b batch) {
 			c.money, c.overflow = Money(math.MaxInt64), true
 		}
 	}
+}
+
+// offerUsed reports whether a charge at the catalog price has one of o's
+// usage types. Sorted charges of one line are side by side (chargeCmp), so
+// each line is looked at once, not each resource's charge.
+func offerUsed(o *Offer, cs []*charge) bool {
+	var last *dimsEntry // the line looked at last
+	for _, c := range cs {
+		if c.mk.price != 0 || c.line == last {
+			continue
+		}
+		last = c.line
+		if slices.Contains(o.UsageTypes, c.line.lineUsageType()) {
+			return true
+		}
+	}
+	return false
 }
 
 // flatPrice is a charge's one price, when it has one: the caller's, or
@@ -701,10 +772,10 @@ func (l *Ledger) lineItem(li *LineItem, accountID string, ms monthSpan, c *charg
 		amount, free = rm.fraction128(c.raw, c.pu), rm.fraction128(u128{}, c.pu)
 	}
 	*li = LineItem{
-		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.service,
+		Type: "Usage", Account: accountID, Month: ms.m, Service: c.line.lineService(),
 		UsageType: l.dims[c.mk.canon].cur, Operation: c.line.operation, Region: c.line.region, AZ: c.line.az,
-		ResourceID: c.mk.resource, Tags: l.tagSets[c.mk.tags],
-		Start: l.clk.TimeOf(max(c.first, ms.start)), End: l.clk.TimeOf(min(c.last, ms.end)),
+		ResourceID: c.mk.resource, Tags: l.tagSet(c.mk.tags),
+		Start: l.env.TimeOf(max(c.first, ms.start)), End: l.env.TimeOf(min(c.last, ms.end)),
 		Unit: rt.Unit, Amount: amount, FreeAmount: free,
 		UnitPrice: c.mk.price, Cost: c.money, Description: rt.Description, Records: c.records,
 	}
@@ -791,7 +862,7 @@ func (l *Ledger) usageCost(accountID string, m Month, b batch, services []string
 	l.price(accountID, m, b)
 	var t Money
 	for _, c := range b.charges {
-		if len(services) == 0 || contains(services, c.line.service) {
+		if len(services) == 0 || contains(services, c.line.lineService()) {
 			var o bool
 			t = t.addSat(c.money, &o)
 		}
@@ -838,7 +909,7 @@ func (l *Ledger) creditsLeft(accountID string, m Month) Money {
 	}
 	left := grant
 	for pm := l.monthOf(a.created); pm < m && left > 0; pm++ {
-		prior := l.usageCost(accountID, pm, l.collect(accountID, pm, l.clk.Now(), nil, nil), nil)
+		prior := l.usageCost(accountID, pm, l.collect(accountID, pm, l.env.Now(), nil, nil), nil)
 		left -= min(left, max(prior, 0))
 	}
 	return left

@@ -17,28 +17,28 @@ import (
 // a per-key accumulator; prices, free tier, tiers and rounding are applied
 // when an invoice or report is asked for (and when budgets are evaluated).
 type Ledger struct {
-	env *sim.Env
-	clk sim.Clock
+	env *sim.Env // the clock too: its methods are called directly, not through a sim.Clock
 	cat *Catalog
 
 	slots    slotStore
 	index    slotIndex // key hash → slot (usage.go)
 	span     monthSpan
 	lastSlot int32 // index of the slot Record used last
-	handles  []keyHandle
+	// rankedDims is how many dims rankLines last ranked.
+	rankedDims uint32
+	handles    []keyHandle
 	// rates maps (region, usage type) to its resolved rate, which rateBuf
 	// holds; it is made with dimsIndex (rateOf).
 	rates   map[[2]string]*Rate
 	rateBuf []Rate
 	// dims are the interned dimensions of the ledger's keys (dimsOf);
 	// recentDims the last few dimsOf answered, plus one, looked at first,
-	// and dimsNext the one to replace. The maps are made once there are
-	// more than scanDims dims.
+	// and dimsNext (below, with the other bytes) the one to replace. The
+	// maps are made once there are more than scanDims dims.
 	dims       []dimsEntry
 	dimsIndex  map[dims]uint32
 	lineDims   map[dims]uint32 // normalized dims → canonical dims (dimsEntry.canon)
 	recentDims [4]uint32
-	dimsNext   uint8
 
 	seed     maphash.Seed
 	tagSets  []map[string]string
@@ -47,24 +47,25 @@ type Ledger struct {
 
 	// accounts are the known accounts in order of first appearance (a
 	// replication bills one or a few: they are scanned, and indexed in a
-	// map only past keyed.ScanMax), and accountOrder their IDs.
-	accounts     keyed.List[string, *account]
-	accountOrder []string
-	defaultPlan  Plan
+	// map only past keyed.ScanMax); a replication's one account is in
+	// accountRoom.
+	accounts    keyed.List[string, *account]
+	accountRoom [1]*account // the accounts' first room (keyed.List.Room)
+	defaultPlan Plan
 	// planChosen: WithDefaultPlan was given, so SignUp leaves plans alone.
 	planChosen bool
+	dimsNext   uint8
 
 	meters     []timedMeter
 	freeMeters []uint32
 	segs       []seg // runSegs's scratch
 
-	// Budgets (see budget.go); watched is nil until a budget exists, so the
-	// hot path pays one nil check.
-	watched   map[string]*watch
-	budgets   []*budgetState
-	evalArmed bool
-	dirty     []string
-	alerts    []Alert
+	// Budgets (see budget.go); watched and bud are nil until a budget
+	// exists, so the hot path pays one nil check, and a ledger without
+	// budgets (a replication's) has no room for their state: the Ledger
+	// fits a 512-byte size class.
+	watched map[string]*watch
+	bud     *budgeting
 }
 
 // Option configures a Ledger.
@@ -86,15 +87,15 @@ func New(env *sim.Env, cat *Catalog, opts ...Option) *Ledger {
 		cat = DefaultCatalog()
 	}
 	// The maps are made on their first write (dimsOf, rateOf, SetAccount,
-	// tagID): a replication that never meters pays nothing.
+	// tagID), and the tag sets with the first: a replication that never
+	// meters pays nothing, nor one that tags nothing for tags.
 	l := &Ledger{
 		env:         env,
-		clk:         env,
 		cat:         cat,
 		seed:        maphash.MakeSeed(),
-		tagSets:     []map[string]string{nil}, // tag set 0 is "no tags"
 		defaultPlan: PlanAlwaysFree,
 	}
+	l.accounts.Room(l.accountRoom[:])
 	l.span = spanOf(env, MonthOf(env.NowTime()))
 	for _, o := range opts {
 		o(l)
@@ -107,7 +108,17 @@ func (l *Ledger) Catalog() *Catalog { return l.cat }
 
 // Accounts returns the IDs of the accounts with usage or configuration, in
 // order of first appearance.
-func (l *Ledger) Accounts() []string { return append([]string(nil), l.accountOrder...) }
+func (l *Ledger) Accounts() []string {
+	all := l.accounts.All()
+	if len(all) == 0 {
+		return nil
+	}
+	ids := make([]string, len(all))
+	for i, a := range all {
+		ids[i] = a.id
+	}
+	return ids
+}
 
 // Months returns the billing months with usage for an account, ascending.
 func (l *Ledger) Months(accountID string) []Month {
@@ -115,13 +126,15 @@ func (l *Ledger) Months(accountID string) []Month {
 	if a == nil {
 		return nil
 	}
-	var ms []Month
+	// Room for a month per slot list and per running meter: a run seldom
+	// spans more, and appends from nil would grow it one month at a time.
+	ms := make([]Month, 0, len(a.months)+len(a.running))
 	for _, s := range a.months {
 		ms = append(ms, s.month)
 	}
 	for _, mi := range a.running {
 		m := l.monthOf(l.meters[mi].runStart)
-		for ; m <= l.monthOf(l.clk.Now()); m++ {
+		for ; m <= l.monthOf(l.env.Now()); m++ {
 			ms = append(ms, m)
 		}
 	}

@@ -17,11 +17,12 @@ import (
 // strings collide (the fallback) and sums beyond 128 bits.
 func TestMergeChargesMatchesLookup(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	lines := []*dims{
-		{usageType: "BoxUsage:p3", region: "us-east-1", service: "AmazonEC2"},
-		{usageType: "EBS:VolumeUsage.gp3", region: "us-east-1", service: "AmazonEC2"},
-		{usageType: "BoxUsage:p3", region: "us-west-2", service: "AmazonEC2"},
+	lines := []*dimsEntry{
+		testLine("BoxUsage:p3", "us-east-1", "AmazonEC2"),
+		testLine("EBS:VolumeUsage.gp3", "us-east-1", "AmazonEC2"),
+		testLine("BoxUsage:p3", "us-west-2", "AmazonEC2"),
 	}
+	rankEntries(slices.Clone(lines))
 	tagStrs := []string{"", "a=b&c=d", "a=b&c=d", "x=y"} // 1 and 2 collide
 	big128 := new(big.Int).Lsh(big.NewInt(1), 128)
 	for iter := range 3000 {

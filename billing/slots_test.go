@@ -38,7 +38,7 @@ func TestSlotIndexResolvesCollidingHashes(t *testing.T) {
 	for _, u := range us {
 		led.index.insert(h, want[u.ResourceID])
 	}
-	require.Equal(t, len(us), led.index.n)
+	require.Equal(t, len(us), int(led.index.n))
 	require.GreaterOrEqual(t, len(led.index.tab), 2*len(us))
 	for _, u := range us {
 		k := keyOf(u)

@@ -105,7 +105,7 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	if u.Quantity < 0 || u.Price < 0 {
 		return 0, newErr(ErrInvalidUsage, "billing: negative rate %d or price %v for %s", u.Quantity, u.Price, u.UsageType)
 	}
-	now := l.clk.Now()
+	now := l.env.Now()
 	d, err := l.dimsOf(&u)
 	if err != nil {
 		return 0, err
@@ -152,7 +152,7 @@ func (l *Ledger) StartTimed(u Usage, g Granularity) (MeterID, error) {
 	a := l.dims[d].acct // set by slotOf
 	m.runPos = int32(len(a.running))
 	if a.running == nil {
-		a.running = make([]uint32, 0, 8)
+		a.running = a.running0[:0]
 	}
 	a.running = append(a.running, idx)
 	if l.watched != nil {
@@ -208,7 +208,7 @@ func (l *Ledger) SetTimedPrice(id MeterID, p Price) error {
 
 // cut closes the open segment at now and opens next.
 func (l *Ledger) cut(m *timedMeter, next seg) {
-	now := l.clk.Now()
+	now := l.env.Now()
 	next.from = now
 	if now == m.cur.from {
 		m.cur = next
@@ -243,7 +243,7 @@ func (l *Ledger) StopTimed(id MeterID, opt StopOptions) error {
 	if err != nil {
 		return err
 	}
-	now := l.clk.Now()
+	now := l.env.Now()
 	e := endStop
 	if opt.Interrupted {
 		e = endInterrupt
@@ -370,7 +370,7 @@ func (l *Ledger) emitRun(m *timedMeter, segs []seg, end sim.Time, e runEnd, emit
 			mo := l.monthOf(from)
 			ms := l.span // monthOf's month: mo's span
 			if ms.m != mo {
-				ms = spanOf(l.clk, mo)
+				ms = spanOf(l.env, mo)
 			}
 			pe := min(to, ms.end)
 			last := final && i == len(segs)-1 && pe == to

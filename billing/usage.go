@@ -46,20 +46,41 @@ type dims struct {
 }
 
 // dimsEntry is an interned dims with what follows from it: the resolved
-// rate of its (region, usage type) and its account's state.
+// rate of its (region, usage type) and its account's state. Its line (the
+// dimensions as line items show them: the usage type normalized, the
+// service defaulted to the rate's) follows from the dims and the rate and
+// is not kept: an entry is 144 bytes, where one with its line was 240.
 type dimsEntry struct {
 	dims
 	rate *Rate
 	acct *account
-	// line are the dimensions as line items show them: the usage type
-	// normalized, the service defaulted to the rate's. canon is the first
-	// dims with the same line (collect merges their usage); cur is the
-	// usage type as a CUR shows it.
-	line  dims
-	canon uint32
-	cur   string
+	// cur is the usage type as a CUR shows it.
+	cur string
 	// bound is priceBound of the rate at its catalog price (slotBound).
 	bound uint64
+	// canon is the first dims with the same line (collect merges their
+	// usage). rank, in a canonical entry, is its line's place in chargeCmp
+	// order among the ledger's lines once rankLines has run since it was
+	// added.
+	canon, rank uint32
+}
+
+// lineUsageType is the usage type of e's line: the rate's, normalized.
+func (e *dimsEntry) lineUsageType() string { return e.rate.UsageType }
+
+// lineService is the service of e's line: e's, or the rate's if none.
+func (e *dimsEntry) lineService() string {
+	if e.service == "" {
+		return e.rate.Service
+	}
+	return e.service
+}
+
+// line returns e's line.
+func (e *dimsEntry) line() dims {
+	ld := e.dims
+	ld.usageType, ld.service = e.lineUsageType(), e.lineService()
+	return ld
 }
 
 // slotKey is everything an accumulator is keyed by but its resource. It
@@ -98,6 +119,11 @@ type slot struct {
 type slotStore struct {
 	chunks [][]slot
 	res    [][]string
+	// chunk0 and res0 hold the first chunk's headers: chunks and res are
+	// slices of them until there is a second chunk, so that a small ledger
+	// (a replication's) allocates no lists of chunks.
+	chunk0 [1][]slot
+	res0   [1][]string
 	n      int32
 }
 
@@ -127,6 +153,8 @@ func (st *slotStore) add(s *slot, res string) int32 {
 		n := firstChunk
 		if c > 0 {
 			n = 1 << slotChunkBits
+		} else {
+			st.chunks, st.res = st.chunk0[:0], st.res0[:0]
 		}
 		st.chunks = append(st.chunks, make([]slot, 0, n))
 		st.res = append(st.res, make([]string, 0, n))
@@ -150,7 +178,7 @@ type monthSlots struct {
 // ErrUnknownRegion if it cannot.
 func (l *Ledger) Record(u Usage) error {
 	if u.Start == 0 && u.End == 0 {
-		u.Start = l.clk.Now()
+		u.Start = l.env.Now()
 		u.End = u.Start
 	}
 	if u.End < u.Start {
@@ -233,9 +261,8 @@ const scanDims = 8
 
 // firstDims is the room a ledger's first dims make for more: an
 // instance's usage, its volume's and its address's (examples/spot-training
-// meters exactly these three). An entry is 240 bytes, so a block of three
-// fits a 768-byte size class where four took 1024; past it, appends grow it
-// to 6, 12, ...
+// meters exactly these three). An entry is 144 bytes, so a block of three
+// fits a 448-byte size class; past it, appends grow it to 6, 12, ...
 const firstDims = 3
 
 // findDims returns the index of d among the interned dims.
@@ -276,7 +303,7 @@ func (l *Ledger) newDims(d *dims) (uint32, error) {
 		canon, ok = l.lineDims[ld]
 	} else {
 		for j := range l.dims {
-			if l.dims[j].line == ld {
+			if l.dims[j].line() == ld {
 				canon, ok = uint32(j), true
 				break
 			}
@@ -285,7 +312,7 @@ func (l *Ledger) newDims(d *dims) (uint32, error) {
 	if !ok {
 		canon = i
 	}
-	l.dims = append(l.dims, dimsEntry{dims: *d, rate: rt, line: ld, canon: canon, cur: l.curUsageType(*rt), bound: priceBound(rt, 0)})
+	l.dims = append(l.dims, dimsEntry{dims: *d, rate: rt, canon: canon, cur: l.curUsageType(*rt), bound: priceBound(rt, 0)})
 	switch {
 	case l.dimsIndex != nil:
 		l.dimsIndex[*d] = i
@@ -299,7 +326,7 @@ func (l *Ledger) newDims(d *dims) (uint32, error) {
 			e := &l.dims[j]
 			l.dimsIndex[e.dims] = uint32(j)
 			if e.canon == uint32(j) {
-				l.lineDims[e.line] = uint32(j)
+				l.lineDims[e.line()] = uint32(j)
 			}
 		}
 	}
@@ -348,8 +375,8 @@ func (l *Ledger) keyHash(k *lineKey) uint64 {
 // again. It is at most half full.
 type slotIndex struct {
 	tab  []uint64
+	n    int32 // as many as slotStore holds
 	bits uint8 // len(tab) == 1<<bits, once tab is made
-	n    int
 }
 
 func (x *slotIndex) home(tag uint32) int { return int(tag >> (32 - x.bits)) }
@@ -392,7 +419,7 @@ func (x *slotIndex) insert(h uint64, i int32) { x.insertAt(h, i, -1) }
 // for unknown): the word goes there unless the table doubles first.
 func (x *slotIndex) insertAt(h uint64, i int32, pos int) {
 	e := h>>32<<32 | uint64(uint32(i+1))
-	if 2*(x.n+1) > len(x.tab) {
+	if 2*(int(x.n)+1) > len(x.tab) {
 		old := x.tab
 		x.bits = max(x.bits+1, 6)
 		x.tab = make([]uint64, 1<<x.bits)
@@ -529,8 +556,8 @@ func (l *Ledger) monthOf(t sim.Time) Month {
 	if t >= l.span.start && t < l.span.end {
 		return l.span.m
 	}
-	m := MonthOf(l.clk.TimeOf(t))
-	l.span = spanOf(l.clk, m)
+	m := MonthOf(l.env.TimeOf(t))
+	l.span = spanOf(l.env, m)
 	return m
 }
 
@@ -548,7 +575,7 @@ func (l *Ledger) tagID(tags map[string]string) uint32 {
 		h[1] += bits.RotateLeft64(hv*0xC2B2AE3D27D4EB4F, 31) ^ hk
 	}
 	if id, ok := l.tagIndex[h]; ok {
-		if invariants && !sameTags(l.tagSets[id], tags) {
+		if invariants && !sameTags(l.tagSet(id), tags) {
 			panic("billing: invariant: two tag sets share a 128-bit hash")
 		}
 		return id
@@ -557,6 +584,9 @@ func (l *Ledger) tagID(tags map[string]string) uint32 {
 	for k, v := range tags {
 		c[k] = v
 	}
+	if l.tagSets == nil {
+		l.tagSets = append(l.tagSets, nil) // tag set 0 is "no tags"
+	}
 	id := uint32(len(l.tagSets))
 	l.tagSets = append(l.tagSets, c)
 	if l.tagIndex == nil {
@@ -564,6 +594,14 @@ func (l *Ledger) tagID(tags map[string]string) uint32 {
 	}
 	l.tagIndex[h] = id
 	return id
+}
+
+// tagSet returns tag set id (nil for 0, no tags).
+func (l *Ledger) tagSet(id uint32) map[string]string {
+	if id == 0 {
+		return nil
+	}
+	return l.tagSets[id]
 }
 
 func sameTags(a, b map[string]string) bool {

@@ -746,30 +746,43 @@ func (r *job) fail(err error) {
 	}
 }
 
-// bill reads the account's invoices: instance lines (on-demand BoxUsage
+// bill reads the account's bills: instance lines (on-demand BoxUsage
 // or SpotUsage), the store's lines (EBS volume and snapshots; S3 storage
-// byte-hours and requests), public IPv4 addresses and the total.
+// byte-hours and requests), public IPv4 addresses and the total. It reads
+// them as tallies, the invoices' figures summed per usage type, rather
+// than building the invoices' line items: the sums of a usage type's
+// lines are what the outcome adds up (S3's request lines are whole counts,
+// so their sum rounds as each did).
 func (r *job) bill(led *billing.Ledger) {
-	r.out.InstanceHours = new(big.Rat)
+	var hours *big.Rat // the first instance sum's amount, to which others add
 	for _, mo := range led.Months(account) {
-		inv := led.Invoice(account, mo)
-		r.out.TotalCost += inv.Total
-		for _, li := range inv.Lines {
+		t := led.Tally(account, mo)
+		r.out.TotalCost += t.Total
+		for i := range t.Sums {
+			s := &t.Sums[i]
 			switch {
-			case strings.Contains(li.UsageType, "BoxUsage:") || strings.Contains(li.UsageType, "SpotUsage:"):
-				r.out.ComputeCost += li.Cost
-				r.out.InstanceHours.Add(r.out.InstanceHours, li.Amount)
-			case strings.Contains(li.UsageType, "EBS:"):
-				r.out.StorageCost += li.Cost
-			case li.Service == "AmazonS3":
-				r.out.StorageCost += li.Cost
-				if strings.Contains(li.UsageType, "Requests-") {
-					n, _ := li.Amount.Float64()
+			case strings.Contains(s.UsageType, "BoxUsage:") || strings.Contains(s.UsageType, "SpotUsage:"):
+				r.out.ComputeCost += s.Cost
+				if hours == nil {
+					hours = s.Amount()
+				} else {
+					hours.Add(hours, s.Amount())
+				}
+			case strings.Contains(s.UsageType, "EBS:"):
+				r.out.StorageCost += s.Cost
+			case s.Service == "AmazonS3":
+				r.out.StorageCost += s.Cost
+				if strings.Contains(s.UsageType, "Requests-") {
+					n, _ := s.Amount().Float64()
 					r.out.S3Requests += int64(n + 0.5)
 				}
-			case strings.Contains(li.UsageType, "PublicIPv4:"):
-				r.out.NetworkCost += li.Cost
+			case strings.Contains(s.UsageType, "PublicIPv4:"):
+				r.out.NetworkCost += s.Cost
 			}
 		}
 	}
+	if hours == nil {
+		hours = new(big.Rat)
+	}
+	r.out.InstanceHours = hours
 }

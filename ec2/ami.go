@@ -94,7 +94,7 @@ var publicImages = []PublicImage{
 // stable hash of (name, region), so that scenarios can hard-code nothing
 // and still get the same IDs on every run.
 func ImageID(name, region string) string {
-	return mix.ID("ami", mix.SplitMix64(mix.FNV64a(name+"\x00"+region)))
+	return idString("ami", mix.SplitMix64(mix.FNV64a(name+"\x00"+region)))
 }
 
 // imagesIn builds the public images of one region.

@@ -656,7 +656,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 // notice and rebalance events.
 func spotNames(seq uint64, instanceID string) (requestID, notice, rebalance string) {
 	var buf [96]byte
-	b := mix.AppendID(buf[:0], "sir", mix.SplitMix64(seq))[:12]
+	b := appendID(buf[:0], "sir", mix.SplitMix64(seq))[:12]
 	b = append(append(b, instanceID...), "/spot-notice"...)
 	n := len(b)
 	b = append(append(b, instanceID...), "/rebalance"...)

@@ -74,19 +74,19 @@ type Service struct {
 	// images holds the public images of the world's regions missing
 	// from region.Catalog(), made on first use (the others' are shared:
 	// builtinImages).
-	images  map[string]map[string]*Image
-	pools   *poolSet // made on first use (spot.go)
-	subs    []func(StateChangeEvent)
-	tokens  map[tokenKey]tokenEntry
+	images map[string]map[string]*Image
+	pools  *poolSet // made on first use (spot.go)
+	subs   []func(StateChangeEvent)
+	tokens map[tokenKey]tokenEntry
 	// tables are the service's small lookup tables, made on first use.
 	tables *tables
 	// lastHome is the entry home answered last (a workload launches into
 	// one zone over and over; entries are never replaced).
-	lastHome *machineHome
-	lastOrder  zoneOrderEntry    // the entry zoneOrder answered last
-	lastImage  imageEntry        // the image Service.image found last
-	lastRow    *InstanceTypeInfo // the catalog row validateRunInto found last
-	lastUsage  *typeUsage        // the entry usageTypes answered last
+	lastHome  *machineHome
+	lastOrder zoneOrderEntry    // the entry zoneOrder answered last
+	lastImage imageEntry        // the image Service.image found last
+	lastRow   *InstanceTypeInfo // the catalog row validateRunInto found last
+	lastUsage *typeUsage        // the entry usageTypes answered last
 	// lastProfile is the instance profile ARN text profileARNText built
 	// last (a workload launches with one profile name over and over).
 	lastProfile profileText
@@ -96,7 +96,7 @@ type Service struct {
 	schedEvents map[*Machine][]*scheduledEvent
 	demands     map[string]*demand
 
-	seq uint64
+	seq       uint64
 	quotas    *quotaState  // nil: quotas off (UnlimitedQuotas)
 	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
 	stateRule func()

@@ -94,7 +94,21 @@ var publicImages = []PublicImage{
 // stable hash of (name, region), so that scenarios can hard-code nothing
 // and still get the same IDs on every run.
 func ImageID(name, region string) string {
-	return mix.ID("ami", mix.SplitMix64(mix.FNV64a(name+"\x00"+region)))
+	// FNV-1a of name+"\x00"+region, hashed in place: the concatenation
+	// was an allocation (names are longer than the compiler's stack
+	// buffer) on every call, and scenarios call this per world.
+	h := fnv64aMore(mix.FNV64a(name), "\x00")
+	return idString("ami", mix.SplitMix64(fnv64aMore(h, region)))
+}
+
+// fnv64aMore continues the FNV-1a hash h (mix.FNV64a's) over s:
+// fnv64aMore(mix.FNV64a(a), b) == mix.FNV64a(a+b).
+func fnv64aMore(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // imagesIn builds the public images of one region.

@@ -307,16 +307,14 @@ func (s *Service) spotOptions(so SpotMarketOptions) *SpotMarketOptions {
 // the image's root volume alone, computed once per image. The slice is
 // shared: it is never modified (its capacity is its length).
 func (s *Service) rootDevices(img *Image) []deviceSpec {
-	if ds, ok := s.imageRoots[img]; ok {
-		return ds
+	t := s.tab()
+	if e, ok := t.roots.Find(img); ok {
+		return e.ds
 	}
 	r := deviceSpec{name: img.RootDeviceName, vtype: img.RootVolumeType, size: img.RootVolumeSizeGiB, delOnTerm: true}
 	r.iops, r.tput, _ = volumeShape(r.vtype, r.size, 0, 0)
 	ds := []deviceSpec{r}
-	if s.imageRoots == nil {
-		s.imageRoots = map[*Image][]deviceSpec{}
-	}
-	s.imageRoots[img] = ds
+	t.roots.Add(rootsEntry{img, ds})
 	return ds
 }
 
@@ -502,9 +500,10 @@ func (s *Service) zoneOrder(account, region string) []string {
 	if e := &s.lastOrder; e.zones != nil && e.key == k {
 		return e.zones
 	}
-	if zs, ok := s.zoneOrders[k]; ok {
-		s.lastOrder = zoneOrderEntry{k, zs}
-		return zs
+	t := s.tab()
+	if e, ok := t.orders.Find(k); ok {
+		s.lastOrder = e
+		return e.zones
 	}
 	r, _ := s.w.Region(region)
 	var zones []string
@@ -516,11 +515,9 @@ func (s *Service) zoneOrder(account, region string) []string {
 		b, _ := s.azName(account, zones[j])
 		return a < b
 	})
-	if s.zoneOrders == nil {
-		s.zoneOrders = map[[2]string][]string{}
-	}
-	s.zoneOrders[k] = zones[:len(zones):len(zones)]
-	s.lastOrder = zoneOrderEntry{k, s.zoneOrders[k]}
+	e := zoneOrderEntry{k, zones[:len(zones):len(zones)]}
+	t.orders.Add(e)
+	s.lastOrder = e
 	return zones
 }
 
@@ -656,7 +653,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 // notice and rebalance events.
 func spotNames(seq uint64, instanceID string) (requestID, notice, rebalance string) {
 	var buf [96]byte
-	b := mix.AppendID(buf[:0], "sir", mix.SplitMix64(seq))[:12]
+	b := appendID(buf[:0], "sir", mix.SplitMix64(seq))[:12]
 	b = append(append(b, instanceID...), "/spot-notice"...)
 	n := len(b)
 	b = append(append(b, instanceID...), "/rebalance"...)
@@ -672,14 +669,12 @@ type instanceProfile struct{ arn, id string }
 // instanceProfile returns the shared instanceProfile of an ARN, made on
 // first use.
 func (s *Service) instanceProfile(arn string) *instanceProfile {
-	if p := s.profiles[arn]; p != nil {
+	t := s.tab()
+	if p, ok := t.profiles.Find(arn); ok {
 		return p
 	}
 	p := &instanceProfile{arn: arn, id: profileID(arn)}
-	if s.profiles == nil {
-		s.profiles = map[string]*instanceProfile{}
-	}
-	s.profiles[arn] = p
+	t.profiles.Add(p)
 	return p
 }
 

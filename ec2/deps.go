@@ -120,16 +120,14 @@ func (s *Service) usageTypes(it *InstanceTypeInfo) *typeUsage {
 	if u := s.lastUsage; u != nil && u.it == it.InstanceType {
 		return u
 	}
-	if u, ok := s.typeUsages[it.InstanceType]; ok {
+	t := s.tab()
+	if u, ok := t.usages.Find(it.InstanceType); ok {
 		s.lastUsage = u
 		return u
 	}
 	u := &typeUsage{it: it.InstanceType, box: "BoxUsage:" + string(it.InstanceType), spot: "SpotUsage:" + string(it.InstanceType),
 		credits: "CPUCredits:" + it.Family}
-	if s.typeUsages == nil {
-		s.typeUsages = map[InstanceType]*typeUsage{}
-	}
-	s.typeUsages[it.InstanceType] = u
+	t.usages.Add(u)
 	s.lastUsage = u
 	return u
 }
@@ -368,10 +366,10 @@ func instanceARNRes(region, account string, seq, resSeq uint64) (arn, id, resID 
 	b = append(b, account...)
 	b = append(b, ":instance/"...)
 	n := len(b)
-	b = mix.AppendID(b, "i", mix.SplitMix64(seq))
+	b = appendID(b, "i", mix.SplitMix64(seq))
 	end := len(b)
 	if resSeq != 0 {
-		b = mix.AppendID(b, "r", mix.SplitMix64(resSeq))
+		b = appendID(b, "r", mix.SplitMix64(resSeq))
 	}
 	s := string(b)
 	return s[:end], s[n:end], s[end:]

@@ -156,7 +156,6 @@ const (
 	stepNone uint8 = iota
 	stepBoot
 	stepTerminated
-	stepForget
 )
 
 // stepper returns the machine's one timer callback for the transitions
@@ -174,8 +173,6 @@ func (m *Machine) stepper() func() {
 				s.becomeRunning(m)
 			case stepTerminated:
 				s.terminated(m)
-			case stepForget:
-				s.instances.remove(m)
 			}
 		}
 	}
@@ -309,10 +306,67 @@ func (s *Service) terminated(m *Machine) {
 	if m.spot != nil && m.spot.pool != nil {
 		m.spot.pool.remove(m)
 	}
-	// Forgetting the instance an hour later is clean-up, not work: a
-	// daemon timer, so that it never keeps env.Run going.
-	m.next = stepForget
-	s.env.AfterDaemon(s.opts.Lifecycle.TerminatedVisible, m.stepper())
+	s.forgetLater(m)
+}
+
+// forgetQueue holds the terminated machines still describable, oldest
+// first, from head on, and the callback of the one timer that forgets
+// them (forgetLater). It is behind a pointer, made at the first
+// termination, so that the Service stays within its size class.
+type forgetQueue struct {
+	q    []forgetEntry
+	head int
+	due  func()
+}
+
+// forgetEntry is a terminated machine and the instant it is forgotten.
+type forgetEntry struct {
+	at sim.Time
+	m  *Machine
+}
+
+// forgetLater forgets m TerminatedVisible from now. Every machine waits
+// the same delay, so they are forgotten in the order they terminated: a
+// FIFO with one timer, for its head, rather than a timer per machine,
+// which a fleet churning instances kept thousands of for an hour each
+// (a timer slot and an event each, and their queue's work). Forgetting
+// is clean-up, not work: a daemon timer, so that it never keeps env.Run
+// going.
+func (s *Service) forgetLater(m *Machine) {
+	f := s.forgets
+	if f == nil {
+		f = &forgetQueue{}
+		f.due = func() { s.forgetDue(f) }
+		s.forgets = f
+	}
+	at := s.env.Now() + sim.Time(s.opts.Lifecycle.TerminatedVisible)
+	f.q = append(f.q, forgetEntry{at: at, m: m})
+	if len(f.q)-f.head == 1 {
+		s.env.AtDaemon(at, f.due)
+	}
+}
+
+// forgetDue forgets the machines whose hour is up, then waits for the
+// next one. The queue's room is reused once it has been emptied, and
+// compacted once its forgotten head is the larger part.
+func (s *Service) forgetDue(f *forgetQueue) {
+	now := s.env.Now()
+	q, i := f.q, f.head
+	for ; i < len(q) && q[i].at <= now; i++ {
+		s.instances.remove(q[i].m)
+		q[i] = forgetEntry{}
+	}
+	switch {
+	case i == len(q):
+		f.q, f.head = q[:0], 0
+		return
+	case i > 64 && 2*i > len(q):
+		n := copy(q, q[i:])
+		clear(q[n:])
+		f.q, i = q[:n], 0
+	}
+	f.head = i
+	s.env.AtDaemon(f.q[i].at, f.due)
 }
 
 // killProcs ends every process bound to m, oldest first.

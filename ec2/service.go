@@ -74,41 +74,29 @@ type Service struct {
 	// images holds the public images of the world's regions missing
 	// from region.Catalog(), made on first use (the others' are shared:
 	// builtinImages).
-	images  map[string]map[string]*Image
-	pools   *poolSet // made on first use (spot.go)
-	subs    []func(StateChangeEvent)
-	tokens  map[tokenKey]tokenEntry
-	azNames map[[2]string]string
-	homes   map[[2]string]*machineHome // by account and zone ID (home)
+	images map[string]map[string]*Image
+	pools  *poolSet // made on first use (spot.go)
+	subs   []func(StateChangeEvent)
+	tokens map[tokenKey]tokenEntry
+	// tables are the service's small lookup tables, made on first use.
+	tables *tables
 	// lastHome is the entry home answered last (a workload launches into
 	// one zone over and over; entries are never replaced).
-	lastHome *machineHome
-	// zoneOrders: per (account, region), the zone IDs in zone-name order
-	// (runInstancesOnce).
-	zoneOrders map[[2]string][]string
-	lastOrder  zoneOrderEntry    // the entry zoneOrder answered last
-	lastImage  imageEntry        // the image Service.image found last
-	lastRow    *InstanceTypeInfo // the catalog row validateRunInto found last
-	lastUsage  *typeUsage        // the entry usageTypes answered last
+	lastHome  *machineHome
+	lastOrder zoneOrderEntry    // the entry zoneOrder answered last
+	lastImage imageEntry        // the image Service.image found last
+	lastRow   *InstanceTypeInfo // the catalog row validateRunInto found last
+	lastUsage *typeUsage        // the entry usageTypes answered last
 	// lastProfile is the instance profile ARN text profileARNText built
 	// last (a workload launches with one profile name over and over).
 	lastProfile profileText
 	lastSpot    *SpotMarketOptions // spotOptions' last answer; never modified
-	// imageRoots: per image, the devices of a launch without mappings
-	// (rootDevices).
-	imageRoots map[*Image][]deviceSpec
-	profiles   map[string]*instanceProfile // by ARN (instanceProfile)
 	// schedEvents are the instances' pending scheduled events (status.go),
 	// kept here rather than in every Machine: few instances have one.
 	schedEvents map[*Machine][]*scheduledEvent
-	typeUsages  map[InstanceType]*typeUsage // usageTypes
 	demands     map[string]*demand
 
-	seq uint64
-	// rngs is keyed by (region, what): a pair, so that a lookup on the
-	// launch path doesn't build the stream's name.
-	rngs      map[[2]string]*rand.Rand
-	srcs      map[string]*rand.PCG
+	seq       uint64
 	quotas    *quotaState  // nil: quotas off (UnlimitedQuotas)
 	rules     []*eventRule // EventBridge-shaped subscriptions (events.go)
 	stateRule func()
@@ -124,6 +112,7 @@ type Service struct {
 	// process from its machine's list (Machine.Go).
 	procExit     func(*sim.Proc)
 	lastLoc      *region.Location // the Location procLocation answered last
+	forgets      *forgetQueue     // terminated machines (forgetLater), from the first termination
 	noQuotaCheck bool             // validating a spot request's launch (spotrequests.go)
 
 	network
@@ -241,33 +230,29 @@ func (s *Service) World() *region.World { return s.w }
 
 // rng returns the stream "ec2/<region>/<what>".
 func (s *Service) rng(region, what string) *rand.Rand {
+	t := s.tab()
 	k := [2]string{region, what}
-	r, ok := s.rngs[k]
+	e, ok := t.rngs.Find(k)
 	if !ok {
-		r = s.env.Rand("ec2/" + region + "/" + what)
-		if s.rngs == nil {
-			s.rngs = map[[2]string]*rand.Rand{}
-		}
-		s.rngs[k] = r
+		e = rngEntry{k, s.env.Rand("ec2/" + region + "/" + what)}
+		t.rngs.Add(e)
 	}
-	return r
+	return e.r
 }
 
 // source returns a PCG source for gonum distributions, one per name.
 func (s *Service) source(name string) *rand.PCG {
-	src, ok := s.srcs[name]
+	t := s.tab()
+	e, ok := t.srcs.Find(name)
 	if !ok {
-		src = s.env.Source(name + "/src")
-		if s.srcs == nil {
-			s.srcs = map[string]*rand.PCG{}
-		}
-		s.srcs[name] = src
+		e = srcEntry{name, s.env.Source(name + "/src")}
+		t.srcs.Add(e)
 	}
-	return src
+	return e.src
 }
 
 func (s *Service) newID(prefix string) string {
-	return mix.ID(prefix, mix.SplitMix64(s.nextSeq()))
+	return idString(prefix, mix.SplitMix64(s.nextSeq()))
 }
 
 // nextSeq takes the next sequence number, which IDs are rendered from.
@@ -387,9 +372,9 @@ func (s *Service) home(account, region, azID string) *machineHome {
 	if h := s.lastHome; h != nil && h.account == account && h.azID == azID {
 		return h
 	}
-	k := [2]string{account, azID}
-	h := s.homes[k]
-	if h != nil {
+	t := s.tab()
+	h, ok := t.homes.Find([2]string{account, azID})
+	if ok {
 		s.lastHome = h
 	} else {
 		azName, err := s.azName(account, azID)
@@ -397,10 +382,7 @@ func (s *Service) home(account, region, azID string) *machineHome {
 		if err != nil {
 			return h // not kept: the name may resolve later, as azName's cache assumes
 		}
-		if s.homes == nil {
-			s.homes = map[[2]string]*machineHome{}
-		}
-		s.homes[k] = h
+		t.homes.Add(h)
 		s.lastHome = h
 	}
 	return h
@@ -408,16 +390,14 @@ func (s *Service) home(account, region, azID string) *machineHome {
 
 // azName is World.AZName, cached: an account's zone names never change.
 func (s *Service) azName(account, azID string) (string, error) {
+	t := s.tab()
 	k := [2]string{account, azID}
-	if n, ok := s.azNames[k]; ok {
-		return n, nil
+	if e, ok := t.azNames.Find(k); ok {
+		return e.name, nil
 	}
 	n, err := s.w.AZName(account, azID)
 	if err == nil {
-		if s.azNames == nil {
-			s.azNames = map[[2]string]string{}
-		}
-		s.azNames[k] = n
+		t.azNames.Add(azNameEntry{k, n})
 	}
 	return n, err
 }

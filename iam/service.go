@@ -47,6 +47,22 @@ type Service struct {
 	// policies, if set, shares parsed documents with other Services
 	// (SharePolicies).
 	policies *PolicyCache
+
+	// recent is the last key Authenticate accepted, with the caller's
+	// copies of its texts: a World authenticates the same credentials
+	// call after call, and comparing the caller's strings with the very
+	// strings it passed last time is a pointer test, where a lookup
+	// hashes the ID and compares the secret and the 300-byte token byte
+	// by byte (the instance's copy, parsed from its metadata document).
+	// removeKey forgets a removed key; everything else Authenticate
+	// checks (active, expiry, role deleted) it checks on every call.
+	recent recentKey
+}
+
+// recentKey is Service.recent: credentials that matched k.
+type recentKey struct {
+	id, secret, token string
+	k                 *accessKey
 }
 
 type account struct {
@@ -365,6 +381,9 @@ func (s *Service) addKey(k *accessKey, text string) {
 
 // removeKey forgets a deleted key, keeping its ID among those handed out.
 func (s *Service) removeKey(k *accessKey) {
+	if s.recent.k == k {
+		s.recent = recentKey{}
+	}
 	delete(s.keys, k.id)
 	s.ids[k.id] = true
 }
@@ -394,6 +413,40 @@ func (s *Service) emit(subject, kind string, fields ...sim.Field) {
 // temporary keys need their session token (InvalidClientTokenId) and must
 // not have expired at the current virtual time (ExpiredToken).
 func (s *Service) Authenticate(c Credentials) (*Principal, error) {
+	k := s.recent.k
+	if k == nil || c.AccessKeyID != s.recent.id || c.SecretAccessKey != s.recent.secret || c.SessionToken != s.recent.token {
+		var err error
+		if k, err = s.findKey(c); err != nil {
+			return nil, err
+		}
+		s.recent = recentKey{id: c.AccessKeyID, secret: c.SecretAccessKey, token: c.SessionToken, k: k}
+	}
+	// What can change while the key stays the same: checked on every
+	// call, remembered or not.
+	if !k.active {
+		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
+	}
+	if k.session == nil {
+		if k.user != nil {
+			return k.user.principal, nil
+		}
+		return k.acct.root, nil
+	}
+	se := k.session
+	if s.env.Now() >= se.expiresAt { // NowTime() is not before expires
+		return nil, awserr.New("ExpiredToken", 403, false, "The security token included in the request is expired")
+	}
+	if se.role != nil && se.role.deleted {
+		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
+	}
+	return se.principal, nil
+}
+
+// findKey is the key whose ID, secret and session token (none for a
+// long-term key) c carries, in the errors' order: an unknown or
+// inactive key, a wrong secret, a wrong token. Whether it is active is
+// left to Authenticate, which checks it on every call.
+func (s *Service) findKey(c Credentials) (*accessKey, error) {
 	k, ok := s.keys[c.AccessKeyID]
 	if !ok || !k.active {
 		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
@@ -402,26 +455,14 @@ func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 		return nil, awserr.New("SignatureDoesNotMatch", 403, false,
 			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 	}
-	if k.session == nil {
-		if c.SessionToken != "" {
-			return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
-		}
-		if k.user != nil {
-			return k.user.principal, nil
-		}
-		return k.acct.root, nil
+	token := ""
+	if k.session != nil {
+		token = k.session.token
 	}
-	se := k.session
-	if c.SessionToken != se.token {
+	if c.SessionToken != token {
 		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
 	}
-	if s.env.Now() >= se.expiresAt { // NowTime() is not before expires
-		return nil, awserr.New("ExpiredToken", 403, false, "The security token included in the request is expired")
-	}
-	if se.role != nil && se.role.deleted {
-		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
-	}
-	return se.principal, nil
+	return k, nil
 }
 
 // iamARN builds arn:aws:iam::ACCT:kind/path/name.

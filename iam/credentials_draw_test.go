@@ -221,3 +221,22 @@ func TestPCGUint64(t *testing.T) {
 		}
 	}
 }
+
+// TestPCGFill: fill's loop, four draws a turn, gives the characters of
+// one draw each, in order, for every length, and leaves the state where
+// as many draws leave it.
+func TestPCGFill(t *testing.T) {
+	for n := range 70 {
+		hi, lo := uint64(0x9e3779b97f4a7c15), uint64(0xffffffffffffff00)
+		want := make([]byte, n)
+		for i := range want {
+			var x uint64
+			hi, lo, x = pcgUint64(hi, lo)
+			want[i] = secretAlphabet[x&63]
+		}
+		got := make([]byte, n)
+		gh, gl := pcgFill(got, secretAlphabet, 0x9e3779b97f4a7c15, 0xffffffffffffff00)
+		require.Equal(t, string(want), string(got), "n=%d", n)
+		require.Equal(t, [2]uint64{hi, lo}, [2]uint64{gh, gl}, "n=%d", n)
+	}
+}

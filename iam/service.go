@@ -271,12 +271,24 @@ func (s *Service) fill(dst []byte, alphabet string) {
 // returns advanced by len(dst) draws. rand.PCG's own Uint64, inlined in
 // such a loop, loads and stores its state through memory on every draw,
 // and indexing an alphabet of any length takes a mask and a bounds check;
-// this loop keeps the state in registers and needs neither (37
-// instructions a character instead of 40; the PCG step itself is most of
-// them).
+// this loop keeps the state in registers and needs neither. Four draws a
+// turn, the same draws in the same order, spare three turns of the
+// loop's bookkeeping, which Go's code for it made a sixth of the work
+// (37 instructions a character before, 31.5 now; the PCG step itself is
+// most of them; a session draws 356).
 func pcgFill(dst []byte, alphabet string, hi, lo uint64) (uint64, uint64) {
 	alphabet = alphabet[:64] // x&63 needs no bounds check
-	for i := range dst {
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		var a, b, c, d uint64
+		hi, lo, a = pcgUint64(hi, lo)
+		hi, lo, b = pcgUint64(hi, lo)
+		hi, lo, c = pcgUint64(hi, lo)
+		hi, lo, d = pcgUint64(hi, lo)
+		q := dst[i : i+4 : i+4] // one bounds check for the four
+		q[0], q[1], q[2], q[3] = alphabet[a&63], alphabet[b&63], alphabet[c&63], alphabet[d&63]
+	}
+	for ; i < len(dst); i++ {
 		var x uint64
 		hi, lo, x = pcgUint64(hi, lo)
 		dst[i] = alphabet[x&63]

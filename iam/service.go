@@ -101,10 +101,15 @@ type accountBlock struct {
 type accessKey struct {
 	id, secret string
 	active     bool
-	created    time.Time
-	acct       *account
-	user       *user    // nil for root keys and sessions
-	session    *session // temporary credentials
+	// created is the virtual instant the key was made: 8 bytes, where a
+	// time.Time takes 24. Only a user's keys show it (CreateDate); it
+	// keeps a session's block (sessionBlock) in the 640-byte size class.
+	created sim.Time
+	acct    *account
+	user    *user // nil for root keys and sessions
+	// sess is, for temporary credentials, the role session's principal;
+	// its session is sess.session.
+	sess *Principal
 }
 
 // NewService returns an IAM/STS service in the "aws" partition whose keys
@@ -175,7 +180,7 @@ func (s *Service) CreateAccount(accountID string, opts ...AccountOption) (Creden
 	a.root.finishText(text[keyTextLen:], "")
 	s.accounts[accountID] = a
 	k := &blk.key
-	*k = accessKey{active: true, created: s.env.NowTime(), acct: a}
+	*k = accessKey{active: true, created: s.env.Now(), acct: a}
 	s.addKey(k, text)
 	a.rootKey = k
 	s.emit(accountID, "CreateAccount") // no fields to build: emit checks Tracing
@@ -406,7 +411,7 @@ func (s *Service) newKey(prefix string, a *account) *accessKey {
 	var b strings.Builder
 	b.Grow(keyTextLen)
 	s.drawKey(&b, prefix)
-	k := &accessKey{active: true, created: s.env.NowTime(), acct: a}
+	k := &accessKey{active: true, created: s.env.Now(), acct: a}
 	s.addKey(k, b.String())
 	return k
 }
@@ -438,20 +443,20 @@ func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 	if !k.active {
 		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
 	}
-	if k.session == nil {
+	if k.sess == nil {
 		if k.user != nil {
 			return k.user.principal, nil
 		}
 		return k.acct.root, nil
 	}
-	se := k.session
+	se := k.sess.session
 	if s.env.Now() >= se.expiresAt { // NowTime() is not before expires
 		return nil, awserr.New("ExpiredToken", 403, false, "The security token included in the request is expired")
 	}
 	if se.role != nil && se.role.deleted {
 		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")
 	}
-	return se.principal, nil
+	return k.sess, nil
 }
 
 // findKey is the key whose ID, secret and session token (none for a
@@ -468,8 +473,8 @@ func (s *Service) findKey(c Credentials) (*accessKey, error) {
 			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 	}
 	token := ""
-	if k.session != nil {
-		token = k.session.token
+	if k.sess != nil {
+		token = k.sess.session.token
 	}
 	if c.SessionToken != token {
 		return nil, awserr.New("InvalidClientTokenId", 403, false, "The security token included in the request is invalid.")

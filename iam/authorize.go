@@ -34,7 +34,9 @@ package iam
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 )
@@ -243,12 +245,78 @@ func (s *Service) Authorize(req *Request) (d Decision) {
 // request pipeline does on every call: nil when req is allowed, else
 // the decision's AccessDenied error (Decision.Err).
 func (s *Service) Check(req *Request) error {
+	if s.allowed.answers(s, req) {
+		// What decide leaves in req for a later evaluation of the same
+		// request (an endpoint policy's, in the request pipeline).
+		req.orgKeys = s.allowed.orgKeys
+		if req.Time.IsZero() {
+			req.clock, req.at = s.env, s.env.Now()
+		}
+		return nil
+	}
+	timeGiven := !req.Time.IsZero()
 	var v verdict
 	s.decide(&v, req)
 	if v.Allowed {
+		// An answer that read the clock (req.Time filled in) holds for
+		// this instant only.
+		if p := req.Principal; p != nil && p.acct != nil && p.acct.svc == s && (timeGiven || req.Time.IsZero()) {
+			s.allowed.remember(s, req)
+		}
 		return nil
 	}
 	return v.decision(req).Err()
+}
+
+// allowedRequest is the last request Check allowed, Service.allowed: a
+// caller's calls come in runs of the same request (a poll, a transfer in
+// parts), and comparing it with the last is a tenth of evaluating it
+// (spot-training: three requests in four are the one before). The answer
+// depends on nothing else but the Service's state, which Service.gen
+// follows (every change of policies, memberships, attachments, tags,
+// organizations and accounts advances it), and the clock, which an
+// answer that read it is not remembered for. Only principals of this
+// Service's accounts are remembered: their fields change with the
+// Service's state alone, where a principal built by hand is the caller's
+// to change. Request.Context maps are compared by identity and held, so
+// the map of a remembered request must not change (Request.Context).
+type allowedRequest struct {
+	valid     bool
+	require   bool
+	gen       uint64
+	principal *Principal
+	action    string
+	resource  ARN
+	resAcct   string
+	resPolicy *Policy
+	context   map[string][]string
+	region    string
+	time      time.Time
+	orgKeys   orgKeyValues
+}
+
+// answers reports whether req is the remembered request, with the
+// Service in the state it was allowed in.
+func (a *allowedRequest) answers(s *Service, req *Request) bool {
+	return a.valid && a.principal == req.Principal && a.gen == s.gen && a.action == req.Action &&
+		a.resource == req.Resource && a.resAcct == req.ResourceAccount && a.resPolicy == req.ResourcePolicy &&
+		a.require == req.RequireResourcePolicy && a.region == req.RequestedRegion && a.time == req.Time &&
+		sameMap(a.context, req.Context)
+}
+
+// remember makes req, just allowed, the remembered request.
+func (a *allowedRequest) remember(s *Service, req *Request) {
+	*a = allowedRequest{valid: true, require: req.RequireResourcePolicy, gen: s.gen, principal: req.Principal,
+		action: req.Action, resource: req.Resource, resAcct: req.ResourceAccount, resPolicy: req.ResourcePolicy,
+		context: req.Context, region: req.RequestedRegion, time: req.Time, orgKeys: req.orgKeys}
+}
+
+// sameMap reports whether a and b are the same map (or both nil).
+func sameMap(a, b map[string][]string) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // decide fills the zero verdict *d with

@@ -324,7 +324,12 @@ type Request struct {
 	// ResourcePolicy is the resource's policy (bucket policy, trust
 	// policy, ...), or nil.
 	ResourcePolicy *Policy
-	Context        map[string][]string
+	// Context holds the request's other condition keys. Service.Check
+	// remembers the last request it allowed and answers the same request
+	// again without evaluating it; the same Context map counts as the
+	// same keys, so a map passed to Check must not change afterwards
+	// (build a new one instead).
+	Context map[string][]string
 	// RequireResourcePolicy marks resources whose policy must allow the
 	// request even within their own account: IAM role trust policies (and
 	// KMS key policies). An identity-based allow alone is not enough there.

@@ -39,10 +39,15 @@ type Service struct {
 	// onCreate runs on every CreateAccount (see OnAccountCreated).
 	onCreate []func(accountID string, created time.Time) error
 
-	// gen advances on every change to policies, memberships or
-	// attachments; identities rebuild their cached policy lists when it
-	// moves, so Authorize allocates nothing in steady state.
+	// gen advances on every change that can bear on a decision: to
+	// policies, memberships or attachments (identities rebuild their
+	// cached policy lists when it moves, so Authorize allocates nothing
+	// in steady state), to a user's tags (its principal's
+	// aws:PrincipalTag), to a trust policy, to organizations and to the
+	// accounts. Check's remembered answer (allowed) holds while it stays.
 	gen uint64
+	// allowed is the last request Check allowed (allowedRequest).
+	allowed allowedRequest
 
 	// policies, if set, shares parsed documents with other Services
 	// (SharePolicies).
@@ -179,6 +184,7 @@ func (s *Service) CreateAccount(accountID string, opts ...AccountOption) (Creden
 	}
 	a.root.finishText(text[keyTextLen:], "")
 	s.accounts[accountID] = a
+	s.gen++ // an account no request could name before
 	k := &blk.key
 	*k = accessKey{active: true, created: s.env.Now(), acct: a}
 	s.addKey(k, text)
@@ -212,6 +218,7 @@ func (s *Service) SetOrganization(accountID, orgID string) error {
 		}
 	}
 	a.orgID = orgID
+	s.gen++ // its principals' aws:PrincipalOrgID
 	return nil
 }
 

@@ -341,6 +341,7 @@ func (s *Service) TagUser(c Credentials, userName string, tags map[string]string
 	}
 	u.tags = merged
 	u.principal.Tags = merged
+	s.gen++ // aws:PrincipalTag
 	return nil
 }
 
@@ -352,6 +353,7 @@ func (s *Service) UntagUser(c Credentials, userName string, keys []string) error
 	}
 	u.tags = withoutTags(u.tags, keys)
 	u.principal.Tags = u.tags
+	s.gen++ // aws:PrincipalTag
 	return nil
 }
 

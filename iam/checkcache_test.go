@@ -1,0 +1,154 @@
+package iam
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// getReq is alice's s3:GetObject on arn:aws:s3:::b/k.
+func getReq(p *Principal, ctx map[string][]string) *Request {
+	return &Request{Principal: p, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k"), Context: ctx}
+}
+
+// TestCheckRemembersAllowed: Check answers the request it allowed last
+// without evaluating, and evaluates any other: another action, resource,
+// region, resource policy or Context map, another principal.
+func TestCheckRemembersAllowed(t *testing.T) {
+	svc, root := newTestService(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*",
+		 "Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}`))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	require.NoError(t, err)
+	vpce1 := map[string][]string{"aws:SourceVpce": {"vpce-1"}}
+	require.NoError(t, svc.Check(getReq(p, vpce1)))
+	require.Same(t, p, svc.allowed.principal)
+	require.NoError(t, svc.Check(getReq(p, vpce1)))
+
+	// Each differs from the remembered request in one field: evaluated,
+	// and denied.
+	for name, req := range map[string]*Request{
+		"context": getReq(p, map[string][]string{"aws:SourceVpce": {"vpce-2"}}),
+		"action":  {Principal: p, Action: "s3:PutObject", Resource: MustParseARN("arn:aws:s3:::b/k"), Context: vpce1},
+		"resource": {Principal: p, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::other/k"),
+			Context: vpce1},
+		"resource policy": {Principal: p, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k"), Context: vpce1,
+			ResourceAccount: acctA, ResourcePolicy: MustParsePolicy(`{"Version":"2012-10-17","Statement":[
+				{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}`)},
+		"principal": getReq(svc.accounts[acctA].root, vpce1),
+	} {
+		require.NoError(t, svc.Check(getReq(p, vpce1)), name) // remembered again
+		err := svc.Check(req)
+		if name == "principal" {
+			require.NoError(t, err, "the root user may") // and is remembered in turn
+			continue
+		}
+		require.ErrorContains(t, err, "AccessDenied", name)
+	}
+	// Region: a policy on aws:RequestedRegion.
+	mustDo(t, svc.PutUserPolicy(root, "alice", "region", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}`))
+	req := getReq(p, vpce1)
+	req.RequestedRegion = "us-east-1"
+	require.NoError(t, svc.Check(req))
+	req = getReq(p, vpce1)
+	req.RequestedRegion = "eu-west-1"
+	require.ErrorContains(t, svc.Check(req), "AccessDenied")
+
+	// A principal built by hand is not remembered.
+	svc.allowed = allowedRequest{}
+	hand := &Principal{Type: PrincipalUser, ARN: MustParseARN("arn:aws:iam::" + acctA + ":user/alice"), AccountID: acctA}
+	_ = svc.Check(getReq(hand, nil))
+	require.False(t, svc.allowed.valid)
+}
+
+// behind runs change as if no other request had been checked meanwhile:
+// every IAM call is checked, and so replaces the remembered request; a
+// change must make the Service evaluate the remembered request again on
+// its own (Service.gen).
+func behind(t *testing.T, svc *Service, change func() error) {
+	t.Helper()
+	kept := svc.allowed
+	require.True(t, kept.valid)
+	require.NoError(t, change())
+	svc.allowed = kept
+}
+
+// TestCheckForgetsOnChange: every change that bears on the decision makes
+// the remembered request evaluated again: a user's tags, a policy, the
+// organization ID.
+func TestCheckForgetsOnChange(t *testing.T) {
+	svc, root := newTestService(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ml"}}}]}`))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	require.NoError(t, err)
+	require.NoError(t, svc.Check(getReq(p, nil)))
+	behind(t, svc, func() error { return svc.UntagUser(root, "alice", []string{"team"}) })
+	require.ErrorContains(t, svc.Check(getReq(p, nil)), "AccessDenied", "untagged")
+	mustDo(t, svc.TagUser(root, "alice", map[string]string{"team": "ml"}))
+	require.NoError(t, svc.Check(getReq(p, nil)))
+
+	behind(t, svc, func() error { return svc.DeleteUserPolicy(root, "alice", "get") })
+	require.ErrorContains(t, svc.Check(getReq(p, nil)), "AccessDenied", "policy deleted")
+
+	mustDo(t, svc.PutUserPolicy(root, "alice", "org", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-aaaaaaaaaa"}}}]}`))
+	mustDo(t, svc.SetOrganization(acctA, "o-aaaaaaaaaa"))
+	require.NoError(t, svc.Check(getReq(p, nil)))
+	behind(t, svc, func() error { return svc.SetOrganization(acctA, "o-bbbbbbbbbb") })
+	require.ErrorContains(t, svc.Check(getReq(p, nil)), "AccessDenied", "another organization")
+}
+
+// TestCheckForgetsOnSCP: attaching a denying SCP denies the request
+// allowed just before.
+func TestCheckForgetsOnSCP(t *testing.T) {
+	f := newOrgFixture(t)
+	req := func() *Request {
+		return &Request{Principal: f.alice, Action: "ec2:RunInstances", Resource: MustParseARN("arn:aws:ec2:us-east-1:" + acctA + ":instance/*")}
+	}
+	require.NoError(t, f.svc.Check(req()))
+	r := req()
+	require.NoError(t, f.svc.Check(r))
+	// The remembered answer leaves the organization keys an evaluation
+	// leaves.
+	require.NotEmpty(t, r.orgKeys.principalPath)
+	id := f.policy(t, ServiceControlPolicyType, "NoEC2", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}`)
+	require.NoError(t, f.svc.Check(req()))
+	behind(t, f.svc, func() error {
+		_, err := f.org.AttachPolicy(f.mgmt, &AttachPolicyInput{PolicyId: id, TargetId: f.rootID})
+		return err
+	})
+	require.ErrorContains(t, f.svc.Check(req()), "AccessDenied")
+}
+
+// TestCheckDoesNotRememberTheClock: an answer that read aws:CurrentTime
+// is evaluated again at every call; one for a given Time is remembered
+// with it.
+func TestCheckDoesNotRememberTheClock(t *testing.T) {
+	svc, root := newTestService(t)
+	env := svc.Env()
+	until := env.NowTime().Add(time.Hour)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "early", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+		 "Condition":{"DateLessThan":{"aws:CurrentTime":"`+until.UTC().Format(time.RFC3339)+`"}}}]}`))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	require.NoError(t, err)
+	require.NoError(t, svc.Check(getReq(p, nil)))
+	require.NotSame(t, p, svc.allowed.principal, "it read the clock")
+	env.RunFor(2 * time.Hour)
+	require.ErrorContains(t, svc.Check(getReq(p, nil)), "AccessDenied")
+
+	given := getReq(p, nil)
+	given.Time = until.Add(-time.Minute)
+	require.NoError(t, svc.Check(given))
+	require.Same(t, p, svc.allowed.principal)
+	again := getReq(p, nil)
+	again.Time = given.Time
+	require.NoError(t, svc.Check(again))
+	later := getReq(p, nil)
+	later.Time = until.Add(time.Minute)
+	require.ErrorContains(t, svc.Check(later), "AccessDenied")
+}

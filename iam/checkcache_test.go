@@ -152,3 +152,20 @@ func TestCheckDoesNotRememberTheClock(t *testing.T) {
 	later.Time = until.Add(time.Minute)
 	require.ErrorContains(t, svc.Check(later), "AccessDenied")
 }
+
+// TestSameMapAndString: identity for maps (equal contents are not
+// enough), equality for strings, whatever their bytes' address.
+func TestSameMapAndString(t *testing.T) {
+	a, b := map[string][]string{"k": {"v"}}, map[string][]string{"k": {"v"}}
+	require.True(t, sameMap(a, a))
+	require.False(t, sameMap(a, b))
+	require.True(t, sameMap(nil, nil))
+	require.False(t, sameMap(a, nil))
+	require.False(t, sameMap(nil, map[string][]string{}))
+	s := "s3:GetObject"
+	require.True(t, sameString(s, s))
+	require.True(t, sameString(s, string([]byte(s))))
+	require.False(t, sameString(s, "s3:GetObjecT"))
+	require.False(t, sameString(s, s[:5]))
+	require.True(t, sameString("", ""))
+}

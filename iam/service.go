@@ -438,7 +438,7 @@ func (s *Service) emit(subject, kind string, fields ...sim.Field) {
 // not have expired at the current virtual time (ExpiredToken).
 func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 	k := s.recent.k
-	if k == nil || c.AccessKeyID != s.recent.id || c.SecretAccessKey != s.recent.secret || c.SessionToken != s.recent.token {
+	if k == nil || !sameString(c.AccessKeyID, s.recent.id) || !sameString(c.SecretAccessKey, s.recent.secret) || !sameString(c.SessionToken, s.recent.token) {
 		var err error
 		if k, err = s.findKey(c); err != nil {
 			return nil, err

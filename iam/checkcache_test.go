@@ -3,6 +3,7 @@ package iam
 import (
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -102,31 +103,27 @@ func TestCheckForgetsOnChange(t *testing.T) {
 	require.ErrorContains(t, svc.Check(getReq(p, nil)), "AccessDenied", "another organization")
 }
 
-// TestCheckForgetsOnSCP: attaching a denying SCP denies the request
-// allowed just before.
-func TestCheckForgetsOnSCP(t *testing.T) {
+// TestCheckOrganizationNotRemembered: a request with organization keys
+// is evaluated every time (it leaves the keys for a later evaluation),
+// and attaching a denying SCP denies it.
+func TestCheckOrganizationNotRemembered(t *testing.T) {
 	f := newOrgFixture(t)
 	req := func() *Request {
 		return &Request{Principal: f.alice, Action: "ec2:RunInstances", Resource: MustParseARN("arn:aws:ec2:us-east-1:" + acctA + ":instance/*")}
 	}
-	require.NoError(t, f.svc.Check(req()))
 	r := req()
 	require.NoError(t, f.svc.Check(r))
-	// The remembered answer leaves the organization keys an evaluation
-	// leaves.
+	require.NotSame(t, f.alice, f.svc.allowed.principal)
 	require.NotEmpty(t, r.orgKeys.principalPath)
-	id := f.policy(t, ServiceControlPolicyType, "NoEC2", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}`)
-	require.NoError(t, f.svc.Check(req()))
-	behind(t, f.svc, func() error {
-		_, err := f.org.AttachPolicy(f.mgmt, &AttachPolicyInput{PolicyId: id, TargetId: f.rootID})
-		return err
-	})
+	r = req()
+	require.NoError(t, f.svc.Check(r))
+	require.NotEmpty(t, r.orgKeys.principalPath)
+	f.attach(t, f.policy(t, ServiceControlPolicyType, "NoEC2", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}`), f.rootID)
 	require.ErrorContains(t, f.svc.Check(req()), "AccessDenied")
 }
 
 // TestCheckDoesNotRememberTheClock: an answer that read aws:CurrentTime
-// is evaluated again at every call; one for a given Time is remembered
-// with it.
+// is evaluated again at every call, and so is one for a given Time.
 func TestCheckDoesNotRememberTheClock(t *testing.T) {
 	svc, root := newTestService(t)
 	env := svc.Env()
@@ -144,10 +141,7 @@ func TestCheckDoesNotRememberTheClock(t *testing.T) {
 	given := getReq(p, nil)
 	given.Time = until.Add(-time.Minute)
 	require.NoError(t, svc.Check(given))
-	require.Same(t, p, svc.allowed.principal)
-	again := getReq(p, nil)
-	again.Time = given.Time
-	require.NoError(t, svc.Check(again))
+	require.NotSame(t, p, svc.allowed.principal)
 	later := getReq(p, nil)
 	later.Time = until.Add(time.Minute)
 	require.ErrorContains(t, svc.Check(later), "AccessDenied")
@@ -168,4 +162,11 @@ func TestSameMapAndString(t *testing.T) {
 	require.False(t, sameString(s, "s3:GetObjecT"))
 	require.False(t, sameString(s, s[:5]))
 	require.True(t, sameString("", ""))
+}
+
+// TestServiceSizeClass: the remembered request and key keep a Service
+// (one per world) in the 352-byte size class
+// (https://github.com/golang/go/blob/go1.26.0/src/internal/runtime/gc/sizeclasses.go).
+func TestServiceSizeClass(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(Service{}), uintptr(352))
 }

@@ -192,7 +192,9 @@ func notPrincipalExempts(ps *PrincipalSet, p *Principal) bool {
 	switch p.Type {
 	case PrincipalService:
 		for _, s := range ps.Service {
-			if strings.EqualFold(s, p.ServiceName) {
+			// Service principals are nearly always spelled as AWS spells
+			// them: the exact test first spares the fold.
+			if s == p.ServiceName || strings.EqualFold(s, p.ServiceName) {
 				return true
 			}
 		}

@@ -173,10 +173,11 @@ func (ec *evalCtx) lookup(key string, b builtinKey) ctxVals {
 	case bResourceAccount:
 		return single(ec.req.resourceAccount())
 	case bCurrentTime, bEpochTime:
-		if ec.req.Time.IsZero() {
+		t := ec.req.currentTime()
+		if t.IsZero() {
 			return ec.fromContext(key)
 		}
-		return ctxVals{n: 1, t: ec.req.Time, isTime: true, epoch: b == bEpochTime}
+		return ctxVals{n: 1, t: t, isTime: true, epoch: b == bEpochTime}
 	case bPrincipalOrgID:
 		if p != nil {
 			return single(p.orgID())

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -220,4 +221,47 @@ func TestPCGUint64(t *testing.T) {
 			t.Fatalf("seed %v: state differs after 1000 draws", seed)
 		}
 	}
+}
+
+// TestPCGFill: fill's loop, four draws a turn, gives the characters of
+// one draw each, in order, for every length, and leaves the state where
+// as many draws leave it.
+func TestPCGFill(t *testing.T) {
+	for n := range 70 {
+		hi, lo := uint64(0x9e3779b97f4a7c15), uint64(0xffffffffffffff00)
+		want := make([]byte, n)
+		for i := range want {
+			var x uint64
+			hi, lo, x = pcgUint64(hi, lo)
+			want[i] = secretAlphabet[x&63]
+		}
+		got := make([]byte, n)
+		gh, gl := pcgFill(got, secretAlphabet, 0x9e3779b97f4a7c15, 0xffffffffffffff00)
+		require.Equal(t, string(want), string(got), "n=%d", n)
+		require.Equal(t, [2]uint64{hi, lo}, [2]uint64{gh, gl}, "n=%d", n)
+	}
+}
+
+// TestSessionBlockSizeClass: a session's block, with the allocator's
+// 8-byte header, fits the 640-byte size class
+// (https://github.com/golang/go/blob/go1.26.0/src/internal/runtime/gc/sizeclasses.go).
+func TestSessionBlockSizeClass(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(sessionBlock{}), uintptr(640-8))
+}
+
+// TestAccessKeyCreateDate: a key's CreateDate is the calendar time of its
+// creation, kept as a virtual instant.
+func TestAccessKeyCreateDate(t *testing.T) {
+	svc, root, _ := profileWorld(t, 1)
+	env := svc.Env()
+	env.RunFor(3*time.Hour + 5*time.Nanosecond)
+	made := env.NowTime()
+	k, err := svc.CreateAccessKey(root, "alice")
+	require.NoError(t, err)
+	require.Equal(t, made, k.CreateDate)
+	env.RunFor(time.Hour)
+	keys, err := svc.ListAccessKeys(root, "alice")
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	require.Equal(t, made, keys[0].CreateDate)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nimbus-sim/nimbus/sim"
 )
 
 // Credentials are what a caller signs requests with: long-term user keys
@@ -322,13 +324,22 @@ type Request struct {
 	// ResourcePolicy is the resource's policy (bucket policy, trust
 	// policy, ...), or nil.
 	ResourcePolicy *Policy
-	Context        map[string][]string
+	// Context holds the request's other condition keys. Service.Check
+	// remembers the last request it allowed and answers the same request
+	// again without evaluating it; the same Context map counts as the
+	// same keys, so a map passed to Check must not change afterwards
+	// (build a new one instead).
+	Context map[string][]string
 	// RequireResourcePolicy marks resources whose policy must allow the
 	// request even within their own account: IAM role trust policies (and
 	// KMS key policies). An identity-based allow alone is not enough there.
 	RequireResourcePolicy bool
-	// Time is the request instant (aws:CurrentTime). Service.Authorize
-	// fills a zero Time from the simulation clock.
+	// Time is the request instant (aws:CurrentTime). For a zero Time,
+	// Service.Authorize and Service.Check take the instant of the call
+	// from the simulation clock, but make its calendar time and store it
+	// here only when a condition reads aws:CurrentTime or aws:EpochTime:
+	// after a call whose policies never ask, Time stays zero. (It was
+	// always filled before; nothing in this module reads it back.)
 	Time time.Time
 	// RequestedRegion is aws:RequestedRegion, the region the request was
 	// sent to ("us-east-1" for IAM and other global services); when
@@ -337,6 +348,22 @@ type Request struct {
 
 	// orgKeys are the Organizations keys Service.Authorize derives.
 	orgKeys orgKeyValues
+	// clock and at are the simulation and the instant of a Service's
+	// call, for a zero Time: currentTime makes the calendar time from
+	// them when a condition first needs it. A Decision's copy of the
+	// request keeps them, so Explain sees the same instant later.
+	clock *sim.Env
+	at    sim.Time
+}
+
+// currentTime is aws:CurrentTime: Time, else the calendar time of the
+// Service's call, kept in Time for the next condition; zero outside a
+// Service with no Time given.
+func (r *Request) currentTime() time.Time {
+	if r.Time.IsZero() && r.clock != nil {
+		r.Time = r.clock.TimeOf(r.at)
+	}
+	return r.Time
 }
 
 // orgKeyValues are aws:PrincipalOrgPaths, aws:ResourceOrgID,

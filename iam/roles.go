@@ -240,6 +240,7 @@ func (s *Service) UpdateAssumeRolePolicy(c Credentials, roleName, policyDocument
 		return err
 	}
 	r.trust = p
+	s.gen++
 	return nil
 }
 

@@ -13,17 +13,19 @@ import (
 )
 
 // session is a role session. Every instance launched with a profile
-// starts one, so its sessionBlock is kept within 696 bytes: with the
+// starts one, so its sessionBlock is kept within 632 bytes: with the
 // 8-byte header the allocator puts before a larger object that has
-// pointers, that is the 704-byte size class (it was 896). Hence its name,
-// issue time and expiry are its principal's SessionName, TokenIssueTime
-// and Expiration, kept there only, and the rare session policy's
-// PolicyRef is allocated apart.
+// pointers, that is the 640-byte size class (it was 896, then 704).
+// Hence its name, issue time and expiry are its principal's SessionName,
+// TokenIssueTime and Expiration, kept there only, the rare session
+// policy's PolicyRef is allocated apart, and the key points at the
+// session's principal, which points at the session (Principal.session):
+// the session needs no pointer back.
 type session struct {
-	role      *role
-	principal *Principal
-	policy    *Policy    // merged session policies, or nil
-	policyRef *PolicyRef // policy's, or nil
+	role *role
+	// policyRef holds the merged session policies, or is nil. (No
+	// separate *Policy: its Policy is the one.)
+	policyRef *PolicyRef
 	// expiresAt is the expiry in virtual time, which Authenticate
 	// compares with the clock on every call without making a calendar
 	// time.
@@ -276,8 +278,8 @@ const tokenPrefix = "IQoJb3JpZ2luX2VjE"
 const tokenLen = len(tokenPrefix) + 300
 
 // sessionBlock is a role session with its principal and its temporary
-// key, allocated together: the key points at the session, the session at
-// the principal, and none outlives the others.
+// key, allocated together: the key points at the principal, the
+// principal at the session, and none outlives the others.
 type sessionBlock struct {
 	key accessKey
 	se  session
@@ -318,7 +320,7 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 	blk := &sessionBlock{}
 	se, k := &blk.se, &blk.key
 	expires := now.Add(d)
-	*se = session{role: r, policy: sp, expiresAt: s.env.Now() + sim.Time(d), token: token}
+	*se = session{role: r, expiresAt: s.env.Now() + sim.Time(d), token: token}
 	if sp != nil {
 		se.policyRef = &PolicyRef{Kind: SessionPolicy, Name: "session policy", Policy: sp}
 	}
@@ -334,14 +336,14 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 	// The session ARN's resource, assumed-role/ROLE/SESSION, is the tail
 	// of its text.
 	sessARN := ARN{Partition: s.partition, Service: "sts", AccountID: a.id, Resource: arnText[arnLen-(resHead+len(r.name)+len(name)):]}
-	se.principal = &blk.p
-	*se.principal = Principal{
+	p := &blk.p
+	*p = Principal{
 		Type: PrincipalAssumedRole, ARN: sessARN, AccountID: a.id, UserID: userID,
 		RoleARN: r.arn, SessionName: name, Tags: ptags, SourceIdentity: sourceIdentity, TokenIssueTime: now, Expiration: expires,
 		acct: a, session: se,
 	}
-	se.principal.finishText(arnText, r.arnString())
-	*k = accessKey{active: true, created: now, acct: a, session: se}
+	p.finishText(arnText, r.arnString())
+	*k = accessKey{active: true, created: s.env.Now(), acct: a, sess: p}
 	s.addKey(k, text)
 	if s.env.Tracing() { // the fields cost allocations
 		s.emit(a.id, "AssumeRole", simF("session", arnText), simF("expires", expires))
@@ -349,7 +351,7 @@ func (s *Service) startSession(r *role, name string, d time.Duration, sp *Policy
 	return AssumeRoleOutput{
 		Credentials: Credentials{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: se.token,
 			Expiration: expires, Source: source},
-		AssumedRoleUser:  AssumedRoleUser{AssumedRoleID: se.principal.UserID, Arn: sessARN},
+		AssumedRoleUser:  AssumedRoleUser{AssumedRoleID: p.UserID, Arn: sessARN},
 		PackedPolicySize: packed,
 		SourceIdentity:   sourceIdentity,
 	}

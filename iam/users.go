@@ -207,7 +207,7 @@ func (s *Service) CreateAccessKey(c Credentials, userName string) (AccessKey, er
 	if s.env.Tracing() { // the fields cost allocations
 		s.emit(a.id, "CreateAccessKey", simF("user", u.name), simF("key", k.id))
 	}
-	return AccessKey{UserName: u.name, AccessKeyID: k.id, SecretAccessKey: k.secret, Status: "Active", CreateDate: k.created}, nil
+	return AccessKey{UserName: u.name, AccessKeyID: k.id, SecretAccessKey: k.secret, Status: "Active", CreateDate: s.env.TimeOf(k.created)}, nil
 }
 
 // ListAccessKeys lists a user's keys (without secrets).
@@ -218,7 +218,7 @@ func (s *Service) ListAccessKeys(c Credentials, userName string) ([]AccessKey, e
 	}
 	out := make([]AccessKey, len(u.keys))
 	for i, k := range u.keys {
-		out[i] = AccessKey{UserName: u.name, AccessKeyID: k.id, Status: k.status(), CreateDate: k.created}
+		out[i] = AccessKey{UserName: u.name, AccessKeyID: k.id, Status: k.status(), CreateDate: s.env.TimeOf(k.created)}
 	}
 	return out, nil
 }
@@ -341,6 +341,7 @@ func (s *Service) TagUser(c Credentials, userName string, tags map[string]string
 	}
 	u.tags = merged
 	u.principal.Tags = merged
+	s.gen++ // aws:PrincipalTag
 	return nil
 }
 
@@ -352,6 +353,7 @@ func (s *Service) UntagUser(c Credentials, userName string, keys []string) error
 	}
 	u.tags = withoutTags(u.tags, keys)
 	u.principal.Tags = u.tags
+	s.gen++ // aws:PrincipalTag
 	return nil
 }
 

@@ -343,7 +343,9 @@ type pipeline struct {
 	// the network identity the Router last found valid, at its change
 	// count checkedGen (checkNetwork). An identity is never mutated once
 	// set, so the same pointer is the same identity.
-	changes    NetworkChangeCounter
+	changes NetworkChangeCounter
+	// callRouter is the Router, if it answers calls' routes by pointer.
+	callRouter CallRouter
 	checked    *NetworkIdentity
 	checkedGen uint64
 	// free holds the frames of calls that returned, for reuse; it grows
@@ -612,6 +614,44 @@ func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
 	return p.Sleep(d)
 }
 
+// waiter is how a call sleeps: sleepCtx with its context's deadline
+// looked up once per call rather than on every sleep (the lookup walks the
+// context chain, and a context's deadline never changes).
+type waiter struct {
+	ctx context.Context
+	p   *sim.Proc
+	// plain says ctx is the process itself: no deadline, never cancelled.
+	plain bool
+	// at is the deadline, if bounded.
+	bounded bool
+	at      sim.Time
+}
+
+func newWaiter(ctx context.Context, p *sim.Proc) waiter {
+	wt := waiter{ctx: ctx, p: p, plain: ctx == context.Context(p)}
+	if !wt.plain {
+		wt.at, wt.bounded = sim.DeadlineOf(ctx)
+	}
+	return wt
+}
+
+// sleep is sleepCtx(wt.ctx, wt.p, d).
+func (wt *waiter) sleep(d time.Duration) error {
+	p := wt.p
+	if !wt.plain {
+		if err := wt.ctx.Err(); err != nil {
+			return err
+		}
+		if wt.bounded && p.Now().Add(d) > wt.at {
+			if err := p.SleepUntil(wt.at); err != nil {
+				return err
+			}
+			return context.DeadlineExceeded
+		}
+	}
+	return p.Sleep(d)
+}
+
 // Call runs one API call through the pipeline from the calling process
 // (ctx is the *sim.Proc or a context derived from it, as the SDK takes
 // ctx): resolve the endpoint, then per attempt route (the Router, if
@@ -680,32 +720,36 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	}
 	op := ss.opStat(src.Service, src.Operation)
 	op.calls++
-	from := src.From
+	// The caller's place is read where it is, and copied once, into the
+	// frame.
+	from := &src.From
 	if !from.IsValid() {
-		if l, ok := LocationOf(ctx); ok {
-			from = l
-		} else {
-			from = OnInternet(sr.spec.Code)
-		}
+		from = locationOf(ctx) // nil: an internet client, set below
 	}
 	// From here on the call works on its frame's copy of the Request.
 	f := pp.frame(w)
 	defer pp.release(f)
 	r := &f.req
-	r.setFrom(src, &from)
+	if from != nil {
+		r.setFrom(src, from)
+	} else {
+		r.set(src)
+		r.From = OnInternet(sr.spec.Code)
+	}
 	// A caller in the serving region needs no region lookup (the common
 	// case), only its network identity checked.
 	var locErr error
-	if from.region != sr.spec.Code {
-		locErr = w.checkLoc(from)
+	if from := &r.From; from.region != sr.spec.Code {
+		locErr = w.checkLoc(*from)
 	} else if from.net != nil {
-		locErr = w.checkNetwork(&from)
+		locErr = w.checkNetwork(from)
 	}
 	if locErr != nil {
 		pp.stats.Failed++
 		return opError(r, locErr)
 	}
 	tokens := ss.tokensOf(r.Credentials.AccessKeyID, cfg.RetryTokens)
+	wt := newWaiter(ctx, p)
 	action := r.Action
 	if action == "" {
 		action = op.action
@@ -721,7 +765,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 			c = &Call{w: w, req: r}
 		}
 		c.serviceRegion, c.action, c.attempt = sr.spec.Code, action, attempt
-		err := w.attempt(ctx, p, c, sr, ss, &cfg, effect)
+		err := w.attempt(&wt, c, sr, ss, &cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
 			refund := cfg.NoRetryIncrement
@@ -755,7 +799,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 		*tokens -= cost
 		lastCost = cost
 		pp.stats.Retries++
-		if err := sleepCtx(ctx, p, cfg.Backoff(attempt, ss.backoffRand().Float64())); err != nil {
+		if err := wt.sleep(cfg.Backoff(attempt, ss.backoffRand().Float64())); err != nil {
 			pp.stats.Failed++
 			if errors.As(err, &intr) {
 				return err
@@ -936,7 +980,8 @@ func withID(err error, id string) error {
 }
 
 // routeInto asks the Router for the request's route and keeps it in *dst
-// (untouched if the Router panics), turning a panic into an error that
+// (which is zero; a CallRouter that panics may leave it half written, and
+// the call's frame is cleared when it returns), turning a panic into an error that
 // names the operation and a request ID. The Route goes straight into the
 // call's buffer: it is some 120 bytes, and each copy of it shows on a
 // routed call.
@@ -955,15 +1000,20 @@ func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams)
 				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
 		}
 	}()
-	*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	if cr := w.pipe.callRouter; cr != nil {
+		ok = cr.RouteCall(dst, &req.From, req.Service, sr.spec.Code)
+	} else {
+		*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	}
 	answered = true
 	return ok, nil
 }
 
 // attempt runs one attempt of the call c and returns its error
 // (unwrapped).
-func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
+func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
 	effect func(*Call) error) error {
+	ctx, p := wt.ctx, wt.p
 	pp := &w.pipe
 	env := w.env
 	req := c.req
@@ -979,7 +1029,7 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		}
 		if !ok {
 			pp.stats.NoRoute++
-			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
+			return w.connectTimeout(wt, sr, cfg, "no route from "+req.From.String())
 		}
 		c.route = c.routeBuf
 	}
@@ -990,16 +1040,22 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		extra = c.route.ExtraLatency()
 	}
 	// Connect and send. An unreachable endpoint costs the connect timeout.
-	send, err := w.callLatency(ss, req.From, to, extra)
+	// Both ways of the attempt draw over one path, worked out here.
+	path := w.net.path(&req.From, &to)
+	send, err := w.callLatency(ss, &path, false, &req.From, &to, extra)
 	if err != nil {
 		pp.stats.Unreachable++
-		return w.connectTimeout(ctx, p, sr, cfg, err.Error())
+		return w.connectTimeout(wt, sr, cfg, err.Error())
 	}
-	if err := sleepCtx(ctx, p, send); err != nil {
+	if err := wt.sleep(send); err != nil {
 		return err
 	}
-	if err := w.flow(ctx, p, req.From, to, req.RequestBytes); err != nil {
-		return err
+	// A call without a body (most) moves none: the Locations are not
+	// copied to flow for it.
+	if req.RequestBytes != 0 {
+		if err := w.flow(ctx, p, req.From, to, req.RequestBytes); err != nil {
+			return err
+		}
 	}
 	// The read timeout runs from the last byte of the request to the first
 	// byte of the response (and between bytes, which flow at the path's
@@ -1025,25 +1081,27 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 			// wait after a day so the simulation can go on.
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return w.readTimeout(ctx, p, req, cfg, deadline)
+		return w.readTimeout(wt, req, cfg, deadline)
 	}
-	back, err := w.callLatency(ss, to, req.From, extra)
+	back, err := w.callLatency(ss, &path, true, &to, &req.From, extra)
 	if err != nil {
 		// The path broke while the request was served: the response is lost.
 		if deadline < 0 {
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return w.readTimeout(ctx, p, req, cfg, deadline)
+		return w.readTimeout(wt, req, cfg, deadline)
 	}
 	first := c.delay + back
 	if deadline >= 0 && env.Now().Add(first) > deadline {
-		return w.readTimeout(ctx, p, req, cfg, deadline)
+		return w.readTimeout(wt, req, cfg, deadline)
 	}
-	if err := sleepCtx(ctx, p, first); err != nil {
+	if err := wt.sleep(first); err != nil {
 		return err
 	}
-	if err := w.flow(ctx, p, to, req.From, c.respBytes); err != nil {
-		return err
+	if c.respBytes != 0 {
+		if err := w.flow(ctx, p, to, req.From, c.respBytes); err != nil {
+			return err
+		}
 	}
 	if res != nil {
 		return withID(res, c.RequestID())
@@ -1053,11 +1111,11 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 
 // readTimeout waits until the read deadline and returns the SDK's
 // RequestTimeout: the response did not come in time.
-func (w *World) readTimeout(ctx context.Context, p *sim.Proc, req *Request, cfg *ClientConfig, deadline sim.Time) error {
+func (w *World) readTimeout(wt *waiter, req *Request, cfg *ClientConfig, deadline sim.Time) error {
 	env := w.env
 	w.pipe.stats.TimedOut++
 	if deadline >= env.Now() {
-		if err := sleepCtx(ctx, p, deadline.Sub(env.Now())); err != nil {
+		if err := wt.sleep(deadline.Sub(env.Now())); err != nil {
 			return err
 		}
 	}
@@ -1149,29 +1207,34 @@ func (w *World) insideOwner(p Principal, owner string) bool {
 }
 
 // callLatency draws a one-way latency for a call's packet from the
-// service's stream: the path class's draw plus extra, the route's hops,
-// plus retransmission timeouts under loss.
-func (w *World) callLatency(ss *callStreams, from, to Location, extra time.Duration) (time.Duration, error) {
+// service's stream over the attempt's path: the path class's draw plus
+// extra, the route's hops, plus retransmission timeouts under loss. back
+// says the packet is the response, from the endpoint to the caller.
+func (w *World) callLatency(ss *callStreams, path *netPath, back bool, from, to *Location, extra time.Duration) (time.Duration, error) {
 	// Without an injected fault (the common case, twice per attempt) the
 	// path is reachable and loses nothing: the checks are skipped, and
 	// the Locations not copied to them.
 	f := &w.faults
 	if len(f.downAZ) > 0 || len(f.rules) > 0 {
-		if err := f.reachable(w, from, to); err != nil {
+		if err := f.reachable(w, *from, *to); err != nil {
 			return 0, err
 		}
 	}
-	d, _ := w.net.oneWay(ss.latency, from, to)
+	median := path.median
+	if back {
+		median = path.backMedian
+	}
+	d := w.net.draw(ss.latency, path, median, from, to)
 	d += extra
 	if len(f.rules) == 0 {
 		return d, nil // no rule, no loss (lossProb is 0)
 	}
-	if p := f.lossProb(from, to); p > 0 {
+	if p := f.lossProb(*from, *to); p > 0 {
 		rto := w.net.m.MinRTO
 		for tries := 0; ss.lossRand().Float64() < p; tries++ {
 			if tries == 15 {
 				return 0, awserr.New("NetworkUnreachable", 504, true,
-					"connection from %v to %v lost: packet loss %.2f", from, to, p)
+					"connection from %v to %v lost: packet loss %.2f", *from, *to, p)
 			}
 			d += rto
 			rto *= 2
@@ -1182,8 +1245,8 @@ func (w *World) callLatency(ss *callStreams, from, to Location, extra time.Durat
 
 // connectTimeout waits out the connect timeout and returns the SDK's
 // dial error.
-func (w *World) connectTimeout(ctx context.Context, p *sim.Proc, sr *Region, cfg *ClientConfig, why string) error {
-	if err := sleepCtx(ctx, p, cfg.ConnectTimeout); err != nil {
+func (w *World) connectTimeout(wt *waiter, sr *Region, cfg *ClientConfig, why string) error {
+	if err := wt.sleep(cfg.ConnectTimeout); err != nil {
 		return err
 	}
 	return &ConnectTimeoutError{Endpoint: sr.spec.Code, After: cfg.ConnectTimeout, Reason: why}

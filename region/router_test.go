@@ -303,6 +303,15 @@ type countingRouter struct {
 
 func (r *countingRouter) NetworkChanges() uint64 { return r.gen }
 
+// RouteCall makes countingRouter a CallRouter, as vpc's Service is: the
+// World asks it, not Route, for calls' routes (testRouter stays a plain
+// Router, so both ways are tested).
+func (r *countingRouter) RouteCall(dst *Route, from *Location, service, region string) bool {
+	var ok bool
+	*dst, ok = r.Route(*from, Destination{Service: service, Region: region, Port: 443})
+	return ok
+}
+
 func (r *countingRouter) CheckNetwork(n NetworkIdentity) error {
 	r.checks++
 	for _, id := range []string{n.VpcID, n.SubnetID, n.NetworkInterfaceID} {

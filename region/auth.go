@@ -40,22 +40,27 @@ var (
 // authenticate is step 2: a request without an access key is anonymous
 // where the service accepts that, else MissingAuthenticationToken (HTTP
 // 403); otherwise iam checks the key, secret, session token and expiry.
-func (w *World) authenticate(req *Request) (Principal, error) {
+// The caller is written into *dst, which is zero, only on success, and
+// field by field: a Principal is too big to be stored whole without the
+// bulk write barrier, and returning one costs a copy on every call.
+func (w *World) authenticate(req *Request, dst *Principal) error {
 	if req.Credentials.AccessKeyID == "" {
 		if req.AllowAnonymous {
 			if w.anon == nil {
 				w.anon = iam.AnonymousPrincipal() // most worlds never see one
 			}
-			return Principal{ARN: "anonymous", IAM: w.anon, Anonymous: true}, nil
+			dst.ARN, dst.IAM, dst.Anonymous = "anonymous", w.anon, true
+			return nil
 		}
-		return Principal{}, awserr.New("MissingAuthenticationToken", 403, false,
+		return awserr.New("MissingAuthenticationToken", 403, false,
 			"Request is missing Authentication Token")
 	}
 	p, err := w.iam.Authenticate(req.Credentials)
 	if err != nil {
-		return Principal{}, err
+		return err
 	}
-	return Principal{Account: p.AccountID, ARN: p.ARNString(), IAM: p}, nil
+	dst.Account, dst.ARN, dst.IAM = p.AccountID, p.ARNString(), p
+	return nil
 }
 
 // authorize is step 3: IAM evaluates the identity and resource policies
@@ -64,12 +69,12 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 // is iam's AccessDenied, through which errors.As reaches the
 // *iam.DeniedError and its Decision. A Request.Resource that is not "*"
 // must be an ARN.
-func (w *World) authorize(p Principal, r *Request, action, region string, route *Route) error {
+func (w *World) authorize(p *iam.Principal, r *Request, action, region string, route *Route) error {
 	// aws:RequestedRegion is the region serving the call: the partition's
 	// global region for global services, so region-based SCPs (deny
 	// outside eu-central-1, say) apply to every call through the pipeline.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
-	req := iam.Request{Principal: p.IAM, Action: action, ResourceAccount: r.ResourceAccount,
+	req := iam.Request{Principal: p, Action: action, ResourceAccount: r.ResourceAccount,
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil {
 		if r.Context == nil {

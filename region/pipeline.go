@@ -239,7 +239,7 @@ func (c *Call) Authorize(r *Request) error {
 			action = r.action()
 		}
 	}
-	return c.w.authorize(c.principal, r, action, c.serviceRegion, c.route)
+	return c.w.authorize(c.principal.IAM, r, action, c.serviceRegion, c.route)
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -702,12 +702,15 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	}
 	// The world's configuration was validated by NewWorld; a request's own
 	// is checked here.
-	cfg := pp.cfg
+	// The world's is read in place (NewWorld set it for good), a
+	// request's copied.
+	cfg := &pp.cfg
 	if src.Client != nil {
-		cfg = *src.Client
-		if err := cfg.validate(); err != nil {
+		own := *src.Client
+		if err := own.validate(); err != nil {
 			return opError(src, err)
 		}
+		cfg = &own
 	}
 	sr, ss, err := w.endpointOf(src.Service, src.Region)
 	if err != nil {
@@ -765,7 +768,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 			c = &Call{w: w, req: r}
 		}
 		c.serviceRegion, c.action, c.attempt = sr.spec.Code, action, attempt
-		err := w.attempt(&wt, c, sr, ss, &cfg, effect)
+		err := w.attempt(&wt, c, sr, ss, cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
 			refund := cfg.NoRetryIncrement
@@ -1130,20 +1133,16 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 	req := c.req
 	code := c.serviceRegion
 	err := func() error {
-		princ, err := w.authenticate(req)
-		if err != nil {
+		if err := w.authenticate(req, &c.principal); err != nil {
 			return err
 		}
-		// Field by field: a Principal is too big to be stored without
-		// the bulk write barrier.
-		c.principal.Account, c.principal.ARN, c.principal.IAM, c.principal.Anonymous =
-			princ.Account, princ.ARN, princ.IAM, princ.Anonymous
+		princ := &c.principal
 		if req.Payer == PayRequester && princ.Anonymous {
 			return awserr.New("AccessDenied", 403, false,
 				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
 		}
 		if !req.iamAuthorizes && !req.AuthorizeInEffect {
-			if err := w.authorize(princ, req, c.action, code, c.route); err != nil {
+			if err := w.authorize(princ.IAM, req, c.action, code, c.route); err != nil {
 				return err
 			}
 		}

@@ -164,6 +164,9 @@ func authorizeEndpoint(req *iam.Request, route *Route) error {
 // The last one is kept apart, since a caller's calls come in runs from
 // one place.
 type keyCache struct {
+	// vals holds the one-element value lists of the contexts built, a
+	// block at a time (sourceKeyMap).
+	vals       []string
 	keyCtxs    [4]keyContext
 	nKeyCtxs   int
 	keyCtx     []keyContext // at most maxKeyCtxList
@@ -199,7 +202,7 @@ func (pp *pipeline) otherKeyContext(k *SourceKeys) map[string][]string {
 	}
 	m := kc.known(k)
 	if m == nil {
-		m = withSourceKeys(nil, *k)
+		m = pp.sourceKeyMap(kc, k)
 		switch {
 		case kc.nKeyCtxs < len(kc.keyCtxs):
 			kc.keyCtxs[kc.nKeyCtxs] = keyContext{keys: *k, ctx: m}
@@ -236,6 +239,37 @@ func (kc *keyCache) known(k *SourceKeys) map[string][]string {
 		}
 	}
 	return kc.keyMap[*k]
+}
+
+// sourceKeyMap is withSourceKeys(nil, *k) for the cache: a context made
+// once per set of keys and never changed, so its value lists are cut from
+// a block of kc.vals (capped, so that nothing appending to one reaches
+// the next), where withSourceKeys makes a list per key.
+func (pp *pipeline) sourceKeyMap(kc *keyCache, k *SourceKeys) map[string][]string {
+	m := make(map[string][]string, 4)
+	if k.SourceIP.IsValid() {
+		m["aws:SourceIp"] = kc.value(k.SourceIP.String())
+	}
+	if k.SourceVpc != "" {
+		m["aws:SourceVpc"] = kc.value(k.SourceVpc)
+	}
+	if k.SourceVpce != "" {
+		m["aws:SourceVpce"] = kc.value(k.SourceVpce)
+	}
+	if k.VpcSourceIP.IsValid() {
+		m["aws:VpcSourceIp"] = kc.value(k.VpcSourceIP.String())
+	}
+	return m
+}
+
+// value returns the one-element list of s, from the block.
+func (kc *keyCache) value(s string) []string {
+	if len(kc.vals) == cap(kc.vals) {
+		kc.vals = make([]string, 0, 4)
+	}
+	kc.vals = append(kc.vals, s)
+	n := len(kc.vals)
+	return kc.vals[n-1 : n : n]
 }
 
 // withSourceKeys returns a copy of ctx with the route's global condition

@@ -403,10 +403,11 @@ type callStreams struct {
 	// on every call. The first access key's quota is key0's, kept
 	// here (most services see one caller per world); tokens holds the
 	// others, made on first use.
-	tokens  map[string]*int
-	key0    string
-	tokens0 int
-	has0    bool
+	tokens    map[string]*int
+	tokenSlab []int // where tokens' counters are, a block at a time
+	key0      string
+	tokens0   int
+	has0      bool
 	// The last operation and access key seen, since calls come in runs.
 	lastOp, lastKey string
 	lastOpStat      *opStat
@@ -463,8 +464,13 @@ func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
 		s.key0, s.tokens0, s.has0 = accessKeyID, full, true
 		t = &s.tokens0
 	default:
-		t = new(int)
-		*t = full
+		// The counters are cut from a block: a service sees a few access
+		// keys per world (an instance role's session each).
+		if len(s.tokenSlab) == cap(s.tokenSlab) {
+			s.tokenSlab = make([]int, 0, 4)
+		}
+		s.tokenSlab = append(s.tokenSlab, full)
+		t = &s.tokenSlab[len(s.tokenSlab)-1]
 		if s.tokens == nil {
 			s.tokens = map[string]*int{}
 		}
@@ -513,11 +519,15 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	if s := p.findStreams(service, region); s != nil {
 		return s
 	}
-	name := "region/pipeline/" + service + "/" + region + "/latency"
-	base := name[:len(name)-len("latency")] // "region/pipeline/<service>/<region>/"
+	const suffix = "latency"
+	name := "region/pipeline/" + service + "/" + region + "/" + suffix
+	base := name[:len(name)-len(suffix)] // "region/pipeline/<service>/<region>/"
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(name), env: env, service: service, region: region, salt: fnv64(base),
 		texts: &p.texts}
+	if p.streams == nil {
+		p.streams = make([]*callStreams, 0, 4) // a world calls a handful of services
+	}
 	p.streams = append(p.streams, s)
 	if !catalogService(service) {
 		p.w.faults.know(service) // it has made a call: faults may name it

@@ -92,7 +92,7 @@ func TestRouteCacheInvalidation(t *testing.T) {
 			noErr(f.c.CreateRoute(p, &CreateRouteInput{RouteTableId: n.publicRT, DestinationCidrBlock: "0.0.0.0/0", GatewayId: n.igw}))
 		}, "internet-gateway")
 		step("route table disassociated", aEC2, func() {
-			noErr(f.c.DisassociateRouteTable(p, &DisassociateRouteTableInput{AssociationId: pub.rtbAssoc}))
+			noErr(f.c.DisassociateRouteTable(p, &DisassociateRouteTableInput{AssociationId: pub.rtbAssocID()}))
 		}, "none")
 		step("route table associated", aEC2, func() {
 			noErr(f.c.AssociateRouteTable(p, &AssociateRouteTableInput{RouteTableId: n.publicRT, SubnetId: n.public}))
@@ -124,10 +124,10 @@ func TestRouteCacheInvalidation(t *testing.T) {
 		custom, err := f.c.CreateNetworkAcl(p, &CreateNetworkAclInput{VpcId: n.vpc}) // denies everything
 		require.NoError(t, err)
 		step("nacl association replaced", aEC2, func() {
-			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: pub.naclAssoc, NetworkAclId: custom.NetworkAcl.NetworkAclId}))
+			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: f.svc.naclAssocID(pub), NetworkAclId: custom.NetworkAcl.NetworkAclId}))
 		}, "none")
 		step("nacl association restored", aEC2, func() {
-			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: pub.naclAssoc, NetworkAclId: defaultACL}))
+			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: f.svc.naclAssocID(pub), NetworkAclId: defaultACL}))
 		}, "internet-gateway")
 
 		// The interface's addresses.

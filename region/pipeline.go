@@ -942,11 +942,13 @@ func fnv64(s string) uint64 {
 	return h
 }
 
-// requestID is a drawn request ID: the two halves of a UUID-shaped ID
-// (version 4 layout), rendered as text only when something reads it.
+// requestID is a drawn request ID: the world's seed and the service's
+// salted counter it is mixed from. The mixing (two SplitMix64 rounds) and
+// the text wait until something reads the ID (String): most successful
+// calls never do.
 type requestID struct {
-	a, b  uint64
-	drawn bool
+	seed, seq uint64
+	drawn     bool
 }
 
 // nextRequestID draws the service's next request ID from the seed, the
@@ -955,12 +957,16 @@ type requestID struct {
 // calls never renumber another's.
 func (w *World) nextRequestID(ss *callStreams) requestID {
 	ss.seq++
-	seq := ss.seq ^ ss.salt
-	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(seq))
-	b := mix.SplitMix64(a ^ seq)
+	return requestID{seed: w.env.Seed(), seq: ss.seq ^ ss.salt, drawn: true}
+}
+
+// halves mixes the ID's two halves, in a UUID's version 4 layout.
+func (id requestID) halves() (a, b uint64) {
+	a = mix.SplitMix64(id.seed ^ mix.SplitMix64(id.seq))
+	b = mix.SplitMix64(a ^ id.seq)
 	a = a&^(0xf<<12) | 0x4<<12 // version 4
 	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
-	return requestID{a: a, b: b, drawn: true}
+	return a, b
 }
 
 // newRequestID draws the next request ID as text.
@@ -971,7 +977,8 @@ func (id requestID) String() string {
 	const hex = "0123456789abcdef"
 	var buf [36]byte
 	pos := 0
-	for i, x := range [2]uint64{id.a, id.b} {
+	a, b := id.halves()
+	for i, x := range [2]uint64{a, b} {
 		for j := 60; j >= 0; j -= 4 {
 			if n := i*16 + (60-j)/4; n == 8 || n == 12 || n == 16 || n == 20 {
 				buf[pos] = '-'
@@ -1156,7 +1163,7 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 				return err
 			}
 		}
-		if w.faults.impaired[code] {
+		if len(w.faults.impaired) > 0 && w.faults.impaired[code] {
 			return unavailable(req.Service)
 		}
 		if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {

@@ -184,10 +184,17 @@ const maxKeyCtxList = 12
 func (pp *pipeline) sourceKeyContext(k *SourceKeys) map[string][]string {
 	// The last keys are never zero: comparing with them first answers the
 	// common call at the cost of one comparison, not two (and inline).
-	if kc := pp.keyCache; kc != nil && kc.lastKeys == *k {
+	if kc := pp.keyCache; kc != nil && sameKeys(&kc.lastKeys, k) {
 		return kc.lastKeyCtx
 	}
 	return pp.otherKeyContext(k)
+}
+
+// sameKeys is *a == *b, inline: the generated comparison is a call, and
+// runs on every routed call.
+func sameKeys(a, b *SourceKeys) bool {
+	return a.SourceIP == b.SourceIP && a.VpcSourceIP == b.VpcSourceIP && a.SourceVpc == b.SourceVpc &&
+		a.SourceVpce == b.SourceVpce
 }
 
 // otherKeyContext is sourceKeyContext for keys other than the last ones.

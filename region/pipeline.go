@@ -1146,41 +1146,9 @@ func (w *World) readTimeout(wt *waiter, req *Request, cfg *ClientConfig, deadlin
 // serve is the server instant of an attempt: authenticate, authorize,
 // injected faults, the effect, metering.
 func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) error) error {
-	pp := &w.pipe
-	req := c.req
-	code := c.serviceRegion
-	err := func() error {
-		if err := w.authenticate(req, &c.principal); err != nil {
-			return err
-		}
-		princ := &c.principal
-		if req.Payer == PayRequester && princ.Anonymous {
-			return awserr.New("AccessDenied", 403, false,
-				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
-		}
-		if !req.iamAuthorizes && !req.AuthorizeInEffect {
-			if err := w.authorize(princ.IAM, req, c.action, code, c.route); err != nil {
-				return err
-			}
-		}
-		if len(w.faults.impaired) > 0 && w.faults.impaired[code] {
-			return unavailable(req.Service)
-		}
-		if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
-			pp.stats.Throttled++
-			return throttled(req.Service)
-		}
-		if r := rateOf(w.faults.errRate, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
-			pp.stats.Transient++
-			return transient(req.Service, ss.faultsRand())
-		}
-		if r := rateOf(w.faults.timeout, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
-			*hung = true
-		}
-		return effect(c)
-	}()
-	if w.billed(c, err) {
-		if req.BillRequest != nil {
+	err := w.serveSteps(c, ss, hung, effect)
+	if err == nil || w.billed(c, err) {
+		if req := c.req; req.BillRequest != nil {
 			req.BillRequest(c, err)
 		}
 		for _, m := range c.meters {
@@ -1188,6 +1156,42 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 		}
 	}
 	return err
+}
+
+// serveSteps is serve up to the metering: authentication, authorization,
+// injected faults and the effect.
+func (w *World) serveSteps(c *Call, ss *callStreams, hung *bool, effect func(*Call) error) error {
+	pp := &w.pipe
+	req := c.req
+	code := c.serviceRegion
+	if err := w.authenticate(req, &c.principal); err != nil {
+		return err
+	}
+	princ := &c.principal
+	if req.Payer == PayRequester && princ.Anonymous {
+		return awserr.New("AccessDenied", 403, false,
+			"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
+	}
+	if !req.iamAuthorizes && !req.AuthorizeInEffect {
+		if err := w.authorize(princ.IAM, req, c.action, code, c.route); err != nil {
+			return err
+		}
+	}
+	if len(w.faults.impaired) > 0 && w.faults.impaired[code] {
+		return unavailable(req.Service)
+	}
+	if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
+		pp.stats.Throttled++
+		return throttled(req.Service)
+	}
+	if r := rateOf(w.faults.errRate, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
+		pp.stats.Transient++
+		return transient(req.Service, ss.faultsRand())
+	}
+	if r := rateOf(w.faults.timeout, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
+		*hung = true
+	}
+	return effect(c)
 }
 
 // billed reports whether an attempt's outcome is billed under the

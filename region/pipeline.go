@@ -348,6 +348,9 @@ type pipeline struct {
 	callRouter CallRouter
 	checked    *NetworkIdentity
 	checkedGen uint64
+	// routing is set while the Router answers an attempt: a panic then
+	// is the Router's, and endCall reports it.
+	routing bool
 	// free holds the frames of calls that returned, for reuse; it grows
 	// to the most calls ever in progress at once.
 	free []*callFrame
@@ -696,7 +699,7 @@ func (w *World) CallRef(ctx context.Context, req *Request, effect func(c *Call) 
 // call is Call and CallRef. It only reads *src (and does not let it
 // escape), so that Call's argument stays on its stack: the one copy of
 // the Request a call makes is into its frame (Request.set).
-func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) error) error {
+func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) error) (rerr error) {
 	if effect == nil {
 		panic("region: Call with a nil effect")
 	}
@@ -741,7 +744,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	}
 	// From here on the call works on its frame's copy of the Request.
 	f := pp.frame(w)
-	defer pp.release(f)
+	defer w.endCall(f, &rerr)
 	r := &f.req
 	if from != nil {
 		r.setFrom(src, from)
@@ -1000,33 +1003,43 @@ func withID(err error, id string) error {
 }
 
 // routeInto asks the Router for the request's route and keeps it in *dst
-// (which is zero; a CallRouter that panics may leave it half written, and
-// the call's frame is cleared when it returns), turning a panic into an error that
-// names the operation and a request ID. The Route goes straight into the
-// call's buffer: it is some 120 bytes, and each copy of it shows on a
-// routed call.
-func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams) (ok bool, err error) {
-	// answered spares the common call the recover: only a Route that did
-	// not return can have panicked.
-	answered := false
-	defer func() {
-		if answered {
-			return
-		}
-		if v := recover(); v != nil {
-			id := w.newRequestID(ss)
-			err = awserr.New("InternalFailure", 500, false,
-				"%s %s: the network layer's Router panicked while routing request %s from %v: %v",
-				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
-		}
-	}()
-	if cr := w.pipe.callRouter; cr != nil {
+// (which is zero). The Route goes straight into the call's buffer: it is
+// some 120 bytes, and each copy of it shows on a routed call. A Router
+// that panics is reported by endCall.
+func (w *World) routeInto(dst *Route, req *Request, sr *Region) (ok bool) {
+	pp := &w.pipe
+	pp.routing = true
+	if cr := pp.callRouter; cr != nil {
 		ok = cr.RouteCall(dst, &req.From, req.Service, sr.spec.Code)
 	} else {
 		*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
 	}
-	answered = true
-	return ok, nil
+	pp.routing = false
+	return ok
+}
+
+// endCall ends a call, deferred: it releases the call's frame and turns
+// a panic of the Router while it routed one of the call's attempts into
+// the call's error, naming the operation and a request ID (an
+// InternalFailure, which is not retried). The panic is recovered here,
+// once per call, rather than around every Route: a deferred recover per
+// attempt would cost every routed call. Other panics (an effect's) go on.
+func (w *World) endCall(f *callFrame, errp *error) {
+	pp := &w.pipe
+	if pp.routing {
+		pp.routing = false
+		if v := recover(); v != nil {
+			req := &f.req
+			_, ss, _ := w.endpointOf(req.Service, req.Region) // resolved when the call began
+			id := w.newRequestID(ss)
+			err := awserr.New("InternalFailure", 500, false,
+				"%s %s: the network layer's Router panicked while routing request %s from %v: %v",
+				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
+			pp.stats.Failed++
+			*errp = opError(req, err)
+		}
+	}
+	pp.release(f)
 }
 
 // attempt runs one attempt of the call c and returns its error
@@ -1043,11 +1056,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 			c.routeBuf = new(Route) // a retry's Call
 		}
 		c.routed = true
-		ok, err := w.routeInto(c.routeBuf, req, sr, ss)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		if !w.routeInto(c.routeBuf, req, sr) {
 			pp.stats.NoRoute++
 			return w.connectTimeout(wt, sr, cfg, "no route from "+req.From.String())
 		}

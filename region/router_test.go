@@ -363,3 +363,29 @@ func TestCheckNetworkAskedAgainOnlyOnChange(t *testing.T) {
 	require.NoError(t, call(pub))
 	require.Equal(t, 1, r2.checks)
 }
+
+// TestCallRouterPanicIsReportedAsRouterPanic: a CallRouter that panics
+// fails the call exactly as a Router's Route that panics does: the same
+// error, request ID included, and the same counters; and the world goes
+// on calling.
+func TestCallRouterPanicIsReportedAsRouterPanic(t *testing.T) {
+	outcome := func(r Router) (string, PipelineStats) {
+		w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
+		withAlice(t, w)
+		w.Network().SetRouter(r)
+		var msg string
+		run(w, func(p *sim.Proc) {
+			err := w.Call(p, getReq(w, Location{}), func(*Call) error { return nil })
+			require.Error(t, err)
+			msg = err.Error()
+			w.Network().SetRouter(nil)
+			require.NoError(t, w.Call(p, getReq(w, Location{}), func(*Call) error { return nil }))
+		})
+		return msg, w.PipelineStats()
+	}
+	plainMsg, plainStats := outcome(&testRouter{panics: true})
+	callMsg, callStats := outcome(&countingRouter{testRouter: testRouter{panics: true}, known: knownIDs})
+	require.Equal(t, plainMsg, callMsg)
+	require.Equal(t, plainStats, callStats)
+	require.Contains(t, callMsg, "route table corrupted")
+}

@@ -188,6 +188,12 @@ func SetLocation(p *sim.Proc, loc Location) {
 	if p == nil {
 		panic("region: SetLocation(nil process)")
 	}
+	// A process's place is updated in place once set, so that the
+	// pipeline may keep a pointer to it (pipeline.placeOf).
+	if l, _ := p.Value(locationKey{}).(*Location); l != nil {
+		*l = loc
+		return
+	}
 	p.SetValue(locationKey{}, &loc)
 }
 

@@ -348,6 +348,11 @@ type pipeline struct {
 	callRouter CallRouter
 	checked    *NetworkIdentity
 	checkedGen uint64
+	// lastProc is the last process found to have a place (SetLocation),
+	// and lastPlace that place, which SetLocation updates in place
+	// (placeOf).
+	lastProc  *sim.Proc
+	lastPlace *Location
 	// routing is set while the Router answers an attempt: a panic then
 	// is the Router's, and endCall reports it.
 	routing bool
@@ -740,7 +745,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	// frame.
 	from := &src.From
 	if !from.IsValid() {
-		from = locationOf(ctx) // nil: an internet client, set below
+		from = pp.placeOf(ctx, p) // nil: an internet client, set below
 	}
 	// From here on the call works on its frame's copy of the Request.
 	f := pp.frame(w)
@@ -823,6 +828,27 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 			return opError(r, err)
 		}
 	}
+}
+
+// placeOf is locationOf(ctx) for a call made with ctx from process p,
+// remembering the last process's place: a process's calls come in runs,
+// and finding the place among its values costs a scan comparing
+// interfaces on every call. A process's place is one *Location for its
+// life (SetLocation writes into it), so the pointer stays good; the
+// context of a call made with a derived context may carry another, and
+// is asked.
+func (pp *pipeline) placeOf(ctx context.Context, p *sim.Proc) *Location {
+	if ctx != context.Context(p) {
+		return locationOf(ctx)
+	}
+	if p == pp.lastProc && pp.lastPlace.IsValid() {
+		return pp.lastPlace
+	}
+	l := locationOf(p)
+	if l != nil {
+		pp.lastProc, pp.lastPlace = p, l
+	}
+	return l
 }
 
 // frame returns a released call frame, or a new one, whose Call points to

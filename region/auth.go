@@ -40,22 +40,27 @@ var (
 // authenticate is step 2: a request without an access key is anonymous
 // where the service accepts that, else MissingAuthenticationToken (HTTP
 // 403); otherwise iam checks the key, secret, session token and expiry.
-func (w *World) authenticate(req *Request) (Principal, error) {
+// The caller is written into *dst, which is zero, only on success, and
+// field by field: a Principal is too big to be stored whole without the
+// bulk write barrier, and returning one costs a copy on every call.
+func (w *World) authenticate(req *Request, dst *Principal) error {
 	if req.Credentials.AccessKeyID == "" {
 		if req.AllowAnonymous {
 			if w.anon == nil {
 				w.anon = iam.AnonymousPrincipal() // most worlds never see one
 			}
-			return Principal{ARN: "anonymous", IAM: w.anon, Anonymous: true}, nil
+			dst.ARN, dst.IAM, dst.Anonymous = "anonymous", w.anon, true
+			return nil
 		}
-		return Principal{}, awserr.New("MissingAuthenticationToken", 403, false,
+		return awserr.New("MissingAuthenticationToken", 403, false,
 			"Request is missing Authentication Token")
 	}
 	p, err := w.iam.Authenticate(req.Credentials)
 	if err != nil {
-		return Principal{}, err
+		return err
 	}
-	return Principal{Account: p.AccountID, ARN: p.ARNString(), IAM: p}, nil
+	dst.Account, dst.ARN, dst.IAM = p.AccountID, p.ARNString(), p
+	return nil
 }
 
 // authorize is step 3: IAM evaluates the identity and resource policies
@@ -64,12 +69,12 @@ func (w *World) authenticate(req *Request) (Principal, error) {
 // is iam's AccessDenied, through which errors.As reaches the
 // *iam.DeniedError and its Decision. A Request.Resource that is not "*"
 // must be an ARN.
-func (w *World) authorize(p Principal, r *Request, action, region string, route *Route) error {
+func (w *World) authorize(p *iam.Principal, r *Request, action, region string, route *Route) error {
 	// aws:RequestedRegion is the region serving the call: the partition's
 	// global region for global services, so region-based SCPs (deny
 	// outside eu-central-1, say) apply to every call through the pipeline.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
-	req := iam.Request{Principal: p.IAM, Action: action, ResourceAccount: r.ResourceAccount,
+	req := iam.Request{Principal: p, Action: action, ResourceAccount: r.ResourceAccount,
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil {
 		if r.Context == nil {
@@ -159,6 +164,9 @@ func authorizeEndpoint(req *iam.Request, route *Route) error {
 // The last one is kept apart, since a caller's calls come in runs from
 // one place.
 type keyCache struct {
+	// vals holds the one-element value lists of the contexts built, a
+	// block at a time (sourceKeyMap).
+	vals       []string
 	keyCtxs    [4]keyContext
 	nKeyCtxs   int
 	keyCtx     []keyContext // at most maxKeyCtxList
@@ -176,10 +184,17 @@ const maxKeyCtxList = 12
 func (pp *pipeline) sourceKeyContext(k *SourceKeys) map[string][]string {
 	// The last keys are never zero: comparing with them first answers the
 	// common call at the cost of one comparison, not two (and inline).
-	if kc := pp.keyCache; kc != nil && kc.lastKeys == *k {
+	if kc := pp.keyCache; kc != nil && sameKeys(&kc.lastKeys, k) {
 		return kc.lastKeyCtx
 	}
 	return pp.otherKeyContext(k)
+}
+
+// sameKeys is *a == *b, inline: the generated comparison is a call, and
+// runs on every routed call.
+func sameKeys(a, b *SourceKeys) bool {
+	return a.SourceIP == b.SourceIP && a.VpcSourceIP == b.VpcSourceIP && a.SourceVpc == b.SourceVpc &&
+		a.SourceVpce == b.SourceVpce
 }
 
 // otherKeyContext is sourceKeyContext for keys other than the last ones.
@@ -194,7 +209,7 @@ func (pp *pipeline) otherKeyContext(k *SourceKeys) map[string][]string {
 	}
 	m := kc.known(k)
 	if m == nil {
-		m = withSourceKeys(nil, *k)
+		m = pp.sourceKeyMap(kc, k)
 		switch {
 		case kc.nKeyCtxs < len(kc.keyCtxs):
 			kc.keyCtxs[kc.nKeyCtxs] = keyContext{keys: *k, ctx: m}
@@ -231,6 +246,37 @@ func (kc *keyCache) known(k *SourceKeys) map[string][]string {
 		}
 	}
 	return kc.keyMap[*k]
+}
+
+// sourceKeyMap is withSourceKeys(nil, *k) for the cache: a context made
+// once per set of keys and never changed, so its value lists are cut from
+// a block of kc.vals (capped, so that nothing appending to one reaches
+// the next), where withSourceKeys makes a list per key.
+func (pp *pipeline) sourceKeyMap(kc *keyCache, k *SourceKeys) map[string][]string {
+	m := make(map[string][]string, 4)
+	if k.SourceIP.IsValid() {
+		m["aws:SourceIp"] = kc.value(k.SourceIP.String())
+	}
+	if k.SourceVpc != "" {
+		m["aws:SourceVpc"] = kc.value(k.SourceVpc)
+	}
+	if k.SourceVpce != "" {
+		m["aws:SourceVpce"] = kc.value(k.SourceVpce)
+	}
+	if k.VpcSourceIP.IsValid() {
+		m["aws:VpcSourceIp"] = kc.value(k.VpcSourceIP.String())
+	}
+	return m
+}
+
+// value returns the one-element list of s, from the block.
+func (kc *keyCache) value(s string) []string {
+	if len(kc.vals) == cap(kc.vals) {
+		kc.vals = make([]string, 0, 4)
+	}
+	kc.vals = append(kc.vals, s)
+	n := len(kc.vals)
+	return kc.vals[n-1 : n : n]
 }
 
 // withSourceKeys returns a copy of ctx with the route's global condition

@@ -44,3 +44,36 @@ func TestCallContexts(t *testing.T) {
 	require.Contains(t, err.Error(), "operation error S3: GetObject")
 	require.Equal(t, 5*time.Second, elapsed)
 }
+
+// TestProcessPlaceFollowsSetLocation: a process's calls come from the
+// place SetLocation last gave it, also while the pipeline remembers the
+// process's place (placeOf), and a derived context's own place wins.
+func TestProcessPlaceFollowsSetLocation(t *testing.T) {
+	w := pipelineWorld(t, 1)
+	az1, err := w.InAZ("use1-az1")
+	require.NoError(t, err)
+	fromOf := func(ctx context.Context) Location {
+		var from Location
+		req := getReq(w, Location{})
+		require.NoError(t, w.Call(ctx, req, func(c *Call) error { from = c.From(); return nil }))
+		return from
+	}
+	var otherFrom Location
+	run(w, func(p *sim.Proc) {
+		require.Equal(t, OnInternet("us-east-1"), fromOf(p), "no place: an internet client")
+		SetLocation(p, az1)
+		require.Equal(t, az1, fromOf(p))
+		require.Equal(t, az1, fromOf(p))
+		other := OnInternet("eu-west-1")
+		require.Equal(t, other, fromOf(WithLocation(p, other)))
+		SetLocation(p, other)
+		require.Equal(t, other, fromOf(p))
+		SetLocation(p, az1)
+		require.Equal(t, az1, fromOf(p))
+		w.Env().Go("other", func(q *sim.Proc) {
+			require.NoError(t, q.Sleep(time.Second)) // after p's calls
+			otherFrom = fromOf(q)
+		})
+	})
+	require.Equal(t, OnInternet("us-east-1"), otherFrom, "another process has no place")
+}

@@ -49,3 +49,20 @@ func TestSourceKeyContextsBeyondTheList(t *testing.T) {
 	require.Len(t, kc.keyCtx, maxKeyCtxList)
 	require.Len(t, kc.keyMap, len(ips)-len(kc.keyCtxs)-maxKeyCtxList)
 }
+
+// TestSourceKeyMapIsWithSourceKeys: the cache's contexts, built from
+// shared blocks, equal withSourceKeys' for every kind of keys.
+func TestSourceKeyMapIsWithSourceKeys(t *testing.T) {
+	var pp pipeline
+	kc := new(keyCache)
+	for _, k := range []SourceKeys{
+		{SourceIP: netip.MustParseAddr("203.0.113.7")},
+		{SourceVpc: "vpc-1", SourceVpce: "vpce-1", VpcSourceIP: netip.MustParseAddr("10.0.3.4")},
+		{SourceIP: netip.MustParseAddr("2001:db8::1"), SourceVpc: "vpc-2"},
+		{SourceVpce: "vpce-2"},
+	} {
+		for range 3 { // past a block of values
+			require.Equal(t, withSourceKeys(nil, k), pp.sourceKeyMap(kc, &k))
+		}
+	}
+}

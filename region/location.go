@@ -173,7 +173,10 @@ func (l Location) String() string {
 	return s
 }
 
-// locationKey is the context key of a caller's Location.
+// locationKey is the context key of a caller's Location, kept as a
+// *Location (boxing a Location allocates its copy all the same): the
+// pipeline reads it on every call from a context, and a pointer spares
+// it two copies of seven words.
 type locationKey struct{}
 
 // SetLocation attaches a caller's location to a process: every call the
@@ -185,21 +188,39 @@ func SetLocation(p *sim.Proc, loc Location) {
 	if p == nil {
 		panic("region: SetLocation(nil process)")
 	}
-	p.SetValue(locationKey{}, loc)
+	// A process's place is updated in place once set, so that the
+	// pipeline may keep a pointer to it (pipeline.placeOf).
+	if l, _ := p.Value(locationKey{}).(*Location); l != nil {
+		*l = loc
+		return
+	}
+	p.SetValue(locationKey{}, &loc)
 }
 
 // WithLocation returns a context whose calls come from loc, as
 // context.WithValue would.
 func WithLocation(ctx context.Context, loc Location) context.Context {
-	return context.WithValue(ctx, locationKey{}, loc)
+	return context.WithValue(ctx, locationKey{}, &loc)
 }
 
 // LocationOf returns the location attached to ctx (by WithLocation, or
 // SetLocation on the process behind it).
 func LocationOf(ctx context.Context) (Location, bool) {
-	if ctx == nil {
-		return Location{}, false
+	if l := locationOf(ctx); l != nil {
+		return *l, true
 	}
-	l, ok := ctx.Value(locationKey{}).(Location)
-	return l, ok && l.IsValid()
+	return Location{}, false
+}
+
+// locationOf is LocationOf by pointer, nil for none; the Location is
+// only read.
+func locationOf(ctx context.Context) *Location {
+	if ctx == nil {
+		return nil
+	}
+	l, _ := ctx.Value(locationKey{}).(*Location)
+	if l == nil || !l.IsValid() {
+		return nil
+	}
+	return l
 }

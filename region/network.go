@@ -373,32 +373,63 @@ func (v Network) DistanceFloor(a, b string) (time.Duration, error) {
 // oneWay draws a one-way latency (without faults) and returns it with the
 // path's round-trip median, used for the window bound.
 func (n *network) oneWay(r *rand.Rand, from, to Location) (time.Duration, time.Duration) {
-	c := classOf(&from, &to)
+	p := n.path(&from, &to)
+	return n.draw(r, &p, p.median, &from, &to), time.Duration(p.median)
+}
+
+// netPath is what a latency draw between two places needs besides the
+// random stream: the class's distribution, the round-trip medians each
+// way and the distance floor. A call draws twice per attempt, there and
+// back, over the same path: the pipeline works it out once (path) and
+// draws both ways from it (draw).
+type netPath struct {
+	dist                      *LatencyDist
+	median, backMedian, floor float64
+}
+
+// path works out the path from one place to another. The class, the zone
+// pair's factor and the distance floor are the same both ways; only the
+// inter-region median is looked up in each direction (a custom model may
+// give the two orders different figures).
+func (n *network) path(from, to *Location) netPath {
+	c := classOf(from, to)
 	d := &n.m.Latency[c]
-	median := float64(d.MedianRTT)
-	floor := 0.0
+	p := netPath{dist: d, median: float64(d.MedianRTT)}
 	switch c {
 	case PathCrossRegion:
 		f, km := n.floor(from.region, to.region)
-		floor = f
-		median = float64(n.regionRTT(from.region, to.region, km))
+		p.floor = f
+		p.median = float64(n.regionRTT(from.region, to.region, km))
+		p.backMedian = float64(n.regionRTT(to.region, from.region, km))
+		return p
 	case PathCrossAZ:
-		median *= n.pairFactor(from.az, to.az)
+		p.median *= n.pairFactor(from.az, to.az)
 	case PathInternet:
 		if from.region != to.region {
 			f, km := n.floor(from.region, to.region)
-			floor = f
-			median += float64(n.regionRTT(from.region, to.region, km))
+			p.floor = f
+			last := p.median // the client's last mile
+			p.median = last + float64(n.regionRTT(from.region, to.region, km))
+			p.backMedian = last + float64(n.regionRTT(to.region, from.region, km))
+			return p
 		}
 	}
-	rtt := d.sample(r, median)
+	p.backMedian = p.median
+	return p
+}
+
+// draw draws a one-way latency from one place to another over their path
+// p, whose round-trip median that way is median (p.median there,
+// p.backMedian back).
+func (n *network) draw(r *rand.Rand, p *netPath, median float64, from, to *Location) time.Duration {
+	rtt := p.dist.sample(r, median)
 	if len(n.w.faults.rules) > 0 {
 		// Without fault rules the factor is 1, and x*1 is x: the common
 		// case skips the walk (and copying the Locations to it).
-		rtt *= n.w.faults.latencyFactor(from, to)
+		rtt *= n.w.faults.latencyFactor(*from, *to)
 	}
-	x := max(rtt/2, floor)
-	return time.Duration(math.Round(x)), time.Duration(median)
+	x := max(rtt/2, p.floor)
+	return time.Duration(math.Round(x))
 }
 
 // Latency draws the one-way latency from one place to another. It fails

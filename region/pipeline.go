@@ -239,7 +239,7 @@ func (c *Call) Authorize(r *Request) error {
 			action = r.action()
 		}
 	}
-	return c.w.authorize(c.principal, r, action, c.serviceRegion, c.route)
+	return c.w.authorize(c.principal.IAM, r, action, c.serviceRegion, c.route)
 }
 
 // Delay adds server-side processing time before the response leaves (S3's
@@ -343,9 +343,19 @@ type pipeline struct {
 	// the network identity the Router last found valid, at its change
 	// count checkedGen (checkNetwork). An identity is never mutated once
 	// set, so the same pointer is the same identity.
-	changes    NetworkChangeCounter
+	changes NetworkChangeCounter
+	// callRouter is the Router, if it answers calls' routes by pointer.
+	callRouter CallRouter
 	checked    *NetworkIdentity
 	checkedGen uint64
+	// lastProc is the last process found to have a place (SetLocation),
+	// and lastPlace that place, which SetLocation updates in place
+	// (placeOf).
+	lastProc  *sim.Proc
+	lastPlace *Location
+	// routing is set while the Router answers an attempt: a panic then
+	// is the Router's, and endCall reports it.
+	routing bool
 	// free holds the frames of calls that returned, for reuse; it grows
 	// to the most calls ever in progress at once.
 	free []*callFrame
@@ -401,10 +411,11 @@ type callStreams struct {
 	// on every call. The first access key's quota is key0's, kept
 	// here (most services see one caller per world); tokens holds the
 	// others, made on first use.
-	tokens  map[string]*int
-	key0    string
-	tokens0 int
-	has0    bool
+	tokens    map[string]*int
+	tokenSlab []int // where tokens' counters are, a block at a time
+	key0      string
+	tokens0   int
+	has0      bool
 	// The last operation and access key seen, since calls come in runs.
 	lastOp, lastKey string
 	lastOpStat      *opStat
@@ -461,8 +472,13 @@ func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
 		s.key0, s.tokens0, s.has0 = accessKeyID, full, true
 		t = &s.tokens0
 	default:
-		t = new(int)
-		*t = full
+		// The counters are cut from a block: a service sees a few access
+		// keys per world (an instance role's session each).
+		if len(s.tokenSlab) == cap(s.tokenSlab) {
+			s.tokenSlab = make([]int, 0, 4)
+		}
+		s.tokenSlab = append(s.tokenSlab, full)
+		t = &s.tokenSlab[len(s.tokenSlab)-1]
 		if s.tokens == nil {
 			s.tokens = map[string]*int{}
 		}
@@ -511,11 +527,15 @@ func (p *pipeline) streamsFor(service, region string) *callStreams {
 	if s := p.findStreams(service, region); s != nil {
 		return s
 	}
-	name := "region/pipeline/" + service + "/" + region + "/latency"
-	base := name[:len(name)-len("latency")] // "region/pipeline/<service>/<region>/"
+	const suffix = "latency"
+	name := "region/pipeline/" + service + "/" + region + "/" + suffix
+	base := name[:len(name)-len(suffix)] // "region/pipeline/<service>/<region>/"
 	env := p.w.env
 	s := &callStreams{latency: env.Rand(name), env: env, service: service, region: region, salt: fnv64(base),
 		texts: &p.texts}
+	if p.streams == nil {
+		p.streams = make([]*callStreams, 0, 4) // a world calls a handful of services
+	}
 	p.streams = append(p.streams, s)
 	if !catalogService(service) {
 		p.w.faults.know(service) // it has made a call: faults may name it
@@ -612,6 +632,44 @@ func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
 	return p.Sleep(d)
 }
 
+// waiter is how a call sleeps: sleepCtx with its context's deadline
+// looked up once per call rather than on every sleep (the lookup walks the
+// context chain, and a context's deadline never changes).
+type waiter struct {
+	ctx context.Context
+	p   *sim.Proc
+	// plain says ctx is the process itself: no deadline, never cancelled.
+	plain bool
+	// at is the deadline, if bounded.
+	bounded bool
+	at      sim.Time
+}
+
+func newWaiter(ctx context.Context, p *sim.Proc) waiter {
+	wt := waiter{ctx: ctx, p: p, plain: ctx == context.Context(p)}
+	if !wt.plain {
+		wt.at, wt.bounded = sim.DeadlineOf(ctx)
+	}
+	return wt
+}
+
+// sleep is sleepCtx(wt.ctx, wt.p, d).
+func (wt *waiter) sleep(d time.Duration) error {
+	p := wt.p
+	if !wt.plain {
+		if err := wt.ctx.Err(); err != nil {
+			return err
+		}
+		if wt.bounded && p.Now().Add(d) > wt.at {
+			if err := p.SleepUntil(wt.at); err != nil {
+				return err
+			}
+			return context.DeadlineExceeded
+		}
+	}
+	return p.Sleep(d)
+}
+
 // Call runs one API call through the pipeline from the calling process
 // (ctx is the *sim.Proc or a context derived from it, as the SDK takes
 // ctx): resolve the endpoint, then per attempt route (the Router, if
@@ -646,7 +704,7 @@ func (w *World) CallRef(ctx context.Context, req *Request, effect func(c *Call) 
 // call is Call and CallRef. It only reads *src (and does not let it
 // escape), so that Call's argument stays on its stack: the one copy of
 // the Request a call makes is into its frame (Request.set).
-func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) error) error {
+func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) error) (rerr error) {
 	if effect == nil {
 		panic("region: Call with a nil effect")
 	}
@@ -662,12 +720,15 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	}
 	// The world's configuration was validated by NewWorld; a request's own
 	// is checked here.
-	cfg := pp.cfg
+	// The world's is read in place (NewWorld set it for good), a
+	// request's copied.
+	cfg := &pp.cfg
 	if src.Client != nil {
-		cfg = *src.Client
-		if err := cfg.validate(); err != nil {
+		own := *src.Client
+		if err := own.validate(); err != nil {
 			return opError(src, err)
 		}
+		cfg = &own
 	}
 	sr, ss, err := w.endpointOf(src.Service, src.Region)
 	if err != nil {
@@ -680,32 +741,36 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 	}
 	op := ss.opStat(src.Service, src.Operation)
 	op.calls++
-	from := src.From
+	// The caller's place is read where it is, and copied once, into the
+	// frame.
+	from := &src.From
 	if !from.IsValid() {
-		if l, ok := LocationOf(ctx); ok {
-			from = l
-		} else {
-			from = OnInternet(sr.spec.Code)
-		}
+		from = pp.placeOf(ctx, p) // nil: an internet client, set below
 	}
 	// From here on the call works on its frame's copy of the Request.
 	f := pp.frame(w)
-	defer pp.release(f)
+	defer w.endCall(f, &rerr)
 	r := &f.req
-	r.setFrom(src, &from)
+	if from != nil {
+		r.setFrom(src, from)
+	} else {
+		r.set(src)
+		r.From = OnInternet(sr.spec.Code)
+	}
 	// A caller in the serving region needs no region lookup (the common
 	// case), only its network identity checked.
 	var locErr error
-	if from.region != sr.spec.Code {
-		locErr = w.checkLoc(from)
+	if from := &r.From; from.region != sr.spec.Code {
+		locErr = w.checkLoc(*from)
 	} else if from.net != nil {
-		locErr = w.checkNetwork(&from)
+		locErr = w.checkNetwork(from)
 	}
 	if locErr != nil {
 		pp.stats.Failed++
 		return opError(r, locErr)
 	}
 	tokens := ss.tokensOf(r.Credentials.AccessKeyID, cfg.RetryTokens)
+	wt := newWaiter(ctx, p)
 	action := r.Action
 	if action == "" {
 		action = op.action
@@ -721,7 +786,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 			c = &Call{w: w, req: r}
 		}
 		c.serviceRegion, c.action, c.attempt = sr.spec.Code, action, attempt
-		err := w.attempt(ctx, p, c, sr, ss, &cfg, effect)
+		err := w.attempt(&wt, c, sr, ss, cfg, effect)
 		if err == nil {
 			pp.stats.Succeeded++
 			refund := cfg.NoRetryIncrement
@@ -755,7 +820,7 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 		*tokens -= cost
 		lastCost = cost
 		pp.stats.Retries++
-		if err := sleepCtx(ctx, p, cfg.Backoff(attempt, ss.backoffRand().Float64())); err != nil {
+		if err := wt.sleep(cfg.Backoff(attempt, ss.backoffRand().Float64())); err != nil {
 			pp.stats.Failed++
 			if errors.As(err, &intr) {
 				return err
@@ -763,6 +828,27 @@ func (w *World) call(ctx context.Context, src *Request, effect func(c *Call) err
 			return opError(r, err)
 		}
 	}
+}
+
+// placeOf is locationOf(ctx) for a call made with ctx from process p,
+// remembering the last process's place: a process's calls come in runs,
+// and finding the place among its values costs a scan comparing
+// interfaces on every call. A process's place is one *Location for its
+// life (SetLocation writes into it), so the pointer stays good; the
+// context of a call made with a derived context may carry another, and
+// is asked.
+func (pp *pipeline) placeOf(ctx context.Context, p *sim.Proc) *Location {
+	if ctx != context.Context(p) {
+		return locationOf(ctx)
+	}
+	if p == pp.lastProc && pp.lastPlace.IsValid() {
+		return pp.lastPlace
+	}
+	l := locationOf(p)
+	if l != nil {
+		pp.lastProc, pp.lastPlace = p, l
+	}
+	return l
 }
 
 // frame returns a released call frame, or a new one, whose Call points to
@@ -885,11 +971,13 @@ func fnv64(s string) uint64 {
 	return h
 }
 
-// requestID is a drawn request ID: the two halves of a UUID-shaped ID
-// (version 4 layout), rendered as text only when something reads it.
+// requestID is a drawn request ID: the world's seed and the service's
+// salted counter it is mixed from. The mixing (two SplitMix64 rounds) and
+// the text wait until something reads the ID (String): most successful
+// calls never do.
 type requestID struct {
-	a, b  uint64
-	drawn bool
+	seed, seq uint64
+	drawn     bool
 }
 
 // nextRequestID draws the service's next request ID from the seed, the
@@ -898,12 +986,16 @@ type requestID struct {
 // calls never renumber another's.
 func (w *World) nextRequestID(ss *callStreams) requestID {
 	ss.seq++
-	seq := ss.seq ^ ss.salt
-	a := mix.SplitMix64(w.env.Seed() ^ mix.SplitMix64(seq))
-	b := mix.SplitMix64(a ^ seq)
+	return requestID{seed: w.env.Seed(), seq: ss.seq ^ ss.salt, drawn: true}
+}
+
+// halves mixes the ID's two halves, in a UUID's version 4 layout.
+func (id requestID) halves() (a, b uint64) {
+	a = mix.SplitMix64(id.seed ^ mix.SplitMix64(id.seq))
+	b = mix.SplitMix64(a ^ id.seq)
 	a = a&^(0xf<<12) | 0x4<<12 // version 4
 	b = b&^(0xc<<60) | 0x8<<60 // RFC 4122 variant
-	return requestID{a: a, b: b, drawn: true}
+	return a, b
 }
 
 // newRequestID draws the next request ID as text.
@@ -914,7 +1006,8 @@ func (id requestID) String() string {
 	const hex = "0123456789abcdef"
 	var buf [36]byte
 	pos := 0
-	for i, x := range [2]uint64{id.a, id.b} {
+	a, b := id.halves()
+	for i, x := range [2]uint64{a, b} {
 		for j := 60; j >= 0; j -= 4 {
 			if n := i*16 + (60-j)/4; n == 8 || n == 12 || n == 16 || n == 20 {
 				buf[pos] = '-'
@@ -936,34 +1029,50 @@ func withID(err error, id string) error {
 }
 
 // routeInto asks the Router for the request's route and keeps it in *dst
-// (untouched if the Router panics), turning a panic into an error that
-// names the operation and a request ID. The Route goes straight into the
-// call's buffer: it is some 120 bytes, and each copy of it shows on a
-// routed call.
-func (w *World) routeInto(dst *Route, req *Request, sr *Region, ss *callStreams) (ok bool, err error) {
-	// answered spares the common call the recover: only a Route that did
-	// not return can have panicked.
-	answered := false
-	defer func() {
-		if answered {
-			return
-		}
+// (which is zero). The Route goes straight into the call's buffer: it is
+// some 120 bytes, and each copy of it shows on a routed call. A Router
+// that panics is reported by endCall.
+func (w *World) routeInto(dst *Route, req *Request, sr *Region) (ok bool) {
+	pp := &w.pipe
+	pp.routing = true
+	if cr := pp.callRouter; cr != nil {
+		ok = cr.RouteCall(dst, &req.From, req.Service, sr.spec.Code)
+	} else {
+		*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
+	}
+	pp.routing = false
+	return ok
+}
+
+// endCall ends a call, deferred: it releases the call's frame and turns
+// a panic of the Router while it routed one of the call's attempts into
+// the call's error, naming the operation and a request ID (an
+// InternalFailure, which is not retried). The panic is recovered here,
+// once per call, rather than around every Route: a deferred recover per
+// attempt would cost every routed call. Other panics (an effect's) go on.
+func (w *World) endCall(f *callFrame, errp *error) {
+	pp := &w.pipe
+	if pp.routing {
+		pp.routing = false
 		if v := recover(); v != nil {
+			req := &f.req
+			_, ss, _ := w.endpointOf(req.Service, req.Region) // resolved when the call began
 			id := w.newRequestID(ss)
-			err = awserr.New("InternalFailure", 500, false,
+			err := awserr.New("InternalFailure", 500, false,
 				"%s %s: the network layer's Router panicked while routing request %s from %v: %v",
 				req.serviceID(), req.Operation, id, req.From, v).WithRequestID(id)
+			pp.stats.Failed++
+			*errp = opError(req, err)
 		}
-	}()
-	*dst, ok = w.router.Route(req.From, Destination{Service: req.Service, Region: sr.spec.Code, Port: 443})
-	answered = true
-	return ok, nil
+	}
+	pp.release(f)
 }
 
 // attempt runs one attempt of the call c and returns its error
 // (unwrapped).
-func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
+func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
 	effect func(*Call) error) error {
+	ctx, p := wt.ctx, wt.p
 	pp := &w.pipe
 	env := w.env
 	req := c.req
@@ -973,13 +1082,9 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 			c.routeBuf = new(Route) // a retry's Call
 		}
 		c.routed = true
-		ok, err := w.routeInto(c.routeBuf, req, sr, ss)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		if !w.routeInto(c.routeBuf, req, sr) {
 			pp.stats.NoRoute++
-			return w.connectTimeout(ctx, p, sr, cfg, "no route from "+req.From.String())
+			return w.connectTimeout(wt, sr, cfg, "no route from "+req.From.String())
 		}
 		c.route = c.routeBuf
 	}
@@ -990,16 +1095,22 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 		extra = c.route.ExtraLatency()
 	}
 	// Connect and send. An unreachable endpoint costs the connect timeout.
-	send, err := w.callLatency(ss, req.From, to, extra)
+	// Both ways of the attempt draw over one path, worked out here.
+	path := w.net.path(&req.From, &to)
+	send, err := w.callLatency(ss, &path, false, &req.From, &to, extra)
 	if err != nil {
 		pp.stats.Unreachable++
-		return w.connectTimeout(ctx, p, sr, cfg, err.Error())
+		return w.connectTimeout(wt, sr, cfg, err.Error())
 	}
-	if err := sleepCtx(ctx, p, send); err != nil {
+	if err := wt.sleep(send); err != nil {
 		return err
 	}
-	if err := w.flow(ctx, p, req.From, to, req.RequestBytes); err != nil {
-		return err
+	// A call without a body (most) moves none: the Locations are not
+	// copied to flow for it.
+	if req.RequestBytes != 0 {
+		if err := w.flow(ctx, p, req.From, to, req.RequestBytes); err != nil {
+			return err
+		}
 	}
 	// The read timeout runs from the last byte of the request to the first
 	// byte of the response (and between bytes, which flow at the path's
@@ -1025,25 +1136,27 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 			// wait after a day so the simulation can go on.
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return w.readTimeout(ctx, p, req, cfg, deadline)
+		return w.readTimeout(wt, req, cfg, deadline)
 	}
-	back, err := w.callLatency(ss, to, req.From, extra)
+	back, err := w.callLatency(ss, &path, true, &to, &req.From, extra)
 	if err != nil {
 		// The path broke while the request was served: the response is lost.
 		if deadline < 0 {
 			deadline = env.Now().Add(24 * time.Hour)
 		}
-		return w.readTimeout(ctx, p, req, cfg, deadline)
+		return w.readTimeout(wt, req, cfg, deadline)
 	}
 	first := c.delay + back
 	if deadline >= 0 && env.Now().Add(first) > deadline {
-		return w.readTimeout(ctx, p, req, cfg, deadline)
+		return w.readTimeout(wt, req, cfg, deadline)
 	}
-	if err := sleepCtx(ctx, p, first); err != nil {
+	if err := wt.sleep(first); err != nil {
 		return err
 	}
-	if err := w.flow(ctx, p, to, req.From, c.respBytes); err != nil {
-		return err
+	if c.respBytes != 0 {
+		if err := w.flow(ctx, p, to, req.From, c.respBytes); err != nil {
+			return err
+		}
 	}
 	if res != nil {
 		return withID(res, c.RequestID())
@@ -1053,11 +1166,11 @@ func (w *World) attempt(ctx context.Context, p *sim.Proc, c *Call, sr *Region, s
 
 // readTimeout waits until the read deadline and returns the SDK's
 // RequestTimeout: the response did not come in time.
-func (w *World) readTimeout(ctx context.Context, p *sim.Proc, req *Request, cfg *ClientConfig, deadline sim.Time) error {
+func (w *World) readTimeout(wt *waiter, req *Request, cfg *ClientConfig, deadline sim.Time) error {
 	env := w.env
 	w.pipe.stats.TimedOut++
 	if deadline >= env.Now() {
-		if err := sleepCtx(ctx, p, deadline.Sub(env.Now())); err != nil {
+		if err := wt.sleep(deadline.Sub(env.Now())); err != nil {
 			return err
 		}
 	}
@@ -1068,45 +1181,9 @@ func (w *World) readTimeout(ctx context.Context, p *sim.Proc, req *Request, cfg 
 // serve is the server instant of an attempt: authenticate, authorize,
 // injected faults, the effect, metering.
 func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) error) error {
-	pp := &w.pipe
-	req := c.req
-	code := c.serviceRegion
-	err := func() error {
-		princ, err := w.authenticate(req)
-		if err != nil {
-			return err
-		}
-		// Field by field: a Principal is too big to be stored without
-		// the bulk write barrier.
-		c.principal.Account, c.principal.ARN, c.principal.IAM, c.principal.Anonymous =
-			princ.Account, princ.ARN, princ.IAM, princ.Anonymous
-		if req.Payer == PayRequester && princ.Anonymous {
-			return awserr.New("AccessDenied", 403, false,
-				"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
-		}
-		if !req.iamAuthorizes && !req.AuthorizeInEffect {
-			if err := w.authorize(princ, req, c.action, code, c.route); err != nil {
-				return err
-			}
-		}
-		if w.faults.impaired[code] {
-			return unavailable(req.Service)
-		}
-		if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
-			pp.stats.Throttled++
-			return throttled(req.Service)
-		}
-		if r := rateOf(w.faults.errRate, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
-			pp.stats.Transient++
-			return transient(req.Service, ss.faultsRand())
-		}
-		if r := rateOf(w.faults.timeout, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
-			*hung = true
-		}
-		return effect(c)
-	}()
-	if w.billed(c, err) {
-		if req.BillRequest != nil {
+	err := w.serveSteps(c, ss, hung, effect)
+	if err == nil || w.billed(c, err) {
+		if req := c.req; req.BillRequest != nil {
 			req.BillRequest(c, err)
 		}
 		for _, m := range c.meters {
@@ -1114,6 +1191,42 @@ func (w *World) serve(c *Call, ss *callStreams, hung *bool, effect func(*Call) e
 		}
 	}
 	return err
+}
+
+// serveSteps is serve up to the metering: authentication, authorization,
+// injected faults and the effect.
+func (w *World) serveSteps(c *Call, ss *callStreams, hung *bool, effect func(*Call) error) error {
+	pp := &w.pipe
+	req := c.req
+	code := c.serviceRegion
+	if err := w.authenticate(req, &c.principal); err != nil {
+		return err
+	}
+	princ := &c.principal
+	if req.Payer == PayRequester && princ.Anonymous {
+		return awserr.New("AccessDenied", 403, false,
+			"Anonymous users cannot be charged: %s is a Requester Pays resource", req.resource())
+	}
+	if !req.iamAuthorizes && !req.AuthorizeInEffect {
+		if err := w.authorize(princ.IAM, req, c.action, code, c.route); err != nil {
+			return err
+		}
+	}
+	if len(w.faults.impaired) > 0 && w.faults.impaired[code] {
+		return unavailable(req.Service)
+	}
+	if r := rateOf(w.faults.throttle, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
+		pp.stats.Throttled++
+		return throttled(req.Service)
+	}
+	if r := rateOf(w.faults.errRate, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
+		pp.stats.Transient++
+		return transient(req.Service, ss.faultsRand())
+	}
+	if r := rateOf(w.faults.timeout, req.Service, code); r > 0 && ss.faultsRand().Float64() < r {
+		*hung = true
+	}
+	return effect(c)
 }
 
 // billed reports whether an attempt's outcome is billed under the
@@ -1149,29 +1262,34 @@ func (w *World) insideOwner(p Principal, owner string) bool {
 }
 
 // callLatency draws a one-way latency for a call's packet from the
-// service's stream: the path class's draw plus extra, the route's hops,
-// plus retransmission timeouts under loss.
-func (w *World) callLatency(ss *callStreams, from, to Location, extra time.Duration) (time.Duration, error) {
+// service's stream over the attempt's path: the path class's draw plus
+// extra, the route's hops, plus retransmission timeouts under loss. back
+// says the packet is the response, from the endpoint to the caller.
+func (w *World) callLatency(ss *callStreams, path *netPath, back bool, from, to *Location, extra time.Duration) (time.Duration, error) {
 	// Without an injected fault (the common case, twice per attempt) the
 	// path is reachable and loses nothing: the checks are skipped, and
 	// the Locations not copied to them.
 	f := &w.faults
 	if len(f.downAZ) > 0 || len(f.rules) > 0 {
-		if err := f.reachable(w, from, to); err != nil {
+		if err := f.reachable(w, *from, *to); err != nil {
 			return 0, err
 		}
 	}
-	d, _ := w.net.oneWay(ss.latency, from, to)
+	median := path.median
+	if back {
+		median = path.backMedian
+	}
+	d := w.net.draw(ss.latency, path, median, from, to)
 	d += extra
 	if len(f.rules) == 0 {
 		return d, nil // no rule, no loss (lossProb is 0)
 	}
-	if p := f.lossProb(from, to); p > 0 {
+	if p := f.lossProb(*from, *to); p > 0 {
 		rto := w.net.m.MinRTO
 		for tries := 0; ss.lossRand().Float64() < p; tries++ {
 			if tries == 15 {
 				return 0, awserr.New("NetworkUnreachable", 504, true,
-					"connection from %v to %v lost: packet loss %.2f", from, to, p)
+					"connection from %v to %v lost: packet loss %.2f", *from, *to, p)
 			}
 			d += rto
 			rto *= 2
@@ -1182,8 +1300,8 @@ func (w *World) callLatency(ss *callStreams, from, to Location, extra time.Durat
 
 // connectTimeout waits out the connect timeout and returns the SDK's
 // dial error.
-func (w *World) connectTimeout(ctx context.Context, p *sim.Proc, sr *Region, cfg *ClientConfig, why string) error {
-	if err := sleepCtx(ctx, p, cfg.ConnectTimeout); err != nil {
+func (w *World) connectTimeout(wt *waiter, sr *Region, cfg *ClientConfig, why string) error {
+	if err := wt.sleep(cfg.ConnectTimeout); err != nil {
 		return err
 	}
 	return &ConnectTimeoutError{Endpoint: sr.spec.Code, After: cfg.ConnectTimeout, Reason: why}

@@ -228,6 +228,18 @@ type NetworkChangeCounter interface {
 	NetworkChanges() uint64
 }
 
+// CallRouter is an optional interface of a Router that answers the
+// pipeline's own question, the route of an API call, without the copies
+// Route's signature makes on every attempt of every call (the caller's
+// Location, a Destination and the Route answered, some 300 bytes in all).
+// RouteCall(dst, from, service, region) must answer exactly as
+// Route(*from, Destination{Service: service, Region: region, Port: 443})
+// would (TCP to 443, as API calls go), writing the route into *dst, which
+// is the zero Route, and returning ok. It must keep neither pointer.
+type CallRouter interface {
+	RouteCall(dst *Route, from *Location, service, region string) (ok bool)
+}
+
 // SetRouter registers the network layer's Router; nil removes it, and the
 // world goes back to direct paths.
 func (v Network) SetRouter(r Router) { v.w.setRouter(r) }
@@ -237,6 +249,7 @@ func (w *World) setRouter(r Router) {
 	w.router = r
 	pp := &w.pipe
 	pp.changes, _ = r.(NetworkChangeCounter)
+	pp.callRouter, _ = r.(CallRouter)
 	pp.checked, pp.checkedGen = nil, 0
 }
 

@@ -303,6 +303,15 @@ type countingRouter struct {
 
 func (r *countingRouter) NetworkChanges() uint64 { return r.gen }
 
+// RouteCall makes countingRouter a CallRouter, as vpc's Service is: the
+// World asks it, not Route, for calls' routes (testRouter stays a plain
+// Router, so both ways are tested).
+func (r *countingRouter) RouteCall(dst *Route, from *Location, service, region string) bool {
+	var ok bool
+	*dst, ok = r.Route(*from, Destination{Service: service, Region: region, Port: 443})
+	return ok
+}
+
 func (r *countingRouter) CheckNetwork(n NetworkIdentity) error {
 	r.checks++
 	for _, id := range []string{n.VpcID, n.SubnetID, n.NetworkInterfaceID} {
@@ -353,4 +362,30 @@ func TestCheckNetworkAskedAgainOnlyOnChange(t *testing.T) {
 	w.Network().SetRouter(r2)
 	require.NoError(t, call(pub))
 	require.Equal(t, 1, r2.checks)
+}
+
+// TestCallRouterPanicIsReportedAsRouterPanic: a CallRouter that panics
+// fails the call exactly as a Router's Route that panics does: the same
+// error, request ID included, and the same counters; and the world goes
+// on calling.
+func TestCallRouterPanicIsReportedAsRouterPanic(t *testing.T) {
+	outcome := func(r Router) (string, PipelineStats) {
+		w := newWorld(t, 1, Options{HostsPerAZ: map[string]int{}})
+		withAlice(t, w)
+		w.Network().SetRouter(r)
+		var msg string
+		run(w, func(p *sim.Proc) {
+			err := w.Call(p, getReq(w, Location{}), func(*Call) error { return nil })
+			require.Error(t, err)
+			msg = err.Error()
+			w.Network().SetRouter(nil)
+			require.NoError(t, w.Call(p, getReq(w, Location{}), func(*Call) error { return nil }))
+		})
+		return msg, w.PipelineStats()
+	}
+	plainMsg, plainStats := outcome(&testRouter{panics: true})
+	callMsg, callStats := outcome(&countingRouter{testRouter: testRouter{panics: true}, known: knownIDs})
+	require.Equal(t, plainMsg, callMsg)
+	require.Equal(t, plainStats, callStats)
+	require.Contains(t, callMsg, "route table corrupted")
 }

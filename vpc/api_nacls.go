@@ -219,7 +219,7 @@ func (c *Client) ReplaceNetworkAclAssociation(ctx context.Context, in *ReplaceNe
 		}
 		var sn *subnetRec
 		for _, id := range s.sortedSubnetIDs() {
-			if x := s.subnets[id]; x.naclAssoc == in.AssociationId && x.account == account {
+			if x := s.subnets[id]; isNACLAssoc(x, in.AssociationId) && x.account == account {
 				sn = x
 			}
 		}
@@ -229,8 +229,8 @@ func (c *Client) ReplaceNetworkAclAssociation(ctx context.Context, in *ReplaceNe
 		if sn.vpc != n.vpc {
 			return clientErr("InvalidParameterValue", "Network ACL %s and subnet %s belong to different networks", n.id, sn.id)
 		}
-		sn.nacl, sn.naclAssoc = n, s.newID("aclassoc")
-		out = &ReplaceNetworkAclAssociationOutput{NewAssociationId: sn.naclAssoc}
+		sn.nacl, sn.naclSeq = n, s.nextSeq()
+		out = &ReplaceNetworkAclAssociationOutput{NewAssociationId: s.naclAssocID(sn)}
 		return nil
 	})
 	return out, err
@@ -307,7 +307,7 @@ func (s *Service) describeNACL(n *naclRec) NetworkAcl {
 	}
 	for _, id := range s.sortedSubnetIDs() {
 		if sn := s.subnets[id]; sn.nacl == n {
-			d.Associations = append(d.Associations, NetworkAclAssociation{NetworkAclAssociationId: sn.naclAssoc, NetworkAclId: n.id, SubnetId: sn.id})
+			d.Associations = append(d.Associations, NetworkAclAssociation{NetworkAclAssociationId: s.naclAssocID(sn), NetworkAclId: n.id, SubnetId: sn.id})
 		}
 	}
 	return d

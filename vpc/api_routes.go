@@ -387,7 +387,7 @@ func (c *Client) AssociateRouteTable(ctx context.Context, in *AssociateRouteTabl
 			return clientErr("Resource.AlreadyAssociated", "the specified association for route table %s conflicts with an existing association", sn.rtb.id)
 		}
 		id := s.newID("rtbassoc")
-		sn.rtb, sn.rtbAssoc = t, id
+		sn.rtb = t
 		put(&t.assocs, id, sn)
 		put(&s.rtbAssoc, id, t)
 		out = &AssociateRouteTableOutput{AssociationId: id}
@@ -417,7 +417,7 @@ func (c *Client) DisassociateRouteTable(ctx context.Context, in *DisassociateRou
 		sn := t.assocs[in.AssociationId]
 		delete(t.assocs, in.AssociationId)
 		delete(s.rtbAssoc, in.AssociationId)
-		sn.rtb, sn.rtbAssoc = nil, ""
+		sn.rtb = nil
 		return nil
 	})
 	return &DisassociateRouteTableOutput{}, err

@@ -315,8 +315,9 @@ func (c *Client) DeleteSubnet(ctx context.Context, in *DeleteSubnetInput) (*Dele
 			return clientErr("DependencyViolation", "The subnet '%s' has dependencies and cannot be deleted.", sn.id)
 		}
 		if sn.rtb != nil {
-			delete(sn.rtb.assocs, sn.rtbAssoc)
-			delete(s.rtbAssoc, sn.rtbAssoc)
+			id := sn.rtbAssocID()
+			delete(sn.rtb.assocs, id)
+			delete(s.rtbAssoc, id)
 		}
 		delete(s.subnets, sn.id)
 		sn.deleted = true

@@ -166,7 +166,7 @@ func (s *Service) newSubnet(v *vpcRec, cidr netip.Prefix, azID string) *subnetRe
 // initSubnet is newSubnet into a record the caller allocated.
 func (s *Service) initSubnet(sn *subnetRec, v *vpcRec, cidr netip.Prefix, azID string) *subnetRec {
 	*sn = subnetRec{owned: owned{id: s.newID("subnet"), account: v.account, region: v.region}, vpc: v, azID: azID,
-		ips: newPool(cidr), nacl: v.nacl, naclAssoc: s.newID("aclassoc")}
+		ips: newPool(cidr), nacl: v.nacl, naclSeq: s.nextSeq()}
 	s.subnets[sn.id] = sn
 	s.subnetsChanged()
 	return sn

@@ -196,3 +196,32 @@ func TestDefaultEndpointPolicy(t *testing.T) {
 		requireCode(t, call("PutObject", "arn:aws:s3:::data/x"), "AccessDenied")
 	})
 }
+
+// TestRouteCallIsRoute: RouteCall, the pipeline's question, answers as
+// Route does, from the cache or not, before and after a change, for a
+// caller in a VPC and one outside any.
+func TestRouteCallIsRoute(t *testing.T) {
+	f := newFixture(t, 31)
+	f.do(func(p *sim.Proc) {
+		n := f.privateNet(p)
+		i := f.instance(n.private)
+		loc, _ := region.LocationOf(f.at(p, i))
+		outside, err := f.w.InAZ(i.AZID)
+		require.NoError(t, err)
+		check := func() {
+			for _, from := range []region.Location{loc, outside} {
+				for _, svc := range []string{"s3", "ec2"} {
+					want, wantOK := f.svc.Route(from, region.Destination{Service: svc, Region: testRegion, Port: 443})
+					var got region.Route
+					ok := f.svc.RouteCall(&got, &from, svc, testRegion)
+					require.Equal(t, wantOK, ok, svc)
+					require.Equal(t, want, got, svc)
+				}
+			}
+		}
+		check()
+		check() // cached
+		f.addS3Endpoint(p, n)
+		check()
+	})
+}

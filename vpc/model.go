@@ -57,17 +57,33 @@ func (v *vpcRec) defaultSGs() []*sgRec {
 // the small fields share a word).
 type subnetRec struct {
 	owned
-	vpc          *vpcRec
-	azID         string
-	ips          pool    // also the subnet's block (cidr)
-	rtb          *rtbRec // explicit association, or nil for the main table
-	rtbAssoc     string
-	nacl         *naclRec
-	naclAssoc    string
+	vpc  *vpcRec
+	azID string
+	ips  pool    // also the subnet's block (cidr)
+	rtb  *rtbRec // explicit association (rtbAssocID), or nil for the main table
+	nacl *naclRec
+	// naclSeq numbers the ID of the subnet's network ACL association
+	// (Service.naclAssocID): every subnet has one, most never shown,
+	// so it is rendered when asked for rather than kept as text.
+	naclSeq      uint64
 	enis         int32 // interfaces in the subnet (a dependency of DeleteSubnet)
 	mapPublic    bool
 	defaultForAz bool
 	deleted      bool // DeleteSubnet removed it (a LaunchPlan may still point to it)
+}
+
+// rtbAssocID returns the ID of the subnet's explicit route table
+// association (the one key of its table's assocs naming it), or "".
+func (s *subnetRec) rtbAssocID() string {
+	if s.rtb == nil {
+		return ""
+	}
+	for id, sn := range s.rtb.assocs {
+		if sn == s {
+			return id
+		}
+	}
+	return ""
 }
 
 // cidr returns the subnet's block.

@@ -2,6 +2,7 @@ package vpc
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/nimbus-sim/nimbus/sim"
@@ -304,4 +305,44 @@ func naclOf(t testing.TB, f *fixture, p *sim.Proc, vpc string) string {
 	as, err := f.c.DescribeNetworkAcls(p, &DescribeNetworkAclsInput{Filters: []Filter{{Name: "vpc-id", Values: []string{vpc}}}})
 	require.NoError(t, err)
 	return as.NetworkAcls[0].NetworkAclId
+}
+
+// TestAssociationIDs: a subnet's association IDs, kept as numbers (NACL)
+// or found in the table (route table), are the ones the API handed out:
+// DescribeNetworkAcls shows the ID ReplaceNetworkAclAssociation returned,
+// the replaced ID is gone, and deleting a subnet with an explicit route
+// table association removes the association.
+func TestAssociationIDs(t *testing.T) {
+	f := newFixture(t, 32)
+	f.do(func(p *sim.Proc) {
+		n := f.buildNetwork(p)
+		acl, err := f.c.CreateNetworkAcl(p, &CreateNetworkAclInput{VpcId: n.vpc})
+		require.NoError(t, err)
+		assocOf := func(aclID string) string {
+			out, err := f.c.DescribeNetworkAcls(p, &DescribeNetworkAclsInput{NetworkAclIds: []string{aclID}})
+			require.NoError(t, err)
+			for _, a := range out.NetworkAcls[0].Associations {
+				if a.SubnetId == n.private {
+					return a.NetworkAclAssociationId
+				}
+			}
+			return ""
+		}
+		def := f.svc.subnets[n.private].nacl.id
+		old := assocOf(def)
+		require.True(t, strings.HasPrefix(old, "aclassoc-"), old)
+		r, err := f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: old, NetworkAclId: acl.NetworkAcl.NetworkAclId})
+		require.NoError(t, err)
+		require.NotEqual(t, old, r.NewAssociationId)
+		require.Equal(t, r.NewAssociationId, assocOf(acl.NetworkAcl.NetworkAclId))
+		_, err = f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: old, NetworkAclId: def})
+		requireCode(t, err, "InvalidAssociationID.NotFound")
+
+		rtAssoc := f.svc.subnets[n.public].rtbAssocID()
+		require.True(t, strings.HasPrefix(rtAssoc, "rtbassoc-"), rtAssoc)
+		_, err = f.c.DeleteSubnet(p, &DeleteSubnetInput{SubnetId: n.public})
+		require.NoError(t, err)
+		_, err = f.c.DisassociateRouteTable(p, &DisassociateRouteTableInput{AssociationId: rtAssoc})
+		requireCode(t, err, "InvalidAssociationID.NotFound")
+	})
 }

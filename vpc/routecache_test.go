@@ -2,9 +2,11 @@ package vpc
 
 import (
 	"net/netip"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
@@ -90,7 +92,7 @@ func TestRouteCacheInvalidation(t *testing.T) {
 			noErr(f.c.CreateRoute(p, &CreateRouteInput{RouteTableId: n.publicRT, DestinationCidrBlock: "0.0.0.0/0", GatewayId: n.igw}))
 		}, "internet-gateway")
 		step("route table disassociated", aEC2, func() {
-			noErr(f.c.DisassociateRouteTable(p, &DisassociateRouteTableInput{AssociationId: pub.rtbAssoc}))
+			noErr(f.c.DisassociateRouteTable(p, &DisassociateRouteTableInput{AssociationId: pub.rtbAssocID()}))
 		}, "none")
 		step("route table associated", aEC2, func() {
 			noErr(f.c.AssociateRouteTable(p, &AssociateRouteTableInput{RouteTableId: n.publicRT, SubnetId: n.public}))
@@ -122,10 +124,10 @@ func TestRouteCacheInvalidation(t *testing.T) {
 		custom, err := f.c.CreateNetworkAcl(p, &CreateNetworkAclInput{VpcId: n.vpc}) // denies everything
 		require.NoError(t, err)
 		step("nacl association replaced", aEC2, func() {
-			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: pub.naclAssoc, NetworkAclId: custom.NetworkAcl.NetworkAclId}))
+			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: f.svc.naclAssocID(pub), NetworkAclId: custom.NetworkAcl.NetworkAclId}))
 		}, "none")
 		step("nacl association restored", aEC2, func() {
-			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: pub.naclAssoc, NetworkAclId: defaultACL}))
+			noErr(f.c.ReplaceNetworkAclAssociation(p, &ReplaceNetworkAclAssociationInput{AssociationId: f.svc.naclAssocID(pub), NetworkAclId: defaultACL}))
 		}, "internet-gateway")
 
 		// The interface's addresses.
@@ -212,4 +214,18 @@ func TestRouteCacheKeepsAnswers(t *testing.T) {
 		})
 		require.Zero(t, allocs, "a remembered route allocates nothing")
 	})
+}
+
+// TestSetRouteCopiesEveryField: setRoute copies a Route field by field;
+// a field added to Route or SourceKeys must be added there too.
+func TestSetRouteCopiesEveryField(t *testing.T) {
+	require.Equal(t, 4, reflect.TypeOf(region.Route{}).NumField(), "update setRoute")
+	require.Equal(t, 4, reflect.TypeOf(region.SourceKeys{}).NumField(), "update setRoute")
+	src := region.Route{Hops: []region.Hop{{Kind: region.HopGatewayEndpoint, ID: "vpce-1"}}, Transfer: region.TransferInterAZ,
+		Keys: region.SourceKeys{SourceIP: netip.MustParseAddr("203.0.113.1"), SourceVpc: "vpc-1", SourceVpce: "vpce-1",
+			VpcSourceIP: netip.MustParseAddr("10.0.0.1")},
+		EndpointPolicy: &iam.Policy{}}
+	var dst region.Route
+	setRoute(&dst, &src)
+	require.Equal(t, src, dst)
 }

@@ -16,6 +16,7 @@ import (
 var (
 	_ region.Router               = (*Service)(nil)
 	_ region.NetworkChangeCounter = (*Service)(nil)
+	_ region.CallRouter           = (*Service)(nil)
 )
 
 func protoNum(p string) int {
@@ -59,6 +60,46 @@ func (s *Service) Route(from region.Location, to region.Destination) (region.Rou
 	r, ok := s.route(id, to)
 	s.remember(&k, r, ok, s.scratch.natZone)
 	return r, ok
+}
+
+// RouteCall is region.CallRouter: Route for an API call (TCP to 443 of a
+// service endpoint), answered into *dst. The World asks it on every
+// attempt of every call from a Location, and Route's signature copies the
+// Location, a Destination and the Route each time; this copies the
+// cached answer once.
+func (s *Service) RouteCall(dst *region.Route, from *region.Location, service, regionCode string) bool {
+	id := from.NetworkInterfaceID()
+	if id == "" {
+		return true // not inside a VPC: a direct path
+	}
+	// The memo that answered last is compared field by field first: a
+	// caller's calls come in runs, and this spares building the key.
+	c := &s.routes
+	if m := &c.memo[c.last]; m.used && m.gen == c.gen && m.key.eni == id && m.key.service == service &&
+		m.key.region == regionCode && m.key.proto == region.ProtocolTCP && m.key.port == 443 &&
+		(m.natAZ == "" || s.w.Faults().AZDown(m.natAZ) == m.natDown) {
+		setRoute(dst, &m.r)
+		return m.ok
+	}
+	k := routeKey{eni: id, service: service, region: regionCode, proto: region.ProtocolTCP, port: 443}
+	if m, ok := s.cachedRoute(&k); ok {
+		setRoute(dst, &m.r)
+		return m.ok
+	}
+	s.scratch.natZone = "" // route sets it when it consults a zone's outage
+	r, ok := s.route(id, region.Destination{Service: service, Region: regionCode, Protocol: region.ProtocolTCP, Port: 443})
+	s.remember(&k, r, ok, s.scratch.natZone)
+	setRoute(dst, &r)
+	return ok
+}
+
+// setRoute copies *src into *dst, which is zero, field by field: a
+// whole-Route store goes through the runtime's typed copy, which costs
+// more than the few stores.
+func setRoute(dst, src *region.Route) {
+	dst.Hops, dst.Transfer, dst.EndpointPolicy = src.Hops, src.Transfer, src.EndpointPolicy
+	k, d := &src.Keys, &dst.Keys
+	d.SourceIP, d.SourceVpc, d.SourceVpce, d.VpcSourceIP = k.SourceIP, k.SourceVpc, k.SourceVpce, k.VpcSourceIP
 }
 
 // route is Route without the cache, for a caller on interface id. When it

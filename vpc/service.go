@@ -189,9 +189,33 @@ const idChunk = 512
 // default VPC makes twenty-odd, and every launch makes one. A chunk is
 // freed once none of its IDs is referenced.
 func (s *Service) newID(prefix string) string {
-	s.seq++
+	seq := s.nextSeq()
 	b := s.ids.Take(len(prefix)+18, idChunk)
-	return chunks.String(mix.AppendID(b[:0], prefix, mix.SplitMix64(s.seq^0x5bd1e995)))
+	return chunks.String(appendSeqID(b[:0], prefix, seq))
+}
+
+// nextSeq takes the next ID number: newID's, for an ID kept as its
+// number and rendered on demand (appendSeqID).
+func (s *Service) nextSeq() uint64 {
+	s.seq++
+	return s.seq
+}
+
+// appendSeqID appends the ID numbered seq, as newID renders it.
+func appendSeqID(b []byte, prefix string, seq uint64) []byte {
+	return mix.AppendID(b, prefix, mix.SplitMix64(seq^0x5bd1e995))
+}
+
+// naclAssocID returns the ID of a subnet's network ACL association.
+func (s *Service) naclAssocID(sn *subnetRec) string {
+	return string(appendSeqID(nil, "aclassoc", sn.naclSeq))
+}
+
+// isNACLAssoc reports whether id is the subnet's network ACL association
+// ID, rendering it on the stack.
+func isNACLAssoc(sn *subnetRec, id string) bool {
+	var buf [32]byte
+	return string(appendSeqID(buf[:0], "aclassoc", sn.naclSeq)) == id
 }
 
 func (s *Service) azName(account, azID string) string {

@@ -257,7 +257,8 @@ func (s *Service) Check(req *Request) error {
 		// An answer that read the clock (req.Time filled in) holds for
 		// this instant only; one for a given Time, or with organization
 		// keys, is not worth the room (allowedRequest).
-		if p := req.Principal; p != nil && p.acct != nil && p.acct.svc == s && req.Time.IsZero() && req.orgKeys == (orgKeyValues{}) {
+		if p := req.Principal; p != nil && p.acct != nil && p.acct.svc == s && req.Time.IsZero() && req.orgKeys == (orgKeyValues{}) &&
+			(req.Context == nil || req.FrozenContext) {
 			s.allowed.remember(s, req)
 		}
 		return nil
@@ -275,8 +276,9 @@ func (s *Service) Check(req *Request) error {
 // answer that read it is not remembered for. Only principals of this
 // Service's accounts are remembered: their fields change with the
 // Service's state alone, where a principal built by hand is the caller's
-// to change. Request.Context maps are compared by identity and held, so
-// the map of a remembered request must not change (Request.Context).
+// to change. Request.Context maps are compared by identity, so a request
+// with a Context is remembered only when its FrozenContext promises the
+// map never changes.
 // Requests with a Time given, or in an organization (with organization
 // keys), are not remembered: a Time and the keys would take 88 bytes
 // more in every Service, the 352-byte size class where it is 448.

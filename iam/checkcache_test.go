@@ -8,9 +8,32 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// getReq is alice's s3:GetObject on arn:aws:s3:::b/k.
+// getReq is alice's s3:GetObject on arn:aws:s3:::b/k, with a Context
+// that never changes (FrozenContext).
 func getReq(p *Principal, ctx map[string][]string) *Request {
-	return &Request{Principal: p, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k"), Context: ctx}
+	return &Request{Principal: p, Action: "s3:GetObject", Resource: MustParseARN("arn:aws:s3:::b/k"), Context: ctx,
+		FrozenContext: true}
+}
+
+// TestCheckRefilledContext: a caller that refills one Context map between
+// calls, without FrozenContext, gets the answer for the keys the map holds
+// now, not the one remembered for the same map.
+func TestCheckRefilledContext(t *testing.T) {
+	svc, root := newTestService(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*",
+		 "Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}`))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	require.NoError(t, err)
+	ctx := map[string][]string{"aws:SourceVpce": {"vpce-1"}}
+	req := getReq(p, ctx)
+	req.FrozenContext = false
+	require.NoError(t, svc.Check(req))
+	require.False(t, svc.allowed.valid && svc.allowed.action == "s3:GetObject", "a Context that may change is not remembered")
+	ctx["aws:SourceVpce"] = []string{"vpce-2"}
+	req = getReq(p, ctx)
+	req.FrozenContext = false
+	require.ErrorContains(t, svc.Check(req), "AccessDenied")
 }
 
 // TestCheckRemembersAllowed: Check answers the request it allowed last

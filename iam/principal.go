@@ -324,12 +324,16 @@ type Request struct {
 	// ResourcePolicy is the resource's policy (bucket policy, trust
 	// policy, ...), or nil.
 	ResourcePolicy *Policy
-	// Context holds the request's other condition keys. Service.Check
-	// remembers the last request it allowed and answers the same request
-	// again without evaluating it; the same Context map counts as the
-	// same keys, so a map passed to Check must not change afterwards
-	// (build a new one instead).
+	// Context holds the request's other condition keys.
 	Context map[string][]string
+	// FrozenContext promises that Context will never change again. Only
+	// then may Service.Check remember an allowed request that has a
+	// Context and answer the same request (the same map, compared by
+	// identity) without evaluating it: a caller that refills one map
+	// between calls must not get the answer for its old keys. The
+	// request pipeline sets it for the source-key maps it builds once per
+	// place and never writes again.
+	FrozenContext bool
 	// RequireResourcePolicy marks resources whose policy must allow the
 	// request even within their own account: IAM role trust policies (and
 	// KMS key policies). An identity-based allow alone is not enough there.

@@ -78,7 +78,8 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
 	if route != nil {
 		if r.Context == nil {
-			req.Context = w.pipe.sourceKeyContext(&route.Keys) // read-only in IAM
+			// Built once per set of keys and never written again.
+			req.Context, req.FrozenContext = w.pipe.sourceKeyContext(&route.Keys), true
 		} else if !route.Keys.IsZero() {
 			req.Context = withSourceKeys(r.Context, route.Keys)
 		}

@@ -68,6 +68,9 @@ const (
 	flagDeleteMarker = 1 << iota
 	flagNull         // the version ID is "null"
 	flagDropped      // removed for good; its slab slot lingers until the slab is freed
+	// flagARN: the key's bytes (keyData) are the end of the object's ARN,
+	// its bucket's arnPrefix just before them (see keyARN).
+	flagARN
 )
 
 // version is one version of an object, or a delete marker. It is kept

@@ -47,7 +47,7 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
 			nv.x = putExtra(body, in)
 		}
-		v, err := s.putVersion(sv.b, in.Key, nv)
+		v, err := s.putRequestVersion(sv, in.Key, nv)
 		if err != nil {
 			return err
 		}
@@ -170,13 +170,25 @@ func checkPutOptions(meta map[string]string, sc StorageClass, sse, acl string) e
 // putVersion installs a version with nv's fields as the key's newest
 // under the bucket's versioning state, and returns it.
 func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error) {
+	head, h, exists := b.heads.find(key)
+	return s.putVersionAt(b, key, nv, head, h, exists)
+}
+
+// putRequestVersion is putVersion of the key of sv's request, in its
+// bucket, with the look-up the call made when it began (findHead).
+func (s *Service) putRequestVersion(sv *served, key string, nv version) (*version, error) {
+	head, h, exists := sv.findHead(key)
+	return s.putVersionAt(sv.b, key, nv, head, h, exists)
+}
+
+// putVersionAt is putVersion given b.heads.find(key).
+func (s *Service) putVersionAt(b *bucket, key string, nv version, head *version, h uint64, exists bool) (*version, error) {
 	s.seq++
 	nv.seq = s.seq
 	nv.modified = s.env.Now()
 	if b.versioning != BucketVersioningStatusEnabled {
 		nv.flags |= flagNull
 	}
-	head, h, exists := b.heads.find(key)
 	if exists && b.versioning == "" {
 		// An overwrite in a bucket never versioned: the key's one version
 		// goes for good, and the new one takes its place in memory, so
@@ -188,7 +200,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		if err := s.replaceStored(b, key, head, &nv); err != nil {
 			return nil, err
 		}
-		nv.keyData, nv.keyLen = head.keyData, head.keyLen
+		nv.shareKey(head)
 		*head = nv
 		return head, nil
 	}
@@ -201,7 +213,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		b.setHeadHashed(v, h)
 		return v, nil
 	}
-	v.keyData, v.keyLen = head.keyData, head.keyLen // the key's interned copy
+	v.shareKey(head) // the key's interned copy
 	switch b.versioning {
 	case BucketVersioningStatusEnabled:
 		v.prev = head
@@ -236,8 +248,9 @@ func (s *Service) resolve(sv *served, key, versionID string) (*version, error) {
 	if versionID != "" {
 		return s.resolveVersion(sv.b, key, versionID)
 	}
-	v, ok := s.current(sv.b, key)
-	if !ok {
+	// key is the request's own (the copy source's served has no hint).
+	v, _, ok := sv.findHead(key)
+	if !ok || v.deleteMarker() || !s.live(sv.b, v) {
 		return nil, s.noSuchKey(sv, key)
 	}
 	return v, nil

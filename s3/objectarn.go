@@ -1,5 +1,7 @@
 package s3
 
+import "unsafe"
+
 // arnChunk is the size of the chunks object ARNs are written into.
 const arnChunk = 4 << 10
 
@@ -27,4 +29,43 @@ func objectARNPrefix(partition, bucketName string) string {
 // none of its ARNs is referenced any more.
 func (s *Service) objectARN(prefix, key string) string {
 	return s.arns.Concat(arnChunk, prefix, key)
+}
+
+// keyARN returns the ARN of key in b (b.arnPrefix + key) and looks the
+// key up in b's head index, for the call's effect to take (served.findHead).
+// The ARN of a key read or overwritten before is the bytes its head
+// version already points to: the first request on an existing key
+// writes the ARN as objectARN does and makes the head's key the ARN's
+// end (flagARN), and later versions of the key share it (shareKey). So a
+// run of requests on the same objects builds no ARN, and the ARN bytes
+// stay allocated for as long as the key's versions are (some 40 bytes an
+// object read or overwritten; a key only ever put once keeps its copy in
+// the bucket's key chunks alone).
+func (s *Service) keyARN(b *bucket, key string, hint *headHint) string {
+	v, h, ok := b.heads.find(key)
+	hint.v, hint.hash, hint.gen, hint.ok, hint.set = v, h, b.heads.gen, ok, true
+	if ok && v.flags&flagARN != 0 {
+		return v.arn(len(b.arnPrefix))
+	}
+	arn := s.objectARN(b.arnPrefix, key)
+	if ok && len(key) > 0 {
+		v.keyData, v.flags = unsafe.StringData(arn[len(b.arnPrefix):]), v.flags|flagARN
+	}
+	return arn
+}
+
+// arn returns the ARN of a version whose key is the end of it
+// (flagARN): the prefixLen bytes before the key and the key.
+func (v *version) arn(prefixLen int) string {
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(v.keyData), -prefixLen)), prefixLen+int(v.keyLen))
+}
+
+// headHint is the look-up of a request's key in its bucket's head index
+// that call makes before the request leaves (keyARN), which the effect
+// takes instead of looking again when the index has not changed since
+// (served.findHead).
+type headHint struct {
+	v         *version
+	hash, gen uint64
+	ok, set   bool
 }

@@ -262,6 +262,20 @@ type served struct {
 	account string
 	b       *bucket // nil when the bucket does not exist
 	bill    callBill
+	// hint is the look-up of the request's key in b made when the call
+	// began (keyARN); hint.set is false for a request without one.
+	hint headHint
+}
+
+// findHead returns sv.b.heads.find(key) for the key of sv's request:
+// the look-up made when the call began, if the index has not changed
+// since (the request's bucket is sv.b, so the generations compare the
+// same index), or a new one.
+func (sv *served) findHead(key string) (*version, uint64, bool) {
+	if h := &sv.hint; h.set && h.gen == sv.b.heads.gen {
+		return h.v, h.hash, h.ok
+	}
+	return sv.b.heads.find(key)
 }
 
 func (s *Service) arnPrefix(partition string) string {
@@ -291,11 +305,12 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	}
 	resource, account, policy, payer, inEffect := "*", "", (*iam.Policy)(nil), region.PayCaller, false
 	var b *bucket
+	var hint headHint
 	if r.bucket != "" {
 		b = s.bucketNamed(c.partition, r.bucket)
 		if r.hasKey && b != nil {
 			// A deleted bucket's prefix is still its name's.
-			resource = s.objectARN(b.arnPrefix, r.key)
+			resource = s.keyARN(b, r.key, &hint)
 		} else {
 			resource = s.resourceOf(c.partition, r)
 		}
@@ -324,6 +339,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		// collector marks, on every call.
 		sv := &s.cur
 		sv.rc, sv.account, sv.b, sv.bill = rc, rc.Principal().Account, b, callBill{tier: tierUnpriced}
+		sv.hint.v, sv.hint.hash, sv.hint.gen, sv.hint.ok, sv.hint.set = hint.v, hint.hash, hint.gen, hint.ok, hint.set
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -357,6 +373,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	// instant here: that instant is atomic.
 	if s.cur.rc != nil {
 		s.cur.rc, s.cur.account, s.cur.b, s.cur.bill = nil, "", nil, callBill{} // as for the store above
+		s.cur.hint.v, s.cur.hint.set = nil, false
 	}
 	if err != nil {
 		return callError(r, err)

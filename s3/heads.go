@@ -191,11 +191,13 @@ func (v *version) key() string { return unsafe.String(v.keyData, int(v.keyLen)) 
 // the version's.
 func (v *version) setKey(key string) {
 	v.keyData, v.keyLen = unsafe.StringData(key), uint16(len(key))
-	v.flags &^= flagARN
+	v.flags &^= flagARN | flagETag
 }
 
-// shareKey records head's key, the same key's interned bytes, as v's.
+// shareKey records head's key, the same key's interned bytes, as v's
+// (and its ARN with them: flagARN). The ETag after them, if any, is
+// head's, not v's.
 func (v *version) shareKey(head *version) {
 	v.keyData, v.keyLen = head.keyData, head.keyLen
-	v.flags = v.flags&^flagARN | head.flags&flagARN
+	v.flags = v.flags&^(flagARN|flagETag) | head.flags&flagARN
 }

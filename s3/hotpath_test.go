@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -53,6 +54,11 @@ func requireHeadsInStep(t *testing.T, b *bucket) (arns int) {
 			if w.flags&flagARN != 0 {
 				arns++
 				require.Equal(t, b.arnPrefix+it.key, w.arn(len(b.arnPrefix)), "key %q", it.key)
+			}
+			if w.flags&flagETag != 0 {
+				require.NotZero(t, w.flags&flagARN)
+				require.True(t, w.syntheticETag())
+				require.Equal(t, w.renderETag(make([]byte, etagLen)), w.keptETag(), "key %q", it.key)
 			}
 		}
 		return true
@@ -283,14 +289,16 @@ func TestHeadHintStale(t *testing.T) {
 		_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "hint", Key: "k", ContentLength: Int64(1)})
 		require.NoError(t, err)
 		var h headHint
-		require.Equal(t, "arn:aws:s3:::hint/k", f.svc.keyARN(b, "k", &h))
+		require.Equal(t, "arn:aws:s3:::hint/k", f.svc.keyARN(b, "k", &h, true))
 		sv := &served{b: b, hint: h}
 		v, _, ok := sv.findHead("k")
 		require.True(t, ok)
 		require.Same(t, h.v, v)
+		require.NotZero(t, v.flags&flagETag)
+		require.Equal(t, v.renderETag(make([]byte, etagLen)), v.etag())
 		// The look-up wrote the ARN; the next one finds it in the head.
 		var h2 headHint
-		require.Equal(t, "arn:aws:s3:::hint/k", f.svc.keyARN(b, "k", &h2))
+		require.Equal(t, "arn:aws:s3:::hint/k", f.svc.keyARN(b, "k", &h2, false))
 		require.Equal(t, "k", h2.v.key())
 
 		_, err = f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "hint", Key: "k"})
@@ -303,6 +311,33 @@ func TestHeadHintStale(t *testing.T) {
 		v, _, ok = sv.findHead("k")
 		require.True(t, ok)
 		require.Equal(t, int64(2), v.size, "put again since the look-up")
-		require.Equal(t, "arn:aws:s3:::hint/k", f.svc.keyARN(b, "k", &h))
+		require.Equal(t, "arn:aws:s3:::hint/k", f.svc.keyARN(b, "k", &h, false))
 	})
+}
+
+// TestTimeOf checks timeOf against sim's TimeOf, value for value (==
+// compares the instant, the monotonic reading and the location), for
+// epochs with and without nanoseconds and in another zone.
+func TestTimeOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, epoch := range []time.Time{
+		sim.DefaultEpoch(),
+		time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 1, time.FixedZone("X", -3*3600)),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		env := sim.New(1, sim.WithEpoch(epoch))
+		w, err := region.NewWorld(env, region.Options{HostsPerAZ: map[string]int{}})
+		require.NoError(t, err)
+		s, err := New(w, Options{})
+		require.NoError(t, err)
+		ts := []sim.Time{0, 1, 999_999_999, 1e9, 1e9 + 1, sim.MaxTime, sim.MaxTime - 1, -1, -1e9 - 1}
+		for range 2000 {
+			ts = append(ts, sim.Time(r.Int64N(int64(sim.MaxTime))), sim.Time(r.Int64N(1e12)))
+		}
+		for _, x := range ts {
+			require.True(t, env.TimeOf(x) == s.timeOf(x), "epoch %v, t %d: %v, want %v", epoch, x, s.timeOf(x), env.TimeOf(x))
+		}
+		env.Close()
+	}
 }

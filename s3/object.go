@@ -83,13 +83,29 @@ type putResult struct {
 	etag [etagLen]byte
 }
 
-// getResult is GetObject's response: the output, its synthetic body,
-// content length and ETag bytes.
+// getResult is GetObject's response: the output and its synthetic body,
+// which also holds the content length (contentLength). The ETag is kept
+// with the object (etagOf).
 type getResult struct {
 	out  GetObjectOutput
 	body syntheticBody
-	n    int64
-	etag [etagLen]byte
+}
+
+// contentLength returns the ContentLength of a GET of n bytes from
+// first, whose body is sb (set by bodyIn) if synthetic: the body's end,
+// which Read never changes, when the bytes start at 0 (every whole
+// object), so the response needs no room of its own for it; for an
+// object with bytes sb is unused and holds n. A range from further on
+// takes a word of its own.
+func contentLength(sb *syntheticBody, synthetic bool, first, n int64) *int64 {
+	if !synthetic {
+		sb.end = n // bodyIn did not use sb
+		return &sb.end
+	}
+	if first == 0 {
+		return &sb.end // == n
+	}
+	return Int64(n)
 }
 
 // resultSlabBytes is about the size of the blocks takeResult allocates
@@ -318,10 +334,10 @@ func (res *getResult) fill(s *Service, sv *served, v *version, r ByteRange, n in
 	// literal stored whole goes through the runtime's bulk write barrier
 	// while the collector marks, which visits every pointer slot of the
 	// output.
-	res.n = n
 	out := &res.out
-	out.Body, out.ContentLength, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), &res.n, v.contentType()
-	out.ETag, out.LastModified, out.StorageClass = v.etagIn(res.etag[:]), s.env.TimeOf(v.modified), classes[v.class].name
+	out.Body, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), v.contentType()
+	out.ContentLength = contentLength(&res.body, v.x == nil || v.x.body == nil, r.First, n)
+	out.ETag, out.LastModified, out.StorageClass = s.etagOf(v), s.timeOf(v.modified), classes[v.class].name
 	out.ServerSideEncryption, out.StatusCode = v.sse(), http.StatusOK
 	if v.x != nil || partial || parts > 0 || sv.b.versioning != "" {
 		res.fillMore(s, sv, v, r, partial, parts)
@@ -362,8 +378,8 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 
 // headOutput is the output of a HEAD of v (n bytes of it, of parts parts).
 func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *HeadObjectOutput {
-	out := &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: v.etag(),
-		LastModified: s.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+	out := &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: s.etagOf(v),
+		LastModified: s.timeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
 		ServerSideEncryption: v.sse()}
 	if parts > 0 {
 		out.PartsCount = Int32(parts)
@@ -391,7 +407,7 @@ func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *g
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, head: head != nil, payer: in.RequestPayer}, func(sv *served) error {
+	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, head: head != nil, read: true, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -707,7 +723,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 			return err
 		}
 		s.meterRequest(sv, cls, 1)
-		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.env.TimeOf(pv.modified)}}
+		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.timeOf(pv.modified)}}
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(pv)
 		}

@@ -1,6 +1,10 @@
 package s3
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/nimbus-sim/nimbus/internal/chunks"
+)
 
 // arnChunk is the size of the chunks object ARNs are written into.
 const arnChunk = 4 << 10
@@ -41,17 +45,46 @@ func (s *Service) objectARN(prefix, key string) string {
 // stay allocated for as long as the key's versions are (some 40 bytes an
 // object read or overwritten; a key only ever put once keeps its copy in
 // the bucket's key chunks alone).
-func (s *Service) keyARN(b *bucket, key string, hint *headHint) string {
+//
+// A read (etag) also keeps the head's synthetic ETag right after the key
+// (flagETag), rendered once with the ARN, so a run of reads renders no
+// ETag either (some 34 bytes more an object read); a new version of the
+// key renders its own.
+func (s *Service) keyARN(b *bucket, key string, hint *headHint, etag bool) string {
 	v, h, ok := b.heads.find(key)
 	hint.v, hint.hash, hint.gen, hint.ok, hint.set = v, h, b.heads.gen, ok, true
-	if ok && v.flags&flagARN != 0 {
+	if !ok || len(key) == 0 {
+		return s.objectARN(b.arnPrefix, key)
+	}
+	etag = etag && v.syntheticETag()
+	if v.flags&flagARN != 0 && (!etag || v.flags&flagETag != 0) {
 		return v.arn(len(b.arnPrefix))
 	}
-	arn := s.objectARN(b.arnPrefix, key)
-	if ok && len(key) > 0 {
-		v.keyData, v.flags = unsafe.StringData(arn[len(b.arnPrefix):]), v.flags|flagARN
+	n := len(b.arnPrefix) + len(key)
+	size := n
+	if etag {
+		size += etagLen
 	}
-	return arn
+	d := s.arns.Take(size, arnChunk)
+	copy(d[copy(d, b.arnPrefix):], key)
+	v.keyData, v.flags = &d[len(b.arnPrefix)], v.flags&^flagETag|flagARN
+	if etag {
+		v.renderETag(d[n:])
+		v.flags |= flagETag
+	}
+	return chunks.String(d[:n])
+}
+
+// etagOf is v's ETag for a response: kept after its key (flagETag), or
+// rendered into the ARN chunk, memory allocated for many.
+func (s *Service) etagOf(v *version) string {
+	if !v.syntheticETag() {
+		return v.x.etag
+	}
+	if v.flags&flagETag != 0 {
+		return v.keptETag()
+	}
+	return v.renderETag(s.arns.Take(etagLen, arnChunk))
 }
 
 // arn returns the ARN of a version whose key is the end of it

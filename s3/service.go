@@ -79,6 +79,27 @@ type Service struct {
 	// and PutObject take their responses from (takeResult).
 	getResults []getResult
 	putResults []putResult
+	// epochSec and epochNsec are the env's epoch as Unix time, and
+	// unixEpoch whether time.Unix(...).UTC() gives env.TimeOf's very
+	// values (see timeOf).
+	epochSec, epochNsec int64
+	unixEpoch           bool
+}
+
+// timeOf is s.env.TimeOf(t), the LastModified of every GET, HEAD and
+// listed object: time.Time.Add (some 130 instructions) checks for a
+// monotonic reading and a carry the epoch, a UTC instant without one,
+// does not need; time.Unix of the split instant is a few instructions
+// and the same value (New checks the epoch is such an instant).
+func (s *Service) timeOf(t sim.Time) time.Time {
+	if !s.unixEpoch || t < 0 {
+		return s.env.TimeOf(t)
+	}
+	sec, nsec := s.epochSec+int64(t)/1e9, s.epochNsec+int64(t)%1e9
+	if nsec >= 1e9 {
+		sec, nsec = sec+1, nsec-1e9
+	}
+	return time.Unix(sec, nsec).UTC()
 }
 
 // bucketNamed returns the live or deleted bucket of s.buckets named name
@@ -144,6 +165,11 @@ func New(w *region.World, opts Options) (*Service, error) {
 		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{}}
 	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
 	s.billFn = s.billRequest
+	epoch := env.Epoch()
+	s.epochSec, s.epochNsec = epoch.Unix(), int64(epoch.Nanosecond())
+	// The epoch must be its own Unix form (UTC, no monotonic reading),
+	// so that timeOf adds to it as Add would.
+	s.unixEpoch = epoch == time.Unix(s.epochSec, s.epochNsec).UTC()
 	return s, nil
 }
 
@@ -251,6 +277,7 @@ type request struct {
 	// anyRegion: answered from every region's endpoint.
 	anyRegion bool
 	head      bool // HEAD: errors carry no body
+	read      bool // GET or HEAD of an object: its ETag is wanted (keyARN)
 	write     bool // counts against the PUT/COPY/POST/DELETE rate
 	payer     RequestPayer
 }
@@ -310,7 +337,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		b = s.bucketNamed(c.partition, r.bucket)
 		if r.hasKey && b != nil {
 			// A deleted bucket's prefix is still its name's.
-			resource = s.keyARN(b, r.key, &hint)
+			resource = s.keyARN(b, r.key, &hint, r.read)
 		} else {
 			resource = s.resourceOf(c.partition, r)
 		}

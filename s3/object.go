@@ -47,7 +47,8 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
 			nv.x = putExtra(body, in)
 		}
-		v, err := s.putRequestVersion(sv, in.Key, nv)
+		head, h, exists := sv.findHead(in.Key)
+		v, err := s.putVersionAt(sv.b, in.Key, &nv, head, h, exists)
 		if err != nil {
 			return err
 		}
@@ -187,18 +188,13 @@ func checkPutOptions(meta map[string]string, sc StorageClass, sse, acl string) e
 // under the bucket's versioning state, and returns it.
 func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error) {
 	head, h, exists := b.heads.find(key)
-	return s.putVersionAt(b, key, nv, head, h, exists)
+	return s.putVersionAt(b, key, &nv, head, h, exists)
 }
 
-// putRequestVersion is putVersion of the key of sv's request, in its
-// bucket, with the look-up the call made when it began (findHead).
-func (s *Service) putRequestVersion(sv *served, key string, nv version) (*version, error) {
-	head, h, exists := sv.findHead(key)
-	return s.putVersionAt(sv.b, key, nv, head, h, exists)
-}
-
-// putVersionAt is putVersion given b.heads.find(key).
-func (s *Service) putVersionAt(b *bucket, key string, nv version, head *version, h uint64, exists bool) (*version, error) {
+// putVersionAt is putVersion given b.heads.find(key), which PutObject
+// takes from its call's look-up (served.findHead). It sets nv's
+// identity and copies it into place.
+func (s *Service) putVersionAt(b *bucket, key string, nv *version, head *version, h uint64, exists bool) (*version, error) {
 	s.seq++
 	nv.seq = s.seq
 	nv.modified = s.env.Now()
@@ -213,14 +209,14 @@ func (s *Service) putVersionAt(b *bucket, key string, nv version, head *version,
 		// once it is dropped. The new version is accounted before the old
 		// one is dropped, as a meter that would reach zero in between
 		// must not stop.
-		if err := s.replaceStored(b, key, head, &nv); err != nil {
+		if err := s.replaceStored(b, key, head, nv); err != nil {
 			return nil, err
 		}
 		nv.shareKey(head)
-		*head = nv
+		*head = *nv
 		return head, nil
 	}
-	v := b.newVersion(nv)
+	v := b.newVersion(*nv)
 	if err := s.store(b, key, v); err != nil {
 		return nil, err
 	}

@@ -282,8 +282,9 @@ type request struct {
 	payer     RequestPayer
 }
 
-// served is what the effect sees. call sets and clears s.cur field by
-// field: a new field must be set and cleared there too.
+// served is what the effect sees. call sets s.cur field by field before
+// the effect (a new field must be set there too), and clears its rc
+// after the call.
 type served struct {
 	rc      *region.Call
 	account string
@@ -398,10 +399,11 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	// effect running (a 403 inside the owner's account), is not taken for
 	// this one by billRequest. No other call can be inside its server
 	// instant here: that instant is atomic.
-	if s.cur.rc != nil {
-		s.cur.rc, s.cur.account, s.cur.b, s.cur.bill = nil, "", nil, callBill{} // as for the store above
-		s.cur.hint.v, s.cur.hint.set = nil, false
-	}
+	// Every reader of s.cur checks its rc first (billRequest), and the
+	// next call sets every field before its effect runs: forgetting rc
+	// is enough, and the other fields' stores (and their write barriers
+	// while the collector marks) are saved.
+	s.cur.rc = nil
 	if err != nil {
 		return callError(r, err)
 	}

@@ -359,15 +359,30 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		inEffect = (b == nil || b.deleted) && !r.noBucket
 	}
 	req := &c.base // every field call sets, set for this call (see base)
-	req.Operation, req.Action, req.Context, req.RequestBytes = r.op, action, r.ctx, r.reqBytes
-	req.Resource, req.ResourceAccount, req.ResourcePolicy, req.Payer, req.AuthorizeInEffect = resource, account, policy, payer, inEffect
+	// The fields a run of like calls repeats (the operation, the bucket's
+	// owner and policy) are stored only when they change (setString,
+	// setPtr): a pointer store takes a write barrier while the collector
+	// marks, which then looks up the object of each pointer it stored.
+	setString(&req.Operation, r.op)
+	setString(&req.Action, action)
+	setString(&req.ResourceAccount, account)
+	setPtr(&req.ResourcePolicy, policy)
+	if req.Context != nil || r.ctx != nil {
+		req.Context = r.ctx
+	}
+	req.RequestBytes, req.Resource, req.Payer, req.AuthorizeInEffect = r.reqBytes, resource, payer, inEffect
 	err := s.w.CallRef(ctx, req, func(rc *region.Call) error {
 		// Field by field: storing a whole served into the service (heap
 		// memory) takes the runtime's bulk write barrier while the
-		// collector marks, on every call.
+		// collector marks, on every call; and, as above, the fields a
+		// run of calls repeats only when they change.
 		sv := &s.cur
-		sv.rc, sv.account, sv.b, sv.bill = rc, rc.Principal().Account, b, callBill{tier: tierUnpriced}
-		sv.hint.v, sv.hint.hash, sv.hint.gen, sv.hint.ok, sv.hint.set = hint.v, hint.hash, hint.gen, hint.ok, hint.set
+		setPtr(&sv.rc, rc)
+		setString(&sv.account, rc.Principal().Account)
+		setPtr(&sv.b, b)
+		sv.bill = callBill{tier: tierUnpriced}
+		setPtr(&sv.hint.v, hint.v)
+		sv.hint.hash, sv.hint.gen, sv.hint.ok, sv.hint.set = hint.hash, hint.gen, hint.ok, hint.set
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -408,6 +423,21 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		return callError(r, err)
 	}
 	return nil
+}
+
+// setString sets *p to v unless it already is the same bytes in memory
+// (so the same string: the store would change nothing).
+func setString(p *string, v string) {
+	if !sameMemory(*p, v) {
+		*p = v
+	}
+}
+
+// setPtr sets *p to v unless it already is v.
+func setPtr[T any](p **T, v *T) {
+	if *p != v {
+		*p = v
+	}
 }
 
 // resourceOf is the ARN of a request call does not find the bucket of, or

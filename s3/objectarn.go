@@ -50,15 +50,19 @@ func (s *Service) objectARN(prefix, key string) string {
 // (flagETag), rendered once with the ARN, so a run of reads renders no
 // ETag either (some 34 bytes more an object read); a new version of the
 // key renders its own.
-func (s *Service) keyARN(b *bucket, key string, hint *headHint, etag bool) string {
+//
+// The look-up is returned, not stored through a pointer: a store through
+// a pointer takes a write barrier while the collector marks, even into
+// the caller's stack.
+func (s *Service) keyARN(b *bucket, key string, etag bool) (string, headHint) {
 	v, h, ok := b.heads.find(key)
-	hint.v, hint.hash, hint.gen, hint.ok, hint.set = v, h, b.heads.gen, ok, true
+	hint := headHint{v: v, hash: h, gen: b.heads.gen, ok: ok, set: true}
 	if !ok || len(key) == 0 {
-		return s.objectARN(b.arnPrefix, key)
+		return s.objectARN(b.arnPrefix, key), hint
 	}
 	etag = etag && v.syntheticETag()
 	if v.flags&flagARN != 0 && (!etag || v.flags&flagETag != 0) {
-		return v.arn(len(b.arnPrefix))
+		return v.arn(len(b.arnPrefix)), hint
 	}
 	n := len(b.arnPrefix) + len(key)
 	size := n
@@ -72,7 +76,7 @@ func (s *Service) keyARN(b *bucket, key string, hint *headHint, etag bool) strin
 		v.renderETag(d[n:])
 		v.flags |= flagETag
 	}
-	return chunks.String(d[:n])
+	return chunks.String(d[:n]), hint
 }
 
 // etagOf is v's ETag for a response: kept after its key (flagETag), or

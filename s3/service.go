@@ -338,7 +338,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		b = s.bucketNamed(c.partition, r.bucket)
 		if r.hasKey && b != nil {
 			// A deleted bucket's prefix is still its name's.
-			resource = s.keyARN(b, r.key, &hint, r.read)
+			resource, hint = s.keyARN(b, r.key, r.read)
 		} else {
 			resource = s.resourceOf(c.partition, r)
 		}

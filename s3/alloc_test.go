@@ -11,9 +11,10 @@ import (
 
 // TestPutGetObjectAllocs pins S3's own allocations on the hot path: a
 // small size-only PutObject or GetObject allocates at most once (its
-// response, which also holds its ETag, and which comes from a block
-// allocated for a run of calls: takeResult; the object ARN goes into a
-// shared chunk) on top of what a bare pipeline call allocates.
+// response, which comes from a block allocated for a run of calls:
+// takeResult; a PutObject's holds its ETag; the object ARN, and a
+// GetObject's ETag, go into a shared chunk or are kept with the object:
+// keyARN) on top of what a bare pipeline call allocates.
 func TestPutGetObjectAllocs(t *testing.T) {
 	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
 	loc, err := f.w.InAZ(f.w.Regions()[0].AZs()[0].ID())

@@ -29,6 +29,10 @@ type headIndex struct {
 	slots []*version // nil, or a power of two long
 	tags  []uint8    // as long as slots; 0 is a free slot
 	n     int
+	// gen counts the changes to the index (set, delete, resize): a
+	// look-up made at generation gen still holds while gen is unchanged
+	// (served.head).
+	gen uint64
 }
 
 // tagOf is the tag of a key of hash h: the hash's top seven bits (the
@@ -97,6 +101,7 @@ func (x *headIndex) set(v *version) { x.setHashed(v, keyHash(v.key())) }
 
 // setHashed is set for a key whose hash (keyHash) is h.
 func (x *headIndex) setHashed(v *version, h uint64) {
+	x.gen++
 	if len(x.slots) == 0 {
 		x.resize(8)
 	}
@@ -125,6 +130,7 @@ func (x *headIndex) delete(key string) {
 	if x.n == 0 {
 		return
 	}
+	x.gen++
 	h := keyHash(key)
 	mask := uint64(len(x.slots) - 1)
 	tag := tagOf(h)
@@ -157,6 +163,7 @@ func (x *headIndex) delete(key string) {
 }
 
 func (x *headIndex) resize(size int) {
+	x.gen++
 	old := x.slots
 	x.slots, x.tags = make([]*version, size), make([]uint8, size)
 	mask := uint64(size - 1)
@@ -182,4 +189,15 @@ func (v *version) key() string { return unsafe.String(v.keyData, int(v.keyLen)) 
 
 // setKey records key, which must stay unchanged (an interned key), as
 // the version's.
-func (v *version) setKey(key string) { v.keyData, v.keyLen = unsafe.StringData(key), uint16(len(key)) }
+func (v *version) setKey(key string) {
+	v.keyData, v.keyLen = unsafe.StringData(key), uint16(len(key))
+	v.flags &^= flagARN | flagETag
+}
+
+// shareKey records head's key, the same key's interned bytes, as v's
+// (and its ARN with them: flagARN). The ETag after them, if any, is
+// head's, not v's.
+func (v *version) shareKey(head *version) {
+	v.keyData, v.keyLen = head.keyData, head.keyLen
+	v.flags = v.flags&^(flagARN|flagETag) | head.flags&flagARN
+}

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -38,7 +39,7 @@ func TestObjectARNChunks(t *testing.T) {
 
 // requireHeadsInStep fails unless b's exact-key index holds exactly the
 // B-tree's keys, each with its item's newest version.
-func requireHeadsInStep(t *testing.T, b *bucket) {
+func requireHeadsInStep(t *testing.T, b *bucket) (arns int) {
 	t.Helper()
 	n := 0
 	b.keys.Ascend(func(it item) bool {
@@ -47,9 +48,23 @@ func requireHeadsInStep(t *testing.T, b *bucket) {
 		require.True(t, ok, "key %q", it.key)
 		require.Same(t, it.v, v, "key %q", it.key)
 		require.Equal(t, it.key, v.key())
+		// Every version of the key whose key bytes end its ARN (keyARN)
+		// has the bucket's ARN prefix right before them.
+		for w := v; w != nil; w = w.prev {
+			if w.flags&flagARN != 0 {
+				arns++
+				require.Equal(t, b.arnPrefix+it.key, w.arn(len(b.arnPrefix)), "key %q", it.key)
+			}
+			if w.flags&flagETag != 0 {
+				require.NotZero(t, w.flags&flagARN)
+				require.True(t, w.syntheticETag())
+				require.Equal(t, w.renderETag(make([]byte, etagLen)), w.keptETag(), "key %q", it.key)
+			}
+		}
 		return true
 	})
 	require.Equal(t, n, b.heads.len())
+	return arns
 }
 
 // TestHeadIndexInStep drives random puts, copies, deletes (plain, by
@@ -64,6 +79,7 @@ func TestHeadIndexInStep(t *testing.T) {
 		f.bucket(p, "idx")
 		b := f.svc.buckets["aws/idx"]
 		var ids []string // version IDs seen, some stale
+		arns := 0        // most versions seen at once whose key ends their ARN
 		for phase, status := range []BucketVersioningStatus{"", BucketVersioningStatusEnabled, BucketVersioningStatusSuspended, BucketVersioningStatusEnabled} {
 			if status != "" {
 				_, err := f.admin.PutBucketVersioning(p, &PutBucketVersioningInput{Bucket: "idx", VersioningConfiguration: &VersioningConfiguration{Status: status}})
@@ -96,7 +112,7 @@ func TestHeadIndexInStep(t *testing.T) {
 					_, err := f.admin.DeleteObjects(p, &DeleteObjectsInput{Bucket: "idx", Delete: &Delete{Objects: []ObjectIdentifier{{Key: key}, {Key: keys[r.IntN(len(keys))]}}}})
 					require.NoError(t, err)
 				}
-				requireHeadsInStep(t, b)
+				arns = max(arns, requireHeadsInStep(t, b))
 			}
 			// Every listed key reads back; every other key is NoSuchKey.
 			listed := map[string]int64{}
@@ -115,6 +131,7 @@ func TestHeadIndexInStep(t *testing.T) {
 				}
 			}
 		}
+		require.Positive(t, arns, "no request made a key's bytes the end of its ARN")
 	})
 }
 
@@ -258,5 +275,70 @@ func TestDefaultTierCommonOps(t *testing.T) {
 	for op, tier := range map[string]int{"GetObject": 2, "HeadObject": 2, "PutObject": 1, "UploadPart": 1,
 		"CopyObject": 1, "CreateMultipartUpload": 1, "DeleteObject": 0, "ListObjectsV2": 1, "GetBucketPolicy": 2, "": 2} {
 		require.Equal(t, tier, defaultTier(op), op)
+	}
+}
+
+// TestHeadHintStale checks that an effect takes the look-up its call
+// made when it began only while the bucket's index is unchanged: a key
+// deleted or put again in between is looked up anew.
+func TestHeadHintStale(t *testing.T) {
+	f := newFixture(t, 1, Options{Throttle: Throttle{Disabled: true}})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "hint")
+		b := f.svc.buckets["aws/hint"]
+		_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "hint", Key: "k", ContentLength: Int64(1)})
+		require.NoError(t, err)
+		arn, h := f.svc.keyARN(b, "k", true)
+		require.Equal(t, "arn:aws:s3:::hint/k", arn)
+		sv := &served{b: b, hint: h}
+		v, _, ok := sv.findHead("k")
+		require.True(t, ok)
+		require.Same(t, h.v, v)
+		require.NotZero(t, v.flags&flagETag)
+		require.Equal(t, v.renderETag(make([]byte, etagLen)), v.etag())
+		// The look-up wrote the ARN; the next one finds it in the head.
+		arn, h2 := f.svc.keyARN(b, "k", false)
+		require.Equal(t, "arn:aws:s3:::hint/k", arn)
+		require.Equal(t, "k", h2.v.key())
+
+		_, err = f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "hint", Key: "k"})
+		require.NoError(t, err)
+		_, _, ok = sv.findHead("k")
+		require.False(t, ok, "deleted since the look-up")
+
+		_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: "hint", Key: "k", ContentLength: Int64(2)})
+		require.NoError(t, err)
+		v, _, ok = sv.findHead("k")
+		require.True(t, ok)
+		require.Equal(t, int64(2), v.size, "put again since the look-up")
+		arn, _ = f.svc.keyARN(b, "k", false)
+		require.Equal(t, "arn:aws:s3:::hint/k", arn)
+	})
+}
+
+// TestTimeOf checks timeOf against sim's TimeOf, value for value (==
+// compares the instant, the monotonic reading and the location), for
+// epochs with and without nanoseconds and in another zone.
+func TestTimeOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, epoch := range []time.Time{
+		sim.DefaultEpoch(),
+		time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 1, time.FixedZone("X", -3*3600)),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		env := sim.New(1, sim.WithEpoch(epoch))
+		w, err := region.NewWorld(env, region.Options{HostsPerAZ: map[string]int{}})
+		require.NoError(t, err)
+		s, err := New(w, Options{})
+		require.NoError(t, err)
+		ts := []sim.Time{0, 1, 999_999_999, 1e9, 1e9 + 1, sim.MaxTime, sim.MaxTime - 1, -1, -1e9 - 1}
+		for range 2000 {
+			ts = append(ts, sim.Time(r.Int64N(int64(sim.MaxTime))), sim.Time(r.Int64N(1e12)))
+		}
+		for _, x := range ts {
+			require.True(t, env.TimeOf(x) == s.timeOf(x), "epoch %v, t %d: %v, want %v", epoch, x, s.timeOf(x), env.TimeOf(x))
+		}
+		env.Close()
 	}
 }

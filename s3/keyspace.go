@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"strings"
+	"unsafe"
 
 	"github.com/google/btree"
 	"github.com/nimbus-sim/nimbus/billing"
@@ -68,6 +69,12 @@ const (
 	flagDeleteMarker = 1 << iota
 	flagNull         // the version ID is "null"
 	flagDropped      // removed for good; its slab slot lingers until the slab is freed
+	// flagARN: the key's bytes (keyData) are the end of the object's ARN,
+	// its bucket's arnPrefix just before them (see keyARN).
+	flagARN
+	// flagETag: flagARN, and the etagLen bytes after the key are the
+	// version's synthetic ETag (keyARN).
+	flagETag
 )
 
 // version is one version of an object, or a delete marker. It is kept
@@ -191,6 +198,24 @@ func (v *version) etagIn(buf []byte) string {
 	if v.x != nil && v.x.etag != "" {
 		return v.x.etag
 	}
+	if v.flags&flagETag != 0 {
+		return v.keptETag()
+	}
+	return v.renderETag(buf)
+}
+
+// keptETag is the synthetic ETag of a version that keeps it after its
+// key (flagETag).
+func (v *version) keptETag() string {
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(v.keyData), int(v.keyLen))), etagLen)
+}
+
+// syntheticETag reports whether v's ETag is the one derived from its
+// identity (renderETag).
+func (v *version) syntheticETag() bool { return v.x == nil || v.x.etag == "" }
+
+// renderETag writes v's synthetic ETag into buf and returns it.
+func (v *version) renderETag(buf []byte) string {
 	buf = buf[:etagLen]
 	buf[0], buf[33] = '"', '"'
 	putHex16(buf[1:17], mix.SplitMix64(v.seq))

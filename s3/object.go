@@ -47,7 +47,8 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		if body != nil || in.ContentType != "" || len(in.Metadata) > 0 || in.ServerSideEncryption != "" {
 			nv.x = putExtra(body, in)
 		}
-		v, err := s.putVersion(sv.b, in.Key, nv)
+		head, h, exists := sv.findHead(in.Key)
+		v, err := s.putVersionAt(sv.b, in.Key, &nv, head, h, exists)
 		if err != nil {
 			return err
 		}
@@ -83,13 +84,29 @@ type putResult struct {
 	etag [etagLen]byte
 }
 
-// getResult is GetObject's response: the output, its synthetic body,
-// content length and ETag bytes.
+// getResult is GetObject's response: the output and its synthetic body,
+// which also holds the content length (contentLength). The ETag is kept
+// with the object (etagOf).
 type getResult struct {
 	out  GetObjectOutput
 	body syntheticBody
-	n    int64
-	etag [etagLen]byte
+}
+
+// contentLength returns the ContentLength of a GET of n bytes from
+// first, whose body is sb (set by bodyIn) if synthetic: the body's end,
+// which Read never changes, when the bytes start at 0 (every whole
+// object), so the response needs no room of its own for it; for an
+// object with bytes sb is unused and holds n. A range from further on
+// takes a word of its own.
+func contentLength(sb *syntheticBody, synthetic bool, first, n int64) *int64 {
+	if !synthetic {
+		sb.end = n // bodyIn did not use sb
+		return &sb.end
+	}
+	if first == 0 {
+		return &sb.end // == n
+	}
+	return Int64(n)
 }
 
 // resultSlabBytes is about the size of the blocks takeResult allocates
@@ -170,13 +187,20 @@ func checkPutOptions(meta map[string]string, sc StorageClass, sse, acl string) e
 // putVersion installs a version with nv's fields as the key's newest
 // under the bucket's versioning state, and returns it.
 func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error) {
+	head, h, exists := b.heads.find(key)
+	return s.putVersionAt(b, key, &nv, head, h, exists)
+}
+
+// putVersionAt is putVersion given b.heads.find(key), which PutObject
+// takes from its call's look-up (served.findHead). It sets nv's
+// identity and copies it into place.
+func (s *Service) putVersionAt(b *bucket, key string, nv *version, head *version, h uint64, exists bool) (*version, error) {
 	s.seq++
 	nv.seq = s.seq
 	nv.modified = s.env.Now()
 	if b.versioning != BucketVersioningStatusEnabled {
 		nv.flags |= flagNull
 	}
-	head, h, exists := b.heads.find(key)
 	if exists && b.versioning == "" {
 		// An overwrite in a bucket never versioned: the key's one version
 		// goes for good, and the new one takes its place in memory, so
@@ -185,14 +209,14 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		// once it is dropped. The new version is accounted before the old
 		// one is dropped, as a meter that would reach zero in between
 		// must not stop.
-		if err := s.replaceStored(b, key, head, &nv); err != nil {
+		if err := s.replaceStored(b, key, head, nv); err != nil {
 			return nil, err
 		}
-		nv.keyData, nv.keyLen = head.keyData, head.keyLen
-		*head = nv
+		nv.shareKey(head)
+		*head = *nv
 		return head, nil
 	}
-	v := b.newVersion(nv)
+	v := b.newVersion(*nv)
 	if err := s.store(b, key, v); err != nil {
 		return nil, err
 	}
@@ -201,7 +225,7 @@ func (s *Service) putVersion(b *bucket, key string, nv version) (*version, error
 		b.setHeadHashed(v, h)
 		return v, nil
 	}
-	v.keyData, v.keyLen = head.keyData, head.keyLen // the key's interned copy
+	v.shareKey(head) // the key's interned copy
 	switch b.versioning {
 	case BucketVersioningStatusEnabled:
 		v.prev = head
@@ -236,8 +260,9 @@ func (s *Service) resolve(sv *served, key, versionID string) (*version, error) {
 	if versionID != "" {
 		return s.resolveVersion(sv.b, key, versionID)
 	}
-	v, ok := s.current(sv.b, key)
-	if !ok {
+	// key is the request's own (the copy source's served has no hint).
+	v, _, ok := sv.findHead(key)
+	if !ok || v.deleteMarker() || !s.live(sv.b, v) {
 		return nil, s.noSuchKey(sv, key)
 	}
 	return v, nil
@@ -305,10 +330,10 @@ func (res *getResult) fill(s *Service, sv *served, v *version, r ByteRange, n in
 	// literal stored whole goes through the runtime's bulk write barrier
 	// while the collector marks, which visits every pointer slot of the
 	// output.
-	res.n = n
 	out := &res.out
-	out.Body, out.ContentLength, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), &res.n, v.contentType()
-	out.ETag, out.LastModified, out.StorageClass = v.etagIn(res.etag[:]), s.env.TimeOf(v.modified), classes[v.class].name
+	out.Body, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), v.contentType()
+	out.ContentLength = contentLength(&res.body, v.x == nil || v.x.body == nil, r.First, n)
+	out.ETag, out.LastModified, out.StorageClass = s.etagOf(v), s.timeOf(v.modified), classes[v.class].name
 	out.ServerSideEncryption, out.StatusCode = v.sse(), http.StatusOK
 	if v.x != nil || partial || parts > 0 || sv.b.versioning != "" {
 		res.fillMore(s, sv, v, r, partial, parts)
@@ -349,8 +374,8 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 
 // headOutput is the output of a HEAD of v (n bytes of it, of parts parts).
 func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *HeadObjectOutput {
-	out := &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: v.etag(),
-		LastModified: s.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+	out := &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: s.etagOf(v),
+		LastModified: s.timeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
 		ServerSideEncryption: v.sse()}
 	if parts > 0 {
 		out.PartsCount = Int32(parts)
@@ -378,7 +403,7 @@ func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *g
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, head: head != nil, payer: in.RequestPayer}, func(sv *served) error {
+	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, head: head != nil, read: true, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}
@@ -694,7 +719,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 			return err
 		}
 		s.meterRequest(sv, cls, 1)
-		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.env.TimeOf(pv.modified)}}
+		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.timeOf(pv.modified)}}
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(pv)
 		}

@@ -79,6 +79,27 @@ type Service struct {
 	// and PutObject take their responses from (takeResult).
 	getResults []getResult
 	putResults []putResult
+	// epochSec and epochNsec are the env's epoch as Unix time, and
+	// unixEpoch whether time.Unix(...).UTC() gives env.TimeOf's very
+	// values (see timeOf).
+	epochSec, epochNsec int64
+	unixEpoch           bool
+}
+
+// timeOf is s.env.TimeOf(t), the LastModified of every GET, HEAD and
+// listed object: time.Time.Add (some 130 instructions) checks for a
+// monotonic reading and a carry the epoch, a UTC instant without one,
+// does not need; time.Unix of the split instant is a few instructions
+// and the same value (New checks the epoch is such an instant).
+func (s *Service) timeOf(t sim.Time) time.Time {
+	if !s.unixEpoch || t < 0 {
+		return s.env.TimeOf(t)
+	}
+	sec, nsec := s.epochSec+int64(t)/1e9, s.epochNsec+int64(t)%1e9
+	if nsec >= 1e9 {
+		sec, nsec = sec+1, nsec-1e9
+	}
+	return time.Unix(sec, nsec).UTC()
 }
 
 // bucketNamed returns the live or deleted bucket of s.buckets named name
@@ -144,6 +165,11 @@ func New(w *region.World, opts Options) (*Service, error) {
 		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{}}
 	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
 	s.billFn = s.billRequest
+	epoch := env.Epoch()
+	s.epochSec, s.epochNsec = epoch.Unix(), int64(epoch.Nanosecond())
+	// The epoch must be its own Unix form (UTC, no monotonic reading),
+	// so that timeOf adds to it as Add would.
+	s.unixEpoch = epoch == time.Unix(s.epochSec, s.epochNsec).UTC()
 	return s, nil
 }
 
@@ -251,17 +277,33 @@ type request struct {
 	// anyRegion: answered from every region's endpoint.
 	anyRegion bool
 	head      bool // HEAD: errors carry no body
+	read      bool // GET or HEAD of an object: its ETag is wanted (keyARN)
 	write     bool // counts against the PUT/COPY/POST/DELETE rate
 	payer     RequestPayer
 }
 
-// served is what the effect sees. call sets and clears s.cur field by
-// field: a new field must be set and cleared there too.
+// served is what the effect sees. call sets s.cur field by field before
+// the effect (a new field must be set there too), and clears its rc
+// after the call.
 type served struct {
 	rc      *region.Call
 	account string
 	b       *bucket // nil when the bucket does not exist
 	bill    callBill
+	// hint is the look-up of the request's key in b made when the call
+	// began (keyARN); hint.set is false for a request without one.
+	hint headHint
+}
+
+// findHead returns sv.b.heads.find(key) for the key of sv's request:
+// the look-up made when the call began, if the index has not changed
+// since (the request's bucket is sv.b, so the generations compare the
+// same index), or a new one.
+func (sv *served) findHead(key string) (*version, uint64, bool) {
+	if h := &sv.hint; h.set && h.gen == sv.b.heads.gen {
+		return h.v, h.hash, h.ok
+	}
+	return sv.b.heads.find(key)
 }
 
 func (s *Service) arnPrefix(partition string) string {
@@ -291,11 +333,12 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	}
 	resource, account, policy, payer, inEffect := "*", "", (*iam.Policy)(nil), region.PayCaller, false
 	var b *bucket
+	var hint headHint
 	if r.bucket != "" {
 		b = s.bucketNamed(c.partition, r.bucket)
 		if r.hasKey && b != nil {
 			// A deleted bucket's prefix is still its name's.
-			resource = s.objectARN(b.arnPrefix, r.key)
+			resource, hint = s.keyARN(b, r.key, r.read)
 		} else {
 			resource = s.resourceOf(c.partition, r)
 		}
@@ -316,14 +359,30 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		inEffect = (b == nil || b.deleted) && !r.noBucket
 	}
 	req := &c.base // every field call sets, set for this call (see base)
-	req.Operation, req.Action, req.Context, req.RequestBytes = r.op, action, r.ctx, r.reqBytes
-	req.Resource, req.ResourceAccount, req.ResourcePolicy, req.Payer, req.AuthorizeInEffect = resource, account, policy, payer, inEffect
+	// The fields a run of like calls repeats (the operation, the bucket's
+	// owner and policy) are stored only when they change (setString,
+	// setPtr): a pointer store takes a write barrier while the collector
+	// marks, which then looks up the object of each pointer it stored.
+	setString(&req.Operation, r.op)
+	setString(&req.Action, action)
+	setString(&req.ResourceAccount, account)
+	setPtr(&req.ResourcePolicy, policy)
+	if req.Context != nil || r.ctx != nil {
+		req.Context = r.ctx
+	}
+	req.RequestBytes, req.Resource, req.Payer, req.AuthorizeInEffect = r.reqBytes, resource, payer, inEffect
 	err := s.w.CallRef(ctx, req, func(rc *region.Call) error {
 		// Field by field: storing a whole served into the service (heap
 		// memory) takes the runtime's bulk write barrier while the
-		// collector marks, on every call.
+		// collector marks, on every call; and, as above, the fields a
+		// run of calls repeats only when they change.
 		sv := &s.cur
-		sv.rc, sv.account, sv.b, sv.bill = rc, rc.Principal().Account, b, callBill{tier: tierUnpriced}
+		setPtr(&sv.rc, rc)
+		setString(&sv.account, rc.Principal().Account)
+		setPtr(&sv.b, b)
+		sv.bill = callBill{tier: tierUnpriced}
+		setPtr(&sv.hint.v, hint.v)
+		sv.hint.hash, sv.hint.gen, sv.hint.ok, sv.hint.set = hint.hash, hint.gen, hint.ok, hint.set
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -355,13 +414,30 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	// effect running (a 403 inside the owner's account), is not taken for
 	// this one by billRequest. No other call can be inside its server
 	// instant here: that instant is atomic.
-	if s.cur.rc != nil {
-		s.cur.rc, s.cur.account, s.cur.b, s.cur.bill = nil, "", nil, callBill{} // as for the store above
-	}
+	// Every reader of s.cur checks its rc first (billRequest), and the
+	// next call sets every field before its effect runs: forgetting rc
+	// is enough, and the other fields' stores (and their write barriers
+	// while the collector marks) are saved.
+	s.cur.rc = nil
 	if err != nil {
 		return callError(r, err)
 	}
 	return nil
+}
+
+// setString sets *p to v unless it already is the same bytes in memory
+// (so the same string: the store would change nothing).
+func setString(p *string, v string) {
+	if !sameMemory(*p, v) {
+		*p = v
+	}
+}
+
+// setPtr sets *p to v unless it already is v.
+func setPtr[T any](p **T, v *T) {
+	if *p != v {
+		*p = v
+	}
 }
 
 // resourceOf is the ARN of a request call does not find the bucket of, or

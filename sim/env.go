@@ -31,7 +31,14 @@ type Env struct {
 	current  *Proc
 	live     int
 	idle     []*worker // coroutines of ended processes, for the next ones (proc.go)
-	workers  int       // workers made and not stopped
+	workers  int       // workers made or taken from a crew, and not given back
+	// pooled: WithPooledCoroutines. crew is the crew this run took its
+	// idle workers from, and crewTried says the run asked the pool
+	// already (crew.go).
+	pooled    bool
+	crew      *crew
+	crewTried bool
+	closing   bool // Close is killing the processes
 
 	running bool
 	stopped bool
@@ -430,9 +437,7 @@ func (e *Env) enter(op string) {
 
 func (e *Env) leave() {
 	e.running, e.fast = false, false
-	if len(e.idle) > 0 {
-		e.trimIdle()
-	}
+	e.dropIdle()
 }
 
 // Close ends every process still alive (in creation order, so that their
@@ -451,6 +456,7 @@ func (e *Env) shut() *room {
 	if e.closed {
 		return nil
 	}
+	e.closing = true // Kill leaves the workers it frees to the release below
 	for e.live > 0 {
 		for i := 0; i < len(e.procs); i++ {
 			if p := e.procs[i]; p != nil && p.state != procDone {
@@ -458,7 +464,11 @@ func (e *Env) shut() *room {
 			}
 		}
 	}
-	e.trimIdle()
+	if e.running {
+		e.trimIdle() // closed from a callback: as before; leave drops any later ones
+	} else {
+		e.dropIdle()
+	}
 	e.closed = true
 	e.fg = 0
 	if e.running {

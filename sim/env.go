@@ -61,6 +61,12 @@ type Env struct {
 	trace        *Trace
 
 	room *room // the holder the structures above came in (room.go)
+
+	// handlersBuf and daemonHBuf are the first room of handlers and
+	// daemonH, inside the Env: most Envs register no handler or two, and
+	// a replication makes a new Env (one allocation instead of three).
+	handlersBuf [numBuiltinHandlers + 2]func(arg uint64)
+	daemonHBuf  [numBuiltinHandlers + 2]bool
 }
 
 // Built-in handler indices; user handlers registered with Handle follow.
@@ -95,11 +101,11 @@ func New(seed uint64, opts ...Option) *Env {
 // newEnv is New in the room of a closed Env (nil for none).
 func newEnv(seed uint64, r *room, opts ...Option) *Env {
 	e := &Env{
-		epoch:    DefaultEpoch(),
-		seed:     seed,
-		handlers: make([]func(uint64), numBuiltinHandlers, 8),
-		daemonH:  make([]bool, numBuiltinHandlers, 8),
+		epoch: DefaultEpoch(),
+		seed:  seed,
 	}
+	e.handlers = e.handlersBuf[:numBuiltinHandlers]
+	e.daemonH = e.daemonHBuf[:numBuiltinHandlers]
 	e.takeRoom(r)
 	for _, o := range opts {
 		o(e)

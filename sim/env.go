@@ -31,7 +31,14 @@ type Env struct {
 	current  *Proc
 	live     int
 	idle     []*worker // coroutines of ended processes, for the next ones (proc.go)
-	workers  int       // workers made and not stopped
+	workers  int       // workers made or taken from a crew, and not given back
+	// pooled: WithPooledCoroutines. crew is the crew this run took its
+	// idle workers from, and crewTried says the run asked the pool
+	// already (crew.go).
+	pooled    bool
+	crew      *crew
+	crewTried bool
+	closing   bool // Close is killing the processes
 
 	running bool
 	stopped bool
@@ -54,6 +61,12 @@ type Env struct {
 	trace        *Trace
 
 	room *room // the holder the structures above came in (room.go)
+
+	// handlersBuf and daemonHBuf are the first room of handlers and
+	// daemonH, inside the Env: most Envs register no handler or two, and
+	// a replication makes a new Env (one allocation instead of three).
+	handlersBuf [numBuiltinHandlers + 2]func(arg uint64)
+	daemonHBuf  [numBuiltinHandlers + 2]bool
 }
 
 // Built-in handler indices; user handlers registered with Handle follow.
@@ -88,11 +101,11 @@ func New(seed uint64, opts ...Option) *Env {
 // newEnv is New in the room of a closed Env (nil for none).
 func newEnv(seed uint64, r *room, opts ...Option) *Env {
 	e := &Env{
-		epoch:    DefaultEpoch(),
-		seed:     seed,
-		handlers: make([]func(uint64), numBuiltinHandlers, 8),
-		daemonH:  make([]bool, numBuiltinHandlers, 8),
+		epoch: DefaultEpoch(),
+		seed:  seed,
 	}
+	e.handlers = e.handlersBuf[:numBuiltinHandlers]
+	e.daemonH = e.daemonHBuf[:numBuiltinHandlers]
 	e.takeRoom(r)
 	for _, o := range opts {
 		o(e)
@@ -430,8 +443,10 @@ func (e *Env) enter(op string) {
 
 func (e *Env) leave() {
 	e.running, e.fast = false, false
-	if len(e.idle) > 0 {
-		e.trimIdle()
+	// The test keeps the common case (nothing idle, no pool) inline:
+	// Step leaves after every event.
+	if e.pooled || len(e.idle) > 0 {
+		e.dropIdle()
 	}
 }
 
@@ -451,6 +466,7 @@ func (e *Env) shut() *room {
 	if e.closed {
 		return nil
 	}
+	e.closing = true // Kill leaves the workers it frees to the release below
 	for e.live > 0 {
 		for i := 0; i < len(e.procs); i++ {
 			if p := e.procs[i]; p != nil && p.state != procDone {
@@ -458,7 +474,11 @@ func (e *Env) shut() *room {
 			}
 		}
 	}
-	e.trimIdle()
+	if e.running {
+		e.trimIdle() // closed from a callback: as before; leave drops any later ones
+	} else {
+		e.dropIdle()
+	}
 	e.closed = true
 	e.fg = 0
 	if e.running {

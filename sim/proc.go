@@ -156,19 +156,23 @@ type freeSlot struct{ idx, gen uint32 }
 // copying, as deep as the process's calls go (an API call through the
 // region pipeline goes deep), so reusing a grown one saves the copies and
 // the coroutine's creation. Idle workers are stopped when the run loop
-// returns (Env.leave) and by Close, so an Env left alone holds no more
-// goroutines than its live processes.
+// returns (Env.leave) and by Close, or with WithPooledCoroutines go to a
+// pool for the next run of any such Env (crew.go), so an Env left alone
+// holds no more goroutines than its live processes.
 type worker struct {
 	next  func() (struct{}, bool)
 	stop  func()
 	yield func(struct{}) bool
-	env   *Env
+	env   *Env  // nil while in a crew (crew.go)
 	p     *Proc // the process it runs; nil while idle
 	grow  bool  // grow the stack to stackRoom before the first process
 }
 
 // worker returns an idle worker, or a new one.
 func (e *Env) worker() *worker {
+	if len(e.idle) == 0 && e.pooled && !e.crewTried {
+		e.takeCrew()
+	}
 	if n := len(e.idle); n > 0 {
 		w := e.idle[n-1]
 		e.idle[n-1] = nil
@@ -227,6 +231,16 @@ func growStack() byte {
 
 //go:noinline
 func touch(b []byte) byte { return b[len(b)-1] }
+
+// dropIdle stops the idle workers, or with WithPooledCoroutines hands
+// them to the pool.
+func (e *Env) dropIdle() {
+	if e.pooled {
+		e.releaseIdle()
+	} else if len(e.idle) > 0 {
+		e.trimIdle()
+	}
+}
 
 // trimIdle stops the idle workers.
 func (e *Env) trimIdle() {
@@ -526,9 +540,9 @@ func (p *Proc) Kill(cause error) bool {
 	e.current = p
 	p.w.next()
 	e.current = prev
-	if !e.running {
-		// Outside the run loop nobody trims the worker it freed.
-		e.trimIdle()
+	if !e.running && !e.closing {
+		// Outside the run loop nobody drops the worker it freed.
+		e.dropIdle()
 	}
 	return true
 }

@@ -29,9 +29,9 @@ type room struct {
 	streams  map[string]*rand.Rand
 }
 
-// rooms holds the room of closed Envs. It is the kernel's only
-// package-level variable: sync.Pool is safe for concurrent use, and what
-// it holds carries no state (see room).
+// rooms holds the room of closed Envs. It and crews (crew.go) are the
+// kernel's only package-level variables: sync.Pool is safe for concurrent
+// use, and what they hold carries no state (see room).
 var rooms sync.Pool
 
 // Bounds on what Close hands on: room sized for a replication, not the

@@ -194,7 +194,9 @@ func (cfg *Config) validate() error {
 // calls Rep.Fail yields a row with Err set instead of stopping the study.
 // If ctx is cancelled Run stops handing out replications and returns
 // ctx's error. With cfg.RowFile set, the rows go to that file as they
-// finish, and a rerun resumes from what it holds.
+// finish, and a rerun resumes from what it holds. The replications'
+// Envs share their processes' coroutines (sim.WithPooledCoroutines), so fn
+// must not lock its goroutine to its OS thread.
 func Run(ctx context.Context, cfg Config, fn func(rep *Rep) Result) (*Results, error) {
 	if fn == nil {
 		panic("study: Run: fn is nil")
@@ -251,7 +253,7 @@ func Run(ctx context.Context, cfg Config, fn func(rep *Rep) Result) (*Results, e
 					return
 				}
 				j := jobs[i]
-				rows[i] = runOne(&cfg, points, j/cfg.Reps, j%cfg.Reps, fn, nil)
+				rows[i] = runOne(&cfg, points, j/cfg.Reps, j%cfg.Reps, fn, nil, true)
 				done <- i
 			}
 		}()
@@ -311,13 +313,21 @@ func (cfg *Config) meta() Meta {
 }
 
 // runOne runs replication rep of point pi. trace, if non-nil, receives the
-// Env's trace.
-func runOne(cfg *Config, points []Point, pi, rep int, fn func(*Rep) Result, trace **sim.Trace) (row Row) {
+// Env's trace. pooled runs it with sim.WithPooledCoroutines: Run's
+// workers are goroutines of its own, not locked to a thread, that run one
+// replication after another.
+func runOne(cfg *Config, points []Point, pi, rep int, fn func(*Rep) Result, trace **sim.Trace, pooled bool) (row Row) {
 	seed := SeedOf(cfg.Seed, rep)
 	row = Row{Point: pi, Rep: rep, Seed: seed}
 	opts := cfg.EnvOptions
+	if trace != nil || pooled {
+		opts = slices.Clone(opts)
+	}
 	if trace != nil {
-		opts = append(slices.Clone(opts), sim.WithTrace())
+		opts = append(opts, sim.WithTrace())
+	}
+	if pooled {
+		opts = append(opts, sim.WithPooledCoroutines())
 	}
 	env := sim.New(seed, opts...)
 	defer env.Close()
@@ -429,7 +439,7 @@ func Replay(cfg Config, pi, rep int, fn func(rep *Rep) Result) (Row, *sim.Trace,
 		return Row{}, nil, fmt.Errorf("study: Replay: point %d, replication %d outside %d points × %d replications", pi, rep, len(points), cfg.Reps)
 	}
 	var tr *sim.Trace
-	row := runOne(&cfg, points, pi, rep, fn, &tr)
+	row := runOne(&cfg, points, pi, rep, fn, &tr, false)
 	return row, tr, nil
 }
 

@@ -1,0 +1,18 @@
+package iam
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzMayFold: mayFold never says no where strings.EqualFold says yes.
+func FuzzMayFold(f *testing.F) {
+	for _, c := range [][2]string{{"s3:GetObject", "ec2:*"}, {"S3:x", "s3:x"}, {"\u212a", "k"}, {"\u017f", "s"}, {"@", "`"}, {"", "a"}} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, s, lit string) {
+		if strings.EqualFold(s, lit) && !mayFold(s, lit) {
+			t.Fatalf("mayFold(%q, %q) = false, but they fold equal", s, lit)
+		}
+	})
+}

@@ -49,6 +49,8 @@ type Service struct {
 	sgs       idMap[*sgRec]
 	nacls     idMap[*naclRec]
 	enis      map[string]*eniRec
+	eniSlab   []eniRec               // records for the next interfaces (allocENI)
+	eniSlabN  int                    // the size of the last slab
 	pls       map[string]*prefixList // by ID; nil until buildRegions
 	plByName  map[string]*prefixList // by service name
 	// def1* is the default VPC of the first (account, region) pair to

@@ -265,3 +265,12 @@ func TestAccessKeyCreateDate(t *testing.T) {
 	require.Len(t, keys, 1)
 	require.Equal(t, made, keys[0].CreateDate)
 }
+
+// BenchmarkPCGFill: the characters of one instance-profile session (356).
+func BenchmarkPCGFill(b *testing.B) {
+	dst := make([]byte, 356)
+	hi, lo := uint64(0x9e3779b97f4a7c15), uint64(0xffffffffffffff00)
+	for b.Loop() {
+		hi, lo = pcgFill(dst, secretAlphabet, hi, lo)
+	}
+}

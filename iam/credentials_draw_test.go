@@ -223,7 +223,7 @@ func TestPCGUint64(t *testing.T) {
 	}
 }
 
-// TestPCGFill: fill's loop, four draws a turn, gives the characters of
+// TestPCGFill: fill's loop, eight draws a turn, gives the characters of
 // one draw each, in order, for every length, and leaves the state where
 // as many draws leave it.
 func TestPCGFill(t *testing.T) {

@@ -8,6 +8,8 @@ package iam
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseARN(t *testing.T) {
@@ -140,9 +142,8 @@ func FuzzParseARNSame(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := ParseARN(s)
 		b, ok := parseARNSplit(s)
-		if (err == nil) != ok || a != b {
-			t.Fatalf("ParseARN(%q) = %#v, %v; plain split: %#v, %v", s, a, err, b, ok)
-		}
+		require.Equal(t, ok, err == nil, "ParseARN(%q): %v", s, err)
+		require.Equal(t, b, a, "ParseARN(%q)", s)
 	})
 }
 

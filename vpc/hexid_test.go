@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzAppendSeqID: appendSeqID renders every ID as mix.AppendID does.
@@ -12,10 +13,7 @@ func FuzzAppendSeqID(f *testing.F) {
 		f.Add("eni", seq)
 	}
 	f.Fuzz(func(t *testing.T, prefix string, seq uint64) {
-		got := string(appendSeqID(nil, prefix, seq))
 		want := string(mix.AppendID(nil, prefix, mix.SplitMix64(seq^0x5bd1e995)))
-		if got != want {
-			t.Fatalf("appendSeqID(%q, %d) = %q, want %q", prefix, seq, got, want)
-		}
+		require.Equal(t, want, string(appendSeqID(nil, prefix, seq)), "appendSeqID(%q, %d)", prefix, seq)
 	})
 }

@@ -74,25 +74,31 @@ func (st *Statement) matchAction(action string) bool {
 func (st *Statement) listsAction(action string) bool {
 	for i := range st.c.actions {
 		p := &st.c.actions[i]
-		if p.shape == shPrefix {
+		lit := p.lit
+		switch p.shape {
+		case shPrefix:
 			// "ec2:*", "s3:Get*": the commonest wildcard, settled here
-			// as pattern.match would, without the call.
-			if len(action) >= len(p.lit) && (action[:len(p.lit)] == p.lit || p.fold && mayFold(action, p.lit) && strings.EqualFold(action[:len(p.lit)], p.lit)) {
+			// as pattern.match would, without the call. lit is not empty
+			// (an empty prefix is shAny); comparing first bytes spares
+			// most entries of other services the memequal call.
+			if len(action) < len(lit) {
+				continue
+			}
+			if action[0] == lit[0] && action[:len(lit)] == lit ||
+				p.fold && mayFold(action, lit) && strings.EqualFold(action[:len(lit)], lit) {
 				return true
 			}
-			continue
-		}
-		if p.shape != shExact {
+		case shExact:
+			if len(action) == len(lit) && (len(lit) == 0 || action[0] == lit[0]) && action == lit {
+				return true
+			}
+			if p.fold && (len(action) >= len(lit) || !p.ascii) && mayFold(action, lit) && strings.EqualFold(action, lit) {
+				return true
+			}
+		default:
 			if p.match(action, nil) {
 				return true
 			}
-			continue
-		}
-		if action == p.lit {
-			return true
-		}
-		if p.fold && (len(action) >= len(p.lit) || !p.ascii) && mayFold(action, p.lit) && strings.EqualFold(action, p.lit) {
-			return true
 		}
 	}
 	return false

@@ -8,6 +8,8 @@ package iam
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseARN(t *testing.T) {
@@ -105,4 +107,58 @@ func FuzzParseARN(f *testing.F) {
 		}
 		_, _, _, _ = a.ResourceType(), a.ResourceID(), a.Name(), a.Path()
 	})
+}
+
+// parseARNSplit is ParseARN's former plain form, strings.Cut by strings.Cut:
+// FuzzParseARNSame holds the word-at-a-time colon search to it.
+func parseARNSplit(s string) (ARN, bool) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return ARN{}, false
+	}
+	var parts [4]string
+	for i := range parts {
+		var found bool
+		parts[i], rest, found = strings.Cut(rest, ":")
+		if !found {
+			return ARN{}, false
+		}
+	}
+	a := ARN{Partition: parts[0], Service: parts[1], Region: parts[2], AccountID: parts[3], Resource: rest}
+	if a.Partition == "" || a.Service == "" || a.Resource == "" {
+		return ARN{}, false
+	}
+	return a, true
+}
+
+// FuzzParseARNSame: ParseARN splits every text where the plain search for
+// colons does, and accepts exactly the texts it accepts.
+func FuzzParseARNSame(f *testing.F) {
+	for _, s := range []string{"arn:aws:s3:::b", "arn:aws:iam::111122223333:role/a/b", "arn:aws:logs:r:1:g:x:y", "arn:::::",
+		"arn:a:b:c:d:", "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0", "arn:aws:s3:::training-data/shards/part-00042.tar",
+		"arn:aws:ec2:us-east-1:111122223333", "arn:aws:ec2:us-east-1:111122223333:", "arn:a:b:c:d:e", "arn:aws:sqs:us-east-1:1:q\xff:", "arn"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseARN(s)
+		b, ok := parseARNSplit(s)
+		require.Equal(t, ok, err == nil, "ParseARN(%q): %v", s, err)
+		require.Equal(t, b, a, "ParseARN(%q)", s)
+	})
+}
+
+func BenchmarkParseARN(b *testing.B) {
+	for b.Loop() {
+		if _, err := ParseARN("arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseARNSplit(b *testing.B) {
+	for b.Loop() {
+		if _, ok := parseARNSplit("arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0"); !ok {
+			b.Fatal("no")
+		}
+	}
 }

@@ -257,7 +257,7 @@ func (s *Service) Check(req *Request) error {
 		// An answer that read the clock (req.Time filled in) holds for
 		// this instant only; one for a given Time, or with organization
 		// keys, is not worth the room (allowedRequest).
-		if p := req.Principal; p != nil && p.acct != nil && p.acct.svc == s && req.Time.IsZero() && req.orgKeys == (orgKeyValues{}) &&
+		if p := req.Principal; p != nil && p.acct != nil && p.acct.svc == s && req.Time.IsZero() && req.orgKeys.none() &&
 			(req.Context == nil || req.FrozenContext) {
 			s.allowed.remember(s, req)
 		}

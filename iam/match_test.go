@@ -108,3 +108,19 @@ func TestCompilePatternLiterals(t *testing.T) {
 	require.Equal(t, []string{"p", "<aws:username>", "q?r", "<?>", "s"}, lits("p${aws:username}q${?}r?s"))
 	require.Equal(t, []string{"a*", "<*>", "b"}, lits("a${*}*b"))
 }
+
+// FuzzStarMatch: for every pattern of the shStars shape, starMatch
+// answers as the general matcher, globMatch, does.
+func FuzzStarMatch(f *testing.F) {
+	for _, c := range [][2]string{{"training-*/*", "training-data/shards/part-00042.tar"}, {"*/b*c", "a/bxc"}, {"a*a", "a"},
+		{"a*a", "aa"}, {"*ab*ab", "xabab"}, {"é*\xa9", "é\xa9"}, {"*\xc3*", "é"}, {"*x*", "\xffx\x80"}, {"a*b*c*", "abc"}, {"*", ""}} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, pat, s string) {
+		p, err := compilePattern(pat, true, false, false)
+		if err != nil || p.shape != shStars {
+			return
+		}
+		require.Equal(t, globMatch(p.toks, s, false, nil), starMatch(p.toks, s), "pattern %q on %q", pat, s)
+	})
+}

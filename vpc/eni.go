@@ -21,12 +21,29 @@ func errNoAddresses(sn *subnetRec) error {
 func (s *Service) newENI(sn *subnetRec, sgs []*sgRec, kind eniKind, owner string) *eniRec {
 	s.changed()
 	ip, _ := sn.ips.take()
-	e := &eniRec{id: s.newID("eni"), subnet: sn, ip: ip, sgs: sgs, kind: kind, owner: owner}
+	e := s.allocENI()
+	*e = eniRec{id: s.newID("eni"), subnet: sn, ip: ip, sgs: sgs, kind: kind, owner: owner}
 	for _, g := range sgs {
 		g.refs++
 	}
 	sn.enis++
 	s.enis[e.id] = e
+	return e
+}
+
+// allocENI returns a zero record from s.eniSlab, making a slab when it
+// is used up: every launch makes an interface, and one allocation for
+// several spares the rest theirs. A slab grows from 4 records (a world
+// that launches a few instances keeps no more room than it needs) to 32.
+// A record is never reused: an interface's record lives while anything
+// holds it, as its own allocation would, and the slab with it.
+func (s *Service) allocENI() *eniRec {
+	if len(s.eniSlab) == 0 {
+		s.eniSlabN = min(max(2*s.eniSlabN, 4), 32)
+		s.eniSlab = make([]eniRec, s.eniSlabN)
+	}
+	e := &s.eniSlab[0]
+	s.eniSlab = s.eniSlab[1:]
 	return e
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -80,7 +81,7 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 		return Outcome{}, err
 	}
 	r := &job{cfg: cfg, env: env, w: wd.w, svc: wd.ec2, s3: wd.s3, insts: map[string]*instance{}, done: env.NewEvent("job/done"),
-		image: ec2.ImageID(ec2.PublicImages()[2].Name, regionCode)} // the Deep Learning AMI
+		image: trainerImage()}
 	if err := r.zoneNames(); err != nil {
 		return Outcome{}, err
 	}
@@ -151,23 +152,12 @@ func newWorld(env *sim.Env, cfg Config) (*world, error) {
 	if r, ok := region.CatalogRegion(regionCode); ok {
 		regions = append(regions, r)
 	}
-	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led,
+	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: hostsPerAZ(), Billing: led,
 		Policies: cfg.policies})
 	if err != nil {
 		return nil, err
 	}
-	spot := ec2.DefaultSpotOptions()
-	spot.Savings = cfg.Savings
-	spot.Buckets = map[ec2.InstanceType]ec2.AdvisorBucket{gpuType: cfg.Bucket}
-	if cfg.NoInterruptions {
-		spot.Model = ec2.SpotMechanistic
-	}
-	// A new account may run no P instances; this one was granted 64 vCPUs
-	// On-Demand and Spot (Service Quotas) before it began. One p3.2xlarge
-	// is 8, but a replacement launches while an interrupted instance still
-	// runs, and quick interruptions can overlap several.
-	quotas := &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 64, ec2.QuotaCode(ec2.QuotaP, true): 64}}
-	svc, err := ec2.New(w, ec2.Options{Spot: &spot, Quotas: quotas})
+	svc, err := ec2.New(w, ec2.Options{Spot: cfg.spots.get(cfg), Quotas: trainerQuotas()})
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +217,66 @@ func newWorld(env *sim.Env, cfg Config) (*world, error) {
 		return nil, err
 	}
 	return wd, nil
+}
+
+// What every world of newWorld shares, built once: region and ec2 only
+// read their options, and each world built them anew (over 1 KB, with
+// ec2.PublicImages' copy of the catalog for one name).
+var (
+	// hostsPerAZ: a few p3 hosts per zone.
+	hostsPerAZ = sync.OnceValue(func() map[string]int { return map[string]int{"p3": 2} })
+	// trainerQuotas: a new account may run no P instances; this one was
+	// granted 64 vCPUs On-Demand and Spot (Service Quotas) before it
+	// began. One p3.2xlarge is 8, but a replacement launches while an
+	// interrupted instance still runs, and quick interruptions can
+	// overlap several.
+	trainerQuotas = sync.OnceValue(func() *ec2.QuotaOptions {
+		return &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 64, ec2.QuotaCode(ec2.QuotaP, true): 64}}
+	})
+	// trainerImage is the Deep Learning AMI's ID.
+	trainerImage = sync.OnceValue(func() string { return ec2.ImageID(ec2.PublicImages()[2].Name, regionCode) })
+)
+
+// spotOptions is the spot market of cfg.
+func spotOptions(cfg Config) *ec2.SpotOptions {
+	spot := ec2.DefaultSpotOptions()
+	spot.Savings = cfg.Savings
+	spot.Buckets = map[ec2.InstanceType]ec2.AdvisorBucket{gpuType: cfg.Bucket}
+	if cfg.NoInterruptions {
+		spot.Model = ec2.SpotMechanistic
+	}
+	return &spot
+}
+
+// spotCache keeps the spot options of a configuration's last settings,
+// for the worlds of its runs to share (ec2 only reads them). Runs of one
+// configuration may be concurrent, hence the lock.
+type spotCache struct {
+	mu   sync.Mutex
+	key  spotKey
+	spot *ec2.SpotOptions
+}
+
+// spotKey is what spotOptions reads of a Config.
+type spotKey struct {
+	savings         float64
+	bucket          ec2.AdvisorBucket
+	noInterruptions bool
+}
+
+// get returns cfg's spot options, shared with the runs of cfg's settings
+// before it (built anew when c is nil).
+func (c *spotCache) get(cfg Config) *ec2.SpotOptions {
+	if c == nil {
+		return spotOptions(cfg)
+	}
+	k := spotKey{cfg.Savings, cfg.Bucket, cfg.NoInterruptions}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.spot == nil || c.key != k {
+		c.key, c.spot = k, spotOptions(cfg)
+	}
+	return c.spot
 }
 
 // driverPolicy is the engineer's identity policy: what the driver calls
@@ -478,7 +528,9 @@ func (r *job) zoneNames() error {
 	if err != nil {
 		return err
 	}
-	for _, z := range reg.AZs() {
+	azs := reg.AZs()
+	r.zones = make([]string, 0, len(azs))
+	for _, z := range azs {
 		name, err := r.w.AZName(account, z.ID())
 		if err != nil {
 			return err

@@ -144,7 +144,10 @@ func (r *job) attach(q *sim.Proc, ic *instanceClient, m *ec2.Machine) error {
 type instanceClient struct {
 	svc    *ec2.Service
 	client *ec2.Client
-	exp    time.Time
+	// renew is when to read the credentials again: five minutes before
+	// they expire, as a virtual instant (a trainer asks on every poll,
+	// and comparing calendar times cost two conversions each time).
+	renew sim.Time
 	// creds is the job's room for reading credentials (see credRoom).
 	creds *credRoom
 }
@@ -158,7 +161,7 @@ type credRoom struct {
 }
 
 func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
-	if ic.client != nil && ic.svc.Env().NowTime().Before(ic.exp.Add(-5*time.Minute)) {
+	if ic.client != nil && ic.svc.Env().Now() < ic.renew {
 		return ic.client, nil
 	}
 	role, err := ec2.GetMetadata(q, "iam/security-credentials/")
@@ -183,6 +186,6 @@ func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
 	}
 	creds := iam.Credentials{AccessKeyID: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey,
 		SessionToken: doc.Token, Expiration: exp, Source: "ec2-imds"}
-	ic.client, ic.exp = ic.svc.NewClient(regionCode, creds), exp
+	ic.client, ic.renew = ic.svc.NewClient(regionCode, creds), ic.svc.Env().FromTime(exp.Add(-5*time.Minute))
 	return ic.client, nil
 }

@@ -340,7 +340,7 @@ func (s *Service) forgetLater(m *Machine) {
 		s.forgets = f
 	}
 	at := s.env.Now() + sim.Time(s.opts.Lifecycle.TerminatedVisible)
-	f.q = append(f.q, forgetEntry{at: at, m: m})
+	f.q = appendDoubling(f.q, forgetEntry{at: at, m: m})
 	if len(f.q)-f.head == 1 {
 		s.env.AtDaemon(at, f.due)
 	}

@@ -333,6 +333,8 @@ type job struct {
 	err     error
 	// creds is the trainers' room for reading instance credentials.
 	creds credRoom
+	// place is the Placement of the launch in progress (launch).
+	place ec2.Placement
 	// ckpt is the checkpoint time, once ckptKnown (see checkpointTime).
 	ckpt      time.Duration
 	ckptKnown bool
@@ -378,7 +380,7 @@ func (r *job) observe(e ec2.StateChangeEvent) {
 		in.running.Trigger(m)
 	case ec2.InstanceStateShuttingDown, ec2.InstanceStateStopping, ec2.InstanceStateTerminated, ec2.InstanceStateStopped:
 		if !in.ended.Triggered() {
-			in.ended.Trigger(e.Current)
+			in.ended.Trigger(stateValue(e.Current))
 		}
 	}
 }
@@ -397,7 +399,7 @@ func (r *job) drive(p *sim.Proc, driver iam.Credentials) error {
 		}
 	} else {
 		vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: volumeZone, Size: int32(r.cfg.VolumeGiB),
-			VolumeType: volumeType, TagSpecifications: tags("volume")})
+			VolumeType: volumeType, TagSpecifications: volumeTags()})
 		if err != nil {
 			return err
 		}
@@ -550,8 +552,8 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,
-		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "trainer"},
-		TagSpecifications:  tags("instance"),
+		IamInstanceProfile: trainerProfile(),
+		TagSpecifications:  instanceTags(),
 	}
 	if r.net != nil {
 		subnet, err := r.net.subnet(p, zone, slices.Index(r.zones, zone))
@@ -560,10 +562,12 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 		}
 		in.SubnetId = subnet
 	} else {
-		in.Placement = &ec2.Placement{AvailabilityZone: zone}
+		// The job's one Placement: ec2 reads it during the call only.
+		r.place = ec2.Placement{AvailabilityZone: zone}
+		in.Placement = &r.place
 	}
 	if !r.cfg.OnDemand {
-		in.InstanceMarketOptions = &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
+		in.InstanceMarketOptions = spotMarket()
 	}
 	out, err := c.RunInstances(p, in)
 	if err != nil {
@@ -574,6 +578,37 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 
 func tags(kind string) []ec2.TagSpecification {
 	return []ec2.TagSpecification{{ResourceType: kind, Tags: []ec2.Tag{{Key: "project", Value: "spot-training"}}}}
+}
+
+// The parts of every launch's and volume's request that never change,
+// built once and shared by every job: ec2 only reads a request (and
+// copies the tags it keeps), and each launch allocated them anew.
+var (
+	instanceTags   = sync.OnceValue(func() []ec2.TagSpecification { return tags("instance") })
+	volumeTags     = sync.OnceValue(func() []ec2.TagSpecification { return tags("volume") })
+	trainerProfile = sync.OnceValue(func() *ec2.IamInstanceProfileSpecification {
+		return &ec2.IamInstanceProfileSpecification{Name: "trainer"}
+	})
+	spotMarket = sync.OnceValue(func() *ec2.InstanceMarketOptionsRequest {
+		return &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
+	})
+)
+
+// stateValue is s as an event's value: an instance state is one of ec2's
+// constants, which convert to an interface without an allocation, where
+// the variable took one at every transition.
+func stateValue(s ec2.InstanceStateName) any {
+	switch s {
+	case ec2.InstanceStateShuttingDown:
+		return ec2.InstanceStateShuttingDown
+	case ec2.InstanceStateStopping:
+		return ec2.InstanceStateStopping
+	case ec2.InstanceStateTerminated:
+		return ec2.InstanceStateTerminated
+	case ec2.InstanceStateStopped:
+		return ec2.InstanceStateStopped
+	}
+	return s
 }
 
 // store is a trainer's side of the checkpoint store.
@@ -605,7 +640,12 @@ type trainer struct {
 // interruption, and stops.
 func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	cfg := r.cfg
-	t := &trainer{proc: q, checkpointEnd: sim.MaxTime, deadline: sim.MaxTime}
+	// The trainer and its EBS store in one allocation.
+	both := &struct {
+		t  trainer
+		st ebsStore
+	}{t: trainer{proc: q, checkpointEnd: sim.MaxTime, deadline: sim.MaxTime}}
+	t := &both.t
 	computing := sim.MaxTime // start of the compute segment in progress
 	defer func() {           // killed or interrupted mid-segment: that compute was done, and is lost
 		if computing != sim.MaxTime {
@@ -614,7 +654,8 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	}()
 	var st store
 	if cfg.Store == StoreEBS {
-		st = &ebsStore{r: r, ic: instanceClient{svc: r.svc, creds: &r.creds}}
+		both.st = ebsStore{r: r, ic: instanceClient{svc: r.svc, creds: &r.creds}}
+		st = &both.st
 	} else {
 		st = &s3Store{r: r}
 	}

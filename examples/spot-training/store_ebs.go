@@ -74,7 +74,7 @@ func (r *job) move(p *sim.Proc, c *ec2.Client, zone string) error {
 		}
 	}
 	vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: zone, SnapshotId: snap.SnapshotId,
-		Size: int32(r.cfg.VolumeGiB), VolumeType: volumeType, TagSpecifications: tags("volume")})
+		Size: int32(r.cfg.VolumeGiB), VolumeType: volumeType, TagSpecifications: volumeTags()})
 	if err != nil {
 		return err
 	}

@@ -417,6 +417,12 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 		// Every call the process makes comes from the instance's host.
 		region.SetLocation(p, s.procLocation(loc, m.networkIdentity()))
 	}
+	if m.procs == nil {
+		// Room for two: a workload often runs a second process beside
+		// its first (a watcher), and growing from one took another
+		// allocation.
+		m.procs = make([]*sim.Proc, 0, 2)
+	}
 	m.procs = append(m.procs, p)
 	if s.procExit == nil { // one closure per service, not per instance or process
 		s.procExit = func(p *sim.Proc) {

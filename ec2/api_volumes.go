@@ -3,7 +3,6 @@ package ec2
 import (
 	"context"
 	"errors"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -381,17 +380,22 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 	return out, wrap("DescribeVolumes", err)
 }
 
-// volumeFilterNames are the DescribeVolumes filters supported besides
-// tag:<key> (volumeFilterValues).
-var volumeFilterNames = []string{"attachment.delete-on-termination", "attachment.device", "attachment.instance-id",
-	"attachment.status", "availability-zone", "encrypted", "size", "snapshot-id", "status", "tag-key", "volume-id",
-	"volume-type"}
+// volumeFilter reports whether DescribeVolumes supports the filter name
+// (volumeFilterValues): a switch, since a waiter's every poll asks.
+func volumeFilter(name string) bool {
+	switch name {
+	case "status", "volume-id", "volume-type", "availability-zone", "encrypted", "size", "snapshot-id", "tag-key",
+		"attachment.delete-on-termination", "attachment.device", "attachment.instance-id", "attachment.status":
+		return true
+	}
+	return strings.HasPrefix(name, "tag:") && len(name) > 4
+}
 
 // checkVolumeFilters refuses a filter name DescribeVolumes does not know,
 // as EC2 does, rather than answering a silently empty list.
 func checkVolumeFilters(fs []Filter) error {
 	for _, f := range fs {
-		if !slices.Contains(volumeFilterNames, f.Name) && !(strings.HasPrefix(f.Name, "tag:") && len(f.Name) > 4) {
+		if !volumeFilter(f.Name) {
 			return clientErr("InvalidParameterValue", "The filter '%s' is invalid", f.Name)
 		}
 	}

@@ -333,8 +333,6 @@ type job struct {
 	err     error
 	// creds is the trainers' room for reading instance credentials.
 	creds credRoom
-	// place is the Placement of the launch in progress (launch).
-	place ec2.Placement
 	// ckpt is the checkpoint time, once ckptKnown (see checkpointTime).
 	ckpt      time.Duration
 	ckptKnown bool
@@ -562,9 +560,11 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 		}
 		in.SubnetId = subnet
 	} else {
-		// The job's one Placement: ec2 reads it during the call only.
-		r.place = ec2.Placement{AvailabilityZone: zone}
-		in.Placement = &r.place
+		pl, ok := zonePlacements()[zone]
+		if !ok {
+			pl = &ec2.Placement{AvailabilityZone: zone}
+		}
+		in.Placement = pl
 	}
 	if !r.cfg.OnDemand {
 		in.InstanceMarketOptions = spotMarket()
@@ -591,6 +591,16 @@ var (
 	})
 	spotMarket = sync.OnceValue(func() *ec2.InstanceMarketOptionsRequest {
 		return &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
+	})
+	// zonePlacements are the Placements of us-east-1's zone names (a
+	// launch elsewhere makes its own).
+	zonePlacements = sync.OnceValue(func() map[string]*ec2.Placement {
+		m := map[string]*ec2.Placement{}
+		for _, l := range "abcdef" {
+			z := regionCode + string(l)
+			m[z] = &ec2.Placement{AvailabilityZone: z}
+		}
+		return m
 	})
 )
 

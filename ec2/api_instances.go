@@ -595,14 +595,32 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		placed = append(placed, m)
 	}
 	// The output and room for one instance (and its lists) in one
-	// allocation.
-	buf := &struct {
-		out   RunInstancesOutput
-		one   [1]Instance
-		lists instanceLists // the lists of one[0]
-	}{out: RunInstancesOutput{ReservationId: resID, OwnerId: account}}
-	out := &buf.out
-	out.Instances = buf.one[:0]
+	// allocation; for a launch with one tag and an instance profile,
+	// room for them too (the same 768-byte size class as the output
+	// and the two allocations of them it saves).
+	var (
+		out   *RunInstancesOutput
+		lists *instanceLists // the lists of out.Instances[0]
+		more  *instanceMore  // its tag and profile, if it has room
+	)
+	if len(sp.tags) == 1 && sp.profile != nil {
+		buf := &struct {
+			out   RunInstancesOutput
+			one   [1]Instance
+			lists instanceLists
+			more  instanceMore
+		}{out: RunInstancesOutput{ReservationId: resID, OwnerId: account}}
+		out, lists, more = &buf.out, &buf.lists, &buf.more
+		out.Instances = buf.one[:0]
+	} else {
+		buf := &struct {
+			out   RunInstancesOutput
+			one   [1]Instance
+			lists instanceLists
+		}{out: RunInstancesOutput{ReservationId: resID, OwnerId: account}}
+		out, lists = &buf.out, &buf.lists
+		out.Instances = buf.one[:0]
+	}
 	now := s.env.Now()
 	for _, m := range placed {
 		m.launchTime = now
@@ -637,12 +655,12 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 		s.instances.add(m)
 		s.setState(m, InstanceStatePending, nil)
 		s.boot(m)
-		room := &buf.lists
+		room := lists
 		if len(out.Instances) > 0 {
-			room = nil
+			room, more = nil, nil
 		}
 		out.Instances = append(out.Instances, Instance{})
-		m.describeInto(&out.Instances[len(out.Instances)-1], room)
+		m.describeInto(&out.Instances[len(out.Instances)-1], room, more)
 	}
 	return out, nil
 }

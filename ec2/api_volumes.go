@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -302,9 +304,17 @@ func (c *Client) DeleteVolume(ctx context.Context, in *DeleteVolumeInput) (*Dele
 }
 
 // DescribeVolumesInput selects volumes by ID (all of the caller's in the
-// region if empty).
+// region if empty) and filters: attachment.delete-on-termination,
+// attachment.device, attachment.instance-id, attachment.status,
+// availability-zone, encrypted, size, snapshot-id, status, tag-key,
+// tag:<key>, volume-id and volume-type, as
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumes.html
+// names them; values take * and ? wildcards. A volume named by ID that
+// does not match is left out, not an error. Another filter name is
+// InvalidParameterValue.
 type DescribeVolumesInput struct {
 	VolumeIds []string
+	Filters   []Filter
 }
 
 // DescribeVolumesOutput lists volumes by ID.
@@ -317,10 +327,23 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 	var out *DescribeVolumesOutput
 	err := c.call(ctx, "DescribeVolumes", resRef{}, nil, func(account string) error {
 		s := c.svc
+		var fs []Filter
+		if in != nil {
+			fs = in.Filters
+		}
+		if err := checkVolumeFilters(fs); err != nil {
+			return err
+		}
 		if in != nil && len(in.VolumeIds) == 1 { // as a waiter polls
 			v, err := s.volume(account, c.region, in.VolumeIds[0])
 			if err != nil {
 				return err
+			}
+			if !s.matchVolume(v, fs) {
+				// A waiter filtering on the state it waits for gets this
+				// small answer until then.
+				out = &DescribeVolumesOutput{}
+				return nil
 			}
 			out = v.describeOne(s)
 			return nil
@@ -332,13 +355,16 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 				if err != nil {
 					return err
 				}
+				if !s.matchVolume(v, fs) {
+					continue
+				}
 				out.Volumes = append(out.Volumes, Volume{})
 				v.describeInto(s, &out.Volumes[len(out.Volumes)-1], nil, nil)
 			}
 			return nil
 		}
 		for _, v := range s.volumes {
-			if v.account == account && v.region == c.region {
+			if v.account == account && v.region == c.region && s.matchVolume(v, fs) {
 				out.Volumes = append(out.Volumes, v.describe(s))
 			}
 		}
@@ -352,6 +378,103 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 		out.Volumes = nil
 	}
 	return out, wrap("DescribeVolumes", err)
+}
+
+// volumeFilter reports whether DescribeVolumes supports the filter name
+// (volumeFilterValues): a switch, since a waiter's every poll asks.
+func volumeFilter(name string) bool {
+	switch name {
+	case "status", "volume-id", "volume-type", "availability-zone", "encrypted", "size", "snapshot-id", "tag-key",
+		"attachment.delete-on-termination", "attachment.device", "attachment.instance-id", "attachment.status":
+		return true
+	}
+	return strings.HasPrefix(name, "tag:") && len(name) > 4
+}
+
+// checkVolumeFilters refuses a filter name DescribeVolumes does not know,
+// as EC2 does, rather than answering a silently empty list.
+func checkVolumeFilters(fs []Filter) error {
+	for _, f := range fs {
+		if !volumeFilter(f.Name) {
+			return clientErr("InvalidParameterValue", "The filter '%s' is invalid", f.Name)
+		}
+	}
+	return nil
+}
+
+// matchVolume applies checked filters as matchInstance does: every
+// filter must match (AND), by any of its values (OR), with wildcards.
+func (s *Service) matchVolume(v *volume, fs []Filter) bool {
+	for _, f := range fs {
+		var buf [4]string
+		hit := false
+		for _, x := range s.volumeFilterValues(v, f.Name, buf[:0]) {
+			for _, pat := range f.Values {
+				if wildcardMatch(pat, x) {
+					hit = true
+				}
+			}
+		}
+		if !hit {
+			return false
+		}
+	}
+	return true
+}
+
+// volumeFilterValues appends to dst the values of v that filter name
+// matches against (none: the filter cannot match), as DescribeVolumes
+// shows them.
+func (s *Service) volumeFilterValues(v *volume, name string, dst []string) []string {
+	if key, ok := strings.CutPrefix(name, "tag:"); ok {
+		for _, t := range v.tags {
+			if t.Key == key {
+				dst = append(dst, t.Value)
+			}
+		}
+		return dst
+	}
+	switch name {
+	case "status":
+		return append(dst, string(v.state))
+	case "volume-id":
+		return append(dst, v.id)
+	case "volume-type":
+		return append(dst, string(v.vtype))
+	case "availability-zone":
+		az := v.azName
+		if az == "" {
+			az, _ = s.azName(v.account, v.azID)
+		}
+		return append(dst, az)
+	case "encrypted":
+		return append(dst, strconv.FormatBool(v.encrypted))
+	case "size":
+		return append(dst, strconv.Itoa(int(v.size)))
+	case "snapshot-id":
+		if v.snapshotID != "" {
+			dst = append(dst, v.snapshotID)
+		}
+		return dst
+	case "tag-key":
+		for _, t := range v.tags {
+			dst = append(dst, t.Key)
+		}
+		return dst
+	}
+	if a := v.att; a != nil {
+		switch name {
+		case "attachment.instance-id":
+			return append(dst, a.m.id)
+		case "attachment.device":
+			return append(dst, a.device)
+		case "attachment.status":
+			return append(dst, string(a.state))
+		case "attachment.delete-on-termination":
+			return append(dst, strconv.FormatBool(a.deleteOnTermination))
+		}
+	}
+	return dst
 }
 
 // SnapshotState is a snapshot's state.

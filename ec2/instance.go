@@ -336,10 +336,17 @@ type instanceLists struct {
 	bdm [1]InstanceBlockDeviceMapping
 }
 
+// instanceMore is room for the description of a tagged instance with an
+// instance profile (launchIn gives it to the launches that have both).
+type instanceMore struct {
+	tag  [1]Tag
+	prof IamInstanceProfile
+}
+
 // describe snapshots the instance.
 func (m *Machine) describe() Instance {
 	var d Instance
-	m.describeInto(&d, nil)
+	m.describeInto(&d, nil, nil)
 	return d
 }
 
@@ -348,14 +355,20 @@ func (m *Machine) describe() Instance {
 // not built on the stack and copied there (a copy of every pointer
 // field behind a write barrier while the collector runs). room is room
 // for the lists of the usual instance, which a caller can allocate along
-// with the description (launchIn); nil allocates it when needed.
-func (m *Machine) describeInto(d *Instance, room *instanceLists) {
+// with the description (launchIn); nil allocates it when needed. more,
+// if not nil, is room for a single tag and the instance profile.
+func (m *Machine) describeInto(d *Instance, room *instanceLists, more *instanceMore) {
 	env := m.svc.env
 	d.InstanceId, d.InstanceType, d.ImageId = m.id, m.itype.InstanceType, m.image.ImageId
 	d.State, d.StateTransitionReason = stateOf(m.state), m.transitionReason()
 	d.Placement = Placement{AvailabilityZone: m.azName, AvailabilityZoneId: m.azID, HostId: m.hostID, Tenancy: "default"}
 	d.LaunchTime, d.KeyName, d.SubnetId = env.TimeOf(m.launchTime), m.key, m.subnet
-	d.Tags = append([]Tag(nil), m.tags...)
+	if len(m.tags) == 1 && more != nil {
+		more.tag[0] = m.tags[0]
+		d.Tags = more.tag[:1:1]
+	} else {
+		d.Tags = append([]Tag(nil), m.tags...)
+	}
 	d.OwnerId, d.RootDeviceName = m.account, m.image.RootDeviceName
 	if m.reason != nil {
 		r := *m.reason // the caller's copy: the machine's is shared
@@ -363,7 +376,12 @@ func (m *Machine) describeInto(d *Instance, room *instanceLists) {
 	}
 	d.PrivateIpAddress, d.PublicIpAddress = m.addrStrings()
 	if p := m.profile; p != nil {
-		d.IamInstanceProfile = &IamInstanceProfile{Arn: p.arn, Id: p.id}
+		if more != nil {
+			more.prof = IamInstanceProfile{Arn: p.arn, Id: p.id}
+			d.IamInstanceProfile = &more.prof
+		} else {
+			d.IamInstanceProfile = &IamInstanceProfile{Arn: p.arn, Id: p.id}
+		}
 	}
 	if m.spot != nil {
 		d.InstanceLifecycle = "spot"

@@ -340,7 +340,7 @@ func (s *Service) forgetLater(m *Machine) {
 		s.forgets = f
 	}
 	at := s.env.Now() + sim.Time(s.opts.Lifecycle.TerminatedVisible)
-	f.q = append(f.q, forgetEntry{at: at, m: m})
+	f.q = appendDoubling(f.q, forgetEntry{at: at, m: m})
 	if len(f.q)-f.head == 1 {
 		s.env.AtDaemon(at, f.due)
 	}
@@ -416,6 +416,12 @@ func (m *Machine) Go(name string, fn func(p *sim.Proc)) (*sim.Proc, error) {
 	if loc, err := s.w.AtSlot(m.slot); err == nil {
 		// Every call the process makes comes from the instance's host.
 		region.SetLocation(p, s.procLocation(loc, m.networkIdentity()))
+	}
+	if m.procs == nil {
+		// Room for two: a workload often runs a second process beside
+		// its first (a watcher), and growing from one took another
+		// allocation.
+		m.procs = make([]*sim.Proc, 0, 2)
 	}
 	m.procs = append(m.procs, p)
 	if s.procExit == nil { // one closure per service, not per instance or process

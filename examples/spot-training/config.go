@@ -90,6 +90,10 @@ type Config struct {
 	// and its copies: each puts the same policy documents into IAM, which
 	// parses them once (nil: every world parses its own).
 	policies *iam.PolicyCache
+	// spots is shared like policies: the worlds of this configuration's
+	// runs take their spot options from it (nil: each world builds its
+	// own).
+	spots *spotCache
 }
 
 // DefaultConfig is the scenario of the README: 24 h of V100 time in
@@ -97,6 +101,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		policies:   iam.NewPolicyCache(),
+		spots:      &spotCache{},
 		Store:      StoreS3,
 		Work:       24 * time.Hour,
 		Epoch:      time.Minute,

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/billing"
@@ -80,7 +81,7 @@ func Simulate(env *sim.Env, cfg Config) (Outcome, error) {
 		return Outcome{}, err
 	}
 	r := &job{cfg: cfg, env: env, w: wd.w, svc: wd.ec2, s3: wd.s3, insts: map[string]*instance{}, done: env.NewEvent("job/done"),
-		image: ec2.ImageID(ec2.PublicImages()[2].Name, regionCode)} // the Deep Learning AMI
+		image: trainerImage()}
 	if err := r.zoneNames(); err != nil {
 		return Outcome{}, err
 	}
@@ -151,23 +152,12 @@ func newWorld(env *sim.Env, cfg Config) (*world, error) {
 	if r, ok := region.CatalogRegion(regionCode); ok {
 		regions = append(regions, r)
 	}
-	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: map[string]int{"p3": 2}, Billing: led,
+	w, err := region.NewWorld(env, region.Options{Regions: regions, HostsPerAZ: hostsPerAZ(), Billing: led,
 		Policies: cfg.policies})
 	if err != nil {
 		return nil, err
 	}
-	spot := ec2.DefaultSpotOptions()
-	spot.Savings = cfg.Savings
-	spot.Buckets = map[ec2.InstanceType]ec2.AdvisorBucket{gpuType: cfg.Bucket}
-	if cfg.NoInterruptions {
-		spot.Model = ec2.SpotMechanistic
-	}
-	// A new account may run no P instances; this one was granted 64 vCPUs
-	// On-Demand and Spot (Service Quotas) before it began. One p3.2xlarge
-	// is 8, but a replacement launches while an interrupted instance still
-	// runs, and quick interruptions can overlap several.
-	quotas := &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 64, ec2.QuotaCode(ec2.QuotaP, true): 64}}
-	svc, err := ec2.New(w, ec2.Options{Spot: &spot, Quotas: quotas})
+	svc, err := ec2.New(w, ec2.Options{Spot: cfg.spots.get(cfg), Quotas: trainerQuotas()})
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +217,66 @@ func newWorld(env *sim.Env, cfg Config) (*world, error) {
 		return nil, err
 	}
 	return wd, nil
+}
+
+// What every world of newWorld shares, built once: region and ec2 only
+// read their options, and each world built them anew (over 1 KB, with
+// ec2.PublicImages' copy of the catalog for one name).
+var (
+	// hostsPerAZ: a few p3 hosts per zone.
+	hostsPerAZ = sync.OnceValue(func() map[string]int { return map[string]int{"p3": 2} })
+	// trainerQuotas: a new account may run no P instances; this one was
+	// granted 64 vCPUs On-Demand and Spot (Service Quotas) before it
+	// began. One p3.2xlarge is 8, but a replacement launches while an
+	// interrupted instance still runs, and quick interruptions can
+	// overlap several.
+	trainerQuotas = sync.OnceValue(func() *ec2.QuotaOptions {
+		return &ec2.QuotaOptions{Values: map[string]int{ec2.QuotaCode(ec2.QuotaP, false): 64, ec2.QuotaCode(ec2.QuotaP, true): 64}}
+	})
+	// trainerImage is the Deep Learning AMI's ID.
+	trainerImage = sync.OnceValue(func() string { return ec2.ImageID(ec2.PublicImages()[2].Name, regionCode) })
+)
+
+// spotOptions is the spot market of cfg.
+func spotOptions(cfg Config) *ec2.SpotOptions {
+	spot := ec2.DefaultSpotOptions()
+	spot.Savings = cfg.Savings
+	spot.Buckets = map[ec2.InstanceType]ec2.AdvisorBucket{gpuType: cfg.Bucket}
+	if cfg.NoInterruptions {
+		spot.Model = ec2.SpotMechanistic
+	}
+	return &spot
+}
+
+// spotCache keeps the spot options of a configuration's last settings,
+// for the worlds of its runs to share (ec2 only reads them). Runs of one
+// configuration may be concurrent, hence the lock.
+type spotCache struct {
+	mu   sync.Mutex
+	key  spotKey
+	spot *ec2.SpotOptions
+}
+
+// spotKey is what spotOptions reads of a Config.
+type spotKey struct {
+	savings         float64
+	bucket          ec2.AdvisorBucket
+	noInterruptions bool
+}
+
+// get returns cfg's spot options, shared with the runs of cfg's settings
+// before it (built anew when c is nil).
+func (c *spotCache) get(cfg Config) *ec2.SpotOptions {
+	if c == nil {
+		return spotOptions(cfg)
+	}
+	k := spotKey{cfg.Savings, cfg.Bucket, cfg.NoInterruptions}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.spot == nil || c.key != k {
+		c.key, c.spot = k, spotOptions(cfg)
+	}
+	return c.spot
 }
 
 // driverPolicy is the engineer's identity policy: what the driver calls
@@ -328,7 +378,7 @@ func (r *job) observe(e ec2.StateChangeEvent) {
 		in.running.Trigger(m)
 	case ec2.InstanceStateShuttingDown, ec2.InstanceStateStopping, ec2.InstanceStateTerminated, ec2.InstanceStateStopped:
 		if !in.ended.Triggered() {
-			in.ended.Trigger(e.Current)
+			in.ended.Trigger(stateValue(e.Current))
 		}
 	}
 }
@@ -347,7 +397,7 @@ func (r *job) drive(p *sim.Proc, driver iam.Credentials) error {
 		}
 	} else {
 		vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: volumeZone, Size: int32(r.cfg.VolumeGiB),
-			VolumeType: volumeType, TagSpecifications: tags("volume")})
+			VolumeType: volumeType, TagSpecifications: volumeTags()})
 		if err != nil {
 			return err
 		}
@@ -478,7 +528,9 @@ func (r *job) zoneNames() error {
 	if err != nil {
 		return err
 	}
-	for _, z := range reg.AZs() {
+	azs := reg.AZs()
+	r.zones = make([]string, 0, len(azs))
+	for _, z := range azs {
 		name, err := r.w.AZName(account, z.ID())
 		if err != nil {
 			return err
@@ -498,8 +550,8 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 		InstanceType:       gpuType,
 		MinCount:           1,
 		MaxCount:           1,
-		IamInstanceProfile: &ec2.IamInstanceProfileSpecification{Name: "trainer"},
-		TagSpecifications:  tags("instance"),
+		IamInstanceProfile: trainerProfile(),
+		TagSpecifications:  instanceTags(),
 	}
 	if r.net != nil {
 		subnet, err := r.net.subnet(p, zone, slices.Index(r.zones, zone))
@@ -508,10 +560,14 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 		}
 		in.SubnetId = subnet
 	} else {
-		in.Placement = &ec2.Placement{AvailabilityZone: zone}
+		pl, ok := zonePlacements()[zone]
+		if !ok {
+			pl = &ec2.Placement{AvailabilityZone: zone}
+		}
+		in.Placement = pl
 	}
 	if !r.cfg.OnDemand {
-		in.InstanceMarketOptions = &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
+		in.InstanceMarketOptions = spotMarket()
 	}
 	out, err := c.RunInstances(p, in)
 	if err != nil {
@@ -522,6 +578,47 @@ func (r *job) launch(p *sim.Proc, c *ec2.Client, zone string) (string, error) {
 
 func tags(kind string) []ec2.TagSpecification {
 	return []ec2.TagSpecification{{ResourceType: kind, Tags: []ec2.Tag{{Key: "project", Value: "spot-training"}}}}
+}
+
+// The parts of every launch's and volume's request that never change,
+// built once and shared by every job: ec2 only reads a request (and
+// copies the tags it keeps), and each launch allocated them anew.
+var (
+	instanceTags   = sync.OnceValue(func() []ec2.TagSpecification { return tags("instance") })
+	volumeTags     = sync.OnceValue(func() []ec2.TagSpecification { return tags("volume") })
+	trainerProfile = sync.OnceValue(func() *ec2.IamInstanceProfileSpecification {
+		return &ec2.IamInstanceProfileSpecification{Name: "trainer"}
+	})
+	spotMarket = sync.OnceValue(func() *ec2.InstanceMarketOptionsRequest {
+		return &ec2.InstanceMarketOptionsRequest{MarketType: ec2.MarketTypeSpot}
+	})
+	// zonePlacements are the Placements of us-east-1's zone names (a
+	// launch elsewhere makes its own).
+	zonePlacements = sync.OnceValue(func() map[string]*ec2.Placement {
+		m := map[string]*ec2.Placement{}
+		for _, l := range "abcdef" {
+			z := regionCode + string(l)
+			m[z] = &ec2.Placement{AvailabilityZone: z}
+		}
+		return m
+	})
+)
+
+// stateValue is s as an event's value: an instance state is one of ec2's
+// constants, which convert to an interface without an allocation, where
+// the variable took one at every transition.
+func stateValue(s ec2.InstanceStateName) any {
+	switch s {
+	case ec2.InstanceStateShuttingDown:
+		return ec2.InstanceStateShuttingDown
+	case ec2.InstanceStateStopping:
+		return ec2.InstanceStateStopping
+	case ec2.InstanceStateTerminated:
+		return ec2.InstanceStateTerminated
+	case ec2.InstanceStateStopped:
+		return ec2.InstanceStateStopped
+	}
+	return s
 }
 
 // store is a trainer's side of the checkpoint store.
@@ -553,7 +650,12 @@ type trainer struct {
 // interruption, and stops.
 func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	cfg := r.cfg
-	t := &trainer{proc: q, checkpointEnd: sim.MaxTime, deadline: sim.MaxTime}
+	// The trainer and its EBS store in one allocation.
+	both := &struct {
+		t  trainer
+		st ebsStore
+	}{t: trainer{proc: q, checkpointEnd: sim.MaxTime, deadline: sim.MaxTime}}
+	t := &both.t
 	computing := sim.MaxTime // start of the compute segment in progress
 	defer func() {           // killed or interrupted mid-segment: that compute was done, and is lost
 		if computing != sim.MaxTime {
@@ -562,7 +664,8 @@ func (r *job) train(q *sim.Proc, m *ec2.Machine) {
 	}()
 	var st store
 	if cfg.Store == StoreEBS {
-		st = &ebsStore{r: r, ic: instanceClient{svc: r.svc, creds: &r.creds}}
+		both.st = ebsStore{r: r, ic: instanceClient{svc: r.svc, creds: &r.creds}}
+		st = &both.st
 	} else {
 		st = &s3Store{r: r}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nimbus-sim/nimbus/ec2"
@@ -74,7 +75,7 @@ func (r *job) move(p *sim.Proc, c *ec2.Client, zone string) error {
 		}
 	}
 	vol, err := c.CreateVolume(p, &ec2.CreateVolumeInput{AvailabilityZone: zone, SnapshotId: snap.SnapshotId,
-		Size: int32(r.cfg.VolumeGiB), VolumeType: volumeType, TagSpecifications: tags("volume")})
+		Size: int32(r.cfg.VolumeGiB), VolumeType: volumeType, TagSpecifications: volumeTags()})
 	if err != nil {
 		return err
 	}
@@ -97,11 +98,11 @@ func (r *job) move(p *sim.Proc, c *ec2.Client, zone string) error {
 // available (created, or let go by a terminated instance).
 func waitVolume(p *sim.Proc, c *ec2.Client, id string) error {
 	for {
-		out, err := c.DescribeVolumes(p, &ec2.DescribeVolumesInput{VolumeIds: []string{id}})
+		out, err := c.DescribeVolumes(p, &ec2.DescribeVolumesInput{VolumeIds: []string{id}, Filters: availableOnly()})
 		if err != nil {
 			return err
 		}
-		if out.Volumes[0].State == ec2.VolumeStateAvailable {
+		if len(out.Volumes) > 0 {
 			return nil
 		}
 		if err := p.Sleep(5 * time.Second); err != nil {
@@ -109,6 +110,14 @@ func waitVolume(p *sim.Proc, c *ec2.Client, id string) error {
 		}
 	}
 }
+
+// availableOnly is the pollers' filter: DescribeVolumes answers the
+// volume only once it is available, and an empty list until then, which
+// is all a poller needs to know (and a much smaller answer to build
+// every 5 s). Shared read-only: ec2 only reads a request.
+var availableOnly = sync.OnceValue(func() []ec2.Filter {
+	return []ec2.Filter{{Name: "status", Values: []string{string(ec2.VolumeStateAvailable)}}}
+})
 
 // attach attaches the checkpoint volume to m, polling every 5 s while the
 // previous instance still holds it or the checkpoint is on its way to
@@ -120,11 +129,11 @@ func (r *job) attach(q *sim.Proc, ic *instanceClient, m *ec2.Machine) error {
 			if err != nil {
 				return err
 			}
-			out, err := c.DescribeVolumes(q, &ec2.DescribeVolumesInput{VolumeIds: []string{r.volID}})
+			out, err := c.DescribeVolumes(q, &ec2.DescribeVolumesInput{VolumeIds: []string{r.volID}, Filters: availableOnly()})
 			if err != nil {
 				return err
 			}
-			if out.Volumes[0].State == ec2.VolumeStateAvailable {
+			if len(out.Volumes) > 0 {
 				_, err := c.AttachVolume(q, &ec2.AttachVolumeInput{VolumeId: r.volID, InstanceId: m.ID(), Device: device})
 				if err == nil || !errors.Is(err, ec2.ErrVolumeInUse) && !errors.Is(err, ec2.ErrIncorrectState) {
 					return err
@@ -144,7 +153,10 @@ func (r *job) attach(q *sim.Proc, ic *instanceClient, m *ec2.Machine) error {
 type instanceClient struct {
 	svc    *ec2.Service
 	client *ec2.Client
-	exp    time.Time
+	// renew is when to read the credentials again: five minutes before
+	// they expire, as a virtual instant (a trainer asks on every poll,
+	// and comparing calendar times cost two conversions each time).
+	renew sim.Time
 	// creds is the job's room for reading credentials (see credRoom).
 	creds *credRoom
 }
@@ -158,7 +170,7 @@ type credRoom struct {
 }
 
 func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
-	if ic.client != nil && ic.svc.Env().NowTime().Before(ic.exp.Add(-5*time.Minute)) {
+	if ic.client != nil && ic.svc.Env().Now() < ic.renew {
 		return ic.client, nil
 	}
 	role, err := ec2.GetMetadata(q, "iam/security-credentials/")
@@ -183,6 +195,6 @@ func (ic *instanceClient) get(q *sim.Proc) (*ec2.Client, error) {
 	}
 	creds := iam.Credentials{AccessKeyID: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey,
 		SessionToken: doc.Token, Expiration: exp, Source: "ec2-imds"}
-	ic.client, ic.exp = ic.svc.NewClient(regionCode, creds), exp
+	ic.client, ic.renew = ic.svc.NewClient(regionCode, creds), ic.svc.Env().FromTime(exp.Add(-5*time.Minute))
 	return ic.client, nil
 }

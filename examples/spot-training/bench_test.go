@@ -9,9 +9,10 @@ import (
 
 // BenchmarkReplication measures one replication of the default scenario
 // (spot, Daly's interval) for each store, with the notice as an event and
-// with IMDS polled every 5 s, and reports replications per second of one
-// core. The S3 store's cost is mostly its requests: PartSize sets how
-// many a checkpoint makes.
+// with IMDS polled every 5 s, and reports replications per second (of
+// one core with -cpu 1). Its Envs pool their coroutines, as study.Run's
+// do. The S3 store's cost is mostly its requests: PartSize sets how many
+// a checkpoint makes.
 func BenchmarkReplication(b *testing.B) {
 	for _, store := range []Store{StoreS3, StoreEBS} {
 		cfg := DefaultConfig()
@@ -32,7 +33,8 @@ func BenchmarkReplication(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				b.ReportAllocs()
 				for i := 0; b.Loop(); i++ {
-					env := sim.New(uint64(i))
+					// As study.Run makes the replications' Envs (main's sweep).
+					env := sim.New(uint64(i), sim.WithPooledCoroutines())
 					if _, err := Simulate(env, c); err != nil {
 						b.Fatal(err)
 					}

@@ -458,8 +458,11 @@ func (v Network) Throughput(from, to Location) (float64, error) {
 	return w.net.throughput(from, to), nil
 }
 
-func (n *network) throughput(from, to Location) float64 {
-	c := classOf(&from, &to)
+func (n *network) throughput(from, to Location) float64 { return n.throughputOf(&from, &to) }
+
+// throughputOf is throughput with the Locations by pointer.
+func (n *network) throughputOf(from, to *Location) float64 {
+	c := classOf(from, to)
 	bps := n.m.ThroughputBps[c] / 8
 	var rtt float64
 	switch c {

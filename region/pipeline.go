@@ -1108,7 +1108,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 	// A call without a body (most) moves none: the Locations are not
 	// copied to flow for it.
 	if req.RequestBytes != 0 {
-		if err := w.flow(ctx, p, req.From, to, req.RequestBytes); err != nil {
+		if err := w.flow(ctx, p, &req.From, &to, req.RequestBytes); err != nil {
 			return err
 		}
 	}
@@ -1154,7 +1154,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 		return err
 	}
 	if c.respBytes != 0 {
-		if err := w.flow(ctx, p, to, req.From, c.respBytes); err != nil {
+		if err := w.flow(ctx, p, &to, &req.From, c.respBytes); err != nil {
 			return err
 		}
 	}

@@ -142,3 +142,35 @@ func TestDeleteObjects(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// TestInvalidKeyFirst: a GET, HEAD or PUT of an invalid key is refused
+// for the key whether or not the bucket exists, and a PUT's key error
+// wins over its other errors (call checks keys the bucket does not hold,
+// request.checkKey).
+func TestInvalidKeyFirst(t *testing.T) {
+	f := newFixture(t, 3, Options{})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "keys")
+		long := strings.Repeat("k", MaxKeyLength+1)
+		for _, bucket := range []string{"keys", "nobucket-here"} {
+			for key, code := range map[string]string{"": "InvalidArgument", long: "KeyTooLongError", "bad\xff": "InvalidArgument"} {
+				_, err := f.admin.GetObject(p, &GetObjectInput{Bucket: bucket, Key: key})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.HeadObject(p, &HeadObjectInput{Bucket: bucket, Key: key})
+				require.Equal(t, 400, statusOf(err), "%v", err)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, ContentLength: Int64(1)})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, ContentLength: Int64(MaxPutObjectSize + 1)})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, ContentLength: Int64(1), StorageClass: "DEEP_FREEZE"})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, Body: strings.NewReader("x")})
+				wantErr(t, err, code, 400)
+			}
+		}
+		_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "keys", Key: "ok", ContentLength: Int64(1)})
+		require.NoError(t, err)
+		_, err = f.admin.GetObject(p, &GetObjectInput{Bucket: "keys", Key: "ok"})
+		require.NoError(t, err)
+	})
+}

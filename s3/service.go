@@ -279,7 +279,12 @@ type request struct {
 	head      bool // HEAD: errors carry no body
 	read      bool // GET or HEAD of an object: its ETag is wanted (keyARN)
 	write     bool // counts against the PUT/COPY/POST/DELETE rate
-	payer     RequestPayer
+	// checkKey: call validates key (ValidateKey) unless the bucket's
+	// index holds it, and rejects the request if it is not valid. Every
+	// key in an index was validated when it was written, so the common
+	// GET and PUT of an existing key skip the check.
+	checkKey bool
+	payer    RequestPayer
 }
 
 // served is what the effect sees. call sets s.cur field by field before
@@ -357,6 +362,11 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		// DNS names to deleted buckets get).
 		// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
 		inEffect = (b == nil || b.deleted) && !r.noBucket
+	}
+	if r.checkKey && !hint.ok {
+		if err := ValidateKey(r.key); err != nil {
+			return c.rejectKey(ctx, r, err)
+		}
 	}
 	req := &c.base // every field call sets, set for this call (see base)
 	// The fields a run of like calls repeats (the operation, the bucket's
@@ -469,6 +479,17 @@ func (c *Client) admit(sv *served, r *request) error {
 			r.bucket, sv.b.region, c.region)
 	}
 	return nil
+}
+
+// rejectKey is reject of a request whose key is not valid (call's
+// checkKey), out of line.
+//
+//go:noinline
+func (c *Client) rejectKey(ctx context.Context, r *request, err error) error {
+	if r.head {
+		err = headError(err)
+	}
+	return c.reject(ctx, r.op, r.bucket, err)
 }
 
 // callError is the error call returns for a request that failed with err.

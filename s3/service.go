@@ -75,6 +75,10 @@ type Service struct {
 	last *bucket
 	// arns is the chunk object ARNs are written into (objectARN).
 	arns chunks.Text
+	// lastPrefix and lastARN are the last ARN objectARN wrote and its
+	// bucket prefix: a run of requests on a key the bucket does not hold
+	// (a multipart upload's parts, reads of a missing key) writes it once.
+	lastPrefix, lastARN string
 	// getResults and putResults are what is left of the blocks GetObject
 	// and PutObject take their responses from (takeResult).
 	getResults []getResult

@@ -278,7 +278,7 @@ func classOf(a, b *Location) PathClass {
 	switch {
 	case a.internet || b.internet:
 		return PathInternet
-	case a.region != b.region:
+	case !sameString(a.region, b.region):
 		return PathCrossRegion
 	case a.IsEndpoint() || b.IsEndpoint():
 		return PathRegional
@@ -428,7 +428,14 @@ func (n *network) draw(r *rand.Rand, p *netPath, median float64, from, to *Locat
 		// case skips the walk (and copying the Locations to it).
 		rtt *= n.w.faults.latencyFactor(*from, *to)
 	}
-	x := max(rtt/2, p.floor)
+	// max(rtt/2, p.floor), with the builtin's NaN and signed-zero
+	// handling (some twenty instructions, twice a call) only when the
+	// floor may win: x >= floor holds for neither a NaN, and then max
+	// is x (or a zero of the other sign, which rounds to the same 0).
+	x := rtt / 2
+	if !(x >= p.floor) {
+		x = max(x, p.floor)
+	}
 	return time.Duration(math.Round(x))
 }
 

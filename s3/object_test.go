@@ -174,3 +174,14 @@ func TestInvalidKeyFirst(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// TestFirstByteDraw: the in-line draw of the default first-byte latency
+// (firstByte) gives LogNormal.Rand's numbers from the same source.
+func TestFirstByteDraw(t *testing.T) {
+	f := newFixture(t, 7, Options{})
+	require.True(t, f.svc.fblLN)
+	want := DefaultFirstByteLatency().WithSource(sim.New(7).Source("s3/latency/first-byte"))
+	for range 1000 {
+		require.Equal(t, want.Rand(), f.svc.firstByte())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -58,8 +59,16 @@ type Service struct {
 	uploads map[string]*upload
 	seq     uint64
 	fbl     failure.Distribution
-	lost    int64
-	stats   Stats
+	// fblLN says fbl is a failure.LogNormal (the default), whose draw
+	// firstByte makes itself, as LogNormal.Rand does, from the same
+	// source: without the interface call, its wrapper copying the
+	// distribution and a new rand.Rand per draw (a Rand is only its
+	// source, so one kept draws the same numbers).
+	fblLN           bool
+	fblMu, fblSigma float64
+	fblRand         *rand.Rand
+	lost            int64
+	stats           Stats
 
 	// cur is the served view of the call whose effect ran last. Effects
 	// run synchronously inside the pipeline's server instant, and the
@@ -168,6 +177,10 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{env: env, w: w, opts: opts, ledger: w.Billing(),
 		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{}}
 	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
+	if ln, ok := s.fbl.(failure.LogNormal); ok && ln.Src != nil {
+		// The default's draw, made in line by firstByte.
+		s.fblLN, s.fblMu, s.fblSigma, s.fblRand = true, ln.Mu, ln.Sigma, rand.New(ln.Src)
+	}
 	s.billFn = s.billRequest
 	epoch := env.Epoch()
 	s.epochSec, s.epochNsec = epoch.Unix(), int64(epoch.Nanosecond())
@@ -412,7 +425,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 				}
 			}
 		}
-		if d := s.fbl.Rand(); d > 0 {
+		if d := s.firstByte(); d > 0 {
 			rc.Delay(time.Duration(d * float64(time.Millisecond)))
 		}
 		if err := effect(sv); err != nil {
@@ -437,6 +450,15 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		return callError(r, err)
 	}
 	return nil
+}
+
+// firstByte draws a request's first-byte latency in milliseconds:
+// s.fbl.Rand().
+func (s *Service) firstByte() float64 {
+	if s.fblLN {
+		return math.Exp(s.fblMu + s.fblSigma*s.fblRand.NormFloat64()) // LogNormal.Rand's expression
+	}
+	return s.fbl.Rand()
 }
 
 // setString sets *p to v unless it already is the same bytes in memory

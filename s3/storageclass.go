@@ -392,11 +392,14 @@ type reqKey struct {
 // code), so all four are compared by their bytes' address and length
 // first: eight word compares, and the bytes only when one differs.
 func (k *reqKey) same(o *reqKey) bool {
-	if sameMemory(k.payer, o.payer) && sameMemory(k.usageType, o.usageType) &&
-		sameMemory(k.op, o.op) && sameMemory(k.region, o.region) {
-		return true
-	}
-	return *k == *o
+	return k.sameMemory(o) || *k == *o
+}
+
+// sameMemory reports whether k's dimensions are o's very strings: same
+// without its byte comparison, small enough to be in line.
+func (k *reqKey) sameMemory(o *reqKey) bool {
+	return sameMemory(k.payer, o.payer) && sameMemory(k.usageType, o.usageType) &&
+		sameMemory(k.op, o.op) && sameMemory(k.region, o.region)
 }
 
 // sameMemory reports whether a and b are the same bytes in memory.
@@ -417,7 +420,7 @@ func sameString(a, b string) bool {
 // used is compared first, since requests on a bucket come in runs.
 func (s *Service) billBucketRequest(b *bucket, k reqKey) {
 	uk := b.lastReqKey
-	if !k.same(&b.lastReq) || !uk.IsValid() {
+	if !k.sameMemory(&b.lastReq) && !k.same(&b.lastReq) || !uk.IsValid() {
 		var ok bool
 		if uk, ok = s.reqKeyOf(b, k); !ok {
 			return

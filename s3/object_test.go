@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"strings"
 	"testing"
@@ -183,5 +184,15 @@ func TestFirstByteDraw(t *testing.T) {
 	want := DefaultFirstByteLatency().WithSource(sim.New(7).Source("s3/latency/first-byte"))
 	for range 1000 {
 		require.Equal(t, want.Rand(), f.svc.firstByte())
+	}
+}
+
+// TestFnv64: fnv64 is FNV-1a (hash/fnv's New64a) at every length.
+func TestFnv64(t *testing.T) {
+	b := []byte("obj/000001234/a-longer-key-\xff\x80-with-bytes-above-ascii")
+	for n := 0; n <= len(b); n++ {
+		h := fnv.New64a()
+		h.Write(b[:n])
+		require.Equal(t, h.Sum64(), fnv64(string(b[:n])), "length %d", n)
 	}
 }

@@ -190,11 +190,27 @@ func (s *Service) unplace(b *bucket, v *version) {
 	}
 }
 
+// fnv64 is FNV-1a of s, a key's hash for replica placement. Every new
+// version hashes its key: the bytes are read eight at a time, then one
+// by one as FNV-1a takes them (the same hash, in fewer instructions).
 func fnv64(s string) uint64 {
+	const prime = 1099511628211
 	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; len(s)-i >= 8; i += 8 {
+		w := load64(s[i:])
+		h = (h ^ w&0xff) * prime
+		h = (h ^ w>>8&0xff) * prime
+		h = (h ^ w>>16&0xff) * prime
+		h = (h ^ w>>24&0xff) * prime
+		h = (h ^ w>>32&0xff) * prime
+		h = (h ^ w>>40&0xff) * prime
+		h = (h ^ w>>48&0xff) * prime
+		h = (h ^ w>>56) * prime
+	}
+	for ; i < len(s); i++ {
 		h ^= uint64(s[i])
-		h *= 1099511628211
+		h *= prime
 	}
 	return h
 }

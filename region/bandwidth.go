@@ -279,7 +279,13 @@ func (w *World) flow(ctx context.Context, p *sim.Proc, from, to *Location, bytes
 	}
 	capBps := w.net.throughputOf(from, to) * 8
 	f := &w.flows
-	a, b := f.linkOf(from.iface()), f.linkOf(to.iface())
+	var a, b *link
+	if from.net != nil {
+		a = f.linkOf(from.net.NetworkInterfaceID)
+	}
+	if to.net != nil {
+		b = f.linkOf(to.net.NetworkInterfaceID)
+	}
 	if a == nil && b == nil {
 		return sleepCtx(ctx, p, time.Duration(float64(bytes)*8/capBps*float64(time.Second)))
 	}

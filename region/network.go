@@ -480,7 +480,12 @@ func (n *network) throughputOf(from, to *Location) float64 {
 		rtt = float64(n.m.Latency[c].MedianRTT)
 	}
 	if rtt > 0 {
-		bps = min(bps, n.m.TCPWindowBytes/(rtt/float64(time.Second)))
+		// min(bps, w) without the builtin's NaN and signed-zero handling
+		// (a call with a body asks): the model's figures are validated
+		// positive, so neither is NaN or zero.
+		if w := n.m.TCPWindowBytes / (rtt / float64(time.Second)); w < bps {
+			bps = w
+		}
 	}
 	return bps
 }

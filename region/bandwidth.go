@@ -243,7 +243,8 @@ func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) e
 	if err := sleepCtx(ctx, p, d); err != nil {
 		return err
 	}
-	return w.flow(ctx, p, &from, &to, bytes)
+	wt := newWaiter(ctx, p)
+	return w.flow(&wt, &from, &to, bytes)
 }
 
 // Route asks the registered Router how from reaches to, as services do for
@@ -273,7 +274,7 @@ func (v Network) Route(from Location, to Destination) (r Route, ok bool, err err
 // Locations are taken by pointer (seven words each), and an end without
 // an interface (most calls' caller or endpoint) is not looked up:
 // AttachInterface refuses the empty ID, so no link has it.
-func (w *World) flow(ctx context.Context, p *sim.Proc, from, to *Location, bytes int64) error {
+func (w *World) flow(wt *waiter, from, to *Location, bytes int64) error {
 	if bytes == 0 {
 		return nil
 	}
@@ -287,7 +288,7 @@ func (w *World) flow(ctx context.Context, p *sim.Proc, from, to *Location, bytes
 		b = f.linkOf(to.net.NetworkInterfaceID)
 	}
 	if a == nil && b == nil {
-		return sleepCtx(ctx, p, time.Duration(float64(bytes)*8/capBps*float64(time.Second)))
+		return wt.sleep(time.Duration(float64(bytes) * 8 / capBps * float64(time.Second)))
 	}
 	f.advance()
 	fl := f.newFlow()
@@ -301,7 +302,8 @@ func (w *World) flow(ctx context.Context, p *sim.Proc, from, to *Location, bytes
 	f.all = append(f.all, fl)
 	f.reshare()
 	var werr error
-	if at, ok := sim.DeadlineOf(ctx); ok {
+	p := wt.p
+	if at, ok := wt.at, wt.bounded; ok { // sim.DeadlineOf(ctx), looked up by newWaiter
 		var fired bool
 		fired, werr = p.WaitTimeout(fl.done, at.Sub(p.Now()))
 		if werr == nil && !fired {

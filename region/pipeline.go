@@ -1080,7 +1080,6 @@ func (w *World) endCall(f *callFrame, errp *error) {
 // (unwrapped).
 func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
 	effect func(*Call) error) error {
-	ctx, p := wt.ctx, wt.p
 	pp := &w.pipe
 	env := w.env
 	req := c.req
@@ -1116,7 +1115,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 	// A call without a body (most) moves none: the Locations are not
 	// copied to flow for it.
 	if req.RequestBytes != 0 {
-		if err := w.flow(ctx, p, &req.From, &to, req.RequestBytes); err != nil {
+		if err := w.flow(wt, &req.From, &to, req.RequestBytes); err != nil {
 			return err
 		}
 	}
@@ -1162,7 +1161,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 		return err
 	}
 	if c.respBytes != 0 {
-		if err := w.flow(ctx, p, &to, &req.From, c.respBytes); err != nil {
+		if err := w.flow(wt, &to, &req.From, c.respBytes); err != nil {
 			return err
 		}
 	}

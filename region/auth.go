@@ -2,6 +2,7 @@ package region
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -86,7 +87,13 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 	}
 	if res := r.resource(); res != "*" {
 		pp := &w.pipe
-		if res != pp.lastRes {
+		// The very string of the last call (a run of calls on one
+		// resource) needs nothing; any other goes to parseResource,
+		// whose prefix comparison answers an equal copy as well: comparing
+		// the whole ARNs first would read the bytes twice for a
+		// neighbouring resource (the next S3 object's ARN differs only at
+		// its end).
+		if !samePointer(res, pp.lastRes) {
 			if err := pp.parseResource(res); err != nil {
 				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
 			}
@@ -102,9 +109,15 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 	return nil
 }
 
-// parseResource makes res, a resource ARN other than the last one, the
-// last one parsed (pp.lastRes, pp.lastARN). A caller's calls often name
-// the same resource again (authorize tests that first), or another one
+// samePointer reports whether a and b are the same bytes in memory (and
+// so the same string).
+func samePointer(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
+
+// parseResource makes res, a resource ARN, the last one parsed
+// (pp.lastRes, pp.lastARN). A caller's calls often name the same
+// resource again (authorize tests that first, by pointer), or another one
 // under the same partition, service, region and account (the objects of
 // one S3 bucket), whose ARN differs from the last one only after the
 // fifth colon. Such an ARN shares the last one's first five sections

@@ -114,6 +114,13 @@ type flows struct {
 	// spare holds records of detached interfaces for the next attach:
 	// instances come and go, and each attaches one interface for its life.
 	spare []*link
+	// spareFlows holds finished flows for reuse (newFlow).
+	spareFlows []*flow
+	// scratch is reshare's list of the links it looks at, kept between
+	// passes so that a pass allocates none; onTimer is the timer's
+	// function, made once.
+	scratch []*link
+	onTimer func()
 }
 
 // maxSpareLinks bounds the detached records kept for reuse.
@@ -236,7 +243,8 @@ func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) e
 	if err := sleepCtx(ctx, p, d); err != nil {
 		return err
 	}
-	return w.flow(ctx, p, from, to, bytes)
+	wt := newWaiter(ctx, p)
+	return w.flow(&wt, &from, &to, bytes)
 }
 
 // Route asks the registered Router how from reaches to, as services do for
@@ -262,19 +270,29 @@ func (v Network) Route(from Location, to Destination) (r Route, ok bool, err err
 }
 
 // flow moves the body of a transfer: through the flow model when an end
-// has an attached interface, else at the path's single-flow rate.
-func (w *World) flow(ctx context.Context, p *sim.Proc, from, to Location, bytes int64) error {
+// has an attached interface, else at the path's single-flow rate. The
+// Locations are taken by pointer (seven words each), and an end without
+// an interface (most calls' caller or endpoint) is not looked up:
+// AttachInterface refuses the empty ID, so no link has it.
+func (w *World) flow(wt *waiter, from, to *Location, bytes int64) error {
 	if bytes == 0 {
 		return nil
 	}
-	capBps := w.net.throughput(from, to) * 8
+	capBps := w.net.throughputOf(from, to) * 8
 	f := &w.flows
-	a, b := f.links[from.iface()], f.links[to.iface()]
+	var a, b *link
+	if from.net != nil {
+		a = f.linkOf(from.net.NetworkInterfaceID)
+	}
+	if to.net != nil {
+		b = f.linkOf(to.net.NetworkInterfaceID)
+	}
 	if a == nil && b == nil {
-		return sleepCtx(ctx, p, time.Duration(float64(bytes)*8/capBps*float64(time.Second)))
+		return wt.sleep(time.Duration(float64(bytes) * 8 / capBps * float64(time.Second)))
 	}
 	f.advance()
-	fl := &flow{links: [2]*link{a, b}, remaining: float64(bytes) * 8, cap: capBps, done: w.env.NewEvent("flow")}
+	fl := f.newFlow()
+	fl.links, fl.remaining, fl.cap, fl.done = [2]*link{a, b}, float64(bytes)*8, capBps, w.env.NewEvent("flow")
 	for _, l := range fl.links {
 		if l != nil {
 			l.flows = append(l.flows, fl)
@@ -284,7 +302,8 @@ func (w *World) flow(ctx context.Context, p *sim.Proc, from, to Location, bytes 
 	f.all = append(f.all, fl)
 	f.reshare()
 	var werr error
-	if at, ok := sim.DeadlineOf(ctx); ok {
+	p := wt.p
+	if at, ok := wt.at, wt.bounded; ok { // sim.DeadlineOf(ctx), looked up by newWaiter
 		var fired bool
 		fired, werr = p.WaitTimeout(fl.done, at.Sub(p.Now()))
 		if werr == nil && !fired {
@@ -299,7 +318,43 @@ func (w *World) flow(ctx context.Context, p *sim.Proc, from, to Location, bytes 
 		f.remove(fl)
 		f.reshare()
 	}
+	// Nothing refers to fl now: reshare (or remove, above) took it off
+	// its links and f.all, and its event has fired or been left.
+	f.freeFlow(fl)
 	return werr
+}
+
+// linkOf returns the attached interface id, or nil; "" (no interface)
+// is never attached.
+func (f *flows) linkOf(id string) *link {
+	if id == "" {
+		return nil
+	}
+	return f.links[id]
+}
+
+// maxSpareFlows bounds the finished flows kept for reuse.
+const maxSpareFlows = 64
+
+// newFlow returns a zero flow, reusing a finished one: a study moves
+// thousands of bodies, each a flow that is over when its call returns.
+func (f *flows) newFlow() *flow {
+	if n := len(f.spareFlows); n > 0 {
+		fl := f.spareFlows[n-1]
+		f.spareFlows[n-1] = nil
+		f.spareFlows = f.spareFlows[:n-1]
+		return fl
+	}
+	return new(flow)
+}
+
+// freeFlow takes back a flow that is no longer on any list, cleared so
+// that it keeps no link or event alive.
+func (f *flows) freeFlow(fl *flow) {
+	if len(f.spareFlows) < maxSpareFlows {
+		*fl = flow{}
+		f.spareFlows = append(f.spareFlows, fl)
+	}
 }
 
 // advance brings every flow's remaining bits, and the busy links' stats
@@ -365,7 +420,7 @@ func (f *flows) reshare() {
 	// those that were busy before (they may have gone idle).
 	now := f.w.env.Now()
 	f.pass++
-	busy := f.busy[:0:0]
+	busy := f.scratch[:0] // f.busy is read while busy is built
 	list := func(l *link) {
 		if l != nil && l.mark != f.pass {
 			l.mark = f.pass
@@ -450,6 +505,8 @@ func (f *flows) reshare() {
 			f.busy = append(f.busy, l)
 		}
 	}
+	clear(busy) // keeps no link alive
+	f.scratch = busy[:0]
 	if f.armed {
 		f.timer.Stop()
 		f.armed = false
@@ -457,11 +514,14 @@ func (f *flows) reshare() {
 	if !math.IsInf(next, 1) {
 		// Round up so the flow is done (not a hair short) when the timer runs.
 		d := time.Duration(math.Ceil(next * float64(time.Second)))
-		f.timer = f.w.env.At(f.w.env.Now().Add(d), func() {
-			f.armed = false
-			f.advance()
-			f.reshare()
-		})
+		if f.onTimer == nil {
+			f.onTimer = func() {
+				f.armed = false
+				f.advance()
+				f.reshare()
+			}
+		}
+		f.timer = f.w.env.At(f.w.env.Now().Add(d), f.onTimer)
 		f.armed = true
 	}
 }

@@ -278,7 +278,7 @@ func classOf(a, b *Location) PathClass {
 	switch {
 	case a.internet || b.internet:
 		return PathInternet
-	case a.region != b.region:
+	case !sameString(a.region, b.region):
 		return PathCrossRegion
 	case a.IsEndpoint() || b.IsEndpoint():
 		return PathRegional
@@ -428,7 +428,14 @@ func (n *network) draw(r *rand.Rand, p *netPath, median float64, from, to *Locat
 		// case skips the walk (and copying the Locations to it).
 		rtt *= n.w.faults.latencyFactor(*from, *to)
 	}
-	x := max(rtt/2, p.floor)
+	// max(rtt/2, p.floor), with the builtin's NaN and signed-zero
+	// handling (some twenty instructions, twice a call) only when the
+	// floor may win: x >= floor holds for neither a NaN, and then max
+	// is x (or a zero of the other sign, which rounds to the same 0).
+	x := rtt / 2
+	if !(x >= p.floor) {
+		x = max(x, p.floor)
+	}
 	return time.Duration(math.Round(x))
 }
 
@@ -458,8 +465,11 @@ func (v Network) Throughput(from, to Location) (float64, error) {
 	return w.net.throughput(from, to), nil
 }
 
-func (n *network) throughput(from, to Location) float64 {
-	c := classOf(&from, &to)
+func (n *network) throughput(from, to Location) float64 { return n.throughputOf(&from, &to) }
+
+// throughputOf is throughput with the Locations by pointer.
+func (n *network) throughputOf(from, to *Location) float64 {
+	c := classOf(from, to)
 	bps := n.m.ThroughputBps[c] / 8
 	var rtt float64
 	switch c {
@@ -470,7 +480,12 @@ func (n *network) throughput(from, to Location) float64 {
 		rtt = float64(n.m.Latency[c].MedianRTT)
 	}
 	if rtt > 0 {
-		bps = min(bps, n.m.TCPWindowBytes/(rtt/float64(time.Second)))
+		// min(bps, w) without the builtin's NaN and signed-zero handling
+		// (a call with a body asks): the model's figures are validated
+		// positive, so neither is NaN or zero.
+		if w := n.m.TCPWindowBytes / (rtt / float64(time.Second)); w < bps {
+			bps = w
+		}
 	}
 	return bps
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -426,7 +427,7 @@ type callStreams struct {
 
 // opStat returns the counters of an operation of the service.
 func (s *callStreams) opStat(service, op string) *opStat {
-	if s.lastOpStat != nil && s.lastOp == op {
+	if s.lastOpStat != nil && sameString(s.lastOp, op) {
 		return s.lastOpStat
 	}
 	n := len(service) + 1 // an action's operation follows "service:"
@@ -462,7 +463,7 @@ func (s *callStreams) eachOp(f func(st *opStat)) {
 // tokensOf returns the retry quota of an access key's calls, starting at
 // full.
 func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
-	if s.lastTokens != nil && s.lastKey == accessKeyID {
+	if s.lastTokens != nil && sameString(s.lastKey, accessKeyID) {
 		return s.lastTokens
 	}
 	t := s.tokenCount(accessKeyID)
@@ -576,7 +577,7 @@ func (w *World) PipelineStats() PipelineStats {
 // it and the service's streams there (serviceRegion, then streamsFor).
 func (w *World) endpointOf(service, region string) (*Region, *callStreams, error) {
 	pp := &w.pipe
-	if e := &pp.last; e.ss != nil && e.service == service && e.region == region {
+	if e := &pp.last; e.ss != nil && sameString(e.service, service) && sameString(e.region, region) {
 		return e.sr, e.ss, nil
 	}
 	sr, err := w.serviceRegion(service, region)
@@ -961,6 +962,13 @@ func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
 	return *t, true
 }
 
+// sameString is a == b, answered in line when both are the same bytes:
+// a service passes the very strings of its last call (its name, region,
+// operation and access key) on every call, where == calls memequal.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 // fnv64 is FNV-1a, naming a service's request-ID sequence.
 func fnv64(s string) uint64 {
 	h := uint64(14695981039346656037)
@@ -1072,7 +1080,6 @@ func (w *World) endCall(f *callFrame, errp *error) {
 // (unwrapped).
 func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *ClientConfig,
 	effect func(*Call) error) error {
-	ctx, p := wt.ctx, wt.p
 	pp := &w.pipe
 	env := w.env
 	req := c.req
@@ -1108,7 +1115,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 	// A call without a body (most) moves none: the Locations are not
 	// copied to flow for it.
 	if req.RequestBytes != 0 {
-		if err := w.flow(ctx, p, req.From, to, req.RequestBytes); err != nil {
+		if err := w.flow(wt, &req.From, &to, req.RequestBytes); err != nil {
 			return err
 		}
 	}
@@ -1154,7 +1161,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 		return err
 	}
 	if c.respBytes != 0 {
-		if err := w.flow(ctx, p, to, req.From, c.respBytes); err != nil {
+		if err := w.flow(wt, &to, &req.From, c.respBytes); err != nil {
 			return err
 		}
 	}

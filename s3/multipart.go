@@ -26,8 +26,49 @@ type upload struct {
 	contentType string
 	meta        map[string]string
 	sse         string
-	parts       map[int32]*part
+	parts       partList
 	b           *bucket
+}
+
+// partList holds an upload's parts by number: a slice indexed by number
+// less one, since uploads number their parts 1, 2, 3 ... in the main
+// (a map grown part by part reallocates its buckets several times per
+// upload). Numbers are at most MaxParts.
+type partList struct {
+	byNum []*part
+	n     int
+}
+
+// get returns part n, or nil.
+func (l *partList) get(n int32) *part {
+	if i := int(n) - 1; i >= 0 && i < len(l.byNum) {
+		return l.byNum[i]
+	}
+	return nil
+}
+
+// set makes p part n.
+func (l *partList) set(n int32, p *part) {
+	i := int(n) - 1
+	if i >= len(l.byNum) {
+		l.byNum = append(l.byNum, make([]*part, i+1-len(l.byNum))...)
+	}
+	if l.byNum[i] == nil {
+		l.n++
+	}
+	l.byNum[i] = p
+}
+
+// len returns the number of parts.
+func (l *partList) len() int { return l.n }
+
+// each calls f with every part and its number, in number order.
+func (l *partList) each(f func(n int32, p *part)) {
+	for i, p := range l.byNum {
+		if p != nil {
+			f(int32(i+1), p)
+		}
+	}
 }
 
 type part struct {
@@ -87,7 +128,7 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartU
 		}
 		s.seq++
 		u := &upload{key: in.Key, seq: s.seq, initiated: s.env.Now(), initiator: sv.account, class: cls,
-			contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption, parts: map[int32]*part{}, b: sv.b}
+			contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption, b: sv.b}
 		u.id = s.uploadID(u.seq)
 		s.uploads[u.id] = u
 		sv.b.uploads.ReplaceOrInsert(u)
@@ -178,10 +219,10 @@ func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPa
 		} else {
 			p.etag = (&version{seq: p.seq, size: size}).etagIn(res.etag[:])
 		}
-		if old := u.parts[*in.PartNumber]; old != nil {
+		if old := u.parts.get(*in.PartNumber); old != nil {
 			s.meterStorage(sv.b, classStandard, -old.size)
 		}
-		u.parts[*in.PartNumber] = p
+		u.parts.set(*in.PartNumber, p)
 		s.meterStorage(sv.b, classStandard, size) // parts are billed as storage until completed or aborted
 		s.meterRequest(sv, u.class, 1)
 		res.out = UploadPartOutput{ETag: p.etag}
@@ -280,7 +321,7 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultip
 		}
 		for i, cp := range list {
 			n := *cp.PartNumber
-			p := u.parts[n]
+			p := u.parts.get(n)
 			if p == nil || unquote(p.etag) != unquote(cp.ETag) {
 				return s3err("InvalidPart", http.StatusBadRequest,
 					"One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag (part %d, ETag %s).", n, cp.ETag)
@@ -346,9 +387,7 @@ func etagDigest(buf *[md5.Size]byte, s string) []byte {
 
 // dropUpload forgets an upload and its parts' storage.
 func (s *Service) dropUpload(b *bucket, u *upload) {
-	for _, p := range u.parts {
-		s.meterStorage(b, classStandard, -p.size)
-	}
+	u.parts.each(func(_ int32, p *part) { s.meterStorage(b, classStandard, -p.size) })
 	delete(s.uploads, u.id)
 	b.uploads.Delete(u)
 }
@@ -439,19 +478,19 @@ func (c *Client) ListParts(ctx context.Context, in *ListPartsInput) (*ListPartsO
 		if err != nil {
 			return err
 		}
-		nums := make([]int32, 0, len(u.parts))
-		for n := range u.parts {
+		nums := make([]int32, 0, u.parts.len())
+		u.parts.each(func(n int32, _ *part) {
 			if n > marker {
 				nums = append(nums, n)
 			}
-		}
+		})
 		sort.Slice(nums, func(i, j int) bool { return nums[i] < nums[j] })
 		out = &ListPartsOutput{Bucket: sv.b.name, Key: u.key, UploadId: u.id, MaxParts: Int32(int32(max)), StorageClass: classes[u.class].name}
 		if len(nums) > max {
 			nums, out.IsTruncated = nums[:max], true
 		}
 		for _, n := range nums {
-			p := u.parts[n]
+			p := u.parts.get(n)
 			out.Parts = append(out.Parts, Part{PartNumber: Int32(n), ETag: p.etag, Size: Int64(p.size), LastModified: s.env.TimeOf(p.modified)})
 		}
 		if out.IsTruncated {

@@ -19,26 +19,37 @@ func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectO
 		in = &PutObjectInput{}
 	}
 	const op = "PutObject"
-	if err := ValidateKey(in.Key); err != nil {
-		return nil, c.reject(ctx, op, in.Bucket, err)
-	}
-	body, size, rejected, err := readBody(in.Body, in.ContentLength, MaxPutObjectSize, "a single PUT")
-	if err != nil {
-		return nil, opError(op, err)
-	}
-	if rejected != nil {
-		return nil, c.reject(ctx, op, in.Bucket, rejected)
-	}
-	if len(in.Metadata) != 0 || in.StorageClass != "" || in.ServerSideEncryption != "" || in.ACL != "" {
-		// Not the common size-only PUT with every default.
-		if err := checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL); err != nil {
+	// The key is checked first (its error wins over the others', and a
+	// body is not read for an invalid key), but for a size-only PUT only
+	// when another check fails: otherwise call checks it, and only when
+	// the bucket does not hold it already (request.checkKey).
+	if in.Body != nil {
+		if err := ValidateKey(in.Key); err != nil {
 			return nil, c.reject(ctx, op, in.Bucket, err)
 		}
+	}
+	body, size, rejected, err := readBody(in.Body, in.ContentLength, MaxPutObjectSize, "a single PUT")
+	var optErr error
+	if len(in.Metadata) != 0 || in.StorageClass != "" || in.ServerSideEncryption != "" || in.ACL != "" {
+		// Not the common size-only PUT with every default.
+		optErr = checkPutOptions(in.Metadata, in.StorageClass, in.ServerSideEncryption, in.ACL)
+	}
+	if err != nil || rejected != nil || optErr != nil {
+		if err := ValidateKey(in.Key); err != nil {
+			return nil, c.reject(ctx, op, in.Bucket, err)
+		}
+		if err != nil {
+			return nil, opError(op, err)
+		}
+		if rejected != nil {
+			return nil, c.reject(ctx, op, in.Bucket, rejected)
+		}
+		return nil, c.reject(ctx, op, in.Bucket, optErr)
 	}
 	cls, _ := parseClass(in.StorageClass)
 	s := c.svc
 	res := takeResult(&s.putResults)
-	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, write: true, reqBytes: size,
+	err = c.call(ctx, &request{op: op, action: "s3:PutObject", bucket: in.Bucket, key: in.Key, hasKey: true, checkKey: true, write: true, reqBytes: size,
 		ctx: sseContext(in.ServerSideEncryption), payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
@@ -392,18 +403,13 @@ func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *Head
 // changed its own by then); it is passed by pointer, so that it is copied
 // once, not again into read's arguments and its closure.
 func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *getResult, head **HeadObjectOutput) error {
-	if err := ValidateKey(in.Key); err != nil {
-		if head != nil {
-			err = headError(err)
-		}
-		return c.reject(ctx, op, in.Bucket, err)
-	}
+	// call checks the key (checkKey), unless the bucket holds it.
 	action := "s3:GetObject"
 	if in.VersionId != "" {
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, head: head != nil, read: true, payer: in.RequestPayer}, func(sv *served) error {
+	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, checkKey: true, head: head != nil, read: true, payer: in.RequestPayer}, func(sv *served) error {
 		if err := checkPayer(sv, in.RequestPayer); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"strings"
 	"testing"
@@ -141,4 +142,57 @@ func TestDeleteObjects(t *testing.T) {
 		_, err = f.admin.DeleteBucket(p, &DeleteBucketInput{Bucket: "del"})
 		require.NoError(t, err)
 	})
+}
+
+// TestInvalidKeyFirst: a GET, HEAD or PUT of an invalid key is refused
+// for the key whether or not the bucket exists, and a PUT's key error
+// wins over its other errors (call checks keys the bucket does not hold,
+// request.checkKey).
+func TestInvalidKeyFirst(t *testing.T) {
+	f := newFixture(t, 3, Options{})
+	f.do(func(p *sim.Proc) {
+		f.bucket(p, "keys")
+		long := strings.Repeat("k", MaxKeyLength+1)
+		for _, bucket := range []string{"keys", "nobucket-here"} {
+			for key, code := range map[string]string{"": "InvalidArgument", long: "KeyTooLongError", "bad\xff": "InvalidArgument"} {
+				_, err := f.admin.GetObject(p, &GetObjectInput{Bucket: bucket, Key: key})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.HeadObject(p, &HeadObjectInput{Bucket: bucket, Key: key})
+				require.Equal(t, 400, statusOf(err), "%v", err)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, ContentLength: Int64(1)})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, ContentLength: Int64(MaxPutObjectSize + 1)})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, ContentLength: Int64(1), StorageClass: "DEEP_FREEZE"})
+				wantErr(t, err, code, 400)
+				_, err = f.admin.PutObject(p, &PutObjectInput{Bucket: bucket, Key: key, Body: strings.NewReader("x")})
+				wantErr(t, err, code, 400)
+			}
+		}
+		_, err := f.admin.PutObject(p, &PutObjectInput{Bucket: "keys", Key: "ok", ContentLength: Int64(1)})
+		require.NoError(t, err)
+		_, err = f.admin.GetObject(p, &GetObjectInput{Bucket: "keys", Key: "ok"})
+		require.NoError(t, err)
+	})
+}
+
+// TestFirstByteDraw: the in-line draw of the default first-byte latency
+// (firstByte) gives LogNormal.Rand's numbers from the same source.
+func TestFirstByteDraw(t *testing.T) {
+	f := newFixture(t, 7, Options{})
+	require.True(t, f.svc.fblLN)
+	want := DefaultFirstByteLatency().WithSource(sim.New(7).Source("s3/latency/first-byte"))
+	for range 1000 {
+		require.Equal(t, want.Rand(), f.svc.firstByte())
+	}
+}
+
+// TestFnv64: fnv64 is FNV-1a (hash/fnv's New64a) at every length.
+func TestFnv64(t *testing.T) {
+	b := []byte("obj/000001234/a-longer-key-\xff\x80-with-bytes-above-ascii")
+	for n := 0; n <= len(b); n++ {
+		h := fnv.New64a()
+		h.Write(b[:n])
+		require.Equal(t, h.Sum64(), fnv64(string(b[:n])), "length %d", n)
+	}
 }

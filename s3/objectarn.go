@@ -32,7 +32,12 @@ func objectARNPrefix(partition, bucketName string) string {
 // the longest ARN, and every request makes one. A chunk is freed when
 // none of its ARNs is referenced any more.
 func (s *Service) objectARN(prefix, key string) string {
-	return s.arns.Concat(arnChunk, prefix, key)
+	if a := s.lastARN; len(a) == len(prefix)+len(key) && a[len(prefix):] == key && s.lastPrefix == prefix {
+		return a // its bytes never change: it is the same ARN
+	}
+	a := s.arns.Concat(arnChunk, prefix, key)
+	s.lastPrefix, s.lastARN = prefix, a
+	return a
 }
 
 // keyARN returns the ARN of key in b (b.arnPrefix + key) and looks the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -58,8 +59,16 @@ type Service struct {
 	uploads map[string]*upload
 	seq     uint64
 	fbl     failure.Distribution
-	lost    int64
-	stats   Stats
+	// fblLN says fbl is a failure.LogNormal (the default), whose draw
+	// firstByte makes itself, as LogNormal.Rand does, from the same
+	// source: without the interface call, its wrapper copying the
+	// distribution and a new rand.Rand per draw (a Rand is only its
+	// source, so one kept draws the same numbers).
+	fblLN           bool
+	fblMu, fblSigma float64
+	fblRand         *rand.Rand
+	lost            int64
+	stats           Stats
 
 	// cur is the served view of the call whose effect ran last. Effects
 	// run synchronously inside the pipeline's server instant, and the
@@ -75,6 +84,10 @@ type Service struct {
 	last *bucket
 	// arns is the chunk object ARNs are written into (objectARN).
 	arns chunks.Text
+	// lastPrefix and lastARN are the last ARN objectARN wrote and its
+	// bucket prefix: a run of requests on a key the bucket does not hold
+	// (a multipart upload's parts, reads of a missing key) writes it once.
+	lastPrefix, lastARN string
 	// getResults and putResults are what is left of the blocks GetObject
 	// and PutObject take their responses from (takeResult).
 	getResults []getResult
@@ -164,6 +177,10 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s := &Service{env: env, w: w, opts: opts, ledger: w.Billing(),
 		buckets: map[string]*bucket{}, pools: map[string]*regionPool{}, uploads: map[string]*upload{}}
 	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
+	if ln, ok := s.fbl.(failure.LogNormal); ok && ln.Src != nil {
+		// The default's draw, made in line by firstByte.
+		s.fblLN, s.fblMu, s.fblSigma, s.fblRand = true, ln.Mu, ln.Sigma, rand.New(ln.Src)
+	}
 	s.billFn = s.billRequest
 	epoch := env.Epoch()
 	s.epochSec, s.epochNsec = epoch.Unix(), int64(epoch.Nanosecond())
@@ -279,7 +296,12 @@ type request struct {
 	head      bool // HEAD: errors carry no body
 	read      bool // GET or HEAD of an object: its ETag is wanted (keyARN)
 	write     bool // counts against the PUT/COPY/POST/DELETE rate
-	payer     RequestPayer
+	// checkKey: call validates key (ValidateKey) unless the bucket's
+	// index holds it, and rejects the request if it is not valid. Every
+	// key in an index was validated when it was written, so the common
+	// GET and PUT of an existing key skip the check.
+	checkKey bool
+	payer    RequestPayer
 }
 
 // served is what the effect sees. call sets s.cur field by field before
@@ -358,6 +380,11 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
 		inEffect = (b == nil || b.deleted) && !r.noBucket
 	}
+	if r.checkKey && !hint.ok {
+		if err := ValidateKey(r.key); err != nil {
+			return c.rejectKey(ctx, r, err)
+		}
+	}
 	req := &c.base // every field call sets, set for this call (see base)
 	// The fields a run of like calls repeats (the operation, the bucket's
 	// owner and policy) are stored only when they change (setString,
@@ -398,7 +425,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 				}
 			}
 		}
-		if d := s.fbl.Rand(); d > 0 {
+		if d := s.firstByte(); d > 0 {
 			rc.Delay(time.Duration(d * float64(time.Millisecond)))
 		}
 		if err := effect(sv); err != nil {
@@ -423,6 +450,15 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		return callError(r, err)
 	}
 	return nil
+}
+
+// firstByte draws a request's first-byte latency in milliseconds:
+// s.fbl.Rand().
+func (s *Service) firstByte() float64 {
+	if s.fblLN {
+		return math.Exp(s.fblMu + s.fblSigma*s.fblRand.NormFloat64()) // LogNormal.Rand's expression
+	}
+	return s.fbl.Rand()
 }
 
 // setString sets *p to v unless it already is the same bytes in memory
@@ -469,6 +505,17 @@ func (c *Client) admit(sv *served, r *request) error {
 			r.bucket, sv.b.region, c.region)
 	}
 	return nil
+}
+
+// rejectKey is reject of a request whose key is not valid (call's
+// checkKey), out of line.
+//
+//go:noinline
+func (c *Client) rejectKey(ctx context.Context, r *request, err error) error {
+	if r.head {
+		err = headError(err)
+	}
+	return c.reject(ctx, r.op, r.bucket, err)
 }
 
 // callError is the error call returns for a request that failed with err.

@@ -98,7 +98,7 @@ func ImageID(name, region string) string {
 	// was an allocation (names are longer than the compiler's stack
 	// buffer) on every call, and scenarios call this per world.
 	h := fnv64aMore(mix.FNV64a(name), "\x00")
-	return idString("ami", mix.SplitMix64(fnv64aMore(h, region)))
+	return mix.ID("ami", mix.SplitMix64(fnv64aMore(h, region)))
 }
 
 // fnv64aMore continues the FNV-1a hash h (mix.FNV64a's) over s:

@@ -671,7 +671,7 @@ func (s *Service) launchIn(account, region, azID string, sp *launchSpec, in *Run
 // notice and rebalance events.
 func spotNames(seq uint64, instanceID string) (requestID, notice, rebalance string) {
 	var buf [96]byte
-	b := appendID(buf[:0], "sir", mix.SplitMix64(seq))[:12]
+	b := mix.AppendID(buf[:0], "sir", mix.SplitMix64(seq))[:12]
 	b = append(append(b, instanceID...), "/spot-notice"...)
 	n := len(b)
 	b = append(append(b, instanceID...), "/rebalance"...)
@@ -1150,19 +1150,25 @@ func matchInstance(m *Machine, fs []Filter) bool {
 				}
 			}
 		}
-		hit := false
-		for _, x := range v {
-			for _, pat := range f.Values {
-				if wildcardMatch(pat, x) {
-					hit = true
-				}
-			}
-		}
-		if !hit {
+		if !anyWildcardMatch(f.Values, v) {
 			return false
 		}
 	}
 	return true
+}
+
+// anyWildcardMatch reports whether any of a filter's values (patterns)
+// matches any of a resource's values for that filter: a filter's values
+// are ORed.
+func anyWildcardMatch(pats, values []string) bool {
+	for _, x := range values {
+		for _, pat := range pats {
+			if wildcardMatch(pat, x) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // wildcardMatch matches s against an EC2 filter value: * is any run of

@@ -407,15 +407,7 @@ func checkVolumeFilters(fs []Filter) error {
 func (s *Service) matchVolume(v *volume, fs []Filter) bool {
 	for _, f := range fs {
 		var buf [4]string
-		hit := false
-		for _, x := range s.volumeFilterValues(v, f.Name, buf[:0]) {
-			for _, pat := range f.Values {
-				if wildcardMatch(pat, x) {
-					hit = true
-				}
-			}
-		}
-		if !hit {
+		if !anyWildcardMatch(f.Values, s.volumeFilterValues(v, f.Name, buf[:0])) {
 			return false
 		}
 	}

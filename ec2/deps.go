@@ -366,10 +366,10 @@ func instanceARNRes(region, account string, seq, resSeq uint64) (arn, id, resID 
 	b = append(b, account...)
 	b = append(b, ":instance/"...)
 	n := len(b)
-	b = appendID(b, "i", mix.SplitMix64(seq))
+	b = mix.AppendID(b, "i", mix.SplitMix64(seq))
 	end := len(b)
 	if resSeq != 0 {
-		b = appendID(b, "r", mix.SplitMix64(resSeq))
+		b = mix.AppendID(b, "r", mix.SplitMix64(resSeq))
 	}
 	s := string(b)
 	return s[:end], s[n:end], s[end:]

@@ -501,7 +501,7 @@ func (s *Service) newVolumeIn(h *machineHome, t VolumeType, size, iops, tput int
 		t = VolumeTypeGp2
 	}
 	s.seq++
-	v := &volume{id: idString("vol", mix.SplitMix64(s.seq^0x766f6c)), machineHome: h,
+	v := &volume{id: mix.ID("vol", mix.SplitMix64(s.seq^0x766f6c)), machineHome: h,
 		vtype: t, size: size, iops: iops, throughput: tput, snapshotID: snap, encrypted: enc,
 		state: VolumeStateCreating, created: s.env.Now(), tags: tags}
 	if s.volumes == nil {

@@ -253,7 +253,7 @@ func (s *Service) source(name string) *rand.PCG {
 }
 
 func (s *Service) newID(prefix string) string {
-	return idString(prefix, mix.SplitMix64(s.nextSeq()))
+	return mix.ID(prefix, mix.SplitMix64(s.nextSeq()))
 }
 
 // nextSeq takes the next sequence number, which IDs are rendered from.

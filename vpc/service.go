@@ -2,7 +2,6 @@ package vpc
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"net/netip"
@@ -205,31 +204,9 @@ func (s *Service) nextSeq() uint64 {
 }
 
 // appendSeqID appends the ID numbered seq, as newID renders it:
-// mix.AppendID(b, prefix, mix.SplitMix64(seq^0x5bd1e995)), prefix, "-0"
-// and 16 lower-case hex digits, with the digits made eight at a time
-// (hexWord) rather than one a turn: every launch makes an interface ID.
+// mix.AppendID(b, prefix, mix.SplitMix64(seq^0x5bd1e995)).
 func appendSeqID(b []byte, prefix string, seq uint64) []byte {
-	v := mix.SplitMix64(seq ^ 0x5bd1e995)
-	var hex [16]byte
-	binary.BigEndian.PutUint64(hex[:8], hexWord(uint32(v>>32)))
-	binary.BigEndian.PutUint64(hex[8:], hexWord(uint32(v)))
-	b = append(b, prefix...)
-	b = append(b, '-', '0') // a uint64 has 16 hex digits: the 17th is always 0
-	return append(b, hex[:]...)
-}
-
-// hexWord returns u's eight hex digits, lower-case, one per byte, the
-// most significant digit in the most significant byte.
-func hexWord(u uint32) uint64 {
-	x := uint64(u)
-	// Spread the nibbles: nibble j of u to the low half of byte j.
-	x = (x | x<<16) & 0x0000ffff0000ffff
-	x = (x | x<<8) & 0x00ff00ff00ff00ff
-	x = (x | x<<4) & 0x0f0f0f0f0f0f0f0f
-	// '0'+n for a digit n < 10, 'a'+n-10 ('0'+n+0x27) for the others: n+6
-	// carries into bit 4 exactly when n >= 10, and no byte overflows.
-	letters := (x + 0x0606060606060606) >> 4 & 0x0101010101010101
-	return x + 0x3030303030303030 + letters*0x27
+	return mix.AppendID(b, prefix, mix.SplitMix64(seq^0x5bd1e995))
 }
 
 // naclAssocID returns the ID of a subnet's network ACL association.

@@ -1,5 +1,7 @@
 package mix
 
+import "encoding/binary"
+
 // ID renders a resource ID the way EC2 prints them: prefix, a dash and v
 // as 17 zero-padded lower-case hex digits (fmt's "%s-%017x"), with one
 // allocation, the string itself. IDs are made on every launch, and fmt
@@ -10,17 +12,32 @@ func ID(prefix string, v uint64) string {
 }
 
 // AppendID appends ID(prefix, v) to b, for a caller rendering the ID
-// inside a longer string (an ARN) in the same allocation.
+// inside a longer string (an ARN) in the same allocation. The digits are
+// made eight at a time (hex8) rather than by a table look-up each: every
+// launch renders an instance, reservation, volume and interface ID, and
+// the 16-step loop was a tenth of ec2's own instructions in a launch.
+// TestIDMatchesSprintf holds it to fmt.
 func AppendID(b []byte, prefix string, v uint64) []byte {
-	const digits = "0123456789abcdef"
 	b = append(b, prefix...)
 	b = append(b, '-', '0') // a uint64 has 16 hex digits: the 17th is always 0
 	var hex [16]byte
-	for i := 15; i >= 0; i-- {
-		hex[i] = digits[v&15]
-		v >>= 4
-	}
+	binary.BigEndian.PutUint64(hex[:8], hex8(uint32(v>>32)))
+	binary.BigEndian.PutUint64(hex[8:], hex8(uint32(v)))
 	return append(b, hex[:]...)
+}
+
+// hex8 returns the eight lower-case hex digits of x as the bytes of a
+// word, the most significant digit in the most significant byte: the
+// nibbles are spread one per byte, then each nibble n becomes '0'+n, plus
+// 'a'-'0'-10 where n > 9 (n+6 carries into bit 4 exactly then, and no
+// byte overflows).
+func hex8(x uint32) uint64 {
+	v := uint64(x)
+	v = (v | v<<16) & 0x0000ffff0000ffff
+	v = (v | v<<8) & 0x00ff00ff00ff00ff
+	v = (v | v<<4) & 0x0f0f0f0f0f0f0f0f
+	letters := (v + 0x0606060606060606) >> 4 & 0x0101010101010101
+	return v + 0x3030303030303030 + letters*('a'-'0'-10)
 }
 
 // ParseID returns the value v of an ID rendered as ID(prefix, v). Only

@@ -43,3 +43,20 @@ func TestParseID(t *testing.T) {
 		require.False(t, IsLowerHex(bad), "%q", bad)
 	}
 }
+
+// FuzzAppendID holds AppendID's eight-digits-a-turn rendering to fmt's.
+func FuzzAppendID(f *testing.F) {
+	for _, v := range []uint64{0, 9, 10, 15, 16, 0x0123456789abcdef, 0xfedcba9876543210, ^uint64(0)} {
+		f.Add("i", v)
+	}
+	f.Fuzz(func(t *testing.T, prefix string, v uint64) {
+		require.Equal(t, fmt.Sprintf("x:%s-%017x", prefix, v), string(AppendID([]byte("x:"), prefix, v)))
+	})
+}
+
+func BenchmarkAppendID(b *testing.B) {
+	var buf [64]byte
+	for i := 0; b.Loop(); i++ {
+		_ = AppendID(buf[:0], "i", uint64(i)*0x9e3779b97f4a7c15)
+	}
+}

@@ -10,18 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// credsDoc is the credentials document's shape, field for field, as
-// the instance metadata service serves it.
-type credsDoc struct {
-	Code            string
-	LastUpdated     string
-	Type            string
-	AccessKeyId     string
-	SecretAccessKey string
-	Token           string
-	Expiration      string
-}
-
 // TestCredentialsDocumentIsJSONMarshal: the hand-appended credentials
 // document is byte for byte what json.Marshal makes of its fields, for
 // credentials of the usual alphabets and for strings json.Marshal escapes
@@ -34,7 +22,7 @@ func TestCredentialsDocumentIsJSONMarshal(t *testing.T) {
 		{AccessKeyID: "é\u2028ü", SecretAccessKey: "\xff\xfe", SessionToken: "", Expiration: time.Time{}},
 		{AccessKeyID: "ASIAABCDEFGHIJKLMNOP", SecretAccessKey: "abc", SessionToken: strings.Repeat("IQoJb3JpZ2luX2VjE+/=", 100), Expiration: at},
 	} {
-		want, err := json.Marshal(credsDoc{"Success", at.UTC().Format(time.RFC3339), "AWS-HMAC", c.AccessKeyID, c.SecretAccessKey,
+		want, err := json.Marshal(IMDSCredentialsDocument{"Success", at.UTC().Format(time.RFC3339), "AWS-HMAC", c.AccessKeyID, c.SecretAccessKey,
 			c.SessionToken, c.Expiration.UTC().Format(time.RFC3339)})
 		require.NoError(t, err)
 		require.Equal(t, string(want), credsDocument(c, at))

@@ -38,6 +38,7 @@ import (
 	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
 // PolicyKind says which kind of policy a statement came from.
@@ -299,20 +300,12 @@ type allowedRequest struct {
 // Service in the state it was allowed in.
 func (a *allowedRequest) answers(s *Service, req *Request) bool {
 	r, q := &a.resource, &req.Resource
-	return a.valid && a.principal == req.Principal && a.gen == s.gen && sameString(a.action, req.Action) &&
-		sameString(r.Resource, q.Resource) && sameString(r.AccountID, q.AccountID) && sameString(r.Service, q.Service) &&
-		sameString(r.Region, q.Region) && sameString(r.Partition, q.Partition) &&
-		sameString(a.resAcct, req.ResourceAccount) && a.resPolicy == req.ResourcePolicy &&
-		a.require == req.RequireResourcePolicy && sameString(a.region, req.RequestedRegion) && req.Time.IsZero() &&
+	return a.valid && a.principal == req.Principal && a.gen == s.gen && strs.Same(a.action, req.Action) &&
+		strs.Same(r.Resource, q.Resource) && strs.Same(r.AccountID, q.AccountID) && strs.Same(r.Service, q.Service) &&
+		strs.Same(r.Region, q.Region) && strs.Same(r.Partition, q.Partition) &&
+		strs.Same(a.resAcct, req.ResourceAccount) && a.resPolicy == req.ResourcePolicy &&
+		a.require == req.RequireResourcePolicy && strs.Same(a.region, req.RequestedRegion) && req.Time.IsZero() &&
 		sameMap(a.context, req.Context)
-}
-
-// sameString is a == b, answered without a call when both are the same
-// bytes: a caller's runs of one request mostly pass the very strings of
-// the last (its action constant, the ARN it parsed once), where == calls
-// memequal for each of the nine texts compared.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // remember makes req, just allowed, the remembered request.

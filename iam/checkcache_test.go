@@ -6,6 +6,8 @@ import (
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
 // getReq is alice's s3:GetObject on arn:aws:s3:::b/k, with a Context
@@ -180,11 +182,11 @@ func TestSameMapAndString(t *testing.T) {
 	require.False(t, sameMap(a, nil))
 	require.False(t, sameMap(nil, map[string][]string{}))
 	s := "s3:GetObject"
-	require.True(t, sameString(s, s))
-	require.True(t, sameString(s, string([]byte(s))))
-	require.False(t, sameString(s, "s3:GetObjecT"))
-	require.False(t, sameString(s, s[:5]))
-	require.True(t, sameString("", ""))
+	require.True(t, strs.Same(s, s))
+	require.True(t, strs.Same(s, string([]byte(s))))
+	require.False(t, strs.Same(s, "s3:GetObjecT"))
+	require.False(t, strs.Same(s, s[:5]))
+	require.True(t, strs.Same("", ""))
 }
 
 // TestServiceSizeClass: the remembered request and key keep a Service

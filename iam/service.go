@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -454,7 +455,7 @@ func (s *Service) emit(subject, kind string, fields ...sim.Field) {
 // not have expired at the current virtual time (ExpiredToken).
 func (s *Service) Authenticate(c Credentials) (*Principal, error) {
 	k := s.recent.k
-	if k == nil || !sameString(c.AccessKeyID, s.recent.id) || !sameString(c.SecretAccessKey, s.recent.secret) || !sameString(c.SessionToken, s.recent.token) {
+	if k == nil || !strs.Same(c.AccessKeyID, s.recent.id) || !strs.Same(c.SecretAccessKey, s.recent.secret) || !strs.Same(c.SessionToken, s.recent.token) {
 		var err error
 		if k, err = s.findKey(c); err != nil {
 			return nil, err

@@ -2,10 +2,10 @@ package region
 
 import (
 	"strings"
-	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
 // This file is steps 2 and 3 of the pipeline: authenticate the
@@ -93,7 +93,7 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 		// the whole ARNs first would read the bytes twice for a
 		// neighbouring resource (the next S3 object's ARN differs only at
 		// its end).
-		if !samePointer(res, pp.lastRes) {
+		if !strs.SameMemory(res, pp.lastRes) {
 			if err := pp.parseResource(res); err != nil {
 				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
 			}
@@ -107,12 +107,6 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 		return authorizeEndpoint(&req, route)
 	}
 	return nil
-}
-
-// samePointer reports whether a and b are the same bytes in memory (and
-// so the same string).
-func samePointer(a, b string) bool {
-	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // parseResource makes res, a resource ARN, the last one parsed

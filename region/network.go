@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -278,7 +279,7 @@ func classOf(a, b *Location) PathClass {
 	switch {
 	case a.internet || b.internet:
 		return PathInternet
-	case !sameString(a.region, b.region):
+	case !strs.Same(a.region, b.region):
 		return PathCrossRegion
 	case a.IsEndpoint() || b.IsEndpoint():
 		return PathRegional

@@ -8,11 +8,11 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
 	"github.com/nimbus-sim/nimbus/internal/mix"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 	"github.com/nimbus-sim/nimbus/sim"
 )
 
@@ -427,7 +427,7 @@ type callStreams struct {
 
 // opStat returns the counters of an operation of the service.
 func (s *callStreams) opStat(service, op string) *opStat {
-	if s.lastOpStat != nil && sameString(s.lastOp, op) {
+	if s.lastOpStat != nil && strs.Same(s.lastOp, op) {
 		return s.lastOpStat
 	}
 	n := len(service) + 1 // an action's operation follows "service:"
@@ -463,7 +463,7 @@ func (s *callStreams) eachOp(f func(st *opStat)) {
 // tokensOf returns the retry quota of an access key's calls, starting at
 // full.
 func (s *callStreams) tokensOf(accessKeyID string, full int) *int {
-	if s.lastTokens != nil && sameString(s.lastKey, accessKeyID) {
+	if s.lastTokens != nil && strs.Same(s.lastKey, accessKeyID) {
 		return s.lastTokens
 	}
 	t := s.tokenCount(accessKeyID)
@@ -577,7 +577,7 @@ func (w *World) PipelineStats() PipelineStats {
 // it and the service's streams there (serviceRegion, then streamsFor).
 func (w *World) endpointOf(service, region string) (*Region, *callStreams, error) {
 	pp := &w.pipe
-	if e := &pp.last; e.ss != nil && sameString(e.service, service) && sameString(e.region, region) {
+	if e := &pp.last; e.ss != nil && strs.Same(e.service, service) && strs.Same(e.region, region) {
 		return e.sr, e.ss, nil
 	}
 	sr, err := w.serviceRegion(service, region)
@@ -960,13 +960,6 @@ func (w *World) RetryTokens(accessKeyID, service, region string) (int, bool) {
 		return 0, false
 	}
 	return *t, true
-}
-
-// sameString is a == b, answered in line when both are the same bytes:
-// a service passes the very strings of its last call (its name, region,
-// operation and access key) on every call, where == calls memequal.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // fnv64 is FNV-1a, naming a service's request-ID sequence.

@@ -12,6 +12,7 @@ import (
 	"github.com/nimbus-sim/nimbus/billing"
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/iam"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/region/storage"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -120,9 +121,9 @@ func (s *Service) timeOf(t sim.Time) time.Time {
 // bucket replaces a deleted one (CreateBucket), so a remembered bucket
 // not deleted is still the map's entry. The names are mostly the very
 // strings the bucket was made with (the client's partition, the caller's
-// name), which sameString compares without reading their bytes.
+// name), which strs.Same compares without reading their bytes.
 func (s *Service) bucketNamed(partition, name string) *bucket {
-	if b := s.last; b != nil && !b.deleted && sameString(b.name, name) && sameString(b.partition, partition) {
+	if b := s.last; b != nil && !b.deleted && strs.Same(b.name, name) && strs.Same(b.partition, partition) {
 		return b
 	}
 	return s.lookupBucket(partition, name)
@@ -414,7 +415,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 			sv.b = nil
 		}
 		if !r.noBucket {
-			if sv.b == nil || rc.Request().AuthorizeInEffect || !sameString(sv.b.region, c.region) && !r.anyRegion {
+			if sv.b == nil || rc.Request().AuthorizeInEffect || !strs.Same(sv.b.region, c.region) && !r.anyRegion {
 				if err := c.admit(sv, r); err != nil {
 					return err
 				}
@@ -464,7 +465,7 @@ func (s *Service) firstByte() float64 {
 // setString sets *p to v unless it already is the same bytes in memory
 // (so the same string: the store would change nothing).
 func setString(p *string, v string) {
-	if !sameMemory(*p, v) {
+	if !strs.SameMemory(*p, v) {
 		*p = v
 	}
 }

@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/billing"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/region/storage"
 )
@@ -414,19 +414,8 @@ func (k *reqKey) same(o *reqKey) bool {
 // sameMemory reports whether k's dimensions are o's very strings: same
 // without its byte comparison, small enough to be in line.
 func (k *reqKey) sameMemory(o *reqKey) bool {
-	return sameMemory(k.payer, o.payer) && sameMemory(k.usageType, o.usageType) &&
-		sameMemory(k.op, o.op) && sameMemory(k.region, o.region)
-}
-
-// sameMemory reports whether a and b are the same bytes in memory.
-func sameMemory(a, b string) bool {
-	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
-}
-
-// sameString reports a == b, without reading their bytes when they are
-// the same memory.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+	return strs.SameMemory(k.payer, o.payer) && strs.SameMemory(k.usageType, o.usageType) &&
+		strs.SameMemory(k.op, o.op) && strs.SameMemory(k.region, o.region)
 }
 
 // billBucketRequest records one request charge on b, as
@@ -510,7 +499,7 @@ func (s *Service) meterNATRequest(sv *served, bytes int64) {
 // bucket's region: its transfer is free, and it is the common case.
 func directInRegion(sv *served) bool {
 	l := &sv.rc.Request().From
-	return sv.rc.Route() == nil && !l.OnInternet() && sameString(l.Region(), sv.b.region)
+	return sv.rc.Route() == nil && !l.OnInternet() && strs.Same(l.Region(), sv.b.region)
 }
 
 // transferOut bills the response bytes by path, to the payer: out to the

@@ -1,0 +1,22 @@
+package strs
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSame(t *testing.T) {
+	a := "s3:GetObject"
+	b := strings.Clone(a) // equal, other memory
+	require.True(t, Same(a, a))
+	require.True(t, Same(a, b))
+	require.False(t, Same(a, "s3:PutObject"))
+	require.False(t, Same(a, a[:len(a)-1]), "a prefix in the same memory")
+	require.True(t, Same("", ""))
+
+	require.True(t, SameMemory(a, a))
+	require.False(t, SameMemory(a, b), "equal strings in other memory")
+	require.False(t, SameMemory(a, a[:3]), "a prefix in the same memory")
+}

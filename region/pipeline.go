@@ -619,23 +619,14 @@ func (cfg ClientConfig) Backoff(attempt int, u float64) time.Duration {
 // the sleep at the deadline with context.DeadlineExceeded, and a cancelled
 // or expired context fails at once.
 func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
-	if ctx != context.Context(p) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if at, ok := sim.DeadlineOf(ctx); ok && p.Now().Add(d) > at {
-			if err := p.SleepUntil(at); err != nil {
-				return err
-			}
-			return context.DeadlineExceeded
-		}
-	}
-	return p.Sleep(d)
+	wt := newWaiter(ctx, p)
+	return wt.sleep(d)
 }
 
-// waiter is how a call sleeps: sleepCtx with its context's deadline
-// looked up once per call rather than on every sleep (the lookup walks the
-// context chain, and a context's deadline never changes).
+// waiter is how a call sleeps, honouring its context as sleepCtx says,
+// with the context's deadline looked up once per call rather than on
+// every sleep (the lookup walks the context chain, and a context's
+// deadline never changes).
 type waiter struct {
 	ctx context.Context
 	p   *sim.Proc
@@ -654,7 +645,7 @@ func newWaiter(ctx context.Context, p *sim.Proc) waiter {
 	return wt
 }
 
-// sleep is sleepCtx(wt.ctx, wt.p, d).
+// sleep sleeps wt.p for d under wt.ctx (sleepCtx).
 func (wt *waiter) sleep(d time.Duration) error {
 	p := wt.p
 	if !wt.plain {

@@ -240,10 +240,10 @@ func (v Network) Transmit(ctx context.Context, from, to Location, bytes int64) e
 		}
 		d += r.ExtraLatency()
 	}
-	if err := sleepCtx(ctx, p, d); err != nil {
+	wt := newWaiter(ctx, p)
+	if err := wt.sleep(d); err != nil {
 		return err
 	}
-	wt := newWaiter(ctx, p)
 	return w.flow(&wt, &from, &to, bytes)
 }
 

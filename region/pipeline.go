@@ -615,16 +615,10 @@ func (cfg ClientConfig) Backoff(attempt int, u float64) time.Duration {
 	return time.Duration(u * float64(ceil))
 }
 
-// sleepCtx sleeps p for d, honouring ctx: a sim.WithTimeout deadline ends
-// the sleep at the deadline with context.DeadlineExceeded, and a cancelled
-// or expired context fails at once.
-func sleepCtx(ctx context.Context, p *sim.Proc, d time.Duration) error {
-	wt := newWaiter(ctx, p)
-	return wt.sleep(d)
-}
-
-// waiter is how a call sleeps, honouring its context as sleepCtx says,
-// with the context's deadline looked up once per call rather than on
+// waiter is how a call (or a Transmit) sleeps, honouring its context: a
+// sim.WithTimeout deadline ends the sleep at the deadline with
+// context.DeadlineExceeded, and a cancelled or expired context fails at
+// once. The context's deadline is looked up once per call rather than on
 // every sleep (the lookup walks the context chain, and a context's
 // deadline never changes).
 type waiter struct {
@@ -645,7 +639,7 @@ func newWaiter(ctx context.Context, p *sim.Proc) waiter {
 	return wt
 }
 
-// sleep sleeps wt.p for d under wt.ctx (sleepCtx).
+// sleep sleeps wt.p for d under wt.ctx.
 func (wt *waiter) sleep(d time.Duration) error {
 	p := wt.p
 	if !wt.plain {

@@ -254,10 +254,8 @@ func (c *charge) merge(d *charge) {
 	c.last = max(c.last, d.last)
 	c.records += d.records
 	if c.x == nil && d.x == nil {
-		lo, carry := bits.Add64(c.raw.lo, d.raw.lo, 0)
-		hi, carry := bits.Add64(c.raw.hi, d.raw.hi, carry)
-		if carry == 0 {
-			c.raw = u128{hi, lo}
+		if sum, carry := c.raw.addCarry(d.raw); carry == 0 {
+			c.raw = sum
 			return
 		}
 	}

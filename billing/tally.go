@@ -1,9 +1,6 @@
 package billing
 
-import (
-	"math/big"
-	"math/bits"
-)
+import "math/big"
 
 // Tally is an account's bill for one month as figures, without line
 // items: the Usage, Credits, Total and Overflow of the Invoice of the same
@@ -131,8 +128,8 @@ func (s *Sum) add(c *charge) {
 		}
 	}
 	if s.x == nil && ok && (s.Lines == 1 || pu == s.pu) {
-		r, carry := addU128(s.raw, raw)
-		f, carry2 := addU128(s.free, free)
+		r, carry := s.raw.addCarry(raw)
+		f, carry2 := s.free.addCarry(free)
 		if carry == 0 && carry2 == 0 {
 			s.raw, s.free, s.pu = r, f, pu
 			return
@@ -155,25 +152,4 @@ func (s *Sum) add(c *charge) {
 	}
 	s.x.amount.Add(&s.x.amount, new(big.Rat).SetFrac(rawB, puB))
 	s.x.free.Add(&s.x.free, new(big.Rat).SetFrac(freeB, puB))
-}
-
-// u128Of returns x (≥ 0) as a u128, if it fits.
-func u128Of(x *big.Int) (u128, bool) {
-	if x.Sign() < 0 || x.BitLen() > 128 {
-		return u128{}, false
-	}
-	if x.IsUint64() {
-		return u128{0, x.Uint64()}, true
-	}
-	lo := new(big.Int).And(x, maxU64)
-	return u128{new(big.Int).Rsh(x, 64).Uint64(), lo.Uint64()}, true
-}
-
-var maxU64 = new(big.Int).SetUint64(^uint64(0)) // never changed
-
-// addU128 returns x+y and the carry out of 128 bits.
-func addU128(x, y u128) (u128, uint64) {
-	lo, c := bits.Add64(x.lo, y.lo, 0)
-	hi, c := bits.Add64(x.hi, y.hi, c)
-	return u128{hi, lo}, c
 }

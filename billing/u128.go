@@ -39,3 +39,24 @@ func (x u128) big() *big.Int {
 	b.Lsh(b, 64)
 	return b.Or(b, new(big.Int).SetUint64(x.lo))
 }
+
+// u128Of returns x (≥ 0) as a u128, if it fits.
+func u128Of(x *big.Int) (u128, bool) {
+	if x.Sign() < 0 || x.BitLen() > 128 {
+		return u128{}, false
+	}
+	if x.IsUint64() {
+		return u128{0, x.Uint64()}, true
+	}
+	lo := new(big.Int).And(x, maxU64)
+	return u128{new(big.Int).Rsh(x, 64).Uint64(), lo.Uint64()}, true
+}
+
+var maxU64 = new(big.Int).SetUint64(^uint64(0)) // never changed
+
+// addCarry returns x+y and the carry out of 128 bits (add wraps).
+func (x u128) addCarry(y u128) (u128, uint64) {
+	lo, c := bits.Add64(x.lo, y.lo, 0)
+	hi, c := bits.Add64(x.hi, y.hi, c)
+	return u128{hi, lo}, c
+}

@@ -80,15 +80,22 @@ func BenchmarkMeterKey(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
 
-func BenchmarkInvoice(b *testing.B) {
+// invoiceLedger is a ledger of 1,000 usage lines in acct's January 2026,
+// closed with the benchmark.
+func invoiceLedger(b *testing.B) *Ledger {
 	env := sim.New(1)
-	defer env.Close()
+	b.Cleanup(env.Close)
 	led := New(env, nil)
 	for _, u := range benchUsages(1000, true) {
 		if err := led.Record(u); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return led
+}
+
+func BenchmarkInvoice(b *testing.B) {
+	led := invoiceLedger(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -101,14 +108,7 @@ func BenchmarkInvoice(b *testing.B) {
 
 // BenchmarkTally reads the figures of BenchmarkInvoice's invoice.
 func BenchmarkTally(b *testing.B) {
-	env := sim.New(1)
-	defer env.Close()
-	led := New(env, nil)
-	for _, u := range benchUsages(1000, true) {
-		if err := led.Record(u); err != nil {
-			b.Fatal(err)
-		}
-	}
+	led := invoiceLedger(b)
 	want := led.Invoice(acct, jan2026).Total
 	b.ReportAllocs()
 	b.ResetTimer()

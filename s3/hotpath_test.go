@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nimbus-sim/nimbus/region"
 	"github.com/nimbus-sim/nimbus/sim"
@@ -314,31 +313,4 @@ func TestHeadHintStale(t *testing.T) {
 		arn, _ = f.svc.keyARN(b, "k", false)
 		require.Equal(t, "arn:aws:s3:::hint/k", arn)
 	})
-}
-
-// TestTimeOf checks timeOf against sim's TimeOf, value for value (==
-// compares the instant, the monotonic reading and the location), for
-// epochs with and without nanoseconds and in another zone.
-func TestTimeOf(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	for _, epoch := range []time.Time{
-		sim.DefaultEpoch(),
-		time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.UTC),
-		time.Date(1969, 12, 31, 23, 59, 59, 1, time.FixedZone("X", -3*3600)),
-		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
-	} {
-		env := sim.New(1, sim.WithEpoch(epoch))
-		w, err := region.NewWorld(env, region.Options{HostsPerAZ: map[string]int{}})
-		require.NoError(t, err)
-		s, err := New(w, Options{})
-		require.NoError(t, err)
-		ts := []sim.Time{0, 1, 999_999_999, 1e9, 1e9 + 1, sim.MaxTime, sim.MaxTime - 1, -1, -1e9 - 1}
-		for range 2000 {
-			ts = append(ts, sim.Time(r.Int64N(int64(sim.MaxTime))), sim.Time(r.Int64N(1e12)))
-		}
-		for _, x := range ts {
-			require.True(t, env.TimeOf(x) == s.timeOf(x), "epoch %v, t %d: %v, want %v", epoch, x, s.timeOf(x), env.TimeOf(x))
-		}
-		env.Close()
-	}
 }

@@ -269,7 +269,7 @@ func (pg *listPage) etag(i int) []byte {
 func (s *Service) fillObject(o *Object, b *bucket, it item, enc EncodingType, etagBuf []byte) {
 	v := it.v
 	o.Key = encodeKey(it.key, enc)
-	o.LastModified = s.timeOf(v.modified)
+	o.LastModified = s.env.TimeOf(v.modified)
 	if etagBuf != nil {
 		o.ETag = v.etagIn(etagBuf)
 	} else {
@@ -517,11 +517,11 @@ func (c *Client) ListObjectVersions(ctx context.Context, in *ListObjectVersionsI
 func (s *Service) addVersion(out *ListObjectVersionsOutput, b *bucket, key string, v *version, latest bool, enc EncodingType) {
 	if v.deleteMarker() {
 		out.DeleteMarkers = append(out.DeleteMarkers, DeleteMarkerEntry{Key: encodeKey(key, enc), VersionId: s.versionID(v),
-			IsLatest: latest, LastModified: s.timeOf(v.modified)})
+			IsLatest: latest, LastModified: s.env.TimeOf(v.modified)})
 		return
 	}
 	out.Versions = append(out.Versions, ObjectVersion{Key: encodeKey(key, enc), VersionId: s.versionID(v), IsLatest: latest,
-		LastModified: s.timeOf(v.modified), ETag: v.etag(), Size: v.size, StorageClass: classes[v.class].name})
+		LastModified: s.env.TimeOf(v.modified), ETag: v.etag(), Size: v.size, StorageClass: classes[v.class].name})
 }
 
 func urlQueryUnescape(s string) (string, error) { return url.QueryUnescape(s) }

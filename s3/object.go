@@ -344,7 +344,7 @@ func (res *getResult) fill(s *Service, sv *served, v *version, r ByteRange, n in
 	out := &res.out
 	out.Body, out.ContentType = bodyIn(&res.body, v, r.First, r.Last), v.contentType()
 	out.ContentLength = contentLength(&res.body, v.x == nil || v.x.body == nil, r.First, n)
-	out.ETag, out.LastModified, out.StorageClass = s.etagOf(v), s.timeOf(v.modified), classes[v.class].name
+	out.ETag, out.LastModified, out.StorageClass = s.etagOf(v), s.env.TimeOf(v.modified), classes[v.class].name
 	out.ServerSideEncryption, out.StatusCode = v.sse(), http.StatusOK
 	if v.x != nil || partial || parts > 0 || sv.b.versioning != "" {
 		res.fillMore(s, sv, v, r, partial, parts)
@@ -386,7 +386,7 @@ func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObje
 // headOutput is the output of a HEAD of v (n bytes of it, of parts parts).
 func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *HeadObjectOutput {
 	out := &HeadObjectOutput{ContentLength: Int64(n), ContentType: v.contentType(), ETag: s.etagOf(v),
-		LastModified: s.timeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
+		LastModified: s.env.TimeOf(v.modified), Metadata: v.meta(), StorageClass: classes[v.class].name,
 		ServerSideEncryption: v.sse()}
 	if parts > 0 {
 		out.PartsCount = Int32(parts)
@@ -725,7 +725,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 			return err
 		}
 		s.meterRequest(sv, cls, 1)
-		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.timeOf(pv.modified)}}
+		out = &CopyObjectOutput{CopyObjectResult: &CopyObjectResult{ETag: pv.etag(), LastModified: s.env.TimeOf(pv.modified)}}
 		if sv.b.versioning != "" {
 			out.VersionId = s.versionID(pv)
 		}

@@ -93,27 +93,6 @@ type Service struct {
 	// and PutObject take their responses from (takeResult).
 	getResults []getResult
 	putResults []putResult
-	// epochSec and epochNsec are the env's epoch as Unix time, and
-	// unixEpoch whether time.Unix(...).UTC() gives env.TimeOf's very
-	// values (see timeOf).
-	epochSec, epochNsec int64
-	unixEpoch           bool
-}
-
-// timeOf is s.env.TimeOf(t), the LastModified of every GET, HEAD and
-// listed object: time.Time.Add (some 130 instructions) checks for a
-// monotonic reading and a carry the epoch, a UTC instant without one,
-// does not need; time.Unix of the split instant is a few instructions
-// and the same value (New checks the epoch is such an instant).
-func (s *Service) timeOf(t sim.Time) time.Time {
-	if !s.unixEpoch || t < 0 {
-		return s.env.TimeOf(t)
-	}
-	sec, nsec := s.epochSec+int64(t)/1e9, s.epochNsec+int64(t)%1e9
-	if nsec >= 1e9 {
-		sec, nsec = sec+1, nsec-1e9
-	}
-	return time.Unix(sec, nsec).UTC()
 }
 
 // bucketNamed returns the live or deleted bucket of s.buckets named name
@@ -183,11 +162,6 @@ func New(w *region.World, opts Options) (*Service, error) {
 		s.fblLN, s.fblMu, s.fblSigma, s.fblRand = true, ln.Mu, ln.Sigma, rand.New(ln.Src)
 	}
 	s.billFn = s.billRequest
-	epoch := env.Epoch()
-	s.epochSec, s.epochNsec = epoch.Unix(), int64(epoch.Nanosecond())
-	// The epoch must be its own Unix form (UTC, no monotonic reading),
-	// so that timeOf adds to it as Add would.
-	s.unixEpoch = epoch == time.Unix(s.epochSec, s.epochNsec).UTC()
 	return s, nil
 }
 

@@ -122,8 +122,22 @@ func (e *Env) Now() Time { return e.now }
 // Epoch returns the calendar instant of Time zero.
 func (e *Env) Epoch() time.Time { return e.epoch }
 
-// TimeOf returns the calendar instant of t.
-func (e *Env) TimeOf(t Time) time.Time { return e.epoch.Add(time.Duration(t)) }
+// TimeOf returns the calendar instant of t: e.Epoch().Add(t), the same
+// value to ==. Services convert instants on every description and every
+// object they list; Add (some 130 instructions) checks for a monotonic
+// reading and carries that the epoch, a UTC instant without one
+// (WithEpoch), does not need, and time.Unix of the split instant is the
+// same value in a few instructions.
+func (e *Env) TimeOf(t Time) time.Time {
+	if t < 0 {
+		return e.epoch.Add(time.Duration(t))
+	}
+	sec, nsec := e.epoch.Unix()+int64(t)/1e9, int64(e.epoch.Nanosecond())+int64(t)%1e9
+	if nsec >= 1e9 {
+		sec, nsec = sec+1, nsec-1e9
+	}
+	return time.Unix(sec, nsec).UTC()
+}
 
 // NowTime returns the current virtual instant as a calendar time.
 func (e *Env) NowTime() time.Time { return e.TimeOf(e.now) }

@@ -367,7 +367,7 @@ type volumeLists struct {
 func (v *volume) describeInto(s *Service, d *Volume, tag *[1]Tag, att *[1]VolumeAttachment) {
 	d.VolumeId, d.VolumeType, d.Size, d.Iops, d.Throughput = v.id, v.vtype, v.size, v.iops, v.throughput
 	d.AvailabilityZoneId, d.SnapshotId, d.State = v.azID, v.snapshotID, v.state
-	d.CreateTime, d.Encrypted = s.calendarTime(v.created, 0), v.encrypted
+	d.CreateTime, d.Encrypted = s.env.TimeOf(v.created), v.encrypted
 	d.AvailabilityZone = v.azName
 	if d.AvailabilityZone == "" {
 		d.AvailabilityZone, _ = s.azName(v.account, v.azID)
@@ -393,30 +393,9 @@ func (v *volume) describeInto(s *Service, d *Volume, tag *[1]Tag, att *[1]Volume
 	if v.att != nil {
 		a := &att[0]
 		a.VolumeId, a.InstanceId, a.Device = v.id, v.att.m.id, v.att.device
-		a.State, a.AttachTime, a.DeleteOnTermination = v.att.state, s.calendarTime(v.att.at, 1), v.att.deleteOnTermination
+		a.State, a.AttachTime, a.DeleteOnTermination = v.att.state, s.env.TimeOf(v.att.at), v.att.deleteOnTermination
 		d.Attachments = att[:1:1]
 	}
-}
-
-// volumeTimes remembers the last calendar time of each kind a volume's
-// description showed (0: creation, 1: attachment): a waiter describes the
-// same volume every few seconds, and converting its two instants anew
-// each time was a tenth of the description's work.
-type volumeTimes [2]struct {
-	at sim.Time
-	t  time.Time // the zero Time until set
-}
-
-// calendarTime is s.env.TimeOf(at), remembered per kind.
-func (s *Service) calendarTime(at sim.Time, kind int) time.Time {
-	if s.volTimes == nil {
-		s.volTimes = &volumeTimes{}
-	}
-	c := &s.volTimes[kind]
-	if c.t.IsZero() || c.at != at {
-		c.at, c.t = at, s.env.TimeOf(at)
-	}
-	return c.t
 }
 
 // describeOne is DescribeVolumes' output for this one volume: the output,

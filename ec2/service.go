@@ -112,7 +112,6 @@ type Service struct {
 	// process from its machine's list (Machine.Go).
 	procExit     func(*sim.Proc)
 	lastLoc      *region.Location // the Location procLocation answered last
-	volTimes     *volumeTimes     // calendarTime's memo, made at its first use
 	forgets      *forgetQueue     // terminated machines (forgetLater), from the first termination
 	noQuotaCheck bool             // validating a spot request's launch (spotrequests.go)
 

@@ -136,7 +136,14 @@ type LogNormal struct {
 func (d LogNormal) g() distuv.LogNormal { return distuv.LogNormal{Mu: d.Mu, Sigma: d.Sigma} }
 
 func (d LogNormal) Rand() float64 {
-	return math.Exp(d.Mu + d.Sigma*rand.New(needSrc("LogNormal", d.Src)).NormFloat64())
+	return d.RandFrom(rand.New(needSrc("LogNormal", d.Src)))
+}
+
+// RandFrom is Rand drawing from r (whose source is d.Src for the same
+// numbers), for a caller that draws often and keeps r: it spares Rand's
+// interface call and its new Rand per draw.
+func (d LogNormal) RandFrom(r *rand.Rand) float64 {
+	return math.Exp(d.Mu + d.Sigma*r.NormFloat64())
 }
 func (d LogNormal) CDF(x float64) float64 {
 	if x <= 0 {

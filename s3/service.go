@@ -60,16 +60,12 @@ type Service struct {
 	uploads map[string]*upload
 	seq     uint64
 	fbl     failure.Distribution
-	// fblLN says fbl is a failure.LogNormal (the default), whose draw
-	// firstByte makes itself, as LogNormal.Rand does, from the same
-	// source: without the interface call, its wrapper copying the
-	// distribution and a new rand.Rand per draw (a Rand is only its
-	// source, so one kept draws the same numbers).
-	fblLN           bool
-	fblMu, fblSigma float64
-	fblRand         *rand.Rand
-	lost            int64
-	stats           Stats
+	// fblLN is fbl when it is a failure.LogNormal (the default), drawn
+	// from fblRand over its source (firstByte), else nil.
+	fblLN   *failure.LogNormal
+	fblRand *rand.Rand
+	lost    int64
+	stats   Stats
 
 	// cur is the served view of the call whose effect ran last. Effects
 	// run synchronously inside the pipeline's server instant, and the
@@ -159,7 +155,7 @@ func New(w *region.World, opts Options) (*Service, error) {
 	s.fbl = opts.FirstByteLatency.WithSource(env.Source("s3/latency/first-byte"))
 	if ln, ok := s.fbl.(failure.LogNormal); ok && ln.Src != nil {
 		// The default's draw, made in line by firstByte.
-		s.fblLN, s.fblMu, s.fblSigma, s.fblRand = true, ln.Mu, ln.Sigma, rand.New(ln.Src)
+		s.fblLN, s.fblRand = &ln, rand.New(ln.Src)
 	}
 	s.billFn = s.billRequest
 	return s, nil
@@ -430,8 +426,8 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 // firstByte draws a request's first-byte latency in milliseconds:
 // s.fbl.Rand().
 func (s *Service) firstByte() float64 {
-	if s.fblLN {
-		return math.Exp(s.fblMu + s.fblSigma*s.fblRand.NormFloat64()) // LogNormal.Rand's expression
+	if s.fblLN != nil {
+		return s.fblLN.RandFrom(s.fblRand)
 	}
 	return s.fbl.Rand()
 }

@@ -1127,8 +1127,15 @@ func nonEmpty(s string) []string {
 }
 
 func checkInstanceFilters(fs []Filter) error {
+	return checkFilters(fs, func(name string) bool { _, ok := instanceFilters[name]; return ok })
+}
+
+// checkFilters refuses a filter name that is neither one known says the
+// operation supports nor tag:<key>, as EC2 does, rather than answering a
+// silently empty list.
+func checkFilters(fs []Filter, known func(name string) bool) error {
 	for _, f := range fs {
-		if _, ok := instanceFilters[f.Name]; !ok && !(strings.HasPrefix(f.Name, "tag:") && len(f.Name) > 4) {
+		if !known(f.Name) && !(strings.HasPrefix(f.Name, "tag:") && len(f.Name) > 4) {
 			return clientErr("InvalidParameterValue", "The filter '%s' is invalid", f.Name)
 		}
 	}

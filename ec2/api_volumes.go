@@ -331,7 +331,7 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 		if in != nil {
 			fs = in.Filters
 		}
-		if err := checkVolumeFilters(fs); err != nil {
+		if err := checkFilters(fs, volumeFilter); err != nil {
 			return err
 		}
 		if in != nil && len(in.VolumeIds) == 1 { // as a waiter polls
@@ -381,25 +381,15 @@ func (c *Client) DescribeVolumes(ctx context.Context, in *DescribeVolumesInput) 
 }
 
 // volumeFilter reports whether DescribeVolumes supports the filter name
-// (volumeFilterValues): a switch, since a waiter's every poll asks.
+// besides tag:<key> (volumeFilterValues): a switch, since a waiter's
+// every poll asks.
 func volumeFilter(name string) bool {
 	switch name {
 	case "status", "volume-id", "volume-type", "availability-zone", "encrypted", "size", "snapshot-id", "tag-key",
 		"attachment.delete-on-termination", "attachment.device", "attachment.instance-id", "attachment.status":
 		return true
 	}
-	return strings.HasPrefix(name, "tag:") && len(name) > 4
-}
-
-// checkVolumeFilters refuses a filter name DescribeVolumes does not know,
-// as EC2 does, rather than answering a silently empty list.
-func checkVolumeFilters(fs []Filter) error {
-	for _, f := range fs {
-		if !volumeFilter(f.Name) {
-			return clientErr("InvalidParameterValue", "The filter '%s' is invalid", f.Name)
-		}
-	}
-	return nil
+	return false
 }
 
 // matchVolume applies checked filters as matchInstance does: every

@@ -288,7 +288,7 @@ func (w *World) flow(wt *waiter, from, to *Location, bytes int64) error {
 		b = f.linkOf(to.net.NetworkInterfaceID)
 	}
 	if a == nil && b == nil {
-		return wt.sleep(time.Duration(float64(bytes) * 8 / capBps * float64(time.Second)))
+		return wt.sleep(w.plainFlowTime(from, to, bytes))
 	}
 	f.advance()
 	fl := f.newFlow()
@@ -322,6 +322,14 @@ func (w *World) flow(wt *waiter, from, to *Location, bytes int64) error {
 	// its links and f.all, and its event has fired or been left.
 	f.freeFlow(fl)
 	return werr
+}
+
+// plainFlowTime is the time bytes take from one place to another when
+// neither end has an interface whose bandwidth flows share: the path's
+// single-flow throughput alone.
+func (w *World) plainFlowTime(from, to *Location, bytes int64) time.Duration {
+	capBps := w.net.throughputOf(from, to) * 8
+	return time.Duration(float64(bytes) * 8 / capBps * float64(time.Second))
 }
 
 // linkOf returns the attached interface id, or nil; "" (no interface)

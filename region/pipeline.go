@@ -1135,11 +1135,21 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 	if deadline >= 0 && env.Now().Add(first) > deadline {
 		return w.readTimeout(wt, req, cfg, deadline)
 	}
+	// A response body that shares no interface's bandwidth (flow's
+	// plain case) takes a fixed time: the process sleeps to its last
+	// byte at once rather than waking at its first, when nothing can
+	// happen to it in between (a plain waiter has no deadline and no
+	// cancellation; an interrupt ends either sleep the same way).
+	body := c.respBytes
+	if body != 0 && wt.plain && req.From.net == nil && to.net == nil {
+		first += w.plainFlowTime(&to, &req.From, body)
+		body = 0
+	}
 	if err := wt.sleep(first); err != nil {
 		return err
 	}
-	if c.respBytes != 0 {
-		if err := w.flow(wt, &to, &req.From, c.respBytes); err != nil {
+	if body != 0 {
+		if err := w.flow(wt, &to, &req.From, body); err != nil {
 			return err
 		}
 	}

@@ -1087,13 +1087,19 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 		pp.stats.Unreachable++
 		return w.connectTimeout(wt, sr, cfg, err.Error())
 	}
+	// A call without a body (most) moves none: the Locations are not
+	// copied to flow for it. A body that shares no interface's bandwidth
+	// is slept with the latency, as the response's is (below).
+	body := req.RequestBytes
+	if body != 0 && wt.plain && req.From.net == nil && to.net == nil {
+		send += w.plainFlowTime(&req.From, &to, body)
+		body = 0
+	}
 	if err := wt.sleep(send); err != nil {
 		return err
 	}
-	// A call without a body (most) moves none: the Locations are not
-	// copied to flow for it.
-	if req.RequestBytes != 0 {
-		if err := w.flow(wt, &req.From, &to, req.RequestBytes); err != nil {
+	if body != 0 {
+		if err := w.flow(wt, &req.From, &to, body); err != nil {
 			return err
 		}
 	}
@@ -1140,7 +1146,7 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 	// byte at once rather than waking at its first, when nothing can
 	// happen to it in between (a plain waiter has no deadline and no
 	// cancellation; an interrupt ends either sleep the same way).
-	body := c.respBytes
+	body = c.respBytes
 	if body != 0 && wt.plain && req.From.net == nil && to.net == nil {
 		first += w.plainFlowTime(&to, &req.From, body)
 		body = 0

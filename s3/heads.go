@@ -76,21 +76,30 @@ func (x *headIndex) get(key string) (*version, bool) {
 
 // find is get, also returning the key's hash for set's use (setHashed).
 func (x *headIndex) find(key string) (*version, uint64, bool) {
+	i, h, ok := x.findSlot(key)
+	if !ok {
+		return nil, h, false
+	}
+	return x.slots[i], h, true
+}
+
+// findSlot returns the slot of key and its hash (keyHash), or ok false.
+// A slot index is a number, not a pointer: served keeps it without a
+// write barrier (headHint).
+func (x *headIndex) findSlot(key string) (int, uint64, bool) {
 	h := keyHash(key)
 	if x.n == 0 {
-		return nil, h, false
+		return 0, h, false
 	}
 	mask := uint64(len(x.slots) - 1)
 	tag := tagOf(h)
 	for i := h & mask; ; i = (i + 1) & mask {
 		t := x.tags[i]
 		if t == 0 {
-			return nil, h, false
+			return 0, h, false
 		}
-		if t == tag {
-			if v := x.slots[i]; v.key() == key {
-				return v, h, true
-			}
+		if t == tag && x.slots[i].key() == key {
+			return int(i), h, true
 		}
 	}
 }

@@ -292,13 +292,13 @@ func TestHeadHintStale(t *testing.T) {
 		sv := &served{b: b, hint: h}
 		v, _, ok := sv.findHead("k")
 		require.True(t, ok)
-		require.Same(t, h.v, v)
+		require.Same(t, b.heads.slots[h.slot], v)
 		require.NotZero(t, v.flags&flagETag)
 		require.Equal(t, v.renderETag(make([]byte, etagLen)), v.etag())
 		// The look-up wrote the ARN; the next one finds it in the head.
 		arn, h2 := f.svc.keyARN(b, "k", false)
 		require.Equal(t, "arn:aws:s3:::hint/k", arn)
-		require.Equal(t, "k", h2.v.key())
+		require.Equal(t, "k", b.heads.slots[h2.slot].key())
 
 		_, err = f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "hint", Key: "k"})
 		require.NoError(t, err)

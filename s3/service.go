@@ -276,10 +276,16 @@ type request struct {
 }
 
 // served is what the effect sees. call sets s.cur field by field before
-// the effect (a new field must be set there too), and clears its rc
-// after the call.
+// the effect (a new field must be set there too), and clears its live
+// flag after the call.
 type served struct {
-	rc      *region.Call
+	rc *region.Call
+	// live: rc's call is in its server instant, or has not returned
+	// since (call clears it when the call returns). A flag, where
+	// clearing rc would store a pointer twice a call (nil, then the next
+	// call's frame, mostly the same one: setPtr skips that store), each
+	// with a write barrier while the collector marks.
+	live    bool
 	account string
 	b       *bucket // nil when the bucket does not exist
 	bill    callBill
@@ -294,7 +300,10 @@ type served struct {
 // same index), or a new one.
 func (sv *served) findHead(key string) (*version, uint64, bool) {
 	if h := &sv.hint; h.set && h.gen == sv.b.heads.gen {
-		return h.v, h.hash, h.ok
+		if !h.ok {
+			return nil, h.hash, false
+		}
+		return sv.b.heads.slots[h.slot], h.hash, true
 	}
 	return sv.b.heads.find(key)
 }
@@ -376,11 +385,11 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		// run of calls repeats only when they change.
 		sv := &s.cur
 		setPtr(&sv.rc, rc)
+		sv.live = true
 		setString(&sv.account, rc.Principal().Account)
 		setPtr(&sv.b, b)
 		sv.bill = callBill{tier: tierUnpriced}
-		setPtr(&sv.hint.v, hint.v)
-		sv.hint.hash, sv.hint.gen, sv.hint.ok, sv.hint.set = hint.hash, hint.gen, hint.ok, hint.set
+		sv.hint = hint // no pointers: no write barrier
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -407,16 +416,16 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		}
 		return nil
 	})
-	// The call's server instant is over: forget its charge, so that a
+	// The call is over: forget its charge, so that a
 	// later call served in the same reused call frame, billed without its
 	// effect running (a 403 inside the owner's account), is not taken for
 	// this one by billRequest. No other call can be inside its server
 	// instant here: that instant is atomic.
-	// Every reader of s.cur checks its rc first (billRequest), and the
-	// next call sets every field before its effect runs: forgetting rc
-	// is enough, and the other fields' stores (and their write barriers
-	// while the collector marks) are saved.
-	s.cur.rc = nil
+	// Every reader of s.cur checks live and its rc first (billRequest),
+	// and the next call sets every field before its effect runs:
+	// clearing live is enough, and the other fields' stores (and their
+	// write barriers while the collector marks) are saved.
+	s.cur.live = false
 	if err != nil {
 		return callError(r, err)
 	}

@@ -346,7 +346,7 @@ const tierUnpriced = -1
 // priced request on an existing bucket, is in line; billOther is the
 // rest.
 func (s *Service) billRequest(c *region.Call, err error) {
-	if cur := &s.cur; cur.rc == c && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
+	if cur := &s.cur; cur.live && cur.rc == c && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
 		if payer := c.Payer(); payer != "" {
 			ut := classes[cur.bill.class].tier2UT
 			if cur.bill.tier == 1 {
@@ -366,10 +366,12 @@ func (s *Service) billRequest(c *region.Call, err error) {
 func (s *Service) billOther(c *region.Call) {
 	var bill callBill
 	var b *bucket // the bucket the effect served, when it ran
-	if s.cur.rc == c {
+	// ours: the effect of c ran.
+	ours := s.cur.live && s.cur.rc == c
+	if ours {
 		bill, b = s.cur.bill, s.cur.b
 	}
-	if s.cur.rc != c || bill.tier == tierUnpriced {
+	if !ours || bill.tier == tierUnpriced {
 		bill = callBill{tier: defaultTier(c.Request().Operation)}
 	}
 	if bill.tier == 0 {

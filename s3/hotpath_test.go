@@ -314,3 +314,35 @@ func TestHeadHintStale(t *testing.T) {
 		require.Equal(t, "arn:aws:s3:::hint/k", arn)
 	})
 }
+
+// TestHeadIndexKeyCompare checks findSlot's key comparison (two words in
+// line for keys of 8 to 16 bytes, == for the others) on keys of every
+// length up to 24 that differ from the one looked up in a single byte
+// anywhere: the version is put in the probe's home slot under the
+// probe's tag, so the look-up must tell them apart by the key.
+func TestHeadIndexKeyCompare(t *testing.T) {
+	for n := 1; n <= 24; n++ {
+		probe := strings.Repeat("k", n)
+		h := keyHash(probe)
+		for j := -1; j < n; j++ {
+			b := []byte(probe) // other memory than probe's
+			if j >= 0 {
+				b[j] = 'j'
+			}
+			k := string(b)
+			v := &version{}
+			v.setKey(k)
+			x := headIndex{slots: make([]*version, 8), tags: make([]uint8, 8), n: 1}
+			x.slots[h&7], x.tags[h&7] = v, tagOf(h)
+			_, _, ok := x.findSlot(probe)
+			require.Equal(t, k == probe, ok, "length %d, byte %d differs", n, j)
+		}
+		// A key of another length under the same tag.
+		v := &version{}
+		v.setKey(probe + "k")
+		x := headIndex{slots: make([]*version, 8), tags: make([]uint8, 8), n: 1}
+		x.slots[h&7], x.tags[h&7] = v, tagOf(h)
+		_, _, ok := x.findSlot(probe)
+		require.False(t, ok, "length %d", n)
+	}
+}

@@ -405,10 +405,17 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 				}
 			}
 		}
-		if d := s.firstByte(); d > 0 {
+		// The first-byte draw is taken here and added after the effect,
+		// which does not read the call's delay (the pipeline reads it
+		// once the server closure has returned, and Delay only adds):
+		// math.Exp's latency, the draw's last step, then overlaps the
+		// effect's work instead of stalling the conversion.
+		d := s.firstByte()
+		err := effect(sv)
+		if d > 0 {
 			rc.Delay(time.Duration(d * float64(time.Millisecond)))
 		}
-		if err := effect(sv); err != nil {
+		if err != nil {
 			return err
 		}
 		if r.reqBytes != 0 && rc.Route() != nil {

@@ -285,21 +285,25 @@ type served struct {
 	// clearing rc would store a pointer twice a call (nil, then the next
 	// call's frame, mostly the same one: setPtr skips that store), each
 	// with a write barrier while the collector marks.
-	live    bool
-	account string
-	b       *bucket // nil when the bucket does not exist
-	bill    callBill
+	live bool
+	b    *bucket // nil when the bucket does not exist
+	bill callBill
 	// hint is the look-up of the request's key in b made when the call
-	// began (keyARN); hint.set is false for a request without one.
+	// began (keyARN); hint.gen is 0 for a request without one.
 	hint headHint
 }
+
+// account is the caller's account. Asked for by the few effects that need
+// it (Requester Pays, bucket ownership), not stored for every call: the
+// pipeline's Principal is copied whole to read it.
+func (sv *served) account() string { return sv.rc.Principal().Account }
 
 // findHead returns sv.b.heads.find(key) for the key of sv's request:
 // the look-up made when the call began, if the index has not changed
 // since (the request's bucket is sv.b, so the generations compare the
 // same index), or a new one.
 func (sv *served) findHead(key string) (*version, uint64, bool) {
-	if h := &sv.hint; h.set && h.gen == sv.b.heads.gen {
+	if h := &sv.hint; h.gen != 0 && h.gen == sv.b.heads.gen {
 		if !h.ok {
 			return nil, h.hash, false
 		}
@@ -386,7 +390,6 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		sv := &s.cur
 		setPtr(&sv.rc, rc)
 		sv.live = true
-		setString(&sv.account, rc.Principal().Account)
 		setPtr(&sv.b, b)
 		sv.bill = callBill{tier: tierUnpriced}
 		sv.hint = hint // no pointers: no write barrier

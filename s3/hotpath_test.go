@@ -2,6 +2,7 @@ package s3
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -344,5 +345,41 @@ func TestHeadIndexKeyCompare(t *testing.T) {
 		x.slots[h&7], x.tags[h&7] = v, tagOf(h)
 		_, _, ok := x.findSlot(probe)
 		require.False(t, ok, "length %d", n)
+	}
+}
+
+// TestVersionOverwrite checks that overwrite copies every field of a
+// version, as *v = *nv does: each field of nv is set in turn to a value
+// no other test of it uses, and the overwritten version must equal nv.
+func TestVersionOverwrite(t *testing.T) {
+	key := []byte("some/key")
+	other := []byte("other")
+	for i := range reflect.TypeFor[version]().NumField() {
+		nv := version{}
+		f := reflect.ValueOf(&nv).Elem().Field(i)
+		f = reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem() // settable although unexported
+		switch f.Kind() {
+		case reflect.Int64, reflect.Int32:
+			f.SetInt(int64(7 + i))
+		case reflect.Uint64, reflect.Uint32, reflect.Uint16, reflect.Uint8:
+			f.SetUint(uint64(7 + i))
+		case reflect.Pointer:
+			switch f.Type() {
+			case reflect.TypeFor[*version]():
+				f.Set(reflect.ValueOf(&version{seq: 1}))
+			case reflect.TypeFor[*extra]():
+				f.Set(reflect.ValueOf(&extra{sse: "aws:kms"}))
+			case reflect.TypeFor[*byte]():
+				f.Set(reflect.ValueOf(&key[0]))
+			default:
+				t.Fatalf("field %s: a pointer type the test does not know", reflect.TypeFor[version]().Field(i).Name)
+			}
+		default:
+			t.Fatalf("field %s: a kind the test does not know (%s)", reflect.TypeFor[version]().Field(i).Name, f.Kind())
+		}
+		v := version{size: -1, modified: -1, seq: 99, prev: &version{}, x: &extra{}, keyData: &other[0], group: 99, epoch: 99,
+			class: 99, flags: 99, keyLen: 99, accessDay: 99}
+		v.overwrite(&nv)
+		require.Equal(t, nv, v, "field %s", reflect.TypeFor[version]().Field(i).Name)
 	}
 }

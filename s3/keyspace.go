@@ -110,6 +110,34 @@ type extra struct {
 	classSince  sim.Time // when a lifecycle transition moved it to its class
 }
 
+// overwrite sets v's fields to nv's, as *v = *nv does (a new field of
+// version must be copied here too: TestVersionOverwrite checks every
+// one). Field by field: v is in the heap, where each pointer store takes
+// a write barrier while the collector marks, so the pointers an
+// overwrite mostly leaves as they are (no older version, no extra, the
+// key shared with v: shareKey) are stored only when they change. And nv
+// was just built field by field, its small fields by narrow stores: a
+// whole-struct copy, or adjacent copies of those fields, which the
+// compiler merges into one wide load each, would wait for those stores
+// (a store-forwarding stall), so the small fields are copied one at a
+// time between the others.
+func (v *version) overwrite(nv *version) {
+	v.group = nv.group
+	v.size = nv.size
+	v.epoch = nv.epoch
+	v.modified = nv.modified
+	v.class = nv.class
+	v.seq = nv.seq
+	v.flags = nv.flags
+	setPtr(&v.prev, nv.prev)
+	v.keyLen = nv.keyLen
+	setPtr(&v.x, nv.x)
+	v.accessDay = nv.accessDay
+	if v.keyData != nv.keyData {
+		v.keyData = nv.keyData
+	}
+}
+
 // versionSlab is how many versions newVersion allocates at once.
 const versionSlab = 512
 

@@ -224,7 +224,7 @@ func (s *Service) putVersionAt(b *bucket, key string, nv *version, head *version
 			return nil, err
 		}
 		nv.shareKey(head)
-		*head = *nv
+		head.overwrite(nv)
 		return head, nil
 	}
 	v := b.newVersion(*nv)

@@ -38,7 +38,7 @@ func TestBucketRequestKeysBillAsRecord(t *testing.T) {
 				k = reqKey{payers[r.IntN(2)], uts[r.IntN(len(uts))], ops[r.IntN(len(ops))], regions[r.IntN(2)]}
 				b = buckets[r.IntN(2)]
 			}
-			s.billBucketRequest(b, k)
+			s.billBucketRequest(b, &k)
 			_ = ref.Record(billing.Usage{Account: k.payer, Service: "AmazonS3", UsageType: k.usageType, Operation: k.op,
 				Region: k.region, ResourceID: b.name, Quantity: 1})
 			if r.IntN(3) == 0 {

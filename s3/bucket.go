@@ -63,7 +63,7 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 		reg, _ := s.w.Region(target)
 		part := reg.Partition().Name()
 		if b := s.buckets[part+"/"+in.Bucket]; b != nil && !b.deleted {
-			if b.owner != sv.account {
+			if b.owner != sv.account() {
 				return s3err("BucketAlreadyExists", http.StatusConflict,
 					"The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
 			}
@@ -76,7 +76,7 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 		}
 		n := 0
 		for _, b := range s.buckets {
-			if b.owner == sv.account && !b.deleted {
+			if b.owner == sv.account() && !b.deleted {
 				n++
 			}
 		}
@@ -87,7 +87,7 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Crea
 		if err != nil {
 			return err
 		}
-		b := &bucket{name: in.Bucket, region: target, partition: part, owner: sv.account, created: s.env.Now(),
+		b := &bucket{name: in.Bucket, region: target, partition: part, owner: sv.account(), created: s.env.Now(),
 			keys: newKeyspace(), uploads: btree.NewG(16, uploadLess), pool: rp, hash: fnv64(in.Bucket),
 			arnPrefix: objectARNPrefix(part, in.Bucket)}
 		b.pab = PublicAccessBlockConfiguration{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
@@ -162,9 +162,10 @@ func (c *Client) ListBuckets(ctx context.Context, in *ListBucketsInput) (*ListBu
 	s := c.svc
 	var out *ListBucketsOutput
 	err := c.call(ctx, &request{op: "ListBuckets", action: "s3:ListAllMyBuckets", noBucket: true}, func(sv *served) error {
-		out = &ListBucketsOutput{Owner: &Owner{ID: sv.account}}
+		account := sv.account()
+		out = &ListBucketsOutput{Owner: &Owner{ID: account}}
 		for _, b := range s.buckets {
-			if b.owner == sv.account && strings.HasPrefix(b.name, in.Prefix) {
+			if b.owner == account && strings.HasPrefix(b.name, in.Prefix) {
 				out.Buckets = append(out.Buckets, Bucket{Name: b.name, CreationDate: s.env.TimeOf(b.created), BucketRegion: b.region})
 			}
 		}
@@ -314,7 +315,7 @@ func checkPayer(sv *served, rp RequestPayer) error {
 
 // checkRequester is checkPayer for a Requester Pays bucket.
 func checkRequester(sv *served, rp RequestPayer) error {
-	if sv.account != sv.b.owner && rp != RequestPayerRequester {
+	if sv.account() != sv.b.owner && rp != RequestPayerRequester {
 		return errAccessDenied("Access Denied (bucket %s is Requester Pays: set RequestPayer to \"requester\").", sv.b.name)
 	}
 	return nil

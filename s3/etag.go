@@ -1,7 +1,5 @@
 package s3
 
-import "encoding/binary"
-
 // hex8 returns the eight lowercase hex digits of x's four bytes, low byte
 // first and each byte's high nibble first, as the bytes of a
 // little-endian word: a listing page renders a thousand synthetic ETags,
@@ -18,11 +16,4 @@ func hex8(x uint32) uint64 {
 	// (d+6 carries into bit 4 exactly then; no byte overflows).
 	ge10 := (n + 0x0606060606060606) >> 4 & 0x0101010101010101
 	return n + 0x3030303030303030 + ge10*39
-}
-
-// putHex16 writes the sixteen hex digits of x's bytes, low byte first,
-// into b[0:16].
-func putHex16(b []byte, x uint64) {
-	binary.LittleEndian.PutUint64(b[0:8], hex8(uint32(x)))
-	binary.LittleEndian.PutUint64(b[8:16], hex8(uint32(x>>32)))
 }

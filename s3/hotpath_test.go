@@ -2,6 +2,7 @@ package s3
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -292,13 +293,13 @@ func TestHeadHintStale(t *testing.T) {
 		sv := &served{b: b, hint: h}
 		v, _, ok := sv.findHead("k")
 		require.True(t, ok)
-		require.Same(t, h.v, v)
+		require.Same(t, b.heads.slots[h.slot], v)
 		require.NotZero(t, v.flags&flagETag)
 		require.Equal(t, v.renderETag(make([]byte, etagLen)), v.etag())
 		// The look-up wrote the ARN; the next one finds it in the head.
 		arn, h2 := f.svc.keyARN(b, "k", false)
 		require.Equal(t, "arn:aws:s3:::hint/k", arn)
-		require.Equal(t, "k", h2.v.key())
+		require.Equal(t, "k", b.heads.slots[h2.slot].key())
 
 		_, err = f.admin.DeleteObject(p, &DeleteObjectInput{Bucket: "hint", Key: "k"})
 		require.NoError(t, err)
@@ -313,4 +314,72 @@ func TestHeadHintStale(t *testing.T) {
 		arn, _ = f.svc.keyARN(b, "k", false)
 		require.Equal(t, "arn:aws:s3:::hint/k", arn)
 	})
+}
+
+// TestHeadIndexKeyCompare checks findSlot's key comparison (two words in
+// line for keys of 8 to 16 bytes, == for the others) on keys of every
+// length up to 24 that differ from the one looked up in a single byte
+// anywhere: the version is put in the probe's home slot under the
+// probe's tag, so the look-up must tell them apart by the key.
+func TestHeadIndexKeyCompare(t *testing.T) {
+	for n := 1; n <= 24; n++ {
+		probe := strings.Repeat("k", n)
+		h := keyHash(probe)
+		for j := -1; j < n; j++ {
+			b := []byte(probe) // other memory than probe's
+			if j >= 0 {
+				b[j] = 'j'
+			}
+			k := string(b)
+			v := &version{}
+			v.setKey(k)
+			x := headIndex{slots: make([]*version, 8), tags: make([]uint8, 8), n: 1}
+			x.slots[h&7], x.tags[h&7] = v, tagOf(h)
+			_, _, ok := x.findSlot(probe)
+			require.Equal(t, k == probe, ok, "length %d, byte %d differs", n, j)
+		}
+		// A key of another length under the same tag.
+		v := &version{}
+		v.setKey(probe + "k")
+		x := headIndex{slots: make([]*version, 8), tags: make([]uint8, 8), n: 1}
+		x.slots[h&7], x.tags[h&7] = v, tagOf(h)
+		_, _, ok := x.findSlot(probe)
+		require.False(t, ok, "length %d", n)
+	}
+}
+
+// TestVersionOverwrite checks that overwrite copies every field of a
+// version, as *v = *nv does: each field of nv is set in turn to a value
+// no other test of it uses, and the overwritten version must equal nv.
+func TestVersionOverwrite(t *testing.T) {
+	key := []byte("some/key")
+	other := []byte("other")
+	for i := range reflect.TypeFor[version]().NumField() {
+		nv := version{}
+		f := reflect.ValueOf(&nv).Elem().Field(i)
+		f = reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem() // settable although unexported
+		switch f.Kind() {
+		case reflect.Int64, reflect.Int32:
+			f.SetInt(int64(7 + i))
+		case reflect.Uint64, reflect.Uint32, reflect.Uint16, reflect.Uint8:
+			f.SetUint(uint64(7 + i))
+		case reflect.Pointer:
+			switch f.Type() {
+			case reflect.TypeFor[*version]():
+				f.Set(reflect.ValueOf(&version{seq: 1}))
+			case reflect.TypeFor[*extra]():
+				f.Set(reflect.ValueOf(&extra{sse: "aws:kms"}))
+			case reflect.TypeFor[*byte]():
+				f.Set(reflect.ValueOf(&key[0]))
+			default:
+				t.Fatalf("field %s: a pointer type the test does not know", reflect.TypeFor[version]().Field(i).Name)
+			}
+		default:
+			t.Fatalf("field %s: a kind the test does not know (%s)", reflect.TypeFor[version]().Field(i).Name, f.Kind())
+		}
+		v := version{size: -1, modified: -1, seq: 99, prev: &version{}, x: &extra{}, keyData: &other[0], group: 99, epoch: 99,
+			class: 99, flags: 99, keyLen: 99, accessDay: 99}
+		v.overwrite(&nv)
+		require.Equal(t, nv, v, "field %s", reflect.TypeFor[version]().Field(i).Name)
+	}
 }

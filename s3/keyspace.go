@@ -2,6 +2,7 @@ package s3
 
 import (
 	"crypto/md5"
+	"encoding/binary"
 	"encoding/hex"
 	"github.com/nimbus-sim/nimbus/internal/chunks"
 	"strings"
@@ -110,6 +111,34 @@ type extra struct {
 	classSince  sim.Time // when a lifecycle transition moved it to its class
 }
 
+// overwrite sets v's fields to nv's, as *v = *nv does (a new field of
+// version must be copied here too: TestVersionOverwrite checks every
+// one). Field by field: v is in the heap, where each pointer store takes
+// a write barrier while the collector marks, so the pointers an
+// overwrite mostly leaves as they are (no older version, no extra, the
+// key shared with v: shareKey) are stored only when they change. And nv
+// was just built field by field, its small fields by narrow stores: a
+// whole-struct copy, or adjacent copies of those fields, which the
+// compiler merges into one wide load each, would wait for those stores
+// (a store-forwarding stall), so the small fields are copied one at a
+// time between the others.
+func (v *version) overwrite(nv *version) {
+	v.group = nv.group
+	v.size = nv.size
+	v.epoch = nv.epoch
+	v.modified = nv.modified
+	v.class = nv.class
+	v.seq = nv.seq
+	v.flags = nv.flags
+	setPtr(&v.prev, nv.prev)
+	v.keyLen = nv.keyLen
+	setPtr(&v.x, nv.x)
+	v.accessDay = nv.accessDay
+	if v.keyData != nv.keyData {
+		v.keyData = nv.keyData
+	}
+}
+
 // versionSlab is how many versions newVersion allocates at once.
 const versionSlab = 512
 
@@ -215,11 +244,19 @@ func (v *version) keptETag() string {
 func (v *version) syntheticETag() bool { return v.x == nil || v.x.etag == "" }
 
 // renderETag writes v's synthetic ETag into buf and returns it.
+//
+// The four words of digits are written in line, after one bounds check:
+// a PUT renders one, and two calls of a helper, each checking its own
+// slice, cost as much as the digits.
 func (v *version) renderETag(buf []byte) string {
 	buf = buf[:etagLen]
+	a, c := mix.SplitMix64(v.seq), mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15)
 	buf[0], buf[33] = '"', '"'
-	putHex16(buf[1:17], mix.SplitMix64(v.seq))
-	putHex16(buf[17:33], mix.SplitMix64(v.seq^uint64(v.size)^0x9e3779b97f4a7c15))
+	le := binary.LittleEndian
+	le.PutUint64(buf[1:9], hex8(uint32(a)))
+	le.PutUint64(buf[9:17], hex8(uint32(a>>32)))
+	le.PutUint64(buf[17:25], hex8(uint32(c)))
+	le.PutUint64(buf[25:33], hex8(uint32(c>>32)))
 	return chunks.String(buf)
 }
 

@@ -127,7 +127,7 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartU
 			return err
 		}
 		s.seq++
-		u := &upload{key: in.Key, seq: s.seq, initiated: s.env.Now(), initiator: sv.account, class: cls,
+		u := &upload{key: in.Key, seq: s.seq, initiated: s.env.Now(), initiator: sv.account(), class: cls,
 			contentType: in.ContentType, meta: copyMeta(in.Metadata), sse: in.ServerSideEncryption, b: sv.b}
 		u.id = s.uploadID(u.seq)
 		s.uploads[u.id] = u

@@ -224,7 +224,7 @@ func (s *Service) putVersionAt(b *bucket, key string, nv *version, head *version
 			return nil, err
 		}
 		nv.shareKey(head)
-		*head = *nv
+		head.overwrite(nv)
 		return head, nil
 	}
 	v := b.newVersion(*nv)
@@ -323,12 +323,11 @@ func errUnreadable() error {
 // VersionId. While a zone is dark the replicas in the other zones serve
 // the read.
 func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectOutput, error) {
-	var at GetObjectInput // the input as it is at the call (read)
-	if in != nil {
-		at = *in
+	if in == nil {
+		in = &GetObjectInput{}
 	}
 	res := takeResult(&c.svc.getResults)
-	if err := c.read(ctx, "GetObject", &at, res, nil); err != nil {
+	if err := c.read(ctx, "GetObject", in, res, nil); err != nil {
 		return nil, err
 	}
 	return &res.out, nil
@@ -372,12 +371,12 @@ func (res *getResult) fillMore(s *Service, sv *served, v *version, r ByteRange, 
 // HeadObject returns an object's metadata. Errors have no body: a missing
 // key is NotFound (404), or Forbidden (403) without s3:ListBucket.
 func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObjectOutput, error) {
-	var at GetObjectInput // HeadObject's request has GetObject's fields
-	if in != nil {
-		at = GetObjectInput(*in)
+	if in == nil {
+		in = &HeadObjectInput{}
 	}
 	var out *HeadObjectOutput
-	if err := c.read(ctx, "HeadObject", &at, nil, &out); err != nil {
+	// HeadObject's request has GetObject's fields.
+	if err := c.read(ctx, "HeadObject", (*GetObjectInput)(in), nil, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -398,22 +397,33 @@ func (s *Service) headOutput(sv *served, v *version, n int64, parts int32) *Head
 }
 
 // read is GetObject (res, its output to fill) and HeadObject (head, its
-// output to set). in is a copy of the caller's input as it was at the
-// call, which the effect reads later in virtual time (the caller may have
-// changed its own by then); it is passed by pointer, so that it is copied
-// once, not again into read's arguments and its closure.
+// output to set). The effect runs later in virtual time, when the caller
+// may have changed its input, so read takes the fields it needs as they
+// are at the call: the bucket, key and payer into the request, the
+// others into the effect's closure. Field by field, not a copy of the
+// whole input: a copy moves it sixteen bytes at a time, and its loads
+// then wait for the caller's eight-byte stores of the same fields just
+// before (a store-forwarding stall), where each field's own load takes
+// them from the store buffer.
 func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *getResult, head **HeadObjectOutput) error {
 	// call checks the key (checkKey), unless the bucket holds it.
+	versionID, rangeHdr, partNumber := in.VersionId, in.Range, in.PartNumber
 	action := "s3:GetObject"
-	if in.VersionId != "" {
+	if versionID != "" {
 		action = "s3:GetObjectVersion"
 	}
 	s := c.svc
-	return c.call(ctx, &request{op: op, action: action, bucket: in.Bucket, key: in.Key, hasKey: true, checkKey: true, head: head != nil, read: true, payer: in.RequestPayer}, func(sv *served) error {
-		if err := checkPayer(sv, in.RequestPayer); err != nil {
+	// Field by field into a zeroed request: a composite literal is built
+	// in a temporary and then copied sixteen bytes at a time, whose
+	// loads stall on the eight-byte stores of its fields just before.
+	var rq request
+	rq.op, rq.action, rq.bucket, rq.key, rq.payer = op, action, in.Bucket, in.Key, in.RequestPayer
+	rq.hasKey, rq.checkKey, rq.head, rq.read = true, true, head != nil, true
+	return c.call(ctx, &rq, func(sv *served) error {
+		if err := checkPayer(sv, rq.payer); err != nil {
 			return err
 		}
-		v, err := s.resolve(sv, in.Key, in.VersionId)
+		v, err := s.resolve(sv, rq.key, versionID)
 		if err != nil {
 			return err
 		}
@@ -423,8 +433,8 @@ func (c *Client) read(ctx context.Context, op string, in *GetObjectInput, res *g
 		r := ByteRange{First: 0, Last: v.size - 1}
 		partial := false
 		var parts int32
-		if in.PartNumber != nil || in.Range != "" {
-			if r, partial, parts, err = readRange(v, in.PartNumber, in.Range); err != nil {
+		if partNumber != nil || rangeHdr != "" {
+			if r, partial, parts, err = readRange(v, partNumber, rangeHdr); err != nil {
 				return err
 			}
 		}
@@ -694,7 +704,7 @@ func (c *Client) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObje
 		if err := s.authorize(sv, action, s.arnPrefix(sb.partition)+sb.name+"/"+srcKey, sb); err != nil {
 			return err
 		}
-		src := &served{rc: sv.rc, account: sv.account, b: sb}
+		src := &served{rc: sv.rc, b: sb}
 		v, err := s.resolve(src, srcKey, srcVersion)
 		if err != nil {
 			return err

@@ -60,11 +60,12 @@ func (s *Service) objectARN(prefix, key string) string {
 // a pointer takes a write barrier while the collector marks, even into
 // the caller's stack.
 func (s *Service) keyARN(b *bucket, key string, etag bool) (string, headHint) {
-	v, h, ok := b.heads.find(key)
-	hint := headHint{v: v, hash: h, gen: b.heads.gen, ok: ok, set: true}
+	i, h, ok := b.heads.findSlot(key)
+	hint := headHint{slot: i, hash: h, gen: b.heads.gen, ok: ok}
 	if !ok || len(key) == 0 {
 		return s.objectARN(b.arnPrefix, key), hint
 	}
+	v := b.heads.slots[i]
 	etag = etag && v.syntheticETag()
 	if v.flags&flagARN != 0 && (!etag || v.flags&flagETag != 0) {
 		return v.arn(len(b.arnPrefix)), hint
@@ -105,9 +106,20 @@ func (v *version) arn(prefixLen int) string {
 // headHint is the look-up of a request's key in its bucket's head index
 // that call makes before the request leaves (keyARN), which the effect
 // takes instead of looking again when the index has not changed since
-// (served.findHead).
+// (served.findHead). It holds the key's slot, not its version: call
+// stores the hint into the service (served), and a pointer stored there
+// takes a write barrier while the collector marks, on every call.
+//
+// It has four fields, so the compiler keeps it in registers: a fifth
+// (a flag for "no look-up", which gen 0 says instead) makes it build the
+// hint in memory field by field and then load it back whole, a load that
+// waits for those stores (a store-forwarding stall).
 type headHint struct {
-	v         *version
-	hash, gen uint64
-	ok, set   bool
+	slot int // the key's slot in the index, when ok
+	hash uint64
+	// gen is the index's generation at the look-up (headIndex.gen), 0
+	// for no look-up: an index that has held a key is past generation 0,
+	// and one that never has holds nothing to find.
+	gen uint64
+	ok  bool
 }

@@ -276,25 +276,38 @@ type request struct {
 }
 
 // served is what the effect sees. call sets s.cur field by field before
-// the effect (a new field must be set there too), and clears its rc
-// after the call.
+// the effect (a new field must be set there too), and clears its live
+// flag after the call.
 type served struct {
-	rc      *region.Call
-	account string
-	b       *bucket // nil when the bucket does not exist
-	bill    callBill
+	rc *region.Call
+	// live: rc's call is in its server instant, or has not returned
+	// since (call clears it when the call returns). A flag, where
+	// clearing rc would store a pointer twice a call (nil, then the next
+	// call's frame, mostly the same one: setPtr skips that store), each
+	// with a write barrier while the collector marks.
+	live bool
+	b    *bucket // nil when the bucket does not exist
+	bill callBill
 	// hint is the look-up of the request's key in b made when the call
-	// began (keyARN); hint.set is false for a request without one.
+	// began (keyARN); hint.gen is 0 for a request without one.
 	hint headHint
 }
+
+// account is the caller's account. Asked for by the few effects that need
+// it (Requester Pays, bucket ownership), not stored for every call: the
+// pipeline's Principal is copied whole to read it.
+func (sv *served) account() string { return sv.rc.Principal().Account }
 
 // findHead returns sv.b.heads.find(key) for the key of sv's request:
 // the look-up made when the call began, if the index has not changed
 // since (the request's bucket is sv.b, so the generations compare the
 // same index), or a new one.
 func (sv *served) findHead(key string) (*version, uint64, bool) {
-	if h := &sv.hint; h.set && h.gen == sv.b.heads.gen {
-		return h.v, h.hash, h.ok
+	if h := &sv.hint; h.gen != 0 && h.gen == sv.b.heads.gen {
+		if !h.ok {
+			return nil, h.hash, false
+		}
+		return sv.b.heads.slots[h.slot], h.hash, true
 	}
 	return sv.b.heads.find(key)
 }
@@ -376,11 +389,10 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		// run of calls repeats only when they change.
 		sv := &s.cur
 		setPtr(&sv.rc, rc)
-		setString(&sv.account, rc.Principal().Account)
+		sv.live = true
 		setPtr(&sv.b, b)
 		sv.bill = callBill{tier: tierUnpriced}
-		setPtr(&sv.hint.v, hint.v)
-		sv.hint.hash, sv.hint.gen, sv.hint.ok, sv.hint.set = hint.hash, hint.gen, hint.ok, hint.set
+		sv.hint = hint // no pointers: no write barrier
 		if b != nil && b.deleted {
 			sv.b = nil
 		}
@@ -396,10 +408,17 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 				}
 			}
 		}
-		if d := s.firstByte(); d > 0 {
+		// The first-byte draw is taken here and added after the effect,
+		// which does not read the call's delay (the pipeline reads it
+		// once the server closure has returned, and Delay only adds):
+		// math.Exp's latency, the draw's last step, then overlaps the
+		// effect's work instead of stalling the conversion.
+		d := s.firstByte()
+		err := effect(sv)
+		if d > 0 {
 			rc.Delay(time.Duration(d * float64(time.Millisecond)))
 		}
-		if err := effect(sv); err != nil {
+		if err != nil {
 			return err
 		}
 		if r.reqBytes != 0 && rc.Route() != nil {
@@ -407,16 +426,16 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		}
 		return nil
 	})
-	// The call's server instant is over: forget its charge, so that a
+	// The call is over: forget its charge, so that a
 	// later call served in the same reused call frame, billed without its
 	// effect running (a 403 inside the owner's account), is not taken for
 	// this one by billRequest. No other call can be inside its server
 	// instant here: that instant is atomic.
-	// Every reader of s.cur checks its rc first (billRequest), and the
-	// next call sets every field before its effect runs: forgetting rc
-	// is enough, and the other fields' stores (and their write barriers
-	// while the collector marks) are saved.
-	s.cur.rc = nil
+	// Every reader of s.cur checks live and its rc first (billRequest),
+	// and the next call sets every field before its effect runs:
+	// clearing live is enough, and the other fields' stores (and their
+	// write barriers while the collector marks) are saved.
+	s.cur.live = false
 	if err != nil {
 		return callError(r, err)
 	}

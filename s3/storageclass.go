@@ -346,7 +346,7 @@ const tierUnpriced = -1
 // priced request on an existing bucket, is in line; billOther is the
 // rest.
 func (s *Service) billRequest(c *region.Call, err error) {
-	if cur := &s.cur; cur.rc == c && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
+	if cur := &s.cur; cur.live && cur.rc == c && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
 		if payer := c.Payer(); payer != "" {
 			ut := classes[cur.bill.class].tier2UT
 			if cur.bill.tier == 1 {
@@ -354,7 +354,11 @@ func (s *Service) billRequest(c *region.Call, err error) {
 			}
 			// The bucket of the request's ARN, without parsing it; its
 			// charges go through its resolved keys.
-			s.billBucketRequest(cur.b, reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()})
+			// Field by field: a literal is built in a temporary and
+			// copied sixteen bytes at a time (see billBucketRequest).
+			var k reqKey
+			k.payer, k.usageType, k.op, k.region = payer, ut, c.Request().Operation, c.Region()
+			s.billBucketRequest(cur.b, &k)
 			return
 		}
 	}
@@ -366,10 +370,12 @@ func (s *Service) billRequest(c *region.Call, err error) {
 func (s *Service) billOther(c *region.Call) {
 	var bill callBill
 	var b *bucket // the bucket the effect served, when it ran
-	if s.cur.rc == c {
+	// ours: the effect of c ran.
+	ours := s.cur.live && s.cur.rc == c
+	if ours {
 		bill, b = s.cur.bill, s.cur.b
 	}
-	if s.cur.rc != c || bill.tier == tierUnpriced {
+	if !ours || bill.tier == tierUnpriced {
 		bill = callBill{tier: defaultTier(c.Request().Operation)}
 	}
 	if bill.tier == 0 {
@@ -386,7 +392,8 @@ func (s *Service) billOther(c *region.Call) {
 	res := ""
 	if c.Request().ResourceAccount != "" {
 		if b != nil {
-			s.billBucketRequest(b, reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()})
+			k := reqKey{payer: payer, usageType: ut, op: c.Request().Operation, region: c.Region()}
+			s.billBucketRequest(b, &k)
 			return
 		}
 		res = bucketOfARN(c.Request().Resource)
@@ -423,11 +430,16 @@ func (k *reqKey) sameMemory(o *reqKey) bool {
 // dimensions the first time (Ledger.Key): an integer add instead of
 // hashing and comparing seven strings for every request. The last key
 // used is compared first, since requests on a bucket come in runs.
-func (s *Service) billBucketRequest(b *bucket, k reqKey) {
+//
+// k is passed by pointer: by value, its eight words with the other
+// arguments are more than the registers the calling convention uses,
+// so the caller would build it and then copy it sixteen bytes at a time
+// onto the stack, loads that wait for the stores that built it.
+func (s *Service) billBucketRequest(b *bucket, k *reqKey) {
 	uk := b.lastReqKey
 	if !k.sameMemory(&b.lastReq) && !k.same(&b.lastReq) || !uk.IsValid() {
 		var ok bool
-		if uk, ok = s.reqKeyOf(b, k); !ok {
+		if uk, ok = s.reqKeyOf(b, *k); !ok {
 			return
 		}
 	}

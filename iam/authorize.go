@@ -269,9 +269,16 @@ func (s *Service) Check(req *Request) error {
 				// Another resource of the remembered request's run (the
 				// next object of a bucket): only the resource and its
 				// prefix change, and the walk that proves the prefix is
-				// paid only by such runs.
-				a.resource.Resource = req.Resource.Resource
-				a.resK = resourcePrefix(&v, req)
+				// paid only by such runs. Resources that differ from
+				// their first byte (instance/... then volume/..., as
+				// RunInstances and AttachVolume check) alternate between
+				// kinds, where a prefix, at least a byte, would have
+				// answered neither: the walk would be wasted.
+				r, q := a.resource.Resource, req.Resource.Resource
+				a.resource.Resource, a.resK = q, 0
+				if r != "" && q != "" && r[0] == q[0] {
+					a.resK = resourcePrefix(&v, req)
+				}
 			} else {
 				a.remember(s, req)
 			}

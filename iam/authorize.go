@@ -248,8 +248,11 @@ func (s *Service) Check(req *Request) error {
 	a := &s.allowed
 	near := a.answersBut(s, req)
 	if near {
-		if r, q := a.resource.Resource, req.Resource.Resource; strs.Same(r, q) ||
-			a.resK > 0 && len(q) >= int(a.resK) && q[:a.resK] == r[:a.resK] {
+		// The very string (a run of calls on one resource) needs no
+		// byte compared; with a proved prefix, the prefix alone is
+		// compared, which answers the remembered resource too.
+		r, q, k := a.resource.Resource, req.Resource.Resource, int(a.resK)
+		if strs.SameMemory(r, q) || k > 0 && len(q) >= k && q[:k] == r[:k] || k == 0 && r == q {
 			// What decide leaves in req for a later evaluation of the same
 			// request (an endpoint policy's, in the request pipeline).
 			req.orgKeys = orgKeyValues{}

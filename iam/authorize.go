@@ -252,7 +252,7 @@ func (s *Service) Check(req *Request) error {
 		// byte compared; with a proved prefix, the prefix alone is
 		// compared, which answers the remembered resource too.
 		r, q, k := a.resource.Resource, req.Resource.Resource, int(a.resK)
-		if strs.SameMemory(r, q) || k > 0 && len(q) >= k && q[:k] == r[:k] || k == 0 && r == q {
+		if strs.SameMemory(r, q) || k > 0 && len(q) >= k && q[:k] == r[:k] || k <= 0 && r == q {
 			// What decide leaves in req for a later evaluation of the same
 			// request (an endpoint policy's, in the request pipeline).
 			req.orgKeys = orgKeyValues{}
@@ -277,10 +277,21 @@ func (s *Service) Check(req *Request) error {
 				// RunInstances and AttachVolume check) alternate between
 				// kinds, where a prefix, at least a byte, would have
 				// answered neither: the walk would be wasted.
+				// A walk that proves nothing costs half an evaluation, and
+				// the policies that defeat it (a '?', a condition on the
+				// resource's tags) usually defeat the next one too: after
+				// one, the next walkBackoff such requests go without.
 				r, q := a.resource.Resource, req.Resource.Resource
-				a.resource.Resource, a.resK = q, 0
-				if r != "" && q != "" && r[0] == q[0] {
-					a.resK = resourcePrefix(&v, req)
+				a.resource.Resource = q
+				switch {
+				case a.resK < 0:
+					a.resK++
+				case r != "" && q != "" && r[0] == q[0]:
+					if a.resK = resourcePrefix(&v, req); a.resK == 0 {
+						a.resK = -walkBackoff
+					}
+				default:
+					a.resK = 0
 				}
 			} else {
 				a.remember(s, req)
@@ -312,7 +323,8 @@ func (s *Service) Check(req *Request) error {
 // part alone is answered too when that part begins with the remembered
 // one's first resK bytes (resK > 0): resourcePrefix proved that every
 // statement then decides as it did (resprefix.go). resK is 0 until a
-// second request of such a run is evaluated, and when nothing is proved.
+// second request of such a run is evaluated; below 0 when the last walk
+// proved nothing, counting the requests that go without one (Check).
 type allowedRequest struct {
 	valid     bool
 	require   bool
@@ -326,6 +338,11 @@ type allowedRequest struct {
 	context   map[string][]string
 	region    string
 }
+
+// walkBackoff is how many requests of a run, after a walk for a prefix
+// that proved nothing, Check evaluates without walking again: a walk's
+// cost spread over them is a few percent of an evaluation.
+const walkBackoff = 31
 
 // answersBut reports whether req is the remembered request, with the
 // Service in the state it was allowed in, but for its ARN's resource

@@ -323,3 +323,31 @@ func prefixWorld(t *rapid.T, hits *int) {
 		}
 	}
 }
+
+// TestCheckPrefixUnused: objects of two buckets in turn each miss the
+// prefix the other proved; after a prefix that answered nothing, Check
+// stops walking for walkBackoff requests, and answers stay right.
+func TestCheckPrefixUnused(t *testing.T) {
+	svc, root := newTestService(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-*/*"},
+		{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-b/x*"}]}`))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	require.NoError(t, err)
+	get := func(res string) error { return svc.Check(objReq(p, "s3:GetObject", res)) }
+	require.NoError(t, get("bucket-a/1"))
+	require.NoError(t, get("bucket-b/1"))
+	require.EqualValues(t, len("bucket-b/1"), svc.allowed.resK) // one byte past where "1" leaves "x"
+	require.NoError(t, get("bucket-a/2"))
+	require.EqualValues(t, -walkBackoff, svc.allowed.resK, "bucket-b/1's prefix answered nothing")
+	require.ErrorContains(t, get("bucket-b/x1"), "explicit deny")
+	for i := range walkBackoff {
+		require.NoError(t, get(fmt.Sprintf("bucket-a/%d", i)))
+	}
+	require.Zero(t, svc.allowed.resK)
+	require.NoError(t, get("bucket-a/z1"))
+	require.EqualValues(t, len("bucket-a/"), svc.allowed.resK)
+	require.NoError(t, get("bucket-a/z2"))
+	require.Equal(t, "bucket-a/z1", svc.allowed.resource.Resource, "answered by the prefix")
+	require.True(t, svc.allowed.resUsed)
+}

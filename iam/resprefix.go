@@ -31,7 +31,7 @@ package iam
 // skipped too. For the rest, with r the remembered resource part and
 // r' the new one, r'[:K] == r[:K], len(r') >= K >= 1:
 //
-//   - "*" or an empty section pattern "*": matches both.
+//   - "*", as the whole entry or as its resource section: matches both.
 //   - an exact text L (no wildcard): let c be the length of r's and L's
 //     common prefix. If c < len(r), r differs from L at byte c or is
 //     longer: with K > c, so does r', and neither matches. If r is L or

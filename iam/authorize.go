@@ -251,8 +251,8 @@ func (s *Service) Check(req *Request) error {
 		// The very string (a run of calls on one resource) needs no
 		// byte compared; with a proved prefix, the prefix alone is
 		// compared, which answers the remembered resource too.
-		r, q, k := a.resource.Resource, req.Resource.Resource, int(a.resK)
-		if strs.SameMemory(r, q) || k > 0 && len(q) >= k && q[:k] == r[:k] || k == 0 && r == q {
+		r, q := a.resource.Resource, req.Resource.Resource
+		if strs.SameMemory(r, q) || a.resK <= 0 && r == q || a.resK > 0 && a.prefixAnswers(q) {
 			// What decide leaves in req for a later evaluation of the same
 			// request (an endpoint policy's, in the request pipeline).
 			req.orgKeys = orgKeyValues{}
@@ -277,10 +277,26 @@ func (s *Service) Check(req *Request) error {
 				// RunInstances and AttachVolume check) alternate between
 				// kinds, where a prefix, at least a byte, would have
 				// answered neither: the walk would be wasted.
+				// A walk that proves nothing costs half an evaluation, and
+				// the policies that defeat it (a '?', a condition on the
+				// resource's tags) usually defeat the next one too: after
+				// one, the next walkBackoff such requests go without. So
+				// do those after a prefix that answered nothing (objects
+				// of two buckets in turn, each missing the other's).
 				r, q := a.resource.Resource, req.Resource.Resource
-				a.resource.Resource, a.resK = q, 0
-				if r != "" && q != "" && r[0] == q[0] {
-					a.resK = resourcePrefix(&v, req)
+				a.resource.Resource = q
+				switch {
+				case a.resK < 0:
+					a.resK++
+				case a.resK > 0 && !a.resUsed:
+					a.resK = -walkBackoff
+				case r != "" && q != "" && r[0] == q[0]:
+					a.resUsed = false
+					if a.resK = resourcePrefix(&v, req); a.resK == 0 {
+						a.resK = -walkBackoff
+					}
+				default:
+					a.resK = 0
 				}
 			} else {
 				a.remember(s, req)
@@ -312,10 +328,12 @@ func (s *Service) Check(req *Request) error {
 // part alone is answered too when that part begins with the remembered
 // one's first resK bytes (resK > 0): resourcePrefix proved that every
 // statement then decides as it did (resprefix.go). resK is 0 until a
-// second request of such a run is evaluated, and when nothing is proved.
+// second request of such a run is evaluated; below 0 when the last walk
+// proved nothing, counting the requests that go without one (Check).
 type allowedRequest struct {
 	valid     bool
 	require   bool
+	resUsed   bool // the prefix resK answered a request
 	resK      int32
 	gen       uint64
 	principal *Principal
@@ -326,6 +344,22 @@ type allowedRequest struct {
 	context   map[string][]string
 	region    string
 }
+
+// prefixAnswers reports whether resource part q begins with the proved
+// prefix (resK > 0), and notes that the prefix answered a request.
+func (a *allowedRequest) prefixAnswers(q string) bool {
+	k := int(a.resK)
+	if len(q) < k || q[:k] != a.resource.Resource[:k] {
+		return false
+	}
+	a.resUsed = true
+	return true
+}
+
+// walkBackoff is how many requests of a run, after a walk for a prefix
+// that proved nothing, Check evaluates without walking again: a walk's
+// cost spread over them is a few percent of an evaluation.
+const walkBackoff = 31
 
 // answersBut reports whether req is the remembered request, with the
 // Service in the state it was allowed in, but for its ARN's resource

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -94,5 +95,34 @@ func TestEvaluateAllocations(t *testing.T) {
 	svc.Authorize(req) // warm the identity cache
 	if n := testing.AllocsPerRun(200, func() { svc.Authorize(req) }); n > 1 {
 		t.Errorf("Service.Authorize allocates %v times per call; budget is 1", n)
+	}
+}
+
+// BenchmarkCheckObjects: Check on a run of requests that differ in the
+// object alone (4,096 keys of one bucket), as S3's GetObject makes them,
+// against benchPolicy with a Context the caller never changes: after the
+// second object, Check answers from the proved resource prefix
+// (resprefix.go) without evaluating.
+func BenchmarkCheckObjects(b *testing.B) {
+	svc, root := newTestService(b)
+	mustDo(b, svc.PutUserPolicy(root, "alice", "bench", benchPolicy))
+	p, err := svc.Authenticate(aliceKey(b, svc, root))
+	if err != nil {
+		b.Fatal(err)
+	}
+	reqs := make([]Request, 1<<12)
+	for i := range reqs {
+		reqs[i] = *benchRequest()
+		reqs[i].Principal, reqs[i].ResourceAccount, reqs[i].FrozenContext = p, p.AccountID, true
+		reqs[i].Context = reqs[0].Context
+		reqs[i].Resource.Resource = fmt.Sprintf("training-data/shards/part-%05d.tar", i)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := svc.Check(&reqs[i&(len(reqs)-1)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

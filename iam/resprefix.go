@@ -31,7 +31,7 @@ package iam
 // skipped too. For the rest, with r the remembered resource part and
 // r' the new one, r'[:K] == r[:K], len(r') >= K >= 1:
 //
-//   - "*" or an empty section pattern "*": matches both.
+//   - "*", as the whole entry or as its resource section: matches both.
 //   - an exact text L (no wildcard): let c be the length of r's and L's
 //     common prefix. If c < len(r), r differs from L at byte c or is
 //     longer: with K > c, so does r', and neither matches. If r is L or
@@ -40,6 +40,9 @@ package iam
 //     makes r' begin with it too, and both match. Otherwise if r differs
 //     from L at c < len(r), K > c makes r' differ there too: neither
 //     matches. If r is a proper prefix of L, nothing is proved.
+//   - literals and stars ending with a star ("training-*/*"), which r
+//     matches: K at least the end of the last literal's leftmost place in
+//     r makes r' match at the same places (starsMatchEnd).
 //   - any other shape (a '*' inside, '?', a policy variable): every match
 //     begins with its leading literal text, when it has one; if r
 //     differs from it at c < len(r), K > c proves neither matches.
@@ -52,6 +55,8 @@ package iam
 // refused all the same: those keys describe the resource, and an
 // evaluator that one day derives them from it must not meet a
 // remembered answer for another resource.
+
+import "strings"
 
 // resourcePrefix returns K (above) for req, which v (the policies decide
 // read, filled by Service.decide) just allowed, or 0 when it proves
@@ -179,6 +184,12 @@ func (pv *prefixProof) section(sp *pattern) bool {
 		}
 		return true
 	}
+	if n := len(sp.toks); sp.shape == shStars && sp.toks[n-1].kind == tStar {
+		if end, ok := starsMatchEnd(sp.toks, r); ok {
+			pv.need(end)
+			return true
+		}
+	}
 	if len(sp.toks) == 0 || sp.toks[0].kind != tLit {
 		return false
 	}
@@ -189,6 +200,34 @@ func (pv *prefixProof) section(sp *pattern) bool {
 	}
 	pv.need(c + 1)
 	return true
+}
+
+// starsMatchEnd is starMatch for a pattern of literals and stars that
+// ends with a star ("training-*/*"): whether r matches, and where the
+// last literal's leftmost place in r ends. Every r' that begins with
+// r[:end] matches too, its literals at the same places: an earlier place
+// of one in r' would end before end, inside the bytes r' shares with r,
+// and so be an earlier place in r.
+func starsMatchEnd(toks []tok, r string) (end int, ok bool) {
+	for i := range toks {
+		t := &toks[i]
+		if t.kind != tLit {
+			continue
+		}
+		if i == 0 {
+			if !strings.HasPrefix(r, t.s) {
+				return 0, false
+			}
+			end = len(t.s)
+			continue
+		}
+		k := strings.Index(r[end:], t.s)
+		if k < 0 {
+			return 0, false
+		}
+		end += k + len(t.s)
+	}
+	return end, true
 }
 
 func (pv *prefixProof) need(n int) { pv.k = max(pv.k, n) }

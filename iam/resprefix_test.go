@@ -2,6 +2,7 @@ package iam
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -49,8 +50,16 @@ func TestCheckPrefixKeepsDeny(t *testing.T) {
 	require.ErrorContains(t, get("bucket/secret"), "explicit deny")
 
 	require.NoError(t, get("bucket/s"))
-	require.Zero(t, svc.allowed.resK, `"bucket/s" begins "bucket/secret": nothing proved`)
+	require.EqualValues(t, -walkBackoff, svc.allowed.resK, `"bucket/s" begins "bucket/secret": nothing proved`)
 	require.ErrorContains(t, get("bucket/secretX"), "explicit deny")
+	// The next objects are evaluated without a walk, until the backoff
+	// runs out.
+	for i := range walkBackoff {
+		res := fmt.Sprintf("bucket/s%d", i)
+		require.NoError(t, get(res))
+		require.Equal(t, res, svc.allowed.resource.Resource, "evaluated")
+		require.EqualValues(t, i+1-walkBackoff, svc.allowed.resK)
+	}
 	require.NoError(t, get("bucket/sz"))
 	require.EqualValues(t, len("bucket/s")+1, svc.allowed.resK)
 	require.ErrorContains(t, get("bucket/secret2"), "explicit deny")
@@ -74,7 +83,7 @@ func TestCheckPrefixResourceTag(t *testing.T) {
 	}
 	require.NoError(t, get("b/1", ml))
 	require.NoError(t, get("b/2", ml))
-	require.Zero(t, svc.allowed.resK)
+	require.EqualValues(t, -walkBackoff, svc.allowed.resK, "nothing proved")
 	require.NoError(t, get("b/3", ml))
 	require.Equal(t, "b/3", svc.allowed.resource.Resource, "evaluated")
 	require.ErrorContains(t, get("b/4", map[string][]string{"aws:ResourceTag/team": {"web"}}), "AccessDenied")
@@ -134,6 +143,12 @@ func TestResourcePrefixShapes(t *testing.T) {
 		{[]string{"arn:aws:s3:::b/*", "arn:aws:s3:::b/${aws:username}/*"}, false, 0},
 		{[]string{"arn:aws:s3:::b/*", "arn:aws:ec2:*:*:instance/b/key7"}, false, 2}, // another service
 		{[]string{"arn:aws:s3:::b/*", "arn:aws:${aws:username}:::b/key7"}, false, 0},
+		{[]string{"arn:aws:s3:::b*/*"}, false, 2},                     // stars: "b" then "/"
+		{[]string{"arn:aws:s3:::*/k*"}, false, 3},                     // "/k" ends at 3
+		{[]string{"arn:aws:s3:::*e*7*"}, false, 6},                    // "e" at 3, "7" at 5
+		{[]string{"arn:aws:s3:::b*/*", "arn:aws:s3:::*z*"}, false, 0}, // no "z" in r
+		{[]string{"arn:aws:s3:::*k*b*"}, false, 0},                    // "b" only before "k"
+		{[]string{"arn:aws:s3:::*/*7"}, false, 0},                     // ends with a literal
 		{[]string{"arn:aws:s3:::c/*"}, true, 1},
 		{[]string{"arn:aws:s3:::b/key7"}, true, 0},
 	} {
@@ -161,7 +176,7 @@ func TestCheckPrefixMatchesFreshEvaluation(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		// A few worlds a case: mistakes show in a run of a few
 		// requests of one world in a hundred.
-		for range 4 {
+		for range 8 {
 			prefixWorld(t, &hits)
 		}
 	})
@@ -205,7 +220,7 @@ func prefixWorld(t *rapid.T, hits *int) {
 	}
 	pattern := func() string {
 		r := some("patText")
-		switch rapid.IntRange(0, 11).Draw(t, "patKind") {
+		switch rapid.IntRange(0, 13).Draw(t, "patKind") {
 		case 0:
 			return "*"
 		case 1:
@@ -214,6 +229,10 @@ func prefixWorld(t *rapid.T, hits *int) {
 			return "arn:aws:s3:::" + r // exact
 		case 5, 6, 7:
 			return "arn:aws:s3:::" + r + "*" // prefix
+		case 8, 9:
+			// Literals and stars, ending with a star.
+			at := rapid.IntRange(0, len(r)).Draw(t, "starAt")
+			return "arn:aws:s3:::" + r[:at] + "*" + r[at:] + "*"
 		}
 		// A wildcard or variable inside.
 		at := rapid.IntRange(0, len(r)).Draw(t, "patAt")
@@ -303,4 +322,32 @@ func prefixWorld(t *rapid.T, hits *int) {
 			require.Equal(t, want.Error(), got.Error())
 		}
 	}
+}
+
+// TestCheckPrefixUnused: objects of two buckets in turn each miss the
+// prefix the other proved; after a prefix that answered nothing, Check
+// stops walking for walkBackoff requests, and answers stay right.
+func TestCheckPrefixUnused(t *testing.T) {
+	svc, root := newTestService(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-*/*"},
+		{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-b/x*"}]}`))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	require.NoError(t, err)
+	get := func(res string) error { return svc.Check(objReq(p, "s3:GetObject", res)) }
+	require.NoError(t, get("bucket-a/1"))
+	require.NoError(t, get("bucket-b/1"))
+	require.EqualValues(t, len("bucket-b/1"), svc.allowed.resK) // one byte past where "1" leaves "x"
+	require.NoError(t, get("bucket-a/2"))
+	require.EqualValues(t, -walkBackoff, svc.allowed.resK, "bucket-b/1's prefix answered nothing")
+	require.ErrorContains(t, get("bucket-b/x1"), "explicit deny")
+	for i := range walkBackoff {
+		require.NoError(t, get(fmt.Sprintf("bucket-a/%d", i)))
+	}
+	require.Zero(t, svc.allowed.resK)
+	require.NoError(t, get("bucket-a/z1"))
+	require.EqualValues(t, len("bucket-a/"), svc.allowed.resK)
+	require.NoError(t, get("bucket-a/z2"))
+	require.Equal(t, "bucket-a/z1", svc.allowed.resource.Resource, "answered by the prefix")
+	require.True(t, svc.allowed.resUsed)
 }

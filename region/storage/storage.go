@@ -94,8 +94,11 @@ type node struct {
 	// gen counts the node's failures: a failure timer armed before the
 	// node last failed (FailNode called from outside) is stale.
 	gen    uint32
-	used   int64
 	groups map[GroupID]struct{}
+	// A node's used bytes are not kept: they are the sum of its groups'
+	// (usedOf), which only a check of room needs, and Pool.stored bounds
+	// them, so that Add, on every S3 PUT, updates one group and not each
+	// of its replicas' nodes.
 }
 
 type group struct {
@@ -121,6 +124,11 @@ type Pool struct {
 	stats    Stats
 	onLoss   []func(Loss)
 	zoneByID map[string]int
+	// stored is the sum over groups of their bytes (those below zero
+	// count as zero): no node holds more (a node holds at most one
+	// replica of a group), so while stored plus an addition fits a
+	// node's capacity, no node's room needs checking.
+	stored int64
 }
 
 // New returns a pool with Options' nodes; failures start at once.
@@ -255,7 +263,7 @@ func (p *Pool) pickNode(z int, g *group, extra int64) (int32, bool) {
 	for k := range cands {
 		n := cands[(start+k)%len(cands)]
 		nd := &p.nodes[n]
-		if !nd.alive || nd.used+extra > p.opts.NodeCapacityBytes {
+		if !nd.alive || p.stored+extra > p.opts.NodeCapacityBytes && p.usedOf(n)+extra > p.opts.NodeCapacityBytes {
 			continue
 		}
 		holds := false
@@ -275,9 +283,18 @@ func (p *Pool) pickNode(z int, g *group, extra int64) (int32, bool) {
 func (p *Pool) setReplica(id GroupID, i int, n int32) {
 	g := &p.groups[id]
 	g.replicas[i] = n
-	nd := &p.nodes[n]
-	nd.groups[id] = struct{}{}
-	nd.used += g.bytes
+	p.nodes[n].groups[id] = struct{}{}
+}
+
+// usedOf is the bytes node n holds: the sum of its groups' (a failed
+// node holds none, and its replacement starts empty). The order of a
+// map's keys does not change a sum of integers.
+func (p *Pool) usedOf(n int32) int64 {
+	var used int64
+	for id := range p.nodes[n].groups {
+		used += p.groups[id].bytes
+	}
+	return used
 }
 
 func (p *Pool) group(id GroupID) *group {
@@ -294,19 +311,26 @@ func unknownGroup(id GroupID) { panic(fmt.Sprintf("storage: unknown group %d", i
 // fails with ErrInsufficientCapacity when a live replica's node is full.
 func (p *Pool) Add(id GroupID, bytes, objects int64) error {
 	g := p.group(id)
-	nodes, capacity := p.nodes, p.opts.NodeCapacityBytes
-	if bytes > 0 {
-		for _, n := range g.replicas {
-			if n >= 0 && nodes[n].used+bytes > capacity {
-				return p.errFull(n)
-			}
+	if bytes > 0 && p.stored+bytes > p.opts.NodeCapacityBytes {
+		if err := p.checkRoom(g, bytes); err != nil {
+			return err
 		}
 	}
+	old := g.bytes
 	g.bytes += bytes
 	g.objects += objects
+	p.stored += max(g.bytes, 0) - max(old, 0)
+	return nil
+}
+
+// checkRoom is Add's check that each live replica's node has room for
+// bytes more, once the pool's bound (stored) no longer shows it.
+//
+//go:noinline
+func (p *Pool) checkRoom(g *group, bytes int64) error {
 	for _, n := range g.replicas {
-		if n >= 0 {
-			nodes[n].used += bytes
+		if n >= 0 && p.usedOf(n)+bytes > p.opts.NodeCapacityBytes {
+			return p.errFull(n)
 		}
 	}
 	return nil
@@ -318,7 +342,7 @@ func (p *Pool) Add(id GroupID, bytes, objects int64) error {
 //go:noinline
 func (p *Pool) errFull(n int32) error {
 	return fmt.Errorf("%w: node %d of zone %s holds %d of %d bytes", ErrInsufficientCapacity,
-		n, p.opts.Zones[p.nodes[n].zone], p.nodes[n].used, p.opts.NodeCapacityBytes)
+		n, p.opts.Zones[p.nodes[n].zone], p.usedOf(n), p.opts.NodeCapacityBytes)
 }
 
 // Epoch returns the group's epoch: it grows by one each time the group is
@@ -386,7 +410,6 @@ func (p *Pool) FailNode(n int) {
 	}
 	slices.Sort(ids) // map order must not reach the event order
 	nd.groups = map[GroupID]struct{}{}
-	nd.used = 0
 	offset := p.opts.DetectDelay
 	for _, id := range ids {
 		g := &p.groups[id]
@@ -458,6 +481,7 @@ func (p *Pool) lose(id GroupID) {
 	p.stats.ObjectsLost += g.objects
 	p.stats.BytesLost += g.bytes
 	g.epoch++
+	p.stored -= max(g.bytes, 0)
 	g.bytes, g.objects = 0, 0
 	if zones, err := p.zonesFor(g.spec); err == nil {
 		g.zones = zones

@@ -203,7 +203,13 @@ func (s *Service) placeHashed(b *bucket, v *version, h uint64) error {
 	if len(gs) == 0 {
 		return nil
 	}
-	g := gs[h%uint64(len(gs))]
+	n := uint64(len(gs))
+	var g storage.GroupID
+	if n&(n-1) == 0 {
+		g = gs[h&(n-1)] // h % n without a division's latency (the default 64 groups)
+	} else {
+		g = gs[h%n]
+	}
 	if err := rp.pool.Add(g, v.size, 1); err != nil {
 		return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again. (%v)", err)
 	}

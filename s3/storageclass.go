@@ -203,18 +203,53 @@ func (s *Service) placeHashed(b *bucket, v *version, h uint64) error {
 	if len(gs) == 0 {
 		return nil
 	}
-	n := uint64(len(gs))
-	var g storage.GroupID
-	if n&(n-1) == 0 {
-		g = gs[h&(n-1)] // h % n without a division's latency (the default 64 groups)
-	} else {
-		g = gs[h%n]
-	}
+	g := pickGroup(gs, h)
 	if err := rp.pool.Add(g, v.size, 1); err != nil {
-		return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again. (%v)", err)
+		return errPlace(err)
 	}
 	v.group, v.epoch = g, rp.pool.Epoch(g)
 	return nil
+}
+
+// replacePlaced is placeHashed(b, nv, h) and, once it succeeded,
+// unplace(b, old), with the pool's two additions in one call
+// (storage.Pool.Replace) when both versions have a group.
+func (s *Service) replacePlaced(b *bucket, old, nv *version, h uint64) error {
+	gs := b.pool.multi
+	if classes[nv.class].singleZone {
+		gs = b.pool.single
+	}
+	if len(gs) == 0 || !old.group.IsValid() {
+		if err := s.placeHashed(b, nv, h); err != nil {
+			return err
+		}
+		s.unplace(b, old)
+		return nil
+	}
+	g := pickGroup(gs, h)
+	e, err := b.pool.pool.Replace(g, nv.size, old.group, old.epoch, old.size)
+	if err != nil {
+		return errPlace(err)
+	}
+	nv.group, nv.epoch = g, e
+	return nil
+}
+
+// pickGroup is gs[h % len(gs)], by a mask when there are a power of two
+// (the default 64): a 64-bit division's latency is long.
+func pickGroup(gs []storage.GroupID, h uint64) storage.GroupID {
+	n := uint64(len(gs))
+	if n&(n-1) == 0 {
+		return gs[h&(n-1)]
+	}
+	return gs[h%n]
+}
+
+// errPlace is a placement's error: the pool refused the bytes.
+//
+//go:noinline
+func errPlace(err error) error {
+	return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again. (%v)", err)
 }
 
 // unplace removes a version's bytes from its group (if not lost since).
@@ -303,12 +338,11 @@ func (s *Service) replaceStored(b *bucket, key string, old, nv *version) error {
 	if !ok {
 		h = b.hash ^ fnv64(key)*31 ^ nv.seq
 	}
-	if err := s.placeHashed(b, nv, h); err != nil {
+	if err := s.replacePlaced(b, old, nv, h); err != nil {
 		return err
 	}
 	// store's b.versions++ and drop's b.versions-- cancel out.
 	old.flags |= flagDropped
-	s.unplace(b, old)
 	m.bytes += add - rem
 	_ = s.ledger.SetTimedRate(m.id, m.bytes)
 	s.earlyDelete(b, old, c)

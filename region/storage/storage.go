@@ -321,11 +321,34 @@ func (p *Pool) Add(id GroupID, bytes, objects int64) error {
 			return err
 		}
 	}
+	p.add(g, bytes, objects)
+	return nil
+}
+
+// add is Add once the room is checked.
+func (p *Pool) add(g *group, bytes, objects int64) {
 	old := g.bytes
 	g.bytes += bytes
 	g.objects += objects
 	p.stored += max(g.bytes, 0) - max(old, 0)
-	return nil
+}
+
+// Replace is Add(to, bytes, 1) and, once that succeeded, if group from
+// is still at epoch fromEpoch (not lost since), Add(from, -fromBytes,
+// -1), in one call; it returns to's epoch. S3 replaces an object's
+// version so on every overwrite.
+func (p *Pool) Replace(to GroupID, bytes int64, from GroupID, fromEpoch uint32, fromBytes int64) (uint32, error) {
+	g := p.group(to)
+	if bytes > 0 && p.stored+bytes > p.opts.NodeCapacityBytes {
+		if err := p.checkRoom(g, bytes); err != nil {
+			return 0, err
+		}
+	}
+	p.add(g, bytes, 1)
+	if f := p.group(from); f.epoch == fromEpoch {
+		p.add(f, -fromBytes, -1)
+	}
+	return g.epoch, nil
 }
 
 // checkRoom is Add's check that each live replica's node has room for

@@ -244,3 +244,61 @@ func TestAddMatchesNodeBytes(t *testing.T) {
 		}
 	})
 }
+
+// TestReplaceIsTwoAdds: Replace does what Add(to), then Add(from) if
+// from's epoch is still the one given, do: for groups lost in between
+// (the removal is skipped), a full node (nothing changes), and to ==
+// from.
+func TestReplaceIsTwoAdds(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		seed := rapid.Uint64().Draw(rt, "seed")
+		type world struct {
+			env *sim.Env
+			p   *Pool
+		}
+		mk := func() world {
+			env := sim.New(seed)
+			p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 1, NodeCapacityBytes: 1000})
+			require.NoError(rt, err)
+			for range 3 {
+				_, err := p.NewGroup(GroupSpec{})
+				require.NoError(rt, err)
+			}
+			return world{env, p}
+		}
+		a, b := mk(), mk()
+		defer a.env.Close()
+		defer b.env.Close()
+		for range rapid.IntRange(1, 40).Draw(rt, "steps") {
+			to := GroupID(rapid.IntRange(1, 3).Draw(rt, "to"))
+			from := GroupID(rapid.IntRange(1, 3).Draw(rt, "from"))
+			bytes := rapid.Int64Range(0, 300).Draw(rt, "bytes")
+			// At most what from holds once to's bytes are in (a
+			// group's bytes never go below zero in use).
+			held := a.p.groups[from].bytes
+			if to == from {
+				held += bytes
+			}
+			fromBytes := rapid.Int64Range(0, held).Draw(rt, "fromBytes")
+			epoch := a.p.Epoch(from) - uint32(rapid.IntRange(0, 1).Draw(rt, "stale"))
+			if rapid.IntRange(0, 9).Draw(rt, "fail") == 0 {
+				n := rapid.IntRange(0, 2).Draw(rt, "node")
+				a.p.FailNode(n)
+				b.p.FailNode(n)
+			}
+			ea, errA := a.p.Replace(to, bytes, from, epoch, fromBytes)
+			errB := b.p.Add(to, bytes, 1)
+			var eb uint32
+			if errB == nil {
+				if b.p.Epoch(from) == epoch {
+					require.NoError(rt, b.p.Add(from, -fromBytes, -1))
+				}
+				eb = b.p.Epoch(to)
+			}
+			require.Equal(rt, errB, errA)
+			require.Equal(rt, eb, ea)
+			require.Equal(rt, b.p.groups, a.p.groups)
+			require.Equal(rt, b.p.stored, a.p.stored)
+		}
+	})
+}

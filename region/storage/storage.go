@@ -381,8 +381,27 @@ func (p *Pool) Epoch(id GroupID) uint32 { return p.group(id).epoch }
 // zone that is not dark.
 func (p *Pool) Readable(id GroupID) bool {
 	g := p.group(id)
+	// The first live replica answers for a zone that is up, as for
+	// every read of a healthy pool (S3 asks on every GET), with nothing
+	// kept across the zone's look-up; the others are readableAfter's.
 	for i, n := range g.replicas {
-		if n >= 0 && p.nodes[n].alive && !p.zoneDark(g.zones[i]) {
+		if n >= 0 && p.nodes[n].alive {
+			if !p.zoneDark(g.zones[i]) {
+				return true
+			}
+			return p.readableAfter(g, i)
+		}
+	}
+	return false
+}
+
+// readableAfter is Readable's loop over g's replicas after replica i,
+// whose zone is dark.
+//
+//go:noinline
+func (p *Pool) readableAfter(g *group, i int) bool {
+	for i++; i < len(g.replicas); i++ {
+		if n := g.replicas[i]; n >= 0 && p.nodes[n].alive && !p.zoneDark(g.zones[i]) {
 			return true
 		}
 	}

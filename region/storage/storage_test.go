@@ -302,3 +302,33 @@ func TestReplaceIsTwoAdds(t *testing.T) {
 		}
 	})
 }
+
+// TestReadableAnyReplica: a group is readable while any replica is on a
+// live node in a zone that is up, whichever replicas (the first live one
+// included) are failed or dark.
+func TestReadableAnyReplica(t *testing.T) {
+	for mask := range 1 << 6 { // bits 0-2: zone dark; bits 3-5: replica's node failed
+		if mask>>3 == 7 {
+			continue // every replica failed: the group is lost and placed afresh
+		}
+		env := sim.New(5)
+		dark := map[string]bool{}
+		p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 2, ZoneDown: func(z string) bool { return dark[z] }})
+		require.NoError(t, err)
+		g, err := p.NewGroup(GroupSpec{})
+		require.NoError(t, err)
+		want := false
+		replicas := append([]int32(nil), p.groups[g].replicas...)
+		for i, n := range replicas {
+			z := zones3[p.groups[g].zones[i]]
+			dark[z] = mask&(1<<i) != 0
+			failed := mask&(8<<i) != 0
+			if failed {
+				p.FailNode(int(n))
+			}
+			want = want || !dark[z] && !failed
+		}
+		require.Equal(t, want, p.Readable(g), "mask %06b", mask)
+		env.Close()
+	}
+}

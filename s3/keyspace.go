@@ -76,6 +76,11 @@ const (
 	// flagETag: flagARN, and the etagLen bytes after the key are the
 	// version's synthetic ETag (keyARN).
 	flagETag
+	// flagRehomed: a lifecycle transition placed the version again
+	// without its key (transition), so its group does not tell an
+	// overwrite where the key's hash places the next version
+	// (regionPool.overHash).
+	flagRehomed
 )
 
 // version is one version of an object, or a delete marker. It is kept

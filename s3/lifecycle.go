@@ -400,6 +400,7 @@ func (s *Service) transition(b *bucket, v *version, to classIdx) {
 		s.unplace(b, v)
 		v.class = to
 		v.group = 0
+		v.flags |= flagRehomed
 		_ = s.place(b, "", v)
 	}
 	v.class = to

@@ -120,6 +120,26 @@ type regionPool struct {
 	pool   *storage.Pool
 	multi  []storage.GroupID
 	single []storage.GroupID
+	// index is each group's position in multi or single (by GroupID;
+	// both are as long), for overHash.
+	index []uint32
+}
+
+// overHash returns a placement hash for the version of sequence number
+// seq that replaces old under old's key, in a bucket whose lists of
+// groups are a power of two long: old's group's position with old's and
+// the new sequence numbers swapped in. place picks gs[h % len(gs)] for h
+// = bucket hash ^ fnv64(key)*31 ^ seq; modulo a power of two that is h's
+// low bits, which an XOR leaves apart, so the position old's hash picked
+// XOR old.seq XOR seq is what the new version's full hash picks, without
+// hashing the key again. It does not answer (ok false) for a version not
+// placed by its key's hash (no group; flagRehomed) or other lengths.
+func (rp *regionPool) overHash(old *version, seq uint64) (h uint64, ok bool) {
+	n := uint64(len(rp.multi))
+	if !old.group.IsValid() || old.flags&flagRehomed != 0 || n&(n-1) != 0 || int(old.group) >= len(rp.index) {
+		return 0, false
+	}
+	return uint64(rp.index[old.group]) ^ old.seq ^ seq, true
 }
 
 func (s *Service) poolFor(regionCode string) (*regionPool, error) {
@@ -143,17 +163,25 @@ func (s *Service) poolFor(regionCode string) (*regionPool, error) {
 	}
 	rp := &regionPool{pool: pool}
 	replicas := min(3, len(o.Zones))
-	for range s.opts.GroupsPerPool {
+	setIndex := func(g storage.GroupID, i int) {
+		for int(g) >= len(rp.index) {
+			rp.index = append(rp.index, 0)
+		}
+		rp.index[g] = uint32(i)
+	}
+	for i := range s.opts.GroupsPerPool {
 		g, err := pool.NewGroup(storage.GroupSpec{Replicas: replicas})
 		if err != nil {
 			return nil, err
 		}
 		rp.multi = append(rp.multi, g)
+		setIndex(g, i)
 		g, err = pool.NewGroup(storage.GroupSpec{Replicas: min(3, max(1, pool.Nodes()/len(o.Zones))), SingleZone: true})
 		if err != nil {
 			return nil, err
 		}
 		rp.single = append(rp.single, g)
+		setIndex(g, i)
 	}
 	pool.OnLoss(func(l storage.Loss) { s.lost += l.Objects })
 	s.pools[regionCode] = rp
@@ -162,6 +190,11 @@ func (s *Service) poolFor(regionCode string) (*regionPool, error) {
 
 // place assigns a new version to a replica group and adds it to the pool.
 func (s *Service) place(b *bucket, key string, v *version) error {
+	return s.placeHashed(b, v, b.hash^fnv64(key)*31^v.seq)
+}
+
+// placeHashed is place of a version whose placement hash is h.
+func (s *Service) placeHashed(b *bucket, v *version, h uint64) error {
 	rp := b.pool
 	gs := rp.multi
 	if classes[v.class].singleZone {
@@ -170,13 +203,53 @@ func (s *Service) place(b *bucket, key string, v *version) error {
 	if len(gs) == 0 {
 		return nil
 	}
-	h := b.hash ^ fnv64(key)*31 ^ v.seq
-	g := gs[h%uint64(len(gs))]
+	g := pickGroup(gs, h)
 	if err := rp.pool.Add(g, v.size, 1); err != nil {
-		return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again. (%v)", err)
+		return errPlace(err)
 	}
 	v.group, v.epoch = g, rp.pool.Epoch(g)
 	return nil
+}
+
+// replacePlaced is placeHashed(b, nv, h) and, once it succeeded,
+// unplace(b, old), with the pool's two additions in one call
+// (storage.Pool.Replace) when both versions have a group.
+func (s *Service) replacePlaced(b *bucket, old, nv *version, h uint64) error {
+	gs := b.pool.multi
+	if classes[nv.class].singleZone {
+		gs = b.pool.single
+	}
+	if len(gs) == 0 || !old.group.IsValid() {
+		if err := s.placeHashed(b, nv, h); err != nil {
+			return err
+		}
+		s.unplace(b, old)
+		return nil
+	}
+	g := pickGroup(gs, h)
+	e, err := b.pool.pool.Replace(g, nv.size, old.group, old.epoch, old.size)
+	if err != nil {
+		return errPlace(err)
+	}
+	nv.group, nv.epoch = g, e
+	return nil
+}
+
+// pickGroup is gs[h % len(gs)], by a mask when there are a power of two
+// (the default 64): a 64-bit division's latency is long.
+func pickGroup(gs []storage.GroupID, h uint64) storage.GroupID {
+	n := uint64(len(gs))
+	if n&(n-1) == 0 {
+		return gs[h&(n-1)]
+	}
+	return gs[h%n]
+}
+
+// errPlace is a placement's error: the pool refused the bytes.
+//
+//go:noinline
+func errPlace(err error) error {
+	return s3err("InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again. (%v)", err)
 }
 
 // unplace removes a version's bytes from its group (if not lost since).
@@ -260,12 +333,16 @@ func (s *Service) replaceStored(b *bucket, key string, old, nv *version) error {
 		}
 		return nil
 	}
-	if err := s.place(b, key, nv); err != nil {
+	// The key's hash places nv where overHash says, without hashing it.
+	h, ok := b.pool.overHash(old, nv.seq)
+	if !ok {
+		h = b.hash ^ fnv64(key)*31 ^ nv.seq
+	}
+	if err := s.replacePlaced(b, old, nv, h); err != nil {
 		return err
 	}
 	// store's b.versions++ and drop's b.versions-- cancel out.
 	old.flags |= flagDropped
-	s.unplace(b, old)
 	m.bytes += add - rem
 	_ = s.ledger.SetTimedRate(m.id, m.bytes)
 	s.earlyDelete(b, old, c)

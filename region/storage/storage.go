@@ -94,8 +94,11 @@ type node struct {
 	// gen counts the node's failures: a failure timer armed before the
 	// node last failed (FailNode called from outside) is stale.
 	gen    uint32
-	used   int64
 	groups map[GroupID]struct{}
+	// A node's used bytes are not kept: they are the sum of its groups'
+	// (usedOf), which only a check of room needs, and Pool.stored bounds
+	// them, so that Add, on every S3 PUT, updates one group and not each
+	// of its replicas' nodes.
 }
 
 type group struct {
@@ -121,6 +124,11 @@ type Pool struct {
 	stats    Stats
 	onLoss   []func(Loss)
 	zoneByID map[string]int
+	// stored is the sum over groups of their bytes (those below zero
+	// count as zero): no node holds more (a node holds at most one
+	// replica of a group), so while stored plus an addition fits a
+	// node's capacity, no node's room needs checking.
+	stored int64
 }
 
 // New returns a pool with Options' nodes; failures start at once.
@@ -255,7 +263,7 @@ func (p *Pool) pickNode(z int, g *group, extra int64) (int32, bool) {
 	for k := range cands {
 		n := cands[(start+k)%len(cands)]
 		nd := &p.nodes[n]
-		if !nd.alive || nd.used+extra > p.opts.NodeCapacityBytes {
+		if !nd.alive || p.stored+extra > p.opts.NodeCapacityBytes && p.usedOf(n)+extra > p.opts.NodeCapacityBytes {
 			continue
 		}
 		holds := false
@@ -275,38 +283,82 @@ func (p *Pool) pickNode(z int, g *group, extra int64) (int32, bool) {
 func (p *Pool) setReplica(id GroupID, i int, n int32) {
 	g := &p.groups[id]
 	g.replicas[i] = n
-	nd := &p.nodes[n]
-	nd.groups[id] = struct{}{}
-	nd.used += g.bytes
+	p.nodes[n].groups[id] = struct{}{}
+}
+
+// usedOf is the bytes node n holds: the sum of its groups' (a failed
+// node holds none, and its replacement starts empty). The order of a
+// map's keys does not change a sum of integers.
+func (p *Pool) usedOf(n int32) int64 {
+	var used int64
+	for id := range p.nodes[n].groups {
+		used += p.groups[id].bytes
+	}
+	return used
 }
 
 func (p *Pool) group(id GroupID) *group {
 	if id == 0 || int(id) >= len(p.groups) {
-		unknownGroup(id) // out of line, so group inlines into every use
+		// A panic, not a call: cheap enough in the inliner's count for
+		// Epoch to inline (S3 asks it on every PUT and read).
+		panic(unknownGroup(id))
 	}
 	return &p.groups[id]
 }
 
-//go:noinline
-func unknownGroup(id GroupID) { panic(fmt.Sprintf("storage: unknown group %d", id)) }
+// unknownGroup is group's panic value: its message is formatted only
+// when printed.
+type unknownGroup GroupID
+
+func (e unknownGroup) Error() string { return fmt.Sprintf("storage: unknown group %d", uint32(e)) }
 
 // Add adds bytes and objects (negative to remove) to a group. Adding
 // fails with ErrInsufficientCapacity when a live replica's node is full.
 func (p *Pool) Add(id GroupID, bytes, objects int64) error {
 	g := p.group(id)
-	nodes, capacity := p.nodes, p.opts.NodeCapacityBytes
-	if bytes > 0 {
-		for _, n := range g.replicas {
-			if n >= 0 && nodes[n].used+bytes > capacity {
-				return p.errFull(n)
-			}
+	if bytes > 0 && p.stored+bytes > p.opts.NodeCapacityBytes {
+		if err := p.checkRoom(g, bytes); err != nil {
+			return err
 		}
 	}
+	p.add(g, bytes, objects)
+	return nil
+}
+
+// add is Add once the room is checked.
+func (p *Pool) add(g *group, bytes, objects int64) {
+	old := g.bytes
 	g.bytes += bytes
 	g.objects += objects
+	p.stored += max(g.bytes, 0) - max(old, 0)
+}
+
+// Replace is Add(to, bytes, 1) and, once that succeeded, if group from
+// is still at epoch fromEpoch (not lost since), Add(from, -fromBytes,
+// -1), in one call; it returns to's epoch. S3 replaces an object's
+// version so on every overwrite.
+func (p *Pool) Replace(to GroupID, bytes int64, from GroupID, fromEpoch uint32, fromBytes int64) (uint32, error) {
+	g := p.group(to)
+	if bytes > 0 && p.stored+bytes > p.opts.NodeCapacityBytes {
+		if err := p.checkRoom(g, bytes); err != nil {
+			return 0, err
+		}
+	}
+	p.add(g, bytes, 1)
+	if f := p.group(from); f.epoch == fromEpoch {
+		p.add(f, -fromBytes, -1)
+	}
+	return g.epoch, nil
+}
+
+// checkRoom is Add's check that each live replica's node has room for
+// bytes more, once the pool's bound (stored) no longer shows it.
+//
+//go:noinline
+func (p *Pool) checkRoom(g *group, bytes int64) error {
 	for _, n := range g.replicas {
-		if n >= 0 {
-			nodes[n].used += bytes
+		if n >= 0 && p.usedOf(n)+bytes > p.opts.NodeCapacityBytes {
+			return p.errFull(n)
 		}
 	}
 	return nil
@@ -318,7 +370,7 @@ func (p *Pool) Add(id GroupID, bytes, objects int64) error {
 //go:noinline
 func (p *Pool) errFull(n int32) error {
 	return fmt.Errorf("%w: node %d of zone %s holds %d of %d bytes", ErrInsufficientCapacity,
-		n, p.opts.Zones[p.nodes[n].zone], p.nodes[n].used, p.opts.NodeCapacityBytes)
+		n, p.opts.Zones[p.nodes[n].zone], p.usedOf(n), p.opts.NodeCapacityBytes)
 }
 
 // Epoch returns the group's epoch: it grows by one each time the group is
@@ -329,8 +381,27 @@ func (p *Pool) Epoch(id GroupID) uint32 { return p.group(id).epoch }
 // zone that is not dark.
 func (p *Pool) Readable(id GroupID) bool {
 	g := p.group(id)
+	// The first live replica answers for a zone that is up, as for
+	// every read of a healthy pool (S3 asks on every GET), with nothing
+	// kept across the zone's look-up; the others are readableAfter's.
 	for i, n := range g.replicas {
-		if n >= 0 && p.nodes[n].alive && !p.zoneDark(g.zones[i]) {
+		if n >= 0 && p.nodes[n].alive {
+			if !p.zoneDark(g.zones[i]) {
+				return true
+			}
+			return p.readableAfter(g, i)
+		}
+	}
+	return false
+}
+
+// readableAfter is Readable's loop over g's replicas after replica i,
+// whose zone is dark.
+//
+//go:noinline
+func (p *Pool) readableAfter(g *group, i int) bool {
+	for i++; i < len(g.replicas); i++ {
+		if n := g.replicas[i]; n >= 0 && p.nodes[n].alive && !p.zoneDark(g.zones[i]) {
 			return true
 		}
 	}
@@ -386,7 +457,6 @@ func (p *Pool) FailNode(n int) {
 	}
 	slices.Sort(ids) // map order must not reach the event order
 	nd.groups = map[GroupID]struct{}{}
-	nd.used = 0
 	offset := p.opts.DetectDelay
 	for _, id := range ids {
 		g := &p.groups[id]
@@ -458,6 +528,7 @@ func (p *Pool) lose(id GroupID) {
 	p.stats.ObjectsLost += g.objects
 	p.stats.BytesLost += g.bytes
 	g.epoch++
+	p.stored -= max(g.bytes, 0)
 	g.bytes, g.objects = 0, 0
 	if zones, err := p.zonesFor(g.spec); err == nil {
 		g.zones = zones

@@ -8,6 +8,7 @@ import (
 	"github.com/nimbus-sim/nimbus/failure"
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 var zones3 = []string{"z1", "z2", "z3"}
@@ -153,5 +154,181 @@ func TestForcedFailureDropsStaleTimer(t *testing.T) {
 	natural := p.Stats().NodeFailures - cycles
 	if natural > 120 {
 		t.Fatalf("%d natural failures in %d cycles, want about 78: stale failure timers still fire", natural, cycles)
+	}
+}
+
+// TestAddChecksRoom: Add refuses bytes that would overfill a live
+// replica's node, counting every group on the node (a node's bytes are
+// the sum of its groups', not a counter of their own), and takes them
+// once removals made room; a failed node's replacement starts empty.
+func TestAddChecksRoom(t *testing.T) {
+	env := sim.New(4)
+	defer env.Close()
+	p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 1, NodeCapacityBytes: 100})
+	require.NoError(t, err)
+	a, err := p.NewGroup(GroupSpec{})
+	require.NoError(t, err)
+	b, err := p.NewGroup(GroupSpec{})
+	require.NoError(t, err)
+	require.NoError(t, p.Add(a, 60, 1))
+	require.NoError(t, p.Add(b, 40, 1)) // every node now full: 60 + 40
+	require.ErrorIs(t, p.Add(b, 1, 1), ErrInsufficientCapacity)
+	require.ErrorIs(t, p.Add(a, 1, 1), ErrInsufficientCapacity)
+	require.NoError(t, p.Add(a, -10, -1))
+	require.NoError(t, p.Add(b, 10, 1))
+	require.ErrorIs(t, p.Add(b, 1, 1), ErrInsufficientCapacity)
+	require.Equal(t, int64(100), p.usedOf(0))
+	p.FailNode(0)
+	require.Zero(t, p.usedOf(0), "a failed node holds nothing")
+}
+
+// TestAddMatchesNodeBytes: over random additions, removals and node
+// failures with repairs, Add fails exactly when a live replica's node,
+// its bytes summed over the groups placed on it, would go over capacity.
+func TestAddMatchesNodeBytes(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		env := sim.New(rapid.Uint64().Draw(rt, "seed"))
+		defer env.Close()
+		const capacity = 1000
+		p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 2, NodeCapacityBytes: capacity,
+			RepairBandwidth: 100, ReplaceAfter: time.Minute})
+		require.NoError(rt, err)
+		var ids []GroupID
+		for range 4 {
+			id, err := p.NewGroup(GroupSpec{})
+			require.NoError(rt, err)
+			ids = append(ids, id)
+		}
+		nodeBytes := func(n int32) int64 {
+			var sum int64
+			for _, id := range ids {
+				for _, r := range p.groups[id].replicas {
+					if r == n {
+						sum += p.groups[id].bytes
+					}
+				}
+			}
+			return sum
+		}
+		for range rapid.IntRange(1, 60).Draw(rt, "steps") {
+			switch rapid.IntRange(0, 5).Draw(rt, "op") {
+			case 0:
+				p.FailNode(rapid.IntRange(0, p.Nodes()-1).Draw(rt, "node"))
+			case 1:
+				env.RunFor(time.Duration(rapid.IntRange(1, 120).Draw(rt, "secs")) * time.Second)
+			default:
+				id := ids[rapid.IntRange(0, len(ids)-1).Draw(rt, "group")]
+				bytes := rapid.Int64Range(-int64(p.groups[id].bytes), 400).Draw(rt, "bytes")
+				full := false
+				if bytes > 0 {
+					for _, n := range p.groups[id].replicas {
+						full = full || n >= 0 && nodeBytes(n)+bytes > capacity
+					}
+				}
+				err := p.Add(id, bytes, 0)
+				if full {
+					require.ErrorIs(rt, err, ErrInsufficientCapacity)
+				} else {
+					require.NoError(rt, err)
+				}
+			}
+			var sum int64
+			for _, id := range ids {
+				sum += p.groups[id].bytes
+			}
+			require.Equal(rt, sum, p.stored)
+			for n := range int32(p.Nodes()) {
+				require.Equal(rt, nodeBytes(n), p.usedOf(n))
+				require.LessOrEqual(rt, p.usedOf(n), int64(capacity))
+			}
+		}
+	})
+}
+
+// TestReplaceIsTwoAdds: Replace does what Add(to), then Add(from) if
+// from's epoch is still the one given, do: for groups lost in between
+// (the removal is skipped), a full node (nothing changes), and to ==
+// from.
+func TestReplaceIsTwoAdds(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		seed := rapid.Uint64().Draw(rt, "seed")
+		type world struct {
+			env *sim.Env
+			p   *Pool
+		}
+		mk := func() world {
+			env := sim.New(seed)
+			p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 1, NodeCapacityBytes: 1000})
+			require.NoError(rt, err)
+			for range 3 {
+				_, err := p.NewGroup(GroupSpec{})
+				require.NoError(rt, err)
+			}
+			return world{env, p}
+		}
+		a, b := mk(), mk()
+		defer a.env.Close()
+		defer b.env.Close()
+		for range rapid.IntRange(1, 40).Draw(rt, "steps") {
+			to := GroupID(rapid.IntRange(1, 3).Draw(rt, "to"))
+			from := GroupID(rapid.IntRange(1, 3).Draw(rt, "from"))
+			bytes := rapid.Int64Range(0, 300).Draw(rt, "bytes")
+			// At most what from holds once to's bytes are in (a
+			// group's bytes never go below zero in use).
+			held := a.p.groups[from].bytes
+			if to == from {
+				held += bytes
+			}
+			fromBytes := rapid.Int64Range(0, held).Draw(rt, "fromBytes")
+			epoch := a.p.Epoch(from) - uint32(rapid.IntRange(0, 1).Draw(rt, "stale"))
+			if rapid.IntRange(0, 9).Draw(rt, "fail") == 0 {
+				n := rapid.IntRange(0, 2).Draw(rt, "node")
+				a.p.FailNode(n)
+				b.p.FailNode(n)
+			}
+			ea, errA := a.p.Replace(to, bytes, from, epoch, fromBytes)
+			errB := b.p.Add(to, bytes, 1)
+			var eb uint32
+			if errB == nil {
+				if b.p.Epoch(from) == epoch {
+					require.NoError(rt, b.p.Add(from, -fromBytes, -1))
+				}
+				eb = b.p.Epoch(to)
+			}
+			require.Equal(rt, errB, errA)
+			require.Equal(rt, eb, ea)
+			require.Equal(rt, b.p.groups, a.p.groups)
+			require.Equal(rt, b.p.stored, a.p.stored)
+		}
+	})
+}
+
+// TestReadableAnyReplica: a group is readable while any replica is on a
+// live node in a zone that is up, whichever replicas (the first live one
+// included) are failed or dark.
+func TestReadableAnyReplica(t *testing.T) {
+	for mask := range 1 << 6 { // bits 0-2: zone dark; bits 3-5: replica's node failed
+		if mask>>3 == 7 {
+			continue // every replica failed: the group is lost and placed afresh
+		}
+		env := sim.New(5)
+		dark := map[string]bool{}
+		p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 2, ZoneDown: func(z string) bool { return dark[z] }})
+		require.NoError(t, err)
+		g, err := p.NewGroup(GroupSpec{})
+		require.NoError(t, err)
+		want := false
+		replicas := append([]int32(nil), p.groups[g].replicas...)
+		for i, n := range replicas {
+			z := zones3[p.groups[g].zones[i]]
+			dark[z] = mask&(1<<i) != 0
+			failed := mask&(8<<i) != 0
+			if failed {
+				p.FailNode(int(n))
+			}
+			want = want || !dark[z] && !failed
+		}
+		require.Equal(t, want, p.Readable(g), "mask %06b", mask)
+		env.Close()
 	}
 }

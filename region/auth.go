@@ -2,6 +2,7 @@ package region
 
 import (
 	"strings"
+	"time"
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -75,18 +76,40 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 	// global region for global services, so region-based SCPs (deny
 	// outside eu-central-1, say) apply to every call through the pipeline.
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
-	req := iam.Request{Principal: p, Action: action, ResourceAccount: r.ResourceAccount,
-		ResourcePolicy: r.ResourcePolicy, Context: r.Context, RequestedRegion: region}
+	//
+	// The iam.Request is the pipeline's own, kept from call to call
+	// (pipeline.authReq): a call's fields are stored only where they
+	// differ from the last call's, which in a run of calls (the objects
+	// of a bucket) is the resource alone. Building a fresh one zeroed and
+	// filled some 40 words a call, and copied the parsed ARN whole.
+	// Check fills iam's own per-request fields (the Organizations keys,
+	// the clock) afresh on every call; the Time a condition may have
+	// made is cleared here, as a fresh Request would have it.
+	pp := &w.pipe
+	req := &pp.authReq
+	setPtr(&req.Principal, p)
+	setStr(&req.Action, action)
+	setStr(&req.ResourceAccount, r.ResourceAccount)
+	setPtr(&req.ResourcePolicy, r.ResourcePolicy)
+	setStr(&req.RequestedRegion, region)
+	if !req.Time.IsZero() {
+		req.Time = time.Time{}
+	}
+	req.RequireResourcePolicy = false
+	ctx, frozen := r.Context, false
 	if route != nil {
 		if r.Context == nil {
 			// Built once per set of keys and never written again.
-			req.Context, req.FrozenContext = w.pipe.sourceKeyContext(&route.Keys), true
+			ctx, frozen = pp.sourceKeyContext(&route.Keys), true
 		} else if !route.Keys.IsZero() {
-			req.Context = withSourceKeys(r.Context, route.Keys)
+			ctx = withSourceKeys(r.Context, route.Keys)
 		}
 	}
+	if !sameWord(&req.Context, &ctx) {
+		req.Context = ctx
+	}
+	req.FrozenContext = frozen
 	if res := r.resource(); res != "*" {
-		pp := &w.pipe
 		// The very string of the last call (a run of calls on one
 		// resource) needs nothing; any other goes to parseResource,
 		// whose prefix comparison answers an equal copy as well: comparing
@@ -98,15 +121,26 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 				return awserr.New("InvalidParameterValue", 400, false, "resource %q is not an ARN: %v", res, err)
 			}
 		}
-		req.Resource = pp.lastARN
+		setARN(&req.Resource, &pp.lastARN)
+	} else {
+		setARN(&req.Resource, &iam.ARN{})
 	}
-	if err := w.iam.Check(&req); err != nil {
+	if err := w.iam.Check(req); err != nil {
 		return err
 	}
 	if route != nil && route.EndpointPolicy != nil {
-		return authorizeEndpoint(&req, route)
+		return authorizeEndpoint(req, route)
 	}
 	return nil
+}
+
+// setARN sets *d to *a, storing only the sections that differ (setStr).
+func setARN(d, a *iam.ARN) {
+	setStr(&d.Partition, a.Partition)
+	setStr(&d.Service, a.Service)
+	setStr(&d.Region, a.Region)
+	setStr(&d.AccountID, a.AccountID)
+	setStr(&d.Resource, a.Resource)
 }
 
 // parseResource makes res, a resource ARN, the last one parsed

@@ -35,9 +35,9 @@ package iam
 import (
 	"fmt"
 	"strings"
-	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/refs"
 	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
@@ -371,7 +371,7 @@ func (a *allowedRequest) answersBut(s *Service, req *Request) bool {
 		strs.Same(r.Region, q.Region) && strs.Same(r.Partition, q.Partition) &&
 		strs.Same(a.resAcct, req.ResourceAccount) && a.resPolicy == req.ResourcePolicy &&
 		a.require == req.RequireResourcePolicy && strs.Same(a.region, req.RequestedRegion) && req.Time.IsZero() &&
-		sameMap(a.context, req.Context)
+		refs.Same(&a.context, &req.Context)
 }
 
 // remember makes req, just allowed, the remembered request.
@@ -379,13 +379,6 @@ func (a *allowedRequest) remember(s *Service, req *Request) {
 	*a = allowedRequest{valid: true, require: req.RequireResourcePolicy, gen: s.gen, principal: req.Principal,
 		action: req.Action, resource: req.Resource, resAcct: req.ResourceAccount, resPolicy: req.ResourcePolicy,
 		context: req.Context, region: req.RequestedRegion}
-}
-
-// sameMap reports whether a and b are the same map (or both nil). A map
-// value is a pointer to the map's header: comparing the pointers is what
-// reflect.Value.UnsafePointer would do, without its 30 instructions a side.
-func sameMap(a, b map[string][]string) bool {
-	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
 }
 
 // decide fills the zero verdict *d with

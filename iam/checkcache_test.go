@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nimbus-sim/nimbus/internal/refs"
 	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
@@ -176,11 +177,13 @@ func TestCheckDoesNotRememberTheClock(t *testing.T) {
 // enough), equality for strings, whatever their bytes' address.
 func TestSameMapAndString(t *testing.T) {
 	a, b := map[string][]string{"k": {"v"}}, map[string][]string{"k": {"v"}}
-	require.True(t, sameMap(a, a))
-	require.False(t, sameMap(a, b))
-	require.True(t, sameMap(nil, nil))
-	require.False(t, sameMap(a, nil))
-	require.False(t, sameMap(nil, map[string][]string{}))
+	var nilMap map[string][]string
+	empty := map[string][]string{}
+	require.True(t, refs.Same(&a, &a))
+	require.False(t, refs.Same(&a, &b))
+	require.True(t, refs.Same(&nilMap, &nilMap))
+	require.False(t, refs.Same(&a, &nilMap))
+	require.False(t, refs.Same(&nilMap, &empty))
 	s := "s3:GetObject"
 	require.True(t, strs.Same(s, s))
 	require.True(t, strs.Same(s, string([]byte(s))))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
+	"github.com/nimbus-sim/nimbus/internal/refs"
 	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
@@ -87,11 +88,11 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 	// made is cleared here, as a fresh Request would have it.
 	pp := &w.pipe
 	req := &pp.authReq
-	setPtr(&req.Principal, p)
-	setStr(&req.Action, action)
-	setStr(&req.ResourceAccount, r.ResourceAccount)
-	setPtr(&req.ResourcePolicy, r.ResourcePolicy)
-	setStr(&req.RequestedRegion, region)
+	refs.SetPtr(&req.Principal, p)
+	refs.SetString(&req.Action, action)
+	refs.SetString(&req.ResourceAccount, r.ResourceAccount)
+	refs.SetPtr(&req.ResourcePolicy, r.ResourcePolicy)
+	refs.SetString(&req.RequestedRegion, region)
 	if !req.Time.IsZero() {
 		req.Time = time.Time{}
 	}
@@ -105,7 +106,7 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 			ctx = withSourceKeys(r.Context, route.Keys)
 		}
 	}
-	if !sameWord(&req.Context, &ctx) {
+	if !refs.Same(&req.Context, &ctx) {
 		req.Context = ctx
 	}
 	req.FrozenContext = frozen
@@ -134,13 +135,13 @@ func (w *World) authorize(p *iam.Principal, r *Request, action, region string, r
 	return nil
 }
 
-// setARN sets *d to *a, storing only the sections that differ (setStr).
+// setARN sets *d to *a, storing only the sections that differ (refs.SetString).
 func setARN(d, a *iam.ARN) {
-	setStr(&d.Partition, a.Partition)
-	setStr(&d.Service, a.Service)
-	setStr(&d.Region, a.Region)
-	setStr(&d.AccountID, a.AccountID)
-	setStr(&d.Resource, a.Resource)
+	refs.SetString(&d.Partition, a.Partition)
+	refs.SetString(&d.Service, a.Service)
+	refs.SetString(&d.Region, a.Region)
+	refs.SetString(&d.AccountID, a.AccountID)
+	refs.SetString(&d.Resource, a.Resource)
 }
 
 // parseResource makes res, a resource ARN, the last one parsed

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/iam"
 	"github.com/nimbus-sim/nimbus/internal/awserr"
@@ -923,28 +922,6 @@ func (r *Request) clear() {
 	r.Payer, r.BillErrors, r.BillRequest = 0, 0, nil
 	r.RequestBytes, r.Client, r.AuthorizeInEffect = 0, nil, false
 	r.iamAuthorizes = false
-}
-
-// setStr sets *p to v unless it already is the same string (the same
-// bytes in memory): the store would change nothing, and a pointer store
-// runs the write barrier while the garbage collector marks.
-func setStr(p *string, v string) {
-	if !strs.SameMemory(*p, v) {
-		*p = v
-	}
-}
-
-// setPtr sets *p to v unless it already is v.
-func setPtr[T any](p **T, v *T) {
-	if *p != v {
-		*p = v
-	}
-}
-
-// sameWord reports whether two values of a one-word reference type (a
-// map, which == cannot compare) are the same reference.
-func sameWord[T any](a, b *T) bool {
-	return *(*unsafe.Pointer)(unsafe.Pointer(a)) == *(*unsafe.Pointer)(unsafe.Pointer(b))
 }
 
 // opError wraps err as the SDK does: "operation error S3: GetObject, ...".

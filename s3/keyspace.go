@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"github.com/nimbus-sim/nimbus/internal/chunks"
+	"github.com/nimbus-sim/nimbus/internal/refs"
 	"strings"
 	"unsafe"
 
@@ -135,9 +136,9 @@ func (v *version) overwrite(nv *version) {
 	v.class = nv.class
 	v.seq = nv.seq
 	v.flags = nv.flags
-	setPtr(&v.prev, nv.prev)
+	refs.SetPtr(&v.prev, nv.prev)
 	v.keyLen = nv.keyLen
-	setPtr(&v.x, nv.x)
+	refs.SetPtr(&v.x, nv.x)
 	v.accessDay = nv.accessDay
 	if v.keyData != nv.keyData {
 		v.keyData = nv.keyData

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/nimbus-sim/nimbus/internal/chunks"
+	"github.com/nimbus-sim/nimbus/internal/refs"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -283,7 +284,7 @@ type served struct {
 	// live: rc's call is in its server instant, or has not returned
 	// since (call clears it when the call returns). A flag, where
 	// clearing rc would store a pointer twice a call (nil, then the next
-	// call's frame, mostly the same one: setPtr skips that store), each
+	// call's frame, mostly the same one: refs.SetPtr skips that store), each
 	// with a write barrier while the collector marks.
 	live bool
 	b    *bucket // nil when the bucket does not exist
@@ -371,13 +372,13 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	}
 	req := &c.base // every field call sets, set for this call (see base)
 	// The fields a run of like calls repeats (the operation, the bucket's
-	// owner and policy) are stored only when they change (setString,
-	// setPtr): a pointer store takes a write barrier while the collector
+	// owner and policy) are stored only when they change (refs.SetString,
+	// refs.SetPtr): a pointer store takes a write barrier while the collector
 	// marks, which then looks up the object of each pointer it stored.
-	setString(&req.Operation, r.op)
-	setString(&req.Action, action)
-	setString(&req.ResourceAccount, account)
-	setPtr(&req.ResourcePolicy, policy)
+	refs.SetString(&req.Operation, r.op)
+	refs.SetString(&req.Action, action)
+	refs.SetString(&req.ResourceAccount, account)
+	refs.SetPtr(&req.ResourcePolicy, policy)
 	if req.Context != nil || r.ctx != nil {
 		req.Context = r.ctx
 	}
@@ -388,9 +389,9 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 		// collector marks, on every call; and, as above, the fields a
 		// run of calls repeats only when they change.
 		sv := &s.cur
-		setPtr(&sv.rc, rc)
+		refs.SetPtr(&sv.rc, rc)
 		sv.live = true
-		setPtr(&sv.b, b)
+		refs.SetPtr(&sv.b, b)
 		sv.bill = callBill{tier: tierUnpriced}
 		sv.hint = hint // no pointers: no write barrier
 		if b != nil && b.deleted {
@@ -449,21 +450,6 @@ func (s *Service) firstByte() float64 {
 		return s.fblLN.RandFrom(s.fblRand)
 	}
 	return s.fbl.Rand()
-}
-
-// setString sets *p to v unless it already is the same bytes in memory
-// (so the same string: the store would change nothing).
-func setString(p *string, v string) {
-	if !strs.SameMemory(*p, v) {
-		*p = v
-	}
-}
-
-// setPtr sets *p to v unless it already is v.
-func setPtr[T any](p **T, v *T) {
-	if *p != v {
-		*p = v
-	}
 }
 
 // resourceOf is the ARN of a request call does not find the bucket of, or

@@ -1094,9 +1094,8 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 	// copied to flow for it. A body that shares no interface's bandwidth
 	// is slept with the latency, as the response's is (below).
 	body := req.RequestBytes
-	if body != 0 && wt.plain && req.From.net == nil && to.net == nil {
-		send += w.plainFlowTime(&req.From, &to, body)
-		body = 0
+	if sleepsWithLatency(wt, &req.From, &to, body) {
+		send, body = send+w.plainFlowTime(&req.From, &to, body), 0
 	}
 	if err := wt.sleep(send); err != nil {
 		return err
@@ -1144,15 +1143,9 @@ func (w *World) attempt(wt *waiter, c *Call, sr *Region, ss *callStreams, cfg *C
 	if deadline >= 0 && env.Now().Add(first) > deadline {
 		return w.readTimeout(wt, req, cfg, deadline)
 	}
-	// A response body that shares no interface's bandwidth (flow's
-	// plain case) takes a fixed time: the process sleeps to its last
-	// byte at once rather than waking at its first, when nothing can
-	// happen to it in between (a plain waiter has no deadline and no
-	// cancellation; an interrupt ends either sleep the same way).
 	body = c.respBytes
-	if body != 0 && wt.plain && req.From.net == nil && to.net == nil {
-		first += w.plainFlowTime(&to, &req.From, body)
-		body = 0
+	if sleepsWithLatency(wt, &to, &req.From, body) {
+		first, body = first+w.plainFlowTime(&to, &req.From, body), 0
 	}
 	if err := wt.sleep(first); err != nil {
 		return err
@@ -1180,6 +1173,18 @@ func (w *World) readTimeout(wt *waiter, req *Request, cfg *ClientConfig, deadlin
 	}
 	return awserr.New("RequestTimeout", 408, true,
 		"%s %s: no response within the read timeout of %v", req.serviceID(), req.Operation, cfg.ReadTimeout)
+}
+
+// sleepsWithLatency reports whether a body of bytes from one place to
+// another is slept with the latency before it, for plainFlowTime: when it
+// shares no interface's bandwidth (flow's plain case) it takes a fixed
+// time, so the process sleeps to its last byte at once rather than
+// waking at its first, and nothing can happen to it in between (a plain
+// waiter has no deadline and no cancellation; an interrupt ends either
+// sleep the same way). TestPlainBodySleepsWithLatency checks it against
+// flow's path.
+func sleepsWithLatency(wt *waiter, from, to *Location, bytes int64) bool {
+	return bytes != 0 && wt.plain && from.net == nil && to.net == nil
 }
 
 // serve is the server instant of an attempt: authenticate, authorize,

@@ -315,7 +315,11 @@ func (e unknownGroup) Error() string { return fmt.Sprintf("storage: unknown grou
 // Add adds bytes and objects (negative to remove) to a group. Adding
 // fails with ErrInsufficientCapacity when a live replica's node is full.
 func (p *Pool) Add(id GroupID, bytes, objects int64) error {
-	g := p.group(id)
+	return p.addChecked(p.group(id), bytes, objects)
+}
+
+// addChecked is Add on the group g.
+func (p *Pool) addChecked(g *group, bytes, objects int64) error {
 	if bytes > 0 && p.stored+bytes > p.opts.NodeCapacityBytes {
 		if err := p.checkRoom(g, bytes); err != nil {
 			return err
@@ -339,12 +343,9 @@ func (p *Pool) add(g *group, bytes, objects int64) {
 // version so on every overwrite.
 func (p *Pool) Replace(to GroupID, bytes int64, from GroupID, fromEpoch uint32, fromBytes int64) (uint32, error) {
 	g := p.group(to)
-	if bytes > 0 && p.stored+bytes > p.opts.NodeCapacityBytes {
-		if err := p.checkRoom(g, bytes); err != nil {
-			return 0, err
-		}
+	if err := p.addChecked(g, bytes, 1); err != nil {
+		return 0, err
 	}
-	p.add(g, bytes, 1)
 	if f := p.group(from); f.epoch == fromEpoch {
 		p.add(f, -fromBytes, -1)
 	}

@@ -142,6 +142,15 @@ func (rp *regionPool) overHash(old *version, seq uint64) (h uint64, ok bool) {
 	return uint64(rp.index[old.group]) ^ old.seq ^ seq, true
 }
 
+// groupsFor is the list of groups a version of class c is placed in:
+// single-zone groups for ONEZONE_IA, the others' multi-zone ones.
+func (rp *regionPool) groupsFor(c classIdx) []storage.GroupID {
+	if classes[c].singleZone {
+		return rp.single
+	}
+	return rp.multi
+}
+
 func (s *Service) poolFor(regionCode string) (*regionPool, error) {
 	if rp, ok := s.pools[regionCode]; ok {
 		return rp, nil
@@ -196,10 +205,7 @@ func (s *Service) place(b *bucket, key string, v *version) error {
 // placeHashed is place of a version whose placement hash is h.
 func (s *Service) placeHashed(b *bucket, v *version, h uint64) error {
 	rp := b.pool
-	gs := rp.multi
-	if classes[v.class].singleZone {
-		gs = rp.single
-	}
+	gs := rp.groupsFor(v.class)
 	if len(gs) == 0 {
 		return nil
 	}
@@ -215,10 +221,7 @@ func (s *Service) placeHashed(b *bucket, v *version, h uint64) error {
 // unplace(b, old), with the pool's two additions in one call
 // (storage.Pool.Replace) when both versions have a group.
 func (s *Service) replacePlaced(b *bucket, old, nv *version, h uint64) error {
-	gs := b.pool.multi
-	if classes[nv.class].singleZone {
-		gs = b.pool.single
-	}
+	gs := b.pool.groupsFor(nv.class)
 	if len(gs) == 0 || !old.group.IsValid() {
 		if err := s.placeHashed(b, nv, h); err != nil {
 			return err

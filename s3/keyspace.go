@@ -140,9 +140,7 @@ func (v *version) overwrite(nv *version) {
 	v.keyLen = nv.keyLen
 	refs.SetPtr(&v.x, nv.x)
 	v.accessDay = nv.accessDay
-	if v.keyData != nv.keyData {
-		v.keyData = nv.keyData
-	}
+	refs.SetPtr(&v.keyData, nv.keyData)
 }
 
 // versionSlab is how many versions newVersion allocates at once.

@@ -379,7 +379,7 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 	refs.SetString(&req.Action, action)
 	refs.SetString(&req.ResourceAccount, account)
 	refs.SetPtr(&req.ResourcePolicy, policy)
-	if req.Context != nil || r.ctx != nil {
+	if !refs.Same(&req.Context, &r.ctx) {
 		req.Context = r.ctx
 	}
 	req.RequestBytes, req.Resource, req.Payer, req.AuthorizeInEffect = r.reqBytes, resource, payer, inEffect
@@ -409,17 +409,10 @@ func (c *Client) call(ctx context.Context, r *request, effect func(sv *served) e
 				}
 			}
 		}
-		// The first-byte draw is taken here and added after the effect,
-		// which does not read the call's delay (the pipeline reads it
-		// once the server closure has returned, and Delay only adds):
-		// math.Exp's latency, the draw's last step, then overlaps the
-		// effect's work instead of stalling the conversion.
-		d := s.firstByte()
-		err := effect(sv)
-		if d > 0 {
+		if d := s.firstByte(); d > 0 {
 			rc.Delay(time.Duration(d * float64(time.Millisecond)))
 		}
-		if err != nil {
+		if err := effect(sv); err != nil {
 			return err
 		}
 		if r.reqBytes != 0 && rc.Route() != nil {

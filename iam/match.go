@@ -172,29 +172,37 @@ func starsAndLits(toks []tok) bool {
 // byte that can start one. Most Resource patterns with a wildcard inside
 // have this shape; one match costs a fifth of globMatch's.
 func starMatch(toks []tok, s string) bool {
-	first, last := 0, len(toks)
+	_, ok := starMatchEnd(toks, s)
+	return ok
+}
+
+// starMatchEnd is starMatch, also returning where in s the leftmost place
+// of the pattern's last literal ends when the pattern ends with a star
+// (resourcePrefix proves a prefix with it).
+func starMatchEnd(toks []tok, s string) (end int, ok bool) {
+	first, last, stop := 0, len(toks), len(s)
 	if t := &toks[0]; t.kind == tLit {
 		if !strings.HasPrefix(s, t.s) {
-			return false
+			return 0, false
 		}
-		s, first = s[len(t.s):], 1
+		end, first = len(t.s), 1
 	}
 	if t := &toks[last-1]; t.kind == tLit && last-1 >= first {
-		if !strings.HasSuffix(s, t.s) {
-			return false
+		if !strings.HasSuffix(s[end:], t.s) {
+			return 0, false
 		}
-		s, last = s[:len(s)-len(t.s)], last-1
+		stop, last = len(s)-len(t.s), last-1
 	}
 	for i := first; i < last; i++ {
 		if t := &toks[i]; t.kind == tLit {
-			k := strings.Index(s, t.s)
+			k := strings.Index(s[end:stop], t.s)
 			if k < 0 {
-				return false
+				return 0, false
 			}
-			s = s[k+len(t.s):]
+			end += k + len(t.s)
 		}
 	}
-	return true
+	return end, true
 }
 
 // simplePattern compiles the common shapes without tokens, which their

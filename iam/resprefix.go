@@ -42,7 +42,7 @@ package iam
 //     matches. If r is a proper prefix of L, nothing is proved.
 //   - literals and stars ending with a star ("training-*/*"), which r
 //     matches: K at least the end of the last literal's leftmost place in
-//     r makes r' match at the same places (starsMatchEnd).
+//     r makes r' match at the same places (starMatchEnd).
 //   - any other shape (a '*' inside, '?', a policy variable): every match
 //     begins with its leading literal text, when it has one; if r
 //     differs from it at c < len(r), K > c proves neither matches.
@@ -55,8 +55,6 @@ package iam
 // refused all the same: those keys describe the resource, and an
 // evaluator that one day derives them from it must not meet a
 // remembered answer for another resource.
-
-import "strings"
 
 // resourcePrefix returns K (above) for req, which v (the policies decide
 // read, filled by Service.decide) just allowed, or 0 when it proves
@@ -185,7 +183,12 @@ func (pv *prefixProof) section(sp *pattern) bool {
 		return true
 	}
 	if n := len(sp.toks); sp.shape == shStars && sp.toks[n-1].kind == tStar {
-		if end, ok := starsMatchEnd(sp.toks, r); ok {
+		// A pattern of literals and stars that ends with a star
+		// ("training-*/*") and matches r: every r' that begins with
+		// r[:end] matches too, its literals at the same places (an
+		// earlier place of one in r' would end before end, inside the
+		// bytes r' shares with r, and so be an earlier place in r).
+		if end, ok := starMatchEnd(sp.toks, r); ok {
 			pv.need(end)
 			return true
 		}
@@ -200,34 +203,6 @@ func (pv *prefixProof) section(sp *pattern) bool {
 	}
 	pv.need(c + 1)
 	return true
-}
-
-// starsMatchEnd is starMatch for a pattern of literals and stars that
-// ends with a star ("training-*/*"): whether r matches, and where the
-// last literal's leftmost place in r ends. Every r' that begins with
-// r[:end] matches too, its literals at the same places: an earlier place
-// of one in r' would end before end, inside the bytes r' shares with r,
-// and so be an earlier place in r.
-func starsMatchEnd(toks []tok, r string) (end int, ok bool) {
-	for i := range toks {
-		t := &toks[i]
-		if t.kind != tLit {
-			continue
-		}
-		if i == 0 {
-			if !strings.HasPrefix(r, t.s) {
-				return 0, false
-			}
-			end = len(t.s)
-			continue
-		}
-		k := strings.Index(r[end:], t.s)
-		if k < 0 {
-			return 0, false
-		}
-		end += k + len(t.s)
-	}
-	return end, true
 }
 
 func (pv *prefixProof) need(n int) { pv.k = max(pv.k, n) }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
 // IMDSCredentialsDocument is the JSON document the instance metadata
@@ -106,8 +108,7 @@ func flatString(s string) (v, rest string, ok bool) {
 func plainASCII(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; len(s) >= 8; s = s[8:] {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		w := strs.Load64(s)
 		low := (w - 0x20*ones) &^ w // a byte below 0x20
 		high := (w + ones) | w      // a byte above 0x7e
 		bs := w ^ '\\'*ones

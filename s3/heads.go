@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/internal/mix"
+	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
 // headIndex maps each key of a bucket to its newest version, for the
@@ -60,20 +61,13 @@ func keyHash(s string) uint64 {
 		// so that it does not cancel the first, in one round of mixing
 		// where a word at a time takes two. The look-up's loads wait for
 		// the hash, so its latency counts as much as its instructions.
-		return mix.SplitMix64(h ^ load64(s) ^ bits.RotateLeft64(load64(s[n-8:]), 29)*0xbf58476d1ce4e5b9)
+		return mix.SplitMix64(h ^ strs.Load64(s) ^ bits.RotateLeft64(strs.Load64(s[n-8:]), 29)*0xbf58476d1ce4e5b9)
 	}
 	i := 0
 	for ; n-i > 8; i += 8 {
-		h = mix.SplitMix64(h ^ load64(s[i:]))
+		h = mix.SplitMix64(h ^ strs.Load64(s[i:]))
 	}
-	return mix.SplitMix64(h ^ load64(s[n-8:])) // the last eight bytes, overlapping the previous word
-}
-
-// load64 returns the first eight bytes of s as a little-endian word.
-func load64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return mix.SplitMix64(h ^ strs.Load64(s[n-8:])) // the last eight bytes, overlapping the previous word
 }
 
 // len returns the number of keys.
@@ -119,7 +113,7 @@ func (x *headIndex) findSlot(key string) (int, uint64, bool) {
 			// Two words, in line, where == calls the runtime's
 			// memequal: most keys of studies ("obj/000000123") are 8
 			// to 16 bytes long.
-			if load64(k) == load64(key) && load64(k[n-8:]) == load64(key[n-8:]) {
+			if strs.Load64(k) == strs.Load64(key) && strs.Load64(k[n-8:]) == strs.Load64(key[n-8:]) {
 				return int(i), h, true
 			}
 		} else if k == key {

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nimbus-sim/nimbus/internal/strs"
 )
 
 // Naming and size limits of general purpose buckets and objects.
@@ -115,9 +117,9 @@ func ascii(s string) bool {
 		}
 		return true
 	}
-	w := load64(s[len(s)-8:])
+	w := strs.Load64(s[len(s)-8:])
 	for i := 0; len(s)-i > 8; i += 8 {
-		w |= load64(s[i:])
+		w |= strs.Load64(s[i:])
 	}
 	return w&0x8080808080808080 == 0
 }

@@ -274,7 +274,7 @@ func fnv64(s string) uint64 {
 	h := uint64(14695981039346656037)
 	i := 0
 	for ; len(s)-i >= 8; i += 8 {
-		w := load64(s[i:])
+		w := strs.Load64(s[i:])
 		h = (h ^ w&0xff) * prime
 		h = (h ^ w>>8&0xff) * prime
 		h = (h ^ w>>16&0xff) * prime

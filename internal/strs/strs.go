@@ -21,3 +21,12 @@ func Same(a, b string) bool {
 func SameMemory(a, b string) bool {
 	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
+
+// Load64 returns the first eight bytes of s as a little-endian word, in
+// one load once inlined (s must hold eight bytes): hashing and scanning
+// code reads strings a word at a time.
+func Load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}

@@ -20,3 +20,9 @@ func TestSame(t *testing.T) {
 	require.False(t, SameMemory(a, b), "equal strings in other memory")
 	require.False(t, SameMemory(a, a[:3]), "a prefix in the same memory")
 }
+
+func TestLoad64(t *testing.T) {
+	require.Equal(t, uint64(0x3837363534333231), Load64("12345678"))
+	require.Equal(t, uint64(0x3938373635343332), Load64("123456789"[1:]))
+	require.Panics(t, func() { Load64("1234567") })
+}

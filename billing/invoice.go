@@ -79,17 +79,11 @@ func (l *Ledger) Invoice(accountID string, m Month) *Invoice {
 }
 
 func (l *Ledger) invoiceAt(accountID string, m Month, asOf sim.Time) *Invoice {
-	b := l.collect(accountID, m, asOf, nil, nil)
-	l.price(accountID, m, b)
 	inv := &Invoice{Account: accountID, Month: m}
-	for _, c := range b.charges {
-		inv.Usage = inv.Usage.addSat(c.money, &inv.Overflow)
-		inv.Overflow = inv.Overflow || c.overflow
-	}
+	b, cr := l.pricedTotals(accountID, m, asOf, &inv.Usage, &inv.Overflow)
 	inv.Total = inv.Usage
 	// A line per charge and one for credits if any: grown once and no
 	// larger, as lines are large.
-	cr := l.creditsFor(accountID, m, inv.Usage)
 	if n := len(b.charges); n > 0 || cr != 0 {
 		if cr != 0 {
 			n++
@@ -852,6 +846,20 @@ func gcd64(a, b uint64) uint64 {
 		a, b = b, a%b
 	}
 	return a
+}
+
+// pricedTotals collects and prices account's usage of month m as of asOf,
+// as Invoice and Tally both begin: it sets *usage to the charges' sum
+// (saturating, *overflow then true, as when a charge did) and returns the
+// priced batch and the credits that apply to that usage.
+func (l *Ledger) pricedTotals(accountID string, m Month, asOf sim.Time, usage *Money, overflow *bool) (batch, Money) {
+	b := l.collect(accountID, m, asOf, nil, nil)
+	l.price(accountID, m, b)
+	for _, c := range b.charges {
+		*usage = usage.addSat(c.money, overflow)
+		*overflow = *overflow || c.overflow
+	}
+	return b, l.creditsFor(accountID, m, *usage)
 }
 
 // usageCost prices a batch and sums its charges, restricted to services if

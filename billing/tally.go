@@ -68,15 +68,10 @@ func (s *Sum) FreeAmount() *big.Rat {
 // prices the same usage the same way (free tier, tiers, one rounding per
 // line, credits), so its figures equal the invoice's to the nano-dollar.
 func (l *Ledger) Tally(accountID string, m Month) Tally {
-	b := l.collect(accountID, m, l.env.Now(), nil, nil)
-	l.price(accountID, m, b)
 	t := Tally{Account: accountID, Month: m}
-	for _, c := range b.charges {
-		t.Usage = t.Usage.addSat(c.money, &t.Overflow)
-		t.Overflow = t.Overflow || c.overflow
-	}
+	b, cr := l.pricedTotals(accountID, m, l.env.Now(), &t.Usage, &t.Overflow)
 	t.Total = t.Usage
-	if cr := l.creditsFor(accountID, m, t.Usage); cr != 0 {
+	if cr != 0 {
 		t.Credits = -cr
 		t.Total -= cr
 	}

@@ -24,5 +24,7 @@ func TestSame(t *testing.T) {
 func TestLoad64(t *testing.T) {
 	require.Equal(t, uint64(0x3837363534333231), Load64("12345678"))
 	require.Equal(t, uint64(0x3938373635343332), Load64("123456789"[1:]))
-	require.Panics(t, func() { Load64("1234567") })
+	var w uint64
+	require.Panics(t, func() { w = Load64("1234567") }, "seven bytes")
+	require.Zero(t, w)
 }

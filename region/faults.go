@@ -270,6 +270,10 @@ func (v Faults) RestoreAZ(azID string) error {
 	return nil
 }
 
+// AnyAZDown reports whether FailAZ has taken any zone dark (AZDown of
+// some zone).
+func (v Faults) AnyAZDown() bool { return len(v.w.faults.downAZ) > 0 }
+
 // AZDown reports whether FailAZ has taken zone azID dark.
 func (v Faults) AZDown(azID string) bool {
 	w := v.w

@@ -172,8 +172,15 @@ func TestFailAZ(t *testing.T) {
 		mustPlace(t, w, "use1-az1", "m5.large", PlaceOptions{})
 	}
 	mustPlace(t, w, "use1-az2", "m5.large", PlaceOptions{})
+	if w.Faults().AnyAZDown() || w.Faults().AZDown("use1-az1") {
+		t.Error("a zone is dark before FailAZ")
+	}
 	if err := w.Faults().FailAZ("use1-az1"); err != nil {
 		t.Fatal(err)
+	}
+	if !w.Faults().AnyAZDown() || !w.Faults().AZDown("use1-az1") || w.Faults().AZDown("use1-az2") {
+		t.Errorf("after FailAZ(use1-az1): AnyAZDown %v, AZDown az1 %v, az2 %v",
+			w.Faults().AnyAZDown(), w.Faults().AZDown("use1-az1"), w.Faults().AZDown("use1-az2"))
 	}
 	if lost != 5 || w.Fleet().Running() != 1 {
 		t.Errorf("lost %d, running %d", lost, w.Fleet().Running())
@@ -190,6 +197,9 @@ func TestFailAZ(t *testing.T) {
 	w.Faults().FailHost(hs[0].ID)
 	if err := w.Faults().RestoreAZ("use1-az1"); err != nil {
 		t.Fatal(err)
+	}
+	if w.Faults().AnyAZDown() {
+		t.Error("AnyAZDown after the only dark zone was restored")
 	}
 	if h, _ := w.Fleet().Host(hs[0].ID); !h.Failed {
 		t.Error("independently failed host came back with its zone")

@@ -165,7 +165,7 @@ func (s *Service) poolFor(regionCode string) (*regionPool, error) {
 	for _, z := range reg.AZs() {
 		o.Zones = append(o.Zones, z.ID())
 	}
-	o.ZoneDown = s.w.Faults().AZDown
+	o.ZoneDown, o.AnyZoneDown = s.w.Faults().AZDown, s.w.Faults().AnyAZDown
 	pool, err := storage.New(s.env, o)
 	if err != nil {
 		return nil, err

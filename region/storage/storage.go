@@ -43,6 +43,11 @@ type Options struct {
 	// means zones never go dark. A dark zone's replicas are unreachable,
 	// not lost.
 	ZoneDown func(zone string) bool
+	// AnyZoneDown reports whether any zone is dark
+	// (region.Faults.AnyAZDown). With it, Readable answers a pool whose
+	// replicas are all in place without looking at the group. nil means Readable asks
+	// ZoneDown about the group's zones.
+	AnyZoneDown func() bool
 }
 
 // Defaults for Options.
@@ -129,6 +134,12 @@ type Pool struct {
 	// replica of a group), so while stored plus an addition fits a
 	// node's capacity, no node's room needs checking.
 	stored int64
+	// vacant counts the replica slots of groups that hold no node (lost,
+	// being rebuilt, or never placed). A slot that holds a node holds a
+	// live one: FailNode empties the slots of the node it fails, and
+	// only live nodes are picked. So while vacant is zero every replica
+	// is on a live node (Readable's fast path).
+	vacant int
 }
 
 // New returns a pool with Options' nodes; failures start at once.
@@ -218,6 +229,7 @@ func (p *Pool) NewGroup(spec GroupSpec) (GroupID, error) {
 	for i := range g.replicas {
 		g.replicas[i] = -1
 	}
+	p.vacant += len(g.replicas)
 	for i, z := range zones {
 		n, ok := p.pickNode(z, g, 0)
 		if !ok {
@@ -282,6 +294,9 @@ func (p *Pool) pickNode(z int, g *group, extra int64) (int32, bool) {
 
 func (p *Pool) setReplica(id GroupID, i int, n int32) {
 	g := &p.groups[id]
+	if g.replicas[i] < 0 {
+		p.vacant--
+	}
 	g.replicas[i] = n
 	p.nodes[n].groups[id] = struct{}{}
 }
@@ -375,12 +390,27 @@ func (p *Pool) errFull(n int32) error {
 }
 
 // Epoch returns the group's epoch: it grows by one each time the group is
-// lost, so data written under an older epoch is gone.
-func (p *Pool) Epoch(id GroupID) uint32 { return p.group(id).epoch }
+// lost, so data written under an older epoch is gone. Every group starts
+// at epoch 0, so until the pool loses one the answer needs no look at
+// the group (S3 asks on every read, for objects spread over many groups).
+func (p *Pool) Epoch(id GroupID) uint32 {
+	if p.stats.GroupsLost == 0 && id != 0 && int(id) < len(p.groups) {
+		return 0
+	}
+	return p.group(id).epoch
+}
 
 // Readable reports whether a replica of the group is on a live node in a
 // zone that is not dark.
 func (p *Pool) Readable(id GroupID) bool {
+	if p.vacant == 0 && (p.opts.ZoneDown == nil || p.opts.AnyZoneDown != nil && !p.opts.AnyZoneDown()) &&
+		id != 0 && int(id) < len(p.groups) {
+		// Every replica is in place (so on a live node) and no zone is
+		// dark: the group's first replica answers, without reading the
+		// group (its replicas, their nodes and zones lie in as many
+		// places).
+		return true
+	}
 	g := p.group(id)
 	// The first live replica answers for a zone that is up, as for
 	// every read of a healthy pool (S3 asks on every GET), with nothing
@@ -471,6 +501,7 @@ func (p *Pool) FailNode(n int) {
 			continue
 		}
 		g.replicas[slot] = -1
+		p.vacant++
 		p.stats.ReplicasLost++
 		if p.live(g) == 0 {
 			p.lose(id)

@@ -332,3 +332,112 @@ func TestReadableAnyReplica(t *testing.T) {
 		env.Close()
 	}
 }
+
+// TestReadableFastPathMatchesGroups checks Readable's and Epoch's quick
+// answers (every node up, every replica in place, no zone dark; no group
+// ever lost) against the groups themselves, through random runs of node
+// failures, repairs, replacements, dark zones and new groups, and the
+// count of vacant slots behind them against the slots, and the
+// invariant that makes it enough: a slot that holds a node holds a live
+// one.
+func TestReadableFastPathMatchesGroups(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		env := sim.New(rapid.Uint64().Draw(rt, "seed"))
+		defer env.Close()
+		dark := map[string]bool{}
+		anyDark := func() bool {
+			for _, d := range dark {
+				if d {
+					return true
+				}
+			}
+			return false
+		}
+		p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 2, RepairBandwidth: 1 << 20,
+			ReplaceAfter: time.Hour, ZoneDown: func(z string) bool { return dark[z] }, AnyZoneDown: anyDark})
+		require.NoError(rt, err)
+		var ids []GroupID
+		newGroup := func() {
+			spec := GroupSpec{Replicas: rapid.IntRange(1, 3).Draw(rt, "replicas")}
+			if rapid.Bool().Draw(rt, "single") {
+				spec.SingleZone, spec.Zone = true, rapid.SampledFrom(zones3).Draw(rt, "zone")
+				spec.Replicas = min(spec.Replicas, 2)
+			}
+			if id, err := p.NewGroup(spec); err == nil {
+				ids = append(ids, id)
+				require.NoError(rt, p.Add(id, rapid.Int64Range(0, 4<<30).Draw(rt, "bytes"), 1))
+			}
+		}
+		newGroup()
+		for range rapid.IntRange(1, 40).Draw(rt, "steps") {
+			switch rapid.IntRange(0, 4).Draw(rt, "action") {
+			case 0:
+				p.FailNode(rapid.IntRange(0, p.Nodes()-1).Draw(rt, "node"))
+			case 1:
+				env.RunFor(time.Duration(rapid.Int64Range(0, int64(3*time.Hour)).Draw(rt, "wait")))
+			case 2:
+				z := rapid.SampledFrom(zones3).Draw(rt, "dark zone")
+				dark[z] = !dark[z]
+			case 3:
+				newGroup()
+			case 4:
+				// Fail every node of a zone at once: groups lose all
+				// their replicas there.
+				z := rapid.IntRange(0, len(zones3)-1).Draw(rt, "failed zone")
+				for _, n := range p.byZone[z] {
+					p.FailNode(int(n))
+				}
+			}
+			vacant := 0
+			for i := range p.groups {
+				for _, n := range p.groups[i].replicas {
+					if n < 0 {
+						vacant++
+					} else {
+						require.True(rt, p.nodes[n].alive, "group %d's replica on failed node %d", i, n)
+					}
+				}
+			}
+			require.Equal(rt, vacant, p.vacant, "vacant replica slots")
+			for _, id := range ids {
+				g := &p.groups[id]
+				want := false
+				for i, n := range g.replicas {
+					if n >= 0 && p.nodes[n].alive && !dark[zones3[g.zones[i]]] {
+						want = true
+						break
+					}
+				}
+				require.Equal(rt, want, p.Readable(id), "Readable(%d)", id)
+				require.Equal(rt, g.epoch, p.Epoch(id), "Epoch(%d)", id)
+			}
+		}
+	})
+}
+
+// TestReadableWhileLostGroupAwaitsNodes: a group lost with every node of
+// its zone is not readable while its replica waits to be placed again,
+// even once the nodes are back (its repair, scheduled before their
+// return, found none and waits another ReplaceAfter): Readable's fast
+// path must not take every node being up for every replica in place.
+func TestReadableWhileLostGroupAwaitsNodes(t *testing.T) {
+	env := sim.New(3)
+	defer env.Close()
+	p, err := New(env, Options{Name: "t", Zones: zones3, NodesPerZone: 1, ReplaceAfter: time.Hour,
+		ZoneDown: func(string) bool { return false }, AnyZoneDown: func() bool { return false }})
+	require.NoError(t, err)
+	g, err := p.NewGroup(GroupSpec{Replicas: 1, SingleZone: true, Zone: "z1"})
+	require.NoError(t, err)
+	require.True(t, p.Readable(g))
+	p.FailNode(int(p.byZone[0][0]))
+	require.Equal(t, int64(1), p.Stats().GroupsLost)
+	require.False(t, p.Readable(g))
+	env.RunFor(time.Hour + time.Minute)
+	for n := range p.Nodes() {
+		require.True(t, p.nodes[n].alive, "node %d is back", n)
+	}
+	require.False(t, p.Readable(g), "the lost group's replica is not placed yet")
+	env.RunFor(time.Hour)
+	require.True(t, p.Readable(g), "placed again on the returned node")
+	require.Equal(t, uint32(1), p.Epoch(g))
+}

@@ -153,9 +153,18 @@ func setARN(d, a *iam.ARN) {
 // byte for byte, so ParseARN would split it at the same colons: only its
 // resource changes, and parsing is skipped.
 func (pp *pipeline) parseResource(res string) error {
-	if pp.lastRes != "" {
-		h := len(pp.lastRes) - len(pp.lastARN.Resource) // "arn:aws:s3:::"
-		if len(res) > h && res[:h] == pp.lastRes[:h] {
+	if last := pp.lastRes; last != "" {
+		h := len(last) - len(pp.lastARN.Resource) // "arn:aws:s3:::"
+		same := false
+		if len(res) > h && h >= 8 && h <= 16 {
+			// A head of 8 to 16 bytes (S3's) is compared a word from each
+			// end, where == calls the runtime's memequal, whose call and
+			// dispatch on the length cost more than the bytes.
+			same = strs.Load64(res) == strs.Load64(last) && strs.Load64(res[h-8:]) == strs.Load64(last[h-8:])
+		} else if len(res) > h {
+			same = res[:h] == last[:h]
+		}
+		if same {
 			pp.lastARN.Resource = res[h:]
 			pp.lastRes = res
 			return nil
@@ -168,6 +177,7 @@ func (pp *pipeline) parseResource(res string) error {
 	pp.lastRes, pp.lastARN = res, arn
 	return nil
 }
+
 
 // authorizeEndpoint evaluates a VPC endpoint policy for a request IAM has
 // already allowed: the policy acts as a resource-based policy that must

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/nimbus-sim/nimbus/sim"
 	"github.com/stretchr/testify/require"
@@ -302,6 +303,35 @@ func benchGet(b *testing.B, handBack bool) {
 func BenchmarkResponseCost(b *testing.B) {
 	b.Run("op=PutObject", func(b *testing.B) { benchPut(b, true) })
 	b.Run("op=GetObject", func(b *testing.B) { benchGet(b, true) })
+}
+
+// BenchmarkResponseAlloc measures, apart from any call, what allocating
+// GetObject's responses costs per response in blocks of 1 to 128 KiB
+// (takeResult's are resultSlabBytes), and clearing one block of
+// resultSlabBytes that stays in the cache. It shows what
+// BenchmarkResponseCost takes out, and that the block size does not
+// change it much.
+func BenchmarkResponseAlloc(b *testing.B) {
+	var sink []getResult
+	per := int(unsafe.Sizeof(getResult{}))
+	for _, size := range []int{1 << 10, 4 << 10, 16 << 10, 128 << 10} {
+		b.Run(fmt.Sprintf("block=%dKiB", size>>10), func(b *testing.B) {
+			n := size / per
+			for i := 0; i < b.N; i++ {
+				sink = make([]getResult, n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/response")
+		})
+	}
+	b.Run("clear-in-cache", func(b *testing.B) {
+		block := make([]getResult, resultSlabBytes/per)
+		for i := 0; i < b.N; i++ {
+			clear(block)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(block)), "ns/response")
+		sink = block
+	})
+	runtime.KeepAlive(sink)
 }
 
 // checkHandedBack fails the benchmark if call i's response is not the

@@ -178,7 +178,6 @@ func (pp *pipeline) parseResource(res string) error {
 	return nil
 }
 
-
 // authorizeEndpoint evaluates a VPC endpoint policy for a request IAM has
 // already allowed: the policy acts as a resource-based policy that must
 // allow (the caller's identity policies do not stand in for it), so it is

@@ -24,9 +24,9 @@ type Options struct {
 	// FirstByteLatency is the server's time to first byte, in
 	// milliseconds, drawn per request (default DefaultFirstByteLatency).
 	FirstByteLatency failure.Distribution
-	// Storage is the template of each region's storage pool (Name, Zones,
-	// ZoneDown and AnyZoneDown are filled in per region). Its zero NodeLifetime means
-	// nodes never fail: durability studies set one.
+	// Storage is the template of each region's storage pool (Name,
+	// Zones, ZoneDown and AnyZoneDown are filled in per region). Its zero
+	// NodeLifetime means nodes never fail: durability studies set one.
 	Storage storage.Options
 	// GroupsPerPool is the number of replica groups objects are hashed
 	// onto in each region, per kind of placement (default 64).

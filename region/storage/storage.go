@@ -45,8 +45,8 @@ type Options struct {
 	ZoneDown func(zone string) bool
 	// AnyZoneDown reports whether any zone is dark
 	// (region.Faults.AnyAZDown). With it, Readable answers a pool whose
-	// replicas are all in place without looking at the group. nil means Readable asks
-	// ZoneDown about the group's zones.
+	// replicas are all in place without looking at the group. nil means
+	// Readable asks ZoneDown about the group's zones.
 	AnyZoneDown func() bool
 }
 

@@ -65,3 +65,47 @@ func TestFrequentRateChangesSplitExactly(t *testing.T) {
 		require.Zero(t, li.Amount.Cmp(big.NewRat(c.gibSecs, c.m.Seconds())), "%v: %v GB-Mo, want %d GiB-s", c.m, li.Amount, c.gibSecs)
 	}
 }
+
+// TestSetTimedRateToItsRateChangesNothing: setting a running meter to the
+// rate it has (an S3 object overwritten by one of its size) leaves the
+// bill as if it had not been called, across a month boundary and past
+// the run's first hour (where cut commits eagerly): the same line items,
+// records included, as a meter left alone.
+func TestSetTimedRateToItsRateChangesNothing(t *testing.T) {
+	start := time.Date(2026, 1, 31, 22, 0, 0, 0, time.UTC)
+	run := func(touch bool) []LineItem {
+		env, led := newTestLedger(t, PlanNone)
+		env.RunUntil(env.FromTime(start))
+		id := mustStart(t, led, volume("vol-1", 100), PerSecond60)
+		for k := 1; k <= 40; k++ {
+			env.RunUntil(env.FromTime(start.Add(time.Duration(k) * 4 * time.Minute)))
+			rate := int64(100)
+			if k == 20 {
+				rate = 150 // one real change in the middle
+				require.NoError(t, led.SetTimedRate(id, rate))
+			} else if k > 20 {
+				rate = 150
+			}
+			if touch {
+				require.NoError(t, led.SetTimedRate(id, rate))
+			}
+		}
+		env.RunFor(90 * time.Second)
+		mustStop(t, led, id, StopOptions{})
+		var lines []LineItem
+		for _, m := range led.Months(acct) {
+			lines = append(lines, led.Invoice(acct, m).Lines...)
+		}
+		return lines
+	}
+	left, touched := run(false), run(true)
+	require.Len(t, touched, 2, "a line in January and one in February")
+	require.Equal(t, len(left), len(touched))
+	for i := range left {
+		require.Zero(t, left[i].Amount.Cmp(touched[i].Amount), "line %d: %v vs %v", i, left[i].Amount, touched[i].Amount)
+		require.Equal(t, left[i].Cost, touched[i].Cost)
+		require.Equal(t, left[i].Start, touched[i].Start)
+		require.Equal(t, left[i].End, touched[i].End)
+		require.Equal(t, left[i].Records, touched[i].Records)
+	}
+}

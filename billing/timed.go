@@ -179,7 +179,10 @@ func (l *Ledger) Running(id MeterID) bool {
 }
 
 // SetTimedRate changes a running meter's rate from now on (a volume
-// resized, bytes stored changed) without starting a new run.
+// resized, bytes stored changed) without starting a new run. The rate it
+// already has changes nothing: the running segment goes on (an S3 object
+// overwritten by one of its size, as a checkpoint under a fixed key is,
+// leaves the bucket's bytes as they were).
 func (l *Ledger) SetTimedRate(id MeterID, rate int64) error {
 	m, _, err := l.meter(id)
 	if err != nil {
@@ -187,6 +190,9 @@ func (l *Ledger) SetTimedRate(id MeterID, rate int64) error {
 	}
 	if rate < 0 {
 		return newErr(ErrInvalidUsage, "billing: negative rate %d", rate)
+	}
+	if rate == m.cur.rate {
+		return nil
 	}
 	l.cut(m, seg{rate: rate, price: m.cur.price})
 	return nil

@@ -85,12 +85,7 @@ func TestEvaluateAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(200, func() { pol.Evaluate(req) }); n > 1 {
 		t.Errorf("Policy.Evaluate allocates %v times per call; budget is 1", n)
 	}
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "bench", benchPolicy))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, _, p := aliceWithPolicy(t, "bench", benchPolicy)
 	req.Principal = p
 	svc.Authorize(req) // warm the identity cache
 	if n := testing.AllocsPerRun(200, func() { svc.Authorize(req) }); n > 1 {

@@ -10,12 +10,9 @@ import (
 // TestCheckAgreesWithAuthorize: Check allows exactly what Authorize
 // allows, and its denial is Authorize's AccessDenied, Decision included.
 func TestCheckAgreesWithAuthorize(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "p", `{"Version":"2012-10-17","Statement":[
+	svc, _, p := aliceWithPolicy(t, "p", `{"Version":"2012-10-17","Statement":[
 	 {"Effect":"Allow","Action":"s3:*","Resource":"*"},
-	 {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/locked/*"}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+	 {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/locked/*"}]}`)
 	for _, c := range []struct {
 		action, resource string
 		allowed          bool

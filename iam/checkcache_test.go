@@ -22,12 +22,9 @@ func getReq(p *Principal, ctx map[string][]string) *Request {
 // calls, without FrozenContext, gets the answer for the keys the map holds
 // now, not the one remembered for the same map.
 func TestCheckRefilledContext(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+	svc, _, p := aliceWithPolicy(t, "get", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*",
-		 "Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+		 "Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}`)
 	ctx := map[string][]string{"aws:SourceVpce": {"vpce-1"}}
 	req := getReq(p, ctx)
 	req.FrozenContext = false
@@ -43,12 +40,9 @@ func TestCheckRefilledContext(t *testing.T) {
 // without evaluating, and evaluates any other: another action, resource,
 // region, resource policy or Context map, another principal.
 func TestCheckRemembersAllowed(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+	svc, root, p := aliceWithPolicy(t, "get", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*",
-		 "Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+		 "Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}`)
 	vpce1 := map[string][]string{"aws:SourceVpce": {"vpce-1"}}
 	require.NoError(t, svc.Check(getReq(p, vpce1)))
 	require.Same(t, p, svc.allowed.principal)
@@ -107,11 +101,8 @@ func behind(t *testing.T, svc *Service, change func() error) {
 // the remembered request evaluated again: a user's tags, a policy, the
 // organization ID.
 func TestCheckForgetsOnChange(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
-		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ml"}}}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+	svc, root, p := aliceWithPolicy(t, "get", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ml"}}}]}`)
 	require.NoError(t, svc.Check(getReq(p, nil)))
 	behind(t, svc, func() error { return svc.UntagUser(root, "alice", []string{"team"}) })
 	require.ErrorContains(t, svc.Check(getReq(p, nil)), "AccessDenied", "untagged")

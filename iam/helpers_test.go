@@ -33,6 +33,17 @@ func aliceKey(t testing.TB, svc *Service, root Credentials) Credentials {
 	return k.Credentials()
 }
 
+// aliceWithPolicy is newTestService with policy put on alice as name, and
+// alice authenticated with a new access key.
+func aliceWithPolicy(t testing.TB, name, policy string) (*Service, Credentials, *Principal) {
+	t.Helper()
+	svc, root := newTestService(t)
+	mustDo(t, svc.PutUserPolicy(root, "alice", name, policy))
+	p, err := svc.Authenticate(aliceKey(t, svc, root))
+	mustDo(t, err)
+	return svc, root, p
+}
+
 func mustDo(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {

@@ -31,12 +31,9 @@ func freshErr(s *Service, req Request) error {
 // "bucket/secret*" still denies; and an allowed resource that is a
 // prefix of the Deny's text proves nothing.
 func TestCheckPrefixKeepsDeny(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+	svc, _, p := aliceWithPolicy(t, "get", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"},
-		{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/secret*"}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+		{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/secret*"}]}`)
 	get := func(res string) error { return svc.Check(objReq(p, "s3:GetObject", res)) }
 	require.NoError(t, get("bucket/public1"))
 	require.Zero(t, svc.allowed.resK, "the first of a run proves nothing yet")
@@ -69,12 +66,9 @@ func TestCheckPrefixKeepsDeny(t *testing.T) {
 // TestCheckPrefixResourceTag: a statement that reads the resource's tags
 // disables the prefix, even with one frozen Context for every object.
 func TestCheckPrefixResourceTag(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+	svc, root, p := aliceWithPolicy(t, "get", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*",
-		 "Condition":{"StringEquals":{"aws:ResourceTag/team":"ml"}}}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+		 "Condition":{"StringEquals":{"aws:ResourceTag/team":"ml"}}}]}`)
 	ml := map[string][]string{"aws:ResourceTag/team": {"ml"}}
 	get := func(res string, ctx map[string][]string) error {
 		req := objReq(p, "s3:GetObject", res)
@@ -99,11 +93,8 @@ func TestCheckPrefixResourceTag(t *testing.T) {
 // TestCheckPrefixForgetsOnChange: a change of policy (Service.gen) makes
 // the next object evaluated, however its resource begins.
 func TestCheckPrefixForgetsOnChange(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
-		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+	svc, root, p := aliceWithPolicy(t, "get", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
 	get := func(res string) error { return svc.Check(objReq(p, "s3:GetObject", res)) }
 	require.NoError(t, get("b/1"))
 	require.NoError(t, get("b/2"))
@@ -328,12 +319,9 @@ func prefixWorld(t *rapid.T, hits *int) {
 // prefix the other proved; after a prefix that answered nothing, Check
 // stops walking for walkBackoff requests, and answers stay right.
 func TestCheckPrefixUnused(t *testing.T) {
-	svc, root := newTestService(t)
-	mustDo(t, svc.PutUserPolicy(root, "alice", "get", `{"Version":"2012-10-17","Statement":[
+	svc, _, p := aliceWithPolicy(t, "get", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-*/*"},
-		{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-b/x*"}]}`))
-	p, err := svc.Authenticate(aliceKey(t, svc, root))
-	require.NoError(t, err)
+		{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-b/x*"}]}`)
 	get := func(res string) error { return svc.Check(objReq(p, "s3:GetObject", res)) }
 	require.NoError(t, get("bucket-a/1"))
 	require.NoError(t, get("bucket-b/1"))

@@ -129,10 +129,10 @@ type regionPool struct {
 // seq that replaces old under old's key, in a bucket whose lists of
 // groups are a power of two long: old's group's position with old's and
 // the new sequence numbers swapped in. place picks gs[h % len(gs)] for h
-// = bucket hash ^ fnv64(key)*31 ^ seq; modulo a power of two that is h's
-// low bits, which an XOR leaves apart, so the position old's hash picked
-// XOR old.seq XOR seq is what the new version's full hash picks, without
-// hashing the key again. It does not answer (ok false) for a version not
+// = placeHash(key, seq) = bucket hash ^ fnv64(key)*31 ^ seq; modulo a
+// power of two that is h's low bits, which an XOR leaves apart, so the
+// position old's hash picked XOR old.seq XOR seq is what the new
+// version's full hash picks, without hashing the key again. It does not answer (ok false) for a version not
 // placed by its key's hash (no group; flagRehomed) or other lengths.
 func (rp *regionPool) overHash(old *version, seq uint64) (h uint64, ok bool) {
 	n := uint64(len(rp.multi))
@@ -199,8 +199,12 @@ func (s *Service) poolFor(regionCode string) (*regionPool, error) {
 
 // place assigns a new version to a replica group and adds it to the pool.
 func (s *Service) place(b *bucket, key string, v *version) error {
-	return s.placeHashed(b, v, b.hash^fnv64(key)*31^v.seq)
+	return s.placeHashed(b, v, b.placeHash(key, v.seq))
 }
+
+// placeHash is the placement hash of the version of sequence number seq
+// under key: placeHashed picks its group from it.
+func (b *bucket) placeHash(key string, seq uint64) uint64 { return b.hash ^ fnv64(key)*31 ^ seq }
 
 // placeHashed is place of a version whose placement hash is h.
 func (s *Service) placeHashed(b *bucket, v *version, h uint64) error {
@@ -339,7 +343,7 @@ func (s *Service) replaceStored(b *bucket, key string, old, nv *version) error {
 	// The key's hash places nv where overHash says, without hashing it.
 	h, ok := b.pool.overHash(old, nv.seq)
 	if !ok {
-		h = b.hash ^ fnv64(key)*31 ^ nv.seq
+		h = b.placeHash(key, nv.seq)
 	}
 	if err := s.replacePlaced(b, old, nv, h); err != nil {
 		return err

@@ -294,6 +294,10 @@ type served struct {
 	hint headHint
 }
 
+// of reports whether sv is c's: c's effect ran and c has not returned
+// since (a reused call frame's next call is another).
+func (sv *served) of(c *region.Call) bool { return sv.live && sv.rc == c }
+
 // account is the caller's account. Asked for by the few effects that need
 // it (Requester Pays, bucket ownership), not stored for every call: the
 // pipeline's Principal is copied whole to read it.

@@ -430,7 +430,7 @@ const tierUnpriced = -1
 // priced request on an existing bucket, is in line; billOther is the
 // rest.
 func (s *Service) billRequest(c *region.Call, err error) {
-	if cur := &s.cur; cur.live && cur.rc == c && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
+	if cur := &s.cur; cur.of(c) && cur.bill.tier > 0 && cur.b != nil && c.Request().ResourceAccount != "" {
 		if payer := c.Payer(); payer != "" {
 			ut := classes[cur.bill.class].tier2UT
 			if cur.bill.tier == 1 {
@@ -453,9 +453,8 @@ func (s *Service) billRequest(c *region.Call, err error) {
 // call, of an anonymous one, or of one on a bucket that does not exist.
 func (s *Service) billOther(c *region.Call) {
 	var bill callBill
-	var b *bucket // the bucket the effect served, when it ran
-	// ours: the effect of c ran.
-	ours := s.cur.live && s.cur.rc == c
+	var b *bucket       // the bucket the effect served, when it ran
+	ours := s.cur.of(c) // the effect of c ran
 	if ours {
 		bill, b = s.cur.bill, s.cur.b
 	}

@@ -312,8 +312,11 @@ func (p *Pool) usedOf(n int32) int64 {
 	return used
 }
 
+// known reports whether id names one of the pool's groups.
+func (p *Pool) known(id GroupID) bool { return id != 0 && int(id) < len(p.groups) }
+
 func (p *Pool) group(id GroupID) *group {
-	if id == 0 || int(id) >= len(p.groups) {
+	if !p.known(id) {
 		// A panic, not a call: cheap enough in the inliner's count for
 		// Epoch to inline (S3 asks it on every PUT and read).
 		panic(unknownGroup(id))
@@ -394,7 +397,7 @@ func (p *Pool) errFull(n int32) error {
 // at epoch 0, so until the pool loses one the answer needs no look at
 // the group (S3 asks on every read, for objects spread over many groups).
 func (p *Pool) Epoch(id GroupID) uint32 {
-	if p.stats.GroupsLost == 0 && id != 0 && int(id) < len(p.groups) {
+	if p.stats.GroupsLost == 0 && p.known(id) {
 		return 0
 	}
 	return p.group(id).epoch
@@ -403,8 +406,7 @@ func (p *Pool) Epoch(id GroupID) uint32 {
 // Readable reports whether a replica of the group is on a live node in a
 // zone that is not dark.
 func (p *Pool) Readable(id GroupID) bool {
-	if p.vacant == 0 && (p.opts.ZoneDown == nil || p.opts.AnyZoneDown != nil && !p.opts.AnyZoneDown()) &&
-		id != 0 && int(id) < len(p.groups) {
+	if p.vacant == 0 && (p.opts.ZoneDown == nil || p.opts.AnyZoneDown != nil && !p.opts.AnyZoneDown()) && p.known(id) {
 		// Every replica is in place (so on a live node) and no zone is
 		// dark: the group's first replica answers, without reading the
 		// group (its replicas, their nodes and zones lie in as many
